@@ -1,0 +1,27 @@
+package io.wildcloud.ws.common.sockjs;
+
+/**
+ * Every close code this service puts in a SockJS {@code c[code,"reason"]} frame, with its meaning,
+ * in one place. 1000–2999 are SockJS's own; 3000–4999 are left to applications of the protocol.
+ */
+public final class CloseCodes {
+
+    /** Websocket close 1001: the node is shutting down; the client should reconnect. */
+    public static final int GOING_AWAY = 1001;
+    public static final String GOING_AWAY_REASON = "Server going away";
+
+    /** SockJS: the client aborted a receiving request; the session cannot go on. */
+    public static final int CONNECTION_INTERRUPTED = 1002;
+    public static final String CONNECTION_INTERRUPTED_REASON = "Connection interrupted";
+
+    /** SockJS: a second receiving request came while one was still open for the session. */
+    public static final int ANOTHER_CONNECTION_OPEN = 2010;
+    public static final String ANOTHER_CONNECTION_OPEN_REASON = "Another connection still open";
+
+    /** SockJS's conventional application close ("Go away!"), used by the protocol-test services. */
+    public static final int GO_AWAY = 3000;
+    public static final String GO_AWAY_REASON = "Go away!";
+
+    private CloseCodes() {
+    }
+}

@@ -1,0 +1,138 @@
+package io.wildcloud.ws.common.sockjs;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import java.io.IOException;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * JSON as SockJS speaks it: the one place that encodes outgoing strings and decodes incoming
+ * message arrays.
+ *
+ * <p>Outgoing strings escape, besides what JSON requires, every character that some browser or
+ * proxy mangles: the C0/C1 controls, U+200C–200F, U+2028–202F, U+2060–206F, U+FFF0–FFFF and
+ * surrogate halves ({@code \}{@code uXXXX}, lower-case hex, as sockjs-node does). Everything else
+ * stays literal UTF-8 so that frames stay short.
+ */
+public final class SockJsJson {
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private SockJsJson() {
+    }
+
+    /** Encodes {@code value} as a quoted JSON string with the SockJS escapes. */
+    public static String quote(String value) {
+        StringBuilder out = new StringBuilder(value.length() + 2);
+        appendQuoted(out, value);
+        return out.toString();
+    }
+
+    /** Appends {@code value} to {@code out} as a quoted JSON string with the SockJS escapes. */
+    public static void appendQuoted(StringBuilder out, String value) {
+        out.append('"');
+        for (int i = 0, n = value.length(); i < n; i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    if (mustEscape(c)) {
+                        out.append("\\u")
+                                .append(HEX[(c >> 12) & 0xF])
+                                .append(HEX[(c >> 8) & 0xF])
+                                .append(HEX[(c >> 4) & 0xF])
+                                .append(HEX[c & 0xF]);
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
+    /** Whether SockJS requires {@code c} to travel as a {@code \}{@code uXXXX} escape. */
+    public static boolean mustEscape(char c) {
+        return c < 0x20
+                || (c >= 0x7F && c <= 0x9F)
+                || (c >= 0x200C && c <= 0x200F)
+                || (c >= 0x2028 && c <= 0x202F)
+                || (c >= 0x2060 && c <= 0x206F)
+                || (c >= 0xFFF0)
+                || Character.isSurrogate(c);
+    }
+
+    /** Encodes messages as a JSON array of strings, e.g. {@code ["a","b"]}. */
+    public static String encodeArray(List<String> messages) {
+        StringBuilder out = new StringBuilder(16 * messages.size() + 2);
+        appendArray(out, messages);
+        return out.toString();
+    }
+
+    static void appendArray(StringBuilder out, List<String> messages) {
+        out.append('[');
+        for (int i = 0; i < messages.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            appendQuoted(out, messages.get(i));
+        }
+        out.append(']');
+    }
+
+    /**
+     * Decodes what a client sends: a JSON array of messages, or a single JSON string (which
+     * sockjs-client 0.x sent over websocket). A string element is taken as it is; any other JSON
+     * value is kept as its JSON text, as sockjs-node passes it on.
+     *
+     * @throws BrokenJsonException if {@code payload} is not such JSON; the caller answers with the
+     *     transport's own error ("Broken JSON encoding.")
+     */
+    public static List<String> decodeMessages(String payload) {
+        try (JsonReader reader = new JsonReader(new StringReader(payload))) {
+            reader.setStrictness(com.google.gson.Strictness.STRICT);
+            List<String> messages = new ArrayList<>();
+            JsonToken first = reader.peek();
+            if (first == JsonToken.STRING) {
+                messages.add(reader.nextString());
+            } else if (first == JsonToken.BEGIN_ARRAY) {
+                reader.beginArray();
+                while (reader.hasNext()) {
+                    if (reader.peek() == JsonToken.STRING) {
+                        messages.add(reader.nextString());
+                    } else {
+                        JsonElement element = JsonParser.parseReader(reader);
+                        messages.add(element.toString());
+                    }
+                }
+                reader.endArray();
+            } else {
+                throw new BrokenJsonException("expected a JSON array of messages");
+            }
+            if (reader.peek() != JsonToken.END_DOCUMENT) {
+                throw new BrokenJsonException("trailing data after the JSON value");
+            }
+            return messages;
+        } catch (IOException | JsonParseException | IllegalStateException e) {
+            throw new BrokenJsonException(e.getMessage());
+        }
+    }
+
+    /** A payload that is not the JSON SockJS expects. */
+    public static final class BrokenJsonException extends RuntimeException {
+        public BrokenJsonException(String detail) {
+            super("Broken JSON encoding: " + detail, null, false, false);
+        }
+    }
+}

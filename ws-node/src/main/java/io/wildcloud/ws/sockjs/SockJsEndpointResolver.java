@@ -1,0 +1,15 @@
+package io.wildcloud.ws.sockjs;
+
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Finds the SockJS endpoint for the first segment of a request path. The protocol-test mode mounts
+ * four fixed ones; the push service looks the segment up as a socket id, which may take a trip to
+ * the store. An empty answer is a 404.
+ */
+@FunctionalInterface
+public interface SockJsEndpointResolver {
+
+    CompletionStage<Optional<SockJsEndpoint>> resolve(String prefix);
+}

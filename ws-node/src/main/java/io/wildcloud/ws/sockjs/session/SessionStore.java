@@ -1,0 +1,89 @@
+package io.wildcloud.ws.sockjs.session;
+
+import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Where SockJS sessions live: their state, their one receiver slot and their queue of outgoing
+ * messages. The transports keep nothing of a session in the node beyond the connection they hold,
+ * so that with a shared store any request of a session may land on any node.
+ *
+ * <h2>The contract</h2>
+ * <ul>
+ *   <li><b>One receiver.</b> At most one connection holds a session's receiver slot. A claim while
+ *       a live receiver holds it answers {@link Claim.Outcome#BUSY}. A holder on a node that the
+ *       store knows to be dead (its process ended or it lost the store) does not count as live:
+ *       its slot is taken over and the old holder, if it ever learns, gets
+ *       {@link Receiver#onEvicted}.</li>
+ *   <li><b>Order, no loss, no repeat.</b> Messages of one session reach its receivers in the order
+ *       they were queued, each once, across any number of receivers on any nodes, as long as
+ *       every receiver acknowledges or releases exactly what it wrote.</li>
+ *   <li><b>Bounded.</b> A queue holds at most the store's configured number of messages; a batch
+ *       that would overflow it is refused whole ({@link EnqueueResult#QUEUE_FULL}).</li>
+ *   <li><b>Close.</b> A closed session keeps its close frame until it expires, so every later
+ *       claim answers {@link Claim.Outcome#CLOSED} with it. Messages queued before the close are
+ *       still delivered first.</li>
+ *   <li><b>Expiry.</b> A session that no receiver holds for its disconnect delay ends: it is
+ *       removed and, if it was open, the {@link SessionExpiryListener} hears of it once, on some
+ *       node. A session whose receiver slot is held never expires.</li>
+ *   <li><b>Async.</b> Every method returns at once; no method blocks the caller's thread. A stage
+ *       fails with {@link StoreUnavailableException} when the store cannot be reached.</li>
+ * </ul>
+ */
+public interface SessionStore {
+
+    /**
+     * Claims the receiver slot of a session for {@code receiver}, creating the session if it does
+     * not exist (unless {@code creation} says otherwise).
+     *
+     * <p>When the outcome holds the slot (see {@link Claim#holdsSlot}), the store calls
+     * {@code receiver} for every message queued after the claim and for a close, until the
+     * receiver {@link #release releases} the slot or is evicted.
+     */
+    CompletionStage<Claim> claim(SessionKey key, ClaimMode mode, Creation creation, Receiver receiver);
+
+    /**
+     * Removes the messages up to and including {@code deliveredSeq} from the queue: the receiver
+     * (which holds the slot) has written them. Streams call this in batches, not per message.
+     */
+    CompletionStage<Void> acknowledge(SessionKey key, ReceiverId receiver, long deliveredSeq);
+
+    /**
+     * Gives up the slot, acknowledging up to {@code deliveredSeq} (0 for nothing) in the same
+     * atomic step, and starts the session's disconnect-delay clock. A receiver that no longer holds
+     * the slot changes nothing. A transport releases before it ends its response, so that the
+     * client's next request finds the slot free.
+     */
+    CompletionStage<Void> release(SessionKey key, ReceiverId receiver, long deliveredSeq, Duration disconnectDelay);
+
+    /** Appends messages to the session's queue and wakes its receiver, wherever it is. */
+    CompletionStage<EnqueueResult> enqueue(SessionKey key, List<String> messages);
+
+    /**
+     * Closes an open session with {@code closeFrame}: its receiver gets what was queued before, then
+     * the frame. Completes with {@code false} if the session was not open (missing or closed).
+     */
+    CompletionStage<Boolean> close(SessionKey key, SockJsFrame closeFrame);
+
+    /** Removes a session at once, closed or not, with no expiry notice (a websocket that ended). */
+    CompletionStage<Void> delete(SessionKey key);
+
+    /** Whether the session exists and is open; what an incoming message needs to know. */
+    CompletionStage<SessionStatus> status(SessionKey key);
+
+    /** Sets who hears of sessions that expired while open. Call once, before the node serves. */
+    void setExpiryListener(SessionExpiryListener listener);
+
+    /** How a claim treats a session that already exists. */
+    enum Creation {
+        /** Create the session if missing, otherwise claim it: polling and streaming transports. */
+        CREATE_IF_MISSING,
+        /**
+         * Only create: if the session exists in any state, answer {@link Claim.Outcome#BUSY} and
+         * change nothing (a websocket with a session id already in use picks another).
+         */
+        CREATE_ONLY
+    }
+}
