@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  *       waits until the previous is settled (delivered, rejected or given up). Sessions do not
  *       wait for each other.</li>
  *   <li><b>Bounded.</b> At most {@link CallbackPolicy#maxConcurrency} requests are on the wire at
- *       once, over pooled keep-alive connections; each attempt has {@link CallbackPolicy#timeout}.</li>
+ *       once, and at most {@link CallbackPolicy#maxConnectionsPerHost} to one callback origin, so a
+ *       slow or dead application holds only its own share; over pooled keep-alive connections;
+ *       each attempt has {@link CallbackPolicy#timeout}.</li>
  *   <li><b>Retries.</b> A network error, a timeout or a 5xx is retried with {@link Backoff} for as
  *       long as the next attempt can start within {@link CallbackPolicy#retryBudget} of the first;
  *       then the message is given up: counted in {@link CallbackStats#givenUp()} and logged at WARN
@@ -54,13 +56,21 @@ public final class CallbackDispatcher implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Executor laneExecutor;
     private final ConcurrencyLimiter limiter;
+    /** Per callback origin, so that one slow application cannot take every permit. */
+    private final ConcurrentMap<String, ConcurrencyLimiter> originLimiters = new ConcurrentHashMap<>();
+    private final CallbackObserver observer;
     private final Backoff backoff;
     private final CallbackStats stats = new CallbackStats();
     private final ConcurrentMap<SessionKey, Lane> lanes = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public CallbackDispatcher(CallbackPolicy policy) {
+        this(policy, CallbackObserver.NONE);
+    }
+
+    public CallbackDispatcher(CallbackPolicy policy, CallbackObserver observer) {
         this.policy = policy;
+        this.observer = observer;
         this.limiter = new ConcurrencyLimiter(policy.maxConcurrency());
         this.backoff = new Backoff(policy);
         this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -158,6 +168,31 @@ public final class CallbackDispatcher implements AutoCloseable {
         return KEY_ENCODER.encodeToString(bytes);
     }
 
+    /**
+     * Completes when no message is pending (every accepted one settled), or with {@code false}
+     * once {@code within} has passed: what a draining node waits for before it stops.
+     */
+    public CompletionStage<Boolean> whenIdle(Duration within) {
+        CompletableFuture<Boolean> idle = new CompletableFuture<>();
+        long deadline = System.nanoTime() + within.toNanos();
+        checkIdle(idle, deadline);
+        return idle;
+    }
+
+    private void checkIdle(CompletableFuture<Boolean> idle, long deadline) {
+        if (stats.pending() == 0) {
+            idle.complete(true);
+        } else if (System.nanoTime() >= deadline) {
+            idle.complete(false);
+        } else {
+            try {
+                timer.schedule(() -> checkIdle(idle, deadline), 20, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                idle.complete(stats.pending() == 0);
+            }
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -191,11 +226,15 @@ public final class CallbackDispatcher implements AutoCloseable {
                 giveUp(number - 1, "the dispatcher closed");
                 return;
             }
-            limiter.acquire().thenRun(() -> send(number));
+            // Origin first, then global, always in this order: no two attempts can wait on each other.
+            ConcurrencyLimiter origin = originLimiters.computeIfAbsent(target.loggableOrigin(),
+                    key -> new ConcurrencyLimiter(policy.maxConnectionsPerHost()));
+            origin.acquire().thenCompose(ignored -> limiter.acquire()).thenRun(() -> send(number, origin));
         }
 
-        private void send(int number) {
+        private void send(int number, ConcurrencyLimiter origin) {
             stats.onAttempt(number > 1);
+            long started = System.nanoTime();
             CompletableFuture<Response> response;
             try {
                 response = http.preparePost(target.callback().toString())
@@ -212,6 +251,9 @@ public final class CallbackDispatcher implements AutoCloseable {
             response.whenComplete((answer, error) -> {
                 stats.onAttemptEnded();
                 limiter.release();
+                origin.release();
+                observer.attemptEnded(target.applicationName(), Duration.ofNanos(System.nanoTime() - started),
+                        error != null ? -1 : answer.getStatusCode());
                 if (error != null) {
                     retryOrGiveUp(number, error.getClass().getSimpleName() + ": " + error.getMessage());
                 } else if (answer.getStatusCode() >= 200 && answer.getStatusCode() < 300) {
@@ -245,6 +287,7 @@ public final class CallbackDispatcher implements AutoCloseable {
 
         private void giveUp(int attempts, String failure) {
             stats.onGivenUp();
+            observer.givenUp(target.applicationName());
             log.warn("{} callback to {} gave up on a message after {} attempt(s): {} (socket {}, application {})",
                     session, target.loggableOrigin(), attempts, failure, target.socketId(), target.applicationName());
             settled.complete(null);

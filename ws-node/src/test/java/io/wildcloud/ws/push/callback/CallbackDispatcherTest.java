@@ -50,8 +50,13 @@ class CallbackDispatcherTest {
     }
 
     private CallbackDispatcher dispatcher(Duration timeout, Duration budget, int concurrency) {
+        return dispatcher(timeout, budget, concurrency, 8, CallbackObserver.NONE);
+    }
+
+    private CallbackDispatcher dispatcher(Duration timeout, Duration budget, int concurrency, int perHost,
+            CallbackObserver observer) {
         dispatcher = new CallbackDispatcher(new CallbackPolicy(timeout, budget, Duration.ofMillis(20),
-                Duration.ofMillis(80), concurrency, 8));
+                Duration.ofMillis(80), concurrency, perHost), observer);
         return dispatcher;
     }
 
@@ -199,5 +204,59 @@ class CallbackDispatcherTest {
         assertEquals(5, dispatcher.stats().delivered());
         List<String> slow = messages(server.received()).stream().filter(m -> m.endsWith("-1")).toList();
         assertEquals(List.of("held-1", "after-1"), slow);
+    }
+
+    @Test
+    void aSlowApplicationHoldsOnlyItsOwnShareOfConnections() throws Exception {
+        try (CallbackServer other = new CallbackServer()) {
+            CallbackDispatcher dispatcher = dispatcher(Duration.ofSeconds(10), Duration.ofSeconds(20), 4, 1,
+                    CallbackObserver.NONE);
+            server.script(request -> new Reply(200, release));
+            CallbackTarget slow = target(server.uri("/slow"));
+            CompletableFuture<Void> held = dispatcher.dispatch(new SessionKey("s", "a"), slow, List.of("held"))
+                    .toCompletableFuture();
+            CompletableFuture<Void> queued = dispatcher.dispatch(new SessionKey("s", "b"), slow, List.of("queued"))
+                    .toCompletableFuture();
+            Await.until("the slow application holds its one connection", () -> dispatcher.stats().inFlight() == 1);
+            await(dispatcher.dispatch(new SessionKey("s", "c"), target(other.uri("/fast")), List.of("fast"))
+                    .toCompletableFuture());
+            assertEquals(1, other.received().size());
+            assertEquals(1, server.received().size(), "the second message to the slow origin waits its turn");
+            assertFalse(queued.isDone());
+            release.countDown();
+            await(CompletableFuture.allOf(held, queued));
+            assertEquals(3, dispatcher.stats().delivered());
+        }
+    }
+
+    @Test
+    void theObserverHearsAttemptsAndGiveUpsAndIdleIsReported() throws Exception {
+        List<Integer> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicInteger givenUp = new AtomicInteger();
+        CallbackDispatcher dispatcher = dispatcher(Duration.ofSeconds(2), Duration.ofMillis(100), 4, 4,
+                new CallbackObserver() {
+                    @Override
+                    public void attemptEnded(String application, Duration took, int status) {
+                        assertEquals("app", application);
+                        assertTrue(!took.isNegative());
+                        statuses.add(status);
+                    }
+
+                    @Override
+                    public void givenUp(String application) {
+                        givenUp.incrementAndGet();
+                    }
+                });
+        AtomicInteger calls = new AtomicInteger();
+        server.script(request -> calls.incrementAndGet() == 1 ? new Reply(200, release) : Reply.status(500));
+        dispatcher.dispatch(SESSION, target(server.uri("/hook")), List.of("first", "second"));
+        assertEquals(Boolean.FALSE, dispatcher.whenIdle(Duration.ofMillis(50)).toCompletableFuture()
+                .get(5, TimeUnit.SECONDS));
+        release.countDown();
+        assertEquals(Boolean.TRUE, dispatcher.whenIdle(Duration.ofSeconds(10)).toCompletableFuture()
+                .get(15, TimeUnit.SECONDS));
+        assertEquals(200, statuses.get(0));
+        assertTrue(statuses.subList(1, statuses.size()).stream().allMatch(s -> s == 500), statuses.toString());
+        assertEquals(1, givenUp.get());
     }
 }
