@@ -75,6 +75,11 @@ public final class ApplicationRegistry {
         return new ApplicationRegistry(applications);
     }
 
+    /** Parses entries {@code name:secret} given one by one (e.g. a list setting). */
+    public static ApplicationRegistry fromEntries(List<String> entries) {
+        return parse(String.join("\n", entries));
+    }
+
     /** Reads {@link #parse}'s format from a UTF-8 file. */
     public static ApplicationRegistry parseFile(Path file) throws IOException {
         return parse(Files.readString(file, StandardCharsets.UTF_8));

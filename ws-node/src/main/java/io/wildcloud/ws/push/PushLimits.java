@@ -29,7 +29,7 @@ public record PushLimits(
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
     public static final int DEFAULT_MAX_API_BODY_BYTES = 6 * DEFAULT_MAX_MESSAGE_BYTES + 1024;
-    public static final int DEFAULT_MAX_SESSIONS_PER_SOCKET = 16;
+    public static final int DEFAULT_MAX_SESSIONS_PER_SOCKET = 64;
     public static final Duration DEFAULT_SOCKET_IDLE_TIMEOUT = Duration.ofHours(24);
 
     public PushLimits {

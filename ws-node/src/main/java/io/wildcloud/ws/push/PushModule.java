@@ -4,11 +4,14 @@ import io.netty.channel.ChannelHandler;
 import io.wildcloud.ws.push.api.ApiHandlers;
 import io.wildcloud.ws.push.api.PushOperations;
 import io.wildcloud.ws.push.callback.CallbackDispatcher;
+import io.wildcloud.ws.push.callback.CallbackObserver;
 import io.wildcloud.ws.push.callback.CallbackStats;
 import io.wildcloud.ws.sockjs.SockJsEndpointResolver;
 import io.wildcloud.ws.sockjs.SockJsOptions;
 import io.wildcloud.ws.sockjs.session.SessionStore;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
@@ -23,7 +26,7 @@ import java.util.function.Supplier;
  *           .addLast("api-aggregator", push.newApiAggregator())   // JSON 413 over maxApiBodyBytes
  *           .addLast("health", healthHandler)                      // optional, answers /health first
  *           .addLast("api", push.newApiHandler());
- *   // on shutdown, after the ports stopped: push.close();
+ *   // on SIGTERM, after the ports stopped accepting: push.drainCallbacks(timeout), then push.close();
  * </pre>
  */
 public final class PushModule implements AutoCloseable {
@@ -41,8 +44,14 @@ public final class PushModule implements AutoCloseable {
      */
     public PushModule(ApplicationRegistry applications, SocketStore sockets, SessionStore sessions, PushLimits limits,
             SockJsOptions sockJsOptions, Supplier<String> healthProblem) {
+        this(applications, sockets, sessions, limits, sockJsOptions, healthProblem, CallbackObserver.NONE);
+    }
+
+    /** With an observer of callbacks, for metrics. */
+    public PushModule(ApplicationRegistry applications, SocketStore sockets, SessionStore sessions, PushLimits limits,
+            SockJsOptions sockJsOptions, Supplier<String> healthProblem, CallbackObserver callbackObserver) {
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.callbacks = new CallbackDispatcher(limits.callback());
+        this.callbacks = new CallbackDispatcher(limits.callback(), callbackObserver);
         this.service = new PushService(sockets, applications, callbacks, limits.maxSessionsPerSocket());
         this.resolver = new SocketEndpointResolver(sockets,
                 sockJsOptions.withMaxMessageBytes(limits.maxMessageBytes()), service);
@@ -77,6 +86,15 @@ public final class PushModule implements AutoCloseable {
 
     public PushLimits limits() {
         return limits;
+    }
+
+    /**
+     * Waits (without blocking) until every client message taken on has been POSTed or given up, at
+     * most {@code within}; {@code true} if that happened. A draining node calls it before
+     * {@link #close}.
+     */
+    public CompletionStage<Boolean> drainCallbacks(Duration within) {
+        return callbacks.whenIdle(within);
     }
 
     /** Stops the callback client; callbacks still pending are given up and counted. */

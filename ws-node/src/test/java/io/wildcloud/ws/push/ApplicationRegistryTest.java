@@ -27,6 +27,12 @@ class ApplicationRegistryTest {
     }
 
     @Test
+    void readsAListSetting() {
+        ApplicationRegistry registry = ApplicationRegistry.fromEntries(List.of("alpha:" + SECRET_A, " beta:" + SECRET_B));
+        assertEquals("beta", registry.bySecret(SECRET_B).orElseThrow().name());
+    }
+
+    @Test
     void readsAFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("apps.conf");
         Files.writeString(file, "alpha:" + SECRET_A + "\nbeta:" + SECRET_B + "\n");

@@ -120,9 +120,10 @@ final class ApiRoutes {
 
     private static String clientId(String raw) {
         String id = decode(raw);
-        if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
+        // Control characters would let a client id forge log lines.
+        if (id.isEmpty() || id.length() > MAX_ID_LENGTH || id.chars().anyMatch(Character::isISOControl)) {
             throw ApiException.badRequest(ErrorCodes.INVALID_ID,
-                    "The client id must be 1 to " + MAX_ID_LENGTH + " characters.");
+                    "The client id must be 1 to " + MAX_ID_LENGTH + " characters, none of them control characters.");
         }
         return id;
     }

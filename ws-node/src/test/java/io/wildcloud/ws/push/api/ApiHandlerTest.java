@@ -96,8 +96,11 @@ class ApiHandlerTest {
                 exchange(channel, post("/publish/" + SocketIds.next(), "{\"message\":null}")));
         assertEquals(error("400 Bad Request", "invalid_id", "A path segment has a broken %-escape."),
                 exchange(channel, post("/authorize/" + SECRET + "/%zz", "{\"callback\":\"http://a/b\"}")));
-        assertEquals(error("400 Bad Request", "invalid_id", "The client id must be 1 to 256 characters."),
+        String invalidId = error("400 Bad Request", "invalid_id",
+                "The client id must be 1 to 256 characters, none of them control characters.");
+        assertEquals(invalidId,
                 exchange(channel, post("/authorize/" + SECRET + "/" + "c".repeat(257), "{\"callback\":\"http://a/b\"}")));
+        assertEquals(invalidId, exchange(channel, post("/authorize/" + SECRET + "/a%0Ab", "{\"callback\":\"http://a/b\"}")));
     }
 
     @Test
