@@ -69,13 +69,13 @@ class PushServiceTest {
     }
 
     /** Creates the session in the store as a first poll does, then lets the service open it. */
-    private StoreBackedSession open(String socketId, String sessionId) throws Exception {
+    private StoreSessionHandle open(String socketId, String sessionId) throws Exception {
         SessionKey key = new SessionKey(socketId, sessionId);
         ReceiverId receiver = new ReceiverId("test", connections.incrementAndGet());
         assertEquals(Claim.Outcome.OPENED, await(sessions.claim(key, ClaimMode.POLL,
                 SessionStore.Creation.CREATE_IF_MISSING, new Silent(receiver))).outcome());
         await(sessions.release(key, receiver, 0, Duration.ofMinutes(5)));
-        StoreBackedSession session = new StoreBackedSession(key, sessions);
+        StoreSessionHandle session = new StoreSessionHandle(key, sessions);
         module.service().onOpen(session);
         return session;
     }
@@ -101,9 +101,9 @@ class PushServiceTest {
     @Test
     void openedSessionsJoinTheIndexUpToTheLimitAndLeaveOnClose() throws Exception {
         String socket = authorize("c1");
-        StoreBackedSession first = open(socket, "s1");
+        StoreSessionHandle first = open(socket, "s1");
         open(socket, "s2");
-        StoreBackedSession third = open(socket, "s3");
+        StoreSessionHandle third = open(socket, "s3");
         assertEquals(Optional.of(Set.of("s1", "s2")), await(sockets.sessionsOf(socket)));
         Claim refused = poll(third.key());
         assertEquals(Claim.Outcome.CLOSED, refused.outcome());
@@ -119,14 +119,14 @@ class PushServiceTest {
     void aSessionOfAGoneSocketIsClosedWith4004() throws Exception {
         String socket = authorize("c1");
         await(sockets.revoke("demo", "c1"));
-        StoreBackedSession late = open(socket, "s1");
+        StoreSessionHandle late = open(socket, "s1");
         assertEquals(SockJsFrame.close(4004, "Unknown socket"), poll(late.key()).closeFrame());
     }
 
     @Test
     void clientMessagesReachTheCallbackInOrderSignedAndTheStageWaitsForThem() throws Exception {
         String socket = authorize("client-7");
-        StoreBackedSession session = open(socket, "s1");
+        StoreSessionHandle session = open(socket, "s1");
         await(module.service().onMessages(session, List.of("one", "two")));
         assertEquals(2, server.received().size(), "settled before the stage completed");
         await(module.service().onMessages(session, List.of("three")));
@@ -145,7 +145,7 @@ class PushServiceTest {
     @Test
     void reauthorizingMovesLaterMessagesToTheNewCallback() throws Exception {
         String socket = authorize("c1");
-        StoreBackedSession session = open(socket, "s1");
+        StoreSessionHandle session = open(socket, "s1");
         await(module.service().onMessages(session, List.of("old")));
         await(sockets.authorize("demo", "c1", server.uri("/new")));
         await(module.service().onMessages(session, List.of("new")));
@@ -155,7 +155,7 @@ class PushServiceTest {
     @Test
     void messagesForAGoneSocketAreDroppedAndTheSessionClosed() throws Exception {
         String socket = authorize("c1");
-        StoreBackedSession session = open(socket, "s1");
+        StoreSessionHandle session = open(socket, "s1");
         await(sockets.revoke("demo", "c1"));
         await(module.service().onMessages(session, List.of("lost")));
         assertEquals(List.of(), server.received());

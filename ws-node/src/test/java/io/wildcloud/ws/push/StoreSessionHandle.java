@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /** The session handle as the SockJS layer gives it: everything goes through the session store. */
-record StoreBackedSession(SessionKey key, SessionStore store) implements SockJsSession {
+record StoreSessionHandle(SessionKey key, SessionStore store) implements SockJsSession {
 
     @Override
     public String id() {
