@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,19 +44,27 @@ import org.slf4j.LoggerFactory;
  *       (socket, session, callback origin; never the secret or the callback's path). A 3xx or 4xx
  *       is the application's answer: counted as rejected, never retried. Every attempt of a
  *       message carries the same {@value CallbackSignature#IDEMPOTENCY_KEY_HEADER}.</li>
- *   <li><b>Never blocks.</b> Requests run on the HTTP client's own event loop; waits are timers.</li>
+ *   <li><b>Never blocks.</b> Requests start on a small pool of its own (host name resolution may
+ *       block) and run on the HTTP client's own event loop; waits are timers.</li>
  * </ul>
  */
 public final class CallbackDispatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CallbackDispatcher.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int SENDER_THREADS = 4;
     private static final Base64.Encoder KEY_ENCODER = Base64.getUrlEncoder().withoutPadding();
 
     private final CallbackPolicy policy;
     private final AsyncHttpClient http;
     private final ScheduledExecutorService timer;
     private final Executor laneExecutor;
+    /**
+     * Where requests start. Never the caller's thread (a Netty event loop): starting a request
+     * resolves the callback's host name, which the HTTP client does with the JDK's blocking
+     * resolver. A slow DNS answer stalls one of these threads, nothing else.
+     */
+    private final ThreadPoolExecutor senders;
     private final ConcurrencyLimiter limiter;
     /** Per callback origin, so that one slow application cannot take every permit. */
     private final ConcurrentMap<String, ConcurrencyLimiter> originLimiters = new ConcurrentHashMap<>();
@@ -80,6 +90,13 @@ public final class CallbackDispatcher implements AutoCloseable {
         });
         Duration connectTimeout = policy.timeout().compareTo(Duration.ofSeconds(5)) < 0
                 ? policy.timeout() : Duration.ofSeconds(5);
+        this.senders = new ThreadPoolExecutor(SENDER_THREADS, SENDER_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "callback-send");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        senders.allowCoreThreadTimeOut(true);
         // After close the timer refuses work; lanes then finish on the caller so no stage hangs.
         this.laneExecutor = task -> {
             try {
@@ -197,6 +214,7 @@ public final class CallbackDispatcher implements AutoCloseable {
     public void close() {
         closed = true;
         timer.shutdownNow();
+        senders.shutdownNow();
         try {
             http.close();
         } catch (java.io.IOException e) {
@@ -229,7 +247,15 @@ public final class CallbackDispatcher implements AutoCloseable {
             // Origin first, then global, always in this order: no two attempts can wait on each other.
             ConcurrencyLimiter origin = originLimiters.computeIfAbsent(target.loggableOrigin(),
                     key -> new ConcurrencyLimiter(policy.maxConnectionsPerHost()));
-            origin.acquire().thenCompose(ignored -> limiter.acquire()).thenRun(() -> send(number, origin));
+            origin.acquire().thenCompose(ignored -> limiter.acquire()).thenRun(() -> {
+                try {
+                    senders.execute(() -> send(number, origin));
+                } catch (RejectedExecutionException e) {
+                    limiter.release();
+                    origin.release();
+                    giveUp(number - 1, "the dispatcher closed");
+                }
+            });
         }
 
         private void send(int number, ConcurrencyLimiter origin) {
