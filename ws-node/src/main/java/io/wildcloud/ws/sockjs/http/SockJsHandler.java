@@ -147,7 +147,9 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof java.io.IOException) {
+        // A client that went away (reset, or closed mid-request) is not an error of ours.
+        if (cause instanceof java.io.IOException
+                || cause instanceof io.netty.handler.codec.PrematureChannelClosureException) {
             log.debug("{} connection failed: {}", ctx.channel(), cause.toString());
         } else {
             log.warn("{} unexpected failure, closing the connection", ctx.channel(), cause);
