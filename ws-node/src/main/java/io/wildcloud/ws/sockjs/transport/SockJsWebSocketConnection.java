@@ -47,7 +47,7 @@ final class SockJsWebSocketConnection extends WebSocketConnection {
         ctx.write(text(closeFrame.text()), ctx.voidPromise());
         // The SockJS close code travels in the frame above; SockJS codes such as 2010 are not valid
         // websocket close codes, so the websocket itself closes normally.
-        ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
+        ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE.code(), ""))
                 .addListener(ChannelFutureListener.CLOSE);
     }
 
