@@ -40,8 +40,10 @@ public final class ClientScriptHandler extends ChannelInboundHandlerAdapter {
             byte[] bytes = load(file);
             String type = file.endsWith(".map") ? "application/json;charset=UTF-8"
                     : "application/javascript;charset=UTF-8";
-            ByteBuf content = Unpooled.unreleasableBuffer(
-                    Unpooled.unmodifiableBuffer(Unpooled.directBuffer(bytes.length).writeBytes(bytes)));
+            // Lives as long as the node: a wrapped NIO buffer, outside the allocators and their
+            // leak tracking; every response writes a duplicate of it, which never frees it.
+            ByteBuf content = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
+                    java.nio.ByteBuffer.allocateDirect(bytes.length).put(bytes).flip()).asReadOnly());
             scripts.put(PATH_PREFIX + file, new Script(content, type, StaticPages.etag(bytes)));
         }
     }
