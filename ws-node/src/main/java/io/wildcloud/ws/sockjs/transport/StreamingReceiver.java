@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
+import io.wildcloud.ws.sockjs.http.HttpResponses;
 import io.wildcloud.ws.sockjs.http.SockJsRequest;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
@@ -33,6 +34,7 @@ final class StreamingReceiver extends HttpReceiver {
     private final Function<ChannelHandlerContext, ByteBuf> prelude;
     private final Acknowledger acknowledger;
     private long bytesWritten;
+    private boolean begun;
 
     StreamingReceiver(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint, SessionKey key,
             SockJsRuntime runtime, TransportType type, FrameFormat format,
@@ -104,8 +106,13 @@ final class StreamingReceiver extends HttpReceiver {
 
     @Override
     void storeFailed() {
-        // The response may be half written: only closing the connection tells the client.
-        ctx.close();
+        if (!begun && ctx.channel().isActive()) {
+            HttpResponses.sendText(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "Session store unavailable, retry.");
+        } else {
+            // The response is half written: only closing the connection tells the client.
+            ctx.close();
+        }
     }
 
     private boolean endIfLimitReached() {
@@ -122,6 +129,7 @@ final class StreamingReceiver extends HttpReceiver {
     }
 
     private void begin() {
+        begun = true;
         HttpResponse response = new DefaultHttpResponse(request.version(), HttpResponseStatus.OK);
         commonHeaders(response);
         if (request.isHttp10()) {
