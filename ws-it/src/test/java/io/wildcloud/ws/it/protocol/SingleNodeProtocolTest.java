@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Nested;
 
 /**
  * The whole SockJS protocol, over real sockets, against one in-process node in protocol-test mode
- * with the embedded memory engine.
+ * with the embedded memory engine. Each nested class binds one group of checks to this node;
+ * {@link BalancedClusterProtocolTest} binds the same groups to three nodes behind a balancer.
  */
 class SingleNodeProtocolTest {
 
