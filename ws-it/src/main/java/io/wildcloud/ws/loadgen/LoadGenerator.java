@@ -26,12 +26,25 @@ import org.HdrHistogram.Histogram;
  */
 public final class LoadGenerator {
 
+    /** Told when publishing starts and when the last delivery is in, so a benchmark can meter just that. */
+    public interface PhaseListener {
+        void publishing();
+
+        void settled();
+    }
+
     private final LoadOptions options;
     private final PrintStream progress;
+    private final PhaseListener phases;
 
     public LoadGenerator(LoadOptions options, PrintStream progress) {
+        this(options, progress, null);
+    }
+
+    public LoadGenerator(LoadOptions options, PrintStream progress, PhaseListener phases) {
         this.options = options;
         this.progress = progress;
+        this.phases = phases;
     }
 
     public static void main(String[] args) throws Exception {
@@ -87,6 +100,9 @@ public final class LoadGenerator {
         AtomicLong published = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("loadgen-progress"));
+        if (phases != null) {
+            phases.publishing();
+        }
         long startNanos = System.nanoTime();
         ticker.scheduleAtFixedRate(() -> printProgress(tracker, published, errors, startNanos), 1, 1, TimeUnit.SECONDS);
         long[] seqs = new long[options.sessions()];
@@ -122,6 +138,9 @@ public final class LoadGenerator {
             TimeUnit.MILLISECONDS.sleep(20);
         }
         double deliverySeconds = (System.nanoTime() - startNanos) / 1e9;
+        if (phases != null) {
+            phases.settled();
+        }
         ticker.shutdownNow();
         printProgress(tracker, published, errors, startNanos);
         clients.forEach(SessionClient::stop);
