@@ -32,7 +32,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.net.http.WebSocket;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -162,5 +166,47 @@ class PushOverSockJsTest {
         assertEquals(404, send("POST", publicBase.resolve("/" + socket + "/000/s2/xhr"), "").statusCode());
         assertEquals(404, send("GET", publicBase.resolve("/" + socket + "/info"), null).statusCode());
         assertEquals(404, send("POST", publicBase.resolve("/" + socket + "/000/s9/xhr"), "").statusCode());
+    }
+
+    @Test
+    void aWebsocketSessionSendsInOrderReceivesPublishesAndIsClosedByRevoke() throws Exception {
+        String socket = ApiJson.GSON.fromJson(api("POST", "/authorize/" + SECRET + "/user-ws",
+                "{\"callback\":\"" + callbacks.uri("/cb") + "\"}", 200), AuthorizeResponse.class).socketId();
+        BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+        WebSocket ws = http.newWebSocketBuilder().buildAsync(
+                URI.create("ws://127.0.0.1:" + publicBase.getPort() + "/" + socket + "/000/w1/websocket"),
+                new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        frames.add(data.toString());
+                        webSocket.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                        frames.add("closed " + statusCode);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        assertEquals("o", frames.poll(10, TimeUnit.SECONDS));
+
+        for (int i = 0; i < 20; i++) {
+            ws.sendText("[\"m" + i + "\"]", true).get(10, TimeUnit.SECONDS);
+        }
+        Await.until("20 callbacks", () -> callbacks.received().size() == 20);
+        List<String> messages = callbacks.received().stream()
+                .map(r -> CallbackPayload.fromJson(r.body()).message()).toList();
+        assertEquals(java.util.stream.IntStream.range(0, 20).mapToObj(i -> "m" + i).toList(), messages);
+
+        assertEquals("{\"sessions\":1,\"queue_full\":0}", api("POST", "/publish/" + socket + "/w1",
+                "{\"message\":\"to the websocket\"}", 200));
+        assertEquals("a[\"to the websocket\"]", frames.poll(10, TimeUnit.SECONDS));
+
+        api("DELETE", "/authorize/" + SECRET + "/user-ws", null, 200);
+        assertEquals("c[4001,\"Socket revoked\"]", frames.poll(10, TimeUnit.SECONDS));
+        // The SockJS close frame is what the client reads; the websocket then ends (its code is the layer's).
+        String end = frames.poll(10, TimeUnit.SECONDS);
+        assertTrue(end != null && end.startsWith("closed "), end);
     }
 }
