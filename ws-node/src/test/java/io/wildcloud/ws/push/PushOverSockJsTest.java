@@ -67,7 +67,7 @@ class PushOverSockJsTest {
     void start() throws Exception {
         callbacks = new CallbackServer();
         module = new PushModule(ApplicationRegistry.parse("demo:" + SECRET), new MemorySocketStore(Duration.ofHours(1)),
-                sessions, PushLimits.defaults().withMaxSessionsPerSocket(2), SockJsOptions.defaults(), () -> null);
+                sessions, PushLimits.defaults().withMaxSessionsPerSocket(2).withMaxMessageBytes(1000), SockJsOptions.defaults(), () -> null);
         group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         SockJsHandler sockjs = new SockJsHandler(module.resolver(), sessions, "test-node");
         publicServer = bind(() -> new HttpObjectAggregator(1 << 20), () -> sockjs);
@@ -133,6 +133,13 @@ class PushOverSockJsTest {
         assertEquals(new CallbackPayload("world", "s1", "user-1"), CallbackPayload.fromJson(received.get(1).body()));
         assertTrue(CallbackSignature.verify(SECRET, received.get(0).body().getBytes(StandardCharsets.UTF_8),
                 received.get(0).signature()));
+
+        HttpResponse<String> tooLarge = send("POST", publicBase.resolve("/" + socket + "/000/s1/xhr_send"),
+                "[\"" + "x".repeat(1000) + "\"]");
+        assertEquals(413, tooLarge.statusCode(), "the push limit reaches the SockJS layer");
+        assertEquals(2, callbacks.received().size());
+        assertEquals(413, send("POST", apiBase.resolve("/publish/" + socket),
+                "{\"message\":\"" + "x".repeat(1001) + "\"}").statusCode());
 
         assertEquals("{\"sessions\":1,\"queue_full\":0}", api("POST", "/publish/" + socket, "{\"message\":\"pushed\"}", 200));
         assertEquals("a[\"pushed\"]\n", poll(socket, "s1"));
