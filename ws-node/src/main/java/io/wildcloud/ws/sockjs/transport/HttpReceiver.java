@@ -141,7 +141,7 @@ abstract class HttpReceiver implements Receiver {
 
     @Override
     public void onEvicted() {
-        ctx.executor().execute(() -> {
+        SockJsRuntime.later(ctx, () -> {
             if (state != State.DONE) {
                 log.info("{} session {}: receiver evicted by the store", ctx.channel(), key);
                 state = State.DONE;
@@ -153,7 +153,7 @@ abstract class HttpReceiver implements Receiver {
 
     // Store callbacks come from any thread and may come before the claim's answer is handled.
     private void whenActive(Runnable task) {
-        ctx.executor().execute(() -> {
+        SockJsRuntime.later(ctx, () -> {
             if (state == State.ACTIVE) {
                 task.run();
             } else if (state == State.CLAIMING) {

@@ -170,7 +170,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void onMessages(List<QueuedMessage> messages) {
-        ctx.executor().execute(() -> {
+        SockJsRuntime.later(ctx, () -> {
             if (state != State.OPEN) {
                 return;
             }
@@ -190,7 +190,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void onClosed(SockJsFrame closeFrame) {
-        ctx.executor().execute(() -> {
+        SockJsRuntime.later(ctx, () -> {
             if (state == State.OPEN) {
                 closedByStore = true;
                 closing(closeFrame);
@@ -200,7 +200,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void onEvicted() {
-        ctx.executor().execute(() -> {
+        SockJsRuntime.later(ctx, () -> {
             closedByStore = true;
             state = State.ENDED;
             ctx.close();
