@@ -16,7 +16,8 @@ public final class SockJsRuntime {
 
     private final SessionStore store;
     private final String nodeId;
-    private final AtomicLong connectionIds = new AtomicLong();
+    /** Per JVM, not per instance: two handlers of one node must never hand out the same name. */
+    private static final AtomicLong CONNECTION_IDS = new AtomicLong();
 
     public SockJsRuntime(SessionStore store, String nodeId) {
         this.store = Objects.requireNonNull(store, "store");
@@ -33,7 +34,7 @@ public final class SockJsRuntime {
 
     /** A receiver name no other connection of this node has had. */
     public ReceiverId nextReceiverId() {
-        return new ReceiverId(nodeId, connectionIds.incrementAndGet());
+        return new ReceiverId(nodeId, CONNECTION_IDS.incrementAndGet());
     }
 
     public SockJsSession session(SockJsEndpoint endpoint, SessionKey key) {

@@ -72,6 +72,23 @@ class StreamingTransportsTest {
     }
 
     @Test
+    void streamDeliversWhatWasQueuedAndTheNextStreamDoesNotGetItAgain() {
+        exchange(sender, post("/echo/000/s1/xhr", ""));
+        exchange(sender, post("/echo/000/s1/xhr_send", "[\"a\"]"));
+        exchange(sender, post("/echo/000/s1/xhr_send", "[\"b\"]"));
+        assertEquals(XHR_STREAMING_HEAD + chunk(PRELUDE) + chunk("a[\"a\",\"b\"]\n"),
+                exchange(ch, post("/echo/000/s1/xhr_streaming", "")));
+        String big = "x".repeat(4096);
+        exchange(sender, post("/echo/000/s1/xhr_send", "[\"" + big + "\"]"));
+        assertEquals(chunk("a[\"" + big + "\"]\n") + LAST_CHUNK, read(ch));
+        assertEquals(XHR_STREAMING_HEAD + chunk(PRELUDE), exchange(ch, post("/echo/000/s1/xhr_streaming", "")),
+                "everything written was acknowledged");
+        exchange(sender, post("/echo/000/s1/xhr_send", "[\"c\"]"));
+        assertEquals(chunk("a[\"c\"]\n"), read(ch));
+        ch.close();
+    }
+
+    @Test
     void closedSessionEndsEveryStreamWithItsCloseFrame() {
         assertEquals(XHR_STREAMING_HEAD + chunk(PRELUDE) + chunk("o\n") + chunk("c[3000,\"Go away!\"]\n") + LAST_CHUNK,
                 exchange(ch, post("/close/000/s1/xhr_streaming", "")));
