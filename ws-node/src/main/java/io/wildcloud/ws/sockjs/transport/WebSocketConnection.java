@@ -40,6 +40,13 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
 
     private enum State { HANDSHAKING, CLAIMING, OPEN, ENDED }
 
+    /**
+     * A client that reads slower than the session produces would make the node buffer without
+     * bound (a websocket has no response limit): past this many unwritten bytes it is cut off,
+     * and sockjs-client reconnects.
+     */
+    static final long MAX_BACKLOG_BYTES = 4L * 1024 * 1024;
+
     final SockJsEndpoint endpoint;
     private final SockJsRuntime runtime;
     private final SessionStore store;
@@ -184,6 +191,10 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
                 ctx.flush();
                 deliveredSeq = fresh.get(fresh.size() - 1).seq();
                 acknowledger.delivered(deliveredSeq);
+                if (ctx.channel().bytesBeforeWritable() > MAX_BACKLOG_BYTES) {
+                    log.info("{} session {}: client reads too slowly, closing", ctx.channel(), key);
+                    ctx.close();
+                }
             }
         });
     }
