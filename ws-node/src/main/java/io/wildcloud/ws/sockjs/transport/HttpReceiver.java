@@ -272,22 +272,7 @@ abstract class HttpReceiver implements Receiver {
 
     /** The headers every response of this transport carries. */
     final void commonHeaders(HttpResponse response) {
-        response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE, type.contentType());
-        HttpResponses.noCache(response.headers());
-        if (type.cors()) {
-            HttpResponses.cors(request, response.headers());
-        }
-        if (type.cookie() && endpoint.options().cookieNeeded()) {
-            HttpResponses.jsessionId(request, response);
-        }
-    }
-
-    static List<String> texts(List<QueuedMessage> messages) {
-        List<String> texts = new ArrayList<>(messages.size());
-        for (QueuedMessage message : messages) {
-            texts.add(message.message());
-        }
-        return texts;
+        HttpResponses.transportHeaders(response, type, request, endpoint.options());
     }
 
     /** A new session: write the open frame and tell the service. */

@@ -34,6 +34,6 @@ public final class JsonpSendTransport extends MessageSender {
 
     @Override
     FullHttpResponse accepted(ChannelHandlerContext ctx, SockJsRequest request) {
-        return HttpResponses.full(ctx, request, HttpResponseStatus.OK, TransportType.JSONP_SEND.contentType(), "ok");
+        return HttpResponses.full(ctx, request, HttpResponseStatus.OK, null, "ok");
     }
 }

@@ -91,13 +91,7 @@ abstract class MessageSender implements HttpTransport {
 
     private void respond(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint) {
         FullHttpResponse response = accepted(ctx, request);
-        HttpResponses.noCache(response.headers());
-        if (type.cors()) {
-            HttpResponses.cors(request, response.headers());
-        }
-        if (endpoint.options().cookieNeeded()) {
-            HttpResponses.jsessionId(request, response);
-        }
+        HttpResponses.transportHeaders(response, type, request, endpoint.options());
         HttpResponses.send(ctx, request, response);
     }
 

@@ -189,7 +189,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
                 List<QueuedMessage> fresh = skip == 0 ? messages : messages.subList(skip, messages.size());
                 write(fresh);
                 ctx.flush();
-                deliveredSeq = fresh.get(fresh.size() - 1).seq();
+                deliveredSeq = Frames.lastSeq(fresh);
                 acknowledger.delivered(deliveredSeq);
                 if (ctx.channel().bytesBeforeWritable() > MAX_BACKLOG_BYTES) {
                     log.info("{} session {}: client reads too slowly, closing", ctx.channel(), key);
