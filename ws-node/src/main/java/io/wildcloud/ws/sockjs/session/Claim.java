@@ -11,8 +11,10 @@ import java.util.List;
  *     {@link ClaimMode#POLL} they are already removed from the queue and the slot released when
  *     this is not empty)
  * @param closeFrame the session's close frame when {@code outcome} is {@link Outcome#CLOSED}, or
- *     when it is {@link Outcome#ATTACHED} and the session closed with these messages still
- *     pending (the receiver writes them, then the close frame)
+ *     when it is {@link Outcome#ATTACHED} in {@link ClaimMode#STREAM} and the session closed with
+ *     these messages still pending (the receiver writes them, then the close frame). A
+ *     {@link ClaimMode#POLL} claim that takes pending messages of a closed session carries no
+ *     close frame: one poll answers one frame, the next poll gets {@link Outcome#CLOSED}.
  */
 public record Claim(Outcome outcome, List<QueuedMessage> pending, SockJsFrame closeFrame) {
 

@@ -1,0 +1,89 @@
+package io.wildcloud.ws.common.sockjs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SockJsJsonTest {
+
+    /** Each range SockJS requires escaped, first and last character, as the protocol suite sends them. */
+    @ParameterizedTest
+    @CsvSource({
+        "0000, 001f", "007f, 009f", "200c, 200f", "2028, 202f", "2060, 206f", "fff0, ffff", "d800, dfff"})
+    void escapesEveryCharacterOfTheRequiredRanges(String first, String last) {
+        for (int c = Integer.parseInt(first, 16); c <= Integer.parseInt(last, 16); c++) {
+            String quoted = SockJsJson.quote(String.valueOf((char) c));
+            boolean shortEscape = quoted.length() == 4 && quoted.charAt(1) == '\\';
+            assertTrue(shortEscape || quoted.equals(String.format("\"\\u%04x\"", c)),
+                    () -> "not escaped: " + quoted);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0020, 007e", "00a0, 200b", "2010, 2027", "2030, 205f", "2070, d7ff", "e000, ffef"})
+    void keepsOtherCharactersLiteral(String first, String last) {
+        for (int c = Integer.parseInt(first, 16); c <= Integer.parseInt(last, 16); c++) {
+            if (c == '"' || c == '\\') {
+                continue;
+            }
+            String literal = String.valueOf((char) c);
+            assertEquals("\"" + literal + "\"", SockJsJson.quote(literal));
+        }
+    }
+
+    @Test
+    void escapesJsonSpecials() {
+        assertEquals("\"a\\\"b\\\\c\\nd\\re\\tf\"", SockJsJson.quote("a\"b\\c\nd\re\tf"));
+    }
+
+    @Test
+    void usesLowerCaseHexAsTheSuiteCompares() {
+        assertEquals("\"\\u200c\\u202f\"", SockJsJson.quote("\u200c\u202f"));
+        assertEquals("\"\\uffff\"", SockJsJson.quote("\uffff"));
+    }
+
+    @Test
+    void encodesMessageFrames() {
+        assertEquals("a[\"a\",\"b\"]", SockJsFrame.messages(List.of("a", "b")).text());
+        assertEquals("c[3000,\"Go away!\"]", SockJsFrame.close(3000, "Go away!").text());
+        assertEquals("o", SockJsFrame.open().text());
+        assertEquals("h", SockJsFrame.heartbeat().text());
+    }
+
+    @Test
+    void decodesArraysStringsAndEveryEscape() {
+        assertEquals(List.of("a", "b"), SockJsJson.decodeMessages("[\"a\",\"b\"]"));
+        assertEquals(List.of(), SockJsJson.decodeMessages("[]"));
+        assertEquals(List.of("x"), SockJsJson.decodeMessages("\"x\""));
+        assertEquals(List.of("\u2028\uffff\u0000"), SockJsJson.decodeMessages("[\"\\u2028\\uFFFF\\u0000\"]"));
+        assertEquals(List.of("1", "{\"k\":true}"), SockJsJson.decodeMessages("[1,{\"k\":true}]"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"[\"x\"", "[\"x\"]]", "{}", "x", "''", "[\"a\",]", "1"})
+    void rejectsBrokenJson(String payload) {
+        assertThrows(SockJsJson.BrokenJsonException.class, () -> SockJsJson.decodeMessages(payload));
+    }
+
+    @Test
+    void rejectsEmptyPayload() {
+        assertThrows(SockJsJson.BrokenJsonException.class, () -> SockJsJson.decodeMessages(""));
+    }
+
+    @Test
+    void roundTripsThroughFrames() {
+        String tricky = "żółć \u2028 \ud83d\ude00 \u0001 \"q\"";
+        SockJsFrame frame = SockJsFrame.message(tricky);
+        assertFalse(frame.text().contains("\u2028"));
+        assertEquals(List.of(tricky), SockJsFrame.parse(frame.text()).messages());
+        SockJsFrame close = SockJsFrame.parse("c[2010,\"Another connection still open\"]");
+        assertEquals(2010, close.closeCode());
+        assertEquals("Another connection still open", close.closeReason());
+    }
+}

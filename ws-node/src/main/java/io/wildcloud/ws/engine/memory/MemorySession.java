@@ -1,0 +1,185 @@
+package io.wildcloud.ws.engine.memory;
+
+import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.sockjs.session.Claim;
+import io.wildcloud.ws.sockjs.session.ClaimMode;
+import io.wildcloud.ws.sockjs.session.EnqueueResult;
+import io.wildcloud.ws.sockjs.session.QueuedMessage;
+import io.wildcloud.ws.sockjs.session.Receiver;
+import io.wildcloud.ws.sockjs.session.ReceiverId;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStatus;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One session of the {@link MemorySessionStore}. State changes under the instance lock; the
+ * receiver calls they cause go through {@link #outbox} and run after the lock is let go, in order
+ * and one at a time, so a receiver may call back into the store from its callback.
+ */
+final class MemorySession {
+
+    private final SessionKey key;
+    private final int maxQueued;
+    private final ArrayDeque<QueuedMessage> queue = new ArrayDeque<>();
+    private final Queue<Runnable> outbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
+
+    private long lastSeq;
+    private Receiver holder;
+    private SockJsFrame closeFrame;
+    private boolean removed;
+    /** Grows on every claim and release, so an expiry timer knows whether it is stale. */
+    private long generation;
+
+    /** A new session whose slot {@code creator} holds from the start. */
+    MemorySession(SessionKey key, int maxQueued, Receiver creator) {
+        this.key = key;
+        this.maxQueued = maxQueued;
+        this.holder = creator;
+    }
+
+    SessionKey key() {
+        return key;
+    }
+
+    synchronized long generation() {
+        return generation;
+    }
+
+    /** Claims the slot; {@code null} if this session was removed meanwhile. */
+    synchronized Claim claim(ClaimMode mode, Receiver receiver) {
+        if (removed) {
+            return null;
+        }
+        if (holder != null) {
+            return Claim.busy();
+        }
+        if (closeFrame != null && queue.isEmpty()) {
+            return Claim.closed(closeFrame);
+        }
+        generation++;
+        List<QueuedMessage> pending = new ArrayList<>(queue);
+        if (mode == ClaimMode.POLL && !pending.isEmpty()) {
+            // One response carries the pending messages; the close frame, if any, waits for the next poll.
+            queue.clear();
+            return Claim.attached(pending, null);
+        }
+        holder = receiver;
+        return Claim.attached(pending, closeFrame);
+    }
+
+    synchronized void acknowledge(ReceiverId receiver, long deliveredSeq) {
+        if (holds(receiver)) {
+            trimTo(deliveredSeq);
+        }
+    }
+
+    /** Frees the slot; whether {@code receiver} held it. */
+    synchronized boolean release(ReceiverId receiver, long deliveredSeq) {
+        if (!holds(receiver)) {
+            return false;
+        }
+        trimTo(deliveredSeq);
+        holder = null;
+        generation++;
+        return true;
+    }
+
+    EnqueueResult enqueue(List<String> messages) {
+        EnqueueResult result;
+        synchronized (this) {
+            if (removed) {
+                return EnqueueResult.NOT_FOUND;
+            }
+            if (closeFrame != null) {
+                return EnqueueResult.CLOSED;
+            }
+            if (queue.size() + messages.size() > maxQueued) {
+                return EnqueueResult.QUEUE_FULL;
+            }
+            List<QueuedMessage> added = new ArrayList<>(messages.size());
+            for (String message : messages) {
+                QueuedMessage queued = new QueuedMessage(++lastSeq, message);
+                queue.addLast(queued);
+                added.add(queued);
+            }
+            if (holder != null) {
+                Receiver receiver = holder;
+                outbox.add(() -> receiver.onMessages(added));
+            }
+            result = EnqueueResult.QUEUED;
+        }
+        drain();
+        return result;
+    }
+
+    boolean close(SockJsFrame frame) {
+        synchronized (this) {
+            if (removed || closeFrame != null) {
+                return false;
+            }
+            closeFrame = frame;
+            if (holder != null) {
+                Receiver receiver = holder;
+                outbox.add(() -> receiver.onClosed(frame));
+            }
+        }
+        drain();
+        return true;
+    }
+
+    synchronized void remove() {
+        removed = true;
+        holder = null;
+        queue.clear();
+    }
+
+    synchronized SessionStatus status() {
+        if (removed) {
+            return SessionStatus.NOT_FOUND;
+        }
+        return closeFrame == null ? SessionStatus.OPEN : SessionStatus.CLOSED;
+    }
+
+    /**
+     * Removes the session if nothing claimed it since {@code expectedGeneration}: answers whether it
+     * was open, or {@code null} if it lives on.
+     */
+    synchronized Boolean expireIfIdleSince(long expectedGeneration) {
+        if (removed || holder != null || generation != expectedGeneration) {
+            return null;
+        }
+        removed = true;
+        queue.clear();
+        return closeFrame == null;
+    }
+
+    private boolean holds(ReceiverId receiver) {
+        return holder != null && holder.id().equals(receiver);
+    }
+
+    private void trimTo(long deliveredSeq) {
+        while (!queue.isEmpty() && queue.peekFirst().seq() <= deliveredSeq) {
+            queue.pollFirst();
+        }
+    }
+
+    /** Runs queued receiver calls, one thread at a time, in order. */
+    private void drain() {
+        while (!outbox.isEmpty() && draining.compareAndSet(false, true)) {
+            try {
+                Runnable call;
+                while ((call = outbox.poll()) != null) {
+                    call.run();
+                }
+            } finally {
+                draining.set(false);
+            }
+        }
+    }
+}
