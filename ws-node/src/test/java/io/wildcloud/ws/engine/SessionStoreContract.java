@@ -404,6 +404,21 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    void pollThatTakesMessagesStartsTheDelayAgain() {
+        SessionKey key = key("poll-expires");
+        RecordingReceiver opener = receiver("n1");
+        claim(store(), key, ClaimMode.STREAM, opener);
+        release(store(), key, opener, 0, SHORT_DELAY);
+        join(store().enqueue(key, List.of("taken")));
+        Claim poll = claim(store(), key, ClaimMode.POLL, receiver("n1"));
+        assertEquals(List.of("taken"), texts(poll.pending()));
+        assertFalse(poll.holdsSlot(ClaimMode.POLL));
+        // Nobody polls again: the session ends after the delay its last release gave it.
+        Await.until(WAIT, () -> expired.containsKey(key), () -> "no expiry notice for " + key);
+        assertEquals(SessionStatus.NOT_FOUND, join(store().status(key)));
+    }
+
+    @Test
     void claimBeforeTheDelayEndsKeepsTheSession() {
         SessionKey key = key("comes-back");
         RecordingReceiver first = receiver("n1");
