@@ -262,6 +262,20 @@ public abstract class SessionStoreContract {
         assertEquals(38, holder.count());
     }
 
+    @Test
+    void messagesKeepEveryCharacter() {
+        SessionKey key = key("chars");
+        List<String> odd = List.of("", "ü€😀", "line\nbreak", "12:34|5", "\u0000\u2028\"'\\", "x".repeat(70_000));
+        openIdle(key);
+        join(store().enqueue(key, odd.subList(0, 3)));
+        RecordingReceiver holder = receiver("n1");
+        Claim claim = claim(store(), key, ClaimMode.STREAM, holder);
+        assertEquals(odd.subList(0, 3), texts(claim.pending()));
+        join(store().enqueue(key, odd.subList(3, 6)));
+        Await.until(WAIT, () -> holder.count() == 3, holder::describe);
+        assertEquals(odd.subList(3, 6), holder.texts());
+    }
+
     // --- order across receivers and nodes ---------------------------------------------------------
 
     @Test
