@@ -59,6 +59,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private final NodePresence presence;
     private final ExpirySweeper sweeper;
     private final HoldKeeper keeper;
+    private final SlotClaims claims;
     private final HeldReceiver.Owner owner = new HeldOwner();
     private final String publishCommand;
     private volatile SessionExpiryListener expiryListener;
@@ -83,6 +84,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         this.sweeper = new ExpirySweeper(script, scripts, keys,
                 redisson.getScoredSortedSet(keys.expiryIndex(), StringCodec.INSTANCE), timer, config.sweepInterval(),
                 () -> expiryListener);
+        this.claims = new SlotClaims(nodeId, config, keys, scripts, script, channels, presence, sweeper, owner);
     }
 
     /**
@@ -101,7 +103,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         ReconnectRelay relay = new ReconnectRelay();
         RedissonClient redisson = RedissonClients.create(config, "ws-node-" + nodeId, relay);
         return start(redisson, true, config, nodeId).thenApply(store -> {
-            relay.target = store.keeper::renew;
+            relay.target(store.keeper::renew);
             return store;
         });
     }
@@ -127,82 +129,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
 
     @Override
     public CompletionStage<Claim> claim(SessionKey key, ClaimMode mode, Creation creation, Receiver receiver) {
-        return channels.acquire(key.scope()).thenCompose(channel -> {
-            ScopeChannel.ClaimWatch watch = channel.watch(key.sessionId());
-            return runClaim(key, mode, creation, receiver, "").thenApply(reply -> {
-                Claim claim = reply.claim();
-                if (claim.holdsSlot(mode)) {
-                    hold(channel, watch, key, receiver, reply);
-                } else {
-                    channels.release(channel);
-                    if (reply.releasedDelayMillis() > 0) {
-                        sweeper.track(key, System.currentTimeMillis() + reply.releasedDelayMillis());
-                    }
-                }
-                return claim;
-            }).whenComplete((claim, error) -> {
-                channel.unwatch(key.sessionId());
-                if (error != null) {
-                    channels.release(channel);
-                }
-            });
-        }).exceptionallyCompose(error -> failed("claim " + key, error));
-    }
-
-    private CompletionStage<ClaimReply> runClaim(SessionKey key, ClaimMode mode, Creation creation, Receiver receiver,
-            String deadHolder) {
-        String creationCode = switch (creation) {
-            case CREATE_IF_MISSING -> "C";
-            case CREATE_ONLY -> "O";
-            case EXISTING_ONLY -> "E";
-        };
-        return scripts.claim.<List<Object>>eval(script, RScript.ReturnType.LIST, keys.sessionKeys(key),
-                receiver.id().encode(), mode == ClaimMode.POLL ? "P" : "S", creationCode, config.holdTtl().toMillis(),
-                deadHolder, config.defaultDisconnectDelay().toMillis(), config.expiryMargin().toMillis())
-                .thenApply(ClaimReply::of)
-                .thenCompose(reply -> {
-                    if (reply.expired()) {
-                        sweeper.notifyExpired(key);
-                    }
-                    if (reply.busyHolder() == null || reply.busyHolder().isEmpty() || !deadHolder.isEmpty()) {
-                        return CompletableFuture.completedFuture(reply);
-                    }
-                    String holder = reply.busyHolder();
-                    return holderAlive(key, holder).thenCompose(alive -> alive
-                            ? CompletableFuture.completedFuture(reply)
-                            : runClaim(key, mode, creation, receiver, holder));
-                });
-    }
-
-    /** Whether the receiver {@code holder} lives: on this node we know; elsewhere we ask Redis. */
-    private CompletionStage<Boolean> holderAlive(SessionKey key, String holder) {
-        ReceiverId id = ReceiverId.decode(holder);
-        if (id.nodeId().equals(nodeId)) {
-            ScopeChannel channel = channels.get(key.scope());
-            HeldReceiver held = channel == null ? null : channel.held(key.sessionId());
-            return CompletableFuture.completedFuture(held != null && !held.isEnded()
-                    && held.receiverId().equals(holder));
-        }
-        return presence.isAlive(id.nodeId()).thenApply(alive -> {
-            if (!alive) {
-                LOG.info("{} holder {} is on node {} which is gone: taking the slot over", key, holder, id.nodeId());
-            }
-            return alive;
-        });
-    }
-
-    private void hold(ScopeChannel channel, ScopeChannel.ClaimWatch watch, SessionKey key, Receiver receiver,
-            ClaimReply reply) {
-        Claim claim = reply.claim();
-        HeldReceiver held = new HeldReceiver(key, receiver, reply.lastSeq(), claim.closeFrame() != null, owner);
-        HeldReceiver replaced = channel.register(held);
-        if (replaced != null && !replaced.receiverId().equals(held.receiverId())) {
-            // The slot moved from an older receiver on this node that never released it.
-            replaced.evict();
-        }
-        if (watch.announced() > reply.lastSeq()) {
-            held.catchUp();
-        }
+        return claims.claim(key, mode, creation, receiver).exceptionallyCompose(error -> failed("claim " + key, error));
     }
 
     @Override
@@ -293,6 +220,11 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         return nodeId;
     }
 
+    /** The Redis client (tests kill a node by shutting it down without closing the store). */
+    RedissonClient redisson() {
+        return redisson;
+    }
+
     /** Renews and checks every slot this node holds now (normally every third of the hold TTL). */
     public CompletionStage<Void> renewHeld() {
         return keeper.renew();
@@ -306,7 +238,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         presence.stop();
         channels.closeAll();
         timer.shutdownNow();
-        if (ownsClient) {
+        if (ownsClient && !redisson.isShuttingDown() && !redisson.isShutdown()) {
             redisson.shutdown(0, 2, TimeUnit.SECONDS);
         }
     }
@@ -367,28 +299,6 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
             if (!timer.isShutdown()) {
                 timer.schedule(task, 500, TimeUnit.MILLISECONDS);
             }
-        }
-    }
-
-    /** Passes Redisson's "connected again" to the store made after the client. */
-    private static final class ReconnectRelay implements org.redisson.connection.ConnectionListener {
-        volatile Runnable target;
-        private volatile boolean lost;
-
-        @Override
-        public void onConnect(java.net.InetSocketAddress address) {
-            Runnable current = target;
-            if (lost && current != null) {
-                lost = false;
-                LOG.info("connected to Redis at {} again: checking the slots this node holds", address);
-                current.run();
-            }
-        }
-
-        @Override
-        public void onDisconnect(java.net.InetSocketAddress address) {
-            lost = true;
-            LOG.warn("lost a connection to Redis at {}", address);
         }
     }
 }

@@ -10,6 +10,10 @@ import org.redisson.connection.ConnectionListener;
 /** Builds the Redisson client of a {@link RedisEngineConfig}. */
 public final class RedissonClients {
 
+    /** Redisson's default of 5 channels per connection would need a connection per 5 scopes. */
+    static final int CHANNELS_PER_CONNECTION = 1000;
+    static final int SUBSCRIPTION_CONNECTIONS = 8;
+
     private RedissonClients() {
     }
 
@@ -32,20 +36,25 @@ public final class RedissonClients {
         BaseConfig<?> base = switch (endpoint.mode()) {
             case SINGLE -> redisson.useSingleServer()
                     .setAddress(endpoint.addresses().get(0))
-                    .setDatabase(endpoint.database());
+                    .setDatabase(endpoint.database())
+                    .setSubscriptionConnectionPoolSize(SUBSCRIPTION_CONNECTIONS);
             case SENTINEL -> redisson.useSentinelServers()
                     .setMasterName(endpoint.masterName())
                     .addSentinelAddress(endpoint.addresses().toArray(String[]::new))
                     .setDatabase(endpoint.database())
                     // Presence checks count subscribers with PUBLISH on the master: subscribe there.
-                    .setSubscriptionMode(SubscriptionMode.MASTER);
+                    .setSubscriptionMode(SubscriptionMode.MASTER)
+                    .setSubscriptionConnectionPoolSize(SUBSCRIPTION_CONNECTIONS);
             case CLUSTER -> redisson.useClusterServers()
                     .addNodeAddress(endpoint.addresses().toArray(String[]::new))
-                    .setSubscriptionMode(SubscriptionMode.MASTER);
+                    .setSubscriptionMode(SubscriptionMode.MASTER)
+                    .setSubscriptionConnectionPoolSize(SUBSCRIPTION_CONNECTIONS);
         };
         base.setTimeout((int) config.commandTimeout().toMillis())
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setRetryAttempts(config.retryAttempts())
+                // A node subscribes one channel per scope it holds receivers of: many per connection.
+                .setSubscriptionsPerConnection(CHANNELS_PER_CONNECTION)
                 .setClientName(name);
         return redisson;
     }

@@ -6,9 +6,9 @@ import io.wildcloud.ws.testing.RedisTestServer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.TestInfo;
-import org.redisson.api.RedissonClient;
 
 /**
  * The Redis store against the shared contract: each node id is a store with its own Redisson
@@ -17,7 +17,6 @@ import org.redisson.api.RedissonClient;
 class RedisSessionStoreTest extends SessionStoreContract {
 
     private final RedisEngineConfig config;
-    private final Map<String, RedissonClient> clients = new ConcurrentHashMap<>();
     private final Map<String, RedisSessionStore> stores = new ConcurrentHashMap<>();
 
     RedisSessionStoreTest(TestInfo test) {
@@ -36,9 +35,7 @@ class RedisSessionStoreTest extends SessionStoreContract {
 
     @Override
     protected SessionStore newStore(String nodeId) {
-        RedissonClient client = RedissonClients.create(config, "test-" + nodeId, null);
-        clients.put(nodeId, client);
-        RedisSessionStore store = join(RedisSessionStore.start(client, config, nodeId));
+        RedisSessionStore store = join(RedisSessionStore.connect(config, nodeId));
         stores.put(nodeId, store);
         return store;
     }
@@ -51,16 +48,11 @@ class RedisSessionStoreTest extends SessionStoreContract {
     /** As a killed process: the connections drop, nothing is released or unsubscribed first. */
     @Override
     protected void killNode(String nodeId) {
-        clients.get(nodeId).shutdown(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        stores.get(nodeId).redisson().shutdown(0, 1, TimeUnit.SECONDS);
     }
 
     @AfterEach
     void closeStores() {
         stores.values().forEach(RedisSessionStore::close);
-        clients.values().forEach(client -> {
-            if (!client.isShutdown()) {
-                client.shutdown(0, 1, java.util.concurrent.TimeUnit.SECONDS);
-            }
-        });
     }
 }
