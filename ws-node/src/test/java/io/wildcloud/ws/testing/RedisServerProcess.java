@@ -58,7 +58,11 @@ public final class RedisServerProcess implements AutoCloseable {
         throw last;
     }
 
-    private static RedisServerProcess startOn(int port, String... extraArgs) {
+    /** Starts a Redis on {@code port} (e.g. again where a stopped one was); fails if it is taken. */
+    public static RedisServerProcess startOn(int port, String... extraArgs) {
+        if (port == FreePorts.FORBIDDEN_REDIS_PORT) {
+            throw new IllegalArgumentException("port 6379 is the machine's Redis: tests never use it");
+        }
         Path dir;
         try {
             dir = Files.createTempDirectory("redis-" + port + "-");
