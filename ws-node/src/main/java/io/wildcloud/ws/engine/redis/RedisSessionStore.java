@@ -101,7 +101,12 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     /** Connects its own Redisson client (blocking: call at start-up) and starts a store on it. */
     public static CompletionStage<RedisSessionStore> connect(RedisEngineConfig config, String nodeId) {
         ReconnectRelay relay = new ReconnectRelay();
-        RedissonClient redisson = RedissonClients.create(config, "ws-node-" + nodeId, relay);
+        RedissonClient redisson;
+        try {
+            redisson = RedissonClients.create(config, "ws-node-" + nodeId, relay);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(unavailable("connecting to Redis at " + config.endpoint(), e));
+        }
         return start(redisson, true, config, nodeId).thenApply(store -> {
             relay.target(store.keeper::renew);
             return store;
