@@ -319,6 +319,52 @@ public abstract class SessionStoreContract {
         assertEquals(all, delivered);
     }
 
+    @Test
+    void concurrentEnqueuesWhileReceiversMoveBetweenNodesLoseNothing() throws Exception {
+        SessionKey key = key("race");
+        String[] nodes = separateNodes() ? new String[] {"n1", "n2"} : new String[] {"n1"};
+        SessionStore producerStore = store(separateNodes() ? "n3" : "n1");
+        openIdle(key);
+        int total = 300;
+        Thread producer = new Thread(() -> {
+            for (int i = 1; i <= total; i++) {
+                // The queue holds MAX_QUEUE: a full one is refused whole, so offer again until it fits.
+                while (join(producerStore.enqueue(key, List.of("r" + i))) == EnqueueResult.QUEUE_FULL) {
+                    Thread.onSpinWait();
+                }
+            }
+        }, "contract-producer");
+        producer.start();
+        List<String> written = new ArrayList<>();
+        long deadline = System.nanoTime() + WAIT.multipliedBy(3).toNanos();
+        for (int round = 0; written.size() < total; round++) {
+            assertTrue(System.nanoTime() < deadline, "only " + written.size() + " of " + total + " arrived");
+            SessionStore receiving = store(nodes[round % nodes.length]);
+            ClaimMode mode = round % 4 == 3 ? ClaimMode.POLL : ClaimMode.STREAM;
+            RecordingReceiver receiver = receiver(nodes[round % nodes.length]);
+            Claim claim = claim(receiving, key, mode, receiver);
+            assertEquals(Outcome.ATTACHED, claim.outcome(), "round " + round);
+            written.addAll(texts(claim.pending()));
+            if (!claim.holdsSlot(mode)) {
+                continue;
+            }
+            long lastSeq = claim.pending().isEmpty() ? 0 : claim.pending().get(claim.pending().size() - 1).seq();
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+            while (receiver.count() < 3 && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            List<QueuedMessage> got = receiver.messages();
+            // A stream ends having written all but the last it got; that one comes again.
+            int count = mode == ClaimMode.STREAM && !got.isEmpty() ? got.size() - 1 : got.size();
+            got.subList(0, count).forEach(m -> written.add(m.message()));
+            long writtenSeq = count == 0 ? lastSeq : got.get(count - 1).seq();
+            release(receiving, key, receiver, writtenSeq, LONG_DELAY);
+            assertEquals(0, receiver.overlaps());
+        }
+        producer.join(WAIT.toMillis());
+        assertEquals(IntStream.rangeClosed(1, total).mapToObj(i -> "r" + i).toList(), written);
+    }
+
     // --- bounded queue --------------------------------------------------------------------------
 
     @Test
