@@ -36,6 +36,7 @@ final class ExpirySweeper {
     private final Duration interval;
     private final Supplier<SessionExpiryListener> listener;
     private volatile boolean stopped;
+    private volatile String problem;
 
     ExpirySweeper(RScriptAsync script, LuaScripts scripts, RedisKeys keys, RScoredSortedSetAsync<String> index,
             ScheduledExecutorService timer, Duration interval, Supplier<SessionExpiryListener> listener) {
@@ -78,14 +79,39 @@ final class ExpirySweeper {
                         .toArray(CompletableFuture[]::new)).thenApply(done -> due.size()))
                 .whenComplete((count, error) -> {
                     if (error != null) {
-                        LOG.debug("expiry sweep failed, next in {}: {}", interval, error.toString());
+                        if (problem == null) {
+                            LOG.warn("Redis does not answer the expiry sweep: {}", error.toString());
+                        }
+                        problem = "Redis unreachable: " + rootCause(error);
                         schedule();
-                    } else if (count == BATCH && !stopped) {
+                        return;
+                    }
+                    if (problem != null) {
+                        LOG.info("Redis answers the expiry sweep again");
+                        problem = null;
+                    }
+                    if (count == BATCH && !stopped) {
                         timer.execute(this::sweep);
                     } else {
                         schedule();
                     }
                 });
+    }
+
+    /**
+     * {@code null} while the last sweep (every sweep interval) got its answer from Redis, otherwise
+     * what went wrong: the store's health.
+     */
+    String problem() {
+        return problem;
+    }
+
+    private static String rootCause(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 
     private CompletableFuture<Void> check(String member) {

@@ -225,6 +225,14 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         return nodeId;
     }
 
+    /**
+     * {@code null} while Redis answers (the expiry sweep, every sweep interval, got its answer),
+     * otherwise what is wrong; for the node's health check.
+     */
+    public String problem() {
+        return sweeper.problem();
+    }
+
     /** The Redis client (tests kill a node by shutting it down without closing the store). */
     RedissonClient redisson() {
         return redisson;

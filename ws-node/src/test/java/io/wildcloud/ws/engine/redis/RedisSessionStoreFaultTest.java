@@ -158,9 +158,11 @@ class RedisSessionStoreFaultTest {
         ExecutionException down = assertThrows(ExecutionException.class,
                 () -> store.enqueue(key, List.of("x")).toCompletableFuture().get(10, TimeUnit.SECONDS));
         assertInstanceOf(StoreUnavailableException.class, down.getCause());
+        await(() -> store.problem() != null, "health did not report Redis down");
 
         RedisServerProcess again = RedisServerProcess.startOn(port);
         cleanup.add(again);
+        await(() -> store.problem() == null, "health did not recover: " + store.problem());
         // Redis came back empty: the held session is gone, so its receiver ends.
         await(receiver.evicted::get, "receiver of a session Redis lost was not ended");
         // Scripts are loaded again on demand and sessions start afresh.
