@@ -496,6 +496,24 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    void heldSessionNeverExpires() {
+        SessionKey key = key("held-long");
+        RecordingReceiver holder = receiver("n1");
+        claim(store(), key, ClaimMode.STREAM, holder);
+        // Longer than the Redis tests' hold TTL (3 s): the holding node keeps renewing it.
+        SessionKey witness = key("witness-held");
+        RecordingReceiver w = receiver("n1");
+        claim(store(), witness, ClaimMode.STREAM, w);
+        release(store(), witness, w, 0, Duration.ofMillis(4000));
+        Await.until(WAIT, () -> expired.containsKey(witness), () -> "no expiry notice for " + witness);
+        assertFalse(expired.containsKey(key));
+        assertEquals(SessionStatus.OPEN, join(store().status(key)));
+        assertFalse(holder.evicted());
+        join(store().enqueue(key, List.of("still here")));
+        Await.until(WAIT, () -> holder.count() == 1, holder::describe);
+    }
+
+    @Test
     void closedSessionExpiresWithoutNotice() {
         SessionKey key = key("closed-expires");
         RecordingReceiver receiver = receiver("n1");
@@ -573,6 +591,19 @@ public abstract class SessionStoreContract {
         assertEquals(List.of("x", "y", "z"), remote.texts());
         join(store("n1").close(key, GO_AWAY));
         Await.until(WAIT, () -> remote.closeFrame() != null, remote::describe);
+    }
+
+    @Test
+    void sessionHeldOnADeadNodeEndsAndIsHeardOfOnce() {
+        assumeTrue(separateNodes(), "one node only");
+        SessionKey key = key("orphan");
+        claim(store("n2"), key, ClaimMode.STREAM, receiver("n2"));
+        store("n1");
+        killNode("n2");
+        // Nobody claims it again: a live node finds its holder gone and ends it.
+        Await.until(WAIT, () -> expired.containsKey(key), () -> "no expiry notice for " + key);
+        assertEquals(SessionStatus.NOT_FOUND, join(store("n1").status(key)));
+        assertEquals(1, expired.get(key));
     }
 
     @Test

@@ -2,7 +2,9 @@ package io.wildcloud.ws.engine.redis;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Renews the TTL of every session this node holds, a third of the hold TTL before it runs out,
- * in one pipelined batch of touch.lua calls; and, since touch.lua checks the holder, evicts the
+ * Renews the TTL of every session this node holds, every third of the hold TTL, in one pipelined
+ * batch of touch.lua calls (with one ZADD that moves their expiry index entries ahead); and, since touch.lua checks the holder, evicts the
  * receivers whose slot another node took (this node was judged dead while it had lost Redis) or
  * whose session is gone. Also run at once when the node's connection to Redis comes back.
  */
@@ -32,12 +34,14 @@ final class HoldKeeper {
     private final LuaScripts scripts;
     private final RedisKeys keys;
     private final Supplier<List<HeldReceiver>> held;
+    private final ExpirySweeper sweeper;
     private final ScheduledExecutorService timer;
     private final Duration holdTtl;
     private volatile boolean stopped;
 
     HoldKeeper(RedissonClient redisson, LuaScripts scripts, RedisKeys keys, Supplier<List<HeldReceiver>> held,
-            ScheduledExecutorService timer, Duration holdTtl) {
+            ExpirySweeper sweeper, ScheduledExecutorService timer, Duration holdTtl) {
+        this.sweeper = sweeper;
         this.redisson = redisson;
         this.scripts = scripts;
         this.keys = keys;
@@ -72,11 +76,16 @@ final class HoldKeeper {
         RScriptAsync script = batch.getScript(StringCodec.INSTANCE);
         List<RFuture<Long>> answers = new ArrayList<>(receivers.size());
         String ttl = Long.toString(holdTtl.toMillis());
+        Map<String, Double> deadlines = new HashMap<>();
+        double deadline = sweeper.heldDeadline();
         for (HeldReceiver receiver : receivers) {
             List<Object> sessionKeys = keys.sessionKeys(receiver.key());
             answers.add(script.evalShaAsync((String) sessionKeys.get(0), RScript.Mode.READ_WRITE,
                     scripts.touch.sha(), RScript.ReturnType.LONG, sessionKeys, receiver.receiverId(), ttl));
+            deadlines.put(RedisKeys.expiryMember(receiver.key()), deadline);
         }
+        // Keep the held sessions' expiry entries ahead of now: only a dead node's come due.
+        batch.<String>getScoredSortedSet(keys.expiryIndex(), StringCodec.INSTANCE).addAllAsync(deadlines);
         return batch.executeAsync().toCompletableFuture().handle((result, error) -> {
             if (error != null) {
                 onBatchFailed(error);

@@ -79,11 +79,12 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         this.publishCommand = config.shardedPubSub() ? "SPUBLISH" : "PUBLISH";
         this.channels = new ScopeChannels(scope -> topic(keys.channel(scope), ByteArrayCodec.INSTANCE), timer,
                 config.subscriptionLinger());
-        this.keeper = new HoldKeeper(redisson, scripts, keys, channels::allHeld, timer, config.holdTtl());
-        this.presence = new NodePresence(name -> topic(name, StringCodec.INSTANCE), keys, nodeId, keeper::renew);
+        // The presence channel's re-subscription triggers the keeper, made after it.
+        this.presence = new NodePresence(name -> topic(name, StringCodec.INSTANCE), keys, nodeId, this::renewHeld);
         this.sweeper = new ExpirySweeper(script, scripts, keys,
                 redisson.getScoredSortedSet(keys.expiryIndex(), StringCodec.INSTANCE), timer, config.sweepInterval(),
-                () -> expiryListener);
+                () -> expiryListener, presence, config.holdTtl().dividedBy(3));
+        this.keeper = new HoldKeeper(redisson, scripts, keys, channels::allHeld, sweeper, timer, config.holdTtl());
         this.claims = new SlotClaims(nodeId, config, keys, scripts, script, channels, presence, sweeper, owner);
     }
 
@@ -108,7 +109,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
             return CompletableFuture.failedFuture(unavailable("connecting to Redis at " + config.endpoint(), e));
         }
         return start(redisson, true, config, nodeId).thenApply(store -> {
-            relay.target(store.keeper::renew);
+            relay.target(store::renewHeld);
             return store;
         });
     }

@@ -60,6 +60,10 @@ final class SlotClaims {
                 Claim claim = reply.claim();
                 if (claim.holdsSlot(mode)) {
                     hold(channel, watch, key, receiver, reply);
+                    if (mode == ClaimMode.STREAM) {
+                        // Should this node die, the sweeper finds the session due and ends it.
+                        sweeper.track(key, sweeper.heldDeadline());
+                    }
                 } else {
                     channels.release(channel);
                     if (reply.releasedDelayMillis() > 0) {

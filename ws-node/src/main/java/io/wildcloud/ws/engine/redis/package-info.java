@@ -11,7 +11,10 @@
  *       {@code dd} last disconnect delay, {@code x} deadline while nobody holds the slot;</li>
  *   <li>{@code <prefix>{<scope>}:q:<sessionId>}, a list of the messages {@code a+1 .. l} (seq is
  *       their position: no seq is stored);</li>
- *   <li>{@code <prefix>expiry}, a zset of released sessions by deadline, swept by every node.</li>
+ *   <li>{@code <prefix>expiry}, a zset of sessions by deadline, swept by every node: released
+ *       sessions at their disconnect deadline; held (streaming) sessions two renewal periods
+ *       ahead, pushed forward at each renewal, so only those of a node that died come due, and
+ *       are ended (with an expiry notice) once a ping shows the node gone.</li>
  * </ul>
  * TTLs: while held, the hold TTL (default 60 s), renewed every third by the holding node in one
  * pipelined batch per node; after a release, the disconnect delay plus a margin (default 30 s) in
@@ -46,7 +49,9 @@
  * A delivered message costs one EVALSHA to enqueue it (the wake-up is published inside it, with
  * the message) plus its share of one acknowledgement per batch the transport writes: 1 + 1/batch
  * (RedisRoundTripsTest measures 1.05 with batches of 20). A claim is one EVALSHA (plus a ping and a
- * second claim only when the holder may be dead), a release one EVALSHA and one ZADD sent together.
+ * second claim only when the holder may be dead; a stream claim also sends a ZADD to the expiry
+ * index), a release one EVALSHA and one ZADD sent together. Every third of the hold TTL a node
+ * sends one pipelined batch: a touch.lua per held session and one ZADD.
  *
  * <h2>Overflow</h2>
  * A session's queue holds at most {@code maxQueueLength} messages not yet acknowledged; a batch
