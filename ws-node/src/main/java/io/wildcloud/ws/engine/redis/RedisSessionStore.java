@@ -10,12 +10,10 @@ import io.wildcloud.ws.sockjs.session.SessionExpiryListener;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStatus;
 import io.wildcloud.ws.sockjs.session.SessionStore;
-import io.wildcloud.ws.sockjs.session.StoreUnavailableException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -106,7 +104,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         try {
             redisson = RedissonClients.create(config, "ws-node-" + nodeId, relay);
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(unavailable("connecting to Redis at " + config.endpoint(), e));
+            return CompletableFuture.failedFuture(StoreErrors.unavailable("connecting to Redis at " + config.endpoint(), e));
         }
         return start(redisson, true, config, nodeId).thenApply(store -> {
             relay.target(store::renewHeld);
@@ -129,13 +127,13 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
                 })
                 .exceptionallyCompose(error -> {
                     store.close();
-                    return CompletableFuture.failedFuture(unavailable("starting the Redis session store", error));
+                    return CompletableFuture.failedFuture(StoreErrors.unavailable("starting the Redis session store", error));
                 });
     }
 
     @Override
     public CompletionStage<Claim> claim(SessionKey key, ClaimMode mode, Creation creation, Receiver receiver) {
-        return claims.claim(key, mode, creation, receiver).exceptionallyCompose(error -> failed("claim " + key, error));
+        return claims.claim(key, mode, creation, receiver).exceptionallyCompose(error -> StoreErrors.failed("claim " + key, error));
     }
 
     @Override
@@ -144,24 +142,24 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
                 receiver.encode(), deliveredSeq)
                 .thenApply(answer -> {
                     if (answer == EVICTED) {
-                        evictLocal(key, receiver.encode());
+                        channels.evict(key, receiver.encode());
                     }
                     return (Void) null;
                 })
-                .exceptionallyCompose(error -> failed("acknowledge " + key, error));
+                .exceptionallyCompose(error -> StoreErrors.failed("acknowledge " + key, error));
     }
 
     @Override
     public CompletionStage<Void> release(SessionKey key, ReceiverId receiver, long deliveredSeq,
             Duration disconnectDelay) {
-        forgetLocal(key, receiver.encode());
+        channels.forget(key, receiver.encode());
         long delay = Math.max(1, disconnectDelay.toMillis());
         CompletableFuture<Long> released = scripts.release.<Long>eval(script, RScript.ReturnType.LONG,
                 keys.sessionKeys(key), receiver.encode(), deliveredSeq, delay, config.expiryMargin().toMillis())
                 .toCompletableFuture();
         CompletableFuture<Boolean> tracked = sweeper.track(key, System.currentTimeMillis() + delay);
         return released.thenCombine(tracked, (answer, added) -> (Void) null)
-                .exceptionallyCompose(error -> failed("release " + key, error));
+                .exceptionallyCompose(error -> StoreErrors.failed("release " + key, error));
     }
 
     @Override
@@ -185,7 +183,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
                         : answer == NO_SESSION ? EnqueueResult.NOT_FOUND
                         : answer == CLOSED ? EnqueueResult.CLOSED
                         : EnqueueResult.QUEUE_FULL)
-                .exceptionallyCompose(error -> failed("enqueue " + key, error));
+                .exceptionallyCompose(error -> StoreErrors.failed("enqueue " + key, error));
     }
 
     @Override
@@ -193,19 +191,15 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         return scripts.close.<Long>eval(script, RScript.ReturnType.LONG, keys.sessionKeysAndChannel(key),
                 closeFrame.text(), publishCommand, key.sessionId())
                 .thenApply(answer -> answer == 1L)
-                .exceptionallyCompose(error -> failed("close " + key, error));
+                .exceptionallyCompose(error -> StoreErrors.failed("close " + key, error));
     }
 
     @Override
     public CompletionStage<Void> delete(SessionKey key) {
-        ScopeChannel channel = channels.get(key.scope());
-        HeldReceiver held = channel == null ? null : channel.held(key.sessionId());
-        if (held != null) {
-            forgetLocal(key, held.receiverId());
-        }
+        channels.forgetAny(key);
         return redisson.getKeys().deleteAsync(keys.session(key), keys.queue(key))
                 .thenApply(count -> (Void) null)
-                .exceptionallyCompose(error -> failed("delete " + key, error));
+                .exceptionallyCompose(error -> StoreErrors.failed("delete " + key, error));
     }
 
     @Override
@@ -213,7 +207,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         return redisson.<String, String>getMap(keys.session(key), StringCodec.INSTANCE).getAsync("st")
                 .thenApply(state -> state == null ? SessionStatus.NOT_FOUND
                         : state.equals("o") ? SessionStatus.OPEN : SessionStatus.CLOSED)
-                .exceptionallyCompose(error -> failed("status " + key, error));
+                .exceptionallyCompose(error -> StoreErrors.failed("status " + key, error));
     }
 
     @Override
@@ -261,38 +255,6 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         return config.shardedPubSub() ? redisson.getShardedTopic(name, codec) : redisson.getTopic(name, codec);
     }
 
-    /** The receiver let go of its slot (or its session ended): no more calls, no more reference. */
-    private void forgetLocal(SessionKey key, String receiverId) {
-        ScopeChannel channel = channels.get(key.scope());
-        HeldReceiver held = channel == null ? null : channel.held(key.sessionId());
-        if (held != null && held.receiverId().equals(receiverId)) {
-            held.end();
-            if (channel.unregister(held)) {
-                channels.release(channel);
-            }
-        }
-    }
-
-    private void evictLocal(SessionKey key, String receiverId) {
-        ScopeChannel channel = channels.get(key.scope());
-        HeldReceiver held = channel == null ? null : channel.held(key.sessionId());
-        if (held != null && held.receiverId().equals(receiverId)) {
-            held.evict();
-        }
-    }
-
-    private static <T> CompletionStage<T> failed(String what, Throwable error) {
-        return CompletableFuture.failedFuture(unavailable(what, error));
-    }
-
-    private static Throwable unavailable(String what, Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof StoreUnavailableException) {
-            return cause;
-        }
-        return new StoreUnavailableException(what + " failed: " + cause, cause);
-    }
-
     /** What held receivers ask of the store. */
     private final class HeldOwner implements HeldReceiver.Owner {
         @Override
@@ -302,10 +264,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
 
         @Override
         public void evicted(HeldReceiver held) {
-            ScopeChannel channel = channels.get(held.key().scope());
-            if (channel != null && channel.unregister(held)) {
-                channels.release(channel);
-            }
+            channels.forget(held.key(), held.receiverId());
         }
 
         @Override

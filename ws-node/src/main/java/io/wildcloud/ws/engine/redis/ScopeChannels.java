@@ -1,5 +1,6 @@
 package io.wildcloud.ws.engine.redis;
 
+import io.wildcloud.ws.sockjs.session.SessionKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -142,6 +143,39 @@ final class ScopeChannels {
     /** The channel of {@code scope} if this node is subscribed or subscribing, else null. */
     synchronized ScopeChannel get(String scope) {
         return channels.get(scope);
+    }
+
+    /**
+     * Forgets the receiver {@code receiverId} of {@code key} if it is registered here: it released
+     * its slot, was evicted, or its session ended. No further calls reach it.
+     */
+    void forget(SessionKey key, String receiverId) {
+        ScopeChannel channel = get(key.scope());
+        HeldReceiver held = channel == null ? null : channel.held(key.sessionId());
+        if (held != null && held.receiverId().equals(receiverId)) {
+            held.end();
+            if (channel.unregister(held)) {
+                release(channel);
+            }
+        }
+    }
+
+    /** Forgets whichever receiver of {@code key} is registered here (its session was deleted). */
+    void forgetAny(SessionKey key) {
+        ScopeChannel channel = get(key.scope());
+        HeldReceiver held = channel == null ? null : channel.held(key.sessionId());
+        if (held != null) {
+            forget(key, held.receiverId());
+        }
+    }
+
+    /** The store found that {@code receiverId} lost its slot: tell it and forget it. */
+    void evict(SessionKey key, String receiverId) {
+        ScopeChannel channel = get(key.scope());
+        HeldReceiver held = channel == null ? null : channel.held(key.sessionId());
+        if (held != null && held.receiverId().equals(receiverId)) {
+            held.evict();
+        }
     }
 
     /** Every receiver this node holds, for the periodic TTL renewal. */
