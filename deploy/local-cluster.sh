@@ -8,6 +8,7 @@
 #   deploy/local-cluster.sh stop [flags]     stop what start started (by recorded PID), nothing else
 #   deploy/local-cluster.sh stop-node I      SIGTERM node I (drains), to watch clients move on
 #   deploy/local-cluster.sh start-node I     start node I again with the settings of the last start
+#   deploy/local-cluster.sh check-config     write the nginx config into the state dir and nginx -t it
 #
 # Flags (start; stop/status only need --state-dir if it is not the default):
 #   --nodes N            nodes to run (3)
@@ -342,8 +343,11 @@ main() {
             ! live_pid "node-$i" >/dev/null || die "node-$i already runs"
             mkdir -p "$STATE_DIR/logs"; ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
             start_node "$i"; wait_node "$i" ;;
+        check-config) parse_flags "$@"; command -v nginx >/dev/null || die "nginx not found"
+            write_nginx_config
+            nginx -t -p "$STATE_DIR/nginx" -e "$STATE_DIR/nginx/error.log" -c "$STATE_DIR/nginx/nginx.conf" ;;
         -h|--help|help) parse_flags --help ;;
-        *) die "usage: $0 start|stop|status|stop-node I|start-node I [flags] (see --help)" ;;
+        *) die "usage: $0 start|stop|status|stop-node I|start-node I|check-config [flags] (see --help)" ;;
     esac
 }
 
