@@ -3,7 +3,7 @@
 # first, the balancer configs as nginx and HAProxy read them, and (with --cluster) a real
 # local-cluster.sh run against the built jar.
 #
-#   deploy/validate.sh [--cluster] [--jar PATH] [--strict]
+#   deploy/validate.sh [--cluster | --cluster-only] [--jar PATH] [--strict]
 #
 # Needs: python3 with PyYAML (Debian python3-yaml), nginx, haproxy; for --cluster also
 # redis-server, redis-cli, curl, java and the jar (mvn -B -DskipTests package).
@@ -15,11 +15,13 @@ set -uo pipefail
 readonly DEPLOY="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly REPO="$(dirname "$DEPLOY")"
 CLUSTER=no
+STATIC=yes
 JAR=""
 STRICT="${CI:-false}"
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --cluster) CLUSTER=yes; shift ;;
+        --cluster-only) CLUSTER=yes; STATIC=no; shift ;;
         --jar) JAR="$2"; shift 2 ;;
         --jar=*) JAR="${1#*=}"; shift ;;
         --strict) STRICT=true; shift ;;
@@ -34,6 +36,8 @@ cleanup() {
     rm -rf "$WORK"
 }
 trap cleanup EXIT
+# A SIGTERM (a test's timeout) still runs cleanup, so no node outlives us.
+trap 'exit 143' TERM INT
 
 passed=0 failed=0 skipped=0
 pass() { echo "PASS  $1"; passed=$((passed + 1)); }
@@ -55,48 +59,50 @@ find_python() {
 
 # ---- static checks -----------------------------------------------------------------------------
 
-if PYTHON="$(find_python)"; then
-    run "compose file and k8s manifests parse and hold their invariants" "$PYTHON" "$DEPLOY/check_manifests.py" "$DEPLOY"
-else
-    skip "manifests: no python3 with PyYAML (apt-get install python3-yaml)"
-fi
+static_checks() {
+    if [[ -n "$PYTHON" ]]; then
+        run "compose file and k8s manifests parse and hold their invariants" "$PYTHON" "$DEPLOY/check_manifests.py" "$DEPLOY"
+    else
+        skip "manifests: no python3 with PyYAML (apt-get install python3-yaml)"
+    fi
 
-if command -v nginx >/dev/null; then
-    # The compose config as nginx reads it; only the service names (resolved by Docker's DNS in
-    # compose) are mapped to 127.0.0.1 and the include path to the temp dir.
-    mkdir -p "$WORK/compose-nginx"
-    cp "$DEPLOY/nginx/proxy-common.conf" "$WORK/compose-nginx/"
-    sed -e 's#\bnode[0-9]*:\([0-9]*\)#127.0.0.1:\1#' -e "s#/etc/nginx/#$WORK/compose-nginx/#" \
-        -e "s#^error_log .*#error_log $WORK/compose-nginx/error.log warn;#" \
-        "$DEPLOY/nginx/nginx.conf" > "$WORK/compose-nginx/nginx.conf"
-    run "nginx -t: nginx/nginx.conf (compose)" nginx -t -p "$WORK/compose-nginx" -e "$WORK/compose-nginx/error.log" \
-        -c "$WORK/compose-nginx/nginx.conf" -g "pid $WORK/compose-nginx/nginx.pid;"
-    run "nginx -t: nginx/local-cluster.conf.template as local-cluster.sh renders it" \
-        "$DEPLOY/local-cluster.sh" check-config --nodes 3 --state-dir "$WORK/check-config"
-else
-    skip "nginx -t: nginx not installed (apt-get install nginx-light)"
-fi
+    if command -v nginx >/dev/null; then
+        # The compose config as nginx reads it; only the service names (resolved by Docker's DNS in
+        # compose) are mapped to 127.0.0.1 and the include path to the temp dir.
+        mkdir -p "$WORK/compose-nginx"
+        cp "$DEPLOY/nginx/proxy-common.conf" "$WORK/compose-nginx/"
+        sed -e 's#\bnode[0-9]*:\([0-9]*\)#127.0.0.1:\1#' -e "s#/etc/nginx/#$WORK/compose-nginx/#" \
+            -e "s#^error_log .*#error_log $WORK/compose-nginx/error.log warn;#" \
+            "$DEPLOY/nginx/nginx.conf" > "$WORK/compose-nginx/nginx.conf"
+        run "nginx -t: nginx/nginx.conf (compose)" nginx -t -p "$WORK/compose-nginx" -e "$WORK/compose-nginx/error.log" \
+            -c "$WORK/compose-nginx/nginx.conf" -g "pid $WORK/compose-nginx/nginx.pid;"
+        run "nginx -t: nginx/local-cluster.conf.template as local-cluster.sh renders it" \
+            "$DEPLOY/local-cluster.sh" check-config --nodes 3 --state-dir "$WORK/check-config"
+    else
+        skip "nginx -t: nginx not installed (apt-get install nginx-light)"
+    fi
 
-if command -v haproxy >/dev/null; then
-    # Warnings about unresolvable node names are expected here (init-addr none lets it load).
-    run "haproxy -c: haproxy/haproxy.cfg" haproxy -c -q -f "$DEPLOY/haproxy/haproxy.cfg"
-else
-    skip "haproxy -c: haproxy not installed (apt-get install haproxy)"
-fi
+    if command -v haproxy >/dev/null; then
+        # Warnings about unresolvable node names are expected here (init-addr none lets it load).
+        run "haproxy -c: haproxy/haproxy.cfg" haproxy -c -q -f "$DEPLOY/haproxy/haproxy.cfg"
+    else
+        skip "haproxy -c: haproxy not installed (apt-get install haproxy)"
+    fi
 
-if docker compose version >/dev/null 2>&1; then
-    run "docker compose config" docker compose -f "$DEPLOY/docker-compose.yml" config -q
-elif command -v docker-compose >/dev/null; then
-    run "docker-compose config" docker-compose -f "$DEPLOY/docker-compose.yml" config -q
-else
-    echo "note  no docker compose: its schema check is left out (check_manifests.py covers the structure)"
-fi
+    if docker compose version >/dev/null 2>&1; then
+        run "docker compose config" docker compose -f "$DEPLOY/docker-compose.yml" config -q
+    elif command -v docker-compose >/dev/null; then
+        run "docker-compose config" docker-compose -f "$DEPLOY/docker-compose.yml" config -q
+    else
+        echo "note  no docker compose: its schema check is left out (check_manifests.py covers the structure)"
+    fi
 
-if command -v kubectl >/dev/null; then
-    run "kubectl kustomize deploy/k8s" kubectl kustomize "$DEPLOY/k8s"
-else
-    echo "note  no kubectl: kustomize render left out"
-fi
+    if command -v kubectl >/dev/null; then
+        run "kubectl kustomize deploy/k8s" kubectl kustomize "$DEPLOY/k8s"
+    else
+        echo "note  no kubectl: kustomize render left out"
+    fi
+}
 
 # ---- a real local cluster ----------------------------------------------------------------------
 
@@ -147,12 +153,12 @@ nothing_left() {
     for p in $(seq "$BASE" $((BASE + 10))); do free_port "$p" || { echo "port $p still open"; return 1; }; done
 }
 
-if [[ "$CLUSTER" == yes ]]; then
-    missing=""
+cluster_checks() {
+    local missing="" tool f
     for tool in redis-server redis-cli curl java nginx; do command -v "$tool" >/dev/null || missing+=" $tool"; done
     [[ -n "$JAR" ]] || JAR="$(ls "$REPO"/ws-node/target/ws-node-*-all.jar 2>/dev/null | head -n 1)"
     [[ -n "$JAR" && -f "$JAR" ]] || missing+=" the node jar (mvn -B -DskipTests package)"
-    [[ -n "${PYTHON:-}" ]] || missing+=" python3-yaml"
+    [[ -n "$PYTHON" ]] || missing+=" python3-yaml"
     if [[ -n "$missing" ]]; then
         skip "local cluster: missing$missing"
     elif ! BASE="$(pick_base)"; then
@@ -179,7 +185,11 @@ if [[ "$CLUSTER" == yes ]]; then
         run "local-cluster.sh stop" "${cluster[@]}" stop --state-dir "$CLUSTER_STATE"
         run "stop left no process, PID file or open port" nothing_left
     fi
-fi
+}
+
+PYTHON="$(find_python)" || PYTHON=""
+[[ "$STATIC" == no ]] || static_checks
+[[ "$CLUSTER" == no ]] || cluster_checks
 
 echo "validate: $passed passed, $failed failed, $skipped skipped"
 if (( failed > 0 )); then exit 1; fi
