@@ -17,6 +17,8 @@
 #   --node-base-port P   node I listens on P+2(I-1) (public) and P+2(I-1)+1 (API) (18080)
 #   --redis-port P       port of the Redis this script starts (16379)
 #   --redis-url URL      use this Redis instead of starting one
+#   --engine memory      no Redis: each node keeps its own sessions, so SockJS sessions break under
+#                        round robin. Only for checking the tooling with a build without Redis.
 #   --state-dir D        PIDs, logs, nginx prefix, cluster.env (${TMPDIR:-/tmp}/wildcloud-local-cluster)
 #   --jar PATH           node jar (ws-node/target/ws-node-*-all.jar; build: mvn -B -DskipTests package)
 #   --applications A     name:secret,... for the API (passed in the environment, not on argv)
@@ -38,6 +40,7 @@ API_PORT=8081
 NODE_BASE_PORT=18080
 REDIS_PORT=16379
 REDIS_URL=""
+ENGINE=redis
 STATE_DIR="${TMPDIR:-/tmp}/wildcloud-local-cluster"
 JAR=""
 APPLICATIONS=""
@@ -63,6 +66,7 @@ parse_flags() {
             --node-base-port) need_value "$@"; NODE_BASE_PORT="$2"; shift 2 ;;
             --redis-port) need_value "$@"; REDIS_PORT="$2"; shift 2 ;;
             --redis-url) need_value "$@"; REDIS_URL="$2"; shift 2 ;;
+            --engine) need_value "$@"; ENGINE="$2"; shift 2 ;;
             --state-dir) need_value "$@"; STATE_DIR="$2"; shift 2 ;;
             --jar) need_value "$@"; JAR="$2"; shift 2 ;;
             --applications) need_value "$@"; APPLICATIONS="$2"; shift 2 ;;
@@ -80,6 +84,7 @@ parse_flags() {
         [[ "${!n}" =~ ^[0-9]+$ ]] || die "${n,,} must be a whole number, not '${!n}'"
     done
     (( NODES >= 1 && NODES <= 64 )) || die "--nodes must be between 1 and 64"
+    [[ "$ENGINE" == redis || "$ENGINE" == memory ]] || die "--engine must be redis or memory"
     STATE_DIR="$(mkdir -p "$STATE_DIR" && cd "$STATE_DIR" && pwd)"
 }
 
@@ -135,6 +140,10 @@ node_api_port() { echo $((NODE_BASE_PORT + 2 * ($1 - 1) + 1)); }
 # ---- the parts ---------------------------------------------------------------------------------
 
 start_redis() {
+    if [[ "$ENGINE" == memory ]]; then
+        say "WARNING: memory engine, no Redis: sessions do not survive round robin (tooling checks only)"
+        return
+    fi
     if [[ -n "$REDIS_URL" ]]; then say "using Redis at $REDIS_URL"; return; fi
     command -v redis-server >/dev/null || die "redis-server not found (apt-get install redis-server) or pass --redis-url"
     port_free "$REDIS_PORT" || die "Redis port $REDIS_PORT is taken; choose --redis-port"
@@ -156,10 +165,12 @@ start_node() {
     # The secret travels in the environment, not on argv where ps shows it to every user.
     local -a secret_env=()
     [[ -n "$APPLICATIONS" ]] && secret_env+=("WS_APPLICATIONS=$APPLICATIONS")
+    local -a engine_flag=()
+    [[ "$ENGINE" == memory ]] || engine_flag=(--redis-url="$REDIS_URL")
     # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
     env "${secret_env[@]}" nohup java $JAVA_OPTS -jar "$JAR" \
         --node-id="local-$i" --bind-host=127.0.0.1 --api-bind-host=127.0.0.1 \
-        --public-port="$public" --api-port="$api" --redis-url="$REDIS_URL" "${NODE_ARGS[@]}" \
+        --public-port="$public" --api-port="$api" "${engine_flag[@]}" "${NODE_ARGS[@]}" \
         < /dev/null > "$STATE_DIR/logs/node-$i.log" 2>&1 &
     record_pid "node-$i" $!
 }
@@ -220,6 +231,7 @@ save_settings() {
     # It holds the applications' secrets (start-node needs them): readable by us only.
     (umask 077; {
         printf 'NODES=%q\nPUBLIC_PORT=%q\nAPI_PORT=%q\nNODE_BASE_PORT=%q\n' "$NODES" "$PUBLIC_PORT" "$API_PORT" "$NODE_BASE_PORT"
+        printf 'ENGINE=%q\n' "$ENGINE"
         printf 'REDIS_URL=%q\nJAR=%q\nJAVA_OPTS=%q\nTIMEOUT=%q\n' "$REDIS_URL" "$JAR" "$JAVA_OPTS" "$TIMEOUT"
         printf 'APPLICATIONS=%q\n' "$APPLICATIONS"
         printf 'NODE_ARGS=('; (( ${#NODE_ARGS[@]} == 0 )) || printf '%q ' "${NODE_ARGS[@]}"; printf ')\n'
@@ -241,7 +253,7 @@ save_settings() {
 # Every port is checked before anything starts, so a clash costs nothing to undo.
 check_ports() {
     local i
-    [[ -n "$REDIS_URL" ]] || port_free "$REDIS_PORT" || die "Redis port $REDIS_PORT is taken; choose --redis-port"
+    [[ -n "$REDIS_URL" || "$ENGINE" == memory ]] || port_free "$REDIS_PORT" || die "Redis port $REDIS_PORT is taken; choose --redis-port"
     for ((i = 1; i <= NODES; i++)); do
         port_free "$(node_public_port "$i")" && port_free "$(node_api_port "$i")" \
             || die "node $i ports $(node_public_port "$i")/$(node_api_port "$i") are taken; choose --node-base-port"
@@ -310,6 +322,7 @@ cmd_status() {
     source "$STATE_DIR/settings.sh"
     for name in redis nginx; do
         if pid="$(live_pid "$name")"; then say "$name up (PID $pid)"
+        elif [[ "$name" == redis && "${ENGINE:-redis}" == memory ]]; then say "redis none (memory engine)"
         elif [[ "$name" == redis && ! -f "$STATE_DIR/redis.pid" ]]; then say "redis not ours: $REDIS_URL"
         else say "$name DOWN"; all_up=1; fi
     done

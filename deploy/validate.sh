@@ -140,6 +140,34 @@ balanced() {
     [[ "$(sort -u <<< "${ids%$'\n'}" | wc -l)" -eq 3 ]] || { echo "nodes answering: ${ids//$'\n'/ }"; return 1; }
 }
 
+# A SockJS websocket through the balancer: 101, the RFC 6455 accept key, then the open frame
+# (0x81 0x01 'o'). Fails if nginx drops the Upgrade headers.
+websocket_through() {
+    local bytes
+    bytes="$(curl -sS -i -N --max-time 3 -H "Connection: Upgrade" -H "Upgrade: websocket" \
+        -H "Sec-WebSocket-Version: 13" -H "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==" \
+        "http://127.0.0.1:$1/echo/000/$RANDOM$RANDOM/websocket" | od -An -c | tr -d ' \n')" || true
+    [[ "$bytes" == HTTP/1.1101* && "$bytes" == *s3pPLMBiTxaQ9kYGzzhZRbK+xOo=* && "$bytes" == *'\r\n\r\n201001o' ]] \
+        || { echo "got: ${bytes:0:300}"; return 1; }
+}
+
+# xhr_streaming through the balancer: the 2 KiB prelude and the open frame arrive within 2s while
+# the response stays open (curl times out), so frames are not held back until the response ends.
+streaming_through() {
+    local body
+    body="$(curl -sS -N --max-time 2 -X POST "http://127.0.0.1:$1/echo/000/$RANDOM$RANDOM/xhr_streaming" 2>/dev/null | tr -d '\n')" || true
+    [[ "$body" == "$(printf 'h%.0s' $(seq 1 2048))o" ]] || { echo "got ${#body} bytes: ${body: -40}"; return 1; }
+}
+
+# eventually SECONDS COMMAND...: COMMAND succeeds within SECONDS (retried every half second).
+eventually() {
+    local deadline=$((SECONDS + $1)) output; shift
+    until output="$("$@" 2>&1)"; do
+        (( SECONDS < deadline )) || { echo "$output"; return 1; }
+        sleep 0.5
+    done
+}
+
 all_ok_through() {
     local port="$1" i
     for i in 1 2 3 4 5 6; do curl -fsS --max-time 5 -o /dev/null "http://127.0.0.1:$port/health" || return 1; done
@@ -154,7 +182,7 @@ nothing_left() {
 }
 
 cluster_checks() {
-    local missing="" tool f
+    local missing="" tool f output engine=redis
     for tool in redis-server redis-cli curl java nginx; do command -v "$tool" >/dev/null || missing+=" $tool"; done
     [[ -n "$JAR" ]] || JAR="$(ls "$REPO"/ws-node/target/ws-node-*-all.jar 2>/dev/null | head -n 1)"
     [[ -n "$JAR" && -f "$JAR" ]] || missing+=" the node jar (mvn -B -DskipTests package)"
@@ -168,20 +196,35 @@ cluster_checks() {
         cluster=("$DEPLOY/local-cluster.sh")
         flags=(--state-dir "$CLUSTER_STATE" --nodes 3 --node-base-port "$BASE" --redis-port $((BASE + 8))
                --port $((BASE + 9)) --api-port $((BASE + 10)) --jar "$JAR" --timeout 90
-               --applications validate:validate-secret)
-        run "local-cluster.sh start (redis, 3 nodes, nginx)" "${cluster[@]}" start "${flags[@]}"
+               --applications validate:validate-secret-0123456789 --node-arg=--mode=protocol-test)
+        if ! output="$("${cluster[@]}" start "${flags[@]}" 2>&1)" \
+                && grep -q "Redis engine is not available in this build" <<< "$output"; then
+            # Until the Redis engine lands the node refuses redis-url; the tooling is still checked.
+            echo "note  this build has no Redis engine yet: the cluster runs with --engine memory"
+            flags+=(--engine memory); engine=memory
+            output="$("${cluster[@]}" start "${flags[@]}" 2>&1)"
+        fi
+        # The later steps mean nothing without a cluster: one failure, not ten.
+        if [[ ! -f "$CLUSTER_STATE/settings.sh" ]]; then
+            fail "local-cluster.sh start" "$output"
+            return
+        fi
+        pass "local-cluster.sh start ($engine engine, 3 nodes, nginx)"
         STARTED_PIDS=()
         for f in "$CLUSTER_STATE"/*.pid; do [[ -e "$f" ]] && STARTED_PIDS+=("$(cut -d' ' -f1 "$f")"); done
         run "local-cluster.sh status: all up" "${cluster[@]}" status --state-dir "$CLUSTER_STATE"
         run "public balancer: round robin over 3 nodes" balanced $((BASE + 9))
         run "API balancer: round robin over 3 nodes" balanced $((BASE + 10))
         run "Dockerfile HEALTHCHECK command against a live node" dockerfile_healthcheck $((BASE + 1))
+        run "public balancer: SockJS websocket upgrade (101, open frame)" websocket_through $((BASE + 9))
+        run "public balancer: xhr_streaming frames arrive while the response is open" streaming_through $((BASE + 9))
         run "local-cluster.sh stop-node 2 (SIGTERM, drain)" "${cluster[@]}" stop-node 2 --state-dir "$CLUSTER_STATE"
         run "status reports node-2 down" bash -c '! "$0" status --state-dir "$1"' "$DEPLOY/local-cluster.sh" "$CLUSTER_STATE"
         run "with node-2 gone every request through the balancer succeeds" all_ok_through $((BASE + 9))
         run "local-cluster.sh start-node 2" "${cluster[@]}" start-node 2 --state-dir "$CLUSTER_STATE"
         for f in "$CLUSTER_STATE"/node-2.pid; do [[ -e "$f" ]] && STARTED_PIDS+=("$(cut -d' ' -f1 "$f")"); done
-        run "public balancer: round robin over 3 nodes again" balanced $((BASE + 9))
+        # nginx keeps a node that refused a connection out for fail_timeout (5s), then tries it again.
+        run "public balancer: round robin over 3 nodes again (within 15s)" eventually 15 balanced $((BASE + 9))
         run "local-cluster.sh stop" "${cluster[@]}" stop --state-dir "$CLUSTER_STATE"
         run "stop left no process, PID file or open port" nothing_left
     fi

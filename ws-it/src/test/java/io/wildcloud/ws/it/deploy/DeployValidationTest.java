@@ -43,7 +43,7 @@ class DeployValidationTest {
         requireTools("nginx", "redis-server", "redis-cli", "curl", "java", "python3");
         Path jar = findJar();
         String output = validate("--cluster-only", "--strict", "--jar", jar.toString());
-        assertSummary(output, 12);
+        assertSummary(output, 14);
     }
 
     private static void assertSummary(String output, int atLeastPassed) {
