@@ -120,6 +120,9 @@ public final class WsNode implements AutoCloseable {
             System.exit(2);
             return;
         }
+        if (config.jsonLogs()) {
+            LogFormat.useJson();
+        }
         WsNode node = start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "shutdown-drain"));
         Thread.currentThread().join();

@@ -1,0 +1,38 @@
+package io.wildcloud.ws.node.metrics;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.wildcloud.ws.node.http.HttpResponses;
+
+/** Answers {@code GET /metrics} (Prometheus text format) and passes every other request on. */
+@ChannelHandler.Sharable
+public final class MetricsHandler extends ChannelInboundHandlerAdapter {
+
+    public static final String PATH = "/metrics";
+    private static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final NodeMetrics metrics;
+
+    public MetricsHandler(NodeMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof FullHttpRequest request && request.method().equals(HttpMethod.GET)
+                && new QueryStringDecoder(request.uri()).path().equals(PATH)) {
+            try {
+                HttpResponses.send(ctx, request, HttpResponseStatus.OK, CONTENT_TYPE, metrics.scrape());
+            } finally {
+                request.release();
+            }
+            return;
+        }
+        ctx.fireChannelRead(msg);
+    }
+}

@@ -1,0 +1,87 @@
+package io.wildcloud.ws.node.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeConfigTest {
+
+    @Test
+    void defaultsRunOneNodeOnTheMemoryEngine() {
+        NodeConfig config = NodeConfig.from(Settings.load(new String[0], Map.of()));
+        assertEquals(NodeConfig.Mode.PUSH, config.mode());
+        assertEquals(8080, config.publicPort());
+        assertEquals(8081, config.apiPort());
+        assertFalse(config.usesRedis());
+        assertEquals(Duration.ofSeconds(25), config.sockJs().heartbeatInterval());
+        assertEquals(Duration.ofSeconds(5), config.sockJs().disconnectDelay());
+        assertEquals(128 * 1024, config.sockJs().responseLimit());
+        assertEquals(Duration.ofHours(24), config.socketIdleTimeout());
+    }
+
+    @Test
+    void flagsBeatEnvironmentWhichBeatsTheFile(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("ws.properties");
+        Files.writeString(file, "public-port=1000\napi-port=1001\nheartbeat-interval=10s\n");
+        Settings settings = Settings.load(new String[] {"--config=" + file, "--public-port=3000"},
+                Map.of("WS_PUBLIC_PORT", "2000", "WS_API_PORT", "2001", "PATH", "/bin"));
+        NodeConfig config = NodeConfig.from(settings);
+        assertEquals(3000, config.publicPort());
+        assertEquals(2001, config.apiPort());
+        assertEquals(Duration.ofSeconds(10), config.sockJs().heartbeatInterval());
+    }
+
+    @Test
+    void errorsNameTheSetting() {
+        assertMessage("invalid setting public-port=abc", "--public-port=abc");
+        assertMessage("invalid setting public-port=70000: must be between 0 and 65535", "--public-port=70000");
+        assertMessage("invalid setting disconnect-delay=5: must be a positive duration", "--disconnect-delay=5");
+        assertMessage("invalid setting mode=fast: must be push or protocol-test", "--mode=fast");
+        assertMessage("invalid setting redis-url=localhost:6379", "--redis-url=localhost:6379");
+        assertMessage("unknown setting hearbeat-interval", "--hearbeat-interval=5s");
+        assertMessage("unexpected argument 'serve'", "serve");
+    }
+
+    @Test
+    void applicationErrorsNeverEchoTheSecret() {
+        ConfigException error = assertThrows(ConfigException.class,
+                () -> NodeConfig.from(Settings.load(new String[] {"--applications=shop:s3cret,brokenS3cret"}, Map.of())));
+        assertTrue(error.getMessage().contains("entry 2"), error.getMessage());
+        assertFalse(error.getMessage().contains("S3cret"), error.getMessage());
+    }
+
+    @Test
+    void parsesApplicationsAndRedis() {
+        NodeConfig config = NodeConfig.from(Settings.load(
+                new String[] {"--applications=shop:s1, chat:s2", "--redis-url=redis://127.0.0.1:7000"}, Map.of()));
+        assertEquals(List.of("shop:s1", "chat:s2"), config.applications());
+        assertTrue(config.usesRedis());
+        assertNull(NodeConfig.builder().redisUrl(null).build().redisUrl());
+    }
+
+    @Test
+    void durationsTakeUnits() {
+        assertEquals(Duration.ofMillis(250), Settings.parseDuration("250ms"));
+        assertEquals(Duration.ofMinutes(5), Settings.parseDuration("5m"));
+        assertEquals(Duration.ofDays(1), Settings.parseDuration("1d"));
+        assertNull(Settings.parseDuration("5"));
+        assertNull(Settings.parseDuration("s"));
+    }
+
+    private static void assertMessage(String expectedStart, String... args) {
+        ConfigException error = assertThrows(ConfigException.class,
+                () -> NodeConfig.from(Settings.load(args, Map.of())));
+        assertTrue(error.getMessage().startsWith(expectedStart), error.getMessage());
+    }
+}
