@@ -29,6 +29,10 @@ public final class PushApiClient {
         this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     }
 
+    public URI base() {
+        return apiBase;
+    }
+
     /**
      * {@code POST /authorize/<secret>/<client_id>} with {@code {"callback": url}}; returns the socket
      * id the browser connects to. The secret stays on the server side: this runs in the application.

@@ -95,6 +95,17 @@ final class SockJsPage {
         return ((Number) js("return window.wsTest.closeCode;")).intValue();
     }
 
+    /** The page's origin, as the browser sees it. */
+    String origin() {
+        return (String) js("return location.origin;");
+    }
+
+    /** Closes this tab; the driver is left without focus (focus another page before using it). */
+    void closeTab() {
+        focus();
+        driver.close();
+    }
+
     List<?> pageErrors() {
         return (List<?>) js("return window.wsTest.errors;");
     }
