@@ -1,0 +1,203 @@
+package io.wildcloud.ws.bench;
+
+import io.wildcloud.ws.loadgen.LoadGenerator;
+import io.wildcloud.ws.loadgen.LoadOptions;
+import io.wildcloud.ws.loadgen.LoadResult;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The delivery benchmark of issue 4 (not a test: it prints figures). 1,000 websocket sessions, one
+ * socket each, one HTTP publish per message, flat out:
+ * <ul>
+ *   <li>(a) one node on the memory engine;</li>
+ *   <li>(b) two nodes on one Redis, sessions on the first, publishes sent to the second.</li>
+ * </ul>
+ * It starts every server itself as a child process (the node jar, redis-server on a free port),
+ * meters their CPU only while publishing, and counts Redis commands per delivered message.
+ */
+public final class PushBenchmark {
+
+    private static final String SECRET = "bench-secret";
+
+    private final Map<String, String> flags;
+    private final Path workDir;
+
+    private PushBenchmark(Map<String, String> flags) throws IOException {
+        this.flags = flags;
+        this.workDir = Files.createDirectories(Path.of(flags.getOrDefault("work-dir", "target/bench")));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> flags = new LinkedHashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            flags.put(eq < 0 ? arg.replaceFirst("^--", "") : arg.substring(2, eq), eq < 0 ? "true" : arg.substring(eq + 1));
+        }
+        PushBenchmark benchmark = new PushBenchmark(flags);
+        System.out.println(machine());
+        String scenario = flags.getOrDefault("scenario", "both");
+        if (scenario.equals("a") || scenario.equals("both")) {
+            benchmark.memoryOneNode();
+        }
+        if (scenario.equals("b") || scenario.equals("both")) {
+            benchmark.redisTwoNodes();
+        }
+    }
+
+    private void memoryOneNode() throws Exception {
+        try (ManagedProcess node = startNode("a-node", null)) {
+            int[] ports = ports(node);
+            run("(a) one node, memory engine", List.of(node), null, 0, ports[0], ports[1]);
+        }
+    }
+
+    private void redisTwoNodes() throws Exception {
+        int redisPort = ManagedProcess.freePort();
+        try (ManagedProcess redis = ManagedProcess.start("redis", List.of(
+                flags.getOrDefault("redis-server", "redis-server"), "--port", String.valueOf(redisPort),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"), workDir.resolve("redis.log"))) {
+            awaitRedis(redisPort);
+            String redisUrl = "redis://127.0.0.1:" + redisPort;
+            try (ManagedProcess receiving = startNode("b-node1", redisUrl);
+                 ManagedProcess publishing = startNode("b-node2", redisUrl)) {
+                int[] sessionsNode = ports(receiving);
+                int[] apiNode = ports(publishing);
+                run("(b) two nodes on Redis, sessions on node 1, publishes to node 2",
+                        List.of(receiving, publishing, redis), "127.0.0.1", redisPort, sessionsNode[0], apiNode[1]);
+            }
+        }
+    }
+
+    private final Map<ManagedProcess, int[]> portsByNode = new LinkedHashMap<>();
+
+    private int[] ports(ManagedProcess node) {
+        return portsByNode.get(node);
+    }
+
+    private ManagedProcess startNode(String name, String redisUrl) throws IOException, InterruptedException {
+        int publicPort = ManagedProcess.freePort();
+        int apiPort = ManagedProcess.freePort();
+        List<String> command = new ArrayList<>(List.of(ManagedProcess.java()));
+        command.addAll(List.of(flags.getOrDefault("node-jvm-args", "-Xms512m -Xmx1g").split(" ")));
+        command.addAll(List.of("-jar", nodeJar().toString(), "--node-id=" + name, "--bind-host=127.0.0.1",
+                "--public-port=" + publicPort, "--api-port=" + apiPort, "--applications=bench:" + SECRET));
+        if (redisUrl != null) {
+            command.add("--redis-url=" + redisUrl);
+        }
+        ManagedProcess node = ManagedProcess.start(name, command, workDir.resolve(name + ".log"));
+        ManagedProcess.awaitHttp(URI.create("http://127.0.0.1:" + apiPort + "/health"), Duration.ofSeconds(60));
+        portsByNode.put(node, new int[] {publicPort, apiPort});
+        return node;
+    }
+
+    private void run(String title, List<ManagedProcess> servers, String redisHost, int redisPort,
+                     int publicPort, int apiPort) throws Exception {
+        LoadOptions options = LoadOptions.parse(new String[] {
+            "--url=http://127.0.0.1:" + publicPort,
+            "--api-url=http://127.0.0.1:" + apiPort,
+            "--app=" + SECRET,
+            "--sessions=" + flags.getOrDefault("sessions", "1000"),
+            "--transports=websocket:1",
+            "--messages=" + flags.getOrDefault("messages", "200000"),
+            "--duration=" + flags.getOrDefault("duration", "5m"),
+            "--concurrency=" + flags.getOrDefault("concurrency", "128"),
+            "--grace=30s"});
+        Map<ManagedProcess, Duration> cpuBefore = new LinkedHashMap<>();
+        Map<ManagedProcess, Duration> cpuAfter = new LinkedHashMap<>();
+        long[] redisCommands = new long[2];
+        LoadGenerator generator = new LoadGenerator(options, System.err, new LoadGenerator.PhaseListener() {
+            @Override
+            public void publishing() {
+                servers.forEach(p -> cpuBefore.put(p, p.cpu()));
+                redisCommands[0] = redisCommands(redisHost, redisPort);
+            }
+
+            @Override
+            public void settled() {
+                servers.forEach(p -> cpuAfter.put(p, p.cpu()));
+                redisCommands[1] = redisCommands(redisHost, redisPort);
+            }
+        });
+        LoadResult result = generator.run();
+        double cpuSeconds = 0;
+        StringBuilder perProcess = new StringBuilder();
+        for (ManagedProcess server : servers) {
+            double seconds = (cpuAfter.get(server).toNanos() - cpuBefore.get(server).toNanos()) / 1e9;
+            cpuSeconds += seconds;
+            perProcess.append(String.format(Locale.ROOT, " %s=%.2fs", server.name(), seconds));
+        }
+        System.out.println("== " + title);
+        System.out.println(result.toText());
+        System.out.printf(Locale.ROOT, "server CPU          %.2f s (%s)%n", cpuSeconds, perProcess.toString().trim());
+        System.out.printf(Locale.ROOT, "messages per CPU-s  %.0f%n", result.delivered() / cpuSeconds);
+        if (redisHost != null) {
+            System.out.printf(Locale.ROOT, "Redis commands      %d (%.3f per delivered message)%n",
+                    redisCommands[1] - redisCommands[0],
+                    (redisCommands[1] - redisCommands[0]) / (double) Math.max(1, result.delivered()));
+        }
+        System.out.println();
+    }
+
+    private static long redisCommands(String host, int port) {
+        if (host == null) {
+            return 0;
+        }
+        try {
+            return RedisStats.commandsProcessed(host, port);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read Redis INFO", e);
+        }
+    }
+
+    private static void awaitRedis(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                RedisStats.info("127.0.0.1", port, "server");
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        throw new IllegalStateException("redis-server on port " + port + " did not start");
+    }
+
+    private Path nodeJar() throws IOException {
+        if (flags.containsKey("node-jar")) {
+            return Path.of(flags.get("node-jar"));
+        }
+        for (Path dir : List.of(Path.of("ws-node/target"), Path.of("../ws-node/target"))) {
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> files = Files.list(dir)) {
+                    var jar = files.filter(p -> p.getFileName().toString().endsWith("-all.jar")).findFirst();
+                    if (jar.isPresent()) {
+                        return jar.get();
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("no ws-node/target/*-all.jar: build with mvn -DskipTests package, or pass --node-jar=");
+    }
+
+    private static String machine() throws IOException {
+        String model = "unknown CPU";
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        if (Files.exists(cpuinfo)) {
+            model = Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(model);
+        }
+        return String.format(Locale.ROOT, "machine: %d cores, %s, %d MiB max heap here, Java %s",
+                Runtime.getRuntime().availableProcessors(), model,
+                Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"));
+    }
+}

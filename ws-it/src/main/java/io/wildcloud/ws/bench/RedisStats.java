@@ -1,0 +1,47 @@
+package io.wildcloud.ws.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** Reads Redis's own counters over RESP: commands processed, so we can count round trips per message. */
+final class RedisStats {
+
+    private RedisStats() {
+    }
+
+    /** {@code total_commands_processed} of the Redis at {@code host:port}. */
+    static long commandsProcessed(String host, int port) throws IOException {
+        String info = info(host, port, "stats");
+        for (String line : info.split("\r\n")) {
+            if (line.startsWith("total_commands_processed:")) {
+                return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        throw new IOException("no total_commands_processed in INFO stats");
+    }
+
+    static String info(String host, int port, String section) throws IOException {
+        try (Socket socket = new Socket(host, port)) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("*2\r\n$4\r\nINFO\r\n$" + section.length() + "\r\n" + section + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder header = new StringBuilder();
+            int c;
+            while ((c = in.read()) != '\n') {
+                if (c < 0) {
+                    throw new IOException("Redis closed the connection");
+                }
+                header.append((char) c);
+            }
+            int length = Integer.parseInt(header.substring(1).trim());
+            byte[] body = in.readNBytes(length);
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.wildcloud.ws.loadgen;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The application's side of the HTTP API: authorize sockets and publish to them. */
+public final class ApiClient {
+
+    private final HttpClient http;
+    private final List<URI> apiUrls;
+    private final AtomicInteger next = new AtomicInteger();
+
+    /** Requests go round robin over {@code apiUrls}, as to several nodes. */
+    public ApiClient(HttpClient http, List<URI> apiUrls) {
+        this.http = http;
+        this.apiUrls = List.copyOf(apiUrls);
+    }
+
+    private URI base() {
+        return apiUrls.get(Math.floorMod(next.getAndIncrement(), apiUrls.size()));
+    }
+
+    /** Authorizes a client and answers its socket id. */
+    public String authorize(String applicationSecret, String clientId, String callbackUrl)
+            throws IOException, InterruptedException {
+        JsonObject body = new JsonObject();
+        body.addProperty("callback", callbackUrl);
+        URI url = base().resolve("/authorize/" + encode(applicationSecret) + "/" + encode(clientId));
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(url)
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("authorize answered " + response.statusCode() + ": " + response.body());
+        }
+        return JsonParser.parseString(response.body()).getAsJsonObject().get("socket_id").getAsString();
+    }
+
+    /** Publishes a string message to every session of a socket; completes with the HTTP status. */
+    public CompletableFuture<Integer> publish(String socketId, String message) {
+        JsonObject body = new JsonObject();
+        body.addProperty("message", message);
+        HttpRequest request = HttpRequest.newBuilder(base().resolve("/publish/" + socketId))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode);
+    }
+
+    private static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,67 @@
+package io.wildcloud.ws.loadgen;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.function.Consumer;
+
+/**
+ * SockJS over xhr_streaming: one long response of newline-ended frames; when the server ends it
+ * (the response limit), the client opens the next, as sockjs-client does.
+ */
+final class XhrStreamingSessionClient extends SessionClient {
+
+    XhrStreamingSessionClient(HttpClient http, URI endpoint, Consumer<String> sink) {
+        super(http, endpoint, sink);
+    }
+
+    @Override
+    public CompletableFuture<Void> open() {
+        stream();
+        return opened;
+    }
+
+    private void stream() {
+        if (stopping || closed.isDone()) {
+            return;
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create(sessionUrl + "/xhr_streaming"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofMinutes(5))
+                .build();
+        http.sendAsync(request, HttpResponse.BodyHandlers.fromLineSubscriber(new Flow.Subscriber<String>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                subscription.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(String line) {
+                onFrame(line);
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+            }
+
+            @Override
+            public void onComplete() {
+            }
+        })).whenComplete((response, error) -> {
+            if (error != null || response.statusCode() != 200) {
+                failed(error != null ? error : new IllegalStateException("xhr_streaming answered " + response.statusCode()));
+                return;
+            }
+            stream();
+        });
+    }
+
+    @Override
+    public void stop() {
+        stopping = true;
+    }
+}
