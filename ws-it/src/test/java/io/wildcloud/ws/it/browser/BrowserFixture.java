@@ -114,7 +114,7 @@ final class BrowserFixture implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws java.io.IOException {
         try {
             browser.close();
         } finally {

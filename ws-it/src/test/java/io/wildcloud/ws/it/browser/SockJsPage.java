@@ -126,7 +126,8 @@ final class SockJsPage {
             new WebDriverWait(driver, WAIT, Duration.ofMillis(50)).until(condition);
         } catch (TimeoutException e) {
             throw new AssertionError("timed out after " + WAIT + " waiting for " + what
-                    + " (received " + receivedCount() + ", state " + js("return window.wsTest.state;")
+                    + " (received " + receivedSince(0).stream().map(TestMessages::describe).toList()
+                    + ", state " + js("return window.wsTest.state;")
                     + ", page errors " + pageErrors() + ")", e);
         }
     }
