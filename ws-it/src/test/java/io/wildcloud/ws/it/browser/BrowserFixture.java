@@ -35,9 +35,9 @@ final class BrowserFixture implements AutoCloseable {
         this.mainTab = browser.driver().getWindowHandle();
     }
 
-    static BrowserFixture start() throws Exception {
+    static BrowserFixture start(PushStack.Factory topology) throws Exception {
         BrowserSupport.requireBrowser();
-        PushStack stack = PushStack.start();
+        PushStack stack = topology.start();
         CallbackRecorder callbacks = null;
         TestPageServer pages = null;
         try {

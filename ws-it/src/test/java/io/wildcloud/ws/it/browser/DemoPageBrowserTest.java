@@ -36,7 +36,7 @@ class DemoPageBrowserTest {
 
     @BeforeAll
     void start() throws Exception {
-        fixture = BrowserFixture.start();
+        fixture = BrowserFixture.start(PushStack::singleNode);
         PushStack stack = fixture.stack();
         demo = DemoServer.start(new DemoSettings("127.0.0.1", 0, stack.publicBase(), stack.api().base(),
                 stack.secret(), URI.create("http://127.0.0.1:0/callback")));

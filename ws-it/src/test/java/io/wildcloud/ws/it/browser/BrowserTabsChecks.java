@@ -23,13 +23,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class BrowserTabsTest {
+abstract class BrowserTabsChecks {
 
     private BrowserFixture fixture;
 
     @BeforeAll
     void start() throws Exception {
-        fixture = BrowserFixture.start();
+        fixture = BrowserFixture.start(topology());
     }
 
     @AfterAll
@@ -38,6 +38,13 @@ class BrowserTabsTest {
             fixture.close();
         }
     }
+
+    BrowserFixture fixture() {
+        return fixture;
+    }
+
+    /** The service these checks run against. */
+    abstract PushStack.Factory topology();
 
     static List<String> transports() {
         return BrowserFixture.TRANSPORTS;

@@ -24,13 +24,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class BrowserTransportTest {
+abstract class BrowserTransportChecks {
 
     private BrowserFixture fixture;
 
     @BeforeAll
     void start() throws Exception {
-        fixture = BrowserFixture.start();
+        fixture = BrowserFixture.start(topology());
     }
 
     @AfterAll
@@ -39,6 +39,13 @@ class BrowserTransportTest {
             fixture.close();
         }
     }
+
+    BrowserFixture fixture() {
+        return fixture;
+    }
+
+    /** The service these checks run against. */
+    abstract PushStack.Factory topology();
 
     static List<String> transports() {
         return BrowserFixture.TRANSPORTS;
