@@ -81,6 +81,7 @@ class DemoPageBrowserTest {
             assertEquals(line, second.get("text"), "the other tab of the same visitor shows the line too");
             assertEquals(first.get("session"), second.get("session"), "both show who said it");
             assertTrue(driver.findElement(By.id("log")).getText().contains(line), "the line is on the page");
+            Screenshots.save(driver, "demo-" + transport);
 
             // The secret stays on the server: neither the page nor what /join answered shows it.
             assertFalse(driver.getPageSource().contains(fixture.stack().secret()));
