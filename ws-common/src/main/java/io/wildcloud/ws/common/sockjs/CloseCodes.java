@@ -22,6 +22,34 @@ public final class CloseCodes {
     public static final int GO_AWAY = 3000;
     public static final String GO_AWAY_REASON = "Go away!";
 
+    /**
+     * Push service: the application revoked the socket ({@code DELETE /authorize/...}); every
+     * open session of the socket gets this, and the socket id is gone for good.
+     */
+    public static final int SOCKET_REVOKED = 4001;
+    public static final String SOCKET_REVOKED_REASON = "Socket revoked";
+
+    /**
+     * Push service: the socket already has its maximum of open sessions (the limit
+     * {@code maxSessionsPerSocket}); the new session is closed right after its open frame.
+     */
+    public static final int TOO_MANY_SESSIONS = 4002;
+    public static final String TOO_MANY_SESSIONS_REASON = "Too many sessions for this socket";
+
+    /**
+     * Push service: the socket no longer exists (revoked or expired while idle) although the
+     * session still did; the client should ask its application for a new socket id.
+     */
+    public static final int SOCKET_UNKNOWN = 4004;
+    public static final String SOCKET_UNKNOWN_REASON = "Unknown socket";
+
+    /**
+     * Push service: the node could not register the session because its store could not be
+     * reached; the client may reconnect later.
+     */
+    public static final int SERVICE_UNAVAILABLE = 4503;
+    public static final String SERVICE_UNAVAILABLE_REASON = "Service unavailable";
+
     private CloseCodes() {
     }
 }

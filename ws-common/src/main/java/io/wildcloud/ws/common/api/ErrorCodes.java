@@ -1,0 +1,39 @@
+package io.wildcloud.ws.common.api;
+
+/** The {@code error} codes of {@link ErrorBody}, with the HTTP status each comes with. */
+public final class ErrorCodes {
+
+    /** 400: the body is not JSON, or not a JSON object. */
+    public static final String MALFORMED_JSON = "malformed_json";
+    /** 400: a required field is absent. */
+    public static final String MISSING_FIELD = "missing_field";
+    /** 400: a field has the wrong JSON type or an unusable value (e.g. a {@code null} message). */
+    public static final String INVALID_FIELD = "invalid_field";
+    /** 400: {@code callback} is not an absolute http(s) URL with a host. */
+    public static final String INVALID_CALLBACK = "invalid_callback";
+    /** 400: a client or session id in the path is empty, too long or badly encoded. */
+    public static final String INVALID_ID = "invalid_id";
+    /** 403: no application has this id; nothing was created. */
+    public static final String UNKNOWN_APPLICATION = "unknown_application";
+    /** 404: no route has this path. */
+    public static final String NOT_FOUND = "not_found";
+    /** 404: no live socket has this id (never authorized, revoked or expired). */
+    public static final String SOCKET_NOT_FOUND = "socket_not_found";
+    /** 404: the socket has no open session with this id. */
+    public static final String SESSION_NOT_FOUND = "session_not_found";
+    /** 405: the path exists but not with this method; {@code Allow} lists the methods. */
+    public static final String METHOD_NOT_ALLOWED = "method_not_allowed";
+    /** 413: the request body is larger than the API accepts. */
+    public static final String BODY_TOO_LARGE = "body_too_large";
+    /** 413: the message is larger than a session accepts. */
+    public static final String MESSAGE_TOO_LARGE = "message_too_large";
+    /** 429: the session's queue of pending messages is full (its client does not read). */
+    public static final String QUEUE_FULL = "queue_full";
+    /** 500: a bug; the node logged it. */
+    public static final String INTERNAL_ERROR = "internal_error";
+    /** 503: the session/socket store cannot be reached; retry later. */
+    public static final String STORE_UNAVAILABLE = "store_unavailable";
+
+    private ErrorCodes() {
+    }
+}

@@ -1,0 +1,205 @@
+package io.wildcloud.ws.engine.memory;
+
+import io.wildcloud.ws.push.Authorization;
+import io.wildcloud.ws.push.Revocation;
+import io.wildcloud.ws.push.SessionRegistration;
+import io.wildcloud.ws.push.SocketIds;
+import io.wildcloud.ws.push.SocketRecord;
+import io.wildcloud.ws.push.SocketStore;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.LongSupplier;
+
+/**
+ * The {@link SocketStore} of a single node: two maps behind one lock. Every operation is a few map
+ * steps, so holding the lock never blocks a caller for long, and the stages it returns are already
+ * complete. Expired sockets are dropped when met, and all of them by a sweep at most once per
+ * {@link #SWEEP_INTERVAL_NANOS} of calls, so no timer thread is needed.
+ */
+public final class MemorySocketStore implements SocketStore {
+
+    static final long SWEEP_INTERVAL_NANOS = Duration.ofMinutes(1).toNanos();
+
+    private final long idleTimeoutNanos;
+    private final LongSupplier nanoClock;
+    private final Object lock = new Object();
+    private final Map<String, Entry> sockets = new HashMap<>();
+    private final Map<ClientKey, String> socketByClient = new HashMap<>();
+    private long lastSweep;
+
+    public MemorySocketStore(Duration idleTimeout) {
+        this(idleTimeout, System::nanoTime);
+    }
+
+    /** With a clock of its own, for tests of expiry. */
+    public MemorySocketStore(Duration idleTimeout, LongSupplier nanoClock) {
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idleTimeout must be positive: " + idleTimeout);
+        }
+        this.idleTimeoutNanos = idleTimeout.toNanos();
+        this.nanoClock = nanoClock;
+        this.lastSweep = nanoClock.getAsLong();
+    }
+
+    @Override
+    public CompletionStage<Authorization> authorize(String application, String clientId, URI callback) {
+        synchronized (lock) {
+            long now = now();
+            ClientKey client = new ClientKey(application, clientId);
+            Entry entry = live(socketByClient.get(client), now);
+            boolean created = entry == null;
+            if (created) {
+                String socketId = SocketIds.next();
+                entry = new Entry(new SocketRecord(socketId, application, clientId, callback));
+                sockets.put(socketId, entry);
+                socketByClient.put(client, socketId);
+            } else {
+                entry.record = new SocketRecord(entry.record.socketId(), application, clientId, callback);
+            }
+            entry.lastUsed = now;
+            return CompletableFuture.completedFuture(new Authorization(entry.record, created));
+        }
+    }
+
+    @Override
+    public CompletionStage<Optional<SocketRecord>> find(String socketId) {
+        synchronized (lock) {
+            Entry entry = live(socketId, now());
+            return CompletableFuture.completedFuture(Optional.ofNullable(entry).map(e -> e.record));
+        }
+    }
+
+    @Override
+    public CompletionStage<Optional<SocketRecord>> touch(String socketId) {
+        synchronized (lock) {
+            Entry entry = used(socketId);
+            return CompletableFuture.completedFuture(Optional.ofNullable(entry).map(e -> e.record));
+        }
+    }
+
+    @Override
+    public CompletionStage<Optional<Set<String>>> sessionsOf(String socketId) {
+        synchronized (lock) {
+            Entry entry = used(socketId);
+            return CompletableFuture.completedFuture(Optional.ofNullable(entry).map(e -> Set.copyOf(e.sessions)));
+        }
+    }
+
+    @Override
+    public CompletionStage<Optional<Revocation>> revoke(String application, String clientId) {
+        synchronized (lock) {
+            Entry entry = live(socketByClient.get(new ClientKey(application, clientId)), now());
+            if (entry == null) {
+                return CompletableFuture.completedFuture(Optional.empty());
+            }
+            remove(entry);
+            return CompletableFuture.completedFuture(Optional.of(new Revocation(entry.record, entry.sessions)));
+        }
+    }
+
+    @Override
+    public CompletionStage<SessionRegistration> addSession(String socketId, String sessionId, int maxSessions) {
+        synchronized (lock) {
+            Entry entry = used(socketId);
+            SessionRegistration result;
+            if (entry == null) {
+                result = SessionRegistration.SOCKET_NOT_FOUND;
+            } else if (entry.sessions.contains(sessionId)) {
+                result = SessionRegistration.ADDED;
+            } else if (entry.sessions.size() >= maxSessions) {
+                result = SessionRegistration.LIMIT_REACHED;
+            } else {
+                entry.sessions.add(sessionId);
+                result = SessionRegistration.ADDED;
+            }
+            return CompletableFuture.completedFuture(result);
+        }
+    }
+
+    @Override
+    public CompletionStage<Boolean> removeSession(String socketId, String sessionId) {
+        synchronized (lock) {
+            Entry entry = used(socketId);
+            return CompletableFuture.completedFuture(entry != null && entry.sessions.remove(sessionId));
+        }
+    }
+
+    /** How many sockets live; for tests and metrics. */
+    public int size() {
+        synchronized (lock) {
+            sweep(now());
+            return sockets.size();
+        }
+    }
+
+    private long now() {
+        long now = nanoClock.getAsLong();
+        if (now - lastSweep >= SWEEP_INTERVAL_NANOS) {
+            sweep(now);
+        }
+        return now;
+    }
+
+    private Entry used(String socketId) {
+        long now = now();
+        Entry entry = live(socketId, now);
+        if (entry != null) {
+            entry.lastUsed = now;
+        }
+        return entry;
+    }
+
+    /** The entry if it exists and has not expired; an expired one is removed. */
+    private Entry live(String socketId, long now) {
+        Entry entry = socketId == null ? null : sockets.get(socketId);
+        if (entry != null && expired(entry, now)) {
+            remove(entry);
+            return null;
+        }
+        return entry;
+    }
+
+    private boolean expired(Entry entry, long now) {
+        return now - entry.lastUsed >= idleTimeoutNanos;
+    }
+
+    private void sweep(long now) {
+        lastSweep = now;
+        for (Iterator<Entry> it = sockets.values().iterator(); it.hasNext(); ) {
+            Entry entry = it.next();
+            if (expired(entry, now)) {
+                it.remove();
+                socketByClient.remove(new ClientKey(entry.record.application(), entry.record.clientId()),
+                        entry.record.socketId());
+            }
+        }
+    }
+
+    private void remove(Entry entry) {
+        sockets.remove(entry.record.socketId());
+        socketByClient.remove(new ClientKey(entry.record.application(), entry.record.clientId()),
+                entry.record.socketId());
+    }
+
+    private record ClientKey(String application, String clientId) {
+    }
+
+    /** Mutable under {@link #lock} only. */
+    private static final class Entry {
+        SocketRecord record;
+        long lastUsed;
+        final Set<String> sessions = new LinkedHashSet<>();
+
+        Entry(SocketRecord record) {
+            this.record = record;
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.wildcloud.ws.push;
+
+import io.wildcloud.ws.push.callback.CallbackPolicy;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The push service's limits, with named defaults. The queue of pending messages per session is a
+ * {@link io.wildcloud.ws.sockjs.session.SessionStore} setting; what a publish answers when it is
+ * full is described on {@code ApiHandler}.
+ *
+ * @param maxMessageBytes the largest message, in UTF-8 bytes, that a browser may send (enforced by
+ *     the SockJS layer through {@link io.wildcloud.ws.sockjs.SockJsOptions#maxMessageBytes}) and
+ *     that a publish may deliver (413 {@code message_too_large})
+ * @param maxApiBodyBytes the largest HTTP API request body (413 {@code body_too_large}); larger
+ *     than {@code maxMessageBytes} because JSON escaping can make a message's text up to six times
+ *     longer
+ * @param maxSessionsPerSocket how many sessions one socket may have open at once; the next one is
+ *     closed with {@link io.wildcloud.ws.common.sockjs.CloseCodes#TOO_MANY_SESSIONS}
+ * @param socketIdleTimeout how long an unused socket lives (see {@link SocketStore})
+ * @param callback how client messages are POSTed to applications
+ */
+public record PushLimits(
+        int maxMessageBytes,
+        int maxApiBodyBytes,
+        int maxSessionsPerSocket,
+        Duration socketIdleTimeout,
+        CallbackPolicy callback) {
+
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
+    public static final int DEFAULT_MAX_API_BODY_BYTES = 6 * DEFAULT_MAX_MESSAGE_BYTES + 1024;
+    public static final int DEFAULT_MAX_SESSIONS_PER_SOCKET = 64;
+    public static final Duration DEFAULT_SOCKET_IDLE_TIMEOUT = Duration.ofHours(24);
+
+    public PushLimits {
+        Objects.requireNonNull(socketIdleTimeout, "socketIdleTimeout");
+        Objects.requireNonNull(callback, "callback");
+        if (maxMessageBytes < 1) {
+            throw new IllegalArgumentException("maxMessageBytes must be at least 1: " + maxMessageBytes);
+        }
+        if (maxApiBodyBytes < maxMessageBytes + 16) {
+            throw new IllegalArgumentException("maxApiBodyBytes must leave room for a message of maxMessageBytes: "
+                    + maxApiBodyBytes);
+        }
+        if (maxSessionsPerSocket < 1) {
+            throw new IllegalArgumentException("maxSessionsPerSocket must be at least 1: " + maxSessionsPerSocket);
+        }
+        if (socketIdleTimeout.isNegative() || socketIdleTimeout.isZero()) {
+            throw new IllegalArgumentException("socketIdleTimeout must be positive: " + socketIdleTimeout);
+        }
+    }
+
+    public static PushLimits defaults() {
+        return new PushLimits(DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_API_BODY_BYTES, DEFAULT_MAX_SESSIONS_PER_SOCKET,
+                DEFAULT_SOCKET_IDLE_TIMEOUT, CallbackPolicy.defaults());
+    }
+
+    public PushLimits withMaxMessageBytes(int bytes) {
+        return new PushLimits(bytes, Math.max(maxApiBodyBytes, 6 * bytes + 1024), maxSessionsPerSocket,
+                socketIdleTimeout, callback);
+    }
+
+    public PushLimits withMaxApiBodyBytes(int bytes) {
+        return new PushLimits(maxMessageBytes, bytes, maxSessionsPerSocket, socketIdleTimeout, callback);
+    }
+
+    public PushLimits withMaxSessionsPerSocket(int sessions) {
+        return new PushLimits(maxMessageBytes, maxApiBodyBytes, sessions, socketIdleTimeout, callback);
+    }
+
+    public PushLimits withSocketIdleTimeout(Duration timeout) {
+        return new PushLimits(maxMessageBytes, maxApiBodyBytes, maxSessionsPerSocket, timeout, callback);
+    }
+
+    public PushLimits withCallback(CallbackPolicy policy) {
+        return new PushLimits(maxMessageBytes, maxApiBodyBytes, maxSessionsPerSocket, socketIdleTimeout, policy);
+    }
+}

@@ -1,0 +1,105 @@
+package io.wildcloud.ws.push;
+
+import io.netty.channel.ChannelHandler;
+import io.wildcloud.ws.push.api.ApiHandlers;
+import io.wildcloud.ws.push.api.PushOperations;
+import io.wildcloud.ws.push.callback.CallbackDispatcher;
+import io.wildcloud.ws.push.callback.CallbackObserver;
+import io.wildcloud.ws.push.callback.CallbackStats;
+import io.wildcloud.ws.sockjs.SockJsEndpointResolver;
+import io.wildcloud.ws.sockjs.SockJsOptions;
+import io.wildcloud.ws.sockjs.session.SessionStore;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * The push service, wired: the one entry point the node's bootstrap uses.
+ *
+ * <pre>
+ *   PushModule push = new PushModule(applications, socketStore, sessionStore, limits, sockJsOptions, health);
+ *   // public port: SockJS at /&lt;socket_id&gt;
+ *   sockJsRouter(push.resolver());
+ *   // API port, per channel:
+ *   pipeline.addLast("http-codec", new HttpServerCodec())
+ *           .addLast("api-aggregator", push.newApiAggregator())   // JSON 413 over maxApiBodyBytes
+ *           .addLast("health", healthHandler)                      // optional, answers /health first
+ *           .addLast("api", push.newApiHandler());
+ *   // on SIGTERM, after the ports stopped accepting: push.drainCallbacks(timeout), then push.close();
+ * </pre>
+ */
+public final class PushModule implements AutoCloseable {
+
+    private final PushLimits limits;
+    private final CallbackDispatcher callbacks;
+    private final PushService service;
+    private final SocketEndpointResolver resolver;
+    private final ApiHandlers api;
+
+    /**
+     * @param sockJsOptions the public SockJS options; their {@code maxMessageBytes} is replaced by
+     *     {@link PushLimits#maxMessageBytes()} so both directions share one limit
+     * @param healthProblem {@code null} when healthy, else what is wrong (for {@code /health})
+     */
+    public PushModule(ApplicationRegistry applications, SocketStore sockets, SessionStore sessions, PushLimits limits,
+            SockJsOptions sockJsOptions, Supplier<String> healthProblem) {
+        this(applications, sockets, sessions, limits, sockJsOptions, healthProblem, CallbackObserver.NONE);
+    }
+
+    /** With an observer of callbacks, for metrics. */
+    public PushModule(ApplicationRegistry applications, SocketStore sockets, SessionStore sessions, PushLimits limits,
+            SockJsOptions sockJsOptions, Supplier<String> healthProblem, CallbackObserver callbackObserver) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.callbacks = new CallbackDispatcher(limits.callback(), callbackObserver);
+        this.service = new PushService(sockets, applications, callbacks, limits.maxSessionsPerSocket());
+        this.resolver = new SocketEndpointResolver(sockets,
+                sockJsOptions.withMaxMessageBytes(limits.maxMessageBytes()), service);
+        this.api = new ApiHandlers(applications, new PushOperations(sockets, sessions), limits.maxMessageBytes(),
+                limits.maxApiBodyBytes(), healthProblem);
+    }
+
+    /** Finds the SockJS endpoint of {@code /<socket_id>} on the public port. */
+    public SockJsEndpointResolver resolver() {
+        return resolver;
+    }
+
+    /** The SockJS service of every socket (for tests and embedding). */
+    public PushService service() {
+        return service;
+    }
+
+    /** A new aggregator for one API channel (not sharable). */
+    public ChannelHandler newApiAggregator() {
+        return api.newAggregator();
+    }
+
+    /** A new API handler for one API channel (not sharable). */
+    public ChannelHandler newApiHandler() {
+        return api.newHandler();
+    }
+
+    /** Callback counters, for metrics. */
+    public CallbackStats callbackStats() {
+        return callbacks.stats();
+    }
+
+    public PushLimits limits() {
+        return limits;
+    }
+
+    /**
+     * Waits (without blocking) until every client message taken on has been POSTed or given up, at
+     * most {@code within}; {@code true} if that happened. A draining node calls it before
+     * {@link #close}.
+     */
+    public CompletionStage<Boolean> drainCallbacks(Duration within) {
+        return callbacks.whenIdle(within);
+    }
+
+    /** Stops the callback client; callbacks still pending are given up and counted. */
+    @Override
+    public void close() {
+        callbacks.close();
+    }
+}

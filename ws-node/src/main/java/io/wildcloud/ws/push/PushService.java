@@ -1,0 +1,98 @@
+package io.wildcloud.ws.push;
+
+import io.wildcloud.ws.common.sockjs.CloseCodes;
+import io.wildcloud.ws.push.callback.CallbackDispatcher;
+import io.wildcloud.ws.push.callback.CallbackTarget;
+import io.wildcloud.ws.sockjs.SockJsService;
+import io.wildcloud.ws.sockjs.SockJsSession;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SockJS service behind every socket; a session's scope is its socket id.
+ *
+ * <ul>
+ *   <li>Open: the session joins its socket's index, which publishing fans out to. Over the
+ *       socket's session limit it is closed with {@link CloseCodes#TOO_MANY_SESSIONS}; if the
+ *       socket is gone, with {@link CloseCodes#SOCKET_UNKNOWN}; if the store is unreachable, with
+ *       {@link CloseCodes#SERVICE_UNAVAILABLE}.</li>
+ *   <li>Messages: POSTed to the socket's callback by the {@link CallbackDispatcher}; the stage
+ *       completes once they are settled, so the client's next send (on whatever node) comes after
+ *       them and the application sees a session's messages in order. If the socket is gone the
+ *       messages are dropped and the session closed with {@link CloseCodes#SOCKET_UNKNOWN}.</li>
+ *   <li>Close: the session leaves the index.</li>
+ * </ul>
+ */
+public final class PushService implements SockJsService {
+
+    private static final Logger log = LoggerFactory.getLogger(PushService.class);
+
+    private final SocketStore sockets;
+    private final ApplicationRegistry applications;
+    private final CallbackDispatcher callbacks;
+    private final int maxSessionsPerSocket;
+
+    public PushService(SocketStore sockets, ApplicationRegistry applications, CallbackDispatcher callbacks,
+            int maxSessionsPerSocket) {
+        this.sockets = sockets;
+        this.applications = applications;
+        this.callbacks = callbacks;
+        this.maxSessionsPerSocket = maxSessionsPerSocket;
+    }
+
+    @Override
+    public void onOpen(SockJsSession session) {
+        sockets.addSession(session.key().scope(), session.id(), maxSessionsPerSocket).whenComplete((result, error) -> {
+            if (error != null) {
+                log.warn("{} could not join its socket's index: {}", session.key(), error.toString());
+                session.close(CloseCodes.SERVICE_UNAVAILABLE, CloseCodes.SERVICE_UNAVAILABLE_REASON);
+                return;
+            }
+            switch (result) {
+                case ADDED -> log.debug("{} opened", session.key());
+                case LIMIT_REACHED -> {
+                    log.info("{} refused: the socket already has {} sessions", session.key(), maxSessionsPerSocket);
+                    session.close(CloseCodes.TOO_MANY_SESSIONS, CloseCodes.TOO_MANY_SESSIONS_REASON);
+                }
+                case SOCKET_NOT_FOUND -> session.close(CloseCodes.SOCKET_UNKNOWN, CloseCodes.SOCKET_UNKNOWN_REASON);
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> onMessages(SockJsSession session, List<String> messages) {
+        return sockets.touch(session.key().scope()).thenCompose(found -> {
+            if (found.isEmpty()) {
+                log.info("{} sent {} message(s) to a socket that is gone; dropped, closing the session",
+                        session.key(), messages.size());
+                session.close(CloseCodes.SOCKET_UNKNOWN, CloseCodes.SOCKET_UNKNOWN_REASON);
+                return CompletableFuture.completedFuture(null);
+            }
+            SocketRecord socket = found.get();
+            Application application = applications.byName(socket.application()).orElse(null);
+            if (application == null) {
+                log.warn("{} belongs to application {} which this node does not know; {} message(s) dropped",
+                        session.key(), socket.application(), messages.size());
+                return CompletableFuture.completedFuture(null);
+            }
+            CallbackTarget target = new CallbackTarget(socket.callback(), application.name(), application.secretId(),
+                    socket.socketId(), socket.clientId());
+            return callbacks.dispatch(session.key(), target, messages);
+        });
+    }
+
+    @Override
+    public void onClose(SockJsSession session) {
+        sockets.removeSession(session.key().scope(), session.id()).whenComplete((removed, error) -> {
+            if (error != null) {
+                // The index heals itself: publishing drops sessions that are gone.
+                log.debug("{} could not leave its socket's index: {}", session.key(), error.toString());
+            } else {
+                log.debug("{} closed", session.key());
+            }
+        });
+    }
+}

@@ -1,0 +1,33 @@
+package io.wildcloud.ws.push;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.regex.Pattern;
+
+/**
+ * Socket ids: 192 random bits from {@link SecureRandom}, URL-safe base64 without padding (32
+ * characters of {@code A-Z a-z 0-9 - _}). Never derived from the application or client id, so
+ * knowing a client id tells nothing about its socket; no dots, since SockJS refuses path segments
+ * with dots.
+ */
+public final class SocketIds {
+
+    public static final int LENGTH = 32;
+    private static final Pattern FORM = Pattern.compile("[A-Za-z0-9_-]{" + LENGTH + "}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+
+    private SocketIds() {
+    }
+
+    public static String next() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        return ENCODER.encodeToString(bytes);
+    }
+
+    /** Whether {@code candidate} has the form of a socket id; lets callers skip a store trip. */
+    public static boolean isWellFormed(String candidate) {
+        return candidate != null && FORM.matcher(candidate).matches();
+    }
+}

@@ -1,0 +1,71 @@
+package io.wildcloud.ws.push;
+
+import java.net.URI;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Where sockets live: each application client's socket id and callback, and the index of the
+ * socket's open SockJS sessions that publishing fans out to. The engine behind it is memory (one
+ * node) or Redis (a cluster); both keep this contract.
+ *
+ * <h2>The contract</h2>
+ * <ul>
+ *   <li><b>One socket per client.</b> For a given (application, client) pair there is at most one
+ *       live socket. {@link #authorize} is atomic: concurrent calls on any nodes for one pair all
+ *       answer the same socket id, and the last one's callback wins.</li>
+ *   <li><b>Ids.</b> Socket ids come from {@link SocketIds#next()}: random, never derived from the
+ *       application or client id, and never reused.</li>
+ *   <li><b>Idle expiry.</b> A socket that has not been used for the store's idle timeout (default
+ *       {@link PushLimits#DEFAULT_SOCKET_IDLE_TIMEOUT}) is removed with its index, as if revoked but
+ *       without closing anything. "Used" means {@link #authorize}, {@link #touch},
+ *       {@link #sessionsOf}, {@link #addSession} or {@link #removeSession} on it; {@link #find}
+ *       does not count, so the frequent lookups of polling transports cost no write. After
+ *       expiry, the same client's next authorize creates a new socket id.</li>
+ *   <li><b>Revocation.</b> {@link #revoke} removes the socket and its index in one atomic step and
+ *       answers the sessions the index held, so the caller can close them. Afterwards no lookup
+ *       finds the socket and {@link #addSession} answers {@link SessionRegistration#SOCKET_NOT_FOUND}.</li>
+ *   <li><b>Session index.</b> {@link #addSession} adds a session unless the socket already holds
+ *       {@code maxSessions} others; check and add are one atomic step, so concurrent opens on
+ *       several nodes never exceed the limit. The index may hold sessions that ended without
+ *       {@link #removeSession} (a node died): callers that meet such a session remove it.</li>
+ *   <li><b>Async.</b> Every method returns at once and never blocks the caller's thread (callers
+ *       are Netty event loops). A stage fails with
+ *       {@link io.wildcloud.ws.sockjs.session.StoreUnavailableException} when the store cannot be
+ *       reached.</li>
+ * </ul>
+ * Application names, not secrets, identify applications here: secrets never reach a store.
+ */
+public interface SocketStore {
+
+    /**
+     * Returns the live socket of ({@code application}, {@code clientId}), creating it if there is
+     * none, and sets its callback to {@code callback}. Counts as use.
+     */
+    CompletionStage<Authorization> authorize(String application, String clientId, URI callback);
+
+    /** The socket with this id, if it lives. Does not count as use. */
+    CompletionStage<Optional<SocketRecord>> find(String socketId);
+
+    /** The socket with this id, if it lives, which counts as use. */
+    CompletionStage<Optional<SocketRecord>> touch(String socketId);
+
+    /** The sessions in the socket's index, if the socket lives; counts as use. */
+    CompletionStage<Optional<Set<String>>> sessionsOf(String socketId);
+
+    /** Removes the client's socket and index; empty if it had none. */
+    CompletionStage<Optional<Revocation>> revoke(String application, String clientId);
+
+    /**
+     * Adds {@code sessionId} to the socket's index unless that would make more than
+     * {@code maxSessions} sessions. Counts as use.
+     */
+    CompletionStage<SessionRegistration> addSession(String socketId, String sessionId, int maxSessions);
+
+    /**
+     * Removes {@code sessionId} from the socket's index; {@code false} if it was not there or the
+     * socket is gone. Counts as use when the socket lives.
+     */
+    CompletionStage<Boolean> removeSession(String socketId, String sessionId);
+}

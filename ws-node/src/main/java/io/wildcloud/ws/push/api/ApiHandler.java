@@ -1,0 +1,140 @@
+package io.wildcloud.ws.push.api;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
+import io.wildcloud.ws.common.api.ErrorBody;
+import io.wildcloud.ws.common.api.ErrorCodes;
+import io.wildcloud.ws.sockjs.session.StoreUnavailableException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API on its own port, after {@code HttpServerCodec} and a {@link JsonHttpObjectAggregator}
+ * (which answers over-large bodies with our JSON 413). Routes are in {@link ApiRoutes}.
+ *
+ * <p>Every error is {@code {"error","message"}} JSON: 400 malformed JSON, missing or mistyped
+ * fields, bad callback URL, bad ids; 403 unknown application (nothing is created); 404 unknown
+ * path, socket or session; 405 wrong method (with {@code Allow}); 413 body or message too large;
+ * 429 a single session's queue is full; 503 a store is unreachable (retry); 500 a bug.
+ *
+ * <p>Requests of one connection are answered in order: while one is being served (the stores
+ * answer asynchronously) the next waits here and reading pauses. One instance per channel.
+ */
+public final class ApiHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
+
+    private final ApiRoutes routes;
+    /** Requests that arrived while one was in progress; owned (retained) here until served. */
+    private final Queue<FullHttpRequest> waiting = new ArrayDeque<>();
+    private boolean busy;
+    private boolean closed;
+
+    ApiHandler(ApiRoutes routes) {
+        this.routes = routes;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest request)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (busy) {
+            waiting.add(request);
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
+        serve(ctx, request);
+    }
+
+    private void serve(ChannelHandlerContext ctx, FullHttpRequest request) {
+        busy = true;
+        // Take what the answer needs, then free the request at once: the routes may take a while.
+        HttpVersion version = request.protocolVersion();
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        HttpMethod method = request.method();
+        String uri = request.uri();
+        boolean broken = request.decoderResult().isFailure();
+        String body = request.content().toString(StandardCharsets.UTF_8);
+        request.release();
+        if (broken) {
+            reply(ctx, version, false, ApiReply.of(ApiException.badRequest("bad_request",
+                    "The request is not valid HTTP/1.1.")));
+            return;
+        }
+        routes.route(method, uri, body).whenComplete((reply, error) -> {
+            ApiReply answer = error == null ? reply : replyFor(ctx, method, uri, error);
+            if (ctx.executor().inEventLoop()) {
+                reply(ctx, version, keepAlive, answer);
+            } else {
+                ctx.executor().execute(() -> reply(ctx, version, keepAlive, answer));
+            }
+        });
+    }
+
+    private void reply(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, ApiReply reply) {
+        if (closed) {
+            return;
+        }
+        var written = ctx.writeAndFlush(ApiResponses.build(ctx.alloc(), version, reply, keepAlive));
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        busy = false;
+        FullHttpRequest next = waiting.poll();
+        if (next != null) {
+            serve(ctx, next);
+        } else {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private static ApiReply replyFor(ChannelHandlerContext ctx, HttpMethod method, String uri, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof ApiException api) {
+            return ApiReply.of(api);
+        }
+        if (cause instanceof StoreUnavailableException) {
+            log.warn("{} {} {}: store unavailable: {}", ctx.channel().id(), method, redact(uri), cause.getMessage());
+            return new ApiReply(HttpResponseStatus.SERVICE_UNAVAILABLE, new ErrorBody(ErrorCodes.STORE_UNAVAILABLE,
+                    "The service cannot reach its store right now; retry shortly.").toJson(), null);
+        }
+        log.error("{} {} {} failed", ctx.channel().id(), method, redact(uri), cause);
+        return new ApiReply(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                new ErrorBody(ErrorCodes.INTERNAL_ERROR, "The service failed; it logged why.").toJson(), null);
+    }
+
+    /** {@code /authorize/<secret>/...} must not reach a log. */
+    static String redact(String uri) {
+        return uri.startsWith("/authorize/") ? "/authorize/<redacted>" : uri;
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        FullHttpRequest request;
+        while ((request = waiting.poll()) != null) {
+            request.release();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("{} API connection failed, closing", ctx.channel().id(), cause);
+        ctx.close();
+    }
+}

@@ -1,0 +1,26 @@
+package io.wildcloud.ws.push.api;
+
+import io.netty.channel.ChannelHandler;
+import io.wildcloud.ws.push.ApplicationRegistry;
+import java.util.function.Supplier;
+
+/** Makes the per-channel handlers of the API port, sharing one set of routes. */
+public final class ApiHandlers {
+
+    private final ApiRoutes routes;
+    private final int maxApiBodyBytes;
+
+    public ApiHandlers(ApplicationRegistry applications, PushOperations operations, int maxMessageBytes,
+            int maxApiBodyBytes, Supplier<String> healthProblem) {
+        this.routes = new ApiRoutes(applications, operations, maxMessageBytes, healthProblem);
+        this.maxApiBodyBytes = maxApiBodyBytes;
+    }
+
+    public ChannelHandler newAggregator() {
+        return new JsonHttpObjectAggregator(maxApiBodyBytes);
+    }
+
+    public ChannelHandler newHandler() {
+        return new ApiHandler(routes);
+    }
+}

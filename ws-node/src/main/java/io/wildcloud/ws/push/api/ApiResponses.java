@@ -1,0 +1,42 @@
+package io.wildcloud.ws.push.api;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpVersion;
+
+/** Builds the API's complete JSON responses, with the connection header the keep-alive needs. */
+final class ApiResponses {
+
+    static final String CONTENT_TYPE = "application/json; charset=UTF-8";
+
+    private ApiResponses() {
+    }
+
+    /**
+     * A response carrying {@code reply}. For HTTP/1.1 a kept-alive connection needs no header; for
+     * HTTP/1.0 it needs {@code Connection: keep-alive}; a connection about to close says so. The
+     * caller owns the returned buffer until it writes it.
+     */
+    static FullHttpResponse build(ByteBufAllocator alloc, HttpVersion version, ApiReply reply, boolean keepAlive) {
+        ByteBuf content = ByteBufUtil.writeUtf8(alloc, reply.json());
+        FullHttpResponse response = new DefaultFullHttpResponse(version, reply.status(), content);
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes())
+                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        if (reply.allow() != null) {
+            response.headers().set(HttpHeaderNames.ALLOW, reply.allow());
+        }
+        if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (!version.isKeepAliveDefault()) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        return response;
+    }
+}

@@ -1,0 +1,155 @@
+package io.wildcloud.ws.push.api;
+
+import com.google.gson.JsonObject;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.wildcloud.ws.common.api.ErrorCodes;
+import io.wildcloud.ws.common.api.PublishRequest;
+import io.wildcloud.ws.push.Application;
+import io.wildcloud.ws.push.ApplicationRegistry;
+import io.wildcloud.ws.push.SocketIds;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * The API's routes, from a request's method, path and body to an {@link ApiReply}:
+ * <pre>
+ *   POST   /authorize/&lt;application_id&gt;/&lt;client_id&gt;   {"callback": url}  → 200 {"socket_id"}
+ *   DELETE /authorize/&lt;application_id&gt;/&lt;client_id&gt;                     → 200 {"socket_id","sessions_closed"}
+ *   POST   /publish/&lt;socket_id&gt;                   {"message": value} → 200 {"sessions","queue_full"}
+ *   POST   /publish/&lt;socket_id&gt;/&lt;session_id&gt;      {"message": value} → 200 {"sessions":1,"queue_full":0}
+ *   GET    /health                                                 → 200 {"status":"ok"} or 503
+ * </pre>
+ * The application is checked before the body, so an unknown one learns nothing but 403.
+ */
+final class ApiRoutes {
+
+    static final int MAX_ID_LENGTH = 256;
+
+    private final ApplicationRegistry applications;
+    private final PushOperations operations;
+    private final int maxMessageBytes;
+    private final Supplier<String> healthProblem;
+
+    ApiRoutes(ApplicationRegistry applications, PushOperations operations, int maxMessageBytes,
+            Supplier<String> healthProblem) {
+        this.applications = applications;
+        this.operations = operations;
+        this.maxMessageBytes = maxMessageBytes;
+        this.healthProblem = healthProblem;
+    }
+
+    /** Never throws: every failure is in the stage. */
+    CompletionStage<ApiReply> route(HttpMethod method, String uri, String body) {
+        try {
+            return dispatch(method, uri, body);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletionStage<ApiReply> dispatch(HttpMethod method, String uri, String body) {
+        String path = new QueryStringDecoder(uri).rawPath();
+        List<String> segments = List.of(path.substring(path.startsWith("/") ? 1 : 0).split("/", -1));
+        String first = segments.get(0);
+        if (first.equals("health") && segments.size() == 1) {
+            require(method, "GET", HttpMethod.GET);
+            String problem = healthProblem.get();
+            return CompletableFuture.completedFuture(problem == null
+                    ? ApiReply.ok(new Health("ok", null))
+                    : new ApiReply(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            io.wildcloud.ws.common.api.ApiJson.toJson(new Health("unavailable", problem)), null));
+        }
+        if (first.equals("authorize") && segments.size() == 3 && !segments.get(1).isEmpty()
+                && !segments.get(2).isEmpty()) {
+            require(method, "POST, DELETE", HttpMethod.POST, HttpMethod.DELETE);
+            Application application = applications.bySecret(decode(segments.get(1)))
+                    .orElseThrow(ApiRoutes::unknownApplication);
+            String clientId = clientId(segments.get(2));
+            if (method.equals(HttpMethod.DELETE)) {
+                return operations.revoke(application, clientId).thenApply(ApiReply::ok);
+            }
+            JsonObject json = JsonBodies.object(body);
+            return operations.authorize(application, clientId, JsonBodies.callback(json)).thenApply(ApiReply::ok);
+        }
+        if (first.equals("publish") && (segments.size() == 2 || segments.size() == 3)
+                && segments.stream().noneMatch(String::isEmpty)) {
+            require(method, "POST", HttpMethod.POST);
+            String socketId = segments.get(1);
+            String message = message(JsonBodies.object(body));
+            if (!SocketIds.isWellFormed(socketId)) {
+                throw PushOperations.socketNotFound();
+            }
+            if (segments.size() == 2) {
+                return operations.publish(socketId, message).thenApply(ApiReply::ok);
+            }
+            return operations.publish(socketId, sessionId(segments.get(2)), message).thenApply(ApiReply::ok);
+        }
+        throw ApiException.notFound(ErrorCodes.NOT_FOUND,
+                "No such path. The API has /authorize/<application_id>/<client_id>, /publish/<socket_id>,"
+                        + " /publish/<socket_id>/<session_id> and /health.");
+    }
+
+    private String message(JsonObject body) {
+        String text;
+        try {
+            text = PublishRequest.deliveredText(JsonBodies.field(body, "message"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(ErrorCodes.INVALID_FIELD,
+                    "The field \"message\" must be a string or a JSON value other than null.");
+        }
+        if (text.getBytes(StandardCharsets.UTF_8).length > maxMessageBytes) {
+            throw new ApiException(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, ErrorCodes.MESSAGE_TOO_LARGE,
+                    "The message is larger than " + maxMessageBytes + " bytes (UTF-8); split it.");
+        }
+        return text;
+    }
+
+    private static void require(HttpMethod method, String allow, HttpMethod... allowed) {
+        for (HttpMethod candidate : allowed) {
+            if (candidate.equals(method)) {
+                return;
+            }
+        }
+        throw ApiException.methodNotAllowed(allow);
+    }
+
+    private static String clientId(String raw) {
+        String id = decode(raw);
+        // Control characters would let a client id forge log lines.
+        if (id.isEmpty() || id.length() > MAX_ID_LENGTH || id.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.badRequest(ErrorCodes.INVALID_ID,
+                    "The client id must be 1 to " + MAX_ID_LENGTH + " characters, none of them control characters.");
+        }
+        return id;
+    }
+
+    private static String sessionId(String raw) {
+        String id = decode(raw);
+        if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
+            throw ApiException.notFound(ErrorCodes.SESSION_NOT_FOUND, "The socket has no open session with this id.");
+        }
+        return id;
+    }
+
+    private static String decode(String raw) {
+        try {
+            return QueryStringDecoder.decodeComponent(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(ErrorCodes.INVALID_ID, "A path segment has a broken %-escape.");
+        }
+    }
+
+    private static ApiException unknownApplication() {
+        return new ApiException(HttpResponseStatus.FORBIDDEN, ErrorCodes.UNKNOWN_APPLICATION,
+                "No application has this id; check the secret application id you were given.");
+    }
+
+    /** The body of {@code /health}. */
+    private record Health(String status, String problem) {
+    }
+}

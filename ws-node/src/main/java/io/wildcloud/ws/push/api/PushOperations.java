@@ -1,0 +1,137 @@
+package io.wildcloud.ws.push.api;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.wildcloud.ws.common.api.AuthorizeResponse;
+import io.wildcloud.ws.common.api.ErrorCodes;
+import io.wildcloud.ws.common.api.PublishResponse;
+import io.wildcloud.ws.common.api.RevokeResponse;
+import io.wildcloud.ws.common.sockjs.CloseCodes;
+import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.push.Application;
+import io.wildcloud.ws.push.SocketStore;
+import io.wildcloud.ws.sockjs.session.EnqueueResult;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStore;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the API does, apart from HTTP: authorize, revoke and publish over the socket store and the
+ * session store. Stages fail with {@link ApiException} for answers the client can act on, and with
+ * the stores' own exceptions otherwise.
+ */
+public final class PushOperations {
+
+    private static final Logger log = LoggerFactory.getLogger(PushOperations.class);
+    private static final SockJsFrame REVOKED = SockJsFrame.close(CloseCodes.SOCKET_REVOKED,
+            CloseCodes.SOCKET_REVOKED_REASON);
+
+    private final SocketStore sockets;
+    private final SessionStore sessions;
+
+    public PushOperations(SocketStore sockets, SessionStore sessions) {
+        this.sockets = sockets;
+        this.sessions = sessions;
+    }
+
+    public CompletionStage<AuthorizeResponse> authorize(Application application, String clientId, URI callback) {
+        return sockets.authorize(application.name(), clientId, callback).thenApply(authorization -> {
+            if (authorization.created()) {
+                log.info("{} authorized for application {} (client {})", authorization.socket().socketId(),
+                        application.name(), clientId);
+            }
+            return new AuthorizeResponse(authorization.socket().socketId());
+        });
+    }
+
+    /** Forgets the client's socket, then closes its sessions with {@link CloseCodes#SOCKET_REVOKED}. */
+    public CompletionStage<RevokeResponse> revoke(Application application, String clientId) {
+        return sockets.revoke(application.name(), clientId).thenCompose(found -> {
+            if (found.isEmpty()) {
+                throw ApiException.notFound(ErrorCodes.SOCKET_NOT_FOUND,
+                        "This client has no socket; authorize it first.");
+            }
+            String socketId = found.get().socket().socketId();
+            List<CompletableFuture<Boolean>> closes = new ArrayList<>();
+            for (String sessionId : found.get().sessionIds()) {
+                closes.add(sessions.close(new SessionKey(socketId, sessionId), REVOKED).toCompletableFuture());
+            }
+            return CompletableFuture.allOf(closes.toArray(CompletableFuture[]::new)).thenApply(done -> {
+                int closed = (int) closes.stream().filter(CompletableFuture::join).count();
+                log.info("{} revoked by application {} (client {}), {} session(s) closed", socketId,
+                        application.name(), clientId, closed);
+                return new RevokeResponse(socketId, closed);
+            });
+        });
+    }
+
+    /**
+     * Queues {@code message} for every session in the socket's index. Sessions that turn out to be
+     * gone are dropped from the index and not counted; full queues are counted apart.
+     */
+    public CompletionStage<PublishResponse> publish(String socketId, String message) {
+        return sockets.sessionsOf(socketId).thenCompose(found -> {
+            if (found.isEmpty()) {
+                throw socketNotFound();
+            }
+            Set<String> sessionIds = found.get();
+            List<String> ids = List.copyOf(sessionIds);
+            List<CompletableFuture<EnqueueResult>> results = new ArrayList<>(ids.size());
+            for (String sessionId : ids) {
+                results.add(sessions.enqueue(new SessionKey(socketId, sessionId), List.of(message))
+                        .toCompletableFuture());
+            }
+            return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(done -> {
+                int queued = 0;
+                int full = 0;
+                for (int i = 0; i < ids.size(); i++) {
+                    switch (results.get(i).join()) {
+                        case QUEUED -> queued++;
+                        case QUEUE_FULL -> full++;
+                        case NOT_FOUND, CLOSED -> forget(socketId, ids.get(i));
+                    }
+                }
+                return new PublishResponse(queued, full);
+            });
+        });
+    }
+
+    /** Queues {@code message} for one session of the socket. */
+    public CompletionStage<PublishResponse> publish(String socketId, String sessionId, String message) {
+        return sockets.touch(socketId).thenCompose(found -> {
+            if (found.isEmpty()) {
+                throw socketNotFound();
+            }
+            return sessions.enqueue(new SessionKey(socketId, sessionId), List.of(message));
+        }).thenApply(result -> switch (result) {
+            case QUEUED -> new PublishResponse(1, 0);
+            case QUEUE_FULL -> throw new ApiException(HttpResponseStatus.TOO_MANY_REQUESTS, ErrorCodes.QUEUE_FULL,
+                    "The session's queue of undelivered messages is full; its client is not reading."
+                            + " Retry later or drop the message.");
+            case NOT_FOUND, CLOSED -> {
+                forget(socketId, sessionId);
+                throw ApiException.notFound(ErrorCodes.SESSION_NOT_FOUND,
+                        "The socket has no open session with this id.");
+            }
+        });
+    }
+
+    private void forget(String socketId, String sessionId) {
+        sockets.removeSession(socketId, sessionId).whenComplete((removed, error) -> {
+            if (error != null) {
+                log.debug("{}/{} could not be dropped from the socket's index", socketId, sessionId, error);
+            }
+        });
+    }
+
+    static ApiException socketNotFound() {
+        return ApiException.notFound(ErrorCodes.SOCKET_NOT_FOUND,
+                "No live socket has this id; it was never authorized, was revoked or expired. Authorize again.");
+    }
+}

@@ -1,0 +1,25 @@
+package io.wildcloud.ws.push.callback;
+
+import java.time.Duration;
+
+/**
+ * Hears what the {@link CallbackDispatcher} does, for metrics (latency timers, outcome counters
+ * tagged by application). Called on the HTTP client's threads: must be quick and must not block.
+ */
+public interface CallbackObserver {
+
+    /** Observes nothing. */
+    CallbackObserver NONE = new CallbackObserver() {
+    };
+
+    /**
+     * One HTTP attempt ended after {@code took}: {@code status} is the answer's status, or -1 for a
+     * network error or a timeout.
+     */
+    default void attemptEnded(String application, Duration took, int status) {
+    }
+
+    /** A message was given up after its retry budget ran out. */
+    default void givenUp(String application) {
+    }
+}

@@ -1,0 +1,64 @@
+package io.wildcloud.ws.push.callback;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the {@link CallbackDispatcher} POSTs client messages to applications.
+ *
+ * @param timeout the longest one attempt may take, connecting included; a timeout is retried
+ * @param retryBudget how long after its first attempt a message is still retried; once the next
+ *     attempt could not start within it, the message is given up
+ * @param initialBackoff the ceiling of the first wait before a retry; each retry doubles it
+ * @param maxBackoff the largest ceiling; each wait is random in [ceiling/2, ceiling] (jitter, so
+ *     that many sessions failing together do not retry together)
+ * @param maxConcurrency how many callback requests the node has in flight at once, over all
+ *     applications; more wait their turn (a session's own messages always go one at a time)
+ * @param maxConnectionsPerHost pooled connections per application host
+ */
+public record CallbackPolicy(
+        Duration timeout,
+        Duration retryBudget,
+        Duration initialBackoff,
+        Duration maxBackoff,
+        int maxConcurrency,
+        int maxConnectionsPerHost) {
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_RETRY_BUDGET = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(200);
+    public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(10);
+    public static final int DEFAULT_MAX_CONCURRENCY = 256;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_HOST = 64;
+
+    public CallbackPolicy {
+        requirePositive("timeout", timeout);
+        requirePositive("initialBackoff", initialBackoff);
+        requirePositive("maxBackoff", maxBackoff);
+        Objects.requireNonNull(retryBudget, "retryBudget");
+        if (retryBudget.isNegative()) {
+            throw new IllegalArgumentException("retryBudget must not be negative: " + retryBudget);
+        }
+        if (maxBackoff.compareTo(initialBackoff) < 0) {
+            throw new IllegalArgumentException("maxBackoff must be at least initialBackoff: " + maxBackoff);
+        }
+        if (maxConcurrency < 1) {
+            throw new IllegalArgumentException("maxConcurrency must be at least 1: " + maxConcurrency);
+        }
+        if (maxConnectionsPerHost < 1) {
+            throw new IllegalArgumentException("maxConnectionsPerHost must be at least 1: " + maxConnectionsPerHost);
+        }
+    }
+
+    public static CallbackPolicy defaults() {
+        return new CallbackPolicy(DEFAULT_TIMEOUT, DEFAULT_RETRY_BUDGET, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF,
+                DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_CONNECTIONS_PER_HOST);
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + value);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.wildcloud.ws.push.callback;
+
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A semaphore that never blocks: {@link #acquire} answers a stage that completes when a permit is
+ * free, first come first served. Callers must {@link #release} exactly once per acquired permit.
+ */
+final class ConcurrencyLimiter {
+
+    private final Queue<CompletableFuture<Void>> waiting = new ArrayDeque<>();
+    private int available;
+
+    ConcurrencyLimiter(int permits) {
+        this.available = permits;
+    }
+
+    CompletionStage<Void> acquire() {
+        synchronized (this) {
+            if (available > 0) {
+                available--;
+                return CompletableFuture.completedFuture(null);
+            }
+            CompletableFuture<Void> turn = new CompletableFuture<>();
+            waiting.add(turn);
+            return turn;
+        }
+    }
+
+    void release() {
+        CompletableFuture<Void> next;
+        synchronized (this) {
+            next = waiting.poll();
+            if (next == null) {
+                available++;
+                return;
+            }
+        }
+        // Completed outside the lock: the waiter's continuation runs here.
+        next.complete(null);
+    }
+}

@@ -1,0 +1,40 @@
+package io.wildcloud.ws.sockjs.http;
+
+import io.wildcloud.ws.sockjs.SockJsEndpointResolver;
+import io.wildcloud.ws.sockjs.session.SessionExpiryListener;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStore;
+import io.wildcloud.ws.sockjs.transport.StoreBackedSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells a session's service that the session expired. The store knows only the session's scope,
+ * so the endpoint is found again through the resolver, which must resolve a scope as a prefix
+ * (true for the test endpoints, whose scope is their prefix, and for sockets, whose id is both).
+ */
+final class ExpiryNotifier implements SessionExpiryListener {
+
+    private static final Logger log = LoggerFactory.getLogger(ExpiryNotifier.class);
+
+    private final SockJsEndpointResolver resolver;
+    private final SessionStore store;
+
+    ExpiryNotifier(SockJsEndpointResolver resolver, SessionStore store) {
+        this.resolver = resolver;
+        this.store = store;
+    }
+
+    @Override
+    public void expired(SessionKey key) {
+        resolver.resolve(key.scope()).whenComplete((endpoint, error) -> {
+            if (error != null) {
+                log.warn("session {}: expired, but its endpoint could not be resolved: {}", key, error.toString());
+            } else if (endpoint.isPresent()) {
+                endpoint.get().service().onClose(new StoreBackedSession(key, store, endpoint.get().service()));
+            } else {
+                log.debug("session {}: expired after its endpoint went away", key);
+            }
+        });
+    }
+}

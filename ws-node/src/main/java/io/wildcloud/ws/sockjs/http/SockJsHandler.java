@@ -1,0 +1,159 @@
+package io.wildcloud.ws.sockjs.http;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.wildcloud.ws.sockjs.SockJsEndpoint;
+import io.wildcloud.ws.sockjs.SockJsEndpointResolver;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStore;
+import io.wildcloud.ws.sockjs.transport.EventSourceTransport;
+import io.wildcloud.ws.sockjs.transport.HtmlFileTransport;
+import io.wildcloud.ws.sockjs.transport.HttpTransport;
+import io.wildcloud.ws.sockjs.transport.JsonpPollingTransport;
+import io.wildcloud.ws.sockjs.transport.JsonpSendTransport;
+import io.wildcloud.ws.sockjs.transport.SockJsRuntime;
+import io.wildcloud.ws.sockjs.transport.TransportType;
+import io.wildcloud.ws.sockjs.transport.WebSocketTransport;
+import io.wildcloud.ws.sockjs.transport.XhrPollingTransport;
+import io.wildcloud.ws.sockjs.transport.XhrSendTransport;
+import io.wildcloud.ws.sockjs.transport.XhrStreamingTransport;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SockJS server: routes every request under {@code /<prefix>/...} to the greeting, the info
+ * and iframe pages, or a transport, once the resolver has found the prefix's endpoint.
+ *
+ * <p>Pipeline: {@code HttpServerCodec -> HttpObjectAggregator -> SockJsHandler}. One instance
+ * serves all channels. A websocket upgrade replaces it in its channel's pipeline with the
+ * connection's own handler.
+ */
+@ChannelHandler.Sharable
+public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    /** The name under which node bootstraps add this handler. */
+    public static final String NAME = "sockjs";
+
+    private static final Logger log = LoggerFactory.getLogger(SockJsHandler.class);
+
+    private final SockJsEndpointResolver resolver;
+    private final Map<TransportType, HttpTransport> transports = new EnumMap<>(TransportType.class);
+    private final WebSocketTransport websocket;
+
+    /**
+     * @param nodeId this node's name in {@link io.wildcloud.ws.sockjs.session.ReceiverId}s
+     */
+    public SockJsHandler(SockJsEndpointResolver resolver, SessionStore store, String nodeId) {
+        this.resolver = resolver;
+        SockJsRuntime runtime = new SockJsRuntime(store, nodeId);
+        this.websocket = new WebSocketTransport(runtime);
+        transports.put(TransportType.WEBSOCKET, websocket);
+        transports.put(TransportType.XHR, new XhrPollingTransport(runtime));
+        transports.put(TransportType.XHR_SEND, new XhrSendTransport(runtime));
+        transports.put(TransportType.XHR_STREAMING, new XhrStreamingTransport(runtime));
+        transports.put(TransportType.EVENTSOURCE, new EventSourceTransport(runtime));
+        transports.put(TransportType.HTMLFILE, new HtmlFileTransport(runtime));
+        transports.put(TransportType.JSONP, new JsonpPollingTransport(runtime));
+        transports.put(TransportType.JSONP_SEND, new JsonpSendTransport(runtime));
+        store.setExpiryListener(new ExpiryNotifier(resolver, store));
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+        SockJsRequest request = SockJsRequest.of(msg);
+        if (!msg.decoderResult().isSuccess()) {
+            HttpResponses.sendText(ctx, request, HttpResponseStatus.BAD_REQUEST, "Bad request.");
+            return;
+        }
+        SockJsPath path = SockJsPath.parse(request.rawPath());
+        if (path == null) {
+            HttpResponses.sendNotFound(ctx, request);
+            return;
+        }
+        resolver.resolve(path.prefix()).whenComplete((endpoint, error) ->
+                SockJsRuntime.onLoop(ctx, () -> route(ctx, request, path, endpoint, error)));
+    }
+
+    private void route(ChannelHandlerContext ctx, SockJsRequest request, SockJsPath path,
+            Optional<SockJsEndpoint> found, Throwable error) {
+        if (error != null) {
+            log.warn("{} cannot resolve prefix {}: {}", ctx.channel(), path.prefix(), error.toString());
+            HttpResponses.sendText(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "Service unavailable, retry.");
+            return;
+        }
+        if (found == null || found.isEmpty()) {
+            HttpResponses.sendNotFound(ctx, request);
+            return;
+        }
+        SockJsEndpoint endpoint = found.get();
+        HttpMethod method = request.method();
+        switch (path.kind()) {
+            case GREETING -> {
+                if (method.equals(HttpMethod.GET)) {
+                    StaticPages.greeting(ctx, request);
+                } else {
+                    HttpResponses.sendMethodNotAllowed(ctx, request, "GET");
+                }
+            }
+            case INFO -> {
+                if (method.equals(HttpMethod.GET)) {
+                    StaticPages.info(ctx, request, endpoint.options());
+                } else if (method.equals(HttpMethod.OPTIONS)) {
+                    HttpResponses.sendPreflight(ctx, request, "OPTIONS, GET");
+                } else {
+                    HttpResponses.sendMethodNotAllowed(ctx, request, "OPTIONS, GET");
+                }
+            }
+            case IFRAME -> {
+                if (method.equals(HttpMethod.GET)) {
+                    StaticPages.iframe(ctx, request, endpoint.options());
+                } else {
+                    HttpResponses.sendMethodNotAllowed(ctx, request, "GET");
+                }
+            }
+            case RAW_WEBSOCKET -> {
+                if (endpoint.options().websocketEnabled()) {
+                    websocket.handleRaw(ctx, request, endpoint);
+                } else {
+                    HttpResponses.sendNotFound(ctx, request);
+                }
+            }
+            case SESSION -> session(ctx, request, path, endpoint);
+        }
+    }
+
+    private void session(ChannelHandlerContext ctx, SockJsRequest request, SockJsPath path, SockJsEndpoint endpoint) {
+        TransportType type = path.transport();
+        if (type == TransportType.WEBSOCKET && !endpoint.options().websocketEnabled()) {
+            HttpResponses.sendNotFound(ctx, request);
+            return;
+        }
+        HttpMethod method = request.method();
+        if (type.cors() && method.equals(HttpMethod.OPTIONS)) {
+            HttpResponses.sendPreflight(ctx, request, type.allowHeader());
+        } else if (!method.equals(type.method())) {
+            HttpResponses.sendMethodNotAllowed(ctx, request, type.allowHeader());
+        } else {
+            transports.get(type).handle(ctx, request, endpoint, new SessionKey(endpoint.scope(), path.sessionId()));
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // A client that went away (reset, or closed mid-request) is not an error of ours.
+        if (cause instanceof java.io.IOException
+                || cause instanceof io.netty.handler.codec.PrematureChannelClosureException) {
+            log.debug("{} connection failed: {}", ctx.channel(), cause.toString());
+        } else {
+            log.warn("{} unexpected failure, closing the connection", ctx.channel(), cause);
+        }
+        ctx.close();
+    }
+}

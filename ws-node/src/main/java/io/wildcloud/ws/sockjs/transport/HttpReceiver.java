@@ -1,0 +1,278 @@
+package io.wildcloud.ws.sockjs.transport;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.wildcloud.ws.common.sockjs.CloseCodes;
+import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.sockjs.SockJsEndpoint;
+import io.wildcloud.ws.sockjs.SockJsSession;
+import io.wildcloud.ws.sockjs.http.HttpResponses;
+import io.wildcloud.ws.sockjs.http.SockJsRequest;
+import io.wildcloud.ws.sockjs.session.Claim;
+import io.wildcloud.ws.sockjs.session.ClaimMode;
+import io.wildcloud.ws.sockjs.session.QueuedMessage;
+import io.wildcloud.ws.sockjs.session.Receiver;
+import io.wildcloud.ws.sockjs.session.ReceiverId;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One receiving HTTP request (a poll or a stream) of a session: claims the session's receiver slot
+ * in the store, writes what the claim found, then what the store hands it, until it ends.
+ *
+ * <p>Threading: every state change happens on the channel's event loop; store callbacks hop there.
+ * The subclasses decide how frames become a response.
+ */
+abstract class HttpReceiver implements Receiver {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpReceiver.class);
+    static final SockJsFrame INTERRUPTED =
+            SockJsFrame.close(CloseCodes.CONNECTION_INTERRUPTED, CloseCodes.CONNECTION_INTERRUPTED_REASON);
+    static final SockJsFrame ANOTHER_CONNECTION =
+            SockJsFrame.close(CloseCodes.ANOTHER_CONNECTION_OPEN, CloseCodes.ANOTHER_CONNECTION_OPEN_REASON);
+
+    /** Where the request is in its life. */
+    enum State { CLAIMING, ACTIVE, ENDING, DONE }
+
+    final ChannelHandlerContext ctx;
+    final SockJsRequest request;
+    final SockJsEndpoint endpoint;
+    final SessionKey key;
+    final SessionStore store;
+    final SockJsSession session;
+    final TransportType type;
+    final FrameFormat format;
+    private final ReceiverId id;
+    private final ChannelFutureListener closeListener = future -> aborted();
+    State state = State.CLAIMING;
+    /** The seq of the last message written to the response. */
+    long deliveredSeq;
+    private ScheduledFuture<?> heartbeat;
+    private List<Runnable> early;
+
+    HttpReceiver(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint, SessionKey key,
+            SockJsRuntime runtime, TransportType type, FrameFormat format) {
+        this.ctx = ctx;
+        this.request = request;
+        this.endpoint = endpoint;
+        this.key = key;
+        this.store = runtime.store();
+        this.session = runtime.session(endpoint, key);
+        this.type = type;
+        this.format = format;
+        this.id = runtime.nextReceiverId();
+    }
+
+    /** Claims the session; everything else follows from the claim's answer. */
+    final void start(ClaimMode mode) {
+        ctx.channel().closeFuture().addListener(closeListener);
+        store.claim(key, mode, SessionStore.Creation.CREATE_IF_MISSING, this)
+                .whenComplete((claim, error) -> SockJsRuntime.onLoop(ctx, () -> claimed(claim, error, mode)));
+    }
+
+    private void claimed(Claim claim, Throwable error, ClaimMode mode) {
+        if (error != null) {
+            state = State.DONE;
+            detach();
+            log.warn("{} session {}: store failed on claim: {}", ctx.channel(), key, error.toString());
+            storeFailed();
+            return;
+        }
+        if (!ctx.channel().isActive()) {
+            clientGoneBeforeClaim(claim, mode);
+            return;
+        }
+        switch (claim.outcome()) {
+            case OPENED -> {
+                state = State.ACTIVE;
+                opened();
+            }
+            case ATTACHED -> {
+                state = State.ACTIVE;
+                attached(claim.pending(), claim.closeFrame());
+            }
+            case CLOSED -> refused(claim.closeFrame());
+            case BUSY, NOT_FOUND -> refused(ANOTHER_CONNECTION);
+        }
+        List<Runnable> queued = early;
+        early = null;
+        if (queued != null && state == State.ACTIVE) {
+            queued.forEach(Runnable::run);
+        }
+    }
+
+    // The client left while the claim was on its way: undo what the claim did.
+    private void clientGoneBeforeClaim(Claim claim, ClaimMode mode) {
+        state = State.DONE;
+        detach();
+        if (claim.outcome() == Claim.Outcome.OPENED) {
+            store.delete(key); // nobody ever heard of this session
+        } else if (claim.holdsSlot(mode)) {
+            interrupt();
+        }
+    }
+
+    @Override
+    public ReceiverId id() {
+        return id;
+    }
+
+    @Override
+    public void onMessages(List<QueuedMessage> messages) {
+        whenActive(() -> {
+            List<QueuedMessage> fresh = dropRepeats(messages);
+            if (!fresh.isEmpty()) {
+                messages(fresh);
+            }
+        });
+    }
+
+    @Override
+    public void onClosed(SockJsFrame closeFrame) {
+        whenActive(() -> closed(closeFrame));
+    }
+
+    @Override
+    public void onEvicted() {
+        ctx.executor().execute(() -> {
+            if (state != State.DONE) {
+                log.info("{} session {}: receiver evicted by the store", ctx.channel(), key);
+                state = State.DONE;
+                detach();
+                ctx.close();
+            }
+        });
+    }
+
+    // Store callbacks come from any thread and may come before the claim's answer is handled.
+    private void whenActive(Runnable task) {
+        ctx.executor().execute(() -> {
+            if (state == State.ACTIVE) {
+                task.run();
+            } else if (state == State.CLAIMING) {
+                if (early == null) {
+                    early = new ArrayList<>(2);
+                }
+                early.add(task);
+            }
+        });
+    }
+
+    private List<QueuedMessage> dropRepeats(List<QueuedMessage> messages) {
+        int skip = 0;
+        while (skip < messages.size() && messages.get(skip).seq() <= deliveredSeq) {
+            skip++;
+        }
+        return skip == 0 ? messages : messages.subList(skip, messages.size());
+    }
+
+    /** The client closed the connection while the request was held: the session cannot go on. */
+    private void aborted() {
+        if (state != State.ACTIVE) {
+            return;
+        }
+        state = State.DONE;
+        cancelHeartbeat();
+        log.debug("{} session {}: client went away", ctx.channel(), key);
+        interrupt();
+    }
+
+    private void interrupt() {
+        // Close first so that the next request finds the 1002 frame, then free the slot so that
+        // the closed session can expire.
+        session.close(INTERRUPTED.closeCode(), INTERRUPTED.closeReason()).whenComplete((closed, error) ->
+                store.release(key, id, deliveredSeq, endpoint.options().disconnectDelay()));
+    }
+
+    /**
+     * Gives up the slot (acknowledging what was written), then runs {@code then} on the event loop:
+     * the next request of the session, on whatever node, must find the slot free and the queue right.
+     */
+    final void releaseThen(Runnable then) {
+        state = State.ENDING;
+        cancelHeartbeat();
+        store.release(key, id, deliveredSeq, endpoint.options().disconnectDelay())
+                .whenComplete((ignored, error) -> SockJsRuntime.onLoop(ctx, () -> {
+                    state = State.DONE;
+                    detach();
+                    if (error != null) {
+                        log.warn("{} session {}: store failed on release: {}", ctx.channel(), key, error.toString());
+                        storeFailed();
+                    } else {
+                        then.run();
+                    }
+                }));
+    }
+
+    /** Marks the request finished without a slot to give back (refusals). */
+    final void done() {
+        state = State.DONE;
+        cancelHeartbeat();
+        detach();
+    }
+
+    final void scheduleHeartbeat() {
+        long nanos = endpoint.options().heartbeatInterval().toNanos();
+        heartbeat = ctx.executor().schedule(() -> {
+            if (state == State.ACTIVE) {
+                heartbeat();
+            }
+        }, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelHeartbeat() {
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+            heartbeat = null;
+        }
+    }
+
+    private void detach() {
+        ctx.channel().closeFuture().removeListener(closeListener);
+    }
+
+    /** The headers every response of this transport carries. */
+    final void commonHeaders(HttpResponse response) {
+        response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE, type.contentType());
+        HttpResponses.noCache(response.headers());
+        if (type.cors()) {
+            HttpResponses.cors(request, response.headers());
+        }
+        if (type.cookie() && endpoint.options().cookieNeeded()) {
+            HttpResponses.jsessionId(request, response);
+        }
+    }
+
+    static List<String> texts(List<QueuedMessage> messages) {
+        List<String> texts = new ArrayList<>(messages.size());
+        for (QueuedMessage message : messages) {
+            texts.add(message.message());
+        }
+        return texts;
+    }
+
+    /** A new session: write the open frame and tell the service. */
+    abstract void opened();
+
+    /** An existing session: deliver {@code pending}, then {@code closeFrame} if not null. */
+    abstract void attached(List<QueuedMessage> pending, SockJsFrame closeFrame);
+
+    /** No slot for this request: write {@code frame} alone and end. */
+    abstract void refused(SockJsFrame frame);
+
+    abstract void messages(List<QueuedMessage> messages);
+
+    abstract void closed(SockJsFrame closeFrame);
+
+    abstract void heartbeat();
+
+    /** The store failed; the slot is not ours (or no longer). */
+    abstract void storeFailed();
+}

@@ -1,0 +1,115 @@
+package io.wildcloud.ws.sockjs.transport;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.wildcloud.ws.common.sockjs.SockJsJson;
+import io.wildcloud.ws.sockjs.SockJsEndpoint;
+import io.wildcloud.ws.sockjs.http.HttpResponses;
+import io.wildcloud.ws.sockjs.http.SockJsRequest;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStatus;
+import io.wildcloud.ws.sockjs.session.StoreUnavailableException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What xhr_send and jsonp_send share: check the payload, find the session in the store, hand the
+ * messages to the service and answer once it took them (which keeps a session's messages in
+ * order when its sends land on different nodes).
+ */
+abstract class MessageSender implements HttpTransport {
+
+    private static final Logger log = LoggerFactory.getLogger(MessageSender.class);
+
+    private final SockJsRuntime runtime;
+    private final TransportType type;
+
+    MessageSender(SockJsRuntime runtime, TransportType type) {
+        this.runtime = runtime;
+        this.type = type;
+    }
+
+    /** The JSON payload of the request, {@code null} or empty if it carries none. */
+    abstract String payload(SockJsRequest request);
+
+    /** The success answer, without the common headers. */
+    abstract FullHttpResponse accepted(ChannelHandlerContext ctx, SockJsRequest request);
+
+    @Override
+    public final void handle(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint,
+            SessionKey key) {
+        if (request.bodyBytes() > endpoint.options().maxMessageBytes()) {
+            HttpResponses.sendJsonError(ctx, request, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large",
+                    "Send at most " + endpoint.options().maxMessageBytes() + " bytes per request.");
+            return;
+        }
+        String payload = payload(request);
+        if (payload == null || payload.isEmpty()) {
+            HttpResponses.sendText(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "Payload expected.");
+            return;
+        }
+        List<String> messages;
+        try {
+            messages = SockJsJson.decodeMessages(payload);
+        } catch (SockJsJson.BrokenJsonException e) {
+            HttpResponses.sendText(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "Broken JSON encoding.");
+            return;
+        }
+        runtime.store().status(key).whenComplete((status, error) -> SockJsRuntime.onLoop(ctx, () -> {
+            if (error != null) {
+                unavailable(ctx, request, key, error);
+            } else if (status == SessionStatus.NOT_FOUND) {
+                HttpResponses.sendNotFound(ctx, request);
+            } else if (status == SessionStatus.CLOSED || messages.isEmpty()) {
+                // A closed session drops what it gets, as sockjs-node does; the next poll tells the client.
+                respond(ctx, request, endpoint);
+            } else {
+                deliver(ctx, request, endpoint, key, messages);
+            }
+        }));
+    }
+
+    private void deliver(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint, SessionKey key,
+            List<String> messages) {
+        endpoint.service().onMessages(runtime.session(endpoint, key), messages)
+                .whenComplete((ignored, error) -> SockJsRuntime.onLoop(ctx, () -> {
+                    if (error == null) {
+                        respond(ctx, request, endpoint);
+                    } else if (unwrap(error) instanceof StoreUnavailableException) {
+                        unavailable(ctx, request, key, error);
+                    } else {
+                        log.warn("{} session {}: service failed on messages", ctx.channel(), key, error);
+                        HttpResponses.sendJsonError(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                                "service_failed", "The messages were not taken; send them again.");
+                    }
+                }));
+    }
+
+    private void respond(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint) {
+        FullHttpResponse response = accepted(ctx, request);
+        HttpResponses.noCache(response.headers());
+        if (type.cors()) {
+            HttpResponses.cors(request, response.headers());
+        }
+        if (endpoint.options().cookieNeeded()) {
+            HttpResponses.jsessionId(request, response);
+        }
+        HttpResponses.send(ctx, request, response);
+    }
+
+    static void unavailable(ChannelHandlerContext ctx, SockJsRequest request, SessionKey key, Throwable error) {
+        log.warn("{} session {}: store unavailable: {}", ctx.channel(), key, error.toString());
+        HttpResponses.sendText(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                "Session store unavailable, retry.");
+    }
+
+    static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+}

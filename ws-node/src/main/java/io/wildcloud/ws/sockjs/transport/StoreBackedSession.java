@@ -1,0 +1,59 @@
+package io.wildcloud.ws.sockjs.transport;
+
+import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.sockjs.SockJsService;
+import io.wildcloud.ws.sockjs.SockJsSession;
+import io.wildcloud.ws.sockjs.session.EnqueueResult;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStore;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The {@link SockJsSession} handle every service gets: a key and the store, nothing of a
+ * connection, so it works the same on the node that holds the receiver and on any other.
+ */
+public final class StoreBackedSession implements SockJsSession {
+
+    private final SessionKey key;
+    private final SessionStore store;
+    private final SockJsService service;
+
+    public StoreBackedSession(SessionKey key, SessionStore store, SockJsService service) {
+        this.key = Objects.requireNonNull(key, "key");
+        this.store = Objects.requireNonNull(store, "store");
+        this.service = Objects.requireNonNull(service, "service");
+    }
+
+    @Override
+    public String id() {
+        return key.sessionId();
+    }
+
+    @Override
+    public SessionKey key() {
+        return key;
+    }
+
+    @Override
+    public CompletionStage<EnqueueResult> send(List<String> messages) {
+        return store.enqueue(key, messages);
+    }
+
+    /** Closes in the store; the one caller whose close took effect tells the service. */
+    @Override
+    public CompletionStage<Boolean> close(int code, String reason) {
+        return store.close(key, SockJsFrame.close(code, reason)).thenApply(closed -> {
+            if (closed) {
+                service.onClose(this);
+            }
+            return closed;
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "session " + key;
+    }
+}

@@ -1,0 +1,170 @@
+package io.wildcloud.ws.sockjs.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.sockjs.SockJsEndpoint;
+import io.wildcloud.ws.sockjs.http.HttpResponses;
+import io.wildcloud.ws.sockjs.http.SockJsRequest;
+import io.wildcloud.ws.sockjs.session.ClaimMode;
+import io.wildcloud.ws.sockjs.session.QueuedMessage;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A streaming request (xhr_streaming, eventsource, htmlfile): one response that carries a prelude,
+ * then one frame per HTTP chunk as frames come, until the response limit or a close. Written
+ * messages are acknowledged in coalesced batches; the slot is released before the response ends.
+ *
+ * <p>HTTP/1.1 gets a chunked response (and keeps the connection after the terminating chunk);
+ * HTTP/1.0 gets a raw body ended by closing the connection.
+ */
+final class StreamingReceiver extends HttpReceiver {
+
+    private final Function<ChannelHandlerContext, ByteBuf> prelude;
+    private final Acknowledger acknowledger;
+    private long bytesWritten;
+    private boolean begun;
+
+    StreamingReceiver(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint, SessionKey key,
+            SockJsRuntime runtime, TransportType type, FrameFormat format,
+            Function<ChannelHandlerContext, ByteBuf> prelude) {
+        super(ctx, request, endpoint, key, runtime, type, format);
+        this.prelude = prelude;
+        this.acknowledger = new Acknowledger(ctx, store, key, id());
+    }
+
+    void start() {
+        start(ClaimMode.STREAM);
+    }
+
+    @Override
+    void opened() {
+        begin();
+        write(SockJsFrame.open());
+        endpoint.service().onOpen(session);
+        if (state == State.ACTIVE) {
+            scheduleHeartbeat();
+        }
+    }
+
+    @Override
+    void attached(List<QueuedMessage> pending, SockJsFrame closeFrame) {
+        begin();
+        if (!pending.isEmpty()) {
+            deliveredSeq = pending.get(pending.size() - 1).seq();
+            write(SockJsFrame.messages(texts(pending)));
+        }
+        if (closeFrame != null) {
+            closed(closeFrame);
+        } else if (!endIfLimitReached()) {
+            acknowledger.delivered(deliveredSeq);
+            scheduleHeartbeat();
+        }
+    }
+
+    @Override
+    void refused(SockJsFrame frame) {
+        done();
+        begin();
+        write(frame);
+        finish();
+    }
+
+    @Override
+    void messages(List<QueuedMessage> messages) {
+        deliveredSeq = messages.get(messages.size() - 1).seq();
+        write(SockJsFrame.messages(texts(messages)));
+        if (!endIfLimitReached()) {
+            acknowledger.delivered(deliveredSeq);
+        }
+    }
+
+    @Override
+    void closed(SockJsFrame closeFrame) {
+        write(closeFrame);
+        end();
+    }
+
+    @Override
+    void heartbeat() {
+        write(SockJsFrame.heartbeat());
+        if (!endIfLimitReached()) {
+            scheduleHeartbeat();
+        }
+    }
+
+    @Override
+    void storeFailed() {
+        if (!begun && ctx.channel().isActive()) {
+            HttpResponses.sendText(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "Session store unavailable, retry.");
+        } else {
+            // The response is half written: only closing the connection tells the client.
+            ctx.close();
+        }
+    }
+
+    private boolean endIfLimitReached() {
+        if (bytesWritten < endpoint.options().responseLimit()) {
+            return false;
+        }
+        end();
+        return true;
+    }
+
+    private void end() {
+        acknowledger.stop();
+        releaseThen(this::finish);
+    }
+
+    private void begin() {
+        begun = true;
+        HttpResponse response = new DefaultHttpResponse(request.version(), HttpResponseStatus.OK);
+        commonHeaders(response);
+        if (request.isHttp10()) {
+            // No chunking in HTTP/1.0 and no length known: the end of the body is the end of the connection.
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else {
+            HttpUtil.setTransferEncodingChunked(response, true);
+            HttpUtil.setKeepAlive(response, request.keepAlive());
+        }
+        ctx.write(response, ctx.voidPromise());
+        ByteBuf first = prelude.apply(ctx);
+        ctx.writeAndFlush(new DefaultHttpContent(first), ctx.voidPromise());
+    }
+
+    // One frame per chunk, flushed at once: clients parse frame by chunk.
+    private void write(SockJsFrame frame) {
+        ByteBuf buf = format.encode(ctx.alloc(), frame);
+        bytesWritten += buf.readableBytes();
+        ctx.writeAndFlush(new DefaultHttpContent(buf), ctx.voidPromise());
+    }
+
+    private void finish() {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (request.isHttp10() || !request.keepAlive()) {
+            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, ctx.voidPromise());
+        }
+    }
+
+    static ByteBuf ascii(ChannelHandlerContext ctx, String text) {
+        ByteBuf buf = ctx.alloc().directBuffer(text.length());
+        buf.writeCharSequence(text, io.netty.util.CharsetUtil.US_ASCII);
+        return buf;
+    }
+}

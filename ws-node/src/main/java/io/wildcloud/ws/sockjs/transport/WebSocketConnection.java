@@ -1,0 +1,250 @@
+package io.wildcloud.ws.sockjs.transport;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.util.ReferenceCountUtil;
+import io.wildcloud.ws.common.sockjs.CloseCodes;
+import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.sockjs.SockJsEndpoint;
+import io.wildcloud.ws.sockjs.SockJsSession;
+import io.wildcloud.ws.sockjs.session.Claim;
+import io.wildcloud.ws.sockjs.session.ClaimMode;
+import io.wildcloud.ws.sockjs.session.QueuedMessage;
+import io.wildcloud.ws.sockjs.session.Receiver;
+import io.wildcloud.ws.sockjs.session.ReceiverId;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStore;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One websocket of a session, after the handshake: the session lives exactly as long as the
+ * connection. It creates its session in the store (a session id already in use gets a fresh
+ * {@code <id>~<random>} for this connection, as websockets may share ids), writes what the store
+ * hands it, passes what the client sends to the service, and deletes the session when it ends.
+ *
+ * <p>Subclasses choose the framing: SockJS frames, or raw messages.
+ */
+abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implements Receiver {
+
+    private static final Logger log = LoggerFactory.getLogger(WebSocketConnection.class);
+
+    private enum State { HANDSHAKING, CLAIMING, OPEN, ENDED }
+
+    final SockJsEndpoint endpoint;
+    private final SockJsRuntime runtime;
+    private final SessionStore store;
+    private final ReceiverId id;
+    ChannelHandlerContext ctx;
+    SessionKey key;
+    SockJsSession session;
+    private State state = State.HANDSHAKING;
+    private boolean renamed;
+    private boolean closedByStore;
+    private long deliveredSeq;
+    private Acknowledger acknowledger;
+    private List<String> early;
+    private int servicePending;
+
+    WebSocketConnection(SockJsRuntime runtime, SockJsEndpoint endpoint, SessionKey key) {
+        this.runtime = runtime;
+        this.store = runtime.store();
+        this.endpoint = endpoint;
+        this.key = key;
+        this.session = runtime.session(endpoint, key);
+        this.id = runtime.nextReceiverId();
+    }
+
+    /** The session is open: write what opens it on the wire (the {@code o} frame, or nothing). */
+    abstract void opened();
+
+    /** Writes messages from the store (without flushing). */
+    abstract void write(List<QueuedMessage> messages);
+
+    /** Writes the end of the session and closes the connection. */
+    abstract void closing(SockJsFrame closeFrame);
+
+    /** A text message from the client. */
+    abstract void received(String text);
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** The handshake answer went out: create the session. */
+    final void start() {
+        state = State.CLAIMING;
+        store.claim(key, ClaimMode.STREAM, SessionStore.Creation.CREATE_ONLY, this)
+                .whenComplete((claim, error) -> SockJsRuntime.onLoop(ctx, () -> claimed(claim, error)));
+    }
+
+    private void claimed(Claim claim, Throwable error) {
+        if (error != null) {
+            log.warn("{} session {}: store failed on claim: {}", ctx.channel(), key, error.toString());
+            state = State.ENDED;
+            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.TRY_AGAIN_LATER))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (claim.outcome() == Claim.Outcome.BUSY && !renamed) {
+            renamed = true;
+            key = new SessionKey(key.scope(), key.sessionId() + "~" + Long.toHexString(java.util.concurrent
+                    .ThreadLocalRandom.current().nextLong()));
+            session = runtime.session(endpoint, key);
+            start();
+            return;
+        }
+        if (claim.outcome() != Claim.Outcome.OPENED) {
+            log.warn("{} session {}: cannot create the session: {}", ctx.channel(), key, claim.outcome());
+            state = State.ENDED;
+            ctx.close();
+            return;
+        }
+        if (!ctx.channel().isActive()) {
+            state = State.ENDED;
+            store.delete(key);
+            return;
+        }
+        state = State.OPEN;
+        acknowledger = new Acknowledger(ctx, store, key, id);
+        opened();
+        endpoint.service().onOpen(session);
+        List<String> queued = early;
+        early = null;
+        if (queued != null) {
+            queued.forEach(this::received);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof TextWebSocketFrame text) {
+                String message = text.text();
+                if (state == State.OPEN) {
+                    received(message);
+                } else if (state == State.CLAIMING) {
+                    if (early == null) {
+                        early = new ArrayList<>(2);
+                    }
+                    early.add(message);
+                }
+            } else if (msg instanceof PingWebSocketFrame ping) {
+                ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+            } else if (msg instanceof CloseWebSocketFrame close) {
+                ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), close.reasonText()))
+                        .addListener(ChannelFutureListener.CLOSE);
+            }
+            // Binary and pong frames carry nothing for SockJS.
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** Passes client messages on; stops reading from the socket while the service is busy with them. */
+    final void deliver(List<String> messages) {
+        servicePending++;
+        endpoint.service().onMessages(session, messages).whenComplete((ignored, error) ->
+                SockJsRuntime.onLoop(ctx, () -> {
+                    if (error != null) {
+                        log.warn("{} session {}: service failed on messages", ctx.channel(), key, error);
+                    }
+                    if (--servicePending == 0) {
+                        ctx.channel().config().setAutoRead(true);
+                    }
+                }));
+        if (servicePending > 0) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void onMessages(List<QueuedMessage> messages) {
+        ctx.executor().execute(() -> {
+            if (state != State.OPEN) {
+                return;
+            }
+            int skip = 0;
+            while (skip < messages.size() && messages.get(skip).seq() <= deliveredSeq) {
+                skip++;
+            }
+            if (skip < messages.size()) {
+                List<QueuedMessage> fresh = skip == 0 ? messages : messages.subList(skip, messages.size());
+                write(fresh);
+                ctx.flush();
+                deliveredSeq = fresh.get(fresh.size() - 1).seq();
+                acknowledger.delivered(deliveredSeq);
+            }
+        });
+    }
+
+    @Override
+    public void onClosed(SockJsFrame closeFrame) {
+        ctx.executor().execute(() -> {
+            if (state == State.OPEN) {
+                closedByStore = true;
+                closing(closeFrame);
+            }
+        });
+    }
+
+    @Override
+    public void onEvicted() {
+        ctx.executor().execute(() -> {
+            closedByStore = true;
+            state = State.ENDED;
+            ctx.close();
+        });
+    }
+
+    @Override
+    public ReceiverId id() {
+        return id;
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (state == State.OPEN) {
+            state = State.ENDED;
+            acknowledger.stop();
+            ended();
+        }
+        state = State.ENDED;
+        ctx.fireChannelInactive();
+    }
+
+    // A websocket session ends with its connection; the service hears of it unless it closed it.
+    private void ended() {
+        if (closedByStore) {
+            store.delete(key);
+            return;
+        }
+        log.debug("{} session {}: websocket ended", ctx.channel(), key);
+        session.close(CloseCodes.CONNECTION_INTERRUPTED, CloseCodes.CONNECTION_INTERRUPTED_REASON)
+                .whenComplete((closed, error) -> store.delete(key));
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("{} session {}: websocket failed: {}", ctx.channel(), key, cause.toString());
+        ctx.close();
+    }
+
+    boolean isOpen() {
+        return state == State.OPEN;
+    }
+
+    TextWebSocketFrame text(String text) {
+        return new TextWebSocketFrame(ByteBufUtil.writeUtf8(ctx.alloc(), text));
+    }
+}

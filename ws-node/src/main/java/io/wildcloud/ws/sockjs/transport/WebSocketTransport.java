@@ -1,0 +1,32 @@
+package io.wildcloud.ws.sockjs.transport;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.wildcloud.ws.sockjs.SockJsEndpoint;
+import io.wildcloud.ws.sockjs.http.SockJsRequest;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** The two websocket entry points: SockJS-framed per session, and raw per prefix. */
+public final class WebSocketTransport implements HttpTransport {
+
+    private final SockJsRuntime runtime;
+
+    public WebSocketTransport(SockJsRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    /** {@code /<server>/<session>/websocket}. */
+    @Override
+    public void handle(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint, SessionKey key) {
+        WebSocketUpgrade.upgrade(ctx, request, endpoint.options().maxMessageBytes(),
+                new SockJsWebSocketConnection(runtime, endpoint, key));
+    }
+
+    /** {@code /<prefix>/websocket}: the server names the session, which no other request can reach. */
+    public void handleRaw(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint) {
+        SessionKey key = new SessionKey(endpoint.scope(),
+                "raw~" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        WebSocketUpgrade.upgrade(ctx, request, endpoint.options().maxMessageBytes(),
+                new RawWebSocketConnection(runtime, endpoint, key));
+    }
+}

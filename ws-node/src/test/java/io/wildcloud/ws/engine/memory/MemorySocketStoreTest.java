@@ -1,0 +1,35 @@
+package io.wildcloud.ws.engine.memory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.wildcloud.ws.push.SocketStore;
+import io.wildcloud.ws.push.SocketStoreContract;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class MemorySocketStoreTest extends SocketStoreContract {
+
+    private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+
+    @Override
+    protected SocketStore newStore(Duration idleTimeout) {
+        return new MemorySocketStore(idleTimeout, clock::get);
+    }
+
+    @Override
+    protected void letTimePass(Duration time) {
+        clock.addAndGet(time.toNanos());
+    }
+
+    @Test
+    void theSweepDropsExpiredSocketsNobodyLooksFor() throws Exception {
+        MemorySocketStore store = new MemorySocketStore(Duration.ofSeconds(30), clock::get);
+        await(store.authorize("app", "a", CALLBACK_1));
+        await(store.authorize("app", "b", CALLBACK_1));
+        assertEquals(2, store.size());
+        letTimePass(Duration.ofMinutes(2));
+        await(store.authorize("app", "c", CALLBACK_1));
+        assertEquals(1, store.size());
+    }
+}

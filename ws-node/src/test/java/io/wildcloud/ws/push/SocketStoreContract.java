@@ -1,0 +1,160 @@
+package io.wildcloud.ws.push;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@link SocketStore} contract as tests, for every engine: a subclass supplies a fresh store
+ * (with its own key prefix, for a shared Redis) and a way to let time pass for the idle expiry.
+ */
+public abstract class SocketStoreContract {
+
+    protected static final URI CALLBACK_1 = URI.create("http://127.0.0.1:9/one");
+    protected static final URI CALLBACK_2 = URI.create("https://app.example/two");
+
+    /** A new, empty store whose sockets expire after {@code idleTimeout} unused. */
+    protected abstract SocketStore newStore(Duration idleTimeout) throws Exception;
+
+    /** Lets {@code time} pass as the store sees it (a fake clock, or real waiting). */
+    protected abstract void letTimePass(Duration time) throws Exception;
+
+    /** The idle timeout the expiry tests use; short for engines that must really wait. */
+    protected Duration idleTimeout() {
+        return Duration.ofSeconds(2);
+    }
+
+    protected static <T> T await(CompletionStage<T> stage) throws Exception {
+        return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void authorizeCreatesARandomSocketAndFindsIt() throws Exception {
+        SocketStore store = newStore(Duration.ofHours(1));
+        Authorization first = await(store.authorize("app", "client-1", CALLBACK_1));
+        assertTrue(first.created());
+        assertTrue(SocketIds.isWellFormed(first.socket().socketId()), first.socket().socketId());
+        assertEquals(new SocketRecord(first.socket().socketId(), "app", "client-1", CALLBACK_1), first.socket());
+        assertEquals(Optional.of(first.socket()), await(store.find(first.socket().socketId())));
+        assertEquals(Optional.of(first.socket()), await(store.touch(first.socket().socketId())));
+        assertEquals(Optional.empty(), await(store.find(SocketIds.next())));
+        assertEquals(Optional.empty(), await(store.touch(SocketIds.next())));
+        assertEquals(Optional.empty(), await(store.sessionsOf(SocketIds.next())));
+    }
+
+    @Test
+    void authorizingAgainKeepsTheIdAndUpdatesTheCallback() throws Exception {
+        SocketStore store = newStore(Duration.ofHours(1));
+        String id = await(store.authorize("app", "client-1", CALLBACK_1)).socket().socketId();
+        Authorization again = await(store.authorize("app", "client-1", CALLBACK_2));
+        assertFalse(again.created());
+        assertEquals(id, again.socket().socketId());
+        assertEquals(CALLBACK_2, await(store.find(id)).orElseThrow().callback());
+    }
+
+    @Test
+    void otherClientsAndApplicationsGetOtherSockets() throws Exception {
+        SocketStore store = newStore(Duration.ofHours(1));
+        String a = await(store.authorize("app", "client-1", CALLBACK_1)).socket().socketId();
+        String b = await(store.authorize("app", "client-2", CALLBACK_1)).socket().socketId();
+        String c = await(store.authorize("other", "client-1", CALLBACK_1)).socket().socketId();
+        assertNotEquals(a, b);
+        assertNotEquals(a, c);
+        assertNotEquals(b, c);
+    }
+
+    @Test
+    void concurrentAuthorizationsAgreeOnOneSocket() throws Exception {
+        SocketStore store = newStore(Duration.ofHours(1));
+        List<CompletableFuture<Authorization>> all = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            CompletableFuture<Authorization> result = new CompletableFuture<>();
+            all.add(result);
+            Thread thread = new Thread(() -> store.authorize("app", "racer", CALLBACK_1).whenComplete((a, e) -> {
+                if (e != null) {
+                    result.completeExceptionally(e);
+                } else {
+                    result.complete(a);
+                }
+            }));
+            threads.add(thread);
+        }
+        threads.forEach(Thread::start);
+        String id = await(all.get(0)).socket().socketId();
+        int created = 0;
+        for (CompletableFuture<Authorization> result : all) {
+            Authorization authorization = await(result);
+            assertEquals(id, authorization.socket().socketId());
+            created += authorization.created() ? 1 : 0;
+        }
+        assertEquals(1, created);
+    }
+
+    @Test
+    void sessionIndexHonoursTheLimit() throws Exception {
+        SocketStore store = newStore(Duration.ofHours(1));
+        String id = await(store.authorize("app", "c", CALLBACK_1)).socket().socketId();
+        assertEquals(Optional.of(Set.of()), await(store.sessionsOf(id)));
+        assertEquals(SessionRegistration.ADDED, await(store.addSession(id, "s1", 2)));
+        assertEquals(SessionRegistration.ADDED, await(store.addSession(id, "s1", 2)));
+        assertEquals(SessionRegistration.ADDED, await(store.addSession(id, "s2", 2)));
+        assertEquals(SessionRegistration.LIMIT_REACHED, await(store.addSession(id, "s3", 2)));
+        assertEquals(Optional.of(Set.of("s1", "s2")), await(store.sessionsOf(id)));
+        assertTrue(await(store.removeSession(id, "s1")));
+        assertFalse(await(store.removeSession(id, "s1")));
+        assertEquals(SessionRegistration.ADDED, await(store.addSession(id, "s3", 2)));
+        assertEquals(Optional.of(Set.of("s2", "s3")), await(store.sessionsOf(id)));
+        assertEquals(SessionRegistration.SOCKET_NOT_FOUND, await(store.addSession(SocketIds.next(), "s1", 2)));
+        assertFalse(await(store.removeSession(SocketIds.next(), "s1")));
+    }
+
+    @Test
+    void revokeRemovesTheSocketAndAnswersItsSessions() throws Exception {
+        SocketStore store = newStore(Duration.ofHours(1));
+        SocketRecord socket = await(store.authorize("app", "c", CALLBACK_1)).socket();
+        await(store.addSession(socket.socketId(), "s1", 5));
+        await(store.addSession(socket.socketId(), "s2", 5));
+        Revocation revocation = await(store.revoke("app", "c")).orElseThrow();
+        assertEquals(socket, revocation.socket());
+        assertEquals(Set.of("s1", "s2"), revocation.sessionIds());
+        assertEquals(Optional.empty(), await(store.find(socket.socketId())));
+        assertEquals(Optional.empty(), await(store.sessionsOf(socket.socketId())));
+        assertEquals(SessionRegistration.SOCKET_NOT_FOUND, await(store.addSession(socket.socketId(), "s3", 5)));
+        assertEquals(Optional.empty(), await(store.revoke("app", "c")));
+        assertEquals(Optional.empty(), await(store.revoke("app", "never")));
+        Authorization fresh = await(store.authorize("app", "c", CALLBACK_1));
+        assertTrue(fresh.created());
+        assertNotEquals(socket.socketId(), fresh.socket().socketId());
+    }
+
+    @Test
+    void anUnusedSocketExpiresAndUseKeepsItAlive() throws Exception {
+        Duration idle = idleTimeout();
+        SocketStore store = newStore(idle);
+        String used = await(store.authorize("app", "used", CALLBACK_1)).socket().socketId();
+        String unused = await(store.authorize("app", "unused", CALLBACK_1)).socket().socketId();
+        Duration step = idle.multipliedBy(6).dividedBy(10);
+        letTimePass(step);
+        assertTrue(await(store.touch(used)).isPresent());
+        assertTrue(await(store.find(unused)).isPresent(), "find does not refresh, but the socket still lives");
+        letTimePass(step);
+        assertTrue(await(store.find(used)).isPresent());
+        assertEquals(Optional.empty(), await(store.find(unused)));
+        Authorization again = await(store.authorize("app", "unused", CALLBACK_1));
+        assertTrue(again.created());
+        assertNotEquals(unused, again.socket().socketId());
+    }
+}

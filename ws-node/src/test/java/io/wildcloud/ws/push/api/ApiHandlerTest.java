@@ -1,0 +1,296 @@
+package io.wildcloud.ws.push.api;
+
+import static io.wildcloud.ws.push.api.ApiTestBed.SECRET;
+import static io.wildcloud.ws.push.api.ApiTestBed.error;
+import static io.wildcloud.ws.push.api.ApiTestBed.exchange;
+import static io.wildcloud.ws.push.api.ApiTestBed.messages;
+import static io.wildcloud.ws.push.api.ApiTestBed.post;
+import static io.wildcloud.ws.push.api.ApiTestBed.request;
+import static io.wildcloud.ws.push.api.ApiTestBed.response;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.engine.memory.MemorySocketStore;
+import io.wildcloud.ws.push.SocketIds;
+import io.wildcloud.ws.sockjs.session.Claim;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ApiHandlerTest {
+
+    private static final String AUTHORIZE = "/authorize/" + SECRET + "/client-1";
+    private static final Pattern SOCKET_ID = Pattern.compile("\\{\"socket_id\":\"([A-Za-z0-9_-]{32})\"}");
+
+    private final ApiTestBed bed = new ApiTestBed();
+    private final EmbeddedChannel channel = bed.channel();
+
+    @AfterEach
+    void finish() {
+        assertFalse(channel.finish(), "nothing left in the pipeline");
+        bed.close();
+    }
+
+    private String authorizedSocketId(String raw) {
+        Matcher body = SOCKET_ID.matcher(raw.substring(raw.indexOf("\r\n\r\n") + 4));
+        assertTrue(body.matches(), raw);
+        String id = body.group(1);
+        assertEquals(response("200 OK", "{\"socket_id\":\"" + id + "\"}"), raw);
+        return id;
+    }
+
+    @Test
+    void authorizeAnswersOneSocketPerClientAndUpdatesItsCallback() throws Exception {
+        String first = authorizedSocketId(exchange(channel, post(AUTHORIZE, "{\"callback\":\"http://app.example/a\"}")));
+        String again = authorizedSocketId(exchange(channel,
+                post(AUTHORIZE, "{\"callback\":\"https://app.example:8443/b?x=1\"}")));
+        assertEquals(first, again);
+        assertEquals(URI.create("https://app.example:8443/b?x=1"),
+                bed.sockets.find(first).toCompletableFuture().get(5, TimeUnit.SECONDS).orElseThrow().callback());
+        String other = authorizedSocketId(exchange(channel,
+                post("/authorize/" + SECRET + "/client%202", "{\"callback\":\"http://app.example/a\"}")));
+        assertFalse(first.equals(other));
+        assertEquals("client 2", bed.sockets.find(other).toCompletableFuture().get().orElseThrow().clientId());
+        assertTrue(channel.isOpen());
+    }
+
+    @Test
+    void anUnknownApplicationGets403AndNothingIsCreated() {
+        MemorySocketStore store = (MemorySocketStore) bed.sockets;
+        assertEquals(error("403 Forbidden", "unknown_application",
+                        "No application has this id; check the secret application id you were given."),
+                exchange(channel, post("/authorize/not-the-secret-000000/client-1", "{\"callback\":\"http://a/b\"}")));
+        assertEquals(error("403 Forbidden", "unknown_application",
+                        "No application has this id; check the secret application id you were given."),
+                exchange(channel, request("DELETE", "/authorize/not-the-secret-000000/client-1")));
+        assertEquals(0, store.size());
+    }
+
+    @Test
+    void malformedBodiesGet400() {
+        String malformed = error("400 Bad Request", "malformed_json", "The body must be one JSON object, in UTF-8.");
+        for (String body : List.of("", "{", "{\"callback\":\"http://a/b\"} x", "[1]", "\"http://a/b\"",
+                "{callback:\"http://a/b\"}", "{'callback':'http://a/b'}", "null")) {
+            assertEquals(malformed, exchange(channel, post(AUTHORIZE, body)), body);
+        }
+        assertEquals(malformed, exchange(channel, post("/publish/" + SocketIds.next(), "{\"message\":")));
+    }
+
+    @Test
+    void missingOrMistypedFieldsGet400() {
+        assertEquals(error("400 Bad Request", "missing_field", "The body needs the field \\\"callback\\\"."),
+                exchange(channel, post(AUTHORIZE, "{\"url\":\"http://a/b\"}")));
+        assertEquals(error("400 Bad Request", "invalid_field", "The field \\\"callback\\\" must be a string."),
+                exchange(channel, post(AUTHORIZE, "{\"callback\":42}")));
+        assertEquals(error("400 Bad Request", "missing_field", "The body needs the field \\\"message\\\"."),
+                exchange(channel, post("/publish/" + SocketIds.next(), "{\"text\":\"hi\"}")));
+        assertEquals(error("400 Bad Request", "invalid_field",
+                        "The field \\\"message\\\" must be a string or a JSON value other than null."),
+                exchange(channel, post("/publish/" + SocketIds.next(), "{\"message\":null}")));
+        assertEquals(error("400 Bad Request", "invalid_id", "A path segment has a broken %-escape."),
+                exchange(channel, post("/authorize/" + SECRET + "/%zz", "{\"callback\":\"http://a/b\"}")));
+        String invalidId = error("400 Bad Request", "invalid_id",
+                "The client id must be 1 to 256 characters, none of them control characters.");
+        assertEquals(invalidId,
+                exchange(channel, post("/authorize/" + SECRET + "/" + "c".repeat(257), "{\"callback\":\"http://a/b\"}")));
+        assertEquals(invalidId, exchange(channel, post("/authorize/" + SECRET + "/a%0Ab", "{\"callback\":\"http://a/b\"}")));
+    }
+
+    @Test
+    void aCallbackThatIsNotAnHttpUrlGets400() {
+        String invalid = error("400 Bad Request", "invalid_callback", "The field \\\"callback\\\" must be an absolute"
+                + " http:// or https:// URL with a host and no user info, at most 2048 characters.");
+        for (String callback : List.of("ftp://app.example/x", "/relative", "app.example/x", "http://", "http:///x",
+                "javascript:alert(1)", "http://user:pw@app.example/x", "http://a b/", "")) {
+            assertEquals(invalid, exchange(channel, post(AUTHORIZE, "{\"callback\":\"" + callback + "\"}")), callback);
+        }
+        assertEquals(0, ((MemorySocketStore) bed.sockets).size());
+    }
+
+    @Test
+    void wrongMethodsGet405WithAllow() {
+        String allowAuthorize = response("405 Method Not Allowed",
+                "{\"error\":\"method_not_allowed\",\"message\":\"Use POST, DELETE on this path.\"}")
+                .replace("cache-control: no-store\r\n", "cache-control: no-store\r\nallow: POST, DELETE\r\n");
+        assertEquals(allowAuthorize, exchange(channel, request("GET", AUTHORIZE)));
+        assertEquals(allowAuthorize, exchange(channel, request("PUT", AUTHORIZE)));
+        assertEquals(response("405 Method Not Allowed",
+                        "{\"error\":\"method_not_allowed\",\"message\":\"Use POST on this path.\"}")
+                        .replace("cache-control: no-store\r\n", "cache-control: no-store\r\nallow: POST\r\n"),
+                exchange(channel, request("GET", "/publish/" + SocketIds.next() + "/s1")));
+        assertEquals(response("405 Method Not Allowed",
+                        "{\"error\":\"method_not_allowed\",\"message\":\"Use GET on this path.\"}")
+                        .replace("cache-control: no-store\r\n", "cache-control: no-store\r\nallow: GET\r\n"),
+                exchange(channel, request("POST", "/health")));
+    }
+
+    @Test
+    void unknownPathsGet404() {
+        String notFound = error("404 Not Found", "not_found", "No such path. The API has"
+                + " /authorize/<application_id>/<client_id>, /publish/<socket_id>, /publish/<socket_id>/<session_id>"
+                + " and /health.");
+        for (String path : List.of("/", "/nope", "/authorize", "/authorize/" + SECRET, AUTHORIZE + "/x",
+                "/authorize//c", "/publish", "/publish/", "/publish/a/b/c", "/publish//s", "/health/x")) {
+            assertEquals(notFound, exchange(channel, post(path, "{}")), path);
+        }
+    }
+
+    @Test
+    void healthSaysOkOr503() {
+        assertEquals(response("200 OK", "{\"status\":\"ok\"}"), exchange(channel, request("GET", "/health")));
+        bed.healthProblem = "redis unreachable";
+        assertEquals(response("503 Service Unavailable",
+                        "{\"status\":\"unavailable\",\"problem\":\"redis unreachable\"}"),
+                exchange(channel, request("GET", "/health?verbose")));
+    }
+
+    @Test
+    void publishFansOutToEverySessionOfTheSocket() throws Exception {
+        String socket = bed.authorize("client-1");
+        bed.openSession(socket, "s1");
+        bed.openSession(socket, "s2");
+        assertEquals(response("200 OK", "{\"sessions\":2,\"queue_full\":0}"),
+                exchange(channel, post("/publish/" + socket, "{\"message\":\"hello \\\"you\\\" \u00e9\"}")));
+        assertEquals(response("200 OK", "{\"sessions\":2,\"queue_full\":0}"),
+                exchange(channel, post("/publish/" + socket, "{\"message\": {\"n\": [1, true]}}")));
+        assertEquals(List.of("hello \"you\" \u00e9", "{\"n\":[1,true]}"), messages(bed.poll(socket, "s1")));
+        assertEquals(List.of("hello \"you\" \u00e9", "{\"n\":[1,true]}"), messages(bed.poll(socket, "s2")));
+    }
+
+    @Test
+    void publishToOneSession() throws Exception {
+        String socket = bed.authorize("client-1");
+        bed.openSession(socket, "s1");
+        bed.openSession(socket, "s2");
+        assertEquals(response("200 OK", "{\"sessions\":1,\"queue_full\":0}"),
+                exchange(channel, post("/publish/" + socket + "/s2", "{\"message\":\"only you\"}")));
+        assertEquals(List.of("only you"), messages(bed.poll(socket, "s2")));
+        assertEquals(error("404 Not Found", "session_not_found", "The socket has no open session with this id."),
+                exchange(channel, post("/publish/" + socket + "/s9", "{\"message\":\"x\"}")));
+    }
+
+    @Test
+    void publishToAnUnknownSocketGets404() {
+        String notFound = error("404 Not Found", "socket_not_found", "No live socket has this id; it was never"
+                + " authorized, was revoked or expired. Authorize again.");
+        assertEquals(notFound, exchange(channel, post("/publish/" + SocketIds.next(), "{\"message\":\"x\"}")));
+        assertEquals(notFound, exchange(channel, post("/publish/not-a-socket-id", "{\"message\":\"x\"}")));
+        assertEquals(notFound, exchange(channel, post("/publish/" + SocketIds.next() + "/s1", "{\"message\":\"x\"}")));
+    }
+
+    @Test
+    void aFullQueueGets429ForOneSessionAndIsCountedForTheSocket() throws Exception {
+        String socket = bed.authorize("client-1");
+        bed.openSession(socket, "s1");
+        bed.openSession(socket, "s2");
+        String one = "{\"message\":\"m\"}";
+        exchange(channel, post("/publish/" + socket + "/s1", one));
+        exchange(channel, post("/publish/" + socket + "/s1", one));
+        assertEquals(error("429 Too Many Requests", "queue_full", "The session's queue of undelivered messages is"
+                        + " full; its client is not reading. Retry later or drop the message."),
+                exchange(channel, post("/publish/" + socket + "/s1", one)));
+        assertEquals(response("200 OK", "{\"sessions\":1,\"queue_full\":1}"),
+                exchange(channel, post("/publish/" + socket, one)));
+        assertEquals(List.of("m", "m"), messages(bed.poll(socket, "s1")));
+    }
+
+    @Test
+    void aMessageOverTheLimitGets413() throws Exception {
+        String socket = bed.authorize("client-1");
+        bed.openSession(socket, "s1");
+        String limit = "x".repeat(ApiTestBed.MAX_MESSAGE_BYTES - 2) + "\u00e9";
+        assertEquals(response("200 OK", "{\"sessions\":1,\"queue_full\":0}"),
+                exchange(channel, post("/publish/" + socket, "{\"message\":\"" + limit + "\"}")));
+        assertEquals(error("413 Request Entity Too Large", "message_too_large",
+                        "The message is larger than 64 bytes (UTF-8); split it."),
+                exchange(channel, post("/publish/" + socket, "{\"message\":\"" + limit + "x\"}")));
+    }
+
+    @Test
+    void aBodyOverTheLimitGetsJson413AndTheConnectionGoesOn() {
+        String body = "{\"message\":\"" + "x".repeat(ApiTestBed.MAX_BODY_BYTES) + "\"}";
+        String tooLarge = error("413 Request Entity Too Large", "body_too_large",
+                "The request body is larger than 512 bytes.");
+        assertEquals(tooLarge, exchange(channel, post("/publish/" + SocketIds.next(), body)));
+        assertTrue(channel.isOpen());
+        assertEquals(response("200 OK", "{\"status\":\"ok\"}"), exchange(channel, request("GET", "/health")));
+    }
+
+    @Test
+    void anExpectContinueOverTheLimitGetsJson413WithoutTheBody() {
+        String head = "POST /publish/" + SocketIds.next() + " HTTP/1.1\r\nHost: api\r\nExpect: 100-continue\r\n"
+                + "Content-Length: 100000\r\n\r\n";
+        assertEquals(error("413 Request Entity Too Large", "body_too_large",
+                "The request body is larger than 512 bytes."), exchange(channel, head));
+        assertTrue(channel.isOpen());
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitGetsJson413AndClose() {
+        String chunk = "x".repeat(300);
+        String raw = "POST /publish/" + SocketIds.next() + " HTTP/1.1\r\nHost: api\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n"
+                + Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n0\r\n\r\n";
+        assertEquals(error("413 Request Entity Too Large", "body_too_large",
+                "The request body is larger than 512 bytes.").replace("cache-control: no-store\r\n",
+                "cache-control: no-store\r\nconnection: close\r\n"), exchange(channel, raw));
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void revokeClosesTheSessionsWith4001AndForgetsTheSocket() throws Exception {
+        String socket = bed.authorize("client-1");
+        bed.openSession(socket, "s1");
+        bed.openSession(socket, "s2");
+        assertEquals(response("200 OK", "{\"socket_id\":\"" + socket + "\",\"sessions_closed\":2}"),
+                exchange(channel, request("DELETE", AUTHORIZE)));
+        Claim claim = bed.poll(socket, "s1");
+        assertEquals(Claim.Outcome.CLOSED, claim.outcome());
+        assertEquals(SockJsFrame.close(4001, "Socket revoked"), claim.closeFrame());
+        assertEquals("c[4001,\"Socket revoked\"]", bed.poll(socket, "s2").closeFrame().text());
+        assertEquals(error("404 Not Found", "socket_not_found", "No live socket has this id; it was never"
+                        + " authorized, was revoked or expired. Authorize again."),
+                exchange(channel, post("/publish/" + socket, "{\"message\":\"x\"}")));
+        assertEquals(error("404 Not Found", "socket_not_found", "This client has no socket; authorize it first."),
+                exchange(channel, request("DELETE", AUTHORIZE)));
+        String fresh = authorizedSocketId(exchange(channel, post(AUTHORIZE, "{\"callback\":\"http://a/b\"}")));
+        assertFalse(fresh.equals(socket));
+    }
+
+    @Test
+    void http10WithoutKeepAliveIsAnsweredAndClosed() {
+        String raw = "GET /health HTTP/1.0\r\n\r\n";
+        assertEquals(response("200 OK", "{\"status\":\"ok\"}").replace("HTTP/1.1", "HTTP/1.0")
+                .replace("cache-control: no-store\r\n", "cache-control: no-store\r\nconnection: close\r\n"),
+                exchange(channel, raw));
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void http10KeepAliveAndHttp11CloseAreHonoured() {
+        assertEquals(response("200 OK", "{\"status\":\"ok\"}").replace("HTTP/1.1", "HTTP/1.0")
+                        .replace("cache-control: no-store\r\n", "cache-control: no-store\r\nconnection: keep-alive\r\n"),
+                exchange(channel, "GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+        assertTrue(channel.isOpen());
+        assertEquals(response("200 OK", "{\"status\":\"ok\"}")
+                        .replace("cache-control: no-store\r\n", "cache-control: no-store\r\nconnection: close\r\n"),
+                exchange(channel, "GET /health HTTP/1.1\r\nHost: api\r\nConnection: close\r\n\r\n"));
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() {
+        String health = response("200 OK", "{\"status\":\"ok\"}");
+        String notFound = error("404 Not Found", "socket_not_found", "No live socket has this id; it was never"
+                + " authorized, was revoked or expired. Authorize again.");
+        assertEquals(health + notFound + health, exchange(channel, request("GET", "/health")
+                + post("/publish/" + SocketIds.next(), "{\"message\":\"x\"}") + request("GET", "/health")));
+    }
+}

@@ -1,0 +1,91 @@
+package io.wildcloud.ws.push.api;
+
+import static io.wildcloud.ws.push.api.ApiTestBed.SECRET;
+import static io.wildcloud.ws.push.api.ApiTestBed.error;
+import static io.wildcloud.ws.push.api.ApiTestBed.exchange;
+import static io.wildcloud.ws.push.api.ApiTestBed.post;
+import static io.wildcloud.ws.push.api.ApiTestBed.request;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.wildcloud.ws.push.Authorization;
+import io.wildcloud.ws.push.Revocation;
+import io.wildcloud.ws.push.SessionRegistration;
+import io.wildcloud.ws.push.SocketIds;
+import io.wildcloud.ws.push.SocketRecord;
+import io.wildcloud.ws.push.SocketStore;
+import io.wildcloud.ws.sockjs.session.StoreUnavailableException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A store that cannot be reached gets the API's 503. The memory engine is never unreachable, so
+ * this store fails every call the way a remote engine reports an outage.
+ */
+class ApiStoreUnavailableTest {
+
+    @Test
+    void everyStoreOperationAnswers503AndTheConnectionGoesOn() {
+        try (ApiTestBed bed = new ApiTestBed(new UnreachableSocketStore())) {
+            EmbeddedChannel channel = bed.channel();
+            String unavailable = error("503 Service Unavailable", "store_unavailable",
+                    "The service cannot reach its store right now; retry shortly.");
+            assertEquals(unavailable, exchange(channel, post("/authorize/" + SECRET + "/c", "{\"callback\":\"http://a/b\"}")));
+            assertEquals(unavailable, exchange(channel, request("DELETE", "/authorize/" + SECRET + "/c")));
+            assertEquals(unavailable, exchange(channel, post("/publish/" + SocketIds.next(), "{\"message\":\"m\"}")));
+            assertEquals(unavailable, exchange(channel, post("/publish/" + SocketIds.next() + "/s", "{\"message\":\"m\"}")));
+            assertTrue(channel.isOpen());
+            assertFalse(channel.finish());
+        }
+    }
+
+    private static final class UnreachableSocketStore implements SocketStore {
+
+        private static <T> CompletionStage<T> down() {
+            return CompletableFuture.failedFuture(
+                    new StoreUnavailableException("store unreachable", new ConnectException("Connection refused")));
+        }
+
+        @Override
+        public CompletionStage<Authorization> authorize(String application, String clientId, URI callback) {
+            return down();
+        }
+
+        @Override
+        public CompletionStage<Optional<SocketRecord>> find(String socketId) {
+            return down();
+        }
+
+        @Override
+        public CompletionStage<Optional<SocketRecord>> touch(String socketId) {
+            return down();
+        }
+
+        @Override
+        public CompletionStage<Optional<Set<String>>> sessionsOf(String socketId) {
+            return down();
+        }
+
+        @Override
+        public CompletionStage<Optional<Revocation>> revoke(String application, String clientId) {
+            return down();
+        }
+
+        @Override
+        public CompletionStage<SessionRegistration> addSession(String socketId, String sessionId, int maxSessions) {
+            return down();
+        }
+
+        @Override
+        public CompletionStage<Boolean> removeSession(String socketId, String sessionId) {
+            return down();
+        }
+    }
+}

@@ -1,0 +1,262 @@
+package io.wildcloud.ws.push.callback;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wildcloud.ws.common.api.CallbackPayload;
+import io.wildcloud.ws.common.api.CallbackSignature;
+import io.wildcloud.ws.push.callback.CallbackServer.Received;
+import io.wildcloud.ws.push.callback.CallbackServer.Reply;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class CallbackDispatcherTest {
+
+    private static final String SECRET = "app-secret-0123456789";
+    private static final SessionKey SESSION = new SessionKey("socket-1", "session-1");
+
+    private CallbackServer server;
+    private CallbackDispatcher dispatcher;
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    @BeforeEach
+    void startServer() throws Exception {
+        server = new CallbackServer();
+    }
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        if (dispatcher != null) {
+            dispatcher.close();
+        }
+        server.close();
+    }
+
+    private CallbackDispatcher dispatcher(Duration timeout, Duration budget, int concurrency) {
+        return dispatcher(timeout, budget, concurrency, 8, CallbackObserver.NONE);
+    }
+
+    private CallbackDispatcher dispatcher(Duration timeout, Duration budget, int concurrency, int perHost,
+            CallbackObserver observer) {
+        dispatcher = new CallbackDispatcher(new CallbackPolicy(timeout, budget, Duration.ofMillis(20),
+                Duration.ofMillis(80), concurrency, perHost), observer);
+        return dispatcher;
+    }
+
+    private CallbackTarget target(URI callback) {
+        return new CallbackTarget(callback, "app", SECRET, "socket-1", "client-7");
+    }
+
+    private static void await(CompletableFuture<?> future) throws Exception {
+        future.get(20, TimeUnit.SECONDS);
+    }
+
+    private static List<String> messages(List<Received> received) {
+        List<String> messages = new ArrayList<>();
+        for (Received request : received) {
+            messages.add(CallbackPayload.fromJson(request.body()).message());
+        }
+        return messages;
+    }
+
+    @Test
+    void postsSignedPayloadsOneAtATimeInOrder() throws Exception {
+        CallbackDispatcher dispatcher = dispatcher(Duration.ofSeconds(5), Duration.ofSeconds(5), 8);
+        CallbackTarget target = target(server.uri("/hook?token=t"));
+        CompletableFuture<Void> first = dispatcher.dispatch(SESSION, target, List.of("a", "b")).toCompletableFuture();
+        CompletableFuture<Void> second = dispatcher.dispatch(SESSION, target, List.of("c")).toCompletableFuture();
+        CompletableFuture<Void> third = dispatcher.dispatch(SESSION, target, List.of("d", "\"e\"\u2028")).toCompletableFuture();
+        await(CompletableFuture.allOf(first, second, third));
+
+        List<Received> received = server.received();
+        assertEquals(List.of("a", "b", "c", "d", "\"e\"\u2028"), messages(received));
+        Set<String> keys = new HashSet<>();
+        for (Received request : received) {
+            assertEquals(1, request.concurrentAtArrival(), "one request at a time per session");
+            assertEquals("/hook", request.path());
+            assertEquals("application/json; charset=utf-8", request.contentType());
+            assertTrue(CallbackSignature.verify(SECRET, request.body().getBytes(StandardCharsets.UTF_8),
+                    request.signature()), request.signature());
+            CallbackPayload payload = CallbackPayload.fromJson(request.body());
+            assertEquals("session-1", payload.session());
+            assertEquals("client-7", payload.client());
+            assertTrue(request.idempotencyKey().matches("[A-Za-z0-9_-]{22}"), request.idempotencyKey());
+            keys.add(request.idempotencyKey());
+        }
+        assertEquals(5, keys.size(), "one idempotency key per message");
+        Await.until("stats settle", () -> dispatcher.stats().pending() == 0);
+        assertEquals(new CallbackStats.Snapshot(5, 5, 0, 5, 0, 0, 0, 0), dispatcher.stats().snapshot());
+    }
+
+    @Test
+    void retriesA5xxWithTheSameIdempotencyKeyUntilDelivered() throws Exception {
+        CallbackDispatcher dispatcher = dispatcher(Duration.ofSeconds(5), Duration.ofSeconds(10), 8);
+        AtomicInteger calls = new AtomicInteger();
+        server.script(request -> Reply.status(switch (calls.incrementAndGet()) {
+            case 1 -> 503;
+            case 2 -> 500;
+            default -> 204;
+        }));
+        await(dispatcher.dispatch(SESSION, target(server.uri("/hook")), List.of("m1", "m2")).toCompletableFuture());
+        List<Received> received = server.received();
+        assertEquals(List.of("m1", "m1", "m1", "m2"), messages(received));
+        assertEquals(received.get(0).idempotencyKey(), received.get(1).idempotencyKey());
+        assertEquals(received.get(0).idempotencyKey(), received.get(2).idempotencyKey());
+        assertEquals(received.get(0).body(), received.get(2).body());
+        assertNotEquals(received.get(0).idempotencyKey(), received.get(3).idempotencyKey());
+        assertEquals(new CallbackStats.Snapshot(2, 4, 2, 2, 0, 0, 0, 0), dispatcher.stats().snapshot());
+    }
+
+    @Test
+    void aClientErrorIsNotRetriedAndTheNextMessageGoesOn() throws Exception {
+        CallbackDispatcher dispatcher = dispatcher(Duration.ofSeconds(5), Duration.ofSeconds(10), 8);
+        AtomicInteger calls = new AtomicInteger();
+        server.script(request -> Reply.status(calls.incrementAndGet() == 1 ? 400 : 200));
+        await(dispatcher.dispatch(SESSION, target(server.uri("/hook")), List.of("bad", "good")).toCompletableFuture());
+        assertEquals(List.of("bad", "good"), messages(server.received()));
+        assertEquals(new CallbackStats.Snapshot(2, 2, 0, 1, 1, 0, 0, 0), dispatcher.stats().snapshot());
+    }
+
+    @Test
+    void aTimeoutIsRetried() throws Exception {
+        CallbackDispatcher dispatcher = dispatcher(Duration.ofMillis(300), Duration.ofSeconds(10), 8);
+        AtomicInteger calls = new AtomicInteger();
+        server.script(request -> calls.incrementAndGet() == 1 ? new Reply(200, release) : Reply.status(200));
+        await(dispatcher.dispatch(SESSION, target(server.uri("/hook")), List.of("slow")).toCompletableFuture());
+        List<Received> received = server.received();
+        assertEquals(2, received.size());
+        assertEquals(received.get(0).idempotencyKey(), received.get(1).idempotencyKey());
+        assertEquals(new CallbackStats.Snapshot(1, 2, 1, 1, 0, 0, 0, 0), dispatcher.stats().snapshot());
+    }
+
+    @Test
+    void givesUpWhenTheRetryBudgetRunsOutAndCountsIt() throws Exception {
+        CallbackDispatcher dispatcher = dispatcher(Duration.ofSeconds(2), Duration.ofMillis(400), 8);
+        server.script(request -> Reply.status(502));
+        long start = System.nanoTime();
+        await(dispatcher.dispatch(SESSION, target(server.uri("/hook")), List.of("lost")).toCompletableFuture());
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(tookMillis < 2000, "gave up within the budget plus one attempt, took " + tookMillis + " ms");
+        int attempts = server.received().size();
+        assertTrue(attempts >= 3, "retried several times before giving up: " + attempts);
+        assertEquals(1, server.received().stream().map(Received::idempotencyKey).distinct().count());
+        CallbackStats.Snapshot stats = dispatcher.stats().snapshot();
+        assertEquals(new CallbackStats.Snapshot(1, attempts, attempts - 1, 0, 0, 1, 0, 0), stats);
+    }
+
+    @Test
+    void aNetworkErrorIsRetriedThenGivenUp() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        CallbackDispatcher dispatcher = dispatcher(Duration.ofSeconds(1), Duration.ofMillis(300), 8);
+        await(dispatcher.dispatch(SESSION, target(URI.create("http://127.0.0.1:" + closedPort + "/hook")),
+                List.of("nobody")).toCompletableFuture());
+        CallbackStats.Snapshot stats = dispatcher.stats().snapshot();
+        assertEquals(1, stats.givenUp());
+        assertTrue(stats.attempts() >= 2, "retried: " + stats);
+        assertEquals(0, stats.delivered());
+    }
+
+    @Test
+    void concurrencyIsBoundedAndASlowSessionDelaysNoOther() throws Exception {
+        CallbackDispatcher dispatcher = dispatcher(Duration.ofSeconds(10), Duration.ofSeconds(20), 2);
+        server.script(request -> CallbackPayload.fromJson(request.body()).message().startsWith("held")
+                ? new Reply(200, release) : Reply.status(200));
+        CallbackTarget target = target(server.uri("/hook"));
+        List<CompletableFuture<Void>> held = new ArrayList<>();
+        held.add(dispatcher.dispatch(new SessionKey("s", "slow"), target, List.of("held-1", "after-1"))
+                .toCompletableFuture());
+        Await.until("the slow session's request arrives", () -> server.received().size() == 1);
+        CompletableFuture<Void> other = dispatcher.dispatch(new SessionKey("s", "quick"), target, List.of("quick"))
+                .toCompletableFuture();
+        await(other);
+        assertFalse(held.get(0).isDone(), "the slow session is still held");
+
+        held.add(dispatcher.dispatch(new SessionKey("s", "slow-2"), target, List.of("held-2")).toCompletableFuture());
+        Await.until("two requests held", () -> dispatcher.stats().inFlight() == 2);
+        CompletableFuture<Void> waiting = dispatcher.dispatch(new SessionKey("s", "third"), target, List.of("waits"))
+                .toCompletableFuture();
+        // The third session's request cannot start: both permits are taken by held requests.
+        assertEquals(3, dispatcher.stats().attempts());
+        assertFalse(waiting.isDone());
+
+        release.countDown();
+        await(CompletableFuture.allOf(held.get(0), held.get(1), waiting));
+        assertEquals(5, dispatcher.stats().delivered());
+        List<String> slow = messages(server.received()).stream().filter(m -> m.endsWith("-1")).toList();
+        assertEquals(List.of("held-1", "after-1"), slow);
+    }
+
+    @Test
+    void aSlowApplicationHoldsOnlyItsOwnShareOfConnections() throws Exception {
+        try (CallbackServer other = new CallbackServer()) {
+            CallbackDispatcher dispatcher = dispatcher(Duration.ofSeconds(10), Duration.ofSeconds(20), 4, 1,
+                    CallbackObserver.NONE);
+            server.script(request -> new Reply(200, release));
+            CallbackTarget slow = target(server.uri("/slow"));
+            CompletableFuture<Void> held = dispatcher.dispatch(new SessionKey("s", "a"), slow, List.of("held"))
+                    .toCompletableFuture();
+            CompletableFuture<Void> queued = dispatcher.dispatch(new SessionKey("s", "b"), slow, List.of("queued"))
+                    .toCompletableFuture();
+            Await.until("the slow application holds its one connection", () -> dispatcher.stats().inFlight() == 1);
+            await(dispatcher.dispatch(new SessionKey("s", "c"), target(other.uri("/fast")), List.of("fast"))
+                    .toCompletableFuture());
+            assertEquals(1, other.received().size());
+            assertEquals(1, server.received().size(), "the second message to the slow origin waits its turn");
+            assertFalse(queued.isDone());
+            release.countDown();
+            await(CompletableFuture.allOf(held, queued));
+            assertEquals(3, dispatcher.stats().delivered());
+        }
+    }
+
+    @Test
+    void theObserverHearsAttemptsAndGiveUpsAndIdleIsReported() throws Exception {
+        List<Integer> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicInteger givenUp = new AtomicInteger();
+        CallbackDispatcher dispatcher = dispatcher(Duration.ofSeconds(2), Duration.ofMillis(100), 4, 4,
+                new CallbackObserver() {
+                    @Override
+                    public void attemptEnded(String application, Duration took, int status) {
+                        assertEquals("app", application);
+                        assertTrue(!took.isNegative());
+                        statuses.add(status);
+                    }
+
+                    @Override
+                    public void givenUp(String application) {
+                        givenUp.incrementAndGet();
+                    }
+                });
+        AtomicInteger calls = new AtomicInteger();
+        server.script(request -> calls.incrementAndGet() == 1 ? new Reply(200, release) : Reply.status(500));
+        dispatcher.dispatch(SESSION, target(server.uri("/hook")), List.of("first", "second"));
+        assertEquals(Boolean.FALSE, dispatcher.whenIdle(Duration.ofMillis(50)).toCompletableFuture()
+                .get(5, TimeUnit.SECONDS));
+        release.countDown();
+        assertEquals(Boolean.TRUE, dispatcher.whenIdle(Duration.ofSeconds(10)).toCompletableFuture()
+                .get(15, TimeUnit.SECONDS));
+        assertEquals(200, statuses.get(0));
+        assertTrue(statuses.subList(1, statuses.size()).stream().allMatch(s -> s == 500), statuses.toString());
+        assertEquals(1, givenUp.get());
+    }
+}

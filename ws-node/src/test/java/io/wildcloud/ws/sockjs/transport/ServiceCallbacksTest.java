@@ -1,0 +1,122 @@
+package io.wildcloud.ws.sockjs.transport;
+
+import static io.wildcloud.ws.sockjs.testmode.SockJsChannels.exchange;
+import static io.wildcloud.ws.sockjs.testmode.SockJsChannels.get;
+import static io.wildcloud.ws.sockjs.testmode.SockJsChannels.post;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.wildcloud.ws.engine.memory.MemorySessionStore;
+import io.wildcloud.ws.sockjs.SockJsEndpoint;
+import io.wildcloud.ws.sockjs.SockJsOptions;
+import io.wildcloud.ws.sockjs.SockJsService;
+import io.wildcloud.ws.sockjs.SockJsSession;
+import io.wildcloud.ws.sockjs.http.SockJsHandler;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** What the service hears: open once, messages in order, close once, however the session ends. */
+class ServiceCallbacksTest {
+
+    private final Recorder service = new Recorder();
+    private final MemorySessionStore store = new MemorySessionStore();
+    private final SockJsEndpoint endpoint = new SockJsEndpoint("rec",
+            SockJsOptions.defaults().withDisconnectDelay(Duration.ofMillis(100)), service);
+    private final SockJsHandler handler = new SockJsHandler(
+            prefix -> CompletableFuture.completedFuture(prefix.equals("rec") ? Optional.of(endpoint) : Optional.empty()),
+            store, "test-node");
+    private final EmbeddedChannel ch = new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(1 << 16),
+            handler);
+
+    @AfterEach
+    void finish() {
+        assertFalse(ch.finish());
+        store.close();
+    }
+
+    @Test
+    void openMessagesThenExpiryAfterTheDisconnectDelay() throws InterruptedException {
+        exchange(ch, post("/rec/000/s1/xhr", ""));
+        assertEquals("open rec/s1", service.next());
+        exchange(ch, post("/rec/000/s1/xhr_send", "[\"a\",\"b\"]"));
+        assertEquals("messages rec/s1 [a, b]", service.next());
+        // No poll comes back: the store expires the session and the listener tells the service.
+        assertEquals("close rec/s1", service.next());
+        assertEquals(null, service.events.poll(300, TimeUnit.MILLISECONDS), "close is told once");
+    }
+
+    @Test
+    void abortedPollClosesOnce() throws InterruptedException {
+        exchange(ch, post("/rec/000/s1/xhr", ""));
+        exchange(ch, post("/rec/000/s1/xhr", ""));
+        ch.close();
+        ch.runPendingTasks();
+        assertEquals("open rec/s1", service.next());
+        assertEquals("close rec/s1", service.next());
+        assertEquals(null, service.events.poll(300, TimeUnit.MILLISECONDS), "no expiry notice for a closed session");
+    }
+
+    @Test
+    void websocketEndClosesTheSession() throws InterruptedException {
+        exchange(ch, get("/rec/000/s1/websocket", "Upgrade: websocket", "Connection: Upgrade",
+                "Sec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==", "Sec-WebSocket-Version: 13"));
+        assertEquals("open rec/s1", service.next());
+        ch.close();
+        ch.runPendingTasks();
+        assertEquals("close rec/s1", service.next());
+        assertEquals(0, store.size());
+    }
+
+    @Test
+    void closeByTheServiceIsToldOnceEvenWhenTheWebsocketEndsAfter() throws InterruptedException {
+        exchange(ch, get("/rec/000/s1/websocket", "Upgrade: websocket", "Connection: Upgrade",
+                "Sec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==", "Sec-WebSocket-Version: 13"));
+        assertEquals("open rec/s1", service.next());
+        service.last.close(4000, "done").toCompletableFuture().join();
+        String frames = io.wildcloud.ws.sockjs.testmode.SockJsChannels.read(ch);
+        assertFalse(ch.isOpen(), frames);
+        assertEquals("close rec/s1", service.next());
+        assertEquals(null, service.events.poll(300, TimeUnit.MILLISECONDS));
+        assertEquals(0, store.size());
+    }
+
+    private static final class Recorder implements SockJsService {
+        final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        volatile SockJsSession last;
+
+        @Override
+        public void onOpen(SockJsSession session) {
+            last = session;
+            events.add("open " + session.key());
+        }
+
+        @Override
+        public CompletionStage<Void> onMessages(SockJsSession session, List<String> messages) {
+            events.add("messages " + session.key() + " " + messages);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void onClose(SockJsSession session) {
+            events.add("close " + session.key());
+        }
+
+        String next() throws InterruptedException {
+            String event = events.poll(5, TimeUnit.SECONDS);
+            assertNotNull(event, "the service heard nothing within 5 s");
+            return event;
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.wildcloud.ws.sockjs.transport;
+
+import static io.wildcloud.ws.sockjs.testmode.SockJsChannels.exchange;
+import static io.wildcloud.ws.sockjs.testmode.SockJsChannels.get;
+import static io.wildcloud.ws.sockjs.testmode.SockJsChannels.post;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStatus;
+import io.wildcloud.ws.sockjs.testmode.HttpText;
+import io.wildcloud.ws.sockjs.testmode.SockJsChannels;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class WebSocketTransportTest {
+
+    private static final String UPGRADE = "Upgrade: websocket";
+    private static final String CONNECTION = "Connection: Upgrade";
+    private static final String KEY = "Sec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==";
+    private static final String VERSION = "Sec-WebSocket-Version: 13";
+
+    private final SockJsChannels channels = new SockJsChannels();
+    private final EmbeddedChannel ch = channels.open();
+
+    @AfterEach
+    void finish() {
+        assertFalse(ch.finish());
+        channels.close();
+    }
+
+    @Test
+    void plainGetIs400() {
+        HttpText response = HttpText.parse(exchange(ch, get("/echo/0/0/websocket")));
+        assertEquals(400, response.status());
+        assertEquals("Can \"Upgrade\" only to \"WebSocket\".", response.body());
+    }
+
+    @Test
+    void connectionHeaderOtherThanUpgradeIs400() {
+        HttpText response = HttpText.parse(exchange(ch, get("/echo/0/0/websocket", "Upgrade: WebSocket",
+                "Connection: close")));
+        assertEquals(400, response.status());
+        assertEquals("\"Connection\" must be \"Upgrade\".", response.body());
+    }
+
+    @Test
+    void postIs405WithAllowAndNoBody() {
+        for (String[] headers : new String[][] {{"Upgrade: WebSocket", CONNECTION}, {}}) {
+            HttpText response = HttpText.parse(exchange(ch, post("/echo/0/0/websocket", "", headers)));
+            assertEquals(405, response.status());
+            assertEquals("GET", response.header("allow"));
+            assertNull(response.header("content-type"));
+            assertEquals("", response.body());
+        }
+    }
+
+    @Test
+    void disabledWebsocketIs404() {
+        assertEquals(404, HttpText.parse(exchange(ch, get("/disabled_websocket_echo/0/0/websocket",
+                UPGRADE, CONNECTION, KEY, VERSION))).status());
+        assertEquals(404, HttpText.parse(exchange(ch, get("/disabled_websocket_echo/websocket",
+                UPGRADE, CONNECTION, KEY, VERSION))).status());
+    }
+
+    @Test
+    void handshakeThenSockJsFramesAsTextMessages() {
+        String response = exchangeBytes(get("/echo/000/s1/websocket", UPGRADE, CONNECTION, KEY, VERSION,
+                "Sec-WebSocket-Origin: http://asd"));
+        int headEnd = response.indexOf("\r\n\r\n") + 4;
+        HttpText head = HttpText.parse(response.substring(0, headEnd));
+        assertEquals(101, head.status());
+        assertEquals("HSmrc0sMlYUkAGmm5OPpG2HaGWk=", head.header("sec-websocket-accept"));
+        assertEquals("upgrade", head.header("connection").toLowerCase());
+        assertEquals("websocket", head.header("upgrade").toLowerCase());
+        assertNull(head.header("content-length"));
+        assertEquals("\u0081\u0001o", response.substring(headEnd), "the open frame, one unmasked text message");
+
+        ch.writeInbound(clientText(""));
+        ch.writeInbound(clientText("[]"));
+        ch.writeInbound(clientText("[\"a\"]"));
+        assertArrayEquals(serverText("a[\"a\"]"), readBytes());
+
+        ch.writeInbound(clientText("[\"a"));
+        ch.runPendingTasks();
+        assertFalse(ch.isOpen(), "broken JSON ends the connection");
+        ch.runPendingTasks();
+        assertEquals(SessionStatus.NOT_FOUND,
+                channels.store().status(new SessionKey("echo", "s1")).toCompletableFuture().join(),
+                "a websocket's session ends with it");
+    }
+
+    @Test
+    void closedSessionSendsTheCloseFrameThenClosesTheWebsocket() {
+        String response = exchangeBytes(get("/close/000/s1/websocket", UPGRADE, CONNECTION, KEY, VERSION));
+        String frames = response.substring(response.indexOf("\r\n\r\n") + 4);
+        String close = "c[3000,\"Go away!\"]";
+        // o, then the close frame, then a websocket close 1000 (0x03e8) with no reason.
+        assertEquals("\u0081\u0001o" + "\u0081" + (char) close.length() + close + "\u0088\u0002\u0003\u00e8", frames);
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void rawWebsocketClosesWithTheSessionsCodeAndReason() {
+        String response = exchangeBytes(get("/close/websocket", UPGRADE, CONNECTION, KEY, VERSION));
+        String frames = response.substring(response.indexOf("\r\n\r\n") + 4);
+        assertEquals("\u0088\n\u000b\u00b8Go away!", frames, "close 3000 (0x0bb8) \"Go away!\"");
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void rawWebsocketEchoesTextAsIs() {
+        exchange(ch, get("/echo/websocket", UPGRADE, CONNECTION, KEY, VERSION));
+        ch.writeInbound(clientText("Hello world!\uffff"));
+        assertArrayEquals(serverText("Hello world!\uffff"), readBytes());
+        ch.close();
+    }
+
+    /** Sends a request; the answer's bytes one char each (ISO-8859-1), so frame headers compare exactly. */
+    private String exchangeBytes(String request) {
+        SockJsChannels.send(ch, request);
+        return new String(readBytes(), StandardCharsets.ISO_8859_1);
+    }
+
+    /** A masked client text frame (mask 0, so the payload reads as is), under 126 bytes. */
+    private static ByteBuf clientText(String text) {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        ByteBuf frame = Unpooled.buffer();
+        frame.writeByte(0x81).writeByte(0x80 | payload.length).writeInt(0).writeBytes(payload);
+        return frame;
+    }
+
+    private static byte[] serverText(String text) {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0x81);
+        out.write(payload.length);
+        out.writeBytes(payload);
+        return out.toByteArray();
+    }
+
+    private byte[] readBytes() {
+        ch.runPendingTasks();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Object msg; (msg = ch.readOutbound()) != null; ) {
+            ByteBuf buf = (ByteBuf) msg;
+            byte[] bytes = new byte[buf.readableBytes()];
+            buf.readBytes(bytes);
+            buf.release();
+            out.writeBytes(bytes);
+        }
+        assertTrue(out.size() > 0, "nothing written");
+        return out.toByteArray();
+    }
+}
