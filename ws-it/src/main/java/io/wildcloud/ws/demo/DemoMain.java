@@ -16,14 +16,19 @@ import java.util.Map;
  * <pre>java -jar ws-it/target/ws-it-0.1.0-SNAPSHOT-demo.jar</pre>
  *
  * then open http://127.0.0.1:8090/. Flags: {@code --port} (demo page, 8090), {@code --host}
- * (127.0.0.1), {@code --public-port}/{@code --api-port} of the embedded node (8080/8081); or use a
- * node already running with {@code --node-public=http://host:8080 --node-api=http://host:8081}
- * and the application's secret in the environment variable {@code DEMO_APP_SECRET}.
+ * (127.0.0.1), {@code --public-port}/{@code --api-port} of the embedded node (8080/8081). The
+ * embedded node knows the demo by a fresh random secret that never leaves this process.
+ *
+ * <p>Or use a node already running with {@code --node-public=http://host:8080
+ * --node-api=http://host:8081}; the application's secret comes from the environment variable
+ * {@code DEMO_APP_SECRET}, by default the well-known secret of a node started with {@code --demo=true}.
  */
 public final class DemoMain {
 
     /** The application name the embedded node knows the demo by. */
     static final String APPLICATION_NAME = "chat-demo";
+    /** The well-known secret of the application a node registers with {@code --demo=true} (local trials only). */
+    static final String DEMO_MODE_SECRET = "demo-application-secret";
 
     private DemoMain() {
     }
@@ -48,8 +53,7 @@ public final class DemoMain {
             nodePublic = "http://" + host + ":" + node.publicPort();
             nodeApi = "http://" + host + ":" + node.apiPort();
         } else if (secret == null || secret.isBlank()) {
-            System.err.println("demo: set DEMO_APP_SECRET to the application's secret when using --node-api");
-            System.exit(2);
+            secret = DEMO_MODE_SECRET;
         }
         DemoSettings settings = new DemoSettings(host, port, nodePublic, URI.create(nodeApi), secret,
                 URI.create("http://" + host + ":" + port + "/callback"));

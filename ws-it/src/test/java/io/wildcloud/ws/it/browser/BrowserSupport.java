@@ -21,12 +21,16 @@ final class BrowserSupport {
 
     /** Skips (or, in CI, fails) the calling test unless both binaries are present. */
     static void requireBrowser() {
-        if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
+        requireBrowser(CHROMIUM, CHROMEDRIVER, System.getenv("CI"));
+    }
+
+    static void requireBrowser(Path chromium, Path chromedriver, String ci) {
+        if (Files.isExecutable(chromium) && Files.isExecutable(chromedriver)) {
             return;
         }
-        String message = "browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
+        String message = "browser tests need " + chromium + " and " + chromedriver
                 + ": apt-get install chromium chromium-driver";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        if ("true".equalsIgnoreCase(ci)) {
             Assertions.fail(message + " (CI=true: a missing browser fails the run)");
         }
         Assumptions.abort(message);
