@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  */
 public final class PushBenchmark {
 
-    private static final String SECRET = "bench-secret";
+    private static final String SECRET = "bench-application-secret";
 
     private final Map<String, String> flags;
     private final Path workDir;

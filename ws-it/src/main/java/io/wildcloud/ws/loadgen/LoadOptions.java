@@ -60,7 +60,7 @@ public record LoadOptions(
         LoadOptions options = new LoadOptions(
                 urls(flags.getOrDefault("url", "http://127.0.0.1:8080")),
                 urls(flags.getOrDefault("api-url", "http://127.0.0.1:8081")),
-                flags.getOrDefault("app", "demo-secret"),
+                flags.getOrDefault("app", "demo-application-secret"),
                 flags.getOrDefault("callback", "http://127.0.0.1:9/loadgen-ignores-callbacks"),
                 positive(flags, "sessions", 100),
                 mix(flags.getOrDefault("transports", "websocket:2,xhr-streaming:1,xhr-polling:1")),

@@ -1,74 +1,121 @@
 package io.wildcloud.ws.node;
 
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.wildcloud.ws.engine.memory.MemorySessionStore;
+import io.wildcloud.ws.engine.Engine;
+import io.wildcloud.ws.engine.memory.MemoryEngine;
 import io.wildcloud.ws.node.config.ConfigException;
 import io.wildcloud.ws.node.config.NodeConfig;
 import io.wildcloud.ws.node.config.Settings;
 import io.wildcloud.ws.node.http.HealthHandler;
 import io.wildcloud.ws.node.http.HttpServer;
-import io.wildcloud.ws.sockjs.session.SessionStore;
+import io.wildcloud.ws.node.metrics.MetricsHandler;
+import io.wildcloud.ws.node.metrics.NodeMetrics;
+import io.wildcloud.ws.push.ApplicationRegistry;
+import io.wildcloud.ws.push.PushLimits;
+import io.wildcloud.ws.push.PushModule;
+import io.wildcloud.ws.push.callback.CallbackPolicy;
+import io.wildcloud.ws.sockjs.SockJsEndpointResolver;
+import io.wildcloud.ws.sockjs.http.ClientScriptHandler;
+import io.wildcloud.ws.sockjs.http.SockJsHandler;
+import io.wildcloud.ws.sockjs.testmode.ProtocolTestEndpoints;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One node: the public port (SockJS for browsers) and the API port (for applications), over an
- * engine that is in memory by default or Redis when {@code redis-url} is set.
+ * One node: the public port (SockJS for browsers) and the API port (for applications and
+ * operators), over an engine that is in memory by default or Redis when {@code redis-url} is set.
  */
 public final class WsNode implements AutoCloseable {
+
+    /** The demo application's well-known secret ({@code --demo}): for trying the service locally only. */
+    public static final String DEMO_APPLICATION = "demo:demo-application-secret";
 
     private static final Logger log = LoggerFactory.getLogger(WsNode.class);
 
     private final NodeConfig config;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
-    private final SessionStore sessionStore;
+    private final Engine engine;
+    private final NodeMetrics metrics;
+    private final PushModule push;
     private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final HttpServer publicServer;
     private final HttpServer apiServer;
 
     private WsNode(NodeConfig config) throws InterruptedException {
         this.config = config;
+        this.engine = createEngine(config);
+        try {
+            this.push = config.mode() == NodeConfig.Mode.PUSH ? createPush(config, engine) : null;
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+        this.metrics = new NodeMetrics(config.nodeId());
         this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-        this.sessionStore = new MemorySessionStore(config.maxQueuedMessages());
-        HealthHandler health = new HealthHandler(config.nodeId(), config.usesRedis() ? "redis" : "memory",
-                () -> null, draining::get);
-        this.publicServer = HttpServer.bind("public", config.bindHost(), config.publicPort(), boss, workers,
-                new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline()
-                                .addLast("http-codec", new HttpServerCodec())
-                                .addLast("http-aggregator", new HttpObjectAggregator(config.sockJs().maxMessageBytes()))
-                                .addLast("health", health);
-                    }
-                });
-        this.apiServer = HttpServer.bind("api", config.apiBindHost(), config.apiPort(), boss, workers,
-                new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline()
-                                .addLast("http-codec", new HttpServerCodec())
-                                .addLast("http-aggregator", new HttpObjectAggregator(config.sockJs().maxMessageBytes()))
-                                .addLast("health", health);
-                    }
-                });
-        log.info("node {} serving {} mode: public port {}, api port {}, engine {}", config.nodeId(),
-                config.mode(), publicServer.port(), apiServer.port(), config.usesRedis() ? "redis" : "memory");
+        SockJsEndpointResolver resolver = push != null ? push.resolver() : new ProtocolTestEndpoints(config.sockJs());
+        HealthHandler health = new HealthHandler(config.nodeId(), engine.name(), engine::problem, draining::get);
+        SockJsHandler sockjs = new SockJsHandler(resolver, engine.sessions(), config.nodeId());
+        int maxPublicBody = 6 * config.sockJs().maxMessageBytes() + 1024;
+        try {
+            this.publicServer = HttpServer.bind("public", config.bindHost(), config.publicPort(), boss, workers,
+                    new PublicChannelInitializer(maxPublicBody, health, new ClientScriptHandler(), sockjs));
+            this.apiServer = HttpServer.bind("api", config.apiBindHost(), config.apiPort(), boss, workers,
+                    new ApiChannelInitializer(health, new MetricsHandler(metrics),
+                            push != null ? push::newApiAggregator : null, push != null ? push::newApiHandler : null));
+        } catch (InterruptedException | RuntimeException e) {
+            shutdownQuietly();
+            throw e;
+        }
+        log.info("node {} serving {} mode: public {}:{}, api {}:{}, engine {}", config.nodeId(), config.mode(),
+                config.bindHost(), publicServer.port(), config.apiBindHost(), apiServer.port(), engine.name());
     }
 
     /** Starts a node; returns once both ports accept connections. */
     public static WsNode start(NodeConfig config) throws InterruptedException {
         return new WsNode(config);
+    }
+
+    private static Engine createEngine(NodeConfig config) {
+        if (config.usesRedis()) {
+            throw new ConfigException("invalid setting redis-url: the Redis engine is not available in this build yet");
+        }
+        return new MemoryEngine(config.maxQueuedMessages(), config.socketIdleTimeout());
+    }
+
+    private static PushModule createPush(NodeConfig config, Engine engine) {
+        List<String> applications = new ArrayList<>(config.applications());
+        if (config.demo()) {
+            applications.add(DEMO_APPLICATION);
+            log.warn("demo application enabled with the well-known secret 'demo-application-secret': for local trials only");
+        }
+        if (applications.isEmpty()) {
+            log.warn("no applications configured (setting applications=name:secret,...): every authorize will get 403");
+        }
+        CallbackPolicy callbacks = CallbackPolicy.defaults();
+        callbacks = new CallbackPolicy(config.callbackTimeout(), config.callbackRetryBudget(),
+                callbacks.initialBackoff(), callbacks.maxBackoff(), config.callbackConcurrency(),
+                callbacks.maxConnectionsPerHost());
+        PushLimits limits = PushLimits.defaults()
+                .withMaxMessageBytes(config.sockJs().maxMessageBytes())
+                .withMaxSessionsPerSocket(config.sessionsPerSocket())
+                .withSocketIdleTimeout(config.socketIdleTimeout())
+                .withCallback(callbacks);
+        ApplicationRegistry registry;
+        try {
+            registry = ApplicationRegistry.fromEntries(applications);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("invalid setting applications: " + e.getMessage());
+        }
+        return new PushModule(registry, engine.sockets(), engine.sessions(), limits, config.sockJs(), engine::problem);
     }
 
     public int publicPort() {
@@ -87,28 +134,51 @@ public final class WsNode implements AutoCloseable {
         return config;
     }
 
-    /** Drains, then stops: see {@link #drain}. */
+    /**
+     * Drains, then stops: stops accepting, lets in-flight callbacks finish (at most
+     * {@code drain-timeout}), then closes every connection and the engine.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        long deadline = System.nanoTime() + config.drainTimeout().toNanos();
         drain();
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        if (sessionStore instanceof AutoCloseable closeable) {
+        if (push != null) {
+            long remaining = Math.max(0, deadline - System.nanoTime());
             try {
-                closeable.close();
+                Boolean idle = push.drainCallbacks(java.time.Duration.ofNanos(remaining))
+                        .toCompletableFuture().get(remaining + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+                if (!Boolean.TRUE.equals(idle)) {
+                    log.warn("node {}: callbacks still pending after drain-timeout {}; they are given up and counted",
+                            config.nodeId(), config.drainTimeout());
+                }
             } catch (Exception e) {
-                log.warn("node {}: closing the session store failed", config.nodeId(), e);
+                log.warn("node {}: waiting for callbacks failed", config.nodeId(), e);
             }
         }
+        shutdownQuietly();
+        log.info("node {} stopped", config.nodeId());
     }
 
-    /** Stops accepting, so the balancer moves clients to other nodes. */
+    /** Stops accepting connections, so the balancer moves clients to other nodes; /health answers 503. */
     public void drain() {
         if (!draining.compareAndSet(false, true)) {
             return;
         }
         publicServer.stopAccepting();
         apiServer.stopAccepting();
+    }
+
+    private void shutdownQuietly() {
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (push != null) {
+            push.close();
+        }
+        engine.close();
+        metrics.close();
     }
 
     public static void main(String[] args) throws InterruptedException {
@@ -123,7 +193,14 @@ public final class WsNode implements AutoCloseable {
         if (config.jsonLogs()) {
             LogFormat.useJson();
         }
-        WsNode node = start(config);
+        WsNode node;
+        try {
+            node = start(config);
+        } catch (ConfigException e) {
+            System.err.println("wildcloud-websockets: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "shutdown-drain"));
         Thread.currentThread().join();
     }

@@ -98,7 +98,7 @@ public record NodeConfig(
                 settings.string("node-id", UUID.randomUUID().toString().substring(0, 8)),
                 settings.string("bind-host", "0.0.0.0"),
                 settings.integer("public-port", 8080, 0, 65535),
-                settings.string("api-bind-host", "0.0.0.0"),
+                settings.string("api-bind-host", settings.string("bind-host", "0.0.0.0")),
                 settings.integer("api-port", 8081, 0, 65535),
                 redisUrl,
                 settings.string("redis-key-prefix", "ws:"),

@@ -1,0 +1,46 @@
+package io.wildcloud.ws.node;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.wildcloud.ws.node.http.HealthHandler;
+import io.wildcloud.ws.node.metrics.MetricsHandler;
+import java.util.function.Supplier;
+
+/**
+ * The API port's pipeline: applications and operators only, never the public balancer. In
+ * protocol-test mode there is no API: only health and metrics answer.
+ */
+final class ApiChannelInitializer extends ChannelInitializer<SocketChannel> {
+
+    private final HealthHandler health;
+    private final MetricsHandler metrics;
+    private final Supplier<ChannelHandler> aggregators;
+    private final Supplier<ChannelHandler> apiHandlers;
+
+    /** @param apiHandlers {@code null} when the node serves no API (protocol-test mode) */
+    ApiChannelInitializer(HealthHandler health, MetricsHandler metrics, Supplier<ChannelHandler> aggregators,
+                          Supplier<ChannelHandler> apiHandlers) {
+        this.health = health;
+        this.metrics = metrics;
+        this.aggregators = aggregators;
+        this.apiHandlers = apiHandlers;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ch.pipeline()
+                .addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec())
+                .addLast(PipelineNames.API_AGGREGATOR,
+                        aggregators != null ? aggregators.get() : new HttpObjectAggregator(64 * 1024))
+                .addLast(PipelineNames.HEALTH, health)
+                .addLast(PipelineNames.METRICS, metrics);
+        if (apiHandlers != null) {
+            ch.pipeline().addLast(PipelineNames.API, apiHandlers.get());
+        } else {
+            ch.pipeline().addLast(PipelineNames.API, new NotFoundHandler());
+        }
+    }
+}

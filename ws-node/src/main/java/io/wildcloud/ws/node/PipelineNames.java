@@ -1,0 +1,25 @@
+package io.wildcloud.ws.node;
+
+/**
+ * The name of every handler a node puts in a pipeline, in pipeline order.
+ *
+ * <pre>
+ * public port:  http-codec -> http-aggregator -> health -> client-script -> sockjs
+ *                                                  (a websocket upgrade swaps sockjs for the connection's handler)
+ * API port:     http-codec -> api-aggregator  -> health -> metrics -> api
+ * </pre>
+ */
+final class PipelineNames {
+
+    static final String HTTP_CODEC = "http-codec";
+    static final String HTTP_AGGREGATOR = "http-aggregator";
+    static final String API_AGGREGATOR = "api-aggregator";
+    static final String HEALTH = "health";
+    static final String CLIENT_SCRIPT = io.wildcloud.ws.sockjs.http.ClientScriptHandler.NAME;
+    static final String SOCKJS = io.wildcloud.ws.sockjs.http.SockJsHandler.NAME;
+    static final String METRICS = "metrics";
+    static final String API = "api";
+
+    private PipelineNames() {
+    }
+}

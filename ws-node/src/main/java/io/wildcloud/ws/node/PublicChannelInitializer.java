@@ -1,0 +1,36 @@
+package io.wildcloud.ws.node;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.wildcloud.ws.node.http.HealthHandler;
+import io.wildcloud.ws.sockjs.http.ClientScriptHandler;
+import io.wildcloud.ws.sockjs.http.SockJsHandler;
+
+/** The public port's pipeline: what browsers reach, through the balancer. */
+final class PublicChannelInitializer extends ChannelInitializer<SocketChannel> {
+
+    private final int maxBodyBytes;
+    private final HealthHandler health;
+    private final ClientScriptHandler clientScript;
+    private final SockJsHandler sockjs;
+
+    PublicChannelInitializer(int maxBodyBytes, HealthHandler health, ClientScriptHandler clientScript,
+                             SockJsHandler sockjs) {
+        this.maxBodyBytes = maxBodyBytes;
+        this.health = health;
+        this.clientScript = clientScript;
+        this.sockjs = sockjs;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ch.pipeline()
+                .addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec())
+                .addLast(PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(maxBodyBytes))
+                .addLast(PipelineNames.HEALTH, health)
+                .addLast(PipelineNames.CLIENT_SCRIPT, clientScript)
+                .addLast(PipelineNames.SOCKJS, sockjs);
+    }
+}
