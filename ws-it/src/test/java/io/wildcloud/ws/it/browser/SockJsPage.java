@@ -20,6 +20,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 final class SockJsPage {
 
     static final Duration WAIT = Duration.ofSeconds(20);
+    /** The client the node serves; the page checks {@code SockJS.version}. */
+    static final String CLIENT_VERSION = "1.6.1";
 
     private final WebDriver driver;
     private final String windowHandle;
@@ -35,8 +37,8 @@ final class SockJsPage {
         SockJsPage page = new SockJsPage(driver, driver.getWindowHandle());
         Object loaded = ((JavascriptExecutor) driver).executeAsyncScript(
                 "window.wsTest.loadClient(arguments[0], arguments[arguments.length - 1]);", clientScriptUrl);
-        if (!"ok".equals(loaded)) {
-            throw new AssertionError("sockjs-client did not load from " + clientScriptUrl + ": " + loaded);
+        if (!("loaded " + CLIENT_VERSION).equals(loaded)) {
+            throw new AssertionError("sockjs-client " + CLIENT_VERSION + " did not load from " + clientScriptUrl + ": " + loaded);
         }
         return page;
     }
