@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wildcloud.ws.common.api.CallbackSignature;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -29,5 +30,15 @@ class CallbackVerifierTest {
         assertFalse(verifier.verify(BODY, RFC_4231_CASE_2.substring("sha256=".length())));
         assertFalse(verifier.verify("what do ya want for nothing!".getBytes(StandardCharsets.US_ASCII), RFC_4231_CASE_2));
         assertFalse(new CallbackVerifier("Jefe2").verify(BODY, RFC_4231_CASE_2));
+    }
+
+    @Test
+    void agreesWithWhatTheNodeSends() {
+        // The demo writes the recipe out as an application would; it must match the node's signer.
+        byte[] body = "{\"message\":\"hé ✓\",\"session\":\"s\",\"client\":\"c\"}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(CallbackSignature.SIGNATURE_HEADER, CallbackVerifier.SIGNATURE_HEADER);
+        assertEquals(CallbackSignature.IDEMPOTENCY_KEY_HEADER, CallbackVerifier.IDEMPOTENCY_KEY_HEADER);
+        assertTrue(new CallbackVerifier("app-secret").verify(body, CallbackSignature.sign("app-secret", body)));
+        assertFalse(new CallbackVerifier("app-secret").verify(body, CallbackSignature.sign("other-secret", body)));
     }
 }
