@@ -134,8 +134,8 @@ EOF
 
 # Six requests through a balancer port reach three distinct nodes: round robin, no stickiness.
 balanced() {
-    local port="$1" i ids=""
-    for i in 1 2 3 4 5 6; do
+    local port="$1" ids=""
+    for _ in 1 2 3 4 5 6; do
         ids+="$(curl -fsS --max-time 5 "http://127.0.0.1:$port/health" | sed -n 's/.*"node":"\([^"]*\)".*/\1/p')"$'\n'
     done
     [[ "$(sort -u <<< "${ids%$'\n'}" | wc -l)" -eq 3 ]] || { echo "nodes answering: ${ids//$'\n'/ }"; return 1; }
