@@ -39,7 +39,7 @@ final class SockJsWebSocketConnection extends WebSocketConnection {
 
     @Override
     void write(List<QueuedMessage> messages) {
-        ctx.write(text(Frames.messages(messages).text()), ctx.voidPromise());
+        ctx.write(text(Frames.messagesText(messages)), ctx.voidPromise());
     }
 
     @Override

@@ -63,7 +63,7 @@ final class StreamingReceiver extends HttpReceiver {
         begin();
         if (!pending.isEmpty()) {
             deliveredSeq = Frames.lastSeq(pending);
-            write(Frames.messages(pending));
+            write(Frames.messagesText(pending));
         }
         if (closeFrame != null) {
             closed(closeFrame);
@@ -84,7 +84,7 @@ final class StreamingReceiver extends HttpReceiver {
     @Override
     void messages(List<QueuedMessage> messages) {
         deliveredSeq = Frames.lastSeq(messages);
-        write(Frames.messages(messages));
+        write(Frames.messagesText(messages));
         if (!endIfLimitReached()) {
             acknowledger.delivered(deliveredSeq);
         }
@@ -146,7 +146,11 @@ final class StreamingReceiver extends HttpReceiver {
 
     // One frame per chunk, flushed at once: clients parse frame by chunk.
     private void write(SockJsFrame frame) {
-        ByteBuf buf = format.encode(ctx.alloc(), frame);
+        write(frame.text());
+    }
+
+    private void write(CharSequence frameText) {
+        ByteBuf buf = format.encode(ctx.alloc(), frameText);
         bytesWritten += buf.readableBytes();
         ctx.writeAndFlush(new DefaultHttpContent(buf), ctx.voidPromise());
     }

@@ -255,7 +255,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
         return state == State.OPEN;
     }
 
-    TextWebSocketFrame text(String text) {
+    TextWebSocketFrame text(CharSequence text) {
         return new TextWebSocketFrame(ByteBufUtil.writeUtf8(ctx.alloc(), text));
     }
 }
