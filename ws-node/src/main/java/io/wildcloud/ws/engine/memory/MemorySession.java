@@ -9,6 +9,7 @@ import io.wildcloud.ws.sockjs.session.Receiver;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStatus;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,8 @@ final class MemorySession {
     private final AtomicBoolean draining = new AtomicBoolean();
 
     private long lastSeq;
+    /** The delay of the last release, which a poll that takes the messages starts again. */
+    private Duration disconnectDelay = MemorySessionStore.DEFAULT_DISCONNECT_DELAY;
     private Receiver holder;
     private SockJsFrame closeFrame;
     private boolean removed;
@@ -45,6 +48,10 @@ final class MemorySession {
 
     SessionKey key() {
         return key;
+    }
+
+    synchronized Duration disconnectDelay() {
+        return disconnectDelay;
     }
 
     synchronized long generation() {
@@ -65,9 +72,9 @@ final class MemorySession {
         generation++;
         List<QueuedMessage> pending = new ArrayList<>(queue);
         if (mode == ClaimMode.POLL && !pending.isEmpty()) {
-            // One response carries the pending messages; the close frame, if any, waits for the next poll.
+            // Taken and released in one step; the caller starts the disconnect delay again.
             queue.clear();
-            return Claim.attached(pending, null);
+            return Claim.attached(pending, closeFrame);
         }
         holder = receiver;
         return Claim.attached(pending, closeFrame);
@@ -80,11 +87,12 @@ final class MemorySession {
     }
 
     /** Frees the slot; whether {@code receiver} held it. */
-    synchronized boolean release(ReceiverId receiver, long deliveredSeq) {
+    synchronized boolean release(ReceiverId receiver, long deliveredSeq, Duration delay) {
         if (!holds(receiver)) {
             return false;
         }
         trimTo(deliveredSeq);
+        disconnectDelay = delay;
         holder = null;
         generation++;
         return true;

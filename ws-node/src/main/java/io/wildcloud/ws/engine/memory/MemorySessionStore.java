@@ -29,6 +29,9 @@ public final class MemorySessionStore implements SessionStore, AutoCloseable {
     /** Default bound of a session's queue; see {@link EnqueueResult#QUEUE_FULL}. */
     public static final int DEFAULT_MAX_QUEUED_MESSAGES = 1024;
 
+    /** The disconnect delay of a session no receiver released yet (SockJS's default). */
+    static final Duration DEFAULT_DISCONNECT_DELAY = Duration.ofSeconds(5);
+
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final ConcurrentHashMap<SessionKey, MemorySession> sessions = new ConcurrentHashMap<>();
@@ -55,15 +58,21 @@ public final class MemorySessionStore implements SessionStore, AutoCloseable {
     @Override
     public CompletionStage<Claim> claim(SessionKey key, ClaimMode mode, Creation creation, Receiver receiver) {
         while (true) {
-            MemorySession session = sessions.putIfAbsent(key, new MemorySession(key, maxQueuedMessages, receiver));
+            MemorySession session = creation == Creation.EXISTING_ONLY ? sessions.get(key)
+                    : sessions.putIfAbsent(key, new MemorySession(key, maxQueuedMessages, receiver));
             if (session == null) {
-                return CompletableFuture.completedFuture(Claim.opened());
+                return CompletableFuture.completedFuture(
+                        creation == Creation.EXISTING_ONLY ? Claim.notFound() : Claim.opened());
             }
             if (creation == Creation.CREATE_ONLY) {
                 return CompletableFuture.completedFuture(Claim.busy());
             }
             Claim claim = session.claim(mode, receiver);
             if (claim != null) {
+                if (claim.outcome() == Claim.Outcome.ATTACHED && !claim.holdsSlot(mode)) {
+                    // A poll took the messages and let the slot go: the client has its delay to return.
+                    scheduleExpiry(session, session.disconnectDelay());
+                }
                 return CompletableFuture.completedFuture(claim);
             }
             // The session was removed between lookup and claim: start over.
@@ -82,7 +91,7 @@ public final class MemorySessionStore implements SessionStore, AutoCloseable {
     @Override
     public CompletionStage<Void> release(SessionKey key, ReceiverId receiver, long deliveredSeq, Duration disconnectDelay) {
         MemorySession session = sessions.get(key);
-        if (session != null && session.release(receiver, deliveredSeq)) {
+        if (session != null && session.release(receiver, deliveredSeq, disconnectDelay)) {
             scheduleExpiry(session, disconnectDelay);
         }
         return DONE;

@@ -278,8 +278,8 @@ public final class CallbackDispatcher implements AutoCloseable {
                 stats.onAttemptEnded();
                 limiter.release();
                 origin.release();
-                observer.attemptEnded(target.applicationName(), Duration.ofNanos(System.nanoTime() - started),
-                        error != null ? -1 : answer.getStatusCode());
+                observe(() -> observer.attemptEnded(target.applicationName(),
+                        Duration.ofNanos(System.nanoTime() - started), error != null ? -1 : answer.getStatusCode()));
                 if (error != null) {
                     retryOrGiveUp(number, error.getClass().getSimpleName() + ": " + error.getMessage());
                 } else if (answer.getStatusCode() >= 200 && answer.getStatusCode() < 300) {
@@ -313,10 +313,19 @@ public final class CallbackDispatcher implements AutoCloseable {
 
         private void giveUp(int attempts, String failure) {
             stats.onGivenUp();
-            observer.givenUp(target.applicationName());
+            observe(() -> observer.givenUp(target.applicationName()));
             log.warn("{} callback to {} gave up on a message after {} attempt(s): {} (socket {}, application {})",
                     session, target.loggableOrigin(), attempts, failure, target.socketId(), target.applicationName());
             settled.complete(null);
+        }
+    }
+
+    /** A failing observer must not leave a message unsettled, which would stall its session. */
+    private static void observe(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            log.warn("callback observer failed", e);
         }
     }
 

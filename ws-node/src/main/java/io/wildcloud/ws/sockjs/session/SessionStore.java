@@ -84,6 +84,12 @@ public interface SessionStore {
          * Only create: if the session exists in any state, answer {@link Claim.Outcome#BUSY} and
          * change nothing (a websocket with a session id already in use picks another).
          */
-        CREATE_ONLY
+        CREATE_ONLY,
+        /**
+         * Only claim an existing session: if it is missing, answer {@link Claim.Outcome#NOT_FOUND}
+         * and create nothing (a transport that must not start a session, e.g. one reconnecting
+         * while the node drains).
+         */
+        EXISTING_ONLY
     }
 }

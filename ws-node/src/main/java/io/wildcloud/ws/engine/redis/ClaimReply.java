@@ -1,0 +1,39 @@
+package io.wildcloud.ws.engine.redis;
+
+import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.sockjs.session.Claim;
+import io.wildcloud.ws.sockjs.session.QueuedMessage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What claim.lua answered: {@code {outcome, expired, text, firstSeq, releasedDelayMs, msg...}}
+ * (only the first two or three for OPENED, NOT_FOUND, CLOSED and BUSY).
+ */
+record ClaimReply(Claim claim, boolean expired, String busyHolder, long lastSeq, long releasedDelayMillis) {
+
+    static ClaimReply of(List<Object> reply) {
+        String outcome = (String) reply.get(0);
+        boolean expired = ((Long) reply.get(1)) == 1L;
+        return switch (outcome) {
+            case "OPENED" -> new ClaimReply(Claim.opened(), expired, null, 0, 0);
+            case "NOT_FOUND" -> new ClaimReply(Claim.notFound(), expired, null, 0, 0);
+            case "BUSY" -> new ClaimReply(Claim.busy(), expired, (String) reply.get(2), 0, 0);
+            case "CLOSED" -> new ClaimReply(Claim.closed(SockJsFrame.parse((String) reply.get(2))), expired, null, 0, 0);
+            case "ATTACHED" -> attached(reply, expired);
+            default -> throw new IllegalStateException("claim.lua answered " + outcome);
+        };
+    }
+
+    private static ClaimReply attached(List<Object> reply, boolean expired) {
+        String closeFrame = (String) reply.get(2);
+        long firstSeq = (Long) reply.get(3);
+        long releasedDelay = (Long) reply.get(4);
+        List<QueuedMessage> pending = new ArrayList<>(reply.size() - 5);
+        for (int i = 5; i < reply.size(); i++) {
+            pending.add(new QueuedMessage(firstSeq + i - 5, (String) reply.get(i)));
+        }
+        Claim claim = Claim.attached(pending, closeFrame.isEmpty() ? null : SockJsFrame.parse(closeFrame));
+        return new ClaimReply(claim, expired, null, firstSeq + pending.size() - 1, releasedDelay);
+    }
+}

@@ -1,0 +1,92 @@
+package io.wildcloud.ws.engine.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import org.redisson.api.RScript;
+import org.redisson.api.RScriptAsync;
+
+/**
+ * One Lua script from {@code src/main/resources/redis}, run by its SHA-1 (EVALSHA). It is loaded
+ * into Redis once at start; a Redis that lost it (restarted, failed over, a new cluster node)
+ * answers NOSCRIPT, and then the script is loaded there and run again.
+ */
+final class LuaScript {
+
+    private final String name;
+    private final String text;
+    private final String sha;
+
+    private LuaScript(String name, String text) {
+        this.name = name;
+        this.text = text;
+        this.sha = sha1(text);
+    }
+
+    /** Reads {@code /redis/<name>.lua} from the class path. */
+    static LuaScript load(String name) {
+        String resource = "/redis/" + name + ".lua";
+        try (InputStream in = LuaScript.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing script " + resource);
+            }
+            return new LuaScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + resource, e);
+        }
+    }
+
+    String name() {
+        return name;
+    }
+
+    String text() {
+        return text;
+    }
+
+    String sha() {
+        return sha;
+    }
+
+    /**
+     * Runs the script on the node that owns {@code keys.get(0)}.
+     *
+     * @param <R> what {@code type} decodes to: {@code Long} for LONG, {@code List<Object>} of
+     *     {@code String} and {@code Long} for LIST
+     */
+    <R> CompletionStage<R> eval(RScriptAsync script, RScript.ReturnType type, List<Object> keys, Object... args) {
+        String routingKey = (String) keys.get(0);
+        CompletionStage<R> first = script.evalShaAsync(routingKey, RScript.Mode.READ_WRITE, sha, type, keys, args);
+        return first.exceptionallyCompose(error -> {
+            if (!isNoScript(error)) {
+                return first;
+            }
+            return script.scriptLoadAsync(routingKey, text).thenCompose(loaded ->
+                    script.<R>evalShaAsync(routingKey, RScript.Mode.READ_WRITE, sha, type, keys, args));
+        });
+    }
+
+    static boolean isNoScript(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause()) {
+            if (e.getMessage() != null && e.getMessage().contains("NOSCRIPT")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String sha1(String text) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-1");
+            return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required of every JVM", e);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.wildcloud.ws.engine.redis;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.redisson.api.RScriptAsync;
+
+/** The engine's scripts, read once per store. */
+final class LuaScripts {
+
+    final LuaScript claim = LuaScript.load("claim");
+    final LuaScript acknowledge = LuaScript.load("acknowledge");
+    final LuaScript release = LuaScript.load("release");
+    final LuaScript enqueue = LuaScript.load("enqueue");
+    final LuaScript close = LuaScript.load("close");
+    final LuaScript fetch = LuaScript.load("fetch");
+    final LuaScript touch = LuaScript.load("touch");
+    final LuaScript expire = LuaScript.load("expire");
+    final LuaScript expiryPop = LuaScript.load("expiry_pop");
+
+    List<LuaScript> all() {
+        return List.of(claim, acknowledge, release, enqueue, close, fetch, touch, expire, expiryPop);
+    }
+
+    /** SCRIPT LOAD of every script (on every master of a cluster), so EVALSHA finds them. */
+    CompletionStage<Void> loadAll(RScriptAsync script) {
+        return CompletableFuture.allOf(all().stream()
+                .map(s -> script.scriptLoadAsync(s.text()).toCompletableFuture())
+                .toArray(CompletableFuture[]::new));
+    }
+}

@@ -1,0 +1,70 @@
+package io.wildcloud.ws.engine.redis;
+
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.redisson.api.RTopic;
+import org.redisson.api.listener.StatusListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells live nodes from dead ones through Redis itself: every node stays subscribed to its own
+ * channel {@code <prefix>node:{<nodeId>}}; a node whose channel has no subscriber has died or lost
+ * Redis, and its receivers' slots may be taken over. The check publishes a ping and reads how many
+ * subscribers got it (PUBLISH's answer; SPUBLISH's on a cluster, where it is exact for the shard
+ * that owns the channel, unlike PUBSUB NUMSUB).
+ */
+final class NodePresence {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodePresence.class);
+    private static final String PING = "ping";
+
+    private final Function<String, RTopic> topics;
+    private final RedisKeys keys;
+    private final String nodeId;
+    private final Runnable onResubscribed;
+    private final AtomicInteger subscriptions = new AtomicInteger();
+    private RTopic own;
+
+    /**
+     * @param topics makes the topic (sharded or not, string codec) of a channel name
+     * @param onResubscribed run when the node's subscription came back after a lost connection
+     */
+    NodePresence(Function<String, RTopic> topics, RedisKeys keys, String nodeId, Runnable onResubscribed) {
+        this.topics = topics;
+        this.keys = keys;
+        this.nodeId = nodeId;
+        this.onResubscribed = onResubscribed;
+    }
+
+    /** Subscribes to this node's own channel; completes once Redis confirmed it. */
+    CompletionStage<Void> start() {
+        own = topics.apply(keys.nodeChannel(nodeId));
+        own.addListenerAsync(new StatusListener() {
+            @Override
+            public void onSubscribe(String channel) {
+                if (subscriptions.incrementAndGet() > 1) {
+                    LOG.info("node {} resubscribed to its presence channel: checking the slots it holds", nodeId);
+                    onResubscribed.run();
+                }
+            }
+
+            @Override
+            public void onUnsubscribe(String channel) {
+            }
+        });
+        return own.addListenerAsync(String.class, (channel, message) -> { }).thenApply(id -> null);
+    }
+
+    /** Whether node {@code otherNodeId} is subscribed to its channel, as a live node is. */
+    CompletionStage<Boolean> isAlive(String otherNodeId) {
+        return topics.apply(keys.nodeChannel(otherNodeId)).publishAsync(PING).thenApply(receivers -> receivers > 0);
+    }
+
+    void stop() {
+        if (own != null) {
+            own.removeAllListenersAsync();
+        }
+    }
+}

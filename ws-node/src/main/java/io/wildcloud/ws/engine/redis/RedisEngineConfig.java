@@ -1,0 +1,133 @@
+package io.wildcloud.ws.engine.redis;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of the Redis engine. Immutable; {@link #of(String)} gives the defaults for a Redis URL
+ * (see {@link RedisEndpoint} for its forms) and the {@code with...} methods change one setting.
+ *
+ * @param endpoint where Redis is: one server, Sentinels or a cluster
+ * @param keyPrefix put before every key and channel name, so that several deployments (or tests)
+ *     share one Redis; default {@value #DEFAULT_KEY_PREFIX}
+ * @param maxQueueLength most messages one session's queue holds; a batch that would overflow it is
+ *     refused whole; default {@value #DEFAULT_MAX_QUEUE_LENGTH}
+ * @param commandTimeout how long one Redis command may take before it is retried (Redisson's
+ *     {@code timeout})
+ * @param retryAttempts how often a failed command is retried before the store reports
+ *     {@code StoreUnavailableException}; so the worst case is about
+ *     {@code commandTimeout * (retryAttempts + 1)}
+ * @param connectTimeout how long connecting to Redis may take
+ * @param holdTtl TTL of a held session's keys; the holding node renews it every third of it, so
+ *     keys of a node that died without anyone taking its sessions over vanish after this
+ * @param expiryMargin how much longer than its disconnect delay an unheld session's keys live, so
+ *     that the expiry sweeper (not Redis) ends it and notifies once
+ * @param sweepInterval how often each node looks for sessions past their disconnect delay
+ * @param defaultDisconnectDelay the disconnect delay of a session that no receiver released yet
+ *     (a poll that takes its messages releases at once with the session's last delay)
+ * @param subscriptionLinger how long a node stays subscribed to a scope's channel after its last
+ *     receiver of that scope ended, so that a poll coming back soon needs no new subscription
+ */
+public record RedisEngineConfig(
+        RedisEndpoint endpoint,
+        String keyPrefix,
+        int maxQueueLength,
+        Duration commandTimeout,
+        int retryAttempts,
+        Duration connectTimeout,
+        Duration holdTtl,
+        Duration expiryMargin,
+        Duration sweepInterval,
+        Duration defaultDisconnectDelay,
+        Duration subscriptionLinger) {
+
+    public static final String DEFAULT_KEY_PREFIX = "ws:";
+    public static final int DEFAULT_MAX_QUEUE_LENGTH = 1000;
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(3);
+    public static final int DEFAULT_RETRY_ATTEMPTS = 2;
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    public static final Duration DEFAULT_HOLD_TTL = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_EXPIRY_MARGIN = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofMillis(500);
+    public static final Duration DEFAULT_DISCONNECT_DELAY = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_SUBSCRIPTION_LINGER = Duration.ofSeconds(30);
+
+    public RedisEngineConfig {
+        Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(keyPrefix, "keyPrefix");
+        if (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
+            throw new IllegalArgumentException("keyPrefix must not contain { or } (they make Redis Cluster hash tags): "
+                    + keyPrefix);
+        }
+        if (maxQueueLength < 1) {
+            throw new IllegalArgumentException("maxQueueLength must be at least 1: " + maxQueueLength);
+        }
+        if (retryAttempts < 0) {
+            throw new IllegalArgumentException("retryAttempts must not be negative: " + retryAttempts);
+        }
+        positive("commandTimeout", commandTimeout);
+        positive("connectTimeout", connectTimeout);
+        positive("holdTtl", holdTtl);
+        positive("expiryMargin", expiryMargin);
+        positive("sweepInterval", sweepInterval);
+        positive("defaultDisconnectDelay", defaultDisconnectDelay);
+        Objects.requireNonNull(subscriptionLinger, "subscriptionLinger");
+        if (holdTtl.compareTo(Duration.ofSeconds(3)) < 0) {
+            throw new IllegalArgumentException("holdTtl must be at least 3s (it is renewed every third): " + holdTtl);
+        }
+    }
+
+    /** The defaults for a Redis at {@code url}. */
+    public static RedisEngineConfig of(String url) {
+        return new RedisEngineConfig(RedisEndpoint.parse(url), DEFAULT_KEY_PREFIX, DEFAULT_MAX_QUEUE_LENGTH,
+                DEFAULT_COMMAND_TIMEOUT, DEFAULT_RETRY_ATTEMPTS, DEFAULT_CONNECT_TIMEOUT, DEFAULT_HOLD_TTL,
+                DEFAULT_EXPIRY_MARGIN, DEFAULT_SWEEP_INTERVAL, DEFAULT_DISCONNECT_DELAY, DEFAULT_SUBSCRIPTION_LINGER);
+    }
+
+    /** Whether wake-ups use sharded pub/sub (SPUBLISH), which only a Redis Cluster needs. */
+    public boolean shardedPubSub() {
+        return endpoint.mode() == RedisEndpoint.Mode.CLUSTER;
+    }
+
+    public RedisEngineConfig withKeyPrefix(String prefix) {
+        return new RedisEngineConfig(endpoint, prefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
+                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, subscriptionLinger);
+    }
+
+    public RedisEngineConfig withMaxQueueLength(int length) {
+        return new RedisEngineConfig(endpoint, keyPrefix, length, commandTimeout, retryAttempts, connectTimeout,
+                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, subscriptionLinger);
+    }
+
+    public RedisEngineConfig withTimeouts(Duration command, int retries, Duration connect) {
+        return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, command, retries, connect,
+                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, subscriptionLinger);
+    }
+
+    public RedisEngineConfig withHoldTtl(Duration ttl) {
+        return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
+                ttl, expiryMargin, sweepInterval, defaultDisconnectDelay, subscriptionLinger);
+    }
+
+    public RedisEngineConfig withSweepInterval(Duration interval) {
+        return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
+                holdTtl, expiryMargin, interval, defaultDisconnectDelay, subscriptionLinger);
+    }
+
+    public RedisEngineConfig withDefaultDisconnectDelay(Duration delay) {
+        return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
+                holdTtl, expiryMargin, sweepInterval, delay, subscriptionLinger);
+    }
+
+    public RedisEngineConfig withSubscriptionLinger(Duration linger) {
+        return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
+                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, linger);
+    }
+
+    private static void positive(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + value);
+        }
+    }
+}

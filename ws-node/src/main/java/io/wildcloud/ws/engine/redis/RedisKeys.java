@@ -1,0 +1,67 @@
+package io.wildcloud.ws.engine.redis;
+
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import java.util.List;
+
+/**
+ * Names of the engine's keys and channels. Everything of one scope carries the hash tag
+ * {@code {<scope>}}, so a Redis Cluster keeps a scope's sessions, queues and wake-up channel in
+ * one slot (scripts may touch them together, SPUBLISH reaches the right shard).
+ * <ul>
+ *   <li>{@code <prefix>{<scope>}:s:<sessionId>} session hash (state, close frame, holder, seqs)</li>
+ *   <li>{@code <prefix>{<scope>}:q:<sessionId>} list of queued messages not yet acknowledged</li>
+ *   <li>{@code <prefix>{<scope>}:ch} channel of wake-ups for the scope's held sessions</li>
+ *   <li>{@code <prefix>node:{<nodeId>}} channel a node subscribes to while it lives</li>
+ *   <li>{@code <prefix>expiry} zset of released sessions by deadline, swept by every node</li>
+ * </ul>
+ */
+final class RedisKeys {
+
+    private final String prefix;
+
+    RedisKeys(String prefix) {
+        this.prefix = prefix;
+    }
+
+    String session(SessionKey key) {
+        return prefix + '{' + key.scope() + "}:s:" + key.sessionId();
+    }
+
+    String queue(SessionKey key) {
+        return prefix + '{' + key.scope() + "}:q:" + key.sessionId();
+    }
+
+    String channel(String scope) {
+        return prefix + '{' + scope + "}:ch";
+    }
+
+    String nodeChannel(String nodeId) {
+        return prefix + "node:{" + nodeId + '}';
+    }
+
+    String expiryIndex() {
+        return prefix + "expiry";
+    }
+
+    /** KEYS of the scripts that work on one session: hash, queue. */
+    List<Object> sessionKeys(SessionKey key) {
+        return List.of(session(key), queue(key));
+    }
+
+    /** KEYS of the scripts that also publish: hash, queue, the scope's channel. */
+    List<Object> sessionKeysAndChannel(SessionKey key) {
+        return List.of(session(key), queue(key), channel(key.scope()));
+    }
+
+    /** The expiry index member of a session: {@code <length of scope>:<scope><sessionId>}. */
+    static String expiryMember(SessionKey key) {
+        return key.scope().length() + ":" + key.scope() + key.sessionId();
+    }
+
+    static SessionKey parseExpiryMember(String member) {
+        int colon = member.indexOf(':');
+        int scopeLength = Integer.parseInt(member.substring(0, colon));
+        int scopeEnd = colon + 1 + scopeLength;
+        return new SessionKey(member.substring(colon + 1, scopeEnd), member.substring(scopeEnd));
+    }
+}

@@ -1,0 +1,277 @@
+package io.wildcloud.ws.engine.redis;
+
+import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.sockjs.session.Claim;
+import io.wildcloud.ws.sockjs.session.ClaimMode;
+import io.wildcloud.ws.sockjs.session.EnqueueResult;
+import io.wildcloud.ws.sockjs.session.Receiver;
+import io.wildcloud.ws.sockjs.session.ReceiverId;
+import io.wildcloud.ws.sockjs.session.SessionExpiryListener;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStatus;
+import io.wildcloud.ws.sockjs.session.SessionStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.redisson.api.RScript;
+import org.redisson.api.RScriptAsync;
+import org.redisson.api.RTopic;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.ByteArrayCodec;
+import org.redisson.client.codec.StringCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link SessionStore} on Redis, for nodes that share sessions behind a balancer without sticky
+ * sessions. Every multi-step change is one Lua script (src/main/resources/redis); keys and
+ * channels are named in {@link RedisKeys}. Receivers on this node are woken by the scope
+ * channel's pub/sub (messages inline, see {@link Wakeup}), tracked by seq in {@link HeldReceiver}.
+ *
+ * <p>Round trips: enqueue is one EVALSHA (it also publishes); delivery needs none more unless a
+ * wake-up was missed (one fetch); acknowledge is one EVALSHA per batch the transport acknowledges;
+ * claim and release one each.
+ */
+public final class RedisSessionStore implements SessionStore, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisSessionStore.class);
+    private static final long QUEUED = 0;
+    private static final long NO_SESSION = 1;
+    private static final long CLOSED = 2;
+    private static final long EVICTED = 0;
+
+    private final RedissonClient redisson;
+    private final boolean ownsClient;
+    private final RedisEngineConfig config;
+    private final String nodeId;
+    private final RedisKeys keys;
+    private final LuaScripts scripts = new LuaScripts();
+    private final RScriptAsync script;
+    private final ScheduledExecutorService timer;
+    private final ScopeChannels channels;
+    private final NodePresence presence;
+    private final ExpirySweeper sweeper;
+    private final HoldKeeper keeper;
+    private final SlotClaims claims;
+    private final HeldReceiver.Owner owner = new HeldOwner();
+    private final String publishCommand;
+    private volatile SessionExpiryListener expiryListener;
+
+    private RedisSessionStore(RedissonClient redisson, boolean ownsClient, RedisEngineConfig config, String nodeId) {
+        this.redisson = redisson;
+        this.ownsClient = ownsClient;
+        this.config = config;
+        this.nodeId = nodeId;
+        this.keys = new RedisKeys(config.keyPrefix());
+        this.script = redisson.getScript(StringCodec.INSTANCE);
+        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "ws-redis-store-" + nodeId);
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.publishCommand = config.shardedPubSub() ? "SPUBLISH" : "PUBLISH";
+        this.channels = new ScopeChannels(scope -> topic(keys.channel(scope), ByteArrayCodec.INSTANCE), timer,
+                config.subscriptionLinger());
+        // The presence channel's re-subscription triggers the keeper, made after it.
+        this.presence = new NodePresence(name -> topic(name, StringCodec.INSTANCE), keys, nodeId, this::renewHeld);
+        this.sweeper = new ExpirySweeper(script, scripts, keys,
+                redisson.getScoredSortedSet(keys.expiryIndex(), StringCodec.INSTANCE), timer, config.sweepInterval(),
+                () -> expiryListener, presence, config.holdTtl().dividedBy(3));
+        this.keeper = new HoldKeeper(redisson, scripts, keys, channels::allHeld, sweeper, timer, config.holdTtl());
+        this.claims = new SlotClaims(nodeId, config, keys, scripts, script, channels, presence, sweeper, owner);
+    }
+
+    /**
+     * Starts a store on {@code redisson} (which the caller keeps and shuts down): loads the scripts,
+     * subscribes the node's presence channel, starts the sweeper and the TTL renewal.
+     *
+     * @param nodeId this node's id, unique in the cluster; receivers' ids carry it
+     */
+    public static CompletionStage<RedisSessionStore> start(RedissonClient redisson, RedisEngineConfig config,
+            String nodeId) {
+        return start(redisson, false, config, nodeId);
+    }
+
+    /** Connects its own Redisson client (blocking: call at start-up) and starts a store on it. */
+    public static CompletionStage<RedisSessionStore> connect(RedisEngineConfig config, String nodeId) {
+        ReconnectRelay relay = new ReconnectRelay();
+        RedissonClient redisson;
+        try {
+            redisson = RedissonClients.create(config, "ws-node-" + nodeId, relay);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(StoreErrors.unavailable("connecting to Redis at " + config.endpoint(), e));
+        }
+        return start(redisson, true, config, nodeId).thenApply(store -> {
+            relay.target(store::renewHeld);
+            return store;
+        });
+    }
+
+    private static CompletionStage<RedisSessionStore> start(RedissonClient redisson, boolean ownsClient,
+            RedisEngineConfig config, String nodeId) {
+        Objects.requireNonNull(nodeId, "nodeId");
+        RedisSessionStore store = new RedisSessionStore(redisson, ownsClient, config, nodeId);
+        return store.scripts.loadAll(store.script)
+                .thenCompose(loaded -> store.presence.start())
+                .thenApply(subscribed -> {
+                    store.sweeper.start();
+                    store.keeper.start();
+                    LOG.info("node {} Redis session store on {} with prefix {}", nodeId, config.endpoint(),
+                            config.keyPrefix());
+                    return store;
+                })
+                .exceptionallyCompose(error -> {
+                    store.close();
+                    return CompletableFuture.failedFuture(StoreErrors.unavailable("starting the Redis session store", error));
+                });
+    }
+
+    @Override
+    public CompletionStage<Claim> claim(SessionKey key, ClaimMode mode, Creation creation, Receiver receiver) {
+        return claims.claim(key, mode, creation, receiver).exceptionallyCompose(error -> StoreErrors.failed("claim " + key, error));
+    }
+
+    @Override
+    public CompletionStage<Void> acknowledge(SessionKey key, ReceiverId receiver, long deliveredSeq) {
+        return scripts.acknowledge.<Long>eval(script, RScript.ReturnType.LONG, keys.sessionKeys(key),
+                receiver.encode(), deliveredSeq)
+                .thenApply(answer -> {
+                    if (answer == EVICTED) {
+                        channels.evict(key, receiver.encode());
+                    }
+                    return (Void) null;
+                })
+                .exceptionallyCompose(error -> StoreErrors.failed("acknowledge " + key, error));
+    }
+
+    @Override
+    public CompletionStage<Void> release(SessionKey key, ReceiverId receiver, long deliveredSeq,
+            Duration disconnectDelay) {
+        channels.forget(key, receiver.encode());
+        long delay = Math.max(1, disconnectDelay.toMillis());
+        CompletableFuture<Long> released = scripts.release.<Long>eval(script, RScript.ReturnType.LONG,
+                keys.sessionKeys(key), receiver.encode(), deliveredSeq, delay, config.expiryMargin().toMillis())
+                .toCompletableFuture();
+        CompletableFuture<Boolean> tracked = sweeper.track(key, System.currentTimeMillis() + delay);
+        return released.thenCombine(tracked, (answer, added) -> (Void) null)
+                .exceptionallyCompose(error -> StoreErrors.failed("release " + key, error));
+    }
+
+    @Override
+    public CompletionStage<EnqueueResult> enqueue(SessionKey key, List<String> messages) {
+        if (messages.isEmpty()) {
+            return status(key).thenApply(status -> switch (status) {
+                case OPEN -> EnqueueResult.QUEUED;
+                case CLOSED -> EnqueueResult.CLOSED;
+                case NOT_FOUND -> EnqueueResult.NOT_FOUND;
+            });
+        }
+        Object[] args = new Object[3 + messages.size()];
+        args[0] = config.maxQueueLength();
+        args[1] = publishCommand;
+        args[2] = key.sessionId();
+        for (int i = 0; i < messages.size(); i++) {
+            args[3 + i] = messages.get(i);
+        }
+        return scripts.enqueue.<Long>eval(script, RScript.ReturnType.LONG, keys.sessionKeysAndChannel(key), args)
+                .thenApply(answer -> answer == QUEUED ? EnqueueResult.QUEUED
+                        : answer == NO_SESSION ? EnqueueResult.NOT_FOUND
+                        : answer == CLOSED ? EnqueueResult.CLOSED
+                        : EnqueueResult.QUEUE_FULL)
+                .exceptionallyCompose(error -> StoreErrors.failed("enqueue " + key, error));
+    }
+
+    @Override
+    public CompletionStage<Boolean> close(SessionKey key, SockJsFrame closeFrame) {
+        return scripts.close.<Long>eval(script, RScript.ReturnType.LONG, keys.sessionKeysAndChannel(key),
+                closeFrame.text(), publishCommand, key.sessionId())
+                .thenApply(answer -> answer == 1L)
+                .exceptionallyCompose(error -> StoreErrors.failed("close " + key, error));
+    }
+
+    @Override
+    public CompletionStage<Void> delete(SessionKey key) {
+        channels.forgetAny(key);
+        return redisson.getKeys().deleteAsync(keys.session(key), keys.queue(key))
+                .thenApply(count -> (Void) null)
+                .exceptionallyCompose(error -> StoreErrors.failed("delete " + key, error));
+    }
+
+    @Override
+    public CompletionStage<SessionStatus> status(SessionKey key) {
+        return redisson.<String, String>getMap(keys.session(key), StringCodec.INSTANCE).getAsync("st")
+                .thenApply(state -> state == null ? SessionStatus.NOT_FOUND
+                        : state.equals("o") ? SessionStatus.OPEN : SessionStatus.CLOSED)
+                .exceptionallyCompose(error -> StoreErrors.failed("status " + key, error));
+    }
+
+    @Override
+    public void setExpiryListener(SessionExpiryListener listener) {
+        this.expiryListener = listener;
+    }
+
+    /** This node's id, as its receivers' ids carry it. */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /**
+     * {@code null} while Redis answers (the expiry sweep, every sweep interval, got its answer),
+     * otherwise what is wrong; for the node's health check.
+     */
+    public String problem() {
+        return sweeper.problem();
+    }
+
+    /** The Redis client (tests kill a node by shutting it down without closing the store). */
+    RedissonClient redisson() {
+        return redisson;
+    }
+
+    /** Renews and checks every slot this node holds now (normally every third of the hold TTL). */
+    public CompletionStage<Void> renewHeld() {
+        return keeper.renew();
+    }
+
+    /** Stops timers and subscriptions; shuts the Redisson client down if the store made it. */
+    @Override
+    public void close() {
+        sweeper.stop();
+        keeper.stop();
+        presence.stop();
+        channels.closeAll();
+        timer.shutdownNow();
+        if (ownsClient && !redisson.isShuttingDown() && !redisson.isShutdown()) {
+            redisson.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    private RTopic topic(String name, org.redisson.client.codec.Codec codec) {
+        return config.shardedPubSub() ? redisson.getShardedTopic(name, codec) : redisson.getTopic(name, codec);
+    }
+
+    /** What held receivers ask of the store. */
+    private final class HeldOwner implements HeldReceiver.Owner {
+        @Override
+        public CompletionStage<List<Object>> fetch(SessionKey key, String receiverId, long afterSeq) {
+            return scripts.fetch.eval(script, RScript.ReturnType.LIST, keys.sessionKeys(key), receiverId, afterSeq);
+        }
+
+        @Override
+        public void evicted(HeldReceiver held) {
+            channels.forget(held.key(), held.receiverId());
+        }
+
+        @Override
+        public void retryLater(Runnable task) {
+            if (!timer.isShutdown()) {
+                timer.schedule(task, 500, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.wildcloud.ws.engine.redis;
+
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.BaseConfig;
+import org.redisson.config.Config;
+import org.redisson.config.SubscriptionMode;
+import org.redisson.connection.ConnectionListener;
+
+/** Builds the Redisson client of a {@link RedisEngineConfig}. */
+public final class RedissonClients {
+
+    /** Redisson's default of 5 channels per connection would need a connection per 5 scopes. */
+    static final int CHANNELS_PER_CONNECTION = 1000;
+    static final int SUBSCRIPTION_CONNECTIONS = 8;
+
+    private RedissonClients() {
+    }
+
+    /**
+     * The Redisson configuration for {@code config}; {@code name} becomes the connections' client
+     * name (CLIENT LIST shows it).
+     */
+    public static Config configFor(RedisEngineConfig config, String name, ConnectionListener connectionListener) {
+        Config redisson = new Config();
+        RedisEndpoint endpoint = config.endpoint();
+        if (endpoint.password() != null) {
+            redisson.setPassword(endpoint.password());
+        }
+        if (endpoint.username() != null) {
+            redisson.setUsername(endpoint.username());
+        }
+        // Redisson's defaults (32 I/O threads, 16 listener threads) suit a big machine; a node has a
+        // few cores and its own event loops, and Redis work here is small and never blocks.
+        int cores = Runtime.getRuntime().availableProcessors();
+        redisson.setNettyThreads(Math.max(2, cores));
+        redisson.setThreads(Math.max(2, cores));
+        if (connectionListener != null) {
+            redisson.setConnectionListener(connectionListener);
+        }
+        BaseConfig<?> base = switch (endpoint.mode()) {
+            case SINGLE -> redisson.useSingleServer()
+                    .setAddress(endpoint.addresses().get(0))
+                    .setDatabase(endpoint.database())
+                    .setSubscriptionConnectionPoolSize(SUBSCRIPTION_CONNECTIONS);
+            case SENTINEL -> redisson.useSentinelServers()
+                    .setMasterName(endpoint.masterName())
+                    .addSentinelAddress(endpoint.addresses().toArray(String[]::new))
+                    .setDatabase(endpoint.database())
+                    // Presence checks count subscribers with PUBLISH on the master: subscribe there.
+                    .setSubscriptionMode(SubscriptionMode.MASTER)
+                    .setSubscriptionConnectionPoolSize(SUBSCRIPTION_CONNECTIONS);
+            case CLUSTER -> redisson.useClusterServers()
+                    .addNodeAddress(endpoint.addresses().toArray(String[]::new))
+                    .setSubscriptionMode(SubscriptionMode.MASTER)
+                    .setSubscriptionConnectionPoolSize(SUBSCRIPTION_CONNECTIONS);
+        };
+        base.setTimeout((int) config.commandTimeout().toMillis())
+                .setConnectTimeout((int) config.connectTimeout().toMillis())
+                .setRetryAttempts(config.retryAttempts())
+                // A node subscribes one channel per scope it holds receivers of: many per connection.
+                .setSubscriptionsPerConnection(CHANNELS_PER_CONNECTION)
+                .setClientName(name);
+        return redisson;
+    }
+
+    /** Connects a Redisson client (blocks while connecting: call at start-up, not on an event loop). */
+    public static RedissonClient create(RedisEngineConfig config, String name, ConnectionListener connectionListener) {
+        return Redisson.create(configFor(config, name, connectionListener));
+    }
+}

@@ -1,0 +1,145 @@
+package io.wildcloud.ws.engine.redis;
+
+import io.wildcloud.ws.sockjs.session.Claim;
+import io.wildcloud.ws.sockjs.session.ClaimMode;
+import io.wildcloud.ws.sockjs.session.Receiver;
+import io.wildcloud.ws.sockjs.session.ReceiverId;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.redisson.api.RScript;
+import org.redisson.api.RScriptAsync;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Claims of receiver slots ({@code SessionStore.claim}) on Redis:
+ * <ol>
+ *   <li>subscribe to the scope's channel first (or reuse the subscription), so no wake-up for
+ *       the session can be published unseen once the claim has read the queue;</li>
+ *   <li>run claim.lua;</li>
+ *   <li>on BUSY, ask whether the holder lives (this node knows its own receivers; for another
+ *       node, {@link NodePresence}); if not, run claim.lua again, allowed to replace exactly that
+ *       holder;</li>
+ *   <li>register the receiver if it holds the slot, and catch up if a wake-up came meanwhile.</li>
+ * </ol>
+ */
+final class SlotClaims {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SlotClaims.class);
+
+    private final String nodeId;
+    private final RedisEngineConfig config;
+    private final RedisKeys keys;
+    private final LuaScripts scripts;
+    private final RScriptAsync script;
+    private final ScopeChannels channels;
+    private final NodePresence presence;
+    private final ExpirySweeper sweeper;
+    private final HeldReceiver.Owner owner;
+
+    SlotClaims(String nodeId, RedisEngineConfig config, RedisKeys keys, LuaScripts scripts, RScriptAsync script,
+            ScopeChannels channels, NodePresence presence, ExpirySweeper sweeper, HeldReceiver.Owner owner) {
+        this.nodeId = nodeId;
+        this.config = config;
+        this.keys = keys;
+        this.scripts = scripts;
+        this.script = script;
+        this.channels = channels;
+        this.presence = presence;
+        this.sweeper = sweeper;
+        this.owner = owner;
+    }
+
+    CompletionStage<Claim> claim(SessionKey key, ClaimMode mode, Creation creation, Receiver receiver) {
+        return channels.acquire(key.scope()).thenCompose(channel -> {
+            ScopeChannel.ClaimWatch watch = channel.watch(key.sessionId());
+            return runClaim(key, mode, creation, receiver, "").thenApply(reply -> {
+                Claim claim = reply.claim();
+                if (claim.holdsSlot(mode)) {
+                    hold(channel, watch, key, receiver, reply);
+                    if (mode == ClaimMode.STREAM) {
+                        // Should this node die, the sweeper finds the session due and ends it.
+                        sweeper.track(key, sweeper.heldDeadline());
+                    }
+                } else {
+                    channels.release(channel);
+                    if (reply.releasedDelayMillis() > 0) {
+                        sweeper.track(key, System.currentTimeMillis() + reply.releasedDelayMillis());
+                    }
+                }
+                return claim;
+            }).whenComplete((claim, error) -> {
+                channel.unwatch(key.sessionId());
+                if (error != null) {
+                    channels.release(channel);
+                }
+            });
+        });
+    }
+
+    private CompletionStage<ClaimReply> runClaim(SessionKey key, ClaimMode mode, Creation creation, Receiver receiver,
+            String deadHolder) {
+        String creationCode = switch (creation) {
+            case CREATE_IF_MISSING -> "C";
+            case CREATE_ONLY -> "O";
+            case EXISTING_ONLY -> "E";
+        };
+        return scripts.claim.<List<Object>>eval(script, RScript.ReturnType.LIST, keys.sessionKeys(key),
+                receiver.id().encode(), mode == ClaimMode.POLL ? "P" : "S", creationCode, config.holdTtl().toMillis(),
+                deadHolder, config.defaultDisconnectDelay().toMillis(), config.expiryMargin().toMillis())
+                .thenApply(ClaimReply::of)
+                .thenCompose(reply -> {
+                    if (reply.expired()) {
+                        sweeper.notifyExpired(key);
+                    }
+                    String holder = reply.busyHolder();
+                    if (holder == null || holder.isEmpty() || !deadHolder.isEmpty()) {
+                        return CompletableFuture.completedFuture(reply);
+                    }
+                    return holderAlive(key, holder).thenCompose(alive -> alive
+                            ? CompletableFuture.completedFuture(reply)
+                            : runClaim(key, mode, creation, receiver, holder));
+                });
+    }
+
+    /** Whether the receiver {@code holder} lives: on this node we know; elsewhere we ask Redis. */
+    private CompletionStage<Boolean> holderAlive(SessionKey key, String holder) {
+        ReceiverId id = ReceiverId.decode(holder);
+        if (id.nodeId().equals(nodeId)) {
+            ScopeChannel channel = channels.get(key.scope());
+            HeldReceiver held = channel == null ? null : channel.held(key.sessionId());
+            boolean alive = held != null && !held.isEnded() && held.receiverId().equals(holder);
+            if (!alive) {
+                LOG.info("{} holder {} is no longer a receiver on this node: taking the slot over", key, holder);
+            }
+            return CompletableFuture.completedFuture(alive);
+        }
+        return presence.isAlive(id.nodeId()).thenApply(alive -> {
+            if (!alive) {
+                LOG.info("{} holder {} is on node {} which is gone: taking the slot over", key, holder, id.nodeId());
+            }
+            return alive;
+        });
+    }
+
+    private void hold(ScopeChannel channel, ScopeChannel.ClaimWatch watch, SessionKey key, Receiver receiver,
+            ClaimReply reply) {
+        Claim claim = reply.claim();
+        HeldReceiver held = new HeldReceiver(key, receiver, reply.lastSeq(), claim.closeFrame() != null, owner);
+        HeldReceiver replaced = channel.register(held);
+        if (replaced != null) {
+            // The registration it replaced took a reference too.
+            channels.release(channel);
+            if (!replaced.receiverId().equals(held.receiverId())) {
+                // The slot moved from an older receiver on this node that never released it.
+                replaced.evict();
+            }
+        }
+        if (watch.announced() > reply.lastSeq()) {
+            held.catchUp();
+        }
+    }
+}

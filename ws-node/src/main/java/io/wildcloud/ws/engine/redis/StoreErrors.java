@@ -1,0 +1,26 @@
+package io.wildcloud.ws.engine.redis;
+
+import io.wildcloud.ws.sockjs.session.StoreUnavailableException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/** Turns whatever Redisson failed with into the contract's {@link StoreUnavailableException}. */
+final class StoreErrors {
+
+    private StoreErrors() {
+    }
+
+    /** A failed stage saying that {@code what} (e.g. "claim echo/s1") failed because of {@code error}. */
+    static <T> CompletionStage<T> failed(String what, Throwable error) {
+        return CompletableFuture.failedFuture(unavailable(what, error));
+    }
+
+    static StoreUnavailableException unavailable(String what, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof StoreUnavailableException unavailable) {
+            return unavailable;
+        }
+        return new StoreUnavailableException(what + " failed: " + cause, cause);
+    }
+}

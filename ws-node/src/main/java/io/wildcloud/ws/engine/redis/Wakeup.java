@@ -1,0 +1,100 @@
+package io.wildcloud.ws.engine.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the wake-ups that enqueue.lua and close.lua publish on a scope's channel (lengths in
+ * bytes, numbers in ASCII):
+ * <ul>
+ *   <li>{@code m<len(sid)>:<sid><firstSeq>:<count>:{<len(msg)>:<msg>}*} messages were queued;</li>
+ *   <li>{@code c<len(sid)>:<sid><lastSeq>:<closeFrame>} the session closed after {@code lastSeq}.</li>
+ * </ul>
+ * The session id is read first, so a node skips the rest of wake-ups for sessions it does not hold.
+ */
+final class Wakeup {
+
+    private final byte[] payload;
+    private final String sessionId;
+    private final int afterSessionId;
+
+    private Wakeup(byte[] payload, String sessionId, int afterSessionId) {
+        this.payload = payload;
+        this.sessionId = sessionId;
+        this.afterSessionId = afterSessionId;
+    }
+
+    /** Reads the kind and session id of {@code payload}. */
+    static Wakeup read(byte[] payload) {
+        if (payload.length < 4 || (payload[0] != 'm' && payload[0] != 'c')) {
+            throw new IllegalArgumentException("not a wake-up: " + new String(payload, StandardCharsets.UTF_8));
+        }
+        int[] pos = {1};
+        int length = (int) number(payload, pos, ':');
+        String sessionId = new String(payload, pos[0], length, StandardCharsets.UTF_8);
+        return new Wakeup(payload, sessionId, pos[0] + length);
+    }
+
+    String sessionId() {
+        return sessionId;
+    }
+
+    boolean isClose() {
+        return payload[0] == 'c';
+    }
+
+    /** For a message wake-up: the seq of its first message. */
+    long firstSeq() {
+        return number(payload, new int[] {afterSessionId}, ':');
+    }
+
+    /** For a message wake-up: its messages, in order. */
+    List<String> messages() {
+        int[] pos = {afterSessionId};
+        number(payload, pos, ':');
+        int count = (int) number(payload, pos, ':');
+        List<String> messages = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int length = (int) number(payload, pos, ':');
+            messages.add(new String(payload, pos[0], length, StandardCharsets.UTF_8));
+            pos[0] += length;
+        }
+        return messages;
+    }
+
+    /** The highest seq this wake-up names: the last message, or the last before the close. */
+    long lastSeq() {
+        int[] pos = {afterSessionId};
+        long first = number(payload, pos, ':');
+        if (isClose()) {
+            return first;
+        }
+        return first + number(payload, pos, ':') - 1;
+    }
+
+    /** For a close wake-up: the close frame's text. */
+    String closeFrame() {
+        int[] pos = {afterSessionId};
+        number(payload, pos, ':');
+        return new String(payload, pos[0], payload.length - pos[0], StandardCharsets.UTF_8);
+    }
+
+    /** Reads ASCII digits at {@code pos[0]} up to {@code end}, and moves past {@code end}. */
+    private static long number(byte[] bytes, int[] pos, char end) {
+        long value = 0;
+        int i = pos[0];
+        for (; i < bytes.length && bytes[i] != end; i++) {
+            int digit = bytes[i] - '0';
+            if (digit < 0 || digit > 9) {
+                throw new IllegalArgumentException("bad number in wake-up at byte " + i);
+            }
+            value = value * 10 + digit;
+        }
+        if (i == bytes.length) {
+            throw new IllegalArgumentException("truncated wake-up");
+        }
+        pos[0] = i + 1;
+        return value;
+    }
+}

@@ -1,0 +1,33 @@
+-- Appends messages to an open session's queue and wakes its receiver (SessionStore.enqueue).
+-- KEYS[1] session hash, KEYS[2] queue list, KEYS[3] the scope's wake-up channel
+-- ARGV[1] max queue length
+-- ARGV[2] publish command: SPUBLISH (Redis Cluster, sharded) | PUBLISH
+-- ARGV[3] session id (named in the wake-up)
+-- ARGV[4..] the messages, in order
+-- Returns 0 queued, 1 no session, 2 closed, 3 queue full (nothing queued).
+-- Wake-up (only while a receiver holds the slot), lengths in bytes:
+--   m<len(sid)>:<sid><firstSeq>:<count>:{<len(msg)>:<msg>}*
+local f = redis.call('HMGET', KEYS[1], 'st', 'h', 'l', 'a')
+if not f[1] then return 1 end
+if f[1] ~= 'o' then return 2 end
+local n = #ARGV - 3
+local last = tonumber(f[3])
+if last - tonumber(f[4]) + n > tonumber(ARGV[1]) then return 3 end
+for i = 4, #ARGV, 1000 do
+  redis.call('RPUSH', KEYS[2], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+end
+redis.call('HSET', KEYS[1], 'l', last + n)
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
+if f[2] then
+  local sid = ARGV[3]
+  local out = {'m', #sid, ':', sid, last + 1, ':', n, ':'}
+  for i = 4, #ARGV do
+    local msg = ARGV[i]
+    out[#out + 1] = #msg
+    out[#out + 1] = ':'
+    out[#out + 1] = msg
+  end
+  redis.call(ARGV[2], KEYS[3], table.concat(out))
+end
+return 0

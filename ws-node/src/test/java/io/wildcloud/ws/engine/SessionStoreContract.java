@@ -1,0 +1,626 @@
+package io.wildcloud.ws.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.sockjs.session.Claim;
+import io.wildcloud.ws.sockjs.session.Claim.Outcome;
+import io.wildcloud.ws.sockjs.session.ClaimMode;
+import io.wildcloud.ws.sockjs.session.EnqueueResult;
+import io.wildcloud.ws.sockjs.session.QueuedMessage;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStatus;
+import io.wildcloud.ws.sockjs.session.SessionStore;
+import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@link SessionStore} contract, one test per clause, run against every store by a subclass.
+ * A subclass gives stores that share their sessions (one memory store; or Redis stores of several
+ * "nodes" on one Redis with the test's own key prefix), each made with a queue bound of
+ * {@link #MAX_QUEUE}.
+ */
+public abstract class SessionStoreContract {
+
+    /** The queue bound every store under test is made with. */
+    protected static final int MAX_QUEUE = 8;
+    protected static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration SHORT_DELAY = Duration.ofMillis(300);
+    private static final Duration LONG_DELAY = Duration.ofSeconds(60);
+    private static final SockJsFrame GO_AWAY = SockJsFrame.close(3000, "Go away!");
+
+    private final AtomicLong connections = new AtomicLong();
+    private final Map<SessionKey, Integer> expired = new ConcurrentHashMap<>();
+
+    /**
+     * The store of node {@code nodeId}: the same instance for the same id within a test; every
+     * store of a test sees the same sessions. The contract suite sets its expiry listener.
+     */
+    protected abstract SessionStore newStore(String nodeId);
+
+    /** Whether stores of different node ids are separate nodes (so node death can be tested). */
+    protected abstract boolean separateNodes();
+
+    /** Node {@code nodeId} dies: its store stops at once, releasing nothing. */
+    protected void killNode(String nodeId) {
+        throw new UnsupportedOperationException("single-node store");
+    }
+
+    private final Map<String, SessionStore> stores = new ConcurrentHashMap<>();
+
+    protected SessionStore store(String nodeId) {
+        return stores.computeIfAbsent(nodeId, id -> {
+            SessionStore store = newStore(id);
+            store.setExpiryListener(key -> expired.merge(key, 1, Integer::sum));
+            return store;
+        });
+    }
+
+    private SessionStore store() {
+        return store("n1");
+    }
+
+    private RecordingReceiver receiver(String nodeId) {
+        return new RecordingReceiver(nodeId, connections.incrementAndGet());
+    }
+
+    private static SessionKey key(String sessionId) {
+        return new SessionKey("echo", sessionId);
+    }
+
+    protected static <T> T join(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("store call failed or timed out", e);
+        }
+    }
+
+    private Claim claim(SessionStore store, SessionKey key, ClaimMode mode, RecordingReceiver receiver) {
+        return join(store.claim(key, mode, Creation.CREATE_IF_MISSING, receiver));
+    }
+
+    private void release(SessionStore store, SessionKey key, RecordingReceiver receiver, long seq, Duration delay) {
+        join(store.release(key, receiver.id(), seq, delay));
+    }
+
+    /** Opens a session and lets its slot go, so it exists with nobody holding it. */
+    private void openIdle(SessionKey key) {
+        RecordingReceiver opener = receiver("n1");
+        assertEquals(Outcome.OPENED, claim(store(), key, ClaimMode.STREAM, opener).outcome());
+        release(store(), key, opener, 0, LONG_DELAY);
+    }
+
+    private static List<String> texts(List<QueuedMessage> messages) {
+        return messages.stream().map(QueuedMessage::message).toList();
+    }
+
+    private static List<String> numbered(int from, int to) {
+        return IntStream.rangeClosed(from, to).mapToObj(i -> "m" + i).toList();
+    }
+
+    // --- claim outcomes -------------------------------------------------------------------------
+
+    @Test
+    void claimOfMissingSessionOpensItAndHoldsTheSlot() {
+        SessionKey key = key("open");
+        RecordingReceiver receiver = receiver("n1");
+        Claim claim = claim(store(), key, ClaimMode.STREAM, receiver);
+        assertEquals(Outcome.OPENED, claim.outcome());
+        assertTrue(claim.pending().isEmpty());
+        assertNull(claim.closeFrame());
+        assertTrue(claim.holdsSlot(ClaimMode.STREAM));
+        assertEquals(SessionStatus.OPEN, join(store().status(key)));
+        assertEquals(Outcome.BUSY, claim(store(), key, ClaimMode.STREAM, receiver("n1")).outcome());
+    }
+
+    @Test
+    void claimOfReleasedSessionAttaches() {
+        SessionKey key = key("attach");
+        openIdle(key);
+        Claim claim = claim(store(), key, ClaimMode.STREAM, receiver("n1"));
+        assertEquals(Outcome.ATTACHED, claim.outcome());
+        assertTrue(claim.pending().isEmpty());
+        assertNull(claim.closeFrame());
+        assertTrue(claim.holdsSlot(ClaimMode.STREAM));
+    }
+
+    @Test
+    void claimWhileALiveReceiverHoldsIsBusyAndChangesNothing() {
+        SessionKey key = key("busy");
+        RecordingReceiver holder = receiver("n1");
+        claim(store(), key, ClaimMode.STREAM, holder);
+        RecordingReceiver other = receiver("n1");
+        Claim busy = claim(store(), key, ClaimMode.POLL, other);
+        assertEquals(Outcome.BUSY, busy.outcome());
+        assertFalse(busy.holdsSlot(ClaimMode.POLL));
+        assertEquals(EnqueueResult.QUEUED, join(store().enqueue(key, List.of("x"))));
+        Await.until(WAIT, () -> holder.count() == 1, holder::describe);
+        assertEquals(0, other.count());
+    }
+
+    @Test
+    void createOnlyOfExistingSessionIsBusyAndChangesNothing() {
+        SessionKey key = key("create-only");
+        openIdle(key);
+        join(store().enqueue(key, List.of("kept")));
+        Claim claim = join(store().claim(key, ClaimMode.STREAM, Creation.CREATE_ONLY, receiver("n1")));
+        assertEquals(Outcome.BUSY, claim.outcome());
+        Claim later = claim(store(), key, ClaimMode.STREAM, receiver("n1"));
+        assertEquals(Outcome.ATTACHED, later.outcome());
+        assertEquals(List.of("kept"), texts(later.pending()));
+    }
+
+    @Test
+    void createOnlyOfMissingSessionOpensIt() {
+        Claim claim = join(store().claim(key("fresh"), ClaimMode.STREAM, Creation.CREATE_ONLY, receiver("n1")));
+        assertEquals(Outcome.OPENED, claim.outcome());
+    }
+
+    @Test
+    void existingOnlyOfMissingSessionIsNotFoundAndCreatesNothing() {
+        SessionKey key = key("absent");
+        Claim claim = join(store().claim(key, ClaimMode.STREAM, Creation.EXISTING_ONLY, receiver("n1")));
+        assertEquals(Outcome.NOT_FOUND, claim.outcome());
+        assertFalse(claim.holdsSlot(ClaimMode.STREAM));
+        assertEquals(SessionStatus.NOT_FOUND, join(store().status(key)));
+        openIdle(key);
+        assertEquals(Outcome.ATTACHED,
+                join(store().claim(key, ClaimMode.STREAM, Creation.EXISTING_ONLY, receiver("n1"))).outcome());
+    }
+
+    // --- POLL and STREAM ------------------------------------------------------------------------
+
+    @Test
+    void pollTakesPendingMessagesAndReleasesTheSlot() {
+        SessionKey key = key("poll");
+        openIdle(key);
+        join(store().enqueue(key, List.of("a", "b", "c")));
+        Claim first = claim(store(), key, ClaimMode.POLL, receiver("n1"));
+        assertEquals(Outcome.ATTACHED, first.outcome());
+        assertEquals(List.of(new QueuedMessage(1, "a"), new QueuedMessage(2, "b"), new QueuedMessage(3, "c")),
+                first.pending());
+        assertFalse(first.holdsSlot(ClaimMode.POLL));
+        // Taken out and released: the next poll, anywhere, finds the slot free and the queue empty.
+        RecordingReceiver next = receiver("n1");
+        Claim second = claim(store(), key, ClaimMode.POLL, next);
+        assertEquals(Outcome.ATTACHED, second.outcome());
+        assertTrue(second.pending().isEmpty());
+        assertTrue(second.holdsSlot(ClaimMode.POLL));
+        join(store().enqueue(key, List.of("d")));
+        Await.until(WAIT, () -> next.count() == 1, next::describe);
+        assertEquals(List.of(new QueuedMessage(4, "d")), next.messages());
+    }
+
+    @Test
+    void streamKeepsMessagesUntilAcknowledgedOrReleased() {
+        SessionKey key = key("stream");
+        openIdle(key);
+        join(store().enqueue(key, numbered(1, 5)));
+        RecordingReceiver first = receiver("n1");
+        Claim claim = claim(store(), key, ClaimMode.STREAM, first);
+        assertEquals(numbered(1, 5), texts(claim.pending()));
+        assertTrue(claim.holdsSlot(ClaimMode.STREAM));
+        join(store().acknowledge(key, first.id(), 2));
+        release(store(), key, first, 3, LONG_DELAY);
+        // The stream wrote 3 of them: the next receiver gets 4 and 5 again, with their seqs.
+        Claim again = claim(store(), key, ClaimMode.STREAM, receiver("n1"));
+        assertEquals(List.of(new QueuedMessage(4, "m4"), new QueuedMessage(5, "m5")), again.pending());
+    }
+
+    @Test
+    void releaseByAReceiverThatDoesNotHoldChangesNothing() {
+        SessionKey key = key("stale-release");
+        RecordingReceiver holder = receiver("n1");
+        claim(store(), key, ClaimMode.STREAM, holder);
+        join(store().enqueue(key, List.of("x")));
+        RecordingReceiver stranger = receiver("n1");
+        release(store(), key, stranger, 1, SHORT_DELAY);
+        join(store().acknowledge(key, stranger.id(), 1));
+        assertEquals(Outcome.BUSY, claim(store(), key, ClaimMode.STREAM, receiver("n1")).outcome());
+        release(store(), key, holder, 0, LONG_DELAY);
+        assertEquals(List.of("x"), texts(claim(store(), key, ClaimMode.STREAM, receiver("n1")).pending()));
+    }
+
+    // --- receiver callbacks -------------------------------------------------------------------
+
+    @Test
+    void holderGetsQueuedMessagesInOrderUntilItReleases() {
+        SessionKey key = key("callbacks");
+        openIdle(key);
+        join(store().enqueue(key, List.of("p1", "p2")));
+        RecordingReceiver holder = receiver("n1");
+        Claim claim = claim(store(), key, ClaimMode.STREAM, holder);
+        assertEquals(List.of("p1", "p2"), texts(claim.pending()));
+        for (int i = 3; i <= 40; i++) {
+            assertEquals(EnqueueResult.QUEUED, join(store().enqueue(key, List.of("p" + i))));
+            join(store().acknowledge(key, holder.id(), i - 2));
+        }
+        Await.until(WAIT, () -> holder.count() == 38, holder::describe);
+        List<QueuedMessage> got = holder.messages();
+        for (int i = 0; i < got.size(); i++) {
+            assertEquals(new QueuedMessage(i + 3, "p" + (i + 3)), got.get(i));
+        }
+        assertEquals(0, holder.overlaps());
+        release(store(), key, holder, 40, LONG_DELAY);
+        join(store().enqueue(key, List.of("after")));
+        RecordingReceiver next = receiver("n1");
+        assertEquals(List.of(new QueuedMessage(41, "after")), claim(store(), key, ClaimMode.STREAM, next).pending());
+        assertEquals(38, holder.count());
+    }
+
+    @Test
+    void messagesKeepEveryCharacter() {
+        SessionKey key = key("chars");
+        List<String> odd = List.of("", "ü€😀", "line\nbreak", "12:34|5", "\u0000\u2028\"'\\", "x".repeat(70_000));
+        openIdle(key);
+        join(store().enqueue(key, odd.subList(0, 3)));
+        RecordingReceiver holder = receiver("n1");
+        Claim claim = claim(store(), key, ClaimMode.STREAM, holder);
+        assertEquals(odd.subList(0, 3), texts(claim.pending()));
+        join(store().enqueue(key, odd.subList(3, 6)));
+        Await.until(WAIT, () -> holder.count() == 3, holder::describe);
+        assertEquals(odd.subList(3, 6), holder.texts());
+    }
+
+    // --- order across receivers and nodes ---------------------------------------------------------
+
+    @Test
+    void messagesReachSuccessiveReceiversOnAnyNodeInOrderOnceEach() {
+        SessionKey key = key("order");
+        String[] nodes = separateNodes() ? new String[] {"n1", "n2", "n3"} : new String[] {"n1"};
+        openIdle(key);
+        List<String> delivered = new ArrayList<>();
+        int sent = 0;
+        for (int round = 0; round < 12; round++) {
+            SessionStore receiving = store(nodes[round % nodes.length]);
+            SessionStore sending = store(nodes[(round + 1) % nodes.length]);
+            ClaimMode mode = round % 3 == 0 ? ClaimMode.POLL : ClaimMode.STREAM;
+            RecordingReceiver receiver = receiver(nodes[round % nodes.length]);
+            Claim claim = claim(receiving, key, mode, receiver);
+            assertEquals(Outcome.ATTACHED, claim.outcome(), "round " + round);
+            delivered.addAll(texts(claim.pending()));
+            long lastSeq = claim.pending().isEmpty() ? 0 : claim.pending().get(claim.pending().size() - 1).seq();
+            if (!claim.holdsSlot(mode)) {
+                continue;
+            }
+            int batch = 1 + round % 3;
+            for (int i = 0; i < batch; i++) {
+                sent++;
+                assertEquals(EnqueueResult.QUEUED, join(sending.enqueue(key, List.of("o" + sent))));
+            }
+            int expected = batch;
+            Await.until(WAIT, () -> receiver.count() == expected, receiver::describe);
+            // A stream may end having written only part of what it got: the rest comes again.
+            List<QueuedMessage> got = receiver.messages();
+            int written = mode == ClaimMode.STREAM && got.size() > 1 ? got.size() - 1 : got.size();
+            got.subList(0, written).forEach(m -> delivered.add(m.message()));
+            long writtenSeq = got.get(written - 1).seq();
+            assertTrue(writtenSeq > lastSeq);
+            release(receiving, key, receiver, writtenSeq, LONG_DELAY);
+            assertEquals(0, receiver.overlaps());
+        }
+        Claim last = claim(store(nodes[0]), key, ClaimMode.POLL, receiver(nodes[0]));
+        delivered.addAll(texts(last.pending()));
+        List<String> all = IntStream.rangeClosed(1, sent).mapToObj(i -> "o" + i).toList();
+        assertEquals(all, delivered);
+    }
+
+    @Test
+    void concurrentEnqueuesWhileReceiversMoveBetweenNodesLoseNothing() throws Exception {
+        SessionKey key = key("race");
+        String[] nodes = separateNodes() ? new String[] {"n1", "n2"} : new String[] {"n1"};
+        SessionStore producerStore = store(separateNodes() ? "n3" : "n1");
+        openIdle(key);
+        int total = 300;
+        Thread producer = new Thread(() -> {
+            for (int i = 1; i <= total; i++) {
+                // The queue holds MAX_QUEUE: a full one is refused whole, so offer again until it fits.
+                while (join(producerStore.enqueue(key, List.of("r" + i))) == EnqueueResult.QUEUE_FULL) {
+                    Thread.onSpinWait();
+                }
+            }
+        }, "contract-producer");
+        producer.start();
+        List<String> written = new ArrayList<>();
+        long deadline = System.nanoTime() + WAIT.multipliedBy(3).toNanos();
+        for (int round = 0; written.size() < total; round++) {
+            assertTrue(System.nanoTime() < deadline, "only " + written.size() + " of " + total + " arrived");
+            SessionStore receiving = store(nodes[round % nodes.length]);
+            ClaimMode mode = round % 4 == 3 ? ClaimMode.POLL : ClaimMode.STREAM;
+            RecordingReceiver receiver = receiver(nodes[round % nodes.length]);
+            Claim claim = claim(receiving, key, mode, receiver);
+            assertEquals(Outcome.ATTACHED, claim.outcome(), "round " + round);
+            written.addAll(texts(claim.pending()));
+            if (!claim.holdsSlot(mode)) {
+                continue;
+            }
+            long lastSeq = claim.pending().isEmpty() ? 0 : claim.pending().get(claim.pending().size() - 1).seq();
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+            while (receiver.count() < 3 && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            List<QueuedMessage> got = receiver.messages();
+            // A stream ends having written all but the last it got; that one comes again.
+            int count = mode == ClaimMode.STREAM && !got.isEmpty() ? got.size() - 1 : got.size();
+            got.subList(0, count).forEach(m -> written.add(m.message()));
+            long writtenSeq = count == 0 ? lastSeq : got.get(count - 1).seq();
+            release(receiving, key, receiver, writtenSeq, LONG_DELAY);
+            assertEquals(0, receiver.overlaps());
+        }
+        producer.join(WAIT.toMillis());
+        assertEquals(IntStream.rangeClosed(1, total).mapToObj(i -> "r" + i).toList(), written);
+    }
+
+    // --- bounded queue --------------------------------------------------------------------------
+
+    @Test
+    void batchThatWouldOverflowTheQueueIsRefusedWhole() {
+        SessionKey key = key("full");
+        openIdle(key);
+        assertEquals(EnqueueResult.QUEUED, join(store().enqueue(key, numbered(1, MAX_QUEUE - 1))));
+        assertEquals(EnqueueResult.QUEUE_FULL, join(store().enqueue(key, List.of("x", "y"))));
+        assertEquals(EnqueueResult.QUEUED, join(store().enqueue(key, List.of("m" + MAX_QUEUE))));
+        assertEquals(EnqueueResult.QUEUE_FULL, join(store().enqueue(key, List.of("z"))));
+        assertEquals(SessionStatus.OPEN, join(store().status(key)));
+        RecordingReceiver stream = receiver("n1");
+        Claim claim = claim(store(), key, ClaimMode.STREAM, stream);
+        assertEquals(numbered(1, MAX_QUEUE), texts(claim.pending()));
+        // Acknowledged messages make room again.
+        join(store().acknowledge(key, stream.id(), 2));
+        assertEquals(EnqueueResult.QUEUED, join(store().enqueue(key, List.of("n1", "n2"))));
+        assertEquals(EnqueueResult.QUEUE_FULL, join(store().enqueue(key, List.of("n3"))));
+    }
+
+    // --- close ----------------------------------------------------------------------------------
+
+    @Test
+    void closeGivesTheHolderPendingMessagesThenTheCloseFrame() {
+        SessionKey key = key("close-held");
+        RecordingReceiver holder = receiver("n1");
+        claim(store(), key, ClaimMode.STREAM, holder);
+        join(store().enqueue(key, List.of("last1", "last2")));
+        assertTrue(join(store().close(key, GO_AWAY)));
+        Await.until(WAIT, () -> holder.closeFrame() != null, holder::describe);
+        assertEquals(List.of("last1", "last2"), holder.texts());
+        assertEquals("closed " + GO_AWAY.text(), holder.events().get(holder.events().size() - 1));
+        assertFalse(join(store().close(key, GO_AWAY)));
+        assertEquals(EnqueueResult.CLOSED, join(store().enqueue(key, List.of("late"))));
+        assertEquals(SessionStatus.CLOSED, join(store().status(key)));
+        release(store(), key, holder, 2, LONG_DELAY);
+        Claim later = claim(store(), key, ClaimMode.STREAM, receiver("n1"));
+        assertEquals(Outcome.CLOSED, later.outcome());
+        assertEquals(GO_AWAY, later.closeFrame());
+        assertFalse(later.holdsSlot(ClaimMode.STREAM));
+    }
+
+    @Test
+    void closedSessionDeliversWhatWasQueuedFirstThenAnswersClosed() {
+        SessionKey key = key("close-idle");
+        openIdle(key);
+        join(store().enqueue(key, List.of("q1", "q2")));
+        assertTrue(join(store().close(key, GO_AWAY)));
+        Claim poll = claim(store(), key, ClaimMode.POLL, receiver("n1"));
+        assertEquals(Outcome.ATTACHED, poll.outcome());
+        assertEquals(List.of("q1", "q2"), texts(poll.pending()));
+        assertEquals(GO_AWAY, poll.closeFrame());
+        assertFalse(poll.holdsSlot(ClaimMode.POLL));
+        for (ClaimMode mode : ClaimMode.values()) {
+            Claim later = claim(store(), key, mode, receiver("n1"));
+            assertEquals(Outcome.CLOSED, later.outcome());
+            assertEquals(GO_AWAY, later.closeFrame());
+        }
+        assertEquals(Outcome.BUSY,
+                join(store().claim(key, ClaimMode.STREAM, Creation.CREATE_ONLY, receiver("n1"))).outcome());
+    }
+
+    @Test
+    void closeOfMissingSessionIsFalse() {
+        assertFalse(join(store().close(key("nobody"), GO_AWAY)));
+        assertEquals(EnqueueResult.NOT_FOUND, join(store().enqueue(key("nobody"), List.of("x"))));
+    }
+
+    // --- expiry ---------------------------------------------------------------------------------
+
+    @Test
+    void releasedSessionExpiresAfterItsDelayAndIsHeardOfOnce() {
+        SessionKey key = key("expires");
+        SessionKey held = key("held-forever");
+        RecordingReceiver holder = receiver("n1");
+        claim(store(), held, ClaimMode.STREAM, holder);
+        RecordingReceiver receiver = receiver("n1");
+        claim(store(), key, ClaimMode.STREAM, receiver);
+        join(store().enqueue(key, List.of("lost")));
+        release(store(), key, receiver, 0, SHORT_DELAY);
+        Await.until(WAIT, () -> expired.containsKey(key), () -> "no expiry notice for " + key);
+        assertEquals(SessionStatus.NOT_FOUND, join(store().status(key)));
+        assertEquals(EnqueueResult.NOT_FOUND, join(store().enqueue(key, List.of("x"))));
+        // A second session expiring later shows time has passed; the first was still heard of once.
+        SessionKey later = key("expires-later");
+        RecordingReceiver other = receiver("n1");
+        claim(store(), later, ClaimMode.STREAM, other);
+        release(store(), later, other, 0, SHORT_DELAY);
+        Await.until(WAIT, () -> expired.containsKey(later), () -> "no expiry notice for " + later);
+        assertEquals(1, expired.get(key));
+        assertEquals(1, expired.get(later));
+        // A held session never expires.
+        assertEquals(SessionStatus.OPEN, join(store().status(held)));
+        assertFalse(expired.containsKey(held));
+        Claim reopened = claim(store(), key, ClaimMode.STREAM, receiver("n1"));
+        assertEquals(Outcome.OPENED, reopened.outcome());
+    }
+
+    @Test
+    void pollThatTakesMessagesStartsTheDelayAgain() {
+        SessionKey key = key("poll-expires");
+        RecordingReceiver opener = receiver("n1");
+        claim(store(), key, ClaimMode.STREAM, opener);
+        release(store(), key, opener, 0, SHORT_DELAY);
+        join(store().enqueue(key, List.of("taken")));
+        Claim poll = claim(store(), key, ClaimMode.POLL, receiver("n1"));
+        assertEquals(List.of("taken"), texts(poll.pending()));
+        assertFalse(poll.holdsSlot(ClaimMode.POLL));
+        // Nobody polls again: the session ends after the delay its last release gave it.
+        Await.until(WAIT, () -> expired.containsKey(key), () -> "no expiry notice for " + key);
+        assertEquals(SessionStatus.NOT_FOUND, join(store().status(key)));
+    }
+
+    @Test
+    void claimBeforeTheDelayEndsKeepsTheSession() {
+        SessionKey key = key("comes-back");
+        RecordingReceiver first = receiver("n1");
+        claim(store(), key, ClaimMode.STREAM, first);
+        release(store(), key, first, 0, SHORT_DELAY);
+        RecordingReceiver second = receiver("n1");
+        assertEquals(Outcome.ATTACHED, claim(store(), key, ClaimMode.STREAM, second).outcome());
+        SessionKey witness = key("witness");
+        RecordingReceiver w = receiver("n1");
+        claim(store(), witness, ClaimMode.STREAM, w);
+        release(store(), witness, w, 0, SHORT_DELAY.multipliedBy(2));
+        Await.until(WAIT, () -> expired.containsKey(witness), () -> "no expiry notice for " + witness);
+        assertFalse(expired.containsKey(key));
+        assertEquals(SessionStatus.OPEN, join(store().status(key)));
+    }
+
+    @Test
+    void heldSessionNeverExpires() {
+        SessionKey key = key("held-long");
+        RecordingReceiver holder = receiver("n1");
+        claim(store(), key, ClaimMode.STREAM, holder);
+        // Longer than the Redis tests' hold TTL (3 s): the holding node keeps renewing it.
+        SessionKey witness = key("witness-held");
+        RecordingReceiver w = receiver("n1");
+        claim(store(), witness, ClaimMode.STREAM, w);
+        release(store(), witness, w, 0, Duration.ofMillis(4000));
+        Await.until(WAIT, () -> expired.containsKey(witness), () -> "no expiry notice for " + witness);
+        assertFalse(expired.containsKey(key));
+        assertEquals(SessionStatus.OPEN, join(store().status(key)));
+        assertFalse(holder.evicted());
+        join(store().enqueue(key, List.of("still here")));
+        Await.until(WAIT, () -> holder.count() == 1, holder::describe);
+    }
+
+    @Test
+    void closedSessionExpiresWithoutNotice() {
+        SessionKey key = key("closed-expires");
+        RecordingReceiver receiver = receiver("n1");
+        claim(store(), key, ClaimMode.STREAM, receiver);
+        join(store().close(key, GO_AWAY));
+        Await.until(WAIT, () -> receiver.closeFrame() != null, receiver::describe);
+        release(store(), key, receiver, 0, SHORT_DELAY);
+        SessionKey witness = key("witness-closed");
+        RecordingReceiver w = receiver("n1");
+        claim(store(), witness, ClaimMode.STREAM, w);
+        release(store(), witness, w, 0, SHORT_DELAY.multipliedBy(2));
+        Await.until(WAIT, () -> expired.containsKey(witness), () -> "no expiry notice for " + witness);
+        Await.until(WAIT, () -> join(store().status(key)) == SessionStatus.NOT_FOUND, () -> "closed session lives");
+        assertFalse(expired.containsKey(key));
+    }
+
+    // --- delete and status ----------------------------------------------------------------------
+
+    @Test
+    void deleteRemovesAtOnceWithoutNotice() {
+        SessionKey key = key("deleted");
+        RecordingReceiver receiver = receiver("n1");
+        claim(store(), key, ClaimMode.STREAM, receiver);
+        join(store().enqueue(key, List.of("gone")));
+        release(store(), key, receiver, 0, SHORT_DELAY);
+        join(store().delete(key));
+        assertEquals(SessionStatus.NOT_FOUND, join(store().status(key)));
+        assertEquals(EnqueueResult.NOT_FOUND, join(store().enqueue(key, List.of("x"))));
+        SessionKey witness = key("witness-deleted");
+        RecordingReceiver w = receiver("n1");
+        claim(store(), witness, ClaimMode.STREAM, w);
+        release(store(), witness, w, 0, SHORT_DELAY.multipliedBy(2));
+        Await.until(WAIT, () -> expired.containsKey(witness), () -> "no expiry notice for " + witness);
+        assertFalse(expired.containsKey(key));
+        Claim again = claim(store(), key, ClaimMode.STREAM, receiver("n1"));
+        assertEquals(Outcome.OPENED, again.outcome());
+        assertTrue(again.pending().isEmpty());
+    }
+
+    @Test
+    void statusTellsMissingOpenAndClosed() {
+        SessionKey key = key("status");
+        assertEquals(SessionStatus.NOT_FOUND, join(store().status(key)));
+        openIdle(key);
+        assertEquals(SessionStatus.OPEN, join(store().status(key)));
+        join(store().close(key, GO_AWAY));
+        assertEquals(SessionStatus.CLOSED, join(store().status(key)));
+        join(store().delete(key));
+        assertEquals(SessionStatus.NOT_FOUND, join(store().status(key)));
+    }
+
+    @Test
+    void scopesKeepSessionsApart() {
+        SessionKey a = new SessionKey("echo", "same");
+        SessionKey b = new SessionKey("close", "same");
+        openIdle(a);
+        assertEquals(SessionStatus.NOT_FOUND, join(store().status(b)));
+        join(store().enqueue(a, List.of("for a")));
+        Claim claimB = claim(store(), b, ClaimMode.STREAM, receiver("n1"));
+        assertEquals(Outcome.OPENED, claimB.outcome());
+    }
+
+    // --- nodes ----------------------------------------------------------------------------------
+
+    @Test
+    void holderOnAnotherNodeIsWokenByEnqueueOnThisOne() {
+        assumeTrue(separateNodes(), "one node only");
+        SessionKey key = key("cross-node");
+        RecordingReceiver remote = receiver("n2");
+        claim(store("n2"), key, ClaimMode.STREAM, remote);
+        assertEquals(Outcome.BUSY, claim(store("n1"), key, ClaimMode.STREAM, receiver("n1")).outcome());
+        join(store("n1").enqueue(key, List.of("x", "y")));
+        join(store("n3").enqueue(key, List.of("z")));
+        Await.until(WAIT, () -> remote.count() == 3, remote::describe);
+        assertEquals(List.of("x", "y", "z"), remote.texts());
+        join(store("n1").close(key, GO_AWAY));
+        Await.until(WAIT, () -> remote.closeFrame() != null, remote::describe);
+    }
+
+    @Test
+    void sessionHeldOnADeadNodeEndsAndIsHeardOfOnce() {
+        assumeTrue(separateNodes(), "one node only");
+        SessionKey key = key("orphan");
+        claim(store("n2"), key, ClaimMode.STREAM, receiver("n2"));
+        store("n1");
+        killNode("n2");
+        // Nobody claims it again: a live node finds its holder gone and ends it.
+        Await.until(WAIT, () -> expired.containsKey(key), () -> "no expiry notice for " + key);
+        assertEquals(SessionStatus.NOT_FOUND, join(store("n1").status(key)));
+        assertEquals(1, expired.get(key));
+    }
+
+    @Test
+    void slotOfAReceiverOnADeadNodeIsTakenOver() {
+        assumeTrue(separateNodes(), "one node only");
+        SessionKey key = key("dead-node");
+        RecordingReceiver doomed = receiver("n2");
+        claim(store("n2"), key, ClaimMode.STREAM, doomed);
+        join(store("n1").enqueue(key, List.of("unacked")));
+        Await.until(WAIT, () -> doomed.count() == 1, doomed::describe);
+        killNode("n2");
+        RecordingReceiver survivor = receiver("n1");
+        Claim claim = claim(store("n1"), key, ClaimMode.STREAM, survivor);
+        assertEquals(Outcome.ATTACHED, claim.outcome());
+        assertEquals(List.of(new QueuedMessage(1, "unacked")), claim.pending());
+        join(store("n3").enqueue(key, List.of("next")));
+        Await.until(WAIT, () -> survivor.count() == 1, survivor::describe);
+        assertEquals(List.of(new QueuedMessage(2, "next")), survivor.messages());
+    }
+}

@@ -1,0 +1,103 @@
+package io.wildcloud.ws.engine.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.sockjs.session.ClaimMode;
+import io.wildcloud.ws.sockjs.session.EnqueueResult;
+import io.wildcloud.ws.sockjs.session.QueuedMessage;
+import io.wildcloud.ws.sockjs.session.Receiver;
+import io.wildcloud.ws.sockjs.session.ReceiverId;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
+import io.wildcloud.ws.testing.RedisMonitor;
+import io.wildcloud.ws.testing.RedisServerProcess;
+import io.wildcloud.ws.testing.RedisTestServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Counts the Redis commands a delivered message costs, on a Redis of its own so that nothing
+ * else is counted: a stream receiver on one node, messages enqueued one by one on another, the
+ * receiver acknowledging every 20 as a transport batches its writes.
+ */
+class RedisRoundTripsTest {
+
+    private static final int MESSAGES = 400;
+    private static final int ACK_EVERY = 20;
+
+    @Test
+    void aDeliveredMessageCostsOneEnqueueAndAShareOfABatchedAcknowledgement() throws Exception {
+        try (RedisServerProcess redis = RedisServerProcess.start();
+                RedisMonitor monitor = RedisMonitor.start(redis.host(), redis.port())) {
+            RedisEngineConfig config = RedisEngineConfig.of(redis.url())
+                    .withKeyPrefix(RedisTestServer.newKeyPrefix("rtt"))
+                    .withMaxQueueLength(MESSAGES)
+                    .withSweepInterval(Duration.ofSeconds(30));
+            try (RedisSessionStore receiving = join(RedisSessionStore.connect(config, "r"));
+                    RedisSessionStore sending = join(RedisSessionStore.connect(config, "s"))) {
+                SessionKey key = new SessionKey("echo", "counted");
+                List<QueuedMessage> got = new CopyOnWriteArrayList<>();
+                Receiver receiver = new Receiver() {
+                    @Override
+                    public ReceiverId id() {
+                        return new ReceiverId("r", 1);
+                    }
+
+                    @Override
+                    public void onMessages(List<QueuedMessage> messages) {
+                        got.addAll(messages);
+                    }
+
+                    @Override
+                    public void onClosed(SockJsFrame closeFrame) {
+                    }
+
+                    @Override
+                    public void onEvicted() {
+                    }
+                };
+                join(receiving.claim(key, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, receiver));
+                int start = monitor.mark(redis.host(), redis.port(), "start");
+                long acknowledged = 0;
+                for (int i = 1; i <= MESSAGES; i++) {
+                    assertEquals(EnqueueResult.QUEUED, join(sending.enqueue(key, List.of("m" + i))));
+                    if (i % ACK_EVERY == 0) {
+                        int expected = i;
+                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                        while (got.size() < expected && System.nanoTime() < deadline) {
+                            Thread.onSpinWait();
+                        }
+                        acknowledged = got.get(got.size() - 1).seq();
+                        join(receiving.acknowledge(key, receiver.id(), acknowledged));
+                    }
+                }
+                assertEquals(MESSAGES, got.size());
+                assertEquals(MESSAGES, acknowledged);
+                List<String> commands = monitor.between(start, monitor.mark(redis.host(), redis.port(), "end"));
+                long evalSha = commands.stream().filter(RedisRoundTripsTest::isEvalSha).count();
+                double perMessage = (double) commands.size() / MESSAGES;
+                System.out.printf("Redis round trips per delivered message: %.3f (%d commands, %d EVALSHA,"
+                        + " %d messages, acknowledged every %d)%n", perMessage, commands.size(), evalSha, MESSAGES,
+                        ACK_EVERY);
+                // One enqueue per message (it publishes the wake-up too), one acknowledgement per batch.
+                assertEquals(MESSAGES + MESSAGES / ACK_EVERY, evalSha);
+                assertTrue(commands.size() <= evalSha + 2, "other commands: " + commands.stream()
+                        .filter(c -> !isEvalSha(c)).toList());
+            }
+        }
+    }
+
+    private static boolean isEvalSha(String command) {
+        return command.regionMatches(true, 0, "\"evalsha\"", 0, 9);
+    }
+
+    private static <T> T join(CompletionStage<T> stage) throws Exception {
+        return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+}

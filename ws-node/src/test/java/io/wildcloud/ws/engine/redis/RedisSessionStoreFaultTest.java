@@ -1,0 +1,211 @@
+package io.wildcloud.ws.engine.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.sockjs.session.Claim;
+import io.wildcloud.ws.sockjs.session.ClaimMode;
+import io.wildcloud.ws.sockjs.session.EnqueueResult;
+import io.wildcloud.ws.sockjs.session.QueuedMessage;
+import io.wildcloud.ws.sockjs.session.Receiver;
+import io.wildcloud.ws.sockjs.session.ReceiverId;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
+import io.wildcloud.ws.sockjs.session.StoreUnavailableException;
+import io.wildcloud.ws.testing.RedisProbe;
+import io.wildcloud.ws.testing.RedisServerProcess;
+import io.wildcloud.ws.testing.RedisTestServer;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/** What the Redis store does when nodes or Redis fail. */
+class RedisSessionStoreFaultTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    private final String prefix;
+
+    RedisSessionStoreFaultTest(TestInfo test) {
+        prefix = RedisTestServer.newKeyPrefix(test.getTestMethod().orElseThrow().getName());
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (int i = cleanup.size() - 1; i >= 0; i--) {
+            cleanup.get(i).close();
+        }
+    }
+
+    private RedisSessionStore store(String url, String nodeId, Duration commandTimeout) {
+        RedisEngineConfig config = RedisSessionStoreTest.testConfig(url, prefix)
+                .withTimeouts(commandTimeout, 1, commandTimeout);
+        RedisSessionStore store = join(RedisSessionStore.connect(config, nodeId));
+        cleanup.add(store);
+        return store;
+    }
+
+    private static <T> T join(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("store call failed or timed out", e);
+        }
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + WAIT + ": " + what);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** A receiver that records messages and whether it was evicted. */
+    private static final class Probe implements Receiver {
+        final ReceiverId id;
+        final List<QueuedMessage> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final AtomicBoolean evicted = new AtomicBoolean();
+
+        Probe(String nodeId, long connection) {
+            id = new ReceiverId(nodeId, connection);
+        }
+
+        @Override
+        public ReceiverId id() {
+            return id;
+        }
+
+        @Override
+        public void onMessages(List<QueuedMessage> batch) {
+            messages.addAll(batch);
+        }
+
+        @Override
+        public void onClosed(SockJsFrame closeFrame) {
+        }
+
+        @Override
+        public void onEvicted() {
+            evicted.set(true);
+        }
+    }
+
+    @Test
+    void receiverWhoseSlotWasTakenWhileCutOffIsEvictedWhenTheNodeReconnects() throws Exception {
+        String url = RedisTestServer.shared().url();
+        URI uri = URI.create(url);
+        RedisSessionStore store = store(url, "cut-off", Duration.ofSeconds(2));
+        SessionKey key = new SessionKey("echo", "taken");
+        Probe receiver = new Probe("cut-off", 1);
+        join(store.claim(key, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, receiver));
+        // While this node was cut off, another judged it dead and took the slot.
+        RedisProbe.command(uri.getHost(), uri.getPort(), "HSET", prefix + "{echo}:s:taken", "h", "elsewhere:9");
+        killConnections(uri, "ws-node-cut-off");
+        await(receiver.evicted::get, "receiver not evicted after the node reconnected");
+        // Its acknowledgement no longer changes the queue.
+        join(store.enqueue(key, List.of("kept")));
+        join(store.acknowledge(key, receiver.id(), 1));
+        assertEquals("1", RedisProbe.command(uri.getHost(), uri.getPort(), "LLEN", prefix + "{echo}:q:taken"));
+    }
+
+    private static void killConnections(URI uri, String clientName) throws Exception {
+        String clients = RedisProbe.command(uri.getHost(), uri.getPort(), "CLIENT", "LIST");
+        int killed = 0;
+        for (String line : clients.split("\n")) {
+            if (line.contains(" name=" + clientName + " ")) {
+                String id = line.substring(3, line.indexOf(' '));
+                RedisProbe.command(uri.getHost(), uri.getPort(), "CLIENT", "KILL", "ID", id);
+                killed++;
+            }
+        }
+        assertTrue(killed > 0, "no connection named " + clientName + " in " + clients);
+    }
+
+    @Test
+    void redisDownFailsCallsWithStoreUnavailableAndRedisBackEmptyEndsHeldSessions() throws Exception {
+        RedisServerProcess redis = RedisServerProcess.start();
+        cleanup.add(redis);
+        int port = redis.port();
+        RedisSessionStore store = store(redis.url(), "survivor", Duration.ofMillis(500));
+        SessionKey key = new SessionKey("echo", "restarted");
+        Probe receiver = new Probe("survivor", 1);
+        join(store.claim(key, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, receiver));
+        redis.kill();
+
+        ExecutionException down = assertThrows(ExecutionException.class,
+                () -> store.enqueue(key, List.of("x")).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertInstanceOf(StoreUnavailableException.class, down.getCause());
+        await(() -> store.problem() != null, "health did not report Redis down");
+
+        RedisServerProcess again = RedisServerProcess.startOn(port);
+        cleanup.add(again);
+        await(() -> store.problem() == null, "health did not recover: " + store.problem());
+        // Redis came back empty: the held session is gone, so its receiver ends.
+        await(receiver.evicted::get, "receiver of a session Redis lost was not ended");
+        // Scripts are loaded again on demand and sessions start afresh.
+        await(() -> {
+            try {
+                return store.enqueue(key, List.of("y")).toCompletableFuture().get(5, TimeUnit.SECONDS)
+                        == EnqueueResult.NOT_FOUND;
+            } catch (Exception e) {
+                return false;
+            }
+        }, "store did not answer again after Redis came back");
+        Probe next = new Probe("survivor", 2);
+        Claim claim = join(store.claim(key, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, next));
+        assertEquals(Claim.Outcome.OPENED, claim.outcome());
+        join(store.enqueue(key, List.of("after restart")));
+        await(() -> next.messages.size() == 1, "no wake-up after Redis came back");
+    }
+
+    @Test
+    void eachExpiryIsHeardOfOnceAmongAllNodes() {
+        String url = RedisTestServer.shared().url();
+        Map<SessionKey, AtomicInteger> heard = new ConcurrentHashMap<>();
+        List<RedisSessionStore> nodes = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            RedisSessionStore node = store(url, "sweeper" + i, Duration.ofSeconds(2));
+            node.setExpiryListener(key -> heard.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet());
+            nodes.add(node);
+        }
+        List<SessionKey> keys = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            SessionKey key = new SessionKey("echo", "e" + i);
+            keys.add(key);
+            RedisSessionStore node = nodes.get(i % 3);
+            Probe receiver = new Probe(node.nodeId(), i);
+            join(node.claim(key, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, receiver));
+            join(node.release(key, receiver.id(), 0, Duration.ofMillis(200)));
+        }
+        await(() -> heard.keySet().containsAll(keys), "not every session expired: " + heard.keySet());
+        SessionKey witness = new SessionKey("echo", "witness");
+        Probe w = new Probe("sweeper1", 99);
+        join(nodes.get(0).claim(witness, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, w));
+        join(nodes.get(0).release(witness, w.id(), 0, Duration.ofMillis(300)));
+        await(() -> heard.containsKey(witness), "witness did not expire");
+        keys.forEach(key -> assertEquals(1, heard.get(key).get(), key + " heard of more than once"));
+    }
+}

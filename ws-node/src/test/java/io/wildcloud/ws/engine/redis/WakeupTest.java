@@ -1,0 +1,45 @@
+package io.wildcloud.ws.engine.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The wake-up format as enqueue.lua and close.lua write it: lengths in bytes, not characters. */
+class WakeupTest {
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void readsAMessageWakeupWithMultiByteText() {
+        // "sé" is 3 bytes, "€" 3 bytes, "a:b" 3 bytes.
+        Wakeup wakeup = Wakeup.read(bytes("m3:sé17:3:3:€3:a:b0:"));
+        assertEquals("sé", wakeup.sessionId());
+        assertFalse(wakeup.isClose());
+        assertEquals(17, wakeup.firstSeq());
+        assertEquals(19, wakeup.lastSeq());
+        assertEquals(List.of("€", "a:b", ""), wakeup.messages());
+    }
+
+    @Test
+    void readsACloseWakeup() {
+        Wakeup wakeup = Wakeup.read(bytes("c2:ab5:c[3000,\"Go away!\"]"));
+        assertTrue(wakeup.isClose());
+        assertEquals("ab", wakeup.sessionId());
+        assertEquals(5, wakeup.lastSeq());
+        assertEquals("c[3000,\"Go away!\"]", wakeup.closeFrame());
+    }
+
+    @Test
+    void refusesWhatIsNotAWakeup() {
+        assertThrows(IllegalArgumentException.class, () -> Wakeup.read(bytes("ping")));
+        assertThrows(IllegalArgumentException.class, () -> Wakeup.read(bytes("m2:ab1")).firstSeq());
+        assertThrows(IllegalArgumentException.class, () -> Wakeup.read(bytes("mx:ab1:1:1:a")));
+    }
+}
