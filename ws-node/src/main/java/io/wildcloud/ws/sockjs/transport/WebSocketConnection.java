@@ -212,7 +212,12 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
     @Override
     public void onEvicted() {
         SockJsRuntime.later(ctx, () -> {
-            closedByStore = true;
+            // The store gave the session up for this node: end without touching it again (ENDED
+            // before the close, so that channelInactive neither closes nor deletes it).
+            if (state == State.OPEN) {
+                acknowledger.stop();
+            }
+            log.info("{} session {}: receiver evicted by the store", ctx.channel(), key);
             state = State.ENDED;
             ctx.close();
         });
