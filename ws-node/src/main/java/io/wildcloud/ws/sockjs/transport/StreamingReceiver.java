@@ -171,4 +171,16 @@ final class StreamingReceiver extends HttpReceiver {
         buf.writeCharSequence(text, io.netty.util.CharsetUtil.US_ASCII);
         return buf;
     }
+
+    /**
+     * A prelude that never changes, kept in one direct buffer for the node's life: each response
+     * writes a duplicate, whose release by the encoder frees nothing. (A wrapped NIO buffer stays
+     * outside the allocators and their leak tracking.)
+     */
+    static Function<ChannelHandlerContext, ByteBuf> constantPrelude(String text) {
+        byte[] bytes = text.getBytes(io.netty.util.CharsetUtil.US_ASCII);
+        ByteBuf shared = io.netty.buffer.Unpooled.unreleasableBuffer(io.netty.buffer.Unpooled.wrappedBuffer(
+                java.nio.ByteBuffer.allocateDirect(bytes.length).put(bytes).flip()).asReadOnly());
+        return ignored -> shared.duplicate();
+    }
 }
