@@ -47,6 +47,9 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
      */
     static final long MAX_BACKLOG_BYTES = 4L * 1024 * 1024;
 
+    /** How long a close we sent waits for the client's answering close before the TCP close. */
+    static final long CLOSE_GRACE_MILLIS = 2000;
+
     final SockJsEndpoint endpoint;
     private final SockJsRuntime runtime;
     private final SessionStore store;
@@ -61,6 +64,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
     private Acknowledger acknowledger;
     private List<String> early;
     private int servicePending;
+    private boolean closeSent;
 
     WebSocketConnection(SockJsRuntime runtime, SockJsEndpoint endpoint, SessionKey key) {
         this.runtime = runtime;
@@ -136,7 +140,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
-            if (msg instanceof TextWebSocketFrame text) {
+            if (msg instanceof TextWebSocketFrame text && !closeSent) {
                 String message = text.text();
                 if (state == State.OPEN) {
                     received(message);
@@ -149,8 +153,13 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
             } else if (msg instanceof PingWebSocketFrame ping) {
                 ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
             } else if (msg instanceof CloseWebSocketFrame close) {
-                ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), close.reasonText()))
-                        .addListener(ChannelFutureListener.CLOSE);
+                if (closeSent) {
+                    ctx.close(); // the client answered our close: the close handshake is complete
+                } else {
+                    closeSent = true;
+                    ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), close.reasonText()))
+                            .addListener(ChannelFutureListener.CLOSE);
+                }
             }
             // Binary and pong frames carry nothing for SockJS.
         } finally {
@@ -254,6 +263,23 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("{} session {}: websocket failed: {}", ctx.channel(), key, cause.toString());
         ctx.close();
+    }
+
+    /**
+     * Starts the websocket close handshake (RFC 6455 5.5.1): sends {@code close}, reads nothing
+     * more, and closes the connection when the client answers or the grace period is over. Closing
+     * at once would race the client's handling of the handshake answer when the session closes as
+     * soon as it opens.
+     */
+    final void sendClose(CloseWebSocketFrame close) {
+        closeSent = true;
+        ctx.writeAndFlush(close).addListener(future -> {
+            if (future.isSuccess()) {
+                ctx.executor().schedule(() -> ctx.close(), CLOSE_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } else {
+                ctx.close();
+            }
+        });
     }
 
     boolean isOpen() {
