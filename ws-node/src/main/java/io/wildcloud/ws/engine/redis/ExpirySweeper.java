@@ -97,7 +97,8 @@ final class ExpirySweeper {
             return;
         }
         List<Object> indexKey = List.of(keys.expiryIndex());
-        scripts.expiryPop.<List<Object>>eval(script, RScript.ReturnType.LIST, indexKey, System.currentTimeMillis(), BATCH)
+        long now = System.currentTimeMillis();
+        scripts.expiryPop.<List<Object>>eval(script, RScript.ReturnType.LIST, indexKey, now, BATCH)
                 .thenCompose(due -> {
                     Map<String, CompletionStage<Boolean>> liveNodes = new ConcurrentHashMap<>();
                     return CompletableFuture.allOf(due.stream()

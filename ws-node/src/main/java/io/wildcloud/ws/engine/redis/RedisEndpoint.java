@@ -34,7 +34,8 @@ public record RedisEndpoint(Mode mode, List<String> addresses, String masterName
             throw new IllegalArgumentException("redis url names no host");
         }
         if (mode == Mode.SENTINEL && (masterName == null || masterName.isEmpty())) {
-            throw new IllegalArgumentException("redis-sentinel url needs the master name: redis-sentinel://host:port/master");
+            throw new IllegalArgumentException(
+                    "redis-sentinel url needs the master name: redis-sentinel://host:port/master");
         }
     }
 

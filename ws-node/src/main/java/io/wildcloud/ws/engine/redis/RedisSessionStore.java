@@ -23,6 +23,7 @@ import org.redisson.api.RScriptAsync;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.ByteArrayCodec;
+import org.redisson.client.codec.Codec;
 import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Round trips: enqueue is one EVALSHA (it also publishes); delivery needs none more unless a
  * wake-up was missed (one fetch); acknowledge is one EVALSHA per batch the transport acknowledges;
- * claim and release one each.
+ * claim one EVALSHA (a stream claim adds a ZADD), release one EVALSHA and one ZADD, sent together.
+ * See the package documentation for the whole design.
  */
 public final class RedisSessionStore implements SessionStore, AutoCloseable {
 
@@ -104,7 +106,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         try {
             redisson = RedissonClients.create(config, "ws-node-" + nodeId, relay);
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(StoreErrors.unavailable("connecting to Redis at " + config.endpoint(), e));
+            return StoreErrors.failed("connecting to Redis at " + config.endpoint(), e);
         }
         return start(redisson, true, config, nodeId).thenApply(store -> {
             relay.target(store::renewHeld);
@@ -127,13 +129,14 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
                 })
                 .exceptionallyCompose(error -> {
                     store.close();
-                    return CompletableFuture.failedFuture(StoreErrors.unavailable("starting the Redis session store", error));
+                    return StoreErrors.failed("starting the Redis session store", error);
                 });
     }
 
     @Override
     public CompletionStage<Claim> claim(SessionKey key, ClaimMode mode, Creation creation, Receiver receiver) {
-        return claims.claim(key, mode, creation, receiver).exceptionallyCompose(error -> StoreErrors.failed("claim " + key, error));
+        return claims.claim(key, mode, creation, receiver)
+                .exceptionallyCompose(error -> StoreErrors.failed("claim " + key, error));
     }
 
     @Override
@@ -251,7 +254,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         }
     }
 
-    private RTopic topic(String name, org.redisson.client.codec.Codec codec) {
+    private RTopic topic(String name, Codec codec) {
         return config.shardedPubSub() ? redisson.getShardedTopic(name, codec) : redisson.getTopic(name, codec);
     }
 
