@@ -34,6 +34,11 @@
  * 4001 socket revoked; 4002 too many sessions for the socket; 4004 socket unknown (revoked or
  * expired while the session lived); 4503 the store was unreachable when the session opened.
  *
+ * <p>A revoked socket is gone at once: {@code /info} and new sessions get 404. Its sessions get
+ * {@code c[4001,"Socket revoked"]} on the connection they hold (a websocket, a stream, or the poll
+ * that sockjs-client keeps waiting). A polling client caught between two polls gets a 404 on its
+ * next one instead, which sockjs-client reports as close code 1006.
+ *
  * <h2>Limits ({@link io.wildcloud.ws.push.PushLimits})</h2>
  * <ul>
  *   <li>Message size (default 64 KiB, UTF-8): a larger browser message is refused by the SockJS

@@ -83,7 +83,9 @@ public final class LeakCheckExtension implements AfterEachCallback, AfterAllCall
     }
 
     private static final class ReportingFactory extends ResourceLeakDetectorFactory {
+        // Still abstract in Netty 4.2, though deprecated: it must be implemented.
         @Override
+        @SuppressWarnings("deprecation")
         public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval,
                 long maxActive) {
             return new ReportingDetector<>(resource, samplingInterval);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wildcloud.ws.it.http.RawHttp;
+import io.wildcloud.ws.it.http.ScriptedServer;
 import io.wildcloud.ws.it.http.RawResponse;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -35,8 +36,8 @@ class RoundRobinBalancerTest {
         return resource;
     }
 
-    private ScriptedBackend backend(ScriptedBackend.Script script) throws Exception {
-        return track(new ScriptedBackend(script));
+    private ScriptedServer backend(ScriptedServer.Script script) throws Exception {
+        return track(new ScriptedServer(script));
     }
 
     private RoundRobinBalancer balancer(InetSocketAddress... backends) throws InterruptedException {
@@ -48,12 +49,12 @@ class RoundRobinBalancerTest {
     }
 
     /** Answers every request on the connection with its own name, keeping the connection open. */
-    private ScriptedBackend namedBackend(String name) throws Exception {
+    private ScriptedServer namedBackend(String name) throws Exception {
         return backend(socket -> {
             InputStream in = socket.getInputStream();
             for (int i = 0; i < 100; i++) {
-                ScriptedBackend.readHead(in);
-                ScriptedBackend.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: " + name.length() + "\r\n\r\n" + name);
+                ScriptedServer.readHead(in);
+                ScriptedServer.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: " + name.length() + "\r\n\r\n" + name);
             }
         });
     }
@@ -76,12 +77,12 @@ class RoundRobinBalancerTest {
     @Test
     void chunksPassThroughOneByOneWhileTheBackendStillWrites() throws Exception {
         CountDownLatch firstChunkSeen = new CountDownLatch(1);
-        ScriptedBackend streaming = backend(socket -> {
-            ScriptedBackend.readHead(socket.getInputStream());
-            ScriptedBackend.write(socket, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\none\r\n");
+        ScriptedServer streaming = backend(socket -> {
+            ScriptedServer.readHead(socket.getInputStream());
+            ScriptedServer.write(socket, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\none\r\n");
             firstChunkSeen.await(5, TimeUnit.SECONDS);
-            ScriptedBackend.write(socket, "3\r\ntwo\r\n");
-            ScriptedBackend.write(socket, "5\r\nthree\r\n0\r\n\r\n");
+            ScriptedServer.write(socket, "3\r\ntwo\r\n");
+            ScriptedServer.write(socket, "5\r\nthree\r\n0\r\n\r\n");
         });
         RawHttp client = client(balancer(streaming.address()));
         client.send("POST", "/stream", "1.1", new byte[0]);
@@ -98,9 +99,9 @@ class RoundRobinBalancerTest {
 
     @Test
     void upgradedConnectionBecomesARawPipe() throws Exception {
-        ScriptedBackend echo = backend(socket -> {
-            ScriptedBackend.readHead(socket.getInputStream());
-            ScriptedBackend.write(socket, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+        ScriptedServer echo = backend(socket -> {
+            ScriptedServer.readHead(socket.getInputStream());
+            ScriptedServer.write(socket, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
             socket.getInputStream().transferTo(socket.getOutputStream());
         });
         RawHttp client = client(balancer(echo.address()));
@@ -114,9 +115,9 @@ class RoundRobinBalancerTest {
 
     @Test
     void backendDyingMidResponseClosesTheClientConnection() throws Exception {
-        ScriptedBackend dying = backend(socket -> {
-            ScriptedBackend.readHead(socket.getInputStream());
-            ScriptedBackend.write(socket, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n");
+        ScriptedServer dying = backend(socket -> {
+            ScriptedServer.readHead(socket.getInputStream());
+            ScriptedServer.write(socket, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n");
         });
         RawHttp client = client(balancer(dying.address()));
         client.send("POST", "/", "1.1", new byte[0]);
@@ -128,10 +129,10 @@ class RoundRobinBalancerTest {
     @Test
     void clientAbortClosesTheBackendConnection() throws Exception {
         CountDownLatch backendSawClose = new CountDownLatch(1);
-        ScriptedBackend holding = backend(socket -> {
+        ScriptedServer holding = backend(socket -> {
             InputStream in = socket.getInputStream();
-            ScriptedBackend.readHead(in);
-            ScriptedBackend.write(socket, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\no\n\r\n");
+            ScriptedServer.readHead(in);
+            ScriptedServer.write(socket, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\no\n\r\n");
             if (in.read() < 0) {
                 backendSawClose.countDown();
             }
@@ -160,9 +161,9 @@ class RoundRobinBalancerTest {
 
     @Test
     void http10ResponseWithoutLengthEndsWhenTheBackendCloses() throws Exception {
-        ScriptedBackend closing = backend(socket -> {
-            ScriptedBackend.readHead(socket.getInputStream());
-            ScriptedBackend.write(socket, "HTTP/1.0 200 OK\r\n\r\nall of it");
+        ScriptedServer closing = backend(socket -> {
+            ScriptedServer.readHead(socket.getInputStream());
+            ScriptedServer.write(socket, "HTTP/1.0 200 OK\r\n\r\nall of it");
         });
         RawHttp client = client(balancer(closing.address()));
         RawResponse response = client.exchange("GET", "/", "1.0", null);

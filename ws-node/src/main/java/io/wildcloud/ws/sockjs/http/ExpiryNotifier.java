@@ -31,7 +31,11 @@ final class ExpiryNotifier implements SessionExpiryListener {
             if (error != null) {
                 log.warn("session {}: expired, but its endpoint could not be resolved: {}", key, error.toString());
             } else if (endpoint.isPresent()) {
-                endpoint.get().service().onClose(new StoreBackedSession(key, store, endpoint.get().service()));
+                try {
+                    endpoint.get().service().onClose(new StoreBackedSession(key, store, endpoint.get().service()));
+                } catch (RuntimeException e) {
+                    log.error("session {}: service failed on close after expiry", key, e);
+                }
             } else {
                 log.debug("session {}: expired after its endpoint went away", key);
             }

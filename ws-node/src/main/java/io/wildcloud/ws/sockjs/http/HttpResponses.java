@@ -126,6 +126,22 @@ public final class HttpResponses {
     }
 
     /**
+     * What every response of a session transport carries: its content type, no caching, CORS for
+     * the XHR transports and, when the endpoint asks for it, JSESSIONID.
+     */
+    public static void transportHeaders(HttpResponse response, io.wildcloud.ws.sockjs.transport.TransportType type,
+            SockJsRequest request, io.wildcloud.ws.sockjs.SockJsOptions options) {
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, type.contentType());
+        noCache(response.headers());
+        if (type.cors()) {
+            cors(request, response.headers());
+        }
+        if (type.cookie() && options.cookieNeeded()) {
+            jsessionId(request, response);
+        }
+    }
+
+    /**
      * Sets {@code JSESSIONID} for load balancers that pin by it: the client's own value echoed, or
      * {@code dummy} (the value means nothing to us).
      */

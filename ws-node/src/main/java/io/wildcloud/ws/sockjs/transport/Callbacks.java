@@ -17,7 +17,12 @@ final class Callbacks {
 
     /** The request's callback, or {@code null} after answering with the protocol's 500. */
     static String requireValid(ChannelHandlerContext ctx, SockJsRequest request) {
-        String callback = request.queryParameter("c");
+        String callback;
+        try {
+            callback = request.queryParameter("c");
+        } catch (IllegalArgumentException badEscape) {
+            callback = "%";
+        }
         if (callback == null || callback.isEmpty()) {
             HttpResponses.sendText(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR,
                     "\"callback\" parameter required");

@@ -38,6 +38,9 @@ abstract class HttpReceiver implements Receiver {
     static final SockJsFrame ANOTHER_CONNECTION =
             SockJsFrame.close(CloseCodes.ANOTHER_CONNECTION_OPEN, CloseCodes.ANOTHER_CONNECTION_OPEN_REASON);
 
+    /** How long a claim that found the slot busy waits before it asks again, once. */
+    static final long BUSY_RETRY_DELAY_MILLIS = 100;
+
     /** Where the request is in its life. */
     enum State { CLAIMING, ACTIVE, ENDING, DONE }
 
@@ -56,6 +59,7 @@ abstract class HttpReceiver implements Receiver {
     long deliveredSeq;
     private ScheduledFuture<?> heartbeat;
     private List<Runnable> early;
+    private boolean busyRetried;
 
     HttpReceiver(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint, SessionKey key,
             SockJsRuntime runtime, TransportType type, FrameFormat format) {
@@ -73,8 +77,33 @@ abstract class HttpReceiver implements Receiver {
     /** Claims the session; everything else follows from the claim's answer. */
     final void start(ClaimMode mode) {
         ctx.channel().closeFuture().addListener(closeListener);
+        claim(mode);
+    }
+
+    private void claim(ClaimMode mode) {
         store.claim(key, mode, SessionStore.Creation.CREATE_IF_MISSING, this)
                 .whenComplete((claim, error) -> SockJsRuntime.onLoop(ctx, () -> claimed(claim, error, mode)));
+    }
+
+    /**
+     * A busy slot may be held by a request whose client just went away: its node has not seen the
+     * connection close yet (another event loop, or another node behind the store). Asking once
+     * more a moment later tells that apart from a really open second connection, which gets 2010.
+     */
+    private boolean retryIfBusy(Claim claim, ClaimMode mode) {
+        if (claim.outcome() != Claim.Outcome.BUSY || busyRetried) {
+            return false;
+        }
+        busyRetried = true;
+        ctx.executor().schedule(() -> SockJsRuntime.onLoop(ctx, () -> {
+            if (ctx.channel().isActive()) {
+                claim(mode);
+            } else {
+                state = State.DONE;
+                detach();
+            }
+        }), BUSY_RETRY_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        return true;
     }
 
     private void claimed(Claim claim, Throwable error, ClaimMode mode) {
@@ -87,6 +116,9 @@ abstract class HttpReceiver implements Receiver {
         }
         if (!ctx.channel().isActive()) {
             clientGoneBeforeClaim(claim, mode);
+            return;
+        }
+        if (retryIfBusy(claim, mode)) {
             return;
         }
         switch (claim.outcome()) {
@@ -141,7 +173,7 @@ abstract class HttpReceiver implements Receiver {
 
     @Override
     public void onEvicted() {
-        ctx.executor().execute(() -> {
+        SockJsRuntime.later(ctx, () -> {
             if (state != State.DONE) {
                 log.info("{} session {}: receiver evicted by the store", ctx.channel(), key);
                 state = State.DONE;
@@ -153,7 +185,7 @@ abstract class HttpReceiver implements Receiver {
 
     // Store callbacks come from any thread and may come before the claim's answer is handled.
     private void whenActive(Runnable task) {
-        ctx.executor().execute(() -> {
+        SockJsRuntime.later(ctx, () -> {
             if (state == State.ACTIVE) {
                 task.run();
             } else if (state == State.CLAIMING) {
@@ -240,22 +272,7 @@ abstract class HttpReceiver implements Receiver {
 
     /** The headers every response of this transport carries. */
     final void commonHeaders(HttpResponse response) {
-        response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE, type.contentType());
-        HttpResponses.noCache(response.headers());
-        if (type.cors()) {
-            HttpResponses.cors(request, response.headers());
-        }
-        if (type.cookie() && endpoint.options().cookieNeeded()) {
-            HttpResponses.jsessionId(request, response);
-        }
-    }
-
-    static List<String> texts(List<QueuedMessage> messages) {
-        List<String> texts = new ArrayList<>(messages.size());
-        for (QueuedMessage message : messages) {
-            texts.add(message.message());
-        }
-        return texts;
+        HttpResponses.transportHeaders(response, type, request, endpoint.options());
     }
 
     /** A new session: write the open frame and tell the service. */

@@ -22,14 +22,18 @@ public final class JsonpSendTransport extends MessageSender {
     String payload(SockJsRequest request) {
         String contentType = request.contentType();
         if (contentType != null && contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
-            List<String> d = new QueryStringDecoder(request.body(), false).parameters().get("d");
-            return d == null || d.isEmpty() ? null : d.get(0);
+            try {
+                List<String> d = new QueryStringDecoder(request.body(), false).parameters().get("d");
+                return d == null || d.isEmpty() ? null : d.get(0);
+            } catch (IllegalArgumentException badEscape) {
+                return null;
+            }
         }
         return request.body();
     }
 
     @Override
     FullHttpResponse accepted(ChannelHandlerContext ctx, SockJsRequest request) {
-        return HttpResponses.full(ctx, request, HttpResponseStatus.OK, TransportType.JSONP_SEND.contentType(), "ok");
+        return HttpResponses.full(ctx, request, HttpResponseStatus.OK, null, "ok");
     }
 }

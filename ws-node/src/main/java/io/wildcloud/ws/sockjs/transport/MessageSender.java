@@ -1,5 +1,6 @@
 package io.wildcloud.ws.sockjs.transport;
 
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -40,14 +41,15 @@ abstract class MessageSender implements HttpTransport {
     @Override
     public final void handle(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint,
             SessionKey key) {
-        if (request.bodyBytes() > endpoint.options().maxMessageBytes()) {
-            HttpResponses.sendJsonError(ctx, request, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large",
-                    "Send at most " + endpoint.options().maxMessageBytes() + " bytes per request.");
-            return;
-        }
         String payload = payload(request);
         if (payload == null || payload.isEmpty()) {
             HttpResponses.sendText(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "Payload expected.");
+            return;
+        }
+        // The limit is on the JSON payload, not the body: a form-encoded payload may triple in size.
+        if (ByteBufUtil.utf8Bytes(payload) > endpoint.options().maxMessageBytes()) {
+            HttpResponses.sendJsonError(ctx, request, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large",
+                    "Send at most " + endpoint.options().maxMessageBytes() + " bytes per request.");
             return;
         }
         List<String> messages;
@@ -89,13 +91,7 @@ abstract class MessageSender implements HttpTransport {
 
     private void respond(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint) {
         FullHttpResponse response = accepted(ctx, request);
-        HttpResponses.noCache(response.headers());
-        if (type.cors()) {
-            HttpResponses.cors(request, response.headers());
-        }
-        if (endpoint.options().cookieNeeded()) {
-            HttpResponses.jsessionId(request, response);
-        }
+        HttpResponses.transportHeaders(response, type, request, endpoint.options());
         HttpResponses.send(ctx, request, response);
     }
 

@@ -42,7 +42,7 @@ final class PollingReceiver extends HttpReceiver {
         // For POLL, a claim with something to deliver has already taken it out and released the slot.
         if (!pending.isEmpty()) {
             done();
-            respond(SockJsFrame.messages(texts(pending)));
+            respond(Frames.messages(pending));
         } else if (closeFrame != null) {
             done();
             respond(closeFrame);
@@ -59,8 +59,8 @@ final class PollingReceiver extends HttpReceiver {
 
     @Override
     void messages(List<QueuedMessage> messages) {
-        deliveredSeq = messages.get(messages.size() - 1).seq();
-        SockJsFrame frame = SockJsFrame.messages(texts(messages));
+        deliveredSeq = Frames.lastSeq(messages);
+        SockJsFrame frame = Frames.messages(messages);
         releaseThen(() -> respond(frame));
     }
 

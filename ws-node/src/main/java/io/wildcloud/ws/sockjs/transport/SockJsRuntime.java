@@ -12,9 +12,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /** What every transport of one node shares: the session store and the node's receiver names. */
 public final class SockJsRuntime {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SockJsRuntime.class);
+
     private final SessionStore store;
     private final String nodeId;
-    private final AtomicLong connectionIds = new AtomicLong();
+    /** Per JVM, not per instance: two handlers of one node must never hand out the same name. */
+    private static final AtomicLong CONNECTION_IDS = new AtomicLong();
 
     public SockJsRuntime(SessionStore store, String nodeId) {
         this.store = Objects.requireNonNull(store, "store");
@@ -31,19 +34,39 @@ public final class SockJsRuntime {
 
     /** A receiver name no other connection of this node has had. */
     public ReceiverId nextReceiverId() {
-        return new ReceiverId(nodeId, connectionIds.incrementAndGet());
+        return new ReceiverId(nodeId, CONNECTION_IDS.incrementAndGet());
     }
 
     public SockJsSession session(SockJsEndpoint endpoint, SessionKey key) {
         return new StoreBackedSession(key, store, endpoint.service());
     }
 
-    /** Runs {@code task} on the channel's event loop: at once if already there, else queued. */
+    /**
+     * Runs {@code task} on the channel's event loop: at once if already there, else queued. A
+     * failure closes the connection: most callers run inside a store or resolver stage's callback,
+     * which would swallow the exception and leave the client waiting forever.
+     */
     public static void onLoop(ChannelHandlerContext ctx, Runnable task) {
         if (ctx.executor().inEventLoop()) {
-            task.run();
+            guarded(ctx, task).run();
         } else {
-            ctx.executor().execute(task);
+            ctx.executor().execute(guarded(ctx, task));
         }
+    }
+
+    /** Queues {@code task} on the channel's event loop, even when already there (no re-entry). */
+    public static void later(ChannelHandlerContext ctx, Runnable task) {
+        ctx.executor().execute(guarded(ctx, task));
+    }
+
+    private static Runnable guarded(ChannelHandlerContext ctx, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                log.error("{} unexpected failure, closing the connection", ctx.channel(), e);
+                ctx.close();
+            }
+        };
     }
 }

@@ -39,7 +39,7 @@ final class SockJsWebSocketConnection extends WebSocketConnection {
 
     @Override
     void write(List<QueuedMessage> messages) {
-        ctx.write(text(SockJsFrame.messages(HttpReceiver.texts(messages)).text()), ctx.voidPromise());
+        ctx.write(text(Frames.messages(messages).text()), ctx.voidPromise());
     }
 
     @Override

@@ -62,8 +62,8 @@ final class StreamingReceiver extends HttpReceiver {
     void attached(List<QueuedMessage> pending, SockJsFrame closeFrame) {
         begin();
         if (!pending.isEmpty()) {
-            deliveredSeq = pending.get(pending.size() - 1).seq();
-            write(SockJsFrame.messages(texts(pending)));
+            deliveredSeq = Frames.lastSeq(pending);
+            write(Frames.messages(pending));
         }
         if (closeFrame != null) {
             closed(closeFrame);
@@ -83,8 +83,8 @@ final class StreamingReceiver extends HttpReceiver {
 
     @Override
     void messages(List<QueuedMessage> messages) {
-        deliveredSeq = messages.get(messages.size() - 1).seq();
-        write(SockJsFrame.messages(texts(messages)));
+        deliveredSeq = Frames.lastSeq(messages);
+        write(Frames.messages(messages));
         if (!endIfLimitReached()) {
             acknowledger.delivered(deliveredSeq);
         }

@@ -40,6 +40,13 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
 
     private enum State { HANDSHAKING, CLAIMING, OPEN, ENDED }
 
+    /**
+     * A client that reads slower than the session produces would make the node buffer without
+     * bound (a websocket has no response limit): past this many unwritten bytes it is cut off,
+     * and sockjs-client reconnects.
+     */
+    static final long MAX_BACKLOG_BYTES = 4L * 1024 * 1024;
+
     final SockJsEndpoint endpoint;
     private final SockJsRuntime runtime;
     private final SessionStore store;
@@ -170,7 +177,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void onMessages(List<QueuedMessage> messages) {
-        ctx.executor().execute(() -> {
+        SockJsRuntime.later(ctx, () -> {
             if (state != State.OPEN) {
                 return;
             }
@@ -182,15 +189,19 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
                 List<QueuedMessage> fresh = skip == 0 ? messages : messages.subList(skip, messages.size());
                 write(fresh);
                 ctx.flush();
-                deliveredSeq = fresh.get(fresh.size() - 1).seq();
+                deliveredSeq = Frames.lastSeq(fresh);
                 acknowledger.delivered(deliveredSeq);
+                if (ctx.channel().bytesBeforeWritable() > MAX_BACKLOG_BYTES) {
+                    log.info("{} session {}: client reads too slowly, closing", ctx.channel(), key);
+                    ctx.close();
+                }
             }
         });
     }
 
     @Override
     public void onClosed(SockJsFrame closeFrame) {
-        ctx.executor().execute(() -> {
+        SockJsRuntime.later(ctx, () -> {
             if (state == State.OPEN) {
                 closedByStore = true;
                 closing(closeFrame);
@@ -200,7 +211,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void onEvicted() {
-        ctx.executor().execute(() -> {
+        SockJsRuntime.later(ctx, () -> {
             closedByStore = true;
             state = State.ENDED;
             ctx.close();

@@ -48,6 +48,11 @@ final class WebSocketUpgrade {
             HttpResponses.sendText(ctx, request, HttpResponseStatus.BAD_REQUEST, "\"Connection\" must be \"Upgrade\".");
             return;
         }
+        if (request.header(HttpHeaderNames.SEC_WEBSOCKET_VERSION) == null) {
+            // No version: a hixie-76 handshake, which no browser has spoken since 2012 (see the report).
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
         FullHttpRequest handshakeRequest = request.toHandshakeRequest();
         String host = request.header(HttpHeaderNames.HOST);
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(

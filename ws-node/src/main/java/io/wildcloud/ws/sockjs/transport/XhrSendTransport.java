@@ -24,6 +24,6 @@ public final class XhrSendTransport extends MessageSender {
 
     @Override
     FullHttpResponse accepted(ChannelHandlerContext ctx, SockJsRequest request) {
-        return HttpResponses.full(ctx, request, HttpResponseStatus.NO_CONTENT, TransportType.XHR_SEND.contentType(), "");
+        return HttpResponses.full(ctx, request, HttpResponseStatus.NO_CONTENT, null, "");
     }
 }

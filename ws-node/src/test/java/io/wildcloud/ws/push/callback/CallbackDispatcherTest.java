@@ -207,6 +207,19 @@ class CallbackDispatcherTest {
     }
 
     @Test
+    void aFailingObserverDoesNotStallDelivery() throws Exception {
+        CallbackDispatcher dispatcher = dispatcher(Duration.ofSeconds(2), Duration.ofSeconds(2), 4, 4,
+                new CallbackObserver() {
+                    @Override
+                    public void attemptEnded(String application, Duration took, int status) {
+                        throw new IllegalStateException("metrics broke");
+                    }
+                });
+        await(dispatcher.dispatch(SESSION, target(server.uri("/hook")), List.of("a", "b")).toCompletableFuture());
+        assertEquals(2, dispatcher.stats().delivered());
+    }
+
+    @Test
     void aSlowApplicationHoldsOnlyItsOwnShareOfConnections() throws Exception {
         try (CallbackServer other = new CallbackServer()) {
             CallbackDispatcher dispatcher = dispatcher(Duration.ofSeconds(10), Duration.ofSeconds(20), 4, 1,
@@ -237,9 +250,7 @@ class CallbackDispatcherTest {
                 new CallbackObserver() {
                     @Override
                     public void attemptEnded(String application, Duration took, int status) {
-                        assertEquals("app", application);
-                        assertTrue(!took.isNegative());
-                        statuses.add(status);
+                        statuses.add(application.equals("app") && !took.isNegative() ? status : -999);
                     }
 
                     @Override

@@ -87,6 +87,53 @@ class SockJsTestServerTest {
         }
     }
 
+    @Test
+    void websocketClientThatDoesNotReadIsCutOff() throws Exception {
+        byte[] payload = ("[\"" + "x".repeat(60_000) + "\"]").getBytes(StandardCharsets.US_ASCII);
+        byte[] frame = new byte[8 + payload.length];
+        frame[0] = (byte) 0x81;
+        frame[1] = (byte) (0x80 | 126);
+        frame[2] = (byte) (payload.length >> 8);
+        frame[3] = (byte) payload.length;
+        byte[] mask = {1, 2, 3, 4};
+        System.arraycopy(mask, 0, frame, 4, 4);
+        for (int i = 0; i < payload.length; i++) {
+            frame[8 + i] = (byte) (payload[i] ^ mask[i % 4]);
+        }
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(16 * 1024);
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()), 5000);
+            socket.setSoTimeout(3_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /echo/000/slow/websocket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            // RFC 6455: no frame before the handshake answer (and the open frame) arrived.
+            InputStream in = socket.getInputStream();
+            readUntil(in, "\r\n\r\n\u0081\u0001o");
+            long sent = 0;
+            try {
+                for (int i = 0; i < 400; i++) { // 24 MB of echo, far past the 4 MiB backlog limit
+                    out.write(frame);
+                    sent += payload.length;
+                }
+            } catch (java.io.IOException cutOff) {
+                // the server closed the connection while we were still writing: what we expect
+            }
+            long received = 0;
+            byte[] buffer = new byte[64 * 1024];
+            try {
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    received += n;
+                }
+            } catch (java.net.SocketException reset) {
+                // a reset also ends the connection
+            }
+            assertTrue(received < sent, "the server buffered everything for a client that did not read: "
+                    + received + " of " + sent);
+        }
+    }
+
     private static String readUntil(InputStream in, String end) throws Exception {
         StringBuilder text = new StringBuilder();
         byte[] buffer = new byte[4096];

@@ -57,6 +57,22 @@ class JsonpTransportTest {
     }
 
     @Test
+    void jsessionIdOnEveryHttpTransportOfACookieEndpoint() {
+        String[] requests = {get("/cookie_needed_echo/000/s1/jsonp?c=cb"),
+                post("/cookie_needed_echo/000/s1/jsonp_send", "d=%5B%22x%22%5D", FORM),
+                post("/cookie_needed_echo/000/s2/xhr_streaming", ""),
+                get("/cookie_needed_echo/000/s3/eventsource")};
+        for (String request : requests) {
+            EmbeddedChannel channel = channels.open();
+            HttpText response = HttpText.parse(exchange(channel, request));
+            assertEquals("JSESSIONID=dummy; path=/", response.header("set-cookie"), request);
+            channel.close();
+            SockJsChannels.read(channel);
+            assertFalse(channel.finish());
+        }
+    }
+
+    @Test
     void closeFrameIsRepeated() {
         assertEquals(script("/**/x(\"o\");\r\n"), exchange(ch, get("/close/000/s1/jsonp?c=x")));
         String closed = script("/**/x(\"c[3000,\\\"Go away!\\\"]\");\r\n");

@@ -99,6 +99,16 @@ class WebSocketTransportTest {
     }
 
     @Test
+    void heartbeatFramesKeepTheWebsocketAlive() {
+        exchangeBytes(get("/echo/000/s1/websocket", UPGRADE, CONNECTION, KEY, VERSION));
+        ch.advanceTimeBy(25, java.util.concurrent.TimeUnit.SECONDS);
+        assertArrayEquals(serverText("h"), readBytes());
+        ch.advanceTimeBy(25, java.util.concurrent.TimeUnit.SECONDS);
+        assertArrayEquals(serverText("h"), readBytes());
+        ch.close();
+    }
+
+    @Test
     void closedSessionSendsTheCloseFrameThenClosesTheWebsocket() {
         String response = exchangeBytes(get("/close/000/s1/websocket", UPGRADE, CONNECTION, KEY, VERSION));
         String frames = response.substring(response.indexOf("\r\n\r\n") + 4);

@@ -71,10 +71,23 @@ class XhrPollingTest {
     void secondPollWhileOneIsHeldGetsAnotherConnectionStillOpen() {
         exchange(ch, post("/echo/000/s1/xhr", ""));
         assertEquals("", exchange(ch, post("/echo/000/s1/xhr", "")));
-        assertEquals(xhr("c[2010,\"Another connection still open\"]\n"),
-                exchange(other, post("/echo/000/s1/xhr", "")));
+        assertEquals("", exchange(other, post("/echo/000/s1/xhr", "")), "asks once more before 2010");
+        other.advanceTimeBy(HttpReceiver.BUSY_RETRY_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        assertEquals(xhr("c[2010,\"Another connection still open\"]\n"), read(other));
         exchange(other, post("/echo/000/s1/xhr_send", "[\"still\"]"));
         assertEquals(xhr("a[\"still\"]\n"), read(ch), "the held poll was not touched");
+    }
+
+    @Test
+    void pollThatMeetsTheSlotOfAJustAbortedPollGetsTheInterruption() {
+        exchange(ch, post("/echo/000/s1/xhr", ""));
+        assertEquals("", exchange(ch, post("/echo/000/s1/xhr", "")));
+        // The new poll comes before this node has noticed that the held one's client went away.
+        assertEquals("", exchange(other, post("/echo/000/s1/xhr", "")));
+        ch.close();
+        ch.runPendingTasks();
+        other.advanceTimeBy(HttpReceiver.BUSY_RETRY_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        assertEquals(xhr("c[1002,\"Connection interrupted\"]\n"), read(other));
     }
 
     @Test

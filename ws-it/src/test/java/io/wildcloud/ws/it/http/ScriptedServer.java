@@ -1,4 +1,4 @@
-package io.wildcloud.ws.it.balancer;
+package io.wildcloud.ws.it.http;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,12 +13,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP server on 127.0.0.1 that answers each connection with a script written against the raw
- * socket, for balancer tests that need exact control over the bytes and the moment of closing.
+ * socket, for tests that need exact control over the bytes a peer sends and the moment it closes.
  */
-final class ScriptedBackend implements AutoCloseable {
+public final class ScriptedServer implements AutoCloseable {
 
     /** What the backend does with one accepted connection. */
-    interface Script {
+    public interface Script {
         void run(Socket socket) throws Exception;
     }
 
@@ -26,7 +26,7 @@ final class ScriptedBackend implements AutoCloseable {
     private final Thread acceptor;
     private final List<Socket> accepted = new CopyOnWriteArrayList<>();
 
-    ScriptedBackend(Script script) throws IOException {
+    public ScriptedServer(Script script) throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         acceptor = new Thread(() -> {
             while (!server.isClosed()) {
@@ -39,24 +39,24 @@ final class ScriptedBackend implements AutoCloseable {
                         } catch (Exception ignored) {
                             // the test asserts on what the client saw; a broken script shows there
                         }
-                    }, "scripted-backend-connection");
+                    }, "scripted-server-connection");
                     worker.setDaemon(true);
                     worker.start();
                 } catch (IOException closed) {
                     return;
                 }
             }
-        }, "scripted-backend-acceptor");
+        }, "scripted-server-acceptor");
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return new InetSocketAddress("127.0.0.1", server.getLocalPort());
     }
 
     /** Reads a request head (through its blank line) and returns it. */
-    static String readHead(InputStream in) throws IOException {
+    public static String readHead(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
         byte[] end = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -71,7 +71,7 @@ final class ScriptedBackend implements AutoCloseable {
         return head.toString(StandardCharsets.ISO_8859_1);
     }
 
-    static void write(Socket socket, String text) throws IOException {
+    public static void write(Socket socket, String text) throws IOException {
         socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().flush();
     }

@@ -1,0 +1,13 @@
+/**
+ * The demo: a small example application, apart from the node, that shows the whole flow in a
+ * browser. Its server ({@link io.wildcloud.ws.demo.DemoServer}) serves a chat page on its own
+ * origin, authorizes each visitor with the application secret (the secret never reaches the
+ * browser), checks the signature of every callback ({@link io.wildcloud.ws.demo.CallbackVerifier})
+ * and publishes each line to every visitor's socket ({@link io.wildcloud.ws.demo.PushApiClient}).
+ * The page lets the visitor pick any SockJS transport.
+ *
+ * <p>Start it, with a node embedded in the same JVM, with
+ * {@code java -jar ws-it/target/ws-it-0.1.0-SNAPSHOT-demo.jar} and open http://127.0.0.1:8090/
+ * ({@link io.wildcloud.ws.demo.DemoMain} lists the flags). The browser tests drive this page too.
+ */
+package io.wildcloud.ws.demo;

@@ -1,0 +1,136 @@
+package io.wildcloud.ws.it.browser;
+
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import io.wildcloud.ws.demo.PushApiClient.ApiResponse;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.openqa.selenium.WebDriver;
+
+/**
+ * What a browser test class shares: the service ({@link PushStack}), the application's callback
+ * ({@link CallbackRecorder}), the test page's own origin ({@link TestPageServer}) and one chromium.
+ * Skips (or in CI fails) before starting anything when there is no browser.
+ */
+final class BrowserFixture implements AutoCloseable {
+
+    /** sockjs-client's names of the seven transports a browser may use. */
+    static final List<String> TRANSPORTS = List.of("websocket", "xhr-streaming", "iframe-eventsource",
+            "iframe-htmlfile", "xhr-polling", "iframe-xhr-polling", "jsonp-polling");
+
+    private static final Duration SESSION_GONE_WAIT = Duration.ofSeconds(20);
+
+    private final PushStack stack;
+    private final CallbackRecorder callbacks;
+    private final TestPageServer pages;
+    private final ChromeBrowser browser;
+    private final String mainTab;
+
+    private BrowserFixture(PushStack stack, CallbackRecorder callbacks, TestPageServer pages, ChromeBrowser browser) {
+        this.stack = stack;
+        this.callbacks = callbacks;
+        this.pages = pages;
+        this.browser = browser;
+        this.mainTab = browser.driver().getWindowHandle();
+    }
+
+    static BrowserFixture start(PushStack.Factory topology) throws Exception {
+        BrowserSupport.requireBrowser();
+        PushStack stack = topology.start();
+        CallbackRecorder callbacks = null;
+        TestPageServer pages = null;
+        try {
+            callbacks = new CallbackRecorder(stack.secret());
+            pages = new TestPageServer();
+            return new BrowserFixture(stack, callbacks, pages, ChromeBrowser.launch());
+        } catch (Exception | Error e) {
+            closeQuietly(pages);
+            closeQuietly(callbacks);
+            stack.close();
+            throw e;
+        }
+    }
+
+    PushStack stack() {
+        return stack;
+    }
+
+    CallbackRecorder callbacks() {
+        return callbacks;
+    }
+
+    WebDriver driver() {
+        return browser.driver();
+    }
+
+    /** The application's server side: authorizes {@code clientId} with the secret; returns the socket id. */
+    String authorize(String clientId) throws Exception {
+        return stack.api().authorize(stack.secret(), clientId, callbacks.url());
+    }
+
+    /** Loads a fresh test page into the main tab. */
+    SockJsPage openPage() {
+        browser.driver().switchTo().window(mainTab);
+        return load();
+    }
+
+    /** Opens a second tab with its own test page. */
+    SockJsPage openPageInNewTab() {
+        browser.newTab();
+        return load();
+    }
+
+    /** Closes a tab opened by {@link #openPageInNewTab()} and goes back to the main one. */
+    void closeTab(SockJsPage page) {
+        page.closeTab();
+        browser.driver().switchTo().window(mainTab);
+    }
+
+    private SockJsPage load() {
+        SockJsPage page = SockJsPage.open(browser.driver(), pages.pageUrl(), stack.clientScriptUrl());
+        // The point of the page server: every SockJS request from the page is cross-origin.
+        assertNotEquals(URI.create(stack.publicBase()).resolve("/").toString(), page.origin() + "/",
+                "the test page must not share the node's origin");
+        return page;
+    }
+
+    /**
+     * Waits until the node has dropped a session the client closed: a publish to it answers 404.
+     * Polling transports have no way to say goodbye, so this takes up to the disconnect delay.
+     */
+    void awaitSessionGone(String socketId, String sessionId) throws Exception {
+        long deadline = System.nanoTime() + SESSION_GONE_WAIT.toNanos();
+        ApiResponse last;
+        do {
+            last = stack.api().publishToSession(socketId, sessionId, "after close");
+            if (last.status() == 404) {
+                return;
+            }
+            Thread.sleep(100); // a poll interval of the bounded wait, not a guess at timing
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("session " + sessionId + " still accepts publishes " + SESSION_GONE_WAIT
+                + " after the client closed it: " + last.status() + " " + last.body());
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+        try {
+            browser.close();
+        } finally {
+            pages.close();
+            callbacks.close();
+            stack.close();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable != null) {
+            try {
+                closeable.close();
+            } catch (Exception ignored) {
+                // already failing; the first error is the one to report
+            }
+        }
+    }
+}

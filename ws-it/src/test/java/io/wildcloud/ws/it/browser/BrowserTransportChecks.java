@@ -1,0 +1,108 @@
+package io.wildcloud.ws.it.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wildcloud.ws.demo.PushApiClient.ApiResponse;
+import io.wildcloud.ws.it.browser.CallbackRecorder.Callback;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * sockjs-client 1.6.1, as the node serves it, in headless chromium, on a page of another origin,
+ * forced onto one transport at a time: the whole flow of one session, both directions.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+abstract class BrowserTransportChecks {
+
+    private BrowserFixture fixture;
+
+    @BeforeAll
+    void start() throws Exception {
+        fixture = BrowserFixture.start(topology());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    BrowserFixture fixture() {
+        return fixture;
+    }
+
+    /** The service these checks run against. */
+    abstract PushStack.Factory topology();
+
+    static List<String> transports() {
+        return BrowserFixture.TRANSPORTS;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    void oneSessionCarriesEveryKindOfTextBothWaysThenCloses(String transport) throws Exception {
+        String clientId = "client-" + transport + "-" + UUID.randomUUID();
+        String socketId = fixture.authorize(clientId);
+        SockJsPage page = fixture.openPage();
+        page.connect(fixture.stack().sockJsUrl(socketId), transport);
+        assertEquals(transport, page.transport(), "sock.transport");
+        assertEquals(transport, page.internalTransport(), "sock._transport.transportName");
+
+        // Browser to application: every message reaches the callback, signed, in the order sent.
+        List<String> sent = new ArrayList<>();
+        sent.add("first over " + transport);
+        sent.addAll(TestMessages.all());
+        for (int i = 1; i <= 5; i++) {
+            sent.add("in order " + i);
+        }
+        sent.forEach(page::send);
+        List<Callback> callbacks = fixture.callbacks().await(c -> c.client().equals(clientId), sent.size(), SockJsPage.WAIT);
+        assertEquals(sent.stream().map(TestMessages::describe).toList(),
+                callbacks.stream().map(c -> TestMessages.describe(c.message())).toList(), "callback order (short)");
+        assertEquals(sent, callbacks.stream().map(Callback::message).toList(), "callback messages, exactly");
+        String sessionId = callbacks.get(0).session();
+        HashSet<String> keys = new HashSet<>();
+        for (Callback callback : callbacks) {
+            assertTrue(callback.signatureValid(), "callback signature verifies with the application secret");
+            assertEquals(sessionId, callback.session(), "one session for the one connection");
+            assertNotNull(callback.idempotencyKey(), "idempotency key header");
+            keys.add(callback.idempotencyKey());
+        }
+        assertEquals(sent.size(), keys.size(), "one idempotency key per message");
+
+        // Application to browser: published to the socket, then to the one session.
+        int before = page.receivedCount();
+        List<String> published = TestMessages.all();
+        for (String text : published) {
+            ApiResponse response = fixture.stack().api().publish(socketId, text);
+            assertEquals(200, response.status(), response.body());
+            assertEquals(1, response.sessions(), "handed to the one open session");
+        }
+        assertEquals(published, page.awaitReceived(before, published.size()), "socket publishes, in order");
+
+        before = page.receivedCount();
+        String toSession = "only for session " + sessionId + " ✓ \u2028";
+        ApiResponse response = fixture.stack().api().publishToSession(socketId, sessionId, toSession);
+        assertEquals(200, response.status(), response.body());
+        assertEquals(List.of(toSession), page.awaitReceived(before, 1), "session publish");
+
+        // Checked before closing: after close, a jsonp poll already in flight may still run and
+        // call the callback sockjs-client has just removed ("Script error."), which is harmless.
+        assertEquals(List.of(), page.pageErrors(), "no script errors on the page");
+        assertEquals(1000, page.close(), "close code seen by the client");
+        fixture.awaitSessionGone(socketId, sessionId);
+    }
+}

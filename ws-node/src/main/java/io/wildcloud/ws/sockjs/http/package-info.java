@@ -1,0 +1,21 @@
+/**
+ * The SockJS server's HTTP side: the router ({@link io.wildcloud.ws.sockjs.http.SockJsHandler}),
+ * the pages that need no session (greeting, {@code /info}, iframe), the sockjs-client script
+ * ({@link io.wildcloud.ws.sockjs.http.ClientScriptHandler}) and the HTTP rules every response
+ * shares ({@link io.wildcloud.ws.sockjs.http.HttpResponses}: caching, CORS, JSESSIONID, keep-alive).
+ *
+ * <h2>Pipeline</h2>
+ * <pre>
+ *   "http-codec"            HttpServerCodec
+ *   "http-aggregator"       HttpObjectAggregator(at least 3 x maxMessageBytes: jsonp_send form-encodes)
+ *   ... node handlers that answer their own paths (e.g. /health) and pass the rest on ...
+ *   "sockjs-client-script"  ClientScriptHandler   (shared; /sockjs-client/*, passes the rest on)
+ *   "sockjs"                SockJsHandler         (shared; everything else, last)
+ * </pre>
+ * A websocket upgrade removes the aggregator, swaps the codec for websocket frame codecs (Netty's
+ * handshaker) and replaces {@code "sockjs"} with {@code "sockjs-websocket-aggregator"} and
+ * {@code "sockjs-websocket"} in that channel. Keep compression and idle handlers with a timeout
+ * below the heartbeat interval out of this pipeline: streams send one frame per chunk and sit
+ * idle between heartbeats.
+ */
+package io.wildcloud.ws.sockjs.http;

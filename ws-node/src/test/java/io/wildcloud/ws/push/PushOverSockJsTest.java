@@ -1,0 +1,219 @@
+package io.wildcloud.ws.push;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.wildcloud.ws.common.api.ApiJson;
+import io.wildcloud.ws.common.api.AuthorizeResponse;
+import io.wildcloud.ws.common.api.CallbackPayload;
+import io.wildcloud.ws.common.api.CallbackSignature;
+import io.wildcloud.ws.engine.memory.MemorySessionStore;
+import io.wildcloud.ws.engine.memory.MemorySocketStore;
+import io.wildcloud.ws.push.callback.Await;
+import io.wildcloud.ws.push.callback.CallbackServer;
+import io.wildcloud.ws.sockjs.SockJsOptions;
+import io.wildcloud.ws.sockjs.http.SockJsHandler;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.net.http.WebSocket;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The push service behind the real SockJS layer on real sockets: the public port with
+ * {@link SockJsHandler} and {@link PushModule#resolver()}, the API port as {@link PushModule}
+ * wires it, and a real callback server. xhr-polling stands for every transport here (ws-it runs
+ * them all); what this checks is the service's side of the contract.
+ */
+class PushOverSockJsTest {
+
+    private static final String SECRET = "demo-secret-0123456789";
+
+    private final MemorySessionStore sessions = new MemorySessionStore();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private EventLoopGroup group;
+    private CallbackServer callbacks;
+    private PushModule module;
+    private Channel publicServer;
+    private Channel apiServer;
+    private URI publicBase;
+    private URI apiBase;
+
+    @BeforeEach
+    void start() throws Exception {
+        callbacks = new CallbackServer();
+        module = new PushModule(ApplicationRegistry.parse("demo:" + SECRET), new MemorySocketStore(Duration.ofHours(1)),
+                sessions, PushLimits.defaults().withMaxSessionsPerSocket(2).withMaxMessageBytes(1000), SockJsOptions.defaults(), () -> null);
+        group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        SockJsHandler sockjs = new SockJsHandler(module.resolver(), sessions, "test-node");
+        publicServer = bind(() -> new HttpObjectAggregator(1 << 20), () -> sockjs);
+        apiServer = bind(module::newApiAggregator, module::newApiHandler);
+        publicBase = URI.create("http://127.0.0.1:" + ((InetSocketAddress) publicServer.localAddress()).getPort());
+        apiBase = URI.create("http://127.0.0.1:" + ((InetSocketAddress) apiServer.localAddress()).getPort());
+    }
+
+    private Channel bind(Supplier<ChannelHandler> aggregator, Supplier<ChannelHandler> handler) throws Exception {
+        return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), aggregator.get(), handler.get());
+                    }
+                }).bind("127.0.0.1", 0).sync().channel();
+    }
+
+    @AfterEach
+    void stop() {
+        publicServer.close().syncUninterruptibly();
+        apiServer.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        module.close();
+        sessions.close();
+        callbacks.close();
+    }
+
+    private HttpResponse<String> send(String method, URI uri, String body) throws Exception {
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body);
+        return http.send(HttpRequest.newBuilder(uri).method(method, publisher).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String api(String method, String path, String body, int status) throws Exception {
+        HttpResponse<String> response = send(method, apiBase.resolve(path), body);
+        assertEquals(status, response.statusCode(), response.body());
+        return response.body();
+    }
+
+    /** One xhr poll; only called when something is pending, so it never waits for a heartbeat. */
+    private String poll(String socket, String session) throws Exception {
+        HttpResponse<String> response = send("POST", publicBase.resolve("/" + socket + "/000/" + session + "/xhr"), "");
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body();
+    }
+
+    @Test
+    void theWholeFlowOverXhrPolling() throws Exception {
+        String socket = ApiJson.GSON.fromJson(api("POST", "/authorize/" + SECRET + "/user-1",
+                "{\"callback\":\"" + callbacks.uri("/cb") + "\"}", 200), AuthorizeResponse.class).socketId();
+        assertEquals(200, send("GET", publicBase.resolve("/" + socket + "/info"), null).statusCode());
+        assertEquals(404, send("GET", publicBase.resolve("/" + SocketIds.next() + "/info"), null).statusCode());
+
+        assertEquals("o\n", poll(socket, "s1"));
+        HttpResponse<String> sent = send("POST", publicBase.resolve("/" + socket + "/000/s1/xhr_send"),
+                "[\"hello\",\"world\"]");
+        assertEquals(204, sent.statusCode());
+        List<CallbackServer.Received> received = callbacks.received();
+        assertEquals(2, received.size(), "the send was acknowledged after its callbacks");
+        assertEquals(new CallbackPayload("hello", "s1", "user-1"), CallbackPayload.fromJson(received.get(0).body()));
+        assertEquals(new CallbackPayload("world", "s1", "user-1"), CallbackPayload.fromJson(received.get(1).body()));
+        assertTrue(CallbackSignature.verify(SECRET, received.get(0).body().getBytes(StandardCharsets.UTF_8),
+                received.get(0).signature()));
+
+        HttpResponse<String> tooLarge = send("POST", publicBase.resolve("/" + socket + "/000/s1/xhr_send"),
+                "[\"" + "x".repeat(1000) + "\"]");
+        assertEquals(413, tooLarge.statusCode(), "the push limit reaches the SockJS layer");
+        assertEquals(2, callbacks.received().size());
+        assertEquals(413, send("POST", apiBase.resolve("/publish/" + socket),
+                "{\"message\":\"" + "x".repeat(1001) + "\"}").statusCode());
+
+        assertEquals("{\"sessions\":1,\"queue_full\":0}", api("POST", "/publish/" + socket, "{\"message\":\"pushed\"}", 200));
+        assertEquals("a[\"pushed\"]\n", poll(socket, "s1"));
+
+        assertEquals("o\n", poll(socket, "s2"));
+        assertEquals("{\"sessions\":1,\"queue_full\":0}",
+                api("POST", "/publish/" + socket + "/s2", "{\"message\":{\"only\":\"s2\"}}", 200));
+        assertEquals("a[\"{\\\"only\\\":\\\"s2\\\"}\"]\n", poll(socket, "s2"));
+        assertEquals("{\"sessions\":2,\"queue_full\":0}", api("POST", "/publish/" + socket, "{\"message\":\"both\"}", 200));
+        assertEquals("a[\"both\"]\n", poll(socket, "s1"));
+        assertEquals("a[\"both\"]\n", poll(socket, "s2"));
+
+        assertEquals("o\n", poll(socket, "s3"));
+        assertEquals("c[4002,\"Too many sessions for this socket\"]\n", poll(socket, "s3"));
+
+        // A held poll (as sockjs-client keeps one open) receives the revocation's close frame.
+        CompletableFuture<HttpResponse<String>> held = http.sendAsync(HttpRequest.newBuilder(
+                publicBase.resolve("/" + socket + "/000/s1/xhr")).POST(HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        Await.until("the poll is held", () -> {
+            try {
+                return poll(socket, "s1").startsWith("c[2010,");
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertEquals("{\"socket_id\":\"" + socket + "\",\"sessions_closed\":2}",
+                api("DELETE", "/authorize/" + SECRET + "/user-1", null, 200));
+        assertEquals("c[4001,\"Socket revoked\"]\n", held.get(10, TimeUnit.SECONDS).body());
+        // A session with no connection open at that moment: the socket is gone, its next poll is a 404.
+        assertEquals(404, send("POST", publicBase.resolve("/" + socket + "/000/s2/xhr"), "").statusCode());
+        assertEquals(404, send("GET", publicBase.resolve("/" + socket + "/info"), null).statusCode());
+        assertEquals(404, send("POST", publicBase.resolve("/" + socket + "/000/s9/xhr"), "").statusCode());
+    }
+
+    @Test
+    void aWebsocketSessionSendsInOrderReceivesPublishesAndIsClosedByRevoke() throws Exception {
+        String socket = ApiJson.GSON.fromJson(api("POST", "/authorize/" + SECRET + "/user-ws",
+                "{\"callback\":\"" + callbacks.uri("/cb") + "\"}", 200), AuthorizeResponse.class).socketId();
+        BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+        WebSocket ws = http.newWebSocketBuilder().buildAsync(
+                URI.create("ws://127.0.0.1:" + publicBase.getPort() + "/" + socket + "/000/w1/websocket"),
+                new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        frames.add(data.toString());
+                        webSocket.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                        frames.add("closed " + statusCode);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        assertEquals("o", frames.poll(10, TimeUnit.SECONDS));
+
+        for (int i = 0; i < 20; i++) {
+            ws.sendText("[\"m" + i + "\"]", true).get(10, TimeUnit.SECONDS);
+        }
+        Await.until("20 callbacks", () -> callbacks.received().size() == 20);
+        List<String> messages = callbacks.received().stream()
+                .map(r -> CallbackPayload.fromJson(r.body()).message()).toList();
+        assertEquals(java.util.stream.IntStream.range(0, 20).mapToObj(i -> "m" + i).toList(), messages);
+
+        assertEquals("{\"sessions\":1,\"queue_full\":0}", api("POST", "/publish/" + socket + "/w1",
+                "{\"message\":\"to the websocket\"}", 200));
+        assertEquals("a[\"to the websocket\"]", frames.poll(10, TimeUnit.SECONDS));
+
+        api("DELETE", "/authorize/" + SECRET + "/user-ws", null, 200);
+        assertEquals("c[4001,\"Socket revoked\"]", frames.poll(10, TimeUnit.SECONDS));
+        // The SockJS close frame is what the client reads; the websocket then ends (its code is the layer's).
+        String end = frames.poll(10, TimeUnit.SECONDS);
+        assertTrue(end != null && end.startsWith("closed "), end);
+    }
+}
