@@ -60,6 +60,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private final ExpirySweeper sweeper;
     private final HoldKeeper keeper;
     private final SlotClaims claims;
+    private final ScriptPipeline pipeline;
     private final HeldReceiver.Owner owner = new HeldOwner();
     private final String publishCommand;
     private volatile SessionExpiryListener expiryListener;
@@ -85,6 +86,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
                 redisson.getScoredSortedSet(keys.expiryIndex(), StringCodec.INSTANCE), timer, config.sweepInterval(),
                 () -> expiryListener, presence, config.holdTtl().dividedBy(3));
         this.keeper = new HoldKeeper(redisson, scripts, keys, channels::allHeld, sweeper, timer, config.holdTtl());
+        this.pipeline = new ScriptPipeline(redisson, script, scripts);
         this.claims = new SlotClaims(nodeId, config, keys, scripts, script, channels, presence, sweeper, owner);
     }
 
@@ -141,7 +143,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
 
     @Override
     public CompletionStage<Void> acknowledge(SessionKey key, ReceiverId receiver, long deliveredSeq) {
-        return scripts.acknowledge.<Long>eval(script, RScript.ReturnType.LONG, keys.sessionKeys(key),
+        return pipeline.<Long>submit(scripts.acknowledge, RScript.ReturnType.LONG, keys.sessionKeys(key),
                 receiver.encode(), deliveredSeq)
                 .thenApply(answer -> {
                     if (answer == EVICTED) {
@@ -181,7 +183,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         for (int i = 0; i < messages.size(); i++) {
             args[3 + i] = messages.get(i);
         }
-        return scripts.enqueue.<Long>eval(script, RScript.ReturnType.LONG, keys.sessionKeysAndChannel(key), args)
+        return pipeline.<Long>submit(scripts.enqueue, RScript.ReturnType.LONG, keys.sessionKeysAndChannel(key), args)
                 .thenApply(answer -> answer == QUEUED ? EnqueueResult.QUEUED
                         : answer == NO_SESSION ? EnqueueResult.NOT_FOUND
                         : answer == CLOSED ? EnqueueResult.CLOSED
