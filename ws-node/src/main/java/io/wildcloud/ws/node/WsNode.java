@@ -105,7 +105,7 @@ public final class WsNode implements AutoCloseable {
         }
         try {
             // Start-up may wait for Redis: a node that cannot reach it at start does not start.
-            return RedisEngine.connect(redis, config.nodeId(), config.socketIdleTimeout())
+            return RedisEngine.start(redis, config.nodeId(), config.socketIdleTimeout())
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("cannot connect to Redis at " + redis.endpoint() + ": "

@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The cluster engine: sessions and sockets in one Redis (single, Sentinel or Cluster), shared by
- * every node, so that any node serves any request. One Redisson client serves both stores.
+ * The engine of a cluster: SockJS sessions and push sockets in Redis, on one Redisson client,
+ * under one key prefix, so that any node can serve any request.
  */
 public final class RedisEngine implements Engine {
 
@@ -20,11 +20,17 @@ public final class RedisEngine implements Engine {
         this.sockets = sockets;
     }
 
-    /** Connects (the returned stage completes once scripts are loaded and the node's channel is subscribed). */
-    public static CompletionStage<RedisEngine> connect(RedisEngineConfig config, String nodeId,
-                                                       Duration socketIdleTimeout) {
-        return RedisSessionStore.connect(config, nodeId).thenApply(store -> new RedisEngine(store,
-                new RedisSocketStore(store.redisson(), config.keyPrefix(), socketIdleTimeout)));
+    /**
+     * Connects to Redis (blocking while Redisson connects: call at start-up, not on an event loop)
+     * and starts the stores; fails with {@code StoreUnavailableException} if Redis cannot be reached.
+     *
+     * @param nodeId this node's id, unique in the cluster
+     * @param socketIdleTimeout how long a push socket lives unused
+     */
+    public static CompletionStage<RedisEngine> start(RedisEngineConfig config, String nodeId,
+            Duration socketIdleTimeout) {
+        return RedisSessionStore.connect(config, nodeId).thenApply(sessions -> new RedisEngine(sessions,
+                new RedisSocketStore(sessions.redisson(), config.keyPrefix(), socketIdleTimeout)));
     }
 
     @Override
@@ -42,11 +48,13 @@ public final class RedisEngine implements Engine {
         return sockets;
     }
 
+    /** What is wrong with Redis as the last sweep found it, or {@code null}. */
     @Override
     public String problem() {
         return sessions.problem();
     }
 
+    /** Stops the stores and the Redisson client. */
     @Override
     public void close() {
         sessions.close();
