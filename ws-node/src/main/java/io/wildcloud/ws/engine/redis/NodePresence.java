@@ -26,6 +26,8 @@ final class NodePresence {
     private final Runnable onResubscribed;
     private final AtomicInteger subscriptions = new AtomicInteger();
     private RTopic own;
+    /** What the last check of this node's own subscription found; true once subscribed at start. */
+    private volatile boolean up;
 
     /**
      * @param topics makes the topic (sharded or not, string codec) of a channel name
@@ -54,7 +56,33 @@ final class NodePresence {
             public void onUnsubscribe(String channel) {
             }
         });
-        return own.addListenerAsync(String.class, (channel, message) -> { }).thenApply(id -> null);
+        return own.addListenerAsync(String.class, (channel, message) -> { }).thenApply(id -> {
+            up = true;
+            return null;
+        });
+    }
+
+    /**
+     * Checks that this node's own subscription is in place, as other nodes would see it: a node
+     * whose subscription is lost would be taken for dead and its sessions taken over.
+     */
+    CompletionStage<Boolean> checkOwn() {
+        return isAlive(nodeId).thenApply(alive -> {
+            if (alive != up) {
+                if (alive) {
+                    LOG.info("node {} presence subscription is back", nodeId);
+                } else {
+                    LOG.warn("node {} presence subscription is lost: other nodes take this node for dead", nodeId);
+                }
+            }
+            up = alive;
+            return alive;
+        });
+    }
+
+    /** Whether the last check found this node's presence subscription in place. */
+    boolean isUp() {
+        return up;
     }
 
     /** Whether node {@code otherNodeId} is subscribed to its channel, as a live node is. */

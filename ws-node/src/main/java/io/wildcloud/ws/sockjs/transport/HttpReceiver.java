@@ -7,7 +7,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
-import io.wildcloud.ws.sockjs.SockJsSession;
+import io.wildcloud.ws.sockjs.SockJsMetrics;
 import io.wildcloud.ws.sockjs.http.HttpResponses;
 import io.wildcloud.ws.sockjs.http.SockJsRequest;
 import io.wildcloud.ws.sockjs.session.Claim;
@@ -49,9 +49,10 @@ abstract class HttpReceiver implements Receiver {
     final SockJsEndpoint endpoint;
     final SessionKey key;
     final SessionStore store;
-    final SockJsSession session;
+    final StoreBackedSession session;
     final TransportType type;
     final FrameFormat format;
+    final SockJsMetrics metrics;
     private final ReceiverId id;
     private final ChannelFutureListener closeListener = future -> aborted();
     State state = State.CLAIMING;
@@ -60,6 +61,8 @@ abstract class HttpReceiver implements Receiver {
     private ScheduledFuture<?> heartbeat;
     private List<Runnable> early;
     private boolean busyRetried;
+    /** Whether {@link SockJsMetrics#connectionOpened} was told of this request (and not yet undone). */
+    private boolean counted;
 
     HttpReceiver(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint, SessionKey key,
             SockJsRuntime runtime, TransportType type, FrameFormat format) {
@@ -71,6 +74,7 @@ abstract class HttpReceiver implements Receiver {
         this.session = runtime.session(endpoint, key);
         this.type = type;
         this.format = format;
+        this.metrics = runtime.metrics();
         this.id = runtime.nextReceiverId();
     }
 
@@ -124,10 +128,13 @@ abstract class HttpReceiver implements Receiver {
         switch (claim.outcome()) {
             case OPENED -> {
                 state = State.ACTIVE;
+                metrics.sessionOpened(type);
+                connected();
                 opened();
             }
             case ATTACHED -> {
                 state = State.ACTIVE;
+                connected();
                 attached(claim.pending(), claim.closeFrame());
             }
             case CLOSED -> refused(claim.closeFrame());
@@ -212,6 +219,7 @@ abstract class HttpReceiver implements Receiver {
         }
         state = State.DONE;
         cancelHeartbeat();
+        disconnected();
         log.debug("{} session {}: client went away", ctx.channel(), key);
         interrupt();
     }
@@ -219,7 +227,8 @@ abstract class HttpReceiver implements Receiver {
     private void interrupt() {
         // Close first so that the next request finds the 1002 frame, then free the slot so that
         // the closed session can expire.
-        session.close(INTERRUPTED.closeCode(), INTERRUPTED.closeReason()).whenComplete((closed, error) ->
+        session.close(INTERRUPTED.closeCode(), INTERRUPTED.closeReason(), SockJsMetrics.CloseReason.INTERRUPTED)
+                .whenComplete((closed, error) ->
                 store.release(key, id, deliveredSeq, endpoint.options().disconnectDelay()));
     }
 
@@ -268,6 +277,19 @@ abstract class HttpReceiver implements Receiver {
 
     private void detach() {
         ctx.channel().closeFuture().removeListener(closeListener);
+        disconnected();
+    }
+
+    private void connected() {
+        counted = true;
+        metrics.connectionOpened(type);
+    }
+
+    private void disconnected() {
+        if (counted) {
+            counted = false;
+            metrics.connectionClosed(type);
+        }
     }
 
     /** The headers every response of this transport carries. */

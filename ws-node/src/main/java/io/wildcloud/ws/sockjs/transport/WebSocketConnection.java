@@ -13,7 +13,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
-import io.wildcloud.ws.sockjs.SockJsSession;
+import io.wildcloud.ws.sockjs.SockJsMetrics;
 import io.wildcloud.ws.sockjs.session.Claim;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
@@ -54,9 +54,10 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
     private final SockJsRuntime runtime;
     private final SessionStore store;
     private final ReceiverId id;
+    private final SockJsMetrics metrics;
     ChannelHandlerContext ctx;
     SessionKey key;
-    SockJsSession session;
+    StoreBackedSession session;
     private State state = State.HANDSHAKING;
     private boolean renamed;
     private boolean closedByStore;
@@ -73,6 +74,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
         this.key = key;
         this.session = runtime.session(endpoint, key);
         this.id = runtime.nextReceiverId();
+        this.metrics = runtime.metrics();
     }
 
     /** The session is open: write what opens it on the wire (the {@code o} frame, or nothing). */
@@ -127,6 +129,8 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
             return;
         }
         state = State.OPEN;
+        metrics.sessionOpened(TransportType.WEBSOCKET);
+        metrics.connectionOpened(TransportType.WEBSOCKET);
         acknowledger = new Acknowledger(ctx, store, key, id);
         opened();
         endpoint.service().onOpen(session);
@@ -169,6 +173,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
 
     /** Passes client messages on; stops reading from the socket while the service is busy with them. */
     final void deliver(List<String> messages) {
+        metrics.messagesReceived(messages.size());
         servicePending++;
         endpoint.service().onMessages(session, messages).whenComplete((ignored, error) ->
                 SockJsRuntime.onLoop(ctx, () -> {
@@ -198,6 +203,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
                 List<QueuedMessage> fresh = skip == 0 ? messages : messages.subList(skip, messages.size());
                 write(fresh);
                 ctx.flush();
+                metrics.messagesSent(fresh.size());
                 deliveredSeq = Frames.lastSeq(fresh);
                 acknowledger.delivered(deliveredSeq);
                 if (ctx.channel().bytesBeforeWritable() > MAX_BACKLOG_BYTES) {
@@ -225,6 +231,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
             // before the close, so that channelInactive neither closes nor deletes it).
             if (state == State.OPEN) {
                 acknowledger.stop();
+                metrics.connectionClosed(TransportType.WEBSOCKET);
             }
             log.info("{} session {}: receiver evicted by the store", ctx.channel(), key);
             state = State.ENDED;
@@ -242,6 +249,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
         if (state == State.OPEN) {
             state = State.ENDED;
             acknowledger.stop();
+            metrics.connectionClosed(TransportType.WEBSOCKET);
             ended();
         }
         state = State.ENDED;
@@ -255,7 +263,8 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
             return;
         }
         log.debug("{} session {}: websocket ended", ctx.channel(), key);
-        session.close(CloseCodes.CONNECTION_INTERRUPTED, CloseCodes.CONNECTION_INTERRUPTED_REASON)
+        session.close(CloseCodes.CONNECTION_INTERRUPTED, CloseCodes.CONNECTION_INTERRUPTED_REASON,
+                        SockJsMetrics.CloseReason.WEBSOCKET_ENDED)
                 .whenComplete((closed, error) -> store.delete(key));
     }
 
