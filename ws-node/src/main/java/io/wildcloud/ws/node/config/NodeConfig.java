@@ -66,7 +66,7 @@ public record NodeConfig(
         };
         String redisUrl = settings.get("redis-url").orElse(null);
         if (redisUrl != null && !redisUrl.matches("(redis|rediss|redis-sentinel|redis-cluster)://.+")) {
-            throw ConfigException.invalid("redis-url", redisUrl,
+            throw ConfigException.invalid("redis-url", io.wildcloud.ws.engine.redis.RedisEndpoint.redact(redisUrl),
                     "must be redis://host:port, rediss://host:port, redis-sentinel://master@host:port,... or redis-cluster://host:port,...");
         }
         String clientScriptUrl = settings.string("client-script-url", SockJsOptions.DEFAULT_CLIENT_SCRIPT_URL);
