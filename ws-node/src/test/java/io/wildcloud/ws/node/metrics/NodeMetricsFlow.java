@@ -16,11 +16,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 
@@ -45,7 +50,7 @@ abstract class NodeMetricsFlow {
         callbacks.script(r -> CallbackServer.Reply.status(r.body().contains("fail") ? 500 : 200));
         List<String> flags = new ArrayList<>(List.of("--node-id=metrics-node", "--bind-host=127.0.0.1",
                 "--public-port=0", "--api-port=0", "--applications=demo:" + SECRET, "--max-queued-messages=1",
-                "--callback-retry-budget=1s", "--heartbeat-interval=20s"));
+                "--callback-retry-budget=1s", "--heartbeat-interval=20s", "--disconnect-delay=2s"));
         flags.addAll(engineFlags());
         node = WsNode.start(NodeConfig.from(Settings.load(flags.toArray(String[]::new), Map.of())));
     }
@@ -167,6 +172,31 @@ abstract class NodeMetricsFlow {
         assertEquals(0, interrupted.value("ws_sessions_open", "transport=xhr"));
         assertEquals(0, interrupted.value("ws_sessions_closed_total", "reason=closed"));
 
+        // A websocket session: open while connected, ended with its connection.
+        BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+        WebSocket websocket = http.newWebSocketBuilder().buildAsync(
+                URI.create("ws://127.0.0.1:" + node.publicPort() + "/" + socket + "/000/w1/websocket"),
+                new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                        frames.add(data.toString());
+                        ws.request(1);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        assertEquals("o", frames.poll(10, TimeUnit.SECONDS));
+        websocket.sendText("[\"over websocket\"]", true).get(10, TimeUnit.SECONDS);
+        PrometheusScrape connected = scrapeUntil(s -> s.value("ws_callback_delivered_total") == 3);
+        assertEquals(1, connected.value("ws_sessions_open", "transport=websocket"));
+        assertEquals(1, connected.value("ws_sessions_opened_total", "transport=websocket"));
+        assertEquals(3, connected.value("ws_messages_in_total"));
+        assertEquals(200, publish(socket + "/w1", "to websocket"));
+        assertEquals("a[\"to websocket\"]", frames.poll(10, TimeUnit.SECONDS));
+        assertEquals(2, scrape().value("ws_messages_out_total"));
+        websocket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+        PrometheusScrape ended = scrapeUntil(s -> s.value("ws_sessions_closed_total", "reason=websocket_ended") == 1);
+        assertEquals(0, ended.value("ws_sessions_open", "transport=websocket"));
+
         // A callback the application never takes: retried, then given up when the budget is spent.
         String other = authorize("user-2");
         assertEquals("o\n", poll(other, "s2"));
@@ -175,5 +205,10 @@ abstract class NodeMetricsFlow {
         assertTrue(failed.value("ws_callback_retries_total") >= 1, failed.toString());
         assertTrue(failed.value("ws_callback_latency_seconds_count", "application=demo", "status=5xx") >= 2);
         assertEquals(2, failed.value("ws_sessions_opened_total", "transport=xhr"));
+
+        // Nobody polls the second session again: it expires after the disconnect delay.
+        PrometheusScrape expired = scrapeUntil(s -> s.value("ws_sessions_closed_total", "reason=expired") == 1);
+        assertEquals(0, expired.value("ws_sessions_closed_total", "reason=closed"));
+        assertEquals(1, expired.value("ws_sessions_closed_total", "reason=interrupted"));
     }
 }
