@@ -1,6 +1,7 @@
 package io.wildcloud.ws.it.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.wildcloud.ws.it.http.RawHttp;
 import io.wildcloud.ws.it.http.RawResponse;
@@ -35,6 +36,7 @@ public abstract class FramingChecks extends ProtocolChecks {
             RawResponse second = http().post(session + "/xhr");
             assertStatus(200, second);
             assertEquals("c[2010,\"Another connection still open\"]\n", second.bodyText());
+            assertFalse(held.isClosedByServer(), "the first receiver must not be disturbed by the second");
         }
     }
 
