@@ -166,7 +166,7 @@ class CrossNodeTransportTest {
         assertEquals("o\n", http.post(echo(0, "xhr")).bodyText());
         try (RawHttp held = http.sendOnly("POST", echo(1, "xhr"))) {
             // Nothing on the wire shows when node 1 has taken the poll as receiver; give it a moment.
-            Thread.sleep(300);
+            Thread.sleep(1000);
             assertEquals("c[2010,\"Another connection still open\"]\n", http.post(echo(2, "xhr")).bodyText());
             send(0, "[\"still\"]");
             assertEquals("a[\"still\"]\n", held.readResponse("POST").bodyText());
