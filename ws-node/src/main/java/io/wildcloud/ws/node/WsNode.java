@@ -117,7 +117,7 @@ public final class WsNode implements AutoCloseable {
         try {
             // Start-up may wait for Redis: a node that cannot reach it at start does not start.
             return RedisEngine.start(redis, config.nodeId(), config.socketIdleTimeout(),
-                            new RedisMeters(metrics.registry()))
+                            new RedisMeters(metrics.registry(), config.metricsHistograms()))
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("cannot connect to Redis at " + redis.endpoint() + ": "
@@ -152,9 +152,9 @@ public final class WsNode implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("invalid setting applications: " + e.getMessage());
         }
-        CallbackMeters callbackMeters = new CallbackMeters(metrics.registry());
+        CallbackMeters callbackMeters = new CallbackMeters(metrics.registry(), config.metricsHistograms());
         PushModule push = new PushModule(registry, engine.sockets(), engine.sessions(), limits, config.sockJs(),
-                engine::problem, callbackMeters, new PushMeters(metrics.registry(), false));
+                engine::problem, callbackMeters, new PushMeters(metrics.registry(), config.metricsHistograms()));
         callbackMeters.bind(push.callbackStats());
         return push;
     }

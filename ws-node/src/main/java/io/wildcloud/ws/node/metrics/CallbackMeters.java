@@ -21,10 +21,13 @@ public final class CallbackMeters implements CallbackObserver {
     private static final String[] STATUS_CLASSES = {"network", "1xx", "2xx", "3xx", "4xx", "5xx"};
 
     private final MeterRegistry registry;
+    private final boolean percentileHistogram;
     private final Map<String, Timer[]> latency = new ConcurrentHashMap<>();
 
-    public CallbackMeters(MeterRegistry registry) {
+    /** @param percentileHistogram whether callback latency gets Micrometer's percentile histogram */
+    public CallbackMeters(MeterRegistry registry, boolean percentileHistogram) {
         this.registry = registry;
+        this.percentileHistogram = percentileHistogram;
     }
 
     /** Registers the counters and gauges that read {@code stats}; call once, when the dispatcher exists. */
@@ -63,6 +66,7 @@ public final class CallbackMeters implements CallbackObserver {
                     .description("How long each callback request took, by application and answer's status class")
                     .tag("application", application)
                     .tag("status", STATUS_CLASSES[i])
+                    .publishPercentileHistogram(percentileHistogram)
                     .register(registry);
         }
         return timers;

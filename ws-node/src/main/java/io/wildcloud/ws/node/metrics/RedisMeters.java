@@ -13,9 +13,12 @@ import java.util.function.IntSupplier;
 public final class RedisMeters implements RedisMetrics {
 
     private final MeterRegistry registry;
+    private final boolean percentileHistogram;
 
-    public RedisMeters(MeterRegistry registry) {
+    /** @param percentileHistogram whether script latency gets Micrometer's percentile histogram */
+    public RedisMeters(MeterRegistry registry, boolean percentileHistogram) {
         this.registry = registry;
+        this.percentileHistogram = percentileHistogram;
     }
 
     @Override
@@ -23,6 +26,7 @@ public final class RedisMeters implements RedisMetrics {
         Timer timer = Timer.builder("ws.redis.command")
                 .description("Lua script calls of the Redis engine, answered or failed, and how long they took")
                 .tag("script", name)
+                .publishPercentileHistogram(percentileHistogram)
                 .register(registry);
         Counter errors = Counter.builder("ws.redis.errors")
                 .description("Lua script calls of the Redis engine that failed")

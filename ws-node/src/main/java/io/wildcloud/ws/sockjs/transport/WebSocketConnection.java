@@ -201,9 +201,10 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
             }
             if (skip < messages.size()) {
                 List<QueuedMessage> fresh = skip == 0 ? messages : messages.subList(skip, messages.size());
+                // Counted before the flush: a client that got them must find them counted.
+                metrics.messagesSent(fresh.size());
                 write(fresh);
                 ctx.flush();
-                metrics.messagesSent(fresh.size());
                 deliveredSeq = Frames.lastSeq(fresh);
                 acknowledger.delivered(deliveredSeq);
                 if (ctx.channel().bytesBeforeWritable() > MAX_BACKLOG_BYTES) {

@@ -17,6 +17,8 @@ class MetricsEndpointTest extends NodeMetricsFlow {
     void sessionPublishesAndCallbacksShowInMetrics() throws Exception {
         startNode();
         super.sessionPublishesAndCallbacksShowInMetrics();
-        assertFalse(scrape().has("ws_redis_command_seconds_count"), "no Redis meters without Redis");
+        PrometheusScrape after = scrape();
+        assertFalse(after.has("ws_redis_command_seconds_count"), "no Redis meters without Redis");
+        assertFalse(after.has("ws_callback_latency_seconds_bucket"), "no percentile histograms by default");
     }
 }

@@ -14,7 +14,7 @@ class RedisMetricsEndpointTest extends NodeMetricsFlow {
     @Override
     List<String> engineFlags() {
         return List.of("--redis-url=" + RedisTestServer.shared().url(),
-                "--redis-key-prefix=" + RedisTestServer.newKeyPrefix("metrics"));
+                "--redis-key-prefix=" + RedisTestServer.newKeyPrefix("metrics"), "--metrics-histograms=true");
     }
 
     @Test
@@ -34,6 +34,8 @@ class RedisMetricsEndpointTest extends NodeMetricsFlow {
         assertEquals(0, after.value("ws_redis_errors_total", "script=enqueue"));
         assertEquals(1, after.value("ws_redis_presence_up"));
         assertTrue(after.has("ws_redis_subscriptions"));
+        assertTrue(after.has("ws_redis_command_seconds_bucket", "script=enqueue"), "metrics-histograms=true");
+        assertTrue(after.has("ws_callback_latency_seconds_bucket", "status=2xx"), "metrics-histograms=true");
         HttpResponse<String> health = get(apiUri("/health"));
         assertEquals(200, health.statusCode(), health.body());
     }
