@@ -37,6 +37,10 @@ public interface PushMetrics {
     default void published(PublishOutcome outcome, long nanos) {
     }
 
+    /** A revoke through the API closed {@code sessions} open sessions. */
+    default void sessionsRevoked(int sessions) {
+    }
+
     /** {@code sessions} session queues refused a message because they were full. */
     default void queueOverflows(int sessions) {
     }

@@ -20,6 +20,7 @@ public final class PushMeters implements PushMetrics {
 
     private final Timer[] publishes = new Timer[PublishOutcome.values().length];
     private final Counter overflows;
+    private final Counter revoked;
 
     /** @param percentileHistogram whether publish latency also gets Micrometer's full percentile histogram */
     public PushMeters(MeterRegistry registry, boolean percentileHistogram) {
@@ -34,6 +35,16 @@ public final class PushMeters implements PushMetrics {
         overflows = Counter.builder("ws.queue.overflows")
                 .description("Messages refused by a session queue that was full")
                 .register(registry);
+        // The same series as the SockJS layer's closes, under its own reason.
+        revoked = Counter.builder("ws.sessions.closed")
+                .description("Sessions ended, counted on the node where the end took effect")
+                .tag("reason", "revoked")
+                .register(registry);
+    }
+
+    @Override
+    public void sessionsRevoked(int sessions) {
+        revoked.increment(sessions);
     }
 
     @Override

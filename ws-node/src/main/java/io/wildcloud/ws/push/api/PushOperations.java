@@ -72,6 +72,7 @@ public final class PushOperations {
             }
             return CompletableFuture.allOf(closes.toArray(CompletableFuture[]::new)).thenApply(done -> {
                 int closed = (int) closes.stream().filter(CompletableFuture::join).count();
+                metrics.sessionsRevoked(closed);
                 log.info("{} revoked by application {} (client {}), {} session(s) closed", socketId,
                         application.name(), clientId, closed);
                 return new RevokeResponse(socketId, closed);

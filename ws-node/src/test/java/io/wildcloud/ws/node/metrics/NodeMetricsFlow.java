@@ -207,6 +207,14 @@ abstract class NodeMetricsFlow {
         assertTrue(failed.value("ws_callback_latency_seconds_count", "application=demo", "status=5xx") >= 2);
         assertEquals(2, failed.value("ws_sessions_opened_total", "transport=xhr"));
 
+        // A revoke closes the third client's open session.
+        String third = authorize("user-3");
+        assertEquals("o\n", poll(third, "s3"));
+        HttpResponse<String> revoked = http.send(HttpRequest.newBuilder(apiUri("/authorize/" + SECRET + "/user-3"))
+                .DELETE().timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, revoked.statusCode(), revoked.body());
+        assertEquals(1, scrape().value("ws_sessions_closed_total", "reason=revoked"));
+
         // Nobody polls the second session again: it expires after the disconnect delay.
         PrometheusScrape expired = scrapeUntil(s -> s.value("ws_sessions_closed_total", "reason=expired") == 1);
         assertEquals(0, expired.value("ws_sessions_closed_total", "reason=closed"));
