@@ -31,8 +31,9 @@
 # After start, <state-dir>/cluster.env holds PUBLIC_URL, API_URL, REDIS_URL and NODE_*_URL for scripts.
 set -euo pipefail
 
-readonly SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-readonly REPO_DIR="$(dirname "$SCRIPT_DIR")"
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(dirname "$SCRIPT_DIR")"
+readonly SCRIPT_DIR REPO_DIR
 
 NODES=3
 PUBLIC_PORT=8080
@@ -161,7 +162,9 @@ start_redis() {
 start_node() {
     local i="$1" public api
     public="$(node_public_port "$i")"; api="$(node_api_port "$i")"
-    port_free "$public" && port_free "$api" || die "node $i ports $public/$api are taken; choose --node-base-port"
+    if ! port_free "$public" || ! port_free "$api"; then
+        die "node $i ports $public/$api are taken; choose --node-base-port"
+    fi
     # The secret travels in the environment, not on argv where ps shows it to every user.
     local -a secret_env=()
     [[ -n "$APPLICATIONS" ]] && secret_env+=("WS_APPLICATIONS=$APPLICATIONS")
@@ -255,8 +258,9 @@ check_ports() {
     local i
     [[ -n "$REDIS_URL" || "$ENGINE" == memory ]] || port_free "$REDIS_PORT" || die "Redis port $REDIS_PORT is taken; choose --redis-port"
     for ((i = 1; i <= NODES; i++)); do
-        port_free "$(node_public_port "$i")" && port_free "$(node_api_port "$i")" \
-            || die "node $i ports $(node_public_port "$i")/$(node_api_port "$i") are taken; choose --node-base-port"
+        if ! port_free "$(node_public_port "$i")" || ! port_free "$(node_api_port "$i")"; then
+            die "node $i ports $(node_public_port "$i")/$(node_api_port "$i") are taken; choose --node-base-port"
+        fi
     done
     port_free "$PUBLIC_PORT" || die "public port $PUBLIC_PORT is taken; choose --port"
     port_free "$API_PORT" || die "API port $API_PORT is taken; choose --api-port"
@@ -340,7 +344,9 @@ load_settings() {
 }
 
 node_index() {
-    [[ "${1:-}" =~ ^[0-9]+$ ]] && (( $1 >= 1 && $1 <= NODES )) || die "give a node number between 1 and $NODES"
+    if ! [[ "${1:-}" =~ ^[0-9]+$ ]] || (( $1 < 1 || $1 > NODES )); then
+        die "give a node number between 1 and $NODES"
+    fi
 }
 
 main() {

@@ -12,8 +12,9 @@
 # Ends with "N passed, N failed, N skipped"; exits 1 if any step failed.
 set -uo pipefail
 
-readonly DEPLOY="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-readonly REPO="$(dirname "$DEPLOY")"
+DEPLOY="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(dirname "$DEPLOY")"
+readonly DEPLOY REPO
 CLUSTER=no
 STATIC=yes
 JAR=""
@@ -110,8 +111,8 @@ free_port() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # Ports below the ephemeral range, so outgoing connections never occupy them.
 pick_base() {
-    local attempt base p ok
-    for attempt in $(seq 1 30); do
+    local base p ok
+    for _ in $(seq 1 30); do
         base=$((20000 + RANDOM % 11000)); ok=yes
         for p in $(seq "$base" $((base + 10))); do free_port "$p" || { ok=no; break; }; done
         [[ "$ok" == yes ]] && { echo "$base"; return; }
@@ -133,8 +134,8 @@ EOF
 
 # Six requests through a balancer port reach three distinct nodes: round robin, no stickiness.
 balanced() {
-    local port="$1" i ids=""
-    for i in 1 2 3 4 5 6; do
+    local port="$1" ids=""
+    for _ in 1 2 3 4 5 6; do
         ids+="$(curl -fsS --max-time 5 "http://127.0.0.1:$port/health" | sed -n 's/.*"node":"\([^"]*\)".*/\1/p')"$'\n'
     done
     [[ "$(sort -u <<< "${ids%$'\n'}" | wc -l)" -eq 3 ]] || { echo "nodes answering: ${ids//$'\n'/ }"; return 1; }
@@ -169,8 +170,8 @@ eventually() {
 }
 
 all_ok_through() {
-    local port="$1" i
-    for i in 1 2 3 4 5 6; do curl -fsS --max-time 5 -o /dev/null "http://127.0.0.1:$port/health" || return 1; done
+    local port="$1"
+    for _ in 1 2 3 4 5 6; do curl -fsS --max-time 5 -o /dev/null "http://127.0.0.1:$port/health" || return 1; done
 }
 
 nothing_left() {
@@ -222,7 +223,7 @@ cluster_checks() {
         run "status reports node-2 down" bash -c '! "$0" status --state-dir "$1"' "$DEPLOY/local-cluster.sh" "$CLUSTER_STATE"
         run "with node-2 gone every request through the balancer succeeds" all_ok_through $((BASE + 9))
         run "local-cluster.sh start-node 2" "${cluster[@]}" start-node 2 --state-dir "$CLUSTER_STATE"
-        for f in "$CLUSTER_STATE"/node-2.pid; do [[ -e "$f" ]] && STARTED_PIDS+=("$(cut -d' ' -f1 "$f")"); done
+        [[ -e "$CLUSTER_STATE/node-2.pid" ]] && STARTED_PIDS+=("$(cut -d' ' -f1 "$CLUSTER_STATE/node-2.pid")")
         # nginx keeps a node that refused a connection out for fail_timeout (5s), then tries it again.
         run "public balancer: round robin over 3 nodes again (within 15s)" eventually 15 balanced $((BASE + 9))
         run "local-cluster.sh stop" "${cluster[@]}" stop --state-dir "$CLUSTER_STATE"

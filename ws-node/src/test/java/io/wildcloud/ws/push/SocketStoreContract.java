@@ -122,6 +122,35 @@ public abstract class SocketStoreContract {
     }
 
     @Test
+    void concurrentOpensNeverExceedTheLimit() throws Exception {
+        SocketStore store = newStore(Duration.ofHours(1));
+        String id = await(store.authorize("app", "c", CALLBACK_1)).socket().socketId();
+        List<CompletableFuture<SessionRegistration>> all = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            CompletableFuture<SessionRegistration> result = new CompletableFuture<>();
+            all.add(result);
+            String session = "s" + i;
+            threads.add(new Thread(() -> store.addSession(id, session, 5).whenComplete((r, e) -> {
+                if (e != null) {
+                    result.completeExceptionally(e);
+                } else {
+                    result.complete(r);
+                }
+            })));
+        }
+        threads.forEach(Thread::start);
+        int added = 0;
+        for (CompletableFuture<SessionRegistration> result : all) {
+            SessionRegistration registration = await(result);
+            assertTrue(registration == SessionRegistration.ADDED || registration == SessionRegistration.LIMIT_REACHED);
+            added += registration == SessionRegistration.ADDED ? 1 : 0;
+        }
+        assertEquals(5, added);
+        assertEquals(5, await(store.sessionsOf(id)).orElseThrow().size());
+    }
+
+    @Test
     void revokeRemovesTheSocketAndAnswersItsSessions() throws Exception {
         SocketStore store = newStore(Duration.ofHours(1));
         SocketRecord socket = await(store.authorize("app", "c", CALLBACK_1)).socket();
