@@ -58,6 +58,7 @@ abstract class BrowserTransportChecks {
     void oneSessionCarriesEveryKindOfTextBothWaysThenCloses(String transport) throws Exception {
         String clientId = "client-" + transport + "-" + UUID.randomUUID();
         String socketId = fixture.authorize(clientId);
+        List<Integer> requestsBefore = fixture.stack().requestsPerNode();
         SockJsPage page = fixture.openPage();
         page.connect(fixture.stack().sockJsUrl(socketId), transport);
         assertEquals(transport, page.transport(), "sock.transport");
@@ -106,5 +107,23 @@ abstract class BrowserTransportChecks {
         assertEquals(List.of(), page.pageErrors(), "no script errors on the page");
         assertEquals(1000, page.close(), "close code seen by the client");
         fixture.awaitSessionGone(socketId, sessionId);
+        assertSpreadOverNodes(transport, requestsBefore, fixture.stack().requestsPerNode());
+    }
+
+    /**
+     * Behind the balancer, the HTTP requests of one session (sends, polls, the iframe page) went to
+     * more than one node. A websocket is one connection, so it lands on one node only.
+     */
+    private static void assertSpreadOverNodes(String transport, List<Integer> before, List<Integer> after) {
+        if (after.isEmpty() || transport.equals("websocket")) {
+            return;
+        }
+        int nodesUsed = 0;
+        for (int i = 0; i < after.size(); i++) {
+            if (after.get(i) > before.get(i)) {
+                nodesUsed++;
+            }
+        }
+        assertTrue(nodesUsed >= 2, transport + " requests per node before " + before + ", after " + after);
     }
 }
