@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.demo.PushApiClient.ApiResponse;
 import io.wildcloud.ws.it.browser.CallbackRecorder.Callback;
 import java.util.ArrayList;
@@ -25,6 +26,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 abstract class BrowserTransportChecks {
+
+    /** Transports whose client is, between two requests, holding no connection at all. */
+    private static final List<String> POLLING = List.of("xhr-polling", "iframe-xhr-polling", "jsonp-polling");
 
     private BrowserFixture fixture;
 
@@ -108,6 +112,29 @@ abstract class BrowserTransportChecks {
         assertEquals(1000, page.close(), "close code seen by the client");
         fixture.awaitSessionGone(socketId, sessionId);
         assertSpreadOverNodes(transport, requestsBefore, fixture.stack().requestsPerNode());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    void revokingTheSocketClosesTheBrowserSessionWithItsCode(String transport) throws Exception {
+        String clientId = "revoked-" + transport + "-" + UUID.randomUUID();
+        String socketId = fixture.authorize(clientId);
+        SockJsPage page = fixture.openPage();
+        page.connect(fixture.stack().sockJsUrl(socketId), transport);
+
+        ApiResponse revoked = fixture.stack().api().revoke(fixture.stack().secret(), clientId);
+        assertEquals(200, revoked.status(), revoked.body());
+        String closed = page.awaitClosedByServer();
+        String revokedFrame = CloseCodes.SOCKET_REVOKED + " " + CloseCodes.SOCKET_REVOKED_REASON;
+        if (POLLING.contains(transport)) {
+            // docs/push-api.md: a poller caught between two polls gets 404 on its next poll, which
+            // sockjs-client reports as 1006; the poll it usually holds gets the close frame.
+            assertTrue(closed.equals(revokedFrame) || closed.startsWith("1006 "), transport + " closed with " + closed);
+        } else {
+            assertEquals(revokedFrame, closed, transport + " holds a connection, which gets the close frame");
+        }
+        ApiResponse publish = fixture.stack().api().publish(socketId, "too late");
+        assertEquals(404, publish.status(), "a revoked socket is gone: " + publish.body());
     }
 
     /**

@@ -108,6 +108,12 @@ final class SockJsPage {
         driver.close();
     }
 
+    /** Waits until the server closes the connection; returns {@code code reason} as the client saw them. */
+    String awaitClosedByServer() {
+        await("the server to close the connection", d -> "closed".equals(js("return window.wsTest.state;")));
+        return js("return window.wsTest.closeCode;") + " " + js("return window.wsTest.closeReason;");
+    }
+
     List<?> pageErrors() {
         return (List<?>) js("return window.wsTest.errors;");
     }
