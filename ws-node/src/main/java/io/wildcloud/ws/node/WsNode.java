@@ -75,6 +75,10 @@ public final class WsNode implements AutoCloseable {
             shutdownQuietly();
             throw e;
         }
+        if (!config.ignoredEnvironment().isEmpty()) {
+            log.warn("node {}: ignored environment variables that name no setting: {}", config.nodeId(),
+                    config.ignoredEnvironment());
+        }
         log.info("node {} serving {} mode: public {}:{}, api {}:{}, engine {}", config.nodeId(), config.mode(),
                 config.bindHost(), publicServer.port(), config.apiBindHost(), apiServer.port(), engine.name());
     }

@@ -33,7 +33,8 @@ public record NodeConfig(
         Duration callbackRetryBudget,
         int callbackConcurrency,
         Duration drainTimeout,
-        boolean jsonLogs) {
+        boolean jsonLogs,
+        Set<String> ignoredEnvironment) {
 
     /** What the node serves. */
     public enum Mode {
@@ -57,7 +58,7 @@ public record NodeConfig(
 
     /** Parses and validates; throws {@link ConfigException} naming the first bad setting. */
     public static NodeConfig from(Settings settings) {
-        settings.rejectUnknown(SETTINGS);
+        Set<String> ignoredEnvironment = settings.rejectUnknown(SETTINGS);
         Mode mode = switch (settings.string("mode", "push").toLowerCase(Locale.ROOT)) {
             case "push" -> Mode.PUSH;
             case "protocol-test" -> Mode.PROTOCOL_TEST;
@@ -112,7 +113,8 @@ public record NodeConfig(
                 settings.duration("callback-retry-budget", Duration.ofSeconds(60)),
                 settings.integer("callback-concurrency", 256, 1, 100_000),
                 settings.duration("drain-timeout", Duration.ofSeconds(20)),
-                logFormat.equals("json"));
+                logFormat.equals("json"),
+                Set.copyOf(ignoredEnvironment));
     }
 
     public static Builder builder() {

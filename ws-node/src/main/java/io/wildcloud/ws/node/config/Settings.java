@@ -100,15 +100,28 @@ public final class Settings {
         return values;
     }
 
-    /** Fails start-up on a setting nobody reads: almost always a typo. */
-    public void rejectUnknown(Set<String> known) {
-        Set<String> unknown = new TreeSet<>(values.keySet());
-        unknown.removeAll(known);
-        if (!unknown.isEmpty()) {
-            String name = unknown.iterator().next();
-            throw new ConfigException("unknown setting " + name + " (from " + sources.getOrDefault(name, "code")
-                    + "); known settings: " + new TreeSet<>(known));
+    /**
+     * Fails start-up on a flag or file setting nobody reads: almost always a typo. Unknown
+     * {@code WS_*} environment variables are dropped instead and returned, for a warning: platforms
+     * set variables of their own there (Kubernetes, for a Service named {@code ws}, sets
+     * {@code WS_PORT}, {@code WS_SERVICE_HOST}, ...).
+     */
+    public Set<String> rejectUnknown(Set<String> known) {
+        Set<String> ignored = new TreeSet<>();
+        for (String name : new TreeSet<>(values.keySet())) {
+            if (known.contains(name)) {
+                continue;
+            }
+            String source = sources.getOrDefault(name, "code");
+            if (source.startsWith("environment ")) {
+                ignored.add(source.substring("environment ".length()));
+                values.remove(name);
+                continue;
+            }
+            throw new ConfigException("unknown setting " + name + " (from " + source + "); known settings: "
+                    + new TreeSet<>(known));
         }
+        return ignored;
     }
 
     public Optional<String> get(String name) {

@@ -54,6 +54,14 @@ class NodeConfigTest {
     }
 
     @Test
+    void unknownEnvironmentVariablesAreIgnoredAndReported() {
+        NodeConfig config = NodeConfig.from(Settings.load(new String[0],
+                Map.of("WS_PORT", "tcp://10.0.0.1:80", "WS_SERVICE_HOST", "10.0.0.1", "WS_API_PORT", "9000")));
+        assertEquals(9000, config.apiPort());
+        assertEquals(java.util.Set.of("WS_PORT", "WS_SERVICE_HOST"), config.ignoredEnvironment());
+    }
+
+    @Test
     void applicationErrorsNeverEchoTheSecret() {
         ConfigException error = assertThrows(ConfigException.class,
                 () -> NodeConfig.from(Settings.load(new String[] {"--applications=shop:s3cret,brokenS3cret"}, Map.of())));
