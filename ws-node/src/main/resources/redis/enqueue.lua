@@ -13,12 +13,16 @@ if f[1] ~= 'o' then return 2 end
 local n = #ARGV - 3
 local last = tonumber(f[3])
 if last - tonumber(f[4]) + n > tonumber(ARGV[1]) then return 3 end
+local length = 0
 for i = 4, #ARGV, 1000 do
-  redis.call('RPUSH', KEYS[2], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+  length = redis.call('RPUSH', KEYS[2], unpack(ARGV, i, math.min(i + 999, #ARGV)))
 end
 redis.call('HSET', KEYS[1], 'l', last + n)
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
+if length == n then
+  -- A new list: it takes the session's TTL (an existing one has it already).
+  local ttl = redis.call('PTTL', KEYS[1])
+  if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
+end
 if f[2] then
   local sid = ARGV[3]
   local out = {'m', #sid, ':', sid, last + 1, ':', n, ':'}

@@ -5,6 +5,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.wildcloud.ws.engine.Engine;
 import io.wildcloud.ws.engine.memory.MemoryEngine;
+import io.wildcloud.ws.engine.redis.RedisEngine;
+import io.wildcloud.ws.engine.redis.RedisEngineConfig;
 import io.wildcloud.ws.node.config.ConfigException;
 import io.wildcloud.ws.node.config.NodeConfig;
 import io.wildcloud.ws.node.config.Settings;
@@ -71,7 +73,8 @@ public final class WsNode implements AutoCloseable {
             this.apiServer = HttpServer.bind("api", config.apiBindHost(), config.apiPort(), boss, workers,
                     new ApiChannelInitializer(health, new MetricsHandler(metrics),
                             push != null ? push::newApiAggregator : null, push != null ? push::newApiHandler : null));
-        } catch (InterruptedException | RuntimeException e) {
+        } catch (Exception e) {
+            // Netty rethrows a failed bind's BindException unchecked-style: catch everything.
             shutdownQuietly();
             throw e;
         }
@@ -89,10 +92,28 @@ public final class WsNode implements AutoCloseable {
     }
 
     private static Engine createEngine(NodeConfig config) {
-        if (config.usesRedis()) {
-            throw new ConfigException("invalid setting redis-url: the Redis engine is not available in this build yet");
+        if (!config.usesRedis()) {
+            return new MemoryEngine(config.maxQueuedMessages(), config.socketIdleTimeout());
         }
-        return new MemoryEngine(config.maxQueuedMessages(), config.socketIdleTimeout());
+        RedisEngineConfig redis;
+        try {
+            redis = RedisEngineConfig.of(config.redisUrl())
+                    .withKeyPrefix(config.redisKeyPrefix())
+                    .withMaxQueueLength(config.maxQueuedMessages());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("invalid setting redis-url or redis-key-prefix: " + e.getMessage());
+        }
+        try {
+            // Start-up may wait for Redis: a node that cannot reach it at start does not start.
+            return RedisEngine.start(redis, config.nodeId(), config.socketIdleTimeout())
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot connect to Redis at " + redis.endpoint() + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting to Redis", e);
+        }
     }
 
     private static PushModule createPush(NodeConfig config, Engine engine) {
@@ -203,6 +224,11 @@ public final class WsNode implements AutoCloseable {
         } catch (ConfigException e) {
             System.err.println("wildcloud-websockets: " + e.getMessage());
             System.exit(2);
+            return;
+        } catch (Exception e) {
+            // Redis unreachable at start, a port taken: say so in one line, not a stack trace.
+            System.err.println("wildcloud-websockets: cannot start: " + e);
+            System.exit(1);
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "shutdown-drain"));

@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A minimal blocking RESP client for test set-up only: asks one command of a Redis the test
@@ -26,12 +28,7 @@ public final class RedisProbe {
             socket.connect(new InetSocketAddress(host, port), 1000);
             socket.setSoTimeout(2000);
             OutputStream out = socket.getOutputStream();
-            StringBuilder request = new StringBuilder().append('*').append(args.length).append("\r\n");
-            for (String arg : args) {
-                byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
-                request.append('$').append(bytes.length).append("\r\n").append(arg).append("\r\n");
-            }
-            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+            out.write(encode(args));
             out.flush();
             InputStream in = socket.getInputStream();
             String line = readLine(in);
@@ -45,6 +42,39 @@ public final class RedisProbe {
             }
             return line.startsWith("-") ? line : line.substring(1);
         }
+    }
+
+    /** Sends {@code args} as one command whose reply is an array of strings (KEYS, LRANGE...). */
+    public static List<String> commandList(String host, int port, String... args) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 1000);
+            socket.setSoTimeout(2000);
+            OutputStream out = socket.getOutputStream();
+            out.write(encode(args));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String header = readLine(in);
+            if (!header.startsWith("*")) {
+                throw new IOException("not an array reply: " + header);
+            }
+            int count = Integer.parseInt(header.substring(1));
+            List<String> items = new ArrayList<>(Math.max(count, 0));
+            for (int i = 0; i < count; i++) {
+                int length = Integer.parseInt(readLine(in).substring(1));
+                byte[] body = in.readNBytes(length + 2);
+                items.add(new String(body, 0, length, StandardCharsets.UTF_8));
+            }
+            return items;
+        }
+    }
+
+    private static byte[] encode(String... args) {
+        StringBuilder request = new StringBuilder().append('*').append(args.length).append("\r\n");
+        for (String arg : args) {
+            byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
+            request.append('$').append(bytes.length).append("\r\n").append(arg).append("\r\n");
+        }
+        return request.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Whether a Redis answers PING on {@code host:port}. */

@@ -63,16 +63,47 @@ public final class RedisServerProcess implements AutoCloseable {
         if (port == FreePorts.FORBIDDEN_REDIS_PORT) {
             throw new IllegalArgumentException("port 6379 is the machine's Redis: tests never use it");
         }
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("redis-" + port + "-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path dir = tempDir(port);
         List<String> command = new ArrayList<>(List.of(REDIS_SERVER,
                 "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                 "--daemonize", "no", "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString()));
         command.addAll(List.of(extraArgs));
+        return launch(port, dir, command);
+    }
+
+    /**
+     * Starts a Redis Sentinel on a free port that watches the master at {@code 127.0.0.1:masterPort}
+     * under {@code masterName} (Sentinel needs a configuration file it may rewrite).
+     */
+    public static RedisServerProcess startSentinel(String masterName, int masterPort) {
+        int port = FreePorts.next(false);
+        Path dir = tempDir(port);
+        Path conf = dir.resolve("sentinel.conf");
+        try {
+            Files.writeString(conf, String.join("\n",
+                    "port " + port,
+                    "bind 127.0.0.1",
+                    "daemonize no",
+                    "dir " + dir,
+                    "logfile " + dir.resolve("sentinel.log"),
+                    "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " 1",
+                    "sentinel down-after-milliseconds " + masterName + " 2000",
+                    ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return launch(port, dir, List.of(REDIS_SERVER, conf.toString(), "--sentinel"));
+    }
+
+    private static Path tempDir(int port) {
+        try {
+            return Files.createTempDirectory("redis-" + port + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static RedisServerProcess launch(int port, Path dir, List<String> command) {
         Process process;
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)

@@ -19,7 +19,8 @@ record ClaimReply(Claim claim, boolean expired, String busyHolder, long lastSeq,
             case "OPENED" -> new ClaimReply(Claim.opened(), expired, null, 0, 0);
             case "NOT_FOUND" -> new ClaimReply(Claim.notFound(), expired, null, 0, 0);
             case "BUSY" -> new ClaimReply(Claim.busy(), expired, (String) reply.get(2), 0, 0);
-            case "CLOSED" -> new ClaimReply(Claim.closed(SockJsFrame.parse((String) reply.get(2))), expired, null, 0, 0);
+            case "CLOSED" -> new ClaimReply(Claim.closed(SockJsFrame.parse((String) reply.get(2))), expired, null,
+                    0, 0);
             case "ATTACHED" -> attached(reply, expired);
             default -> throw new IllegalStateException("claim.lua answered " + outcome);
         };

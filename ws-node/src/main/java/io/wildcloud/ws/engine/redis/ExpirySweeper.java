@@ -32,6 +32,8 @@ final class ExpirySweeper {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExpirySweeper.class);
     private static final int BATCH = 100;
+    /** Longer than any session lives without a node renewing or sweeping it. */
+    private static final Duration INDEX_TTL = Duration.ofHours(1);
     private static final long HELD = -2;
     private static final long ENDED_OPEN = -4;
 
@@ -97,7 +99,9 @@ final class ExpirySweeper {
             return;
         }
         List<Object> indexKey = List.of(keys.expiryIndex());
-        scripts.expiryPop.<List<Object>>eval(script, RScript.ReturnType.LIST, indexKey, System.currentTimeMillis(), BATCH)
+        long now = System.currentTimeMillis();
+        scripts.expiryPop.<List<Object>>eval(script, RScript.ReturnType.LIST, indexKey, now, BATCH,
+                        INDEX_TTL.toMillis())
                 .thenCompose(due -> {
                     Map<String, CompletionStage<Boolean>> liveNodes = new ConcurrentHashMap<>();
                     return CompletableFuture.allOf(due.stream()

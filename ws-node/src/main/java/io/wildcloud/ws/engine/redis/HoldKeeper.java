@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Renews the TTL of every session this node holds, every third of the hold TTL, in one pipelined
- * batch of touch.lua calls (with one ZADD that moves their expiry index entries ahead); and, since touch.lua checks the holder, evicts the
+ * batch of touch.lua calls (with one ZADD that moves their expiry index entries ahead); and,
+ * since touch.lua checks the holder, evicts the
  * receivers whose slot another node took (this node was judged dead while it had lost Redis) or
  * whose session is gone. Also run at once when the node's connection to Redis comes back.
  */

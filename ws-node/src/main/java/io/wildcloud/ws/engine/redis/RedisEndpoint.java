@@ -11,7 +11,8 @@ import java.util.Objects;
  * <ul>
  *   <li>{@code redis://[user:password@]host:port[/db]} (or {@code rediss://} for TLS): one Redis;</li>
  *   <li>{@code redis-sentinel://[user:password@]host:port[,host:port...]/masterName[/db]}: the
- *       master that these Sentinels name ({@code rediss-sentinel://} for TLS);</li>
+ *       master that these Sentinels name ({@code rediss-sentinel://} for TLS); also written
+ *       {@code redis-sentinel://masterName@host:port[,host:port...]} (no password then);</li>
  *   <li>{@code redis-cluster://[user:password@]host:port[,host:port...]}: a Redis Cluster, from
  *       any of its nodes ({@code rediss-cluster://} for TLS).</li>
  * </ul>
@@ -34,7 +35,8 @@ public record RedisEndpoint(Mode mode, List<String> addresses, String masterName
             throw new IllegalArgumentException("redis url names no host");
         }
         if (mode == Mode.SENTINEL && (masterName == null || masterName.isEmpty())) {
-            throw new IllegalArgumentException("redis-sentinel url needs the master name: redis-sentinel://host:port/master");
+            throw new IllegalArgumentException(
+                    "redis-sentinel url needs the master name: redis-sentinel://host:port/master");
         }
     }
 
@@ -78,7 +80,12 @@ public record RedisEndpoint(Mode mode, List<String> addresses, String masterName
         String masterName = null;
         int database = 0;
         if (mode == Mode.SENTINEL) {
-            masterName = path.isEmpty() ? null : path.get(0);
+            masterName = path.isEmpty() || path.get(0).isEmpty() ? null : path.get(0);
+            if (masterName == null && username == null && password != null) {
+                // The masterName@host form: what stands before @ names the master.
+                masterName = password;
+                password = null;
+            }
             database = path.size() > 1 ? parseDatabase(path.get(1), url) : 0;
         } else if (!path.isEmpty() && !path.get(0).isEmpty()) {
             database = parseDatabase(path.get(0), url);

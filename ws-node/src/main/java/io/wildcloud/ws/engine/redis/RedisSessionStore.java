@@ -23,6 +23,7 @@ import org.redisson.api.RScriptAsync;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.ByteArrayCodec;
+import org.redisson.client.codec.Codec;
 import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Round trips: enqueue is one EVALSHA (it also publishes); delivery needs none more unless a
  * wake-up was missed (one fetch); acknowledge is one EVALSHA per batch the transport acknowledges;
- * claim and release one each.
+ * claim one EVALSHA (a stream claim adds a ZADD), release one EVALSHA and one ZADD, sent together.
+ * See the package documentation for the whole design.
  */
 public final class RedisSessionStore implements SessionStore, AutoCloseable {
 
@@ -58,6 +60,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private final ExpirySweeper sweeper;
     private final HoldKeeper keeper;
     private final SlotClaims claims;
+    private final ScriptPipeline pipeline;
     private final HeldReceiver.Owner owner = new HeldOwner();
     private final String publishCommand;
     private volatile SessionExpiryListener expiryListener;
@@ -83,6 +86,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
                 redisson.getScoredSortedSet(keys.expiryIndex(), StringCodec.INSTANCE), timer, config.sweepInterval(),
                 () -> expiryListener, presence, config.holdTtl().dividedBy(3));
         this.keeper = new HoldKeeper(redisson, scripts, keys, channels::allHeld, sweeper, timer, config.holdTtl());
+        this.pipeline = new ScriptPipeline(redisson, script, scripts);
         this.claims = new SlotClaims(nodeId, config, keys, scripts, script, channels, presence, sweeper, owner);
     }
 
@@ -104,7 +108,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         try {
             redisson = RedissonClients.create(config, "ws-node-" + nodeId, relay);
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(StoreErrors.unavailable("connecting to Redis at " + config.endpoint(), e));
+            return StoreErrors.failed("connecting to Redis at " + config.endpoint(), e);
         }
         return start(redisson, true, config, nodeId).thenApply(store -> {
             relay.target(store::renewHeld);
@@ -127,18 +131,19 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
                 })
                 .exceptionallyCompose(error -> {
                     store.close();
-                    return CompletableFuture.failedFuture(StoreErrors.unavailable("starting the Redis session store", error));
+                    return StoreErrors.failed("starting the Redis session store", error);
                 });
     }
 
     @Override
     public CompletionStage<Claim> claim(SessionKey key, ClaimMode mode, Creation creation, Receiver receiver) {
-        return claims.claim(key, mode, creation, receiver).exceptionallyCompose(error -> StoreErrors.failed("claim " + key, error));
+        return claims.claim(key, mode, creation, receiver)
+                .exceptionallyCompose(error -> StoreErrors.failed("claim " + key, error));
     }
 
     @Override
     public CompletionStage<Void> acknowledge(SessionKey key, ReceiverId receiver, long deliveredSeq) {
-        return scripts.acknowledge.<Long>eval(script, RScript.ReturnType.LONG, keys.sessionKeys(key),
+        return pipeline.<Long>submit(scripts.acknowledge, RScript.ReturnType.LONG, keys.sessionKeys(key),
                 receiver.encode(), deliveredSeq)
                 .thenApply(answer -> {
                     if (answer == EVICTED) {
@@ -178,7 +183,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         for (int i = 0; i < messages.size(); i++) {
             args[3 + i] = messages.get(i);
         }
-        return scripts.enqueue.<Long>eval(script, RScript.ReturnType.LONG, keys.sessionKeysAndChannel(key), args)
+        return pipeline.<Long>submit(scripts.enqueue, RScript.ReturnType.LONG, keys.sessionKeysAndChannel(key), args)
                 .thenApply(answer -> answer == QUEUED ? EnqueueResult.QUEUED
                         : answer == NO_SESSION ? EnqueueResult.NOT_FOUND
                         : answer == CLOSED ? EnqueueResult.CLOSED
@@ -251,7 +256,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         }
     }
 
-    private RTopic topic(String name, org.redisson.client.codec.Codec codec) {
+    private RTopic topic(String name, Codec codec) {
         return config.shardedPubSub() ? redisson.getShardedTopic(name, codec) : redisson.getTopic(name, codec);
     }
 

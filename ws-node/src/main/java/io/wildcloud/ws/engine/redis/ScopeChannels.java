@@ -107,7 +107,8 @@ final class ScopeChannels {
             if (--channel.references > 0 || channels.get(channel.scope) != channel) {
                 return;
             }
-            channel.linger = timer.schedule(() -> unsubscribeIfUnused(channel), linger.toMillis(), TimeUnit.MILLISECONDS);
+            channel.linger = timer.schedule(() -> unsubscribeIfUnused(channel), linger.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
     }
 

@@ -48,7 +48,9 @@
  * <h2>Round trips</h2>
  * A delivered message costs one EVALSHA to enqueue it (the wake-up is published inside it, with
  * the message) plus its share of one acknowledgement per batch the transport writes: 1 + 1/batch
- * (RedisRoundTripsTest measures 1.05 with batches of 20). A claim is one EVALSHA (plus a ping and a
+ * (RedisRoundTripsTest measures 1.05 with batches of 20). Enqueues and acknowledgements are also
+ * pipelined across sessions ({@link io.wildcloud.ws.engine.redis.ScriptPipeline}): calls made
+ * while one is in flight travel together, so under load one round trip carries many calls. A claim is one EVALSHA (plus a ping and a
  * second claim only when the holder may be dead; a stream claim also sends a ZADD to the expiry
  * index), a release one EVALSHA and one ZADD sent together. Every third of the hold TTL a node
  * sends one pipelined batch: a touch.lua per held session and one ZADD.

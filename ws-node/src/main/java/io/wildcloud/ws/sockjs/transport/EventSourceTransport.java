@@ -1,9 +1,11 @@
 package io.wildcloud.ws.sockjs.transport;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.http.SockJsRequest;
 import io.wildcloud.ws.sockjs.session.SessionKey;
+import java.util.function.Function;
 
 /**
  * {@code GET /<server>/<session>/eventsource}: frames as server-sent events
@@ -12,6 +14,9 @@ import io.wildcloud.ws.sockjs.session.SessionKey;
 public final class EventSourceTransport implements HttpTransport {
 
     static final String PRELUDE = "\r\n";
+
+    private static final Function<ChannelHandlerContext, ByteBuf> SHARED_PRELUDE =
+            StreamingReceiver.constantPrelude(PRELUDE);
 
     private final SockJsRuntime runtime;
 
@@ -22,6 +27,6 @@ public final class EventSourceTransport implements HttpTransport {
     @Override
     public void handle(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint, SessionKey key) {
         new StreamingReceiver(ctx, request, endpoint, key, runtime, TransportType.EVENTSOURCE,
-                FrameFormat.EVENT_SOURCE, c -> StreamingReceiver.ascii(c, PRELUDE)).start();
+                FrameFormat.EVENT_SOURCE, SHARED_PRELUDE).start();
     }
 }

@@ -1,6 +1,8 @@
 package io.wildcloud.ws.sockjs.transport;
 
+import io.netty.util.concurrent.FastThreadLocal;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.common.sockjs.SockJsJson;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,16 +10,47 @@ import java.util.List;
 /** Frames from what the store hands a receiver. */
 final class Frames {
 
+    // Builders above this size are dropped after use, so one huge message does not pin memory.
+    private static final int MAX_KEPT_CAPACITY = 64 * 1024;
+    private static final FastThreadLocal<StringBuilder> BUILDER = new FastThreadLocal<>() {
+        @Override
+        protected StringBuilder initialValue() {
+            return new StringBuilder(512);
+        }
+    };
+
     private Frames() {
     }
 
-    /** One {@code a[...]} frame carrying {@code messages} in order (at least one). */
+    /** One {@code a[...]} frame carrying {@code messages} in order (at least one), as a value. */
     static SockJsFrame messages(List<QueuedMessage> messages) {
         List<String> texts = new ArrayList<>(messages.size());
         for (QueuedMessage message : messages) {
             texts.add(message.message());
         }
         return SockJsFrame.messages(texts);
+    }
+
+    /**
+     * The wire text of the {@code a[...]} frame of {@code messages}, in this thread's reused
+     * builder: the hot path of streams and websockets makes no String and no list per batch. Valid
+     * only until the next call on the same thread, so encode it at once.
+     */
+    static CharSequence messagesText(List<QueuedMessage> messages) {
+        StringBuilder text = BUILDER.get();
+        if (text.capacity() > MAX_KEPT_CAPACITY) {
+            text = new StringBuilder(512);
+            BUILDER.set(text);
+        }
+        text.setLength(0);
+        text.append("a[");
+        for (int i = 0, n = messages.size(); i < n; i++) {
+            if (i > 0) {
+                text.append(',');
+            }
+            SockJsJson.appendQuoted(text, messages.get(i).message());
+        }
+        return text.append(']');
     }
 
     /** The seq of the last of {@code messages}. */

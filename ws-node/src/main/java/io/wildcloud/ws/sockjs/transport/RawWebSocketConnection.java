@@ -1,6 +1,5 @@
 package io.wildcloud.ws.sockjs.transport;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
@@ -38,7 +37,7 @@ final class RawWebSocketConnection extends WebSocketConnection {
         CloseWebSocketFrame close = WebSocketCloseStatus.isValidStatusCode(code)
                 ? new CloseWebSocketFrame(code, closeFrame.closeReason())
                 : new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE.code(), closeFrame.closeReason());
-        ctx.writeAndFlush(close).addListener(ChannelFutureListener.CLOSE);
+        sendClose(close);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.wildcloud.ws.sockjs.transport;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -39,7 +38,7 @@ final class SockJsWebSocketConnection extends WebSocketConnection {
 
     @Override
     void write(List<QueuedMessage> messages) {
-        ctx.write(text(Frames.messages(messages).text()), ctx.voidPromise());
+        ctx.write(text(Frames.messagesText(messages)), ctx.voidPromise());
     }
 
     @Override
@@ -47,8 +46,7 @@ final class SockJsWebSocketConnection extends WebSocketConnection {
         ctx.write(text(closeFrame.text()), ctx.voidPromise());
         // The SockJS close code travels in the frame above; SockJS codes such as 2010 are not valid
         // websocket close codes, so the websocket itself closes normally.
-        ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE.code(), ""))
-                .addListener(ChannelFutureListener.CLOSE);
+        sendClose(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE.code(), ""));
     }
 
     @Override

@@ -63,7 +63,7 @@ final class StreamingReceiver extends HttpReceiver {
         begin();
         if (!pending.isEmpty()) {
             deliveredSeq = Frames.lastSeq(pending);
-            write(Frames.messages(pending));
+            write(Frames.messagesText(pending));
         }
         if (closeFrame != null) {
             closed(closeFrame);
@@ -84,7 +84,7 @@ final class StreamingReceiver extends HttpReceiver {
     @Override
     void messages(List<QueuedMessage> messages) {
         deliveredSeq = Frames.lastSeq(messages);
-        write(Frames.messages(messages));
+        write(Frames.messagesText(messages));
         if (!endIfLimitReached()) {
             acknowledger.delivered(deliveredSeq);
         }
@@ -146,7 +146,11 @@ final class StreamingReceiver extends HttpReceiver {
 
     // One frame per chunk, flushed at once: clients parse frame by chunk.
     private void write(SockJsFrame frame) {
-        ByteBuf buf = format.encode(ctx.alloc(), frame);
+        write(frame.text());
+    }
+
+    private void write(CharSequence frameText) {
+        ByteBuf buf = format.encode(ctx.alloc(), frameText);
         bytesWritten += buf.readableBytes();
         ctx.writeAndFlush(new DefaultHttpContent(buf), ctx.voidPromise());
     }
@@ -166,5 +170,17 @@ final class StreamingReceiver extends HttpReceiver {
         ByteBuf buf = ctx.alloc().directBuffer(text.length());
         buf.writeCharSequence(text, io.netty.util.CharsetUtil.US_ASCII);
         return buf;
+    }
+
+    /**
+     * A prelude that never changes, kept in one direct buffer for the node's life: each response
+     * writes a duplicate, whose release by the encoder frees nothing. (A wrapped NIO buffer stays
+     * outside the allocators and their leak tracking.)
+     */
+    static Function<ChannelHandlerContext, ByteBuf> constantPrelude(String text) {
+        byte[] bytes = text.getBytes(io.netty.util.CharsetUtil.US_ASCII);
+        ByteBuf shared = io.netty.buffer.Unpooled.unreleasableBuffer(io.netty.buffer.Unpooled.wrappedBuffer(
+                java.nio.ByteBuffer.allocateDirect(bytes.length).put(bytes).flip()).asReadOnly());
+        return ignored -> shared.duplicate();
     }
 }

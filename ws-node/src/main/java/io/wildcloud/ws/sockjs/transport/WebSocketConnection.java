@@ -47,6 +47,9 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
      */
     static final long MAX_BACKLOG_BYTES = 4L * 1024 * 1024;
 
+    /** How long a close we sent waits for the client's answering close before the TCP close. */
+    static final long CLOSE_GRACE_MILLIS = 2000;
+
     final SockJsEndpoint endpoint;
     private final SockJsRuntime runtime;
     private final SessionStore store;
@@ -61,6 +64,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
     private Acknowledger acknowledger;
     private List<String> early;
     private int servicePending;
+    private boolean closeSent;
 
     WebSocketConnection(SockJsRuntime runtime, SockJsEndpoint endpoint, SessionKey key) {
         this.runtime = runtime;
@@ -136,7 +140,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
-            if (msg instanceof TextWebSocketFrame text) {
+            if (msg instanceof TextWebSocketFrame text && !closeSent) {
                 String message = text.text();
                 if (state == State.OPEN) {
                     received(message);
@@ -149,8 +153,13 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
             } else if (msg instanceof PingWebSocketFrame ping) {
                 ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
             } else if (msg instanceof CloseWebSocketFrame close) {
-                ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), close.reasonText()))
-                        .addListener(ChannelFutureListener.CLOSE);
+                if (closeSent) {
+                    ctx.close(); // the client answered our close: the close handshake is complete
+                } else {
+                    closeSent = true;
+                    ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), close.reasonText()))
+                            .addListener(ChannelFutureListener.CLOSE);
+                }
             }
             // Binary and pong frames carry nothing for SockJS.
         } finally {
@@ -212,7 +221,12 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
     @Override
     public void onEvicted() {
         SockJsRuntime.later(ctx, () -> {
-            closedByStore = true;
+            // The store gave the session up for this node: end without touching it again (ENDED
+            // before the close, so that channelInactive neither closes nor deletes it).
+            if (state == State.OPEN) {
+                acknowledger.stop();
+            }
+            log.info("{} session {}: receiver evicted by the store", ctx.channel(), key);
             state = State.ENDED;
             ctx.close();
         });
@@ -251,11 +265,28 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
         ctx.close();
     }
 
+    /**
+     * Starts the websocket close handshake (RFC 6455 5.5.1): sends {@code close}, reads nothing
+     * more, and closes the connection when the client answers or the grace period is over. Closing
+     * at once would race the client's handling of the handshake answer when the session closes as
+     * soon as it opens.
+     */
+    final void sendClose(CloseWebSocketFrame close) {
+        closeSent = true;
+        ctx.writeAndFlush(close).addListener(future -> {
+            if (future.isSuccess()) {
+                ctx.executor().schedule(() -> ctx.close(), CLOSE_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } else {
+                ctx.close();
+            }
+        });
+    }
+
     boolean isOpen() {
         return state == State.OPEN;
     }
 
-    TextWebSocketFrame text(String text) {
+    TextWebSocketFrame text(CharSequence text) {
         return new TextWebSocketFrame(ByteBufUtil.writeUtf8(ctx.alloc(), text));
     }
 }

@@ -73,7 +73,8 @@ class HeldReceiverTest {
     };
 
     private static List<Object> queue(String state, long firstSeq, String... messages) {
-        List<Object> answer = new ArrayList<>(List.of(state, state.equals("c") ? "c[3000,\"Go away!\"]" : "", firstSeq));
+        String closeFrame = state.equals("c") ? "c[3000,\"Go away!\"]" : "";
+        List<Object> answer = new ArrayList<>(List.of(state, closeFrame, firstSeq));
         answer.addAll(List.of(messages));
         return answer;
     }

@@ -40,6 +40,18 @@ class RedisEndpointTest {
     }
 
     @Test
+    void sentinelsWithMasterNameBeforeTheHosts() {
+        RedisEndpoint endpoint = RedisEndpoint.parse("redis-sentinel://mymaster@s1:26380,s2:26381");
+        assertEquals(RedisEndpoint.Mode.SENTINEL, endpoint.mode());
+        assertEquals("mymaster", endpoint.masterName());
+        assertNull(endpoint.password());
+        assertEquals(List.of("redis://s1:26380", "redis://s2:26381"), endpoint.addresses());
+        RedisEndpoint withPassword = RedisEndpoint.parse("redis-sentinel://:pw@s1/mymaster");
+        assertEquals("mymaster", withPassword.masterName());
+        assertEquals("pw", withPassword.password());
+    }
+
+    @Test
     void clusterSeeds() {
         RedisEndpoint endpoint = RedisEndpoint.parse("redis-cluster://10.0.0.1:7000,10.0.0.2:7001");
         assertEquals(RedisEndpoint.Mode.CLUSTER, endpoint.mode());

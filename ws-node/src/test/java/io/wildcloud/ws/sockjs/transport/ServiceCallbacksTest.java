@@ -85,8 +85,10 @@ class ServiceCallbacksTest {
                 "Sec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==", "Sec-WebSocket-Version: 13"));
         assertEquals("open rec/s1", service.next());
         service.last.close(4000, "done").toCompletableFuture().join();
-        String frames = io.wildcloud.ws.sockjs.testmode.SockJsChannels.read(ch);
-        assertFalse(ch.isOpen(), frames);
+        io.wildcloud.ws.sockjs.testmode.SockJsChannels.read(ch);
+        ch.advanceTimeBy(WebSocketConnection.CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        ch.runPendingTasks();
+        assertFalse(ch.isOpen());
         assertEquals("close rec/s1", service.next());
         assertEquals(null, service.events.poll(300, TimeUnit.MILLISECONDS));
         assertEquals(0, store.size());

@@ -115,6 +115,9 @@ class WebSocketTransportTest {
         String close = "c[3000,\"Go away!\"]";
         // o, then the close frame, then a websocket close 1000 (0x03e8) with no reason.
         assertEquals("\u0081\u0001o" + "\u0081" + (char) close.length() + close + "\u0088\u0002\u0003\u00e8", frames);
+        assertTrue(ch.isOpen(), "the close handshake waits for the client's answer");
+        ch.writeInbound(clientClose());
+        ch.runPendingTasks();
         assertFalse(ch.isOpen());
     }
 
@@ -123,7 +126,12 @@ class WebSocketTransportTest {
         String response = exchangeBytes(get("/close/websocket", UPGRADE, CONNECTION, KEY, VERSION));
         String frames = response.substring(response.indexOf("\r\n\r\n") + 4);
         assertEquals("\u0088\n\u000b\u00b8Go away!", frames, "close 3000 (0x0bb8) \"Go away!\"");
-        assertFalse(ch.isOpen());
+        ch.writeInbound(clientText("ignored after the close"));
+        ch.runPendingTasks();
+        assertTrue(ch.isOpen());
+        ch.advanceTimeBy(WebSocketConnection.CLOSE_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ch.runPendingTasks();
+        assertFalse(ch.isOpen(), "a client that never answers the close is cut off after the grace period");
     }
 
     @Test
@@ -140,11 +148,23 @@ class WebSocketTransportTest {
         return new String(readBytes(), StandardCharsets.ISO_8859_1);
     }
 
-    /** A masked client text frame (mask 0, so the payload reads as is), under 126 bytes. */
+    /** A masked client text frame, under 126 bytes. */
     private static ByteBuf clientText(String text) {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        return clientFrame(0x81, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The client's close 1000, answering the server's. */
+    private static ByteBuf clientClose() {
+        return clientFrame(0x88, new byte[] {0x03, (byte) 0xe8});
+    }
+
+    private static ByteBuf clientFrame(int opcodeByte, byte[] payload) {
+        byte[] mask = {1, 2, 3, 4};
         ByteBuf frame = Unpooled.buffer();
-        frame.writeByte(0x81).writeByte(0x80 | payload.length).writeInt(0).writeBytes(payload);
+        frame.writeByte(opcodeByte).writeByte(0x80 | payload.length).writeBytes(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.writeByte(payload[i] ^ mask[i % 4]);
+        }
         return frame;
     }
 

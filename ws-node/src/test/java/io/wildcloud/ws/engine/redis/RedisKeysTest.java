@@ -1,0 +1,98 @@
+package io.wildcloud.ws.engine.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.sockjs.session.ClaimMode;
+import io.wildcloud.ws.sockjs.session.QueuedMessage;
+import io.wildcloud.ws.sockjs.session.Receiver;
+import io.wildcloud.ws.sockjs.session.ReceiverId;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
+import io.wildcloud.ws.testing.RedisProbe;
+import io.wildcloud.ws.testing.RedisTestServer;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Every key the engine writes carries the prefix, the scope's hash tag and a TTL. */
+class RedisKeysTest {
+
+    private static <T> T join(CompletionStage<T> stage) throws Exception {
+        return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private static long pttl(URI redis, String key) throws Exception {
+        return Long.parseLong(RedisProbe.command(redis.getHost(), redis.getPort(), "PTTL", key));
+    }
+
+    @Test
+    void everyKeyHasThePrefixTheScopeTagAndATtl() throws Exception {
+        URI redis = URI.create(RedisTestServer.shared().url());
+        String prefix = RedisTestServer.newKeyPrefix("ttl");
+        RedisEngineConfig config = RedisSessionStoreTest.testConfig(redis.toString(), prefix);
+        try (RedisSessionStore store = join(RedisSessionStore.connect(config, "n1"))) {
+            Receiver receiver = new Receiver() {
+                @Override
+                public ReceiverId id() {
+                    return new ReceiverId("n1", 1);
+                }
+
+                @Override
+                public void onMessages(List<QueuedMessage> messages) {
+                }
+
+                @Override
+                public void onClosed(SockJsFrame closeFrame) {
+                }
+
+                @Override
+                public void onEvicted() {
+                }
+            };
+            SessionKey held = new SessionKey("app-1", "held");
+            SessionKey released = new SessionKey("app-1", "released");
+            join(store.claim(held, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, receiver));
+            join(store.enqueue(held, List.of("a", "b")));
+            join(store.acknowledge(held, receiver.id(), 1));
+            Receiver other = new Receiver() {
+                @Override
+                public ReceiverId id() {
+                    return new ReceiverId("n1", 2);
+                }
+
+                @Override
+                public void onMessages(List<QueuedMessage> messages) {
+                }
+
+                @Override
+                public void onClosed(SockJsFrame closeFrame) {
+                }
+
+                @Override
+                public void onEvicted() {
+                }
+            };
+            join(store.claim(released, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, other));
+            join(store.release(released, other.id(), 0, Duration.ofSeconds(30)));
+            join(store.enqueue(released, List.of("c")));
+
+            List<String> keys = RedisProbe.commandList(redis.getHost(), redis.getPort(), "KEYS", prefix + "*");
+            assertEquals(List.of(prefix + "expiry", prefix + "{app-1}:q:held", prefix + "{app-1}:q:released",
+                    prefix + "{app-1}:s:held", prefix + "{app-1}:s:released"), keys.stream().sorted().toList());
+            // The expiry index gets its TTL from the sweeps, every 50 ms here.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (pttl(redis, prefix + "expiry") < 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            for (String key : keys) {
+                long ttl = pttl(redis, key);
+                assertTrue(ttl > 0, key + " has no TTL: " + ttl);
+            }
+        }
+    }
+}
