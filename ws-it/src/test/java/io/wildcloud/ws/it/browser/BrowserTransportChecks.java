@@ -98,7 +98,7 @@ abstract class BrowserTransportChecks {
             assertEquals(200, response.status(), response.body());
             assertEquals(1, response.sessions(), "handed to the one open session");
         }
-        assertEquals(published, page.awaitReceived(before, published.size()), "socket publishes, in order");
+        assertEquals(published, page.awaitReceived(before, published), "socket publishes, in order");
 
         before = page.receivedCount();
         String toSession = "only for session " + sessionId + " ✓ \u2028";
