@@ -98,6 +98,18 @@ final class FaultCluster implements AutoCloseable {
         }
     }
 
+    /** {@code POST /authorize/...} on node {@code number}, as sent, for tests that look at failures. */
+    RawResponse authorizeRaw(int number, Duration timeout) {
+        return new Http(timeout).post(node(number).apiUrl() + "/authorize/" + secret + "/raw-client",
+                "{\"callback\":\"" + CALLBACK + "\"}", "Content-Type", "application/json");
+    }
+
+    /** {@code POST /publish/<socket>} on node {@code number}, as sent. */
+    RawResponse publishRaw(int number, String socketId, String text, Duration timeout) {
+        return new Http(timeout).post(node(number).apiUrl() + "/publish/" + socketId,
+                "{\"message\":\"" + text + "\"}", "Content-Type", "application/json");
+    }
+
     /** {@code <sockjs base>} of a socket through the balancer. */
     String viaBalancer(String socketId) {
         return balancer.url() + "/" + socketId;

@@ -17,6 +17,7 @@ final class StreamingSession extends ClientSession {
     private volatile boolean stopped;
     private volatile Http.Stream current;
     private volatile int streams;
+    private volatile int lastStatus;
 
     StreamingSession(String socketId, String base) {
         super(socketId, base);
@@ -31,6 +32,7 @@ final class StreamingSession extends ClientSession {
             streams++;
             try (Http.Stream stream = http.open("POST", url)) {
                 current = stream;
+                lastStatus = stream.head().status();
                 log(stream.head().status() + " stream opened, connection=" + stream.header("connection")
                         + " from " + url);
                 if (stream.head().status() == 404) {
@@ -71,6 +73,14 @@ final class StreamingSession extends ClientSession {
             }
         }
         throw new AssertionError("too many chunks");
+    }
+
+    int lastStatus() {
+        return lastStatus;
+    }
+
+    boolean isRunning() {
+        return thread.isAlive();
     }
 
     int streams() {

@@ -232,14 +232,22 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
     @Override
     public void onEvicted() {
         SockJsRuntime.later(ctx, () -> {
-            // The store gave the session up for this node: end without touching it again (ENDED
-            // before the close, so that channelInactive neither closes nor deletes it).
-            if (state == State.OPEN) {
-                acknowledger.stop();
-            }
+            // The store gave the session up for this node (it lost it, e.g. Redis restarted empty,
+            // or judged this node dead): end without touching it again (ENDED before the close, so
+            // that channelInactive neither closes nor deletes it), with a close frame when the
+            // session was open, so that the client learns why instead of seeing the connection cut.
             log.info("{} session {}: receiver evicted by the store", ctx.channel(), key);
+            boolean wasOpen = state == State.OPEN;
             state = State.ENDED;
-            ctx.close();
+            if (wasOpen && !closeSent) {
+                acknowledger.stop();
+                closing(SockJsFrame.close(CloseCodes.SERVICE_UNAVAILABLE, CloseCodes.SERVICE_UNAVAILABLE_REASON));
+            } else {
+                if (wasOpen) {
+                    acknowledger.stop();
+                }
+                ctx.close();
+            }
         });
     }
 
