@@ -26,6 +26,8 @@ final class NodePresence {
     private final Runnable onResubscribed;
     private final AtomicInteger subscriptions = new AtomicInteger();
     private RTopic own;
+    /** Whether the last self-check's ping reached this node's own subscription. */
+    private volatile boolean selfSubscribed = true;
 
     /**
      * @param topics makes the topic (sharded or not, string codec) of a channel name
@@ -60,6 +62,26 @@ final class NodePresence {
     /** Whether node {@code otherNodeId} is subscribed to its channel, as a live node is. */
     CompletionStage<Boolean> isAlive(String otherNodeId) {
         return topics.apply(keys.nodeChannel(otherNodeId)).publishAsync(PING).thenApply(receivers -> receivers > 0);
+    }
+
+    /**
+     * Checks that this node's own subscription is live, by a ping to its own channel that must
+     * reach a subscriber. After Redis comes back, Redisson re-subscribes a while after the first
+     * commands work again, and subscriptions asked for meanwhile fail: until the ping gets
+     * through, the node is not ready for new sessions, and {@link #problem()} says so.
+     */
+    void checkSelf() {
+        try {
+            isAlive(nodeId).whenComplete((alive, error) -> selfSubscribed = error == null && alive);
+        } catch (RuntimeException e) {
+            // The client is shutting down: a thrown exception would also end the periodic check.
+            selfSubscribed = false;
+        }
+    }
+
+    /** {@code null} while the last self-check reached this node's subscription, else what is wrong. */
+    String problem() {
+        return selfSubscribed ? null : "Redis pub/sub: this node's subscriptions are not (yet) re-established";
     }
 
     void stop() {

@@ -125,6 +125,8 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
                 .thenApply(subscribed -> {
                     store.sweeper.start();
                     store.keeper.start();
+                    long check = config.sweepInterval().toMillis();
+                    store.timer.scheduleWithFixedDelay(store.presence::checkSelf, check, check, TimeUnit.MILLISECONDS);
                     LOG.info("node {} Redis session store on {} with prefix {}", nodeId, config.endpoint(),
                             config.keyPrefix());
                     return store;
@@ -226,11 +228,13 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     }
 
     /**
-     * {@code null} while Redis answers (the expiry sweep, every sweep interval, got its answer),
-     * otherwise what is wrong; for the node's health check.
+     * {@code null} while Redis answers (the expiry sweep, every sweep interval, got its answer) and
+     * this node's pub/sub subscription is live (checked as often), otherwise what is wrong; for the
+     * node's health check.
      */
     public String problem() {
-        return sweeper.problem();
+        String problem = sweeper.problem();
+        return problem != null ? problem : presence.problem();
     }
 
     /** The Redis client (tests kill a node by shutting it down without closing the store). */
