@@ -93,6 +93,70 @@ class RedisOutageTest {
         }
     }
 
+    @Test
+    void redisFrozenThenBackWithItsData() throws Exception {
+        try (FaultCluster cluster = new FaultCluster("redis-frozen")) {
+            assumeTrue(cluster.redis.canStopAndRestart(), "needs a redis-server of the test's own");
+            String pollSocket = cluster.authorize(1);
+            String streamSocket = cluster.authorize(2);
+            String wsSocket = cluster.authorize(3);
+            try (PollingSession poll = new PollingSession(pollSocket, cluster.viaBalancer(pollSocket));
+                 StreamingSession stream = new StreamingSession(streamSocket, cluster.viaBalancer(streamSocket));
+                 WebSocketSession ws = new WebSocketSession(wsSocket, cluster.direct(2, wsSocket))) {
+                List<ClientSession> all = List.of(poll, stream, ws);
+                all.forEach(ClientSession::awaitOpen);
+                List<String> expected = new ArrayList<>();
+                for (int n = 1; n <= 5; n++) {
+                    expected.add("m-" + n);
+                    for (ClientSession session : all) {
+                        cluster.publishToOne(1 + n % 3, session.socketId, "m-" + n);
+                    }
+                }
+                all.forEach(session -> session.awaitReceived(5, Duration.ofSeconds(15)));
+
+                long frozen = System.nanoTime();
+                cluster.redis.freeze();
+                awaitHealth(cluster, 503, Duration.ofSeconds(40));
+                long noticed = System.nanoTime();
+                RawResponse authorize = cluster.authorizeRaw(1, Duration.ofSeconds(60));
+                assertEquals(503, authorize.status(), authorize.toString());
+                assertTrue(json(authorize).has("error") && json(authorize).has("message"), authorize.toString());
+
+                cluster.redis.resume();
+                long resumed = System.nanoTime();
+                awaitHealth(cluster, 200, Duration.ofSeconds(60));
+                long healthy = System.nanoTime();
+                for (int n = 6; n <= 15; n++) {
+                    expected.add("m-" + n);
+                    for (ClientSession session : all) {
+                        cluster.publishToOne(1 + n % 3, session.socketId, "m-" + n);
+                    }
+                }
+                all.forEach(session -> session.awaitReceived(expected.size(), Duration.ofSeconds(30)));
+                for (ClientSession session : all) {
+                    assertEquals(expected, session.messages(), "every message once, in order: " + session);
+                    assertEquals(null, session.closeFrame(), session.toString());
+                }
+                assertEquals(null, ws.end(), "the websocket lived through the outage: " + ws);
+                // A new socket and session work too.
+                String fresh = cluster.authorize(2);
+                try (WebSocketSession freshWs = new WebSocketSession(fresh, cluster.viaBalancer(fresh))) {
+                    freshWs.awaitOpen();
+                    cluster.publishToOne(3, fresh, "fresh");
+                    freshWs.awaitReceived(1, Duration.ofSeconds(10));
+                }
+                for (NodeProcess node : cluster.nodes) {
+                    assertTrue(node.isAlive(), node.name() + " died:\n" + node.logTail());
+                    node.assertNoLeakReports();
+                }
+                System.out.printf("RedisOutageTest.frozen: 503 on every node %d ms after SIGSTOP; healthy %d ms after"
+                                + " SIGCONT (frozen %d ms); %d messages checked; poll failures %d, stream failures %d%n",
+                        (noticed - frozen) / 1_000_000, (healthy - resumed) / 1_000_000, (resumed - frozen) / 1_000_000,
+                        all.size() * expected.size(), poll.failures(), stream.failures());
+            }
+        }
+    }
+
     static void awaitHealth(FaultCluster cluster, int status, Duration timeout) {
         for (NodeProcess node : cluster.nodes) {
             Await.until(timeout, node.name() + " /health " + status, () -> {
