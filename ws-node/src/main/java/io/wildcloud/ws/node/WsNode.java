@@ -211,6 +211,9 @@ public final class WsNode implements AutoCloseable {
 
     private void awaitSessionsHandedOn(long deadline) {
         long remaining = Math.max(0, deadline - System.nanoTime());
+        if (sessionsDrained == null) {
+            return; // drain() is still running on another thread; the callbacks' wait bounds the rest
+        }
         try {
             sessionsDrained.toCompletableFuture().get(remaining, TimeUnit.NANOSECONDS);
             log.info("node {}: every SockJS connection handed on", config.nodeId());

@@ -43,6 +43,7 @@ public final class DrainingConnections {
     private final class Tracker extends ChannelDuplexHandler {
         private Channel channel;
         private int requestsInProgress;
+        private int requestsSeen;
         private boolean upgraded;
 
         @Override
@@ -55,9 +56,14 @@ public final class DrainingConnections {
             }
         }
 
+        /**
+         * Closes a kept-alive connection between requests. A fresh one that has not sent its first
+         * request yet is left to send it (its answer then closes it): closing it now could drop a
+         * request already on its way, which a balancer may not retry (a POST).
+         */
         void closeIfIdle() {
             channel.eventLoop().execute(() -> {
-                if (requestsInProgress == 0 && !upgraded) {
+                if (requestsInProgress == 0 && requestsSeen > 0 && !upgraded) {
                     channel.close();
                 }
             });
@@ -67,6 +73,7 @@ public final class DrainingConnections {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof HttpRequest && !upgraded) {
                 requestsInProgress++;
+                requestsSeen++;
             }
             ctx.fireChannelRead(msg);
         }
@@ -90,6 +97,7 @@ public final class DrainingConnections {
             if (msg instanceof LastHttpContent) {
                 requestsInProgress = Math.max(0, requestsInProgress - 1);
                 if (draining) {
+                    // Even a response that began before the drain (a stream) ends its connection.
                     // A void promise takes no listener: close after the write through a real one.
                     ChannelPromise written = promise.isVoid() ? ctx.newPromise() : promise;
                     ctx.write(msg, written);
