@@ -115,17 +115,20 @@ public final class PushBenchmark {
         Map<ManagedProcess, Duration> cpuBefore = new LinkedHashMap<>();
         Map<ManagedProcess, Duration> cpuAfter = new LinkedHashMap<>();
         long[] redisCommands = new long[2];
+        java.util.List<Map<String, Long>> commandStats = new java.util.ArrayList<>(List.of(Map.of(), Map.of()));
         LoadGenerator generator = new LoadGenerator(options, System.err, new LoadGenerator.PhaseListener() {
             @Override
             public void publishing() {
                 servers.forEach(p -> cpuBefore.put(p, p.cpu()));
                 redisCommands[0] = redisCommands(redisHost, redisPort);
+                commandStats.set(0, commandStats(redisHost, redisPort));
             }
 
             @Override
             public void settled() {
                 servers.forEach(p -> cpuAfter.put(p, p.cpu()));
                 redisCommands[1] = redisCommands(redisHost, redisPort);
+                commandStats.set(1, commandStats(redisHost, redisPort));
             }
         });
         LoadResult result = generator.run();
@@ -144,6 +147,15 @@ public final class PushBenchmark {
             System.out.printf(Locale.ROOT, "Redis commands      %d (%.3f per delivered message)%n",
                     redisCommands[1] - redisCommands[0],
                     (redisCommands[1] - redisCommands[0]) / (double) Math.max(1, result.delivered()));
+            StringBuilder byCommand = new StringBuilder();
+            commandStats.get(1).forEach((command, calls) -> {
+                long delta = calls - commandStats.get(0).getOrDefault(command, 0L);
+                if (delta > 0) {
+                    byCommand.append(String.format(Locale.ROOT, " %s=%.3f", command,
+                            delta / (double) Math.max(1, result.delivered())));
+                }
+            });
+            System.out.println("  per message by command:" + byCommand);
         }
         System.out.println();
     }
@@ -156,6 +168,17 @@ public final class PushBenchmark {
             return RedisStats.commandsProcessed(host, port);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read Redis INFO", e);
+        }
+    }
+
+    private static Map<String, Long> commandStats(String host, int port) {
+        if (host == null) {
+            return Map.of();
+        }
+        try {
+            return RedisStats.callsByCommand(host, port);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read Redis INFO commandstats", e);
         }
     }
 

@@ -23,6 +23,20 @@ final class RedisStats {
         throw new IOException("no total_commands_processed in INFO stats");
     }
 
+    /** Calls per command ({@code cmdstat_evalsha:calls=...}) from INFO commandstats. */
+    static java.util.Map<String, Long> callsByCommand(String host, int port) throws IOException {
+        java.util.Map<String, Long> calls = new java.util.TreeMap<>();
+        for (String line : info(host, port, "commandstats").split("\r\n")) {
+            if (line.startsWith("cmdstat_")) {
+                String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+                int start = line.indexOf("calls=") + "calls=".length();
+                int end = line.indexOf(',', start);
+                calls.put(name, Long.parseLong(line.substring(start, end)));
+            }
+        }
+        return calls;
+    }
+
     static String info(String host, int port, String section) throws IOException {
         try (Socket socket = new Socket(host, port)) {
             socket.setSoTimeout(5000);

@@ -65,9 +65,14 @@ final class ChatRoom implements AutoCloseable {
         }
     }
 
+    /** Lets lines already said be published, for at most 5 s. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         publisher.shutdown();
-        publisher.awaitTermination(5, TimeUnit.SECONDS);
+        try {
+            publisher.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -62,11 +62,7 @@ public final class DemoMain {
                 + " (node: public " + nodePublic + ", api " + nodeApi + ")");
         WsNode embedded = node;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                demo.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            demo.close();
             if (embedded != null) {
                 embedded.close();
             }

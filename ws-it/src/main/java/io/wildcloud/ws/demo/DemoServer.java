@@ -148,7 +148,7 @@ public final class DemoServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         server.stop(0);
         room.close();
         executor.shutdownNow();

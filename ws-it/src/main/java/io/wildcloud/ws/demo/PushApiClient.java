@@ -48,6 +48,17 @@ public final class PushApiClient {
         return JsonParser.parseString(response.body()).getAsJsonObject().get("socket_id").getAsString();
     }
 
+    /** {@code DELETE /authorize/<secret>/<client_id>}: the socket and its sessions end. */
+    public ApiResponse revoke(String applicationSecret, String clientId) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(
+                        apiBase.resolve("/authorize/" + segment(applicationSecret) + "/" + segment(clientId)))
+                .timeout(TIMEOUT)
+                .DELETE()
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new ApiResponse(response.statusCode(), response.body());
+    }
+
     /** {@code POST /publish/<socket_id>} with {@code {"message": text}}. */
     public ApiResponse publish(String socketId, String text) throws IOException, InterruptedException {
         return post("/publish/" + segment(socketId), message(text));

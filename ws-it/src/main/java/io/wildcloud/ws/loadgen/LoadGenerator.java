@@ -106,6 +106,10 @@ public final class LoadGenerator {
         long startNanos = System.nanoTime();
         ticker.scheduleAtFixedRate(() -> printProgress(tracker, published, errors, startNanos), 1, 1, TimeUnit.SECONDS);
         long[] seqs = new long[options.sessions()];
+        // One publish in flight per session: two concurrent publishes to one session have no order
+        // of their own, so a reordering counted must be the service's.
+        java.util.concurrent.atomic.AtomicIntegerArray inFlight = new java.util.concurrent.atomic.AtomicIntegerArray(options.sessions());
+        int cursor = 0;
         Semaphore window = new Semaphore(options.concurrency());
         long deadline = startNanos + options.duration().toNanos();
         long limit = options.messages() > 0 ? options.messages() : Long.MAX_VALUE;
@@ -117,14 +121,26 @@ public final class LoadGenerator {
                     TimeUnit.NANOSECONDS.sleep(wait);
                 }
             }
-            int session = (int) (i % options.sessions());
-            long seq = ++seqs[session];
             window.acquire();
+            int session = -1;
+            for (int tries = 0; session < 0; tries++) {
+                int candidate = cursor;
+                cursor = (cursor + 1) % options.sessions();
+                if (inFlight.compareAndSet(candidate, 0, 1)) {
+                    session = candidate;
+                } else if (tries >= options.sessions()) {
+                    Thread.onSpinWait();
+                    tries = 0;
+                }
+            }
+            long seq = ++seqs[session];
+            int publishedTo = session;
             api.publish(sockets.get(session), DeliveryTracker.payload(seq, System.nanoTime()))
                     .whenComplete((status, error) -> {
+                        inFlight.set(publishedTo, 0);
                         window.release();
                         if (error == null && status >= 200 && status < 300) {
-                            tracker.accepted(session);
+                            tracker.accepted(publishedTo);
                             published.incrementAndGet();
                         } else {
                             errors.incrementAndGet();

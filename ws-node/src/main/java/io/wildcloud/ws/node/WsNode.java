@@ -13,8 +13,12 @@ import io.wildcloud.ws.node.config.Settings;
 import io.wildcloud.ws.node.http.DrainingConnections;
 import io.wildcloud.ws.node.http.HealthHandler;
 import io.wildcloud.ws.node.http.HttpServer;
+import io.wildcloud.ws.node.metrics.CallbackMeters;
 import io.wildcloud.ws.node.metrics.MetricsHandler;
 import io.wildcloud.ws.node.metrics.NodeMetrics;
+import io.wildcloud.ws.node.metrics.PushMeters;
+import io.wildcloud.ws.node.metrics.RedisMeters;
+import io.wildcloud.ws.node.metrics.SockJsMeters;
 import io.wildcloud.ws.push.ApplicationRegistry;
 import io.wildcloud.ws.push.PushLimits;
 import io.wildcloud.ws.push.PushModule;
@@ -57,19 +61,26 @@ public final class WsNode implements AutoCloseable {
 
     private WsNode(NodeConfig config) throws InterruptedException {
         this.config = config;
-        this.engine = createEngine(config);
+        this.metrics = new NodeMetrics(config.nodeId());
         try {
-            this.push = config.mode() == NodeConfig.Mode.PUSH ? createPush(config, engine) : null;
+            this.engine = createEngine(config, metrics);
         } catch (RuntimeException e) {
-            engine.close();
+            metrics.close();
             throw e;
         }
-        this.metrics = new NodeMetrics(config.nodeId());
+        try {
+            this.push = config.mode() == NodeConfig.Mode.PUSH ? createPush(config, engine, metrics) : null;
+        } catch (RuntimeException e) {
+            engine.close();
+            metrics.close();
+            throw e;
+        }
         this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         SockJsEndpointResolver resolver = push != null ? push.resolver() : new ProtocolTestEndpoints(config.sockJs());
         HealthHandler health = new HealthHandler(config.nodeId(), engine.name(), engine::problem, draining::get);
-        this.sockjs = new SockJsHandler(resolver, engine.sessions(), config.nodeId());
+        this.sockjs = new SockJsHandler(resolver, engine.sessions(), config.nodeId(),
+                new SockJsMeters(metrics.registry()));
         int maxPublicBody = 6 * config.sockJs().maxMessageBytes() + 1024;
         try {
             this.publicServer = HttpServer.bind("public", config.bindHost(), config.publicPort(), boss, workers,
@@ -95,7 +106,7 @@ public final class WsNode implements AutoCloseable {
         return new WsNode(config);
     }
 
-    private static Engine createEngine(NodeConfig config) {
+    private static Engine createEngine(NodeConfig config, NodeMetrics metrics) {
         if (!config.usesRedis()) {
             return new MemoryEngine(config.maxQueuedMessages(), config.socketIdleTimeout());
         }
@@ -109,7 +120,8 @@ public final class WsNode implements AutoCloseable {
         }
         try {
             // Start-up may wait for Redis: a node that cannot reach it at start does not start.
-            return RedisEngine.start(redis, config.nodeId(), config.socketIdleTimeout())
+            return RedisEngine.start(redis, config.nodeId(), config.socketIdleTimeout(),
+                            new RedisMeters(metrics.registry(), config.metricsHistograms()))
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("cannot connect to Redis at " + redis.endpoint() + ": "
@@ -120,7 +132,7 @@ public final class WsNode implements AutoCloseable {
         }
     }
 
-    private static PushModule createPush(NodeConfig config, Engine engine) {
+    private static PushModule createPush(NodeConfig config, Engine engine, NodeMetrics metrics) {
         List<String> applications = new ArrayList<>(config.applications());
         if (config.demo()) {
             applications.add(DEMO_APPLICATION);
@@ -144,7 +156,11 @@ public final class WsNode implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("invalid setting applications: " + e.getMessage());
         }
-        return new PushModule(registry, engine.sockets(), engine.sessions(), limits, config.sockJs(), engine::problem);
+        CallbackMeters callbackMeters = new CallbackMeters(metrics.registry(), config.metricsHistograms());
+        PushModule push = new PushModule(registry, engine.sockets(), engine.sessions(), limits, config.sockJs(),
+                engine::problem, callbackMeters, new PushMeters(metrics.registry(), config.metricsHistograms()));
+        callbackMeters.bind(push.callbackStats());
+        return push;
     }
 
     public int publicPort() {

@@ -50,12 +50,19 @@ public final class PushModule implements AutoCloseable {
     /** With an observer of callbacks, for metrics. */
     public PushModule(ApplicationRegistry applications, SocketStore sockets, SessionStore sessions, PushLimits limits,
             SockJsOptions sockJsOptions, Supplier<String> healthProblem, CallbackObserver callbackObserver) {
+        this(applications, sockets, sessions, limits, sockJsOptions, healthProblem, callbackObserver, PushMetrics.NONE);
+    }
+
+    /** With an observer of callbacks and metrics of publishes. */
+    public PushModule(ApplicationRegistry applications, SocketStore sockets, SessionStore sessions, PushLimits limits,
+            SockJsOptions sockJsOptions, Supplier<String> healthProblem, CallbackObserver callbackObserver,
+            PushMetrics pushMetrics) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.callbacks = new CallbackDispatcher(limits.callback(), callbackObserver);
         this.service = new PushService(sockets, applications, callbacks, limits.maxSessionsPerSocket());
         this.resolver = new SocketEndpointResolver(sockets,
                 sockJsOptions.withMaxMessageBytes(limits.maxMessageBytes()), service);
-        this.api = new ApiHandlers(applications, new PushOperations(sockets, sessions), limits.maxMessageBytes(),
+        this.api = new ApiHandlers(applications, new PushOperations(sockets, sessions, pushMetrics), limits.maxMessageBytes(),
                 limits.maxApiBodyBytes(), healthProblem);
     }
 

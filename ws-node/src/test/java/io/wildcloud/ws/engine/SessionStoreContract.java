@@ -39,6 +39,8 @@ public abstract class SessionStoreContract {
     protected static final int MAX_QUEUE = 8;
     protected static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration SHORT_DELAY = Duration.ofMillis(300);
+    /** A delay that the next steps of a test surely beat, even on a busy machine. */
+    private static final Duration SAFE_DELAY = Duration.ofSeconds(2);
     private static final Duration LONG_DELAY = Duration.ofSeconds(60);
     private static final SockJsFrame GO_AWAY = SockJsFrame.close(3000, "Go away!");
 
@@ -468,7 +470,7 @@ public abstract class SessionStoreContract {
         SessionKey key = key("poll-expires");
         RecordingReceiver opener = receiver("n1");
         claim(store(), key, ClaimMode.STREAM, opener);
-        release(store(), key, opener, 0, SHORT_DELAY);
+        release(store(), key, opener, 0, SAFE_DELAY);
         join(store().enqueue(key, List.of("taken")));
         Claim poll = claim(store(), key, ClaimMode.POLL, receiver("n1"));
         assertEquals(List.of("taken"), texts(poll.pending()));
@@ -480,16 +482,18 @@ public abstract class SessionStoreContract {
 
     @Test
     void claimBeforeTheDelayEndsKeepsTheSession() {
+        Duration delay = SAFE_DELAY;
         SessionKey key = key("comes-back");
         RecordingReceiver first = receiver("n1");
         claim(store(), key, ClaimMode.STREAM, first);
-        release(store(), key, first, 0, SHORT_DELAY);
+        release(store(), key, first, 0, delay);
         RecordingReceiver second = receiver("n1");
         assertEquals(Outcome.ATTACHED, claim(store(), key, ClaimMode.STREAM, second).outcome());
+        // The witness expires after the first delay would have ended.
         SessionKey witness = key("witness");
         RecordingReceiver w = receiver("n1");
         claim(store(), witness, ClaimMode.STREAM, w);
-        release(store(), witness, w, 0, SHORT_DELAY.multipliedBy(2));
+        release(store(), witness, w, 0, delay.plusMillis(500));
         Await.until(WAIT, () -> expired.containsKey(witness), () -> "no expiry notice for " + witness);
         assertFalse(expired.containsKey(key));
         assertEquals(SessionStatus.OPEN, join(store().status(key)));
@@ -500,11 +504,11 @@ public abstract class SessionStoreContract {
         SessionKey key = key("held-long");
         RecordingReceiver holder = receiver("n1");
         claim(store(), key, ClaimMode.STREAM, holder);
-        // Longer than the Redis tests' hold TTL (3 s): the holding node keeps renewing it.
+        // Longer than the Redis tests' hold TTL (4 s): the holding node keeps renewing it.
         SessionKey witness = key("witness-held");
         RecordingReceiver w = receiver("n1");
         claim(store(), witness, ClaimMode.STREAM, w);
-        release(store(), witness, w, 0, Duration.ofMillis(4000));
+        release(store(), witness, w, 0, Duration.ofMillis(5000));
         Await.until(WAIT, () -> expired.containsKey(witness), () -> "no expiry notice for " + witness);
         assertFalse(expired.containsKey(key));
         assertEquals(SessionStatus.OPEN, join(store().status(key)));
@@ -538,14 +542,14 @@ public abstract class SessionStoreContract {
         RecordingReceiver receiver = receiver("n1");
         claim(store(), key, ClaimMode.STREAM, receiver);
         join(store().enqueue(key, List.of("gone")));
-        release(store(), key, receiver, 0, SHORT_DELAY);
+        release(store(), key, receiver, 0, SAFE_DELAY);
         join(store().delete(key));
         assertEquals(SessionStatus.NOT_FOUND, join(store().status(key)));
         assertEquals(EnqueueResult.NOT_FOUND, join(store().enqueue(key, List.of("x"))));
         SessionKey witness = key("witness-deleted");
         RecordingReceiver w = receiver("n1");
         claim(store(), witness, ClaimMode.STREAM, w);
-        release(store(), witness, w, 0, SHORT_DELAY.multipliedBy(2));
+        release(store(), witness, w, 0, SAFE_DELAY.plusMillis(500));
         Await.until(WAIT, () -> expired.containsKey(witness), () -> "no expiry notice for " + witness);
         assertFalse(expired.containsKey(key));
         Claim again = claim(store(), key, ClaimMode.STREAM, receiver("n1"));

@@ -28,11 +28,13 @@ abstract class BrowserTabsChecks {
     private BrowserFixture fixture;
 
     @BeforeAll
+    @Timeout(value = 90, unit = TimeUnit.SECONDS) // the class-level timeout does not cover lifecycle methods
     void start() throws Exception {
         fixture = BrowserFixture.start(topology());
     }
 
     @AfterAll
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void stop() throws Exception {
         if (fixture != null) {
             fixture.close();

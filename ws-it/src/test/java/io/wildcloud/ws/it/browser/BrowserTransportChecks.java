@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.demo.PushApiClient.ApiResponse;
 import io.wildcloud.ws.it.browser.CallbackRecorder.Callback;
 import java.util.ArrayList;
@@ -26,14 +27,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 abstract class BrowserTransportChecks {
 
+    /** Transports whose client is, between two requests, holding no connection at all. */
+    private static final List<String> POLLING = List.of("xhr-polling", "iframe-xhr-polling", "jsonp-polling");
+
     private BrowserFixture fixture;
 
     @BeforeAll
+    @Timeout(value = 90, unit = TimeUnit.SECONDS) // the class-level timeout does not cover lifecycle methods
     void start() throws Exception {
         fixture = BrowserFixture.start(topology());
     }
 
     @AfterAll
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void stop() throws Exception {
         if (fixture != null) {
             fixture.close();
@@ -56,6 +62,7 @@ abstract class BrowserTransportChecks {
     void oneSessionCarriesEveryKindOfTextBothWaysThenCloses(String transport) throws Exception {
         String clientId = "client-" + transport + "-" + UUID.randomUUID();
         String socketId = fixture.authorize(clientId);
+        List<Integer> requestsBefore = fixture.stack().requestsPerNode();
         SockJsPage page = fixture.openPage();
         page.connect(fixture.stack().sockJsUrl(socketId), transport);
         assertEquals(transport, page.transport(), "sock.transport");
@@ -91,7 +98,7 @@ abstract class BrowserTransportChecks {
             assertEquals(200, response.status(), response.body());
             assertEquals(1, response.sessions(), "handed to the one open session");
         }
-        assertEquals(published, page.awaitReceived(before, published.size()), "socket publishes, in order");
+        assertEquals(published, page.awaitReceived(before, published), "socket publishes, in order");
 
         before = page.receivedCount();
         String toSession = "only for session " + sessionId + " ✓ \u2028";
@@ -104,5 +111,46 @@ abstract class BrowserTransportChecks {
         assertEquals(List.of(), page.pageErrors(), "no script errors on the page");
         assertEquals(1000, page.close(), "close code seen by the client");
         fixture.awaitSessionGone(socketId, sessionId);
+        assertSpreadOverNodes(transport, requestsBefore, fixture.stack().requestsPerNode());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    void revokingTheSocketClosesTheBrowserSessionWithItsCode(String transport) throws Exception {
+        String clientId = "revoked-" + transport + "-" + UUID.randomUUID();
+        String socketId = fixture.authorize(clientId);
+        SockJsPage page = fixture.openPage();
+        page.connect(fixture.stack().sockJsUrl(socketId), transport);
+
+        ApiResponse revoked = fixture.stack().api().revoke(fixture.stack().secret(), clientId);
+        assertEquals(200, revoked.status(), revoked.body());
+        String closed = page.awaitClosedByServer();
+        String revokedFrame = CloseCodes.SOCKET_REVOKED + " " + CloseCodes.SOCKET_REVOKED_REASON;
+        if (POLLING.contains(transport)) {
+            // docs/push-api.md: a poller caught between two polls gets 404 on its next poll, which
+            // sockjs-client reports as 1006; the poll it usually holds gets the close frame.
+            assertTrue(closed.equals(revokedFrame) || closed.startsWith("1006 "), transport + " closed with " + closed);
+        } else {
+            assertEquals(revokedFrame, closed, transport + " holds a connection, which gets the close frame");
+        }
+        ApiResponse publish = fixture.stack().api().publish(socketId, "too late");
+        assertEquals(404, publish.status(), "a revoked socket is gone: " + publish.body());
+    }
+
+    /**
+     * Behind the balancer, the HTTP requests of one session (sends, polls, the iframe page) went to
+     * more than one node. A websocket is one connection, so it lands on one node only.
+     */
+    private static void assertSpreadOverNodes(String transport, List<Integer> before, List<Integer> after) {
+        if (after.isEmpty() || transport.equals("websocket")) {
+            return;
+        }
+        int nodesUsed = 0;
+        for (int i = 0; i < after.size(); i++) {
+            if (after.get(i) > before.get(i)) {
+                nodesUsed++;
+            }
+        }
+        assertTrue(nodesUsed >= 2, transport + " requests per node before " + before + ", after " + after);
     }
 }

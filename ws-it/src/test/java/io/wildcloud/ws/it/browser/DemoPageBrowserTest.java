@@ -35,6 +35,7 @@ class DemoPageBrowserTest {
     private DemoServer demo;
 
     @BeforeAll
+    @Timeout(value = 90, unit = TimeUnit.SECONDS) // the class-level timeout does not cover lifecycle methods
     void start() throws Exception {
         fixture = BrowserFixture.start(PushStack::singleNode);
         PushStack stack = fixture.stack();
@@ -43,6 +44,7 @@ class DemoPageBrowserTest {
     }
 
     @AfterAll
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void stop() throws Exception {
         if (demo != null) {
             demo.close();

@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * the test authorizes and publishes through {@link #api()}.
  *
  * <p>Two topologies: {@link #singleNode()} (the embedded default, memory engine) and three nodes
- * on one Redis behind the round-robin balancer, where every request of a session may land on any
+ * on one Redis behind the round-robin balancer ({@link ClusterStack}), where every request of a session may land on any
  * node; API calls then rotate over the nodes too, so a socket authorized on one node is published
  * to through another.
  */

@@ -90,6 +90,20 @@ final class SockJsPage {
         return receivedSince(from);
     }
 
+    /**
+     * Waits for {@code expected.size()} messages after index {@code from} and returns them; on
+     * timeout, the error names the expected messages that never came.
+     */
+    List<String> awaitReceived(int from, List<String> expected) {
+        try {
+            return awaitReceived(from, expected.size());
+        } catch (AssertionError e) {
+            List<String> got = receivedSince(from);
+            List<String> missing = expected.stream().filter(m -> !got.contains(m)).map(TestMessages::describe).toList();
+            throw new AssertionError("never received " + missing + "; " + e.getMessage(), e);
+        }
+    }
+
     /** Closes from the client side and waits for the close event; returns its code. */
     int close() {
         js("window.wsTest.sock.close();");
@@ -106,6 +120,12 @@ final class SockJsPage {
     void closeTab() {
         focus();
         driver.close();
+    }
+
+    /** Waits until the server closes the connection; returns {@code code reason} as the client saw them. */
+    String awaitClosedByServer() {
+        await("the server to close the connection", d -> "closed".equals(js("return window.wsTest.state;")));
+        return js("return window.wsTest.closeCode;") + " " + js("return window.wsTest.closeReason;");
     }
 
     List<?> pageErrors() {

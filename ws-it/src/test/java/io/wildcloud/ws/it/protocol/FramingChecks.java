@@ -1,6 +1,7 @@
 package io.wildcloud.ws.it.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.wildcloud.ws.it.http.RawHttp;
 import io.wildcloud.ws.it.http.RawResponse;
@@ -12,9 +13,12 @@ public abstract class FramingChecks extends ProtocolChecks {
     /**
      * How long to leave a held poll alone so that the server has surely taken it as the session's
      * receiver. Nothing on the wire shows that moment (the poll answers nothing until a message
-     * comes), so this one place waits a fixed time, as the official suite does.
+     * comes), so this waits a fixed time, as the official suite does (250 ms): half a read timeout,
+     * and at least 300 ms, so that a slower target (a balancer and Redis) gets more.
      */
-    static final long HELD_POLL_SETTLE_MILLIS = 300;
+    static long heldPollSettleMillis(SockJsTarget target) {
+        return Math.max(300, target.readTimeout().toMillis() / 2);
+    }
 
     @Test
     void sessionOpensEchoesAndAllowsOneReceiverAtATime() throws InterruptedException {
@@ -31,10 +35,11 @@ public abstract class FramingChecks extends ProtocolChecks {
         assertStatus(404, http().post(target().echo() + "/000/bad_session/xhr_send", "[\"a\"]"));
 
         try (RawHttp held = http().sendOnly("POST", session + "/xhr")) {
-            Thread.sleep(HELD_POLL_SETTLE_MILLIS);
+            Thread.sleep(heldPollSettleMillis(target()));
             RawResponse second = http().post(session + "/xhr");
             assertStatus(200, second);
             assertEquals("c[2010,\"Another connection still open\"]\n", second.bodyText());
+            assertFalse(held.isClosedByServer(), "the first receiver must not be disturbed by the second");
         }
     }
 

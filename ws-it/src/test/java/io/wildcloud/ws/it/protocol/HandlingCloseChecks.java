@@ -81,7 +81,7 @@ public abstract class HandlingCloseChecks extends ProtocolChecks {
 
         RawHttp held = http().sendOnly("POST", session + "/xhr");
         try {
-            Thread.sleep(FramingChecks.HELD_POLL_SETTLE_MILLIS);
+            Thread.sleep(FramingChecks.heldPollSettleMillis(target()));
             RawResponse second = http().post(session + "/xhr");
             assertEquals(ANOTHER_CONNECTION, second.bodyText());
         } finally {

@@ -108,6 +108,8 @@ final class ExpirySweeper {
                             .map(member -> check((String) member, liveNodes))
                             .toArray(CompletableFuture[]::new)).thenApply(done -> due.size());
                 })
+                // Each sweep also checks this node's presence subscription, for the health check.
+                .thenCompose(count -> presence.checkOwn().thenApply(up -> count))
                 .whenComplete((count, error) -> {
                     if (error != null) {
                         if (problem == null) {
@@ -134,7 +136,11 @@ final class ExpirySweeper {
      * what went wrong: the store's health.
      */
     String problem() {
-        return problem;
+        String unreachable = problem;
+        if (unreachable != null) {
+            return unreachable;
+        }
+        return presence.isUp() ? null : "presence subscription lost: other nodes would take this node for dead";
     }
 
     private static String rootCause(Throwable error) {

@@ -87,7 +87,10 @@ final class HoldKeeper {
         }
         // Keep the held sessions' expiry entries ahead of now: only a dead node's come due.
         batch.<String>getScoredSortedSet(keys.expiryIndex(), StringCodec.INSTANCE).addAllAsync(deadlines);
+        long started = System.nanoTime();
         return batch.executeAsync().toCompletableFuture().handle((result, error) -> {
+            // One round trip renews them all: timed once, as one touch.
+            scripts.touch.record(started, error != null);
             if (error != null) {
                 onBatchFailed(error);
                 return null;

@@ -22,6 +22,7 @@ final class LuaScript {
     private final String name;
     private final String text;
     private final String sha;
+    private volatile RedisMetrics.ScriptMeter meter = RedisMetrics.ScriptMeter.NONE;
 
     private LuaScript(String name, String text) {
         this.name = name;
@@ -54,6 +55,16 @@ final class LuaScript {
         return sha;
     }
 
+    /** Where this script's calls are timed and its failures counted. */
+    void meter(RedisMetrics.ScriptMeter meter) {
+        this.meter = meter;
+    }
+
+    /** Records one call that started at {@code startedNanos} (for calls sent outside {@link #eval}). */
+    void record(long startedNanos, boolean failed) {
+        meter.record(System.nanoTime() - startedNanos, failed);
+    }
+
     /**
      * Runs the script on the node that owns {@code keys.get(0)}.
      *
@@ -61,6 +72,13 @@ final class LuaScript {
      *     {@code String} and {@code Long} for LIST
      */
     <R> CompletionStage<R> eval(RScriptAsync script, RScript.ReturnType type, List<Object> keys, Object... args) {
+        long started = System.nanoTime();
+        return this.<R>evalOrReload(script, type, keys, args)
+                .whenComplete((answer, error) -> record(started, error != null));
+    }
+
+    private <R> CompletionStage<R> evalOrReload(RScriptAsync script, RScript.ReturnType type, List<Object> keys,
+            Object... args) {
         String routingKey = (String) keys.get(0);
         CompletionStage<R> first = script.evalShaAsync(routingKey, RScript.Mode.READ_WRITE, sha, type, keys, args);
         return first.exceptionallyCompose(error -> {

@@ -18,6 +18,13 @@ final class LuaScripts {
     final LuaScript expire = LuaScript.load("expire");
     final LuaScript expiryPop = LuaScript.load("expiry_pop");
 
+    /** Gives every script its meter. */
+    void meter(RedisMetrics metrics) {
+        for (LuaScript script : all()) {
+            script.meter(metrics.script(script.name()));
+        }
+    }
+
     List<LuaScript> all() {
         return List.of(claim, acknowledge, release, enqueue, close, fetch, touch, expire, expiryPop);
     }

@@ -26,8 +26,8 @@ final class NodePresence {
     private final Runnable onResubscribed;
     private final AtomicInteger subscriptions = new AtomicInteger();
     private RTopic own;
-    /** Whether the last self-check's ping reached this node's own subscription. */
-    private volatile boolean selfSubscribed = true;
+    /** What the last check of this node's own subscription found; true once subscribed at start. */
+    private volatile boolean up;
 
     /**
      * @param topics makes the topic (sharded or not, string codec) of a channel name
@@ -56,32 +56,38 @@ final class NodePresence {
             public void onUnsubscribe(String channel) {
             }
         });
-        return own.addListenerAsync(String.class, (channel, message) -> { }).thenApply(id -> null);
+        return own.addListenerAsync(String.class, (channel, message) -> { }).thenApply(id -> {
+            up = true;
+            return null;
+        });
+    }
+
+    /**
+     * Checks that this node's own subscription is in place, as other nodes would see it: a node
+     * whose subscription is lost would be taken for dead and its sessions taken over.
+     */
+    CompletionStage<Boolean> checkOwn() {
+        return isAlive(nodeId).thenApply(alive -> {
+            if (alive != up) {
+                if (alive) {
+                    LOG.info("node {} presence subscription is back", nodeId);
+                } else {
+                    LOG.warn("node {} presence subscription is lost: other nodes take this node for dead", nodeId);
+                }
+            }
+            up = alive;
+            return alive;
+        });
+    }
+
+    /** Whether the last check found this node's presence subscription in place. */
+    boolean isUp() {
+        return up;
     }
 
     /** Whether node {@code otherNodeId} is subscribed to its channel, as a live node is. */
     CompletionStage<Boolean> isAlive(String otherNodeId) {
         return topics.apply(keys.nodeChannel(otherNodeId)).publishAsync(PING).thenApply(receivers -> receivers > 0);
-    }
-
-    /**
-     * Checks that this node's own subscription is live, by a ping to its own channel that must
-     * reach a subscriber. After Redis comes back, Redisson re-subscribes a while after the first
-     * commands work again, and subscriptions asked for meanwhile fail: until the ping gets
-     * through, the node is not ready for new sessions, and {@link #problem()} says so.
-     */
-    void checkSelf() {
-        try {
-            isAlive(nodeId).whenComplete((alive, error) -> selfSubscribed = error == null && alive);
-        } catch (RuntimeException e) {
-            // The client is shutting down: a thrown exception would also end the periodic check.
-            selfSubscribed = false;
-        }
-    }
-
-    /** {@code null} while the last self-check reached this node's subscription, else what is wrong. */
-    String problem() {
-        return selfSubscribed ? null : "Redis pub/sub: this node's subscriptions are not (yet) re-established";
     }
 
     void stop() {

@@ -50,7 +50,7 @@ public record RedisEndpoint(Mode mode, List<String> addresses, String masterName
         int schemeEnd = url.indexOf("://");
         if (schemeEnd < 0) {
             throw new IllegalArgumentException("redis url must start with redis://, rediss://, redis-sentinel:// or"
-                    + " redis-cluster://: " + url);
+                    + " redis-cluster://: " + redact(url));
         }
         String scheme = url.substring(0, schemeEnd);
         boolean tls = scheme.startsWith("rediss");
@@ -58,7 +58,7 @@ public record RedisEndpoint(Mode mode, List<String> addresses, String masterName
             case "redis", "rediss" -> Mode.SINGLE;
             case "redis-sentinel", "rediss-sentinel" -> Mode.SENTINEL;
             case "redis-cluster", "rediss-cluster" -> Mode.CLUSTER;
-            default -> throw new IllegalArgumentException("unknown redis url scheme " + scheme + ": " + url);
+            default -> throw new IllegalArgumentException("unknown redis url scheme " + scheme + ": " + redact(url));
         };
         String rest = url.substring(schemeEnd + 3);
         String username = null;
@@ -106,12 +106,25 @@ public record RedisEndpoint(Mode mode, List<String> addresses, String masterName
         try {
             return Integer.parseInt(text);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("redis url database must be a number: " + url, e);
+            throw new IllegalArgumentException("redis url database must be a number: " + redact(url), e);
         }
     }
 
     private static String decode(String text) {
         return URLDecoder.decode(text, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * {@code url} with whatever precedes an {@code @} in its authority replaced, for error
+     * messages and logs: it may be a password.
+     */
+    public static String redact(String url) {
+        int start = url.indexOf("://");
+        int at = url.lastIndexOf('@');
+        if (start < 0 || at < start) {
+            return url;
+        }
+        return url.substring(0, start + 3) + "<redacted>" + url.substring(at);
     }
 
     /** The URL without its password, for logs. */

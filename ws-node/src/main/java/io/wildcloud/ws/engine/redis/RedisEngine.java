@@ -29,7 +29,13 @@ public final class RedisEngine implements Engine {
      */
     public static CompletionStage<RedisEngine> start(RedisEngineConfig config, String nodeId,
             Duration socketIdleTimeout) {
-        return RedisSessionStore.connect(config, nodeId).thenApply(sessions -> new RedisEngine(sessions,
+        return start(config, nodeId, socketIdleTimeout, RedisMetrics.NONE);
+    }
+
+    /** As {@link #start(RedisEngineConfig, String, Duration)}, telling {@code metrics} of script calls and subscriptions. */
+    public static CompletionStage<RedisEngine> start(RedisEngineConfig config, String nodeId,
+            Duration socketIdleTimeout, RedisMetrics metrics) {
+        return RedisSessionStore.connect(config, nodeId, metrics).thenApply(sessions -> new RedisEngine(sessions,
                 new RedisSocketStore(sessions.redisson(), config.keyPrefix(), socketIdleTimeout)));
     }
 
@@ -48,7 +54,10 @@ public final class RedisEngine implements Engine {
         return sockets;
     }
 
-    /** What is wrong with Redis as the last sweep found it, or {@code null}. */
+    /**
+     * What is wrong with Redis as the last sweep found it (unreachable, or this node's presence
+     * subscription lost), or {@code null}.
+     */
     @Override
     public String problem() {
         return sessions.problem();

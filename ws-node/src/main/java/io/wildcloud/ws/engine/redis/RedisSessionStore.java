@@ -65,7 +65,8 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private final String publishCommand;
     private volatile SessionExpiryListener expiryListener;
 
-    private RedisSessionStore(RedissonClient redisson, boolean ownsClient, RedisEngineConfig config, String nodeId) {
+    private RedisSessionStore(RedissonClient redisson, boolean ownsClient, RedisEngineConfig config, String nodeId,
+            RedisMetrics metrics) {
         this.redisson = redisson;
         this.ownsClient = ownsClient;
         this.config = config;
@@ -88,6 +89,8 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         this.keeper = new HoldKeeper(redisson, scripts, keys, channels::allHeld, sweeper, timer, config.holdTtl());
         this.pipeline = new ScriptPipeline(redisson, script, scripts);
         this.claims = new SlotClaims(nodeId, config, keys, scripts, script, channels, presence, sweeper, owner);
+        scripts.meter(metrics);
+        metrics.subscriptions(channels::subscribedCount, presence::isUp);
     }
 
     /**
@@ -98,11 +101,17 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
      */
     public static CompletionStage<RedisSessionStore> start(RedissonClient redisson, RedisEngineConfig config,
             String nodeId) {
-        return start(redisson, false, config, nodeId);
+        return start(redisson, false, config, nodeId, RedisMetrics.NONE);
     }
 
     /** Connects its own Redisson client (blocking: call at start-up) and starts a store on it. */
     public static CompletionStage<RedisSessionStore> connect(RedisEngineConfig config, String nodeId) {
+        return connect(config, nodeId, RedisMetrics.NONE);
+    }
+
+    /** As {@link #connect(RedisEngineConfig, String)}, telling {@code metrics} of script calls and subscriptions. */
+    public static CompletionStage<RedisSessionStore> connect(RedisEngineConfig config, String nodeId,
+            RedisMetrics metrics) {
         ReconnectRelay relay = new ReconnectRelay();
         RedissonClient redisson;
         try {
@@ -110,23 +119,21 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         } catch (RuntimeException e) {
             return StoreErrors.failed("connecting to Redis at " + config.endpoint(), e);
         }
-        return start(redisson, true, config, nodeId).thenApply(store -> {
+        return start(redisson, true, config, nodeId, metrics).thenApply(store -> {
             relay.target(store::renewHeld);
             return store;
         });
     }
 
     private static CompletionStage<RedisSessionStore> start(RedissonClient redisson, boolean ownsClient,
-            RedisEngineConfig config, String nodeId) {
+            RedisEngineConfig config, String nodeId, RedisMetrics metrics) {
         Objects.requireNonNull(nodeId, "nodeId");
-        RedisSessionStore store = new RedisSessionStore(redisson, ownsClient, config, nodeId);
+        RedisSessionStore store = new RedisSessionStore(redisson, ownsClient, config, nodeId, metrics);
         return store.scripts.loadAll(store.script)
                 .thenCompose(loaded -> store.presence.start())
                 .thenApply(subscribed -> {
                     store.sweeper.start();
                     store.keeper.start();
-                    long check = config.sweepInterval().toMillis();
-                    store.timer.scheduleWithFixedDelay(store.presence::checkSelf, check, check, TimeUnit.MILLISECONDS);
                     LOG.info("node {} Redis session store on {} with prefix {}", nodeId, config.endpoint(),
                             config.keyPrefix());
                     return store;
@@ -228,13 +235,11 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     }
 
     /**
-     * {@code null} while Redis answers (the expiry sweep, every sweep interval, got its answer) and
-     * this node's pub/sub subscription is live (checked as often), otherwise what is wrong; for the
-     * node's health check.
+     * {@code null} while Redis answers (the expiry sweep, every sweep interval, got its answer),
+     * otherwise what is wrong; for the node's health check.
      */
     public String problem() {
-        String problem = sweeper.problem();
-        return problem != null ? problem : presence.problem();
+        return sweeper.problem();
     }
 
     /** The Redis client (tests kill a node by shutting it down without closing the store). */

@@ -10,9 +10,11 @@ import org.redisson.connection.ConnectionListener;
 /** Builds the Redisson client of a {@link RedisEngineConfig}. */
 public final class RedissonClients {
 
-    /** Redisson's default of 5 channels per connection would need a connection per 5 scopes. */
+    /**
+     * Redisson's default of 5 channels per connection would need a connection per 5 scopes; with
+     * its 50 subscription connections a node may hold receivers of 50,000 scopes at once.
+     */
     static final int CHANNELS_PER_CONNECTION = 1000;
-    static final int SUBSCRIPTION_CONNECTIONS = 8;
 
     private RedissonClients() {
     }
@@ -41,19 +43,16 @@ public final class RedissonClients {
         BaseConfig<?> base = switch (endpoint.mode()) {
             case SINGLE -> redisson.useSingleServer()
                     .setAddress(endpoint.addresses().get(0))
-                    .setDatabase(endpoint.database())
-                    .setSubscriptionConnectionPoolSize(SUBSCRIPTION_CONNECTIONS);
+                    .setDatabase(endpoint.database());
             case SENTINEL -> redisson.useSentinelServers()
                     .setMasterName(endpoint.masterName())
                     .addSentinelAddress(endpoint.addresses().toArray(String[]::new))
                     .setDatabase(endpoint.database())
                     // Presence checks count subscribers with PUBLISH on the master: subscribe there.
-                    .setSubscriptionMode(SubscriptionMode.MASTER)
-                    .setSubscriptionConnectionPoolSize(SUBSCRIPTION_CONNECTIONS);
+                    .setSubscriptionMode(SubscriptionMode.MASTER);
             case CLUSTER -> redisson.useClusterServers()
                     .addNodeAddress(endpoint.addresses().toArray(String[]::new))
-                    .setSubscriptionMode(SubscriptionMode.MASTER)
-                    .setSubscriptionConnectionPoolSize(SUBSCRIPTION_CONNECTIONS);
+                    .setSubscriptionMode(SubscriptionMode.MASTER);
         };
         base.setTimeout((int) config.commandTimeout().toMillis())
                 .setConnectTimeout((int) config.connectTimeout().toMillis())

@@ -101,6 +101,17 @@ final class ScopeChannels {
         });
     }
 
+    /** How many scope channels this node is subscribed to now (confirmed by Redis), for metrics. */
+    synchronized int subscribedCount() {
+        int count = 0;
+        for (ScopeChannel channel : channels.values()) {
+            if (channel.subscribed.isDone() && !channel.subscribed.isCompletedExceptionally()) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /** Gives back a reference; the last one schedules the unsubscription. */
     void release(ScopeChannel channel) {
         synchronized (this) {

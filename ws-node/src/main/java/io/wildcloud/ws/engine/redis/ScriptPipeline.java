@@ -70,6 +70,7 @@ final class ScriptPipeline {
                     });
             return;
         }
+        long started = System.nanoTime();
         RBatch batch = redisson.createBatch(BatchOptions.defaults());
         RScriptAsync script = batch.getScript(StringCodec.INSTANCE);
         List<RFuture<Object>> answers = new ArrayList<>(calls.size());
@@ -85,8 +86,10 @@ final class ScriptPipeline {
                 if (mayReload && error != null && LuaScript.isNoScript(error)) {
                     lostScript.add(calls.get(i));
                 } else if (!answer.isDone() && error == null) {
+                    calls.get(i).script().record(started, true);
                     settle(calls.get(i), null, new IllegalStateException("no answer in the pipeline"));
                 } else {
+                    calls.get(i).script().record(started, error != null);
                     settle(calls.get(i), error == null ? answer.join() : null, error);
                 }
             }

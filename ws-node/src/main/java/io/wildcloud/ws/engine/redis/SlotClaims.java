@@ -133,7 +133,10 @@ final class SlotClaims {
         if (replaced != null) {
             // The registration it replaced took a reference too.
             channels.release(channel);
-            if (!replaced.receiverId().equals(held.receiverId())) {
+            if (replaced.receiverId().equals(held.receiverId())) {
+                // The same receiver claimed again: only the new registration may call it.
+                replaced.end();
+            } else {
                 // The slot moved from an older receiver on this node that never released it.
                 replaced.evict();
             }

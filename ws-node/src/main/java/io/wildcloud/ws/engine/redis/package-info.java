@@ -55,6 +55,11 @@
  * index), a release one EVALSHA and one ZADD sent together. Every third of the hold TTL a node
  * sends one pipelined batch: a touch.lua per held session and one ZADD.
  *
+ * <h2>Requirements</h2>
+ * Redis 5 or later (scripts read TIME before writing); 7 or later for a cluster (sharded pub/sub).
+ * Use {@code maxmemory-policy noeviction}: every key here has a TTL, so a {@code volatile-*}
+ * policy would evict live sessions.
+ *
  * <h2>Overflow</h2>
  * A session's queue holds at most {@code maxQueueLength} messages not yet acknowledged; a batch
  * that would pass it is refused whole with {@code QUEUE_FULL}, nothing queued is dropped and the

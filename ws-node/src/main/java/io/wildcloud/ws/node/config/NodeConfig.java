@@ -34,6 +34,7 @@ public record NodeConfig(
         int callbackConcurrency,
         Duration drainTimeout,
         boolean jsonLogs,
+        boolean metricsHistograms,
         Set<String> ignoredEnvironment) {
 
     /** What the node serves. */
@@ -50,7 +51,8 @@ public record NodeConfig(
             "redis-url", "redis-key-prefix",
             "heartbeat-interval", "disconnect-delay", "response-limit", "client-script-url", "max-message-bytes",
             "max-queued-messages", "applications", "demo", "socket-idle-timeout", "sessions-per-socket",
-            "callback-timeout", "callback-retry-budget", "callback-concurrency", "drain-timeout", "log-format");
+            "callback-timeout", "callback-retry-budget", "callback-concurrency", "drain-timeout", "log-format",
+            "metrics-histograms");
 
     public boolean usesRedis() {
         return redisUrl != null;
@@ -66,7 +68,7 @@ public record NodeConfig(
         };
         String redisUrl = settings.get("redis-url").orElse(null);
         if (redisUrl != null && !redisUrl.matches("(redis|rediss|redis-sentinel|redis-cluster)://.+")) {
-            throw ConfigException.invalid("redis-url", redisUrl,
+            throw ConfigException.invalid("redis-url", io.wildcloud.ws.engine.redis.RedisEndpoint.redact(redisUrl),
                     "must be redis://host:port, rediss://host:port, redis-sentinel://master@host:port,... or redis-cluster://host:port,...");
         }
         String clientScriptUrl = settings.string("client-script-url", SockJsOptions.DEFAULT_CLIENT_SCRIPT_URL);
@@ -114,6 +116,7 @@ public record NodeConfig(
                 settings.integer("callback-concurrency", 256, 1, 100_000),
                 settings.duration("drain-timeout", Duration.ofSeconds(20)),
                 logFormat.equals("json"),
+                settings.bool("metrics-histograms", false),
                 Set.copyOf(ignoredEnvironment));
     }
 

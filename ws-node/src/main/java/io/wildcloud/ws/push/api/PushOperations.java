@@ -8,6 +8,8 @@ import io.wildcloud.ws.common.api.RevokeResponse;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.push.Application;
+import io.wildcloud.ws.push.PushMetrics;
+import io.wildcloud.ws.push.PushMetrics.PublishOutcome;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.sockjs.session.EnqueueResult;
 import io.wildcloud.ws.sockjs.session.SessionKey;
@@ -34,10 +36,16 @@ public final class PushOperations {
 
     private final SocketStore sockets;
     private final SessionStore sessions;
+    private final PushMetrics metrics;
 
     public PushOperations(SocketStore sockets, SessionStore sessions) {
+        this(sockets, sessions, PushMetrics.NONE);
+    }
+
+    public PushOperations(SocketStore sockets, SessionStore sessions, PushMetrics metrics) {
         this.sockets = sockets;
         this.sessions = sessions;
+        this.metrics = metrics;
     }
 
     public CompletionStage<AuthorizeResponse> authorize(Application application, String clientId, URI callback) {
@@ -64,6 +72,7 @@ public final class PushOperations {
             }
             return CompletableFuture.allOf(closes.toArray(CompletableFuture[]::new)).thenApply(done -> {
                 int closed = (int) closes.stream().filter(CompletableFuture::join).count();
+                metrics.sessionsRevoked(closed);
                 log.info("{} revoked by application {} (client {}), {} session(s) closed", socketId,
                         application.name(), clientId, closed);
                 return new RevokeResponse(socketId, closed);
@@ -76,6 +85,10 @@ public final class PushOperations {
      * gone are dropped from the index and not counted; full queues are counted apart.
      */
     public CompletionStage<PublishResponse> publish(String socketId, String message) {
+        return measured(System.nanoTime(), publishToAll(socketId, message));
+    }
+
+    private CompletionStage<PublishResponse> publishToAll(String socketId, String message) {
         return sockets.sessionsOf(socketId).thenCompose(found -> {
             if (found.isEmpty()) {
                 throw socketNotFound();
@@ -104,6 +117,10 @@ public final class PushOperations {
 
     /** Queues {@code message} for one session of the socket. */
     public CompletionStage<PublishResponse> publish(String socketId, String sessionId, String message) {
+        return measured(System.nanoTime(), publishToOne(socketId, sessionId, message));
+    }
+
+    private CompletionStage<PublishResponse> publishToOne(String socketId, String sessionId, String message) {
         return sockets.touch(socketId).thenCompose(found -> {
             if (found.isEmpty()) {
                 throw socketNotFound();
@@ -120,6 +137,41 @@ public final class PushOperations {
                         "The socket has no open session with this id.");
             }
         });
+    }
+
+    private CompletionStage<PublishResponse> measured(long started, CompletionStage<PublishResponse> publish) {
+        return publish.whenComplete((response, error) -> {
+            PublishOutcome outcome;
+            if (error == null) {
+                outcome = response.sessions() == 0 && response.queueFull() > 0 ? PublishOutcome.QUEUE_FULL
+                        : PublishOutcome.OK;
+                if (response.queueFull() > 0) {
+                    metrics.queueOverflows(response.queueFull());
+                }
+            } else {
+                outcome = outcome(error);
+                if (outcome == PublishOutcome.QUEUE_FULL) {
+                    metrics.queueOverflows(1);
+                }
+            }
+            metrics.published(outcome, System.nanoTime() - started);
+        });
+    }
+
+    private static PublishOutcome outcome(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof ApiException api) {
+            if (api.status().equals(HttpResponseStatus.NOT_FOUND)) {
+                return PublishOutcome.NOT_FOUND;
+            }
+            if (api.status().equals(HttpResponseStatus.TOO_MANY_REQUESTS)) {
+                return PublishOutcome.QUEUE_FULL;
+            }
+        }
+        return PublishOutcome.ERROR;
     }
 
     private void forget(String socketId, String sessionId) {

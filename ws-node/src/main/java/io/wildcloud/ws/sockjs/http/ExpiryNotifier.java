@@ -1,6 +1,7 @@
 package io.wildcloud.ws.sockjs.http;
 
 import io.wildcloud.ws.sockjs.SockJsEndpointResolver;
+import io.wildcloud.ws.sockjs.SockJsMetrics;
 import io.wildcloud.ws.sockjs.session.SessionExpiryListener;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
@@ -19,20 +20,23 @@ final class ExpiryNotifier implements SessionExpiryListener {
 
     private final SockJsEndpointResolver resolver;
     private final SessionStore store;
+    private final SockJsMetrics metrics;
 
-    ExpiryNotifier(SockJsEndpointResolver resolver, SessionStore store) {
+    ExpiryNotifier(SockJsEndpointResolver resolver, SessionStore store, SockJsMetrics metrics) {
         this.resolver = resolver;
         this.store = store;
+        this.metrics = metrics;
     }
 
     @Override
     public void expired(SessionKey key) {
+        metrics.sessionClosed(SockJsMetrics.CloseReason.EXPIRED);
         resolver.resolve(key.scope()).whenComplete((endpoint, error) -> {
             if (error != null) {
                 log.warn("session {}: expired, but its endpoint could not be resolved: {}", key, error.toString());
             } else if (endpoint.isPresent()) {
                 try {
-                    endpoint.get().service().onClose(new StoreBackedSession(key, store, endpoint.get().service()));
+                    endpoint.get().service().onClose(new StoreBackedSession(key, store, endpoint.get().service(), metrics));
                 } catch (RuntimeException e) {
                     log.error("session {}: service failed on close after expiry", key, e);
                 }

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.SockJsEndpointResolver;
+import io.wildcloud.ws.sockjs.SockJsMetrics;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
 import io.wildcloud.ws.sockjs.transport.EventSourceTransport;
@@ -53,8 +54,13 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
      * @param nodeId this node's name in {@link io.wildcloud.ws.sockjs.session.ReceiverId}s
      */
     public SockJsHandler(SockJsEndpointResolver resolver, SessionStore store, String nodeId) {
+        this(resolver, store, nodeId, SockJsMetrics.NONE);
+    }
+
+    /** With metrics of sessions, connections and messages. */
+    public SockJsHandler(SockJsEndpointResolver resolver, SessionStore store, String nodeId, SockJsMetrics metrics) {
         this.resolver = resolver;
-        this.runtime = new SockJsRuntime(store, nodeId);
+        this.runtime = new SockJsRuntime(store, nodeId, metrics);
         this.websocket = new WebSocketTransport(runtime);
         transports.put(TransportType.WEBSOCKET, websocket);
         transports.put(TransportType.XHR, new XhrPollingTransport(runtime));
@@ -64,7 +70,7 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
         transports.put(TransportType.HTMLFILE, new HtmlFileTransport(runtime));
         transports.put(TransportType.JSONP, new JsonpPollingTransport(runtime));
         transports.put(TransportType.JSONP_SEND, new JsonpSendTransport(runtime));
-        store.setExpiryListener(new ExpiryNotifier(resolver, store));
+        store.setExpiryListener(new ExpiryNotifier(resolver, store, metrics));
     }
 
     /**

@@ -5,7 +5,8 @@ public enum ClaimMode {
     /**
      * One response, then done (xhr, jsonp). Pending messages are taken out of the queue and the
      * slot is released in the same atomic step, so the next poll, on whatever node, finds exactly
-     * what is left.
+     * what is left. That release starts the disconnect delay again, with the delay the session's
+     * last {@link SessionStore#release} gave (or the store's default if it was never released).
      */
     POLL,
     /**

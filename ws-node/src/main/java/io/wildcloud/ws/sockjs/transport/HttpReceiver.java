@@ -7,7 +7,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
-import io.wildcloud.ws.sockjs.SockJsSession;
+import io.wildcloud.ws.sockjs.SockJsMetrics;
 import io.wildcloud.ws.sockjs.http.HttpResponses;
 import io.wildcloud.ws.sockjs.http.SockJsRequest;
 import io.wildcloud.ws.sockjs.session.Claim;
@@ -49,9 +49,10 @@ abstract class HttpReceiver implements Receiver, LiveConnections.Drainable {
     final SockJsEndpoint endpoint;
     final SessionKey key;
     final SessionStore store;
-    final SockJsSession session;
+    final StoreBackedSession session;
     final TransportType type;
     final FrameFormat format;
+    final SockJsMetrics metrics;
     private final ReceiverId id;
     private final LiveConnections live;
     private final ChannelFutureListener closeListener = future -> aborted();
@@ -63,6 +64,8 @@ abstract class HttpReceiver implements Receiver, LiveConnections.Drainable {
     private boolean busyRetried;
     /** The node is going away: once active, hand the session on instead of holding it. */
     private boolean draining;
+    /** Whether {@link SockJsMetrics#connectionOpened} was told of this request (and not yet undone). */
+    private boolean counted;
 
     HttpReceiver(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint, SessionKey key,
             SockJsRuntime runtime, TransportType type, FrameFormat format) {
@@ -74,6 +77,7 @@ abstract class HttpReceiver implements Receiver, LiveConnections.Drainable {
         this.session = runtime.session(endpoint, key);
         this.type = type;
         this.format = format;
+        this.metrics = runtime.metrics();
         this.id = runtime.nextReceiverId();
         this.live = runtime.live();
     }
@@ -129,10 +133,13 @@ abstract class HttpReceiver implements Receiver, LiveConnections.Drainable {
         switch (claim.outcome()) {
             case OPENED -> {
                 state = State.ACTIVE;
+                metrics.sessionOpened(type);
+                connected();
                 opened();
             }
             case ATTACHED -> {
                 state = State.ACTIVE;
+                connected();
                 attached(claim.pending(), claim.closeFrame());
             }
             case CLOSED -> refused(claim.closeFrame());
@@ -221,6 +228,7 @@ abstract class HttpReceiver implements Receiver, LiveConnections.Drainable {
         state = State.DONE;
         cancelHeartbeat();
         live.remove(this);
+        disconnected();
         log.debug("{} session {}: client went away", ctx.channel(), key);
         interrupt();
     }
@@ -228,7 +236,8 @@ abstract class HttpReceiver implements Receiver, LiveConnections.Drainable {
     private void interrupt() {
         // Close first so that the next request finds the 1002 frame, then free the slot so that
         // the closed session can expire.
-        session.close(INTERRUPTED.closeCode(), INTERRUPTED.closeReason()).whenComplete((closed, error) ->
+        session.close(INTERRUPTED.closeCode(), INTERRUPTED.closeReason(), SockJsMetrics.CloseReason.INTERRUPTED)
+                .whenComplete((closed, error) ->
                 store.release(key, id, deliveredSeq, endpoint.options().disconnectDelay()));
     }
 
@@ -278,6 +287,7 @@ abstract class HttpReceiver implements Receiver, LiveConnections.Drainable {
     private void detach() {
         ctx.channel().closeFuture().removeListener(closeListener);
         live.remove(this);
+        disconnected();
     }
 
     /**
@@ -298,6 +308,18 @@ abstract class HttpReceiver implements Receiver, LiveConnections.Drainable {
                 live.remove(this);
             }
         });
+    }
+
+    private void connected() {
+        counted = true;
+        metrics.connectionOpened(type);
+    }
+
+    private void disconnected() {
+        if (counted) {
+            counted = false;
+            metrics.connectionClosed(type);
+        }
     }
 
     /** The headers every response of this transport carries. */

@@ -75,6 +75,7 @@ abstract class MessageSender implements HttpTransport {
 
     private void deliver(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint, SessionKey key,
             List<String> messages) {
+        runtime.metrics().messagesReceived(messages.size());
         endpoint.service().onMessages(runtime.session(endpoint, key), messages)
                 .whenComplete((ignored, error) -> SockJsRuntime.onLoop(ctx, () -> {
                     if (error == null) {

@@ -42,6 +42,7 @@ final class PollingReceiver extends HttpReceiver {
         // For POLL, a claim with something to deliver has already taken it out and released the slot.
         if (!pending.isEmpty()) {
             done();
+            metrics.messagesSent(pending.size());
             respond(Frames.messages(pending));
         } else if (closeFrame != null) {
             done();
@@ -60,6 +61,7 @@ final class PollingReceiver extends HttpReceiver {
     @Override
     void messages(List<QueuedMessage> messages) {
         deliveredSeq = Frames.lastSeq(messages);
+        metrics.messagesSent(messages.size());
         SockJsFrame frame = Frames.messages(messages);
         releaseThen(() -> respond(frame));
     }

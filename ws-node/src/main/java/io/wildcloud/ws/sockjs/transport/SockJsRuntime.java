@@ -2,7 +2,7 @@ package io.wildcloud.ws.sockjs.transport;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
-import io.wildcloud.ws.sockjs.SockJsSession;
+import io.wildcloud.ws.sockjs.SockJsMetrics;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
@@ -17,12 +17,22 @@ public final class SockJsRuntime {
     private final SessionStore store;
     private final String nodeId;
     private final LiveConnections live = new LiveConnections();
+    private final SockJsMetrics metrics;
     /** Per JVM, not per instance: two handlers of one node must never hand out the same name. */
     private static final AtomicLong CONNECTION_IDS = new AtomicLong();
 
     public SockJsRuntime(SessionStore store, String nodeId) {
+        this(store, nodeId, SockJsMetrics.NONE);
+    }
+
+    public SockJsRuntime(SessionStore store, String nodeId, SockJsMetrics metrics) {
         this.store = Objects.requireNonNull(store, "store");
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    public SockJsMetrics metrics() {
+        return metrics;
     }
 
     public SessionStore store() {
@@ -43,8 +53,8 @@ public final class SockJsRuntime {
         return new ReceiverId(nodeId, CONNECTION_IDS.incrementAndGet());
     }
 
-    public SockJsSession session(SockJsEndpoint endpoint, SessionKey key) {
-        return new StoreBackedSession(key, store, endpoint.service());
+    public StoreBackedSession session(SockJsEndpoint endpoint, SessionKey key) {
+        return new StoreBackedSession(key, store, endpoint.service(), metrics);
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.wildcloud.ws.sockjs.transport;
 
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.common.sockjs.CloseCodes;
+import io.wildcloud.ws.sockjs.SockJsMetrics;
 import io.wildcloud.ws.sockjs.SockJsService;
 import io.wildcloud.ws.sockjs.SockJsSession;
 import io.wildcloud.ws.sockjs.session.EnqueueResult;
@@ -19,11 +21,17 @@ public final class StoreBackedSession implements SockJsSession {
     private final SessionKey key;
     private final SessionStore store;
     private final SockJsService service;
+    private final SockJsMetrics metrics;
 
     public StoreBackedSession(SessionKey key, SessionStore store, SockJsService service) {
+        this(key, store, service, SockJsMetrics.NONE);
+    }
+
+    public StoreBackedSession(SessionKey key, SessionStore store, SockJsService service, SockJsMetrics metrics) {
         this.key = Objects.requireNonNull(key, "key");
         this.store = Objects.requireNonNull(store, "store");
         this.service = Objects.requireNonNull(service, "service");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     @Override
@@ -44,8 +52,15 @@ public final class StoreBackedSession implements SockJsSession {
     /** Closes in the store; the one caller whose close took effect tells the service. */
     @Override
     public CompletionStage<Boolean> close(int code, String reason) {
+        return close(code, reason, code == CloseCodes.CONNECTION_INTERRUPTED
+                ? SockJsMetrics.CloseReason.INTERRUPTED : SockJsMetrics.CloseReason.CLOSED);
+    }
+
+    /** Closes, counting the close under {@code why} if it took effect. */
+    CompletionStage<Boolean> close(int code, String reason, SockJsMetrics.CloseReason why) {
         return store.close(key, SockJsFrame.close(code, reason)).thenApply(closed -> {
             if (closed) {
+                metrics.sessionClosed(why);
                 service.onClose(this);
             }
             return closed;

@@ -63,6 +63,7 @@ final class StreamingReceiver extends HttpReceiver {
         begin();
         if (!pending.isEmpty()) {
             deliveredSeq = Frames.lastSeq(pending);
+            metrics.messagesSent(pending.size());
             write(Frames.messagesText(pending));
         }
         if (closeFrame != null) {
@@ -84,6 +85,7 @@ final class StreamingReceiver extends HttpReceiver {
     @Override
     void messages(List<QueuedMessage> messages) {
         deliveredSeq = Frames.lastSeq(messages);
+        metrics.messagesSent(messages.size());
         write(Frames.messagesText(messages));
         if (!endIfLimitReached()) {
             acknowledger.delivered(deliveredSeq);

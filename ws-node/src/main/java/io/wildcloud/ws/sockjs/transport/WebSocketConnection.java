@@ -13,7 +13,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
-import io.wildcloud.ws.sockjs.SockJsSession;
+import io.wildcloud.ws.sockjs.SockJsMetrics;
 import io.wildcloud.ws.sockjs.session.Claim;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
@@ -55,9 +55,10 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
     private final SockJsRuntime runtime;
     private final SessionStore store;
     private final ReceiverId id;
+    private final SockJsMetrics metrics;
     ChannelHandlerContext ctx;
     SessionKey key;
-    SockJsSession session;
+    StoreBackedSession session;
     private State state = State.HANDSHAKING;
     private boolean renamed;
     private boolean closedByStore;
@@ -75,6 +76,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
         this.key = key;
         this.session = runtime.session(endpoint, key);
         this.id = runtime.nextReceiverId();
+        this.metrics = runtime.metrics();
     }
 
     /** The session is open: write what opens it on the wire (the {@code o} frame, or nothing). */
@@ -135,6 +137,8 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
             return;
         }
         state = State.OPEN;
+        metrics.sessionOpened(TransportType.WEBSOCKET);
+        metrics.connectionOpened(TransportType.WEBSOCKET);
         acknowledger = new Acknowledger(ctx, store, key, id);
         opened();
         endpoint.service().onOpen(session);
@@ -180,6 +184,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
 
     /** Passes client messages on; stops reading from the socket while the service is busy with them. */
     final void deliver(List<String> messages) {
+        metrics.messagesReceived(messages.size());
         servicePending++;
         endpoint.service().onMessages(session, messages).whenComplete((ignored, error) ->
                 SockJsRuntime.onLoop(ctx, () -> {
@@ -207,6 +212,8 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
             }
             if (skip < messages.size()) {
                 List<QueuedMessage> fresh = skip == 0 ? messages : messages.subList(skip, messages.size());
+                // Counted before the flush: a client that got them must find them counted.
+                metrics.messagesSent(fresh.size());
                 write(fresh);
                 ctx.flush();
                 deliveredSeq = Frames.lastSeq(fresh);
@@ -236,6 +243,9 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
             // or judged this node dead): end without touching it again (ENDED before the close, so
             // that channelInactive neither closes nor deletes it), with a close frame when the
             // session was open, so that the client learns why instead of seeing the connection cut.
+            if (state == State.OPEN) {
+                metrics.connectionClosed(TransportType.WEBSOCKET);
+            }
             log.info("{} session {}: receiver evicted by the store", ctx.channel(), key);
             boolean wasOpen = state == State.OPEN;
             state = State.ENDED;
@@ -283,6 +293,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
         if (state == State.OPEN) {
             state = State.ENDED;
             acknowledger.stop();
+            metrics.connectionClosed(TransportType.WEBSOCKET);
             ended();
         }
         state = State.ENDED;
@@ -296,7 +307,8 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
             return;
         }
         log.debug("{} session {}: websocket ended", ctx.channel(), key);
-        session.close(CloseCodes.CONNECTION_INTERRUPTED, CloseCodes.CONNECTION_INTERRUPTED_REASON)
+        session.close(CloseCodes.CONNECTION_INTERRUPTED, CloseCodes.CONNECTION_INTERRUPTED_REASON,
+                        SockJsMetrics.CloseReason.WEBSOCKET_ENDED)
                 .whenComplete((closed, error) -> store.delete(key));
     }
 

@@ -69,4 +69,13 @@ class RedisEndpointTest {
         assertThrows(IllegalArgumentException.class,
                 () -> RedisEngineConfig.of("redis://h:1").withKeyPrefix("a{b}"));
     }
+
+    @Test
+    void errorsNeverEchoThePassword() {
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> RedisEndpoint.parse("redis://:hunter2@cache.local:6379/notanumber"));
+        assertFalse(bad.getMessage().contains("hunter2"), bad.getMessage());
+        assertTrue(bad.getMessage().contains("redis://<redacted>@cache.local:6379/notanumber"), bad.getMessage());
+        assertEquals("redis://host:1", RedisEndpoint.redact("redis://host:1"));
+    }
 }

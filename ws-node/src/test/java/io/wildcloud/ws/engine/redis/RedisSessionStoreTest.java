@@ -29,7 +29,7 @@ class RedisSessionStoreTest extends SessionStoreContract {
                 .withKeyPrefix(prefix)
                 .withMaxQueueLength(MAX_QUEUE)
                 .withSweepInterval(Duration.ofMillis(50))
-                .withHoldTtl(Duration.ofSeconds(3))
+                .withHoldTtl(Duration.ofSeconds(4))
                 .withTimeouts(Duration.ofSeconds(2), 1, Duration.ofSeconds(2))
                 .withSubscriptionLinger(Duration.ofSeconds(1));
     }

@@ -49,6 +49,7 @@ class NodeConfigTest {
         assertMessage("invalid setting disconnect-delay=5: must be a positive duration", "--disconnect-delay=5");
         assertMessage("invalid setting mode=fast: must be push or protocol-test", "--mode=fast");
         assertMessage("invalid setting redis-url=localhost:6379", "--redis-url=localhost:6379");
+        assertMessage("invalid setting redis-url=http://<redacted>@cache:1:", "--redis-url=http://:hunter2@cache:1");
         assertMessage("unknown setting hearbeat-interval", "--hearbeat-interval=5s");
         assertMessage("unexpected argument 'serve'", "serve");
     }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * connection is closed; publishes keep flowing through the other nodes; the process exits within
  * drain-timeout.
  */
-class NodeDrainTest {
+class SigtermDrainFaultTest {
 
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration EXIT_SLACK = Duration.ofSeconds(5);
@@ -55,7 +55,7 @@ class NodeDrainTest {
                 String log = Files.readString(cluster.node(1).log());
                 assertTrue(log.contains("still open after drain-timeout"), cluster.node(1).logTail());
                 assertTrue(millis >= drainTimeout.toMillis(), "waited for the drain: " + millis + " ms");
-                System.out.printf("NodeDrainTest.bounded: drain-timeout %d s, exit %d after %d ms%n",
+                System.out.printf("SigtermDrainFaultTest.bounded: drain-timeout %d s, exit %d after %d ms%n",
                         drainTimeout.toSeconds(), exit, millis);
             }
         }
@@ -133,7 +133,7 @@ class NodeDrainTest {
                 String log = Files.readString(cluster.node(1).log());
                 assertTrue(log.contains("every SockJS connection handed on"), cluster.node(1).logTail());
                 cluster.node(1).assertNoLeakReports();
-                System.out.printf("NodeDrainTest: exit %d after %d ms (drain-timeout %d s); %d messages checked"
+                System.out.printf("SigtermDrainFaultTest: exit %d after %d ms (drain-timeout %d s); %d messages checked"
                                 + " (%d per handed-on session; %d publishes answered while node 1 drained); balancer requests %s%n",
                         exit, drainMillis, DRAIN_TIMEOUT.toSeconds(), 2 * expected.size() + BEFORE,
                         expected.size(), publishedWhileDraining, cluster.balancer.requestCounts());

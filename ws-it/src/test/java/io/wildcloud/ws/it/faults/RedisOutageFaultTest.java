@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * resumes by itself: with its data (it was frozen) the sessions go on with no lost message; empty
  * (it was killed and restarted on the same port) the old sessions end cleanly and new ones work.
  */
-class RedisOutageTest {
+class RedisOutageFaultTest {
 
     private static final Duration API_TIMEOUT = Duration.ofSeconds(30);
 
@@ -83,7 +83,7 @@ class RedisOutageTest {
                     assertTrue(node.isAlive(), node.name() + " died:\n" + node.logTail());
                     node.assertNoLeakReports();
                 }
-                System.out.printf("RedisOutageTest.empty: 503 on every node %d ms after the kill; healthy %d ms after"
+                System.out.printf("RedisOutageFaultTest.empty: 503 on every node %d ms after the kill; healthy %d ms after"
                                 + " the empty restart (down %d ms in all); old poll %s, stream %s, websocket %s%n",
                         (noticed - down) / 1_000_000, (healthy - up) / 1_000_000, (up - down) / 1_000_000,
                         poll.closeFrame() != null ? poll.closeFrame() : poll.lastStatus(),
@@ -149,7 +149,7 @@ class RedisOutageTest {
                     assertTrue(node.isAlive(), node.name() + " died:\n" + node.logTail());
                     node.assertNoLeakReports();
                 }
-                System.out.printf("RedisOutageTest.frozen: 503 on every node %d ms after SIGSTOP; healthy %d ms after"
+                System.out.printf("RedisOutageFaultTest.frozen: 503 on every node %d ms after SIGSTOP; healthy %d ms after"
                                 + " SIGCONT (frozen %d ms); %d messages checked; poll failures %d, stream failures %d%n",
                         (noticed - frozen) / 1_000_000, (healthy - resumed) / 1_000_000, (resumed - frozen) / 1_000_000,
                         all.size() * expected.size(), poll.failures(), stream.failures());

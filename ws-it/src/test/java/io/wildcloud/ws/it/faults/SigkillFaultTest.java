@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * <p>Each session's first request goes to its node directly, so that the test knows where it is
  * held; every later one goes through the balancer.
  */
-class NodeKillTest {
+class SigkillFaultTest {
 
     private static final int BEFORE = 10;
     private static final int AFTER = 20;
@@ -93,7 +93,7 @@ class NodeKillTest {
                 // The dead node's poll and stream did lose their request, and went on elsewhere.
                 assertTrue(poll.failures() >= 1, poll.toString());
                 assertTrue(stream.failures() >= 1, stream.toString());
-                System.out.printf("NodeKillTest: %d sessions, %d messages checked (%d per surviving session,"
+                System.out.printf("SigkillFaultTest: %d sessions, %d messages checked (%d per surviving session,"
                                 + " %d after the kill); all delivered %d ms after the SIGKILL; balancer requests %s%n",
                         all.size(), survivors.size() * expected.size() + BEFORE, expected.size(), AFTER,
                         (recovered - killed) / 1_000_000, cluster.balancer.requestCounts());

@@ -1,0 +1,23 @@
+package io.wildcloud.ws.it.browser;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.AfterAll;
+
+/** {@link BrowserTabsChecks} through the round-robin balancer in front of three nodes on Redis. */
+class ClusterBrowserTabsTest extends BrowserTabsChecks {
+
+    @Override
+    PushStack.Factory topology() {
+        return ClusterStack::threeNodesBehindBalancer;
+    }
+
+    @AfterAll
+    void everyNodeServedTheBrowsers() {
+        if (fixture() == null) {
+            return; // the stack did not start; that failure is the one to read
+        }
+        assertTrue(fixture().stack().requestsPerNode().stream().allMatch(n -> n > 0),
+                "requests per node " + fixture().stack().requestsPerNode());
+    }
+}

@@ -1,0 +1,74 @@
+package io.wildcloud.ws.node.metrics;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.wildcloud.ws.push.callback.CallbackObserver;
+import io.wildcloud.ws.push.callback.CallbackStats;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Callbacks on Micrometer: the latency of each HTTP attempt (a timer per application and status
+ * class, found in a map: applications are configured, so the set is bounded) through the
+ * {@link CallbackObserver} hook, and the dispatcher's {@link CallbackStats} read at scrape time.
+ */
+public final class CallbackMeters implements CallbackObserver {
+
+    private static final String[] STATUS_CLASSES = {"network", "1xx", "2xx", "3xx", "4xx", "5xx"};
+
+    private final MeterRegistry registry;
+    private final boolean percentileHistogram;
+    private final Map<String, Timer[]> latency = new ConcurrentHashMap<>();
+
+    /** @param percentileHistogram whether callback latency gets Micrometer's percentile histogram */
+    public CallbackMeters(MeterRegistry registry, boolean percentileHistogram) {
+        this.registry = registry;
+        this.percentileHistogram = percentileHistogram;
+    }
+
+    /** Registers the counters and gauges that read {@code stats}; call once, when the dispatcher exists. */
+    public void bind(CallbackStats stats) {
+        counter("ws.callback.calls", "HTTP requests to applications' callback URLs, first tries and retries",
+                stats, CallbackStats::attempts);
+        counter("ws.callback.retries", "Callback requests that retried an earlier failed one", stats,
+                CallbackStats::retries);
+        counter("ws.callback.delivered", "Client messages an application took (2xx)", stats,
+                CallbackStats::delivered);
+        counter("ws.callback.rejected", "Client messages an application refused (3xx, 4xx): not retried", stats,
+                CallbackStats::rejected);
+        counter("ws.callback.failures", "Client messages given up: retry budget spent, or the node stopped",
+                stats, CallbackStats::givenUp);
+        Gauge.builder("ws.callback.in.flight", stats, CallbackStats::inFlight)
+                .description("Callback requests on the wire now").register(registry);
+        Gauge.builder("ws.callback.pending", stats, CallbackStats::pending)
+                .description("Client messages accepted and not yet delivered, rejected or given up")
+                .register(registry);
+    }
+
+    private void counter(String name, String description, CallbackStats stats, ToDoubleFunction<CallbackStats> f) {
+        FunctionCounter.builder(name, stats, f).description(description).register(registry);
+    }
+
+    @Override
+    public void attemptEnded(String application, Duration took, int status) {
+        int statusClass = status < 100 || status > 599 ? 0 : status / 100;
+        latency.computeIfAbsent(application, this::timers)[statusClass].record(took);
+    }
+
+    private Timer[] timers(String application) {
+        Timer[] timers = new Timer[STATUS_CLASSES.length];
+        for (int i = 0; i < timers.length; i++) {
+            timers[i] = Timer.builder("ws.callback.latency")
+                    .description("How long each callback request took, by application and answer's status class")
+                    .tag("application", application)
+                    .tag("status", STATUS_CLASSES[i])
+                    .publishPercentileHistogram(percentileHistogram)
+                    .register(registry);
+        }
+        return timers;
+    }
+}

@@ -1,0 +1,59 @@
+package io.wildcloud.ws.node.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.wildcloud.ws.push.PushMetrics;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@link PushMetrics} on Micrometer: one timer per publish outcome (its count is the request
+ * count), with a few latency buckets rather than a full percentile histogram, and the overflow
+ * counter.
+ */
+public final class PushMeters implements PushMetrics {
+
+    /** Latency buckets of publish requests: enough to see a slow store, cheap to scrape. */
+    static final Duration[] PUBLISH_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(25),
+            Duration.ofMillis(100), Duration.ofMillis(500)};
+
+    private final Timer[] publishes = new Timer[PublishOutcome.values().length];
+    private final Counter overflows;
+    private final Counter revoked;
+
+    /** @param percentileHistogram whether publish latency also gets Micrometer's full percentile histogram */
+    public PushMeters(MeterRegistry registry, boolean percentileHistogram) {
+        for (PublishOutcome outcome : PublishOutcome.values()) {
+            publishes[outcome.ordinal()] = Timer.builder("ws.publish")
+                    .description("Publish requests of the API, by outcome, and how long they took")
+                    .tag("outcome", outcome.tag())
+                    .serviceLevelObjectives(PUBLISH_BUCKETS)
+                    .publishPercentileHistogram(percentileHistogram)
+                    .register(registry);
+        }
+        overflows = Counter.builder("ws.queue.overflows")
+                .description("Messages refused by a session queue that was full")
+                .register(registry);
+        // The same series as the SockJS layer's closes, under its own reason.
+        revoked = Counter.builder("ws.sessions.closed")
+                .description("Sessions ended, counted on the node where the end took effect")
+                .tag("reason", "revoked")
+                .register(registry);
+    }
+
+    @Override
+    public void sessionsRevoked(int sessions) {
+        revoked.increment(sessions);
+    }
+
+    @Override
+    public void published(PublishOutcome outcome, long nanos) {
+        publishes[outcome.ordinal()].record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void queueOverflows(int sessions) {
+        overflows.increment(sessions);
+    }
+}

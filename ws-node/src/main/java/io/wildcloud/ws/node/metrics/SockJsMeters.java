@@ -1,0 +1,92 @@
+package io.wildcloud.ws.node.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.wildcloud.ws.sockjs.SockJsMetrics;
+import io.wildcloud.ws.sockjs.transport.TransportType;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@link SockJsMetrics} on Micrometer. Every meter is registered up front, per transport and per
+ * close reason, so a call is an array or enum-map lookup and an increment.
+ */
+public final class SockJsMeters implements SockJsMetrics {
+
+    private final Map<TransportType, AtomicInteger> open = new EnumMap<>(TransportType.class);
+    private final Map<TransportType, Counter> opened = new EnumMap<>(TransportType.class);
+    private final Counter[] closed = new Counter[CloseReason.values().length];
+    private final Counter messagesIn;
+    private final Counter messagesOut;
+
+    public SockJsMeters(MeterRegistry registry) {
+        for (TransportType type : TransportType.values()) {
+            if (type.role() == TransportType.Role.SENDING) {
+                continue;
+            }
+            AtomicInteger count = new AtomicInteger();
+            open.put(type, count);
+            Gauge.builder("ws.sessions.open", count, AtomicInteger::get)
+                    .description("Sessions with a connection on this node now (websocket, stream or held poll)")
+                    .tag("transport", type.path())
+                    .register(registry);
+            opened.put(type, Counter.builder("ws.sessions.opened")
+                    .description("Sessions created by this node")
+                    .tag("transport", type.path())
+                    .register(registry));
+        }
+        for (CloseReason reason : CloseReason.values()) {
+            closed[reason.ordinal()] = Counter.builder("ws.sessions.closed")
+                    .description("Sessions ended, counted on the node where the end took effect")
+                    .tag("reason", reason.tag())
+                    .register(registry);
+        }
+        messagesIn = Counter.builder("ws.messages.in")
+                .description("Messages received from browsers and handed to the service")
+                .register(registry);
+        messagesOut = Counter.builder("ws.messages.out")
+                .description("Messages written to browsers")
+                .register(registry);
+    }
+
+    @Override
+    public void sessionOpened(TransportType transport) {
+        Counter counter = opened.get(transport);
+        if (counter != null) {
+            counter.increment();
+        }
+    }
+
+    @Override
+    public void sessionClosed(CloseReason reason) {
+        closed[reason.ordinal()].increment();
+    }
+
+    @Override
+    public void connectionOpened(TransportType transport) {
+        AtomicInteger count = open.get(transport);
+        if (count != null) {
+            count.incrementAndGet();
+        }
+    }
+
+    @Override
+    public void connectionClosed(TransportType transport) {
+        AtomicInteger count = open.get(transport);
+        if (count != null) {
+            count.decrementAndGet();
+        }
+    }
+
+    @Override
+    public void messagesReceived(int count) {
+        messagesIn.increment(count);
+    }
+
+    @Override
+    public void messagesSent(int count) {
+        messagesOut.increment(count);
+    }
+}

@@ -1,0 +1,47 @@
+package io.wildcloud.ws.push;
+
+/**
+ * What the push API tells the node's metrics, without depending on a metrics library. Called on
+ * store threads once per publish request: implementations must be quick and must not block.
+ */
+public interface PushMetrics {
+
+    /** Records nothing. */
+    PushMetrics NONE = new PushMetrics() {
+    };
+
+    /** How a publish request ended. */
+    enum PublishOutcome {
+        /** Queued for at least one session (or the socket had none). */
+        OK("ok"),
+        /** The socket or the session does not exist. */
+        NOT_FOUND("not_found"),
+        /** Every addressed session's queue was full: nothing was queued. */
+        QUEUE_FULL("queue_full"),
+        /** The store failed or something unexpected happened. */
+        ERROR("error");
+
+        private final String tag;
+
+        PublishOutcome(String tag) {
+            this.tag = tag;
+        }
+
+        /** The value of the {@code outcome} tag. */
+        public String tag() {
+            return tag;
+        }
+    }
+
+    /** A publish request ended with {@code outcome} after {@code nanos}. */
+    default void published(PublishOutcome outcome, long nanos) {
+    }
+
+    /** A revoke through the API closed {@code sessions} open sessions. */
+    default void sessionsRevoked(int sessions) {
+    }
+
+    /** {@code sessions} session queues refused a message because they were full. */
+    default void queueOverflows(int sessions) {
+    }
+}

@@ -1,0 +1,62 @@
+package io.wildcloud.ws.sockjs;
+
+import io.wildcloud.ws.sockjs.transport.TransportType;
+
+/**
+ * What the SockJS layer tells the node's metrics, without depending on a metrics library. Called
+ * on event loops and store threads for every message batch: implementations must be quick, must
+ * not block and must not allocate per call (resolve their meters up front).
+ */
+public interface SockJsMetrics {
+
+    /** Records nothing: the default for tests and embedding. */
+    SockJsMetrics NONE = new SockJsMetrics() {
+    };
+
+    /** Why a session ended, as far as this node saw it. */
+    enum CloseReason {
+        /** The service (the application, or the push service) closed it. */
+        CLOSED("closed"),
+        /** Its polling or streaming client went away while a request held the session. */
+        INTERRUPTED("interrupted"),
+        /** No request came back within its disconnect delay. */
+        EXPIRED("expired"),
+        /** Its websocket connection ended. */
+        WEBSOCKET_ENDED("websocket_ended");
+
+        private final String tag;
+
+        CloseReason(String tag) {
+            this.tag = tag;
+        }
+
+        /** The value of the {@code reason} tag. */
+        public String tag() {
+            return tag;
+        }
+    }
+
+    /** This node created a session for a first request of {@code transport}. */
+    default void sessionOpened(TransportType transport) {
+    }
+
+    /** A session ended (counted once, on the node where the end took effect). */
+    default void sessionClosed(CloseReason reason) {
+    }
+
+    /** A receiving connection of {@code transport} (websocket, stream, held poll) now serves a session here. */
+    default void connectionOpened(TransportType transport) {
+    }
+
+    /** That connection stopped serving its session. */
+    default void connectionClosed(TransportType transport) {
+    }
+
+    /** {@code count} messages came from a browser and were handed to the service. */
+    default void messagesReceived(int count) {
+    }
+
+    /** {@code count} messages were written to a browser. */
+    default void messagesSent(int count) {
+    }
+}
