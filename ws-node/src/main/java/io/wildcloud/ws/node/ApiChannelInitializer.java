@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.wildcloud.ws.node.http.DrainingConnections;
 import io.wildcloud.ws.node.http.HealthHandler;
 import io.wildcloud.ws.node.metrics.MetricsHandler;
 import java.util.function.Supplier;
@@ -19,10 +20,12 @@ final class ApiChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final MetricsHandler metrics;
     private final Supplier<ChannelHandler> aggregators;
     private final Supplier<ChannelHandler> apiHandlers;
+    private final DrainingConnections connections;
 
     /** @param apiHandlers {@code null} when the node serves no API (protocol-test mode) */
     ApiChannelInitializer(HealthHandler health, MetricsHandler metrics, Supplier<ChannelHandler> aggregators,
-                          Supplier<ChannelHandler> apiHandlers) {
+                          Supplier<ChannelHandler> apiHandlers, DrainingConnections connections) {
+        this.connections = connections;
         this.health = health;
         this.metrics = metrics;
         this.aggregators = aggregators;
@@ -33,6 +36,7 @@ final class ApiChannelInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel ch) {
         ch.pipeline()
                 .addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec())
+                .addLast(PipelineNames.DRAIN, connections.newHandler())
                 .addLast(PipelineNames.API_AGGREGATOR,
                         aggregators != null ? aggregators.get() : new HttpObjectAggregator(64 * 1024))
                 .addLast(PipelineNames.HEALTH, health)

@@ -12,6 +12,7 @@ package io.wildcloud.ws.node;
 final class PipelineNames {
 
     static final String HTTP_CODEC = "http-codec";
+    static final String DRAIN = "drain";
     static final String HTTP_AGGREGATOR = "http-aggregator";
     static final String API_AGGREGATOR = "api-aggregator";
     static final String HEALTH = "health";

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.wildcloud.ws.node.http.DrainingConnections;
 import io.wildcloud.ws.node.http.HealthHandler;
 import io.wildcloud.ws.sockjs.http.ClientScriptHandler;
 import io.wildcloud.ws.sockjs.http.SockJsHandler;
@@ -15,9 +16,11 @@ final class PublicChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final HealthHandler health;
     private final ClientScriptHandler clientScript;
     private final SockJsHandler sockjs;
+    private final DrainingConnections connections;
 
     PublicChannelInitializer(int maxBodyBytes, HealthHandler health, ClientScriptHandler clientScript,
-                             SockJsHandler sockjs) {
+                             SockJsHandler sockjs, DrainingConnections connections) {
+        this.connections = connections;
         this.maxBodyBytes = maxBodyBytes;
         this.health = health;
         this.clientScript = clientScript;
@@ -28,6 +31,7 @@ final class PublicChannelInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel ch) {
         ch.pipeline()
                 .addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec())
+                .addLast(PipelineNames.DRAIN, connections.newHandler())
                 .addLast(PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(maxBodyBytes))
                 .addLast(PipelineNames.HEALTH, health)
                 .addLast(PipelineNames.CLIENT_SCRIPT, clientScript)

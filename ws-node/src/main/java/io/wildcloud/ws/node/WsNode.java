@@ -10,6 +10,7 @@ import io.wildcloud.ws.engine.redis.RedisEngineConfig;
 import io.wildcloud.ws.node.config.ConfigException;
 import io.wildcloud.ws.node.config.NodeConfig;
 import io.wildcloud.ws.node.config.Settings;
+import io.wildcloud.ws.node.http.DrainingConnections;
 import io.wildcloud.ws.node.http.HealthHandler;
 import io.wildcloud.ws.node.http.HttpServer;
 import io.wildcloud.ws.node.metrics.CallbackMeters;
@@ -52,8 +53,11 @@ public final class WsNode implements AutoCloseable {
     private final PushModule push;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile java.util.concurrent.CompletionStage<Void> sessionsDrained;
     private final HttpServer publicServer;
     private final HttpServer apiServer;
+    private final SockJsHandler sockjs;
+    private final DrainingConnections connections = new DrainingConnections();
 
     private WsNode(NodeConfig config) throws InterruptedException {
         this.config = config;
@@ -75,15 +79,15 @@ public final class WsNode implements AutoCloseable {
         this.workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         SockJsEndpointResolver resolver = push != null ? push.resolver() : new ProtocolTestEndpoints(config.sockJs());
         HealthHandler health = new HealthHandler(config.nodeId(), engine.name(), engine::problem, draining::get);
-        SockJsHandler sockjs = new SockJsHandler(resolver, engine.sessions(), config.nodeId(),
+        this.sockjs = new SockJsHandler(resolver, engine.sessions(), config.nodeId(),
                 new SockJsMeters(metrics.registry()));
         int maxPublicBody = 6 * config.sockJs().maxMessageBytes() + 1024;
         try {
             this.publicServer = HttpServer.bind("public", config.bindHost(), config.publicPort(), boss, workers,
-                    new PublicChannelInitializer(maxPublicBody, health, new ClientScriptHandler(), sockjs));
+                    new PublicChannelInitializer(maxPublicBody, health, new ClientScriptHandler(), sockjs, connections));
             this.apiServer = HttpServer.bind("api", config.apiBindHost(), config.apiPort(), boss, workers,
                     new ApiChannelInitializer(health, new MetricsHandler(metrics),
-                            push != null ? push::newApiAggregator : null, push != null ? push::newApiHandler : null));
+                            push != null ? push::newApiAggregator : null, push != null ? push::newApiHandler : null, connections));
         } catch (Exception e) {
             // Netty rethrows a failed bind's BindException unchecked-style: catch everything.
             shutdownQuietly();
@@ -176,16 +180,20 @@ public final class WsNode implements AutoCloseable {
     }
 
     /**
-     * Drains, then stops: stops accepting, lets in-flight callbacks finish (at most
-     * {@code drain-timeout}), then closes every connection and the engine.
+     * Drains, then stops, all within {@code drain-timeout}: stops accepting, hands every SockJS
+     * session on (held polls and streams release their slots and end, websockets close with
+     * going-away), closes idle connections and answers with {@code Connection: close}, lets
+     * in-flight callbacks finish; then closes every connection and the engine.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+        long started = System.nanoTime();
+        long deadline = started + config.drainTimeout().toNanos();
         drain();
+        awaitSessionsHandedOn(deadline);
         if (push != null) {
             long remaining = Math.max(0, deadline - System.nanoTime());
             try {
@@ -200,16 +208,37 @@ public final class WsNode implements AutoCloseable {
             }
         }
         shutdownQuietly();
-        log.info("node {} stopped", config.nodeId());
+        log.info("node {} stopped after {} ms", config.nodeId(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
-    /** Stops accepting connections, so the balancer moves clients to other nodes; /health answers 503. */
+    /**
+     * Stops accepting connections and starts handing sessions on, so the balancer moves clients to
+     * other nodes; /health answers 503. Returns at once; {@link #close()} waits for the rest.
+     */
     public void drain() {
         if (!draining.compareAndSet(false, true)) {
             return;
         }
         publicServer.stopAccepting();
         apiServer.stopAccepting();
+        connections.drain();
+        sessionsDrained = sockjs.drain();
+    }
+
+    private void awaitSessionsHandedOn(long deadline) {
+        long remaining = Math.max(0, deadline - System.nanoTime());
+        if (sessionsDrained == null) {
+            return; // drain() is still running on another thread; the callbacks' wait bounds the rest
+        }
+        try {
+            sessionsDrained.toCompletableFuture().get(remaining, TimeUnit.NANOSECONDS);
+            log.info("node {}: every SockJS connection handed on", config.nodeId());
+        } catch (java.util.concurrent.TimeoutException e) {
+            log.warn("node {}: {} SockJS connection(s) still open after drain-timeout {}; closing them",
+                    config.nodeId(), sockjs.liveConnections(), config.drainTimeout());
+        } catch (Exception e) {
+            log.warn("node {}: waiting for SockJS connections failed", config.nodeId(), e);
+        }
     }
 
     private void shutdownQuietly() {

@@ -21,10 +21,18 @@ public final class RedisTestServer implements AutoCloseable {
 
     private final String url;
     private final AutoCloseable owned;
+    /** The redis-server process when this Redis is one (it can then be stopped and restarted), else null. */
+    private RedisServerProcess process;
 
     private RedisTestServer(String url, AutoCloseable owned) {
         this.url = url;
         this.owned = owned;
+    }
+
+    private RedisTestServer(RedisServerProcess process) {
+        this.url = process.url();
+        this.owned = null;
+        this.process = process;
     }
 
     /** The JVM's Redis, started on first use and stopped at JVM end. */
@@ -55,7 +63,7 @@ public final class RedisTestServer implements AutoCloseable {
         }
         RedisServerProcess process = RedisServerProcess.start();
         LOG.info("Redis for tests: {}", process);
-        return new RedisTestServer(process.url(), process);
+        return new RedisTestServer(process);
     }
 
     /** {@code redis://host:port} of this Redis. */
@@ -68,8 +76,73 @@ public final class RedisTestServer implements AutoCloseable {
         return "t:" + label + ":" + UUID.randomUUID().toString().substring(0, 8) + ":";
     }
 
+    /**
+     * Whether fault tests can stop and restart this Redis on the same port: only a redis-server
+     * process of its own (not REDIS_URL, nor a container, whose port would change).
+     */
+    public synchronized boolean canStopAndRestart() {
+        return process != null;
+    }
+
+    /** Kills the Redis (SIGKILL): clients see their connections reset and new ones refused. */
+    public synchronized void kill() {
+        requireProcess().kill();
+    }
+
+    /**
+     * Freezes the Redis (SIGSTOP): connections stay open but nothing answers, as in a network
+     * partition. {@link #resume()} thaws it with its data.
+     */
+    public synchronized void freeze() {
+        signal("STOP");
+    }
+
+    /** Thaws a {@link #freeze() frozen} Redis (SIGCONT). */
+    public synchronized void resume() {
+        signal("CONT");
+    }
+
+    /** Starts a new, empty Redis on the same port, after {@link #kill()}. */
+    public synchronized void restartEmpty() {
+        RedisServerProcess old = requireProcess();
+        if (old.isAlive()) {
+            old.kill();
+        }
+        process = RedisServerProcess.startOn(old.port());
+        LOG.info("Redis for tests restarted empty: {}", process);
+    }
+
+    private RedisServerProcess requireProcess() {
+        if (process == null) {
+            throw new IllegalStateException("this Redis (" + url + ") is not a process of the test's own:"
+                    + " check canStopAndRestart() first");
+        }
+        return process;
+    }
+
+    private void signal(String name) {
+        long pid = requireProcess().pid();
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
+            if (!kill.waitFor(5, java.util.concurrent.TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + pid + " failed");
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (process != null) {
+            if (process.isAlive()) {
+                signal("CONT"); // a frozen Redis would ignore the SIGTERM of close()
+            }
+            process.close();
+        }
         if (owned != null) {
             try {
                 owned.close();

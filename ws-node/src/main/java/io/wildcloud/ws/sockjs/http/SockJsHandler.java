@@ -25,6 +25,7 @@ import io.wildcloud.ws.sockjs.transport.XhrStreamingTransport;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,7 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
     private final SockJsEndpointResolver resolver;
     private final Map<TransportType, HttpTransport> transports = new EnumMap<>(TransportType.class);
     private final WebSocketTransport websocket;
+    private final SockJsRuntime runtime;
 
     /**
      * @param nodeId this node's name in {@link io.wildcloud.ws.sockjs.session.ReceiverId}s
@@ -58,7 +60,7 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
     /** With metrics of sessions, connections and messages. */
     public SockJsHandler(SockJsEndpointResolver resolver, SessionStore store, String nodeId, SockJsMetrics metrics) {
         this.resolver = resolver;
-        SockJsRuntime runtime = new SockJsRuntime(store, nodeId, metrics);
+        this.runtime = new SockJsRuntime(store, nodeId, metrics);
         this.websocket = new WebSocketTransport(runtime);
         transports.put(TransportType.WEBSOCKET, websocket);
         transports.put(TransportType.XHR, new XhrPollingTransport(runtime));
@@ -69,6 +71,24 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
         transports.put(TransportType.JSONP, new JsonpPollingTransport(runtime));
         transports.put(TransportType.JSONP_SEND, new JsonpSendTransport(runtime));
         store.setExpiryListener(new ExpiryNotifier(resolver, store, metrics));
+    }
+
+    /**
+     * The node is going away: every held poll and stream releases its slot and ends (a poll with
+     * a heartbeat, a stream with its terminating chunk), every websocket closes with going-away
+     * (1001), and so does every one that starts from now on. The clients go on, through the
+     * balancer, on other nodes; what is queued for their sessions stays in the store. Completes
+     * when no connection is left; the caller bounds the wait.
+     */
+    public CompletionStage<Void> drain() {
+        int count = runtime.live().size();
+        log.info("node {}: draining {} live SockJS connection(s)", runtime.nodeId(), count);
+        return runtime.live().drain();
+    }
+
+    /** How many held requests and websockets this node serves now. */
+    public int liveConnections() {
+        return runtime.live().size();
     }
 
     @Override

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: every state change happens on the channel's event loop; store callbacks hop there.
  * The subclasses decide how frames become a response.
  */
-abstract class HttpReceiver implements Receiver {
+abstract class HttpReceiver implements Receiver, LiveConnections.Drainable {
 
     private static final Logger log = LoggerFactory.getLogger(HttpReceiver.class);
     static final SockJsFrame INTERRUPTED =
@@ -54,6 +54,7 @@ abstract class HttpReceiver implements Receiver {
     final FrameFormat format;
     final SockJsMetrics metrics;
     private final ReceiverId id;
+    private final LiveConnections live;
     private final ChannelFutureListener closeListener = future -> aborted();
     State state = State.CLAIMING;
     /** The seq of the last message written to the response. */
@@ -61,6 +62,8 @@ abstract class HttpReceiver implements Receiver {
     private ScheduledFuture<?> heartbeat;
     private List<Runnable> early;
     private boolean busyRetried;
+    /** The node is going away: once active, hand the session on instead of holding it. */
+    private boolean draining;
     /** Whether {@link SockJsMetrics#connectionOpened} was told of this request (and not yet undone). */
     private boolean counted;
 
@@ -76,11 +79,13 @@ abstract class HttpReceiver implements Receiver {
         this.format = format;
         this.metrics = runtime.metrics();
         this.id = runtime.nextReceiverId();
+        this.live = runtime.live();
     }
 
     /** Claims the session; everything else follows from the claim's answer. */
     final void start(ClaimMode mode) {
         ctx.channel().closeFuture().addListener(closeListener);
+        live.add(this);
         claim(mode);
     }
 
@@ -144,6 +149,9 @@ abstract class HttpReceiver implements Receiver {
         early = null;
         if (queued != null && state == State.ACTIVE) {
             queued.forEach(Runnable::run);
+        }
+        if (draining && state == State.ACTIVE) {
+            drained();
         }
     }
 
@@ -219,6 +227,7 @@ abstract class HttpReceiver implements Receiver {
         }
         state = State.DONE;
         cancelHeartbeat();
+        live.remove(this);
         disconnected();
         log.debug("{} session {}: client went away", ctx.channel(), key);
         interrupt();
@@ -277,7 +286,28 @@ abstract class HttpReceiver implements Receiver {
 
     private void detach() {
         ctx.channel().closeFuture().removeListener(closeListener);
+        live.remove(this);
         disconnected();
+    }
+
+    /**
+     * The node is going away: an active request releases the slot and ends its response, so the
+     * client's next request lands on another node and finds the session and its queue in the
+     * store; a request still claiming does so as soon as its claim is in.
+     */
+    @Override
+    public void drain() {
+        SockJsRuntime.onLoop(ctx, () -> {
+            if (draining) {
+                return;
+            }
+            draining = true;
+            if (state == State.ACTIVE) {
+                drained();
+            } else if (state == State.DONE) {
+                live.remove(this);
+            }
+        });
     }
 
     private void connected() {
@@ -311,6 +341,9 @@ abstract class HttpReceiver implements Receiver {
     abstract void closed(SockJsFrame closeFrame);
 
     abstract void heartbeat();
+
+    /** The node drains: release the slot, then end the response as the transport ends it. */
+    abstract void drained();
 
     /** The store failed; the slot is not ours (or no longer). */
     abstract void storeFailed();

@@ -77,6 +77,12 @@ final class PollingReceiver extends HttpReceiver {
     }
 
     @Override
+    void drained() {
+        // A heartbeat answer: the client polls again at once, through the balancer, elsewhere.
+        releaseThen(() -> respond(SockJsFrame.heartbeat()));
+    }
+
+    @Override
     void storeFailed() {
         if (ctx.channel().isActive()) {
             HttpResponses.sendText(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE,

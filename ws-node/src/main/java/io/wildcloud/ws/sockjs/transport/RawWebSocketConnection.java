@@ -41,6 +41,12 @@ final class RawWebSocketConnection extends WebSocketConnection {
     }
 
     @Override
+    void goingAway() {
+        sendClose(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(),
+                io.wildcloud.ws.common.sockjs.CloseCodes.GOING_AWAY_REASON));
+    }
+
+    @Override
     void received(String text) {
         deliver(List.of(text));
     }

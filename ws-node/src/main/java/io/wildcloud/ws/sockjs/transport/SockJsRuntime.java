@@ -16,6 +16,7 @@ public final class SockJsRuntime {
 
     private final SessionStore store;
     private final String nodeId;
+    private final LiveConnections live = new LiveConnections();
     private final SockJsMetrics metrics;
     /** Per JVM, not per instance: two handlers of one node must never hand out the same name. */
     private static final AtomicLong CONNECTION_IDS = new AtomicLong();
@@ -40,6 +41,11 @@ public final class SockJsRuntime {
 
     public String nodeId() {
         return nodeId;
+    }
+
+    /** This node's held requests and websockets, for the drain. */
+    public LiveConnections live() {
+        return live;
     }
 
     /** A receiver name no other connection of this node has had. */

@@ -3,6 +3,7 @@ package io.wildcloud.ws.sockjs.transport;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.common.sockjs.SockJsJson;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
@@ -47,6 +48,14 @@ final class SockJsWebSocketConnection extends WebSocketConnection {
         // The SockJS close code travels in the frame above; SockJS codes such as 2010 are not valid
         // websocket close codes, so the websocket itself closes normally.
         sendClose(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE.code(), ""));
+    }
+
+    @Override
+    void goingAway() {
+        ctx.write(text(SockJsFrame.close(CloseCodes.GOING_AWAY, CloseCodes.GOING_AWAY_REASON).text()),
+                ctx.voidPromise());
+        sendClose(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(),
+                CloseCodes.GOING_AWAY_REASON));
     }
 
     @Override

@@ -107,6 +107,12 @@ final class StreamingReceiver extends HttpReceiver {
     }
 
     @Override
+    void drained() {
+        // The terminating chunk without a close frame: the client reopens the stream, elsewhere.
+        end();
+    }
+
+    @Override
     void storeFailed() {
         if (!begun && ctx.channel().isActive()) {
             HttpResponses.sendText(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE,

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Subclasses choose the framing: SockJS frames, or raw messages.
  */
-abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implements Receiver {
+abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
+        implements Receiver, LiveConnections.Drainable {
 
     private static final Logger log = LoggerFactory.getLogger(WebSocketConnection.class);
 
@@ -66,6 +67,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
     private List<String> early;
     private int servicePending;
     private boolean closeSent;
+    private boolean draining;
 
     WebSocketConnection(SockJsRuntime runtime, SockJsEndpoint endpoint, SessionKey key) {
         this.runtime = runtime;
@@ -89,6 +91,9 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
     /** A text message from the client. */
     abstract void received(String text);
 
+    /** The node is going away: write the going-away close (1001) and start the close handshake. */
+    abstract void goingAway();
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
@@ -96,6 +101,9 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
 
     /** The handshake answer went out: create the session. */
     final void start() {
+        if (state == State.HANDSHAKING) {
+            runtime.live().add(this);
+        }
         state = State.CLAIMING;
         store.claim(key, ClaimMode.STREAM, SessionStore.Creation.CREATE_ONLY, this)
                 .whenComplete((claim, error) -> SockJsRuntime.onLoop(ctx, () -> claimed(claim, error)));
@@ -138,6 +146,9 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
         early = null;
         if (queued != null) {
             queued.forEach(this::received);
+        }
+        if (draining) {
+            goingAway();
         }
     }
 
@@ -228,15 +239,25 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
     @Override
     public void onEvicted() {
         SockJsRuntime.later(ctx, () -> {
-            // The store gave the session up for this node: end without touching it again (ENDED
-            // before the close, so that channelInactive neither closes nor deletes it).
+            // The store gave the session up for this node (it lost it, e.g. Redis restarted empty,
+            // or judged this node dead): end without touching it again (ENDED before the close, so
+            // that channelInactive neither closes nor deletes it), with a close frame when the
+            // session was open, so that the client learns why instead of seeing the connection cut.
             if (state == State.OPEN) {
-                acknowledger.stop();
                 metrics.connectionClosed(TransportType.WEBSOCKET);
             }
             log.info("{} session {}: receiver evicted by the store", ctx.channel(), key);
+            boolean wasOpen = state == State.OPEN;
             state = State.ENDED;
-            ctx.close();
+            if (wasOpen && !closeSent) {
+                acknowledger.stop();
+                closing(SockJsFrame.close(CloseCodes.SERVICE_UNAVAILABLE, CloseCodes.SERVICE_UNAVAILABLE_REASON));
+            } else {
+                if (wasOpen) {
+                    acknowledger.stop();
+                }
+                ctx.close();
+            }
         });
     }
 
@@ -245,8 +266,30 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter implemen
         return id;
     }
 
+    /**
+     * The node is going away: an open websocket gets the going-away close, and its client opens
+     * a new session, through the balancer, on another node. The session ends with the connection.
+     */
+    @Override
+    public void drain() {
+        SockJsRuntime.later(ctx, () -> {
+            if (draining) {
+                return;
+            }
+            draining = true;
+            if (state == State.OPEN && !closeSent) {
+                log.debug("{} session {}: node draining, going away", ctx.channel(), key);
+                goingAway();
+            } else if (state == State.ENDED) {
+                runtime.live().remove(this);
+            }
+            // CLAIMING: goes away as soon as the session is open.
+        });
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        runtime.live().remove(this);
         if (state == State.OPEN) {
             state = State.ENDED;
             acknowledger.stop();

@@ -31,6 +31,10 @@ public final class SockJsChannels implements AutoCloseable {
         return new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(1 << 20), handler);
     }
 
+    public SockJsHandler handler() {
+        return handler;
+    }
+
     public MemorySessionStore store() {
         return store;
     }

@@ -32,8 +32,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A receiver evicted by the store (it judged this node dead and let another connection take the
- * slot) ends at once, writes nothing more, and leaves the session alone: no close, no release, no
- * delete. The memory store never evicts, so a thin wrapper remembers receivers to evict them.
+ * slot, or lost the session) ends at once and leaves the session alone: no close, no release, no
+ * delete. A stream writes nothing more; a websocket, whose session ends with it, says why in a
+ * close frame. The memory store never evicts, so a thin wrapper remembers receivers to evict them.
  */
 class EvictionTest {
 
@@ -59,13 +60,28 @@ class EvictionTest {
     }
 
     @Test
-    void evictedWebsocketClosesAndDoesNotDeleteTheSession() {
+    void evictedWebsocketSaysSoClosesAndDoesNotDeleteTheSession() {
         exchange(ch, get("/echo/000/s1/websocket", "Upgrade: websocket", "Connection: Upgrade",
                 "Sec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==", "Sec-WebSocket-Version: 13"));
         store.last.onEvicted();
-        assertEquals("", read(ch));
+        ch.runPendingTasks();
+        String close = "c[4503,\"Service unavailable\"]";
+        // The SockJS close frame, then a websocket close 1000 (0x03e8): the client learns why.
+        assertEquals("\u0081" + (char) close.length() + close + "\u0088\u0002\u0003\u00e8", readLatin1(ch));
+        ch.advanceTimeBy(WebSocketConnection.CLOSE_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ch.runPendingTasks();
         assertFalse(ch.isOpen());
         assertEquals(SessionStatus.OPEN, status("s1"));
+    }
+
+    private static String readLatin1(EmbeddedChannel channel) {
+        StringBuilder out = new StringBuilder();
+        for (Object msg; (msg = channel.readOutbound()) != null; ) {
+            io.netty.buffer.ByteBuf buf = (io.netty.buffer.ByteBuf) msg;
+            out.append(buf.toString(java.nio.charset.StandardCharsets.ISO_8859_1));
+            buf.release();
+        }
+        return out.toString();
     }
 
     private SessionStatus status(String id) {
