@@ -34,7 +34,8 @@ public interface FrameFormat {
 
     /** A script calling {@code p("<frame>")} in the htmlfile page. */
     FrameFormat HTML_FILE = (alloc, text) ->
-            wrap(alloc, "<script>\np(", SockJsJson.quote(text.toString()), ");\n</script>\r\n");
+            // "<" escaped too: a message holding "</script>" or "<!--" would end the script block early.
+            wrap(alloc, "<script>\np(", SockJsJson.quote(text.toString()).replace("<", "\\u003c"), ");\n</script>\r\n");
 
     /**
      * {@code /**}{@code /callback("<frame>");\r\n}. The leading comment defuses the Rosetta Flash

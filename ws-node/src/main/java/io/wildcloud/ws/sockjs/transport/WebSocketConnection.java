@@ -66,6 +66,8 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
     private Acknowledger acknowledger;
     private List<String> early;
     private int servicePending;
+    /** The last batch handed to the service; the next waits for it. */
+    private java.util.concurrent.CompletionStage<Void> serviceTail = java.util.concurrent.CompletableFuture.completedFuture(null);
     private boolean closeSent;
     private boolean draining;
 
@@ -182,22 +184,28 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
         }
     }
 
-    /** Passes client messages on; stops reading from the socket while the service is busy with them. */
+    /**
+     * Passes client messages on, one batch after the other: the service's stages may complete out of
+     * order (they wait on the store), and a session's messages must reach it in the order sent.
+     * Reading from the socket stops while batches wait.
+     */
     final void deliver(List<String> messages) {
         metrics.messagesReceived(messages.size());
         servicePending++;
-        endpoint.service().onMessages(session, messages).whenComplete((ignored, error) ->
-                SockJsRuntime.onLoop(ctx, () -> {
-                    if (error != null) {
-                        log.warn("{} session {}: service failed on messages", ctx.channel(), key, error);
-                    }
-                    if (--servicePending == 0) {
-                        ctx.channel().config().setAutoRead(true);
-                    }
-                }));
-        if (servicePending > 0) {
-            ctx.channel().config().setAutoRead(false);
-        }
+        ctx.channel().config().setAutoRead(false);
+        serviceTail = serviceTail
+                .thenCompose(previous -> endpoint.service().onMessages(session, messages))
+                .handle((ignored, error) -> {
+                    SockJsRuntime.onLoop(ctx, () -> {
+                        if (error != null) {
+                            log.warn("{} session {}: service failed on messages", ctx.channel(), key, error);
+                        }
+                        if (--servicePending == 0) {
+                            ctx.channel().config().setAutoRead(true);
+                        }
+                    });
+                    return null;
+                });
     }
 
     @Override

@@ -57,4 +57,10 @@ class FrameFormatTest {
     void nonAsciiIsUtf8() {
         assertEquals("a[\"\u00e9\u4e2d\"]\n", encode(FrameFormat.XHR, SockJsFrame.message("\u00e9\u4e2d")));
     }
+
+    @Test
+    void htmlFileFramesCannotEndTheirScriptBlock() {
+        String chunk = encode(FrameFormat.HTML_FILE, SockJsFrame.message("</script><!-- x"));
+        assertEquals("<script>\np(\"a[\\\"\\u003c/script>\\u003c!-- x\\\"]\");\n</script>\r\n", chunk);
+    }
 }

@@ -94,8 +94,46 @@ class ServiceCallbacksTest {
         assertEquals(0, store.size());
     }
 
+    @Test
+    void websocketBatchesReachTheServiceOneAfterTheOtherWhateverTheServiceTakes() throws InterruptedException {
+        exchange(ch, get("/rec/000/s1/websocket", "Upgrade: websocket", "Connection: Upgrade",
+                "Sec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==", "Sec-WebSocket-Version: 13"));
+        assertEquals("open rec/s1", service.next());
+        io.wildcloud.ws.sockjs.testmode.SockJsChannels.read(ch);
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        service.pending.add(first);
+        // Two frames in one read: the second must wait until the service is done with the first,
+        // as the push service's stages wait on the store and may complete in any order.
+        io.netty.buffer.ByteBuf both = clientText("[\"1\"]");
+        both.writeBytes(clientText("[\"2\"]"));
+        ch.writeInbound(both);
+        ch.runPendingTasks();
+        assertEquals("messages rec/s1 [1]", service.next());
+        assertEquals(null, service.events.poll(200, TimeUnit.MILLISECONDS), "the second batch waits");
+        first.complete(null);
+        ch.runPendingTasks();
+        assertEquals("messages rec/s1 [2]", service.next());
+        ch.close();
+        ch.runPendingTasks();
+        assertEquals("close rec/s1", service.next());
+    }
+
+    /** A masked client text frame, under 126 bytes. */
+    private static io.netty.buffer.ByteBuf clientText(String text) {
+        byte[] payload = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] mask = {1, 2, 3, 4};
+        io.netty.buffer.ByteBuf frame = io.netty.buffer.Unpooled.buffer();
+        frame.writeByte(0x81).writeByte(0x80 | payload.length).writeBytes(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.writeByte(payload[i] ^ mask[i % 4]);
+        }
+        return frame;
+    }
+
     private static final class Recorder implements SockJsService {
         final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        /** Stages onMessages answers with, in turn; completed ones once these run out. */
+        final java.util.Queue<CompletableFuture<Void>> pending = new java.util.concurrent.ConcurrentLinkedQueue<>();
         volatile SockJsSession last;
 
         @Override
@@ -107,7 +145,8 @@ class ServiceCallbacksTest {
         @Override
         public CompletionStage<Void> onMessages(SockJsSession session, List<String> messages) {
             events.add("messages " + session.key() + " " + messages);
-            return CompletableFuture.completedFuture(null);
+            CompletableFuture<Void> stage = pending.poll();
+            return stage != null ? stage : CompletableFuture.completedFuture(null);
         }
 
         @Override
