@@ -1,6 +1,7 @@
 package io.wildcloud.ws.it.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wildcloud.ws.it.http.Http;
@@ -48,6 +49,33 @@ public abstract class HtmlFileChecks extends ProtocolChecks {
             assertStatus(204, send);
             assertEquals(0, send.body().length);
             assertEquals(script("a[\\\"x\\\"]"), stream.nextChunk());
+        }
+    }
+
+    /**
+     * Beyond the official suite: a message holding {@code </script>} must not end the script element
+     * early, or the browser's HTML parser drops the frame (and every later one in that script). The
+     * frame must arrive escaped so that the page never contains {@code </} inside a script, and must
+     * decode back to the frame.
+     */
+    @Test
+    void scriptEndTagInAMessageCannotBreakOutOfTheScript() {
+        String session = newSession(target().echo());
+        try (Http.Stream stream = http().open("GET", session + "/htmlfile?c=callback")) {
+            assertStatus(200, stream.head());
+            stream.nextChunk();
+            assertEquals(script("o"), stream.nextChunk());
+
+            assertStatus(204, http().post(session + "/xhr_send", "[\"a </script><b> </SCRIPT x\"]"));
+            String chunk = stream.nextChunk();
+            String prefix = "<script>\np(\"";
+            String suffix = "\");\n</script>\r\n";
+            assertTrue(chunk.startsWith(prefix) && chunk.endsWith(suffix), () -> "not one script: " + chunk);
+            String literal = chunk.substring(prefix.length(), chunk.length() - suffix.length());
+            assertFalse(literal.toLowerCase(java.util.Locale.ROOT).contains("</"),
+                    () -> "the frame ends the script element early: " + chunk);
+            assertEquals("a[\"a </script><b> </SCRIPT x\"]",
+                    com.google.gson.JsonParser.parseString("\"" + literal + "\"").getAsString());
         }
     }
 
