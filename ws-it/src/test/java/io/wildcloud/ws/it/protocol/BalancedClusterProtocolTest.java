@@ -48,8 +48,10 @@ class BalancedClusterProtocolTest {
         }
         List<Integer> counts = cluster.balancer().requestCounts();
         cluster.close();
-        // The point of this class: the checks really were spread over every node.
-        assertTrue(counts.size() == NODES && counts.stream().allMatch(c -> c > 10), "requests per node: " + counts);
+        // The point of this class: the checks really were spread over every node, in turn.
+        int least = counts.stream().min(Integer::compare).orElse(0);
+        int most = counts.stream().max(Integer::compare).orElse(0);
+        assertTrue(counts.size() == NODES && least > 0 && most - least <= 1, "requests per node: " + counts);
     }
 
     @Nested
