@@ -230,7 +230,9 @@ class CallbackDispatcherTest {
                     .toCompletableFuture();
             CompletableFuture<Void> queued = dispatcher.dispatch(new SessionKey("s", "b"), slow, List.of("queued"))
                     .toCompletableFuture();
-            Await.until("the slow application holds its one connection", () -> dispatcher.stats().inFlight() == 1);
+            // In flight as the dispatcher counts it, and arrived at the slow application's server.
+            Await.until("the slow application holds its one connection",
+                    () -> dispatcher.stats().inFlight() == 1 && server.received().size() == 1);
             await(dispatcher.dispatch(new SessionKey("s", "c"), target(other.uri("/fast")), List.of("fast"))
                     .toCompletableFuture());
             assertEquals(1, other.received().size());
