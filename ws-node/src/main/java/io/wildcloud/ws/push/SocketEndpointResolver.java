@@ -9,8 +9,10 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Serves SockJS at {@code /<socket_id>}: the first path segment is looked up as a live socket
- * ({@link SocketStore#find}, which costs no write). A segment that cannot be a socket id, or an
- * unknown, revoked or expired socket, resolves to nothing, which the SockJS layer answers with 404.
+ * ({@link SocketStore#find}, which costs no write). A segment that cannot be a socket id resolves
+ * to nothing, which the SockJS layer answers with 404. An unknown, revoked or expired socket
+ * resolves to an endpoint that accepts no new sessions: the SockJS layer answers 404 to all of it
+ * except a poll or stream of a session still in the store, which gets its close frame.
  */
 public final class SocketEndpointResolver implements SockJsEndpointResolver {
 
@@ -32,6 +34,10 @@ public final class SocketEndpointResolver implements SockJsEndpointResolver {
         if (!SocketIds.isWellFormed(prefix)) {
             return NONE;
         }
-        return sockets.find(prefix).thenApply(found -> found.map(socket -> new SockJsEndpoint(prefix, options, service)));
+        // A socket that is gone (revoked, expired, never was) still resolves, to an endpoint that
+        // takes no new sessions: a client between two polls of a session the revocation closed
+        // must get that session's close frame (4001) from the store, not a 404 (seen as 1006).
+        return sockets.find(prefix).thenApply(found -> Optional.of(
+                new SockJsEndpoint(prefix, options, service, found.isPresent())));
     }
 }

@@ -6,7 +6,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * Finds the SockJS endpoint for the first segment of a request path. The protocol-test mode mounts
  * four fixed ones; the push service looks the segment up as a socket id, which may take a trip to
- * the store. An empty answer is a 404.
+ * the store. An empty answer is a 404; so is, to all but the polls and streams of its existing
+ * sessions, an endpoint that does not {@link SockJsEndpoint#acceptsNewSessions() accept new sessions}.
  */
 @FunctionalInterface
 public interface SockJsEndpointResolver {

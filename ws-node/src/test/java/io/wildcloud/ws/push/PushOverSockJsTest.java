@@ -169,10 +169,32 @@ class PushOverSockJsTest {
         assertEquals("{\"socket_id\":\"" + socket + "\",\"sessions_closed\":2}",
                 api("DELETE", "/authorize/" + SECRET + "/user-1", null, 200));
         assertEquals("c[4001,\"Socket revoked\"]\n", held.get(10, TimeUnit.SECONDS).body());
-        // A session with no connection open at that moment: the socket is gone, its next poll is a 404.
-        assertEquals(404, send("POST", publicBase.resolve("/" + socket + "/000/s2/xhr"), "").statusCode());
-        assertEquals(404, send("GET", publicBase.resolve("/" + socket + "/info"), null).statusCode());
+        // A session with no connection open at that moment (a client between two polls): the
+        // socket is gone, but its next poll still learns why (4001, not a 404 the client sees as 1006).
+        assertEquals("c[4001,\"Socket revoked\"]\n", poll(socket, "s2"));
+        // Everything else about the socket is unknown: new sessions on any transport, the pages.
         assertEquals(404, send("POST", publicBase.resolve("/" + socket + "/000/s9/xhr"), "").statusCode());
+        assertEquals(404, send("POST", publicBase.resolve("/" + socket + "/000/s9/xhr_streaming"), "").statusCode());
+        assertEquals(404, send("GET", publicBase.resolve("/" + socket + "/000/s9/eventsource"), null).statusCode());
+        assertEquals(404, send("GET", publicBase.resolve("/" + socket + "/000/s9/jsonp?c=cb"), null).statusCode());
+        assertEquals(404, send("GET", publicBase.resolve("/" + socket + "/000/s9/htmlfile?c=cb"), null).statusCode());
+        assertEquals(404, send("GET", publicBase.resolve("/" + socket + "/000/s9/websocket"), null).statusCode());
+        assertEquals(404, send("GET", publicBase.resolve("/" + socket + "/websocket"), null).statusCode());
+        assertEquals(404, send("GET", publicBase.resolve("/" + socket + "/info"), null).statusCode());
+        assertEquals(404, send("GET", publicBase.resolve("/" + socket), null).statusCode());
+        assertEquals(404, send("GET", publicBase.resolve("/" + socket + "/iframe.html"), null).statusCode());
+        assertEquals(404, send("POST", publicBase.resolve("/" + socket + "/000/s9/xhr"), "").statusCode(),
+                "the 404s created no session");
+        // The closed session answers every receiving transport with its close frame while it lives.
+        assertEquals("/**/cb(\"c[4001,\\\"Socket revoked\\\"]\");\r\n",
+                send("GET", publicBase.resolve("/" + socket + "/000/s2/jsonp?c=cb"), null).body());
+        assertTrue(send("POST", publicBase.resolve("/" + socket + "/000/s2/xhr_streaming"), "").body()
+                .endsWith("h\nc[4001,\"Socket revoked\"]\n"));
+        assertEquals("\r\ndata: c[4001,\"Socket revoked\"]\r\n\r\n",
+                send("GET", publicBase.resolve("/" + socket + "/000/s2/eventsource"), null).body());
+        assertTrue(send("GET", publicBase.resolve("/" + socket + "/000/s2/htmlfile?c=cb"), null).body()
+                .endsWith("<script>\np(\"c[4001,\\\"Socket revoked\\\"]\");\n</script>\r\n"));
+        assertEquals("c[4001,\"Socket revoked\"]\n", poll(socket, "s2"));
     }
 
     private CompletableFuture<HttpResponse<String>> pollAsync(String socket, String session) {

@@ -1,6 +1,7 @@
 package io.wildcloud.ws.push;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wildcloud.ws.common.api.CallbackPayload;
@@ -86,16 +87,24 @@ class PushServiceTest {
     }
 
     @Test
-    void theResolverFindsLiveSocketsOnly() throws Exception {
+    void theResolverTakesNewSessionsForLiveSocketsOnly() throws Exception {
         String socket = authorize("c1");
         SockJsEndpoint endpoint = await(module.resolver().resolve(socket)).orElseThrow();
         assertEquals(socket, endpoint.scope());
         assertEquals(1000, endpoint.options().maxMessageBytes());
         assertEquals(module.service(), endpoint.service());
-        assertEquals(Optional.empty(), await(module.resolver().resolve(SocketIds.next())));
-        assertEquals(Optional.empty(), await(module.resolver().resolve("echo")));
+        assertTrue(endpoint.acceptsNewSessions());
+        assertEquals(Optional.empty(), await(module.resolver().resolve("echo")), "cannot be a socket id");
+        String unknown = SocketIds.next();
+        SockJsEndpoint never = await(module.resolver().resolve(unknown)).orElseThrow();
+        assertEquals(unknown, never.scope());
+        assertFalse(never.acceptsNewSessions());
         await(sockets.revoke("demo", "c1"));
-        assertEquals(Optional.empty(), await(module.resolver().resolve(socket)));
+        // Gone, but still resolved: its closed sessions must hand out their close frame.
+        SockJsEndpoint revoked = await(module.resolver().resolve(socket)).orElseThrow();
+        assertEquals(socket, revoked.scope());
+        assertEquals(module.service(), revoked.service());
+        assertFalse(revoked.acceptsNewSessions());
     }
 
     @Test

@@ -27,9 +27,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 abstract class BrowserTransportChecks {
 
-    /** Transports whose client is, between two requests, holding no connection at all. */
-    private static final List<String> POLLING = List.of("xhr-polling", "iframe-xhr-polling", "jsonp-polling");
-
     private BrowserFixture fixture;
 
     @BeforeAll
@@ -126,13 +123,9 @@ abstract class BrowserTransportChecks {
         assertEquals(200, revoked.status(), revoked.body());
         String closed = page.awaitClosedByServer();
         String revokedFrame = CloseCodes.SOCKET_REVOKED + " " + CloseCodes.SOCKET_REVOKED_REASON;
-        if (POLLING.contains(transport)) {
-            // docs/push-api.md: a poller caught between two polls gets 404 on its next poll, which
-            // sockjs-client reports as 1006; the poll it usually holds gets the close frame.
-            assertTrue(closed.equals(revokedFrame) || closed.startsWith("1006 "), transport + " closed with " + closed);
-        } else {
-            assertEquals(revokedFrame, closed, transport + " holds a connection, which gets the close frame");
-        }
+        // docs/push-api.md: the connection a transport holds gets the close frame, and so does the
+        // next poll of a poller caught between two polls (never a 404, which would be 1006).
+        assertEquals(revokedFrame, closed, transport + " closed with " + closed);
         ApiResponse publish = fixture.stack().api().publish(socketId, "too late");
         assertEquals(404, publish.status(), "a revoked socket is gone: " + publish.body());
     }

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
  * Tells a session's service that the session expired. The store knows only the session's scope,
  * so the endpoint is found again through the resolver, which must resolve a scope as a prefix
  * (true for the test endpoints, whose scope is their prefix, and for sockets, whose id is both).
+ * An endpoint that accepts no new sessions (a revoked socket) is still told: its service cleans up.
  */
 final class ExpiryNotifier implements SessionExpiryListener {
 

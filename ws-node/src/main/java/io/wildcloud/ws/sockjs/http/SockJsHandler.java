@@ -119,6 +119,11 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
             return;
         }
         SockJsEndpoint endpoint = found.get();
+        if (!endpoint.acceptsNewSessions() && !servesExistingSessions(path)) {
+            // A gone endpoint (a revoked socket) looks unknown; only its sessions' close frames remain.
+            HttpResponses.sendNotFound(ctx, request);
+            return;
+        }
         HttpMethod method = request.method();
         switch (path.kind()) {
             case GREETING -> {
@@ -153,6 +158,15 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
             }
             case SESSION -> session(ctx, request, path, endpoint);
         }
+    }
+
+    /**
+     * What a gone endpoint still serves: the session requests of HTTP transports. Receiving ones
+     * claim only existing sessions (see the transports); xhr_send and jsonp_send answer by the
+     * session's state as always.
+     */
+    private static boolean servesExistingSessions(SockJsPath path) {
+        return path.kind() == SockJsPath.Kind.SESSION && path.transport() != TransportType.WEBSOCKET;
     }
 
     private void session(ChannelHandlerContext ctx, SockJsRequest request, SockJsPath path, SockJsEndpoint endpoint) {

@@ -90,7 +90,10 @@ abstract class HttpReceiver implements Receiver, LiveConnections.Drainable {
     }
 
     private void claim(ClaimMode mode) {
-        store.claim(key, mode, SessionStore.Creation.CREATE_IF_MISSING, this)
+        // A gone endpoint starts no session; its closed ones still hand out their close frame.
+        SessionStore.Creation creation = endpoint.acceptsNewSessions()
+                ? SessionStore.Creation.CREATE_IF_MISSING : SessionStore.Creation.EXISTING_ONLY;
+        store.claim(key, mode, creation, this)
                 .whenComplete((claim, error) -> SockJsRuntime.onLoop(ctx, () -> claimed(claim, error, mode)));
     }
 
@@ -143,7 +146,13 @@ abstract class HttpReceiver implements Receiver, LiveConnections.Drainable {
                 attached(claim.pending(), claim.closeFrame());
             }
             case CLOSED -> refused(claim.closeFrame());
-            case BUSY, NOT_FOUND -> refused(ANOTHER_CONNECTION);
+            case BUSY -> refused(ANOTHER_CONNECTION);
+            case NOT_FOUND -> {
+                // Only an endpoint that accepts no new sessions claims EXISTING_ONLY: its unknown
+                // sessions are as unknown as its prefix.
+                done();
+                HttpResponses.sendNotFound(ctx, request);
+            }
         }
         List<Runnable> queued = early;
         early = null;
