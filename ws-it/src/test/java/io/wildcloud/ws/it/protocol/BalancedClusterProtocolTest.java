@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Nested;
 
 /**
  * The whole SockJS protocol through a plain round-robin balancer in front of three in-process
@@ -17,7 +16,7 @@ import org.junit.jupiter.api.Nested;
  * each reopened stream) lands on the next node in turn, and the protocol must hold as on one node.
  * The checks are the very ones {@link SingleNodeProtocolTest} runs against a single node.
  */
-class BalancedClusterProtocolTest {
+class BalancedClusterProtocolTest extends ProtocolCheckGroups {
 
     private static final int NODES = 3;
     private static InProcessCluster cluster;
@@ -54,139 +53,8 @@ class BalancedClusterProtocolTest {
         assertTrue(counts.size() == NODES && least > 0 && most - least <= 1, "requests per node: " + counts);
     }
 
-    @Nested
-    class Greeting extends GreetingChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class Iframe extends IframeChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class Info extends InfoChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class SessionUrls extends SessionUrlChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class Framing extends FramingChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class WebsocketHttpErrors extends WebsocketHttpErrorChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class Websocket extends WebsocketChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class XhrPolling extends XhrPollingChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class XhrStreaming extends XhrStreamingChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class EventSource extends EventSourceChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class HtmlFile extends HtmlFileChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class Jsonp extends JsonpChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class JsessionId extends JsessionIdChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class RawWebsocket extends RawWebsocketChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class JsonEncoding extends JsonEncodingChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class HandlingClose extends HandlingCloseChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class HttpVersions extends HttpVersionChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
+    @Override
+    protected SockJsTarget target() {
+        return target;
     }
 }

@@ -4,14 +4,13 @@ import io.wildcloud.ws.node.WsNode;
 import io.wildcloud.ws.node.config.NodeConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Nested;
 
 /**
  * The whole SockJS protocol, over real sockets, against one in-process node in protocol-test mode
  * with the embedded memory engine. Each nested class binds one group of checks to this node;
  * {@link BalancedClusterProtocolTest} binds the same groups to three nodes behind a balancer.
  */
-class SingleNodeProtocolTest {
+class SingleNodeProtocolTest extends ProtocolCheckGroups {
 
     private static WsNode node;
     private static SockJsTarget target;
@@ -35,139 +34,8 @@ class SingleNodeProtocolTest {
         }
     }
 
-    @Nested
-    class Greeting extends GreetingChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class Iframe extends IframeChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class Info extends InfoChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class SessionUrls extends SessionUrlChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class Framing extends FramingChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class WebsocketHttpErrors extends WebsocketHttpErrorChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class Websocket extends WebsocketChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class XhrPolling extends XhrPollingChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class XhrStreaming extends XhrStreamingChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class EventSource extends EventSourceChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class HtmlFile extends HtmlFileChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class Jsonp extends JsonpChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class JsessionId extends JsessionIdChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class RawWebsocket extends RawWebsocketChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class JsonEncoding extends JsonEncodingChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class HandlingClose extends HandlingCloseChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
-    }
-
-    @Nested
-    class HttpVersions extends HttpVersionChecks {
-        @Override
-        protected SockJsTarget target() {
-            return target;
-        }
+    @Override
+    protected SockJsTarget target() {
+        return target;
     }
 }
