@@ -1,15 +1,9 @@
 package io.wildcloud.ws.engine.redis;
 
-import io.wildcloud.ws.engine.SessionStoreContract;
-import io.wildcloud.ws.sockjs.session.SessionStore;
 import io.wildcloud.ws.testing.RedisClusterProcesses;
 import io.wildcloud.ws.testing.RedisTestServer;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInfo;
 
@@ -18,12 +12,11 @@ import org.junit.jupiter.api.TestInfo;
  * keep each session's keys in one slot, wake-ups go by sharded pub/sub (SPUBLISH/SSUBSCRIBE),
  * scripts are loaded on every master.
  */
-class RedisClusterSessionStoreTest extends SessionStoreContract {
+class RedisClusterSessionStoreTest extends RedisSessionStoreContract {
 
     private static RedisClusterProcesses cluster;
 
     private final RedisEngineConfig config;
-    private final Map<String, RedisSessionStore> stores = new ConcurrentHashMap<>();
 
     @BeforeAll
     static void startCluster() {
@@ -45,24 +38,7 @@ class RedisClusterSessionStoreTest extends SessionStoreContract {
     }
 
     @Override
-    protected SessionStore newStore(String nodeId) {
-        RedisSessionStore store = join(RedisSessionStore.connect(config, nodeId));
-        stores.put(nodeId, store);
-        return store;
-    }
-
-    @Override
-    protected boolean separateNodes() {
-        return true;
-    }
-
-    @Override
-    protected void killNode(String nodeId) {
-        stores.get(nodeId).redisson().shutdown(0, 1, TimeUnit.SECONDS);
-    }
-
-    @AfterEach
-    void closeStores() {
-        stores.values().forEach(RedisSessionStore::close);
+    protected RedisEngineConfig config() {
+        return config;
     }
 }

@@ -1,18 +1,13 @@
 package io.wildcloud.ws.engine.redis;
 
-import io.wildcloud.ws.engine.SessionStoreContract;
-import io.wildcloud.ws.sockjs.session.SessionStore;
 import io.wildcloud.ws.testing.RedisProbe;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInfo;
 
@@ -20,14 +15,13 @@ import org.junit.jupiter.api.TestInfo;
  * The Redis store through Redis Sentinel (a master and two Sentinels, redis-server processes): the
  * {@code redis-sentinel://} URL form, subscriptions on the master, presence counted there.
  */
-class RedisSentinelSessionStoreTest extends SessionStoreContract {
+class RedisSentinelSessionStoreTest extends RedisSessionStoreContract {
 
     private static final String MASTER = "wsmaster";
     private static RedisServerProcess master;
     private static final List<RedisServerProcess> sentinels = new ArrayList<>();
 
     private final RedisEngineConfig config;
-    private final Map<String, RedisSessionStore> stores = new ConcurrentHashMap<>();
 
     /** Two Sentinels, as Redisson insists on; they find each other through the master. */
     @BeforeAll
@@ -64,24 +58,7 @@ class RedisSentinelSessionStoreTest extends SessionStoreContract {
     }
 
     @Override
-    protected SessionStore newStore(String nodeId) {
-        RedisSessionStore store = join(RedisSessionStore.connect(config, nodeId));
-        stores.put(nodeId, store);
-        return store;
-    }
-
-    @Override
-    protected boolean separateNodes() {
-        return true;
-    }
-
-    @Override
-    protected void killNode(String nodeId) {
-        stores.get(nodeId).redisson().shutdown(0, 1, TimeUnit.SECONDS);
-    }
-
-    @AfterEach
-    void closeStores() {
-        stores.values().forEach(RedisSessionStore::close);
+    protected RedisEngineConfig config() {
+        return config;
     }
 }

@@ -1,23 +1,16 @@
 package io.wildcloud.ws.engine.redis;
 
-import io.wildcloud.ws.engine.SessionStoreContract;
-import io.wildcloud.ws.sockjs.session.SessionStore;
 import io.wildcloud.ws.testing.RedisTestServer;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.TestInfo;
 
 /**
  * The Redis store against the shared contract: each node id is a store with its own Redisson
  * client, all on the test Redis under this test's own key prefix.
  */
-class RedisSessionStoreTest extends SessionStoreContract {
+class RedisSessionStoreTest extends RedisSessionStoreContract {
 
     private final RedisEngineConfig config;
-    private final Map<String, RedisSessionStore> stores = new ConcurrentHashMap<>();
 
     RedisSessionStoreTest(TestInfo test) {
         config = testConfig(RedisTestServer.shared().url(),
@@ -35,25 +28,7 @@ class RedisSessionStoreTest extends SessionStoreContract {
     }
 
     @Override
-    protected SessionStore newStore(String nodeId) {
-        RedisSessionStore store = join(RedisSessionStore.connect(config, nodeId));
-        stores.put(nodeId, store);
-        return store;
-    }
-
-    @Override
-    protected boolean separateNodes() {
-        return true;
-    }
-
-    /** As a killed process: the connections drop, nothing is released or unsubscribed first. */
-    @Override
-    protected void killNode(String nodeId) {
-        stores.get(nodeId).redisson().shutdown(0, 1, TimeUnit.SECONDS);
-    }
-
-    @AfterEach
-    void closeStores() {
-        stores.values().forEach(RedisSessionStore::close);
+    protected RedisEngineConfig config() {
+        return config;
     }
 }
