@@ -23,7 +23,10 @@ import java.util.stream.Stream;
  *   <li>(b) two nodes on one Redis, sessions on the first, publishes sent to the second.</li>
  * </ul>
  * It starts every server itself as a child process (the node jar, redis-server on a free port),
- * meters their CPU only while publishing, and counts Redis commands per delivered message.
+ * publishes a warm-up first (JIT, pools), then meters the servers' CPU only while the measured
+ * messages are published and delivered, and counts Redis commands per delivered message. It also
+ * prints its own CPU over the same window: the load generator should use less than the servers,
+ * or the figures describe the client, not the service.
  */
 public final class PushBenchmark {
 
@@ -109,16 +112,21 @@ public final class PushBenchmark {
             "--sessions=" + flags.getOrDefault("sessions", "1000"),
             "--transports=websocket:1",
             "--messages=" + flags.getOrDefault("messages", "200000"),
+            "--warmup=" + flags.getOrDefault("warmup", "30000"),
+            "--api-connections=" + flags.getOrDefault("api-connections", "32"),
+            "--io-threads=" + flags.getOrDefault("io-threads", "1"),
             "--duration=" + flags.getOrDefault("duration", "5m"),
             "--concurrency=" + flags.getOrDefault("concurrency", "128"),
             "--grace=30s"});
         Map<ManagedProcess, Duration> cpuBefore = new LinkedHashMap<>();
         Map<ManagedProcess, Duration> cpuAfter = new LinkedHashMap<>();
+        Duration[] ownCpu = new Duration[2];
         long[] redisCommands = new long[2];
         java.util.List<Map<String, Long>> commandStats = new java.util.ArrayList<>(List.of(Map.of(), Map.of()));
         LoadGenerator generator = new LoadGenerator(options, System.err, new LoadGenerator.PhaseListener() {
             @Override
             public void publishing() {
+                ownCpu[0] = ownCpu();
                 servers.forEach(p -> cpuBefore.put(p, p.cpu()));
                 redisCommands[0] = redisCommands(redisHost, redisPort);
                 commandStats.set(0, commandStats(redisHost, redisPort));
@@ -126,6 +134,7 @@ public final class PushBenchmark {
 
             @Override
             public void settled() {
+                ownCpu[1] = ownCpu();
                 servers.forEach(p -> cpuAfter.put(p, p.cpu()));
                 redisCommands[1] = redisCommands(redisHost, redisPort);
                 commandStats.set(1, commandStats(redisHost, redisPort));
@@ -143,6 +152,8 @@ public final class PushBenchmark {
         System.out.println(result.toText());
         System.out.printf(Locale.ROOT, "server CPU          %.2f s (%s)%n", cpuSeconds, perProcess.toString().trim());
         System.out.printf(Locale.ROOT, "messages per CPU-s  %.0f%n", result.delivered() / cpuSeconds);
+        System.out.printf(Locale.ROOT, "load generator CPU  %.2f s (this process, same window)%n",
+                (ownCpu[1].toNanos() - ownCpu[0].toNanos()) / 1e9);
         if (redisHost != null) {
             System.out.printf(Locale.ROOT, "Redis commands      %d (%.3f per delivered message)%n",
                     redisCommands[1] - redisCommands[0],
@@ -158,6 +169,10 @@ public final class PushBenchmark {
             System.out.println("  per message by command:" + byCommand);
         }
         System.out.println();
+    }
+
+    private static Duration ownCpu() {
+        return ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
     private static long redisCommands(String host, int port) {

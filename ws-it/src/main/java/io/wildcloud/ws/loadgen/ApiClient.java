@@ -11,10 +11,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The application's side of the HTTP API: authorize sockets and publish to them. */
+/** The application's side of the HTTP API for authorizing sockets (publishing is {@link HttpPublisher}'s). */
 public final class ApiClient {
 
     private final HttpClient http;
@@ -46,17 +45,6 @@ public final class ApiClient {
             throw new IOException("authorize answered " + response.statusCode() + ": " + response.body());
         }
         return JsonParser.parseString(response.body()).getAsJsonObject().get("socket_id").getAsString();
-    }
-
-    /** Publishes a string message to every session of a socket; completes with the HTTP status. */
-    public CompletableFuture<Integer> publish(String socketId, String message) {
-        JsonObject body = new JsonObject();
-        body.addProperty("message", message);
-        HttpRequest request = HttpRequest.newBuilder(base().resolve("/publish/" + socketId))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode);
     }
 
     private static String encode(String segment) {

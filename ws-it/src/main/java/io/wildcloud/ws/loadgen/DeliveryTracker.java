@@ -1,5 +1,6 @@
 package io.wildcloud.ws.loadgen;
 
+import java.util.BitSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -8,31 +9,32 @@ import org.HdrHistogram.Recorder;
 
 /**
  * Checks what each session receives against what was published to it. Messages carry
- * {@code <seq>:<publishNanos>}; seqs start at 1 per session. A seq above the next expected one
- * counts the skipped ones as reordered-or-lost until they arrive; at the end, whatever never
- * arrived of what the API accepted is lost.
+ * {@code <seq>:<publishNanos>}; seqs start at 1 per session and run on across the warm-up into the
+ * measured phase, so duplicates and reorderings across the boundary are still seen. Each message
+ * counts towards the phase its seq was published in, whenever it arrives. A seq below the highest
+ * one seen counts as reordered; at the end, whatever never arrived of what the API accepted is lost.
  */
 public final class DeliveryTracker {
 
     private final AtomicLongArray highestSeen;
-    private final AtomicLongArray receivedCount;
-    private final AtomicLongArray acceptedCount;
-    private final LongAdder delivered = new LongAdder();
-    private final LongAdder duplicated = new LongAdder();
-    private final LongAdder reordered = new LongAdder();
+    private final BitSet[] seen;
     private final LongAdder malformed = new LongAdder();
-    private final Recorder latency = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
-    private final Histogram total = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
-    private final java.util.BitSet[] seen;
+    /** Per session, the last seq of the warm-up: higher seqs belong to the measured phase. */
+    private final AtomicLongArray lastWarmupSeq;
+    private final Phase warmup;
+    private final Phase measured;
 
-    public DeliveryTracker(int sessions) {
+    /** @param warmingUp whether the first messages are a warm-up, until {@link #startMeasuring} */
+    public DeliveryTracker(int sessions, boolean warmingUp) {
         highestSeen = new AtomicLongArray(sessions);
-        receivedCount = new AtomicLongArray(sessions);
-        acceptedCount = new AtomicLongArray(sessions);
-        seen = new java.util.BitSet[sessions];
+        seen = new BitSet[sessions];
+        lastWarmupSeq = new AtomicLongArray(sessions);
         for (int i = 0; i < sessions; i++) {
-            seen[i] = new java.util.BitSet();
+            seen[i] = new BitSet();
+            lastWarmupSeq.set(i, warmingUp ? Long.MAX_VALUE : 0);
         }
+        warmup = new Phase(sessions);
+        measured = new Phase(sessions);
     }
 
     /** Encodes what the publisher sends for one message. */
@@ -40,9 +42,28 @@ public final class DeliveryTracker {
         return seq + ":" + publishNanos;
     }
 
+    /** Seqs above {@code lastWarmupSeqs[session]} are measured from now on. */
+    public void startMeasuring(long[] lastWarmupSeqs) {
+        for (int i = 0; i < lastWarmupSeqs.length; i++) {
+            lastWarmupSeq.set(i, lastWarmupSeqs[i]);
+        }
+    }
+
+    public Phase warmup() {
+        return warmup;
+    }
+
+    public Phase measured() {
+        return measured;
+    }
+
+    private Phase phaseOf(int session, long seq) {
+        return seq > lastWarmupSeq.get(session) ? measured : warmup;
+    }
+
     /** The API accepted message {@code seq} for {@code session}. */
-    public void accepted(int session) {
-        acceptedCount.incrementAndGet(session);
+    public void accepted(int session, long seq) {
+        phaseOf(session, seq).accepted.incrementAndGet(session);
     }
 
     /** Session {@code session} received {@code message}. */
@@ -62,59 +83,83 @@ public final class DeliveryTracker {
             malformed.increment();
             return;
         }
-        java.util.BitSet bits = seen[session];
+        if (seq < 1 || seq > Integer.MAX_VALUE) {
+            malformed.increment();
+            return;
+        }
+        Phase phase = phaseOf(session, seq);
+        BitSet bits = seen[session];
         synchronized (bits) {
             if (bits.get((int) seq)) {
-                duplicated.increment();
+                phase.duplicated.increment();
                 return;
             }
             bits.set((int) seq);
             if (seq < highestSeen.get(session)) {
-                reordered.increment();
+                phase.reordered.increment();
             } else {
                 highestSeen.set(session, seq);
             }
         }
-        receivedCount.incrementAndGet(session);
-        delivered.increment();
-        latency.recordValue(Math.max(0, now - sentNanos));
-    }
-
-    public long delivered() {
-        return delivered.sum();
-    }
-
-    public long duplicated() {
-        return duplicated.sum();
-    }
-
-    public long reordered() {
-        return reordered.sum();
+        phase.received.incrementAndGet(session);
+        phase.delivered.increment();
+        phase.latency.recordValue(Math.min(Math.max(0, now - sentNanos), Phase.MAX_LATENCY_NANOS));
     }
 
     public long malformed() {
         return malformed.sum();
     }
 
-    /** Accepted by the API but not (yet) received. */
-    public long missing() {
-        long missing = 0;
-        for (int i = 0; i < acceptedCount.length(); i++) {
-            missing += Math.max(0, acceptedCount.get(i) - receivedCount.get(i));
+    /** The figures of the messages published in one phase. */
+    public static final class Phase {
+
+        private static final long MAX_LATENCY_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+        private final AtomicLongArray received;
+        private final AtomicLongArray accepted;
+        private final LongAdder delivered = new LongAdder();
+        private final LongAdder duplicated = new LongAdder();
+        private final LongAdder reordered = new LongAdder();
+        private final Recorder latency = new Recorder(MAX_LATENCY_NANOS, 3);
+        private final Histogram total = new Histogram(MAX_LATENCY_NANOS, 3);
+
+        private Phase(int sessions) {
+            received = new AtomicLongArray(sessions);
+            accepted = new AtomicLongArray(sessions);
         }
-        return missing;
-    }
 
-    /** Latencies recorded since the previous call, folded into the run's total as well. */
-    public synchronized Histogram intervalLatency() {
-        Histogram interval = latency.getIntervalHistogram();
-        total.add(interval);
-        return interval;
-    }
+        public long delivered() {
+            return delivered.sum();
+        }
 
-    /** Every latency of the run (call {@link #intervalLatency} once more first). */
-    public synchronized Histogram totalLatency() {
-        total.add(latency.getIntervalHistogram());
-        return total.copy();
+        public long duplicated() {
+            return duplicated.sum();
+        }
+
+        public long reordered() {
+            return reordered.sum();
+        }
+
+        /** Accepted by the API but not (yet) received. */
+        public long missing() {
+            long missing = 0;
+            for (int i = 0; i < accepted.length(); i++) {
+                missing += Math.max(0, accepted.get(i) - received.get(i));
+            }
+            return missing;
+        }
+
+        /** Latencies recorded since the previous call, folded into the phase's total as well. */
+        public synchronized Histogram intervalLatency() {
+            Histogram interval = latency.getIntervalHistogram();
+            total.add(interval);
+            return interval;
+        }
+
+        /** Every latency of the phase. */
+        public synchronized Histogram totalLatency() {
+            total.add(latency.getIntervalHistogram());
+            return total.copy();
+        }
     }
 }

@@ -17,6 +17,9 @@ import java.util.Map;
  * @param rate messages per second in all, or 0 for flat out
  * @param messages how many messages to publish in all (0: until {@code duration} ends)
  * @param concurrency publishes in flight at most
+ * @param warmup messages published and delivered before the measured phase (not counted in the figures)
+ * @param apiConnections keep-alive connections per API URL the publisher holds, one request in flight each
+ * @param ioThreads event loops of the publisher and the websocket sessions
  */
 public record LoadOptions(
         List<URI> publicUrls,
@@ -30,6 +33,9 @@ public record LoadOptions(
         Duration duration,
         int concurrency,
         Duration grace,
+        long warmup,
+        int apiConnections,
+        int ioThreads,
         boolean json) {
 
     public static final String USAGE = """
@@ -43,7 +49,10 @@ public record LoadOptions(
               --rate=0                            messages per second in all; 0 = flat out
               --messages=0                        messages in all; 0 = publish until --duration ends
               --duration=30s                      how long to publish (bounded by --messages too)
-              --concurrency=64                    publishes in flight at most
+              --concurrency=64                    publishes in flight at most (one per session at a time)
+              --warmup=0                          messages published and delivered before measuring
+              --api-connections=32                keep-alive connections per API URL, one request in flight each
+              --io-threads=1                      event loops for publishing and websocket sessions
               --grace=10s                         how long to wait for deliveries after the last publish
               --json                              print the result as one JSON object on stdout
             """;
@@ -69,9 +78,12 @@ public record LoadOptions(
                 duration(flags.getOrDefault("duration", "30s")),
                 positive(flags, "concurrency", 64),
                 duration(flags.getOrDefault("grace", "10s")),
+                nonNegative(flags, "warmup", 0),
+                positive(flags, "api-connections", 32),
+                positive(flags, "io-threads", 1),
                 Boolean.parseBoolean(flags.getOrDefault("json", "false")));
         flags.keySet().removeAll(List.of("url", "api-url", "app", "callback", "sessions", "transports", "rate",
-                "messages", "duration", "concurrency", "grace", "json"));
+                "messages", "duration", "concurrency", "grace", "warmup", "api-connections", "io-threads", "json"));
         if (!flags.isEmpty()) {
             throw new IllegalArgumentException("unknown option --" + flags.keySet().iterator().next() + "\n" + USAGE);
         }
@@ -115,7 +127,7 @@ public record LoadOptions(
     }
 
     private static int positive(Map<String, String> flags, String name, int fallback) {
-        int value = Integer.parseInt(flags.getOrDefault(name, String.valueOf(fallback)));
+        int value = integer(flags, name, fallback);
         if (value < 1) {
             throw new IllegalArgumentException("--" + name + " must be at least 1");
         }
@@ -123,11 +135,20 @@ public record LoadOptions(
     }
 
     private static int nonNegative(Map<String, String> flags, String name, int fallback) {
-        int value = Integer.parseInt(flags.getOrDefault(name, String.valueOf(fallback)));
+        int value = integer(flags, name, fallback);
         if (value < 0) {
             throw new IllegalArgumentException("--" + name + " must not be negative");
         }
         return value;
+    }
+
+    private static int integer(Map<String, String> flags, String name, int fallback) {
+        String value = flags.getOrDefault(name, String.valueOf(fallback));
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " takes a whole number, not '" + value + "'");
+        }
     }
 
     private static Duration duration(String value) {

@@ -5,11 +5,16 @@ import java.util.Locale;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
 
-/** The figures of one run, printed as text or JSON. */
+/**
+ * The figures of one run, printed as text or JSON. Everything but the warm-up fields covers the
+ * measured phase only.
+ */
 public record LoadResult(
         int sessions,
         Map<String, Integer> sessionsByTransport,
         int sessionsFailed,
+        long warmupPublished,
+        long warmupLost,
         long published,
         long publishErrors,
         long delivered,
@@ -23,16 +28,23 @@ public record LoadResult(
         long duplicated,
         long reordered) {
 
-    static LoadResult of(int sessions, Map<String, Integer> byTransport, int failed, long published,
-                         long publishErrors, DeliveryTracker tracker, double publishSeconds,
+    static LoadResult of(int sessions, Map<String, Integer> byTransport, int failed, long warmupPublished,
+                         DeliveryTracker tracker, long published, long publishErrors, double publishSeconds,
                          double deliverySeconds) {
         // Throughput counts until the last message arrived (or the grace ran out), not just the publishing.
-        Histogram latency = tracker.totalLatency();
-        return new LoadResult(sessions, byTransport, failed, published, publishErrors, tracker.delivered(),
-                publishSeconds, deliverySeconds > 0 ? tracker.delivered() / deliverySeconds : 0,
+        DeliveryTracker.Phase measured = tracker.measured();
+        Histogram latency = measured.totalLatency();
+        return new LoadResult(sessions, byTransport, failed, warmupPublished, tracker.warmup().missing(),
+                published, publishErrors, measured.delivered(),
+                publishSeconds, deliverySeconds > 0 ? measured.delivered() / deliverySeconds : 0,
                 ms(latency.getValueAtPercentile(50)), ms(latency.getValueAtPercentile(99)),
                 ms(latency.getValueAtPercentile(99.9)), ms(latency.getMaxValue()),
-                tracker.missing(), tracker.duplicated(), tracker.reordered());
+                measured.missing(), measured.duplicated(), measured.reordered());
+    }
+
+    /** Nothing lost (warm-up included), repeated or left unopened. */
+    public boolean clean() {
+        return lost == 0 && warmupLost == 0 && duplicated == 0 && sessionsFailed == 0;
     }
 
     private static double ms(long nanos) {
@@ -46,11 +58,12 @@ public record LoadResult(
     public String toText() {
         return String.format(Locale.ROOT, """
                 sessions            %d %s (%d failed to open)
+                warm-up             %d published before measuring, %d lost
                 published           %d in %.2f s (%d errors)
                 delivered           %d (%.0f messages/s)
                 latency p50/p99/p99.9/max  %.3f / %.3f / %.3f / %.3f ms
                 lost / duplicated / reordered  %d / %d / %d""",
-                sessions, sessionsByTransport, sessionsFailed, published, publishSeconds, publishErrors,
+                sessions, sessionsByTransport, sessionsFailed, warmupPublished, warmupLost, published, publishSeconds, publishErrors,
                 delivered, deliveredPerSecond, latencyP50Ms, latencyP99Ms, latencyP999Ms, latencyMaxMs,
                 lost, duplicated, reordered);
     }

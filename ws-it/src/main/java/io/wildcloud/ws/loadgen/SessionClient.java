@@ -1,8 +1,11 @@
 package io.wildcloud.ws.loadgen;
 
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.common.sockjs.SockJsJson;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +30,6 @@ public abstract class SessionClient {
         }
     }
 
-    protected final HttpClient http;
     /** {@code http://host:port/<socket_id>/<server>/<session>}: the transport appends its suffix. */
     protected final URI sessionUrl;
     private final Consumer<String> sink;
@@ -35,17 +37,18 @@ public abstract class SessionClient {
     protected final CompletableFuture<SockJsFrame> closed = new CompletableFuture<>();
     protected volatile boolean stopping;
 
-    protected SessionClient(HttpClient http, URI endpoint, Consumer<String> sink) {
-        this.http = http;
+    protected SessionClient(URI endpoint, Consumer<String> sink) {
         String base = endpoint.toString().replaceAll("/+$", "");
         String server = String.format("%03d", (int) (Math.random() * 1000));
         this.sessionUrl = URI.create(base + "/" + server + "/" + UUID.randomUUID().toString().replace("-", ""));
         this.sink = sink;
     }
 
-    public static SessionClient create(Transport transport, HttpClient http, URI endpoint, Consumer<String> sink) {
+    /** Websocket sessions run on {@code loops}; the xhr transports on the JDK client {@code http}. */
+    public static SessionClient create(Transport transport, HttpClient http, ClientLoops loops, URI endpoint,
+                                       Consumer<String> sink) {
         return switch (transport) {
-            case WEBSOCKET -> new WebSocketSessionClient(http, endpoint, sink);
+            case WEBSOCKET -> new WebSocketSessionClient(loops, endpoint, sink);
             case XHR_STREAMING -> new XhrStreamingSessionClient(http, endpoint, sink);
             case XHR_POLLING -> new XhrPollingSessionClient(http, endpoint, sink);
         };
@@ -64,27 +67,60 @@ public abstract class SessionClient {
 
     /** Handles one frame's text; answers false once the session is over. */
     protected boolean onFrame(String text) {
-        if (text.isEmpty()) {
-            return true;
-        }
-        SockJsFrame frame;
-        try {
-            frame = SockJsFrame.parse(text);
-        } catch (RuntimeException e) {
-            // The xhr_streaming prelude (a run of 'h') and anything else unknown.
-            return true;
-        }
-        switch (frame.kind()) {
-            case OPEN -> opened.complete(null);
-            case MESSAGES -> frame.messages().forEach(sink);
-            case CLOSE -> {
-                closed.complete(frame);
-                opened.completeExceptionally(new IllegalStateException("closed before open: " + frame));
+        if (text.equals("o")) {
+            opened.complete(null);
+        } else if (text.startsWith("a[")) {
+            try {
+                messagesOf(text).forEach(sink);
+            } catch (RuntimeException e) {
+                failed(new IllegalStateException("malformed message frame: " + text, e));
                 return false;
             }
-            default -> { }
+        } else if (text.startsWith("c[")) {
+            SockJsFrame frame;
+            try {
+                frame = SockJsFrame.parse(text);
+            } catch (RuntimeException e) {
+                failed(new IllegalStateException("malformed close frame: " + text, e));
+                return false;
+            }
+            closed.complete(frame);
+            opened.completeExceptionally(new IllegalStateException("closed before open: " + frame));
+            return false;
         }
+        // Heartbeats, the xhr_streaming prelude (a run of 'h') and anything else: nothing to do.
         return true;
+    }
+
+    /**
+     * The messages of an {@code a[...]} frame. Strings without escapes (what the load generator
+     * publishes) are cut out as they are; anything else goes through the full JSON decoder.
+     */
+    static List<String> messagesOf(String frame) {
+        int end = frame.length() - 1;
+        if (frame.indexOf('\\') >= 0 || frame.charAt(end) != ']') {
+            return SockJsJson.decodeMessages(frame.substring(1));
+        }
+        List<String> messages = new ArrayList<>(2);
+        int at = 2;
+        while (at < end) {
+            if (frame.charAt(at) != '"') {
+                return SockJsJson.decodeMessages(frame.substring(1));
+            }
+            int quote = frame.indexOf('"', at + 1);
+            if (quote < 0 || quote >= end) {
+                return SockJsJson.decodeMessages(frame.substring(1));
+            }
+            messages.add(frame.substring(at + 1, quote));
+            at = quote + 1;
+            if (at < end) {
+                if (frame.charAt(at) != ',') {
+                    return SockJsJson.decodeMessages(frame.substring(1));
+                }
+                at++;
+            }
+        }
+        return messages;
     }
 
     protected void failed(Throwable error) {

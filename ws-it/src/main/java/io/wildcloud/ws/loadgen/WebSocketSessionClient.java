@@ -1,54 +1,59 @@
 package io.wildcloud.ws.loadgen;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
-/** SockJS over a websocket: each text message is one frame. */
+/** SockJS over a websocket (Netty, on the load generator's few event loops): each text message is one frame. */
 final class WebSocketSessionClient extends SessionClient {
 
-    private volatile WebSocket socket;
+    private static final int MAX_FRAME_BYTES = 1 << 20;
 
-    WebSocketSessionClient(HttpClient http, URI endpoint, Consumer<String> sink) {
-        super(http, endpoint, sink);
+    private final ClientLoops loops;
+    private volatile Channel channel;
+
+    WebSocketSessionClient(ClientLoops loops, URI endpoint, Consumer<String> sink) {
+        super(endpoint, sink);
+        this.loops = loops;
     }
 
     @Override
     public CompletableFuture<Void> open() {
         URI url = URI.create(sessionUrl.toString().replaceFirst("^http", "ws") + "/websocket");
-        http.newWebSocketBuilder().buildAsync(url, new WebSocket.Listener() {
-            private final StringBuilder partial = new StringBuilder();
-
+        WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
+                .webSocketUri(url)
+                .version(WebSocketVersion.V13)
+                .maxFramePayloadLength(MAX_FRAME_BYTES)
+                // The text is decoded for the tracker anyway; a second pass over every byte is load generator CPU.
+                .withUTF8Validator(false)
+                .build();
+        int port = url.getPort() > 0 ? url.getPort() : 80;
+        ChannelFuture connecting = loops.bootstrap().handler(new ChannelInitializer<Channel>() {
             @Override
-            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                partial.append(data);
-                if (last) {
-                    String text = partial.toString();
-                    partial.setLength(0);
-                    onFrame(text);
-                }
-                webSocket.request(1);
-                return null;
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192),
+                        new WebSocketClientProtocolHandler(config), new WebSocketFrameAggregator(MAX_FRAME_BYTES),
+                        new FrameHandler());
             }
-
-            @Override
-            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-                failed(new IllegalStateException("websocket closed " + statusCode + " " + reason));
-                return null;
-            }
-
-            @Override
-            public void onError(WebSocket webSocket, Throwable error) {
-                failed(error);
-            }
-        }).whenComplete((ws, error) -> {
-            if (error != null) {
-                failed(error);
-            } else {
-                socket = ws;
+        }).connect(url.getHost(), port);
+        channel = connecting.channel();
+        connecting.addListener((ChannelFuture done) -> {
+            if (!done.isSuccess()) {
+                failed(done.cause());
             }
         });
         return opened;
@@ -57,9 +62,31 @@ final class WebSocketSessionClient extends SessionClient {
     @Override
     public void stop() {
         stopping = true;
-        WebSocket ws = socket;
-        if (ws != null) {
-            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+        Channel ch = channel;
+        if (ch != null && ch.isActive()) {
+            ch.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE, "done"))
+                    .addListener(written -> ch.close());
+        }
+    }
+
+    private final class FrameHandler extends SimpleChannelInboundHandler<TextWebSocketFrame> {
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
+            if (!onFrame(frame.text())) {
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            failed(cause);
+            ctx.close();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            failed(new IllegalStateException("websocket closed"));
         }
     }
 }

@@ -11,8 +11,11 @@ import java.util.function.Consumer;
 /** SockJS over xhr polling: one request per batch of frames, the next sent when one returns. */
 final class XhrPollingSessionClient extends SessionClient {
 
+    private final HttpClient http;
+
     XhrPollingSessionClient(HttpClient http, URI endpoint, Consumer<String> sink) {
-        super(http, endpoint, sink);
+        super(endpoint, sink);
+        this.http = http;
     }
 
     @Override

@@ -15,8 +15,11 @@ import java.util.function.Consumer;
  */
 final class XhrStreamingSessionClient extends SessionClient {
 
+    private final HttpClient http;
+
     XhrStreamingSessionClient(HttpClient http, URI endpoint, Consumer<String> sink) {
-        super(http, endpoint, sink);
+        super(endpoint, sink);
+        this.http = http;
     }
 
     @Override

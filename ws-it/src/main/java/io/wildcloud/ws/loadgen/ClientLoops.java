@@ -1,0 +1,61 @@
+package io.wildcloud.ws.loadgen;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The load generator's few Netty event loops, shared by the publisher and the websocket sessions:
+ * native epoll where Netty has it, NIO otherwise. A small group keeps the generator's own CPU low
+ * so that the server under test is the bottleneck.
+ */
+public final class ClientLoops implements AutoCloseable {
+
+    private final EventLoopGroup group;
+    private final Class<? extends SocketChannel> channelClass;
+    private final String transportName;
+
+    private ClientLoops(EventLoopGroup group, Class<? extends SocketChannel> channelClass, String transportName) {
+        this.group = group;
+        this.channelClass = channelClass;
+        this.transportName = transportName;
+    }
+
+    public static ClientLoops create(int threads) {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("loadgen-io", true), handlers);
+        return new ClientLoops(group, epoll ? EpollSocketChannel.class : NioSocketChannel.class, epoll ? "epoll" : "nio");
+    }
+
+    /** A bootstrap on these loops, without a handler yet. */
+    Bootstrap bootstrap() {
+        return new Bootstrap().group(group).channel(channelClass)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
+    }
+
+    EventLoopGroup group() {
+        return group;
+    }
+
+    /** {@code epoll} or {@code nio}. */
+    public String transportName() {
+        return transportName;
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,149 @@
+package io.wildcloud.ws.loadgen;
+
+import io.netty.channel.ChannelFuture;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Publishes through the HTTP API over a fixed set of keep-alive HTTP/1.1 connections per API URL,
+ * one request in flight per connection (no pipelining). A publish waits here for the next free
+ * connection, in order; its message is stamped when it is written, so time spent waiting here is
+ * not counted as the service's latency. Free connections are taken in turn, so the API URLs share
+ * the load by how fast each answers.
+ */
+public final class HttpPublisher implements AutoCloseable {
+
+    private static final long RECONNECT_DELAY_MILLIS = 1_000;
+
+    private final ClientLoops loops;
+    private final List<PublishConnection> connections = new ArrayList<>();
+    private final AtomicInteger connected = new AtomicInteger();
+    private final Object lock = new Object();
+    /** Connections without a request, guarded by {@link #lock}. */
+    private final ArrayDeque<PublishConnection> idle = new ArrayDeque<>();
+    /** Publishes waiting for a free connection, guarded by {@link #lock}. */
+    private final ArrayDeque<Publish> waiting = new ArrayDeque<>();
+    private volatile boolean closed;
+
+    public HttpPublisher(ClientLoops loops, List<URI> apiUrls, int connectionsPerUrl) {
+        this.loops = loops;
+        for (int i = 0; i < connectionsPerUrl; i++) {
+            for (URI url : apiUrls) {
+                if (!"http".equals(url.getScheme())) {
+                    throw new IllegalArgumentException("the publisher speaks plain HTTP; API URL " + url + " is not http://");
+                }
+                connections.add(new PublishConnection(this, loops.group().next(), url));
+            }
+        }
+    }
+
+    /** Opens every connection; fails if one cannot be opened. */
+    public void connect() throws IOException, InterruptedException {
+        List<ChannelFuture> opening = new ArrayList<>();
+        for (PublishConnection connection : connections) {
+            opening.add(connection.connect(loops.bootstrap()));
+        }
+        for (ChannelFuture open : opening) {
+            if (!open.await().isSuccess()) {
+                throw new IOException("cannot open an API connection: " + open.cause().getMessage(), open.cause());
+            }
+        }
+    }
+
+    /**
+     * Publishes message {@code <seq>:<nanos written>} ({@link DeliveryTracker#payload}) to every
+     * session of {@code socketId}; completes with the HTTP status, or exceptionally if the
+     * connection failed or the answer took too long.
+     */
+    public CompletableFuture<Integer> publish(String socketId, long seq) {
+        Publish publish = new Publish(socketId, seq);
+        if (closed) {
+            publish.completeExceptionally(new IOException("publisher closed"));
+            return publish;
+        }
+        PublishConnection connection;
+        synchronized (lock) {
+            connection = idle.pollFirst();
+            if (connection == null) {
+                waiting.addLast(publish);
+                return publish;
+            }
+        }
+        connection.send(publish);
+        return publish;
+    }
+
+    /** {@code connection} has no request in flight: it takes the next waiting publish or goes idle. */
+    void ready(PublishConnection connection) {
+        Publish next;
+        synchronized (lock) {
+            next = waiting.pollFirst();
+            if (next == null) {
+                idle.addLast(connection);
+                return;
+            }
+        }
+        connection.send(next);
+    }
+
+    void opened() {
+        connected.incrementAndGet();
+    }
+
+    /** {@code connection}'s channel closed (the server's {@code Connection: close}, an error, a timeout). */
+    void disconnected(PublishConnection connection) {
+        connected.decrementAndGet();
+        synchronized (lock) {
+            idle.remove(connection);
+        }
+        if (!closed) {
+            connection.reconnect(loops.bootstrap(), 0);
+        }
+    }
+
+    /**
+     * A (re)connect failed. Publishes keep waiting while some connection is up; with none left
+     * they fail, so a dead API cannot stall the run.
+     */
+    void connectFailed(PublishConnection connection, Throwable cause) {
+        if (closed) {
+            return;
+        }
+        if (connected.get() == 0) {
+            failWaiting(new IOException("no API connection: " + cause.getMessage(), cause));
+        }
+        connection.reconnect(loops.bootstrap(), RECONNECT_DELAY_MILLIS);
+    }
+
+    private void failWaiting(Throwable cause) {
+        List<Publish> failed;
+        synchronized (lock) {
+            failed = new ArrayList<>(waiting);
+            waiting.clear();
+        }
+        failed.forEach(publish -> publish.completeExceptionally(cause));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        connections.forEach(PublishConnection::close);
+        failWaiting(new IOException("publisher closed"));
+    }
+
+    /** One publish: what to send, and its outcome (the HTTP status). */
+    static final class Publish extends CompletableFuture<Integer> {
+        final String socketId;
+        final long seq;
+
+        Publish(String socketId, long seq) {
+            this.socketId = socketId;
+            this.seq = seq;
+        }
+    }
+}

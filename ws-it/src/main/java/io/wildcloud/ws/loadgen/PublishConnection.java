@@ -1,0 +1,192 @@
+package io.wildcloud.ws.loadgen;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One keep-alive HTTP/1.1 connection of the {@link HttpPublisher}, reopened whenever it closes.
+ * Requests are written as raw bytes (a header block built once; only the path, the length and the
+ * body vary); answers are read by Netty's response decoder, which knows where each one ends. All
+ * its state lives on one event loop, whichever channel it currently has.
+ */
+final class PublishConnection {
+
+    private static final int ANSWER_TIMEOUT_SECONDS = 30;
+    private static final byte[] REQUEST_LINE_START = ascii("POST /publish/");
+    private static final byte[] BODY_START = ascii("{\"message\":\"");
+    private static final byte[] BODY_END = ascii("\"}");
+    private static final byte[] HEADERS_END = ascii("\r\n\r\n");
+
+    private final HttpPublisher publisher;
+    private final EventLoop loop;
+    private final URI url;
+    /** From the end of the path to the Content-Length value. */
+    private final byte[] headerBlock;
+    private Channel channel;
+    private HttpPublisher.Publish inFlight;
+    private int status;
+    private boolean keepAlive;
+
+    PublishConnection(HttpPublisher publisher, EventLoop loop, URI url) {
+        this.publisher = publisher;
+        this.loop = loop;
+        this.url = url;
+        this.headerBlock = ascii(" HTTP/1.1\r\nHost: " + url.getHost() + ":" + port(url)
+                + "\r\nContent-Type: application/json\r\nContent-Length: ");
+    }
+
+    ChannelFuture connect(Bootstrap bootstrap) {
+        ChannelFuture connecting = bootstrap.clone(loop).handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new HttpResponseDecoder(),
+                        new IdleStateHandler(ANSWER_TIMEOUT_SECONDS, 0, 0, TimeUnit.SECONDS),
+                        new AnswerHandler());
+            }
+        }).connect(url.getHost(), port(url));
+        connecting.addListener((ChannelFuture done) -> {
+            if (done.isSuccess()) {
+                channel = done.channel();
+                publisher.opened();
+                publisher.ready(this);
+            } else {
+                publisher.connectFailed(this, done.cause());
+            }
+        });
+        return connecting;
+    }
+
+    void reconnect(Bootstrap bootstrap, long delayMillis) {
+        if (delayMillis == 0) {
+            connect(bootstrap);
+        } else {
+            loop.schedule(() -> connect(bootstrap), delayMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Writes {@code publish}; the caller took this connection while it had nothing in flight. */
+    void send(HttpPublisher.Publish publish) {
+        if (loop.inEventLoop()) {
+            write(publish);
+        } else {
+            loop.execute(() -> write(publish));
+        }
+    }
+
+    private void write(HttpPublisher.Publish publish) {
+        if (channel == null || !channel.isActive()) {
+            publish.completeExceptionally(new IOException("API connection to " + url + " closed"));
+            return;
+        }
+        inFlight = publish;
+        // Only digits and a colon: nothing to escape in the JSON string.
+        String message = DeliveryTracker.payload(publish.seq, System.nanoTime());
+        int bodyLength = BODY_START.length + message.length() + BODY_END.length;
+        ByteBuf request = channel.alloc().ioBuffer(REQUEST_LINE_START.length + publish.socketId.length()
+                + headerBlock.length + 8 + HEADERS_END.length + bodyLength);
+        request.writeBytes(REQUEST_LINE_START);
+        ByteBufUtil.writeAscii(request, publish.socketId);
+        request.writeBytes(headerBlock);
+        ByteBufUtil.writeAscii(request, Integer.toString(bodyLength));
+        request.writeBytes(HEADERS_END);
+        request.writeBytes(BODY_START);
+        ByteBufUtil.writeAscii(request, message);
+        request.writeBytes(BODY_END);
+        // A failed write closes the channel, and channelInactive fails the publish.
+        channel.writeAndFlush(request, channel.voidPromise());
+    }
+
+    void close() {
+        loop.execute(() -> {
+            if (channel != null) {
+                channel.close();
+            }
+        });
+    }
+
+    private void fail(Throwable cause) {
+        HttpPublisher.Publish publish = inFlight;
+        inFlight = null;
+        if (publish != null) {
+            publish.completeExceptionally(cause);
+        }
+    }
+
+    /** Reads the answers of one channel; a new one per channel, as handlers are not shared. */
+    private final class AnswerHandler extends SimpleChannelInboundHandler<HttpObject> {
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, HttpObject answer) {
+            if (answer.decoderResult().isFailure()) {
+                fail(new IOException("unreadable answer from " + url, answer.decoderResult().cause()));
+                ctx.close();
+                return;
+            }
+            if (answer instanceof HttpResponse response) {
+                status = response.status().code();
+                keepAlive = HttpUtil.isKeepAlive(response);
+            }
+            if (answer instanceof LastHttpContent) {
+                HttpPublisher.Publish publish = inFlight;
+                inFlight = null;
+                if (publish == null) {
+                    ctx.close();
+                    return;
+                }
+                publish.complete(status);
+                if (keepAlive) {
+                    publisher.ready(PublishConnection.this);
+                } else {
+                    ctx.close();
+                }
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof IdleStateEvent && inFlight != null) {
+                fail(new TimeoutException("no answer from " + url + " within " + ANSWER_TIMEOUT_SECONDS + " s"));
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            fail(cause);
+            ctx.close();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            fail(new IOException("API connection to " + url + " closed before the answer"));
+            publisher.disconnected(PublishConnection.this);
+        }
+    }
+
+    private static int port(URI url) {
+        return url.getPort() > 0 ? url.getPort() : 80;
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+}
