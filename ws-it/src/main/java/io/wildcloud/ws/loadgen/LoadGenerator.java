@@ -1,5 +1,6 @@
 package io.wildcloud.ws.loadgen;
 
+import io.netty.channel.EventLoop;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,11 +13,9 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
@@ -106,7 +105,7 @@ public final class LoadGenerator {
                     options.sessions() - failed, byTransport, failed, options.apiConnections(), loops.transportName());
             publisher.connect();
 
-            Publishing publishing = new Publishing(publisher, sockets, tracker);
+            Publishing publishing = new Publishing(loops.group().next(), publisher, sockets, tracker);
             ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("loadgen-progress"));
             ticker.scheduleAtFixedRate(publishing::printProgress, 1, 1, TimeUnit.SECONDS);
             long warmupPublished = 0;
@@ -115,7 +114,7 @@ public final class LoadGenerator {
                 warmupPublished = warmup.published.get();
                 progress.printf(Locale.ROOT, "warm-up done: %d published, %d errors, %d delivered, %d missing%n",
                         warmupPublished, warmup.errors.get(), tracker.warmup().delivered(), tracker.warmup().missing());
-                tracker.startMeasuring(publishing.seqs.clone());
+                tracker.startMeasuring(publishing.seqs());
             }
             if (phases != null) {
                 phases.publishing();
@@ -134,58 +133,42 @@ public final class LoadGenerator {
         }
     }
 
-    /** Publishes rounds of messages over the sessions, keeping each session's seqs running on. */
+    /**
+     * Publishes rounds of messages over the sessions, keeping each session's seqs running on. It
+     * runs on one event loop, where the answers arrive too: each answer sends the next publish, so
+     * no thread hands work to another, or wakes one, per message.
+     */
     private final class Publishing {
 
+        private final EventLoop loop;
         private final HttpPublisher publisher;
         private final List<String> sockets;
         private final DeliveryTracker tracker;
+        // All below: on the loop only (the main thread reads seqs once a round is done).
         private final long[] seqs;
         // One publish in flight per session: two concurrent publishes to one session have no order
         // of their own, so a reordering counted must be the service's.
-        private final AtomicIntegerArray inFlight;
-        private final Semaphore window;
+        private final boolean[] inFlight;
         private int cursor;
+        private int outstanding;
+        private boolean fillScheduled;
         private volatile Round current;
 
-        Publishing(HttpPublisher publisher, List<String> sockets, DeliveryTracker tracker) {
+        Publishing(EventLoop loop, HttpPublisher publisher, List<String> sockets, DeliveryTracker tracker) {
+            this.loop = loop;
             this.publisher = publisher;
             this.sockets = sockets;
             this.tracker = tracker;
             this.seqs = new long[sockets.size()];
-            this.inFlight = new AtomicIntegerArray(sockets.size());
-            this.window = new Semaphore(options.concurrency());
+            this.inFlight = new boolean[sockets.size()];
         }
 
         /** Publishes up to {@code messages} within {@code maxNanos}, then waits (within the grace) for them to arrive. */
-        Round round(String label, DeliveryTracker.Phase phase, long messages, long maxNanos) throws InterruptedException {
-            Round round = new Round(label, phase);
+        Round round(String label, DeliveryTracker.Phase phase, long messages, long maxNanos) throws Exception {
+            Round round = new Round(label, phase, messages, maxNanos);
             current = round;
-            long deadline = maxNanos == Long.MAX_VALUE ? Long.MAX_VALUE : round.startNanos + maxNanos;
-            for (long i = 0; i < messages && System.nanoTime() < deadline; i++) {
-                if (options.rate() > 0) {
-                    long wait = round.startNanos + (long) (i * 1e9 / options.rate()) - System.nanoTime();
-                    if (wait > 0) {
-                        TimeUnit.NANOSECONDS.sleep(wait);
-                    }
-                }
-                window.acquire();
-                int session = nextIdleSession();
-                long seq = ++seqs[session];
-                publisher.publish(sockets.get(session), seq).whenComplete((status, error) -> {
-                    if (error == null && status >= 200 && status < 300) {
-                        tracker.accepted(session, seq);
-                        round.published.incrementAndGet();
-                    } else {
-                        round.errors.incrementAndGet();
-                        round.firstError.compareAndSet(null, error != null ? error.toString() : "HTTP " + status);
-                    }
-                    inFlight.set(session, 0);
-                    window.release();
-                });
-            }
-            window.acquire(options.concurrency());
-            window.release(options.concurrency());
+            loop.execute(this::fill);
+            round.answered.get();
             round.publishSeconds = (System.nanoTime() - round.startNanos) / 1e9;
             long graceEnd = System.nanoTime() + options.grace().toNanos();
             while (phase.missing() > 0 && System.nanoTime() < graceEnd) {
@@ -199,18 +182,82 @@ public final class LoadGenerator {
             return round;
         }
 
+        /** Sends what the window, the rate and the idle sessions allow; ends the round when all is answered. */
+        private void fill() {
+            Round round = current;
+            long now = System.nanoTime();
+            boolean open = round.sent < round.messages && now < round.deadline;
+            while (open && outstanding < options.concurrency()) {
+                if (options.rate() > 0) {
+                    long due = round.startNanos + (long) (round.sent * 1e9 / options.rate());
+                    if (due > now) {
+                        scheduleFill(due - now);
+                        break;
+                    }
+                }
+                int session = nextIdleSession();
+                if (session < 0) {
+                    break;
+                }
+                publish(round, session);
+                open = round.sent < round.messages && now < round.deadline;
+            }
+            if (!open && outstanding == 0) {
+                round.answered.complete(null);
+            }
+        }
+
+        private void scheduleFill(long delayNanos) {
+            if (!fillScheduled) {
+                fillScheduled = true;
+                loop.schedule(() -> {
+                    fillScheduled = false;
+                    fill();
+                }, delayNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        private void publish(Round round, int session) {
+            long seq = ++seqs[session];
+            inFlight[session] = true;
+            outstanding++;
+            round.sent++;
+            publisher.publish(sockets.get(session), seq).whenComplete((status, error) -> {
+                if (loop.inEventLoop()) {
+                    answered(round, session, seq, status, error);
+                } else {
+                    loop.execute(() -> answered(round, session, seq, status, error));
+                }
+            });
+        }
+
+        private void answered(Round round, int session, long seq, Integer status, Throwable error) {
+            if (error == null && status >= 200 && status < 300) {
+                tracker.accepted(session, seq);
+                round.published.incrementAndGet();
+            } else {
+                round.errors.incrementAndGet();
+                round.firstError.compareAndSet(null, error != null ? error.toString() : "HTTP " + status);
+            }
+            inFlight[session] = false;
+            outstanding--;
+            fill();
+        }
+
+        /** The next session without a publish in flight, round robin; -1 if every one has one. */
         private int nextIdleSession() {
-            for (int tries = 0; ; tries++) {
+            for (int tries = 0; tries < sockets.size(); tries++) {
                 int candidate = cursor;
                 cursor = (cursor + 1) % sockets.size();
-                if (inFlight.compareAndSet(candidate, 0, 1)) {
+                if (!inFlight[candidate]) {
                     return candidate;
                 }
-                if (tries >= sockets.size()) {
-                    Thread.onSpinWait();
-                    tries = 0;
-                }
             }
+            return -1;
+        }
+
+        long[] seqs() {
+            return seqs.clone();
         }
 
         void printProgress() {
@@ -231,16 +278,23 @@ public final class LoadGenerator {
     private static final class Round {
         final String label;
         final DeliveryTracker.Phase phase;
+        final long messages;
         final long startNanos = System.nanoTime();
+        final long deadline;
+        final CompletableFuture<Void> answered = new CompletableFuture<>();
         final AtomicLong published = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
         final AtomicReference<String> firstError = new AtomicReference<>();
+        /** On the publishing loop only. */
+        long sent;
         double publishSeconds;
         double deliverySeconds;
 
-        Round(String label, DeliveryTracker.Phase phase) {
+        Round(String label, DeliveryTracker.Phase phase, long messages, long maxNanos) {
             this.label = label;
             this.phase = phase;
+            this.messages = messages;
+            this.deadline = maxNanos == Long.MAX_VALUE ? Long.MAX_VALUE : startNanos + maxNanos;
         }
     }
 
