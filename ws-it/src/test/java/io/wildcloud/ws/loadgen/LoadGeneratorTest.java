@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The load generator end to end against a real node: publish over the API, receive on every transport. */
@@ -18,47 +20,73 @@ class LoadGeneratorTest {
 
     private static final String SECRET = "loadgen-test-secret";
 
+    private static NodeProcess node;
+
+    @BeforeAll
+    static void startNode() {
+        node = NodeProcess.start("loadgen-e2e", "--applications=loadgen:" + SECRET);
+    }
+
+    @AfterAll
+    static void stopNode() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
     @Test
     void everyMessagePublishedIsDeliveredOnceInOrderAndOnlyTheMeasuredOnesAreReported() throws Exception {
-        try (NodeProcess node = NodeProcess.start("loadgen-e2e", "--applications=loadgen:" + SECRET)) {
-            AtomicInteger publishing = new AtomicInteger();
-            AtomicInteger settled = new AtomicInteger();
-            ByteArrayOutputStream log = new ByteArrayOutputStream();
-            LoadOptions options = LoadOptions.parse(new String[] {
-                "--url=" + node.publicUrl(), "--api-url=" + node.apiUrl(), "--app=" + SECRET,
-                "--sessions=24", "--transports=websocket:2,xhr-streaming:1,xhr-polling:1",
-                "--warmup=300", "--messages=1200", "--concurrency=16", "--api-connections=4",
-                "--duration=60s", "--grace=20s"});
-            LoadResult result = new LoadGenerator(options, new PrintStream(log, true, StandardCharsets.UTF_8),
-                    new LoadGenerator.PhaseListener() {
-                        @Override
-                        public void publishing() {
-                            publishing.incrementAndGet();
-                        }
+        AtomicInteger publishing = new AtomicInteger();
+        AtomicInteger settled = new AtomicInteger();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        LoadOptions options = LoadOptions.parse(new String[] {
+            "--url=" + node.publicUrl(), "--api-url=" + node.apiUrl(), "--app=" + SECRET,
+            "--sessions=24", "--transports=websocket:2,xhr-streaming:1,xhr-polling:1",
+            "--warmup=300", "--messages=1200", "--concurrency=16", "--api-connections=4",
+            "--duration=60s", "--grace=20s"});
+        LoadResult result = new LoadGenerator(options, new PrintStream(log, true, StandardCharsets.UTF_8),
+                new LoadGenerator.PhaseListener() {
+                    @Override
+                    public void publishing() {
+                        publishing.incrementAndGet();
+                    }
 
-                        @Override
-                        public void settled() {
-                            settled.incrementAndGet();
-                        }
-                    }).run();
-            String progress = log.toString(StandardCharsets.UTF_8);
+                    @Override
+                    public void settled() {
+                        settled.incrementAndGet();
+                    }
+                }).run();
+        String progress = log.toString(StandardCharsets.UTF_8);
 
-            assertEquals(Map.of("websocket", 12, "xhr-streaming", 6, "xhr-polling", 6), result.sessionsByTransport());
-            assertEquals(0, result.sessionsFailed(), progress);
-            assertEquals(300, result.warmupPublished(), progress);
-            assertEquals(0, result.warmupLost(), progress);
-            assertEquals(1200, result.published(), progress);
-            assertEquals(0, result.publishErrors(), progress);
-            assertEquals(1200, result.delivered(), "only measured messages are counted\n" + progress);
-            assertEquals(0, result.lost(), progress);
-            assertEquals(0, result.duplicated(), progress);
-            assertEquals(0, result.reordered(), progress);
-            assertTrue(result.latencyP50Ms() > 0 && result.latencyMaxMs() >= result.latencyP99Ms(), result.toText());
-            assertEquals(1, publishing.get());
-            assertEquals(1, settled.get());
-            assertTrue(result.clean());
-            node.assertNoLeakReports();
-        }
+        assertEquals(Map.of("websocket", 12, "xhr-streaming", 6, "xhr-polling", 6), result.sessionsByTransport());
+        assertEquals(0, result.sessionsFailed(), progress);
+        assertEquals(300, result.warmupPublished(), progress);
+        assertEquals(0, result.warmupLost(), progress);
+        assertEquals(1200, result.published(), progress);
+        assertEquals(0, result.publishErrors(), progress);
+        assertEquals(1200, result.delivered(), "only measured messages are counted\n" + progress);
+        assertEquals(0, result.lost(), progress);
+        assertEquals(0, result.duplicated(), progress);
+        assertEquals(0, result.reordered(), progress);
+        assertTrue(result.latencyP50Ms() > 0 && result.latencyMaxMs() >= result.latencyP99Ms(), result.toText());
+        assertEquals(1, publishing.get());
+        assertEquals(1, settled.get());
+        assertTrue(result.clean());
+        node.assertNoLeakReports();
+    }
+
+    @Test
+    void aTargetRateSpreadsThePublishesOverTime() throws Exception {
+        LoadOptions options = LoadOptions.parse(new String[] {
+            "--url=" + node.publicUrl(), "--api-url=" + node.apiUrl(), "--app=" + SECRET,
+            "--sessions=10", "--transports=websocket:1", "--rate=400", "--messages=400", "--grace=20s"});
+        LoadResult result = new LoadGenerator(options, new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8)).run();
+
+        assertEquals(400, result.delivered(), result.toText());
+        // 400 messages at 400/s take about a second; flat out they would take a fraction of it.
+        assertTrue(result.publishSeconds() > 0.9 && result.publishSeconds() < 5, result.toText());
+        assertTrue(result.clean(), result.toText());
     }
 
     @Test
