@@ -1,0 +1,181 @@
+package io.wildcloud.ws.loadgen;
+
+import io.netty.channel.EventLoop;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Publishes rounds of messages over the sessions, keeping each session's seqs running on. It
+ * runs on one event loop, where the answers arrive too: each answer sends the next publish, so
+ * no thread hands work to another, or wakes one, per message.
+ */
+final class PublishRounds {
+
+    private final LoadOptions options;
+    private final PrintStream progress;
+    private final EventLoop loop;
+    private final HttpPublisher publisher;
+    private final List<String> sockets;
+    private final DeliveryTracker tracker;
+    // All below: on the loop only (the main thread reads seqs once a round is done).
+    private final long[] seqs;
+    // One publish in flight per session: two concurrent publishes to one session have no order
+    // of their own, so a reordering counted must be the service's.
+    private final boolean[] inFlight;
+    private int cursor;
+    private int outstanding;
+    private boolean fillScheduled;
+    private volatile Round current;
+
+    PublishRounds(LoadOptions options, PrintStream progress, EventLoop loop, HttpPublisher publisher,
+                  List<String> sockets, DeliveryTracker tracker) {
+        this.options = options;
+        this.progress = progress;
+        this.loop = loop;
+        this.publisher = publisher;
+        this.sockets = sockets;
+        this.tracker = tracker;
+        this.seqs = new long[sockets.size()];
+        this.inFlight = new boolean[sockets.size()];
+    }
+
+    /** Publishes up to {@code messages} within {@code maxNanos}, then waits (within the grace) for them to arrive. */
+    Round round(String label, DeliveryTracker.Phase phase, long messages, long maxNanos) throws Exception {
+        Round round = new Round(label, phase, messages, maxNanos);
+        current = round;
+        loop.execute(this::fill);
+        round.answered.get();
+        round.publishSeconds = (System.nanoTime() - round.startNanos) / 1e9;
+        long graceEnd = System.nanoTime() + options.grace().toNanos();
+        while (phase.missing() > 0 && System.nanoTime() < graceEnd) {
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        round.deliverySeconds = (System.nanoTime() - round.startNanos) / 1e9;
+        if (round.firstError.get() != null) {
+            progress.printf(Locale.ROOT, "%s: %d publishes failed, the first with %s%n",
+                    label, round.errors.get(), round.firstError.get());
+        }
+        return round;
+    }
+
+    /** Sends what the window, the rate and the idle sessions allow; ends the round when all is answered. */
+    private void fill() {
+        Round round = current;
+        long now = System.nanoTime();
+        boolean open = round.sent < round.messages && now < round.deadline;
+        while (open && outstanding < options.concurrency()) {
+            if (options.rate() > 0) {
+                long due = round.startNanos + (long) (round.sent * 1e9 / options.rate());
+                if (due > now) {
+                    scheduleFill(due - now);
+                    break;
+                }
+            }
+            int session = nextIdleSession();
+            if (session < 0) {
+                break;
+            }
+            publish(round, session);
+            open = round.sent < round.messages && now < round.deadline;
+        }
+        if (!open && outstanding == 0) {
+            round.answered.complete(null);
+        }
+    }
+
+    private void scheduleFill(long delayNanos) {
+        if (!fillScheduled) {
+            fillScheduled = true;
+            loop.schedule(() -> {
+                fillScheduled = false;
+                fill();
+            }, delayNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void publish(Round round, int session) {
+        long seq = ++seqs[session];
+        inFlight[session] = true;
+        outstanding++;
+        round.sent++;
+        publisher.publish(sockets.get(session), seq).whenComplete((status, error) -> {
+            if (loop.inEventLoop()) {
+                answered(round, session, seq, status, error);
+            } else {
+                loop.execute(() -> answered(round, session, seq, status, error));
+            }
+        });
+    }
+
+    private void answered(Round round, int session, long seq, Integer status, Throwable error) {
+        if (error == null && status >= 200 && status < 300) {
+            tracker.accepted(session, seq);
+            round.published.incrementAndGet();
+        } else {
+            round.errors.incrementAndGet();
+            round.firstError.compareAndSet(null, error != null ? error.toString() : "HTTP " + status);
+        }
+        inFlight[session] = false;
+        outstanding--;
+        fill();
+    }
+
+    /** The next session without a publish in flight, round robin; -1 if every one has one. */
+    private int nextIdleSession() {
+        for (int tries = 0; tries < sockets.size(); tries++) {
+            int candidate = cursor;
+            cursor = (cursor + 1) % sockets.size();
+            if (!inFlight[candidate]) {
+                return candidate;
+            }
+        }
+        return -1;
+    }
+
+    long[] seqs() {
+        return seqs.clone();
+    }
+
+    void printProgress() {
+        Round round = current;
+        if (round == null) {
+            return;
+        }
+        Histogram interval = round.phase.intervalLatency();
+        progress.printf(Locale.ROOT,
+                "%s t=%5.1fs published=%d errors=%d delivered=%d missing=%d dup=%d p50=%.2fms p99=%.2fms%n",
+                round.label, (System.nanoTime() - round.startNanos) / 1e9, round.published.get(),
+                round.errors.get(), round.phase.delivered(), round.phase.missing(), round.phase.duplicated(),
+                interval.getValueAtPercentile(50) / 1e6, interval.getValueAtPercentile(99) / 1e6);
+    }
+
+    /** The counters of one round of publishing. */
+    static final class Round {
+        final String label;
+        final DeliveryTracker.Phase phase;
+        final long messages;
+        final long startNanos = System.nanoTime();
+        final long deadline;
+        final CompletableFuture<Void> answered = new CompletableFuture<>();
+        final AtomicLong published = new AtomicLong();
+        final AtomicLong errors = new AtomicLong();
+        final AtomicReference<String> firstError = new AtomicReference<>();
+        /** On the publishing loop only. */
+        long sent;
+        double publishSeconds;
+        double deliverySeconds;
+
+        Round(String label, DeliveryTracker.Phase phase, long messages, long maxNanos) {
+            this.label = label;
+            this.phase = phase;
+            this.messages = messages;
+            this.deadline = maxNanos == Long.MAX_VALUE ? Long.MAX_VALUE : startNanos + maxNanos;
+        }
+    }
+}
