@@ -67,8 +67,8 @@ public record LoadOptions(
             flags.put(eq < 0 ? arg.substring(2) : arg.substring(2, eq), eq < 0 ? "true" : arg.substring(eq + 1));
         }
         LoadOptions options = new LoadOptions(
-                urls(flags.getOrDefault("url", "http://127.0.0.1:8080")),
-                urls(flags.getOrDefault("api-url", "http://127.0.0.1:8081")),
+                urls("url", flags.getOrDefault("url", "http://127.0.0.1:8080")),
+                urls("api-url", flags.getOrDefault("api-url", "http://127.0.0.1:8081")),
                 flags.getOrDefault("app", "demo-application-secret"),
                 flags.getOrDefault("callback", "http://127.0.0.1:9/loadgen-ignores-callbacks"),
                 positive(flags, "sessions", 100),
@@ -103,10 +103,15 @@ public record LoadOptions(
         throw new IllegalStateException("unreachable");
     }
 
-    private static List<URI> urls(String value) {
+    /** Plain http only: the publisher and the websocket sessions speak no TLS. */
+    private static List<URI> urls(String flag, String value) {
         List<URI> urls = new ArrayList<>();
-        for (String url : value.split(",")) {
-            urls.add(URI.create(url.trim()));
+        for (String text : value.split(",")) {
+            URI url = URI.create(text.trim());
+            if (!"http".equals(url.getScheme()) || url.getHost() == null) {
+                throw new IllegalArgumentException("--" + flag + " takes http://host:port URLs, not '" + text.trim() + "'");
+            }
+            urls.add(url);
         }
         return urls;
     }
