@@ -11,6 +11,7 @@ import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStatus;
 import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -240,6 +241,26 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
      */
     public String problem() {
         return sweeper.problem();
+    }
+
+    /**
+     * Runs publish.lua for the socket store: the socket ({@code socketKeys}: hash, session set)
+     * and the queues of its sessions, whose scope is the socket id, in one pipelined call.
+     *
+     * @param sessionId the one session to publish to, or {@code null} for the socket's index
+     */
+    CompletionStage<List<Object>> publish(String socketId, List<Object> socketKeys, long idleMillis,
+            long renewalSlackMillis, String message, String sessionId) {
+        List<Object> scriptKeys = List.of(socketKeys.get(0), socketKeys.get(1), keys.channel(socketId));
+        Object[] args = {idleMillis, renewalSlackMillis, config.maxQueueLength(), publishCommand,
+                keys.scopePrefix(socketId), message, sessionId};
+        return pipeline.submit(scripts.publish, RScript.ReturnType.LIST, scriptKeys,
+                sessionId == null ? Arrays.copyOf(args, args.length - 1) : args);
+    }
+
+    /** The prefix of every key and channel of this store. */
+    String keyPrefix() {
+        return config.keyPrefix();
     }
 
     /** The Redis client (tests kill a node by shutting it down without closing the store). */
