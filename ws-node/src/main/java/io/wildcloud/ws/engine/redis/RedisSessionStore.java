@@ -46,7 +46,11 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private static final long QUEUED = 0;
     private static final long NO_SESSION = 1;
     private static final long CLOSED = 2;
-    private static final long EVICTED = 0;
+    /**
+     * How long acknowledgements wait to travel together: long enough that a busy node sends one
+     * script call for many sessions, short enough that queues are trimmed well within a second.
+     */
+    static final Duration ACKNOWLEDGEMENT_WINDOW = Duration.ofMillis(10);
 
     private final RedissonClient redisson;
     private final boolean ownsClient;
@@ -62,6 +66,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private final HoldKeeper keeper;
     private final SlotClaims claims;
     private final ScriptPipeline pipeline;
+    private final AcknowledgementBatcher acknowledgements;
     private final HeldReceiver.Owner owner = new HeldOwner();
     private final String publishCommand;
     private volatile SessionExpiryListener expiryListener;
@@ -89,6 +94,11 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
                 () -> expiryListener, presence, config.holdTtl().dividedBy(3));
         this.keeper = new HoldKeeper(redisson, scripts, keys, channels::allHeld, sweeper, timer, config.holdTtl());
         this.pipeline = new ScriptPipeline(redisson, script, scripts);
+        // On a Cluster a script's keys must share a slot: batch per scope there, per node elsewhere.
+        boolean cluster = config.endpoint().mode() == RedisEndpoint.Mode.CLUSTER;
+        this.acknowledgements = new AcknowledgementBatcher(keys, key -> cluster ? key.scope() : "",
+                (ackKeys, args) -> pipeline.submit(scripts.acknowledge, RScript.ReturnType.LIST, ackKeys, args),
+                channels::evict, timer, ACKNOWLEDGEMENT_WINDOW);
         this.claims = new SlotClaims(nodeId, config, keys, scripts, script, channels, presence, sweeper, owner);
         scripts.meter(metrics);
         metrics.subscriptions(channels::subscribedCount, presence::isUp);
@@ -153,14 +163,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
 
     @Override
     public CompletionStage<Void> acknowledge(SessionKey key, ReceiverId receiver, long deliveredSeq) {
-        return pipeline.<Long>submit(scripts.acknowledge, RScript.ReturnType.LONG, keys.sessionKeys(key),
-                receiver.encode(), deliveredSeq)
-                .thenApply(answer -> {
-                    if (answer == EVICTED) {
-                        channels.evict(key, receiver.encode());
-                    }
-                    return (Void) null;
-                })
+        return acknowledgements.acknowledge(key, receiver.encode(), deliveredSeq)
                 .exceptionallyCompose(error -> StoreErrors.failed("acknowledge " + key, error));
     }
 
@@ -168,10 +171,14 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     public CompletionStage<Void> release(SessionKey key, ReceiverId receiver, long deliveredSeq,
             Duration disconnectDelay) {
         channels.forget(key, receiver.encode());
+        // The release acknowledges in its own script: what was still waiting to be sent goes with it.
+        AcknowledgementBatcher.PendingAcknowledgement pending = acknowledgements.takePending(key, receiver.encode());
         long delay = Math.max(1, disconnectDelay.toMillis());
         CompletableFuture<Long> released = scripts.release.<Long>eval(script, RScript.ReturnType.LONG,
-                keys.sessionKeys(key), receiver.encode(), deliveredSeq, delay, config.expiryMargin().toMillis())
+                keys.sessionKeys(key), receiver.encode(), Math.max(deliveredSeq, pending.seq()), delay,
+                config.expiryMargin().toMillis())
                 .toCompletableFuture();
+        released.whenComplete((answer, error) -> pending.settle(error));
         CompletableFuture<Boolean> tracked = sweeper.track(key, System.currentTimeMillis() + delay);
         return released.thenCombine(tracked, (answer, added) -> (Void) null)
                 .exceptionallyCompose(error -> StoreErrors.failed("release " + key, error));
@@ -276,6 +283,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     /** Stops timers and subscriptions; shuts the Redisson client down if the store made it. */
     @Override
     public void close() {
+        acknowledgements.flush();
         sweeper.stop();
         keeper.stop();
         presence.stop();
