@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.redisson.api.RScript;
 import org.redisson.api.RScriptAsync;
 import org.redisson.api.RTopic;
@@ -63,12 +64,14 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private final ScopeChannels channels;
     private final NodePresence presence;
     private final ExpirySweeper sweeper;
+    private final PlainCommands commands;
     private final HoldKeeper keeper;
     private final SlotClaims claims;
     private final ScriptPipeline pipeline;
     private final AcknowledgementBatcher acknowledgements;
     private final HeldReceiver.Owner owner = new HeldOwner();
     private final String publishCommand;
+    private final RedisMetrics metrics;
     private volatile SessionExpiryListener expiryListener;
 
     private RedisSessionStore(RedissonClient redisson, boolean ownsClient, RedisEngineConfig config, String nodeId,
@@ -84,23 +87,29 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        this.metrics = metrics;
         this.publishCommand = config.shardedPubSub() ? "SPUBLISH" : "PUBLISH";
-        this.channels = new ScopeChannels(scope -> topic(keys.channel(scope), ByteArrayCodec.INSTANCE), timer,
+        this.commands = new PlainCommands(metrics);
+        scripts.meter(metrics);
+        this.channels = new ScopeChannels(scope -> topic(keys.channel(scope), ByteArrayCodec.INSTANCE), commands, timer,
                 config.subscriptionLinger());
         // The presence channel's re-subscription triggers the keeper, made after it.
-        this.presence = new NodePresence(name -> topic(name, StringCodec.INSTANCE), keys, nodeId, this::renewHeld);
-        this.sweeper = new ExpirySweeper(script, scripts, keys,
+        this.presence = new NodePresence(name -> topic(name, StringCodec.INSTANCE), commands, keys, nodeId,
+                this::renewHeld);
+        this.sweeper = new ExpirySweeper(script, scripts, commands, keys,
                 redisson.getScoredSortedSet(keys.expiryIndex(), StringCodec.INSTANCE), timer, config.sweepInterval(),
                 () -> expiryListener, presence, config.holdTtl().dividedBy(3));
-        this.keeper = new HoldKeeper(redisson, scripts, keys, channels::allHeld, sweeper, timer, config.holdTtl());
-        this.pipeline = new ScriptPipeline(redisson, script, scripts);
         // On a Cluster a script's keys must share a slot: batch per scope there, per node elsewhere.
         boolean cluster = config.endpoint().mode() == RedisEndpoint.Mode.CLUSTER;
-        this.acknowledgements = new AcknowledgementBatcher(keys, key -> cluster ? key.scope() : "",
+        Function<SessionKey, String> scriptGroup = key -> cluster ? key.scope() : "";
+        this.keeper = new HoldKeeper(script, scripts, commands, keys, scriptGroup,
+                redisson.getScoredSortedSet(keys.expiryIndex(), StringCodec.INSTANCE), channels::allHeld, sweeper,
+                timer, config.holdTtl(), () -> !redisson.isShuttingDown() && !redisson.isShutdown());
+        this.pipeline = new ScriptPipeline(redisson, script, scripts);
+        this.acknowledgements = new AcknowledgementBatcher(keys, scriptGroup,
                 (ackKeys, args) -> pipeline.submit(scripts.acknowledge, RScript.ReturnType.LIST, ackKeys, args),
                 channels::evict, timer, ACKNOWLEDGEMENT_WINDOW);
         this.claims = new SlotClaims(nodeId, config, keys, scripts, script, channels, presence, sweeper, owner);
-        scripts.meter(metrics);
         metrics.subscriptions(channels::subscribedCount, presence::isUp);
     }
 
@@ -219,14 +228,15 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     @Override
     public CompletionStage<Void> delete(SessionKey key) {
         channels.forgetAny(key);
-        return redisson.getKeys().deleteAsync(keys.session(key), keys.queue(key))
+        return commands.timed("del", () -> redisson.getKeys().deleteAsync(keys.session(key), keys.queue(key)))
                 .thenApply(count -> (Void) null)
                 .exceptionallyCompose(error -> StoreErrors.failed("delete " + key, error));
     }
 
     @Override
     public CompletionStage<SessionStatus> status(SessionKey key) {
-        return redisson.<String, String>getMap(keys.session(key), StringCodec.INSTANCE).getAsync("st")
+        return commands.<String>timed("hget",
+                        () -> redisson.<String, String>getMap(keys.session(key), StringCodec.INSTANCE).getAsync("st"))
                 .thenApply(state -> state == null ? SessionStatus.NOT_FOUND
                         : state.equals("o") ? SessionStatus.OPEN : SessionStatus.CLOSED)
                 .exceptionallyCompose(error -> StoreErrors.failed("status " + key, error));
@@ -263,6 +273,16 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
                 keys.scopePrefix(socketId), message, sessionId};
         return pipeline.submit(scripts.publish, RScript.ReturnType.LIST, scriptKeys,
                 sessionId == null ? Arrays.copyOf(args, args.length - 1) : args);
+    }
+
+    /** Where the socket store times its plain commands. */
+    PlainCommands commands() {
+        return commands;
+    }
+
+    /** Where the socket store's scripts are timed. */
+    RedisMetrics metrics() {
+        return metrics;
     }
 
     /** The prefix of every key and channel of this store. */

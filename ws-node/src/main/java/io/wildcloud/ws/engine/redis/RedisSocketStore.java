@@ -51,6 +51,7 @@ public final class RedisSocketStore implements SocketStore {
 
     private final RScriptAsync script;
     private final RedisSessionStore sessions;
+    private final PlainCommands commands;
     private final String prefix;
     private final long idleMillis;
     private final long renewalSlackMillis;
@@ -75,6 +76,10 @@ public final class RedisSocketStore implements SocketStore {
         }
         this.sessions = sessions;
         this.redisson = sessions.redisson();
+        this.commands = sessions.commands();
+        for (LuaScript lua : List.of(claimClient, authorize, get, revoke, releaseClient, addSession, removeSession)) {
+            lua.meter(sessions.metrics().script(lua.name()));
+        }
         this.script = redisson.getScript(StringCodec.INSTANCE);
         this.prefix = sessions.keyPrefix();
         this.idleMillis = idleTimeout.toMillis();
@@ -91,7 +96,7 @@ public final class RedisSocketStore implements SocketStore {
     public CompletionStage<Authorization> authorize(String application, String clientId, URI callback) {
         String clientKey = clientKey(application, clientId);
         // Fast path, the common case of authorizing a known client again: two round trips.
-        return redisson.<String>getBucket(clientKey, StringCodec.INSTANCE).getAsync()
+        return commands.<String>timed("get", () -> redisson.<String>getBucket(clientKey, StringCodec.INSTANCE).getAsync())
                 .exceptionallyCompose(error -> StoreErrors.failed("authorize " + application, error))
                 .thenCompose(existing -> existing == null
                         ? create(application, clientId, callback, "", 1)
@@ -115,7 +120,7 @@ public final class RedisSocketStore implements SocketStore {
                                 authorization(socketId, application, clientId, callback, true));
                     }
                     // Another node won the race for this client: drop our socket, update theirs.
-                    redisson.getKeys().deleteAsync(socketKeys(candidate).toArray(String[]::new));
+                    commands.timed("del", () -> redisson.getKeys().deleteAsync(socketKeys(candidate).toArray(String[]::new)));
                     return update(socketId, application, clientId, callback).thenCompose(updated -> {
                         if (updated) {
                             return CompletableFuture.completedFuture(
@@ -225,8 +230,9 @@ public final class RedisSocketStore implements SocketStore {
     private void renewClientIfTold(List<Object> reply, int renewedAt) {
         if (((Long) reply.get(renewedAt)) == 1L) {
             // Fire and forget: a missed renewal only shortens the client key's life by a quarter.
-            redisson.getBucket(clientKey((String) reply.get(0), (String) reply.get(1)), StringCodec.INSTANCE)
-                    .expireAsync(Duration.ofMillis(clientTtlMillis));
+            String clientKey = clientKey((String) reply.get(0), (String) reply.get(1));
+            commands.timed("pexpire", () -> redisson.getBucket(clientKey, StringCodec.INSTANCE)
+                    .expireAsync(Duration.ofMillis(clientTtlMillis)));
         }
     }
 

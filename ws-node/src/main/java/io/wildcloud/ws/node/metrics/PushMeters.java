@@ -45,7 +45,6 @@ public final class PushMeters implements PushMetrics {
                 .register(registry);
         queueDepth = DistributionSummary.builder("ws.session.queue.depth")
                 .description("Messages in a session's queue right after a publish queued one there (this one included)")
-                .baseUnit("messages")
                 .serviceLevelObjectives(QUEUE_DEPTH_BUCKETS)
                 .register(registry);
         // The same series as the SockJS layer's closes, under its own reason.
