@@ -12,21 +12,24 @@
 -- ARGV[5] key prefix of the socket's sessions, <prefix>{<socketId>}: (then s:<sid>, q:<sid>)
 -- ARGV[6] the message
 -- ARGV[7] the one session to publish to; absent for every session in the index
--- Returns nil if there is no socket, else {application, client, renewed (0|1), {sid, status, length}*}:
+-- Returns nil if there is no socket, else {application, client, renewed (0|1), {sid, status, length}*}
+--   (application and client '' unless renewed):
 --   status 0 queued, 1 no session, 2 closed, 3 queue full (nothing queued); length is the queue's
 --   length after the publish (0 unless queued or full). renewed 1 when the socket's TTL was renewed
 --   (the caller renews the client key then).
 -- Wake-up as enqueue.lua's: m<len(sid)>:<sid><firstSeq>:1:<len(msg)>:<msg>
-local socket = redis.call('HMGET', KEYS[1], 'a', 'c')
-if not socket[1] then
+-- PTTL alone tells whether the socket lives (-2: no key); its fields are read only when needed.
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl == -2 then
   return nil
 end
 local idle = tonumber(ARGV[1])
-local renewed = 0
-if redis.call('PTTL', KEYS[1]) < idle then
+local reply = {'', '', 0}
+if ttl < idle then
   redis.call('PEXPIRE', KEYS[1], idle + tonumber(ARGV[2]))
   redis.call('PEXPIRE', KEYS[2], idle + tonumber(ARGV[2]))
-  renewed = 1
+  local socket = redis.call('HMGET', KEYS[1], 'a', 'c')
+  reply = {socket[1], socket[2], 1}
 end
 local sessions
 if ARGV[7] then
@@ -36,7 +39,6 @@ else
 end
 local max = tonumber(ARGV[3])
 local msg = ARGV[6]
-local reply = {socket[1], socket[2], renewed}
 for _, sid in ipairs(sessions) do
   local hash = ARGV[5] .. 's:' .. sid
   local queue = ARGV[5] .. 'q:' .. sid

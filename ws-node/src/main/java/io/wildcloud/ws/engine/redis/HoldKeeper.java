@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.redisson.api.RScoredSortedSetAsync;
@@ -42,7 +43,7 @@ final class HoldKeeper {
     private final ExpirySweeper sweeper;
     private final ScheduledExecutorService timer;
     private final Duration holdTtl;
-    private final Supplier<Boolean> clientUsable;
+    private final BooleanSupplier clientUsable;
     private volatile boolean stopped;
 
     /**
@@ -53,7 +54,7 @@ final class HoldKeeper {
     HoldKeeper(RScriptAsync script, LuaScripts scripts, PlainCommands commands, RedisKeys keys,
             Function<SessionKey, String> group, RScoredSortedSetAsync<String> expiryIndex,
             Supplier<List<HeldReceiver>> held, ExpirySweeper sweeper, ScheduledExecutorService timer,
-            Duration holdTtl, Supplier<Boolean> clientUsable) {
+            Duration holdTtl, BooleanSupplier clientUsable) {
         this.script = script;
         this.scripts = scripts;
         this.commands = commands;
@@ -78,7 +79,7 @@ final class HoldKeeper {
 
     private void renewQuietly() {
         // A client that is shutting down fails every command: nothing to renew with.
-        if (!stopped && clientUsable.get()) {
+        if (!stopped && clientUsable.getAsBoolean()) {
             renew();
         }
     }

@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * channel's pub/sub (messages inline, see {@link Wakeup}), tracked by seq in {@link HeldReceiver}.
  *
  * <p>Round trips: enqueue is one EVALSHA (it also publishes); delivery needs none more unless a
- * wake-up was missed (one fetch); acknowledge is one EVALSHA per batch the transport acknowledges;
- * claim one EVALSHA (a stream claim adds a ZADD), release one EVALSHA and one ZADD, sent together.
+ * wake-up was missed (one fetch); acknowledgements of all receivers of the node are gathered for
+ * {@link #ACKNOWLEDGEMENT_WINDOW} and sent as one EVALSHA (per scope on a Cluster); claim one
+ * EVALSHA (a stream claim adds a ZADD), release one EVALSHA and one ZADD, sent together.
  * See the package documentation for the whole design.
  */
 public final class RedisSessionStore implements SessionStore, AutoCloseable {
@@ -89,7 +90,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         });
         this.metrics = metrics;
         this.publishCommand = config.shardedPubSub() ? "SPUBLISH" : "PUBLISH";
-        this.commands = new PlainCommands(metrics);
+        this.commands = new PlainCommands(metrics, () -> !redisson.isShuttingDown() && !redisson.isShutdown());
         scripts.meter(metrics);
         this.channels = new ScopeChannels(scope -> topic(keys.channel(scope), ByteArrayCodec.INSTANCE), commands, timer,
                 config.subscriptionLinger());
@@ -104,7 +105,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         Function<SessionKey, String> scriptGroup = key -> cluster ? key.scope() : "";
         this.keeper = new HoldKeeper(script, scripts, commands, keys, scriptGroup,
                 redisson.getScoredSortedSet(keys.expiryIndex(), StringCodec.INSTANCE), channels::allHeld, sweeper,
-                timer, config.holdTtl(), () -> !redisson.isShuttingDown() && !redisson.isShutdown());
+                timer, config.holdTtl(), commands::clientUsable);
         this.pipeline = new ScriptPipeline(redisson, script, scripts);
         this.acknowledgements = new AcknowledgementBatcher(keys, scriptGroup,
                 (ackKeys, args) -> pipeline.submit(scripts.acknowledge, RScript.ReturnType.LIST, ackKeys, args),
