@@ -7,8 +7,7 @@
 if ARGV[5] ~= '1' and redis.call('EXISTS', KEYS[1]) == 0 then
   return 0
 end
-local now = redis.call('TIME')
-redis.call('HSET', KEYS[1], 'a', ARGV[1], 'c', ARGV[2], 'cb', ARGV[3], 'ct', now[1])
+redis.call('HSET', KEYS[1], 'a', ARGV[1], 'c', ARGV[2], 'cb', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
 return 1

@@ -41,6 +41,10 @@ public interface PushMetrics {
     default void sessionsRevoked(int sessions) {
     }
 
+    /** A publish queued a message for a session whose queue now holds {@code messages} (this one included). */
+    default void queueDepth(int messages) {
+    }
+
     /** {@code sessions} session queues refused a message because they were full. */
     default void queueOverflows(int sessions) {
     }

@@ -1,5 +1,6 @@
 package io.wildcloud.ws.push;
 
+import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.net.URI;
 import java.util.Optional;
 import java.util.Set;
@@ -20,7 +21,7 @@ import java.util.concurrent.CompletionStage;
  *   <li><b>Idle expiry.</b> A socket that has not been used for the store's idle timeout (default
  *       {@link PushLimits#DEFAULT_SOCKET_IDLE_TIMEOUT}) is removed with its index, as if revoked but
  *       without closing anything. "Used" means {@link #authorize}, {@link #touch},
- *       {@link #sessionsOf}, {@link #addSession} or {@link #removeSession} on it; {@link #find}
+ *       {@link #sessionsOf}, {@link #publish}, {@link #addSession} or {@link #removeSession} on it; {@link #find}
  *       does not count, so the frequent lookups of polling transports cost no write. After
  *       expiry, the same client's next authorize creates a new socket id.</li>
  *   <li><b>Revocation.</b> {@link #revoke} removes the socket and its index in one atomic step and
@@ -29,7 +30,12 @@ import java.util.concurrent.CompletionStage;
  *   <li><b>Session index.</b> {@link #addSession} adds a session unless the socket already holds
  *       {@code maxSessions} others; check and add are one atomic step, so concurrent opens on
  *       several nodes never exceed the limit. The index may hold sessions that ended without
- *       {@link #removeSession} (a node died): callers that meet such a session remove it.</li>
+ *       {@link #removeSession} (a node died): callers that meet such a session remove it, and
+ *       {@link #publish} removes those it meets itself.</li>
+ *   <li><b>Publishing.</b> A socket store is built over the {@link SessionStore} of its engine and
+ *       {@link #publish} queues into it: per session exactly as {@link SessionStore#enqueue} of
+ *       one message would (order, bound, wake-up of the receiver), the socket lookup and all its
+ *       sessions in one step, so a publish costs the caller one store call.</li>
  *   <li><b>Async.</b> Every method returns at once and never blocks the caller's thread (callers
  *       are Netty event loops). A stage fails with
  *       {@link io.wildcloud.ws.sockjs.session.StoreUnavailableException} when the store cannot be
@@ -53,6 +59,17 @@ public interface SocketStore {
 
     /** The sessions in the socket's index, if the socket lives; counts as use. */
     CompletionStage<Optional<Set<String>>> sessionsOf(String socketId);
+
+    /**
+     * Queues {@code message} for every session in the socket's index, or only for
+     * {@code sessionId} when it is not {@code null} (whether or not the index holds it), in the
+     * engine's {@link SessionStore}, as {@link SessionStore#enqueue} of that one message would.
+     * Sessions found missing or closed are removed from the index. Counts as use.
+     *
+     * @return empty if the socket does not live (nothing queued), else what each addressed session
+     *     did with the message
+     */
+    CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message);
 
     /** Removes the client's socket and index; empty if it had none. */
     CompletionStage<Optional<Revocation>> revoke(String application, String clientId);

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -221,6 +222,46 @@ public abstract class SessionStoreContract {
         // The stream wrote 3 of them: the next receiver gets 4 and 5 again, with their seqs.
         Claim again = claim(store(), key, ClaimMode.STREAM, receiver("n1"));
         assertEquals(List.of(new QueuedMessage(4, "m4"), new QueuedMessage(5, "m5")), again.pending());
+    }
+
+    @Test
+    void anAcknowledgementStillOnItsWayCountsForTheReleaseThatFollowsIt() {
+        SessionKey key = key("ack-then-release");
+        openIdle(key);
+        join(store().enqueue(key, numbered(1, 4)));
+        RecordingReceiver first = receiver("n1");
+        assertEquals(numbered(1, 4), texts(claim(store(), key, ClaimMode.STREAM, first).pending()));
+        // Not awaited: a store may still hold it back to send with others when the release comes.
+        CompletionStage<Void> acknowledged = store().acknowledge(key, first.id(), 2);
+        release(store(), key, first, 0, LONG_DELAY);
+        join(acknowledged);
+        Claim again = claim(store(), key, ClaimMode.STREAM, receiver("n1"));
+        assertEquals(List.of(new QueuedMessage(3, "m3"), new QueuedMessage(4, "m4")), again.pending());
+    }
+
+    @Test
+    void acknowledgementsOfManySessionsAtOnceEachTrimTheirOwnQueue() {
+        // Half in one scope, half in scopes of their own (other slots of a Redis Cluster).
+        List<SessionKey> keys = IntStream.rangeClosed(1, 20)
+                .mapToObj(i -> i % 2 == 0 ? key("many-" + i) : new SessionKey("scope-" + i, "many")).toList();
+        List<RecordingReceiver> holders = new ArrayList<>();
+        for (SessionKey key : keys) {
+            openIdle(key);
+            join(store().enqueue(key, numbered(1, 3)));
+            RecordingReceiver holder = receiver("n1");
+            claim(store(), key, ClaimMode.STREAM, holder);
+            holders.add(holder);
+        }
+        List<CompletableFuture<Void>> acknowledged = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            acknowledged.add(store().acknowledge(keys.get(i), holders.get(i).id(), 1 + i % 3).toCompletableFuture());
+        }
+        join(CompletableFuture.allOf(acknowledged.toArray(CompletableFuture[]::new)));
+        for (int i = 0; i < keys.size(); i++) {
+            release(store(), keys.get(i), holders.get(i), 0, LONG_DELAY);
+            List<String> left = texts(claim(store(), keys.get(i), ClaimMode.STREAM, receiver("n1")).pending());
+            assertEquals(numbered(2 + i % 3, 3), left, keys.get(i).toString());
+        }
     }
 
     @Test

@@ -47,7 +47,7 @@ class PushApiOverTcpTest {
 
     @BeforeEach
     void start() throws Exception {
-        module = new PushModule(ApplicationRegistry.parse("demo:" + SECRET), new MemorySocketStore(Duration.ofHours(1)),
+        module = new PushModule(ApplicationRegistry.parse("demo:" + SECRET), new MemorySocketStore(sessions, Duration.ofHours(1)),
                 sessions, PushLimits.defaults().withMaxApiBodyBytes(70_000 * 6), SockJsOptions.defaults(), () -> null);
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)

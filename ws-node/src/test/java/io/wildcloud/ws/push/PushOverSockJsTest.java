@@ -67,7 +67,7 @@ class PushOverSockJsTest {
     @BeforeEach
     void start() throws Exception {
         callbacks = new CallbackServer();
-        module = new PushModule(ApplicationRegistry.parse("demo:" + SECRET), new MemorySocketStore(Duration.ofHours(1)),
+        module = new PushModule(ApplicationRegistry.parse("demo:" + SECRET), new MemorySocketStore(sessions, Duration.ofHours(1)),
                 sessions, PushLimits.defaults().withMaxSessionsPerSocket(2).withMaxMessageBytes(1000), SockJsOptions.defaults(), () -> null);
         group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         SockJsHandler sockjs = new SockJsHandler(module.resolver(), sessions, "test-node");

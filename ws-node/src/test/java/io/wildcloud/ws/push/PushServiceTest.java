@@ -38,8 +38,8 @@ class PushServiceTest {
 
     private static final String SECRET = "demo-secret-0123456789";
 
-    private final MemorySocketStore sockets = new MemorySocketStore(Duration.ofHours(1));
     private final MemorySessionStore sessions = new MemorySessionStore();
+    private final MemorySocketStore sockets = new MemorySocketStore(sessions, Duration.ofHours(1));
     private final AtomicLong connections = new AtomicLong();
     private CallbackServer server;
     private PushModule module;

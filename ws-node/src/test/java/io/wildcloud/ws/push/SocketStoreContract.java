@@ -5,6 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.push.Publication.Delivery;
+import io.wildcloud.ws.sockjs.session.ClaimMode;
+import io.wildcloud.ws.sockjs.session.EnqueueResult;
+import io.wildcloud.ws.sockjs.session.QueuedMessage;
+import io.wildcloud.ws.sockjs.session.Receiver;
+import io.wildcloud.ws.sockjs.session.ReceiverId;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStore;
+import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,8 +36,17 @@ public abstract class SocketStoreContract {
     protected static final URI CALLBACK_1 = URI.create("http://127.0.0.1:9/one");
     protected static final URI CALLBACK_2 = URI.create("https://app.example/two");
 
-    /** A new, empty store whose sockets expire after {@code idleTimeout} unused. */
+    /** How many messages a session queue holds in the session stores of these tests. */
+    protected static final int MAX_QUEUE = 3;
+
+    /**
+     * A new, empty store whose sockets expire after {@code idleTimeout} unused, publishing into a
+     * session store (see {@link #sessionStore}) whose queues hold {@link #MAX_QUEUE} messages.
+     */
     protected abstract SocketStore newStore(Duration idleTimeout) throws Exception;
+
+    /** The session store {@code store} publishes into. */
+    protected abstract SessionStore sessionStore(SocketStore store);
 
     /** Lets {@code time} pass as the store sees it (a fake clock, or real waiting). */
     protected abstract void letTimePass(Duration time) throws Exception;
@@ -167,6 +187,120 @@ public abstract class SocketStoreContract {
         Authorization fresh = await(store.authorize("app", "c", CALLBACK_1));
         assertTrue(fresh.created());
         assertNotEquals(socket.socketId(), fresh.socket().socketId());
+    }
+
+    @Test
+    void publishQueuesForEverySessionInTheIndexAndDropsTheGoneOnes() throws Exception {
+        SocketStore store = newStore(Duration.ofHours(1));
+        SessionStore sessions = sessionStore(store);
+        String id = await(store.authorize("app", "c", CALLBACK_1)).socket().socketId();
+        Collecting first = open(sessions, id, "s1");
+        Collecting second = open(sessions, id, "s2");
+        open(sessions, id, "closed");
+        await(sessions.close(new SessionKey(id, "closed"), SockJsFrame.close(3000, "bye")));
+        for (String session : List.of("s1", "s2", "closed", "never-opened")) {
+            await(store.addSession(id, session, 10));
+        }
+
+        Publication publication = await(store.publish(id, null, "hello")).orElseThrow();
+        assertEquals(Set.of(new Delivery("s1", EnqueueResult.QUEUED, 1), new Delivery("s2", EnqueueResult.QUEUED, 1),
+                new Delivery("closed", EnqueueResult.CLOSED, 0), new Delivery("never-opened", EnqueueResult.NOT_FOUND, 0)),
+                Set.copyOf(publication.deliveries()));
+        assertEquals(2, publication.queued());
+        assertEquals(Optional.of(Set.of("s1", "s2")), await(store.sessionsOf(id)), "gone sessions leave the index");
+        assertEquals(2, await(store.publish(id, null, "again")).orElseThrow().deliveries().get(0).queueLength());
+        assertEquals(List.of("hello", "again"), first.await(2));
+        assertEquals(List.of("hello", "again"), second.await(2));
+        assertEquals(Optional.empty(), await(store.publish(SocketIds.next(), null, "nobody")));
+    }
+
+    @Test
+    void publishToOneSessionQueuesForItAlone() throws Exception {
+        SocketStore store = newStore(Duration.ofHours(1));
+        SessionStore sessions = sessionStore(store);
+        String id = await(store.authorize("app", "c", CALLBACK_1)).socket().socketId();
+        Collecting target = open(sessions, id, "s1");
+        Collecting other = open(sessions, id, "s2");
+        await(store.addSession(id, "s1", 10));
+        await(store.addSession(id, "s2", 10));
+
+        assertEquals(List.of(new Delivery("s1", EnqueueResult.QUEUED, 1)),
+                await(store.publish(id, "s1", "only you")).orElseThrow().deliveries());
+        assertEquals(List.of("only you"), target.await(1));
+        assertEquals(List.of(new Delivery("gone", EnqueueResult.NOT_FOUND, 0)),
+                await(store.publish(id, "gone", "x")).orElseThrow().deliveries());
+        assertEquals(List.of(new Delivery("s2", EnqueueResult.QUEUED, 1)),
+                await(store.publish(id, "s2", "now you")).orElseThrow().deliveries());
+        assertEquals(List.of("now you"), other.await(1), "s2 got nothing meant for s1");
+        assertEquals(Optional.empty(), await(store.publish(SocketIds.next(), "s1", "nobody")));
+    }
+
+    @Test
+    void publishToAFullQueueIsRefusedForThatSessionOnly() throws Exception {
+        SocketStore store = newStore(Duration.ofHours(1));
+        SessionStore sessions = sessionStore(store);
+        String id = await(store.authorize("app", "c", CALLBACK_1)).socket().socketId();
+        open(sessions, id, "slow");
+        await(store.addSession(id, "slow", 10));
+        for (int i = 1; i <= MAX_QUEUE; i++) {
+            assertEquals(List.of(new Delivery("slow", EnqueueResult.QUEUED, i)),
+                    await(store.publish(id, null, "m" + i)).orElseThrow().deliveries());
+        }
+        Collecting fast = open(sessions, id, "fast");
+        await(store.addSession(id, "fast", 10));
+        Publication publication = await(store.publish(id, null, "one more")).orElseThrow();
+        assertEquals(Set.of(new Delivery("slow", EnqueueResult.QUEUE_FULL, MAX_QUEUE),
+                new Delivery("fast", EnqueueResult.QUEUED, 1)), Set.copyOf(publication.deliveries()));
+        assertEquals(1, publication.queueFull());
+        assertEquals(List.of("one more"), fast.await(1));
+        assertEquals(Optional.of(Set.of("slow", "fast")), await(store.sessionsOf(id)), "a full session stays");
+    }
+
+    /** Opens session {@code sessionId} of socket {@code socketId} with a receiver that holds it. */
+    private static Collecting open(SessionStore sessions, String socketId, String sessionId) throws Exception {
+        Collecting receiver = new Collecting(new ReceiverId("n1", RECEIVERS.incrementAndGet()));
+        await(sessions.claim(new SessionKey(socketId, sessionId), ClaimMode.STREAM, Creation.CREATE_ONLY, receiver));
+        return receiver;
+    }
+
+    private static final AtomicLong RECEIVERS = new AtomicLong();
+
+    /** A receiver that collects the messages it gets (and never acknowledges). */
+    private static final class Collecting implements Receiver {
+        private final ReceiverId id;
+        private final List<String> messages = new ArrayList<>();
+
+        Collecting(ReceiverId id) {
+            this.id = id;
+        }
+
+        @Override
+        public ReceiverId id() {
+            return id;
+        }
+
+        @Override
+        public synchronized void onMessages(List<QueuedMessage> batch) {
+            batch.forEach(message -> messages.add(message.message()));
+            notifyAll();
+        }
+
+        @Override
+        public void onClosed(SockJsFrame closeFrame) {
+        }
+
+        @Override
+        public void onEvicted() {
+        }
+
+        /** The messages once there are {@code count} (fails after 10 s). */
+        synchronized List<String> await(int count) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (messages.size() < count && System.nanoTime() < deadline) {
+                wait(100);
+            }
+            return List.copyOf(messages);
+        }
     }
 
     @Test

@@ -13,7 +13,7 @@ public final class MemoryEngine implements Engine {
 
     public MemoryEngine(int maxQueuedMessages, Duration socketIdleTimeout) {
         this.sessions = new MemorySessionStore(maxQueuedMessages);
-        this.sockets = new MemorySocketStore(socketIdleTimeout);
+        this.sockets = new MemorySocketStore(sessions, socketIdleTimeout);
     }
 
     @Override

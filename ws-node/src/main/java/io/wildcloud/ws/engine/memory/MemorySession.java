@@ -98,17 +98,17 @@ final class MemorySession {
         return true;
     }
 
-    EnqueueResult enqueue(List<String> messages) {
-        EnqueueResult result;
+    Enqueued enqueue(List<String> messages) {
+        Enqueued result;
         synchronized (this) {
             if (removed) {
-                return EnqueueResult.NOT_FOUND;
+                return new Enqueued(EnqueueResult.NOT_FOUND, 0);
             }
             if (closeFrame != null) {
-                return EnqueueResult.CLOSED;
+                return new Enqueued(EnqueueResult.CLOSED, 0);
             }
             if (queue.size() + messages.size() > maxQueued) {
-                return EnqueueResult.QUEUE_FULL;
+                return new Enqueued(EnqueueResult.QUEUE_FULL, queue.size());
             }
             List<QueuedMessage> added = new ArrayList<>(messages.size());
             for (String message : messages) {
@@ -120,7 +120,7 @@ final class MemorySession {
                 Receiver receiver = holder;
                 outbox.add(() -> receiver.onMessages(added));
             }
-            result = EnqueueResult.QUEUED;
+            result = new Enqueued(EnqueueResult.QUEUED, queue.size());
         }
         drain();
         return result;

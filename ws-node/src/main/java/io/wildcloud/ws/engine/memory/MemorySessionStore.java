@@ -99,9 +99,13 @@ public final class MemorySessionStore implements SessionStore, AutoCloseable {
 
     @Override
     public CompletionStage<EnqueueResult> enqueue(SessionKey key, List<String> messages) {
+        return CompletableFuture.completedFuture(enqueueNow(key, messages).result());
+    }
+
+    /** Enqueues at once, answering the queue's length too (for the socket store's publish). */
+    Enqueued enqueueNow(SessionKey key, List<String> messages) {
         MemorySession session = sessions.get(key);
-        EnqueueResult result = session == null ? EnqueueResult.NOT_FOUND : session.enqueue(messages);
-        return CompletableFuture.completedFuture(result);
+        return session == null ? new Enqueued(EnqueueResult.NOT_FOUND, 0) : session.enqueue(messages);
     }
 
     @Override

@@ -1,16 +1,22 @@
 package io.wildcloud.ws.engine.memory;
 
 import io.wildcloud.ws.push.Authorization;
+import io.wildcloud.ws.push.Publication;
+import io.wildcloud.ws.push.Publication.Delivery;
 import io.wildcloud.ws.push.Revocation;
 import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.push.SocketIds;
 import io.wildcloud.ws.push.SocketRecord;
 import io.wildcloud.ws.push.SocketStore;
+import io.wildcloud.ws.sockjs.session.EnqueueResult;
+import io.wildcloud.ws.sockjs.session.SessionKey;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,6 +34,7 @@ public final class MemorySocketStore implements SocketStore {
 
     static final long SWEEP_INTERVAL_NANOS = Duration.ofMinutes(1).toNanos();
 
+    private final MemorySessionStore sessionStore;
     private final long idleTimeoutNanos;
     private final LongSupplier nanoClock;
     private final Object lock = new Object();
@@ -35,12 +42,14 @@ public final class MemorySocketStore implements SocketStore {
     private final Map<ClientKey, String> socketByClient = new HashMap<>();
     private long lastSweep;
 
-    public MemorySocketStore(Duration idleTimeout) {
-        this(idleTimeout, System::nanoTime);
+    /** @param sessionStore where {@link #publish} queues messages */
+    public MemorySocketStore(MemorySessionStore sessionStore, Duration idleTimeout) {
+        this(sessionStore, idleTimeout, System::nanoTime);
     }
 
     /** With a clock of its own, for tests of expiry. */
-    public MemorySocketStore(Duration idleTimeout, LongSupplier nanoClock) {
+    public MemorySocketStore(MemorySessionStore sessionStore, Duration idleTimeout, LongSupplier nanoClock) {
+        this.sessionStore = sessionStore;
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idleTimeout must be positive: " + idleTimeout);
         }
@@ -91,6 +100,29 @@ public final class MemorySocketStore implements SocketStore {
             Entry entry = used(socketId);
             return CompletableFuture.completedFuture(Optional.ofNullable(entry).map(e -> Set.copyOf(e.sessions)));
         }
+    }
+
+    @Override
+    public CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message) {
+        List<String> targets;
+        synchronized (lock) {
+            Entry entry = used(socketId);
+            if (entry == null) {
+                return CompletableFuture.completedFuture(Optional.empty());
+            }
+            targets = sessionId == null ? List.copyOf(entry.sessions) : List.of(sessionId);
+        }
+        // Outside the lock: an enqueue calls receivers, which must not wait for socket lookups.
+        List<String> messages = List.of(message);
+        List<Delivery> deliveries = new ArrayList<>(targets.size());
+        for (String target : targets) {
+            Enqueued enqueued = sessionStore.enqueueNow(new SessionKey(socketId, target), messages);
+            deliveries.add(new Delivery(target, enqueued.result(), enqueued.queueLength()));
+            if (enqueued.result() == EnqueueResult.NOT_FOUND || enqueued.result() == EnqueueResult.CLOSED) {
+                removeSession(socketId, target);
+            }
+        }
+        return CompletableFuture.completedFuture(Optional.of(new Publication(deliveries)));
     }
 
     @Override

@@ -37,6 +37,7 @@ final class ExpirySweeper {
     private static final long HELD = -2;
     private static final long ENDED_OPEN = -4;
 
+    private final PlainCommands commands;
     private final RScriptAsync script;
     private final LuaScripts scripts;
     private final RedisKeys keys;
@@ -53,10 +54,11 @@ final class ExpirySweeper {
      * @param heldRecheck when to look again at a held session whose node still lives but did not
      *     renew it in time
      */
-    ExpirySweeper(RScriptAsync script, LuaScripts scripts, RedisKeys keys, RScoredSortedSetAsync<String> index,
+    ExpirySweeper(RScriptAsync script, LuaScripts scripts, PlainCommands commands, RedisKeys keys, RScoredSortedSetAsync<String> index,
             ScheduledExecutorService timer, Duration interval, Supplier<SessionExpiryListener> listener,
             NodePresence presence, Duration heldRecheck) {
         this.presence = presence;
+        this.commands = commands;
         this.heldRecheck = heldRecheck;
         this.script = script;
         this.scripts = scripts;
@@ -85,7 +87,8 @@ final class ExpirySweeper {
 
     /** Notes that {@code key} was released and ends at {@code deadlineMillis} (this node's clock). */
     CompletableFuture<Boolean> track(SessionKey key, long deadlineMillis) {
-        return index.addAsync(deadlineMillis, RedisKeys.expiryMember(key)).toCompletableFuture();
+        return commands.<Boolean>timed("zadd", () -> index.addAsync(deadlineMillis, RedisKeys.expiryMember(key)))
+                .toCompletableFuture();
     }
 
     private void schedule() {

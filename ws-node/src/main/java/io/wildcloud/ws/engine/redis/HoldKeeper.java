@@ -1,54 +1,71 @@
 package io.wildcloud.ws.engine.redis;
 
+import io.wildcloud.ws.sockjs.session.SessionKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
-import org.redisson.api.BatchOptions;
-import org.redisson.api.RBatch;
-import org.redisson.api.RFuture;
+import org.redisson.api.RScoredSortedSetAsync;
 import org.redisson.api.RScript;
 import org.redisson.api.RScriptAsync;
-import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Renews the TTL of every session this node holds, every third of the hold TTL, in one pipelined
- * batch of touch.lua calls (with one ZADD that moves their expiry index entries ahead); and,
- * since touch.lua checks the holder, evicts the
- * receivers whose slot another node took (this node was judged dead while it had lost Redis) or
- * whose session is gone. Also run at once when the node's connection to Redis comes back.
+ * Renews the TTL of every session this node holds, every third of the hold TTL: one touch.lua call
+ * per group of sessions (all of them on one Redis; a scope, so one slot, on a Cluster) and one ZADD
+ * that moves their expiry index entries ahead. Since touch.lua checks the holder, it also evicts
+ * the receivers whose slot another node took (this node was judged dead while it had lost Redis)
+ * or whose session is gone. Also run at once when the node's connection to Redis comes back.
  */
 final class HoldKeeper {
 
     private static final Logger LOG = LoggerFactory.getLogger(HoldKeeper.class);
     private static final long HELD = 1;
+    /** Most sessions one touch.lua call carries. */
+    private static final int MAX_PER_CALL = 256;
 
-    private final RedissonClient redisson;
+    private final RScriptAsync script;
     private final LuaScripts scripts;
+    private final PlainCommands commands;
     private final RedisKeys keys;
+    private final Function<SessionKey, String> group;
+    private final RScoredSortedSetAsync<String> expiryIndex;
     private final Supplier<List<HeldReceiver>> held;
     private final ExpirySweeper sweeper;
     private final ScheduledExecutorService timer;
     private final Duration holdTtl;
+    private final BooleanSupplier clientUsable;
     private volatile boolean stopped;
 
-    HoldKeeper(RedissonClient redisson, LuaScripts scripts, RedisKeys keys, Supplier<List<HeldReceiver>> held,
-            ExpirySweeper sweeper, ScheduledExecutorService timer, Duration holdTtl) {
-        this.sweeper = sweeper;
-        this.redisson = redisson;
+    /**
+     * @param group names the group a session may be renewed with (one script call; on a Cluster
+     *     they must share a slot)
+     * @param clientUsable whether the Redis client still sends commands (not shutting down)
+     */
+    HoldKeeper(RScriptAsync script, LuaScripts scripts, PlainCommands commands, RedisKeys keys,
+            Function<SessionKey, String> group, RScoredSortedSetAsync<String> expiryIndex,
+            Supplier<List<HeldReceiver>> held, ExpirySweeper sweeper, ScheduledExecutorService timer,
+            Duration holdTtl, BooleanSupplier clientUsable) {
+        this.script = script;
         this.scripts = scripts;
+        this.commands = commands;
         this.keys = keys;
+        this.group = group;
+        this.expiryIndex = expiryIndex;
         this.held = held;
+        this.sweeper = sweeper;
         this.timer = timer;
         this.holdTtl = holdTtl;
+        this.clientUsable = clientUsable;
     }
 
     void start() {
@@ -61,9 +78,8 @@ final class HoldKeeper {
     }
 
     private void renewQuietly() {
-        // A batch built on a client that is shutting down is never sent, and Redisson then never
-        // releases the buffers it encoded the arguments into (a leak report in the fault tests).
-        if (!stopped && !redisson.isShuttingDown() && !redisson.isShutdown()) {
+        // A client that is shutting down fails every command: nothing to renew with.
+        if (!stopped && clientUsable.getAsBoolean()) {
             renew();
         }
     }
@@ -75,45 +91,47 @@ final class HoldKeeper {
         if (receivers.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        RBatch batch = redisson.createBatch(BatchOptions.defaults());
-        RScriptAsync script = batch.getScript(StringCodec.INSTANCE);
-        List<RFuture<Long>> answers = new ArrayList<>(receivers.size());
-        String ttl = Long.toString(holdTtl.toMillis());
+        Map<String, List<HeldReceiver>> groups = new LinkedHashMap<>();
         Map<String, Double> deadlines = new HashMap<>();
         double deadline = sweeper.heldDeadline();
         for (HeldReceiver receiver : receivers) {
-            List<Object> sessionKeys = keys.sessionKeys(receiver.key());
-            answers.add(script.evalShaAsync((String) sessionKeys.get(0), RScript.Mode.READ_WRITE,
-                    scripts.touch.sha(), RScript.ReturnType.LONG, sessionKeys, receiver.receiverId(), ttl));
+            groups.computeIfAbsent(group.apply(receiver.key()), name -> new ArrayList<>()).add(receiver);
             deadlines.put(RedisKeys.expiryMember(receiver.key()), deadline);
         }
-        // Keep the held sessions' expiry entries ahead of now: only a dead node's come due.
-        batch.<String>getScoredSortedSet(keys.expiryIndex(), StringCodec.INSTANCE).addAllAsync(deadlines);
-        long started = System.nanoTime();
-        return batch.executeAsync().toCompletableFuture().handle((result, error) -> {
-            // One round trip renews them all: timed once, as one touch.
-            scripts.touch.record(started, error != null);
-            if (error != null) {
-                onBatchFailed(error);
-                return null;
+        List<CompletableFuture<?>> calls = new ArrayList<>();
+        for (List<HeldReceiver> members : groups.values()) {
+            for (int from = 0; from < members.size(); from += MAX_PER_CALL) {
+                calls.add(touch(members.subList(from, Math.min(members.size(), from + MAX_PER_CALL))));
             }
-            for (int i = 0; i < receivers.size(); i++) {
-                Long answer = answers.get(i).toCompletableFuture().getNow(null);
-                if (answer != null && answer != HELD) {
-                    receivers.get(i).evict();
-                }
+        }
+        // Keep the held sessions' expiry entries ahead of now: only a dead node's come due.
+        calls.add(commands.timed("zadd", () -> expiryIndex.addAllAsync(deadlines)).toCompletableFuture());
+        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).handle((done, error) -> {
+            if (error != null) {
+                LOG.warn("renewing held sessions failed, next try in {}: {}", holdTtl.dividedBy(3), error.toString());
             }
             return null;
         });
     }
 
-    private void onBatchFailed(Throwable error) {
-        if (LuaScript.isNoScript(error)) {
-            // Redis lost its scripts (restarted or failed over): load them, renew right after.
-            LOG.info("Redis lost the engine's scripts: loading them again");
-            scripts.loadAll(redisson.getScript(StringCodec.INSTANCE)).thenRun(this::renew);
-        } else {
-            LOG.warn("renewing held sessions failed, next try in {}: {}", holdTtl.dividedBy(3), error.toString());
+    /** One touch.lua call for {@code receivers}; evicts those that no longer hold their slot. */
+    private CompletableFuture<Void> touch(List<HeldReceiver> receivers) {
+        List<Object> sessionKeys = new ArrayList<>(receivers.size() * 2);
+        Object[] args = new Object[receivers.size() + 1];
+        args[0] = holdTtl.toMillis();
+        for (int i = 0; i < receivers.size(); i++) {
+            sessionKeys.add(keys.session(receivers.get(i).key()));
+            sessionKeys.add(keys.queue(receivers.get(i).key()));
+            args[i + 1] = receivers.get(i).receiverId();
         }
+        return scripts.touch.<List<Object>>eval(script, RScript.ReturnType.LIST, sessionKeys, args)
+                .thenAccept(answers -> {
+                    for (int i = 0; i < receivers.size(); i++) {
+                        if (!(answers.get(i) instanceof Long answer) || answer != HELD) {
+                            receivers.get(i).evict();
+                        }
+                    }
+                })
+                .toCompletableFuture();
     }
 }

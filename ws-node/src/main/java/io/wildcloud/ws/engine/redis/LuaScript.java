@@ -22,7 +22,7 @@ final class LuaScript {
     private final String name;
     private final String text;
     private final String sha;
-    private volatile RedisMetrics.ScriptMeter meter = RedisMetrics.ScriptMeter.NONE;
+    private volatile RedisMetrics.CommandMeter meter = RedisMetrics.CommandMeter.NONE;
 
     private LuaScript(String name, String text) {
         this.name = name;
@@ -56,7 +56,7 @@ final class LuaScript {
     }
 
     /** Where this script's calls are timed and its failures counted. */
-    void meter(RedisMetrics.ScriptMeter meter) {
+    void meter(RedisMetrics.CommandMeter meter) {
         this.meter = meter;
     }
 

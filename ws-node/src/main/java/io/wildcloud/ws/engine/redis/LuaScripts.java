@@ -17,6 +17,7 @@ final class LuaScripts {
     final LuaScript touch = LuaScript.load("touch");
     final LuaScript expire = LuaScript.load("expire");
     final LuaScript expiryPop = LuaScript.load("expiry_pop");
+    final LuaScript publish = LuaScript.load("publish");
 
     /** Gives every script its meter. */
     void meter(RedisMetrics metrics) {
@@ -26,7 +27,7 @@ final class LuaScripts {
     }
 
     List<LuaScript> all() {
-        return List.of(claim, acknowledge, release, enqueue, close, fetch, touch, expire, expiryPop);
+        return List.of(claim, acknowledge, release, enqueue, close, fetch, touch, expire, expiryPop, publish);
     }
 
     /** SCRIPT LOAD of every script (on every master of a cluster), so EVALSHA finds them. */

@@ -21,6 +21,7 @@ final class NodePresence {
     private static final String PING = "ping";
 
     private final Function<String, RTopic> topics;
+    private final PlainCommands commands;
     private final RedisKeys keys;
     private final String nodeId;
     private final Runnable onResubscribed;
@@ -33,8 +34,10 @@ final class NodePresence {
      * @param topics makes the topic (sharded or not, string codec) of a channel name
      * @param onResubscribed run when the node's subscription came back after a lost connection
      */
-    NodePresence(Function<String, RTopic> topics, RedisKeys keys, String nodeId, Runnable onResubscribed) {
+    NodePresence(Function<String, RTopic> topics, PlainCommands commands, RedisKeys keys, String nodeId,
+            Runnable onResubscribed) {
         this.topics = topics;
+        this.commands = commands;
         this.keys = keys;
         this.nodeId = nodeId;
         this.onResubscribed = onResubscribed;
@@ -56,10 +59,11 @@ final class NodePresence {
             public void onUnsubscribe(String channel) {
             }
         });
-        return own.addListenerAsync(String.class, (channel, message) -> { }).thenApply(id -> {
-            up = true;
-            return null;
-        });
+        return commands.<Integer>timed("subscribe", () -> own.addListenerAsync(String.class, (channel, message) -> { }))
+                .thenApply(id -> {
+                    up = true;
+                    return null;
+                });
     }
 
     /**
@@ -87,7 +91,8 @@ final class NodePresence {
 
     /** Whether node {@code otherNodeId} is subscribed to its channel, as a live node is. */
     CompletionStage<Boolean> isAlive(String otherNodeId) {
-        return topics.apply(keys.nodeChannel(otherNodeId)).publishAsync(PING).thenApply(receivers -> receivers > 0);
+        return commands.<Long>timed("publish", () -> topics.apply(keys.nodeChannel(otherNodeId)).publishAsync(PING))
+                .thenApply(receivers -> receivers > 0);
     }
 
     void stop() {

@@ -36,7 +36,7 @@ public final class RedisEngine implements Engine {
     public static CompletionStage<RedisEngine> start(RedisEngineConfig config, String nodeId,
             Duration socketIdleTimeout, RedisMetrics metrics) {
         return RedisSessionStore.connect(config, nodeId, metrics).thenApply(sessions -> new RedisEngine(sessions,
-                new RedisSocketStore(sessions.redisson(), config.keyPrefix(), socketIdleTimeout)));
+                new RedisSocketStore(sessions, socketIdleTimeout)));
     }
 
     @Override

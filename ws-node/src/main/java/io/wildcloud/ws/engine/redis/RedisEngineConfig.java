@@ -27,6 +27,9 @@ import java.util.Objects;
  *     (a poll that takes its messages releases at once with the session's last delay)
  * @param subscriptionLinger how long a node stays subscribed to a scope's channel after its last
  *     receiver of that scope ended, so that a poll coming back soon needs no new subscription
+ * @param clientThreads Redisson's I/O threads and its listener threads (each); default
+ *     {@link #defaultClientThreads()}, the machine's cores but at least 2 (Redisson's own defaults,
+ *     32 and 16, suit a big machine, not a node of a few cores with event loops of its own)
  */
 public record RedisEngineConfig(
         RedisEndpoint endpoint,
@@ -39,7 +42,8 @@ public record RedisEngineConfig(
         Duration expiryMargin,
         Duration sweepInterval,
         Duration defaultDisconnectDelay,
-        Duration subscriptionLinger) {
+        Duration subscriptionLinger,
+        int clientThreads) {
 
     public static final String DEFAULT_KEY_PREFIX = "ws:";
     public static final int DEFAULT_MAX_QUEUE_LENGTH = 1000;
@@ -72,6 +76,9 @@ public record RedisEngineConfig(
         positive("sweepInterval", sweepInterval);
         positive("defaultDisconnectDelay", defaultDisconnectDelay);
         Objects.requireNonNull(subscriptionLinger, "subscriptionLinger");
+        if (clientThreads < 1) {
+            throw new IllegalArgumentException("clientThreads must be at least 1: " + clientThreads);
+        }
         if (holdTtl.compareTo(Duration.ofSeconds(3)) < 0) {
             throw new IllegalArgumentException("holdTtl must be at least 3s (it is renewed every third): " + holdTtl);
         }
@@ -81,7 +88,13 @@ public record RedisEngineConfig(
     public static RedisEngineConfig of(String url) {
         return new RedisEngineConfig(RedisEndpoint.parse(url), DEFAULT_KEY_PREFIX, DEFAULT_MAX_QUEUE_LENGTH,
                 DEFAULT_COMMAND_TIMEOUT, DEFAULT_RETRY_ATTEMPTS, DEFAULT_CONNECT_TIMEOUT, DEFAULT_HOLD_TTL,
-                DEFAULT_EXPIRY_MARGIN, DEFAULT_SWEEP_INTERVAL, DEFAULT_DISCONNECT_DELAY, DEFAULT_SUBSCRIPTION_LINGER);
+                DEFAULT_EXPIRY_MARGIN, DEFAULT_SWEEP_INTERVAL, DEFAULT_DISCONNECT_DELAY, DEFAULT_SUBSCRIPTION_LINGER,
+                defaultClientThreads());
+    }
+
+    /** The machine's cores, at least 2. */
+    public static int defaultClientThreads() {
+        return Math.max(2, Runtime.getRuntime().availableProcessors());
     }
 
     /** Whether wake-ups use sharded pub/sub (SPUBLISH), which only a Redis Cluster needs. */
@@ -91,37 +104,42 @@ public record RedisEngineConfig(
 
     public RedisEngineConfig withKeyPrefix(String prefix) {
         return new RedisEngineConfig(endpoint, prefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
-                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, subscriptionLinger);
+                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, subscriptionLinger, clientThreads);
     }
 
     public RedisEngineConfig withMaxQueueLength(int length) {
         return new RedisEngineConfig(endpoint, keyPrefix, length, commandTimeout, retryAttempts, connectTimeout,
-                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, subscriptionLinger);
+                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, subscriptionLinger, clientThreads);
     }
 
     public RedisEngineConfig withTimeouts(Duration command, int retries, Duration connect) {
         return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, command, retries, connect,
-                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, subscriptionLinger);
+                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, subscriptionLinger, clientThreads);
     }
 
     public RedisEngineConfig withHoldTtl(Duration ttl) {
         return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
-                ttl, expiryMargin, sweepInterval, defaultDisconnectDelay, subscriptionLinger);
+                ttl, expiryMargin, sweepInterval, defaultDisconnectDelay, subscriptionLinger, clientThreads);
     }
 
     public RedisEngineConfig withSweepInterval(Duration interval) {
         return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
-                holdTtl, expiryMargin, interval, defaultDisconnectDelay, subscriptionLinger);
+                holdTtl, expiryMargin, interval, defaultDisconnectDelay, subscriptionLinger, clientThreads);
     }
 
     public RedisEngineConfig withDefaultDisconnectDelay(Duration delay) {
         return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
-                holdTtl, expiryMargin, sweepInterval, delay, subscriptionLinger);
+                holdTtl, expiryMargin, sweepInterval, delay, subscriptionLinger, clientThreads);
     }
 
     public RedisEngineConfig withSubscriptionLinger(Duration linger) {
         return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
-                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, linger);
+                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, linger, clientThreads);
+    }
+
+    public RedisEngineConfig withClientThreads(int threads) {
+        return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
+                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, subscriptionLinger, threads);
     }
 
     private static void positive(String name, Duration value) {

@@ -24,15 +24,20 @@ final class RedisKeys {
     }
 
     String session(SessionKey key) {
-        return prefix + '{' + key.scope() + "}:s:" + key.sessionId();
+        return scopePrefix(key.scope()) + "s:" + key.sessionId();
     }
 
     String queue(SessionKey key) {
-        return prefix + '{' + key.scope() + "}:q:" + key.sessionId();
+        return scopePrefix(key.scope()) + "q:" + key.sessionId();
     }
 
     String channel(String scope) {
-        return prefix + '{' + scope + "}:ch";
+        return scopePrefix(scope) + "ch";
+    }
+
+    /** What every key and channel of {@code scope} starts with (publish.lua builds session keys from it). */
+    String scopePrefix(String scope) {
+        return prefix + '{' + scope + "}:";
     }
 
     String nodeChannel(String nodeId) {

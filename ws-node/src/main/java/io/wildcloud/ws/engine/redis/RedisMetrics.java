@@ -1,11 +1,13 @@
 package io.wildcloud.ws.engine.redis;
 
+import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
- * What the Redis engine tells the node's metrics, without depending on a metrics library. Script
- * meters are resolved once per script at start, so a call costs a clock read and a record.
+ * What the Redis engine tells the node's metrics, without depending on a metrics library. Meters
+ * are resolved once per script or command name, so a call costs a clock read and a record.
  */
 public interface RedisMetrics {
 
@@ -13,19 +15,34 @@ public interface RedisMetrics {
     RedisMetrics NONE = new RedisMetrics() {
     };
 
-    /** Records the calls of one Lua script. Called on Redisson's threads: quick, non-blocking. */
+    /** Records the calls of one Lua script or plain command. Called on Redisson's threads: quick, non-blocking. */
     @FunctionalInterface
-    interface ScriptMeter {
+    interface CommandMeter {
 
-        ScriptMeter NONE = (nanos, failed) -> { };
+        CommandMeter NONE = (nanos, failed) -> { };
 
         /** One call answered (or failed, {@code failed}) after {@code nanos}, queueing in the node included. */
         void record(long nanos, boolean failed);
+
+        /** Makes the call and records it when its stage completes. */
+        default <T> CompletionStage<T> time(Supplier<? extends CompletionStage<T>> call) {
+            long started = System.nanoTime();
+            return call.get().whenComplete((answer, error) -> record(System.nanoTime() - started, error != null));
+        }
     }
 
     /** The meter of the script {@code name} (the file name under {@code resources/redis}, without {@code .lua}). */
-    default ScriptMeter script(String name) {
-        return ScriptMeter.NONE;
+    default CommandMeter script(String name) {
+        return CommandMeter.NONE;
+    }
+
+    /**
+     * The meter of a plain Redis command the engine sends itself, not through a script:
+     * {@code publish} (presence pings), {@code subscribe}, {@code unsubscribe}, {@code zadd},
+     * {@code get}, {@code hget}, {@code del}, {@code pexpire}.
+     */
+    default CommandMeter command(String name) {
+        return CommandMeter.NONE;
     }
 
     /**

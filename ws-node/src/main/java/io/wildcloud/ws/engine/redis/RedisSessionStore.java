@@ -11,6 +11,7 @@ import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStatus;
 import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.redisson.api.RScript;
 import org.redisson.api.RScriptAsync;
 import org.redisson.api.RTopic;
@@ -35,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * channel's pub/sub (messages inline, see {@link Wakeup}), tracked by seq in {@link HeldReceiver}.
  *
  * <p>Round trips: enqueue is one EVALSHA (it also publishes); delivery needs none more unless a
- * wake-up was missed (one fetch); acknowledge is one EVALSHA per batch the transport acknowledges;
- * claim one EVALSHA (a stream claim adds a ZADD), release one EVALSHA and one ZADD, sent together.
+ * wake-up was missed (one fetch); acknowledgements of all receivers of the node are gathered for
+ * {@link #ACKNOWLEDGEMENT_WINDOW} and sent as one EVALSHA (per scope on a Cluster); claim one
+ * EVALSHA (a stream claim adds a ZADD), release one EVALSHA and one ZADD, sent together.
  * See the package documentation for the whole design.
  */
 public final class RedisSessionStore implements SessionStore, AutoCloseable {
@@ -45,7 +48,11 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private static final long QUEUED = 0;
     private static final long NO_SESSION = 1;
     private static final long CLOSED = 2;
-    private static final long EVICTED = 0;
+    /**
+     * How long acknowledgements wait to travel together: long enough that a busy node sends one
+     * script call for many sessions, short enough that queues are trimmed well within a second.
+     */
+    static final Duration ACKNOWLEDGEMENT_WINDOW = Duration.ofMillis(10);
 
     private final RedissonClient redisson;
     private final boolean ownsClient;
@@ -58,11 +65,14 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private final ScopeChannels channels;
     private final NodePresence presence;
     private final ExpirySweeper sweeper;
+    private final PlainCommands commands;
     private final HoldKeeper keeper;
     private final SlotClaims claims;
     private final ScriptPipeline pipeline;
+    private final AcknowledgementBatcher acknowledgements;
     private final HeldReceiver.Owner owner = new HeldOwner();
     private final String publishCommand;
+    private final RedisMetrics metrics;
     private volatile SessionExpiryListener expiryListener;
 
     private RedisSessionStore(RedissonClient redisson, boolean ownsClient, RedisEngineConfig config, String nodeId,
@@ -78,18 +88,29 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        this.metrics = metrics;
         this.publishCommand = config.shardedPubSub() ? "SPUBLISH" : "PUBLISH";
-        this.channels = new ScopeChannels(scope -> topic(keys.channel(scope), ByteArrayCodec.INSTANCE), timer,
+        this.commands = new PlainCommands(metrics, () -> !redisson.isShuttingDown() && !redisson.isShutdown());
+        scripts.meter(metrics);
+        this.channels = new ScopeChannels(scope -> topic(keys.channel(scope), ByteArrayCodec.INSTANCE), commands, timer,
                 config.subscriptionLinger());
         // The presence channel's re-subscription triggers the keeper, made after it.
-        this.presence = new NodePresence(name -> topic(name, StringCodec.INSTANCE), keys, nodeId, this::renewHeld);
-        this.sweeper = new ExpirySweeper(script, scripts, keys,
+        this.presence = new NodePresence(name -> topic(name, StringCodec.INSTANCE), commands, keys, nodeId,
+                this::renewHeld);
+        this.sweeper = new ExpirySweeper(script, scripts, commands, keys,
                 redisson.getScoredSortedSet(keys.expiryIndex(), StringCodec.INSTANCE), timer, config.sweepInterval(),
                 () -> expiryListener, presence, config.holdTtl().dividedBy(3));
-        this.keeper = new HoldKeeper(redisson, scripts, keys, channels::allHeld, sweeper, timer, config.holdTtl());
+        // On a Cluster a script's keys must share a slot: batch per scope there, per node elsewhere.
+        boolean cluster = config.endpoint().mode() == RedisEndpoint.Mode.CLUSTER;
+        Function<SessionKey, String> scriptGroup = key -> cluster ? key.scope() : "";
+        this.keeper = new HoldKeeper(script, scripts, commands, keys, scriptGroup,
+                redisson.getScoredSortedSet(keys.expiryIndex(), StringCodec.INSTANCE), channels::allHeld, sweeper,
+                timer, config.holdTtl(), commands::clientUsable);
         this.pipeline = new ScriptPipeline(redisson, script, scripts);
+        this.acknowledgements = new AcknowledgementBatcher(keys, scriptGroup,
+                (ackKeys, args) -> pipeline.submit(scripts.acknowledge, RScript.ReturnType.LIST, ackKeys, args),
+                channels::evict, timer, ACKNOWLEDGEMENT_WINDOW);
         this.claims = new SlotClaims(nodeId, config, keys, scripts, script, channels, presence, sweeper, owner);
-        scripts.meter(metrics);
         metrics.subscriptions(channels::subscribedCount, presence::isUp);
     }
 
@@ -152,14 +173,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
 
     @Override
     public CompletionStage<Void> acknowledge(SessionKey key, ReceiverId receiver, long deliveredSeq) {
-        return pipeline.<Long>submit(scripts.acknowledge, RScript.ReturnType.LONG, keys.sessionKeys(key),
-                receiver.encode(), deliveredSeq)
-                .thenApply(answer -> {
-                    if (answer == EVICTED) {
-                        channels.evict(key, receiver.encode());
-                    }
-                    return (Void) null;
-                })
+        return acknowledgements.acknowledge(key, receiver.encode(), deliveredSeq)
                 .exceptionallyCompose(error -> StoreErrors.failed("acknowledge " + key, error));
     }
 
@@ -167,10 +181,14 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     public CompletionStage<Void> release(SessionKey key, ReceiverId receiver, long deliveredSeq,
             Duration disconnectDelay) {
         channels.forget(key, receiver.encode());
+        // The release acknowledges in its own script: what was still waiting to be sent goes with it.
+        AcknowledgementBatcher.PendingAcknowledgement pending = acknowledgements.takePending(key, receiver.encode());
         long delay = Math.max(1, disconnectDelay.toMillis());
         CompletableFuture<Long> released = scripts.release.<Long>eval(script, RScript.ReturnType.LONG,
-                keys.sessionKeys(key), receiver.encode(), deliveredSeq, delay, config.expiryMargin().toMillis())
+                keys.sessionKeys(key), receiver.encode(), Math.max(deliveredSeq, pending.seq()), delay,
+                config.expiryMargin().toMillis())
                 .toCompletableFuture();
+        released.whenComplete((answer, error) -> pending.settle(error));
         CompletableFuture<Boolean> tracked = sweeper.track(key, System.currentTimeMillis() + delay);
         return released.thenCombine(tracked, (answer, added) -> (Void) null)
                 .exceptionallyCompose(error -> StoreErrors.failed("release " + key, error));
@@ -211,14 +229,15 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     @Override
     public CompletionStage<Void> delete(SessionKey key) {
         channels.forgetAny(key);
-        return redisson.getKeys().deleteAsync(keys.session(key), keys.queue(key))
+        return commands.timed("del", () -> redisson.getKeys().deleteAsync(keys.session(key), keys.queue(key)))
                 .thenApply(count -> (Void) null)
                 .exceptionallyCompose(error -> StoreErrors.failed("delete " + key, error));
     }
 
     @Override
     public CompletionStage<SessionStatus> status(SessionKey key) {
-        return redisson.<String, String>getMap(keys.session(key), StringCodec.INSTANCE).getAsync("st")
+        return commands.<String>timed("hget",
+                        () -> redisson.<String, String>getMap(keys.session(key), StringCodec.INSTANCE).getAsync("st"))
                 .thenApply(state -> state == null ? SessionStatus.NOT_FOUND
                         : state.equals("o") ? SessionStatus.OPEN : SessionStatus.CLOSED)
                 .exceptionallyCompose(error -> StoreErrors.failed("status " + key, error));
@@ -242,6 +261,36 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         return sweeper.problem();
     }
 
+    /**
+     * Runs publish.lua for the socket store: the socket ({@code socketKeys}: hash, session set)
+     * and the queues of its sessions, whose scope is the socket id, in one pipelined call.
+     *
+     * @param sessionId the one session to publish to, or {@code null} for the socket's index
+     */
+    CompletionStage<List<Object>> publish(String socketId, List<Object> socketKeys, long idleMillis,
+            long renewalSlackMillis, String message, String sessionId) {
+        List<Object> scriptKeys = List.of(socketKeys.get(0), socketKeys.get(1), keys.channel(socketId));
+        Object[] args = {idleMillis, renewalSlackMillis, config.maxQueueLength(), publishCommand,
+                keys.scopePrefix(socketId), message, sessionId};
+        return pipeline.submit(scripts.publish, RScript.ReturnType.LIST, scriptKeys,
+                sessionId == null ? Arrays.copyOf(args, args.length - 1) : args);
+    }
+
+    /** Where the socket store times its plain commands. */
+    PlainCommands commands() {
+        return commands;
+    }
+
+    /** Where the socket store's scripts are timed. */
+    RedisMetrics metrics() {
+        return metrics;
+    }
+
+    /** The prefix of every key and channel of this store. */
+    String keyPrefix() {
+        return config.keyPrefix();
+    }
+
     /** The Redis client (tests kill a node by shutting it down without closing the store). */
     RedissonClient redisson() {
         return redisson;
@@ -255,6 +304,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     /** Stops timers and subscriptions; shuts the Redisson client down if the store made it. */
     @Override
     public void close() {
+        acknowledgements.flush();
         sweeper.stop();
         keeper.stop();
         presence.stop();

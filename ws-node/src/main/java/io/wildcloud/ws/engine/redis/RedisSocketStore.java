@@ -1,13 +1,17 @@
 package io.wildcloud.ws.engine.redis;
 
 import io.wildcloud.ws.push.Authorization;
+import io.wildcloud.ws.push.Publication;
+import io.wildcloud.ws.push.Publication.Delivery;
 import io.wildcloud.ws.push.Revocation;
 import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.push.SocketIds;
 import io.wildcloud.ws.push.SocketRecord;
 import io.wildcloud.ws.push.SocketStore;
+import io.wildcloud.ws.sockjs.session.EnqueueResult;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -22,27 +26,37 @@ import org.redisson.client.codec.StringCodec;
 /**
  * The {@link SocketStore} of a cluster, on Redis. Keys (every one with a TTL):
  * <ul>
- *   <li>{@code <prefix>{<socketId>}:sock} hash: application, client id, callback, when the client
- *       key was last renewed; TTL the idle timeout, renewed on use</li>
+ *   <li>{@code <prefix>{<socketId>}:sock} hash: application, client id, callback; TTL the idle
+ *       timeout plus a sixteenth of it (the renewal slack), renewed by a use only once less than
+ *       the idle timeout remains, so most uses (publishes above all) write nothing</li>
  *   <li>{@code <prefix>{<socketId>}:sessions} set of the socket's session ids, same TTL</li>
  *   <li>{@code <prefix>client:{<application>:<clientId>}} the client's socket id; TTL a quarter
- *       longer than the idle timeout, renewed at most every quarter of it, so it outlives its
- *       socket and a use costs no second round trip</li>
+ *       longer than the idle timeout, renewed (a second, unawaited round trip) when a use renews
+ *       the socket, so it outlives its socket</li>
  * </ul>
  * A socket's keys share the hash tag of its id, which the SockJS session keys of its sessions use
- * too, so on Redis Cluster a socket and its sessions live in one slot. The client key lives in its
- * client's slot: authorize and revoke take two round trips, each step atomic.
+ * too, so on Redis Cluster a socket and its sessions live in one slot: {@link #publish} is one
+ * script over the socket and its sessions' queues (publish.lua, through the session store's
+ * pipeline). The client key lives in its client's slot: authorize and revoke take two round
+ * trips, each step atomic.
  */
 public final class RedisSocketStore implements SocketStore {
+
+    /** publish.lua's status codes, by value. */
+    private static final EnqueueResult[] PUBLISH_STATUS = {EnqueueResult.QUEUED, EnqueueResult.NOT_FOUND,
+            EnqueueResult.CLOSED, EnqueueResult.QUEUE_FULL};
 
     /** Authorize meets a client key whose socket expired at most this often in a row before it gives up. */
     private static final int MAX_AUTHORIZE_ATTEMPTS = 3;
 
     private final RScriptAsync script;
+    private final RedisSessionStore sessions;
+    private final PlainCommands commands;
     private final String prefix;
     private final long idleMillis;
+    private final long renewalSlackMillis;
+    private final long socketTtlMillis;
     private final long clientTtlMillis;
-    private final long clientRenewSeconds;
     private final LuaScript claimClient = LuaScript.load("socket_claim_client");
     private final LuaScript authorize = LuaScript.load("socket_authorize");
     private final LuaScript get = LuaScript.load("socket_get");
@@ -52,16 +66,26 @@ public final class RedisSocketStore implements SocketStore {
     private final LuaScript removeSession = LuaScript.load("socket_remove_session");
     private final RedissonClient redisson;
 
-    public RedisSocketStore(RedissonClient redisson, String keyPrefix, Duration idleTimeout) {
+    /**
+     * @param sessions the session store {@link #publish} queues into; this store shares its
+     *     Redisson client and key prefix
+     */
+    public RedisSocketStore(RedisSessionStore sessions, Duration idleTimeout) {
         if (idleTimeout.toMillis() < 1000) {
             throw new IllegalArgumentException("idleTimeout must be at least 1s: " + idleTimeout);
         }
-        this.redisson = redisson;
+        this.sessions = sessions;
+        this.redisson = sessions.redisson();
+        this.commands = sessions.commands();
+        for (LuaScript lua : List.of(claimClient, authorize, get, revoke, releaseClient, addSession, removeSession)) {
+            lua.meter(sessions.metrics().script(lua.name()));
+        }
         this.script = redisson.getScript(StringCodec.INSTANCE);
-        this.prefix = keyPrefix;
+        this.prefix = sessions.keyPrefix();
         this.idleMillis = idleTimeout.toMillis();
+        this.renewalSlackMillis = idleMillis / 16;
+        this.socketTtlMillis = idleMillis + renewalSlackMillis;
         this.clientTtlMillis = idleMillis + idleMillis / 4;
-        this.clientRenewSeconds = Math.max(1, idleMillis / 4000);
     }
 
     /**
@@ -72,7 +96,7 @@ public final class RedisSocketStore implements SocketStore {
     public CompletionStage<Authorization> authorize(String application, String clientId, URI callback) {
         String clientKey = clientKey(application, clientId);
         // Fast path, the common case of authorizing a known client again: two round trips.
-        return redisson.<String>getBucket(clientKey, StringCodec.INSTANCE).getAsync()
+        return commands.<String>timed("get", () -> redisson.<String>getBucket(clientKey, StringCodec.INSTANCE).getAsync())
                 .exceptionallyCompose(error -> StoreErrors.failed("authorize " + application, error))
                 .thenCompose(existing -> existing == null
                         ? create(application, clientId, callback, "", 1)
@@ -86,7 +110,7 @@ public final class RedisSocketStore implements SocketStore {
                                                   String deadSocketId, int attempt) {
         String candidate = SocketIds.next();
         return this.<Long>eval(authorize, RScript.ReturnType.LONG, socketKeys(candidate), application, clientId,
-                        callback.toString(), Long.toString(idleMillis), "1")
+                        callback.toString(), Long.toString(socketTtlMillis), "1")
                 .thenCompose(created -> this.<String>eval(claimClient, RScript.ReturnType.VALUE,
                         List.of(clientKey(application, clientId)), candidate, Long.toString(clientTtlMillis),
                         deadSocketId))
@@ -96,7 +120,7 @@ public final class RedisSocketStore implements SocketStore {
                                 authorization(socketId, application, clientId, callback, true));
                     }
                     // Another node won the race for this client: drop our socket, update theirs.
-                    redisson.getKeys().deleteAsync(socketKeys(candidate).toArray(String[]::new));
+                    commands.timed("del", () -> redisson.getKeys().deleteAsync(socketKeys(candidate).toArray(String[]::new)));
                     return update(socketId, application, clientId, callback).thenCompose(updated -> {
                         if (updated) {
                             return CompletableFuture.completedFuture(
@@ -114,7 +138,7 @@ public final class RedisSocketStore implements SocketStore {
     /** Sets the callback of an existing socket; {@code false} if it does not exist (expired). */
     private CompletionStage<Boolean> update(String socketId, String application, String clientId, URI callback) {
         return this.<Long>eval(authorize, RScript.ReturnType.LONG, socketKeys(socketId), application, clientId,
-                        callback.toString(), Long.toString(idleMillis), "0")
+                        callback.toString(), Long.toString(socketTtlMillis), "0")
                 .thenApply(done -> done == 1);
     }
 
@@ -154,7 +178,7 @@ public final class RedisSocketStore implements SocketStore {
     @Override
     public CompletionStage<SessionRegistration> addSession(String socketId, String sessionId, int maxSessions) {
         return this.<Long>eval(addSession, RScript.ReturnType.LONG, socketKeys(socketId), sessionId,
-                        Integer.toString(maxSessions), Long.toString(idleMillis))
+                        Integer.toString(maxSessions), Long.toString(socketTtlMillis))
                 .thenApply(result -> switch (result.intValue()) {
                     case 1 -> SessionRegistration.ADDED;
                     case 0 -> SessionRegistration.LIMIT_REACHED;
@@ -165,25 +189,51 @@ public final class RedisSocketStore implements SocketStore {
     @Override
     public CompletionStage<Boolean> removeSession(String socketId, String sessionId) {
         return this.<Long>eval(removeSession, RScript.ReturnType.LONG, socketKeys(socketId), sessionId,
-                        Long.toString(idleMillis))
+                        Long.toString(socketTtlMillis))
                 .thenApply(removed -> removed == 1);
     }
 
-    /** Reads the socket; renews its client key too when the read counted as use and it is due. */
+    @Override
+    public CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message) {
+        return sessions.publish(socketId, socketKeys(socketId), idleMillis, renewalSlackMillis, message, sessionId)
+                .thenApply(reply -> {
+                    if (reply == null || reply.isEmpty()) {
+                        return Optional.<Publication>empty();
+                    }
+                    renewClientIfTold(reply, 2);
+                    List<Delivery> deliveries = new ArrayList<>((reply.size() - 3) / 3);
+                    for (int i = 3; i + 2 < reply.size(); i += 3) {
+                        deliveries.add(new Delivery((String) reply.get(i), PUBLISH_STATUS[((Long) reply.get(i + 1)).intValue()],
+                                ((Long) reply.get(i + 2)).intValue()));
+                    }
+                    return Optional.of(new Publication(deliveries));
+                })
+                .exceptionallyCompose(error -> StoreErrors.failed("publish " + socketId, error));
+    }
+
+    /** Reads the socket; renews its client key too when the read counted as use and renewed the socket. */
     private CompletionStage<Optional<List<Object>>> read(String socketId, boolean use, boolean withSessions) {
         return this.<List<Object>>eval(get, RScript.ReturnType.LIST, socketKeys(socketId), use ? "1" : "0",
-                        Long.toString(idleMillis), withSessions ? "1" : "0", Long.toString(clientRenewSeconds))
+                        Long.toString(idleMillis), withSessions ? "1" : "0", Long.toString(renewalSlackMillis))
                 .thenApply(reply -> {
                     if (reply == null || reply.isEmpty()) {
                         return Optional.empty();
                     }
-                    if (use && "1".equals(String.valueOf(reply.get(3)))) {
-                        // Fire and forget: a missed renewal only shortens the client key's life by a quarter.
-                        redisson.getBucket(clientKey((String) reply.get(0), (String) reply.get(1)), StringCodec.INSTANCE)
-                                .expireAsync(Duration.ofMillis(clientTtlMillis));
+                    if (use) {
+                        renewClientIfTold(reply, 3);
                     }
                     return Optional.of(reply);
                 });
+    }
+
+    /** A script that renewed the socket says so at {@code renewedAt}: renew the client key too. */
+    private void renewClientIfTold(List<Object> reply, int renewedAt) {
+        if (((Long) reply.get(renewedAt)) == 1L) {
+            // Fire and forget: a missed renewal only shortens the client key's life by a quarter.
+            String clientKey = clientKey((String) reply.get(0), (String) reply.get(1));
+            commands.timed("pexpire", () -> redisson.getBucket(clientKey, StringCodec.INSTANCE)
+                    .expireAsync(Duration.ofMillis(clientTtlMillis)));
+        }
     }
 
     private static SocketRecord record(String socketId, List<Object> reply) {

@@ -27,13 +27,16 @@ final class ScopeChannels {
     private static final Logger LOG = LoggerFactory.getLogger(ScopeChannels.class);
 
     private final Function<String, RTopic> topics;
+    private final PlainCommands commands;
     private final ScheduledExecutorService timer;
     private final Duration linger;
     private final Map<String, ScopeChannel> channels = new HashMap<>();
 
     /** @param topics makes the topic (sharded or not, byte[] codec) of a scope */
-    ScopeChannels(Function<String, RTopic> topics, ScheduledExecutorService timer, Duration linger) {
+    ScopeChannels(Function<String, RTopic> topics, PlainCommands commands, ScheduledExecutorService timer,
+            Duration linger) {
         this.topics = topics;
+        this.commands = commands;
         this.timer = timer;
         this.linger = linger;
     }
@@ -69,7 +72,7 @@ final class ScopeChannels {
     }
 
     private void subscribe(ScopeChannel channel) {
-        CompletableFuture<Integer> status = channel.topic.addListenerAsync(new StatusListener() {
+        StatusListener subscriptions = new StatusListener() {
             @Override
             public void onSubscribe(String name) {
                 channel.onSubscribed();
@@ -78,7 +81,10 @@ final class ScopeChannels {
             @Override
             public void onUnsubscribe(String name) {
             }
-        }).toCompletableFuture();
+        };
+        // The first listener subscribes (the command timed); the second joins it.
+        CompletableFuture<Integer> status = commands.<Integer>timed("subscribe",
+                () -> channel.topic.addListenerAsync(subscriptions)).toCompletableFuture();
         CompletableFuture<Integer> messages = channel.topic
                 .addListenerAsync(byte[].class, (name, payload) -> channel.onWakeup(payload)).toCompletableFuture();
         status.thenCombine(messages, (statusId, messageId) -> {
@@ -148,7 +154,7 @@ final class ScopeChannels {
             }
         }
         if (!ids.isEmpty()) {
-            channel.topic.removeListenerAsync(ids.toArray(Integer[]::new));
+            commands.timed("unsubscribe", () -> channel.topic.removeListenerAsync(ids.toArray(Integer[]::new)));
         }
     }
 

@@ -16,19 +16,20 @@
  *       ahead, pushed forward at each renewal, so only those of a node that died come due, and
  *       are ended (with an expiry notice) once a ping shows the node gone.</li>
  * </ul>
- * TTLs: while held, the hold TTL (default 60 s), renewed every third by the holding node in one
- * pipelined batch per node; after a release, the disconnect delay plus a margin (default 30 s) in
+ * TTLs: while held, the hold TTL (default 60 s), renewed every third by the holding node (one
+ * touch.lua call for all its sessions, per scope on a Cluster); after a release, the disconnect delay plus a margin (default 30 s) in
  * which a sweeper ends the session and notifies once.
  *
  * <h2>Scripts</h2>
  * One Lua script per multi-step change, in {@code src/main/resources/redis}, each with a KEYS/ARGV
- * header: {@code claim}, {@code acknowledge}, {@code release}, {@code enqueue}, {@code close},
- * {@code fetch}, {@code touch}, {@code expire}, {@code expiry_pop}. Loaded once (SCRIPT LOAD) and
+ * header: {@code claim}, {@code acknowledge}, {@code release}, {@code enqueue}, {@code publish} (the
+ * socket store's publish: the socket and its sessions' queues), {@code close}, {@code fetch},
+ * {@code touch}, {@code expire}, {@code expiry_pop}. Loaded once (SCRIPT LOAD) and
  * run by EVALSHA; a Redis that lost them (NOSCRIPT) gets them again.
  *
  * <h2>Channels</h2>
  * <ul>
- *   <li>{@code <prefix>{<scope>}:ch}: enqueue.lua and close.lua publish a wake-up (session id,
+ *   <li>{@code <prefix>{<scope>}:ch}: enqueue.lua, publish.lua and close.lua publish a wake-up (session id,
  *       first seq and the messages inline; or the close frame) while someone holds the session's
  *       slot; SPUBLISH on a cluster (sharded pub/sub: only the slot's shard carries it), PUBLISH
  *       otherwise. A node subscribes to a scope's channel before its first claim there and keeps
@@ -46,14 +47,16 @@
  * when it is back (touch.lua) and evicts the receivers whose slot was taken.
  *
  * <h2>Round trips</h2>
- * A delivered message costs one EVALSHA to enqueue it (the wake-up is published inside it, with
- * the message) plus its share of one acknowledgement per batch the transport writes: 1 + 1/batch
- * (RedisRoundTripsTest measures 1.05 with batches of 20). Enqueues and acknowledgements are also
- * pipelined across sessions ({@link io.wildcloud.ws.engine.redis.ScriptPipeline}): calls made
- * while one is in flight travel together, so under load one round trip carries many calls. A claim is one EVALSHA (plus a ping and a
- * second claim only when the holder may be dead; a stream claim also sends a ZADD to the expiry
- * index), a release one EVALSHA and one ZADD sent together. Every third of the hold TTL a node
- * sends one pipelined batch: a touch.lua per held session and one ZADD.
+ * A message published through the API costs one EVALSHA (publish.lua: the socket lookup, the
+ * enqueue of every session of the socket and their wake-ups) plus its share of an acknowledgement:
+ * acknowledgements wait {@link io.wildcloud.ws.engine.redis.RedisSessionStore#ACKNOWLEDGEMENT_WINDOW}
+ * to travel as one acknowledge.lua call for every session of the node (of a scope on a Cluster),
+ * latest seq per receiver ({@link io.wildcloud.ws.engine.redis.AcknowledgementBatcher}). Script
+ * calls are also pipelined ({@link io.wildcloud.ws.engine.redis.ScriptPipeline}): calls made while
+ * one is in flight travel together, so under load one round trip carries many calls. A claim is
+ * one EVALSHA (plus a ping and a second claim only when the holder may be dead; a stream claim
+ * also sends a ZADD to the expiry index), a release one EVALSHA and one ZADD, sent together. Every
+ * third of the hold TTL a node sends one touch.lua call over its held sessions and one ZADD.
  *
  * <h2>Requirements</h2>
  * Redis 5 or later (scripts read TIME before writing); 7 or later for a cluster (sharded pub/sub).

@@ -9,8 +9,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
-/** {@link RedisMetrics} on Micrometer: a timer and an error counter per Lua script, subscription gauges. */
+/**
+ * {@link RedisMetrics} on Micrometer: a timer and an error counter per Lua script and per plain
+ * command, subscription gauges.
+ */
 public final class RedisMeters implements RedisMetrics {
+
+    /** The {@code script} tag of a plain command. */
+    static final String NO_SCRIPT = "none";
 
     private final MeterRegistry registry;
     private final boolean percentileHistogram;
@@ -22,15 +28,28 @@ public final class RedisMeters implements RedisMetrics {
     }
 
     @Override
-    public ScriptMeter script(String name) {
+    public CommandMeter script(String name) {
+        return meter("evalsha", name);
+    }
+
+    @Override
+    public CommandMeter command(String name) {
+        return meter(name, NO_SCRIPT);
+    }
+
+    /** One command's meters; every series carries both tags (Prometheus wants one tag set per name). */
+    private CommandMeter meter(String command, String script) {
         Timer timer = Timer.builder("ws.redis.command")
-                .description("Lua script calls of the Redis engine, answered or failed, and how long they took")
-                .tag("script", name)
+                .description("Redis commands of the Redis engine (Lua scripts and plain commands), answered or failed,"
+                        + " and how long they took")
+                .tag("command", command)
+                .tag("script", script)
                 .publishPercentileHistogram(percentileHistogram)
                 .register(registry);
         Counter errors = Counter.builder("ws.redis.errors")
-                .description("Lua script calls of the Redis engine that failed")
-                .tag("script", name)
+                .description("Redis commands of the Redis engine that failed")
+                .tag("command", command)
+                .tag("script", script)
                 .register(registry);
         return (nanos, failed) -> {
             timer.record(nanos, TimeUnit.NANOSECONDS);

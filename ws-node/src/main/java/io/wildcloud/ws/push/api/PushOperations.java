@@ -8,6 +8,7 @@ import io.wildcloud.ws.common.api.RevokeResponse;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.push.Application;
+import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.PushMetrics;
 import io.wildcloud.ws.push.PushMetrics.PublishOutcome;
 import io.wildcloud.ws.push.SocketStore;
@@ -17,7 +18,6 @@ import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -82,61 +82,38 @@ public final class PushOperations {
 
     /**
      * Queues {@code message} for every session in the socket's index. Sessions that turn out to be
-     * gone are dropped from the index and not counted; full queues are counted apart.
+     * gone are dropped from the index (by the store) and not counted; full queues are counted apart.
      */
     public CompletionStage<PublishResponse> publish(String socketId, String message) {
-        return measured(System.nanoTime(), publishToAll(socketId, message));
-    }
-
-    private CompletionStage<PublishResponse> publishToAll(String socketId, String message) {
-        return sockets.sessionsOf(socketId).thenCompose(found -> {
-            if (found.isEmpty()) {
-                throw socketNotFound();
-            }
-            Set<String> sessionIds = found.get();
-            List<String> ids = List.copyOf(sessionIds);
-            List<CompletableFuture<EnqueueResult>> results = new ArrayList<>(ids.size());
-            for (String sessionId : ids) {
-                results.add(sessions.enqueue(new SessionKey(socketId, sessionId), List.of(message))
-                        .toCompletableFuture());
-            }
-            return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(done -> {
-                int queued = 0;
-                int full = 0;
-                for (int i = 0; i < ids.size(); i++) {
-                    switch (results.get(i).join()) {
-                        case QUEUED -> queued++;
-                        case QUEUE_FULL -> full++;
-                        case NOT_FOUND, CLOSED -> forget(socketId, ids.get(i));
-                    }
-                }
-                return new PublishResponse(queued, full);
-            });
-        });
+        return measured(System.nanoTime(), sockets.publish(socketId, null, message).thenApply(found -> {
+            Publication publication = recorded(found.orElseThrow(PushOperations::socketNotFound));
+            return new PublishResponse(publication.queued(), publication.queueFull());
+        }));
     }
 
     /** Queues {@code message} for one session of the socket. */
     public CompletionStage<PublishResponse> publish(String socketId, String sessionId, String message) {
-        return measured(System.nanoTime(), publishToOne(socketId, sessionId, message));
+        return measured(System.nanoTime(), sockets.publish(socketId, sessionId, message).thenApply(found -> {
+            Publication publication = recorded(found.orElseThrow(PushOperations::socketNotFound));
+            return switch (publication.deliveries().get(0).result()) {
+                case QUEUED -> new PublishResponse(1, 0);
+                case QUEUE_FULL -> throw new ApiException(HttpResponseStatus.TOO_MANY_REQUESTS, ErrorCodes.QUEUE_FULL,
+                        "The session's queue of undelivered messages is full; its client is not reading."
+                                + " Retry later or drop the message.");
+                case NOT_FOUND, CLOSED -> throw ApiException.notFound(ErrorCodes.SESSION_NOT_FOUND,
+                        "The socket has no open session with this id.");
+            };
+        }));
     }
 
-    private CompletionStage<PublishResponse> publishToOne(String socketId, String sessionId, String message) {
-        return sockets.touch(socketId).thenCompose(found -> {
-            if (found.isEmpty()) {
-                throw socketNotFound();
+    /** Tells the metrics how long each queue that took the message is now. */
+    private Publication recorded(Publication publication) {
+        for (Publication.Delivery delivery : publication.deliveries()) {
+            if (delivery.result() == EnqueueResult.QUEUED) {
+                metrics.queueDepth(delivery.queueLength());
             }
-            return sessions.enqueue(new SessionKey(socketId, sessionId), List.of(message));
-        }).thenApply(result -> switch (result) {
-            case QUEUED -> new PublishResponse(1, 0);
-            case QUEUE_FULL -> throw new ApiException(HttpResponseStatus.TOO_MANY_REQUESTS, ErrorCodes.QUEUE_FULL,
-                    "The session's queue of undelivered messages is full; its client is not reading."
-                            + " Retry later or drop the message.");
-            case NOT_FOUND, CLOSED -> {
-                forget(socketId, sessionId);
-                throw ApiException.notFound(ErrorCodes.SESSION_NOT_FOUND,
-                        "The socket has no open session with this id.");
-            }
-        });
+        }
+        return publication;
     }
 
     private CompletionStage<PublishResponse> measured(long started, CompletionStage<PublishResponse> publish) {
@@ -172,14 +149,6 @@ public final class PushOperations {
             }
         }
         return PublishOutcome.ERROR;
-    }
-
-    private void forget(String socketId, String sessionId) {
-        sockets.removeSession(socketId, sessionId).whenComplete((removed, error) -> {
-            if (error != null) {
-                log.debug("{}/{} could not be dropped from the socket's index", socketId, sessionId, error);
-            }
-        });
     }
 
     static ApiException socketNotFound() {

@@ -4,17 +4,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.push.SocketStoreContract;
+import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class MemorySocketStoreTest extends SocketStoreContract {
 
     private final AtomicLong clock = new AtomicLong(1_000_000_000L);
 
+    private final MemorySessionStore sessions = new MemorySessionStore(MAX_QUEUE);
+
     @Override
     protected SocketStore newStore(Duration idleTimeout) {
-        return new MemorySocketStore(idleTimeout, clock::get);
+        return new MemorySocketStore(sessions, idleTimeout, clock::get);
+    }
+
+    @Override
+    protected SessionStore sessionStore(SocketStore store) {
+        return sessions;
+    }
+
+    @AfterEach
+    void closeSessions() {
+        sessions.close();
     }
 
     @Override
@@ -24,7 +38,7 @@ class MemorySocketStoreTest extends SocketStoreContract {
 
     @Test
     void theSweepDropsExpiredSocketsNobodyLooksFor() throws Exception {
-        MemorySocketStore store = new MemorySocketStore(Duration.ofSeconds(30), clock::get);
+        MemorySocketStore store = new MemorySocketStore(sessions, Duration.ofSeconds(30), clock::get);
         await(store.authorize("app", "a", CALLBACK_1));
         await(store.authorize("app", "b", CALLBACK_1));
         assertEquals(2, store.size());

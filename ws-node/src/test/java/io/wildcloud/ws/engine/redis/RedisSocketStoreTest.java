@@ -2,31 +2,46 @@ package io.wildcloud.ws.engine.redis;
 
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.push.SocketStoreContract;
+import io.wildcloud.ws.sockjs.session.SessionStore;
 import io.wildcloud.ws.testing.RedisTestServer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.TestInfo;
-import org.redisson.api.RedissonClient;
 
-/** The Redis socket store against the shared contract, on the test Redis under its own key prefix; time passes for real. */
+/**
+ * The Redis socket store against the shared contract, on the test Redis under its own key prefix,
+ * over a session store of its own per socket store; time passes for real.
+ */
 class RedisSocketStoreTest extends SocketStoreContract {
 
     private final String prefix;
-    private final List<RedissonClient> clients = new ArrayList<>();
+    private final Map<SocketStore, RedisSessionStore> sessions = new IdentityHashMap<>();
 
     RedisSocketStoreTest(TestInfo test) {
         prefix = RedisTestServer.newKeyPrefix(test.getTestMethod().orElseThrow().getName());
     }
 
+    /** The Redis these tests use. */
+    protected String url() {
+        return RedisTestServer.shared().url();
+    }
+
     @Override
-    protected SocketStore newStore(Duration idleTimeout) {
-        RedissonClient redisson = RedissonClients.create(RedisEngineConfig.of(RedisTestServer.shared().url()),
-                "socket-store-test", null);
-        clients.add(redisson);
-        return new RedisSocketStore(redisson, prefix, idleTimeout);
+    protected synchronized SocketStore newStore(Duration idleTimeout) throws Exception {
+        RedisEngineConfig config = RedisSessionStoreTest.testConfig(url(), prefix).withMaxQueueLength(MAX_QUEUE);
+        RedisSessionStore sessionStore = RedisSessionStore.connect(config, "n" + (sessions.size() + 1))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        SocketStore store = new RedisSocketStore(sessionStore, idleTimeout);
+        sessions.put(store, sessionStore);
+        return store;
+    }
+
+    @Override
+    protected synchronized SessionStore sessionStore(SocketStore store) {
+        return sessions.get(store);
     }
 
     @Override
@@ -35,7 +50,7 @@ class RedisSocketStoreTest extends SocketStoreContract {
     }
 
     @AfterEach
-    void shutdown() {
-        clients.forEach(client -> client.shutdown(0, 2, TimeUnit.SECONDS));
+    synchronized void shutdown() {
+        sessions.values().forEach(RedisSessionStore::close);
     }
 }

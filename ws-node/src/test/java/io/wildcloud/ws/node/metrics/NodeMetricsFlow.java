@@ -157,6 +157,10 @@ abstract class NodeMetricsFlow {
         assertEquals(2, published.value("ws_publish_seconds_count", "outcome=not_found"));
         assertEquals(0, published.value("ws_publish_seconds_count", "outcome=error"));
         assertEquals(1, published.value("ws_queue_overflows_total"));
+        // Only the queued publish is measured, its queue holding just that message.
+        assertEquals(1, published.value("ws_session_queue_depth_count"));
+        assertEquals(1, published.value("ws_session_queue_depth_sum"));
+        assertEquals(1, published.value("ws_session_queue_depth_bucket", "le=1.0"));
         assertEquals(1, published.value("ws_messages_out_total"));
         assertTrue(published.has("ws_publish_seconds_bucket", "outcome=ok", "le=0.001"), "SLO buckets");
 

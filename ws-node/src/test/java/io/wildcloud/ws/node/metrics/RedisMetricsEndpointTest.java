@@ -28,13 +28,19 @@ class RedisMetricsEndpointTest extends NodeMetricsFlow {
 
         PrometheusScrape after = scrape();
         assertTrue(after.value("ws_redis_command_seconds_count", "script=claim") >= 4, after.toString());
-        assertTrue(after.value("ws_redis_command_seconds_count", "script=enqueue") >= 2, after.toString());
+        assertTrue(after.value("ws_redis_command_seconds_count", "command=evalsha", "script=publish") >= 2,
+                after.toString());
         assertTrue(after.value("ws_redis_command_seconds_count", "script=release") >= 1, after.toString());
-        assertTrue(after.value("ws_redis_command_seconds_sum", "script=enqueue") > 0);
-        assertEquals(0, after.value("ws_redis_errors_total", "script=enqueue"));
+        assertTrue(after.value("ws_redis_command_seconds_sum", "script=publish") > 0);
+        assertEquals(0, after.value("ws_redis_errors_total", "script=publish"));
+        // Plain commands too: subscriptions, and the presence pings every sweep.
+        assertTrue(after.value("ws_redis_command_seconds_count", "command=subscribe", "script=none") >= 2,
+                after.toString());
+        assertTrue(after.value("ws_redis_command_seconds_count", "command=publish", "script=none") >= 1,
+                after.toString());
         assertEquals(1, after.value("ws_redis_presence_up"));
         assertTrue(after.has("ws_redis_subscriptions"));
-        assertTrue(after.has("ws_redis_command_seconds_bucket", "script=enqueue"), "metrics-histograms=true");
+        assertTrue(after.has("ws_redis_command_seconds_bucket", "script=publish"), "metrics-histograms=true");
         assertTrue(after.has("ws_callback_latency_seconds_bucket", "status=2xx"), "metrics-histograms=true");
         HttpResponse<String> health = get(apiUri("/health"));
         assertEquals(200, health.statusCode(), health.body());

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.wildcloud.ws.push.Authorization;
+import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.Revocation;
 import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.push.SocketIds;
@@ -70,6 +71,11 @@ class ApiStoreUnavailableTest {
 
         @Override
         public CompletionStage<Optional<Set<String>>> sessionsOf(String socketId) {
+            return down();
+        }
+
+        @Override
+        public CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message) {
             return down();
         }
 

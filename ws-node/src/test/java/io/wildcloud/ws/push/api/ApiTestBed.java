@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -41,11 +42,15 @@ final class ApiTestBed implements AutoCloseable {
     volatile String healthProblem;
 
     ApiTestBed() {
-        this(new MemorySocketStore(Duration.ofHours(1)));
+        this(sessions -> new MemorySocketStore(sessions, Duration.ofHours(1)));
     }
 
     ApiTestBed(SocketStore sockets) {
-        this.sockets = sockets;
+        this(sessions -> sockets);
+    }
+
+    private ApiTestBed(Function<MemorySessionStore, SocketStore> socketStore) {
+        this.sockets = socketStore.apply(this.sessions);
         Supplier<String> health = () -> healthProblem;
         this.handlers = new ApiHandlers(applications, new PushOperations(sockets, sessions), MAX_MESSAGE_BYTES,
                 MAX_BODY_BYTES, health);
