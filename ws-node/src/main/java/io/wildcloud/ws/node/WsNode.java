@@ -266,6 +266,12 @@ public final class WsNode implements AutoCloseable {
         if (config.jsonLogs()) {
             LogFormat.useJson();
         }
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            // Netty's default samples one buffer in 128 with a stack trace each: a few percent of
+            // the CPU per message. The test suite runs every buffer through the paranoid level
+            // instead; an operator chasing a leak sets -Dio.netty.leakDetection.level=simple.
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        }
         WsNode node;
         try {
             node = start(config);
