@@ -1,8 +1,6 @@
 package io.wildcloud.ws.node;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.wildcloud.ws.engine.Engine;
 import io.wildcloud.ws.engine.memory.MemoryEngine;
 import io.wildcloud.ws.engine.redis.RedisEngine;
@@ -13,6 +11,7 @@ import io.wildcloud.ws.node.config.Settings;
 import io.wildcloud.ws.node.http.DrainingConnections;
 import io.wildcloud.ws.node.http.HealthHandler;
 import io.wildcloud.ws.node.http.HttpServer;
+import io.wildcloud.ws.node.http.NetworkTransport;
 import io.wildcloud.ws.node.metrics.CallbackMeters;
 import io.wildcloud.ws.node.metrics.MetricsHandler;
 import io.wildcloud.ws.node.metrics.NodeMetrics;
@@ -75,17 +74,19 @@ public final class WsNode implements AutoCloseable {
             metrics.close();
             throw e;
         }
-        this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        this.workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        NetworkTransport transport = NetworkTransport.best();
+        this.boss = transport.newGroup(1);
+        // One event loop per core: more only add wake-ups and hand-offs between loops.
+        this.workers = transport.newGroup(config.ioThreads());
         SockJsEndpointResolver resolver = push != null ? push.resolver() : new ProtocolTestEndpoints(config.sockJs());
         HealthHandler health = new HealthHandler(config.nodeId(), engine.name(), engine::problem, draining::get);
         this.sockjs = new SockJsHandler(resolver, engine.sessions(), config.nodeId(),
                 new SockJsMeters(metrics.registry()));
         int maxPublicBody = 6 * config.sockJs().maxMessageBytes() + 1024;
         try {
-            this.publicServer = HttpServer.bind("public", config.bindHost(), config.publicPort(), boss, workers,
+            this.publicServer = HttpServer.bind("public", config.bindHost(), config.publicPort(), transport, boss, workers,
                     new PublicChannelInitializer(maxPublicBody, health, new ClientScriptHandler(), sockjs, connections));
-            this.apiServer = HttpServer.bind("api", config.apiBindHost(), config.apiPort(), boss, workers,
+            this.apiServer = HttpServer.bind("api", config.apiBindHost(), config.apiPort(), transport, boss, workers,
                     new ApiChannelInitializer(health, new MetricsHandler(metrics),
                             push != null ? push::newApiAggregator : null, push != null ? push::newApiHandler : null, connections));
         } catch (Exception e) {
@@ -97,8 +98,9 @@ public final class WsNode implements AutoCloseable {
             log.warn("node {}: ignored environment variables that name no setting: {}", config.nodeId(),
                     config.ignoredEnvironment());
         }
-        log.info("node {} serving {} mode: public {}:{}, api {}:{}, engine {}", config.nodeId(), config.mode(),
-                config.bindHost(), publicServer.port(), config.apiBindHost(), apiServer.port(), engine.name());
+        log.info("node {} serving {} mode: public {}:{}, api {}:{}, engine {}, {} x {} event loops", config.nodeId(),
+                config.mode(), config.bindHost(), publicServer.port(), config.apiBindHost(), apiServer.port(),
+                engine.name(), config.ioThreads(), transport);
     }
 
     /** Starts a node; returns once both ports accept connections. */
@@ -263,6 +265,12 @@ public final class WsNode implements AutoCloseable {
         }
         if (config.jsonLogs()) {
             LogFormat.useJson();
+        }
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            // Netty's default samples one buffer in 128 with a stack trace each: a few percent of
+            // the CPU per message. The test suite runs every buffer through the paranoid level
+            // instead; an operator chasing a leak sets -Dio.netty.leakDetection.level=simple.
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
         }
         WsNode node;
         try {

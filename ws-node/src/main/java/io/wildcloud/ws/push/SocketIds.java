@@ -2,7 +2,6 @@ package io.wildcloud.ws.push;
 
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.regex.Pattern;
 
 /**
  * Socket ids: 192 random bits from {@link SecureRandom}, URL-safe base64 without padding (32
@@ -13,7 +12,6 @@ import java.util.regex.Pattern;
 public final class SocketIds {
 
     public static final int LENGTH = 32;
-    private static final Pattern FORM = Pattern.compile("[A-Za-z0-9_-]{" + LENGTH + "}");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
@@ -28,6 +26,17 @@ public final class SocketIds {
 
     /** Whether {@code candidate} has the form of a socket id; lets callers skip a store trip. */
     public static boolean isWellFormed(String candidate) {
-        return candidate != null && FORM.matcher(candidate).matches();
+        if (candidate == null || candidate.length() != LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < LENGTH; i++) {
+            char c = candidate.charAt(i);
+            boolean urlSafeBase64 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '_';
+            if (!urlSafeBase64) {
+                return false;
+            }
+        }
+        return true;
     }
 }

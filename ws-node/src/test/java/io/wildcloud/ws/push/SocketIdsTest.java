@@ -28,5 +28,10 @@ class SocketIdsTest {
         assertFalse(SocketIds.isWellFormed("echo"));
         assertFalse(SocketIds.isWellFormed("a".repeat(31) + "."));
         assertFalse(SocketIds.isWellFormed("a".repeat(33)));
+        // Neighbours of the allowed ranges, and characters base64 has but the URL-safe alphabet not.
+        for (char c : "@[`{/:+=. \u00e9".toCharArray()) {
+            assertFalse(SocketIds.isWellFormed("A".repeat(31) + c), "accepted " + c);
+        }
+        assertTrue(SocketIds.isWellFormed("AZaz09-_".repeat(4)));
     }
 }

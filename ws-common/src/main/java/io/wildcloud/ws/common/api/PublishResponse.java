@@ -12,4 +12,9 @@ import com.google.gson.annotations.SerializedName;
 public record PublishResponse(
         @SerializedName("sessions") int sessions,
         @SerializedName("queue_full") int queueFull) {
+
+    /** The JSON body, as {@link ApiJson} would write it, without reflection: one per publish. */
+    public String toJson() {
+        return "{\"sessions\":" + sessions + ",\"queue_full\":" + queueFull + "}";
+    }
 }

@@ -13,6 +13,8 @@ class ApiPayloadsTest {
     void writesTheWireNames() {
         assertEquals("{\"socket_id\":\"abc\"}", ApiJson.toJson(new AuthorizeResponse("abc")));
         assertEquals("{\"sessions\":2,\"queue_full\":1}", ApiJson.toJson(new PublishResponse(2, 1)));
+        assertEquals(ApiJson.toJson(new PublishResponse(2, 1)), new PublishResponse(2, 1).toJson());
+        assertEquals(ApiJson.toJson(new PublishResponse(0, 64)), new PublishResponse(0, 64).toJson());
         assertEquals("{\"socket_id\":\"abc\",\"sessions_closed\":3}", ApiJson.toJson(new RevokeResponse("abc", 3)));
         assertEquals("{\"error\":\"not_found\",\"message\":\"No such path.\"}",
                 new ErrorBody("not_found", "No such path.").toJson());

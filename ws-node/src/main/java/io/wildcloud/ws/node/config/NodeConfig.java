@@ -35,6 +35,7 @@ public record NodeConfig(
         Duration drainTimeout,
         boolean jsonLogs,
         boolean metricsHistograms,
+        int ioThreads,
         Set<String> ignoredEnvironment) {
 
     /** What the node serves. */
@@ -52,7 +53,7 @@ public record NodeConfig(
             "heartbeat-interval", "disconnect-delay", "response-limit", "client-script-url", "max-message-bytes",
             "max-queued-messages", "applications", "demo", "socket-idle-timeout", "sessions-per-socket",
             "callback-timeout", "callback-retry-budget", "callback-concurrency", "drain-timeout", "log-format",
-            "metrics-histograms");
+            "metrics-histograms", "io-threads");
 
     public boolean usesRedis() {
         return redisUrl != null;
@@ -117,6 +118,7 @@ public record NodeConfig(
                 settings.duration("drain-timeout", Duration.ofSeconds(20)),
                 logFormat.equals("json"),
                 settings.bool("metrics-histograms", false),
+                settings.integer("io-threads", Runtime.getRuntime().availableProcessors(), 1, 1024),
                 Set.copyOf(ignoredEnvironment));
     }
 

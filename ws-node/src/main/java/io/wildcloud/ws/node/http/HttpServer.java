@@ -6,7 +6,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 
 /** One listening port: binds, reports the port it got, stops accepting on request. */
@@ -20,11 +19,12 @@ public final class HttpServer {
         this.serverChannel = serverChannel;
     }
 
-    public static HttpServer bind(String name, String host, int port, EventLoopGroup boss, EventLoopGroup workers,
+    public static HttpServer bind(String name, String host, int port, NetworkTransport transport,
+                                  EventLoopGroup boss, EventLoopGroup workers,
                                   ChannelInitializer<SocketChannel> initializer) throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)

@@ -2,6 +2,7 @@ package io.wildcloud.ws.push.api;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.wildcloud.ws.common.api.ApiJson;
+import io.wildcloud.ws.common.api.PublishResponse;
 import java.util.Objects;
 
 /** What the API answers to one request: a status, a JSON body and, for a 405, an {@code Allow}. */
@@ -14,6 +15,11 @@ public record ApiReply(HttpResponseStatus status, String json, String allow) {
 
     public static ApiReply ok(Object body) {
         return new ApiReply(HttpResponseStatus.OK, ApiJson.toJson(body), null);
+    }
+
+    /** The answer to every publish: written by hand, it is the API's hot path. */
+    public static ApiReply ok(PublishResponse body) {
+        return new ApiReply(HttpResponseStatus.OK, body.toJson(), null);
     }
 
     public static ApiReply of(ApiException error) {

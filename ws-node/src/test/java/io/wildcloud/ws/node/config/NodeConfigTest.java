@@ -28,6 +28,7 @@ class NodeConfigTest {
         assertEquals(Duration.ofSeconds(5), config.sockJs().disconnectDelay());
         assertEquals(128 * 1024, config.sockJs().responseLimit());
         assertEquals(Duration.ofHours(24), config.socketIdleTimeout());
+        assertEquals(Runtime.getRuntime().availableProcessors(), config.ioThreads());
     }
 
     @Test
@@ -50,6 +51,7 @@ class NodeConfigTest {
         assertMessage("invalid setting mode=fast: must be push or protocol-test", "--mode=fast");
         assertMessage("invalid setting redis-url=localhost:6379", "--redis-url=localhost:6379");
         assertMessage("invalid setting redis-url=http://<redacted>@cache:1:", "--redis-url=http://:hunter2@cache:1");
+        assertMessage("invalid setting io-threads=0: must be between 1 and 1024", "--io-threads=0");
         assertMessage("unknown setting hearbeat-interval", "--hearbeat-interval=5s");
         assertMessage("unexpected argument 'serve'", "serve");
     }
