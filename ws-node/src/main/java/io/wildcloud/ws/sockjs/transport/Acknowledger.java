@@ -4,13 +4,18 @@ import io.netty.channel.ChannelHandlerContext;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Tells the store what a stream has written, in batches: at most one acknowledgement is in
  * flight; whatever was written meanwhile goes in the next one. A store round trip per message
- * would cost more than the message. Used on the channel's event loop only.
+ * would cost more than the message.
+ *
+ * <p>The channel's event loop reports writes; the store's answer may come on any thread and sends
+ * the next acknowledgement from there, so an answer never costs a hand-off back to the event loop.
  */
 final class Acknowledger {
 
@@ -20,10 +25,10 @@ final class Acknowledger {
     private final SessionStore store;
     private final SessionKey key;
     private final ReceiverId receiver;
-    private long written;
-    private long acknowledged;
-    private boolean inFlight;
-    private boolean stopped;
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicBoolean inFlight = new AtomicBoolean();
+    private volatile boolean stopped;
 
     Acknowledger(ChannelHandlerContext ctx, SessionStore store, SessionKey key, ReceiverId receiver) {
         this.ctx = ctx;
@@ -34,9 +39,7 @@ final class Acknowledger {
 
     /** Messages up to {@code seq} were written. */
     void delivered(long seq) {
-        if (seq > written) {
-            written = seq;
-        }
+        written.accumulateAndGet(seq, Math::max);
         flush();
     }
 
@@ -46,20 +49,23 @@ final class Acknowledger {
     }
 
     private void flush() {
-        if (inFlight || stopped || written <= acknowledged) {
+        // Written is raised before the flag is tried, and the flag dropped before written is read
+        // again: whichever side comes second sees the other's work, so no write is left waiting.
+        if (stopped || written.get() <= acknowledged.get() || !inFlight.compareAndSet(false, true)) {
             return;
         }
-        long seq = written;
-        inFlight = true;
-        store.acknowledge(key, receiver, seq).whenComplete((ignored, error) -> SockJsRuntime.onLoop(ctx, () -> {
-            inFlight = false;
+        long seq = written.get();
+        store.acknowledge(key, receiver, seq).whenComplete((ignored, error) -> {
             if (error != null) {
-                // Not fatal: the release at the end acknowledges everything written.
+                // Not fatal: the next write tries again, and the release at the end acknowledges
+                // everything written.
                 log.debug("{} session {}: acknowledge failed: {}", ctx.channel(), key, error.toString());
-            } else {
-                acknowledged = Math.max(acknowledged, seq);
+                inFlight.set(false);
+                return;
             }
+            acknowledged.accumulateAndGet(seq, Math::max);
+            inFlight.set(false);
             flush();
-        }));
+        });
     }
 }

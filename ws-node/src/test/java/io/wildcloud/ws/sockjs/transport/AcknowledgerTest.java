@@ -1,0 +1,76 @@
+package io.wildcloud.ws.sockjs.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.wildcloud.ws.sockjs.session.ReceiverId;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStore;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+class AcknowledgerTest {
+
+    /** The acknowledgements the store was asked for, each answered when the test says. */
+    private final List<Long> asked = new CopyOnWriteArrayList<>();
+    private final List<CompletableFuture<Void>> answers = new CopyOnWriteArrayList<>();
+    private final SessionStore store = (SessionStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+            new Class<?>[] {SessionStore.class}, (proxy, method, args) -> {
+                if (!method.getName().equals("acknowledge")) {
+                    throw new UnsupportedOperationException(method.getName());
+                }
+                asked.add((Long) args[2]);
+                CompletableFuture<Void> answer = new CompletableFuture<>();
+                answers.add(answer);
+                return answer;
+            });
+
+    private Acknowledger acknowledger() {
+        EmbeddedChannel channel = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
+        ChannelHandlerContext ctx = channel.pipeline().firstContext();
+        return new Acknowledger(ctx, store, new SessionKey("scope", "session"), new ReceiverId("node", 1));
+    }
+
+    @Test
+    void oneInFlightAndWhatWasWrittenMeanwhileGoesNextFromTheAnsweringThread() throws Exception {
+        Acknowledger acknowledger = acknowledger();
+        acknowledger.delivered(1);
+        acknowledger.delivered(2);
+        acknowledger.delivered(5);
+        assertEquals(List.of(1L), asked);
+        Thread answering = new Thread(() -> answers.get(0).complete(null));
+        answering.start();
+        answering.join();
+        assertEquals(List.of(1L, 5L), asked);
+        answers.get(1).complete(null);
+        acknowledger.delivered(4); // older than what was acknowledged: nothing to send
+        assertEquals(List.of(1L, 5L), asked);
+        acknowledger.delivered(6);
+        assertEquals(List.of(1L, 5L, 6L), asked);
+    }
+
+    @Test
+    void aFailedAcknowledgementIsRetriedByTheNextWriteNotInALoop() {
+        Acknowledger acknowledger = acknowledger();
+        acknowledger.delivered(3);
+        answers.get(0).completeExceptionally(new IllegalStateException("store down"));
+        assertEquals(List.of(3L), asked);
+        acknowledger.delivered(4);
+        assertEquals(List.of(3L, 4L), asked);
+    }
+
+    @Test
+    void nothingAfterStop() {
+        Acknowledger acknowledger = acknowledger();
+        acknowledger.delivered(1);
+        acknowledger.stop();
+        answers.get(0).complete(null);
+        acknowledger.delivered(2);
+        assertEquals(List.of(1L), asked);
+    }
+}
