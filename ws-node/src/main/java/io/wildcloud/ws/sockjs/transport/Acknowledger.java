@@ -4,6 +4,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -16,6 +19,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The channel's event loop reports writes; the store's answer may come on any thread and sends
  * the next acknowledgement from there, so an answer never costs a hand-off back to the event loop.
+ *
+ * <p>A receiver that never hands its session to another (a websocket: the session ends with the
+ * connection) may wait a while between acknowledgements: they only trim the queue, and one for
+ * many messages costs the store what one for a single message does.
  */
 final class Acknowledger {
 
@@ -28,24 +35,46 @@ final class Acknowledger {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicBoolean inFlight = new AtomicBoolean();
+    private final long intervalNanos;
+    /** The pending delayed flush, if any; event loop only. */
+    private ScheduledFuture<?> delayed;
     private volatile boolean stopped;
 
+    /** Acknowledges as soon as the previous acknowledgement is answered. */
     Acknowledger(ChannelHandlerContext ctx, SessionStore store, SessionKey key, ReceiverId receiver) {
+        this(ctx, store, key, receiver, Duration.ZERO);
+    }
+
+    /** Acknowledges at most once per {@code interval} (and never two at once). */
+    Acknowledger(ChannelHandlerContext ctx, SessionStore store, SessionKey key, ReceiverId receiver,
+            Duration interval) {
         this.ctx = ctx;
         this.store = store;
         this.key = key;
         this.receiver = receiver;
+        this.intervalNanos = interval.toNanos();
     }
 
-    /** Messages up to {@code seq} were written. */
+    /** Messages up to {@code seq} were written. Called on the channel's event loop. */
     void delivered(long seq) {
         written.accumulateAndGet(seq, Math::max);
-        flush();
+        if (intervalNanos == 0) {
+            flush();
+        } else if (delayed == null) {
+            delayed = ctx.executor().schedule(() -> {
+                delayed = null;
+                flush();
+            }, intervalNanos, TimeUnit.NANOSECONDS);
+        }
     }
 
     /** No more acknowledgements: a release (which acknowledges too) or a delete follows. */
     void stop() {
         stopped = true;
+        if (delayed != null) {
+            delayed.cancel(false);
+            delayed = null;
+        }
     }
 
     private void flush() {

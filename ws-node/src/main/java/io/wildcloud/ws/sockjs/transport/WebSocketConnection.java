@@ -48,6 +48,14 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
      */
     static final long MAX_BACKLOG_BYTES = 4L * 1024 * 1024;
 
+    /**
+     * How often a websocket acknowledges what it wrote. Its session never moves to another receiver,
+     * so acknowledgements only trim the store's queue; a queue then also holds up to this long of
+     * written messages, which reaches max-queued-messages (1,024) only past ~4,000 messages per
+     * second to one session.
+     */
+    static final java.time.Duration ACKNOWLEDGEMENT_INTERVAL = java.time.Duration.ofMillis(250);
+
     /** How long a close we sent waits for the client's answering close before the TCP close. */
     static final long CLOSE_GRACE_MILLIS = 2000;
 
@@ -141,7 +149,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
         state = State.OPEN;
         metrics.sessionOpened(TransportType.WEBSOCKET);
         metrics.connectionOpened(TransportType.WEBSOCKET);
-        acknowledger = new Acknowledger(ctx, store, key, id);
+        acknowledger = new Acknowledger(ctx, store, key, id, ACKNOWLEDGEMENT_INTERVAL);
         opened();
         endpoint.service().onOpen(session);
         List<String> queued = early;

@@ -9,7 +9,9 @@ import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -30,10 +32,35 @@ class AcknowledgerTest {
                 return answer;
             });
 
+    private final EmbeddedChannel channel = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
+
     private Acknowledger acknowledger() {
-        EmbeddedChannel channel = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
+        return acknowledger(Duration.ZERO);
+    }
+
+    private Acknowledger acknowledger(Duration interval) {
         ChannelHandlerContext ctx = channel.pipeline().firstContext();
-        return new Acknowledger(ctx, store, new SessionKey("scope", "session"), new ReceiverId("node", 1));
+        return new Acknowledger(ctx, store, new SessionKey("scope", "session"), new ReceiverId("node", 1), interval);
+    }
+
+    @Test
+    void withAnIntervalWritesMeanwhileGoInOneAcknowledgementWhenItIsOver() {
+        Acknowledger acknowledger = acknowledger(Duration.ofMillis(250));
+        acknowledger.delivered(1);
+        acknowledger.delivered(2);
+        channel.advanceTimeBy(200, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertEquals(List.of(), asked);
+        acknowledger.delivered(3);
+        channel.advanceTimeBy(50, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertEquals(List.of(3L), asked);
+        answers.get(0).complete(null);
+        acknowledger.delivered(4);
+        acknowledger.stop();
+        channel.advanceTimeBy(250, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertEquals(List.of(3L), asked, "nothing after stop");
     }
 
     @Test
