@@ -4,46 +4,61 @@ import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionExpiryListener;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.redisson.api.RScript;
 import org.redisson.api.RScriptAsync;
-import org.redisson.api.RScoredSortedSetAsync;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Ends released sessions whose disconnect delay passed, and held sessions whose holder's node
  * died, on whichever node gets to them first. A release adds the session to the expiry index
- * with its deadline; a holding node keeps its sessions' index entries ahead of now as it renews
- * their TTL (see {@link HoldKeeper}), so only the sessions of a node that stopped renewing come
- * due while held. Every node pops due members atomically (expiry_pop.lua), so each is checked by
- * one node only; expire.lua ends the session only if nobody (alive) holds it and its deadline
- * (by Redis's clock) passed. That node notifies the listener. A node that dies between the pop
- * and the check loses that notice (the keys still expire by TTL).
+ * ({@link ExpiryIndex}) with its deadline; a holding node keeps its sessions' index entries ahead
+ * of now as it renews their TTL (see {@link HoldKeeper}), so only the sessions of a node that
+ * stopped renewing come due while held.
+ *
+ * <p>Every sweep interval each node sweeps every shard of the index, all at once. A sweep leases
+ * a shard's due members (expiry_lease.lua): in one atomic step their score moves to the end of
+ * the lease, so no other node takes them meanwhile. expire.lua then ends a session only if nobody
+ * (alive) holds it and its deadline (by Redis's clock) passed, and the node that ended it
+ * notifies the listener. Once a member's check has concluded it leaves the index
+ * (expiry_settle.lua, only if it still carries this lease: a release or renewal meanwhile gave it
+ * a new deadline that must stay), or gets its next deadline when it is held or not yet due. A node
+ * that dies mid-check leaves its leased members to come due again when the lease ends, for
+ * another node to check: the lease is shorter than the time a due session's keys outlive its
+ * deadline. Should a slow node's lease lapse while it still checks, two nodes may check one
+ * session, but expire.lua ends it (and answers "ended") only once: the other finds it gone.
  */
 final class ExpirySweeper {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExpirySweeper.class);
-    private static final int BATCH = 100;
+    /** Most members one sweep leases from one shard: all shards together keep a few hundred checks in flight. */
+    private static final int BATCH_PER_SHARD = 25;
     /** Longer than any session lives without a node renewing or sweeping it. */
     private static final Duration INDEX_TTL = Duration.ofHours(1);
     private static final long HELD = -2;
     private static final long ENDED_OPEN = -4;
 
-    private final PlainCommands commands;
     private final RScriptAsync script;
     private final LuaScripts scripts;
     private final RedisKeys keys;
-    private final RScoredSortedSetAsync<String> index;
+    private final ExpiryIndex index;
     private final ScheduledExecutorService timer;
     private final Duration interval;
+    private final Duration lease;
     private final Supplier<SessionExpiryListener> listener;
     private final NodePresence presence;
     private final Duration heldRecheck;
@@ -51,22 +66,25 @@ final class ExpirySweeper {
     private volatile String problem;
 
     /**
+     * @param lease how long the members a sweep took stay out of other nodes' sweeps; shorter than
+     *     the time a due session's keys outlive its deadline, so that another node gets to it if
+     *     this one dies mid-check
      * @param heldRecheck when to look again at a held session whose node still lives but did not
      *     renew it in time
      */
-    ExpirySweeper(RScriptAsync script, LuaScripts scripts, PlainCommands commands, RedisKeys keys, RScoredSortedSetAsync<String> index,
-            ScheduledExecutorService timer, Duration interval, Supplier<SessionExpiryListener> listener,
-            NodePresence presence, Duration heldRecheck) {
-        this.presence = presence;
-        this.commands = commands;
-        this.heldRecheck = heldRecheck;
+    ExpirySweeper(RScriptAsync script, LuaScripts scripts, RedisKeys keys, ExpiryIndex index,
+            ScheduledExecutorService timer, Duration interval, Duration lease,
+            Supplier<SessionExpiryListener> listener, NodePresence presence, Duration heldRecheck) {
         this.script = script;
         this.scripts = scripts;
         this.keys = keys;
         this.index = index;
         this.timer = timer;
         this.interval = interval;
+        this.lease = lease;
         this.listener = listener;
+        this.presence = presence;
+        this.heldRecheck = heldRecheck;
     }
 
     void start() {
@@ -87,33 +105,36 @@ final class ExpirySweeper {
 
     /** Notes that {@code key} was released and ends at {@code deadlineMillis} (this node's clock). */
     CompletableFuture<Boolean> track(SessionKey key, long deadlineMillis) {
-        return commands.<Boolean>timed("zadd", () -> index.addAsync(deadlineMillis, RedisKeys.expiryMember(key)))
-                .toCompletableFuture();
+        return index.add(key, deadlineMillis);
+    }
+
+    /** Notes that {@code sessions} are held: due only if this node stops renewing them. */
+    CompletableFuture<Void> trackHeld(Collection<SessionKey> sessions) {
+        return index.addAll(sessions, heldDeadline());
     }
 
     private void schedule() {
         if (!stopped) {
-            timer.schedule(this::sweep, interval.toMillis(), TimeUnit.MILLISECONDS);
+            timer.schedule(() -> sweep(allShards()), interval.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
-    private void sweep() {
+    private static List<Integer> allShards() {
+        return IntStream.range(0, RedisKeys.EXPIRY_SHARDS).boxed().toList();
+    }
+
+    private void sweep(List<Integer> shards) {
         if (stopped) {
             return;
         }
-        List<Object> indexKey = List.of(keys.expiryIndex());
-        long now = System.currentTimeMillis();
-        scripts.expiryPop.<List<Object>>eval(script, RScript.ReturnType.LIST, indexKey, now, BATCH,
-                        INDEX_TTL.toMillis())
-                .thenCompose(due -> {
-                    Map<String, CompletionStage<Boolean>> liveNodes = new ConcurrentHashMap<>();
-                    return CompletableFuture.allOf(due.stream()
-                            .map(member -> check((String) member, liveNodes))
-                            .toArray(CompletableFuture[]::new)).thenApply(done -> due.size());
-                })
+        Map<String, CompletionStage<Boolean>> liveNodes = new ConcurrentHashMap<>();
+        List<CompletableFuture<Boolean>> sweeps = shards.stream()
+                .map(shard -> sweepShard(shard, liveNodes).toCompletableFuture())
+                .toList();
+        CompletableFuture.allOf(sweeps.toArray(CompletableFuture[]::new))
                 // Each sweep also checks this node's presence subscription, for the health check.
-                .thenCompose(count -> presence.checkOwn().thenApply(up -> count))
-                .whenComplete((count, error) -> {
+                .thenCompose(done -> presence.checkOwn())
+                .whenComplete((up, error) -> {
                     if (error != null) {
                         if (problem == null) {
                             LOG.warn("Redis does not answer the expiry sweep: {}", error.toString());
@@ -126,11 +147,50 @@ final class ExpirySweeper {
                         LOG.info("Redis answers the expiry sweep again");
                         problem = null;
                     }
-                    if (count == BATCH && !stopped) {
-                        timer.execute(this::sweep);
+                    // A shard that gave a full batch may hold more that are due: on with those at once.
+                    List<Integer> full = IntStream.range(0, shards.size())
+                            .filter(i -> sweeps.get(i).join())
+                            .mapToObj(shards::get)
+                            .toList();
+                    if (!full.isEmpty() && !stopped) {
+                        timer.execute(() -> sweep(full));
                     } else {
                         schedule();
                     }
+                });
+    }
+
+    /**
+     * Leases the due members of {@code shard}, checks each and settles those whose check concluded;
+     * completes with whether the batch was full. A failed check leaves its member leased (it comes
+     * due again) and fails the sweep once the others are settled.
+     */
+    private CompletionStage<Boolean> sweepShard(int shard, Map<String, CompletionStage<Boolean>> liveNodes) {
+        long now = System.currentTimeMillis();
+        return index.lease(shard, now, BATCH_PER_SHARD, now + lease.toMillis(), INDEX_TTL.toMillis())
+                .thenCompose(leased -> {
+                    List<String> concluded = Collections.synchronizedList(new ArrayList<>());
+                    AtomicReference<Throwable> failure = new AtomicReference<>();
+                    CompletableFuture<?>[] checks = leased.members().stream()
+                            .map(member -> check(RedisKeys.parseExpiryMember(member), liveNodes)
+                                    .handle((done, error) -> {
+                                        if (error != null) {
+                                            failure.compareAndSet(null, error);
+                                        } else if (done) {
+                                            concluded.add(member);
+                                        }
+                                        return null;
+                                    })
+                                    .toCompletableFuture())
+                            .toArray(CompletableFuture[]::new);
+                    return CompletableFuture.allOf(checks)
+                            .thenCompose(all -> index.settle(leased, List.copyOf(concluded)))
+                            .thenApply(settled -> {
+                                if (failure.get() != null) {
+                                    throw new CompletionException(failure.get());
+                                }
+                                return leased.members().size() == BATCH_PER_SHARD;
+                            });
                 });
     }
 
@@ -154,22 +214,17 @@ final class ExpirySweeper {
         return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 
-    private CompletableFuture<Void> check(String member, Map<String, CompletionStage<Boolean>> liveNodes) {
-        SessionKey key = RedisKeys.parseExpiryMember(member);
+    /**
+     * Checks one due session; completes with {@code true} once the check has concluded (ended or
+     * gone: it leaves the index), {@code false} when it got its next deadline.
+     */
+    private CompletionStage<Boolean> check(SessionKey key, Map<String, CompletionStage<Boolean>> liveNodes) {
         return expire(key, "").thenCompose(result -> {
-            long code = (Long) result.get(0);
-            if (code == HELD) {
+            if ((Long) result.get(0) == HELD) {
                 return checkHolder(key, (String) result.get(1), liveNodes);
             }
-            if (code > 0) {
-                // Not due by Redis's clock yet (clocks differ): look again when it is.
-                return track(key, System.currentTimeMillis() + code).thenApply(added -> (Void) null);
-            }
-            if (code == ENDED_OPEN) {
-                notifyExpired(key);
-            }
-            return CompletableFuture.completedFuture((Void) null);
-        }).toCompletableFuture();
+            return conclude(key, result);
+        });
     }
 
     /**
@@ -177,21 +232,41 @@ final class ExpirySweeper {
      * look again later; if it is gone, the session ends now (its client has been away at least as
      * long as a disconnect delay) and is heard of.
      */
-    private CompletionStage<Void> checkHolder(SessionKey key, String holder,
+    private CompletionStage<Boolean> checkHolder(SessionKey key, String holder,
             Map<String, CompletionStage<Boolean>> liveNodes) {
         String node = ReceiverId.decode(holder).nodeId();
         return liveNodes.computeIfAbsent(node, presence::isAlive).thenCompose(alive -> {
             if (alive) {
-                return track(key, System.currentTimeMillis() + heldRecheck.toMillis()).thenApply(added -> (Void) null);
+                return keep(key, System.currentTimeMillis() + heldRecheck.toMillis());
             }
-            return expire(key, holder).thenApply(result -> {
+            return expire(key, holder).thenCompose(result -> {
                 if ((Long) result.get(0) == ENDED_OPEN) {
                     LOG.info("{} ended: its receiver {} was on node {}, which is gone", key, holder, node);
-                    notifyExpired(key);
                 }
-                return (Void) null;
+                return conclude(key, result);
             });
         });
+    }
+
+    /** Acts on expire.lua's answer (other than the first "held"): notify, or look again later. */
+    private CompletionStage<Boolean> conclude(SessionKey key, List<Object> result) {
+        long code = (Long) result.get(0);
+        if (code == HELD) {
+            // Another receiver took the slot since: its node keeps the entry ahead while it lives.
+            return keep(key, System.currentTimeMillis() + heldRecheck.toMillis());
+        }
+        if (code > 0) {
+            // Not due by Redis's clock yet (clocks differ): look again when it is.
+            return keep(key, System.currentTimeMillis() + code);
+        }
+        if (code == ENDED_OPEN) {
+            notifyExpired(key);
+        }
+        return CompletableFuture.completedFuture(true);
+    }
+
+    private CompletionStage<Boolean> keep(SessionKey key, long dueMillis) {
+        return track(key, dueMillis).thenApply(added -> false);
     }
 
     private CompletionStage<List<Object>> expire(SessionKey key, String deadHolder) {

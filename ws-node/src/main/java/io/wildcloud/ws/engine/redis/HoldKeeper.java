@@ -3,7 +3,6 @@ package io.wildcloud.ws.engine.redis;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.redisson.api.RScoredSortedSetAsync;
 import org.redisson.api.RScript;
 import org.redisson.api.RScriptAsync;
 import org.slf4j.Logger;
@@ -22,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Renews the TTL of every session this node holds, every third of the hold TTL: one touch.lua call
  * per group of sessions (all of them on one Redis; a scope, so one slot, on a Cluster) and one ZADD
- * that moves their expiry index entries ahead. Since touch.lua checks the holder, it also evicts
+ * per expiry index shard that moves their entries ahead. Since touch.lua checks the holder, it also evicts
  * the receivers whose slot another node took (this node was judged dead while it had lost Redis)
  * or whose session is gone. Also run at once when the node's connection to Redis comes back.
  */
@@ -35,10 +33,8 @@ final class HoldKeeper {
 
     private final RScriptAsync script;
     private final LuaScripts scripts;
-    private final PlainCommands commands;
     private final RedisKeys keys;
     private final Function<SessionKey, String> group;
-    private final RScoredSortedSetAsync<String> expiryIndex;
     private final Supplier<List<HeldReceiver>> held;
     private final ExpirySweeper sweeper;
     private final ScheduledExecutorService timer;
@@ -51,16 +47,13 @@ final class HoldKeeper {
      *     they must share a slot)
      * @param clientUsable whether the Redis client still sends commands (not shutting down)
      */
-    HoldKeeper(RScriptAsync script, LuaScripts scripts, PlainCommands commands, RedisKeys keys,
-            Function<SessionKey, String> group, RScoredSortedSetAsync<String> expiryIndex,
-            Supplier<List<HeldReceiver>> held, ExpirySweeper sweeper, ScheduledExecutorService timer,
-            Duration holdTtl, BooleanSupplier clientUsable) {
+    HoldKeeper(RScriptAsync script, LuaScripts scripts, RedisKeys keys, Function<SessionKey, String> group,
+            Supplier<List<HeldReceiver>> held, ExpirySweeper sweeper, ScheduledExecutorService timer, Duration holdTtl,
+            BooleanSupplier clientUsable) {
         this.script = script;
         this.scripts = scripts;
-        this.commands = commands;
         this.keys = keys;
         this.group = group;
-        this.expiryIndex = expiryIndex;
         this.held = held;
         this.sweeper = sweeper;
         this.timer = timer;
@@ -92,11 +85,10 @@ final class HoldKeeper {
             return CompletableFuture.completedFuture(null);
         }
         Map<String, List<HeldReceiver>> groups = new LinkedHashMap<>();
-        Map<String, Double> deadlines = new HashMap<>();
-        double deadline = sweeper.heldDeadline();
+        List<SessionKey> sessions = new ArrayList<>(receivers.size());
         for (HeldReceiver receiver : receivers) {
             groups.computeIfAbsent(group.apply(receiver.key()), name -> new ArrayList<>()).add(receiver);
-            deadlines.put(RedisKeys.expiryMember(receiver.key()), deadline);
+            sessions.add(receiver.key());
         }
         List<CompletableFuture<?>> calls = new ArrayList<>();
         for (List<HeldReceiver> members : groups.values()) {
@@ -105,7 +97,7 @@ final class HoldKeeper {
             }
         }
         // Keep the held sessions' expiry entries ahead of now: only a dead node's come due.
-        calls.add(commands.timed("zadd", () -> expiryIndex.addAllAsync(deadlines)).toCompletableFuture());
+        calls.add(sweeper.trackHeld(sessions));
         return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).handle((done, error) -> {
             if (error != null) {
                 LOG.warn("renewing held sessions failed, next try in {}: {}", holdTtl.dividedBy(3), error.toString());

@@ -16,7 +16,8 @@ final class LuaScripts {
     final LuaScript fetch = LuaScript.load("fetch");
     final LuaScript touch = LuaScript.load("touch");
     final LuaScript expire = LuaScript.load("expire");
-    final LuaScript expiryPop = LuaScript.load("expiry_pop");
+    final LuaScript expiryLease = LuaScript.load("expiry_lease");
+    final LuaScript expirySettle = LuaScript.load("expiry_settle");
     final LuaScript publish = LuaScript.load("publish");
 
     /** Gives every script its meter. */
@@ -27,7 +28,8 @@ final class LuaScripts {
     }
 
     List<LuaScript> all() {
-        return List.of(claim, acknowledge, release, enqueue, close, fetch, touch, expire, expiryPop, publish);
+        return List.of(claim, acknowledge, release, enqueue, close, fetch, touch, expire, expiryLease, expirySettle,
+                publish);
     }
 
     /** SCRIPT LOAD of every script (on every master of a cluster), so EVALSHA finds them. */

@@ -21,7 +21,8 @@ import java.util.Objects;
  * @param holdTtl TTL of a held session's keys; the holding node renews it every third of it, so
  *     keys of a node that died without anyone taking its sessions over vanish after this
  * @param expiryMargin how much longer than its disconnect delay an unheld session's keys live, so
- *     that the expiry sweeper (not Redis) ends it and notifies once
+ *     that the expiry sweeper (not Redis) ends it and notifies once; a sweep leases due sessions
+ *     for at most half of it, so that another node still ends one whose sweeping node died
  * @param sweepInterval how often each node looks for sessions past their disconnect delay
  * @param defaultDisconnectDelay the disconnect delay of a session that no receiver released yet
  *     (a poll that takes its messages releases at once with the session's last delay)

@@ -12,10 +12,15 @@ import java.util.List;
  *   <li>{@code <prefix>{<scope>}:q:<sessionId>} list of queued messages not yet acknowledged</li>
  *   <li>{@code <prefix>{<scope>}:ch} channel of wake-ups for the scope's held sessions</li>
  *   <li>{@code <prefix>node:{<nodeId>}} channel a node subscribes to while it lives</li>
- *   <li>{@code <prefix>expiry} zset of released sessions by deadline, swept by every node</li>
+ *   <li>{@code <prefix>expiry:{e<n>}} shard {@code n} (of {@value #EXPIRY_SHARDS}) of the zset of
+ *       sessions by deadline, swept by every node; each shard has a hash tag of its own, so on a
+ *       Cluster releases and renewals spread over several slots</li>
  * </ul>
  */
 final class RedisKeys {
+
+    /** How many keys the expiry index is spread over. Changing it strands the entries of the old shards. */
+    static final int EXPIRY_SHARDS = 16;
 
     private final String prefix;
 
@@ -44,8 +49,16 @@ final class RedisKeys {
         return prefix + "node:{" + nodeId + '}';
     }
 
-    String expiryIndex() {
-        return prefix + "expiry";
+    String expiryShard(int shard) {
+        return prefix + "expiry:{e" + shard + '}';
+    }
+
+    /**
+     * The expiry index shard of a session: by {@link String#hashCode()} of its member, which Java
+     * specifies, so every node (of any version) picks the same one.
+     */
+    static int expiryShardOf(String member) {
+        return Math.floorMod(member.hashCode(), EXPIRY_SHARDS);
     }
 
     /** KEYS of the scripts that work on one session: hash, queue. */

@@ -97,14 +97,19 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         // The presence channel's re-subscription triggers the keeper, made after it.
         this.presence = new NodePresence(name -> topic(name, StringCodec.INSTANCE), commands, keys, nodeId,
                 this::renewHeld);
-        this.sweeper = new ExpirySweeper(script, scripts, commands, keys,
-                redisson.getScoredSortedSet(keys.expiryIndex(), StringCodec.INSTANCE), timer, config.sweepInterval(),
-                () -> expiryListener, presence, config.holdTtl().dividedBy(3));
+        ExpiryIndex expiryIndex = new ExpiryIndex(script, scripts, commands, keys,
+                name -> redisson.getScoredSortedSet(name, StringCodec.INSTANCE));
+        Duration renewal = config.holdTtl().dividedBy(3);
+        // A due session's keys outlive its index entry by the expiry margin (released) or by a
+        // renewal period (held, see ExpirySweeper.heldDeadline): a lease of half the shorter
+        // leaves another node time to end it should the sweeping node die mid-check.
+        Duration lease = (config.expiryMargin().compareTo(renewal) < 0 ? config.expiryMargin() : renewal).dividedBy(2);
+        this.sweeper = new ExpirySweeper(script, scripts, keys, expiryIndex, timer, config.sweepInterval(), lease,
+                () -> expiryListener, presence, renewal);
         // On a Cluster a script's keys must share a slot: batch per scope there, per node elsewhere.
         boolean cluster = config.endpoint().mode() == RedisEndpoint.Mode.CLUSTER;
         Function<SessionKey, String> scriptGroup = key -> cluster ? key.scope() : "";
-        this.keeper = new HoldKeeper(script, scripts, commands, keys, scriptGroup,
-                redisson.getScoredSortedSet(keys.expiryIndex(), StringCodec.INSTANCE), channels::allHeld, sweeper,
+        this.keeper = new HoldKeeper(script, scripts, keys, scriptGroup, channels::allHeld, sweeper,
                 timer, config.holdTtl(), commands::clientUsable);
         this.pipeline = new ScriptPipeline(redisson, script, scripts);
         this.acknowledgements = new AcknowledgementBatcher(keys, scriptGroup,

@@ -11,20 +11,27 @@
  *       {@code dd} last disconnect delay, {@code x} deadline while nobody holds the slot;</li>
  *   <li>{@code <prefix>{<scope>}:q:<sessionId>}, a list of the messages {@code a+1 .. l} (seq is
  *       their position: no seq is stored);</li>
- *   <li>{@code <prefix>expiry}, a zset of sessions by deadline, swept by every node: released
- *       sessions at their disconnect deadline; held (streaming) sessions two renewal periods
- *       ahead, pushed forward at each renewal, so only those of a node that died come due, and
- *       are ended (with an expiry notice) once a ping shows the node gone.</li>
+ *   <li>{@code <prefix>expiry:{e<n>}}, the expiry index: zsets of sessions by deadline, a session
+ *       in one of 16 shards (by a hash of its scope and id), each shard with a hash tag of its
+ *       own so that on a Cluster releases and renewals spread over 16 slots. Every node sweeps
+ *       every shard: released sessions come due at their disconnect deadline; held (streaming)
+ *       sessions sit two renewal periods ahead, pushed forward at each renewal, so only those of
+ *       a node that died come due, and are ended (with an expiry notice) once a ping shows the
+ *       node gone. A sweep leases what is due (moves it a lease ahead) rather than taking it out,
+ *       and takes it out once checked, so a node that dies mid-check loses no notice (see
+ *       {@link io.wildcloud.ws.engine.redis.ExpirySweeper}).</li>
  * </ul>
  * TTLs: while held, the hold TTL (default 60 s), renewed every third by the holding node (one
- * touch.lua call for all its sessions, per scope on a Cluster); after a release, the disconnect delay plus a margin (default 30 s) in
- * which a sweeper ends the session and notifies once.
+ * touch.lua call for all its sessions, per scope on a Cluster); after a release, the disconnect
+ * delay plus a margin (default 30 s) in which a sweeper ends the session and notifies once. A
+ * sweep's lease is half the shorter of that margin and a renewal period (default 10 s), so that
+ * another node still finds a leased session's keys when the lease ends.
  *
  * <h2>Scripts</h2>
  * One Lua script per multi-step change, in {@code src/main/resources/redis}, each with a KEYS/ARGV
  * header: {@code claim}, {@code acknowledge}, {@code release}, {@code enqueue}, {@code publish} (the
  * socket store's publish: the socket and its sessions' queues), {@code close}, {@code fetch},
- * {@code touch}, {@code expire}, {@code expiry_pop}. Loaded once (SCRIPT LOAD) and
+ * {@code touch}, {@code expire}, {@code expiry_lease}, {@code expiry_settle}. Loaded once (SCRIPT LOAD) and
  * run by EVALSHA; a Redis that lost them (NOSCRIPT) gets them again.
  *
  * <h2>Channels</h2>
@@ -56,7 +63,10 @@
  * one is in flight travel together, so under load one round trip carries many calls. A claim is
  * one EVALSHA (plus a ping and a second claim only when the holder may be dead; a stream claim
  * also sends a ZADD to the expiry index), a release one EVALSHA and one ZADD, sent together. Every
- * third of the hold TTL a node sends one touch.lua call over its held sessions and one ZADD.
+ * third of the hold TTL a node sends one touch.lua call over its held sessions and one ZADD per
+ * expiry index shard they fall in. Every sweep interval a node sends one expiry_lease.lua call per
+ * shard (16), plus per due session an expire.lua call and per shard with concluded sessions one
+ * expiry_settle.lua call.
  *
  * <h2>Requirements</h2>
  * Redis 5 or later (scripts read TIME before writing); 7 or later for a cluster (sharded pub/sub).

@@ -1,0 +1,234 @@
+package io.wildcloud.ws.engine.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.sockjs.session.ClaimMode;
+import io.wildcloud.ws.sockjs.session.QueuedMessage;
+import io.wildcloud.ws.sockjs.session.Receiver;
+import io.wildcloud.ws.sockjs.session.ReceiverId;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
+import io.wildcloud.ws.testing.RedisProbe;
+import io.wildcloud.ws.testing.RedisTestServer;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.redisson.api.RScript;
+import org.redisson.api.RScriptAsync;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+/** The expiry index: leases that outlive a node that died mid-check, and its shards. */
+class RedisExpiryIndexTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    /** A sweep interval no test lasts: the store never sweeps. */
+    private static final Duration NEVER = Duration.ofHours(1);
+
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    private final String prefix;
+    private final URI redis = URI.create(RedisTestServer.shared().url());
+    private final RedisKeys keys;
+    private final Map<SessionKey, AtomicInteger> heard = new ConcurrentHashMap<>();
+    /** When each session was first heard of (ms). */
+    private final Map<SessionKey, Long> heardAt = new ConcurrentHashMap<>();
+
+    RedisExpiryIndexTest(TestInfo test) {
+        prefix = RedisTestServer.newKeyPrefix(test.getTestMethod().orElseThrow().getName());
+        keys = new RedisKeys(prefix);
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (int i = cleanup.size() - 1; i >= 0; i--) {
+            cleanup.get(i).close();
+        }
+    }
+
+    @Test
+    void sessionsLeasedByANodeThatDiedMidCheckEndAfterTheLeaseAndAreHeardOfOnce() throws Exception {
+        RedisSessionStore setup = store("setup", NEVER);
+        SessionKey key = new SessionKey("app", "orphan");
+        claimAndRelease(setup, key, Duration.ofMillis(100));
+
+        // A node leases the session when it comes due, then dies before it checks it.
+        Node dead = new Node();
+        long leaseEnd = System.currentTimeMillis() + 1_000;
+        int shard = RedisKeys.expiryShardOf(RedisKeys.expiryMember(key));
+        List<ExpiryIndex.Lease> leases = new ArrayList<>();
+        await(() -> {
+            ExpiryIndex.Lease lease = join(dead.index.lease(shard, System.currentTimeMillis(), 10, leaseEnd, 60_000));
+            leases.add(lease);
+            return lease.members().contains(RedisKeys.expiryMember(key));
+        }, "the session never came due");
+
+        RedisSessionStore first = store("survivor1", Duration.ofMillis(50));
+        RedisSessionStore second = store("survivor2", Duration.ofMillis(50));
+        first.setExpiryListener(this::heard);
+        second.setExpiryListener(this::heard);
+        await(() -> heard.containsKey(key), "no other node ended the session after the lease");
+        assertTrue(heardAt.get(key) > leaseEnd,
+                "heard of before the lease ended: at " + heardAt.get(key) + ", lease until " + leaseEnd);
+        assertNull(score(shard, key), "the session is still in the index");
+
+        // The node was only slow: its check, late, finds the session gone and settles nothing.
+        List<Object> answer = join(dead.scripts.expire.eval(dead.script, RScript.ReturnType.LIST,
+                keys.sessionKeys(key), ""));
+        assertEquals(List.of(-1L), answer);
+        assertEquals(0L, join(dead.index.settle(leases.get(leases.size() - 1), List.of(RedisKeys.expiryMember(key)))));
+
+        // Both survivors swept past the session since: a later session heard of means so.
+        SessionKey witness = new SessionKey("app", "witness");
+        claimAndRelease(first, witness, Duration.ofMillis(100));
+        await(() -> heard.containsKey(witness), "the witness did not expire");
+        assertEquals(1, heard.get(key).get(), "heard of more than once");
+    }
+
+    @Test
+    void aSettleLeavesAnEntryThatGotANewDeadlineDuringTheCheck() throws Exception {
+        Node node = new Node();
+        SessionKey key = new SessionKey("app", "released-again");
+        int shard = RedisKeys.expiryShardOf(RedisKeys.expiryMember(key));
+        long now = System.currentTimeMillis();
+        join(node.index.add(key, now - 1));
+        ExpiryIndex.Lease lease = join(node.index.lease(shard, now, 10, now + 10_000, 60_000));
+        assertEquals(List.of(RedisKeys.expiryMember(key)), lease.members());
+        assertEquals(now + 10_000.5, Double.parseDouble(score(shard, key)));
+
+        // Released again while the check ran: the new deadline stays.
+        join(node.index.add(key, now + 5_000));
+        assertEquals(0L, join(node.index.settle(lease, lease.members())));
+        assertEquals(now + 5_000, Double.parseDouble(score(shard, key)));
+
+        ExpiryIndex.Lease next = join(node.index.lease(shard, now + 5_000, 10, now + 20_000, 60_000));
+        assertEquals(1L, join(node.index.settle(next, next.members())));
+        assertNull(score(shard, key));
+    }
+
+    @Test
+    void sessionsInDifferentShardsAllExpire() throws Exception {
+        RedisSessionStore store = store("sharded", Duration.ofMillis(50));
+        store.setExpiryListener(this::heard);
+        SessionKey first = new SessionKey("app", "s0");
+        SessionKey second = null;
+        for (int i = 1; second == null; i++) {
+            SessionKey candidate = new SessionKey("app", "s" + i);
+            if (shardOf(candidate) != shardOf(first)) {
+                second = candidate;
+            }
+        }
+        assertNotEquals(shardOf(first), shardOf(second));
+        claimAndRelease(store, first, Duration.ofSeconds(1));
+        claimAndRelease(store, second, Duration.ofSeconds(1));
+        // Each waits in its own shard, and nowhere else.
+        for (SessionKey key : List.of(first, second)) {
+            assertNotNull(score(shardOf(key), key), key + " not in its shard");
+            for (int shard = 0; shard < RedisKeys.EXPIRY_SHARDS; shard++) {
+                if (shard != shardOf(key)) {
+                    assertNull(score(shard, key), key + " also in shard " + shard);
+                }
+            }
+        }
+        SessionKey secondKey = second;
+        await(() -> heard.containsKey(first) && heard.containsKey(secondKey), "not both expired: " + heard.keySet());
+        assertNull(score(shardOf(first), first));
+        assertNull(score(shardOf(second), second));
+    }
+
+    private static int shardOf(SessionKey key) {
+        return RedisKeys.expiryShardOf(RedisKeys.expiryMember(key));
+    }
+
+    private void heard(SessionKey key) {
+        heardAt.putIfAbsent(key, System.currentTimeMillis());
+        heard.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    private String score(int shard, SessionKey key) throws Exception {
+        String score = RedisProbe.command(redis.getHost(), redis.getPort(), "ZSCORE", keys.expiryShard(shard),
+                RedisKeys.expiryMember(key));
+        return score == null || score.isEmpty() ? null : score;
+    }
+
+    private RedisSessionStore store(String nodeId, Duration sweepInterval) {
+        RedisEngineConfig config = RedisSessionStoreTest.testConfig(redis.toString(), prefix)
+                .withSweepInterval(sweepInterval);
+        RedisSessionStore store = join(RedisSessionStore.connect(config, nodeId));
+        cleanup.add(store);
+        return store;
+    }
+
+    private static void claimAndRelease(RedisSessionStore store, SessionKey key, Duration disconnectDelay) {
+        Receiver receiver = new IdleReceiver(new ReceiverId(store.nodeId(), key.sessionId().hashCode()));
+        join(store.claim(key, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, receiver));
+        join(store.release(key, receiver.id(), 0, disconnectDelay));
+    }
+
+    /** The expiry index and scripts of a node with no sweeper: it does only what the test says. */
+    private final class Node {
+        final RScriptAsync script;
+        final LuaScripts scripts = new LuaScripts();
+        final ExpiryIndex index;
+
+        Node() {
+            RedissonClient client = RedissonClients.create(RedisSessionStoreTest.testConfig(redis.toString(), prefix),
+                    "ws-test-node", null);
+            cleanup.add(client::shutdown);
+            script = client.getScript(StringCodec.INSTANCE);
+            index = new ExpiryIndex(script, scripts, new PlainCommands(RedisMetrics.NONE, () -> true), keys,
+                    name -> client.getScoredSortedSet(name, StringCodec.INSTANCE));
+        }
+    }
+
+    private record IdleReceiver(ReceiverId id) implements Receiver {
+        @Override
+        public void onMessages(List<QueuedMessage> messages) {
+        }
+
+        @Override
+        public void onClosed(SockJsFrame closeFrame) {
+        }
+
+        @Override
+        public void onEvicted() {
+        }
+    }
+
+    private static <T> T join(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("store call failed or timed out", e);
+        }
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + WAIT + ": " + what);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
