@@ -117,10 +117,13 @@ class SigtermDrainFaultTest {
                 assertTrue(ws.end() instanceof WsClient.Closed closed && closed.code() == 1001,
                         "websocket close 1001: " + ws);
                 assertEquals(expected.subList(0, BEFORE), ws.messages(), ws.toString());
-                // The poll was answered, not cut: a heartbeat with Connection: close, from node 1.
+                // The poll was answered, not cut, with Connection: close, from node 1: a heartbeat, or
+                // the first message published after the SIGTERM when it reached the poll before the
+                // drain did (both hand the session on; the order of the two is the machine's).
                 assertEquals(0, poll.failures(), poll.toString());
-                assertTrue(poll.events().stream().anyMatch(e -> e.startsWith("200 h connection=close from "
-                        + cluster.node(1).publicUrl())), "the held poll answered h, Connection: close: " + poll);
+                String drainedFrom = " connection=close from " + cluster.node(1).publicUrl();
+                assertTrue(poll.events().stream().anyMatch(e -> e.startsWith("200 ") && e.contains(drainedFrom)),
+                        "the held poll answered with Connection: close: " + poll);
                 // The stream ended properly, and was reopened elsewhere.
                 assertEquals(0, stream.failures(), stream.toString());
                 assertTrue(stream.events().contains("stream ended with the terminating chunk"), stream.toString());
