@@ -3,7 +3,6 @@ package io.wildcloud.ws.engine.redis;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +26,6 @@ import java.util.function.Function;
  */
 final class AcknowledgementBatcher {
 
-    /** Most sessions one script call carries. */
-    static final int MAX_PER_CALL = 256;
     /** acknowledge.lua's answer for a receiver that no longer holds its slot. */
     static final long EVICTED = 0;
 
@@ -81,7 +78,7 @@ final class AcknowledgementBatcher {
             Pending entry = pending.computeIfAbsent(new Target(key, receiverId), target -> new Pending());
             entry.seq = Math.max(entry.seq, seq);
             entry.waiters.add(done);
-            if (pending.size() >= MAX_PER_CALL) {
+            if (pending.size() >= ScriptCalls.MAX_SESSIONS) {
                 flushNow = true;
             } else if (!scheduled) {
                 try {
@@ -130,14 +127,9 @@ final class AcknowledgementBatcher {
             taken = pending;
             pending = new LinkedHashMap<>();
         }
-        Map<String, List<Map.Entry<Target, Pending>>> groups = new HashMap<>();
-        for (Map.Entry<Target, Pending> entry : taken.entrySet()) {
-            groups.computeIfAbsent(group.apply(entry.getKey().key()), name -> new ArrayList<>()).add(entry);
-        }
-        for (List<Map.Entry<Target, Pending>> members : groups.values()) {
-            for (int from = 0; from < members.size(); from += MAX_PER_CALL) {
-                send(members.subList(from, Math.min(members.size(), from + MAX_PER_CALL)));
-            }
+        for (List<Map.Entry<Target, Pending>> call : ScriptCalls.split(taken.entrySet(),
+                entry -> group.apply(entry.getKey().key()))) {
+            send(call);
         }
     }
 

@@ -3,9 +3,7 @@ package io.wildcloud.ws.engine.redis;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +26,6 @@ final class HoldKeeper {
 
     private static final Logger LOG = LoggerFactory.getLogger(HoldKeeper.class);
     private static final long HELD = 1;
-    /** Most sessions one touch.lua call carries. */
-    private static final int MAX_PER_CALL = 256;
 
     private final RScriptAsync script;
     private final LuaScripts scripts;
@@ -84,18 +80,12 @@ final class HoldKeeper {
         if (receivers.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        Map<String, List<HeldReceiver>> groups = new LinkedHashMap<>();
-        List<SessionKey> sessions = new ArrayList<>(receivers.size());
-        for (HeldReceiver receiver : receivers) {
-            groups.computeIfAbsent(group.apply(receiver.key()), name -> new ArrayList<>()).add(receiver);
-            sessions.add(receiver.key());
-        }
         List<CompletableFuture<?>> calls = new ArrayList<>();
-        for (List<HeldReceiver> members : groups.values()) {
-            for (int from = 0; from < members.size(); from += MAX_PER_CALL) {
-                calls.add(touch(members.subList(from, Math.min(members.size(), from + MAX_PER_CALL))));
-            }
+        for (List<HeldReceiver> call : ScriptCalls.split(receivers, receiver -> group.apply(receiver.key()))) {
+            calls.add(touch(call));
         }
+        List<SessionKey> sessions = new ArrayList<>(receivers.size());
+        receivers.forEach(receiver -> sessions.add(receiver.key()));
         // Keep the held sessions' expiry entries ahead of now: only a dead node's come due.
         calls.add(sweeper.trackHeld(sessions));
         return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).handle((done, error) -> {
