@@ -18,6 +18,7 @@ import io.wildcloud.ws.sockjs.session.StoreUnavailableException;
 import io.wildcloud.ws.testing.RedisProbe;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
+import io.wildcloud.ws.testing.Waits;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,26 +62,11 @@ class RedisSessionStoreFaultTest {
     }
 
     private static <T> T join(CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("store call failed or timed out", e);
-        }
+        return Waits.join(stage, WAIT);
     }
 
     private static void await(java.util.function.BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + WAIT + ": " + what);
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Waits.await(condition, what, WAIT);
     }
 
     /** A receiver that records messages and whether it was evicted. */
