@@ -5,6 +5,7 @@ import io.wildcloud.ws.engine.Engine;
 import io.wildcloud.ws.engine.memory.MemoryEngine;
 import io.wildcloud.ws.engine.redis.RedisEngine;
 import io.wildcloud.ws.engine.redis.RedisEngineConfig;
+import io.wildcloud.ws.engine.redis.SharedEventLoops;
 import io.wildcloud.ws.node.config.ConfigException;
 import io.wildcloud.ws.node.config.NodeConfig;
 import io.wildcloud.ws.node.config.Settings;
@@ -61,9 +62,16 @@ public final class WsNode implements AutoCloseable {
     private WsNode(NodeConfig config) throws InterruptedException {
         this.config = config;
         this.metrics = new NodeMetrics(config.nodeId());
+        NetworkTransport transport = NetworkTransport.best();
+        this.boss = transport.newGroup(1);
+        // One event loop per core: more only add wake-ups and hand-offs between loops. The Redis
+        // engine's connections run on them too.
+        this.workers = transport.newGroup(config.ioThreads());
         try {
-            this.engine = createEngine(config, metrics);
+            this.engine = createEngine(config, metrics,
+                    new SharedEventLoops(workers, transport == NetworkTransport.EPOLL));
         } catch (RuntimeException e) {
+            shutdownEventLoops();
             metrics.close();
             throw e;
         }
@@ -71,13 +79,10 @@ public final class WsNode implements AutoCloseable {
             this.push = config.mode() == NodeConfig.Mode.PUSH ? createPush(config, engine, metrics) : null;
         } catch (RuntimeException e) {
             engine.close();
+            shutdownEventLoops();
             metrics.close();
             throw e;
         }
-        NetworkTransport transport = NetworkTransport.best();
-        this.boss = transport.newGroup(1);
-        // One event loop per core: more only add wake-ups and hand-offs between loops.
-        this.workers = transport.newGroup(config.ioThreads());
         SockJsEndpointResolver resolver = push != null ? push.resolver() : new ProtocolTestEndpoints(config.sockJs());
         HealthHandler health = new HealthHandler(config.nodeId(), engine.name(), engine::problem, draining::get);
         this.sockjs = new SockJsHandler(resolver, engine.sessions(), config.nodeId(),
@@ -108,7 +113,7 @@ public final class WsNode implements AutoCloseable {
         return new WsNode(config);
     }
 
-    private static Engine createEngine(NodeConfig config, NodeMetrics metrics) {
+    private static Engine createEngine(NodeConfig config, NodeMetrics metrics, SharedEventLoops eventLoops) {
         if (!config.usesRedis()) {
             return new MemoryEngine(config.maxQueuedMessages(), config.socketIdleTimeout());
         }
@@ -123,7 +128,7 @@ public final class WsNode implements AutoCloseable {
         try {
             // Start-up may wait for Redis: a node that cannot reach it at start does not start.
             return RedisEngine.start(redis, config.nodeId(), config.socketIdleTimeout(),
-                            new RedisMeters(metrics.registry(), config.metricsHistograms()))
+                            new RedisMeters(metrics.registry(), config.metricsHistograms()), eventLoops)
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("cannot connect to Redis at " + redis.endpoint() + ": "
@@ -244,14 +249,19 @@ public final class WsNode implements AutoCloseable {
     }
 
     private void shutdownQuietly() {
-        // Bounded: an event loop wedged by an error must not keep the process from exiting.
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         if (push != null) {
             push.close();
         }
+        // Before the event loops: the engine's Redis connections run on them.
         engine.close();
+        shutdownEventLoops();
         metrics.close();
+    }
+
+    private void shutdownEventLoops() {
+        // Bounded: an event loop wedged by an error must not keep the process from exiting.
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
     public static void main(String[] args) throws InterruptedException {

@@ -35,7 +35,17 @@ public final class RedisEngine implements Engine {
     /** As {@link #start(RedisEngineConfig, String, Duration)}, telling {@code metrics} of script calls and subscriptions. */
     public static CompletionStage<RedisEngine> start(RedisEngineConfig config, String nodeId,
             Duration socketIdleTimeout, RedisMetrics metrics) {
-        return RedisSessionStore.connect(config, nodeId, metrics).thenApply(sessions -> new RedisEngine(sessions,
+        return start(config, nodeId, socketIdleTimeout, metrics, null);
+    }
+
+    /**
+     * As {@link #start(RedisEngineConfig, String, Duration, RedisMetrics)}, with the Redis client's
+     * connections on the node's {@code eventLoops} (its own threads if null); close the engine
+     * before shutting them down.
+     */
+    public static CompletionStage<RedisEngine> start(RedisEngineConfig config, String nodeId,
+            Duration socketIdleTimeout, RedisMetrics metrics, SharedEventLoops eventLoops) {
+        return RedisSessionStore.connect(config, nodeId, metrics, eventLoops).thenApply(sessions -> new RedisEngine(sessions,
                 new RedisSocketStore(sessions, socketIdleTimeout)));
     }
 

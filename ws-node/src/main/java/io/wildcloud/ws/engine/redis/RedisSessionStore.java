@@ -138,10 +138,19 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     /** As {@link #connect(RedisEngineConfig, String)}, telling {@code metrics} of script calls and subscriptions. */
     public static CompletionStage<RedisSessionStore> connect(RedisEngineConfig config, String nodeId,
             RedisMetrics metrics) {
+        return connect(config, nodeId, metrics, null);
+    }
+
+    /**
+     * As {@link #connect(RedisEngineConfig, String, RedisMetrics)}, with the client's connections on
+     * {@code eventLoops} (its own threads if null).
+     */
+    public static CompletionStage<RedisSessionStore> connect(RedisEngineConfig config, String nodeId,
+            RedisMetrics metrics, SharedEventLoops eventLoops) {
         ReconnectRelay relay = new ReconnectRelay();
         RedissonClient redisson;
         try {
-            redisson = RedissonClients.create(config, "ws-node-" + nodeId, relay);
+            redisson = RedissonClients.create(config, "ws-node-" + nodeId, relay, eventLoops);
         } catch (RuntimeException e) {
             return StoreErrors.failed("connecting to Redis at " + config.endpoint(), e);
         }

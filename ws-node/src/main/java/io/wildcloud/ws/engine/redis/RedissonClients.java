@@ -5,6 +5,7 @@ import org.redisson.api.RedissonClient;
 import org.redisson.config.BaseConfig;
 import org.redisson.config.Config;
 import org.redisson.config.SubscriptionMode;
+import org.redisson.config.TransportMode;
 import org.redisson.connection.ConnectionListener;
 
 /** Builds the Redisson client of a {@link RedisEngineConfig}. */
@@ -24,6 +25,12 @@ public final class RedissonClients {
      * name (CLIENT LIST shows it).
      */
     public static Config configFor(RedisEngineConfig config, String name, ConnectionListener connectionListener) {
+        return configFor(config, name, connectionListener, null);
+    }
+
+    /** As {@link #configFor(RedisEngineConfig, String, ConnectionListener)}, on {@code eventLoops} if not null. */
+    static Config configFor(RedisEngineConfig config, String name, ConnectionListener connectionListener,
+            SharedEventLoops eventLoops) {
         Config redisson = new Config();
         RedisEndpoint endpoint = config.endpoint();
         if (endpoint.password() != null) {
@@ -33,8 +40,14 @@ public final class RedissonClients {
             redisson.setUsername(endpoint.username());
         }
         // Redis work here is small and never blocks: a few threads (see RedisEngineConfig) suffice.
-        redisson.setNettyThreads(config.clientThreads());
-        redisson.setThreads(config.clientThreads());
+        if (eventLoops != null) {
+            redisson.setEventLoopGroup(eventLoops.group());
+            redisson.setTransportMode(eventLoops.nativeEpoll() ? TransportMode.EPOLL : TransportMode.NIO);
+        } else {
+            redisson.setNettyThreads(config.clientThreads());
+        }
+        // Listeners run on the I/O thread that decoded their message (see InlineExecutor).
+        redisson.setExecutor(new InlineExecutor());
         // The engine stores strings only, never Redisson objects: skip the reflective check of every
         // command argument for references to them (a visible share of a publish's CPU otherwise).
         redisson.setReferenceEnabled(false);
@@ -66,6 +79,12 @@ public final class RedissonClients {
 
     /** Connects a Redisson client (blocks while connecting: call at start-up, not on an event loop). */
     public static RedissonClient create(RedisEngineConfig config, String name, ConnectionListener connectionListener) {
-        return Redisson.create(configFor(config, name, connectionListener));
+        return create(config, name, connectionListener, null);
+    }
+
+    /** As {@link #create(RedisEngineConfig, String, ConnectionListener)}, on {@code eventLoops} if not null. */
+    static RedissonClient create(RedisEngineConfig config, String name, ConnectionListener connectionListener,
+            SharedEventLoops eventLoops) {
+        return Redisson.create(configFor(config, name, connectionListener, eventLoops));
     }
 }
