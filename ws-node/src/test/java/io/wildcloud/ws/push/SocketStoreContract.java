@@ -256,6 +256,56 @@ public abstract class SocketStoreContract {
         assertEquals(Optional.of(Set.of("slow", "fast")), await(store.sessionsOf(id)), "a full session stays");
     }
 
+    @Test
+    void publishesFiredTogetherEachGetTheirOwnAnswer() throws Exception {
+        // An engine may run publishes that wait together as one (the Redis one does): each must still
+        // be answered for its own socket and session, in order, and a full queue refuse only its own.
+        SocketStore store = newStore(Duration.ofHours(1));
+        SessionStore sessions = sessionStore(store);
+        String a = await(store.authorize("app", "a", CALLBACK_1)).socket().socketId();
+        String b = await(store.authorize("app", "b", CALLBACK_1)).socket().socketId();
+        Collecting a1 = open(sessions, a, "a1");
+        Collecting a2 = open(sessions, a, "a2");
+        Collecting b1 = open(sessions, b, "b1");
+        Collecting b2 = open(sessions, b, "b2");
+        for (String session : List.of("a1", "a2")) {
+            await(store.addSession(a, session, 10));
+        }
+        for (String session : List.of("b1", "b2")) {
+            await(store.addSession(b, session, 10));
+        }
+        String nobody = SocketIds.next();
+
+        List<CompletionStage<Optional<Publication>>> toA = new ArrayList<>();
+        List<CompletionStage<Optional<Publication>>> toB1 = new ArrayList<>();
+        List<CompletionStage<Optional<Publication>>> toNobody = new ArrayList<>();
+        for (int i = 1; i <= MAX_QUEUE + 1; i++) {
+            toA.add(store.publish(a, null, "a" + i));
+            toNobody.add(store.publish(nobody, null, "lost " + i));
+            toB1.add(store.publish(b, "b1", "b" + i));
+        }
+        for (int i = 1; i <= MAX_QUEUE; i++) {
+            assertEquals(Set.of(new Delivery("a1", EnqueueResult.QUEUED, i), new Delivery("a2", EnqueueResult.QUEUED, i)),
+                    Set.copyOf(await(toA.get(i - 1)).orElseThrow().deliveries()), "publish " + i + " to a");
+            assertEquals(List.of(new Delivery("b1", EnqueueResult.QUEUED, i)),
+                    await(toB1.get(i - 1)).orElseThrow().deliveries(), "publish " + i + " to b1");
+        }
+        assertEquals(Set.of(new Delivery("a1", EnqueueResult.QUEUE_FULL, MAX_QUEUE),
+                new Delivery("a2", EnqueueResult.QUEUE_FULL, MAX_QUEUE)),
+                Set.copyOf(await(toA.get(MAX_QUEUE)).orElseThrow().deliveries()));
+        assertEquals(List.of(new Delivery("b1", EnqueueResult.QUEUE_FULL, MAX_QUEUE)),
+                await(toB1.get(MAX_QUEUE)).orElseThrow().deliveries());
+        for (CompletionStage<Optional<Publication>> publication : toNobody) {
+            assertEquals(Optional.empty(), await(publication));
+        }
+        assertEquals(List.of("a1", "a2", "a3"), a1.await(MAX_QUEUE));
+        assertEquals(List.of("a1", "a2", "a3"), a2.await(MAX_QUEUE));
+        assertEquals(List.of("b1", "b2", "b3"), b1.await(MAX_QUEUE));
+        assertEquals(List.of(new Delivery("b2", EnqueueResult.QUEUED, 1)),
+                await(store.publish(b, "b2", "late")).orElseThrow().deliveries());
+        assertEquals(List.of("late"), b2.await(1), "b2 got nothing meant for b1");
+    }
+
     /** Opens session {@code sessionId} of socket {@code socketId} with a receiver that holds it. */
     private static Collecting open(SessionStore sessions, String socketId, String sessionId) throws Exception {
         Collecting receiver = new Collecting(new ReceiverId("n1", RECEIVERS.incrementAndGet()));

@@ -11,7 +11,6 @@ import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStatus;
 import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -72,6 +71,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private final AcknowledgementBatcher acknowledgements;
     private final HeldReceiver.Owner owner = new HeldOwner();
     private final String publishCommand;
+    private final boolean cluster;
     private final RedisMetrics metrics;
     private volatile SessionExpiryListener expiryListener;
 
@@ -107,7 +107,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         this.sweeper = new ExpirySweeper(script, scripts, keys, expiryIndex, timer, config.sweepInterval(), lease,
                 () -> expiryListener, presence, renewal);
         // On a Cluster a script's keys must share a slot: batch per scope there, per node elsewhere.
-        boolean cluster = config.endpoint().mode() == RedisEndpoint.Mode.CLUSTER;
+        this.cluster = config.endpoint().mode() == RedisEndpoint.Mode.CLUSTER;
         Function<SessionKey, String> scriptGroup = key -> cluster ? key.scope() : "";
         this.keeper = new HoldKeeper(script, scripts, keys, scriptGroup, channels::allHeld, sweeper,
                 timer, config.holdTtl(), commands::clientUsable);
@@ -284,10 +284,10 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     CompletionStage<List<Object>> publish(String socketId, List<Object> socketKeys, long idleMillis,
             long renewalSlackMillis, String message, String sessionId) {
         List<Object> scriptKeys = List.of(socketKeys.get(0), socketKeys.get(1), keys.channel(socketId));
-        Object[] args = {idleMillis, renewalSlackMillis, config.maxQueueLength(), publishCommand,
-                keys.scopePrefix(socketId), message, sessionId};
-        return pipeline.submit(scripts.publish, RScript.ReturnType.LIST, scriptKeys,
-                sessionId == null ? Arrays.copyOf(args, args.length - 1) : args);
+        Object[] shared = {idleMillis, renewalSlackMillis, config.maxQueueLength(), publishCommand};
+        // On a Cluster only publishes to one socket share a run (its keys' slot); elsewhere any do.
+        return pipeline.submitMerging(scripts.publish, cluster ? socketId : "", scriptKeys, shared,
+                keys.scopePrefix(socketId), message, sessionId == null ? "" : sessionId);
     }
 
     /** Where the socket store times its plain commands. */

@@ -2,6 +2,7 @@ package io.wildcloud.ws.engine.redis;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -22,10 +23,20 @@ import org.redisson.client.codec.StringCodec;
  * <p>Calls reach Redis in the order they were submitted, so two enqueues of one session from this
  * node keep their order. A Redis that lost the scripts (NOSCRIPT) gets them loaded again and the
  * calls of that batch are sent again, in order, before anything newer.
+ *
+ * <p>A script written for it (publish.lua) may also take several calls in one: adjacent waiting
+ * calls {@linkplain #submitMerging merged} into one EVALSHA pay Redis's per-script and the
+ * client's per-command cost once.
  */
 final class ScriptPipeline {
 
     private static final int MAX_BATCH = 512;
+
+    /**
+     * Calls merged into one script run at most: Redis runs nothing else meanwhile, so a run is kept
+     * to about a millisecond.
+     */
+    static final int MAX_MERGED = 64;
 
     private final RedissonClient redisson;
     private final RScriptAsync direct;
@@ -39,9 +50,77 @@ final class ScriptPipeline {
         this.scripts = scripts;
     }
 
-    /** One script call and where its answer goes. */
+    /** One script call and where its answer goes; {@code merge} null unless it may be merged. */
     private record Call(LuaScript script, RScript.ReturnType type, List<Object> keys, Object[] args,
-            CompletableFuture<Object> answer) {
+            CompletableFuture<Object> answer, Merge merge) {
+
+        Call(LuaScript script, RScript.ReturnType type, List<Object> keys, Object[] args,
+                CompletableFuture<Object> answer) {
+            this(script, type, keys, args, answer, null);
+        }
+
+        boolean mergesWith(Call other) {
+            return merge != null && other.merge != null && script == other.script
+                    && merge.group().equals(other.merge.group()) && Arrays.equals(merge.shared(), other.merge.shared());
+        }
+    }
+
+    /** What calls must share to be merged: the scope group (a Cluster slot) and the leading arguments. */
+    private record Merge(String group, Object[] shared) {
+    }
+
+    /**
+     * Runs {@code script}, written to take any number of calls in one (keys and own arguments of
+     * each call one after another, after {@code shared}; one answer per call, in order, in a list),
+     * in submission order. Adjacent waiting calls with the same {@code group} and equal
+     * {@code shared} arguments go as one EVALSHA; the answer is this call's element.
+     *
+     * @param group calls of different groups never share a run (the Cluster slot of the keys, or
+     *     one value for all on a single Redis)
+     */
+    @SuppressWarnings("unchecked")
+    <R> CompletionStage<R> submitMerging(LuaScript script, String group, List<Object> keys, Object[] shared,
+            Object... own) {
+        Call call = new Call(script, RScript.ReturnType.LIST, keys, own, new CompletableFuture<>(),
+                new Merge(group, shared));
+        synchronized (this) {
+            if (inFlight) {
+                waiting.add(call);
+                return (CompletionStage<R>) (CompletionStage<?>) call.answer();
+            }
+            inFlight = true;
+        }
+        send(List.of(merged(List.of(call))), true);
+        return (CompletionStage<R>) (CompletionStage<?>) call.answer();
+    }
+
+    /**
+     * One call carrying {@code parts} (mergeable, mutually merging): their keys and own arguments
+     * in order after the shared ones; its answer list settles each part with its element.
+     */
+    private static Call merged(List<Call> parts) {
+        Call first = parts.get(0);
+        List<Object> keys = new ArrayList<>(parts.size() * first.keys().size());
+        List<Object> args = new ArrayList<>(first.merge().shared().length + parts.size() * first.args().length);
+        args.addAll(Arrays.asList(first.merge().shared()));
+        for (Call part : parts) {
+            keys.addAll(part.keys());
+            args.addAll(Arrays.asList(part.args()));
+        }
+        CompletableFuture<Object> answer = new CompletableFuture<>();
+        answer.whenComplete((answers, error) -> {
+            for (int i = 0; i < parts.size(); i++) {
+                if (error != null) {
+                    parts.get(i).answer().completeExceptionally(error);
+                } else if (!(answers instanceof List<?> list) || list.size() != parts.size()) {
+                    parts.get(i).answer().completeExceptionally(new IllegalStateException(
+                            first.script().name() + " answered " + answers + " to " + parts.size() + " calls"));
+                } else {
+                    parts.get(i).answer().complete(list.get(i));
+                }
+            }
+        });
+        return new Call(first.script(), first.type(), keys, args.toArray(), answer);
     }
 
     /** Runs {@code script} on the node that owns {@code keys.get(0)}, in submission order. */
@@ -133,6 +212,27 @@ final class ScriptPipeline {
                 batch.add(waiting.poll());
             }
         }
-        send(batch, true);
+        send(mergeAdjacent(batch), true);
+    }
+
+    /** {@code calls} with each run of adjacent mutually merging calls (up to {@link #MAX_MERGED}) as one. */
+    private static List<Call> mergeAdjacent(List<Call> calls) {
+        List<Call> out = new ArrayList<>(calls.size());
+        List<Call> run = new ArrayList<>();
+        for (Call call : calls) {
+            if (!run.isEmpty() && (!run.get(0).mergesWith(call) || run.size() == MAX_MERGED)) {
+                out.add(merged(run));
+                run = new ArrayList<>();
+            }
+            if (call.merge() != null) {
+                run.add(call);
+            } else {
+                out.add(call);
+            }
+        }
+        if (!run.isEmpty()) {
+            out.add(merged(run));
+        }
+        return out;
     }
 }

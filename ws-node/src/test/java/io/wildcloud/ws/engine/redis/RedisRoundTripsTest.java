@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.push.Publication;
+import io.wildcloud.ws.push.Publication.Delivery;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
 import io.wildcloud.ws.sockjs.session.EnqueueResult;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
@@ -14,8 +16,12 @@ import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
 import io.wildcloud.ws.testing.RedisMonitor;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
+import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +30,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Counts the Redis commands a delivered message costs, on a Redis of its own so that nothing
  * else is counted: a stream receiver on one node, messages enqueued one by one on another, the
- * receiver acknowledging every 20 as a transport batches its writes.
+ * receiver acknowledging every 20 as a transport batches its writes; and what publishes fired
+ * together cost.
  */
 class RedisRoundTripsTest {
 
@@ -43,25 +50,7 @@ class RedisRoundTripsTest {
                     RedisSessionStore sending = join(RedisSessionStore.connect(config, "s"))) {
                 SessionKey key = new SessionKey("echo", "counted");
                 List<QueuedMessage> got = new CopyOnWriteArrayList<>();
-                Receiver receiver = new Receiver() {
-                    @Override
-                    public ReceiverId id() {
-                        return new ReceiverId("r", 1);
-                    }
-
-                    @Override
-                    public void onMessages(List<QueuedMessage> messages) {
-                        got.addAll(messages);
-                    }
-
-                    @Override
-                    public void onClosed(SockJsFrame closeFrame) {
-                    }
-
-                    @Override
-                    public void onEvicted() {
-                    }
-                };
+                Receiver receiver = new Collecting(got);
                 join(receiving.claim(key, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, receiver));
                 int start = monitor.mark(redis.host(), redis.port(), "start");
                 long acknowledged = 0;
@@ -93,8 +82,65 @@ class RedisRoundTripsTest {
         }
     }
 
+    @Test
+    void publishesFiredTogetherShareScriptRuns() throws Exception {
+        // Publishes that wait behind one in flight go as one EVALSHA of up to MAX_MERGED of them.
+        int publishes = 4 * ScriptPipeline.MAX_MERGED;
+        try (RedisServerProcess redis = RedisServerProcess.start();
+                RedisMonitor monitor = RedisMonitor.start(redis.host(), redis.port())) {
+            RedisEngineConfig config = RedisEngineConfig.of(redis.url())
+                    .withKeyPrefix(RedisTestServer.newKeyPrefix("rtt"))
+                    .withMaxQueueLength(publishes)
+                    .withSweepInterval(Duration.ofSeconds(30));
+            try (RedisSessionStore sessions = join(RedisSessionStore.connect(config, "p"))) {
+                RedisSocketStore sockets = new RedisSocketStore(sessions, Duration.ofHours(1));
+                String socket = join(sockets.authorize("app", "client", URI.create("http://127.0.0.1:9/"))).socket()
+                        .socketId();
+                join(sessions.claim(new SessionKey(socket, "tab"), ClaimMode.STREAM, Creation.CREATE_ONLY,
+                        new Collecting(new CopyOnWriteArrayList<>())));
+                join(sockets.addSession(socket, "tab", 10));
+                int start = monitor.mark(redis.host(), redis.port(), "start");
+                List<CompletableFuture<Optional<Publication>>> answers = new ArrayList<>();
+                for (int i = 1; i <= publishes; i++) {
+                    answers.add(sockets.publish(socket, null, "m" + i).toCompletableFuture());
+                }
+                for (int i = 1; i <= publishes; i++) {
+                    assertEquals(List.of(new Delivery("tab", EnqueueResult.QUEUED, i)),
+                            join(answers.get(i - 1)).orElseThrow().deliveries(), "publish " + i);
+                }
+                List<String> commands = monitor.between(start, monitor.mark(redis.host(), redis.port(), "end"));
+                long evalSha = commands.stream().filter(RedisRoundTripsTest::isEvalSha).count();
+                System.out.printf("%d publishes fired together: %d EVALSHA%n", publishes, evalSha);
+                // The first goes alone; the rest wait behind it and go merged, MAX_MERGED at most in one.
+                assertTrue(evalSha >= 1 + (publishes - 1) / ScriptPipeline.MAX_MERGED, "merged beyond the cap");
+                assertTrue(evalSha <= publishes / 8, evalSha + " EVALSHA for " + publishes + " publishes");
+            }
+        }
+    }
+
     private static boolean isEvalSha(String command) {
         return command.regionMatches(true, 0, "\"evalsha\"", 0, 9);
+    }
+
+    /** Collects what it receives, never acknowledging. */
+    private record Collecting(List<QueuedMessage> got) implements Receiver {
+        @Override
+        public ReceiverId id() {
+            return new ReceiverId("r", 1);
+        }
+
+        @Override
+        public void onMessages(List<QueuedMessage> messages) {
+            got.addAll(messages);
+        }
+
+        @Override
+        public void onClosed(SockJsFrame closeFrame) {
+        }
+
+        @Override
+        public void onEvicted() {
+        }
     }
 
     private static <T> T join(CompletionStage<T> stage) throws Exception {
