@@ -306,6 +306,25 @@ public abstract class SocketStoreContract {
         assertEquals(List.of("late"), b2.await(1), "b2 got nothing meant for b1");
     }
 
+    @Test
+    void publishesAndEnqueuesFiredTogetherKeepTheirOrder() throws Exception {
+        // Publishes that run together must not overtake what a session sent between them (an echo).
+        SocketStore store = newStore(Duration.ofHours(1));
+        SessionStore sessions = sessionStore(store);
+        String id = await(store.authorize("app", "c", CALLBACK_1)).socket().socketId();
+        Collecting tab = open(sessions, id, "tab");
+        await(store.addSession(id, "tab", 10));
+        SessionKey key = new SessionKey(id, "tab");
+
+        // The first keeps the engine busy (Redis: one script call in flight) so that the rest wait together.
+        List<CompletionStage<?>> answers = List.of(store.publish(SocketIds.next(), null, "nobody"),
+                store.publish(id, null, "p1"), sessions.enqueue(key, List.of("e1")), store.publish(id, "tab", "p2"));
+        for (CompletionStage<?> answer : answers) {
+            await(answer);
+        }
+        assertEquals(List.of("p1", "e1", "p2"), tab.await(3));
+    }
+
     /** Opens session {@code sessionId} of socket {@code socketId} with a receiver that holds it. */
     private static Collecting open(SessionStore sessions, String socketId, String sessionId) throws Exception {
         Collecting receiver = new Collecting(new ReceiverId("n1", RECEIVERS.incrementAndGet()));
