@@ -28,7 +28,8 @@ import java.util.Objects;
  *     (a poll that takes its messages releases at once with the session's last delay)
  * @param subscriptionLinger how long a node stays subscribed to a scope's channel after its last
  *     receiver of that scope ended, so that a poll coming back soon needs no new subscription
- * @param clientThreads Redisson's I/O threads (its listeners run on them); default
+ * @param clientThreads Redisson's I/O threads (its listeners run on them) when it has none lent to
+ *     it (a node lends its own event loops, see {@link SharedEventLoops}); default
  *     {@link #defaultClientThreads()}, the machine's cores but at least 2 (Redisson's own defaults,
  *     32 and 16, suit a big machine, not a node of a few cores with event loops of its own)
  */
