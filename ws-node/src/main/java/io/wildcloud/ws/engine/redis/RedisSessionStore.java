@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.redisson.api.RScript;
@@ -83,11 +83,14 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         this.nodeId = nodeId;
         this.keys = new RedisKeys(config.keyPrefix());
         this.script = redisson.getScript(StringCodec.INSTANCE);
-        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "ws-redis-store-" + nodeId);
             thread.setDaemon(true);
             return thread;
         });
+        // On close, waiting sweeps and retries are dropped; the one running may finish (see close).
+        timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.timer = timer;
         this.metrics = metrics;
         this.publishCommand = config.shardedPubSub() ? "SPUBLISH" : "PUBLISH";
         this.commands = new PlainCommands(metrics, () -> !redisson.isShuttingDown() && !redisson.isShutdown());
@@ -323,7 +326,15 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         keeper.stop();
         presence.stop();
         channels.closeAll();
-        timer.shutdownNow();
+        timer.shutdown();
+        // A timer task may be handing a script call to Redisson right now: shut down under it,
+        // Redisson would drop the call without releasing its encoded arguments (a leak). Tasks
+        // only send calls, never wait for answers, so this is short.
+        try {
+            timer.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (ownsClient && !redisson.isShuttingDown() && !redisson.isShutdown()) {
             redisson.shutdown(0, 2, TimeUnit.SECONDS);
         }
