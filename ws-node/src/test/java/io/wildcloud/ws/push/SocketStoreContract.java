@@ -261,19 +261,12 @@ public abstract class SocketStoreContract {
         // An engine may run publishes that wait together as one (the Redis one does): each must still
         // be answered for its own socket and session, in order, and a full queue refuse only its own.
         SocketStore store = newStore(Duration.ofHours(1));
-        SessionStore sessions = sessionStore(store);
         String a = await(store.authorize("app", "a", CALLBACK_1)).socket().socketId();
         String b = await(store.authorize("app", "b", CALLBACK_1)).socket().socketId();
-        Collecting a1 = open(sessions, a, "a1");
-        Collecting a2 = open(sessions, a, "a2");
-        Collecting b1 = open(sessions, b, "b1");
-        Collecting b2 = open(sessions, b, "b2");
-        for (String session : List.of("a1", "a2")) {
-            await(store.addSession(a, session, 10));
-        }
-        for (String session : List.of("b1", "b2")) {
-            await(store.addSession(b, session, 10));
-        }
+        Collecting a1 = openIndexed(store, a, "a1");
+        Collecting a2 = openIndexed(store, a, "a2");
+        Collecting b1 = openIndexed(store, b, "b1");
+        Collecting b2 = openIndexed(store, b, "b2");
         String nobody = SocketIds.next();
 
         List<CompletionStage<Optional<Publication>>> toA = new ArrayList<>();
@@ -312,8 +305,7 @@ public abstract class SocketStoreContract {
         SocketStore store = newStore(Duration.ofHours(1));
         SessionStore sessions = sessionStore(store);
         String id = await(store.authorize("app", "c", CALLBACK_1)).socket().socketId();
-        Collecting tab = open(sessions, id, "tab");
-        await(store.addSession(id, "tab", 10));
+        Collecting tab = openIndexed(store, id, "tab");
         SessionKey key = new SessionKey(id, "tab");
 
         // The first keeps the engine busy (Redis: one script call in flight) so that the rest wait together.
@@ -323,6 +315,13 @@ public abstract class SocketStoreContract {
             await(answer);
         }
         assertEquals(List.of("p1", "e1", "p2"), tab.await(3));
+    }
+
+    /** As {@link #open}, in {@code store}'s session store, and adds the session to the socket's index. */
+    private Collecting openIndexed(SocketStore store, String socketId, String sessionId) throws Exception {
+        Collecting receiver = open(sessionStore(store), socketId, sessionId);
+        await(store.addSession(socketId, sessionId, 10));
+        return receiver;
     }
 
     /** Opens session {@code sessionId} of socket {@code socketId} with a receiver that holds it. */

@@ -3,7 +3,6 @@ package io.wildcloud.ws.engine.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.Publication.Delivery;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
@@ -13,6 +12,7 @@ import io.wildcloud.ws.sockjs.session.Receiver;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
+import io.wildcloud.ws.testing.CollectingReceiver;
 import io.wildcloud.ws.testing.RedisMonitor;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
@@ -50,7 +50,7 @@ class RedisRoundTripsTest {
                     RedisSessionStore sending = join(RedisSessionStore.connect(config, "s"))) {
                 SessionKey key = new SessionKey("echo", "counted");
                 List<QueuedMessage> got = new CopyOnWriteArrayList<>();
-                Receiver receiver = new Collecting(got);
+                Receiver receiver = new CollectingReceiver(new ReceiverId("r", 1), got);
                 join(receiving.claim(key, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, receiver));
                 int start = monitor.mark(redis.host(), redis.port(), "start");
                 long acknowledged = 0;
@@ -97,7 +97,7 @@ class RedisRoundTripsTest {
                 String socket = join(sockets.authorize("app", "client", URI.create("http://127.0.0.1:9/"))).socket()
                         .socketId();
                 join(sessions.claim(new SessionKey(socket, "tab"), ClaimMode.STREAM, Creation.CREATE_ONLY,
-                        new Collecting(new CopyOnWriteArrayList<>())));
+                        new CollectingReceiver(new ReceiverId("r", 1), new CopyOnWriteArrayList<>())));
                 join(sockets.addSession(socket, "tab", 10));
                 int start = monitor.mark(redis.host(), redis.port(), "start");
                 List<CompletableFuture<Optional<Publication>>> answers = new ArrayList<>();
@@ -120,27 +120,6 @@ class RedisRoundTripsTest {
 
     private static boolean isEvalSha(String command) {
         return command.regionMatches(true, 0, "\"evalsha\"", 0, 9);
-    }
-
-    /** Collects what it receives, never acknowledging. */
-    private record Collecting(List<QueuedMessage> got) implements Receiver {
-        @Override
-        public ReceiverId id() {
-            return new ReceiverId("r", 1);
-        }
-
-        @Override
-        public void onMessages(List<QueuedMessage> messages) {
-            got.addAll(messages);
-        }
-
-        @Override
-        public void onClosed(SockJsFrame closeFrame) {
-        }
-
-        @Override
-        public void onEvicted() {
-        }
     }
 
     private static <T> T join(CompletionStage<T> stage) throws Exception {

@@ -2,14 +2,13 @@ package io.wildcloud.ws.engine.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
 import io.wildcloud.ws.sockjs.session.EnqueueResult;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
-import io.wildcloud.ws.sockjs.session.Receiver;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
+import io.wildcloud.ws.testing.CollectingReceiver;
 import io.wildcloud.ws.testing.RedisProbe;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
@@ -44,7 +43,8 @@ class ScriptPipelineTest {
                     List<QueuedMessage> messages = new CopyOnWriteArrayList<>();
                     got.add(messages);
                     receiving.claim(new SessionKey("echo", "p" + s), ClaimMode.STREAM, Creation.CREATE_IF_MISSING,
-                            collector(s, messages)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+                            new CollectingReceiver(new ReceiverId("r", s), messages))
+                            .toCompletableFuture().get(10, TimeUnit.SECONDS);
                 }
                 assertEquals("OK", RedisProbe.command(redis.host(), redis.port(), "SCRIPT", "FLUSH"));
                 // The first call goes alone and loads its script; the acknowledgements queued behind
@@ -80,27 +80,5 @@ class ScriptPipelineTest {
                 }
             }
         }
-    }
-
-    private static Receiver collector(int connection, List<QueuedMessage> messages) {
-        return new Receiver() {
-            @Override
-            public ReceiverId id() {
-                return new ReceiverId("r", connection);
-            }
-
-            @Override
-            public void onMessages(List<QueuedMessage> batch) {
-                messages.addAll(batch);
-            }
-
-            @Override
-            public void onClosed(SockJsFrame closeFrame) {
-            }
-
-            @Override
-            public void onEvicted() {
-            }
-        };
     }
 }
