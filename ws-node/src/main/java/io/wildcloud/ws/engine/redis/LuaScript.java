@@ -23,6 +23,7 @@ final class LuaScript {
     private final String text;
     private final String sha;
     private volatile RedisMetrics.CommandMeter meter = RedisMetrics.CommandMeter.NONE;
+    private volatile CommandGate gate = new CommandGate(() -> true);
 
     private LuaScript(String name, String text) {
         this.name = name;
@@ -60,6 +61,11 @@ final class LuaScript {
         this.meter = meter;
     }
 
+    /** Where this script's calls pass to Redisson (see {@link CommandGate}). */
+    void guard(CommandGate gate) {
+        this.gate = gate;
+    }
+
     /** Records one call that started at {@code startedNanos} (for calls sent outside {@link #eval}). */
     void record(long startedNanos, boolean failed) {
         meter.record(System.nanoTime() - startedNanos, failed);
@@ -80,13 +86,14 @@ final class LuaScript {
     private <R> CompletionStage<R> evalOrReload(RScriptAsync script, RScript.ReturnType type, List<Object> keys,
             Object... args) {
         String routingKey = (String) keys.get(0);
-        CompletionStage<R> first = script.evalShaAsync(routingKey, RScript.Mode.READ_WRITE, sha, type, keys, args);
+        CompletionStage<R> first = gate.handOver(
+                () -> script.<R>evalShaAsync(routingKey, RScript.Mode.READ_WRITE, sha, type, keys, args));
         return first.exceptionallyCompose(error -> {
             if (!isNoScript(error)) {
                 return first;
             }
-            return script.scriptLoadAsync(routingKey, text).thenCompose(loaded ->
-                    script.<R>evalShaAsync(routingKey, RScript.Mode.READ_WRITE, sha, type, keys, args));
+            return gate.<String>handOver(() -> script.scriptLoadAsync(routingKey, text)).thenCompose(loaded ->
+                    gate.<R>handOver(() -> script.evalShaAsync(routingKey, RScript.Mode.READ_WRITE, sha, type, keys, args)));
         });
     }
 

@@ -27,15 +27,22 @@ final class LuaScripts {
         }
     }
 
+    /** Passes every script's calls through {@code gate}. */
+    void guard(CommandGate gate) {
+        for (LuaScript script : all()) {
+            script.guard(gate);
+        }
+    }
+
     List<LuaScript> all() {
         return List.of(claim, acknowledge, release, enqueue, close, fetch, touch, expire, expiryLease, expirySettle,
                 publish);
     }
 
-    /** SCRIPT LOAD of every script (on every master of a cluster), so EVALSHA finds them. */
-    CompletionStage<Void> loadAll(RScriptAsync script) {
+    /** SCRIPT LOAD of every script (on every master of a cluster) through {@code gate}, so EVALSHA finds them. */
+    CompletionStage<Void> loadAll(RScriptAsync script, CommandGate gate) {
         return CompletableFuture.allOf(all().stream()
-                .map(s -> script.scriptLoadAsync(s.text()).toCompletableFuture())
+                .map(s -> gate.handOver(() -> script.scriptLoadAsync(s.text())).toCompletableFuture())
                 .toArray(CompletableFuture[]::new));
     }
 }

@@ -1,9 +1,7 @@
 package io.wildcloud.ws.engine.redis;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -13,27 +11,22 @@ import java.util.function.Supplier;
 final class PlainCommands {
 
     private final RedisMetrics metrics;
-    private final BooleanSupplier clientUsable;
+    private final CommandGate gate;
     private final ConcurrentHashMap<String, RedisMetrics.CommandMeter> meters = new ConcurrentHashMap<>();
 
-    /** @param clientUsable whether the Redis client still sends commands (not shut down or shutting down) */
-    PlainCommands(RedisMetrics metrics, BooleanSupplier clientUsable) {
+    /** @param gate what the commands pass through to Redisson */
+    PlainCommands(RedisMetrics metrics, CommandGate gate) {
         this.metrics = metrics;
-        this.clientUsable = clientUsable;
+        this.gate = gate;
     }
 
     /** Whether the Redis client still sends commands. */
     boolean clientUsable() {
-        return clientUsable.getAsBoolean();
+        return gate.open();
     }
 
     /** Sends {@code call} (a {@code command}, lower case as Redis names it) and times it. */
     <T> CompletionStage<T> timed(String command, Supplier<? extends CompletionStage<T>> call) {
-        if (!clientUsable()) {
-            // Redisson encodes a command's arguments before it finds itself shut down, and then never
-            // releases those buffers: do not hand it the command at all.
-            return CompletableFuture.failedFuture(new IllegalStateException("the Redis client is shut down"));
-        }
-        return meters.computeIfAbsent(command, metrics::command).time(call);
+        return gate.handOver(() -> meters.computeIfAbsent(command, metrics::command).time(call));
     }
 }

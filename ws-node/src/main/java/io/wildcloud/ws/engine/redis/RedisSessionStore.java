@@ -59,6 +59,8 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private final String nodeId;
     private final RedisKeys keys;
     private final LuaScripts scripts = new LuaScripts();
+    /** Every command to Redisson passes here, so that close can stop them before Redisson shuts down. */
+    private final CommandGate gate;
     private final RScriptAsync script;
     private final ScheduledExecutorService timer;
     private final ScopeChannels channels;
@@ -93,7 +95,9 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         this.timer = timer;
         this.metrics = metrics;
         this.publishCommand = config.shardedPubSub() ? "SPUBLISH" : "PUBLISH";
-        this.commands = new PlainCommands(metrics, () -> !redisson.isShuttingDown() && !redisson.isShutdown());
+        this.gate = new CommandGate(() -> !redisson.isShuttingDown() && !redisson.isShutdown());
+        this.commands = new PlainCommands(metrics, gate);
+        scripts.guard(gate);
         scripts.meter(metrics);
         this.channels = new ScopeChannels(scope -> topic(keys.channel(scope), ByteArrayCodec.INSTANCE), commands, timer,
                 config.subscriptionLinger());
@@ -114,7 +118,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         Function<SessionKey, String> scriptGroup = key -> cluster ? key.scope() : "";
         this.keeper = new HoldKeeper(script, scripts, keys, scriptGroup, channels::allHeld, sweeper,
                 timer, config.holdTtl(), commands::clientUsable);
-        this.pipeline = new ScriptPipeline(redisson, script, scripts);
+        this.pipeline = new ScriptPipeline(redisson, script, scripts, gate);
         this.acknowledgements = new AcknowledgementBatcher(keys, scriptGroup,
                 (ackKeys, args) -> pipeline.submit(scripts.acknowledge, RScript.ReturnType.LIST, ackKeys, args),
                 channels::evict, timer, ACKNOWLEDGEMENT_WINDOW);
@@ -167,7 +171,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
             RedisEngineConfig config, String nodeId, RedisMetrics metrics) {
         Objects.requireNonNull(nodeId, "nodeId");
         RedisSessionStore store = new RedisSessionStore(redisson, ownsClient, config, nodeId, metrics);
-        return store.scripts.loadAll(store.script)
+        return store.scripts.loadAll(store.script, store.gate)
                 .thenCompose(loaded -> store.presence.start())
                 .thenApply(subscribed -> {
                     store.sweeper.start();
@@ -327,14 +331,9 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         presence.stop();
         channels.closeAll();
         timer.shutdown();
-        // A timer task may be handing a script call to Redisson right now: shut down under it,
-        // Redisson would drop the call without releasing its encoded arguments (a leak). Tasks
-        // only send calls, never wait for answers, so this is short.
-        try {
-            timer.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // A timer task or a Redis answer may be handing a command to Redisson right now: shut down
+        // under it, Redisson would drop the command without releasing its encoded arguments.
+        gate.close(Duration.ofSeconds(2));
         if (ownsClient && !redisson.isShuttingDown() && !redisson.isShutdown()) {
             redisson.shutdown(0, 2, TimeUnit.SECONDS);
         }

@@ -41,13 +41,15 @@ final class ScriptPipeline {
     private final RedissonClient redisson;
     private final RScriptAsync direct;
     private final LuaScripts scripts;
+    private final CommandGate gate;
     private final ArrayDeque<Call> waiting = new ArrayDeque<>();
     private boolean inFlight;
 
-    ScriptPipeline(RedissonClient redisson, RScriptAsync direct, LuaScripts scripts) {
+    ScriptPipeline(RedissonClient redisson, RScriptAsync direct, LuaScripts scripts, CommandGate gate) {
         this.redisson = redisson;
         this.direct = direct;
         this.scripts = scripts;
+        this.gate = gate;
     }
 
     /** One script call and where its answer goes; {@code merge} null unless it may be merged. */
@@ -150,14 +152,22 @@ final class ScriptPipeline {
             return;
         }
         long started = System.nanoTime();
-        RBatch batch = redisson.createBatch(BatchOptions.defaults());
-        RScriptAsync script = batch.getScript(StringCodec.INSTANCE);
         List<RFuture<Object>> answers = new ArrayList<>(calls.size());
-        for (Call call : calls) {
-            answers.add(script.evalShaAsync((String) call.keys().get(0), RScript.Mode.READ_WRITE,
-                    call.script().sha(), call.type(), call.keys(), call.args()));
-        }
-        batch.executeAsync().whenComplete((result, batchError) -> {
+        gate.handOver(() -> {
+            RBatch batch = redisson.createBatch(BatchOptions.defaults());
+            RScriptAsync script = batch.getScript(StringCodec.INSTANCE);
+            for (Call call : calls) {
+                answers.add(script.evalShaAsync((String) call.keys().get(0), RScript.Mode.READ_WRITE,
+                        call.script().sha(), call.type(), call.keys(), call.args()));
+            }
+            return batch.executeAsync();
+        }).whenComplete((result, batchError) -> {
+            if (answers.isEmpty()) {
+                // Not handed over: the store is closing.
+                calls.forEach(call -> settle(call, null, batchError));
+                next();
+                return;
+            }
             List<Call> lostScript = new ArrayList<>();
             for (int i = 0; i < calls.size(); i++) {
                 CompletableFuture<Object> answer = answers.get(i).toCompletableFuture();
@@ -175,7 +185,7 @@ final class ScriptPipeline {
             if (lostScript.isEmpty()) {
                 next();
             } else {
-                scripts.loadAll(direct).whenComplete((loaded, error) -> send(lostScript, false));
+                scripts.loadAll(direct, gate).whenComplete((loaded, error) -> send(lostScript, false));
             }
         });
     }

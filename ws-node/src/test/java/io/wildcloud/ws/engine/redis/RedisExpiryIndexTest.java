@@ -190,7 +190,8 @@ class RedisExpiryIndexTest {
                     "ws-test-node", null);
             cleanup.add(client::shutdown);
             script = client.getScript(StringCodec.INSTANCE);
-            index = new ExpiryIndex(script, scripts, new PlainCommands(RedisMetrics.NONE, () -> true), keys,
+            PlainCommands commands = new PlainCommands(RedisMetrics.NONE, new CommandGate(() -> true));
+            index = new ExpiryIndex(script, scripts, commands, keys,
                     name -> client.getScoredSortedSet(name, StringCodec.INSTANCE));
         }
     }
