@@ -130,6 +130,11 @@ public final class MemorySessionStore implements SessionStore, AutoCloseable {
     }
 
     @Override
+    public int maxQueueLength() {
+        return maxQueuedMessages;
+    }
+
+    @Override
     public void setExpiryListener(SessionExpiryListener listener) {
         this.expiryListener = listener;
     }

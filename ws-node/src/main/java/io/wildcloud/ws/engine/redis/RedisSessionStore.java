@@ -265,6 +265,11 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     }
 
     @Override
+    public int maxQueueLength() {
+        return config.maxQueueLength();
+    }
+
+    @Override
     public void setExpiryListener(SessionExpiryListener listener) {
         this.expiryListener = listener;
     }

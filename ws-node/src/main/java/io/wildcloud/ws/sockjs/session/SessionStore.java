@@ -73,6 +73,9 @@ public interface SessionStore {
     /** Whether the session exists and is open; what an incoming message needs to know. */
     CompletionStage<SessionStatus> status(SessionKey key);
 
+    /** How many messages a session's queue holds at most (see <b>Bounded</b> above). */
+    int maxQueueLength();
+
     /** Sets who hears of sessions that expired while open. Call once, before the node serves. */
     void setExpiryListener(SessionExpiryListener listener);
 

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A receiver that never hands its session to another (a websocket: the session ends with the
  * connection) may wait a while between acknowledgements: they only trim the queue, and one for
- * many messages costs the store what one for a single message does.
+ * many messages costs the store what one for a single message does. It still acknowledges at
+ * once when a quarter of the store's queue bound is written and unacknowledged, so that a busy
+ * session's queue never fills with messages already written.
  */
 final class Acknowledger {
 
@@ -36,6 +38,8 @@ final class Acknowledger {
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicBoolean inFlight = new AtomicBoolean();
     private final long intervalNanos;
+    /** Written but unacknowledged messages that trigger an acknowledgement before the interval ends. */
+    private final long eagerAfter;
     /** The pending delayed flush, if any; event loop only. */
     private ScheduledFuture<?> delayed;
     private volatile boolean stopped;
@@ -53,12 +57,13 @@ final class Acknowledger {
         this.key = key;
         this.receiver = receiver;
         this.intervalNanos = interval.toNanos();
+        this.eagerAfter = Math.max(1, store.maxQueueLength() / 4);
     }
 
     /** Messages up to {@code seq} were written. Called on the channel's event loop. */
     void delivered(long seq) {
         written.accumulateAndGet(seq, Math::max);
-        if (intervalNanos == 0) {
+        if (intervalNanos == 0 || seq - acknowledged.get() >= eagerAfter) {
             flush();
         } else if (delayed == null) {
             delayed = ctx.executor().schedule(() -> {

@@ -18,11 +18,17 @@ import org.junit.jupiter.api.Test;
 
 class AcknowledgerTest {
 
+    /** The store's queue bound: a quarter of it, written and unacknowledged, is acknowledged at once. */
+    private static final int MAX_QUEUE_LENGTH = 40;
+
     /** The acknowledgements the store was asked for, each answered when the test says. */
     private final List<Long> asked = new CopyOnWriteArrayList<>();
     private final List<CompletableFuture<Void>> answers = new CopyOnWriteArrayList<>();
     private final SessionStore store = (SessionStore) Proxy.newProxyInstance(getClass().getClassLoader(),
             new Class<?>[] {SessionStore.class}, (proxy, method, args) -> {
+                if (method.getName().equals("maxQueueLength")) {
+                    return MAX_QUEUE_LENGTH;
+                }
                 if (!method.getName().equals("acknowledge")) {
                     throw new UnsupportedOperationException(method.getName());
                 }
@@ -61,6 +67,27 @@ class AcknowledgerTest {
         channel.advanceTimeBy(250, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
         assertEquals(List.of(3L), asked, "nothing after stop");
+    }
+
+    @Test
+    void withAnIntervalAQuarterOfTheQueueBoundIsAcknowledgedAtOnce() {
+        Acknowledger acknowledger = acknowledger(Duration.ofSeconds(1));
+        for (long seq = 1; seq < 10; seq++) {
+            acknowledger.delivered(seq);
+        }
+        assertEquals(List.of(), asked);
+        acknowledger.delivered(10);
+        assertEquals(List.of(10L), asked, "10 of a bound of 40 unacknowledged");
+        acknowledger.delivered(11);
+        acknowledger.delivered(20);
+        assertEquals(List.of(10L), asked, "one in flight at a time");
+        answers.get(0).complete(null);
+        assertEquals(List.of(10L, 20L), asked, "what was written meanwhile goes when the answer comes");
+        answers.get(1).complete(null);
+        acknowledger.delivered(21);
+        channel.advanceTimeBy(1, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertEquals(List.of(10L, 20L, 21L), asked, "the rest when the interval is over");
     }
 
     @Test

@@ -134,6 +134,11 @@ class EvictionTest {
         }
 
         @Override
+        public int maxQueueLength() {
+            return delegate.maxQueueLength();
+        }
+
+        @Override
         public void setExpiryListener(SessionExpiryListener listener) {
             delegate.setExpiryListener(listener);
         }

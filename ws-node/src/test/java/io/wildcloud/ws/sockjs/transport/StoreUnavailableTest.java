@@ -95,6 +95,11 @@ class StoreUnavailableTest {
         }
 
         @Override
+        public int maxQueueLength() {
+            return 1024;
+        }
+
+        @Override
         public void setExpiryListener(SessionExpiryListener listener) {
         }
     }
