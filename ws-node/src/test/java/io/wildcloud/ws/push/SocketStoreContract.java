@@ -217,12 +217,9 @@ public abstract class SocketStoreContract {
     @Test
     void publishToOneSessionQueuesForItAlone() throws Exception {
         SocketStore store = newStore(Duration.ofHours(1));
-        SessionStore sessions = sessionStore(store);
         String id = await(store.authorize("app", "c", CALLBACK_1)).socket().socketId();
-        Collecting target = open(sessions, id, "s1");
-        Collecting other = open(sessions, id, "s2");
-        await(store.addSession(id, "s1", 10));
-        await(store.addSession(id, "s2", 10));
+        Collecting target = openIndexed(store, id, "s1");
+        Collecting other = openIndexed(store, id, "s2");
 
         assertEquals(List.of(new Delivery("s1", EnqueueResult.QUEUED, 1)),
                 await(store.publish(id, "s1", "only you")).orElseThrow().deliveries());
@@ -238,16 +235,13 @@ public abstract class SocketStoreContract {
     @Test
     void publishToAFullQueueIsRefusedForThatSessionOnly() throws Exception {
         SocketStore store = newStore(Duration.ofHours(1));
-        SessionStore sessions = sessionStore(store);
         String id = await(store.authorize("app", "c", CALLBACK_1)).socket().socketId();
-        open(sessions, id, "slow");
-        await(store.addSession(id, "slow", 10));
+        openIndexed(store, id, "slow");
         for (int i = 1; i <= MAX_QUEUE; i++) {
             assertEquals(List.of(new Delivery("slow", EnqueueResult.QUEUED, i)),
                     await(store.publish(id, null, "m" + i)).orElseThrow().deliveries());
         }
-        Collecting fast = open(sessions, id, "fast");
-        await(store.addSession(id, "fast", 10));
+        Collecting fast = openIndexed(store, id, "fast");
         Publication publication = await(store.publish(id, null, "one more")).orElseThrow();
         assertEquals(Set.of(new Delivery("slow", EnqueueResult.QUEUE_FULL, MAX_QUEUE),
                 new Delivery("fast", EnqueueResult.QUEUED, 1)), Set.copyOf(publication.deliveries()));

@@ -42,10 +42,7 @@ class RedisRoundTripsTest {
     void aDeliveredMessageCostsOneEnqueueAndAShareOfABatchedAcknowledgement() throws Exception {
         try (RedisServerProcess redis = RedisServerProcess.start();
                 RedisMonitor monitor = RedisMonitor.start(redis.host(), redis.port())) {
-            RedisEngineConfig config = RedisEngineConfig.of(redis.url())
-                    .withKeyPrefix(RedisTestServer.newKeyPrefix("rtt"))
-                    .withMaxQueueLength(MESSAGES)
-                    .withSweepInterval(Duration.ofSeconds(30));
+            RedisEngineConfig config = countedConfig(redis, MESSAGES);
             try (RedisSessionStore receiving = join(RedisSessionStore.connect(config, "r"));
                     RedisSessionStore sending = join(RedisSessionStore.connect(config, "s"))) {
                 SessionKey key = new SessionKey("echo", "counted");
@@ -88,10 +85,7 @@ class RedisRoundTripsTest {
         int publishes = 4 * ScriptPipeline.MAX_MERGED;
         try (RedisServerProcess redis = RedisServerProcess.start();
                 RedisMonitor monitor = RedisMonitor.start(redis.host(), redis.port())) {
-            RedisEngineConfig config = RedisEngineConfig.of(redis.url())
-                    .withKeyPrefix(RedisTestServer.newKeyPrefix("rtt"))
-                    .withMaxQueueLength(publishes)
-                    .withSweepInterval(Duration.ofSeconds(30));
+            RedisEngineConfig config = countedConfig(redis, publishes);
             try (RedisSessionStore sessions = join(RedisSessionStore.connect(config, "p"))) {
                 RedisSocketStore sockets = new RedisSocketStore(sessions, Duration.ofHours(1));
                 String socket = join(sockets.authorize("app", "client", URI.create("http://127.0.0.1:9/"))).socket()
@@ -116,6 +110,14 @@ class RedisRoundTripsTest {
                 assertTrue(evalSha <= publishes / 8, evalSha + " EVALSHA for " + publishes + " publishes");
             }
         }
+    }
+
+    /** A store on {@code redis} with queues of {@code maxQueueLength}, sweeping too rarely to be counted. */
+    private static RedisEngineConfig countedConfig(RedisServerProcess redis, int maxQueueLength) {
+        return RedisEngineConfig.of(redis.url())
+                .withKeyPrefix(RedisTestServer.newKeyPrefix("rtt"))
+                .withMaxQueueLength(maxQueueLength)
+                .withSweepInterval(Duration.ofSeconds(30));
     }
 
     private static boolean isEvalSha(String command) {
