@@ -8,17 +8,20 @@
 local answers = {}
 for i = 1, #KEYS / 2 do
   local hash, queue = KEYS[2 * i - 1], KEYS[2 * i]
-  local f = redis.call('HMGET', hash, 'st', 'h', 'a', 'l')
+  local f = redis.call('HMGET', hash, 'st', 'h', 'a')
   if not f[1] then
     answers[i] = -1
   elseif f[2] ~= ARGV[2 * i - 1] then
     answers[i] = 0
   else
     local acked = tonumber(f[3])
-    local upto = math.min(tonumber(ARGV[2 * i]), tonumber(f[4]))
-    if upto > acked then
-      redis.call('LTRIM', queue, upto - acked, -1)
-      redis.call('HSET', hash, 'a', upto)
+    local wrote = tonumber(ARGV[2 * i])
+    if wrote > acked then
+      local upto = math.min(wrote, acked + redis.call('LLEN', queue))
+      if upto > acked then
+        redis.call('LTRIM', queue, upto - acked, -1)
+        redis.call('HSET', hash, 'a', upto)
+      end
     end
     answers[i] = 1
   end

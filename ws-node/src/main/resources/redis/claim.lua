@@ -12,31 +12,33 @@
 --   expired 1 when an open session past its deadline was found and removed here (notify once);
 --   text is the close frame (or '') for ATTACHED/CLOSED, the holder for BUSY;
 --   releasedDelayMs > 0 when a poll took the messages and released the slot (its delay started).
--- Hash fields: st o|c, cf close frame, h holder, l last seq, a acknowledged seq, dd delay ms,
--- x deadline ms (only while nobody holds the slot).
-local f = redis.call('HMGET', KEYS[1], 'st', 'cf', 'h', 'l', 'a', 'dd', 'x')
+-- Hash fields: st o|c, cf close frame, h holder, a acknowledged seq, dd delay ms, x deadline ms
+-- (only while nobody holds the slot). The queue holds seqs a+1 .. a+LLEN: the last seq is not
+-- stored, so queueing a message writes the list alone.
+local f = redis.call('HMGET', KEYS[1], 'st', 'cf', 'h', 'a', 'dd', 'x')
 local st, cf, h = f[1], f[2] or '', f[3] or ''
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local expired = 0
-if st and h == '' and f[7] and now >= tonumber(f[7]) then
+if st and h == '' and f[6] and now >= tonumber(f[6]) then
   redis.call('DEL', KEYS[1], KEYS[2])
   if st == 'o' then expired = 1 end
   st = nil
 end
 if not st then
   if ARGV[3] == 'E' then return {'NOT_FOUND', expired} end
-  redis.call('HSET', KEYS[1], 'st', 'o', 'h', ARGV[1], 'l', 0, 'a', 0, 'dd', ARGV[6])
+  redis.call('HSET', KEYS[1], 'st', 'o', 'h', ARGV[1], 'a', 0, 'dd', ARGV[6])
   redis.call('PEXPIRE', KEYS[1], ARGV[4])
   return {'OPENED', expired}
 end
 if ARGV[3] == 'O' then return {'BUSY', expired, ''} end
-local last, acked = tonumber(f[4]), tonumber(f[5])
-if st == 'c' and last == acked then return {'CLOSED', expired, cf} end
+if st == 'c' and redis.call('LLEN', KEYS[2]) == 0 then return {'CLOSED', expired, cf} end
 if h ~= '' and h ~= ARGV[1] and h ~= ARGV[5] then return {'BUSY', expired, h} end
 local res = redis.call('LRANGE', KEYS[2], 0, -1)
+local acked = tonumber(f[4])
+local last = acked + #res
 local release = ARGV[2] == 'P' and (last > acked or st == 'c')
-local delay = tonumber(f[6])
+local delay = tonumber(f[5])
 table.insert(res, 1, release and delay or 0)
 table.insert(res, 1, acked + 1)
 table.insert(res, 1, cf)

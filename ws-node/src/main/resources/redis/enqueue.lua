@@ -7,25 +7,24 @@
 -- Returns 0 queued, 1 no session, 2 closed, 3 queue full (nothing queued).
 -- Wake-up (only while a receiver holds the slot), lengths in bytes:
 --   m<len(sid)>:<sid><firstSeq>:<count>:{<len(msg)>:<msg>}*
-local f = redis.call('HMGET', KEYS[1], 'st', 'h', 'l', 'a')
+local f = redis.call('HMGET', KEYS[1], 'st', 'h', 'a')
 if not f[1] then return 1 end
 if f[1] ~= 'o' then return 2 end
 local n = #ARGV - 3
-local last = tonumber(f[3])
-if last - tonumber(f[4]) + n > tonumber(ARGV[1]) then return 3 end
+local queued = redis.call('LLEN', KEYS[2])
+if queued + n > tonumber(ARGV[1]) then return 3 end
 local length = 0
 for i = 4, #ARGV, 1000 do
   length = redis.call('RPUSH', KEYS[2], unpack(ARGV, i, math.min(i + 999, #ARGV)))
 end
-redis.call('HSET', KEYS[1], 'l', last + n)
-if length == n then
+if queued == 0 then
   -- A new list: it takes the session's TTL (an existing one has it already).
   local ttl = redis.call('PTTL', KEYS[1])
   if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
 end
 if f[2] then
   local sid = ARGV[3]
-  local out = {'m', #sid, ':', sid, last + 1, ':', n, ':'}
+  local out = {'m', #sid, ':', sid, tonumber(f[3]) + queued + 1, ':', n, ':'}
   for i = 4, #ARGV do
     local msg = ARGV[i]
     out[#out + 1] = #msg

@@ -47,28 +47,30 @@ local function publishOne(socket, index, channel, prefix, msg, only)
   end
   for _, sid in ipairs(sessions) do
     local hash = prefix .. 's:' .. sid
-    local f = redis.call('HMGET', hash, 'st', 'h', 'l', 'a')
+    local f = redis.call('HMGET', hash, 'st', 'h', 'a')
     local status, length = 0, 0
     if not f[1] then
       status = 1
     elseif f[1] ~= 'o' then
       status = 2
     else
-      local last = tonumber(f[3])
-      length = last - tonumber(f[4])
-      if length + 1 > max then
+      -- Push first and take it back when that overflows: one call fewer per message than reading
+      -- the length first, and the queue is full only when its client stopped reading.
+      local queue = prefix .. 'q:' .. sid
+      length = redis.call('RPUSH', queue, msg)
+      if length > max then
+        redis.call('RPOP', queue)
+        length = length - 1
         status = 3
       else
-        local queue = prefix .. 'q:' .. sid
-        length = redis.call('RPUSH', queue, msg)
-        redis.call('HSET', hash, 'l', last + 1)
         if length == 1 then
           -- A new list: it takes the session's TTL (an existing one has it already).
           local ttl = redis.call('PTTL', hash)
           if ttl > 0 then redis.call('PEXPIRE', queue, ttl) end
         end
         if f[2] then
-          redis.call(publish, channel, table.concat({'m', #sid, ':', sid, last + 1, ':1:', #msg, ':', msg}))
+          local seq = tonumber(f[3]) + length
+          redis.call(publish, channel, table.concat({'m', #sid, ':', sid, seq, ':1:', #msg, ':', msg}))
         end
       end
     end

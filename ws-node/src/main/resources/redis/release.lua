@@ -6,11 +6,11 @@
 -- ARGV[3] disconnect delay ms
 -- ARGV[4] expiry margin ms (keys outlive their deadline by this, so a sweeper sees them)
 -- Returns 1 released, 0 another receiver holds the slot, -1 no session.
-local f = redis.call('HMGET', KEYS[1], 'st', 'h', 'a', 'l')
+local f = redis.call('HMGET', KEYS[1], 'st', 'h', 'a')
 if not f[1] then return -1 end
 if f[2] ~= ARGV[1] then return 0 end
 local acked = tonumber(f[3])
-local upto = math.min(tonumber(ARGV[2]), tonumber(f[4]))
+local upto = math.min(tonumber(ARGV[2]), acked + redis.call('LLEN', KEYS[2]))
 if upto > acked then
   redis.call('LTRIM', KEYS[2], upto - acked, -1)
   acked = upto
