@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.wildcloud.ws.common.api.ErrorBody;
 import io.wildcloud.ws.common.api.ErrorCodes;
+import io.wildcloud.ws.sockjs.http.LoopFlushes;
 import io.wildcloud.ws.sockjs.session.StoreUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -88,7 +89,8 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
         if (closed) {
             return;
         }
-        var written = ctx.writeAndFlush(ApiResponses.build(ctx.alloc(), version, reply, keepAlive));
+        var written = ctx.write(ApiResponses.build(ctx.alloc(), version, reply, keepAlive));
+        LoopFlushes.flushSoon(ctx);
         if (!keepAlive) {
             written.addListener(ChannelFutureListener.CLOSE);
             return;

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.http.HttpResponses;
+import io.wildcloud.ws.sockjs.http.LoopFlushes;
 import io.wildcloud.ws.sockjs.http.SockJsRequest;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
@@ -152,7 +153,7 @@ final class StreamingReceiver extends HttpReceiver {
         ctx.writeAndFlush(new DefaultHttpContent(first), ctx.voidPromise());
     }
 
-    // One frame per chunk, flushed at once: clients parse frame by chunk.
+    // One frame per chunk, flushed with the other writes of this loop iteration (see LoopFlushes).
     private void write(SockJsFrame frame) {
         write(frame.text());
     }
@@ -160,7 +161,8 @@ final class StreamingReceiver extends HttpReceiver {
     private void write(CharSequence frameText) {
         ByteBuf buf = format.encode(ctx.alloc(), frameText);
         bytesWritten += buf.readableBytes();
-        ctx.writeAndFlush(new DefaultHttpContent(buf), ctx.voidPromise());
+        ctx.write(new DefaultHttpContent(buf), ctx.voidPromise());
+        LoopFlushes.flushSoon(ctx);
     }
 
     private void finish() {

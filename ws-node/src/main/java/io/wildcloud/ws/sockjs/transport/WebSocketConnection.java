@@ -14,6 +14,7 @@ import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.SockJsMetrics;
+import io.wildcloud.ws.sockjs.http.LoopFlushes;
 import io.wildcloud.ws.sockjs.session.Claim;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
@@ -233,7 +234,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
                 // Counted before the flush: a client that got them must find them counted.
                 metrics.messagesSent(fresh.size());
                 write(fresh);
-                ctx.flush();
+                LoopFlushes.flushSoon(ctx);
                 deliveredSeq = Frames.lastSeq(fresh);
                 acknowledger.delivered(deliveredSeq);
                 if (ctx.channel().bytesBeforeWritable() > MAX_BACKLOG_BYTES) {
