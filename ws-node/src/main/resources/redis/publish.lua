@@ -12,9 +12,12 @@
 -- ARGV[4] publish command: SPUBLISH (Redis Cluster, sharded) | PUBLISH
 -- Then the i-th publish (i from 0):
 --   KEYS[3i+1] socket hash, KEYS[3i+2] socket's session set, KEYS[3i+3] the socket's wake-up channel
---   ARGV[3i+5] key prefix of the socket's sessions, <prefix>{<socketId>}: (then s:<sid>, q:<sid>)
---   ARGV[3i+6] the message
---   ARGV[3i+7] the one session to publish to; '' for every session in the index
+--   ARGV[4i+5] key prefix of the socket's sessions, <prefix>{<socketId>}: (then s:<sid>, q:<sid>)
+--   ARGV[4i+6] the message
+--   ARGV[4i+7] the one session to publish to; '' for every session in the index
+--   ARGV[4i+8] '1' to check the socket's TTL (and renew it), '0' when the node checked it lately
+--              (RenewalChecks): the socket's existence then follows from its session set, which
+--              every script keeps with the socket's TTL (a set with members means a live socket)
 -- Returns one answer per publish, in order: false if there is no socket, else
 --   {application, client, renewed (0|1), {sid, status, length}*} (application and client '' unless
 --   renewed): status 0 queued, 1 no session, 2 closed, 3 queue full (nothing queued); length is the
@@ -26,24 +29,29 @@ local slack = tonumber(ARGV[2])
 local max = tonumber(ARGV[3])
 local publish = ARGV[4]
 
-local function publishOne(socket, index, channel, prefix, msg, only)
-  -- PTTL alone tells whether the socket lives (-2: no key); its fields are read only when needed.
-  local ttl = redis.call('PTTL', socket)
-  if ttl == -2 then
-    return false
-  end
+local function publishOne(socket, index, channel, prefix, msg, only, check)
   local reply = {'', '', 0}
-  if ttl < idle then
-    redis.call('PEXPIRE', socket, idle + slack)
-    redis.call('PEXPIRE', index, idle + slack)
-    local fields = redis.call('HMGET', socket, 'a', 'c')
-    reply = {fields[1], fields[2], 1}
+  if check == '1' or only ~= '' then
+    -- PTTL alone tells whether the socket lives (-2: no key); its fields are read only when needed.
+    local ttl = redis.call('PTTL', socket)
+    if ttl == -2 then
+      return false
+    end
+    if check == '1' and ttl < idle then
+      redis.call('PEXPIRE', socket, idle + slack)
+      redis.call('PEXPIRE', index, idle + slack)
+      local fields = redis.call('HMGET', socket, 'a', 'c')
+      reply = {fields[1], fields[2], 1}
+    end
   end
   local sessions
   if only ~= '' then
     sessions = {only}
   else
     sessions = redis.call('SMEMBERS', index)
+    if #sessions == 0 and check ~= '1' and redis.call('EXISTS', socket) == 0 then
+      return false
+    end
   end
   for _, sid in ipairs(sessions) do
     local hash = prefix .. 's:' .. sid
@@ -87,6 +95,6 @@ end
 local answers = {}
 for i = 0, #KEYS / 3 - 1 do
   answers[i + 1] = publishOne(KEYS[3 * i + 1], KEYS[3 * i + 2], KEYS[3 * i + 3],
-      ARGV[3 * i + 5], ARGV[3 * i + 6], ARGV[3 * i + 7])
+      ARGV[4 * i + 5], ARGV[4 * i + 6], ARGV[4 * i + 7], ARGV[4 * i + 8])
 end
 return answers

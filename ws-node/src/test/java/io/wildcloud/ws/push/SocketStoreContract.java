@@ -366,6 +366,22 @@ public abstract class SocketStoreContract {
     }
 
     @Test
+    void publishingKeepsASocketAlive() throws Exception {
+        Duration idle = idleTimeout();
+        SocketStore store = newStore(idle);
+        String socketId = await(store.authorize("app", "published", CALLBACK_1)).socket().socketId();
+        Duration step = idle.multipliedBy(6).dividedBy(10);
+        // Publishes in quick succession, then one after most of the idle timeout: that one renews.
+        for (int i = 0; i < 3; i++) {
+            assertTrue(await(store.publish(socketId, null, "m" + i)).isPresent());
+        }
+        letTimePass(step);
+        assertTrue(await(store.publish(socketId, null, "later")).isPresent());
+        letTimePass(step);
+        assertTrue(await(store.find(socketId)).isPresent(), "publishes count as use");
+    }
+
+    @Test
     void anUnusedSocketExpiresAndUseKeepsItAlive() throws Exception {
         Duration idle = idleTimeout();
         SocketStore store = newStore(idle);

@@ -292,14 +292,15 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
      * and the queues of its sessions, whose scope is the socket id, in one pipelined call.
      *
      * @param sessionId the one session to publish to, or {@code null} for the socket's index
+     * @param checkTtl whether to check (and renew) the socket's TTL; see {@link RenewalChecks}
      */
     CompletionStage<List<Object>> publish(String socketId, List<Object> socketKeys, long idleMillis,
-            long renewalSlackMillis, String message, String sessionId) {
+            long renewalSlackMillis, String message, String sessionId, boolean checkTtl) {
         List<Object> scriptKeys = List.of(socketKeys.get(0), socketKeys.get(1), keys.channel(socketId));
         Object[] shared = {idleMillis, renewalSlackMillis, config.maxQueueLength(), publishCommand};
         // On a Cluster only publishes to one socket share a run (its keys' slot); elsewhere any do.
         return pipeline.submitMerging(scripts.publish, cluster ? socketId : "", scriptKeys, shared,
-                keys.scopePrefix(socketId), message, sessionId == null ? "" : sessionId);
+                keys.scopePrefix(socketId), message, sessionId == null ? "" : sessionId, checkTtl ? "1" : "0");
     }
 
     /** Where the socket store times its plain commands. */

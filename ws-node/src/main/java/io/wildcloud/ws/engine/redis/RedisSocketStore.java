@@ -28,7 +28,8 @@ import org.redisson.client.codec.StringCodec;
  * <ul>
  *   <li>{@code <prefix>{<socketId>}:sock} hash: application, client id, callback; TTL the idle
  *       timeout plus a sixteenth of it (the renewal slack), renewed by a use only once less than
- *       the idle timeout remains, so most uses (publishes above all) write nothing</li>
+ *       the idle timeout remains, so most uses (publishes above all) write nothing; a node's
+ *       publishes check the TTL at most every half slack per socket ({@link RenewalChecks})</li>
  *   <li>{@code <prefix>{<socketId>}:sessions} set of the socket's session ids, same TTL</li>
  *   <li>{@code <prefix>client:{<application>:<clientId>}} the client's socket id; TTL a quarter
  *       longer than the idle timeout, renewed (a second, unawaited round trip) when a use renews
@@ -65,6 +66,7 @@ public final class RedisSocketStore implements SocketStore {
     private final LuaScript addSession = LuaScript.load("socket_add_session");
     private final LuaScript removeSession = LuaScript.load("socket_remove_session");
     private final RedissonClient redisson;
+    private final RenewalChecks renewalChecks;
 
     /**
      * @param sessions the session store {@link #publish} queues into; this store shares its
@@ -86,6 +88,7 @@ public final class RedisSocketStore implements SocketStore {
         this.renewalSlackMillis = idleMillis / 16;
         this.socketTtlMillis = idleMillis + renewalSlackMillis;
         this.clientTtlMillis = idleMillis + idleMillis / 4;
+        this.renewalChecks = new RenewalChecks(renewalSlackMillis, System::nanoTime);
     }
 
     /**
@@ -195,10 +198,17 @@ public final class RedisSocketStore implements SocketStore {
 
     @Override
     public CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message) {
-        return sessions.publish(socketId, socketKeys(socketId), idleMillis, renewalSlackMillis, message, sessionId)
+        long started = renewalChecks.now();
+        boolean checkTtl = renewalChecks.due(socketId);
+        return sessions.publish(socketId, socketKeys(socketId), idleMillis, renewalSlackMillis, message, sessionId,
+                        checkTtl)
                 .thenApply(reply -> {
                     if (reply == null || reply.isEmpty()) {
+                        renewalChecks.forget(socketId);
                         return Optional.<Publication>empty();
+                    }
+                    if (checkTtl) {
+                        renewalChecks.checked(socketId, started);
                     }
                     renewClientIfTold(reply, 2);
                     List<Delivery> deliveries = new ArrayList<>((reply.size() - 3) / 3);

@@ -14,6 +14,7 @@ import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
 import io.wildcloud.ws.testing.CollectingReceiver;
 import io.wildcloud.ws.testing.RedisMonitor;
+import io.wildcloud.ws.testing.RedisProbe;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
 import java.net.URI;
@@ -110,6 +111,52 @@ class RedisRoundTripsTest {
                 assertTrue(evalSha <= publishes / 8, evalSha + " EVALSHA for " + publishes + " publishes");
             }
         }
+    }
+
+    @Test
+    void aNodeChecksASocketsTtlOnceAndThenOnlyEveryHalfSlack() throws Exception {
+        int publishes = 20;
+        try (RedisServerProcess redis = RedisServerProcess.start()) {
+            try (RedisSessionStore sessions = join(RedisSessionStore.connect(countedConfig(redis, publishes), "p"))) {
+                RedisSocketStore sockets = new RedisSocketStore(sessions, Duration.ofHours(1));
+                String socket = join(sockets.authorize("app", "client", URI.create("http://127.0.0.1:9/"))).socket()
+                        .socketId();
+                String empty = join(sockets.authorize("app", "nobody", URI.create("http://127.0.0.1:9/"))).socket()
+                        .socketId();
+                join(sessions.claim(new SessionKey(socket, "tab"), ClaimMode.STREAM, Creation.CREATE_ONLY,
+                        new CollectingReceiver(new ReceiverId("r", 1), new CopyOnWriteArrayList<>())));
+                join(sockets.addSession(socket, "tab", 10));
+                long pttl = calls(redis, "pttl");
+                for (int i = 1; i <= publishes; i++) {
+                    assertEquals(List.of(new Delivery("tab", EnqueueResult.QUEUED, i)),
+                            join(sockets.publish(socket, null, "m" + i)).orElseThrow().deliveries(), "publish " + i);
+                }
+                // The first publish checks the socket's TTL, and its new queue copies the session's.
+                assertEquals(2, calls(redis, "pttl") - pttl, "PTTL calls for " + publishes + " publishes");
+                // Two publishes to a socket without sessions: the second skips the TTL check, yet still
+                // finds the socket (no session set says nothing about it).
+                pttl = calls(redis, "pttl");
+                assertEquals(List.of(), join(sockets.publish(empty, null, "x")).orElseThrow().deliveries());
+                assertEquals(List.of(), join(sockets.publish(empty, null, "y")).orElseThrow().deliveries());
+                assertEquals(1, calls(redis, "pttl") - pttl, "PTTL calls for two publishes to a socket without sessions");
+                // Gone sockets are gone, checked lately or not.
+                join(sockets.revoke("app", "client"));
+                join(sockets.revoke("app", "nobody"));
+                assertEquals(Optional.empty(), join(sockets.publish(socket, null, "late")));
+                assertEquals(Optional.empty(), join(sockets.publish(empty, null, "late")));
+            }
+        }
+    }
+
+    /** How many times Redis ran {@code command} so far, scripts' calls included. */
+    private static long calls(RedisServerProcess redis, String command) throws Exception {
+        String stats = RedisProbe.command(redis.host(), redis.port(), "INFO", "commandstats");
+        for (String line : stats.split("\r?\n")) {
+            if (line.startsWith("cmdstat_" + command + ":calls=")) {
+                return Long.parseLong(line.substring(line.indexOf('=') + 1, line.indexOf(',')));
+            }
+        }
+        return 0;
     }
 
     /** A store on {@code redis} with queues of {@code maxQueueLength}, sweeping too rarely to be counted. */

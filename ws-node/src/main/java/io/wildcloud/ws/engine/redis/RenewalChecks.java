@@ -1,0 +1,50 @@
+package io.wildcloud.ws.engine.redis;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * When this node last had publish.lua check a socket's TTL, so that publishes in between skip the
+ * check (one Redis call less per message: a socket's TTL only needs renewing once less than the
+ * idle timeout remains, and it starts a renewal slack above that). A socket checked less than half
+ * the slack ago still has at least the idle timeout minus half the slack to live, so skipping
+ * cannot let a socket in use expire. Nodes keep their own record; none depends on another's.
+ */
+final class RenewalChecks {
+
+    /** Past this many sockets the record starts over: every socket is then checked once more. */
+    static final int MAX_SOCKETS = 65_536;
+
+    private final ConcurrentHashMap<String, Long> checkedAt = new ConcurrentHashMap<>();
+    private final long intervalNanos;
+    private final LongSupplier nanoClock;
+
+    /** @param renewalSlackMillis how far above the idle timeout a renewal sets the TTL */
+    RenewalChecks(long renewalSlackMillis, LongSupplier nanoClock) {
+        this.intervalNanos = renewalSlackMillis * 1_000_000L / 2;
+        this.nanoClock = nanoClock;
+    }
+
+    /** Whether the next publish to {@code socketId} must check (and maybe renew) its TTL. */
+    boolean due(String socketId) {
+        Long last = checkedAt.get(socketId);
+        return last == null || nanoClock.getAsLong() - last >= intervalNanos;
+    }
+
+    /** A publish that started at {@code startedNanos} checked the socket's TTL and found it. */
+    void checked(String socketId, long startedNanos) {
+        if (checkedAt.size() >= MAX_SOCKETS) {
+            checkedAt.clear();
+        }
+        checkedAt.put(socketId, startedNanos);
+    }
+
+    /** The socket is gone (no socket, or revoked): its next use checks again. */
+    void forget(String socketId) {
+        checkedAt.remove(socketId);
+    }
+
+    long now() {
+        return nanoClock.getAsLong();
+    }
+}
