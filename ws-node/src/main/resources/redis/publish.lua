@@ -5,8 +5,10 @@
 -- The sessions' keys are built from the scope prefix rather than passed in KEYS, since the index
 -- is read here; they carry the socket's hash tag, so on a Redis Cluster they are in its slot (and
 -- there every publish of one call is of one socket).
--- ARGV[1] idle TTL ms: a use renews the socket's keys to ARGV[1] + ARGV[2] once fewer than ARGV[1]
---         remain, so most uses write nothing and an unused socket still lives at least ARGV[1]
+-- ARGV[1] idle TTL ms: a checked publish renews the socket's keys to ARGV[1] + ARGV[2] once fewer
+--         than ARGV[1] + ARGV[2] / 2 remain, so most publishes write nothing and a socket still
+--         lives at least ARGV[1] after its last use (unchecked publishes come at most ARGV[2] / 2
+--         after a checked one)
 -- ARGV[2] renewal slack ms
 -- ARGV[3] max queue length
 -- ARGV[4] publish command: SPUBLISH (Redis Cluster, sharded) | PUBLISH
@@ -37,7 +39,9 @@ local function publishOne(socket, index, channel, prefix, msg, only, check)
     if ttl == -2 then
       return false
     end
-    if check == '1' and ttl < idle then
+    -- Renewed once less than idle + slack/2 remains: the node skips checks for up to slack/2
+    -- after this one (RenewalChecks), and the socket must still outlive its last use by idle.
+    if check == '1' and ttl < idle + slack / 2 then
       redis.call('PEXPIRE', socket, idle + slack)
       redis.call('PEXPIRE', index, idle + slack)
       local fields = redis.call('HMGET', socket, 'a', 'c')

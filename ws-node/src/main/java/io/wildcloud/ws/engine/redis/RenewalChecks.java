@@ -5,14 +5,17 @@ import java.util.function.LongSupplier;
 
 /**
  * When this node last had publish.lua check a socket's TTL, so that publishes in between skip the
- * check (one Redis call less per message: a socket's TTL only needs renewing once less than the
- * idle timeout remains, and it starts a renewal slack above that). A socket checked less than half
- * the slack ago still has at least the idle timeout minus half the slack to live, so skipping
- * cannot let a socket in use expire. Nodes keep their own record; none depends on another's.
+ * check: one Redis call less per message. A check leaves the socket at least the idle timeout plus
+ * half the renewal slack to live (publish.lua renews below that), and checks skip for at most half
+ * the slack after it, so a socket still outlives its last use by the idle timeout. Nodes keep their
+ * own record; none depends on another's.
  */
 final class RenewalChecks {
 
-    /** Past this many sockets the record starts over: every socket is then checked once more. */
+    /**
+     * Past this many sockets the record drops the entries too old to skip a check anyway, and
+     * starts over if that frees nothing (every socket is then checked once more).
+     */
     static final int MAX_SOCKETS = 65_536;
 
     private final ConcurrentHashMap<String, Long> checkedAt = new ConcurrentHashMap<>();
@@ -34,7 +37,11 @@ final class RenewalChecks {
     /** A publish that started at {@code startedNanos} checked the socket's TTL and found it. */
     void checked(String socketId, long startedNanos) {
         if (checkedAt.size() >= MAX_SOCKETS) {
-            checkedAt.clear();
+            long now = nanoClock.getAsLong();
+            checkedAt.values().removeIf(at -> now - at >= intervalNanos);
+            if (checkedAt.size() >= MAX_SOCKETS) {
+                checkedAt.clear();
+            }
         }
         checkedAt.put(socketId, startedNanos);
     }

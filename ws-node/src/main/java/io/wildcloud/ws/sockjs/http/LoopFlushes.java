@@ -53,7 +53,10 @@ public final class LoopFlushes {
             }
             flushes.scheduled = true;
         }
-        flushes.pending.add(ctx);
+        List<ChannelHandlerContext> pending = flushes.pending;
+        if (pending.isEmpty() || pending.get(pending.size() - 1) != ctx) {
+            pending.add(ctx);
+        }
     }
 
     private void flushAll() {

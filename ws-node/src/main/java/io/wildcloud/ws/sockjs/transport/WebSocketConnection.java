@@ -238,8 +238,13 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
                 deliveredSeq = Frames.lastSeq(fresh);
                 acknowledger.delivered(deliveredSeq);
                 if (ctx.channel().bytesBeforeWritable() > MAX_BACKLOG_BYTES) {
-                    log.info("{} session {}: client reads too slowly, closing", ctx.channel(), key);
-                    ctx.close();
+                    // Counted after a flush, so that only what the kernel would not take counts,
+                    // not what this loop iteration wrote and has yet to flush.
+                    ctx.flush();
+                    if (ctx.channel().bytesBeforeWritable() > MAX_BACKLOG_BYTES) {
+                        log.info("{} session {}: client reads too slowly, closing", ctx.channel(), key);
+                        ctx.close();
+                    }
                 }
             }
         });
