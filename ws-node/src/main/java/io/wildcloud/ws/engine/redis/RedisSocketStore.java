@@ -199,7 +199,7 @@ public final class RedisSocketStore implements SocketStore {
     @Override
     public CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message) {
         long started = renewalChecks.now();
-        boolean checkTtl = renewalChecks.due(socketId);
+        boolean checkTtl = renewalChecks.due(socketId, started);
         return sessions.publish(socketId, socketKeys(socketId), idleMillis, renewalSlackMillis, message, sessionId,
                         checkTtl)
                 .thenApply(reply -> {

@@ -28,10 +28,10 @@ final class RenewalChecks {
         this.nanoClock = nanoClock;
     }
 
-    /** Whether the next publish to {@code socketId} must check (and maybe renew) its TTL. */
-    boolean due(String socketId) {
+    /** Whether a publish to {@code socketId} starting at {@code nowNanos} must check (and maybe renew) its TTL. */
+    boolean due(String socketId, long nowNanos) {
         Long last = checkedAt.get(socketId);
-        return last == null || nanoClock.getAsLong() - last >= intervalNanos;
+        return last == null || nowNanos - last >= intervalNanos;
     }
 
     /** A publish that started at {@code startedNanos} checked the socket's TTL and found it. */

@@ -15,21 +15,21 @@ class RenewalChecksTest {
 
     @Test
     void aCheckSkipsTheNextOnesForHalfTheSlack() {
-        assertTrue(checks.due("s"), "never checked");
+        assertTrue(checks.due("s", clock.get()), "never checked");
         checks.checked("s", clock.get());
-        assertFalse(checks.due("s"));
+        assertFalse(checks.due("s", clock.get()));
         advanceMillis(499);
-        assertFalse(checks.due("s"));
+        assertFalse(checks.due("s", clock.get()));
         advanceMillis(1);
-        assertTrue(checks.due("s"), "half the slack passed");
-        assertTrue(checks.due("other"), "each socket has its own");
+        assertTrue(checks.due("s", clock.get()), "half the slack passed");
+        assertTrue(checks.due("other", clock.get()), "each socket has its own");
     }
 
     @Test
     void aSocketFoundMissingIsCheckedAgain() {
         checks.checked("s", clock.get());
         checks.forget("s");
-        assertTrue(checks.due("s"));
+        assertTrue(checks.due("s", clock.get()));
     }
 
     @Test
@@ -40,9 +40,9 @@ class RenewalChecksTest {
             checks.checked("s" + i, clock.get());
         }
         checks.checked("new", clock.get());
-        assertTrue(checks.due("old"));
-        assertFalse(checks.due("s1"), "recent checks stay");
-        assertFalse(checks.due("new"));
+        assertTrue(checks.due("old", clock.get()));
+        assertFalse(checks.due("s1", clock.get()), "recent checks stay");
+        assertFalse(checks.due("new", clock.get()));
     }
 
     private void advanceMillis(long millis) {
