@@ -36,6 +36,9 @@ public record NodeConfig(
         boolean jsonLogs,
         boolean metricsHistograms,
         int ioThreads,
+        ConnectionLimits connectionLimits,
+        WebSocketPolicy webSocketPolicy,
+        ApiSecurity apiSecurity,
         Set<String> ignoredEnvironment) {
 
     /** What the node serves. */
@@ -47,13 +50,23 @@ public record NodeConfig(
     }
 
     /** The setting names, as flags, environment variables (WS_ + upper case) and file keys. */
-    public static final Set<String> SETTINGS = Set.of(
+    public static final Set<String> SETTINGS = union(Set.of(
             "mode", "node-id", "bind-host", "public-port", "api-bind-host", "api-port",
             "redis-url", "redis-key-prefix",
             "heartbeat-interval", "disconnect-delay", "response-limit", "client-script-url", "max-message-bytes",
             "max-queued-messages", "applications", "demo", "socket-idle-timeout", "sessions-per-socket",
             "callback-timeout", "callback-retry-budget", "callback-concurrency", "drain-timeout", "log-format",
-            "metrics-histograms", "io-threads");
+            "metrics-histograms", "io-threads"),
+            ConnectionLimits.SETTINGS, WebSocketPolicy.SETTINGS, ApiSecurity.SETTINGS);
+
+    @SafeVarargs
+    private static Set<String> union(Set<String>... groups) {
+        Set<String> all = new java.util.HashSet<>();
+        for (Set<String> group : groups) {
+            all.addAll(group);
+        }
+        return Set.copyOf(all);
+    }
 
     public boolean usesRedis() {
         return redisUrl != null;
@@ -119,6 +132,9 @@ public record NodeConfig(
                 logFormat.equals("json"),
                 settings.bool("metrics-histograms", false),
                 settings.integer("io-threads", Runtime.getRuntime().availableProcessors(), 1, 1024),
+                ConnectionLimits.from(settings),
+                WebSocketPolicy.from(settings),
+                ApiSecurity.from(settings),
                 Set.copyOf(ignoredEnvironment));
     }
 
