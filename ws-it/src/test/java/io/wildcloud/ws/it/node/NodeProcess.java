@@ -45,11 +45,20 @@ public final class NodeProcess implements AutoCloseable {
      * @param flags further settings, e.g. {@code --mode=protocol-test}, {@code --redis-url=...}
      */
     public static NodeProcess start(String name, String... flags) {
+        return start(name, List.of("-Xmx256m"), flags);
+    }
+
+    /**
+     * Starts a node with the given JVM options (heap size and the like) instead of the default
+     * {@code -Xmx256m}; returns once its {@code /health} answers 200.
+     */
+    public static NodeProcess start(String name, List<String> jvmOptions, String... flags) {
         int publicPort = freePort();
         int apiPort = freePort();
         Path log = Path.of("target", "node-logs", name + ".log").toAbsolutePath();
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m",
-                "-Dio.netty.leakDetection.level=paranoid", "-jar", nodeJar().toString(),
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Dio.netty.leakDetection.level=paranoid", "-jar", nodeJar().toString(),
                 "--node-id=" + name, "--bind-host=127.0.0.1",
                 "--public-port=" + publicPort, "--api-port=" + apiPort));
         command.addAll(List.of(flags));

@@ -27,6 +27,13 @@ public final class NodeMetrics implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        // Netty allocates its direct buffers without a Cleaner, so the JVM's buffer pool gauges
+        // miss them; this is the figure that -XX:MaxDirectMemorySize and OOMs are about.
+        io.micrometer.core.instrument.Gauge.builder("ws.netty.direct.memory",
+                        io.netty.util.internal.PlatformDependent::usedDirectMemory)
+                .baseUnit("bytes")
+                .description("Direct memory Netty holds now (-1 when Netty does not count it)")
+                .register(registry);
     }
 
     public MeterRegistry registry() {
