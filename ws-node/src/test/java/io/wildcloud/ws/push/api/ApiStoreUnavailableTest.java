@@ -75,7 +75,8 @@ class ApiStoreUnavailableTest {
         }
 
         @Override
-        public CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message) {
+        public CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message,
+                String requestId) {
             return down();
         }
 
