@@ -53,6 +53,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
      * script call for many sessions, short enough that queues are trimmed well within a second.
      */
     static final Duration ACKNOWLEDGEMENT_WINDOW = Duration.ofMillis(10);
+    static final Duration FULL_PROBE_INTERVAL = Duration.ofMillis(500);
 
     private final RedissonClient redisson;
     private final boolean ownsClient;
@@ -62,6 +63,8 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private final LuaScripts scripts = new LuaScripts();
     /** Every command to Redisson passes here, so that close can stop them before Redisson shuts down. */
     private final CommandGate gate;
+    /** Whether Redis answers the commands passing the gate, and takes writes: the health check. */
+    private final StoreWatch watch = new StoreWatch();
     private final RScriptAsync script;
     private final ScheduledExecutorService timer;
     private final ScopeChannels channels;
@@ -97,7 +100,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         this.timer = timer;
         this.metrics = metrics;
         this.publishCommand = config.shardedPubSub() ? "SPUBLISH" : "PUBLISH";
-        this.gate = new CommandGate(() -> !redisson.isShuttingDown() && !redisson.isShutdown());
+        this.gate = new CommandGate(() -> !redisson.isShuttingDown() && !redisson.isShutdown(), watch);
         this.commands = new PlainCommands(metrics, gate);
         scripts.guard(gate);
         scripts.meter(metrics);
@@ -128,6 +131,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         this.claims = new SlotClaims(nodeId, config, keys, replies, scripts, script, channels, presence, sweeper,
                 owner);
         metrics.subscriptions(channels::subscribedCount, presence::isUp);
+        metrics.storeHealth(watch::answering, watch::full, watch::unansweredMillis);
     }
 
     /**
@@ -178,6 +182,8 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         return store.scripts.loadAll(store.script, store.gate)
                 .thenCompose(loaded -> store.presence.start())
                 .thenApply(subscribed -> {
+                    store.timer.scheduleWithFixedDelay(store::probeWhileFull, FULL_PROBE_INTERVAL.toMillis(),
+                            FULL_PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
                     store.sweeper.start();
                     store.keeper.start();
                     LOG.info("node {} Redis session store on {} with prefix {}", nodeId, config.endpoint(),
@@ -290,11 +296,25 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     }
 
     /**
-     * {@code null} while Redis answers (the expiry sweep, every sweep interval, got its answer),
-     * otherwise what is wrong; for the node's health check.
+     * {@code null} while Redis answers and takes writes, otherwise what is wrong; for the node's
+     * health check. A command waiting {@link StoreWatch#STALL_THRESHOLD} unanswered is reported at
+     * once (see {@link StoreWatch}: within 2 s of a stall by default), a refused write (Redis full)
+     * until a write succeeds again, and the expiry sweep's failure or this node's lost presence
+     * subscription as the sweeper finds them.
      */
     public String problem() {
-        return sweeper.problem();
+        String store = watch.problem();
+        return store != null ? store : sweeper.problem();
+    }
+
+    /** While Redis refuses writes, a small write every {@link #FULL_PROBE_INTERVAL} tells when it takes them again. */
+    private void probeWhileFull() {
+        if (!watch.full()) {
+            return;
+        }
+        commands.timed("set", () -> redisson.getBucket(keys.probe(nodeId), StringCodec.INSTANCE)
+                        .setAsync("1", Duration.ofSeconds(2)))
+                .thenRun(watch::wrote);
     }
 
     /**
