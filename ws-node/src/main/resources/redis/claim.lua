@@ -1,6 +1,9 @@
 -- Claims a session's receiver slot (SessionStore.claim), creating the session if allowed.
 -- KEYS[1] session hash  <prefix>{<scope>}:s:<sid>
 -- KEYS[2] queue list    <prefix>{<scope>}:q:<sid>
+-- KEYS[3] the call's reply key <prefix>{<scope>}:r:<call id>: a claim that opened the session or
+--         took its messages (a poll) records its answer there, so a repeat of the call (Redisson
+--         resends a call that got no answer in time) changes nothing and answers the same
 -- ARGV[1] receiver id (nodeId:connectionId)
 -- ARGV[2] mode: P (poll: take pending and release) | S (stream: keep pending until acknowledged)
 -- ARGV[3] creation: C (create if missing) | O (create only) | E (existing only)
@@ -8,6 +11,7 @@
 -- ARGV[5] holder that the caller judged dead and may replace, or ''
 -- ARGV[6] disconnect delay ms recorded for a new session
 -- ARGV[7] expiry margin ms (keys outlive their deadline by this, so a sweeper sees them)
+-- ARGV[8] TTL ms of the reply key (longer than Redisson's retries take)
 -- Returns {outcome, expired, text, firstSeq, releasedDelayMs, msg...}:
 --   expired 1 when an open session past its deadline was found and removed here (notify once);
 --   text is the close frame (or '') for ATTACHED/CLOSED, the holder for BUSY;
@@ -15,6 +19,8 @@
 -- Hash fields: st o|c, cf close frame, h holder, a acknowledged seq, dd delay ms, x deadline ms
 -- (only while nobody holds the slot). The queue holds seqs a+1 .. a+LLEN: the last seq is not
 -- stored, so queueing a message writes the list alone.
+local done = redis.call('GET', KEYS[3])
+if done then return cjson.decode(done) end
 local f = redis.call('HMGET', KEYS[1], 'st', 'cf', 'h', 'a', 'dd', 'x')
 local st, cf, h = f[1], f[2] or '', f[3] or ''
 local t = redis.call('TIME')
@@ -29,6 +35,7 @@ if not st then
   if ARGV[3] == 'E' then return {'NOT_FOUND', expired} end
   redis.call('HSET', KEYS[1], 'st', 'o', 'h', ARGV[1], 'a', 0, 'dd', ARGV[6])
   redis.call('PEXPIRE', KEYS[1], ARGV[4])
+  redis.call('SET', KEYS[3], cjson.encode({'OPENED', expired}), 'PX', ARGV[8])
   return {'OPENED', expired}
 end
 if ARGV[3] == 'O' then return {'BUSY', expired, ''} end
@@ -49,6 +56,7 @@ if release then
   redis.call('HSET', KEYS[1], 'a', last, 'x', now + delay)
   redis.call('HDEL', KEYS[1], 'h')
   redis.call('PEXPIRE', KEYS[1], delay + tonumber(ARGV[7]))
+  redis.call('SET', KEYS[3], cjson.encode(res), 'PX', ARGV[8])
 else
   redis.call('HSET', KEYS[1], 'h', ARGV[1])
   redis.call('HDEL', KEYS[1], 'x')

@@ -36,6 +36,13 @@ import java.util.concurrent.CompletionStage;
  *       {@link #publish} queues into it: per session exactly as {@link SessionStore#enqueue} of
  *       one message would (order, bound, wake-up of the receiver), the socket lookup and all its
  *       sessions in one step, so a publish costs the caller one store call.</li>
+ *   <li><b>Repeats.</b> A store may resend a write it got no answer to; every write is applied
+ *       at most once all the same. A {@link #publish} with a request id is applied at most once
+ *       per (socket, session, request id, message) for {@link #REQUEST_ID_WINDOW}: a repeat
+ *       queues nothing and answers what the first did. A publish that got no answer from the
+ *       store fails with {@link io.wildcloud.ws.sockjs.session.StoreOutcomeUnknownException}
+ *       (it may have been queued); one the store refused for want of memory with
+ *       {@link io.wildcloud.ws.sockjs.session.StoreFullException} (nothing queued).</li>
  *   <li><b>Async.</b> Every method returns at once and never blocks the caller's thread (callers
  *       are Netty event loops). A stage fails with
  *       {@link io.wildcloud.ws.sockjs.session.StoreUnavailableException} when the store cannot be
@@ -44,6 +51,9 @@ import java.util.concurrent.CompletionStage;
  * Application names, not secrets, identify applications here: secrets never reach a store.
  */
 public interface SocketStore {
+
+    /** How long a publish's request id is remembered: its repeats within this queue nothing. */
+    java.time.Duration REQUEST_ID_WINDOW = java.time.Duration.ofMinutes(5);
 
     /**
      * Returns the live socket of ({@code application}, {@code clientId}), creating it if there is
@@ -69,7 +79,17 @@ public interface SocketStore {
      * @return empty if the socket does not live (nothing queued), else what each addressed session
      *     did with the message
      */
-    CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message);
+    default CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message) {
+        return publish(socketId, sessionId, message, null);
+    }
+
+    /**
+     * As {@link #publish(String, String, String)}; with a {@code requestId} (not {@code null}) a
+     * repeat of the same publish within {@link #REQUEST_ID_WINDOW} queues nothing and answers what
+     * the first one did.
+     */
+    CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message,
+            String requestId);
 
     /** Removes the client's socket and index; empty if it had none. */
     CompletionStage<Optional<Revocation>> revoke(String application, String clientId);

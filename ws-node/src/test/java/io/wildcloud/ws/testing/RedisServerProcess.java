@@ -148,6 +148,30 @@ public final class RedisServerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Freezes the process (SIGSTOP to its PID): connections stay open and nothing is answered, as in a stall. */
+    public void suspend() {
+        signal("STOP");
+    }
+
+    /** Lets a {@linkplain #suspend() frozen} process run again (SIGCONT to its PID). */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling redis-server", e);
+        }
+    }
+
     /** Stops the process abruptly (SIGKILL), as a crash would; {@link #close()} is then a no-op. */
     public void kill() {
         process.destroyForcibly();
@@ -156,6 +180,10 @@ public final class RedisServerProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        if (process.isAlive()) {
+            // A frozen process would not act on SIGTERM.
+            signal("CONT");
+        }
         process.destroy();
         waitForExit();
         try {

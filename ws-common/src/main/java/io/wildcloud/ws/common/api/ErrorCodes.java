@@ -11,6 +11,8 @@ public final class ErrorCodes {
     public static final String INVALID_FIELD = "invalid_field";
     /** 400: {@code callback} is not an absolute http(s) URL with a host. */
     public static final String INVALID_CALLBACK = "invalid_callback";
+    /** 400: the {@code Idempotency-Key} or {@code X-Request-Id} header is empty, too long or not visible ASCII. */
+    public static final String INVALID_REQUEST_ID = "invalid_request_id";
     /** 400: a client or session id in the path is empty, too long or badly encoded. */
     public static final String INVALID_ID = "invalid_id";
     /** 403: no application has this id; nothing was created. */
@@ -33,6 +35,13 @@ public final class ErrorCodes {
     public static final String INTERNAL_ERROR = "internal_error";
     /** 503: the session/socket store cannot be reached; retry later. */
     public static final String STORE_UNAVAILABLE = "store_unavailable";
+    /**
+     * 503: the store did not answer a publish in time: it may have been delivered. A retry with
+     * the same request id ({@code Idempotency-Key} or {@code X-Request-Id}) delivers it at most once.
+     */
+    public static final String STORE_TIMEOUT = "store_timeout";
+    /** 507: the store is out of memory and refused the write; nothing was queued. */
+    public static final String STORE_FULL = "store_full";
 
     private ErrorCodes() {
     }

@@ -41,6 +41,7 @@ public final class MemorySocketStore implements SocketStore {
     private final Map<String, Entry> sockets = new HashMap<>();
     private final Map<ClientKey, String> socketByClient = new HashMap<>();
     private long lastSweep;
+    private final RequestReplies requestReplies;
 
     /** @param sessionStore where {@link #publish} queues messages */
     public MemorySocketStore(MemorySessionStore sessionStore, Duration idleTimeout) {
@@ -56,6 +57,7 @@ public final class MemorySocketStore implements SocketStore {
         this.idleTimeoutNanos = idleTimeout.toNanos();
         this.nanoClock = nanoClock;
         this.lastSweep = nanoClock.getAsLong();
+        this.requestReplies = new RequestReplies(nanoClock);
     }
 
     @Override
@@ -103,12 +105,21 @@ public final class MemorySocketStore implements SocketStore {
     }
 
     @Override
-    public CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message) {
+    public CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message,
+            String requestId) {
+        if (requestId != null) {
+            return CompletableFuture.completedFuture(Optional.ofNullable(requestReplies.once(socketId, sessionId,
+                    requestId, message, () -> publishNow(socketId, sessionId, message).orElse(null))));
+        }
+        return CompletableFuture.completedFuture(publishNow(socketId, sessionId, message));
+    }
+
+    private Optional<Publication> publishNow(String socketId, String sessionId, String message) {
         List<String> targets;
         synchronized (lock) {
             Entry entry = used(socketId);
             if (entry == null) {
-                return CompletableFuture.completedFuture(Optional.empty());
+                return Optional.empty();
             }
             targets = sessionId == null ? List.copyOf(entry.sessions) : List.of(sessionId);
         }
@@ -122,7 +133,7 @@ public final class MemorySocketStore implements SocketStore {
                 removeSession(socketId, target);
             }
         }
-        return CompletableFuture.completedFuture(Optional.of(new Publication(deliveries)));
+        return Optional.of(new Publication(deliveries));
     }
 
     @Override

@@ -16,12 +16,19 @@ import java.util.function.Supplier;
 final class CommandGate {
 
     private final BooleanSupplier clientUsable;
+    private final StoreWatch watch;
     private final AtomicInteger handingOver = new AtomicInteger();
     private volatile boolean closed;
 
     /** @param clientUsable whether the Redis client still takes commands (not shut down or shutting down) */
     CommandGate(BooleanSupplier clientUsable) {
+        this(clientUsable, new StoreWatch());
+    }
+
+    /** @param watch told of every command handed over and of its end (for the health check) */
+    CommandGate(BooleanSupplier clientUsable, StoreWatch watch) {
         this.clientUsable = clientUsable;
+        this.watch = watch;
     }
 
     /** Whether commands are still handed over. */
@@ -41,7 +48,16 @@ final class CommandGate {
             if (!open()) {
                 return CompletableFuture.failedFuture(new IllegalStateException("the Redis client is shut down"));
             }
-            return handOver.get();
+            long started = watch.started();
+            CompletionStage<T> answer;
+            try {
+                answer = handOver.get();
+            } catch (RuntimeException e) {
+                watch.ended(started, e);
+                throw e;
+            }
+            answer.whenComplete((result, error) -> watch.ended(started, error));
+            return answer;
         } finally {
             handingOver.decrementAndGet();
         }

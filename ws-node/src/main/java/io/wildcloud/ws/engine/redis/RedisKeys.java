@@ -12,6 +12,10 @@ import java.util.List;
  *   <li>{@code <prefix>{<scope>}:q:<sessionId>} list of queued messages not yet acknowledged</li>
  *   <li>{@code <prefix>{<scope>}:ch} channel of wake-ups for the scope's held sessions</li>
  *   <li>{@code <prefix>node:{<nodeId>}} channel a node subscribes to while it lives</li>
+ *   <li>{@code <prefix>{<scope>}:r:<callId>} a writing script's answer, so that a repeat of the call
+ *       changes nothing ({@link ReplyKeys}); seconds to minutes of TTL</li>
+ *   <li>{@code <prefix>probe:{<nodeId>}} written (2 s TTL) while Redis refuses writes, to see when
+ *       it takes them again</li>
  *   <li>{@code <prefix>expiry:{e<n>}} shard {@code n} (of {@value #EXPIRY_SHARDS}) of the zset of
  *       sessions by deadline, swept by every node; each shard has a hash tag of its own, so on a
  *       Cluster releases and renewals spread over several slots</li>
@@ -47,6 +51,10 @@ final class RedisKeys {
 
     String nodeChannel(String nodeId) {
         return prefix + "node:{" + nodeId + '}';
+    }
+
+    String probe(String nodeId) {
+        return prefix + "probe:{" + nodeId + '}';
     }
 
     String expiryShard(int shard) {

@@ -3,6 +3,7 @@ package io.wildcloud.ws.engine.redis;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -50,5 +51,13 @@ public interface RedisMetrics {
      * subscribed to, and whether its presence subscription was found up by the last check.
      */
     default void subscriptions(IntSupplier scopeChannels, BooleanSupplier presenceUp) {
+    }
+
+    /**
+     * Called once at start with what to read at scrape time: whether Redis answers the store's
+     * commands (none waited past the stall threshold), whether it refuses writes for want of
+     * memory, and how long the oldest unanswered command has waited (ms).
+     */
+    default void storeHealth(BooleanSupplier answering, BooleanSupplier full, LongSupplier unansweredMillis) {
     }
 }

@@ -1,6 +1,7 @@
 package io.wildcloud.ws.engine.redis;
 
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.sockjs.session.Claim;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
 import io.wildcloud.ws.sockjs.session.EnqueueResult;
@@ -52,6 +53,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
      * script call for many sessions, short enough that queues are trimmed well within a second.
      */
     static final Duration ACKNOWLEDGEMENT_WINDOW = Duration.ofMillis(10);
+    static final Duration FULL_PROBE_INTERVAL = Duration.ofMillis(500);
 
     private final RedissonClient redisson;
     private final boolean ownsClient;
@@ -61,6 +63,8 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private final LuaScripts scripts = new LuaScripts();
     /** Every command to Redisson passes here, so that close can stop them before Redisson shuts down. */
     private final CommandGate gate;
+    /** Whether Redis answers the commands passing the gate, and takes writes: the health check. */
+    private final StoreWatch watch = new StoreWatch();
     private final RScriptAsync script;
     private final ScheduledExecutorService timer;
     private final ScopeChannels channels;
@@ -70,6 +74,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private final HoldKeeper keeper;
     private final SlotClaims claims;
     private final ScriptPipeline pipeline;
+    private final ReplyKeys replies;
     private final AcknowledgementBatcher acknowledgements;
     private final HeldReceiver.Owner owner = new HeldOwner();
     private final String publishCommand;
@@ -95,7 +100,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         this.timer = timer;
         this.metrics = metrics;
         this.publishCommand = config.shardedPubSub() ? "SPUBLISH" : "PUBLISH";
-        this.gate = new CommandGate(() -> !redisson.isShuttingDown() && !redisson.isShutdown());
+        this.gate = new CommandGate(() -> !redisson.isShuttingDown() && !redisson.isShutdown(), watch);
         this.commands = new PlainCommands(metrics, gate);
         scripts.guard(gate);
         scripts.meter(metrics);
@@ -118,12 +123,15 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         Function<SessionKey, String> scriptGroup = key -> cluster ? key.scope() : "";
         this.keeper = new HoldKeeper(script, scripts, keys, scriptGroup, channels::allHeld, sweeper,
                 timer, config.holdTtl(), commands::clientUsable);
-        this.pipeline = new ScriptPipeline(redisson, script, scripts, gate);
+        this.replies = new ReplyKeys(keys, config);
+        this.pipeline = new ScriptPipeline(redisson, script, scripts, gate, replies);
         this.acknowledgements = new AcknowledgementBatcher(keys, scriptGroup,
                 (ackKeys, args) -> pipeline.submit(scripts.acknowledge, RScript.ReturnType.LIST, ackKeys, args),
                 channels::evict, timer, ACKNOWLEDGEMENT_WINDOW);
-        this.claims = new SlotClaims(nodeId, config, keys, scripts, script, channels, presence, sweeper, owner);
+        this.claims = new SlotClaims(nodeId, config, keys, replies, scripts, script, channels, presence, sweeper,
+                owner);
         metrics.subscriptions(channels::subscribedCount, presence::isUp);
+        metrics.storeHealth(watch::answering, watch::full, watch::unansweredMillis);
     }
 
     /**
@@ -174,6 +182,8 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         return store.scripts.loadAll(store.script, store.gate)
                 .thenCompose(loaded -> store.presence.start())
                 .thenApply(subscribed -> {
+                    store.timer.scheduleWithFixedDelay(store::probeWhileFull, FULL_PROBE_INTERVAL.toMillis(),
+                            FULL_PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
                     store.sweeper.start();
                     store.keeper.start();
                     LOG.info("node {} Redis session store on {} with prefix {}", nodeId, config.endpoint(),
@@ -224,27 +234,33 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
                 case NOT_FOUND -> EnqueueResult.NOT_FOUND;
             });
         }
-        Object[] args = new Object[3 + messages.size()];
+        Object[] args = new Object[4 + messages.size()];
         args[0] = config.maxQueueLength();
         args[1] = publishCommand;
         args[2] = key.sessionId();
+        args[3] = replies.ttlMillis();
         for (int i = 0; i < messages.size(); i++) {
-            args[3 + i] = messages.get(i);
+            args[4 + i] = messages.get(i);
         }
-        return pipeline.<Long>submit(scripts.enqueue, RScript.ReturnType.LONG, keys.sessionKeysAndChannel(key), args)
+        return pipeline.<Long>submit(scripts.enqueue, RScript.ReturnType.LONG, withReplyKey(key), args)
                 .thenApply(answer -> answer == QUEUED ? EnqueueResult.QUEUED
                         : answer == NO_SESSION ? EnqueueResult.NOT_FOUND
                         : answer == CLOSED ? EnqueueResult.CLOSED
                         : EnqueueResult.QUEUE_FULL)
-                .exceptionallyCompose(error -> StoreErrors.failed("enqueue " + key, error));
+                .exceptionallyCompose(error -> StoreErrors.failedWrite("enqueue " + key, error));
     }
 
     @Override
     public CompletionStage<Boolean> close(SessionKey key, SockJsFrame closeFrame) {
-        return scripts.close.<Long>eval(script, RScript.ReturnType.LONG, keys.sessionKeysAndChannel(key),
-                closeFrame.text(), publishCommand, key.sessionId())
+        return scripts.close.<Long>eval(script, RScript.ReturnType.LONG, withReplyKey(key),
+                closeFrame.text(), publishCommand, key.sessionId(), replies.ttlMillis())
                 .thenApply(answer -> answer == 1L)
                 .exceptionallyCompose(error -> StoreErrors.failed("close " + key, error));
+    }
+
+    /** The session's hash, queue and scope channel, then a fresh reply key (see {@link ReplyKeys}). */
+    private List<Object> withReplyKey(SessionKey key) {
+        return List.of(keys.session(key), keys.queue(key), keys.channel(key.scope()), replies.next(key.scope()));
     }
 
     @Override
@@ -280,11 +296,25 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     }
 
     /**
-     * {@code null} while Redis answers (the expiry sweep, every sweep interval, got its answer),
-     * otherwise what is wrong; for the node's health check.
+     * {@code null} while Redis answers and takes writes, otherwise what is wrong; for the node's
+     * health check. A command waiting {@link StoreWatch#STALL_THRESHOLD} unanswered is reported at
+     * once (see {@link StoreWatch}: within 2 s of a stall by default), a refused write (Redis full)
+     * until a write succeeds again, and the expiry sweep's failure or this node's lost presence
+     * subscription as the sweeper finds them.
      */
     public String problem() {
-        return sweeper.problem();
+        String store = watch.problem();
+        return store != null ? store : sweeper.problem();
+    }
+
+    /** While Redis refuses writes, a small write every {@link #FULL_PROBE_INTERVAL} tells when it takes them again. */
+    private void probeWhileFull() {
+        if (!watch.full()) {
+            return;
+        }
+        commands.timed("set", () -> redisson.getBucket(keys.probe(nodeId), StringCodec.INSTANCE)
+                        .setAsync("1", Duration.ofSeconds(2)))
+                .thenRun(watch::wrote);
     }
 
     /**
@@ -293,14 +323,18 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
      *
      * @param sessionId the one session to publish to, or {@code null} for the socket's index
      * @param checkTtl whether to check (and renew) the socket's TTL; see {@link RenewalChecks}
+     * @param requestKey the name (within the socket's keys) under which the publish records its
+     *     answer for the application's retries, or {@code ""}
      */
     CompletionStage<List<Object>> publish(String socketId, List<Object> socketKeys, long idleMillis,
-            long renewalSlackMillis, String message, String sessionId, boolean checkTtl) {
+            long renewalSlackMillis, String message, String sessionId, boolean checkTtl, String requestKey) {
         List<Object> scriptKeys = List.of(socketKeys.get(0), socketKeys.get(1), keys.channel(socketId));
-        Object[] shared = {idleMillis, renewalSlackMillis, config.maxQueueLength(), publishCommand};
+        Object[] shared = {replies.ttlMillis(), SocketStore.REQUEST_ID_WINDOW.toMillis(), idleMillis, renewalSlackMillis,
+                config.maxQueueLength(), publishCommand};
         // On a Cluster only publishes to one socket share a run (its keys' slot); elsewhere any do.
-        return pipeline.submitMerging(scripts.publish, cluster ? socketId : "", scriptKeys, shared,
-                keys.scopePrefix(socketId), message, sessionId == null ? "" : sessionId, checkTtl ? "1" : "0");
+        return pipeline.submitMerging(scripts.publish, cluster ? socketId : "", socketId, scriptKeys, shared,
+                keys.scopePrefix(socketId), message, sessionId == null ? "" : sessionId, checkTtl ? "1" : "0",
+                requestKey);
     }
 
     /** Where the socket store times its plain commands. */

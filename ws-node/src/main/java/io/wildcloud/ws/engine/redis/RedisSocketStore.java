@@ -197,11 +197,12 @@ public final class RedisSocketStore implements SocketStore {
     }
 
     @Override
-    public CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message) {
+    public CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message,
+            String requestId) {
         long started = renewalChecks.now();
         boolean checkTtl = renewalChecks.due(socketId, started);
         return sessions.publish(socketId, socketKeys(socketId), idleMillis, renewalSlackMillis, message, sessionId,
-                        checkTtl)
+                        checkTtl, requestId == null ? "" : RequestDigest.of(requestId, sessionId, message))
                 .thenApply(reply -> {
                     if (reply == null || reply.isEmpty()) {
                         renewalChecks.forget(socketId);
@@ -218,7 +219,7 @@ public final class RedisSocketStore implements SocketStore {
                     }
                     return Optional.of(new Publication(deliveries));
                 })
-                .exceptionallyCompose(error -> StoreErrors.failed("publish " + socketId, error));
+                .exceptionallyCompose(error -> StoreErrors.failedWrite("publish " + socketId, error));
     }
 
     /** Reads the socket; renews its client key too when the read counted as use and renewed the socket. */

@@ -26,7 +26,8 @@ import org.redisson.client.codec.StringCodec;
  *
  * <p>A script written for it (publish.lua) may also take several calls in one: adjacent waiting
  * calls {@linkplain #submitMerging merged} into one EVALSHA pay Redis's per-script and the
- * client's per-command cost once.
+ * client's per-command cost once. Each merged call gets a reply key of its own as its first key
+ * ({@link ReplyKeys}), so that Redisson's resend of it (a batch is resent whole) changes nothing.
  */
 final class ScriptPipeline {
 
@@ -42,14 +43,18 @@ final class ScriptPipeline {
     private final RScriptAsync direct;
     private final LuaScripts scripts;
     private final CommandGate gate;
+    private final ReplyKeys replies;
     private final ArrayDeque<Call> waiting = new ArrayDeque<>();
     private boolean inFlight;
 
-    ScriptPipeline(RedissonClient redisson, RScriptAsync direct, LuaScripts scripts, CommandGate gate) {
+    /** @param replies where a merged call's reply key comes from */
+    ScriptPipeline(RedissonClient redisson, RScriptAsync direct, LuaScripts scripts, CommandGate gate,
+            ReplyKeys replies) {
         this.redisson = redisson;
         this.direct = direct;
         this.scripts = scripts;
         this.gate = gate;
+        this.replies = replies;
     }
 
     /** One script call and where its answer goes; {@code merge} null unless it may be merged. */
@@ -67,24 +72,29 @@ final class ScriptPipeline {
         }
     }
 
-    /** What calls must share to be merged: the scope group (a Cluster slot) and the leading arguments. */
-    private record Merge(String group, Object[] shared) {
+    /**
+     * What calls must share to be merged: the scope group (a Cluster slot) and the leading
+     * arguments; {@code scope} is the call's own, whose slot its reply key takes.
+     */
+    private record Merge(String group, String scope, Object[] shared) {
     }
 
     /**
      * Runs {@code script}, written to take any number of calls in one (keys and own arguments of
      * each call one after another, after {@code shared}; one answer per call, in order, in a list),
      * in submission order. Adjacent waiting calls with the same {@code group} and equal
-     * {@code shared} arguments go as one EVALSHA; the answer is this call's element.
+     * {@code shared} arguments go as one EVALSHA; the answer is this call's element. The run's
+     * first key is a fresh reply key in the first call's {@code scope}.
      *
      * @param group calls of different groups never share a run (the Cluster slot of the keys, or
      *     one value for all on a single Redis)
+     * @param scope the scope of the call's keys
      */
     @SuppressWarnings("unchecked")
-    <R> CompletionStage<R> submitMerging(LuaScript script, String group, List<Object> keys, Object[] shared,
-            Object... own) {
+    <R> CompletionStage<R> submitMerging(LuaScript script, String group, String scope, List<Object> keys,
+            Object[] shared, Object... own) {
         Call call = new Call(script, RScript.ReturnType.LIST, keys, own, new CompletableFuture<>(),
-                new Merge(group, shared));
+                new Merge(group, scope, shared));
         synchronized (this) {
             if (inFlight) {
                 waiting.add(call);
@@ -97,12 +107,14 @@ final class ScriptPipeline {
     }
 
     /**
-     * One call carrying {@code parts} (mergeable, mutually merging): their keys and own arguments
-     * in order after the shared ones; its answer list settles each part with its element.
+     * One call carrying {@code parts} (mergeable, mutually merging): a fresh reply key, then their
+     * keys; their own arguments in order after the shared ones; its answer list settles each part
+     * with its element.
      */
-    private static Call merged(List<Call> parts) {
+    private Call merged(List<Call> parts) {
         Call first = parts.get(0);
-        List<Object> keys = new ArrayList<>(parts.size() * first.keys().size());
+        List<Object> keys = new ArrayList<>(1 + parts.size() * first.keys().size());
+        keys.add(replies.next(first.merge().scope()));
         List<Object> args = new ArrayList<>(first.merge().shared().length + parts.size() * first.args().length);
         args.addAll(Arrays.asList(first.merge().shared()));
         for (Call part : parts) {
@@ -122,6 +134,7 @@ final class ScriptPipeline {
                 }
             }
         });
+        // The reply key leads; the routing key (the first) is then in the first call's slot too.
         return new Call(first.script(), first.type(), keys, args.toArray(), answer);
     }
 
@@ -226,7 +239,7 @@ final class ScriptPipeline {
     }
 
     /** {@code calls} with each run of adjacent mutually merging calls (up to {@link #MAX_MERGED}) as one. */
-    private static List<Call> mergeAdjacent(List<Call> calls) {
+    private List<Call> mergeAdjacent(List<Call> calls) {
         List<Call> out = new ArrayList<>(calls.size());
         List<Call> run = new ArrayList<>();
         for (Call call : calls) {

@@ -33,6 +33,7 @@ final class SlotClaims {
     private final String nodeId;
     private final RedisEngineConfig config;
     private final RedisKeys keys;
+    private final ReplyKeys replies;
     private final LuaScripts scripts;
     private final RScriptAsync script;
     private final ScopeChannels channels;
@@ -40,11 +41,12 @@ final class SlotClaims {
     private final ExpirySweeper sweeper;
     private final HeldReceiver.Owner owner;
 
-    SlotClaims(String nodeId, RedisEngineConfig config, RedisKeys keys, LuaScripts scripts, RScriptAsync script,
-            ScopeChannels channels, NodePresence presence, ExpirySweeper sweeper, HeldReceiver.Owner owner) {
+    SlotClaims(String nodeId, RedisEngineConfig config, RedisKeys keys, ReplyKeys replies, LuaScripts scripts,
+            RScriptAsync script, ScopeChannels channels, NodePresence presence, ExpirySweeper sweeper, HeldReceiver.Owner owner) {
         this.nodeId = nodeId;
         this.config = config;
         this.keys = keys;
+        this.replies = replies;
         this.scripts = scripts;
         this.script = script;
         this.channels = channels;
@@ -87,9 +89,11 @@ final class SlotClaims {
             case CREATE_ONLY -> "O";
             case EXISTING_ONLY -> "E";
         };
-        return scripts.claim.<List<Object>>eval(script, RScript.ReturnType.LIST, keys.sessionKeys(key),
+        List<Object> claimKeys = List.of(keys.session(key), keys.queue(key), replies.next(key.scope()));
+        return scripts.claim.<List<Object>>eval(script, RScript.ReturnType.LIST, claimKeys,
                 receiver.id().encode(), mode == ClaimMode.POLL ? "P" : "S", creationCode, config.holdTtl().toMillis(),
-                deadHolder, config.defaultDisconnectDelay().toMillis(), config.expiryMargin().toMillis())
+                deadHolder, config.defaultDisconnectDelay().toMillis(), config.expiryMargin().toMillis(),
+                replies.ttlMillis())
                 .thenApply(ClaimReply::of)
                 .thenCompose(reply -> {
                     if (reply.expired()) {

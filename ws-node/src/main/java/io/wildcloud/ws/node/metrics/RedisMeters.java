@@ -8,6 +8,7 @@ import io.wildcloud.ws.engine.redis.RedisMetrics;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * {@link RedisMetrics} on Micrometer: a timer and an error counter per Lua script and per plain
@@ -67,6 +68,23 @@ public final class RedisMeters implements RedisMetrics {
                 .register(registry);
         Gauge.builder("ws.redis.presence.up", presenceUp, up -> up.getAsBoolean() ? 1 : 0)
                 .description("1 while this node's presence subscription is in place (checked every sweep), else 0")
+                .strongReference(true)
+                .register(registry);
+    }
+
+    @Override
+    public void storeHealth(BooleanSupplier answering, BooleanSupplier full, LongSupplier unansweredMillis) {
+        Gauge.builder("ws.redis.healthy", answering, up -> up.getAsBoolean() ? 1 : 0)
+                .description("1 while Redis answers the store's commands (none waited 1.5 s unanswered), else 0")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder("ws.redis.full", full, f -> f.getAsBoolean() ? 1 : 0)
+                .description("1 while Redis refuses writes for want of memory (OOM, maxmemory with noeviction), else 0")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder("ws.redis.unanswered", unansweredMillis, ms -> ms.getAsLong() / 1000.0)
+                .description("How long the oldest Redis command still waiting for its answer has waited")
+                .baseUnit("seconds")
                 .strongReference(true)
                 .register(registry);
     }

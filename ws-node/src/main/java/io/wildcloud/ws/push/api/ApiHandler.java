@@ -12,6 +12,9 @@ import io.netty.util.ReferenceCountUtil;
 import io.wildcloud.ws.common.api.ErrorBody;
 import io.wildcloud.ws.common.api.ErrorCodes;
 import io.wildcloud.ws.sockjs.http.LoopFlushes;
+import io.wildcloud.ws.push.SocketStore;
+import io.wildcloud.ws.sockjs.session.StoreFullException;
+import io.wildcloud.ws.sockjs.session.StoreOutcomeUnknownException;
 import io.wildcloud.ws.sockjs.session.StoreUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -27,7 +30,10 @@ import org.slf4j.LoggerFactory;
  * <p>Every error is {@code {"error","message"}} JSON: 400 malformed JSON, missing or mistyped
  * fields, bad callback URL, bad ids; 403 unknown application (nothing is created); 404 unknown
  * path, socket or session; 405 wrong method (with {@code Allow}); 413 body or message too large;
- * 429 a single session's queue is full; 503 a store is unreachable (retry); 500 a bug.
+ * 429 a single session's queue is full; 503 a store is unreachable ({@code store_unavailable},
+ * retry) or did not answer a publish in time ({@code store_timeout}: it may have been delivered;
+ * a retry with the same request id is safe); 507 the store is full ({@code store_full}, nothing
+ * was queued); 500 a bug.
  *
  * <p>Requests of one connection are answered in order: while one is being served (the stores
  * answer asynchronously) the next waits here and reading pauses. One instance per channel.
@@ -69,14 +75,22 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
         String uri = request.uri();
         boolean broken = request.decoderResult().isFailure();
         String body = request.content().toString(StandardCharsets.UTF_8);
+        String requestId;
+        try {
+            requestId = RequestIds.of(request.headers());
+        } catch (ApiException e) {
+            request.release();
+            reply(ctx, version, keepAlive, ApiReply.of(e));
+            return;
+        }
         request.release();
         if (broken) {
             reply(ctx, version, false, ApiReply.of(ApiException.badRequest("bad_request",
                     "The request is not valid HTTP/1.1.")));
             return;
         }
-        routes.route(method, uri, body).whenComplete((reply, error) -> {
-            ApiReply answer = error == null ? reply : replyFor(ctx, method, uri, error);
+        routes.route(method, uri, body, requestId).whenComplete((reply, error) -> {
+            ApiReply answer = error == null ? reply : replyFor(ctx, method, uri, requestId, error);
             if (ctx.executor().inEventLoop()) {
                 reply(ctx, version, keepAlive, answer);
             } else {
@@ -104,10 +118,29 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static ApiReply replyFor(ChannelHandlerContext ctx, HttpMethod method, String uri, Throwable error) {
+    private static ApiReply replyFor(ChannelHandlerContext ctx, HttpMethod method, String uri, String requestId,
+            Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof ApiException api) {
             return ApiReply.of(api);
+        }
+        if (cause instanceof StoreFullException) {
+            log.warn("{} {} {}: store full: {}", ctx.channel().id(), method, redact(uri), cause.getMessage());
+            return new ApiReply(HttpResponseStatus.INSUFFICIENT_STORAGE, new ErrorBody(ErrorCodes.STORE_FULL,
+                    "The service's store is out of memory and refused the write; nothing was queued."
+                            + " Retry later; the operators must free or add memory.").toJson(), null);
+        }
+        if (cause instanceof StoreOutcomeUnknownException) {
+            log.warn("{} {} {}: store did not answer: {}", ctx.channel().id(), method, redact(uri), cause.getMessage());
+            String retry = requestId != null
+                    ? " Retrying with the same " + RequestIds.X_REQUEST_ID + " (or " + RequestIds.IDEMPOTENCY_KEY
+                            + ") within " + SocketStore.REQUEST_ID_WINDOW.toMinutes() + " minutes is safe:"
+                            + " it is delivered at most once."
+                    : " A retry may deliver it twice; send an " + RequestIds.IDEMPOTENCY_KEY + " or "
+                            + RequestIds.X_REQUEST_ID + " header to make retries safe.";
+            return new ApiReply(HttpResponseStatus.SERVICE_UNAVAILABLE, new ErrorBody(ErrorCodes.STORE_TIMEOUT,
+                    "The service's store did not answer in time; the message may have been delivered." + retry)
+                    .toJson(), null);
         }
         if (cause instanceof StoreUnavailableException) {
             log.warn("{} {} {}: store unavailable: {}", ctx.channel().id(), method, redact(uri), cause.getMessage());

@@ -22,6 +22,7 @@ import java.util.function.Supplier;
  *   DELETE /authorize/&lt;application_id&gt;/&lt;client_id&gt;                     → 200 {"socket_id","sessions_closed"}
  *   POST   /publish/&lt;socket_id&gt;                   {"message": value} → 200 {"sessions","queue_full"}
  *   POST   /publish/&lt;socket_id&gt;/&lt;session_id&gt;      {"message": value} → 200 {"sessions":1,"queue_full":0}
+ *          (both publishes take an optional Idempotency-Key or X-Request-Id header, see {@link RequestIds})
  *   GET    /health                                                 → 200 {"status":"ok"} or 503
  * </pre>
  * The application is checked before the body, so an unknown one learns nothing but 403.
@@ -43,16 +44,21 @@ final class ApiRoutes {
         this.healthProblem = healthProblem;
     }
 
-    /** Never throws: every failure is in the stage. */
-    CompletionStage<ApiReply> route(HttpMethod method, String uri, String body) {
+    /**
+     * Never throws: every failure is in the stage.
+     *
+     * @param requestId the request's {@code Idempotency-Key} or {@code X-Request-Id} (checked by
+     *     {@link RequestIds}), or {@code null}; a publish uses it so that its repeats are harmless
+     */
+    CompletionStage<ApiReply> route(HttpMethod method, String uri, String body, String requestId) {
         try {
-            return dispatch(method, uri, body);
+            return dispatch(method, uri, body, requestId);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    private CompletionStage<ApiReply> dispatch(HttpMethod method, String uri, String body) {
+    private CompletionStage<ApiReply> dispatch(HttpMethod method, String uri, String body, String requestId) {
         String path = new QueryStringDecoder(uri).rawPath();
         List<String> segments = List.of(path.substring(path.startsWith("/") ? 1 : 0).split("/", -1));
         String first = segments.get(0);
@@ -84,10 +90,8 @@ final class ApiRoutes {
             if (!SocketIds.isWellFormed(socketId)) {
                 throw PushOperations.socketNotFound();
             }
-            if (segments.size() == 2) {
-                return operations.publish(socketId, message).thenApply(ApiReply::ok);
-            }
-            return operations.publish(socketId, sessionId(segments.get(2)), message).thenApply(ApiReply::ok);
+            String sessionId = segments.size() == 2 ? null : sessionId(segments.get(2));
+            return operations.publish(socketId, sessionId, message, requestId).thenApply(ApiReply::ok);
         }
         throw ApiException.notFound(ErrorCodes.NOT_FOUND,
                 "No such path. The API has /authorize/<application_id>/<client_id>, /publish/<socket_id>,"

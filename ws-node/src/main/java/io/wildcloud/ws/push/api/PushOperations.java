@@ -85,7 +85,22 @@ public final class PushOperations {
      * gone are dropped from the index (by the store) and not counted; full queues are counted apart.
      */
     public CompletionStage<PublishResponse> publish(String socketId, String message) {
-        return measured(System.nanoTime(), sockets.publish(socketId, null, message).thenApply(found -> {
+        return publish(socketId, null, message, null);
+    }
+
+    /**
+     * {@link #publish(String, String)} when {@code sessionId} is {@code null}, else
+     * {@link #publish(String, String, String)}; a {@code requestId} (or {@code null}) makes a repeat
+     * within {@link SocketStore#REQUEST_ID_WINDOW} queue nothing and answer as the first did.
+     */
+    public CompletionStage<PublishResponse> publish(String socketId, String sessionId, String message,
+            String requestId) {
+        return sessionId == null ? publishToAll(socketId, message, requestId)
+                : publishToOne(socketId, sessionId, message, requestId);
+    }
+
+    private CompletionStage<PublishResponse> publishToAll(String socketId, String message, String requestId) {
+        return measured(System.nanoTime(), sockets.publish(socketId, null, message, requestId).thenApply(found -> {
             Publication publication = recorded(found.orElseThrow(PushOperations::socketNotFound));
             return new PublishResponse(publication.queued(), publication.queueFull());
         }));
@@ -93,7 +108,12 @@ public final class PushOperations {
 
     /** Queues {@code message} for one session of the socket. */
     public CompletionStage<PublishResponse> publish(String socketId, String sessionId, String message) {
-        return measured(System.nanoTime(), sockets.publish(socketId, sessionId, message).thenApply(found -> {
+        return publishToOne(socketId, sessionId, message, null);
+    }
+
+    private CompletionStage<PublishResponse> publishToOne(String socketId, String sessionId, String message,
+            String requestId) {
+        return measured(System.nanoTime(), sockets.publish(socketId, sessionId, message, requestId).thenApply(found -> {
             Publication publication = recorded(found.orElseThrow(PushOperations::socketNotFound));
             return switch (publication.deliveries().get(0).result()) {
                 case QUEUED -> new PublishResponse(1, 0);

@@ -165,6 +165,23 @@ class ApiHandlerTest {
     }
 
     @Test
+    void aPublishRepeatedWithItsRequestIdIsDeliveredOnceAndAnsweredAsTheFirst() throws Exception {
+        String socket = bed.authorize("client-1");
+        bed.openSession(socket, "s1");
+        bed.openSession(socket, "s2");
+        String publish = post("/publish/" + socket, "{\"message\":\"once\"}");
+        String withId = publish.replace("Host: api\r\n", "Host: api\r\nIdempotency-Key: order-42\r\n");
+        String ok = response("200 OK", "{\"sessions\":2,\"queue_full\":0}");
+        assertEquals(ok, exchange(channel, withId));
+        assertEquals(ok, exchange(channel, withId));
+        assertEquals(ok, exchange(channel, withId.replace("Idempotency-Key", "X-Request-Id")));
+        // Another message under the same id is another publish.
+        assertEquals(ok, exchange(channel, withId.replace("once", "more")));
+        assertEquals(List.of("once", "more"), messages(bed.poll(socket, "s1")));
+        assertEquals(List.of("once", "more"), messages(bed.poll(socket, "s2")));
+    }
+
+    @Test
     void publishToOneSession() throws Exception {
         String socket = bed.authorize("client-1");
         bed.openSession(socket, "s1");

@@ -17,6 +17,8 @@ import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.push.SocketIds;
 import io.wildcloud.ws.push.SocketRecord;
 import io.wildcloud.ws.push.SocketStore;
+import io.wildcloud.ws.sockjs.session.StoreFullException;
+import io.wildcloud.ws.sockjs.session.StoreOutcomeUnknownException;
 import io.wildcloud.ws.sockjs.session.StoreUnavailableException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -47,11 +49,55 @@ class ApiStoreUnavailableTest {
         }
     }
 
+    @Test
+    void aFullStoreAnswers507StoreFull() {
+        StoreUnavailableException full = new StoreFullException("publish refused: OOM", null);
+        try (ApiTestBed bed = new ApiTestBed(new UnreachableSocketStore(full))) {
+            EmbeddedChannel channel = bed.channel();
+            assertEquals(error("507 Insufficient Storage", "store_full", "The service's store is out of memory and"
+                            + " refused the write; nothing was queued. Retry later; the operators must free or add memory."),
+                    exchange(channel, post("/publish/" + SocketIds.next(), "{\"message\":\"m\"}")));
+            assertTrue(channel.isOpen());
+            assertFalse(channel.finish());
+        }
+    }
+
+    @Test
+    void aPublishWithoutAnAnswerIs503StoreTimeoutSayingWhetherARetryIsSafe() {
+        StoreUnavailableException unknown = new StoreOutcomeUnknownException("publish got no answer", null);
+        try (ApiTestBed bed = new ApiTestBed(new UnreachableSocketStore(unknown))) {
+            EmbeddedChannel channel = bed.channel();
+            String publish = post("/publish/" + SocketIds.next(), "{\"message\":\"m\"}");
+            assertEquals(error("503 Service Unavailable", "store_timeout", "The service's store did not answer in time;"
+                            + " the message may have been delivered. Retrying with the same X-Request-Id (or"
+                            + " Idempotency-Key) within 5 minutes is safe: it is delivered at most once."),
+                    exchange(channel, publish.replace("Host: api\r\n", "Host: api\r\nX-Request-Id: r-1\r\n")));
+            assertEquals(error("503 Service Unavailable", "store_timeout", "The service's store did not answer in time;"
+                            + " the message may have been delivered. A retry may deliver it twice; send an"
+                            + " Idempotency-Key or X-Request-Id header to make retries safe."),
+                    exchange(channel, publish));
+            assertEquals(error("400 Bad Request", "invalid_request_id",
+                            "The Idempotency-Key header must be 1 to 200 visible ASCII characters (no spaces)."),
+                    exchange(channel, publish.replace("Host: api\r\n", "Host: api\r\nIdempotency-Key: a b\r\n")));
+            assertTrue(channel.isOpen());
+            assertFalse(channel.finish());
+        }
+    }
+
     private static final class UnreachableSocketStore implements SocketStore {
 
-        private static <T> CompletionStage<T> down() {
-            return CompletableFuture.failedFuture(
-                    new StoreUnavailableException("store unreachable", new ConnectException("Connection refused")));
+        private final StoreUnavailableException failure;
+
+        UnreachableSocketStore() {
+            this(new StoreUnavailableException("store unreachable", new ConnectException("Connection refused")));
+        }
+
+        UnreachableSocketStore(StoreUnavailableException failure) {
+            this.failure = failure;
+        }
+
+        private <T> CompletionStage<T> down() {
+            return CompletableFuture.failedFuture(failure);
         }
 
         @Override
@@ -75,7 +121,8 @@ class ApiStoreUnavailableTest {
         }
 
         @Override
-        public CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message) {
+        public CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message,
+                String requestId) {
             return down();
         }
 

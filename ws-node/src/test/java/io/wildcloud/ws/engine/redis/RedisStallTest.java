@@ -1,0 +1,204 @@
+package io.wildcloud.ws.engine.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wildcloud.ws.push.Publication;
+import io.wildcloud.ws.sockjs.session.ClaimMode;
+import io.wildcloud.ws.sockjs.session.EnqueueResult;
+import io.wildcloud.ws.sockjs.session.ReceiverId;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
+import io.wildcloud.ws.sockjs.session.StoreFullException;
+import io.wildcloud.ws.sockjs.session.StoreOutcomeUnknownException;
+import io.wildcloud.ws.testing.CollectingReceiver;
+import io.wildcloud.ws.testing.RedisProbe;
+import io.wildcloud.ws.testing.RedisServerProcess;
+import io.wildcloud.ws.testing.RedisTestServer;
+import io.wildcloud.ws.testing.Waits;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A Redis that stalls (SIGSTOP to the test's own redis-server, by PID) or fills up: Redisson
+ * resends the commands that got no answer and Redis then runs every copy, yet each write lands
+ * once; an answer that never came is reported as unknown, a full Redis as full, and the health
+ * check says so within its bound.
+ */
+class RedisStallTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    private RedisServerProcess redis;
+    private RedisSessionStore sessions;
+    private RedisSocketStore sockets;
+    private String prefix;
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (int i = cleanup.size() - 1; i >= 0; i--) {
+            cleanup.get(i).close();
+        }
+    }
+
+    private void start(Duration commandTimeout, int retries, Duration sweepInterval, String... redisArgs) {
+        redis = RedisServerProcess.start(redisArgs);
+        cleanup.add(redis);
+        prefix = RedisTestServer.newKeyPrefix("stall");
+        RedisEngineConfig config = RedisEngineConfig.of(redis.url()).withKeyPrefix(prefix)
+                .withMaxQueueLength(100_000)
+                .withSweepInterval(sweepInterval)
+                .withTimeouts(commandTimeout, retries, Duration.ofSeconds(2));
+        sessions = Waits.join(RedisSessionStore.connect(config, "n1"), WAIT);
+        cleanup.add(sessions);
+        sockets = new RedisSocketStore(sessions, Duration.ofMinutes(5));
+    }
+
+    /** An open session nobody holds (its queue keeps what is published), in the socket's index when {@code socketId} is one. */
+    private SessionKey openSession(String scope, String sessionId, boolean indexed) {
+        SessionKey key = new SessionKey(scope, sessionId);
+        CollectingReceiver receiver = new CollectingReceiver(new ReceiverId("n1", 1), new CopyOnWriteArrayList<>());
+        Waits.join(sessions.claim(key, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, receiver), WAIT);
+        Waits.join(sessions.release(key, receiver.id(), 0, Duration.ofMinutes(5)), WAIT);
+        if (indexed) {
+            Waits.join(sockets.addSession(scope, sessionId, 10), WAIT);
+        }
+        return key;
+    }
+
+    private String socket() {
+        return Waits.join(sockets.authorize("app", "client", URI.create("http://127.0.0.1:9/cb")), WAIT)
+                .socket().socketId();
+    }
+
+    private List<String> queue(SessionKey key) throws Exception {
+        return RedisProbe.commandList(redis.host(), redis.port(), "LRANGE",
+                prefix + '{' + key.scope() + "}:q:" + key.sessionId(), "0", "-1");
+    }
+
+    @Test
+    void aStallShorterThanTheRetriesLandsEveryPublishAndEnqueueExactlyOnce() throws Exception {
+        // Attempts every 0.8 s, four in all: a 2 s stall ends before the last one gives up.
+        start(Duration.ofMillis(800), 3, Duration.ofMillis(500));
+        String socketId = socket();
+        SessionKey published = openSession(socketId, "s1", true);
+        SessionKey enqueued = openSession("echo", "e1", false);
+        List<CompletableFuture<Optional<Publication>>> publishes = new ArrayList<>();
+        List<CompletableFuture<EnqueueResult>> enqueues = new ArrayList<>();
+        List<String> sent = new ArrayList<>();
+        long longest = 0;
+        List<Long> startedAt = new ArrayList<>();
+        int count = 300;
+        for (int i = 0; i < count; i++) {
+            if (i == 50) {
+                redis.suspend();
+            } else if (i == 250) {
+                redis.resume();
+            }
+            sent.add("m" + i);
+            startedAt.add(System.nanoTime());
+            publishes.add(sockets.publish(socketId, null, "m" + i).toCompletableFuture());
+            enqueues.add(sessions.enqueue(enqueued, List.of("m" + i)).toCompletableFuture());
+            TimeUnit.MILLISECONDS.sleep(10); // the pace of the publishes, not a wait for a condition
+        }
+        for (int i = 0; i < count; i++) {
+            Publication publication = publishes.get(i).get(WAIT.toSeconds(), TimeUnit.SECONDS).orElseThrow();
+            longest = Math.max(longest, System.nanoTime() - startedAt.get(i));
+            assertEquals(1, publication.queued(), "publish " + i);
+            assertEquals(EnqueueResult.QUEUED, enqueues.get(i).get(WAIT.toSeconds(), TimeUnit.SECONDS), "enqueue " + i);
+        }
+        // The call in flight when Redis stopped waited past its timeout, so Redisson resent it:
+        // Redis ran the original and the resends after SIGCONT, and only the first queued anything.
+        assertTrue(longest > TimeUnit.MILLISECONDS.toNanos(800), "no publish outlived a command timeout");
+        assertEquals(sent, queue(published));
+        assertEquals(sent, queue(enqueued));
+    }
+
+    @Test
+    void aPublishWithoutAnAnswerIsUnknownAndItsRetryWithTheSameRequestIdQueuesNothingMore() throws Exception {
+        start(Duration.ofMillis(500), 1, Duration.ofMillis(500));
+        String socketId = socket();
+        SessionKey key = openSession(socketId, "s1", true);
+        redis.suspend();
+        ExecutionException unknown;
+        try {
+            unknown = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> sockets.publish(socketId, null, "once", "req-1").toCompletableFuture()
+                            .get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        } finally {
+            redis.resume();
+        }
+        assertInstanceOf(StoreOutcomeUnknownException.class, unknown.getCause(), unknown.getCause().toString());
+        // The original sat in Redis's socket buffer and ran on SIGCONT; the application's retry finds it done.
+        Publication retry = Waits.join(sockets.publish(socketId, null, "once", "req-1"), WAIT).orElseThrow();
+        assertEquals(1, retry.queued());
+        Publication again = Waits.join(sockets.publish(socketId, null, "once", "req-1"), WAIT).orElseThrow();
+        assertEquals(1, again.queued());
+        assertEquals(List.of("once"), queue(key));
+        // The same id with another message is another publish.
+        Waits.join(sockets.publish(socketId, null, "twice", "req-1"), WAIT);
+        assertEquals(List.of("once", "twice"), queue(key));
+    }
+
+    @Test
+    void healthTurnsRedWithinTwoSecondsOfAStallAndGreenWhenRedisAnswersAgain() throws Exception {
+        start(RedisEngineConfig.DEFAULT_COMMAND_TIMEOUT, RedisEngineConfig.DEFAULT_RETRY_ATTEMPTS,
+                RedisEngineConfig.DEFAULT_SWEEP_INTERVAL);
+        Waits.await(() -> sessions.problem() == null, "healthy at start", WAIT);
+        long stopped = System.nanoTime();
+        redis.suspend();
+        long red;
+        String problem;
+        try {
+            Waits.await(() -> sessions.problem() != null, "health never reported the stall", WAIT);
+            red = System.nanoTime() - stopped;
+            problem = sessions.problem();
+        } finally {
+            redis.resume();
+        }
+        long resumed = System.nanoTime();
+        Waits.await(() -> sessions.problem() == null, "health did not recover", WAIT);
+        long green = System.nanoTime() - resumed;
+        System.out.printf("RedisStallTest: health red %d ms after SIGSTOP (%s), green %d ms after SIGCONT%n",
+                red / 1_000_000, problem, green / 1_000_000);
+        assertTrue(problem != null && problem.startsWith("Redis does not answer"), problem);
+        assertTrue(red <= TimeUnit.MILLISECONDS.toNanos(2_200), "red only after " + red / 1_000_000 + " ms");
+        assertTrue(green <= TimeUnit.MILLISECONDS.toNanos(1_000), "green only after " + green / 1_000_000 + " ms");
+    }
+
+    @Test
+    void aFullRedisRefusesPublishesAsStoreFullAndHealthSaysSoUntilItTakesWritesAgain() throws Exception {
+        start(Duration.ofSeconds(2), 1, Duration.ofMillis(500), "--maxmemory", "4mb", "--maxmemory-policy", "noeviction");
+        String socketId = socket();
+        SessionKey key = openSession(socketId, "s1", true);
+        String message = "x".repeat(8_000);
+        Throwable refused = null;
+        for (int i = 0; i < 2_000 && refused == null; i++) {
+            try {
+                sockets.publish(socketId, null, message).toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                refused = e.getCause();
+            }
+        }
+        assertInstanceOf(StoreFullException.class, refused, String.valueOf(refused));
+        String problem = sessions.problem();
+        assertTrue(problem != null && problem.startsWith("Redis is full"), problem);
+        RedisProbe.command(redis.host(), redis.port(), "DEL", prefix + '{' + socketId + "}:q:s1");
+        Waits.await(() -> sessions.problem() == null, "health still reports Redis full after space was freed", WAIT);
+        assertNull(sessions.problem());
+        assertEquals(1, Waits.join(sockets.publish(socketId, null, "fits"), WAIT).orElseThrow().queued());
+        assertEquals(List.of("fits"), queue(key));
+    }
+}
