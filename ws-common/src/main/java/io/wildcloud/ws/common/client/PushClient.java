@@ -145,6 +145,16 @@ public final class PushClient {
                 PublishResponse.class);
     }
 
+    /** {@link #publish(String, String)}, asynchronously. */
+    public CompletableFuture<PublishResponse> publishAsync(String socketId, String message) {
+        return publishAsync(socketId, new JsonPrimitive(message));
+    }
+
+    /** {@link #publish(String, String, String)}, asynchronously. */
+    public CompletableFuture<PublishResponse> publishAsync(String socketId, String sessionId, String message) {
+        return publishAsync(socketId, sessionId, new JsonPrimitive(message));
+    }
+
     /** {@link #publish(String, JsonElement)}, asynchronously. */
     public CompletableFuture<PublishResponse> publishAsync(String socketId, JsonElement message) {
         return sendAsync(publishRequest(socketId, null, message), PublishResponse.class);

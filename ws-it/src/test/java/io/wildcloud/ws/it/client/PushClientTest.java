@@ -112,8 +112,8 @@ class PushClientTest {
         list.add(1);
         assertEquals(new PublishResponse(1, 0), client.publishAsync(socketId, list).get(10, TimeUnit.SECONDS));
         assertEquals(new PublishResponse(1, 0),
-                client.publishAsync(socketId, "s1", list).get(10, TimeUnit.SECONDS));
-        assertEquals("a[\"[1]\",\"[1]\"]\n", xhr(socketId, "s1").bodyText());
+                client.publishAsync(socketId, "s1", "text").get(10, TimeUnit.SECONDS));
+        assertEquals("a[\"[1]\",\"text\"]\n", xhr(socketId, "s1").bodyText());
         assertEquals(new RevokeResponse(socketId, 1), client.revokeAsync("bob").get(10, TimeUnit.SECONDS));
 
         ExecutionException failed = assertThrows(ExecutionException.class,
