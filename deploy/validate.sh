@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Validates deploy/ on a machine without a Docker engine: what Docker and Kubernetes would reject
-# first, the balancer configs as nginx and HAProxy read them, and (with --cluster) a real
-# local-cluster.sh run against the built jar.
+# first, the balancer configs as nginx and HAProxy read them, the alert rules as Prometheus reads
+# them, and (with --cluster) a real local-cluster.sh run against the built jar, including a check
+# that every series the alert rules and the Grafana dashboard use exists in a node's /metrics.
 #
 #   deploy/validate.sh [--cluster | --cluster-only] [--jar PATH] [--strict]
 #
-# Needs: python3 with PyYAML (Debian python3-yaml), nginx, haproxy; for --cluster also
+# Needs: python3 with PyYAML (Debian python3-yaml), nginx, haproxy, promtool (Debian prometheus); for --cluster also
 # redis-server, redis-cli, curl, java and the jar (mvn -B -DskipTests package).
 # Uses when present: docker compose or docker-compose (compose config), kubectl (kustomize).
 # A missing tool skips its step; --strict (or CI=true) makes a skipped step a failure.
@@ -32,7 +33,9 @@ done
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/wildcloud-validate.XXXXXX")"
 CLUSTER_STATE="$WORK/cluster"
+METRICS_PID_FILE="$WORK/metrics-node.pid"
 cleanup() {
+    [[ -f "$METRICS_PID_FILE" ]] && stop_metrics_node >/dev/null 2>&1
     [[ -d "$CLUSTER_STATE" ]] && "$DEPLOY/local-cluster.sh" stop --state-dir "$CLUSTER_STATE" >/dev/null 2>&1
     rm -rf "$WORK"
 }
@@ -88,6 +91,18 @@ static_checks() {
         run "haproxy -c: haproxy/haproxy.cfg" haproxy -c -q -f "$DEPLOY/haproxy/haproxy.cfg"
     else
         skip "haproxy -c: haproxy not installed (apt-get install haproxy)"
+    fi
+
+    if command -v promtool >/dev/null; then
+        run "promtool check rules: prometheus/alerts.yml" promtool check rules "$DEPLOY/prometheus/alerts.yml"
+    else
+        skip "promtool check rules: promtool not installed (apt-get install prometheus)"
+    fi
+    if [[ -n "$PYTHON" ]]; then
+        run "grafana/wildcloud-websockets.json: well formed, no overlap, on the datasource variable" \
+            "$PYTHON" "$DEPLOY/check_metrics.py" dashboard "$DEPLOY/grafana/wildcloud-websockets.json"
+    else
+        skip "grafana dashboard: no python3 with PyYAML (apt-get install python3-yaml)"
     fi
 
     if docker compose version >/dev/null 2>&1; then
@@ -176,10 +191,72 @@ all_ok_through() {
 
 nothing_left() {
     local file pid
-    for file in "$CLUSTER_STATE"/*.pid; do [[ -e "$file" ]] && { echo "left: $file"; return 1; }; done
+    for file in "$CLUSTER_STATE"/*.pid "$METRICS_PID_FILE"; do [[ -e "$file" ]] && { echo "left: $file"; return 1; }; done
     for pid in "${STARTED_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && { echo "PID $pid still runs"; return 1; }; done
     local p
     for p in $(seq "$BASE" $((BASE + 10))); do free_port "$p" || { echo "port $p still open"; return 1; }; done
+}
+
+# A push-mode node on the cluster's Redis (the cluster's own nodes run protocol-test mode, which has
+# no push API), on ports BASE+6 (public) and BASE+7 (API). Traffic makes the series that appear
+# only on use (callback latency per application and status, Redis commands per script): authorize
+# with a callback, open an xhr session, send from it (the callback goes to the public balancer,
+# whose nodes answer 404: a rejected callback), publish to the socket and to the session. Then the
+# scrape must hold every series name the alert rules and the dashboard use.
+metrics_cover_rules_and_dashboard() {
+    local public=$((BASE + 6)) api=$((BASE + 7)) log="$WORK/metrics-node.log" socket flags pid
+    flags=(--node-id=validate-metrics --bind-host=127.0.0.1 --public-port="$public" --api-port="$api"
+           --redis-url="redis://127.0.0.1:$((BASE + 8))" --redis-key-prefix=validate-metrics:
+           --applications=validate:validate-secret-0123456789 --callback-retry-budget=1s)
+    # Nodes that refuse loopback callbacks allow them with this setting; older builds do not know it.
+    # run calls this in a subshell: the PID goes to a file, for stop_metrics_node and cleanup.
+    java -jar "$JAR" "${flags[@]}" --callback-allow-networks=127.0.0.0/8 >"$log" 2>&1 &
+    pid=$!; echo "$pid" > "$METRICS_PID_FILE"
+    if ! node_answers "$pid" "$api"; then
+        # Only a node that exited over the unknown setting is started again, without it.
+        if kill -0 "$pid" 2>/dev/null || ! grep -q "callback-allow-networks" "$log"; then cat "$log"; return 1; fi
+        java -jar "$JAR" "${flags[@]}" >"$log" 2>&1 &
+        pid=$!; echo "$pid" > "$METRICS_PID_FILE"
+        node_answers "$pid" "$api" || { cat "$log"; return 1; }
+    fi
+    socket="$(curl -fsS --max-time 5 -X POST "http://127.0.0.1:$api/authorize/validate-secret-0123456789/metrics" \
+        -d "{\"callback\": \"http://127.0.0.1:$((BASE + 9))/callback-sink\"}" | sed -n 's/.*"socket_id":"\([^"]*\)".*/\1/p')"
+    [[ -n "$socket" ]] || { echo "authorize failed"; return 1; }
+    curl -fsS --max-time 5 -o /dev/null -X POST "http://127.0.0.1:$public/$socket/000/s1/xhr" || return 1
+    curl -fsS --max-time 5 -o /dev/null -X POST "http://127.0.0.1:$public/$socket/000/s1/xhr_send" -d '["to the callback"]' || return 1
+    curl -fsS --max-time 5 -o /dev/null -X POST "http://127.0.0.1:$api/publish/$socket" -d '{"message": "to the socket"}' || return 1
+    curl -fsS --max-time 5 -o /dev/null -X POST "http://127.0.0.1:$api/publish/$socket/s1" -d '{"message": "to the session"}' || return 1
+    # The callback is sent asynchronously: wait for its latency series before the real check.
+    eventually 15 bash -c 'curl -fsS --max-time 2 "$0" | grep -q "^ws_callback_latency_seconds_count"' \
+        "http://127.0.0.1:$api/metrics" || { echo "no callback attempt within 15s"; return 1; }
+    curl -fsS --max-time 5 "http://127.0.0.1:$api/metrics" > "$WORK/metrics.txt" || return 1
+    "$PYTHON" "$DEPLOY/check_metrics.py" names "$WORK/metrics.txt" "$DEPLOY/prometheus/alerts.yml" \
+        "$DEPLOY/grafana/wildcloud-websockets.json"
+}
+
+# node_answers PID API_PORT: the node's /health answers 200 within 60s, while PID lives.
+node_answers() {
+    for _ in $(seq 1 120); do
+        curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$2/health" && return 0
+        kill -0 "$1" 2>/dev/null || return 1
+        sleep 0.5
+    done
+    return 1
+}
+
+stop_metrics_node() {
+    local pid
+    [[ -f "$METRICS_PID_FILE" ]] || return 0
+    pid="$(cat "$METRICS_PID_FILE")"
+    kill -TERM "$pid" 2>/dev/null
+    for _ in $(seq 1 70); do
+        kill -0 "$pid" 2>/dev/null || { rm -f "$METRICS_PID_FILE"; return 0; }
+        sleep 0.5
+    done
+    kill -KILL "$pid" 2>/dev/null
+    rm -f "$METRICS_PID_FILE"
+    echo "the metrics node did not stop within 35s of SIGTERM"
+    return 1
 }
 
 cluster_checks() {
@@ -219,6 +296,13 @@ cluster_checks() {
         run "Dockerfile HEALTHCHECK command against a live node" dockerfile_healthcheck $((BASE + 1))
         run "public balancer: SockJS websocket upgrade (101, open frame)" websocket_through $((BASE + 9))
         run "public balancer: xhr_streaming frames arrive while the response is open" streaming_through $((BASE + 9))
+        if [[ "$engine" == redis ]]; then
+            run "alert rules and dashboard: every series they use is in a push node's /metrics (Redis engine, after traffic)" \
+                metrics_cover_rules_and_dashboard
+        else
+            fail "alert rules and dashboard against /metrics: needs the Redis engine (the Redis series)"
+        fi
+        run "the metrics node stops on SIGTERM" stop_metrics_node
         run "local-cluster.sh stop-node 2 (SIGTERM, drain)" "${cluster[@]}" stop-node 2 --state-dir "$CLUSTER_STATE"
         run "status reports node-2 down" bash -c '! "$0" status --state-dir "$1"' "$DEPLOY/local-cluster.sh" "$CLUSTER_STATE"
         run "with node-2 gone every request through the balancer succeeds" all_ok_through $((BASE + 9))

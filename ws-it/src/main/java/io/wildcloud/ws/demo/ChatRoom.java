@@ -1,6 +1,8 @@
 package io.wildcloud.ws.demo;
 
 import com.google.gson.JsonObject;
+import io.wildcloud.ws.common.client.NotFoundException;
+import io.wildcloud.ws.common.client.PushClient;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -17,7 +19,7 @@ final class ChatRoom implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ChatRoom.class);
 
-    private final PushApiClient api;
+    private final PushClient api;
     /** client id -> socket id of everyone who joined. */
     private final Map<String, String> sockets = new ConcurrentHashMap<>();
     private final Map<String, String> names = new ConcurrentHashMap<>();
@@ -28,7 +30,7 @@ final class ChatRoom implements AutoCloseable {
         return thread;
     });
 
-    ChatRoom(PushApiClient api) {
+    ChatRoom(PushClient api) {
         this.api = api;
     }
 
@@ -51,17 +53,14 @@ final class ChatRoom implements AutoCloseable {
 
     private void publish(String clientId, String socketId, String message) {
         try {
-            PushApiClient.ApiResponse response = api.publish(socketId, message);
-            if (response.status() == 404) {
-                // Revoked or expired: that visitor must join again.
-                sockets.remove(clientId, socketId);
-            } else if (response.status() != 200) {
-                log.warn("client {}: publish answered {} {}", clientId, response.status(), response.body());
-            }
+            api.publish(socketId, message);
+        } catch (NotFoundException e) {
+            // Revoked or expired: that visitor must join again.
+            sockets.remove(clientId, socketId);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            log.warn("client {}: publish failed: {}", clientId, e.toString());
+            log.warn("client {}: publish failed: {}", clientId, e.getMessage());
         }
     }
 

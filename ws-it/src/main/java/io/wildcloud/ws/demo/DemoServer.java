@@ -4,6 +4,10 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.wildcloud.ws.common.api.CallbackPayload;
+import io.wildcloud.ws.common.client.CallbackVerifier;
+import io.wildcloud.ws.common.client.PushApiException;
+import io.wildcloud.ws.common.client.PushClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -31,7 +35,7 @@ public final class DemoServer implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final DemoSettings settings;
-    private final PushApiClient api;
+    private final PushClient api;
     private final CallbackVerifier verifier;
     private final ChatRoom room;
     /** Idempotency keys already handled: a retried callback must not print a line twice. */
@@ -43,7 +47,7 @@ public final class DemoServer implements AutoCloseable {
         this.server = HttpServer.create(new InetSocketAddress(settings.bindHost(), settings.port()), 64);
         // With port 0 the callback's port is known only now.
         this.settings = settings.port() == 0 ? settings.withCallbackOnPort(server.getAddress().getPort()) : settings;
-        this.api = new PushApiClient(settings.nodeApi());
+        this.api = PushClient.builder(settings.nodeApi(), settings.applicationSecret()).build();
         this.verifier = new CallbackVerifier(settings.applicationSecret());
         this.room = new ChatRoom(api);
         server.createContext("/", this::route);
@@ -101,12 +105,13 @@ public final class DemoServer implements AutoCloseable {
         String clientId = DemoResponses.cookie(exchange, VISITOR_COOKIE).orElseGet(DemoServer::newVisitorId);
         String socketId;
         try {
-            socketId = api.authorize(settings.applicationSecret(), clientId, settings.callbackUrl());
+            socketId = api.authorize(clientId, settings.callbackUrl());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         } catch (IOException e) {
-            log.warn("client {}: authorize failed: {}", clientId, e.toString());
+            // A PushApiException when the node answered with an error, any other when it did not answer.
+            log.warn("client {}: authorize failed: {}", clientId, e.getMessage());
             DemoResponses.json(exchange, 502, "{\"error\":\"authorize_failed\",\"message\":\"is the node running?\"}");
             return;
         }
@@ -130,9 +135,8 @@ public final class DemoServer implements AutoCloseable {
         }
         String key = exchange.getRequestHeaders().getFirst(CallbackVerifier.IDEMPOTENCY_KEY_HEADER);
         if (key == null || handledKeys.add(key)) {
-            JsonObject payload = readJson(new java.io.ByteArrayInputStream(body));
-            room.said(payload.get("client").getAsString(), payload.get("session").getAsString(),
-                    payload.get("message").getAsString());
+            CallbackPayload payload = CallbackPayload.fromJson(new String(body, StandardCharsets.UTF_8));
+            room.said(payload.client(), payload.session(), payload.message());
         }
         exchange.sendResponseHeaders(204, -1);
     }

@@ -2,8 +2,9 @@
  * The demo: a small example application, apart from the node, that shows the whole flow in a
  * browser. Its server ({@link io.wildcloud.ws.demo.DemoServer}) serves a chat page on its own
  * origin, authorizes each visitor with the application secret (the secret never reaches the
- * browser), checks the signature of every callback ({@link io.wildcloud.ws.demo.CallbackVerifier})
- * and publishes each line to every visitor's socket ({@link io.wildcloud.ws.demo.PushApiClient}).
+ * browser), checks the signature of every callback and publishes each line to every visitor's socket, both
+ * with the Java client of {@code ws-common} ({@link io.wildcloud.ws.common.client.CallbackVerifier},
+ * {@link io.wildcloud.ws.common.client.PushClient}), as a Java application would.
  * The page lets the visitor pick any SockJS transport.
  *
  * <p>Start it, with a node embedded in the same JVM, with

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpServer;
+import io.wildcloud.ws.common.api.CallbackSignature;
+import io.wildcloud.ws.common.client.CallbackVerifier;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -91,10 +93,10 @@ class DemoServerTest {
         String client = JsonParser.parseString(post("/join", "{\"name\":\"Ada\"}", null, null).body())
                 .getAsJsonObject().get("client").getAsString();
         String body = "{\"message\":\"hi ✓\",\"session\":\"s1\",\"client\":\"" + client + "\"}";
-        String signature = new CallbackVerifier(SECRET).expectedHeader(body.getBytes(StandardCharsets.UTF_8));
+        String signature = CallbackSignature.sign(SECRET, body.getBytes(StandardCharsets.UTF_8));
 
         assertEquals(401, post("/callback", body, null, "key-1").statusCode(), "unsigned");
-        assertEquals(401, post("/callback", body, new CallbackVerifier("other").expectedHeader(
+        assertEquals(401, post("/callback", body, CallbackSignature.sign("other",
                 body.getBytes(StandardCharsets.UTF_8)), "key-1").statusCode(), "signed with another secret");
         assertEquals(204, post("/callback", body, signature, "key-1").statusCode());
         assertEquals(204, post("/callback", body, signature, "key-1").statusCode(), "a retry is acknowledged");
@@ -108,7 +110,7 @@ class DemoServerTest {
         assertEquals("s1", line.get("session").getAsString());
         // The fan-out is one thread in order: a second, distinct line proves the retry was not published.
         String second = body.replace("hi ✓", "second");
-        assertEquals(204, post("/callback", second, new CallbackVerifier(SECRET).expectedHeader(
+        assertEquals(204, post("/callback", second, CallbackSignature.sign(SECRET,
                 second.getBytes(StandardCharsets.UTF_8)), "key-2").statusCode());
         awaitRequestCount("/publish/", 2);
         assertEquals(2, apiRequests.stream().filter(r -> r.startsWith("/publish/")).count());

@@ -2,7 +2,7 @@ package io.wildcloud.ws.it.browser;
 
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import io.wildcloud.ws.demo.PushApiClient.ApiResponse;
+import io.wildcloud.ws.common.client.NotFoundException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -66,7 +66,7 @@ final class BrowserFixture implements AutoCloseable {
 
     /** The application's server side: authorizes {@code clientId} with the secret; returns the socket id. */
     String authorize(String clientId) throws Exception {
-        return stack.api().authorize(stack.secret(), clientId, callbacks.url());
+        return stack.api().authorize(clientId, callbacks.url());
     }
 
     /** Loads a fresh test page into the main tab. */
@@ -101,16 +101,17 @@ final class BrowserFixture implements AutoCloseable {
      */
     void awaitSessionGone(String socketId, String sessionId) throws Exception {
         long deadline = System.nanoTime() + SESSION_GONE_WAIT.toNanos();
-        ApiResponse last;
+        Object last;
         do {
-            last = stack.api().publishToSession(socketId, sessionId, "after close");
-            if (last.status() == 404) {
+            try {
+                last = stack.api().publish(socketId, sessionId, "after close");
+            } catch (NotFoundException gone) {
                 return;
             }
             Thread.sleep(100); // a poll interval of the bounded wait, not a guess at timing
         } while (System.nanoTime() < deadline);
         throw new AssertionError("session " + sessionId + " still accepts publishes " + SESSION_GONE_WAIT
-                + " after the client closed it: " + last.status() + " " + last.body());
+                + " after the client closed it: " + last);
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.wildcloud.ws.it.browser;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import io.wildcloud.ws.demo.PushApiClient.ApiResponse;
+import io.wildcloud.ws.common.api.PublishResponse;
 import io.wildcloud.ws.it.browser.CallbackRecorder.Callback;
 import java.util.List;
 import java.util.Map;
@@ -78,19 +78,16 @@ abstract class BrowserTabsChecks {
 
             int firstBefore = first.receivedCount();
             int secondBefore = second.receivedCount();
-            ApiResponse toBoth = fixture.stack().api().publish(socketId, "to every tab ✓");
-            assertEquals(200, toBoth.status(), toBoth.body());
+            PublishResponse toBoth = fixture.stack().api().publish(socketId, "to every tab ✓");
             assertEquals(2, toBoth.sessions(), "handed to both sessions");
             assertEquals(List.of("to every tab ✓"), first.awaitReceived(firstBefore, 1));
             assertEquals(List.of("to every tab ✓"), second.awaitReceived(secondBefore, 1));
 
-            ApiResponse toFirst = fixture.stack().api().publishToSession(socketId, firstSession, "only the first tab");
-            assertEquals(200, toFirst.status(), toFirst.body());
+            PublishResponse toFirst = fixture.stack().api().publish(socketId, firstSession, "only the first tab");
             assertEquals(1, toFirst.sessions());
             // A later socket publish is the marker: once the second tab has it, anything meant
             // for it would have arrived before it (one session's messages keep their order).
-            ApiResponse marker = fixture.stack().api().publish(socketId, "marker");
-            assertEquals(200, marker.status(), marker.body());
+            fixture.stack().api().publish(socketId, "marker");
             assertEquals(List.of("only the first tab", "marker"), first.awaitReceived(firstBefore + 1, 2));
             assertEquals(List.of("marker"), second.awaitReceived(secondBefore + 1, 1),
                     "the second tab never gets the first tab's session publish");

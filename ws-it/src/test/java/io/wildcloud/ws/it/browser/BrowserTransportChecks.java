@@ -2,10 +2,13 @@ package io.wildcloud.ws.it.browser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wildcloud.ws.common.sockjs.CloseCodes;
-import io.wildcloud.ws.demo.PushApiClient.ApiResponse;
+import io.wildcloud.ws.common.api.PublishResponse;
+import io.wildcloud.ws.common.api.RevokeResponse;
+import io.wildcloud.ws.common.client.NotFoundException;
 import io.wildcloud.ws.it.browser.CallbackRecorder.Callback;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -91,16 +94,15 @@ abstract class BrowserTransportChecks {
         int before = page.receivedCount();
         List<String> published = TestMessages.all();
         for (String text : published) {
-            ApiResponse response = fixture.stack().api().publish(socketId, text);
-            assertEquals(200, response.status(), response.body());
+            PublishResponse response = fixture.stack().api().publish(socketId, text);
             assertEquals(1, response.sessions(), "handed to the one open session");
         }
         assertEquals(published, page.awaitReceived(before, published), "socket publishes, in order");
 
         before = page.receivedCount();
         String toSession = "only for session " + sessionId + " ✓ \u2028";
-        ApiResponse response = fixture.stack().api().publishToSession(socketId, sessionId, toSession);
-        assertEquals(200, response.status(), response.body());
+        PublishResponse response = fixture.stack().api().publish(socketId, sessionId, toSession);
+        assertEquals(1, response.sessions(), "handed to the session");
         assertEquals(List.of(toSession), page.awaitReceived(before, 1), "session publish");
 
         // Checked before closing: after close, a jsonp poll already in flight may still run and
@@ -119,15 +121,15 @@ abstract class BrowserTransportChecks {
         SockJsPage page = fixture.openPage();
         page.connect(fixture.stack().sockJsUrl(socketId), transport);
 
-        ApiResponse revoked = fixture.stack().api().revoke(fixture.stack().secret(), clientId);
-        assertEquals(200, revoked.status(), revoked.body());
+        RevokeResponse revoked = fixture.stack().api().revoke(clientId);
+        assertEquals(socketId, revoked.socketId());
         String closed = page.awaitClosedByServer();
         String revokedFrame = CloseCodes.SOCKET_REVOKED + " " + CloseCodes.SOCKET_REVOKED_REASON;
         // docs/push-api.md: the connection a transport holds gets the close frame, and so does the
         // next poll of a poller caught between two polls (never a 404, which would be 1006).
         assertEquals(revokedFrame, closed, transport + " closed with " + closed);
-        ApiResponse publish = fixture.stack().api().publish(socketId, "too late");
-        assertEquals(404, publish.status(), "a revoked socket is gone: " + publish.body());
+        assertThrows(NotFoundException.class, () -> fixture.stack().api().publish(socketId, "too late"),
+                "a revoked socket is gone");
     }
 
     /**

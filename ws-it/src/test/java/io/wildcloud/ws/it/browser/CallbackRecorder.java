@@ -4,7 +4,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.wildcloud.ws.demo.CallbackVerifier;
+import io.wildcloud.ws.common.client.CallbackVerifier;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;

@@ -39,7 +39,7 @@ class DemoPageBrowserTest {
     void start() throws Exception {
         fixture = BrowserFixture.start(PushStack::singleNode);
         PushStack stack = fixture.stack();
-        demo = DemoServer.start(new DemoSettings("127.0.0.1", 0, stack.publicBase(), stack.api().base(),
+        demo = DemoServer.start(new DemoSettings("127.0.0.1", 0, stack.publicBase(), stack.api().apiBase(),
                 stack.secret(), URI.create("http://127.0.0.1:0/callback")));
     }
 

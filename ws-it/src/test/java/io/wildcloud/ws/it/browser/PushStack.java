@@ -1,6 +1,6 @@
 package io.wildcloud.ws.it.browser;
 
-import io.wildcloud.ws.demo.PushApiClient;
+import io.wildcloud.ws.common.client.PushClient;
 import io.wildcloud.ws.node.WsNode;
 import io.wildcloud.ws.node.config.NodeConfig;
 import java.net.URI;
@@ -27,7 +27,7 @@ final class PushStack implements AutoCloseable {
     private final String secret;
     private final List<WsNode> nodes;
     private final String publicBase;
-    private final List<PushApiClient> apis;
+    private final List<PushClient> apis;
     private final AtomicInteger nextApi = new AtomicInteger();
     private final String topology;
     private final AutoCloseable front;
@@ -42,7 +42,9 @@ final class PushStack implements AutoCloseable {
         this.secret = secret;
         this.nodes = List.copyOf(nodes);
         this.publicBase = publicBase;
-        this.apis = nodes.stream().map(n -> new PushApiClient(URI.create("http://127.0.0.1:" + n.apiPort()))).toList();
+        this.apis = nodes.stream()
+                .map(n -> PushClient.builder(URI.create("http://127.0.0.1:" + n.apiPort()), secret).build())
+                .toList();
         this.topology = topology;
         this.front = front;
         this.requestsPerNode = requestsPerNode;
@@ -89,7 +91,7 @@ final class PushStack implements AutoCloseable {
     }
 
     /** The API of the next node in turn: consecutive calls go to different nodes of a cluster. */
-    PushApiClient api() {
+    PushClient api() {
         return apis.get(Math.floorMod(nextApi.getAndIncrement(), apis.size()));
     }
 

@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs {@code deploy/validate.sh}: the balancer configs through {@code nginx -t} and
- * {@code haproxy -c}, the compose file and Kubernetes manifests through their invariants, and a real
- * {@code deploy/local-cluster.sh} start, round robin, node stop and stop against the built jar.
+ * {@code haproxy -c}, the compose file and Kubernetes manifests through their invariants, the alert
+ * rules through {@code promtool check rules}, the Grafana dashboard's structure, and a real
+ * {@code deploy/local-cluster.sh} start, round robin, node stop and stop against the built jar, with
+ * a push node on its Redis whose {@code /metrics} must hold every series the rules and the dashboard use.
  * Without the tools it is skipped with a message, except under {@code CI=true}, where it fails.
  */
 class DeployValidationTest {
@@ -33,9 +35,9 @@ class DeployValidationTest {
 
     @Test
     void balancerConfigsAndManifestsAreValid() throws Exception {
-        requireTools("nginx", "haproxy", "python3");
+        requireTools("nginx", "haproxy", "python3", "promtool");
         String output = validate("--strict");
-        assertSummary(output, 4);
+        assertSummary(output, 6);
     }
 
     @Test
@@ -43,7 +45,7 @@ class DeployValidationTest {
         requireTools("nginx", "redis-server", "redis-cli", "curl", "java", "python3");
         Path jar = findJar();
         String output = validate("--cluster-only", "--strict", "--jar", jar.toString());
-        assertSummary(output, 14);
+        assertSummary(output, 16);
     }
 
     private static void assertSummary(String output, int atLeastPassed) {
@@ -90,7 +92,7 @@ class DeployValidationTest {
             return;
         }
         String message = "deploy validation needs " + missing
-                + " (Debian: apt-get install nginx-light haproxy redis-server curl python3-yaml)";
+                + " (Debian: apt-get install nginx-light haproxy redis-server curl python3-yaml prometheus)";
         if (CI) {
             fail(message + "; CI=true, so this is a failure, not a skip");
         }

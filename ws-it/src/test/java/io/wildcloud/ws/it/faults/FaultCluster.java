@@ -1,6 +1,7 @@
 package io.wildcloud.ws.it.faults;
 
-import io.wildcloud.ws.demo.PushApiClient;
+import io.wildcloud.ws.common.api.PublishResponse;
+import io.wildcloud.ws.common.client.PushClient;
 import io.wildcloud.ws.it.balancer.RoundRobinBalancer;
 import io.wildcloud.ws.it.http.Http;
 import io.wildcloud.ws.it.http.RawResponse;
@@ -62,14 +63,14 @@ final class FaultCluster implements AutoCloseable {
         return nodes.get(number - 1);
     }
 
-    PushApiClient api(int number) {
-        return new PushApiClient(URI.create(node(number).apiUrl()));
+    PushClient api(int number) {
+        return PushClient.builder(URI.create(node(number).apiUrl()), secret).build();
     }
 
     /** Authorizes a new client through node {@code number}'s API; returns its socket id. */
     String authorize(int number) {
         try {
-            return api(number).authorize(secret, "client-" + clients.incrementAndGet(), URI.create(CALLBACK));
+            return api(number).authorize("client-" + clients.incrementAndGet(), URI.create(CALLBACK));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -78,8 +79,8 @@ final class FaultCluster implements AutoCloseable {
         }
     }
 
-    /** Publishes through node {@code number}'s API; returns the answer. */
-    PushApiClient.ApiResponse publish(int number, String socketId, String text) {
+    /** Publishes through node {@code number}'s API; returns the answer (an error answer is an {@link UncheckedIOException}). */
+    PublishResponse publish(int number, String socketId, String text) {
         try {
             return api(number).publish(socketId, text);
         } catch (IOException e) {
@@ -92,8 +93,8 @@ final class FaultCluster implements AutoCloseable {
 
     /** Publishes and fails unless exactly one session got the message. */
     void publishToOne(int number, String socketId, String text) {
-        PushApiClient.ApiResponse response = publish(number, socketId, text);
-        if (response.status() != 200 || response.sessions() != 1) {
+        PublishResponse response = publish(number, socketId, text);
+        if (response.sessions() != 1) {
             throw new AssertionError("publish of " + text + " through node " + number + ": " + response);
         }
     }

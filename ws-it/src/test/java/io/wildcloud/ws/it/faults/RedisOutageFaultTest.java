@@ -194,8 +194,7 @@ class RedisOutageFaultTest {
 
     /** Checks on a publish answer. */
     static final class PushApiResponses {
-        static void assertSessions(io.wildcloud.ws.demo.PushApiClient.ApiResponse response, int sessions) {
-            assertEquals(200, response.status(), response.toString());
+        static void assertSessions(io.wildcloud.ws.common.api.PublishResponse response, int sessions) {
             assertEquals(sessions, response.sessions(), response.toString());
         }
     }
