@@ -27,6 +27,8 @@ final class NodePresence {
     private final Runnable onResubscribed;
     private final AtomicInteger subscriptions = new AtomicInteger();
     private RTopic own;
+    /** When this node's subscription was last (re)made, System.nanoTime(). */
+    private volatile long subscribedAt = System.nanoTime();
     /** What the last check of this node's own subscription found; true once subscribed at start. */
     private volatile boolean up;
 
@@ -49,6 +51,7 @@ final class NodePresence {
         own.addListenerAsync(new StatusListener() {
             @Override
             public void onSubscribe(String channel) {
+                subscribedAt = System.nanoTime();
                 if (subscriptions.incrementAndGet() > 1) {
                     LOG.info("node {} resubscribed to its presence channel: checking the slots it holds", nodeId);
                     onResubscribed.run();
@@ -87,6 +90,14 @@ final class NodePresence {
     /** Whether the last check found this node's presence subscription in place. */
     boolean isUp() {
         return up;
+    }
+
+    /**
+     * How long this node's presence subscription has been in place: after Redis came back, other
+     * nodes need a moment to subscribe again, and are not dead meanwhile.
+     */
+    java.time.Duration subscribedFor() {
+        return java.time.Duration.ofNanos(System.nanoTime() - subscribedAt);
     }
 
     /** Whether node {@code otherNodeId} is subscribed to its channel, as a live node is. */
