@@ -27,8 +27,8 @@ final class NodePresence {
     private final Runnable onResubscribed;
     private final AtomicInteger subscriptions = new AtomicInteger();
     private RTopic own;
-    /** When this node's subscription was last (re)made, System.nanoTime(). */
-    private volatile long subscribedAt = System.nanoTime();
+    /** When this node's subscription was last made again (System.nanoTime()); 0 if never. */
+    private volatile long resubscribedAt;
     /** What the last check of this node's own subscription found; true once subscribed at start. */
     private volatile boolean up;
 
@@ -51,8 +51,8 @@ final class NodePresence {
         own.addListenerAsync(new StatusListener() {
             @Override
             public void onSubscribe(String channel) {
-                subscribedAt = System.nanoTime();
                 if (subscriptions.incrementAndGet() > 1) {
+                    resubscribedAt = System.nanoTime();
                     LOG.info("node {} resubscribed to its presence channel: checking the slots it holds", nodeId);
                     onResubscribed.run();
                 }
@@ -93,11 +93,12 @@ final class NodePresence {
     }
 
     /**
-     * How long this node's presence subscription has been in place: after Redis came back, other
-     * nodes need a moment to subscribe again, and are not dead meanwhile.
+     * Whether this node's presence subscription was made again (Redis came back) less than
+     * {@code grace} ago: the other nodes may not have subscribed again yet, and are not dead.
      */
-    java.time.Duration subscribedFor() {
-        return java.time.Duration.ofNanos(System.nanoTime() - subscribedAt);
+    boolean resubscribedWithin(java.time.Duration grace) {
+        long at = resubscribedAt;
+        return at != 0 && System.nanoTime() - at < grace.toNanos();
     }
 
     /** Whether node {@code otherNodeId} is subscribed to its channel, as a live node is. */

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * started and is not held any more). Every {@linkplain #scan scan} asks each listed node's presence
  * ({@link NodePresence}: a killed process's connections are closed by its kernel, so Redis forgets
  * its subscription at once); a node found absent by {@value #SCANS_TO_CONVICT} scans in a row is
- * dead (not within {@link #RESUBSCRIBE_GRACE} of this node's own subscription: after a Redis
- * restart all nodes resubscribe, not all at once). The first node to take it off the roster ends every session the dead node still holds
+ * dead (not within {@link #RESUBSCRIBE_GRACE} of this node's own subscription being made again:
+ * after Redis comes back all nodes resubscribe, not all at once). The first node to take it off the roster ends every session the dead node still holds
  * (expire.lua, as the sweeper does for a dead holder) and notifies their expiry. Should that node
  * die mid-way, the expiry index still ends the rest, later.
  */
@@ -110,7 +110,7 @@ final class NodeRoster {
      * was only just made again: then Redis, not the others, is what went away.
      */
     CompletionStage<Void> scan() {
-        if (!presence.isUp() || presence.subscribedFor().compareTo(RESUBSCRIBE_GRACE) < 0) {
+        if (!presence.isUp() || presence.resubscribedWithin(RESUBSCRIBE_GRACE)) {
             absences.clear();
             return CompletableFuture.completedFuture(null);
         }

@@ -1,6 +1,7 @@
 package io.wildcloud.ws.engine.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,6 +75,7 @@ class RedisSessionStoreFaultTest {
         final ReceiverId id;
         final List<QueuedMessage> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
         final AtomicBoolean evicted = new AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicReference<String> closed = new java.util.concurrent.atomic.AtomicReference<>();
 
         Probe(String nodeId, long connection) {
             id = new ReceiverId(nodeId, connection);
@@ -91,6 +93,7 @@ class RedisSessionStoreFaultTest {
 
         @Override
         public void onClosed(SockJsFrame closeFrame) {
+            closed.set(closeFrame.text());
         }
 
         @Override
@@ -149,8 +152,11 @@ class RedisSessionStoreFaultTest {
         RedisServerProcess again = RedisServerProcess.startOn(port);
         cleanup.add(again);
         await(() -> store.problem() == null, "health did not recover: " + store.problem());
-        // Redis came back empty: the held session is gone, so its receiver ends.
-        await(receiver.evicted::get, "receiver of a session Redis lost was not ended");
+        // Redis came back empty (its epoch is gone): the held session is gone, so its receiver gets
+        // the close frame that says so, and is not evicted as well.
+        await(() -> receiver.closed.get() != null, "receiver of a session Redis lost was not closed");
+        assertEquals("c[4010,\"Session state lost\"]", receiver.closed.get());
+        assertFalse(receiver.evicted.get(), "evicted as well");
         // Scripts are loaded again on demand and sessions start afresh.
         await(() -> {
             try {
