@@ -35,6 +35,7 @@ final class FaultCluster implements AutoCloseable {
     final RoundRobinBalancer balancer;
     private final String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
     private final AtomicInteger clients = new AtomicInteger();
+    private final java.util.Map<String, String> clientOfSocket = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param label names the nodes (and their logs): {@code <label>-1..3} */
     FaultCluster(String label, String... extraFlags) throws InterruptedException {
@@ -68,8 +69,11 @@ final class FaultCluster implements AutoCloseable {
 
     /** Authorizes a new client through node {@code number}'s API; returns its socket id. */
     String authorize(int number) {
+        String client = "client-" + clients.incrementAndGet();
         try {
-            return api(number).authorize(secret, "client-" + clients.incrementAndGet(), URI.create(CALLBACK));
+            String socketId = api(number).authorize(secret, client, URI.create(CALLBACK));
+            clientOfSocket.put(socketId, client);
+            return socketId;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -82,6 +86,18 @@ final class FaultCluster implements AutoCloseable {
     PushApiClient.ApiResponse publish(int number, String socketId, String text) {
         try {
             return api(number).publish(socketId, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Revokes the socket (its client's authorization) through node {@code number}'s API. */
+    PushApiClient.ApiResponse revoke(int number, String socketId) {
+        try {
+            return api(number).revoke(secret, clientOfSocket.get(socketId));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
