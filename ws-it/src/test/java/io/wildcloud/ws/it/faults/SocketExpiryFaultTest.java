@@ -93,6 +93,6 @@ class SocketExpiryFaultTest {
         }
         assertTrue(millis <= BOUND.toMillis(), millis + " ms");
         System.out.printf("SocketExpiryFaultTest (%s): websocket, stream and poll all got %s %d ms after the"
-                + " socket's last use%n", what, frame, millis);
+                + " socket's last use (or its revoke)%n", what, frame, millis);
     }
 }

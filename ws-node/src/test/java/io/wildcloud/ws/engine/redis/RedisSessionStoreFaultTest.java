@@ -200,4 +200,71 @@ class RedisSessionStoreFaultTest {
         await(() -> heard.containsKey(witness), "witness did not expire");
         keys.forEach(key -> assertEquals(1, heard.get(key).get(), key + " heard of more than once"));
     }
+
+    @Test
+    void aDeletedEpochClosesEveryHeldReceiverWith4010OnceAndANewEpochIsWritten() {
+        URI uri = URI.create(RedisTestServer.shared().url());
+        RedisSessionStore store = store(uri.toString(), "epoch", Duration.ofSeconds(2));
+        List<Probe> receivers = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            Probe receiver = new Probe("epoch", i);
+            join(store.claim(new SessionKey("echo", "held" + i), ClaimMode.STREAM, Creation.CREATE_IF_MISSING,
+                    receiver));
+            receivers.add(receiver);
+        }
+        String epoch = redis(uri, "GET", prefix + "epoch");
+        assertTrue(epoch != null && !epoch.isEmpty(), "the store wrote its epoch at start");
+        // What a flush or an empty restart does to it (and to everything else, which matters not here).
+        redis(uri, "DEL", prefix + "epoch");
+        for (Probe receiver : receivers) {
+            await(() -> receiver.closed.get() != null, "receiver not closed after the epoch went");
+            assertEquals("c[4010,\"Session state lost\"]", receiver.closed.get());
+            assertFalse(receiver.evicted.get());
+        }
+        await(() -> {
+            String now = redis(uri, "GET", prefix + "epoch");
+            return now != null && !now.isEmpty() && !now.equals(epoch);
+        }, "no new epoch written");
+        // New sessions work on.
+        Probe fresh = new Probe("epoch", 10);
+        assertEquals(Claim.Outcome.OPENED, join(store.claim(new SessionKey("echo", "fresh"), ClaimMode.STREAM,
+                Creation.CREATE_IF_MISSING, fresh)).outcome());
+    }
+
+    @Test
+    void theSessionsADeadNodeHeldAreEndedByAnotherWithinSeconds() {
+        URI uri = URI.create(RedisTestServer.shared().url());
+        RedisSessionStore dying = store(uri.toString(), "dying", Duration.ofSeconds(2));
+        RedisSessionStore living = store(uri.toString(), "living", Duration.ofSeconds(2));
+        Map<SessionKey, AtomicInteger> heard = new ConcurrentHashMap<>();
+        living.setExpiryListener(key -> heard.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet());
+        List<SessionKey> keys = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            SessionKey key = new SessionKey("echo", "orphan" + i);
+            join(dying.claim(key, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, new Probe("dying", i)));
+            keys.add(key);
+        }
+        SessionKey kept = new SessionKey("echo", "kept");
+        join(living.claim(kept, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, new Probe("living", 1)));
+        long killed = System.nanoTime();
+        // Its connections close as a killed process's would; it renews nothing any more.
+        dying.redisson().shutdown(0, 1, TimeUnit.SECONDS);
+        Waits.await(() -> heard.keySet().containsAll(keys), "the dead node's sessions were not ended: " + heard,
+                Duration.ofSeconds(5));
+        long millis = (System.nanoTime() - killed) / 1_000_000;
+        for (SessionKey key : keys) {
+            assertEquals("0", redis(uri, "EXISTS", prefix + "{echo}:s:" + key.sessionId()));
+            assertEquals(1, heard.get(key).get(), key + " heard of more than once");
+        }
+        assertEquals("1", redis(uri, "EXISTS", prefix + "{echo}:s:kept"), "a living node's session stays");
+        System.out.printf("a dead node's %d sessions ended %d ms after it died%n", keys.size(), millis);
+    }
+
+    private static String redis(URI uri, String... command) {
+        try {
+            return RedisProbe.command(uri.getHost(), uri.getPort(), command);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }
