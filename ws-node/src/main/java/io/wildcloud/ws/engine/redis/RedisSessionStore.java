@@ -71,7 +71,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private final HoldKeeper keeper;
     private final StoreEpoch epoch;
     private final NodeRoster roster;
-    private final StoreWatch watch;
+    private final ClusterWatch watch;
     private final SlotClaims claims;
     private final ScriptPipeline pipeline;
     private final AcknowledgementBatcher acknowledgements;
@@ -123,7 +123,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         this.epoch = new StoreEpoch(redisson.getBucket(keys.epoch(), StringCodec.INSTANCE), commands, this::storeLost);
         this.roster = new NodeRoster(nodeId, keys, commands, presence, sweeper,
                 name -> redisson.getScoredSortedSet(name, StringCodec.INSTANCE), config.holdTtl().multipliedBy(2));
-        this.watch = new StoreWatch(epoch, roster, timer);
+        this.watch = new ClusterWatch(epoch, roster, timer);
         this.keeper = new HoldKeeper(script, scripts, keys, scriptGroup, channels::allHeld, sweeper, roster,
                 timer, config.holdTtl(), commands::clientUsable);
         this.pipeline = new ScriptPipeline(redisson, script, scripts, gate);

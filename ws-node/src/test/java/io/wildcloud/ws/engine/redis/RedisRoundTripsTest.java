@@ -168,7 +168,7 @@ class RedisRoundTripsTest {
     }
 
     /**
-     * Leaves out what every node does once a second whatever it serves (StoreWatch: the epoch, the
+     * Leaves out what every node does once a second whatever it serves (ClusterWatch: the epoch, the
      * roster heartbeat and the presence pings of its scan), which no message costs.
      */
     private static List<String> perMessage(List<String> commands) {

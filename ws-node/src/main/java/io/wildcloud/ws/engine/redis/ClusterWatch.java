@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
  * another node died ({@link NodeRoster#scan}). A round that fails (Redis away) is tried again next
  * period; the sweep reports the outage to the health check.
  */
-final class StoreWatch {
+final class ClusterWatch {
 
-    private static final Logger LOG = LoggerFactory.getLogger(StoreWatch.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterWatch.class);
     /** Bounds how long a restarted-empty Redis or a dead node goes unnoticed (see the README). */
     static final Duration PERIOD = Duration.ofSeconds(1);
 
@@ -23,7 +23,7 @@ final class StoreWatch {
     private final ScheduledExecutorService timer;
     private volatile boolean stopped;
 
-    StoreWatch(StoreEpoch epoch, NodeRoster roster, ScheduledExecutorService timer) {
+    ClusterWatch(StoreEpoch epoch, NodeRoster roster, ScheduledExecutorService timer) {
         this.epoch = epoch;
         this.roster = roster;
         this.timer = timer;
