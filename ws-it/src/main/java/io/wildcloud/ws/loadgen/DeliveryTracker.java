@@ -1,6 +1,11 @@
 package io.wildcloud.ws.loadgen;
 
+import java.util.Arrays;
 import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -13,6 +18,12 @@ import org.HdrHistogram.Recorder;
  * measured phase, so duplicates and reorderings across the boundary are still seen. Each message
  * counts towards the phase its seq was published in, whenever it arrives. A seq below the highest
  * one seen counts as reordered; at the end, whatever never arrived of what the API accepted is lost.
+ *
+ * <p>A slot's session may end under a fault and be reopened ({@link SessionSlot}): each message is
+ * tagged, when it is sent, with the incarnation of the slot's session that was open then (none while
+ * it reopens). A lost message whose incarnation later ended was lost with a session the fault
+ * closed; one whose incarnation is still open was lost in a session that stayed open, which is what
+ * the service promises never happens.
  */
 public final class DeliveryTracker {
 
@@ -23,9 +34,38 @@ public final class DeliveryTracker {
     private final AtomicLongArray lastWarmupSeq;
     private final Phase warmup;
     private final Phase measured;
+    private final String[] transports;
+    private final BitSet[] acceptedSeqs;
+    /** Per session, per seq sent: the incarnation open when it was sent, or -1 if none was. */
+    private final int[][] tags;
+    private final AtomicIntegerArray incarnation;
+    private final AtomicIntegerArray open;
+    private final AtomicIntegerArray ended;
+    private final AtomicLongArray duplicates;
 
     /** @param warmingUp whether the first messages are a warm-up, until {@link #startMeasuring} */
     public DeliveryTracker(int sessions, boolean warmingUp) {
+        this(sessions, warmingUp, null);
+    }
+
+    /** @param transports the transport of each session, for figures per transport (null: one group) */
+    public DeliveryTracker(int sessions, boolean warmingUp, List<String> transports) {
+        this.transports = new String[sessions];
+        for (int i = 0; i < sessions; i++) {
+            this.transports[i] = transports == null ? "all" : transports.get(i);
+        }
+        acceptedSeqs = new BitSet[sessions];
+        tags = new int[sessions][];
+        incarnation = new AtomicIntegerArray(sessions);
+        open = new AtomicIntegerArray(sessions);
+        ended = new AtomicIntegerArray(sessions);
+        duplicates = new AtomicLongArray(sessions);
+        for (int i = 0; i < sessions; i++) {
+            acceptedSeqs[i] = new BitSet();
+            tags[i] = new int[16];
+            // Without a slot telling it otherwise, a session counts as open from the start.
+            open.set(i, 1);
+        }
         highestSeen = new AtomicLongArray(sessions);
         seen = new BitSet[sessions];
         lastWarmupSeq = new AtomicLongArray(sessions);
@@ -64,6 +104,81 @@ public final class DeliveryTracker {
     /** The API accepted message {@code seq} for {@code session}. */
     public void accepted(int session, long seq) {
         phaseOf(session, seq).accepted.incrementAndGet(session);
+        BitSet accepted = acceptedSeqs[session];
+        synchronized (accepted) {
+            accepted.set((int) seq);
+        }
+    }
+
+    /** Message {@code seq} is being sent to {@code session}'s socket now: tags it with the open incarnation. */
+    public void sent(int session, long seq) {
+        int tag = open.get(session) == 1 ? incarnation.get(session) : -1;
+        synchronized (tags) {
+            int[] sessionTags = tags[session];
+            if (seq >= sessionTags.length) {
+                sessionTags = Arrays.copyOf(sessionTags, Math.max((int) seq + 1, sessionTags.length * 2));
+                tags[session] = sessionTags;
+            }
+            sessionTags[(int) seq] = tag;
+        }
+    }
+
+    /** {@code session}'s slot has an open session (again). */
+    public void sessionOpened(int session) {
+        open.set(session, 1);
+    }
+
+    /** {@code session}'s current session ended (a close frame or a failure); its slot may reopen. */
+    public void sessionEnded(int session, String why) {
+        open.set(session, 0);
+        incarnation.incrementAndGet(session);
+        ended.incrementAndGet(session);
+    }
+
+    /** Figures of one phase's messages per transport: how the lost ones split, and the rest. */
+    public Map<String, TransportFigures> byTransport(Phase phase) {
+        Map<String, TransportFigures> figures = new TreeMap<>();
+        for (int i = 0; i < transports.length; i++) {
+            long lostClosed = 0;
+            long lostOpen = 0;
+            BitSet missing;
+            synchronized (acceptedSeqs[i]) {
+                missing = (BitSet) acceptedSeqs[i].clone();
+            }
+            synchronized (seen[i]) {
+                missing.andNot(seen[i]);
+            }
+            int finalIncarnation = incarnation.get(i);
+            boolean stillOpen = open.get(i) == 1;
+            for (int seq = missing.nextSetBit(0); seq >= 0; seq = missing.nextSetBit(seq + 1)) {
+                if (phaseOf(i, seq) != phase) {
+                    continue;
+                }
+                int tag;
+                synchronized (tags) {
+                    tag = seq < tags[i].length ? tags[i][seq] : -1;
+                }
+                if (tag == finalIncarnation && stillOpen) {
+                    lostOpen++;
+                } else {
+                    lostClosed++;
+                }
+            }
+            TransportFigures previous = figures.getOrDefault(transports[i], TransportFigures.NONE);
+            figures.put(transports[i], new TransportFigures(previous.sessions() + 1,
+                    previous.reopened() + ended.get(i), previous.lostInClosedSessions() + lostClosed,
+                    previous.lostInOpenSessions() + lostOpen, previous.duplicated() + duplicates.get(i)));
+        }
+        return figures;
+    }
+
+    /**
+     * One transport's figures: its sessions (slots), how often one ended and was reopened, messages
+     * lost with a session the fault closed, lost in a session that stayed open, and repeated.
+     */
+    public record TransportFigures(int sessions, long reopened, long lostInClosedSessions, long lostInOpenSessions,
+            long duplicated) {
+        static final TransportFigures NONE = new TransportFigures(0, 0, 0, 0, 0);
     }
 
     /** Session {@code session} received {@code message}. */
@@ -92,6 +207,7 @@ public final class DeliveryTracker {
         synchronized (bits) {
             if (bits.get((int) seq)) {
                 phase.duplicated.increment();
+                duplicates.incrementAndGet(session);
                 return;
             }
             bits.set((int) seq);

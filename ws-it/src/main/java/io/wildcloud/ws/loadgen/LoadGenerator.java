@@ -75,19 +75,25 @@ public final class LoadGenerator {
             for (int i = 0; i < options.sessions(); i++) {
                 sockets.add(api.authorize(options.application(), "loadgen-" + run + "-" + i, options.callbackUrl()));
             }
-            DeliveryTracker tracker = new DeliveryTracker(options.sessions(), options.warmup() > 0);
+            List<String> transports = new ArrayList<>();
+            for (int i = 0; i < options.sessions(); i++) {
+                transports.add(options.transportOf(i).label());
+            }
+            DeliveryTracker tracker = new DeliveryTracker(options.sessions(), options.warmup() > 0, transports);
             Map<String, Integer> byTransport = new TreeMap<>();
-            List<SessionClient> clients = new ArrayList<>();
+            List<SessionSlot> clients = new ArrayList<>();
             List<CompletableFuture<Void>> opening = new ArrayList<>();
             for (int i = 0; i < options.sessions(); i++) {
                 int session = i;
                 SessionClient.Transport transport = options.transportOf(i);
                 byTransport.merge(transport.label(), 1, Integer::sum);
                 URI publicUrl = options.publicUrls().get(i % options.publicUrls().size());
-                SessionClient client = SessionClient.create(transport, http, loops,
-                        URI.create(publicUrl + "/" + sockets.get(i)), message -> tracker.received(session, message));
-                clients.add(client);
-                opening.add(client.open());
+                URI endpoint = URI.create(publicUrl + "/" + sockets.get(i));
+                // A session that ends under a fault is reopened, as an application on sockjs-client would.
+                SessionSlot slot = new SessionSlot(session, () -> SessionClient.create(transport, http, loops, endpoint,
+                        message -> tracker.received(session, message)), tracker);
+                clients.add(slot);
+                opening.add(slot.open());
             }
             int failed = 0;
             for (CompletableFuture<Void> open : opening) {
@@ -122,7 +128,7 @@ public final class LoadGenerator {
             }
             ticker.shutdownNow();
             publishing.printProgress();
-            clients.forEach(SessionClient::stop);
+            clients.forEach(SessionSlot::stop);
             return LoadResult.of(options.sessions(), byTransport, failed, warmupPublished, tracker,
                     measured.published.get(), measured.errors.get(), measured.publishSeconds,
                     measured.deliverySeconds);

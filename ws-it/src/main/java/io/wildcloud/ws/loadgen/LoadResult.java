@@ -26,7 +26,11 @@ public record LoadResult(
         double latencyMaxMs,
         long lost,
         long duplicated,
-        long reordered) {
+        long reordered,
+        long reopened,
+        long lostInClosedSessions,
+        long lostInOpenSessions,
+        Map<String, DeliveryTracker.TransportFigures> transports) {
 
     static LoadResult of(int sessions, Map<String, Integer> byTransport, int failed, long warmupPublished,
                          DeliveryTracker tracker, long published, long publishErrors, double publishSeconds,
@@ -34,17 +38,28 @@ public record LoadResult(
         // Throughput counts until the last message arrived (or the grace ran out), not just the publishing.
         DeliveryTracker.Phase measured = tracker.measured();
         Histogram latency = measured.totalLatency();
+        Map<String, DeliveryTracker.TransportFigures> transports = tracker.byTransport(measured);
+        long reopened = transports.values().stream().mapToLong(DeliveryTracker.TransportFigures::reopened).sum();
+        long lostClosed = transports.values().stream()
+                .mapToLong(DeliveryTracker.TransportFigures::lostInClosedSessions).sum();
+        long lostOpen = transports.values().stream()
+                .mapToLong(DeliveryTracker.TransportFigures::lostInOpenSessions).sum();
         return new LoadResult(sessions, byTransport, failed, warmupPublished, tracker.warmup().missing(),
                 published, publishErrors, measured.delivered(),
                 publishSeconds, deliverySeconds > 0 ? measured.delivered() / deliverySeconds : 0,
                 ms(latency.getValueAtPercentile(50)), ms(latency.getValueAtPercentile(99)),
                 ms(latency.getValueAtPercentile(99.9)), ms(latency.getMaxValue()),
-                measured.missing(), measured.duplicated(), measured.reordered());
+                measured.missing(), measured.duplicated(), measured.reordered(), reopened, lostClosed, lostOpen,
+                transports);
     }
 
-    /** Nothing lost (warm-up included), repeated or left unopened. */
+    /**
+     * Nothing lost in a session that stayed open (warm-up included), nothing repeated, every session
+     * opened. Messages lost with a session a fault closed are reported apart
+     * ({@link #lostInClosedSessions}): the service does not promise those.
+     */
     public boolean clean() {
-        return lost == 0 && warmupLost == 0 && duplicated == 0 && sessionsFailed == 0;
+        return lostInOpenSessions == 0 && warmupLost == 0 && duplicated == 0 && sessionsFailed == 0;
     }
 
     private static double ms(long nanos) {
@@ -56,15 +71,22 @@ public record LoadResult(
     }
 
     public String toText() {
+        StringBuilder perTransport = new StringBuilder();
+        transports.forEach((transport, figures) -> perTransport.append(String.format(Locale.ROOT,
+                "%n  %-14s %d sessions, %d reopened, lost %d in closed / %d in open sessions, %d duplicated",
+                transport, figures.sessions(), figures.reopened(), figures.lostInClosedSessions(),
+                figures.lostInOpenSessions(), figures.duplicated())));
         return String.format(Locale.ROOT, """
                 sessions            %d %s (%d failed to open)
                 warm-up             %d published before measuring, %d lost
                 published           %d in %.2f s (%d errors)
                 delivered           %d (%.0f messages/s)
                 latency p50/p99/p99.9/max  %.3f / %.3f / %.3f / %.3f ms
-                lost / duplicated / reordered  %d / %d / %d""",
+                lost / duplicated / reordered  %d / %d / %d
+                lost in sessions a fault closed / that stayed open  %d / %d (%d sessions reopened)
+                per transport%s""",
                 sessions, sessionsByTransport, sessionsFailed, warmupPublished, warmupLost, published, publishSeconds, publishErrors,
                 delivered, deliveredPerSecond, latencyP50Ms, latencyP99Ms, latencyP999Ms, latencyMaxMs,
-                lost, duplicated, reordered);
+                lost, duplicated, reordered, lostInClosedSessions, lostInOpenSessions, reopened, perTransport);
     }
 }

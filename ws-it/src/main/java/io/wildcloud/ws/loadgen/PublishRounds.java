@@ -101,6 +101,7 @@ final class PublishRounds {
 
     private void publish(Round round, int session) {
         long seq = ++seqs[session];
+        tracker.sent(session, seq);
         inFlight[session] = true;
         outstanding++;
         round.sent++;

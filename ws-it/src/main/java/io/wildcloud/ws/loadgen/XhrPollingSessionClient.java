@@ -8,10 +8,18 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
-/** SockJS over xhr polling: one request per batch of frames, the next sent when one returns. */
+/**
+ * SockJS over xhr polling: one request per batch of frames, the next sent when one returns. A poll
+ * that fails (no answer, or a status other than 200 and 404) is sent again with back-off, as
+ * sockjs-client does, up to {@link #MAX_RETRIES} in a row; 404 (the session is unknown) or too many
+ * failures end the session.
+ */
 final class XhrPollingSessionClient extends SessionClient {
 
+    static final int MAX_RETRIES = 8;
+
     private final HttpClient http;
+    private final Backoff backoff = new Backoff(100, 2_000);
 
     XhrPollingSessionClient(HttpClient http, URI endpoint, Consumer<String> sink) {
         super(endpoint, sink);
@@ -34,9 +42,15 @@ final class XhrPollingSessionClient extends SessionClient {
                 .build();
         http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
             if (error != null || response.statusCode() != 200) {
-                failed(error != null ? error : new IllegalStateException("xhr answered " + response.statusCode()));
+                Throwable failure = error != null ? error : new IllegalStateException("xhr answered " + response.statusCode());
+                if (error == null && response.statusCode() == 404 || backoff.failures() >= MAX_RETRIES) {
+                    failed(failure);
+                } else {
+                    backoff.failedThen(this::poll);
+                }
                 return;
             }
+            backoff.succeeded();
             for (String line : response.body().split("\n")) {
                 if (!onFrame(line)) {
                     return;

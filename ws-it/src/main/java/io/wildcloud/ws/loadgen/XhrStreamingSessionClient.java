@@ -11,11 +11,14 @@ import java.util.function.Consumer;
 
 /**
  * SockJS over xhr_streaming: one long response of newline-ended frames; when the server ends it
- * (the response limit), the client opens the next, as sockjs-client does.
+ * (the response limit), the client opens the next, as sockjs-client does. A stream that fails (no
+ * answer, or a status other than 200 and 404) is opened again with back-off, up to
+ * {@link XhrPollingSessionClient#MAX_RETRIES} in a row; 404 or too many failures end the session.
  */
 final class XhrStreamingSessionClient extends SessionClient {
 
     private final HttpClient http;
+    private final Backoff backoff = new Backoff(100, 2_000);
 
     XhrStreamingSessionClient(HttpClient http, URI endpoint, Consumer<String> sink) {
         super(endpoint, sink);
@@ -56,9 +59,17 @@ final class XhrStreamingSessionClient extends SessionClient {
             }
         })).whenComplete((response, error) -> {
             if (error != null || response.statusCode() != 200) {
-                failed(error != null ? error : new IllegalStateException("xhr_streaming answered " + response.statusCode()));
+                Throwable failure = error != null ? error
+                        : new IllegalStateException("xhr_streaming answered " + response.statusCode());
+                if (error == null && response.statusCode() == 404
+                        || backoff.failures() >= XhrPollingSessionClient.MAX_RETRIES) {
+                    failed(failure);
+                } else {
+                    backoff.failedThen(this::stream);
+                }
                 return;
             }
+            backoff.succeeded();
             stream();
         });
     }

@@ -22,6 +22,7 @@ import io.wildcloud.ws.node.metrics.SockJsMeters;
 import io.wildcloud.ws.push.ApplicationRegistry;
 import io.wildcloud.ws.push.PushLimits;
 import io.wildcloud.ws.push.PushModule;
+import io.wildcloud.ws.push.SocketExpiryWatch;
 import io.wildcloud.ws.push.callback.CallbackPolicy;
 import io.wildcloud.ws.sockjs.SockJsEndpointResolver;
 import io.wildcloud.ws.sockjs.http.ClientScriptHandler;
@@ -51,6 +52,8 @@ public final class WsNode implements AutoCloseable {
     private final Engine engine;
     private final NodeMetrics metrics;
     private final PushModule push;
+    /** Closes sessions whose socket expired: nothing else tells a client that only receives. */
+    private final SocketExpiryWatch socketWatch;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile java.util.concurrent.CompletionStage<Void> sessionsDrained;
@@ -87,6 +90,13 @@ public final class WsNode implements AutoCloseable {
         HealthHandler health = new HealthHandler(config.nodeId(), engine.name(), engine::problem, draining::get);
         this.sockjs = new SockJsHandler(resolver, engine.sessions(), config.nodeId(),
                 new SockJsMeters(metrics.registry()));
+        if (push != null) {
+            this.socketWatch = new SocketExpiryWatch(engine.sockets(), engine.sessions(), sockjs::liveSessions,
+                    workers.next(), SocketExpiryWatch.intervalFor(config.socketIdleTimeout()));
+            socketWatch.start();
+        } else {
+            this.socketWatch = null;
+        }
         int maxPublicBody = 6 * config.sockJs().maxMessageBytes() + 1024;
         try {
             this.publicServer = HttpServer.bind("public", config.bindHost(), config.publicPort(), transport, boss, workers,
@@ -249,6 +259,9 @@ public final class WsNode implements AutoCloseable {
     }
 
     private void shutdownQuietly() {
+        if (socketWatch != null) {
+            socketWatch.close();
+        }
         if (push != null) {
             push.close();
         }

@@ -44,6 +44,15 @@ public final class CloseCodes {
     public static final String SOCKET_UNKNOWN_REASON = "Unknown socket";
 
     /**
+     * Push service: the store lost the session's state (Redis restarted empty or was flushed, so
+     * its cluster epoch changed); every open session of every node gets this at once. Messages
+     * queued and not yet delivered are gone, and so is the socket: the client should ask its
+     * application for a new socket id (reconnecting with the old one gets {@link #SOCKET_UNKNOWN}).
+     */
+    public static final int SESSION_STATE_LOST = 4010;
+    public static final String SESSION_STATE_LOST_REASON = "Session state lost";
+
+    /**
      * Push service: the node could not register the session because its store could not be
      * reached; the client may reconnect later.
      */

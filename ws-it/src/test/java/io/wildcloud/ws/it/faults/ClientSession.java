@@ -94,6 +94,10 @@ abstract class ClientSession implements AutoCloseable {
                 () -> received() >= count, this::toString);
     }
 
+    /** Stops the client: no request or read after this. */
+    @Override
+    public abstract void close();
+
     @Override
     public synchronized String toString() {
         return getClass().getSimpleName() + " " + sessionId + ": " + messages.size() + " message(s), close "

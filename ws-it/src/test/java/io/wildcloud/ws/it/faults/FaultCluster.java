@@ -1,6 +1,7 @@
 package io.wildcloud.ws.it.faults;
 
 import io.wildcloud.ws.common.api.PublishResponse;
+import io.wildcloud.ws.common.api.RevokeResponse;
 import io.wildcloud.ws.common.client.PushClient;
 import io.wildcloud.ws.it.balancer.RoundRobinBalancer;
 import io.wildcloud.ws.it.http.Http;
@@ -36,6 +37,7 @@ final class FaultCluster implements AutoCloseable {
     final RoundRobinBalancer balancer;
     private final String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
     private final AtomicInteger clients = new AtomicInteger();
+    private final java.util.Map<String, String> clientOfSocket = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param label names the nodes (and their logs): {@code <label>-1..3} */
     FaultCluster(String label, String... extraFlags) throws InterruptedException {
@@ -69,8 +71,11 @@ final class FaultCluster implements AutoCloseable {
 
     /** Authorizes a new client through node {@code number}'s API; returns its socket id. */
     String authorize(int number) {
+        String client = "client-" + clients.incrementAndGet();
         try {
-            return api(number).authorize("client-" + clients.incrementAndGet(), URI.create(CALLBACK));
+            String socketId = api(number).authorize(client, URI.create(CALLBACK));
+            clientOfSocket.put(socketId, client);
+            return socketId;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -83,6 +88,18 @@ final class FaultCluster implements AutoCloseable {
     PublishResponse publish(int number, String socketId, String text) {
         try {
             return api(number).publish(socketId, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Revokes the socket (its client's authorization) through node {@code number}'s API. */
+    RevokeResponse revoke(int number, String socketId) {
+        try {
+            return api(number).revoke(clientOfSocket.get(socketId));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

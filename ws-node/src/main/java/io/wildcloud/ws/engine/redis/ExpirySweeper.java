@@ -248,6 +248,34 @@ final class ExpirySweeper {
         });
     }
 
+    /**
+     * Ends {@code key} if a receiver on {@code deadNode}, which the caller found dead, still holds
+     * it, and notifies its expiry; completes with whether it ended. A session another receiver
+     * holds now is left alone; a released one ends only if its deadline passed.
+     */
+    CompletionStage<Boolean> takeOver(SessionKey key, String deadNode) {
+        return expire(key, "").thenCompose(result -> {
+            long code = (Long) result.get(0);
+            if (code != HELD) {
+                if (code == ENDED_OPEN) {
+                    notifyExpired(key);
+                }
+                return CompletableFuture.completedFuture(code == ENDED_OPEN);
+            }
+            String holder = (String) result.get(1);
+            if (!ReceiverId.decode(holder).nodeId().equals(deadNode)) {
+                return CompletableFuture.completedFuture(false);
+            }
+            return expire(key, holder).thenApply(ended -> {
+                boolean open = (Long) ended.get(0) == ENDED_OPEN;
+                if (open) {
+                    notifyExpired(key);
+                }
+                return open;
+            });
+        });
+    }
+
     /** Acts on expire.lua's answer (other than the first "held"): notify, or look again later. */
     private CompletionStage<Boolean> conclude(SessionKey key, List<Object> result) {
         long code = (Long) result.get(0);

@@ -33,6 +33,13 @@ final class HeldReceiver {
         /** The receiver lost its slot or its session; forget it. */
         void evicted(HeldReceiver held);
 
+        /**
+         * Completes once it is known whether the store lost all its data (its epoch changed), in
+         * which case every receiver was closed with a close code first; an eviction waits for it,
+         * so that a Redis restarted empty closes sessions with that code rather than cutting them.
+         */
+        CompletionStage<Void> beforeEviction();
+
         /** Runs {@code task} a little later (a failed fetch is retried). */
         void retryLater(Runnable task);
     }
@@ -125,8 +132,28 @@ final class HeldReceiver {
         ended = true;
     }
 
-    /** The slot was taken from this receiver: tell it, once. */
+    /**
+     * The store lost the session (Redis lost its data): give the receiver {@code closeFrame} and
+     * forget it; {@code false} if it had ended already.
+     */
+    boolean lose(SockJsFrame closeFrame) {
+        synchronized (this) {
+            if (ended) {
+                return false;
+            }
+            ended = true;
+            receiver.onClosed(closeFrame);
+        }
+        owner.evicted(this);
+        return true;
+    }
+
+    /** The slot was taken from this receiver (or its session is gone): tell it, once. */
     void evict() {
+        owner.beforeEviction().whenComplete((checked, error) -> evictNow());
+    }
+
+    private void evictNow() {
         synchronized (this) {
             if (ended) {
                 return;

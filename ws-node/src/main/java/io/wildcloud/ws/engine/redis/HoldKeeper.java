@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * per group of sessions (all of them on one Redis; a scope, so one slot, on a Cluster) and one ZADD
  * per expiry index shard that moves their entries ahead. Since touch.lua checks the holder, it also evicts
  * the receivers whose slot another node took (this node was judged dead while it had lost Redis)
- * or whose session is gone. Also run at once when the node's connection to Redis comes back.
+ * or whose session is gone. It also lists them as this node's in the {@link NodeRoster}. Also run at once when the node's connection to Redis comes back.
  */
 final class HoldKeeper {
 
@@ -33,6 +33,7 @@ final class HoldKeeper {
     private final Function<SessionKey, String> group;
     private final Supplier<List<HeldReceiver>> held;
     private final ExpirySweeper sweeper;
+    private final NodeRoster roster;
     private final ScheduledExecutorService timer;
     private final Duration holdTtl;
     private final BooleanSupplier clientUsable;
@@ -44,7 +45,8 @@ final class HoldKeeper {
      * @param clientUsable whether the Redis client still sends commands (not shutting down)
      */
     HoldKeeper(RScriptAsync script, LuaScripts scripts, RedisKeys keys, Function<SessionKey, String> group,
-            Supplier<List<HeldReceiver>> held, ExpirySweeper sweeper, ScheduledExecutorService timer, Duration holdTtl,
+            Supplier<List<HeldReceiver>> held, ExpirySweeper sweeper, NodeRoster roster, ScheduledExecutorService timer,
+            Duration holdTtl,
             BooleanSupplier clientUsable) {
         this.script = script;
         this.scripts = scripts;
@@ -52,6 +54,7 @@ final class HoldKeeper {
         this.group = group;
         this.held = held;
         this.sweeper = sweeper;
+        this.roster = roster;
         this.timer = timer;
         this.holdTtl = holdTtl;
         this.clientUsable = clientUsable;
@@ -75,10 +78,12 @@ final class HoldKeeper {
 
     /** Renews and checks every held slot now; completes when the answers are in. */
     CompletableFuture<Void> renew() {
+        // Read before the list: a session claimed after it is listed with a later score and stays.
+        long since = System.currentTimeMillis();
         List<HeldReceiver> receivers = new ArrayList<>(held.get());
         receivers.removeIf(HeldReceiver::isEnded);
         if (receivers.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
+            return roster.heldNow(List.of(), since).exceptionally(error -> null);
         }
         List<CompletableFuture<?>> calls = new ArrayList<>();
         for (List<HeldReceiver> call : ScriptCalls.split(receivers, receiver -> group.apply(receiver.key()))) {
@@ -88,6 +93,8 @@ final class HoldKeeper {
         receivers.forEach(receiver -> sessions.add(receiver.key()));
         // Keep the held sessions' expiry entries ahead of now: only a dead node's come due.
         calls.add(sweeper.trackHeld(sessions));
+        // And list them for a takeover within seconds should this node die (NodeRoster).
+        calls.add(roster.heldNow(sessions, since));
         return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).handle((done, error) -> {
             if (error != null) {
                 LOG.warn("renewing held sessions failed, next try in {}: {}", holdTtl.dividedBy(3), error.toString());

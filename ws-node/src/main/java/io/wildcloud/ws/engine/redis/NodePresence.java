@@ -27,6 +27,8 @@ final class NodePresence {
     private final Runnable onResubscribed;
     private final AtomicInteger subscriptions = new AtomicInteger();
     private RTopic own;
+    /** When this node's subscription was last made again (System.nanoTime()); 0 if never. */
+    private volatile long resubscribedAt;
     /** What the last check of this node's own subscription found; true once subscribed at start. */
     private volatile boolean up;
 
@@ -50,6 +52,7 @@ final class NodePresence {
             @Override
             public void onSubscribe(String channel) {
                 if (subscriptions.incrementAndGet() > 1) {
+                    resubscribedAt = System.nanoTime();
                     LOG.info("node {} resubscribed to its presence channel: checking the slots it holds", nodeId);
                     onResubscribed.run();
                 }
@@ -87,6 +90,15 @@ final class NodePresence {
     /** Whether the last check found this node's presence subscription in place. */
     boolean isUp() {
         return up;
+    }
+
+    /**
+     * Whether this node's presence subscription was made again (Redis came back) less than
+     * {@code grace} ago: the other nodes may not have subscribed again yet, and are not dead.
+     */
+    boolean resubscribedWithin(java.time.Duration grace) {
+        long at = resubscribedAt;
+        return at != 0 && System.nanoTime() - at < grace.toNanos();
     }
 
     /** Whether node {@code otherNodeId} is subscribed to its channel, as a live node is. */

@@ -57,6 +57,18 @@ final class RedisKeys {
         return prefix + "probe:{" + nodeId + '}';
     }
 
+    String epoch() {
+        return prefix + "epoch";
+    }
+
+    String nodes() {
+        return prefix + "nodes";
+    }
+
+    String held(String nodeId) {
+        return prefix + "held:{" + nodeId + '}';
+    }
+
     String expiryShard(int shard) {
         return prefix + "expiry:{e" + shard + '}';
     }

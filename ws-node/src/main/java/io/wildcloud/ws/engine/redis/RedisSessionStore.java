@@ -1,5 +1,6 @@
 package io.wildcloud.ws.engine.redis;
 
+import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.sockjs.session.Claim;
@@ -72,6 +73,9 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private final ExpirySweeper sweeper;
     private final PlainCommands commands;
     private final HoldKeeper keeper;
+    private final StoreEpoch epoch;
+    private final NodeRoster roster;
+    private final ClusterWatch clusterWatch;
     private final SlotClaims claims;
     private final ScriptPipeline pipeline;
     private final ReplyKeys replies;
@@ -121,7 +125,11 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         // On a Cluster a script's keys must share a slot: batch per scope there, per node elsewhere.
         this.cluster = config.endpoint().mode() == RedisEndpoint.Mode.CLUSTER;
         Function<SessionKey, String> scriptGroup = key -> cluster ? key.scope() : "";
-        this.keeper = new HoldKeeper(script, scripts, keys, scriptGroup, channels::allHeld, sweeper,
+        this.epoch = new StoreEpoch(redisson.getBucket(keys.epoch(), StringCodec.INSTANCE), commands, this::storeLost);
+        this.roster = new NodeRoster(nodeId, keys, commands, presence, sweeper,
+                name -> redisson.getScoredSortedSet(name, StringCodec.INSTANCE), config.holdTtl().multipliedBy(2));
+        this.clusterWatch = new ClusterWatch(epoch, roster, timer);
+        this.keeper = new HoldKeeper(script, scripts, keys, scriptGroup, channels::allHeld, sweeper, roster,
                 timer, config.holdTtl(), commands::clientUsable);
         this.replies = new ReplyKeys(keys, config);
         this.pipeline = new ScriptPipeline(redisson, script, scripts, gate, replies);
@@ -129,7 +137,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
                 (ackKeys, args) -> pipeline.submit(scripts.acknowledge, RScript.ReturnType.LIST, ackKeys, args),
                 channels::evict, timer, ACKNOWLEDGEMENT_WINDOW);
         this.claims = new SlotClaims(nodeId, config, keys, replies, scripts, script, channels, presence, sweeper,
-                owner);
+                roster, owner);
         metrics.subscriptions(channels::subscribedCount, presence::isUp);
         metrics.storeHealth(watch::answering, watch::full, watch::unansweredMillis);
     }
@@ -181,11 +189,14 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         RedisSessionStore store = new RedisSessionStore(redisson, ownsClient, config, nodeId, metrics);
         return store.scripts.loadAll(store.script, store.gate)
                 .thenCompose(loaded -> store.presence.start())
-                .thenApply(subscribed -> {
+                .thenCompose(subscribed -> store.epoch.establish())
+                .thenCompose(established -> store.roster.heartbeat())
+                .thenApply(listed -> {
                     store.timer.scheduleWithFixedDelay(store::probeWhileFull, FULL_PROBE_INTERVAL.toMillis(),
                             FULL_PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
                     store.sweeper.start();
                     store.keeper.start();
+                    store.clusterWatch.start();
                     LOG.info("node {} Redis session store on {} with prefix {}", nodeId, config.endpoint(),
                             config.keyPrefix());
                     return store;
@@ -368,6 +379,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         acknowledgements.flush();
         sweeper.stop();
         keeper.stop();
+        clusterWatch.stop();
         presence.stop();
         channels.closeAll();
         timer.shutdown();
@@ -377,6 +389,24 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         if (ownsClient && !redisson.isShuttingDown() && !redisson.isShutdown()) {
             redisson.shutdown(0, 2, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Redis lost its data (restarted without persistence, or flushed): every session this node
+     * holds is gone from it. Closes them all with {@link CloseCodes#SESSION_STATE_LOST}, in one
+     * go and with one log line, instead of evicting them one by one as each is found missing.
+     */
+    private void storeLost(String knownEpoch, String foundEpoch) {
+        SockJsFrame closeFrame = SockJsFrame.close(CloseCodes.SESSION_STATE_LOST, CloseCodes.SESSION_STATE_LOST_REASON);
+        int closed = 0;
+        for (HeldReceiver held : channels.allHeld()) {
+            if (held.lose(closeFrame)) {
+                closed++;
+            }
+        }
+        LOG.error("node {}: Redis lost its data (cluster epoch {} is {}: it restarted without persistence, or was"
+                        + " flushed); every session and socket is gone: closed this node's {} open session(s) with {}",
+                nodeId, knownEpoch, foundEpoch == null ? "missing" : "now " + foundEpoch, closed, closeFrame.text());
     }
 
     private RTopic topic(String name, Codec codec) {
@@ -393,6 +423,11 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         @Override
         public void evicted(HeldReceiver held) {
             channels.forget(held.key(), held.receiverId());
+        }
+
+        @Override
+        public CompletionStage<Void> beforeEviction() {
+            return epoch.verify();
         }
 
         @Override

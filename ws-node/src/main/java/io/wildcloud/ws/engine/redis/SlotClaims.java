@@ -39,10 +39,12 @@ final class SlotClaims {
     private final ScopeChannels channels;
     private final NodePresence presence;
     private final ExpirySweeper sweeper;
+    private final NodeRoster roster;
     private final HeldReceiver.Owner owner;
 
     SlotClaims(String nodeId, RedisEngineConfig config, RedisKeys keys, ReplyKeys replies, LuaScripts scripts,
-            RScriptAsync script, ScopeChannels channels, NodePresence presence, ExpirySweeper sweeper, HeldReceiver.Owner owner) {
+            RScriptAsync script, ScopeChannels channels, NodePresence presence, ExpirySweeper sweeper,
+            NodeRoster roster, HeldReceiver.Owner owner) {
         this.nodeId = nodeId;
         this.config = config;
         this.keys = keys;
@@ -52,6 +54,7 @@ final class SlotClaims {
         this.channels = channels;
         this.presence = presence;
         this.sweeper = sweeper;
+        this.roster = roster;
         this.owner = owner;
     }
 
@@ -63,7 +66,9 @@ final class SlotClaims {
                 if (claim.holdsSlot(mode)) {
                     hold(channel, watch, key, receiver, reply);
                     if (mode == ClaimMode.STREAM) {
-                        // Should this node die, the sweeper finds the session due and ends it.
+                        // Should this node die, another takes the session over within seconds
+                        // (NodeRoster); failing that, the sweeper finds it due and ends it.
+                        roster.held(key);
                         sweeper.track(key, sweeper.heldDeadline());
                     }
                 } else {

@@ -86,6 +86,11 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
         return runtime.live().drain();
     }
 
+    /** The sessions with a held request or a websocket on this node now. */
+    public java.util.List<SessionKey> liveSessions() {
+        return runtime.live().sessions();
+    }
+
     /** How many held requests and websockets this node serves now. */
     public int liveConnections() {
         return runtime.live().size();

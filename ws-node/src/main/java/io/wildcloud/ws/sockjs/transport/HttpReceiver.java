@@ -356,4 +356,9 @@ abstract class HttpReceiver implements Receiver, LiveConnections.Drainable {
 
     /** The store failed; the slot is not ours (or no longer). */
     abstract void storeFailed();
+
+    @Override
+    public SessionKey sessionKey() {
+        return key;
+    }
 }

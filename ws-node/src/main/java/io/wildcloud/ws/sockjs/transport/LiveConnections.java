@@ -1,5 +1,8 @@
 package io.wildcloud.ws.sockjs.transport;
 
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -7,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The receivers (held polls, streams) and websockets this node serves right now, so that a node
- * going away can hand every session on: see {@link #drain()}. Thread-safe: connections come and
+ * going away can hand every session on (see {@link #drain()}), and a service can tell which
+ * sessions are open here ({@link #sessions()}). Thread-safe: connections come and
  * go on every event loop.
  */
 public final class LiveConnections {
@@ -20,6 +24,9 @@ public final class LiveConnections {
          * from any thread; {@link #remove} follows once the connection is done.
          */
         void drain();
+
+        /** The session this connection serves, or null while it has none yet. */
+        SessionKey sessionKey();
     }
 
     private final Set<Drainable> live = ConcurrentHashMap.newKeySet();
@@ -44,6 +51,21 @@ public final class LiveConnections {
     /** How many connections are live. */
     public int size() {
         return live.size();
+    }
+
+    /**
+     * The sessions that have a connection on this node now (a held poll, a stream, a websocket),
+     * so that a service can close those whose scope went away (see {@code SocketExpiryWatch}).
+     */
+    public List<SessionKey> sessions() {
+        List<SessionKey> keys = new ArrayList<>(live.size());
+        for (Drainable connection : live) {
+            SessionKey key = connection.sessionKey();
+            if (key != null) {
+                keys.add(key);
+            }
+        }
+        return keys;
     }
 
     public boolean isDraining() {

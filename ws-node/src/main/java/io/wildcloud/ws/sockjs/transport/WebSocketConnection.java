@@ -68,7 +68,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
     private final ReceiverId id;
     private final SockJsMetrics metrics;
     ChannelHandlerContext ctx;
-    SessionKey key;
+    volatile SessionKey key;
     StoreBackedSession session;
     private State state = State.HANDSHAKING;
     private boolean renamed;
@@ -365,5 +365,10 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
 
     TextWebSocketFrame text(CharSequence text) {
         return new TextWebSocketFrame(ByteBufUtil.writeUtf8(ctx.alloc(), text));
+    }
+
+    @Override
+    public SessionKey sessionKey() {
+        return key;
     }
 }

@@ -67,6 +67,11 @@ class HeldReceiverTest {
         }
 
         @Override
+        public CompletionStage<Void> beforeEviction() {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
         public void retryLater(Runnable task) {
             task.run();
         }

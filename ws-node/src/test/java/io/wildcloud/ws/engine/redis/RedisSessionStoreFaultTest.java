@@ -1,6 +1,7 @@
 package io.wildcloud.ws.engine.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,6 +75,7 @@ class RedisSessionStoreFaultTest {
         final ReceiverId id;
         final List<QueuedMessage> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
         final AtomicBoolean evicted = new AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicReference<String> closed = new java.util.concurrent.atomic.AtomicReference<>();
 
         Probe(String nodeId, long connection) {
             id = new ReceiverId(nodeId, connection);
@@ -91,6 +93,7 @@ class RedisSessionStoreFaultTest {
 
         @Override
         public void onClosed(SockJsFrame closeFrame) {
+            closed.set(closeFrame.text());
         }
 
         @Override
@@ -149,8 +152,11 @@ class RedisSessionStoreFaultTest {
         RedisServerProcess again = RedisServerProcess.startOn(port);
         cleanup.add(again);
         await(() -> store.problem() == null, "health did not recover: " + store.problem());
-        // Redis came back empty: the held session is gone, so its receiver ends.
-        await(receiver.evicted::get, "receiver of a session Redis lost was not ended");
+        // Redis came back empty (its epoch is gone): the held session is gone, so its receiver gets
+        // the close frame that says so, and is not evicted as well.
+        await(() -> receiver.closed.get() != null, "receiver of a session Redis lost was not closed");
+        assertEquals("c[4010,\"Session state lost\"]", receiver.closed.get());
+        assertFalse(receiver.evicted.get(), "evicted as well");
         // Scripts are loaded again on demand and sessions start afresh.
         await(() -> {
             try {
@@ -193,5 +199,72 @@ class RedisSessionStoreFaultTest {
         join(nodes.get(0).release(witness, w.id(), 0, Duration.ofMillis(300)));
         await(() -> heard.containsKey(witness), "witness did not expire");
         keys.forEach(key -> assertEquals(1, heard.get(key).get(), key + " heard of more than once"));
+    }
+
+    @Test
+    void aDeletedEpochClosesEveryHeldReceiverWith4010OnceAndANewEpochIsWritten() {
+        URI uri = URI.create(RedisTestServer.shared().url());
+        RedisSessionStore store = store(uri.toString(), "epoch", Duration.ofSeconds(2));
+        List<Probe> receivers = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            Probe receiver = new Probe("epoch", i);
+            join(store.claim(new SessionKey("echo", "held" + i), ClaimMode.STREAM, Creation.CREATE_IF_MISSING,
+                    receiver));
+            receivers.add(receiver);
+        }
+        String epoch = redis(uri, "GET", prefix + "epoch");
+        assertTrue(epoch != null && !epoch.isEmpty(), "the store wrote its epoch at start");
+        // What a flush or an empty restart does to it (and to everything else, which matters not here).
+        redis(uri, "DEL", prefix + "epoch");
+        for (Probe receiver : receivers) {
+            await(() -> receiver.closed.get() != null, "receiver not closed after the epoch went");
+            assertEquals("c[4010,\"Session state lost\"]", receiver.closed.get());
+            assertFalse(receiver.evicted.get());
+        }
+        await(() -> {
+            String now = redis(uri, "GET", prefix + "epoch");
+            return now != null && !now.isEmpty() && !now.equals(epoch);
+        }, "no new epoch written");
+        // New sessions work on.
+        Probe fresh = new Probe("epoch", 10);
+        assertEquals(Claim.Outcome.OPENED, join(store.claim(new SessionKey("echo", "fresh"), ClaimMode.STREAM,
+                Creation.CREATE_IF_MISSING, fresh)).outcome());
+    }
+
+    @Test
+    void theSessionsADeadNodeHeldAreEndedByAnotherWithinSeconds() {
+        URI uri = URI.create(RedisTestServer.shared().url());
+        RedisSessionStore dying = store(uri.toString(), "dying", Duration.ofSeconds(2));
+        RedisSessionStore living = store(uri.toString(), "living", Duration.ofSeconds(2));
+        Map<SessionKey, AtomicInteger> heard = new ConcurrentHashMap<>();
+        living.setExpiryListener(key -> heard.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet());
+        List<SessionKey> keys = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            SessionKey key = new SessionKey("echo", "orphan" + i);
+            join(dying.claim(key, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, new Probe("dying", i)));
+            keys.add(key);
+        }
+        SessionKey kept = new SessionKey("echo", "kept");
+        join(living.claim(kept, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, new Probe("living", 1)));
+        long killed = System.nanoTime();
+        // Its connections close as a killed process's would; it renews nothing any more.
+        dying.redisson().shutdown(0, 1, TimeUnit.SECONDS);
+        Waits.await(() -> heard.keySet().containsAll(keys), "the dead node's sessions were not ended: " + heard,
+                Duration.ofSeconds(5));
+        long millis = (System.nanoTime() - killed) / 1_000_000;
+        for (SessionKey key : keys) {
+            assertEquals("0", redis(uri, "EXISTS", prefix + "{echo}:s:" + key.sessionId()));
+            assertEquals(1, heard.get(key).get(), key + " heard of more than once");
+        }
+        assertEquals("1", redis(uri, "EXISTS", prefix + "{echo}:s:kept"), "a living node's session stays");
+        System.out.printf("a dead node's %d sessions ended %d ms after it died%n", keys.size(), millis);
+    }
+
+    private static String redis(URI uri, String... command) {
+        try {
+            return RedisProbe.command(uri.getHost(), uri.getPort(), command);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

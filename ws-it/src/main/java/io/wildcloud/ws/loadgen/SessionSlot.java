@@ -1,0 +1,78 @@
+package io.wildcloud.ws.loadgen;
+
+import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * One simulated browser tab: a SockJS session, and a new one whenever it ends (a close frame, or a
+ * connection or request that failed for good) while the run goes on, as an application using
+ * sockjs-client reconnects after {@code onclose}; the waits between reopens back off from 250 ms to
+ * 5 s, at most {@link #MAX_REOPENS} reopens. The slot tells the {@link DeliveryTracker} which
+ * incarnation is open, so that losses in sessions the fault closed are told apart from losses in
+ * sessions that stayed open.
+ */
+final class SessionSlot {
+
+    static final int MAX_REOPENS = 1000;
+
+    private final int index;
+    private final Supplier<SessionClient> sessions;
+    private final DeliveryTracker tracker;
+    private final Backoff backoff = new Backoff(250, 5_000);
+    private final AtomicInteger reopens = new AtomicInteger();
+    private volatile SessionClient current;
+    private volatile boolean stopping;
+
+    /** @param sessions makes a new session of this slot (a new session id, same socket and transport) */
+    SessionSlot(int index, Supplier<SessionClient> sessions, DeliveryTracker tracker) {
+        this.index = index;
+        this.sessions = sessions;
+        this.tracker = tracker;
+    }
+
+    /** Opens the first session; completes when its open frame arrived. */
+    CompletableFuture<Void> open() {
+        return start();
+    }
+
+    private CompletableFuture<Void> start() {
+        SessionClient client = sessions.get();
+        current = client;
+        CompletableFuture<Void> opened = client.open();
+        opened.thenRun(() -> {
+            backoff.succeeded();
+            tracker.sessionOpened(index);
+        });
+        client.closed().whenComplete((frame, error) -> ended(client, frame, error));
+        return opened;
+    }
+
+    private void ended(SessionClient client, SockJsFrame frame, Throwable error) {
+        if (stopping || client != current) {
+            return;
+        }
+        tracker.sessionEnded(index, frame != null ? frame.text() : String.valueOf(error));
+        if (reopens.incrementAndGet() > MAX_REOPENS) {
+            return;
+        }
+        backoff.failedThen(() -> {
+            if (!stopping) {
+                start();
+            }
+        });
+    }
+
+    int reopens() {
+        return reopens.get();
+    }
+
+    void stop() {
+        stopping = true;
+        SessionClient client = current;
+        if (client != null) {
+            client.stop();
+        }
+    }
+}

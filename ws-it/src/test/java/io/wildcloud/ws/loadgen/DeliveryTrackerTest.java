@@ -1,0 +1,54 @@
+package io.wildcloud.ws.loadgen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** How the tracker splits losses between sessions a fault closed and sessions that stayed open. */
+class DeliveryTrackerTest {
+
+    @Test
+    void lossesAreSplitByWhetherTheSessionThatWasOpenWhenSentLaterEnded() {
+        DeliveryTracker tracker = new DeliveryTracker(2, false, List.of("websocket", "xhr-polling"));
+        // Session 0: 1 delivered, 2 lost with the session a fault closed, 3 sent while it reopened,
+        // 4 delivered to the new session, 5 lost although the new session stayed open.
+        tracker.sessionOpened(0);
+        send(tracker, 0, 1);
+        tracker.received(0, DeliveryTracker.payload(1, System.nanoTime()));
+        send(tracker, 0, 2);
+        tracker.sessionEnded(0, "c[4010,\"Session state lost\"]");
+        send(tracker, 0, 3);
+        tracker.sessionOpened(0);
+        send(tracker, 0, 4);
+        tracker.received(0, DeliveryTracker.payload(4, System.nanoTime()));
+        send(tracker, 0, 5);
+        // Session 1 stays open: its loss counts as lost in an open session; a repeat is a duplicate.
+        tracker.sessionOpened(1);
+        send(tracker, 1, 1);
+        send(tracker, 1, 2);
+        tracker.received(1, DeliveryTracker.payload(2, System.nanoTime()));
+        tracker.received(1, DeliveryTracker.payload(2, System.nanoTime()));
+
+        Map<String, DeliveryTracker.TransportFigures> figures = tracker.byTransport(tracker.measured());
+        assertEquals(new DeliveryTracker.TransportFigures(1, 1, 2, 1, 0), figures.get("websocket"));
+        assertEquals(new DeliveryTracker.TransportFigures(1, 0, 0, 1, 1), figures.get("xhr-polling"));
+        assertEquals(4, tracker.measured().missing());
+    }
+
+    @Test
+    void aSessionThatEndedForGoodCountsItsLossesAsClosed() {
+        DeliveryTracker tracker = new DeliveryTracker(1, false, List.of("xhr-streaming"));
+        tracker.sessionOpened(0);
+        send(tracker, 0, 1);
+        tracker.sessionEnded(0, "failed");
+        assertEquals(new DeliveryTracker.TransportFigures(1, 1, 1, 0, 0),
+                tracker.byTransport(tracker.measured()).get("xhr-streaming"));
+    }
+
+    private static void send(DeliveryTracker tracker, int session, long seq) {
+        tracker.sent(session, seq);
+        tracker.accepted(session, seq);
+    }
+}

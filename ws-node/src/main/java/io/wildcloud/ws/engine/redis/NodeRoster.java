@@ -1,0 +1,162 @@
+package io.wildcloud.ws.engine.redis;
+
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.redisson.api.RScoredSortedSetAsync;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes a dead node's sessions over within seconds of its death, so that publishes stop counting
+ * them as recipients: without it they would count until their expiry index entries came due (up
+ * to two hold renewal periods, 40 s by default).
+ *
+ * <p>Every node lists itself in {@code <prefix>nodes} and the sessions it holds in
+ * {@code <prefix>held:{<nodeId>}}: a stream or websocket claim adds its session at once, and every
+ * hold renewal rewrites the list (adds what is held, drops what was listed before the renewal
+ * started and is not held any more). Every {@linkplain #scan scan} asks each listed node's presence
+ * ({@link NodePresence}: a killed process's connections are closed by its kernel, so Redis forgets
+ * its subscription at once); a node found absent by {@value #SCANS_TO_CONVICT} scans in a row is
+ * dead (not within {@link #RESUBSCRIBE_GRACE} of this node's own subscription being made again:
+ * after Redis comes back all nodes resubscribe, not all at once). The first node to take it off the roster ends every session the dead node still holds
+ * (expire.lua, as the sweeper does for a dead holder) and notifies their expiry. Should that node
+ * die mid-way, the expiry index still ends the rest, later.
+ */
+final class NodeRoster {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeRoster.class);
+    /** Consecutive scans a node must be absent in: a subscription lost for a moment is no death. */
+    static final int SCANS_TO_CONVICT = 2;
+    /**
+     * No node is judged dead this soon after this node's own presence subscription was (re)made:
+     * after a Redis restart every node resubscribes, some later than others.
+     */
+    static final Duration RESUBSCRIBE_GRACE = Duration.ofSeconds(10);
+    /** Longer than any node lives without a heartbeat. */
+    private static final Duration ROSTER_TTL = Duration.ofHours(1);
+
+    private final String nodeId;
+    private final RedisKeys keys;
+    private final PlainCommands commands;
+    private final NodePresence presence;
+    private final ExpirySweeper sweeper;
+    private final Function<String, RScoredSortedSetAsync<String>> zset;
+    private final Duration heldTtl;
+    private final Map<String, Integer> absences = new ConcurrentHashMap<>();
+
+    /**
+     * @param zset the zset of a key name (strings)
+     * @param heldTtl TTL of this node's held list: it outlives the sessions' keys of a dead node
+     */
+    NodeRoster(String nodeId, RedisKeys keys, PlainCommands commands, NodePresence presence, ExpirySweeper sweeper,
+            Function<String, RScoredSortedSetAsync<String>> zset, Duration heldTtl) {
+        this.nodeId = nodeId;
+        this.keys = keys;
+        this.commands = commands;
+        this.presence = presence;
+        this.sweeper = sweeper;
+        this.zset = zset;
+        this.heldTtl = heldTtl;
+    }
+
+    /** Lists this node as alive now (again, should Redis have lost the roster). */
+    CompletionStage<Void> heartbeat() {
+        RScoredSortedSetAsync<String> nodes = zset.apply(keys.nodes());
+        return commands.<Boolean>timed("zadd", () -> nodes.addAsync(System.currentTimeMillis(), nodeId))
+                .thenCompose(added -> commands.<Boolean>timed("pexpire", () -> nodes.expireAsync(ROSTER_TTL)))
+                .thenApply(done -> null);
+    }
+
+    /** A receiver on this node now holds {@code key} for long (a stream or websocket). */
+    CompletableFuture<Void> held(SessionKey key) {
+        RScoredSortedSetAsync<String> held = zset.apply(keys.held(nodeId));
+        return commands.<Boolean>timed("zadd",
+                        () -> held.addAsync(System.currentTimeMillis(), RedisKeys.expiryMember(key)))
+                .thenCompose(added -> commands.<Boolean>timed("pexpire", () -> held.expireAsync(heldTtl)))
+                .thenApply(done -> (Void) null)
+                .toCompletableFuture();
+    }
+
+    /**
+     * This node holds exactly {@code sessions} as of {@code sinceMillis} (read after that moment):
+     * lists them, and drops entries older than that, which no receiver holds any more.
+     */
+    CompletableFuture<Void> heldNow(Collection<SessionKey> sessions, long sinceMillis) {
+        RScoredSortedSetAsync<String> held = zset.apply(keys.held(nodeId));
+        Map<String, Double> members = new HashMap<>();
+        sessions.forEach(key -> members.put(RedisKeys.expiryMember(key), (double) sinceMillis));
+        CompletionStage<?> added = members.isEmpty() ? CompletableFuture.completedFuture(0)
+                : commands.timed("zadd", () -> held.addAllAsync(members));
+        return added
+                .thenCompose(done -> commands.<Integer>timed("zremrangebyscore",
+                        () -> held.removeRangeByScoreAsync(Double.NEGATIVE_INFINITY, true, sinceMillis, false)))
+                .thenCompose(done -> commands.<Boolean>timed("pexpire", () -> held.expireAsync(heldTtl)))
+                .thenApply(done -> (Void) null)
+                .toCompletableFuture();
+    }
+
+    /**
+     * Looks for dead nodes on the roster and takes over the sessions of those dead for
+     * {@value #SCANS_TO_CONVICT} scans in a row. Skipped while this node's own presence is lost or
+     * was only just made again: then Redis, not the others, is what went away.
+     */
+    CompletionStage<Void> scan() {
+        if (!presence.isUp() || presence.resubscribedWithin(RESUBSCRIBE_GRACE)) {
+            absences.clear();
+            return CompletableFuture.completedFuture(null);
+        }
+        return commands.<Collection<String>>timed("zrange", () -> zset.apply(keys.nodes()).readAllAsync())
+                .thenCompose(listed -> {
+                    absences.keySet().retainAll(listed);
+                    List<CompletableFuture<Void>> checks = new ArrayList<>();
+                    for (String other : listed) {
+                        if (!other.equals(nodeId)) {
+                            checks.add(presence.isAlive(other).thenCompose(alive -> judge(other, alive))
+                                    .toCompletableFuture());
+                        }
+                    }
+                    return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new));
+                });
+    }
+
+    private CompletionStage<Void> judge(String other, boolean alive) {
+        if (alive) {
+            absences.remove(other);
+            return CompletableFuture.completedFuture(null);
+        }
+        if (absences.merge(other, 1, Integer::sum) < SCANS_TO_CONVICT) {
+            return CompletableFuture.completedFuture(null);
+        }
+        absences.remove(other);
+        // Whoever takes it off the roster takes its sessions over; the others leave them alone.
+        return commands.<Boolean>timed("zrem", () -> zset.apply(keys.nodes()).removeAsync(other))
+                .thenCompose(removed -> removed ? takeOver(other) : CompletableFuture.completedFuture(null));
+    }
+
+    private CompletionStage<Void> takeOver(String dead) {
+        long started = System.nanoTime();
+        RScoredSortedSetAsync<String> held = zset.apply(keys.held(dead));
+        return commands.<Collection<String>>timed("zrange", held::readAllAsync).thenCompose(members -> {
+            List<CompletableFuture<Boolean>> ends = members.stream()
+                    .map(member -> sweeper.takeOver(RedisKeys.parseExpiryMember(member), dead).toCompletableFuture())
+                    .toList();
+            return CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new))
+                    .thenCompose(all -> commands.<Boolean>timed("del", held::deleteAsync))
+                    .thenAccept(deleted -> {
+                        long ended = ends.stream().filter(CompletableFuture::join).count();
+                        LOG.warn("node {} is gone (no presence subscription for {} checks): {} session(s) it held"
+                                        + " ended by node {} in {} ms", dead, SCANS_TO_CONVICT, ended, nodeId,
+                                (System.nanoTime() - started) / 1_000_000);
+                    });
+        });
+    }
+}
