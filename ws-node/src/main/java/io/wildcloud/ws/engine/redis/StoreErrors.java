@@ -21,6 +21,17 @@ final class StoreErrors {
         if (cause instanceof StoreUnavailableException unavailable) {
             return unavailable;
         }
-        return new StoreUnavailableException(what + " failed: " + cause, cause);
+        return new StoreUnavailableException(what + " failed: " + redacted(cause.toString()), cause);
     }
+
+    /**
+     * Redisson's timeout messages list the command's parameters: Redis keys and script arguments,
+     * which hold socket ids (bearer tokens) and messages. Logs get the rest of the message only.
+     */
+    static String redacted(String message) {
+        return PARAMS.matcher(message).replaceAll("params: <redacted>");
+    }
+
+    private static final java.util.regex.Pattern PARAMS =
+            java.util.regex.Pattern.compile("params: \\[.*?\\](?=, Redis client|, channel|$)|params: \\[.*$");
 }

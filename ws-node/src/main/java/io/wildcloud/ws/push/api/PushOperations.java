@@ -13,6 +13,7 @@ import io.wildcloud.ws.push.PushMetrics;
 import io.wildcloud.ws.push.PushMetrics.PublishOutcome;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.sockjs.session.EnqueueResult;
+import io.wildcloud.ws.sockjs.session.LogTag;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.net.URI;
@@ -51,7 +52,7 @@ public final class PushOperations {
     public CompletionStage<AuthorizeResponse> authorize(Application application, String clientId, URI callback) {
         return sockets.authorize(application.name(), clientId, callback).thenApply(authorization -> {
             if (authorization.created()) {
-                log.info("{} authorized for application {} (client {})", authorization.socket().socketId(),
+                log.info("socket {} authorized for application {} (client {})", LogTag.of(authorization.socket().socketId()),
                         application.name(), clientId);
             }
             return new AuthorizeResponse(authorization.socket().socketId());
@@ -73,7 +74,7 @@ public final class PushOperations {
             return CompletableFuture.allOf(closes.toArray(CompletableFuture[]::new)).thenApply(done -> {
                 int closed = (int) closes.stream().filter(CompletableFuture::join).count();
                 metrics.sessionsRevoked(closed);
-                log.info("{} revoked by application {} (client {}), {} session(s) closed", socketId,
+                log.info("socket {} revoked by application {} (client {}), {} session(s) closed", LogTag.of(socketId),
                         application.name(), clientId, closed);
                 return new RevokeResponse(socketId, closed);
             });

@@ -2,6 +2,7 @@ package io.wildcloud.ws.push.callback;
 
 import io.wildcloud.ws.common.api.CallbackPayload;
 import io.wildcloud.ws.common.api.CallbackSignature;
+import io.wildcloud.ws.sockjs.session.LogTag;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -210,7 +211,7 @@ final class CallbackSender implements AutoCloseable {
             stats.onGivenUp();
             observe(() -> observer.givenUp(target.applicationName()));
             log.warn("{} callback to {} gave up on a message after {} attempt(s): {} (socket {}, application {})",
-                    session, target.loggableOrigin(), attempts, failure, target.socketId(), target.applicationName());
+                    session, target.loggableOrigin(), attempts, failure, LogTag.of(target.socketId()), target.applicationName());
             settled.complete(null);
         }
     }
