@@ -4,6 +4,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -67,6 +68,7 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         HttpMethod method = request.method();
         String uri = request.uri();
+        String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         boolean broken = request.decoderResult().isFailure();
         String body = request.content().toString(StandardCharsets.UTF_8);
         request.release();
@@ -75,7 +77,7 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
                     "The request is not valid HTTP/1.1.")));
             return;
         }
-        routes.route(method, uri, body).whenComplete((reply, error) -> {
+        routes.route(method, uri, authorization, body).whenComplete((reply, error) -> {
             ApiReply answer = error == null ? reply : replyFor(ctx, method, uri, error);
             if (ctx.executor().inEventLoop()) {
                 reply(ctx, version, keepAlive, answer);

@@ -11,6 +11,7 @@ import io.wildcloud.ws.push.Application;
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.PushMetrics;
 import io.wildcloud.ws.push.PushMetrics.PublishOutcome;
+import io.wildcloud.ws.push.SocketRecord;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.sockjs.session.EnqueueResult;
 import io.wildcloud.ws.sockjs.session.LogTag;
@@ -19,6 +20,7 @@ import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -86,15 +88,29 @@ public final class PushOperations {
      * gone are dropped from the index (by the store) and not counted; full queues are counted apart.
      */
     public CompletionStage<PublishResponse> publish(String socketId, String message) {
-        return measured(System.nanoTime(), sockets.publish(socketId, null, message).thenApply(found -> {
+        return publish(Optional.empty(), socketId, message);
+    }
+
+    /**
+     * As {@link #publish(String, String)}, by {@code caller} when a bearer token named one: then
+     * the socket must be that application's (403 otherwise), which costs one lookup first.
+     */
+    public CompletionStage<PublishResponse> publish(Optional<Application> caller, String socketId, String message) {
+        return ownedBy(caller, socketId).thenCompose(owned -> measured(System.nanoTime(), sockets.publish(socketId, null, message).thenApply(found -> {
             Publication publication = recorded(found.orElseThrow(PushOperations::socketNotFound));
             return new PublishResponse(publication.queued(), publication.queueFull());
-        }));
+        })));
     }
 
     /** Queues {@code message} for one session of the socket. */
     public CompletionStage<PublishResponse> publish(String socketId, String sessionId, String message) {
-        return measured(System.nanoTime(), sockets.publish(socketId, sessionId, message).thenApply(found -> {
+        return publish(Optional.empty(), socketId, sessionId, message);
+    }
+
+    /** Queues {@code message} for one session of the socket, checking {@code caller} as above. */
+    public CompletionStage<PublishResponse> publish(Optional<Application> caller, String socketId, String sessionId,
+            String message) {
+        return ownedBy(caller, socketId).thenCompose(owned -> measured(System.nanoTime(), sockets.publish(socketId, sessionId, message).thenApply(found -> {
             Publication publication = recorded(found.orElseThrow(PushOperations::socketNotFound));
             return switch (publication.deliveries().get(0).result()) {
                 case QUEUED -> new PublishResponse(1, 0);
@@ -104,7 +120,20 @@ public final class PushOperations {
                 case NOT_FOUND, CLOSED -> throw ApiException.notFound(ErrorCodes.SESSION_NOT_FOUND,
                         "The socket has no open session with this id.");
             };
-        }));
+        })));
+    }
+
+    /** Completes when no caller is named or the socket is the caller's; else fails (404, 403). */
+    private CompletionStage<Void> ownedBy(Optional<Application> caller, String socketId) {
+        if (caller.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return sockets.find(socketId).thenAccept(found -> {
+            SocketRecord socket = found.orElseThrow(PushOperations::socketNotFound);
+            if (!socket.application().equals(caller.get().name())) {
+                throw BearerAuth.wrongApplication();
+            }
+        });
     }
 
     /** Tells the metrics how long each queue that took the message is now. */
