@@ -54,8 +54,10 @@ class CallbackAttackTest {
     }
 
     private HostileNode start(String name) {
+        // A session's sends wait for its callbacks, and these browsers never poll: the longer
+        // disconnect delay keeps their sessions open while they send.
         node = HostileNode.start(name, "--callback-allow-networks=" + ALLOWED + "/32", "--callback-timeout=1s",
-                "--callback-retry-budget=2s");
+                "--callback-retry-budget=2s", "--disconnect-delay=60s");
         return node;
     }
 
@@ -76,6 +78,7 @@ class CallbackAttackTest {
         int messagesPerSession = 10;
         int total = sockets.size() * sessionsPerSocket * messagesPerSession;
         long logBefore = node.logBytes();
+        long started = System.nanoTime();
         node.assertSurvives(Duration.ofSeconds(2), () -> {
             List<Future<?>> sending = new ArrayList<>();
             for (String socket : sockets) {
@@ -93,8 +96,9 @@ class CallbackAttackTest {
         assertEquals(total, value(metrics, "ws_callback_anomalies_total", "kind=\"body_too_large\""), metrics);
         long offered = total * HostileCallbackServer.MAX_BODY;
         long taken = servers.stream().mapToLong(HostileCallbackServer::bytesWritten).sum();
-        System.out.printf("row 1: %d answers of 200 MiB offered (%d MiB), %d MiB taken by the node's sockets,"
-                        + " RSS %d MiB, direct %d KiB, log +%d B%n", total, offered >> 20, taken >> 20,
+        System.out.printf("row 1: %d answers of 200 MiB offered (%d MiB) in %d ms, %d MiB taken by the node's sockets,"
+                        + " RSS %d MiB, direct %d KiB, log +%d B%n", total, offered >> 20,
+                (System.nanoTime() - started) / 1_000_000, taken >> 20,
                 node.rssBytes() >> 20, node.directMemoryBytes() >> 10, node.logBytes() - logBefore);
         assertTrue(taken < offered / 20, "the node read " + taken + " of " + offered + " bytes");
         assertTrue(node.rssBytes() < RSS_BOUND, "RSS " + node.rssBytes());
@@ -156,10 +160,13 @@ class CallbackAttackTest {
         int api = node.node().apiPort();
         Http http = new Http(Duration.ofSeconds(5));
         String[][] cases = {
-            {"http://127.0.0.1:" + api + "/publish/x", "a loopback address"},
-            {"http://[::1]:" + api + "/publish/x", "a loopback address"},
-            {"http://2130706433:" + api + "/publish/x", "a loopback address"},
-            {"http://0x7f.1:" + api + "/publish/x", "a loopback address"},
+            // Row 5: application B's callback into the node's own API, in four spellings.
+            {"http://127.0.0.1:" + api + "/publish/x", "this node's own port"},
+            {"http://[::1]:" + api + "/publish/x", "this node's own port"},
+            {"http://2130706433:" + api + "/publish/x", "this node's own port"},
+            {"http://0x7f.1:" + api + "/publish/x", "this node's own port"},
+            {"http://[::1]:8999/", "a loopback address"},
+            {"http://0x7f.1:8999/", "a loopback address"},
             {"http://169.254.169.254/latest/meta-data/", "a link-local address"},
             {"http://127.0.0.1:6379/", "a loopback address"},
             {"http://[::ffff:127.0.0.1]:6379/", "a loopback address"},
@@ -194,7 +201,7 @@ class CallbackAttackTest {
         assertEquals("o\n", http.post(session + "/xhr").bodyText());
         for (int i = 0; i < count; i++) {
             RawResponse sent = http.post(session + "/xhr_send", "[\"message " + i + "\"]",
-                    "Content-Type: text/plain");
+                    "Content-Type", "text/plain");
             assertEquals(204, sent.status(), sent.bodyText());
         }
         return null;

@@ -13,6 +13,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.wildcloud.ws.common.api.ErrorBody;
 import io.wildcloud.ws.common.api.ErrorCodes;
 import io.wildcloud.ws.sockjs.http.LoopFlushes;
+import io.wildcloud.ws.sockjs.session.LogTag;
 import io.wildcloud.ws.sockjs.session.StoreUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -121,9 +122,21 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
                 new ErrorBody(ErrorCodes.INTERNAL_ERROR, "The service failed; it logged why.").toJson(), null);
     }
 
-    /** {@code /authorize/<secret>/...} must not reach a log. */
+    /**
+     * What a log may show of a request's URI: {@code /authorize/<secret>/...} loses the secret and
+     * the client, {@code /publish/<socket id>/...} shows the socket as its {@link LogTag}.
+     */
     static String redact(String uri) {
-        return uri.startsWith("/authorize/") ? "/authorize/<redacted>" : uri;
+        if (uri.startsWith("/authorize/")) {
+            return "/authorize/<redacted>";
+        }
+        if (uri.startsWith("/publish/")) {
+            String rest = uri.substring("/publish/".length());
+            int slash = rest.indexOf('/');
+            return "/publish/" + LogTag.of(slash < 0 ? rest : rest.substring(0, slash))
+                    + (slash < 0 ? "" : rest.substring(slash));
+        }
+        return uri;
     }
 
     @Override

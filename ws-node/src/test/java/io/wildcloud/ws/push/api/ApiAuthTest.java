@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.wildcloud.ws.push.callback.CallbackAddresses;
+import io.wildcloud.ws.sockjs.session.LogTag;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -154,5 +155,13 @@ class ApiAuthTest {
                     exchange(channel, post(AUTHORIZE, "{\"callback\":\"http://10.0.0.1/cb\"}")));
             assertFalse(channel.finish());
         }
+    }
+
+    @Test
+    void logsShowAPublishedSocketOnlyAsItsTagAndNeverASecret() {
+        String socket = "Q2h1bmt5LXJhbmRvbS0xOTItYml0LWlk";
+        assertEquals("/publish/" + LogTag.of(socket) + "/s1", ApiHandler.redact("/publish/" + socket + "/s1"));
+        assertEquals("/publish/" + LogTag.of(socket), ApiHandler.redact("/publish/" + socket));
+        assertEquals("/authorize/<redacted>", ApiHandler.redact("/authorize/" + SECRET + "/client-1"));
     }
 }
