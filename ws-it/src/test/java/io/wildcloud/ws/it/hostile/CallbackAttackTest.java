@@ -138,7 +138,7 @@ class CallbackAttackTest {
         assertTrue(value(metrics, "ws_callback_anomalies_total", "kind=\"timeout\"") >= 4, metrics);
         assertTrue(value(metrics, "ws_callback_anomalies_total", "kind=\"head_too_large\"") >= 1, metrics);
         assertEquals(1, value(metrics, "ws_callback_anomalies_total", "kind=\"redirect\""), metrics);
-        assertEquals(1, value(metrics, "ws_callback_refused_total", "reason=\"loopback\""), metrics);
+        assertEquals(1, value(metrics, "ws_callback_refused_total", "reason=\"loopback\",stage=\"connect\""), metrics);
         assertEquals(3, value(metrics, "ws_callback_failures_total", null), metrics);
         assertEquals(1, value(metrics, "ws_callback_rejected_total", null), metrics);
         assertEquals(0, target.requests(), "the redirect was followed");
@@ -183,6 +183,10 @@ class CallbackAttackTest {
         }
         assertTrue(http.post(node.apiUrl() + "/authorize/" + HostileNode.DEMO_SECRET + "/b-app",
                 "{\"callback\": \"http://" + ALLOWED + ":9/ok\"}").bodyText().contains("socket_id"));
+        String metrics = metrics();
+        assertEquals(5, value(metrics, "ws_callback_refused_total", "reason=\"own_port\",stage=\"authorize\""), metrics);
+        assertEquals(4, value(metrics, "ws_callback_refused_total", "reason=\"loopback\",stage=\"authorize\""), metrics);
+        assertEquals(1, value(metrics, "ws_callback_refused_total", "reason=\"link_local\",stage=\"authorize\""), metrics);
     }
 
     private String authorize(String client, String callback) {

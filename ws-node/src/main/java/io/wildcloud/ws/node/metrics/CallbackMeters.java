@@ -46,9 +46,12 @@ public final class CallbackMeters implements CallbackObserver {
         counter("ws.callback.failures", "Client messages given up: retry budget spent, or the node stopped",
                 stats, CallbackStats::givenUp);
         for (CallbackRefusal refusal : CallbackRefusal.values()) {
-            Counter.builder("ws.callback.refused")
-                    .description("Client messages not sent: their callback's address is not allowed (SSRF guard)")
-                    .tag("reason", refusal.tag()).register(registry);
+            for (String stage : new String[] {"authorize", "connect"}) {
+                Counter.builder("ws.callback.refused")
+                        .description("Callbacks refused because their address is not allowed (SSRF guard): authorizes"
+                                + " answered 400, or messages not sent")
+                        .tag("reason", refusal.tag()).tag("stage", stage).register(registry);
+            }
         }
         for (CallbackAnomaly anomaly : CallbackAnomaly.values()) {
             Counter.builder("ws.callback.anomalies")
@@ -68,7 +71,12 @@ public final class CallbackMeters implements CallbackObserver {
 
     @Override
     public void refused(String application, CallbackRefusal refusal) {
-        registry.counter("ws.callback.refused", "reason", refusal.tag()).increment();
+        registry.counter("ws.callback.refused", "reason", refusal.tag(), "stage", "connect").increment();
+    }
+
+    @Override
+    public void refusedAtAuthorize(String application, CallbackRefusal refusal) {
+        registry.counter("ws.callback.refused", "reason", refusal.tag(), "stage", "authorize").increment();
     }
 
     @Override

@@ -88,7 +88,8 @@ final class ApiRoutes {
                 return operations.revoke(application, clientId).thenApply(ApiReply::ok);
             }
             JsonObject json = JsonBodies.object(body);
-            return operations.authorize(application, clientId, JsonBodies.callback(json, access.callbacks()))
+            return operations.authorize(application, clientId, JsonBodies.callback(json, access.callbacks(),
+                    refusal -> access.observer().refusedAtAuthorize(application.name(), refusal)))
                     .thenApply(ApiReply::ok);
         }
         if (first.equals("publish") && (segments.size() == 2 || segments.size() == 3)

@@ -19,6 +19,10 @@ public interface CallbackObserver {
     default void attemptEnded(String application, Duration took, int status) {
     }
 
+    /** An authorize was refused: its callback's address is not allowed ({@link CallbackAddresses}). */
+    default void refusedAtAuthorize(String application, CallbackRefusal refusal) {
+    }
+
     /** A message was not sent: its callback's address is not allowed ({@link CallbackAddresses}). */
     default void refused(String application, CallbackRefusal refusal) {
     }

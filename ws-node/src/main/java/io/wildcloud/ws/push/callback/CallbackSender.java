@@ -47,8 +47,8 @@ final class CallbackSender implements AutoCloseable {
     private final AsyncHttpClient http;
     /**
      * Where requests start. Never the caller's thread (a Netty event loop): starting a request
-     * resolves the callback's host name, which the HTTP client does with the JDK's blocking
-     * resolver. A slow DNS answer stalls one of these threads, nothing else.
+     * resolves the callback's host name ({@link CallbackAddresses#resolve}, the JDK's blocking
+     * resolver) to check its addresses. A slow DNS answer stalls one of these threads, nothing else.
      */
     private final ThreadPoolExecutor senders;
     private final ConcurrencyLimiter limiter;
