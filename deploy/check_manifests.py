@@ -153,11 +153,35 @@ def check_dockerfile(deploy):
     check(re.search(r"^HEALTHCHECK .*\n?.*CMD \[", text, re.M) is not None, "Dockerfile: HEALTHCHECK")
     check(re.search(r"^STOPSIGNAL SIGTERM$", text, re.M) is not None, "Dockerfile: STOPSIGNAL SIGTERM")
     check(re.search(r'^ENTRYPOINT \["java",', text, re.M) is not None, "Dockerfile: exec-form java entrypoint")
+    check(re.search(r'^ENTRYPOINT \["java", "-XX:\+ExitOnOutOfMemoryError",', text, re.M) is not None,
+          "Dockerfile: the entrypoint exits on OutOfMemoryError (not only JAVA_TOOL_OPTIONS, which operators replace)")
+
+
+EXIT_ON_OOM = "-XX:+ExitOnOutOfMemoryError"
+
+
+def check_exit_on_oom(deploy):
+    """Every shipped way to start a node exits on OOM, so a node out of memory is replaced, not wedged."""
+    compose = yaml.safe_load((deploy / "docker-compose.yml").read_text())
+    nodes = [s for name, s in compose.get("services", {}).items() if re.fullmatch(r"node\d+", name)]
+    check(all(EXIT_ON_OOM in str(n.get("entrypoint", EXIT_ON_OOM)) for n in nodes),
+          "compose: nodes keep the image's entrypoint (which exits on OOM)")
+    containers = [o["spec"]["template"]["spec"]["containers"][0] for o in load_k8s(deploy) if o["kind"] == "Deployment"]
+    check(all(EXIT_ON_OOM in " ".join(c.get("command", [EXIT_ON_OOM])) for c in containers),
+          "k8s: the node container keeps the image's entrypoint (which exits on OOM)")
+    script = (deploy / "local-cluster.sh").read_text()
+    starts = [line for line in script.splitlines() if re.search(r"\bjava\b.* -jar ", line)]
+    check(bool(starts) and all(EXIT_ON_OOM in line for line in starts),
+          "local-cluster.sh: nodes start with " + EXIT_ON_OOM)
+    readme = (deploy.parent / "README.md").read_text()
+    runs = [line for line in readme.splitlines() if re.match(r"\s*java .*ws-node.*\.jar", line)]
+    check(bool(runs) and all(EXIT_ON_OOM in line for line in runs),
+          "README: every java -jar example of the node has " + EXIT_ON_OOM)
 
 
 def main():
     deploy = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__).parent)
-    for step in (check_compose, check_k8s, check_balancers, check_dockerfile):
+    for step in (check_compose, check_k8s, check_balancers, check_dockerfile, check_exit_on_oom):
         try:
             step(deploy)
         except (KeyError, IndexError, TypeError, StopIteration, yaml.YAMLError) as e:

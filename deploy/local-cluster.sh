@@ -170,8 +170,9 @@ start_node() {
     [[ -n "$APPLICATIONS" ]] && secret_env+=("WS_APPLICATIONS=$APPLICATIONS")
     local -a engine_flag=()
     [[ "$ENGINE" == memory ]] || engine_flag=(--redis-url="$REDIS_URL")
+    # A node out of memory exits (and is seen dead) instead of wedging with its ports bound.
     # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-    env "${secret_env[@]}" nohup java $JAVA_OPTS -jar "$JAR" \
+    env "${secret_env[@]}" nohup java -XX:+ExitOnOutOfMemoryError $JAVA_OPTS -jar "$JAR" \
         --node-id="local-$i" --bind-host=127.0.0.1 --api-bind-host=127.0.0.1 \
         --public-port="$public" --api-port="$api" "${engine_flag[@]}" "${NODE_ARGS[@]}" \
         < /dev/null > "$STATE_DIR/logs/node-$i.log" 2>&1 &

@@ -101,6 +101,7 @@ public final class PushBenchmark {
         command.addAll(List.of(flags.getOrDefault("node-jvm-args", DEFAULT_NODE_JVM_ARGS).split(" ")));
         command.addAll(List.of("-jar", nodeJar().toString(), "--node-id=" + name, "--bind-host=127.0.0.1",
                 "--public-port=" + publicPort, "--api-port=" + apiPort, "--applications=bench:" + SECRET,
+                "--callback-allow-networks=127.0.0.0/8",
                 "--io-threads=" + nodeIoThreads()));
         if (redisUrl != null) {
             command.add("--redis-url=" + redisUrl);

@@ -49,6 +49,8 @@ public final class DemoMain {
                     .publicPort(Integer.parseInt(flags.getOrDefault("public-port", "8080")))
                     .apiPort(Integer.parseInt(flags.getOrDefault("api-port", "8081")))
                     .set("applications", APPLICATION_NAME + ":" + secret)
+                    // The demo application (this process) takes its callbacks on loopback: a local trial.
+                    .set("callback-allow-networks", "127.0.0.0/8,::1/128")
                     .build());
             nodePublic = "http://" + host + ":" + node.publicPort();
             nodeApi = "http://" + host + ":" + node.apiPort();

@@ -43,7 +43,7 @@ public record LoadOptions(
               --url=http://127.0.0.1:8080[,...]   public URL(s) sessions connect to (the balancer)
               --api-url=http://127.0.0.1:8081[,...] API URL(s), round robin
               --app=SECRET                        application secret id (default: the demo application's)
-              --callback=URL                      callback URL given at authorize (default: a dead loopback port)
+              --callback=URL                      callback URL given at authorize (default: a name that never resolves)
               --sessions=100                      sessions to open, one socket each
               --transports=websocket:2,xhr-streaming:1,xhr-polling:1   mix by weight
               --rate=0                            messages per second in all; 0 = flat out
@@ -70,7 +70,7 @@ public record LoadOptions(
                 urls("url", flags.getOrDefault("url", "http://127.0.0.1:8080")),
                 urls("api-url", flags.getOrDefault("api-url", "http://127.0.0.1:8081")),
                 flags.getOrDefault("app", "demo-application-secret"),
-                flags.getOrDefault("callback", "http://127.0.0.1:9/loadgen-ignores-callbacks"),
+                flags.getOrDefault("callback", "https://loadgen.invalid/loadgen-ignores-callbacks"),
                 positive(flags, "sessions", 100),
                 mix(flags.getOrDefault("transports", "websocket:2,xhr-streaming:1,xhr-polling:1")),
                 nonNegative(flags, "rate", 0),

@@ -6,6 +6,7 @@ import io.wildcloud.ws.engine.memory.MemoryEngine;
 import io.wildcloud.ws.engine.redis.RedisEngine;
 import io.wildcloud.ws.engine.redis.RedisEngineConfig;
 import io.wildcloud.ws.engine.redis.SharedEventLoops;
+import io.wildcloud.ws.node.config.ApiSecurity;
 import io.wildcloud.ws.node.config.ConfigException;
 import io.wildcloud.ws.node.config.NodeConfig;
 import io.wildcloud.ws.node.config.Settings;
@@ -23,6 +24,7 @@ import io.wildcloud.ws.push.ApplicationRegistry;
 import io.wildcloud.ws.push.PushLimits;
 import io.wildcloud.ws.push.PushModule;
 import io.wildcloud.ws.push.SocketExpiryWatch;
+import io.wildcloud.ws.push.callback.CallbackAddresses;
 import io.wildcloud.ws.push.callback.CallbackPolicy;
 import io.wildcloud.ws.sockjs.SockJsEndpointResolver;
 import io.wildcloud.ws.sockjs.http.ClientScriptHandler;
@@ -113,6 +115,9 @@ public final class WsNode implements AutoCloseable {
             log.warn("node {}: ignored environment variables that name no setting: {}", config.nodeId(),
                     config.ignoredEnvironment());
         }
+        if (push != null) {
+            push.callbackAddresses().ownPorts(publicServer.port(), apiServer.port());
+        }
         log.info("node {} serving {} mode: public {}:{}, api {}:{}, engine {}, {} x {} event loops", config.nodeId(),
                 config.mode(), config.bindHost(), publicServer.port(), config.apiBindHost(), apiServer.port(),
                 engine.name(), config.ioThreads(), transport);
@@ -159,9 +164,15 @@ public final class WsNode implements AutoCloseable {
             log.warn("no applications configured (setting applications=name:secret,...): every authorize will get 403");
         }
         CallbackPolicy callbacks = CallbackPolicy.defaults();
+        ApiSecurity security = config.apiSecurity();
         callbacks = new CallbackPolicy(config.callbackTimeout(), config.callbackRetryBudget(),
                 callbacks.initialBackoff(), callbacks.maxBackoff(), config.callbackConcurrency(),
-                callbacks.maxConnectionsPerHost());
+                callbacks.maxConnectionsPerHost(), security.callbackMaxResponseBytes(),
+                CallbackAddresses.allowing(security.callbackAllowNetworks()));
+        if (!security.callbackAllowNetworks().isEmpty()) {
+            log.warn("callbacks may reach {} (setting callback-allow-networks): for local trials and tests only",
+                    security.callbackAllowNetworks());
+        }
         PushLimits limits = PushLimits.defaults()
                 .withMaxMessageBytes(config.sockJs().maxMessageBytes())
                 .withMaxSessionsPerSocket(config.sessionsPerSocket())
@@ -175,7 +186,8 @@ public final class WsNode implements AutoCloseable {
         }
         CallbackMeters callbackMeters = new CallbackMeters(metrics.registry(), config.metricsHistograms());
         PushModule push = new PushModule(registry, engine.sockets(), engine.sessions(), limits, config.sockJs(),
-                engine::problem, callbackMeters, new PushMeters(metrics.registry(), config.metricsHistograms()));
+                engine::problem, callbackMeters, new PushMeters(metrics.registry(), config.metricsHistograms()),
+                security.requireAuth());
         callbackMeters.bind(push.callbackStats());
         return push;
     }

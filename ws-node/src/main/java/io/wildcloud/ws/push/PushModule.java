@@ -1,8 +1,10 @@
 package io.wildcloud.ws.push;
 
 import io.netty.channel.ChannelHandler;
+import io.wildcloud.ws.push.api.ApiAccess;
 import io.wildcloud.ws.push.api.ApiHandlers;
 import io.wildcloud.ws.push.api.PushOperations;
+import io.wildcloud.ws.push.callback.CallbackAddresses;
 import io.wildcloud.ws.push.callback.CallbackDispatcher;
 import io.wildcloud.ws.push.callback.CallbackObserver;
 import io.wildcloud.ws.push.callback.CallbackStats;
@@ -57,13 +59,25 @@ public final class PushModule implements AutoCloseable {
     public PushModule(ApplicationRegistry applications, SocketStore sockets, SessionStore sessions, PushLimits limits,
             SockJsOptions sockJsOptions, Supplier<String> healthProblem, CallbackObserver callbackObserver,
             PushMetrics pushMetrics) {
+        this(applications, sockets, sessions, limits, sockJsOptions, healthProblem, callbackObserver, pushMetrics,
+                false);
+    }
+
+    /**
+     * With an observer of callbacks, metrics of publishes, and whether publish and revoke need
+     * {@code Authorization: Bearer} ({@code api-require-auth}). Callbacks may go where
+     * {@code limits.callback().addresses()} allows, checked at authorize and at connect time.
+     */
+    public PushModule(ApplicationRegistry applications, SocketStore sockets, SessionStore sessions, PushLimits limits,
+            SockJsOptions sockJsOptions, Supplier<String> healthProblem, CallbackObserver callbackObserver,
+            PushMetrics pushMetrics, boolean requireApiAuth) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.callbacks = new CallbackDispatcher(limits.callback(), callbackObserver);
         this.service = new PushService(sockets, applications, callbacks, limits.maxSessionsPerSocket());
         this.resolver = new SocketEndpointResolver(sockets,
                 sockJsOptions.withMaxMessageBytes(limits.maxMessageBytes()), service);
         this.api = new ApiHandlers(applications, new PushOperations(sockets, sessions, pushMetrics), limits.maxMessageBytes(),
-                limits.maxApiBodyBytes(), healthProblem);
+                limits.maxApiBodyBytes(), healthProblem, new ApiAccess(requireApiAuth, limits.callback().addresses(), callbackObserver));
     }
 
     /** Finds the SockJS endpoint of {@code /<socket_id>} on the public port. */
@@ -84,6 +98,11 @@ public final class PushModule implements AutoCloseable {
     /** A new API handler for one API channel (not sharable). */
     public ChannelHandler newApiHandler() {
         return api.newHandler();
+    }
+
+    /** Where callbacks may go; the node tells it its own ports once bound. */
+    public CallbackAddresses callbackAddresses() {
+        return limits.callback().addresses();
     }
 
     /** Callback counters, for metrics. */

@@ -74,7 +74,7 @@ class PushApiOverTcpTest {
     void authorizeAndPublishWithTheJdkClient() throws Exception {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpResponse<String> authorized = client.send(HttpRequest.newBuilder(base.resolve("/authorize/" + SECRET + "/u1"))
-                .POST(HttpRequest.BodyPublishers.ofString(ApiJson.toJson(new AuthorizeRequest("http://127.0.0.1:9/cb"))))
+                .POST(HttpRequest.BodyPublishers.ofString(ApiJson.toJson(new AuthorizeRequest("https://app.example/cb"))))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, authorized.statusCode());
         assertEquals("application/json; charset=UTF-8", authorized.headers().firstValue("content-type").orElseThrow());

@@ -22,6 +22,8 @@ import io.wildcloud.ws.common.api.CallbackSignature;
 import io.wildcloud.ws.engine.memory.MemorySessionStore;
 import io.wildcloud.ws.engine.memory.MemorySocketStore;
 import io.wildcloud.ws.push.callback.Await;
+import io.wildcloud.ws.push.callback.CallbackAddresses;
+import io.wildcloud.ws.push.callback.CallbackPolicy;
 import io.wildcloud.ws.push.callback.CallbackServer;
 import io.wildcloud.ws.sockjs.SockJsOptions;
 import io.wildcloud.ws.sockjs.http.SockJsHandler;
@@ -68,7 +70,9 @@ class PushOverSockJsTest {
     void start() throws Exception {
         callbacks = new CallbackServer();
         module = new PushModule(ApplicationRegistry.parse("demo:" + SECRET), new MemorySocketStore(sessions, Duration.ofHours(1)),
-                sessions, PushLimits.defaults().withMaxSessionsPerSocket(2).withMaxMessageBytes(1000), SockJsOptions.defaults(), () -> null);
+                sessions, PushLimits.defaults().withMaxSessionsPerSocket(2).withMaxMessageBytes(1000)
+                        .withCallback(CallbackPolicy.defaults().withAddresses(CallbackAddresses.allowing("127.0.0.0/8"))),
+                SockJsOptions.defaults(), () -> null);
         group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         SockJsHandler sockjs = new SockJsHandler(module.resolver(), sessions, "test-node");
         publicServer = bind(() -> new HttpObjectAggregator(1 << 20), () -> sockjs);

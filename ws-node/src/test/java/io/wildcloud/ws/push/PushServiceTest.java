@@ -10,6 +10,7 @@ import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.engine.memory.MemorySessionStore;
 import io.wildcloud.ws.engine.memory.MemorySocketStore;
 import io.wildcloud.ws.push.callback.Await;
+import io.wildcloud.ws.push.callback.CallbackAddresses;
 import io.wildcloud.ws.push.callback.CallbackPolicy;
 import io.wildcloud.ws.push.callback.CallbackServer;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
@@ -49,7 +50,7 @@ class PushServiceTest {
         server = new CallbackServer();
         PushLimits limits = PushLimits.defaults().withMaxSessionsPerSocket(2).withMaxMessageBytes(1000)
                 .withCallback(new CallbackPolicy(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMillis(20),
-                        Duration.ofMillis(100), 8, 4));
+                        Duration.ofMillis(100), 8, 4).withAddresses(CallbackAddresses.allowing("127.0.0.0/8")));
         module = new PushModule(ApplicationRegistry.parse("demo:" + SECRET), sockets, sessions, limits,
                 SockJsOptions.defaults(), () -> null);
     }

@@ -15,6 +15,12 @@ public final class ErrorCodes {
     public static final String INVALID_REQUEST_ID = "invalid_request_id";
     /** 400: a client or session id in the path is empty, too long or badly encoded. */
     public static final String INVALID_ID = "invalid_id";
+    /** 400: the callback's address is not allowed (loopback, private, ..., or the node's own port). */
+    public static final String CALLBACK_NOT_ALLOWED = "callback_not_allowed";
+    /** 401: the call needs {@code Authorization: Bearer <application secret>}, or the header is not one. */
+    public static final String UNAUTHORIZED = "unauthorized";
+    /** 403: the bearer secret is another application's than the socket's or the URL's. */
+    public static final String WRONG_APPLICATION = "wrong_application";
     /** 403: no application has this id; nothing was created. */
     public static final String UNKNOWN_APPLICATION = "unknown_application";
     /** 404: no route has this path. */

@@ -1,6 +1,7 @@
 package io.wildcloud.ws.it.browser;
 
 import io.wildcloud.ws.common.client.PushClient;
+import io.wildcloud.ws.it.node.NodeProcess;
 import io.wildcloud.ws.node.WsNode;
 import io.wildcloud.ws.node.config.NodeConfig;
 import java.net.URI;
@@ -68,6 +69,8 @@ final class PushStack implements AutoCloseable {
                 .publicPort(0)
                 .apiPort(0)
                 .set("applications", APPLICATION + ":" + secret)
+                // The test's callback recorder listens on loopback.
+                .set("callback-allow-networks", NodeProcess.LOOPBACK_NETWORKS)
                 // A closed polling session goes away after this; the close checks wait for it.
                 .set("disconnect-delay", "2s");
     }

@@ -1,6 +1,7 @@
 package io.wildcloud.ws.it.cluster;
 
 import io.wildcloud.ws.it.balancer.RoundRobinBalancer;
+import io.wildcloud.ws.it.node.NodeProcess;
 import io.wildcloud.ws.node.WsNode;
 import io.wildcloud.ws.node.config.NodeConfig;
 import io.wildcloud.ws.testing.RedisTestServer;
@@ -49,7 +50,8 @@ public final class InProcessCluster implements AutoCloseable {
                         .apiPort(0)
                         .redisUrl(redisUrl)
                         .set("redis-key-prefix", keyPrefix)
-                        .set("node-id", "it-node-" + i);
+                        .set("node-id", "it-node-" + i)
+                        .set("callback-allow-networks", NodeProcess.LOOPBACK_NETWORKS);
                 settings.forEach(config::set);
                 WsNode node = WsNode.start(config.build());
                 nodes.add(node);

@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 public final class NodeProcess implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** The {@code callback-allow-networks} of test nodes: their callbacks are servers on loopback. */
+    public static final String LOOPBACK_NETWORKS = "127.0.0.0/8,::1/128";
 
     private final String name;
     private final Process process;
@@ -60,7 +62,9 @@ public final class NodeProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-Dio.netty.leakDetection.level=paranoid", "-jar", nodeJar().toString(),
                 "--node-id=" + name, "--bind-host=127.0.0.1",
-                "--public-port=" + publicPort, "--api-port=" + apiPort));
+                "--public-port=" + publicPort, "--api-port=" + apiPort,
+                // Test callbacks listen on loopback, which a node refuses by default; a flag of the caller's wins.
+                "--callback-allow-networks=" + LOOPBACK_NETWORKS));
         command.addAll(List.of(flags));
         Process process;
         try {

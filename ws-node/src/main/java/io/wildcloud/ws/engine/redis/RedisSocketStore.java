@@ -9,6 +9,7 @@ import io.wildcloud.ws.push.SocketIds;
 import io.wildcloud.ws.push.SocketRecord;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.sockjs.session.EnqueueResult;
+import io.wildcloud.ws.sockjs.session.LogTag;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -219,7 +220,7 @@ public final class RedisSocketStore implements SocketStore {
                     }
                     return Optional.of(new Publication(deliveries));
                 })
-                .exceptionallyCompose(error -> StoreErrors.failedWrite("publish " + socketId, error));
+                .exceptionallyCompose(error -> StoreErrors.failedWrite("publish " + LogTag.of(socketId), error));
     }
 
     /** Reads the socket; renews its client key too when the read counted as use and renewed the socket. */
@@ -261,7 +262,7 @@ public final class RedisSocketStore implements SocketStore {
 
     private <R> CompletionStage<R> eval(LuaScript lua, RScript.ReturnType type, List<Object> keys, Object... args) {
         return lua.<R>eval(script, type, keys, args)
-                .exceptionallyCompose(error -> StoreErrors.failed(lua.name() + " " + keys.get(0), error));
+                .exceptionallyCompose(error -> StoreErrors.failed(lua.name(), error));
     }
 
     private List<Object> socketKeys(String socketId) {

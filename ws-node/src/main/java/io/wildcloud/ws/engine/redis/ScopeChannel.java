@@ -1,5 +1,6 @@
 package io.wildcloud.ws.engine.redis;
 
+import io.wildcloud.ws.sockjs.session.LogTag;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,7 +45,7 @@ final class ScopeChannel {
         try {
             wakeup = Wakeup.read(payload);
         } catch (IllegalArgumentException e) {
-            LOG.warn("scope {} ignoring a malformed wake-up: {}", scope, e.getMessage());
+            LOG.warn("scope {} ignoring a malformed wake-up: {}", LogTag.of(scope), e.getMessage());
             return;
         }
         String sessionId = wakeup.sessionId();

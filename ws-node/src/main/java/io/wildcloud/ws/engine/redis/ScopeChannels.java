@@ -1,5 +1,6 @@
 package io.wildcloud.ws.engine.redis;
 
+import io.wildcloud.ws.sockjs.session.LogTag;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,7 +96,7 @@ final class ScopeChannels {
             return null;
         }).whenComplete((ok, error) -> {
             if (error != null) {
-                LOG.warn("scope {} subscription failed: {}", channel.scope, error.toString());
+                LOG.warn("scope {} subscription failed: {}", LogTag.of(channel.scope), StoreErrors.redacted(error.toString()));
                 synchronized (this) {
                     channels.remove(channel.scope, channel);
                 }

@@ -42,15 +42,15 @@ final class StoreErrors {
             return unavailable;
         }
         if (isOutOfMemory(cause)) {
-            return new StoreFullException(what + " refused: Redis is out of memory (" + cause.getMessage() + ")", cause);
+            return new StoreFullException(what + " refused: Redis is out of memory (" + redacted(String.valueOf(cause.getMessage())) + ")", cause);
         }
-        return new StoreUnavailableException(what + " failed: " + cause, cause);
+        return new StoreUnavailableException(what + " failed: " + redacted(cause.toString()), cause);
     }
 
     static StoreUnavailableException write(String what, Throwable error) {
         Throwable cause = unwrap(error);
         if (!(cause instanceof StoreUnavailableException) && unanswered(cause)) {
-            return new StoreOutcomeUnknownException(what + " got no answer, it may have run: " + cause, cause);
+            return new StoreOutcomeUnknownException(what + " got no answer, it may have run: " + redacted(cause.toString()), cause);
         }
         return unavailable(what, error);
     }
@@ -88,4 +88,15 @@ final class StoreErrors {
         }
         return cause;
     }
+
+    /**
+     * Redisson's timeout messages list the command's parameters: Redis keys and script arguments,
+     * which hold socket ids (bearer tokens) and messages. Logs get the rest of the message only.
+     */
+    static String redacted(String message) {
+        return PARAMS.matcher(message).replaceAll("params: <redacted>");
+    }
+
+    private static final java.util.regex.Pattern PARAMS =
+            java.util.regex.Pattern.compile("params: \\[.*?\\](?=, Redis client|, channel|$)|params: \\[.*$");
 }

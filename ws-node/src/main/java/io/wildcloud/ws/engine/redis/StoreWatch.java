@@ -54,7 +54,7 @@ final class StoreWatch {
     void ended(long tick, Throwable error) {
         waiting.decrementAndGet(slot(tick));
         if (error != null && StoreErrors.unanswered(error)) {
-            unansweredCause = error.toString();
+            unansweredCause = StoreErrors.redacted(error.toString()); // /health is public: no keys or messages
             unansweredSince.compareAndSet(0, Math.max(1, nanoClock.getAsLong() - origin));
             return;
         }

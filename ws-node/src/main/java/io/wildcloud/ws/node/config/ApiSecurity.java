@@ -1,18 +1,50 @@
 package io.wildcloud.ws.node.config;
 
+import io.wildcloud.ws.push.callback.CallbackPolicy;
+import io.wildcloud.ws.push.callback.Cidr;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
  * Who may call the API and where callbacks may go: bearer authentication, callback target networks and response bounds.
  * Each field is one documented setting (README, "Configuration").
+ *
+ * @param requireAuth {@code api-require-auth}: publish and revoke need {@code Authorization: Bearer <secret>}
+ * @param callbackAllowNetworks {@code callback-allow-networks}: networks callbacks may reach although they
+ *     are loopback, private, link-local, ... (for local trials and tests); empty by default
+ * @param callbackMaxResponseBytes {@code callback-max-response-bytes}: how much of a callback's answer
+ *     body is read (and dropped) before the connection is closed
  */
-public record ApiSecurity() {
+public record ApiSecurity(boolean requireAuth, List<Cidr> callbackAllowNetworks, int callbackMaxResponseBytes) {
 
     /** The setting names this group reads. */
-    public static final Set<String> SETTINGS = Set.of();
+    public static final Set<String> SETTINGS = Set.of(
+            "api-require-auth", "callback-allow-networks", "callback-max-response-bytes");
+
+    public ApiSecurity {
+        callbackAllowNetworks = List.copyOf(callbackAllowNetworks);
+    }
 
     /** Parses and validates; throws {@link ConfigException} naming the first bad setting. */
     public static ApiSecurity from(Settings settings) {
-        return new ApiSecurity();
+        List<Cidr> networks = new ArrayList<>();
+        for (String entry : settings.string("callback-allow-networks", "").split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            try {
+                networks.add(Cidr.parse(entry));
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.invalid("callback-allow-networks", entry.trim(),
+                        "must be a comma-separated list of networks in CIDR notation such as 127.0.0.0/8,::1/128 ("
+                                + e.getMessage() + ")");
+            }
+        }
+        return new ApiSecurity(
+                settings.bool("api-require-auth", false),
+                networks,
+                settings.integer("callback-max-response-bytes", CallbackPolicy.DEFAULT_MAX_RESPONSE_BYTES, 0,
+                        16 * 1024 * 1024));
     }
 }

@@ -14,6 +14,12 @@ import java.util.function.BooleanSupplier;
  * Answers {@code GET /health} on either port (200 or 503 with a JSON body saying why) and passes
  * every other request on. Balancers and Kubernetes probes call it; a draining node answers 503 so
  * that it leaves the rotation before it stops.
+ *
+ * <p>Its time bound: it sits right after the HTTP codec on both ports and does no I/O and no
+ * waiting ({@link HealthCheck} reads volatile state), so an answer takes one turn of its
+ * connection's event loop. Every other handler is non-blocking and bounds its work per read, so
+ * that turn stays short under load; the hostile-client suite ({@code ws-it} package
+ * {@code io.wildcloud.ws.it.hostile}) asserts answers within 1 s during every attack.
  */
 @ChannelHandler.Sharable
 public final class HealthHandler extends ChannelInboundHandlerAdapter {

@@ -1,10 +1,13 @@
 package io.wildcloud.ws.node.metrics;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.wildcloud.ws.push.callback.CallbackAnomaly;
 import io.wildcloud.ws.push.callback.CallbackObserver;
+import io.wildcloud.ws.push.callback.CallbackRefusal;
 import io.wildcloud.ws.push.callback.CallbackStats;
 import java.time.Duration;
 import java.util.Map;
@@ -42,6 +45,19 @@ public final class CallbackMeters implements CallbackObserver {
                 CallbackStats::rejected);
         counter("ws.callback.failures", "Client messages given up: retry budget spent, or the node stopped",
                 stats, CallbackStats::givenUp);
+        for (CallbackRefusal refusal : CallbackRefusal.values()) {
+            for (String stage : new String[] {"authorize", "connect"}) {
+                Counter.builder("ws.callback.refused")
+                        .description("Callbacks refused because their address is not allowed (SSRF guard): authorizes"
+                                + " answered 400, or messages not sent")
+                        .tag("reason", refusal.tag()).tag("stage", stage).register(registry);
+            }
+        }
+        for (CallbackAnomaly anomaly : CallbackAnomaly.values()) {
+            Counter.builder("ws.callback.anomalies")
+                    .description("Callback answers cut short or not followed: body or head too large, timeout, redirect")
+                    .tag("kind", anomaly.tag()).register(registry);
+        }
         Gauge.builder("ws.callback.in.flight", stats, CallbackStats::inFlight)
                 .description("Callback requests on the wire now").register(registry);
         Gauge.builder("ws.callback.pending", stats, CallbackStats::pending)
@@ -51,6 +67,21 @@ public final class CallbackMeters implements CallbackObserver {
 
     private void counter(String name, String description, CallbackStats stats, ToDoubleFunction<CallbackStats> f) {
         FunctionCounter.builder(name, stats, f).description(description).register(registry);
+    }
+
+    @Override
+    public void refused(String application, CallbackRefusal refusal) {
+        registry.counter("ws.callback.refused", "reason", refusal.tag(), "stage", "connect").increment();
+    }
+
+    @Override
+    public void refusedAtAuthorize(String application, CallbackRefusal refusal) {
+        registry.counter("ws.callback.refused", "reason", refusal.tag(), "stage", "authorize").increment();
+    }
+
+    @Override
+    public void anomaly(String application, CallbackAnomaly anomaly) {
+        registry.counter("ws.callback.anomalies", "kind", anomaly.tag()).increment();
     }
 
     @Override

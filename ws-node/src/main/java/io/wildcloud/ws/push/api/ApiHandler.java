@@ -4,6 +4,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -13,6 +14,7 @@ import io.wildcloud.ws.common.api.ErrorBody;
 import io.wildcloud.ws.common.api.ErrorCodes;
 import io.wildcloud.ws.sockjs.http.LoopFlushes;
 import io.wildcloud.ws.push.SocketStore;
+import io.wildcloud.ws.sockjs.session.LogTag;
 import io.wildcloud.ws.sockjs.session.StoreFullException;
 import io.wildcloud.ws.sockjs.session.StoreOutcomeUnknownException;
 import io.wildcloud.ws.sockjs.session.StoreUnavailableException;
@@ -73,6 +75,7 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         HttpMethod method = request.method();
         String uri = request.uri();
+        String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         boolean broken = request.decoderResult().isFailure();
         String body = request.content().toString(StandardCharsets.UTF_8);
         String requestId;
@@ -89,7 +92,7 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
                     "The request is not valid HTTP/1.1.")));
             return;
         }
-        routes.route(method, uri, body, requestId).whenComplete((reply, error) -> {
+        routes.route(method, uri, authorization, body, requestId).whenComplete((reply, error) -> {
             ApiReply answer = error == null ? reply : replyFor(ctx, method, uri, requestId, error);
             if (ctx.executor().inEventLoop()) {
                 reply(ctx, version, keepAlive, answer);
@@ -152,9 +155,21 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
                 new ErrorBody(ErrorCodes.INTERNAL_ERROR, "The service failed; it logged why.").toJson(), null);
     }
 
-    /** {@code /authorize/<secret>/...} must not reach a log. */
+    /**
+     * What a log may show of a request's URI: {@code /authorize/<secret>/...} loses the secret and
+     * the client, {@code /publish/<socket id>/...} shows the socket as its {@link LogTag}.
+     */
     static String redact(String uri) {
-        return uri.startsWith("/authorize/") ? "/authorize/<redacted>" : uri;
+        if (uri.startsWith("/authorize/")) {
+            return "/authorize/<redacted>";
+        }
+        if (uri.startsWith("/publish/")) {
+            String rest = uri.substring("/publish/".length());
+            int slash = rest.indexOf('/');
+            return "/publish/" + LogTag.of(slash < 0 ? rest : rest.substring(0, slash))
+                    + (slash < 0 ? "" : rest.substring(slash));
+        }
+        return uri;
     }
 
     @Override

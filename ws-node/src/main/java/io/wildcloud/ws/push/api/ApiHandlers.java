@@ -12,7 +12,12 @@ public final class ApiHandlers {
 
     public ApiHandlers(ApplicationRegistry applications, PushOperations operations, int maxMessageBytes,
             int maxApiBodyBytes, Supplier<String> healthProblem) {
-        this.routes = new ApiRoutes(applications, operations, maxMessageBytes, healthProblem);
+        this(applications, operations, maxMessageBytes, maxApiBodyBytes, healthProblem, ApiAccess.defaults());
+    }
+
+    public ApiHandlers(ApplicationRegistry applications, PushOperations operations, int maxMessageBytes,
+            int maxApiBodyBytes, Supplier<String> healthProblem, ApiAccess access) {
+        this.routes = new ApiRoutes(applications, operations, maxMessageBytes, healthProblem, access);
         this.maxApiBodyBytes = maxApiBodyBytes;
     }
 

@@ -5,12 +5,19 @@ import io.wildcloud.ws.common.api.ApiJson;
 import io.wildcloud.ws.common.api.PublishResponse;
 import java.util.Objects;
 
-/** What the API answers to one request: a status, a JSON body and, for a 405, an {@code Allow}. */
-public record ApiReply(HttpResponseStatus status, String json, String allow) {
+/**
+ * What the API answers to one request: a status, a JSON body and, for a 405, an {@code Allow},
+ * for a 401, a {@code WWW-Authenticate}.
+ */
+public record ApiReply(HttpResponseStatus status, String json, String allow, String wwwAuthenticate) {
 
     public ApiReply {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(json, "json");
+    }
+
+    public ApiReply(HttpResponseStatus status, String json, String allow) {
+        this(status, json, allow, null);
     }
 
     public static ApiReply ok(Object body) {
@@ -23,6 +30,6 @@ public record ApiReply(HttpResponseStatus status, String json, String allow) {
     }
 
     public static ApiReply of(ApiException error) {
-        return new ApiReply(error.status(), error.body().toJson(), error.allow());
+        return new ApiReply(error.status(), error.body().toJson(), error.allow(), error.authenticate());
     }
 }

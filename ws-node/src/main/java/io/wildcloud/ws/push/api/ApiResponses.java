@@ -32,6 +32,9 @@ final class ApiResponses {
         if (reply.allow() != null) {
             response.headers().set(HttpHeaderNames.ALLOW, reply.allow());
         }
+        if (reply.wwwAuthenticate() != null) {
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, reply.wwwAuthenticate());
+        }
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         } else if (!version.isKeepAliveDefault()) {

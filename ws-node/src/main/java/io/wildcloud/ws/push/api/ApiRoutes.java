@@ -11,6 +11,7 @@ import io.wildcloud.ws.push.ApplicationRegistry;
 import io.wildcloud.ws.push.SocketIds;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -26,6 +27,12 @@ import java.util.function.Supplier;
  *   GET    /health                                                 → 200 {"status":"ok"} or 503
  * </pre>
  * The application is checked before the body, so an unknown one learns nothing but 403.
+ *
+ * <p>Every call may carry {@code Authorization: Bearer <application secret>} ({@link BearerAuth});
+ * when it does, it must name the URL's application (authorize, revoke) or the socket's (publish),
+ * else 403 {@code wrong_application}. With {@code api-require-auth} publish and revoke need it
+ * (401 {@code unauthorized} without). Callbacks whose host is an address that is not allowed get
+ * 400 {@code callback_not_allowed} ({@link io.wildcloud.ws.push.callback.CallbackAddresses}).
  */
 final class ApiRoutes {
 
@@ -35,10 +42,14 @@ final class ApiRoutes {
     private final PushOperations operations;
     private final int maxMessageBytes;
     private final Supplier<String> healthProblem;
+    private final BearerAuth auth;
+    private final ApiAccess access;
 
     ApiRoutes(ApplicationRegistry applications, PushOperations operations, int maxMessageBytes,
-            Supplier<String> healthProblem) {
+            Supplier<String> healthProblem, ApiAccess access) {
         this.applications = applications;
+        this.access = access;
+        this.auth = new BearerAuth(applications, access.requireAuth());
         this.operations = operations;
         this.maxMessageBytes = maxMessageBytes;
         this.healthProblem = healthProblem;
@@ -47,18 +58,21 @@ final class ApiRoutes {
     /**
      * Never throws: every failure is in the stage.
      *
+     * @param authorization the request's {@code Authorization} header, or {@code null}
      * @param requestId the request's {@code Idempotency-Key} or {@code X-Request-Id} (checked by
      *     {@link RequestIds}), or {@code null}; a publish uses it so that its repeats are harmless
      */
-    CompletionStage<ApiReply> route(HttpMethod method, String uri, String body, String requestId) {
+    CompletionStage<ApiReply> route(HttpMethod method, String uri, String authorization, String body,
+            String requestId) {
         try {
-            return dispatch(method, uri, body, requestId);
+            return dispatch(method, uri, authorization, body, requestId);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    private CompletionStage<ApiReply> dispatch(HttpMethod method, String uri, String body, String requestId) {
+    private CompletionStage<ApiReply> dispatch(HttpMethod method, String uri, String authorization, String body,
+            String requestId) {
         String path = new QueryStringDecoder(uri).rawPath();
         List<String> segments = List.of(path.substring(path.startsWith("/") ? 1 : 0).split("/", -1));
         String first = segments.get(0);
@@ -73,25 +87,31 @@ final class ApiRoutes {
         if (first.equals("authorize") && segments.size() == 3 && !segments.get(1).isEmpty()
                 && !segments.get(2).isEmpty()) {
             require(method, "POST, DELETE", HttpMethod.POST, HttpMethod.DELETE);
+            boolean revoke = method.equals(HttpMethod.DELETE);
+            Optional<Application> caller = auth.caller(authorization, revoke);
             Application application = applications.bySecret(decode(segments.get(1)))
                     .orElseThrow(ApiRoutes::unknownApplication);
+            BearerAuth.requireSame(caller, application.name());
             String clientId = clientId(segments.get(2));
-            if (method.equals(HttpMethod.DELETE)) {
+            if (revoke) {
                 return operations.revoke(application, clientId).thenApply(ApiReply::ok);
             }
             JsonObject json = JsonBodies.object(body);
-            return operations.authorize(application, clientId, JsonBodies.callback(json)).thenApply(ApiReply::ok);
+            return operations.authorize(application, clientId, JsonBodies.callback(json, access.callbacks(),
+                    refusal -> access.observer().refusedAtAuthorize(application.name(), refusal)))
+                    .thenApply(ApiReply::ok);
         }
         if (first.equals("publish") && (segments.size() == 2 || segments.size() == 3)
                 && segments.stream().noneMatch(String::isEmpty)) {
             require(method, "POST", HttpMethod.POST);
+            Optional<Application> caller = auth.caller(authorization, true);
             String socketId = segments.get(1);
             String message = message(JsonBodies.object(body));
             if (!SocketIds.isWellFormed(socketId)) {
                 throw PushOperations.socketNotFound();
             }
             String sessionId = segments.size() == 2 ? null : sessionId(segments.get(2));
-            return operations.publish(socketId, sessionId, message, requestId).thenApply(ApiReply::ok);
+            return operations.publish(caller, socketId, sessionId, message, requestId).thenApply(ApiReply::ok);
         }
         throw ApiException.notFound(ErrorCodes.NOT_FOUND,
                 "No such path. The API has /authorize/<application_id>/<client_id>, /publish/<socket_id>,"

@@ -8,11 +8,14 @@ import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import io.wildcloud.ws.common.api.ErrorCodes;
+import io.wildcloud.ws.push.callback.CallbackAddresses;
+import io.wildcloud.ws.push.callback.CallbackRefusal;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /** Reads API request bodies strictly, turning every defect into the matching 400. */
 final class JsonBodies {
@@ -58,8 +61,11 @@ final class JsonBodies {
         return value.getAsString();
     }
 
-    /** The {@code callback} field: an absolute http or https URL with a host. */
-    static URI callback(JsonObject body) {
+    /**
+     * The {@code callback} field: an absolute http or https URL with a host, and not an address
+     * {@code allowed} refuses (400 {@code callback_not_allowed}, saying why).
+     */
+    static URI callback(JsonObject body, CallbackAddresses allowed, Consumer<CallbackRefusal> refused) {
         String text = string(body, "callback");
         URI uri;
         try {
@@ -68,11 +74,22 @@ final class JsonBodies {
             throw invalidCallback();
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if ((scheme.equals("http") || scheme.equals("https")) && uri.getRawUserInfo() == null) {
+            // Before the host check: java.net.URI has no host for spellings such as 0x7f.1, which still reach 127.0.0.1.
+            allowed.checkLiteral(uri).ifPresent(refusal -> {
+                refused.accept(refusal);
+                throw ApiException.badRequest(ErrorCodes.CALLBACK_NOT_ALLOWED, refusal.message(hostPort(uri)));
+            });
+        }
         if (text.length() > MAX_CALLBACK_LENGTH || !(scheme.equals("http") || scheme.equals("https"))
                 || uri.getHost() == null || uri.getHost().isEmpty() || uri.getRawUserInfo() != null) {
             throw invalidCallback();
         }
         return uri;
+    }
+
+    private static String hostPort(URI uri) {
+        return uri.getRawAuthority();
     }
 
     private static ApiException invalidCallback() {

@@ -11,13 +11,16 @@ import io.wildcloud.ws.push.Application;
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.PushMetrics;
 import io.wildcloud.ws.push.PushMetrics.PublishOutcome;
+import io.wildcloud.ws.push.SocketRecord;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.sockjs.session.EnqueueResult;
+import io.wildcloud.ws.sockjs.session.LogTag;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -51,7 +54,7 @@ public final class PushOperations {
     public CompletionStage<AuthorizeResponse> authorize(Application application, String clientId, URI callback) {
         return sockets.authorize(application.name(), clientId, callback).thenApply(authorization -> {
             if (authorization.created()) {
-                log.info("{} authorized for application {} (client {})", authorization.socket().socketId(),
+                log.info("socket {} authorized for application {} (client {})", LogTag.of(authorization.socket().socketId()),
                         application.name(), clientId);
             }
             return new AuthorizeResponse(authorization.socket().socketId());
@@ -73,7 +76,7 @@ public final class PushOperations {
             return CompletableFuture.allOf(closes.toArray(CompletableFuture[]::new)).thenApply(done -> {
                 int closed = (int) closes.stream().filter(CompletableFuture::join).count();
                 metrics.sessionsRevoked(closed);
-                log.info("{} revoked by application {} (client {}), {} session(s) closed", socketId,
+                log.info("socket {} revoked by application {} (client {}), {} session(s) closed", LogTag.of(socketId),
                         application.name(), clientId, closed);
                 return new RevokeResponse(socketId, closed);
             });
@@ -85,18 +88,21 @@ public final class PushOperations {
      * gone are dropped from the index (by the store) and not counted; full queues are counted apart.
      */
     public CompletionStage<PublishResponse> publish(String socketId, String message) {
-        return publish(socketId, null, message, null);
+        return publish(Optional.empty(), socketId, null, message, null);
     }
 
     /**
      * {@link #publish(String, String)} when {@code sessionId} is {@code null}, else
-     * {@link #publish(String, String, String)}; a {@code requestId} (or {@code null}) makes a repeat
-     * within {@link SocketStore#REQUEST_ID_WINDOW} queue nothing and answer as the first did.
+     * {@link #publish(String, String, String)}, by {@code caller} when a bearer token named one:
+     * then the socket must be that application's (403 otherwise), which costs one lookup first. A
+     * {@code requestId} (or {@code null}) makes a repeat within {@link SocketStore#REQUEST_ID_WINDOW}
+     * queue nothing and answer as the first did.
      */
-    public CompletionStage<PublishResponse> publish(String socketId, String sessionId, String message,
-            String requestId) {
-        return sessionId == null ? publishToAll(socketId, message, requestId)
-                : publishToOne(socketId, sessionId, message, requestId);
+    public CompletionStage<PublishResponse> publish(Optional<Application> caller, String socketId, String sessionId,
+            String message, String requestId) {
+        return ownedBy(caller, socketId).thenCompose(owned -> sessionId == null
+                ? publishToAll(socketId, message, requestId)
+                : publishToOne(socketId, sessionId, message, requestId));
     }
 
     private CompletionStage<PublishResponse> publishToAll(String socketId, String message, String requestId) {
@@ -124,6 +130,19 @@ public final class PushOperations {
                         "The socket has no open session with this id.");
             };
         }));
+    }
+
+    /** Completes when no caller is named or the socket is the caller's; else fails (404, 403). */
+    private CompletionStage<Void> ownedBy(Optional<Application> caller, String socketId) {
+        if (caller.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return sockets.find(socketId).thenAccept(found -> {
+            SocketRecord socket = found.orElseThrow(PushOperations::socketNotFound);
+            if (!socket.application().equals(caller.get().name())) {
+                throw BearerAuth.wrongApplication();
+            }
+        });
     }
 
     /** Tells the metrics how long each queue that took the message is now. */

@@ -33,6 +33,14 @@ import java.util.concurrent.TimeUnit;
  *       (socket, session, callback origin; never the secret or the callback's path). A 3xx or 4xx
  *       is the application's answer: counted as rejected, never retried. Every attempt of a
  *       message carries the same {@value CallbackSignature#IDEMPOTENCY_KEY_HEADER}.</li>
+ *   <li><b>Answers bounded.</b> Only the status is used: the body is counted and dropped, and cut
+ *       (connection closed) past {@link CallbackPolicy#maxResponseBytes}; the head is bounded by the
+ *       client's codec; redirects are never followed. Each such case reaches
+ *       {@link CallbackObserver#anomaly}.</li>
+ *   <li><b>Only allowed addresses.</b> Before each connection the callback's host is resolved once
+ *       and every address checked ({@link CallbackAddresses}); the connection goes to the checked
+ *       address. A refused message is settled at once, never retried, and reaches
+ *       {@link CallbackObserver#refused}.</li>
  *   <li><b>Never blocks.</b> Requests start on a small pool of their own (host name resolution may
  *       block) and run on the HTTP client's own event loop; waits are timers.</li>
  * </ul>

@@ -19,6 +19,18 @@ public interface CallbackObserver {
     default void attemptEnded(String application, Duration took, int status) {
     }
 
+    /** An authorize was refused: its callback's address is not allowed ({@link CallbackAddresses}). */
+    default void refusedAtAuthorize(String application, CallbackRefusal refusal) {
+    }
+
+    /** A message was not sent: its callback's address is not allowed ({@link CallbackAddresses}). */
+    default void refused(String application, CallbackRefusal refusal) {
+    }
+
+    /** An answer went out of bounds or was not followed ({@link CallbackAnomaly}). */
+    default void anomaly(String application, CallbackAnomaly anomaly) {
+    }
+
     /** A message was given up after its retry budget ran out. */
     default void givenUp(String application) {
     }

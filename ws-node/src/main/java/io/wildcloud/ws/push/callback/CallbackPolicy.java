@@ -15,6 +15,9 @@ import java.util.Objects;
  * @param maxConcurrency how many callback requests the node has in flight at once, over all
  *     applications; more wait their turn (a session's own messages always go one at a time)
  * @param maxConnectionsPerHost pooled connections per application host
+ * @param maxResponseBytes how much of an answer's body is read (and dropped: only the status
+ *     counts); past it the connection is closed
+ * @param addresses where callbacks may go ({@code callback-allow-networks}, the node's own ports)
  */
 public record CallbackPolicy(
         Duration timeout,
@@ -22,7 +25,9 @@ public record CallbackPolicy(
         Duration initialBackoff,
         Duration maxBackoff,
         int maxConcurrency,
-        int maxConnectionsPerHost) {
+        int maxConnectionsPerHost,
+        int maxResponseBytes,
+        CallbackAddresses addresses) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_RETRY_BUDGET = Duration.ofSeconds(60);
@@ -30,6 +35,7 @@ public record CallbackPolicy(
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_CONCURRENCY = 256;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_HOST = 64;
+    public static final int DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 
     public CallbackPolicy {
         requirePositive("timeout", timeout);
@@ -48,6 +54,27 @@ public record CallbackPolicy(
         if (maxConnectionsPerHost < 1) {
             throw new IllegalArgumentException("maxConnectionsPerHost must be at least 1: " + maxConnectionsPerHost);
         }
+        if (maxResponseBytes < 0) {
+            throw new IllegalArgumentException("maxResponseBytes must not be negative: " + maxResponseBytes);
+        }
+        Objects.requireNonNull(addresses, "addresses");
+    }
+
+    /** Public callback addresses only, answers read up to {@link #DEFAULT_MAX_RESPONSE_BYTES}. */
+    public CallbackPolicy(Duration timeout, Duration retryBudget, Duration initialBackoff, Duration maxBackoff,
+            int maxConcurrency, int maxConnectionsPerHost) {
+        this(timeout, retryBudget, initialBackoff, maxBackoff, maxConcurrency, maxConnectionsPerHost,
+                DEFAULT_MAX_RESPONSE_BYTES, CallbackAddresses.publicOnly());
+    }
+
+    public CallbackPolicy withAddresses(CallbackAddresses allowed) {
+        return new CallbackPolicy(timeout, retryBudget, initialBackoff, maxBackoff, maxConcurrency,
+                maxConnectionsPerHost, maxResponseBytes, allowed);
+    }
+
+    public CallbackPolicy withMaxResponseBytes(int bytes) {
+        return new CallbackPolicy(timeout, retryBudget, initialBackoff, maxBackoff, maxConcurrency,
+                maxConnectionsPerHost, bytes, addresses);
     }
 
     public static CallbackPolicy defaults() {

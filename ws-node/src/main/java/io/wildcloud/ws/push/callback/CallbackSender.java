@@ -2,12 +2,17 @@ package io.wildcloud.ws.push.callback;
 
 import io.wildcloud.ws.common.api.CallbackPayload;
 import io.wildcloud.ws.common.api.CallbackSignature;
+import io.wildcloud.ws.sockjs.session.LogTag;
 import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.netty.handler.codec.TooLongFrameException;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -16,9 +21,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.asynchttpclient.AsyncHttpClient;
 import org.asynchttpclient.Dsl;
-import org.asynchttpclient.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +38,7 @@ final class CallbackSender implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder KEY_ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final int SENDER_THREADS = 4;
+    static final int MAX_HEAD_BYTES = 8192;
 
     private final CallbackPolicy policy;
     private final CallbackStats stats;
@@ -41,8 +47,8 @@ final class CallbackSender implements AutoCloseable {
     private final AsyncHttpClient http;
     /**
      * Where requests start. Never the caller's thread (a Netty event loop): starting a request
-     * resolves the callback's host name, which the HTTP client does with the JDK's blocking
-     * resolver. A slow DNS answer stalls one of these threads, nothing else.
+     * resolves the callback's host name ({@link CallbackAddresses#resolve}, the JDK's blocking
+     * resolver) to check its addresses. A slow DNS answer stalls one of these threads, nothing else.
      */
     private final ThreadPoolExecutor senders;
     private final ConcurrencyLimiter limiter;
@@ -78,6 +84,10 @@ final class CallbackSender implements AutoCloseable {
                 .setRequestTimeout(policy.timeout())
                 .setReadTimeout(policy.timeout())
                 .setMaxConnectionsPerHost(policy.maxConnectionsPerHost())
+                // An answer's head is bounded here, its body by BoundedResponse, its time by the timeouts.
+                .setHttpClientCodecMaxInitialLineLength(MAX_HEAD_BYTES)
+                .setHttpClientCodecMaxHeaderSize(MAX_HEAD_BYTES)
+                .setHttpClientCodecMaxChunkSize(8192)
                 .setPooledConnectionIdleTimeout(Duration.ofSeconds(30)));
     }
 
@@ -106,6 +116,19 @@ final class CallbackSender implements AutoCloseable {
         } catch (IOException e) {
             log.warn("closing the callback HTTP client failed", e);
         }
+    }
+
+    /** Timeouts and over-long heads, told apart from plain network errors for the metrics. */
+    private static Optional<CallbackAnomaly> anomalyOf(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof TimeoutException) {
+                return Optional.of(CallbackAnomaly.TIMEOUT);
+            }
+            if (cause instanceof TooLongFrameException) {
+                return Optional.of(CallbackAnomaly.HEAD_TOO_LARGE);
+            }
+        }
+        return Optional.empty();
     }
 
     /** A failing observer must not leave a message unsettled, which would stall its session. */
@@ -154,16 +177,31 @@ final class CallbackSender implements AutoCloseable {
         }
 
         private void send(int number, ConcurrencyLimiter origin) {
+            InetAddress address;
+            try {
+                address = policy.addresses().resolve(target.callback());
+            } catch (CallbackRefusedException e) {
+                limiter.release();
+                origin.release();
+                refuse(e);
+                return;
+            } catch (UnknownHostException | RuntimeException e) {
+                limiter.release();
+                origin.release();
+                retryOrGiveUp(number, "cannot resolve " + target.callback().getHost() + ": " + e.getMessage());
+                return;
+            }
             stats.onAttempt(number > 1);
             long started = System.nanoTime();
-            CompletableFuture<Response> response;
+            CompletableFuture<BoundedResponse.Answer> response;
             try {
                 response = http.preparePost(target.callback().toString())
+                        .setAddress(address) // the checked one: no second resolution to rebind
                         .setHeader("Content-Type", "application/json; charset=utf-8")
                         .setHeader(CallbackSignature.SIGNATURE_HEADER, CallbackSignature.sign(target.secret(), body))
                         .setHeader(CallbackSignature.IDEMPOTENCY_KEY_HEADER, idempotencyKey)
                         .setBody(body)
-                        .execute()
+                        .execute(new BoundedResponse(policy.maxResponseBytes()))
                         .toCompletableFuture();
             } catch (RuntimeException e) {
                 // A closed client throws instead of failing the future.
@@ -173,22 +211,44 @@ final class CallbackSender implements AutoCloseable {
                 stats.onAttemptEnded();
                 limiter.release();
                 origin.release();
+                int status = error != null ? -1 : answer.status();
                 observe(() -> observer.attemptEnded(target.applicationName(),
-                        Duration.ofNanos(System.nanoTime() - started), error != null ? -1 : answer.getStatusCode()));
+                        Duration.ofNanos(System.nanoTime() - started), status));
                 if (error != null) {
+                    anomalyOf(error).ifPresent(this::anomaly);
                     retryOrGiveUp(number, error.getClass().getSimpleName() + ": " + error.getMessage());
-                } else if (answer.getStatusCode() >= 200 && answer.getStatusCode() < 300) {
+                    return;
+                }
+                if (answer.bodyCut()) {
+                    anomaly(CallbackAnomaly.BODY_TOO_LARGE);
+                }
+                if (status >= 200 && status < 300) {
                     stats.onDelivered();
                     settled.complete(null);
-                } else if (answer.getStatusCode() >= 500) {
-                    retryOrGiveUp(number, "status " + answer.getStatusCode());
+                } else if (status >= 500) {
+                    retryOrGiveUp(number, "status " + status);
                 } else {
+                    if (status >= 300 && status < 400) {
+                        anomaly(CallbackAnomaly.REDIRECT);
+                    }
                     stats.onRejected();
                     log.warn("{} callback to {} refused a message with status {}; not retried", session,
-                            target.loggableOrigin(), answer.getStatusCode());
+                            target.loggableOrigin(), status);
                     settled.complete(null);
                 }
             });
+        }
+
+        private void anomaly(CallbackAnomaly anomaly) {
+            observe(() -> observer.anomaly(target.applicationName(), anomaly));
+        }
+
+        private void refuse(CallbackRefusedException refusal) {
+            stats.onRefused();
+            observe(() -> observer.refused(target.applicationName(), refusal.refusal()));
+            log.warn("{} callback to {} not sent: {} (socket {}, application {})", session, target.loggableOrigin(),
+                    refusal.getMessage(), LogTag.of(target.socketId()), target.applicationName());
+            settled.complete(null);
         }
 
         private void retryOrGiveUp(int number, String failure) {
@@ -210,7 +270,7 @@ final class CallbackSender implements AutoCloseable {
             stats.onGivenUp();
             observe(() -> observer.givenUp(target.applicationName()));
             log.warn("{} callback to {} gave up on a message after {} attempt(s): {} (socket {}, application {})",
-                    session, target.loggableOrigin(), attempts, failure, target.socketId(), target.applicationName());
+                    session, target.loggableOrigin(), attempts, failure, LogTag.of(target.socketId()), target.applicationName());
             settled.complete(null);
         }
     }

@@ -15,6 +15,7 @@ public final class CallbackStats {
     private final LongAdder delivered = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder givenUp = new LongAdder();
+    private final LongAdder refused = new LongAdder();
     private final AtomicLong inFlight = new AtomicLong();
     private final AtomicLong pending = new AtomicLong();
 
@@ -58,12 +59,17 @@ public final class CallbackStats {
         return givenUp.sum();
     }
 
+    /** Messages not sent because their callback's address is not allowed: never retried. */
+    public long refused() {
+        return refused.sum();
+    }
+
     /** Requests on the wire now. */
     public long inFlight() {
         return inFlight.get();
     }
 
-    /** Messages accepted and not yet settled (delivered, rejected or given up). */
+    /** Messages accepted and not yet settled (delivered, rejected, refused or given up). */
     public long pending() {
         return pending.get();
     }
@@ -92,6 +98,11 @@ public final class CallbackStats {
 
     void onRejected() {
         rejected.increment();
+        pending.decrementAndGet();
+    }
+
+    void onRefused() {
+        refused.increment();
         pending.decrementAndGet();
     }
 

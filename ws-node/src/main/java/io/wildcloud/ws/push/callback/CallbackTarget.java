@@ -1,5 +1,6 @@
 package io.wildcloud.ws.push.callback;
 
+import io.wildcloud.ws.sockjs.session.LogTag;
 import java.net.URI;
 import java.util.Objects;
 
@@ -26,7 +27,7 @@ public record CallbackTarget(URI callback, String applicationName, String secret
     /** The secret is redacted. */
     @Override
     public String toString() {
-        return "CallbackTarget[" + loggableOrigin() + ", application=" + applicationName + ", socket=" + socketId
+        return "CallbackTarget[" + loggableOrigin() + ", application=" + applicationName + ", socket=" + LogTag.of(socketId)
                 + ", client=" + clientId + "]";
     }
 }

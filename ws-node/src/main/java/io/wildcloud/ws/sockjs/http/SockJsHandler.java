@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.SockJsEndpointResolver;
 import io.wildcloud.ws.sockjs.SockJsMetrics;
+import io.wildcloud.ws.sockjs.session.LogTag;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
 import io.wildcloud.ws.sockjs.transport.EventSourceTransport;
@@ -115,7 +116,7 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
     private void route(ChannelHandlerContext ctx, SockJsRequest request, SockJsPath path,
             Optional<SockJsEndpoint> found, Throwable error) {
         if (error != null) {
-            log.warn("{} cannot resolve prefix {}: {}", ctx.channel(), path.prefix(), error.toString());
+            log.warn("{} cannot resolve prefix {}: {}", ctx.channel(), LogTag.of(path.prefix()), error.toString());
             HttpResponses.sendText(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "Service unavailable, retry.");
             return;
         }

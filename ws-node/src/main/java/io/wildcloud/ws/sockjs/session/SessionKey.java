@@ -14,8 +14,9 @@ public record SessionKey(String scope, String sessionId) {
         Objects.requireNonNull(sessionId, "sessionId");
     }
 
+    /** The scope as a {@link LogTag} (a socket id is a bearer token): this is what logs show. */
     @Override
     public String toString() {
-        return scope + "/" + sessionId;
+        return LogTag.of(scope) + "/" + sessionId;
     }
 }

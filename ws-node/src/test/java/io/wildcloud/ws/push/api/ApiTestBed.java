@@ -31,10 +31,12 @@ import java.util.function.Supplier;
 final class ApiTestBed implements AutoCloseable {
 
     static final String SECRET = "demo-secret-0123456789";
+    /** A second application's secret, for the bearer checks. */
+    static final String OTHER_SECRET = "other-secret-0123456789";
     static final int MAX_MESSAGE_BYTES = 64;
     static final int MAX_BODY_BYTES = 512;
 
-    final ApplicationRegistry applications = ApplicationRegistry.parse("demo:" + SECRET);
+    final ApplicationRegistry applications = ApplicationRegistry.parse("demo:" + SECRET + ",other:" + OTHER_SECRET);
     final SocketStore sockets;
     final MemorySessionStore sessions = new MemorySessionStore(2);
     final ApiHandlers handlers;
@@ -42,18 +44,22 @@ final class ApiTestBed implements AutoCloseable {
     volatile String healthProblem;
 
     ApiTestBed() {
-        this(sessions -> new MemorySocketStore(sessions, Duration.ofHours(1)));
+        this(ApiAccess.defaults());
+    }
+
+    ApiTestBed(ApiAccess access) {
+        this(sessions -> new MemorySocketStore(sessions, Duration.ofHours(1)), access);
     }
 
     ApiTestBed(SocketStore sockets) {
-        this(sessions -> sockets);
+        this(sessions -> sockets, ApiAccess.defaults());
     }
 
-    private ApiTestBed(Function<MemorySessionStore, SocketStore> socketStore) {
+    private ApiTestBed(Function<MemorySessionStore, SocketStore> socketStore, ApiAccess access) {
         this.sockets = socketStore.apply(this.sessions);
         Supplier<String> health = () -> healthProblem;
         this.handlers = new ApiHandlers(applications, new PushOperations(sockets, sessions), MAX_MESSAGE_BYTES,
-                MAX_BODY_BYTES, health);
+                MAX_BODY_BYTES, health, access);
     }
 
     EmbeddedChannel channel() {
@@ -81,6 +87,18 @@ final class ApiTestBed implements AutoCloseable {
     static String post(String path, String body) {
         return "POST " + path + " HTTP/1.1\r\nHost: api\r\nContent-Type: application/json\r\nContent-Length: "
                 + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
+    }
+
+    /** A POST with an {@code Authorization} header. */
+    static String post(String path, String authorization, String body) {
+        return "POST " + path + " HTTP/1.1\r\nHost: api\r\nAuthorization: " + authorization
+                + "\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
+    }
+
+    static String request(String method, String path, String authorization) {
+        return method + " " + path + " HTTP/1.1\r\nHost: api\r\nAuthorization: " + authorization
+                + "\r\nContent-Length: 0\r\n\r\n";
     }
 
     static String request(String method, String path) {

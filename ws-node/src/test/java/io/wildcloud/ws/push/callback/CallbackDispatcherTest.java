@@ -49,6 +49,9 @@ class CallbackDispatcherTest {
         server.close();
     }
 
+    /** The callback servers of these tests listen on loopback, which callbacks may not reach by default. */
+    static final CallbackAddresses LOOPBACK_ALLOWED = CallbackAddresses.allowing("127.0.0.0/8", "::1/128");
+
     private CallbackDispatcher dispatcher(Duration timeout, Duration budget, int concurrency) {
         return dispatcher(timeout, budget, concurrency, 8, CallbackObserver.NONE);
     }
@@ -56,7 +59,7 @@ class CallbackDispatcherTest {
     private CallbackDispatcher dispatcher(Duration timeout, Duration budget, int concurrency, int perHost,
             CallbackObserver observer) {
         dispatcher = new CallbackDispatcher(new CallbackPolicy(timeout, budget, Duration.ofMillis(20),
-                Duration.ofMillis(80), concurrency, perHost), observer);
+                Duration.ofMillis(80), concurrency, perHost).withAddresses(LOOPBACK_ALLOWED), observer);
         return dispatcher;
     }
 
@@ -271,5 +274,101 @@ class CallbackDispatcherTest {
         assertEquals(200, statuses.get(0));
         assertTrue(statuses.subList(1, statuses.size()).stream().allMatch(s -> s == 500), statuses.toString());
         assertEquals(1, givenUp.get());
+    }
+
+    private CallbackDispatcher dispatcher(CallbackPolicy policy, CallbackObserver observer) {
+        dispatcher = new CallbackDispatcher(policy, observer);
+        return dispatcher;
+    }
+
+    /** Hears refusals and anomalies. */
+    private static final class Heard implements CallbackObserver {
+        final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void refused(String application, CallbackRefusal refusal) {
+            events.add("refused " + refusal.tag());
+        }
+
+        @Override
+        public void anomaly(String application, CallbackAnomaly anomaly) {
+            events.add("anomaly " + anomaly.tag());
+        }
+    }
+
+    @Test
+    void aHugeAnswerIsReadOnlyUpToTheBoundThenTheConnectionIsClosed() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+            Thread endless = new Thread(() -> {
+                try (java.net.Socket socket = listener.accept()) {
+                    socket.setSoTimeout(10_000);
+                    readHead(socket.getInputStream());
+                    var out = socket.getOutputStream();
+                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 209715200\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    byte[] block = new byte[8192];
+                    // At most the announced 200 MiB; the node's closing the connection ends it far sooner.
+                    while (written.get() < 200L * 1024 * 1024) {
+                        out.write(block);
+                        written.addAndGet(block.length);
+                    }
+                } catch (java.io.IOException e) {
+                    // The node closed the connection: what this test wants.
+                }
+            }, "endless-callback");
+            endless.start();
+            Heard heard = new Heard();
+            CallbackDispatcher dispatcher = dispatcher(new CallbackPolicy(Duration.ofSeconds(10), Duration.ofSeconds(1),
+                    Duration.ofMillis(20), Duration.ofMillis(80), 4, 4).withAddresses(LOOPBACK_ALLOWED), heard);
+            await(dispatcher.dispatch(SESSION, target(URI.create("http://127.0.0.1:" + listener.getLocalPort() + "/hook")),
+                    List.of("hi")).toCompletableFuture());
+            endless.join(10_000);
+            assertFalse(endless.isAlive(), "the node closed the connection");
+            assertEquals(List.of("anomaly body_too_large"), heard.events);
+            assertEquals(1, dispatcher.stats().delivered(), "a 200 is a 200, however long its body");
+            // 64 KiB read; what the kernel's socket buffers took besides is far below the 200 MiB offered.
+            assertTrue(written.get() < 32L * 1024 * 1024, "written " + written.get());
+        }
+    }
+
+    @Test
+    void aNameThatResolvesToLoopbackIsRefusedAtConnectTimeAndNothingIsSent() throws Exception {
+        Heard heard = new Heard();
+        CallbackDispatcher dispatcher = dispatcher(new CallbackPolicy(Duration.ofSeconds(2), Duration.ofSeconds(5),
+                Duration.ofMillis(20), Duration.ofMillis(80), 4, 4), heard);
+        URI byName = URI.create("http://localhost:" + server.uri("/hook").getPort() + "/hook");
+        await(dispatcher.dispatch(SESSION, target(byName), List.of("to loopback")).toCompletableFuture());
+        assertEquals(List.of(), server.received());
+        assertEquals(List.of("refused loopback"), heard.events);
+        assertEquals(1, dispatcher.stats().refused());
+        assertEquals(new CallbackStats.Snapshot(1, 0, 0, 0, 0, 0, 0, 0), dispatcher.stats().snapshot());
+    }
+
+    @Test
+    void aRedirectIsNotFollowedButCountedAsRejected() throws Exception {
+        Heard heard = new Heard();
+        CallbackDispatcher dispatcher = dispatcher(new CallbackPolicy(Duration.ofSeconds(2), Duration.ofSeconds(5),
+                Duration.ofMillis(20), Duration.ofMillis(80), 4, 4).withAddresses(LOOPBACK_ALLOWED), heard);
+        server.script(request -> Reply.status(request.path().equals("/hook") ? 307 : 200));
+        await(dispatcher.dispatch(SESSION, target(server.uri("/hook")), List.of("moved")).toCompletableFuture());
+        assertEquals(List.of("/hook"), server.received().stream().map(Received::path).toList());
+        assertEquals(List.of("anomaly redirect"), heard.events);
+        assertEquals(new CallbackStats.Snapshot(1, 1, 0, 0, 1, 0, 0, 0), dispatcher.stats().snapshot());
+    }
+
+    /** Reads a request's head and its Content-Length body. */
+    private static void readHead(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                return;
+            }
+            head.append((char) b);
+        }
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        if (length.find()) {
+            in.readNBytes(Integer.parseInt(length.group(1)));
+        }
     }
 }

@@ -1,0 +1,96 @@
+package io.wildcloud.ws.push.callback;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Reads a URL host that is an IP address in any form a resolver would accept, without asking DNS:
+ * IPv6 in brackets ({@code [::1]}, {@code [::ffff:127.0.0.1]}) and every IPv4 form of
+ * {@code inet_aton}, which the C library (and so curl, and the JDK on Linux) still accepts: one to
+ * four parts, each decimal, octal ({@code 0177}) or hex ({@code 0x7f}); the last part fills the
+ * remaining bytes ({@code 2130706433}, {@code 127.1}, {@code 0x7f.1} are all 127.0.0.1). Checking
+ * callbacks against address ranges needs every such spelling recognised.
+ */
+final class HostLiterals {
+
+    private HostLiterals() {
+    }
+
+    /** The address {@code host} spells, or empty when it is a name. */
+    static Optional<InetAddress> parse(String host) {
+        if (host == null || host.isEmpty()) {
+            return Optional.empty();
+        }
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.indexOf(':') >= 0) {
+            return ipv6(h);
+        }
+        return ipv4(h.toLowerCase(Locale.ROOT));
+    }
+
+    private static Optional<InetAddress> ipv6(String text) {
+        // Only hex digits, colons, dots (embedded IPv4) and a zone id: nothing DNS would be asked about.
+        if (!text.matches("[0-9a-fA-F:.]+(%[0-9A-Za-z_.-]+)?")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(InetAddress.getByName(text));
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<InetAddress> ipv4(String text) {
+        String[] parts = text.split("\\.", -1);
+        if (parts.length > 4) {
+            return Optional.empty();
+        }
+        long[] values = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            Long value = number(parts[i]);
+            if (value == null) {
+                return Optional.empty();
+            }
+            values[i] = value;
+        }
+        long address = 0;
+        for (int i = 0; i < values.length - 1; i++) {
+            if (values[i] > 0xff) {
+                return Optional.empty();
+            }
+            address |= values[i] << (24 - 8 * i);
+        }
+        long last = values[values.length - 1];
+        long lastMax = (1L << (8 * (5 - values.length))) - 1;
+        if (last > lastMax) {
+            return Optional.empty();
+        }
+        address |= last;
+        byte[] bytes = {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address};
+        try {
+            return Optional.of(InetAddress.getByAddress(bytes));
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** One part in decimal, octal (leading 0) or hex (0x); {@code null} if it is not a number. */
+    private static Long number(String part) {
+        if (part.length() > 12 || !part.matches("0x[0-9a-f]*|[0-9]+")) {
+            return null;
+        }
+        try {
+            if (part.startsWith("0x")) {
+                return part.length() == 2 ? 0L : Long.parseLong(part.substring(2), 16);
+            }
+            if (part.length() > 1 && part.startsWith("0")) {
+                return Long.parseLong(part.substring(1), 8);
+            }
+            return Long.parseLong(part);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.wildcloud.ws.push.callback;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Address ranges, spellings, allowed networks and the connect-time check after DNS. */
+class CallbackAddressesTest {
+
+    private final CallbackAddresses publicOnly = CallbackAddresses.publicOnly();
+
+    @Test
+    void everyIpv4SpellingOfLoopbackIsRead() throws Exception {
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        for (String spelling : new String[] {"127.0.0.1", "2130706433", "0x7f000001", "0x7f.1", "127.1", "0177.0.0.1",
+                "0x7F.0.0.0x1", "017700000001", "127.0.1"}) {
+            assertEquals(Optional.of(loopback), HostLiterals.parse(spelling), spelling);
+        }
+        assertEquals(Optional.empty(), HostLiterals.parse("app.example"));
+        assertEquals(Optional.empty(), HostLiterals.parse("256.1.1.1"));
+        assertEquals(Optional.empty(), HostLiterals.parse("1.2.3.4.5"));
+        assertEquals(Optional.empty(), HostLiterals.parse("[::1.example]"));
+    }
+
+    @Test
+    void ipv4MappedAndCompatibleIpv6AreCheckedAsIpv4() throws Exception {
+        for (String host : new String[] {"[::ffff:127.0.0.1]", "[::ffff:7f00:1]", "[::127.0.0.1]",
+                "[0:0:0:0:0:ffff:127.0.0.1]"}) {
+            assertEquals(Optional.of(CallbackRefusal.LOOPBACK), publicOnly.checkLiteral(URI.create("http://" + host + "/")),
+                    host);
+        }
+        assertEquals(Optional.of(CallbackRefusal.PRIVATE),
+                publicOnly.checkLiteral(URI.create("http://[::ffff:10.0.0.1]/")));
+    }
+
+    @Test
+    void publicAddressesAndNamesPassAtAuthorize() {
+        assertEquals(Optional.empty(), publicOnly.checkLiteral(URI.create("https://93.184.215.14/cb")));
+        assertEquals(Optional.empty(), publicOnly.checkLiteral(URI.create("https://[2606:4700::1111]/cb")));
+        assertEquals(Optional.empty(), publicOnly.checkLiteral(URI.create("https://app.example/cb")));
+        // Names are checked when connecting, after resolution.
+        assertEquals(Optional.empty(), publicOnly.checkLiteral(URI.create("http://localhost:9/cb")));
+    }
+
+    @Test
+    void allowedNetworksOpenOnlyTheirRange() {
+        CallbackAddresses allowing = CallbackAddresses.allowing("127.0.0.0/8", "10.1.0.0/16", "fd00::/8");
+        assertEquals(Optional.empty(), allowing.checkLiteral(URI.create("http://127.0.0.2:9/")));
+        assertEquals(Optional.empty(), allowing.checkLiteral(URI.create("http://10.1.200.3/")));
+        assertEquals(Optional.of(CallbackRefusal.PRIVATE), allowing.checkLiteral(URI.create("http://10.2.0.1/")));
+        assertEquals(Optional.empty(), allowing.checkLiteral(URI.create("http://[fd00::5]/")));
+        assertEquals(Optional.of(CallbackRefusal.LOOPBACK), allowing.checkLiteral(URI.create("http://[::1]/")));
+    }
+
+    @Test
+    void theNodesOwnPortsAreRefusedEvenInAnAllowedNetwork() {
+        CallbackAddresses allowing = CallbackAddresses.allowing("127.0.0.0/8", "0.0.0.0/0");
+        allowing.ownPorts(18080, 18081);
+        assertEquals(Optional.of(CallbackRefusal.OWN_PORT), allowing.checkLiteral(URI.create("http://127.0.0.1:18081/")));
+        assertEquals(Optional.of(CallbackRefusal.OWN_PORT), allowing.checkLiteral(URI.create("http://0x7f.1:18080/")));
+        assertEquals(Optional.empty(), allowing.checkLiteral(URI.create("http://127.0.0.1:18082/")));
+        // Another machine's port 18081 is not this node's.
+        assertEquals(Optional.empty(), allowing.checkLiteral(URI.create("http://93.184.215.14:18081/")));
+    }
+
+    @Test
+    void atConnectTimeEveryResolvedAddressIsChecked() throws Exception {
+        CallbackRefusedException refused = assertThrows(CallbackRefusedException.class,
+                () -> publicOnly.resolve(URI.create("http://localhost:9/cb")));
+        assertTrue(refused.refusal() == CallbackRefusal.LOOPBACK, refused.getMessage());
+        assertEquals(InetAddress.getByName("127.0.0.1"),
+                CallbackAddresses.allowing("127.0.0.0/8", "::1/128").resolve(URI.create("http://127.0.0.1:9/cb")));
+    }
+
+    @Test
+    void cidrsParseAndMatch() throws Exception {
+        Cidr net = Cidr.parse("172.16.0.0/12");
+        assertTrue(net.contains(InetAddress.getByName("172.31.255.255")));
+        assertTrue(!net.contains(InetAddress.getByName("172.32.0.0")));
+        assertEquals("127.0.0.1/32", Cidr.parse("127.0.0.1").toString());
+        assertThrows(IllegalArgumentException.class, () -> Cidr.parse("10.0.0.0/33"));
+        assertThrows(IllegalArgumentException.class, () -> Cidr.parse("example.com/8"));
+    }
+}
