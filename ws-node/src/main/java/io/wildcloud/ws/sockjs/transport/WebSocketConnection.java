@@ -76,7 +76,8 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
     private java.util.concurrent.CompletionStage<Void> serviceTail = java.util.concurrent.CompletableFuture.completedFuture(null);
     private boolean closeSent;
     private boolean draining;
-    private final ControlFrameBudget controlFrames;
+    private final int controlFrameRate;
+    private ControlFrameBudget controlFrames;
 
     WebSocketConnection(SockJsRuntime runtime, SockJsEndpoint endpoint, SessionKey key) {
         this.runtime = runtime;
@@ -86,7 +87,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
         this.session = runtime.session(endpoint, key);
         this.id = runtime.nextReceiverId();
         this.metrics = runtime.metrics();
-        this.controlFrames = new ControlFrameBudget(runtime.policy().maxControlFramesPerSecond(), System.nanoTime());
+        this.controlFrameRate = runtime.policy().maxControlFramesPerSecond();
     }
 
     /** The session is open: write what opens it on the wire (the {@code o} frame, or nothing). */
@@ -107,6 +108,8 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        // The loop's ticker, not System.nanoTime(): tests move it on their own.
+        this.controlFrames = new ControlFrameBudget(controlFrameRate, ctx.executor().ticker().nanoTime());
     }
 
     /** The handshake answer went out: create the session. */
@@ -200,7 +203,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
      * ends the connection, so it needs no budget.)
      */
     private boolean withinControlBudget() {
-        if (controlFrames.take(System.nanoTime())) {
+        if (controlFrames.take(ctx.executor().ticker().nanoTime())) {
             return true;
         }
         if (!closeSent) {
