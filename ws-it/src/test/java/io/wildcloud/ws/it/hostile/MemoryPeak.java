@@ -3,7 +3,7 @@ package io.wildcloud.ws.it.hostile;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The highest direct memory and RSS of a node while an attack runs, sampled every 100 ms. */
+/** The highest direct memory and RSS of a node while an attack runs, sampled every 250 ms (a /metrics scrape costs the node too). */
 final class MemoryPeak implements AutoCloseable {
 
     private final HostileNode node;
@@ -19,7 +19,7 @@ final class MemoryPeak implements AutoCloseable {
             while (running.get()) {
                 try {
                     sample();
-                    Thread.sleep(100);
+                    Thread.sleep(250);
                 } catch (InterruptedException e) {
                     return;
                 } catch (RuntimeException | AssertionError busy) {

@@ -199,8 +199,8 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
 
     /**
      * Counts a ping or pong against the budget; the first one over it starts the close handshake
-     * with 1008 (policy violation), and the rest of the flood is read and dropped. (A close frame
-     * ends the connection, so it needs no budget.)
+     * with 1008 (policy violation) and stops reading. (A close frame ends the connection, so it
+     * needs no budget.)
      */
     private boolean withinControlBudget() {
         if (controlFrames.take(ctx.executor().ticker().nanoTime())) {
@@ -209,6 +209,9 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
         if (!closeSent) {
             log.debug("{} session {}: too many control frames, closing", ctx.channel(), key);
             sendClose(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION, "Too many control frames"));
+            // Not a frame more is read: the rest of the flood would only cost decoding. The close
+            // grace ends the connection; no answering close is awaited from a flooder.
+            ctx.channel().config().setAutoRead(false);
         }
         return false;
     }
