@@ -40,6 +40,7 @@ class SlowReaderAttackTest {
                         + "Host: 127.0.0.1\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 node.assertSurvives(Duration.ofSeconds(2), () -> publishUntilRefused(node, socket));
                 peak.close();
+                System.out.println("measured under attack: " + peak); // the figures for BENCHMARKS and the issue
                 assertTrue(ws.closedByServerWithin(Duration.ofSeconds(10)), "the websocket reader is cut off");
                 assertTrue(closedByServerWithin(stream, Duration.ofSeconds(10)), "the stream reader is cut off");
                 // Two connections of at most 4 MiB of backlog each, plus the pool's chunks.
