@@ -44,9 +44,10 @@ class PingFloodAttackTest {
                     assertTrue(attacker.closedByServerWithin(Duration.ofSeconds(5)),
                             "a flooder is closed (1008, then the close grace); pings sent " + sent);
                 }
-                // 200k pings of 125 bytes, unread: on main every one left a 127-byte pong behind.
-                assertTrue(peak.directBytes() < 32 * MIB, peak.toString());
-                assertTrue(peak.rssBytes() < 400 * MIB, peak.toString());
+                // 200k pings of 125 bytes, unread: on main every one left a 127-byte pong behind
+                // (25 MB). Measured: 1 MiB direct, RSS 152 MiB (the node starts at ~140).
+                assertTrue(peak.directBytes() < 8 * MIB, peak.toString());
+                assertTrue(peak.rssBytes() < 300 * MIB, peak.toString());
             } finally {
                 attackers.forEach(RawWebSocket::close);
             }

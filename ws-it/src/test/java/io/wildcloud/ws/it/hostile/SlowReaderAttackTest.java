@@ -43,9 +43,10 @@ class SlowReaderAttackTest {
                 System.out.println("measured under attack: " + peak); // the figures for BENCHMARKS and the issue
                 assertTrue(ws.closedByServerWithin(Duration.ofSeconds(10)), "the websocket reader is cut off");
                 assertTrue(closedByServerWithin(stream, Duration.ofSeconds(10)), "the stream reader is cut off");
-                // Two connections of at most 4 MiB of backlog each, plus the pool's chunks.
-                assertTrue(peak.directBytes() < 40 * MIB, peak.toString());
-                assertTrue(peak.rssBytes() < 450 * MIB, peak.toString());
+                // Two connections of at most 4 MiB of backlog each, plus the pool's chunks and the
+                // publishes' bodies. Measured: 17 MiB direct, RSS 163 MiB.
+                assertTrue(peak.directBytes() < 32 * MIB, peak.toString());
+                assertTrue(peak.rssBytes() < 300 * MIB, peak.toString());
             }
             assertTrue(node.logBytes() - logBefore < 64 * 1024, "log grew by " + (node.logBytes() - logBefore));
         }
