@@ -4,13 +4,14 @@ package io.wildcloud.ws.node;
  * The name of every handler a node puts in a pipeline, in pipeline order.
  *
  * <pre>
- * public port:  http-codec -> http-aggregator -> health -> client-script -> sockjs
+ * public port:  write-backlog -> http-codec -> drain -> http-aggregator -> health -> client-script -> sockjs
  *                                                  (a websocket upgrade swaps sockjs for the connection's handler)
  * API port:     http-codec -> api-aggregator  -> health -> metrics -> api
  * </pre>
  */
 final class PipelineNames {
 
+    static final String WRITE_BACKLOG = "write-backlog";
     static final String HTTP_CODEC = "http-codec";
     static final String DRAIN = "drain";
     static final String HTTP_AGGREGATOR = "http-aggregator";

@@ -6,8 +6,10 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.wildcloud.ws.node.http.DrainingConnections;
 import io.wildcloud.ws.node.http.HealthHandler;
+import io.wildcloud.ws.node.http.WriteBacklogLimit;
 import io.wildcloud.ws.sockjs.http.ClientScriptHandler;
 import io.wildcloud.ws.sockjs.http.SockJsHandler;
+import java.util.function.Supplier;
 
 /** The public port's pipeline: what browsers reach, through the balancer. */
 final class PublicChannelInitializer extends ChannelInitializer<SocketChannel> {
@@ -17,10 +19,13 @@ final class PublicChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final ClientScriptHandler clientScript;
     private final SockJsHandler sockjs;
     private final DrainingConnections connections;
+    private final Supplier<WriteBacklogLimit> backlogLimit;
 
     PublicChannelInitializer(int maxBodyBytes, HealthHandler health, ClientScriptHandler clientScript,
-                             SockJsHandler sockjs, DrainingConnections connections) {
+                             SockJsHandler sockjs, DrainingConnections connections,
+                             Supplier<WriteBacklogLimit> backlogLimit) {
         this.connections = connections;
+        this.backlogLimit = backlogLimit;
         this.maxBodyBytes = maxBodyBytes;
         this.health = health;
         this.clientScript = clientScript;
@@ -30,6 +35,7 @@ final class PublicChannelInitializer extends ChannelInitializer<SocketChannel> {
     @Override
     protected void initChannel(SocketChannel ch) {
         ch.pipeline()
+                .addLast(PipelineNames.WRITE_BACKLOG, backlogLimit.get())
                 .addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec())
                 .addLast(PipelineNames.DRAIN, connections.newHandler())
                 .addLast(PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(maxBodyBytes))

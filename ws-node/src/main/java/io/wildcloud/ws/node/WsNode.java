@@ -14,6 +14,7 @@ import io.wildcloud.ws.node.http.DrainingConnections;
 import io.wildcloud.ws.node.http.HealthHandler;
 import io.wildcloud.ws.node.http.HttpServer;
 import io.wildcloud.ws.node.http.NetworkTransport;
+import io.wildcloud.ws.node.http.WriteBacklogLimit;
 import io.wildcloud.ws.node.metrics.CallbackMeters;
 import io.wildcloud.ws.node.metrics.MetricsHandler;
 import io.wildcloud.ws.node.metrics.NodeMetrics;
@@ -91,7 +92,7 @@ public final class WsNode implements AutoCloseable {
         SockJsEndpointResolver resolver = push != null ? push.resolver() : new ProtocolTestEndpoints(config.sockJs());
         HealthHandler health = new HealthHandler(config.nodeId(), engine.name(), engine::problem, draining::get);
         this.sockjs = new SockJsHandler(resolver, engine.sessions(), config.nodeId(),
-                new SockJsMeters(metrics.registry()));
+                new SockJsMeters(metrics.registry()), config.webSocketPolicy().peerPolicy());
         if (push != null) {
             this.socketWatch = new SocketExpiryWatch(engine.sockets(), engine.sessions(), sockjs::liveSessions,
                     workers.next(), SocketExpiryWatch.intervalFor(config.socketIdleTimeout()));
@@ -99,10 +100,16 @@ public final class WsNode implements AutoCloseable {
         } else {
             this.socketWatch = null;
         }
+        io.micrometer.core.instrument.Counter cutOff = io.micrometer.core.instrument.Counter
+                .builder("ws.connections.cut.off")
+                .description("Public connections closed because their peer did not read (max-write-backlog)")
+                .register(metrics.registry());
+        long maxBacklog = config.webSocketPolicy().maxWriteBacklogBytes();
         int maxPublicBody = 6 * config.sockJs().maxMessageBytes() + 1024;
         try {
             this.publicServer = HttpServer.bind("public", config.bindHost(), config.publicPort(), transport, boss, workers,
-                    new PublicChannelInitializer(maxPublicBody, health, new ClientScriptHandler(), sockjs, connections));
+                    new PublicChannelInitializer(maxPublicBody, health, new ClientScriptHandler(), sockjs, connections,
+                            () -> new WriteBacklogLimit(maxBacklog, cutOff::increment)));
             this.apiServer = HttpServer.bind("api", config.apiBindHost(), config.apiPort(), transport, boss, workers,
                     new ApiChannelInitializer(health, new MetricsHandler(metrics),
                             push != null ? push::newApiAggregator : null, push != null ? push::newApiHandler : null, connections));

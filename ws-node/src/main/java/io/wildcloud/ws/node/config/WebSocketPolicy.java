@@ -1,18 +1,46 @@
 package io.wildcloud.ws.node.config;
 
+import io.wildcloud.ws.sockjs.AllowedOrigins;
+import io.wildcloud.ws.sockjs.PeerPolicy;
+import java.util.Arrays;
 import java.util.Set;
 
 /**
  * What a websocket peer and a browser origin may do: control-frame rates, write backlog, allowed origins.
  * Each field is one documented setting (README, "Configuration").
+ *
+ * @param maxWriteBacklogBytes bytes written to one public connection that may wait for its peer to
+ *     read (every frame kind: messages, heartbeats, pongs, close frames, HTTP responses); beyond
+ *     it the connection is cut off
+ * @param maxControlFramesPerSecond pings and pongs a websocket may send a second (and at once);
+ *     beyond it the websocket is closed with 1008
+ * @param allowedOrigins browser origins that may use SockJS; others get 403
  */
-public record WebSocketPolicy() {
+public record WebSocketPolicy(long maxWriteBacklogBytes, int maxControlFramesPerSecond, AllowedOrigins allowedOrigins) {
+
+    public static final int DEFAULT_MAX_WRITE_BACKLOG_BYTES = 4 * 1024 * 1024;
 
     /** The setting names this group reads. */
-    public static final Set<String> SETTINGS = Set.of();
+    public static final Set<String> SETTINGS = Set.of("max-write-backlog", "max-control-frames-per-second",
+            "allowed-origins");
 
     /** Parses and validates; throws {@link ConfigException} naming the first bad setting. */
     public static WebSocketPolicy from(Settings settings) {
-        return new WebSocketPolicy();
+        int backlog = settings.integer("max-write-backlog", DEFAULT_MAX_WRITE_BACKLOG_BYTES, 64 * 1024, 1024 * 1024 * 1024);
+        int controlFrames = settings.integer("max-control-frames-per-second",
+                PeerPolicy.DEFAULT_MAX_CONTROL_FRAMES_PER_SECOND, 1, 100_000);
+        AllowedOrigins origins = AllowedOrigins.any();
+        String raw = settings.string("allowed-origins", "*");
+        try {
+            origins = AllowedOrigins.of(Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.invalid("allowed-origins", raw, e.getMessage());
+        }
+        return new WebSocketPolicy(backlog, controlFrames, origins);
+    }
+
+    /** What the SockJS layer enforces of this policy. */
+    public PeerPolicy peerPolicy() {
+        return new PeerPolicy(maxControlFramesPerSecond, allowedOrigins);
     }
 }

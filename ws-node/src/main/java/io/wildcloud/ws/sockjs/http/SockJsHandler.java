@@ -4,8 +4,10 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.wildcloud.ws.sockjs.PeerPolicy;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.SockJsEndpointResolver;
 import io.wildcloud.ws.sockjs.SockJsMetrics;
@@ -60,8 +62,14 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
 
     /** With metrics of sessions, connections and messages. */
     public SockJsHandler(SockJsEndpointResolver resolver, SessionStore store, String nodeId, SockJsMetrics metrics) {
+        this(resolver, store, nodeId, metrics, PeerPolicy.defaults());
+    }
+
+    /** With metrics, and a policy for peers (allowed origins, control-frame rates). */
+    public SockJsHandler(SockJsEndpointResolver resolver, SessionStore store, String nodeId, SockJsMetrics metrics,
+            PeerPolicy policy) {
         this.resolver = resolver;
-        this.runtime = new SockJsRuntime(store, nodeId, metrics);
+        this.runtime = new SockJsRuntime(store, nodeId, metrics, policy);
         this.websocket = new WebSocketTransport(runtime);
         transports.put(TransportType.WEBSOCKET, websocket);
         transports.put(TransportType.XHR, new XhrPollingTransport(runtime));
@@ -109,6 +117,14 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
             HttpResponses.sendNotFound(ctx, request);
             return;
         }
+        if (!runtime.policy().allowedOrigins().allows(request.header(HttpHeaderNames.ORIGIN))) {
+            // Refused whatever the path, preflights and simple requests alike: a page of a foreign
+            // origin may not even send (an xhr_send with text/plain needs no preflight).
+            HttpResponses.sendJsonError(ctx, request, HttpResponseStatus.FORBIDDEN, "origin_not_allowed",
+                    "Pages of this origin may not use this service; its operator lists the allowed ones"
+                            + " in the setting allowed-origins.");
+            return;
+        }
         resolver.resolve(path.prefix()).whenComplete((endpoint, error) ->
                 SockJsRuntime.onLoop(ctx, () -> route(ctx, request, path, endpoint, error)));
     }
@@ -141,7 +157,7 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
             }
             case INFO -> {
                 if (method.equals(HttpMethod.GET)) {
-                    StaticPages.info(ctx, request, endpoint.options());
+                    StaticPages.info(ctx, request, endpoint.options(), runtime.policy().allowedOrigins());
                 } else if (method.equals(HttpMethod.OPTIONS)) {
                     HttpResponses.sendPreflight(ctx, request, "OPTIONS, GET");
                 } else {

@@ -4,6 +4,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.wildcloud.ws.common.sockjs.SockJsJson;
+import io.wildcloud.ws.sockjs.AllowedOrigins;
 import io.wildcloud.ws.sockjs.SockJsOptions;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -52,16 +54,39 @@ public final class StaticPages {
      * client's latency measurement, so it is answered without any store trip.
      */
     public static void info(ChannelHandlerContext ctx, SockJsRequest request, SockJsOptions options) {
+        info(ctx, request, options, AllowedOrigins.any());
+    }
+
+    /**
+     * {@code /info} with the origins the node serves: {@code ["*:*"]} for any (sockjs-node's form),
+     * else the configured origins.
+     */
+    public static void info(ChannelHandlerContext ctx, SockJsRequest request, SockJsOptions options,
+            AllowedOrigins origins) {
         // An unsigned 32-bit number: browsers lack a good entropy source and sockjs-client mixes it in.
         long entropy = ThreadLocalRandom.current().nextLong(1L << 32);
         String body = "{\"websocket\":" + options.websocketEnabled()
                 + ",\"cookie_needed\":" + options.cookieNeeded()
-                + ",\"origins\":[\"*:*\"],\"entropy\":" + entropy + "}";
+                + ",\"origins\":" + originsJson(origins) + ",\"entropy\":" + entropy + "}";
         FullHttpResponse response = HttpResponses.full(ctx, request, HttpResponseStatus.OK,
                 "application/json;charset=UTF-8", body);
         HttpResponses.noCache(response.headers());
         HttpResponses.cors(request, response.headers());
         HttpResponses.send(ctx, request, response);
+    }
+
+    private static String originsJson(AllowedOrigins origins) {
+        if (origins.isAny()) {
+            return "[\"*:*\"]";
+        }
+        StringBuilder json = new StringBuilder("[");
+        for (String pattern : origins.patterns()) {
+            if (json.length() > 1) {
+                json.append(',');
+            }
+            SockJsJson.appendQuoted(json, pattern);
+        }
+        return json.append(']').toString();
     }
 
     /** The iframe page for cross-domain transports: cached for a year, revalidated by ETag. */

@@ -2,6 +2,7 @@ package io.wildcloud.ws.sockjs.transport;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
+import io.wildcloud.ws.sockjs.PeerPolicy;
 import io.wildcloud.ws.sockjs.SockJsMetrics;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
@@ -18,6 +19,7 @@ public final class SockJsRuntime {
     private final String nodeId;
     private final LiveConnections live = new LiveConnections();
     private final SockJsMetrics metrics;
+    private final PeerPolicy policy;
     /** Per JVM, not per instance: two handlers of one node must never hand out the same name. */
     private static final AtomicLong CONNECTION_IDS = new AtomicLong();
 
@@ -26,9 +28,19 @@ public final class SockJsRuntime {
     }
 
     public SockJsRuntime(SessionStore store, String nodeId, SockJsMetrics metrics) {
+        this(store, nodeId, metrics, PeerPolicy.defaults());
+    }
+
+    public SockJsRuntime(SessionStore store, String nodeId, SockJsMetrics metrics, PeerPolicy policy) {
         this.store = Objects.requireNonNull(store, "store");
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.policy = Objects.requireNonNull(policy, "policy");
+    }
+
+    /** What peers may do: origins, control-frame rates. */
+    public PeerPolicy policy() {
+        return policy;
     }
 
     public SockJsMetrics metrics() {

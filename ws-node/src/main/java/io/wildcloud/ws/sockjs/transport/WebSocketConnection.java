@@ -4,7 +4,9 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -43,13 +45,6 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
     private enum State { HANDSHAKING, CLAIMING, OPEN, ENDED }
 
     /**
-     * A client that reads slower than the session produces would make the node buffer without
-     * bound (a websocket has no response limit): past this many unwritten bytes it is cut off,
-     * and sockjs-client reconnects.
-     */
-    static final long MAX_BACKLOG_BYTES = 4L * 1024 * 1024;
-
-    /**
      * How often a websocket acknowledges what it wrote. Its session never moves to another receiver,
      * so acknowledgements only trim the store's queue; a queue then also holds up to this long of
      * written messages, or a quarter of its bound, whichever comes first (see {@link Acknowledger}).
@@ -81,6 +76,8 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
     private java.util.concurrent.CompletionStage<Void> serviceTail = java.util.concurrent.CompletableFuture.completedFuture(null);
     private boolean closeSent;
     private boolean draining;
+    private final int controlFrameRate;
+    private ControlFrameBudget controlFrames;
 
     WebSocketConnection(SockJsRuntime runtime, SockJsEndpoint endpoint, SessionKey key) {
         this.runtime = runtime;
@@ -90,6 +87,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
         this.session = runtime.session(endpoint, key);
         this.id = runtime.nextReceiverId();
         this.metrics = runtime.metrics();
+        this.controlFrameRate = runtime.policy().maxControlFramesPerSecond();
     }
 
     /** The session is open: write what opens it on the wire (the {@code o} frame, or nothing). */
@@ -110,6 +108,8 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        // The loop's ticker, not System.nanoTime(): tests move it on their own.
+        this.controlFrames = new ControlFrameBudget(controlFrameRate, ctx.executor().ticker().nanoTime());
     }
 
     /** The handshake answer went out: create the session. */
@@ -178,8 +178,10 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
                     }
                     early.add(message);
                 }
-            } else if (msg instanceof PingWebSocketFrame ping) {
-                ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+            } else if (msg instanceof PingWebSocketFrame || msg instanceof PongWebSocketFrame) {
+                if (withinControlBudget() && msg instanceof PingWebSocketFrame ping && !closeSent) {
+                    ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()), ctx.voidPromise());
+                }
             } else if (msg instanceof CloseWebSocketFrame close) {
                 if (closeSent) {
                     ctx.close(); // the client answered our close: the close handshake is complete
@@ -189,10 +191,29 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
                             .addListener(ChannelFutureListener.CLOSE);
                 }
             }
-            // Binary and pong frames carry nothing for SockJS.
+            // Binary frames carry nothing for SockJS.
         } finally {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /**
+     * Counts a ping or pong against the budget; the first one over it starts the close handshake
+     * with 1008 (policy violation) and stops reading. (A close frame ends the connection, so it
+     * needs no budget.)
+     */
+    private boolean withinControlBudget() {
+        if (controlFrames.take(ctx.executor().ticker().nanoTime())) {
+            return true;
+        }
+        if (!closeSent) {
+            log.debug("{} session {}: too many control frames, closing", ctx.channel(), key);
+            sendClose(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION, "Too many control frames"));
+            // Not a frame more is read: the rest of the flood would only cost decoding. The close
+            // grace ends the connection; no answering close is awaited from a flooder.
+            ctx.channel().config().setAutoRead(false);
+        }
+        return false;
     }
 
     /**
@@ -236,16 +257,9 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
                 write(fresh);
                 LoopFlushes.flushSoon(ctx);
                 deliveredSeq = Frames.lastSeq(fresh);
+                // A client that reads too slowly is cut off by the node's write-backlog bound,
+                // which counts every frame of the connection (see the node's WriteBacklogLimit).
                 acknowledger.delivered(deliveredSeq);
-                if (ctx.channel().bytesBeforeWritable() > MAX_BACKLOG_BYTES) {
-                    // Counted after a flush, so that only what the kernel would not take counts,
-                    // not what this loop iteration wrote and has yet to flush.
-                    ctx.flush();
-                    if (ctx.channel().bytesBeforeWritable() > MAX_BACKLOG_BYTES) {
-                        log.info("{} session {}: client reads too slowly, closing", ctx.channel(), key);
-                        ctx.close();
-                    }
-                }
             }
         });
     }
@@ -339,7 +353,14 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("{} session {}: websocket failed: {}", ctx.channel(), key, cause.toString());
-        ctx.close();
+        if (cause instanceof TooLongFrameException && !closeSent) {
+            // The aggregator's verdict on a fragmented message over max-message-bytes.
+            sendClose(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG, "Message too big"));
+        } else if (!(cause instanceof CorruptedWebSocketFrameException)) {
+            // A corrupted frame (1002, 1007, 1009 for one frame) was answered by the decoder or the
+            // UTF-8 validator, which write the close frame and then close.
+            ctx.close();
+        }
     }
 
     /**

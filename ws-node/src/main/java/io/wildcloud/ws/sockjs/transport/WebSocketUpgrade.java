@@ -5,6 +5,8 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
@@ -24,8 +26,22 @@ final class WebSocketUpgrade {
     /** The pipeline name of a websocket connection's handler. */
     static final String HANDLER_NAME = "sockjs-websocket";
     static final String AGGREGATOR_NAME = "sockjs-websocket-aggregator";
+    static final String UTF8_VALIDATOR_NAME = "sockjs-websocket-utf8";
 
     private WebSocketUpgrade() {
+    }
+
+    /**
+     * How frames are decoded: no extension is ever negotiated, so a frame with an RSV bit set is a
+     * protocol error (1002); one frame over the message limit is 1009. On either the decoder
+     * writes the close frame itself and closes the connection.
+     */
+    static WebSocketDecoderConfig decoderConfig(int maxMessageBytes) {
+        return WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(maxMessageBytes)
+                .allowExtensions(false)
+                .closeOnProtocolViolation(true)
+                .build();
     }
 
     /**
@@ -56,7 +72,7 @@ final class WebSocketUpgrade {
         FullHttpRequest handshakeRequest = request.toHandshakeRequest();
         String host = request.header(HttpHeaderNames.HOST);
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
-                "ws://" + (host == null ? "localhost" : host) + request.uri(), null, true, maxMessageBytes)
+                "ws://" + (host == null ? "localhost" : host) + request.uri(), null, decoderConfig(maxMessageBytes))
                 .newHandshaker(handshakeRequest);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
@@ -64,6 +80,10 @@ final class WebSocketUpgrade {
         }
         // The connection handler takes the router's place before the handshake answer goes out, so
         // that no frame the client sends right after it reaches the router.
+        // Text is checked frame by frame, fragments included, before aggregation: invalid UTF-8
+        // closes with 1007 (the validator writes the close), never a message of replacement characters.
+        ctx.pipeline().addBefore(ctx.name(), UTF8_VALIDATOR_NAME, new Utf8FrameValidator(true));
+        // A fragmented message over the limit fails here; the connection closes it with 1009.
         ctx.pipeline().addBefore(ctx.name(), AGGREGATOR_NAME, new WebSocketFrameAggregator(maxMessageBytes));
         ctx.pipeline().replace(ctx.name(), HANDLER_NAME, connection);
         handshaker.handshake(ctx.channel(), handshakeRequest).addListener(future -> {

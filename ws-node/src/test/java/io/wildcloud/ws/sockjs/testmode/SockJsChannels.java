@@ -24,7 +24,12 @@ public final class SockJsChannels implements AutoCloseable {
     }
 
     public SockJsChannels(SockJsOptions base) {
-        this.handler = new SockJsHandler(new ProtocolTestEndpoints(base), store, "test-node");
+        this(base, io.wildcloud.ws.sockjs.PeerPolicy.defaults());
+    }
+
+    public SockJsChannels(SockJsOptions base, io.wildcloud.ws.sockjs.PeerPolicy policy) {
+        this.handler = new SockJsHandler(new ProtocolTestEndpoints(base), store, "test-node",
+                io.wildcloud.ws.sockjs.SockJsMetrics.NONE, policy);
     }
 
     public EmbeddedChannel open() {

@@ -40,7 +40,10 @@ public final class SockJsTestServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        // As the node's public port: a peer that does not read is cut off.
                         ch.pipeline()
+                                .addLast("write-backlog", new io.wildcloud.ws.node.http.WriteBacklogLimit(
+                                        io.wildcloud.ws.node.config.WebSocketPolicy.DEFAULT_MAX_WRITE_BACKLOG_BYTES, () -> { }))
                                 .addLast("http-codec", new HttpServerCodec())
                                 .addLast("http-aggregator", new HttpObjectAggregator(1 << 20))
                                 .addLast(ClientScriptHandler.NAME, scripts)

@@ -142,6 +142,77 @@ class WebSocketTransportTest {
         ch.close();
     }
 
+    @Test
+    void frameWithRsv1WithoutAnExtensionClosesWith1002() {
+        exchangeBytes(get("/echo/000/s1/websocket", UPGRADE, CONNECTION, KEY, VERSION));
+        ch.writeInbound(clientFrame(0x80 | 0x40 | 0x1, "[\"a\"]".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(1002, closeCode(readBytes()));
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void invalidUtf8TextClosesWith1007() {
+        exchangeBytes(get("/echo/000/s1/websocket", UPGRADE, CONNECTION, KEY, VERSION));
+        ch.writeInbound(clientFrame(0x81, new byte[] {'[', '"', (byte) 0xc3, (byte) 0x28, '"', ']'}));
+        assertEquals(1007, closeCode(readBytes()));
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void invalidUtf8SplitOverFragmentsClosesWith1007() {
+        exchange(ch, get("/echo/websocket", UPGRADE, CONNECTION, KEY, VERSION));
+        ch.writeInbound(clientFrame(0x01, new byte[] {'a', (byte) 0xe2, (byte) 0x82}));
+        ch.writeInbound(clientFrame(0x80, new byte[] {(byte) 0x41}));
+        assertEquals(1007, closeCode(readBytes()));
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void fragmentedMessageOverTheLimitClosesWith1009() {
+        exchange(ch, get("/echo/websocket", UPGRADE, CONNECTION, KEY, VERSION));
+        byte[] fragment = new byte[100];
+        java.util.Arrays.fill(fragment, (byte) 'x');
+        int limit = io.wildcloud.ws.sockjs.SockJsOptions.DEFAULT_MAX_MESSAGE_BYTES;
+        ch.writeInbound(clientFrame(0x01, fragment));
+        for (int sent = fragment.length; sent <= limit; sent += fragment.length) {
+            ch.writeInbound(clientFrame(0x00, fragment));
+        }
+        assertEquals(1009, closeCode(readBytes()));
+        ch.advanceTimeBy(WebSocketConnection.CLOSE_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ch.runPendingTasks();
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void pingsBeyondTheBudgetCloseWith1008() {
+        ch.freezeTime(); // no refill between the burst and the flood
+        exchange(ch, get("/echo/websocket", UPGRADE, CONNECTION, KEY, VERSION));
+        int burst = io.wildcloud.ws.sockjs.PeerPolicy.DEFAULT_MAX_CONTROL_FRAMES_PER_SECOND;
+        for (int i = 0; i < burst; i++) {
+            ch.writeInbound(clientFrame(0x89, new byte[] {'p'}));
+        }
+        byte[] pongs = readBytes();
+        assertEquals(burst * 3, pongs.length, "one pong per ping within the burst");
+        assertEquals((byte) 0x8a, pongs[0]);
+        for (int i = 0; i < 1000; i++) {
+            ch.writeInbound(clientFrame(0x89, new byte[] {'p'}));
+        }
+        byte[] after = readBytes();
+        assertEquals(1008, closeCode(after), "the first ping over the budget closes, the rest get nothing");
+        assertFalse(ch.config().isAutoRead(), "nothing more is read from a flooder");
+        ch.advanceTimeBy(WebSocketConnection.CLOSE_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ch.runPendingTasks();
+        assertFalse(ch.isOpen(), "closed after the grace");
+    }
+
+    /** The status code of {@code bytes}, which must be exactly one unmasked close frame. */
+    private static int closeCode(byte[] bytes) {
+        assertEquals((byte) 0x88, bytes[0], "a close frame");
+        int length = bytes[1] & 0x7f;
+        assertEquals(bytes.length, 2 + length, "one close frame and nothing else");
+        return ((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff);
+    }
+
     /** Sends a request; the answer's bytes one char each (ISO-8859-1), so frame headers compare exactly. */
     private String exchangeBytes(String request) {
         SockJsChannels.send(ch, request);
@@ -161,7 +232,13 @@ class WebSocketTransportTest {
     private static ByteBuf clientFrame(int opcodeByte, byte[] payload) {
         byte[] mask = {1, 2, 3, 4};
         ByteBuf frame = Unpooled.buffer();
-        frame.writeByte(opcodeByte).writeByte(0x80 | payload.length).writeBytes(mask);
+        frame.writeByte(opcodeByte);
+        if (payload.length < 126) {
+            frame.writeByte(0x80 | payload.length);
+        } else {
+            frame.writeByte(0x80 | 126).writeShort(payload.length);
+        }
+        frame.writeBytes(mask);
         for (int i = 0; i < payload.length; i++) {
             frame.writeByte(payload[i] ^ mask[i % 4]);
         }
