@@ -186,8 +186,11 @@ abstract class HttpReceiver implements Receiver, LiveConnections.Drainable {
             detach();
             interrupt(); // the service knows the session: close it, as a poll aborted later would
         } else {
-            state = State.ACTIVE;
+            // Still OPENING while the open frame is written: store events wait until it is out.
             opened();
+            if (state == State.OPENING) {
+                state = State.ACTIVE;
+            }
             runEarly();
         }
     }
@@ -197,15 +200,14 @@ abstract class HttpReceiver implements Receiver, LiveConnections.Drainable {
      * close, then writes the refusal where the open frame would have gone.
      */
     private void refuse(SockJsFrame refusal) {
-        early = null; // the store's own notice of this close among them
+        early = null; // the store's own notice of this close among them: the refusal says it
         session.close(refusal.closeCode(), refusal.closeReason()).whenComplete((closed, error) ->
                 SockJsRuntime.onLoop(ctx, () -> {
                     if (state != State.OPENING) {
                         return;
                     }
                     if (ctx.channel().isActive()) {
-                        state = State.ACTIVE;
-                        openRefused(refusal);
+                        openRefused(refusal); // never ACTIVE: the store's notice of this close stays unheard
                     } else {
                         state = State.DONE;
                         detach();

@@ -194,10 +194,10 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
 
     /** The handshake answer went out: the session is open on the wire. */
     private void open() {
-        state = State.OPEN;
         metrics.connectionOpened(TransportType.WEBSOCKET);
         acknowledger = new Acknowledger(ctx, store, key, id, ACKNOWLEDGEMENT_INTERVAL);
-        opened();
+        opened(); // still OPENING: store events that come meanwhile wait until the open frame is out
+        state = State.OPEN;
         List<Runnable> events = earlyEvents;
         earlyEvents = null;
         if (events != null) {
