@@ -88,10 +88,13 @@ def check_k8s(deploy):
     check(matches(spec["selector"]["matchLabels"], labels), "k8s: Deployment selector matches pod labels")
     check(ports == {"public": 8080, "api": 8081}, "k8s: container ports public 8080 and api 8081")
     ready, live = container.get("readinessProbe", {}), container.get("livenessProbe", {})
-    check(ready.get("httpGet", {}).get("path") == "/health" and ports.get(ready["httpGet"]["port"]) == 8080,
-          "k8s: readiness probe GET /health on 8080")
-    check(live.get("httpGet", {}).get("path") == "/health" and ports.get(live["httpGet"]["port"]) == 8081,
-          "k8s: liveness probe GET /health on 8081")
+    startup = container.get("startupProbe", {})
+    check(ready.get("httpGet", {}).get("path") == "/health/ready" and ports.get(ready["httpGet"]["port"]) == 8080,
+          "k8s: readiness probe GET /health/ready on 8080")
+    check(live.get("httpGet", {}).get("path") == "/health/live" and ports.get(live["httpGet"]["port"]) == 8081,
+          "k8s: liveness probe GET /health/live on 8081 (never fails on a store outage)")
+    check(startup.get("httpGet", {}).get("path") == "/health/live",
+          "k8s: startup probe GET /health/live (it gates liveness)")
     check(live.get("failureThreshold", 3) * live.get("periodSeconds", 10) >= 20,
           "k8s: liveness tolerates at least 20s of failures")
     pre_stop = container.get("lifecycle", {}).get("preStop", {}).get("exec", {}).get("command", [])
@@ -141,6 +144,10 @@ def check_balancers(deploy):
     check(code.count("balance roundrobin") == 2 and not re.search(r"^\s*(cookie|stick)", code, re.M),
           "haproxy.cfg: round robin, no cookie, no stick table")
     check(re.search(r"timeout tunnel", code) is not None, "haproxy.cfg: websocket tunnel timeout")
+    check(code.count("http-check send meth GET uri /health/ready") == 2 and "uri /health\n" not in code,
+          "haproxy.cfg: both backends check readiness (/health/ready)")
+    check(code.count("option allbackups") == 2 and len(re.findall(r"^\s*server \S+ \S+ backup no-check$", code, re.M)) == 6,
+          "haproxy.cfg: every node again as an unchecked backup, for when all are unready")
 
 
 def check_dockerfile(deploy):

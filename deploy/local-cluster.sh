@@ -3,8 +3,8 @@
 # jar, and nginx doing plain round robin (no stickiness) over the nodes' public ports, with a
 # second nginx listener round-robining their API ports. Operators and the load tests use it.
 #
-#   deploy/local-cluster.sh start [flags]    start everything, wait for every /health, print URLs
-#   deploy/local-cluster.sh status [flags]   what runs, and each node's /health (exit 1 if not all up)
+#   deploy/local-cluster.sh start [flags]    start everything, wait for every /health/ready, print URLs
+#   deploy/local-cluster.sh status [flags]   what runs, and each node's /health/ready (exit 1 if not all up)
 #   deploy/local-cluster.sh stop [flags]     stop what start started (by recorded PID), nothing else
 #   deploy/local-cluster.sh stop-node I      SIGTERM node I (drains), to watch clients move on
 #   deploy/local-cluster.sh start-node I     start node I again with the settings of the last start
@@ -133,7 +133,8 @@ wait_until() {
     done
 }
 
-health_ok() { curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$1/health"; }
+# Readiness: the node serves and its store answers (through nginx: some node is ready).
+health_ok() { curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$1/health/ready"; }
 
 node_public_port() { echo $((NODE_BASE_PORT + 2 * ($1 - 1))); }
 node_api_port() { echo $((NODE_BASE_PORT + 2 * ($1 - 1) + 1)); }
@@ -333,7 +334,7 @@ cmd_status() {
     done
     for ((i = 1; i <= NODES; i++)); do
         if ! pid="$(live_pid "node-$i")"; then say "node-$i DOWN"; all_up=1; continue; fi
-        say "node-$i up (PID $pid): $(curl -sS --max-time 2 "http://127.0.0.1:$(node_api_port "$i")/health" 2>&1 || true)"
+        say "node-$i up (PID $pid): $(curl -sS --max-time 2 "http://127.0.0.1:$(node_api_port "$i")/health/ready" 2>&1 || true)"
     done
     return $all_up
 }

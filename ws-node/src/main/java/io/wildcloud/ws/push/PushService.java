@@ -3,6 +3,7 @@ package io.wildcloud.ws.push;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.push.callback.CallbackDispatcher;
 import io.wildcloud.ws.push.callback.CallbackTarget;
+import io.wildcloud.ws.sockjs.Admission;
 import io.wildcloud.ws.sockjs.SockJsService;
 import io.wildcloud.ws.sockjs.SockJsSession;
 import java.util.List;
@@ -15,9 +16,10 @@ import org.slf4j.LoggerFactory;
  * The SockJS service behind every socket; a session's scope is its socket id.
  *
  * <ul>
- *   <li>Open: the session joins its socket's index, which publishing fans out to. Over the
- *       socket's session limit it is closed with {@link CloseCodes#TOO_MANY_SESSIONS}; if the
- *       socket is gone, with {@link CloseCodes#SOCKET_UNKNOWN}; if the store is unreachable, with
+ *   <li>Open: the session joins its socket's index, which publishing fans out to, before its
+ *       open frame leaves the node. Over the socket's session limit it is refused (closed instead
+ *       of opened) with {@link CloseCodes#TOO_MANY_SESSIONS}; if the socket is gone, with
+ *       {@link CloseCodes#SOCKET_UNKNOWN}; if the store is unreachable, with
  *       {@link CloseCodes#SERVICE_UNAVAILABLE}.</li>
  *   <li>Messages: POSTed to the socket's callback by the {@link CallbackDispatcher}; the stage
  *       completes once they are settled, so the client's next send (on whatever node) comes after
@@ -44,21 +46,23 @@ public final class PushService implements SockJsService {
     }
 
     @Override
-    public void onOpen(SockJsSession session) {
-        sockets.addSession(session.key().scope(), session.id(), maxSessionsPerSocket).whenComplete((result, error) -> {
+    public CompletionStage<Admission> onOpen(SockJsSession session) {
+        return sockets.addSession(session.key().scope(), session.id(), maxSessionsPerSocket).handle((result, error) -> {
             if (error != null) {
                 log.warn("{} could not join its socket's index: {}", session.key(), error.toString());
-                session.close(CloseCodes.SERVICE_UNAVAILABLE, CloseCodes.SERVICE_UNAVAILABLE_REASON);
-                return;
+                return Admission.refused(CloseCodes.SERVICE_UNAVAILABLE, CloseCodes.SERVICE_UNAVAILABLE_REASON);
             }
-            switch (result) {
-                case ADDED -> log.debug("{} opened", session.key());
+            return switch (result) {
+                case ADDED -> {
+                    log.debug("{} opened", session.key());
+                    yield Admission.admitted();
+                }
                 case LIMIT_REACHED -> {
                     log.info("{} refused: the socket already has {} sessions", session.key(), maxSessionsPerSocket);
-                    session.close(CloseCodes.TOO_MANY_SESSIONS, CloseCodes.TOO_MANY_SESSIONS_REASON);
+                    yield Admission.refused(CloseCodes.TOO_MANY_SESSIONS, CloseCodes.TOO_MANY_SESSIONS_REASON);
                 }
-                case SOCKET_NOT_FOUND -> session.close(CloseCodes.SOCKET_UNKNOWN, CloseCodes.SOCKET_UNKNOWN_REASON);
-            }
+                case SOCKET_NOT_FOUND -> Admission.refused(CloseCodes.SOCKET_UNKNOWN, CloseCodes.SOCKET_UNKNOWN_REASON);
+            };
         });
     }
 

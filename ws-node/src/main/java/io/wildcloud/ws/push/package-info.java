@@ -32,7 +32,8 @@
  *
  * <h2>Close codes (see {@link io.wildcloud.ws.common.sockjs.CloseCodes})</h2>
  * 4001 socket revoked; 4002 too many sessions for the socket; 4004 socket unknown (revoked or
- * expired while the session lived); 4503 the store was unreachable when the session opened.
+ * expired); 4503 the store was unreachable when the session opened. A session that cannot join its
+ * socket's index (4002, 4004, 4503 at open) gets the close frame instead of its open frame.
  *
  * <p>A revoked socket is gone at once: {@code /info} and new sessions get 404. Its sessions get
  * {@code c[4001,"Socket revoked"]} on the connection they hold (a websocket, a stream, or the poll
@@ -45,7 +46,7 @@
  *       layer; a larger published message gets 413 {@code message_too_large}. An API body over
  *       {@code maxApiBodyBytes} gets 413 {@code body_too_large}.</li>
  *   <li>Sessions per socket (default 64, the node setting {@code sessions-per-socket}):
- *       the next session receives its open frame, then {@code c[4002,...]}.</li>
+ *       the next session receives {@code c[4002,...]} instead of its open frame.</li>
  *   <li>Pending messages per session (the session store's bound): a publish to that session gets
  *       429, a publish to the socket counts it in {@code queue_full}; nothing queued is dropped.</li>
  *   <li>Socket idle timeout (default 24 h): an unused socket is forgotten; see

@@ -12,8 +12,14 @@ import java.util.concurrent.CompletionStage;
  */
 public interface SockJsService {
 
-    /** A session was created; its open frame is on its way to the client. Called once, on one node. */
-    void onOpen(SockJsSession session);
+    /**
+     * A session was created. Called once, on one node, before anything reaches the client: the
+     * transport writes the open frame only when the returned stage completes admitted, so
+     * whatever makes the session reachable (joining an index that publishes fan out to) must be
+     * done by then. A refused session is closed with the refusal's frame, which the client gets
+     * instead of the open frame; a failed stage refuses it with 4503 (service unavailable).
+     */
+    CompletionStage<Admission> onOpen(SockJsSession session);
 
     /**
      * Messages the client sent, in the order sent. The returned stage completes when the service

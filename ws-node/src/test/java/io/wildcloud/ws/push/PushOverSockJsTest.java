@@ -157,7 +157,8 @@ class PushOverSockJsTest {
         assertEquals("a[\"both\"]\n", poll(socket, "s1"));
         assertEquals("a[\"both\"]\n", poll(socket, "s2"));
 
-        assertEquals("o\n", poll(socket, "s3"));
+        // Over the limit: the close frame instead of "o", and the session stays closed.
+        assertEquals("c[4002,\"Too many sessions for this socket\"]\n", poll(socket, "s3"));
         assertEquals("c[4002,\"Too many sessions for this socket\"]\n", poll(socket, "s3"));
 
         // A held poll (as sockjs-client keeps one open) receives the revocation's close frame. Two

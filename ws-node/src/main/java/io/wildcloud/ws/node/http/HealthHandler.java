@@ -11,9 +11,16 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.function.BooleanSupplier;
 
 /**
- * Answers {@code GET /health} on either port (200 or 503 with a JSON body saying why) and passes
- * every other request on. Balancers and Kubernetes probes call it; a draining node answers 503 so
- * that it leaves the rotation before it stops.
+ * Answers the health checks on either port (200, or 503 with a JSON body saying why) and passes
+ * every other request on:
+ * <ul>
+ *   <li>{@code GET /health/live}: liveness. The process serves requests; always 200, touching
+ *       neither the store nor the drain. A failing liveness probe restarts the process, which
+ *       cures nothing when the store stalls, and would cut short a drain.</li>
+ *   <li>{@code GET /health/ready}, and {@code GET /health} (the same, kept for existing
+ *       balancers): readiness. 503 while the node drains or the store has a problem, so that
+ *       balancers send it nothing new.</li>
+ * </ul>
  *
  * <p>Its time bound: it sits right after the HTTP codec on both ports and does no I/O and no
  * waiting ({@link HealthCheck} reads volatile state), so an answer takes one turn of its
@@ -25,6 +32,8 @@ import java.util.function.BooleanSupplier;
 public final class HealthHandler extends ChannelInboundHandlerAdapter {
 
     public static final String PATH = "/health";
+    public static final String LIVE_PATH = "/health/live";
+    public static final String READY_PATH = "/health/ready";
 
     private final String nodeId;
     private final String engine;
@@ -40,28 +49,38 @@ public final class HealthHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof FullHttpRequest request && isHealth(request)) {
-            try {
-                String problem = draining.getAsBoolean() ? "node is draining" : check.problem();
-                JsonObject body = new JsonObject();
-                body.addProperty("status", problem == null ? "ok" : "unavailable");
-                body.addProperty("node", nodeId);
-                body.addProperty("engine", engine);
-                if (problem != null) {
-                    body.addProperty("problem", problem);
-                }
-                HttpResponses.json(ctx, request, problem == null ? HttpResponseStatus.OK
-                        : HttpResponseStatus.SERVICE_UNAVAILABLE, body.toString());
-            } finally {
-                request.release();
-            }
+        String path = msg instanceof FullHttpRequest request ? healthPath(request) : null;
+        if (path == null) {
+            ctx.fireChannelRead(msg);
             return;
         }
-        ctx.fireChannelRead(msg);
+        FullHttpRequest request = (FullHttpRequest) msg;
+        try {
+            String problem = path.equals(LIVE_PATH) ? null : readinessProblem();
+            JsonObject body = new JsonObject();
+            body.addProperty("status", problem == null ? "ok" : "unavailable");
+            body.addProperty("node", nodeId);
+            body.addProperty("engine", engine);
+            if (problem != null) {
+                body.addProperty("problem", problem);
+            }
+            HttpResponses.json(ctx, request, problem == null ? HttpResponseStatus.OK
+                    : HttpResponseStatus.SERVICE_UNAVAILABLE, body.toString());
+        } finally {
+            request.release();
+        }
     }
 
-    private static boolean isHealth(FullHttpRequest request) {
-        return (request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD))
-                && new QueryStringDecoder(request.uri()).path().equals(PATH);
+    private String readinessProblem() {
+        return draining.getAsBoolean() ? "node is draining" : check.problem();
+    }
+
+    /** The health path a GET or HEAD asks for, or null for any other request. */
+    private static String healthPath(FullHttpRequest request) {
+        if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
+            return null;
+        }
+        String path = new QueryStringDecoder(request.uri()).path();
+        return path.equals(PATH) || path.equals(LIVE_PATH) || path.equals(READY_PATH) ? path : null;
     }
 }

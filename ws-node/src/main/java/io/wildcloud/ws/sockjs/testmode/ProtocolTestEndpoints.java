@@ -1,6 +1,7 @@
 package io.wildcloud.ws.sockjs.testmode;
 
 import io.wildcloud.ws.common.sockjs.CloseCodes;
+import io.wildcloud.ws.sockjs.Admission;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.SockJsEndpointResolver;
 import io.wildcloud.ws.sockjs.SockJsOptions;
@@ -51,7 +52,8 @@ public final class ProtocolTestEndpoints implements SockJsEndpointResolver {
     /** Sends every message back to the session it came from; answers once they are queued. */
     static final class EchoService implements SockJsService {
         @Override
-        public void onOpen(SockJsSession session) {
+        public CompletionStage<Admission> onOpen(SockJsSession session) {
+            return CompletableFuture.completedFuture(Admission.admitted());
         }
 
         @Override
@@ -67,8 +69,9 @@ public final class ProtocolTestEndpoints implements SockJsEndpointResolver {
     /** Closes every session as soon as it opens, with 3000 "Go away!". */
     static final class CloseService implements SockJsService {
         @Override
-        public void onOpen(SockJsSession session) {
-            session.close(CloseCodes.GO_AWAY, CloseCodes.GO_AWAY_REASON);
+        public CompletionStage<Admission> onOpen(SockJsSession session) {
+            // Admitted, then closed: the protocol wants the open frame first, then c[3000,...].
+            return session.close(CloseCodes.GO_AWAY, CloseCodes.GO_AWAY_REASON).thenApply(closed -> Admission.admitted());
         }
 
         @Override

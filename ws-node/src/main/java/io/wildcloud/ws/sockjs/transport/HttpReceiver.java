@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.sockjs.Admission;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.SockJsMetrics;
 import io.wildcloud.ws.sockjs.http.HttpResponses;
@@ -41,8 +42,11 @@ abstract class HttpReceiver implements Receiver, LiveConnections.Drainable {
     /** How long a claim that found the slot busy waits before it asks again, once. */
     static final long BUSY_RETRY_DELAY_MILLIS = 100;
 
-    /** Where the request is in its life. */
-    enum State { CLAIMING, ACTIVE, ENDING, DONE }
+    /**
+     * Where the request is in its life. OPENING: a new session waits for the service's admission;
+     * store events wait with it, as while CLAIMING.
+     */
+    enum State { CLAIMING, OPENING, ACTIVE, ENDING, DONE }
 
     final ChannelHandlerContext ctx;
     final SockJsRequest request;
@@ -135,10 +139,11 @@ abstract class HttpReceiver implements Receiver, LiveConnections.Drainable {
         }
         switch (claim.outcome()) {
             case OPENED -> {
-                state = State.ACTIVE;
+                state = State.OPENING;
                 metrics.sessionOpened(type);
                 connected();
-                opened();
+                admit();
+                return;
             }
             case ATTACHED -> {
                 state = State.ACTIVE;
@@ -154,6 +159,65 @@ abstract class HttpReceiver implements Receiver, LiveConnections.Drainable {
                 HttpResponses.sendNotFound(ctx, request);
             }
         }
+        runEarly();
+    }
+
+    /**
+     * Asks the service to admit the new session. The open frame waits for the answer: a client
+     * that publishes as soon as it reads {@code o} must find its session reachable.
+     */
+    private void admit() {
+        endpoint.service().onOpen(session)
+                .exceptionally(error -> {
+                    log.warn("{} session {}: service failed on open: {}", ctx.channel(), key, error.toString());
+                    return Admission.refused(CloseCodes.SERVICE_UNAVAILABLE, CloseCodes.SERVICE_UNAVAILABLE_REASON);
+                })
+                .thenAccept(admission -> SockJsRuntime.onLoop(ctx, () -> admitted(admission)));
+    }
+
+    private void admitted(Admission admission) {
+        if (state != State.OPENING) {
+            return; // evicted meanwhile
+        }
+        if (!admission.isAdmitted()) {
+            refuse(admission.refusal());
+        } else if (!ctx.channel().isActive()) {
+            state = State.DONE;
+            detach();
+            interrupt(); // the service knows the session: close it, as a poll aborted later would
+        } else {
+            // Still OPENING while the open frame is written: store events wait until it is out.
+            opened();
+            if (state == State.OPENING) {
+                state = State.ACTIVE;
+            }
+            runEarly();
+        }
+    }
+
+    /**
+     * Closes a refused session in the store first, so that every later request of it finds the
+     * close, then writes the refusal where the open frame would have gone.
+     */
+    private void refuse(SockJsFrame refusal) {
+        early = null; // the store's own notice of this close among them: the refusal says it
+        session.close(refusal.closeCode(), refusal.closeReason()).whenComplete((closed, error) ->
+                SockJsRuntime.onLoop(ctx, () -> {
+                    if (state != State.OPENING) {
+                        return;
+                    }
+                    if (ctx.channel().isActive()) {
+                        openRefused(refusal); // never ACTIVE: the store's notice of this close stays unheard
+                    } else {
+                        state = State.DONE;
+                        detach();
+                        store.release(key, id, 0, endpoint.options().disconnectDelay());
+                    }
+                }));
+    }
+
+    // Runs what the store said while the claim (or the admission) was on its way.
+    private void runEarly() {
         List<Runnable> queued = early;
         early = null;
         if (queued != null && state == State.ACTIVE) {
@@ -212,7 +276,7 @@ abstract class HttpReceiver implements Receiver, LiveConnections.Drainable {
         SockJsRuntime.later(ctx, () -> {
             if (state == State.ACTIVE) {
                 task.run();
-            } else if (state == State.CLAIMING) {
+            } else if (state == State.CLAIMING || state == State.OPENING) {
                 if (early == null) {
                     early = new ArrayList<>(2);
                 }
@@ -336,8 +400,11 @@ abstract class HttpReceiver implements Receiver, LiveConnections.Drainable {
         HttpResponses.transportHeaders(response, type, request, endpoint.options());
     }
 
-    /** A new session: write the open frame and tell the service. */
+    /** A new session the service admitted: write the open frame. */
     abstract void opened();
+
+    /** A new session the service refused (already closed in the store): write {@code refusal} and end. */
+    abstract void openRefused(SockJsFrame refusal);
 
     /** An existing session: deliver {@code pending}, then {@code closeFrame} if not null. */
     abstract void attached(List<QueuedMessage> pending, SockJsFrame closeFrame);

@@ -34,7 +34,11 @@ final class PollingReceiver extends HttpReceiver {
     void opened() {
         // A new session holds the slot even for a poll: give it back before the open frame goes out.
         releaseThen(() -> respond(SockJsFrame.open()));
-        endpoint.service().onOpen(session);
+    }
+
+    @Override
+    void openRefused(SockJsFrame refusal) {
+        releaseThen(() -> respond(refusal));
     }
 
     @Override

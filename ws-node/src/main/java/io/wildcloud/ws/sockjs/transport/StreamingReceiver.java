@@ -53,10 +53,13 @@ final class StreamingReceiver extends HttpReceiver {
     void opened() {
         begin();
         write(SockJsFrame.open());
-        endpoint.service().onOpen(session);
-        if (state == State.ACTIVE) {
-            scheduleHeartbeat();
-        }
+        scheduleHeartbeat();
+    }
+
+    @Override
+    void openRefused(SockJsFrame refusal) {
+        begin();
+        closed(refusal);
     }
 
     @Override

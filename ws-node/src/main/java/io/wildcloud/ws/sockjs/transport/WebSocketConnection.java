@@ -1,6 +1,7 @@
 package io.wildcloud.ws.sockjs.transport;
 
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -14,6 +15,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.ReferenceCountUtil;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.sockjs.Admission;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.SockJsMetrics;
 import io.wildcloud.ws.sockjs.http.LoopFlushes;
@@ -26,6 +28,7 @@ import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +45,8 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
 
     private static final Logger log = LoggerFactory.getLogger(WebSocketConnection.class);
 
-    private enum State { HANDSHAKING, CLAIMING, OPEN, ENDED }
+    /** OPENING: created, waiting for the service's admission and then the handshake's answer. */
+    private enum State { CLAIMING, OPENING, OPEN, ENDED }
 
     /**
      * How often a websocket acknowledges what it wrote. Its session never moves to another receiver,
@@ -65,7 +69,10 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
     ChannelHandlerContext ctx;
     volatile SessionKey key;
     StoreBackedSession session;
-    private State state = State.HANDSHAKING;
+    private State state = State.CLAIMING;
+    private Supplier<ChannelFuture> handshake;
+    /** Store events that came while the session was opening, in order. */
+    private List<Runnable> earlyEvents;
     private boolean renamed;
     private boolean closedByStore;
     private long deliveredSeq;
@@ -112,11 +119,18 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
         this.controlFrames = new ControlFrameBudget(controlFrameRate, ctx.executor().ticker().nanoTime());
     }
 
-    /** The handshake answer went out: create the session. */
-    final void start() {
-        if (state == State.HANDSHAKING) {
-            runtime.live().add(this);
-        }
+    /**
+     * Creates the session and has the service admit it; only then does {@code handshake} answer
+     * the upgrade, so that a client that publishes as soon as its websocket opens (or its
+     * {@code o} frame arrives) finds the session reachable.
+     */
+    final void start(Supplier<ChannelFuture> handshake) {
+        this.handshake = handshake;
+        runtime.live().add(this);
+        claim();
+    }
+
+    private void claim() {
         state = State.CLAIMING;
         store.claim(key, ClaimMode.STREAM, SessionStore.Creation.CREATE_ONLY, this)
                 .whenComplete((claim, error) -> SockJsRuntime.onLoop(ctx, () -> claimed(claim, error)));
@@ -126,8 +140,8 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
         if (error != null) {
             log.warn("{} session {}: store failed on claim: {}", ctx.channel(), key, error.toString());
             state = State.ENDED;
-            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.TRY_AGAIN_LATER))
-                    .addListener(ChannelFutureListener.CLOSE);
+            handshakeThen(() -> ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.TRY_AGAIN_LATER))
+                    .addListener(ChannelFutureListener.CLOSE), () -> { });
             return;
         }
         if (claim.outcome() == Claim.Outcome.BUSY && !renamed) {
@@ -135,7 +149,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
             key = new SessionKey(key.scope(), key.sessionId() + "~" + Long.toHexString(java.util.concurrent
                     .ThreadLocalRandom.current().nextLong()));
             session = runtime.session(endpoint, key);
-            start();
+            claim();
             return;
         }
         if (claim.outcome() != Claim.Outcome.OPENED) {
@@ -149,20 +163,82 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
             store.delete(key);
             return;
         }
-        state = State.OPEN;
+        state = State.OPENING;
         metrics.sessionOpened(TransportType.WEBSOCKET);
+        endpoint.service().onOpen(session)
+                .exceptionally(failure -> {
+                    log.warn("{} session {}: service failed on open: {}", ctx.channel(), key, failure.toString());
+                    return Admission.refused(CloseCodes.SERVICE_UNAVAILABLE, CloseCodes.SERVICE_UNAVAILABLE_REASON);
+                })
+                .thenAccept(admission -> SockJsRuntime.onLoop(ctx, () -> admitted(admission)));
+    }
+
+    private void admitted(Admission admission) {
+        if (state != State.OPENING) {
+            return; // evicted meanwhile
+        }
+        SockJsFrame refusal = admission.refusal();
+        if (refusal != null) {
+            // Closed in the store before the client hears of it; then, as every websocket session, removed.
+            earlyEvents = null;
+            session.close(refusal.closeCode(), refusal.closeReason()).whenComplete((closed, error) ->
+                    SockJsRuntime.onLoop(ctx, () -> {
+                        state = State.ENDED;
+                        store.delete(key);
+                        handshakeThen(() -> closing(refusal), () -> { });
+                    }));
+            return;
+        }
+        handshakeThen(this::open, this::endUnopened);
+    }
+
+    /** The handshake answer went out: the session is open on the wire. */
+    private void open() {
         metrics.connectionOpened(TransportType.WEBSOCKET);
         acknowledger = new Acknowledger(ctx, store, key, id, ACKNOWLEDGEMENT_INTERVAL);
-        opened();
-        endpoint.service().onOpen(session);
+        opened(); // still OPENING: store events that come meanwhile wait until the open frame is out
+        state = State.OPEN;
+        List<Runnable> events = earlyEvents;
+        earlyEvents = null;
+        if (events != null) {
+            events.forEach(Runnable::run);
+        }
         List<String> queued = early;
         early = null;
-        if (queued != null) {
+        if (queued != null && state == State.OPEN) {
             queued.forEach(this::received);
         }
-        if (draining) {
+        if (draining && state == State.OPEN) {
             goingAway();
         }
+    }
+
+    // The client left before its session opened on the wire; the service knows the session.
+    private void endUnopened() {
+        state = State.ENDED;
+        ended();
+    }
+
+    /**
+     * Answers the upgrade, then runs {@code then} on the event loop if the connection is still
+     * there, else {@code gone}.
+     */
+    private void handshakeThen(Runnable then, Runnable gone) {
+        if (!ctx.channel().isActive()) {
+            gone.run();
+            return;
+        }
+        handshake.get().addListener(future -> SockJsRuntime.onLoop(ctx, () -> {
+            if (future.isSuccess() && ctx.channel().isActive()) {
+                then.run();
+            } else {
+                if (!future.isSuccess()) {
+                    log.debug("{} websocket handshake failed: {}", ctx.channel(), future.cause().toString());
+                }
+                ctx.close();
+                gone.run();
+            }
+        }));
     }
 
     @Override
@@ -172,7 +248,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
                 String message = text.text();
                 if (state == State.OPEN) {
                     received(message);
-                } else if (state == State.CLAIMING) {
+                } else if (state == State.CLAIMING || state == State.OPENING) {
                     if (early == null) {
                         early = new ArrayList<>(2);
                     }
@@ -242,10 +318,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
 
     @Override
     public void onMessages(List<QueuedMessage> messages) {
-        SockJsRuntime.later(ctx, () -> {
-            if (state != State.OPEN) {
-                return;
-            }
+        whenOpen(() -> {
             int skip = 0;
             while (skip < messages.size() && messages.get(skip).seq() <= deliveredSeq) {
                 skip++;
@@ -266,10 +339,22 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
 
     @Override
     public void onClosed(SockJsFrame closeFrame) {
+        whenOpen(() -> {
+            closedByStore = true;
+            closing(closeFrame);
+        });
+    }
+
+    // Store callbacks come from any thread, and for a new session before it is open on the wire.
+    private void whenOpen(Runnable task) {
         SockJsRuntime.later(ctx, () -> {
             if (state == State.OPEN) {
-                closedByStore = true;
-                closing(closeFrame);
+                task.run();
+            } else if (state == State.CLAIMING || state == State.OPENING) {
+                if (earlyEvents == null) {
+                    earlyEvents = new ArrayList<>(2);
+                }
+                earlyEvents.add(task);
             }
         });
     }
@@ -334,7 +419,9 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
             metrics.connectionClosed(TransportType.WEBSOCKET);
             ended();
         }
-        state = State.ENDED;
+        if (state != State.OPENING) {
+            state = State.ENDED; // an opening session ends once the service has answered (admitted)
+        }
         ctx.fireChannelInactive();
     }
 

@@ -12,8 +12,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.wildcloud.ws.sockjs.http.HttpResponses;
 import io.wildcloud.ws.sockjs.http.SockJsRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Turns an HTTP request into a websocket: checks it as the protocol wants (405 for a method other
@@ -22,7 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 final class WebSocketUpgrade {
 
-    private static final Logger log = LoggerFactory.getLogger(WebSocketUpgrade.class);
     /** The pipeline name of a websocket connection's handler. */
     static final String HANDLER_NAME = "sockjs-websocket";
     static final String AGGREGATOR_NAME = "sockjs-websocket-aggregator";
@@ -45,8 +42,8 @@ final class WebSocketUpgrade {
     }
 
     /**
-     * Upgrades, then hands the connection to {@code connection}; or answers with the protocol's
-     * error and returns.
+     * Hands the connection to {@code connection}, which answers the upgrade once its session is
+     * open; or answers with the protocol's error and returns.
      */
     static void upgrade(ChannelHandlerContext ctx, SockJsRequest request, int maxMessageBytes,
             WebSocketConnection connection) {
@@ -86,13 +83,6 @@ final class WebSocketUpgrade {
         // A fragmented message over the limit fails here; the connection closes it with 1009.
         ctx.pipeline().addBefore(ctx.name(), AGGREGATOR_NAME, new WebSocketFrameAggregator(maxMessageBytes));
         ctx.pipeline().replace(ctx.name(), HANDLER_NAME, connection);
-        handshaker.handshake(ctx.channel(), handshakeRequest).addListener(future -> {
-            if (future.isSuccess()) {
-                connection.start();
-            } else {
-                log.debug("{} websocket handshake failed: {}", ctx.channel(), future.cause().toString());
-                ctx.channel().close();
-            }
-        });
+        connection.start(() -> handshaker.handshake(ctx.channel(), handshakeRequest));
     }
 }

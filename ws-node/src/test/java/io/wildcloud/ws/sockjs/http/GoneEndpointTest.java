@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.engine.memory.MemorySessionStore;
+import io.wildcloud.ws.sockjs.Admission;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.SockJsOptions;
 import io.wildcloud.ws.sockjs.SockJsService;
@@ -46,7 +47,8 @@ class GoneEndpointTest {
     private volatile boolean gone;
     private final SockJsService service = new SockJsService() {
         @Override
-        public void onOpen(SockJsSession session) {
+        public CompletionStage<Admission> onOpen(SockJsSession session) {
+            return CompletableFuture.completedFuture(Admission.admitted());
         }
 
         @Override

@@ -11,6 +11,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.wildcloud.ws.engine.memory.MemorySessionStore;
+import io.wildcloud.ws.sockjs.Admission;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.SockJsOptions;
 import io.wildcloud.ws.sockjs.SockJsService;
@@ -137,9 +138,10 @@ class ServiceCallbacksTest {
         volatile SockJsSession last;
 
         @Override
-        public void onOpen(SockJsSession session) {
+        public CompletionStage<Admission> onOpen(SockJsSession session) {
             last = session;
             events.add("open " + session.key());
+            return CompletableFuture.completedFuture(Admission.admitted());
         }
 
         @Override

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.engine.memory.MemorySessionStore;
+import io.wildcloud.ws.sockjs.Admission;
 import io.wildcloud.ws.sockjs.SockJsMetrics;
 import io.wildcloud.ws.sockjs.SockJsService;
 import io.wildcloud.ws.sockjs.SockJsSession;
@@ -35,7 +36,8 @@ class SessionCloseMetricsTest {
     };
     private final SockJsService service = new SockJsService() {
         @Override
-        public void onOpen(SockJsSession session) {
+        public CompletionStage<Admission> onOpen(SockJsSession session) {
+            return CompletableFuture.completedFuture(Admission.admitted());
         }
 
         @Override
