@@ -1,0 +1,246 @@
+package io.wildcloud.ws.it.browser;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * One headless Firefox process, with a fresh profile and home directory that are deleted when it
+ * ends, serving WebDriver BiDi on a loopback port it picks itself ({@code --remote-debugging-port=0};
+ * it prints the address). Firefox starts a fork server and content processes below itself, so
+ * ending it means ending that whole tree, which {@link #close()} does, by process handle.
+ */
+final class FirefoxProcess implements AutoCloseable {
+
+    private static final Pattern LISTENING = Pattern.compile("WebDriver BiDi listening on (ws://\\S+)");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(15);
+    private static final int OUTPUT_LINES_KEPT = 40;
+
+    /**
+     * user.js: no first-run pages, updates, telemetry or background fetches (the only traffic is
+     * what the pages load), and no timer throttling in background tabs (the two-tab checks).
+     */
+    private static final Map<String, Object> PREFERENCES = Map.ofEntries(
+            Map.entry("browser.shell.checkDefaultBrowser", false),
+            Map.entry("browser.startup.page", 0),
+            Map.entry("browser.startup.homepage", "about:blank"),
+            Map.entry("browser.startup.homepage_override.mstone", "ignore"),
+            Map.entry("startup.homepage_welcome_url", "about:blank"),
+            Map.entry("browser.aboutwelcome.enabled", false),
+            Map.entry("browser.newtabpage.enabled", false),
+            Map.entry("app.update.disabledForTesting", true),
+            Map.entry("app.normandy.enabled", false),
+            Map.entry("extensions.update.enabled", false),
+            Map.entry("extensions.getAddons.cache.enabled", false),
+            Map.entry("services.settings.server", "data:,#remote-settings-dummy/v1"),
+            Map.entry("datareporting.policy.dataSubmissionEnabled", false),
+            Map.entry("datareporting.healthreport.uploadEnabled", false),
+            Map.entry("toolkit.telemetry.enabled", false),
+            Map.entry("toolkit.telemetry.server", ""),
+            Map.entry("toolkit.telemetry.reportingpolicy.firstRun", false),
+            Map.entry("browser.safebrowsing.malware.enabled", false),
+            Map.entry("browser.safebrowsing.phishing.enabled", false),
+            Map.entry("browser.safebrowsing.downloads.enabled", false),
+            Map.entry("browser.safebrowsing.blockedURIs.enabled", false),
+            Map.entry("network.captive-portal-service.enabled", false),
+            Map.entry("network.connectivity-service.enabled", false),
+            Map.entry("network.http.speculative-parallel-limit", 0),
+            Map.entry("network.dns.disablePrefetch", true),
+            Map.entry("network.prefetch-next", false),
+            Map.entry("geo.provider.network.url", ""),
+            Map.entry("browser.region.network.url", ""),
+            Map.entry("browser.search.update", false),
+            Map.entry("dom.min_background_timeout_value", 4),
+            Map.entry("dom.timeout.enable_budget_timer_throttling", false),
+            Map.entry("dom.ipc.processPrelaunch.enabled", false));
+
+    private final Process process;
+    private final Path root;
+    private final Thread shutdownHook;
+    private URI bidi; // set once, when Firefox says where it listens
+
+    private FirefoxProcess(Process process, Path root, Thread shutdownHook) {
+        this.process = process;
+        this.root = root;
+        this.shutdownHook = shutdownHook;
+    }
+
+    /** Starts {@code binary} and waits until it serves WebDriver BiDi. */
+    static FirefoxProcess start(Path binary) throws IOException, InterruptedException {
+        Path root = Files.createTempDirectory("ws-it-firefox-");
+        Path profile = Files.createDirectory(root.resolve("profile"));
+        Path home = Files.createDirectory(root.resolve("home"));
+        Files.writeString(profile.resolve("user.js"), userJs(), StandardCharsets.UTF_8);
+        ProcessBuilder builder = new ProcessBuilder(binary.toString(), "--headless", "--no-remote",
+                "--profile", profile.toString(), "--remote-debugging-port=0", "about:blank")
+                .redirectErrorStream(true);
+        // Its caches and desktop settings go to the throwaway home, not to the user's.
+        builder.environment().put("HOME", home.toString());
+        builder.environment().put("XDG_CACHE_HOME", home.resolve(".cache").toString());
+        builder.environment().put("XDG_CONFIG_HOME", home.resolve(".config").toString());
+        builder.environment().put("MOZ_CRASHREPORTER_DISABLE", "1");
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            deleteTree(root);
+            throw e;
+        }
+        Thread hook = new Thread(() -> destroyTree(process), "stop firefox " + process.pid());
+        Runtime.getRuntime().addShutdownHook(hook); // a test JVM that is killed must not leave Firefox behind
+        FirefoxProcess firefox = new FirefoxProcess(process, root, hook);
+        try {
+            firefox.bidi = new Output(process).awaitBidi();
+            return firefox;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            try {
+                firefox.close();
+            } catch (IOException | RuntimeException stopFailed) {
+                e.addSuppressed(stopFailed);
+            }
+            throw e;
+        }
+    }
+
+    /** {@code ws://127.0.0.1:PORT}; the BiDi session endpoint is its {@code /session}. */
+    URI bidi() {
+        return bidi;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /**
+     * Asks Firefox to quit (SIGTERM: it shuts down its content processes itself), kills whatever
+     * of the tree it started is still there after {@link #EXIT_TIMEOUT}, and deletes the profile.
+     */
+    @Override
+    public void close() throws IOException {
+        // Snapshot the tree first: once the parent is gone, its children are no longer its descendants.
+        List<ProcessHandle> tree = Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
+        try {
+            process.destroy();
+            process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            for (ProcessHandle handle : tree) {
+                if (handle.isAlive()) {
+                    handle.destroyForcibly();
+                    handle.onExit().get(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            tree.forEach(ProcessHandle::destroyForcibly);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("firefox process tree of " + process.pid() + " did not end", e);
+        } finally {
+            removeShutdownHook();
+            deleteTree(root);
+        }
+    }
+
+    private void removeShutdownHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or about to: it does the same
+        }
+    }
+
+    private static void destroyTree(Process process) {
+        List<ProcessHandle> tree = Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
+        tree.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private static String userJs() {
+        return PREFERENCES.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .map(e -> "user_pref(\"" + e.getKey() + "\", " + jsValue(e.getValue()) + ");")
+                .collect(Collectors.joining("\n", "", "\n"));
+    }
+
+    private static String jsValue(Object value) {
+        return value instanceof String text ? "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"" : value.toString();
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    /** Drains Firefox's output (it must never block on a full pipe) and finds the BiDi address in it. */
+    private static final class Output {
+
+        private final Process process;
+        private final CompletableFuture<URI> bidi = new CompletableFuture<>();
+        private final Deque<String> lastLines = new ArrayDeque<>();
+
+        Output(Process process) {
+            this.process = process;
+            Thread reader = new Thread(this::drain, "firefox " + process.pid() + " output");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        URI awaitBidi() throws InterruptedException, IOException {
+            try {
+                return bidi.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IOException("firefox " + process.pid() + " did not serve WebDriver BiDi within "
+                        + START_TIMEOUT + "; its last output:\n" + lastLines(), e);
+            }
+        }
+
+        private void drain() {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    keep(line);
+                    Matcher listening = LISTENING.matcher(line);
+                    if (listening.find()) {
+                        bidi.complete(URI.create(listening.group(1)));
+                    }
+                }
+            } catch (IOException closed) {
+                // the process ended
+            }
+            bidi.completeExceptionally(new IOException("firefox exited"));
+        }
+
+        private synchronized void keep(String line) {
+            if (lastLines.size() == OUTPUT_LINES_KEPT) {
+                lastLines.removeFirst();
+            }
+            lastLines.addLast(line);
+        }
+
+        private synchronized String lastLines() {
+            return String.join("\n", lastLines);
+        }
+    }
+}
