@@ -26,13 +26,15 @@ import java.util.stream.Stream;
  * One headless Firefox process, with a fresh profile and home directory that are deleted when it
  * ends, serving WebDriver BiDi on a loopback port it picks itself ({@code --remote-debugging-port=0};
  * it prints the address). Firefox starts a fork server and content processes below itself, so
- * ending it means ending that whole tree, which {@link #close()} does, by process handle.
+ * ending it means ending that whole tree, which {@link #close()} does, by process handle (PID and
+ * start time, so a reused PID is never hit).
  */
 final class FirefoxProcess implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("WebDriver BiDi listening on (ws://\\S+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration EXIT_POLL = Duration.ofMillis(20);
     private static final int OUTPUT_LINES_KEPT = 40;
 
     /**
@@ -70,6 +72,7 @@ final class FirefoxProcess implements AutoCloseable {
             Map.entry("browser.region.network.url", ""),
             Map.entry("browser.search.update", false),
             Map.entry("dom.min_background_timeout_value", 4),
+            Map.entry("dom.min_background_timeout_value_without_budget_throttling", 4),
             Map.entry("dom.timeout.enable_budget_timer_throttling", false),
             Map.entry("dom.ipc.processPrelaunch.enabled", false));
 
@@ -89,14 +92,16 @@ final class FirefoxProcess implements AutoCloseable {
         Path root = Files.createTempDirectory("ws-it-firefox-");
         Path profile = Files.createDirectory(root.resolve("profile"));
         Path home = Files.createDirectory(root.resolve("home"));
+        Path tmp = Files.createDirectory(root.resolve("tmp"));
         Files.writeString(profile.resolve("user.js"), userJs(), StandardCharsets.UTF_8);
         ProcessBuilder builder = new ProcessBuilder(binary.toString(), "--headless", "--no-remote",
                 "--profile", profile.toString(), "--remote-debugging-port=0", "about:blank")
                 .redirectErrorStream(true);
-        // Its caches and desktop settings go to the throwaway home, not to the user's.
+        // Its caches, desktop settings and temporary files go to the throwaway root, not to the user's.
         builder.environment().put("HOME", home.toString());
         builder.environment().put("XDG_CACHE_HOME", home.resolve(".cache").toString());
         builder.environment().put("XDG_CONFIG_HOME", home.resolve(".config").toString());
+        builder.environment().put("TMPDIR", tmp.toString());
         builder.environment().put("MOZ_CRASHREPORTER_DISABLE", "1");
         Process process;
         try {
@@ -131,30 +136,55 @@ final class FirefoxProcess implements AutoCloseable {
     }
 
     /**
-     * Asks Firefox to quit (SIGTERM: it shuts down its content processes itself), kills whatever
-     * of the tree it started is still there after {@link #EXIT_TIMEOUT}, and deletes the profile.
+     * Kills the process tree Firefox started, parent first, and deletes the profile. No clean
+     * shutdown: the profile is thrown away, and asking Firefox to quit costs seconds per test class.
      */
     @Override
     public void close() throws IOException {
         // Snapshot the tree first: once the parent is gone, its children are no longer its descendants.
         List<ProcessHandle> tree = Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
         try {
-            process.destroy();
-            process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            for (ProcessHandle handle : tree) {
-                if (handle.isAlive()) {
-                    handle.destroyForcibly();
-                    handle.onExit().get(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             tree.forEach(ProcessHandle::destroyForcibly);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IOException("firefox process tree of " + process.pid() + " did not end", e);
+            awaitExit(tree);
         } finally {
             removeShutdownHook();
             deleteTree(root);
+        }
+    }
+
+    /**
+     * Polls rather than {@link ProcessHandle#onExit()}: for a process that is not the JVM's own child
+     * (the fork server's children), that backs off to seconds between checks.
+     */
+    private void awaitExit(List<ProcessHandle> tree) throws IOException {
+        long deadline = System.nanoTime() + EXIT_TIMEOUT.toNanos();
+        while (tree.stream().anyMatch(FirefoxProcess::running)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IOException("firefox process tree of " + process.pid() + " still runs " + EXIT_TIMEOUT
+                        + " after SIGKILL: " + tree.stream().filter(FirefoxProcess::running).map(ProcessHandle::pid).toList());
+            }
+            try {
+                Thread.sleep(EXIT_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted waiting for firefox " + process.pid() + " to end", e);
+            }
+        }
+    }
+
+    /**
+     * Alive and not a zombie. The orphaned content processes become zombies of PID 1, which a
+     * container's init may reap only a second later; a zombie has ended all the same.
+     */
+    private static boolean running(ProcessHandle handle) {
+        if (!handle.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(handle.pid()), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z'; // "pid (name) S ..."
+        } catch (IOException | RuntimeException noProcFile) {
+            return handle.isAlive();
         }
     }
 
