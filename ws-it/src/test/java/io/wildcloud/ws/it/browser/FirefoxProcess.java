@@ -131,8 +131,14 @@ final class FirefoxProcess implements AutoCloseable {
         return bidi;
     }
 
-    long pid() {
-        return process.pid();
+    /** The throwaway directory: profile, home and temporary files. */
+    Path directory() {
+        return root;
+    }
+
+    /** Firefox and every process below it, now. */
+    List<ProcessHandle> tree() {
+        return Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
     }
 
     /**
@@ -142,7 +148,7 @@ final class FirefoxProcess implements AutoCloseable {
     @Override
     public void close() throws IOException {
         // Snapshot the tree first: once the parent is gone, its children are no longer its descendants.
-        List<ProcessHandle> tree = Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
+        List<ProcessHandle> tree = tree();
         try {
             tree.forEach(ProcessHandle::destroyForcibly);
             awaitExit(tree);
@@ -176,7 +182,7 @@ final class FirefoxProcess implements AutoCloseable {
      * Alive and not a zombie. The orphaned content processes become zombies of PID 1, which a
      * container's init may reap only a second later; a zombie has ended all the same.
      */
-    private static boolean running(ProcessHandle handle) {
+    static boolean running(ProcessHandle handle) {
         if (!handle.isAlive()) {
             return false;
         }
