@@ -35,5 +35,4 @@ class FirefoxProcessTest {
         }
         assertFalse(Files.exists(directory), directory + " was deleted");
     }
-
 }
