@@ -9,22 +9,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * One headless Firefox process, with a fresh profile and home directory that are deleted when it
- * ends, serving WebDriver BiDi on a loopback port it picks itself ({@code --remote-debugging-port=0};
+ * One headless Firefox process, with a fresh {@link FirefoxProfile} that is deleted when it ends, serving WebDriver BiDi on a loopback port it picks itself ({@code --remote-debugging-port=0};
  * it prints the address). Firefox starts a fork server and content processes below itself, so
  * ending it means ending that whole tree, which {@link #close()} does, by process handle (PID and
  * start time, so a reused PID is never hit).
@@ -37,82 +33,34 @@ final class FirefoxProcess implements AutoCloseable {
     private static final Duration EXIT_POLL = Duration.ofMillis(20);
     private static final int OUTPUT_LINES_KEPT = 40;
 
-    /**
-     * user.js: no first-run pages, updates, telemetry or background fetches (the only traffic is
-     * what the pages load), and no timer throttling in background tabs (the two-tab checks).
-     */
-    private static final Map<String, Object> PREFERENCES = Map.ofEntries(
-            Map.entry("browser.shell.checkDefaultBrowser", false),
-            Map.entry("browser.startup.page", 0),
-            Map.entry("browser.startup.homepage", "about:blank"),
-            Map.entry("browser.startup.homepage_override.mstone", "ignore"),
-            Map.entry("startup.homepage_welcome_url", "about:blank"),
-            Map.entry("browser.aboutwelcome.enabled", false),
-            Map.entry("browser.newtabpage.enabled", false),
-            Map.entry("app.update.disabledForTesting", true),
-            Map.entry("app.normandy.enabled", false),
-            Map.entry("extensions.update.enabled", false),
-            Map.entry("extensions.getAddons.cache.enabled", false),
-            Map.entry("services.settings.server", "data:,#remote-settings-dummy/v1"),
-            Map.entry("datareporting.policy.dataSubmissionEnabled", false),
-            Map.entry("datareporting.healthreport.uploadEnabled", false),
-            Map.entry("toolkit.telemetry.enabled", false),
-            Map.entry("toolkit.telemetry.server", ""),
-            Map.entry("toolkit.telemetry.reportingpolicy.firstRun", false),
-            Map.entry("browser.safebrowsing.malware.enabled", false),
-            Map.entry("browser.safebrowsing.phishing.enabled", false),
-            Map.entry("browser.safebrowsing.downloads.enabled", false),
-            Map.entry("browser.safebrowsing.blockedURIs.enabled", false),
-            Map.entry("network.captive-portal-service.enabled", false),
-            Map.entry("network.connectivity-service.enabled", false),
-            Map.entry("network.http.speculative-parallel-limit", 0),
-            Map.entry("network.dns.disablePrefetch", true),
-            Map.entry("network.prefetch-next", false),
-            Map.entry("geo.provider.network.url", ""),
-            Map.entry("browser.region.network.url", ""),
-            Map.entry("browser.search.update", false),
-            Map.entry("dom.min_background_timeout_value", 4),
-            Map.entry("dom.min_background_timeout_value_without_budget_throttling", 4),
-            Map.entry("dom.timeout.enable_budget_timer_throttling", false),
-            Map.entry("dom.ipc.processPrelaunch.enabled", false));
-
     private final Process process;
-    private final Path root;
+    private final FirefoxProfile profile;
     private final Thread shutdownHook;
     private URI bidi; // set once, when Firefox says where it listens
 
-    private FirefoxProcess(Process process, Path root, Thread shutdownHook) {
+    private FirefoxProcess(Process process, FirefoxProfile profile, Thread shutdownHook) {
         this.process = process;
-        this.root = root;
+        this.profile = profile;
         this.shutdownHook = shutdownHook;
     }
 
     /** Starts {@code binary} and waits until it serves WebDriver BiDi. */
     static FirefoxProcess start(Path binary) throws IOException, InterruptedException {
-        Path root = Files.createTempDirectory("ws-it-firefox-");
-        Path profile = Files.createDirectory(root.resolve("profile"));
-        Path home = Files.createDirectory(root.resolve("home"));
-        Path tmp = Files.createDirectory(root.resolve("tmp"));
-        Files.writeString(profile.resolve("user.js"), userJs(), StandardCharsets.UTF_8);
+        FirefoxProfile profile = FirefoxProfile.create();
         ProcessBuilder builder = new ProcessBuilder(binary.toString(), "--headless", "--no-remote",
-                "--profile", profile.toString(), "--remote-debugging-port=0", "about:blank")
+                "--profile", profile.profile().toString(), "--remote-debugging-port=0", "about:blank")
                 .redirectErrorStream(true);
-        // Its caches, desktop settings and temporary files go to the throwaway root, not to the user's.
-        builder.environment().put("HOME", home.toString());
-        builder.environment().put("XDG_CACHE_HOME", home.resolve(".cache").toString());
-        builder.environment().put("XDG_CONFIG_HOME", home.resolve(".config").toString());
-        builder.environment().put("TMPDIR", tmp.toString());
-        builder.environment().put("MOZ_CRASHREPORTER_DISABLE", "1");
+        builder.environment().putAll(profile.environment());
         Process process;
         try {
             process = builder.start();
         } catch (IOException e) {
-            deleteTree(root);
+            profile.delete();
             throw e;
         }
         Thread hook = new Thread(() -> destroyTree(process), "stop firefox " + process.pid());
         Runtime.getRuntime().addShutdownHook(hook); // a test JVM that is killed must not leave Firefox behind
-        FirefoxProcess firefox = new FirefoxProcess(process, root, hook);
+        FirefoxProcess firefox = new FirefoxProcess(process, profile, hook);
         try {
             firefox.bidi = new Output(process).awaitBidi();
             return firefox;
@@ -133,7 +81,7 @@ final class FirefoxProcess implements AutoCloseable {
 
     /** The throwaway directory: profile, home and temporary files. */
     Path directory() {
-        return root;
+        return profile.root();
     }
 
     /** Firefox and every process below it, now. */
@@ -154,7 +102,7 @@ final class FirefoxProcess implements AutoCloseable {
             awaitExit(tree);
         } finally {
             removeShutdownHook();
-            deleteTree(root);
+            profile.delete();
         }
     }
 
@@ -205,28 +153,6 @@ final class FirefoxProcess implements AutoCloseable {
     private static void destroyTree(Process process) {
         List<ProcessHandle> tree = Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
         tree.forEach(ProcessHandle::destroyForcibly);
-    }
-
-    private static String userJs() {
-        return PREFERENCES.entrySet().stream()
-                .sorted(Map.Entry.comparingByKey())
-                .map(e -> "user_pref(\"" + e.getKey() + "\", " + jsValue(e.getValue()) + ");")
-                .collect(Collectors.joining("\n", "", "\n"));
-    }
-
-    private static String jsValue(Object value) {
-        return value instanceof String text ? "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"" : value.toString();
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 
     /** Drains Firefox's output (it must never block on a full pipe) and finds the BiDi address in it. */
