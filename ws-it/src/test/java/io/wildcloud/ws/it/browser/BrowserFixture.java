@@ -10,8 +10,9 @@ import org.openqa.selenium.WebDriver;
 
 /**
  * What a browser test class shares: the service ({@link PushStack}), the application's callback
- * ({@link CallbackRecorder}), the test page's own origin ({@link TestPageServer}) and one chromium.
- * Skips (or in CI fails) before starting anything when there is no browser.
+ * ({@link CallbackRecorder}), the test page's own origin ({@link TestPageServer}) and one browser
+ * (one per class: starting one costs seconds). Skips (or in CI fails) before starting anything
+ * when the browser is not installed.
  */
 final class BrowserFixture implements AutoCloseable {
 
@@ -24,26 +25,24 @@ final class BrowserFixture implements AutoCloseable {
     private final PushStack stack;
     private final CallbackRecorder callbacks;
     private final TestPageServer pages;
-    private final ChromeBrowser browser;
-    private final String mainTab;
+    private final Browser browser;
 
-    private BrowserFixture(PushStack stack, CallbackRecorder callbacks, TestPageServer pages, ChromeBrowser browser) {
+    private BrowserFixture(PushStack stack, CallbackRecorder callbacks, TestPageServer pages, Browser browser) {
         this.stack = stack;
         this.callbacks = callbacks;
         this.pages = pages;
         this.browser = browser;
-        this.mainTab = browser.driver().getWindowHandle();
     }
 
-    static BrowserFixture start(PushStack.Factory topology) throws Exception {
-        BrowserSupport.requireBrowser();
+    static BrowserFixture start(PushStack.Factory topology, BrowserKind kind) throws Exception {
+        kind.require();
         PushStack stack = topology.start();
         CallbackRecorder callbacks = null;
         TestPageServer pages = null;
         try {
             callbacks = new CallbackRecorder(stack.secret());
             pages = new TestPageServer();
-            return new BrowserFixture(stack, callbacks, pages, ChromeBrowser.launch());
+            return new BrowserFixture(stack, callbacks, pages, kind.launch());
         } catch (Exception | Error e) {
             closeQuietly(pages);
             closeQuietly(callbacks);
@@ -60,8 +59,12 @@ final class BrowserFixture implements AutoCloseable {
         return callbacks;
     }
 
-    WebDriver driver() {
-        return browser.driver();
+    /** Selenium's driver, for tests that run in chromium only and use more of it than {@link Browser}. */
+    WebDriver chromeDriver() {
+        if (browser instanceof ChromeBrowser chrome) {
+            return chrome.driver();
+        }
+        throw new IllegalStateException("not chromium: " + browser.version());
     }
 
     /** The application's server side: authorizes {@code clientId} with the secret; returns the socket id. */
@@ -71,24 +74,21 @@ final class BrowserFixture implements AutoCloseable {
 
     /** Loads a fresh test page into the main tab. */
     SockJsPage openPage() {
-        browser.driver().switchTo().window(mainTab);
-        return load();
+        return load(browser.firstTab());
     }
 
     /** Opens a second tab with its own test page. */
     SockJsPage openPageInNewTab() {
-        browser.newTab();
-        return load();
+        return load(browser.newTab());
     }
 
-    /** Closes a tab opened by {@link #openPageInNewTab()} and goes back to the main one. */
+    /** Closes a tab opened by {@link #openPageInNewTab()}. */
     void closeTab(SockJsPage page) {
         page.closeTab();
-        browser.driver().switchTo().window(mainTab);
     }
 
-    private SockJsPage load() {
-        SockJsPage page = SockJsPage.open(browser.driver(), pages.pageUrl(), stack.clientScriptUrl());
+    private SockJsPage load(BrowserTab tab) {
+        SockJsPage page = SockJsPage.open(tab, pages.pageUrl(), stack.clientScriptUrl());
         // The point of the page server: every SockJS request from the page is cross-origin.
         assertNotEquals(URI.create(stack.publicBase()).resolve("/").toString(), page.origin() + "/",
                 "the test page must not share the node's origin");

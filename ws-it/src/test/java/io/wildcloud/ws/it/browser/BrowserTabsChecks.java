@@ -30,7 +30,7 @@ abstract class BrowserTabsChecks {
     @BeforeAll
     @Timeout(value = 90, unit = TimeUnit.SECONDS) // the class-level timeout does not cover lifecycle methods
     void start() throws Exception {
-        fixture = BrowserFixture.start(topology());
+        fixture = BrowserFixture.start(topology(), browser());
     }
 
     @AfterAll
@@ -47,6 +47,9 @@ abstract class BrowserTabsChecks {
 
     /** The service these checks run against. */
     abstract PushStack.Factory topology();
+
+    /** The browser they run in. */
+    abstract BrowserKind browser();
 
     static List<String> transports() {
         return BrowserFixture.TRANSPORTS;

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * sockjs-client 1.6.1, as the node serves it, in headless chromium, on a page of another origin,
+ * sockjs-client 1.6.1, as the node serves it, in a headless browser, on a page of another origin,
  * forced onto one transport at a time: the whole flow of one session, both directions.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -35,7 +35,7 @@ abstract class BrowserTransportChecks {
     @BeforeAll
     @Timeout(value = 90, unit = TimeUnit.SECONDS) // the class-level timeout does not cover lifecycle methods
     void start() throws Exception {
-        fixture = BrowserFixture.start(topology());
+        fixture = BrowserFixture.start(topology(), browser());
     }
 
     @AfterAll
@@ -52,6 +52,9 @@ abstract class BrowserTransportChecks {
 
     /** The service these checks run against. */
     abstract PushStack.Factory topology();
+
+    /** The browser they run in. */
+    abstract BrowserKind browser();
 
     static List<String> transports() {
         return BrowserFixture.TRANSPORTS;

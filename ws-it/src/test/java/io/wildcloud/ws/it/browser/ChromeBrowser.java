@@ -1,11 +1,14 @@
 package io.wildcloud.ws.it.browser;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.openqa.selenium.JavascriptException;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -18,19 +21,24 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * looking for (or downloading) either; the flags keep chromium off the network except for what
  * the pages load, and keep background tabs running at full speed (the two-tab tests).
  */
-final class ChromeBrowser implements AutoCloseable {
+final class ChromeBrowser implements Browser {
 
     private final Path profile;
     private final ChromeDriverService service;
     private final ChromeDriver driver;
+    private final ChromeTab firstTab;
+    /** The window the driver acts on, or null after its tab closed; saves asking chromedriver each call. */
+    private String focused;
 
     private ChromeBrowser(Path profile, ChromeDriverService service, ChromeDriver driver) {
         this.profile = profile;
         this.service = service;
         this.driver = driver;
+        this.focused = driver.getWindowHandle();
+        this.firstTab = new ChromeTab(focused);
     }
 
-    /** Launches chromium; call {@link BrowserSupport#requireBrowser()} first. */
+    /** Launches chromium; call {@link BrowserSupport#requireChromium()} first. */
     static ChromeBrowser launch() throws IOException {
         Path profile = Files.createTempDirectory("ws-it-chromium-");
         ChromeDriverService service = new ChromeDriverService.Builder()
@@ -67,13 +75,26 @@ final class ChromeBrowser implements AutoCloseable {
         }
     }
 
+    /** Selenium's own driver, for tests that use more of it than {@link Browser} offers. */
     WebDriver driver() {
         return driver;
     }
 
-    /** Opens a new tab and returns its window handle; the driver stays focused on it. */
-    String newTab() {
-        return driver.switchTo().newWindow(WindowType.TAB).getWindowHandle();
+    @Override
+    public String version() {
+        return "chromium " + driver.getCapabilities().getBrowserVersion();
+    }
+
+    @Override
+    public BrowserTab firstTab() {
+        return firstTab;
+    }
+
+    /** Opens a new tab; the driver stays focused on it. */
+    @Override
+    public BrowserTab newTab() {
+        focused = driver.switchTo().newWindow(WindowType.TAB).getWindowHandle();
+        return new ChromeTab(focused);
     }
 
     @Override
@@ -83,6 +104,53 @@ final class ChromeBrowser implements AutoCloseable {
         } finally {
             service.stop();
             deleteTree(profile);
+        }
+    }
+
+    /** A window handle; chromedriver acts on one window at a time, so every call focuses its own first. */
+    private final class ChromeTab implements BrowserTab {
+
+        private final String handle;
+
+        ChromeTab(String handle) {
+            this.handle = handle;
+        }
+
+        @Override
+        public void navigate(URI url) {
+            focus();
+            driver.get(url.toString());
+        }
+
+        /** WebDriver's Execute Script awaits a returned promise itself (W3C WebDriver, 13.2.1). */
+        @Override
+        public Object run(String body, Object... args) {
+            focus();
+            try {
+                return driver.executeScript(body, args);
+            } catch (JavascriptException e) {
+                throw new BrowserScriptException(e.getRawMessage(), e);
+            }
+        }
+
+        @Override
+        public byte[] screenshot() {
+            focus();
+            return driver.getScreenshotAs(OutputType.BYTES);
+        }
+
+        @Override
+        public void close() {
+            focus();
+            driver.close();
+            focused = null;
+        }
+
+        private void focus() {
+            if (!handle.equals(focused)) {
+                driver.switchTo().window(handle);
+                focused = handle;
+            }
         }
     }
 

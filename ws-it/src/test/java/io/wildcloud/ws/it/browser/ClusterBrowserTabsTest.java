@@ -4,8 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.AfterAll;
 
-/** {@link BrowserTabsChecks} through the round-robin balancer in front of three nodes on Redis. */
+/** {@link BrowserTabsChecks} in chromium through the round-robin balancer in front of three nodes on Redis. */
 class ClusterBrowserTabsTest extends BrowserTabsChecks {
+
+    @Override
+    BrowserKind browser() {
+        return BrowserKind.CHROMIUM;
+    }
 
     @Override
     PushStack.Factory topology() {

@@ -37,7 +37,7 @@ class DemoPageBrowserTest {
     @BeforeAll
     @Timeout(value = 90, unit = TimeUnit.SECONDS) // the class-level timeout does not cover lifecycle methods
     void start() throws Exception {
-        fixture = BrowserFixture.start(PushStack::singleNode);
+        fixture = BrowserFixture.start(PushStack::singleNode, BrowserKind.CHROMIUM);
         PushStack stack = fixture.stack();
         demo = DemoServer.start(new DemoSettings("127.0.0.1", 0, stack.publicBase(), stack.api().apiBase(),
                 stack.secret(), URI.create("http://127.0.0.1:0/callback")));
@@ -61,7 +61,7 @@ class DemoPageBrowserTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("transports")
     void aLineSaidInOneTabShowsInEveryTabOfTheVisitor(String transport) throws Exception {
-        WebDriver driver = fixture.driver();
+        WebDriver driver = fixture.chromeDriver();
         String mainTab = driver.getWindowHandle();
         join(driver, "Ada", transport);
         driver.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);

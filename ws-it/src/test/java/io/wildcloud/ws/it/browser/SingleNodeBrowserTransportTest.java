@@ -1,7 +1,12 @@
 package io.wildcloud.ws.it.browser;
 
-/** {@link BrowserTransportChecks} against one node with the in-memory engine. */
+/** {@link BrowserTransportChecks} in chromium against one node with the in-memory engine. */
 class SingleNodeBrowserTransportTest extends BrowserTransportChecks {
+
+    @Override
+    BrowserKind browser() {
+        return BrowserKind.CHROMIUM;
+    }
 
     @Override
     PushStack.Factory topology() {

@@ -1,42 +1,38 @@
 package io.wildcloud.ws.it.browser;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.function.Function;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.TimeoutException;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
+import java.util.function.BooleanSupplier;
 
 /**
- * One tab showing the test page ({@code sockjs-test.html}), with one SockJS connection. Every call
- * first focuses this tab, so several pages can share one browser. Waits are bounded and poll the
- * page's own state ({@code window.wsTest}); nothing sleeps.
+ * One tab showing the test page ({@code sockjs-test.html}), with one SockJS connection; several
+ * pages can share one browser. Waits are bounded and poll the page's own state
+ * ({@code window.wsTest}); nothing sleeps but the poll interval.
  */
 final class SockJsPage {
 
     static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration POLL = Duration.ofMillis(50);
     /** The client the node serves; the page checks {@code SockJS.version}. */
     static final String CLIENT_VERSION = "1.6.1";
 
-    private final WebDriver driver;
-    private final String windowHandle;
+    private final BrowserTab tab;
 
-    private SockJsPage(WebDriver driver, String windowHandle) {
-        this.driver = driver;
-        this.windowHandle = windowHandle;
+    private SockJsPage(BrowserTab tab) {
+        this.tab = tab;
     }
 
-    /** Loads the test page into the tab the driver is focused on and loads sockjs-client from the node. */
-    static SockJsPage open(WebDriver driver, URI pageUrl, String clientScriptUrl) {
-        driver.get(pageUrl.toString());
-        SockJsPage page = new SockJsPage(driver, driver.getWindowHandle());
-        Object loaded = ((JavascriptExecutor) driver).executeAsyncScript(
-                "window.wsTest.loadClient(arguments[0], arguments[arguments.length - 1]);", clientScriptUrl);
+    /** Loads the test page into {@code tab} and loads sockjs-client from the node. */
+    static SockJsPage open(BrowserTab tab, URI pageUrl, String clientScriptUrl) {
+        tab.navigate(pageUrl);
+        SockJsPage page = new SockJsPage(tab);
+        Object loaded = tab.run("var src = arguments[0];"
+                + " return new Promise(function (done) { window.wsTest.loadClient(src, done); });", clientScriptUrl);
         if (!("loaded " + CLIENT_VERSION).equals(loaded)) {
             throw new AssertionError("sockjs-client " + CLIENT_VERSION + " did not load from " + clientScriptUrl + ": " + loaded);
         }
@@ -46,7 +42,7 @@ final class SockJsPage {
     /** {@code new SockJS(url, null, {transports: [transport]})}; then waits until it is open. */
     void connect(String sockJsUrl, String transport) {
         js("window.wsTest.connect(arguments[0], arguments[1]);", sockJsUrl, transport);
-        await("the connection to open with " + transport, d -> {
+        await("the connection to open with " + transport, () -> {
             Object state = js("return window.wsTest.state;");
             if ("closed".equals(state)) {
                 throw new AssertionError(transport + " closed before opening: " + js("return window.wsTest.closeCode;")
@@ -86,7 +82,7 @@ final class SockJsPage {
 
     /** Waits until at least {@code count} messages arrived after index {@code from}; returns them all. */
     List<String> awaitReceived(int from, int count) {
-        await(count + " messages after #" + from, d -> receivedCount() >= from + count);
+        await(count + " messages after #" + from, () -> receivedCount() >= from + count);
         return receivedSince(from);
     }
 
@@ -107,7 +103,7 @@ final class SockJsPage {
     /** Closes from the client side and waits for the close event; returns its code. */
     int close() {
         js("window.wsTest.sock.close();");
-        await("the close event", d -> "closed".equals(js("return window.wsTest.state;")));
+        await("the close event", () -> "closed".equals(js("return window.wsTest.state;")));
         return ((Number) js("return window.wsTest.closeCode;")).intValue();
     }
 
@@ -116,15 +112,14 @@ final class SockJsPage {
         return (String) js("return location.origin;");
     }
 
-    /** Closes this tab; the driver is left without focus (focus another page before using it). */
+    /** Closes this tab; the page must not be used again. */
     void closeTab() {
-        focus();
-        driver.close();
+        tab.close();
     }
 
     /** Waits until the server closes the connection; returns {@code code reason} as the client saw them. */
     String awaitClosedByServer() {
-        await("the server to close the connection", d -> "closed".equals(js("return window.wsTest.state;")));
+        await("the server to close the connection", () -> "closed".equals(js("return window.wsTest.state;")));
         return js("return window.wsTest.closeCode;") + " " + js("return window.wsTest.closeReason;");
     }
 
@@ -133,24 +128,30 @@ final class SockJsPage {
     }
 
     private Object js(String script, Object... args) {
-        focus();
-        return ((JavascriptExecutor) driver).executeScript(script, args);
+        return tab.run(script, args);
     }
 
-    private void focus() {
-        if (!windowHandle.equals(driver.getWindowHandle())) {
-            driver.switchTo().window(windowHandle);
-        }
-    }
-
-    private void await(String what, Function<WebDriver, Boolean> condition) {
-        try {
-            new WebDriverWait(driver, WAIT, Duration.ofMillis(50)).until(condition);
-        } catch (TimeoutException e) {
-            throw new AssertionError("timed out after " + WAIT + " waiting for " + what
-                    + " (received " + receivedSince(0).stream().map(TestMessages::describe).toList()
-                    + ", state " + js("return window.wsTest.state;")
-                    + ", page errors " + pageErrors() + ")", e);
+    private void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                AssertionError timedOut = new AssertionError("timed out after " + WAIT + " waiting for " + what
+                        + " (received " + receivedSince(0).stream().map(TestMessages::describe).toList()
+                        + ", state " + js("return window.wsTest.state;")
+                        + ", page errors " + pageErrors() + ")");
+                try {
+                    Screenshots.save(tab, "timeout-" + System.currentTimeMillis());
+                } catch (IOException | RuntimeException e) {
+                    timedOut.addSuppressed(e);
+                }
+                throw timedOut;
+            }
+            try {
+                Thread.sleep(POLL.toMillis()); // the poll interval of a bounded wait on the page's state
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what, e);
+            }
         }
     }
 }

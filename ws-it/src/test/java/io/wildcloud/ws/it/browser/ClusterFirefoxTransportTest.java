@@ -1,0 +1,13 @@
+package io.wildcloud.ws.it.browser;
+
+/**
+ * {@link ClusterBrowserTransportTest} in Firefox ESR (over WebDriver BiDi): the same three nodes behind
+ * the round-robin balancer, the same checks, and the same check that every node served the browser.
+ */
+class ClusterFirefoxTransportTest extends ClusterBrowserTransportTest {
+
+    @Override
+    BrowserKind browser() {
+        return BrowserKind.FIREFOX;
+    }
+}
