@@ -140,20 +140,25 @@ class ServiceCallbacksTest {
         @Override
         public CompletionStage<Admission> onOpen(SockJsSession session) {
             last = session;
-            events.add("open " + session.key());
+            events.add("open " + plain(session.key()));
             return CompletableFuture.completedFuture(Admission.admitted());
         }
 
         @Override
         public CompletionStage<Void> onMessages(SockJsSession session, List<String> messages) {
-            events.add("messages " + session.key() + " " + messages);
+            events.add("messages " + plain(session.key()) + " " + messages);
             CompletableFuture<Void> stage = pending.poll();
             return stage != null ? stage : CompletableFuture.completedFuture(null);
         }
 
         @Override
         public void onClose(SockJsSession session) {
-            events.add("close " + session.key());
+            events.add("close " + plain(session.key()));
+        }
+
+        /** The key in full: its toString shows the scope only as a log tag. */
+        private static String plain(io.wildcloud.ws.sockjs.session.SessionKey key) {
+            return key.scope() + "/" + key.sessionId();
         }
 
         String next() throws InterruptedException {
