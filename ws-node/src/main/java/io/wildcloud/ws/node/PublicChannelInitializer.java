@@ -4,6 +4,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.wildcloud.ws.node.http.ConnectionGuards;
 import io.wildcloud.ws.node.http.DrainingConnections;
 import io.wildcloud.ws.node.http.HealthHandler;
 import io.wildcloud.ws.sockjs.http.ClientScriptHandler;
@@ -17,10 +18,12 @@ final class PublicChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final ClientScriptHandler clientScript;
     private final SockJsHandler sockjs;
     private final DrainingConnections connections;
+    private final ConnectionGuards guards;
 
     PublicChannelInitializer(int maxBodyBytes, HealthHandler health, ClientScriptHandler clientScript,
-                             SockJsHandler sockjs, DrainingConnections connections) {
+                             SockJsHandler sockjs, DrainingConnections connections, ConnectionGuards guards) {
         this.connections = connections;
+        this.guards = guards;
         this.maxBodyBytes = maxBodyBytes;
         this.health = health;
         this.clientScript = clientScript;
@@ -29,6 +32,10 @@ final class PublicChannelInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        if (!guards.admit(ch)) {
+            ch.close();
+            return;
+        }
         ch.pipeline()
                 .addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec())
                 .addLast(PipelineNames.DRAIN, connections.newHandler())
@@ -36,5 +43,6 @@ final class PublicChannelInitializer extends ChannelInitializer<SocketChannel> {
                 .addLast(PipelineNames.HEALTH, health)
                 .addLast(PipelineNames.CLIENT_SCRIPT, clientScript)
                 .addLast(PipelineNames.SOCKJS, sockjs);
+        guards.addGuard(ch.pipeline(), PipelineNames.HTTP_CODEC, PipelineNames.BYTE_WATCHER, PipelineNames.REQUEST_GUARD);
     }
 }
