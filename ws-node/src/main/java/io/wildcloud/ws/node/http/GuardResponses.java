@@ -3,7 +3,7 @@ package io.wildcloud.ws.node.http;
 import com.google.gson.JsonObject;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -12,9 +12,12 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /** The answer to a request the node refuses before any handler sees it: JSON, then the connection ends. */
 final class GuardResponses {
+
+    private static final long LINGER_MILLIS = 1_000;
 
     private GuardResponses() {
     }
@@ -30,6 +33,22 @@ final class GuardResponses {
                 .set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=UTF-8")
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes())
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(response).addListener(written -> lingeringClose(ctx));
+    }
+
+    /**
+     * Ends our side, then reads (and drops) what the client still sends for a moment before closing:
+     * closing with unread bytes would reset the connection, and a reset can destroy our answer in
+     * the client's receive buffer before it reads it (a client still sending a 1 MiB header).
+     */
+    private static void lingeringClose(ChannelHandlerContext ctx) {
+        if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive()) {
+            duplex.shutdownOutput();
+            ctx.executor().schedule(() -> {
+                ctx.close();
+            }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        } else {
+            ctx.close();
+        }
     }
 }
