@@ -254,7 +254,21 @@ final class RequestGuard extends ChannelDuplexHandler {
             ctx.close();
             return;
         }
+        dropHandlersAfter(ctx);
         GuardResponses.sendAndClose(ctx, status, code, message);
+    }
+
+    /**
+     * Removes the handlers behind this one: the connection serves nothing more, and the aggregator
+     * lets go of a refused body's bytes now instead of when the lingering close ends.
+     */
+    private static void dropHandlersAfter(ChannelHandlerContext ctx) {
+        java.util.List<String> names = ctx.pipeline().names();
+        for (String name : names.subList(names.indexOf(ctx.name()) + 1, names.size())) {
+            if (ctx.pipeline().context(name) != null && !name.startsWith("DefaultChannelPipeline$TailContext")) {
+                ctx.pipeline().remove(name);
+            }
+        }
     }
 
     private void rearm() {
