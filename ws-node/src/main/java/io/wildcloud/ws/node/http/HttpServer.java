@@ -1,7 +1,6 @@
 package io.wildcloud.ws.node.http;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -29,11 +28,6 @@ public final class HttpServer {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                // One read of at most 16 KiB per connection per event-loop turn, not Netty's 16 of up
-                // to 64 KiB: a flood of bodies on hundreds of connections then delays a /health
-                // answer by one round of small reads, not by megabytes of parsing.
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR,
-                        new AdaptiveRecvByteBufAllocator(64, 2048, 16 * 1024).maxMessagesPerRead(1))
                 .childHandler(initializer);
         Channel channel = bootstrap.bind(host, port).sync().channel();
         return new HttpServer(name, channel);

@@ -67,6 +67,11 @@ final class RequestGuard extends ChannelDuplexHandler {
         return new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext watcherCtx, Object msg) {
+                if (refused && !upgraded) {
+                    // Lingering before the close: what still comes is dropped undecoded, at no cost.
+                    ReferenceCountUtil.release(msg);
+                    return;
+                }
                 if (msg instanceof ByteBuf && !upgraded && !receivingBody && inProgress == 0 && headStartedAt < 0) {
                     headStartedAt = System.nanoTime();
                     rearm();
@@ -116,9 +121,12 @@ final class RequestGuard extends ChannelDuplexHandler {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof HttpContent content && !admitContent(content)) {
-            ReferenceCountUtil.release(msg);
-            return;
+        if (msg instanceof HttpContent content) {
+            if (!admitContent(content)) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            msg = compact(content);
         }
         boolean last = msg instanceof LastHttpContent;
         if (last) {
@@ -198,6 +206,23 @@ final class RequestGuard extends ChannelDuplexHandler {
         }
         reserved += bytes;
         return true;
+    }
+
+    /**
+     * A body piece that arrived in a small read is a slice of a larger read buffer, and keeps all
+     * of it alive while the aggregator holds the piece: copied out, it holds only its own bytes,
+     * so the bytes {@link RequestMemory} counts are the bytes held.
+     */
+    private HttpContent compact(HttpContent content) {
+        ByteBuf data = content.content();
+        ByteBuf holder = data.unwrap() != null ? data.unwrap() : data;
+        int bytes = data.readableBytes();
+        if (bytes == 0 || holder.capacity() <= 2 * bytes + 1024) {
+            return content;
+        }
+        HttpContent copy = content.replace(ctx.alloc().buffer(bytes, bytes).writeBytes(data, data.readerIndex(), bytes));
+        content.release();
+        return copy;
     }
 
     @Override
