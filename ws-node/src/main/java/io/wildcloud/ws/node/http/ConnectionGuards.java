@@ -37,10 +37,15 @@ public final class ConnectionGuards {
      */
     public ConnectionGuards(String port, ConnectionLimits limits, int maxBodyBytes, long memoryBytes,
                             ClientErrorLog errors) {
+        this(port, limits, maxBodyBytes, new RequestMemory(memoryBytes), errors);
+    }
+
+    ConnectionGuards(String port, ConnectionLimits limits, int maxBodyBytes, RequestMemory memory,
+                     ClientErrorLog errors) {
         this.port = port;
         this.limits = limits;
         this.maxBodyBytes = maxBodyBytes;
-        this.memory = new RequestMemory(memoryBytes);
+        this.memory = memory;
         this.errors = errors;
         this.connectionsPerAddress = new AddressCounts(limits.maxConnectionsPerAddress());
         this.requestsPerForwardedAddress = new AddressCounts(limits.maxConnectionsPerAddress());

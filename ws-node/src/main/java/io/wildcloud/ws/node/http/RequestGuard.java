@@ -147,7 +147,7 @@ final class RequestGuard extends ChannelDuplexHandler {
         inProgress++;
         if (!ValidTarget.isValid(request.uri())) {
             refuse(HttpResponseStatus.BAD_REQUEST, "bad_request",
-                    "The request target has a malformed percent-escape; encode '%' as %25.",
+                    "The request target has a malformed percent-escape; encode a literal % as %25.",
                     "malformed request target");
             return false;
         }
