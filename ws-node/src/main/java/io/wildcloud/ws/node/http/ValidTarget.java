@@ -3,8 +3,9 @@ package io.wildcloud.ws.node.http;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 /**
- * Whether a request target's percent-escapes decode. Handlers decode paths and query parameters
- * later and would fail mid-request on {@code /%ZZ}; checked once here, such a request gets a 400.
+ * Whether the path of a request target decodes. Handlers decode paths later and would fail
+ * mid-request on {@code /%ZZ}; checked once here, such a request gets a 400. The query is left to
+ * the handlers: SockJS answers a bad escape in its {@code c} parameter with its own error.
  */
 final class ValidTarget {
 
@@ -16,9 +17,7 @@ final class ValidTarget {
             return true; // nothing to decode: the common case costs one scan
         }
         try {
-            QueryStringDecoder decoder = new QueryStringDecoder(uri);
-            decoder.path();
-            decoder.parameters();
+            new QueryStringDecoder(uri).path();
             return true;
         } catch (IllegalArgumentException e) {
             return false;

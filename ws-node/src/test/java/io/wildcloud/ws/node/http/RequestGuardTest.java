@@ -43,6 +43,15 @@ class RequestGuardTest {
     }
 
     @Test
+    void aBadEscapeInTheQueryIsLeftToTheHandlers() {
+        // SockJS answers a bad escape in its callback parameter with its own error.
+        EmbeddedChannel channel = channel(new RequestMemory(1 << 20));
+        channel.writeInbound(ascii("GET /echo/000/s/jsonp?c=abc% HTTP/1.1\r\n\r\n"));
+        assertEquals("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok", written(channel));
+        assertFalse(channel.finish());
+    }
+
+    @Test
     void headersOverTheDecoderLimitGet431() {
         EmbeddedChannel channel = channel(new RequestMemory(1 << 20));
         channel.writeInbound(ascii("GET /health HTTP/1.1\r\nX-Big: " + "a".repeat(64 * 1024) + "\r\n\r\n"));
