@@ -44,7 +44,7 @@ public record ConnectionLimits(
     public static final int DEFAULT_BODY_PROGRESS_BYTES = 1024;
     public static final Duration DEFAULT_BODY_PROGRESS_INTERVAL = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_CONNECTIONS = 20_000;
-    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1_000;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 2_000;
     private static final long DEFAULT_MAX_REQUEST_MEMORY = 64L * 1024 * 1024;
 
     /** Parses and validates; throws {@link ConfigException} naming the first bad setting. */

@@ -21,7 +21,7 @@ class ConnectionLimitsTest {
         assertEquals(1024, limits.bodyProgressBytes());
         assertEquals(Duration.ofSeconds(10), limits.bodyProgressInterval());
         assertEquals(20_000, limits.maxConnections());
-        assertEquals(1_000, limits.maxConnectionsPerAddress());
+        assertEquals(2_000, limits.maxConnectionsPerAddress());
         assertEquals(List.of(), limits.trustedProxies());
         assertTrue(limits.maxRequestMemory() <= 64L * 1024 * 1024, "at most 64 MiB: " + limits.maxRequestMemory());
     }
