@@ -29,7 +29,7 @@ class ChunkedBodyFloodTest {
     /**
      * The JVM's ceiling is 128 MiB, which the node hit before. max-request-memory is 32 MiB here (a
      * quarter of it), 16 for the public port; on top come one read buffer per busy connection and
-     * what the allocator keeps pooled. Measured peak: 75-77 MiB (46-54 MiB when the attack sends
+     * what the allocator keeps pooled. Measured peak: 75-79 MiB (46-54 MiB when the attack sends
      * flat out instead of paced: fewer, fuller reads).
      */
     private static final long DIRECT_MEMORY_BOUND = 96L * 1024 * 1024;
