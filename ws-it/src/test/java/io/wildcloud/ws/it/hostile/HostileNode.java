@@ -57,7 +57,7 @@ final class HostileNode implements AutoCloseable {
         List<String> all = new ArrayList<>(List.of("--demo"));
         Collections.addAll(all, flags);
         return new HostileNode(NodeProcess.start(name,
-                List.of("-Xmx128m", "-XX:MaxDirectMemorySize=128m", "-XX:+ExitOnOutOfMemoryError", "-Xlog:gc,safepoint:file=/tmp/edge-gc.log"),
+                List.of("-Xmx128m", "-XX:MaxDirectMemorySize=128m", "-XX:+ExitOnOutOfMemoryError"),
                 all.toArray(String[]::new)));
     }
 
