@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.wildcloud.ws.node.http.ConnectionGuards;
 import io.wildcloud.ws.node.http.DrainingConnections;
 import io.wildcloud.ws.node.http.HealthHandler;
 import io.wildcloud.ws.node.metrics.MetricsHandler;
@@ -21,11 +22,14 @@ final class ApiChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final Supplier<ChannelHandler> aggregators;
     private final Supplier<ChannelHandler> apiHandlers;
     private final DrainingConnections connections;
+    private final ConnectionGuards guards;
 
     /** @param apiHandlers {@code null} when the node serves no API (protocol-test mode) */
     ApiChannelInitializer(HealthHandler health, MetricsHandler metrics, Supplier<ChannelHandler> aggregators,
-                          Supplier<ChannelHandler> apiHandlers, DrainingConnections connections) {
+                          Supplier<ChannelHandler> apiHandlers, DrainingConnections connections,
+                          ConnectionGuards guards) {
         this.connections = connections;
+        this.guards = guards;
         this.health = health;
         this.metrics = metrics;
         this.aggregators = aggregators;
@@ -34,6 +38,10 @@ final class ApiChannelInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        if (!guards.admit(ch)) {
+            ch.close();
+            return;
+        }
         ch.pipeline()
                 .addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec())
                 .addLast(PipelineNames.DRAIN, connections.newHandler())
@@ -46,5 +54,6 @@ final class ApiChannelInitializer extends ChannelInitializer<SocketChannel> {
         } else {
             ch.pipeline().addLast(PipelineNames.API, new NotFoundHandler());
         }
+        guards.addGuard(ch.pipeline(), PipelineNames.HTTP_CODEC, PipelineNames.BYTE_WATCHER, PipelineNames.REQUEST_GUARD);
     }
 }

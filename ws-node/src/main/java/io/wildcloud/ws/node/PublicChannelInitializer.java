@@ -4,6 +4,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.wildcloud.ws.node.http.ConnectionGuards;
 import io.wildcloud.ws.node.http.DrainingConnections;
 import io.wildcloud.ws.node.http.HealthHandler;
 import io.wildcloud.ws.node.http.WriteBacklogLimit;
@@ -20,12 +21,14 @@ final class PublicChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final SockJsHandler sockjs;
     private final DrainingConnections connections;
     private final Supplier<WriteBacklogLimit> backlogLimit;
+    private final ConnectionGuards guards;
 
     PublicChannelInitializer(int maxBodyBytes, HealthHandler health, ClientScriptHandler clientScript,
                              SockJsHandler sockjs, DrainingConnections connections,
-                             Supplier<WriteBacklogLimit> backlogLimit) {
+                             Supplier<WriteBacklogLimit> backlogLimit, ConnectionGuards guards) {
         this.connections = connections;
         this.backlogLimit = backlogLimit;
+        this.guards = guards;
         this.maxBodyBytes = maxBodyBytes;
         this.health = health;
         this.clientScript = clientScript;
@@ -34,6 +37,10 @@ final class PublicChannelInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        if (!guards.admit(ch)) {
+            ch.close();
+            return;
+        }
         ch.pipeline()
                 .addLast(PipelineNames.WRITE_BACKLOG, backlogLimit.get())
                 .addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec())
@@ -42,5 +49,6 @@ final class PublicChannelInitializer extends ChannelInitializer<SocketChannel> {
                 .addLast(PipelineNames.HEALTH, health)
                 .addLast(PipelineNames.CLIENT_SCRIPT, clientScript)
                 .addLast(PipelineNames.SOCKJS, sockjs);
+        guards.addGuard(ch.pipeline(), PipelineNames.HTTP_CODEC, PipelineNames.BYTE_WATCHER, PipelineNames.REQUEST_GUARD);
     }
 }

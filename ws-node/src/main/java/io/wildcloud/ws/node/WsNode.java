@@ -10,6 +10,8 @@ import io.wildcloud.ws.node.config.ApiSecurity;
 import io.wildcloud.ws.node.config.ConfigException;
 import io.wildcloud.ws.node.config.NodeConfig;
 import io.wildcloud.ws.node.config.Settings;
+import io.wildcloud.ws.node.http.ClientErrorLog;
+import io.wildcloud.ws.node.http.ConnectionGuards;
 import io.wildcloud.ws.node.http.DrainingConnections;
 import io.wildcloud.ws.node.http.HealthHandler;
 import io.wildcloud.ws.node.http.HttpServer;
@@ -105,14 +107,24 @@ public final class WsNode implements AutoCloseable {
                 .description("Public connections closed because their peer did not read (max-write-backlog)")
                 .register(metrics.registry());
         long maxBacklog = config.webSocketPolicy().maxWriteBacklogBytes();
+        // SockJS clients batch up to a few messages per xhr_send: room for six, JSON-escaped, and framing.
         int maxPublicBody = 6 * config.sockJs().maxMessageBytes() + 1024;
+        int maxApiBody = push != null ? push.maxApiBodyBytes() : 64 * 1024;
+        ClientErrorLog clientErrors = new ClientErrorLog();
+        long halfMemory = config.connectionLimits().maxRequestMemory() / 2;
+        ConnectionGuards publicGuards = new ConnectionGuards("public", config.connectionLimits(), maxPublicBody,
+                halfMemory, clientErrors);
+        // Each port has half the request memory: a flood on the public port cannot stop applications publishing.
+        ConnectionGuards apiGuards = new ConnectionGuards("api", config.connectionLimits(), maxApiBody,
+                halfMemory, clientErrors);
         try {
             this.publicServer = HttpServer.bind("public", config.bindHost(), config.publicPort(), transport, boss, workers,
                     new PublicChannelInitializer(maxPublicBody, health, new ClientScriptHandler(), sockjs, connections,
-                            () -> new WriteBacklogLimit(maxBacklog, cutOff::increment)));
+                            () -> new WriteBacklogLimit(maxBacklog, cutOff::increment), publicGuards));
             this.apiServer = HttpServer.bind("api", config.apiBindHost(), config.apiPort(), transport, boss, workers,
                     new ApiChannelInitializer(health, new MetricsHandler(metrics),
-                            push != null ? push::newApiAggregator : null, push != null ? push::newApiHandler : null, connections));
+                            push != null ? push::newApiAggregator : null, push != null ? push::newApiHandler : null, connections,
+                            apiGuards));
         } catch (Exception e) {
             // Netty rethrows a failed bind's BindException unchecked-style: catch everything.
             shutdownQuietly();

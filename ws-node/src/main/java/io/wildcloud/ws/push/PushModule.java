@@ -90,6 +90,11 @@ public final class PushModule implements AutoCloseable {
         return service;
     }
 
+    /** The largest API request body (413 beyond). */
+    public int maxApiBodyBytes() {
+        return limits.maxApiBodyBytes();
+    }
+
     /** A new aggregator for one API channel (not sharable). */
     public ChannelHandler newApiAggregator() {
         return api.newAggregator();

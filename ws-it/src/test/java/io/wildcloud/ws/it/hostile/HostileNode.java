@@ -215,6 +215,13 @@ final class HostileNode implements AutoCloseable {
         private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
         private volatile int probes;
 
+        private final long probingSince = System.nanoTime();
+
+        /** When a probe began, counted from the start of probing, for failure messages. */
+        private String since(long probeStart) {
+            return " (probe sent at +" + (probeStart - probingSince) / 1_000_000 + " ms)";
+        }
+
         @Override
         public void run() {
             Http http = new Http(HEALTH_BOUND);
@@ -225,10 +232,10 @@ final class HostileNode implements AutoCloseable {
                         int status = http.get(url).status();
                         long millis = (System.nanoTime() - start) / 1_000_000;
                         if (status != 200 || millis > HEALTH_BOUND.toMillis()) {
-                            failures.add(url + ": " + status + " after " + millis + " ms");
+                            failures.add(url + ": " + status + " after " + millis + " ms" + since(start));
                         }
                     } catch (RuntimeException | AssertionError e) {
-                        failures.add(url + ": " + e.getMessage());
+                        failures.add(url + ": " + e.getMessage() + since(start));
                     }
                     probes++;
                 }

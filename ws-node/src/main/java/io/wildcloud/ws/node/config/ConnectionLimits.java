@@ -1,18 +1,75 @@
 package io.wildcloud.ws.node.config;
 
+import io.wildcloud.ws.node.net.Cidr;
+import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 /**
  * Bounds on every HTTP connection of both ports: time, bytes, count and memory, per connection, per client address and per node.
  * Each field is one documented setting (README, "Configuration").
+ *
+ * @param requestHeadTimeout a request's head (request line and headers) must arrive within this,
+ *     counted from the connection's start or from the first byte of a later request
+ * @param idleTimeout a keep-alive connection with no request in progress is closed after this;
+ *     held polls, streams and websockets are not idle
+ * @param bodyTimeout a request body must arrive whole within this
+ * @param bodyProgressBytes a body must bring at least this many bytes per {@code bodyProgressInterval}
+ * @param bodyProgressInterval see {@code bodyProgressBytes}
+ * @param maxConnections open connections per port
+ * @param maxConnectionsPerAddress open connections per client address and port; behind a trusted
+ *     proxy, requests in progress per forwarded client address
+ * @param trustedProxies peers whose {@code X-Forwarded-For} names the client
+ * @param maxRequestMemory bytes of request bodies in progress the node buffers, half per port
  */
-public record ConnectionLimits() {
+public record ConnectionLimits(
+        Duration requestHeadTimeout,
+        Duration idleTimeout,
+        Duration bodyTimeout,
+        int bodyProgressBytes,
+        Duration bodyProgressInterval,
+        int maxConnections,
+        int maxConnectionsPerAddress,
+        List<Cidr> trustedProxies,
+        long maxRequestMemory) {
 
     /** The setting names this group reads. */
-    public static final Set<String> SETTINGS = Set.of();
+    public static final Set<String> SETTINGS = Set.of("request-head-timeout", "idle-timeout", "body-timeout",
+            "body-progress-bytes", "body-progress-interval", "max-connections", "max-connections-per-address",
+            "trusted-proxies", "max-request-memory");
+
+    public static final Duration DEFAULT_REQUEST_HEAD_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
+    public static final int DEFAULT_BODY_PROGRESS_BYTES = 1024;
+    public static final Duration DEFAULT_BODY_PROGRESS_INTERVAL = Duration.ofSeconds(10);
+    public static final int DEFAULT_MAX_CONNECTIONS = 20_000;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 2_000;
+    private static final long DEFAULT_MAX_REQUEST_MEMORY = 64L * 1024 * 1024;
 
     /** Parses and validates; throws {@link ConfigException} naming the first bad setting. */
     public static ConnectionLimits from(Settings settings) {
-        return new ConnectionLimits();
+        String proxies = settings.string("trusted-proxies", "");
+        List<Cidr> trusted = Cidr.parseList(proxies);
+        if (trusted == null) {
+            throw ConfigException.invalid("trusted-proxies", proxies,
+                    "must be a comma-separated list of addresses or CIDR blocks such as 10.0.0.0/8,fd00::/8");
+        }
+        return new ConnectionLimits(
+                settings.duration("request-head-timeout", DEFAULT_REQUEST_HEAD_TIMEOUT),
+                settings.duration("idle-timeout", DEFAULT_IDLE_TIMEOUT),
+                settings.duration("body-timeout", DEFAULT_BODY_TIMEOUT),
+                settings.integer("body-progress-bytes", DEFAULT_BODY_PROGRESS_BYTES, 0, 1 << 30),
+                settings.duration("body-progress-interval", DEFAULT_BODY_PROGRESS_INTERVAL),
+                settings.integer("max-connections", DEFAULT_MAX_CONNECTIONS, 1, 10_000_000),
+                settings.integer("max-connections-per-address", DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, 1, 10_000_000),
+                trusted,
+                settings.integer("max-request-memory", (int) defaultMaxRequestMemory(), 64 * 1024, Integer.MAX_VALUE));
+    }
+
+    /** 64 MiB, or a quarter of the JVM's direct memory when that is smaller. */
+    static long defaultMaxRequestMemory() {
+        long maxDirect = io.netty.util.internal.PlatformDependent.maxDirectMemory();
+        return maxDirect > 0 ? Math.min(DEFAULT_MAX_REQUEST_MEMORY, maxDirect / 4) : DEFAULT_MAX_REQUEST_MEMORY;
     }
 }
