@@ -73,7 +73,11 @@ class RedisRoundTripsTest {
                         + " %d messages, acknowledged every %d)%n", perMessage, commands.size(), evalSha, MESSAGES,
                         ACK_EVERY);
                 // One enqueue per message (it publishes the wake-up too), one acknowledgement per batch.
-                assertEquals(MESSAGES + MESSAGES / ACK_EVERY, evalSha);
+                assertEquals(MESSAGES + MESSAGES / ACK_EVERY, evalSha, () -> "EVALSHA by script and first key: "
+                        + commands.stream().filter(RedisRoundTripsTest::isEvalSha)
+                                .map(c -> c.split(" ").length > 3 ? c.split(" ")[1] + " " + c.split(" ")[3] : c)
+                                .collect(java.util.stream.Collectors.groupingBy(c -> c,
+                                        java.util.stream.Collectors.counting())));
                 assertTrue(commands.size() <= evalSha + 2, "other commands: " + commands.stream()
                         .filter(c -> !isEvalSha(c)).toList());
             }
@@ -169,11 +173,14 @@ class RedisRoundTripsTest {
 
     /**
      * Leaves out what every node does once a second whatever it serves (ClusterWatch: the epoch, the
-     * roster heartbeat and the presence pings of its scan), which no message costs.
+     * roster heartbeat and the presence pings of its scan), which no message costs, and the claim's
+     * entry in the node's held list ({@code held:{node}}, written after the claim answered, so on
+     * a busy machine it may land after the start mark).
      */
     private static List<String> perMessage(List<String> commands) {
         return commands.stream()
-                .filter(c -> !c.contains("epoch\"") && !c.contains("nodes\"") && !c.contains("node:{"))
+                .filter(c -> !c.contains("epoch\"") && !c.contains("nodes\"") && !c.contains("node:{")
+                        && !c.contains("held:{"))
                 .toList();
     }
 
