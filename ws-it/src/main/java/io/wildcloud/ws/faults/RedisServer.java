@@ -25,7 +25,10 @@ public final class RedisServer implements AutoCloseable {
     private final String executable;
     private final Path dir;
     private final int port;
+    private static final String FILLER = "filler:";
+
     private Process process;
+    private volatile int fillers;
 
     private RedisServer(String executable, Path dir, int port) {
         this.executable = executable;
@@ -122,6 +125,36 @@ public final class RedisServer implements AutoCloseable {
     /** {@code INFO} field {@code used_memory}, in bytes. */
     public long usedMemory() throws IOException {
         return Long.parseLong(RedisCommand.info(port, "used_memory").trim());
+    }
+
+    /**
+     * Fills Redis: {@code maxmemory} set to what it uses now plus {@code headroom}, then 64 KiB
+     * values under {@code filler:<n>} until Redis refuses a write ({@code OOM command not allowed}).
+     * Returns how many it took; {@link #unfill} undoes it.
+     */
+    public int fill(long headroomBytes) throws IOException {
+        command("CONFIG", "SET", "maxmemory", Long.toString(usedMemory() + headroomBytes));
+        String value = "x".repeat(64 * 1024);
+        for (int n = 0; n < 100_000; n++) {
+            try {
+                command("SET", FILLER + n, value);
+            } catch (IOException refused) {
+                if (String.valueOf(refused.getMessage()).contains("OOM")) {
+                    fillers = n;
+                    return n;
+                }
+                throw refused;
+            }
+        }
+        throw new IOException("Redis took 100,000 filler values without refusing one");
+    }
+
+    /** Deletes the filler values and lifts {@code maxmemory} (0: no limit). */
+    public void unfill() throws IOException {
+        command("CONFIG", "SET", "maxmemory", "0");
+        for (int n = 0; n < fillers; n++) {
+            command("DEL", FILLER + n);
+        }
     }
 
     @Override
