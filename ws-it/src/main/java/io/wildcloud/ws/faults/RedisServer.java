@@ -141,6 +141,8 @@ public final class RedisServer implements AutoCloseable {
             } catch (IOException refused) {
                 if (String.valueOf(refused.getMessage()).contains("OOM")) {
                     fillers = n;
+                    // Below what it uses now: freed buffers must not let the next write fit again.
+                    command("CONFIG", "SET", "maxmemory", Long.toString(usedMemory() - (512 << 10)));
                     return n;
                 }
                 throw refused;
