@@ -17,6 +17,7 @@ public record LoadResult(
         long warmupLost,
         long published,
         long publishErrors,
+        Map<String, Long> publishErrorsByStatus,
         long delivered,
         double publishSeconds,
         double deliveredPerSecond,
@@ -33,7 +34,8 @@ public record LoadResult(
         Map<String, DeliveryTracker.TransportFigures> transports) {
 
     static LoadResult of(int sessions, Map<String, Integer> byTransport, int failed, long warmupPublished,
-                         DeliveryTracker tracker, long published, long publishErrors, double publishSeconds,
+                         DeliveryTracker tracker, long published, long publishErrors,
+                         Map<String, Long> publishErrorsByStatus, double publishSeconds,
                          double deliverySeconds) {
         // Throughput counts until the last message arrived (or the grace ran out), not just the publishing.
         DeliveryTracker.Phase measured = tracker.measured();
@@ -45,7 +47,7 @@ public record LoadResult(
         long lostOpen = transports.values().stream()
                 .mapToLong(DeliveryTracker.TransportFigures::lostInOpenSessions).sum();
         return new LoadResult(sessions, byTransport, failed, warmupPublished, tracker.warmup().missing(),
-                published, publishErrors, measured.delivered(),
+                published, publishErrors, publishErrorsByStatus, measured.delivered(),
                 publishSeconds, deliverySeconds > 0 ? measured.delivered() / deliverySeconds : 0,
                 ms(latency.getValueAtPercentile(50)), ms(latency.getValueAtPercentile(99)),
                 ms(latency.getValueAtPercentile(99.9)), ms(latency.getMaxValue()),
@@ -79,13 +81,13 @@ public record LoadResult(
         return String.format(Locale.ROOT, """
                 sessions            %d %s (%d failed to open)
                 warm-up             %d published before measuring, %d lost
-                published           %d in %.2f s (%d errors)
+                published           %d in %.2f s (%d errors %s)
                 delivered           %d (%.0f messages/s)
                 latency p50/p99/p99.9/max  %.3f / %.3f / %.3f / %.3f ms
                 lost / duplicated / reordered  %d / %d / %d
                 lost in sessions a fault closed / that stayed open  %d / %d (%d sessions reopened)
                 per transport%s""",
-                sessions, sessionsByTransport, sessionsFailed, warmupPublished, warmupLost, published, publishSeconds, publishErrors,
+                sessions, sessionsByTransport, sessionsFailed, warmupPublished, warmupLost, published, publishSeconds, publishErrors, publishErrorsByStatus,
                 delivered, deliveredPerSecond, latencyP50Ms, latencyP99Ms, latencyP999Ms, latencyMaxMs,
                 lost, duplicated, reordered, lostInClosedSessions, lostInOpenSessions, reopened, perTransport);
     }

@@ -4,10 +4,14 @@ import io.netty.channel.EventLoop;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -120,6 +124,8 @@ final class PublishRounds {
             round.published.incrementAndGet();
         } else {
             round.errors.incrementAndGet();
+            round.errorsByStatus.computeIfAbsent(error != null ? "no answer" : Integer.toString(status),
+                    key -> new LongAdder()).increment();
             round.firstError.compareAndSet(null, error != null ? error.toString() : "HTTP " + status);
         }
         inFlight[session] = false;
@@ -167,10 +173,18 @@ final class PublishRounds {
         final AtomicLong published = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
         final AtomicReference<String> firstError = new AtomicReference<>();
+        /** Failed publishes by HTTP status ({@code "no answer"}: the connection failed or timed out). */
+        final Map<String, LongAdder> errorsByStatus = new ConcurrentSkipListMap<>();
         /** On the publishing loop only. */
         long sent;
         double publishSeconds;
         double deliverySeconds;
+
+        Map<String, Long> errorsByStatus() {
+            Map<String, Long> counts = new TreeMap<>();
+            errorsByStatus.forEach((status, count) -> counts.put(status, count.sum()));
+            return counts;
+        }
 
         Round(String label, DeliveryTracker.Phase phase, long messages, long maxNanos) {
             this.label = label;
