@@ -1,0 +1,32 @@
+package io.wildcloud.ws.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class BuildInfoTest {
+
+    @Test
+    void theBuildFilledInVersionAndCommit() {
+        BuildInfo build = BuildInfo.current();
+        // Tests run from Maven, which filters build.properties; the commit is unknown only outside git.
+        assertTrue(build.version().matches("\\d+\\.\\d+\\.\\d+.*"), build.version());
+        assertTrue(build.commit().matches("[0-9a-f]{7,40}|unknown"), build.commit());
+    }
+
+    @Test
+    void placeholdersLeftUnfilledReadAsUnknown() {
+        Properties unfiltered = new Properties();
+        unfiltered.setProperty("version", "${project.version}");
+        unfiltered.setProperty("commit", "${git.commit}");
+        assertEquals(new BuildInfo("unknown", "unknown"), BuildInfo.of(unfiltered));
+        assertEquals(new BuildInfo("unknown", "unknown"), BuildInfo.of(new Properties()));
+    }
+
+    @Test
+    void versionLineNamesProgramVersionAndCommit() {
+        assertEquals("ws-test 1.0 (commit abcdef123456)", new BuildInfo("1.0", "abcdef123456").versionLine("ws-test"));
+    }
+}
