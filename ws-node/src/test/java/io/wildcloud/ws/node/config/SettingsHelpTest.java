@@ -54,7 +54,8 @@ class SettingsHelpTest {
     void wrapBreaksAtSpacesOnlyAndKeepsTheText() {
         assertEquals(List.of("aaa bbb", "ccc", "dddddddddd", "e"), SettingsHelp.wrap("aaa bbb ccc dddddddddd e", 7));
         assertEquals(List.of("one"), SettingsHelp.wrap("one", 7));
-        String text = SettingDefinition.plain(NodeConfig.ALL_DEFINITIONS.get(24).meaning());
+        String text = SettingDefinition.plain(NodeConfig.ALL_DEFINITIONS.stream()
+                .filter(definition -> definition.name().equals("io-threads")).findFirst().orElseThrow().meaning());
         assertEquals(text, String.join(" ", SettingsHelp.wrap(text, 40)));
     }
 
