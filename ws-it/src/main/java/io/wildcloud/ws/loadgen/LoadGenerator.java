@@ -1,5 +1,7 @@
 package io.wildcloud.ws.loadgen;
 
+import io.wildcloud.ws.node.BuildInfo;
+import io.wildcloud.ws.node.config.InfoRequest;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -47,6 +50,14 @@ public final class LoadGenerator {
     }
 
     public static void main(String[] args) throws Exception {
+        Optional<InfoRequest> info = InfoRequest.find(args);
+        if (info.isPresent()) {
+            BuildInfo build = BuildInfo.current();
+            System.out.print(info.get() == InfoRequest.HELP ? LoadOptions.help(build) : build.versionLine(LoadOptions.PROGRAM) + "\n");
+            System.out.flush();
+            System.exit(0);
+            return;
+        }
         LoadOptions options;
         try {
             options = LoadOptions.parse(args);

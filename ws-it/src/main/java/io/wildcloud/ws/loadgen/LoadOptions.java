@@ -1,5 +1,8 @@
 package io.wildcloud.ws.loadgen;
 
+import io.wildcloud.ws.node.BuildInfo;
+import io.wildcloud.ws.node.config.SettingDefinition;
+import io.wildcloud.ws.node.config.SettingsHelp;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,6 +10,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * What one load run does; every option is a {@code --name=value} flag.
@@ -38,24 +42,48 @@ public record LoadOptions(
         int ioThreads,
         boolean json) {
 
-    public static final String USAGE = """
-            usage: java -jar ws-it-loadgen.jar [--name=value ...]
-              --url=http://127.0.0.1:8080[,...]   public URL(s) sessions connect to (the balancer)
-              --api-url=http://127.0.0.1:8081[,...] API URL(s), round robin
-              --app=SECRET                        application secret id (default: the demo application's)
-              --callback=URL                      callback URL given at authorize (default: a name that never resolves)
-              --sessions=100                      sessions to open, one socket each
-              --transports=websocket:2,xhr-streaming:1,xhr-polling:1   mix by weight
-              --rate=0                            messages per second in all; 0 = flat out
-              --messages=0                        messages in all; 0 = publish until --duration ends
-              --duration=30s                      how long to publish (bounded by --messages too)
-              --concurrency=64                    publishes in flight at most (one per session at a time)
-              --warmup=0                          messages published and delivered before measuring
-              --api-connections=32                keep-alive connections per API URL, one request in flight each
-              --io-threads=1                      event loops for publishing and websocket sessions
-              --grace=10s                         how long to wait for deliveries after the last publish
-              --json                              print the result as one JSON object on stdout
-            """;
+    /** Every option with its default and meaning: what {@code --help} prints and what {@link #parse} knows. */
+    public static final List<SettingDefinition> OPTIONS = List.of(
+            SettingDefinition.of("url", "http://127.0.0.1:8080",
+                    "public URL(s) sessions connect to (the balancer), comma-separated, round robin"),
+            SettingDefinition.of("api-url", "http://127.0.0.1:8081",
+                    "API URL(s) authorize and publish go to, comma-separated, round robin"),
+            SettingDefinition.of("app", "demo-application-secret",
+                    "application secret id (the default is the one a node started with `--demo` knows)"),
+            SettingDefinition.of("callback", "https://loadgen.invalid/loadgen-ignores-callbacks",
+                    "callback URL given at authorize (the default names a host that never resolves)"),
+            SettingDefinition.of("sessions", "100", "sessions to open, one socket each"),
+            SettingDefinition.of("transports", "websocket:2,xhr-streaming:1,xhr-polling:1",
+                    "the mix of transports, each with its weight"),
+            SettingDefinition.of("rate", "0", "messages per second in all; `0` = flat out"),
+            SettingDefinition.of("messages", "0", "messages in all; `0` = publish until `--duration` ends"),
+            SettingDefinition.of("duration", "30s", "how long to publish (bounded by `--messages` too)"),
+            SettingDefinition.of("concurrency", "64", "publishes in flight at most (one per session at a time)"),
+            SettingDefinition.of("warmup", "0", "messages published and delivered before measuring"),
+            SettingDefinition.of("api-connections", "32", "keep-alive connections per API URL, one request in flight each"),
+            SettingDefinition.of("io-threads", "1", "event loops for publishing and websocket sessions"),
+            SettingDefinition.of("grace", "10s", "how long to wait for deliveries after the last publish"),
+            SettingDefinition.of("json", "false", "`true` (or `--json` alone): print the result as one JSON object on stdout"));
+
+    /** The program's name in {@code --version} and at the top of {@code --help}. */
+    public static final String PROGRAM = "wildcloud-websockets loadgen";
+
+    private static final String JAR = "ws-it-" + BuildInfo.current().version() + "-loadgen.jar";
+
+    public static final String USAGE = "Usage: java -jar " + JAR + " [--name=value ...]\n"
+            + "       java -jar " + JAR + " --help | --version\n"
+            + "\n"
+            + "Options:\n"
+            + "\n"
+            + SettingsHelp.render(OPTIONS, null);
+
+    private static final Map<String, String> DEFAULTS = OPTIONS.stream()
+            .collect(Collectors.toUnmodifiableMap(SettingDefinition::name, SettingDefinition::defaultValue));
+
+    /** What {@code --help} prints: version, usage and every option. */
+    public static String help(BuildInfo build) {
+        return build.versionLine(PROGRAM) + "\n\n" + USAGE;
+    }
 
     public static LoadOptions parse(String[] args) {
         Map<String, String> flags = new LinkedHashMap<>();
@@ -64,30 +92,30 @@ public record LoadOptions(
                 throw new IllegalArgumentException("unexpected argument '" + arg + "'\n" + USAGE);
             }
             int eq = arg.indexOf('=');
-            flags.put(eq < 0 ? arg.substring(2) : arg.substring(2, eq), eq < 0 ? "true" : arg.substring(eq + 1));
+            String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
+            if (!DEFAULTS.containsKey(name)) {
+                throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
+            }
+            flags.put(name, eq < 0 ? "true" : arg.substring(eq + 1));
         }
-        LoadOptions options = new LoadOptions(
-                urls("url", flags.getOrDefault("url", "http://127.0.0.1:8080")),
-                urls("api-url", flags.getOrDefault("api-url", "http://127.0.0.1:8081")),
-                flags.getOrDefault("app", "demo-application-secret"),
-                flags.getOrDefault("callback", "https://loadgen.invalid/loadgen-ignores-callbacks"),
-                positive(flags, "sessions", 100),
-                mix(flags.getOrDefault("transports", "websocket:2,xhr-streaming:1,xhr-polling:1")),
-                nonNegative(flags, "rate", 0),
-                nonNegative(flags, "messages", 0),
-                duration(flags.getOrDefault("duration", "30s")),
-                positive(flags, "concurrency", 64),
-                duration(flags.getOrDefault("grace", "10s")),
-                nonNegative(flags, "warmup", 0),
-                positive(flags, "api-connections", 32),
-                positive(flags, "io-threads", 1),
-                Boolean.parseBoolean(flags.getOrDefault("json", "false")));
-        flags.keySet().removeAll(List.of("url", "api-url", "app", "callback", "sessions", "transports", "rate",
-                "messages", "duration", "concurrency", "grace", "warmup", "api-connections", "io-threads", "json"));
-        if (!flags.isEmpty()) {
-            throw new IllegalArgumentException("unknown option --" + flags.keySet().iterator().next() + "\n" + USAGE);
-        }
-        return options;
+        Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+        values.putAll(flags);
+        return new LoadOptions(
+                urls("url", values.get("url")),
+                urls("api-url", values.get("api-url")),
+                values.get("app"),
+                values.get("callback"),
+                positive(values, "sessions"),
+                mix(values.get("transports")),
+                nonNegative(values, "rate"),
+                nonNegative(values, "messages"),
+                duration(values.get("duration")),
+                positive(values, "concurrency"),
+                duration(values.get("grace")),
+                nonNegative(values, "warmup"),
+                positive(values, "api-connections"),
+                positive(values, "io-threads"),
+                Boolean.parseBoolean(values.get("json")));
     }
 
     /** The transport of session {@code index}, spreading the mix evenly. */
@@ -131,24 +159,24 @@ public record LoadOptions(
         return mix;
     }
 
-    private static int positive(Map<String, String> flags, String name, int fallback) {
-        int value = integer(flags, name, fallback);
+    private static int positive(Map<String, String> values, String name) {
+        int value = integer(values, name);
         if (value < 1) {
             throw new IllegalArgumentException("--" + name + " must be at least 1");
         }
         return value;
     }
 
-    private static int nonNegative(Map<String, String> flags, String name, int fallback) {
-        int value = integer(flags, name, fallback);
+    private static int nonNegative(Map<String, String> values, String name) {
+        int value = integer(values, name);
         if (value < 0) {
             throw new IllegalArgumentException("--" + name + " must not be negative");
         }
         return value;
     }
 
-    private static int integer(Map<String, String> flags, String name, int fallback) {
-        String value = flags.getOrDefault(name, String.valueOf(fallback));
+    private static int integer(Map<String, String> values, String name) {
+        String value = values.get(name);
         try {
             return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {

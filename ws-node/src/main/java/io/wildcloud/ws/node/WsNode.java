@@ -8,6 +8,7 @@ import io.wildcloud.ws.engine.redis.RedisEngineConfig;
 import io.wildcloud.ws.engine.redis.SharedEventLoops;
 import io.wildcloud.ws.node.config.ApiSecurity;
 import io.wildcloud.ws.node.config.ConfigException;
+import io.wildcloud.ws.node.config.InfoRequest;
 import io.wildcloud.ws.node.config.NodeConfig;
 import io.wildcloud.ws.node.config.Settings;
 import io.wildcloud.ws.node.http.ClientErrorLog;
@@ -35,6 +36,7 @@ import io.wildcloud.ws.sockjs.http.SockJsHandler;
 import io.wildcloud.ws.sockjs.testmode.ProtocolTestEndpoints;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -309,6 +311,14 @@ public final class WsNode implements AutoCloseable {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        Optional<InfoRequest> info = InfoRequest.find(args);
+        if (info.isPresent()) {
+            BuildInfo build = BuildInfo.current();
+            System.out.print(info.get() == InfoRequest.HELP ? NodeHelp.help(build) : NodeHelp.version(build));
+            System.out.flush();
+            System.exit(0);
+            return;
+        }
         NodeConfig config;
         try {
             config = NodeConfig.from(Settings.load(args, System.getenv()));

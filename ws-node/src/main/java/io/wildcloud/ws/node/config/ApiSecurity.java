@@ -18,9 +18,22 @@ import java.util.Set;
  */
 public record ApiSecurity(boolean requireAuth, List<Cidr> callbackAllowNetworks, int callbackMaxResponseBytes) {
 
+    /** This group's settings as the README and {@code --help} document them, in the README's order. */
+    public static final List<SettingDefinition> DEFINITIONS = List.of(
+            SettingDefinition.of("api-require-auth", "false",
+                    "`true`: publish and revoke need `Authorization: Bearer <application secret>` (401 "
+                    + "without); recommended on, see [Security](#security). Off, the header is optional and "
+                    + "checked when given"),
+            SettingDefinition.described("callback-allow-networks", "none",
+                    "networks (CIDR list, e.g. `127.0.0.0/8,::1/128`) callbacks may reach although they are "
+                    + "loopback, private, link-local, unique-local, ...; for local trials and tests only. The "
+                    + "node's own ports stay refused"),
+            SettingDefinition.of("callback-max-response-bytes", "65536",
+                    "how much of a callback's answer body is read (and dropped: only the status counts) "
+                    + "before the connection is closed"));
+
     /** The setting names this group reads. */
-    public static final Set<String> SETTINGS = Set.of(
-            "api-require-auth", "callback-allow-networks", "callback-max-response-bytes");
+    public static final Set<String> SETTINGS = SettingDefinition.names(DEFINITIONS);
 
     public ApiSecurity {
         callbackAllowNetworks = List.copyOf(callbackAllowNetworks);

@@ -33,10 +33,41 @@ public record ConnectionLimits(
         List<Cidr> trustedProxies,
         long maxRequestMemory) {
 
+    /** This group's settings as the README and {@code --help} document them, in the README's order. */
+    public static final List<SettingDefinition> DEFINITIONS = List.of(
+            SettingDefinition.of("request-head-timeout", "10s",
+                    "a request's line and headers must arrive within this, counted from the connection's "
+                    + "start or from the first byte of a later request; else 408 and the connection ends (a "
+                    + "connection that sent nothing is just closed)"),
+            SettingDefinition.of("idle-timeout", "60s",
+                    "a keep-alive connection with no request in progress is closed after this; a held poll, a "
+                    + "stream or a websocket is never idle (they have heartbeats)"),
+            SettingDefinition.of("body-timeout", "60s",
+                    "a request body must arrive whole within this (408 otherwise)"),
+            SettingDefinition.of("body-progress-bytes", "1024",
+                    "a body must bring at least this many bytes every `body-progress-interval` (408 "
+                    + "otherwise); `0` turns the check off"),
+            SettingDefinition.of("body-progress-interval", "10s",
+                    "see `body-progress-bytes`"),
+            SettingDefinition.of("max-connections", "20000",
+                    "open connections per port; more are closed at accept, without an answer"),
+            SettingDefinition.of("max-connections-per-address", "2000",
+                    "open connections per client address and port (refused as above); a `trusted-proxies` "
+                    + "peer is exempt, and its requests in progress count instead against the address its "
+                    + "`X-Forwarded-For` names (429 over the cap). Many users behind one NAT share an address, "
+                    + "and so does a load generator: leave room for them"),
+            SettingDefinition.described("trusted-proxies", "none",
+                    "addresses or CIDR blocks (`10.0.0.0/8,fd00::/8`) of the balancers in front of the node, "
+                    + "whose `X-Forwarded-For` is believed (its right-most address that is not itself a trusted "
+                    + "proxy)"),
+            SettingDefinition.described("max-request-memory", "64 MiB, or a quarter of the JVM's max direct memory if smaller",
+                    "bytes of request bodies in progress the node buffers, half for each port; a body past it "
+                    + "gets 503 `busy`. A single body is bounded as well: `6 x max-message-bytes + 1024` on the "
+                    + "public port (room for a batch of SockJS messages), the API's body limit on the API port; "
+                    + "beyond it, 413"));
+
     /** The setting names this group reads. */
-    public static final Set<String> SETTINGS = Set.of("request-head-timeout", "idle-timeout", "body-timeout",
-            "body-progress-bytes", "body-progress-interval", "max-connections", "max-connections-per-address",
-            "trusted-proxies", "max-request-memory");
+    public static final Set<String> SETTINGS = SettingDefinition.names(DEFINITIONS);
 
     public static final Duration DEFAULT_REQUEST_HEAD_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);

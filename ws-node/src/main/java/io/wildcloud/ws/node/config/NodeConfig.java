@@ -2,6 +2,7 @@ package io.wildcloud.ws.node.config;
 
 import io.wildcloud.ws.sockjs.SockJsOptions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,23 +50,91 @@ public record NodeConfig(
         PROTOCOL_TEST
     }
 
+    /**
+     * The node's own settings (not those of a group) as the README and {@code --help} document them,
+     * in the README's order.
+     */
+    public static final List<SettingDefinition> DEFINITIONS = List.of(
+            SettingDefinition.of("mode", "push",
+                    "`push` (the service) or `protocol-test` (the four SockJS test services at the root)"),
+            SettingDefinition.described("node-id", "random",
+                    "this node's name in logs, metrics and the session store"),
+            SettingDefinition.of("bind-host", "0.0.0.0",
+                    "address of the public port"),
+            SettingDefinition.of("public-port", "8080",
+                    "SockJS for browsers, the [health checks](#health-checks), `/sockjs-client/sockjs.min.js`"),
+            SettingDefinition.described("api-bind-host", "`bind-host`",
+                    "address of the API port"),
+            SettingDefinition.of("api-port", "8081",
+                    "the HTTP API for applications, the [health checks](#health-checks), `/metrics`; never "
+                    + "put it behind the public balancer"),
+            SettingDefinition.described("redis-url", "none (memory engine)",
+                    "`redis://host:port`, `rediss://…`, `redis-sentinel://master@host:port,…`, "
+                    + "`redis-cluster://host:port,…`"),
+            SettingDefinition.of("redis-key-prefix", "ws:",
+                    "prefix of every Redis key and channel"),
+            SettingDefinition.described("applications", "none",
+                    "`name:secret,name:secret`; secrets are 16–256 characters of `A-Z a-z 0-9 . _ ~ -` and "
+                    + "never logged"),
+            SettingDefinition.of("demo", "false",
+                    "adds the demo application `demo` with the well-known secret `demo-application-secret` "
+                    + "(local trials only)"),
+            SettingDefinition.of("heartbeat-interval", "25s",
+                    "silence before a SockJS `h` frame"),
+            SettingDefinition.of("disconnect-delay", "5s",
+                    "how long a session lives with no receiving connection"),
+            SettingDefinition.of("response-limit", "131072",
+                    "bytes of frames one streaming response carries before the client opens the next"),
+            SettingDefinition.of("client-script-url", "/sockjs-client/sockjs.min.js",
+                    "the sockjs-client script the iframe page loads (served by the node itself)"),
+            SettingDefinition.of("max-message-bytes", "65536",
+                    "largest message from a browser or through the API"),
+            SettingDefinition.of("max-queued-messages", "1024",
+                    "pending outgoing messages per session; a publish beyond it is refused for that session"),
+            SettingDefinition.of("sessions-per-socket", "64",
+                    "open sessions (tabs) one socket may have"),
+            SettingDefinition.of("socket-idle-timeout", "24h",
+                    "an unused socket is forgotten after this (on Redis, up to 1/16 later: see "
+                    + "[docs/push-api.md](docs/push-api.md))"),
+            SettingDefinition.of("callback-timeout", "10s",
+                    "one callback attempt"),
+            SettingDefinition.of("callback-retry-budget", "60s",
+                    "how long a callback is retried (network errors, timeouts, 5xx)"),
+            SettingDefinition.of("callback-concurrency", "256",
+                    "callback requests in flight per node"),
+            SettingDefinition.of("drain-timeout", "20s",
+                    "on SIGTERM, the longest the node drains (hands its sessions on, finishes in-flight "
+                    + "callbacks) before it exits"),
+            SettingDefinition.of("log-format", "text",
+                    "`text` or `json` (one JSON object per line)"),
+            SettingDefinition.of("metrics-histograms", "false",
+                    "`true` adds percentile histograms (`_bucket` series, about 70 per timer) to "
+                    + "`ws.publish`, `ws.callback.latency` and `ws.redis.command` in `/metrics`, for "
+                    + "`histogram_quantile`; see [Metrics](#metrics)"),
+            SettingDefinition.described("io-threads", "number of cores",
+                    "event loops serving both ports and the Redis engine's connections (native epoll on "
+                    + "Linux, NIO elsewhere); more than the cores only adds hand-offs between loops. On a "
+                    + "machine the node shares with other busy processes (Redis, another node, a load "
+                    + "generator), give it about the cores it gets: on 2 shared cores one loop used ~15% less "
+                    + "CPU per message than two, with p99 latency 2 ms instead of 8 (see BENCHMARKS.md)"));
+
+    /**
+     * Every setting, in the order of the README's settings table: the node's own, then connection
+     * limits, websocket policy and API security. {@code --help} prints them; a test holds the README to them.
+     */
+    public static final List<SettingDefinition> ALL_DEFINITIONS = concat(DEFINITIONS,
+            ConnectionLimits.DEFINITIONS, WebSocketPolicy.DEFINITIONS, ApiSecurity.DEFINITIONS);
+
     /** The setting names, as flags, environment variables (WS_ + upper case) and file keys. */
-    public static final Set<String> SETTINGS = union(Set.of(
-            "mode", "node-id", "bind-host", "public-port", "api-bind-host", "api-port",
-            "redis-url", "redis-key-prefix",
-            "heartbeat-interval", "disconnect-delay", "response-limit", "client-script-url", "max-message-bytes",
-            "max-queued-messages", "applications", "demo", "socket-idle-timeout", "sessions-per-socket",
-            "callback-timeout", "callback-retry-budget", "callback-concurrency", "drain-timeout", "log-format",
-            "metrics-histograms", "io-threads"),
-            ConnectionLimits.SETTINGS, WebSocketPolicy.SETTINGS, ApiSecurity.SETTINGS);
+    public static final Set<String> SETTINGS = SettingDefinition.names(ALL_DEFINITIONS);
 
     @SafeVarargs
-    private static Set<String> union(Set<String>... groups) {
-        Set<String> all = new java.util.HashSet<>();
-        for (Set<String> group : groups) {
+    private static List<SettingDefinition> concat(List<SettingDefinition>... groups) {
+        List<SettingDefinition> all = new ArrayList<>();
+        for (List<SettingDefinition> group : groups) {
             all.addAll(group);
         }
-        return Set.copyOf(all);
+        return List.copyOf(all);
     }
 
     public boolean usesRedis() {

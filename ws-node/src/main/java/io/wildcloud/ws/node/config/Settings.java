@@ -26,6 +26,8 @@ public final class Settings {
 
     private final Map<String, String> values;
     private final Map<String, String> sources;
+    /** Every name asked for, so a test can hold what {@code from()} reads to the documented settings. */
+    private final Set<String> namesRead = new TreeSet<>();
 
     private Settings(Map<String, String> values, Map<String, String> sources) {
         this.values = values;
@@ -125,7 +127,13 @@ public final class Settings {
     }
 
     public Optional<String> get(String name) {
+        namesRead.add(name);
         return Optional.ofNullable(values.get(name)).filter(v -> !v.isEmpty());
+    }
+
+    /** The names asked for so far ({@link #get} and the typed getters). */
+    Set<String> namesRead() {
+        return Set.copyOf(namesRead);
     }
 
     public String string(String name, String fallback) {

@@ -3,6 +3,7 @@ package io.wildcloud.ws.node.config;
 import io.wildcloud.ws.sockjs.AllowedOrigins;
 import io.wildcloud.ws.sockjs.PeerPolicy;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -20,9 +21,23 @@ public record WebSocketPolicy(long maxWriteBacklogBytes, int maxControlFramesPer
 
     public static final int DEFAULT_MAX_WRITE_BACKLOG_BYTES = 4 * 1024 * 1024;
 
+    /** This group's settings as the README and {@code --help} document them, in the README's order. */
+    public static final List<SettingDefinition> DEFINITIONS = List.of(
+            SettingDefinition.of("max-write-backlog", "4194304",
+                    "bytes written to one public connection that may wait for a peer to read them (every "
+                    + "kind: messages, heartbeats, pongs, close frames, streamed chunks, responses); past it "
+                    + "the connection is cut off. Keep it above the largest batch a session may get at once"),
+            SettingDefinition.of("max-control-frames-per-second", "50",
+                    "pings and pongs one websocket may send a second, and at once; past it the node closes it "
+                    + "with 1008 and reads no more from it"),
+            new SettingDefinition("allowed-origins", "*", "`*` (any)",
+                    "browser origins that may use SockJS, e.g. `https://app.example,https://*.example.com`; "
+                    + "other origins get 403 on every SockJS path and the websocket handshake. Requests without "
+                    + "`Origin` (non-browser clients) are served. Set it in production: see "
+                    + "[Security](#security)"));
+
     /** The setting names this group reads. */
-    public static final Set<String> SETTINGS = Set.of("max-write-backlog", "max-control-frames-per-second",
-            "allowed-origins");
+    public static final Set<String> SETTINGS = SettingDefinition.names(DEFINITIONS);
 
     /** Parses and validates; throws {@link ConfigException} naming the first bad setting. */
     public static WebSocketPolicy from(Settings settings) {
