@@ -31,11 +31,6 @@ final class LoadFaults {
     /** Below the 60 s hold TTL, above Redisson's 9 s retry window: publishes meet {@code store_timeout}. */
     static final Duration STALL = Duration.ofSeconds(10);
     /** Why the tests that restart Redis with its AOF under load are disabled. */
-    static final String AOF_RESTART_LOSS = "Real loss, root cause not found yet (issue 14): after Redis is SIGKILLed and restarted with its AOF,"
-            + " polling and streaming sessions that stayed open miss messages the API accepted: 31 (21 xhr-polling,"
-            + " 10 xhr-streaming) in LoadThroughFaultsTest, 29 (xhr-polling) in SoakShortTest, 1 (xhr-streaming)"
-            + " in the 10-minute soak; nothing repeated. Suspect: wake-ups (pub/sub) lost across the reconnect,"
-            + " so a held poll/stream is not woken for what was queued";
     private static final boolean CI = "true".equals(System.getenv("CI"));
 
     private LoadFaults() {

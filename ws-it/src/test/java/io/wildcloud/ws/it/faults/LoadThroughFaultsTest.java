@@ -25,7 +25,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -97,7 +96,6 @@ class LoadThroughFaultsTest {
 
     @Test
     @Order(2)
-    @Disabled(LoadFaults.AOF_RESTART_LOSS)
     void redisKilledAndRestartedWithItsAof() throws Exception {
         String probe = authorize();
         RawResponse[] whileDown = new RawResponse[1];

@@ -8,7 +8,6 @@ import io.wildcloud.ws.faults.Soak;
 import io.wildcloud.ws.it.node.NodeProcess;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.Test;
 class SoakShortTest {
 
     @Test
-    @Disabled(LoadFaults.AOF_RESTART_LOSS)
     void aFaultEveryTwentySeconds() throws Exception {
         LoadFaults.requireTools();
         Soak.Options options = Soak.Options.parse(new String[] {"--duration=80s", "--fault-every=20s", "--stall=8s",
