@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.redisson.api.RScriptAsync;
 
-/** The engine's scripts, read once per store. */
+/** The engine's scripts, read once per engine. */
 final class LuaScripts {
 
     final LuaScript claim = LuaScript.load("claim");
@@ -19,6 +19,13 @@ final class LuaScripts {
     final LuaScript expiryLease = LuaScript.load("expiry_lease");
     final LuaScript expirySettle = LuaScript.load("expiry_settle");
     final LuaScript publish = LuaScript.load("publish");
+    final LuaScript socketClaimClient = LuaScript.load("socket_claim_client");
+    final LuaScript socketAuthorize = LuaScript.load("socket_authorize");
+    final LuaScript socketGet = LuaScript.load("socket_get");
+    final LuaScript socketRevoke = LuaScript.load("socket_revoke");
+    final LuaScript socketReleaseClient = LuaScript.load("socket_release_client");
+    final LuaScript socketAddSession = LuaScript.load("socket_add_session");
+    final LuaScript socketRemoveSession = LuaScript.load("socket_remove_session");
 
     /** Gives every script its meter. */
     void meter(RedisMetrics metrics) {
@@ -36,7 +43,8 @@ final class LuaScripts {
 
     List<LuaScript> all() {
         return List.of(claim, acknowledge, release, enqueue, close, fetch, touch, expire, expiryLease, expirySettle,
-                publish);
+                publish, socketClaimClient, socketAuthorize, socketGet, socketRevoke, socketReleaseClient,
+                socketAddSession, socketRemoveSession);
     }
 
     /** SCRIPT LOAD of every script (on every master of a cluster) through {@code gate}, so EVALSHA finds them. */

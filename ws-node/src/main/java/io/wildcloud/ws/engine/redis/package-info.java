@@ -59,7 +59,7 @@
  * enqueue of every session of the socket and their wake-ups; for a socket with one session
  * SMEMBERS, HMGET, RPUSH and PUBLISH inside Redis, plus the socket's PTTL once per half renewal
  * slack per node, see {@link io.wildcloud.ws.engine.redis.RenewalChecks}) plus its share of an acknowledgement:
- * acknowledgements wait {@link io.wildcloud.ws.engine.redis.RedisSessionStore#ACKNOWLEDGEMENT_WINDOW}
+ * acknowledgements wait {@link io.wildcloud.ws.engine.redis.RedisEngine#ACKNOWLEDGEMENT_WINDOW}
  * to travel as one acknowledge.lua call for every session of the node (of a scope on a Cluster),
  * latest seq per receiver ({@link io.wildcloud.ws.engine.redis.AcknowledgementBatcher}). Script
  * calls are also pipelined ({@link io.wildcloud.ws.engine.redis.ScriptPipeline}): calls made while

@@ -44,8 +44,8 @@ class RedisRoundTripsTest {
         try (RedisServerProcess redis = RedisServerProcess.start();
                 RedisMonitor monitor = RedisMonitor.start(redis.host(), redis.port())) {
             RedisEngineConfig config = countedConfig(redis, MESSAGES);
-            try (RedisSessionStore receiving = join(RedisSessionStore.connect(config, "r"));
-                    RedisSessionStore sending = join(RedisSessionStore.connect(config, "s"))) {
+            try (RedisEngine receiving = join(TestEngines.connect(config, "r"));
+                    RedisEngine sending = join(TestEngines.connect(config, "s"))) {
                 SessionKey key = new SessionKey("echo", "counted");
                 List<QueuedMessage> got = new CopyOnWriteArrayList<>();
                 Receiver receiver = new CollectingReceiver(new ReceiverId("r", 1), got);
@@ -87,8 +87,8 @@ class RedisRoundTripsTest {
         try (RedisServerProcess redis = RedisServerProcess.start();
                 RedisMonitor monitor = RedisMonitor.start(redis.host(), redis.port())) {
             RedisEngineConfig config = countedConfig(redis, publishes);
-            try (RedisSessionStore sessions = join(RedisSessionStore.connect(config, "p"))) {
-                RedisSocketStore sockets = new RedisSocketStore(sessions, Duration.ofHours(1));
+            try (RedisEngine sessions = join(RedisEngine.start(config, "p", Duration.ofHours(1)))) {
+                RedisEngine sockets = sessions;
                 String socket = join(sockets.authorize("app", "client", URI.create("http://127.0.0.1:9/"))).socket()
                         .socketId();
                 join(sessions.claim(new SessionKey(socket, "tab"), ClaimMode.STREAM, Creation.CREATE_ONLY,
@@ -117,8 +117,8 @@ class RedisRoundTripsTest {
     void aNodeChecksASocketsTtlOnceAndThenOnlyEveryHalfSlack() throws Exception {
         int publishes = 20;
         try (RedisServerProcess redis = RedisServerProcess.start()) {
-            try (RedisSessionStore sessions = join(RedisSessionStore.connect(countedConfig(redis, publishes), "p"))) {
-                RedisSocketStore sockets = new RedisSocketStore(sessions, Duration.ofHours(1));
+            try (RedisEngine sessions = join(RedisEngine.start(countedConfig(redis, publishes), "p", Duration.ofHours(1)))) {
+                RedisEngine sockets = sessions;
                 String socket = join(sockets.authorize("app", "client", URI.create("http://127.0.0.1:9/"))).socket()
                         .socketId();
                 String empty = join(sockets.authorize("app", "nobody", URI.create("http://127.0.0.1:9/"))).socket()
