@@ -48,7 +48,10 @@ final class RedisKeys {
         return scopePrefix(scope) + "ch";
     }
 
-    /** What every key and channel of {@code scope} starts with (publish.lua builds session keys from it). */
+    /**
+     * What every key and channel of {@code scope} starts with (publish.lua builds from it the keys
+     * of the sessions it finds in a socket's index, which no caller can name beforehand).
+     */
     String scopePrefix(String scope) {
         return prefix + '{' + scope + "}:";
     }
@@ -60,6 +63,11 @@ final class RedisKeys {
 
     String client(String application, String clientId) {
         return prefix + "client:{" + application + ':' + clientId + '}';
+    }
+
+    /** A writing script's reply key in {@code scope}'s slot ({@link ReplyKeys}, a publish's request id). */
+    String reply(String scope, String id) {
+        return scopePrefix(scope) + "r:" + id;
     }
 
     String nodeChannel(String nodeId) {

@@ -5,6 +5,7 @@ import io.wildcloud.ws.push.Publication.Delivery;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.sockjs.session.EnqueueResult;
 import io.wildcloud.ws.sockjs.session.LogTag;
+import io.wildcloud.ws.sockjs.session.SessionKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -65,21 +66,33 @@ final class RedisPublisher {
     }
 
     /**
-     * Submits one publish.lua call.
+     * Submits one publish.lua call: the socket's keys, the request's reply key if any, and the one
+     * session's keys if the publish is to one session (see the script's header for why the keys
+     * of the sessions in the socket's index are not passed).
      *
      * @param sessionId the one session to publish to, or {@code null} for the socket's index
      * @param checkTtl whether to check (and renew) the socket's TTL; see {@link RenewalChecks}
-     * @param requestKey the name (within the socket's keys) under which the publish records its
-     *     answer for the application's retries, or {@code ""}
+     * @param requestDigest the application's request id made into a key name, or {@code ""}
      */
     private CompletionStage<List<Object>> run(String socketId, String message, String sessionId, boolean checkTtl,
-            String requestKey) {
+            String requestDigest) {
         RedisKeys keys = runtime.keys();
         List<Object> socketKeys = keys.socketKeys(socketId);
-        List<Object> scriptKeys = List.of(socketKeys.get(0), socketKeys.get(1), keys.channel(socketId));
+        List<Object> scriptKeys = new ArrayList<>(6);
+        scriptKeys.add(socketKeys.get(0));
+        scriptKeys.add(socketKeys.get(1));
+        scriptKeys.add(keys.channel(socketId));
+        if (!requestDigest.isEmpty()) {
+            scriptKeys.add(keys.reply(socketId, requestDigest));
+        }
+        if (sessionId != null) {
+            SessionKey session = new SessionKey(socketId, sessionId);
+            scriptKeys.add(keys.session(session));
+            scriptKeys.add(keys.queue(session));
+        }
         // On a Cluster only publishes to one socket share a run (its keys' slot); elsewhere any do.
         return runtime.pipeline().submitMerging(runtime.scripts().publish, runtime.cluster() ? socketId : "",
-                socketId, scriptKeys, shared, keys.scopePrefix(socketId), message, sessionId == null ? "" : sessionId,
-                checkTtl ? "1" : "0", requestKey);
+                socketId, scriptKeys, shared, sessionId == null ? keys.scopePrefix(socketId) : "", message,
+                sessionId == null ? "" : sessionId, checkTtl ? "1" : "0", requestDigest.isEmpty() ? "0" : "1");
     }
 }
