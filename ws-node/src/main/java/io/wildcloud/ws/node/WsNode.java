@@ -95,10 +95,10 @@ public final class WsNode implements AutoCloseable {
         }
         SockJsEndpointResolver resolver = push != null ? push.resolver() : new ProtocolTestEndpoints(config.sockJs());
         HealthHandler health = new HealthHandler(config.nodeId(), engine.name(), engine::problem, draining::get);
-        this.sockjs = new SockJsHandler(resolver, engine.sessions(), config.nodeId(),
+        this.sockjs = new SockJsHandler(resolver, engine, config.nodeId(),
                 new SockJsMeters(metrics.registry()), config.webSocketPolicy().peerPolicy());
         if (push != null) {
-            this.socketWatch = new SocketExpiryWatch(engine.sockets(), engine.sessions(), sockjs::liveSessions,
+            this.socketWatch = new SocketExpiryWatch(engine, engine, sockjs::liveSessions,
                     workers.next(), SocketExpiryWatch.intervalFor(config.socketIdleTimeout()));
             socketWatch.start();
         } else {
@@ -206,7 +206,7 @@ public final class WsNode implements AutoCloseable {
             throw new ConfigException("invalid setting applications: " + e.getMessage());
         }
         CallbackMeters callbackMeters = new CallbackMeters(metrics.registry(), config.metricsHistograms());
-        PushModule push = new PushModule(registry, engine.sockets(), engine.sessions(), limits, config.sockJs(),
+        PushModule push = new PushModule(registry, engine, engine, limits, config.sockJs(),
                 engine::problem, callbackMeters, new PushMeters(metrics.registry(), config.metricsHistograms()),
                 security.requireAuth());
         callbackMeters.bind(push.callbackStats());

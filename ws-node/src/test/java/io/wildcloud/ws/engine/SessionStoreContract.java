@@ -428,6 +428,18 @@ public abstract class SessionStoreContract {
         assertEquals(EnqueueResult.QUEUE_FULL, join(store().enqueue(key, List.of("n3"))));
     }
 
+    @Test
+    void batchLongerThanTheBoundIsRefusedWholeEvenByAnEmptyQueue() {
+        SessionKey key = key("too-long");
+        openIdle(key);
+        assertEquals(EnqueueResult.QUEUE_FULL, join(store().enqueue(key, numbered(1, MAX_QUEUE + 1))));
+        assertEquals(SessionStatus.OPEN, join(store().status(key)));
+        assertEquals(EnqueueResult.QUEUED, join(store().enqueue(key, List.of("after"))));
+        Claim claim = claim(store(), key, ClaimMode.STREAM, receiver("n1"));
+        assertEquals(List.of("after"), texts(claim.pending()));
+        assertEquals(1, claim.pending().get(0).seq());
+    }
+
     // --- close ----------------------------------------------------------------------------------
 
     @Test

@@ -1,34 +1,25 @@
 package io.wildcloud.ws.engine.memory;
 
-import io.wildcloud.ws.engine.Engine;
-import io.wildcloud.ws.push.SocketStore;
-import io.wildcloud.ws.sockjs.session.SessionStore;
+import io.wildcloud.ws.engine.AbstractEngine;
 import java.time.Duration;
 
 /** The embedded default: everything in this JVM, for one node with no Redis. */
-public final class MemoryEngine implements Engine {
+public final class MemoryEngine extends AbstractEngine {
 
     private final MemorySessionStore sessions;
-    private final MemorySocketStore sockets;
 
     public MemoryEngine(int maxQueuedMessages, Duration socketIdleTimeout) {
-        this.sessions = new MemorySessionStore(maxQueuedMessages);
-        this.sockets = new MemorySocketStore(sessions, socketIdleTimeout);
+        this(new MemorySessionStore(maxQueuedMessages), socketIdleTimeout);
+    }
+
+    private MemoryEngine(MemorySessionStore sessions, Duration socketIdleTimeout) {
+        super(sessions, new MemorySocketStore(sessions, socketIdleTimeout));
+        this.sessions = sessions;
     }
 
     @Override
     public String name() {
         return "memory";
-    }
-
-    @Override
-    public SessionStore sessions() {
-        return sessions;
-    }
-
-    @Override
-    public SocketStore sockets() {
-        return sockets;
     }
 
     @Override

@@ -33,12 +33,28 @@ final class LuaScript {
 
     /** Reads {@code /redis/<name>.lua} from the class path. */
     static LuaScript load(String name) {
+        return new LuaScript(name, read(name));
+    }
+
+    /**
+     * Reads {@code /redis/<name>.lua} with the text of each of {@code libraries} (also in
+     * {@code /redis}) before it: routines two scripts share are written once.
+     */
+    static LuaScript load(String name, String... libraries) {
+        StringBuilder text = new StringBuilder();
+        for (String library : libraries) {
+            text.append(read(library)).append('\n');
+        }
+        return new LuaScript(name, text.append(read(name)).toString());
+    }
+
+    private static String read(String name) {
         String resource = "/redis/" + name + ".lua";
         try (InputStream in = LuaScript.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("missing script " + resource);
             }
-            return new LuaScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + resource, e);
         }

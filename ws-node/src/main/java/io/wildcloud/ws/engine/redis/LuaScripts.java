@@ -5,20 +5,30 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.redisson.api.RScriptAsync;
 
-/** The engine's scripts, read once per store. */
+/** The engine's scripts, read once per engine. */
 final class LuaScripts {
 
     final LuaScript claim = LuaScript.load("claim");
     final LuaScript acknowledge = LuaScript.load("acknowledge");
     final LuaScript release = LuaScript.load("release");
-    final LuaScript enqueue = LuaScript.load("enqueue");
+    /** The one queueing routine (queue.lua) of enqueue and publish, with its one overflow rule. */
+    private static final String QUEUE = "queue";
+
+    final LuaScript enqueue = LuaScript.load("enqueue", QUEUE);
     final LuaScript close = LuaScript.load("close");
     final LuaScript fetch = LuaScript.load("fetch");
     final LuaScript touch = LuaScript.load("touch");
     final LuaScript expire = LuaScript.load("expire");
     final LuaScript expiryLease = LuaScript.load("expiry_lease");
     final LuaScript expirySettle = LuaScript.load("expiry_settle");
-    final LuaScript publish = LuaScript.load("publish");
+    final LuaScript publish = LuaScript.load("publish", QUEUE);
+    final LuaScript socketClaimClient = LuaScript.load("socket_claim_client");
+    final LuaScript socketAuthorize = LuaScript.load("socket_authorize");
+    final LuaScript socketGet = LuaScript.load("socket_get");
+    final LuaScript socketRevoke = LuaScript.load("socket_revoke");
+    final LuaScript socketReleaseClient = LuaScript.load("socket_release_client");
+    final LuaScript socketAddSession = LuaScript.load("socket_add_session");
+    final LuaScript socketRemoveSession = LuaScript.load("socket_remove_session");
 
     /** Gives every script its meter. */
     void meter(RedisMetrics metrics) {
@@ -36,7 +46,8 @@ final class LuaScripts {
 
     List<LuaScript> all() {
         return List.of(claim, acknowledge, release, enqueue, close, fetch, touch, expire, expiryLease, expirySettle,
-                publish);
+                publish, socketClaimClient, socketAuthorize, socketGet, socketRevoke, socketReleaseClient,
+                socketAddSession, socketRemoveSession);
     }
 
     /** SCRIPT LOAD of every script (on every master of a cluster) through {@code gate}, so EVALSHA finds them. */

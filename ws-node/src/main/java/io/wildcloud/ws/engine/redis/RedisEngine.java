@@ -1,30 +1,124 @@
 package io.wildcloud.ws.engine.redis;
 
-import io.wildcloud.ws.engine.Engine;
-import io.wildcloud.ws.push.SocketStore;
-import io.wildcloud.ws.sockjs.session.SessionStore;
+import io.wildcloud.ws.common.sockjs.CloseCodes;
+import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.engine.AbstractEngine;
+import io.wildcloud.ws.sockjs.session.SessionExpiryListener;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.ByteArrayCodec;
+import org.redisson.client.codec.StringCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The engine of a cluster: SockJS sessions and push sockets in Redis, on one Redisson client,
  * under one key prefix, so that any node can serve any request.
+ *
+ * <p>This class is the wiring: it builds what the parts share once ({@link RedisRuntime}: client,
+ * timer, gate, scripts, pipeline), the machinery of held sessions (scope channels, the node's
+ * presence, the expiry sweeper, TTL renewal, the store's epoch and node roster), and hands each
+ * part what it needs: {@link RedisSessionStore} the session operations, {@link RedisSocketStore}
+ * the socket operations and {@link RedisPublisher} the publish. It starts and stops them in order.
  */
-public final class RedisEngine implements Engine {
+public final class RedisEngine extends AbstractEngine {
 
-    private final RedisSessionStore sessions;
-    private final RedisSocketStore sockets;
+    private static final Logger LOG = LoggerFactory.getLogger(RedisEngine.class);
+    /**
+     * How long acknowledgements wait to travel together: long enough that a busy node sends one
+     * script call for many sessions, short enough that queues are trimmed well within a second.
+     */
+    static final Duration ACKNOWLEDGEMENT_WINDOW = Duration.ofMillis(10);
+    static final Duration FULL_PROBE_INTERVAL = Duration.ofMillis(500);
 
-    private RedisEngine(RedisSessionStore sessions, RedisSocketStore sockets) {
-        this.sessions = sessions;
-        this.sockets = sockets;
+    private final RedisRuntime runtime;
+    private final ScopeChannels channels;
+    private final NodePresence presence;
+    private final ExpirySweeper sweeper;
+    private final HoldKeeper keeper;
+    private final StoreEpoch epoch;
+    private final NodeRoster roster;
+    private final ClusterWatch clusterWatch;
+    private final AcknowledgementBatcher acknowledgements;
+
+    private RedisEngine(RedisRuntime runtime, Parts parts) {
+        super(parts.sessions, parts.sockets);
+        this.runtime = runtime;
+        this.channels = parts.channels;
+        this.presence = parts.presence;
+        this.sweeper = parts.sweeper;
+        this.keeper = parts.keeper;
+        this.epoch = parts.epoch;
+        this.roster = parts.roster;
+        this.clusterWatch = parts.clusterWatch;
+        this.acknowledgements = parts.acknowledgements;
+        runtime.metrics().subscriptions(channels::subscribedCount, presence::isUp);
+        runtime.metrics().storeHealth(runtime.watch()::answering, runtime.watch()::full,
+                runtime.watch()::unansweredMillis);
+    }
+
+    /** The parts, made before the engine: some of them call back into it, through {@code engine}. */
+    private static final class Parts {
+        final ScopeChannels channels;
+        final NodePresence presence;
+        final ExpirySweeper sweeper;
+        final StoreEpoch epoch;
+        final NodeRoster roster;
+        final ClusterWatch clusterWatch;
+        final HoldKeeper keeper;
+        final AcknowledgementBatcher acknowledgements;
+        final RedisSessionStore sessions;
+        final RedisSocketStore sockets;
+
+        Parts(RedisRuntime rt, Duration socketIdleTimeout, AtomicReference<RedisEngine> engine) {
+            RedisEngineConfig config = rt.config();
+            RedisKeys keys = rt.keys();
+            RedissonClient redisson = rt.redisson();
+            channels = new ScopeChannels(scope -> rt.topic(keys.channel(scope), ByteArrayCodec.INSTANCE),
+                    rt.commands(), rt.timer(), config.subscriptionLinger());
+            // The presence channel's re-subscription triggers the keeper, made after it.
+            presence = new NodePresence(name -> rt.topic(name, StringCodec.INSTANCE), rt.commands(), keys,
+                    rt.nodeId(), () -> engine.get().renewHeld());
+            ExpiryIndex expiryIndex = new ExpiryIndex(rt.script(), rt.scripts(), rt.commands(), keys,
+                    name -> redisson.getScoredSortedSet(name, StringCodec.INSTANCE));
+            Duration renewal = config.holdTtl().dividedBy(3);
+            // A due session's keys outlive its index entry by the expiry margin (released) or by a
+            // renewal period (held, see ExpirySweeper.heldDeadline): a lease of half the shorter
+            // leaves another node time to end it should the sweeping node die mid-check.
+            Duration lease = (config.expiryMargin().compareTo(renewal) < 0 ? config.expiryMargin() : renewal)
+                    .dividedBy(2);
+            AtomicReference<SessionExpiryListener> expiryListener = new AtomicReference<>();
+            sweeper = new ExpirySweeper(rt.script(), rt.scripts(), keys, expiryIndex, rt.timer(),
+                    config.sweepInterval(), lease, expiryListener::get, presence, renewal);
+            epoch = new StoreEpoch(redisson.getBucket(keys.epoch(), StringCodec.INSTANCE), rt.commands(),
+                    (known, found) -> engine.get().storeLost(known, found));
+            roster = new NodeRoster(rt.nodeId(), keys, rt.commands(), presence, sweeper,
+                    name -> redisson.getScoredSortedSet(name, StringCodec.INSTANCE), config.holdTtl().multipliedBy(2));
+            clusterWatch = new ClusterWatch(epoch, roster, rt.timer());
+            keeper = new HoldKeeper(rt.script(), rt.scripts(), keys, rt::scriptGroup, channels::allHeld, sweeper,
+                    roster, rt.timer(), config.holdTtl(), rt.commands()::clientUsable);
+            acknowledgements = new AcknowledgementBatcher(keys, rt::scriptGroup,
+                    (ackKeys, args) -> rt.pipeline().submit(rt.scripts().acknowledge,
+                            RScript.ReturnType.LIST, ackKeys, args),
+                    channels::evict, rt.timer(), ACKNOWLEDGEMENT_WINDOW);
+            SlotClaims claims = new SlotClaims(rt.nodeId(), config, keys, rt.replies(), rt.scripts(), rt.script(),
+                    channels, presence, sweeper, roster, new HeldOwner(rt, channels, epoch));
+            sessions = new RedisSessionStore(rt, claims, acknowledgements, channels, sweeper, expiryListener);
+            SocketLifetime lifetime = new SocketLifetime(rt, socketIdleTimeout);
+            sockets = new RedisSocketStore(rt, lifetime, new RedisPublisher(rt, lifetime));
+        }
     }
 
     /**
      * Connects to Redis (blocking while Redisson connects: call at start-up, not on an event loop)
-     * and starts the stores; fails with {@code StoreUnavailableException} if Redis cannot be reached.
+     * and starts the engine; fails with {@code StoreUnavailableException} if Redis cannot be reached.
      *
-     * @param nodeId this node's id, unique in the cluster
+     * @param nodeId this node's id, unique in the cluster; receivers' ids carry it
      * @param socketIdleTimeout how long a push socket lives unused
      */
     public static CompletionStage<RedisEngine> start(RedisEngineConfig config, String nodeId,
@@ -45,8 +139,48 @@ public final class RedisEngine implements Engine {
      */
     public static CompletionStage<RedisEngine> start(RedisEngineConfig config, String nodeId,
             Duration socketIdleTimeout, RedisMetrics metrics, SharedEventLoops eventLoops) {
-        return RedisSessionStore.connect(config, nodeId, metrics, eventLoops).thenApply(sessions -> new RedisEngine(sessions,
-                new RedisSocketStore(sessions, socketIdleTimeout)));
+        Objects.requireNonNull(nodeId, "nodeId");
+        ReconnectRelay relay = new ReconnectRelay();
+        RedissonClient redisson;
+        try {
+            redisson = RedissonClients.create(config, "ws-node-" + nodeId, relay, eventLoops);
+        } catch (RuntimeException e) {
+            return StoreErrors.failed("connecting to Redis at " + config.endpoint(), e);
+        }
+        RedisRuntime runtime = RedisRuntime.on(redisson, config, nodeId, metrics);
+        AtomicReference<RedisEngine> made = new AtomicReference<>();
+        RedisEngine engine;
+        try {
+            engine = new RedisEngine(runtime, new Parts(runtime, socketIdleTimeout, made));
+        } catch (RuntimeException e) {
+            runtime.shutdown();
+            throw e;
+        }
+        made.set(engine);
+        return engine.start().thenApply(started -> {
+            relay.target(engine::renewHeld);
+            return engine;
+        });
+    }
+
+    private CompletionStage<Void> start() {
+        return runtime.scripts().loadAll(runtime.script(), runtime.gate())
+                .thenCompose(loaded -> presence.start())
+                .thenCompose(subscribed -> epoch.establish())
+                .thenCompose(established -> roster.heartbeat())
+                .thenAccept(listed -> {
+                    runtime.timer().scheduleWithFixedDelay(this::probeWhileFull, FULL_PROBE_INTERVAL.toMillis(),
+                            FULL_PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+                    sweeper.start();
+                    keeper.start();
+                    clusterWatch.start();
+                    LOG.info("node {} Redis engine on {} with prefix {}", runtime.nodeId(),
+                            runtime.config().endpoint(), runtime.config().keyPrefix());
+                })
+                .exceptionallyCompose(error -> {
+                    close();
+                    return StoreErrors.failed("starting the Redis engine", error);
+                });
     }
 
     @Override
@@ -54,28 +188,73 @@ public final class RedisEngine implements Engine {
         return "redis";
     }
 
-    @Override
-    public SessionStore sessions() {
-        return sessions;
-    }
-
-    @Override
-    public SocketStore sockets() {
-        return sockets;
+    /** This node's id, as its receivers' ids carry it. */
+    public String nodeId() {
+        return runtime.nodeId();
     }
 
     /**
-     * What is wrong with Redis as the last sweep found it (unreachable, or this node's presence
-     * subscription lost), or {@code null}.
+     * {@code null} while Redis answers and takes writes, otherwise what is wrong; for the node's
+     * health check. A command waiting {@link StoreWatch#STALL_THRESHOLD} unanswered is reported at
+     * once (see {@link StoreWatch}: within 2 s of a stall by default), a refused write (Redis full)
+     * until a write succeeds again, and the expiry sweep's failure or this node's lost presence
+     * subscription as the sweeper finds them.
      */
     @Override
     public String problem() {
-        return sessions.problem();
+        String store = runtime.watch().problem();
+        return store != null ? store : sweeper.problem();
     }
 
-    /** Stops the stores and the Redisson client. */
+    /** While Redis refuses writes, a small write every {@link #FULL_PROBE_INTERVAL} tells when it takes them again. */
+    private void probeWhileFull() {
+        if (!runtime.watch().full()) {
+            return;
+        }
+        runtime.commands().timed("set", () -> runtime.redisson()
+                        .getBucket(runtime.keys().probe(runtime.nodeId()), StringCodec.INSTANCE)
+                        .setAsync("1", Duration.ofSeconds(2)))
+                .thenRun(runtime.watch()::wrote);
+    }
+
+    /** Renews and checks every slot this node holds now (normally every third of the hold TTL). */
+    public CompletionStage<Void> renewHeld() {
+        return keeper.renew();
+    }
+
+    /** The Redis client (tests kill a node by shutting it down without closing the engine). */
+    RedissonClient redisson() {
+        return runtime.redisson();
+    }
+
+    /** Stops timers and subscriptions, then the Redisson client. */
     @Override
     public void close() {
-        sessions.close();
+        acknowledgements.flush();
+        sweeper.stop();
+        keeper.stop();
+        clusterWatch.stop();
+        presence.stop();
+        channels.closeAll();
+        runtime.shutdown();
+    }
+
+    /**
+     * Redis lost its data (restarted without persistence, or flushed): every session this node
+     * holds is gone from it. Closes them all with {@link CloseCodes#SESSION_STATE_LOST}, in one
+     * go and with one log line, instead of evicting them one by one as each is found missing.
+     */
+    private void storeLost(String knownEpoch, String foundEpoch) {
+        SockJsFrame closeFrame = SockJsFrame.close(CloseCodes.SESSION_STATE_LOST, CloseCodes.SESSION_STATE_LOST_REASON);
+        int closed = 0;
+        for (HeldReceiver held : channels.allHeld()) {
+            if (held.lose(closeFrame)) {
+                closed++;
+            }
+        }
+        LOG.error("node {}: Redis lost its data (cluster epoch {} is {}: it restarted without persistence, or was"
+                        + " flushed); every session and socket is gone: closed this node's {} open session(s) with {}",
+                runtime.nodeId(), knownEpoch, foundEpoch == null ? "missing" : "now " + foundEpoch, closed,
+                closeFrame.text());
     }
 }

@@ -12,6 +12,10 @@ import java.util.List;
  *   <li>{@code <prefix>{<scope>}:q:<sessionId>} list of queued messages not yet acknowledged</li>
  *   <li>{@code <prefix>{<scope>}:ch} channel of wake-ups for the scope's held sessions</li>
  *   <li>{@code <prefix>node:{<nodeId>}} channel a node subscribes to while it lives</li>
+ *   <li>{@code <prefix>{<socketId>}:sock}, {@code <prefix>{<socketId>}:sessions} a push socket's hash
+ *       and session set (a socket's id is the scope of its sessions), and
+ *       {@code <prefix>client:{<application>:<clientId>}} its client's socket id
+ *       ({@link RedisSocketStore})</li>
  *   <li>{@code <prefix>{<scope>}:r:<callId>} a writing script's answer, so that a repeat of the call
  *       changes nothing ({@link ReplyKeys}); seconds to minutes of TTL</li>
  *   <li>{@code <prefix>probe:{<nodeId>}} written (2 s TTL) while Redis refuses writes, to see when
@@ -44,9 +48,26 @@ final class RedisKeys {
         return scopePrefix(scope) + "ch";
     }
 
-    /** What every key and channel of {@code scope} starts with (publish.lua builds session keys from it). */
+    /**
+     * What every key and channel of {@code scope} starts with (publish.lua builds from it the keys
+     * of the sessions it finds in a socket's index, which no caller can name beforehand).
+     */
     String scopePrefix(String scope) {
         return prefix + '{' + scope + "}:";
+    }
+
+    /** KEYS of the socket scripts: the socket's hash and session set. */
+    List<Object> socketKeys(String socketId) {
+        return List.of(scopePrefix(socketId) + "sock", scopePrefix(socketId) + "sessions");
+    }
+
+    String client(String application, String clientId) {
+        return prefix + "client:{" + application + ':' + clientId + '}';
+    }
+
+    /** A writing script's reply key in {@code scope}'s slot ({@link ReplyKeys}, a publish's request id). */
+    String reply(String scope, String id) {
+        return scopePrefix(scope) + "r:" + id;
     }
 
     String nodeChannel(String nodeId) {

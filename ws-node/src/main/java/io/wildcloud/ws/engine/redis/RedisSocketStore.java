@@ -2,17 +2,12 @@ package io.wildcloud.ws.engine.redis;
 
 import io.wildcloud.ws.push.Authorization;
 import io.wildcloud.ws.push.Publication;
-import io.wildcloud.ws.push.Publication.Delivery;
 import io.wildcloud.ws.push.Revocation;
 import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.push.SocketIds;
 import io.wildcloud.ws.push.SocketRecord;
 import io.wildcloud.ws.push.SocketStore;
-import io.wildcloud.ws.sockjs.session.EnqueueResult;
-import io.wildcloud.ws.sockjs.session.LogTag;
 import java.net.URI;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -20,12 +15,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.redisson.api.RScript;
-import org.redisson.api.RScriptAsync;
-import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
 /**
- * The {@link SocketStore} of a cluster, on Redis. Keys (every one with a TTL):
+ * The socket part of the {@link RedisEngine}: the {@link SocketStore} of a cluster, on Redis.
+ * Keys (every one with a TTL):
  * <ul>
  *   <li>{@code <prefix>{<socketId>}:sock} hash: application, client id, callback; TTL the idle
  *       timeout plus a sixteenth of it (the renewal slack), renewed by a use only once less than
@@ -38,58 +32,26 @@ import org.redisson.client.codec.StringCodec;
  * </ul>
  * A socket's keys share the hash tag of its id, which the SockJS session keys of its sessions use
  * too, so on Redis Cluster a socket and its sessions live in one slot: {@link #publish} is one
- * script over the socket and its sessions' queues (publish.lua, through the session store's
- * pipeline). The client key lives in its client's slot: authorize and revoke take two round
- * trips, each step atomic.
+ * script over the socket and its sessions' queues ({@link RedisPublisher}). The client key lives in
+ * its client's slot: authorize and revoke take two round trips, each step atomic.
  */
-public final class RedisSocketStore implements SocketStore {
-
-    /** publish.lua's status codes, by value. */
-    private static final EnqueueResult[] PUBLISH_STATUS = {EnqueueResult.QUEUED, EnqueueResult.NOT_FOUND,
-            EnqueueResult.CLOSED, EnqueueResult.QUEUE_FULL};
+final class RedisSocketStore implements SocketStore {
 
     /** Authorize meets a client key whose socket expired at most this often in a row before it gives up. */
     private static final int MAX_AUTHORIZE_ATTEMPTS = 3;
 
-    private final RScriptAsync script;
-    private final RedisSessionStore sessions;
-    private final PlainCommands commands;
-    private final String prefix;
-    private final long idleMillis;
-    private final long renewalSlackMillis;
-    private final long socketTtlMillis;
-    private final long clientTtlMillis;
-    private final LuaScript claimClient = LuaScript.load("socket_claim_client");
-    private final LuaScript authorize = LuaScript.load("socket_authorize");
-    private final LuaScript get = LuaScript.load("socket_get");
-    private final LuaScript revoke = LuaScript.load("socket_revoke");
-    private final LuaScript releaseClient = LuaScript.load("socket_release_client");
-    private final LuaScript addSession = LuaScript.load("socket_add_session");
-    private final LuaScript removeSession = LuaScript.load("socket_remove_session");
-    private final RedissonClient redisson;
-    private final RenewalChecks renewalChecks;
+    private final RedisRuntime runtime;
+    private final LuaScripts scripts;
+    private final RedisKeys keys;
+    private final SocketLifetime lifetime;
+    private final RedisPublisher publisher;
 
-    /**
-     * @param sessions the session store {@link #publish} queues into; this store shares its
-     *     Redisson client and key prefix
-     */
-    public RedisSocketStore(RedisSessionStore sessions, Duration idleTimeout) {
-        if (idleTimeout.toMillis() < 1000) {
-            throw new IllegalArgumentException("idleTimeout must be at least 1s: " + idleTimeout);
-        }
-        this.sessions = sessions;
-        this.redisson = sessions.redisson();
-        this.commands = sessions.commands();
-        for (LuaScript lua : List.of(claimClient, authorize, get, revoke, releaseClient, addSession, removeSession)) {
-            lua.meter(sessions.metrics().script(lua.name()));
-        }
-        this.script = redisson.getScript(StringCodec.INSTANCE);
-        this.prefix = sessions.keyPrefix();
-        this.idleMillis = idleTimeout.toMillis();
-        this.renewalSlackMillis = idleMillis / 16;
-        this.socketTtlMillis = idleMillis + renewalSlackMillis;
-        this.clientTtlMillis = idleMillis + idleMillis / 4;
-        this.renewalChecks = new RenewalChecks(renewalSlackMillis, System::nanoTime);
+    RedisSocketStore(RedisRuntime runtime, SocketLifetime lifetime, RedisPublisher publisher) {
+        this.runtime = runtime;
+        this.scripts = runtime.scripts();
+        this.keys = runtime.keys();
+        this.lifetime = lifetime;
+        this.publisher = publisher;
     }
 
     /**
@@ -98,9 +60,10 @@ public final class RedisSocketStore implements SocketStore {
      */
     @Override
     public CompletionStage<Authorization> authorize(String application, String clientId, URI callback) {
-        String clientKey = clientKey(application, clientId);
+        String clientKey = keys.client(application, clientId);
         // Fast path, the common case of authorizing a known client again: two round trips.
-        return commands.<String>timed("get", () -> redisson.<String>getBucket(clientKey, StringCodec.INSTANCE).getAsync())
+        return runtime.commands().<String>timed("get",
+                        () -> runtime.redisson().<String>getBucket(clientKey, StringCodec.INSTANCE).getAsync())
                 .exceptionallyCompose(error -> StoreErrors.failed("authorize " + application, error))
                 .thenCompose(existing -> existing == null
                         ? create(application, clientId, callback, "", 1)
@@ -113,18 +76,19 @@ public final class RedisSocketStore implements SocketStore {
     private CompletionStage<Authorization> create(String application, String clientId, URI callback,
                                                   String deadSocketId, int attempt) {
         String candidate = SocketIds.next();
-        return this.<Long>eval(authorize, RScript.ReturnType.LONG, socketKeys(candidate), application, clientId,
-                        callback.toString(), Long.toString(socketTtlMillis), "1")
-                .thenCompose(created -> this.<String>eval(claimClient, RScript.ReturnType.VALUE,
-                        List.of(clientKey(application, clientId)), candidate, Long.toString(clientTtlMillis),
-                        deadSocketId))
+        return this.<Long>eval(scripts.socketAuthorize, RScript.ReturnType.LONG, keys.socketKeys(candidate),
+                        application, clientId, callback.toString(), Long.toString(lifetime.socketTtlMillis), "1")
+                .thenCompose(created -> this.<String>eval(scripts.socketClaimClient, RScript.ReturnType.VALUE,
+                        List.of(keys.client(application, clientId)), candidate,
+                        Long.toString(lifetime.clientTtlMillis), deadSocketId))
                 .thenCompose(socketId -> {
                     if (socketId.equals(candidate)) {
                         return CompletableFuture.completedFuture(
                                 authorization(socketId, application, clientId, callback, true));
                     }
                     // Another node won the race for this client: drop our socket, update theirs.
-                    commands.timed("del", () -> redisson.getKeys().deleteAsync(socketKeys(candidate).toArray(String[]::new)));
+                    runtime.commands().timed("del", () -> runtime.redisson().getKeys()
+                            .deleteAsync(keys.socketKeys(candidate).toArray(String[]::new)));
                     return update(socketId, application, clientId, callback).thenCompose(updated -> {
                         if (updated) {
                             return CompletableFuture.completedFuture(
@@ -141,8 +105,8 @@ public final class RedisSocketStore implements SocketStore {
 
     /** Sets the callback of an existing socket; {@code false} if it does not exist (expired). */
     private CompletionStage<Boolean> update(String socketId, String application, String clientId, URI callback) {
-        return this.<Long>eval(authorize, RScript.ReturnType.LONG, socketKeys(socketId), application, clientId,
-                        callback.toString(), Long.toString(socketTtlMillis), "0")
+        return this.<Long>eval(scripts.socketAuthorize, RScript.ReturnType.LONG, keys.socketKeys(socketId),
+                        application, clientId, callback.toString(), Long.toString(lifetime.socketTtlMillis), "0")
                 .thenApply(done -> done == 1);
     }
 
@@ -168,12 +132,14 @@ public final class RedisSocketStore implements SocketStore {
 
     @Override
     public CompletionStage<Optional<Revocation>> revoke(String application, String clientId) {
-        return this.<String>eval(releaseClient, RScript.ReturnType.VALUE, List.of(clientKey(application, clientId)))
+        return this.<String>eval(scripts.socketReleaseClient, RScript.ReturnType.VALUE,
+                        List.of(keys.client(application, clientId)))
                 .thenCompose(socketId -> {
                     if (socketId == null) {
                         return CompletableFuture.completedFuture(Optional.<Revocation>empty());
                     }
-                    return this.<List<Object>>eval(revoke, RScript.ReturnType.LIST, socketKeys(socketId))
+                    return this.<List<Object>>eval(scripts.socketRevoke, RScript.ReturnType.LIST,
+                                    keys.socketKeys(socketId))
                             .thenApply(reply -> reply == null || reply.isEmpty() ? Optional.<Revocation>empty()
                                     : Optional.of(new Revocation(record(socketId, reply), members(reply, 3))));
                 });
@@ -181,8 +147,8 @@ public final class RedisSocketStore implements SocketStore {
 
     @Override
     public CompletionStage<SessionRegistration> addSession(String socketId, String sessionId, int maxSessions) {
-        return this.<Long>eval(addSession, RScript.ReturnType.LONG, socketKeys(socketId), sessionId,
-                        Integer.toString(maxSessions), Long.toString(socketTtlMillis))
+        return this.<Long>eval(scripts.socketAddSession, RScript.ReturnType.LONG, keys.socketKeys(socketId),
+                        sessionId, Integer.toString(maxSessions), Long.toString(lifetime.socketTtlMillis))
                 .thenApply(result -> switch (result.intValue()) {
                     case 1 -> SessionRegistration.ADDED;
                     case 0 -> SessionRegistration.LIMIT_REACHED;
@@ -192,60 +158,31 @@ public final class RedisSocketStore implements SocketStore {
 
     @Override
     public CompletionStage<Boolean> removeSession(String socketId, String sessionId) {
-        return this.<Long>eval(removeSession, RScript.ReturnType.LONG, socketKeys(socketId), sessionId,
-                        Long.toString(socketTtlMillis))
+        return this.<Long>eval(scripts.socketRemoveSession, RScript.ReturnType.LONG, keys.socketKeys(socketId),
+                        sessionId, Long.toString(lifetime.socketTtlMillis))
                 .thenApply(removed -> removed == 1);
     }
 
     @Override
     public CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message,
             String requestId) {
-        long started = renewalChecks.now();
-        boolean checkTtl = renewalChecks.due(socketId, started);
-        return sessions.publish(socketId, socketKeys(socketId), idleMillis, renewalSlackMillis, message, sessionId,
-                        checkTtl, requestId == null ? "" : RequestDigest.of(requestId, sessionId, message))
-                .thenApply(reply -> {
-                    if (reply == null || reply.isEmpty()) {
-                        renewalChecks.forget(socketId);
-                        return Optional.<Publication>empty();
-                    }
-                    if (checkTtl) {
-                        renewalChecks.checked(socketId, started);
-                    }
-                    renewClientIfTold(reply, 2);
-                    List<Delivery> deliveries = new ArrayList<>((reply.size() - 3) / 3);
-                    for (int i = 3; i + 2 < reply.size(); i += 3) {
-                        deliveries.add(new Delivery((String) reply.get(i), PUBLISH_STATUS[((Long) reply.get(i + 1)).intValue()],
-                                ((Long) reply.get(i + 2)).intValue()));
-                    }
-                    return Optional.of(new Publication(deliveries));
-                })
-                .exceptionallyCompose(error -> StoreErrors.failedWrite("publish " + LogTag.of(socketId), error));
+        return publisher.publish(socketId, sessionId, message, requestId);
     }
 
     /** Reads the socket; renews its client key too when the read counted as use and renewed the socket. */
     private CompletionStage<Optional<List<Object>>> read(String socketId, boolean use, boolean withSessions) {
-        return this.<List<Object>>eval(get, RScript.ReturnType.LIST, socketKeys(socketId), use ? "1" : "0",
-                        Long.toString(idleMillis), withSessions ? "1" : "0", Long.toString(renewalSlackMillis))
+        return this.<List<Object>>eval(scripts.socketGet, RScript.ReturnType.LIST, keys.socketKeys(socketId),
+                        use ? "1" : "0", Long.toString(lifetime.idleMillis), withSessions ? "1" : "0",
+                        Long.toString(lifetime.renewalSlackMillis))
                 .thenApply(reply -> {
                     if (reply == null || reply.isEmpty()) {
                         return Optional.empty();
                     }
                     if (use) {
-                        renewClientIfTold(reply, 3);
+                        lifetime.renewClientIfTold(reply, 3);
                     }
                     return Optional.of(reply);
                 });
-    }
-
-    /** A script that renewed the socket says so at {@code renewedAt}: renew the client key too. */
-    private void renewClientIfTold(List<Object> reply, int renewedAt) {
-        if (((Long) reply.get(renewedAt)) == 1L) {
-            // Fire and forget: a missed renewal only shortens the client key's life by a quarter.
-            String clientKey = clientKey((String) reply.get(0), (String) reply.get(1));
-            commands.timed("pexpire", () -> redisson.getBucket(clientKey, StringCodec.INSTANCE)
-                    .expireAsync(Duration.ofMillis(clientTtlMillis)));
-        }
     }
 
     private static SocketRecord record(String socketId, List<Object> reply) {
@@ -260,16 +197,9 @@ public final class RedisSocketStore implements SocketStore {
         return sessions;
     }
 
-    private <R> CompletionStage<R> eval(LuaScript lua, RScript.ReturnType type, List<Object> keys, Object... args) {
-        return lua.<R>eval(script, type, keys, args)
+    private <R> CompletionStage<R> eval(LuaScript lua, RScript.ReturnType type, List<Object> scriptKeys,
+            Object... args) {
+        return lua.<R>eval(runtime.script(), type, scriptKeys, args)
                 .exceptionallyCompose(error -> StoreErrors.failed(lua.name(), error));
-    }
-
-    private List<Object> socketKeys(String socketId) {
-        return List.of(prefix + '{' + socketId + "}:sock", prefix + '{' + socketId + "}:sessions");
-    }
-
-    private String clientKey(String application, String clientId) {
-        return prefix + "client:{" + application + ':' + clientId + '}';
     }
 }

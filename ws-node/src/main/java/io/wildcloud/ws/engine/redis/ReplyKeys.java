@@ -35,7 +35,7 @@ final class ReplyKeys {
 
     /** A fresh reply key in {@code scope}'s slot, for one call. */
     String next(String scope) {
-        return keys.scopePrefix(scope) + "r:c" + instance + '.' + Long.toString(counter.incrementAndGet(), 36);
+        return keys.reply(scope, "c" + instance + '.' + Long.toString(counter.incrementAndGet(), 36));
     }
 
     long ttlMillis() {

@@ -2,6 +2,13 @@
  * The Redis engine: SockJS sessions shared by every node through Redis (one server, Sentinel or a
  * Redis Cluster), through Redisson's async API; nothing here blocks the caller's thread.
  *
+ * <h2>Parts</h2>
+ * {@link io.wildcloud.ws.engine.redis.RedisEngine} wires them: {@code RedisRuntime} (what all
+ * share, built once: the Redisson client, key names, scripts, the command gate and its health
+ * watch, the script pipeline, one timer thread), {@code RedisSessionStore} (session operations),
+ * {@code RedisSocketStore} (socket operations) and {@code RedisPublisher} (publish); no part
+ * reaches into another.
+ *
  * <h2>Keys</h2>
  * Every key starts with the configured prefix and carries the scope as hash tag, so a Redis
  * Cluster keeps all of a scope in one slot (see {@link io.wildcloud.ws.engine.redis.RedisKeys}):
@@ -31,9 +38,15 @@
  * <h2>Scripts</h2>
  * One Lua script per multi-step change, in {@code src/main/resources/redis}, each with a KEYS/ARGV
  * header: {@code claim}, {@code acknowledge}, {@code release}, {@code enqueue}, {@code publish} (the
- * socket store's publish: the socket and its sessions' queues), {@code close}, {@code fetch},
- * {@code touch}, {@code expire}, {@code expiry_lease}, {@code expiry_settle}. Loaded once (SCRIPT LOAD) and
- * run by EVALSHA; a Redis that lost them (NOSCRIPT) gets them again.
+ * engine's publish: the socket and its sessions' queues), {@code close}, {@code fetch},
+ * {@code touch}, {@code expire}, {@code expiry_lease}, {@code expiry_settle} and the
+ * {@code socket_*} scripts of the socket part. {@code enqueue} and {@code publish} queue with one
+ * routine, {@code queue.lua}, which {@link io.wildcloud.ws.engine.redis.LuaScripts} puts before
+ * each: one overflow rule (push, and take the batch back whole if it overflowed). Every key a
+ * script touches comes in KEYS, except the sessions {@code publish} finds in a socket's index
+ * (no caller can name them before the script reads it): those it builds from the socket's key
+ * prefix, within the socket's hash tag. Loaded once (SCRIPT LOAD) and run by EVALSHA; a Redis
+ * that lost them (NOSCRIPT) gets them again.
  *
  * <h2>Channels</h2>
  * <ul>
@@ -59,7 +72,7 @@
  * enqueue of every session of the socket and their wake-ups; for a socket with one session
  * SMEMBERS, HMGET, RPUSH and PUBLISH inside Redis, plus the socket's PTTL once per half renewal
  * slack per node, see {@link io.wildcloud.ws.engine.redis.RenewalChecks}) plus its share of an acknowledgement:
- * acknowledgements wait {@link io.wildcloud.ws.engine.redis.RedisSessionStore#ACKNOWLEDGEMENT_WINDOW}
+ * acknowledgements wait {@link io.wildcloud.ws.engine.redis.RedisEngine#ACKNOWLEDGEMENT_WINDOW}
  * to travel as one acknowledge.lua call for every session of the node (of a scope on a Cluster),
  * latest seq per receiver ({@link io.wildcloud.ws.engine.redis.AcknowledgementBatcher}). Script
  * calls are also pipelined ({@link io.wildcloud.ws.engine.redis.ScriptPipeline}): calls made while

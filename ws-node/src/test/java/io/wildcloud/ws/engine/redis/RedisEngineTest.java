@@ -21,18 +21,18 @@ import org.junit.jupiter.api.Test;
 class RedisEngineTest {
 
     @Test
-    void sessionsAndSocketsShareOneRedis() throws Exception {
+    void sessionsAndSocketsAreOneEngineOnOneRedis() throws Exception {
         RedisEngineConfig config = RedisSessionStoreTest.testConfig(RedisTestServer.shared().url(),
                 RedisTestServer.newKeyPrefix("engine"));
         try (RedisEngine engine = RedisEngine.start(config, "n1", Duration.ofMinutes(5)).toCompletableFuture()
                 .get(10, TimeUnit.SECONDS)) {
             assertEquals("redis", engine.name());
             assertNull(engine.problem());
-            Authorization authorization = engine.sockets()
+            Authorization authorization = engine
                     .authorize("app", "client-1", URI.create("http://127.0.0.1:1/callback"))
                     .toCompletableFuture().get(10, TimeUnit.SECONDS);
-            assertTrue(engine.sockets().find(authorization.socket().socketId()).toCompletableFuture().get().isPresent());
-            assertEquals(SessionStatus.NOT_FOUND, engine.sessions()
+            assertTrue(engine.find(authorization.socket().socketId()).toCompletableFuture().get().isPresent());
+            assertEquals(SessionStatus.NOT_FOUND, engine
                     .status(new SessionKey(authorization.socket().socketId(), "s1")).toCompletableFuture().get());
         }
     }

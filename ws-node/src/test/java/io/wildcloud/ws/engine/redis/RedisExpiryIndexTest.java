@@ -62,7 +62,7 @@ class RedisExpiryIndexTest {
 
     @Test
     void sessionsLeasedByANodeThatDiedMidCheckEndAfterTheLeaseAndAreHeardOfOnce() throws Exception {
-        RedisSessionStore setup = store("setup", NEVER);
+        RedisEngine setup = store("setup", NEVER);
         SessionKey key = new SessionKey("app", "orphan");
         claimAndRelease(setup, key, Duration.ofMillis(100));
 
@@ -77,8 +77,8 @@ class RedisExpiryIndexTest {
             return lease.members().contains(RedisKeys.expiryMember(key));
         }, "the session never came due");
 
-        RedisSessionStore first = store("survivor1", Duration.ofMillis(50));
-        RedisSessionStore second = store("survivor2", Duration.ofMillis(50));
+        RedisEngine first = store("survivor1", Duration.ofMillis(50));
+        RedisEngine second = store("survivor2", Duration.ofMillis(50));
         first.setExpiryListener(this::heard);
         second.setExpiryListener(this::heard);
         await(() -> heard.containsKey(key), "no other node ended the session after the lease");
@@ -122,7 +122,7 @@ class RedisExpiryIndexTest {
 
     @Test
     void sessionsInDifferentShardsAllExpire() throws Exception {
-        RedisSessionStore store = store("sharded", Duration.ofMillis(50));
+        RedisEngine store = store("sharded", Duration.ofMillis(50));
         store.setExpiryListener(this::heard);
         SessionKey first = new SessionKey("app", "s0");
         SessionKey second = null;
@@ -165,15 +165,15 @@ class RedisExpiryIndexTest {
         return score == null || score.isEmpty() ? null : score;
     }
 
-    private RedisSessionStore store(String nodeId, Duration sweepInterval) {
+    private RedisEngine store(String nodeId, Duration sweepInterval) {
         RedisEngineConfig config = RedisSessionStoreTest.testConfig(redis.toString(), prefix)
                 .withSweepInterval(sweepInterval);
-        RedisSessionStore store = join(RedisSessionStore.connect(config, nodeId));
+        RedisEngine store = join(TestEngines.connect(config, nodeId));
         cleanup.add(store);
         return store;
     }
 
-    private static void claimAndRelease(RedisSessionStore store, SessionKey key, Duration disconnectDelay) {
+    private static void claimAndRelease(RedisEngine store, SessionKey key, Duration disconnectDelay) {
         Receiver receiver = new IdleReceiver(new ReceiverId(store.nodeId(), key.sessionId().hashCode()));
         join(store.claim(key, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, receiver));
         join(store.release(key, receiver.id(), 0, disconnectDelay));

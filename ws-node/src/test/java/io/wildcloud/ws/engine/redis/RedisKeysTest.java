@@ -46,7 +46,7 @@ class RedisKeysTest {
         URI redis = URI.create(RedisTestServer.shared().url());
         String prefix = RedisTestServer.newKeyPrefix("ttl");
         RedisEngineConfig config = RedisSessionStoreTest.testConfig(redis.toString(), prefix);
-        try (RedisSessionStore store = join(RedisSessionStore.connect(config, "n1"))) {
+        try (RedisEngine store = join(TestEngines.connect(config, "n1"))) {
             Receiver receiver = new Receiver() {
                 @Override
                 public ReceiverId id() {

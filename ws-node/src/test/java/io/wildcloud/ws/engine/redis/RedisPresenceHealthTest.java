@@ -32,7 +32,7 @@ class RedisPresenceHealthTest {
                 presence[0] = presenceUp;
             }
         };
-        try (RedisSessionStore store = RedisSessionStore.connect(config, "p1", metrics).toCompletableFuture()
+        try (RedisEngine store = TestEngines.connect(config, "p1", metrics).toCompletableFuture()
                 .get(15, TimeUnit.SECONDS)) {
             assertNull(store.problem());
             assertTrue(presence[0].getAsBoolean(), "up once subscribed");

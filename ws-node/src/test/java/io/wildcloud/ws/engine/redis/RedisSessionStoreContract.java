@@ -13,14 +13,14 @@ import org.junit.jupiter.api.AfterEach;
  */
 abstract class RedisSessionStoreContract extends SessionStoreContract {
 
-    private final Map<String, RedisSessionStore> stores = new ConcurrentHashMap<>();
+    private final Map<String, RedisEngine> stores = new ConcurrentHashMap<>();
 
     /** The engine settings of this test: its Redis and its own key prefix. */
     protected abstract RedisEngineConfig config();
 
     @Override
     protected SessionStore newStore(String nodeId) {
-        RedisSessionStore store = join(RedisSessionStore.connect(config(), nodeId));
+        RedisEngine store = join(TestEngines.connect(config(), nodeId));
         stores.put(nodeId, store);
         return store;
     }
@@ -38,6 +38,6 @@ abstract class RedisSessionStoreContract extends SessionStoreContract {
 
     @AfterEach
     void closeStores() {
-        stores.values().forEach(RedisSessionStore::close);
+        stores.values().forEach(RedisEngine::close);
     }
 }

@@ -54,10 +54,10 @@ class RedisSessionStoreFaultTest {
         }
     }
 
-    private RedisSessionStore store(String url, String nodeId, Duration commandTimeout) {
+    private RedisEngine store(String url, String nodeId, Duration commandTimeout) {
         RedisEngineConfig config = RedisSessionStoreTest.testConfig(url, prefix)
                 .withTimeouts(commandTimeout, 1, commandTimeout);
-        RedisSessionStore store = join(RedisSessionStore.connect(config, nodeId));
+        RedisEngine store = join(TestEngines.connect(config, nodeId));
         cleanup.add(store);
         return store;
     }
@@ -106,7 +106,7 @@ class RedisSessionStoreFaultTest {
     void receiverWhoseSlotWasTakenWhileCutOffIsEvictedWhenTheNodeReconnects() throws Exception {
         String url = RedisTestServer.shared().url();
         URI uri = URI.create(url);
-        RedisSessionStore store = store(url, "cut-off", Duration.ofSeconds(2));
+        RedisEngine store = store(url, "cut-off", Duration.ofSeconds(2));
         SessionKey key = new SessionKey("echo", "taken");
         Probe receiver = new Probe("cut-off", 1);
         join(store.claim(key, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, receiver));
@@ -138,7 +138,7 @@ class RedisSessionStoreFaultTest {
         RedisServerProcess redis = RedisServerProcess.start();
         cleanup.add(redis);
         int port = redis.port();
-        RedisSessionStore store = store(redis.url(), "survivor", Duration.ofMillis(500));
+        RedisEngine store = store(redis.url(), "survivor", Duration.ofMillis(500));
         SessionKey key = new SessionKey("echo", "restarted");
         Probe receiver = new Probe("survivor", 1);
         join(store.claim(key, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, receiver));
@@ -177,9 +177,9 @@ class RedisSessionStoreFaultTest {
     void eachExpiryIsHeardOfOnceAmongAllNodes() {
         String url = RedisTestServer.shared().url();
         Map<SessionKey, AtomicInteger> heard = new ConcurrentHashMap<>();
-        List<RedisSessionStore> nodes = new ArrayList<>();
+        List<RedisEngine> nodes = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
-            RedisSessionStore node = store(url, "sweeper" + i, Duration.ofSeconds(2));
+            RedisEngine node = store(url, "sweeper" + i, Duration.ofSeconds(2));
             node.setExpiryListener(key -> heard.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet());
             nodes.add(node);
         }
@@ -187,7 +187,7 @@ class RedisSessionStoreFaultTest {
         for (int i = 0; i < 30; i++) {
             SessionKey key = new SessionKey("echo", "e" + i);
             keys.add(key);
-            RedisSessionStore node = nodes.get(i % 3);
+            RedisEngine node = nodes.get(i % 3);
             Probe receiver = new Probe(node.nodeId(), i);
             join(node.claim(key, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, receiver));
             join(node.release(key, receiver.id(), 0, Duration.ofMillis(200)));
@@ -204,7 +204,7 @@ class RedisSessionStoreFaultTest {
     @Test
     void aDeletedEpochClosesEveryHeldReceiverWith4010OnceAndANewEpochIsWritten() {
         URI uri = URI.create(RedisTestServer.shared().url());
-        RedisSessionStore store = store(uri.toString(), "epoch", Duration.ofSeconds(2));
+        RedisEngine store = store(uri.toString(), "epoch", Duration.ofSeconds(2));
         List<Probe> receivers = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             Probe receiver = new Probe("epoch", i);
@@ -234,8 +234,8 @@ class RedisSessionStoreFaultTest {
     @Test
     void theSessionsADeadNodeHeldAreEndedByAnotherWithinSeconds() {
         URI uri = URI.create(RedisTestServer.shared().url());
-        RedisSessionStore dying = store(uri.toString(), "dying", Duration.ofSeconds(2));
-        RedisSessionStore living = store(uri.toString(), "living", Duration.ofSeconds(2));
+        RedisEngine dying = store(uri.toString(), "dying", Duration.ofSeconds(2));
+        RedisEngine living = store(uri.toString(), "living", Duration.ofSeconds(2));
         Map<SessionKey, AtomicInteger> heard = new ConcurrentHashMap<>();
         living.setExpiryListener(key -> heard.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet());
         List<SessionKey> keys = new ArrayList<>();

@@ -32,9 +32,9 @@ class RedisSharedEventLoopsTest {
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         RedisEngineConfig config = RedisSessionStoreTest.testConfig(RedisTestServer.shared().url(),
                 RedisTestServer.newKeyPrefix("loops"));
-        try (RedisSessionStore receiving = RedisSessionStore.connect(config, "r", RedisMetrics.NONE,
+        try (RedisEngine receiving = TestEngines.connect(config, "r", RedisMetrics.NONE,
                         new SharedEventLoops(loops, false)).toCompletableFuture().get(10, TimeUnit.SECONDS);
-                RedisSessionStore sending = RedisSessionStore.connect(config, "s").toCompletableFuture()
+                RedisEngine sending = TestEngines.connect(config, "s").toCompletableFuture()
                         .get(10, TimeUnit.SECONDS)) {
             SessionKey key = new SessionKey("echo", "on-loops");
             CompletableFuture<Thread> deliveredOn = new CompletableFuture<>();

@@ -5,20 +5,20 @@ import io.wildcloud.ws.push.SocketStoreContract;
 import io.wildcloud.ws.sockjs.session.SessionStore;
 import io.wildcloud.ws.testing.RedisTestServer;
 import java.time.Duration;
-import java.util.IdentityHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.TestInfo;
 
 /**
- * The Redis socket store against the shared contract, on the test Redis under its own key prefix,
- * over a session store of its own per socket store; time passes for real.
+ * The Redis engine's socket operations against the shared contract, on the test Redis under its
+ * own key prefix, one engine per store the contract asks for; time passes for real.
  */
 class RedisSocketStoreTest extends SocketStoreContract {
 
     private final String prefix;
-    private final Map<SocketStore, RedisSessionStore> sessions = new IdentityHashMap<>();
+    private final List<RedisEngine> engines = new ArrayList<>();
 
     RedisSocketStoreTest(TestInfo test) {
         prefix = RedisTestServer.newKeyPrefix(test.getTestMethod().orElseThrow().getName());
@@ -32,16 +32,15 @@ class RedisSocketStoreTest extends SocketStoreContract {
     @Override
     protected synchronized SocketStore newStore(Duration idleTimeout) throws Exception {
         RedisEngineConfig config = RedisSessionStoreTest.testConfig(url(), prefix).withMaxQueueLength(MAX_QUEUE);
-        RedisSessionStore sessionStore = RedisSessionStore.connect(config, "n" + (sessions.size() + 1))
+        RedisEngine engine = RedisEngine.start(config, "n" + (engines.size() + 1), idleTimeout)
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
-        SocketStore store = new RedisSocketStore(sessionStore, idleTimeout);
-        sessions.put(store, sessionStore);
-        return store;
+        engines.add(engine);
+        return engine;
     }
 
     @Override
     protected synchronized SessionStore sessionStore(SocketStore store) {
-        return sessions.get(store);
+        return (RedisEngine) store;
     }
 
     @Override
@@ -51,6 +50,6 @@ class RedisSocketStoreTest extends SocketStoreContract {
 
     @AfterEach
     synchronized void shutdown() {
-        sessions.values().forEach(RedisSessionStore::close);
+        engines.forEach(RedisEngine::close);
     }
 }

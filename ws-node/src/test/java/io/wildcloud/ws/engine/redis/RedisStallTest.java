@@ -42,8 +42,8 @@ class RedisStallTest {
 
     private final List<AutoCloseable> cleanup = new ArrayList<>();
     private RedisServerProcess redis;
-    private RedisSessionStore sessions;
-    private RedisSocketStore sockets;
+    private RedisEngine sessions;
+    private RedisEngine sockets;
     private String prefix;
 
     @AfterEach
@@ -61,9 +61,9 @@ class RedisStallTest {
                 .withMaxQueueLength(100_000)
                 .withSweepInterval(sweepInterval)
                 .withTimeouts(commandTimeout, retries, Duration.ofSeconds(2));
-        sessions = Waits.join(RedisSessionStore.connect(config, "n1"), WAIT);
+        sessions = Waits.join(TestEngines.connect(config, "n1"), WAIT);
         cleanup.add(sessions);
-        sockets = new RedisSocketStore(sessions, Duration.ofMinutes(5));
+        sockets = sessions;
     }
 
     /** An open session nobody holds (its queue keeps what is published), in the socket's index when {@code socketId} is one. */

@@ -50,14 +50,14 @@ class RedisTwoNodesSockJsTest {
                 RedisTestServer.newKeyPrefix(test.getTestMethod().orElseThrow().getName()))
                 .withMaxQueueLength(1000);
         for (int i = 0; i < 2; i++) {
-            RedisSessionStore store = RedisSessionStore.connect(config, "node" + i).toCompletableFuture()
+            RedisEngine store = TestEngines.connect(config, "node" + i).toCompletableFuture()
                     .get(10, TimeUnit.SECONDS);
             cleanup.add(store);
             nodes[i] = serve(store);
         }
     }
 
-    private String serve(RedisSessionStore store) throws InterruptedException {
+    private String serve(RedisEngine store) throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         SockJsHandler sockjs = new SockJsHandler(new ProtocolTestEndpoints(SockJsOptions.defaults()), store,
                 store.nodeId());

@@ -36,8 +36,8 @@ class ScriptPipelineTest {
             RedisEngineConfig config = RedisEngineConfig.of(redis.url())
                     .withKeyPrefix(RedisTestServer.newKeyPrefix("pipeline"))
                     .withMaxQueueLength(PER_SESSION);
-            try (RedisSessionStore receiving = RedisSessionStore.connect(config, "r").toCompletableFuture().get();
-                    RedisSessionStore sending = RedisSessionStore.connect(config, "s").toCompletableFuture().get()) {
+            try (RedisEngine receiving = TestEngines.connect(config, "r").toCompletableFuture().get();
+                    RedisEngine sending = TestEngines.connect(config, "s").toCompletableFuture().get()) {
                 List<List<QueuedMessage>> got = new ArrayList<>();
                 for (int s = 0; s < SESSIONS; s++) {
                     List<QueuedMessage> messages = new CopyOnWriteArrayList<>();

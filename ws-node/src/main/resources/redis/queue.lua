@@ -1,0 +1,46 @@
+-- The one queueing routine of enqueue.lua and publish.lua (LuaScripts puts this text before each):
+-- appends messages to an open session's queue and wakes its holder.
+-- Overflow, one rule for both: push the batch, and take it back whole when the queue then holds
+-- more than max (QUEUE_FULL, nothing queued). One call fewer per batch than reading the length
+-- first, and a queue is full only when its client stopped reading.
+-- queueMessages(hash, queue, channel, sid, msgs, from, to, max, publish) queues msgs[from..to]:
+--   hash, queue: the session's keys; channel: its scope's wake-up channel; sid: the session id
+--   max: the queue's bound; publish: SPUBLISH (Redis Cluster, sharded) | PUBLISH
+-- Returns status, length: status 0 queued, 1 no session, 2 closed, 3 queue full; length the
+-- queue's length after (0 unless queued or full).
+-- Wake-up (only while a receiver holds the slot), lengths in bytes:
+--   m<len(sid)>:<sid><firstSeq>:<count>:{<len(msg)>:<msg>}*
+local function queueMessages(hash, queue, channel, sid, msgs, from, to, max, publish)
+  local f = redis.call('HMGET', hash, 'st', 'h', 'a')
+  if not f[1] then return 1, 0 end
+  if f[1] ~= 'o' then return 2, 0 end
+  local n = to - from + 1
+  local length = 0
+  for i = from, to, 1000 do
+    length = redis.call('RPUSH', queue, unpack(msgs, i, math.min(i + 999, to)))
+  end
+  if length > max then
+    if length == n then
+      redis.call('DEL', queue)
+    else
+      redis.call('LTRIM', queue, 0, length - n - 1)
+    end
+    return 3, length - n
+  end
+  if length == n then
+    -- A new list: it takes the session's TTL (an existing one has it already).
+    local ttl = redis.call('PTTL', hash)
+    if ttl > 0 then redis.call('PEXPIRE', queue, ttl) end
+  end
+  if f[2] then
+    local out = {'m', #sid, ':', sid, tonumber(f[3]) + length - n + 1, ':', n, ':'}
+    for i = from, to do
+      local msg = msgs[i]
+      out[#out + 1] = #msg
+      out[#out + 1] = ':'
+      out[#out + 1] = msg
+    end
+    redis.call(publish, channel, table.concat(out))
+  end
+  return 0, length
+end
