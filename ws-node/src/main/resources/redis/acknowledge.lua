@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- Drops acknowledged messages from the queues of several sessions (SessionStore.acknowledge, batched
 -- by the node over a few milliseconds); on a Redis Cluster all of them are of one scope (one slot).
 -- KEYS[2i-1] session hash, KEYS[2i] queue list of the i-th session

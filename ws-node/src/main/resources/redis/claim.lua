@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- Claims a session's receiver slot (SessionStore.claim), creating the session if allowed.
 -- KEYS[1] session hash  <prefix>{<scope>}:s:<sid>
 -- KEYS[2] queue list    <prefix>{<scope>}:q:<sid>

@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- Closes an open session (SessionStore.close): its receiver gets what was queued, then the frame.
 -- KEYS[1] session hash, KEYS[2] queue list, KEYS[3] the scope's wake-up channel
 -- KEYS[4] the call's reply key <prefix>{<scope>}:r:<call id>: a close that closed records it, so a

@@ -1,3 +1,4 @@
+#!lua
 -- Appends messages to an open session's queue and wakes its receiver (SessionStore.enqueue), with
 -- queueMessages (queue.lua, put before this text by LuaScripts; publish.lua queues with it too).
 -- A call that queued records it under its reply key, so a repeat of it (Redisson resends a call

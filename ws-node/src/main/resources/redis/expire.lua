@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- Ends a session whose disconnect delay has passed with nobody holding its slot, or whose holder
 -- is on a node the caller found dead.
 -- KEYS[1] session hash, KEYS[2] queue list

@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- Leases the due sessions of one shard of the expiry index to the caller: their score moves to the
 -- lease's end in the same step, so no other node takes them while the caller checks them
 -- (expire.lua). Once a check has concluded, the caller takes the member out (expiry_settle.lua) or

@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- Takes out of one shard of the expiry index the sessions whose check has concluded, each only if
 -- it still carries the caller's lease: an entry that got a new deadline meanwhile (a release, a
 -- renewal, a claim of the same id) stays.

@@ -1,3 +1,4 @@
+#!lua flags=no-writes
 -- Reads what a holding receiver has not yet been given, to fill a gap or catch up after a
 -- (re)subscription. Read only.
 -- KEYS[1] session hash, KEYS[2] queue list

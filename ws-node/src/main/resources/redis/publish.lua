@@ -1,3 +1,4 @@
+#!lua
 -- Publishes messages to sockets' sessions (SocketStore.publish), one or more publishes in one
 -- call (the node merges publishes that wait for the same round trip): for each, reads the socket,
 -- counts the use, queues the message for each session with queueMessages (queue.lua, put before

@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- Gives up the receiver slot, acknowledging what was written, and starts the disconnect delay
 -- (SessionStore.release).
 -- KEYS[1] session hash, KEYS[2] queue list

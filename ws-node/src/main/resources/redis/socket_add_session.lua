@@ -1,3 +1,4 @@
+#!lua
 -- Adds a session to a socket's index unless the socket is full; counts as use.
 -- KEYS[1] socket hash, KEYS[2] socket's session set
 -- ARGV[1] session id, ARGV[2] most sessions allowed, ARGV[3] idle TTL, ms

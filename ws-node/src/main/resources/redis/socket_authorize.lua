@@ -1,3 +1,4 @@
+#!lua
 -- Sets a socket's callback (creating the socket when told) and renews its TTL.
 -- KEYS[1] socket hash, KEYS[2] socket's session set
 -- ARGV[1] application name, ARGV[2] client id, ARGV[3] callback URL

@@ -1,3 +1,4 @@
+#!lua
 -- Finds or sets the socket id of an application's client: the one place concurrent authorizes meet.
 -- KEYS[1] client key ({<prefix>}client:{<application>:<client>}) holding a socket id
 -- ARGV[1] candidate socket id, set if the client has none

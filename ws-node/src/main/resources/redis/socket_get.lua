@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- Reads a socket and, when told, counts it as used (renews its TTL and its session set's).
 -- KEYS[1] socket hash, KEYS[2] socket's session set
 -- ARGV[1] '1' to count as use, '0' to only read

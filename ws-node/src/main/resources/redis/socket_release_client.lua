@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- Forgets an application's client: deletes its client key.
 -- KEYS[1] client key
 -- Returns the socket id it held, or nil.

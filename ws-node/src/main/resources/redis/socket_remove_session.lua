@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- Removes a session from a socket's index; counts as use when the socket lives.
 -- KEYS[1] socket hash, KEYS[2] socket's session set
 -- ARGV[1] session id, ARGV[2] idle TTL, ms

@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- Removes a socket with its session index, answering what it held.
 -- KEYS[1] socket hash, KEYS[2] socket's session set
 -- Returns nil if there is no socket, else {application, client, callback, sessions...}.

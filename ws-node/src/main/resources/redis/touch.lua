@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- Keeps held sessions' keys alive and checks that this node still holds them (the node's periodic
 -- renewal); on a Redis Cluster all of them are of one scope (one slot).
 -- KEYS[2i-1] session hash, KEYS[2i] queue list of the i-th session

@@ -16,6 +16,14 @@ import org.redisson.api.RScriptAsync;
  * One Lua script from {@code src/main/resources/redis}, run by its SHA-1 (EVALSHA). It is loaded
  * into Redis once at start; a Redis that lost it (restarted, failed over, a new cluster node)
  * answers NOSCRIPT, and then the script is loaded there and run again.
+ *
+ * <p>Every script starts with a shebang (Redis 7): Redis then decides at the start whether it may
+ * run when {@code maxmemory} is reached, instead of failing at its first write and leaving the
+ * writes before it applied (a poll that took its messages and then failed would lose them).
+ * {@code #!lua} scripts, which add data (enqueue, publish, authorize, a session joining its
+ * socket), are refused whole with OOM; {@code flags=allow-oom} ones, which free memory or must
+ * keep sessions going (claim, acknowledge, release, close, expiry, renewals, revoke), run; {@code
+ * flags=no-writes} ones only read.
  */
 final class LuaScript {
 
@@ -41,11 +49,14 @@ final class LuaScript {
      * {@code /redis}) before it: routines two scripts share are written once.
      */
     static LuaScript load(String name, String... libraries) {
-        StringBuilder text = new StringBuilder();
+        String script = read(name);
+        // The shebang (flags) must stay the first line of what Redis gets.
+        int body = script.startsWith("#!") ? script.indexOf('\n') + 1 : 0;
+        StringBuilder text = new StringBuilder(script.substring(0, body));
         for (String library : libraries) {
             text.append(read(library)).append('\n');
         }
-        return new LuaScript(name, text.append(read(name)).toString());
+        return new LuaScript(name, text.append(script, body, script.length()).toString());
     }
 
     private static String read(String name) {
