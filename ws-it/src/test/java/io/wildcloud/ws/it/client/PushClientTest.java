@@ -72,6 +72,8 @@ class PushClientTest {
                 .set("applications", "client-it:" + SECRET)
                 .set("max-queued-messages", String.valueOf(MAX_QUEUED))
                 .set("max-message-bytes", String.valueOf(MAX_MESSAGE_BYTES))
+                // The signature test's application listens on loopback.
+                .set("callback-allow-networks", "127.0.0.0/8")
                 .build());
         client = PushClient.builder(apiBase(), SECRET).build();
     }

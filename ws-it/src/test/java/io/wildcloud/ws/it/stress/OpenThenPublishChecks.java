@@ -137,7 +137,7 @@ abstract class OpenThenPublishChecks {
     private String authorize(String apiBase) throws Exception {
         HttpResponse<String> response = api.send(HttpRequest.newBuilder(URI.create(apiBase + "/authorize/" + secret()
                         + "/client-" + UUID.randomUUID()))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"callback\":\"http://127.0.0.1:9/callback\"}"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"callback\":\"http://stress-client.invalid/callback\"}"))
                 .timeout(READ_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         return JsonParser.parseString(response.body()).getAsJsonObject().get("socket_id").getAsString();
