@@ -51,11 +51,8 @@ class OpenApiConformanceTest {
     private static final String OTHER_SECRET = "openapi-other-secret-0123";
     private static final String CALLBACK = "{\"callback\":\"https://app.example/ws/callback\"}";
     private static final int MAX_MESSAGE_BYTES = 1024;
-    /**
-     * The API port's body limit: 6 x max-message-bytes + 1 KiB, but never below that of the default
-     * max-message-bytes (64 KiB): {@code PushLimits.withMaxMessageBytes} only raises it.
-     */
-    private static final int MAX_API_BODY = 6 * 64 * 1024 + 1024;
+    /** The API port's body limit: 6 x max-message-bytes + 1 KiB, as docs/openapi.yaml says. */
+    private static final int MAX_API_BODY = 6 * MAX_MESSAGE_BYTES + 1024;
     private static final String FORWARDED_CLIENT = "203.0.113.7";
 
     private static OpenApiSpec spec;
@@ -203,6 +200,11 @@ class OpenApiConformanceTest {
                     "{\"message\":\"" + "x".repeat(MAX_MESSAGE_BYTES + 1) + "\"}", "Authorization", bearer));
             expect(413, ErrorCodes.BODY_TOO_LARGE, "POST", path, publish(socketId, session,
                     "{\"message\":\"" + "x".repeat(MAX_API_BODY) + "\"}", "Authorization", bearer));
+            // The bound is exact: a body of MAX_API_BODY bytes is read (its message is too large).
+            expect(413, ErrorCodes.MESSAGE_TOO_LARGE, "POST", path, publish(socketId, session,
+                    bodyOfLength(MAX_API_BODY), "Authorization", bearer));
+            expect(413, ErrorCodes.BODY_TOO_LARGE, "POST", path, publish(socketId, session,
+                    bodyOfLength(MAX_API_BODY + 1), "Authorization", bearer));
             expect(404, ErrorCodes.SOCKET_NOT_FOUND, "POST", path,
                     publish("A".repeat(32), session, "{\"message\":1}", "Authorization", bearer));
             RawResponse wrongMethod = http.get(api(path.equals(toSocket) ? "/publish/" + socketId
@@ -344,6 +346,12 @@ class OpenApiConformanceTest {
 
     private static void check(String method, String path, RawResponse answer) {
         spec.assertOperationAnswer(method, path, answer);
+    }
+
+    /** A publish body of exactly {@code bytes} bytes. */
+    private static String bodyOfLength(int bytes) {
+        String head = "{\"message\":\"";
+        return head + "x".repeat(bytes - head.length() - 2) + "\"}";
     }
 
     private static String socketOf(String client) {
