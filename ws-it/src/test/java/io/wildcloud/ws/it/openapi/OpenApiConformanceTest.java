@@ -134,7 +134,7 @@ class OpenApiConformanceTest {
         expect(400, ErrorCodes.INVALID_REQUEST_ID, "POST", authorize,
                 authorize("POST", SECRET, "bob", CALLBACK, "X-Request-Id", "x".repeat(201)));
         try (RawHttp connection = RawHttp.connect(URI.create(api("/")), Duration.ofSeconds(5))) {
-            expect(400, "bad_request", "POST", authorize, connection.exchange("POST", "/authorize/" + SECRET + "/b%ZZ",
+            expect(400, ErrorCodes.BAD_REQUEST, "POST", authorize, connection.exchange("POST", "/authorize/" + SECRET + "/b%ZZ",
                     "1.1", CALLBACK.getBytes(StandardCharsets.UTF_8)));
         }
         expect(401, ErrorCodes.UNAUTHORIZED, "POST", authorize,
@@ -229,9 +229,30 @@ class OpenApiConformanceTest {
         check("GET", "/metrics", metrics);
         assertTrue(metrics.bodyText().contains("# TYPE ws_sessions_opened_total counter"), "Prometheus text");
 
-        RawResponse wrongMethod = http.post(api("/health"), "");
-        spec.assertComponentAnswer("MethodNotAllowed", 405, wrongMethod);
-        spec.assertComponentAnswer("PathNotFound", 404, http.get(api("/no/such/path")));
+        RawResponse notFound = http.get(api("/no/such/path"));
+        spec.assertComponentAnswer("PathNotFound", 404, notFound);
+        for (String path : new String[] {"/health", "/health/live", "/health/ready", "/metrics"}) {
+            assertTrue(notFound.bodyText().contains(path + ",") || notFound.bodyText().contains(path + "."),
+                    "the 404 names " + path + ": " + notFound.bodyText());
+        }
+    }
+
+    @Test
+    void healthAndMetricsAnswerHeadAndRefuseOtherMethodsOnBothPorts() {
+        for (String path : new String[] {"/health", "/health/live", "/health/ready", "/metrics"}) {
+            List<String> urls = path.equals("/metrics") ? List.of(api(path)) : List.of(api(path), publicUrl(path));
+            for (String url : urls) {
+                RawResponse head = http.request("HEAD", url, null);
+                assertEquals(200, head.status(), "HEAD " + url + ": " + head);
+                assertEquals(0, head.body().length, "HEAD " + url + " has no body");
+                check("HEAD", path, head);
+                for (String method : new String[] {"POST", "PUT", "DELETE", "PATCH"}) {
+                    RawResponse wrongMethod = http.request(method, url, new byte[0]);
+                    spec.assertComponentAnswer("MethodNotAllowed", 405, wrongMethod);
+                    assertEquals("GET, HEAD", wrongMethod.header("Allow"), method + " " + url);
+                }
+            }
+        }
     }
 
     @Test
@@ -239,9 +260,9 @@ class OpenApiConformanceTest {
         String path = "/publish/{socket_id}";
         String target = "/publish/" + "A".repeat(32);
         // 414: a request line over Netty's 4 KiB.
-        expect(414, "uri_too_long", "GET", "/health", http.get(api("/health?" + "q".repeat(5000))));
+        expect(414, ErrorCodes.URI_TOO_LONG, "GET", "/health", http.get(api("/health?" + "q".repeat(5000))));
         // 431: headers over 8 KiB.
-        expect(431, "headers_too_large", "POST", path,
+        expect(431, ErrorCodes.HEADERS_TOO_LARGE, "POST", path,
                 http.post(api(target), "{\"message\":1}", "X-Padding", "p".repeat(9000)));
         // 413 before the body: the declared length is over the limit.
         try (RawHttp connection = RawHttp.connect(URI.create(api("/")), Duration.ofSeconds(5))) {
@@ -252,7 +273,7 @@ class OpenApiConformanceTest {
         // 408: a head that does not end within request-head-timeout (1 s).
         try (RawHttp connection = RawHttp.connect(URI.create(api("/")), Duration.ofSeconds(5))) {
             connection.write(("POST " + target + " HTTP/1.1\r\nHost: x\r\n").getBytes(StandardCharsets.US_ASCII));
-            expect(408, "request_timeout", "POST", path, connection.readResponse("POST"));
+            expect(408, ErrorCodes.REQUEST_TIMEOUT, "POST", path, connection.readResponse("POST"));
         }
         // 429: the forwarded client already has its one request in progress (a body still coming).
         try (RawHttp first = RawHttp.connect(URI.create(api("/")), Duration.ofSeconds(5))) {
@@ -263,7 +284,7 @@ class OpenApiConformanceTest {
             for (int i = 0; i < 100 && (second == null || second.status() != 429); i++) {
                 second = http.post(api(target), "{\"message\":1}", "X-Forwarded-For", FORWARDED_CLIENT);
             }
-            expect(429, "too_many_connections", "POST", path, second);
+            expect(429, ErrorCodes.TOO_MANY_CONNECTIONS, "POST", path, second);
         }
         // 503 busy: bodies in progress (4 KiB each) hold more than the API port's half of
         // max-request-memory (32 KiB): the one whose bytes cross it is refused.
@@ -275,7 +296,7 @@ class OpenApiConformanceTest {
                 connection.write(("POST " + target + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + MAX_API_BODY
                         + "\r\n\r\n" + "x".repeat(4096)).getBytes(StandardCharsets.US_ASCII));
             }
-            expect(503, "busy", "POST", path, firstAnswer(holding, Duration.ofSeconds(20)));
+            expect(503, ErrorCodes.BUSY, "POST", path, firstAnswer(holding, Duration.ofSeconds(20)));
         } finally {
             holding.forEach(RawHttp::close);
         }
@@ -372,6 +393,10 @@ class OpenApiConformanceTest {
 
     private static String api(String path) {
         return "http://127.0.0.1:" + node.apiPort() + path;
+    }
+
+    private static String publicUrl(String path) {
+        return "http://127.0.0.1:" + node.publicPort() + path;
     }
 
     private static String publicUrl(String socketId, String sessionId, String transport) {
