@@ -232,7 +232,8 @@ class OpenApiConformanceTest {
         RawResponse notFound = http.get(api("/no/such/path"));
         spec.assertComponentAnswer("PathNotFound", 404, notFound);
         for (String path : new String[] {"/health", "/health/live", "/health/ready", "/metrics"}) {
-            assertTrue(notFound.bodyText().contains(path + ",") || notFound.bodyText().contains(path + "."),
+            assertTrue(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(path) + "[ ,.]")
+                            .matcher(notFound.bodyText()).find(),
                     "the 404 names " + path + ": " + notFound.bodyText());
         }
     }
@@ -281,7 +282,8 @@ class OpenApiConformanceTest {
                     + "\r\nContent-Length: 20\r\n\r\n{\"message\":").getBytes(StandardCharsets.US_ASCII));
             // Until the node has read the first head, a second request is served (401: no bearer).
             RawResponse second = null;
-            for (int i = 0; i < 100 && (second == null || second.status() != 429); i++) {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while ((second == null || second.status() != 429) && System.nanoTime() < until) {
                 second = http.post(api(target), "{\"message\":1}", "X-Forwarded-For", FORWARDED_CLIENT);
             }
             expect(429, ErrorCodes.TOO_MANY_CONNECTIONS, "POST", path, second);
