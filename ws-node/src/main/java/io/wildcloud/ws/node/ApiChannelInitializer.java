@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.wildcloud.ws.node.http.ConnectionGuards;
 import io.wildcloud.ws.node.http.DrainingConnections;
 import io.wildcloud.ws.node.http.HealthHandler;
+import io.wildcloud.ws.node.http.WriteBacklogLimit;
 import io.wildcloud.ws.node.metrics.MetricsHandler;
 import java.util.function.Supplier;
 
@@ -23,12 +24,14 @@ final class ApiChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final Supplier<ChannelHandler> apiHandlers;
     private final DrainingConnections connections;
     private final ConnectionGuards guards;
+    private final Supplier<WriteBacklogLimit> backlogLimit;
 
     /** @param apiHandlers {@code null} when the node serves no API (protocol-test mode) */
     ApiChannelInitializer(HealthHandler health, MetricsHandler metrics, Supplier<ChannelHandler> aggregators,
                           Supplier<ChannelHandler> apiHandlers, DrainingConnections connections,
-                          ConnectionGuards guards) {
+                          Supplier<WriteBacklogLimit> backlogLimit, ConnectionGuards guards) {
         this.connections = connections;
+        this.backlogLimit = backlogLimit;
         this.guards = guards;
         this.health = health;
         this.metrics = metrics;
@@ -43,6 +46,7 @@ final class ApiChannelInitializer extends ChannelInitializer<SocketChannel> {
             return;
         }
         ch.pipeline()
+                .addLast(PipelineNames.WRITE_BACKLOG, backlogLimit.get())
                 .addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec())
                 .addLast(PipelineNames.DRAIN, connections.newHandler())
                 .addLast(PipelineNames.API_AGGREGATOR,

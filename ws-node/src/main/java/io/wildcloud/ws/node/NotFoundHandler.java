@@ -13,6 +13,6 @@ final class NotFoundHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         HttpResponses.json(ctx, request, HttpResponseStatus.NOT_FOUND,
                 "{\"error\":\"not_found\",\"message\":\"this node runs in protocol-test mode and serves no API;"
-                        + " only /health and /metrics answer here\"}");
+                        + " only /health, /health/live, /health/ready and /metrics answer here\"}");
     }
 }

@@ -7,7 +7,8 @@ package io.wildcloud.ws.node;
  * public port:  write-backlog -> byte-watcher -> http-codec -> request-guard -> drain -> http-aggregator
  *               -> health -> client-script -> sockjs
  *                                  (a websocket upgrade swaps sockjs for the connection's handler)
- * API port:     byte-watcher -> http-codec -> request-guard -> drain -> api-aggregator -> health -> metrics -> api
+ * API port:     write-backlog -> byte-watcher -> http-codec -> request-guard -> drain -> api-aggregator -> health
+ *               -> metrics -> api
  * </pre>
  *
  * The byte watcher and the request guard are one connection's {@code RequestGuard}: the watcher

@@ -19,6 +19,7 @@ import io.wildcloud.ws.node.http.HttpServer;
 import io.wildcloud.ws.node.http.NetworkTransport;
 import io.wildcloud.ws.node.http.WriteBacklogLimit;
 import io.wildcloud.ws.node.metrics.CallbackMeters;
+import io.wildcloud.ws.node.metrics.EdgeMeters;
 import io.wildcloud.ws.node.metrics.MetricsHandler;
 import io.wildcloud.ws.node.metrics.NodeMetrics;
 import io.wildcloud.ws.node.metrics.PushMeters;
@@ -104,10 +105,8 @@ public final class WsNode implements AutoCloseable {
         } else {
             this.socketWatch = null;
         }
-        io.micrometer.core.instrument.Counter cutOff = io.micrometer.core.instrument.Counter
-                .builder("ws.connections.cut.off")
-                .description("Public connections closed because their peer did not read (max-write-backlog)")
-                .register(metrics.registry());
+        EdgeMeters publicEdge = new EdgeMeters(metrics.registry(), "public");
+        EdgeMeters apiEdge = new EdgeMeters(metrics.registry(), "api");
         long maxBacklog = config.webSocketPolicy().maxWriteBacklogBytes();
         // SockJS clients batch up to a few messages per xhr_send: room for six, JSON-escaped, and framing.
         int maxPublicBody = 6 * config.sockJs().maxMessageBytes() + 1024;
@@ -115,18 +114,19 @@ public final class WsNode implements AutoCloseable {
         ClientErrorLog clientErrors = new ClientErrorLog();
         long halfMemory = config.connectionLimits().maxRequestMemory() / 2;
         ConnectionGuards publicGuards = new ConnectionGuards("public", config.connectionLimits(), maxPublicBody,
-                halfMemory, clientErrors);
+                halfMemory, clientErrors, publicEdge.refusals());
         // Each port has half the request memory: a flood on the public port cannot stop applications publishing.
         ConnectionGuards apiGuards = new ConnectionGuards("api", config.connectionLimits(), maxApiBody,
-                halfMemory, clientErrors);
+                halfMemory, clientErrors, apiEdge.refusals());
         try {
             this.publicServer = HttpServer.bind("public", config.bindHost(), config.publicPort(), transport, boss, workers,
                     new PublicChannelInitializer(maxPublicBody, health, new ClientScriptHandler(), sockjs, connections,
-                            () -> new WriteBacklogLimit(maxBacklog, cutOff::increment), publicGuards));
+                            () -> new WriteBacklogLimit(maxBacklog, publicEdge::cutOff), publicGuards));
             this.apiServer = HttpServer.bind("api", config.apiBindHost(), config.apiPort(), transport, boss, workers,
                     new ApiChannelInitializer(health, new MetricsHandler(metrics),
                             push != null ? push::newApiAggregator : null, push != null ? push::newApiHandler : null, connections,
-                            apiGuards));
+                            // An application that does not read its answers is cut off like a browser.
+                            () -> new WriteBacklogLimit(maxBacklog, apiEdge::cutOff), apiGuards));
         } catch (Exception e) {
             // Netty rethrows a failed bind's BindException unchecked-style: catch everything.
             shutdownQuietly();

@@ -12,9 +12,9 @@ import java.util.Objects;
  * @param maxMessageBytes the largest message, in UTF-8 bytes, that a browser may send (enforced by
  *     the SockJS layer through {@link io.wildcloud.ws.sockjs.SockJsOptions#maxMessageBytes}) and
  *     that a publish may deliver (413 {@code message_too_large})
- * @param maxApiBodyBytes the largest HTTP API request body (413 {@code body_too_large}); larger
- *     than {@code maxMessageBytes} because JSON escaping can make a message's text up to six times
- *     longer
+ * @param maxApiBodyBytes the largest HTTP API request body (413 {@code body_too_large}); by
+ *     default {@link #apiBodyBytesFor} of {@code maxMessageBytes}, because JSON escaping can make a
+ *     message's text up to six times longer
  * @param maxSessionsPerSocket how many sessions one socket may have open at once; the next one is
  *     closed with {@link io.wildcloud.ws.common.sockjs.CloseCodes#TOO_MANY_SESSIONS}
  * @param socketIdleTimeout how long an unused socket lives (see {@link SocketStore})
@@ -28,7 +28,7 @@ public record PushLimits(
         CallbackPolicy callback) {
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
-    public static final int DEFAULT_MAX_API_BODY_BYTES = 6 * DEFAULT_MAX_MESSAGE_BYTES + 1024;
+    public static final int DEFAULT_MAX_API_BODY_BYTES = apiBodyBytesFor(DEFAULT_MAX_MESSAGE_BYTES);
     public static final int DEFAULT_MAX_SESSIONS_PER_SOCKET = 64;
     public static final Duration DEFAULT_SOCKET_IDLE_TIMEOUT = Duration.ofHours(24);
 
@@ -55,9 +55,21 @@ public record PushLimits(
                 DEFAULT_SOCKET_IDLE_TIMEOUT, CallbackPolicy.defaults());
     }
 
+    /** The API body limit never goes below this: room for an authorize with the longest callback URL. */
+    public static final int MIN_API_BODY_BYTES = 4 * 1024;
+
+    /**
+     * The API body limit that goes with a message limit: room for the message JSON-escaped (up to
+     * six times its UTF-8 length) and the rest of the body, at least {@link #MIN_API_BODY_BYTES}.
+     * README and docs/push-api.md state it.
+     */
+    public static int apiBodyBytesFor(int maxMessageBytes) {
+        return (int) Math.min(Integer.MAX_VALUE - 8, Math.max(MIN_API_BODY_BYTES, 6L * maxMessageBytes + 1024));
+    }
+
+    /** Sets the message limit and, with it, the API body limit to {@link #apiBodyBytesFor} of it. */
     public PushLimits withMaxMessageBytes(int bytes) {
-        return new PushLimits(bytes, Math.max(maxApiBodyBytes, 6 * bytes + 1024), maxSessionsPerSocket,
-                socketIdleTimeout, callback);
+        return new PushLimits(bytes, apiBodyBytesFor(bytes), maxSessionsPerSocket, socketIdleTimeout, callback);
     }
 
     public PushLimits withMaxApiBodyBytes(int bytes) {

@@ -59,4 +59,11 @@ public interface SockJsMetrics {
     /** {@code count} messages were written to a browser. */
     default void messagesSent(int count) {
     }
+
+    /**
+     * The node closed a websocket for its peer's fault with {@code code}: 1002 (protocol error),
+     * 1007 (invalid UTF-8), 1008 (over the control-frame budget) or 1009 (message too big).
+     */
+    default void webSocketRefused(int code) {
+    }
 }

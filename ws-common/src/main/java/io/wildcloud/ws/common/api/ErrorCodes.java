@@ -1,6 +1,10 @@
 package io.wildcloud.ws.common.api;
 
-/** The {@code error} codes of {@link ErrorBody}, with the HTTP status each comes with. */
+/**
+ * The {@code error} codes of {@link ErrorBody}, with the HTTP status each comes with: every code
+ * the API port answers, the connection guard's included (those end the connection with
+ * {@code Connection: close}). docs/openapi.yaml's {@code ErrorCode} lists the same.
+ */
 public final class ErrorCodes {
 
     /** 400: the body is not JSON, or not a JSON object. */
@@ -17,6 +21,11 @@ public final class ErrorCodes {
     public static final String INVALID_ID = "invalid_id";
     /** 400: the callback's address is not allowed (loopback, private, ..., or the node's own port). */
     public static final String CALLBACK_NOT_ALLOWED = "callback_not_allowed";
+    /**
+     * 400 (connection guard): the request is not valid HTTP/1.1, or its path has a malformed
+     * percent-escape ({@code /%ZZ}); answered before any route, so before {@link #INVALID_ID}.
+     */
+    public static final String BAD_REQUEST = "bad_request";
     /** 401: the call needs {@code Authorization: Bearer <application secret>}, or the header is not one. */
     public static final String UNAUTHORIZED = "unauthorized";
     /** 403: the bearer secret is another application's than the socket's or the URL's. */
@@ -31,12 +40,29 @@ public final class ErrorCodes {
     public static final String SESSION_NOT_FOUND = "session_not_found";
     /** 405: the path exists but not with this method; {@code Allow} lists the methods. */
     public static final String METHOD_NOT_ALLOWED = "method_not_allowed";
-    /** 413: the request body is larger than the API accepts. */
+    /**
+     * 408 (connection guard): the request head did not arrive within {@code request-head-timeout},
+     * or its body within {@code body-timeout} or at {@code body-progress-bytes} per {@code body-progress-interval}.
+     */
+    public static final String REQUEST_TIMEOUT = "request_timeout";
+    /**
+     * 413: the request body is larger than the API accepts (from the connection guard when the
+     * declared length is, with {@code Connection: close}).
+     */
     public static final String BODY_TOO_LARGE = "body_too_large";
     /** 413: the message is larger than a session accepts. */
     public static final String MESSAGE_TOO_LARGE = "message_too_large";
+    /** 414 (connection guard): the request line is longer than the HTTP decoder takes. */
+    public static final String URI_TOO_LONG = "uri_too_long";
     /** 429: the session's queue of pending messages is full (its client does not read). */
     public static final String QUEUE_FULL = "queue_full";
+    /**
+     * 429 (connection guard): behind a balancer in {@code trusted-proxies}, the client its
+     * {@code X-Forwarded-For} names has {@code max-connections-per-address} requests in progress.
+     */
+    public static final String TOO_MANY_CONNECTIONS = "too_many_connections";
+    /** 431 (connection guard): the request headers are larger than the HTTP decoder takes. */
+    public static final String HEADERS_TOO_LARGE = "headers_too_large";
     /** 500: a bug; the node logged it. */
     public static final String INTERNAL_ERROR = "internal_error";
     /** 503: the session/socket store cannot be reached; retry later. */
@@ -46,6 +72,8 @@ public final class ErrorCodes {
      * the same request id ({@code Idempotency-Key} or {@code X-Request-Id}) delivers it at most once.
      */
     public static final String STORE_TIMEOUT = "store_timeout";
+    /** 503 (connection guard): the port's share of {@code max-request-memory} is spent; retry shortly. */
+    public static final String BUSY = "busy";
     /** 507: the store is out of memory and refused the write; nothing was queued. */
     public static final String STORE_FULL = "store_full";
 

@@ -195,6 +195,22 @@ final class HostileNode implements AutoCloseable {
         return (long) Double.parseDouble(value.group(1));
     }
 
+    /**
+     * The value of the one sample of {@code name} in /metrics whose labels include each
+     * {@code label="value"} given (e.g. {@code code="1008"}).
+     */
+    double metric(String name, String... labels) {
+        String metrics = new Http(Duration.ofSeconds(5)).get(apiUrl() + "/metrics").bodyText();
+        List<String> found = new ArrayList<>();
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(name + "{") && java.util.Arrays.stream(labels).allMatch(line::contains)) {
+                found.add(line);
+            }
+        }
+        assertEquals(1, found.size(), "samples of " + name + " with " + List.of(labels) + ": " + found);
+        return Double.parseDouble(found.get(0).substring(found.get(0).lastIndexOf(' ') + 1));
+    }
+
     /** Bytes the node has logged so far. */
     long logBytes() {
         try {

@@ -44,6 +44,8 @@ class PingFloodAttackTest {
                     assertTrue(attacker.closedByServerWithin(Duration.ofSeconds(5)),
                             "a flooder is closed (1008, then the close grace); pings sent " + sent);
                 }
+                double closed1008 = node.metric("ws_websocket_closed_total", "code=\"1008\"");
+                assertTrue(closed1008 >= 1 && closed1008 <= CONNECTIONS, "1008 closes counted: " + closed1008);
                 // 200k pings of 125 bytes, unread: on main every one left a 127-byte pong behind
                 // (25 MB). Measured: 1 MiB direct, RSS 152 MiB (the node starts at ~140).
                 assertTrue(peak.directBytes() < 8 * MIB, peak.toString());

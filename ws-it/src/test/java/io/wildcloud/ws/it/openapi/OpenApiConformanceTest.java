@@ -51,11 +51,8 @@ class OpenApiConformanceTest {
     private static final String OTHER_SECRET = "openapi-other-secret-0123";
     private static final String CALLBACK = "{\"callback\":\"https://app.example/ws/callback\"}";
     private static final int MAX_MESSAGE_BYTES = 1024;
-    /**
-     * The API port's body limit: 6 x max-message-bytes + 1 KiB, but never below that of the default
-     * max-message-bytes (64 KiB): {@code PushLimits.withMaxMessageBytes} only raises it.
-     */
-    private static final int MAX_API_BODY = 6 * 64 * 1024 + 1024;
+    /** The API port's body limit: 6 x max-message-bytes + 1 KiB, as docs/openapi.yaml says. */
+    private static final int MAX_API_BODY = 6 * MAX_MESSAGE_BYTES + 1024;
     private static final String FORWARDED_CLIENT = "203.0.113.7";
 
     private static OpenApiSpec spec;
@@ -137,7 +134,7 @@ class OpenApiConformanceTest {
         expect(400, ErrorCodes.INVALID_REQUEST_ID, "POST", authorize,
                 authorize("POST", SECRET, "bob", CALLBACK, "X-Request-Id", "x".repeat(201)));
         try (RawHttp connection = RawHttp.connect(URI.create(api("/")), Duration.ofSeconds(5))) {
-            expect(400, "bad_request", "POST", authorize, connection.exchange("POST", "/authorize/" + SECRET + "/b%ZZ",
+            expect(400, ErrorCodes.BAD_REQUEST, "POST", authorize, connection.exchange("POST", "/authorize/" + SECRET + "/b%ZZ",
                     "1.1", CALLBACK.getBytes(StandardCharsets.UTF_8)));
         }
         expect(401, ErrorCodes.UNAUTHORIZED, "POST", authorize,
@@ -203,6 +200,11 @@ class OpenApiConformanceTest {
                     "{\"message\":\"" + "x".repeat(MAX_MESSAGE_BYTES + 1) + "\"}", "Authorization", bearer));
             expect(413, ErrorCodes.BODY_TOO_LARGE, "POST", path, publish(socketId, session,
                     "{\"message\":\"" + "x".repeat(MAX_API_BODY) + "\"}", "Authorization", bearer));
+            // The bound is exact: a body of MAX_API_BODY bytes is read (its message is too large).
+            expect(413, ErrorCodes.MESSAGE_TOO_LARGE, "POST", path, publish(socketId, session,
+                    bodyOfLength(MAX_API_BODY), "Authorization", bearer));
+            expect(413, ErrorCodes.BODY_TOO_LARGE, "POST", path, publish(socketId, session,
+                    bodyOfLength(MAX_API_BODY + 1), "Authorization", bearer));
             expect(404, ErrorCodes.SOCKET_NOT_FOUND, "POST", path,
                     publish("A".repeat(32), session, "{\"message\":1}", "Authorization", bearer));
             RawResponse wrongMethod = http.get(api(path.equals(toSocket) ? "/publish/" + socketId
@@ -227,9 +229,31 @@ class OpenApiConformanceTest {
         check("GET", "/metrics", metrics);
         assertTrue(metrics.bodyText().contains("# TYPE ws_sessions_opened_total counter"), "Prometheus text");
 
-        RawResponse wrongMethod = http.post(api("/health"), "");
-        spec.assertComponentAnswer("MethodNotAllowed", 405, wrongMethod);
-        spec.assertComponentAnswer("PathNotFound", 404, http.get(api("/no/such/path")));
+        RawResponse notFound = http.get(api("/no/such/path"));
+        spec.assertComponentAnswer("PathNotFound", 404, notFound);
+        for (String path : new String[] {"/health", "/health/live", "/health/ready", "/metrics"}) {
+            assertTrue(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(path) + "[ ,.]")
+                            .matcher(notFound.bodyText()).find(),
+                    "the 404 names " + path + ": " + notFound.bodyText());
+        }
+    }
+
+    @Test
+    void healthAndMetricsAnswerHeadAndRefuseOtherMethodsOnBothPorts() {
+        for (String path : new String[] {"/health", "/health/live", "/health/ready", "/metrics"}) {
+            List<String> urls = path.equals("/metrics") ? List.of(api(path)) : List.of(api(path), publicUrl(path));
+            for (String url : urls) {
+                RawResponse head = http.request("HEAD", url, null);
+                assertEquals(200, head.status(), "HEAD " + url + ": " + head);
+                assertEquals(0, head.body().length, "HEAD " + url + " has no body");
+                check("HEAD", path, head);
+                for (String method : new String[] {"POST", "PUT", "DELETE", "PATCH"}) {
+                    RawResponse wrongMethod = http.request(method, url, new byte[0]);
+                    spec.assertComponentAnswer("MethodNotAllowed", 405, wrongMethod);
+                    assertEquals("GET, HEAD", wrongMethod.header("Allow"), method + " " + url);
+                }
+            }
+        }
     }
 
     @Test
@@ -237,9 +261,9 @@ class OpenApiConformanceTest {
         String path = "/publish/{socket_id}";
         String target = "/publish/" + "A".repeat(32);
         // 414: a request line over Netty's 4 KiB.
-        expect(414, "uri_too_long", "GET", "/health", http.get(api("/health?" + "q".repeat(5000))));
+        expect(414, ErrorCodes.URI_TOO_LONG, "GET", "/health", http.get(api("/health?" + "q".repeat(5000))));
         // 431: headers over 8 KiB.
-        expect(431, "headers_too_large", "POST", path,
+        expect(431, ErrorCodes.HEADERS_TOO_LARGE, "POST", path,
                 http.post(api(target), "{\"message\":1}", "X-Padding", "p".repeat(9000)));
         // 413 before the body: the declared length is over the limit.
         try (RawHttp connection = RawHttp.connect(URI.create(api("/")), Duration.ofSeconds(5))) {
@@ -250,7 +274,7 @@ class OpenApiConformanceTest {
         // 408: a head that does not end within request-head-timeout (1 s).
         try (RawHttp connection = RawHttp.connect(URI.create(api("/")), Duration.ofSeconds(5))) {
             connection.write(("POST " + target + " HTTP/1.1\r\nHost: x\r\n").getBytes(StandardCharsets.US_ASCII));
-            expect(408, "request_timeout", "POST", path, connection.readResponse("POST"));
+            expect(408, ErrorCodes.REQUEST_TIMEOUT, "POST", path, connection.readResponse("POST"));
         }
         // 429: the forwarded client already has its one request in progress (a body still coming).
         try (RawHttp first = RawHttp.connect(URI.create(api("/")), Duration.ofSeconds(5))) {
@@ -258,10 +282,11 @@ class OpenApiConformanceTest {
                     + "\r\nContent-Length: 20\r\n\r\n{\"message\":").getBytes(StandardCharsets.US_ASCII));
             // Until the node has read the first head, a second request is served (401: no bearer).
             RawResponse second = null;
-            for (int i = 0; i < 100 && (second == null || second.status() != 429); i++) {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while ((second == null || second.status() != 429) && System.nanoTime() < until) {
                 second = http.post(api(target), "{\"message\":1}", "X-Forwarded-For", FORWARDED_CLIENT);
             }
-            expect(429, "too_many_connections", "POST", path, second);
+            expect(429, ErrorCodes.TOO_MANY_CONNECTIONS, "POST", path, second);
         }
         // 503 busy: bodies in progress (4 KiB each) hold more than the API port's half of
         // max-request-memory (32 KiB): the one whose bytes cross it is refused.
@@ -273,7 +298,7 @@ class OpenApiConformanceTest {
                 connection.write(("POST " + target + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + MAX_API_BODY
                         + "\r\n\r\n" + "x".repeat(4096)).getBytes(StandardCharsets.US_ASCII));
             }
-            expect(503, "busy", "POST", path, firstAnswer(holding, Duration.ofSeconds(20)));
+            expect(503, ErrorCodes.BUSY, "POST", path, firstAnswer(holding, Duration.ofSeconds(20)));
         } finally {
             holding.forEach(RawHttp::close);
         }
@@ -346,6 +371,12 @@ class OpenApiConformanceTest {
         spec.assertOperationAnswer(method, path, answer);
     }
 
+    /** A publish body of exactly {@code bytes} bytes. */
+    private static String bodyOfLength(int bytes) {
+        String head = "{\"message\":\"";
+        return head + "x".repeat(bytes - head.length() - 2) + "\"}";
+    }
+
     private static String socketOf(String client) {
         RawResponse answer = authorize("POST", SECRET, client, CALLBACK);
         assertEquals(200, answer.status(), answer.toString());
@@ -364,6 +395,10 @@ class OpenApiConformanceTest {
 
     private static String api(String path) {
         return "http://127.0.0.1:" + node.apiPort() + path;
+    }
+
+    private static String publicUrl(String path) {
+        return "http://127.0.0.1:" + node.publicPort() + path;
     }
 
     private static String publicUrl(String socketId, String sessionId, String transport) {

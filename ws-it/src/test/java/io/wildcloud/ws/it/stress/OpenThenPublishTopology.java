@@ -59,6 +59,11 @@ final class OpenThenPublishTopology implements AutoCloseable {
         return balancer != null ? balancer.url() : "http://127.0.0.1:" + nodes.get(0).publicPort();
     }
 
+    /** Each node's public port, without the balancer: for a test that picks the node. */
+    List<String> nodeBases() {
+        return nodes.stream().map(node -> "http://127.0.0.1:" + node.publicPort()).toList();
+    }
+
     List<String> apiBases() {
         return nodes.stream().map(node -> "http://127.0.0.1:" + node.apiPort()).toList();
     }

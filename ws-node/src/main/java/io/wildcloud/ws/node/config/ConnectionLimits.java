@@ -63,7 +63,7 @@ public record ConnectionLimits(
             SettingDefinition.described("max-request-memory", "64 MiB, or a quarter of the JVM's max direct memory if smaller",
                     "bytes of request bodies in progress the node buffers, half for each port; a body past it "
                     + "gets 503 `busy`. A single body is bounded as well: `6 x max-message-bytes + 1024` on the "
-                    + "public port (room for a batch of SockJS messages), the API's body limit on the API port; "
+                    + "public port (room for a batch of SockJS messages), the same, but at least 4096, on the API port; "
                     + "beyond it, 413"));
 
     /** The setting names this group reads. */

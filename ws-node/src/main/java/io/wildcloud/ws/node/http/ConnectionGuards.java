@@ -26,6 +26,7 @@ public final class ConnectionGuards {
     private final int maxBodyBytes;
     private final RequestMemory memory;
     private final ClientErrorLog errors;
+    private final Refusal.Counter refusals;
     private final AtomicInteger open = new AtomicInteger();
     private final AddressCounts connectionsPerAddress;
     private final AddressCounts requestsPerForwardedAddress;
@@ -34,15 +35,22 @@ public final class ConnectionGuards {
      * @param port the port's name in log lines ({@code public}, {@code api})
      * @param maxBodyBytes the largest request body this port takes (413 beyond)
      * @param memoryBytes this port's share of {@code max-request-memory}
+     * @param refusals counts each refusal of this port ({@code ws.http.refused})
      */
     public ConnectionGuards(String port, ConnectionLimits limits, int maxBodyBytes, long memoryBytes,
-                            ClientErrorLog errors) {
-        this(port, limits, maxBodyBytes, new RequestMemory(memoryBytes), errors);
+                            ClientErrorLog errors, Refusal.Counter refusals) {
+        this(port, limits, maxBodyBytes, new RequestMemory(memoryBytes), errors, refusals);
     }
 
     ConnectionGuards(String port, ConnectionLimits limits, int maxBodyBytes, RequestMemory memory,
                      ClientErrorLog errors) {
+        this(port, limits, maxBodyBytes, memory, errors, Refusal.Counter.NONE);
+    }
+
+    ConnectionGuards(String port, ConnectionLimits limits, int maxBodyBytes, RequestMemory memory,
+                     ClientErrorLog errors, Refusal.Counter refusals) {
         this.port = port;
+        this.refusals = refusals;
         this.limits = limits;
         this.maxBodyBytes = maxBodyBytes;
         this.memory = memory;
@@ -58,6 +66,7 @@ public final class ConnectionGuards {
     public boolean admit(SocketChannel channel) {
         if (open.incrementAndGet() > limits.maxConnections()) {
             open.decrementAndGet();
+            refusals.count(Refusal.MAX_CONNECTIONS);
             errors.log(channel, port + " port holds max-connections=" + limits.maxConnections() + ", refused");
             return false;
         }
@@ -65,6 +74,7 @@ public final class ConnectionGuards {
         boolean countPeer = peer != null && !isTrustedProxy(peer);
         if (countPeer && !connectionsPerAddress.tryAcquire(peer)) {
             open.decrementAndGet();
+            refusals.count(Refusal.MAX_CONNECTIONS_PER_ADDRESS);
             errors.log(channel, "address holds max-connections-per-address=" + limits.maxConnectionsPerAddress()
                     + " on the " + port + " port, refused");
             return false;
@@ -99,6 +109,10 @@ public final class ConnectionGuards {
 
     ClientErrorLog errors() {
         return errors;
+    }
+
+    Refusal.Counter refusals() {
+        return refusals;
     }
 
     AddressCounts requestsPerForwardedAddress() {

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.function.BooleanSupplier;
@@ -21,6 +20,8 @@ import java.util.function.BooleanSupplier;
  *       balancers): readiness. 503 while the node drains or the store has a problem, so that
  *       balancers send it nothing new.</li>
  * </ul>
+ * Each answers GET and HEAD; any other method gets 405 {@code method_not_allowed} with
+ * {@code Allow: GET, HEAD}.
  *
  * <p>Its time bound: it sits right after the HTTP codec on both ports and does no I/O and no
  * waiting ({@link HealthCheck} reads volatile state), so an answer takes one turn of its
@@ -56,6 +57,10 @@ public final class HealthHandler extends ChannelInboundHandlerAdapter {
         }
         FullHttpRequest request = (FullHttpRequest) msg;
         try {
+            if (!HttpResponses.isRead(request)) {
+                HttpResponses.readOnlyPath(ctx, request);
+                return;
+            }
             String problem = path.equals(LIVE_PATH) ? null : readinessProblem();
             JsonObject body = new JsonObject();
             body.addProperty("status", problem == null ? "ok" : "unavailable");
@@ -75,11 +80,8 @@ public final class HealthHandler extends ChannelInboundHandlerAdapter {
         return draining.getAsBoolean() ? "node is draining" : check.problem();
     }
 
-    /** The health path a GET or HEAD asks for, or null for any other request. */
+    /** The health path {@code request} asks for, whatever its method, or null for any other path. */
     private static String healthPath(FullHttpRequest request) {
-        if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
-            return null;
-        }
         String path = new QueryStringDecoder(request.uri()).path();
         return path.equals(PATH) || path.equals(LIVE_PATH) || path.equals(READY_PATH) ? path : null;
     }

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.wildcloud.ws.common.api.ErrorCodes;
 import io.wildcloud.ws.node.config.ConnectionLimits;
 import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
@@ -146,7 +147,7 @@ final class RequestGuard extends ChannelDuplexHandler {
         requestSeen = true;
         inProgress++;
         if (!ValidTarget.isValid(request.uri())) {
-            refuse(HttpResponseStatus.BAD_REQUEST, "bad_request",
+            refuse(Refusal.BAD_REQUEST, HttpResponseStatus.BAD_REQUEST, ErrorCodes.BAD_REQUEST,
                     "The request target has a malformed percent-escape; encode a literal % as %25.",
                     "malformed request target");
             return false;
@@ -183,7 +184,8 @@ final class RequestGuard extends ChannelDuplexHandler {
             return true;
         }
         if (!port.requestsPerForwardedAddress().tryAcquire(client)) {
-            refuse(HttpResponseStatus.TOO_MANY_REQUESTS, "too_many_connections",
+            refuse(Refusal.MAX_CONNECTIONS_PER_ADDRESS, HttpResponseStatus.TOO_MANY_REQUESTS,
+                    ErrorCodes.TOO_MANY_CONNECTIONS,
                     "This client address has max-connections-per-address requests open; finish some first.",
                     "forwarded client " + client.getHostAddress() + " over max-connections-per-address");
             return false;
@@ -243,24 +245,26 @@ final class RequestGuard extends ChannelDuplexHandler {
 
     private void refuseUnparsable(Throwable cause) {
         if (cause instanceof TooLongHttpHeaderException) {
-            refuse(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large",
+            refuse(Refusal.HEADERS_TOO_LARGE, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                    ErrorCodes.HEADERS_TOO_LARGE,
                     "The request headers are too large; send fewer or shorter headers (cookies).", "headers too large");
         } else if (cause instanceof TooLongHttpLineException) {
-            refuse(HttpResponseStatus.REQUEST_URI_TOO_LONG, "uri_too_long",
+            refuse(Refusal.URI_TOO_LONG, HttpResponseStatus.REQUEST_URI_TOO_LONG, ErrorCodes.URI_TOO_LONG,
                     "The request line is too long; shorten the URL.", "request line too long");
         } else {
-            refuse(HttpResponseStatus.BAD_REQUEST, "bad_request", "The request is not valid HTTP/1.1.",
+            refuse(Refusal.BAD_REQUEST, HttpResponseStatus.BAD_REQUEST, ErrorCodes.BAD_REQUEST,
+                    "The request is not valid HTTP/1.1.",
                     "unparsable request (" + cause.getClass().getSimpleName() + ")");
         }
     }
 
     private void refuseTooLarge() {
-        refuse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body_too_large",
+        refuse(Refusal.BODY_TOO_LARGE, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, ErrorCodes.BODY_TOO_LARGE,
                 "The request body is larger than " + port.maxBodyBytes() + " bytes.", "body over " + port.maxBodyBytes() + " bytes");
     }
 
     private void refuseBusy() {
-        refuse(HttpResponseStatus.SERVICE_UNAVAILABLE, "busy",
+        refuse(Refusal.BUSY, HttpResponseStatus.SERVICE_UNAVAILABLE, ErrorCodes.BUSY,
                 "The node holds as many request bodies as max-request-memory allows; retry shortly.",
                 "request memory spent (" + port.memory().used() + " of " + port.memory().limit() + " bytes)");
     }
@@ -270,8 +274,9 @@ final class RequestGuard extends ChannelDuplexHandler {
      * dropped. When an earlier response is still being written (a client that pipelined behind a
      * stream), no answer can be framed in: the connection just ends.
      */
-    private void refuse(HttpResponseStatus status, String code, String message, String logged) {
+    private void refuse(Refusal reason, HttpResponseStatus status, String code, String message, String logged) {
         refused = true;
+        port.refusals().count(reason);
         stop();
         port.errors().log(ctx.channel(), status.code() + " " + logged);
         // The refused request is counted in inProgress; any other is an earlier one still answering.
@@ -337,14 +342,14 @@ final class RequestGuard extends ChannelDuplexHandler {
         long now = System.nanoTime();
         if (receivingBody) {
             if (now - bodyStartedAt >= limits.bodyTimeout().toNanos()) {
-                refuse(HttpResponseStatus.REQUEST_TIMEOUT, "request_timeout",
+                refuse(Refusal.BODY_TIMEOUT, HttpResponseStatus.REQUEST_TIMEOUT, ErrorCodes.REQUEST_TIMEOUT,
                         "The request body did not arrive within " + limits.bodyTimeout().toSeconds() + " s.",
                         "body not complete within body-timeout");
                 return;
             }
             if (now - windowStartedAt >= limits.bodyProgressInterval().toNanos()) {
                 if (windowBytes < limits.bodyProgressBytes()) {
-                    refuse(HttpResponseStatus.REQUEST_TIMEOUT, "request_timeout",
+                    refuse(Refusal.BODY_TOO_SLOW, HttpResponseStatus.REQUEST_TIMEOUT, ErrorCodes.REQUEST_TIMEOUT,
                             "The request body arrives too slowly.", "body slower than body-progress-bytes");
                     return;
                 }
@@ -354,11 +359,12 @@ final class RequestGuard extends ChannelDuplexHandler {
         } else if (inProgress == 0 && now - nextDeadline() >= 0) {
             if (headStartedAt >= 0) {
                 inProgress++; // the partial head is the request being answered
-                refuse(HttpResponseStatus.REQUEST_TIMEOUT, "request_timeout",
+                refuse(Refusal.HEAD_TIMEOUT, HttpResponseStatus.REQUEST_TIMEOUT, ErrorCodes.REQUEST_TIMEOUT,
                         "The request head did not arrive within " + limits.requestHeadTimeout().toSeconds() + " s.",
                         "head not complete within request-head-timeout");
             } else {
                 // Nothing of a request came: an idle keep-alive or a half-open connection ends without a word.
+                port.refusals().count(requestSeen ? Refusal.IDLE_TIMEOUT : Refusal.HEAD_TIMEOUT);
                 refused = true;
                 stop();
                 ctx.close();

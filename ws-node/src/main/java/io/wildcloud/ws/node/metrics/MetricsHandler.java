@@ -4,12 +4,14 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.wildcloud.ws.node.http.HttpResponses;
 
-/** Answers {@code GET /metrics} (Prometheus text format) and passes every other request on. */
+/**
+ * Answers {@code GET /metrics} (Prometheus text format) and HEAD; any other method on it gets 405
+ * with {@code Allow: GET, HEAD}. Passes every other path on.
+ */
 @ChannelHandler.Sharable
 public final class MetricsHandler extends ChannelInboundHandlerAdapter {
 
@@ -24,10 +26,13 @@ public final class MetricsHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof FullHttpRequest request && request.method().equals(HttpMethod.GET)
-                && new QueryStringDecoder(request.uri()).path().equals(PATH)) {
+        if (msg instanceof FullHttpRequest request && new QueryStringDecoder(request.uri()).path().equals(PATH)) {
             try {
-                HttpResponses.send(ctx, request, HttpResponseStatus.OK, CONTENT_TYPE, metrics.scrape());
+                if (HttpResponses.isRead(request)) {
+                    HttpResponses.send(ctx, request, HttpResponseStatus.OK, CONTENT_TYPE, metrics.scrape());
+                } else {
+                    HttpResponses.readOnlyPath(ctx, request);
+                }
             } finally {
                 request.release();
             }

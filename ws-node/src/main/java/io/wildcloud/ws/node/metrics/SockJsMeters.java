@@ -20,6 +20,8 @@ public final class SockJsMeters implements SockJsMetrics {
     private final Counter[] closed = new Counter[CloseReason.values().length];
     private final Counter messagesIn;
     private final Counter messagesOut;
+    /** {@code ws.websocket.closed} by close code: the codes of {@link SockJsMetrics#webSocketRefused}. */
+    private final Map<Integer, Counter> webSocketRefused = new java.util.HashMap<>();
 
     public SockJsMeters(MeterRegistry registry) {
         for (TransportType type : TransportType.values()) {
@@ -49,6 +51,23 @@ public final class SockJsMeters implements SockJsMetrics {
         messagesOut = Counter.builder("ws.messages.out")
                 .description("Messages written to browsers")
                 .register(registry);
+        for (int code : REFUSAL_CLOSE_CODES) {
+            webSocketRefused.put(code, Counter.builder("ws.websocket.closed")
+                    .description("Websockets the node closed for their peer's fault, by close code")
+                    .tag("code", String.valueOf(code))
+                    .register(registry));
+        }
+    }
+
+    /** Protocol error, invalid UTF-8, control-frame budget, message too big. */
+    private static final int[] REFUSAL_CLOSE_CODES = {1002, 1007, 1008, 1009};
+
+    @Override
+    public void webSocketRefused(int code) {
+        Counter counter = webSocketRefused.get(code);
+        if (counter != null) {
+            counter.increment();
+        }
     }
 
     @Override

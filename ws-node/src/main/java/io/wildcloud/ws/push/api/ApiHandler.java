@@ -88,7 +88,7 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
         }
         request.release();
         if (broken) {
-            reply(ctx, version, false, ApiReply.of(ApiException.badRequest("bad_request",
+            reply(ctx, version, false, ApiReply.of(ApiException.badRequest(ErrorCodes.BAD_REQUEST,
                     "The request is not valid HTTP/1.1.")));
             return;
         }

@@ -25,6 +25,8 @@ import java.util.function.Supplier;
  *   POST   /publish/&lt;socket_id&gt;/&lt;session_id&gt;      {"message": value} → 200 {"sessions":1,"queue_full":0}
  *          (both publishes take an optional Idempotency-Key or X-Request-Id header, see {@link RequestIds})
  *   GET    /health                                                 → 200 {"status":"ok"} or 503
+ *          (in a node, its HealthHandler and MetricsHandler answer /health, /health/live,
+ *          /health/ready and /metrics first: GET and HEAD, else 405 with Allow: GET, HEAD)
  * </pre>
  * The application is checked before the body, so an unknown one learns nothing but 403.
  *
@@ -77,7 +79,7 @@ final class ApiRoutes {
         List<String> segments = List.of(path.substring(path.startsWith("/") ? 1 : 0).split("/", -1));
         String first = segments.get(0);
         if (first.equals("health") && segments.size() == 1) {
-            require(method, "GET", HttpMethod.GET);
+            require(method, "GET, HEAD", HttpMethod.GET, HttpMethod.HEAD);
             String problem = healthProblem.get();
             return CompletableFuture.completedFuture(problem == null
                     ? ApiReply.ok(new Health("ok", null))
@@ -115,7 +117,7 @@ final class ApiRoutes {
         }
         throw ApiException.notFound(ErrorCodes.NOT_FOUND,
                 "No such path. The API has /authorize/<application_id>/<client_id>, /publish/<socket_id>,"
-                        + " /publish/<socket_id>/<session_id> and /health.");
+                        + " /publish/<socket_id>/<session_id>, /health, /health/live, /health/ready and /metrics.");
     }
 
     private String message(JsonObject body) {

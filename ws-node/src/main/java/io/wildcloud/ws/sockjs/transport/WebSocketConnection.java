@@ -284,6 +284,7 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
         }
         if (!closeSent) {
             log.debug("{} session {}: too many control frames, closing", ctx.channel(), key);
+            metrics.webSocketRefused(WebSocketCloseStatus.POLICY_VIOLATION.code());
             sendClose(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION, "Too many control frames"));
             // Not a frame more is read: the rest of the flood would only cost decoding. The close
             // grace ends the connection; no answering close is awaited from a flooder.
@@ -442,10 +443,15 @@ abstract class WebSocketConnection extends ChannelInboundHandlerAdapter
         log.debug("{} session {}: websocket failed: {}", ctx.channel(), key, cause.toString());
         if (cause instanceof TooLongFrameException && !closeSent) {
             // The aggregator's verdict on a fragmented message over max-message-bytes.
+            metrics.webSocketRefused(WebSocketCloseStatus.MESSAGE_TOO_BIG.code());
             sendClose(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG, "Message too big"));
-        } else if (!(cause instanceof CorruptedWebSocketFrameException)) {
+        } else if (cause instanceof CorruptedWebSocketFrameException corrupted) {
             // A corrupted frame (1002, 1007, 1009 for one frame) was answered by the decoder or the
             // UTF-8 validator, which write the close frame and then close.
+            if (corrupted.closeStatus() != null) {
+                metrics.webSocketRefused(corrupted.closeStatus().code());
+            }
+        } else {
             ctx.close();
         }
     }

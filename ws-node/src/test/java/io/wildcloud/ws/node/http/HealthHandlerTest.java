@@ -71,9 +71,9 @@ class HealthHandlerTest {
     }
 
     @Test
-    void otherPathsAndMethodsPassOn() {
+    void otherPathsPassOn() {
         for (String request : new String[] {"GET /health/x HTTP/1.1\r\n\r\n", "GET /healthy HTTP/1.1\r\n\r\n",
-                "POST /health/live HTTP/1.1\r\ncontent-length: 0\r\n\r\n"}) {
+                "POST /healthy HTTP/1.1\r\ncontent-length: 0\r\n\r\n"}) {
             ch.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.US_ASCII));
             Object passed = ch.readInbound();
             assertTrue(passed instanceof FullHttpRequest, request);
@@ -82,8 +82,35 @@ class HealthHandlerTest {
         }
     }
 
+    @Test
+    void headGetsTheStatusAndHeadersWithoutTheBody() {
+        String ok = response("200 OK", "{\"status\":\"ok\",\"node\":\"n1\",\"engine\":\"redis\"}");
+        String head = ok.substring(0, ok.indexOf("\r\n\r\n") + 4);
+        for (String path : new String[] {"/health", "/health/live", "/health/ready"}) {
+            assertEquals(head, exchange("HEAD", path), path);
+        }
+    }
+
+    @Test
+    void everyOtherMethodOnAHealthPathGets405WithAllowGetHead() {
+        String body = "{\"error\":\"method_not_allowed\",\"message\":\"This path answers GET and HEAD only.\"}";
+        String expected = response("405 Method Not Allowed", body)
+                .replace("max-age=0\r\n", "max-age=0\r\nallow: GET, HEAD\r\n");
+        for (String method : new String[] {"POST", "PUT", "DELETE", "OPTIONS"}) {
+            for (String path : new String[] {"/health", "/health/live", "/health/ready"}) {
+                assertEquals(expected, exchange(method, path), method + " " + path);
+            }
+        }
+        assertEquals(0, storeChecks.get(), "a refused method asks the store nothing");
+    }
+
     private String get(String path) {
-        ch.writeInbound(Unpooled.copiedBuffer("GET " + path + " HTTP/1.1\r\nhost: n1\r\n\r\n", StandardCharsets.US_ASCII));
+        return exchange("GET", path);
+    }
+
+    private String exchange(String method, String path) {
+        ch.writeInbound(Unpooled.copiedBuffer(method + " " + path + " HTTP/1.1\r\nhost: n1\r\ncontent-length: 0\r\n\r\n",
+                StandardCharsets.US_ASCII));
         StringBuilder out = new StringBuilder();
         ByteBuf buf;
         while ((buf = ch.readOutbound()) != null) {

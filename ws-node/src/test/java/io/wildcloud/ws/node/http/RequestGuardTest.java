@@ -20,6 +20,8 @@ import io.wildcloud.ws.node.config.ConnectionLimits;
 import io.wildcloud.ws.node.config.NodeConfig;
 import io.wildcloud.ws.node.config.Settings;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +40,7 @@ class RequestGuardTest {
                 + " encode a literal % as %25.\"}";
         assertEquals("HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=UTF-8\r\n"
                 + "content-length: " + body.length() + "\r\nconnection: close\r\n\r\n" + body, written(channel));
+        assertEquals(List.of(Refusal.BAD_REQUEST), refused);
         assertFalse(channel.isOpen());
         assertFalse(channel.finish());
     }
@@ -56,6 +59,7 @@ class RequestGuardTest {
         EmbeddedChannel channel = channel(new RequestMemory(1 << 20));
         channel.writeInbound(ascii("GET /health HTTP/1.1\r\nX-Big: " + "a".repeat(64 * 1024) + "\r\n\r\n"));
         assertTrue(written(channel).startsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n"));
+        assertEquals(List.of(Refusal.HEADERS_TOO_LARGE), refused);
         assertFalse(channel.isOpen());
         assertFalse(channel.finish());
     }
@@ -70,6 +74,7 @@ class RequestGuardTest {
         channel.writeInbound(ascii("40\r\n" + "x".repeat(64) + "\r\n"));
         assertTrue(written(channel).startsWith("HTTP/1.1 413 Request Entity Too Large\r\n"));
         assertEquals(0, memory.used(), "the refused body's bytes are given back");
+        assertEquals(List.of(Refusal.BODY_TOO_LARGE), refused);
         assertFalse(channel.isOpen());
         assertFalse(channel.finish());
     }
@@ -79,6 +84,7 @@ class RequestGuardTest {
         EmbeddedChannel channel = channel(new RequestMemory(1 << 20));
         channel.writeInbound(ascii("POST /x HTTP/1.1\r\nContent-Length: 101\r\n\r\n"));
         assertTrue(written(channel).startsWith("HTTP/1.1 413 Request Entity Too Large\r\n"));
+        assertEquals(List.of(Refusal.BODY_TOO_LARGE), refused);
         assertFalse(channel.finish());
     }
 
@@ -93,6 +99,7 @@ class RequestGuardTest {
         EmbeddedChannel send = channel(memory);
         send.writeInbound(ascii("POST /x HTTP/1.1\r\nContent-Length: 10\r\n\r\n0123456789"));
         assertTrue(written(send).startsWith("HTTP/1.1 503 Service Unavailable\r\n"));
+        assertEquals(List.of(Refusal.BUSY), refused, "the bodiless request is not counted");
         assertFalse(send.finish());
     }
 
@@ -106,11 +113,25 @@ class RequestGuardTest {
             assertEquals(0, memory.used());
         }
         assertTrue(channel.isOpen());
+        assertEquals(List.of(), refused);
         assertFalse(channel.finish());
     }
 
-    private static EmbeddedChannel channel(RequestMemory memory) {
-        ConnectionGuards guards = new ConnectionGuards("test", LIMITS, MAX_BODY, memory, new ClientErrorLog());
+    @Test
+    void aRequestLineOverTheDecoderLimitGets414AndIsCounted() {
+        EmbeddedChannel channel = channel(new RequestMemory(1 << 20));
+        channel.writeInbound(ascii("GET /health?" + "q".repeat(5000) + " HTTP/1.1\r\n\r\n"));
+        assertTrue(written(channel).startsWith("HTTP/1.1 414 Request-URI Too Long\r\n"));
+        assertEquals(List.of(Refusal.URI_TOO_LONG), refused);
+        assertFalse(channel.finish());
+    }
+
+    /** What the guard counted for ws.http.refused, in order. */
+    private final List<Refusal> refused = new ArrayList<>();
+
+    private EmbeddedChannel channel(RequestMemory memory) {
+        ConnectionGuards guards = new ConnectionGuards("test", LIMITS, MAX_BODY, memory, new ClientErrorLog(),
+                refused::add);
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.pipeline().addLast("http-codec", new HttpServerCodec());
         channel.pipeline().addLast(new HttpObjectAggregator(MAX_BODY));

@@ -126,8 +126,8 @@ class ApiHandlerTest {
                         .replace("cache-control: no-store\r\n", "cache-control: no-store\r\nallow: POST\r\n"),
                 exchange(channel, request("GET", "/publish/" + SocketIds.next() + "/s1")));
         assertEquals(response("405 Method Not Allowed",
-                        "{\"error\":\"method_not_allowed\",\"message\":\"Use GET on this path.\"}")
-                        .replace("cache-control: no-store\r\n", "cache-control: no-store\r\nallow: GET\r\n"),
+                        "{\"error\":\"method_not_allowed\",\"message\":\"Use GET, HEAD on this path.\"}")
+                        .replace("cache-control: no-store\r\n", "cache-control: no-store\r\nallow: GET, HEAD\r\n"),
                 exchange(channel, request("POST", "/health")));
     }
 
@@ -135,7 +135,7 @@ class ApiHandlerTest {
     void unknownPathsGet404() {
         String notFound = error("404 Not Found", "not_found", "No such path. The API has"
                 + " /authorize/<application_id>/<client_id>, /publish/<socket_id>, /publish/<socket_id>/<session_id>"
-                + " and /health.");
+                + ", /health, /health/live, /health/ready and /metrics.");
         for (String path : List.of("/", "/nope", "/authorize", "/authorize/" + SECRET, AUTHORIZE + "/x",
                 "/authorize//c", "/publish", "/publish/", "/publish/a/b/c", "/publish//s", "/health/x")) {
             assertEquals(notFound, exchange(channel, post(path, "{}")), path);

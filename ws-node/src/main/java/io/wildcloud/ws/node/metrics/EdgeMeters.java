@@ -1,0 +1,44 @@
+package io.wildcloud.ws.node.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.wildcloud.ws.node.http.Refusal;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The meters of one port's edge: {@code ws.http.refused{port, reason}} for what the connection
+ * guard refuses or ends, and {@code ws.connections.cut.off{port}} for peers cut off past
+ * {@code max-write-backlog}. Every tag combination is registered up front, so each series is
+ * scraped (at zero) from the start and alert rules can name it.
+ */
+public final class EdgeMeters {
+
+    private final Map<Refusal, Counter> refused = new EnumMap<>(Refusal.class);
+    private final Counter cutOff;
+
+    /** @param port the {@code port} tag: {@code public} or {@code api} */
+    public EdgeMeters(MeterRegistry registry, String port) {
+        for (Refusal reason : Refusal.values()) {
+            refused.put(reason, Counter.builder("ws.http.refused")
+                    .description("Connections and requests the connection guard refused or ended, by reason")
+                    .tag("port", port)
+                    .tag("reason", reason.tag())
+                    .register(registry));
+        }
+        cutOff = Counter.builder("ws.connections.cut.off")
+                .description("Connections closed because their peer did not read (max-write-backlog)")
+                .tag("port", port)
+                .register(registry);
+    }
+
+    /** Counts this port's refusals; for its {@code ConnectionGuards}. */
+    public Refusal.Counter refusals() {
+        return reason -> refused.get(reason).increment();
+    }
+
+    /** Counts one connection cut off; for its {@code WriteBacklogLimit}. */
+    public void cutOff() {
+        cutOff.increment();
+    }
+}
