@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.ByteArrayCodec;
-import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,10 +81,10 @@ public final class RedisEngine extends AbstractEngine {
             channels = new ScopeChannels(scope -> rt.topic(keys.channel(scope), ByteArrayCodec.INSTANCE),
                     rt.commands(), rt.timer(), config.subscriptionLinger());
             // The presence channel's re-subscription triggers the keeper, made after it.
-            presence = new NodePresence(name -> rt.topic(name, StringCodec.INSTANCE), rt.commands(), keys,
+            presence = new NodePresence(name -> rt.topic(name, HeapStringCodec.INSTANCE), rt.commands(), keys,
                     rt.nodeId(), () -> engine.get().renewHeld());
             ExpiryIndex expiryIndex = new ExpiryIndex(rt.script(), rt.scripts(), rt.commands(), keys,
-                    name -> redisson.getScoredSortedSet(name, StringCodec.INSTANCE));
+                    name -> redisson.getScoredSortedSet(name, HeapStringCodec.INSTANCE));
             Duration renewal = config.holdTtl().dividedBy(3);
             // A due session's keys outlive its index entry by the expiry margin (released) or by a
             // renewal period (held, see ExpirySweeper.heldDeadline): a lease of half the shorter
@@ -95,10 +94,10 @@ public final class RedisEngine extends AbstractEngine {
             AtomicReference<SessionExpiryListener> expiryListener = new AtomicReference<>();
             sweeper = new ExpirySweeper(rt.script(), rt.scripts(), keys, expiryIndex, rt.timer(),
                     config.sweepInterval(), lease, expiryListener::get, presence, renewal);
-            epoch = new StoreEpoch(redisson.getBucket(keys.epoch(), StringCodec.INSTANCE), rt.commands(),
+            epoch = new StoreEpoch(redisson.getBucket(keys.epoch(), HeapStringCodec.INSTANCE), rt.commands(),
                     (known, found) -> engine.get().storeLost(known, found));
             roster = new NodeRoster(rt.nodeId(), keys, rt.commands(), presence, sweeper,
-                    name -> redisson.getScoredSortedSet(name, StringCodec.INSTANCE), config.holdTtl().multipliedBy(2));
+                    name -> redisson.getScoredSortedSet(name, HeapStringCodec.INSTANCE), config.holdTtl().multipliedBy(2));
             clusterWatch = new ClusterWatch(epoch, roster, rt.timer());
             keeper = new HoldKeeper(rt.script(), rt.scripts(), keys, rt::scriptGroup, channels::allHeld, sweeper,
                     roster, rt.timer(), config.holdTtl(), rt.commands()::clientUsable);
@@ -212,7 +211,7 @@ public final class RedisEngine extends AbstractEngine {
             return;
         }
         runtime.commands().timed("set", () -> runtime.redisson()
-                        .getBucket(runtime.keys().probe(runtime.nodeId()), StringCodec.INSTANCE)
+                        .getBucket(runtime.keys().probe(runtime.nodeId()), HeapStringCodec.INSTANCE)
                         .setAsync("1", Duration.ofSeconds(2)))
                 .thenRun(runtime.watch()::wrote);
     }

@@ -9,7 +9,6 @@ import org.redisson.api.RScriptAsync;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.Codec;
-import org.redisson.client.codec.StringCodec;
 
 /**
  * What every part of the Redis engine shares, built once by {@link RedisEngine} and handed to the
@@ -35,7 +34,7 @@ record RedisRuntime(RedissonClient redisson, RedisEngineConfig config, String no
         scripts.guard(gate);
         scripts.meter(metrics);
         RedisKeys keys = new RedisKeys(config.keyPrefix());
-        RScriptAsync script = redisson.getScript(StringCodec.INSTANCE);
+        RScriptAsync script = redisson.getScript(HeapStringCodec.INSTANCE);
         ReplyKeys replies = new ReplyKeys(keys, config);
         return new RedisRuntime(redisson, config, nodeId, keys, script, scripts, gate, watch,
                 new PlainCommands(metrics, gate), metrics, timer, replies,

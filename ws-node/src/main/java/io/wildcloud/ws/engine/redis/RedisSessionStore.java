@@ -16,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import org.redisson.api.RScript;
-import org.redisson.client.codec.StringCodec;
 
 /**
  * The session part of the {@link RedisEngine}: {@link SessionStore} on Redis, for nodes that
@@ -138,7 +137,7 @@ final class RedisSessionStore implements SessionStore {
     @Override
     public CompletionStage<SessionStatus> status(SessionKey key) {
         return runtime.commands().<String>timed("hget", () -> runtime.redisson()
-                        .<String, String>getMap(keys.session(key), StringCodec.INSTANCE).getAsync("st"))
+                        .<String, String>getMap(keys.session(key), HeapStringCodec.INSTANCE).getAsync("st"))
                 .thenApply(state -> state == null ? SessionStatus.NOT_FOUND
                         : state.equals("o") ? SessionStatus.OPEN : SessionStatus.CLOSED)
                 .exceptionallyCompose(error -> StoreErrors.failed("status " + key, error));

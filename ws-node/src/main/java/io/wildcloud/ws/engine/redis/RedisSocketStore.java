@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.redisson.api.RScript;
-import org.redisson.client.codec.StringCodec;
 
 /**
  * The socket part of the {@link RedisEngine}: the {@link SocketStore} of a cluster, on Redis.
@@ -63,7 +62,7 @@ final class RedisSocketStore implements SocketStore {
         String clientKey = keys.client(application, clientId);
         // Fast path, the common case of authorizing a known client again: two round trips.
         return runtime.commands().<String>timed("get",
-                        () -> runtime.redisson().<String>getBucket(clientKey, StringCodec.INSTANCE).getAsync())
+                        () -> runtime.redisson().<String>getBucket(clientKey, HeapStringCodec.INSTANCE).getAsync())
                 .exceptionallyCompose(error -> StoreErrors.failed("authorize " + application, error))
                 .thenCompose(existing -> existing == null
                         ? create(application, clientId, callback, "", 1)

@@ -12,7 +12,6 @@ import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
 import org.redisson.api.RScriptAsync;
 import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.StringCodec;
 
 /**
  * Sends the frequent script calls (enqueue, acknowledge) of this node to Redis as pipelines: a
@@ -168,7 +167,7 @@ final class ScriptPipeline {
         List<RFuture<Object>> answers = new ArrayList<>(calls.size());
         gate.handOver(() -> {
             RBatch batch = redisson.createBatch(BatchOptions.defaults());
-            RScriptAsync script = batch.getScript(StringCodec.INSTANCE);
+            RScriptAsync script = batch.getScript(HeapStringCodec.INSTANCE);
             for (Call call : calls) {
                 answers.add(script.evalShaAsync((String) call.keys().get(0), RScript.Mode.READ_WRITE,
                         call.script().sha(), call.type(), call.keys(), call.args()));

@@ -2,7 +2,6 @@ package io.wildcloud.ws.engine.redis;
 
 import java.time.Duration;
 import java.util.List;
-import org.redisson.client.codec.StringCodec;
 
 /**
  * How long a push socket's keys live (see {@link RedisSocketStore}), and the renewal of its
@@ -34,7 +33,7 @@ final class SocketLifetime {
         if (((Long) reply.get(renewedAt)) == 1L) {
             // Fire and forget: a missed renewal only shortens the client key's life by a quarter.
             String clientKey = runtime.keys().client((String) reply.get(0), (String) reply.get(1));
-            runtime.commands().timed("pexpire", () -> runtime.redisson().getBucket(clientKey, StringCodec.INSTANCE)
+            runtime.commands().timed("pexpire", () -> runtime.redisson().getBucket(clientKey, HeapStringCodec.INSTANCE)
                     .expireAsync(Duration.ofMillis(clientTtlMillis)));
         }
     }
