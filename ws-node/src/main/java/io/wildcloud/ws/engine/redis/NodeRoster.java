@@ -106,14 +106,27 @@ final class NodeRoster {
 
     /**
      * Looks for dead nodes on the roster and takes over the sessions of those dead for
-     * {@value #SCANS_TO_CONVICT} scans in a row. Skipped while this node's own presence is lost or
-     * was only just made again: then Redis, not the others, is what went away.
+     * {@value #SCANS_TO_CONVICT} scans in a row. Skipped while this node's own presence is lost,
+     * was only just made again, or is not seen by Redis: then Redis, not the others, is what went
+     * away.
      */
     CompletionStage<Void> scan() {
         if (!presence.isUp() || presence.resubscribedWithin(RESUBSCRIBE_GRACE)) {
             absences.clear();
             return CompletableFuture.completedFuture(null);
         }
+        // This node may not know yet that its own subscription is gone (a Redis restarted a moment
+        // ago has no subscribers at all): judge others only while Redis sees this node's own.
+        return presence.isAlive(nodeId).thenCompose(selfSeen -> {
+            if (!selfSeen) {
+                absences.clear();
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            return judgeListed();
+        });
+    }
+
+    private CompletionStage<Void> judgeListed() {
         return commands.<Collection<String>>timed("zrange", () -> zset.apply(keys.nodes()).readAllAsync())
                 .thenCompose(listed -> {
                     absences.keySet().retainAll(listed);
