@@ -22,11 +22,11 @@ public final class RedisServer implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     /**
-     * {@code always}: a SIGKILLed Redis then restarts with every write it answered. With
-     * {@code everysec} (what most deployments run) a crash loses up to a second of answered writes,
-     * messages the API accepted among them: 21-31 at 100 msgs/s in LoadThroughFaultsTest, none with
-     * {@code always}. That is the store's promise, not the node's (README, "Deploying a cluster");
-     * {@code -Dws.faults.appendfsync=everysec} shows it.
+     * {@code always}: a SIGKILLed Redis then restarts with every write it answered, so the fault
+     * tests can assert that nothing is lost. With {@code everysec} (what most deployments run) a
+     * crash may lose up to a second of answered writes, messages the API accepted among them: the
+     * store's promise, not the node's (README, "Deploying a cluster").
+     * {@code -Dws.faults.appendfsync=everysec} runs the rig that way.
      */
     static final String APPENDFSYNC = System.getProperty("ws.faults.appendfsync", "always");
 
