@@ -34,6 +34,7 @@ final class PollingReceiver extends HttpReceiver {
     void opened() {
         // A new session holds the slot even for a poll: give it back before the open frame goes out.
         releaseThen(() -> respond(SockJsFrame.open()));
+        activate(); // ENDING already: events that waited are the next poll's
     }
 
     @Override
@@ -46,7 +47,6 @@ final class PollingReceiver extends HttpReceiver {
         // For POLL, a claim with something to deliver has already taken it out and released the slot.
         if (!pending.isEmpty()) {
             done();
-            metrics.messagesSent(pending.size());
             respond(Frames.messages(pending));
         } else if (closeFrame != null) {
             done();
@@ -58,14 +58,15 @@ final class PollingReceiver extends HttpReceiver {
 
     @Override
     void refused(SockJsFrame frame) {
-        done();
-        respond(frame);
+        if (frame == null) {
+            sendNotFound();
+        } else {
+            respond(frame);
+        }
     }
 
     @Override
     void messages(List<QueuedMessage> messages) {
-        deliveredSeq = Frames.lastSeq(messages);
-        metrics.messagesSent(messages.size());
         SockJsFrame frame = Frames.messages(messages);
         releaseThen(() -> respond(frame));
     }
@@ -88,10 +89,7 @@ final class PollingReceiver extends HttpReceiver {
 
     @Override
     void storeFailed() {
-        if (ctx.channel().isActive()) {
-            HttpResponses.sendText(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "Session store unavailable, retry.");
-        }
+        sendStoreUnavailable();
     }
 
     private void respond(SockJsFrame frame) {

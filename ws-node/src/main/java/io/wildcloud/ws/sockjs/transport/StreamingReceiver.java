@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
-import io.wildcloud.ws.sockjs.http.HttpResponses;
 import io.wildcloud.ws.sockjs.http.LoopFlushes;
 import io.wildcloud.ws.sockjs.http.SockJsRequest;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
@@ -33,7 +32,6 @@ import java.util.function.Function;
 final class StreamingReceiver extends HttpReceiver {
 
     private final Function<ChannelHandlerContext, ByteBuf> prelude;
-    private final Acknowledger acknowledger;
     private long bytesWritten;
     private boolean begun;
 
@@ -54,6 +52,7 @@ final class StreamingReceiver extends HttpReceiver {
         begin();
         write(SockJsFrame.open());
         scheduleHeartbeat();
+        activate();
     }
 
     @Override
@@ -66,21 +65,21 @@ final class StreamingReceiver extends HttpReceiver {
     void attached(List<QueuedMessage> pending, SockJsFrame closeFrame) {
         begin();
         if (!pending.isEmpty()) {
-            deliveredSeq = Frames.lastSeq(pending);
-            metrics.messagesSent(pending.size());
             write(Frames.messagesText(pending));
         }
         if (closeFrame != null) {
             closed(closeFrame);
         } else if (!endIfLimitReached()) {
-            acknowledger.delivered(deliveredSeq);
             scheduleHeartbeat();
         }
     }
 
     @Override
     void refused(SockJsFrame frame) {
-        done();
+        if (frame == null) {
+            sendNotFound();
+            return;
+        }
         begin();
         write(frame);
         finish();
@@ -88,12 +87,8 @@ final class StreamingReceiver extends HttpReceiver {
 
     @Override
     void messages(List<QueuedMessage> messages) {
-        deliveredSeq = Frames.lastSeq(messages);
-        metrics.messagesSent(messages.size());
         write(Frames.messagesText(messages));
-        if (!endIfLimitReached()) {
-            acknowledger.delivered(deliveredSeq);
-        }
+        endIfLimitReached();
     }
 
     @Override
@@ -118,9 +113,8 @@ final class StreamingReceiver extends HttpReceiver {
 
     @Override
     void storeFailed() {
-        if (!begun && ctx.channel().isActive()) {
-            HttpResponses.sendText(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "Session store unavailable, retry.");
+        if (!begun) {
+            sendStoreUnavailable();
         } else {
             // The response is half written: only closing the connection tells the client.
             ctx.close();
@@ -136,7 +130,6 @@ final class StreamingReceiver extends HttpReceiver {
     }
 
     private void end() {
-        acknowledger.stop();
         releaseThen(this::finish);
     }
 

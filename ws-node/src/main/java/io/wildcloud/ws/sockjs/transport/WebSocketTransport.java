@@ -18,15 +18,21 @@ public final class WebSocketTransport implements HttpTransport {
     /** {@code /<server>/<session>/websocket}. */
     @Override
     public void handle(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint, SessionKey key) {
-        WebSocketUpgrade.upgrade(ctx, request, endpoint.options().maxMessageBytes(),
-                new SockJsWebSocketConnection(runtime, endpoint, key));
+        upgrade(ctx, request, endpoint, (wsCtx, handshake) ->
+                new SockJsWebSocketReceiver(wsCtx, runtime, endpoint, key, handshake));
     }
 
     /** {@code /<prefix>/websocket}: the server names the session, which no other request can reach. */
     public void handleRaw(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint) {
         SessionKey key = new SessionKey(endpoint.scope(),
                 "raw~" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        upgrade(ctx, request, endpoint, (wsCtx, handshake) ->
+                new RawWebSocketReceiver(wsCtx, runtime, endpoint, key, handshake));
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint,
+            WebSocketUpgrade.ReceiverFactory factory) {
         WebSocketUpgrade.upgrade(ctx, request, endpoint.options().maxMessageBytes(),
-                new RawWebSocketConnection(runtime, endpoint, key));
+                runtime.policy().maxControlFramesPerSecond(), factory);
     }
 }

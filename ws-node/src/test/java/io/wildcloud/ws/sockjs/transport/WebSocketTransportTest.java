@@ -129,7 +129,7 @@ class WebSocketTransportTest {
         ch.writeInbound(clientText("ignored after the close"));
         ch.runPendingTasks();
         assertTrue(ch.isOpen());
-        ch.advanceTimeBy(WebSocketConnection.CLOSE_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ch.advanceTimeBy(CloseHandshake.CLOSE_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
         ch.runPendingTasks();
         assertFalse(ch.isOpen(), "a client that never answers the close is cut off after the grace period");
     }
@@ -178,7 +178,7 @@ class WebSocketTransportTest {
             ch.writeInbound(clientFrame(0x00, fragment));
         }
         assertEquals(1009, closeCode(readBytes()));
-        ch.advanceTimeBy(WebSocketConnection.CLOSE_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ch.advanceTimeBy(CloseHandshake.CLOSE_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
         ch.runPendingTasks();
         assertFalse(ch.isOpen());
     }
@@ -200,7 +200,7 @@ class WebSocketTransportTest {
         byte[] after = readBytes();
         assertEquals(1008, closeCode(after), "the first ping over the budget closes, the rest get nothing");
         assertFalse(ch.config().isAutoRead(), "nothing more is read from a flooder");
-        ch.advanceTimeBy(WebSocketConnection.CLOSE_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ch.advanceTimeBy(CloseHandshake.CLOSE_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
         ch.runPendingTasks();
         assertFalse(ch.isOpen(), "closed after the grace");
     }

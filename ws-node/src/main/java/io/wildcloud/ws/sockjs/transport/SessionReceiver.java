@@ -1,0 +1,482 @@
+package io.wildcloud.ws.sockjs.transport;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.wildcloud.ws.common.sockjs.CloseCodes;
+import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.sockjs.Admission;
+import io.wildcloud.ws.sockjs.SockJsEndpoint;
+import io.wildcloud.ws.sockjs.SockJsMetrics;
+import io.wildcloud.ws.sockjs.session.Claim;
+import io.wildcloud.ws.sockjs.session.ClaimMode;
+import io.wildcloud.ws.sockjs.session.QueuedMessage;
+import io.wildcloud.ws.sockjs.session.Receiver;
+import io.wildcloud.ws.sockjs.session.ReceiverId;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one state machine of a receiving connection, whatever its transport (poll, stream,
+ * websocket): it claims the session's receiver slot in the store, has the service admit a new
+ * session before its open frame goes out, queues store events that come before the connection is
+ * active, drops repeats by seq, acknowledges what was written, hands the session on when the node
+ * drains, stops at once when the store evicts it, and lets the slot go when it ends.
+ *
+ * <pre>
+ * CLAIMING --OPENED--> OPENING --admitted, open written--> ACTIVE --letting go--> ENDING --> DONE
+ * CLAIMING --ATTACHED-----------------------------------> ACTIVE
+ * CLAIMING --CLOSED, BUSY, NOT_FOUND, store failure--> DONE           (refused)
+ * OPENING  --refused--> DONE                          (closed in the store before the client hears)
+ * ACTIVE, or OPENING with its open on the way --client gone--> DONE   (closed as interrupted)
+ * any      --evicted--> DONE                          (nothing more written, released or acknowledged)
+ * </pre>
+ *
+ * <p>A transport supplies its framing and how it writes and ends: the hooks below. Threading: every
+ * state change happens on the channel's event loop; store callbacks hop there.
+ */
+abstract class SessionReceiver implements Receiver, LiveConnections.Drainable {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionReceiver.class);
+    static final SockJsFrame INTERRUPTED =
+            SockJsFrame.close(CloseCodes.CONNECTION_INTERRUPTED, CloseCodes.CONNECTION_INTERRUPTED_REASON);
+    static final SockJsFrame ANOTHER_CONNECTION =
+            SockJsFrame.close(CloseCodes.ANOTHER_CONNECTION_OPEN, CloseCodes.ANOTHER_CONNECTION_OPEN_REASON);
+
+    /** Where the connection is in its life (see the class comment). */
+    enum State { CLAIMING, OPENING, ACTIVE, ENDING, DONE }
+
+    final ChannelHandlerContext ctx;
+    final SockJsRuntime runtime;
+    final SockJsEndpoint endpoint;
+    final SessionStore store;
+    final SockJsMetrics metrics;
+    final TransportType type;
+    private final ReceiverId id;
+    private final ChannelFutureListener closeListener = future -> connectionClosed();
+    /** Volatile: the drain reads it from any thread; a websocket may rename its session once. */
+    volatile SessionKey key;
+    StoreBackedSession session;
+    State state = State.CLAIMING;
+    /** The seq of the last message written to the client. */
+    long deliveredSeq;
+    /** Set by transports that acknowledge while they hold the slot. */
+    Acknowledger acknowledger;
+    private ScheduledFuture<?> heartbeat;
+    private List<Runnable> early;
+    private boolean busyRetried;
+    /** Admitted, and the open is on its way to the wire (a websocket's 101 is asynchronous). */
+    private boolean openInFlight;
+    private boolean closedByStore;
+    /** The node is going away: once active, hand the session on instead of holding it. */
+    private boolean draining;
+    /** Whether {@link SockJsMetrics#connectionOpened} was told of this connection (and not yet undone). */
+    private boolean counted;
+
+    SessionReceiver(ChannelHandlerContext ctx, SockJsRuntime runtime, SockJsEndpoint endpoint, SessionKey key,
+            TransportType type) {
+        this.ctx = ctx;
+        this.runtime = runtime;
+        this.endpoint = endpoint;
+        this.key = key;
+        this.type = type;
+        this.store = runtime.store();
+        this.metrics = runtime.metrics();
+        this.session = runtime.session(endpoint, key);
+        this.id = runtime.nextReceiverId();
+    }
+
+    // ---- the transport's part ----
+
+    /** Which sessions the claim may create. */
+    abstract SessionStore.Creation creation();
+
+    /**
+     * The slot is busy on the first claim: ask again through {@code reclaim}, now or later, or
+     * call {@link #done()} and end.
+     */
+    abstract void busy(Runnable reclaim);
+
+    /** A new session the service admitted: write what opens it, then call {@link #activate()}. */
+    abstract void opened();
+
+    /** A new session the service refused (already closed in the store): write {@code refusal} and end. */
+    abstract void openRefused(SockJsFrame refusal);
+
+    /** An existing session: deliver {@code pending}, then {@code closeFrame} if not null. */
+    abstract void attached(List<QueuedMessage> pending, SockJsFrame closeFrame);
+
+    /** No slot for this connection ({@link #done()} already): write {@code frame} alone and end; null: no such session. */
+    abstract void refused(SockJsFrame frame);
+
+    /** Writes messages (counted, and {@link #deliveredSeq} already moved to the last). */
+    abstract void messages(List<QueuedMessage> messages);
+
+    /** The session closed in the store: write {@code closeFrame} and end. */
+    abstract void closed(SockJsFrame closeFrame);
+
+    /** The heartbeat scheduled by {@link #scheduleHeartbeat()} is due. */
+    abstract void heartbeat();
+
+    /** The node drains and the connection is active: end so that the client goes on elsewhere. */
+    abstract void drained();
+
+    /** The store took the slot ({@link State#DONE} already): end without touching the session. */
+    abstract void evicted(boolean wasActive);
+
+    /** The store failed; the slot is not ours (or no longer). */
+    abstract void storeFailed();
+
+    /** Gives up the slot, acknowledging messages up to {@code seq}. */
+    CompletionStage<Void> letGo(long seq) {
+        return store.release(key, id, seq, endpoint.options().disconnectDelay());
+    }
+
+    /** Why a session ends when its client goes away, for the close count. */
+    SockJsMetrics.CloseReason goneReason() {
+        return SockJsMetrics.CloseReason.INTERRUPTED;
+    }
+
+    /** Runs once the connection is active, after the store events that waited for it. */
+    void activated() {
+    }
+
+    // ---- claiming ----
+
+    /** Claims the session; everything else follows from the claim's answer. */
+    final void start(ClaimMode mode) {
+        ctx.channel().closeFuture().addListener(closeListener);
+        runtime.live().add(this);
+        claim(mode);
+    }
+
+    private void claim(ClaimMode mode) {
+        store.claim(key, mode, creation(), this)
+                .whenComplete((claim, error) -> SockJsRuntime.onLoop(ctx, () -> claimed(claim, error, mode)));
+    }
+
+    private void claimed(Claim claim, Throwable error, ClaimMode mode) {
+        if (error != null) {
+            done();
+            log.warn("{} session {}: store failed on claim: {}", ctx.channel(), key, error.toString());
+            storeFailed();
+            return;
+        }
+        if (!ctx.channel().isActive()) {
+            clientGoneBeforeClaim(claim, mode);
+            return;
+        }
+        if (claim.outcome() == Claim.Outcome.BUSY && !busyRetried) {
+            busyRetried = true;
+            busy(() -> claim(mode));
+            return;
+        }
+        switch (claim.outcome()) {
+            case OPENED -> {
+                state = State.OPENING;
+                metrics.sessionOpened(type);
+                connected();
+                admit();
+                return;
+            }
+            case ATTACHED -> {
+                state = State.ACTIVE;
+                connected();
+                List<QueuedMessage> pending = claim.pending();
+                if (!pending.isEmpty()) {
+                    metrics.messagesSent(pending.size());
+                    deliveredSeq = Frames.lastSeq(pending);
+                }
+                attached(pending, claim.closeFrame());
+                acknowledge();
+            }
+            case CLOSED -> refuse(claim.closeFrame());
+            case BUSY -> refuse(ANOTHER_CONNECTION);
+            // Only an endpoint that accepts no new sessions claims EXISTING_ONLY: its unknown
+            // sessions are as unknown as its prefix.
+            case NOT_FOUND -> refuse(null);
+        }
+        runEarly();
+    }
+
+    private void refuse(SockJsFrame frame) {
+        done();
+        refused(frame);
+    }
+
+    // The client left while the claim was on its way: undo what the claim did.
+    private void clientGoneBeforeClaim(Claim claim, ClaimMode mode) {
+        done();
+        if (claim.outcome() == Claim.Outcome.OPENED) {
+            store.delete(key); // nobody ever heard of this session
+        } else if (claim.holdsSlot(mode)) {
+            interrupt();
+        }
+    }
+
+    // ---- admission ----
+
+    /**
+     * Asks the service to admit the new session. The open frame waits for the answer: a client
+     * that publishes as soon as it reads {@code o} must find its session reachable.
+     */
+    private void admit() {
+        endpoint.service().onOpen(session)
+                .exceptionally(error -> {
+                    log.warn("{} session {}: service failed on open: {}", ctx.channel(), key, error.toString());
+                    return Admission.refused(CloseCodes.SERVICE_UNAVAILABLE, CloseCodes.SERVICE_UNAVAILABLE_REASON);
+                })
+                .thenAccept(admission -> SockJsRuntime.onLoop(ctx, () -> admitted(admission)));
+    }
+
+    private void admitted(Admission admission) {
+        if (state != State.OPENING) {
+            return; // evicted meanwhile
+        }
+        if (!admission.isAdmitted()) {
+            refuseOpen(admission.refusal());
+        } else if (!ctx.channel().isActive()) {
+            abandon(); // the service knows the session: close it, as a connection lost later would
+        } else {
+            // Still OPENING while the open is written: store events wait until it is out.
+            openInFlight = true;
+            opened();
+        }
+    }
+
+    /**
+     * Closes a refused session in the store first, so that every later request of it finds the
+     * close, then has the transport write the refusal where the open frame would have gone.
+     */
+    private void refuseOpen(SockJsFrame refusal) {
+        early = null; // the store's own notice of this close among them: the refusal says it
+        session.close(refusal.closeCode(), refusal.closeReason()).whenComplete((closed, error) ->
+                SockJsRuntime.onLoop(ctx, () -> {
+                    if (state != State.OPENING) {
+                        return;
+                    }
+                    if (ctx.channel().isActive()) {
+                        openRefused(refusal); // never ACTIVE: the store's notice of this close stays unheard
+                    } else {
+                        done();
+                        letGo(0);
+                    }
+                }));
+    }
+
+    /** The open is on the wire: store events that waited run now. */
+    final void activate() {
+        openInFlight = false;
+        if (state == State.OPENING) {
+            state = State.ACTIVE;
+        }
+        runEarly();
+    }
+
+    // Runs what the store said while the claim (or the admission) was on its way.
+    private void runEarly() {
+        List<Runnable> queued = early;
+        early = null;
+        if (state != State.ACTIVE) {
+            return;
+        }
+        if (queued != null) {
+            queued.forEach(Runnable::run);
+        }
+        if (state == State.ACTIVE) {
+            activated();
+        }
+        if (draining && state == State.ACTIVE) {
+            drained();
+        }
+    }
+
+    // ---- store events ----
+
+    @Override
+    public ReceiverId id() {
+        return id;
+    }
+
+    @Override
+    public SessionKey sessionKey() {
+        return key;
+    }
+
+    @Override
+    public void onMessages(List<QueuedMessage> messages) {
+        whenActive(() -> {
+            List<QueuedMessage> fresh = dropRepeats(messages);
+            if (!fresh.isEmpty()) {
+                // Counted before the write: a client that got them must find them counted.
+                metrics.messagesSent(fresh.size());
+                deliveredSeq = Frames.lastSeq(fresh);
+                messages(fresh);
+                acknowledge();
+            }
+        });
+    }
+
+    @Override
+    public void onClosed(SockJsFrame closeFrame) {
+        whenActive(() -> {
+            closedByStore = true;
+            closed(closeFrame);
+        });
+    }
+
+    @Override
+    public void onEvicted() {
+        SockJsRuntime.later(ctx, () -> {
+            if (state != State.DONE) {
+                // The store gave the session up for this node (it lost it, or judged this node dead).
+                log.info("{} session {}: receiver evicted by the store", ctx.channel(), key);
+                boolean wasActive = state == State.ACTIVE;
+                done();
+                evicted(wasActive);
+            }
+        });
+    }
+
+    // Store callbacks come from any thread and may come before the claim's answer is handled.
+    private void whenActive(Runnable task) {
+        SockJsRuntime.later(ctx, () -> {
+            if (state == State.ACTIVE) {
+                task.run();
+            } else if (state == State.CLAIMING || state == State.OPENING) {
+                if (early == null) {
+                    early = new ArrayList<>(2);
+                }
+                early.add(task);
+            }
+        });
+    }
+
+    private List<QueuedMessage> dropRepeats(List<QueuedMessage> messages) {
+        int skip = 0;
+        while (skip < messages.size() && messages.get(skip).seq() <= deliveredSeq) {
+            skip++;
+        }
+        return skip == 0 ? messages : messages.subList(skip, messages.size());
+    }
+
+    private void acknowledge() {
+        if (acknowledger != null && state == State.ACTIVE) {
+            acknowledger.delivered(deliveredSeq);
+        }
+    }
+
+    /**
+     * The node is going away: an active connection hands its session on (see {@link #drained()});
+     * one still claiming or opening does so as soon as it is active.
+     */
+    @Override
+    public void drain() {
+        SockJsRuntime.onLoop(ctx, () -> {
+            if (draining) {
+                return;
+            }
+            draining = true;
+            if (state == State.ACTIVE) {
+                drained();
+            } else if (state == State.DONE) {
+                runtime.live().remove(this);
+            }
+        });
+    }
+
+    // ---- ending ----
+
+    /** The connection closed: a session it was serving (or opening) cannot go on. */
+    private void connectionClosed() {
+        if (state == State.ACTIVE || (state == State.OPENING && openInFlight)) {
+            log.debug("{} session {}: client went away", ctx.channel(), key);
+            abandon();
+        }
+    }
+
+    private void abandon() {
+        done();
+        interrupt();
+    }
+
+    private void interrupt() {
+        if (closedByStore) {
+            letGo(deliveredSeq);
+            return;
+        }
+        // Close first so that the next request finds the 1002 frame, then let the slot go so that
+        // the closed session can expire.
+        session.close(INTERRUPTED.closeCode(), INTERRUPTED.closeReason(), goneReason())
+                .whenComplete((closed, error) -> letGo(deliveredSeq));
+    }
+
+    /**
+     * Gives up the slot (acknowledging what was written), then runs {@code then} on the event loop:
+     * the next request of the session, on whatever node, must find the slot free and the queue right.
+     */
+    final void releaseThen(Runnable then) {
+        state = State.ENDING;
+        stopTimers();
+        letGo(deliveredSeq).whenComplete((ignored, error) -> SockJsRuntime.onLoop(ctx, () -> {
+            state = State.DONE;
+            detach();
+            if (error != null) {
+                log.warn("{} session {}: store failed on release: {}", ctx.channel(), key, error.toString());
+                storeFailed();
+            } else {
+                then.run();
+            }
+        }));
+    }
+
+    /** Marks the connection finished, with nothing (more) to give back to the store. */
+    final void done() {
+        state = State.DONE;
+        stopTimers();
+        detach();
+    }
+
+    final void scheduleHeartbeat() {
+        long nanos = endpoint.options().heartbeatInterval().toNanos();
+        heartbeat = ctx.executor().schedule(() -> {
+            if (state == State.ACTIVE) {
+                heartbeat();
+            }
+        }, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void stopTimers() {
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+            heartbeat = null;
+        }
+        if (acknowledger != null) {
+            acknowledger.stop();
+        }
+    }
+
+    private void detach() {
+        ctx.channel().closeFuture().removeListener(closeListener);
+        runtime.live().remove(this);
+        if (counted) {
+            counted = false;
+            metrics.connectionClosed(type);
+        }
+    }
+
+    private void connected() {
+        counted = true;
+        metrics.connectionOpened(type);
+    }
+
+    final boolean isActive() {
+        return state == State.ACTIVE;
+    }
+}
