@@ -53,6 +53,15 @@ final class Frames {
         return text.append(']');
     }
 
+    /** {@code messages} without those up to {@code seq} (repeats of what was written). */
+    static List<QueuedMessage> after(long seq, List<QueuedMessage> messages) {
+        int skip = 0;
+        while (skip < messages.size() && messages.get(skip).seq() <= seq) {
+            skip++;
+        }
+        return skip == 0 ? messages : messages.subList(skip, messages.size());
+    }
+
     /** The seq of the last of {@code messages}. */
     static long lastSeq(List<QueuedMessage> messages) {
         return messages.get(messages.size() - 1).seq();

@@ -32,7 +32,7 @@ abstract class HttpReceiver extends SessionReceiver {
 
     /** A gone endpoint starts no session; its closed ones still hand out their close frame. */
     @Override
-    final SessionStore.Creation creation() {
+    public final SessionStore.Creation creation() {
         return endpoint.acceptsNewSessions()
                 ? SessionStore.Creation.CREATE_IF_MISSING : SessionStore.Creation.EXISTING_ONLY;
     }
@@ -43,7 +43,7 @@ abstract class HttpReceiver extends SessionReceiver {
      * more a moment later tells that apart from a really open second connection, which gets 2010.
      */
     @Override
-    final void busy(Runnable reclaim) {
+    public final void busy(Runnable reclaim) {
         ctx.executor().schedule(() -> SockJsRuntime.onLoop(ctx, () -> {
             if (ctx.channel().isActive()) {
                 reclaim.run();
@@ -54,7 +54,7 @@ abstract class HttpReceiver extends SessionReceiver {
     }
 
     @Override
-    final void evicted(boolean wasActive) {
+    public final void evicted(boolean wasActive) {
         ctx.close();
     }
 

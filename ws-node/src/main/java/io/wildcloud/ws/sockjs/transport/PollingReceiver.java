@@ -31,19 +31,19 @@ final class PollingReceiver extends HttpReceiver {
     }
 
     @Override
-    void opened() {
+    public void opened() {
         // A new session holds the slot even for a poll: give it back before the open frame goes out.
         releaseThen(() -> respond(SockJsFrame.open()));
         activate(); // ENDING already: events that waited are the next poll's
     }
 
     @Override
-    void openRefused(SockJsFrame refusal) {
+    public void openRefused(SockJsFrame refusal) {
         releaseThen(() -> respond(refusal));
     }
 
     @Override
-    void attached(List<QueuedMessage> pending, SockJsFrame closeFrame) {
+    public void attached(List<QueuedMessage> pending, SockJsFrame closeFrame) {
         // For POLL, a claim with something to deliver has already taken it out and released the slot.
         if (!pending.isEmpty()) {
             done();
@@ -57,7 +57,7 @@ final class PollingReceiver extends HttpReceiver {
     }
 
     @Override
-    void refused(SockJsFrame frame) {
+    public void refused(SockJsFrame frame) {
         if (frame == null) {
             sendNotFound();
         } else {
@@ -66,29 +66,29 @@ final class PollingReceiver extends HttpReceiver {
     }
 
     @Override
-    void messages(List<QueuedMessage> messages) {
+    public void messages(List<QueuedMessage> messages) {
         SockJsFrame frame = Frames.messages(messages);
         releaseThen(() -> respond(frame));
     }
 
     @Override
-    void closed(SockJsFrame closeFrame) {
+    public void closed(SockJsFrame closeFrame) {
         releaseThen(() -> respond(closeFrame));
     }
 
     @Override
-    void heartbeat() {
+    public void heartbeat() {
         releaseThen(() -> respond(SockJsFrame.heartbeat()));
     }
 
     @Override
-    void drained() {
+    public void drained() {
         // A heartbeat answer: the client polls again at once, through the balancer, elsewhere.
         releaseThen(() -> respond(SockJsFrame.heartbeat()));
     }
 
     @Override
-    void storeFailed() {
+    public void storeFailed() {
         sendStoreUnavailable();
     }
 

@@ -28,7 +28,7 @@ final class RawWebSocketReceiver extends WebSocketReceiver {
     }
 
     @Override
-    void heartbeat() {
+    public void heartbeat() {
         // Never scheduled: a raw websocket has no heartbeats.
     }
 

@@ -1,8 +1,6 @@
 package io.wildcloud.ws.sockjs.transport;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.sockjs.Admission;
@@ -18,7 +16,6 @@ import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,10 +35,10 @@ import org.slf4j.LoggerFactory;
  * any      --evicted--> DONE                          (nothing more written, released or acknowledged)
  * </pre>
  *
- * <p>A transport supplies its framing and how it writes and ends: the hooks below. Threading: every
- * state change happens on the channel's event loop; store callbacks hop there.
+ * <p>A transport supplies its framing and how it writes and ends ({@link ReceiverTransport}).
+ * Threading: every state change happens on the channel's event loop; store callbacks hop there.
  */
-abstract class SessionReceiver implements Receiver, LiveConnections.Drainable {
+abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, ReceiverTransport {
 
     private static final Logger log = LoggerFactory.getLogger(SessionReceiver.class);
     static final SockJsFrame INTERRUPTED =
@@ -59,16 +56,14 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable {
     final SockJsMetrics metrics;
     final TransportType type;
     private final ReceiverId id;
-    private final ChannelFutureListener closeListener = future -> connectionClosed();
+    private final ReceiverTies ties;
     /** Volatile: the drain reads it from any thread; a websocket may rename its session once. */
     volatile SessionKey key;
     StoreBackedSession session;
     State state = State.CLAIMING;
     /** The seq of the last message written to the client. */
     long deliveredSeq;
-    /** Set by transports that acknowledge while they hold the slot. */
-    Acknowledger acknowledger;
-    private ScheduledFuture<?> heartbeat;
+    /** What the store said before the connection was active, to run once it is. */
     private List<Runnable> early;
     private boolean busyRetried;
     /** Admitted, and the open is on its way to the wire (a websocket's 101 is asynchronous). */
@@ -76,8 +71,6 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable {
     private boolean closedByStore;
     /** The node is going away: once active, hand the session on instead of holding it. */
     private boolean draining;
-    /** Whether {@link SockJsMetrics#connectionOpened} was told of this connection (and not yet undone). */
-    private boolean counted;
 
     SessionReceiver(ChannelHandlerContext ctx, SockJsRuntime runtime, SockJsEndpoint endpoint, SessionKey key,
             TransportType type) {
@@ -90,48 +83,8 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable {
         this.metrics = runtime.metrics();
         this.session = runtime.session(endpoint, key);
         this.id = runtime.nextReceiverId();
+        this.ties = new ReceiverTies(ctx, runtime, type, this, this::channelClosed);
     }
-
-    // ---- the transport's part ----
-
-    /** Which sessions the claim may create. */
-    abstract SessionStore.Creation creation();
-
-    /**
-     * The slot is busy on the first claim: ask again through {@code reclaim}, now or later, or
-     * call {@link #done()} and end.
-     */
-    abstract void busy(Runnable reclaim);
-
-    /** A new session the service admitted: write what opens it, then call {@link #activate()}. */
-    abstract void opened();
-
-    /** A new session the service refused (already closed in the store): write {@code refusal} and end. */
-    abstract void openRefused(SockJsFrame refusal);
-
-    /** An existing session: deliver {@code pending}, then {@code closeFrame} if not null. */
-    abstract void attached(List<QueuedMessage> pending, SockJsFrame closeFrame);
-
-    /** No slot for this connection ({@link #done()} already): write {@code frame} alone and end; null: no such session. */
-    abstract void refused(SockJsFrame frame);
-
-    /** Writes messages (counted, and {@link #deliveredSeq} already moved to the last). */
-    abstract void messages(List<QueuedMessage> messages);
-
-    /** The session closed in the store: write {@code closeFrame} and end. */
-    abstract void closed(SockJsFrame closeFrame);
-
-    /** The heartbeat scheduled by {@link #scheduleHeartbeat()} is due. */
-    abstract void heartbeat();
-
-    /** The node drains and the connection is active: end so that the client goes on elsewhere. */
-    abstract void drained();
-
-    /** The store took the slot ({@link State#DONE} already): end without touching the session. */
-    abstract void evicted(boolean wasActive);
-
-    /** The store failed; the slot is not ours (or no longer). */
-    abstract void storeFailed();
 
     /** Gives up the slot, acknowledging messages up to {@code seq}. */
     CompletionStage<Void> letGo(long seq) {
@@ -147,12 +100,9 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable {
     void activated() {
     }
 
-    // ---- claiming ----
-
     /** Claims the session; everything else follows from the claim's answer. */
     final void start(ClaimMode mode) {
-        ctx.channel().closeFuture().addListener(closeListener);
-        runtime.live().add(this);
+        ties.attach();
         claim(mode);
     }
 
@@ -181,13 +131,13 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable {
             case OPENED -> {
                 state = State.OPENING;
                 metrics.sessionOpened(type);
-                connected();
-                admit();
+                ties.count();
+                session.admit().thenAccept(admission -> SockJsRuntime.onLoop(ctx, () -> admitted(admission)));
                 return;
             }
             case ATTACHED -> {
                 state = State.ACTIVE;
-                connected();
+                ties.count();
                 List<QueuedMessage> pending = claim.pending();
                 if (!pending.isEmpty()) {
                     metrics.messagesSent(pending.size());
@@ -220,54 +170,30 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable {
         }
     }
 
-    // ---- admission ----
-
     /**
-     * Asks the service to admit the new session. The open frame waits for the answer: a client
-     * that publishes as soon as it reads {@code o} must find its session reachable.
+     * The service's answer to a new session (a refused one is closed in the store already). The
+     * open frame waited for it: a client that publishes as soon as it reads {@code o} must find its
+     * session reachable; a refused client gets the refusal where the open frame would have gone.
      */
-    private void admit() {
-        endpoint.service().onOpen(session)
-                .exceptionally(error -> {
-                    log.warn("{} session {}: service failed on open: {}", ctx.channel(), key, error.toString());
-                    return Admission.refused(CloseCodes.SERVICE_UNAVAILABLE, CloseCodes.SERVICE_UNAVAILABLE_REASON);
-                })
-                .thenAccept(admission -> SockJsRuntime.onLoop(ctx, () -> admitted(admission)));
-    }
-
     private void admitted(Admission admission) {
         if (state != State.OPENING) {
             return; // evicted meanwhile
         }
-        if (!admission.isAdmitted()) {
-            refuseOpen(admission.refusal());
-        } else if (!ctx.channel().isActive()) {
-            abandon(); // the service knows the session: close it, as a connection lost later would
+        if (!ctx.channel().isActive()) {
+            if (admission.isAdmitted()) {
+                abandon(); // the service knows the session: close it, as a connection lost later would
+            } else {
+                done();
+                letGo(0);
+            }
+        } else if (!admission.isAdmitted()) {
+            early = null; // the store's own notice of this close among them: the refusal says it
+            openRefused(admission.refusal()); // never ACTIVE
         } else {
             // Still OPENING while the open is written: store events wait until it is out.
             openInFlight = true;
             opened();
         }
-    }
-
-    /**
-     * Closes a refused session in the store first, so that every later request of it finds the
-     * close, then has the transport write the refusal where the open frame would have gone.
-     */
-    private void refuseOpen(SockJsFrame refusal) {
-        early = null; // the store's own notice of this close among them: the refusal says it
-        session.close(refusal.closeCode(), refusal.closeReason()).whenComplete((closed, error) ->
-                SockJsRuntime.onLoop(ctx, () -> {
-                    if (state != State.OPENING) {
-                        return;
-                    }
-                    if (ctx.channel().isActive()) {
-                        openRefused(refusal); // never ACTIVE: the store's notice of this close stays unheard
-                    } else {
-                        done();
-                        letGo(0);
-                    }
-                }));
     }
 
     /** The open is on the wire: store events that waited run now. */
@@ -297,8 +223,6 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable {
         }
     }
 
-    // ---- store events ----
-
     @Override
     public ReceiverId id() {
         return id;
@@ -312,7 +236,7 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable {
     @Override
     public void onMessages(List<QueuedMessage> messages) {
         whenActive(() -> {
-            List<QueuedMessage> fresh = dropRepeats(messages);
+            List<QueuedMessage> fresh = Frames.after(deliveredSeq, messages);
             if (!fresh.isEmpty()) {
                 // Counted before the write: a client that got them must find them counted.
                 metrics.messagesSent(fresh.size());
@@ -358,17 +282,9 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable {
         });
     }
 
-    private List<QueuedMessage> dropRepeats(List<QueuedMessage> messages) {
-        int skip = 0;
-        while (skip < messages.size() && messages.get(skip).seq() <= deliveredSeq) {
-            skip++;
-        }
-        return skip == 0 ? messages : messages.subList(skip, messages.size());
-    }
-
     private void acknowledge() {
-        if (acknowledger != null && state == State.ACTIVE) {
-            acknowledger.delivered(deliveredSeq);
+        if (state == State.ACTIVE) {
+            ties.delivered(deliveredSeq);
         }
     }
 
@@ -386,15 +302,13 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable {
             if (state == State.ACTIVE) {
                 drained();
             } else if (state == State.DONE) {
-                runtime.live().remove(this);
+                ties.detach();
             }
         });
     }
 
-    // ---- ending ----
-
     /** The connection closed: a session it was serving (or opening) cannot go on. */
-    private void connectionClosed() {
+    private void channelClosed() {
         if (state == State.ACTIVE || (state == State.OPENING && openInFlight)) {
             log.debug("{} session {}: client went away", ctx.channel(), key);
             abandon();
@@ -423,10 +337,10 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable {
      */
     final void releaseThen(Runnable then) {
         state = State.ENDING;
-        stopTimers();
+        ties.stopTimers();
         letGo(deliveredSeq).whenComplete((ignored, error) -> SockJsRuntime.onLoop(ctx, () -> {
             state = State.DONE;
-            detach();
+            ties.detach();
             if (error != null) {
                 log.warn("{} session {}: store failed on release: {}", ctx.channel(), key, error.toString());
                 storeFailed();
@@ -439,41 +353,22 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable {
     /** Marks the connection finished, with nothing (more) to give back to the store. */
     final void done() {
         state = State.DONE;
-        stopTimers();
-        detach();
+        ties.stopTimers();
+        ties.detach();
     }
 
+    /** Has {@link #heartbeat()} called after the heartbeat interval, if still active then. */
     final void scheduleHeartbeat() {
-        long nanos = endpoint.options().heartbeatInterval().toNanos();
-        heartbeat = ctx.executor().schedule(() -> {
+        ties.heartbeatAfter(endpoint.options().heartbeatInterval(), () -> {
             if (state == State.ACTIVE) {
                 heartbeat();
             }
-        }, nanos, TimeUnit.NANOSECONDS);
+        });
     }
 
-    private void stopTimers() {
-        if (heartbeat != null) {
-            heartbeat.cancel(false);
-            heartbeat = null;
-        }
-        if (acknowledger != null) {
-            acknowledger.stop();
-        }
-    }
-
-    private void detach() {
-        ctx.channel().closeFuture().removeListener(closeListener);
-        runtime.live().remove(this);
-        if (counted) {
-            counted = false;
-            metrics.connectionClosed(type);
-        }
-    }
-
-    private void connected() {
-        counted = true;
-        metrics.connectionOpened(type);
+    /** Acknowledges what is written, through {@code acknowledger}, while active. */
+    final void acknowledgeWith(Acknowledger acknowledger) {
+        ties.acknowledgeWith(acknowledger);
     }
 
     final boolean isActive() {

@@ -30,7 +30,7 @@ final class SockJsWebSocketReceiver extends WebSocketReceiver {
     }
 
     @Override
-    void heartbeat() {
+    public void heartbeat() {
         if (!closeSent()) {
             ctx.writeAndFlush(text(SockJsFrame.heartbeat().text()), ctx.voidPromise());
             scheduleHeartbeat();

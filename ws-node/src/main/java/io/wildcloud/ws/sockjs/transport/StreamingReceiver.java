@@ -40,7 +40,7 @@ final class StreamingReceiver extends HttpReceiver {
             Function<ChannelHandlerContext, ByteBuf> prelude) {
         super(ctx, request, endpoint, key, runtime, type, format);
         this.prelude = prelude;
-        this.acknowledger = new Acknowledger(ctx, store, key, id());
+        acknowledgeWith(new Acknowledger(ctx, store, key, id()));
     }
 
     void start() {
@@ -48,7 +48,7 @@ final class StreamingReceiver extends HttpReceiver {
     }
 
     @Override
-    void opened() {
+    public void opened() {
         begin();
         write(SockJsFrame.open());
         scheduleHeartbeat();
@@ -56,13 +56,13 @@ final class StreamingReceiver extends HttpReceiver {
     }
 
     @Override
-    void openRefused(SockJsFrame refusal) {
+    public void openRefused(SockJsFrame refusal) {
         begin();
         closed(refusal);
     }
 
     @Override
-    void attached(List<QueuedMessage> pending, SockJsFrame closeFrame) {
+    public void attached(List<QueuedMessage> pending, SockJsFrame closeFrame) {
         begin();
         if (!pending.isEmpty()) {
             write(Frames.messagesText(pending));
@@ -75,7 +75,7 @@ final class StreamingReceiver extends HttpReceiver {
     }
 
     @Override
-    void refused(SockJsFrame frame) {
+    public void refused(SockJsFrame frame) {
         if (frame == null) {
             sendNotFound();
             return;
@@ -86,19 +86,19 @@ final class StreamingReceiver extends HttpReceiver {
     }
 
     @Override
-    void messages(List<QueuedMessage> messages) {
+    public void messages(List<QueuedMessage> messages) {
         write(Frames.messagesText(messages));
         endIfLimitReached();
     }
 
     @Override
-    void closed(SockJsFrame closeFrame) {
+    public void closed(SockJsFrame closeFrame) {
         write(closeFrame);
         end();
     }
 
     @Override
-    void heartbeat() {
+    public void heartbeat() {
         write(SockJsFrame.heartbeat());
         if (!endIfLimitReached()) {
             scheduleHeartbeat();
@@ -106,13 +106,13 @@ final class StreamingReceiver extends HttpReceiver {
     }
 
     @Override
-    void drained() {
+    public void drained() {
         // The terminating chunk without a close frame: the client reopens the stream, elsewhere.
         end();
     }
 
     @Override
-    void storeFailed() {
+    public void storeFailed() {
         if (!begun) {
             sendStoreUnavailable();
         } else {

@@ -80,12 +80,12 @@ abstract class WebSocketReceiver extends SessionReceiver {
     // ---- the state machine's hooks ----
 
     @Override
-    SessionStore.Creation creation() {
+    public SessionStore.Creation creation() {
         return SessionStore.Creation.CREATE_ONLY;
     }
 
     @Override
-    void busy(Runnable reclaim) {
+    public void busy(Runnable reclaim) {
         key = new SessionKey(key.scope(), key.sessionId() + "~" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         session = runtime.session(endpoint, key);
         reclaim.run();
@@ -102,9 +102,9 @@ abstract class WebSocketReceiver extends SessionReceiver {
     }
 
     @Override
-    void opened() {
+    public void opened() {
         handshakeThen(() -> {
-            acknowledger = new Acknowledger(ctx, store, key, id(), ACKNOWLEDGEMENT_INTERVAL);
+            acknowledgeWith(new Acknowledger(ctx, store, key, id(), ACKNOWLEDGEMENT_INTERVAL));
             writeOpen(); // still OPENING: store events that come meanwhile wait until the open frame is out
             activate();
         });
@@ -120,7 +120,7 @@ abstract class WebSocketReceiver extends SessionReceiver {
     }
 
     @Override
-    void openRefused(SockJsFrame refusal) {
+    public void openRefused(SockJsFrame refusal) {
         // Closed in the store before the client hears of it; then, as every websocket session, removed.
         done();
         letGo(0);
@@ -128,12 +128,12 @@ abstract class WebSocketReceiver extends SessionReceiver {
     }
 
     @Override
-    void attached(List<QueuedMessage> pending, SockJsFrame closeFrame) {
+    public void attached(List<QueuedMessage> pending, SockJsFrame closeFrame) {
         refused(null); // a CREATE_ONLY claim never attaches
     }
 
     @Override
-    void refused(SockJsFrame frame) {
+    public void refused(SockJsFrame frame) {
         log.warn("{} session {}: cannot create the session: {}", ctx.channel(), key,
                 frame == null ? "not created" : frame.text());
         done();
@@ -141,7 +141,7 @@ abstract class WebSocketReceiver extends SessionReceiver {
     }
 
     @Override
-    void messages(List<QueuedMessage> messages) {
+    public void messages(List<QueuedMessage> messages) {
         if (!closeSent) {
             write(messages);
             LoopFlushes.flushSoon(ctx);
@@ -151,14 +151,14 @@ abstract class WebSocketReceiver extends SessionReceiver {
     }
 
     @Override
-    void closed(SockJsFrame closeFrame) {
+    public void closed(SockJsFrame closeFrame) {
         if (!closeSent) {
             writeClose(closeFrame);
         }
     }
 
     @Override
-    void drained() {
+    public void drained() {
         if (!closeSent) {
             log.debug("{} session {}: node draining, going away", ctx.channel(), key);
             writeGoingAway();
@@ -171,7 +171,7 @@ abstract class WebSocketReceiver extends SessionReceiver {
      * of seeing the connection cut.
      */
     @Override
-    void evicted(boolean wasActive) {
+    public void evicted(boolean wasActive) {
         if (wasActive && !closeSent) {
             writeClose(SockJsFrame.close(CloseCodes.SERVICE_UNAVAILABLE, CloseCodes.SERVICE_UNAVAILABLE_REASON));
         } else {
@@ -180,7 +180,7 @@ abstract class WebSocketReceiver extends SessionReceiver {
     }
 
     @Override
-    void storeFailed() {
+    public void storeFailed() {
         handshakeThen(() -> ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.TRY_AGAIN_LATER))
                 .addListener(ChannelFutureListener.CLOSE));
     }
