@@ -1,6 +1,7 @@
 package io.wildcloud.ws.sockjs.transport;
 
 import io.netty.util.concurrent.FastThreadLocal;
+import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.common.sockjs.SockJsJson;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
@@ -18,6 +19,10 @@ final class Frames {
             return new StringBuilder(512);
         }
     };
+
+    /** What a second receiving connection of a session gets while the first is still open. */
+    static final SockJsFrame ANOTHER_CONNECTION =
+            SockJsFrame.close(CloseCodes.ANOTHER_CONNECTION_OPEN, CloseCodes.ANOTHER_CONNECTION_OPEN_REASON);
 
     private Frames() {
     }

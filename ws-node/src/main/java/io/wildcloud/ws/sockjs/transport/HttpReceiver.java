@@ -7,8 +7,6 @@ import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.http.HttpResponses;
 import io.wildcloud.ws.sockjs.http.SockJsRequest;
 import io.wildcloud.ws.sockjs.session.SessionKey;
-import io.wildcloud.ws.sockjs.session.SessionStore;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One receiving HTTP request (a poll or a stream) of a session: the {@link SessionReceiver} state
@@ -17,40 +15,14 @@ import java.util.concurrent.TimeUnit;
  */
 abstract class HttpReceiver extends SessionReceiver {
 
-    /** How long a claim that found the slot busy waits before it asks again, once. */
-    static final long BUSY_RETRY_DELAY_MILLIS = 100;
-
     final SockJsRequest request;
     final FrameFormat format;
 
     HttpReceiver(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint, SessionKey key,
             SockJsRuntime runtime, TransportType type, FrameFormat format) {
-        super(ctx, runtime, endpoint, key, type);
+        super(ctx, runtime, endpoint, key, type, SessionLifetime.ACROSS_REQUESTS);
         this.request = request;
         this.format = format;
-    }
-
-    /** A gone endpoint starts no session; its closed ones still hand out their close frame. */
-    @Override
-    public final SessionStore.Creation creation() {
-        return endpoint.acceptsNewSessions()
-                ? SessionStore.Creation.CREATE_IF_MISSING : SessionStore.Creation.EXISTING_ONLY;
-    }
-
-    /**
-     * A busy slot may be held by a request whose client just went away: its node has not seen the
-     * connection close yet (another event loop, or another node behind the store). Asking once
-     * more a moment later tells that apart from a really open second connection, which gets 2010.
-     */
-    @Override
-    public final void busy(Runnable reclaim) {
-        ctx.executor().schedule(() -> SockJsRuntime.onLoop(ctx, () -> {
-            if (ctx.channel().isActive()) {
-                reclaim.run();
-            } else {
-                done();
-            }
-        }), BUSY_RETRY_DELAY_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -2,27 +2,15 @@ package io.wildcloud.ws.sockjs.transport;
 
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
-import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.util.List;
 
 /**
- * What a transport supplies to the {@link SessionReceiver} state machine: how the session's life
- * relates to the connection's (the first two, and the machine's
- * overridable {@code letGo} and {@code goneReason}), and how frames reach the wire and how the
- * connection ends (the rest). The state machine calls these on the channel's event loop, in the
+ * What a transport supplies to the {@link SessionReceiver} state machine besides its
+ * {@link SessionLifetime}: its framing, how frames reach the wire and how the connection ends. The state machine calls these on the channel's event loop, in the
  * states named; a transport never changes the state itself except through the machine's
  * {@code activate}, {@code releaseThen} and {@code done}.
  */
 interface ReceiverTransport {
-
-    /** Which sessions the claim may create. */
-    SessionStore.Creation creation();
-
-    /**
-     * The slot is busy on the first claim: ask again through {@code reclaim}, now or later, or
-     * call {@code done} and end.
-     */
-    void busy(Runnable reclaim);
 
     /** OPENING, admitted: write what opens the session, then call {@code activate}. */
     void opened();

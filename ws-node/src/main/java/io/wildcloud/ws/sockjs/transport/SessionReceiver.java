@@ -13,9 +13,9 @@ import io.wildcloud.ws.sockjs.session.Receiver;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,10 +41,6 @@ import org.slf4j.LoggerFactory;
 abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, ReceiverTransport {
 
     private static final Logger log = LoggerFactory.getLogger(SessionReceiver.class);
-    static final SockJsFrame INTERRUPTED =
-            SockJsFrame.close(CloseCodes.CONNECTION_INTERRUPTED, CloseCodes.CONNECTION_INTERRUPTED_REASON);
-    static final SockJsFrame ANOTHER_CONNECTION =
-            SockJsFrame.close(CloseCodes.ANOTHER_CONNECTION_OPEN, CloseCodes.ANOTHER_CONNECTION_OPEN_REASON);
 
     /** Where the connection is in its life (see the class comment). */
     enum State { CLAIMING, OPENING, ACTIVE, ENDING, DONE }
@@ -55,6 +51,7 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
     final SessionStore store;
     final SockJsMetrics metrics;
     final TransportType type;
+    private final SessionLifetime lifetime;
     private final ReceiverId id;
     private final ReceiverTies ties;
     /** Volatile: the drain reads it from any thread; a websocket may rename its session once. */
@@ -63,8 +60,7 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
     State state = State.CLAIMING;
     /** The seq of the last message written to the client. */
     long deliveredSeq;
-    /** What the store said before the connection was active, to run once it is. */
-    private List<Runnable> early;
+    private final EarlyEvents early = new EarlyEvents();
     private boolean busyRetried;
     /** Admitted, and the open is on its way to the wire (a websocket's 101 is asynchronous). */
     private boolean openInFlight;
@@ -73,8 +69,9 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
     private boolean draining;
 
     SessionReceiver(ChannelHandlerContext ctx, SockJsRuntime runtime, SockJsEndpoint endpoint, SessionKey key,
-            TransportType type) {
+            TransportType type, SessionLifetime lifetime) {
         this.ctx = ctx;
+        this.lifetime = lifetime;
         this.runtime = runtime;
         this.endpoint = endpoint;
         this.key = key;
@@ -84,16 +81,6 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
         this.session = runtime.session(endpoint, key);
         this.id = runtime.nextReceiverId();
         this.ties = new ReceiverTies(ctx, runtime, type, this, this::channelClosed);
-    }
-
-    /** Gives up the slot, acknowledging messages up to {@code seq}. */
-    CompletionStage<Void> letGo(long seq) {
-        return store.release(key, id, seq, endpoint.options().disconnectDelay());
-    }
-
-    /** Why a session ends when its client goes away, for the close count. */
-    SockJsMetrics.CloseReason goneReason() {
-        return SockJsMetrics.CloseReason.INTERRUPTED;
     }
 
     /** Runs once the connection is active, after the store events that waited for it. */
@@ -107,7 +94,7 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
     }
 
     private void claim(ClaimMode mode) {
-        store.claim(key, mode, creation(), this)
+        store.claim(key, mode, lifetime.creation(endpoint), this)
                 .whenComplete((claim, error) -> SockJsRuntime.onLoop(ctx, () -> claimed(claim, error, mode)));
     }
 
@@ -123,8 +110,7 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
             return;
         }
         if (claim.outcome() == Claim.Outcome.BUSY && !busyRetried) {
-            busyRetried = true;
-            busy(() -> claim(mode));
+            retryBusy(mode);
             return;
         }
         switch (claim.outcome()) {
@@ -147,12 +133,34 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
                 acknowledge();
             }
             case CLOSED -> refuse(claim.closeFrame());
-            case BUSY -> refuse(ANOTHER_CONNECTION);
+            case BUSY -> refuse(Frames.ANOTHER_CONNECTION);
             // Only an endpoint that accepts no new sessions claims EXISTING_ONLY: its unknown
             // sessions are as unknown as its prefix.
             case NOT_FOUND -> refuse(null);
         }
         runEarly();
+    }
+
+    private void retryBusy(ClaimMode mode) {
+        busyRetried = true;
+        SessionKey retryKey = lifetime.busyRetryKey(key);
+        if (!retryKey.equals(key)) {
+            key = retryKey;
+            session = runtime.session(endpoint, key);
+        }
+        Runnable retry = () -> {
+            if (ctx.channel().isActive()) {
+                claim(mode);
+            } else {
+                done();
+            }
+        };
+        long delay = lifetime.busyRetryDelayMillis();
+        if (delay == 0) {
+            retry.run();
+        } else {
+            ctx.executor().schedule(() -> SockJsRuntime.onLoop(ctx, retry), delay, TimeUnit.MILLISECONDS);
+        }
     }
 
     private void refuse(SockJsFrame frame) {
@@ -187,7 +195,7 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
                 letGo(0);
             }
         } else if (!admission.isAdmitted()) {
-            early = null; // the store's own notice of this close among them: the refusal says it
+            early.drop(); // the store's own notice of this close among them: the refusal says it
             openRefused(admission.refusal()); // never ACTIVE
         } else {
             // Still OPENING while the open is written: store events wait until it is out.
@@ -207,14 +215,11 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
 
     // Runs what the store said while the claim (or the admission) was on its way.
     private void runEarly() {
-        List<Runnable> queued = early;
-        early = null;
         if (state != State.ACTIVE) {
+            early.drop();
             return;
         }
-        if (queued != null) {
-            queued.forEach(Runnable::run);
-        }
+        early.runWhile(this::isActive);
         if (state == State.ACTIVE) {
             activated();
         }
@@ -274,9 +279,6 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
             if (state == State.ACTIVE) {
                 task.run();
             } else if (state == State.CLAIMING || state == State.OPENING) {
-                if (early == null) {
-                    early = new ArrayList<>(2);
-                }
                 early.add(task);
             }
         });
@@ -327,7 +329,7 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
         }
         // Close first so that the next request finds the 1002 frame, then let the slot go so that
         // the closed session can expire.
-        session.close(INTERRUPTED.closeCode(), INTERRUPTED.closeReason(), goneReason())
+        session.close(CloseCodes.CONNECTION_INTERRUPTED, CloseCodes.CONNECTION_INTERRUPTED_REASON, lifetime.goneReason())
                 .whenComplete((closed, error) -> letGo(deliveredSeq));
     }
 
@@ -355,6 +357,11 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
         state = State.DONE;
         ties.stopTimers();
         ties.detach();
+    }
+
+    /** Gives up the slot (as the session's lifetime says), acknowledging messages up to {@code seq}. */
+    final CompletionStage<Void> letGo(long seq) {
+        return lifetime.letGo(store, key, id, seq, endpoint);
     }
 
     /** Has {@link #heartbeat()} called after the heartbeat interval, if still active then. */

@@ -9,16 +9,12 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
-import io.wildcloud.ws.sockjs.SockJsMetrics;
 import io.wildcloud.ws.sockjs.http.LoopFlushes;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
 import io.wildcloud.ws.sockjs.session.SessionKey;
-import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +51,7 @@ abstract class WebSocketReceiver extends SessionReceiver {
     /** {@code handshake} hands the upgrade request to Netty's handshake handler. */
     WebSocketReceiver(ChannelHandlerContext ctx, SockJsRuntime runtime, SockJsEndpoint endpoint, SessionKey key,
             Runnable handshake) {
-        super(ctx, runtime, endpoint, key, TransportType.WEBSOCKET);
+        super(ctx, runtime, endpoint, key, TransportType.WEBSOCKET, SessionLifetime.CONNECTION);
         this.handshake = handshake;
         this.clientMessages = new ClientMessages(ctx, endpoint.service(), runtime.metrics());
     }
@@ -77,29 +73,7 @@ abstract class WebSocketReceiver extends SessionReceiver {
     /** A text message from the client, once the session is active. */
     abstract void readMessage(String text);
 
-    // ---- the state machine's hooks ----
-
-    @Override
-    public SessionStore.Creation creation() {
-        return SessionStore.Creation.CREATE_ONLY;
-    }
-
-    @Override
-    public void busy(Runnable reclaim) {
-        key = new SessionKey(key.scope(), key.sessionId() + "~" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        session = runtime.session(endpoint, key);
-        reclaim.run();
-    }
-
-    @Override
-    CompletionStage<Void> letGo(long seq) {
-        return store.delete(key); // a websocket's session ends with it
-    }
-
-    @Override
-    SockJsMetrics.CloseReason goneReason() {
-        return SockJsMetrics.CloseReason.WEBSOCKET_ENDED;
-    }
+    // ---- the ReceiverTransport part ----
 
     @Override
     public void opened() {
