@@ -205,6 +205,35 @@ class WebSocketTransportTest {
         assertFalse(ch.isOpen(), "closed after the grace");
     }
 
+    @Test
+    void clientCloseIsAnsweredWithTheSameCloseAndEndsTheSession() {
+        exchangeBytes(get("/echo/000/s1/websocket", UPGRADE, CONNECTION, KEY, VERSION));
+        ch.writeInbound(clientFrame(0x88, new byte[] {0x03, (byte) 0xe9, 'b', 'y', 'e'}));
+        assertArrayEquals(new byte[] {(byte) 0x88, 5, 0x03, (byte) 0xe9, 'b', 'y', 'e'}, readBytes(),
+                "the client's close 1001 \"bye\", echoed");
+        assertFalse(ch.isOpen());
+        ch.runPendingTasks();
+        assertEquals(SessionStatus.NOT_FOUND,
+                channels.store().status(new SessionKey("echo", "s1")).toCompletableFuture().join());
+    }
+
+    @Test
+    void pingsMeetTheBudgetBeforeNettysProtocolHandler() {
+        exchangeBytes(get("/echo/000/s1/websocket", UPGRADE, CONNECTION, KEY, VERSION));
+        java.util.List<String> names = ch.pipeline().names();
+        java.util.List<String> order = java.util.List.of(WebSocketUpgrade.CONTROL_FRAMES_NAME,
+                WebSocketUpgrade.CLOSE_HANDSHAKE_NAME, WebSocketUpgrade.UTF8_VALIDATOR_NAME,
+                WebSocketUpgrade.PROTOCOL_NAME, WebSocketUpgrade.AGGREGATOR_NAME, WebSocketUpgrade.HANDLER_NAME);
+        int previous = -1;
+        for (String name : order) {
+            int at = names.indexOf(name);
+            assertTrue(at > previous, name + " after the handlers before it in " + names);
+            previous = at;
+        }
+        assertTrue(names.indexOf("wsdecoder") < names.indexOf(order.get(0)), names.toString());
+        ch.close();
+    }
+
     /** The status code of {@code bytes}, which must be exactly one unmasked close frame. */
     private static int closeCode(byte[] bytes) {
         assertEquals((byte) 0x88, bytes[0], "a close frame");
