@@ -1,5 +1,12 @@
 package io.wildcloud.ws.sockjs.transport;
 
+import static io.wildcloud.ws.sockjs.transport.WebSocketTransport.AGGREGATOR_NAME;
+import static io.wildcloud.ws.sockjs.transport.WebSocketTransport.CLOSE_HANDSHAKE_NAME;
+import static io.wildcloud.ws.sockjs.transport.WebSocketTransport.CONTROL_FRAMES_NAME;
+import static io.wildcloud.ws.sockjs.transport.WebSocketTransport.HANDLER_NAME;
+import static io.wildcloud.ws.sockjs.transport.WebSocketTransport.PROTOCOL_NAME;
+import static io.wildcloud.ws.sockjs.transport.WebSocketTransport.UTF8_VALIDATOR_NAME;
+
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -24,23 +31,17 @@ import io.wildcloud.ws.sockjs.session.ClaimMode;
  * in place of the HTTP codec):
  *
  * <pre>
- * wsdecoder -> ... -> sockjs-websocket-control-frames (ControlFrameBudget: ping/pong rate, 1008)
- *   -> sockjs-websocket-close (CloseHandshake: our close waits for the client's, or the grace)
- *   -> sockjs-websocket-utf8 (Utf8FrameValidator: 1007, fragments included)
- *   -> [Netty's handshake handler, until the upgrade] -> sockjs-websocket-protocol (WebSocketServerProtocolHandler:
- *      close handshake, pongs, drops writes after a close) -> sockjs-websocket-aggregator (1009 for a
- *      fragmented message over the limit) -> sockjs-websocket (WebSocketFrames -> the receiver)
+ * wsdecoder -> ... -> sockjs-websocket-control-frames  ControlFrameBudget: ping/pong rate (1008)
+ *   -> sockjs-websocket-close                         CloseHandshake: our close waits for the client's, or the grace
+ *   -> sockjs-websocket-utf8                          Utf8FrameValidator: 1007, fragments included
+ *   -> (Netty's handshake handler, until the 101)
+ *   -> sockjs-websocket-protocol                      WebSocketServerProtocolHandler: pongs, the client's close,
+ *                                                     nothing written after a close
+ *   -> sockjs-websocket-aggregator                    WebSocketFrameAggregator: a fragmented message over the limit
+ *   -> sockjs-websocket                               WebSocketFrames: whole text messages to the receiver
  * </pre>
  */
 final class WebSocketUpgrade {
-
-    /** The pipeline name of a websocket connection's last handler. */
-    static final String HANDLER_NAME = "sockjs-websocket";
-    static final String CONTROL_FRAMES_NAME = "sockjs-websocket-control-frames";
-    static final String CLOSE_HANDSHAKE_NAME = "sockjs-websocket-close";
-    static final String UTF8_VALIDATOR_NAME = "sockjs-websocket-utf8";
-    static final String PROTOCOL_NAME = "sockjs-websocket-protocol";
-    static final String AGGREGATOR_NAME = "sockjs-websocket-aggregator";
 
     /** Makes a websocket's receiver on its handler's context; the {@code Runnable} answers the upgrade. */
     interface ReceiverFactory {
@@ -111,19 +112,21 @@ final class WebSocketUpgrade {
         // that no frame the client sends right after it reaches the router. Netty's protocol handler
         // puts its handshake handler before itself.
         ChannelPipeline pipeline = ctx.pipeline();
-        pipeline.addBefore(ctx.name(), CONTROL_FRAMES_NAME, new ControlFrameBudget(maxControlFramesPerSecond));
-        pipeline.addBefore(ctx.name(), CLOSE_HANDSHAKE_NAME, new CloseHandshake());
+        String router = ctx.name();
+        pipeline.addBefore(router, CONTROL_FRAMES_NAME, new ControlFrameBudget(maxControlFramesPerSecond));
+        pipeline.addBefore(router, CLOSE_HANDSHAKE_NAME, new CloseHandshake());
         // Text is checked frame by frame, fragments included, before aggregation: invalid UTF-8
         // closes with 1007 (the validator writes the close), never a message of replacement characters.
-        pipeline.addBefore(ctx.name(), UTF8_VALIDATOR_NAME, new Utf8FrameValidator(true));
-        pipeline.addBefore(ctx.name(), PROTOCOL_NAME,
+        pipeline.addBefore(router, UTF8_VALIDATOR_NAME, new Utf8FrameValidator(true));
+        pipeline.addBefore(router, PROTOCOL_NAME,
                 new WebSocketServerProtocolHandler(protocolConfig(request.uri(), maxMessageBytes)));
         // A fragmented message over the limit fails here; the receiver closes it with 1009.
-        pipeline.addBefore(ctx.name(), AGGREGATOR_NAME, new WebSocketFrameAggregator(maxMessageBytes));
+        pipeline.addBefore(router, AGGREGATOR_NAME, new WebSocketFrameAggregator(maxMessageBytes));
+        // The upgrade request goes in after the budget, which drops any HTTP pipelined behind it.
         ChannelHandlerContext controlFrames = pipeline.context(CONTROL_FRAMES_NAME);
         WebSocketFrames frames = new WebSocketFrames(
                 frameCtx -> factory.create(frameCtx, () -> controlFrames.fireChannelRead(handshakeRequest)));
-        pipeline.replace(ctx.name(), HANDLER_NAME, frames);
+        pipeline.replace(router, HANDLER_NAME, frames);
         frames.receiver().start(ClaimMode.STREAM);
     }
 }

@@ -221,9 +221,9 @@ class WebSocketTransportTest {
     void pingsMeetTheBudgetBeforeNettysProtocolHandler() {
         exchangeBytes(get("/echo/000/s1/websocket", UPGRADE, CONNECTION, KEY, VERSION));
         java.util.List<String> names = ch.pipeline().names();
-        java.util.List<String> order = java.util.List.of(WebSocketUpgrade.CONTROL_FRAMES_NAME,
-                WebSocketUpgrade.CLOSE_HANDSHAKE_NAME, WebSocketUpgrade.UTF8_VALIDATOR_NAME,
-                WebSocketUpgrade.PROTOCOL_NAME, WebSocketUpgrade.AGGREGATOR_NAME, WebSocketUpgrade.HANDLER_NAME);
+        java.util.List<String> order = java.util.List.of(WebSocketTransport.CONTROL_FRAMES_NAME,
+                WebSocketTransport.CLOSE_HANDSHAKE_NAME, WebSocketTransport.UTF8_VALIDATOR_NAME,
+                WebSocketTransport.PROTOCOL_NAME, WebSocketTransport.AGGREGATOR_NAME, WebSocketTransport.HANDLER_NAME);
         int previous = -1;
         for (String name : order) {
             int at = names.indexOf(name);
