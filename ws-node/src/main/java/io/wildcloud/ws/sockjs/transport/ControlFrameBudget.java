@@ -1,7 +1,7 @@
 package io.wildcloud.ws.sockjs.transport;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * <p>It also drops whatever HTTP the client pipelines behind its upgrade request: before the 101
  * only the upgrade itself, which the receiver fires past this handler, may reach the handshake.
  */
-final class ControlFrameBudget extends ChannelInboundHandlerAdapter {
+final class ControlFrameBudget extends ChannelDuplexHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ControlFrameBudget.class);
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
@@ -66,6 +66,18 @@ final class ControlFrameBudget extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /**
+     * Once spent, asks for no more reads: the decoders after this handler ask for one when a read
+     * gave them nothing to pass on and auto-read is off (as Netty's protocol handler does after a
+     * batch of pings it answered itself), which would read on into the flood.
+     */
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+        if (!spent) {
+            ctx.read();
+        }
     }
 
     /** Takes one frame's worth at {@code now} (nanoseconds); false when the budget is spent. */

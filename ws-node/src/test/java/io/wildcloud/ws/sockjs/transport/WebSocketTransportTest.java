@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStatus;
@@ -18,6 +20,7 @@ import io.wildcloud.ws.sockjs.testmode.HttpText;
 import io.wildcloud.ws.sockjs.testmode.SockJsChannels;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -231,6 +234,35 @@ class WebSocketTransportTest {
             previous = at;
         }
         assertTrue(names.indexOf("wsdecoder") < names.indexOf(order.get(0)), names.toString());
+        ch.close();
+    }
+
+    @Test
+    void aFloodReadInOneGoAsksForNoMoreReads() {
+        ch.freezeTime();
+        AtomicInteger reads = new AtomicInteger();
+        ch.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void read(ChannelHandlerContext ctx) {
+                reads.incrementAndGet();
+                ctx.read();
+            }
+        });
+        exchange(ch, get("/echo/websocket", UPGRADE, CONNECTION, KEY, VERSION));
+        int readsBefore = reads.get();
+        // Pings within the budget and over it in one read: Netty's protocol handler answers the
+        // first ones and passes nothing on, which alone would make it ask for the next read.
+        ByteBuf flood = Unpooled.buffer();
+        for (int i = 0; i < 2 * io.wildcloud.ws.sockjs.PeerPolicy.DEFAULT_MAX_CONTROL_FRAMES_PER_SECOND; i++) {
+            ByteBuf ping = clientFrame(0x89, new byte[] {'p'});
+            flood.writeBytes(ping);
+            ping.release();
+        }
+        ch.writeInbound(flood);
+        ch.runPendingTasks();
+        assertFalse(ch.config().isAutoRead());
+        assertEquals(readsBefore, reads.get(), "nothing asks for a read after the budget is spent");
+        readBytes(); // the pongs and the close
         ch.close();
     }
 
