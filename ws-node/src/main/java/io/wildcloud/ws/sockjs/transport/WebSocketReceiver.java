@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
  * handshake handler answer the upgrade once the service admitted it (the 101 is the open of a raw
  * websocket), passes what the client sends to the service, and deletes the session when it ends.
  *
- * <p>Netty's protocol handler owns the close handshake, pings and pongs, and drops whatever is
- * written after a close frame; subclasses choose the framing: SockJS frames, or raw messages.
+ * <p>Netty's protocol handler answers pings and a client's close and drops whatever is written
+ * after a close frame; {@link CloseHandshake} ends the connection after a close of ours. Writes
+ * here stop at a close of ours too, as Netty would fail them. Subclasses choose the framing: SockJS
+ * frames, or raw messages.
  */
 abstract class WebSocketReceiver extends SessionReceiver {
 
