@@ -43,7 +43,9 @@ final class OpenThenPublishTopology implements AutoCloseable {
                         .publicPort(0)
                         .apiPort(0)
                         .set("node-id", "open-" + i)
-                        .set("applications", APPLICATION + ":" + secret);
+                        .set("applications", APPLICATION + ":" + secret)
+                        // The sockets' callback (127.0.0.1:9, never called) is on loopback.
+                        .set("callback-allow-networks", io.wildcloud.ws.it.node.NodeProcess.LOOPBACK_NETWORKS);
                 if (redisUrl != null) {
                     config.redisUrl(redisUrl).set("redis-key-prefix", prefix);
                 }

@@ -12,9 +12,10 @@
  *   "sockjs-client-script"  ClientScriptHandler   (shared; /sockjs-client/*, passes the rest on)
  *   "sockjs"                SockJsHandler         (shared; everything else, last)
  * </pre>
- * A websocket upgrade removes the aggregator, swaps the codec for websocket frame codecs (Netty's
- * handshaker) and replaces {@code "sockjs"} with {@code "sockjs-websocket-aggregator"} and
- * {@code "sockjs-websocket"} in that channel. Keep compression and idle handlers with a timeout
+ * A websocket upgrade replaces {@code "sockjs"} with the websocket's handlers (Netty's
+ * {@code WebSocketServerProtocolHandler} among them, see {@code WebSocketUpgrade} and the node's
+ * {@code PipelineNames}); Netty's handshake then swaps the codec for websocket frame codecs and
+ * removes the aggregator. Keep compression and idle handlers with a timeout
  * below the heartbeat interval out of this pipeline: streams send one frame per chunk and sit
  * idle between heartbeats.
  */

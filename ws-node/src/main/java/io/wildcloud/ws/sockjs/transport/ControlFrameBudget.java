@@ -1,26 +1,86 @@
 package io.wildcloud.ws.sockjs.transport;
 
-/**
- * A token bucket for the control frames (ping, pong, close) one websocket sends: {@code perSecond}
- * a second sustained, and as many at once. Each ping costs the node a pong it must write, so a
- * client that pings without end (and reads nothing) would otherwise set the node's pace and memory.
- * Used on the connection's event loop only.
- */
-final class ControlFrameBudget {
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+/**
+ * A token bucket for the pings and pongs one websocket sends: {@code perSecond} a second sustained,
+ * and as many at once. Each ping costs the node a pong, which Netty's protocol handler (after this
+ * one) writes, so a client that pings without end (and reads nothing) would otherwise set the
+ * node's pace and memory. The first frame over the budget starts the close handshake with 1008
+ * (policy violation) and stops reading; the rest of the flood, already read, is dropped. (A close
+ * frame ends the connection, so it needs no budget, and always passes.)
+ *
+ * <p>It also drops whatever HTTP the client pipelines behind its upgrade request: before the 101
+ * only the upgrade itself, which the receiver fires past this handler, may reach the handshake.
+ */
+final class ControlFrameBudget extends ChannelDuplexHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ControlFrameBudget.class);
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
+    private final io.wildcloud.ws.sockjs.SockJsMetrics metrics;
     private final long capacity;
     private final long nanosPerFrame;
     /** Frames left, in nanoseconds of refill ({@code nanosPerFrame} per frame), so no fractions. */
     private long available;
     private long refilledAt;
+    private boolean spent;
 
-    ControlFrameBudget(int perSecond, long now) {
+    ControlFrameBudget(int perSecond, io.wildcloud.ws.sockjs.SockJsMetrics metrics) {
+        this.metrics = metrics;
         this.capacity = perSecond;
         this.nanosPerFrame = NANOS_PER_SECOND / perSecond;
         this.available = capacity * nanosPerFrame;
-        this.refilledAt = now;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        // The loop's ticker, not System.nanoTime(): tests move it on their own.
+        refilledAt = ctx.executor().ticker().nanoTime();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof WebSocketFrame) || (spent && !(msg instanceof CloseWebSocketFrame))) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if ((msg instanceof PingWebSocketFrame || msg instanceof PongWebSocketFrame)
+                && !take(ctx.executor().ticker().nanoTime())) {
+            ReferenceCountUtil.release(msg);
+            spent = true;
+            log.debug("{} too many control frames, closing", ctx.channel());
+            metrics.webSocketRefused(WebSocketCloseStatus.POLICY_VIOLATION.code());
+            // From the tail, so that Netty's protocol handler drops whatever is written after it.
+            ctx.channel().writeAndFlush(
+                    new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION, "Too many control frames"));
+            // Not a frame more is read: the rest of the flood would only cost decoding. The close
+            // grace ends the connection; no answering close is awaited from a flooder.
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    /**
+     * Once spent, asks for no more reads: the decoders after this handler ask for one when a read
+     * gave them nothing to pass on and auto-read is off (as Netty's protocol handler does after a
+     * batch of pings it answered itself), which would read on into the flood.
+     */
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+        if (!spent) {
+            ctx.read();
+        }
     }
 
     /** Takes one frame's worth at {@code now} (nanoseconds); false when the budget is spent. */

@@ -1,6 +1,7 @@
 package io.wildcloud.ws.sockjs.transport;
 
 import io.netty.util.concurrent.FastThreadLocal;
+import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.common.sockjs.SockJsJson;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
@@ -18,6 +19,10 @@ final class Frames {
             return new StringBuilder(512);
         }
     };
+
+    /** What a second receiving connection of a session gets while the first is still open. */
+    static final SockJsFrame ANOTHER_CONNECTION =
+            SockJsFrame.close(CloseCodes.ANOTHER_CONNECTION_OPEN, CloseCodes.ANOTHER_CONNECTION_OPEN_REASON);
 
     private Frames() {
     }
@@ -51,6 +56,15 @@ final class Frames {
             SockJsJson.appendQuoted(text, messages.get(i).message());
         }
         return text.append(']');
+    }
+
+    /** {@code messages} without those up to {@code seq} (repeats of what was written). */
+    static List<QueuedMessage> after(long seq, List<QueuedMessage> messages) {
+        int skip = 0;
+        while (skip < messages.size() && messages.get(skip).seq() <= seq) {
+            skip++;
+        }
+        return skip == 0 ? messages : messages.subList(skip, messages.size());
     }
 
     /** The seq of the last of {@code messages}. */

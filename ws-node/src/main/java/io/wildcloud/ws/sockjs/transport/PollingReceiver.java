@@ -31,22 +31,22 @@ final class PollingReceiver extends HttpReceiver {
     }
 
     @Override
-    void opened() {
+    public void opened() {
         // A new session holds the slot even for a poll: give it back before the open frame goes out.
         releaseThen(() -> respond(SockJsFrame.open()));
+        activate(); // ENDING already: events that waited are the next poll's
     }
 
     @Override
-    void openRefused(SockJsFrame refusal) {
+    public void openRefused(SockJsFrame refusal) {
         releaseThen(() -> respond(refusal));
     }
 
     @Override
-    void attached(List<QueuedMessage> pending, SockJsFrame closeFrame) {
+    public void attached(List<QueuedMessage> pending, SockJsFrame closeFrame) {
         // For POLL, a claim with something to deliver has already taken it out and released the slot.
         if (!pending.isEmpty()) {
             done();
-            metrics.messagesSent(pending.size());
             respond(Frames.messages(pending));
         } else if (closeFrame != null) {
             done();
@@ -57,41 +57,39 @@ final class PollingReceiver extends HttpReceiver {
     }
 
     @Override
-    void refused(SockJsFrame frame) {
-        done();
-        respond(frame);
+    public void refused(SockJsFrame frame) {
+        if (frame == null) {
+            sendNotFound();
+        } else {
+            respond(frame);
+        }
     }
 
     @Override
-    void messages(List<QueuedMessage> messages) {
-        deliveredSeq = Frames.lastSeq(messages);
-        metrics.messagesSent(messages.size());
+    public void messages(List<QueuedMessage> messages) {
         SockJsFrame frame = Frames.messages(messages);
         releaseThen(() -> respond(frame));
     }
 
     @Override
-    void closed(SockJsFrame closeFrame) {
+    public void closed(SockJsFrame closeFrame) {
         releaseThen(() -> respond(closeFrame));
     }
 
     @Override
-    void heartbeat() {
+    public void heartbeat() {
         releaseThen(() -> respond(SockJsFrame.heartbeat()));
     }
 
     @Override
-    void drained() {
+    public void drained() {
         // A heartbeat answer: the client polls again at once, through the balancer, elsewhere.
         releaseThen(() -> respond(SockJsFrame.heartbeat()));
     }
 
     @Override
-    void storeFailed() {
-        if (ctx.channel().isActive()) {
-            HttpResponses.sendText(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "Session store unavailable, retry.");
-        }
+    public void storeFailed() {
+        sendStoreUnavailable();
     }
 
     private void respond(SockJsFrame frame) {

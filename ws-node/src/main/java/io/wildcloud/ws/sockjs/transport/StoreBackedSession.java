@@ -2,6 +2,7 @@ package io.wildcloud.ws.sockjs.transport;
 
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
+import io.wildcloud.ws.sockjs.Admission;
 import io.wildcloud.ws.sockjs.SockJsMetrics;
 import io.wildcloud.ws.sockjs.SockJsService;
 import io.wildcloud.ws.sockjs.SockJsSession;
@@ -10,6 +11,7 @@ import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -17,6 +19,8 @@ import java.util.concurrent.CompletionStage;
  * connection, so it works the same on the node that holds the receiver and on any other.
  */
 public final class StoreBackedSession implements SockJsSession {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(StoreBackedSession.class);
 
     private final SessionKey key;
     private final SessionStore store;
@@ -47,6 +51,23 @@ public final class StoreBackedSession implements SockJsSession {
     @Override
     public CompletionStage<EnqueueResult> send(List<String> messages) {
         return store.enqueue(key, messages);
+    }
+
+    /**
+     * Asks the service to admit this new session; a service that fails refuses it with 1011, so
+     * that its client hears why instead of waiting. A refused session is closed in the store
+     * before the answer comes, so that every later request of it finds the close.
+     */
+    CompletionStage<Admission> admit() {
+        return service.onOpen(this)
+                .exceptionally(error -> {
+                    log.warn("{}: service failed on open: {}", this, error.toString());
+                    return Admission.refused(CloseCodes.SERVICE_UNAVAILABLE, CloseCodes.SERVICE_UNAVAILABLE_REASON);
+                })
+                .thenCompose(admission -> admission.isAdmitted()
+                        ? CompletableFuture.completedFuture(admission)
+                        : close(admission.refusal().closeCode(), admission.refusal().closeReason())
+                                .handle((closed, error) -> admission));
     }
 
     /** Closes in the store; the one caller whose close took effect tells the service. */

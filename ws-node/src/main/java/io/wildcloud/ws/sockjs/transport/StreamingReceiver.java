@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
-import io.wildcloud.ws.sockjs.http.HttpResponses;
 import io.wildcloud.ws.sockjs.http.LoopFlushes;
 import io.wildcloud.ws.sockjs.http.SockJsRequest;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
@@ -33,7 +32,6 @@ import java.util.function.Function;
 final class StreamingReceiver extends HttpReceiver {
 
     private final Function<ChannelHandlerContext, ByteBuf> prelude;
-    private final Acknowledger acknowledger;
     private long bytesWritten;
     private boolean begun;
 
@@ -42,7 +40,7 @@ final class StreamingReceiver extends HttpReceiver {
             Function<ChannelHandlerContext, ByteBuf> prelude) {
         super(ctx, request, endpoint, key, runtime, type, format);
         this.prelude = prelude;
-        this.acknowledger = new Acknowledger(ctx, store, key, id());
+        acknowledgeWith(new Acknowledger(ctx, store, key, id()));
     }
 
     void start() {
@@ -50,60 +48,57 @@ final class StreamingReceiver extends HttpReceiver {
     }
 
     @Override
-    void opened() {
+    public void opened() {
         begin();
         write(SockJsFrame.open());
         scheduleHeartbeat();
+        activate();
     }
 
     @Override
-    void openRefused(SockJsFrame refusal) {
+    public void openRefused(SockJsFrame refusal) {
         begin();
         closed(refusal);
     }
 
     @Override
-    void attached(List<QueuedMessage> pending, SockJsFrame closeFrame) {
+    public void attached(List<QueuedMessage> pending, SockJsFrame closeFrame) {
         begin();
         if (!pending.isEmpty()) {
-            deliveredSeq = Frames.lastSeq(pending);
-            metrics.messagesSent(pending.size());
             write(Frames.messagesText(pending));
         }
         if (closeFrame != null) {
             closed(closeFrame);
         } else if (!endIfLimitReached()) {
-            acknowledger.delivered(deliveredSeq);
             scheduleHeartbeat();
         }
     }
 
     @Override
-    void refused(SockJsFrame frame) {
-        done();
+    public void refused(SockJsFrame frame) {
+        if (frame == null) {
+            sendNotFound();
+            return;
+        }
         begin();
         write(frame);
         finish();
     }
 
     @Override
-    void messages(List<QueuedMessage> messages) {
-        deliveredSeq = Frames.lastSeq(messages);
-        metrics.messagesSent(messages.size());
+    public void messages(List<QueuedMessage> messages) {
         write(Frames.messagesText(messages));
-        if (!endIfLimitReached()) {
-            acknowledger.delivered(deliveredSeq);
-        }
+        endIfLimitReached();
     }
 
     @Override
-    void closed(SockJsFrame closeFrame) {
+    public void closed(SockJsFrame closeFrame) {
         write(closeFrame);
         end();
     }
 
     @Override
-    void heartbeat() {
+    public void heartbeat() {
         write(SockJsFrame.heartbeat());
         if (!endIfLimitReached()) {
             scheduleHeartbeat();
@@ -111,16 +106,15 @@ final class StreamingReceiver extends HttpReceiver {
     }
 
     @Override
-    void drained() {
+    public void drained() {
         // The terminating chunk without a close frame: the client reopens the stream, elsewhere.
         end();
     }
 
     @Override
-    void storeFailed() {
-        if (!begun && ctx.channel().isActive()) {
-            HttpResponses.sendText(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "Session store unavailable, retry.");
+    public void storeFailed() {
+        if (!begun) {
+            sendStoreUnavailable();
         } else {
             // The response is half written: only closing the connection tells the client.
             ctx.close();
@@ -136,7 +130,6 @@ final class StreamingReceiver extends HttpReceiver {
     }
 
     private void end() {
-        acknowledger.stop();
         releaseThen(this::finish);
     }
 

@@ -9,6 +9,14 @@ import java.util.concurrent.ThreadLocalRandom;
 /** The two websocket entry points: SockJS-framed per session, and raw per prefix. */
 public final class WebSocketTransport implements HttpTransport {
 
+    /** Pipeline names of a websocket's handlers, in pipeline order (see {@code WebSocketUpgrade}). */
+    public static final String CONTROL_FRAMES_NAME = "sockjs-websocket-control-frames";
+    public static final String CLOSE_HANDSHAKE_NAME = "sockjs-websocket-close";
+    public static final String UTF8_VALIDATOR_NAME = "sockjs-websocket-utf8";
+    public static final String PROTOCOL_NAME = "sockjs-websocket-protocol";
+    public static final String AGGREGATOR_NAME = "sockjs-websocket-aggregator";
+    public static final String HANDLER_NAME = "sockjs-websocket";
+
     private final SockJsRuntime runtime;
 
     public WebSocketTransport(SockJsRuntime runtime) {
@@ -18,15 +26,21 @@ public final class WebSocketTransport implements HttpTransport {
     /** {@code /<server>/<session>/websocket}. */
     @Override
     public void handle(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint, SessionKey key) {
-        WebSocketUpgrade.upgrade(ctx, request, endpoint.options().maxMessageBytes(),
-                new SockJsWebSocketConnection(runtime, endpoint, key));
+        upgrade(ctx, request, endpoint, (wsCtx, handshake) ->
+                new SockJsWebSocketReceiver(wsCtx, runtime, endpoint, key, handshake));
     }
 
     /** {@code /<prefix>/websocket}: the server names the session, which no other request can reach. */
     public void handleRaw(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint) {
         SessionKey key = new SessionKey(endpoint.scope(),
                 "raw~" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        upgrade(ctx, request, endpoint, (wsCtx, handshake) ->
+                new RawWebSocketReceiver(wsCtx, runtime, endpoint, key, handshake));
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint,
+            WebSocketUpgrade.ReceiverFactory factory) {
         WebSocketUpgrade.upgrade(ctx, request, endpoint.options().maxMessageBytes(),
-                new RawWebSocketConnection(runtime, endpoint, key));
+                runtime.policy().maxControlFramesPerSecond(), runtime.metrics(), factory);
     }
 }

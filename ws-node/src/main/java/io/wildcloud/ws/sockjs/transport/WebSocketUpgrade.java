@@ -1,6 +1,14 @@
 package io.wildcloud.ws.sockjs.transport;
 
+import static io.wildcloud.ws.sockjs.transport.WebSocketTransport.AGGREGATOR_NAME;
+import static io.wildcloud.ws.sockjs.transport.WebSocketTransport.CLOSE_HANDSHAKE_NAME;
+import static io.wildcloud.ws.sockjs.transport.WebSocketTransport.CONTROL_FRAMES_NAME;
+import static io.wildcloud.ws.sockjs.transport.WebSocketTransport.HANDLER_NAME;
+import static io.wildcloud.ws.sockjs.transport.WebSocketTransport.PROTOCOL_NAME;
+import static io.wildcloud.ws.sockjs.transport.WebSocketTransport.UTF8_VALIDATOR_NAME;
+
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -8,22 +16,37 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.wildcloud.ws.sockjs.http.HttpResponses;
 import io.wildcloud.ws.sockjs.http.SockJsRequest;
+import io.wildcloud.ws.sockjs.session.ClaimMode;
 
 /**
  * Turns an HTTP request into a websocket: checks it as the protocol wants (405 for a method other
- * than GET, 400 for a missing upgrade), runs Netty's RFC 6455 handshake and puts the connection's
- * handler where the SockJS router was.
+ * than GET, 400 for a missing upgrade), puts the websocket's handlers where the SockJS router was,
+ * and starts its receiver, which has Netty's handshake handler answer the upgrade once the session
+ * is admitted. From the socket on (after Netty's handshake has put its frame decoder and encoder
+ * in place of the HTTP codec):
+ *
+ * <pre>
+ * wsdecoder -> ... -> sockjs-websocket-control-frames  ControlFrameBudget: ping/pong rate (1008)
+ *   -> sockjs-websocket-close                         CloseHandshake: our close waits for the client's, or the grace
+ *   -> sockjs-websocket-utf8                          Utf8FrameValidator: 1007, fragments included
+ *   -> (Netty's handshake handler, until the 101)
+ *   -> sockjs-websocket-protocol                      WebSocketServerProtocolHandler: pongs, the client's close,
+ *                                                     nothing written after a close
+ *   -> sockjs-websocket-aggregator                    WebSocketFrameAggregator: a fragmented message over the limit
+ *   -> sockjs-websocket                               WebSocketFrames: whole text messages to the receiver
+ * </pre>
  */
 final class WebSocketUpgrade {
 
-    /** The pipeline name of a websocket connection's handler. */
-    static final String HANDLER_NAME = "sockjs-websocket";
-    static final String AGGREGATOR_NAME = "sockjs-websocket-aggregator";
-    static final String UTF8_VALIDATOR_NAME = "sockjs-websocket-utf8";
+    /** Makes a websocket's receiver on its handler's context; the {@code Runnable} answers the upgrade. */
+    interface ReceiverFactory {
+        WebSocketReceiver create(ChannelHandlerContext ctx, Runnable handshake);
+    }
 
     private WebSocketUpgrade() {
     }
@@ -42,11 +65,27 @@ final class WebSocketUpgrade {
     }
 
     /**
-     * Hands the connection to {@code connection}, which answers the upgrade once its session is
-     * open; or answers with the protocol's error and returns.
+     * Netty's protocol handler for one upgrade: its handshake handler answers exactly this
+     * request's path; it answers the client's close and pings; it never writes a close frame of
+     * its own when the connection closes (the receiver's {@link CloseHandshake} does that).
+     */
+    static WebSocketServerProtocolConfig protocolConfig(String uri, int maxMessageBytes) {
+        return WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(uri)
+                .checkStartsWith(false)
+                .handleCloseFrames(true)
+                .sendCloseFrame(null)
+                .dropPongFrames(true)
+                .decoderConfig(decoderConfig(maxMessageBytes))
+                .build();
+    }
+
+    /**
+     * Hands the connection to the receiver {@code factory} makes, which has the upgrade answered
+     * once its session is open; or answers with the protocol's error and returns.
      */
     static void upgrade(ChannelHandlerContext ctx, SockJsRequest request, int maxMessageBytes,
-            WebSocketConnection connection) {
+            int maxControlFramesPerSecond, io.wildcloud.ws.sockjs.SockJsMetrics metrics, ReceiverFactory factory) {
         if (!HttpMethod.GET.equals(request.method())) {
             HttpResponses.sendMethodNotAllowed(ctx, request, "GET");
             return;
@@ -61,28 +100,33 @@ final class WebSocketUpgrade {
             HttpResponses.sendText(ctx, request, HttpResponseStatus.BAD_REQUEST, "\"Connection\" must be \"Upgrade\".");
             return;
         }
-        if (request.header(HttpHeaderNames.SEC_WEBSOCKET_VERSION) == null) {
+        FullHttpRequest handshakeRequest = request.toHandshakeRequest();
+        if (request.header(HttpHeaderNames.SEC_WEBSOCKET_VERSION) == null
+                || new WebSocketServerHandshakerFactory(request.uri(), null, decoderConfig(maxMessageBytes))
+                        .newHandshaker(handshakeRequest) == null) {
             // No version: a hixie-76 handshake, which no browser has spoken since 2012 (see the report).
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
         }
-        FullHttpRequest handshakeRequest = request.toHandshakeRequest();
-        String host = request.header(HttpHeaderNames.HOST);
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
-                "ws://" + (host == null ? "localhost" : host) + request.uri(), null, decoderConfig(maxMessageBytes))
-                .newHandshaker(handshakeRequest);
-        if (handshaker == null) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
-            return;
-        }
-        // The connection handler takes the router's place before the handshake answer goes out, so
-        // that no frame the client sends right after it reaches the router.
+        // The websocket's handlers take the router's place before the handshake answer goes out, so
+        // that no frame the client sends right after it reaches the router. Netty's protocol handler
+        // puts its handshake handler before itself.
+        ChannelPipeline pipeline = ctx.pipeline();
+        String router = ctx.name();
+        pipeline.addBefore(router, CONTROL_FRAMES_NAME, new ControlFrameBudget(maxControlFramesPerSecond, metrics));
+        pipeline.addBefore(router, CLOSE_HANDSHAKE_NAME, new CloseHandshake());
         // Text is checked frame by frame, fragments included, before aggregation: invalid UTF-8
         // closes with 1007 (the validator writes the close), never a message of replacement characters.
-        ctx.pipeline().addBefore(ctx.name(), UTF8_VALIDATOR_NAME, new Utf8FrameValidator(true));
-        // A fragmented message over the limit fails here; the connection closes it with 1009.
-        ctx.pipeline().addBefore(ctx.name(), AGGREGATOR_NAME, new WebSocketFrameAggregator(maxMessageBytes));
-        ctx.pipeline().replace(ctx.name(), HANDLER_NAME, connection);
-        connection.start(() -> handshaker.handshake(ctx.channel(), handshakeRequest));
+        pipeline.addBefore(router, UTF8_VALIDATOR_NAME, new Utf8FrameValidator(true));
+        pipeline.addBefore(router, PROTOCOL_NAME,
+                new WebSocketServerProtocolHandler(protocolConfig(request.uri(), maxMessageBytes)));
+        // A fragmented message over the limit fails here; the receiver closes it with 1009.
+        pipeline.addBefore(router, AGGREGATOR_NAME, new WebSocketFrameAggregator(maxMessageBytes));
+        // The upgrade request goes in after the budget, which drops any HTTP pipelined behind it.
+        ChannelHandlerContext controlFrames = pipeline.context(CONTROL_FRAMES_NAME);
+        WebSocketFrames frames = new WebSocketFrames(metrics,
+                frameCtx -> factory.create(frameCtx, () -> controlFrames.fireChannelRead(handshakeRequest)));
+        pipeline.replace(router, HANDLER_NAME, frames);
+        frames.receiver().start(ClaimMode.STREAM);
     }
 }

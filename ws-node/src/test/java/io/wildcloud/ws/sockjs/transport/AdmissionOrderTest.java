@@ -133,7 +133,7 @@ class AdmissionOrderTest {
         assertTrue(written.startsWith("HTTP/1.1 101 Switching Protocols\r\n"), written);
         assertFalse(written.contains("\ufffd\u0001o"), written);
         assertTrue(written.contains("c[4503,\"Service unavailable\"]"), written);
-        ch.advanceTimeBy(WebSocketConnection.CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        ch.advanceTimeBy(CloseHandshake.CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         ch.runPendingTasks();
         assertFalse(ch.isOpen());
         assertEquals(0, store.size(), "a websocket session ends with its connection");

@@ -87,7 +87,7 @@ class DrainTest {
         assertEquals("\u0081" + (char) frame.length() + frame
                 + "\u0088" + (char) (2 + reason.length()) + "\u0003\u00e9" + reason, readLatin1(ch));
         assertFalse(drained.isDone(), "the close handshake is on");
-        ch.advanceTimeBy(WebSocketConnection.CLOSE_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ch.advanceTimeBy(CloseHandshake.CLOSE_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
         ch.runPendingTasks();
         assertFalse(ch.isOpen());
         assertTrue(drained.isDone());

@@ -68,7 +68,7 @@ class EvictionTest {
         String close = "c[4503,\"Service unavailable\"]";
         // The SockJS close frame, then a websocket close 1000 (0x03e8): the client learns why.
         assertEquals("\u0081" + (char) close.length() + close + "\u0088\u0002\u0003\u00e8", readLatin1(ch));
-        ch.advanceTimeBy(WebSocketConnection.CLOSE_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ch.advanceTimeBy(CloseHandshake.CLOSE_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
         ch.runPendingTasks();
         assertFalse(ch.isOpen());
         assertEquals(SessionStatus.OPEN, status("s1"));

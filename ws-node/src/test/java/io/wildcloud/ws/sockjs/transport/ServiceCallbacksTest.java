@@ -87,7 +87,7 @@ class ServiceCallbacksTest {
         assertEquals("open rec/s1", service.next());
         service.last.close(4000, "done").toCompletableFuture().join();
         io.wildcloud.ws.sockjs.testmode.SockJsChannels.read(ch);
-        ch.advanceTimeBy(WebSocketConnection.CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        ch.advanceTimeBy(CloseHandshake.CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         ch.runPendingTasks();
         assertFalse(ch.isOpen());
         assertEquals("close rec/s1", service.next());

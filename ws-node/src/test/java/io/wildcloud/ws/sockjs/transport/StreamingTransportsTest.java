@@ -100,7 +100,7 @@ class StreamingTransportsTest {
     void secondStreamGets2010AndEnds() {
         exchange(ch, post("/echo/000/s1/xhr_streaming", ""));
         assertEquals("", exchange(sender, post("/echo/000/s1/xhr_streaming", "")), "asks once more before 2010");
-        sender.advanceTimeBy(HttpReceiver.BUSY_RETRY_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        sender.advanceTimeBy(SessionLifetime.ACROSS_REQUESTS.busyRetryDelayMillis(), TimeUnit.MILLISECONDS);
         assertEquals(XHR_STREAMING_HEAD + chunk(PRELUDE) + chunk("c[2010,\"Another connection still open\"]\n")
                 + LAST_CHUNK, read(sender));
         ch.close();

@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStatus;
@@ -18,6 +20,7 @@ import io.wildcloud.ws.sockjs.testmode.HttpText;
 import io.wildcloud.ws.sockjs.testmode.SockJsChannels;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -129,7 +132,7 @@ class WebSocketTransportTest {
         ch.writeInbound(clientText("ignored after the close"));
         ch.runPendingTasks();
         assertTrue(ch.isOpen());
-        ch.advanceTimeBy(WebSocketConnection.CLOSE_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ch.advanceTimeBy(CloseHandshake.CLOSE_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
         ch.runPendingTasks();
         assertFalse(ch.isOpen(), "a client that never answers the close is cut off after the grace period");
     }
@@ -178,7 +181,7 @@ class WebSocketTransportTest {
             ch.writeInbound(clientFrame(0x00, fragment));
         }
         assertEquals(1009, closeCode(readBytes()));
-        ch.advanceTimeBy(WebSocketConnection.CLOSE_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ch.advanceTimeBy(CloseHandshake.CLOSE_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
         ch.runPendingTasks();
         assertFalse(ch.isOpen());
     }
@@ -200,9 +203,67 @@ class WebSocketTransportTest {
         byte[] after = readBytes();
         assertEquals(1008, closeCode(after), "the first ping over the budget closes, the rest get nothing");
         assertFalse(ch.config().isAutoRead(), "nothing more is read from a flooder");
-        ch.advanceTimeBy(WebSocketConnection.CLOSE_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ch.advanceTimeBy(CloseHandshake.CLOSE_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
         ch.runPendingTasks();
         assertFalse(ch.isOpen(), "closed after the grace");
+    }
+
+    @Test
+    void clientCloseIsAnsweredWithTheSameCloseAndEndsTheSession() {
+        exchangeBytes(get("/echo/000/s1/websocket", UPGRADE, CONNECTION, KEY, VERSION));
+        ch.writeInbound(clientFrame(0x88, new byte[] {0x03, (byte) 0xe9, 'b', 'y', 'e'}));
+        assertArrayEquals(new byte[] {(byte) 0x88, 5, 0x03, (byte) 0xe9, 'b', 'y', 'e'}, readBytes(),
+                "the client's close 1001 \"bye\", echoed");
+        assertFalse(ch.isOpen());
+        ch.runPendingTasks();
+        assertEquals(SessionStatus.NOT_FOUND,
+                channels.store().status(new SessionKey("echo", "s1")).toCompletableFuture().join());
+    }
+
+    @Test
+    void pingsMeetTheBudgetBeforeNettysProtocolHandler() {
+        exchangeBytes(get("/echo/000/s1/websocket", UPGRADE, CONNECTION, KEY, VERSION));
+        java.util.List<String> names = ch.pipeline().names();
+        java.util.List<String> order = java.util.List.of(WebSocketTransport.CONTROL_FRAMES_NAME,
+                WebSocketTransport.CLOSE_HANDSHAKE_NAME, WebSocketTransport.UTF8_VALIDATOR_NAME,
+                WebSocketTransport.PROTOCOL_NAME, WebSocketTransport.AGGREGATOR_NAME, WebSocketTransport.HANDLER_NAME);
+        int previous = -1;
+        for (String name : order) {
+            int at = names.indexOf(name);
+            assertTrue(at > previous, name + " after the handlers before it in " + names);
+            previous = at;
+        }
+        assertTrue(names.indexOf("wsdecoder") < names.indexOf(order.get(0)), names.toString());
+        ch.close();
+    }
+
+    @Test
+    void aFloodReadInOneGoAsksForNoMoreReads() {
+        ch.freezeTime();
+        AtomicInteger reads = new AtomicInteger();
+        ch.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void read(ChannelHandlerContext ctx) {
+                reads.incrementAndGet();
+                ctx.read();
+            }
+        });
+        exchange(ch, get("/echo/websocket", UPGRADE, CONNECTION, KEY, VERSION));
+        int readsBefore = reads.get();
+        // Pings within the budget and over it in one read: Netty's protocol handler answers the
+        // first ones and passes nothing on, which alone would make it ask for the next read.
+        ByteBuf flood = Unpooled.buffer();
+        for (int i = 0; i < 2 * io.wildcloud.ws.sockjs.PeerPolicy.DEFAULT_MAX_CONTROL_FRAMES_PER_SECOND; i++) {
+            ByteBuf ping = clientFrame(0x89, new byte[] {'p'});
+            flood.writeBytes(ping);
+            ping.release();
+        }
+        ch.writeInbound(flood);
+        ch.runPendingTasks();
+        assertFalse(ch.config().isAutoRead());
+        assertEquals(readsBefore, reads.get(), "nothing asks for a read after the budget is spent");
+        readBytes(); // the pongs and the close
+        ch.close();
     }
 
     /** The status code of {@code bytes}, which must be exactly one unmasked close frame. */

@@ -72,7 +72,7 @@ class XhrPollingTest {
         exchange(ch, post("/echo/000/s1/xhr", ""));
         assertEquals("", exchange(ch, post("/echo/000/s1/xhr", "")));
         assertEquals("", exchange(other, post("/echo/000/s1/xhr", "")), "asks once more before 2010");
-        other.advanceTimeBy(HttpReceiver.BUSY_RETRY_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        other.advanceTimeBy(SessionLifetime.ACROSS_REQUESTS.busyRetryDelayMillis(), TimeUnit.MILLISECONDS);
         assertEquals(xhr("c[2010,\"Another connection still open\"]\n"), read(other));
         exchange(other, post("/echo/000/s1/xhr_send", "[\"still\"]"));
         assertEquals(xhr("a[\"still\"]\n"), read(ch), "the held poll was not touched");
@@ -86,7 +86,7 @@ class XhrPollingTest {
         assertEquals("", exchange(other, post("/echo/000/s1/xhr", "")));
         ch.close();
         ch.runPendingTasks();
-        other.advanceTimeBy(HttpReceiver.BUSY_RETRY_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        other.advanceTimeBy(SessionLifetime.ACROSS_REQUESTS.busyRetryDelayMillis(), TimeUnit.MILLISECONDS);
         assertEquals(xhr("c[1002,\"Connection interrupted\"]\n"), read(other));
     }
 

@@ -1,7 +1,9 @@
 package io.wildcloud.ws.sockjs.transport;
 
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
@@ -13,15 +15,21 @@ import java.util.List;
  * text message is one SockJS message, both ways; no open frame, no heartbeats, and the session's
  * close becomes the websocket's close code and reason.
  */
-final class RawWebSocketConnection extends WebSocketConnection {
+final class RawWebSocketReceiver extends WebSocketReceiver {
 
-    RawWebSocketConnection(SockJsRuntime runtime, SockJsEndpoint endpoint, SessionKey key) {
-        super(runtime, endpoint, key);
+    RawWebSocketReceiver(ChannelHandlerContext ctx, SockJsRuntime runtime, SockJsEndpoint endpoint, SessionKey key,
+            Runnable handshake) {
+        super(ctx, runtime, endpoint, key, handshake);
     }
 
     @Override
-    void opened() {
+    void writeOpen() {
         // Nothing on the wire: the handshake was the opening.
+    }
+
+    @Override
+    public void heartbeat() {
+        // Never scheduled: a raw websocket has no heartbeats.
     }
 
     @Override
@@ -32,22 +40,20 @@ final class RawWebSocketConnection extends WebSocketConnection {
     }
 
     @Override
-    void closing(SockJsFrame closeFrame) {
+    void writeClose(SockJsFrame closeFrame) {
         int code = closeFrame.closeCode();
-        CloseWebSocketFrame close = WebSocketCloseStatus.isValidStatusCode(code)
-                ? new CloseWebSocketFrame(code, closeFrame.closeReason())
-                : new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE.code(), closeFrame.closeReason());
-        sendClose(close);
+        sendClose(new CloseWebSocketFrame(WebSocketCloseStatus.isValidStatusCode(code)
+                ? code : WebSocketCloseStatus.NORMAL_CLOSURE.code(), closeFrame.closeReason()));
     }
 
     @Override
-    void goingAway() {
+    void writeGoingAway() {
         sendClose(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(),
-                io.wildcloud.ws.common.sockjs.CloseCodes.GOING_AWAY_REASON));
+                CloseCodes.GOING_AWAY_REASON));
     }
 
     @Override
-    void received(String text) {
+    void readMessage(String text) {
         deliver(List.of(text));
     }
 }

@@ -1,8 +1,8 @@
 package io.wildcloud.ws.sockjs.transport;
 
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.common.sockjs.SockJsJson;
@@ -10,31 +10,31 @@ import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code /<server>/<session>/websocket}: SockJS frames as websocket text messages, heartbeats
  * included. The client sends JSON arrays of messages; an empty message or {@code []} is nothing,
  * and broken JSON ends the connection at once.
  */
-final class SockJsWebSocketConnection extends WebSocketConnection {
+final class SockJsWebSocketReceiver extends WebSocketReceiver {
 
-    private ScheduledFuture<?> heartbeat;
-
-    SockJsWebSocketConnection(SockJsRuntime runtime, SockJsEndpoint endpoint, SessionKey key) {
-        super(runtime, endpoint, key);
+    SockJsWebSocketReceiver(ChannelHandlerContext ctx, SockJsRuntime runtime, SockJsEndpoint endpoint,
+            SessionKey key, Runnable handshake) {
+        super(ctx, runtime, endpoint, key, handshake);
     }
 
     @Override
-    void opened() {
+    void writeOpen() {
         ctx.writeAndFlush(text(SockJsFrame.open().text()), ctx.voidPromise());
-        long nanos = endpoint.options().heartbeatInterval().toNanos();
-        heartbeat = ctx.executor().scheduleAtFixedRate(() -> {
-            if (isOpen()) {
-                ctx.writeAndFlush(text(SockJsFrame.heartbeat().text()), ctx.voidPromise());
-            }
-        }, nanos, nanos, TimeUnit.NANOSECONDS);
-        ctx.channel().closeFuture().addListener(f -> heartbeat.cancel(false));
+        scheduleHeartbeat();
+    }
+
+    @Override
+    public void heartbeat() {
+        if (!closeSent()) {
+            ctx.writeAndFlush(text(SockJsFrame.heartbeat().text()), ctx.voidPromise());
+            scheduleHeartbeat();
+        }
     }
 
     @Override
@@ -43,7 +43,7 @@ final class SockJsWebSocketConnection extends WebSocketConnection {
     }
 
     @Override
-    void closing(SockJsFrame closeFrame) {
+    void writeClose(SockJsFrame closeFrame) {
         ctx.write(text(closeFrame.text()), ctx.voidPromise());
         // The SockJS close code travels in the frame above; SockJS codes such as 2010 are not valid
         // websocket close codes, so the websocket itself closes normally.
@@ -51,7 +51,7 @@ final class SockJsWebSocketConnection extends WebSocketConnection {
     }
 
     @Override
-    void goingAway() {
+    void writeGoingAway() {
         ctx.write(text(SockJsFrame.close(CloseCodes.GOING_AWAY, CloseCodes.GOING_AWAY_REASON).text()),
                 ctx.voidPromise());
         sendClose(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(),
@@ -59,7 +59,7 @@ final class SockJsWebSocketConnection extends WebSocketConnection {
     }
 
     @Override
-    void received(String text) {
+    void readMessage(String text) {
         if (text.isEmpty()) {
             return;
         }

@@ -1,0 +1,100 @@
+package io.wildcloud.ws.sockjs.transport;
+
+import io.wildcloud.ws.sockjs.SockJsEndpoint;
+import io.wildcloud.ws.sockjs.SockJsMetrics;
+import io.wildcloud.ws.sockjs.session.ReceiverId;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStore;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** How a session's life relates to the life of a receiving connection: the part of a transport that is not framing. */
+enum SessionLifetime {
+
+    /**
+     * HTTP polls and streams: the session outlives each request. A request releases the slot when
+     * it ends, and the next one, on any node, claims it again.
+     */
+    ACROSS_REQUESTS {
+        @Override
+        SessionStore.Creation creation(SockJsEndpoint endpoint) {
+            // A gone endpoint starts no session; its closed ones still hand out their close frame.
+            return endpoint.acceptsNewSessions()
+                    ? SessionStore.Creation.CREATE_IF_MISSING : SessionStore.Creation.EXISTING_ONLY;
+        }
+
+        /**
+         * A busy slot may be held by a request whose client just went away: its node has not seen
+         * the connection close yet (another event loop, or another node behind the store). Asking
+         * once more a moment later tells that apart from a really open second connection (2010).
+         */
+        @Override
+        long busyRetryDelayMillis() {
+            return 100;
+        }
+
+        @Override
+        SessionKey busyRetryKey(SessionKey key) {
+            return key;
+        }
+
+        @Override
+        CompletionStage<Void> letGo(SessionStore store, SessionKey key, ReceiverId id, long seq, SockJsEndpoint endpoint) {
+            return store.release(key, id, seq, endpoint.options().disconnectDelay());
+        }
+
+        @Override
+        SockJsMetrics.CloseReason goneReason() {
+            return SockJsMetrics.CloseReason.INTERRUPTED;
+        }
+    },
+
+    /**
+     * Websockets: the session lives exactly as long as the connection. A session id already in use
+     * gets a fresh {@code <id>~<random>} for this connection, as websockets may share ids, and the
+     * session is deleted when the connection ends.
+     */
+    CONNECTION {
+        @Override
+        SessionStore.Creation creation(SockJsEndpoint endpoint) {
+            return SessionStore.Creation.CREATE_ONLY;
+        }
+
+        @Override
+        long busyRetryDelayMillis() {
+            return 0;
+        }
+
+        @Override
+        SessionKey busyRetryKey(SessionKey key) {
+            return new SessionKey(key.scope(),
+                    key.sessionId() + "~" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        }
+
+        @Override
+        CompletionStage<Void> letGo(SessionStore store, SessionKey key, ReceiverId id, long seq, SockJsEndpoint endpoint) {
+            return store.delete(key);
+        }
+
+        @Override
+        SockJsMetrics.CloseReason goneReason() {
+            return SockJsMetrics.CloseReason.WEBSOCKET_ENDED;
+        }
+    };
+
+    /** Which sessions a claim may create. */
+    abstract SessionStore.Creation creation(SockJsEndpoint endpoint);
+
+    /** How long after a first claim that found the slot busy the one retry comes. */
+    abstract long busyRetryDelayMillis();
+
+    /** The session the retry claims. */
+    abstract SessionKey busyRetryKey(SessionKey key);
+
+    /** Gives the slot up at the connection's end, acknowledging messages up to {@code seq}. */
+    abstract CompletionStage<Void> letGo(SessionStore store, SessionKey key, ReceiverId id, long seq,
+            SockJsEndpoint endpoint);
+
+    /** Why a session ends when its client goes away, for the close count. */
+    abstract SockJsMetrics.CloseReason goneReason();
+}

@@ -1,0 +1,227 @@
+package io.wildcloud.ws.sockjs.transport;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.wildcloud.ws.common.sockjs.CloseCodes;
+import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.sockjs.SockJsEndpoint;
+import io.wildcloud.ws.sockjs.http.LoopFlushes;
+import io.wildcloud.ws.sockjs.session.QueuedMessage;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One websocket of a session: the {@link SessionReceiver} state machine for a session that lives
+ * exactly as long as the connection. It creates its session (a session id already in use gets a
+ * fresh {@code <id>~<random>} for this connection, as websockets may share ids), has Netty's
+ * handshake handler answer the upgrade once the service admitted it (the 101 is the open of a raw
+ * websocket), passes what the client sends to the service, and deletes the session when it ends.
+ *
+ * <p>Netty's protocol handler answers pings and a client's close and drops whatever is written
+ * after a close frame; {@link CloseHandshake} ends the connection after a close of ours. Writes
+ * here stop at a close of ours too, as Netty would fail them. Subclasses choose the framing: SockJS
+ * frames, or raw messages.
+ */
+abstract class WebSocketReceiver extends SessionReceiver {
+
+    private static final Logger log = LoggerFactory.getLogger(WebSocketReceiver.class);
+
+    /**
+     * How often a websocket acknowledges what it wrote. Its session never moves to another receiver,
+     * so acknowledgements only trim the store's queue; a queue then also holds up to this long of
+     * written messages, or a quarter of its bound, whichever comes first (see {@link Acknowledger}
+     * and BENCHMARKS.md for what shorter intervals cost the store).
+     */
+    static final Duration ACKNOWLEDGEMENT_INTERVAL = Duration.ofSeconds(1);
+
+    private final Runnable handshake;
+    private final ClientMessages clientMessages;
+    /** What to do once the 101 is out; set before {@link #handshake} runs. */
+    private Runnable afterHandshake;
+    /** Client messages that came before the session was active, in order. */
+    private List<String> early;
+    private boolean closeSent;
+
+    /** {@code handshake} hands the upgrade request to Netty's handshake handler. */
+    WebSocketReceiver(ChannelHandlerContext ctx, SockJsRuntime runtime, SockJsEndpoint endpoint, SessionKey key,
+            Runnable handshake) {
+        super(ctx, runtime, endpoint, key, TransportType.WEBSOCKET, SessionLifetime.CONNECTION);
+        this.handshake = handshake;
+        this.clientMessages = new ClientMessages(ctx, endpoint.service(), runtime.metrics());
+    }
+
+    // ---- the framing's part ----
+
+    /** The session is open: write what opens it on the wire (the {@code o} frame, or nothing). */
+    abstract void writeOpen();
+
+    /** Writes messages from the store (without flushing). */
+    abstract void write(List<QueuedMessage> messages);
+
+    /** Writes the end of the session and starts the close handshake ({@link #sendClose}). */
+    abstract void writeClose(SockJsFrame closeFrame);
+
+    /** The node is going away: write the going-away close (1001) and start the close handshake. */
+    abstract void writeGoingAway();
+
+    /** A text message from the client, once the session is active. */
+    abstract void readMessage(String text);
+
+    // ---- the ReceiverTransport part ----
+
+    @Override
+    public void opened() {
+        handshakeThen(() -> {
+            acknowledgeWith(new Acknowledger(ctx, store, key, id(), ACKNOWLEDGEMENT_INTERVAL));
+            writeOpen(); // still OPENING: store events that come meanwhile wait until the open frame is out
+            activate();
+        });
+    }
+
+    @Override
+    void activated() {
+        List<String> queued = early;
+        early = null;
+        if (queued != null) {
+            queued.forEach(this::received);
+        }
+    }
+
+    @Override
+    public void openRefused(SockJsFrame refusal) {
+        // Closed in the store before the client hears of it; then, as every websocket session, removed.
+        done();
+        letGo(0);
+        handshakeThen(() -> writeClose(refusal));
+    }
+
+    @Override
+    public void attached(List<QueuedMessage> pending, SockJsFrame closeFrame) {
+        refused(null); // a CREATE_ONLY claim never attaches
+    }
+
+    @Override
+    public void refused(SockJsFrame frame) {
+        log.warn("{} session {}: cannot create the session: {}", ctx.channel(), key,
+                frame == null ? "not created" : frame.text());
+        done();
+        ctx.close();
+    }
+
+    @Override
+    public void messages(List<QueuedMessage> messages) {
+        if (!closeSent) {
+            write(messages);
+            LoopFlushes.flushSoon(ctx);
+            // A client that reads too slowly is cut off by the node's write-backlog bound,
+            // which counts every frame of the connection (see the node's WriteBacklogLimit).
+        }
+    }
+
+    @Override
+    public void closed(SockJsFrame closeFrame) {
+        if (!closeSent) {
+            writeClose(closeFrame);
+        }
+    }
+
+    @Override
+    public void drained() {
+        if (!closeSent) {
+            log.debug("{} session {}: node draining, going away", ctx.channel(), key);
+            writeGoingAway();
+        }
+    }
+
+    /**
+     * The store gave the session up for this node (it lost it, e.g. Redis restarted empty, or judged
+     * this node dead): an open websocket gets a close frame, so that the client learns why instead
+     * of seeing the connection cut.
+     */
+    @Override
+    public void evicted(boolean wasActive) {
+        if (wasActive && !closeSent) {
+            writeClose(SockJsFrame.close(CloseCodes.SERVICE_UNAVAILABLE, CloseCodes.SERVICE_UNAVAILABLE_REASON));
+        } else {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void storeFailed() {
+        handshakeThen(() -> ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.TRY_AGAIN_LATER))
+                .addListener(ChannelFutureListener.CLOSE));
+    }
+
+    // ---- from the pipeline ----
+
+    /**
+     * Has Netty's handshake handler answer the upgrade, then runs {@code then} if the connection is
+     * still there. A handshake that fails closes the connection, which the state machine hears of.
+     */
+    private void handshakeThen(Runnable then) {
+        if (ctx.channel().isActive()) {
+            afterHandshake = then;
+            handshake.run();
+        }
+    }
+
+    /** The 101 is out. */
+    final void handshakeComplete() {
+        Runnable then = afterHandshake;
+        afterHandshake = null;
+        if (then != null && ctx.channel().isActive()) {
+            then.run();
+        }
+    }
+
+    /** A whole text message from the client. */
+    final void received(String text) {
+        if (closeSent) {
+            return;
+        }
+        if (isActive()) {
+            readMessage(text);
+        } else if (state == State.CLAIMING || state == State.OPENING) {
+            if (early == null) {
+                early = new ArrayList<>(2);
+            }
+            early.add(text);
+        }
+    }
+
+    /** A fragmented message went over max-message-bytes. */
+    final void messageTooBig() {
+        if (!closeSent) {
+            sendClose(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG, "Message too big"));
+        }
+    }
+
+    // ---- for the framings ----
+
+    final void deliver(List<String> messages) {
+        clientMessages.deliver(session, messages);
+    }
+
+    final void sendClose(CloseWebSocketFrame close) {
+        closeSent = true;
+        ctx.writeAndFlush(close); // CloseHandshake closes the connection when the client answers, or after the grace
+
+    }
+
+    final boolean closeSent() {
+        return closeSent;
+    }
+
+    final TextWebSocketFrame text(CharSequence text) {
+        return new TextWebSocketFrame(ByteBufUtil.writeUtf8(ctx.alloc(), text));
+    }
+}
