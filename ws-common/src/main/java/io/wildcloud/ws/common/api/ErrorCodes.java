@@ -35,6 +35,8 @@ public final class ErrorCodes {
     public static final String BODY_TOO_LARGE = "body_too_large";
     /** 413: the message is larger than a session accepts. */
     public static final String MESSAGE_TOO_LARGE = "message_too_large";
+    /** 413: a batch publish names more targets than the node's {@code max-publish-targets}. */
+    public static final String TOO_MANY_TARGETS = "too_many_targets";
     /** 429: the session's queue of pending messages is full (its client does not read). */
     public static final String QUEUE_FULL = "queue_full";
     /** 500: a bug; the node logged it. */
