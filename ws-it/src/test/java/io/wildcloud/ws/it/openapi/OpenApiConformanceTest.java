@@ -268,7 +268,7 @@ class OpenApiConformanceTest {
         expect(413, ErrorCodes.MESSAGE_TOO_LARGE, "POST", batch, publishBatch("{\"targets\":[" + target
                 + "],\"message\":\"" + "x".repeat(MAX_MESSAGE_BYTES + 1) + "\"}", "Authorization", bearer));
         expect(413, ErrorCodes.TOO_MANY_TARGETS, "POST", batch, publishBatch("{\"targets\":["
-                + String.join(",", java.util.Collections.nCopies(1001, target)) + "],\"message\":1}",
+                + String.join(",", java.util.Collections.nCopies(1001, "{\"socket_id\":\"x\"}")) + "],\"message\":1}",
                 "Authorization", bearer));
         expect(413, ErrorCodes.BODY_TOO_LARGE, "POST", batch, publishBatch("{\"targets\":[" + target
                 + "],\"message\":\"" + "x".repeat(MAX_API_BODY) + "\"}", "Authorization", bearer));
