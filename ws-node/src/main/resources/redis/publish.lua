@@ -1,14 +1,16 @@
 #!lua
 -- Publishes messages to sockets' sessions (SocketStore.publish), one or more publishes in one
--- call (the node merges publishes that wait for the same round trip): for each, reads the socket,
+-- call (the node merges publishes that wait for the same round trip, and runs a batch of the API,
+-- SocketStore.publishAll, as one call per slot): for each, reads the socket,
 -- counts the use, queues the message for each session with queueMessages (queue.lua, put before
 -- this text by LuaScripts; enqueue.lua queues with it too) and so wakes its holder; sessions found
 -- missing or closed leave the socket's index.
 -- Keys: every key is passed in KEYS except those of the sessions found in the socket's index,
 -- which no caller can name before this script reads the index; for those (only) ARGV carries the
 -- socket's key prefix, and the keys built from it carry the socket's hash tag, so on a Redis
--- Cluster they are in the socket's slot, as every key of a call is (there every publish of one
--- call is of one socket). Passing them in KEYS would take a second round trip per publish.
+-- Cluster they are in the socket's slot, as every key of a call is (there the publishes of one
+-- call are of one socket, or of sockets whose ids hash to one slot: a batch from the API).
+-- Passing them in KEYS would take a second round trip per publish.
 -- Replays: Redisson resends a call that got no answer in time, and a stalled Redis then runs every
 -- copy. The call's reply key (KEYS[1], node-made id) holds the answers of the run that queued
 -- anything, so a repeated call queues nothing and answers what the first run did. A publish that

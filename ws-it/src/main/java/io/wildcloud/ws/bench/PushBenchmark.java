@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * The delivery benchmark of issue 4 (not a test: it prints figures). 1,000 websocket sessions, one
- * socket each, one HTTP publish per message, flat out:
+ * socket each, one HTTP publish per message (or, with {@code --batch=N}, one batch publish per N
+ * sockets, a message each), flat out:
  * <ul>
  *   <li>(a) one node on the memory engine;</li>
  *   <li>(b) two nodes on one Redis, sessions on the first, publishes sent to the second.</li>
@@ -136,6 +137,7 @@ public final class PushBenchmark {
             "--io-threads=" + flags.getOrDefault("io-threads", "1"),
             "--duration=" + flags.getOrDefault("duration", "5m"),
             "--concurrency=" + flags.getOrDefault("concurrency", "128"),
+            "--batch=" + flags.getOrDefault("batch", "1"),
             "--grace=30s"});
         Map<ManagedProcess, Duration> cpuBefore = new LinkedHashMap<>();
         Map<ManagedProcess, Duration> cpuAfter = new LinkedHashMap<>();
@@ -167,7 +169,9 @@ public final class PushBenchmark {
             cpuSeconds += seconds;
             perProcess.append(String.format(Locale.ROOT, " %s=%.2fs", server.name(), seconds));
         }
-        System.out.println("== " + title + " (" + nodeIoThreads() + " event loop(s) per node)");
+        String batch = flags.getOrDefault("batch", "1");
+        System.out.println("== " + title + " (" + nodeIoThreads() + " event loop(s) per node"
+                + (batch.equals("1") ? ", one socket per publish request" : ", batches of " + batch + " sockets") + ")");
         System.out.println(result.toText());
         System.out.printf(Locale.ROOT, "server CPU          %.2f s (%s)%n", cpuSeconds, perProcess.toString().trim());
         System.out.printf(Locale.ROOT, "messages per CPU-s  %.0f%n", result.delivered() / cpuSeconds);

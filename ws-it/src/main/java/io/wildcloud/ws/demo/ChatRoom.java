@@ -1,8 +1,10 @@
 package io.wildcloud.ws.demo;
 
 import com.google.gson.JsonObject;
-import io.wildcloud.ws.common.client.NotFoundException;
+import io.wildcloud.ws.common.api.ErrorCodes;
+import io.wildcloud.ws.common.api.PublishBatchResponse;
 import io.wildcloud.ws.common.client.PushClient;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -13,11 +15,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The demo's one chat room: every visitor that joined has a socket; each line a visitor sends
- * (arriving as a callback) is published to every socket, so every open tab of every visitor shows it.
+ * (arriving as a callback) is published to every socket in one batch publish ({@code POST /publish}),
+ * so every open tab of every visitor shows it.
  */
 final class ChatRoom implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ChatRoom.class);
+    /** Visitors per batch publish: the node's default {@code max-publish-targets}. */
+    private static final int MAX_BATCH = 1000;
 
     private final PushClient api;
     /** client id -> socket id of everyone who joined. */
@@ -48,19 +53,28 @@ final class ChatRoom implements AutoCloseable {
         line.addProperty("text", text);
         // The message reaches browsers as this JSON text, which the page parses.
         String message = line.toString();
-        publisher.execute(() -> sockets.forEach((client, socketId) -> publish(client, socketId, message)));
+        publisher.execute(() -> broadcast(message));
     }
 
-    private void publish(String clientId, String socketId, String message) {
-        try {
-            api.publish(socketId, message);
-        } catch (NotFoundException e) {
-            // Revoked or expired: that visitor must join again.
-            sockets.remove(clientId, socketId);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            log.warn("client {}: publish failed: {}", clientId, e.getMessage());
+    /** One batch publish per {@link #MAX_BATCH} visitors, instead of one request per visitor. */
+    private void broadcast(String message) {
+        List<Map.Entry<String, String>> everyone = List.copyOf(sockets.entrySet());
+        for (int from = 0; from < everyone.size(); from += MAX_BATCH) {
+            List<Map.Entry<String, String>> part = everyone.subList(from, Math.min(everyone.size(), from + MAX_BATCH));
+            try {
+                PublishBatchResponse sent = api.publishBatch(part.stream().map(Map.Entry::getValue).toList(), message);
+                for (int i = 0; i < part.size(); i++) {
+                    if (ErrorCodes.SOCKET_NOT_FOUND.equals(sent.results().get(i).error())) {
+                        // Revoked or expired: that visitor must join again.
+                        sockets.remove(part.get(i).getKey(), part.get(i).getValue());
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                log.warn("room broadcast to {} visitors failed: {}", part.size(), e.getMessage());
+            }
         }
     }
 

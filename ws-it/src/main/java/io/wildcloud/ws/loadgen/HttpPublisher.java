@@ -61,7 +61,20 @@ public final class HttpPublisher implements AutoCloseable {
      * connection failed or the answer took too long.
      */
     public CompletableFuture<Integer> publish(String socketId, long seq) {
-        Publish publish = new Publish(socketId, seq);
+        return submit(new Publish(new String[] {socketId}, new long[] {seq}, false));
+    }
+
+    /**
+     * Publishes message {@code <seqs[i]>:<nanos written>} to every session of {@code socketIds[i]},
+     * all in one batch request ({@code POST /publish}, a message per target); completes with the
+     * HTTP status (200 when the batch was processed: a target the node could not publish to shows
+     * as a message never delivered).
+     */
+    public CompletableFuture<Integer> publishBatch(String[] socketIds, long[] seqs) {
+        return submit(new Publish(socketIds, seqs, true));
+    }
+
+    private CompletableFuture<Integer> submit(Publish publish) {
         if (closed) {
             publish.completeExceptionally(new IOException("publisher closed"));
             return publish;
@@ -136,14 +149,16 @@ public final class HttpPublisher implements AutoCloseable {
         failWaiting(new IOException("publisher closed"));
     }
 
-    /** One publish: what to send, and its outcome (the HTTP status). */
+    /** One publish request (a single publish, or a batch): what to send, and its outcome (the HTTP status). */
     static final class Publish extends CompletableFuture<Integer> {
-        final String socketId;
-        final long seq;
+        final String[] socketIds;
+        final long[] seqs;
+        final boolean batch;
 
-        Publish(String socketId, long seq) {
-            this.socketId = socketId;
-            this.seq = seq;
+        Publish(String[] socketIds, long[] seqs, boolean batch) {
+            this.socketIds = socketIds;
+            this.seqs = seqs;
+            this.batch = batch;
         }
     }
 }

@@ -24,6 +24,8 @@ import java.util.stream.Collectors;
  * @param warmup messages published and delivered before the measured phase (not counted in the figures)
  * @param apiConnections keep-alive connections per API URL the publisher holds, one request in flight each
  * @param ioThreads event loops of the publisher and the websocket sessions
+ * @param batch sockets per publish request: 1 publishes one socket per request
+ *     ({@code POST /publish/<socket_id>}), more a batch ({@code POST /publish}) with a message each
  */
 public record LoadOptions(
         List<URI> publicUrls,
@@ -40,7 +42,8 @@ public record LoadOptions(
         long warmup,
         int apiConnections,
         int ioThreads,
-        boolean json) {
+        boolean json,
+        int batch) {
 
     /** Every option with its default and meaning: what {@code --help} prints and what {@link #parse} knows. */
     public static final List<SettingDefinition> OPTIONS = List.of(
@@ -58,7 +61,9 @@ public record LoadOptions(
             SettingDefinition.of("rate", "0", "messages per second in all; `0` = flat out"),
             SettingDefinition.of("messages", "0", "messages in all; `0` = publish until `--duration` ends"),
             SettingDefinition.of("duration", "30s", "how long to publish (bounded by `--messages` too)"),
-            SettingDefinition.of("concurrency", "64", "publishes in flight at most (one per session at a time)"),
+            SettingDefinition.of("concurrency", "64", "publish requests in flight at most (one per session at a time)"),
+            SettingDefinition.of("batch", "1", "sockets per publish request: `1` = `POST /publish/<socket_id>`, more = one "
+                    + "`POST /publish` batch with a message per socket (latency is still per message)"),
             SettingDefinition.of("warmup", "0", "messages published and delivered before measuring"),
             SettingDefinition.of("api-connections", "32", "keep-alive connections per API URL, one request in flight each"),
             SettingDefinition.of("io-threads", "1", "event loops for publishing and websocket sessions"),
@@ -115,7 +120,8 @@ public record LoadOptions(
                 nonNegative(values, "warmup"),
                 positive(values, "api-connections"),
                 positive(values, "io-threads"),
-                Boolean.parseBoolean(values.get("json")));
+                Boolean.parseBoolean(values.get("json")),
+                positive(values, "batch"));
     }
 
     /** The transport of session {@code index}, spreading the mix evenly. */

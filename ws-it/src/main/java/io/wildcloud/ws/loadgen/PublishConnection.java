@@ -36,6 +36,12 @@ final class PublishConnection {
     private static final byte[] BODY_START = ascii("{\"message\":\"");
     private static final byte[] BODY_END = ascii("\"}");
     private static final byte[] HEADERS_END = ascii("\r\n\r\n");
+    private static final byte[] BATCH_REQUEST_LINE = ascii("POST /publish");
+    private static final byte[] BATCH_START = ascii("{\"messages\":[");
+    private static final byte[] BATCH_SOCKET = ascii("{\"socket_id\":\"");
+    private static final byte[] BATCH_MESSAGE = ascii("\",\"message\":\"");
+    private static final byte[] BATCH_ENTRY_END = ascii("\"}");
+    private static final byte[] BATCH_END = ascii("]}");
 
     /** Header validation is the server's job, not the meter's: it costs load generator CPU on every answer. */
     private static final HttpDecoderConfig ANSWERS = new HttpDecoderConfig().setValidateHeaders(false);
@@ -102,21 +108,58 @@ final class PublishConnection {
             return;
         }
         inFlight = publish;
+        ByteBuf request = publish.batch ? batchRequest(publish) : singleRequest(publish);
+        // A failed write closes the channel, and channelInactive fails the publish.
+        channel.writeAndFlush(request, channel.voidPromise());
+    }
+
+    private ByteBuf singleRequest(HttpPublisher.Publish publish) {
         // Only digits and a colon: nothing to escape in the JSON string.
-        String message = DeliveryTracker.payload(publish.seq, System.nanoTime());
+        String message = DeliveryTracker.payload(publish.seqs[0], System.nanoTime());
+        String socketId = publish.socketIds[0];
         int bodyLength = BODY_START.length + message.length() + BODY_END.length;
-        ByteBuf request = channel.alloc().ioBuffer(REQUEST_LINE_START.length + publish.socketId.length()
+        ByteBuf request = channel.alloc().ioBuffer(REQUEST_LINE_START.length + socketId.length()
                 + headerBlock.length + 8 + HEADERS_END.length + bodyLength);
         request.writeBytes(REQUEST_LINE_START);
-        ByteBufUtil.writeAscii(request, publish.socketId);
+        ByteBufUtil.writeAscii(request, socketId);
         request.writeBytes(headerBlock);
         ByteBufUtil.writeAscii(request, Integer.toString(bodyLength));
         request.writeBytes(HEADERS_END);
         request.writeBytes(BODY_START);
         ByteBufUtil.writeAscii(request, message);
         request.writeBytes(BODY_END);
-        // A failed write closes the channel, and channelInactive fails the publish.
-        channel.writeAndFlush(request, channel.voidPromise());
+        return request;
+    }
+
+    /** {@code {"messages":[{"socket_id","message"}...]}}, every message stamped with the same write time. */
+    private ByteBuf batchRequest(HttpPublisher.Publish publish) {
+        long written = System.nanoTime();
+        String[] messages = new String[publish.seqs.length];
+        int bodyLength = BATCH_START.length + BATCH_END.length + messages.length - 1;
+        for (int i = 0; i < messages.length; i++) {
+            messages[i] = DeliveryTracker.payload(publish.seqs[i], written);
+            bodyLength += BATCH_SOCKET.length + publish.socketIds[i].length() + BATCH_MESSAGE.length
+                    + messages[i].length() + BATCH_ENTRY_END.length;
+        }
+        ByteBuf request = channel.alloc().ioBuffer(BATCH_REQUEST_LINE.length + headerBlock.length + 8
+                + HEADERS_END.length + bodyLength);
+        request.writeBytes(BATCH_REQUEST_LINE);
+        request.writeBytes(headerBlock);
+        ByteBufUtil.writeAscii(request, Integer.toString(bodyLength));
+        request.writeBytes(HEADERS_END);
+        request.writeBytes(BATCH_START);
+        for (int i = 0; i < messages.length; i++) {
+            if (i > 0) {
+                request.writeByte(',');
+            }
+            request.writeBytes(BATCH_SOCKET);
+            ByteBufUtil.writeAscii(request, publish.socketIds[i]);
+            request.writeBytes(BATCH_MESSAGE);
+            ByteBufUtil.writeAscii(request, messages[i]);
+            request.writeBytes(BATCH_ENTRY_END);
+        }
+        request.writeBytes(BATCH_END);
+        return request;
     }
 
     void close() {

@@ -81,6 +81,13 @@ final class PublishRounds {
                     break;
                 }
             }
+            if (options.batch() > 1) {
+                if (!publishBatch(round)) {
+                    break;
+                }
+                open = round.sent < round.messages && now < round.deadline;
+                continue;
+            }
             int session = nextIdleSession();
             if (session < 0) {
                 break;
@@ -118,7 +125,63 @@ final class PublishRounds {
         });
     }
 
+    /**
+     * Publishes to up to {@code --batch} idle sessions (and no more than the round has left) in one
+     * request; {@code false} if no session was idle.
+     */
+    private boolean publishBatch(Round round) {
+        int size = (int) Math.min(options.batch(), round.messages - round.sent);
+        int[] sessions = new int[size];
+        int taken = 0;
+        while (taken < size) {
+            int session = nextIdleSession();
+            if (session < 0) {
+                break;
+            }
+            inFlight[session] = true;
+            sessions[taken++] = session;
+        }
+        if (taken == 0) {
+            return false;
+        }
+        int[] batch = java.util.Arrays.copyOf(sessions, taken);
+        String[] socketIds = new String[taken];
+        long[] batchSeqs = new long[taken];
+        for (int i = 0; i < taken; i++) {
+            int session = batch[i];
+            batchSeqs[i] = ++seqs[session];
+            tracker.sent(session, batchSeqs[i]);
+            socketIds[i] = sockets.get(session);
+        }
+        outstanding++;
+        round.sent += taken;
+        publisher.publishBatch(socketIds, batchSeqs).whenComplete((status, error) -> {
+            if (loop.inEventLoop()) {
+                answeredBatch(round, batch, batchSeqs, status, error);
+            } else {
+                loop.execute(() -> answeredBatch(round, batch, batchSeqs, status, error));
+            }
+        });
+        return true;
+    }
+
+    private void answeredBatch(Round round, int[] sessions, long[] batchSeqs, Integer status, Throwable error) {
+        for (int i = 0; i < sessions.length; i++) {
+            count(round, sessions[i], batchSeqs[i], status, error);
+            inFlight[sessions[i]] = false;
+        }
+        outstanding--;
+        fill();
+    }
+
     private void answered(Round round, int session, long seq, Integer status, Throwable error) {
+        count(round, session, seq, status, error);
+        inFlight[session] = false;
+        outstanding--;
+        fill();
+    }
+
+    private void count(Round round, int session, long seq, Integer status, Throwable error) {
         if (error == null && status >= 200 && status < 300) {
             tracker.accepted(session, seq);
             round.published.incrementAndGet();
@@ -128,9 +191,6 @@ final class PublishRounds {
                     key -> new LongAdder()).increment();
             round.firstError.compareAndSet(null, error != null ? error.toString() : "HTTP " + status);
         }
-        inFlight[session] = false;
-        outstanding--;
-        fill();
     }
 
     /** The next session without a publish in flight, round robin; -1 if every one has one. */

@@ -49,6 +49,9 @@ class DemoServerTest {
                 apiRequests.add(path + " " + body);
                 byte[] answer = (path.startsWith("/authorize/")
                         ? "{\"socket_id\":\"sock-" + path.substring(path.lastIndexOf('/') + 1) + "\"}"
+                        : path.equals("/publish")
+                        ? "{\"sessions\":1,\"queue_full\":0,\"failed\":0,\"results\":[{\"socket_id\":\"s\",\"sessions\":1,"
+                                + "\"queue_full\":0}]}"
                         : "{\"sessions\":1,\"queue_full\":0}").getBytes(StandardCharsets.UTF_8);
                 exchange.sendResponseHeaders(200, answer.length);
                 exchange.getResponseBody().write(answer);
@@ -101,10 +104,11 @@ class DemoServerTest {
         assertEquals(204, post("/callback", body, signature, "key-1").statusCode());
         assertEquals(204, post("/callback", body, signature, "key-1").statusCode(), "a retry is acknowledged");
 
-        String publish = awaitRequest("/publish/");
-        JsonObject line = JsonParser.parseString(JsonParser.parseString(publish.substring(publish.indexOf(' ') + 1))
-                .getAsJsonObject().get("message").getAsString()).getAsJsonObject();
-        assertTrue(publish.startsWith("/publish/sock-" + client + " "), publish);
+        // The room is broadcast in one batch publish naming every visitor's socket.
+        String publish = awaitRequest("/publish ");
+        JsonObject batch = JsonParser.parseString(publish.substring(publish.indexOf(' ') + 1)).getAsJsonObject();
+        assertEquals("[{\"socket_id\":\"sock-" + client + "\"}]", batch.get("targets").toString(), publish);
+        JsonObject line = JsonParser.parseString(batch.get("message").getAsString()).getAsJsonObject();
         assertEquals("Ada", line.get("from").getAsString());
         assertEquals("hi ✓", line.get("text").getAsString());
         assertEquals("s1", line.get("session").getAsString());
@@ -112,9 +116,9 @@ class DemoServerTest {
         String second = body.replace("hi ✓", "second");
         assertEquals(204, post("/callback", second, CallbackSignature.sign(SECRET,
                 second.getBytes(StandardCharsets.UTF_8)), "key-2").statusCode());
-        awaitRequestCount("/publish/", 2);
-        assertEquals(2, apiRequests.stream().filter(r -> r.startsWith("/publish/")).count());
-        assertTrue(apiRequests.stream().filter(r -> r.startsWith("/publish/")).toList().get(1).contains("second"));
+        awaitRequestCount("/publish ", 2);
+        assertEquals(2, apiRequests.stream().filter(r -> r.startsWith("/publish ")).count());
+        assertTrue(apiRequests.stream().filter(r -> r.startsWith("/publish ")).toList().get(1).contains("second"));
     }
 
     private String awaitRequest(String prefix) throws InterruptedException {

@@ -76,6 +76,27 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void inBatchesEveryMessageIsDeliveredOnceInOrderWithItsOwnLatency() throws Exception {
+        LoadOptions options = LoadOptions.parse(new String[] {
+            "--url=" + node.publicUrl(), "--api-url=" + node.apiUrl(), "--app=" + SECRET,
+            "--sessions=30", "--transports=websocket:2,xhr-streaming:1", "--batch=8",
+            "--warmup=240", "--messages=1205", "--concurrency=3", "--api-connections=2",
+            "--duration=60s", "--grace=20s"});
+        LoadResult result = new LoadGenerator(options, new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8)).run();
+
+        assertEquals(1205, result.published(), result.toText());
+        assertEquals(0, result.publishErrors(), result.toText());
+        assertEquals(1205, result.delivered(), result.toText());
+        assertEquals(0, result.lost(), result.toText());
+        assertEquals(0, result.duplicated(), result.toText());
+        assertEquals(0, result.reordered(), result.toText());
+        assertTrue(result.latencyP50Ms() > 0 && result.latencyMaxMs() >= result.latencyP99Ms(), result.toText());
+        assertTrue(result.clean(), result.toText());
+        node.assertNoLeakReports();
+    }
+
+    @Test
     void aTargetRateSpreadsThePublishesOverTime() throws Exception {
         LoadOptions options = LoadOptions.parse(new String[] {
             "--url=" + node.publicUrl(), "--api-url=" + node.apiUrl(), "--app=" + SECRET,

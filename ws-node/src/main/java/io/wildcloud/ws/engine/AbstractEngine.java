@@ -3,6 +3,7 @@ package io.wildcloud.ws.engine;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.push.Authorization;
 import io.wildcloud.ws.push.Publication;
+import io.wildcloud.ws.push.PublishTarget;
 import io.wildcloud.ws.push.Revocation;
 import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.push.SocketRecord;
@@ -108,6 +109,11 @@ public abstract class AbstractEngine implements Engine {
     public CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message,
             String requestId) {
         return sockets.publish(socketId, sessionId, message, requestId);
+    }
+
+    @Override
+    public CompletionStage<List<Optional<Publication>>> publishAll(List<PublishTarget> targets, String requestId) {
+        return sockets.publishAll(targets, requestId);
     }
 
     @Override

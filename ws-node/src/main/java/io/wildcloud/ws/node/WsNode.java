@@ -198,6 +198,7 @@ public final class WsNode implements AutoCloseable {
                 .withMaxMessageBytes(config.sockJs().maxMessageBytes())
                 .withMaxSessionsPerSocket(config.sessionsPerSocket())
                 .withSocketIdleTimeout(config.socketIdleTimeout())
+                .withMaxPublishTargets(config.maxPublishTargets())
                 .withCallback(callbacks);
         ApplicationRegistry registry;
         try {

@@ -19,18 +19,22 @@ import java.util.Objects;
  *     closed with {@link io.wildcloud.ws.common.sockjs.CloseCodes#TOO_MANY_SESSIONS}
  * @param socketIdleTimeout how long an unused socket lives (see {@link SocketStore})
  * @param callback how client messages are POSTed to applications
+ * @param maxPublishTargets how many targets one batch publish ({@code POST /publish}) may name
+ *     (413 {@code too_many_targets} beyond)
  */
 public record PushLimits(
         int maxMessageBytes,
         int maxApiBodyBytes,
         int maxSessionsPerSocket,
         Duration socketIdleTimeout,
-        CallbackPolicy callback) {
+        CallbackPolicy callback,
+        int maxPublishTargets) {
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
     public static final int DEFAULT_MAX_API_BODY_BYTES = apiBodyBytesFor(DEFAULT_MAX_MESSAGE_BYTES);
     public static final int DEFAULT_MAX_SESSIONS_PER_SOCKET = 64;
     public static final Duration DEFAULT_SOCKET_IDLE_TIMEOUT = Duration.ofHours(24);
+    public static final int DEFAULT_MAX_PUBLISH_TARGETS = 1000;
 
     public PushLimits {
         Objects.requireNonNull(socketIdleTimeout, "socketIdleTimeout");
@@ -48,6 +52,16 @@ public record PushLimits(
         if (socketIdleTimeout.isNegative() || socketIdleTimeout.isZero()) {
             throw new IllegalArgumentException("socketIdleTimeout must be positive: " + socketIdleTimeout);
         }
+        if (maxPublishTargets < 1) {
+            throw new IllegalArgumentException("maxPublishTargets must be at least 1: " + maxPublishTargets);
+        }
+    }
+
+    /** With the default bound of a batch publish. */
+    public PushLimits(int maxMessageBytes, int maxApiBodyBytes, int maxSessionsPerSocket, Duration socketIdleTimeout,
+            CallbackPolicy callback) {
+        this(maxMessageBytes, maxApiBodyBytes, maxSessionsPerSocket, socketIdleTimeout, callback,
+                DEFAULT_MAX_PUBLISH_TARGETS);
     }
 
     public static PushLimits defaults() {
@@ -69,22 +83,32 @@ public record PushLimits(
 
     /** Sets the message limit and, with it, the API body limit to {@link #apiBodyBytesFor} of it. */
     public PushLimits withMaxMessageBytes(int bytes) {
-        return new PushLimits(bytes, apiBodyBytesFor(bytes), maxSessionsPerSocket, socketIdleTimeout, callback);
+        return new PushLimits(bytes, apiBodyBytesFor(bytes), maxSessionsPerSocket, socketIdleTimeout, callback,
+                maxPublishTargets);
     }
 
     public PushLimits withMaxApiBodyBytes(int bytes) {
-        return new PushLimits(maxMessageBytes, bytes, maxSessionsPerSocket, socketIdleTimeout, callback);
+        return new PushLimits(maxMessageBytes, bytes, maxSessionsPerSocket, socketIdleTimeout, callback,
+                maxPublishTargets);
     }
 
     public PushLimits withMaxSessionsPerSocket(int sessions) {
-        return new PushLimits(maxMessageBytes, maxApiBodyBytes, sessions, socketIdleTimeout, callback);
+        return new PushLimits(maxMessageBytes, maxApiBodyBytes, sessions, socketIdleTimeout, callback,
+                maxPublishTargets);
     }
 
     public PushLimits withSocketIdleTimeout(Duration timeout) {
-        return new PushLimits(maxMessageBytes, maxApiBodyBytes, maxSessionsPerSocket, timeout, callback);
+        return new PushLimits(maxMessageBytes, maxApiBodyBytes, maxSessionsPerSocket, timeout, callback,
+                maxPublishTargets);
+    }
+
+    public PushLimits withMaxPublishTargets(int targets) {
+        return new PushLimits(maxMessageBytes, maxApiBodyBytes, maxSessionsPerSocket, socketIdleTimeout, callback,
+                targets);
     }
 
     public PushLimits withCallback(CallbackPolicy policy) {
-        return new PushLimits(maxMessageBytes, maxApiBodyBytes, maxSessionsPerSocket, socketIdleTimeout, policy);
+        return new PushLimits(maxMessageBytes, maxApiBodyBytes, maxSessionsPerSocket, socketIdleTimeout, policy,
+                maxPublishTargets);
     }
 }

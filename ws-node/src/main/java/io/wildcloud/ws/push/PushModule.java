@@ -77,7 +77,7 @@ public final class PushModule implements AutoCloseable {
         this.resolver = new SocketEndpointResolver(sockets,
                 sockJsOptions.withMaxMessageBytes(limits.maxMessageBytes()), service);
         this.api = new ApiHandlers(applications, new PushOperations(sockets, sessions, pushMetrics), limits.maxMessageBytes(),
-                limits.maxApiBodyBytes(), healthProblem, new ApiAccess(requireApiAuth, limits.callback().addresses(), callbackObserver));
+                limits.maxApiBodyBytes(), limits.maxPublishTargets(), healthProblem, new ApiAccess(requireApiAuth, limits.callback().addresses(), callbackObserver));
     }
 
     /** Finds the SockJS endpoint of {@code /<socket_id>} on the public port. */

@@ -2,8 +2,11 @@ package io.wildcloud.ws.push;
 
 import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -90,6 +93,27 @@ public interface SocketStore {
      */
     CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message,
             String requestId);
+
+    /**
+     * Publishes each target as {@link #publish(String, String, String, String)} would, in list
+     * order, as if the publishes had been made one after another by this caller: per session, a
+     * target's message comes after those of earlier targets and of publishes this node submitted
+     * before the call, and before those of publishes it submits after. A {@code requestId} applies
+     * to each target: a target repeating an earlier publish (same socket, session, request id and
+     * message, within {@link #REQUEST_ID_WINDOW}) queues nothing and answers as that one did.
+     * Engines may run many targets in one store call (Redis: one script run per Cluster slot).
+     *
+     * @return one answer per target, in the targets' order: empty if its socket does not live
+     */
+    default CompletionStage<List<Optional<Publication>>> publishAll(List<PublishTarget> targets, String requestId) {
+        List<CompletableFuture<Optional<Publication>>> answers = new ArrayList<>(targets.size());
+        for (PublishTarget target : targets) {
+            answers.add(publish(target.socketId(), target.sessionId(), target.message(), requestId)
+                    .toCompletableFuture());
+        }
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                .thenApply(done -> answers.stream().map(CompletableFuture::join).toList());
+    }
 
     /** Removes the client's socket and index; empty if it had none. */
     CompletionStage<Optional<Revocation>> revoke(String application, String clientId);

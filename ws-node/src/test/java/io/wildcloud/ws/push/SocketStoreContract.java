@@ -311,6 +311,101 @@ public abstract class SocketStoreContract {
         assertEquals(List.of("p1", "e1", "p2"), tab.await(3));
     }
 
+    @Test
+    void publishAllAnswersEachTargetInTheTargetsOrder() throws Exception {
+        SocketStore store = newStore(Duration.ofHours(1));
+        String a = await(store.authorize("app", "a", CALLBACK_1)).socket().socketId();
+        String b = await(store.authorize("app", "b", CALLBACK_1)).socket().socketId();
+        Collecting a1 = openIndexed(store, a, "a1");
+        Collecting a2 = openIndexed(store, a, "a2");
+        Collecting b1 = openIndexed(store, b, "b1");
+        for (int i = 1; i <= MAX_QUEUE; i++) {
+            await(store.publish(b, "b1", "fill" + i));
+        }
+        // Sockets enough to span many slots of a Redis Cluster, each with one session.
+        List<String> many = new ArrayList<>();
+        List<Collecting> manyTabs = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String id = await(store.authorize("app", "many-" + i, CALLBACK_1)).socket().socketId();
+            many.add(id);
+            manyTabs.add(openIndexed(store, id, "tab"));
+        }
+        String nobody = SocketIds.next();
+        List<PublishTarget> targets = new ArrayList<>(List.of(new PublishTarget(a, null, "to a"),
+                new PublishTarget(b, null, "to b"), new PublishTarget(nobody, null, "lost"),
+                new PublishTarget(a, "a1", "to a1"), new PublishTarget(a, "gone", "to nobody"),
+                new PublishTarget(b, "b1", "to full b1")));
+        many.forEach(id -> targets.add(new PublishTarget(id, null, "to " + id)));
+
+        List<Optional<Publication>> answers = await(store.publishAll(targets, null));
+        assertEquals(targets.size(), answers.size());
+        assertEquals(Set.of(new Delivery("a1", EnqueueResult.QUEUED, 1), new Delivery("a2", EnqueueResult.QUEUED, 1)),
+                Set.copyOf(answers.get(0).orElseThrow().deliveries()));
+        assertEquals(List.of(new Delivery("b1", EnqueueResult.QUEUE_FULL, MAX_QUEUE)),
+                answers.get(1).orElseThrow().deliveries());
+        assertEquals(Optional.empty(), answers.get(2));
+        assertEquals(List.of(new Delivery("a1", EnqueueResult.QUEUED, 2)), answers.get(3).orElseThrow().deliveries());
+        assertEquals(List.of(new Delivery("gone", EnqueueResult.NOT_FOUND, 0)), answers.get(4).orElseThrow().deliveries());
+        assertEquals(List.of(new Delivery("b1", EnqueueResult.QUEUE_FULL, MAX_QUEUE)),
+                answers.get(5).orElseThrow().deliveries());
+        for (int i = 0; i < many.size(); i++) {
+            assertEquals(List.of(new Delivery("tab", EnqueueResult.QUEUED, 1)),
+                    answers.get(6 + i).orElseThrow().deliveries(), "target " + (6 + i));
+            assertEquals(List.of("to " + many.get(i)), manyTabs.get(i).await(1));
+        }
+        assertEquals(List.of("to a", "to a1"), a1.await(2));
+        assertEquals(List.of("to a"), a2.await(1));
+        assertEquals(List.of("fill1", "fill2", "fill3"), b1.await(MAX_QUEUE));
+    }
+
+    @Test
+    void publishAllKeepsItsPlaceAmongSinglePublishesAndEnqueues() throws Exception {
+        SocketStore store = newStore(Duration.ofHours(1));
+        SessionStore sessions = sessionStore(store);
+        String id = await(store.authorize("app", "c", CALLBACK_1)).socket().socketId();
+        Collecting tab = openIndexed(store, id, "tab");
+        SessionKey key = new SessionKey(id, "tab");
+
+        // The first keeps the engine busy (Redis: one script call in flight) so that the rest wait together.
+        List<CompletionStage<?>> answers = List.of(store.publish(SocketIds.next(), null, "nobody"),
+                store.publish(id, null, "p1"),
+                store.publishAll(List.of(new PublishTarget(id, "tab", "b1")), null),
+                sessions.enqueue(key, List.of("e1")));
+        for (CompletionStage<?> answer : answers) {
+            await(answer);
+        }
+        assertEquals(List.of("p1", "b1", "e1"), tab.await(MAX_QUEUE));
+        await(sessions.acknowledge(key, tab.id(), MAX_QUEUE));
+        answers = List.of(store.publish(SocketIds.next(), null, "nobody"),
+                store.publishAll(List.of(new PublishTarget(id, null, "b2")), null), store.publish(id, "tab", "p2"),
+                store.publishAll(List.of(new PublishTarget(id, null, "b3")), null));
+        for (CompletionStage<?> answer : answers) {
+            await(answer);
+        }
+        assertEquals(List.of("p1", "b1", "e1", "b2", "p2", "b3"), tab.await(2 * MAX_QUEUE));
+    }
+
+    @Test
+    void publishAllWithARequestIdPublishesEachTargetOnce() throws Exception {
+        SocketStore store = newStore(Duration.ofHours(1));
+        String a = await(store.authorize("app", "a", CALLBACK_1)).socket().socketId();
+        String b = await(store.authorize("app", "b", CALLBACK_1)).socket().socketId();
+        Collecting a1 = openIndexed(store, a, "a1");
+        Collecting b1 = openIndexed(store, b, "b1");
+        List<PublishTarget> targets = List.of(new PublishTarget(a, null, "once"), new PublishTarget(b, "b1", "once"));
+
+        List<Optional<Publication>> first = await(store.publishAll(targets, "event-7"));
+        assertEquals(first, await(store.publishAll(targets, "event-7")), "a repeat answers as the first did");
+        // A single publish of the same socket, request id and message is the same publish too.
+        assertEquals(first.get(0), await(store.publish(a, null, "once", "event-7")));
+        List<Optional<Publication>> other = await(store.publishAll(
+                List.of(new PublishTarget(a, null, "twice"), new PublishTarget(b, "b1", "once")), "event-7"));
+        assertEquals(List.of(new Delivery("a1", EnqueueResult.QUEUED, 2)), other.get(0).orElseThrow().deliveries());
+        assertEquals(first.get(1), other.get(1));
+        assertEquals(List.of("once", "twice"), a1.await(2));
+        assertEquals(List.of("once"), b1.await(1));
+    }
+
     /** As {@link #open}, in {@code store}'s session store, and adds the session to the socket's index. */
     private Collecting openIndexed(SocketStore store, String socketId, String sessionId) throws Exception {
         Collecting receiver = open(sessionStore(store), socketId, sessionId);

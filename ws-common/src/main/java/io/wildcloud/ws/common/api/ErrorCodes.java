@@ -54,6 +54,8 @@ public final class ErrorCodes {
     public static final String MESSAGE_TOO_LARGE = "message_too_large";
     /** 414 (connection guard): the request line is longer than the HTTP decoder takes. */
     public static final String URI_TOO_LONG = "uri_too_long";
+    /** 413: a batch publish names more targets than the node's {@code max-publish-targets}. */
+    public static final String TOO_MANY_TARGETS = "too_many_targets";
     /** 429: the session's queue of pending messages is full (its client does not read). */
     public static final String QUEUE_FULL = "queue_full";
     /**

@@ -6,6 +6,8 @@ import com.google.gson.JsonPrimitive;
 import io.wildcloud.ws.common.api.ApiJson;
 import io.wildcloud.ws.common.api.AuthorizeRequest;
 import io.wildcloud.ws.common.api.AuthorizeResponse;
+import io.wildcloud.ws.common.api.PublishBatchRequest;
+import io.wildcloud.ws.common.api.PublishBatchResponse;
 import io.wildcloud.ws.common.api.PublishRequest;
 import io.wildcloud.ws.common.api.PublishResponse;
 import io.wildcloud.ws.common.api.RevokeResponse;
@@ -17,6 +19,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -31,6 +36,7 @@ import java.util.concurrent.CompletionException;
  * String socketId = push.authorize("user-42", URI.create("https://app.example/ws/callback"));
  * // the browser: new SockJS("https://push.example/" + socketId)
  * PublishResponse sent = push.publish(socketId, "hello");   // sent.sessions() tabs got it
+ * push.publishBatch(List.of(socketId, otherSocketId), "hello room");   // one request for many
  * push.revoke("user-42");
  * }</pre>
  *
@@ -164,6 +170,46 @@ public final class PushClient {
     public CompletableFuture<PublishResponse> publishAsync(String socketId, String sessionId, JsonElement message) {
         return sendAsync(publishRequest(socketId, Objects.requireNonNull(sessionId, "sessionId"), message),
                 PublishResponse.class);
+    }
+
+    /**
+     * {@code POST /publish}: hands {@code message} to every open session of each socket, in one
+     * request (at most the node's {@code max-publish-targets}, default 1000).
+     *
+     * @return per socket, in order, how many sessions took it, or why it could not be published
+     *     ({@code socket_not_found} for a socket that no longer lives)
+     * @throws PayloadTooLargeException when the message is over {@code max-message-bytes} or there
+     *     are too many sockets
+     * @throws AccessDeniedException when a socket belongs to another application (nothing was published)
+     */
+    public PublishBatchResponse publishBatch(Collection<String> socketIds, String message)
+            throws IOException, InterruptedException {
+        return publishBatch(toAll(socketIds, message));
+    }
+
+    /**
+     * {@code POST /publish} with either form of {@link PublishBatchRequest}: one message for many
+     * targets, or a message per target. Errors of single targets are in the answer's results; a
+     * request wrong as a whole throws as a single publish would.
+     */
+    public PublishBatchResponse publishBatch(PublishBatchRequest batch) throws IOException, InterruptedException {
+        return send(post("/publish", batch.toJson()), PublishBatchResponse.class);
+    }
+
+    /** {@link #publishBatch(Collection, String)}, asynchronously. */
+    public CompletableFuture<PublishBatchResponse> publishBatchAsync(Collection<String> socketIds, String message) {
+        return publishBatchAsync(toAll(socketIds, message));
+    }
+
+    /** {@link #publishBatch(PublishBatchRequest)}, asynchronously. */
+    public CompletableFuture<PublishBatchResponse> publishBatchAsync(PublishBatchRequest batch) {
+        return sendAsync(post("/publish", batch.toJson()), PublishBatchResponse.class);
+    }
+
+    private static PublishBatchRequest toAll(Collection<String> socketIds, String message) {
+        List<PublishBatchRequest.Target> targets = new ArrayList<>(socketIds.size());
+        socketIds.forEach(id -> targets.add(PublishBatchRequest.Target.socket(id)));
+        return PublishBatchRequest.toAll(targets, new JsonPrimitive(message));
     }
 
     private HttpRequest authorizeRequest(String clientId, URI callback) {

@@ -9,9 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import com.sun.net.httpserver.HttpServer;
 import io.wildcloud.ws.common.api.CallbackPayload;
 import io.wildcloud.ws.common.api.ErrorCodes;
+import io.wildcloud.ws.common.api.PublishBatchRequest;
+import io.wildcloud.ws.common.api.PublishBatchResponse;
+import io.wildcloud.ws.common.api.PublishBatchResponse.TargetResult;
 import io.wildcloud.ws.common.api.PublishResponse;
 import io.wildcloud.ws.common.api.RevokeResponse;
 import io.wildcloud.ws.common.client.AccessDeniedException;
@@ -104,6 +108,32 @@ class PushClientTest {
         NotFoundException gone = assertThrows(NotFoundException.class, () -> client.publish(socketId, "late"));
         assertEquals(404, gone.status());
         assertEquals(ErrorCodes.SOCKET_NOT_FOUND, gone.error());
+    }
+
+    @Test
+    void publishesABatchInOneRequestWithAnOutcomePerTarget() throws Exception {
+        String carol = client.authorize("batch-carol", NO_CALLBACK);
+        String dave = client.authorize("batch-dave", NO_CALLBACK);
+        assertEquals("o\n", xhr(carol, "c1").bodyText());
+        assertEquals("o\n", xhr(dave, "d1").bodyText());
+        String gone = "G".repeat(32);
+
+        PublishBatchResponse room = client.publishBatch(List.of(carol, gone, dave), "hello room");
+        assertEquals(new PublishBatchResponse(2, 0, 1, List.of(TargetResult.published(carol, null, 1, 0),
+                TargetResult.failed(gone, null, ErrorCodes.SOCKET_NOT_FOUND, null),
+                TargetResult.published(dave, null, 1, 0))), room);
+        JsonObject price = new JsonObject();
+        price.addProperty("price", 12.5);
+        PublishBatchResponse each = client.publishBatchAsync(PublishBatchRequest.each(List.of(
+                new PublishBatchRequest.Entry(new PublishBatchRequest.Target(carol, "c1"), price),
+                new PublishBatchRequest.Entry(PublishBatchRequest.Target.socket(dave), new JsonPrimitive("to dave")))))
+                .get(10, TimeUnit.SECONDS);
+        assertEquals(2, each.sessions());
+        assertEquals("a[\"hello room\",\"{\\\"price\\\":12.5}\"]\n", xhr(carol, "c1").bodyText());
+        assertEquals("a[\"hello room\",\"to dave\"]\n", xhr(dave, "d1").bodyText());
+        PayloadTooLargeException tooLarge = assertThrows(PayloadTooLargeException.class,
+                () -> client.publishBatch(List.of(carol), "x".repeat(MAX_MESSAGE_BYTES + 1)));
+        assertEquals(ErrorCodes.MESSAGE_TOO_LARGE, tooLarge.error());
     }
 
     @Test

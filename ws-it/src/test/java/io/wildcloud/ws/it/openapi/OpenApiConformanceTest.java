@@ -98,7 +98,7 @@ class OpenApiConformanceTest {
         assertEquals(SpecVersion.V31, api.getSpecVersion());
         assertEquals("3.1.0", api.getOpenapi());
         assertEquals(List.of("/authorize/{application_id}/{client_id}", "/health", "/health/live", "/health/ready",
-                "/metrics", "/publish/{socket_id}", "/publish/{socket_id}/{session_id}"),
+                "/metrics", "/publish", "/publish/{socket_id}", "/publish/{socket_id}/{session_id}"),
                 api.getPaths().keySet().stream().sorted().toList());
         assertTrue(api.getWebhooks().containsKey("sessionMessage"), "the callback is described as a webhook");
     }
@@ -215,6 +215,68 @@ class OpenApiConformanceTest {
         expect(404, ErrorCodes.SESSION_NOT_FOUND, "POST", toSession,
                 publish(socketId, "never-opened", "{\"message\":1}", "Authorization", bearer));
         spec.assertComponentAnswer("PathNotFound", 404, http.post(api("/publish/" + socketId + "/s1/more"), "{}"));
+    }
+
+    @Test
+    void batchPublishAnswersMatchTheDocument() {
+        String batch = "/publish";
+        String socketId = socketOf("dave");
+        String otherSocket = socketOf("frank");
+        assertEquals("o\n", http.post(publicUrl(socketId, "s1", "xhr")).bodyText());
+        String bearer = "Bearer " + SECRET;
+        String unknown = "B".repeat(32);
+
+        RawResponse mixed = publishBatch("{\"targets\":[{\"socket_id\":\"" + socketId + "\"},{\"socket_id\":\""
+                + unknown + "\"},{\"socket_id\":\"bad\"},{\"socket_id\":\"" + socketId + "\",\"session_id\":\"s1\"},"
+                + "{\"socket_id\":\"" + socketId + "\",\"session_id\":\"never\"},{\"socket_id\":\"" + otherSocket
+                + "\"}],\"message\":\"hi\"}", "Authorization", bearer, "Idempotency-Key", "batch-1");
+        assertEquals("{\"sessions\":2,\"queue_full\":0,\"failed\":3,\"results\":["
+                + "{\"socket_id\":\"" + socketId + "\",\"sessions\":1,\"queue_full\":0},"
+                + "{\"socket_id\":\"" + unknown + "\",\"error\":\"socket_not_found\"},"
+                + "{\"socket_id\":\"bad\",\"error\":\"socket_not_found\"},"
+                + "{\"socket_id\":\"" + socketId + "\",\"session_id\":\"s1\",\"sessions\":1,\"queue_full\":0},"
+                + "{\"socket_id\":\"" + socketId + "\",\"session_id\":\"never\",\"error\":\"session_not_found\"},"
+                + "{\"socket_id\":\"" + otherSocket + "\",\"sessions\":0,\"queue_full\":0}]}", mixed.bodyText());
+        check("POST", batch, mixed);
+        // The retry is answered as the first was; s1's queue (two messages) is full now.
+        assertEquals(mixed.bodyText(), publishBatch("{\"targets\":[{\"socket_id\":\"" + socketId + "\"},{\"socket_id\":\""
+                + unknown + "\"},{\"socket_id\":\"bad\"},{\"socket_id\":\"" + socketId + "\",\"session_id\":\"s1\"},"
+                + "{\"socket_id\":\"" + socketId + "\",\"session_id\":\"never\"},{\"socket_id\":\"" + otherSocket
+                + "\"}],\"message\":\"hi\"}", "Authorization", bearer, "Idempotency-Key", "batch-1").bodyText());
+        RawResponse each = publishBatch("{\"messages\":[{\"socket_id\":\"" + socketId + "\",\"session_id\":\"s1\","
+                + "\"message\":3},{\"socket_id\":\"" + socketId + "\",\"message\":null},{\"message\":1},7,"
+                + "{\"socket_id\":\"" + socketId + "\",\"message\":\"" + "x".repeat(MAX_MESSAGE_BYTES + 1) + "\"},"
+                + "{\"socket_id\":\"" + socketId + "\",\"message\":{\"n\":1}}]}", "Authorization", bearer);
+        assertEquals(200, each.status(), each.toString());
+        assertTrue(each.bodyText().startsWith("{\"sessions\":0,\"queue_full\":2,\"failed\":5,\"results\":["
+                + "{\"socket_id\":\"" + socketId + "\",\"session_id\":\"s1\",\"error\":\"queue_full\"},"), each.bodyText());
+        check("POST", batch, each);
+        // The check can fail: an outcome the document does not list is refused.
+        assertFalse(spec.isValid("/components/schemas/BatchTargetResult",
+                JsonMapper.builder().build().readTree("{\"socket_id\":\"x\",\"error\":\"lost\"}")));
+
+        String target = "{\"socket_id\":\"" + socketId + "\"}";
+        expect(401, ErrorCodes.UNAUTHORIZED, "POST", batch, publishBatch("{\"targets\":[" + target + "],\"message\":1}"));
+        expect(403, ErrorCodes.WRONG_APPLICATION, "POST", batch, publishBatch("{\"targets\":[" + target
+                + "],\"message\":1}", "Authorization", "Bearer " + OTHER_SECRET));
+        expect(403, ErrorCodes.UNKNOWN_APPLICATION, "POST", batch, publishBatch("{\"targets\":[" + target
+                + "],\"message\":1}", "Authorization", "Bearer no-such-secret-0123456"));
+        expect(400, ErrorCodes.MALFORMED_JSON, "POST", batch, publishBatch("[1]", "Authorization", bearer));
+        expect(400, ErrorCodes.MISSING_FIELD, "POST", batch, publishBatch("{}", "Authorization", bearer));
+        expect(400, ErrorCodes.INVALID_FIELD, "POST", batch,
+                publishBatch("{\"targets\":[],\"message\":1}", "Authorization", bearer));
+        expect(400, ErrorCodes.INVALID_REQUEST_ID, "POST", batch, publishBatch("{\"targets\":[" + target
+                + "],\"message\":1}", "Authorization", bearer, "Idempotency-Key", "a b"));
+        expect(413, ErrorCodes.MESSAGE_TOO_LARGE, "POST", batch, publishBatch("{\"targets\":[" + target
+                + "],\"message\":\"" + "x".repeat(MAX_MESSAGE_BYTES + 1) + "\"}", "Authorization", bearer));
+        expect(413, ErrorCodes.TOO_MANY_TARGETS, "POST", batch, publishBatch("{\"targets\":["
+                + String.join(",", java.util.Collections.nCopies(1001, "{\"socket_id\":\"x\"}")) + "],\"message\":1}",
+                "Authorization", bearer));
+        expect(413, ErrorCodes.BODY_TOO_LARGE, "POST", batch, publishBatch("{\"targets\":[" + target
+                + "],\"message\":\"" + "x".repeat(MAX_API_BODY) + "\"}", "Authorization", bearer));
+        RawResponse wrongMethod = http.get(api(batch), "Authorization", bearer);
+        spec.assertComponentAnswer("MethodNotAllowed", 405, wrongMethod);
+        assertEquals("POST", wrongMethod.header("Allow"));
     }
 
     @Test
@@ -391,6 +453,10 @@ class OpenApiConformanceTest {
     private static RawResponse publish(String socketId, String sessionId, String body, String... headers) {
         String path = "/publish/" + socketId + (sessionId == null ? "" : "/" + sessionId);
         return http.post(api(path), body, headers);
+    }
+
+    private static RawResponse publishBatch(String body, String... headers) {
+        return http.post(api("/publish"), body, headers);
     }
 
     private static String api(String path) {

@@ -34,6 +34,7 @@ class OpenApiStoreErrorsTest {
     private static final String AUTHORIZE = "/authorize/{application_id}/{client_id}";
     private static final String PUBLISH = "/publish/{socket_id}";
     private static final String PUBLISH_ONE = "/publish/{socket_id}/{session_id}";
+    private static final String BATCH = "/publish";
 
     private final OpenApiSpec spec = OpenApiSpec.load();
     /** Long enough for a publish the node retries for 3 x 3 s. */
@@ -78,6 +79,7 @@ class OpenApiStoreErrorsTest {
         expect(507, "store_full", "POST", PUBLISH, publish(socketId, null));
         expect(507, "store_full", "POST", PUBLISH_ONE, publish(socketId, "s1"));
         expect(507, "store_full", "POST", AUTHORIZE, authorize("POST", "bob", CALLBACK));
+        expect(507, "store_full", "POST", BATCH, publishBatch(socketId));
         await("/health/ready says the store is full", () -> http.get(api("/health/ready")).status() == 503);
         check("GET", "/health/ready", http.get(api("/health/ready")), 503);
         check("GET", "/health", http.get(api("/health")), 503);
@@ -88,6 +90,7 @@ class OpenApiStoreErrorsTest {
         // Stalled: the publish gets no answer within the node's retries; the outcome is unknown.
         redis.suspend();
         expect(503, "store_timeout", "POST", PUBLISH, publish(socketId, null, "Idempotency-Key", "stalled-1"));
+        expect(503, "store_timeout", "POST", BATCH, publishBatch(socketId, "Idempotency-Key", "stalled-2"));
         check("GET", "/health/ready", http.get(api("/health/ready")), 503);
         redis.resume();
         await("publishes succeed again", () -> publish(socketId, null).status() == 200);
@@ -96,6 +99,7 @@ class OpenApiStoreErrorsTest {
         redis.close();
         expect(503, "store_unavailable", "DELETE", AUTHORIZE, authorize("DELETE", "alice", null));
         expect(503, "store_unavailable", "POST", PUBLISH, publish(socketId, null));
+        expect(503, "store_unavailable", "POST", BATCH, publishBatch(socketId));
     }
 
     private void expect(int status, String error, String method, String path, RawResponse answer) {
@@ -132,6 +136,11 @@ class OpenApiStoreErrorsTest {
     private RawResponse publish(String socketId, String sessionId, String... headers) {
         return http.post(api("/publish/" + socketId + (sessionId == null ? "" : "/" + sessionId)),
                 "{\"message\":\"m\"}", headers);
+    }
+
+    private RawResponse publishBatch(String socketId, String... headers) {
+        return http.post(api("/publish"), "{\"targets\":[{\"socket_id\":\"" + socketId + "\"},{\"socket_id\":\""
+                + socketId + "\",\"session_id\":\"s1\"}],\"message\":\"m\"}", headers);
     }
 
     private String api(String path) {

@@ -2,6 +2,7 @@ package io.wildcloud.ws.engine.redis;
 
 import io.wildcloud.ws.push.Authorization;
 import io.wildcloud.ws.push.Publication;
+import io.wildcloud.ws.push.PublishTarget;
 import io.wildcloud.ws.push.Revocation;
 import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.push.SocketIds;
@@ -166,6 +167,11 @@ final class RedisSocketStore implements SocketStore {
     public CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message,
             String requestId) {
         return publisher.publish(socketId, sessionId, message, requestId);
+    }
+
+    @Override
+    public CompletionStage<List<Optional<Publication>>> publishAll(List<PublishTarget> targets, String requestId) {
+        return publisher.publishAll(targets, requestId);
     }
 
     /** Reads the socket; renews its client key too when the read counted as use and renewed the socket. */

@@ -106,6 +106,41 @@ final class ScriptPipeline {
     }
 
     /**
+     * Runs {@code script} as {@link #submitMerging} would, for several calls that must go in one
+     * run, and alone in it (a batch of publishes: the caller already sized it): {@code keys.get(i)}
+     * and {@code own.get(i)} are the i-th call's. The run goes after every call submitted before,
+     * before every call submitted after.
+     *
+     * @param scope the scope of the first call's keys (the run's reply key takes its slot)
+     * @return one answer per call, in order
+     */
+    <R> List<CompletableFuture<R>> submitRun(LuaScript script, String scope, List<List<Object>> keys,
+            Object[] shared, List<Object[]> own) {
+        List<Call> parts = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            parts.add(new Call(script, RScript.ReturnType.LIST, keys.get(i), own.get(i), new CompletableFuture<>(),
+                    new Merge("", scope, shared)));
+        }
+        Call run = merged(parts);
+        boolean sendNow;
+        synchronized (this) {
+            sendNow = !inFlight;
+            if (sendNow) {
+                inFlight = true;
+            } else {
+                waiting.add(run);
+            }
+        }
+        if (sendNow) {
+            send(List.of(run), true);
+        }
+        @SuppressWarnings("unchecked")
+        List<CompletableFuture<R>> answers = parts.stream()
+                .map(part -> (CompletableFuture<R>) (CompletableFuture<?>) part.answer()).toList();
+        return answers;
+    }
+
+    /**
      * One call carrying {@code parts} (mergeable, mutually merging): a fresh reply key, then their
      * keys; their own arguments in order after the shared ones; its answer list settles each part
      * with its element.

@@ -2,6 +2,7 @@ package io.wildcloud.ws.push.api;
 
 import io.netty.channel.ChannelHandler;
 import io.wildcloud.ws.push.ApplicationRegistry;
+import io.wildcloud.ws.push.PushLimits;
 import java.util.function.Supplier;
 
 /** Makes the per-channel handlers of the API port, sharing one set of routes. */
@@ -17,7 +18,15 @@ public final class ApiHandlers {
 
     public ApiHandlers(ApplicationRegistry applications, PushOperations operations, int maxMessageBytes,
             int maxApiBodyBytes, Supplier<String> healthProblem, ApiAccess access) {
-        this.routes = new ApiRoutes(applications, operations, maxMessageBytes, healthProblem, access);
+        this(applications, operations, maxMessageBytes, maxApiBodyBytes, PushLimits.DEFAULT_MAX_PUBLISH_TARGETS,
+                healthProblem, access);
+    }
+
+    /** @param maxPublishTargets targets one batch publish may name (413 {@code too_many_targets} beyond) */
+    public ApiHandlers(ApplicationRegistry applications, PushOperations operations, int maxMessageBytes,
+            int maxApiBodyBytes, int maxPublishTargets, Supplier<String> healthProblem, ApiAccess access) {
+        this.routes = new ApiRoutes(applications, operations, maxMessageBytes, maxPublishTargets, healthProblem,
+                access);
         this.maxApiBodyBytes = maxApiBodyBytes;
     }
 

@@ -2,6 +2,7 @@ package io.wildcloud.ws.push.api;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.wildcloud.ws.common.api.ApiJson;
+import io.wildcloud.ws.common.api.PublishBatchResponse;
 import io.wildcloud.ws.common.api.PublishResponse;
 import java.util.Objects;
 
@@ -26,6 +27,11 @@ public record ApiReply(HttpResponseStatus status, String json, String allow, Str
 
     /** The answer to every publish: written by hand, it is the API's hot path. */
     public static ApiReply ok(PublishResponse body) {
+        return new ApiReply(HttpResponseStatus.OK, body.toJson(), null);
+    }
+
+    /** The answer to a batch publish, written by hand as well. */
+    public static ApiReply ok(PublishBatchResponse body) {
         return new ApiReply(HttpResponseStatus.OK, body.toJson(), null);
     }
 

@@ -21,9 +21,13 @@ import java.util.function.Supplier;
  * <pre>
  *   POST   /authorize/&lt;application_id&gt;/&lt;client_id&gt;   {"callback": url}  → 200 {"socket_id"}
  *   DELETE /authorize/&lt;application_id&gt;/&lt;client_id&gt;                     → 200 {"socket_id","sessions_closed"}
+ *   POST   /publish  {"targets":[{"socket_id","session_id"?}...],"message": value}
+ *                    or {"messages":[{"socket_id","session_id"?,"message": value}...]}
+ *                                                                 → 200 {"sessions","queue_full","failed","results":[...]}
+ *          (a batch, see {@link BatchBodies} and {@link PushOperations#publishBatch})
  *   POST   /publish/&lt;socket_id&gt;                   {"message": value} → 200 {"sessions","queue_full"}
  *   POST   /publish/&lt;socket_id&gt;/&lt;session_id&gt;      {"message": value} → 200 {"sessions":1,"queue_full":0}
- *          (both publishes take an optional Idempotency-Key or X-Request-Id header, see {@link RequestIds})
+ *          (every publish takes an optional Idempotency-Key or X-Request-Id header, see {@link RequestIds})
  *   GET    /health                                                 → 200 {"status":"ok"} or 503
  *          (in a node, its HealthHandler and MetricsHandler answer /health, /health/live,
  *          /health/ready and /metrics first: GET and HEAD, else 405 with Allow: GET, HEAD)
@@ -46,9 +50,11 @@ final class ApiRoutes {
     private final Supplier<String> healthProblem;
     private final BearerAuth auth;
     private final ApiAccess access;
+    private final BatchBodies batches;
 
-    ApiRoutes(ApplicationRegistry applications, PushOperations operations, int maxMessageBytes,
+    ApiRoutes(ApplicationRegistry applications, PushOperations operations, int maxMessageBytes, int maxPublishTargets,
             Supplier<String> healthProblem, ApiAccess access) {
+        this.batches = new BatchBodies(maxMessageBytes, maxPublishTargets);
         this.applications = applications;
         this.access = access;
         this.auth = new BearerAuth(applications, access.requireAuth());
@@ -103,6 +109,12 @@ final class ApiRoutes {
                     refusal -> access.observer().refusedAtAuthorize(application.name(), refusal)))
                     .thenApply(ApiReply::ok);
         }
+        if (first.equals("publish") && segments.size() == 1) {
+            require(method, "POST", HttpMethod.POST);
+            Optional<Application> caller = auth.caller(authorization, true);
+            List<BatchTarget> targets = batches.read(JsonBodies.object(body));
+            return operations.publishBatch(caller, targets, requestId).thenApply(ApiReply::ok);
+        }
         if (first.equals("publish") && (segments.size() == 2 || segments.size() == 3)
                 && segments.stream().noneMatch(String::isEmpty)) {
             require(method, "POST", HttpMethod.POST);
@@ -116,8 +128,9 @@ final class ApiRoutes {
             return operations.publish(caller, socketId, sessionId, message, requestId).thenApply(ApiReply::ok);
         }
         throw ApiException.notFound(ErrorCodes.NOT_FOUND,
-                "No such path. The API has /authorize/<application_id>/<client_id>, /publish/<socket_id>,"
-                        + " /publish/<socket_id>/<session_id>, /health, /health/live, /health/ready and /metrics.");
+                "No such path. The API has /authorize/<application_id>/<client_id>, /publish (a batch),"
+                        + " /publish/<socket_id>, /publish/<socket_id>/<session_id>, /health, /health/live,"
+                        + " /health/ready and /metrics.");
     }
 
     private String message(JsonObject body) {

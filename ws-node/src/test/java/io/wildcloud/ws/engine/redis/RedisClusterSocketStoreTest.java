@@ -1,8 +1,23 @@
 package io.wildcloud.ws.engine.redis;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.wildcloud.ws.push.Publication;
+import io.wildcloud.ws.push.PublishTarget;
+import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.testing.RedisClusterProcesses;
+import io.wildcloud.ws.testing.RedisMonitor;
+import io.wildcloud.ws.testing.RedisProbe;
+import io.wildcloud.ws.testing.RedisServerProcess;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 /**
@@ -27,6 +42,50 @@ class RedisClusterSocketStoreTest extends RedisSocketStoreTest {
 
     RedisClusterSocketStoreTest(TestInfo test) {
         super(test);
+    }
+
+    @Test
+    void aBatchRunsOneScriptPerSlot() throws Exception {
+        SocketStore store = newStore(Duration.ofHours(1));
+        List<PublishTarget> batch = new ArrayList<>();
+        Set<Integer> slots = new HashSet<>();
+        for (int i = 0; i < 40; i++) {
+            String socket = await(store.authorize("app", "client-" + i, CALLBACK_1)).socket().socketId();
+            batch.add(new PublishTarget(socket, null, "m" + i));
+            // Each socket twice: both of its targets go in its slot's run.
+            batch.add(new PublishTarget(socket, null, "again " + i));
+            String key = "ws:{" + socket + "}:sock";
+            int slot = ClusterSlots.of(key);
+            RedisServerProcess any = cluster.masters().get(0);
+            assertEquals(RedisProbe.command(any.host(), any.port(), "CLUSTER", "KEYSLOT", key), Integer.toString(slot),
+                    "ClusterSlots agrees with Redis for " + key);
+            slots.add(slot);
+        }
+        String sha = new LuaScripts().publish.sha();
+        List<RedisMonitor> monitors = new ArrayList<>();
+        try {
+            List<Integer> starts = new ArrayList<>();
+            for (RedisServerProcess master : cluster.masters()) {
+                RedisMonitor monitor = RedisMonitor.start(master.host(), master.port());
+                monitors.add(monitor);
+                starts.add(monitor.mark(master.host(), master.port(), "start"));
+            }
+            List<Optional<Publication>> answers = await(store.publishAll(batch, null));
+            assertEquals(batch.size(), answers.size());
+            answers.forEach(answer -> assertEquals(List.of(), answer.orElseThrow().deliveries()));
+            long runs = 0;
+            for (int i = 0; i < monitors.size(); i++) {
+                RedisServerProcess master = cluster.masters().get(i);
+                runs += monitors.get(i).between(starts.get(i), monitors.get(i).mark(master.host(), master.port(), "end"))
+                        .stream().filter(command -> command.toLowerCase(java.util.Locale.ROOT).contains("\"evalsha\"")
+                                && command.contains(sha)).count();
+            }
+            assertEquals(slots.size(), runs, "one publish.lua run per slot of the batch's sockets");
+        } finally {
+            for (RedisMonitor monitor : monitors) {
+                monitor.close();
+            }
+        }
     }
 
     @Override

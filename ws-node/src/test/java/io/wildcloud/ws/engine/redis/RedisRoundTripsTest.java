@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.Publication.Delivery;
+import io.wildcloud.ws.push.PublishTarget;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
 import io.wildcloud.ws.sockjs.session.EnqueueResult;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
@@ -109,6 +110,47 @@ class RedisRoundTripsTest {
                 // The first goes alone; the rest wait behind it and go merged, MAX_MERGED at most in one.
                 assertTrue(evalSha >= 1 + (publishes - 1) / ScriptPipeline.MAX_MERGED, "merged beyond the cap");
                 assertTrue(evalSha <= publishes / 8, evalSha + " EVALSHA for " + publishes + " publishes");
+            }
+        }
+    }
+
+    @Test
+    void aBatchOfAHundredTargetsIsOneScriptRun() throws Exception {
+        int targets = 100;
+        try (RedisServerProcess redis = RedisServerProcess.start();
+                RedisMonitor monitor = RedisMonitor.start(redis.host(), redis.port())) {
+            try (RedisEngine engine = join(RedisEngine.start(countedConfig(redis, 10), "p", Duration.ofHours(1)))) {
+                List<PublishTarget> batch = new ArrayList<>();
+                List<List<QueuedMessage>> received = new ArrayList<>();
+                for (int i = 0; i < targets; i++) {
+                    String socket = join(engine.authorize("app", "client-" + i, URI.create("http://127.0.0.1:9/")))
+                            .socket().socketId();
+                    List<QueuedMessage> got = new CopyOnWriteArrayList<>();
+                    received.add(got);
+                    join(engine.claim(new SessionKey(socket, "tab"), ClaimMode.STREAM, Creation.CREATE_ONLY,
+                            new CollectingReceiver(new ReceiverId("r", i), got)));
+                    join(engine.addSession(socket, "tab", 10));
+                    batch.add(new PublishTarget(socket, i % 2 == 0 ? null : "tab", "m" + i));
+                }
+                int start = monitor.mark(redis.host(), redis.port(), "start");
+                List<Optional<Publication>> answers = join(engine.publishAll(batch, null));
+                List<String> commands = perMessage(monitor.between(start, monitor.mark(redis.host(), redis.port(), "end")));
+                for (int i = 0; i < targets; i++) {
+                    assertEquals(List.of(new Delivery("tab", EnqueueResult.QUEUED, 1)),
+                            answers.get(i).orElseThrow().deliveries(), "target " + i);
+                }
+                List<String> evalSha = commands.stream().filter(RedisRoundTripsTest::isEvalSha).toList();
+                System.out.printf("a batch of %d targets: %d EVALSHA, %d commands%n", targets, evalSha.size(),
+                        commands.size());
+                assertEquals(1, evalSha.size(), "EVALSHA for " + targets + " targets: " + evalSha.size());
+                assertTrue(evalSha.get(0).contains(new LuaScripts().publish.sha()), "the one run is publish.lua");
+                for (int i = 0; i < targets; i++) {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (received.get(i).isEmpty() && System.nanoTime() < deadline) {
+                        Thread.onSpinWait();
+                    }
+                    assertEquals("m" + i, received.get(i).get(0).message());
+                }
             }
         }
     }

@@ -134,10 +134,10 @@ class ApiHandlerTest {
     @Test
     void unknownPathsGet404() {
         String notFound = error("404 Not Found", "not_found", "No such path. The API has"
-                + " /authorize/<application_id>/<client_id>, /publish/<socket_id>, /publish/<socket_id>/<session_id>"
-                + ", /health, /health/live, /health/ready and /metrics.");
+                + " /authorize/<application_id>/<client_id>, /publish (a batch), /publish/<socket_id>,"
+                + " /publish/<socket_id>/<session_id>, /health, /health/live, /health/ready and /metrics.");
         for (String path : List.of("/", "/nope", "/authorize", "/authorize/" + SECRET, AUTHORIZE + "/x",
-                "/authorize//c", "/publish", "/publish/", "/publish/a/b/c", "/publish//s", "/health/x")) {
+                "/authorize//c", "/publish/", "/publish/a/b/c", "/publish//s", "/health/x")) {
             assertEquals(notFound, exchange(channel, post(path, "{}")), path);
         }
     }

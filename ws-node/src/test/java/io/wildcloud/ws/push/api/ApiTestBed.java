@@ -35,6 +35,7 @@ final class ApiTestBed implements AutoCloseable {
     static final String OTHER_SECRET = "other-secret-0123456789";
     static final int MAX_MESSAGE_BYTES = 64;
     static final int MAX_BODY_BYTES = 512;
+    static final int MAX_TARGETS = 6;
 
     final ApplicationRegistry applications = ApplicationRegistry.parse("demo:" + SECRET + ",other:" + OTHER_SECRET);
     final SocketStore sockets;
@@ -59,7 +60,7 @@ final class ApiTestBed implements AutoCloseable {
         this.sockets = socketStore.apply(this.sessions);
         Supplier<String> health = () -> healthProblem;
         this.handlers = new ApiHandlers(applications, new PushOperations(sockets, sessions), MAX_MESSAGE_BYTES,
-                MAX_BODY_BYTES, health, access);
+                MAX_BODY_BYTES, MAX_TARGETS, health, access);
     }
 
     EmbeddedChannel channel() {
