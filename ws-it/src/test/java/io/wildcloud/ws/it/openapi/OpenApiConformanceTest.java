@@ -71,6 +71,8 @@ class OpenApiConformanceTest {
                 .set("callback-allow-networks", "127.0.0.0/8")
                 .set("max-queued-messages", "2")
                 .set("max-message-bytes", String.valueOf(MAX_MESSAGE_BYTES))
+                // Small, so that a batch over the bound fits in this node's small API body limit.
+                .set("max-publish-targets", "8")
                 .set("request-head-timeout", "1s")
                 // The test's connections come through a "balancer" at 127.0.0.1: requests naming a
                 // client in X-Forwarded-For count against that client's cap of one.
@@ -270,7 +272,7 @@ class OpenApiConformanceTest {
         expect(413, ErrorCodes.MESSAGE_TOO_LARGE, "POST", batch, publishBatch("{\"targets\":[" + target
                 + "],\"message\":\"" + "x".repeat(MAX_MESSAGE_BYTES + 1) + "\"}", "Authorization", bearer));
         expect(413, ErrorCodes.TOO_MANY_TARGETS, "POST", batch, publishBatch("{\"targets\":["
-                + String.join(",", java.util.Collections.nCopies(1001, "{\"socket_id\":\"x\"}")) + "],\"message\":1}",
+                + String.join(",", java.util.Collections.nCopies(9, "{\"socket_id\":\"x\"}")) + "],\"message\":1}",
                 "Authorization", bearer));
         expect(413, ErrorCodes.BODY_TOO_LARGE, "POST", batch, publishBatch("{\"targets\":[" + target
                 + "],\"message\":\"" + "x".repeat(MAX_API_BODY) + "\"}", "Authorization", bearer));
