@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.wildcloud.ws.edge.PipelineNames;
 import io.wildcloud.ws.node.http.ConnectionGuards;
 import io.wildcloud.ws.node.http.DrainingConnections;
 import io.wildcloud.ws.node.http.HealthHandler;

@@ -4,12 +4,13 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.wildcloud.ws.edge.PipelineNames;
 import io.wildcloud.ws.node.http.ConnectionGuards;
 import io.wildcloud.ws.node.http.DrainingConnections;
 import io.wildcloud.ws.node.http.HealthHandler;
 import io.wildcloud.ws.node.http.WriteBacklogLimit;
 import io.wildcloud.ws.sockjs.http.ClientScriptHandler;
-import io.wildcloud.ws.sockjs.http.SockJsHandler;
+import io.wildcloud.ws.sockjs.router.SockJsHandler;
 import java.util.function.Supplier;
 
 /** The public port's pipeline: what browsers reach, through the balancer. */

@@ -27,13 +27,13 @@ import io.wildcloud.ws.node.metrics.RedisMeters;
 import io.wildcloud.ws.node.metrics.SockJsMeters;
 import io.wildcloud.ws.push.ApplicationRegistry;
 import io.wildcloud.ws.push.PushLimits;
-import io.wildcloud.ws.push.PushModule;
+import io.wildcloud.ws.push.module.PushModule;
 import io.wildcloud.ws.push.SocketExpiryWatch;
 import io.wildcloud.ws.push.callback.CallbackAddresses;
 import io.wildcloud.ws.push.callback.CallbackPolicy;
 import io.wildcloud.ws.sockjs.SockJsEndpointResolver;
 import io.wildcloud.ws.sockjs.http.ClientScriptHandler;
-import io.wildcloud.ws.sockjs.http.SockJsHandler;
+import io.wildcloud.ws.sockjs.router.SockJsHandler;
 import io.wildcloud.ws.sockjs.testmode.ProtocolTestEndpoints;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,7 +124,7 @@ public final class WsNode implements AutoCloseable {
                             () -> new WriteBacklogLimit(maxBacklog, publicEdge::cutOff), publicGuards));
             this.apiServer = HttpServer.bind("api", config.apiBindHost(), config.apiPort(), transport, boss, workers,
                     new ApiChannelInitializer(health, new MetricsHandler(metrics),
-                            push != null ? push::newApiAggregator : null, push != null ? push::newApiHandler : null, connections,
+                            push != null ? push.api()::newAggregator : null, push != null ? push.api()::newHandler : null, connections,
                             // An application that does not read its answers is cut off like a browser.
                             () -> new WriteBacklogLimit(maxBacklog, apiEdge::cutOff), apiGuards));
         } catch (Exception e) {

@@ -1,7 +1,5 @@
 package io.wildcloud.ws.sockjs;
 
-import io.wildcloud.ws.sockjs.transport.TransportType;
-
 /**
  * What the SockJS layer tells the node's metrics, without depending on a metrics library. Called
  * on event loops and store threads for every message batch: implementations must be quick, must

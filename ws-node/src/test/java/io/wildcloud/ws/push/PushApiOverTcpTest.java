@@ -18,6 +18,7 @@ import io.wildcloud.ws.common.api.AuthorizeResponse;
 import io.wildcloud.ws.common.api.PublishRequest;
 import io.wildcloud.ws.engine.memory.MemorySessionStore;
 import io.wildcloud.ws.engine.memory.MemorySocketStore;
+import io.wildcloud.ws.push.module.PushModule;
 import io.wildcloud.ws.sockjs.SockJsOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -55,8 +56,8 @@ class PushApiOverTcpTest {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast("http-codec", new HttpServerCodec())
-                                .addLast("api-aggregator", module.newApiAggregator())
-                                .addLast("api", module.newApiHandler());
+                                .addLast("api-aggregator", module.api().newAggregator())
+                                .addLast("api", module.api().newHandler());
                     }
                 }).bind("127.0.0.1", 0).sync().channel();
         base = URI.create("http://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort());

@@ -25,8 +25,9 @@ import io.wildcloud.ws.push.callback.Await;
 import io.wildcloud.ws.push.callback.CallbackAddresses;
 import io.wildcloud.ws.push.callback.CallbackPolicy;
 import io.wildcloud.ws.push.callback.CallbackServer;
+import io.wildcloud.ws.push.module.PushModule;
 import io.wildcloud.ws.sockjs.SockJsOptions;
-import io.wildcloud.ws.sockjs.http.SockJsHandler;
+import io.wildcloud.ws.sockjs.router.SockJsHandler;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -76,7 +77,7 @@ class PushOverSockJsTest {
         group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         SockJsHandler sockjs = new SockJsHandler(module.resolver(), sessions, "test-node");
         publicServer = bind(() -> new HttpObjectAggregator(1 << 20), () -> sockjs);
-        apiServer = bind(module::newApiAggregator, module::newApiHandler);
+        apiServer = bind(module.api()::newAggregator, module.api()::newHandler);
         publicBase = URI.create("http://127.0.0.1:" + ((InetSocketAddress) publicServer.localAddress()).getPort());
         apiBase = URI.create("http://127.0.0.1:" + ((InetSocketAddress) apiServer.localAddress()).getPort());
     }

@@ -13,6 +13,7 @@ import io.wildcloud.ws.push.callback.Await;
 import io.wildcloud.ws.push.callback.CallbackAddresses;
 import io.wildcloud.ws.push.callback.CallbackPolicy;
 import io.wildcloud.ws.push.callback.CallbackServer;
+import io.wildcloud.ws.push.module.PushModule;
 import io.wildcloud.ws.sockjs.Admission;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.SockJsOptions;

@@ -57,8 +57,8 @@ public final class HealthHandler extends ChannelInboundHandlerAdapter {
         }
         FullHttpRequest request = (FullHttpRequest) msg;
         try {
-            if (!HttpResponses.isRead(request)) {
-                HttpResponses.readOnlyPath(ctx, request);
+            if (!NodeResponses.isRead(request)) {
+                NodeResponses.readOnlyPath(ctx, request);
                 return;
             }
             String problem = path.equals(LIVE_PATH) ? null : readinessProblem();
@@ -69,7 +69,7 @@ public final class HealthHandler extends ChannelInboundHandlerAdapter {
             if (problem != null) {
                 body.addProperty("problem", problem);
             }
-            HttpResponses.json(ctx, request, problem == null ? HttpResponseStatus.OK
+            NodeResponses.json(ctx, request, problem == null ? HttpResponseStatus.OK
                     : HttpResponseStatus.SERVICE_UNAVAILABLE, body.toString());
         } finally {
             request.release();

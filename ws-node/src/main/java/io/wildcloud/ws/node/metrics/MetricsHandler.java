@@ -6,7 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.wildcloud.ws.node.http.HttpResponses;
+import io.wildcloud.ws.node.http.NodeResponses;
 
 /**
  * Answers {@code GET /metrics} (Prometheus text format) and HEAD; any other method on it gets 405
@@ -28,10 +28,10 @@ public final class MetricsHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof FullHttpRequest request && new QueryStringDecoder(request.uri()).path().equals(PATH)) {
             try {
-                if (HttpResponses.isRead(request)) {
-                    HttpResponses.send(ctx, request, HttpResponseStatus.OK, CONTENT_TYPE, metrics.scrape());
+                if (NodeResponses.isRead(request)) {
+                    NodeResponses.send(ctx, request, HttpResponseStatus.OK, CONTENT_TYPE, metrics.scrape());
                 } else {
-                    HttpResponses.readOnlyPath(ctx, request);
+                    NodeResponses.readOnlyPath(ctx, request);
                 }
             } finally {
                 request.release();

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wildcloud.ws.sockjs.SockJsMetrics;
-import io.wildcloud.ws.sockjs.transport.TransportType;
+import io.wildcloud.ws.sockjs.TransportType;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -12,7 +12,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.wildcloud.ws.common.api.ErrorBody;
 import io.wildcloud.ws.common.api.ErrorCodes;
-import io.wildcloud.ws.sockjs.http.LoopFlushes;
+import io.wildcloud.ws.edge.LoopFlushes;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.sockjs.session.LogTag;
 import io.wildcloud.ws.sockjs.session.StoreFullException;

@@ -21,13 +21,11 @@ import java.util.Map;
 /**
  * Serves sockjs-client 1.6.1 from its webjar at {@code /sockjs-client/<file>} (the iframe page
  * loads it from there: never a CDN), cached for a year and revalidated by ETag. Passes every
- * other request on, so a node puts it right before {@link SockJsHandler}.
+ * other request on, so a node puts it right before the SockJS router.
  */
 @ChannelHandler.Sharable
 public final class ClientScriptHandler extends ChannelInboundHandlerAdapter {
 
-    /** The name under which node bootstraps add this handler. */
-    public static final String NAME = "sockjs-client-script";
     public static final String PATH_PREFIX = "/sockjs-client/";
     private static final String WEBJAR = "META-INF/resources/webjars/sockjs-client/1.6.1/dist/";
     private static final String[] FILES = {"sockjs.min.js", "sockjs.js", "sockjs.min.js.map", "sockjs.js.map"};
@@ -65,11 +63,11 @@ public final class ClientScriptHandler extends ChannelInboundHandlerAdapter {
         SockJsRequest request = SockJsRequest.of(msg);
         Script script = scripts.get(request.rawPath());
         if (script == null) {
-            HttpResponses.sendNotFound(ctx, request);
+            SockJsResponses.sendNotFound(ctx, request);
             return;
         }
         if (!request.method().equals(HttpMethod.GET)) {
-            HttpResponses.sendMethodNotAllowed(ctx, request, "GET");
+            SockJsResponses.sendMethodNotAllowed(ctx, request, "GET");
             return;
         }
         FullHttpResponse response;
@@ -80,9 +78,9 @@ public final class ClientScriptHandler extends ChannelInboundHandlerAdapter {
                     script.content.duplicate());
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, script.contentType);
         }
-        HttpResponses.cacheOneYear(response.headers());
+        SockJsResponses.cacheOneYear(response.headers());
         response.headers().set(HttpHeaderNames.ETAG, script.etag);
-        HttpResponses.send(ctx, request, response);
+        SockJsResponses.send(ctx, request, response);
     }
 
     private static byte[] load(String file) {

@@ -45,8 +45,8 @@ public final class StaticPages {
     }
 
     public static void greeting(ChannelHandlerContext ctx, SockJsRequest request) {
-        HttpResponses.send(ctx, request,
-                HttpResponses.full(ctx, request, HttpResponseStatus.OK, HttpResponses.TEXT_PLAIN, GREETING));
+        SockJsResponses.send(ctx, request,
+                SockJsResponses.full(ctx, request, HttpResponseStatus.OK, SockJsResponses.TEXT_PLAIN, GREETING));
     }
 
     /**
@@ -68,11 +68,11 @@ public final class StaticPages {
         String body = "{\"websocket\":" + options.websocketEnabled()
                 + ",\"cookie_needed\":" + options.cookieNeeded()
                 + ",\"origins\":" + originsJson(origins) + ",\"entropy\":" + entropy + "}";
-        FullHttpResponse response = HttpResponses.full(ctx, request, HttpResponseStatus.OK,
+        FullHttpResponse response = SockJsResponses.full(ctx, request, HttpResponseStatus.OK,
                 "application/json;charset=UTF-8", body);
-        HttpResponses.noCache(response.headers());
-        HttpResponses.cors(request, response.headers());
-        HttpResponses.send(ctx, request, response);
+        SockJsResponses.noCache(response.headers());
+        SockJsResponses.cors(request, response.headers());
+        SockJsResponses.send(ctx, request, response);
     }
 
     private static String originsJson(AllowedOrigins origins) {
@@ -94,13 +94,13 @@ public final class StaticPages {
         IframePage page = IFRAMES.computeIfAbsent(options.clientScriptUrl(), IframePage::new);
         FullHttpResponse response;
         if (page.etag.equals(request.header(HttpHeaderNames.IF_NONE_MATCH))) {
-            response = HttpResponses.full(ctx, request, HttpResponseStatus.NOT_MODIFIED, null, "");
+            response = SockJsResponses.full(ctx, request, HttpResponseStatus.NOT_MODIFIED, null, "");
         } else {
-            response = HttpResponses.full(ctx, request, HttpResponseStatus.OK, "text/html;charset=UTF-8", page.html);
+            response = SockJsResponses.full(ctx, request, HttpResponseStatus.OK, "text/html;charset=UTF-8", page.html);
         }
-        HttpResponses.cacheOneYear(response.headers());
+        SockJsResponses.cacheOneYear(response.headers());
         response.headers().set(HttpHeaderNames.ETAG, page.etag);
-        HttpResponses.send(ctx, request, response);
+        SockJsResponses.send(ctx, request, response);
     }
 
     /** A strong ETag: the quoted hex SHA-256 of {@code content}. */

@@ -2,6 +2,7 @@ package io.wildcloud.ws.sockjs.transport;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
+import io.wildcloud.ws.sockjs.TransportType;
 import io.wildcloud.ws.sockjs.http.SockJsRequest;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 
@@ -34,7 +35,7 @@ public final class HtmlFileTransport implements HttpTransport {
 
     @Override
     public void handle(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint, SessionKey key) {
-        String callback = Callbacks.requireValid(ctx, request);
+        String callback = JsonpCallbacks.requireValid(ctx, request);
         if (callback != null) {
             String prelude = prelude(callback);
             new StreamingReceiver(ctx, request, endpoint, key, runtime, TransportType.HTMLFILE,

@@ -4,8 +4,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
-import io.wildcloud.ws.sockjs.http.HttpResponses;
+import io.wildcloud.ws.sockjs.TransportType;
 import io.wildcloud.ws.sockjs.http.SockJsRequest;
+import io.wildcloud.ws.sockjs.http.SockJsResponses;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 
 /**
@@ -33,18 +34,18 @@ abstract class HttpReceiver extends SessionReceiver {
     /** Answers 503 while no byte of the response is out. */
     final void sendStoreUnavailable() {
         if (ctx.channel().isActive()) {
-            HttpResponses.sendText(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE,
+            SockJsResponses.sendText(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE,
                     "Session store unavailable, retry.");
         }
     }
 
     /** Answers 404: the session is unknown and the endpoint opens no new ones. */
     final void sendNotFound() {
-        HttpResponses.sendNotFound(ctx, request);
+        SockJsResponses.sendNotFound(ctx, request);
     }
 
     /** The headers every response of this transport carries. */
     final void commonHeaders(HttpResponse response) {
-        HttpResponses.transportHeaders(response, type, request, endpoint.options());
+        SockJsResponses.transportHeaders(response, type, request, endpoint.options());
     }
 }

@@ -4,8 +4,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.wildcloud.ws.sockjs.http.HttpResponses;
+import io.wildcloud.ws.sockjs.TransportType;
 import io.wildcloud.ws.sockjs.http.SockJsRequest;
+import io.wildcloud.ws.sockjs.http.SockJsResponses;
 import java.util.List;
 
 /**
@@ -34,6 +35,6 @@ public final class JsonpSendTransport extends MessageSender {
 
     @Override
     FullHttpResponse accepted(ChannelHandlerContext ctx, SockJsRequest request) {
-        return HttpResponses.full(ctx, request, HttpResponseStatus.OK, null, "ok");
+        return SockJsResponses.full(ctx, request, HttpResponseStatus.OK, null, "ok");
     }
 }

@@ -6,8 +6,9 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.wildcloud.ws.common.sockjs.SockJsJson;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
-import io.wildcloud.ws.sockjs.http.HttpResponses;
+import io.wildcloud.ws.sockjs.TransportType;
 import io.wildcloud.ws.sockjs.http.SockJsRequest;
+import io.wildcloud.ws.sockjs.http.SockJsResponses;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStatus;
 import io.wildcloud.ws.sockjs.session.StoreUnavailableException;
@@ -43,12 +44,12 @@ abstract class MessageSender implements HttpTransport {
             SessionKey key) {
         String payload = payload(request);
         if (payload == null || payload.isEmpty()) {
-            HttpResponses.sendText(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "Payload expected.");
+            SockJsResponses.sendText(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "Payload expected.");
             return;
         }
         // The limit is on the JSON payload, not the body: a form-encoded payload may triple in size.
         if (ByteBufUtil.utf8Bytes(payload) > endpoint.options().maxMessageBytes()) {
-            HttpResponses.sendJsonError(ctx, request, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large",
+            SockJsResponses.sendJsonError(ctx, request, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large",
                     "Send at most " + endpoint.options().maxMessageBytes() + " bytes per request.");
             return;
         }
@@ -56,14 +57,14 @@ abstract class MessageSender implements HttpTransport {
         try {
             messages = SockJsJson.decodeMessages(payload);
         } catch (SockJsJson.BrokenJsonException e) {
-            HttpResponses.sendText(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "Broken JSON encoding.");
+            SockJsResponses.sendText(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "Broken JSON encoding.");
             return;
         }
         runtime.store().status(key).whenComplete((status, error) -> SockJsRuntime.onLoop(ctx, () -> {
             if (error != null) {
                 unavailable(ctx, request, key, error);
             } else if (status == SessionStatus.NOT_FOUND) {
-                HttpResponses.sendNotFound(ctx, request);
+                SockJsResponses.sendNotFound(ctx, request);
             } else if (status == SessionStatus.CLOSED || messages.isEmpty()) {
                 // A closed session drops what it gets, as sockjs-node does; the next poll tells the client.
                 respond(ctx, request, endpoint);
@@ -84,7 +85,7 @@ abstract class MessageSender implements HttpTransport {
                         unavailable(ctx, request, key, error);
                     } else {
                         log.warn("{} session {}: service failed on messages", ctx.channel(), key, error);
-                        HttpResponses.sendJsonError(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                        SockJsResponses.sendJsonError(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR,
                                 "service_failed", "The messages were not taken; send them again.");
                     }
                 }));
@@ -92,13 +93,13 @@ abstract class MessageSender implements HttpTransport {
 
     private void respond(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint) {
         FullHttpResponse response = accepted(ctx, request);
-        HttpResponses.transportHeaders(response, type, request, endpoint.options());
-        HttpResponses.send(ctx, request, response);
+        SockJsResponses.transportHeaders(response, type, request, endpoint.options());
+        SockJsResponses.send(ctx, request, response);
     }
 
     static void unavailable(ChannelHandlerContext ctx, SockJsRequest request, SessionKey key, Throwable error) {
         log.warn("{} session {}: store unavailable: {}", ctx.channel(), key, error.toString());
-        HttpResponses.sendText(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE,
+        SockJsResponses.sendText(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE,
                 "Session store unavailable, retry.");
     }
 

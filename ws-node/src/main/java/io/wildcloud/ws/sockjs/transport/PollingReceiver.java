@@ -6,8 +6,9 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
-import io.wildcloud.ws.sockjs.http.HttpResponses;
+import io.wildcloud.ws.sockjs.TransportType;
 import io.wildcloud.ws.sockjs.http.SockJsRequest;
+import io.wildcloud.ws.sockjs.http.SockJsResponses;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
 import io.wildcloud.ws.sockjs.session.SessionKey;
@@ -99,6 +100,6 @@ final class PollingReceiver extends HttpReceiver {
         FullHttpResponse response = new DefaultFullHttpResponse(request.version(), HttpResponseStatus.OK,
                 format.encode(ctx.alloc(), frame));
         commonHeaders(response);
-        HttpResponses.send(ctx, request, response);
+        SockJsResponses.send(ctx, request, response);
     }
 }

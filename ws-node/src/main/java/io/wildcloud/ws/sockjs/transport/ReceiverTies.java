@@ -4,6 +4,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.wildcloud.ws.sockjs.SockJsMetrics;
+import io.wildcloud.ws.sockjs.TransportType;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 

@@ -9,14 +9,6 @@ import java.util.concurrent.ThreadLocalRandom;
 /** The two websocket entry points: SockJS-framed per session, and raw per prefix. */
 public final class WebSocketTransport implements HttpTransport {
 
-    /** Pipeline names of a websocket's handlers, in pipeline order (see {@code WebSocketUpgrade}). */
-    public static final String CONTROL_FRAMES_NAME = "sockjs-websocket-control-frames";
-    public static final String CLOSE_HANDSHAKE_NAME = "sockjs-websocket-close";
-    public static final String UTF8_VALIDATOR_NAME = "sockjs-websocket-utf8";
-    public static final String PROTOCOL_NAME = "sockjs-websocket-protocol";
-    public static final String AGGREGATOR_NAME = "sockjs-websocket-aggregator";
-    public static final String HANDLER_NAME = "sockjs-websocket";
-
     private final SockJsRuntime runtime;
 
     public WebSocketTransport(SockJsRuntime runtime) {

@@ -1,11 +1,5 @@
 package io.wildcloud.ws.sockjs.transport;
 
-import static io.wildcloud.ws.sockjs.transport.WebSocketTransport.AGGREGATOR_NAME;
-import static io.wildcloud.ws.sockjs.transport.WebSocketTransport.CLOSE_HANDSHAKE_NAME;
-import static io.wildcloud.ws.sockjs.transport.WebSocketTransport.CONTROL_FRAMES_NAME;
-import static io.wildcloud.ws.sockjs.transport.WebSocketTransport.HANDLER_NAME;
-import static io.wildcloud.ws.sockjs.transport.WebSocketTransport.PROTOCOL_NAME;
-import static io.wildcloud.ws.sockjs.transport.WebSocketTransport.UTF8_VALIDATOR_NAME;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -19,7 +13,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
-import io.wildcloud.ws.sockjs.http.HttpResponses;
+import io.wildcloud.ws.edge.PipelineNames;
+import io.wildcloud.ws.sockjs.http.SockJsResponses;
 import io.wildcloud.ws.sockjs.http.SockJsRequest;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
 
@@ -87,17 +82,17 @@ final class WebSocketUpgrade {
     static void upgrade(ChannelHandlerContext ctx, SockJsRequest request, int maxMessageBytes,
             int maxControlFramesPerSecond, io.wildcloud.ws.sockjs.SockJsMetrics metrics, ReceiverFactory factory) {
         if (!HttpMethod.GET.equals(request.method())) {
-            HttpResponses.sendMethodNotAllowed(ctx, request, "GET");
+            SockJsResponses.sendMethodNotAllowed(ctx, request, "GET");
             return;
         }
         String upgrade = request.header(HttpHeaderNames.UPGRADE);
         if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
-            HttpResponses.sendText(ctx, request, HttpResponseStatus.BAD_REQUEST, "Can \"Upgrade\" only to \"WebSocket\".");
+            SockJsResponses.sendText(ctx, request, HttpResponseStatus.BAD_REQUEST, "Can \"Upgrade\" only to \"WebSocket\".");
             return;
         }
         if (!request.headers().containsValue(HttpHeaderNames.CONNECTION, "upgrade", true)) {
             // A proxy that rewrote Connection would break the websocket anyway.
-            HttpResponses.sendText(ctx, request, HttpResponseStatus.BAD_REQUEST, "\"Connection\" must be \"Upgrade\".");
+            SockJsResponses.sendText(ctx, request, HttpResponseStatus.BAD_REQUEST, "\"Connection\" must be \"Upgrade\".");
             return;
         }
         FullHttpRequest handshakeRequest = request.toHandshakeRequest();
@@ -113,20 +108,20 @@ final class WebSocketUpgrade {
         // puts its handshake handler before itself.
         ChannelPipeline pipeline = ctx.pipeline();
         String router = ctx.name();
-        pipeline.addBefore(router, CONTROL_FRAMES_NAME, new ControlFrameBudget(maxControlFramesPerSecond, metrics));
-        pipeline.addBefore(router, CLOSE_HANDSHAKE_NAME, new CloseHandshake());
+        pipeline.addBefore(router, PipelineNames.WS_CONTROL_FRAMES, new ControlFrameBudget(maxControlFramesPerSecond, metrics));
+        pipeline.addBefore(router, PipelineNames.WS_CLOSE_HANDSHAKE, new CloseHandshake());
         // Text is checked frame by frame, fragments included, before aggregation: invalid UTF-8
         // closes with 1007 (the validator writes the close), never a message of replacement characters.
-        pipeline.addBefore(router, UTF8_VALIDATOR_NAME, new Utf8FrameValidator(true));
-        pipeline.addBefore(router, PROTOCOL_NAME,
+        pipeline.addBefore(router, PipelineNames.WS_UTF8_VALIDATOR, new Utf8FrameValidator(true));
+        pipeline.addBefore(router, PipelineNames.WS_PROTOCOL,
                 new WebSocketServerProtocolHandler(protocolConfig(request.uri(), maxMessageBytes)));
         // A fragmented message over the limit fails here; the receiver closes it with 1009.
-        pipeline.addBefore(router, AGGREGATOR_NAME, new WebSocketFrameAggregator(maxMessageBytes));
+        pipeline.addBefore(router, PipelineNames.WS_AGGREGATOR, new WebSocketFrameAggregator(maxMessageBytes));
         // The upgrade request goes in after the budget, which drops any HTTP pipelined behind it.
-        ChannelHandlerContext controlFrames = pipeline.context(CONTROL_FRAMES_NAME);
+        ChannelHandlerContext controlFrames = pipeline.context(PipelineNames.WS_CONTROL_FRAMES);
         WebSocketFrames frames = new WebSocketFrames(metrics,
                 frameCtx -> factory.create(frameCtx, () -> controlFrames.fireChannelRead(handshakeRequest)));
-        pipeline.replace(router, HANDLER_NAME, frames);
+        pipeline.replace(router, PipelineNames.WEBSOCKET, frames);
         frames.receiver().start(ClaimMode.STREAM);
     }
 }

@@ -2,6 +2,7 @@ package io.wildcloud.ws.sockjs.transport;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
+import io.wildcloud.ws.sockjs.TransportType;
 import io.wildcloud.ws.sockjs.http.SockJsRequest;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 

@@ -3,8 +3,9 @@ package io.wildcloud.ws.sockjs.transport;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.wildcloud.ws.sockjs.http.HttpResponses;
+import io.wildcloud.ws.sockjs.TransportType;
 import io.wildcloud.ws.sockjs.http.SockJsRequest;
+import io.wildcloud.ws.sockjs.http.SockJsResponses;
 
 /**
  * {@code POST /<server>/<session>/xhr_send}: the body is a JSON array of messages, whatever its
@@ -24,6 +25,6 @@ public final class XhrSendTransport extends MessageSender {
 
     @Override
     FullHttpResponse accepted(ChannelHandlerContext ctx, SockJsRequest request) {
-        return HttpResponses.full(ctx, request, HttpResponseStatus.NO_CONTENT, null, "");
+        return SockJsResponses.full(ctx, request, HttpResponseStatus.NO_CONTENT, null, "");
     }
 }

@@ -3,6 +3,7 @@ package io.wildcloud.ws.sockjs.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
+import io.wildcloud.ws.sockjs.TransportType;
 import io.wildcloud.ws.sockjs.http.SockJsRequest;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import java.util.function.Function;

@@ -13,8 +13,9 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.wildcloud.ws.edge.PipelineNames;
 import io.wildcloud.ws.sockjs.SockJsOptions;
-import io.wildcloud.ws.sockjs.http.SockJsHandler;
+import io.wildcloud.ws.sockjs.router.SockJsHandler;
 import io.wildcloud.ws.sockjs.testmode.ProtocolTestEndpoints;
 import io.wildcloud.ws.testing.RedisProbe;
 import io.wildcloud.ws.testing.RedisTestServer;
@@ -66,7 +67,7 @@ class RedisTwoNodesSockJsTest {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20))
-                                .addLast(SockJsHandler.NAME, sockjs);
+                                .addLast(PipelineNames.SOCKJS, sockjs);
                     }
                 }).bind("127.0.0.1", 0).sync().channel();
         cleanup.add(() -> {

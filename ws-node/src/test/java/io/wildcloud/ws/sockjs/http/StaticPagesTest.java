@@ -67,7 +67,7 @@ class StaticPagesTest {
         HttpText response = HttpText.parse(exchange(ch, get("/echo/info", "Origin: test")));
         assertEquals(200, response.status());
         assertEquals("application/json;charset=UTF-8", response.header("content-type"));
-        assertEquals(HttpResponses.NO_CACHE, response.header("cache-control"));
+        assertEquals(SockJsResponses.NO_CACHE, response.header("cache-control"));
         assertEquals("test", response.header("access-control-allow-origin"));
         assertEquals("true", response.header("access-control-allow-credentials"));
         assertNull(response.header("set-cookie"));

@@ -7,7 +7,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.wildcloud.ws.engine.memory.MemorySessionStore;
 import io.wildcloud.ws.sockjs.SockJsOptions;
-import io.wildcloud.ws.sockjs.http.SockJsHandler;
+import io.wildcloud.ws.sockjs.router.SockJsHandler;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -11,10 +11,11 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.wildcloud.ws.edge.PipelineNames;
 import io.wildcloud.ws.engine.memory.MemorySessionStore;
 import io.wildcloud.ws.sockjs.SockJsOptions;
 import io.wildcloud.ws.sockjs.http.ClientScriptHandler;
-import io.wildcloud.ws.sockjs.http.SockJsHandler;
+import io.wildcloud.ws.sockjs.router.SockJsHandler;
 import java.net.InetSocketAddress;
 
 /**
@@ -46,8 +47,8 @@ public final class SockJsTestServer implements AutoCloseable {
                                         io.wildcloud.ws.node.config.WebSocketPolicy.DEFAULT_MAX_WRITE_BACKLOG_BYTES, () -> { }))
                                 .addLast("http-codec", new HttpServerCodec())
                                 .addLast("http-aggregator", new HttpObjectAggregator(1 << 20))
-                                .addLast(ClientScriptHandler.NAME, scripts)
-                                .addLast(SockJsHandler.NAME, sockjs);
+                                .addLast(PipelineNames.CLIENT_SCRIPT, scripts)
+                                .addLast(PipelineNames.SOCKJS, sockjs);
                     }
                 })
                 .bind("127.0.0.1", port).sync().channel();

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link io.wildcloud.ws.sockjs.http.SockJsHandler#drain()}: a node going away hands its sessions
+ * {@link io.wildcloud.ws.sockjs.router.SockJsHandler#drain()}: a node going away hands its sessions
  * on. A held poll is released and answered with a heartbeat, a stream released and ended with its
  * terminating chunk, a websocket closed with going-away; the sessions stay open in the store, with
  * what is queued for them, for the client's next request on another node.

@@ -16,7 +16,7 @@ import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.SockJsOptions;
 import io.wildcloud.ws.sockjs.SockJsService;
 import io.wildcloud.ws.sockjs.SockJsSession;
-import io.wildcloud.ws.sockjs.http.SockJsHandler;
+import io.wildcloud.ws.sockjs.router.SockJsHandler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -14,6 +14,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.wildcloud.ws.edge.PipelineNames;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStatus;
 import io.wildcloud.ws.sockjs.testmode.HttpText;
@@ -224,9 +225,9 @@ class WebSocketTransportTest {
     void pingsMeetTheBudgetBeforeNettysProtocolHandler() {
         exchangeBytes(get("/echo/000/s1/websocket", UPGRADE, CONNECTION, KEY, VERSION));
         java.util.List<String> names = ch.pipeline().names();
-        java.util.List<String> order = java.util.List.of(WebSocketTransport.CONTROL_FRAMES_NAME,
-                WebSocketTransport.CLOSE_HANDSHAKE_NAME, WebSocketTransport.UTF8_VALIDATOR_NAME,
-                WebSocketTransport.PROTOCOL_NAME, WebSocketTransport.AGGREGATOR_NAME, WebSocketTransport.HANDLER_NAME);
+        java.util.List<String> order = java.util.List.of(PipelineNames.WS_CONTROL_FRAMES,
+                PipelineNames.WS_CLOSE_HANDSHAKE, PipelineNames.WS_UTF8_VALIDATOR,
+                PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR, PipelineNames.WEBSOCKET);
         int previous = -1;
         for (String name : order) {
             int at = names.indexOf(name);

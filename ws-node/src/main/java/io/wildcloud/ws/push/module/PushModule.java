@@ -1,6 +1,11 @@
-package io.wildcloud.ws.push;
+package io.wildcloud.ws.push.module;
 
-import io.netty.channel.ChannelHandler;
+import io.wildcloud.ws.push.ApplicationRegistry;
+import io.wildcloud.ws.push.PushLimits;
+import io.wildcloud.ws.push.PushMetrics;
+import io.wildcloud.ws.push.PushService;
+import io.wildcloud.ws.push.SocketEndpointResolver;
+import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.push.api.ApiAccess;
 import io.wildcloud.ws.push.api.ApiHandlers;
 import io.wildcloud.ws.push.api.PushOperations;
@@ -25,9 +30,9 @@ import java.util.function.Supplier;
  *   sockJsRouter(push.resolver());
  *   // API port, per channel:
  *   pipeline.addLast("http-codec", new HttpServerCodec())
- *           .addLast("api-aggregator", push.newApiAggregator())   // JSON 413 over maxApiBodyBytes
- *           .addLast("health", healthHandler)                      // optional, answers /health first
- *           .addLast("api", push.newApiHandler());
+ *           .addLast("api-aggregator", push.api().newAggregator())   // JSON 413 over maxApiBodyBytes
+ *           .addLast("health", healthHandler)                         // optional, answers /health first
+ *           .addLast("api", push.api().newHandler());
  *   // on SIGTERM, after the ports stopped accepting: push.drainCallbacks(timeout), then push.close();
  * </pre>
  */
@@ -95,14 +100,9 @@ public final class PushModule implements AutoCloseable {
         return limits.maxApiBodyBytes();
     }
 
-    /** A new aggregator for one API channel (not sharable). */
-    public ChannelHandler newApiAggregator() {
-        return api.newAggregator();
-    }
-
-    /** A new API handler for one API channel (not sharable). */
-    public ChannelHandler newApiHandler() {
-        return api.newHandler();
+    /** Makes the API port's per-channel handlers. */
+    public ApiHandlers api() {
+        return api;
     }
 
     /** Where callbacks may go; the node tells it its own ports once bound. */

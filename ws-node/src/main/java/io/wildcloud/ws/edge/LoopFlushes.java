@@ -1,4 +1,4 @@
-package io.wildcloud.ws.sockjs.http;
+package io.wildcloud.ws.edge;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SingleThreadEventLoop;

@@ -20,13 +20,13 @@ import java.nio.charset.StandardCharsets;
  * Small complete responses (health, metrics, errors), with keep-alive handled as the request asked.
  * A HEAD gets the same status and headers without the body (the server codec drops it).
  */
-public final class HttpResponses {
+public final class NodeResponses {
 
     /** The {@code Allow} of the node's read-only paths. */
     public static final String READ_ONLY_METHODS = "GET, HEAD";
     private static final String JSON = "application/json; charset=UTF-8";
 
-    private HttpResponses() {
+    private NodeResponses() {
     }
 
     public static void send(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status,

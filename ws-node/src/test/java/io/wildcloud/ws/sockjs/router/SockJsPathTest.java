@@ -1,13 +1,13 @@
-package io.wildcloud.ws.sockjs.http;
+package io.wildcloud.ws.sockjs.router;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.wildcloud.ws.sockjs.http.SockJsPath.Kind;
-import io.wildcloud.ws.sockjs.transport.TransportType;
+import io.wildcloud.ws.sockjs.TransportType;
+import io.wildcloud.ws.sockjs.router.SockJsPath.Kind;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class SockJsPathTest {
 

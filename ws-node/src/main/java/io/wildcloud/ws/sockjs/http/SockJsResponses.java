@@ -15,6 +15,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import io.wildcloud.ws.sockjs.SockJsOptions;
+import io.wildcloud.ws.sockjs.TransportType;
 import java.util.Date;
 import java.util.concurrent.TimeUnit;
 
@@ -22,14 +24,14 @@ import java.util.concurrent.TimeUnit;
  * The HTTP behaviour all SockJS responses share: caching headers, CORS, the JSESSIONID cookie and
  * writing a complete response with the keep-alive rules of the request's HTTP version.
  */
-public final class HttpResponses {
+public final class SockJsResponses {
 
     public static final String TEXT_PLAIN = "text/plain;charset=UTF-8";
     public static final String NO_CACHE = "no-store, no-cache, no-transform, must-revalidate, max-age=0";
     public static final long ONE_YEAR_SECONDS = TimeUnit.DAYS.toSeconds(365);
     public static final String CACHE_ONE_YEAR = "public, max-age=" + ONE_YEAR_SECONDS;
 
-    private HttpResponses() {
+    private SockJsResponses() {
     }
 
     /** A complete response with a UTF-8 body; {@code contentType} may be {@code null}. */
@@ -129,8 +131,8 @@ public final class HttpResponses {
      * What every response of a session transport carries: its content type, no caching, CORS for
      * the XHR transports and, when the endpoint asks for it, JSESSIONID.
      */
-    public static void transportHeaders(HttpResponse response, io.wildcloud.ws.sockjs.transport.TransportType type,
-            SockJsRequest request, io.wildcloud.ws.sockjs.SockJsOptions options) {
+    public static void transportHeaders(HttpResponse response, TransportType type, SockJsRequest request,
+            SockJsOptions options) {
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, type.contentType());
         noCache(response.headers());
         if (type.cors()) {

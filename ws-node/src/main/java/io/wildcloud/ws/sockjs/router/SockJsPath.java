@@ -1,6 +1,6 @@
-package io.wildcloud.ws.sockjs.http;
+package io.wildcloud.ws.sockjs.router;
 
-import io.wildcloud.ws.sockjs.transport.TransportType;
+import io.wildcloud.ws.sockjs.TransportType;
 import java.util.regex.Pattern;
 
 /**

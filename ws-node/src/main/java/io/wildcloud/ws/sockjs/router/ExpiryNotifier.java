@@ -1,4 +1,4 @@
-package io.wildcloud.ws.sockjs.http;
+package io.wildcloud.ws.sockjs.router;
 
 import io.wildcloud.ws.sockjs.SockJsEndpointResolver;
 import io.wildcloud.ws.sockjs.SockJsMetrics;

@@ -1,4 +1,4 @@
-package io.wildcloud.ws.sockjs.transport;
+package io.wildcloud.ws.sockjs;
 
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.HashMap;
@@ -95,9 +95,5 @@ public enum TransportType {
     /** The methods an {@code Allow} header lists for this transport. */
     public String allowHeader() {
         return allowHeader;
-    }
-
-    public boolean receives() {
-        return role == Role.POLLING || role == Role.STREAMING;
     }
 }

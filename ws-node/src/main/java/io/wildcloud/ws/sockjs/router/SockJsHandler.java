@@ -1,4 +1,4 @@
-package io.wildcloud.ws.sockjs.http;
+package io.wildcloud.ws.sockjs.router;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -11,6 +11,10 @@ import io.wildcloud.ws.sockjs.PeerPolicy;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.SockJsEndpointResolver;
 import io.wildcloud.ws.sockjs.SockJsMetrics;
+import io.wildcloud.ws.sockjs.TransportType;
+import io.wildcloud.ws.sockjs.http.SockJsRequest;
+import io.wildcloud.ws.sockjs.http.SockJsResponses;
+import io.wildcloud.ws.sockjs.http.StaticPages;
 import io.wildcloud.ws.sockjs.session.LogTag;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
@@ -20,7 +24,6 @@ import io.wildcloud.ws.sockjs.transport.HttpTransport;
 import io.wildcloud.ws.sockjs.transport.JsonpPollingTransport;
 import io.wildcloud.ws.sockjs.transport.JsonpSendTransport;
 import io.wildcloud.ws.sockjs.transport.SockJsRuntime;
-import io.wildcloud.ws.sockjs.transport.TransportType;
 import io.wildcloud.ws.sockjs.transport.WebSocketTransport;
 import io.wildcloud.ws.sockjs.transport.XhrPollingTransport;
 import io.wildcloud.ws.sockjs.transport.XhrSendTransport;
@@ -36,15 +39,12 @@ import org.slf4j.LoggerFactory;
  * The SockJS server: routes every request under {@code /<prefix>/...} to the greeting, the info
  * and iframe pages, or a transport, once the resolver has found the prefix's endpoint.
  *
- * <p>Pipeline: {@code HttpServerCodec -> HttpObjectAggregator -> SockJsHandler}. One instance
- * serves all channels. A websocket upgrade replaces it in its channel's pipeline with the
- * connection's own handler.
+ * <p>Last in the public port's pipeline ({@link io.wildcloud.ws.edge.PipelineNames#SOCKJS}). One
+ * instance serves all channels. A websocket upgrade replaces it in its channel's pipeline with the
+ * connection's own handlers.
  */
 @ChannelHandler.Sharable
 public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-
-    /** The name under which node bootstraps add this handler. */
-    public static final String NAME = "sockjs";
 
     private static final Logger log = LoggerFactory.getLogger(SockJsHandler.class);
 
@@ -109,18 +109,18 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
         SockJsRequest request = SockJsRequest.of(msg);
         if (!msg.decoderResult().isSuccess()) {
-            HttpResponses.sendText(ctx, request, HttpResponseStatus.BAD_REQUEST, "Bad request.");
+            SockJsResponses.sendText(ctx, request, HttpResponseStatus.BAD_REQUEST, "Bad request.");
             return;
         }
         SockJsPath path = SockJsPath.parse(request.rawPath());
         if (path == null) {
-            HttpResponses.sendNotFound(ctx, request);
+            SockJsResponses.sendNotFound(ctx, request);
             return;
         }
         if (!runtime.policy().allowedOrigins().allows(request.header(HttpHeaderNames.ORIGIN))) {
             // Refused whatever the path, preflights and simple requests alike: a page of a foreign
             // origin may not even send (an xhr_send with text/plain needs no preflight).
-            HttpResponses.sendJsonError(ctx, request, HttpResponseStatus.FORBIDDEN, "origin_not_allowed",
+            SockJsResponses.sendJsonError(ctx, request, HttpResponseStatus.FORBIDDEN, "origin_not_allowed",
                     "Pages of this origin may not use this service; its operator lists the allowed ones"
                             + " in the setting allowed-origins.");
             return;
@@ -133,17 +133,17 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
             Optional<SockJsEndpoint> found, Throwable error) {
         if (error != null) {
             log.warn("{} cannot resolve prefix {}: {}", ctx.channel(), LogTag.of(path.prefix()), error.toString());
-            HttpResponses.sendText(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "Service unavailable, retry.");
+            SockJsResponses.sendText(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "Service unavailable, retry.");
             return;
         }
         if (found == null || found.isEmpty()) {
-            HttpResponses.sendNotFound(ctx, request);
+            SockJsResponses.sendNotFound(ctx, request);
             return;
         }
         SockJsEndpoint endpoint = found.get();
         if (!endpoint.acceptsNewSessions() && !servesExistingSessions(path)) {
             // A gone endpoint (a revoked socket) looks unknown; only its sessions' close frames remain.
-            HttpResponses.sendNotFound(ctx, request);
+            SockJsResponses.sendNotFound(ctx, request);
             return;
         }
         HttpMethod method = request.method();
@@ -152,30 +152,30 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
                 if (method.equals(HttpMethod.GET)) {
                     StaticPages.greeting(ctx, request);
                 } else {
-                    HttpResponses.sendMethodNotAllowed(ctx, request, "GET");
+                    SockJsResponses.sendMethodNotAllowed(ctx, request, "GET");
                 }
             }
             case INFO -> {
                 if (method.equals(HttpMethod.GET)) {
                     StaticPages.info(ctx, request, endpoint.options(), runtime.policy().allowedOrigins());
                 } else if (method.equals(HttpMethod.OPTIONS)) {
-                    HttpResponses.sendPreflight(ctx, request, "OPTIONS, GET");
+                    SockJsResponses.sendPreflight(ctx, request, "OPTIONS, GET");
                 } else {
-                    HttpResponses.sendMethodNotAllowed(ctx, request, "OPTIONS, GET");
+                    SockJsResponses.sendMethodNotAllowed(ctx, request, "OPTIONS, GET");
                 }
             }
             case IFRAME -> {
                 if (method.equals(HttpMethod.GET)) {
                     StaticPages.iframe(ctx, request, endpoint.options());
                 } else {
-                    HttpResponses.sendMethodNotAllowed(ctx, request, "GET");
+                    SockJsResponses.sendMethodNotAllowed(ctx, request, "GET");
                 }
             }
             case RAW_WEBSOCKET -> {
                 if (endpoint.options().websocketEnabled()) {
                     websocket.handleRaw(ctx, request, endpoint);
                 } else {
-                    HttpResponses.sendNotFound(ctx, request);
+                    SockJsResponses.sendNotFound(ctx, request);
                 }
             }
             case SESSION -> session(ctx, request, path, endpoint);
@@ -194,14 +194,14 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
     private void session(ChannelHandlerContext ctx, SockJsRequest request, SockJsPath path, SockJsEndpoint endpoint) {
         TransportType type = path.transport();
         if (type == TransportType.WEBSOCKET && !endpoint.options().websocketEnabled()) {
-            HttpResponses.sendNotFound(ctx, request);
+            SockJsResponses.sendNotFound(ctx, request);
             return;
         }
         HttpMethod method = request.method();
         if (type.cors() && method.equals(HttpMethod.OPTIONS)) {
-            HttpResponses.sendPreflight(ctx, request, type.allowHeader());
+            SockJsResponses.sendPreflight(ctx, request, type.allowHeader());
         } else if (!method.equals(type.method())) {
-            HttpResponses.sendMethodNotAllowed(ctx, request, type.allowHeader());
+            SockJsResponses.sendMethodNotAllowed(ctx, request, type.allowHeader());
         } else {
             transports.get(type).handle(ctx, request, endpoint, new SessionKey(endpoint.scope(), path.sessionId()));
         }

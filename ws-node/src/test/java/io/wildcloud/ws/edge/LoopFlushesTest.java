@@ -1,4 +1,4 @@
-package io.wildcloud.ws.sockjs.http;
+package io.wildcloud.ws.edge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
