@@ -2,6 +2,7 @@ package io.wildcloud.ws.node;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -46,7 +47,12 @@ final class ApiChannelInitializer extends ChannelInitializer<SocketChannel> {
             ch.close();
             return;
         }
-        ch.pipeline()
+        addHandlers(ch.pipeline());
+    }
+
+    /** Puts the port's handlers, in {@code PipelineNames}' order, into {@code pipeline}. */
+    void addHandlers(ChannelPipeline pipeline) {
+        pipeline
                 .addLast(PipelineNames.WRITE_BACKLOG, backlogLimit.get())
                 .addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec())
                 .addLast(PipelineNames.DRAIN, connections.newHandler())
@@ -55,10 +61,10 @@ final class ApiChannelInitializer extends ChannelInitializer<SocketChannel> {
                 .addLast(PipelineNames.HEALTH, health)
                 .addLast(PipelineNames.METRICS, metrics);
         if (apiHandlers != null) {
-            ch.pipeline().addLast(PipelineNames.API, apiHandlers.get());
+            pipeline.addLast(PipelineNames.API, apiHandlers.get());
         } else {
-            ch.pipeline().addLast(PipelineNames.API, new NotFoundHandler());
+            pipeline.addLast(PipelineNames.API, new NotFoundHandler());
         }
-        guards.addGuard(ch.pipeline(), PipelineNames.HTTP_CODEC, PipelineNames.BYTE_WATCHER, PipelineNames.REQUEST_GUARD);
+        guards.addGuard(pipeline, PipelineNames.HTTP_CODEC, PipelineNames.BYTE_WATCHER, PipelineNames.REQUEST_GUARD);
     }
 }

@@ -1,6 +1,7 @@
 package io.wildcloud.ws.node;
 
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -42,7 +43,12 @@ final class PublicChannelInitializer extends ChannelInitializer<SocketChannel> {
             ch.close();
             return;
         }
-        ch.pipeline()
+        addHandlers(ch.pipeline());
+    }
+
+    /** Puts the port's handlers, in {@code PipelineNames}' order, into {@code pipeline}. */
+    void addHandlers(ChannelPipeline pipeline) {
+        pipeline
                 .addLast(PipelineNames.WRITE_BACKLOG, backlogLimit.get())
                 .addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec())
                 .addLast(PipelineNames.DRAIN, connections.newHandler())
@@ -50,6 +56,6 @@ final class PublicChannelInitializer extends ChannelInitializer<SocketChannel> {
                 .addLast(PipelineNames.HEALTH, health)
                 .addLast(PipelineNames.CLIENT_SCRIPT, clientScript)
                 .addLast(PipelineNames.SOCKJS, sockjs);
-        guards.addGuard(ch.pipeline(), PipelineNames.HTTP_CODEC, PipelineNames.BYTE_WATCHER, PipelineNames.REQUEST_GUARD);
+        guards.addGuard(pipeline, PipelineNames.HTTP_CODEC, PipelineNames.BYTE_WATCHER, PipelineNames.REQUEST_GUARD);
     }
 }
