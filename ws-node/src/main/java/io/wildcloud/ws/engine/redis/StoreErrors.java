@@ -1,10 +1,10 @@
 package io.wildcloud.ws.engine.redis;
 
+import io.wildcloud.ws.sockjs.session.Causes;
 import io.wildcloud.ws.sockjs.session.StoreFullException;
 import io.wildcloud.ws.sockjs.session.StoreOutcomeUnknownException;
 import io.wildcloud.ws.sockjs.session.StoreUnavailableException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.redisson.RedissonShutdownException;
 import org.redisson.client.RedisConnectionException;
@@ -37,7 +37,7 @@ final class StoreErrors {
     }
 
     static StoreUnavailableException unavailable(String what, Throwable error) {
-        Throwable cause = unwrap(error);
+        Throwable cause = Causes.unwrap(error);
         if (cause instanceof StoreUnavailableException unavailable) {
             return unavailable;
         }
@@ -48,7 +48,7 @@ final class StoreErrors {
     }
 
     static StoreUnavailableException write(String what, Throwable error) {
-        Throwable cause = unwrap(error);
+        Throwable cause = Causes.unwrap(error);
         if (!(cause instanceof StoreUnavailableException) && unanswered(cause)) {
             return new StoreOutcomeUnknownException(what + " got no answer, it may have run: " + redacted(cause.toString()), cause);
         }
@@ -79,14 +79,6 @@ final class StoreErrors {
             }
         }
         return false;
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable cause = error;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 
     /**

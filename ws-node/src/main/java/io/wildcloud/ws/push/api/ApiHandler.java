@@ -14,6 +14,7 @@ import io.wildcloud.ws.common.api.ErrorBody;
 import io.wildcloud.ws.common.api.ErrorCodes;
 import io.wildcloud.ws.edge.LoopFlushes;
 import io.wildcloud.ws.push.SocketStore;
+import io.wildcloud.ws.sockjs.session.Causes;
 import io.wildcloud.ws.sockjs.session.LogTag;
 import io.wildcloud.ws.sockjs.session.StoreFullException;
 import io.wildcloud.ws.sockjs.session.StoreOutcomeUnknownException;
@@ -21,7 +22,6 @@ import io.wildcloud.ws.sockjs.session.StoreUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Queue;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,7 +123,7 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
 
     private static ApiReply replyFor(ChannelHandlerContext ctx, HttpMethod method, String uri, String requestId,
             Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = Causes.unwrap(error);
         if (cause instanceof ApiException api) {
             return ApiReply.of(api);
         }

@@ -9,6 +9,7 @@ import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.TransportType;
 import io.wildcloud.ws.sockjs.http.SockJsRequest;
 import io.wildcloud.ws.sockjs.http.SockJsResponses;
+import io.wildcloud.ws.sockjs.session.Causes;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStatus;
 import io.wildcloud.ws.sockjs.session.StoreUnavailableException;
@@ -81,7 +82,7 @@ abstract class MessageSender implements HttpTransport {
                 .whenComplete((ignored, error) -> SockJsRuntime.onLoop(ctx, () -> {
                     if (error == null) {
                         respond(ctx, request, endpoint);
-                    } else if (unwrap(error) instanceof StoreUnavailableException) {
+                    } else if (Causes.unwrap(error) instanceof StoreUnavailableException) {
                         unavailable(ctx, request, key, error);
                     } else {
                         log.warn("{} session {}: service failed on messages", ctx.channel(), key, error);
@@ -101,13 +102,5 @@ abstract class MessageSender implements HttpTransport {
         log.warn("{} session {}: store unavailable: {}", ctx.channel(), key, error.toString());
         SockJsResponses.sendText(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE,
                 "Session store unavailable, retry.");
-    }
-
-    static Throwable unwrap(Throwable error) {
-        Throwable cause = error;
-        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 }

@@ -1,0 +1,145 @@
+package io.wildcloud.ws.push.api;
+
+import io.wildcloud.ws.common.api.ErrorCodes;
+import io.wildcloud.ws.common.api.PublishBatchResponse;
+import io.wildcloud.ws.common.api.PublishBatchResponse.TargetResult;
+import io.wildcloud.ws.push.Application;
+import io.wildcloud.ws.push.Publication;
+import io.wildcloud.ws.push.PublishTarget;
+import io.wildcloud.ws.push.PushMetrics;
+import io.wildcloud.ws.push.PushMetrics.PublishOutcome;
+import io.wildcloud.ws.push.SocketRecord;
+import io.wildcloud.ws.push.SocketStore;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** {@code POST /publish} with many targets: one store call for the publishable ones, a result per entry. */
+final class BatchPublish {
+
+    private final SocketStore sockets;
+    private final PushMetrics metrics;
+
+    BatchPublish(SocketStore sockets, PushMetrics metrics) {
+        this.sockets = sockets;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Publishes a batch: each publishable entry as {@link PushOperations#publish(Optional, String, String, String, String)}
+     * would (one store call for all, {@link SocketStore#publishAll}), each refused entry answered
+     * with its error. With a {@code caller}, every live socket named must be the caller's, else the
+     * whole batch fails with 403 and nothing is published: a wrong secret is the caller's bug, not
+     * a target's condition, and half a delivered batch would hide it.
+     */
+    CompletionStage<PublishBatchResponse> publish(Optional<Application> caller, List<BatchTarget> entries,
+            String requestId) {
+        List<PublishTarget> targets = new ArrayList<>(entries.size());
+        for (BatchTarget entry : entries) {
+            if (entry.publishable()) {
+                targets.add(entry.target());
+            }
+        }
+        if (targets.isEmpty()) {
+            return CompletableFuture.completedFuture(PublishBatchResponse.of(results(entries, List.of())));
+        }
+        long started = System.nanoTime();
+        return allOwnedBy(caller, targets)
+                .thenCompose(owned -> sockets.publishAll(targets, requestId))
+                .whenComplete((answers, error) -> {
+                    if (error != null) {
+                        long nanos = System.nanoTime() - started;
+                        for (int i = 0; i < targets.size(); i++) {
+                            metrics.published(PushOperations.outcome(error), nanos);
+                        }
+                    }
+                })
+                .thenApply(answers -> {
+                    List<TargetResult> results = results(entries, answers);
+                    recordBatch(results, System.nanoTime() - started);
+                    return PublishBatchResponse.of(results);
+                });
+    }
+
+    /** One result per entry: the refused ones' errors, the others' {@code answers} in order. */
+    private List<TargetResult> results(List<BatchTarget> entries, List<Optional<Publication>> answers) {
+        List<TargetResult> results = new ArrayList<>(entries.size());
+        int next = 0;
+        for (BatchTarget entry : entries) {
+            if (!entry.publishable()) {
+                results.add(TargetResult.failed(entry.socketId(), entry.sessionId(), entry.error(),
+                        entry.errorMessage()));
+                continue;
+            }
+            Optional<Publication> answer = answers.get(next++);
+            if (answer.isEmpty()) {
+                results.add(TargetResult.failed(entry.socketId(), entry.sessionId(), ErrorCodes.SOCKET_NOT_FOUND, null));
+                continue;
+            }
+            Publication publication = PushOperations.recorded(metrics, answer.get());
+            if (entry.sessionId() == null) {
+                results.add(TargetResult.published(entry.socketId(), null, publication.queued(),
+                        publication.queueFull()));
+                continue;
+            }
+            results.add(switch (publication.deliveries().get(0).result()) {
+                case QUEUED -> TargetResult.published(entry.socketId(), entry.sessionId(), 1, 0);
+                case QUEUE_FULL -> TargetResult.failed(entry.socketId(), entry.sessionId(), ErrorCodes.QUEUE_FULL,
+                        null);
+                case NOT_FOUND, CLOSED -> TargetResult.failed(entry.socketId(), entry.sessionId(),
+                        ErrorCodes.SESSION_NOT_FOUND, null);
+            });
+        }
+        return results;
+    }
+
+    /** Each published target's outcome, as a single publish's would be; refused entries are not counted. */
+    private void recordBatch(List<TargetResult> results, long nanos) {
+        int overflows = 0;
+        for (TargetResult result : results) {
+            PublishOutcome outcome;
+            if (result.ok()) {
+                overflows += result.queueFull();
+                outcome = result.sessions() == 0 && result.queueFull() > 0 ? PublishOutcome.QUEUE_FULL
+                        : PublishOutcome.OK;
+            } else if (result.error().equals(ErrorCodes.QUEUE_FULL)) {
+                overflows++;
+                outcome = PublishOutcome.QUEUE_FULL;
+            } else if (result.error().equals(ErrorCodes.SOCKET_NOT_FOUND)
+                    || result.error().equals(ErrorCodes.SESSION_NOT_FOUND)) {
+                outcome = PublishOutcome.NOT_FOUND;
+            } else {
+                continue;
+            }
+            metrics.published(outcome, nanos);
+        }
+        if (overflows > 0) {
+            metrics.queueOverflows(overflows);
+        }
+    }
+
+    /** Completes when no caller is named or every live socket of {@code targets} is the caller's; else 403. */
+    private CompletionStage<Void> allOwnedBy(Optional<Application> caller, List<PublishTarget> targets) {
+        if (caller.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Set<String> socketIds = new LinkedHashSet<>();
+        targets.forEach(target -> socketIds.add(target.socketId()));
+        List<CompletableFuture<Optional<SocketRecord>>> found = new ArrayList<>(socketIds.size());
+        for (String socketId : socketIds) {
+            found.add(sockets.find(socketId).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(found.toArray(CompletableFuture[]::new)).thenAccept(done -> {
+            for (CompletableFuture<Optional<SocketRecord>> socket : found) {
+                // A socket not found is answered so by the publish itself.
+                if (socket.join().filter(s -> !s.application().equals(caller.get().name())).isPresent()) {
+                    throw BearerAuth.wrongApplication();
+                }
+            }
+        });
+    }
+}
