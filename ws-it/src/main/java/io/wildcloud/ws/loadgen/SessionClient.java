@@ -85,6 +85,12 @@ public abstract class SessionClient {
     /** Handles one frame's text; answers false once the session is over. */
     protected boolean onFrame(String text) {
         if (text.equals("o")) {
+            if (opened.isDone()) {
+                // The server lost the session and opened a new one under its id (a poll that came
+                // after the disconnect delay): sockjs-client closes with 1006 "Server lost session".
+                failed(new IllegalStateException("server lost session: a second open frame"));
+                return false;
+            }
             opened.complete(null);
         } else if (text.startsWith("a[")) {
             try {
