@@ -27,6 +27,11 @@ public final class FaultedLoad {
 
     /** The load's figures, what each fault did, and the first step that threw (null if none). */
     public record Result(LoadResult load, List<FaultRecord> faults, Throwable failure) {
+
+        /** The lost messages laid beside the faults ({@link LossWindows}); empty when nothing was lost. */
+        public String lossReport() {
+            return LossWindows.summary(load.lostMessages(), faults);
+        }
     }
 
     private FaultedLoad() {

@@ -75,7 +75,8 @@ public final class Haproxy implements AutoCloseable {
 
                 """);
         cfg.append("frontend public\n    bind 127.0.0.1:").append(publicPort).append("\n    default_backend ws_public\n\n");
-        backend(cfg, "ws_public", nodes, true, "");
+        // Which node answered, for the load generator's loss report (SessionClient.SERVED_BY).
+        backend(cfg, "ws_public", nodes, true, "    http-response set-header X-Served-By %[srv_name]\n");
         cfg.append("frontend api\n    bind 127.0.0.1:").append(apiPort).append("\n    default_backend ws_api\n\n");
         backend(cfg, "ws_api", nodes, false, "    http-request disable-l7-retry if METH_POST\n");
         return cfg.toString();

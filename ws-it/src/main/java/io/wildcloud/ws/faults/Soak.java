@@ -108,6 +108,7 @@ public final class Soak {
         System.out.println(outcome.result().load().toText());
         System.out.println("faults:");
         outcome.result().faults().forEach(fault -> System.out.println("  " + fault));
+        System.out.print(outcome.result().lossReport());
         if (outcome.result().failure() != null) {
             System.out.println("a fault failed: " + outcome.result().failure());
         }
@@ -126,9 +127,17 @@ public final class Soak {
                     "--rate=" + options.rate(), "--duration=" + options.duration().toSeconds() + "s",
                     "--transports=" + options.transports(), "--api-connections=8", "--concurrency=64"),
                     progress, plan(rig, options));
+            writeLost(options.rig().workDir().resolve("lost-messages.txt"), result);
             List<String> leaking = rig.nodes().stream().filter(NodeServer::reportedLeaks).map(NodeServer::name).toList();
             return new Outcome(result, leaking);
         }
+    }
+
+    /** Every lost message listed (at most {@link io.wildcloud.ws.loadgen.LoadResult#LOST_LISTED}), for a post-mortem. */
+    private static void writeLost(Path file, FaultedLoad.Result result) throws IOException {
+        StringBuilder text = new StringBuilder(result.lossReport());
+        result.load().lostMessages().forEach(lost -> text.append(lost).append('\n'));
+        Files.writeString(file, text);
     }
 
     /** A fault every {@code faultEvery}, the first after half of it, in {@link #CYCLE} order, nodes in turn. */

@@ -1,8 +1,10 @@
 package io.wildcloud.ws.loadgen;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -24,6 +26,10 @@ import org.HdrHistogram.Recorder;
  * it reopens). A lost message whose incarnation later ended was lost with a session the fault
  * closed; one whose incarnation is still open was lost in a session that stayed open, which is what
  * the service promises never happens.
+ *
+ * <p>For each lost message {@link #lostMessages} says when it was published (since
+ * {@link #publishingStarted}), and which node served the session's requests around it
+ * ({@link ServingTrail}), so that a loss can be laid beside the fault that caused it.
  */
 public final class DeliveryTracker {
 
@@ -38,6 +44,11 @@ public final class DeliveryTracker {
     private final BitSet[] acceptedSeqs;
     /** Per session, per seq sent: the incarnation open when it was sent, or -1 if none was. */
     private final int[][] tags;
+    /** Per session, per seq sent: when it was sent (System.nanoTime); guarded like {@link #tags}. */
+    private final long[][] sentNanos;
+    private final ServingTrail trail;
+    /** When the measured publishing began: lost messages are timed from here. */
+    private volatile long origin = System.nanoTime();
     private final AtomicIntegerArray incarnation;
     private final AtomicIntegerArray open;
     private final AtomicIntegerArray ended;
@@ -56,6 +67,8 @@ public final class DeliveryTracker {
         }
         acceptedSeqs = new BitSet[sessions];
         tags = new int[sessions][];
+        sentNanos = new long[sessions][];
+        trail = new ServingTrail(sessions);
         incarnation = new AtomicIntegerArray(sessions);
         open = new AtomicIntegerArray(sessions);
         ended = new AtomicIntegerArray(sessions);
@@ -63,6 +76,7 @@ public final class DeliveryTracker {
         for (int i = 0; i < sessions; i++) {
             acceptedSeqs[i] = new BitSet();
             tags[i] = new int[16];
+            sentNanos[i] = new long[16];
             // Without a slot telling it otherwise, a session counts as open from the start.
             open.set(i, 1);
         }
@@ -113,14 +127,28 @@ public final class DeliveryTracker {
     /** Message {@code seq} is being sent to {@code session}'s socket now: tags it with the open incarnation. */
     public void sent(int session, long seq) {
         int tag = open.get(session) == 1 ? incarnation.get(session) : -1;
+        long now = System.nanoTime();
         synchronized (tags) {
             int[] sessionTags = tags[session];
             if (seq >= sessionTags.length) {
-                sessionTags = Arrays.copyOf(sessionTags, Math.max((int) seq + 1, sessionTags.length * 2));
+                int length = Math.max((int) seq + 1, sessionTags.length * 2);
+                sessionTags = Arrays.copyOf(sessionTags, length);
                 tags[session] = sessionTags;
+                sentNanos[session] = Arrays.copyOf(sentNanos[session], length);
             }
             sessionTags[(int) seq] = tag;
+            sentNanos[session][(int) seq] = now;
         }
+    }
+
+    /** The measured publishing begins now: lost messages are timed from here. */
+    public void publishingStarted() {
+        origin = System.nanoTime();
+    }
+
+    /** A request of {@code session} ended: served by {@code node} ({@code ?} if unknown), with {@code outcome}. */
+    public void served(int session, String node, String outcome) {
+        trail.served(session, node, outcome);
     }
 
     /** {@code session}'s slot has an open session (again). */
@@ -139,37 +167,76 @@ public final class DeliveryTracker {
     public Map<String, TransportFigures> byTransport(Phase phase) {
         Map<String, TransportFigures> figures = new TreeMap<>();
         for (int i = 0; i < transports.length; i++) {
-            long lostClosed = 0;
-            long lostOpen = 0;
-            BitSet missing;
-            synchronized (acceptedSeqs[i]) {
-                missing = (BitSet) acceptedSeqs[i].clone();
-            }
-            synchronized (seen[i]) {
-                missing.andNot(seen[i]);
-            }
-            int finalIncarnation = incarnation.get(i);
-            boolean stillOpen = open.get(i) == 1;
-            for (int seq = missing.nextSetBit(0); seq >= 0; seq = missing.nextSetBit(seq + 1)) {
-                if (phaseOf(i, seq) != phase) {
-                    continue;
-                }
-                int tag;
-                synchronized (tags) {
-                    tag = seq < tags[i].length ? tags[i][seq] : -1;
-                }
-                if (tag == finalIncarnation && stillOpen) {
-                    lostOpen++;
-                } else {
-                    lostClosed++;
-                }
-            }
+            long[] lost = new long[2]; // in closed sessions, in open ones
+            forEachLost(phase, i, (seq, inOpen) -> lost[inOpen ? 1 : 0]++);
             TransportFigures previous = figures.getOrDefault(transports[i], TransportFigures.NONE);
             figures.put(transports[i], new TransportFigures(previous.sessions() + 1,
-                    previous.reopened() + ended.get(i), previous.lostInClosedSessions() + lostClosed,
-                    previous.lostInOpenSessions() + lostOpen, previous.duplicated() + duplicates.get(i)));
+                    previous.reopened() + ended.get(i), previous.lostInClosedSessions() + lost[0],
+                    previous.lostInOpenSessions() + lost[1], previous.duplicated() + duplicates.get(i)));
         }
         return figures;
+    }
+
+    /**
+     * One phase's lost messages, those in sessions that stayed open first, at most {@code limit},
+     * each with its publish time and the session's requests around it.
+     */
+    public List<LostMessage> lostMessages(Phase phase, int limit) {
+        List<LostMessage> inOpen = new ArrayList<>();
+        List<LostMessage> inClosed = new ArrayList<>();
+        for (int i = 0; i < transports.length; i++) {
+            int session = i;
+            forEachLost(phase, i, (seq, open) -> {
+                List<LostMessage> list = open ? inOpen : inClosed;
+                if (list.size() < limit) {
+                    list.add(lost(session, seq, open));
+                }
+            });
+        }
+        List<LostMessage> all = new ArrayList<>(inOpen);
+        all.addAll(inClosed);
+        return List.copyOf(all.subList(0, Math.min(all.size(), limit)));
+    }
+
+    private LostMessage lost(int session, int seq, boolean inOpen) {
+        long sent;
+        synchronized (tags) {
+            sent = seq < sentNanos[session].length ? sentNanos[session][seq] : 0;
+        }
+        return new LostMessage(session, transports[session], seq, (sent - origin) / 1e9, inOpen,
+                describe(trail.lastBefore(session, sent)), describe(trail.firstAfter(session, sent)));
+    }
+
+    private String describe(ServingTrail.Served served) {
+        return served == null ? null : String.format(Locale.ROOT, "%s %s at %.3fs", served.node(), served.outcome(),
+                (served.nanos() - origin) / 1e9);
+    }
+
+    private interface LostVisitor {
+        void lost(int seq, boolean inOpenSession);
+    }
+
+    // Every seq of the phase the API accepted for the session and it never received.
+    private void forEachLost(Phase phase, int session, LostVisitor visitor) {
+        BitSet missing;
+        synchronized (acceptedSeqs[session]) {
+            missing = (BitSet) acceptedSeqs[session].clone();
+        }
+        synchronized (seen[session]) {
+            missing.andNot(seen[session]);
+        }
+        int finalIncarnation = incarnation.get(session);
+        boolean stillOpen = open.get(session) == 1;
+        for (int seq = missing.nextSetBit(0); seq >= 0; seq = missing.nextSetBit(seq + 1)) {
+            if (phaseOf(session, seq) != phase) {
+                continue;
+            }
+            int tag;
+            synchronized (tags) {
+                tag = seq < tags[session].length ? tags[session][seq] : -1;
+            }
+            visitor.lost(seq, tag == finalIncarnation && stillOpen);
+        }
     }
 
     /**

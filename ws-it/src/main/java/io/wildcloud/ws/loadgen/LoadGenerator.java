@@ -129,6 +129,7 @@ public final class LoadGenerator {
                         warmupPublished, warmup.errors.get(), tracker.warmup().delivered(), tracker.warmup().missing());
                 tracker.startMeasuring(publishing.seqs());
             }
+            tracker.publishingStarted();
             if (phases != null) {
                 phases.publishing();
             }

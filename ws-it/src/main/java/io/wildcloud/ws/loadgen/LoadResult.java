@@ -1,6 +1,7 @@
 package io.wildcloud.ws.loadgen;
 
 import com.google.gson.GsonBuilder;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
@@ -31,7 +32,11 @@ public record LoadResult(
         long reopened,
         long lostInClosedSessions,
         long lostInOpenSessions,
-        Map<String, DeliveryTracker.TransportFigures> transports) {
+        Map<String, DeliveryTracker.TransportFigures> transports,
+        List<LostMessage> lostMessages) {
+
+    /** At most this many lost messages are listed, those in sessions that stayed open first. */
+    public static final int LOST_LISTED = 1_000;
 
     static LoadResult of(int sessions, Map<String, Integer> byTransport, int failed, long warmupPublished,
                          DeliveryTracker tracker, long published, long publishErrors,
@@ -52,7 +57,7 @@ public record LoadResult(
                 ms(latency.getValueAtPercentile(50)), ms(latency.getValueAtPercentile(99)),
                 ms(latency.getValueAtPercentile(99.9)), ms(latency.getMaxValue()),
                 measured.missing(), measured.duplicated(), measured.reordered(), reopened, lostClosed, lostOpen,
-                transports);
+                transports, tracker.lostMessages(measured, LOST_LISTED));
     }
 
     /**
@@ -89,6 +94,15 @@ public record LoadResult(
                 per transport%s""",
                 sessions, sessionsByTransport, sessionsFailed, warmupPublished, warmupLost, published, publishSeconds, publishErrors, publishErrorsByStatus,
                 delivered, deliveredPerSecond, latencyP50Ms, latencyP99Ms, latencyP999Ms, latencyMaxMs,
-                lost, duplicated, reordered, lostInClosedSessions, lostInOpenSessions, reopened, perTransport);
+                lost, duplicated, reordered, lostInClosedSessions, lostInOpenSessions, reopened, perTransport)
+                + firstLost();
+    }
+
+    // The first few lost in sessions that stayed open: what they were published beside.
+    private String firstLost() {
+        StringBuilder text = new StringBuilder();
+        lostMessages.stream().filter(LostMessage::inOpenSession).limit(10)
+                .forEach(lost -> text.append("\n  lost: ").append(lost));
+        return text.toString();
     }
 }

@@ -4,11 +4,13 @@ import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.common.sockjs.SockJsJson;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -36,6 +38,7 @@ public abstract class SessionClient {
     protected final CompletableFuture<Void> opened = new CompletableFuture<>();
     protected final CompletableFuture<SockJsFrame> closed = new CompletableFuture<>();
     protected volatile boolean stopping;
+    private volatile BiConsumer<String, String> servedListener = (node, outcome) -> { };
 
     protected SessionClient(URI endpoint, Consumer<String> sink) {
         String base = endpoint.toString().replaceAll("/+$", "");
@@ -54,6 +57,20 @@ public abstract class SessionClient {
         };
     }
 
+    /** Told, for each request that ends, which node served it and what it came to (for the loss report). */
+    void onServed(BiConsumer<String, String> listener) {
+        servedListener = listener;
+    }
+
+    /** A request ended: {@code response} null if it got none; {@code outcome} says what it brought. */
+    protected void served(HttpResponse<?> response, String outcome) {
+        String node = response == null ? "?" : response.headers().firstValue(SERVED_BY).orElse("?");
+        servedListener.accept(node, outcome);
+    }
+
+    /** The header the fault rig's balancer names the serving node in. */
+    public static final String SERVED_BY = "X-Served-By";
+
     /** Opens the session; the stage completes when the open frame arrived. */
     public abstract CompletableFuture<Void> open();
 
@@ -68,6 +85,12 @@ public abstract class SessionClient {
     /** Handles one frame's text; answers false once the session is over. */
     protected boolean onFrame(String text) {
         if (text.equals("o")) {
+            if (opened.isDone()) {
+                // The server lost the session and opened a new one under its id (a poll that came
+                // after the disconnect delay): sockjs-client closes with 1006 "Server lost session".
+                failed(new IllegalStateException("server lost session: a second open frame"));
+                return false;
+            }
             opened.complete(null);
         } else if (text.startsWith("a[")) {
             try {

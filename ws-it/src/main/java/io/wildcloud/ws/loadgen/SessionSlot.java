@@ -40,6 +40,7 @@ final class SessionSlot {
     private CompletableFuture<Void> start() {
         SessionClient client = sessions.get();
         current = client;
+        client.onServed((node, outcome) -> tracker.served(index, node, outcome));
         CompletableFuture<Void> opened = client.open();
         opened.thenRun(() -> {
             backoff.succeeded();

@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -41,6 +42,7 @@ final class XhrPollingSessionClient extends SessionClient {
                 .timeout(Duration.ofMinutes(2))
                 .build();
         http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
+            served(response, outcome(response, error));
             if (error != null || response.statusCode() != 200) {
                 Throwable failure = error != null ? error : new IllegalStateException("xhr answered " + response.statusCode());
                 if (error == null && response.statusCode() == 404 || backoff.failures() >= MAX_RETRIES) {
@@ -58,6 +60,29 @@ final class XhrPollingSessionClient extends SessionClient {
             }
             poll();
         });
+    }
+
+    // "200 a(4-6)": the status and the frame, for a message frame the seqs it carried.
+    private static String outcome(HttpResponse<String> response, Throwable error) {
+        if (error != null) {
+            return "failed: " + error;
+        }
+        String body = response.body().strip();
+        if (body.startsWith("a[")) {
+            try {
+                List<String> messages = messagesOf(body);
+                return response.statusCode() + " a(" + seqOf(messages.get(0)) + "-"
+                        + seqOf(messages.get(messages.size() - 1)) + ")";
+            } catch (RuntimeException e) {
+                return response.statusCode() + " a(?)";
+            }
+        }
+        return response.statusCode() + " " + (body.length() > 40 ? body.substring(0, 40) + "..." : body);
+    }
+
+    private static String seqOf(String message) {
+        int colon = message.indexOf(':');
+        return colon < 0 ? "?" : message.substring(0, colon);
     }
 
     @Override

@@ -58,6 +58,7 @@ final class XhrStreamingSessionClient extends SessionClient {
             public void onComplete() {
             }
         })).whenComplete((response, error) -> {
+            served(response, error != null ? "stream failed: " + error : response.statusCode() + " stream ended");
             if (error != null || response.statusCode() != 200) {
                 Throwable failure = error != null ? error
                         : new IllegalStateException("xhr_streaming answered " + response.statusCode());

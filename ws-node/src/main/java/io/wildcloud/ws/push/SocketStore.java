@@ -126,7 +126,10 @@ public interface SocketStore {
 
     /**
      * Removes {@code sessionId} from the socket's index; {@code false} if it was not there or the
-     * socket is gone. Counts as use when the socket lives.
+     * socket is gone. Counts as use when the socket lives. Leaves it (and answers {@code false})
+     * while a session of that id is open in the session store: the notice that a session ended
+     * can come after a poll re-created it under the same id (its client came back after the
+     * disconnect delay), and the new session must stay reachable.
      */
     CompletionStage<Boolean> removeSession(String socketId, String sessionId);
 }

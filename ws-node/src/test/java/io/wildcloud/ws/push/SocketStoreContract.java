@@ -141,6 +141,26 @@ public abstract class SocketStoreContract {
         assertFalse(await(store.removeSession(SocketIds.next(), "s1")));
     }
 
+    /**
+     * The notice that a session ended can come after a poll re-created it under the same id: the
+     * open successor stays in the index, so publishes reach it; once it is closed it may go.
+     */
+    @Test
+    void anOpenSessionIsNotRemovedByTheLateNoticeOfItsPredecessor() throws Exception {
+        SocketStore store = newStore(Duration.ofHours(1));
+        String id = await(store.authorize("app", "c", CALLBACK_1)).socket().socketId();
+        Collecting successor = openIndexed(store, id, "again");
+        assertFalse(await(store.removeSession(id, "again")));
+        assertEquals(Optional.of(Set.of("again")), await(store.sessionsOf(id)));
+        Optional<Publication> published = await(store.publish(id, null, "reaches it", null));
+        assertEquals(List.of(new Delivery("again", EnqueueResult.QUEUED, 1)), published.orElseThrow().deliveries());
+        assertEquals(List.of("reaches it"), successor.await(1));
+
+        await(sessionStore(store).close(new SessionKey(id, "again"), SockJsFrame.close(3000, "bye")));
+        assertTrue(await(store.removeSession(id, "again")));
+        assertEquals(Optional.of(Set.of()), await(store.sessionsOf(id)));
+    }
+
     @Test
     void concurrentOpensNeverExceedTheLimit() throws Exception {
         SocketStore store = newStore(Duration.ofHours(1));

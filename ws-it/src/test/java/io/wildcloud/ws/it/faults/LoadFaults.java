@@ -69,7 +69,7 @@ final class LoadFaults {
      */
     static void assertExactlyOnce(FaultedLoad.Result result) {
         LoadResult load = result.load();
-        String report = load.toText() + "\nfaults: " + result.faults();
+        String report = load.toText() + "\nfaults: " + result.faults() + "\n" + result.lossReport();
         assertNull(result.failure(), () -> "a fault step failed: " + result.failure() + "\n" + report);
         assertEquals(0, load.sessionsFailed(), report);
         assertEquals(0, load.lostInOpenSessions(), () -> "lost in sessions that stayed open\n" + report);

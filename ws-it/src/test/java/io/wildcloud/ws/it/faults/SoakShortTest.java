@@ -38,7 +38,8 @@ class SoakShortTest {
             "--work-dir=target/load-faults/soak-" + System.currentTimeMillis()});
         Soak.Outcome outcome = Soak.run(options, System.err);
         List<FaultRecord> faults = outcome.result().faults();
-        System.out.printf("SoakShortTest: %s%n%s%n", faults, outcome.result().load().toText());
+        System.out.printf("SoakShortTest: %s%n%s%n%s", faults, outcome.result().load().toText(),
+                outcome.result().lossReport());
         assertEquals(List.of("node-kill", "node-sigterm", "redis-stall", "redis-restart-aof"),
                 faults.stream().map(FaultRecord::fault).toList());
         LoadFaults.assertExactlyOnce(outcome.result());

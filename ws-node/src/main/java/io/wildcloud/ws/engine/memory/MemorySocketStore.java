@@ -10,6 +10,7 @@ import io.wildcloud.ws.push.SocketRecord;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.sockjs.session.EnqueueResult;
 import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStatus;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -169,6 +170,11 @@ public final class MemorySocketStore implements SocketStore {
 
     @Override
     public CompletionStage<Boolean> removeSession(String socketId, String sessionId) {
+        // An open session under that id is a successor the late notice must not unlist (see SocketStore).
+        SessionStatus status = sessionStore.status(new SessionKey(socketId, sessionId)).toCompletableFuture().join();
+        if (status == SessionStatus.OPEN) {
+            return CompletableFuture.completedFuture(false);
+        }
         synchronized (lock) {
             Entry entry = used(socketId);
             return CompletableFuture.completedFuture(entry != null && entry.sessions.remove(sessionId));

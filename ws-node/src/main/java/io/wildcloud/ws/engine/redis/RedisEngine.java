@@ -105,9 +105,10 @@ public final class RedisEngine extends AbstractEngine {
                     (ackKeys, args) -> rt.pipeline().submit(rt.scripts().acknowledge,
                             RScript.ReturnType.LIST, ackKeys, args),
                     channels::evict, rt.timer(), ACKNOWLEDGEMENT_WINDOW);
+            UnknownOutcomes unknown = new UnknownOutcomes(rt.timer(), UnknownOutcomes.boundFor(config));
             SlotClaims claims = new SlotClaims(rt.nodeId(), config, keys, rt.replies(), rt.scripts(), rt.script(),
-                    channels, presence, sweeper, roster, new HeldOwner(rt, channels, epoch));
-            sessions = new RedisSessionStore(rt, claims, acknowledgements, channels, sweeper, expiryListener);
+                    channels, presence, sweeper, roster, new HeldOwner(rt, channels, epoch), unknown);
+            sessions = new RedisSessionStore(rt, claims, acknowledgements, channels, sweeper, expiryListener, unknown);
             SocketLifetime lifetime = new SocketLifetime(rt, socketIdleTimeout);
             sockets = new RedisSocketStore(rt, lifetime, new RedisPublisher(rt, lifetime));
         }

@@ -44,10 +44,15 @@ final class RedisSessionStore implements SessionStore {
     private final ScopeChannels channels;
     private final ExpirySweeper sweeper;
     private final AtomicReference<SessionExpiryListener> expiryListener;
+    private final UnknownOutcomes unknown;
 
-    /** @param expiryListener where the sweeper finds who hears of expired sessions */
+    /**
+     * @param expiryListener where the sweeper finds who hears of expired sessions
+     * @param unknown sends a release again while Redis does not answer it
+     */
     RedisSessionStore(RedisRuntime runtime, SlotClaims claims, AcknowledgementBatcher acknowledgements,
-            ScopeChannels channels, ExpirySweeper sweeper, AtomicReference<SessionExpiryListener> expiryListener) {
+            ScopeChannels channels, ExpirySweeper sweeper, AtomicReference<SessionExpiryListener> expiryListener,
+            UnknownOutcomes unknown) {
         this.runtime = runtime;
         this.keys = runtime.keys();
         this.scripts = runtime.scripts();
@@ -56,6 +61,7 @@ final class RedisSessionStore implements SessionStore {
         this.channels = channels;
         this.sweeper = sweeper;
         this.expiryListener = expiryListener;
+        this.unknown = unknown;
     }
 
     @Override
@@ -77,9 +83,12 @@ final class RedisSessionStore implements SessionStore {
         // The release acknowledges in its own script: what was still waiting to be sent goes with it.
         AcknowledgementBatcher.PendingAcknowledgement pending = acknowledgements.takePending(key, receiver.encode());
         long delay = Math.max(1, disconnectDelay.toMillis());
-        CompletableFuture<Long> released = scripts.release.<Long>eval(runtime.script(), RScript.ReturnType.LONG,
-                keys.sessionKeys(key), receiver.encode(), Math.max(deliveredSeq, pending.seq()), delay,
-                runtime.config().expiryMargin().toMillis())
+        long upTo = Math.max(deliveredSeq, pending.seq());
+        // A poll answers its client only after its release: sent again while unanswered, so that
+        // a release that ran (and acknowledged what the poll carries) is never answered with 503.
+        CompletableFuture<Long> released = unknown.resolve("release " + key, () -> scripts.release.<Long>eval(
+                        runtime.script(), RScript.ReturnType.LONG, keys.sessionKeys(key), receiver.encode(), upTo,
+                        delay, runtime.config().expiryMargin().toMillis()))
                 .toCompletableFuture();
         released.whenComplete((answer, error) -> pending.settle(error));
         CompletableFuture<Boolean> tracked = sweeper.track(key, System.currentTimeMillis() + delay);

@@ -8,7 +8,9 @@ import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.push.SocketIds;
 import io.wildcloud.ws.push.SocketRecord;
 import io.wildcloud.ws.push.SocketStore;
+import io.wildcloud.ws.sockjs.session.SessionKey;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -158,7 +160,9 @@ final class RedisSocketStore implements SocketStore {
 
     @Override
     public CompletionStage<Boolean> removeSession(String socketId, String sessionId) {
-        return this.<Long>eval(scripts.socketRemoveSession, RScript.ReturnType.LONG, keys.socketKeys(socketId),
+        List<Object> removeKeys = new ArrayList<>(keys.socketKeys(socketId));
+        removeKeys.add(keys.session(new SessionKey(socketId, sessionId)));
+        return this.<Long>eval(scripts.socketRemoveSession, RScript.ReturnType.LONG, removeKeys,
                         sessionId, Long.toString(lifetime.socketTtlMillis))
                 .thenApply(removed -> removed == 1);
     }

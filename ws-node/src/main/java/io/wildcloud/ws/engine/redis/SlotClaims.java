@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>subscribe to the scope's channel first (or reuse the subscription), so no wake-up for
  *       the session can be published unseen once the claim has read the queue;</li>
- *   <li>run claim.lua;</li>
+ *   <li>run claim.lua (sent again with the same reply key while Redis does not answer it, see
+ *       {@link UnknownOutcomes});</li>
  *   <li>on BUSY, ask whether the holder lives (this node knows its own receivers; for another
  *       node, {@link NodePresence}); if not, run claim.lua again, allowed to replace exactly that
  *       holder;</li>
@@ -41,10 +42,11 @@ final class SlotClaims {
     private final ExpirySweeper sweeper;
     private final NodeRoster roster;
     private final HeldReceiver.Owner owner;
+    private final UnknownOutcomes unknown;
 
     SlotClaims(String nodeId, RedisEngineConfig config, RedisKeys keys, ReplyKeys replies, LuaScripts scripts,
             RScriptAsync script, ScopeChannels channels, NodePresence presence, ExpirySweeper sweeper,
-            NodeRoster roster, HeldReceiver.Owner owner) {
+            NodeRoster roster, HeldReceiver.Owner owner, UnknownOutcomes unknown) {
         this.nodeId = nodeId;
         this.config = config;
         this.keys = keys;
@@ -56,6 +58,7 @@ final class SlotClaims {
         this.sweeper = sweeper;
         this.roster = roster;
         this.owner = owner;
+        this.unknown = unknown;
     }
 
     CompletionStage<Claim> claim(SessionKey key, ClaimMode mode, Creation creation, Receiver receiver) {
@@ -95,10 +98,12 @@ final class SlotClaims {
             case EXISTING_ONLY -> "E";
         };
         List<Object> claimKeys = List.of(keys.session(key), keys.queue(key), replies.next(key.scope()));
-        return scripts.claim.<List<Object>>eval(script, RScript.ReturnType.LIST, claimKeys,
-                receiver.id().encode(), mode == ClaimMode.POLL ? "P" : "S", creationCode, config.holdTtl().toMillis(),
-                deadHolder, config.defaultDisconnectDelay().toMillis(), config.expiryMargin().toMillis(),
-                replies.ttlMillis())
+        // Sent again with the same reply key while unanswered: a poll's claim that ran takes the
+        // queue, and only its recorded answer still holds those messages.
+        return unknown.resolve("claim " + key, () -> scripts.claim.<List<Object>>eval(script,
+                        RScript.ReturnType.LIST, claimKeys, receiver.id().encode(), mode == ClaimMode.POLL ? "P" : "S",
+                        creationCode, config.holdTtl().toMillis(), deadHolder, config.defaultDisconnectDelay().toMillis(),
+                        config.expiryMargin().toMillis(), replies.ttlMillis()))
                 .thenApply(ClaimReply::of)
                 .thenCompose(reply -> {
                     if (reply.expired()) {
