@@ -39,7 +39,7 @@ public final class ClientLoops implements AutoCloseable {
     }
 
     /** A bootstrap on these loops, without a handler yet. */
-    Bootstrap bootstrap() {
+    public Bootstrap bootstrap() {
         return new Bootstrap().group(group).channel(channelClass)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);

@@ -8,6 +8,7 @@ import io.wildcloud.ws.push.Revocation;
 import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.push.SocketRecord;
 import io.wildcloud.ws.push.SocketStore;
+import io.wildcloud.ws.push.SocketUse;
 import io.wildcloud.ws.sockjs.session.Claim;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
 import io.wildcloud.ws.sockjs.session.EnqueueResult;
@@ -98,6 +99,11 @@ public abstract class AbstractEngine implements Engine {
     @Override
     public CompletionStage<Optional<SocketRecord>> touch(String socketId) {
         return sockets.touch(socketId);
+    }
+
+    @Override
+    public CompletionStage<SocketUse> use(SessionKey session) {
+        return sockets.use(session);
     }
 
     @Override

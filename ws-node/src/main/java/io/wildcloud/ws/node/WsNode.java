@@ -30,6 +30,7 @@ import io.wildcloud.ws.push.PushLimits;
 import io.wildcloud.ws.push.module.PushModule;
 import io.wildcloud.ws.push.SocketExpiryWatch;
 import io.wildcloud.ws.push.callback.CallbackAddresses;
+import io.wildcloud.ws.push.callback.CallbackDispatcher;
 import io.wildcloud.ws.push.callback.CallbackPolicy;
 import io.wildcloud.ws.sockjs.SockJsEndpointResolver;
 import io.wildcloud.ws.sockjs.http.ClientScriptHandler;
@@ -87,7 +88,7 @@ public final class WsNode implements AutoCloseable {
             throw e;
         }
         try {
-            this.push = config.mode() == NodeConfig.Mode.PUSH ? createPush(config, engine, metrics) : null;
+            this.push = config.mode() == NodeConfig.Mode.PUSH ? createPush(config, engine, metrics, workers) : null;
         } catch (RuntimeException e) {
             engine.close();
             shutdownEventLoops();
@@ -175,7 +176,7 @@ public final class WsNode implements AutoCloseable {
         }
     }
 
-    private static PushModule createPush(NodeConfig config, Engine engine, NodeMetrics metrics) {
+    private static PushModule createPush(NodeConfig config, Engine engine, NodeMetrics metrics, EventLoopGroup loops) {
         List<String> applications = new ArrayList<>(config.applications());
         if (config.demo()) {
             applications.add(DEMO_APPLICATION);
@@ -207,9 +208,9 @@ public final class WsNode implements AutoCloseable {
             throw new ConfigException("invalid setting applications: " + e.getMessage());
         }
         CallbackMeters callbackMeters = new CallbackMeters(metrics.registry(), config.metricsHistograms());
-        PushModule push = new PushModule(registry, engine, engine, limits, config.sockJs(),
-                engine::problem, callbackMeters, new PushMeters(metrics.registry(), config.metricsHistograms()),
-                security.requireAuth());
+        PushModule push = new PushModule(registry, engine, engine, limits, config.sockJs(), engine::problem,
+                new CallbackDispatcher(limits.callback(), callbackMeters, loops), callbackMeters,
+                new PushMeters(metrics.registry(), config.metricsHistograms()), security.requireAuth());
         callbackMeters.bind(push.callbackStats());
         return push;
     }

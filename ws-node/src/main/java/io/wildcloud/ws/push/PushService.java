@@ -6,7 +6,9 @@ import io.wildcloud.ws.push.callback.CallbackTarget;
 import io.wildcloud.ws.sockjs.Admission;
 import io.wildcloud.ws.sockjs.SockJsService;
 import io.wildcloud.ws.sockjs.SockJsSession;
+import io.wildcloud.ws.sockjs.session.SessionStatus;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -66,26 +68,40 @@ public final class PushService implements SockJsService {
         });
     }
 
+    /** A websocket's messages: its session is held by the connection, so only the socket is read. */
     @Override
     public CompletionStage<Void> onMessages(SockJsSession session, List<String> messages) {
-        return sockets.touch(session.key().scope()).thenCompose(found -> {
-            if (found.isEmpty()) {
-                log.info("{} sent {} message(s) to a socket that is gone; dropped, closing the session",
-                        session.key(), messages.size());
-                session.close(CloseCodes.SOCKET_UNKNOWN, CloseCodes.SOCKET_UNKNOWN_REASON);
-                return CompletableFuture.completedFuture(null);
-            }
-            SocketRecord socket = found.get();
-            Application application = applications.byName(socket.application()).orElse(null);
-            if (application == null) {
-                log.warn("{} belongs to application {} which this node does not know; {} message(s) dropped",
-                        session.key(), socket.application(), messages.size());
-                return CompletableFuture.completedFuture(null);
-            }
-            CallbackTarget target = new CallbackTarget(socket.callback(), application.name(), application.secretId(),
-                    socket.socketId(), socket.clientId());
-            return callbacks.dispatch(session.key(), target, messages);
-        });
+        return sockets.touch(session.key().scope()).thenCompose(found -> deliver(session, found, messages));
+    }
+
+    /** An xhr_send's or jsonp_send's messages: the session's status and its socket in one store call. */
+    @Override
+    public CompletionStage<SessionStatus> onSend(SockJsSession session, List<String> messages) {
+        if (messages.isEmpty()) {
+            return session.status();
+        }
+        return sockets.use(session.key()).thenCompose(use -> use.session() != SessionStatus.OPEN
+                ? CompletableFuture.completedFuture(use.session())
+                : deliver(session, use.socket(), messages).thenApply(taken -> SessionStatus.OPEN));
+    }
+
+    private CompletionStage<Void> deliver(SockJsSession session, Optional<SocketRecord> found, List<String> messages) {
+        if (found.isEmpty()) {
+            log.info("{} sent {} message(s) to a socket that is gone; dropped, closing the session",
+                    session.key(), messages.size());
+            session.close(CloseCodes.SOCKET_UNKNOWN, CloseCodes.SOCKET_UNKNOWN_REASON);
+            return CompletableFuture.completedFuture(null);
+        }
+        SocketRecord socket = found.get();
+        Application application = applications.byName(socket.application()).orElse(null);
+        if (application == null) {
+            log.warn("{} belongs to application {} which this node does not know; {} message(s) dropped",
+                    session.key(), socket.application(), messages.size());
+            return CompletableFuture.completedFuture(null);
+        }
+        CallbackTarget target = new CallbackTarget(socket.callback(), application.name(), application.secretId(),
+                socket.socketId(), socket.clientId());
+        return callbacks.dispatch(session.key(), target, messages);
     }
 
     @Override

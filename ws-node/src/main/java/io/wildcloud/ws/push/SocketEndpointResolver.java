@@ -40,4 +40,16 @@ public final class SocketEndpointResolver implements SockJsEndpointResolver {
         return sockets.find(prefix).thenApply(found -> Optional.of(
                 new SockJsEndpoint(prefix, options, service, found.isPresent())));
     }
+
+    /**
+     * No look-up: a send's one store call ({@link PushService#onSend}, {@link SocketStore#use})
+     * reads the session and its socket together, and drops the messages of a gone socket's session
+     * (closing it with 4004) as a websocket's would be.
+     */
+    @Override
+    public CompletionStage<Optional<SockJsEndpoint>> resolveForSend(String prefix) {
+        return SocketIds.isWellFormed(prefix)
+                ? CompletableFuture.completedFuture(Optional.of(new SockJsEndpoint(prefix, options, service, false)))
+                : NONE;
+    }
 }

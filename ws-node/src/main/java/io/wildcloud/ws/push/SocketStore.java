@@ -1,5 +1,6 @@
 package io.wildcloud.ws.push;
 
+import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.net.URI;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import java.util.concurrent.CompletionStage;
  *       application or client id, and never reused.</li>
  *   <li><b>Idle expiry.</b> A socket that has not been used for the store's idle timeout (default
  *       {@link PushLimits#DEFAULT_SOCKET_IDLE_TIMEOUT}) is removed with its index, as if revoked but
- *       without closing anything. "Used" means {@link #authorize}, {@link #touch},
+ *       without closing anything. "Used" means {@link #authorize}, {@link #touch}, {@link #use} (of an open session),
  *       {@link #sessionsOf}, {@link #publish}, {@link #addSession} or {@link #removeSession} on it; {@link #find}
  *       does not count, so the frequent lookups of polling transports cost no write. After
  *       expiry, the same client's next authorize creates a new socket id.</li>
@@ -69,6 +70,14 @@ public interface SocketStore {
 
     /** The socket with this id, if it lives, which counts as use. */
     CompletionStage<Optional<SocketRecord>> touch(String socketId);
+
+    /**
+     * A client's send, in one step: the status of {@code session} (in the engine's
+     * {@link SessionStore}) and, only when it is open, its socket (the session's scope) as
+     * {@link #touch} reads it, which counts as use. A session that is missing or closed reads no
+     * socket and counts as no use.
+     */
+    CompletionStage<SocketUse> use(SessionKey session);
 
     /** The sessions in the socket's index, if the socket lives; counts as use. */
     CompletionStage<Optional<Set<String>>> sessionsOf(String socketId);

@@ -13,4 +13,14 @@ import java.util.concurrent.CompletionStage;
 public interface SockJsEndpointResolver {
 
     CompletionStage<Optional<SockJsEndpoint>> resolve(String prefix);
+
+    /**
+     * The endpoint of an {@code xhr_send} or {@code jsonp_send}, which opens no session and is
+     * served by a gone endpoint too, so whether the endpoint lives need not be known: a resolver
+     * whose service checks that on the way ({@link SockJsService#onSend}) may answer without a trip
+     * to the store. The default resolves as for any request.
+     */
+    default CompletionStage<Optional<SockJsEndpoint>> resolveForSend(String prefix) {
+        return resolve(prefix);
+    }
 }

@@ -1,6 +1,8 @@
 package io.wildcloud.ws.sockjs;
 
+import io.wildcloud.ws.sockjs.session.SessionStatus;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -27,6 +29,19 @@ public interface SockJsService {
      * keeps a session's messages in order even when its sends land on different nodes.
      */
     CompletionStage<Void> onMessages(SockJsSession session, List<String> messages);
+
+    /**
+     * What an {@code xhr_send} or {@code jsonp_send} brings: messages for a session that may be
+     * missing or closed. Passes them to {@link #onMessages} only if the session is open (a closed
+     * session drops what it gets) and answers the status found, which the transport answers by
+     * (404 for a missing session). The default reads the status, then calls {@link #onMessages}: two
+     * trips to the store; a service whose store reads both in one overrides it.
+     */
+    default CompletionStage<SessionStatus> onSend(SockJsSession session, List<String> messages) {
+        return session.status().thenCompose(status -> status != SessionStatus.OPEN || messages.isEmpty()
+                ? CompletableFuture.completedFuture(status)
+                : onMessages(session, messages).thenApply(taken -> status));
+    }
 
     /**
      * The session ended: closed by either side, interrupted, or expired after its disconnect delay.

@@ -2,6 +2,7 @@ package io.wildcloud.ws.sockjs;
 
 import io.wildcloud.ws.sockjs.session.EnqueueResult;
 import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStatus;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
@@ -16,6 +17,9 @@ public interface SockJsSession {
 
     /** The store key: the service's scope and the session id. */
     SessionKey key();
+
+    /** The session's status in the store. */
+    CompletionStage<SessionStatus> status();
 
     /** Queues messages for the client, in order. */
     CompletionStage<EnqueueResult> send(List<String> messages);

@@ -13,6 +13,7 @@ import io.wildcloud.ws.sockjs.session.QueuedMessage;
 import io.wildcloud.ws.sockjs.session.Receiver;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStatus;
 import io.wildcloud.ws.sockjs.session.SessionStore;
 import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
 import java.net.URI;
@@ -424,6 +425,42 @@ public abstract class SocketStoreContract {
         assertEquals(first.get(1), other.get(1));
         assertEquals(List.of("once", "twice"), a1.await(2));
         assertEquals(List.of("once"), b1.await(1));
+    }
+
+    @Test
+    void aSendReadsTheSessionsStatusAndOnlyAnOpenSessionsSocket() throws Exception {
+        SocketStore store = newStore(Duration.ofHours(1));
+        SocketRecord socket = await(store.authorize("app", "sender", CALLBACK_1)).socket();
+        String id = socket.socketId();
+        assertEquals(SocketUse.notOpen(SessionStatus.NOT_FOUND), await(store.use(new SessionKey(id, "none"))));
+        openIndexed(store, id, "open");
+        assertEquals(new SocketUse(SessionStatus.OPEN, Optional.of(socket)), await(store.use(new SessionKey(id, "open"))));
+        openIndexed(store, id, "closed");
+        assertTrue(await(sessionStore(store).close(new SessionKey(id, "closed"), SockJsFrame.close(3000, "Go away!"))));
+        assertEquals(SocketUse.notOpen(SessionStatus.CLOSED), await(store.use(new SessionKey(id, "closed"))));
+        // A session whose socket is gone (revoked here without closing it first) is open, with no socket.
+        String orphanSocket = await(store.authorize("app", "orphan", CALLBACK_1)).socket().socketId();
+        open(sessionStore(store), orphanSocket, "left");
+        assertTrue(await(store.revoke("app", "orphan")).isPresent());
+        assertEquals(new SocketUse(SessionStatus.OPEN, Optional.empty()),
+                await(store.use(new SessionKey(orphanSocket, "left"))));
+    }
+
+    @Test
+    void aSendToAnOpenSessionKeepsItsSocketAlive() throws Exception {
+        Duration idle = idleTimeout();
+        SocketStore store = newStore(idle);
+        String used = await(store.authorize("app", "sending", CALLBACK_1)).socket().socketId();
+        openIndexed(store, used, "tab");
+        String idle1 = await(store.authorize("app", "idle", CALLBACK_1)).socket().socketId();
+        Duration step = idle.multipliedBy(6).dividedBy(10);
+        letTimePass(step);
+        assertTrue(await(store.use(new SessionKey(used, "tab"))).socket().isPresent());
+        // A send to a session that does not exist counts as no use.
+        assertEquals(SocketUse.notOpen(SessionStatus.NOT_FOUND), await(store.use(new SessionKey(idle1, "none"))));
+        letTimePass(step);
+        assertTrue(await(store.find(used)).isPresent(), "a send counts as use");
+        assertEquals(Optional.empty(), await(store.find(idle1)));
     }
 
     /** As {@link #open}, in {@code store}'s session store, and adds the session to the socket's index. */

@@ -4,6 +4,7 @@ import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.sockjs.SockJsSession;
 import io.wildcloud.ws.sockjs.session.EnqueueResult;
 import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStatus;
 import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -14,6 +15,11 @@ record StoreSessionHandle(SessionKey key, SessionStore store) implements SockJsS
     @Override
     public String id() {
         return key.sessionId();
+    }
+
+    @Override
+    public CompletionStage<SessionStatus> status() {
+        return store.status(key);
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.push.SocketIds;
 import io.wildcloud.ws.push.SocketRecord;
 import io.wildcloud.ws.push.SocketStore;
+import io.wildcloud.ws.push.SocketUse;
 import io.wildcloud.ws.sockjs.session.EnqueueResult;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStatus;
@@ -95,6 +96,13 @@ public final class MemorySocketStore implements SocketStore {
             Entry entry = used(socketId);
             return CompletableFuture.completedFuture(Optional.ofNullable(entry).map(e -> e.record));
         }
+    }
+
+    @Override
+    public CompletionStage<SocketUse> use(SessionKey session) {
+        return sessionStore.status(session).thenCompose(status -> status != SessionStatus.OPEN
+                ? CompletableFuture.completedFuture(SocketUse.notOpen(status))
+                : touch(session.scope()).thenApply(socket -> new SocketUse(status, socket)));
     }
 
     @Override

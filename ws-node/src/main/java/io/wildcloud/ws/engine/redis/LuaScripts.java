@@ -25,6 +25,7 @@ final class LuaScripts {
     final LuaScript socketClaimClient = LuaScript.load("socket_claim_client");
     final LuaScript socketAuthorize = LuaScript.load("socket_authorize");
     final LuaScript socketGet = LuaScript.load("socket_get");
+    final LuaScript socketUse = LuaScript.load("socket_use");
     final LuaScript socketRevoke = LuaScript.load("socket_revoke");
     final LuaScript socketReleaseClient = LuaScript.load("socket_release_client");
     final LuaScript socketAddSession = LuaScript.load("socket_add_session");
@@ -46,7 +47,7 @@ final class LuaScripts {
 
     List<LuaScript> all() {
         return List.of(claim, acknowledge, release, enqueue, close, fetch, touch, expire, expiryLease, expirySettle,
-                publish, socketClaimClient, socketAuthorize, socketGet, socketRevoke, socketReleaseClient,
+                publish, socketClaimClient, socketAuthorize, socketGet, socketUse, socketRevoke, socketReleaseClient,
                 socketAddSession, socketRemoveSession);
     }
 

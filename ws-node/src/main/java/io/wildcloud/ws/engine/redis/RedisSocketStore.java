@@ -8,7 +8,9 @@ import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.push.SocketIds;
 import io.wildcloud.ws.push.SocketRecord;
 import io.wildcloud.ws.push.SocketStore;
+import io.wildcloud.ws.push.SocketUse;
 import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStatus;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -127,6 +129,31 @@ final class RedisSocketStore implements SocketStore {
         return read(socketId, true, false).thenApply(reply -> reply.map(r -> record(socketId, r)));
     }
 
+    /**
+     * One socket_use.lua run, pipelined with this node's other frequent calls ({@link ScriptPipeline}):
+     * a client's send costs one round trip before its callback.
+     */
+    @Override
+    public CompletionStage<SocketUse> use(SessionKey session) {
+        List<Object> scriptKeys = List.of(keys.session(session), keys.socketKeys(session.scope()).get(0),
+                keys.socketKeys(session.scope()).get(1));
+        return runtime.pipeline().<List<Object>>submit(scripts.socketUse, RScript.ReturnType.LIST, scriptKeys,
+                        Long.toString(lifetime.idleMillis), Long.toString(lifetime.renewalSlackMillis))
+                .exceptionallyCompose(error -> StoreErrors.failed(scripts.socketUse.name(), error))
+                .thenApply(reply -> {
+                    String state = (String) reply.get(0);
+                    if (!state.equals("o")) {
+                        return SocketUse.notOpen(state.equals("n") ? SessionStatus.NOT_FOUND : SessionStatus.CLOSED);
+                    }
+                    if (reply.size() == 1) {
+                        return new SocketUse(SessionStatus.OPEN, Optional.empty());
+                    }
+                    List<Object> socket = reply.subList(1, reply.size());
+                    lifetime.renewClientIfTold(socket, 3);
+                    return new SocketUse(SessionStatus.OPEN, Optional.of(record(session.scope(), socket)));
+                });
+    }
+
     @Override
     public CompletionStage<Optional<Set<String>>> sessionsOf(String socketId) {
         return read(socketId, true, true).thenApply(reply -> reply.map(r -> members(r, 4)));
@@ -180,9 +207,11 @@ final class RedisSocketStore implements SocketStore {
 
     /** Reads the socket; renews its client key too when the read counted as use and renewed the socket. */
     private CompletionStage<Optional<List<Object>>> read(String socketId, boolean use, boolean withSessions) {
-        return this.<List<Object>>eval(scripts.socketGet, RScript.ReturnType.LIST, keys.socketKeys(socketId),
-                        use ? "1" : "0", Long.toString(lifetime.idleMillis), withSessions ? "1" : "0",
-                        Long.toString(lifetime.renewalSlackMillis))
+        // Pipelined: every SockJS request looks its socket up, and a websocket's every message touches it.
+        return runtime.pipeline().<List<Object>>submit(scripts.socketGet, RScript.ReturnType.LIST,
+                        keys.socketKeys(socketId), use ? "1" : "0", Long.toString(lifetime.idleMillis),
+                        withSessions ? "1" : "0", Long.toString(lifetime.renewalSlackMillis))
+                .exceptionallyCompose(error -> StoreErrors.<List<Object>>failed(scripts.socketGet.name(), error))
                 .thenApply(reply -> {
                     if (reply == null || reply.isEmpty()) {
                         return Optional.empty();

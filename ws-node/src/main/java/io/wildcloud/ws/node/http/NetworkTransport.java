@@ -1,13 +1,12 @@
 package io.wildcloud.ws.node.http;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 
 /**
@@ -23,15 +22,17 @@ public enum NetworkTransport {
         return Epoll.isAvailable() ? EPOLL : NIO;
     }
 
+    /**
+     * A group of {@code threads} event loops. Made as the (deprecated) transport-named subclass of
+     * {@link MultiThreadIoEventLoopGroup}, the same loops: the callback HTTP client, which runs on
+     * them, picks its channel type by the group's class.
+     */
+    @SuppressWarnings("deprecation")
     public EventLoopGroup newGroup(int threads) {
-        return new MultiThreadIoEventLoopGroup(threads, ioHandlerFactory());
+        return this == EPOLL ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
     }
 
     Class<? extends ServerChannel> serverChannelClass() {
         return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    }
-
-    private IoHandlerFactory ioHandlerFactory() {
-        return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     }
 }

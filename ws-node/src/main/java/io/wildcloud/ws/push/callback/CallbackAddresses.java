@@ -84,6 +84,11 @@ public final class CallbackAddresses {
         return HostLiterals.parse(host(callback)).flatMap(address -> check(address, port(callback)));
     }
 
+    /** Whether {@link #resolve} would ask DNS (and may block): the callback's host is a name, not an address. */
+    public boolean needsLookup(URI callback) {
+        return HostLiterals.parse(host(callback)).isEmpty();
+    }
+
     /**
      * At connect time: resolves the callback's host once and checks every address; returns the one
      * to connect to. Blocks on DNS: call it off event loops.

@@ -2,6 +2,7 @@ package io.wildcloud.ws.push.callback;
 
 import io.wildcloud.ws.common.api.CallbackSignature;
 import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -10,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,15 +41,16 @@ import java.util.concurrent.TimeUnit;
  *       and every address checked ({@link CallbackAddresses}); the connection goes to the checked
  *       address. A refused message is settled at once, never retried, and reaches
  *       {@link CallbackObserver#refused}.</li>
- *   <li><b>Never blocks.</b> Requests start on a small pool of their own (host name resolution may
- *       block) and run on the HTTP client's own event loop; waits are timers.</li>
+ *   <li><b>Never blocks.</b> Requests to a host name start on a small pool of their own (its
+ *       resolution may block); requests to an address start on the caller's thread. They run on
+ *       the node's event loops when given (else the HTTP client's own), and the next message of a
+ *       session starts on the thread that settled the previous; waits are timers.</li>
  * </ul>
  */
 public final class CallbackDispatcher implements AutoCloseable {
 
     private final CallbackStats stats = new CallbackStats();
     private final ScheduledExecutorService timer;
-    private final Executor laneExecutor;
     private final CallbackSender sender;
     private final ConcurrentMap<SessionKey, Lane> lanes = new ConcurrentHashMap<>();
 
@@ -58,20 +59,21 @@ public final class CallbackDispatcher implements AutoCloseable {
     }
 
     public CallbackDispatcher(CallbackPolicy policy, CallbackObserver observer) {
+        this(policy, observer, null);
+    }
+
+    /**
+     * Sending on {@code loops}, the node's event loops ({@code null}: an HTTP client with loops
+     * of its own): one Netty runtime per node, and a callback's answer handled on the thread
+     * that read it.
+     */
+    public CallbackDispatcher(CallbackPolicy policy, CallbackObserver observer, EventLoopGroup loops) {
         this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "callback-timer");
             thread.setDaemon(true);
             return thread;
         });
-        // After close the timer refuses work; lanes then finish on the caller so no stage hangs.
-        this.laneExecutor = task -> {
-            try {
-                timer.execute(task);
-            } catch (RejectedExecutionException e) {
-                task.run();
-            }
-        };
-        this.sender = new CallbackSender(policy, stats, observer, timer);
+        this.sender = new CallbackSender(policy, stats, observer, timer, loops);
     }
 
     public CallbackStats stats() {
@@ -104,26 +106,39 @@ public final class CallbackDispatcher implements AutoCloseable {
         return batch.done;
     }
 
-    /** Runs the lane's next batch, or removes the lane when it has none. */
+    /**
+     * Runs the lane's batches until one has to wait, or removes the lane when it has none. A batch
+     * that waits runs the next on the thread that settles it (an event loop, as a rule): no hand-off.
+     */
     private void runNext(SessionKey session) {
+        while (true) {
+            Batch batch = nextBatch(session);
+            if (batch == null) {
+                return;
+            }
+            CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+            for (String message : batch.messages) {
+                chain = chain.thenCompose(ignored -> sender.deliver(session, batch.target, message));
+            }
+            if (!chain.isDone()) {
+                chain.whenComplete((ignored, error) -> {
+                    batch.done.complete(null);
+                    runNext(session);
+                });
+                return;
+            }
+            // Settled at once (refused, given up): loop, so that a run of such batches does not recurse.
+            batch.done.complete(null);
+        }
+    }
+
+    private Batch nextBatch(SessionKey session) {
         Batch[] next = new Batch[1];
         lanes.compute(session, (key, lane) -> {
             next[0] = lane.batches.poll();
             return next[0] == null ? null : lane;
         });
-        Batch batch = next[0];
-        if (batch == null) {
-            return;
-        }
-        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-        for (String message : batch.messages) {
-            chain = chain.thenCompose(ignored -> sender.deliver(session, batch.target, message));
-        }
-        // Async on the timer thread: a chain of batches that settle at once must not recurse.
-        chain.whenCompleteAsync((ignored, error) -> {
-            batch.done.complete(null);
-            runNext(session);
-        }, laneExecutor);
+        return next[0];
     }
 
     /**

@@ -4,6 +4,7 @@ import io.wildcloud.ws.common.api.CallbackPayload;
 import io.wildcloud.ws.common.api.CallbackSignature;
 import io.wildcloud.ws.sockjs.session.LogTag;
 import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.TooLongFrameException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -23,6 +24,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.asynchttpclient.AsyncHttpClient;
+import org.asynchttpclient.DefaultAsyncHttpClientConfig;
 import org.asynchttpclient.Dsl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +48,8 @@ final class CallbackSender implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final AsyncHttpClient http;
     /**
-     * Where requests start. Never the caller's thread (a Netty event loop): starting a request
-     * resolves the callback's host name ({@link CallbackAddresses#resolve}, the JDK's blocking
+     * Where requests to a host name start. Never the caller's thread (a Netty event loop): starting
+     * such a request resolves the callback's host name ({@link CallbackAddresses#resolve}, the JDK's blocking
      * resolver) to check its addresses. A slow DNS answer stalls one of these threads, nothing else.
      */
     private final ThreadPoolExecutor senders;
@@ -57,8 +59,12 @@ final class CallbackSender implements AutoCloseable {
     private final Backoff backoff;
     private volatile boolean closed;
 
+    /**
+     * @param loops the node's event loops, which the HTTP client then runs on (with its timeouts,
+     *     {@link EventLoopTimer}); {@code null} for a client with loops and a timer of its own
+     */
     CallbackSender(CallbackPolicy policy, CallbackStats stats, CallbackObserver observer,
-            ScheduledExecutorService timer) {
+            ScheduledExecutorService timer, EventLoopGroup loops) {
         this.policy = policy;
         this.stats = stats;
         this.observer = observer;
@@ -74,8 +80,14 @@ final class CallbackSender implements AutoCloseable {
         senders.allowCoreThreadTimeOut(true);
         Duration connectTimeout = policy.timeout().compareTo(Duration.ofSeconds(5)) < 0
                 ? policy.timeout() : Duration.ofSeconds(5);
-        this.http = Dsl.asyncHttpClient(Dsl.config()
-                .setThreadPoolName("callback-http")
+        DefaultAsyncHttpClientConfig.Builder config = Dsl.config();
+        if (loops != null) {
+            // One Netty runtime per node: the client's channels and timeouts on the node's loops.
+            config.setEventLoopGroup(loops).setNettyTimer(new EventLoopTimer(loops));
+        } else {
+            config.setThreadPoolName("callback-http");
+        }
+        this.http = Dsl.asyncHttpClient(config
                 .setUserAgent("wildcloud-websockets")
                 .setKeepAlive(true)
                 .setFollowRedirect(false)
@@ -166,6 +178,11 @@ final class CallbackSender implements AutoCloseable {
             ConcurrencyLimiter origin = originLimiters.computeIfAbsent(target.loggableOrigin(),
                     key -> new ConcurrencyLimiter(policy.maxConnectionsPerHost()));
             origin.acquire().thenCompose(ignored -> limiter.acquire()).thenRun(() -> {
+                if (!policy.addresses().needsLookup(target.callback())) {
+                    // An address needs no DNS, which is all that may block: sent on this thread.
+                    send(number, origin);
+                    return;
+                }
                 try {
                     senders.execute(() -> send(number, origin));
                 } catch (RejectedExecutionException e) {

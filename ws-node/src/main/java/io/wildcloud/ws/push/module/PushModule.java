@@ -76,8 +76,20 @@ public final class PushModule implements AutoCloseable {
     public PushModule(ApplicationRegistry applications, SocketStore sockets, SessionStore sessions, PushLimits limits,
             SockJsOptions sockJsOptions, Supplier<String> healthProblem, CallbackObserver callbackObserver,
             PushMetrics pushMetrics, boolean requireApiAuth) {
+        this(applications, sockets, sessions, limits, sockJsOptions, healthProblem,
+                new CallbackDispatcher(limits.callback(), callbackObserver), callbackObserver, pushMetrics,
+                requireApiAuth);
+    }
+
+    /**
+     * With the dispatcher that sends the callbacks (the node makes it on its own event loops); this
+     * module closes it.
+     */
+    public PushModule(ApplicationRegistry applications, SocketStore sockets, SessionStore sessions, PushLimits limits,
+            SockJsOptions sockJsOptions, Supplier<String> healthProblem, CallbackDispatcher callbacks,
+            CallbackObserver callbackObserver, PushMetrics pushMetrics, boolean requireApiAuth) {
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.callbacks = new CallbackDispatcher(limits.callback(), callbackObserver);
+        this.callbacks = Objects.requireNonNull(callbacks, "callbacks");
         this.service = new PushService(sockets, applications, callbacks, limits.maxSessionsPerSocket());
         this.resolver = new SocketEndpointResolver(sockets,
                 sockJsOptions.withMaxMessageBytes(limits.maxMessageBytes()), service);

@@ -125,8 +125,9 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
                             + " in the setting allowed-origins.");
             return;
         }
-        resolver.resolve(path.prefix()).whenComplete((endpoint, error) ->
-                SockJsRuntime.onLoop(ctx, () -> route(ctx, request, path, endpoint, error)));
+        (isSend(path) ? resolver.resolveForSend(path.prefix()) : resolver.resolve(path.prefix()))
+                .whenComplete((endpoint, error) ->
+                        SockJsRuntime.onLoop(ctx, () -> route(ctx, request, path, endpoint, error)));
     }
 
     private void route(ChannelHandlerContext ctx, SockJsRequest request, SockJsPath path,
@@ -180,6 +181,10 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
             }
             case SESSION -> session(ctx, request, path, endpoint);
         }
+    }
+
+    private static boolean isSend(SockJsPath path) {
+        return path.kind() == SockJsPath.Kind.SESSION && path.transport().role() == TransportType.Role.SENDING;
     }
 
     /**

@@ -61,35 +61,31 @@ abstract class MessageSender implements HttpTransport {
             SockJsResponses.sendText(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "Broken JSON encoding.");
             return;
         }
-        runtime.store().status(key).whenComplete((status, error) -> SockJsRuntime.onLoop(ctx, () -> {
-            if (error != null) {
-                unavailable(ctx, request, key, error);
-            } else if (status == SessionStatus.NOT_FOUND) {
-                SockJsResponses.sendNotFound(ctx, request);
-            } else if (status == SessionStatus.CLOSED || messages.isEmpty()) {
-                // A closed session drops what it gets, as sockjs-node does; the next poll tells the client.
-                respond(ctx, request, endpoint);
-            } else {
-                deliver(ctx, request, endpoint, key, messages);
-            }
-        }));
-    }
-
-    private void deliver(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint, SessionKey key,
-            List<String> messages) {
-        runtime.metrics().messagesReceived(messages.size());
-        endpoint.service().onMessages(runtime.session(endpoint, key), messages)
-                .whenComplete((ignored, error) -> SockJsRuntime.onLoop(ctx, () -> {
-                    if (error == null) {
-                        respond(ctx, request, endpoint);
-                    } else if (Causes.unwrap(error) instanceof StoreUnavailableException) {
-                        unavailable(ctx, request, key, error);
+        // One call: the service checks the session (and, for the push service, its socket) on the way.
+        endpoint.service().onSend(runtime.session(endpoint, key), messages)
+                .whenComplete((status, error) -> SockJsRuntime.onLoop(ctx, () -> {
+                    if (error != null) {
+                        failed(ctx, request, key, error);
+                    } else if (status == SessionStatus.NOT_FOUND) {
+                        SockJsResponses.sendNotFound(ctx, request);
                     } else {
-                        log.warn("{} session {}: service failed on messages", ctx.channel(), key, error);
-                        SockJsResponses.sendJsonError(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                                "service_failed", "The messages were not taken; send them again.");
+                        // A closed session drops what it gets, as sockjs-node does; the next poll tells the client.
+                        if (status == SessionStatus.OPEN) {
+                            runtime.metrics().messagesReceived(messages.size());
+                        }
+                        respond(ctx, request, endpoint);
                     }
                 }));
+    }
+
+    private static void failed(ChannelHandlerContext ctx, SockJsRequest request, SessionKey key, Throwable error) {
+        if (Causes.unwrap(error) instanceof StoreUnavailableException) {
+            unavailable(ctx, request, key, error);
+        } else {
+            log.warn("{} session {}: service failed on messages", ctx.channel(), key, error);
+            SockJsResponses.sendJsonError(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                    "service_failed", "The messages were not taken; send them again.");
+        }
     }
 
     private void respond(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint) {

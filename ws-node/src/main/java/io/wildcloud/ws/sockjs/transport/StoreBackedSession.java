@@ -8,6 +8,7 @@ import io.wildcloud.ws.sockjs.SockJsService;
 import io.wildcloud.ws.sockjs.SockJsSession;
 import io.wildcloud.ws.sockjs.session.EnqueueResult;
 import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStatus;
 import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.util.List;
 import java.util.Objects;
@@ -46,6 +47,11 @@ public final class StoreBackedSession implements SockJsSession {
     @Override
     public SessionKey key() {
         return key;
+    }
+
+    @Override
+    public CompletionStage<SessionStatus> status() {
+        return store.status(key);
     }
 
     @Override

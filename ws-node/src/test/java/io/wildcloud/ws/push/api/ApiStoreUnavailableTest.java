@@ -17,6 +17,8 @@ import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.push.SocketIds;
 import io.wildcloud.ws.push.SocketRecord;
 import io.wildcloud.ws.push.SocketStore;
+import io.wildcloud.ws.push.SocketUse;
+import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.StoreFullException;
 import io.wildcloud.ws.sockjs.session.StoreOutcomeUnknownException;
 import io.wildcloud.ws.sockjs.session.StoreUnavailableException;
@@ -112,6 +114,11 @@ class ApiStoreUnavailableTest {
 
         @Override
         public CompletionStage<Optional<SocketRecord>> touch(String socketId) {
+            return down();
+        }
+
+        @Override
+        public CompletionStage<SocketUse> use(SessionKey session) {
             return down();
         }
 
