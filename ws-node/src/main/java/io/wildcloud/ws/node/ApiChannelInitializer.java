@@ -1,11 +1,8 @@
 package io.wildcloud.ws.node;
 
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.wildcloud.ws.edge.PipelineNames;
 import io.wildcloud.ws.node.http.ConnectionGuards;
 import io.wildcloud.ws.node.http.DrainingConnections;
@@ -18,53 +15,35 @@ import java.util.function.Supplier;
  * The API port's pipeline: applications and operators only, never the public balancer. In
  * protocol-test mode there is no API: only health and metrics answer.
  */
-final class ApiChannelInitializer extends ChannelInitializer<SocketChannel> {
+final class ApiChannelInitializer extends PortInitializer {
 
-    private final HealthHandler health;
     private final MetricsHandler metrics;
     private final Supplier<ChannelHandler> aggregators;
     private final Supplier<ChannelHandler> apiHandlers;
-    private final DrainingConnections connections;
-    private final ConnectionGuards guards;
-    private final Supplier<WriteBacklogLimit> backlogLimit;
 
     /** @param apiHandlers {@code null} when the node serves no API (protocol-test mode) */
     ApiChannelInitializer(HealthHandler health, MetricsHandler metrics, Supplier<ChannelHandler> aggregators,
                           Supplier<ChannelHandler> apiHandlers, DrainingConnections connections,
                           Supplier<WriteBacklogLimit> backlogLimit, ConnectionGuards guards) {
-        this.connections = connections;
-        this.backlogLimit = backlogLimit;
-        this.guards = guards;
-        this.health = health;
+        super(health, connections, backlogLimit, guards);
         this.metrics = metrics;
         this.aggregators = aggregators;
         this.apiHandlers = apiHandlers;
     }
 
     @Override
-    protected void initChannel(SocketChannel ch) {
-        if (!guards.admit(ch)) {
-            ch.close();
-            return;
-        }
-        addHandlers(ch.pipeline());
+    String aggregatorName() {
+        return PipelineNames.API_AGGREGATOR;
     }
 
-    /** Puts the port's handlers, in {@code PipelineNames}' order, into {@code pipeline}. */
-    void addHandlers(ChannelPipeline pipeline) {
-        pipeline
-                .addLast(PipelineNames.WRITE_BACKLOG, backlogLimit.get())
-                .addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec())
-                .addLast(PipelineNames.DRAIN, connections.newHandler())
-                .addLast(PipelineNames.API_AGGREGATOR,
-                        aggregators != null ? aggregators.get() : new HttpObjectAggregator(64 * 1024))
-                .addLast(PipelineNames.HEALTH, health)
-                .addLast(PipelineNames.METRICS, metrics);
-        if (apiHandlers != null) {
-            pipeline.addLast(PipelineNames.API, apiHandlers.get());
-        } else {
-            pipeline.addLast(PipelineNames.API, new NotFoundHandler());
-        }
-        guards.addGuard(pipeline, PipelineNames.HTTP_CODEC, PipelineNames.BYTE_WATCHER, PipelineNames.REQUEST_GUARD);
+    @Override
+    ChannelHandler newAggregator() {
+        return aggregators != null ? aggregators.get() : new HttpObjectAggregator(64 * 1024);
+    }
+
+    @Override
+    void addPortHandlers(ChannelPipeline pipeline) {
+        pipeline.addLast(PipelineNames.METRICS, metrics)
+                .addLast(PipelineNames.API, apiHandlers != null ? apiHandlers.get() : new NotFoundHandler());
     }
 }

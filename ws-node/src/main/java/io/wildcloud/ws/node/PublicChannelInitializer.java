@@ -1,10 +1,8 @@
 package io.wildcloud.ws.node;
 
-import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.wildcloud.ws.edge.PipelineNames;
 import io.wildcloud.ws.node.http.ConnectionGuards;
 import io.wildcloud.ws.node.http.DrainingConnections;
@@ -15,47 +13,34 @@ import io.wildcloud.ws.sockjs.router.SockJsHandler;
 import java.util.function.Supplier;
 
 /** The public port's pipeline: what browsers reach, through the balancer. */
-final class PublicChannelInitializer extends ChannelInitializer<SocketChannel> {
+final class PublicChannelInitializer extends PortInitializer {
 
     private final int maxBodyBytes;
-    private final HealthHandler health;
     private final ClientScriptHandler clientScript;
     private final SockJsHandler sockjs;
-    private final DrainingConnections connections;
-    private final Supplier<WriteBacklogLimit> backlogLimit;
-    private final ConnectionGuards guards;
 
     PublicChannelInitializer(int maxBodyBytes, HealthHandler health, ClientScriptHandler clientScript,
                              SockJsHandler sockjs, DrainingConnections connections,
                              Supplier<WriteBacklogLimit> backlogLimit, ConnectionGuards guards) {
-        this.connections = connections;
-        this.backlogLimit = backlogLimit;
-        this.guards = guards;
+        super(health, connections, backlogLimit, guards);
         this.maxBodyBytes = maxBodyBytes;
-        this.health = health;
         this.clientScript = clientScript;
         this.sockjs = sockjs;
     }
 
     @Override
-    protected void initChannel(SocketChannel ch) {
-        if (!guards.admit(ch)) {
-            ch.close();
-            return;
-        }
-        addHandlers(ch.pipeline());
+    String aggregatorName() {
+        return PipelineNames.HTTP_AGGREGATOR;
     }
 
-    /** Puts the port's handlers, in {@code PipelineNames}' order, into {@code pipeline}. */
-    void addHandlers(ChannelPipeline pipeline) {
-        pipeline
-                .addLast(PipelineNames.WRITE_BACKLOG, backlogLimit.get())
-                .addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec())
-                .addLast(PipelineNames.DRAIN, connections.newHandler())
-                .addLast(PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(maxBodyBytes))
-                .addLast(PipelineNames.HEALTH, health)
-                .addLast(PipelineNames.CLIENT_SCRIPT, clientScript)
+    @Override
+    ChannelHandler newAggregator() {
+        return new HttpObjectAggregator(maxBodyBytes);
+    }
+
+    @Override
+    void addPortHandlers(ChannelPipeline pipeline) {
+        pipeline.addLast(PipelineNames.CLIENT_SCRIPT, clientScript)
                 .addLast(PipelineNames.SOCKJS, sockjs);
-        guards.addGuard(pipeline, PipelineNames.HTTP_CODEC, PipelineNames.BYTE_WATCHER, PipelineNames.REQUEST_GUARD);
     }
 }

@@ -2,11 +2,7 @@ package io.wildcloud.ws.node;
 
 import io.netty.channel.EventLoopGroup;
 import io.wildcloud.ws.engine.Engine;
-import io.wildcloud.ws.engine.memory.MemoryEngine;
-import io.wildcloud.ws.engine.redis.RedisEngine;
-import io.wildcloud.ws.engine.redis.RedisEngineConfig;
 import io.wildcloud.ws.engine.redis.SharedEventLoops;
-import io.wildcloud.ws.node.config.ApiSecurity;
 import io.wildcloud.ws.node.config.ConfigException;
 import io.wildcloud.ws.node.config.InfoRequest;
 import io.wildcloud.ws.node.config.NodeConfig;
@@ -18,26 +14,16 @@ import io.wildcloud.ws.node.http.HealthHandler;
 import io.wildcloud.ws.node.http.HttpServer;
 import io.wildcloud.ws.node.http.NetworkTransport;
 import io.wildcloud.ws.node.http.WriteBacklogLimit;
-import io.wildcloud.ws.node.metrics.CallbackMeters;
 import io.wildcloud.ws.node.metrics.EdgeMeters;
 import io.wildcloud.ws.node.metrics.MetricsHandler;
 import io.wildcloud.ws.node.metrics.NodeMetrics;
-import io.wildcloud.ws.node.metrics.PushMeters;
-import io.wildcloud.ws.node.metrics.RedisMeters;
 import io.wildcloud.ws.node.metrics.SockJsMeters;
-import io.wildcloud.ws.push.ApplicationRegistry;
-import io.wildcloud.ws.push.PushLimits;
 import io.wildcloud.ws.push.module.PushModule;
 import io.wildcloud.ws.push.SocketExpiryWatch;
-import io.wildcloud.ws.push.callback.CallbackAddresses;
-import io.wildcloud.ws.push.callback.CallbackDispatcher;
-import io.wildcloud.ws.push.callback.CallbackPolicy;
 import io.wildcloud.ws.sockjs.SockJsEndpointResolver;
 import io.wildcloud.ws.sockjs.http.ClientScriptHandler;
 import io.wildcloud.ws.sockjs.router.SockJsHandler;
 import io.wildcloud.ws.sockjs.testmode.ProtocolTestEndpoints;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -80,7 +66,7 @@ public final class WsNode implements AutoCloseable {
         // engine's connections run on them too.
         this.workers = transport.newGroup(config.ioThreads());
         try {
-            this.engine = createEngine(config, metrics,
+            this.engine = NodeParts.engine(config, metrics,
                     new SharedEventLoops(workers, transport == NetworkTransport.EPOLL));
         } catch (RuntimeException e) {
             shutdownEventLoops();
@@ -88,7 +74,7 @@ public final class WsNode implements AutoCloseable {
             throw e;
         }
         try {
-            this.push = config.mode() == NodeConfig.Mode.PUSH ? createPush(config, engine, metrics, workers) : null;
+            this.push = config.mode() == NodeConfig.Mode.PUSH ? NodeParts.push(config, engine, metrics, workers) : null;
         } catch (RuntimeException e) {
             engine.close();
             shutdownEventLoops();
@@ -148,71 +134,6 @@ public final class WsNode implements AutoCloseable {
     /** Starts a node; returns once both ports accept connections. */
     public static WsNode start(NodeConfig config) throws InterruptedException {
         return new WsNode(config);
-    }
-
-    private static Engine createEngine(NodeConfig config, NodeMetrics metrics, SharedEventLoops eventLoops) {
-        if (!config.usesRedis()) {
-            return new MemoryEngine(config.maxQueuedMessages(), config.socketIdleTimeout());
-        }
-        RedisEngineConfig redis;
-        try {
-            redis = RedisEngineConfig.of(config.redisUrl())
-                    .withKeyPrefix(config.redisKeyPrefix())
-                    .withMaxQueueLength(config.maxQueuedMessages());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("invalid setting redis-url or redis-key-prefix: " + e.getMessage());
-        }
-        try {
-            // Start-up may wait for Redis: a node that cannot reach it at start does not start.
-            return RedisEngine.start(redis, config.nodeId(), config.socketIdleTimeout(),
-                            new RedisMeters(metrics.registry(), config.metricsHistograms()), eventLoops)
-                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("cannot connect to Redis at " + redis.endpoint() + ": "
-                    + (e.getCause() != null ? e.getCause().getMessage() : e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while connecting to Redis", e);
-        }
-    }
-
-    private static PushModule createPush(NodeConfig config, Engine engine, NodeMetrics metrics, EventLoopGroup loops) {
-        List<String> applications = new ArrayList<>(config.applications());
-        if (config.demo()) {
-            applications.add(DEMO_APPLICATION);
-            log.warn("demo application enabled with the well-known secret 'demo-application-secret': for local trials only");
-        }
-        if (applications.isEmpty()) {
-            log.warn("no applications configured (setting applications=name:secret,...): every authorize will get 403");
-        }
-        CallbackPolicy callbacks = CallbackPolicy.defaults();
-        ApiSecurity security = config.apiSecurity();
-        callbacks = new CallbackPolicy(config.callbackTimeout(), config.callbackRetryBudget(),
-                callbacks.initialBackoff(), callbacks.maxBackoff(), config.callbackConcurrency(),
-                callbacks.maxConnectionsPerHost(), security.callbackMaxResponseBytes(),
-                CallbackAddresses.allowing(security.callbackAllowNetworks()));
-        if (!security.callbackAllowNetworks().isEmpty()) {
-            log.warn("callbacks may reach {} (setting callback-allow-networks): for local trials and tests only",
-                    security.callbackAllowNetworks());
-        }
-        PushLimits limits = PushLimits.defaults()
-                .withMaxMessageBytes(config.sockJs().maxMessageBytes())
-                .withMaxSessionsPerSocket(config.sessionsPerSocket())
-                .withSocketIdleTimeout(config.socketIdleTimeout())
-                .withMaxPublishTargets(config.maxPublishTargets())
-                .withCallback(callbacks);
-        ApplicationRegistry registry;
-        try {
-            registry = ApplicationRegistry.fromEntries(applications);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("invalid setting applications: " + e.getMessage());
-        }
-        CallbackMeters callbackMeters = new CallbackMeters(metrics.registry(), config.metricsHistograms());
-        PushModule push = new PushModule(registry, engine, engine, limits, config.sockJs(), engine::problem,
-                new CallbackDispatcher(limits.callback(), callbackMeters, loops), callbackMeters,
-                new PushMeters(metrics.registry(), config.metricsHistograms()), security.requireAuth());
-        callbackMeters.bind(push.callbackStats());
-        return push;
     }
 
     public int publicPort() {

@@ -3,7 +3,6 @@ package io.wildcloud.ws.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.wildcloud.ws.edge.PipelineNames;
@@ -21,6 +20,7 @@ import io.wildcloud.ws.node.metrics.NodeMetrics;
 import io.wildcloud.ws.sockjs.http.ClientScriptHandler;
 import io.wildcloud.ws.sockjs.router.SockJsHandler;
 import io.wildcloud.ws.sockjs.testmode.ProtocolTestEndpoints;
+import io.wildcloud.ws.sockjs.testmode.SockJsChannels;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,7 +74,7 @@ class PipelinesTest {
                 + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==\r\n"
                 + "Sec-WebSocket-Version: 13\r\n\r\n", StandardCharsets.US_ASCII));
         channel.runPendingTasks();
-        assertTrue(readAll(channel).startsWith("HTTP/1.1 101 "), "the upgrade is answered");
+        assertTrue(SockJsChannels.read(channel).startsWith("HTTP/1.1 101 "), "the upgrade is answered");
         assertEquals(PipelineNames.WEBSOCKET_CONNECTION, handlerNames(channel));
     }
 
@@ -135,15 +135,5 @@ class PipelinesTest {
     private static List<String> handlerNames(EmbeddedChannel channel) {
         return channel.pipeline().names().stream().filter(name -> !name.startsWith("DefaultChannelPipeline$"))
                 .toList();
-    }
-
-    private static String readAll(EmbeddedChannel channel) {
-        StringBuilder out = new StringBuilder();
-        for (Object msg; (msg = channel.readOutbound()) != null; ) {
-            ByteBuf buf = (ByteBuf) msg;
-            out.append(buf.toString(StandardCharsets.ISO_8859_1));
-            buf.release();
-        }
-        return out.toString();
     }
 }

@@ -21,13 +21,13 @@ import io.wildcloud.ws.common.api.CallbackPayload;
 import io.wildcloud.ws.common.api.CallbackSignature;
 import io.wildcloud.ws.engine.memory.MemorySessionStore;
 import io.wildcloud.ws.engine.memory.MemorySocketStore;
-import io.wildcloud.ws.push.callback.Await;
 import io.wildcloud.ws.push.callback.CallbackAddresses;
 import io.wildcloud.ws.push.callback.CallbackPolicy;
 import io.wildcloud.ws.push.callback.CallbackServer;
 import io.wildcloud.ws.push.module.PushModule;
 import io.wildcloud.ws.sockjs.SockJsOptions;
 import io.wildcloud.ws.sockjs.router.SockJsHandler;
+import io.wildcloud.ws.testing.Waits;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -235,7 +235,7 @@ class PushOverSockJsTest {
         for (int i = 0; i < 20; i++) {
             ws.sendText("[\"m" + i + "\"]", true).get(10, TimeUnit.SECONDS);
         }
-        Await.until("20 callbacks", () -> callbacks.received().size() == 20);
+        Waits.await(() -> callbacks.received().size() == 20, "20 callbacks", Duration.ofSeconds(10));
         List<String> messages = callbacks.received().stream()
                 .map(r -> CallbackPayload.fromJson(r.body()).message()).toList();
         assertEquals(java.util.stream.IntStream.range(0, 20).mapToObj(i -> "m" + i).toList(), messages);

@@ -9,7 +9,6 @@ import io.wildcloud.ws.common.api.CallbackSignature;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.engine.memory.MemorySessionStore;
 import io.wildcloud.ws.engine.memory.MemorySocketStore;
-import io.wildcloud.ws.push.callback.Await;
 import io.wildcloud.ws.push.callback.CallbackAddresses;
 import io.wildcloud.ws.push.callback.CallbackPolicy;
 import io.wildcloud.ws.push.callback.CallbackServer;
@@ -24,6 +23,7 @@ import io.wildcloud.ws.sockjs.session.Receiver;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
+import io.wildcloud.ws.testing.Waits;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -174,13 +174,13 @@ class PushServiceTest {
         await(sockets.revoke("demo", "c1"));
         await(module.service().onMessages(session, List.of("lost")));
         assertEquals(List.of(), server.received());
-        Await.until("the session is closed", () -> {
+        Waits.await(() -> {
             try {
                 return poll(session.key()).outcome() == Claim.Outcome.CLOSED;
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
-        });
+        }, "the session is closed", Duration.ofSeconds(10));
         assertEquals(SockJsFrame.close(4004, "Unknown socket"), poll(session.key()).closeFrame());
     }
 

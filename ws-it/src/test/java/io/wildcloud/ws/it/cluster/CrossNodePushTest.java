@@ -119,8 +119,9 @@ class CrossNodePushTest {
     void heldPollIsWokenByAPublishThroughAnotherNode() throws InterruptedException {
         String id = UUID.randomUUID().toString();
         assertEquals("o\n", http.post(session(0, id, "xhr")).bodyText());
+        int before = OpenConnections.of(http, cluster.apiUrl(1), "xhr");
         try (RawHttp held = http.sendOnly("POST", session(1, id, "xhr"))) {
-            Thread.sleep(300); // let node 1 take the poll as receiver; nothing on the wire shows it
+            OpenConnections.awaitMoreThan(http, cluster.apiUrl(1), "xhr", before);
             publish(2, socketId + "/" + id, "wake");
             assertEquals("a[\"wake\"]\n", held.readResponse("POST").bodyText());
         }

@@ -164,9 +164,9 @@ class CrossNodeTransportTest {
     @Test
     void secondReceiverOnAnotherNodeIsRefusedWhileTheFirstHolds() throws InterruptedException {
         assertEquals("o\n", http.post(echo(0, "xhr")).bodyText());
+        int before = OpenConnections.of(http, cluster.apiUrl(1), "xhr");
         try (RawHttp held = http.sendOnly("POST", echo(1, "xhr"))) {
-            // Nothing on the wire shows when node 1 has taken the poll as receiver; give it a moment.
-            Thread.sleep(1000);
+            OpenConnections.awaitMoreThan(http, cluster.apiUrl(1), "xhr", before);
             assertEquals("c[2010,\"Another connection still open\"]\n", http.post(echo(2, "xhr")).bodyText());
             send(0, "[\"still\"]");
             assertEquals("a[\"still\"]\n", held.readResponse("POST").bodyText());

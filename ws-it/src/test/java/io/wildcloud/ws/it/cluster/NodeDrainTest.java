@@ -56,7 +56,7 @@ class NodeDrainTest {
             assertEquals(PRELUDE, stream.nextChunk());
             assertEquals("o\n", stream.nextChunk());
             assertEquals("o", websocket.nextText());
-            Thread.sleep(300); // let node 0 take the poll as receiver; nothing on the wire shows it
+            OpenConnections.awaitMoreThan(http, cluster.apiUrl(0), "xhr", 0);
 
             long start = System.nanoTime();
             cluster.node(0).sigterm();

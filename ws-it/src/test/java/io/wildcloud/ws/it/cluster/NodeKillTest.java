@@ -88,7 +88,7 @@ class NodeKillTest {
     void pollingSessionGoesOnElsewhereWhenItsReceiverNodeIsKilled() throws InterruptedException {
         assertEquals("o\n", http.post(url(0, "xhr")).bodyText());
         try (RawHttp held = http.sendOnly("POST", url(0, "xhr"))) {
-            Thread.sleep(300); // let node 0 take the poll as receiver; nothing on the wire shows it
+            OpenConnections.awaitMoreThan(http, cluster.apiUrl(0), "xhr", 0);
             kill(0);
             assertTrue(held.isClosedByServer(), "the held poll must end with its node");
         }

@@ -60,6 +60,11 @@ public final class ProcessCluster implements AutoCloseable {
         return nodes.get(index).publicUrl();
     }
 
+    /** {@code http://127.0.0.1:<api port>} of node {@code index}. */
+    public String apiUrl(int index) {
+        return "http://127.0.0.1:" + nodes.get(index).apiPort();
+    }
+
     public RoundRobinBalancer balancer() {
         return balancer;
     }

@@ -9,11 +9,11 @@ import io.wildcloud.ws.it.http.Http;
 import io.wildcloud.ws.it.http.RawHttp;
 import io.wildcloud.ws.it.http.RawResponse;
 import io.wildcloud.ws.testing.RedisServerProcess;
+import io.wildcloud.ws.testing.Waits;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,17 +61,6 @@ class RedisOutageTest {
         return cluster.publicUrl(node) + "/echo/000/" + session + "/" + transport;
     }
 
-    private static void await(String what, Duration timeout, Supplier<Boolean> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.get()) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("not within " + timeout + ": " + what);
-    }
-
     private int healthStatus(int node) {
         try {
             return http.get(cluster.node(node).apiUrl() + "/health").status();
@@ -88,7 +77,7 @@ class RedisOutageTest {
         signal("STOP");
         for (int node = 0; node < 2; node++) {
             int n = node;
-            await("node " + n + " /health turns 503", DETECT, () -> healthStatus(n) == 503);
+            Waits.await(() -> healthStatus(n) == 503, "node " + n + " /health turns 503", DETECT);
         }
         RawResponse health = http.get(cluster.node(0).apiUrl() + "/health");
         JsonObject status = JsonParser.parseString(health.bodyText()).getAsJsonObject();
@@ -103,7 +92,7 @@ class RedisOutageTest {
         signal("CONT");
         for (int node = 0; node < 2; node++) {
             int n = node;
-            await("node " + n + " /health back to 200", DETECT, () -> healthStatus(n) == 200);
+            Waits.await(() -> healthStatus(n) == 200, "node " + n + " /health back to 200", DETECT);
         }
 
         // A new session whose held poll on node 0 is woken by a send through node 1: the nodes'
@@ -111,7 +100,7 @@ class RedisOutageTest {
         String after = UUID.randomUUID().toString();
         assertEquals("o\n", http.post(url(0, after, "xhr")).bodyText());
         try (RawHttp held = http.sendOnly("POST", url(0, after, "xhr"))) {
-            Thread.sleep(300); // let node 0 take the poll as receiver
+            OpenConnections.awaitMoreThan(http, cluster.apiUrl(0), "xhr", 0);
             assertEquals(204, http.post(url(1, after, "xhr_send"), "[\"back\"]").status());
             assertEquals("a[\"back\"]\n", held.readResponse("POST").bodyText());
         }

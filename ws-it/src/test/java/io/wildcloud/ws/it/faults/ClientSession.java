@@ -2,6 +2,7 @@ package io.wildcloud.ws.it.faults;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonParser;
+import io.wildcloud.ws.testing.Waits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,12 +87,13 @@ abstract class ClientSession implements AutoCloseable {
     }
 
     void awaitOpen() {
-        Await.until(Duration.ofSeconds(15), "session " + sessionId + " open", this::isOpened, this::toString);
+        Waits.await(this::isOpened,
+                () -> "session " + sessionId + " open " + this, Duration.ofSeconds(15));
     }
 
     void awaitReceived(int count, Duration timeout) {
-        Await.until(timeout, "session " + sessionId + " received " + count + " messages",
-                () -> received() >= count, this::toString);
+        Waits.await(() -> received() >= count,
+                () -> "session " + sessionId + " received " + count + " messages " + this, timeout);
     }
 
     /** Stops the client: no request or read after this. */

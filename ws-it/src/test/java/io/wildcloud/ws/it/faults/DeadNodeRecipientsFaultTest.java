@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wildcloud.ws.common.api.PublishResponse;
+import io.wildcloud.ws.testing.Waits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,7 @@ class DeadNodeRecipientsFaultTest {
                 cluster.node(1).sigkill();
                 assertEquals(137, cluster.node(1).awaitExit(Duration.ofSeconds(10)));
                 List<String> counting = new ArrayList<>();
-                Await.until(BOUND.plusSeconds(30), "publishes count none of the dead node's sessions", () -> {
+                Waits.await(() -> {
                     counting.clear();
                     for (ClientSession session : onDead) {
                         PublishResponse answer = cluster.publish(2 + counting.size() % 2, session.socketId,
@@ -57,7 +58,7 @@ class DeadNodeRecipientsFaultTest {
                         }
                     }
                     return counting.isEmpty();
-                }, () -> counting.toString());
+                }, () -> "publishes count none of the dead node's sessions " + counting, BOUND.plusSeconds(30));
                 long stopped = System.nanoTime();
                 long millis = (stopped - killed) / 1_000_000;
                 System.out.printf("DeadNodeRecipientsFaultTest: %d sessions of the SIGKILLed node stopped counting"

@@ -9,6 +9,7 @@ import io.wildcloud.ws.it.http.RawResponse;
 import io.wildcloud.ws.it.node.NodeProcess;
 import io.wildcloud.ws.testing.RedisProbe;
 import io.wildcloud.ws.testing.RedisTestServer;
+import io.wildcloud.ws.testing.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -174,11 +175,11 @@ final class FaultCluster implements AutoCloseable {
     /** Waits until node {@code number} holds the session's slot. */
     void awaitHeldOn(int number, String socketId, String sessionId) {
         String prefix = node(number).name() + ":";
-        Await.until(Duration.ofSeconds(10), "session " + sessionId + " held on " + node(number).name(),
-                () -> {
-                    String holder = holder(socketId, sessionId);
-                    return holder != null && holder.startsWith(prefix);
-                }, () -> "holder " + holder(socketId, sessionId));
+        Waits.await(() -> {
+            String holder = holder(socketId, sessionId);
+            return holder != null && holder.startsWith(prefix);
+        }, () -> "session " + sessionId + " held on " + node(number).name() + " holder " + holder(socketId, sessionId),
+                Duration.ofSeconds(10));
     }
 
     @Override

@@ -10,6 +10,7 @@ import com.google.gson.JsonParser;
 import io.wildcloud.ws.it.http.Http;
 import io.wildcloud.ws.it.http.RawResponse;
 import io.wildcloud.ws.it.node.NodeProcess;
+import io.wildcloud.ws.testing.Waits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,9 +57,11 @@ class RedisOutageFaultTest {
                 long healthy = System.nanoTime();
 
                 // The old sessions end, none hangs: a close frame, or 404 for a socket Redis forgot.
-                Await.until(Duration.ofSeconds(30), "the old poll ended", () -> !poll.isRunning(), poll::toString);
+                Waits.await(() -> !poll.isRunning(),
+                        () -> "the old poll ended " + poll, Duration.ofSeconds(30));
                 assertTrue(poll.lastStatus() == 404 || poll.closeFrame() != null, poll.toString());
-                Await.until(Duration.ofSeconds(30), "the old stream ended", () -> !stream.isRunning(), stream::toString);
+                Waits.await(() -> !stream.isRunning(),
+                        () -> "the old stream ended " + stream, Duration.ofSeconds(30));
                 assertTrue(stream.lastStatus() == 404 || stream.closeFrame() != null, stream.toString());
                 ws.awaitEnd(Duration.ofSeconds(30));
                 assertNotNull(ws.closeFrame(), "the websocket got a close frame: " + ws);
@@ -159,13 +162,13 @@ class RedisOutageFaultTest {
 
     static void awaitHealth(FaultCluster cluster, int status, Duration timeout) {
         for (NodeProcess node : cluster.nodes) {
-            Await.until(timeout, node.name() + " /health " + status, () -> {
+            Waits.await(() -> {
                 try {
                     return new Http(Duration.ofSeconds(5)).get(node.apiUrl() + "/health").status() == status;
                 } catch (RuntimeException | AssertionError e) {
                     return false;
                 }
-            });
+            }, node.name() + " /health " + status, timeout);
         }
     }
 

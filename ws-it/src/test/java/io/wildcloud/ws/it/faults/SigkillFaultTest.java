@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wildcloud.ws.it.http.WsClient;
+import io.wildcloud.ws.testing.Waits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,8 +56,8 @@ class SigkillFaultTest {
                 }
                 // Quiet point: everything written is acknowledged, and node 1 holds the poll and the stream.
                 for (ClientSession session : List.of(poll, stream)) {
-                    Await.until(Duration.ofSeconds(10), "queue of " + session.sessionId + " empty",
-                            () -> cluster.queued(session.socketId, session.sessionId) == 0);
+                    Waits.await(() -> cluster.queued(session.socketId, session.sessionId) == 0,
+                            "queue of " + session.sessionId + " empty", Duration.ofSeconds(10));
                     cluster.awaitHeldOn(1, session.socketId, session.sessionId);
                     session.base.set(cluster.viaBalancer(session.socketId));
                 }

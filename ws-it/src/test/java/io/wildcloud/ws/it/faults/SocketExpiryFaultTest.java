@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wildcloud.ws.common.client.PushClient;
 import io.wildcloud.ws.it.node.NodeProcess;
+import io.wildcloud.ws.testing.Waits;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -83,8 +84,8 @@ class SocketExpiryFaultTest {
 
     private static void assertClosedWith(List<ClientSession> all, String frame, long since, String what) {
         for (ClientSession session : all) {
-            Await.until(BOUND, session.getClass().getSimpleName() + " closed", () -> session.closeFrame() != null,
-                    session::toString);
+            Waits.await(() -> session.closeFrame() != null,
+                    () -> session.getClass().getSimpleName() + " closed " + session, BOUND);
         }
         long millis = (System.nanoTime() - since) / 1_000_000;
         for (ClientSession session : all) {

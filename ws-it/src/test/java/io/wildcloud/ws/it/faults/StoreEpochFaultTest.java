@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.wildcloud.ws.it.node.NodeProcess;
+import io.wildcloud.ws.testing.Waits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -41,8 +42,8 @@ class StoreEpochFaultTest {
                 cluster.redis.restartEmpty();
                 long up = System.nanoTime();
                 for (ClientSession session : all) {
-                    Await.until(Duration.ofSeconds(15), session.sessionId + " closed",
-                            () -> session.closeFrame() != null, session::toString);
+                    Waits.await(() -> session.closeFrame() != null,
+                            () -> session.sessionId + " closed " + session, Duration.ofSeconds(15));
                 }
                 long closed = System.nanoTime();
                 assertEquals(LOST, ws.closeFrame(), ws.toString());
@@ -53,8 +54,8 @@ class StoreEpochFaultTest {
 
                 // One line per node, not one per session; no session evicted one by one.
                 for (NodeProcess node : cluster.nodes) {
-                    Await.until(Duration.ofSeconds(10), node.name() + " logged the loss",
-                            () -> count(node, LOG_LINE) >= 1, node::logTail);
+                    Waits.await(() -> count(node, LOG_LINE) >= 1,
+                            () -> node.name() + " logged the loss " + node.logTail(), Duration.ofSeconds(10));
                     assertEquals(1, count(node, LOG_LINE), node.logTail());
                     assertEquals(0, count(node, "receiver evicted by the store"), node.logTail());
                 }

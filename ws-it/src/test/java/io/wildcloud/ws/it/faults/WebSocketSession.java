@@ -1,6 +1,7 @@
 package io.wildcloud.ws.it.faults;
 
 import io.wildcloud.ws.it.http.WsClient;
+import io.wildcloud.ws.testing.Waits;
 import java.time.Duration;
 
 /**
@@ -47,7 +48,7 @@ final class WebSocketSession extends ClientSession {
     }
 
     void awaitEnd(Duration timeout) {
-        Await.until(timeout, "websocket " + sessionId + " ended", () -> end != null, this::toString);
+        Waits.await(() -> end != null, () -> "websocket " + sessionId + " ended " + this, timeout);
     }
 
     @Override

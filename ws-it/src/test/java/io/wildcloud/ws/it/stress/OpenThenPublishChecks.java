@@ -19,6 +19,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -30,8 +33,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  *
  * <p>Rounds run {@link #PARALLEL} at a time, which widens the window a publish could slip into.
  * Even rounds publish to the socket (its index), odd rounds to the session, where the client
- * knows its session id. Each subclass names a topology.
+ * knows its session id. Each subclass names a topology, which runs for the class (one instance
+ * for all its tests).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class OpenThenPublishChecks {
 
     /** Rounds per transport and topology as CI runs them; {@code -Dws.it.openThenPublish.factor=10} runs ten times more. */
@@ -44,6 +49,7 @@ abstract class OpenThenPublishChecks {
     private final HttpClient api = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicInteger nextApi = new AtomicInteger();
+    private OpenThenPublishTopology topology;
 
     /**
      * Rounds per transport, bounded in count and, by {@link #BUDGET}, in time. Before the fix of
@@ -51,13 +57,34 @@ abstract class OpenThenPublishChecks {
      */
     abstract int rounds();
 
+    /** Starts the nodes (and balancer) this class checks, once for all its rounds. */
+    abstract OpenThenPublishTopology startTopology() throws InterruptedException;
+
+    @BeforeAll
+    void start() throws InterruptedException {
+        topology = startTopology();
+    }
+
+    @AfterAll
+    void stop() {
+        if (topology != null) {
+            topology.close();
+        }
+    }
+
     /** Where clients connect: the node or the balancer. */
-    abstract String publicBase();
+    private String publicBase() {
+        return topology.publicBase();
+    }
 
     /** The API of every node; rounds rotate over them. */
-    abstract List<String> apiBases();
+    private List<String> apiBases() {
+        return topology.apiBases();
+    }
 
-    abstract String secret();
+    private String secret() {
+        return topology.secret;
+    }
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(OpenTransport.class)

@@ -1,6 +1,5 @@
 package io.wildcloud.ws.engine.redis;
 
-import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionExpiryListener;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import java.time.Duration;
@@ -18,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
-import org.redisson.api.RScript;
 import org.redisson.api.RScriptAsync;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,17 +47,12 @@ final class ExpirySweeper {
     private static final int BATCH_PER_SHARD = 25;
     /** Longer than any session lives without a node renewing or sweeping it. */
     private static final Duration INDEX_TTL = Duration.ofHours(1);
-    private static final long HELD = -2;
-    private static final long ENDED_OPEN = -4;
 
-    private final RScriptAsync script;
-    private final LuaScripts scripts;
-    private final RedisKeys keys;
     private final ExpiryIndex index;
+    private final ExpiryChecks sessionChecks;
     private final ScheduledExecutorService timer;
     private final Duration interval;
     private final Duration lease;
-    private final Supplier<SessionExpiryListener> listener;
     private final NodePresence presence;
     private final Duration heldRecheck;
     private volatile boolean stopped;
@@ -75,14 +68,11 @@ final class ExpirySweeper {
     ExpirySweeper(RScriptAsync script, LuaScripts scripts, RedisKeys keys, ExpiryIndex index,
             ScheduledExecutorService timer, Duration interval, Duration lease,
             Supplier<SessionExpiryListener> listener, NodePresence presence, Duration heldRecheck) {
-        this.script = script;
-        this.scripts = scripts;
-        this.keys = keys;
         this.index = index;
+        this.sessionChecks = new ExpiryChecks(script, scripts, keys, index, listener, presence, heldRecheck);
         this.timer = timer;
         this.interval = interval;
         this.lease = lease;
-        this.listener = listener;
         this.presence = presence;
         this.heldRecheck = heldRecheck;
     }
@@ -172,7 +162,7 @@ final class ExpirySweeper {
                     List<String> concluded = Collections.synchronizedList(new ArrayList<>());
                     AtomicReference<Throwable> failure = new AtomicReference<>();
                     CompletableFuture<?>[] checks = leased.members().stream()
-                            .map(member -> check(RedisKeys.parseExpiryMember(member), liveNodes)
+                            .map(member -> sessionChecks.check(RedisKeys.parseExpiryMember(member), liveNodes)
                                     .handle((done, error) -> {
                                         if (error != null) {
                                             failure.compareAndSet(null, error);
@@ -214,102 +204,12 @@ final class ExpirySweeper {
         return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 
-    /**
-     * Checks one due session; completes with {@code true} once the check has concluded (ended or
-     * gone: it leaves the index), {@code false} when it got its next deadline.
-     */
-    private CompletionStage<Boolean> check(SessionKey key, Map<String, CompletionStage<Boolean>> liveNodes) {
-        return expire(key, "").thenCompose(result -> {
-            if ((Long) result.get(0) == HELD) {
-                return checkHolder(key, (String) result.get(1), liveNodes);
-            }
-            return conclude(key, result);
-        });
-    }
-
-    /**
-     * A held session came due: its holder's node stopped renewing it. If that node still lives,
-     * look again later; if it is gone, the session ends now (its client has been away at least as
-     * long as a disconnect delay) and is heard of.
-     */
-    private CompletionStage<Boolean> checkHolder(SessionKey key, String holder,
-            Map<String, CompletionStage<Boolean>> liveNodes) {
-        String node = ReceiverId.decode(holder).nodeId();
-        return liveNodes.computeIfAbsent(node, presence::isAlive).thenCompose(alive -> {
-            if (alive) {
-                return keep(key, System.currentTimeMillis() + heldRecheck.toMillis());
-            }
-            return expire(key, holder).thenCompose(result -> {
-                if ((Long) result.get(0) == ENDED_OPEN) {
-                    LOG.info("{} ended: its receiver {} was on node {}, which is gone", key, holder, node);
-                }
-                return conclude(key, result);
-            });
-        });
-    }
-
-    /**
-     * Ends {@code key} if a receiver on {@code deadNode}, which the caller found dead, still holds
-     * it, and notifies its expiry; completes with whether it ended. A session another receiver
-     * holds now is left alone; a released one ends only if its deadline passed.
-     */
+    /** Ends {@code key} if a receiver on {@code deadNode} still holds it (see {@link ExpiryChecks#takeOver}). */
     CompletionStage<Boolean> takeOver(SessionKey key, String deadNode) {
-        return expire(key, "").thenCompose(result -> {
-            long code = (Long) result.get(0);
-            if (code != HELD) {
-                if (code == ENDED_OPEN) {
-                    notifyExpired(key);
-                }
-                return CompletableFuture.completedFuture(code == ENDED_OPEN);
-            }
-            String holder = (String) result.get(1);
-            if (!ReceiverId.decode(holder).nodeId().equals(deadNode)) {
-                return CompletableFuture.completedFuture(false);
-            }
-            return expire(key, holder).thenApply(ended -> {
-                boolean open = (Long) ended.get(0) == ENDED_OPEN;
-                if (open) {
-                    notifyExpired(key);
-                }
-                return open;
-            });
-        });
-    }
-
-    /** Acts on expire.lua's answer (other than the first "held"): notify, or look again later. */
-    private CompletionStage<Boolean> conclude(SessionKey key, List<Object> result) {
-        long code = (Long) result.get(0);
-        if (code == HELD) {
-            // Another receiver took the slot since: its node keeps the entry ahead while it lives.
-            return keep(key, System.currentTimeMillis() + heldRecheck.toMillis());
-        }
-        if (code > 0) {
-            // Not due by Redis's clock yet (clocks differ): look again when it is.
-            return keep(key, System.currentTimeMillis() + code);
-        }
-        if (code == ENDED_OPEN) {
-            notifyExpired(key);
-        }
-        return CompletableFuture.completedFuture(true);
-    }
-
-    private CompletionStage<Boolean> keep(SessionKey key, long dueMillis) {
-        return track(key, dueMillis).thenApply(added -> false);
-    }
-
-    private CompletionStage<List<Object>> expire(SessionKey key, String deadHolder) {
-        return scripts.expire.eval(script, RScript.ReturnType.LIST, keys.sessionKeys(key), deadHolder);
+        return sessionChecks.takeOver(key, deadNode);
     }
 
     void notifyExpired(SessionKey key) {
-        SessionExpiryListener current = listener.get();
-        if (current == null) {
-            return;
-        }
-        try {
-            current.expired(key);
-        } catch (RuntimeException e) {
-            LOG.warn("{} expiry listener failed", key, e);
-        }
+        sessionChecks.notifyExpired(key);
     }
 }

@@ -3,14 +3,15 @@ package io.wildcloud.ws.node.net;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * A block of IP addresses such as {@code 10.0.0.0/8} or {@code fd00::/8}; a bare address is a block
- * of one. Only literals are accepted: parsing never resolves a name.
+ * A block of IP addresses in a node setting, such as {@code 10.0.0.0/8} or {@code fd00::/8}; a bare
+ * address is a block of one. Only literals are accepted: parsing never resolves a name, and a
+ * setting that is not a block parses to {@code null} (the setting's error names it). Matching is
+ * the callback guard's {@link io.wildcloud.ws.push.callback.Cidr}: one implementation of a prefix.
  */
-public record Cidr(byte[] network, int prefixLength) {
+public record Cidr(io.wildcloud.ws.push.callback.Cidr block) {
 
     /** Parses {@code address/prefix} or {@code address}; {@code null} when it is neither. */
     public static Cidr parse(String text) {
@@ -32,7 +33,7 @@ public record Cidr(byte[] network, int prefixLength) {
                 return null;
             }
         }
-        return new Cidr(address, prefix);
+        return new Cidr(new io.wildcloud.ws.push.callback.Cidr(address, prefix));
     }
 
     /** Parses a comma-separated list; {@code null} if any entry is not a block. */
@@ -53,22 +54,7 @@ public record Cidr(byte[] network, int prefixLength) {
 
     /** Whether {@code address} lies in this block (an IPv4 address never lies in an IPv6 block). */
     public boolean contains(InetAddress address) {
-        byte[] bytes = address.getAddress();
-        if (bytes.length != network.length) {
-            return false;
-        }
-        int whole = prefixLength / 8;
-        for (int i = 0; i < whole; i++) {
-            if (bytes[i] != network[i]) {
-                return false;
-            }
-        }
-        int rest = prefixLength % 8;
-        if (rest == 0) {
-            return true;
-        }
-        int mask = (0xff << (8 - rest)) & 0xff;
-        return (bytes[whole] & mask) == (network[whole] & mask);
+        return block.contains(address);
     }
 
     /** An address literal as an address, without any name lookup; {@code null} if not a literal. */
@@ -85,21 +71,7 @@ public record Cidr(byte[] network, int prefixLength) {
     }
 
     @Override
-    public boolean equals(Object other) {
-        return other instanceof Cidr cidr && cidr.prefixLength == prefixLength && Arrays.equals(cidr.network, network);
-    }
-
-    @Override
-    public int hashCode() {
-        return 31 * Arrays.hashCode(network) + prefixLength;
-    }
-
-    @Override
     public String toString() {
-        try {
-            return InetAddress.getByAddress(network).getHostAddress() + "/" + prefixLength;
-        } catch (UnknownHostException e) {
-            return Arrays.toString(network) + "/" + prefixLength;
-        }
+        return block.toString();
     }
 }

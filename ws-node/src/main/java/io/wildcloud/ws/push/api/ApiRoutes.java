@@ -5,7 +5,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.wildcloud.ws.common.api.ErrorCodes;
-import io.wildcloud.ws.common.api.PublishRequest;
 import io.wildcloud.ws.push.Application;
 import io.wildcloud.ws.push.ApplicationRegistry;
 import io.wildcloud.ws.push.SocketIds;
@@ -46,7 +45,6 @@ final class ApiRoutes {
 
     private final ApplicationRegistry applications;
     private final PushOperations operations;
-    private final int maxMessageBytes;
     private final Supplier<String> healthProblem;
     private final BearerAuth auth;
     private final ApiAccess access;
@@ -59,7 +57,6 @@ final class ApiRoutes {
         this.access = access;
         this.auth = new BearerAuth(applications, access.requireAuth());
         this.operations = operations;
-        this.maxMessageBytes = maxMessageBytes;
         this.healthProblem = healthProblem;
     }
 
@@ -134,18 +131,7 @@ final class ApiRoutes {
     }
 
     private String message(JsonObject body) {
-        String text;
-        try {
-            text = PublishRequest.deliveredText(JsonBodies.field(body, "message"));
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(ErrorCodes.INVALID_FIELD,
-                    "The field \"message\" must be a string or a JSON value other than null.");
-        }
-        if (text.getBytes(StandardCharsets.UTF_8).length > maxMessageBytes) {
-            throw new ApiException(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, ErrorCodes.MESSAGE_TOO_LARGE,
-                    "The message is larger than " + maxMessageBytes + " bytes (UTF-8); split it.");
-        }
-        return text;
+        return batches.message(body);
     }
 
     private static void require(HttpMethod method, String allow, HttpMethod... allowed) {

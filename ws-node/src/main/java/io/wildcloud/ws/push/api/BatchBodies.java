@@ -52,7 +52,7 @@ final class BatchBodies {
                     "A batch may name at most " + maxTargets + " targets (the node's max-publish-targets); this one"
                             + " names " + entries.size() + ". Split it.");
         }
-        String message = shared ? sharedMessage(body) : null;
+        String message = shared ? message(body) : null;
         List<BatchTarget> targets = new ArrayList<>(entries.size());
         for (JsonElement entry : entries) {
             targets.add(entry(entry, message));
@@ -60,8 +60,12 @@ final class BatchBodies {
         return targets;
     }
 
-    /** The one message of the {@code targets} form: its faults are the whole request's. */
-    private String sharedMessage(JsonObject body) {
+    /**
+     * The {@code message} field of {@code body}, as delivered (a string as it is, other JSON as its
+     * text): the one message of the {@code targets} form, or of a single publish. Its faults are
+     * the whole request's.
+     */
+    String message(JsonObject body) {
         String text;
         try {
             text = PublishRequest.deliveredText(JsonBodies.field(body, "message"));

@@ -38,6 +38,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A transport supplies its framing and how it writes and ends ({@link ReceiverTransport}).
  * Threading: every state change happens on the channel's event loop; store callbacks hop there.
+ *
+ * <p>Size (about 380 lines, over the ~300 of ws-node's rule) on purpose: this is the state machine
+ * and nothing else, and every transition with the state it checks is here, so that one reading
+ * shows all of them. What is not a transition lives apart already: a transport's lifetime in the
+ * store ({@link SessionLifetime}), what ties the connection to its node ({@link ReceiverTies}),
+ * events that wait for ACTIVE ({@link EarlyEvents}), acknowledgements ({@link Acknowledger}).
  */
 abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, ReceiverTransport {
 

@@ -68,7 +68,10 @@ class RedisExpiryIndexTest {
 
         // A node leases the session when it comes due, then dies before it checks it.
         Node dead = new Node();
-        long leaseEnd = System.currentTimeMillis() + 1_000;
+        // Long enough for both survivors to start and take their listeners first, even on a loaded
+        // machine: a survivor's sweep that ended the session before its listener was set would end
+        // it unheard (the engine sweeps from its start).
+        long leaseEnd = System.currentTimeMillis() + 5_000;
         int shard = RedisKeys.expiryShardOf(RedisKeys.expiryMember(key));
         List<ExpiryIndex.Lease> leases = new ArrayList<>();
         await(() -> {
@@ -81,6 +84,7 @@ class RedisExpiryIndexTest {
         RedisEngine second = store("survivor2", Duration.ofMillis(50));
         first.setExpiryListener(this::heard);
         second.setExpiryListener(this::heard);
+        assertTrue(System.currentTimeMillis() < leaseEnd, "the survivors took longer to start than the lease");
         await(() -> heard.containsKey(key), "no other node ended the session after the lease");
         assertTrue(heardAt.get(key) > leaseEnd,
                 "heard of before the lease ended: at " + heardAt.get(key) + ", lease until " + leaseEnd);

@@ -2,6 +2,7 @@ package io.wildcloud.ws.engine.redis;
 
 import io.wildcloud.ws.engine.SessionStoreContract;
 import io.wildcloud.ws.sockjs.session.SessionStore;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,12 @@ abstract class RedisSessionStoreContract extends SessionStoreContract {
     @Override
     protected boolean separateNodes() {
         return true;
+    }
+
+    /** A second past the hold's TTL: a holding node must have renewed it (the memory store's time is shorter). */
+    @Override
+    protected Duration longerThanAHold() {
+        return config().holdTtl().plusSeconds(1);
     }
 
     /** As a killed process: the connections drop, nothing is released or unsubscribed first. */

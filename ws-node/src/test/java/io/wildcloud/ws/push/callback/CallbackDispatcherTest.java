@@ -10,6 +10,7 @@ import io.wildcloud.ws.common.api.CallbackSignature;
 import io.wildcloud.ws.push.callback.CallbackServer.Received;
 import io.wildcloud.ws.push.callback.CallbackServer.Reply;
 import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.testing.Waits;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -104,7 +105,7 @@ class CallbackDispatcherTest {
             keys.add(request.idempotencyKey());
         }
         assertEquals(5, keys.size(), "one idempotency key per message");
-        Await.until("stats settle", () -> dispatcher.stats().pending() == 0);
+        Waits.await(() -> dispatcher.stats().pending() == 0, "stats settle", Duration.ofSeconds(10));
         assertEquals(new CallbackStats.Snapshot(5, 5, 0, 5, 0, 0, 0, 0), dispatcher.stats().snapshot());
     }
 
@@ -188,14 +189,14 @@ class CallbackDispatcherTest {
         List<CompletableFuture<Void>> held = new ArrayList<>();
         held.add(dispatcher.dispatch(new SessionKey("s", "slow"), target, List.of("held-1", "after-1"))
                 .toCompletableFuture());
-        Await.until("the slow session's request arrives", () -> server.received().size() == 1);
+        Waits.await(() -> server.received().size() == 1, "the slow session's request arrives", Duration.ofSeconds(10));
         CompletableFuture<Void> other = dispatcher.dispatch(new SessionKey("s", "quick"), target, List.of("quick"))
                 .toCompletableFuture();
         await(other);
         assertFalse(held.get(0).isDone(), "the slow session is still held");
 
         held.add(dispatcher.dispatch(new SessionKey("s", "slow-2"), target, List.of("held-2")).toCompletableFuture());
-        Await.until("two requests held", () -> dispatcher.stats().inFlight() == 2);
+        Waits.await(() -> dispatcher.stats().inFlight() == 2, "two requests held", Duration.ofSeconds(10));
         CompletableFuture<Void> waiting = dispatcher.dispatch(new SessionKey("s", "third"), target, List.of("waits"))
                 .toCompletableFuture();
         // The third session's request cannot start: both permits are taken by held requests.
@@ -234,8 +235,8 @@ class CallbackDispatcherTest {
             CompletableFuture<Void> queued = dispatcher.dispatch(new SessionKey("s", "b"), slow, List.of("queued"))
                     .toCompletableFuture();
             // In flight as the dispatcher counts it, and arrived at the slow application's server.
-            Await.until("the slow application holds its one connection",
-                    () -> dispatcher.stats().inFlight() == 1 && server.received().size() == 1);
+            Waits.await(() -> dispatcher.stats().inFlight() == 1 && server.received().size() == 1,
+                    "the slow application holds its one connection", Duration.ofSeconds(10));
             await(dispatcher.dispatch(new SessionKey("s", "c"), target(other.uri("/fast")), List.of("fast"))
                     .toCompletableFuture());
             assertEquals(1, other.received().size());

@@ -1,0 +1,147 @@
+package io.wildcloud.ws.engine.redis;
+
+import io.wildcloud.ws.sockjs.session.ReceiverId;
+import io.wildcloud.ws.sockjs.session.SessionExpiryListener;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.redisson.api.RScript;
+import org.redisson.api.RScriptAsync;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The check of one due session, for the {@link ExpirySweeper} and for a node's takeover of a dead
+ * node's sessions ({@link NodeRoster}): expire.lua ends it only if nobody alive holds it and its
+ * deadline passed by Redis's clock; a held session whose node still lives, or one not due by
+ * Redis's clock, gets its next deadline in the index; an ended session's listener hears of it.
+ */
+final class ExpiryChecks {
+
+    // The sweeper's logger, as before the checks had a class of their own.
+    private static final Logger LOG = LoggerFactory.getLogger(ExpirySweeper.class);
+    private static final long HELD = -2;
+    private static final long ENDED_OPEN = -4;
+
+    private final RScriptAsync script;
+    private final LuaScripts scripts;
+    private final RedisKeys keys;
+    private final ExpiryIndex index;
+    private final Supplier<SessionExpiryListener> listener;
+    private final NodePresence presence;
+    private final Duration heldRecheck;
+
+    ExpiryChecks(RScriptAsync script, LuaScripts scripts, RedisKeys keys, ExpiryIndex index,
+            Supplier<SessionExpiryListener> listener, NodePresence presence, Duration heldRecheck) {
+        this.script = script;
+        this.scripts = scripts;
+        this.keys = keys;
+        this.index = index;
+        this.listener = listener;
+        this.presence = presence;
+        this.heldRecheck = heldRecheck;
+    }
+
+    /**
+     * Checks one due session; completes with {@code true} once the check has concluded (ended or
+     * gone: it leaves the index), {@code false} when it got its next deadline.
+     */
+    CompletionStage<Boolean> check(SessionKey key, Map<String, CompletionStage<Boolean>> liveNodes) {
+        return expire(key, "").thenCompose(result -> {
+            if ((Long) result.get(0) == HELD) {
+                return checkHolder(key, (String) result.get(1), liveNodes);
+            }
+            return conclude(key, result);
+        });
+    }
+
+    /**
+     * A held session came due: its holder's node stopped renewing it. If that node still lives,
+     * look again later; if it is gone, the session ends now (its client has been away at least as
+     * long as a disconnect delay) and is heard of.
+     */
+    private CompletionStage<Boolean> checkHolder(SessionKey key, String holder,
+            Map<String, CompletionStage<Boolean>> liveNodes) {
+        String node = ReceiverId.decode(holder).nodeId();
+        return liveNodes.computeIfAbsent(node, presence::isAlive).thenCompose(alive -> {
+            if (alive) {
+                return keep(key, System.currentTimeMillis() + heldRecheck.toMillis());
+            }
+            return expire(key, holder).thenCompose(result -> {
+                if ((Long) result.get(0) == ENDED_OPEN) {
+                    LOG.info("{} ended: its receiver {} was on node {}, which is gone", key, holder, node);
+                }
+                return conclude(key, result);
+            });
+        });
+    }
+
+    /**
+     * Ends {@code key} if a receiver on {@code deadNode}, which the caller found dead, still holds
+     * it, and notifies its expiry; completes with whether it ended. A session another receiver
+     * holds now is left alone; a released one ends only if its deadline passed.
+     */
+    CompletionStage<Boolean> takeOver(SessionKey key, String deadNode) {
+        return expire(key, "").thenCompose(result -> {
+            long code = (Long) result.get(0);
+            if (code != HELD) {
+                if (code == ENDED_OPEN) {
+                    notifyExpired(key);
+                }
+                return CompletableFuture.completedFuture(code == ENDED_OPEN);
+            }
+            String holder = (String) result.get(1);
+            if (!ReceiverId.decode(holder).nodeId().equals(deadNode)) {
+                return CompletableFuture.completedFuture(false);
+            }
+            return expire(key, holder).thenApply(ended -> {
+                boolean open = (Long) ended.get(0) == ENDED_OPEN;
+                if (open) {
+                    notifyExpired(key);
+                }
+                return open;
+            });
+        });
+    }
+
+    /** Acts on expire.lua's answer (other than the first "held"): notify, or look again later. */
+    private CompletionStage<Boolean> conclude(SessionKey key, List<Object> result) {
+        long code = (Long) result.get(0);
+        if (code == HELD) {
+            // Another receiver took the slot since: its node keeps the entry ahead while it lives.
+            return keep(key, System.currentTimeMillis() + heldRecheck.toMillis());
+        }
+        if (code > 0) {
+            // Not due by Redis's clock yet (clocks differ): look again when it is.
+            return keep(key, System.currentTimeMillis() + code);
+        }
+        if (code == ENDED_OPEN) {
+            notifyExpired(key);
+        }
+        return CompletableFuture.completedFuture(true);
+    }
+
+    private CompletionStage<Boolean> keep(SessionKey key, long dueMillis) {
+        return index.add(key, dueMillis).thenApply(added -> false);
+    }
+
+    private CompletionStage<List<Object>> expire(SessionKey key, String deadHolder) {
+        return scripts.expire.eval(script, RScript.ReturnType.LIST, keys.sessionKeys(key), deadHolder);
+    }
+
+    void notifyExpired(SessionKey key) {
+        SessionExpiryListener current = listener.get();
+        if (current == null) {
+            return;
+        }
+        try {
+            current.expired(key);
+        } catch (RuntimeException e) {
+            LOG.warn("{} expiry listener failed", key, e);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.wildcloud.ws.node;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.wildcloud.ws.edge.PipelineNames;
+import io.wildcloud.ws.node.http.ConnectionGuards;
+import io.wildcloud.ws.node.http.DrainingConnections;
+import io.wildcloud.ws.node.http.HealthHandler;
+import io.wildcloud.ws.node.http.WriteBacklogLimit;
+import java.util.function.Supplier;
+
+/**
+ * What both ports' pipelines share: the connection guard admits the connection or it is closed
+ * without a word; then the write-backlog limit, the HTTP codec with the request guard around it,
+ * the drain handler, the port's aggregator and the health checks, before the port's own handlers.
+ */
+abstract class PortInitializer extends ChannelInitializer<SocketChannel> {
+
+    private final HealthHandler health;
+    private final DrainingConnections connections;
+    private final Supplier<WriteBacklogLimit> backlogLimit;
+    private final ConnectionGuards guards;
+
+    PortInitializer(HealthHandler health, DrainingConnections connections, Supplier<WriteBacklogLimit> backlogLimit,
+            ConnectionGuards guards) {
+        this.health = health;
+        this.connections = connections;
+        this.backlogLimit = backlogLimit;
+        this.guards = guards;
+    }
+
+    @Override
+    protected final void initChannel(SocketChannel ch) {
+        if (!guards.admit(ch)) {
+            ch.close();
+            return;
+        }
+        addHandlers(ch.pipeline());
+    }
+
+    /** Puts the port's handlers, in {@code PipelineNames}' order, into {@code pipeline}. */
+    final void addHandlers(ChannelPipeline pipeline) {
+        pipeline.addLast(PipelineNames.WRITE_BACKLOG, backlogLimit.get())
+                .addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec())
+                .addLast(PipelineNames.DRAIN, connections.newHandler())
+                .addLast(aggregatorName(), newAggregator())
+                .addLast(PipelineNames.HEALTH, health);
+        addPortHandlers(pipeline);
+        guards.addGuard(pipeline, PipelineNames.HTTP_CODEC, PipelineNames.BYTE_WATCHER, PipelineNames.REQUEST_GUARD);
+    }
+
+    abstract String aggregatorName();
+
+    /** A new aggregator of whole requests, for one channel. */
+    abstract ChannelHandler newAggregator();
+
+    /** The port's own handlers, after the health checks. */
+    abstract void addPortHandlers(ChannelPipeline pipeline);
+}
