@@ -40,26 +40,27 @@ class UnknownOutcomesTest {
     @Test
     void anAnsweredErrorIsNotSentAgain() {
         AtomicInteger sends = new AtomicInteger();
-        UnknownOutcomes unknown = new UnknownOutcomes(timer, Duration.ofSeconds(10));
-        ExecutionException failed = assertThrows(ExecutionException.class, () -> unknown.resolve("release x", () -> {
-            sends.incrementAndGet();
-            return CompletableFuture.failedFuture(new RedisException("ERR wrong"));
-        }).toCompletableFuture().get(5, TimeUnit.SECONDS));
-        assertInstanceOf(RedisException.class, failed.getCause());
+        Throwable cause = failure(new UnknownOutcomes(timer, Duration.ofSeconds(10)), new RedisException("ERR"), sends);
+        assertInstanceOf(RedisException.class, cause);
         assertEquals(1, sends.get());
     }
 
     @Test
     void sendsStopWhenTheBoundHasPassed() {
         AtomicInteger sends = new AtomicInteger();
-        UnknownOutcomes unknown = new UnknownOutcomes(timer, Duration.ofMillis(100));
-        ExecutionException failed = assertThrows(ExecutionException.class, () -> unknown.resolve("claim y", () -> {
-            sends.incrementAndGet();
-            return CompletableFuture.failedFuture(new RedisTimeoutException("no answer"));
-        }).toCompletableFuture().get(5, TimeUnit.SECONDS));
-        assertInstanceOf(RedisTimeoutException.class, failed.getCause());
+        Throwable cause = failure(new UnknownOutcomes(timer, Duration.ofMillis(100)),
+                new RedisTimeoutException("no answer"), sends);
+        assertInstanceOf(RedisTimeoutException.class, cause);
         // The pause before a second send (250 ms) would end past the bound.
         assertEquals(1, sends.get());
+    }
+
+    // What a write that always fails with {@code error} comes to, counting its sends.
+    private static Throwable failure(UnknownOutcomes unknown, Throwable error, AtomicInteger sends) {
+        return assertThrows(ExecutionException.class, () -> unknown.resolve("write", () -> {
+            sends.incrementAndGet();
+            return CompletableFuture.failedFuture(error);
+        }).toCompletableFuture().get(5, TimeUnit.SECONDS)).getCause();
     }
 
     @Test
