@@ -37,8 +37,9 @@ public final class LossWindows {
             String name = w == 0 ? "before any fault" : String.format(Locale.ROOT, "after %s %s (t=%.1fs, lasted %.1f s)",
                     faults.get(w - 1).fault(), faults.get(w - 1).target(), start,
                     faults.get(w - 1).lasted().toMillis() / 1e3);
-            text.append(String.format(Locale.ROOT, "%s: %s%n", name, describe(window, true, start)));
-            text.append(String.format(Locale.ROOT, "    %s%n", describe(window, false, start)));
+            String from = w == 0 ? "the load's start" : "the fault's start";
+            text.append(String.format(Locale.ROOT, "%s: %s%n", name, describe(window, true, start, from)));
+            text.append(String.format(Locale.ROOT, "    %s%n", describe(window, false, start, from)));
         }
         return text.toString();
     }
@@ -54,7 +55,7 @@ public final class LossWindows {
         return window;
     }
 
-    private static String describe(List<LostMessage> window, boolean inOpen, double start) {
+    private static String describe(List<LostMessage> window, boolean inOpen, double start, String from) {
         Map<String, Integer> byTransport = new TreeMap<>();
         double first = Double.MAX_VALUE;
         double last = -Double.MAX_VALUE;
@@ -70,7 +71,7 @@ public final class LossWindows {
         }
         String where = inOpen ? "in sessions that stayed open" : "in sessions the fault closed";
         return count == 0 ? "0 lost " + where : String.format(Locale.ROOT,
-                "%d lost %s %s, published %+.3f s .. %+.3f s from the fault's start", count, where, byTransport,
-                first, last);
+                "%d lost %s %s, published %+.3f s .. %+.3f s from %s", count, where, byTransport,
+                first, last, from);
     }
 }

@@ -137,6 +137,7 @@ public final class Soak {
     private static void writeLost(Path file, FaultedLoad.Result result) throws IOException {
         StringBuilder text = new StringBuilder(result.lossReport());
         result.load().lostMessages().forEach(lost -> text.append(lost).append('\n'));
+        result.load().repeatedMessages().forEach(repeat -> text.append("repeated: ").append(repeat).append('\n'));
         Files.writeString(file, text);
     }
 

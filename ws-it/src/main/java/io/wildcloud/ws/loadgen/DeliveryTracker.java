@@ -47,6 +47,8 @@ public final class DeliveryTracker {
     /** Per session, per seq sent: when it was sent (System.nanoTime); guarded like {@link #tags}. */
     private final long[][] sentNanos;
     private final ServingTrail trail;
+    /** The first {@link LoadResult#LOST_LISTED} repeats: session, seq, when (System.nanoTime). */
+    private final List<long[]> repeats = new ArrayList<>();
     /** When the measured publishing began: lost messages are timed from here. */
     private volatile long origin = System.nanoTime();
     private final AtomicIntegerArray incarnation;
@@ -198,11 +200,30 @@ public final class DeliveryTracker {
         return List.copyOf(all.subList(0, Math.min(all.size(), limit)));
     }
 
-    private LostMessage lost(int session, int seq, boolean inOpen) {
-        long sent;
-        synchronized (tags) {
-            sent = seq < sentNanos[session].length ? sentNanos[session][seq] : 0;
+    /** The messages that arrived again (at most {@link LoadResult#LOST_LISTED}), in the order the repeats came. */
+    public List<RepeatedMessage> repeatedMessages() {
+        List<long[]> copy;
+        synchronized (repeats) {
+            copy = List.copyOf(repeats);
         }
+        List<RepeatedMessage> listed = new ArrayList<>();
+        for (long[] repeat : copy) {
+            int session = (int) repeat[0];
+            long sent = sentNanos(session, (int) repeat[1]);
+            listed.add(new RepeatedMessage(session, transports[session], repeat[1], (sent - origin) / 1e9,
+                    (repeat[2] - origin) / 1e9, describe(trail.lastBefore(session, repeat[2]))));
+        }
+        return listed;
+    }
+
+    private long sentNanos(int session, int seq) {
+        synchronized (tags) {
+            return seq < sentNanos[session].length ? sentNanos[session][seq] : 0;
+        }
+    }
+
+    private LostMessage lost(int session, int seq, boolean inOpen) {
+        long sent = sentNanos(session, seq);
         return new LostMessage(session, transports[session], seq, (sent - origin) / 1e9, inOpen,
                 describe(trail.lastBefore(session, sent)), describe(trail.firstAfter(session, sent)));
     }
@@ -275,6 +296,11 @@ public final class DeliveryTracker {
             if (bits.get((int) seq)) {
                 phase.duplicated.increment();
                 duplicates.incrementAndGet(session);
+                synchronized (repeats) {
+                    if (repeats.size() < LoadResult.LOST_LISTED) {
+                        repeats.add(new long[] {session, seq, now});
+                    }
+                }
                 return;
             }
             bits.set((int) seq);

@@ -33,9 +33,10 @@ public record LoadResult(
         long lostInClosedSessions,
         long lostInOpenSessions,
         Map<String, DeliveryTracker.TransportFigures> transports,
-        List<LostMessage> lostMessages) {
+        List<LostMessage> lostMessages,
+        List<RepeatedMessage> repeatedMessages) {
 
-    /** At most this many lost messages are listed, those in sessions that stayed open first. */
+    /** At most this many lost messages (those in sessions that stayed open first) and repeats are listed. */
     public static final int LOST_LISTED = 1_000;
 
     static LoadResult of(int sessions, Map<String, Integer> byTransport, int failed, long warmupPublished,
@@ -57,7 +58,7 @@ public record LoadResult(
                 ms(latency.getValueAtPercentile(50)), ms(latency.getValueAtPercentile(99)),
                 ms(latency.getValueAtPercentile(99.9)), ms(latency.getMaxValue()),
                 measured.missing(), measured.duplicated(), measured.reordered(), reopened, lostClosed, lostOpen,
-                transports, tracker.lostMessages(measured, LOST_LISTED));
+                transports, tracker.lostMessages(measured, LOST_LISTED), tracker.repeatedMessages());
     }
 
     /**
@@ -103,6 +104,7 @@ public record LoadResult(
         StringBuilder text = new StringBuilder();
         lostMessages.stream().filter(LostMessage::inOpenSession).limit(10)
                 .forEach(lost -> text.append("\n  lost: ").append(lost));
+        repeatedMessages.stream().limit(10).forEach(repeat -> text.append("\n  repeated: ").append(repeat));
         return text.toString();
     }
 }

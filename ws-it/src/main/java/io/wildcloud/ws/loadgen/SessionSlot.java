@@ -55,6 +55,8 @@ final class SessionSlot {
             return;
         }
         tracker.sessionEnded(index, frame != null ? frame.text() : String.valueOf(error));
+        // Nothing more from it: a stream of a session the server lost would go on delivering.
+        client.stop();
         if (reopens.incrementAndGet() > MAX_REOPENS) {
             return;
         }

@@ -19,6 +19,7 @@ final class XhrStreamingSessionClient extends SessionClient {
 
     private final HttpClient http;
     private final Backoff backoff = new Backoff(100, 2_000);
+    private volatile Flow.Subscription streaming;
 
     XhrStreamingSessionClient(HttpClient http, URI endpoint, Consumer<String> sink) {
         super(endpoint, sink);
@@ -40,14 +41,22 @@ final class XhrStreamingSessionClient extends SessionClient {
                 .timeout(Duration.ofMinutes(5))
                 .build();
         http.sendAsync(request, HttpResponse.BodyHandlers.fromLineSubscriber(new Flow.Subscriber<String>() {
+            private Flow.Subscription subscription;
+
             @Override
             public void onSubscribe(Flow.Subscription subscription) {
+                this.subscription = subscription;
+                streaming = subscription;
                 subscription.request(Long.MAX_VALUE);
             }
 
             @Override
             public void onNext(String line) {
-                onFrame(line);
+                if (!onFrame(line)) {
+                    // Over (a close frame, or the server lost the session): drop the connection, as
+                    // sockjs-client does, so the node sees the client gone and unlists the session.
+                    subscription.cancel();
+                }
             }
 
             @Override
@@ -78,5 +87,9 @@ final class XhrStreamingSessionClient extends SessionClient {
     @Override
     public void stop() {
         stopping = true;
+        Flow.Subscription current = streaming;
+        if (current != null) {
+            current.cancel();
+        }
     }
 }

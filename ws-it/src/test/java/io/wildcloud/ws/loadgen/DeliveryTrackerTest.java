@@ -1,6 +1,8 @@
 package io.wildcloud.ws.loadgen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -35,6 +37,10 @@ class DeliveryTrackerTest {
         assertEquals(new DeliveryTracker.TransportFigures(1, 1, 2, 1, 0), figures.get("websocket"));
         assertEquals(new DeliveryTracker.TransportFigures(1, 0, 0, 1, 1), figures.get("xhr-polling"));
         assertEquals(4, tracker.measured().missing());
+        List<RepeatedMessage> repeats = tracker.repeatedMessages();
+        assertEquals(1, repeats.size(), repeats::toString);
+        assertEquals(List.of(1, 2L, "xhr-polling"), List.of(repeats.get(0).session(), repeats.get(0).seq(),
+                repeats.get(0).transport()));
     }
 
     @Test
@@ -45,6 +51,32 @@ class DeliveryTrackerTest {
         tracker.sessionEnded(0, "failed");
         assertEquals(new DeliveryTracker.TransportFigures(1, 1, 1, 0, 0),
                 tracker.byTransport(tracker.measured()).get("xhr-streaming"));
+    }
+
+    @Test
+    void eachLostMessageIsListedWithTheRequestsAroundIt() {
+        DeliveryTracker tracker = new DeliveryTracker(2, false, List.of("xhr-polling", "websocket"));
+        tracker.publishingStarted();
+        tracker.sessionOpened(0);
+        tracker.sessionOpened(1);
+        tracker.served(0, "node-1", "200 o");
+        send(tracker, 0, 1);
+        tracker.served(0, "node-2", "200 h");
+        send(tracker, 1, 1);
+        tracker.sessionEnded(1, "websocket closed");
+
+        List<LostMessage> lost = tracker.lostMessages(tracker.measured(), 10);
+        assertEquals(2, lost.size(), lost::toString);
+        LostMessage open = lost.get(0);
+        assertEquals(List.of(0, 1L, true), List.of(open.session(), open.seq(), open.inOpenSession()));
+        assertEquals("xhr-polling", open.transport());
+        assertTrue(open.servedBefore().startsWith("node-1 200 o at "), open.toString());
+        assertTrue(open.servedAfter().startsWith("node-2 200 h at "), open.toString());
+        assertTrue(open.publishedAt() >= 0 && open.publishedAt() < 10, open.toString());
+        LostMessage closed = lost.get(1);
+        assertEquals(List.of(1, 1L, false), List.of(closed.session(), closed.seq(), closed.inOpenSession()));
+        assertNull(closed.servedBefore());
+        assertEquals(1, tracker.lostMessages(tracker.measured(), 1).size());
     }
 
     private static void send(DeliveryTracker tracker, int session, long seq) {

@@ -160,6 +160,42 @@ class RedisOutageFaultTest {
         }
     }
 
+    /**
+     * A store command that timed out but ran: a publish sent to a Redis stopped longer than
+     * Redisson's attempts (3 x 3 s) gets no answer, so the API says 503 {@code store_timeout}
+     * ("may have been delivered"); Redis runs the script (and Redisson's two resends) once it is
+     * back, and the message reaches the session exactly once, between what came before and after.
+     * (A websocket: a held poll whose client gives up during the stall ends its session.)
+     */
+    @Test
+    void aPublishWhoseScriptRanButWhoseAnswerWasLost() throws Exception {
+        try (FaultCluster cluster = new FaultCluster("publish-unknown")) {
+            assumeTrue(cluster.redis.canStopAndRestart(), "needs a redis-server of the test's own");
+            String socket = cluster.authorize(2);
+            try (WebSocketSession ws = new WebSocketSession(socket, cluster.direct(2, socket))) {
+                ws.awaitOpen();
+                cluster.publishToOne(3, socket, "before");
+                ws.awaitReceived(1, Duration.ofSeconds(15));
+
+                cluster.redis.freeze();
+                // Sent at once, before the nodes see the stall: the script goes out to the stopped Redis.
+                RawResponse answer = cluster.publishRaw(1, socket, "unknown", Duration.ofSeconds(60));
+                assertEquals(503, answer.status(), answer.toString());
+                assertEquals("store_timeout", json(answer).get("error").getAsString(), answer.toString());
+                cluster.redis.resume();
+                awaitHealth(cluster, 200, Duration.ofSeconds(60));
+                cluster.publishToOne(3, socket, "after");
+                ws.awaitReceived(3, Duration.ofSeconds(30));
+                assertEquals(List.of("before", "unknown", "after"), ws.messages(),
+                        "the script that ran is delivered, once: " + ws);
+                assertEquals(null, ws.closeFrame(), ws.toString());
+                for (NodeProcess node : cluster.nodes) {
+                    node.assertNoLeakReports();
+                }
+            }
+        }
+    }
+
     static void awaitHealth(FaultCluster cluster, int status, Duration timeout) {
         for (NodeProcess node : cluster.nodes) {
             Waits.await(() -> {

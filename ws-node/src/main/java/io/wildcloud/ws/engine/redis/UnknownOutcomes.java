@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * first send may have run, and the caller must learn what it did before answering anyone. A poll
  * is the case in point: its claim takes the session's messages out of the queue and its release
  * acknowledges what it is about to write, so answering the client 503 after either got no answer
- * drops messages that the store may already have handed over (issue 14's soak lost 93 that way).
+ * drops messages that the store may already have handed over.
  *
  * <p>Only for writes a repeat cannot apply twice: a script that records its answer under its
  * call's reply key, sent again with the same key ({@link ReplyKeys}), or one fenced by its holder
