@@ -83,7 +83,7 @@ class InboundRoundTripsTest {
         List<String> commands = ofSocket(socket, monitor.between(start, monitor.mark(redis.host(), redis.port(), "end")));
         System.out.printf("Redis commands per xhr_send: %.2f%n", commands.size() / (double) MESSAGES);
         assertEquals(MESSAGES, commands.size(), "commands: " + commands);
-        assertEquals(MESSAGES, commands.stream().filter(c -> c.startsWith("\"evalsha\"")).count(), "commands: " + commands);
+        assertEquals(MESSAGES, commands.stream().filter(c -> c.regionMatches(true, 0, "\"evalsha\"", 0, 9)).count(), "commands: " + commands);
     }
 
     @Test
