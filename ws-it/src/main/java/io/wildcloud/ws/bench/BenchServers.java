@@ -61,21 +61,34 @@ final class BenchServers {
         return flags.getOrDefault(name, defaultValue);
     }
 
+    /**
+     * Starts a node on free ports; again on other ports (three tries) if it ends before it is
+     * healthy: another process on this shared machine may take a port between the pick and the bind.
+     */
     Node startNode(String name, String redisUrl) throws IOException, InterruptedException {
-        int publicPort = ManagedProcess.freePort();
-        int apiPort = ManagedProcess.freePort();
-        List<String> command = new ArrayList<>(List.of(ManagedProcess.java()));
-        command.addAll(List.of(flags.getOrDefault("node-jvm-args", DEFAULT_NODE_JVM_ARGS).split(" ")));
-        command.addAll(List.of("-jar", nodeJar().toString(), "--node-id=" + name, "--bind-host=127.0.0.1",
-                "--public-port=" + publicPort, "--api-port=" + apiPort, "--applications=bench:" + SECRET,
-                "--callback-allow-networks=127.0.0.0/8",
-                "--io-threads=" + nodeIoThreads()));
-        if (redisUrl != null) {
-            command.add("--redis-url=" + redisUrl);
+        for (int attempt = 1; ; attempt++) {
+            int publicPort = ManagedProcess.freePort();
+            int apiPort = ManagedProcess.freePort();
+            List<String> command = new ArrayList<>(List.of(ManagedProcess.java()));
+            command.addAll(List.of(flags.getOrDefault("node-jvm-args", DEFAULT_NODE_JVM_ARGS).split(" ")));
+            command.addAll(List.of("-jar", nodeJar().toString(), "--node-id=" + name, "--bind-host=127.0.0.1",
+                    "--public-port=" + publicPort, "--api-port=" + apiPort, "--applications=bench:" + SECRET,
+                    "--callback-allow-networks=127.0.0.0/8",
+                    "--io-threads=" + nodeIoThreads()));
+            if (redisUrl != null) {
+                command.add("--redis-url=" + redisUrl);
+            }
+            ManagedProcess node = ManagedProcess.start(name, command, workDir.resolve(name + ".log"));
+            try {
+                node.awaitHttp(URI.create("http://127.0.0.1:" + apiPort + "/health"), Duration.ofSeconds(60));
+                return new Node(node, publicPort, apiPort);
+            } catch (IllegalStateException e) {
+                node.close();
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
         }
-        ManagedProcess node = ManagedProcess.start(name, command, workDir.resolve(name + ".log"));
-        ManagedProcess.awaitHttp(URI.create("http://127.0.0.1:" + apiPort + "/health"), Duration.ofSeconds(60));
-        return new Node(node, publicPort, apiPort);
     }
 
     Redis startRedis() throws IOException, InterruptedException {

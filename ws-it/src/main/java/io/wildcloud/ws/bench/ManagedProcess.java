@@ -46,9 +46,13 @@ final class ManagedProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    static void awaitHttp(URI url, Duration timeout) throws InterruptedException {
+    /** Waits until {@code url} answers 200; fails at once if the process ended (a port taken meanwhile). */
+    void awaitHttp(URI url, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " ended before " + url + " answered (see its log)");
+            }
             try {
                 HttpURLConnection connection = (HttpURLConnection) url.toURL().openConnection();
                 connection.setConnectTimeout(500);

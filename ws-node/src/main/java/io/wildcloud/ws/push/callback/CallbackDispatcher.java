@@ -52,6 +52,7 @@ public final class CallbackDispatcher implements AutoCloseable {
     private final CallbackStats stats = new CallbackStats();
     private final ScheduledExecutorService timer;
     private final CallbackSender sender;
+    private final LoopTasks tasks;
     private final ConcurrentMap<SessionKey, Lane> lanes = new ConcurrentHashMap<>();
 
     public CallbackDispatcher(CallbackPolicy policy) {
@@ -74,6 +75,7 @@ public final class CallbackDispatcher implements AutoCloseable {
             return thread;
         });
         this.sender = new CallbackSender(policy, stats, observer, timer, loops);
+        this.tasks = new LoopTasks(loops);
     }
 
     public CallbackStats stats() {
@@ -121,10 +123,10 @@ public final class CallbackDispatcher implements AutoCloseable {
                 chain = chain.thenCompose(ignored -> sender.deliver(session, batch.target, message));
             }
             if (!chain.isDone()) {
-                chain.whenComplete((ignored, error) -> {
+                chain.whenComplete((ignored, error) -> tasks.afterThis(() -> {
                     batch.done.complete(null);
                     runNext(session);
-                });
+                }));
                 return;
             }
             // Settled at once (refused, given up): loop, so that a run of such batches does not recurse.

@@ -57,6 +57,7 @@ final class CallbackSender implements AutoCloseable {
     /** Per callback origin, so that one slow application cannot take every permit. */
     private final ConcurrentMap<String, ConcurrencyLimiter> originLimiters = new ConcurrentHashMap<>();
     private final Backoff backoff;
+    private final LoopTasks tasks;
     private volatile boolean closed;
 
     /**
@@ -71,6 +72,7 @@ final class CallbackSender implements AutoCloseable {
         this.timer = timer;
         this.limiter = new ConcurrencyLimiter(policy.maxConcurrency());
         this.backoff = new Backoff(policy);
+        this.tasks = new LoopTasks(loops);
         this.senders = new ThreadPoolExecutor(SENDER_THREADS, SENDER_THREADS, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), runnable -> {
                     Thread thread = new Thread(runnable, "callback-send");
@@ -179,8 +181,8 @@ final class CallbackSender implements AutoCloseable {
                     key -> new ConcurrencyLimiter(policy.maxConnectionsPerHost()));
             origin.acquire().thenCompose(ignored -> limiter.acquire()).thenRun(() -> {
                 if (!policy.addresses().needsLookup(target.callback())) {
-                    // An address needs no DNS, which is all that may block: sent on this thread.
-                    send(number, origin);
+                    // An address needs no DNS, which is all that may block: sent on this thread's loop.
+                    tasks.afterThis(() -> send(number, origin));
                     return;
                 }
                 try {

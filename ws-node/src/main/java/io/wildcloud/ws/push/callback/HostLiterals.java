@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Reads a URL host that is an IP address in any form a resolver would accept, without asking DNS:
@@ -14,6 +15,10 @@ import java.util.Optional;
  * callbacks against address ranges needs every such spelling recognised.
  */
 final class HostLiterals {
+
+    /** Only hex digits, colons, dots (embedded IPv4) and a zone id: nothing DNS would be asked about. */
+    private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]+(%[0-9A-Za-z_.-]+)?");
+    private static final Pattern IPV4_PART = Pattern.compile("0x[0-9a-f]*|[0-9]+");
 
     private HostLiterals() {
     }
@@ -31,8 +36,7 @@ final class HostLiterals {
     }
 
     private static Optional<InetAddress> ipv6(String text) {
-        // Only hex digits, colons, dots (embedded IPv4) and a zone id: nothing DNS would be asked about.
-        if (!text.matches("[0-9a-fA-F:.]+(%[0-9A-Za-z_.-]+)?")) {
+        if (!IPV6.matcher(text).matches()) {
             return Optional.empty();
         }
         try {
@@ -78,7 +82,7 @@ final class HostLiterals {
 
     /** One part in decimal, octal (leading 0) or hex (0x); {@code null} if it is not a number. */
     private static Long number(String part) {
-        if (part.length() > 12 || !part.matches("0x[0-9a-f]*|[0-9]+")) {
+        if (part.length() > 12 || !IPV4_PART.matcher(part).matches()) {
             return null;
         }
         try {
