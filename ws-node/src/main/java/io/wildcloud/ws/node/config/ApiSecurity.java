@@ -1,8 +1,7 @@
 package io.wildcloud.ws.node.config;
 
 import io.wildcloud.ws.push.callback.CallbackPolicy;
-import io.wildcloud.ws.push.callback.Cidr;
-import java.util.ArrayList;
+import io.wildcloud.ws.common.net.Cidr;
 import java.util.List;
 import java.util.Set;
 
@@ -41,18 +40,14 @@ public record ApiSecurity(boolean requireAuth, List<Cidr> callbackAllowNetworks,
 
     /** Parses and validates; throws {@link ConfigException} naming the first bad setting. */
     public static ApiSecurity from(Settings settings) {
-        List<Cidr> networks = new ArrayList<>();
-        for (String entry : settings.string("callback-allow-networks", "").split(",")) {
-            if (entry.isBlank()) {
-                continue;
-            }
-            try {
-                networks.add(Cidr.parse(entry));
-            } catch (IllegalArgumentException e) {
-                throw ConfigException.invalid("callback-allow-networks", entry.trim(),
-                        "must be a comma-separated list of networks in CIDR notation such as 127.0.0.0/8,::1/128 ("
-                                + e.getMessage() + ")");
-            }
+        String allowed = settings.string("callback-allow-networks", "");
+        List<Cidr> networks;
+        try {
+            networks = Cidr.parseList(allowed);
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.invalid("callback-allow-networks", allowed,
+                    "must be a comma-separated list of networks in CIDR notation such as 127.0.0.0/8,::1/128 ("
+                            + e.getMessage() + ")");
         }
         return new ApiSecurity(
                 settings.bool("api-require-auth", false),

@@ -1,6 +1,6 @@
 package io.wildcloud.ws.node.config;
 
-import io.wildcloud.ws.node.net.Cidr;
+import io.wildcloud.ws.common.net.Cidr;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -81,10 +81,13 @@ public record ConnectionLimits(
     /** Parses and validates; throws {@link ConfigException} naming the first bad setting. */
     public static ConnectionLimits from(Settings settings) {
         String proxies = settings.string("trusted-proxies", "");
-        List<Cidr> trusted = Cidr.parseList(proxies);
-        if (trusted == null) {
+        List<Cidr> trusted;
+        try {
+            trusted = Cidr.parseList(proxies);
+        } catch (IllegalArgumentException e) {
             throw ConfigException.invalid("trusted-proxies", proxies,
-                    "must be a comma-separated list of addresses or CIDR blocks such as 10.0.0.0/8,fd00::/8");
+                    "must be a comma-separated list of addresses or CIDR blocks such as 10.0.0.0/8,fd00::/8 ("
+                            + e.getMessage() + ")");
         }
         return new ConnectionLimits(
                 settings.duration("request-head-timeout", DEFAULT_REQUEST_HEAD_TIMEOUT),
