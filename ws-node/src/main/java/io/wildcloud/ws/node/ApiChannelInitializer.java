@@ -2,12 +2,14 @@ package io.wildcloud.ws.node;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.wildcloud.ws.node.http.ConnectionGuards;
 import io.wildcloud.ws.node.http.DrainingConnections;
 import io.wildcloud.ws.node.http.HealthHandler;
+import io.wildcloud.ws.node.http.IntakeHandoff;
 import io.wildcloud.ws.node.http.WriteBacklogLimit;
 import io.wildcloud.ws.node.metrics.MetricsHandler;
 import java.util.function.Supplier;
@@ -24,12 +26,15 @@ final class ApiChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final Supplier<ChannelHandler> apiHandlers;
     private final DrainingConnections connections;
     private final ConnectionGuards guards;
+    /** Where a connection moves from the intake loop once it asks for anything but health. */
+    private final EventLoopGroup workers;
     private final Supplier<WriteBacklogLimit> backlogLimit;
 
     /** @param apiHandlers {@code null} when the node serves no API (protocol-test mode) */
     ApiChannelInitializer(HealthHandler health, MetricsHandler metrics, Supplier<ChannelHandler> aggregators,
                           Supplier<ChannelHandler> apiHandlers, DrainingConnections connections,
-                          Supplier<WriteBacklogLimit> backlogLimit, ConnectionGuards guards) {
+                          Supplier<WriteBacklogLimit> backlogLimit, ConnectionGuards guards, EventLoopGroup workers) {
+        this.workers = workers;
         this.connections = connections;
         this.backlogLimit = backlogLimit;
         this.guards = guards;
@@ -59,5 +64,6 @@ final class ApiChannelInitializer extends ChannelInitializer<SocketChannel> {
             ch.pipeline().addLast(PipelineNames.API, new NotFoundHandler());
         }
         guards.addGuard(ch.pipeline(), PipelineNames.HTTP_CODEC, PipelineNames.BYTE_WATCHER, PipelineNames.REQUEST_GUARD);
+        ch.pipeline().addAfter(PipelineNames.REQUEST_GUARD, PipelineNames.INTAKE_HANDOFF, new IntakeHandoff(workers));
     }
 }

@@ -4,18 +4,23 @@ package io.wildcloud.ws.node;
  * The name of every handler a node puts in a pipeline, in pipeline order (socket first).
  *
  * <pre>
- * public port:  write-backlog -> byte-watcher -> http-codec -> request-guard -> drain -> http-aggregator
+ * public port:  write-backlog -> byte-watcher -> http-codec -> request-guard -> intake-handoff -> drain -> http-aggregator
  *               -> health -> sockjs-client-script -> sockjs
  * a websocket:  write-backlog -> byte-watcher -> wsencoder -> wsdecoder -> request-guard -> drain
  *               -> health -> sockjs-client-script -> sockjs-websocket-control-frames -> sockjs-websocket-close
  *               -> sockjs-websocket-utf8 -> sockjs-websocket-protocol -> sockjs-websocket-aggregator
  *               -> sockjs-websocket
- * API port:     write-backlog -> byte-watcher -> http-codec -> request-guard -> drain -> api-aggregator -> health
+ * API port:     write-backlog -> byte-watcher -> http-codec -> request-guard -> intake-handoff -> drain -> api-aggregator
+ *               -> health
  *               -> metrics -> api
  * </pre>
  *
  * The byte watcher and the request guard are one connection's {@code RequestGuard}: the watcher
  * sees the first bytes of a head the codec still holds, the guard the decoded requests.
+ *
+ * <p>Every connection starts on the intake event loop; {@code intake-handoff} answers nothing
+ * itself, but moves the connection to a worker loop at its first request that is not a health
+ * check, and removes itself (so a websocket's pipeline, drawn above, no longer has it).
  *
  * <p>A websocket upgrade puts the {@code sockjs-websocket-*} handlers where {@code sockjs} was (see
  * {@code WebSocketUpgrade}); Netty's handshake then replaces {@code http-codec} with its frame
@@ -30,6 +35,7 @@ final class PipelineNames {
     static final String BYTE_WATCHER = "byte-watcher";
     static final String HTTP_CODEC = "http-codec";
     static final String REQUEST_GUARD = "request-guard";
+    static final String INTAKE_HANDOFF = "intake-handoff";
     static final String DRAIN = "drain";
     static final String HTTP_AGGREGATOR = "http-aggregator";
     static final String API_AGGREGATOR = "api-aggregator";

@@ -1,12 +1,14 @@
 package io.wildcloud.ws.node;
 
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.wildcloud.ws.node.http.ConnectionGuards;
 import io.wildcloud.ws.node.http.DrainingConnections;
 import io.wildcloud.ws.node.http.HealthHandler;
+import io.wildcloud.ws.node.http.IntakeHandoff;
 import io.wildcloud.ws.node.http.WriteBacklogLimit;
 import io.wildcloud.ws.sockjs.http.ClientScriptHandler;
 import io.wildcloud.ws.sockjs.http.SockJsHandler;
@@ -22,10 +24,13 @@ final class PublicChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final DrainingConnections connections;
     private final Supplier<WriteBacklogLimit> backlogLimit;
     private final ConnectionGuards guards;
+    /** Where a connection moves from the intake loop once it asks for anything but health. */
+    private final EventLoopGroup workers;
 
     PublicChannelInitializer(int maxBodyBytes, HealthHandler health, ClientScriptHandler clientScript,
                              SockJsHandler sockjs, DrainingConnections connections,
-                             Supplier<WriteBacklogLimit> backlogLimit, ConnectionGuards guards) {
+                             Supplier<WriteBacklogLimit> backlogLimit, ConnectionGuards guards, EventLoopGroup workers) {
+        this.workers = workers;
         this.connections = connections;
         this.backlogLimit = backlogLimit;
         this.guards = guards;
@@ -50,5 +55,6 @@ final class PublicChannelInitializer extends ChannelInitializer<SocketChannel> {
                 .addLast(PipelineNames.CLIENT_SCRIPT, clientScript)
                 .addLast(PipelineNames.SOCKJS, sockjs);
         guards.addGuard(ch.pipeline(), PipelineNames.HTTP_CODEC, PipelineNames.BYTE_WATCHER, PipelineNames.REQUEST_GUARD);
+        ch.pipeline().addAfter(PipelineNames.REQUEST_GUARD, PipelineNames.INTAKE_HANDOFF, new IntakeHandoff(workers));
     }
 }

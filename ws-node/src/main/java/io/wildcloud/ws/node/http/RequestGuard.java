@@ -75,6 +75,18 @@ final class RequestGuard extends ChannelDuplexHandler {
     }
 
     @Override
+    public void channelUnregistered(ChannelHandlerContext ctx) {
+        timer.suspend(); // moving to another event loop (IntakeHandoff), or closing
+        ctx.fireChannelUnregistered();
+    }
+
+    @Override
+    public void channelRegistered(ChannelHandlerContext ctx) {
+        timer.rearm(); // on the loop the connection moved to
+        ctx.fireChannelRegistered();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         stop();
         ctx.fireChannelInactive();

@@ -115,6 +115,11 @@ final class RequestTimer {
         cancel();
     }
 
+    /** Cancels the timer until the next {@link #rearm}, which schedules it on the connection's loop of then. */
+    void suspend() {
+        cancel();
+    }
+
     void rearm() {
         if (ctx == null || stopped) {
             return;
