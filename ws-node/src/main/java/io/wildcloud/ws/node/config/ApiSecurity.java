@@ -1,7 +1,7 @@
 package io.wildcloud.ws.node.config;
 
-import io.wildcloud.ws.push.callback.CallbackPolicy;
 import io.wildcloud.ws.common.net.Cidr;
+import io.wildcloud.ws.push.callback.CallbackPolicy;
 import java.util.List;
 import java.util.Set;
 
@@ -40,18 +40,9 @@ public record ApiSecurity(boolean requireAuth, List<Cidr> callbackAllowNetworks,
 
     /** Parses and validates; throws {@link ConfigException} naming the first bad setting. */
     public static ApiSecurity from(Settings settings) {
-        String allowed = settings.string("callback-allow-networks", "");
-        List<Cidr> networks;
-        try {
-            networks = Cidr.parseList(allowed);
-        } catch (IllegalArgumentException e) {
-            throw ConfigException.invalid("callback-allow-networks", allowed,
-                    "must be a comma-separated list of networks in CIDR notation such as 127.0.0.0/8,::1/128 ("
-                            + e.getMessage() + ")");
-        }
         return new ApiSecurity(
                 settings.bool("api-require-auth", false),
-                networks,
+                settings.networks("callback-allow-networks", "127.0.0.0/8,::1/128"),
                 settings.integer("callback-max-response-bytes", CallbackPolicy.DEFAULT_MAX_RESPONSE_BYTES, 0,
                         16 * 1024 * 1024));
     }

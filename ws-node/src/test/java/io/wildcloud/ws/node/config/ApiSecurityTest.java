@@ -25,8 +25,8 @@ class ApiSecurityTest {
     @Test
     void badValuesNameTheirSetting() {
         assertEquals("invalid setting callback-allow-networks=127.0.0.0/8,localhost/8: must be a comma-separated list"
-                        + " of networks in CIDR notation such as 127.0.0.0/8,::1/128 ('localhost/8': not an IP address:"
-                        + " localhost)",
+                        + " of addresses or networks in CIDR notation such as 127.0.0.0/8,::1/128 ('localhost/8': not an"
+                        + " IP address: localhost)",
                 assertThrows(ConfigException.class, () -> ApiSecurity.from(Settings.of(Map.of(
                         "callback-allow-networks", "127.0.0.0/8,localhost/8")))).getMessage());
         assertEquals("invalid setting api-require-auth=maybe: must be true or false",
