@@ -8,14 +8,14 @@ import java.util.List;
  * holds it to these lists, and this drawing to the lists):
  *
  * <pre>
- * public port: write-backlog -> byte-watcher -> http-codec -> request-guard -> drain -> http-aggregator
- *              -> health -> sockjs-client-script -> sockjs
+ * public port: write-backlog -> byte-watcher -> http-codec -> request-guard -> intake-handoff -> drain
+ *              -> http-aggregator -> health -> sockjs-client-script -> sockjs
  * websocket:   write-backlog -> byte-watcher -> wsencoder -> wsdecoder -> request-guard -> drain -> health
  *              -> sockjs-client-script -> sockjs-websocket-control-frames -> sockjs-websocket-close
  *              -> sockjs-websocket-utf8 -> sockjs-websocket-protocol -> sockjs-websocket-aggregator
  *              -> sockjs-websocket
- * API port:    write-backlog -> byte-watcher -> http-codec -> request-guard -> drain -> api-aggregator
- *              -> health -> metrics -> api
+ * API port:    write-backlog -> byte-watcher -> http-codec -> request-guard -> intake-handoff -> drain
+ *              -> api-aggregator -> health -> metrics -> api
  * </pre>
  *
  * <ul>
@@ -23,6 +23,9 @@ import java.util.List;
  *     per connection, whatever was written.
  * <li>{@code byte-watcher} and {@code request-guard} are one connection's {@code RequestGuard}: the
  *     watcher sees the first bytes of a head the codec still holds, the guard the decoded requests.
+ * <li>{@code intake-handoff} ({@code IntakeHandoff}): every connection starts on the node's one-thread
+ *     intake loop, where health checks are answered; at its first other request it moves to a worker
+ *     loop for good and removes itself (so an open websocket's pipeline no longer has it).
  * <li>{@code drain} ({@code DrainingConnections}) closes idle keep-alive connections of a draining node.
  * <li>{@code health} answers {@code /health*} and passes the rest on; {@code sockjs-client-script}
  *     serves {@code /sockjs-client/*}; {@code sockjs} ({@code SockJsHandler}) routes the rest.
@@ -44,6 +47,7 @@ public final class PipelineNames {
     public static final String BYTE_WATCHER = "byte-watcher";
     public static final String HTTP_CODEC = "http-codec";
     public static final String REQUEST_GUARD = "request-guard";
+    public static final String INTAKE_HANDOFF = "intake-handoff";
     public static final String DRAIN = "drain";
     public static final String HTTP_AGGREGATOR = "http-aggregator";
     public static final String API_AGGREGATOR = "api-aggregator";
@@ -65,7 +69,7 @@ public final class PipelineNames {
 
     /** The public port's pipeline for HTTP. */
     public static final List<String> PUBLIC_PORT = List.of(WRITE_BACKLOG, BYTE_WATCHER, HTTP_CODEC, REQUEST_GUARD,
-            DRAIN, HTTP_AGGREGATOR, HEALTH, CLIENT_SCRIPT, SOCKJS);
+            INTAKE_HANDOFF, DRAIN, HTTP_AGGREGATOR, HEALTH, CLIENT_SCRIPT, SOCKJS);
 
     /** The public port's pipeline once a websocket is open. */
     public static final List<String> WEBSOCKET_CONNECTION = List.of(WRITE_BACKLOG, BYTE_WATCHER, WS_ENCODER,
@@ -74,7 +78,7 @@ public final class PipelineNames {
 
     /** The API port's pipeline. */
     public static final List<String> API_PORT = List.of(WRITE_BACKLOG, BYTE_WATCHER, HTTP_CODEC, REQUEST_GUARD,
-            DRAIN, API_AGGREGATOR, HEALTH, METRICS, API);
+            INTAKE_HANDOFF, DRAIN, API_AGGREGATOR, HEALTH, METRICS, API);
 
     private PipelineNames() {
     }

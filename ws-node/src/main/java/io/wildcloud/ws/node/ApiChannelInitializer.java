@@ -2,11 +2,13 @@ package io.wildcloud.ws.node;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.wildcloud.ws.edge.PipelineNames;
 import io.wildcloud.ws.node.http.ConnectionGuards;
 import io.wildcloud.ws.node.http.DrainingConnections;
 import io.wildcloud.ws.node.http.HealthHandler;
+import io.wildcloud.ws.node.http.IntakeHandoff;
 import io.wildcloud.ws.node.http.WriteBacklogLimit;
 import io.wildcloud.ws.node.metrics.MetricsHandler;
 import java.util.function.Supplier;
@@ -24,8 +26,8 @@ final class ApiChannelInitializer extends PortInitializer {
     /** @param apiHandlers {@code null} when the node serves no API (protocol-test mode) */
     ApiChannelInitializer(HealthHandler health, MetricsHandler metrics, Supplier<ChannelHandler> aggregators,
                           Supplier<ChannelHandler> apiHandlers, DrainingConnections connections,
-                          Supplier<WriteBacklogLimit> backlogLimit, ConnectionGuards guards) {
-        super(health, connections, backlogLimit, guards);
+                          Supplier<WriteBacklogLimit> backlogLimit, ConnectionGuards guards, EventLoopGroup workers) {
+        super(health, connections, backlogLimit, guards, workers);
         this.metrics = metrics;
         this.aggregators = aggregators;
         this.apiHandlers = apiHandlers;

@@ -2,6 +2,7 @@ package io.wildcloud.ws.node;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.wildcloud.ws.edge.PipelineNames;
 import io.wildcloud.ws.node.http.ConnectionGuards;
@@ -21,8 +22,8 @@ final class PublicChannelInitializer extends PortInitializer {
 
     PublicChannelInitializer(int maxBodyBytes, HealthHandler health, ClientScriptHandler clientScript,
                              SockJsHandler sockjs, DrainingConnections connections,
-                             Supplier<WriteBacklogLimit> backlogLimit, ConnectionGuards guards) {
-        super(health, connections, backlogLimit, guards);
+                             Supplier<WriteBacklogLimit> backlogLimit, ConnectionGuards guards, EventLoopGroup workers) {
+        super(health, connections, backlogLimit, guards, workers);
         this.maxBodyBytes = maxBodyBytes;
         this.clientScript = clientScript;
         this.sockjs = sockjs;

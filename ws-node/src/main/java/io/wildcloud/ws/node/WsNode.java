@@ -43,6 +43,8 @@ public final class WsNode implements AutoCloseable {
 
     private final NodeConfig config;
     private final EventLoopGroup boss;
+    /** Where every connection starts, and health checks stay (IntakeHandoff). */
+    private final EventLoopGroup intake;
     private final EventLoopGroup workers;
     private final Engine engine;
     private final NodeMetrics metrics;
@@ -62,6 +64,7 @@ public final class WsNode implements AutoCloseable {
         this.metrics = new NodeMetrics(config.nodeId());
         NetworkTransport transport = NetworkTransport.best();
         this.boss = transport.newGroup(1);
+        this.intake = transport.newGroup(1);
         // One event loop per core: more only add wake-ups and hand-offs between loops. The Redis
         // engine's connections run on them too.
         this.workers = transport.newGroup(config.ioThreads());
@@ -106,14 +109,14 @@ public final class WsNode implements AutoCloseable {
         ConnectionGuards apiGuards = new ConnectionGuards("api", config.connectionLimits(), maxApiBody,
                 halfMemory, clientErrors, apiEdge.refusals());
         try {
-            this.publicServer = HttpServer.bind("public", config.bindHost(), config.publicPort(), transport, boss, workers,
+            this.publicServer = HttpServer.bind("public", config.bindHost(), config.publicPort(), transport, boss, intake,
                     new PublicChannelInitializer(maxPublicBody, health, new ClientScriptHandler(), sockjs, connections,
-                            () -> new WriteBacklogLimit(maxBacklog, publicEdge::cutOff), publicGuards));
-            this.apiServer = HttpServer.bind("api", config.apiBindHost(), config.apiPort(), transport, boss, workers,
+                            () -> new WriteBacklogLimit(maxBacklog, publicEdge::cutOff), publicGuards, workers));
+            this.apiServer = HttpServer.bind("api", config.apiBindHost(), config.apiPort(), transport, boss, intake,
                     new ApiChannelInitializer(health, new MetricsHandler(metrics),
                             push != null ? push.api()::newAggregator : null, push != null ? push.api()::newHandler : null, connections,
                             // An application that does not read its answers is cut off like a browser.
-                            () -> new WriteBacklogLimit(maxBacklog, apiEdge::cutOff), apiGuards));
+                            () -> new WriteBacklogLimit(maxBacklog, apiEdge::cutOff), apiGuards, workers));
         } catch (Exception e) {
             // Netty rethrows a failed bind's BindException unchecked-style: catch everything.
             shutdownQuietly();
@@ -134,6 +137,11 @@ public final class WsNode implements AutoCloseable {
     /** Starts a node; returns once both ports accept connections. */
     public static WsNode start(NodeConfig config) throws InterruptedException {
         return new WsNode(config);
+    }
+
+    /** The worker event loops (tests block them to show what still answers). */
+    EventLoopGroup workers() {
+        return workers;
     }
 
     public int publicPort() {
@@ -230,6 +238,7 @@ public final class WsNode implements AutoCloseable {
     private void shutdownEventLoops() {
         // Bounded: an event loop wedged by an error must not keep the process from exiting.
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        intake.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 

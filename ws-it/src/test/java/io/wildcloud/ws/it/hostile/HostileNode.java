@@ -40,13 +40,8 @@ final class HostileNode implements AutoCloseable {
     /** The demo application's secret, for the normal sessions. */
     static final String DEMO_SECRET = "demo-application-secret";
 
-    /**
-     * The issue asks for 1 s. On a 2-core machine the attack, this prober and the node share the
-     * cores, and under the ping and chunked-body floods some probes took just over 1 s while the
-     * machine's load average was 10-20 (other builds running); 2 s held there. Whether the time
-     * goes to the node's event loops or to the cores is not yet known (see the issue notes).
-     */
-    private static final Duration HEALTH_BOUND = Duration.ofSeconds(2);
+    /** How long a health answer may take, during and after every attack (issue 13). */
+    private static final Duration HEALTH_BOUND = Duration.ofSeconds(1);
     private static final Pattern DIRECT_MEMORY = Pattern.compile("(?m)^ws_netty_direct_memory_bytes\\{[^}]*} ([0-9.E+-]+)$");
 
     private final NodeProcess node;
@@ -131,6 +126,7 @@ final class HostileNode implements AutoCloseable {
         if (attackFailure[0] != null) {
             throw new AssertionError("the attack itself failed", attackFailure[0]);
         }
+        System.out.println("health under attack: " + prober); // the figures for the issue
         assertTrue(node.isAlive(), "node died under attack:\n" + node.logTail());
         assertEquals(List.of(), prober.failures(), "health answers slower than " + HEALTH_BOUND + " or not 200");
         assertTrue(prober.probes() > 0, "health was never probed");
@@ -236,6 +232,7 @@ final class HostileNode implements AutoCloseable {
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
         private volatile int probes;
+        private volatile long slowestMillis;
 
         private final long probingSince = System.nanoTime();
 
@@ -253,6 +250,7 @@ final class HostileNode implements AutoCloseable {
                     try {
                         int status = http.get(url).status();
                         long millis = (System.nanoTime() - start) / 1_000_000;
+                        slowestMillis = Math.max(slowestMillis, millis);
                         if (status != 200 || millis > HEALTH_BOUND.toMillis()) {
                             failures.add(url + ": " + status + " after " + millis + " ms" + since(start));
                         }
@@ -275,6 +273,11 @@ final class HostileNode implements AutoCloseable {
 
         int probes() {
             return probes;
+        }
+
+        @Override
+        public String toString() {
+            return probes + " probes, slowest answer " + slowestMillis + " ms, " + failures.size() + " late or failed";
         }
 
         List<String> failures() {

@@ -1,8 +1,7 @@
 package io.wildcloud.ws.node.config;
 
+import io.wildcloud.ws.common.net.Cidr;
 import io.wildcloud.ws.push.callback.CallbackPolicy;
-import io.wildcloud.ws.push.callback.Cidr;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -41,22 +40,9 @@ public record ApiSecurity(boolean requireAuth, List<Cidr> callbackAllowNetworks,
 
     /** Parses and validates; throws {@link ConfigException} naming the first bad setting. */
     public static ApiSecurity from(Settings settings) {
-        List<Cidr> networks = new ArrayList<>();
-        for (String entry : settings.string("callback-allow-networks", "").split(",")) {
-            if (entry.isBlank()) {
-                continue;
-            }
-            try {
-                networks.add(Cidr.parse(entry));
-            } catch (IllegalArgumentException e) {
-                throw ConfigException.invalid("callback-allow-networks", entry.trim(),
-                        "must be a comma-separated list of networks in CIDR notation such as 127.0.0.0/8,::1/128 ("
-                                + e.getMessage() + ")");
-            }
-        }
         return new ApiSecurity(
                 settings.bool("api-require-auth", false),
-                networks,
+                settings.networks("callback-allow-networks", "127.0.0.0/8,::1/128"),
                 settings.integer("callback-max-response-bytes", CallbackPolicy.DEFAULT_MAX_RESPONSE_BYTES, 0,
                         16 * 1024 * 1024));
     }

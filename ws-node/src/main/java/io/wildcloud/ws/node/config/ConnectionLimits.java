@@ -1,6 +1,6 @@
 package io.wildcloud.ws.node.config;
 
-import io.wildcloud.ws.node.net.Cidr;
+import io.wildcloud.ws.common.net.Cidr;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -80,12 +80,6 @@ public record ConnectionLimits(
 
     /** Parses and validates; throws {@link ConfigException} naming the first bad setting. */
     public static ConnectionLimits from(Settings settings) {
-        String proxies = settings.string("trusted-proxies", "");
-        List<Cidr> trusted = Cidr.parseList(proxies);
-        if (trusted == null) {
-            throw ConfigException.invalid("trusted-proxies", proxies,
-                    "must be a comma-separated list of addresses or CIDR blocks such as 10.0.0.0/8,fd00::/8");
-        }
         return new ConnectionLimits(
                 settings.duration("request-head-timeout", DEFAULT_REQUEST_HEAD_TIMEOUT),
                 settings.duration("idle-timeout", DEFAULT_IDLE_TIMEOUT),
@@ -94,7 +88,7 @@ public record ConnectionLimits(
                 settings.duration("body-progress-interval", DEFAULT_BODY_PROGRESS_INTERVAL),
                 settings.integer("max-connections", DEFAULT_MAX_CONNECTIONS, 1, 10_000_000),
                 settings.integer("max-connections-per-address", DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, 1, 10_000_000),
-                trusted,
+                settings.networks("trusted-proxies", "10.0.0.0/8,fd00::/8"),
                 settings.integer("max-request-memory", (int) defaultMaxRequestMemory(), 64 * 1024, Integer.MAX_VALUE));
     }
 

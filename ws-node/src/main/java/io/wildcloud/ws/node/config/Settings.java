@@ -1,5 +1,6 @@
 package io.wildcloud.ws.node.config;
 
+import io.wildcloud.ws.common.net.Cidr;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -166,6 +168,17 @@ public final class Settings {
             case "false", "no", "off", "0" -> false;
             default -> throw ConfigException.invalid(name, raw.get(), "must be true or false");
         };
+    }
+
+    /** A comma-separated list of addresses or networks in CIDR notation ({@link Cidr}); empty when not set. */
+    public List<Cidr> networks(String name, String example) {
+        String raw = string(name, "");
+        try {
+            return Cidr.parseList(raw);
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.invalid(name, raw, "must be a comma-separated list of addresses or networks in CIDR"
+                    + " notation such as " + example + " (" + e.getMessage() + ")");
+        }
     }
 
     /** A duration such as {@code 250ms}, {@code 25s}, {@code 5m} or {@code 24h}. */

@@ -3,7 +3,7 @@ package io.wildcloud.ws.node.http;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.wildcloud.ws.node.config.ConnectionLimits;
-import io.wildcloud.ws.node.net.Cidr;
+import io.wildcloud.ws.common.net.Cidr;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;

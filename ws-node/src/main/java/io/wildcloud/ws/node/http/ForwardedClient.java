@@ -1,6 +1,6 @@
 package io.wildcloud.ws.node.http;
 
-import io.wildcloud.ws.node.net.Cidr;
+import io.wildcloud.ws.common.net.HostLiterals;
 import java.net.InetAddress;
 import java.util.function.Predicate;
 
@@ -20,7 +20,7 @@ final class ForwardedClient {
         }
         String[] hops = forwardedFor.split(",");
         for (int i = hops.length - 1; i >= 0; i--) {
-            InetAddress hop = Cidr.literal(stripPort(hops[i].trim()));
+            InetAddress hop = HostLiterals.parse(stripPort(hops[i].trim())).orElse(null);
             if (hop == null) {
                 return null;
             }

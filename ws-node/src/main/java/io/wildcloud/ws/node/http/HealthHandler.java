@@ -83,6 +83,12 @@ public final class HealthHandler extends ChannelInboundHandlerAdapter {
     /** The health path {@code request} asks for, whatever its method, or null for any other path. */
     private static String healthPath(FullHttpRequest request) {
         String path = new QueryStringDecoder(request.uri()).path();
-        return path.equals(PATH) || path.equals(LIVE_PATH) || path.equals(READY_PATH) ? path : null;
+        return isHealthPath(path) ? path : null;
+    }
+
+    /** Whether {@code uri} (a request target, query and all) asks for one of the health paths. */
+    static boolean isHealthPath(String uri) {
+        String path = new QueryStringDecoder(uri).path();
+        return path.equals(PATH) || path.equals(LIVE_PATH) || path.equals(READY_PATH);
     }
 }

@@ -1,7 +1,8 @@
 package io.wildcloud.ws.push.callback;
 
+import io.wildcloud.ws.common.net.Cidr;
+import io.wildcloud.ws.common.net.HostLiterals;
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -110,7 +111,7 @@ public final class CallbackAddresses {
 
     /** Why {@code address}:{@code port} is refused, or empty when a callback may go there. */
     public Optional<CallbackRefusal> check(InetAddress address, int port) {
-        InetAddress a = normalize(address);
+        InetAddress a = HostLiterals.unmapped(address);
         if (ownPorts.contains(port) && isThisMachine(a)) {
             return Optional.of(CallbackRefusal.OWN_PORT);
         }
@@ -156,32 +157,6 @@ public final class CallbackAddresses {
         return a.isLoopbackAddress() || a.isAnyLocalAddress() || THIS_NETWORK.contains(a) || localAddresses.contains(a);
     }
 
-    /**
-     * The IPv4 address an IPv4-mapped ({@code ::ffff:a.b.c.d}) or IPv4-compatible
-     * ({@code ::a.b.c.d}) IPv6 address carries; any other address unchanged.
-     */
-    static InetAddress normalize(InetAddress address) {
-        if (!(address instanceof Inet6Address)) {
-            return address;
-        }
-        byte[] b = address.getAddress();
-        for (int i = 0; i < 10; i++) {
-            if (b[i] != 0) {
-                return address;
-            }
-        }
-        boolean mapped = b[10] == -1 && b[11] == -1;
-        boolean compatible = b[10] == 0 && b[11] == 0 && (b[12] != 0 || b[13] != 0);
-        if (!mapped && !compatible) {
-            return address;
-        }
-        try {
-            return InetAddress.getByAddress(Arrays.copyOfRange(b, 12, 16));
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static String host(URI callback) {
         String host = callback.getHost();
         if (host != null) {
@@ -215,7 +190,7 @@ public final class CallbackAddresses {
         try {
             for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
                 for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-                    addresses.add(normalize(address));
+                    addresses.add(HostLiterals.unmapped(address));
                 }
             }
         } catch (SocketException | RuntimeException e) {

@@ -3,7 +3,7 @@ package io.wildcloud.ws.node.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.wildcloud.ws.push.callback.Cidr;
+import io.wildcloud.ws.common.net.Cidr;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,8 +24,9 @@ class ApiSecurityTest {
 
     @Test
     void badValuesNameTheirSetting() {
-        assertEquals("invalid setting callback-allow-networks=localhost/8: must be a comma-separated list of networks"
-                        + " in CIDR notation such as 127.0.0.0/8,::1/128 (not an IP address: localhost)",
+        assertEquals("invalid setting callback-allow-networks=127.0.0.0/8,localhost/8: must be a comma-separated list"
+                        + " of addresses or networks in CIDR notation such as 127.0.0.0/8,::1/128 ('localhost/8': not an"
+                        + " IP address: localhost)",
                 assertThrows(ConfigException.class, () -> ApiSecurity.from(Settings.of(Map.of(
                         "callback-allow-networks", "127.0.0.0/8,localhost/8")))).getMessage());
         assertEquals("invalid setting api-require-auth=maybe: must be true or false",

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.wildcloud.ws.node.net.Cidr;
+import io.wildcloud.ws.common.net.Cidr;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,13 +1,21 @@
-package io.wildcloud.ws.push.callback;
+package io.wildcloud.ws.common.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * A network in CIDR notation ({@code 127.0.0.0/8}, {@code ::1/128}); a bare address is its own
- * /32 or /128. IPv4-mapped IPv6 addresses are compared as the IPv4 address they carry.
+ * A network in CIDR notation ({@code 10.0.0.0/8}, {@code fd00::/8}); a bare address is its own
+ * /32 or /128. The one network type of the node: {@code trusted-proxies} and
+ * {@code callback-allow-networks} are lists of these, and the callback guard's ranges too.
+ *
+ * <p>Addresses are read by {@link HostLiterals} (every numeric IPv4 spelling, never DNS), and
+ * IPv4-mapped or IPv4-compatible IPv6 addresses are compared as the IPv4 address they carry
+ * ({@link HostLiterals#unmapped}): a peer seen on a dual-stack socket as {@code ::ffff:10.0.0.5}
+ * lies in {@code 10.0.0.0/8}.
  */
 public record Cidr(byte[] network, int prefixLength) {
 
@@ -19,14 +27,18 @@ public record Cidr(byte[] network, int prefixLength) {
         }
     }
 
-    /** Parses {@code address/prefix} or a bare address; never asks DNS. */
+    /**
+     * Parses {@code address/prefix} or a bare address; never asks DNS.
+     *
+     * @throws IllegalArgumentException saying what is wrong when {@code text} is neither
+     */
     public static Cidr parse(String text) {
         String trimmed = text.trim();
         int slash = trimmed.indexOf('/');
         String host = slash < 0 ? trimmed : trimmed.substring(0, slash);
         InetAddress address = HostLiterals.parse(host)
                 .orElseThrow(() -> new IllegalArgumentException("not an IP address: " + host));
-        byte[] bytes = CallbackAddresses.normalize(address).getAddress();
+        byte[] bytes = HostLiterals.unmapped(address).getAddress();
         int prefix = bytes.length * 8;
         if (slash >= 0) {
             try {
@@ -34,16 +46,41 @@ public record Cidr(byte[] network, int prefixLength) {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("not a prefix length: " + trimmed.substring(slash + 1));
             }
-            if (bytes.length == 4 && address.getAddress().length == 16 && prefix >= 96) {
-                prefix -= 96; // ::ffff:a.b.c.d/120 names the IPv4 network a.b.c.d/24
+            // ::ffff:a.b.c.d/120 names the IPv4 network a.b.c.d/24 (the JDK reads such a literal
+            // as an IPv4 address already, so the spelling tells).
+            if (bytes.length == 4 && host.indexOf(':') >= 0) {
+                if (prefix < 96) {
+                    throw new IllegalArgumentException("prefix length out of range for an IPv4-mapped address: " + prefix);
+                }
+                prefix -= 96;
             }
         }
         return new Cidr(bytes, prefix);
     }
 
-    /** Whether {@code address} lies in this network. */
+    /**
+     * Parses a comma-separated list; blank entries are skipped.
+     *
+     * @throws IllegalArgumentException naming the first entry that is not a network
+     */
+    public static List<Cidr> parseList(String text) {
+        List<Cidr> networks = new ArrayList<>();
+        for (String entry : text.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            try {
+                networks.add(parse(entry));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + entry.trim() + "': " + e.getMessage(), e);
+            }
+        }
+        return List.copyOf(networks);
+    }
+
+    /** Whether {@code address} lies in this network (an IPv4 address never lies in an IPv6 network). */
     public boolean contains(InetAddress address) {
-        byte[] candidate = CallbackAddresses.normalize(address).getAddress();
+        byte[] candidate = HostLiterals.unmapped(address).getAddress();
         if (candidate.length != network.length) {
             return false;
         }

@@ -1,7 +1,9 @@
-package io.wildcloud.ws.push.callback;
+package io.wildcloud.ws.common.net;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -14,7 +16,7 @@ import java.util.regex.Pattern;
  * remaining bytes ({@code 2130706433}, {@code 127.1}, {@code 0x7f.1} are all 127.0.0.1). Checking
  * callbacks against address ranges needs every such spelling recognised.
  */
-final class HostLiterals {
+public final class HostLiterals {
 
     /** Only hex digits, colons, dots (embedded IPv4) and a zone id: nothing DNS would be asked about. */
     private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]+(%[0-9A-Za-z_.-]+)?");
@@ -24,7 +26,7 @@ final class HostLiterals {
     }
 
     /** The address {@code host} spells, or empty when it is a name. */
-    static Optional<InetAddress> parse(String host) {
+    public static Optional<InetAddress> parse(String host) {
         if (host == null || host.isEmpty()) {
             return Optional.empty();
         }
@@ -95,6 +97,32 @@ final class HostLiterals {
             return Long.parseLong(part);
         } catch (NumberFormatException e) {
             return null;
+        }
+    }
+
+    /**
+     * The IPv4 address an IPv4-mapped ({@code ::ffff:a.b.c.d}) or IPv4-compatible
+     * ({@code ::a.b.c.d}) IPv6 address carries; any other address unchanged.
+     */
+    public static InetAddress unmapped(InetAddress address) {
+        if (!(address instanceof Inet6Address)) {
+            return address;
+        }
+        byte[] b = address.getAddress();
+        for (int i = 0; i < 10; i++) {
+            if (b[i] != 0) {
+                return address;
+            }
+        }
+        boolean mapped = b[10] == -1 && b[11] == -1;
+        boolean compatible = b[10] == 0 && b[11] == 0 && (b[12] != 0 || b[13] != 0);
+        if (!mapped && !compatible) {
+            return address;
+        }
+        try {
+            return InetAddress.getByAddress(Arrays.copyOfRange(b, 12, 16));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -1,0 +1,65 @@
+package io.wildcloud.ws.node.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpContent;
+
+/**
+ * The body of one connection's request in progress, for its {@link RequestGuard}: its bytes are
+ * counted against the port's body limit and reserved from the port's {@link RequestMemory} as they
+ * arrive, and given back once the whole request is handed on or the connection is cut.
+ */
+final class RequestBody {
+
+    private final RequestMemory memory;
+    private final int maxBytes;
+    private long bytes;
+    private long reserved;
+
+    RequestBody(RequestMemory memory, int maxBytes) {
+        this.memory = memory;
+        this.maxBytes = maxBytes;
+    }
+
+    /** A new request's body begins (its bytes count from zero). */
+    void start() {
+        bytes = 0;
+    }
+
+    /** Counts and reserves {@code count} more bytes; the refusal when they pass the body limit or the port's memory. */
+    GuardRefusal admit(int count) {
+        bytes += count;
+        if (bytes > maxBytes) {
+            return GuardRefusal.bodyTooLarge(maxBytes);
+        }
+        if (!memory.tryReserve(count)) {
+            return GuardRefusal.busy(memory);
+        }
+        reserved += count;
+        return null;
+    }
+
+    /** Gives back what this connection reserved: its request was handed on whole, or the connection ends. */
+    void release() {
+        memory.release(reserved);
+        reserved = 0;
+    }
+
+    /**
+     * A body piece that arrived in a small read is a slice of a larger read buffer, and keeps all
+     * of it alive while the aggregator holds the piece: copied out, it holds only its own bytes,
+     * so the bytes {@link RequestMemory} counts are the bytes held. Releases {@code content} when
+     * it returns a copy.
+     */
+    static HttpContent compact(HttpContent content, ByteBufAllocator alloc) {
+        ByteBuf data = content.content();
+        ByteBuf holder = data.unwrap() != null ? data.unwrap() : data;
+        int count = data.readableBytes();
+        if (count == 0 || holder.capacity() <= 2 * count + 1024) {
+            return content;
+        }
+        HttpContent copy = content.replace(alloc.buffer(count, count).writeBytes(data, data.readerIndex(), count));
+        content.release();
+        return copy;
+    }
+}
