@@ -28,6 +28,12 @@ import java.util.stream.Stream;
  * messages are published and delivered, and counts Redis commands per delivered message. It also
  * prints its own CPU over the same window: the load generator should use less than the servers,
  * or the figures describe the client, not the service.
+ *
+ * <p>{@code --rate=N} publishes at a fixed rate instead of flat out; the servers' CPU is then also
+ * printed as a share of one core over the measured window. {@code --preset=issue17} sets the
+ * conditions of issue 17's table (flags given beside it still win): 64-byte messages, 64
+ * keep-alive API connections with one request in flight each, 50,000 warm-up and 200,000 measured
+ * messages, nodes on {@code -Xmx1g} alone.
  */
 public final class PushBenchmark {
 
@@ -40,11 +46,22 @@ public final class PushBenchmark {
      */
     private static final String DEFAULT_NODE_JVM_ARGS = "-Xms512m -Xmx1g -XX:+AlwaysPreTouch";
 
+    /** The conditions of issue 17's comparison (an independent harness's, reproduced here). */
+    private static final Map<String, String> ISSUE17 = Map.of(
+            "sessions", "1000", "message-bytes", "64", "api-connections", "64", "concurrency", "64",
+            "warmup", "50000", "messages", "200000", "node-jvm-args", "-Xmx1g");
+
     private final Map<String, String> flags;
     private final Path workDir;
 
-    private PushBenchmark(Map<String, String> flags) throws IOException {
-        this.flags = flags;
+    private PushBenchmark(Map<String, String> given) throws IOException {
+        Map<String, String> preset = switch (given.getOrDefault("preset", "none")) {
+            case "none" -> Map.of();
+            case "issue17" -> ISSUE17;
+            default -> throw new IllegalArgumentException("--preset takes issue17, not " + given.get("preset"));
+        };
+        this.flags = new LinkedHashMap<>(preset);
+        this.flags.putAll(given);
         this.workDir = Files.createDirectories(Path.of(flags.getOrDefault("work-dir", "target/bench")));
     }
 
@@ -138,7 +155,10 @@ public final class PushBenchmark {
             "--duration=" + flags.getOrDefault("duration", "5m"),
             "--concurrency=" + flags.getOrDefault("concurrency", "128"),
             "--batch=" + flags.getOrDefault("batch", "1"),
+            "--rate=" + flags.getOrDefault("rate", "0"),
+            "--message-bytes=" + flags.getOrDefault("message-bytes", "0"),
             "--grace=30s"});
+        long[] windowNanos = new long[2];
         Map<ManagedProcess, Duration> cpuBefore = new LinkedHashMap<>();
         Map<ManagedProcess, Duration> cpuAfter = new LinkedHashMap<>();
         Duration[] ownCpu = new Duration[2];
@@ -148,6 +168,7 @@ public final class PushBenchmark {
             @Override
             public void publishing() {
                 ownCpu[0] = ownCpu();
+                windowNanos[0] = System.nanoTime();
                 servers.forEach(p -> cpuBefore.put(p, p.cpu()));
                 redisCommands[0] = redisCommands(redisHost, redisPort);
                 commandStats.set(0, commandStats(redisHost, redisPort));
@@ -156,6 +177,7 @@ public final class PushBenchmark {
             @Override
             public void settled() {
                 ownCpu[1] = ownCpu();
+                windowNanos[1] = System.nanoTime();
                 servers.forEach(p -> cpuAfter.put(p, p.cpu()));
                 redisCommands[1] = redisCommands(redisHost, redisPort);
                 commandStats.set(1, commandStats(redisHost, redisPort));
@@ -170,10 +192,14 @@ public final class PushBenchmark {
             perProcess.append(String.format(Locale.ROOT, " %s=%.2fs", server.name(), seconds));
         }
         String batch = flags.getOrDefault("batch", "1");
+        String rate = flags.getOrDefault("rate", "0");
         System.out.println("== " + title + " (" + nodeIoThreads() + " event loop(s) per node"
-                + (batch.equals("1") ? ", one socket per publish request" : ", batches of " + batch + " sockets") + ")");
+                + (batch.equals("1") ? ", one socket per publish request" : ", batches of " + batch + " sockets")
+                + (rate.equals("0") ? ", flat out" : ", " + rate + " msgs/s") + ")");
         System.out.println(result.toText());
-        System.out.printf(Locale.ROOT, "server CPU          %.2f s (%s)%n", cpuSeconds, perProcess.toString().trim());
+        double windowSeconds = (windowNanos[1] - windowNanos[0]) / 1e9;
+        System.out.printf(Locale.ROOT, "server CPU          %.2f s (%s) over %.2f s: %.1f%% of a core%n", cpuSeconds,
+                perProcess.toString().trim(), windowSeconds, 100 * cpuSeconds / windowSeconds);
         System.out.printf(Locale.ROOT, "messages per CPU-s  %.0f%n", result.delivered() / cpuSeconds);
         System.out.printf(Locale.ROOT, "load generator CPU  %.2f s (this process, same window)%n",
                 (ownCpu[1].toNanos() - ownCpu[0].toNanos()) / 1e9);
