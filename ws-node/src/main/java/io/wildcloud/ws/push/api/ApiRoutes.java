@@ -1,6 +1,7 @@
 package io.wildcloud.ws.push.api;
 
 import com.google.gson.JsonObject;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -120,7 +121,8 @@ final class ApiRoutes {
             require(method, "POST", HttpMethod.POST);
             Optional<Application> caller = auth.caller(authorization, true);
             String socketId = segments.get(1);
-            String message = message(JsonBodies.object(body));
+            String plain = PlainMessageBody.text(body);
+            String message = checkedSize(plain != null ? plain : message(JsonBodies.object(body)));
             if (!SocketIds.isWellFormed(socketId)) {
                 throw PushOperations.socketNotFound();
             }
@@ -133,15 +135,18 @@ final class ApiRoutes {
                         + " /health/ready and /metrics.");
     }
 
-    private String message(JsonObject body) {
-        String text;
+    private static String message(JsonObject body) {
         try {
-            text = PublishRequest.deliveredText(JsonBodies.field(body, "message"));
+            return PublishRequest.deliveredText(JsonBodies.field(body, "message"));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(ErrorCodes.INVALID_FIELD,
                     "The field \"message\" must be a string or a JSON value other than null.");
         }
-        if (text.getBytes(StandardCharsets.UTF_8).length > maxMessageBytes) {
+    }
+
+    private String checkedSize(String text) {
+        // Counted without encoding: at most 3 bytes a char, so most messages need no count at all.
+        if ((long) text.length() * 3 > maxMessageBytes && ByteBufUtil.utf8Bytes(text) > maxMessageBytes) {
             throw new ApiException(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, ErrorCodes.MESSAGE_TOO_LARGE,
                     "The message is larger than " + maxMessageBytes + " bytes (UTF-8); split it.");
         }
