@@ -107,6 +107,7 @@ public final class PushBenchmark {
     }
 
     private final Map<ManagedProcess, int[]> portsByNode = new LinkedHashMap<>();
+    private final Map<ManagedProcess, GcLog> gcLogs = new LinkedHashMap<>();
 
     private int[] ports(ManagedProcess node) {
         return portsByNode.get(node);
@@ -117,6 +118,9 @@ public final class PushBenchmark {
         int apiPort = ManagedProcess.freePort();
         List<String> command = new ArrayList<>(List.of(ManagedProcess.java()));
         command.addAll(List.of(flags.getOrDefault("node-jvm-args", DEFAULT_NODE_JVM_ARGS).split(" ")));
+        GcLog gcLog = new GcLog(workDir.toAbsolutePath().resolve(name + "-gc.log"));
+        Files.deleteIfExists(workDir.resolve(name + "-gc.log"));
+        command.add(gcLog.option());
         command.addAll(List.of("-jar", nodeJar().toString(), "--node-id=" + name, "--bind-host=127.0.0.1",
                 "--public-port=" + publicPort, "--api-port=" + apiPort, "--applications=bench:" + SECRET,
                 "--callback-allow-networks=127.0.0.0/8",
@@ -127,6 +131,7 @@ public final class PushBenchmark {
         ManagedProcess node = ManagedProcess.start(name, command, workDir.resolve(name + ".log"));
         ManagedProcess.awaitHttp(URI.create("http://127.0.0.1:" + apiPort + "/health"), Duration.ofSeconds(60));
         portsByNode.put(node, new int[] {publicPort, apiPort});
+        gcLogs.put(node, gcLog);
         return node;
     }
 
@@ -159,6 +164,8 @@ public final class PushBenchmark {
             "--message-bytes=" + flags.getOrDefault("message-bytes", "0"),
             "--grace=30s"});
         long[] windowNanos = new long[2];
+        Map<ManagedProcess, Long> wakeUpsBefore = new LinkedHashMap<>();
+        Map<ManagedProcess, Long> wakeUpsAfter = new LinkedHashMap<>();
         Map<ManagedProcess, Duration> cpuBefore = new LinkedHashMap<>();
         Map<ManagedProcess, Duration> cpuAfter = new LinkedHashMap<>();
         Duration[] ownCpu = new Duration[2];
@@ -170,6 +177,8 @@ public final class PushBenchmark {
                 ownCpu[0] = ownCpu();
                 windowNanos[0] = System.nanoTime();
                 servers.forEach(p -> cpuBefore.put(p, p.cpu()));
+                servers.forEach(p -> wakeUpsBefore.put(p, p.wakeUps()));
+                servers.stream().filter(gcLogs::containsKey).forEach(node -> gcLogs.get(node).mark());
                 redisCommands[0] = redisCommands(redisHost, redisPort);
                 commandStats.set(0, commandStats(redisHost, redisPort));
             }
@@ -179,6 +188,7 @@ public final class PushBenchmark {
                 ownCpu[1] = ownCpu();
                 windowNanos[1] = System.nanoTime();
                 servers.forEach(p -> cpuAfter.put(p, p.cpu()));
+                servers.forEach(p -> wakeUpsAfter.put(p, p.wakeUps()));
                 redisCommands[1] = redisCommands(redisHost, redisPort);
                 commandStats.set(1, commandStats(redisHost, redisPort));
             }
@@ -201,6 +211,18 @@ public final class PushBenchmark {
         System.out.printf(Locale.ROOT, "server CPU          %.2f s (%s) over %.2f s: %.1f%% of a core%n", cpuSeconds,
                 perProcess.toString().trim(), windowSeconds, 100 * cpuSeconds / windowSeconds);
         System.out.printf(Locale.ROOT, "messages per CPU-s  %.0f%n", result.delivered() / cpuSeconds);
+        StringBuilder wakeUps = new StringBuilder();
+        for (ManagedProcess server : servers) {
+            long before = wakeUpsBefore.get(server);
+            long after = wakeUpsAfter.get(server);
+            if (before >= 0 && after >= 0) {
+                wakeUps.append(String.format(Locale.ROOT, " %s=%.2f", server.name(),
+                        (after - before) / (double) Math.max(1, result.delivered())));
+            }
+        }
+        System.out.println("wake-ups per message" + wakeUps + " (voluntary context switches, all threads)");
+        servers.stream().filter(gcLogs::containsKey)
+                .forEach(node -> System.out.println("GC " + node.name() + "  " + gcLogs.get(node).pausesSinceMark()));
         System.out.printf(Locale.ROOT, "load generator CPU  %.2f s (this process, same window)%n",
                 (ownCpu[1].toNanos() - ownCpu[0].toNanos()) / 1e9);
         if (redisHost != null) {
