@@ -27,8 +27,8 @@ final class BenchServers {
      */
     private static final String DEFAULT_NODE_JVM_ARGS = "-Xms512m -Xmx1g -XX:+AlwaysPreTouch";
 
-    /** A node the benchmark started. */
-    record Node(ManagedProcess process, int publicPort, int apiPort) {
+    /** A node the benchmark started, with its GC log (pauses of a measured window). */
+    record Node(ManagedProcess process, int publicPort, int apiPort, GcLog gcLog) {
     }
 
     /** A redis-server the benchmark started. */
@@ -71,6 +71,9 @@ final class BenchServers {
             int apiPort = ManagedProcess.freePort();
             List<String> command = new ArrayList<>(List.of(ManagedProcess.java()));
             command.addAll(List.of(flags.getOrDefault("node-jvm-args", DEFAULT_NODE_JVM_ARGS).split(" ")));
+            GcLog gcLog = new GcLog(workDir.toAbsolutePath().resolve(name + "-gc.log"));
+            Files.deleteIfExists(workDir.resolve(name + "-gc.log"));
+            command.add(gcLog.option());
             command.addAll(List.of("-jar", nodeJar().toString(), "--node-id=" + name, "--bind-host=127.0.0.1",
                     "--public-port=" + publicPort, "--api-port=" + apiPort, "--applications=bench:" + SECRET,
                     "--callback-allow-networks=127.0.0.0/8",
@@ -81,7 +84,7 @@ final class BenchServers {
             ManagedProcess node = ManagedProcess.start(name, command, workDir.resolve(name + ".log"));
             try {
                 node.awaitHttp(URI.create("http://127.0.0.1:" + apiPort + "/health"), Duration.ofSeconds(60));
-                return new Node(node, publicPort, apiPort);
+                return new Node(node, publicPort, apiPort, gcLog);
             } catch (IllegalStateException e) {
                 node.close();
                 if (attempt == 3) {

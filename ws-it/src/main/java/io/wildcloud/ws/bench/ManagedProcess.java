@@ -2,6 +2,8 @@ package io.wildcloud.ws.bench;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -32,6 +34,32 @@ final class ManagedProcess implements AutoCloseable {
     /** CPU time (user + system) the process has used so far. */
     Duration cpu() {
         return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    /**
+     * Times a thread of the process went to sleep and was woken (the voluntary context switches of
+     * all its threads, Linux's {@code /proc}), or -1 where that cannot be read. At a fixed rate
+     * this is what an idle event loop pays per message on top of the work.
+     */
+    long wakeUps() {
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        long total = 0;
+        try (var threads = Files.list(tasks)) {
+            for (Path thread : (Iterable<Path>) threads::iterator) {
+                try {
+                    for (String line : Files.readAllLines(thread.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:")) {
+                            total += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                        }
+                    }
+                } catch (IOException threadEnded) {
+                    // gone meanwhile
+                }
+            }
+        } catch (IOException | UncheckedIOException notLinux) {
+            return -1;
+        }
+        return total;
     }
 
     String name() {

@@ -23,17 +23,38 @@ import java.util.Map;
  * messages are published and delivered, and counts Redis commands per delivered message. It also
  * prints its own CPU over the same window: the load generator should use less than the servers,
  * or the figures describe the client, not the service.
+ *
+ * <p>{@code --rate=N} publishes at a fixed rate instead of flat out; the servers' CPU is then also
+ * printed as a share of one core over the measured window. {@code --preset=issue17} sets the
+ * conditions of issue 17's table (flags given beside it still win): 64-byte messages, 64
+ * keep-alive API connections with one request in flight each, 50,000 warm-up and 200,000 measured
+ * messages, nodes on {@code -Xmx1g} alone. Every run prints the nodes' GC pauses in the measured
+ * window and the servers' wake-ups per message.
  */
 public final class PushBenchmark {
 
+    /** The conditions of issue 17's comparison (an independent harness's, reproduced here). */
+    private static final Map<String, String> ISSUE17 = Map.of(
+            "sessions", "1000", "message-bytes", "64", "api-connections", "64", "concurrency", "64",
+            "warmup", "50000", "messages", "200000", "node-jvm-args", "-Xmx1g");
+
     private final BenchServers servers;
+    /** The GC log of each node started, by its process. */
+    private final Map<ManagedProcess, GcLog> gcLogs = new LinkedHashMap<>();
 
     private PushBenchmark(Map<String, String> flags) throws IOException {
         this.servers = new BenchServers(flags);
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> flags = BenchServers.flags(args);
+        Map<String, String> given = BenchServers.flags(args);
+        Map<String, String> preset = switch (given.getOrDefault("preset", "none")) {
+            case "none" -> Map.of();
+            case "issue17" -> ISSUE17;
+            default -> throw new IllegalArgumentException("--preset takes issue17, not " + given.get("preset"));
+        };
+        Map<String, String> flags = new LinkedHashMap<>(preset);
+        flags.putAll(given);
         PushBenchmark benchmark = new PushBenchmark(flags);
         System.out.println(BenchServers.machine());
         String scenario = flags.getOrDefault("scenario", "both");
@@ -46,7 +67,7 @@ public final class PushBenchmark {
     }
 
     private void memoryOneNode() throws Exception {
-        BenchServers.Node node = servers.startNode("a-node", null);
+        BenchServers.Node node = started(servers.startNode("a-node", null));
         try (ManagedProcess process = node.process()) {
             run("(a) one node, memory engine", List.of(process), null, 0, node.publicPort(), node.apiPort());
         }
@@ -55,9 +76,9 @@ public final class PushBenchmark {
     private void redisTwoNodes() throws Exception {
         BenchServers.Redis redis = servers.startRedis();
         try (ManagedProcess redisProcess = redis.process()) {
-            BenchServers.Node receiving = servers.startNode("b-node1", redis.url());
+            BenchServers.Node receiving = started(servers.startNode("b-node1", redis.url()));
             try (ManagedProcess receivingProcess = receiving.process()) {
-                BenchServers.Node publishing = servers.startNode("b-node2", redis.url());
+                BenchServers.Node publishing = started(servers.startNode("b-node2", redis.url()));
                 try (ManagedProcess publishingProcess = publishing.process()) {
                     run("(b) two nodes on Redis, sessions on node 1, publishes to node 2",
                             List.of(receivingProcess, publishingProcess, redisProcess), "127.0.0.1", redis.port(),
@@ -65,6 +86,11 @@ public final class PushBenchmark {
                 }
             }
         }
+    }
+
+    private BenchServers.Node started(BenchServers.Node node) {
+        gcLogs.put(node.process(), node.gcLog());
+        return node;
     }
 
     private void run(String title, List<ManagedProcess> processes, String redisHost, int redisPort,
@@ -82,7 +108,12 @@ public final class PushBenchmark {
             "--duration=" + servers.flag("duration", "5m"),
             "--concurrency=" + servers.flag("concurrency", "128"),
             "--batch=" + servers.flag("batch", "1"),
+            "--rate=" + servers.flag("rate", "0"),
+            "--message-bytes=" + servers.flag("message-bytes", "0"),
             "--grace=30s"});
+        long[] windowNanos = new long[2];
+        Map<ManagedProcess, Long> wakeUpsBefore = new LinkedHashMap<>();
+        Map<ManagedProcess, Long> wakeUpsAfter = new LinkedHashMap<>();
         Map<ManagedProcess, Duration> cpuBefore = new LinkedHashMap<>();
         Map<ManagedProcess, Duration> cpuAfter = new LinkedHashMap<>();
         Duration[] ownCpu = new Duration[2];
@@ -92,7 +123,10 @@ public final class PushBenchmark {
             @Override
             public void publishing() {
                 ownCpu[0] = BenchServers.ownCpu();
+                windowNanos[0] = System.nanoTime();
                 processes.forEach(p -> cpuBefore.put(p, p.cpu()));
+                processes.forEach(p -> wakeUpsBefore.put(p, p.wakeUps()));
+                processes.stream().filter(gcLogs::containsKey).forEach(node -> gcLogs.get(node).mark());
                 redisCommands[0] = BenchServers.redisCommands(redisHost, redisPort);
                 commandStats.set(0, BenchServers.commandStats(redisHost, redisPort));
             }
@@ -100,7 +134,9 @@ public final class PushBenchmark {
             @Override
             public void settled() {
                 ownCpu[1] = BenchServers.ownCpu();
+                windowNanos[1] = System.nanoTime();
                 processes.forEach(p -> cpuAfter.put(p, p.cpu()));
+                processes.forEach(p -> wakeUpsAfter.put(p, p.wakeUps()));
                 redisCommands[1] = BenchServers.redisCommands(redisHost, redisPort);
                 commandStats.set(1, BenchServers.commandStats(redisHost, redisPort));
             }
@@ -114,11 +150,27 @@ public final class PushBenchmark {
             perProcess.append(String.format(Locale.ROOT, " %s=%.2fs", server.name(), seconds));
         }
         String batch = servers.flag("batch", "1");
+        String rate = servers.flag("rate", "0");
         System.out.println("== " + title + " (" + servers.nodeIoThreads() + " event loop(s) per node"
-                + (batch.equals("1") ? ", one socket per publish request" : ", batches of " + batch + " sockets") + ")");
+                + (batch.equals("1") ? ", one socket per publish request" : ", batches of " + batch + " sockets")
+                + (rate.equals("0") ? ", flat out" : ", " + rate + " msgs/s") + ")");
         System.out.println(result.toText());
-        System.out.printf(Locale.ROOT, "server CPU          %.2f s (%s)%n", cpuSeconds, perProcess.toString().trim());
+        double windowSeconds = (windowNanos[1] - windowNanos[0]) / 1e9;
+        System.out.printf(Locale.ROOT, "server CPU          %.2f s (%s) over %.2f s: %.1f%% of a core%n", cpuSeconds,
+                perProcess.toString().trim(), windowSeconds, 100 * cpuSeconds / windowSeconds);
         System.out.printf(Locale.ROOT, "messages per CPU-s  %.0f%n", result.delivered() / cpuSeconds);
+        StringBuilder wakeUps = new StringBuilder();
+        for (ManagedProcess server : processes) {
+            long before = wakeUpsBefore.get(server);
+            long after = wakeUpsAfter.get(server);
+            if (before >= 0 && after >= 0) {
+                wakeUps.append(String.format(Locale.ROOT, " %s=%.2f", server.name(),
+                        (after - before) / (double) Math.max(1, result.delivered())));
+            }
+        }
+        System.out.println("wake-ups per message" + wakeUps + " (voluntary context switches, all threads)");
+        processes.stream().filter(gcLogs::containsKey)
+                .forEach(node -> System.out.println("GC " + node.name() + "  " + gcLogs.get(node).pausesSinceMark()));
         System.out.printf(Locale.ROOT, "load generator CPU  %.2f s (this process, same window)%n",
                 (ownCpu[1].toNanos() - ownCpu[0].toNanos()) / 1e9);
         if (redisHost != null) {

@@ -98,6 +98,22 @@ public final class DeliveryTracker {
         return seq + ":" + publishNanos;
     }
 
+    /**
+     * {@link #payload(long, long)} padded with {@code :} and {@code x}s to {@code bytes} (ASCII, so
+     * bytes are characters; nothing to escape in JSON), or unpadded when it is that long already.
+     */
+    public static String payload(long seq, long publishNanos, int bytes) {
+        String plain = payload(seq, publishNanos);
+        if (plain.length() + 1 >= bytes) {
+            return plain;
+        }
+        StringBuilder padded = new StringBuilder(bytes).append(plain).append(':');
+        padded.append(PADDING, 0, bytes - padded.length());
+        return padded.toString();
+    }
+
+    private static final String PADDING = "x".repeat(4096);
+
     /** Seqs above {@code lastWarmupSeqs[session]} are measured from now on. */
     public void startMeasuring(long[] lastWarmupSeqs) {
         for (int i = 0; i < lastWarmupSeqs.length; i++) {
@@ -281,7 +297,8 @@ public final class DeliveryTracker {
         long sentNanos;
         try {
             seq = Long.parseLong(message, 0, colon, 10);
-            sentNanos = Long.parseLong(message, colon + 1, message.length(), 10);
+            int padding = message.indexOf(':', colon + 1);
+            sentNanos = Long.parseLong(message, colon + 1, padding < 0 ? message.length() : padding, 10);
         } catch (NumberFormatException e) {
             malformed.increment();
             return;

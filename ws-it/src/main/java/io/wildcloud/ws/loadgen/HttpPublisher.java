@@ -31,13 +31,18 @@ public final class HttpPublisher implements AutoCloseable {
     private volatile boolean closed;
 
     public HttpPublisher(ClientLoops loops, List<URI> apiUrls, int connectionsPerUrl) {
+        this(loops, apiUrls, connectionsPerUrl, 0);
+    }
+
+    /** {@code messageBytes}: every message padded to that size ({@link DeliveryTracker#payload(long, long, int)}). */
+    public HttpPublisher(ClientLoops loops, List<URI> apiUrls, int connectionsPerUrl, int messageBytes) {
         this.loops = loops;
         for (int i = 0; i < connectionsPerUrl; i++) {
             for (URI url : apiUrls) {
                 if (!"http".equals(url.getScheme())) {
                     throw new IllegalArgumentException("the publisher speaks plain HTTP; API URL " + url + " is not http://");
                 }
-                connections.add(new PublishConnection(this, loops.group().next(), url));
+                connections.add(new PublishConnection(this, loops.group().next(), url, messageBytes));
             }
         }
     }

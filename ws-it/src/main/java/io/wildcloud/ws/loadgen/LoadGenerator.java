@@ -79,7 +79,8 @@ public final class LoadGenerator {
                 .executor(Executors.newFixedThreadPool(4, daemon("loadgen-http")))
                 .build();
         try (ClientLoops loops = ClientLoops.create(options.ioThreads());
-             HttpPublisher publisher = new HttpPublisher(loops, options.apiUrls(), options.apiConnections())) {
+             HttpPublisher publisher = new HttpPublisher(loops, options.apiUrls(), options.apiConnections(),
+                     options.messageBytes())) {
             ApiClient api = new ApiClient(http, options.apiUrls());
             List<String> sockets = new ArrayList<>();
             String run = Long.toString(System.currentTimeMillis(), 36);

@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
  * @param ioThreads event loops of the publisher and the websocket sessions
  * @param batch sockets per publish request: 1 publishes one socket per request
  *     ({@code POST /publish/<socket_id>}), more a batch ({@code POST /publish}) with a message each
+ * @param messageBytes each message padded to this many bytes (0: as short as its seq and stamp allow)
  */
 public record LoadOptions(
         List<URI> publicUrls,
@@ -43,7 +44,8 @@ public record LoadOptions(
         int apiConnections,
         int ioThreads,
         boolean json,
-        int batch) {
+        int batch,
+        int messageBytes) {
 
     /** Every option with its default and meaning: what {@code --help} prints and what {@link #parse} knows. */
     public static final List<SettingDefinition> OPTIONS = List.of(
@@ -64,6 +66,8 @@ public record LoadOptions(
             SettingDefinition.of("concurrency", "64", "publish requests in flight at most (one per session at a time)"),
             SettingDefinition.of("batch", "1", "sockets per publish request: `1` = `POST /publish/<socket_id>`, more = one "
                     + "`POST /publish` batch with a message per socket (latency is still per message)"),
+            SettingDefinition.of("message-bytes", "0", "each message padded to this many bytes (`0` = unpadded, "
+                    + "~20 bytes: its seq and send time); shorter than its seq and time is not cut"),
             SettingDefinition.of("warmup", "0", "messages published and delivered before measuring"),
             SettingDefinition.of("api-connections", "32", "keep-alive connections per API URL, one request in flight each"),
             SettingDefinition.of("io-threads", "1", "event loops for publishing and websocket sessions"),
@@ -121,7 +125,8 @@ public record LoadOptions(
                 positive(values, "api-connections"),
                 positive(values, "io-threads"),
                 Boolean.parseBoolean(values.get("json")),
-                positive(values, "batch"));
+                positive(values, "batch"),
+                nonNegative(values, "message-bytes"));
     }
 
     /** The transport of session {@code index}, spreading the mix evenly. */

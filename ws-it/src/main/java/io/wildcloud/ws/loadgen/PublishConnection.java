@@ -49,6 +49,7 @@ final class PublishConnection {
     private final HttpPublisher publisher;
     private final EventLoop loop;
     private final URI url;
+    private final int messageBytes;
     /** From the end of the path to the Content-Length value. */
     private final byte[] headerBlock;
     private Channel channel;
@@ -56,10 +57,11 @@ final class PublishConnection {
     private int status;
     private boolean keepAlive;
 
-    PublishConnection(HttpPublisher publisher, EventLoop loop, URI url) {
+    PublishConnection(HttpPublisher publisher, EventLoop loop, URI url, int messageBytes) {
         this.publisher = publisher;
         this.loop = loop;
         this.url = url;
+        this.messageBytes = messageBytes;
         this.headerBlock = ascii(" HTTP/1.1\r\nHost: " + url.getHost() + ":" + port(url)
                 + "\r\nContent-Type: application/json\r\nContent-Length: ");
     }
@@ -114,8 +116,8 @@ final class PublishConnection {
     }
 
     private ByteBuf singleRequest(HttpPublisher.Publish publish) {
-        // Only digits and a colon: nothing to escape in the JSON string.
-        String message = DeliveryTracker.payload(publish.seqs[0], System.nanoTime());
+        // Only digits, colons and padding: nothing to escape in the JSON string.
+        String message = DeliveryTracker.payload(publish.seqs[0], System.nanoTime(), messageBytes);
         String socketId = publish.socketIds[0];
         int bodyLength = BODY_START.length + message.length() + BODY_END.length;
         ByteBuf request = channel.alloc().ioBuffer(REQUEST_LINE_START.length + socketId.length()
@@ -137,7 +139,7 @@ final class PublishConnection {
         String[] messages = new String[publish.seqs.length];
         int bodyLength = BATCH_START.length + BATCH_END.length + messages.length - 1;
         for (int i = 0; i < messages.length; i++) {
-            messages[i] = DeliveryTracker.payload(publish.seqs[i], written);
+            messages[i] = DeliveryTracker.payload(publish.seqs[i], written, messageBytes);
             bodyLength += BATCH_SOCKET.length + publish.socketIds[i].length() + BATCH_MESSAGE.length
                     + messages[i].length() + BATCH_ENTRY_END.length;
         }

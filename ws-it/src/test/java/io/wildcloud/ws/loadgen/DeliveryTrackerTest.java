@@ -79,6 +79,22 @@ class DeliveryTrackerTest {
         assertEquals(1, tracker.lostMessages(tracker.measured(), 1).size());
     }
 
+    @Test
+    void paddedMessagesAreTheirSizeAndCountedAsThePlainOnes() {
+        long sent = System.nanoTime();
+        String padded = DeliveryTracker.payload(7, sent, 64);
+        assertEquals(64, padded.length());
+        assertEquals(DeliveryTracker.payload(7, sent) + ":", padded.substring(0, padded.indexOf(':', padded.indexOf(':') + 1) + 1));
+        assertEquals(DeliveryTracker.payload(7, sent), DeliveryTracker.payload(7, sent, 8), "never cut");
+        DeliveryTracker tracker = new DeliveryTracker(1, false, List.of("websocket"));
+        tracker.sessionOpened(0);
+        send(tracker, 0, 7);
+        tracker.received(0, padded);
+        assertEquals(1, tracker.measured().delivered());
+        assertEquals(0, tracker.malformed());
+        assertEquals(0, tracker.measured().missing());
+    }
+
     private static void send(DeliveryTracker tracker, int session, long seq) {
         tracker.sent(session, seq);
         tracker.accepted(session, seq);

@@ -117,7 +117,8 @@ final class ApiRoutes {
             require(method, "POST", HttpMethod.POST);
             Optional<Application> caller = auth.caller(authorization, true);
             String socketId = segments.get(1);
-            String message = message(JsonBodies.object(body));
+            String plain = PlainMessageBody.text(body);
+            String message = plain != null ? batches.checked(plain) : batches.message(JsonBodies.object(body));
             if (!SocketIds.isWellFormed(socketId)) {
                 throw PushOperations.socketNotFound();
             }
@@ -128,10 +129,6 @@ final class ApiRoutes {
                 "No such path. The API has /authorize/<application_id>/<client_id>, /publish (a batch),"
                         + " /publish/<socket_id>, /publish/<socket_id>/<session_id>, /health, /health/live,"
                         + " /health/ready and /metrics.");
-    }
-
-    private String message(JsonObject body) {
-        return batches.message(body);
     }
 
     private static void require(HttpMethod method, String allow, HttpMethod... allowed) {

@@ -3,11 +3,11 @@ package io.wildcloud.ws.push.api;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.wildcloud.ws.common.api.ErrorCodes;
 import io.wildcloud.ws.common.api.PublishRequest;
 import io.wildcloud.ws.push.SocketIds;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -73,6 +73,11 @@ final class BatchBodies {
             throw ApiException.badRequest(ErrorCodes.INVALID_FIELD,
                     "The field \"message\" must be a string or a JSON value other than null.");
         }
+        return checked(text);
+    }
+
+    /** {@code text}, unless it is over the message bound (then the whole request's 413). */
+    String checked(String text) {
         if (tooLarge(text)) {
             throw new ApiException(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, ErrorCodes.MESSAGE_TOO_LARGE,
                     tooLargeMessage());
@@ -133,9 +138,9 @@ final class BatchBodies {
     }
 
     private boolean tooLarge(String text) {
-        // Cheap bound first: UTF-8 takes at most 3 bytes per UTF-16 unit.
+        // Cheap bound first: UTF-8 takes at most 3 bytes per UTF-16 unit; then counted without encoding.
         return text.length() > maxMessageBytes
-                || (text.length() * 3L > maxMessageBytes && text.getBytes(StandardCharsets.UTF_8).length > maxMessageBytes);
+                || (text.length() * 3L > maxMessageBytes && ByteBufUtil.utf8Bytes(text) > maxMessageBytes);
     }
 
     private String tooLargeMessage() {

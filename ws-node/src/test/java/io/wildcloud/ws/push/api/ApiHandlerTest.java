@@ -81,6 +81,9 @@ class ApiHandlerTest {
             assertEquals(malformed, exchange(channel, post(AUTHORIZE, body)), body);
         }
         assertEquals(malformed, exchange(channel, post("/publish/" + SocketIds.next(), "{\"message\":")));
+        // Bodies that look almost like the plain form the node reads without a parser.
+        assertEquals(malformed, exchange(channel, post("/publish/" + SocketIds.next(), "{\"message\":\"a\"b\"}")));
+        assertEquals(malformed, exchange(channel, post("/publish/" + SocketIds.next(), "{\"message\":\"a\"}x\"}")));
     }
 
     @Test
