@@ -58,6 +58,7 @@ class PushOverSockJsTest {
     private static final String SECRET = "demo-secret-0123456789";
 
     private final MemorySessionStore sessions = new MemorySessionStore();
+    private MemorySocketStore sockets;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private EventLoopGroup group;
     private CallbackServer callbacks;
@@ -70,7 +71,8 @@ class PushOverSockJsTest {
     @BeforeEach
     void start() throws Exception {
         callbacks = new CallbackServer();
-        module = new PushModule(ApplicationRegistry.parse("demo:" + SECRET), new MemorySocketStore(sessions, Duration.ofHours(1)),
+        sockets = new MemorySocketStore(sessions, Duration.ofHours(1));
+        module = new PushModule(ApplicationRegistry.parse("demo:" + SECRET), sockets,
                 sessions, PushLimits.defaults().withMaxSessionsPerSocket(2).withMaxMessageBytes(1000)
                         .withCallback(CallbackPolicy.defaults().withAddresses(CallbackAddresses.allowing("127.0.0.0/8"))),
                 SockJsOptions.defaults(), () -> null);
@@ -120,6 +122,20 @@ class PushOverSockJsTest {
         HttpResponse<String> response = send("POST", publicBase.resolve("/" + socket + "/000/" + session + "/xhr"), "");
         assertEquals(200, response.statusCode(), response.body());
         return response.body();
+    }
+
+    @Test
+    void anXhrSendToASessionWhoseSocketIsGoneIsDroppedAndClosesTheSession() throws Exception {
+        String socket = ApiJson.GSON.fromJson(api("POST", "/authorize/" + SECRET + "/gone",
+                "{\"callback\":\"" + callbacks.uri("/cb") + "\"}", 200), AuthorizeResponse.class).socketId();
+        assertEquals("o\n", poll(socket, "s1"));
+        // Gone from the store as by expiry: nothing closed the session.
+        assertTrue(sockets.revoke("demo", "gone").toCompletableFuture().get(10, TimeUnit.SECONDS).isPresent());
+        assertEquals(204, send("POST", publicBase.resolve("/" + socket + "/000/s1/xhr_send"), "[\"lost\"]").statusCode());
+        assertEquals(List.of(), callbacks.received());
+        assertEquals("c[4004,\"Unknown socket\"]\n", poll(socket, "s1"));
+        assertEquals(404, send("POST", publicBase.resolve("/" + socket + "/000/s2/xhr_send"), "[\"x\"]").statusCode(),
+                "a session that never was");
     }
 
     @Test

@@ -48,9 +48,10 @@ final class CallbackSender implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final AsyncHttpClient http;
     /**
-     * Where requests to a host name start. Never the caller's thread (a Netty event loop): starting
-     * such a request resolves the callback's host name ({@link CallbackAddresses#resolve}, the JDK's blocking
-     * resolver) to check its addresses. A slow DNS answer stalls one of these threads, nothing else.
+     * Where requests to a host name start. Never the caller's thread (a Netty event loop):
+     * starting such a request resolves the name ({@link CallbackAddresses#resolve}, the JDK's
+     * blocking resolver) to check its addresses. A slow DNS answer stalls one of these threads,
+     * nothing else. A request to an address starts on the event loop it was made on.
      */
     private final ThreadPoolExecutor senders;
     private final ConcurrencyLimiter limiter;
