@@ -90,9 +90,8 @@ final class NodeParts {
             throw new ConfigException("invalid setting applications: " + e.getMessage());
         }
         CallbackMeters callbackMeters = new CallbackMeters(metrics.registry(), config.metricsHistograms());
-        PushModule push = new PushModule(registry, engine, engine, limits, config.sockJs(),
-                engine::problem, callbackMeters, new PushMeters(metrics.registry(), config.metricsHistograms()),
-                security.requireAuth());
+        PushModule push = new PushModule(registry, engine, engine, limits, config.sockJs(), callbackMeters,
+                new PushMeters(metrics.registry(), config.metricsHistograms()), security.requireAuth());
         callbackMeters.bind(push.callbackStats());
         return push;
     }
