@@ -92,7 +92,7 @@ final class NodeParts {
             throw new ConfigException("invalid setting applications: " + e.getMessage());
         }
         CallbackMeters callbackMeters = new CallbackMeters(metrics.registry(), config.metricsHistograms());
-        PushModule push = new PushModule(registry, engine, engine, limits, config.sockJs(), engine::problem,
+        PushModule push = new PushModule(registry, engine, engine, limits, config.sockJs(),
                 new CallbackDispatcher(limits.callback(), callbackMeters, loops), callbackMeters,
                 new PushMeters(metrics.registry(), config.metricsHistograms()), security.requireAuth());
         callbackMeters.bind(push.callbackStats());

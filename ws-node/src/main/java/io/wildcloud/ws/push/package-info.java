@@ -18,7 +18,6 @@
  *       <td>200 {@code {"sessions":n,"queue_full":m}}: handed to n sessions, m refused (full queue)</td></tr>
  *   <tr><td>{@code POST /publish/<socket_id>/<session_id>} {@code {"message": value}}</td>
  *       <td>200 {@code {"sessions":1,"queue_full":0}}, or 429 {@code queue_full}</td></tr>
- *   <tr><td>{@code GET /health}</td><td>200 {@code {"status":"ok"}} or 503</td></tr>
  * </table>
  * A string message is delivered as it is; any other JSON value except {@code null} as its compact
  * JSON text ({@code {"a":1}} arrives as the string {@code {"a":1}}); {@code null} is a 400.

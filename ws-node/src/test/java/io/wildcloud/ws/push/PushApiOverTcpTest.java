@@ -49,7 +49,7 @@ class PushApiOverTcpTest {
     @BeforeEach
     void start() throws Exception {
         module = new PushModule(ApplicationRegistry.parse("demo:" + SECRET), new MemorySocketStore(sessions, Duration.ofHours(1)),
-                sessions, PushLimits.defaults().withMaxApiBodyBytes(70_000 * 6), SockJsOptions.defaults(), () -> null);
+                sessions, PushLimits.defaults().withMaxApiBodyBytes(70_000 * 6), SockJsOptions.defaults());
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -98,14 +98,14 @@ class PushApiOverTcpTest {
             String oversized = "x".repeat(70_000 * 6 + 1);
             out.write(("POST /publish/abc HTTP/1.1\r\nHost: api\r\nContent-Length: " + oversized.length()
                     + "\r\n\r\n" + oversized).getBytes(StandardCharsets.US_ASCII));
-            out.write("GET /health HTTP/1.1\r\nHost: api\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write("GET /nope HTTP/1.1\r\nHost: api\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             String first = readResponse(in);
             assertTrue(first.startsWith("HTTP/1.1 413 Request Entity Too Large\r\n"), first);
             assertTrue(first.endsWith("{\"error\":\"body_too_large\",\"message\":\"The request body is larger than 420000 bytes.\"}"), first);
             String second = readResponse(in);
-            assertTrue(second.startsWith("HTTP/1.1 200 OK\r\n"), second);
-            assertTrue(second.endsWith("{\"status\":\"ok\"}"), second);
+            assertTrue(second.startsWith("HTTP/1.1 404 Not Found\r\n"), second);
+            assertTrue(second.contains("{\"error\":\"not_found\""), second);
         }
     }
 
@@ -122,10 +122,10 @@ class PushApiOverTcpTest {
             String refused = readResponse(in);
             assertTrue(refused.startsWith("HTTP/1.1 413 Request Entity Too Large\r\n"), refused);
             assertTrue(refused.endsWith("{\"error\":\"body_too_large\",\"message\":\"The request body is larger than 420000 bytes.\"}"), refused);
-            out.write("GET /health HTTP/1.1\r\nHost: api\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write("GET /nope HTTP/1.1\r\nHost: api\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            String health = readResponse(in);
-            assertTrue(health.startsWith("HTTP/1.1 200 OK\r\n"), health);
+            String next = readResponse(in);
+            assertTrue(next.startsWith("HTTP/1.1 404 Not Found\r\n"), next);
         }
     }
 

@@ -75,7 +75,7 @@ class PushOverSockJsTest {
         module = new PushModule(ApplicationRegistry.parse("demo:" + SECRET), sockets,
                 sessions, PushLimits.defaults().withMaxSessionsPerSocket(2).withMaxMessageBytes(1000)
                         .withCallback(CallbackPolicy.defaults().withAddresses(CallbackAddresses.allowing("127.0.0.0/8"))),
-                SockJsOptions.defaults(), () -> null);
+                SockJsOptions.defaults());
         group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         SockJsHandler sockjs = new SockJsHandler(module.resolver(), sessions, "test-node");
         publicServer = bind(() -> new HttpObjectAggregator(1 << 20), () -> sockjs);

@@ -54,7 +54,7 @@ class PushServiceTest {
                 .withCallback(new CallbackPolicy(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMillis(20),
                         Duration.ofMillis(100), 8, 4).withAddresses(CallbackAddresses.allowing("127.0.0.0/8")));
         module = new PushModule(ApplicationRegistry.parse("demo:" + SECRET), sockets, sessions, limits,
-                SockJsOptions.defaults(), () -> null);
+                SockJsOptions.defaults());
     }
 
     @AfterEach

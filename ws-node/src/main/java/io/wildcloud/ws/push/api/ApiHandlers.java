@@ -3,7 +3,6 @@ package io.wildcloud.ws.push.api;
 import io.netty.channel.ChannelHandler;
 import io.wildcloud.ws.push.ApplicationRegistry;
 import io.wildcloud.ws.push.PushLimits;
-import java.util.function.Supplier;
 
 /** Makes the per-channel handlers of the API port, sharing one set of routes. */
 public final class ApiHandlers {
@@ -12,21 +11,20 @@ public final class ApiHandlers {
     private final int maxApiBodyBytes;
 
     public ApiHandlers(ApplicationRegistry applications, PushOperations operations, int maxMessageBytes,
-            int maxApiBodyBytes, Supplier<String> healthProblem) {
-        this(applications, operations, maxMessageBytes, maxApiBodyBytes, healthProblem, ApiAccess.defaults());
+            int maxApiBodyBytes) {
+        this(applications, operations, maxMessageBytes, maxApiBodyBytes, ApiAccess.defaults());
     }
 
     public ApiHandlers(ApplicationRegistry applications, PushOperations operations, int maxMessageBytes,
-            int maxApiBodyBytes, Supplier<String> healthProblem, ApiAccess access) {
+            int maxApiBodyBytes, ApiAccess access) {
         this(applications, operations, maxMessageBytes, maxApiBodyBytes, PushLimits.DEFAULT_MAX_PUBLISH_TARGETS,
-                healthProblem, access);
+                access);
     }
 
     /** @param maxPublishTargets targets one batch publish may name (413 {@code too_many_targets} beyond) */
     public ApiHandlers(ApplicationRegistry applications, PushOperations operations, int maxMessageBytes,
-            int maxApiBodyBytes, int maxPublishTargets, Supplier<String> healthProblem, ApiAccess access) {
-        this.routes = new ApiRoutes(applications, operations, maxMessageBytes, maxPublishTargets, healthProblem,
-                access);
+            int maxApiBodyBytes, int maxPublishTargets, ApiAccess access) {
+        this.routes = new ApiRoutes(applications, operations, maxMessageBytes, maxPublishTargets, access);
         this.maxApiBodyBytes = maxApiBodyBytes;
     }
 

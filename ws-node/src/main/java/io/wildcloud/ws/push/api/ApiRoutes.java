@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 
 /**
  * The API's routes, from a request's method, path and body to an {@link ApiReply}:
@@ -27,10 +26,10 @@ import java.util.function.Supplier;
  *   POST   /publish/&lt;socket_id&gt;                   {"message": value} → 200 {"sessions","queue_full"}
  *   POST   /publish/&lt;socket_id&gt;/&lt;session_id&gt;      {"message": value} → 200 {"sessions":1,"queue_full":0}
  *          (every publish takes an optional Idempotency-Key or X-Request-Id header, see {@link RequestIds})
- *   GET    /health                                                 → 200 {"status":"ok"} or 503
- *          (in a node, its HealthHandler and MetricsHandler answer /health, /health/live,
- *          /health/ready and /metrics first: GET and HEAD, else 405 with Allow: GET, HEAD)
  * </pre>
+ * The node's {@code HealthHandler} and {@code MetricsHandler} answer {@code /health},
+ * {@code /health/live}, {@code /health/ready} and {@code /metrics} before this handler (see
+ * {@link io.wildcloud.ws.edge.PipelineNames}).
  * The application is checked before the body, so an unknown one learns nothing but 403.
  *
  * <p>Every call may carry {@code Authorization: Bearer <application secret>} ({@link BearerAuth});
@@ -45,19 +44,17 @@ final class ApiRoutes {
 
     private final ApplicationRegistry applications;
     private final PushOperations operations;
-    private final Supplier<String> healthProblem;
     private final BearerAuth auth;
     private final ApiAccess access;
     private final BatchBodies batches;
 
     ApiRoutes(ApplicationRegistry applications, PushOperations operations, int maxMessageBytes, int maxPublishTargets,
-            Supplier<String> healthProblem, ApiAccess access) {
+            ApiAccess access) {
         this.batches = new BatchBodies(maxMessageBytes, maxPublishTargets);
         this.applications = applications;
         this.access = access;
         this.auth = new BearerAuth(applications, access.requireAuth());
         this.operations = operations;
-        this.healthProblem = healthProblem;
     }
 
     /**
@@ -81,14 +78,6 @@ final class ApiRoutes {
         String path = new QueryStringDecoder(uri).rawPath();
         List<String> segments = List.of(path.substring(path.startsWith("/") ? 1 : 0).split("/", -1));
         String first = segments.get(0);
-        if (first.equals("health") && segments.size() == 1) {
-            require(method, "GET, HEAD", HttpMethod.GET, HttpMethod.HEAD);
-            String problem = healthProblem.get();
-            return CompletableFuture.completedFuture(problem == null
-                    ? ApiReply.ok(new Health("ok", null))
-                    : new ApiReply(HttpResponseStatus.SERVICE_UNAVAILABLE,
-                            io.wildcloud.ws.common.api.ApiJson.toJson(new Health("unavailable", problem)), null));
-        }
         if (first.equals("authorize") && segments.size() == 3 && !segments.get(1).isEmpty()
                 && !segments.get(2).isEmpty()) {
             require(method, "POST, DELETE", HttpMethod.POST, HttpMethod.DELETE);
@@ -171,7 +160,4 @@ final class ApiRoutes {
                 "No application has this id; check the secret application id you were given.");
     }
 
-    /** The body of {@code /health}. */
-    private record Health(String status, String problem) {
-    }
 }

@@ -19,19 +19,18 @@ import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 
 /**
  * The push service, wired: the one entry point the node's bootstrap uses.
  *
  * <pre>
- *   PushModule push = new PushModule(applications, socketStore, sessionStore, limits, sockJsOptions, health);
+ *   PushModule push = new PushModule(applications, socketStore, sessionStore, limits, sockJsOptions);
  *   // public port: SockJS at /&lt;socket_id&gt;
  *   sockJsRouter(push.resolver());
  *   // API port, per channel:
  *   pipeline.addLast("http-codec", new HttpServerCodec())
  *           .addLast("api-aggregator", push.api().newAggregator())   // JSON 413 over maxApiBodyBytes
- *           .addLast("health", healthHandler)                         // optional, answers /health first
+ *           .addLast("health", healthHandler)                         // the node's: /health first
  *           .addLast("api", push.api().newHandler());
  *   // on SIGTERM, after the ports stopped accepting: push.drainCallbacks(timeout), then push.close();
  * </pre>
@@ -47,24 +46,23 @@ public final class PushModule implements AutoCloseable {
     /**
      * @param sockJsOptions the public SockJS options; their {@code maxMessageBytes} is replaced by
      *     {@link PushLimits#maxMessageBytes()} so both directions share one limit
-     * @param healthProblem {@code null} when healthy, else what is wrong (for {@code /health})
      */
     public PushModule(ApplicationRegistry applications, SocketStore sockets, SessionStore sessions, PushLimits limits,
-            SockJsOptions sockJsOptions, Supplier<String> healthProblem) {
-        this(applications, sockets, sessions, limits, sockJsOptions, healthProblem, CallbackObserver.NONE);
+            SockJsOptions sockJsOptions) {
+        this(applications, sockets, sessions, limits, sockJsOptions, CallbackObserver.NONE);
     }
 
     /** With an observer of callbacks, for metrics. */
     public PushModule(ApplicationRegistry applications, SocketStore sockets, SessionStore sessions, PushLimits limits,
-            SockJsOptions sockJsOptions, Supplier<String> healthProblem, CallbackObserver callbackObserver) {
-        this(applications, sockets, sessions, limits, sockJsOptions, healthProblem, callbackObserver, PushMetrics.NONE);
+            SockJsOptions sockJsOptions, CallbackObserver callbackObserver) {
+        this(applications, sockets, sessions, limits, sockJsOptions, callbackObserver, PushMetrics.NONE);
     }
 
     /** With an observer of callbacks and metrics of publishes. */
     public PushModule(ApplicationRegistry applications, SocketStore sockets, SessionStore sessions, PushLimits limits,
-            SockJsOptions sockJsOptions, Supplier<String> healthProblem, CallbackObserver callbackObserver,
+            SockJsOptions sockJsOptions, CallbackObserver callbackObserver,
             PushMetrics pushMetrics) {
-        this(applications, sockets, sessions, limits, sockJsOptions, healthProblem, callbackObserver, pushMetrics,
+        this(applications, sockets, sessions, limits, sockJsOptions, callbackObserver, pushMetrics,
                 false);
     }
 
@@ -74,9 +72,9 @@ public final class PushModule implements AutoCloseable {
      * {@code limits.callback().addresses()} allows, checked at authorize and at connect time.
      */
     public PushModule(ApplicationRegistry applications, SocketStore sockets, SessionStore sessions, PushLimits limits,
-            SockJsOptions sockJsOptions, Supplier<String> healthProblem, CallbackObserver callbackObserver,
+            SockJsOptions sockJsOptions, CallbackObserver callbackObserver,
             PushMetrics pushMetrics, boolean requireApiAuth) {
-        this(applications, sockets, sessions, limits, sockJsOptions, healthProblem,
+        this(applications, sockets, sessions, limits, sockJsOptions,
                 new CallbackDispatcher(limits.callback(), callbackObserver), callbackObserver, pushMetrics,
                 requireApiAuth);
     }
@@ -86,7 +84,7 @@ public final class PushModule implements AutoCloseable {
      * module closes it.
      */
     public PushModule(ApplicationRegistry applications, SocketStore sockets, SessionStore sessions, PushLimits limits,
-            SockJsOptions sockJsOptions, Supplier<String> healthProblem, CallbackDispatcher callbacks,
+            SockJsOptions sockJsOptions, CallbackDispatcher callbacks,
             CallbackObserver callbackObserver, PushMetrics pushMetrics, boolean requireApiAuth) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.callbacks = Objects.requireNonNull(callbacks, "callbacks");
@@ -94,7 +92,7 @@ public final class PushModule implements AutoCloseable {
         this.resolver = new SocketEndpointResolver(sockets,
                 sockJsOptions.withMaxMessageBytes(limits.maxMessageBytes()), service);
         this.api = new ApiHandlers(applications, new PushOperations(sockets, sessions, pushMetrics), limits.maxMessageBytes(),
-                limits.maxApiBodyBytes(), limits.maxPublishTargets(), healthProblem, new ApiAccess(requireApiAuth, limits.callback().addresses(), callbackObserver));
+                limits.maxApiBodyBytes(), limits.maxPublishTargets(), new ApiAccess(requireApiAuth, limits.callback().addresses(), callbackObserver));
     }
 
     /** Finds the SockJS endpoint of {@code /<socket_id>} on the public port. */

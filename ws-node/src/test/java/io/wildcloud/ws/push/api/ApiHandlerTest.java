@@ -26,6 +26,11 @@ import org.junit.jupiter.api.Test;
 
 class ApiHandlerTest {
 
+    /** The answer to a path the API does not have. */
+    private static final String NO_SUCH_PATH = error("404 Not Found", "not_found", "No such path. The API has"
+            + " /authorize/<application_id>/<client_id>, /publish (a batch), /publish/<socket_id>,"
+            + " /publish/<socket_id>/<session_id>, /health, /health/live, /health/ready and /metrics.");
+
     private static final String AUTHORIZE = "/authorize/" + SECRET + "/client-1";
     private static final Pattern SOCKET_ID = Pattern.compile("\\{\"socket_id\":\"([A-Za-z0-9_-]{32})\"}");
 
@@ -128,30 +133,15 @@ class ApiHandlerTest {
                         "{\"error\":\"method_not_allowed\",\"message\":\"Use POST on this path.\"}")
                         .replace("cache-control: no-store\r\n", "cache-control: no-store\r\nallow: POST\r\n"),
                 exchange(channel, request("GET", "/publish/" + SocketIds.next() + "/s1")));
-        assertEquals(response("405 Method Not Allowed",
-                        "{\"error\":\"method_not_allowed\",\"message\":\"Use GET, HEAD on this path.\"}")
-                        .replace("cache-control: no-store\r\n", "cache-control: no-store\r\nallow: GET, HEAD\r\n"),
-                exchange(channel, request("POST", "/health")));
     }
 
     @Test
     void unknownPathsGet404() {
-        String notFound = error("404 Not Found", "not_found", "No such path. The API has"
-                + " /authorize/<application_id>/<client_id>, /publish (a batch), /publish/<socket_id>,"
-                + " /publish/<socket_id>/<session_id>, /health, /health/live, /health/ready and /metrics.");
+        // The node's health and metrics handlers answer /health* and /metrics before the API does.
         for (String path : List.of("/", "/nope", "/authorize", "/authorize/" + SECRET, AUTHORIZE + "/x",
-                "/authorize//c", "/publish/", "/publish/a/b/c", "/publish//s", "/health/x")) {
-            assertEquals(notFound, exchange(channel, post(path, "{}")), path);
+                "/authorize//c", "/publish/", "/publish/a/b/c", "/publish//s", "/health", "/health/x")) {
+            assertEquals(NO_SUCH_PATH, exchange(channel, post(path, "{}")), path);
         }
-    }
-
-    @Test
-    void healthSaysOkOr503() {
-        assertEquals(response("200 OK", "{\"status\":\"ok\"}"), exchange(channel, request("GET", "/health")));
-        bed.healthProblem = "redis unreachable";
-        assertEquals(response("503 Service Unavailable",
-                        "{\"status\":\"unavailable\",\"problem\":\"redis unreachable\"}"),
-                exchange(channel, request("GET", "/health?verbose")));
     }
 
     @Test
@@ -240,7 +230,7 @@ class ApiHandlerTest {
                 "The request body is larger than 512 bytes.");
         assertEquals(tooLarge, exchange(channel, post("/publish/" + SocketIds.next(), body)));
         assertTrue(channel.isOpen());
-        assertEquals(response("200 OK", "{\"status\":\"ok\"}"), exchange(channel, request("GET", "/health")));
+        assertEquals(NO_SUCH_PATH, exchange(channel, request("GET", "/nope")));
     }
 
     @Test
@@ -286,8 +276,8 @@ class ApiHandlerTest {
 
     @Test
     void http10WithoutKeepAliveIsAnsweredAndClosed() {
-        String raw = "GET /health HTTP/1.0\r\n\r\n";
-        assertEquals(response("200 OK", "{\"status\":\"ok\"}").replace("HTTP/1.1", "HTTP/1.0")
+        String raw = "GET /nope HTTP/1.0\r\n\r\n";
+        assertEquals(NO_SUCH_PATH.replace("HTTP/1.1", "HTTP/1.0")
                 .replace("cache-control: no-store\r\n", "cache-control: no-store\r\nconnection: close\r\n"),
                 exchange(channel, raw));
         assertFalse(channel.isOpen());
@@ -295,22 +285,21 @@ class ApiHandlerTest {
 
     @Test
     void http10KeepAliveAndHttp11CloseAreHonoured() {
-        assertEquals(response("200 OK", "{\"status\":\"ok\"}").replace("HTTP/1.1", "HTTP/1.0")
+        assertEquals(NO_SUCH_PATH.replace("HTTP/1.1", "HTTP/1.0")
                         .replace("cache-control: no-store\r\n", "cache-control: no-store\r\nconnection: keep-alive\r\n"),
-                exchange(channel, "GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+                exchange(channel, "GET /nope HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
         assertTrue(channel.isOpen());
-        assertEquals(response("200 OK", "{\"status\":\"ok\"}")
+        assertEquals(NO_SUCH_PATH
                         .replace("cache-control: no-store\r\n", "cache-control: no-store\r\nconnection: close\r\n"),
-                exchange(channel, "GET /health HTTP/1.1\r\nHost: api\r\nConnection: close\r\n\r\n"));
+                exchange(channel, "GET /nope HTTP/1.1\r\nHost: api\r\nConnection: close\r\n\r\n"));
         assertFalse(channel.isOpen());
     }
 
     @Test
     void pipelinedRequestsAreAnsweredInOrder() {
-        String health = response("200 OK", "{\"status\":\"ok\"}");
         String notFound = error("404 Not Found", "socket_not_found", "No live socket has this id; it was never"
                 + " authorized, was revoked or expired. Authorize again.");
-        assertEquals(health + notFound + health, exchange(channel, request("GET", "/health")
-                + post("/publish/" + SocketIds.next(), "{\"message\":\"x\"}") + request("GET", "/health")));
+        assertEquals(NO_SUCH_PATH + notFound + NO_SUCH_PATH, exchange(channel, request("GET", "/nope")
+                + post("/publish/" + SocketIds.next(), "{\"message\":\"x\"}") + request("GET", "/nope")));
     }
 }

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * The API port's pipeline on an {@link EmbeddedChannel} over the real memory stores, with helpers
@@ -42,7 +41,6 @@ final class ApiTestBed implements AutoCloseable {
     final MemorySessionStore sessions = new MemorySessionStore(2);
     final ApiHandlers handlers;
     private final AtomicLong connections = new AtomicLong();
-    volatile String healthProblem;
 
     ApiTestBed() {
         this(ApiAccess.defaults());
@@ -58,9 +56,8 @@ final class ApiTestBed implements AutoCloseable {
 
     private ApiTestBed(Function<MemorySessionStore, SocketStore> socketStore, ApiAccess access) {
         this.sockets = socketStore.apply(this.sessions);
-        Supplier<String> health = () -> healthProblem;
         this.handlers = new ApiHandlers(applications, new PushOperations(sockets, sessions), MAX_MESSAGE_BYTES,
-                MAX_BODY_BYTES, MAX_TARGETS, health, access);
+                MAX_BODY_BYTES, MAX_TARGETS, access);
     }
 
     EmbeddedChannel channel() {
