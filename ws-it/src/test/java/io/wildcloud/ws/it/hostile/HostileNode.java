@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * A node process with a small heap, watched while a test attacks it. {@link #assertSurvives} runs
  * an attack while a prober asks {@code /health} on both ports every 100 ms (each answer within
  * 1 s) and, in the middle of the attack, a normal xhr-polling and websocket session make a round
- * trip; afterwards the same again, the process is alive and reported no leak.
+ * trip; direct memory and RSS stay under a bound throughout; afterwards the same again, the process
+ * is alive and reported no leak.
  *
  * <p>Attackers connect from {@link #ATTACKER} (127.0.0.2) so that per-address limits hit them and
  * not the prober and the normal sessions, which come from 127.0.0.1.
@@ -42,6 +43,10 @@ final class HostileNode implements AutoCloseable {
 
     /** How long a health answer may take, during and after every attack (issue 13). */
     private static final Duration HEALTH_BOUND = Duration.ofSeconds(1);
+    /** Direct memory the node may hold at any moment of any attack (its -XX:MaxDirectMemorySize is 128 MiB). */
+    private static final long DIRECT_BOUND = 64L * 1024 * 1024;
+    /** RSS of the node at any moment of any attack (-Xmx128m; it starts at ~140 MiB). Tests state tighter bounds of their own. */
+    private static final long RSS_BOUND = 450L * 1024 * 1024;
     private static final Pattern DIRECT_MEMORY = Pattern.compile("(?m)^ws_netty_direct_memory_bytes\\{[^}]*} ([0-9.E+-]+)$");
 
     private final NodeProcess node;
@@ -113,6 +118,7 @@ final class HostileNode implements AutoCloseable {
             }
         }, "attack");
         attacking.setDaemon(true);
+        MemoryPeak peak = new MemoryPeak(this);
         attacking.start();
         try {
             attacking.join(normalAfter.toMillis());
@@ -122,11 +128,13 @@ final class HostileNode implements AutoCloseable {
         } finally {
             prober.stop();
             probing.join(5_000);
+            peak.close();
         }
         if (attackFailure[0] != null) {
             throw new AssertionError("the attack itself failed", attackFailure[0]);
         }
-        System.out.println("health under attack: " + prober); // the figures for the issue
+        System.out.println("health under attack: " + prober + "; " + peak); // the figures for the issue
+        assertTrue(peak.directBytes() < DIRECT_BOUND && peak.rssBytes() < RSS_BOUND, peak.toString());
         assertTrue(node.isAlive(), "node died under attack:\n" + node.logTail());
         assertEquals(List.of(), prober.failures(), "health answers slower than " + HEALTH_BOUND + " or not 200");
         assertTrue(prober.probes() > 0, "health was never probed");

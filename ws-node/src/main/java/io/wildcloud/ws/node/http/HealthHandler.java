@@ -23,10 +23,10 @@ import java.util.function.BooleanSupplier;
  * Each answers GET and HEAD; any other method gets 405 {@code method_not_allowed} with
  * {@code Allow: GET, HEAD}.
  *
- * <p>Its time bound: it sits right after the HTTP codec on both ports and does no I/O and no
- * waiting ({@link HealthCheck} reads volatile state), so an answer takes one turn of its
- * connection's event loop. Every other handler is non-blocking and bounds its work per read, so
- * that turn stays short under load; the hostile-client suite ({@code ws-it} package
+ * <p>Its time bound: it does no I/O and no waiting ({@link HealthCheck} reads volatile state), and
+ * a connection whose first request is a health check stays on the intake event loop
+ * ({@link IntakeHandoff}), which runs nothing heavy: the answer does not wait for worker loops
+ * that a flood keeps busy. The hostile-client suite ({@code ws-it} package
  * {@code io.wildcloud.ws.it.hostile}) asserts answers within 1 s during every attack.
  */
 @ChannelHandler.Sharable

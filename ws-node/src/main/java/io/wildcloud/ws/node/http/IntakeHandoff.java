@@ -1,6 +1,5 @@
 package io.wildcloud.ws.node.http;
 
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -26,28 +25,12 @@ import java.util.List;
  */
 public final class IntakeHandoff extends ChannelInboundHandlerAdapter {
 
-    /** Reads per connection and turn of the intake loop: one, of at most the allocator's first guess (2 KiB). */
-    private static final int INTAKE_READS_PER_TURN = 1;
-
     private final EventLoopGroup workers;
-    private final AdaptiveRecvByteBufAllocator reads = new AdaptiveRecvByteBufAllocator();
-    private final int workerReadsPerTurn;
     /** Messages that arrived since the move began; {@code null} while not moving. */
     private List<Object> held;
 
     public IntakeHandoff(EventLoopGroup workers) {
         this.workers = workers;
-        this.workerReadsPerTurn = reads.maxMessagesPerRead();
-    }
-
-    /**
-     * Small reads while on the intake loop: a flood that sends its body right behind its head
-     * would otherwise have the intake loop read and decode up to 16 x 64 KiB of it per turn
-     * before the connection moves (measured: health answers then waited up to 2.7 s there).
-     */
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        ctx.channel().config().setRecvByteBufAllocator(reads.maxMessagesPerRead(INTAKE_READS_PER_TURN));
     }
 
     @Override
@@ -91,7 +74,6 @@ public final class IntakeHandoff extends ChannelInboundHandlerAdapter {
                     ctx.fireChannelRead(message);
                 }
                 ctx.fireChannelReadComplete();
-                reads.maxMessagesPerRead(workerReadsPerTurn);
                 channel.config().setAutoRead(true);
             });
         });
