@@ -26,6 +26,8 @@ final class ManagedProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
+        // A benchmark stopped by a signal runs no finally block: its servers still go with it.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "stop-" + name));
         return new ManagedProcess(name, process);
     }
 

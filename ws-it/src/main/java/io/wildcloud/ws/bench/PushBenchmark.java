@@ -4,16 +4,11 @@ import io.wildcloud.ws.loadgen.LoadGenerator;
 import io.wildcloud.ws.loadgen.LoadOptions;
 import io.wildcloud.ws.loadgen.LoadResult;
 import java.io.IOException;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The delivery benchmark of issue 4 (not a test: it prints figures). 1,000 websocket sessions, one
@@ -31,31 +26,18 @@ import java.util.stream.Stream;
  */
 public final class PushBenchmark {
 
-    private static final String SECRET = "bench-application-secret";
-
-    /**
-     * The heap is touched at start, as a node that has run for a while has long done: otherwise G1
-     * keeps growing the receiving node's young generation through the measured phase (GC log: eden
-     * 60 MB, then 130 MB) and the kernel's zeroing of each first-touched page was ~10% of its CPU.
-     */
-    private static final String DEFAULT_NODE_JVM_ARGS = "-Xms512m -Xmx1g -XX:+AlwaysPreTouch";
-
+    private final BenchServers launcher;
     private final Map<String, String> flags;
-    private final Path workDir;
 
     private PushBenchmark(Map<String, String> flags) throws IOException {
         this.flags = flags;
-        this.workDir = Files.createDirectories(Path.of(flags.getOrDefault("work-dir", "target/bench")));
+        this.launcher = new BenchServers(flags);
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> flags = new LinkedHashMap<>();
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            flags.put(eq < 0 ? arg.replaceFirst("^--", "") : arg.substring(2, eq), eq < 0 ? "true" : arg.substring(eq + 1));
-        }
+        Map<String, String> flags = BenchServers.parseFlags(args);
         PushBenchmark benchmark = new PushBenchmark(flags);
-        System.out.println(machine());
+        System.out.println(BenchServers.machine());
         String scenario = flags.getOrDefault("scenario", "both");
         if (scenario.equals("a") || scenario.equals("both")) {
             benchmark.memoryOneNode();
@@ -66,61 +48,19 @@ public final class PushBenchmark {
     }
 
     private void memoryOneNode() throws Exception {
-        try (ManagedProcess node = startNode("a-node", null)) {
-            int[] ports = ports(node);
-            run("(a) one node, memory engine", List.of(node), null, 0, ports[0], ports[1]);
+        try (BenchServers.Node node = launcher.startNode("a-node", null)) {
+            run("(a) one node, memory engine", List.of(node.process()), null, 0, node.publicPort(), node.apiPort());
         }
     }
 
     private void redisTwoNodes() throws Exception {
-        int redisPort = ManagedProcess.freePort();
-        try (ManagedProcess redis = ManagedProcess.start("redis", List.of(
-                flags.getOrDefault("redis-server", "redis-server"), "--port", String.valueOf(redisPort),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"), workDir.resolve("redis.log"))) {
-            awaitRedis(redisPort);
-            String redisUrl = "redis://127.0.0.1:" + redisPort;
-            try (ManagedProcess receiving = startNode("b-node1", redisUrl);
-                 ManagedProcess publishing = startNode("b-node2", redisUrl)) {
-                int[] sessionsNode = ports(receiving);
-                int[] apiNode = ports(publishing);
-                run("(b) two nodes on Redis, sessions on node 1, publishes to node 2",
-                        List.of(receiving, publishing, redis), "127.0.0.1", redisPort, sessionsNode[0], apiNode[1]);
-            }
+        try (BenchServers.Redis redis = launcher.startRedis("redis");
+             BenchServers.Node receiving = launcher.startNode("b-node1", redis.url());
+             BenchServers.Node publishing = launcher.startNode("b-node2", redis.url())) {
+            run("(b) two nodes on Redis, sessions on node 1, publishes to node 2",
+                    List.of(receiving.process(), publishing.process(), redis.process()), "127.0.0.1", redis.port(),
+                    receiving.publicPort(), publishing.apiPort());
         }
-    }
-
-    private final Map<ManagedProcess, int[]> portsByNode = new LinkedHashMap<>();
-
-    private int[] ports(ManagedProcess node) {
-        return portsByNode.get(node);
-    }
-
-    private ManagedProcess startNode(String name, String redisUrl) throws IOException, InterruptedException {
-        int publicPort = ManagedProcess.freePort();
-        int apiPort = ManagedProcess.freePort();
-        List<String> command = new ArrayList<>(List.of(ManagedProcess.java()));
-        command.addAll(List.of(flags.getOrDefault("node-jvm-args", DEFAULT_NODE_JVM_ARGS).split(" ")));
-        command.addAll(List.of("-jar", nodeJar().toString(), "--node-id=" + name, "--bind-host=127.0.0.1",
-                "--public-port=" + publicPort, "--api-port=" + apiPort, "--applications=bench:" + SECRET,
-                "--callback-allow-networks=127.0.0.0/8",
-                "--io-threads=" + nodeIoThreads()));
-        if (redisUrl != null) {
-            command.add("--redis-url=" + redisUrl);
-        }
-        ManagedProcess node = ManagedProcess.start(name, command, workDir.resolve(name + ".log"));
-        ManagedProcess.awaitHttp(URI.create("http://127.0.0.1:" + apiPort + "/health"), Duration.ofSeconds(60));
-        portsByNode.put(node, new int[] {publicPort, apiPort});
-        return node;
-    }
-
-    /**
-     * One event loop per node unless told otherwise: the load generator and (b)'s second node and
-     * Redis run on the same cores, so a node with a loop per core competes with them for CPU and
-     * pays for the thread switches and wake-ups that causes (measured on 2 cores: ~15% more CPU per
-     * message, and p99 latency 8 ms instead of 2). A node alone on its machine keeps the default.
-     */
-    private String nodeIoThreads() {
-        return flags.getOrDefault("node-io-threads", "1");
     }
 
     private void run(String title, List<ManagedProcess> servers, String redisHost, int redisPort,
@@ -128,7 +68,7 @@ public final class PushBenchmark {
         LoadOptions options = LoadOptions.parse(new String[] {
             "--url=http://127.0.0.1:" + publicPort,
             "--api-url=http://127.0.0.1:" + apiPort,
-            "--app=" + SECRET,
+            "--app=" + BenchServers.SECRET,
             "--sessions=" + flags.getOrDefault("sessions", "1000"),
             "--transports=websocket:1",
             "--messages=" + flags.getOrDefault("messages", "200000"),
@@ -147,7 +87,7 @@ public final class PushBenchmark {
         LoadGenerator generator = new LoadGenerator(options, System.err, new LoadGenerator.PhaseListener() {
             @Override
             public void publishing() {
-                ownCpu[0] = ownCpu();
+                ownCpu[0] = BenchServers.ownCpu();
                 servers.forEach(p -> cpuBefore.put(p, p.cpu()));
                 redisCommands[0] = redisCommands(redisHost, redisPort);
                 commandStats.set(0, commandStats(redisHost, redisPort));
@@ -155,7 +95,7 @@ public final class PushBenchmark {
 
             @Override
             public void settled() {
-                ownCpu[1] = ownCpu();
+                ownCpu[1] = BenchServers.ownCpu();
                 servers.forEach(p -> cpuAfter.put(p, p.cpu()));
                 redisCommands[1] = redisCommands(redisHost, redisPort);
                 commandStats.set(1, commandStats(redisHost, redisPort));
@@ -170,7 +110,7 @@ public final class PushBenchmark {
             perProcess.append(String.format(Locale.ROOT, " %s=%.2fs", server.name(), seconds));
         }
         String batch = flags.getOrDefault("batch", "1");
-        System.out.println("== " + title + " (" + nodeIoThreads() + " event loop(s) per node"
+        System.out.println("== " + title + " (" + launcher.nodeIoThreads() + " event loop(s) per node"
                 + (batch.equals("1") ? ", one socket per publish request" : ", batches of " + batch + " sockets") + ")");
         System.out.println(result.toText());
         System.out.printf(Locale.ROOT, "server CPU          %.2f s (%s)%n", cpuSeconds, perProcess.toString().trim());
@@ -194,10 +134,6 @@ public final class PushBenchmark {
         System.out.println();
     }
 
-    private static Duration ownCpu() {
-        return ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
-    }
-
     private static long redisCommands(String host, int port) {
         if (host == null) {
             return 0;
@@ -218,47 +154,5 @@ public final class PushBenchmark {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read Redis INFO commandstats", e);
         }
-    }
-
-    private static void awaitRedis(int port) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                RedisStats.info("127.0.0.1", port, "server");
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        throw new IllegalStateException("redis-server on port " + port + " did not start");
-    }
-
-    private Path nodeJar() throws IOException {
-        if (flags.containsKey("node-jar")) {
-            return Path.of(flags.get("node-jar"));
-        }
-        for (Path dir : List.of(Path.of("ws-node/target"), Path.of("../ws-node/target"))) {
-            if (Files.isDirectory(dir)) {
-                try (Stream<Path> files = Files.list(dir)) {
-                    var jar = files.filter(p -> p.getFileName().toString().endsWith("-all.jar")).findFirst();
-                    if (jar.isPresent()) {
-                        return jar.get();
-                    }
-                }
-            }
-        }
-        throw new IllegalStateException("no ws-node/target/*-all.jar: build with mvn -DskipTests package, or pass --node-jar=");
-    }
-
-    private static String machine() throws IOException {
-        String model = "unknown CPU";
-        Path cpuinfo = Path.of("/proc/cpuinfo");
-        if (Files.exists(cpuinfo)) {
-            model = Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(model);
-        }
-        return String.format(Locale.ROOT, "machine: %d cores, %s, %d MiB max heap here, Java %s",
-                Runtime.getRuntime().availableProcessors(), model,
-                Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"));
     }
 }

@@ -105,7 +105,7 @@ public final class RedisEngine extends AbstractEngine {
                     (ackKeys, args) -> rt.pipeline().submit(rt.scripts().acknowledge,
                             RScript.ReturnType.LIST, ackKeys, args),
                     channels::evict, rt.timer(), ACKNOWLEDGEMENT_WINDOW);
-            SlotClaims claims = new SlotClaims(rt.nodeId(), config, keys, rt.replies(), rt.scripts(), rt.script(),
+            SlotClaims claims = new SlotClaims(rt.nodeId(), config, keys, rt.replies(), rt.scripts(), rt.pipeline(),
                     channels, presence, sweeper, roster, new HeldOwner(rt, channels, epoch));
             sessions = new RedisSessionStore(rt, claims, acknowledgements, channels, sweeper, expiryListener);
             SocketLifetime lifetime = new SocketLifetime(rt, socketIdleTimeout);

@@ -204,7 +204,9 @@ final class RedisSocketStore implements SocketStore {
 
     private <R> CompletionStage<R> eval(LuaScript lua, RScript.ReturnType type, List<Object> scriptKeys,
             Object... args) {
-        return lua.<R>eval(runtime.script(), type, scriptKeys, args)
+        // Through the pipeline: the socket look-up and index join of every new session (a connect
+        // storm) go many to a round trip.
+        return runtime.pipeline().<R>submit(lua, type, scriptKeys, args)
                 .exceptionallyCompose(error -> StoreErrors.failed(lua.name(), error));
     }
 }

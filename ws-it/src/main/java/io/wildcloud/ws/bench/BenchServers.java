@@ -1,0 +1,184 @@
+package io.wildcloud.ws.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * What the benchmarks share: their {@code --flag=value} options, and the servers they start as
+ * child processes (redis-server and node jars on free loopback ports), each logging into the
+ * work directory.
+ */
+final class BenchServers {
+
+    static final String SECRET = "bench-application-secret";
+
+    /**
+     * The heap is touched at start, as a node that has run for a while has long done: otherwise G1
+     * keeps growing the receiving node's young generation through the measured phase (GC log: eden
+     * 60 MB, then 130 MB) and the kernel's zeroing of each first-touched page was ~10% of its CPU.
+     */
+    private static final String DEFAULT_NODE_JVM_ARGS = "-Xms512m -Xmx1g -XX:+AlwaysPreTouch";
+
+    /** A node the benchmark started, and its two ports. */
+    record Node(ManagedProcess process, int publicPort, int apiPort) implements AutoCloseable {
+
+        URI publicUrl() {
+            return URI.create("http://127.0.0.1:" + publicPort);
+        }
+
+        URI apiUrl() {
+            return URI.create("http://127.0.0.1:" + apiPort);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.close();
+        }
+    }
+
+    private final Map<String, String> flags;
+    private final Path workDir;
+
+    BenchServers(Map<String, String> flags) throws IOException {
+        this.flags = flags;
+        this.workDir = Files.createDirectories(Path.of(flags.getOrDefault("work-dir", "target/bench")));
+    }
+
+    /** {@code --name=value} (a bare {@code --name} is {@code true}), in order. */
+    static Map<String, String> parseFlags(String[] args) {
+        Map<String, String> flags = new LinkedHashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            flags.put(eq < 0 ? arg.replaceFirst("^--", "") : arg.substring(2, eq), eq < 0 ? "true" : arg.substring(eq + 1));
+        }
+        return flags;
+    }
+
+    String flag(String name, String fallback) {
+        return flags.getOrDefault(name, fallback);
+    }
+
+    int intFlag(String name, int fallback) {
+        return Integer.parseInt(flags.getOrDefault(name, Integer.toString(fallback)));
+    }
+
+    /** A redis-server the benchmark started, and its port. */
+    record Redis(ManagedProcess process, int port) implements AutoCloseable {
+
+        String url() {
+            return "redis://127.0.0.1:" + port;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.close();
+        }
+    }
+
+    /** redis-server on a free port, without persistence; answers once it takes commands. */
+    Redis startRedis(String name) throws IOException, InterruptedException {
+        int port = ManagedProcess.freePort();
+        ManagedProcess redis = ManagedProcess.start(name, List.of(
+                flags.getOrDefault("redis-server", "redis-server"), "--port", String.valueOf(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"), workDir.resolve(name + ".log"));
+        awaitRedis(port);
+        return new Redis(redis, port);
+    }
+
+    /** A node of {@code --node-jar} on free ports, on Redis if {@code redisUrl} is not null; answers once healthy. */
+    Node startNode(String name, String redisUrl, String... extraArgs) throws IOException, InterruptedException {
+        int publicPort = ManagedProcess.freePort();
+        int apiPort = ManagedProcess.freePort();
+        List<String> command = new ArrayList<>(List.of(ManagedProcess.java()));
+        command.addAll(List.of(flags.getOrDefault("node-jvm-args", DEFAULT_NODE_JVM_ARGS).split(" ")));
+        command.addAll(List.of("-jar", nodeJar().toString(), "--node-id=" + name, "--bind-host=127.0.0.1",
+                "--public-port=" + publicPort, "--api-port=" + apiPort, "--applications=bench:" + SECRET,
+                "--callback-allow-networks=127.0.0.0/8",
+                // Every client of the benchmark comes from 127.0.0.1: up to a node's 20,000.
+                "--max-connections-per-address=20000",
+                "--io-threads=" + nodeIoThreads()));
+        if (redisUrl != null) {
+            command.add("--redis-url=" + redisUrl);
+        }
+        command.addAll(List.of(extraArgs));
+        ManagedProcess node = ManagedProcess.start(name, command, workDir.resolve(name + ".log"));
+        ManagedProcess.awaitHttp(URI.create("http://127.0.0.1:" + apiPort + "/health"), Duration.ofSeconds(60));
+        return new Node(node, publicPort, apiPort);
+    }
+
+    /**
+     * One event loop per node unless told otherwise: the load generator and (b)'s second node and
+     * Redis run on the same cores, so a node with a loop per core competes with them for CPU and
+     * pays for the thread switches and wake-ups that causes (measured on 2 cores: ~15% more CPU per
+     * message, and p99 latency 8 ms instead of 2). A node alone on its machine keeps the default.
+     */
+    String nodeIoThreads() {
+        return flags.getOrDefault("node-io-threads", "1");
+    }
+
+    private static void awaitRedis(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                RedisStats.info("127.0.0.1", port, "server");
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        throw new IllegalStateException("redis-server on port " + port + " did not start");
+    }
+
+    private Path nodeJar() throws IOException {
+        if (flags.containsKey("node-jar")) {
+            return Path.of(flags.get("node-jar"));
+        }
+        for (Path dir : List.of(Path.of("ws-node/target"), Path.of("../ws-node/target"))) {
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> files = Files.list(dir)) {
+                    var jar = files.filter(p -> p.getFileName().toString().endsWith("-all.jar")).findFirst();
+                    if (jar.isPresent()) {
+                        return jar.get();
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("no ws-node/target/*-all.jar: build with mvn -DskipTests package, or pass --node-jar=");
+    }
+
+    /** This process's CPU time so far (the load generator's own). */
+    static Duration ownCpu() {
+        return ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    /** The machine in one line, and the load average now (the machine is shared). */
+    static String machine() throws IOException {
+        String model = "unknown CPU";
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        if (Files.exists(cpuinfo)) {
+            model = Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(model);
+        }
+        return String.format(Locale.ROOT, "machine: %d cores, %s, %d MiB max heap here, Java %s; %s",
+                Runtime.getRuntime().availableProcessors(), model,
+                Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"), loadAverage());
+    }
+
+    static String loadAverage() throws IOException {
+        Path loadavg = Path.of("/proc/loadavg");
+        if (!Files.exists(loadavg)) {
+            return "load average unknown";
+        }
+        String[] fields = Files.readString(loadavg).trim().split(" ");
+        return "load average " + fields[0] + " " + fields[1] + " " + fields[2];
+    }
+}
