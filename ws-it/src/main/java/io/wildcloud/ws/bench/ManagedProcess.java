@@ -76,6 +76,12 @@ final class ManagedProcess implements AutoCloseable {
         return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
     }
 
+    /** Kills the process (SIGKILL: no drain, its connections just end) and waits for it. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();
