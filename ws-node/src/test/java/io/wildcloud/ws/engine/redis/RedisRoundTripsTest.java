@@ -235,14 +235,14 @@ class RedisRoundTripsTest {
                 System.out.printf("%d new websocket sessions: %d EVALSHA, %d SUBSCRIBE, %d ZADD%n", sessions, evalSha,
                         subscribe, zadd);
                 // socket_get, claim and socket_add_session once each; Redisson's PEXPIRE of the roster's
-                // held set is a script too, once per held note.
-                assertTrue(evalSha >= 3L * sessions && evalSha <= 3L * sessions + sessions / 2,
+                // held set is a script too, once per held note (at most one note per session).
+                assertTrue(evalSha >= 3L * sessions && evalSha <= 4L * sessions,
                         evalSha + " EVALSHA for " + sessions + " sessions");
                 assertEquals(sessions, subscribe, "one subscription per new scope");
                 // Sessions claimed while a held note is on its way share the next one: a ZADD to the
                 // roster and one per expiry shard they fall in, instead of two ZADD per session
-                // (how many share a note depends on timing: 100 sessions took 8 ZADD on a quiet
-                // machine, 115 at a load average of 50).
+                // (how many share a note depends on timing: 200 sessions took 8 ZADD at a load average
+                // of ~20; 100 took 115 and 155 at ~50).
                 assertTrue(zadd < 2L * sessions, zadd + " ZADD for " + sessions + " sessions");
             }
         }
