@@ -28,14 +28,32 @@ final class BenchServers {
     private static final String DEFAULT_NODE_JVM_ARGS = "-Xms512m -Xmx1g -XX:+AlwaysPreTouch";
 
     /** A node the benchmark started, with its GC log (pauses of a measured window). */
-    record Node(ManagedProcess process, int publicPort, int apiPort, GcLog gcLog) {
+    record Node(ManagedProcess process, int publicPort, int apiPort, GcLog gcLog) implements AutoCloseable {
+
+        URI publicUrl() {
+            return URI.create("http://127.0.0.1:" + publicPort);
+        }
+
+        URI apiUrl() {
+            return URI.create("http://127.0.0.1:" + apiPort);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.close();
+        }
     }
 
     /** A redis-server the benchmark started. */
-    record Redis(ManagedProcess process, int port) {
+    record Redis(ManagedProcess process, int port) implements AutoCloseable {
 
         String url() {
             return "redis://127.0.0.1:" + port;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.close();
         }
     }
 
@@ -61,11 +79,15 @@ final class BenchServers {
         return flags.getOrDefault(name, defaultValue);
     }
 
+    int intFlag(String name, int defaultValue) {
+        return Integer.parseInt(flags.getOrDefault(name, Integer.toString(defaultValue)));
+    }
+
     /**
      * Starts a node on free ports; again on other ports (three tries) if it ends before it is
      * healthy: another process on this shared machine may take a port between the pick and the bind.
      */
-    Node startNode(String name, String redisUrl) throws IOException, InterruptedException {
+    Node startNode(String name, String redisUrl, String... extraArgs) throws IOException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             int publicPort = ManagedProcess.freePort();
             int apiPort = ManagedProcess.freePort();
@@ -77,10 +99,13 @@ final class BenchServers {
             command.addAll(List.of("-jar", nodeJar().toString(), "--node-id=" + name, "--bind-host=127.0.0.1",
                     "--public-port=" + publicPort, "--api-port=" + apiPort, "--applications=bench:" + SECRET,
                     "--callback-allow-networks=127.0.0.0/8",
+                    // Every client of the benchmark comes from 127.0.0.1: up to a node's 20,000.
+                    "--max-connections-per-address=20000",
                     "--io-threads=" + nodeIoThreads()));
             if (redisUrl != null) {
                 command.add("--redis-url=" + redisUrl);
             }
+            command.addAll(List.of(extraArgs));
             ManagedProcess node = ManagedProcess.start(name, command, workDir.resolve(name + ".log"));
             try {
                 node.awaitHttp(URI.create("http://127.0.0.1:" + apiPort + "/health"), Duration.ofSeconds(60));
@@ -95,10 +120,15 @@ final class BenchServers {
     }
 
     Redis startRedis() throws IOException, InterruptedException {
+        return startRedis("redis");
+    }
+
+    /** redis-server on a free port, without persistence; answers once it takes commands. */
+    Redis startRedis(String name) throws IOException, InterruptedException {
         int port = ManagedProcess.freePort();
-        ManagedProcess redis = ManagedProcess.start("redis", List.of(
+        ManagedProcess redis = ManagedProcess.start(name, List.of(
                 flags.getOrDefault("redis-server", "redis-server"), "--port", String.valueOf(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"), workDir.resolve("redis.log"));
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"), workDir.resolve(name + ".log"));
         try {
             awaitRedis(port);
         } catch (RuntimeException | InterruptedException e) {
@@ -186,6 +216,7 @@ final class BenchServers {
         throw new IllegalStateException("no ws-node/target/*-all.jar: build with mvn -DskipTests package, or pass --node-jar=");
     }
 
+    /** The machine in one line, and the load average now (the machine is shared). */
     static String machine() throws IOException {
         String model = "unknown CPU";
         Path cpuinfo = Path.of("/proc/cpuinfo");
@@ -193,8 +224,17 @@ final class BenchServers {
             model = Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("model name"))
                     .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(model);
         }
-        return String.format(Locale.ROOT, "machine: %d cores, %s, %d MiB max heap here, Java %s",
+        return String.format(Locale.ROOT, "machine: %d cores, %s, %d MiB max heap here, Java %s; %s",
                 Runtime.getRuntime().availableProcessors(), model,
-                Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"));
+                Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"), loadAverage());
+    }
+
+    static String loadAverage() throws IOException {
+        Path loadavg = Path.of("/proc/loadavg");
+        if (!Files.exists(loadavg)) {
+            return "load average unknown";
+        }
+        String[] fields = Files.readString(loadavg).trim().split(" ");
+        return "load average " + fields[0] + " " + fields[1] + " " + fields[2];
     }
 }

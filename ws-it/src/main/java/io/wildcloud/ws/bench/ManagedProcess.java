@@ -28,6 +28,8 @@ final class ManagedProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
+        // A benchmark stopped by a signal runs no finally block: its servers still go with it.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "stop-" + name));
         return new ManagedProcess(name, process);
     }
 
@@ -104,6 +106,12 @@ final class ManagedProcess implements AutoCloseable {
 
     static String java() {
         return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    }
+
+    /** Kills the process (SIGKILL: no drain, its connections just end) and waits for it. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
     }
 
     @Override

@@ -9,6 +9,31 @@
   var $ = function (id) { return document.getElementById(id); };
   var loadedScript = null;
 
+  // Reconnecting: when a node dies or is redeployed all of its clients lose their connection in
+  // the same instant. Each waits a random time, up to a bound that doubles with every failed try
+  // ("full jitter"), so that they come back spread over seconds instead of all in the same one;
+  // a session that opened resets the bound. Closes that another try cannot cure are final.
+  var RETRY_FIRST_MAX_MS = 2000;
+  var RETRY_MAX_MS = 60000;
+  var FINAL_CLOSE_CODES = [4001, 4002]; // revoked by the application; too many sessions on the socket
+  var retry = { attempts: 0, timer: null, leaving: false, transport: null };
+  demo.retryInMs = null;
+
+  function retryDelay(attempt) {
+    return Math.floor(Math.random() * Math.min(RETRY_MAX_MS, RETRY_FIRST_MAX_MS * Math.pow(2, attempt)));
+  }
+
+  function scheduleRetry() {
+    var delay = retryDelay(retry.attempts);
+    retry.attempts++;
+    demo.retryInMs = delay;
+    status('disconnected · reconnecting in ' + (delay / 1000).toFixed(1) + ' s', 'closed');
+    retry.timer = setTimeout(function () {
+      retry.timer = null;
+      join(retry.transport);
+    }, delay);
+  }
+
   var preset = new URLSearchParams(location.search).get('transport');
   if (preset) { $('transport').value = preset; }
 
@@ -64,6 +89,8 @@
     demo.state = 'connecting';
     status('connecting to ' + info.sockjsUrl + ' …');
     sock.onopen = function () {
+      retry.attempts = 0;
+      demo.retryInMs = null;
       demo.state = 'open';
       demo.transport = sock.transport;
       status('connected · transport ' + sock.transport + ' · socket ' + info.socketId, 'open');
@@ -83,12 +110,18 @@
       status('closed: ' + event.code + ' ' + event.reason, 'closed');
       logLine(null, 'disconnected (' + event.code + ' ' + event.reason + ')');
       connected(false);
+      if (!retry.leaving && FINAL_CLOSE_CODES.indexOf(event.code) < 0) {
+        $('join').disabled = true;
+        scheduleRetry();
+      }
     };
   }
 
-  $('join-form').addEventListener('submit', function (event) {
-    event.preventDefault();
-    var transport = $('transport').value;
+  // Joins (the application authorizes this client again: a socket that expired meanwhile is
+  // replaced) and connects; a failed join is retried as a lost connection is.
+  function join(transport) {
+    retry.transport = transport;
+    retry.leaving = false;
     $('join').disabled = true;
     fetch('/join', {
       method: 'POST',
@@ -105,8 +138,17 @@
     }).catch(function (error) {
       demo.errors.push(String(error));
       status('error: ' + error.message, 'closed');
-      $('join').disabled = false;
+      if (retry.attempts > 0) {
+        scheduleRetry();
+      } else {
+        $('join').disabled = false;
+      }
     });
+  }
+
+  $('join-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    join($('transport').value);
   });
 
   $('say-form').addEventListener('submit', function (event) {
@@ -119,6 +161,8 @@
   });
 
   $('leave').addEventListener('click', function () {
+    retry.leaving = true;
+    if (retry.timer) { clearTimeout(retry.timer); retry.timer = null; }
     if (demo.sock) { demo.sock.close(); }
   });
 })();

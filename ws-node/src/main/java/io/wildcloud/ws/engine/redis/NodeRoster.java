@@ -76,11 +76,13 @@ final class NodeRoster {
                 .thenApply(done -> null);
     }
 
-    /** A receiver on this node now holds {@code key} for long (a stream or websocket). */
-    CompletableFuture<Void> held(SessionKey key) {
+    /** Receivers on this node now hold {@code sessions} for long (streams or websockets). */
+    CompletableFuture<Void> held(Collection<SessionKey> sessions) {
         RScoredSortedSetAsync<String> held = zset.apply(keys.held(nodeId));
-        return commands.<Boolean>timed("zadd",
-                        () -> held.addAsync(System.currentTimeMillis(), RedisKeys.expiryMember(key)))
+        Map<String, Double> members = new HashMap<>();
+        double now = System.currentTimeMillis();
+        sessions.forEach(key -> members.put(RedisKeys.expiryMember(key), now));
+        return commands.<Integer>timed("zadd", () -> held.addAllAsync(members))
                 .thenCompose(added -> commands.<Boolean>timed("pexpire", () -> held.expireAsync(heldTtl)))
                 .thenApply(done -> (Void) null)
                 .toCompletableFuture();

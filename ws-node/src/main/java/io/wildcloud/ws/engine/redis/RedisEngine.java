@@ -106,7 +106,7 @@ public final class RedisEngine extends AbstractEngine {
                             RScript.ReturnType.LIST, ackKeys, args),
                     channels::evict, rt.timer(), ACKNOWLEDGEMENT_WINDOW);
             UnknownOutcomes unknown = new UnknownOutcomes(rt.timer(), UnknownOutcomes.boundFor(config));
-            SlotClaims claims = new SlotClaims(rt.nodeId(), config, keys, rt.replies(), rt.scripts(), rt.script(),
+            SlotClaims claims = new SlotClaims(rt.nodeId(), config, keys, rt.replies(), rt.scripts(), rt.pipeline(),
                     channels, presence, sweeper, roster, new HeldOwner(rt, channels, epoch), unknown);
             sessions = new RedisSessionStore(rt, claims, acknowledgements, channels, sweeper, expiryListener, unknown);
             SocketLifetime lifetime = new SocketLifetime(rt, socketIdleTimeout);

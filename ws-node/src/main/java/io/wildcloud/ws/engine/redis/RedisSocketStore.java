@@ -237,6 +237,9 @@ final class RedisSocketStore implements SocketStore {
 
     private <R> CompletionStage<R> eval(LuaScript lua, RScript.ReturnType type, List<Object> scriptKeys,
             Object... args) {
+        // Not through the ScriptPipeline (as claims are): with these calls pipelined,
+        // SocketStoreContract.anUnusedSocketExpiresAndUseKeepsItAlive failed 3 runs of 3 (a socket
+        // gone 1.2 s after its authorize, TTL 2.1 s); the cause is not known yet (issue 16).
         return lua.<R>eval(runtime.script(), type, scriptKeys, args)
                 .exceptionallyCompose(error -> StoreErrors.failed(lua.name(), error));
     }

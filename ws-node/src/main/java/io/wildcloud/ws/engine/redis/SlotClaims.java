@@ -9,8 +9,8 @@ import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.LongSupplier;
 import org.redisson.api.RScript;
-import org.redisson.api.RScriptAsync;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,13 +18,16 @@ import org.slf4j.LoggerFactory;
  * Claims of receiver slots ({@code SessionStore.claim}) on Redis:
  * <ol>
  *   <li>subscribe to the scope's channel first (or reuse the subscription), so no wake-up for
- *       the session can be published unseen once the claim has read the queue;</li>
- *   <li>run claim.lua (sent again with the same reply key while Redis does not answer it, see
+ *       the session can be published unseen once the claim has read the queue (a claim that may
+ *       only create subscribes while its script runs: {@link #claimNew});</li>
+ *   <li>run claim.lua (through the {@link ScriptPipeline}: the claims of a connect storm go many
+ *       to a round trip; sent again with the same reply key while Redis does not answer it, see
  *       {@link UnknownOutcomes});</li>
  *   <li>on BUSY, ask whether the holder lives (this node knows its own receivers; for another
  *       node, {@link NodePresence}); if not, run claim.lua again, allowed to replace exactly that
  *       holder;</li>
- *   <li>register the receiver if it holds the slot, and catch up if a wake-up came meanwhile.</li>
+ *   <li>register the receiver if it holds the slot, and catch up if a wake-up came meanwhile; a
+ *       stream's is noted as held ({@link HeldNotes}).</li>
  * </ol>
  */
 final class SlotClaims {
@@ -36,58 +39,85 @@ final class SlotClaims {
     private final RedisKeys keys;
     private final ReplyKeys replies;
     private final LuaScripts scripts;
-    private final RScriptAsync script;
+    private final ScriptPipeline pipeline;
     private final ScopeChannels channels;
     private final NodePresence presence;
     private final ExpirySweeper sweeper;
-    private final NodeRoster roster;
+    private final HeldNotes heldNotes;
     private final HeldReceiver.Owner owner;
     private final UnknownOutcomes unknown;
 
     SlotClaims(String nodeId, RedisEngineConfig config, RedisKeys keys, ReplyKeys replies, LuaScripts scripts,
-            RScriptAsync script, ScopeChannels channels, NodePresence presence, ExpirySweeper sweeper,
+            ScriptPipeline pipeline, ScopeChannels channels, NodePresence presence, ExpirySweeper sweeper,
             NodeRoster roster, HeldReceiver.Owner owner, UnknownOutcomes unknown) {
         this.nodeId = nodeId;
         this.config = config;
         this.keys = keys;
         this.replies = replies;
         this.scripts = scripts;
-        this.script = script;
+        this.pipeline = pipeline;
         this.channels = channels;
         this.presence = presence;
         this.sweeper = sweeper;
-        this.roster = roster;
+        this.heldNotes = new HeldNotes(roster, sweeper);
         this.owner = owner;
         this.unknown = unknown;
     }
 
     CompletionStage<Claim> claim(SessionKey key, ClaimMode mode, Creation creation, Receiver receiver) {
+        if (creation == Creation.CREATE_ONLY) {
+            return claimNew(key, mode, receiver);
+        }
         return channels.acquire(key.scope()).thenCompose(channel -> {
             ScopeChannel.ClaimWatch watch = channel.watch(key.sessionId());
-            return runClaim(key, mode, creation, receiver, "").thenApply(reply -> {
-                Claim claim = reply.claim();
-                if (claim.holdsSlot(mode)) {
-                    hold(channel, watch, key, receiver, reply);
-                    if (mode == ClaimMode.STREAM) {
-                        // Should this node die, another takes the session over within seconds
-                        // (NodeRoster); failing that, the sweeper finds it due and ends it.
-                        roster.held(key);
-                        sweeper.track(key, sweeper.heldDeadline());
-                    }
-                } else {
-                    channels.release(channel);
-                    if (reply.releasedDelayMillis() > 0) {
-                        sweeper.track(key, System.currentTimeMillis() + reply.releasedDelayMillis());
-                    }
-                }
-                return claim;
-            }).whenComplete((claim, error) -> {
-                channel.unwatch(key.sessionId());
-                if (error != null) {
-                    channels.release(channel);
-                }
-            });
+            return runClaim(key, mode, creation, receiver, "")
+                    .thenApply(reply -> settle(channel, watch::announced, key, mode, receiver, reply))
+                    .whenComplete((claim, error) -> {
+                        channel.unwatch(key.sessionId());
+                        if (error != null) {
+                            channels.release(channel);
+                        }
+                    });
         });
+    }
+
+    /**
+     * A claim that may only create (a websocket's): subscribing and the script run side by side,
+     * one round trip instead of two in a row. Nothing can wake a session the claim creates before
+     * the service admits it, after this returns (publishes find a session in its socket's index,
+     * which admission adds it to; no one else knows its id), so the subscription need only be in
+     * place by then. A claim that finds the session already there holds no slot (busy, closed).
+     */
+    private CompletionStage<Claim> claimNew(SessionKey key, ClaimMode mode, Receiver receiver) {
+        CompletableFuture<ScopeChannel> subscribing = channels.acquire(key.scope()).toCompletableFuture();
+        CompletableFuture<ClaimReply> claiming = runClaim(key, mode, Creation.CREATE_ONLY, receiver, "")
+                .toCompletableFuture();
+        return subscribing.thenCombine(claiming, (channel, reply) -> settle(channel, () -> 0, key, mode, receiver, reply))
+                .whenComplete((claim, error) -> {
+                    if (error != null && subscribing.isDone() && !subscribing.isCompletedExceptionally()) {
+                        channels.release(subscribing.join());
+                    }
+                });
+    }
+
+    /** Registers the receiver if the claim gave it the slot, else gives the channel back. */
+    private Claim settle(ScopeChannel channel, LongSupplier announced, SessionKey key, ClaimMode mode, Receiver receiver,
+            ClaimReply reply) {
+        Claim claim = reply.claim();
+        if (claim.holdsSlot(mode)) {
+            hold(channel, announced, key, receiver, reply);
+            if (mode == ClaimMode.STREAM) {
+                // Should this node die, another takes the session over within seconds
+                // (NodeRoster); failing that, the sweeper finds it due and ends it.
+                heldNotes.held(key);
+            }
+        } else {
+            channels.release(channel);
+            if (reply.releasedDelayMillis() > 0) {
+                sweeper.track(key, System.currentTimeMillis() + reply.releasedDelayMillis());
+            }
+        }
+        return claim;
     }
 
     private CompletionStage<ClaimReply> runClaim(SessionKey key, ClaimMode mode, Creation creation, Receiver receiver,
@@ -100,7 +130,7 @@ final class SlotClaims {
         List<Object> claimKeys = List.of(keys.session(key), keys.queue(key), replies.next(key.scope()));
         // Sent again with the same reply key while unanswered: a poll's claim that ran takes the
         // queue, and only its recorded answer still holds those messages.
-        return unknown.resolve("claim " + key, () -> scripts.claim.<List<Object>>eval(script,
+        return unknown.resolve("claim " + key, () -> pipeline.<List<Object>>submit(scripts.claim,
                         RScript.ReturnType.LIST, claimKeys, receiver.id().encode(), mode == ClaimMode.POLL ? "P" : "S",
                         creationCode, config.holdTtl().toMillis(), deadHolder, config.defaultDisconnectDelay().toMillis(),
                         config.expiryMargin().toMillis(), replies.ttlMillis()))
@@ -139,8 +169,8 @@ final class SlotClaims {
         });
     }
 
-    private void hold(ScopeChannel channel, ScopeChannel.ClaimWatch watch, SessionKey key, Receiver receiver,
-            ClaimReply reply) {
+    /** @param announced the highest seq a wake-up announced while the claim ran, read once registered */
+    private void hold(ScopeChannel channel, LongSupplier announced, SessionKey key, Receiver receiver, ClaimReply reply) {
         Claim claim = reply.claim();
         HeldReceiver held = new HeldReceiver(key, receiver, reply.lastSeq(), claim.closeFrame() != null, owner);
         HeldReceiver replaced = channel.register(held);
@@ -155,7 +185,7 @@ final class SlotClaims {
                 replaced.evict();
             }
         }
-        if (watch.announced() > reply.lastSeq()) {
+        if (announced.getAsLong() > reply.lastSeq()) {
             held.catchUp();
         }
     }

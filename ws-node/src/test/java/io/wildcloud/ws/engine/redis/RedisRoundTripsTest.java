@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.Publication.Delivery;
 import io.wildcloud.ws.push.PublishTarget;
+import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
 import io.wildcloud.ws.sockjs.session.EnqueueResult;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
@@ -21,7 +22,9 @@ import io.wildcloud.ws.testing.RedisTestServer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -190,15 +193,76 @@ class RedisRoundTripsTest {
         }
     }
 
-    /** How many times Redis ran {@code command} so far, scripts' calls included. */
-    private static long calls(RedisServerProcess redis, String command) throws Exception {
-        String stats = RedisProbe.command(redis.host(), redis.port(), "INFO", "commandstats");
-        for (String line : stats.split("\r?\n")) {
-            if (line.startsWith("cmdstat_" + command + ":calls=")) {
-                return Long.parseLong(line.substring(line.indexOf('=') + 1, line.indexOf(',')));
+    @Test
+    void newWebsocketSessionsOpenedTogetherCostThreeScriptsAndASubscriptionEach() throws Exception {
+        // What a node asks Redis per new websocket session: the socket look-up of the endpoint
+        // (find), the claim (with the scope's subscription beside it), the index join (addSession).
+        // 100 at once: Redisson's subscription lock gave up after 7.5 s on 200 at a load average of 55.
+        int sessions = 100;
+        try (RedisServerProcess redis = RedisServerProcess.start()) {
+            RedisEngineConfig config = countedConfig(redis, 10);
+            try (RedisEngine engine = join(RedisEngine.start(config, "p", Duration.ofHours(1)))) {
+                List<String> sockets = new ArrayList<>();
+                for (int i = 0; i < sessions; i++) {
+                    sockets.add(join(engine.authorize("app", "client-" + i, URI.create("http://127.0.0.1:9/")))
+                            .socket().socketId());
+                }
+                Map<String, Long> before = callsByCommand(redis);
+                List<CompletableFuture<?>> opened = new ArrayList<>();
+                for (int i = 0; i < sessions; i++) {
+                    String socket = sockets.get(i);
+                    SessionKey key = new SessionKey(socket, "tab");
+                    Receiver receiver = new CollectingReceiver(new ReceiverId("p", i), new CopyOnWriteArrayList<>());
+                    opened.add(engine.find(socket)
+                            .thenCompose(found -> engine.claim(key, ClaimMode.STREAM, Creation.CREATE_ONLY, receiver))
+                            .thenCompose(claim -> engine.addSession(socket, "tab", 10))
+                            .toCompletableFuture());
+                }
+                for (CompletableFuture<?> open : opened) {
+                    assertEquals(SessionRegistration.ADDED, open.get(30, TimeUnit.SECONDS));
+                }
+                // The held notes (roster and expiry index) go after the claims without being waited for.
+                String held = new RedisKeys(config.keyPrefix()).held("p");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (Long.parseLong(RedisProbe.command(redis.host(), redis.port(), "ZCARD", held)) < sessions
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                Map<String, Long> after = callsByCommand(redis);
+                long evalSha = after.getOrDefault("evalsha", 0L) - before.getOrDefault("evalsha", 0L);
+                long subscribe = after.getOrDefault("subscribe", 0L) - before.getOrDefault("subscribe", 0L);
+                long zadd = after.getOrDefault("zadd", 0L) - before.getOrDefault("zadd", 0L);
+                System.out.printf("%d new websocket sessions: %d EVALSHA, %d SUBSCRIBE, %d ZADD%n", sessions, evalSha,
+                        subscribe, zadd);
+                // socket_get, claim and socket_add_session once each; Redisson's PEXPIRE of the roster's
+                // held set is a script too, once per held note (at most one note per session).
+                assertTrue(evalSha >= 3L * sessions && evalSha <= 4L * sessions,
+                        evalSha + " EVALSHA for " + sessions + " sessions");
+                assertEquals(sessions, subscribe, "one subscription per new scope");
+                // Sessions claimed while a held note is on its way share the next one: a ZADD to the
+                // roster and one per expiry shard they fall in, instead of two ZADD per session
+                // (how many share a note depends on timing: 200 sessions took 8 ZADD at a load average
+                // of ~20; 100 took 115 and 155 at ~50).
+                assertTrue(zadd < 2L * sessions, zadd + " ZADD for " + sessions + " sessions");
             }
         }
-        return 0;
+    }
+
+    /** Calls of every command so far (INFO commandstats, scripts' calls included). */
+    private static Map<String, Long> callsByCommand(RedisServerProcess redis) throws Exception {
+        Map<String, Long> calls = new HashMap<>();
+        for (String line : RedisProbe.command(redis.host(), redis.port(), "INFO", "commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_")) {
+                calls.put(line.substring("cmdstat_".length(), line.indexOf(':')),
+                        Long.parseLong(line.substring(line.indexOf("calls=") + 6, line.indexOf(','))));
+            }
+        }
+        return calls;
+    }
+
+    /** How many times Redis ran {@code command} so far, scripts' calls included. */
+    private static long calls(RedisServerProcess redis, String command) throws Exception {
+        return callsByCommand(redis).getOrDefault(command, 0L);
     }
 
     /** A store on {@code redis} with queues of {@code maxQueueLength}, sweeping too rarely to be counted. */
