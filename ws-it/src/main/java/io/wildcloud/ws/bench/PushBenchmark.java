@@ -4,16 +4,11 @@ import io.wildcloud.ws.loadgen.LoadGenerator;
 import io.wildcloud.ws.loadgen.LoadOptions;
 import io.wildcloud.ws.loadgen.LoadResult;
 import java.io.IOException;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The delivery benchmark of issue 4 (not a test: it prints figures). 1,000 websocket sessions, one
@@ -31,7 +26,7 @@ import java.util.stream.Stream;
  */
 public final class PushBenchmark {
 
-    private static final String SECRET = "bench-application-secret";
+    private static final String SECRET = BenchServers.SECRET;
 
     /**
      * The heap is touched at start, as a node that has run for a while has long done: otherwise G1
@@ -41,21 +36,17 @@ public final class PushBenchmark {
     private static final String DEFAULT_NODE_JVM_ARGS = "-Xms512m -Xmx1g -XX:+AlwaysPreTouch";
 
     private final Map<String, String> flags;
-    private final Path workDir;
+    private final BenchServers servers;
 
     private PushBenchmark(Map<String, String> flags) throws IOException {
         this.flags = flags;
-        this.workDir = Files.createDirectories(Path.of(flags.getOrDefault("work-dir", "target/bench")));
+        this.servers = new BenchServers(flags);
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> flags = new LinkedHashMap<>();
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            flags.put(eq < 0 ? arg.replaceFirst("^--", "") : arg.substring(2, eq), eq < 0 ? "true" : arg.substring(eq + 1));
-        }
+        Map<String, String> flags = BenchServers.parseFlags(args);
         PushBenchmark benchmark = new PushBenchmark(flags);
-        System.out.println(machine());
+        System.out.println(BenchServers.machine());
         String scenario = flags.getOrDefault("scenario", "both");
         if (scenario.equals("a") || scenario.equals("both")) {
             benchmark.memoryOneNode();
@@ -74,10 +65,7 @@ public final class PushBenchmark {
 
     private void redisTwoNodes() throws Exception {
         int redisPort = ManagedProcess.freePort();
-        try (ManagedProcess redis = ManagedProcess.start("redis", List.of(
-                flags.getOrDefault("redis-server", "redis-server"), "--port", String.valueOf(redisPort),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"), workDir.resolve("redis.log"))) {
-            awaitRedis(redisPort);
+        try (ManagedProcess redis = servers.startRedis(redisPort)) {
             String redisUrl = "redis://127.0.0.1:" + redisPort;
             try (ManagedProcess receiving = startNode("b-node1", redisUrl);
                  ManagedProcess publishing = startNode("b-node2", redisUrl)) {
@@ -96,21 +84,10 @@ public final class PushBenchmark {
     }
 
     private ManagedProcess startNode(String name, String redisUrl) throws IOException, InterruptedException {
-        int publicPort = ManagedProcess.freePort();
-        int apiPort = ManagedProcess.freePort();
-        List<String> command = new ArrayList<>(List.of(ManagedProcess.java()));
-        command.addAll(List.of(flags.getOrDefault("node-jvm-args", DEFAULT_NODE_JVM_ARGS).split(" ")));
-        command.addAll(List.of("-jar", nodeJar().toString(), "--node-id=" + name, "--bind-host=127.0.0.1",
-                "--public-port=" + publicPort, "--api-port=" + apiPort, "--applications=bench:" + SECRET,
-                "--callback-allow-networks=127.0.0.0/8",
-                "--io-threads=" + nodeIoThreads()));
-        if (redisUrl != null) {
-            command.add("--redis-url=" + redisUrl);
-        }
-        ManagedProcess node = ManagedProcess.start(name, command, workDir.resolve(name + ".log"));
-        ManagedProcess.awaitHttp(URI.create("http://127.0.0.1:" + apiPort + "/health"), Duration.ofSeconds(60));
-        portsByNode.put(node, new int[] {publicPort, apiPort});
-        return node;
+        BenchServers.Node node = servers.startNode(name, redisUrl,
+                flags.getOrDefault("node-jvm-args", DEFAULT_NODE_JVM_ARGS), nodeIoThreads());
+        portsByNode.put(node.process(), new int[] {node.publicPort(), node.apiPort()});
+        return node.process();
     }
 
     /**
@@ -218,47 +195,5 @@ public final class PushBenchmark {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read Redis INFO commandstats", e);
         }
-    }
-
-    private static void awaitRedis(int port) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                RedisStats.info("127.0.0.1", port, "server");
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        throw new IllegalStateException("redis-server on port " + port + " did not start");
-    }
-
-    private Path nodeJar() throws IOException {
-        if (flags.containsKey("node-jar")) {
-            return Path.of(flags.get("node-jar"));
-        }
-        for (Path dir : List.of(Path.of("ws-node/target"), Path.of("../ws-node/target"))) {
-            if (Files.isDirectory(dir)) {
-                try (Stream<Path> files = Files.list(dir)) {
-                    var jar = files.filter(p -> p.getFileName().toString().endsWith("-all.jar")).findFirst();
-                    if (jar.isPresent()) {
-                        return jar.get();
-                    }
-                }
-            }
-        }
-        throw new IllegalStateException("no ws-node/target/*-all.jar: build with mvn -DskipTests package, or pass --node-jar=");
-    }
-
-    private static String machine() throws IOException {
-        String model = "unknown CPU";
-        Path cpuinfo = Path.of("/proc/cpuinfo");
-        if (Files.exists(cpuinfo)) {
-            model = Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(model);
-        }
-        return String.format(Locale.ROOT, "machine: %d cores, %s, %d MiB max heap here, Java %s",
-                Runtime.getRuntime().availableProcessors(), model,
-                Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"));
     }
 }

@@ -78,14 +78,16 @@ public final class LoadGenerator {
                 .connectTimeout(Duration.ofSeconds(10))
                 .executor(Executors.newFixedThreadPool(4, daemon("loadgen-http")))
                 .build();
-        try (ClientLoops loops = ClientLoops.create(options.ioThreads());
+        try (ClientLoops loops = ClientLoops.create(options.ioThreads(), options.sourceAddress());
              HttpPublisher publisher = new HttpPublisher(loops, options.apiUrls(), options.apiConnections())) {
             ApiClient api = new ApiClient(http, options.apiUrls());
+            long authorizing = System.nanoTime();
             List<String> sockets = new ArrayList<>();
             String run = Long.toString(System.currentTimeMillis(), 36);
             for (int i = 0; i < options.sessions(); i++) {
                 sockets.add(api.authorize(options.application(), "loadgen-" + run + "-" + i, options.callbackUrl()));
             }
+            long opening = System.nanoTime();
             List<String> transports = new ArrayList<>();
             for (int i = 0; i < options.sessions(); i++) {
                 transports.add(options.transportOf(i).label());
@@ -93,7 +95,7 @@ public final class LoadGenerator {
             DeliveryTracker tracker = new DeliveryTracker(options.sessions(), options.warmup() > 0, transports);
             Map<String, Integer> byTransport = new TreeMap<>();
             List<SessionSlot> clients = new ArrayList<>();
-            List<CompletableFuture<Void>> opening = new ArrayList<>();
+            List<CompletableFuture<Void>> opens = new ArrayList<>();
             for (int i = 0; i < options.sessions(); i++) {
                 int session = i;
                 SessionClient.Transport transport = options.transportOf(i);
@@ -104,18 +106,28 @@ public final class LoadGenerator {
                 SessionSlot slot = new SessionSlot(session, () -> SessionClient.create(transport, http, loops, endpoint,
                         message -> tracker.received(session, message)), tracker);
                 clients.add(slot);
-                opening.add(slot.open());
+                if (i >= options.openConcurrency()) {
+                    awaitQuietly(opens.get(i - options.openConcurrency()));
+                }
+                opens.add(slot.open());
             }
             int failed = 0;
-            for (CompletableFuture<Void> open : opening) {
+            for (CompletableFuture<Void> open : opens) {
                 try {
                     open.get(30, TimeUnit.SECONDS);
                 } catch (Exception e) {
                     failed++;
                 }
             }
-            progress.printf(Locale.ROOT, "opened %d sessions %s, %d failed; %d API connections per URL over %s%n",
-                    options.sessions() - failed, byTransport, failed, options.apiConnections(), loops.transportName());
+            long opened = System.nanoTime();
+            progress.printf(Locale.ROOT, "opened %d sessions %s, %d failed, in %.1f s (authorize %.1f s before); "
+                            + "%d API connections per URL over %s%n",
+                    options.sessions() - failed, byTransport, failed, (opened - opening) / 1e9,
+                    (opening - authorizing) / 1e9, options.apiConnections(), loops.transportName());
+            if (!options.idle().isZero()) {
+                progress.printf(Locale.ROOT, "idle for %d s%n", options.idle().toSeconds());
+                TimeUnit.NANOSECONDS.sleep(options.idle().toNanos());
+            }
             publisher.connect();
 
             PublishRounds publishing = new PublishRounds(options, progress, loops.group().next(), publisher, sockets, tracker);
@@ -143,6 +155,15 @@ public final class LoadGenerator {
             return LoadResult.of(options.sessions(), byTransport, failed, warmupPublished, tracker,
                     measured.published.get(), measured.errors.get(), measured.errorsByStatus(), measured.publishSeconds,
                     measured.deliverySeconds);
+        }
+    }
+
+    /** Waits for one open, whatever its outcome (counted later), at most 30 s. */
+    private static void awaitQuietly(CompletableFuture<Void> open) throws InterruptedException {
+        try {
+            open.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException counted) {
+            // counted as failed below
         }
     }
 

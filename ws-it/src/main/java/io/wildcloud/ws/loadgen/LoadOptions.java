@@ -26,6 +26,12 @@ import java.util.stream.Collectors;
  * @param ioThreads event loops of the publisher and the websocket sessions
  * @param batch sockets per publish request: 1 publishes one socket per request
  *     ({@code POST /publish/<socket_id>}), more a batch ({@code POST /publish}) with a message each
+ * @param sourceAddress the local address websockets and API connections bind to, or null for the
+ *     system's choice: one process per loopback address (127.0.0.2, ...) lets several processes hold
+ *     more connections to one balancer port than one source address has ephemeral ports
+ * @param idle how long the opened sessions sit idle before publishing starts
+ * @param openConcurrency sessions being opened at once at most (a burst of thousands overruns a
+ *     node's accept backlog and, on Redis, its subscription locks: the opens then fail, not queue)
  */
 public record LoadOptions(
         List<URI> publicUrls,
@@ -43,7 +49,10 @@ public record LoadOptions(
         int apiConnections,
         int ioThreads,
         boolean json,
-        int batch) {
+        int batch,
+        String sourceAddress,
+        Duration idle,
+        int openConcurrency) {
 
     /** Every option with its default and meaning: what {@code --help} prints and what {@link #parse} knows. */
     public static final List<SettingDefinition> OPTIONS = List.of(
@@ -68,6 +77,11 @@ public record LoadOptions(
             SettingDefinition.of("api-connections", "32", "keep-alive connections per API URL, one request in flight each"),
             SettingDefinition.of("io-threads", "1", "event loops for publishing and websocket sessions"),
             SettingDefinition.of("grace", "10s", "how long to wait for deliveries after the last publish"),
+            SettingDefinition.of("source-address", "", "local address to connect from, e.g. `127.0.0.2` (empty: the system's "
+                    + "choice); one per process lets several load generators hold more than ~28,000 connections to one port"),
+            SettingDefinition.of("idle", "0s", "how long the opened sessions sit idle before publishing, e.g. so that "
+                    + "several load generators all have theirs open first"),
+            SettingDefinition.of("open-concurrency", "256", "sessions being opened at once at most"),
             SettingDefinition.of("json", "false", "`true` (or `--json` alone): print the result as one JSON object on stdout"));
 
     /** The program's name in {@code --version} and at the top of {@code --help}. */
@@ -121,7 +135,10 @@ public record LoadOptions(
                 positive(values, "api-connections"),
                 positive(values, "io-threads"),
                 Boolean.parseBoolean(values.get("json")),
-                positive(values, "batch"));
+                positive(values, "batch"),
+                values.get("source-address").isBlank() ? null : values.get("source-address").trim(),
+                duration(values.get("idle")),
+                positive(values, "open-concurrency"));
     }
 
     /** The transport of session {@code index}, spreading the mix evenly. */
