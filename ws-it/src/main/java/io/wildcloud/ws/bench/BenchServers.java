@@ -58,8 +58,12 @@ final class BenchServers {
         return redis;
     }
 
-    /** A node of {@code --node-jar} (or the one in ws-node/target), started with {@code jvmArgs}, once it answers. */
-    Node startNode(String name, String redisUrl, String jvmArgs, String ioThreads) throws IOException, InterruptedException {
+    /**
+     * A node of {@code --node-jar} (or the one in ws-node/target), started with {@code jvmArgs} and
+     * {@code nodeArgs} (more flags), once it answers.
+     */
+    Node startNode(String name, String redisUrl, String jvmArgs, String ioThreads, String... nodeArgs)
+            throws IOException, InterruptedException {
         int publicPort = ManagedProcess.freePort();
         int apiPort = ManagedProcess.freePort();
         List<String> command = new ArrayList<>(List.of(ManagedProcess.java()));
@@ -71,6 +75,7 @@ final class BenchServers {
         if (redisUrl != null) {
             command.add("--redis-url=" + redisUrl);
         }
+        command.addAll(List.of(nodeArgs));
         ManagedProcess node = ManagedProcess.start(name, command, workDir.resolve(name + ".log"));
         ManagedProcess.awaitHttp(URI.create("http://127.0.0.1:" + apiPort + "/health"), Duration.ofSeconds(60));
         return new Node(node, publicPort, apiPort);

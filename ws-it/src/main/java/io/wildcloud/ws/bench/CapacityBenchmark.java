@@ -18,7 +18,7 @@ import java.util.Map;
  * idle websocket sessions (one socket each), looks again, holds them idle for {@code --hold} while
  * metering Redis's and the node's CPU and Redis's commands, and then publishes one message to each
  * session, which must arrive exactly once. Per idle session it prints: live heap after a full GC,
- * Netty direct memory, RSS growth, Redis memory and keys, Redis CPU and commands per second, and
+ * Netty direct memory, RSS growth (once open, and after the hold), Redis memory and keys, Redis CPU and commands per second, and
  * the classes whose live bytes grew most.
  *
  * <p>One process holds at most ~19,500 sockets here (20,000 open files per process), so 19,000
@@ -81,13 +81,16 @@ public final class CapacityBenchmark {
     private void measure(RedisHandle redis) throws Exception {
         String jvmArgs = flags.getOrDefault("node-jvm-args", DEFAULT_NODE_JVM_ARGS);
         try (BenchServers.Node node = servers.startNode("capacity-node", redis == null ? null : redis.url(), jvmArgs,
-                flags.getOrDefault("node-io-threads", "1"))) {
+                flags.getOrDefault("node-io-threads", "1"),
+                // All the sessions come from one client address here.
+                "--max-connections-per-address=" + (sessions + 100))) {
             long pid = node.process().pid();
             RedisSample redisBefore = RedisSample.of(redis);
             NodeMemory before = NodeMemory.of(pid, node.apiPort(), servers.workDir().resolve("histogram-before.txt"));
             NodeMemory[] idle = new NodeMemory[1];
             RedisSample[] redisIdle = new RedisSample[2];
             double[] nodeCpu = new double[2];
+            long[] rssOpen = new long[1];
             String[] loads = new String[2];
             LoadOptions options = LoadOptions.parse(new String[] {
                 "--url=http://127.0.0.1:" + node.publicPort(),
@@ -104,8 +107,9 @@ public final class CapacityBenchmark {
                 @Override
                 public void publishing() {
                     try {
+                        awaitOpen(node.apiPort());
                         loads[0] = loadAverage();
-                        idle[0] = NodeMemory.of(pid, node.apiPort(), servers.workDir().resolve("histogram-idle.txt"));
+                        rssOpen[0] = NodeMemory.rssBytes(pid);
                         redisIdle[0] = RedisSample.of(redis);
                         nodeCpu[0] = node.process().cpu().toNanos() / 1e9;
                         System.err.printf(Locale.ROOT, "holding %d idle sessions for %d s%n", sessions, hold.toSeconds());
@@ -113,6 +117,8 @@ public final class CapacityBenchmark {
                         nodeCpu[1] = node.process().cpu().toNanos() / 1e9;
                         redisIdle[1] = RedisSample.of(redis);
                         loads[1] = loadAverage();
+                        // Last: its histogram runs a full GC, which may give heap back to the system.
+                        idle[0] = NodeMemory.of(pid, node.apiPort(), servers.workDir().resolve("histogram-idle.txt"));
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     } catch (InterruptedException e) {
@@ -125,18 +131,34 @@ public final class CapacityBenchmark {
                 public void settled() {
                 }
             }).run();
-            print(jvmArgs, redis != null, before, idle[0], redisBefore, redisIdle, nodeCpu, loads, result);
+            print(jvmArgs, redis != null, before, rssOpen[0], idle[0], redisBefore, redisIdle, nodeCpu, loads, result);
         }
     }
 
-    private void print(String jvmArgs, boolean onRedis, NodeMemory before, NodeMemory idle, RedisSample redisBefore,
+    /**
+     * Waits (at most a minute) until every session is open: a session whose open failed in the
+     * burst is opened again by its slot after a back-off.
+     */
+    private void awaitOpen(int apiPort) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (NodeMemory.openSessions(apiPort) < sessions && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+    }
+
+    private void print(String jvmArgs, boolean onRedis, NodeMemory before, long rssOpen, NodeMemory idle,
+                       RedisSample redisBefore,
                        RedisSample[] redisIdle, double[] nodeCpu, String[] loads, LoadResult result) {
-        double n = sessions;
+        // Per session of those open when the node was looked at (all, unless some never opened).
+        double n = idle.openSessions() - before.openSessions();
         double seconds = hold.toNanos() / 1e9;
         System.out.printf(Locale.ROOT, "== idle capacity: %d websocket sessions on one fresh node (%s), %s engine%n",
                 sessions, jvmArgs, onRedis ? "Redis" : "memory");
+        System.out.printf(Locale.ROOT, "sessions open       %.0f when measured (figures below are per open session)%n", n);
         System.out.printf(Locale.ROOT, "load average        %s (sessions open) / %s (after the hold)%n", loads[0], loads[1]);
-        System.out.printf(Locale.ROOT, "node RSS            %.1f MiB -> %.1f MiB: %.2f KiB per session%n",
+        System.out.printf(Locale.ROOT, "node RSS, opened    %.1f MiB -> %.1f MiB: %.2f KiB per session%n",
+                before.rssBytes() / 1048576.0, rssOpen / 1048576.0, (rssOpen - before.rssBytes()) / n / 1024);
+        System.out.printf(Locale.ROOT, "node RSS, idle %2.0fs  %.1f MiB -> %.1f MiB: %.2f KiB per session%n", seconds,
                 before.rssBytes() / 1048576.0, idle.rssBytes() / 1048576.0, (idle.rssBytes() - before.rssBytes()) / n / 1024);
         System.out.printf(Locale.ROOT, "live heap (full GC) %.1f MiB -> %.1f MiB: %.2f KiB per session%n",
                 before.liveHeapBytes() / 1048576.0, idle.liveHeapBytes() / 1048576.0,

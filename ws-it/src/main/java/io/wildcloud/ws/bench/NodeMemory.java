@@ -22,14 +22,16 @@ import java.util.concurrent.TimeUnit;
  * @param directBytes direct memory Netty holds
  * @param liveHeapBytes bytes of reachable objects after a full GC
  * @param histogram bytes and instances by class name, from the same histogram
+ * @param openSessions SockJS sessions the node had open ({@code ws_sessions_open}, all transports)
  */
-record NodeMemory(long rssBytes, long directBytes, long liveHeapBytes, Map<String, long[]> histogram) {
+record NodeMemory(long rssBytes, long directBytes, long liveHeapBytes, Map<String, long[]> histogram, long openSessions) {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     static NodeMemory of(long pid, int apiPort, Path histogramFile) throws IOException, InterruptedException {
         long rss = rssBytes(pid);
-        long direct = directBytes(apiPort);
+        long direct = (long) metric(apiPort, "ws_netty_direct_memory_bytes");
+        long open = openSessions(apiPort);
         String histogram = jcmd(pid, "GC.class_histogram");
         Files.writeString(histogramFile, histogram);
         Map<String, long[]> byClass = new HashMap<>();
@@ -45,7 +47,7 @@ record NodeMemory(long rssBytes, long directBytes, long liveHeapBytes, Map<Strin
         if (total < 0) {
             throw new IOException("no Total line in the class histogram of " + pid + ": " + histogramFile);
         }
-        return new NodeMemory(rss, direct, total, byClass);
+        return new NodeMemory(rss, direct, total, byClass, open);
     }
 
     static long rssBytes(long pid) throws IOException {
@@ -57,15 +59,26 @@ record NodeMemory(long rssBytes, long directBytes, long liveHeapBytes, Map<Strin
         throw new IOException("no VmRSS for process " + pid);
     }
 
-    private static long directBytes(int apiPort) throws IOException, InterruptedException {
+    static long openSessions(int apiPort) throws IOException, InterruptedException {
+        return (long) metric(apiPort, "ws_sessions_open");
+    }
+
+    /** The sum of the series of {@code name} in the node's {@code /metrics}. */
+    private static double metric(int apiPort, String name) throws IOException, InterruptedException {
         String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
+        double sum = 0;
+        boolean found = false;
         for (String line : metrics.split("\n")) {
-            if (line.startsWith("ws_netty_direct_memory_bytes")) {
-                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                found = true;
             }
         }
-        throw new IOException("no ws_netty_direct_memory_bytes in the node's /metrics");
+        if (!found) {
+            throw new IOException("no " + name + " in the node's /metrics");
+        }
+        return sum;
     }
 
     private static String jcmd(long pid, String command) throws IOException, InterruptedException {

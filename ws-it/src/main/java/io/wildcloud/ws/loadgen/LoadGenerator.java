@@ -128,6 +128,7 @@ public final class LoadGenerator {
                 progress.printf(Locale.ROOT, "idle for %d s%n", options.idle().toSeconds());
                 TimeUnit.NANOSECONDS.sleep(options.idle().toNanos());
             }
+            awaitGoFile();
             publisher.connect();
 
             PublishRounds publishing = new PublishRounds(options, progress, loops.group().next(), publisher, sockets, tracker);
@@ -155,6 +156,20 @@ public final class LoadGenerator {
             return LoadResult.of(options.sessions(), byTransport, failed, warmupPublished, tracker,
                     measured.published.get(), measured.errors.get(), measured.errorsByStatus(), measured.publishSeconds,
                     measured.deliverySeconds);
+        }
+    }
+
+    private void awaitGoFile() throws InterruptedException {
+        if (options.goFile() == null) {
+            return;
+        }
+        progress.printf(Locale.ROOT, "waiting for %s%n", options.goFile());
+        long deadline = System.nanoTime() + options.duration().toNanos();
+        while (!java.nio.file.Files.exists(options.goFile())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(options.goFile() + " did not appear within " + options.duration());
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
         }
     }
 

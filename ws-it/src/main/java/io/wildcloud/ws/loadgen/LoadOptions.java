@@ -30,6 +30,8 @@ import java.util.stream.Collectors;
  *     system's choice: one process per loopback address (127.0.0.2, ...) lets several processes hold
  *     more connections to one balancer port than one source address has ephemeral ports
  * @param idle how long the opened sessions sit idle before publishing starts
+ * @param goFile if not null, publishing waits (after {@code idle}) until this file exists, so that
+ *     several load generators publish only once all have opened their sessions
  * @param openConcurrency sessions being opened at once at most (a burst of thousands overruns a
  *     node's accept backlog and, on Redis, its subscription locks: the opens then fail, not queue)
  */
@@ -52,6 +54,7 @@ public record LoadOptions(
         int batch,
         String sourceAddress,
         Duration idle,
+        java.nio.file.Path goFile,
         int openConcurrency) {
 
     /** Every option with its default and meaning: what {@code --help} prints and what {@link #parse} knows. */
@@ -81,6 +84,8 @@ public record LoadOptions(
                     + "choice); one per process lets several load generators hold more than ~28,000 connections to one port"),
             SettingDefinition.of("idle", "0s", "how long the opened sessions sit idle before publishing, e.g. so that "
                     + "several load generators all have theirs open first"),
+            SettingDefinition.of("go-file", "", "if set, publishing waits (after `--idle`) until this file exists, at most "
+                    + "`--duration`: several load generators then publish once all have opened their sessions"),
             SettingDefinition.of("open-concurrency", "256", "sessions being opened at once at most"),
             SettingDefinition.of("json", "false", "`true` (or `--json` alone): print the result as one JSON object on stdout"));
 
@@ -138,6 +143,7 @@ public record LoadOptions(
                 positive(values, "batch"),
                 values.get("source-address").isBlank() ? null : values.get("source-address").trim(),
                 duration(values.get("idle")),
+                values.get("go-file").isBlank() ? null : java.nio.file.Path.of(values.get("go-file").trim()),
                 positive(values, "open-concurrency"));
     }
 

@@ -82,6 +82,7 @@ class IdleSessionFootprintTest {
             // The shortest hold TTL: renewals every second, so that a few come within the wait.
             try (RedisEngine engine = join(TestEngines.connect(config(redis, prefix, Duration.ofSeconds(3)), "n"))) {
                 openIdleSessions(engine);
+                System.out.println(java.time.LocalTime.now() + ": sessions open");
                 int start = monitor.mark(redis.host(), redis.port(), "idle-start");
                 String touch = new LuaScripts().touch.sha();
                 List<String> window = List.of();
@@ -90,6 +91,8 @@ class IdleSessionFootprintTest {
                     window = monitor.between(start, monitor.mark(redis.host(), redis.port(), "idle-now"));
                 }
                 List<String> touches = window.stream().filter(c -> c.contains(touch)).toList();
+                System.out.printf("%s: %d renewals in a window of %d commands%n", java.time.LocalTime.now(), touches.size(),
+                        window.size());
                 assertTrue(touches.size() >= 3, "renewals seen while idle: " + touches.size());
                 for (String call : touches) {
                     assertEquals(SESSIONS, SESSION_KEY.matcher(call).results().count(), "sessions one renewal covers");
