@@ -20,6 +20,8 @@
 #   --jar PATH            node jar (local-cluster.sh's default)
 #   --loadgen-jar PATH    load generator jar (ws-it/target/ws-it-*-loadgen.jar)
 #   --keep                leave the cluster running afterwards (stop: local-cluster.sh stop --state-dir D)
+#   -- FLAGS...           more flags for local-cluster.sh start, e.g. -- --port 28080 --api-port 28081
+#                         --node-base-port 28100 --redis-port 26379 (when the default ports are taken)
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,6 +36,7 @@ STATE_DIR="${TMPDIR:-/tmp}/wildcloud-many-sessions"
 JAR=""
 LOADGEN_JAR=""
 KEEP=0
+CLUSTER_FLAGS=()
 SECRET="many-sessions-secret"
 
 die() { echo "many-sessions: $*" >&2; exit 1; }
@@ -53,6 +56,7 @@ while [[ $# -gt 0 ]]; do
         --jar) JAR="$2"; shift 2 ;;
         --loadgen-jar) LOADGEN_JAR="$2"; shift 2 ;;
         --keep) KEEP=1; shift ;;
+        --) shift; CLUSTER_FLAGS=("$@"); break ;;
         -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown flag $1 (see --help)" ;;
     esac
@@ -66,6 +70,7 @@ cluster=("$SCRIPT_DIR/local-cluster.sh")
 start_flags=(--nodes "$NODES" --balancer-workers "$WORKERS" --java-opts "$JAVA_OPTS" --state-dir "$STATE_DIR"
     --applications "many:$SECRET" --node-arg=--max-connections-per-address=20000)
 [[ -z "$JAR" ]] || start_flags+=(--jar "$JAR")
+(( ${#CLUSTER_FLAGS[@]} == 0 )) || start_flags+=("${CLUSTER_FLAGS[@]}")
 mkdir -p "$STATE_DIR"
 rm -f "$STATE_DIR/go" "$STATE_DIR"/loadgen-*.log
 "${cluster[@]}" start "${start_flags[@]}"

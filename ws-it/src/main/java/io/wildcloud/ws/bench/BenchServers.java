@@ -77,7 +77,7 @@ final class BenchServers {
         }
         command.addAll(List.of(nodeArgs));
         ManagedProcess node = ManagedProcess.start(name, command, workDir.resolve(name + ".log"));
-        ManagedProcess.awaitHttp(URI.create("http://127.0.0.1:" + apiPort + "/health"), Duration.ofSeconds(60));
+        ManagedProcess.awaitHttp(URI.create("http://127.0.0.1:" + apiPort + "/health"), Duration.ofMinutes(3));
         return new Node(node, publicPort, apiPort);
     }
 

@@ -35,9 +35,9 @@ class IdleSessionFootprintTest {
     private static final int SESSIONS = 200;
     /**
      * Bytes of Redis keys per idle session, socket included (MEMORY USAGE of its hash, session set,
-     * client key and session hash: 632 bytes per session when this was written).
+     * client key and session hash: 680 bytes per session when this was written).
      */
-    private static final int MAX_KEY_BYTES_PER_SESSION = 700;
+    private static final int MAX_KEY_BYTES_PER_SESSION = 720;
     private static final Pattern SESSION_KEY = Pattern.compile("\\}:s:");
 
     @Test
@@ -53,7 +53,8 @@ class IdleSessionFootprintTest {
                     if (kind.equals("reply")) {
                         // A writing script's answer, kept for Redisson's retries only: seconds, not the session's life.
                         long ttl = Long.parseLong(RedisProbe.command(redis.host(), redis.port(), "PTTL", key));
-                        assertTrue(ttl > 0 && ttl <= 120_000, key + " lives " + ttl + " ms");
+                        // -2: it expired since KEYS listed it; -1 (no TTL) would keep it for good.
+                        assertTrue(ttl == -2 || ttl > 0 && ttl <= 120_000, key + " lives " + ttl + " ms");
                         continue;
                     }
                     kinds.merge(kind, 1, Integer::sum);
