@@ -99,7 +99,7 @@ started=$SECONDS
 for ((p = 1; p <= PROCESSES; p++)); do
     java -cp "$LOADGEN_JAR" io.wildcloud.ws.loadgen.LoadGenerator --url="$PUBLIC_URL" --api-url="$API_URL" \
         --app="$SECRET" --sessions="$PER_PROCESS" --transports=websocket:1 --messages="$PER_PROCESS" \
-        --source-address="127.0.0.$((p + 1))" --go-file="$STATE_DIR/go" --open-concurrency=64 \
+        --source-address="127.0.0.$((p + 1))" --go-file="$STATE_DIR/go" --open-concurrency=32 \
         --concurrency=32 --api-connections=4 --duration=15m --grace=120s \
         > "$STATE_DIR/loadgen-$p.log" 2>&1 &
     pids+=($!)

@@ -32,7 +32,8 @@ public final class ApiClient {
 
     /**
      * Authorizes a client and answers its socket id. A 503 (the store is slow or away for a moment,
-     * e.g. on a loaded machine) is tried again after a back-off, as an application would, up to
+     * e.g. on a loaded machine) or no answer within 10 s is tried again after a back-off (the same
+     * client id authorizes the same socket), as an application would, up to
      * {@value #ATTEMPTS} times in all.
      */
     public String authorize(String applicationSecret, String clientId, String callbackUrl)
@@ -40,7 +41,7 @@ public final class ApiClient {
         for (int attempt = 1; ; attempt++) {
             try {
                 return authorizeOnce(applicationSecret, clientId, callbackUrl);
-            } catch (Unavailable e) {
+            } catch (Unavailable | java.net.http.HttpTimeoutException e) {
                 if (attempt >= ATTEMPTS) {
                     throw e;
                 }
