@@ -27,6 +27,10 @@
 #   --java-opts OPTS     JVM options for the nodes ("-Xmx512m")
 #   --timeout S          seconds to wait for each process to become healthy (60)
 #   --access-log         write nginx's access log (off by default: load tests would fill the disk)
+#   --balancer-workers N nginx worker processes (2). Each worker holds two descriptors per websocket
+#                        (client and node side) within the per-process open-files limit: 100,000
+#                        sessions under a 20,000 limit need 11, take 14 for slack (the public port is then
+#                        reuseport, so the kernel spreads new connections over the workers)
 #
 # After start, <state-dir>/cluster.env holds PUBLIC_URL, API_URL, REDIS_URL and NODE_*_URL for scripts.
 set -euo pipefail
@@ -50,6 +54,7 @@ NODE_ARGS=()
 JAVA_OPTS="-Xmx512m"
 TIMEOUT=60
 ACCESS_LOG=off
+BALANCER_WORKERS=2
 
 die() { echo "local-cluster: $*" >&2; exit 1; }
 say() { echo "local-cluster: $*"; }
@@ -76,6 +81,7 @@ parse_flags() {
             --java-opts) need_value "$@"; JAVA_OPTS="$2"; shift 2 ;;
             --timeout) need_value "$@"; TIMEOUT="$2"; shift 2 ;;
             --access-log) ACCESS_LOG=on; shift ;;
+            --balancer-workers) need_value "$@"; BALANCER_WORKERS="$2"; shift 2 ;;
             -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
             *) die "unknown flag $1 (see --help)" ;;
         esac
@@ -198,18 +204,24 @@ write_nginx_config() {
     # A root master would run workers as nobody; say so explicitly. Non-root: workers run as us.
     local nofile connections
     nofile="$(ulimit -n)"; [[ "$nofile" =~ ^[0-9]+$ ]] || nofile=65536
-    connections=$(( nofile / 2 < 16384 ? nofile / 2 : 16384 ))
+    # A worker's connections (client and node sides alike) are each one descriptor of the worker's
+    # own open-files limit; keep a few hundred for the listeners, logs and upstream keepalives.
+    connections=$(( nofile - 256 < 65536 ? nofile - 256 : 65536 ))
     (( EUID == 0 )) && user_directive="user nobody $(id -gn nobody 2>/dev/null || echo nogroup);"
     [[ "$ACCESS_LOG" == on ]] && access_log="$dir/access.log"
+    [[ "$BALANCER_WORKERS" =~ ^[1-9][0-9]*$ ]] || die "--balancer-workers takes a positive number"
+    local listen_options=""
+    (( BALANCER_WORKERS > 2 )) && listen_options=" reuseport"
     cp "$SCRIPT_DIR/nginx/proxy-common.conf" "$dir/proxy-common.conf"
     PUBLIC_SERVERS="${public_servers%$'\n'}" API_SERVERS="${api_servers%$'\n'}" \
     USER_DIRECTIVE="$user_directive" ACCESS_LOG_PATH="$access_log" STATE="$STATE_DIR" \
-    CONNECTIONS="$connections" LISTEN="$LISTEN_HOST" PPORT="$PUBLIC_PORT" APORT="$API_PORT" \
+    CONNECTIONS="$connections" WORKERS="$BALANCER_WORKERS" LISTEN_OPTIONS="$listen_options" LISTEN="$LISTEN_HOST" PPORT="$PUBLIC_PORT" APORT="$API_PORT" \
     awk '{
         gsub(/@USER_DIRECTIVE@/, ENVIRON["USER_DIRECTIVE"]); gsub(/@STATE_DIR@/, ENVIRON["STATE"]);
         gsub(/@ACCESS_LOG@/, ENVIRON["ACCESS_LOG_PATH"]); gsub(/@LISTEN_HOST@/, ENVIRON["LISTEN"]);
         gsub(/@PUBLIC_PORT@/, ENVIRON["PPORT"]); gsub(/@API_PORT@/, ENVIRON["APORT"]);
-        gsub(/@WORKER_CONNECTIONS@/, ENVIRON["CONNECTIONS"]);
+        gsub(/@WORKER_CONNECTIONS@/, ENVIRON["CONNECTIONS"]); gsub(/@WORKER_PROCESSES@/, ENVIRON["WORKERS"]);
+        gsub(/@LISTEN_OPTIONS@/, ENVIRON["LISTEN_OPTIONS"]);
         if ($0 ~ /@PUBLIC_SERVERS@/) { print ENVIRON["PUBLIC_SERVERS"]; next }
         if ($0 ~ /@API_SERVERS@/) { print ENVIRON["API_SERVERS"]; next }
         print }' "$SCRIPT_DIR/nginx/local-cluster.conf.template" > "$dir/nginx.conf"

@@ -75,6 +75,10 @@ final class BenchServers {
         return flags;
     }
 
+    Path workDir() {
+        return workDir;
+    }
+
     String flag(String name, String defaultValue) {
         return flags.getOrDefault(name, defaultValue);
     }
@@ -88,11 +92,17 @@ final class BenchServers {
      * healthy: another process on this shared machine may take a port between the pick and the bind.
      */
     Node startNode(String name, String redisUrl, String... extraArgs) throws IOException, InterruptedException {
+        return startNodeWith(name, redisUrl, flags.getOrDefault("node-jvm-args", DEFAULT_NODE_JVM_ARGS), extraArgs);
+    }
+
+    /** As {@link #startNode}, with these JVM options (node flags given later win over the defaults). */
+    Node startNodeWith(String name, String redisUrl, String jvmArgs, String... extraArgs)
+            throws IOException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             int publicPort = ManagedProcess.freePort();
             int apiPort = ManagedProcess.freePort();
             List<String> command = new ArrayList<>(List.of(ManagedProcess.java()));
-            command.addAll(List.of(flags.getOrDefault("node-jvm-args", DEFAULT_NODE_JVM_ARGS).split(" ")));
+            command.addAll(List.of(jvmArgs.split(" ")));
             GcLog gcLog = new GcLog(workDir.toAbsolutePath().resolve(name + "-gc.log"));
             Files.deleteIfExists(workDir.resolve(name + "-gc.log"));
             command.add(gcLog.option());

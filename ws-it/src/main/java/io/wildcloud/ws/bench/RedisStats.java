@@ -37,6 +37,31 @@ final class RedisStats {
         return calls;
     }
 
+    /** One numeric field of an INFO section, e.g. {@code used_memory} of {@code memory}. */
+    static double field(String host, int port, String section, String name) throws IOException {
+        for (String line : info(host, port, section).split("\r\n")) {
+            if (line.startsWith(name + ":")) {
+                return Double.parseDouble(line.substring(name.length() + 1).trim());
+            }
+        }
+        throw new IOException("no " + name + " in INFO " + section);
+    }
+
+    /** Keys in database 0 ({@code db0:keys=...} of INFO keyspace; 0 when it is empty). */
+    static long keys(String host, int port) throws IOException {
+        for (String line : info(host, port, "keyspace").split("\r\n")) {
+            if (line.startsWith("db0:keys=")) {
+                return Long.parseLong(line.substring("db0:keys=".length(), line.indexOf(',')));
+            }
+        }
+        return 0;
+    }
+
+    /** CPU seconds (user + system, main thread and others) Redis has used so far. */
+    static double cpuSeconds(String host, int port) throws IOException {
+        return field(host, port, "cpu", "used_cpu_user") + field(host, port, "cpu", "used_cpu_sys");
+    }
+
     static String info(String host, int port, String section) throws IOException {
         try (Socket socket = new Socket(host, port)) {
             socket.setSoTimeout(5000);

@@ -30,8 +30,36 @@ public final class ApiClient {
         return apiUrls.get(Math.floorMod(next.getAndIncrement(), apiUrls.size()));
     }
 
-    /** Authorizes a client and answers its socket id. */
+    /**
+     * Authorizes a client and answers its socket id. A 503 (the store is slow or away for a moment,
+     * e.g. on a loaded machine) or no answer within 10 s is tried again after a back-off (the same
+     * client id authorizes the same socket), as an application would, up to
+     * {@value #ATTEMPTS} times in all.
+     */
     public String authorize(String applicationSecret, String clientId, String callbackUrl)
+            throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return authorizeOnce(applicationSecret, clientId, callbackUrl);
+            } catch (Unavailable | java.net.http.HttpTimeoutException e) {
+                if (attempt >= ATTEMPTS) {
+                    throw e;
+                }
+                Thread.sleep(200L << attempt);
+            }
+        }
+    }
+
+    private static final int ATTEMPTS = 5;
+
+    /** A 503 answer: worth another try. */
+    private static final class Unavailable extends IOException {
+        Unavailable(String message) {
+            super(message);
+        }
+    }
+
+    private String authorizeOnce(String applicationSecret, String clientId, String callbackUrl)
             throws IOException, InterruptedException {
         JsonObject body = new JsonObject();
         body.addProperty("callback", callbackUrl);
@@ -41,6 +69,9 @@ public final class ApiClient {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
                 HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 503) {
+            throw new Unavailable("authorize answered 503: " + response.body());
+        }
         if (response.statusCode() != 200) {
             throw new IOException("authorize answered " + response.statusCode() + ": " + response.body());
         }

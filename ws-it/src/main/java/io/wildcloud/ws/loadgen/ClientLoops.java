@@ -12,6 +12,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,24 +26,35 @@ public final class ClientLoops implements AutoCloseable {
     private final Class<? extends SocketChannel> channelClass;
     private final String transportName;
 
-    private ClientLoops(EventLoopGroup group, Class<? extends SocketChannel> channelClass, String transportName) {
+    private final InetSocketAddress sourceAddress;
+
+    private ClientLoops(EventLoopGroup group, Class<? extends SocketChannel> channelClass, String transportName,
+                        InetSocketAddress sourceAddress) {
         this.group = group;
         this.channelClass = channelClass;
         this.transportName = transportName;
+        this.sourceAddress = sourceAddress;
     }
 
     public static ClientLoops create(int threads) {
+        return create(threads, null);
+    }
+
+    /** Loops whose connections go out from {@code sourceAddress} (any port), or from the system's choice when null. */
+    public static ClientLoops create(int threads, String sourceAddress) {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("loadgen-io", true), handlers);
-        return new ClientLoops(group, epoll ? EpollSocketChannel.class : NioSocketChannel.class, epoll ? "epoll" : "nio");
+        return new ClientLoops(group, epoll ? EpollSocketChannel.class : NioSocketChannel.class, epoll ? "epoll" : "nio",
+                sourceAddress == null ? null : new InetSocketAddress(sourceAddress, 0));
     }
 
     /** A bootstrap on these loops, without a handler yet. */
     public Bootstrap bootstrap() {
-        return new Bootstrap().group(group).channel(channelClass)
+        Bootstrap bootstrap = new Bootstrap().group(group).channel(channelClass)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
+        return sourceAddress == null ? bootstrap : bootstrap.localAddress(sourceAddress);
     }
 
     EventLoopGroup group() {

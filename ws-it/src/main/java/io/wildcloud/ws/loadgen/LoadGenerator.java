@@ -78,15 +78,13 @@ public final class LoadGenerator {
                 .connectTimeout(Duration.ofSeconds(10))
                 .executor(Executors.newFixedThreadPool(4, daemon("loadgen-http")))
                 .build();
-        try (ClientLoops loops = ClientLoops.create(options.ioThreads());
+        try (ClientLoops loops = ClientLoops.create(options.ioThreads(), options.sourceAddress());
              HttpPublisher publisher = new HttpPublisher(loops, options.apiUrls(), options.apiConnections(),
                      options.messageBytes())) {
             ApiClient api = new ApiClient(http, options.apiUrls());
-            List<String> sockets = new ArrayList<>();
-            String run = Long.toString(System.currentTimeMillis(), 36);
-            for (int i = 0; i < options.sessions(); i++) {
-                sockets.add(api.authorize(options.application(), "loadgen-" + run + "-" + i, options.callbackUrl()));
-            }
+            long authorizing = System.nanoTime();
+            List<String> sockets = authorizeAll(api);
+            long opening = System.nanoTime();
             List<String> transports = new ArrayList<>();
             for (int i = 0; i < options.sessions(); i++) {
                 transports.add(options.transportOf(i).label());
@@ -94,7 +92,7 @@ public final class LoadGenerator {
             DeliveryTracker tracker = new DeliveryTracker(options.sessions(), options.warmup() > 0, transports);
             Map<String, Integer> byTransport = new TreeMap<>();
             List<SessionSlot> clients = new ArrayList<>();
-            List<CompletableFuture<Void>> opening = new ArrayList<>();
+            List<CompletableFuture<Void>> opens = new ArrayList<>();
             for (int i = 0; i < options.sessions(); i++) {
                 int session = i;
                 SessionClient.Transport transport = options.transportOf(i);
@@ -105,18 +103,29 @@ public final class LoadGenerator {
                 SessionSlot slot = new SessionSlot(session, () -> SessionClient.create(transport, http, loops, endpoint,
                         message -> tracker.received(session, message)), tracker);
                 clients.add(slot);
-                opening.add(slot.open());
+                if (i >= options.openConcurrency()) {
+                    awaitQuietly(opens.get(i - options.openConcurrency()));
+                }
+                opens.add(slot.open());
             }
             int failed = 0;
-            for (CompletableFuture<Void> open : opening) {
+            for (CompletableFuture<Void> open : opens) {
                 try {
                     open.get(30, TimeUnit.SECONDS);
                 } catch (Exception e) {
                     failed++;
                 }
             }
-            progress.printf(Locale.ROOT, "opened %d sessions %s, %d failed; %d API connections per URL over %s%n",
-                    options.sessions() - failed, byTransport, failed, options.apiConnections(), loops.transportName());
+            long opened = System.nanoTime();
+            progress.printf(Locale.ROOT, "opened %d sessions %s, %d failed, in %.1f s (authorize %.1f s before); "
+                            + "%d API connections per URL over %s%n",
+                    options.sessions() - failed, byTransport, failed, (opened - opening) / 1e9,
+                    (opening - authorizing) / 1e9, options.apiConnections(), loops.transportName());
+            if (!options.idle().isZero()) {
+                progress.printf(Locale.ROOT, "idle for %d s%n", options.idle().toSeconds());
+                TimeUnit.NANOSECONDS.sleep(options.idle().toNanos());
+            }
+            awaitGoFile();
             publisher.connect();
 
             PublishRounds publishing = new PublishRounds(options, progress, loops.group().next(), publisher, sockets, tracker);
@@ -145,6 +154,59 @@ public final class LoadGenerator {
             return LoadResult.of(options.sessions(), byTransport, failed, warmupPublished, tracker,
                     measured.published.get(), measured.errors.get(), measured.errorsByStatus(), measured.publishSeconds,
                     measured.deliverySeconds);
+        }
+    }
+
+    /**
+     * Authorizes a socket per session, {@value #AUTHORIZE_THREADS} at a time: one at a time, an
+     * authorize that takes half a second on a loaded machine made 100,000 sessions an hour's work.
+     */
+    private List<String> authorizeAll(ApiClient api) throws Exception {
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        java.util.concurrent.ExecutorService pool = Executors.newFixedThreadPool(AUTHORIZE_THREADS,
+                daemon("loadgen-authorize"));
+        try {
+            List<java.util.concurrent.Future<String>> answers = new ArrayList<>();
+            for (int i = 0; i < options.sessions(); i++) {
+                String client = "loadgen-" + run + "-" + i;
+                answers.add(pool.submit(() -> api.authorize(options.application(), client, options.callbackUrl())));
+            }
+            List<String> sockets = new ArrayList<>();
+            for (java.util.concurrent.Future<String> answer : answers) {
+                try {
+                    sockets.add(answer.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }
+            return sockets;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static final int AUTHORIZE_THREADS = 16;
+
+    private void awaitGoFile() throws InterruptedException {
+        if (options.goFile() == null) {
+            return;
+        }
+        progress.printf(Locale.ROOT, "waiting for %s%n", options.goFile());
+        long deadline = System.nanoTime() + options.duration().toNanos();
+        while (!java.nio.file.Files.exists(options.goFile())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(options.goFile() + " did not appear within " + options.duration());
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+    }
+
+    /** Waits for one open, whatever its outcome (counted later), at most 30 s. */
+    private static void awaitQuietly(CompletableFuture<Void> open) throws InterruptedException {
+        try {
+            open.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException counted) {
+            // counted as failed below
         }
     }
 

@@ -27,6 +27,14 @@ import java.util.stream.Collectors;
  * @param batch sockets per publish request: 1 publishes one socket per request
  *     ({@code POST /publish/<socket_id>}), more a batch ({@code POST /publish}) with a message each
  * @param messageBytes each message padded to this many bytes (0: as short as its seq and stamp allow)
+ * @param sourceAddress the local address websockets and API connections bind to, or null for the
+ *     system's choice: one process per loopback address (127.0.0.2, ...) lets several processes hold
+ *     more connections to one balancer port than one source address has ephemeral ports
+ * @param idle how long the opened sessions sit idle before publishing starts
+ * @param goFile if not null, publishing waits (after {@code idle}) until this file exists, so that
+ *     several load generators publish only once all have opened their sessions
+ * @param openConcurrency sessions being opened at once at most (a burst of thousands overruns a
+ *     node's accept backlog and, on Redis, its subscription locks: the opens then fail, not queue)
  */
 public record LoadOptions(
         List<URI> publicUrls,
@@ -45,7 +53,11 @@ public record LoadOptions(
         int ioThreads,
         boolean json,
         int batch,
-        int messageBytes) {
+        int messageBytes,
+        String sourceAddress,
+        Duration idle,
+        java.nio.file.Path goFile,
+        int openConcurrency) {
 
     /** Every option with its default and meaning: what {@code --help} prints and what {@link #parse} knows. */
     public static final List<SettingDefinition> OPTIONS = List.of(
@@ -72,6 +84,13 @@ public record LoadOptions(
             SettingDefinition.of("api-connections", "32", "keep-alive connections per API URL, one request in flight each"),
             SettingDefinition.of("io-threads", "1", "event loops for publishing and websocket sessions"),
             SettingDefinition.of("grace", "10s", "how long to wait for deliveries after the last publish"),
+            SettingDefinition.of("source-address", "", "local address to connect from, e.g. `127.0.0.2` (empty: the system's "
+                    + "choice); one per process lets several load generators hold more than ~28,000 connections to one port"),
+            SettingDefinition.of("idle", "0s", "how long the opened sessions sit idle before publishing, e.g. so that "
+                    + "several load generators all have theirs open first"),
+            SettingDefinition.of("go-file", "", "if set, publishing waits (after `--idle`) until this file exists, at most "
+                    + "`--duration`: several load generators then publish once all have opened their sessions"),
+            SettingDefinition.of("open-concurrency", "256", "sessions being opened at once at most"),
             SettingDefinition.of("json", "false", "`true` (or `--json` alone): print the result as one JSON object on stdout"));
 
     /** The program's name in {@code --version} and at the top of {@code --help}. */
@@ -126,7 +145,11 @@ public record LoadOptions(
                 positive(values, "io-threads"),
                 Boolean.parseBoolean(values.get("json")),
                 positive(values, "batch"),
-                nonNegative(values, "message-bytes"));
+                nonNegative(values, "message-bytes"),
+                values.get("source-address").isBlank() ? null : values.get("source-address").trim(),
+                duration(values.get("idle")),
+                values.get("go-file").isBlank() ? null : java.nio.file.Path.of(values.get("go-file").trim()),
+                positive(values, "open-concurrency"));
     }
 
     /** The transport of session {@code index}, spreading the mix evenly. */

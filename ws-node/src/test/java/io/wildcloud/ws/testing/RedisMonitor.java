@@ -68,7 +68,8 @@ public final class RedisMonitor implements AutoCloseable {
 
     /** Client commands seen between two marks (exclusive), as {@code "name" "arg" ...}. */
     public List<String> between(int fromMark, int toMark) {
-        return List.copyOf(commands.subList(fromMark + 1, toMark));
+        // A snapshot first: a sub-list of the live list fails if the reader adds a command meanwhile.
+        return List.copyOf(commands).subList(fromMark + 1, toMark);
     }
 
     @Override

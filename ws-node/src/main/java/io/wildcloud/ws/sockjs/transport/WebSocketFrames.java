@@ -21,7 +21,8 @@ final class WebSocketFrames extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(WebSocketFrames.class);
 
     private final io.wildcloud.ws.sockjs.SockJsMetrics metrics;
-    private final Function<ChannelHandlerContext, WebSocketReceiver> receiverFactory;
+    /** Used once, then dropped: it holds the upgrade request (headers and all) for the handshake. */
+    private Function<ChannelHandlerContext, WebSocketReceiver> receiverFactory;
     private WebSocketReceiver receiver;
 
     /** {@code receiverFactory} makes the receiver on this handler's context, which it writes to. */
@@ -34,6 +35,7 @@ final class WebSocketFrames extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         receiver = receiverFactory.apply(ctx);
+        receiverFactory = null;
     }
 
     WebSocketReceiver receiver() {

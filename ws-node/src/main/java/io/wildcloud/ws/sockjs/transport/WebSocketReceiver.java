@@ -43,7 +43,8 @@ abstract class WebSocketReceiver extends SessionReceiver {
      */
     static final Duration ACKNOWLEDGEMENT_INTERVAL = Duration.ofSeconds(1);
 
-    private final Runnable handshake;
+    /** Dropped once the 101 is out: it holds the upgrade request, headers and all, for the session's life otherwise. */
+    private Runnable handshake;
     private final ClientMessages clientMessages;
     /** What to do once the 101 is out; set before {@link #handshake} runs. */
     private Runnable afterHandshake;
@@ -169,7 +170,7 @@ abstract class WebSocketReceiver extends SessionReceiver {
      * still there. A handshake that fails closes the connection, which the state machine hears of.
      */
     private void handshakeThen(Runnable then) {
-        if (ctx.channel().isActive()) {
+        if (ctx.channel().isActive() && handshake != null) {
             afterHandshake = then;
             handshake.run();
         }
@@ -177,6 +178,7 @@ abstract class WebSocketReceiver extends SessionReceiver {
 
     /** The 101 is out. */
     final void handshakeComplete() {
+        handshake = null;
         Runnable then = afterHandshake;
         afterHandshake = null;
         if (then != null && ctx.channel().isActive()) {

@@ -1,0 +1,145 @@
+package io.wildcloud.ws.engine.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wildcloud.ws.sockjs.session.ClaimMode;
+import io.wildcloud.ws.sockjs.session.ReceiverId;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
+import io.wildcloud.ws.testing.CollectingReceiver;
+import io.wildcloud.ws.testing.RedisMonitor;
+import io.wildcloud.ws.testing.RedisProbe;
+import io.wildcloud.ws.testing.RedisServerProcess;
+import io.wildcloud.ws.testing.RedisTestServer;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What idle websocket sessions cost Redis, counted rather than timed (issue 16): the keys and
+ * bytes ({@code MEMORY USAGE}) each keeps, and the commands their hold renewals make. A change of
+ * the key layout or of the renewal that makes an idle session dearer fails here; BENCHMARKS.md has
+ * the figures at 19,000 sessions per node.
+ */
+class IdleSessionFootprintTest {
+
+    private static final int SESSIONS = 200;
+    /**
+     * Bytes of Redis keys per idle session, socket included (MEMORY USAGE of its hash, session set,
+     * client key and session hash: 680 bytes per session when this was written).
+     */
+    private static final int MAX_KEY_BYTES_PER_SESSION = 720;
+    private static final Pattern SESSION_KEY = Pattern.compile("\\}:s:");
+
+    @Test
+    void anIdleSessionKeepsFourKeysOfBoundedSize() throws Exception {
+        try (RedisServerProcess redis = RedisServerProcess.start()) {
+            String prefix = RedisTestServer.newKeyPrefix("idle");
+            try (RedisEngine engine = join(TestEngines.connect(config(redis, prefix, RedisEngineConfig.DEFAULT_HOLD_TTL), "n"))) {
+                openIdleSessions(engine);
+                Map<String, Integer> kinds = new TreeMap<>();
+                long bytes = 0;
+                for (String key : RedisProbe.commandList(redis.host(), redis.port(), "KEYS", prefix + "*")) {
+                    String kind = kindOf(key);
+                    if (kind.equals("reply")) {
+                        // A writing script's answer, kept for Redisson's retries only: seconds, not the session's life.
+                        long ttl = Long.parseLong(RedisProbe.command(redis.host(), redis.port(), "PTTL", key));
+                        // -2: it expired since KEYS listed it; -1 (no TTL) would keep it for good.
+                        assertTrue(ttl == -2 || ttl > 0 && ttl <= 120_000, key + " lives " + ttl + " ms");
+                        continue;
+                    }
+                    kinds.merge(kind, 1, Integer::sum);
+                    if (!kind.equals("node")) {
+                        bytes += Long.parseLong(RedisProbe.command(redis.host(), redis.port(), "MEMORY", "USAGE", key,
+                                "SAMPLES", "0"));
+                    }
+                }
+                System.out.printf("idle sessions: %s keys, %d bytes of keys per session%n", kinds, bytes / SESSIONS);
+                for (String kind : List.of("socket", "socket-sessions", "client", "session")) {
+                    assertEquals(SESSIONS, kinds.getOrDefault(kind, 0), kind + " keys: " + kinds);
+                }
+                assertEquals(4 * SESSIONS, kinds.entrySet().stream().filter(e -> !e.getKey().equals("node"))
+                        .mapToInt(Map.Entry::getValue).sum(), "keys per session: " + kinds);
+                assertTrue(bytes / SESSIONS <= MAX_KEY_BYTES_PER_SESSION,
+                        bytes / SESSIONS + " bytes of keys per idle session: " + kinds);
+            }
+        }
+    }
+
+    @Test
+    void holdRenewalsOfIdleSessionsAreOneScriptCallForAll() throws Exception {
+        try (RedisServerProcess redis = RedisServerProcess.start();
+                RedisMonitor monitor = RedisMonitor.start(redis.host(), redis.port())) {
+            String prefix = RedisTestServer.newKeyPrefix("idle");
+            // The shortest hold TTL: renewals every second, so that a few come within the wait.
+            try (RedisEngine engine = join(TestEngines.connect(config(redis, prefix, Duration.ofSeconds(3)), "n"))) {
+                openIdleSessions(engine);
+                System.out.println(java.time.LocalTime.now() + ": sessions open");
+                int start = monitor.mark(redis.host(), redis.port(), "idle-start");
+                String touch = new LuaScripts().touch.sha();
+                List<String> window = List.of();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (window.stream().filter(c -> c.contains(touch)).count() < 3 && System.nanoTime() < deadline) {
+                    window = monitor.between(start, monitor.mark(redis.host(), redis.port(), "idle-now"));
+                }
+                List<String> touches = window.stream().filter(c -> c.contains(touch)).toList();
+                System.out.printf("%s: %d renewals in a window of %d commands%n", java.time.LocalTime.now(), touches.size(),
+                        window.size());
+                assertTrue(touches.size() >= 3, "renewals seen while idle: " + touches.size());
+                for (String call : touches) {
+                    assertEquals(SESSIONS, SESSION_KEY.matcher(call).results().count(), "sessions one renewal covers");
+                }
+                List<String> perSession = new ArrayList<>(window.stream()
+                        .filter(c -> !c.contains(touch) && (SESSION_KEY.matcher(c).find() || c.contains("}:sock")))
+                        .toList());
+                assertEquals(List.of(), perSession, "commands naming a session or socket while idle, renewals aside");
+            }
+        }
+    }
+
+    /** SESSIONS sockets with a websocket session each (created only, streaming, listed in the socket's index). */
+    private static void openIdleSessions(RedisEngine engine) throws Exception {
+        for (int i = 0; i < SESSIONS; i++) {
+            String socket = join(engine.authorize("app", "client-" + i, URI.create("http://127.0.0.1:9/"))).socket()
+                    .socketId();
+            join(engine.claim(new SessionKey(socket, "tab"), ClaimMode.STREAM, Creation.CREATE_ONLY,
+                    new CollectingReceiver(new ReceiverId("n", i), new CopyOnWriteArrayList<>())));
+            join(engine.addSession(socket, "tab", 10));
+        }
+    }
+
+    private static String kindOf(String key) {
+        if (key.contains(":r:")) {
+            return "reply";
+        } else if (key.endsWith("}:sock")) {
+            return "socket";
+        } else if (key.endsWith("}:sessions")) {
+            return "socket-sessions";
+        } else if (key.contains("client:{")) {
+            return "client";
+        } else if (SESSION_KEY.matcher(key).find()) {
+            return "session";
+        } else if (key.contains("}:q:")) {
+            return "queue";
+        }
+        // Shared by all the node's sessions: epoch, roster, held set, expiry index shards.
+        return "node";
+    }
+
+    private static RedisEngineConfig config(RedisServerProcess redis, String prefix, Duration holdTtl) {
+        return RedisEngineConfig.of(redis.url()).withKeyPrefix(prefix).withHoldTtl(holdTtl);
+    }
+
+    private static <T> T join(CompletionStage<T> stage) throws Exception {
+        return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+}
