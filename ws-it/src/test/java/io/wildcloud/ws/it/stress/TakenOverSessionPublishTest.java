@@ -1,7 +1,6 @@
 package io.wildcloud.ws.it.stress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
@@ -16,10 +15,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -69,38 +64,7 @@ class TakenOverSessionPublishTest {
     @EnumSource(value = OpenTransport.class, names = {"XHR_STREAMING", "EVENTSOURCE", "HTMLFILE", "XHR_POLLING",
             "JSONP_POLLING"})
     void everyPublishAfterTheFirstFrameOnTheNewNodeArrivesOnce(OpenTransport transport) throws Exception {
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        AtomicInteger done = new AtomicInteger();
-        long deadline = System.nanoTime() + BUDGET.toNanos();
-        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
-        try {
-            List<Future<?>> rounds = new ArrayList<>();
-            for (int i = 0; i < ROUNDS; i++) {
-                int round = i;
-                rounds.add(pool.submit(() -> {
-                    if (System.nanoTime() > deadline) {
-                        return;
-                    }
-                    try {
-                        String failure = round(transport, round);
-                        if (failure != null) {
-                            failures.add("round " + round + ": " + failure);
-                        }
-                    } catch (Exception | AssertionError e) {
-                        failures.add("round " + round + ": " + e);
-                    }
-                    done.incrementAndGet();
-                }));
-            }
-            for (Future<?> round : rounds) {
-                round.get(BUDGET.toSeconds() + 30, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        assertTrue(failures.isEmpty(), failures.size() + " of " + done.get() + " rounds over " + transport
-                + " lost or repeated a message; first ones: " + failures.stream().limit(5).toList());
-        assertTrue(done.get() >= ROUNDS / 4, "only " + done.get() + " rounds ran within " + BUDGET);
+        ParallelRounds.run(transport, ROUNDS, ROUNDS / 4, PARALLEL, BUDGET, round -> round(transport, round));
     }
 
     /** One round; what went wrong, or null. */
