@@ -55,6 +55,8 @@ public final class DeliveryTracker {
     private final AtomicIntegerArray open;
     private final AtomicIntegerArray ended;
     private final AtomicLongArray duplicates;
+    /** The first {@link LoadResult#LOST_LISTED} sessions that ended, in the order they ended. */
+    private final List<EndedSession> endings = new ArrayList<>();
 
     /** @param warmingUp whether the first messages are a warm-up, until {@link #startMeasuring} */
     public DeliveryTracker(int sessions, boolean warmingUp) {
@@ -176,9 +178,23 @@ public final class DeliveryTracker {
 
     /** {@code session}'s current session ended (a close frame or a failure); its slot may reopen. */
     public void sessionEnded(int session, String why) {
+        long now = System.nanoTime();
         open.set(session, 0);
         incarnation.incrementAndGet(session);
         ended.incrementAndGet(session);
+        List<String> lastServed = trail.lastBefore(session, now + 1, 3).stream().map(this::describe).toList();
+        synchronized (endings) {
+            if (endings.size() < LoadResult.LOST_LISTED) {
+                endings.add(new EndedSession(session, transports[session], (now - origin) / 1e9, why, lastServed));
+            }
+        }
+    }
+
+    /** The sessions that ended (at most {@link LoadResult#LOST_LISTED}), in the order they ended. */
+    public List<EndedSession> endedSessions() {
+        synchronized (endings) {
+            return List.copyOf(endings);
+        }
     }
 
     /** Figures of one phase's messages per transport: how the lost ones split, and the rest. */

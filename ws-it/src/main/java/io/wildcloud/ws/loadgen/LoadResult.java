@@ -34,7 +34,8 @@ public record LoadResult(
         long lostInOpenSessions,
         Map<String, DeliveryTracker.TransportFigures> transports,
         List<LostMessage> lostMessages,
-        List<RepeatedMessage> repeatedMessages) {
+        List<RepeatedMessage> repeatedMessages,
+        List<EndedSession> endedSessions) {
 
     /** At most this many lost messages (those in sessions that stayed open first) and repeats are listed. */
     public static final int LOST_LISTED = 1_000;
@@ -58,7 +59,8 @@ public record LoadResult(
                 ms(latency.getValueAtPercentile(50)), ms(latency.getValueAtPercentile(99)),
                 ms(latency.getValueAtPercentile(99.9)), ms(latency.getMaxValue()),
                 measured.missing(), measured.duplicated(), measured.reordered(), reopened, lostClosed, lostOpen,
-                transports, tracker.lostMessages(measured, LOST_LISTED), tracker.repeatedMessages());
+                transports, tracker.lostMessages(measured, LOST_LISTED), tracker.repeatedMessages(),
+                tracker.endedSessions());
     }
 
     /**
@@ -99,12 +101,13 @@ public record LoadResult(
                 + firstLost();
     }
 
-    // The first few lost in sessions that stayed open: what they were published beside.
+    // The first few lost in sessions that stayed open, repeats and ended sessions: what each was beside.
     private String firstLost() {
         StringBuilder text = new StringBuilder();
         lostMessages.stream().filter(LostMessage::inOpenSession).limit(10)
                 .forEach(lost -> text.append("\n  lost: ").append(lost));
         repeatedMessages.stream().limit(10).forEach(repeat -> text.append("\n  repeated: ").append(repeat));
+        endedSessions.stream().limit(10).forEach(ended -> text.append("\n  ended: ").append(ended));
         return text.toString();
     }
 }

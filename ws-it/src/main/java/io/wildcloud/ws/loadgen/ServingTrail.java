@@ -49,6 +49,20 @@ final class ServingTrail {
         return null;
     }
 
+    /** The last {@code count} requests that ended before {@code nanos}, oldest first. */
+    List<Served> lastBefore(int session, long nanos, int count) {
+        List<Served> trail = sessions.get(session);
+        List<Served> last = new ArrayList<>();
+        synchronized (trail) {
+            for (int i = trail.size() - 1; i >= 0 && last.size() < count; i--) {
+                if (trail.get(i).nanos() < nanos) {
+                    last.add(0, trail.get(i));
+                }
+            }
+        }
+        return last;
+    }
+
     /** The first request that ended at or after {@code nanos}, or null. */
     Served firstAfter(int session, long nanos) {
         List<Served> trail = sessions.get(session);

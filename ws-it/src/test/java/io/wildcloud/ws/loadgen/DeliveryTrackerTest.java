@@ -54,6 +54,27 @@ class DeliveryTrackerTest {
     }
 
     @Test
+    void eachEndedSessionIsListedWithWhyAndItsLastRequests() {
+        DeliveryTracker tracker = new DeliveryTracker(2, false, List.of("xhr-polling", "websocket"));
+        tracker.publishingStarted();
+        tracker.sessionOpened(0);
+        tracker.sessionOpened(1);
+        for (String outcome : List.of("200 o", "200 a(1-1)", "503 Session store unavailable", "200 o")) {
+            tracker.served(0, "node-1", outcome);
+        }
+        tracker.sessionEnded(0, "server lost session: a second open frame");
+
+        List<EndedSession> ended = tracker.endedSessions();
+        assertEquals(1, ended.size(), ended::toString);
+        assertEquals(List.of(0, "xhr-polling", "server lost session: a second open frame"),
+                List.of(ended.get(0).session(), ended.get(0).transport(), ended.get(0).why()));
+        List<String> last = ended.get(0).lastServed();
+        assertEquals(3, last.size(), last::toString);
+        assertTrue(last.get(0).startsWith("node-1 200 a(1-1) at ") && last.get(2).startsWith("node-1 200 o at "),
+                last::toString);
+    }
+
+    @Test
     void eachLostMessageIsListedWithTheRequestsAroundIt() {
         DeliveryTracker tracker = new DeliveryTracker(2, false, List.of("xhr-polling", "websocket"));
         tracker.publishingStarted();
