@@ -13,6 +13,9 @@
 -- ARGV[6] disconnect delay ms recorded for a new session
 -- ARGV[7] expiry margin ms (keys outlive their deadline by this, so a sweeper sees them)
 -- ARGV[8] TTL ms of the reply key (longer than Redisson's retries take)
+-- ARGV[9] when the client asked for the session (ms, the node's clock): a session whose deadline
+--         passed only after that is not over here. The client came back in time; the claim may
+--         have waited out a store stall, or a Cluster that was down, and run only now.
 -- Returns {outcome, expired, text, firstSeq, releasedDelayMs, msg...}:
 --   expired 1 when an open session past its deadline was found and removed here (notify once);
 --   text is the close frame (or '') for ATTACHED/CLOSED, the holder for BUSY;
@@ -27,7 +30,7 @@ local st, cf, h = f[1], f[2] or '', f[3] or ''
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local expired = 0
-if st and h == '' and f[6] and now >= tonumber(f[6]) then
+if st and h == '' and f[6] and math.min(now, tonumber(ARGV[9])) >= tonumber(f[6]) then
   redis.call('DEL', KEYS[1], KEYS[2])
   if st == 'o' then expired = 1 end
   st = nil

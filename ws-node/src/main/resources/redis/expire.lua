@@ -1,19 +1,24 @@
 #!lua flags=allow-oom
 -- Ends a session whose disconnect delay has passed with nobody holding its slot, or whose holder
--- is on a node the caller found dead.
+-- is on a node the caller found dead; in either case not before ARGV[2] (the grace after a store
+-- gap, see expiry_lease.lua).
 -- KEYS[1] session hash, KEYS[2] queue list
 -- ARGV[1] holder the caller judged dead (its slot counts as free and its deadline as passed), or ''
+-- ARGV[2] ms (Redis's clock) before which the session may not end, or 0
 -- Returns {-1} gone, {-2, holder} held by a receiver not judged dead, {-3} ended while closed,
 -- {-4} ended while open (the caller notifies the expiry listener), {-5} released but no deadline,
 -- or {ms still to wait} (> 0).
 local f = redis.call('HMGET', KEYS[1], 'st', 'h', 'x')
 if not f[1] then return {-1} end
 if f[2] and f[2] ~= ARGV[1] then return {-2, f[2]} end
+local endsAt = tonumber(ARGV[2] or '0')
 if not f[2] then
   if not f[3] then return {-5} end
+  endsAt = math.max(endsAt, tonumber(f[3]))
+end
+if endsAt > 0 then
   local t = redis.call('TIME')
-  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  local wait = tonumber(f[3]) - now
+  local wait = endsAt - (tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
   if wait > 0 then return {wait} end
 end
 redis.call('DEL', KEYS[1], KEYS[2])

@@ -50,10 +50,10 @@ final class ExpiryChecks {
      * Checks one due session; completes with {@code true} once the check has concluded (ended or
      * gone: it leaves the index), {@code false} when it got its next deadline.
      */
-    CompletionStage<Boolean> check(SessionKey key, Map<String, CompletionStage<Boolean>> liveNodes) {
-        return expire(key, "").thenCompose(result -> {
+    CompletionStage<Boolean> check(SessionKey key, Map<String, CompletionStage<Boolean>> liveNodes, long notBefore) {
+        return expire(key, "", notBefore).thenCompose(result -> {
             if ((Long) result.get(0) == HELD) {
-                return checkHolder(key, (String) result.get(1), liveNodes);
+                return checkHolder(key, (String) result.get(1), liveNodes, notBefore);
             }
             return conclude(key, result);
         });
@@ -65,13 +65,13 @@ final class ExpiryChecks {
      * long as a disconnect delay) and is heard of.
      */
     private CompletionStage<Boolean> checkHolder(SessionKey key, String holder,
-            Map<String, CompletionStage<Boolean>> liveNodes) {
+            Map<String, CompletionStage<Boolean>> liveNodes, long notBefore) {
         String node = ReceiverId.decode(holder).nodeId();
         return liveNodes.computeIfAbsent(node, presence::isAlive).thenCompose(alive -> {
             if (alive) {
                 return keep(key, System.currentTimeMillis() + heldRecheck.toMillis());
             }
-            return expire(key, holder).thenCompose(result -> {
+            return expire(key, holder, notBefore).thenCompose(result -> {
                 if ((Long) result.get(0) == ENDED_OPEN) {
                     LOG.info("{} ended: its receiver {} was on node {}, which is gone", key, holder, node);
                 }
@@ -86,7 +86,7 @@ final class ExpiryChecks {
      * holds now is left alone; a released one ends only if its deadline passed.
      */
     CompletionStage<Boolean> takeOver(SessionKey key, String deadNode) {
-        return expire(key, "").thenCompose(result -> {
+        return expire(key, "", 0).thenCompose(result -> {
             long code = (Long) result.get(0);
             if (code != HELD) {
                 if (code == ENDED_OPEN) {
@@ -98,7 +98,7 @@ final class ExpiryChecks {
             if (!ReceiverId.decode(holder).nodeId().equals(deadNode)) {
                 return CompletableFuture.completedFuture(false);
             }
-            return expire(key, holder).thenApply(ended -> {
+            return expire(key, holder, 0).thenApply(ended -> {
                 boolean open = (Long) ended.get(0) == ENDED_OPEN;
                 if (open) {
                     notifyExpired(key);
@@ -129,8 +129,9 @@ final class ExpiryChecks {
         return index.add(key, dueMillis).thenApply(added -> false);
     }
 
-    private CompletionStage<List<Object>> expire(SessionKey key, String deadHolder) {
-        return scripts.expire.eval(script, RScript.ReturnType.LIST, keys.sessionKeys(key), deadHolder);
+    /** @param notBefore ms (Redis's clock) before which the session may not end, or 0 */
+    private CompletionStage<List<Object>> expire(SessionKey key, String deadHolder, long notBefore) {
+        return scripts.expire.eval(script, RScript.ReturnType.LIST, keys.sessionKeys(key), deadHolder, notBefore);
     }
 
     void notifyExpired(SessionKey key) {

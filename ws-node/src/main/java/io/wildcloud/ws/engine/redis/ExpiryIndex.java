@@ -20,8 +20,12 @@ import org.redisson.api.RScriptAsync;
  */
 final class ExpiryIndex {
 
-    /** Due members a node leased from one shard, and the lease's score that marks them as its own. */
-    record Lease(int shard, String score, List<String> members) {
+    /**
+     * Due members a node leased from one shard, the lease's score that marks them as its own, and
+     * the time (ms, Redis's clock) before which none of them may end: the grace after a gap in the
+     * shard's sweeps, 0 if none runs.
+     */
+    record Lease(int shard, String score, long notBefore, List<String> members) {
     }
 
     private final RScriptAsync script;
@@ -29,10 +33,15 @@ final class ExpiryIndex {
     private final PlainCommands commands;
     private final RedisKeys keys;
     private final List<RScoredSortedSetAsync<String>> shards = new ArrayList<>();
+    private final StoreGaps gaps;
 
-    /** @param zset the zset of a key name (strings) */
+    /**
+     * @param zset the zset of a key name (strings)
+     * @param gaps how long a gap in a shard's sweeps means that the store was away, and the grace after it
+     */
     ExpiryIndex(RScriptAsync script, LuaScripts scripts, PlainCommands commands, RedisKeys keys,
-            Function<String, RScoredSortedSetAsync<String>> zset) {
+            Function<String, RScoredSortedSetAsync<String>> zset, StoreGaps gaps) {
+        this.gaps = gaps;
         this.script = script;
         this.scripts = scripts;
         this.commands = commands;
@@ -67,7 +76,8 @@ final class ExpiryIndex {
     /**
      * Leases to the caller at most {@code batch} members of {@code shard} due at {@code nowMillis}:
      * they stay in the index, due again at {@code leaseEndMillis} unless the caller
-     * {@linkplain #settle settles} them or gives them a new deadline first.
+     * {@linkplain #settle settles} them or gives them a new deadline first. The lease also carries
+     * the grace after a gap in the shard's sweeps (see {@link StoreGaps}).
      *
      * @param shardTtlMillis TTL of the shard, renewed by every lease
      */
@@ -76,8 +86,10 @@ final class ExpiryIndex {
         // that carries this score exactly is still the one this lease took.
         String score = leaseEndMillis + ".5";
         return scripts.expiryLease.<List<Object>>eval(script, RScript.ReturnType.LIST,
-                        List.of(keys.expiryShard(shard)), nowMillis, batch, score, shardTtlMillis)
-                .thenApply(due -> new Lease(shard, score, due.stream().map(String.class::cast).toList()));
+                        List.of(keys.expiryShard(shard), keys.expirySweepMark(shard)), nowMillis, batch, score,
+                        shardTtlMillis, gaps.longestSweepGap().toMillis(), gaps.grace().toMillis())
+                .thenApply(reply -> new Lease(shard, score, (Long) reply.get(0),
+                        reply.subList(1, reply.size()).stream().map(String.class::cast).toList()));
     }
 
     /** Takes {@code members} of {@code lease} out of the index, those that still carry the lease. */

@@ -162,7 +162,8 @@ final class ExpirySweeper {
                     List<String> concluded = Collections.synchronizedList(new ArrayList<>());
                     AtomicReference<Throwable> failure = new AtomicReference<>();
                     CompletableFuture<?>[] checks = leased.members().stream()
-                            .map(member -> sessionChecks.check(RedisKeys.parseExpiryMember(member), liveNodes)
+                            .map(member -> sessionChecks.check(RedisKeys.parseExpiryMember(member), liveNodes,
+                                    leased.notBefore())
                                     .handle((done, error) -> {
                                         if (error != null) {
                                             failure.compareAndSet(null, error);

@@ -84,7 +84,8 @@ public final class RedisEngine extends AbstractEngine {
             presence = new NodePresence(name -> rt.topic(name, HeapStringCodec.INSTANCE), rt.commands(), keys,
                     rt.nodeId(), () -> engine.get().renewHeld());
             ExpiryIndex expiryIndex = new ExpiryIndex(rt.script(), rt.scripts(), rt.commands(), keys,
-                    name -> redisson.getScoredSortedSet(name, HeapStringCodec.INSTANCE));
+                    name -> redisson.getScoredSortedSet(name, HeapStringCodec.INSTANCE),
+                    StoreGaps.forSweepInterval(config.sweepInterval()));
             Duration renewal = config.holdTtl().dividedBy(3);
             // A due session's keys outlive its index entry by the expiry margin (released) or by a
             // renewal period (held, see ExpirySweeper.heldDeadline): a lease of half the shorter

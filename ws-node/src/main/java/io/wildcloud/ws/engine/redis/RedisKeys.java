@@ -22,7 +22,8 @@ import java.util.List;
  *       it takes them again</li>
  *   <li>{@code <prefix>expiry:{e<n>}} shard {@code n} (of {@value #EXPIRY_SHARDS}) of the zset of
  *       sessions by deadline, swept by every node; each shard has a hash tag of its own, so on a
- *       Cluster releases and renewals spread over several slots</li>
+ *       Cluster releases and renewals spread over several slots; {@code <prefix>expiry:{e<n>}:swept}
+ *       when the shard was last swept, to see that the store was away (see expiry_lease.lua)</li>
  * </ul>
  */
 final class RedisKeys {
@@ -92,6 +93,10 @@ final class RedisKeys {
 
     String expiryShard(int shard) {
         return prefix + "expiry:{e" + shard + '}';
+    }
+
+    String expirySweepMark(int shard) {
+        return expiryShard(shard) + ":swept";
     }
 
     /**

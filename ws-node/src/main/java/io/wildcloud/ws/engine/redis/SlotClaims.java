@@ -68,9 +68,11 @@ final class SlotClaims {
         if (creation == Creation.CREATE_ONLY) {
             return claimNew(key, mode, receiver);
         }
+        // Before the subscription and the script, which may wait out a store stall.
+        long askedAt = System.currentTimeMillis();
         return channels.acquire(key.scope()).thenCompose(channel -> {
             ScopeChannel.ClaimWatch watch = channel.watch(key.sessionId());
-            return runClaim(key, mode, creation, receiver, "")
+            return runClaim(key, mode, creation, receiver, "", askedAt)
                     .thenApply(reply -> settle(channel, watch::announced, key, mode, receiver, reply))
                     .whenComplete((claim, error) -> {
                         channel.unwatch(key.sessionId());
@@ -90,7 +92,8 @@ final class SlotClaims {
      */
     private CompletionStage<Claim> claimNew(SessionKey key, ClaimMode mode, Receiver receiver) {
         CompletableFuture<ScopeChannel> subscribing = channels.acquire(key.scope()).toCompletableFuture();
-        CompletableFuture<ClaimReply> claiming = runClaim(key, mode, Creation.CREATE_ONLY, receiver, "")
+        CompletableFuture<ClaimReply> claiming = runClaim(key, mode, Creation.CREATE_ONLY, receiver, "",
+                System.currentTimeMillis())
                 .toCompletableFuture();
         return subscribing.thenCombine(claiming, (channel, reply) -> settle(channel, () -> 0, key, mode, receiver, reply))
                 .whenComplete((claim, error) -> {
@@ -120,8 +123,9 @@ final class SlotClaims {
         return claim;
     }
 
+    /** @param askedAt when the client asked for the session (ms): claim.lua ends no session that was due only later */
     private CompletionStage<ClaimReply> runClaim(SessionKey key, ClaimMode mode, Creation creation, Receiver receiver,
-            String deadHolder) {
+            String deadHolder, long askedAt) {
         String creationCode = switch (creation) {
             case CREATE_IF_MISSING -> "C";
             case CREATE_ONLY -> "O";
@@ -133,7 +137,7 @@ final class SlotClaims {
         return unknown.resolve("claim " + key, () -> pipeline.<List<Object>>submit(scripts.claim,
                         RScript.ReturnType.LIST, claimKeys, receiver.id().encode(), mode == ClaimMode.POLL ? "P" : "S",
                         creationCode, config.holdTtl().toMillis(), deadHolder, config.defaultDisconnectDelay().toMillis(),
-                        config.expiryMargin().toMillis(), replies.ttlMillis()))
+                        config.expiryMargin().toMillis(), replies.ttlMillis(), askedAt))
                 .thenApply(ClaimReply::of)
                 .thenCompose(reply -> {
                     if (reply.expired()) {
@@ -145,7 +149,7 @@ final class SlotClaims {
                     }
                     return holderAlive(key, holder).thenCompose(alive -> alive
                             ? CompletableFuture.completedFuture(reply)
-                            : runClaim(key, mode, creation, receiver, holder));
+                            : runClaim(key, mode, creation, receiver, holder, askedAt));
                 });
     }
 

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -99,7 +100,7 @@ class RedisExpiryIndexTest {
 
         // The node was only slow: its check, late, finds the session gone and settles nothing.
         List<Object> answer = join(dead.scripts.expire.eval(dead.script, RScript.ReturnType.LIST,
-                keys.sessionKeys(key), ""));
+                keys.sessionKeys(key), "", 0));
         assertEquals(List.of(-1L), answer);
         assertEquals(0L, join(dead.index.settle(leases.get(leases.size() - 1), List.of(RedisKeys.expiryMember(key)))));
 
@@ -129,6 +130,34 @@ class RedisExpiryIndexTest {
         ExpiryIndex.Lease next = join(node.index.lease(shard, now + 5_000, 10, now + 20_000, 60_000));
         assertEquals(1L, join(node.index.settle(next, next.members())));
         assertNull(score(shard, key));
+    }
+
+    @Test
+    void afterAGapInAShardsSweepsItsLeasesCarryAGraceThatExpireWaitsFor() throws Exception {
+        RedisEngine setup = store("setup", NEVER);
+        Node node = new Node(new StoreGaps(Duration.ofMillis(300), Duration.ofSeconds(30)));
+        SessionKey key = new SessionKey("app", "waited-out");
+        int shard = RedisKeys.expiryShardOf(RedisKeys.expiryMember(key));
+        ExpiryIndex.Lease swept = join(node.index.lease(shard, System.currentTimeMillis(), 10, 0, 60_000));
+        assertEquals(0, swept.notBefore(), "a grace without a gap");
+        claimAndRelease(setup, key, Duration.ofMillis(1));
+
+        TimeUnit.MILLISECONDS.sleep(600); // the gap: nobody sweeps the shard
+        long now = System.currentTimeMillis();
+        ExpiryIndex.Lease afterGap = join(node.index.lease(shard, now, 10, now + 10_000, 60_000));
+        assertEquals(List.of(RedisKeys.expiryMember(key)), afterGap.members());
+        assertTrue(afterGap.notBefore() > now + 20_000, "grace until " + afterGap.notBefore() + ", now " + now);
+        // Every lease of the shard carries it until it ends, gap or not.
+        ExpiryIndex.Lease next = join(node.index.lease(shard, System.currentTimeMillis(), 10, 0, 60_000));
+        assertEquals(afterGap.notBefore(), next.notBefore());
+
+        List<Object> waits = join(node.scripts.expire.eval(node.script, RScript.ReturnType.LIST,
+                keys.sessionKeys(key), "", afterGap.notBefore()));
+        assertEquals(1, waits.size());
+        assertTrue((Long) waits.get(0) > 20_000, "expire.lua did not wait for the grace: " + waits);
+        // The same check without a grace ends the session, whose disconnect delay passed long ago.
+        assertEquals(List.of(-4L), join(node.scripts.expire.eval(node.script, RScript.ReturnType.LIST,
+                keys.sessionKeys(key), "", 0)));
     }
 
     @Test
@@ -197,13 +226,17 @@ class RedisExpiryIndexTest {
         final ExpiryIndex index;
 
         Node() {
+            this(StoreGaps.forSweepInterval(NEVER));
+        }
+
+        Node(StoreGaps gaps) {
             RedissonClient client = RedissonClients.create(RedisSessionStoreTest.testConfig(redis.toString(), prefix),
                     "ws-test-node", null);
             cleanup.add(client::shutdown);
             script = client.getScript(StringCodec.INSTANCE);
             PlainCommands commands = new PlainCommands(RedisMetrics.NONE, new CommandGate(() -> true));
             index = new ExpiryIndex(script, scripts, commands, keys,
-                    name -> client.getScoredSortedSet(name, StringCodec.INSTANCE));
+                    name -> client.getScoredSortedSet(name, StringCodec.INSTANCE), gaps);
         }
     }
 

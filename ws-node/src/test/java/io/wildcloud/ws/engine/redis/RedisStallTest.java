@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wildcloud.ws.push.Publication;
+import io.wildcloud.ws.sockjs.session.Claim;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
 import io.wildcloud.ws.sockjs.session.EnqueueResult;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
@@ -150,6 +151,34 @@ class RedisStallTest {
         // The same id with another message is another publish.
         Waits.join(sockets.publish(socketId, null, "twice", "req-1"), WAIT);
         assertEquals(List.of("once", "twice"), queue(key));
+    }
+
+    @Test
+    void aPollThatWaitedOutAStallPastItsSessionsDeadlineFindsTheSession() throws Exception {
+        start(Duration.ofMillis(500), 1, Duration.ofMillis(100));
+        List<SessionKey> expired = new CopyOnWriteArrayList<>();
+        sessions.setExpiryListener(expired::add);
+        SessionKey key = new SessionKey("echo", "poller");
+        CollectingReceiver first = new CollectingReceiver(new ReceiverId("n1", 1), new CopyOnWriteArrayList<>());
+        Waits.join(sessions.claim(key, ClaimMode.POLL, Creation.CREATE_IF_MISSING, first), WAIT);
+        // A poll answered just before the stall; its client polls again at once, well within the
+        // disconnect delay, but the store runs that claim only once the delay has long passed.
+        Waits.join(sessions.release(key, first.id(), 0, Duration.ofMillis(500)), WAIT);
+        CompletableFuture<Claim> again;
+        CollectingReceiver second = new CollectingReceiver(new ReceiverId("n1", 2), new CopyOnWriteArrayList<>());
+        redis.suspend();
+        try {
+            again = sessions.claim(key, ClaimMode.POLL, Creation.CREATE_IF_MISSING, second).toCompletableFuture();
+            TimeUnit.SECONDS.sleep(3); // the stall itself, not a wait for a condition
+        } finally {
+            redis.resume();
+        }
+        Claim claim = again.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(Claim.Outcome.ATTACHED, claim.outcome(), "the client came back in time, yet its session is new");
+        assertEquals(List.of(), expired);
+        // Released again, it ends when its delay (and the sweeper's grace after the gap) has passed.
+        Waits.join(sessions.release(key, second.id(), 0, Duration.ofMillis(100)), WAIT);
+        Waits.await(() -> expired.contains(key), "the session never ended", WAIT);
     }
 
     @Test
