@@ -27,13 +27,19 @@
  *       a node that died come due, and are ended (with an expiry notice) once a ping shows the
  *       node gone. A sweep leases what is due (moves it a lease ahead) rather than taking it out,
  *       and takes it out once checked, so a node that dies mid-check loses no notice (see
- *       {@link io.wildcloud.ws.engine.redis.ExpirySweeper}).</li>
+ *       {@link io.wildcloud.ws.engine.redis.ExpirySweeper}). {@code <prefix>expiry:{e<n>}:swept}
+ *       marks each shard's last sweep: a gap of more than four sweep intervals (2 s at least)
+ *       means that the store was away, and none of the shard's sessions ends for 5 s after it
+ *       ({@link io.wildcloud.ws.engine.redis.StoreGaps}).</li>
  * </ul>
  * TTLs: while held, the hold TTL (default 60 s), renewed every third by the holding node (one
  * touch.lua call for all its sessions, per scope on a Cluster); after a release, the disconnect
  * delay plus a margin (default 30 s) in which a sweeper ends the session and notifies once. A
  * sweep's lease is half the shorter of that margin and a renewal period (default 10 s), so that
- * another node still finds a leased session's keys when the lease ends.
+ * another node still finds a leased session's keys when the lease ends. A session's deadline
+ * counts against its client, not against the store: a claim ends a session past its deadline only
+ * if it was past when the client asked (claim.lua), so a poll that waited out a stall, or a
+ * Cluster that was down, still finds its session.
  *
  * <h2>Scripts</h2>
  * One Lua script per multi-step change, in {@code src/main/resources/redis}, each with a KEYS/ARGV
