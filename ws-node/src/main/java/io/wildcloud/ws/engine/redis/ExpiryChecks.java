@@ -26,6 +26,8 @@ final class ExpiryChecks {
     private static final Logger LOG = LoggerFactory.getLogger(ExpirySweeper.class);
     private static final long HELD = -2;
     private static final long ENDED_OPEN = -4;
+    /** An answer this long after its request means that the store stalled (a claim or release takes milliseconds). */
+    static final Duration LATE_ANSWER = Duration.ofSeconds(1);
 
     private final RScriptAsync script;
     private final LuaScripts scripts;
@@ -123,6 +125,22 @@ final class ExpiryChecks {
             notifyExpired(key);
         }
         return CompletableFuture.completedFuture(true);
+    }
+
+    /**
+     * Starts {@code key}'s disconnect delay again if the answer of the release that started it came
+     * more than {@link #LATE_ANSWER} after it was sent (rearm.lua): Redis may have run the release
+     * and then stalled, so its deadline ran while the client still waited for the answer. Completes
+     * once the deadline is moved (the caller answers its client only then), at once otherwise.
+     */
+    CompletionStage<Void> rearmIfLate(SessionKey key, long sentAtMillis, long delayMillis, long marginMillis) {
+        if (System.currentTimeMillis() - sentAtMillis <= LATE_ANSWER.toMillis()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return scripts.rearm.<Long>eval(script, RScript.ReturnType.LONG, keys.sessionKeys(key), delayMillis,
+                        marginMillis)
+                .thenCompose(deadline -> deadline == 0 ? CompletableFuture.completedFuture(null)
+                        : index.add(key, System.currentTimeMillis() + delayMillis).thenApply(added -> (Void) null));
     }
 
     private CompletionStage<Boolean> keep(SessionKey key, long dueMillis) {

@@ -93,6 +93,11 @@ final class ExpirySweeper {
         return System.currentTimeMillis() + 2 * heldRecheck.toMillis();
     }
 
+    /** See {@link ExpiryChecks#rearmIfLate}. */
+    CompletionStage<Void> rearmIfLate(SessionKey key, long sentAtMillis, long delayMillis, long marginMillis) {
+        return sessionChecks.rearmIfLate(key, sentAtMillis, delayMillis, marginMillis);
+    }
+
     /** Notes that {@code key} was released and ends at {@code deadlineMillis} (this node's clock). */
     CompletableFuture<Boolean> track(SessionKey key, long deadlineMillis) {
         return index.add(key, deadlineMillis);

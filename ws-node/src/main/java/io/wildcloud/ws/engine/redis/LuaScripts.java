@@ -11,6 +11,7 @@ final class LuaScripts {
     final LuaScript claim = LuaScript.load("claim");
     final LuaScript acknowledge = LuaScript.load("acknowledge");
     final LuaScript release = LuaScript.load("release");
+    final LuaScript rearm = LuaScript.load("rearm");
     /** The one queueing routine (queue.lua) of enqueue and publish, with its one overflow rule. */
     private static final String QUEUE = "queue";
 
@@ -46,7 +47,7 @@ final class LuaScripts {
     }
 
     List<LuaScript> all() {
-        return List.of(claim, acknowledge, release, enqueue, close, fetch, touch, expire, expiryLease, expirySettle,
+        return List.of(claim, acknowledge, release, rearm, enqueue, close, fetch, touch, expire, expiryLease, expirySettle,
                 publish, socketClaimClient, socketAuthorize, socketGet, socketUse, socketRevoke, socketReleaseClient,
                 socketAddSession, socketRemoveSession);
     }

@@ -87,9 +87,13 @@ final class RedisSessionStore implements SessionStore {
         long upTo = Math.max(deliveredSeq, pending.seq());
         // A poll answers its client only after its release: sent again while unanswered, so that
         // a release that ran (and acknowledged what the poll carries) is never answered with 503.
+        long sentAt = System.currentTimeMillis();
+        long margin = runtime.config().expiryMargin().toMillis();
         CompletableFuture<Long> released = unknown.resolve("release " + key, () -> scripts.release.<Long>eval(
                         runtime.script(), RScript.ReturnType.LONG, keys.sessionKeys(key), receiver.encode(), upTo,
-                        delay, runtime.config().expiryMargin().toMillis()))
+                        delay, margin))
+                .thenCompose(answer -> answer == 1 ? sweeper.rearmIfLate(key, sentAt, delay, margin)
+                        .thenApply(rearmed -> answer) : CompletableFuture.completedFuture(answer))
                 .toCompletableFuture();
         released.whenComplete((answer, error) -> pending.settle(error));
         CompletableFuture<Boolean> tracked = sweeper.track(key, System.currentTimeMillis() + delay);

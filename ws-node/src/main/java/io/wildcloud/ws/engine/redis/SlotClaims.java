@@ -68,11 +68,9 @@ final class SlotClaims {
         if (creation == Creation.CREATE_ONLY) {
             return claimNew(key, mode, receiver);
         }
-        // Before the subscription and the script, which may wait out a store stall.
-        long askedAt = System.currentTimeMillis();
         return channels.acquire(key.scope()).thenCompose(channel -> {
             ScopeChannel.ClaimWatch watch = channel.watch(key.sessionId());
-            return runClaim(key, mode, creation, receiver, "", askedAt)
+            return runClaim(key, mode, creation, receiver, "", receiver.askedAtMillis())
                     .thenApply(reply -> settle(channel, watch::announced, key, mode, receiver, reply))
                     .whenComplete((claim, error) -> {
                         channel.unwatch(key.sessionId());
@@ -93,7 +91,7 @@ final class SlotClaims {
     private CompletionStage<Claim> claimNew(SessionKey key, ClaimMode mode, Receiver receiver) {
         CompletableFuture<ScopeChannel> subscribing = channels.acquire(key.scope()).toCompletableFuture();
         CompletableFuture<ClaimReply> claiming = runClaim(key, mode, Creation.CREATE_ONLY, receiver, "",
-                System.currentTimeMillis())
+                receiver.askedAtMillis())
                 .toCompletableFuture();
         return subscribing.thenCombine(claiming, (channel, reply) -> settle(channel, () -> 0, key, mode, receiver, reply))
                 .whenComplete((claim, error) -> {
@@ -132,6 +130,7 @@ final class SlotClaims {
             case EXISTING_ONLY -> "E";
         };
         List<Object> claimKeys = List.of(keys.session(key), keys.queue(key), replies.next(key.scope()));
+        long sentAt = System.currentTimeMillis();
         // Sent again with the same reply key while unanswered: a poll's claim that ran takes the
         // queue, and only its recorded answer still holds those messages.
         return unknown.resolve("claim " + key, () -> pipeline.<List<Object>>submit(scripts.claim,
@@ -139,6 +138,10 @@ final class SlotClaims {
                         creationCode, config.holdTtl().toMillis(), deadHolder, config.defaultDisconnectDelay().toMillis(),
                         config.expiryMargin().toMillis(), replies.ttlMillis(), askedAt))
                 .thenApply(ClaimReply::of)
+                .thenCompose(reply -> reply.releasedDelayMillis() > 0
+                        ? sweeper.rearmIfLate(key, sentAt, reply.releasedDelayMillis(),
+                                config.expiryMargin().toMillis()).thenApply(rearmed -> reply)
+                        : CompletableFuture.completedFuture(reply))
                 .thenCompose(reply -> {
                     if (reply.expired()) {
                         sweeper.notifyExpired(key);

@@ -26,6 +26,7 @@ public final class SockJsRequest {
     private final boolean keepAlive;
     private final String body;
     private final int bodyBytes;
+    private final long receivedAtMillis = System.currentTimeMillis();
     private QueryStringDecoder query;
 
     private SockJsRequest(FullHttpRequest request) {
@@ -42,6 +43,11 @@ public final class SockJsRequest {
     /** Copies what is needed from {@code request}; the caller still owns and releases it. */
     public static SockJsRequest of(FullHttpRequest request) {
         return new SockJsRequest(request);
+    }
+
+    /** When the node read the request (ms since the epoch), before anything it waited for. */
+    public long receivedAtMillis() {
+        return receivedAtMillis;
     }
 
     public HttpMethod method() {

@@ -16,6 +16,16 @@ public interface Receiver {
     ReceiverId id();
 
     /**
+     * When the client asked for the session (ms since the epoch, this node's clock): the arrival of
+     * the request this receiver serves. A claim ends a session past its disconnect deadline only if
+     * it was past then, since the request may have waited out a store stall before its claim ran.
+     * By default, now: the claim's own time.
+     */
+    default long askedAtMillis() {
+        return System.currentTimeMillis();
+    }
+
+    /**
      * New messages for the session, in order, with no gap and no repeat since the claim's pending
      * messages or the previous call. A store that learns of messages with a gap fetches what is
      * missing before it calls this.

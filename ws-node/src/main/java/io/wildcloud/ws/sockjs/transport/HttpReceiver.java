@@ -26,6 +26,12 @@ abstract class HttpReceiver extends SessionReceiver {
         this.format = format;
     }
 
+    /** The request's arrival: its claim may have waited for the socket's resolution, or for a stalled store. */
+    @Override
+    public final long askedAtMillis() {
+        return request.receivedAtMillis();
+    }
+
     @Override
     public final void evicted(boolean wasActive) {
         ctx.close();

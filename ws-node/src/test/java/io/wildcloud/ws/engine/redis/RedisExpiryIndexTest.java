@@ -34,7 +34,10 @@ import org.redisson.api.RScriptAsync;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
-/** The expiry index: leases that outlive a node that died mid-check, and its shards. */
+/**
+ * The expiry index (leases that outlive a node that died mid-check, its shards, the grace after a
+ * gap in its sweeps) and the deadlines it watches.
+ */
 class RedisExpiryIndexTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
@@ -158,6 +161,42 @@ class RedisExpiryIndexTest {
         // The same check without a grace ends the session, whose disconnect delay passed long ago.
         assertEquals(List.of(-4L), join(node.scripts.expire.eval(node.script, RScript.ReturnType.LIST,
                 keys.sessionKeys(key), "", 0)));
+    }
+
+    @Test
+    void rearmStartsAReleasedSessionsDelayAgainButNeverBringsItsDeadlineForward() throws Exception {
+        RedisEngine setup = store("setup", NEVER);
+        Node node = new Node();
+        SessionKey released = new SessionKey("app", "answered-late");
+        claimAndRelease(setup, released, Duration.ofMillis(1));
+        long before = System.currentTimeMillis();
+        long deadline = join(node.scripts.rearm.<Long>eval(node.script, RScript.ReturnType.LONG,
+                keys.sessionKeys(released), 60_000, 30_000));
+        assertTrue(deadline >= before + 59_000, "deadline " + deadline + ", asked at " + before);
+        assertEquals(Long.toString(deadline), hget(released, "x"));
+        long ttl = Long.parseLong(RedisProbe.command(redis.getHost(), redis.getPort(), "PTTL",
+                keys.sessionKeys(released).get(0).toString()));
+        assertTrue(ttl > 85_000, "keys' TTL " + ttl + " ms: not the new delay and the margin");
+        // A shorter delay, or a repeat of the same call, leaves the later deadline.
+        assertEquals(deadline, (long) join(node.scripts.rearm.<Long>eval(node.script, RScript.ReturnType.LONG,
+                keys.sessionKeys(released), 10, 30_000)));
+        assertEquals(Long.toString(deadline), hget(released, "x"));
+
+        // A held session has no deadline to start again; a gone one nothing at all.
+        SessionKey held = new SessionKey("app", "held");
+        join(setup.claim(held, ClaimMode.STREAM, Creation.CREATE_IF_MISSING,
+                new IdleReceiver(new ReceiverId(setup.nodeId(), 7))));
+        assertEquals(0L, (long) join(node.scripts.rearm.<Long>eval(node.script, RScript.ReturnType.LONG,
+                keys.sessionKeys(held), 60_000, 30_000)));
+        assertNull(hget(held, "x"));
+        assertEquals(0L, (long) join(node.scripts.rearm.<Long>eval(node.script, RScript.ReturnType.LONG,
+                keys.sessionKeys(new SessionKey("app", "never")), 60_000, 30_000)));
+    }
+
+    private String hget(SessionKey key, String field) throws Exception {
+        String value = RedisProbe.command(redis.getHost(), redis.getPort(), "HGET",
+                keys.sessionKeys(key).get(0).toString(), field);
+        return value == null || value.isEmpty() ? null : value;
     }
 
     @Test
