@@ -1,5 +1,10 @@
 package io.wildcloud.ws.engine.redis;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wildcloud.ws.push.Authorization;
+import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.push.SocketStoreContract;
 import io.wildcloud.ws.sockjs.session.SessionStore;
@@ -7,8 +12,10 @@ import io.wildcloud.ws.testing.RedisTestServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 /**
@@ -46,6 +53,42 @@ class RedisSocketStoreTest extends SocketStoreContract {
     @Override
     protected void letTimePass(Duration time) throws InterruptedException {
         TimeUnit.MILLISECONDS.sleep(time.toMillis());
+    }
+
+    /**
+     * A socket script sets the same TTLs whether it ran alone or batched behind others in the
+     * engine's {@link ScriptPipeline}: the socket's keys live the idle timeout plus the renewal
+     * slack from the call (authorize, then a session joining the index).
+     */
+    @Test
+    void socketScriptsSetTheSameTtlsAloneAndBatched() throws Exception {
+        Duration idle = Duration.ofMinutes(1);
+        RedisEngine store = (RedisEngine) newStore(idle);
+        long socketTtl = idle.toMillis() + idle.toMillis() / 16;
+        List<String> sockets = new ArrayList<>();
+        sockets.add(await(store.authorize("app", "alone", CALLBACK_1)).socket().socketId());
+        assertEquals(SessionRegistration.ADDED, await(store.addSession(sockets.get(0), "s", 5)));
+        // Fired together: the first call goes at once, the others wait and go as batches behind it.
+        List<CompletionStage<Authorization>> authorized = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            authorized.add(store.authorize("app", "together-" + i, CALLBACK_1));
+        }
+        List<CompletionStage<SessionRegistration>> joined = new ArrayList<>();
+        for (CompletionStage<Authorization> authorization : authorized) {
+            String socket = await(authorization).socket().socketId();
+            sockets.add(socket);
+            joined.add(store.addSession(socket, "s", 5));
+        }
+        for (CompletionStage<SessionRegistration> join : joined) {
+            assertEquals(SessionRegistration.ADDED, await(join));
+        }
+        RedisKeys keys = new RedisKeys(prefix);
+        for (String socket : sockets) {
+            for (Object key : keys.socketKeys(socket)) {
+                long ttl = store.redisson().getKeys().remainTimeToLive((String) key);
+                assertTrue(ttl > socketTtl - 10_000 && ttl <= socketTtl, () -> key + " lives " + ttl + " ms");
+            }
+        }
     }
 
     @AfterEach
