@@ -121,12 +121,12 @@ final class RedisSocketStore implements SocketStore {
 
     @Override
     public CompletionStage<Optional<SocketRecord>> find(String socketId) {
-        return read(socketId, false, false).thenApply(reply -> reply.map(r -> record(socketId, r)));
+        return read(socketId, false).thenApply(reply -> reply.map(r -> record(socketId, r)));
     }
 
     @Override
     public CompletionStage<Optional<SocketRecord>> touch(String socketId) {
-        return read(socketId, true, false).thenApply(reply -> reply.map(r -> record(socketId, r)));
+        return read(socketId, true).thenApply(reply -> reply.map(r -> record(socketId, r)));
     }
 
     /**
@@ -152,11 +152,6 @@ final class RedisSocketStore implements SocketStore {
                     lifetime.renewClientIfTold(socket, 3);
                     return new SocketUse(SessionStatus.OPEN, Optional.of(record(session.scope(), socket)));
                 });
-    }
-
-    @Override
-    public CompletionStage<Optional<Set<String>>> sessionsOf(String socketId) {
-        return read(socketId, true, true).thenApply(reply -> reply.map(r -> members(r, 4)));
     }
 
     @Override
@@ -206,11 +201,11 @@ final class RedisSocketStore implements SocketStore {
     }
 
     /** Reads the socket; renews its client key too when the read counted as use and renewed the socket. */
-    private CompletionStage<Optional<List<Object>>> read(String socketId, boolean use, boolean withSessions) {
+    private CompletionStage<Optional<List<Object>>> read(String socketId, boolean use) {
         // Pipelined: every SockJS request looks its socket up, and a websocket's every message touches it.
         return runtime.pipeline().<List<Object>>submit(scripts.socketGet, RScript.ReturnType.LIST,
                         keys.socketKeys(socketId), use ? "1" : "0", Long.toString(lifetime.idleMillis),
-                        withSessions ? "1" : "0", Long.toString(lifetime.renewalSlackMillis))
+                        Long.toString(lifetime.renewalSlackMillis))
                 .exceptionallyCompose(error -> StoreErrors.<List<Object>>failed(scripts.socketGet.name(), error))
                 .thenApply(reply -> {
                     if (reply == null || reply.isEmpty()) {

@@ -11,12 +11,16 @@ import io.wildcloud.ws.sockjs.session.SessionStore;
 import io.wildcloud.ws.testing.RedisTestServer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.redisson.api.RedissonClient;
 
 /**
  * The Redis engine's socket operations against the shared contract, on the test Redis under its
@@ -48,6 +52,20 @@ class RedisSocketStoreTest extends SocketStoreContract {
     @Override
     protected synchronized SessionStore sessionStore(SocketStore store) {
         return (RedisEngine) store;
+    }
+
+    /** The socket's session set, read when its hash exists (the set of a socket without sessions does not). */
+    @Override
+    protected Optional<Set<String>> indexOf(SocketStore store, String socketId) {
+        RedissonClient redisson = ((RedisEngine) store).redisson();
+        List<Object> socketKeys = new RedisKeys(prefix).socketKeys(socketId);
+        if (redisson.getKeys().countExists((String) socketKeys.get(0)) == 0) {
+            return Optional.empty();
+        }
+        Set<String> sessions = new HashSet<>();
+        redisson.<Object>getSet((String) socketKeys.get(1), HeapStringCodec.INSTANCE).readAll()
+                .forEach(session -> sessions.add((String) session));
+        return Optional.of(sessions);
     }
 
     @Override
