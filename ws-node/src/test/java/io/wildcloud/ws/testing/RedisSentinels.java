@@ -8,12 +8,15 @@ import java.util.stream.Collectors;
 
 /**
  * A Redis master watched by two Sentinels (as Redisson insists on), {@code redis-server}
- * processes on free loopback ports, for the engine's tests through Sentinel. Close it when done.
+ * processes on free loopback ports, for the engine's tests through Sentinel: one per JVM
+ * ({@link #shared()}), whose tests each use a key prefix of their own.
  */
 public final class RedisSentinels implements AutoCloseable {
 
     /** The master's name in the Sentinels' configuration and in {@link #url()}. */
     public static final String MASTER = "wsmaster";
+
+    private static RedisSentinels shared;
 
     private final RedisServerProcess master;
     private final List<RedisServerProcess> sentinels = new ArrayList<>();
@@ -22,8 +25,17 @@ public final class RedisSentinels implements AutoCloseable {
         this.master = master;
     }
 
+    /** The JVM's Sentinels and master, started on first use and stopped at JVM end. */
+    public static synchronized RedisSentinels shared() {
+        if (shared == null) {
+            shared = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "redis-sentinels-stop"));
+        }
+        return shared;
+    }
+
     /** Starts the master and its two Sentinels and waits until the Sentinels found each other. */
-    public static RedisSentinels start() {
+    private static RedisSentinels start() {
         RedisSentinels started = new RedisSentinels(RedisServerProcess.start());
         try {
             for (int i = 0; i < 2; i++) {

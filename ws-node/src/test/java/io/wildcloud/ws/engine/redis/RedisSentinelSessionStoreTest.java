@@ -2,8 +2,6 @@ package io.wildcloud.ws.engine.redis;
 
 import io.wildcloud.ws.testing.RedisSentinels;
 import io.wildcloud.ws.testing.RedisTestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInfo;
 
 /**
@@ -12,24 +10,10 @@ import org.junit.jupiter.api.TestInfo;
  */
 class RedisSentinelSessionStoreTest extends RedisSessionStoreContract {
 
-    private static RedisSentinels sentinels;
-
     private final RedisEngineConfig config;
 
-    @BeforeAll
-    static void startSentinels() {
-        sentinels = RedisSentinels.start();
-    }
-
-    @AfterAll
-    static void stopSentinels() {
-        if (sentinels != null) {
-            sentinels.close();
-        }
-    }
-
     RedisSentinelSessionStoreTest(TestInfo test) {
-        config = RedisSessionStoreTest.testConfig(sentinels.url(),
+        config = RedisSessionStoreTest.testConfig(RedisSentinels.shared().url(),
                 RedisTestServer.newKeyPrefix(test.getTestMethod().orElseThrow().getName()));
     }
 
