@@ -55,8 +55,8 @@ final class CallbackNames implements AutoCloseable {
     }
 
     /**
-     * Resolves {@code host} on {@code loop} and hands the addresses (or the failure) to
-     * {@code then}, on that loop, exactly once.
+     * Resolves {@code host} on {@code loop} and hands the addresses (at least one) or the failure
+     * to {@code then}, on that loop, exactly once.
      */
     void resolve(EventLoop loop, String host, BiConsumer<List<InetAddress>, Throwable> then) {
         if (!loop.inEventLoop()) {
@@ -82,10 +82,12 @@ final class CallbackNames implements AutoCloseable {
             }
             settled[0] = true;
             deadline.cancel(false);
-            if (answer.isSuccess()) {
-                @SuppressWarnings("unchecked")
-                List<InetAddress> addresses = (List<InetAddress>) answer.getNow();
+            @SuppressWarnings("unchecked")
+            List<InetAddress> addresses = answer.isSuccess() ? (List<InetAddress>) answer.getNow() : null;
+            if (addresses != null && !addresses.isEmpty()) {
                 then.accept(addresses, null);
+            } else if (answer.isSuccess()) {
+                then.accept(null, new UnknownHostException(host + ": no address in the answer"));
             } else {
                 then.accept(null, answer.cause());
             }
