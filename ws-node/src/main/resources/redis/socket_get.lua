@@ -2,26 +2,19 @@
 -- Reads a socket and, when told, counts it as used (renews its TTL and its session set's).
 -- KEYS[1] socket hash, KEYS[2] socket's session set
 -- ARGV[1] '1' to count as use, '0' to only read
--- ARGV[2] idle TTL ms: a use renews the socket's keys to ARGV[2] + ARGV[4] once fewer than ARGV[2]
+-- ARGV[2] idle TTL ms: a use renews the socket's keys to ARGV[2] + ARGV[3] once fewer than ARGV[2]
 --         remain (as publish.lua does), so most uses write nothing
--- ARGV[3] '1' to return the session set too
--- ARGV[4] renewal slack ms
--- Returns nil if there is no socket, else {application, client, callback, renewed (0|1), sessions...};
---   renewed 1 when the socket's TTL was renewed (the caller renews the client key then).
+-- ARGV[3] renewal slack ms
+-- Returns nil if there is no socket, else {application, client, callback, renewed (0|1)}; renewed 1
+--   when the socket's TTL was renewed (the caller renews the client key then).
 local fields = redis.call('HMGET', KEYS[1], 'a', 'c', 'cb')
 if not fields[1] then
   return nil
 end
 local renewed = 0
 if ARGV[1] == '1' and redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then
-  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) + tonumber(ARGV[4]))
-  redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[2]) + tonumber(ARGV[4]))
+  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) + tonumber(ARGV[3]))
+  redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[2]) + tonumber(ARGV[3]))
   renewed = 1
 end
-local reply = {fields[1], fields[2], fields[3], renewed}
-if ARGV[3] == '1' then
-  for _, session in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-    table.insert(reply, session)
-  end
-end
-return reply
+return {fields[1], fields[2], fields[3], renewed}

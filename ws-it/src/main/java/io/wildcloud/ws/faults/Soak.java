@@ -1,5 +1,6 @@
 package io.wildcloud.ws.faults;
 
+import io.wildcloud.ws.loadgen.LoadOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -55,13 +56,13 @@ public final class Soak {
                 int eq = arg.indexOf('=');
                 flags.put(eq < 0 ? arg.substring(2) : arg.substring(2, eq), eq < 0 ? "true" : arg.substring(eq + 1));
             }
-            Duration duration = flags.containsKey("duration") ? parseDuration(flags.remove("duration"))
+            Duration duration = flags.containsKey("duration") ? LoadOptions.parseDuration(flags.remove("duration"))
                     : Duration.ofMinutes(Long.parseLong(flags.getOrDefault("minutes", "10")));
             flags.remove("minutes");
             Path workDir = Path.of(flags.getOrDefault("work-dir", "target/soak")).toAbsolutePath();
             Options options = new Options(duration,
-                    parseDuration(flags.getOrDefault("fault-every", "60s")),
-                    parseDuration(flags.getOrDefault("stall", "10s")),
+                    LoadOptions.parseDuration(flags.getOrDefault("fault-every", "60s")),
+                    LoadOptions.parseDuration(flags.getOrDefault("stall", "10s")),
                     Integer.parseInt(flags.getOrDefault("sessions", "150")),
                     Integer.parseInt(flags.getOrDefault("rate", "100")),
                     flags.getOrDefault("transports", "websocket:2,xhr-streaming:1,xhr-polling:1"),
@@ -154,20 +155,6 @@ public final class Soak {
             int node = fault.name().startsWith("NODE") ? 1 + nodeFaults++ % rig.nodes().size() : 0;
             plan.add(new FaultedLoad.Planned(at, begun -> fault.inject(rig, node, options.stall(), begun)));
         }
-    }
-
-    static Duration parseDuration(String value) {
-        String v = value.trim();
-        if (v.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-        }
-        if (v.endsWith("s")) {
-            return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
-        }
-        if (v.endsWith("m")) {
-            return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
-        }
-        throw new IllegalArgumentException("durations look like 500ms, 30s or 5m: " + value);
     }
 
     /** {@code ws-node/target/ws-node-*-all.jar} from the repository root or from ws-it. */

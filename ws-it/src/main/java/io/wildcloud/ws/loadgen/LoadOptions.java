@@ -137,9 +137,9 @@ public record LoadOptions(
                 mix(values.get("transports")),
                 nonNegative(values, "rate"),
                 nonNegative(values, "messages"),
-                duration(values.get("duration")),
+                parseDuration(values.get("duration")),
                 positive(values, "concurrency"),
-                duration(values.get("grace")),
+                parseDuration(values.get("grace")),
                 nonNegative(values, "warmup"),
                 positive(values, "api-connections"),
                 positive(values, "io-threads"),
@@ -147,7 +147,7 @@ public record LoadOptions(
                 positive(values, "batch"),
                 nonNegative(values, "message-bytes"),
                 values.get("source-address").isBlank() ? null : values.get("source-address").trim(),
-                duration(values.get("idle")),
+                parseDuration(values.get("idle")),
                 values.get("go-file").isBlank() ? null : java.nio.file.Path.of(values.get("go-file").trim()),
                 positive(values, "open-concurrency"));
     }
@@ -218,7 +218,8 @@ public record LoadOptions(
         }
     }
 
-    private static Duration duration(String value) {
+    /** A duration flag's value: {@code 500ms}, {@code 30s} or {@code 5m} (the soak's flags too). */
+    public static Duration parseDuration(String value) {
         String v = value.trim();
         if (v.endsWith("ms")) {
             return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));

@@ -107,11 +107,6 @@ public abstract class AbstractEngine implements Engine {
     }
 
     @Override
-    public CompletionStage<Optional<Set<String>>> sessionsOf(String socketId) {
-        return sockets.sessionsOf(socketId);
-    }
-
-    @Override
     public CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message,
             String requestId) {
         return sockets.publish(socketId, sessionId, message, requestId);

@@ -1,9 +1,6 @@
 package io.wildcloud.ws.push;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -78,11 +75,6 @@ public final class ApplicationRegistry {
     /** Parses entries {@code name:secret} given one by one (e.g. a list setting). */
     public static ApplicationRegistry fromEntries(List<String> entries) {
         return parse(String.join("\n", entries));
-    }
-
-    /** Reads {@link #parse}'s format from a UTF-8 file. */
-    public static ApplicationRegistry parseFile(Path file) throws IOException {
-        return parse(Files.readString(file, StandardCharsets.UTF_8));
     }
 
     /** The application whose secret id is {@code secretId}, found in constant time. */

@@ -6,7 +6,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -25,7 +24,7 @@ import java.util.concurrent.CompletionStage;
  *   <li><b>Idle expiry.</b> A socket that has not been used for the store's idle timeout (default
  *       {@link PushLimits#DEFAULT_SOCKET_IDLE_TIMEOUT}) is removed with its index, as if revoked but
  *       without closing anything. "Used" means {@link #authorize}, {@link #touch}, {@link #use} (of an open session),
- *       {@link #sessionsOf}, {@link #publish}, {@link #addSession} or {@link #removeSession} on it; {@link #find}
+ *       {@link #publish}, {@link #addSession} or {@link #removeSession} on it; {@link #find}
  *       does not count, so the frequent lookups of polling transports cost no write. After
  *       expiry, the same client's next authorize creates a new socket id.</li>
  *   <li><b>Revocation.</b> {@link #revoke} removes the socket and its index in one atomic step and
@@ -78,9 +77,6 @@ public interface SocketStore {
      * socket and counts as no use.
      */
     CompletionStage<SocketUse> use(SessionKey session);
-
-    /** The sessions in the socket's index, if the socket lives; counts as use. */
-    CompletionStage<Optional<Set<String>>> sessionsOf(String socketId);
 
     /**
      * Queues {@code message} for every session in the socket's index, or only for

@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class ApplicationRegistryTest {
 
@@ -30,13 +27,6 @@ class ApplicationRegistryTest {
     void readsAListSetting() {
         ApplicationRegistry registry = ApplicationRegistry.fromEntries(List.of("alpha:" + SECRET_A, " beta:" + SECRET_B));
         assertEquals("beta", registry.bySecret(SECRET_B).orElseThrow().name());
-    }
-
-    @Test
-    void readsAFile(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("apps.conf");
-        Files.writeString(file, "alpha:" + SECRET_A + "\nbeta:" + SECRET_B + "\n");
-        assertEquals("beta", ApplicationRegistry.parseFile(file).bySecret(SECRET_B).orElseThrow().name());
     }
 
     @Test

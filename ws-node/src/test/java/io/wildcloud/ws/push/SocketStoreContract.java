@@ -49,6 +49,13 @@ public abstract class SocketStoreContract {
     /** The session store {@code store} publishes into. */
     protected abstract SessionStore sessionStore(SocketStore store);
 
+    /**
+     * The sessions in the socket's index as the engine holds them, read behind the store's back
+     * (not counted as use; the contract has no such read, the service never needs one); empty if
+     * the socket does not live.
+     */
+    protected abstract Optional<Set<String>> indexOf(SocketStore store, String socketId) throws Exception;
+
     /** Lets {@code time} pass as the store sees it (a fake clock, or real waiting). */
     protected abstract void letTimePass(Duration time) throws Exception;
 
@@ -72,7 +79,7 @@ public abstract class SocketStoreContract {
         assertEquals(Optional.of(first.socket()), await(store.touch(first.socket().socketId())));
         assertEquals(Optional.empty(), await(store.find(SocketIds.next())));
         assertEquals(Optional.empty(), await(store.touch(SocketIds.next())));
-        assertEquals(Optional.empty(), await(store.sessionsOf(SocketIds.next())));
+        assertEquals(Optional.empty(), indexOf(store, SocketIds.next()));
     }
 
     @Test
@@ -128,16 +135,16 @@ public abstract class SocketStoreContract {
     void sessionIndexHonoursTheLimit() throws Exception {
         SocketStore store = newStore(Duration.ofHours(1));
         String id = await(store.authorize("app", "c", CALLBACK_1)).socket().socketId();
-        assertEquals(Optional.of(Set.of()), await(store.sessionsOf(id)));
+        assertEquals(Optional.of(Set.of()), indexOf(store, id));
         assertEquals(SessionRegistration.ADDED, await(store.addSession(id, "s1", 2)));
         assertEquals(SessionRegistration.ADDED, await(store.addSession(id, "s1", 2)));
         assertEquals(SessionRegistration.ADDED, await(store.addSession(id, "s2", 2)));
         assertEquals(SessionRegistration.LIMIT_REACHED, await(store.addSession(id, "s3", 2)));
-        assertEquals(Optional.of(Set.of("s1", "s2")), await(store.sessionsOf(id)));
+        assertEquals(Optional.of(Set.of("s1", "s2")), indexOf(store, id));
         assertTrue(await(store.removeSession(id, "s1")));
         assertFalse(await(store.removeSession(id, "s1")));
         assertEquals(SessionRegistration.ADDED, await(store.addSession(id, "s3", 2)));
-        assertEquals(Optional.of(Set.of("s2", "s3")), await(store.sessionsOf(id)));
+        assertEquals(Optional.of(Set.of("s2", "s3")), indexOf(store, id));
         assertEquals(SessionRegistration.SOCKET_NOT_FOUND, await(store.addSession(SocketIds.next(), "s1", 2)));
         assertFalse(await(store.removeSession(SocketIds.next(), "s1")));
     }
@@ -152,14 +159,14 @@ public abstract class SocketStoreContract {
         String id = await(store.authorize("app", "c", CALLBACK_1)).socket().socketId();
         Collecting successor = openIndexed(store, id, "again");
         assertFalse(await(store.removeSession(id, "again")));
-        assertEquals(Optional.of(Set.of("again")), await(store.sessionsOf(id)));
+        assertEquals(Optional.of(Set.of("again")), indexOf(store, id));
         Optional<Publication> published = await(store.publish(id, null, "reaches it", null));
         assertEquals(List.of(new Delivery("again", EnqueueResult.QUEUED, 1)), published.orElseThrow().deliveries());
         assertEquals(List.of("reaches it"), successor.await(1));
 
         await(sessionStore(store).close(new SessionKey(id, "again"), SockJsFrame.close(3000, "bye")));
         assertTrue(await(store.removeSession(id, "again")));
-        assertEquals(Optional.of(Set.of()), await(store.sessionsOf(id)));
+        assertEquals(Optional.of(Set.of()), indexOf(store, id));
     }
 
     @Test
@@ -188,7 +195,7 @@ public abstract class SocketStoreContract {
             added += registration == SessionRegistration.ADDED ? 1 : 0;
         }
         assertEquals(5, added);
-        assertEquals(5, await(store.sessionsOf(id)).orElseThrow().size());
+        assertEquals(5, indexOf(store, id).orElseThrow().size());
     }
 
     @Test
@@ -201,7 +208,7 @@ public abstract class SocketStoreContract {
         assertEquals(socket, revocation.socket());
         assertEquals(Set.of("s1", "s2"), revocation.sessionIds());
         assertEquals(Optional.empty(), await(store.find(socket.socketId())));
-        assertEquals(Optional.empty(), await(store.sessionsOf(socket.socketId())));
+        assertEquals(Optional.empty(), indexOf(store, socket.socketId()));
         assertEquals(SessionRegistration.SOCKET_NOT_FOUND, await(store.addSession(socket.socketId(), "s3", 5)));
         assertEquals(Optional.empty(), await(store.revoke("app", "c")));
         assertEquals(Optional.empty(), await(store.revoke("app", "never")));
@@ -228,7 +235,7 @@ public abstract class SocketStoreContract {
                 new Delivery("closed", EnqueueResult.CLOSED, 0), new Delivery("never-opened", EnqueueResult.NOT_FOUND, 0)),
                 Set.copyOf(publication.deliveries()));
         assertEquals(2, publication.queued());
-        assertEquals(Optional.of(Set.of("s1", "s2")), await(store.sessionsOf(id)), "gone sessions leave the index");
+        assertEquals(Optional.of(Set.of("s1", "s2")), indexOf(store, id), "gone sessions leave the index");
         assertEquals(2, await(store.publish(id, null, "again")).orElseThrow().deliveries().get(0).queueLength());
         assertEquals(List.of("hello", "again"), first.await(2));
         assertEquals(List.of("hello", "again"), second.await(2));
@@ -268,7 +275,7 @@ public abstract class SocketStoreContract {
                 new Delivery("fast", EnqueueResult.QUEUED, 1)), Set.copyOf(publication.deliveries()));
         assertEquals(1, publication.queueFull());
         assertEquals(List.of("one more"), fast.await(1));
-        assertEquals(Optional.of(Set.of("slow", "fast")), await(store.sessionsOf(id)), "a full session stays");
+        assertEquals(Optional.of(Set.of("slow", "fast")), indexOf(store, id), "a full session stays");
     }
 
     @Test
@@ -450,17 +457,28 @@ public abstract class SocketStoreContract {
     void aSendToAnOpenSessionKeepsItsSocketAlive() throws Exception {
         Duration idle = idleTimeout();
         SocketStore store = newStore(idle);
+        long started = System.nanoTime();
         String used = await(store.authorize("app", "sending", CALLBACK_1)).socket().socketId();
         openIndexed(store, used, "tab");
         String idle1 = await(store.authorize("app", "idle", CALLBACK_1)).socket().socketId();
         Duration step = idle.multipliedBy(6).dividedBy(10);
         letTimePass(step);
-        assertTrue(await(store.use(new SessionKey(used, "tab"))).socket().isPresent());
+        assertTrue(await(store.use(new SessionKey(used, "tab"))).socket().isPresent(), () -> sinceStart(started));
         // A send to a session that does not exist counts as no use.
         assertEquals(SocketUse.notOpen(SessionStatus.NOT_FOUND), await(store.use(new SessionKey(idle1, "none"))));
+        long usedAt = System.nanoTime();
         letTimePass(step);
-        assertTrue(await(store.find(used)).isPresent(), "a send counts as use");
+        assertTrue(await(store.find(used)).isPresent(), () -> "a send counts as use; " + sinceStart(usedAt));
         assertEquals(Optional.empty(), await(store.find(idle1)));
+    }
+
+    /**
+     * For the expiry tests' failures: the real time their steps took. Engines that wait for real
+     * (Redis) judge "still alive" 0.6 idle timeouts after the call that renewed a socket; a stalled
+     * machine (a test run at load average ~50) can take the rest of the socket's life.
+     */
+    private static String sinceStart(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000 + " ms of real time since the renewing call";
     }
 
     /** As {@link #open}, in {@code store}'s session store, and adds the session to the socket's index. */
@@ -537,14 +555,17 @@ public abstract class SocketStoreContract {
     void anUnusedSocketExpiresAndUseKeepsItAlive() throws Exception {
         Duration idle = idleTimeout();
         SocketStore store = newStore(idle);
+        long started = System.nanoTime();
         String used = await(store.authorize("app", "used", CALLBACK_1)).socket().socketId();
         String unused = await(store.authorize("app", "unused", CALLBACK_1)).socket().socketId();
         Duration step = idle.multipliedBy(6).dividedBy(10);
         letTimePass(step);
-        assertTrue(await(store.touch(used)).isPresent());
-        assertTrue(await(store.find(unused)).isPresent(), "find does not refresh, but the socket still lives");
+        assertTrue(await(store.touch(used)).isPresent(), () -> sinceStart(started));
+        assertTrue(await(store.find(unused)).isPresent(),
+                () -> "find does not refresh, but the socket still lives; " + sinceStart(started));
+        long touchedAt = System.nanoTime();
         letTimePass(step);
-        assertTrue(await(store.find(used)).isPresent());
+        assertTrue(await(store.find(used)).isPresent(), () -> sinceStart(touchedAt));
         assertEquals(Optional.empty(), await(store.find(unused)));
         Authorization again = await(store.authorize("app", "unused", CALLBACK_1));
         assertTrue(again.created());

@@ -121,12 +121,12 @@ final class RedisSocketStore implements SocketStore {
 
     @Override
     public CompletionStage<Optional<SocketRecord>> find(String socketId) {
-        return read(socketId, false, false).thenApply(reply -> reply.map(r -> record(socketId, r)));
+        return read(socketId, false).thenApply(reply -> reply.map(r -> record(socketId, r)));
     }
 
     @Override
     public CompletionStage<Optional<SocketRecord>> touch(String socketId) {
-        return read(socketId, true, false).thenApply(reply -> reply.map(r -> record(socketId, r)));
+        return read(socketId, true).thenApply(reply -> reply.map(r -> record(socketId, r)));
     }
 
     /**
@@ -152,11 +152,6 @@ final class RedisSocketStore implements SocketStore {
                     lifetime.renewClientIfTold(socket, 3);
                     return new SocketUse(SessionStatus.OPEN, Optional.of(record(session.scope(), socket)));
                 });
-    }
-
-    @Override
-    public CompletionStage<Optional<Set<String>>> sessionsOf(String socketId) {
-        return read(socketId, true, true).thenApply(reply -> reply.map(r -> members(r, 4)));
     }
 
     @Override
@@ -206,11 +201,11 @@ final class RedisSocketStore implements SocketStore {
     }
 
     /** Reads the socket; renews its client key too when the read counted as use and renewed the socket. */
-    private CompletionStage<Optional<List<Object>>> read(String socketId, boolean use, boolean withSessions) {
+    private CompletionStage<Optional<List<Object>>> read(String socketId, boolean use) {
         // Pipelined: every SockJS request looks its socket up, and a websocket's every message touches it.
         return runtime.pipeline().<List<Object>>submit(scripts.socketGet, RScript.ReturnType.LIST,
                         keys.socketKeys(socketId), use ? "1" : "0", Long.toString(lifetime.idleMillis),
-                        withSessions ? "1" : "0", Long.toString(lifetime.renewalSlackMillis))
+                        Long.toString(lifetime.renewalSlackMillis))
                 .exceptionallyCompose(error -> StoreErrors.<List<Object>>failed(scripts.socketGet.name(), error))
                 .thenApply(reply -> {
                     if (reply == null || reply.isEmpty()) {
@@ -237,10 +232,10 @@ final class RedisSocketStore implements SocketStore {
 
     private <R> CompletionStage<R> eval(LuaScript lua, RScript.ReturnType type, List<Object> scriptKeys,
             Object... args) {
-        // Not through the ScriptPipeline (as claims are): with these calls pipelined,
-        // SocketStoreContract.anUnusedSocketExpiresAndUseKeepsItAlive failed 3 runs of 3 (a socket
-        // gone 1.2 s after its authorize, TTL 2.1 s); the cause is not known yet (issue 16).
-        return lua.<R>eval(runtime.script(), type, scriptKeys, args)
+        // Through the pipeline, as claims: a connect storm's socket look-ups and index joins go
+        // many to a round trip. A call alone in the pipeline runs exactly as a direct one would
+        // (LuaScript.eval); a batched one sets the same TTLs (RedisSocketStoreTest).
+        return runtime.pipeline().<R>submit(lua, type, scriptKeys, args)
                 .exceptionallyCompose(error -> StoreErrors.failed(lua.name(), error));
     }
 }

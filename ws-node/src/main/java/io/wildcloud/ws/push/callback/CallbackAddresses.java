@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
@@ -31,9 +30,9 @@ import java.util.Set;
  *       and every numeric spelling of a host is recognised ({@link HostLiterals}).</li>
  * </ul>
  * Checked twice: {@link #checkLiteral} at authorize (hosts given as addresses; a 400 says why), and
- * {@link #resolve} just before each connection: one DNS resolution, every address it answers
- * checked, and the connection made to the checked address, so a name that answers differently the
- * second time (DNS rebinding) gains nothing.
+ * {@link #checkResolved} just before each connection: one DNS resolution ({@link CallbackNames},
+ * on the event loop), every address it answers checked, and the connection made to the checked
+ * address, so a name that answers differently the second time (DNS rebinding) gains nothing.
  */
 public final class CallbackAddresses {
 
@@ -85,28 +84,27 @@ public final class CallbackAddresses {
         return HostLiterals.parse(host(callback)).flatMap(address -> check(address, port(callback)));
     }
 
-    /** Whether {@link #resolve} would ask DNS (and may block): the callback's host is a name, not an address. */
-    public boolean needsLookup(URI callback) {
-        return HostLiterals.parse(host(callback)).isEmpty();
+    /** The callback's host as an address (in any spelling), or empty when it is a name DNS must resolve. */
+    public Optional<InetAddress> literal(URI callback) {
+        return HostLiterals.parse(host(callback));
     }
 
     /**
-     * At connect time: resolves the callback's host once and checks every address; returns the one
-     * to connect to. Blocks on DNS: call it off event loops.
+     * At connect time: checks every address the callback's host stands for (the address itself,
+     * or all that DNS answered for the name); returns the one to connect to.
      */
-    public InetAddress resolve(URI callback) throws UnknownHostException, CallbackRefusedException {
-        String host = host(callback);
-        Optional<InetAddress> literal = HostLiterals.parse(host);
-        InetAddress[] addresses = literal.isPresent() ? new InetAddress[] {literal.get()}
-                : InetAddress.getAllByName(host);
+    public InetAddress checkResolved(URI callback, List<InetAddress> addresses) throws CallbackRefusedException {
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException("no address for " + host(callback));
+        }
         int port = port(callback);
         for (InetAddress address : addresses) {
             Optional<CallbackRefusal> refusal = check(address, port);
             if (refusal.isPresent()) {
-                throw new CallbackRefusedException(refusal.get(), host + " (" + address.getHostAddress() + ")");
+                throw new CallbackRefusedException(refusal.get(), host(callback) + " (" + address.getHostAddress() + ")");
             }
         }
-        return addresses[0];
+        return addresses.get(0);
     }
 
     /** Why {@code address}:{@code port} is refused, or empty when a callback may go there. */
@@ -157,7 +155,8 @@ public final class CallbackAddresses {
         return a.isLoopbackAddress() || a.isAnyLocalAddress() || THIS_NETWORK.contains(a) || localAddresses.contains(a);
     }
 
-    private static String host(URI callback) {
+    /** The callback's host as written (an address in any spelling, or a name). */
+    static String host(URI callback) {
         String host = callback.getHost();
         if (host != null) {
             return host;

@@ -5,22 +5,22 @@ import io.wildcloud.ws.common.api.CallbackSignature;
 import io.wildcloud.ws.sockjs.session.LogTag;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.asynchttpclient.AsyncHttpClient;
@@ -39,7 +39,6 @@ final class CallbackSender implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CallbackDispatcher.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder KEY_ENCODER = Base64.getUrlEncoder().withoutPadding();
-    private static final int SENDER_THREADS = 4;
     static final int MAX_HEAD_BYTES = 8192;
 
     private final CallbackPolicy policy;
@@ -47,13 +46,12 @@ final class CallbackSender implements AutoCloseable {
     private final CallbackObserver observer;
     private final ScheduledExecutorService timer;
     private final AsyncHttpClient http;
-    /**
-     * Where requests to a host name start. Never the caller's thread (a Netty event loop):
-     * starting such a request resolves the name ({@link CallbackAddresses#resolve}, the JDK's
-     * blocking resolver) to check its addresses. A slow DNS answer stalls one of these threads,
-     * nothing else. A request to an address starts on the event loop it was made on.
-     */
-    private final ThreadPoolExecutor senders;
+    /** The loops of the HTTP client and of name resolution: the node's, or {@link #ownLoops}. */
+    private final EventLoopGroup loops;
+    /** A loop of the sender's own when it is given none (tests, an embedded push module); else null. */
+    private final EventLoopGroup ownLoops;
+    /** Host names resolved on the loops, never blocking them; addresses need no resolution. */
+    private final CallbackNames names;
     private final ConcurrencyLimiter limiter;
     /** Per callback origin, so that one slow application cannot take every permit. */
     private final ConcurrentMap<String, ConcurrencyLimiter> originLimiters = new ConcurrentHashMap<>();
@@ -63,7 +61,7 @@ final class CallbackSender implements AutoCloseable {
 
     /**
      * @param loops the node's event loops, which the HTTP client then runs on (with its timeouts,
-     *     {@link EventLoopTimer}); {@code null} for a client with loops and a timer of its own
+     *     {@link EventLoopTimer}) and host names are resolved on; {@code null} for a loop of its own
      */
     CallbackSender(CallbackPolicy policy, CallbackStats stats, CallbackObserver observer,
             ScheduledExecutorService timer, EventLoopGroup loops) {
@@ -73,23 +71,16 @@ final class CallbackSender implements AutoCloseable {
         this.timer = timer;
         this.limiter = new ConcurrencyLimiter(policy.maxConcurrency());
         this.backoff = new Backoff(policy);
-        this.tasks = new LoopTasks(loops);
-        this.senders = new ThreadPoolExecutor(SENDER_THREADS, SENDER_THREADS, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), runnable -> {
-                    Thread thread = new Thread(runnable, "callback-send");
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        senders.allowCoreThreadTimeOut(true);
+        // AsyncHttpClient picks its channel type by the group's class: NioEventLoopGroup, as the node's.
+        this.ownLoops = loops == null ? new NioEventLoopGroup(1, new DefaultThreadFactory("callback-http", true)) : null;
+        this.loops = loops != null ? loops : ownLoops;
+        this.tasks = new LoopTasks(this.loops);
         Duration connectTimeout = policy.timeout().compareTo(Duration.ofSeconds(5)) < 0
                 ? policy.timeout() : Duration.ofSeconds(5);
-        DefaultAsyncHttpClientConfig.Builder config = Dsl.config();
-        if (loops != null) {
-            // One Netty runtime per node: the client's channels and timeouts on the node's loops.
-            config.setEventLoopGroup(loops).setNettyTimer(new EventLoopTimer(loops));
-        } else {
-            config.setThreadPoolName("callback-http");
-        }
+        this.names = new CallbackNames(this.loops, connectTimeout.toMillis());
+        // One Netty runtime per node: the client's channels and timeouts on the node's loops.
+        DefaultAsyncHttpClientConfig.Builder config = Dsl.config()
+                .setEventLoopGroup(this.loops).setNettyTimer(new EventLoopTimer(this.loops));
         this.http = Dsl.asyncHttpClient(config
                 .setUserAgent("wildcloud-websockets")
                 .setKeepAlive(true)
@@ -125,11 +116,14 @@ final class CallbackSender implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        senders.shutdownNow();
+        names.close();
         try {
             http.close();
         } catch (IOException e) {
             log.warn("closing the callback HTTP client failed", e);
+        }
+        if (ownLoops != null) {
+            ownLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         }
     }
 
@@ -180,35 +174,43 @@ final class CallbackSender implements AutoCloseable {
             // Origin first, then global, always in this order: no two attempts can wait on each other.
             ConcurrencyLimiter origin = originLimiters.computeIfAbsent(target.loggableOrigin(),
                     key -> new ConcurrencyLimiter(policy.maxConnectionsPerHost()));
-            origin.acquire().thenCompose(ignored -> limiter.acquire()).thenRun(() -> {
-                if (!policy.addresses().needsLookup(target.callback())) {
-                    // An address needs no DNS, which is all that may block: sent on this thread's loop.
-                    tasks.afterThis(() -> send(number, origin));
-                    return;
-                }
-                try {
-                    senders.execute(() -> send(number, origin));
-                } catch (RejectedExecutionException e) {
-                    limiter.release();
-                    origin.release();
-                    giveUp(number - 1, "the dispatcher closed");
-                }
-            });
+            origin.acquire().thenCompose(ignored -> limiter.acquire())
+                    .thenRun(() -> tasks.afterThis(() -> start(number, origin)));
         }
 
-        private void send(int number, ConcurrencyLimiter origin) {
+        /** Sends to the callback's address, or to what its name resolves to (on a loop: nothing blocks). */
+        private void start(int number, ConcurrencyLimiter origin) {
+            Optional<InetAddress> literal = policy.addresses().literal(target.callback());
+            if (literal.isPresent()) {
+                sendChecked(number, origin, List.of(literal.get()));
+                return;
+            }
+            String host = CallbackAddresses.host(target.callback());
+            try {
+                names.resolve(tasks.loop(), host, (addresses, error) -> {
+                    if (error != null) {
+                        limiter.release();
+                        origin.release();
+                        retryOrGiveUp(number, "cannot resolve " + host + ": " + error.getMessage());
+                    } else {
+                        sendChecked(number, origin, addresses);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                limiter.release();
+                origin.release();
+                giveUp(number - 1, "the dispatcher closed");
+            }
+        }
+
+        private void sendChecked(int number, ConcurrencyLimiter origin, List<InetAddress> addresses) {
             InetAddress address;
             try {
-                address = policy.addresses().resolve(target.callback());
+                address = policy.addresses().checkResolved(target.callback(), addresses);
             } catch (CallbackRefusedException e) {
                 limiter.release();
                 origin.release();
                 refuse(e);
-                return;
-            } catch (UnknownHostException | RuntimeException e) {
-                limiter.release();
-                origin.release();
-                retryOrGiveUp(number, "cannot resolve " + target.callback().getHost() + ": " + e.getMessage());
                 return;
             }
             stats.onAttempt(number > 1);

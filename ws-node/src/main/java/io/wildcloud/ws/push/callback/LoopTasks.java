@@ -1,5 +1,6 @@
 package io.wildcloud.ws.push.callback;
 
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 
@@ -17,6 +18,16 @@ final class LoopTasks {
     /** @param loops the node's event loops; {@code null}: run everything at once */
     LoopTasks(EventLoopGroup loops) {
         this.loops = loops;
+    }
+
+    /** The current thread's event loop if it is one of the node's, else the next of them (loops given). */
+    EventLoop loop() {
+        for (EventExecutor loop : loops) {
+            if (loop.inEventLoop()) {
+                return (EventLoop) loop;
+            }
+        }
+        return loops.next();
     }
 
     /** Queues {@code task} on the current event loop if it is one of the node's; else runs it now. */

@@ -6,6 +6,8 @@ import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.push.SocketStoreContract;
 import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,11 @@ class MemorySocketStoreTest extends SocketStoreContract {
     @Override
     protected SessionStore sessionStore(SocketStore store) {
         return sessions;
+    }
+
+    @Override
+    protected Optional<Set<String>> indexOf(SocketStore store, String socketId) {
+        return ((MemorySocketStore) store).index(socketId);
     }
 
     @AfterEach

@@ -1,14 +1,7 @@
 package io.wildcloud.ws.engine.redis;
 
-import io.wildcloud.ws.testing.RedisProbe;
-import io.wildcloud.ws.testing.RedisServerProcess;
+import io.wildcloud.ws.testing.RedisSentinels;
 import io.wildcloud.ws.testing.RedisTestServer;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInfo;
 
 /**
@@ -17,43 +10,10 @@ import org.junit.jupiter.api.TestInfo;
  */
 class RedisSentinelSessionStoreTest extends RedisSessionStoreContract {
 
-    private static final String MASTER = "wsmaster";
-    private static RedisServerProcess master;
-    private static final List<RedisServerProcess> sentinels = new ArrayList<>();
-
     private final RedisEngineConfig config;
 
-    /** Two Sentinels, as Redisson insists on; they find each other through the master. */
-    @BeforeAll
-    static void startSentinels() throws Exception {
-        master = RedisServerProcess.start();
-        for (int i = 0; i < 2; i++) {
-            sentinels.add(RedisServerProcess.startSentinel(MASTER, master.port()));
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        for (RedisServerProcess sentinel : sentinels) {
-            // An array reply comes back as its length: the other Sentinels this one knows.
-            while (!"1".equals(RedisProbe.command(sentinel.host(), sentinel.port(), "SENTINEL", "SENTINELS", MASTER))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Sentinels did not find each other");
-                }
-                Thread.sleep(50);
-            }
-        }
-    }
-
-    @AfterAll
-    static void stopSentinels() {
-        sentinels.forEach(RedisServerProcess::close);
-        sentinels.clear();
-        if (master != null) {
-            master.close();
-        }
-    }
-
     RedisSentinelSessionStoreTest(TestInfo test) {
-        config = RedisSessionStoreTest.testConfig("redis-sentinel://" + sentinels.stream()
-                .map(s -> s.host() + ":" + s.port()).collect(Collectors.joining(",")) + "/" + MASTER,
+        config = RedisSessionStoreTest.testConfig(RedisSentinels.shared().url(),
                 RedisTestServer.newKeyPrefix(test.getTestMethod().orElseThrow().getName()));
     }
 

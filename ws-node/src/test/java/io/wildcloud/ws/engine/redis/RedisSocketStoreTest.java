@@ -1,15 +1,26 @@
 package io.wildcloud.ws.engine.redis;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wildcloud.ws.push.Authorization;
+import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.push.SocketStoreContract;
 import io.wildcloud.ws.sockjs.session.SessionStore;
 import io.wildcloud.ws.testing.RedisTestServer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.redisson.api.RedissonClient;
 
 /**
  * The Redis engine's socket operations against the shared contract, on the test Redis under its
@@ -43,9 +54,59 @@ class RedisSocketStoreTest extends SocketStoreContract {
         return (RedisEngine) store;
     }
 
+    /** The socket's session set, read when its hash exists (the set of a socket without sessions does not). */
+    @Override
+    protected Optional<Set<String>> indexOf(SocketStore store, String socketId) {
+        RedissonClient redisson = ((RedisEngine) store).redisson();
+        List<Object> socketKeys = new RedisKeys(prefix).socketKeys(socketId);
+        if (redisson.getKeys().countExists((String) socketKeys.get(0)) == 0) {
+            return Optional.empty();
+        }
+        Set<String> sessions = new HashSet<>();
+        redisson.<Object>getSet((String) socketKeys.get(1), HeapStringCodec.INSTANCE).readAll()
+                .forEach(session -> sessions.add((String) session));
+        return Optional.of(sessions);
+    }
+
     @Override
     protected void letTimePass(Duration time) throws InterruptedException {
         TimeUnit.MILLISECONDS.sleep(time.toMillis());
+    }
+
+    /**
+     * A socket script sets the same TTLs whether it ran alone or batched behind others in the
+     * engine's {@link ScriptPipeline}: the socket's keys live the idle timeout plus the renewal
+     * slack from the call (authorize, then a session joining the index).
+     */
+    @Test
+    void socketScriptsSetTheSameTtlsAloneAndBatched() throws Exception {
+        Duration idle = Duration.ofMinutes(1);
+        RedisEngine store = (RedisEngine) newStore(idle);
+        long socketTtl = idle.toMillis() + idle.toMillis() / 16;
+        List<String> sockets = new ArrayList<>();
+        sockets.add(await(store.authorize("app", "alone", CALLBACK_1)).socket().socketId());
+        assertEquals(SessionRegistration.ADDED, await(store.addSession(sockets.get(0), "s", 5)));
+        // Fired together: the first call goes at once, the others wait and go as batches behind it.
+        List<CompletionStage<Authorization>> authorized = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            authorized.add(store.authorize("app", "together-" + i, CALLBACK_1));
+        }
+        List<CompletionStage<SessionRegistration>> joined = new ArrayList<>();
+        for (CompletionStage<Authorization> authorization : authorized) {
+            String socket = await(authorization).socket().socketId();
+            sockets.add(socket);
+            joined.add(store.addSession(socket, "s", 5));
+        }
+        for (CompletionStage<SessionRegistration> join : joined) {
+            assertEquals(SessionRegistration.ADDED, await(join));
+        }
+        RedisKeys keys = new RedisKeys(prefix);
+        for (String socket : sockets) {
+            for (Object key : keys.socketKeys(socket)) {
+                long ttl = store.redisson().getKeys().remainTimeToLive((String) key);
+                assertTrue(ttl > socketTtl - 10_000 && ttl <= socketTtl, () -> key + " lives " + ttl + " ms");
+            }
+        }
     }
 
     @AfterEach

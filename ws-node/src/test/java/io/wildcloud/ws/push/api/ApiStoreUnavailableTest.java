@@ -25,7 +25,6 @@ import io.wildcloud.ws.sockjs.session.StoreUnavailableException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
@@ -119,11 +118,6 @@ class ApiStoreUnavailableTest {
 
         @Override
         public CompletionStage<SocketUse> use(SessionKey session) {
-            return down();
-        }
-
-        @Override
-        public CompletionStage<Optional<Set<String>>> sessionsOf(String socketId) {
             return down();
         }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.wildcloud.ws.common.net.HostLiterals;
 import java.net.InetAddress;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -71,10 +72,17 @@ class CallbackAddressesTest {
 
     @Test
     void atConnectTimeEveryResolvedAddressIsChecked() throws Exception {
+        URI byName = URI.create("http://callbacks.example:9/cb");
+        InetAddress publicAddress = InetAddress.getByName("93.184.215.14");
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        // A name that answers a public address first and loopback second is refused all the same.
         CallbackRefusedException refused = assertThrows(CallbackRefusedException.class,
-                () -> publicOnly.resolve(URI.create("http://localhost:9/cb")));
+                () -> publicOnly.checkResolved(byName, List.of(publicAddress, loopback)));
         assertTrue(refused.refusal() == CallbackRefusal.LOOPBACK, refused.getMessage());
-        assertEquals(InetAddress.getByName("127.0.0.1"),
-                CallbackAddresses.allowing("127.0.0.0/8", "::1/128").resolve(URI.create("http://127.0.0.1:9/cb")));
+        assertEquals(publicAddress, publicOnly.checkResolved(byName, List.of(publicAddress)));
+        assertEquals(loopback, CallbackAddresses.allowing("127.0.0.0/8", "::1/128")
+                .checkResolved(URI.create("http://127.0.0.1:9/cb"), List.of(loopback)));
+        assertEquals(Optional.of(loopback), publicOnly.literal(URI.create("http://0x7f.1:9/cb")));
+        assertEquals(Optional.empty(), publicOnly.literal(byName));
     }
 }

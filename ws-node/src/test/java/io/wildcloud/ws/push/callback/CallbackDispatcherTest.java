@@ -339,6 +339,16 @@ class CallbackDispatcherTest {
     }
 
     @Test
+    void aNameIsResolvedAndTheMessageSentToTheCheckedAddress() throws Exception {
+        CallbackDispatcher dispatcher = dispatcher(new CallbackPolicy(Duration.ofSeconds(2), Duration.ofSeconds(5),
+                Duration.ofMillis(20), Duration.ofMillis(80), 4, 4).withAddresses(LOOPBACK_ALLOWED), CallbackObserver.NONE);
+        URI byName = URI.create("http://localhost:" + server.uri("/hook").getPort() + "/hook");
+        await(dispatcher.dispatch(SESSION, target(byName), List.of("by name")).toCompletableFuture());
+        assertEquals(List.of("by name"), messages(server.received()));
+        assertEquals(1, dispatcher.stats().delivered());
+    }
+
+    @Test
     void aNameThatResolvesToLoopbackIsRefusedAtConnectTimeAndNothingIsSent() throws Exception {
         Heard heard = new Heard();
         CallbackDispatcher dispatcher = dispatcher(new CallbackPolicy(Duration.ofSeconds(2), Duration.ofSeconds(5),
