@@ -55,6 +55,8 @@ public final class DeliveryTracker {
     private final AtomicIntegerArray open;
     private final AtomicIntegerArray ended;
     private final AtomicLongArray duplicates;
+    /** Per session, its polls and streams answered with anything but 200 (or not at all). */
+    private final AtomicLongArray failedRequests;
     /** The first {@link LoadResult#LOST_LISTED} sessions that ended, in the order they ended. */
     private final List<EndedSession> endings = new ArrayList<>();
 
@@ -77,6 +79,7 @@ public final class DeliveryTracker {
         open = new AtomicIntegerArray(sessions);
         ended = new AtomicIntegerArray(sessions);
         duplicates = new AtomicLongArray(sessions);
+        failedRequests = new AtomicLongArray(sessions);
         for (int i = 0; i < sessions; i++) {
             acceptedSeqs[i] = new BitSet();
             tags[i] = new int[16];
@@ -169,6 +172,9 @@ public final class DeliveryTracker {
     /** A request of {@code session} ended: served by {@code node} ({@code ?} if unknown), with {@code outcome}. */
     public void served(int session, String node, String outcome) {
         trail.served(session, node, outcome);
+        if (!outcome.startsWith("200")) {
+            failedRequests.incrementAndGet(session);
+        }
     }
 
     /** {@code session}'s slot has an open session (again). */
@@ -206,7 +212,8 @@ public final class DeliveryTracker {
             TransportFigures previous = figures.getOrDefault(transports[i], TransportFigures.NONE);
             figures.put(transports[i], new TransportFigures(previous.sessions() + 1,
                     previous.reopened() + ended.get(i), previous.lostInClosedSessions() + lost[0],
-                    previous.lostInOpenSessions() + lost[1], previous.duplicated() + duplicates.get(i)));
+                    previous.lostInOpenSessions() + lost[1], previous.duplicated() + duplicates.get(i),
+                    previous.failedRequests() + failedRequests.get(i)));
         }
         return figures;
     }
@@ -294,11 +301,13 @@ public final class DeliveryTracker {
 
     /**
      * One transport's figures: its sessions (slots), how often one ended and was reopened, messages
-     * lost with a session the fault closed, lost in a session that stayed open, and repeated.
+     * lost with a session the fault closed, lost in a session that stayed open, repeated, and the
+     * polls and streams answered with anything but 200 (or not at all) and sent again: the load
+     * generator retries those, sockjs-client would have closed its session at each.
      */
     public record TransportFigures(int sessions, long reopened, long lostInClosedSessions, long lostInOpenSessions,
-            long duplicated) {
-        static final TransportFigures NONE = new TransportFigures(0, 0, 0, 0, 0);
+            long duplicated, long failedRequests) {
+        static final TransportFigures NONE = new TransportFigures(0, 0, 0, 0, 0, 0);
     }
 
     /** Session {@code session} received {@code message}. */

@@ -83,9 +83,10 @@ public record LoadResult(
     public String toText() {
         StringBuilder perTransport = new StringBuilder();
         transports.forEach((transport, figures) -> perTransport.append(String.format(Locale.ROOT,
-                "%n  %-14s %d sessions, %d reopened, lost %d in closed / %d in open sessions, %d duplicated",
+                "%n  %-14s %d sessions, %d reopened, lost %d in closed / %d in open sessions, %d duplicated,"
+                        + " %d requests failed and sent again",
                 transport, figures.sessions(), figures.reopened(), figures.lostInClosedSessions(),
-                figures.lostInOpenSessions(), figures.duplicated())));
+                figures.lostInOpenSessions(), figures.duplicated(), figures.failedRequests())));
         return String.format(Locale.ROOT, """
                 sessions            %d %s (%d failed to open)
                 warm-up             %d published before measuring, %d lost

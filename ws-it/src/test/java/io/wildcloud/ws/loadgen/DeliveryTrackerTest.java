@@ -34,8 +34,8 @@ class DeliveryTrackerTest {
         tracker.received(1, DeliveryTracker.payload(2, System.nanoTime()));
 
         Map<String, DeliveryTracker.TransportFigures> figures = tracker.byTransport(tracker.measured());
-        assertEquals(new DeliveryTracker.TransportFigures(1, 1, 2, 1, 0), figures.get("websocket"));
-        assertEquals(new DeliveryTracker.TransportFigures(1, 0, 0, 1, 1), figures.get("xhr-polling"));
+        assertEquals(new DeliveryTracker.TransportFigures(1, 1, 2, 1, 0, 0), figures.get("websocket"));
+        assertEquals(new DeliveryTracker.TransportFigures(1, 0, 0, 1, 1, 0), figures.get("xhr-polling"));
         assertEquals(4, tracker.measured().missing());
         List<RepeatedMessage> repeats = tracker.repeatedMessages();
         assertEquals(1, repeats.size(), repeats::toString);
@@ -49,7 +49,7 @@ class DeliveryTrackerTest {
         tracker.sessionOpened(0);
         send(tracker, 0, 1);
         tracker.sessionEnded(0, "failed");
-        assertEquals(new DeliveryTracker.TransportFigures(1, 1, 1, 0, 0),
+        assertEquals(new DeliveryTracker.TransportFigures(1, 1, 1, 0, 0, 0),
                 tracker.byTransport(tracker.measured()).get("xhr-streaming"));
     }
 
@@ -64,6 +64,7 @@ class DeliveryTrackerTest {
         }
         tracker.sessionEnded(0, "server lost session: a second open frame");
 
+        assertEquals(1, tracker.byTransport(tracker.measured()).get("xhr-polling").failedRequests());
         List<EndedSession> ended = tracker.endedSessions();
         assertEquals(1, ended.size(), ended::toString);
         assertEquals(List.of(0, "xhr-polling", "server lost session: a second open frame"),

@@ -89,6 +89,21 @@ final class LoadFaults {
         }
     }
 
+    /**
+     * No poll or stream was answered with anything but 200 (or not at all): the load generator
+     * sends a failed one again, but sockjs-client closes its session at the first (its xhr
+     * receiver ends "permanent" on any other status), so only then do real browsers' sessions
+     * stay open too. A stall makes requests wait, never fail.
+     */
+    static void assertNoPollOrStreamFailed(FaultedLoad.Result result) {
+        for (String transport : List.of("xhr-polling", "xhr-streaming")) {
+            DeliveryTracker.TransportFigures figures = result.load().transports().get(transport);
+            assertNotNull(figures, transport + " in " + result.load().transports());
+            assertEquals(0, figures.failedRequests(), () -> transport + " requests failed: sockjs-client would have"
+                    + " closed those sessions\n" + result.load().toText() + "\nfaults: " + result.faults());
+        }
+    }
+
     /** Every node turned unready within the bound, and ready again. */
     static void assertHealthTruthful(io.wildcloud.ws.faults.FaultRecord record) {
         assertNotNull(record.red(), () -> "no node went unready: " + record);

@@ -4,6 +4,7 @@ import static io.wildcloud.ws.it.faults.LoadFaults.STALL;
 import static io.wildcloud.ws.it.faults.LoadFaults.UNREADY_BOUND;
 import static io.wildcloud.ws.it.faults.LoadFaults.assertExactlyOnce;
 import static io.wildcloud.ws.it.faults.LoadFaults.assertHealthTruthful;
+import static io.wildcloud.ws.it.faults.LoadFaults.assertNoPollOrStreamFailed;
 import static io.wildcloud.ws.it.faults.LoadFaults.assertXhrSessionsStayedOpen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -82,6 +83,7 @@ class LoadThroughFaultsTest {
         assertHealthTruthful(stall);
         assertExactlyOnce(result);
         assertXhrSessionsStayedOpen(result);
+        assertNoPollOrStreamFailed(result);
         // A publish the stalled Redis never answered: 503, and whether it may have been delivered.
         // A publish sent during the stall: delivered once it ends (200), or 503 saying whether it may
         // have been (store_timeout) or was not (store_unavailable); never anything else.
