@@ -23,7 +23,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,10 +40,6 @@ class ReconnectStormTest {
     private static final long JITTER_MILLIS = 1_000;
 
     @Test
-    @Disabled("Open (issue 16): 2026-12-06 08:37 UTC, load average ~50, all 300 were back in 9.6 s but the survivors"
-            + " answered /health/ready 503 'Redis does not answer: a command has waited 1600 ms' in the storm."
-            + " Likely cause: each new socket's SUBSCRIBE waits for Redisson's subscription lock and counts meanwhile"
-            + " as an unanswered command (PlainCommands.timed -> CommandGate -> StoreWatch)")
     void everyClientOfAKilledNodeIsBackOnTheOthersWhichStayReady() throws Exception {
         String secret = "storm-" + UUID.randomUUID();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
