@@ -11,7 +11,7 @@
 -- over the cluster bus, and so the holder's subscription wherever it is (the package
 -- documentation weighs this against sharded wake-ups sent by the node).
 local function wakeHolder(prefix, holder, parts)
-  local node = string.match(holder, '^(.*):%d+$')
+  local node = string.match(holder, '^(.*):%-?%d+$')
   if node then
     redis.call('PUBLISH', prefix .. 'wake:{' .. node .. '}', table.concat(parts))
   end

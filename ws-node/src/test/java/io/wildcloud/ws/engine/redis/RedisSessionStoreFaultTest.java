@@ -132,7 +132,7 @@ class RedisSessionStoreFaultTest {
         await(() -> receiver.messages.size() == 1, "the first message by its wake-up");
         // A message whose wake-up was lost (published while the node was not subscribed).
         RedisProbe.command(uri.getHost(), uri.getPort(), "RPUSH", prefix + "{echo}:q:unwoken", "unwoken");
-        killConnections(uri, "ws-node-resubscribed", " sub=1 ");
+        killConnections(uri, "ws-node-resubscribed", " flags=P ");
         await(() -> receiver.messages.size() == 2, "the unwoken message after the resubscription");
         assertEquals(List.of("woken", "unwoken"), receiver.messages.stream().map(QueuedMessage::message).toList());
         assertEquals(2, receiver.messages.get(1).seq());
