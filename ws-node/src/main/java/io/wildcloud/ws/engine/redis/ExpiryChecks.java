@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.redisson.api.RScript;
-import org.redisson.api.RScriptAsync;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +26,7 @@ final class ExpiryChecks {
     private static final long HELD = -2;
     private static final long ENDED_OPEN = -4;
 
-    private final RScriptAsync script;
+    private final ScriptPipeline pipeline;
     private final LuaScripts scripts;
     private final RedisKeys keys;
     private final ExpiryIndex index;
@@ -35,9 +34,9 @@ final class ExpiryChecks {
     private final NodePresence presence;
     private final Duration heldRecheck;
 
-    ExpiryChecks(RScriptAsync script, LuaScripts scripts, RedisKeys keys, ExpiryIndex index,
+    ExpiryChecks(ScriptPipeline pipeline, LuaScripts scripts, RedisKeys keys, ExpiryIndex index,
             Supplier<SessionExpiryListener> listener, NodePresence presence, Duration heldRecheck) {
-        this.script = script;
+        this.pipeline = pipeline;
         this.scripts = scripts;
         this.keys = keys;
         this.index = index;
@@ -129,8 +128,13 @@ final class ExpiryChecks {
         return index.add(key, dueMillis).thenApply(added -> false);
     }
 
+    /**
+     * Through the pipeline: a dead node's sessions are all checked at once (NodeRoster), hundreds
+     * of calls that would otherwise each take one of the Redis client's connections while a
+     * reconnect storm's claims and look-ups wait behind them.
+     */
     private CompletionStage<List<Object>> expire(SessionKey key, String deadHolder) {
-        return scripts.expire.eval(script, RScript.ReturnType.LIST, keys.sessionKeys(key), deadHolder);
+        return pipeline.submit(scripts.expire, RScript.ReturnType.LIST, keys.sessionKeys(key), deadHolder);
     }
 
     void notifyExpired(SessionKey key) {

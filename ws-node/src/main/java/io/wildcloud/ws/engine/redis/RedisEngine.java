@@ -93,7 +93,7 @@ public final class RedisEngine extends AbstractEngine {
             Duration lease = (config.expiryMargin().compareTo(renewal) < 0 ? config.expiryMargin() : renewal)
                     .dividedBy(2);
             AtomicReference<SessionExpiryListener> expiryListener = new AtomicReference<>();
-            sweeper = new ExpirySweeper(rt.script(), rt.scripts(), keys, expiryIndex, rt.timer(),
+            sweeper = new ExpirySweeper(rt.pipeline(), rt.scripts(), keys, expiryIndex, rt.timer(),
                     config.sweepInterval(), lease, expiryListener::get, presence, renewal);
             epoch = new StoreEpoch(redisson.getBucket(keys.epoch(), HeapStringCodec.INSTANCE), rt.commands(),
                     (known, found) -> engine.get().storeLost(known, found));
