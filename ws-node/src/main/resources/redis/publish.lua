@@ -3,11 +3,11 @@
 -- call (the node merges publishes that wait for the same round trip, and runs a batch of the API,
 -- SocketStore.publishAll, as one call per slot): for each, reads the socket,
 -- counts the use, queues the message for each session with queueMessages (queue.lua, put before
--- this text by LuaScripts; enqueue.lua queues with it too) and so wakes its holder; sessions found
--- missing or closed leave the socket's index.
+-- this text by LuaScripts; enqueue.lua queues with it too) and so wakes its holder on the holder's
+-- node channel (wakeHolder, wakeup.lua); sessions found missing or closed leave the socket's index.
 -- Keys: every key is passed in KEYS except those of the sessions found in the socket's index,
--- which no caller can name before this script reads the index; for those (only) ARGV carries the
--- socket's key prefix, and the keys built from it carry the socket's hash tag, so on a Redis
+-- which no caller can name before this script reads the index; for those (only) the script builds
+-- them from the key prefix and the socket id, and they carry the socket's hash tag, so on a Redis
 -- Cluster they are in the socket's slot, as every key of a call is (there the publishes of one
 -- call are of one socket, or of sockets whose ids hash to one slot: a batch from the API).
 -- Passing them in KEYS would take a second round trip per publish.
@@ -25,13 +25,13 @@
 --         after a checked one)
 -- ARGV[4] renewal slack ms
 -- ARGV[5] max queue length
--- ARGV[6] publish command: SPUBLISH (Redis Cluster, sharded) | PUBLISH
+-- ARGV[6] the engine's key prefix: of the sessions' keys read from an index,
+--         <prefix>{<socketId>}:s:<sid> and q:<sid>, and of wake-up channels
 -- Then the i-th publish (i from 0), its keys after those of the publishes before it:
---   KEYS socket hash, socket's session set, the socket's wake-up channel; then the request id's
---        reply key <prefix>{<socketId>}:r:<request digest> if ARGV[5i+11] is '1'; then the
---        session's hash and queue if ARGV[5i+9] names one
---   ARGV[5i+7] key prefix of the socket's sessions, <prefix>{<socketId>}: (then s:<sid>, q:<sid>),
---              when the index is read (ARGV[5i+9] is ''); '' otherwise
+--   KEYS socket hash, socket's session set; then the request id's reply key
+--        <prefix>{<socketId>}:r:<request digest> if ARGV[5i+11] is '1'; then the session's hash
+--        and queue if ARGV[5i+9] names one
+--   ARGV[5i+7] the socket's id (the scope of its sessions, named in their wake-ups)
 --   ARGV[5i+8] the message
 --   ARGV[5i+9] the one session to publish to; '' for every session in the index
 --   ARGV[5i+10] '1' to check the socket's TTL (and renew it), '0' when the node checked it lately
@@ -50,14 +50,14 @@ end
 local idle = tonumber(ARGV[3])
 local slack = tonumber(ARGV[4])
 local max = tonumber(ARGV[5])
-local publish = ARGV[6]
+local keyPrefix = ARGV[6]
 local queuedAny = false
 
 -- k: the index in KEYS of the publish's first key; a: of its first own argument.
 local function publishOne(k, a)
-  local socket, index, channel = KEYS[k], KEYS[k + 1], KEYS[k + 2]
-  local prefix, only, check = ARGV[a], ARGV[a + 2], ARGV[a + 3]
-  local sessionKeys = ARGV[a + 4] == '1' and k + 4 or k + 3
+  local socket, index = KEYS[k], KEYS[k + 1]
+  local socketId, only, check = ARGV[a], ARGV[a + 2], ARGV[a + 3]
+  local sessionKeys = ARGV[a + 4] == '1' and k + 3 or k + 2
   local reply = {'', '', 0}
   if check == '1' or only ~= '' then
     -- PTTL alone tells whether the socket lives (-2: no key); its fields are read only when needed.
@@ -74,10 +74,11 @@ local function publishOne(k, a)
       reply = {fields[1], fields[2], 1}
     end
   end
-  local sessions
+  local sessions, prefix
   if only ~= '' then
     sessions = {only}
   else
+    prefix = keyPrefix .. '{' .. socketId .. '}:'
     sessions = redis.call('SMEMBERS', index)
     if #sessions == 0 and check ~= '1' and redis.call('EXISTS', socket) == 0 then
       return false
@@ -90,7 +91,7 @@ local function publishOne(k, a)
     else
       hash, queue = prefix .. 's:' .. sid, prefix .. 'q:' .. sid
     end
-    local status, length = queueMessages(hash, queue, channel, sid, ARGV, a + 1, a + 1, max, publish)
+    local status, length = queueMessages(hash, queue, keyPrefix, socketId, sid, ARGV, a + 1, a + 1, max)
     if status == 0 then
       queuedAny = true
     elseif status == 1 or status == 2 then
@@ -108,7 +109,7 @@ local k = 2
 for a = 7, #ARGV, 5 do
   local answer
   if ARGV[a + 4] == '1' then
-    local requestKey = KEYS[k + 3]
+    local requestKey = KEYS[k + 2]
     local earlier = redis.call('GET', requestKey)
     if earlier then
       answer = cjson.decode(earlier)
@@ -120,7 +121,7 @@ for a = 7, #ARGV, 5 do
     answer = publishOne(k, a)
   end
   answers[#answers + 1] = answer
-  k = k + 3 + (ARGV[a + 4] == '1' and 1 or 0) + (ARGV[a + 2] ~= '' and 2 or 0)
+  k = k + 2 + (ARGV[a + 4] == '1' and 1 or 0) + (ARGV[a + 2] ~= '' and 2 or 0)
 end
 if queuedAny then
   redis.call('SET', KEYS[1], cjson.encode(answers), 'PX', ARGV[1])

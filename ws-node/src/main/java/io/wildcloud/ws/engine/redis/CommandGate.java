@@ -41,12 +41,24 @@ final class CommandGate {
      * or the client shut down; then the answer fails at once and Redisson never sees the command.
      */
     <T> CompletionStage<T> handOver(Supplier<? extends CompletionStage<T>> handOver) {
+        return handOver(handOver, true);
+    }
+
+    /**
+     * As {@link #handOver(Supplier)}; {@code watched} false keeps the command out of the
+     * {@link StoreWatch}: a (un)subscription waits in Redisson behind its per-channel lock and
+     * other subscriptions, not only for Redis, so its wait says nothing of whether Redis answers.
+     */
+    <T> CompletionStage<T> handOver(Supplier<? extends CompletionStage<T>> handOver, boolean watched) {
         // Counted before the check: close() raises the flag first and then waits for the count, so
         // either this sees the flag or close sees this hand-over and waits for it.
         handingOver.incrementAndGet();
         try {
             if (!open()) {
                 return CompletableFuture.failedFuture(new IllegalStateException("the Redis client is shut down"));
+            }
+            if (!watched) {
+                return handOver.get();
             }
             long started = watch.started();
             CompletionStage<T> answer;

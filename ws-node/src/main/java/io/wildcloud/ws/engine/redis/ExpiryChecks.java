@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.redisson.api.RScript;
-import org.redisson.api.RScriptAsync;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +28,7 @@ final class ExpiryChecks {
     /** An answer this long after its request means that the store stalled (a claim or release takes milliseconds). */
     static final Duration LATE_ANSWER = Duration.ofSeconds(1);
 
-    private final RScriptAsync script;
+    private final ScriptPipeline pipeline;
     private final LuaScripts scripts;
     private final RedisKeys keys;
     private final ExpiryIndex index;
@@ -37,9 +36,9 @@ final class ExpiryChecks {
     private final NodePresence presence;
     private final Duration heldRecheck;
 
-    ExpiryChecks(RScriptAsync script, LuaScripts scripts, RedisKeys keys, ExpiryIndex index,
+    ExpiryChecks(ScriptPipeline pipeline, LuaScripts scripts, RedisKeys keys, ExpiryIndex index,
             Supplier<SessionExpiryListener> listener, NodePresence presence, Duration heldRecheck) {
-        this.script = script;
+        this.pipeline = pipeline;
         this.scripts = scripts;
         this.keys = keys;
         this.index = index;
@@ -137,7 +136,7 @@ final class ExpiryChecks {
         if (System.currentTimeMillis() - sentAtMillis <= LATE_ANSWER.toMillis()) {
             return CompletableFuture.completedFuture(null);
         }
-        return scripts.rearm.<Long>eval(script, RScript.ReturnType.LONG, keys.sessionKeys(key), delayMillis,
+        return pipeline.<Long>submit(scripts.rearm, RScript.ReturnType.LONG, keys.sessionKeys(key), delayMillis,
                         marginMillis)
                 .thenCompose(deadline -> deadline == 0 ? CompletableFuture.completedFuture(null)
                         : index.add(key, System.currentTimeMillis() + delayMillis).thenApply(added -> (Void) null));
@@ -147,9 +146,15 @@ final class ExpiryChecks {
         return index.add(key, dueMillis).thenApply(added -> false);
     }
 
-    /** @param notBefore ms (Redis's clock) before which the session may not end, or 0 */
+    /**
+     * Through the pipeline: a dead node's sessions are all checked at once (NodeRoster), hundreds
+     * of calls that would otherwise each take one of the Redis client's connections while a
+     * reconnect storm's claims and look-ups wait behind them.
+     *
+     * @param notBefore ms (Redis's clock) before which the session may not end, or 0
+     */
     private CompletionStage<List<Object>> expire(SessionKey key, String deadHolder, long notBefore) {
-        return scripts.expire.eval(script, RScript.ReturnType.LIST, keys.sessionKeys(key), deadHolder, notBefore);
+        return pipeline.submit(scripts.expire, RScript.ReturnType.LIST, keys.sessionKeys(key), deadHolder, notBefore);
     }
 
     void notifyExpired(SessionKey key) {

@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
-import org.redisson.api.RScriptAsync;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,11 +64,11 @@ final class ExpirySweeper {
      * @param heldRecheck when to look again at a held session whose node still lives but did not
      *     renew it in time
      */
-    ExpirySweeper(RScriptAsync script, LuaScripts scripts, RedisKeys keys, ExpiryIndex index,
+    ExpirySweeper(ScriptPipeline pipeline, LuaScripts scripts, RedisKeys keys, ExpiryIndex index,
             ScheduledExecutorService timer, Duration interval, Duration lease,
             Supplier<SessionExpiryListener> listener, NodePresence presence, Duration heldRecheck) {
         this.index = index;
-        this.sessionChecks = new ExpiryChecks(script, scripts, keys, index, listener, presence, heldRecheck);
+        this.sessionChecks = new ExpiryChecks(pipeline, scripts, keys, index, listener, presence, heldRecheck);
         this.timer = timer;
         this.interval = interval;
         this.lease = lease;

@@ -10,12 +10,12 @@ import org.redisson.api.RScript;
 final class HeldOwner implements HeldReceiver.Owner {
 
     private final RedisRuntime runtime;
-    private final ScopeChannels channels;
+    private final NodeWakeups wakeups;
     private final StoreEpoch epoch;
 
-    HeldOwner(RedisRuntime runtime, ScopeChannels channels, StoreEpoch epoch) {
+    HeldOwner(RedisRuntime runtime, NodeWakeups wakeups, StoreEpoch epoch) {
         this.runtime = runtime;
-        this.channels = channels;
+        this.wakeups = wakeups;
         this.epoch = epoch;
     }
 
@@ -27,7 +27,7 @@ final class HeldOwner implements HeldReceiver.Owner {
 
     @Override
     public void evicted(HeldReceiver held) {
-        channels.forget(held.key(), held.receiverId());
+        wakeups.forget(held.key(), held.receiverId());
     }
 
     @Override

@@ -12,17 +12,19 @@ final class LuaScripts {
     final LuaScript acknowledge = LuaScript.load("acknowledge");
     final LuaScript release = LuaScript.load("release");
     final LuaScript rearm = LuaScript.load("rearm");
+    /** The wake-up routine (wakeup.lua) of queue.lua and close: a session's holder, on its node's channel. */
+    private static final String WAKEUP = "wakeup";
     /** The one queueing routine (queue.lua) of enqueue and publish, with its one overflow rule. */
     private static final String QUEUE = "queue";
 
-    final LuaScript enqueue = LuaScript.load("enqueue", QUEUE);
-    final LuaScript close = LuaScript.load("close");
+    final LuaScript enqueue = LuaScript.load("enqueue", WAKEUP, QUEUE);
+    final LuaScript close = LuaScript.load("close", WAKEUP);
     final LuaScript fetch = LuaScript.load("fetch");
     final LuaScript touch = LuaScript.load("touch");
     final LuaScript expire = LuaScript.load("expire");
     final LuaScript expiryLease = LuaScript.load("expiry_lease");
     final LuaScript expirySettle = LuaScript.load("expiry_settle");
-    final LuaScript publish = LuaScript.load("publish", QUEUE);
+    final LuaScript publish = LuaScript.load("publish", WAKEUP, QUEUE);
     final LuaScript socketClaimClient = LuaScript.load("socket_claim_client");
     final LuaScript socketAuthorize = LuaScript.load("socket_authorize");
     final LuaScript socketGet = LuaScript.load("socket_get");

@@ -62,7 +62,7 @@ final class NodePresence {
             public void onUnsubscribe(String channel) {
             }
         });
-        return commands.<Integer>timed("subscribe", () -> own.addListenerAsync(String.class, (channel, message) -> { }))
+        return commands.<Integer>subscription("subscribe", () -> own.addListenerAsync(String.class, (channel, message) -> { }))
                 .thenApply(id -> {
                     up = true;
                     return null;

@@ -29,4 +29,12 @@ final class PlainCommands {
     <T> CompletionStage<T> timed(String command, Supplier<? extends CompletionStage<T>> call) {
         return gate.handOver(() -> meters.computeIfAbsent(command, metrics::command).time(call));
     }
+
+    /**
+     * As {@link #timed}, for {@code subscribe} and {@code unsubscribe}: timed, but not watched for
+     * the health check (see {@link CommandGate#handOver(Supplier, boolean)}).
+     */
+    <T> CompletionStage<T> subscription(String command, Supplier<? extends CompletionStage<T>> call) {
+        return gate.handOver(() -> meters.computeIfAbsent(command, metrics::command).time(call), false);
+    }
 }

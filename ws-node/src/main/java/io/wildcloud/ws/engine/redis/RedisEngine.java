@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * under one key prefix, so that any node can serve any request.
  *
  * <p>This class is the wiring: it builds what the parts share once ({@link RedisRuntime}: client,
- * timer, gate, scripts, pipeline), the machinery of held sessions (scope channels, the node's
+ * timer, gate, scripts, pipeline), the machinery of held sessions (the node's wake-up channel, its
  * presence, the expiry sweeper, TTL renewal, the store's epoch and node roster), and hands each
  * part what it needs: {@link RedisSessionStore} the session operations, {@link RedisSocketStore}
  * the socket operations and {@link RedisPublisher} the publish. It starts and stops them in order.
@@ -36,7 +36,7 @@ public final class RedisEngine extends AbstractEngine {
     static final Duration FULL_PROBE_INTERVAL = Duration.ofMillis(500);
 
     private final RedisRuntime runtime;
-    private final ScopeChannels channels;
+    private final NodeWakeups wakeups;
     private final NodePresence presence;
     private final ExpirySweeper sweeper;
     private final HoldKeeper keeper;
@@ -48,7 +48,7 @@ public final class RedisEngine extends AbstractEngine {
     private RedisEngine(RedisRuntime runtime, Parts parts) {
         super(parts.sessions, parts.sockets);
         this.runtime = runtime;
-        this.channels = parts.channels;
+        this.wakeups = parts.wakeups;
         this.presence = parts.presence;
         this.sweeper = parts.sweeper;
         this.keeper = parts.keeper;
@@ -56,14 +56,14 @@ public final class RedisEngine extends AbstractEngine {
         this.roster = parts.roster;
         this.clusterWatch = parts.clusterWatch;
         this.acknowledgements = parts.acknowledgements;
-        runtime.metrics().subscriptions(channels::subscribedCount, presence::isUp);
+        runtime.metrics().subscriptions(wakeups::subscribedCount, presence::isUp);
         runtime.metrics().storeHealth(runtime.watch()::answering, runtime.watch()::full,
                 runtime.watch()::unansweredMillis);
     }
 
     /** The parts, made before the engine: some of them call back into it, through {@code engine}. */
     private static final class Parts {
-        final ScopeChannels channels;
+        final NodeWakeups wakeups;
         final NodePresence presence;
         final ExpirySweeper sweeper;
         final StoreEpoch epoch;
@@ -78,8 +78,9 @@ public final class RedisEngine extends AbstractEngine {
             RedisEngineConfig config = rt.config();
             RedisKeys keys = rt.keys();
             RedissonClient redisson = rt.redisson();
-            channels = new ScopeChannels(scope -> rt.topic(keys.channel(scope), ByteArrayCodec.INSTANCE),
-                    rt.commands(), rt.timer(), config.subscriptionLinger());
+            // Plain pub/sub on a Cluster too: the scripts PUBLISH there (see wakeup.lua).
+            wakeups = new NodeWakeups(redisson.getTopic(keys.wakeChannel(rt.nodeId()), ByteArrayCodec.INSTANCE),
+                    rt.commands(), rt.nodeId());
             // The presence channel's re-subscription triggers the keeper, made after it.
             presence = new NodePresence(name -> rt.topic(name, HeapStringCodec.INSTANCE), rt.commands(), keys,
                     rt.nodeId(), () -> engine.get().renewHeld());
@@ -93,23 +94,23 @@ public final class RedisEngine extends AbstractEngine {
             Duration lease = (config.expiryMargin().compareTo(renewal) < 0 ? config.expiryMargin() : renewal)
                     .dividedBy(2);
             AtomicReference<SessionExpiryListener> expiryListener = new AtomicReference<>();
-            sweeper = new ExpirySweeper(rt.script(), rt.scripts(), keys, expiryIndex, rt.timer(),
+            sweeper = new ExpirySweeper(rt.pipeline(), rt.scripts(), keys, expiryIndex, rt.timer(),
                     config.sweepInterval(), lease, expiryListener::get, presence, renewal);
             epoch = new StoreEpoch(redisson.getBucket(keys.epoch(), HeapStringCodec.INSTANCE), rt.commands(),
                     (known, found) -> engine.get().storeLost(known, found));
             roster = new NodeRoster(rt.nodeId(), keys, rt.commands(), presence, sweeper,
                     name -> redisson.getScoredSortedSet(name, HeapStringCodec.INSTANCE), config.holdTtl().multipliedBy(2));
             clusterWatch = new ClusterWatch(epoch, roster, rt.timer());
-            keeper = new HoldKeeper(rt.script(), rt.scripts(), keys, rt::scriptGroup, channels::allHeld, sweeper,
+            keeper = new HoldKeeper(rt.script(), rt.scripts(), keys, rt::scriptGroup, wakeups::allHeld, sweeper,
                     roster, rt.timer(), config.holdTtl(), rt.commands()::clientUsable);
             acknowledgements = new AcknowledgementBatcher(keys, rt::scriptGroup,
                     (ackKeys, args) -> rt.pipeline().submit(rt.scripts().acknowledge,
                             RScript.ReturnType.LIST, ackKeys, args),
-                    channels::evict, rt.timer(), ACKNOWLEDGEMENT_WINDOW);
+                    wakeups::evict, rt.timer(), ACKNOWLEDGEMENT_WINDOW);
             UnknownOutcomes unknown = new UnknownOutcomes(rt.timer(), UnknownOutcomes.boundFor(config));
             SlotClaims claims = new SlotClaims(rt.nodeId(), config, keys, rt.replies(), rt.scripts(), rt.pipeline(),
-                    channels, presence, sweeper, roster, new HeldOwner(rt, channels, epoch), unknown);
-            sessions = new RedisSessionStore(rt, claims, acknowledgements, channels, sweeper, expiryListener, unknown);
+                    wakeups, presence, sweeper, roster, new HeldOwner(rt, wakeups, epoch), unknown);
+            sessions = new RedisSessionStore(rt, claims, acknowledgements, wakeups, sweeper, expiryListener, unknown);
             SocketLifetime lifetime = new SocketLifetime(rt, socketIdleTimeout);
             sockets = new RedisSocketStore(rt, lifetime, new RedisPublisher(rt, lifetime));
         }
@@ -166,7 +167,8 @@ public final class RedisEngine extends AbstractEngine {
 
     private CompletionStage<Void> start() {
         return runtime.scripts().loadAll(runtime.script(), runtime.gate())
-                .thenCompose(loaded -> presence.start())
+                .thenCompose(loaded -> wakeups.start())
+                .thenCompose(subscribed -> presence.start())
                 .thenCompose(subscribed -> epoch.establish())
                 .thenCompose(established -> roster.heartbeat())
                 .thenAccept(listed -> {
@@ -236,7 +238,7 @@ public final class RedisEngine extends AbstractEngine {
         keeper.stop();
         clusterWatch.stop();
         presence.stop();
-        channels.closeAll();
+        wakeups.stop();
         runtime.shutdown();
     }
 
@@ -248,7 +250,7 @@ public final class RedisEngine extends AbstractEngine {
     private void storeLost(String knownEpoch, String foundEpoch) {
         SockJsFrame closeFrame = SockJsFrame.close(CloseCodes.SESSION_STATE_LOST, CloseCodes.SESSION_STATE_LOST_REASON);
         int closed = 0;
-        for (HeldReceiver held : channels.allHeld()) {
+        for (HeldReceiver held : wakeups.allHeld()) {
             if (held.lose(closeFrame)) {
                 closed++;
             }

@@ -26,8 +26,6 @@ import java.util.Objects;
  * @param sweepInterval how often each node looks for sessions past their disconnect delay
  * @param defaultDisconnectDelay the disconnect delay of a session that no receiver released yet
  *     (a poll that takes its messages releases at once with the session's last delay)
- * @param subscriptionLinger how long a node stays subscribed to a scope's channel after its last
- *     receiver of that scope ended, so that a poll coming back soon needs no new subscription
  * @param clientThreads Redisson's I/O threads (its listeners run on them) when it has none lent to
  *     it (a node lends its own event loops, see {@link SharedEventLoops}); default
  *     {@link #defaultClientThreads()}, the machine's cores but at least 2 (Redisson's own defaults,
@@ -44,7 +42,6 @@ public record RedisEngineConfig(
         Duration expiryMargin,
         Duration sweepInterval,
         Duration defaultDisconnectDelay,
-        Duration subscriptionLinger,
         int clientThreads) {
 
     public static final String DEFAULT_KEY_PREFIX = "ws:";
@@ -56,7 +53,6 @@ public record RedisEngineConfig(
     public static final Duration DEFAULT_EXPIRY_MARGIN = Duration.ofSeconds(30);
     public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofMillis(500);
     public static final Duration DEFAULT_DISCONNECT_DELAY = Duration.ofSeconds(5);
-    public static final Duration DEFAULT_SUBSCRIPTION_LINGER = Duration.ofSeconds(30);
 
     public RedisEngineConfig {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -77,7 +73,6 @@ public record RedisEngineConfig(
         positive("expiryMargin", expiryMargin);
         positive("sweepInterval", sweepInterval);
         positive("defaultDisconnectDelay", defaultDisconnectDelay);
-        Objects.requireNonNull(subscriptionLinger, "subscriptionLinger");
         if (clientThreads < 1) {
             throw new IllegalArgumentException("clientThreads must be at least 1: " + clientThreads);
         }
@@ -90,8 +85,7 @@ public record RedisEngineConfig(
     public static RedisEngineConfig of(String url) {
         return new RedisEngineConfig(RedisEndpoint.parse(url), DEFAULT_KEY_PREFIX, DEFAULT_MAX_QUEUE_LENGTH,
                 DEFAULT_COMMAND_TIMEOUT, DEFAULT_RETRY_ATTEMPTS, DEFAULT_CONNECT_TIMEOUT, DEFAULT_HOLD_TTL,
-                DEFAULT_EXPIRY_MARGIN, DEFAULT_SWEEP_INTERVAL, DEFAULT_DISCONNECT_DELAY, DEFAULT_SUBSCRIPTION_LINGER,
-                defaultClientThreads());
+                DEFAULT_EXPIRY_MARGIN, DEFAULT_SWEEP_INTERVAL, DEFAULT_DISCONNECT_DELAY, defaultClientThreads());
     }
 
     /** The machine's cores, at least 2. */
@@ -99,49 +93,48 @@ public record RedisEngineConfig(
         return Math.max(2, Runtime.getRuntime().availableProcessors());
     }
 
-    /** Whether wake-ups use sharded pub/sub (SPUBLISH), which only a Redis Cluster needs. */
+    /**
+     * Whether the node's presence channel uses sharded pub/sub (SSUBSCRIBE, SPUBLISH), which only a
+     * Redis Cluster needs: there a ping's answer counts the subscribers of the shard that owns the
+     * channel. Wake-ups never do (see the package documentation).
+     */
     public boolean shardedPubSub() {
         return endpoint.mode() == RedisEndpoint.Mode.CLUSTER;
     }
 
     public RedisEngineConfig withKeyPrefix(String prefix) {
         return new RedisEngineConfig(endpoint, prefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
-                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, subscriptionLinger, clientThreads);
+                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads);
     }
 
     public RedisEngineConfig withMaxQueueLength(int length) {
         return new RedisEngineConfig(endpoint, keyPrefix, length, commandTimeout, retryAttempts, connectTimeout,
-                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, subscriptionLinger, clientThreads);
+                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads);
     }
 
     public RedisEngineConfig withTimeouts(Duration command, int retries, Duration connect) {
         return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, command, retries, connect,
-                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, subscriptionLinger, clientThreads);
+                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads);
     }
 
     public RedisEngineConfig withHoldTtl(Duration ttl) {
         return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
-                ttl, expiryMargin, sweepInterval, defaultDisconnectDelay, subscriptionLinger, clientThreads);
+                ttl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads);
     }
 
     public RedisEngineConfig withSweepInterval(Duration interval) {
         return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
-                holdTtl, expiryMargin, interval, defaultDisconnectDelay, subscriptionLinger, clientThreads);
+                holdTtl, expiryMargin, interval, defaultDisconnectDelay, clientThreads);
     }
 
     public RedisEngineConfig withDefaultDisconnectDelay(Duration delay) {
         return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
-                holdTtl, expiryMargin, sweepInterval, delay, subscriptionLinger, clientThreads);
-    }
-
-    public RedisEngineConfig withSubscriptionLinger(Duration linger) {
-        return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
-                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, linger, clientThreads);
+                holdTtl, expiryMargin, sweepInterval, delay, clientThreads);
     }
 
     public RedisEngineConfig withClientThreads(int threads) {
         return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
-                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, subscriptionLinger, threads);
+                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, threads);
     }
 
     private static void positive(String name, Duration value) {

@@ -5,13 +5,14 @@ import java.util.List;
 
 /**
  * Names of the engine's keys and channels. Everything of one scope carries the hash tag
- * {@code {<scope>}}, so a Redis Cluster keeps a scope's sessions, queues and wake-up channel in
- * one slot (scripts may touch them together, SPUBLISH reaches the right shard).
+ * {@code {<scope>}}, so a Redis Cluster keeps a scope's sessions and queues in one slot (scripts
+ * may touch them together).
  * <ul>
  *   <li>{@code <prefix>{<scope>}:s:<sessionId>} session hash (state, close frame, holder, seqs)</li>
  *   <li>{@code <prefix>{<scope>}:q:<sessionId>} list of queued messages not yet acknowledged</li>
- *   <li>{@code <prefix>{<scope>}:ch} channel of wake-ups for the scope's held sessions</li>
- *   <li>{@code <prefix>node:{<nodeId>}} channel a node subscribes to while it lives</li>
+ *   <li>{@code <prefix>wake:{<nodeId>}} channel of wake-ups for the sessions a node holds (its
+ *       one subscription for them; wakeup.lua builds the name from a session's holder)</li>
+ *   <li>{@code <prefix>node:{<nodeId>}} channel a node subscribes to while it lives (presence)</li>
  *   <li>{@code <prefix>{<socketId>}:sock}, {@code <prefix>{<socketId>}:sessions} a push socket's hash
  *       and session set (a socket's id is the scope of its sessions), and
  *       {@code <prefix>client:{<application>:<clientId>}} its client's socket id
@@ -45,10 +46,6 @@ final class RedisKeys {
         return scopePrefix(key.scope()) + "q:" + key.sessionId();
     }
 
-    String channel(String scope) {
-        return scopePrefix(scope) + "ch";
-    }
-
     /**
      * What every key and channel of {@code scope} starts with (publish.lua builds from it the keys
      * of the sessions it finds in a socket's index, which no caller can name beforehand).
@@ -69,6 +66,11 @@ final class RedisKeys {
     /** A writing script's reply key in {@code scope}'s slot ({@link ReplyKeys}, a publish's request id). */
     String reply(String scope, String id) {
         return scopePrefix(scope) + "r:" + id;
+    }
+
+    /** The channel of wake-ups for the sessions {@code nodeId} holds; wakeup.lua builds the same name. */
+    String wakeChannel(String nodeId) {
+        return prefix + "wake:{" + nodeId + '}';
     }
 
     String nodeChannel(String nodeId) {
@@ -110,11 +112,6 @@ final class RedisKeys {
     /** KEYS of the scripts that work on one session: hash, queue. */
     List<Object> sessionKeys(SessionKey key) {
         return List.of(session(key), queue(key));
-    }
-
-    /** KEYS of the scripts that also publish: hash, queue, the scope's channel. */
-    List<Object> sessionKeysAndChannel(SessionKey key) {
-        return List.of(session(key), queue(key), channel(key.scope()));
     }
 
     /** The expiry index member of a session: {@code <length of scope>:<scope><sessionId>}. */

@@ -47,10 +47,11 @@ public interface RedisMetrics {
     }
 
     /**
-     * Called once at start with what to read at scrape time: how many scope channels this node is
-     * subscribed to, and whether its presence subscription was found up by the last check.
+     * Called once at start with what to read at scrape time: how many wake-up channels this node is
+     * subscribed to (its one, once Redis confirmed it), and whether its presence subscription was
+     * found up by the last check.
      */
-    default void subscriptions(IntSupplier scopeChannels, BooleanSupplier presenceUp) {
+    default void subscriptions(IntSupplier wakeupChannels, BooleanSupplier presenceUp) {
     }
 
     /**

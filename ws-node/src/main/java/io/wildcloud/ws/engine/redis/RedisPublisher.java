@@ -48,7 +48,7 @@ final class RedisPublisher {
         this.renewalChecks = new RenewalChecks(lifetime.renewalSlackMillis, System::nanoTime);
         this.shared = new Object[] {runtime.replies().ttlMillis(), SocketStore.REQUEST_ID_WINDOW.toMillis(),
                 lifetime.idleMillis, lifetime.renewalSlackMillis, runtime.config().maxQueueLength(),
-                runtime.publishCommand()};
+                runtime.config().keyPrefix()};
     }
 
     /** As {@link SocketStore#publish(String, String, String, String)}. */
@@ -129,7 +129,6 @@ final class RedisPublisher {
         List<Object> scriptKeys = new ArrayList<>(6);
         scriptKeys.add(socketKeys.get(0));
         scriptKeys.add(socketKeys.get(1));
-        scriptKeys.add(keys.channel(socketId));
         if (!requestDigest.isEmpty()) {
             scriptKeys.add(keys.reply(socketId, requestDigest));
         }
@@ -138,7 +137,7 @@ final class RedisPublisher {
             scriptKeys.add(keys.session(session));
             scriptKeys.add(keys.queue(session));
         }
-        Object[] args = {sessionId == null ? keys.scopePrefix(socketId) : "", message,
+        Object[] args = {socketId, message,
                 sessionId == null ? "" : sessionId, checkTtl ? "1" : "0", requestDigest.isEmpty() ? "0" : "1"};
         return new Part(socketId, started, checkTtl, scriptKeys, args);
     }

@@ -51,11 +51,7 @@ record RedisRuntime(RedissonClient redisson, RedisEngineConfig config, String no
         return cluster() ? key.scope() : "";
     }
 
-    /** How scripts publish wake-ups: SPUBLISH (sharded, a Cluster) or PUBLISH. */
-    String publishCommand() {
-        return config.shardedPubSub() ? "SPUBLISH" : "PUBLISH";
-    }
-
+    /** A topic sharded on a Cluster (presence), plain elsewhere. */
     RTopic topic(String name, Codec codec) {
         return config.shardedPubSub() ? redisson.getShardedTopic(name, codec) : redisson.getTopic(name, codec);
     }

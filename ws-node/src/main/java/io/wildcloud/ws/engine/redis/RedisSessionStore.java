@@ -21,8 +21,8 @@ import org.redisson.api.RScript;
  * The session part of the {@link RedisEngine}: {@link SessionStore} on Redis, for nodes that
  * share sessions behind a balancer without sticky sessions. Every multi-step change is one Lua
  * script (src/main/resources/redis); keys and channels are named in {@link RedisKeys}. Receivers
- * on this node are woken by the scope channel's pub/sub (messages inline, see {@link Wakeup}),
- * tracked by seq in {@link HeldReceiver}.
+ * on this node are woken on the node's one wake-up channel ({@link NodeWakeups}; messages inline,
+ * see {@link Wakeup}), tracked by seq in {@link HeldReceiver}.
  *
  * <p>Round trips: enqueue is one EVALSHA (it also publishes); delivery needs none more unless a
  * wake-up was missed (one fetch); acknowledgements of all receivers of the node are gathered for
@@ -42,7 +42,7 @@ final class RedisSessionStore implements SessionStore {
     private final LuaScripts scripts;
     private final SlotClaims claims;
     private final AcknowledgementBatcher acknowledgements;
-    private final ScopeChannels channels;
+    private final NodeWakeups wakeups;
     private final ExpirySweeper sweeper;
     private final AtomicReference<SessionExpiryListener> expiryListener;
     private final UnknownOutcomes unknown;
@@ -52,14 +52,14 @@ final class RedisSessionStore implements SessionStore {
      * @param unknown sends a release again while Redis does not answer it
      */
     RedisSessionStore(RedisRuntime runtime, SlotClaims claims, AcknowledgementBatcher acknowledgements,
-            ScopeChannels channels, ExpirySweeper sweeper, AtomicReference<SessionExpiryListener> expiryListener,
+            NodeWakeups wakeups, ExpirySweeper sweeper, AtomicReference<SessionExpiryListener> expiryListener,
             UnknownOutcomes unknown) {
         this.runtime = runtime;
         this.keys = runtime.keys();
         this.scripts = runtime.scripts();
         this.claims = claims;
         this.acknowledgements = acknowledgements;
-        this.channels = channels;
+        this.wakeups = wakeups;
         this.sweeper = sweeper;
         this.expiryListener = expiryListener;
         this.unknown = unknown;
@@ -80,7 +80,7 @@ final class RedisSessionStore implements SessionStore {
     @Override
     public CompletionStage<Void> release(SessionKey key, ReceiverId receiver, long deliveredSeq,
             Duration disconnectDelay) {
-        channels.forget(key, receiver.encode());
+        wakeups.forget(key, receiver.encode());
         // The release acknowledges in its own script: what was still waiting to be sent goes with it.
         AcknowledgementBatcher.PendingAcknowledgement pending = acknowledgements.takePending(key, receiver.encode());
         long delay = Math.max(1, disconnectDelay.toMillis());
@@ -110,13 +110,14 @@ final class RedisSessionStore implements SessionStore {
                 case NOT_FOUND -> EnqueueResult.NOT_FOUND;
             });
         }
-        Object[] args = new Object[4 + messages.size()];
+        Object[] args = new Object[5 + messages.size()];
         args[0] = runtime.config().maxQueueLength();
-        args[1] = runtime.publishCommand();
-        args[2] = key.sessionId();
-        args[3] = runtime.replies().ttlMillis();
+        args[1] = runtime.config().keyPrefix();
+        args[2] = key.scope();
+        args[3] = key.sessionId();
+        args[4] = runtime.replies().ttlMillis();
         for (int i = 0; i < messages.size(); i++) {
-            args[4 + i] = messages.get(i);
+            args[5 + i] = messages.get(i);
         }
         return runtime.pipeline().<Long>submit(scripts.enqueue, RScript.ReturnType.LONG, withReplyKey(key), args)
                 .thenApply(answer -> answer == QUEUED ? EnqueueResult.QUEUED
@@ -129,19 +130,20 @@ final class RedisSessionStore implements SessionStore {
     @Override
     public CompletionStage<Boolean> close(SessionKey key, SockJsFrame closeFrame) {
         return scripts.close.<Long>eval(runtime.script(), RScript.ReturnType.LONG, withReplyKey(key),
-                closeFrame.text(), runtime.publishCommand(), key.sessionId(), runtime.replies().ttlMillis())
+                closeFrame.text(), runtime.config().keyPrefix(), key.scope(), key.sessionId(),
+                runtime.replies().ttlMillis())
                 .thenApply(answer -> answer == 1L)
                 .exceptionallyCompose(error -> StoreErrors.failed("close " + key, error));
     }
 
-    /** The session's hash, queue and scope channel, then a fresh reply key (see {@link ReplyKeys}). */
+    /** The session's hash and queue, then a fresh reply key (see {@link ReplyKeys}). */
     private List<Object> withReplyKey(SessionKey key) {
-        return List.of(keys.session(key), keys.queue(key), keys.channel(key.scope()), runtime.replies().next(key.scope()));
+        return List.of(keys.session(key), keys.queue(key), runtime.replies().next(key.scope()));
     }
 
     @Override
     public CompletionStage<Void> delete(SessionKey key) {
-        channels.forgetAny(key);
+        wakeups.forgetAny(key);
         return runtime.commands().timed("del",
                         () -> runtime.redisson().getKeys().deleteAsync(keys.session(key), keys.queue(key)))
                 .thenApply(count -> (Void) null)

@@ -11,12 +11,6 @@ import org.redisson.connection.ConnectionListener;
 /** Builds the Redisson client of a {@link RedisEngineConfig}. */
 public final class RedissonClients {
 
-    /**
-     * Redisson's default of 5 channels per connection would need a connection per 5 scopes; with
-     * its 50 subscription connections a node may hold receivers of 50,000 scopes at once.
-     */
-    static final int CHANNELS_PER_CONNECTION = 1000;
-
     private RedissonClients() {
     }
 
@@ -71,8 +65,6 @@ public final class RedissonClients {
         base.setTimeout((int) config.commandTimeout().toMillis())
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setRetryAttempts(config.retryAttempts())
-                // A node subscribes one channel per scope it holds receivers of: many per connection.
-                .setSubscriptionsPerConnection(CHANNELS_PER_CONNECTION)
                 .setClientName(name);
         return redisson;
     }

@@ -17,17 +17,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Claims of receiver slots ({@code SessionStore.claim}) on Redis:
  * <ol>
- *   <li>subscribe to the scope's channel first (or reuse the subscription), so no wake-up for
- *       the session can be published unseen once the claim has read the queue (a claim that may
- *       only create subscribes while its script runs: {@link #claimNew});</li>
- *   <li>run claim.lua (through the {@link ScriptPipeline}: the claims of a connect storm go many
+ *   <li>watch the node's wake-ups for the session ({@link NodeWakeups#watch}; the node's one
+ *       subscription is in place since start), so that a wake-up published between the claim's
+ *       script and the receiver's registration is not lost (a claim that may only create needs
+ *       no watch: nothing can wake its session before it is admitted);</li>
+ *   <li>run claim.lua, which makes the receiver the holder, so that later wake-ups go to this
+ *       node's channel (through the {@link ScriptPipeline}: the claims of a connect storm go many
  *       to a round trip; sent again with the same reply key while Redis does not answer it, see
  *       {@link UnknownOutcomes});</li>
  *   <li>on BUSY, ask whether the holder lives (this node knows its own receivers; for another
  *       node, {@link NodePresence}); if not, run claim.lua again, allowed to replace exactly that
  *       holder;</li>
- *   <li>register the receiver if it holds the slot, and catch up if a wake-up came meanwhile; a
- *       stream's is noted as held ({@link HeldNotes}).</li>
+ *   <li>register the receiver if it holds the slot, and catch up if a wake-up came meanwhile or
+ *       the node's subscription was made again meanwhile; a stream's is noted as held
+ *       ({@link HeldNotes}).</li>
  * </ol>
  */
 final class SlotClaims {
@@ -40,7 +43,7 @@ final class SlotClaims {
     private final ReplyKeys replies;
     private final LuaScripts scripts;
     private final ScriptPipeline pipeline;
-    private final ScopeChannels channels;
+    private final NodeWakeups wakeups;
     private final NodePresence presence;
     private final ExpirySweeper sweeper;
     private final HeldNotes heldNotes;
@@ -48,7 +51,7 @@ final class SlotClaims {
     private final UnknownOutcomes unknown;
 
     SlotClaims(String nodeId, RedisEngineConfig config, RedisKeys keys, ReplyKeys replies, LuaScripts scripts,
-            ScriptPipeline pipeline, ScopeChannels channels, NodePresence presence, ExpirySweeper sweeper,
+            ScriptPipeline pipeline, NodeWakeups wakeups, NodePresence presence, ExpirySweeper sweeper,
             NodeRoster roster, HeldReceiver.Owner owner, UnknownOutcomes unknown) {
         this.nodeId = nodeId;
         this.config = config;
@@ -56,7 +59,7 @@ final class SlotClaims {
         this.replies = replies;
         this.scripts = scripts;
         this.pipeline = pipeline;
-        this.channels = channels;
+        this.wakeups = wakeups;
         this.presence = presence;
         this.sweeper = sweeper;
         this.heldNotes = new HeldNotes(roster, sweeper);
@@ -65,55 +68,49 @@ final class SlotClaims {
     }
 
     CompletionStage<Claim> claim(SessionKey key, ClaimMode mode, Creation creation, Receiver receiver) {
+        if (!receiver.id().nodeId().equals(nodeId)) {
+            // Its wake-ups would go to that node's channel, and never reach it.
+            throw new IllegalArgumentException("receiver " + receiver.id() + " names another node than this one, "
+                    + nodeId);
+        }
         if (creation == Creation.CREATE_ONLY) {
             return claimNew(key, mode, receiver);
         }
-        return channels.acquire(key.scope()).thenCompose(channel -> {
-            ScopeChannel.ClaimWatch watch = channel.watch(key.sessionId());
-            return runClaim(key, mode, creation, receiver, "", receiver.askedAtMillis())
-                    .thenApply(reply -> settle(channel, watch::announced, key, mode, receiver, reply))
-                    .whenComplete((claim, error) -> {
-                        channel.unwatch(key.sessionId());
-                        if (error != null) {
-                            channels.release(channel);
-                        }
-                    });
-        });
+        int subscriptions = wakeups.subscriptions();
+        NodeWakeups.ClaimWatch watch = wakeups.watch(key);
+        return runClaim(key, mode, creation, receiver, "", receiver.askedAtMillis())
+                .thenApply(reply -> settle(subscriptions, watch::announced, key, mode, receiver, reply))
+                .whenComplete((claim, error) -> wakeups.unwatch(key));
     }
 
     /**
-     * A claim that may only create (a websocket's): subscribing and the script run side by side,
-     * one round trip instead of two in a row. Nothing can wake a session the claim creates before
-     * the service admits it, after this returns (publishes find a session in its socket's index,
-     * which admission adds it to; no one else knows its id), so the subscription need only be in
-     * place by then. A claim that finds the session already there holds no slot (busy, closed).
+     * A claim that may only create (a websocket's): no watch. Nothing can wake a session the claim
+     * creates before the service admits it, after this returns (publishes find a session in its
+     * socket's index, which admission adds it to; no one else knows its id). A claim that finds
+     * the session already there holds no slot (busy, closed).
      */
     private CompletionStage<Claim> claimNew(SessionKey key, ClaimMode mode, Receiver receiver) {
-        CompletableFuture<ScopeChannel> subscribing = channels.acquire(key.scope()).toCompletableFuture();
-        CompletableFuture<ClaimReply> claiming = runClaim(key, mode, Creation.CREATE_ONLY, receiver, "",
-                receiver.askedAtMillis())
-                .toCompletableFuture();
-        return subscribing.thenCombine(claiming, (channel, reply) -> settle(channel, () -> 0, key, mode, receiver, reply))
-                .whenComplete((claim, error) -> {
-                    if (error != null && subscribing.isDone() && !subscribing.isCompletedExceptionally()) {
-                        channels.release(subscribing.join());
-                    }
-                });
+        int subscriptions = wakeups.subscriptions();
+        return runClaim(key, mode, Creation.CREATE_ONLY, receiver, "", receiver.askedAtMillis())
+                .thenApply(reply -> settle(subscriptions, () -> 0, key, mode, receiver, reply));
     }
 
-    /** Registers the receiver if the claim gave it the slot, else gives the channel back. */
-    private Claim settle(ScopeChannel channel, LongSupplier announced, SessionKey key, ClaimMode mode, Receiver receiver,
+    /**
+     * Registers the receiver if the claim gave it the slot.
+     *
+     * @param subscriptions {@link NodeWakeups#subscriptions()} before the claim's script ran
+     */
+    private Claim settle(int subscriptions, LongSupplier announced, SessionKey key, ClaimMode mode, Receiver receiver,
             ClaimReply reply) {
         Claim claim = reply.claim();
         if (claim.holdsSlot(mode)) {
-            hold(channel, announced, key, receiver, reply);
+            hold(subscriptions, announced, key, receiver, reply);
             if (mode == ClaimMode.STREAM) {
                 // Should this node die, another takes the session over within seconds
                 // (NodeRoster); failing that, the sweeper finds it due and ends it.
                 heldNotes.held(key);
             }
         } else {
-            channels.release(channel);
             if (reply.releasedDelayMillis() > 0) {
                 sweeper.track(key, System.currentTimeMillis() + reply.releasedDelayMillis());
             }
@@ -160,8 +157,7 @@ final class SlotClaims {
     private CompletionStage<Boolean> holderAlive(SessionKey key, String holder) {
         ReceiverId id = ReceiverId.decode(holder);
         if (id.nodeId().equals(nodeId)) {
-            ScopeChannel channel = channels.get(key.scope());
-            HeldReceiver held = channel == null ? null : channel.held(key.sessionId());
+            HeldReceiver held = wakeups.held(key);
             boolean alive = held != null && !held.isEnded() && held.receiverId().equals(holder);
             if (!alive) {
                 LOG.info("{} holder {} is no longer a receiver on this node: taking the slot over", key, holder);
@@ -176,14 +172,16 @@ final class SlotClaims {
         });
     }
 
-    /** @param announced the highest seq a wake-up announced while the claim ran, read once registered */
-    private void hold(ScopeChannel channel, LongSupplier announced, SessionKey key, Receiver receiver, ClaimReply reply) {
+    /**
+     * @param subscriptions {@link NodeWakeups#subscriptions()} before the claim's script ran: if
+     *     the subscription was made again since, wake-ups may have been lost in between
+     * @param announced the highest seq a wake-up announced while the claim ran, read once registered
+     */
+    private void hold(int subscriptions, LongSupplier announced, SessionKey key, Receiver receiver, ClaimReply reply) {
         Claim claim = reply.claim();
         HeldReceiver held = new HeldReceiver(key, receiver, reply.lastSeq(), claim.closeFrame() != null, owner);
-        HeldReceiver replaced = channel.register(held);
+        HeldReceiver replaced = wakeups.register(held);
         if (replaced != null) {
-            // The registration it replaced took a reference too.
-            channels.release(channel);
             if (replaced.receiverId().equals(held.receiverId())) {
                 // The same receiver claimed again: only the new registration may call it.
                 replaced.end();
@@ -192,7 +190,7 @@ final class SlotClaims {
                 replaced.evict();
             }
         }
-        if (announced.getAsLong() > reply.lastSeq()) {
+        if (announced.getAsLong() > reply.lastSeq() || wakeups.subscriptions() != subscriptions) {
             held.catchUp();
         }
     }

@@ -1,43 +1,47 @@
 package io.wildcloud.ws.engine.redis;
 
+import io.wildcloud.ws.sockjs.session.SessionKey;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the wake-ups that enqueue.lua and close.lua publish on a scope's channel (lengths in
- * bytes, numbers in ASCII):
+ * Reads the wake-ups that the scripts publish on the channel of the node holding a session
+ * (wakeup.lua; lengths in bytes, numbers in ASCII):
  * <ul>
- *   <li>{@code m<len(sid)>:<sid><firstSeq>:<count>:{<len(msg)>:<msg>}*} messages were queued;</li>
- *   <li>{@code c<len(sid)>:<sid><lastSeq>:<closeFrame>} the session closed after {@code lastSeq}.</li>
+ *   <li>{@code m<len(scope)>:<scope><len(sid)>:<sid><firstSeq>:<count>:{<len(msg)>:<msg>}*}
+ *       messages were queued;</li>
+ *   <li>{@code c<len(scope)>:<scope><len(sid)>:<sid><lastSeq>:<closeFrame>} the session closed
+ *       after {@code lastSeq}.</li>
  * </ul>
- * The session id is read first, so a node skips the rest of wake-ups for sessions it does not hold.
+ * The session is read first, so a node skips the rest of wake-ups for sessions it no longer holds.
  */
 final class Wakeup {
 
     private final byte[] payload;
-    private final String sessionId;
+    private final SessionKey session;
     private final int afterSessionId;
 
-    private Wakeup(byte[] payload, String sessionId, int afterSessionId) {
+    private Wakeup(byte[] payload, SessionKey session, int afterSessionId) {
         this.payload = payload;
-        this.sessionId = sessionId;
+        this.session = session;
         this.afterSessionId = afterSessionId;
     }
 
-    /** Reads the kind and session id of {@code payload}. */
+    /** Reads the kind and session of {@code payload}. */
     static Wakeup read(byte[] payload) {
-        if (payload.length < 4 || (payload[0] != 'm' && payload[0] != 'c')) {
-            throw new IllegalArgumentException("not a wake-up: " + new String(payload, StandardCharsets.UTF_8));
+        if (payload.length < 6 || (payload[0] != 'm' && payload[0] != 'c')) {
+            throw new IllegalArgumentException("not a wake-up: " + payload.length + " bytes starting with "
+                    + (payload.length == 0 ? "nothing" : Integer.toString(payload[0] & 0xff)));
         }
         int[] pos = {1};
-        int length = (int) number(payload, pos, ':');
-        String sessionId = new String(payload, pos[0], length, StandardCharsets.UTF_8);
-        return new Wakeup(payload, sessionId, pos[0] + length);
+        String scope = text(payload, pos);
+        String sessionId = text(payload, pos);
+        return new Wakeup(payload, new SessionKey(scope, sessionId), pos[0]);
     }
 
-    String sessionId() {
-        return sessionId;
+    SessionKey session() {
+        return session;
     }
 
     boolean isClose() {
@@ -78,6 +82,17 @@ final class Wakeup {
         int[] pos = {afterSessionId};
         number(payload, pos, ':');
         return new String(payload, pos[0], payload.length - pos[0], StandardCharsets.UTF_8);
+    }
+
+    /** Reads {@code <len>:<text>} at {@code pos[0]} and moves past it. */
+    private static String text(byte[] bytes, int[] pos) {
+        int length = (int) number(bytes, pos, ':');
+        if (length > bytes.length - pos[0]) {
+            throw new IllegalArgumentException("truncated wake-up");
+        }
+        String text = new String(bytes, pos[0], length, StandardCharsets.UTF_8);
+        pos[0] += length;
+        return text;
     }
 
     /** Reads ASCII digits at {@code pos[0]} up to {@code end}, and moves past {@code end}. */

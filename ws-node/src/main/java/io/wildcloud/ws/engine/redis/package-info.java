@@ -48,7 +48,8 @@
  * {@code touch}, {@code expire}, {@code expiry_lease}, {@code expiry_settle} and the
  * {@code socket_*} scripts of the socket part. {@code enqueue} and {@code publish} queue with one
  * routine, {@code queue.lua}, which {@link io.wildcloud.ws.engine.redis.LuaScripts} puts before
- * each: one overflow rule (push, and take the batch back whole if it overflowed). Every key a
+ * each after {@code wakeup.lua} (the wake-up routine, also before {@code close}): one overflow
+ * rule (push, and take the batch back whole if it overflowed). Every key a
  * script touches comes in KEYS, except the sessions {@code publish} finds in a socket's index
  * (no caller can name them before the script reads it): those it builds from the socket's key
  * prefix, within the socket's hash tag. Loaded once (SCRIPT LOAD) and run by EVALSHA; a Redis
@@ -56,17 +57,32 @@
  *
  * <h2>Channels</h2>
  * <ul>
- *   <li>{@code <prefix>{<scope>}:ch}: enqueue.lua, publish.lua and close.lua publish a wake-up (session id,
- *       first seq and the messages inline; or the close frame) while someone holds the session's
- *       slot; SPUBLISH on a cluster (sharded pub/sub: only the slot's shard carries it), PUBLISH
- *       otherwise. A node subscribes to a scope's channel before its first claim there and keeps
- *       it while it holds receivers of the scope (counted; left 30 s after the last). After every
- *       re-subscription it re-reads the queues of its receivers, since wake-ups are not kept.</li>
- *   <li>{@code <prefix>node:{<nodeId>}}: each node stays subscribed to its own; a claim that finds
- *       the slot held on another node publishes a ping there, and 0 receivers means the node is
- *       dead (or cut off from Redis): the slot is taken with claim.lua, only from that holder.</li>
+ *   <li>{@code <prefix>wake:{<nodeId>}}, one per node: enqueue.lua, publish.lua and close.lua
+ *       publish a wake-up (scope, session id, first seq and the messages inline; or the close
+ *       frame) on the channel of the node that the session's hash names as holder (wakeup.lua
+ *       takes the node from the holder's receiver id), and nothing while no one holds it (the next
+ *       claim reads the queue). A node subscribes once, at start: no subscription per session or
+ *       socket, none on a claim's path. A claim makes its receiver the holder in the same script
+ *       that reads the queue, so every later wake-up goes to the new holder's node; wake-ups that
+ *       come between that script and the receiver's registration are noted and caught up. Redisson
+ *       subscribes again after a reconnection; then every held receiver re-reads its queue (and a
+ *       claim that ran across it catches up), since wake-ups are not kept. Receivers drop what
+ *       they already have and fill gaps from the queue by seq, so order holds whatever the
+ *       channel.</li>
+ *   <li>{@code <prefix>node:{<nodeId>}}: each node stays subscribed to its own (presence); a claim
+ *       that finds the slot held on another node publishes a ping there, and 0 receivers means
+ *       the node is dead (or cut off from Redis): the slot is taken with claim.lua, only from that
+ *       holder. Sharded on a Cluster (SSUBSCRIBE, SPUBLISH): the answer counts the subscribers of
+ *       the shard that owns the channel.</li>
  * </ul>
- *
+ * On a Redis Cluster wake-ups go by plain PUBLISH, which the cluster bus carries to every node: a
+ * script may SPUBLISH only to a channel of its own slot, and the holder's channel hashes
+ * elsewhere. The alternative, the script answering the holder and the node sending a sharded
+ * wake-up, costs one more command and a round trip per wake-up and loses the script's ordering of
+ * publishes; broadcasting costs every cluster node (masters and replicas) the bytes of every
+ * wake-up, which grows with the cluster's size. With 3 masters that is cheap next to a
+ * subscription per socket; for a large cluster (tens of shards, heavy message volume) measure the
+ * bus before growing it. Not measured here.
  * <h2>Delivery</h2>
  * Each receiver held on this node is a {@link io.wildcloud.ws.engine.redis.HeldReceiver} that
  * knows the last seq it was given: repeated wake-ups are dropped, a gap is filled from the queue
@@ -91,7 +107,7 @@
  * expiry_settle.lua call.
  *
  * <h2>Requirements</h2>
- * Redis 5 or later (scripts read TIME before writing); 7 or later for a cluster (sharded pub/sub).
+ * Redis 7 or later (scripts start with a shebang; a cluster's presence channels are sharded).
  * Use {@code maxmemory-policy noeviction}: every key here has a TTL, so a {@code volatile-*}
  * policy would evict live sessions.
  *

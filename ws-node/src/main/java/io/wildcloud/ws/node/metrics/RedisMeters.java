@@ -61,9 +61,9 @@ public final class RedisMeters implements RedisMetrics {
     }
 
     @Override
-    public void subscriptions(IntSupplier scopeChannels, BooleanSupplier presenceUp) {
-        Gauge.builder("ws.redis.subscriptions", scopeChannels, IntSupplier::getAsInt)
-                .description("Scope channels (wake-up pub/sub) this node is subscribed to")
+    public void subscriptions(IntSupplier wakeupChannels, BooleanSupplier presenceUp) {
+        Gauge.builder("ws.redis.subscriptions", wakeupChannels, IntSupplier::getAsInt)
+                .description("1 once this node is subscribed to its wake-up channel, else 0")
                 .strongReference(true)
                 .register(registry);
         Gauge.builder("ws.redis.presence.up", presenceUp, up -> up.getAsBoolean() ? 1 : 0)

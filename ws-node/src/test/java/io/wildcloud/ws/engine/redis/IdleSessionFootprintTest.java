@@ -71,6 +71,11 @@ class IdleSessionFootprintTest {
                         .mapToInt(Map.Entry::getValue).sum(), "keys per session: " + kinds);
                 assertTrue(bytes / SESSIONS <= MAX_KEY_BYTES_PER_SESSION,
                         bytes / SESSIONS + " bytes of keys per idle session: " + kinds);
+                // Pub/sub: the node's wake-up and presence channels, however many sessions it holds
+                // (until issue 16, one channel per socket, which cost Redis memory per session too).
+                List<String> channels = RedisProbe.commandList(redis.host(), redis.port(), "PUBSUB", "CHANNELS",
+                        prefix + "*");
+                assertEquals(2, channels.size(), "channels subscribed to: " + channels);
             }
         }
     }

@@ -120,11 +120,37 @@ class RedisSessionStoreFaultTest {
         assertEquals("1", RedisProbe.command(uri.getHost(), uri.getPort(), "LLEN", prefix + "{echo}:q:taken"));
     }
 
+    @Test
+    void aHeldReceiverReadsItsQueueOnceTheNodesWakeupChannelIsSubscribedAgain() throws Exception {
+        String url = RedisTestServer.shared().url();
+        URI uri = URI.create(url);
+        RedisEngine store = store(url, "resubscribed", Duration.ofSeconds(2));
+        SessionKey key = new SessionKey("echo", "unwoken");
+        Probe receiver = new Probe("resubscribed", 1);
+        join(store.claim(key, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, receiver));
+        join(store.enqueue(key, List.of("woken")));
+        await(() -> receiver.messages.size() == 1, "the first message by its wake-up");
+        // A message whose wake-up was lost (published while the node was not subscribed).
+        RedisProbe.command(uri.getHost(), uri.getPort(), "RPUSH", prefix + "{echo}:q:unwoken", "unwoken");
+        killConnections(uri, "ws-node-resubscribed", " flags=P ");
+        await(() -> receiver.messages.size() == 2, "the unwoken message after the resubscription");
+        assertEquals(List.of("woken", "unwoken"), receiver.messages.stream().map(QueuedMessage::message).toList());
+        assertEquals(2, receiver.messages.get(1).seq());
+        // And wake-ups arrive again.
+        join(store.enqueue(key, List.of("after")));
+        await(() -> receiver.messages.size() == 3, "a wake-up after the resubscription");
+    }
+
     private static void killConnections(URI uri, String clientName) throws Exception {
+        killConnections(uri, clientName, " ");
+    }
+
+    /** Kills the connections named {@code clientName} whose CLIENT LIST line also contains {@code also}. */
+    private static void killConnections(URI uri, String clientName, String also) throws Exception {
         String clients = RedisProbe.command(uri.getHost(), uri.getPort(), "CLIENT", "LIST");
         int killed = 0;
         for (String line : clients.split("\n")) {
-            if (line.contains(" name=" + clientName + " ")) {
+            if (line.contains(" name=" + clientName + " ") && line.contains(also)) {
                 String id = line.substring(3, line.indexOf(' '));
                 RedisProbe.command(uri.getHost(), uri.getPort(), "CLIENT", "KILL", "ID", id);
                 killed++;

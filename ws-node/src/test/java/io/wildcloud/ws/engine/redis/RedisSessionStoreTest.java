@@ -23,8 +23,7 @@ class RedisSessionStoreTest extends RedisSessionStoreContract {
                 .withMaxQueueLength(MAX_QUEUE)
                 .withSweepInterval(Duration.ofMillis(50))
                 .withHoldTtl(Duration.ofSeconds(4))
-                .withTimeouts(Duration.ofSeconds(2), 1, Duration.ofSeconds(2))
-                .withSubscriptionLinger(Duration.ofSeconds(1));
+                .withTimeouts(Duration.ofSeconds(2), 1, Duration.ofSeconds(2));
     }
 
     @Override

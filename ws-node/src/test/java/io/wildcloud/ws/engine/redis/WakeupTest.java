@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wildcloud.ws.sockjs.session.SessionKey;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The wake-up format as enqueue.lua and close.lua write it: lengths in bytes, not characters. */
+/** The wake-up format as wakeup.lua writes it: lengths in bytes, not characters. */
 class WakeupTest {
 
     private static byte[] bytes(String text) {
@@ -19,8 +20,8 @@ class WakeupTest {
     @Test
     void readsAMessageWakeupWithMultiByteText() {
         // "sé" is 3 bytes, "€" 3 bytes, "a:b" 3 bytes.
-        Wakeup wakeup = Wakeup.read(bytes("m3:sé17:3:3:€3:a:b0:"));
-        assertEquals("sé", wakeup.sessionId());
+        Wakeup wakeup = Wakeup.read(bytes("m4:sock3:sé17:3:3:€3:a:b0:"));
+        assertEquals(new SessionKey("sock", "sé"), wakeup.session());
         assertFalse(wakeup.isClose());
         assertEquals(17, wakeup.firstSeq());
         assertEquals(19, wakeup.lastSeq());
@@ -29,9 +30,9 @@ class WakeupTest {
 
     @Test
     void readsACloseWakeup() {
-        Wakeup wakeup = Wakeup.read(bytes("c2:ab5:c[3000,\"Go away!\"]"));
+        Wakeup wakeup = Wakeup.read(bytes("c4:k€2:ab5:c[3000,\"Go away!\"]"));
         assertTrue(wakeup.isClose());
-        assertEquals("ab", wakeup.sessionId());
+        assertEquals(new SessionKey("k€", "ab"), wakeup.session());
         assertEquals(5, wakeup.lastSeq());
         assertEquals("c[3000,\"Go away!\"]", wakeup.closeFrame());
     }
@@ -39,7 +40,8 @@ class WakeupTest {
     @Test
     void refusesWhatIsNotAWakeup() {
         assertThrows(IllegalArgumentException.class, () -> Wakeup.read(bytes("ping")));
-        assertThrows(IllegalArgumentException.class, () -> Wakeup.read(bytes("m2:ab1")).firstSeq());
+        assertThrows(IllegalArgumentException.class, () -> Wakeup.read(bytes("m1:s2:ab1")).firstSeq());
         assertThrows(IllegalArgumentException.class, () -> Wakeup.read(bytes("mx:ab1:1:1:a")));
+        assertThrows(IllegalArgumentException.class, () -> Wakeup.read(bytes("m1:s99:ab1:1:1:a")));
     }
 }
