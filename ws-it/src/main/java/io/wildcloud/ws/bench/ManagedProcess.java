@@ -39,6 +39,35 @@ final class ManagedProcess implements AutoCloseable {
     }
 
     /**
+     * CPU time of the process's JIT compiler threads (HotSpot's {@code C1/C2 CompilerThread}s, from
+     * Linux's {@code /proc} at 100 ticks a second), or {@link Duration#ZERO} where that cannot be
+     * read. A short warm-up leaves compiling to the measured window, and how much depends on the
+     * machine's load: this says how much of the process's CPU was that.
+     */
+    Duration compilerCpu() {
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        long ticks = 0;
+        try (var threads = Files.list(tasks)) {
+            for (Path thread : (Iterable<Path>) threads::iterator) {
+                try {
+                    String stat = Files.readString(thread.resolve("stat"));
+                    int nameEnd = stat.lastIndexOf(')');
+                    String name = stat.substring(stat.indexOf('(') + 1, nameEnd);
+                    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                        String[] fields = stat.substring(nameEnd + 2).split(" ");
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+                    }
+                } catch (IOException threadEnded) {
+                    // gone meanwhile
+                }
+            }
+        } catch (IOException | UncheckedIOException notLinux) {
+            return Duration.ZERO;
+        }
+        return Duration.ofMillis(ticks * 10);
+    }
+
+    /**
      * Times a thread of the process went to sleep and was woken (the voluntary context switches of
      * all its threads, Linux's {@code /proc}), or -1 where that cannot be read. At a fixed rate
      * this is what an idle event loop pays per message on top of the work.
