@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 
 /** A server process the benchmark started (a node or redis-server): its CPU time, and a stop by PID. */
 final class ManagedProcess implements AutoCloseable {
@@ -39,21 +40,48 @@ final class ManagedProcess implements AutoCloseable {
     }
 
     /**
+     * CPU time of the process's JIT compiler threads (HotSpot's {@code C1/C2 CompilerThread}s, from
+     * Linux's {@code /proc} at 100 ticks a second), or {@link Duration#ZERO} where that cannot be
+     * read. A short warm-up leaves compiling to the measured window, and how much depends on the
+     * machine's load: this says how much of the process's CPU was that.
+     */
+    Duration compilerCpu() {
+        long ticks = sumOverThreads("stat", stat -> {
+            int nameEnd = stat.lastIndexOf(')');
+            String name = stat.substring(stat.indexOf('(') + 1, nameEnd);
+            if (!name.startsWith("C1 CompilerThre") && !name.startsWith("C2 CompilerThre")) {
+                return 0;
+            }
+            String[] fields = stat.substring(nameEnd + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+        });
+        return Duration.ofMillis(Math.max(0, ticks) * 10);
+    }
+
+    /**
      * Times a thread of the process went to sleep and was woken (the voluntary context switches of
      * all its threads, Linux's {@code /proc}), or -1 where that cannot be read. At a fixed rate
      * this is what an idle event loop pays per message on top of the work.
      */
     long wakeUps() {
+        return sumOverThreads("status", status -> {
+            for (String line : status.split("\n")) {
+                if (line.startsWith("voluntary_ctxt_switches:")) {
+                    return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+            return 0;
+        });
+    }
+
+    /** {@code perThread} of each thread's {@code /proc/<pid>/task/<tid>/<file>}, summed; -1 off Linux. */
+    private long sumOverThreads(String file, ToLongFunction<String> perThread) {
         Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
         long total = 0;
         try (var threads = Files.list(tasks)) {
             for (Path thread : (Iterable<Path>) threads::iterator) {
                 try {
-                    for (String line : Files.readAllLines(thread.resolve("status"))) {
-                        if (line.startsWith("voluntary_ctxt_switches:")) {
-                            total += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-                        }
-                    }
+                    total += perThread.applyAsLong(Files.readString(thread.resolve(file)));
                 } catch (IOException threadEnded) {
                     // gone meanwhile
                 }

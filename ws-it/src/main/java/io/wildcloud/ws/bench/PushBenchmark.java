@@ -116,6 +116,8 @@ public final class PushBenchmark {
         Map<ManagedProcess, Long> wakeUpsAfter = new LinkedHashMap<>();
         Map<ManagedProcess, Duration> cpuBefore = new LinkedHashMap<>();
         Map<ManagedProcess, Duration> cpuAfter = new LinkedHashMap<>();
+        Map<ManagedProcess, Duration> compilerBefore = new LinkedHashMap<>();
+        Map<ManagedProcess, Duration> compilerAfter = new LinkedHashMap<>();
         Duration[] ownCpu = new Duration[2];
         long[] redisCommands = new long[2];
         java.util.List<Map<String, Long>> commandStats = new java.util.ArrayList<>(List.of(Map.of(), Map.of()));
@@ -125,6 +127,7 @@ public final class PushBenchmark {
                 ownCpu[0] = BenchServers.ownCpu();
                 windowNanos[0] = System.nanoTime();
                 processes.forEach(p -> cpuBefore.put(p, p.cpu()));
+                processes.forEach(p -> compilerBefore.put(p, p.compilerCpu()));
                 processes.forEach(p -> wakeUpsBefore.put(p, p.wakeUps()));
                 processes.stream().filter(gcLogs::containsKey).forEach(node -> gcLogs.get(node).mark());
                 redisCommands[0] = BenchServers.redisCommands(redisHost, redisPort);
@@ -136,6 +139,7 @@ public final class PushBenchmark {
                 ownCpu[1] = BenchServers.ownCpu();
                 windowNanos[1] = System.nanoTime();
                 processes.forEach(p -> cpuAfter.put(p, p.cpu()));
+                processes.forEach(p -> compilerAfter.put(p, p.compilerCpu()));
                 processes.forEach(p -> wakeUpsAfter.put(p, p.wakeUps()));
                 redisCommands[1] = BenchServers.redisCommands(redisHost, redisPort);
                 commandStats.set(1, BenchServers.commandStats(redisHost, redisPort));
@@ -159,6 +163,12 @@ public final class PushBenchmark {
         System.out.printf(Locale.ROOT, "server CPU          %.2f s (%s) over %.2f s: %.1f%% of a core%n", cpuSeconds,
                 perProcess.toString().trim(), windowSeconds, 100 * cpuSeconds / windowSeconds);
         System.out.printf(Locale.ROOT, "messages per CPU-s  %.0f%n", result.delivered() / cpuSeconds);
+        double compilerSeconds = 0;
+        for (ManagedProcess server : processes) {
+            compilerSeconds += (compilerAfter.get(server).toNanos() - compilerBefore.get(server).toNanos()) / 1e9;
+        }
+        System.out.printf(Locale.ROOT, "of which JIT        %.2f s (compiler threads); without them %.0f msgs per CPU-s%n",
+                compilerSeconds, result.delivered() / (cpuSeconds - compilerSeconds));
         StringBuilder wakeUps = new StringBuilder();
         for (ManagedProcess server : processes) {
             long before = wakeUpsBefore.get(server);

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -82,13 +81,16 @@ public final class HealthHandler extends ChannelInboundHandlerAdapter {
 
     /** The health path {@code request} asks for, whatever its method, or null for any other path. */
     private static String healthPath(FullHttpRequest request) {
-        String path = new QueryStringDecoder(request.uri()).path();
-        return isHealthPath(path) ? path : null;
+        String path = RequestPaths.path(request.uri());
+        return isHealthPathOnly(path) ? path : null;
     }
 
     /** Whether {@code uri} (a request target, query and all) asks for one of the health paths. */
     static boolean isHealthPath(String uri) {
-        String path = new QueryStringDecoder(uri).path();
+        return isHealthPathOnly(RequestPaths.path(uri));
+    }
+
+    private static boolean isHealthPathOnly(String path) {
         return path.equals(PATH) || path.equals(LIVE_PATH) || path.equals(READY_PATH);
     }
 }

@@ -125,12 +125,11 @@ final class RequestTimer {
             return;
         }
         long deadline = nextDeadline();
-        if (deadline == Long.MAX_VALUE) {
-            cancel();
+        if (deadline == Long.MAX_VALUE || timer != null && timerAt <= deadline) {
+            // A timer that is set stays set: it fires first, finds nothing due, and re-arms then.
+            // Cancelling it for every request served and scheduling it again at the next one cost
+            // a keep-alive API connection three timer changes per request (head, body, idle).
             return;
-        }
-        if (timer != null && timerAt <= deadline) {
-            return; // fires first and re-arms then
         }
         cancel();
         timerAt = deadline;

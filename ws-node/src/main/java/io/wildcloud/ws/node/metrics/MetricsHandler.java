@@ -5,8 +5,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.wildcloud.ws.node.http.NodeResponses;
+import io.wildcloud.ws.node.http.RequestPaths;
 
 /**
  * Answers {@code GET /metrics} (Prometheus text format) and HEAD; any other method on it gets 405
@@ -26,7 +26,7 @@ public final class MetricsHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof FullHttpRequest request && new QueryStringDecoder(request.uri()).path().equals(PATH)) {
+        if (msg instanceof FullHttpRequest request && RequestPaths.path(request.uri()).equals(PATH)) {
             try {
                 if (NodeResponses.isRead(request)) {
                     NodeResponses.send(ctx, request, HttpResponseStatus.OK, CONTENT_TYPE, metrics.scrape());

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -24,7 +26,10 @@ final class ApiResponses {
      */
     static FullHttpResponse build(ByteBufAllocator alloc, HttpVersion version, ApiReply reply, boolean keepAlive) {
         ByteBuf content = ByteBufUtil.writeUtf8(alloc, reply.json());
-        FullHttpResponse response = new DefaultFullHttpResponse(version, reply.status(), content);
+        // No trailers: the body has a length, so the encoder never writes them, and each publish
+        // would otherwise allocate a second, empty header table for them.
+        FullHttpResponse response = new DefaultFullHttpResponse(version, reply.status(), content,
+                DefaultHttpHeadersFactory.headersFactory().newHeaders(), EmptyHttpHeaders.INSTANCE);
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes())

@@ -9,6 +9,7 @@ import io.wildcloud.ws.push.Application;
 import io.wildcloud.ws.push.ApplicationRegistry;
 import io.wildcloud.ws.push.SocketIds;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -75,8 +76,7 @@ final class ApiRoutes {
 
     private CompletionStage<ApiReply> dispatch(HttpMethod method, String uri, String authorization, String body,
             String requestId) {
-        String path = new QueryStringDecoder(uri).rawPath();
-        List<String> segments = List.of(path.substring(path.startsWith("/") ? 1 : 0).split("/", -1));
+        List<String> segments = segments(uri);
         String first = segments.get(0);
         if (first.equals("authorize") && segments.size() == 3 && !segments.get(1).isEmpty()
                 && !segments.get(2).isEmpty()) {
@@ -102,7 +102,7 @@ final class ApiRoutes {
             return operations.publishBatch(caller, targets, requestId).thenApply(ApiReply::ok);
         }
         if (first.equals("publish") && (segments.size() == 2 || segments.size() == 3)
-                && segments.stream().noneMatch(String::isEmpty)) {
+                && !segments.contains("")) {
             require(method, "POST", HttpMethod.POST);
             Optional<Application> caller = auth.caller(authorization, true);
             String socketId = segments.get(1);
@@ -118,6 +118,29 @@ final class ApiRoutes {
                 "No such path. The API has /authorize/<application_id>/<client_id>, /publish (a batch),"
                         + " /publish/<socket_id>, /publish/<socket_id>/<session_id>, /health, /health/live,"
                         + " /health/ready and /metrics.");
+    }
+
+    /**
+     * The raw path's segments (after one leading {@code /}, up to a {@code ?} or {@code #}), split
+     * at every {@code /}, empty ones kept: what {@code QueryStringDecoder.rawPath()} and
+     * {@code split("/", -1)} give, without their garbage on the publish path.
+     */
+    static List<String> segments(String uri) {
+        int end = uri.length();
+        for (int i = 0; i < end; i++) {
+            char c = uri.charAt(i);
+            if (c == '?' || c == '#') {
+                end = i;
+            }
+        }
+        List<String> segments = new ArrayList<>(4);
+        int start = end > 0 && uri.charAt(0) == '/' ? 1 : 0;
+        for (int slash = uri.indexOf('/', start); slash >= 0 && slash < end; slash = uri.indexOf('/', start)) {
+            segments.add(uri.substring(start, slash));
+            start = slash + 1;
+        }
+        segments.add(uri.substring(start, end));
+        return segments;
     }
 
     private static void require(HttpMethod method, String allow, HttpMethod... allowed) {

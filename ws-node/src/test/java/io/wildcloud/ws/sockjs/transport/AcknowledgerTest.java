@@ -1,6 +1,7 @@
 package io.wildcloud.ws.sockjs.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -38,6 +39,8 @@ class AcknowledgerTest {
                 return answer;
             });
 
+    private static final long TICK_MILLIS = TimeUnit.NANOSECONDS.toMillis(Acknowledger.TICK_NANOS);
+
     private final EmbeddedChannel channel = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
 
     private Acknowledger acknowledger() {
@@ -58,7 +61,8 @@ class AcknowledgerTest {
         channel.runScheduledPendingTasks();
         assertEquals(List.of(), asked);
         acknowledger.delivered(3);
-        channel.advanceTimeBy(50, TimeUnit.MILLISECONDS);
+        // Due on the next tick of the acknowledgement grid after the interval.
+        channel.advanceTimeBy(50 + TICK_MILLIS, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
         assertEquals(List.of(3L), asked);
         answers.get(0).complete(null);
@@ -67,6 +71,16 @@ class AcknowledgerTest {
         channel.advanceTimeBy(250, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
         assertEquals(List.of(3L), asked, "nothing after stop");
+    }
+
+    @Test
+    void delayedAcknowledgementsFallDueOnOneGrid() {
+        long interval = TimeUnit.SECONDS.toNanos(1);
+        for (long now : new long[] {0, 1, Acknowledger.TICK_NANOS - 1, Acknowledger.TICK_NANOS, 123_456_789_012L, -5}) {
+            long delay = Acknowledger.alignedDelay(now, interval);
+            assertTrue(delay >= interval && delay <= interval + Acknowledger.TICK_NANOS, "delay " + delay);
+            assertEquals(0, Math.floorMod(now + delay, Acknowledger.TICK_NANOS), "due at " + (now + delay));
+        }
     }
 
     @Test
@@ -85,7 +99,7 @@ class AcknowledgerTest {
         assertEquals(List.of(10L, 20L), asked, "what was written meanwhile goes when the answer comes");
         answers.get(1).complete(null);
         acknowledger.delivered(21);
-        channel.advanceTimeBy(1, TimeUnit.SECONDS);
+        channel.advanceTimeBy(1000 + TICK_MILLIS, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
         assertEquals(List.of(10L, 20L, 21L), asked, "the rest when the interval is over");
     }
