@@ -131,15 +131,15 @@ final class ExpiryChecks {
      * more than {@link #LATE_ANSWER} after it was sent (rearm.lua): Redis may have run the release
      * and then stalled, so its deadline ran while the client still waited for the answer. Completes
      * once the deadline is moved (the caller answers its client only then), at once otherwise.
+     * The index entry stays as the caller set it: should it come due first, expire.lua finds the
+     * later deadline and the entry gets it.
      */
     CompletionStage<Void> rearmIfLate(SessionKey key, long sentAtMillis, long delayMillis, long marginMillis) {
         if (System.currentTimeMillis() - sentAtMillis <= LATE_ANSWER.toMillis()) {
             return CompletableFuture.completedFuture(null);
         }
         return pipeline.<Long>submit(scripts.rearm, RScript.ReturnType.LONG, keys.sessionKeys(key), delayMillis,
-                        marginMillis)
-                .thenCompose(deadline -> deadline == 0 ? CompletableFuture.completedFuture(null)
-                        : index.add(key, System.currentTimeMillis() + delayMillis).thenApply(added -> (Void) null));
+                marginMillis).thenApply(deadline -> (Void) null);
     }
 
     private CompletionStage<Boolean> keep(SessionKey key, long dueMillis) {
