@@ -10,10 +10,9 @@ import java.util.List;
  * <pre>
  * public port: write-backlog -> byte-watcher -> http-codec -> request-guard -> intake-handoff -> drain
  *              -> http-aggregator -> health -> sockjs-client-script -> sockjs
- * websocket:   write-backlog -> byte-watcher -> wsencoder -> wsdecoder -> request-guard -> drain -> health
- *              -> sockjs-client-script -> sockjs-websocket-control-frames -> sockjs-websocket-close
- *              -> sockjs-websocket-utf8 -> sockjs-websocket-protocol -> sockjs-websocket-aggregator
- *              -> sockjs-websocket
+ * websocket:   write-backlog -> wsencoder -> wsdecoder -> sockjs-websocket-control-frames
+ *              -> sockjs-websocket-close -> sockjs-websocket-utf8 -> sockjs-websocket-protocol
+ *              -> sockjs-websocket-aggregator -> sockjs-websocket
  * API port:    write-backlog -> byte-watcher -> http-codec -> request-guard -> intake-handoff -> drain
  *              -> api-aggregator -> health -> metrics -> api
  * </pre>
@@ -33,9 +32,11 @@ import java.util.List;
  *     ({@code WebSocketUpgrade}). Netty's handshake then puts its frame encoder and decoder
  *     ({@code wsencoder}, {@code wsdecoder}: Netty's names) in place of {@code http-codec} and
  *     removes {@code http-aggregator}; until the 101 goes out, its handshake handler sits before
- *     {@code sockjs-websocket-protocol}. The guard, the drain handler and the pages stay and pass
- *     frames on. The control-frame budget comes before Netty's protocol handler, which answers
- *     pings itself, so that it sees every one.
+ *     {@code sockjs-websocket-protocol}. The pages ({@code health}, {@code sockjs-client-script})
+ *     go at the upgrade, the guard (with its byte watcher) and the drain handler when the 101 goes
+ *     out: HTTP handlers have nothing left to do, and each costs an idle websocket a context. The
+ *     control-frame budget comes before Netty's protocol handler, which answers pings itself, so
+ *     that it sees every one.
  * </ul>
  *
  * <p>Keep compression and idle handlers with a timeout below the heartbeat interval out of the
@@ -72,9 +73,8 @@ public final class PipelineNames {
             INTAKE_HANDOFF, DRAIN, HTTP_AGGREGATOR, HEALTH, CLIENT_SCRIPT, SOCKJS);
 
     /** The public port's pipeline once a websocket is open. */
-    public static final List<String> WEBSOCKET_CONNECTION = List.of(WRITE_BACKLOG, BYTE_WATCHER, WS_ENCODER,
-            WS_DECODER, REQUEST_GUARD, DRAIN, HEALTH, CLIENT_SCRIPT, WS_CONTROL_FRAMES, WS_CLOSE_HANDSHAKE,
-            WS_UTF8_VALIDATOR, WS_PROTOCOL, WS_AGGREGATOR, WEBSOCKET);
+    public static final List<String> WEBSOCKET_CONNECTION = List.of(WRITE_BACKLOG, WS_ENCODER, WS_DECODER,
+            WS_CONTROL_FRAMES, WS_CLOSE_HANDSHAKE, WS_UTF8_VALIDATOR, WS_PROTOCOL, WS_AGGREGATOR, WEBSOCKET);
 
     /** The API port's pipeline. */
     public static final List<String> API_PORT = List.of(WRITE_BACKLOG, BYTE_WATCHER, HTTP_CODEC, REQUEST_GUARD,

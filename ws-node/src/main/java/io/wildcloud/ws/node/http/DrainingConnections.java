@@ -86,8 +86,12 @@ public final class DrainingConnections {
             }
             if (msg instanceof HttpResponse response) {
                 if (response.status().equals(HttpResponseStatus.SWITCHING_PROTOCOLS)) {
+                    // A websocket: the SockJS drain closes it, nothing here is left to do, and an
+                    // idle websocket is lighter without this handler.
                     upgraded = true;
+                    connections.remove(this);
                     ctx.write(msg, promise);
+                    ctx.pipeline().remove(this);
                     return;
                 }
                 if (draining) {

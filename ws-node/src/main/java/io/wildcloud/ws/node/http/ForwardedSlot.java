@@ -37,6 +37,15 @@ final class ForwardedSlot {
         return null;
     }
 
+    /** Hands the count, if any, to the connection: given back when it closes (a websocket's). */
+    void releaseWhenClosed(Channel channel) {
+        InetAddress client = held;
+        if (client != null) {
+            held = null;
+            channel.closeFuture().addListener(closed -> port.requestsPerForwardedAddress().release(client));
+        }
+    }
+
     /** Gives the count back: the response ended, or the connection did. */
     void release() {
         if (held != null) {

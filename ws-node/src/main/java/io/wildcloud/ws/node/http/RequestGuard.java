@@ -42,6 +42,20 @@ final class RequestGuard extends ChannelDuplexHandler {
     private int inProgress;
     private boolean upgraded;
     private boolean refused;
+    private final ChannelHandler watcher = new ChannelInboundHandlerAdapter() {
+        @Override
+        public void channelRead(ChannelHandlerContext watcherCtx, Object msg) {
+            if (refused && !upgraded) {
+                // Lingering before the close: what still comes is dropped undecoded, at no cost.
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (msg instanceof ByteBuf && !upgraded && inProgress == 0) {
+                timer.headBytes();
+            }
+            watcherCtx.fireChannelRead(msg);
+        }
+    };
 
     RequestGuard(ConnectionGuards port) {
         this.port = port;
@@ -52,20 +66,7 @@ final class RequestGuard extends ChannelDuplexHandler {
 
     /** The handler that goes before the codec: it sees the first bytes of a head the codec still holds. */
     ChannelHandler byteWatcher() {
-        return new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext watcherCtx, Object msg) {
-                if (refused && !upgraded) {
-                    // Lingering before the close: what still comes is dropped undecoded, at no cost.
-                    ReferenceCountUtil.release(msg);
-                    return;
-                }
-                if (msg instanceof ByteBuf && !upgraded && inProgress == 0) {
-                    timer.headBytes();
-                }
-                watcherCtx.fireChannelRead(msg);
-            }
-        };
+        return watcher;
     }
 
     @Override
@@ -175,10 +176,18 @@ final class RequestGuard extends ChannelDuplexHandler {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (!upgraded && msg instanceof HttpResponse response
                 && response.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
-            // A websocket from now on: its own heartbeat and limits bound it. Its forwarded
-            // client stays counted while it is open.
+            // A websocket from now on: its own heartbeat and limits bound it, and the guard and its
+            // watcher leave the pipeline (about half a KiB per idle websocket). Its forwarded
+            // client stays counted until the connection closes.
             upgraded = true;
             timer.stop();
+            forwarded.releaseWhenClosed(ctx.channel());
+            ctx.write(msg, promise);
+            if (ctx.pipeline().context(watcher) != null) {
+                ctx.pipeline().remove(watcher);
+            }
+            ctx.pipeline().remove(this);
+            return;
         } else if (!upgraded && msg instanceof LastHttpContent && inProgress > 0 && --inProgress == 0) {
             forwarded.release();
             timer.responsesEnded();

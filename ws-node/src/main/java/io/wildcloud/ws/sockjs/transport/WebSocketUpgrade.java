@@ -122,6 +122,13 @@ final class WebSocketUpgrade {
         WebSocketFrames frames = new WebSocketFrames(metrics,
                 frameCtx -> factory.create(frameCtx, () -> controlFrames.fireChannelRead(handshakeRequest)));
         pipeline.replace(router, PipelineNames.WEBSOCKET, frames);
+        // The HTTP pages have nothing to serve on a websocket: their handlers go, a context less
+        // each per idle connection (the connection guard and drain handler leave at the 101).
+        for (String page : new String[] {PipelineNames.HEALTH, PipelineNames.CLIENT_SCRIPT}) {
+            if (pipeline.get(page) != null) {
+                pipeline.remove(page);
+            }
+        }
         frames.receiver().start(ClaimMode.STREAM);
     }
 }
