@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *   <li>run claim.lua, which makes the receiver the holder, so that later wake-ups go to this
  *       node's channel (through the {@link ScriptPipeline}: the claims of a connect storm go many
  *       to a round trip; sent again with the same reply key while Redis does not answer it, see
- *       {@link UnknownOutcomes});</li>
+ *       {@link UnknownOutcomes}); a websocket's new session runs claim_open.lua instead, which
+ *       joins the socket's index too ({@link IndexJoins});</li>
  *   <li>on BUSY, ask whether the holder lives (this node knows its own receivers; for another
  *       node, {@link NodePresence}); if not, run claim.lua again, allowed to replace exactly that
  *       holder;</li>
