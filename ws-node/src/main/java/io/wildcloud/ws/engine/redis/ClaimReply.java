@@ -1,6 +1,7 @@
 package io.wildcloud.ws.engine.redis;
 
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.sockjs.session.Claim;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
 import java.util.ArrayList;
@@ -8,19 +9,22 @@ import java.util.List;
 
 /**
  * What claim.lua answered: {@code {outcome, expired, text, firstSeq, releasedDelayMs, msg...}}
- * (only the first two or three for OPENED, NOT_FOUND, CLOSED and BUSY).
+ * (only the first two or three for OPENED, NOT_FOUND, CLOSED and BUSY); claim_open.lua answers
+ * OPENED with its index join third ({@code joined}, null for claim.lua's).
  */
-record ClaimReply(Claim claim, boolean expired, String busyHolder, long lastSeq, long releasedDelayMillis) {
+record ClaimReply(Claim claim, boolean expired, String busyHolder, long lastSeq, long releasedDelayMillis,
+        SessionRegistration joined) {
 
     static ClaimReply of(List<Object> reply) {
         String outcome = (String) reply.get(0);
         boolean expired = ((Long) reply.get(1)) == 1L;
         return switch (outcome) {
-            case "OPENED" -> new ClaimReply(Claim.opened(), expired, null, 0, 0);
-            case "NOT_FOUND" -> new ClaimReply(Claim.notFound(), expired, null, 0, 0);
-            case "BUSY" -> new ClaimReply(Claim.busy(), expired, (String) reply.get(2), 0, 0);
+            case "OPENED" -> new ClaimReply(Claim.opened(), expired, null, 0, 0,
+                    reply.size() > 2 ? IndexJoins.registration((Long) reply.get(2)) : null);
+            case "NOT_FOUND" -> new ClaimReply(Claim.notFound(), expired, null, 0, 0, null);
+            case "BUSY" -> new ClaimReply(Claim.busy(), expired, (String) reply.get(2), 0, 0, null);
             case "CLOSED" -> new ClaimReply(Claim.closed(SockJsFrame.parse((String) reply.get(2))), expired, null,
-                    0, 0);
+                    0, 0, null);
             case "ATTACHED" -> attached(reply, expired);
             default -> throw new IllegalStateException("claim.lua answered " + outcome);
         };
@@ -35,6 +39,6 @@ record ClaimReply(Claim claim, boolean expired, String busyHolder, long lastSeq,
             pending.add(new QueuedMessage(firstSeq + i - 5, (String) reply.get(i)));
         }
         Claim claim = Claim.attached(pending, closeFrame.isEmpty() ? null : SockJsFrame.parse(closeFrame));
-        return new ClaimReply(claim, expired, null, firstSeq + pending.size() - 1, releasedDelay);
+        return new ClaimReply(claim, expired, null, firstSeq + pending.size() - 1, releasedDelay, null);
     }
 }

@@ -9,6 +9,9 @@ import org.redisson.api.RScriptAsync;
 final class LuaScripts {
 
     final LuaScript claim = LuaScript.load("claim");
+    /** The index-join routine (socket_join.lua) of socket_add_session and claim_open. */
+    private static final String SOCKET_JOIN = "socket_join";
+    final LuaScript claimOpen = LuaScript.load("claim_open", SOCKET_JOIN);
     final LuaScript acknowledge = LuaScript.load("acknowledge");
     final LuaScript release = LuaScript.load("release");
     final LuaScript rearm = LuaScript.load("rearm");
@@ -31,7 +34,7 @@ final class LuaScripts {
     final LuaScript socketUse = LuaScript.load("socket_use");
     final LuaScript socketRevoke = LuaScript.load("socket_revoke");
     final LuaScript socketReleaseClient = LuaScript.load("socket_release_client");
-    final LuaScript socketAddSession = LuaScript.load("socket_add_session");
+    final LuaScript socketAddSession = LuaScript.load("socket_add_session", SOCKET_JOIN);
     final LuaScript socketRemoveSession = LuaScript.load("socket_remove_session");
 
     /** Gives every script its meter. */
@@ -49,7 +52,7 @@ final class LuaScripts {
     }
 
     List<LuaScript> all() {
-        return List.of(claim, acknowledge, release, rearm, enqueue, close, fetch, touch, expire, expiryLease, expirySettle,
+        return List.of(claim, claimOpen, acknowledge, release, rearm, enqueue, close, fetch, touch, expire, expiryLease, expirySettle,
                 publish, socketClaimClient, socketAuthorize, socketGet, socketUse, socketRevoke, socketReleaseClient,
                 socketAddSession, socketRemoveSession);
     }

@@ -4,6 +4,7 @@ import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.engine.AbstractEngine;
 import io.wildcloud.ws.sockjs.session.SessionExpiryListener;
+import io.wildcloud.ws.sockjs.session.SessionKey;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -44,6 +45,7 @@ public final class RedisEngine extends AbstractEngine {
     private final NodeRoster roster;
     private final ClusterWatch clusterWatch;
     private final AcknowledgementBatcher acknowledgements;
+    private final IndexJoins joins;
 
     private RedisEngine(RedisRuntime runtime, Parts parts) {
         super(parts.sessions, parts.sockets);
@@ -56,6 +58,7 @@ public final class RedisEngine extends AbstractEngine {
         this.roster = parts.roster;
         this.clusterWatch = parts.clusterWatch;
         this.acknowledgements = parts.acknowledgements;
+        this.joins = parts.joins;
         runtime.metrics().subscriptions(wakeups::subscribedCount, presence::isUp);
         runtime.metrics().storeHealth(runtime.watch()::answering, runtime.watch()::full,
                 runtime.watch()::unansweredMillis);
@@ -73,6 +76,7 @@ public final class RedisEngine extends AbstractEngine {
         final AcknowledgementBatcher acknowledgements;
         final RedisSessionStore sessions;
         final RedisSocketStore sockets;
+        final IndexJoins joins;
 
         Parts(RedisRuntime rt, Duration socketIdleTimeout, AtomicReference<RedisEngine> engine) {
             RedisEngineConfig config = rt.config();
@@ -108,11 +112,12 @@ public final class RedisEngine extends AbstractEngine {
                             RScript.ReturnType.LIST, ackKeys, args),
                     wakeups::evict, rt.timer(), ACKNOWLEDGEMENT_WINDOW);
             UnknownOutcomes unknown = new UnknownOutcomes(rt.timer(), UnknownOutcomes.boundFor(config));
-            SlotClaims claims = new SlotClaims(rt.nodeId(), config, keys, rt.replies(), rt.scripts(), rt.pipeline(),
-                    wakeups, presence, sweeper, roster, new HeldOwner(rt, wakeups, epoch), unknown);
-            sessions = new RedisSessionStore(rt, claims, acknowledgements, wakeups, sweeper, expiryListener, unknown);
             SocketLifetime lifetime = new SocketLifetime(rt, socketIdleTimeout);
-            sockets = new RedisSocketStore(rt, lifetime, new RedisPublisher(rt, lifetime));
+            joins = new IndexJoins(lifetime.socketTtlMillis);
+            SlotClaims claims = new SlotClaims(rt.nodeId(), config, keys, rt.replies(), rt.scripts(), rt.pipeline(),
+                    wakeups, presence, sweeper, roster, new HeldOwner(rt, wakeups, epoch), unknown, joins);
+            sessions = new RedisSessionStore(rt, claims, acknowledgements, wakeups, sweeper, expiryListener, unknown);
+            sockets = new RedisSocketStore(rt, lifetime, new RedisPublisher(rt, lifetime), joins);
         }
     }
 
@@ -189,6 +194,19 @@ public final class RedisEngine extends AbstractEngine {
     @Override
     public String name() {
         return "redis";
+    }
+
+    /**
+     * A session deleted before its admission (its client left while the claim was on its way) may
+     * have joined its socket's index with the claim ({@link IndexJoins}): it leaves it again, as an
+     * admitted one does when it closes, instead of holding a place under the socket's limit.
+     */
+    @Override
+    public CompletionStage<Void> delete(SessionKey key) {
+        CompletionStage<Void> deleted = super.delete(key);
+        return joins.forget(key)
+                ? deleted.thenCompose(done -> removeSession(key.scope(), key.sessionId())).thenApply(removed -> null)
+                : deleted;
     }
 
     /** This node's id, as its receivers' ids carry it. */

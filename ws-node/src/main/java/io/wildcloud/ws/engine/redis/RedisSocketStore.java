@@ -49,13 +49,15 @@ final class RedisSocketStore implements SocketStore {
     private final RedisKeys keys;
     private final SocketLifetime lifetime;
     private final RedisPublisher publisher;
+    private final IndexJoins joins;
 
-    RedisSocketStore(RedisRuntime runtime, SocketLifetime lifetime, RedisPublisher publisher) {
+    RedisSocketStore(RedisRuntime runtime, SocketLifetime lifetime, RedisPublisher publisher, IndexJoins joins) {
         this.runtime = runtime;
         this.scripts = runtime.scripts();
         this.keys = runtime.keys();
         this.lifetime = lifetime;
         this.publisher = publisher;
+        this.joins = joins;
     }
 
     /**
@@ -169,15 +171,16 @@ final class RedisSocketStore implements SocketStore {
                 });
     }
 
+    /** A new websocket session's claim has joined the index already, mostly: no round trip then ({@link IndexJoins}). */
     @Override
     public CompletionStage<SessionRegistration> addSession(String socketId, String sessionId, int maxSessions) {
+        SessionRegistration joined = joins.take(new SessionKey(socketId, sessionId), maxSessions);
+        if (joined != null) {
+            return CompletableFuture.completedFuture(joined);
+        }
         return this.<Long>eval(scripts.socketAddSession, RScript.ReturnType.LONG, keys.socketKeys(socketId),
                         sessionId, Integer.toString(maxSessions), Long.toString(lifetime.socketTtlMillis))
-                .thenApply(result -> switch (result.intValue()) {
-                    case 1 -> SessionRegistration.ADDED;
-                    case 0 -> SessionRegistration.LIMIT_REACHED;
-                    default -> SessionRegistration.SOCKET_NOT_FOUND;
-                });
+                .thenApply(IndexJoins::registration);
     }
 
     @Override

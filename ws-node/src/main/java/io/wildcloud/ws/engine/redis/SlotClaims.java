@@ -6,6 +6,7 @@ import io.wildcloud.ws.sockjs.session.Receiver;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *   <li>run claim.lua, which makes the receiver the holder, so that later wake-ups go to this
  *       node's channel (through the {@link ScriptPipeline}: the claims of a connect storm go many
  *       to a round trip; sent again with the same reply key while Redis does not answer it, see
- *       {@link UnknownOutcomes});</li>
+ *       {@link UnknownOutcomes}); a websocket's new session runs claim_open.lua instead, which
+ *       joins the socket's index too ({@link IndexJoins});</li>
  *   <li>on BUSY, ask whether the holder lives (this node knows its own receivers; for another
  *       node, {@link NodePresence}); if not, run claim.lua again, allowed to replace exactly that
  *       holder;</li>
@@ -49,10 +51,11 @@ final class SlotClaims {
     private final HeldNotes heldNotes;
     private final HeldReceiver.Owner owner;
     private final UnknownOutcomes unknown;
+    private final IndexJoins joins;
 
     SlotClaims(String nodeId, RedisEngineConfig config, RedisKeys keys, ReplyKeys replies, LuaScripts scripts,
             ScriptPipeline pipeline, NodeWakeups wakeups, NodePresence presence, ExpirySweeper sweeper,
-            NodeRoster roster, HeldReceiver.Owner owner, UnknownOutcomes unknown) {
+            NodeRoster roster, HeldReceiver.Owner owner, UnknownOutcomes unknown, IndexJoins joins) {
         this.nodeId = nodeId;
         this.config = config;
         this.keys = keys;
@@ -65,6 +68,7 @@ final class SlotClaims {
         this.heldNotes = new HeldNotes(roster, sweeper);
         this.owner = owner;
         this.unknown = unknown;
+        this.joins = joins;
     }
 
     CompletionStage<Claim> claim(SessionKey key, ClaimMode mode, Creation creation, Receiver receiver) {
@@ -87,12 +91,47 @@ final class SlotClaims {
      * A claim that may only create (a websocket's): no watch. Nothing can wake a session the claim
      * creates before the service admits it, after this returns (publishes find a session in its
      * socket's index, which admission adds it to; no one else knows its id). A claim that finds
-     * the session already there holds no slot (busy, closed).
+     * the session already there holds no slot (busy, closed). Once the node's push service has
+     * admitted a session, the claim joins its socket's index in the same script (claim_open.lua),
+     * and the admission takes that join ({@link IndexJoins}) instead of a round trip of its own.
      */
     private CompletionStage<Claim> claimNew(SessionKey key, ClaimMode mode, Receiver receiver) {
         int subscriptions = wakeups.subscriptions();
-        return runClaim(key, mode, Creation.CREATE_ONLY, receiver, "", receiver.askedAtMillis())
-                .thenApply(reply -> settle(subscriptions, () -> 0, key, mode, receiver, reply));
+        int joinLimit = joins.limit();
+        CompletionStage<ClaimReply> reply = joinLimit == 0
+                ? runClaim(key, mode, Creation.CREATE_ONLY, receiver, "", receiver.askedAtMillis())
+                : runOpen(key, mode, receiver, joinLimit);
+        return reply.thenApply(opened -> {
+            joins.record(key, joinLimit, opened.joined());
+            return settle(subscriptions, () -> 0, key, mode, receiver, opened);
+        });
+    }
+
+    /** claim_open.lua: the claim of a new session and its socket's index join, in one call. */
+    private CompletionStage<ClaimReply> runOpen(SessionKey key, ClaimMode mode, Receiver receiver, int joinLimit) {
+        List<Object> openKeys = new ArrayList<>(5);
+        openKeys.addAll(List.of(keys.session(key), keys.queue(key), replies.next(key.scope())));
+        openKeys.addAll(keys.socketKeys(key.scope()));
+        return unknown.resolve("claim " + key, () -> pipeline.<List<Object>>submit(scripts.claimOpen,
+                        RScript.ReturnType.LIST, openKeys, claimArgs(receiver, mode, "O", "", receiver.askedAtMillis(),
+                                key.sessionId(), joinLimit, joins.socketTtlMillis())))
+                .thenApply(ClaimReply::of)
+                .thenApply(reply -> {
+                    if (reply.expired()) {
+                        sweeper.notifyExpired(key);
+                    }
+                    return reply;
+                });
+    }
+
+    /** claim.lua's ARGV, then {@code more} (claim_open.lua's). */
+    private Object[] claimArgs(Receiver receiver, ClaimMode mode, String creationCode, String deadHolder, long askedAt,
+            Object... more) {
+        List<Object> args = new ArrayList<>(List.of(receiver.id().encode(), mode == ClaimMode.POLL ? "P" : "S",
+                creationCode, config.holdTtl().toMillis(), deadHolder, config.defaultDisconnectDelay().toMillis(),
+                config.expiryMargin().toMillis(), replies.ttlMillis(), askedAt));
+        args.addAll(List.of(more));
+        return args.toArray();
     }
 
     /**
@@ -131,9 +170,7 @@ final class SlotClaims {
         // Sent again with the same reply key while unanswered: a poll's claim that ran takes the
         // queue, and only its recorded answer still holds those messages.
         return unknown.resolve("claim " + key, () -> pipeline.<List<Object>>submit(scripts.claim,
-                        RScript.ReturnType.LIST, claimKeys, receiver.id().encode(), mode == ClaimMode.POLL ? "P" : "S",
-                        creationCode, config.holdTtl().toMillis(), deadHolder, config.defaultDisconnectDelay().toMillis(),
-                        config.expiryMargin().toMillis(), replies.ttlMillis(), askedAt))
+                        RScript.ReturnType.LIST, claimKeys, claimArgs(receiver, mode, creationCode, deadHolder, askedAt)))
                 .thenApply(ClaimReply::of)
                 .thenCompose(reply -> reply.releasedDelayMillis() > 0
                         ? sweeper.rearmIfLate(key, sentAt, reply.releasedDelayMillis(),

@@ -4,7 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.PublishTarget;
+import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.push.SocketStore;
+import io.wildcloud.ws.sockjs.session.ClaimMode;
+import io.wildcloud.ws.sockjs.session.ReceiverId;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
+import io.wildcloud.ws.testing.CollectingReceiver;
 import io.wildcloud.ws.testing.RedisClusterProcesses;
 import io.wildcloud.ws.testing.RedisMonitor;
 import io.wildcloud.ws.testing.RedisProbe;
@@ -15,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,6 +92,23 @@ class RedisClusterSocketStoreTest extends RedisSocketStoreTest {
             for (RedisMonitor monitor : monitors) {
                 monitor.close();
             }
+        }
+    }
+
+    @Test
+    void aNewWebsocketSessionsClaimJoinsItsSocketsIndexInOneScript() throws Exception {
+        RedisEngine engine = (RedisEngine) newStore(Duration.ofHours(1));
+        String socket = await(engine.authorize("app", "joiner", CALLBACK_1)).socket().socketId();
+        // The first admission teaches the engine the limit; from then on the claim joins (claim_open.lua,
+        // the session's and the socket's keys in one slot).
+        for (String session : List.of("s1", "s2")) {
+            await(engine.claim(new SessionKey(socket, session), ClaimMode.STREAM, Creation.CREATE_ONLY,
+                    new CollectingReceiver(new ReceiverId(engine.nodeId(), session.hashCode()),
+                            new CopyOnWriteArrayList<>())));
+            if (session.equals("s2")) {
+                assertEquals(Optional.of(Set.of("s1", "s2")), indexOf(engine, socket), "joined by the claim");
+            }
+            assertEquals(SessionRegistration.ADDED, await(engine.addSession(socket, session, 10)));
         }
     }
 

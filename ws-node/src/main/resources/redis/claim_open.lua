@@ -1,0 +1,33 @@
+#!lua
+-- claim.lua's CREATE_ONLY case (a websocket's new session) and the new session's join to its
+-- socket's index (joinSocket, socket_join.lua, put before this text by LuaScripts) in one call:
+-- one round trip and one script run per new websocket session instead of claim, then
+-- socket_add_session. The socket's keys and the session's share the {<socketId>} hash tag (one
+-- Cluster slot). Like socket_add_session, refused whole with OOM when Redis is full (no shebang
+-- flag), so a full Redis creates no session.
+-- KEYS[1..3] as claim.lua's (session hash, queue, the call's reply key: an opened session records
+--            its answer, the join's outcome with it, so a repeat of the call changes nothing)
+-- KEYS[4] socket hash, KEYS[5] socket's session set
+-- ARGV[1..9] as claim.lua's (ARGV[3] is 'O')
+-- ARGV[10] session id, ARGV[11] most sessions a socket may have, ARGV[12] socket TTL ms
+-- Returns {'OPENED', expired, joined} (joined as socket_add_session answers: 1, 0, -1) or
+--   {'BUSY', expired, ''} when a session of this id is there (claim.lua's answers).
+local done = redis.call('GET', KEYS[3])
+if done then return cjson.decode(done) end
+local f = redis.call('HMGET', KEYS[1], 'st', 'h', 'x')
+local expired = 0
+if f[1] then
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  -- Past its deadline and unheld: over, as claim.lua would find it; anything else is busy.
+  if (f[2] or '') ~= '' or not f[3] or math.min(now, tonumber(ARGV[9])) < tonumber(f[3]) then
+    return {'BUSY', 0, ''}
+  end
+  redis.call('DEL', KEYS[1], KEYS[2])
+  if f[1] == 'o' then expired = 1 end
+end
+redis.call('HSET', KEYS[1], 'st', 'o', 'h', ARGV[1], 'a', 0, 'dd', ARGV[6])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+local opened = {'OPENED', expired, joinSocket(KEYS[4], KEYS[5], ARGV[10], ARGV[11], ARGV[12])}
+redis.call('SET', KEYS[3], cjson.encode(opened), 'PX', ARGV[8])
+return opened
