@@ -133,7 +133,7 @@ final class SlotClaims {
         return unknown.resolve("claim " + key, () -> pipeline.<List<Object>>submit(scripts.claim,
                         RScript.ReturnType.LIST, claimKeys, receiver.id().encode(), mode == ClaimMode.POLL ? "P" : "S",
                         creationCode, config.holdTtl().toMillis(), deadHolder, config.defaultDisconnectDelay().toMillis(),
-                        config.expiryMargin().toMillis(), replies.ttlMillis(), askedAt))
+                        config.expiryMargin().toMillis(), replies.claimTtlMillis(), askedAt))
                 .thenApply(ClaimReply::of)
                 .thenCompose(reply -> reply.releasedDelayMillis() > 0
                         ? sweeper.rearmIfLate(key, sentAt, reply.releasedDelayMillis(),

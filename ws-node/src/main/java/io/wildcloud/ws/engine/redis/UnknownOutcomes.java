@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * <p>Only for writes a repeat cannot apply twice: a script that records its answer under its
  * call's reply key, sent again with the same key ({@link ReplyKeys}), or one fenced by its holder
  * that only moves the acknowledged seq forward (release.lua). The last send starts before
- * {@code bound} has passed since the first, and {@code bound} must end before the reply key does.
+ * {@code bound} has passed since the first, and the reply key must outlive it and that send's own
+ * attempts ({@link ReplyKeys#claimTtlFor}).
  */
 final class UnknownOutcomes {
 
@@ -35,9 +36,12 @@ final class UnknownOutcomes {
         this.bound = bound;
     }
 
-    /** How long one write may be sent again: until a command timeout before its reply key expires. */
+    /**
+     * How long one write may be sent again: as long as a stall the sessions outlive
+     * ({@link RedisEngineConfig#stallBound()}), since the client that waits for it may go on.
+     */
     static Duration boundFor(RedisEngineConfig config) {
-        return ReplyKeys.ttlFor(config).minus(config.commandTimeout());
+        return config.stallBound();
     }
 
     /** Runs {@code write}, and again while it fails unanswered and the bound allows. */
