@@ -3,8 +3,6 @@ package io.wildcloud.ws.engine.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonParser;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -24,19 +22,11 @@ import io.wildcloud.ws.sockjs.testmode.ProtocolTestEndpoints;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
 import io.wildcloud.ws.testing.Waits;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,15 +35,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A polling and a streaming SockJS session, over HTTP on a node of the Redis engine, through a
+ * A polling, a streaming and a websocket SockJS session, on a node of the Redis engine, through a
  * store stall (SIGSTOP of the test's own redis-server) a little shorter than the engine's stall
- * bound ({@link RedisEngineConfig#stallBound()}): both stay open (every poll and stream answered
- * 200, no close frame, no second open frame), and every message queued before or during the stall
+ * bound ({@link RedisEngineConfig#stallBound()}): all stay open (every poll and stream answered
+ * 200, no close frame or websocket close, no second open frame), and every message queued before or during the stall
  * whose enqueue was answered reaches them once and in order.
  *
  * <p>The settings are the defaults scaled down: a 27 s hold TTL makes the stall bound 18 s (two
  * thirds of it); 0.5 s command timeouts with one retry left the claim 11.5 s before this rule
- * (its reply key's TTL less a command timeout), so a 15 s stall ended both sessions with 503.
+ * (its reply key's TTL less a command timeout), so a 15 s stall ended the polling session with 503.
  */
 class StallOutlivingSessionsTest {
 
@@ -62,22 +52,16 @@ class StallOutlivingSessionsTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private final List<AutoCloseable> cleanup = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-    private final List<String> failures = new CopyOnWriteArrayList<>();
-    private final Set<String> opened = ConcurrentHashMap.newKeySet();
-    private volatile boolean stopping;
 
     @AfterEach
     void cleanUp() throws Exception {
-        stopping = true;
         for (int i = cleanup.size() - 1; i >= 0; i--) {
             cleanup.get(i).close();
         }
     }
 
     @Test
-    void pollingAndStreamingSessionsStayOpenThroughAStallShorterThanTheBoundAndLoseNothingQueued() throws Exception {
+    void sessionsOfEveryKindStayOpenThroughAStallShorterThanTheBoundAndLoseNothingQueued() throws Exception {
         RedisServerProcess redis = RedisServerProcess.start();
         cleanup.add(redis);
         RedisEngineConfig config = RedisEngineConfig.of(redis.url())
@@ -93,15 +77,21 @@ class StallOutlivingSessionsTest {
 
         List<String> polled = new CopyOnWriteArrayList<>();
         List<String> streamed = new CopyOnWriteArrayList<>();
-        Thread poller = clientThread("poller", () -> poll(base + "/echo/000/polled/xhr", polled));
-        Thread streamer = clientThread("streamer", () -> stream(base + "/echo/000/streamed/xhr_streaming", streamed));
+        List<String> socketed = new CopyOnWriteArrayList<>();
+        SockJsClientSessions clients = new SockJsClientSessions();
+        cleanup.add(clients);
+        clients.polling(base + "/echo/000/polled/xhr", polled);
+        clients.streaming(base + "/echo/000/streamed/xhr_streaming", streamed);
+        clients.websocket(base.replace("http:", "ws:") + "/echo/000/socketed/websocket", socketed);
         SessionKey pollKey = new SessionKey("echo", "polled");
         SessionKey streamKey = new SessionKey("echo", "streamed");
-        Waits.await(() -> opened.size() == 2 || !failures.isEmpty(), "the sessions never opened", WAIT);
+        SessionKey socketKey = new SessionKey("echo", "socketed");
+        Waits.await(() -> clients.opened() == 3 || !clients.failures().isEmpty(), "the sessions never opened", WAIT);
 
         // One message every 100 ms to each session, sent in turn: 2 s before the stall, during it, 2 s after.
         Map<String, EnqueueResult> pollOutcomes = new ConcurrentHashMap<>();
         Map<String, EnqueueResult> streamOutcomes = new ConcurrentHashMap<>();
+        Map<String, EnqueueResult> socketOutcomes = new ConcurrentHashMap<>();
         List<String> sent = new ArrayList<>();
         long stallAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         long resumeAt = stallAt + STALL.toNanos();
@@ -121,16 +111,19 @@ class StallOutlivingSessionsTest {
             sent.add(message);
             enqueues.add(outcome(engine, pollKey, message, pollOutcomes));
             enqueues.add(outcome(engine, streamKey, message, streamOutcomes));
+            enqueues.add(outcome(engine, socketKey, message, socketOutcomes));
             TimeUnit.MILLISECONDS.sleep(100); // the publishing pace, not a wait for a condition
         }
         CompletableFuture.allOf(enqueues.toArray(CompletableFuture[]::new)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertTrue(pollOutcomes.values().stream().anyMatch(r -> r == EnqueueResult.QUEUED), "nothing queued");
 
-        awaitDelivered(polled, pollOutcomes, "polling");
-        awaitDelivered(streamed, streamOutcomes, "streaming");
-        assertEquals(List.of(), failures, "sessions that did not stay open");
+        awaitDelivered(clients, polled, pollOutcomes, "polling");
+        awaitDelivered(clients, streamed, streamOutcomes, "streaming");
+        awaitDelivered(clients, socketed, socketOutcomes, "websocket");
+        assertEquals(List.of(), clients.failures(), "sessions that did not stay open");
         assertExactlyOnceInOrder(sent, polled, pollOutcomes, "polling");
         assertExactlyOnceInOrder(sent, streamed, streamOutcomes, "streaming");
+        assertExactlyOnceInOrder(sent, socketed, socketOutcomes, "websocket");
     }
 
     private static CompletableFuture<Void> outcome(RedisEngine engine, SessionKey key, String message,
@@ -145,12 +138,13 @@ class StallOutlivingSessionsTest {
     }
 
     /** Every message whose enqueue was answered QUEUED arrives (the last of them last). */
-    private void awaitDelivered(List<String> received, Map<String, EnqueueResult> outcomes, String what) {
+    private static void awaitDelivered(SockJsClientSessions clients, List<String> received,
+            Map<String, EnqueueResult> outcomes, String what) {
         List<String> queued = outcomes.entrySet().stream().filter(e -> e.getValue() == EnqueueResult.QUEUED)
                 .map(Map.Entry::getKey).toList();
-        Waits.await(() -> !failures.isEmpty() || received.containsAll(queued),
+        Waits.await(() -> !clients.failures().isEmpty() || received.containsAll(queued),
                 () -> what + " session still misses " + queued.stream().filter(m -> !received.contains(m)).toList()
-                        + "; failures " + failures, WAIT);
+                        + "; failures " + clients.failures(), WAIT);
     }
 
     /**
@@ -165,100 +159,6 @@ class StallOutlivingSessionsTest {
         assertEquals(inOrder, answered, what + ": out of order");
         System.out.printf("StallOutlivingSessionsTest %s: %d received, %d of %d sent answered QUEUED%n", what,
                 received.size(), answered.size(), sent.size());
-    }
-
-    /** Polls as sockjs-client's xhr-polling does: again at once after a 200, never after anything else. */
-    private void poll(String url, List<String> received) throws Exception {
-        boolean opened = false;
-        while (!stopping) {
-            HttpResponse<String> response = http.send(request(url), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                failures.add("poll answered " + response.statusCode() + ": " + response.body());
-                return;
-            }
-            for (String frame : response.body().split("\n")) {
-                if (!frame(frame, opened, received, "poll")) {
-                    return;
-                }
-                opened = true;
-            }
-        }
-    }
-
-    /** Streams as sockjs-client's xhr-streaming does: a new request when one ends after a 200. */
-    private void stream(String url, List<String> received) throws Exception {
-        boolean opened = false;
-        while (!stopping) {
-            HttpResponse<InputStream> response = http.send(request(url), HttpResponse.BodyHandlers.ofInputStream());
-            if (response.statusCode() != 200) {
-                failures.add("stream answered " + response.statusCode());
-                return;
-            }
-            try (InputStream in = response.body()) {
-                readLine(in); // the prelude
-                for (String frame = readLine(in); frame != null; frame = readLine(in)) {
-                    if (!frame(frame, opened, received, "stream")) {
-                        return;
-                    }
-                    opened = true;
-                }
-            }
-        }
-    }
-
-    /** Handles one SockJS frame; false when the session is over for its client. */
-    private boolean frame(String frame, boolean opened, List<String> received, String what) {
-        if (frame.equals("o") && !opened) {
-            this.opened.add(what);
-            return true;
-        }
-        if (frame.equals("h")) {
-            return true;
-        }
-        if (frame.startsWith("a[")) {
-            for (JsonElement message : JsonParser.parseString(frame.substring(1)).getAsJsonArray()) {
-                received.add(message.getAsString());
-            }
-            return true;
-        }
-        // A second "o" is a new session: sockjs-client closes with "Server lost session".
-        failures.add(what + " got " + frame);
-        return false;
-    }
-
-    private HttpRequest request(String url) {
-        return HttpRequest.newBuilder(URI.create(url)).timeout(WAIT).POST(HttpRequest.BodyPublishers.noBody()).build();
-    }
-
-    private Thread clientThread(String name, ThrowingRunnable client) {
-        Thread thread = new Thread(() -> {
-            try {
-                client.run();
-            } catch (Exception e) {
-                if (!stopping) {
-                    failures.add(name + " failed: " + e);
-                }
-            }
-        }, name);
-        thread.setDaemon(true);
-        thread.start();
-        cleanup.add(() -> thread.join(TimeUnit.SECONDS.toMillis(5)));
-        return thread;
-    }
-
-    private interface ThrowingRunnable {
-        void run() throws Exception;
-    }
-
-    private static String readLine(InputStream in) throws Exception {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (int b = in.read(); b != '\n'; b = in.read()) {
-            if (b == -1) {
-                return null;
-            }
-            line.write(b);
-        }
-        return line.toString(StandardCharsets.UTF_8);
     }
 
     private String serve(RedisEngine store, SockJsOptions options) throws InterruptedException {
