@@ -112,7 +112,7 @@ public final class RedisEngine extends AbstractEngine {
                     wakeups, presence, sweeper, roster, new HeldOwner(rt, wakeups, epoch), unknown);
             sessions = new RedisSessionStore(rt, claims, acknowledgements, wakeups, sweeper, expiryListener, unknown);
             SocketLifetime lifetime = new SocketLifetime(rt, socketIdleTimeout);
-            sockets = new RedisSocketStore(rt, lifetime, new RedisPublisher(rt, lifetime));
+            sockets = new RedisSocketStore(rt, lifetime, new RedisPublisher(rt, lifetime), unknown);
         }
     }
 

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -47,7 +48,12 @@ final class SockJsClientSessions implements AutoCloseable {
     }
 
     void polling(String url, List<String> received) {
-        thread("poller " + url, () -> poll(url, received));
+        polling(url, received, CompletableFuture.completedFuture(null));
+    }
+
+    /** A polling session whose second poll waits for {@code secondPoll} (a client slow to poll again). */
+    void polling(String url, List<String> received, CompletableFuture<?> secondPoll) {
+        thread("poller " + url, () -> poll(url, received, secondPoll));
     }
 
     void streaming(String url, List<String> received) {
@@ -69,9 +75,12 @@ final class SockJsClientSessions implements AutoCloseable {
     }
 
     /** Polls as sockjs-client's xhr-polling does: again at once after a 200, never after anything else. */
-    private void poll(String url, List<String> received) throws Exception {
+    private void poll(String url, List<String> received, CompletableFuture<?> secondPoll) throws Exception {
         boolean opened = false;
         while (!stopping) {
+            if (opened) {
+                secondPoll.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
             HttpResponse<String> response = http.send(request(url), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 failures.add(url + " answered " + response.statusCode() + ": " + response.body());

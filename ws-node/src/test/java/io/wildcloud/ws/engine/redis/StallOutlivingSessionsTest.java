@@ -14,19 +14,22 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.wildcloud.ws.edge.PipelineNames;
+import io.wildcloud.ws.push.ApplicationRegistry;
+import io.wildcloud.ws.push.PushLimits;
+import io.wildcloud.ws.push.module.PushModule;
 import io.wildcloud.ws.sockjs.SockJsOptions;
 import io.wildcloud.ws.sockjs.router.SockJsHandler;
-import io.wildcloud.ws.sockjs.session.EnqueueResult;
-import io.wildcloud.ws.sockjs.session.SessionKey;
-import io.wildcloud.ws.sockjs.testmode.ProtocolTestEndpoints;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
 import io.wildcloud.ws.testing.Waits;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,15 +38,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A polling, a streaming and a websocket SockJS session, on a node of the Redis engine, through a
- * store stall (SIGSTOP of the test's own redis-server) a little shorter than the engine's stall
- * bound ({@link RedisEngineConfig#stallBound()}): all stay open (every poll and stream answered
- * 200, no close frame or websocket close, no second open frame), and every message queued before or during the stall
- * whose enqueue was answered reaches them once and in order.
+ * Two polling sessions (one that polls again only once the stall began), a streaming and a
+ * websocket session of one push socket, served over HTTP by the push
+ * service on the Redis engine, through a store stall (SIGSTOP of the test's own redis-server) a
+ * little shorter than the engine's stall bound ({@link RedisEngineConfig#stallBound()}): all stay
+ * open (every poll and stream answered 200, no close frame, no websocket close, no second open
+ * frame), and every message whose publish was answered as queued, before or during the stall,
+ * reaches its session once and in order.
  *
  * <p>The settings are the defaults scaled down: a 27 s hold TTL makes the stall bound 18 s (two
- * thirds of it); 0.5 s command timeouts with one retry left the claim 11.5 s before this rule
- * (its reply key's TTL less a command timeout), so a 15 s stall ended the polling session with 503.
+ * thirds of it). With 0.5 s command timeouts and one retry a poll's claim used to give up after
+ * 11.5 s (its reply key's TTL less a command timeout) and its socket look-up after 1 s: a 15 s
+ * stall ended the polling session with 503.
  */
 class StallOutlivingSessionsTest {
 
@@ -73,75 +79,68 @@ class StallOutlivingSessionsTest {
         RedisEngine engine = Waits.join(TestEngines.connect(config, "n1"), WAIT);
         cleanup.add(engine);
         // A heartbeat every 2 s: a poll held when Redis stops answers h, and its release waits the stall out.
-        String base = serve(engine, SockJsOptions.defaults().withHeartbeatInterval(Duration.ofSeconds(2)));
+        // A 10 s disconnect delay: the late poller's session (below) waits 2-3 s for its second poll.
+        PushModule push = new PushModule(ApplicationRegistry.parse("app:" + "s".repeat(16)), engine, engine,
+                PushLimits.defaults(), SockJsOptions.defaults().withHeartbeatInterval(Duration.ofSeconds(2))
+                        .withDisconnectDelay(Duration.ofSeconds(10)));
+        cleanup.add(push);
+        String socketId = Waits.join(engine.authorize("app", "client", URI.create("http://127.0.0.1:9/callback")),
+                WAIT).socket().socketId();
+        String base = serve(engine, push) + "/" + socketId;
 
-        List<String> polled = new CopyOnWriteArrayList<>();
-        List<String> streamed = new CopyOnWriteArrayList<>();
-        List<String> socketed = new CopyOnWriteArrayList<>();
+        Map<String, List<String>> received = new LinkedHashMap<>();
+        List.of("polled", "late", "streamed", "socketed").forEach(id -> received.put(id, new CopyOnWriteArrayList<>()));
         SockJsClientSessions clients = new SockJsClientSessions();
         cleanup.add(clients);
-        clients.polling(base + "/echo/000/polled/xhr", polled);
-        clients.streaming(base + "/echo/000/streamed/xhr_streaming", streamed);
-        clients.websocket(base.replace("http:", "ws:") + "/echo/000/socketed/websocket", socketed);
-        SessionKey pollKey = new SessionKey("echo", "polled");
-        SessionKey streamKey = new SessionKey("echo", "streamed");
-        SessionKey socketKey = new SessionKey("echo", "socketed");
-        Waits.await(() -> clients.opened() == 3 || !clients.failures().isEmpty(), "the sessions never opened", WAIT);
+        clients.polling(base + "/000/polled/xhr", received.get("polled"));
+        // Polls again only once Redis stopped: its socket look-up and claim are sent during the stall.
+        CompletableFuture<Void> stallBegun = new CompletableFuture<>();
+        clients.polling(base + "/000/late/xhr", received.get("late"), stallBegun);
+        clients.streaming(base + "/000/streamed/xhr_streaming", received.get("streamed"));
+        clients.websocket(base.replace("http:", "ws:") + "/000/socketed/websocket", received.get("socketed"));
+        Waits.await(() -> clients.opened() == 4 || !clients.failures().isEmpty(), "the sessions never opened", WAIT);
 
-        // One message every 100 ms to each session, sent in turn: 2 s before the stall, during it, 2 s after.
-        Map<String, EnqueueResult> pollOutcomes = new ConcurrentHashMap<>();
-        Map<String, EnqueueResult> streamOutcomes = new ConcurrentHashMap<>();
-        Map<String, EnqueueResult> socketOutcomes = new ConcurrentHashMap<>();
+        // One publish every 100 ms to each session, sent in turn: 2 s before the stall, during it, 2 s after.
+        Map<String, Set<String>> queued = new LinkedHashMap<>();
+        received.keySet().forEach(id -> queued.put(id, ConcurrentHashMap.newKeySet()));
         List<String> sent = new ArrayList<>();
         long stallAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         long resumeAt = stallAt + STALL.toNanos();
         long endAt = resumeAt + TimeUnit.SECONDS.toNanos(2);
         boolean stalled = false;
         boolean resumed = false;
-        List<CompletableFuture<?>> enqueues = new ArrayList<>();
+        List<CompletableFuture<?>> publishes = new ArrayList<>();
         for (int i = 0; System.nanoTime() < endAt; i++) {
             if (!stalled && System.nanoTime() >= stallAt) {
                 redis.suspend();
                 stalled = true;
+                stallBegun.complete(null);
             } else if (stalled && !resumed && System.nanoTime() >= resumeAt) {
                 redis.resume();
                 resumed = true;
             }
             String message = "m" + i;
             sent.add(message);
-            enqueues.add(outcome(engine, pollKey, message, pollOutcomes));
-            enqueues.add(outcome(engine, streamKey, message, streamOutcomes));
-            enqueues.add(outcome(engine, socketKey, message, socketOutcomes));
+            queued.forEach((id, answered) -> publishes.add(engine.publish(socketId, id, message).toCompletableFuture()
+                    .handle((publication, error) -> publication != null && publication.isPresent()
+                            && publication.get().queued() == 1 && answered.add(message))));
             TimeUnit.MILLISECONDS.sleep(100); // the publishing pace, not a wait for a condition
         }
-        CompletableFuture.allOf(enqueues.toArray(CompletableFuture[]::new)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        assertTrue(pollOutcomes.values().stream().anyMatch(r -> r == EnqueueResult.QUEUED), "nothing queued");
+        CompletableFuture.allOf(publishes.toArray(CompletableFuture[]::new)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
-        awaitDelivered(clients, polled, pollOutcomes, "polling");
-        awaitDelivered(clients, streamed, streamOutcomes, "streaming");
-        awaitDelivered(clients, socketed, socketOutcomes, "websocket");
+        for (String id : received.keySet()) {
+            assertTrue(queued.get(id).size() > sent.size() / 3, id + ": too few publishes answered " + queued.get(id));
+            awaitDelivered(clients, received.get(id), queued.get(id), id);
+        }
         assertEquals(List.of(), clients.failures(), "sessions that did not stay open");
-        assertExactlyOnceInOrder(sent, polled, pollOutcomes, "polling");
-        assertExactlyOnceInOrder(sent, streamed, streamOutcomes, "streaming");
-        assertExactlyOnceInOrder(sent, socketed, socketOutcomes, "websocket");
+        for (String id : received.keySet()) {
+            assertExactlyOnceInOrder(sent, received.get(id), queued.get(id), id);
+        }
     }
 
-    private static CompletableFuture<Void> outcome(RedisEngine engine, SessionKey key, String message,
-            Map<String, EnqueueResult> outcomes) {
-        return engine.enqueue(key, List.of(message)).toCompletableFuture()
-                .handle((result, error) -> {
-                    if (result != null) {
-                        outcomes.put(message, result);
-                    }
-                    return null;
-                });
-    }
-
-    /** Every message whose enqueue was answered QUEUED arrives (the last of them last). */
-    private static void awaitDelivered(SockJsClientSessions clients, List<String> received,
-            Map<String, EnqueueResult> outcomes, String what) {
-        List<String> queued = outcomes.entrySet().stream().filter(e -> e.getValue() == EnqueueResult.QUEUED)
-                .map(Map.Entry::getKey).toList();
+    /** Every message whose publish was answered (queued for the session) arrives. */
+    private static void awaitDelivered(SockJsClientSessions clients, List<String> received, Set<String> queued,
+            String what) {
         Waits.await(() -> !clients.failures().isEmpty() || received.containsAll(queued),
                 () -> what + " session still misses " + queued.stream().filter(m -> !received.contains(m)).toList()
                         + "; failures " + clients.failures(), WAIT);
@@ -151,19 +150,19 @@ class StallOutlivingSessionsTest {
      * No message twice; the answered ones in the order they were sent (those whose answer never came
      * may be there or not, and were queued by copies Redis ran in its own order after the stall).
      */
-    private static void assertExactlyOnceInOrder(List<String> sent, List<String> received,
-            Map<String, EnqueueResult> outcomes, String what) {
+    private static void assertExactlyOnceInOrder(List<String> sent, List<String> received, Set<String> queued,
+            String what) {
         assertEquals(received.stream().distinct().toList(), received, what + ": repeated messages");
-        List<String> answered = received.stream().filter(m -> outcomes.get(m) == EnqueueResult.QUEUED).toList();
+        List<String> answered = received.stream().filter(queued::contains).toList();
         List<String> inOrder = sent.stream().filter(answered::contains).toList();
         assertEquals(inOrder, answered, what + ": out of order");
-        System.out.printf("StallOutlivingSessionsTest %s: %d received, %d of %d sent answered QUEUED%n", what,
+        System.out.printf("StallOutlivingSessionsTest %s: %d received, %d of %d sent answered as queued%n", what,
                 received.size(), answered.size(), sent.size());
     }
 
-    private String serve(RedisEngine store, SockJsOptions options) throws InterruptedException {
+    private String serve(RedisEngine store, PushModule push) throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        SockJsHandler sockjs = new SockJsHandler(new ProtocolTestEndpoints(options), store, store.nodeId());
+        SockJsHandler sockjs = new SockJsHandler(push.resolver(), store, store.nodeId());
         Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
