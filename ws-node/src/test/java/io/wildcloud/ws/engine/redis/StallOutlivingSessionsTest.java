@@ -3,17 +3,6 @@ package io.wildcloud.ws.engine.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.wildcloud.ws.edge.PipelineNames;
 import io.wildcloud.ws.push.ApplicationRegistry;
 import io.wildcloud.ws.push.PushLimits;
 import io.wildcloud.ws.push.module.PushModule;
@@ -22,7 +11,6 @@ import io.wildcloud.ws.sockjs.router.SockJsHandler;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
 import io.wildcloud.ws.testing.Waits;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,7 +74,8 @@ class StallOutlivingSessionsTest {
         cleanup.add(push);
         String socketId = Waits.join(engine.authorize("app", "client", URI.create("http://127.0.0.1:9/callback")),
                 WAIT).socket().socketId();
-        String base = serve(engine, push) + "/" + socketId;
+        String base = SockJsTestPorts.serve(new SockJsHandler(push.resolver(), engine, engine.nodeId()), cleanup)
+                + "/" + socketId;
 
         Map<String, List<String>> received = new LinkedHashMap<>();
         List.of("polled", "late", "streamed", "socketed").forEach(id -> received.put(id, new CopyOnWriteArrayList<>()));
@@ -158,23 +147,5 @@ class StallOutlivingSessionsTest {
         assertEquals(inOrder, answered, what + ": out of order");
         System.out.printf("StallOutlivingSessionsTest %s: %d received, %d of %d sent answered as queued%n", what,
                 received.size(), answered.size(), sent.size());
-    }
-
-    private String serve(RedisEngine store, PushModule push) throws InterruptedException {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        SockJsHandler sockjs = new SockJsHandler(push.resolver(), store, store.nodeId());
-        Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20))
-                                .addLast(PipelineNames.SOCKJS, sockjs);
-                    }
-                }).bind("127.0.0.1", 0).sync().channel();
-        cleanup.add(() -> {
-            server.close().syncUninterruptibly();
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        });
-        return "http://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort();
     }
 }
