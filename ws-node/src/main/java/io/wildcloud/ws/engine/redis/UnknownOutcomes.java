@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only for calls a repeat cannot apply twice: a script that records its answer under its
  * call's reply key, sent again with the same key ({@link ReplyKeys}), one fenced by its holder
- * that only moves the acknowledged seq forward (release.lua), or a read (socket_get). The last send starts before
- * {@code bound} has passed since the first, and the reply key must outlive it and that send's own
- * attempts ({@link ReplyKeys#claimTtlFor}).
+ * that only moves the acknowledged seq forward (release.lua), or a read (socket_get). The last
+ * send starts before {@code bound} has passed since the first, and the reply key must outlive it
+ * and that send's own attempts ({@link ReplyKeys#claimTtlFor}).
  */
 final class UnknownOutcomes {
 
