@@ -137,7 +137,7 @@ def check_balancers(deploy):
         check("proxy_next_upstream error timeout non_idempotent;" in code, f"{name}: public retries on a dead node")
     common = (deploy / "nginx/proxy-common.conf").read_text()
     for directive in ("proxy_http_version 1.1;", "proxy_set_header Upgrade $http_upgrade;",
-                      "proxy_buffering off;", "proxy_read_timeout 60s;"):
+                      "proxy_buffering off;", "proxy_read_timeout 90s;"):
         check(directive in common, f"nginx/proxy-common.conf: {directive}")
     haproxy = (deploy / "haproxy/haproxy.cfg").read_text()
     code = "\n".join(line.split("#")[0] for line in haproxy.splitlines())

@@ -60,8 +60,8 @@ public final class Haproxy implements AutoCloseable {
                 defaults
                     mode http
                     timeout connect 2s
-                    timeout client 60s
-                    timeout server 60s
+                    timeout client 90s
+                    timeout server 90s
                     timeout tunnel 1h
                     timeout client-fin 10s
                     timeout server-fin 10s

@@ -97,6 +97,11 @@ public abstract class AbstractEngine implements Engine {
     }
 
     @Override
+    public CompletionStage<Optional<SocketRecord>> findForSession(String socketId) {
+        return sockets.findForSession(socketId);
+    }
+
+    @Override
     public CompletionStage<Optional<SocketRecord>> touch(String socketId) {
         return sockets.touch(socketId);
     }

@@ -37,7 +37,7 @@ public final class SocketEndpointResolver implements SockJsEndpointResolver {
         // A socket that is gone (revoked, expired, never was) still resolves, to an endpoint that
         // takes no new sessions: a client between two polls of a session the revocation closed
         // must get that session's close frame (4001) from the store, not a 404 (seen as 1006).
-        return sockets.find(prefix).thenApply(found -> Optional.of(
+        return sockets.findForSession(prefix).thenApply(found -> Optional.of(
                 new SockJsEndpoint(prefix, options, service, found.isPresent())));
     }
 

@@ -67,6 +67,16 @@ public interface SocketStore {
     /** The socket with this id, if it lives. Does not count as use. */
     CompletionStage<Optional<SocketRecord>> find(String socketId);
 
+    /**
+     * {@link #find}, for a request that serves a session (a poll, a stream, a websocket): a store
+     * that stops answering is waited for as long as a session outlives such a stall, as the
+     * session's claim is, not failed after the store's usual timeout (the client would take a 503
+     * for the end of its session). By default {@link #find}.
+     */
+    default CompletionStage<Optional<SocketRecord>> findForSession(String socketId) {
+        return find(socketId);
+    }
+
     /** The socket with this id, if it lives, which counts as use. */
     CompletionStage<Optional<SocketRecord>> touch(String socketId);
 

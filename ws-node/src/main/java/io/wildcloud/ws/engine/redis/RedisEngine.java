@@ -117,7 +117,7 @@ public final class RedisEngine extends AbstractEngine {
             SlotClaims claims = new SlotClaims(rt.nodeId(), config, keys, rt.replies(), rt.scripts(), rt.pipeline(),
                     wakeups, presence, sweeper, roster, new HeldOwner(rt, wakeups, epoch), unknown, joins);
             sessions = new RedisSessionStore(rt, claims, acknowledgements, wakeups, sweeper, expiryListener, unknown);
-            sockets = new RedisSocketStore(rt, lifetime, new RedisPublisher(rt, lifetime), joins);
+            sockets = new RedisSocketStore(rt, lifetime, new RedisPublisher(rt, lifetime), joins, unknown);
         }
     }
 

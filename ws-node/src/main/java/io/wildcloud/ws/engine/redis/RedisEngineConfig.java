@@ -21,8 +21,9 @@ import java.util.Objects;
  * @param holdTtl TTL of a held session's keys; the holding node renews it every third of it, so
  *     keys of a node that died without anyone taking its sessions over vanish after this
  * @param expiryMargin how much longer than its disconnect delay an unheld session's keys live, so
- *     that the expiry sweeper (not Redis) ends it and notifies once; a sweep leases due sessions
- *     for at most half of it, so that another node still ends one whose sweeping node died
+ *     that the expiry sweeper (not Redis) ends it and notifies once, and so that they outlive a
+ *     store stall (see {@link #stallBound()}); a sweep leases due sessions for at most half of it,
+ *     so that another node still ends one whose sweeping node died
  * @param sweepInterval how often each node looks for sessions past their disconnect delay
  * @param defaultDisconnectDelay the disconnect delay of a session that no receiver released yet
  *     (a poll that takes its messages releases at once with the session's last delay)
@@ -50,7 +51,7 @@ public record RedisEngineConfig(
     public static final int DEFAULT_RETRY_ATTEMPTS = 2;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
     public static final Duration DEFAULT_HOLD_TTL = Duration.ofSeconds(60);
-    public static final Duration DEFAULT_EXPIRY_MARGIN = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_EXPIRY_MARGIN = Duration.ofSeconds(40);
     public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofMillis(500);
     public static final Duration DEFAULT_DISCONNECT_DELAY = Duration.ofSeconds(5);
 
@@ -91,6 +92,18 @@ public record RedisEngineConfig(
     /** The machine's cores, at least 2. */
     public static int defaultClientThreads() {
         return Math.max(2, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * The longest store stall every session outlives (40 s with the defaults): two thirds of the
+     * hold TTL, or the expiry margin if shorter. A held session's keys were renewed at most a third
+     * of the hold TTL before the stall began; a released one's live its disconnect delay and the
+     * margin. A claim or release Redis does not answer is sent again until this has passed
+     * ({@link UnknownOutcomes}), so a client's poll or stream waits out such a stall.
+     */
+    public Duration stallBound() {
+        Duration held = holdTtl.minus(holdTtl.dividedBy(3));
+        return held.compareTo(expiryMargin) < 0 ? held : expiryMargin;
     }
 
     /**

@@ -96,7 +96,11 @@ final class RedisSessionStore implements SessionStore {
                         .thenApply(rearmed -> answer) : CompletableFuture.completedFuture(answer))
                 .toCompletableFuture();
         released.whenComplete((answer, error) -> pending.settle(error));
-        CompletableFuture<Boolean> tracked = sweeper.track(key, System.currentTimeMillis() + delay);
+        // Sent again through a stall too (a ZADD; a late copy's earlier deadline is only a hint: expire.lua
+        // reads the session's own), or the release would fail after the store had run it.
+        long deadline = System.currentTimeMillis() + delay;
+        CompletableFuture<Boolean> tracked = unknown.resolve("track " + key, () -> sweeper.track(key, deadline))
+                .toCompletableFuture();
         return released.thenCombine(tracked, (answer, added) -> (Void) null)
                 .exceptionallyCompose(error -> StoreErrors.failed("release " + key, error));
     }

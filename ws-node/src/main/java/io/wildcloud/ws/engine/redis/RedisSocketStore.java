@@ -9,6 +9,7 @@ import io.wildcloud.ws.push.SocketIds;
 import io.wildcloud.ws.push.SocketRecord;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.push.SocketUse;
+import io.wildcloud.ws.sockjs.session.LogTag;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStatus;
 import java.net.URI;
@@ -50,14 +51,17 @@ final class RedisSocketStore implements SocketStore {
     private final SocketLifetime lifetime;
     private final RedisPublisher publisher;
     private final IndexJoins joins;
+    private final UnknownOutcomes unknown;
 
-    RedisSocketStore(RedisRuntime runtime, SocketLifetime lifetime, RedisPublisher publisher, IndexJoins joins) {
+    RedisSocketStore(RedisRuntime runtime, SocketLifetime lifetime, RedisPublisher publisher, IndexJoins joins,
+            UnknownOutcomes unknown) {
         this.runtime = runtime;
         this.scripts = runtime.scripts();
         this.keys = runtime.keys();
         this.lifetime = lifetime;
         this.publisher = publisher;
         this.joins = joins;
+        this.unknown = unknown;
     }
 
     /**
@@ -124,6 +128,12 @@ final class RedisSocketStore implements SocketStore {
     @Override
     public CompletionStage<Optional<SocketRecord>> find(String socketId) {
         return read(socketId, false).thenApply(reply -> reply.map(r -> record(socketId, r)));
+    }
+
+    /** A read, so safe to send again: a poll waits a stall out here as it does in its claim. */
+    @Override
+    public CompletionStage<Optional<SocketRecord>> findForSession(String socketId) {
+        return unknown.resolve("socket look-up " + LogTag.of(socketId), () -> find(socketId));
     }
 
     @Override

@@ -13,24 +13,35 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Call ids are unique across nodes and restarts: a random part drawn when the store starts and
  * a counter. A reply key lives {@link #ttlMillis()}: twice as long as Redisson's attempts at one
- * command take, and ten seconds more for the clocks of nodes and Redis to differ.
+ * command take, and ten seconds more for the clocks of nodes and Redis to differ; a claim's, which
+ * the node itself sends again through a stall, that and the stall bound more ({@link #claimTtlMillis()}).
  */
 final class ReplyKeys {
 
     private final RedisKeys keys;
     private final long ttlMillis;
+    private final long claimTtlMillis;
     private final String instance;
     private final AtomicLong counter = new AtomicLong();
 
     ReplyKeys(RedisKeys keys, RedisEngineConfig config) {
         this.keys = keys;
         this.ttlMillis = ttlFor(config).toMillis();
+        this.claimTtlMillis = claimTtlFor(config).toMillis();
         this.instance = Long.toString(new SecureRandom().nextLong() >>> 1, 36);
     }
 
     /** How long Redisson may resend one command, doubled, plus ten seconds. */
     static Duration ttlFor(RedisEngineConfig config) {
         return config.commandTimeout().multipliedBy(2L * (config.retryAttempts() + 1)).plusSeconds(10);
+    }
+
+    /**
+     * A claim's: it is sent again for up to {@link UnknownOutcomes#boundFor} after the first send,
+     * and its last send's copies must still find the answer.
+     */
+    static Duration claimTtlFor(RedisEngineConfig config) {
+        return ttlFor(config).plus(UnknownOutcomes.boundFor(config));
     }
 
     /** A fresh reply key in {@code scope}'s slot, for one call. */
@@ -40,5 +51,9 @@ final class ReplyKeys {
 
     long ttlMillis() {
         return ttlMillis;
+    }
+
+    long claimTtlMillis() {
+        return claimTtlMillis;
     }
 }

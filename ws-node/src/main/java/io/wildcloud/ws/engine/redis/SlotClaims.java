@@ -129,7 +129,7 @@ final class SlotClaims {
             Object... more) {
         List<Object> args = new ArrayList<>(List.of(receiver.id().encode(), mode == ClaimMode.POLL ? "P" : "S",
                 creationCode, config.holdTtl().toMillis(), deadHolder, config.defaultDisconnectDelay().toMillis(),
-                config.expiryMargin().toMillis(), replies.ttlMillis(), askedAt));
+                config.expiryMargin().toMillis(), replies.claimTtlMillis(), askedAt));
         args.addAll(List.of(more));
         return args.toArray();
     }

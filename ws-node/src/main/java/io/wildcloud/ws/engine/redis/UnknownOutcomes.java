@@ -14,12 +14,14 @@ import org.slf4j.LoggerFactory;
  * first send may have run, and the caller must learn what it did before answering anyone. A poll
  * is the case in point: its claim takes the session's messages out of the queue and its release
  * acknowledges what it is about to write, so answering the client 503 after either got no answer
- * drops messages that the store may already have handed over.
+ * drops messages that the store may already have handed over. The socket look-up before a poll's
+ * claim waits the same way (a read), so that the poll is not answered 503 before it claims.
  *
- * <p>Only for writes a repeat cannot apply twice: a script that records its answer under its
- * call's reply key, sent again with the same key ({@link ReplyKeys}), or one fenced by its holder
- * that only moves the acknowledged seq forward (release.lua). The last send starts before
- * {@code bound} has passed since the first, and {@code bound} must end before the reply key does.
+ * <p>Only for calls a repeat cannot apply twice: a script that records its answer under its
+ * call's reply key, sent again with the same key ({@link ReplyKeys}), one fenced by its holder
+ * that only moves the acknowledged seq forward (release.lua), or a read (socket_get). The last
+ * send starts before {@code bound} has passed since the first, and the reply key must outlive it
+ * and that send's own attempts ({@link ReplyKeys#claimTtlFor}).
  */
 final class UnknownOutcomes {
 
@@ -35,9 +37,12 @@ final class UnknownOutcomes {
         this.bound = bound;
     }
 
-    /** How long one write may be sent again: until a command timeout before its reply key expires. */
+    /**
+     * How long one write may be sent again: as long as a stall the sessions outlive
+     * ({@link RedisEngineConfig#stallBound()}), since the client that waits for it may go on.
+     */
     static Duration boundFor(RedisEngineConfig config) {
-        return ReplyKeys.ttlFor(config).minus(config.commandTimeout());
+        return config.stallBound();
     }
 
     /** Runs {@code write}, and again while it fails unanswered and the bound allows. */

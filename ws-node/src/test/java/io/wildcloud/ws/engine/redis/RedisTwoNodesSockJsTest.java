@@ -3,24 +3,12 @@ package io.wildcloud.ws.engine.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.wildcloud.ws.edge.PipelineNames;
 import io.wildcloud.ws.sockjs.SockJsOptions;
 import io.wildcloud.ws.sockjs.router.SockJsHandler;
 import io.wildcloud.ws.sockjs.testmode.ProtocolTestEndpoints;
 import io.wildcloud.ws.testing.RedisProbe;
 import io.wildcloud.ws.testing.RedisTestServer;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,22 +47,8 @@ class RedisTwoNodesSockJsTest {
     }
 
     private String serve(RedisEngine store) throws InterruptedException {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        SockJsHandler sockjs = new SockJsHandler(new ProtocolTestEndpoints(SockJsOptions.defaults()), store,
-                store.nodeId());
-        Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20))
-                                .addLast(PipelineNames.SOCKJS, sockjs);
-                    }
-                }).bind("127.0.0.1", 0).sync().channel();
-        cleanup.add(() -> {
-            server.close().syncUninterruptibly();
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        });
-        return "http://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort();
+        return SockJsTestPorts.serve(new SockJsHandler(new ProtocolTestEndpoints(SockJsOptions.defaults()), store,
+                store.nodeId()), cleanup);
     }
 
     @AfterEach

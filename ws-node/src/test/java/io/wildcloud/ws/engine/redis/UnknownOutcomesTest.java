@@ -3,6 +3,7 @@ package io.wildcloud.ws.engine.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -64,8 +65,14 @@ class UnknownOutcomesTest {
     }
 
     @Test
-    void theBoundEndsACommandTimeoutBeforeTheReplyKeyExpires() {
+    void theBoundIsTheStallSessionsOutliveAndTheClaimsReplyKeyOutlivesItsLastSend() {
         RedisEngineConfig config = RedisEngineConfig.of("redis://127.0.0.1:6390");
-        assertEquals(ReplyKeys.ttlFor(config).minus(config.commandTimeout()), UnknownOutcomes.boundFor(config));
+        // Two thirds of the 60 s hold TTL, the 40 s expiry margin: 40 s.
+        assertEquals(Duration.ofSeconds(40), UnknownOutcomes.boundFor(config));
+        assertEquals(Duration.ofSeconds(20), UnknownOutcomes.boundFor(config.withHoldTtl(Duration.ofSeconds(30))));
+        Duration lastSendAnswered = UnknownOutcomes.boundFor(config)
+                .plus(config.commandTimeout().multipliedBy(config.retryAttempts() + 1L));
+        assertTrue(ReplyKeys.claimTtlFor(config).compareTo(lastSendAnswered.plusSeconds(10)) >= 0,
+                ReplyKeys.claimTtlFor(config) + " leaves no margin after " + lastSendAnswered);
     }
 }
