@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * slot there. Nothing on the wire shows when a node has taken a held poll as receiver; this does,
  * so that a test waits for it instead of sleeping.
  */
-final class OpenConnections {
+public final class OpenConnections {
 
     private static final Duration WITHIN = Duration.ofSeconds(10);
 
@@ -20,7 +20,7 @@ final class OpenConnections {
     }
 
     /** Connections of {@code transport} (a path: {@code xhr}, {@code xhr_streaming}) holding a session on the node. */
-    static int of(Http http, String apiUrl, String transport) {
+    public static int of(Http http, String apiUrl, String transport) {
         String metrics = http.get(apiUrl + "/metrics").bodyText();
         Matcher line = Pattern.compile("^ws_sessions_open\\{[^}]*transport=\"" + Pattern.quote(transport)
                 + "\"[^}]*}\\s+([0-9.]+)", Pattern.MULTILINE).matcher(metrics);
@@ -31,7 +31,7 @@ final class OpenConnections {
     }
 
     /** Waits until the node holds more than {@code before} connections of {@code transport}. */
-    static void awaitMoreThan(Http http, String apiUrl, String transport, int before) {
+    public static void awaitMoreThan(Http http, String apiUrl, String transport, int before) {
         Waits.await(() -> of(http, apiUrl, transport) > before,
                 () -> apiUrl + " took no new " + transport + " receiver (had " + before + ")", WITHIN);
     }

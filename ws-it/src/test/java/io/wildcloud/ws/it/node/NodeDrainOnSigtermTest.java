@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wildcloud.ws.it.cluster.OpenConnections;
 import io.wildcloud.ws.it.http.Http;
 import io.wildcloud.ws.it.http.RawHttp;
 import io.wildcloud.ws.it.http.RawResponse;
@@ -54,7 +55,9 @@ class NodeDrainOnSigtermTest {
             assertEquals(PRELUDE, stream.nextChunk());
             assertEquals("o\n", stream.nextChunk());
             assertEquals("o", websocket.nextText());
-            Thread.sleep(300); // let the node take the poll as receiver; nothing on the wire shows it
+            // The node must hold the poll as receiver before it drains: nothing on the wire shows
+            // that, its sessions-open gauge does (a 300 ms sleep guessed it).
+            OpenConnections.awaitMoreThan(http, node.apiUrl(), "xhr", 0);
 
             long start = System.nanoTime();
             node.sigterm();

@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 public final class NodeProcess implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** Starts of a node, each on new ports, before a port taken between pick and bind fails it. */
+    private static final int START_ATTEMPTS = 3;
     /** The {@code callback-allow-networks} of test nodes: their callbacks are servers on loopback. */
     public static final String LOOPBACK_NETWORKS = "127.0.0.0/8,::1/128";
 
@@ -55,6 +57,21 @@ public final class NodeProcess implements AutoCloseable {
      * {@code -Xmx256m}; returns once its {@code /health} answers 200.
      */
     public static NodeProcess start(String name, List<String> jvmOptions, String... flags) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnFreePorts(name, jvmOptions, flags);
+            } catch (PortTaken e) {
+                // The ports were free when picked, but a loaded machine's node binds them seconds
+                // (40 s seen at load ~25) later, and some other process's connection took one.
+                if (attempt == START_ATTEMPTS) {
+                    throw new AssertionError("node " + name + " found a port taken " + START_ATTEMPTS + " times",
+                            e.getCause());
+                }
+            }
+        }
+    }
+
+    private static NodeProcess startOnFreePorts(String name, List<String> jvmOptions, String... flags) {
         int publicPort = freePort();
         int apiPort = freePort();
         Path log = Path.of("target", "node-logs", name + ".log").toAbsolutePath();
@@ -78,9 +95,19 @@ public final class NodeProcess implements AutoCloseable {
             node.awaitHealthy(START_TIMEOUT);
         } catch (RuntimeException | Error e) {
             node.close();
+            if (!node.isAlive() && node.logTail().contains("Address already in use")) {
+                throw new PortTaken(e);
+            }
             throw e;
         }
         return node;
+    }
+
+    /** The node could not bind a port picked for it: another process took it meanwhile. */
+    private static final class PortTaken extends RuntimeException {
+        PortTaken(Throwable failure) {
+            super(failure);
+        }
     }
 
     /** Polls {@code /health} on the API port until it answers 200; fails if the process exits. */

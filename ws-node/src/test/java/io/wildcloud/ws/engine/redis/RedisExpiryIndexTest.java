@@ -66,29 +66,26 @@ class RedisExpiryIndexTest {
 
     @Test
     void sessionsLeasedByANodeThatDiedMidCheckEndAfterTheLeaseAndAreHeardOfOnce() throws Exception {
-        RedisEngine setup = store("setup", NEVER);
-        SessionKey key = new SessionKey("app", "orphan");
-        claimAndRelease(setup, key, Duration.ofMillis(100));
-
-        // A node leases the session when it comes due, then dies before it checks it.
-        Node dead = new Node();
-        // Long enough for both survivors to start and take their listeners first, even on a loaded
-        // machine: a survivor's sweep that ended the session before its listener was set would end
-        // it unheard (the engine sweeps from its start).
-        long leaseEnd = System.currentTimeMillis() + 5_000;
-        int shard = RedisKeys.expiryShardOf(RedisKeys.expiryMember(key));
-        List<ExpiryIndex.Lease> leases = new ArrayList<>();
-        await(() -> {
-            ExpiryIndex.Lease lease = join(dead.index.lease(shard, System.currentTimeMillis(), 10, leaseEnd, 60_000));
-            leases.add(lease);
-            return lease.members().contains(RedisKeys.expiryMember(key));
-        }, "the session never came due");
-
+        // The survivors start, and take their listeners, first: an engine sweeps from its start, and
+        // a sweep that ended the session before its listener was set would end it unheard. How long
+        // they take to start (seconds on a loaded machine) then bounds nothing.
         RedisEngine first = store("survivor1", Duration.ofMillis(50));
         RedisEngine second = store("survivor2", Duration.ofMillis(50));
         first.setExpiryListener(this::heard);
         second.setExpiryListener(this::heard);
-        assertTrue(System.currentTimeMillis() < leaseEnd, "the survivors took longer to start than the lease");
+        RedisEngine setup = store("setup", NEVER);
+        Node dead = new Node();
+        SessionKey key = new SessionKey("app", "orphan");
+        claimAndRelease(setup, key, Duration.ofSeconds(5));
+
+        // A node leases the session, then dies before it checks it. It leases what is due by the
+        // session's deadline (as its sweep at that moment would), before the survivors' sweeps can.
+        long dueBy = System.currentTimeMillis() + 5_000;
+        long leaseEnd = dueBy + 2_000;
+        int shard = RedisKeys.expiryShardOf(RedisKeys.expiryMember(key));
+        ExpiryIndex.Lease lease = join(dead.index.lease(shard, dueBy, 10, leaseEnd, 60_000));
+        assertEquals(List.of(RedisKeys.expiryMember(key)), lease.members(),
+                "the dead node did not lease the session before its deadline");
         await(() -> heard.containsKey(key), "no other node ended the session after the lease");
         assertTrue(heardAt.get(key) > leaseEnd,
                 "heard of before the lease ended: at " + heardAt.get(key) + ", lease until " + leaseEnd);
@@ -105,7 +102,7 @@ class RedisExpiryIndexTest {
         List<Object> answer = join(dead.scripts.expire.eval(dead.script, RScript.ReturnType.LIST,
                 keys.sessionKeys(key), "", 0));
         assertEquals(List.of(-1L), answer);
-        assertEquals(0L, join(dead.index.settle(leases.get(leases.size() - 1), List.of(RedisKeys.expiryMember(key)))));
+        assertEquals(0L, join(dead.index.settle(lease, List.of(RedisKeys.expiryMember(key)))));
 
         // Both survivors swept past the session since: a later session heard of means so.
         SessionKey witness = new SessionKey("app", "witness");

@@ -39,6 +39,8 @@ class WriteBacklogLimitTest {
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final AtomicInteger cutOff = new AtomicInteger();
+    /** Bytes the server has answered (each with its frames written), for a client that sends one at a time. */
+    private final AtomicInteger bytesAnswered = new AtomicInteger();
     private final CompletableFuture<Channel> accepted = new CompletableFuture<>();
     private Channel server;
 
@@ -66,6 +68,7 @@ class WriteBacklogLimitTest {
                                             ByteBuf frame = ctx.alloc().directBuffer(FRAME).writeZero(FRAME);
                                             ctx.writeAndFlush(frame, ctx.voidPromise());
                                         }
+                                        bytesAnswered.addAndGet(bytes);
                                     }
                                 });
                         accepted.complete(ch);
@@ -90,10 +93,16 @@ class WriteBacklogLimitTest {
             Channel channel = accepted.get(5, java.util.concurrent.TimeUnit.SECONDS);
             // Asks for 100 frames at a time, never reading, until the server gives up on it:
             // at most (kernel buffers + 256 KiB) / 127 bytes of frames, bounded here at 40 MB.
+            // One byte at a time, the next once the server has answered it: each answer is then one
+            // task of 100 frames (as a burst of pongs is), with the limit's check after it. A server
+            // that lags (a loaded machine) would otherwise read hundreds of bytes at once and write
+            // tens of MB in one task, and the cut-off would come long after this loop ends.
             for (int i = 0; i < 3_000 && channel.isActive(); i++) {
                 out.write(1);
                 out.flush();
-                Thread.sleep(1);
+                int sent = i + 1;
+                Waits.await(() -> bytesAnswered.get() >= sent || !channel.isActive(), "an answer to byte " + sent,
+                        Duration.ofSeconds(10));
             }
             Waits.await(() -> !channel.isActive(), "the connection is cut off", Duration.ofSeconds(5));
             assertEquals(1, cutOff.get());
