@@ -44,17 +44,46 @@ public final class NodeServer implements AutoCloseable {
      * @param flags node settings besides its id and ports
      */
     public static NodeServer start(String name, Path jar, Path dir, List<String> jvmOptions, List<String> flags) {
-        int publicPort = Processes.freePort();
-        int apiPort = Processes.freePort();
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar.toString(), "--node-id=" + name, "--bind-host=127.0.0.1",
-                "--public-port=" + publicPort, "--api-port=" + apiPort));
-        command.addAll(flags);
-        NodeServer node = new NodeServer(name, List.copyOf(command), dir.resolve(name + ".log"), publicPort, apiPort);
-        node.restart();
-        return node;
+        for (int attempt = 1; ; attempt++) {
+            int publicPort = Processes.freePort();
+            int apiPort = Processes.freePort();
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", jar.toString(), "--node-id=" + name, "--bind-host=127.0.0.1",
+                    "--public-port=" + publicPort, "--api-port=" + apiPort));
+            command.addAll(flags);
+            NodeServer node = new NodeServer(name, List.copyOf(command), dir.resolve(name + ".log"), publicPort, apiPort);
+            long logBefore = node.logLength();
+            try {
+                node.restart();
+                return node;
+            } catch (IllegalStateException e) {
+                // A port picked free was taken before the node bound it (any process's outgoing
+                // connection may get it): new ports, as long as nothing else went wrong.
+                if (attempt == 3 || node.isAlive() || !node.logSince(logBefore).contains("Address already in use")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private long logLength() {
+        try {
+            return Files.exists(log) ? Files.size(log) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private String logSince(long offset) {
+        try {
+            byte[] all = Files.readAllBytes(log);
+            return new String(all, (int) Math.min(offset, all.length), (int) Math.max(0, all.length - offset),
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** Starts the process again on the same ports; returns once it is ready. */
