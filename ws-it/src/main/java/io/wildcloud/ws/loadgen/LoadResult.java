@@ -20,6 +20,7 @@ public record LoadResult(
         long publishErrors,
         Map<String, Long> publishErrorsByStatus,
         long publishedToNoSession,
+        long malformed,
         long delivered,
         double publishSeconds,
         double deliveredPerSecond,
@@ -55,7 +56,8 @@ public record LoadResult(
         long lostOpen = transports.values().stream()
                 .mapToLong(DeliveryTracker.TransportFigures::lostInOpenSessions).sum();
         return new LoadResult(sessions, byTransport, failed, warmupPublished, tracker.warmup().missing(),
-                published, publishErrors, publishErrorsByStatus, publishedToNoSession, measured.delivered(),
+                published, publishErrors, publishErrorsByStatus, publishedToNoSession, tracker.malformed(),
+                measured.delivered(),
                 publishSeconds, deliverySeconds > 0 ? measured.delivered() / deliverySeconds : 0,
                 ms(latency.getValueAtPercentile(50)), ms(latency.getValueAtPercentile(99)),
                 ms(latency.getValueAtPercentile(99.9)), ms(latency.getMaxValue()),
@@ -103,11 +105,14 @@ public record LoadResult(
                 + noSession() + firstLost();
     }
 
-    // Only when it happened: a publish the API accepted but queued for no session of its socket.
+    // Only when it happened: publishes the API accepted but queued for no session of their socket,
+    // and messages that arrived unreadable (each then counts as lost: its seq is unknown).
     private String noSession() {
-        return publishedToNoSession == 0 ? "" : String.format(Locale.ROOT,
+        return (publishedToNoSession == 0 ? "" : String.format(Locale.ROOT,
                 "%n  %d publishes answered 200 but queued for no session (the socket's index had none)",
-                publishedToNoSession);
+                publishedToNoSession))
+                + (malformed == 0 ? "" : String.format(Locale.ROOT,
+                "%n  %d messages arrived malformed (not counted as received)", malformed));
     }
 
     // The first few lost in sessions that stayed open, repeats and ended sessions: what each was beside.

@@ -130,6 +130,20 @@ class DeliveryTrackerTest {
         assertFalse(lost.get(0).toString().contains("no session"), lost.get(0)::toString);
     }
 
+    @Test
+    void aRunsTextNamesPublishesQueuedForNoSessionAndMalformedMessages() {
+        DeliveryTracker tracker = new DeliveryTracker(1, false, List.of("websocket"));
+        send(tracker, 0, 1);
+        tracker.received(0, "no seq here");
+        String text = LoadResult.of(1, java.util.Map.of("websocket", 1), 0, 0, tracker, 1, 0, java.util.Map.of(), 1,
+                1.0, 1.0).toText();
+        assertTrue(text.contains("1 publishes answered 200 but queued for no session"), text);
+        assertTrue(text.contains("1 messages arrived malformed"), text);
+        String clean = LoadResult.of(1, java.util.Map.of("websocket", 1), 0, 0, tracker, 1, 0, java.util.Map.of(), 0,
+                1.0, 1.0).toText();
+        assertFalse(clean.contains("queued for no session"), clean);
+    }
+
     private static void send(DeliveryTracker tracker, int session, long seq) {
         tracker.sent(session, seq);
         tracker.accepted(session, seq);
