@@ -95,16 +95,17 @@ class ClaimOpenWakeupTest {
         assertEquals(1, got.get(0).seq());
     }
 
-    /** Runs {@code hook} at a call of {@link #id()} until the hook says it ran. */
+    /**
+     * A {@link CollectingReceiver} that runs {@code hook} at a call of {@link #id()} until the hook
+     * says it ran.
+     */
     private static final class PublishingReceiver implements Receiver {
-        private final ReceiverId id;
-        private final List<QueuedMessage> got;
+        private final CollectingReceiver collecting;
         private final BooleanSupplier hook;
         private volatile boolean published;
 
         PublishingReceiver(ReceiverId id, List<QueuedMessage> got, BooleanSupplier hook) {
-            this.id = id;
-            this.got = got;
+            this.collecting = new CollectingReceiver(id, got);
             this.hook = hook;
         }
 
@@ -117,20 +118,22 @@ class ClaimOpenWakeupTest {
             if (!published && hook.getAsBoolean()) {
                 published = true;
             }
-            return id;
+            return collecting.id();
         }
 
         @Override
         public void onMessages(List<QueuedMessage> messages) {
-            got.addAll(messages);
+            collecting.onMessages(messages);
         }
 
         @Override
         public void onClosed(SockJsFrame closeFrame) {
+            collecting.onClosed(closeFrame);
         }
 
         @Override
         public void onEvicted() {
+            collecting.onEvicted();
         }
     }
 
