@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -35,6 +38,10 @@ public final class CapacityBenchmark {
     private final Duration hold;
 
     private CapacityBenchmark(Map<String, String> flags) throws IOException {
+        // A work directory per run unless told: a loss is then laid beside its node log and Redis log
+        // (one message reported lost once could not be, the runs having shared one).
+        flags.putIfAbsent("work-dir", "target/bench/capacity-" + LocalDateTime.now(ZoneOffset.UTC)
+                .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         this.flags = flags;
         this.servers = new BenchServers(flags);
         this.sessions = Integer.parseInt(flags.getOrDefault("sessions", "19000"));
@@ -189,6 +196,7 @@ public final class CapacityBenchmark {
                 "  %8.1f B  %6.2f instances  %s%n", e.getValue()[1] / n, e.getValue()[0] / n, e.getKey()));
         System.out.println("then one publish to each session:");
         System.out.println(result.toText());
+        System.out.println("node log, Redis log and histograms in " + servers.workDir().toAbsolutePath());
     }
 
     private static String loadAverage() {

@@ -6,7 +6,9 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -47,6 +49,8 @@ public final class DeliveryTracker {
     /** Per session, per seq sent: when it was sent (System.nanoTime); guarded like {@link #tags}. */
     private final long[][] sentNanos;
     private final ServingTrail trail;
+    /** (session << 32 | seq) of the messages the API queued for no session: rare, so a set. */
+    private final Set<Long> queuedNowhere = ConcurrentHashMap.newKeySet();
     /** The first {@link LoadResult#LOST_LISTED} repeats: session, seq, when (System.nanoTime). */
     private final List<long[]> repeats = new ArrayList<>();
     /** When the measured publishing began: lost messages are timed from here. */
@@ -145,6 +149,14 @@ public final class DeliveryTracker {
         synchronized (accepted) {
             accepted.set((int) seq);
         }
+    }
+
+    /**
+     * The API accepted message {@code seq} for {@code session} but queued it for no session (its
+     * answer's {@code sessions} was 0): if it is lost, it was never in a session's queue.
+     */
+    public void queuedForNoSession(int session, long seq) {
+        queuedNowhere.add(((long) session << 32) | seq);
     }
 
     /** Message {@code seq} is being sent to {@code session}'s socket now: tags it with the open incarnation. */
@@ -264,7 +276,8 @@ public final class DeliveryTracker {
     private LostMessage lost(int session, int seq, boolean inOpen) {
         long sent = sentNanos(session, seq);
         return new LostMessage(session, transports[session], seq, (sent - origin) / 1e9, inOpen,
-                describe(trail.lastBefore(session, sent)), describe(trail.firstAfter(session, sent)));
+                describe(trail.lastBefore(session, sent)), describe(trail.firstAfter(session, sent)),
+                queuedNowhere.contains(((long) session << 32) | seq));
     }
 
     private String describe(ServingTrail.Served served) {

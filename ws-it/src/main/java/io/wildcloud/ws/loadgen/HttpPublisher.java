@@ -63,9 +63,10 @@ public final class HttpPublisher implements AutoCloseable {
     /**
      * Publishes message {@code <seq>:<nanos written>} ({@link DeliveryTracker#payload}) to every
      * session of {@code socketId}; completes with the HTTP status, or exceptionally if the
-     * connection failed or the answer took too long.
+     * connection failed or the answer took too long. A 200's count of sessions the message was
+     * queued for is then in {@link Publish#sessions()}.
      */
-    public CompletableFuture<Integer> publish(String socketId, long seq) {
+    public Publish publish(String socketId, long seq) {
         return submit(new Publish(new String[] {socketId}, new long[] {seq}, false));
     }
 
@@ -79,7 +80,7 @@ public final class HttpPublisher implements AutoCloseable {
         return submit(new Publish(socketIds, seqs, true));
     }
 
-    private CompletableFuture<Integer> submit(Publish publish) {
+    private Publish submit(Publish publish) {
         if (closed) {
             publish.completeExceptionally(new IOException("publisher closed"));
             return publish;
@@ -155,15 +156,22 @@ public final class HttpPublisher implements AutoCloseable {
     }
 
     /** One publish request (a single publish, or a batch): what to send, and its outcome (the HTTP status). */
-    static final class Publish extends CompletableFuture<Integer> {
+    public static final class Publish extends CompletableFuture<Integer> {
         final String[] socketIds;
         final long[] seqs;
         final boolean batch;
+        /** A single publish's answer: how many sessions it was queued for; -1 until answered 200, or if not said. */
+        volatile int sessions = -1;
 
         Publish(String[] socketIds, long[] seqs, boolean batch) {
             this.socketIds = socketIds;
             this.seqs = seqs;
             this.batch = batch;
+        }
+
+        /** See {@link #sessions}; read once the publish completed. */
+        int sessions() {
+            return sessions;
         }
     }
 }

@@ -152,7 +152,8 @@ public final class LoadGenerator {
             publishing.printProgress();
             clients.forEach(SessionSlot::stop);
             return LoadResult.of(options.sessions(), byTransport, failed, warmupPublished, tracker,
-                    measured.published.get(), measured.errors.get(), measured.errorsByStatus(), measured.publishSeconds,
+                    measured.published.get(), measured.errors.get(), measured.errorsByStatus(),
+                    measured.queuedForNoSession.get(), measured.publishSeconds,
                     measured.deliverySeconds);
         }
     }

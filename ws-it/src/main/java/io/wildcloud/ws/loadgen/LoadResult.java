@@ -19,6 +19,8 @@ public record LoadResult(
         long published,
         long publishErrors,
         Map<String, Long> publishErrorsByStatus,
+        long publishedToNoSession,
+        long malformed,
         long delivered,
         double publishSeconds,
         double deliveredPerSecond,
@@ -42,7 +44,7 @@ public record LoadResult(
 
     static LoadResult of(int sessions, Map<String, Integer> byTransport, int failed, long warmupPublished,
                          DeliveryTracker tracker, long published, long publishErrors,
-                         Map<String, Long> publishErrorsByStatus, double publishSeconds,
+                         Map<String, Long> publishErrorsByStatus, long publishedToNoSession, double publishSeconds,
                          double deliverySeconds) {
         // Throughput counts until the last message arrived (or the grace ran out), not just the publishing.
         DeliveryTracker.Phase measured = tracker.measured();
@@ -54,7 +56,8 @@ public record LoadResult(
         long lostOpen = transports.values().stream()
                 .mapToLong(DeliveryTracker.TransportFigures::lostInOpenSessions).sum();
         return new LoadResult(sessions, byTransport, failed, warmupPublished, tracker.warmup().missing(),
-                published, publishErrors, publishErrorsByStatus, measured.delivered(),
+                published, publishErrors, publishErrorsByStatus, publishedToNoSession, tracker.malformed(),
+                measured.delivered(),
                 publishSeconds, deliverySeconds > 0 ? measured.delivered() / deliverySeconds : 0,
                 ms(latency.getValueAtPercentile(50)), ms(latency.getValueAtPercentile(99)),
                 ms(latency.getValueAtPercentile(99.9)), ms(latency.getMaxValue()),
@@ -99,7 +102,17 @@ public record LoadResult(
                 sessions, sessionsByTransport, sessionsFailed, warmupPublished, warmupLost, published, publishSeconds, publishErrors, publishErrorsByStatus,
                 delivered, deliveredPerSecond, latencyP50Ms, latencyP99Ms, latencyP999Ms, latencyMaxMs,
                 lost, duplicated, reordered, lostInClosedSessions, lostInOpenSessions, reopened, perTransport)
-                + firstLost();
+                + noSession() + firstLost();
+    }
+
+    // Only when it happened: publishes the API accepted but queued for no session of their socket,
+    // and messages that arrived unreadable (each then counts as lost: its seq is unknown).
+    private String noSession() {
+        return (publishedToNoSession == 0 ? "" : String.format(Locale.ROOT,
+                "%n  %d publishes answered 200 but queued for no session (the socket's index had none)",
+                publishedToNoSession))
+                + (malformed == 0 ? "" : String.format(Locale.ROOT,
+                "%n  %d messages arrived malformed (not counted as received)", malformed));
     }
 
     // The first few lost in sessions that stayed open, repeats and ended sessions: what each was beside.

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
@@ -22,6 +23,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One keep-alive HTTP/1.1 connection of the {@link HttpPublisher}, reopened whenever it closes.
@@ -56,6 +59,8 @@ final class PublishConnection {
     private HttpPublisher.Publish inFlight;
     private int status;
     private boolean keepAlive;
+    /** The answer's body so far (a publish's answer is a few bytes: its sessions count). */
+    private final StringBuilder body = new StringBuilder();
 
     PublishConnection(HttpPublisher publisher, EventLoop loop, URI url, int messageBytes) {
         this.publisher = publisher;
@@ -193,6 +198,10 @@ final class PublishConnection {
             if (answer instanceof HttpResponse response) {
                 status = response.status().code();
                 keepAlive = HttpUtil.isKeepAlive(response);
+                body.setLength(0);
+            }
+            if (answer instanceof HttpContent content && body.length() < MAX_BODY_READ) {
+                body.append(content.content().toString(StandardCharsets.US_ASCII));
             }
             if (answer instanceof LastHttpContent) {
                 HttpPublisher.Publish publish = inFlight;
@@ -200,6 +209,9 @@ final class PublishConnection {
                 if (publish == null) {
                     ctx.close();
                     return;
+                }
+                if (!publish.batch && status == 200) {
+                    publish.sessions = sessionsOf(body);
                 }
                 publish.complete(status);
                 if (keepAlive) {
@@ -229,6 +241,16 @@ final class PublishConnection {
             fail(new IOException("API connection to " + url + " closed before the answer"));
             publisher.disconnected(PublishConnection.this);
         }
+    }
+
+    /** Enough of an answer for a publish's {@code {"sessions":N,"queue_full":M}}. */
+    private static final int MAX_BODY_READ = 256;
+    private static final Pattern SESSIONS = Pattern.compile("\"sessions\"\\s*:\\s*(\\d+)");
+
+    /** The sessions a publish's answer says it queued for, or -1 if it does not say. */
+    static int sessionsOf(CharSequence answer) {
+        Matcher matcher = SESSIONS.matcher(answer);
+        return matcher.find() ? Integer.parseInt(matcher.group(1)) : -1;
     }
 
     private static int port(URI url) {

@@ -116,11 +116,12 @@ final class PublishRounds {
         inFlight[session] = true;
         outstanding++;
         round.sent++;
-        publisher.publish(sockets.get(session), seq).whenComplete((status, error) -> {
+        HttpPublisher.Publish request = publisher.publish(sockets.get(session), seq);
+        request.whenComplete((status, error) -> {
             if (loop.inEventLoop()) {
-                answered(round, session, seq, status, error);
+                answered(round, session, seq, status, error, request.sessions());
             } else {
-                loop.execute(() -> answered(round, session, seq, status, error));
+                loop.execute(() -> answered(round, session, seq, status, error, request.sessions()));
             }
         });
     }
@@ -174,8 +175,14 @@ final class PublishRounds {
         fill();
     }
 
-    private void answered(Round round, int session, long seq, Integer status, Throwable error) {
+    private void answered(Round round, int session, long seq, Integer status, Throwable error, int sessions) {
         count(round, session, seq, status, error);
+        if (sessions == 0 && error == null && status == 200) {
+            // The API found no session of the socket to queue it for: each slot's socket has one
+            // session, so its session was not (or no longer) in the socket's index.
+            tracker.queuedForNoSession(session, seq);
+            round.queuedForNoSession.incrementAndGet();
+        }
         inFlight[session] = false;
         outstanding--;
         fill();
@@ -232,6 +239,8 @@ final class PublishRounds {
         final CompletableFuture<Void> answered = new CompletableFuture<>();
         final AtomicLong published = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
+        /** Single publishes answered 200 that were queued for no session. */
+        final AtomicLong queuedForNoSession = new AtomicLong();
         final AtomicReference<String> firstError = new AtomicReference<>();
         /** Failed publishes by HTTP status ({@code "no answer"}: the connection failed or timed out). */
         final Map<String, LongAdder> errorsByStatus = new ConcurrentSkipListMap<>();

@@ -1,6 +1,7 @@
 package io.wildcloud.ws.loadgen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -115,6 +116,32 @@ class DeliveryTrackerTest {
         assertEquals(1, tracker.measured().delivered());
         assertEquals(0, tracker.malformed());
         assertEquals(0, tracker.measured().missing());
+    }
+
+    @Test
+    void aLostMessageTheApiQueuedForNoSessionIsListedSo() {
+        DeliveryTracker tracker = new DeliveryTracker(2, false, List.of("websocket", "websocket"));
+        send(tracker, 0, 1);
+        send(tracker, 1, 1);
+        tracker.queuedForNoSession(1, 1);
+        List<LostMessage> lost = tracker.lostMessages(tracker.measured(), 10);
+        assertEquals(List.of(false, true), lost.stream().map(LostMessage::queuedForNoSession).toList(), lost::toString);
+        assertTrue(lost.get(1).toString().contains("the API queued it for no session"), lost.get(1)::toString);
+        assertFalse(lost.get(0).toString().contains("no session"), lost.get(0)::toString);
+    }
+
+    @Test
+    void aRunsTextNamesPublishesQueuedForNoSessionAndMalformedMessages() {
+        DeliveryTracker tracker = new DeliveryTracker(1, false, List.of("websocket"));
+        send(tracker, 0, 1);
+        tracker.received(0, "no seq here");
+        String text = LoadResult.of(1, java.util.Map.of("websocket", 1), 0, 0, tracker, 1, 0, java.util.Map.of(), 1,
+                1.0, 1.0).toText();
+        assertTrue(text.contains("1 publishes answered 200 but queued for no session"), text);
+        assertTrue(text.contains("1 messages arrived malformed"), text);
+        String clean = LoadResult.of(1, java.util.Map.of("websocket", 1), 0, 0, tracker, 1, 0, java.util.Map.of(), 0,
+                1.0, 1.0).toText();
+        assertFalse(clean.contains("queued for no session"), clean);
     }
 
     private static void send(DeliveryTracker tracker, int session, long seq) {

@@ -62,6 +62,9 @@ class HttpPublisherTest {
             }
             for (int seq = 1; seq <= 40; seq++) {
                 assertEquals(seq % 10 == 0 ? 503 : 200, published.get(seq - 1).get(10, TimeUnit.SECONDS), "publish " + seq);
+                // The answer's count of sessions queued for: the server queues for none of socket7's.
+                int sessions = ((HttpPublisher.Publish) published.get(seq - 1)).sessions();
+                assertEquals(seq % 10 == 0 ? -1 : seq == 7 ? 0 : 1, sessions, "sessions of publish " + seq);
             }
         }
         assertEquals(40, requests.size());
@@ -106,10 +109,12 @@ class HttpPublisherTest {
                                         requests.add(request.uri() + " " + request.content().toString(StandardCharsets.UTF_8));
                                         boolean refuse = request.uri().endsWith("/refused");
                                         boolean close = answered.incrementAndGet() % 4 == 0;
+                                        String body = refuse ? "{}" : "{\"sessions\":"
+                                                + (request.uri().endsWith("/socket7") ? 0 : 1) + ",\"queue_full\":0}";
                                         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                                                 refuse ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK,
-                                                Unpooled.copiedBuffer("{}", StandardCharsets.UTF_8));
-                                        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 2);
+                                                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+                                        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length());
                                         if (close) {
                                             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
                                             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

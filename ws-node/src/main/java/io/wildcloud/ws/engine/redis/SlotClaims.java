@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>watch the node's wake-ups for the session ({@link NodeWakeups#watch}; the node's one
  *       subscription is in place since start), so that a wake-up published between the claim's
- *       script and the receiver's registration is not lost (a claim that may only create needs
- *       no watch: nothing can wake its session before it is admitted);</li>
+ *       script and the receiver's registration is not lost (a websocket's new session too: its
+ *       claim_open.lua joins the socket's index, so a publish may wake it before the registration);</li>
  *   <li>run claim.lua, which makes the receiver the holder, so that later wake-ups go to this
  *       node's channel (through the {@link ScriptPipeline}: the claims of a connect storm go many
  *       to a round trip; sent again with the same reply key while Redis does not answer it, see
@@ -88,23 +88,24 @@ final class SlotClaims {
     }
 
     /**
-     * A claim that may only create (a websocket's): no watch. Nothing can wake a session the claim
-     * creates before the service admits it, after this returns (publishes find a session in its
-     * socket's index, which admission adds it to; no one else knows its id). A claim that finds
-     * the session already there holds no slot (busy, closed). Once the node's push service has
-     * admitted a session, the claim joins its socket's index in the same script (claim_open.lua),
-     * and the admission takes that join ({@link IndexJoins}) instead of a round trip of its own.
+     * A claim that may only create (a websocket's). Once the node's push service has admitted a
+     * session, the claim joins its socket's index in the same script (claim_open.lua), and the
+     * admission takes that join ({@link IndexJoins}) instead of a round trip of its own. From that
+     * script on, a publish to the socket queues for the session and wakes this node, maybe before
+     * the answer is read and the receiver registered: the watch notes such a wake-up, and the claim
+     * catches up (without it the message waited for the session's next publish; ClaimOpenWakeupTest).
      */
     private CompletionStage<Claim> claimNew(SessionKey key, ClaimMode mode, Receiver receiver) {
         int subscriptions = wakeups.subscriptions();
         int joinLimit = joins.limit();
+        NodeWakeups.ClaimWatch watch = wakeups.watch(key);
         CompletionStage<ClaimReply> reply = joinLimit == 0
                 ? runClaim(key, mode, Creation.CREATE_ONLY, receiver, "", receiver.askedAtMillis())
                 : runOpen(key, mode, receiver, joinLimit);
         return reply.thenApply(opened -> {
             joins.record(key, joinLimit, opened.joined());
-            return settle(subscriptions, () -> 0, key, mode, receiver, opened);
-        });
+            return settle(subscriptions, watch::announced, key, mode, receiver, opened);
+        }).whenComplete((claim, error) -> wakeups.unwatch(key));
     }
 
     /** claim_open.lua: the claim of a new session and its socket's index join, in one call. */
