@@ -84,9 +84,10 @@ class RedisOutageTest {
         assertEquals("unavailable", status.get("status").getAsString(), health::toString);
         // The node may first wait out its Redis client's timeouts and retries before it gives up;
         // then the SockJS request gets the transport's own 503 and the browser retries later. A
-        // poll's claim unanswered is sent again (UnknownOutcomes) for up to its reply key's TTL
-        // less a command timeout, 25 s here, and the last send may take Redisson's 3 x 3 s.
-        RawResponse refused = new Http(Duration.ofSeconds(45)).post(url(1, UUID.randomUUID().toString(), "xhr"));
+        // poll's socket look-up and claim unanswered are sent again (UnknownOutcomes) until the
+        // stall bound has passed, 40 s with the default hold TTL, and the last send may take
+        // Redisson's 3 x 3 s: 49 s (README, "Sessions outlive a store stall").
+        RawResponse refused = new Http(Duration.ofSeconds(60)).post(url(1, UUID.randomUUID().toString(), "xhr"));
         assertEquals(503, refused.status(), refused::toString);
         assertTrue(refused.body().length > 0, "a 503 says what happened");
         assertTrue(cluster.node(0).isAlive() && cluster.node(1).isAlive(), "a node died of the outage");
