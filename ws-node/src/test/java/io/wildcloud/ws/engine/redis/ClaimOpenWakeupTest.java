@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
@@ -18,6 +19,7 @@ import io.wildcloud.ws.testing.Waits;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -70,15 +72,17 @@ class ClaimOpenWakeupTest {
 
         List<QueuedMessage> got = new CopyOnWriteArrayList<>();
         AtomicReference<Throwable> publishFailed = new AtomicReference<>();
-        Thread testThread = Thread.currentThread();
-        // The engine asks the receiver its id when it registers it, on the thread that read the
-        // claim's answer: the publish runs there, after the claim's script and before the registration.
+        // The engine asks the receiver its id when it sends the claim and again when it registers
+        // it: a publish to the socket at each call, until one reaches both sessions, so that the
+        // claim's script had joined "racing" to the index and its registration is still to come.
+        // (Which thread asks is not a sign: a claim answered before the test thread chained its
+        // next step is read on the test thread.)
         Receiver racing = new PublishingReceiver(new ReceiverId("n1", 2), got, () -> {
-            if (Thread.currentThread() == testThread) {
-                return false;
-            }
             try {
-                join(publisher.publish(socket, null, "published-in-between"));
+                Optional<Publication> reached = join(publisher.publish(socket, null, "published-in-between"));
+                if (reached.isEmpty() || reached.get().queued() < 2) {
+                    return false; // before the claim's script: only "first" got it
+                }
                 // Time for the wake-up to reach this node's subscription (and find no receiver).
                 Thread.sleep(500);
             } catch (Exception e) {
