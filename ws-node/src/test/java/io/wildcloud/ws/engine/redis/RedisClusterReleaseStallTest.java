@@ -42,7 +42,7 @@ class RedisClusterReleaseStallTest {
         cluster = RedisClusterProcesses.start();
         prefix = RedisTestServer.newKeyPrefix("release-stall");
         String url = "redis-cluster://" + String.join(",", cluster.nodeUrls()).replace("redis://", "");
-        // Redisson waits out the 3 s stall itself (3 s timeout, one retry): one send, answered late.
+        // Redisson waits out the stall itself (3 s timeout): one send, answered late.
         RedisEngineConfig config = RedisEngineConfig.of(url).withKeyPrefix(prefix)
                 .withSweepInterval(Duration.ofMillis(100))
                 .withTimeouts(Duration.ofSeconds(3), 1, Duration.ofSeconds(3));
@@ -72,7 +72,9 @@ class RedisClusterReleaseStallTest {
         shardMaster.suspend();
         try {
             released = store.release(key, poll.id(), 0, Duration.ofMillis(1000)).toCompletableFuture();
-            TimeUnit.SECONDS.sleep(3); // the stall itself, not a wait for a condition
+            // The stall itself, not a wait for a condition: longer than the delay and than a late
+            // answer (1 s), shorter than the test Cluster's node timeout (2 s: no CLUSTERDOWN after it).
+            TimeUnit.MILLISECONDS.sleep(1600);
         } finally {
             shardMaster.resume();
         }
