@@ -135,11 +135,17 @@ final class ExpiryChecks {
      * later deadline and the entry gets it.
      */
     CompletionStage<Void> rearmIfLate(SessionKey key, long sentAtMillis, long delayMillis, long marginMillis) {
-        if (System.currentTimeMillis() - sentAtMillis <= LATE_ANSWER.toMillis()) {
+        long late = System.currentTimeMillis() - sentAtMillis;
+        if (late <= LATE_ANSWER.toMillis()) {
             return CompletableFuture.completedFuture(null);
         }
         return pipeline.<Long>submit(scripts.rearm, RScript.ReturnType.LONG, keys.sessionKeys(key), delayMillis,
-                marginMillis).thenApply(deadline -> (Void) null);
+                marginMillis).thenApply(deadline -> {
+                    // DEBUG: after a stall, one line per session released during it.
+                    LOG.debug("{} released, answered after {} ms: disconnect delay started again (deadline {})", key,
+                            late, deadline);
+                    return (Void) null;
+                });
     }
 
     private CompletionStage<Boolean> keep(SessionKey key, long dueMillis) {

@@ -92,8 +92,6 @@ final class RedisSessionStore implements SessionStore {
         CompletableFuture<Long> released = unknown.resolve("release " + key, () -> scripts.release.<Long>eval(
                         runtime.script(), RScript.ReturnType.LONG, keys.sessionKeys(key), receiver.encode(), upTo,
                         delay, margin))
-                .thenCompose(answer -> answer == 1 ? sweeper.rearmIfLate(key, sentAt, delay, margin)
-                        .thenApply(rearmed -> answer) : CompletableFuture.completedFuture(answer))
                 .toCompletableFuture();
         released.whenComplete((answer, error) -> pending.settle(error));
         // Sent again through a stall too (a ZADD; a late copy's earlier deadline is only a hint: expire.lua
@@ -101,7 +99,13 @@ final class RedisSessionStore implements SessionStore {
         long deadline = System.currentTimeMillis() + delay;
         CompletableFuture<Boolean> tracked = unknown.resolve("track " + key, () -> sweeper.track(key, deadline))
                 .toCompletableFuture();
-        return released.thenCombine(tracked, (answer, added) -> (Void) null)
+        // The client hears of its request only once both are answered. If that came late, the delay
+        // the release started ran meanwhile: a stall of the session's Redis, or of the index shard's
+        // alone (another Cluster master), so it starts again. A repeat of a release that ran answers
+        // 0 (no longer the holder), as does one whose slot moved on: rearm.lua leaves a held session be.
+        return released.thenCombine(tracked, (answer, added) -> answer)
+                .thenCompose(answer -> answer >= 0 ? sweeper.rearmIfLate(key, sentAt, delay, margin)
+                        : CompletableFuture.<Void>completedFuture(null))
                 .exceptionallyCompose(error -> StoreErrors.failed("release " + key, error));
     }
 

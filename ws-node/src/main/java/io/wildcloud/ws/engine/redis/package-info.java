@@ -39,7 +39,8 @@
  * another node still finds a leased session's keys when the lease ends. A session's deadline
  * counts against its client, not against the store: a claim ends a session past its deadline only
  * if it was past when the client asked (claim.lua), so a poll that waited out a stall, or a
- * Cluster that was down, still finds its session.
+ * Cluster that was down, still finds its session; a release (or a poll's claim that released)
+ * answered late, its index entry included, starts the delay again (rearm.lua).
  *
  * <h2>Scripts</h2>
  * One Lua script per multi-step change, in {@code src/main/resources/redis}, each with a KEYS/ARGV

@@ -20,6 +20,7 @@ import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
 import io.wildcloud.ws.testing.Waits;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -179,6 +180,41 @@ class RedisStallTest {
         // Released again, it ends when its delay (and the sweeper's grace after the gap) has passed.
         Waits.join(sessions.release(key, second.id(), 0, Duration.ofMillis(100)), WAIT);
         Waits.await(() -> expired.contains(key), "the session never ended", WAIT);
+    }
+
+    @Test
+    void aReleaseThatRanJustBeforeAStallAndWasAnsweredAfterItStartsItsSessionsDelayAgain() throws Exception {
+        // No sweep within the test: the claim alone decides (the sweeper's grace after a gap is not tested here).
+        start(Duration.ofMillis(500), 1, Duration.ofSeconds(30));
+        List<SessionKey> expired = new CopyOnWriteArrayList<>();
+        sessions.setExpiryListener(expired::add);
+        SessionKey key = new SessionKey("echo", "released-late");
+        CollectingReceiver poll = new CollectingReceiver(new ReceiverId("n1", 1), new CopyOnWriteArrayList<>());
+        Waits.join(sessions.claim(key, ClaimMode.POLL, Creation.CREATE_IF_MISSING, poll), WAIT);
+        // The poll's release ran just before Redis stopped, and its answer never left Redis (as under
+        // SIGSTOP between the script and the reply's write): here, run by hand. Its deadline runs out
+        // during the stall, while the client still waits for its answer.
+        String releaseScript = new String(RedisStallTest.class.getResourceAsStream("/redis/release.lua").readAllBytes(),
+                StandardCharsets.UTF_8);
+        String hash = prefix + '{' + key.scope() + "}:s:" + key.sessionId();
+        String queue = prefix + '{' + key.scope() + "}:q:" + key.sessionId();
+        assertEquals("1", RedisProbe.command(redis.host(), redis.port(), "EVAL", releaseScript, "2", hash, queue,
+                poll.id().encode(), "0", "1000", "30000"));
+        CompletableFuture<Void> released;
+        redis.suspend();
+        try {
+            // The node's send of that release, unanswered: its copies run once Redis is back.
+            released = sessions.release(key, poll.id(), 0, Duration.ofMillis(2000)).toCompletableFuture();
+            TimeUnit.SECONDS.sleep(3); // the stall itself, not a wait for a condition
+        } finally {
+            redis.resume();
+        }
+        released.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        // The client got its answer only now and polls again at once, well within its delay.
+        CollectingReceiver next = new CollectingReceiver(new ReceiverId("n1", 2), new CopyOnWriteArrayList<>());
+        Claim claim = Waits.join(sessions.claim(key, ClaimMode.POLL, Creation.CREATE_IF_MISSING, next), WAIT);
+        assertEquals(Claim.Outcome.ATTACHED, claim.outcome(), "the client polled again in time, yet its session is new");
+        assertEquals(List.of(), expired);
     }
 
     @Test
