@@ -117,12 +117,7 @@ final class SlotClaims {
                         RScript.ReturnType.LIST, openKeys, claimArgs(receiver, mode, "O", "", receiver.askedAtMillis(),
                                 key.sessionId(), joinLimit, joins.socketTtlMillis())))
                 .thenApply(ClaimReply::of)
-                .thenApply(reply -> {
-                    if (reply.expired()) {
-                        sweeper.notifyExpired(key);
-                    }
-                    return reply;
-                });
+                .thenApply(reply -> noteExpired(key, reply));
     }
 
     /** claim.lua's ARGV, then {@code more} (claim_open.lua's). */
@@ -178,9 +173,7 @@ final class SlotClaims {
                                 config.expiryMargin().toMillis()).thenApply(rearmed -> reply)
                         : CompletableFuture.completedFuture(reply))
                 .thenCompose(reply -> {
-                    if (reply.expired()) {
-                        sweeper.notifyExpired(key);
-                    }
+                    noteExpired(key, reply);
                     String holder = reply.busyHolder();
                     if (holder == null || holder.isEmpty() || !deadHolder.isEmpty()) {
                         return CompletableFuture.completedFuture(reply);
@@ -189,6 +182,14 @@ final class SlotClaims {
                             ? CompletableFuture.completedFuture(reply)
                             : runClaim(key, mode, creation, receiver, holder, askedAt));
                 });
+    }
+
+    /** Tells the application once of the session a claim found past its deadline and ended. */
+    private ClaimReply noteExpired(SessionKey key, ClaimReply reply) {
+        if (reply.expired()) {
+            sweeper.notifyExpired(key);
+        }
+        return reply;
     }
 
     /** Whether the receiver {@code holder} lives: on this node we know; elsewhere we ask Redis. */
