@@ -24,10 +24,10 @@ import org.redisson.api.RedissonClient;
  * ({@link ClusterSlots#tag}), one per node on a single Redis, where slots do not matter.
  *
  * <p>Whoever takes a dead node's sessions over ({@link NodeRoster}) reads its journals along with
- * its held set: on a Cluster one command per slot, 16384 in batches, once per dead node. A journal
- * keeps a hold TTL of claims (older entries are dropped by the next claim in its slot, and it
- * expires a hold TTL after the last): by then a hold renewal has listed a session that is still
- * held in the node's held set, or its keys are gone.
+ * its held set: on a Cluster one command per slot, 16384 in batches one after the other, once per
+ * dead node. A journal keeps a hold TTL of claims (older entries are dropped by the next claim in
+ * its slot, and it expires a hold TTL after the last): by then a hold renewal has listed a session
+ * that is still held in the node's held set, or its keys are gone.
  */
 final class ClaimJournal {
 
