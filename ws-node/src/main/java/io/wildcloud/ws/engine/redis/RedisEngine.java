@@ -102,7 +102,7 @@ public final class RedisEngine extends AbstractEngine {
                     config.sweepInterval(), lease, expiryListener::get, presence, renewal);
             epoch = new StoreEpoch(redisson.getBucket(keys.epoch(), HeapStringCodec.INSTANCE), rt.commands(),
                     (known, found) -> engine.get().storeLost(known, found));
-            ClaimJournal journal = new ClaimJournal(redisson, keys, rt.commands(), rt.cluster());
+            ClaimJournal journal = new ClaimJournal(rt);
             roster = new NodeRoster(rt.nodeId(), keys, rt.commands(), presence, sweeper, journal,
                     name -> redisson.getScoredSortedSet(name, HeapStringCodec.INSTANCE), config.holdTtl().multipliedBy(2));
             clusterWatch = new ClusterWatch(epoch, roster, rt.timer());

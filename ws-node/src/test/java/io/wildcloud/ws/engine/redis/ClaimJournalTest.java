@@ -8,6 +8,7 @@ import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
 import io.wildcloud.ws.testing.CollectingReceiver;
+import io.wildcloud.ws.testing.RedisClusterProcesses;
 import io.wildcloud.ws.testing.RedisProbe;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
@@ -114,6 +115,46 @@ class ClaimJournalTest {
             assertEquals(List.of(RedisKeys.expiryMember(stream), RedisKeys.expiryMember(websocket)).stream().sorted()
                     .toList(), RedisProbe.commandList(redis.host(), redis.port(), "ZRANGE", journal, "0", "-1")
                     .stream().sorted().toList());
+        }
+    }
+
+    @Test
+    void aTakeoverReadsANodesJournalsOnAClusterByMasterAndSlotBySlotAlike() throws Exception {
+        try (RedisClusterProcesses cluster = RedisClusterProcesses.start()) {
+            String seeds = String.join(",", cluster.nodeUrls()).replace("redis://", "");
+            // A reader that may not run EVALSHA: its read by master fails, and it reads slot by slot.
+            for (RedisServerProcess master : cluster.masters()) {
+                assertEquals("OK", RedisProbe.command(master.host(), master.port(), "ACL", "SETUSER", "slots", "on",
+                        ">slots-pw", "+@all", "-evalsha", "~*", "&*"));
+            }
+            RedisEngineConfig clustered = RedisEngineConfig.of("redis-cluster://" + seeds)
+                    .withKeyPrefix(config.keyPrefix());
+            List<String> expected = new ArrayList<>();
+            try (RedisEngine engine = join(RedisEngine.start(clustered, "n1", Duration.ofHours(1)))) {
+                for (int i = 0; i < 40; i++) {
+                    SessionKey key = new SessionKey("scope-" + i, "s");
+                    join(engine.claim(key, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, receiver(i)));
+                    expected.add(RedisKeys.expiryMember(key));
+                }
+            }
+            assertEquals(expected.stream().sorted().toList(), readAs(clustered).stream().sorted().toList(),
+                    "read by master");
+            RedisEngineConfig slotBySlot = RedisEngineConfig.of("redis-cluster://slots:slots-pw@" + seeds)
+                    .withKeyPrefix(config.keyPrefix());
+            assertEquals(expected.stream().sorted().toList(), readAs(slotBySlot).stream().sorted().toList(),
+                    "read slot by slot");
+        }
+    }
+
+    /** What a node connected with {@code reader}'s settings reads of node n1's journals. */
+    private static java.util.Set<String> readAs(RedisEngineConfig reader) throws Exception {
+        RedissonClient client = RedissonClients.create(reader, "ws-test-reader", null);
+        RedisRuntime runtime = RedisRuntime.on(client, reader, "reader", RedisMetrics.NONE);
+        try {
+            join(runtime.scripts().loadAll(runtime.script(), runtime.gate()));
+            return join(new ClaimJournal(runtime).read("n1"));
+        } finally {
+            runtime.shutdown();
         }
     }
 
