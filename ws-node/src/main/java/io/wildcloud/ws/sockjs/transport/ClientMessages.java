@@ -14,10 +14,11 @@ import java.util.function.Consumer;
  * stages may complete out of order (they wait on the store), and a session's messages must reach
  * it in the order sent. Event loop only.
  *
- * <p>Bounded: reading from the socket stops while a batch waits (TCP pushes back on the client),
- * so what waits here is at most the rest of the read in hand (Netty reads at most 64 KiB at a time)
- * and one message being aggregated, however long the service waits (a store stall: up to the
- * engine's stall bound). A batch the service failed on is not retried here: the service already
+ * <p>Bounded: reading from the socket stops while a batch waits (auto-read off, and no read asked
+ * for from behind {@link ControlFrameBudget}; TCP pushes back on the client), so what waits here is
+ * at most the frames of the read in hand (Netty reads at most 64 KiB at a time) and one message
+ * being aggregated, however long the service waits (a store stall: up to the engine's stall
+ * bound). A batch the service failed on is not retried here: the service already
  * waited as long as the session outlives its store. The batches behind it are not handed on (they
  * would overtake it); {@code notTaken} hears of it once, to close the session and tell the client.
  */
@@ -42,14 +43,23 @@ final class ClientMessages {
     void deliver(SockJsSession session, List<String> messages) {
         metrics.messagesReceived(messages.size());
         pending++;
-        ctx.channel().config().setAutoRead(false);
+        holdReads(true);
         tail = tail.thenCompose(taken -> taken ? handOn(session, messages) : CompletableFuture.completedFuture(false));
         tail.whenComplete((taken, error) -> SockJsRuntime.onLoop(ctx, () -> {
             // A session whose messages were not taken is closing: reading on would only drop more.
             if (--pending == 0 && Boolean.TRUE.equals(taken)) {
-                ctx.channel().config().setAutoRead(true);
+                holdReads(false);
             }
         }));
+    }
+
+    private void holdReads(boolean held) {
+        ControlFrameBudget budget = ctx.pipeline().get(ControlFrameBudget.class);
+        if (budget != null) {
+            budget.holdReads(held);
+        }
+        // After the budget lets reads through again: turning auto-read on asks for one at once.
+        ctx.channel().config().setAutoRead(!held);
     }
 
     private CompletionStage<Boolean> handOn(SockJsSession session, List<String> messages) {
