@@ -109,8 +109,11 @@ class InboundThroughStallTest {
         } finally {
             redis.resume();
         }
+        long resumedAt = System.nanoTime();
         assertEquals(204, send.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode());
         awaitCallbacks(List.of("ws1:w0", "xhr1:x0", "ws1:w1", "ws1:w2", "ws1:w3", "xhr1:x1"));
+        System.out.printf("InboundThroughStallTest: a %d s stall; every message at the callback %d ms after it ended%n",
+                stall.toSeconds(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - resumedAt));
         // Nothing more came: each message once.
         ws.sendText("[\"w4\"]", true).get(10, TimeUnit.SECONDS);
         awaitCallbacks(List.of("ws1:w0", "xhr1:x0", "ws1:w1", "ws1:w2", "ws1:w3", "xhr1:x1", "ws1:w4"));
@@ -137,6 +140,8 @@ class InboundThroughStallTest {
             String close = nextFrameOtherThanHeartbeat(frames);
             assertEquals("c[1011,\"Store unavailable\"]", close);
             long waited = System.nanoTime() - stalledAt;
+            System.out.printf("InboundThroughStallTest: stall bound %s; 1011 and 503 within %d ms of the stall%n",
+                    config.stallBound(), TimeUnit.NANOSECONDS.toMillis(waited));
             assertTrue(waited >= config.stallBound().toNanos() - TimeUnit.SECONDS.toNanos(1),
                     "gave up after " + TimeUnit.NANOSECONDS.toMillis(waited) + " ms, before the stall bound "
                             + config.stallBound());
