@@ -107,6 +107,11 @@ public abstract class AbstractEngine implements Engine {
     }
 
     @Override
+    public CompletionStage<Optional<SocketRecord>> touchForSession(String socketId) {
+        return sockets.touchForSession(socketId);
+    }
+
+    @Override
     public CompletionStage<SocketUse> use(SessionKey session) {
         return sockets.use(session);
     }

@@ -71,7 +71,7 @@ public final class PushService implements SockJsService {
     /** A websocket's messages: its session is held by the connection, so only the socket is read. */
     @Override
     public CompletionStage<Void> onMessages(SockJsSession session, List<String> messages) {
-        return sockets.touch(session.key().scope()).thenCompose(found -> deliver(session, found, messages));
+        return sockets.touchForSession(session.key().scope()).thenCompose(found -> deliver(session, found, messages));
     }
 
     /** An xhr_send's or jsonp_send's messages: the session's status and its socket in one store call. */

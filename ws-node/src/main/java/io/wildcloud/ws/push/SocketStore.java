@@ -81,10 +81,21 @@ public interface SocketStore {
     CompletionStage<Optional<SocketRecord>> touch(String socketId);
 
     /**
+     * {@link #touch}, for a message a session's client sent on its connection (a websocket frame):
+     * a store that stops answering is waited for as {@link #findForSession} waits, since the
+     * connection already accepted the message and failing here would lose it. By default
+     * {@link #touch}.
+     */
+    default CompletionStage<Optional<SocketRecord>> touchForSession(String socketId) {
+        return touch(socketId);
+    }
+
+    /**
      * A client's send, in one step: the status of {@code session} (in the engine's
      * {@link SessionStore}) and, only when it is open, its socket (the session's scope) as
      * {@link #touch} reads it, which counts as use. A session that is missing or closed reads no
-     * socket and counts as no use.
+     * socket and counts as no use. A store that stops answering is waited for as
+     * {@link #findForSession} waits: the client's messages wait in its request meanwhile.
      */
     CompletionStage<SocketUse> use(SessionKey session);
 

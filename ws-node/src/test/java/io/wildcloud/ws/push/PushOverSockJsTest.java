@@ -35,11 +35,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.net.http.WebSocket;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -136,6 +138,61 @@ class PushOverSockJsTest {
         assertEquals("c[4004,\"Unknown socket\"]\n", poll(socket, "s1"));
         assertEquals(404, send("POST", publicBase.resolve("/" + socket + "/000/s2/xhr_send"), "[\"x\"]").statusCode(),
                 "a session that never was");
+    }
+
+    @Test
+    void aSessionHasAtMostFourSendsWaitingAndTheOneOverIsAnswered429() throws Exception {
+        String socket = ApiJson.GSON.fromJson(api("POST", "/authorize/" + SECRET + "/sender",
+                "{\"callback\":\"" + callbacks.uri("/cb") + "\"}", 200), AuthorizeResponse.class).socketId();
+        assertEquals("o\n", poll(socket, "s1"));
+        // A poll held open keeps the session from ending after its disconnect delay meanwhile.
+        http.sendAsync(HttpRequest.newBuilder(publicBase.resolve("/" + socket + "/000/s1/xhr"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        // The first callback is held, so every send of the session waits (the later ones behind it).
+        CountDownLatch release = new CountDownLatch(1);
+        callbacks.script(r -> new CallbackServer.Reply(200, release));
+        URI sendUri = publicBase.resolve("/" + socket + "/000/s1/xhr_send");
+        List<CompletableFuture<HttpResponse<String>>> sends = new ArrayList<>();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            boolean refused = false;
+            // Sent one by one until one is refused: the earlier ones reach the node in their own time.
+            while (!refused && System.nanoTime() < deadline) {
+                CompletableFuture<HttpResponse<String>> next = http.sendAsync(HttpRequest.newBuilder(sendUri)
+                        .POST(HttpRequest.BodyPublishers.ofString("[\"m" + sends.size() + "\"]"))
+                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                sends.add(next);
+                try {
+                    refused = next.get(200, TimeUnit.MILLISECONDS).statusCode() == 429;
+                } catch (java.util.concurrent.TimeoutException waiting) {
+                    // held, as it should be while fewer than four wait
+                }
+            }
+            assertTrue(refused, "no send was refused; of " + sends.size() + " sends these were answered: "
+                    + sends.stream().filter(CompletableFuture::isDone).map(f -> f.isCompletedExceptionally()
+                            ? "failed" : Integer.toString(f.join().statusCode())).distinct().toList());
+        } finally {
+            release.countDown();
+        }
+        List<String> accepted = new ArrayList<>();
+        for (int i = 0; i < sends.size(); i++) {
+            HttpResponse<String> answer = sends.get(i).get(30, TimeUnit.SECONDS);
+            if (answer.statusCode() == 204) {
+                accepted.add("m" + i);
+            } else {
+                assertEquals(429, answer.statusCode(), answer.body());
+                assertTrue(answer.body().contains("too_many_sends"), answer.body());
+            }
+        }
+        assertEquals(4, accepted.size(), "sends taken: " + accepted);
+        // Each accepted one reached the callback (their order is the order they reached the node;
+        // distinct, since a callback held past callback-timeout on a slow machine is sent again).
+        List<String> delivered = callbacks.received().stream().map(r -> CallbackPayload.fromJson(r.body()).message())
+                .distinct().sorted().toList();
+        assertEquals(accepted.stream().sorted().toList(), delivered);
+        // Once answered, the session sends again.
+        callbacks.script(r -> CallbackServer.Reply.status(200));
+        assertEquals(204, send("POST", sendUri, "[\"after\"]").statusCode());
     }
 
     @Test

@@ -77,8 +77,11 @@ public abstract class SocketStoreContract {
         assertEquals(new SocketRecord(first.socket().socketId(), "app", "client-1", CALLBACK_1), first.socket());
         assertEquals(Optional.of(first.socket()), await(store.find(first.socket().socketId())));
         assertEquals(Optional.of(first.socket()), await(store.touch(first.socket().socketId())));
+        assertEquals(Optional.of(first.socket()), await(store.findForSession(first.socket().socketId())));
+        assertEquals(Optional.of(first.socket()), await(store.touchForSession(first.socket().socketId())));
         assertEquals(Optional.empty(), await(store.find(SocketIds.next())));
         assertEquals(Optional.empty(), await(store.touch(SocketIds.next())));
+        assertEquals(Optional.empty(), await(store.touchForSession(SocketIds.next())));
         assertEquals(Optional.empty(), indexOf(store, SocketIds.next()));
     }
 

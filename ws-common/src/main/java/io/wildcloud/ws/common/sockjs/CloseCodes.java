@@ -14,6 +14,15 @@ public final class CloseCodes {
     public static final int CONNECTION_INTERRUPTED = 1002;
     public static final String CONNECTION_INTERRUPTED_REASON = "Connection interrupted";
 
+    /**
+     * Websocket close 1011 (the server could not go on): the store did not answer the look-up a
+     * client's message needs before its callback for as long as sessions outlive a store stall;
+     * the message that waited, and any sent after it on the connection, did not reach the
+     * application. The client may reconnect and send them again.
+     */
+    public static final int STORE_UNAVAILABLE = 1011;
+    public static final String STORE_UNAVAILABLE_REASON = "Store unavailable";
+
     /** SockJS: a second receiving request came while one was still open for the session. */
     public static final int ANOTHER_CONNECTION_OPEN = 2010;
     public static final String ANOTHER_CONNECTION_OPEN_REASON = "Another connection still open";

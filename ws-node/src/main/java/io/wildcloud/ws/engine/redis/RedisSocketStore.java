@@ -141,12 +141,24 @@ final class RedisSocketStore implements SocketStore {
         return read(socketId, true).thenApply(reply -> reply.map(r -> record(socketId, r)));
     }
 
+    /** A read that only renews TTLs to the same values, so safe to send again: a websocket's message waits a stall out. */
+    @Override
+    public CompletionStage<Optional<SocketRecord>> touchForSession(String socketId) {
+        return unknown.resolve("socket use " + LogTag.of(socketId), () -> touch(socketId));
+    }
+
     /**
      * One socket_use.lua run, pipelined with this node's other frequent calls ({@link ScriptPipeline}):
-     * a client's send costs one round trip before its callback.
+     * a client's send costs one round trip before its callback. It reads, and renews only TTLs to
+     * the same values, so it is sent again through a stall ({@link UnknownOutcomes}): the send's
+     * request waits instead of being answered 503.
      */
     @Override
     public CompletionStage<SocketUse> use(SessionKey session) {
+        return unknown.resolve("send of " + session, () -> useOnce(session));
+    }
+
+    private CompletionStage<SocketUse> useOnce(SessionKey session) {
         List<Object> scriptKeys = List.of(keys.session(session), keys.socketKeys(session.scope()).get(0),
                 keys.socketKeys(session.scope()).get(1));
         return runtime.pipeline().<List<Object>>submit(scripts.socketUse, RScript.ReturnType.LIST, scriptKeys,

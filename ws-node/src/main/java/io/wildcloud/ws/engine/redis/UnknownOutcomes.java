@@ -15,11 +15,14 @@ import org.slf4j.LoggerFactory;
  * is the case in point: its claim takes the session's messages out of the queue and its release
  * acknowledges what it is about to write, so answering the client 503 after either got no answer
  * drops messages that the store may already have handed over. The socket look-up before a poll's
- * claim waits the same way (a read), so that the poll is not answered 503 before it claims.
+ * claim waits the same way (a read), so that the poll is not answered 503 before it claims, and so
+ * do the socket reads before a client's messages go to their callback (socket_get for a
+ * websocket's, socket_use for an xhr_send's): the connection already took those messages.
  *
  * <p>Only for calls a repeat cannot apply twice: a script that records its answer under its
  * call's reply key, sent again with the same key ({@link ReplyKeys}), one fenced by its holder
- * that only moves the acknowledged seq forward (release.lua), or a read (socket_get). The last
+ * that only moves the acknowledged seq forward (release.lua), or a read (socket_get, socket_use:
+ * they renew only TTLs, to the same values). The last
  * send starts before {@code bound} has passed since the first, and the reply key must outlive it
  * and that send's own attempts ({@link ReplyKeys#claimTtlFor}).
  */

@@ -21,6 +21,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It also drops whatever HTTP the client pipelines behind its upgrade request: before the 101
  * only the upgrade itself, which the receiver fires past this handler, may reach the handshake.
+ *
+ * <p>And it holds reading while the client's messages wait for the service ({@link #holdReads},
+ * from {@link ClientMessages}): turning auto-read off is not enough, since the handlers after this
+ * one ask for a read of their own when a read gave them nothing to pass on (Netty's protocol
+ * handler after the pings it answered, the aggregator inside a fragmented message), which would
+ * read on into messages that then wait too, for as long as the store stalls.
  */
 final class ControlFrameBudget extends ChannelDuplexHandler {
 
@@ -34,6 +40,7 @@ final class ControlFrameBudget extends ChannelDuplexHandler {
     private long available;
     private long refilledAt;
     private boolean spent;
+    private boolean readsHeld;
 
     ControlFrameBudget(int perSecond, io.wildcloud.ws.sockjs.SockJsMetrics metrics) {
         this.metrics = metrics;
@@ -78,9 +85,14 @@ final class ControlFrameBudget extends ChannelDuplexHandler {
      */
     @Override
     public void read(ChannelHandlerContext ctx) {
-        if (!spent) {
+        if (!spent && !readsHeld) {
             ctx.read();
         }
+    }
+
+    /** While held, no read is asked for from behind this handler; auto-read is the caller's to turn off and on. */
+    void holdReads(boolean held) {
+        readsHeld = held;
     }
 
     /** Takes one frame's worth at {@code now} (nanoseconds); false when the budget is spent. */

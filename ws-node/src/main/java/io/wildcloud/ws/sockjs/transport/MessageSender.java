@@ -14,6 +14,8 @@ import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStatus;
 import io.wildcloud.ws.sockjs.session.StoreUnavailableException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,8 +63,22 @@ abstract class MessageSender implements HttpTransport {
             SockJsResponses.sendText(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "Broken JSON encoding.");
             return;
         }
+        // Bounded: a send may wait long (a store stall), and a client that does not wait for answers
+        // must not make the node hold its payloads without end.
+        if (!runtime.pendingSends().tryAdd(key)) {
+            SockJsResponses.sendJsonError(ctx, request, HttpResponseStatus.TOO_MANY_REQUESTS, "too_many_sends",
+                    "At most " + PendingSends.MAX_PER_SESSION + " sends of a session wait at once;"
+                            + " send again once one is answered.");
+            return;
+        }
         // One call: the service checks the session (and, for the push service, its socket) on the way.
-        endpoint.service().onSend(runtime.session(endpoint, key), messages)
+        CompletionStage<SessionStatus> sent;
+        try {
+            sent = endpoint.service().onSend(runtime.session(endpoint, key), messages);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((status, error) -> runtime.pendingSends().remove(key))
                 .whenComplete((status, error) -> SockJsRuntime.onLoop(ctx, () -> {
                     if (error != null) {
                         failed(ctx, request, key, error);

@@ -18,6 +18,7 @@ public final class SockJsRuntime {
     private final SessionStore store;
     private final String nodeId;
     private final LiveConnections live = new LiveConnections();
+    private final PendingSends pendingSends = new PendingSends();
     private final SockJsMetrics metrics;
     private final PeerPolicy policy;
     /** Per JVM, not per instance: two handlers of one node must never hand out the same name. */
@@ -53,6 +54,11 @@ public final class SockJsRuntime {
 
     public String nodeId() {
         return nodeId;
+    }
+
+    /** The sends of each session this node holds unanswered. */
+    PendingSends pendingSends() {
+        return pendingSends;
     }
 
     /** This node's held requests and websockets, for the drain. */

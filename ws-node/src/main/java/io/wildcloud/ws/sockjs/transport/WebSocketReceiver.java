@@ -57,7 +57,7 @@ abstract class WebSocketReceiver extends SessionReceiver {
             Runnable handshake) {
         super(ctx, runtime, endpoint, key, TransportType.WEBSOCKET, SessionLifetime.CONNECTION);
         this.handshake = handshake;
-        this.clientMessages = new ClientMessages(ctx, endpoint.service(), runtime.metrics());
+        this.clientMessages = new ClientMessages(ctx, endpoint.service(), runtime.metrics(), this::messagesNotTaken);
     }
 
     // ---- the framing's part ----
@@ -198,6 +198,20 @@ abstract class WebSocketReceiver extends SessionReceiver {
                 early = new ArrayList<>(2);
             }
             early.add(text);
+        }
+    }
+
+    /**
+     * The service could not take the client's messages (the store did not answer for as long as
+     * the session outlives a stall): the session ends with a close frame that says so, never with
+     * its messages dropped unannounced. The close frame ends the connection, which ends the
+     * session in the store.
+     */
+    private void messagesNotTaken(Throwable error) {
+        log.warn("{} session {}: messages not taken, closing with {}: {}", ctx.channel(), key,
+                CloseCodes.STORE_UNAVAILABLE, error.toString());
+        if (!closeSent) {
+            writeClose(SockJsFrame.close(CloseCodes.STORE_UNAVAILABLE, CloseCodes.STORE_UNAVAILABLE_REASON));
         }
     }
 

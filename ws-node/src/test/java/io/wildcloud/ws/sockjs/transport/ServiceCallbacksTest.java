@@ -6,6 +6,7 @@ import static io.wildcloud.ws.sockjs.testmode.SockJsChannels.post;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -117,6 +118,79 @@ class ServiceCallbacksTest {
         ch.close();
         ch.runPendingTasks();
         assertEquals("close rec/s1", service.next());
+    }
+
+    @Test
+    void whileABatchWaitsNothingAsksForAReadNotEvenAnAnsweredPing() throws InterruptedException {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        ch.pipeline().addFirst(new io.netty.channel.ChannelOutboundHandlerAdapter() {
+            @Override
+            public void read(io.netty.channel.ChannelHandlerContext ctx) {
+                reads.incrementAndGet();
+                ctx.read();
+            }
+        });
+        exchange(ch, get("/rec/000/s1/websocket", "Upgrade: websocket", "Connection: Upgrade",
+                "Sec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==", "Sec-WebSocket-Version: 13"));
+        assertEquals("open rec/s1", service.next());
+        io.wildcloud.ws.sockjs.testmode.SockJsChannels.read(ch);
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        service.pending.add(first);
+        ch.writeInbound(clientText("[\"1\"]"));
+        ch.runPendingTasks();
+        assertEquals("messages rec/s1 [1]", service.next());
+        int readsWhileWaiting = reads.get();
+        // Netty's protocol handler answers a ping and, having passed nothing on, asks for a read:
+        // reading on would let messages pile up behind the one that waits (for a stalled store).
+        ch.writeInbound(clientFrame(0x89, new byte[] {'p'}));
+        ch.runPendingTasks();
+        assertEquals(readsWhileWaiting, reads.get(), "a read was asked for while a batch waited");
+        assertFalse(ch.config().isAutoRead());
+        first.complete(null);
+        ch.runPendingTasks();
+        assertTrue(ch.config().isAutoRead());
+        assertTrue(reads.get() > readsWhileWaiting, "reading did not resume once the batch was taken");
+        io.wildcloud.ws.sockjs.testmode.SockJsChannels.read(ch); // the pong
+        ch.close();
+        ch.runPendingTasks();
+        assertEquals("close rec/s1", service.next());
+    }
+
+    @Test
+    void aBatchTheServiceFailsOnClosesTheWebsocketWith1011AndTheBatchesBehindItAreNotHandedOn()
+            throws InterruptedException {
+        exchange(ch, get("/rec/000/s1/websocket", "Upgrade: websocket", "Connection: Upgrade",
+                "Sec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==", "Sec-WebSocket-Version: 13"));
+        assertEquals("open rec/s1", service.next());
+        io.wildcloud.ws.sockjs.testmode.SockJsChannels.read(ch);
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        service.pending.add(first);
+        io.netty.buffer.ByteBuf both = clientText("[\"1\"]");
+        both.writeBytes(clientText("[\"2\"]"));
+        ch.writeInbound(both);
+        ch.runPendingTasks();
+        assertEquals("messages rec/s1 [1]", service.next());
+        // The store gave no answer for as long as the session outlives a stall.
+        first.completeExceptionally(new io.wildcloud.ws.sockjs.session.StoreUnavailableException("stalled", null));
+        String written = io.wildcloud.ws.sockjs.testmode.SockJsChannels.read(ch);
+        assertTrue(written.contains("c[1011,\"Store unavailable\"]"), "no close frame: " + written);
+        assertEquals(null, service.events.poll(200, TimeUnit.MILLISECONDS),
+                "a batch behind the one not taken was handed on (it would overtake it)");
+        ch.advanceTimeBy(CloseHandshake.CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        ch.runPendingTasks();
+        assertFalse(ch.isOpen());
+        assertEquals("close rec/s1", service.next());
+    }
+
+    /** A masked client frame of {@code opcode} (with FIN), under 126 bytes. */
+    private static io.netty.buffer.ByteBuf clientFrame(int opcode, byte[] payload) {
+        byte[] mask = {1, 2, 3, 4};
+        io.netty.buffer.ByteBuf frame = io.netty.buffer.Unpooled.buffer();
+        frame.writeByte(opcode).writeByte(0x80 | payload.length).writeBytes(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.writeByte(payload[i] ^ mask[i % 4]);
+        }
+        return frame;
     }
 
     /** A masked client text frame, under 126 bytes. */
