@@ -22,6 +22,8 @@ public final class CloseCodes {
      */
     public static final int STORE_UNAVAILABLE = 1011;
     public static final String STORE_UNAVAILABLE_REASON = "Store unavailable";
+    /** Close 1011 when the messages failed otherwise than by the store (a fault of the node's own). */
+    public static final String INTERNAL_ERROR_REASON = "Internal error";
 
     /** SockJS: a second receiving request came while one was still open for the session. */
     public static final int ANOTHER_CONNECTION_OPEN = 2010;

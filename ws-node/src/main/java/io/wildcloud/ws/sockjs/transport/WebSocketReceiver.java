@@ -11,8 +11,10 @@ import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.edge.LoopFlushes;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.TransportType;
+import io.wildcloud.ws.sockjs.session.Causes;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
 import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.StoreUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -208,10 +210,13 @@ abstract class WebSocketReceiver extends SessionReceiver {
      * session in the store.
      */
     private void messagesNotTaken(Throwable error) {
-        log.warn("{} session {}: messages not taken, closing with {}: {}", ctx.channel(), key,
-                CloseCodes.STORE_UNAVAILABLE, error.toString());
+        // The reason names the store only when it was the store: anything else is the node's own fault.
+        String reason = Causes.unwrap(error) instanceof StoreUnavailableException
+                ? CloseCodes.STORE_UNAVAILABLE_REASON : CloseCodes.INTERNAL_ERROR_REASON;
+        log.warn("{} session {}: messages not taken, closing with {} {}: {}", ctx.channel(), key,
+                CloseCodes.STORE_UNAVAILABLE, reason, error.toString());
         if (!closeSent) {
-            writeClose(SockJsFrame.close(CloseCodes.STORE_UNAVAILABLE, CloseCodes.STORE_UNAVAILABLE_REASON));
+            writeClose(SockJsFrame.close(CloseCodes.STORE_UNAVAILABLE, reason));
         }
     }
 
