@@ -182,6 +182,22 @@ class ServiceCallbacksTest {
         assertEquals("close rec/s1", service.next());
     }
 
+    @Test
+    void aBatchFailedByTheNodeItselfClosesWith1011NamingNoStore() throws InterruptedException {
+        exchange(ch, get("/rec/000/s1/websocket", "Upgrade: websocket", "Connection: Upgrade",
+                "Sec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==", "Sec-WebSocket-Version: 13"));
+        assertEquals("open rec/s1", service.next());
+        io.wildcloud.ws.sockjs.testmode.SockJsChannels.read(ch);
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        service.pending.add(first);
+        ch.writeInbound(clientText("[\"1\"]"));
+        ch.runPendingTasks();
+        assertEquals("messages rec/s1 [1]", service.next());
+        first.completeExceptionally(new java.util.concurrent.CompletionException(new IllegalStateException("a bug")));
+        String written = io.wildcloud.ws.sockjs.testmode.SockJsChannels.read(ch);
+        assertTrue(written.contains("c[1011,\"Internal error\"]"), "no close frame: " + written);
+    }
+
     /** A masked client frame of {@code opcode} (with FIN), under 126 bytes. */
     private static io.netty.buffer.ByteBuf clientFrame(int opcode, byte[] payload) {
         byte[] mask = {1, 2, 3, 4};
