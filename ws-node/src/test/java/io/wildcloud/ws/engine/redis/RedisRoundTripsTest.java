@@ -232,7 +232,9 @@ class RedisRoundTripsTest {
                 // each, so at most one per two ZADD).
                 assertTrue(evalSha >= 2L * sessions && evalSha <= 2L * sessions + zadd / 2,
                         evalSha + " EVALSHA for " + sessions + " sessions, " + zadd + " ZADD");
-                assertEquals(0, calls.getOrDefault("sadd", 0L) - sessions, "index joins: " + calls);
+                // Each claim_open writes the session's hash and its socket's index field (HSET both).
+                assertEquals(2L * sessions, calls.getOrDefault("hset", 0L), "session and index writes: " + calls);
+                assertEquals(sessions, calls.getOrDefault("hexists", 0L), "index joins: " + calls);
                 assertEquals(0, calls.getOrDefault("subscribe", 0L), "subscriptions for new sessions");
                 // Sessions claimed while a held note is on its way share the next one: a ZADD to the
                 // roster and one per expiry shard they fall in, instead of two ZADD per session
