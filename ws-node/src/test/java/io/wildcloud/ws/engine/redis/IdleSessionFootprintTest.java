@@ -48,6 +48,7 @@ class IdleSessionFootprintTest {
             try (RedisEngine engine = join(TestEngines.connect(config(redis, prefix, RedisEngineConfig.DEFAULT_HOLD_TTL), "n"))) {
                 openIdleSessions(engine);
                 Map<String, Integer> kinds = new TreeMap<>();
+                Map<String, Long> bytesByKind = new TreeMap<>();
                 long bytes = 0;
                 for (String key : RedisProbe.commandList(redis.host(), redis.port(), "KEYS", prefix + "*")) {
                     String kind = kindOf(key);
@@ -59,12 +60,15 @@ class IdleSessionFootprintTest {
                         continue;
                     }
                     kinds.merge(kind, 1, Integer::sum);
+                    long usage = Long.parseLong(RedisProbe.command(redis.host(), redis.port(), "MEMORY", "USAGE", key,
+                            "SAMPLES", "0"));
+                    bytesByKind.merge(kind, usage, Long::sum);
                     if (!kind.equals("node")) {
-                        bytes += Long.parseLong(RedisProbe.command(redis.host(), redis.port(), "MEMORY", "USAGE", key,
-                                "SAMPLES", "0"));
+                        bytes += usage;
                     }
                 }
-                System.out.printf("idle sessions: %s keys, %d bytes of keys per session%n", kinds, bytes / SESSIONS);
+                System.out.printf("idle sessions: %s keys, %d bytes of keys per session; per session by kind: %s%n",
+                        kinds, bytes / SESSIONS, perSession(bytesByKind));
                 for (String kind : List.of("socket", "client", "session")) {
                     assertEquals(SESSIONS, kinds.getOrDefault(kind, 0), kind + " keys: " + kinds);
                 }
@@ -122,6 +126,13 @@ class IdleSessionFootprintTest {
                     new CollectingReceiver(new ReceiverId("n", i), new CopyOnWriteArrayList<>())));
             join(engine.addSession(socket, "tab", 10));
         }
+    }
+
+    /** Bytes per session of each kind of key ("node": the keys all sessions share, expiry index included). */
+    private static Map<String, Long> perSession(Map<String, Long> bytesByKind) {
+        Map<String, Long> perSession = new TreeMap<>();
+        bytesByKind.forEach((kind, total) -> perSession.put(kind, total / SESSIONS));
+        return perSession;
     }
 
     private static String kindOf(String key) {
