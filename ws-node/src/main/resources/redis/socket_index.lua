@@ -1,7 +1,7 @@
 -- A socket's session index (LuaScripts puts this text before every script that takes a socket's
 -- keys): a field 's:<sid>' (value '') per session in the socket's own hash, beside the socket's
 -- fields a, c and cb. Since issue 16; before, a set of its own (<prefix>{<socketId>}:sessions),
--- which cost an idle session ~260 bytes of Redis where a field costs ~20 (BENCHMARKS.md).
+-- which cost an idle session 224-248 bytes of Redis where a field costs 0-32 (BENCHMARKS.md).
 -- The old set's name is still the socket's second key: foldLegacyIndex moves a set left by an
 -- earlier build into the hash the first time a script touches its socket, so nodes restarted
 -- onto this build keep the index entries of the sessions that outlived the restart. (Old and new
