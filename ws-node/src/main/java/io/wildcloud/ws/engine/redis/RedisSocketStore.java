@@ -28,7 +28,7 @@ import org.redisson.api.RScript;
  * <ul>
  *   <li>{@code <prefix>{<socketId>}:sock} hash: application, client id, callback, and the session
  *       index, a field {@code s:<sessionId>} per session (one key less per socket than a set of its
- *       own, and 224 bytes less per idle session: BENCHMARKS.md); TTL the idle timeout plus a
+ *       own, and 216-224 bytes less per idle session: BENCHMARKS.md); TTL the idle timeout plus a
  *       sixteenth of it (the renewal slack), renewed by a use only once less than the idle timeout
  *       remains, so most uses (publishes above all) write nothing; a node's publishes check the
  *       TTL at most every half slack per socket ({@link RenewalChecks})</li>
