@@ -14,7 +14,7 @@
 #   --processes P         load generators (6); each holds SESSIONS/P, at most ~19,000
 #   --nodes N             nodes (6)
 #   --balancer-workers W  nginx workers (14: each worker holds two descriptors per session)
-#   --java-opts OPTS      the nodes' JVM options ("-Xmx512m")
+#   --java-opts OPTS      the nodes' JVM options ("-Xmx512m -XX:+UseSerialGC -XX:MaxNewSize=32m": idle sessions, README)
 #   --hold S              seconds the sessions sit idle while Redis's CPU is metered (30)
 #   --state-dir D         the cluster's state dir and the load generators' logs (${TMPDIR:-/tmp}/wildcloud-many-sessions)
 #   --jar PATH            node jar (local-cluster.sh's default)
@@ -30,7 +30,7 @@ SESSIONS=100000
 PROCESSES=6
 NODES=6
 WORKERS=14
-JAVA_OPTS="-Xmx512m"
+JAVA_OPTS="-Xmx512m -XX:+UseSerialGC -XX:MaxNewSize=32m"
 HOLD=30
 STATE_DIR="${TMPDIR:-/tmp}/wildcloud-many-sessions"
 JAR=""

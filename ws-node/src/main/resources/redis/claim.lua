@@ -16,6 +16,11 @@
 -- ARGV[9] when the client asked for the session (ms, the node's clock): a session whose deadline
 --         passed only after that is not over here. The client came back in time; the claim may
 --         have waited out a store stall, or a Cluster that was down, and run only now.
+-- KEYS[4], ARGV[10] (a stream's claim only) the claiming node's claim journal in the session's
+--         slot (<prefix>claims:{<slot tag>}:<nodeId>) and the session's member there: a claim
+--         that gives the receiver the slot lists the session in the same step (ClaimJournal), so
+--         that a node that dies before its held notes land leaves it to be taken over. A repeat
+--         only rewrites the member's score.
 -- Returns {outcome, expired, text, firstSeq, releasedDelayMs, msg...}:
 --   expired 1 when an open session past its deadline was found and removed here (notify once);
 --   text is the close frame (or '') for ATTACHED/CLOSED, the holder for BUSY;
@@ -30,6 +35,14 @@ local st, cf, h = f[1], f[2] or '', f[3] or ''
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local expired = 0
+local function journal()
+  if KEYS[4] then
+    redis.call('ZADD', KEYS[4], now, ARGV[10])
+    -- Older entries were listed in the node's held set by a renewal since, or their keys are gone.
+    redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - tonumber(ARGV[4]))
+    redis.call('PEXPIRE', KEYS[4], ARGV[4])
+  end
+end
 if st and h == '' and f[6] and math.min(now, tonumber(ARGV[9])) >= tonumber(f[6]) then
   redis.call('DEL', KEYS[1], KEYS[2])
   if st == 'o' then expired = 1 end
@@ -39,6 +52,7 @@ if not st then
   if ARGV[3] == 'E' then return {'NOT_FOUND', expired} end
   redis.call('HSET', KEYS[1], 'st', 'o', 'h', ARGV[1], 'a', 0, 'dd', ARGV[6])
   redis.call('PEXPIRE', KEYS[1], ARGV[4])
+  journal()
   redis.call('SET', KEYS[3], cjson.encode({'OPENED', expired}), 'PX', ARGV[8])
   return {'OPENED', expired}
 end
@@ -66,5 +80,6 @@ else
   redis.call('HDEL', KEYS[1], 'x')
   redis.call('PEXPIRE', KEYS[1], ARGV[4])
   redis.call('PEXPIRE', KEYS[2], ARGV[4])
+  journal()
 end
 return res

@@ -10,6 +10,7 @@
 -- KEYS[4] socket hash (its index too), KEYS[5] the socket's session set of earlier builds (folded)
 -- ARGV[1..9] as claim.lua's (ARGV[3] is 'O')
 -- ARGV[10] session id, ARGV[11] most sessions a socket may have, ARGV[12] socket TTL ms
+-- KEYS[6], ARGV[13] (a stream's claim only) as claim.lua's KEYS[4], ARGV[10]: the claim journal
 -- Returns {'OPENED', expired, joined} (joined as socket_add_session answers: 1, 0, -1) or
 --   {'BUSY', expired, ''} when a session of this id is there (claim.lua's answers).
 local done = redis.call('GET', KEYS[3])
@@ -28,6 +29,13 @@ if f[1] then
 end
 redis.call('HSET', KEYS[1], 'st', 'o', 'h', ARGV[1], 'a', 0, 'dd', ARGV[6])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
+if KEYS[6] then
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  redis.call('ZADD', KEYS[6], now, ARGV[13])
+  redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now - tonumber(ARGV[4]))
+  redis.call('PEXPIRE', KEYS[6], ARGV[4])
+end
 local opened = {'OPENED', expired, joinSocket(KEYS[4], KEYS[5], ARGV[10], ARGV[11], ARGV[12])}
 redis.call('SET', KEYS[3], cjson.encode(opened), 'PX', ARGV[8])
 return opened

@@ -1,5 +1,6 @@
 package io.wildcloud.ws.bench;
 
+import io.wildcloud.ws.loadgen.LoopbackPorts;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -99,8 +100,8 @@ final class BenchServers {
     Node startNodeWith(String name, String redisUrl, String jvmArgs, String... extraArgs)
             throws IOException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
-            int publicPort = ManagedProcess.freePort();
-            int apiPort = ManagedProcess.freePort();
+            int publicPort = LoopbackPorts.pick();
+            int apiPort = LoopbackPorts.pick();
             List<String> command = new ArrayList<>(List.of(ManagedProcess.java()));
             command.addAll(List.of(jvmArgs.split(" ")));
             GcLog gcLog = new GcLog(workDir.toAbsolutePath().resolve(name + "-gc.log"));
@@ -135,17 +136,24 @@ final class BenchServers {
 
     /** redis-server on a free port, without persistence; answers once it takes commands. */
     Redis startRedis(String name) throws IOException, InterruptedException {
-        int port = ManagedProcess.freePort();
-        ManagedProcess redis = ManagedProcess.start(name, List.of(
-                flags.getOrDefault("redis-server", "redis-server"), "--port", String.valueOf(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"), workDir.resolve(name + ".log"));
-        try {
-            awaitRedis(port);
-        } catch (RuntimeException | InterruptedException e) {
-            redis.close();
-            throw e;
+        for (int attempt = 1; ; attempt++) {
+            int port = LoopbackPorts.pick();
+            ManagedProcess redis = ManagedProcess.start(name, List.of(
+                    flags.getOrDefault("redis-server", "redis-server"), "--port", String.valueOf(port),
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"), workDir.resolve(name + ".log"));
+            try {
+                awaitRedis(port);
+                return new Redis(redis, port);
+            } catch (RuntimeException e) {
+                redis.close(); // e.g. its port was taken before it bound: another port
+                if (attempt == 3) {
+                    throw e;
+                }
+            } catch (InterruptedException e) {
+                redis.close();
+                throw e;
+            }
         }
-        return new Redis(redis, port);
     }
 
     /**

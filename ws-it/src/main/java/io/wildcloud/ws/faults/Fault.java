@@ -5,8 +5,9 @@ import java.time.Duration;
 /**
  * The faults the suite and the soak inject, each by a signal to a PID, each repaired before it
  * returns: a node killed (SIGKILL) and restarted after the takeover bound, a node drained (SIGTERM)
- * and restarted, Redis stalled (SIGSTOP, then SIGCONT), Redis killed (SIGKILL) and restarted with
- * its AOF or empty. Redis faults measure how long the nodes took to turn unready and ready again.
+ * and restarted, Redis stalled (SIGSTOP, then SIGCONT), a node drained within such a stall, Redis
+ * killed (SIGKILL) and restarted with its AOF or empty. Redis faults measure how long the nodes took
+ * to turn unready and ready again.
  */
 public enum Fault {
 
@@ -53,6 +54,33 @@ public enum Fault {
                 redis.resume();
             }
             return record(this, "redis", at, red, rig.awaitReadiness(status -> status == 200, RECOVERY), start);
+        }
+    },
+    /**
+     * A node drained (SIGTERM) one second into a Redis stall: its sessions' releases and its clients'
+     * moves to the other nodes all wait for the store, and the drain must not lose what they carry.
+     */
+    NODE_SIGTERM_IN_REDIS_STALL {
+        @Override
+        public FaultRecord inject(FaultRig rig, int node, Duration stall, Duration at) {
+            long start = System.nanoTime();
+            RedisServer redis = rig.redis();
+            NodeServer target = rig.node(node);
+            redis.stall();
+            try {
+                Processes.pause(1_000);
+                target.sigterm();
+                long left = stall.toNanos() - (System.nanoTime() - start);
+                if (left > 0) {
+                    Processes.pause(left / 1_000_000);
+                }
+            } finally {
+                redis.resume();
+            }
+            target.awaitExit(Duration.ofSeconds(60));
+            long repair = System.nanoTime();
+            target.restart();
+            return record(this, target.name(), at, null, Duration.ofNanos(System.nanoTime() - repair), start);
         }
     },
     REDIS_RESTART_AOF {

@@ -1,5 +1,6 @@
 package io.wildcloud.ws.faults;
 
+import io.wildcloud.ws.loadgen.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,9 +30,20 @@ public final class Haproxy implements AutoCloseable {
         this.apiPort = apiPort;
     }
 
+    /** Starts HAProxy on two free ports, with other ports if one was taken before it bound them. */
     public static Haproxy start(String executable, Path dir, List<NodeServer> nodes) {
-        int publicPort = Processes.freePort();
-        int apiPort = Processes.freePort();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOn(executable, dir, nodes, LoopbackPorts.pick(), LoopbackPorts.pick());
+            } catch (IllegalStateException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static Haproxy startOn(String executable, Path dir, List<NodeServer> nodes, int publicPort, int apiPort) {
         Path config = dir.resolve("haproxy.cfg");
         Process process;
         try {

@@ -1,5 +1,6 @@
 package io.wildcloud.ws.faults;
 
+import io.wildcloud.ws.loadgen.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -45,8 +46,8 @@ public final class NodeServer implements AutoCloseable {
      */
     public static NodeServer start(String name, Path jar, Path dir, List<String> jvmOptions, List<String> flags) {
         for (int attempt = 1; ; attempt++) {
-            int publicPort = Processes.freePort();
-            int apiPort = Processes.freePort();
+            int publicPort = LoopbackPorts.pick();
+            int apiPort = LoopbackPorts.pick();
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(jvmOptions);

@@ -1,5 +1,6 @@
 package io.wildcloud.ws.faults;
 
+import io.wildcloud.ws.loadgen.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -46,9 +47,18 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts one on a free port; {@code dir} holds its AOF and log. */
     public static RedisServer start(String executable, Path dir) {
-        RedisServer redis = new RedisServer(executable, dir, Processes.freePort());
-        redis.restart();
-        return redis;
+        for (int attempt = 1; ; attempt++) {
+            RedisServer redis = new RedisServer(executable, dir, LoopbackPorts.pick());
+            try {
+                redis.restart();
+                return redis;
+            } catch (IllegalStateException e) {
+                redis.close(); // if it runs but did not answer in time; the next try takes another port
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Starts the server (again) on its port; with the AOF left in its directory it loads its data. */

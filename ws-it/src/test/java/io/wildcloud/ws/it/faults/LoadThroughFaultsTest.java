@@ -37,10 +37,11 @@ import org.junit.jupiter.api.TestMethodOrder;
  * publishes through HAProxy too) against two node processes on a real redis-server with AOF, through
  * each fault of issue 14, one per test, on one rig: Redis stopped (SIGSTOP) for less than the hold
  * TTL, killed and restarted with its AOF, filled to {@code maxmemory}, a node killed (SIGKILL), a node
- * drained (SIGTERM), and last (it wipes every socket) Redis killed and restarted empty. Each asserts
- * what the service promises: nothing lost in a session that stayed open, nothing repeated or
- * reordered; polling and streaming sessions stay open through a stall and a node kill; every node
- * unready within 2 s of a Redis fault and ready again after it; the API's errors name the fault.
+ * drained (SIGTERM), a node drained within a Redis stall, and last (it wipes every socket) Redis
+ * killed and restarted empty. Each asserts what the service promises: nothing lost in a session that
+ * stayed open, nothing repeated or reordered; polling and streaming sessions stay open through a stall
+ * and a node kill; every node unready within 2 s of a Redis fault and ready again after it; the API's
+ * errors name the fault.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -190,9 +191,19 @@ class LoadThroughFaultsTest {
         report("node SIGTERM", result, "");
     }
 
-    /** Last: it wipes every socket. */
     @Test
     @Order(6)
+    void nodeDrainedWithSigtermDuringARedisStall() throws Exception {
+        FaultedLoad.Result result = load(16, at -> Fault.NODE_SIGTERM_IN_REDIS_STALL.inject(rig, 1, STALL, at));
+        assertExactlyOnce(result);
+        assertXhrSessionsStayedOpen(result);
+        assertTrue(rig.node(1).isAlive(), "restarted");
+        report("node SIGTERM in a Redis stall", result, "");
+    }
+
+    /** Last: it wipes every socket. */
+    @Test
+    @Order(7)
     void redisKilledAndRestartedEmpty() throws Exception {
         String probe = authorize();
         FaultedLoad.Result result = load(12, at -> Fault.REDIS_RESTART_EMPTY.inject(rig, 0, STALL, at));

@@ -1,12 +1,11 @@
 package io.wildcloud.ws.it.node;
 
+import io.wildcloud.ws.loadgen.LoopbackPorts;
 import io.wildcloud.ws.it.http.Http;
 import io.wildcloud.ws.it.http.RawResponse;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,8 +71,8 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     private static NodeProcess startOnFreePorts(String name, List<String> jvmOptions, String... flags) {
-        int publicPort = freePort();
-        int apiPort = freePort();
+        int publicPort = LoopbackPorts.pick();
+        int apiPort = LoopbackPorts.pick();
         Path log = Path.of("target", "node-logs", name + ".log").toAbsolutePath();
         List<String> command = new ArrayList<>(List.of(java()));
         command.addAll(jvmOptions);
@@ -250,15 +249,6 @@ public final class NodeProcess implements AutoCloseable {
 
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    /** A port free right now on 127.0.0.1; the child binds it a moment later. */
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static void pause(long millis) {

@@ -3,25 +3,24 @@ package io.wildcloud.ws.engine.redis;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
- * Notes in Redis that this node holds sessions for long (a stream or websocket claimed): in its
- * roster's held set ({@link NodeRoster}: should the node die, another takes them over) and in the
- * expiry index ({@link ExpirySweeper#trackHeld}: due only if the node stops renewing them). One
- * note is on its way at a time; sessions claimed meanwhile wait and go together in the next, so a
- * connect storm costs a ZADD per batch, not three commands per session. Nothing waits for a note:
- * a session missing from both for a round trip is covered by its hold TTL.
+ * Notes in the expiry index that this node holds sessions for long (a stream or websocket claimed;
+ * {@link ExpirySweeper#trackHeld}: due only if the node stops renewing them), the fallback should
+ * the node that takes a dead node over die before it ended them all. Should this node die, the
+ * takeover ({@link NodeRoster}) finds its sessions without this note: the claim wrote them in its
+ * {@link ClaimJournal}. One note is on its way at a time; sessions claimed meanwhile wait and go
+ * together in the next, so a connect storm costs a ZADD per expiry shard and batch, not one per
+ * session. Nothing waits for a note: it cannot be in the claim's script (the index is in other
+ * Cluster slots than the session), and until the first renewal the journal stands in for it.
  */
 final class HeldNotes {
 
-    private final NodeRoster roster;
     private final ExpirySweeper sweeper;
     private List<SessionKey> waiting = new ArrayList<>();
     private boolean inFlight;
 
-    HeldNotes(NodeRoster roster, ExpirySweeper sweeper) {
-        this.roster = roster;
+    HeldNotes(ExpirySweeper sweeper) {
         this.sweeper = sweeper;
     }
 
@@ -37,8 +36,7 @@ final class HeldNotes {
     }
 
     private void send(List<SessionKey> sessions) {
-        CompletableFuture.allOf(roster.held(sessions), sweeper.trackHeld(sessions))
-                .whenComplete((done, error) -> next());
+        sweeper.trackHeld(sessions).whenComplete((done, error) -> next());
     }
 
     private void next() {

@@ -30,6 +30,7 @@ final class LuaScripts {
     final LuaScript expire = LuaScript.load("expire");
     final LuaScript expiryLease = LuaScript.load("expiry_lease");
     final LuaScript expirySettle = LuaScript.load("expiry_settle");
+    final LuaScript claimsRead = LuaScript.load("claims_read");
     final LuaScript publish = LuaScript.load("publish", WAKEUP, QUEUE, SOCKET_INDEX);
     final LuaScript socketClaimClient = LuaScript.load("socket_claim_client");
     final LuaScript socketAuthorize = LuaScript.load("socket_authorize", SOCKET_INDEX);
@@ -56,7 +57,7 @@ final class LuaScripts {
 
     List<LuaScript> all() {
         return List.of(claim, claimOpen, acknowledge, release, rearm, enqueue, close, fetch, touch, expire, expiryLease, expirySettle,
-                publish, socketClaimClient, socketAuthorize, socketGet, socketUse, socketRevoke, socketReleaseClient,
+                claimsRead, publish, socketClaimClient, socketAuthorize, socketGet, socketUse, socketRevoke, socketReleaseClient,
                 socketAddSession, socketRemoveSession);
     }
 

@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * to two hold renewal periods, 40 s by default).
  *
  * <p>Every node lists itself in {@code <prefix>nodes} and the sessions it holds in
- * {@code <prefix>held:{<nodeId>}}: a stream or websocket claim adds its session at once, and every
- * hold renewal rewrites the list (adds what is held, drops what was listed before the renewal
- * started and is not held any more). Every {@linkplain #scan scan} asks each listed node's presence
+ * {@code <prefix>held:{<nodeId>}}: every hold renewal rewrites the list (adds what is held, drops
+ * what was listed before the renewal started and is not held any more). A session claimed since
+ * the last renewal is in the node's {@link ClaimJournal}, which its claim wrote in the same script:
+ * a takeover reads both. Every {@linkplain #scan scan} asks each listed node's presence
  * ({@link NodePresence}: a killed process's connections are closed by its kernel, so Redis forgets
  * its subscription at once); a node found absent by {@value #SCANS_TO_CONVICT} scans in a row is
  * dead (not within {@link #RESUBSCRIBE_GRACE} of this node's own subscription being made again:
@@ -49,6 +52,7 @@ final class NodeRoster {
     private final PlainCommands commands;
     private final NodePresence presence;
     private final ExpirySweeper sweeper;
+    private final ClaimJournal journal;
     private final Function<String, RScoredSortedSetAsync<String>> zset;
     private final Duration heldTtl;
     private final Map<String, Integer> absences = new ConcurrentHashMap<>();
@@ -58,12 +62,13 @@ final class NodeRoster {
      * @param heldTtl TTL of this node's held list: it outlives the sessions' keys of a dead node
      */
     NodeRoster(String nodeId, RedisKeys keys, PlainCommands commands, NodePresence presence, ExpirySweeper sweeper,
-            Function<String, RScoredSortedSetAsync<String>> zset, Duration heldTtl) {
+            ClaimJournal journal, Function<String, RScoredSortedSetAsync<String>> zset, Duration heldTtl) {
         this.nodeId = nodeId;
         this.keys = keys;
         this.commands = commands;
         this.presence = presence;
         this.sweeper = sweeper;
+        this.journal = journal;
         this.zset = zset;
         this.heldTtl = heldTtl;
     }
@@ -74,18 +79,6 @@ final class NodeRoster {
         return commands.<Boolean>timed("zadd", () -> nodes.addAsync(System.currentTimeMillis(), nodeId))
                 .thenCompose(added -> commands.<Boolean>timed("pexpire", () -> nodes.expireAsync(ROSTER_TTL)))
                 .thenApply(done -> null);
-    }
-
-    /** Receivers on this node now hold {@code sessions} for long (streams or websockets). */
-    CompletableFuture<Void> held(Collection<SessionKey> sessions) {
-        RScoredSortedSetAsync<String> held = zset.apply(keys.held(nodeId));
-        Map<String, Double> members = new HashMap<>();
-        double now = System.currentTimeMillis();
-        sessions.forEach(key -> members.put(RedisKeys.expiryMember(key), now));
-        return commands.<Integer>timed("zadd", () -> held.addAllAsync(members))
-                .thenCompose(added -> commands.<Boolean>timed("pexpire", () -> held.expireAsync(heldTtl)))
-                .thenApply(done -> (Void) null)
-                .toCompletableFuture();
     }
 
     /**
@@ -160,18 +153,31 @@ final class NodeRoster {
     private CompletionStage<Void> takeOver(String dead) {
         long started = System.nanoTime();
         RScoredSortedSetAsync<String> held = zset.apply(keys.held(dead));
-        return commands.<Collection<String>>timed("zrange", held::readAllAsync).thenCompose(members -> {
+        return heldBy(dead, held).thenCompose(members -> {
+            long listed = System.nanoTime();
             List<CompletableFuture<Boolean>> ends = members.stream()
                     .map(member -> sweeper.takeOver(RedisKeys.parseExpiryMember(member), dead).toCompletableFuture())
                     .toList();
+            // Its journals expire by themselves within a hold TTL: nobody reads them again.
             return CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new))
                     .thenCompose(all -> commands.<Boolean>timed("del", held::deleteAsync))
                     .thenAccept(deleted -> {
                         long ended = ends.stream().filter(CompletableFuture::join).count();
                         LOG.warn("node {} is gone (no presence subscription for {} checks): {} session(s) it held"
-                                        + " ended by node {} in {} ms", dead, SCANS_TO_CONVICT, ended, nodeId,
-                                (System.nanoTime() - started) / 1_000_000);
+                                        + " ended by node {} in {} ms ({} ms to list them)", dead, SCANS_TO_CONVICT,
+                                ended, nodeId, (System.nanoTime() - started) / 1_000_000,
+                                (listed - started) / 1_000_000);
                     });
         });
+    }
+
+    /** What {@code dead} held: its held set as of its last renewal, and what it claimed since (its journal). */
+    private CompletionStage<Set<String>> heldBy(String dead, RScoredSortedSetAsync<String> held) {
+        return commands.<Collection<String>>timed("zrange", held::readAllAsync)
+                .thenCompose(listed -> journal.read(dead).thenApply(claimed -> {
+                    Set<String> members = new HashSet<>(listed);
+                    members.addAll(claimed);
+                    return members;
+                }));
     }
 }

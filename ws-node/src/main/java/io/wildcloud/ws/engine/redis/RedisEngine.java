@@ -102,7 +102,8 @@ public final class RedisEngine extends AbstractEngine {
                     config.sweepInterval(), lease, expiryListener::get, presence, renewal);
             epoch = new StoreEpoch(redisson.getBucket(keys.epoch(), HeapStringCodec.INSTANCE), rt.commands(),
                     (known, found) -> engine.get().storeLost(known, found));
-            roster = new NodeRoster(rt.nodeId(), keys, rt.commands(), presence, sweeper,
+            ClaimJournal journal = new ClaimJournal(rt);
+            roster = new NodeRoster(rt.nodeId(), keys, rt.commands(), presence, sweeper, journal,
                     name -> redisson.getScoredSortedSet(name, HeapStringCodec.INSTANCE), config.holdTtl().multipliedBy(2));
             clusterWatch = new ClusterWatch(epoch, roster, rt.timer());
             keeper = new HoldKeeper(rt.script(), rt.scripts(), keys, rt::scriptGroup, wakeups::allHeld, sweeper,
@@ -115,7 +116,7 @@ public final class RedisEngine extends AbstractEngine {
             SocketLifetime lifetime = new SocketLifetime(rt, socketIdleTimeout);
             joins = new IndexJoins(lifetime.socketTtlMillis);
             SlotClaims claims = new SlotClaims(rt.nodeId(), config, keys, rt.replies(), rt.scripts(), rt.pipeline(),
-                    wakeups, presence, sweeper, roster, new HeldOwner(rt, wakeups, epoch), unknown, joins);
+                    wakeups, presence, sweeper, journal, new HeldOwner(rt, wakeups, epoch), unknown, joins);
             sessions = new RedisSessionStore(rt, claims, acknowledgements, wakeups, sweeper, expiryListener, unknown);
             sockets = new RedisSocketStore(rt, lifetime, new RedisPublisher(rt, lifetime), joins, unknown);
         }

@@ -26,6 +26,9 @@ import java.util.List;
  *       sessions by deadline, swept by every node; each shard has a hash tag of its own, so on a
  *       Cluster releases and renewals spread over several slots; {@code <prefix>expiry:{e<n>}:swept}
  *       when the shard was last swept, to see that the store was away (see expiry_lease.lua)</li>
+ *   <li>{@code <prefix>held:{<nodeId>}} the sessions a node holds ({@link NodeRoster}), and
+ *       {@code <prefix>claims:{<slot tag>}:<nodeId>} those it claimed lately, one zset per Cluster
+ *       slot of their sessions ({@link ClaimJournal}; one in all on a single Redis)</li>
  * </ul>
  */
 final class RedisKeys {
@@ -95,6 +98,11 @@ final class RedisKeys {
 
     String held(String nodeId) {
         return prefix + "held:{" + nodeId + '}';
+    }
+
+    /** {@code nodeId}'s claim journal of the sessions in {@code slot} (see {@link ClusterSlots#tag}). */
+    String claimJournal(String nodeId, int slot) {
+        return prefix + "claims:{" + ClusterSlots.tag(slot) + "}:" + nodeId;
     }
 
     String expiryShard(int shard) {

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *       holder;</li>
  *   <li>register the receiver if it holds the slot, and catch up if a wake-up came meanwhile or
  *       the node's subscription was made again meanwhile; a stream's is noted as held
- *       ({@link HeldNotes}).</li>
+ *       in the expiry index ({@link HeldNotes}; the claim's script listed it in the node's
+ *       {@link ClaimJournal} already).</li>
  * </ol>
  */
 final class SlotClaims {
@@ -49,13 +50,14 @@ final class SlotClaims {
     private final NodePresence presence;
     private final ExpirySweeper sweeper;
     private final HeldNotes heldNotes;
+    private final ClaimJournal journal;
     private final HeldReceiver.Owner owner;
     private final UnknownOutcomes unknown;
     private final IndexJoins joins;
 
     SlotClaims(String nodeId, RedisEngineConfig config, RedisKeys keys, ReplyKeys replies, LuaScripts scripts,
             ScriptPipeline pipeline, NodeWakeups wakeups, NodePresence presence, ExpirySweeper sweeper,
-            NodeRoster roster, HeldReceiver.Owner owner, UnknownOutcomes unknown, IndexJoins joins) {
+            ClaimJournal journal, HeldReceiver.Owner owner, UnknownOutcomes unknown, IndexJoins joins) {
         this.nodeId = nodeId;
         this.config = config;
         this.keys = keys;
@@ -65,7 +67,8 @@ final class SlotClaims {
         this.wakeups = wakeups;
         this.presence = presence;
         this.sweeper = sweeper;
-        this.heldNotes = new HeldNotes(roster, sweeper);
+        this.heldNotes = new HeldNotes(sweeper);
+        this.journal = journal;
         this.owner = owner;
         this.unknown = unknown;
         this.joins = joins;
@@ -110,12 +113,17 @@ final class SlotClaims {
 
     /** claim_open.lua: the claim of a new session and its socket's index join, in one call. */
     private CompletionStage<ClaimReply> runOpen(SessionKey key, ClaimMode mode, Receiver receiver, int joinLimit) {
-        List<Object> openKeys = new ArrayList<>(5);
+        List<Object> openKeys = new ArrayList<>(6);
         openKeys.addAll(List.of(keys.session(key), keys.queue(key), replies.next(key.scope())));
         openKeys.addAll(keys.socketKeys(key.scope()));
+        List<Object> more = new ArrayList<>(List.of(key.sessionId(), joinLimit, joins.socketTtlMillis()));
+        if (mode == ClaimMode.STREAM) {
+            openKeys.add(journal.key(nodeId, key));
+            more.add(ClaimJournal.member(key));
+        }
         return unknown.resolve("claim " + key, () -> pipeline.<List<Object>>submit(scripts.claimOpen,
                         RScript.ReturnType.LIST, openKeys, claimArgs(receiver, mode, "O", "", receiver.askedAtMillis(),
-                                key.sessionId(), joinLimit, joins.socketTtlMillis())))
+                                more.toArray())))
                 .thenApply(ClaimReply::of)
                 .thenApply(reply -> noteExpired(key, reply));
     }
@@ -141,8 +149,8 @@ final class SlotClaims {
         if (claim.holdsSlot(mode)) {
             hold(subscriptions, announced, key, receiver, reply);
             if (mode == ClaimMode.STREAM) {
-                // Should this node die, another takes the session over within seconds
-                // (NodeRoster); failing that, the sweeper finds it due and ends it.
+                // Should this node die, another takes the session over within seconds (NodeRoster,
+                // from the claim's journal entry); failing that, the sweeper finds it due and ends it.
                 heldNotes.held(key);
             }
         } else {
@@ -161,12 +169,21 @@ final class SlotClaims {
             case CREATE_ONLY -> "O";
             case EXISTING_ONLY -> "E";
         };
-        List<Object> claimKeys = List.of(keys.session(key), keys.queue(key), replies.next(key.scope()));
+        List<Object> claimKeys = new ArrayList<>(List.of(keys.session(key), keys.queue(key),
+                replies.next(key.scope())));
+        Object[] more = {};
+        if (mode == ClaimMode.STREAM) {
+            // Listed as held by the claim itself: should this node die before its held notes
+            // land, the node that takes it over still finds the session (ClaimJournal).
+            claimKeys.add(journal.key(nodeId, key));
+            more = new Object[] {ClaimJournal.member(key)};
+        }
+        Object[] args = claimArgs(receiver, mode, creationCode, deadHolder, askedAt, more);
         long sentAt = System.currentTimeMillis();
         // Sent again with the same reply key while unanswered: a poll's claim that ran takes the
         // queue, and only its recorded answer still holds those messages.
         return unknown.resolve("claim " + key, () -> pipeline.<List<Object>>submit(scripts.claim,
-                        RScript.ReturnType.LIST, claimKeys, claimArgs(receiver, mode, creationCode, deadHolder, askedAt)))
+                        RScript.ReturnType.LIST, claimKeys, args))
                 .thenApply(ClaimReply::of)
                 .thenCompose(reply -> reply.releasedDelayMillis() > 0
                         ? sweeper.rearmIfLate(key, sentAt, reply.releasedDelayMillis(),
