@@ -1,13 +1,13 @@
 #!lua
 -- claim.lua's CREATE_ONLY case (a websocket's new session) and the new session's join to its
--- socket's index (joinSocket, socket_join.lua, put before this text by LuaScripts) in one call:
+-- socket's index (joinSocket, socket_index.lua, put before this text by LuaScripts) in one call:
 -- one round trip and one script run per new websocket session instead of claim, then
 -- socket_add_session. The socket's keys and the session's share the {<socketId>} hash tag (one
 -- Cluster slot). Like socket_add_session, refused whole with OOM when Redis is full (no shebang
 -- flag), so a full Redis creates no session.
 -- KEYS[1..3] as claim.lua's (session hash, queue, the call's reply key: an opened session records
 --            its answer, the join's outcome with it, so a repeat of the call changes nothing)
--- KEYS[4] socket hash, KEYS[5] socket's session set
+-- KEYS[4] socket hash (its index too), KEYS[5] the socket's session set of earlier builds (folded)
 -- ARGV[1..9] as claim.lua's (ARGV[3] is 'O')
 -- ARGV[10] session id, ARGV[11] most sessions a socket may have, ARGV[12] socket TTL ms
 -- KEYS[6], ARGV[13] (a stream's claim only) as claim.lua's KEYS[4], ARGV[10]: the claim journal

@@ -4,7 +4,8 @@
 -- SocketStore.publishAll, as one call per slot): for each, reads the socket,
 -- counts the use, queues the message for each session with queueMessages (queue.lua, put before
 -- this text by LuaScripts; enqueue.lua queues with it too) and so wakes its holder on the holder's
--- node channel (wakeHolder, wakeup.lua); sessions found missing or closed leave the socket's index.
+-- node channel (wakeHolder, wakeup.lua); sessions found missing or closed leave the socket's index
+-- (fields of the socket's hash: socket_index.lua, put before this text by LuaScripts).
 -- Keys: every key is passed in KEYS except those of the sessions found in the socket's index,
 -- which no caller can name before this script reads the index; for those (only) the script builds
 -- them from the key prefix and the socket id, and they carry the socket's hash tag, so on a Redis
@@ -28,15 +29,16 @@
 -- ARGV[6] the engine's key prefix: of the sessions' keys read from an index,
 --         <prefix>{<socketId>}:s:<sid> and q:<sid>, and of wake-up channels
 -- Then the i-th publish (i from 0), its keys after those of the publishes before it:
---   KEYS socket hash, socket's session set; then the request id's reply key
+--   KEYS socket hash (its index too), the socket's session set of earlier builds (folded); then
+--        the request id's reply key
 --        <prefix>{<socketId>}:r:<request digest> if ARGV[5i+11] is '1'; then the session's hash
 --        and queue if ARGV[5i+9] names one
 --   ARGV[5i+7] the socket's id (the scope of its sessions, named in their wake-ups)
 --   ARGV[5i+8] the message
 --   ARGV[5i+9] the one session to publish to; '' for every session in the index
 --   ARGV[5i+10] '1' to check the socket's TTL (and renew it), '0' when the node checked it lately
---              (RenewalChecks): the socket's existence then follows from its session set, which
---              every script keeps with the socket's TTL (a set with members means a live socket)
+--              (RenewalChecks): sessions in its index then prove that the socket lives (they are
+--              fields of its hash); with none, the script asks EXISTS
 --   ARGV[5i+11] '1' if the publish carries the application's request id (its reply key in KEYS)
 -- Returns one answer per publish, in order: false if there is no socket, else
 --   {application, client, renewed (0|1), {sid, status, length}*} (application and client '' unless
@@ -55,7 +57,8 @@ local queuedAny = false
 
 -- k: the index in KEYS of the publish's first key; a: of its first own argument.
 local function publishOne(k, a)
-  local socket, index = KEYS[k], KEYS[k + 1]
+  local socket = KEYS[k]
+  foldLegacyIndex(socket, KEYS[k + 1])
   local socketId, only, check = ARGV[a], ARGV[a + 2], ARGV[a + 3]
   local sessionKeys = ARGV[a + 4] == '1' and k + 3 or k + 2
   local reply = {'', '', 0}
@@ -69,7 +72,6 @@ local function publishOne(k, a)
     -- after this one (RenewalChecks), and the socket must still outlive its last use by idle.
     if check == '1' and ttl < idle + slack / 2 then
       redis.call('PEXPIRE', socket, idle + slack)
-      redis.call('PEXPIRE', index, idle + slack)
       local fields = redis.call('HMGET', socket, 'a', 'c')
       reply = {fields[1], fields[2], 1}
     end
@@ -79,7 +81,7 @@ local function publishOne(k, a)
     sessions = {only}
   else
     prefix = keyPrefix .. '{' .. socketId .. '}:'
-    sessions = redis.call('SMEMBERS', index)
+    sessions = indexedSessions(socket)
     if #sessions == 0 and check ~= '1' and redis.call('EXISTS', socket) == 0 then
       return false
     end
@@ -95,7 +97,7 @@ local function publishOne(k, a)
     if status == 0 then
       queuedAny = true
     elseif status == 1 or status == 2 then
-      redis.call('SREM', index, sid)
+      leaveSocket(socket, sid)
     end
     reply[#reply + 1] = sid
     reply[#reply + 1] = status

@@ -2,7 +2,8 @@
 -- A client's send in one round trip: the session's state and, when it is open, its socket, read
 -- and counted as use (renewed as socket_get.lua renews it). The session and the socket share the
 -- socket's hash tag: one Cluster slot.
--- KEYS[1] session hash, KEYS[2] socket hash, KEYS[3] socket's session set
+-- KEYS[1] session hash, KEYS[2] socket hash (its index too, socket_index.lua), KEYS[3] the
+--         socket's session set of earlier builds (folded)
 -- ARGV[1] idle TTL ms: the socket's keys are renewed to ARGV[1] + ARGV[2] once fewer than ARGV[1]
 --         remain, so most uses write nothing
 -- ARGV[2] renewal slack ms
@@ -16,6 +17,7 @@ end
 if state ~= 'o' then
   return {'c'}
 end
+foldLegacyIndex(KEYS[2], KEYS[3])
 local fields = redis.call('HMGET', KEYS[2], 'a', 'c', 'cb')
 if not fields[1] then
   return {'o'}
@@ -23,7 +25,6 @@ end
 local renewed = 0
 if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[1]) then
   redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[1]) + tonumber(ARGV[2]))
-  redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[1]) + tonumber(ARGV[2]))
   renewed = 1
 end
 return {'o', fields[1], fields[2], fields[3], renewed}

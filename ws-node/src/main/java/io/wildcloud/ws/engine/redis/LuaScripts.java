@@ -9,9 +9,12 @@ import org.redisson.api.RScriptAsync;
 final class LuaScripts {
 
     final LuaScript claim = LuaScript.load("claim");
-    /** The index-join routine (socket_join.lua) of socket_add_session and claim_open. */
-    private static final String SOCKET_JOIN = "socket_join";
-    final LuaScript claimOpen = LuaScript.load("claim_open", SOCKET_JOIN);
+    /**
+     * A socket's session index, fields of its hash (socket_index.lua: join, leave, list, and the
+     * fold of an earlier build's session set), before every script that takes a socket's keys.
+     */
+    private static final String SOCKET_INDEX = "socket_index";
+    final LuaScript claimOpen = LuaScript.load("claim_open", SOCKET_INDEX);
     final LuaScript acknowledge = LuaScript.load("acknowledge");
     final LuaScript release = LuaScript.load("release");
     final LuaScript rearm = LuaScript.load("rearm");
@@ -28,15 +31,15 @@ final class LuaScripts {
     final LuaScript expiryLease = LuaScript.load("expiry_lease");
     final LuaScript expirySettle = LuaScript.load("expiry_settle");
     final LuaScript claimsRead = LuaScript.load("claims_read");
-    final LuaScript publish = LuaScript.load("publish", WAKEUP, QUEUE);
+    final LuaScript publish = LuaScript.load("publish", WAKEUP, QUEUE, SOCKET_INDEX);
     final LuaScript socketClaimClient = LuaScript.load("socket_claim_client");
-    final LuaScript socketAuthorize = LuaScript.load("socket_authorize");
-    final LuaScript socketGet = LuaScript.load("socket_get");
-    final LuaScript socketUse = LuaScript.load("socket_use");
-    final LuaScript socketRevoke = LuaScript.load("socket_revoke");
+    final LuaScript socketAuthorize = LuaScript.load("socket_authorize", SOCKET_INDEX);
+    final LuaScript socketGet = LuaScript.load("socket_get", SOCKET_INDEX);
+    final LuaScript socketUse = LuaScript.load("socket_use", SOCKET_INDEX);
+    final LuaScript socketRevoke = LuaScript.load("socket_revoke", SOCKET_INDEX);
     final LuaScript socketReleaseClient = LuaScript.load("socket_release_client");
-    final LuaScript socketAddSession = LuaScript.load("socket_add_session", SOCKET_JOIN);
-    final LuaScript socketRemoveSession = LuaScript.load("socket_remove_session");
+    final LuaScript socketAddSession = LuaScript.load("socket_add_session", SOCKET_INDEX);
+    final LuaScript socketRemoveSession = LuaScript.load("socket_remove_session", SOCKET_INDEX);
 
     /** Gives every script its meter. */
     void meter(RedisMetrics metrics) {

@@ -13,10 +13,11 @@ import java.util.List;
  *   <li>{@code <prefix>wake:{<nodeId>}} channel of wake-ups for the sessions a node holds (its
  *       one subscription for them; wakeup.lua builds the name from a session's holder)</li>
  *   <li>{@code <prefix>node:{<nodeId>}} channel a node subscribes to while it lives (presence)</li>
- *   <li>{@code <prefix>{<socketId>}:sock}, {@code <prefix>{<socketId>}:sessions} a push socket's hash
- *       and session set (a socket's id is the scope of its sessions), and
- *       {@code <prefix>client:{<application>:<clientId>}} its client's socket id
- *       ({@link RedisSocketStore})</li>
+ *   <li>{@code <prefix>{<socketId>}:sock} a push socket's hash, its session index included (a
+ *       socket's id is the scope of its sessions), and {@code <prefix>client:{<application>:<clientId>}}
+ *       its client's socket id ({@link RedisSocketStore}); {@code <prefix>{<socketId>}:sessions}
+ *       the session set of builds before the index moved into the hash, which the socket scripts
+ *       fold into it (socket_index.lua)</li>
  *   <li>{@code <prefix>{<scope>}:r:<callId>} a writing script's answer, so that a repeat of the call
  *       changes nothing ({@link ReplyKeys}); seconds to minutes of TTL</li>
  *   <li>{@code <prefix>probe:{<nodeId>}} written (2 s TTL) while Redis refuses writes, to see when
@@ -57,7 +58,10 @@ final class RedisKeys {
         return prefix + '{' + scope + "}:";
     }
 
-    /** KEYS of the socket scripts: the socket's hash and session set. */
+    /**
+     * KEYS of the socket scripts: the socket's hash (its session index too), then the session set
+     * an earlier build may have left, which the scripts fold into the hash (socket_index.lua).
+     */
     List<Object> socketKeys(String socketId) {
         return List.of(scopePrefix(socketId) + "sock", scopePrefix(socketId) + "sessions");
     }

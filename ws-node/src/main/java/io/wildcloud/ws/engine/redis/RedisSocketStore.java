@@ -26,11 +26,12 @@ import org.redisson.api.RScript;
  * The socket part of the {@link RedisEngine}: the {@link SocketStore} of a cluster, on Redis.
  * Keys (every one with a TTL):
  * <ul>
- *   <li>{@code <prefix>{<socketId>}:sock} hash: application, client id, callback; TTL the idle
- *       timeout plus a sixteenth of it (the renewal slack), renewed by a use only once less than
- *       the idle timeout remains, so most uses (publishes above all) write nothing; a node's
- *       publishes check the TTL at most every half slack per socket ({@link RenewalChecks})</li>
- *   <li>{@code <prefix>{<socketId>}:sessions} set of the socket's session ids, same TTL</li>
+ *   <li>{@code <prefix>{<socketId>}:sock} hash: application, client id, callback, and the session
+ *       index, a field {@code s:<sessionId>} per session (one key less per socket than a set of its
+ *       own, and 216-224 bytes less per idle session: BENCHMARKS.md); TTL the idle timeout plus a
+ *       sixteenth of it (the renewal slack), renewed by a use only once less than the idle timeout
+ *       remains, so most uses (publishes above all) write nothing; a node's publishes check the
+ *       TTL at most every half slack per socket ({@link RenewalChecks})</li>
  *   <li>{@code <prefix>client:{<application>:<clientId>}} the client's socket id; TTL a quarter
  *       longer than the idle timeout, renewed (a second, unawaited round trip) when a use renews
  *       the socket, so it outlives its socket</li>

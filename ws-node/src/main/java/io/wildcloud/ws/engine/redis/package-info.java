@@ -93,8 +93,9 @@
  * <h2>Round trips</h2>
  * A message published through the API costs one EVALSHA (publish.lua: the socket lookup, the
  * enqueue of every session of the socket and their wake-ups; for a socket with one session
- * SMEMBERS, HMGET, RPUSH and PUBLISH inside Redis, plus the socket's PTTL once per half renewal
- * slack per node, see {@link io.wildcloud.ws.engine.redis.RenewalChecks}) plus its share of an acknowledgement:
+ * EXISTS (of an earlier build's session set, socket_index.lua), HKEYS, HMGET, RPUSH and PUBLISH
+ * inside Redis, plus the socket's PTTL once per half renewal slack per node, see
+ * {@link io.wildcloud.ws.engine.redis.RenewalChecks}) plus its share of an acknowledgement:
  * acknowledgements wait {@link io.wildcloud.ws.engine.redis.RedisEngine#ACKNOWLEDGEMENT_WINDOW}
  * to travel as one acknowledge.lua call for every session of the node (of a scope on a Cluster),
  * latest seq per receiver ({@link io.wildcloud.ws.engine.redis.AcknowledgementBatcher}). Script

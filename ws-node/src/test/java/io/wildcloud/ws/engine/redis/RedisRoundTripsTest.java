@@ -234,7 +234,9 @@ class RedisRoundTripsTest {
                 // once a second, with a ZADD) is a script too.
                 assertTrue(evalSha >= 2L * sessions && evalSha <= 2L * sessions + notes,
                         evalSha + " EVALSHA for " + sessions + " sessions, " + zadd + " ZADD");
-                assertEquals(0, calls.getOrDefault("sadd", 0L) - sessions, "index joins: " + calls);
+                // Each claim_open writes the session's hash and its socket's index field (HSET both).
+                assertEquals(2L * sessions, calls.getOrDefault("hset", 0L), "session and index writes: " + calls);
+                assertEquals(sessions, calls.getOrDefault("hexists", 0L), "index joins: " + calls);
                 assertEquals(0, calls.getOrDefault("subscribe", 0L), "subscriptions for new sessions");
                 // Sessions claimed while a held note is on its way share the next one: a ZADD per
                 // expiry shard they fall in, instead of one per session (how many share a note depends

@@ -4,10 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wildcloud.ws.push.Authorization;
+import io.wildcloud.ws.push.Publication;
+import io.wildcloud.ws.push.Publication.Delivery;
 import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.push.SocketStoreContract;
+import io.wildcloud.ws.sockjs.session.ClaimMode;
+import io.wildcloud.ws.sockjs.session.EnqueueResult;
+import io.wildcloud.ws.sockjs.session.ReceiverId;
+import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
+import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
+import io.wildcloud.ws.testing.CollectingReceiver;
 import io.wildcloud.ws.testing.RedisTestServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -55,18 +64,18 @@ class RedisSocketStoreTest extends SocketStoreContract {
         return (RedisEngine) store;
     }
 
-    /** The socket's session set, read when its hash exists (the set of a socket without sessions does not). */
+    /** The socket's session index: the fields {@code s:<sessionId>} of its hash, when it exists. */
     @Override
     protected Optional<Set<String>> indexOf(SocketStore store, String socketId) {
         RedissonClient redisson = ((RedisEngine) store).redisson();
-        List<Object> socketKeys = new RedisKeys(prefix).socketKeys(socketId);
-        if (redisson.getKeys().countExists((String) socketKeys.get(0)) == 0) {
-            return Optional.empty();
-        }
+        String socket = (String) new RedisKeys(prefix).socketKeys(socketId).get(0);
         Set<String> sessions = new HashSet<>();
-        redisson.<Object>getSet((String) socketKeys.get(1), HeapStringCodec.INSTANCE).readAll()
-                .forEach(session -> sessions.add((String) session));
-        return Optional.of(sessions);
+        for (Object field : redisson.getMap(socket, HeapStringCodec.INSTANCE).readAllKeySet()) {
+            if (((String) field).startsWith("s:")) {
+                sessions.add(((String) field).substring(2));
+            }
+        }
+        return redisson.getKeys().countExists(socket) == 0 ? Optional.empty() : Optional.of(sessions);
     }
 
     /**
@@ -113,10 +122,46 @@ class RedisSocketStoreTest extends SocketStoreContract {
         }
         RedisKeys keys = new RedisKeys(prefix);
         for (String socket : sockets) {
-            for (Object key : keys.socketKeys(socket)) {
-                long ttl = store.redisson().getKeys().remainTimeToLive((String) key);
-                assertTrue(ttl > socketTtl - 10_000 && ttl <= socketTtl, () -> key + " lives " + ttl + " ms");
+            // The socket's one key: its hash, which holds its session index too.
+            String key = (String) keys.socketKeys(socket).get(0);
+            long ttl = store.redisson().getKeys().remainTimeToLive(key);
+            assertTrue(ttl > socketTtl - 10_000 && ttl <= socketTtl, () -> key + " lives " + ttl + " ms");
+            assertEquals(0, store.redisson().getKeys().countExists((String) keys.socketKeys(socket).get(1)));
+        }
+    }
+
+    /**
+     * Nodes restarted onto this build over a Redis that kept an earlier build's data (README,
+     * "Nodes of different builds"): a socket's session index is a set of its own there. The first
+     * socket script that touches the socket folds the set into the socket's hash, so the sessions
+     * it lists still get publishes and count against the limit.
+     */
+    @Test
+    void anEarlierBuildsSessionSetIsFoldedIntoTheSocketsHash() throws Exception {
+        RedisEngine store = (RedisEngine) newStore(Duration.ofMinutes(1));
+        RedisKeys keys = new RedisKeys(prefix);
+        String published = await(store.authorize("app", "published", CALLBACK_1)).socket().socketId();
+        String joined = await(store.authorize("app", "joined", CALLBACK_1)).socket().socketId();
+        for (String socket : List.of(published, joined)) {
+            for (String session : List.of("old1", "old2")) {
+                await(store.claim(new SessionKey(socket, session), ClaimMode.STREAM, Creation.CREATE_ONLY,
+                        new CollectingReceiver(new ReceiverId("n1", session.hashCode()), new CopyOnWriteArrayList<>())));
             }
+            // What the earlier build wrote: the index in a set of its own, with the socket's TTL.
+            String legacy = (String) keys.socketKeys(socket).get(1);
+            store.redisson().getSet(legacy, HeapStringCodec.INSTANCE).addAll(List.of("old1", "old2"));
+            store.redisson().getKeys().expire(legacy, 1, TimeUnit.MINUTES);
+        }
+
+        Publication publication = await(store.publish(published, null, "after the restart")).orElseThrow();
+        assertEquals(Set.of(new Delivery("old1", EnqueueResult.QUEUED, 1), new Delivery("old2", EnqueueResult.QUEUED, 1)),
+                Set.copyOf(publication.deliveries()));
+        assertEquals(SessionRegistration.LIMIT_REACHED, await(store.addSession(joined, "new", 2)),
+                "the folded sessions count against the limit");
+        for (String socket : List.of(published, joined)) {
+            assertEquals(Optional.of(Set.of("old1", "old2")), indexOf(store, socket));
+            assertEquals(0, store.redisson().getKeys().countExists((String) keys.socketKeys(socket).get(1)),
+                    "the earlier build's set is gone once folded");
         }
     }
 
