@@ -19,13 +19,16 @@
 --         some node runs
 -- ARGV[5] longest gap ms between two sweeps of the shard while the store and a node run
 -- ARGV[6] grace ms after a longer gap
+-- ARGV[7] '1' when the caller's last lease of this shard was answered only after a stall (it heard
+--         nothing from the shard for longer than one): a grace from now, however short the gap
+--         between sweeps looked here (no mark yet, or a stall shorter than ARGV[5])
 -- Returns {ms (Redis's clock) before which no leased session may end, 0 for none; member...}.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local mark = redis.call('HMGET', KEYS[2], 's', 'g')
 local graceUntil = tonumber(mark[2] or '0')
-if mark[1] and now - tonumber(mark[1]) > tonumber(ARGV[5]) then
-  graceUntil = now + tonumber(ARGV[6])
+if (mark[1] and now - tonumber(mark[1]) > tonumber(ARGV[5])) or ARGV[7] == '1' then
+  graceUntil = math.max(graceUntil, now + tonumber(ARGV[6]))
 end
 redis.call('HSET', KEYS[2], 's', now, 'g', graceUntil)
 redis.call('PEXPIRE', KEYS[2], ARGV[4])

@@ -35,9 +35,12 @@ final class ExpiryChecks {
     private final Supplier<SessionExpiryListener> listener;
     private final NodePresence presence;
     private final Duration heldRecheck;
+    private final UnknownOutcomes unknown;
 
+    /** @param unknown sends a rearm again while Redis does not answer it, as the release before it */
     ExpiryChecks(ScriptPipeline pipeline, LuaScripts scripts, RedisKeys keys, ExpiryIndex index,
-            Supplier<SessionExpiryListener> listener, NodePresence presence, Duration heldRecheck) {
+            Supplier<SessionExpiryListener> listener, NodePresence presence, Duration heldRecheck,
+            UnknownOutcomes unknown) {
         this.pipeline = pipeline;
         this.scripts = scripts;
         this.keys = keys;
@@ -45,6 +48,7 @@ final class ExpiryChecks {
         this.listener = listener;
         this.presence = presence;
         this.heldRecheck = heldRecheck;
+        this.unknown = unknown;
     }
 
     /**
@@ -132,15 +136,17 @@ final class ExpiryChecks {
      * and then stalled, so its deadline ran while the client still waited for the answer. Completes
      * once the deadline is moved (the caller answers its client only then), at once otherwise.
      * The index entry stays as the caller set it: should it come due first, expire.lua finds the
-     * later deadline and the entry gets it.
+     * later deadline and the entry gets it. Sent again while unanswered (a second stall, or the
+     * first one's end on a Cluster), as the release was: rearm.lua only moves the deadline later,
+     * and answering the client 503 now would drop what its release acknowledged.
      */
     CompletionStage<Void> rearmIfLate(SessionKey key, long sentAtMillis, long delayMillis, long marginMillis) {
         long late = System.currentTimeMillis() - sentAtMillis;
         if (late <= LATE_ANSWER.toMillis()) {
             return CompletableFuture.completedFuture(null);
         }
-        return pipeline.<Long>submit(scripts.rearm, RScript.ReturnType.LONG, keys.sessionKeys(key), delayMillis,
-                marginMillis).thenApply(deadline -> {
+        return unknown.resolve("rearm " + key, () -> pipeline.<Long>submit(scripts.rearm, RScript.ReturnType.LONG,
+                keys.sessionKeys(key), delayMillis, marginMillis)).thenApply(deadline -> {
                     // DEBUG: after a stall, one line per session released during it.
                     LOG.debug("{} released, answered after {} ms: disconnect delay started again (deadline {})", key,
                             late, deadline);

@@ -23,7 +23,7 @@ final class ExpiryIndex {
     /**
      * Due members a node leased from one shard, the lease's score that marks them as its own, and
      * the time (ms, Redis's clock) before which none of them may end: the grace after a gap in the
-     * shard's sweeps, 0 if none runs.
+     * shard's sweeps or a stall, 0 if none runs.
      */
     record Lease(int shard, String score, long notBefore, List<String> members) {
     }
@@ -80,14 +80,18 @@ final class ExpiryIndex {
      * the grace after a gap in the shard's sweeps (see {@link StoreGaps}).
      *
      * @param shardTtlMillis TTL of the shard, renewed by every lease
+     * @param afterStall the caller heard nothing from the shard for longer than a stall: the grace
+     *     starts now, whatever the gap between sweeps that Redis saw
      */
-    CompletionStage<Lease> lease(int shard, long nowMillis, int batch, long leaseEndMillis, long shardTtlMillis) {
+    CompletionStage<Lease> lease(int shard, long nowMillis, int batch, long leaseEndMillis, long shardTtlMillis,
+            boolean afterStall) {
         // Half a millisecond past the lease's end: deadlines are whole milliseconds, so an entry
         // that carries this score exactly is still the one this lease took.
         String score = leaseEndMillis + ".5";
         return scripts.expiryLease.<List<Object>>eval(script, RScript.ReturnType.LIST,
                         List.of(keys.expiryShard(shard), keys.expirySweepMark(shard)), nowMillis, batch, score,
-                        shardTtlMillis, gaps.longestSweepGap().toMillis(), gaps.grace().toMillis())
+                        shardTtlMillis, gaps.longestSweepGap().toMillis(), gaps.grace().toMillis(),
+                        afterStall ? "1" : "0")
                 .thenApply(reply -> new Lease(shard, score, (Long) reply.get(0),
                         reply.subList(1, reply.size()).stream().map(String.class::cast).toList()));
     }

@@ -14,6 +14,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -38,6 +40,18 @@ import org.slf4j.LoggerFactory;
  * another node to check: the lease is shorter than the time a due session's keys outlive its
  * deadline. Should a slow node's lease lapse while it still checks, two nodes may check one
  * session, but expire.lua ends it (and answers "ended") only once: the other finds it gone.
+ *
+ * <p>After a store stall no session ends before the node of a release that ran just before the
+ * stall, and was answered only after it, has started its delay again (rearm.lua, a round trip
+ * after the answer; the client polls again as soon as it has the answer). A gap in a shard's
+ * sweeps starts a grace for every node (expiry_lease.lua, {@link StoreGaps}), but Redis sees no gap
+ * in a stall shorter than the longest gap, nor in a shard never swept before; and the leases sent
+ * during a stall run at its end, as the release's late copies do, so their checks could end the
+ * session a round trip before its rearm. So the node counts too: a lease answered after it heard
+ * nothing from its shard for {@link #stallSilence} leaves its members leased (they come due at the
+ * lease's end), and the shard's next lease starts the grace, for every node. A stalled Cluster
+ * master holds up every sweep until it answers (a sweep waits for all shards), so no check waits
+ * behind the stall of a session's master.
  */
 final class ExpirySweeper {
 
@@ -54,6 +68,18 @@ final class ExpirySweeper {
     private final Duration lease;
     private final NodePresence presence;
     private final Duration heldRecheck;
+    /**
+     * Longer than this without an answer from a shard means that the store stalled:
+     * {@link ExpiryChecks#LATE_ANSWER}, the shortest stall after which a release's node rearms (a
+     * stall shows whole here: nothing is answered during one), unless a sweep interval and half a
+     * late answer is longer (one sweep after the other is no stall; with sweep intervals over
+     * 500 ms a shorter stall goes unseen here, and only a gap in the sweeps starts a grace).
+     */
+    private final Duration stallSilence;
+    /** Per shard, when (System.nanoTime()) this node last had an answer from it (a lease, a settle). */
+    private final AtomicLongArray heardFrom = new AtomicLongArray(RedisKeys.EXPIRY_SHARDS);
+    /** Per shard, 1 while its next lease must start the grace after a stall. */
+    private final AtomicIntegerArray afterStall = new AtomicIntegerArray(RedisKeys.EXPIRY_SHARDS);
     private volatile boolean stopped;
     private volatile String problem;
 
@@ -63,20 +89,31 @@ final class ExpirySweeper {
      *     this one dies mid-check
      * @param heldRecheck when to look again at a held session whose node still lives but did not
      *     renew it in time
+     * @param unknown sends a rearm again while Redis does not answer it
      */
     ExpirySweeper(ScriptPipeline pipeline, LuaScripts scripts, RedisKeys keys, ExpiryIndex index,
             ScheduledExecutorService timer, Duration interval, Duration lease,
-            Supplier<SessionExpiryListener> listener, NodePresence presence, Duration heldRecheck) {
+            Supplier<SessionExpiryListener> listener, NodePresence presence, Duration heldRecheck,
+            UnknownOutcomes unknown) {
         this.index = index;
-        this.sessionChecks = new ExpiryChecks(pipeline, scripts, keys, index, listener, presence, heldRecheck);
+        this.sessionChecks = new ExpiryChecks(pipeline, scripts, keys, index, listener, presence, heldRecheck,
+                unknown);
         this.timer = timer;
         this.interval = interval;
         this.lease = lease;
         this.presence = presence;
         this.heldRecheck = heldRecheck;
+        Duration sweepAndSome = interval.plus(ExpiryChecks.LATE_ANSWER.dividedBy(2));
+        this.stallSilence = sweepAndSome.compareTo(ExpiryChecks.LATE_ANSWER) > 0 ? sweepAndSome
+                : ExpiryChecks.LATE_ANSWER;
     }
 
     void start() {
+        // The engine's start just had its answers: a stall before the first sweep counts from here.
+        long now = System.nanoTime();
+        for (int shard = 0; shard < RedisKeys.EXPIRY_SHARDS; shard++) {
+            heardFrom.set(shard, now);
+        }
         schedule();
     }
 
@@ -161,8 +198,25 @@ final class ExpirySweeper {
      */
     private CompletionStage<Boolean> sweepShard(int shard, Map<String, CompletionStage<Boolean>> liveNodes) {
         long now = System.currentTimeMillis();
-        return index.lease(shard, now, BATCH_PER_SHARD, now + lease.toMillis(), INDEX_TTL.toMillis())
+        boolean startsGrace = afterStall.get(shard) == 1;
+        return index.lease(shard, now, BATCH_PER_SHARD, now + lease.toMillis(), INDEX_TTL.toMillis(), startsGrace)
                 .thenCompose(leased -> {
+                    long answered = System.nanoTime();
+                    long silence = answered - heardFrom.getAndSet(shard, answered);
+                    if (silence > stallSilence.toNanos()) {
+                        // Sent before the store stalled, run at its end: a release that ran before the
+                        // stall may not have reached its node yet, whose rearm comes a round trip after.
+                        afterStall.set(shard, 1);
+                        if (!leased.members().isEmpty()) {
+                            LOG.info("expiry index shard {} answered after {} ms of silence (a store stall):"
+                                    + " {} due session(s) left until their lease ends, a grace starts",
+                                    shard, silence / 1_000_000, leased.members().size());
+                        }
+                        return CompletableFuture.completedFuture(false);
+                    }
+                    if (startsGrace) {
+                        afterStall.set(shard, 0); // the shard's mark carries the grace now, for every node
+                    }
                     List<String> concluded = Collections.synchronizedList(new ArrayList<>());
                     AtomicReference<Throwable> failure = new AtomicReference<>();
                     CompletableFuture<?>[] checks = leased.members().stream()
@@ -181,6 +235,10 @@ final class ExpirySweeper {
                     return CompletableFuture.allOf(checks)
                             .thenCompose(all -> index.settle(leased, List.copyOf(concluded)))
                             .thenApply(settled -> {
+                                if (!concluded.isEmpty()) {
+                                    // The shard answered again: however long the checks took, no silence.
+                                    heardFrom.set(shard, System.nanoTime());
+                                }
                                 if (failure.get() != null) {
                                     throw new CompletionException(failure.get());
                                 }

@@ -98,8 +98,9 @@ public final class RedisEngine extends AbstractEngine {
             Duration lease = (config.expiryMargin().compareTo(renewal) < 0 ? config.expiryMargin() : renewal)
                     .dividedBy(2);
             AtomicReference<SessionExpiryListener> expiryListener = new AtomicReference<>();
+            UnknownOutcomes unknown = new UnknownOutcomes(rt.timer(), UnknownOutcomes.boundFor(config));
             sweeper = new ExpirySweeper(rt.pipeline(), rt.scripts(), keys, expiryIndex, rt.timer(),
-                    config.sweepInterval(), lease, expiryListener::get, presence, renewal);
+                    config.sweepInterval(), lease, expiryListener::get, presence, renewal, unknown);
             epoch = new StoreEpoch(redisson.getBucket(keys.epoch(), HeapStringCodec.INSTANCE), rt.commands(),
                     (known, found) -> engine.get().storeLost(known, found));
             ClaimJournal journal = new ClaimJournal(rt);
@@ -112,7 +113,6 @@ public final class RedisEngine extends AbstractEngine {
                     (ackKeys, args) -> rt.pipeline().submit(rt.scripts().acknowledge,
                             RScript.ReturnType.LIST, ackKeys, args),
                     wakeups::evict, rt.timer(), ACKNOWLEDGEMENT_WINDOW);
-            UnknownOutcomes unknown = new UnknownOutcomes(rt.timer(), UnknownOutcomes.boundFor(config));
             SocketLifetime lifetime = new SocketLifetime(rt, socketIdleTimeout);
             joins = new IndexJoins(lifetime.socketTtlMillis);
             SlotClaims claims = new SlotClaims(rt.nodeId(), config, keys, rt.replies(), rt.scripts(), rt.pipeline(),

@@ -30,7 +30,8 @@
  *       {@link io.wildcloud.ws.engine.redis.ExpirySweeper}). {@code <prefix>expiry:{e<n>}:swept}
  *       marks each shard's last sweep: a gap of more than four sweep intervals (2 s at least)
  *       means that the store was away, and none of the shard's sessions ends for 5 s after it
- *       ({@link io.wildcloud.ws.engine.redis.StoreGaps}).</li>
+ *       ({@link io.wildcloud.ws.engine.redis.StoreGaps}); so does a node's lease answered after a
+ *       second without a word from the shard (a stall Redis saw no gap in).</li>
  * </ul>
  * TTLs: while held, the hold TTL (default 60 s), renewed every third by the holding node (one
  * touch.lua call for all its sessions, per scope on a Cluster); after a release, the disconnect

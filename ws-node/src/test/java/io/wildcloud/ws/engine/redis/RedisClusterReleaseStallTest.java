@@ -27,7 +27,9 @@ import org.junit.jupiter.api.Test;
  * A stall of one Cluster master that holds a session's expiry index shard but not the session: the
  * poll's release script is answered at once, its index entry (a ZADD on the stalled master) only
  * after the stall, and the client hears of its poll only then. The delay the release started ran
- * meanwhile; the client's next poll, at once, must still find its session.
+ * meanwhile; the client's next poll, at once, must still find its session. And when the session's
+ * own master stalls in turn as the node starts that delay again (rearm.lua), the rearm is sent again
+ * until it is answered, as the release was: the poll is not answered 503 after its release ran.
  */
 class RedisClusterReleaseStallTest {
 
@@ -84,6 +86,48 @@ class RedisClusterReleaseStallTest {
         Claim claim = Waits.join(store.claim(key, ClaimMode.POLL, Creation.CREATE_IF_MISSING, next), WAIT);
         assertEquals(Claim.Outcome.ATTACHED, claim.outcome(), "the client polled again in time, yet its session is new");
         assertEquals(List.of(), expired);
+    }
+
+    @Test
+    void aRearmThatGotNoAnswerIsSentAgainUntilTheSessionsMasterAnswers() throws Exception {
+        // One attempt of 500 ms per send: the rearm's first send gets no answer within the second stall.
+        String url = "redis-cluster://" + String.join(",", cluster.nodeUrls()).replace("redis://", "");
+        RedisEngine quick = Waits.join(TestEngines.connect(RedisEngineConfig.of(url).withKeyPrefix(prefix)
+                .withSweepInterval(Duration.ofMillis(100))
+                .withTimeouts(Duration.ofMillis(500), 0, Duration.ofSeconds(3)), "n2"), WAIT);
+        try {
+            SessionKey key = sessionApartFromItsIndexShard();
+            RedisServerProcess shardMaster = owner(prefix + "expiry:{e" + RedisKeys.expiryShardOf(
+                    RedisKeys.expiryMember(key)) + '}');
+            RedisServerProcess sessionMaster = owner(prefix + '{' + key.scope() + "}:s:" + key.sessionId());
+            CollectingReceiver poll = new CollectingReceiver(new ReceiverId("n2", 1), new CopyOnWriteArrayList<>());
+            Waits.join(quick.claim(key, ClaimMode.POLL, Creation.CREATE_IF_MISSING, poll), WAIT);
+            CompletableFuture<Void> released;
+            // Each stall under the test Cluster's 2 s node timeout; the sleeps are the stalls, not waits.
+            shardMaster.suspend();
+            try {
+                // Answered at once; its index entry waits for the shard's master, so the client hears
+                // of it late and the node rearms, just as the session's master stalls in turn.
+                released = quick.release(key, poll.id(), 0, Duration.ofMillis(1000)).toCompletableFuture();
+                TimeUnit.MILLISECONDS.sleep(1400);
+                sessionMaster.suspend();
+                TimeUnit.MILLISECONDS.sleep(200);
+            } finally {
+                shardMaster.resume();
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(1500);
+            } finally {
+                sessionMaster.resume();
+            }
+            // The release ran: its poll must not be answered 503 for want of the rearm's answer.
+            released.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            CollectingReceiver next = new CollectingReceiver(new ReceiverId("n2", 2), new CopyOnWriteArrayList<>());
+            Claim claim = Waits.join(quick.claim(key, ClaimMode.POLL, Creation.CREATE_IF_MISSING, next), WAIT);
+            assertEquals(Claim.Outcome.ATTACHED, claim.outcome(), "the client polled again in time, yet its session is new");
+        } finally {
+            quick.close();
+        }
     }
 
     /** A session whose keys are on another master than its expiry index shard. */

@@ -83,7 +83,7 @@ class RedisExpiryIndexTest {
         long dueBy = System.currentTimeMillis() + 5_000;
         long leaseEnd = dueBy + 2_000;
         int shard = RedisKeys.expiryShardOf(RedisKeys.expiryMember(key));
-        ExpiryIndex.Lease lease = join(dead.index.lease(shard, dueBy, 10, leaseEnd, 60_000));
+        ExpiryIndex.Lease lease = join(dead.index.lease(shard, dueBy, 10, leaseEnd, 60_000, false));
         assertEquals(List.of(RedisKeys.expiryMember(key)), lease.members(),
                 "the dead node did not lease the session before its deadline");
         await(() -> heard.containsKey(key), "no other node ended the session after the lease");
@@ -118,7 +118,7 @@ class RedisExpiryIndexTest {
         int shard = RedisKeys.expiryShardOf(RedisKeys.expiryMember(key));
         long now = System.currentTimeMillis();
         join(node.index.add(key, now - 1));
-        ExpiryIndex.Lease lease = join(node.index.lease(shard, now, 10, now + 10_000, 60_000));
+        ExpiryIndex.Lease lease = join(node.index.lease(shard, now, 10, now + 10_000, 60_000, false));
         assertEquals(List.of(RedisKeys.expiryMember(key)), lease.members());
         assertEquals(now + 10_000.5, Double.parseDouble(score(shard, key)));
 
@@ -127,7 +127,7 @@ class RedisExpiryIndexTest {
         assertEquals(0L, join(node.index.settle(lease, lease.members())));
         assertEquals(now + 5_000, Double.parseDouble(score(shard, key)));
 
-        ExpiryIndex.Lease next = join(node.index.lease(shard, now + 5_000, 10, now + 20_000, 60_000));
+        ExpiryIndex.Lease next = join(node.index.lease(shard, now + 5_000, 10, now + 20_000, 60_000, false));
         assertEquals(1L, join(node.index.settle(next, next.members())));
         assertNull(score(shard, key));
     }
@@ -138,17 +138,17 @@ class RedisExpiryIndexTest {
         Node node = new Node(new StoreGaps(Duration.ofMillis(300), Duration.ofSeconds(30)));
         SessionKey key = new SessionKey("app", "waited-out");
         int shard = RedisKeys.expiryShardOf(RedisKeys.expiryMember(key));
-        ExpiryIndex.Lease swept = join(node.index.lease(shard, System.currentTimeMillis(), 10, 0, 60_000));
+        ExpiryIndex.Lease swept = join(node.index.lease(shard, System.currentTimeMillis(), 10, 0, 60_000, false));
         assertEquals(0, swept.notBefore(), "a grace without a gap");
         claimAndRelease(setup, key, Duration.ofMillis(1));
 
         TimeUnit.MILLISECONDS.sleep(600); // the gap: nobody sweeps the shard
         long now = System.currentTimeMillis();
-        ExpiryIndex.Lease afterGap = join(node.index.lease(shard, now, 10, now + 10_000, 60_000));
+        ExpiryIndex.Lease afterGap = join(node.index.lease(shard, now, 10, now + 10_000, 60_000, false));
         assertEquals(List.of(RedisKeys.expiryMember(key)), afterGap.members());
         assertTrue(afterGap.notBefore() > now + 20_000, "grace until " + afterGap.notBefore() + ", now " + now);
         // Every lease of the shard carries it until it ends, gap or not.
-        ExpiryIndex.Lease next = join(node.index.lease(shard, System.currentTimeMillis(), 10, 0, 60_000));
+        ExpiryIndex.Lease next = join(node.index.lease(shard, System.currentTimeMillis(), 10, 0, 60_000, false));
         assertEquals(afterGap.notBefore(), next.notBefore());
 
         List<Object> waits = join(node.scripts.expire.eval(node.script, RScript.ReturnType.LIST,
@@ -158,6 +158,26 @@ class RedisExpiryIndexTest {
         // The same check without a grace ends the session, whose disconnect delay passed long ago.
         assertEquals(List.of(-4L), join(node.scripts.expire.eval(node.script, RScript.ReturnType.LIST,
                 keys.sessionKeys(key), "", 0)));
+    }
+
+    @Test
+    void aLeaseAfterAStallTheNodeSawStartsTheGraceForEveryNodeWithoutAGapInTheSweeps() throws Exception {
+        // No gap Redis could see: the shard was never swept before, and the longest gap is a minute.
+        Node node = new Node(new StoreGaps(Duration.ofMinutes(1), Duration.ofSeconds(30)));
+        Node other = new Node(new StoreGaps(Duration.ofMinutes(1), Duration.ofSeconds(30)));
+        int shard = 5;
+        long before = System.currentTimeMillis();
+        ExpiryIndex.Lease afterStall = join(node.index.lease(shard, before, 10, 0, 60_000, true));
+        assertTrue(afterStall.notBefore() > before + 20_000,
+                "grace until " + afterStall.notBefore() + ", asked at " + before);
+        // Another node's lease, which saw no stall, carries it until it ends; a second stall never shortens it.
+        ExpiryIndex.Lease othersNext = join(other.index.lease(shard, System.currentTimeMillis(), 10, 0, 60_000, false));
+        assertEquals(afterStall.notBefore(), othersNext.notBefore());
+        ExpiryIndex.Lease again = join(node.index.lease(shard, System.currentTimeMillis(), 10, 0, 60_000, true));
+        assertTrue(again.notBefore() >= afterStall.notBefore(), again.notBefore() + " < " + afterStall.notBefore());
+        // Without a stall or a gap, no grace.
+        ExpiryIndex.Lease unstalled = join(node.index.lease(shard + 1, System.currentTimeMillis(), 10, 0, 60_000, false));
+        assertEquals(0, unstalled.notBefore(), "a grace without a stall");
     }
 
     @Test

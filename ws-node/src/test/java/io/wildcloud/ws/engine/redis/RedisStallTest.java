@@ -184,8 +184,7 @@ class RedisStallTest {
 
     @Test
     void aReleaseThatRanJustBeforeAStallAndWasAnsweredAfterItStartsItsSessionsDelayAgain() throws Exception {
-        // No sweep within the test: the claim alone decides (the sweeper's grace after a gap is not tested here).
-        start(Duration.ofMillis(500), 1, Duration.ofSeconds(30));
+        start(Duration.ofMillis(500), 1, Duration.ofMillis(100));
         List<SessionKey> expired = new CopyOnWriteArrayList<>();
         sessions.setExpiryListener(expired::add);
         SessionKey key = new SessionKey("echo", "released-late");
@@ -204,7 +203,7 @@ class RedisStallTest {
         redis.suspend();
         try {
             // The node's send of that release, unanswered: its copies run once Redis is back.
-            released = sessions.release(key, poll.id(), 0, Duration.ofMillis(2000)).toCompletableFuture();
+            released = sessions.release(key, poll.id(), 0, Duration.ofMillis(1000)).toCompletableFuture();
             TimeUnit.SECONDS.sleep(3); // the stall itself, not a wait for a condition
         } finally {
             redis.resume();
