@@ -42,9 +42,11 @@ final class NodeParts {
         try {
             redis = RedisEngineConfig.of(config.redisUrl())
                     .withKeyPrefix(config.redisKeyPrefix())
+                    .withStallBound(config.redisStallBound())
                     .withMaxQueueLength(config.maxQueuedMessages());
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("invalid setting redis-url or redis-key-prefix: " + e.getMessage());
+            throw new ConfigException("invalid setting redis-url, redis-key-prefix or redis-stall-bound: "
+                    + e.getMessage());
         }
         try {
             // Start-up may wait for Redis: a node that cannot reach it at start does not start.

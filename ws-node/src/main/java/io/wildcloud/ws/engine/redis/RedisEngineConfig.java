@@ -54,6 +54,8 @@ public record RedisEngineConfig(
     public static final Duration DEFAULT_EXPIRY_MARGIN = Duration.ofSeconds(40);
     public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofMillis(500);
     public static final Duration DEFAULT_DISCONNECT_DELAY = Duration.ofSeconds(5);
+    /** {@link #stallBound()} with the defaults: two thirds of the 60 s hold TTL, and the 40 s margin. */
+    public static final Duration DEFAULT_STALL_BOUND = Duration.ofSeconds(40);
 
     public RedisEngineConfig {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -113,6 +115,20 @@ public record RedisEngineConfig(
      */
     public boolean shardedPubSub() {
         return endpoint.mode() == RedisEndpoint.Mode.CLUSTER;
+    }
+
+    /**
+     * Sessions outlive a store stall of {@code bound} (the node's {@code redis-stall-bound}): held
+     * sessions' keys live 1.5 times it (renewed every third, so at least the bound is left when a
+     * stall begins), and released ones' keys the bound beyond their disconnect delay.
+     */
+    public RedisEngineConfig withStallBound(Duration bound) {
+        if (bound.compareTo(Duration.ofSeconds(2)) < 0) {
+            throw new IllegalArgumentException("the stall bound must be at least 2s (the hold TTL, 1.5 times it, "
+                    + "is renewed every third): " + bound);
+        }
+        return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
+                bound.plus(bound.dividedBy(2)), bound, sweepInterval, defaultDisconnectDelay, clientThreads);
     }
 
     public RedisEngineConfig withKeyPrefix(String prefix) {

@@ -1,5 +1,6 @@
 package io.wildcloud.ws.node.config;
 
+import io.wildcloud.ws.engine.redis.RedisEngineConfig;
 import io.wildcloud.ws.sockjs.SockJsOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ public record NodeConfig(
         int apiPort,
         String redisUrl,
         String redisKeyPrefix,
+        Duration redisStallBound,
         SockJsOptions sockJs,
         int maxQueuedMessages,
         int maxPublishTargets,
@@ -74,6 +76,11 @@ public record NodeConfig(
                     + "`redis-cluster://host:port,…`"),
             SettingDefinition.of("redis-key-prefix", "ws:",
                     "prefix of every Redis key and channel"),
+            SettingDefinition.of("redis-stall-bound", "40s",
+                    "the longest Redis stall (or failover) every session outlives: requests wait it out "
+                    + "instead of failing; held sessions' keys live 1.5 times it. Above 40 s, raise the "
+                    + "balancer's read timeout to `heartbeat-interval` + it + 10 s (see "
+                    + "[Health checks](#health-checks))"),
             SettingDefinition.described("applications", "none",
                     "`name:secret,name:secret`; secrets are 16–256 characters of `A-Z a-z 0-9 . _ ~ -` and "
                     + "never logged"),
@@ -192,6 +199,7 @@ public record NodeConfig(
                 settings.integer("api-port", 8081, 0, 65535),
                 redisUrl,
                 settings.string("redis-key-prefix", "ws:"),
+                settings.duration("redis-stall-bound", RedisEngineConfig.DEFAULT_STALL_BOUND),
                 sockJs,
                 settings.integer("max-queued-messages", 1024, 1, 1_000_000),
                 settings.integer("max-publish-targets", 1000, 1, 100_000),

@@ -44,6 +44,23 @@ class NodeConfigTest {
     }
 
     @Test
+    void theRedisStallBoundSetsTheEnginesKeyLifetimes() {
+        NodeConfig config = NodeConfig.from(Settings.load(new String[] {"--redis-url=redis://127.0.0.1:1",
+                "--redis-stall-bound=90s"}, Map.of()));
+        assertEquals(java.time.Duration.ofSeconds(90), config.redisStallBound());
+        io.wildcloud.ws.engine.redis.RedisEngineConfig engine = io.wildcloud.ws.engine.redis.RedisEngineConfig
+                .of(config.redisUrl()).withStallBound(config.redisStallBound());
+        assertEquals(java.time.Duration.ofSeconds(90), engine.stallBound());
+        assertEquals(java.time.Duration.ofSeconds(135), engine.holdTtl());
+        // The default bound is what the engine's own defaults give.
+        io.wildcloud.ws.engine.redis.RedisEngineConfig defaults = io.wildcloud.ws.engine.redis.RedisEngineConfig
+                .of(config.redisUrl());
+        assertEquals(defaults.stallBound(), NodeConfig.from(Settings.load(new String[0], Map.of())).redisStallBound());
+        assertEquals(defaults, defaults.withStallBound(defaults.stallBound()));
+        assertMessage("invalid setting redis-stall-bound=0s: must be a positive duration", "--redis-stall-bound=0s");
+    }
+
+    @Test
     void errorsNameTheSetting() {
         assertMessage("invalid setting public-port=abc", "--public-port=abc");
         assertMessage("invalid setting public-port=70000: must be between 0 and 65535", "--public-port=70000");
