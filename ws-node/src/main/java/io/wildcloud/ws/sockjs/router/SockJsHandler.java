@@ -125,7 +125,8 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
                             + " in the setting allowed-origins.");
             return;
         }
-        (isSend(path) ? resolver.resolveForSend(path.prefix()) : resolver.resolve(path.prefix()))
+        (isSend(path) ? resolver.resolveForSend(path.prefix())
+                : isUpgrade(path) ? resolver.resolveForUpgrade(path.prefix()) : resolver.resolve(path.prefix()))
                 .whenComplete((endpoint, error) ->
                         SockJsRuntime.onLoop(ctx, () -> route(ctx, request, path, endpoint, error)));
     }
@@ -185,6 +186,11 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
 
     private static boolean isSend(SockJsPath path) {
         return path.kind() == SockJsPath.Kind.SESSION && path.transport().role() == TransportType.Role.SENDING;
+    }
+
+    private static boolean isUpgrade(SockJsPath path) {
+        return path.kind() == SockJsPath.Kind.RAW_WEBSOCKET
+                || path.kind() == SockJsPath.Kind.SESSION && path.transport() == TransportType.WEBSOCKET;
     }
 
     /**
