@@ -126,7 +126,7 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
             return;
         }
         (isSend(path) ? resolver.resolveForSend(path.prefix())
-                : isUpgrade(path) ? resolver.resolveForUpgrade(path.prefix()) : resolver.resolve(path.prefix()))
+                : isUpgrade(path, request) ? resolver.resolveForUpgrade(path.prefix()) : resolver.resolve(path.prefix()))
                 .whenComplete((endpoint, error) ->
                         SockJsRuntime.onLoop(ctx, () -> route(ctx, request, path, endpoint, error)));
     }
@@ -188,9 +188,11 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
         return path.kind() == SockJsPath.Kind.SESSION && path.transport().role() == TransportType.Role.SENDING;
     }
 
-    private static boolean isUpgrade(SockJsPath path) {
-        return path.kind() == SockJsPath.Kind.RAW_WEBSOCKET
-                || path.kind() == SockJsPath.Kind.SESSION && path.transport() == TransportType.WEBSOCKET;
+    /** A websocket upgrade that goes as far as its claim: resolved without a look-up, the claim checks the endpoint. */
+    private static boolean isUpgrade(SockJsPath path, SockJsRequest request) {
+        return (path.kind() == SockJsPath.Kind.RAW_WEBSOCKET
+                || path.kind() == SockJsPath.Kind.SESSION && path.transport() == TransportType.WEBSOCKET)
+                && WebSocketTransport.isUpgradeRequest(request);
     }
 
     /**

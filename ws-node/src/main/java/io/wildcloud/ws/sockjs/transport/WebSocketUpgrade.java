@@ -91,6 +91,18 @@ final class WebSocketUpgrade {
     }
 
     /**
+     * Whether {@link #upgrade} would take {@code request} as far as the claim (a GET asking for a
+     * websocket, with a version): only such a request is resolved without a look-up, so that a gone
+     * endpoint's malformed upgrade is still 404, not the 400 or 405 a live one gets.
+     */
+    static boolean isUpgradeRequest(SockJsRequest request) {
+        String upgrade = request.header(HttpHeaderNames.UPGRADE);
+        return HttpMethod.GET.equals(request.method()) && upgrade != null && upgrade.equalsIgnoreCase("websocket")
+                && request.headers().containsValue(HttpHeaderNames.CONNECTION, "upgrade", true)
+                && request.header(HttpHeaderNames.SEC_WEBSOCKET_VERSION) != null;
+    }
+
+    /**
      * Hands the connection to the receiver {@code factory} makes, which has the upgrade answered
      * once its session is open; or answers with the protocol's error and returns.
      */

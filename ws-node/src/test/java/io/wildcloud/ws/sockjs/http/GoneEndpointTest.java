@@ -127,6 +127,12 @@ class GoneEndpointTest {
             assertFalse(upgrade.finish());
         }
         assertEquals(0, lookUps.get(), "no look-up before the upgrade");
+        // A request that is no upgrade (no Upgrade header, or not a GET) is looked up as before: 404, not 400 or 405.
+        EmbeddedChannel plain = new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(1 << 20), upgrades);
+        assertEquals(NOT_FOUND, exchange(plain, get("/sock/000/s1/websocket")));
+        assertEquals(NOT_FOUND, exchange(plain, post("/sock/websocket", "")));
+        assertFalse(plain.finish());
+        assertEquals(2, lookUps.get());
         assertEquals(SessionStatus.NOT_FOUND, store.status(new SessionKey("sock", "s1")).toCompletableFuture().join());
     }
 
