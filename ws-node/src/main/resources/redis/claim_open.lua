@@ -1,20 +1,28 @@
 #!lua
--- claim.lua's CREATE_ONLY case (a websocket's new session) and the new session's join to its
--- socket's index (joinSocket, socket_index.lua, put before this text by LuaScripts) in one call:
--- one round trip and one script run per new websocket session instead of claim, then
--- socket_add_session. The socket's keys and the session's share the {<socketId>} hash tag (one
--- Cluster slot). Like socket_add_session, refused whole with OOM when Redis is full (no shebang
--- flag), so a full Redis creates no session.
+-- The claim of a new websocket session in a live socket (claim.lua's CREATE_ONLY case, Creation
+-- CREATE_ONLY_IN_LIVE_SCOPE) and its join to the socket's index (joinLiveSocket, socket_index.lua,
+-- put before this text by LuaScripts) in one call: the one round trip before a new websocket's open
+-- frame. It checks that the socket lives first, in place of the look-up the upgrade made before
+-- (socket_get): a gone socket gets NOT_FOUND, nothing written, and its websocket a 404 before the
+-- 101. The socket's keys and the session's share the {<socketId>} hash tag (one Cluster slot).
+-- Like socket_add_session, refused whole with OOM when Redis is full (no shebang flag), so a full
+-- Redis creates no session.
 -- KEYS[1..3] as claim.lua's (session hash, queue, the call's reply key: an opened session records
 --            its answer, the join's outcome with it, so a repeat of the call changes nothing)
 -- KEYS[4] socket hash (its index too), KEYS[5] the socket's session set of earlier builds (folded)
 -- ARGV[1..9] as claim.lua's (ARGV[3] is 'O')
--- ARGV[10] session id, ARGV[11] most sessions a socket may have, ARGV[12] socket TTL ms
+-- ARGV[10] session id, ARGV[11] most sessions a socket may have (0: check the socket, join nothing:
+--          the node's push service has not told its limit yet), ARGV[12] socket TTL ms
 -- KEYS[6], ARGV[13] (a stream's claim only) as claim.lua's KEYS[4], ARGV[10]: the claim journal
--- Returns {'OPENED', expired, joined} (joined as socket_add_session answers: 1, 0, -1) or
---   {'BUSY', expired, ''} when a session of this id is there (claim.lua's answers).
+-- Returns {'OPENED', expired, joined} (joined as socket_add_session answers: 1 or 0; absent when
+--   ARGV[11] is 0), {'BUSY', expired, ''} when a session of this id is there (claim.lua's answers),
+--   or {'NOT_FOUND', 0, ''} when the socket is gone (nothing written: a repeat is a read).
 local done = redis.call('GET', KEYS[3])
 if done then return cjson.decode(done) end
+foldLegacyIndex(KEYS[4], KEYS[5])
+if redis.call('EXISTS', KEYS[4]) == 0 then
+  return {'NOT_FOUND', 0, ''}
+end
 local f = redis.call('HMGET', KEYS[1], 'st', 'h', 'x')
 local expired = 0
 if f[1] then
@@ -36,6 +44,9 @@ if KEYS[6] then
   redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now - tonumber(ARGV[4]))
   redis.call('PEXPIRE', KEYS[6], ARGV[4])
 end
-local opened = {'OPENED', expired, joinSocket(KEYS[4], KEYS[5], ARGV[10], ARGV[11], ARGV[12])}
+local opened = {'OPENED', expired}
+if tonumber(ARGV[11]) > 0 then
+  opened[3] = joinLiveSocket(KEYS[4], ARGV[10], ARGV[11], ARGV[12])
+end
 redis.call('SET', KEYS[3], cjson.encode(opened), 'PX', ARGV[8])
 return opened

@@ -34,14 +34,10 @@ local function indexedSessions(socket)
   return sessions
 end
 
--- Adds a session to its socket's index unless the socket is full; counts as use.
--- joinSocket(socket hash, legacy session set, session id, most sessions allowed, socket TTL ms)
--- Returns 1 added (or already there), 0 limit reached, -1 no such socket.
-local function joinSocket(socket, legacy, sid, most, ttl)
-  foldLegacyIndex(socket, legacy)
-  if redis.call('EXISTS', socket) == 0 then
-    return -1
-  end
+-- joinSocket's part once the socket is known to exist (folded): claim_open.lua checks that first.
+-- joinLiveSocket(socket hash, session id, most sessions allowed, socket TTL ms): 1 added (or already
+-- there), 0 limit reached.
+local function joinLiveSocket(socket, sid, most, ttl)
   local field = INDEX_FIELD .. sid
   if redis.call('HEXISTS', socket, field) == 0 then
     if redis.call('HLEN', socket) - SOCKET_FIELDS >= tonumber(most) then
@@ -51,6 +47,17 @@ local function joinSocket(socket, legacy, sid, most, ttl)
   end
   redis.call('PEXPIRE', socket, ttl)
   return 1
+end
+
+-- Adds a session to its socket's index unless the socket is full; counts as use.
+-- joinSocket(socket hash, legacy session set, session id, most sessions allowed, socket TTL ms)
+-- Returns 1 added (or already there), 0 limit reached, -1 no such socket.
+local function joinSocket(socket, legacy, sid, most, ttl)
+  foldLegacyIndex(socket, legacy)
+  if redis.call('EXISTS', socket) == 0 then
+    return -1
+  end
+  return joinLiveSocket(socket, sid, most, ttl)
 end
 
 -- Takes a session out of its socket's index: 1 removed, 0 not there.

@@ -138,6 +138,11 @@ public abstract class AbstractEngine implements Engine {
     }
 
     @Override
+    public void expectSessionLimit(int maxSessions) {
+        sockets.expectSessionLimit(maxSessions);
+    }
+
+    @Override
     public CompletionStage<Boolean> removeSession(String socketId, String sessionId) {
         return sockets.removeSession(socketId, sessionId);
     }

@@ -45,6 +45,7 @@ public final class PushService implements SockJsService {
         this.applications = applications;
         this.callbacks = callbacks;
         this.maxSessionsPerSocket = maxSessionsPerSocket;
+        sockets.expectSessionLimit(maxSessionsPerSocket);
     }
 
     @Override

@@ -151,6 +151,16 @@ public interface SocketStore {
     CompletionStage<SessionRegistration> addSession(String socketId, String sessionId, int maxSessions);
 
     /**
+     * The {@code maxSessions} the service's admissions will ask {@link #addSession} for, told once
+     * before it serves: an engine may then join a new session's socket index in the session's
+     * claim from the first connect on (Redis: claim_open.lua), instead of learning the limit from
+     * the first admission while the first burst of a connect storm pays a round trip each. A hint:
+     * an admission asking another limit is served as asked. Ignored by default.
+     */
+    default void expectSessionLimit(int maxSessions) {
+    }
+
+    /**
      * Removes {@code sessionId} from the socket's index; {@code false} if it was not there or the
      * socket is gone. Counts as use when the socket lives. Leaves it (and answers {@code false})
      * while a session of that id is open in the session store: the notice that a session ended

@@ -23,4 +23,15 @@ public interface SockJsEndpointResolver {
     default CompletionStage<Optional<SockJsEndpoint>> resolveForSend(String prefix) {
         return resolve(prefix);
     }
+
+    /**
+     * The endpoint of a websocket upgrade, which only creates a session: a resolver whose store
+     * checks that the endpoint lives in the new session's claim may answer without a trip to the
+     * store, with an endpoint {@link SockJsEndpoint#liveCheckedAtClaim() checked at the claim}; a
+     * gone one is then answered 404 when the claim finds it gone, still before the 101. The
+     * default resolves as for any request.
+     */
+    default CompletionStage<Optional<SockJsEndpoint>> resolveForUpgrade(String prefix) {
+        return resolve(prefix);
+    }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.push.Publication.Delivery;
+import io.wildcloud.ws.sockjs.session.Claim;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
 import io.wildcloud.ws.sockjs.session.EnqueueResult;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
@@ -199,6 +200,29 @@ public abstract class SocketStoreContract {
         }
         assertEquals(5, added);
         assertEquals(5, indexOf(store, id).orElseThrow().size());
+    }
+
+    @Test
+    void aWebsocketsClaimOpensOnlyInALiveSocket() throws Exception {
+        // The claim checks the socket in place of a look-up before the upgrade: a gone socket's
+        // websocket is answered 404 before its 101, and nothing is written for it.
+        SocketStore store = newStore(Duration.ofHours(1));
+        SessionStore sessions = sessionStore(store);
+        String socket = await(store.authorize("app", "c", CALLBACK_1)).socket().socketId();
+        Collecting receiver = new Collecting(new ReceiverId("n1", RECEIVERS.incrementAndGet()));
+        assertEquals(Claim.Outcome.OPENED, await(sessions.claim(new SessionKey(socket, "s1"), ClaimMode.STREAM,
+                Creation.CREATE_ONLY_IN_LIVE_SCOPE, receiver)).outcome());
+        assertEquals(SessionRegistration.ADDED, await(store.addSession(socket, "s1", 5)));
+        await(store.revoke("app", "c"));
+        String never = SocketIds.next();
+        for (String gone : new String[] {socket, never}) {
+            SessionKey key = new SessionKey(gone, "s2");
+            assertEquals(Claim.Outcome.NOT_FOUND, await(sessions.claim(key, ClaimMode.STREAM,
+                    Creation.CREATE_ONLY_IN_LIVE_SCOPE, new Collecting(new ReceiverId("n1", RECEIVERS.incrementAndGet()))))
+                    .outcome(), gone);
+            assertEquals(SessionStatus.NOT_FOUND, await(sessions.status(key)), "nothing created");
+        }
+        assertEquals(Optional.empty(), indexOf(store, never));
     }
 
     @Test

@@ -12,12 +12,14 @@ import io.wildcloud.ws.sockjs.session.SessionStatus;
 import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The embedded default: sessions in this JVM's memory, for one node with no Redis. Every
@@ -37,6 +39,8 @@ public final class MemorySessionStore implements SessionStore, AutoCloseable {
     private final ConcurrentHashMap<SessionKey, MemorySession> sessions = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
     private final int maxQueuedMessages;
+    /** Which scopes live ({@link Creation#CREATE_ONLY_IN_LIVE_SCOPE}): all, unless an engine says otherwise. */
+    private volatile Predicate<String> liveScopes = scope -> true;
     private volatile SessionExpiryListener expiryListener = key -> { };
 
     public MemorySessionStore() {
@@ -55,8 +59,19 @@ public final class MemorySessionStore implements SessionStore, AutoCloseable {
         });
     }
 
+    /** Tells the store which scopes live; an engine sets it once, before it serves. */
+    public void checkScopesWith(Predicate<String> liveScopes) {
+        this.liveScopes = Objects.requireNonNull(liveScopes, "liveScopes");
+    }
+
     @Override
     public CompletionStage<Claim> claim(SessionKey key, ClaimMode mode, Creation creation, Receiver receiver) {
+        if (creation == Creation.CREATE_ONLY_IN_LIVE_SCOPE) {
+            if (!liveScopes.test(key.scope())) {
+                return CompletableFuture.completedFuture(Claim.notFound());
+            }
+            creation = Creation.CREATE_ONLY;
+        }
         while (true) {
             MemorySession session = creation == Creation.EXISTING_ONLY ? sessions.get(key)
                     : sessions.putIfAbsent(key, new MemorySession(key, maxQueuedMessages, receiver));

@@ -60,6 +60,8 @@ public final class MemorySocketStore implements SocketStore {
         this.nanoClock = nanoClock;
         this.lastSweep = nanoClock.getAsLong();
         this.requestReplies = new RequestReplies(nanoClock);
+        // A session's scope is its socket: a websocket's claim in a gone socket's scope creates nothing.
+        sessionStore.checkScopesWith(this::lives);
     }
 
     @Override
@@ -79,6 +81,13 @@ public final class MemorySocketStore implements SocketStore {
             }
             entry.lastUsed = now;
             return CompletableFuture.completedFuture(new Authorization(entry.record, created));
+        }
+    }
+
+    /** Whether the socket exists now (not revoked, not expired); the session store's scope check. */
+    boolean lives(String socketId) {
+        synchronized (lock) {
+            return live(socketId, now()) != null;
         }
     }
 

@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
  * without a round trip of its own: a new websocket session costs one script call after its
  * socket's look-up instead of two in a row.
  *
- * <p>The claim joins with the session limit the push service last asked for ({@link #take} learns
- * it; until the first admission on this node claims do not join), and an admission asking another
- * limit runs its own script. Taking a join is never needed for correctness: socket_add_session of a
+ * <p>The claim joins with the session limit the push service told at start ({@link #expect}) or
+ * last asked for ({@link #take} learns it; until then claims do not join), and an admission asking
+ * another limit runs its own script. Taking a join is never needed for correctness: socket_add_session of a
  * session already in the index answers it added, so a join dropped here (over {@link #MAX_KEPT},
  * or never taken) only costs that admission its round trip.
  */
@@ -34,6 +34,14 @@ final class IndexJoins {
 
     IndexJoins(long socketTtlMillis) {
         this.socketTtlMillis = socketTtlMillis;
+    }
+
+    /** The limit the push service will ask for (SocketStore.expectSessionLimit); admissions teach it too. */
+    void expect(int limit) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("sessions per socket must be positive: " + limit);
+        }
+        this.limit = limit;
     }
 
     /** The limit new sessions join with, 0 while no admission asked for one (then claims do not join). */

@@ -207,6 +207,11 @@ final class RedisSocketStore implements SocketStore {
     }
 
     @Override
+    public void expectSessionLimit(int maxSessions) {
+        joins.expect(maxSessions);
+    }
+
+    @Override
     public CompletionStage<Boolean> removeSession(String socketId, String sessionId) {
         List<Object> removeKeys = new ArrayList<>(keys.socketKeys(socketId));
         removeKeys.add(keys.session(new SessionKey(socketId, sessionId)));

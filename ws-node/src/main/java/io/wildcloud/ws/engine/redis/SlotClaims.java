@@ -80,7 +80,7 @@ final class SlotClaims {
             throw new IllegalArgumentException("receiver " + receiver.id() + " names another node than this one, "
                     + nodeId);
         }
-        if (creation == Creation.CREATE_ONLY) {
+        if (creation == Creation.CREATE_ONLY_IN_LIVE_SCOPE) {
             return claimNew(key, mode, receiver);
         }
         int subscriptions = wakeups.subscriptions();
@@ -91,27 +91,26 @@ final class SlotClaims {
     }
 
     /**
-     * A claim that may only create (a websocket's). Once the node's push service has admitted a
-     * session, the claim joins its socket's index in the same script (claim_open.lua), and the
-     * admission takes that join ({@link IndexJoins}) instead of a round trip of its own. From that
-     * script on, a publish to the socket queues for the session and wakes this node, maybe before
-     * the answer is read and the receiver registered: the watch notes such a wake-up, and the claim
-     * catches up (without it the message waited for the session's next publish; ClaimOpenWakeupTest).
+     * A claim that may only create, and only in a live socket (a websocket's, whose upgrade made
+     * no look-up: claim_open.lua checks the socket, NOT_FOUND when it is gone, and the websocket is
+     * answered 404 before its 101). Once the node's push service has admitted a session, the claim
+     * joins its socket's index in the same script, and the admission takes that join ({@link
+     * IndexJoins}) instead of a round trip of its own. From that script on, a publish to the socket
+     * queues for the session and wakes this node, maybe before the answer is read and the receiver
+     * registered: the watch notes such a wake-up, and the claim catches up (without it the message
+     * waited for the session's next publish; ClaimOpenWakeupTest).
      */
     private CompletionStage<Claim> claimNew(SessionKey key, ClaimMode mode, Receiver receiver) {
         int subscriptions = wakeups.subscriptions();
         int joinLimit = joins.limit();
         NodeWakeups.ClaimWatch watch = wakeups.watch(key);
-        CompletionStage<ClaimReply> reply = joinLimit == 0
-                ? runClaim(key, mode, Creation.CREATE_ONLY, receiver, "", receiver.askedAtMillis())
-                : runOpen(key, mode, receiver, joinLimit);
-        return reply.thenApply(opened -> {
+        return runOpen(key, mode, receiver, joinLimit).thenApply(opened -> {
             joins.record(key, joinLimit, opened.joined());
             return settle(subscriptions, watch::announced, key, mode, receiver, opened);
         }).whenComplete((claim, error) -> wakeups.unwatch(key));
     }
 
-    /** claim_open.lua: the claim of a new session and its socket's index join, in one call. */
+    /** claim_open.lua: the socket's check, the claim of a new session and its index join (limit 0: none), in one call. */
     private CompletionStage<ClaimReply> runOpen(SessionKey key, ClaimMode mode, Receiver receiver, int joinLimit) {
         List<Object> openKeys = new ArrayList<>(6);
         openKeys.addAll(List.of(keys.session(key), keys.queue(key), replies.next(key.scope())));
@@ -166,7 +165,7 @@ final class SlotClaims {
             String deadHolder, long askedAt) {
         String creationCode = switch (creation) {
             case CREATE_IF_MISSING -> "C";
-            case CREATE_ONLY -> "O";
+            case CREATE_ONLY, CREATE_ONLY_IN_LIVE_SCOPE -> "O";
             case EXISTING_ONLY -> "E";
         };
         List<Object> claimKeys = new ArrayList<>(List.of(keys.session(key), keys.queue(key),

@@ -125,7 +125,8 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
                             + " in the setting allowed-origins.");
             return;
         }
-        (isSend(path) ? resolver.resolveForSend(path.prefix()) : resolver.resolve(path.prefix()))
+        (isSend(path) ? resolver.resolveForSend(path.prefix())
+                : isUpgrade(path, request) ? resolver.resolveForUpgrade(path.prefix()) : resolver.resolve(path.prefix()))
                 .whenComplete((endpoint, error) ->
                         SockJsRuntime.onLoop(ctx, () -> route(ctx, request, path, endpoint, error)));
     }
@@ -185,6 +186,13 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
 
     private static boolean isSend(SockJsPath path) {
         return path.kind() == SockJsPath.Kind.SESSION && path.transport().role() == TransportType.Role.SENDING;
+    }
+
+    /** A websocket upgrade that goes as far as its claim: resolved without a look-up, the claim checks the endpoint. */
+    private static boolean isUpgrade(SockJsPath path, SockJsRequest request) {
+        return (path.kind() == SockJsPath.Kind.RAW_WEBSOCKET
+                || path.kind() == SockJsPath.Kind.SESSION && path.transport() == TransportType.WEBSOCKET)
+                && WebSocketTransport.isUpgradeRequest(request);
     }
 
     /**

@@ -89,6 +89,15 @@ public interface SessionStore {
          */
         CREATE_ONLY,
         /**
+         * As {@link #CREATE_ONLY}, and only while the store knows the session's scope as live: if it
+         * does not, answer {@link Claim.Outcome#NOT_FOUND} and write nothing. The check and the
+         * creation are one step, so that a websocket upgrade needs no look-up of its endpoint
+         * before it (one store trip before the open frame). What makes a scope live is the
+         * store's: an engine's scope lives while its socket does ({@code SocketStore}); a store
+         * that knows no scopes holds every scope live.
+         */
+        CREATE_ONLY_IN_LIVE_SCOPE,
+        /**
          * Only claim an existing session: if it is missing, answer {@link Claim.Outcome#NOT_FOUND}
          * and create nothing (a transport that must not start a session, e.g. one reconnecting
          * while the node drains).

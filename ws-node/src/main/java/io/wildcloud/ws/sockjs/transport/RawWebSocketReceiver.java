@@ -18,8 +18,8 @@ import java.util.List;
 final class RawWebSocketReceiver extends WebSocketReceiver {
 
     RawWebSocketReceiver(ChannelHandlerContext ctx, SockJsRuntime runtime, SockJsEndpoint endpoint, SessionKey key,
-            Runnable handshake) {
-        super(ctx, runtime, endpoint, key, handshake);
+            WebSocketUpgrade.Answer answer) {
+        super(ctx, runtime, endpoint, key, answer);
     }
 
     @Override

@@ -57,7 +57,9 @@ enum SessionLifetime {
     CONNECTION {
         @Override
         SessionStore.Creation creation(SockJsEndpoint endpoint) {
-            return SessionStore.Creation.CREATE_ONLY;
+            // An endpoint resolved without a look-up: the claim checks that it lives (NOT_FOUND: 404).
+            return endpoint.liveCheckedAtClaim()
+                    ? SessionStore.Creation.CREATE_ONLY_IN_LIVE_SCOPE : SessionStore.Creation.CREATE_ONLY;
         }
 
         @Override

@@ -19,8 +19,8 @@ import java.util.List;
 final class SockJsWebSocketReceiver extends WebSocketReceiver {
 
     SockJsWebSocketReceiver(ChannelHandlerContext ctx, SockJsRuntime runtime, SockJsEndpoint endpoint,
-            SessionKey key, Runnable handshake) {
-        super(ctx, runtime, endpoint, key, handshake);
+            SessionKey key, WebSocketUpgrade.Answer answer) {
+        super(ctx, runtime, endpoint, key, answer);
     }
 
     @Override

@@ -45,20 +45,20 @@ abstract class WebSocketReceiver extends SessionReceiver {
      */
     static final Duration ACKNOWLEDGEMENT_INTERVAL = Duration.ofSeconds(1);
 
-    /** Dropped once the 101 is out: it holds the upgrade request, headers and all, for the session's life otherwise. */
-    private Runnable handshake;
+    /** Dropped once the 101 (or a 404) is out: it holds the upgrade request, headers and all, for the session's life otherwise. */
+    private WebSocketUpgrade.Answer upgrade;
     private final ClientMessages clientMessages;
-    /** What to do once the 101 is out; set before {@link #handshake} runs. */
+    /** What to do once the 101 is out; set before {@link #upgrade} runs. */
     private Runnable afterHandshake;
     /** Client messages that came before the session was active, in order. */
     private List<String> early;
     private boolean closeSent;
 
-    /** {@code handshake} hands the upgrade request to Netty's handshake handler. */
+    /** {@code upgrade} answers the upgrade request: Netty's handshake handler's 101, or a 404. */
     WebSocketReceiver(ChannelHandlerContext ctx, SockJsRuntime runtime, SockJsEndpoint endpoint, SessionKey key,
-            Runnable handshake) {
+            WebSocketUpgrade.Answer upgrade) {
         super(ctx, runtime, endpoint, key, TransportType.WEBSOCKET, SessionLifetime.CONNECTION);
-        this.handshake = handshake;
+        this.upgrade = upgrade;
         this.clientMessages = new ClientMessages(ctx, endpoint.service(), runtime.metrics(), this::messagesNotTaken);
     }
 
@@ -114,6 +114,16 @@ abstract class WebSocketReceiver extends SessionReceiver {
 
     @Override
     public void refused(SockJsFrame frame) {
+        if (frame == null && upgrade != null && ctx.channel().isActive()) {
+            // The claim found the endpoint gone (a revoked or expired socket; the claim checked it
+            // in place of a look-up before the upgrade): 404 before the 101, nothing created.
+            log.debug("{} session {}: endpoint gone, 404", ctx.channel(), key);
+            done();
+            WebSocketUpgrade.Answer answer = upgrade;
+            upgrade = null;
+            answer.notFound();
+            return;
+        }
         log.warn("{} session {}: cannot create the session: {}", ctx.channel(), key,
                 frame == null ? "not created" : frame.text());
         done();
@@ -172,15 +182,15 @@ abstract class WebSocketReceiver extends SessionReceiver {
      * still there. A handshake that fails closes the connection, which the state machine hears of.
      */
     private void handshakeThen(Runnable then) {
-        if (ctx.channel().isActive() && handshake != null) {
+        if (ctx.channel().isActive() && upgrade != null) {
             afterHandshake = then;
-            handshake.run();
+            upgrade.accept();
         }
     }
 
     /** The 101 is out. */
     final void handshakeComplete() {
-        handshake = null;
+        upgrade = null;
         Runnable then = afterHandshake;
         afterHandshake = null;
         if (then != null && ctx.channel().isActive()) {

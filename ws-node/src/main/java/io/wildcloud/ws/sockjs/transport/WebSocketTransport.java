@@ -15,6 +15,11 @@ public final class WebSocketTransport implements HttpTransport {
         this.runtime = runtime;
     }
 
+    /** Whether {@code request} is an upgrade this transport takes as far as the claim ({@link WebSocketUpgrade#isUpgradeRequest}). */
+    public static boolean isUpgradeRequest(SockJsRequest request) {
+        return WebSocketUpgrade.isUpgradeRequest(request);
+    }
+
     /** {@code /<server>/<session>/websocket}. */
     @Override
     public void handle(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint, SessionKey key) {

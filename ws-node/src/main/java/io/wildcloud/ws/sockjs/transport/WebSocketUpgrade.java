@@ -1,12 +1,15 @@
 package io.wildcloud.ws.sockjs.transport;
 
 
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
@@ -38,9 +41,21 @@ import io.wildcloud.ws.sockjs.session.ClaimMode;
  */
 final class WebSocketUpgrade {
 
-    /** Makes a websocket's receiver on its handler's context; the {@code Runnable} answers the upgrade. */
+    /** Makes a websocket's receiver on its handler's context; the {@link Answer} answers the upgrade. */
     interface ReceiverFactory {
-        WebSocketReceiver create(ChannelHandlerContext ctx, Runnable handshake);
+        WebSocketReceiver create(ChannelHandlerContext ctx, Answer answer);
+    }
+
+    /** The two answers to an upgrade request; the receiver gives exactly one, once its claim is answered. */
+    interface Answer {
+        /** Has Netty's handshake handler answer 101. */
+        void accept();
+
+        /**
+         * 404, and the connection closed (its pipeline is a websocket's now): the claim found the
+         * endpoint gone, as a look-up before the upgrade would have.
+         */
+        void notFound();
     }
 
     private WebSocketUpgrade() {
@@ -73,6 +88,18 @@ final class WebSocketUpgrade {
                 .dropPongFrames(true)
                 .decoderConfig(decoderConfig(maxMessageBytes))
                 .build();
+    }
+
+    /**
+     * Whether {@link #upgrade} would take {@code request} as far as the claim (a GET asking for a
+     * websocket, with a version): only such a request is resolved without a look-up, so that a gone
+     * endpoint's malformed upgrade is still 404, not the 400 or 405 a live one gets.
+     */
+    static boolean isUpgradeRequest(SockJsRequest request) {
+        String upgrade = request.header(HttpHeaderNames.UPGRADE);
+        return HttpMethod.GET.equals(request.method()) && upgrade != null && upgrade.equalsIgnoreCase("websocket")
+                && request.headers().containsValue(HttpHeaderNames.CONNECTION, "upgrade", true)
+                && request.header(HttpHeaderNames.SEC_WEBSOCKET_VERSION) != null;
     }
 
     /**
@@ -119,8 +146,21 @@ final class WebSocketUpgrade {
         pipeline.addBefore(router, PipelineNames.WS_AGGREGATOR, new WebSocketFrameAggregator(maxMessageBytes));
         // The upgrade request goes in after the budget, which drops any HTTP pipelined behind it.
         ChannelHandlerContext controlFrames = pipeline.context(PipelineNames.WS_CONTROL_FRAMES);
-        WebSocketFrames frames = new WebSocketFrames(metrics,
-                frameCtx -> factory.create(frameCtx, () -> controlFrames.fireChannelRead(handshakeRequest)));
+        WebSocketFrames frames = new WebSocketFrames(metrics, frameCtx -> factory.create(frameCtx, new Answer() {
+            @Override
+            public void accept() {
+                controlFrames.fireChannelRead(handshakeRequest);
+            }
+
+            @Override
+            public void notFound() {
+                FullHttpResponse response = SockJsResponses.full(frameCtx, request, HttpResponseStatus.NOT_FOUND,
+                        SockJsResponses.TEXT_PLAIN, "");
+                HttpUtil.setContentLength(response, 0);
+                HttpUtil.setKeepAlive(response, false);
+                frameCtx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            }
+        }));
         pipeline.replace(router, PipelineNames.WEBSOCKET, frames);
         // The HTTP pages have nothing to serve on a websocket: their handlers go, a context less
         // each per idle connection (the connection guard and drain handler leave at the 101).

@@ -80,6 +80,8 @@ class ClaimJournalTest {
                 keys.queue(new SessionKey(socket, "a")), keys.reply(socket, "r1")));
         scriptKeys.addAll(keys.socketKeys(socket));
         scriptKeys.add(journal);
+        // claim_open opens only in a live socket.
+        redis("HSET", keys.socketKeys(socket).get(0).toString(), "a", "app", "c", "client", "cb", "http://127.0.0.1:9/");
         for (int call = 0; call < 2; call++) {
             List<Object> answer = client.getScript(HeapStringCodec.INSTANCE).<List<Object>>evalAsync(
                             scriptKeys.get(0).toString(), RScript.Mode.READ_WRITE, scripts.claimOpen.text(),
@@ -111,7 +113,7 @@ class ClaimJournalTest {
             String socket = join(engine.authorize("app", "client", URI.create("http://127.0.0.1:9/"))).socket()
                     .socketId();
             SessionKey websocket = new SessionKey(socket, "tab");
-            join(engine.claim(websocket, ClaimMode.STREAM, Creation.CREATE_ONLY, receiver(3)));
+            join(engine.claim(websocket, ClaimMode.STREAM, Creation.CREATE_ONLY_IN_LIVE_SCOPE, receiver(3)));
             assertEquals(List.of(RedisKeys.expiryMember(stream), RedisKeys.expiryMember(websocket)).stream().sorted()
                     .toList(), RedisProbe.commandList(redis.host(), redis.port(), "ZRANGE", journal, "0", "-1")
                     .stream().sorted().toList());

@@ -66,7 +66,7 @@ class ClaimOpenWakeupTest {
     void aPublishBetweenTheClaimsScriptAndTheReceiversRegistrationReachesTheReceiver() throws Exception {
         // The first admission on the node teaches the engine the limit: from then on claims join.
         SessionKey first = new SessionKey(socket, "first");
-        join(engine.claim(first, ClaimMode.STREAM, Creation.CREATE_ONLY,
+        join(engine.claim(first, ClaimMode.STREAM, Creation.CREATE_ONLY_IN_LIVE_SCOPE,
                 new CollectingReceiver(new ReceiverId("n1", 1), new CopyOnWriteArrayList<>())));
         assertEquals(SessionRegistration.ADDED, join(engine.addSession(socket, "first", LIMIT)));
 
@@ -90,7 +90,7 @@ class ClaimOpenWakeupTest {
             }
             return true;
         });
-        join(engine.claim(new SessionKey(socket, "racing"), ClaimMode.STREAM, Creation.CREATE_ONLY, racing));
+        join(engine.claim(new SessionKey(socket, "racing"), ClaimMode.STREAM, Creation.CREATE_ONLY_IN_LIVE_SCOPE, racing));
         assertEquals(null, publishFailed.get(), "the publish in between failed");
         assertTrue(((PublishingReceiver) racing).published(), "the publish ran before the registration");
 

@@ -97,11 +97,11 @@ class DeadNodeUnnotedSessionsTest {
             String socket = join(dying.authorize("app", "client", URI.create("http://127.0.0.1:9/"))).socket()
                     .socketId();
             SessionKey first = new SessionKey(socket, "first");
-            claim(dying, first, Creation.CREATE_ONLY, 2);
+            claim(dying, first, Creation.CREATE_ONLY_IN_LIVE_SCOPE, 2);
             // The first admission teaches the engine the session limit: the next claim joins the index itself.
             assertEquals(SessionRegistration.ADDED, join(dying.addSession(socket, "first", 10)));
             SessionKey joined = new SessionKey(socket, "joined");
-            claim(dying, joined, Creation.CREATE_ONLY, 3);
+            claim(dying, joined, Creation.CREATE_ONLY_IN_LIVE_SCOPE, 3);
             assertEquals(SessionRegistration.ADDED, join(dying.addSession(socket, "joined", 10)));
             notesRefused.run();
             long killed = System.nanoTime();

@@ -122,7 +122,7 @@ class IdleSessionFootprintTest {
         for (int i = 0; i < SESSIONS; i++) {
             String socket = join(engine.authorize("app", "client-" + i, URI.create("http://127.0.0.1:9/"))).socket()
                     .socketId();
-            join(engine.claim(new SessionKey(socket, "tab"), ClaimMode.STREAM, Creation.CREATE_ONLY,
+            join(engine.claim(new SessionKey(socket, "tab"), ClaimMode.STREAM, Creation.CREATE_ONLY_IN_LIVE_SCOPE,
                     new CollectingReceiver(new ReceiverId("n", i), new CopyOnWriteArrayList<>())));
             join(engine.addSession(socket, "tab", 10));
         }

@@ -102,7 +102,7 @@ class RedisClusterSocketStoreTest extends RedisSocketStoreTest {
         // The first admission teaches the engine the limit; from then on the claim joins (claim_open.lua,
         // the session's and the socket's keys in one slot).
         for (String session : List.of("s1", "s2")) {
-            await(engine.claim(new SessionKey(socket, session), ClaimMode.STREAM, Creation.CREATE_ONLY,
+            await(engine.claim(new SessionKey(socket, session), ClaimMode.STREAM, Creation.CREATE_ONLY_IN_LIVE_SCOPE,
                     new CollectingReceiver(new ReceiverId(engine.nodeId(), session.hashCode()),
                             new CopyOnWriteArrayList<>())));
             if (session.equals("s2")) {

@@ -3,10 +3,16 @@ package io.wildcloud.ws.engine.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wildcloud.ws.common.api.ApiJson;
+import io.wildcloud.ws.common.api.AuthorizeResponse;
+import io.wildcloud.ws.node.WsNode;
+import io.wildcloud.ws.node.config.NodeConfig;
+import io.wildcloud.ws.node.config.Settings;
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.Publication.Delivery;
 import io.wildcloud.ws.push.PublishTarget;
 import io.wildcloud.ws.push.SessionRegistration;
+import io.wildcloud.ws.push.callback.CallbackServer;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
 import io.wildcloud.ws.sockjs.session.EnqueueResult;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
@@ -20,6 +26,10 @@ import io.wildcloud.ws.testing.RedisProbe;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -194,12 +204,13 @@ class RedisRoundTripsTest {
     }
 
     @Test
-    void newWebsocketSessionsOpenedTogetherCostTwoScriptsEachAndNoSubscription() throws Exception {
+    void newWebsocketSessionsOpenedTogetherCostOneScriptEachAndNoSubscription() throws Exception {
         // What a node asks Redis per new websocket session, in the order a connect asks it: the
-        // socket look-up of the endpoint (find: socket_get), then the claim, which joins the
-        // socket's index in the same script (claim_open), so that the admission (addSession) needs
-        // no round trip; no subscription, since wake-ups come on the node's one channel. Before
-        // issue 16: socket_get, claim, socket_add_session in a row and one SUBSCRIBE per new scope.
+        // claim, which checks the socket (in place of the endpoint's look-up, socket_get, before)
+        // and joins its index in the same script (claim_open), so that the admission (addSession)
+        // needs no round trip; no subscription, since wake-ups come on the node's one channel.
+        // Before issue 16: socket_get, claim, socket_add_session in a row and one SUBSCRIBE per new
+        // scope; then socket_get and claim_open.
         int sessions = 100;
         try (RedisServerProcess redis = RedisServerProcess.start()) {
             RedisEngineConfig config = countedConfig(redis, 10);
@@ -230,9 +241,9 @@ class RedisRoundTripsTest {
                 // claim_open lists its session in the node's claim journal itself (ClaimJournal): one
                 // ZADD per session in the script, no round trip.
                 long notes = zadd - sessions;
-                // socket_get and claim_open once each; Redisson's PEXPIRE of the roster (its heartbeat,
-                // once a second, with a ZADD) is a script too.
-                assertTrue(evalSha >= 2L * sessions && evalSha <= 2L * sessions + notes,
+                // claim_open once each; Redisson's PEXPIRE of the roster (its heartbeat, once a second,
+                // with a ZADD) is a script too.
+                assertTrue(evalSha >= sessions && evalSha <= sessions + notes,
                         evalSha + " EVALSHA for " + sessions + " sessions, " + zadd + " ZADD");
                 // Each claim_open writes the session's hash and its socket's index field (HSET both).
                 assertEquals(2L * sessions, calls.getOrDefault("hset", 0L), "session and index writes: " + calls);
@@ -247,12 +258,97 @@ class RedisRoundTripsTest {
         }
     }
 
-    /** A websocket's store calls on the way to its open frame: the endpoint's look-up, the claim, the admission. */
+    @Test
+    void aNewWebsocketSessionCostsOneScriptRunBeforeItsOpenFrameAndAGoneSocketIs404() throws Exception {
+        // Through a node, as a client connects: from the upgrade request to the open frame. Before,
+        // two scripts in a row: socket_get (the endpoint's look-up, so that a gone socket is 404
+        // before the 101), then claim_open. Now claim_open alone checks the socket too.
+        int sessions = 20;
+        String secret = "round-trips-secret-0123456789";
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try (RedisServerProcess redis = RedisServerProcess.start();
+                RedisMonitor monitor = RedisMonitor.start(redis.host(), redis.port());
+                CallbackServer callbacks = new CallbackServer()) {
+            WsNode node = WsNode.start(NodeConfig.from(Settings.load(new String[] {"--node-id=connects",
+                "--bind-host=127.0.0.1", "--public-port=0", "--api-port=0", "--applications=demo:" + secret,
+                "--callback-allow-networks=127.0.0.0/8", "--redis-url=" + redis.url(),
+                "--redis-key-prefix=" + RedisTestServer.newKeyPrefix("connects")}, Map.of())));
+            List<WebSocket> open = new ArrayList<>();
+            try {
+                List<String> sockets = new ArrayList<>();
+                for (int i = 0; i <= sessions; i++) {
+                    sockets.add(authorize(http, node, secret, "client-" + i, callbacks));
+                }
+                // The node's first session too: the push service told the engine its session limit at
+                // start, so the first claims join the index (before, the first admission taught it, and
+                // the first burst of a storm after a restart paid socket_add_session each).
+                int start = monitor.mark(redis.host(), redis.port(), "start");
+                for (int i = sessions; i >= 0; i--) {
+                    open.add(openWebsocket(http, node, sockets.get(i)));
+                }
+                List<String> commands = monitor.between(start, monitor.mark(redis.host(), redis.port(), "end"));
+                String holdRenewal = new LuaScripts().touch.sha();
+                long scripts = 0;
+                for (String socket : sockets) {
+                    scripts += commands.stream().filter(c -> c.contains("{" + socket + "}") && isEvalSha(c)
+                            && !c.contains(holdRenewal)).count();
+                }
+                System.out.printf("%d new websocket sessions through a node: %d script runs naming their sockets%n",
+                        sessions + 1, scripts);
+                assertEquals(sessions + 1, scripts, "script runs before the open frames of " + (sessions + 1)
+                        + " websockets");
+                // A socket that is gone: 404 before the upgrade, as after a look-up; no session written.
+                String revoked = sockets.get(0);
+                HttpResponse<String> revocation = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + node.apiPort() + "/authorize/" + secret + "/client-0")).DELETE()
+                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, revocation.statusCode(), revocation.body());
+                java.util.concurrent.ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                        java.util.concurrent.ExecutionException.class, () -> openWebsocket(http, node, revoked));
+                assertTrue(refused.getCause() instanceof java.net.http.WebSocketHandshakeException,
+                        refused.getCause().toString());
+                assertEquals(404, ((java.net.http.WebSocketHandshakeException) refused.getCause()).getResponse()
+                        .statusCode());
+            } finally {
+                for (WebSocket ws : open) {
+                    ws.abort();
+                }
+                node.close();
+            }
+        }
+    }
+
+    /** Opens a SockJS websocket to {@code socket} and waits for its open frame. */
+    private static WebSocket openWebsocket(HttpClient http, WsNode node, String socket) throws Exception {
+        CompletableFuture<String> first = new CompletableFuture<>();
+        WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + node.publicPort() + "/"
+                + socket + "/000/tab/websocket"), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        first.complete(data.toString());
+                        webSocket.request(1);
+                        return null;
+                    }
+                }).get(30, TimeUnit.SECONDS);
+        assertEquals("o", first.get(30, TimeUnit.SECONDS));
+        return ws;
+    }
+
+    private static String authorize(HttpClient http, WsNode node, String secret, String client,
+            CallbackServer callbacks) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + node.apiPort() + "/authorize/" + secret + "/" + client))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"callback\":\"" + callbacks.uri("/cb") + "\"}"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return ApiJson.GSON.fromJson(response.body(), AuthorizeResponse.class).socketId();
+    }
+
+    /** A websocket's store calls on the way to its open frame: the claim (the socket checked in it), the admission. */
     private static CompletableFuture<SessionRegistration> openWebsocketSession(RedisEngine engine, String socket, int i) {
         SessionKey key = new SessionKey(socket, "tab");
         Receiver receiver = new CollectingReceiver(new ReceiverId("p", i), new CopyOnWriteArrayList<>());
-        return engine.find(socket)
-                .thenCompose(found -> engine.claim(key, ClaimMode.STREAM, Creation.CREATE_ONLY, receiver))
+        return engine.claim(key, ClaimMode.STREAM, Creation.CREATE_ONLY_IN_LIVE_SCOPE, receiver)
                 .thenCompose(claim -> engine.addSession(socket, "tab", 10))
                 .toCompletableFuture();
     }

@@ -98,6 +98,45 @@ class GoneEndpointTest {
     }
 
     @Test
+    void aWebsocketResolvedWithoutALookUpIs404BeforeTheUpgradeWhenTheClaimFindsItGone() {
+        // As the push service resolves an upgrade: no look-up, the claim checks that the scope lives.
+        java.util.concurrent.atomic.AtomicInteger lookUps = new java.util.concurrent.atomic.AtomicInteger();
+        SockJsHandler upgrades = new SockJsHandler(new io.wildcloud.ws.sockjs.SockJsEndpointResolver() {
+            @Override
+            public CompletionStage<Optional<SockJsEndpoint>> resolve(String prefix) {
+                lookUps.incrementAndGet();
+                return CompletableFuture.completedFuture(Optional.empty());
+            }
+
+            @Override
+            public CompletionStage<Optional<SockJsEndpoint>> resolveForUpgrade(String prefix) {
+                return CompletableFuture.completedFuture(Optional.of(
+                        new SockJsEndpoint(prefix, SockJsOptions.defaults(), service, true, true)));
+            }
+        }, store, "test-node");
+        store.checkScopesWith(scope -> !gone);
+        gone = true;
+        String closing = "HTTP/1.1 404 Not Found\r\ncontent-type: text/plain;charset=UTF-8\r\n"
+                + "content-length: 0\r\nconnection: close\r\n\r\n";
+        for (String path : new String[] {"/sock/000/s1/websocket", "/sock/websocket"}) {
+            EmbeddedChannel upgrade = new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
+                    upgrades);
+            assertEquals(closing, exchange(upgrade, get(path, "Upgrade: websocket", "Connection: Upgrade",
+                    "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==")), path);
+            assertFalse(upgrade.isOpen(), "a websocket's pipeline serves no more HTTP: closed");
+            assertFalse(upgrade.finish());
+        }
+        assertEquals(0, lookUps.get(), "no look-up before the upgrade");
+        // A request that is no upgrade (no Upgrade header, or not a GET) is looked up as before: 404, not 400 or 405.
+        EmbeddedChannel plain = new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(1 << 20), upgrades);
+        assertEquals(NOT_FOUND, exchange(plain, get("/sock/000/s1/websocket")));
+        assertEquals(NOT_FOUND, exchange(plain, post("/sock/websocket", "")));
+        assertFalse(plain.finish());
+        assertEquals(2, lookUps.get());
+        assertEquals(SessionStatus.NOT_FOUND, store.status(new SessionKey("sock", "s1")).toCompletableFuture().join());
+    }
+
+    @Test
     void aClosedSessionStillGivesItsCloseFrameToEveryPoll() {
         assertEquals(xhr("o\n"), exchange(ch, post("/sock/000/s1/xhr", "")));
         store.close(new SessionKey("sock", "s1"), REVOKED_FRAME).toCompletableFuture().join();
