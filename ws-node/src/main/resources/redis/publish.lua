@@ -4,7 +4,7 @@
 -- SocketStore.publishAll, as one call per slot): for each, reads the socket,
 -- counts the use, queues the message for each session with queueMessages (queue.lua, put before
 -- this text by LuaScripts; enqueue.lua queues with it too) and so wakes its holder on the holder's
--- node channel (wakeHolder, wakeup.lua); sessions found missing or closed leave the socket's index
+-- node channel (wakeHolder, wakeup.lua: one PUBLISH per node and run); sessions found missing or closed leave the socket's index
 -- (fields of the socket's hash: socket_index.lua, put before this text by LuaScripts).
 -- Keys: every key is passed in KEYS except those of the sessions found in the socket's index,
 -- which no caller can name before this script reads the index; for those (only) the script builds
@@ -54,6 +54,8 @@ local slack = tonumber(ARGV[4])
 local max = tonumber(ARGV[5])
 local keyPrefix = ARGV[6]
 local queuedAny = false
+-- Every holder node's wake-ups of this run in one PUBLISH at the end (wakeup.lua).
+deferWakeups()
 
 -- k: the index in KEYS of the publish's first key; a: of its first own argument.
 local function publishOne(k, a)
@@ -135,4 +137,5 @@ end
 if queuedAny then
   redis.call('SET', KEYS[1], cjson.encode(answers), 'PX', ARGV[1])
 end
+sendDeferredWakeups()
 return answers
