@@ -11,9 +11,10 @@ local INDEX_FIELD = 's:'
 -- The socket's own fields (socket_authorize.lua writes all three at once): a, c, cb.
 local SOCKET_FIELDS = 3
 
+-- Returns true if there was a set to fold.
 local function foldLegacyIndex(socket, legacy)
   if redis.call('EXISTS', legacy) == 0 then
-    return
+    return false
   end
   if redis.call('EXISTS', socket) == 1 then
     for _, sid in ipairs(redis.call('SMEMBERS', legacy)) do
@@ -21,6 +22,7 @@ local function foldLegacyIndex(socket, legacy)
     end
   end
   redis.call('DEL', legacy)
+  return true
 end
 
 -- The session ids in the socket's index; none when the socket is gone.

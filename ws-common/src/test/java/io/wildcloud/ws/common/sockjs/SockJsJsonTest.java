@@ -43,6 +43,13 @@ class SockJsJsonTest {
     }
 
     @Test
+    void keepsTheRunsBetweenEscapesWholeAndInOrder() {
+        assertEquals("\"\\u0001ab\\\"c\\u2028d\u00e9\u20ac\\n\"", SockJsJson.quote("\u0001ab\"c\u2028d\u00e9\u20ac\n"));
+        assertEquals("\"plain text, no escape\"", SockJsJson.quote("plain text, no escape"));
+        assertEquals("\"\"", SockJsJson.quote(""));
+    }
+
+    @Test
     void usesLowerCaseHexAsTheSuiteCompares() {
         assertEquals("\"\\u200c\\u202f\"", SockJsJson.quote("\u200c\u202f"));
         assertEquals("\"\\uffff\"", SockJsJson.quote("\uffff"));

@@ -78,13 +78,24 @@ final class NodeWakeups {
     }
 
     private void onWakeup(byte[] payload) {
-        Wakeup wakeup;
-        try {
-            wakeup = Wakeup.read(payload);
-        } catch (IllegalArgumentException e) {
-            LOG.warn("node {} ignoring a malformed wake-up: {}", nodeId, e.getMessage());
-            return;
+        int at = 0;
+        while (at < payload.length) {
+            Wakeup wakeup;
+            int next;
+            try {
+                wakeup = Wakeup.read(payload, at);
+                next = wakeup.end();
+            } catch (IllegalArgumentException e) {
+                LOG.warn("node {} ignoring a malformed wake-up at byte {} of {}: {}", nodeId, at, payload.length,
+                        e.getMessage());
+                return;
+            }
+            onWakeup(wakeup);
+            at = next;
         }
+    }
+
+    private void onWakeup(Wakeup wakeup) {
         SessionKey key = wakeup.session();
         ClaimWatch watch = claiming.get(key);
         if (watch != null) {

@@ -14,30 +14,61 @@ import java.util.List;
  *   <li>{@code c<len(scope)>:<scope><len(sid)>:<sid><lastSeq>:<closeFrame>} the session closed
  *       after {@code lastSeq}.</li>
  * </ul>
+ * One payload holds one or more message wake-ups one after the other, then at most one close
+ * wake-up (its frame runs to the payload's end): a publish run wakes a node once ({@link #end}).
  * The session is read first, so a node skips the rest of wake-ups for sessions it no longer holds.
  */
 final class Wakeup {
 
     private final byte[] payload;
+    private final int start;
     private final SessionKey session;
     private final int afterSessionId;
 
-    private Wakeup(byte[] payload, SessionKey session, int afterSessionId) {
+    private Wakeup(byte[] payload, int start, SessionKey session, int afterSessionId) {
         this.payload = payload;
+        this.start = start;
         this.session = session;
         this.afterSessionId = afterSessionId;
     }
 
-    /** Reads the kind and session of {@code payload}. */
+    /** Reads the kind and session of {@code payload}'s first wake-up. */
     static Wakeup read(byte[] payload) {
-        if (payload.length < 6 || (payload[0] != 'm' && payload[0] != 'c')) {
-            throw new IllegalArgumentException("not a wake-up: " + payload.length + " bytes starting with "
-                    + (payload.length == 0 ? "nothing" : Integer.toString(payload[0] & 0xff)));
+        return read(payload, 0);
+    }
+
+    /** Reads the kind and session of the wake-up at {@code start} of {@code payload}. */
+    static Wakeup read(byte[] payload, int start) {
+        if (payload.length - start < 6 || (payload[start] != 'm' && payload[start] != 'c')) {
+            throw new IllegalArgumentException("not a wake-up: " + (payload.length - start)
+                    + " bytes starting with " + (payload.length == start ? "nothing"
+                    : Integer.toString(payload[start] & 0xff)));
         }
-        int[] pos = {1};
+        int[] pos = {start + 1};
         String scope = text(payload, pos);
         String sessionId = text(payload, pos);
-        return new Wakeup(payload, new SessionKey(scope, sessionId), pos[0]);
+        return new Wakeup(payload, start, new SessionKey(scope, sessionId), pos[0]);
+    }
+
+    /**
+     * Where the next wake-up of the payload starts: after this message wake-up's last message;
+     * the payload's length for a close wake-up.
+     */
+    int end() {
+        if (isClose()) {
+            return payload.length;
+        }
+        int[] pos = {afterSessionId};
+        number(payload, pos, ':');
+        long count = number(payload, pos, ':');
+        for (long i = 0; i < count; i++) {
+            int length = (int) number(payload, pos, ':');
+            if (length > payload.length - pos[0]) {
+                throw new IllegalArgumentException("truncated wake-up");
+            }
+            pos[0] += length;
+        }
+        return pos[0];
     }
 
     SessionKey session() {
@@ -45,7 +76,7 @@ final class Wakeup {
     }
 
     boolean isClose() {
-        return payload[0] == 'c';
+        return payload[start] == 'c';
     }
 
     /** For a message wake-up: the seq of its first message. */
@@ -61,6 +92,9 @@ final class Wakeup {
         List<String> messages = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             int length = (int) number(payload, pos, ':');
+            if (length > payload.length - pos[0]) {
+                throw new IllegalArgumentException("truncated wake-up");
+            }
             messages.add(new String(payload, pos[0], length, StandardCharsets.UTF_8));
             pos[0] += length;
         }

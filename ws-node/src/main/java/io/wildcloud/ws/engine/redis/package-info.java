@@ -63,7 +63,8 @@
  *       publish a wake-up (scope, session id, first seq and the messages inline; or the close
  *       frame) on the channel of the node that the session's hash names as holder (wakeup.lua
  *       takes the node from the holder's receiver id), and nothing while no one holds it (the next
- *       claim reads the queue). A node subscribes once, at start: no subscription per session or
+ *       claim reads the queue). A publish.lua run sends its message wake-ups at its end, one
+ *       PUBLISH per holding node with that node's wake-ups one after the other. A node subscribes once, at start: no subscription per session or
  *       socket, none on a claim's path. A claim makes its receiver the holder in the same script
  *       that reads the queue, so every later wake-up goes to the new holder's node; wake-ups that
  *       come between that script and the receiver's registration are noted and caught up. Redisson
@@ -94,8 +95,8 @@
  * <h2>Round trips</h2>
  * A message published through the API costs one EVALSHA (publish.lua: the socket lookup, the
  * enqueue of every session of the socket and their wake-ups; for a socket with one session
- * EXISTS (of an earlier build's session set, socket_index.lua), HKEYS, HMGET, RPUSH and PUBLISH
- * inside Redis, plus the socket's PTTL once per half renewal slack per node, see
+ * HKEYS, HMGET and RPUSH inside Redis, and one PUBLISH per run and holding node (EXISTS of an
+ * earlier build's session set, socket_index.lua, only for a socket whose index is empty), plus the socket's PTTL once per half renewal slack per node, see
  * {@link io.wildcloud.ws.engine.redis.RenewalChecks}) plus its share of an acknowledgement:
  * acknowledgements wait {@link io.wildcloud.ws.engine.redis.RedisEngine#ACKNOWLEDGEMENT_WINDOW}
  * to travel as one acknowledge.lua call for every session of the node (of a scope on a Cluster),

@@ -169,6 +169,50 @@ class RedisRoundTripsTest {
     }
 
     @Test
+    void aPublishRunWakesEachHoldingNodeOnceAndNeedsNoLegacyIndexCheck() throws Exception {
+        // 40 sockets, a session each, held by this node, two messages each: the batch is
+        // one publish.lua run, which should publish one wake-up payload for the node, not one per
+        // message, and not ask for the earlier builds' session set of a socket with an index.
+        int targets = 40;
+        try (RedisServerProcess redis = RedisServerProcess.start()) {
+            try (RedisEngine engine = join(RedisEngine.start(countedConfig(redis, 10), "p", Duration.ofHours(1)))) {
+                List<PublishTarget> batch = new ArrayList<>();
+                List<List<QueuedMessage>> received = new ArrayList<>();
+                for (int i = 0; i < targets; i++) {
+                    String socket = join(engine.authorize("app", "client-" + i, URI.create("http://127.0.0.1:9/")))
+                            .socket().socketId();
+                    List<QueuedMessage> got = new CopyOnWriteArrayList<>();
+                    received.add(got);
+                    join(engine.claim(new SessionKey(socket, "tab"), ClaimMode.STREAM, Creation.CREATE_ONLY,
+                            new CollectingReceiver(new ReceiverId("p", i), got)));
+                    join(engine.addSession(socket, "tab", 10));
+                    batch.add(new PublishTarget(socket, null, "m" + i));
+                    batch.add(new PublishTarget(socket, null, "n" + i));
+                }
+                Map<String, Long> before = callsByCommand(redis);
+                List<Optional<Publication>> answers = join(engine.publishAll(batch, null));
+                Map<String, Long> calls = delta(before, callsByCommand(redis));
+                for (int i = 0; i < targets; i++) {
+                    assertEquals(List.of(new Delivery("tab", EnqueueResult.QUEUED, 2)),
+                            answers.get(2 * i + 1).orElseThrow().deliveries(), "target " + i);
+                }
+                assertEquals(1L, calls.getOrDefault("evalsha", 0L), "one run: " + calls);
+                assertEquals(1L, calls.getOrDefault("publish", 0L), "wake-ups for one node: " + calls);
+                assertEquals(0L, calls.getOrDefault("exists", 0L), "legacy index checks: " + calls);
+                // Every session gets both its messages, in order, from the one payload.
+                for (int i = 0; i < targets; i++) {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (received.get(i).size() < 2 && System.nanoTime() < deadline) {
+                        Thread.sleep(5);
+                    }
+                    assertEquals(List.of("m" + i, "n" + i),
+                            received.get(i).stream().map(QueuedMessage::message).toList(), "session " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void aNodeChecksASocketsTtlOnceAndThenOnlyEveryHalfSlack() throws Exception {
         int publishes = 20;
         try (RedisServerProcess redis = RedisServerProcess.start()) {

@@ -38,6 +38,25 @@ class WakeupTest {
     }
 
     @Test
+    void readsTheWakeupsOfOnePayloadOneAfterTheOther() {
+        byte[] payload = bytes("m1:s2:ab4:2:1:x2:yz" + "m1:t1:c1:1:3:€" + "c1:s2:ab5:c[3000,\"Go away!\"]");
+        Wakeup first = Wakeup.read(payload);
+        assertEquals(new SessionKey("s", "ab"), first.session());
+        assertEquals(List.of("x", "yz"), first.messages());
+        Wakeup second = Wakeup.read(payload, first.end());
+        assertEquals(new SessionKey("t", "c"), second.session());
+        assertEquals(1, second.firstSeq());
+        assertEquals(List.of("€"), second.messages());
+        Wakeup third = Wakeup.read(payload, second.end());
+        assertTrue(third.isClose());
+        assertEquals(5, third.lastSeq());
+        assertEquals("c[3000,\"Go away!\"]", third.closeFrame());
+        assertEquals(payload.length, third.end());
+        // A message longer than what is left is a truncated payload, not the start of the next.
+        assertThrows(IllegalArgumentException.class, () -> Wakeup.read(bytes("m1:s2:ab4:2:1:x9:yz")).end());
+    }
+
+    @Test
     void refusesWhatIsNotAWakeup() {
         assertThrows(IllegalArgumentException.class, () -> Wakeup.read(bytes("ping")));
         assertThrows(IllegalArgumentException.class, () -> Wakeup.read(bytes("m1:s2:ab1")).firstSeq());
