@@ -13,9 +13,11 @@
 -- ARGV[1..9] as claim.lua's (ARGV[3] is 'O')
 -- ARGV[10] session id, ARGV[11] most sessions a socket may have (0: check the socket, join nothing:
 --          the node's push service has not told its limit yet), ARGV[12] socket TTL ms
--- KEYS[6], ARGV[13] (a stream's claim only) as claim.lua's KEYS[4], ARGV[10]: the claim journal
+-- ARGV[13] the socket's idle timeout ms: a join that finds less left renews the client key too
+-- KEYS[6], ARGV[14] (a stream's claim only) as claim.lua's KEYS[4], ARGV[10]: the claim journal
 -- Returns {'OPENED', expired, joined} (joined as socket_add_session answers: 1 or 0; absent when
---   ARGV[11] is 0), {'BUSY', expired, ''} when a session of this id is there (claim.lua's answers),
+--   ARGV[11] is 0), then the socket's application and client when the join renewed a socket that
+--   had less than its idle timeout left (the caller renews the client key, as after socket_get), {'BUSY', expired, ''} when a session of this id is there (claim.lua's answers),
 --   or {'NOT_FOUND', 0, ''} when the socket is gone (nothing written: a repeat is a read).
 local done = redis.call('GET', KEYS[3])
 if done then return cjson.decode(done) end
@@ -40,13 +42,19 @@ redis.call('PEXPIRE', KEYS[1], ARGV[4])
 if KEYS[6] then
   local t = redis.call('TIME')
   local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  redis.call('ZADD', KEYS[6], now, ARGV[13])
+  redis.call('ZADD', KEYS[6], now, ARGV[14])
   redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now - tonumber(ARGV[4]))
   redis.call('PEXPIRE', KEYS[6], ARGV[4])
 end
 local opened = {'OPENED', expired}
 if tonumber(ARGV[11]) > 0 then
+  local renews = redis.call('PTTL', KEYS[4]) < tonumber(ARGV[13])
   opened[3] = joinLiveSocket(KEYS[4], ARGV[10], ARGV[11], ARGV[12])
+  if renews and opened[3] == 1 then
+    local owner = redis.call('HMGET', KEYS[4], 'a', 'c')
+    opened[4] = owner[1]
+    opened[5] = owner[2]
+  end
 end
 redis.call('SET', KEYS[3], cjson.encode(opened), 'PX', ARGV[8])
 return opened

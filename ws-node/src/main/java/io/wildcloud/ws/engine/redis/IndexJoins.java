@@ -2,6 +2,7 @@ package io.wildcloud.ws.engine.redis;
 
 import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.sockjs.session.SessionKey;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -29,11 +30,11 @@ final class IndexJoins {
     }
 
     private final Map<SessionKey, Join> joins = new ConcurrentHashMap<>();
-    private final long socketTtlMillis;
+    private final SocketLifetime lifetime;
     private volatile int limit;
 
-    IndexJoins(long socketTtlMillis) {
-        this.socketTtlMillis = socketTtlMillis;
+    IndexJoins(SocketLifetime lifetime) {
+        this.lifetime = lifetime;
     }
 
     /** The limit the push service will ask for (SocketStore.expectSessionLimit); admissions teach it too. */
@@ -50,7 +51,23 @@ final class IndexJoins {
     }
 
     long socketTtlMillis() {
-        return socketTtlMillis;
+        return lifetime.socketTtlMillis;
+    }
+
+    /** Below this TTL a join's renewal of the socket counts as a use that renews the client key too. */
+    long idleMillis() {
+        return lifetime.idleMillis;
+    }
+
+    /**
+     * claim_open.lua renewed a socket whose TTL had fallen below the idle timeout and answered its
+     * application and client at {@code at} and {@code at + 1}: renew the client key, as
+     * a look-up that renews the socket does (a socket only websockets use keeps its client key).
+     */
+    void renewClientIfTold(List<Object> reply, int at) {
+        if (reply.size() > at + 1) {
+            lifetime.renewClient((String) reply.get(at), (String) reply.get(at + 1));
+        }
     }
 
     /** Keeps what the claim of {@code key} answered for its join with {@code limit}; nothing if it did not join. */

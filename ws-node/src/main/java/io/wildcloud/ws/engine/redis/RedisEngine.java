@@ -114,7 +114,7 @@ public final class RedisEngine extends AbstractEngine {
                             RScript.ReturnType.LIST, ackKeys, args),
                     wakeups::evict, rt.timer(), ACKNOWLEDGEMENT_WINDOW);
             SocketLifetime lifetime = new SocketLifetime(rt, socketIdleTimeout);
-            joins = new IndexJoins(lifetime.socketTtlMillis);
+            joins = new IndexJoins(lifetime);
             SlotClaims claims = new SlotClaims(rt.nodeId(), config, keys, rt.replies(), rt.scripts(), rt.pipeline(),
                     wakeups, presence, sweeper, journal, new HeldOwner(rt, wakeups, epoch), unknown, joins);
             sessions = new RedisSessionStore(rt, claims, acknowledgements, wakeups, sweeper, expiryListener, unknown);

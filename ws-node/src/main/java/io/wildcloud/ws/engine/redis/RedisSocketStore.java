@@ -34,7 +34,8 @@ import org.redisson.api.RScript;
  *       TTL at most every half slack per socket ({@link RenewalChecks})</li>
  *   <li>{@code <prefix>client:{<application>:<clientId>}} the client's socket id; TTL a quarter
  *       longer than the idle timeout, renewed (a second, unawaited round trip) when a use renews
- *       the socket, so it outlives its socket</li>
+ *       the socket (a look-up, a publish, or a websocket's claim_open, which makes no look-up), so it
+ *       outlives its socket</li>
  * </ul>
  * A socket's keys share the hash tag of its id, which the SockJS session keys of its sessions use
  * too, so on Redis Cluster a socket and its sessions live in one slot: {@link #publish} is one

@@ -115,7 +115,8 @@ final class SlotClaims {
         List<Object> openKeys = new ArrayList<>(6);
         openKeys.addAll(List.of(keys.session(key), keys.queue(key), replies.next(key.scope())));
         openKeys.addAll(keys.socketKeys(key.scope()));
-        List<Object> more = new ArrayList<>(List.of(key.sessionId(), joinLimit, joins.socketTtlMillis()));
+        List<Object> more = new ArrayList<>(List.of(key.sessionId(), joinLimit, joins.socketTtlMillis(),
+                joins.idleMillis()));
         if (mode == ClaimMode.STREAM) {
             openKeys.add(journal.key(nodeId, key));
             more.add(ClaimJournal.member(key));
@@ -123,7 +124,10 @@ final class SlotClaims {
         return unknown.resolve("claim " + key, () -> pipeline.<List<Object>>submit(scripts.claimOpen,
                         RScript.ReturnType.LIST, openKeys, claimArgs(receiver, mode, "O", "", receiver.askedAtMillis(),
                                 more.toArray())))
-                .thenApply(ClaimReply::of)
+                .thenApply(reply -> {
+                    joins.renewClientIfTold(reply, 3);
+                    return ClaimReply.of(reply);
+                })
                 .thenApply(reply -> noteExpired(key, reply));
     }
 

@@ -31,10 +31,15 @@ final class SocketLifetime {
     /** A script that renewed the socket says so at {@code renewedAt}: renew the client key too. */
     void renewClientIfTold(List<Object> reply, int renewedAt) {
         if (((Long) reply.get(renewedAt)) == 1L) {
-            // Fire and forget: a missed renewal only shortens the client key's life by a quarter.
-            String clientKey = runtime.keys().client((String) reply.get(0), (String) reply.get(1));
-            runtime.commands().timed("pexpire", () -> runtime.redisson().getBucket(clientKey, HeapStringCodec.INSTANCE)
-                    .expireAsync(Duration.ofMillis(clientTtlMillis)));
+            renewClient((String) reply.get(0), (String) reply.get(1));
         }
+    }
+
+    /** The socket of this client was renewed: renew its client key. */
+    void renewClient(String application, String clientId) {
+        // Fire and forget: a missed renewal only shortens the client key's life by a quarter.
+        String clientKey = runtime.keys().client(application, clientId);
+        runtime.commands().timed("pexpire", () -> runtime.redisson().getBucket(clientKey, HeapStringCodec.INSTANCE)
+                .expireAsync(Duration.ofMillis(clientTtlMillis)));
     }
 }

@@ -86,7 +86,7 @@ class ClaimJournalTest {
             List<Object> answer = client.getScript(HeapStringCodec.INSTANCE).<List<Object>>evalAsync(
                             scriptKeys.get(0).toString(), RScript.Mode.READ_WRITE, scripts.claimOpen.text(),
                             RScript.ReturnType.LIST, scriptKeys, "n1:1", "S", "O", HOLD_TTL, "", 5_000, 30_000,
-                            60_000, System.currentTimeMillis(), "a", 10, 3_600_000,
+                            60_000, System.currentTimeMillis(), "a", 10, 3_900_000, 3_600_000,
                             RedisKeys.expiryMember(new SessionKey(socket, "a")))
                     .toCompletableFuture().get(10, TimeUnit.SECONDS);
             assertEquals("OPENED", answer.get(0));
