@@ -158,7 +158,7 @@ start_redis() {
     mkdir -p "$STATE_DIR/redis"
     # Bound to loopback, no persistence (session state is short-lived), never evict.
     nohup redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$STATE_DIR/redis" \
-        --save "" --appendonly no --maxmemory-policy noeviction --daemonize no \
+        --save "" --appendonly no --maxmemory-policy noeviction --hash-max-listpack-value 512 --daemonize no \
         < /dev/null > "$STATE_DIR/logs/redis.log" 2>&1 &
     record_pid redis $!
     REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
