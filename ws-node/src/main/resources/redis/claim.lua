@@ -36,12 +36,7 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local expired = 0
 local function journal()
-  if KEYS[4] then
-    redis.call('ZADD', KEYS[4], now, ARGV[10])
-    -- Older entries were listed in the node's held set by a renewal since, or their keys are gone.
-    redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - tonumber(ARGV[4]))
-    redis.call('PEXPIRE', KEYS[4], ARGV[4])
-  end
+  if KEYS[4] then noteClaim(KEYS[4], ARGV[10], now, ARGV[4]) end
 end
 if st and h == '' and f[6] and math.min(now, tonumber(ARGV[9])) >= tonumber(f[6]) then
   redis.call('DEL', KEYS[1], KEYS[2])

@@ -41,10 +41,7 @@ redis.call('HSET', KEYS[1], 'st', 'o', 'h', ARGV[1], 'a', 0, 'dd', ARGV[6])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 if KEYS[6] then
   local t = redis.call('TIME')
-  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  redis.call('ZADD', KEYS[6], now, ARGV[14])
-  redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now - tonumber(ARGV[4]))
-  redis.call('PEXPIRE', KEYS[6], ARGV[4])
+  noteClaim(KEYS[6], ARGV[14], tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), ARGV[4])
 end
 local opened = {'OPENED', expired}
 if tonumber(ARGV[11]) > 0 then

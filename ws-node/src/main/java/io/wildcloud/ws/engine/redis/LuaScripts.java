@@ -8,13 +8,15 @@ import org.redisson.api.RScriptAsync;
 /** The engine's scripts, read once per engine. */
 final class LuaScripts {
 
-    final LuaScript claim = LuaScript.load("claim");
+    /** A held session's claim-journal entry (claim_journal.lua), written by claim and claim_open alike. */
+    private static final String CLAIM_JOURNAL = "claim_journal";
+    final LuaScript claim = LuaScript.load("claim", CLAIM_JOURNAL);
     /**
      * A socket's session index, fields of its hash (socket_index.lua: join, leave, list, and the
      * fold of an earlier build's session set), before every script that takes a socket's keys.
      */
     private static final String SOCKET_INDEX = "socket_index";
-    final LuaScript claimOpen = LuaScript.load("claim_open", SOCKET_INDEX);
+    final LuaScript claimOpen = LuaScript.load("claim_open", CLAIM_JOURNAL, SOCKET_INDEX);
     final LuaScript acknowledge = LuaScript.load("acknowledge");
     final LuaScript release = LuaScript.load("release");
     final LuaScript rearm = LuaScript.load("rearm");
