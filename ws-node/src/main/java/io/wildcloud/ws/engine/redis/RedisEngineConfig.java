@@ -56,6 +56,10 @@ public record RedisEngineConfig(
     public static final Duration DEFAULT_DISCONNECT_DELAY = Duration.ofSeconds(5);
     /** {@link #stallBound()} with the defaults: two thirds of the 60 s hold TTL, and the 40 s margin. */
     public static final Duration DEFAULT_STALL_BOUND = Duration.ofSeconds(40);
+    /** The hold TTL, 1.5 times the bound, is renewed every third: at least 3 s. */
+    public static final Duration MIN_STALL_BOUND = Duration.ofSeconds(2);
+    /** A request waits the bound out: past a few minutes no balancer or client waits that long. */
+    public static final Duration MAX_STALL_BOUND = Duration.ofMinutes(10);
 
     public RedisEngineConfig {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -123,9 +127,9 @@ public record RedisEngineConfig(
      * stall begins), and released ones' keys the bound beyond their disconnect delay.
      */
     public RedisEngineConfig withStallBound(Duration bound) {
-        if (bound.compareTo(Duration.ofSeconds(2)) < 0) {
-            throw new IllegalArgumentException("the stall bound must be at least 2s (the hold TTL, 1.5 times it, "
-                    + "is renewed every third): " + bound);
+        if (bound.compareTo(MIN_STALL_BOUND) < 0 || bound.compareTo(MAX_STALL_BOUND) > 0) {
+            throw new IllegalArgumentException("the stall bound must be between " + MIN_STALL_BOUND.toSeconds()
+                    + "s and " + MAX_STALL_BOUND.toSeconds() + "s: " + bound);
         }
         return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
                 bound.plus(bound.dividedBy(2)), bound, sweepInterval, defaultDisconnectDelay, clientThreads);

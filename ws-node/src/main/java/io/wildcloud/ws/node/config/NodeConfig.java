@@ -77,7 +77,7 @@ public record NodeConfig(
             SettingDefinition.of("redis-key-prefix", "ws:",
                     "prefix of every Redis key and channel"),
             SettingDefinition.of("redis-stall-bound", "40s",
-                    "the longest Redis stall (or failover) every session outlives: requests wait it out "
+                    "the longest Redis stall (or failover) every session outlives, 2s to 10m: requests wait it out "
                     + "instead of failing; held sessions' keys live 1.5 times it. Above 40 s, raise the "
                     + "balancer's read timeout to `heartbeat-interval` + it + 10 s (see "
                     + "[Health checks](#health-checks))"),
@@ -199,7 +199,8 @@ public record NodeConfig(
                 settings.integer("api-port", 8081, 0, 65535),
                 redisUrl,
                 settings.string("redis-key-prefix", "ws:"),
-                settings.duration("redis-stall-bound", RedisEngineConfig.DEFAULT_STALL_BOUND),
+                settings.duration("redis-stall-bound", RedisEngineConfig.DEFAULT_STALL_BOUND,
+                        RedisEngineConfig.MIN_STALL_BOUND, RedisEngineConfig.MAX_STALL_BOUND),
                 sockJs,
                 settings.integer("max-queued-messages", 1024, 1, 1_000_000),
                 settings.integer("max-publish-targets", 1000, 1, 100_000),

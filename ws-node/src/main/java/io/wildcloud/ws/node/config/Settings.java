@@ -194,6 +194,16 @@ public final class Settings {
         return parsed;
     }
 
+    /** As {@link #duration(String, Duration)}, within {@code min} and {@code max}. */
+    public Duration duration(String name, Duration fallback, Duration min, Duration max) {
+        Duration parsed = duration(name, fallback);
+        if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
+            throw ConfigException.invalid(name, get(name).orElse(""), "must be between " + min.toSeconds() + "s and "
+                    + max.toSeconds() + "s");
+        }
+        return parsed;
+    }
+
     static Duration parseDuration(String text) {
         String value = text.trim().toLowerCase(Locale.ROOT);
         int split = 0;

@@ -58,6 +58,8 @@ class NodeConfigTest {
         assertEquals(defaults.stallBound(), NodeConfig.from(Settings.load(new String[0], Map.of())).redisStallBound());
         assertEquals(defaults, defaults.withStallBound(defaults.stallBound()));
         assertMessage("invalid setting redis-stall-bound=0s: must be a positive duration", "--redis-stall-bound=0s");
+        assertMessage("invalid setting redis-stall-bound=1s: must be between 2s and 600s", "--redis-stall-bound=1s");
+        assertMessage("invalid setting redis-stall-bound=1h: must be between 2s and 600s", "--redis-stall-bound=1h");
     }
 
     @Test
