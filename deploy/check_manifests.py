@@ -28,6 +28,11 @@ def seconds(text):
     return int(match.group(1)) * {"ms": 0.001, "s": 1, "m": 60, "h": 3600}[match.group(2)]
 
 
+def persists(args):
+    """Whether redis-server's arguments turn AOF on (the README: Redis must keep its data)."""
+    return any(a == "--appendonly" and i + 1 < len(args) and args[i + 1] == "yes" for i, a in enumerate(args))
+
+
 def check_compose(deploy):
     compose = yaml.safe_load((deploy / "docker-compose.yml").read_text())
     services = compose.get("services", {})
@@ -35,6 +40,9 @@ def check_compose(deploy):
     check(len(nodes) == 3, "compose: three nodes")
     check("redis" in services and str(services["redis"].get("image", "")).startswith("redis:7"),
           "compose: redis service on redis:7")
+    redis_command = [str(a) for a in services.get("redis", {}).get("command", [])]
+    check(persists(redis_command) and any(str(v).endswith(":/data") for v in services.get("redis", {}).get("volumes", [])),
+          "compose: redis keeps its data across a restart (AOF on a volume, README)")
     ids = [n.get("environment", {}).get("WS_NODE_ID") for n in nodes.values()]
     check(None not in ids and len(set(ids)) == len(ids), "compose: distinct WS_NODE_ID per node")
     check(all(str(n.get("environment", {}).get("WS_REDIS_URL", "")).startswith("redis://redis:")
@@ -85,6 +93,12 @@ def check_k8s(deploy):
     container = pod["containers"][0]
     ports = {p["name"]: p["containerPort"] for p in container["ports"]}
     check(spec["replicas"] == 3, "k8s: Deployment runs 3 replicas")
+    redis = by_kind.get("StatefulSet", {}).get("wildcloud-ws-redis")
+    if redis is not None:
+        redis_pod = redis["spec"]["template"]["spec"]
+        mounts = [m["mountPath"] for m in redis_pod["containers"][0].get("volumeMounts", [])]
+        check(persists([str(a) for a in redis_pod["containers"][0].get("args", [])]) and "/data" in mounts,
+              "k8s: the trial Redis keeps its data across a container restart (AOF on a volume, README)")
     check(matches(spec["selector"]["matchLabels"], labels), "k8s: Deployment selector matches pod labels")
     check(ports == {"public": 8080, "api": 8081}, "k8s: container ports public 8080 and api 8081")
     ready, live = container.get("readinessProbe", {}), container.get("livenessProbe", {})
