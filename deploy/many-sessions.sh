@@ -14,6 +14,8 @@
 #   --processes P         load generators (6); each holds SESSIONS/P, at most ~19,000
 #   --nodes N             nodes (6)
 #   --balancer-workers W  nginx workers (14: each worker holds two descriptors per session)
+#   --balancer-sources S  loopback addresses nginx reaches the nodes from, 127.0.1.1 to 127.0.1.S (6:
+#                         one address reaches a node over ~28,000 ephemeral ports at most)
 #   --java-opts OPTS      the nodes' JVM options ("-Xmx512m -XX:+UseSerialGC -XX:MaxNewSize=32m": idle sessions, README)
 #   --hold S              seconds the sessions sit idle while Redis's CPU is metered (30)
 #   --state-dir D         the cluster's state dir and the load generators' logs (${TMPDIR:-/tmp}/wildcloud-many-sessions)
@@ -30,6 +32,7 @@ SESSIONS=100000
 PROCESSES=6
 NODES=6
 WORKERS=14
+SOURCES=6
 JAVA_OPTS="-Xmx512m -XX:+UseSerialGC -XX:MaxNewSize=32m"
 HOLD=30
 STATE_DIR="${TMPDIR:-/tmp}/wildcloud-many-sessions"
@@ -50,6 +53,7 @@ while [[ $# -gt 0 ]]; do
         --processes) PROCESSES="$2"; shift 2 ;;
         --nodes) NODES="$2"; shift 2 ;;
         --balancer-workers) WORKERS="$2"; shift 2 ;;
+        --balancer-sources) SOURCES="$2"; shift 2 ;;
         --java-opts) JAVA_OPTS="$2"; shift 2 ;;
         --hold) HOLD="$2"; shift 2 ;;
         --state-dir) STATE_DIR="$2"; shift 2 ;;
@@ -67,7 +71,7 @@ PER_PROCESS=$(( (SESSIONS + PROCESSES - 1) / PROCESSES ))
 (( PER_PROCESS <= 19000 )) || die "$PER_PROCESS sessions per process: more than one process holds here; raise --processes"
 
 cluster=("$SCRIPT_DIR/local-cluster.sh")
-start_flags=(--nodes "$NODES" --balancer-workers "$WORKERS" --java-opts "$JAVA_OPTS" --state-dir "$STATE_DIR"
+start_flags=(--nodes "$NODES" --balancer-workers "$WORKERS" --balancer-sources "$SOURCES" --java-opts "$JAVA_OPTS" --state-dir "$STATE_DIR"
     --applications "many:$SECRET" --node-arg=--max-connections-per-address=20000)
 [[ -z "$JAR" ]] || start_flags+=(--jar "$JAR")
 (( ${#CLUSTER_FLAGS[@]} == 0 )) || start_flags+=("${CLUSTER_FLAGS[@]}")
@@ -127,4 +131,6 @@ say "published and delivered in $((SECONDS - published)) s; $failed load generat
 for ((p = 1; p <= PROCESSES; p++)); do
     say "  loadgen $p: $(grep -E '^(delivered|lost / duplicated)' "$STATE_DIR/loadgen-$p.log" | paste -sd ';')"
 done
+nginx_errors() { awk -v pattern="$1" '$0 ~ pattern {n++} END {print n + 0}' "$STATE_DIR/nginx/error.log" 2>/dev/null || echo 0; }
+say "nginx error log: $(nginx_errors .) lines, $(nginx_errors 'Cannot assign requested address') of them 'Cannot assign requested address'; load $(cut -d' ' -f1-3 /proc/loadavg)"
 (( failed == 0 ))
