@@ -85,9 +85,18 @@ source "$STATE_DIR/cluster.env"
 redis_port="${REDIS_URL##*:}"
 redis_info() { redis-cli -p "$redis_port" info "$1" | tr -d '\r' | sed -n "s/^$2://p"; }
 redis_cpu() { echo "$(redis_info cpu used_cpu_user) + $(redis_info cpu used_cpu_sys)" | bc; }
+# CPU seconds (user + system) of all nodes, from /proc/<pid>/stat in clock ticks.
+nodes_cpu() {
+    local i ticks=0
+    for ((i = 1; i <= NODES; i++)); do
+        ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$(cut -d' ' -f1 "$STATE_DIR/node-$i.pid")/stat")))
+    done
+    echo "scale=2; $ticks / $(getconf CLK_TCK)" | bc
+}
 node_rss_mib() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$(cut -d' ' -f1 "$STATE_DIR/node-$1.pid")/status"; }
 node_sessions() {
-    curl -fsS "$(eval echo "\$NODE_${1}_API_URL")/metrics" | awk '/^ws_sessions_open/ {n += $NF} END {printf "%d", n}'
+    # ws_sessions_open{...} only, not ws_sessions_opened_total (which doubled the count).
+    curl -fsS "$(eval echo "\$NODE_${1}_API_URL")/metrics" | awk '/^ws_sessions_open\{/ {n += $NF} END {printf "%d", n}'
 }
 report_nodes() {
     local i
@@ -118,10 +127,11 @@ done
 say "all open after $((SECONDS - started)) s (authorize and open; each: $(grep -h '^opened' "$STATE_DIR"/loadgen-*.log | sed 's/.*failed, in \([0-9.]*\) s (authorize \([0-9.]*\).*/open \1 s + authorize \2 s/' | paste -sd ';'))"
 say "open: Redis used_memory $(redis_info memory used_memory_human) ($(( ($(redis_info memory used_memory) - used_before) / SESSIONS )) bytes per session), load $(cut -d' ' -f1-3 /proc/loadavg)"
 report_nodes
-cpu_start="$(redis_cpu)"
+cpu_start="$(redis_cpu)"; nodes_start="$(nodes_cpu)"
 sleep "$HOLD"
-cpu_end="$(redis_cpu)"
+cpu_end="$(redis_cpu)"; nodes_end="$(nodes_cpu)"
 say "idle ${HOLD}s: Redis CPU $(echo "$cpu_end - $cpu_start" | bc) s ($(echo "scale=3; ($cpu_end - $cpu_start) * 1000000 / $SESSIONS / $HOLD" | bc) us per session per second), load $(cut -d' ' -f1-3 /proc/loadavg)"
+say "idle ${HOLD}s: nodes' CPU $(echo "$nodes_end - $nodes_start" | bc) s in all ($(echo "scale=3; ($nodes_end - $nodes_start) * 1000000 / $SESSIONS / $HOLD" | bc) us per session per second)"
 report_nodes
 touch "$STATE_DIR/go"
 published=$SECONDS
@@ -129,7 +139,7 @@ failed=0
 for pid in "${pids[@]}"; do wait "$pid" || failed=$((failed + 1)); done
 say "published and delivered in $((SECONDS - published)) s; $failed load generator(s) reported loss, repeats or errors"
 for ((p = 1; p <= PROCESSES; p++)); do
-    say "  loadgen $p: $(grep -E '^(delivered|lost / duplicated)' "$STATE_DIR/loadgen-$p.log" | paste -sd ';')"
+    say "  loadgen $p: $(grep -E '^(published|delivered|lost / duplicated|lost in sessions)' "$STATE_DIR/loadgen-$p.log" | paste -sd ';')"
 done
 nginx_errors() { awk -v pattern="$1" '$0 ~ pattern {n++} END {print n + 0}' "$STATE_DIR/nginx/error.log" 2>/dev/null || echo 0; }
 say "nginx error log: $(nginx_errors .) lines, $(nginx_errors 'Cannot assign requested address') of them 'Cannot assign requested address'; load $(cut -d' ' -f1-3 /proc/loadavg)"
