@@ -76,9 +76,15 @@ start_flags=(--nodes "$NODES" --balancer-workers "$WORKERS" --balancer-sources "
 [[ -z "$JAR" ]] || start_flags+=(--jar "$JAR")
 (( ${#CLUSTER_FLAGS[@]} == 0 )) || start_flags+=("${CLUSTER_FLAGS[@]}")
 mkdir -p "$STATE_DIR"
-rm -f "$STATE_DIR/go" "$STATE_DIR"/loadgen-*.log
+rm -f "$STATE_DIR/go" "$STATE_DIR/close" "$STATE_DIR"/loadgen-*.log
 "${cluster[@]}" start "${start_flags[@]}"
-finish() { (( KEEP )) || "${cluster[@]}" stop --state-dir "$STATE_DIR" >/dev/null; }
+pids=()
+# The load generators go too (by PID) when this script stops early.
+finish() {
+    local pid
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    (( KEEP )) || "${cluster[@]}" stop --state-dir "$STATE_DIR" >/dev/null
+}
 trap finish EXIT
 # shellcheck disable=SC1091
 source "$STATE_DIR/cluster.env"
@@ -107,12 +113,11 @@ say "before: Redis used_memory $(redis_info memory used_memory_human), load $(cu
 report_nodes
 used_before="$(redis_info memory used_memory)"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-pids=()
 started=$SECONDS
 for ((p = 1; p <= PROCESSES; p++)); do
     java -cp "$LOADGEN_JAR" io.wildcloud.ws.loadgen.LoadGenerator --url="$PUBLIC_URL" --api-url="$API_URL" \
         --app="$SECRET" --sessions="$PER_PROCESS" --transports=websocket:1 --messages="$PER_PROCESS" \
-        --source-address="127.0.0.$((p + 1))" --go-file="$STATE_DIR/go" --open-concurrency=32 \
+        --source-address="127.0.0.$((p + 1))" --go-file="$STATE_DIR/go" --close-file="$STATE_DIR/close" --open-concurrency=32 \
         --concurrency=32 --api-connections=4 --duration=15m --grace=120s \
         > "$STATE_DIR/loadgen-$p.log" 2>&1 &
     pids+=($!)
@@ -135,9 +140,23 @@ say "idle ${HOLD}s: nodes' CPU $(echo "$nodes_end - $nodes_start" | bc) s in all
 report_nodes
 touch "$STATE_DIR/go"
 published=$SECONDS
+# Each says "settled; waiting for <close file>" once its deliveries are counted; all close together
+# then: one closing its 16,667 sessions while the others still count stalled Redis for ~30 s here.
+wait_all() {
+    local pid
+    while (( $(grep -l "^$1" "$STATE_DIR"/loadgen-*.log 2>/dev/null | wc -l) < PROCESSES )); do
+        for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || return 0; done
+        sleep 1
+    done
+}
+wait_all "settled; waiting for"
+settled=$((SECONDS - published))
+say "settled after ${settled} s (published and delivered, or the grace ran out); load $(cut -d' ' -f1-3 /proc/loadavg)"
+touch "$STATE_DIR/close"
 failed=0
 for pid in "${pids[@]}"; do wait "$pid" || failed=$((failed + 1)); done
-say "published and delivered in $((SECONDS - published)) s; $failed load generator(s) reported loss, repeats or errors"
+pids=()
+say "closed after $((SECONDS - published)) s; $failed load generator(s) reported loss, repeats or errors"
 for ((p = 1; p <= PROCESSES; p++)); do
     say "  loadgen $p: $(grep -E '^(published|delivered|lost / duplicated|lost in sessions)' "$STATE_DIR/loadgen-$p.log" | paste -sd ';')"
 done
