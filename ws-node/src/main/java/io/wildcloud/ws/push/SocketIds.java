@@ -14,6 +14,8 @@ public final class SocketIds {
     public static final int LENGTH = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+    /** The characters of URL-safe base64, by code: {@code A-Z a-z 0-9 - _}. */
+    private static final boolean[] URL_SAFE_BASE64 = urlSafeBase64();
 
     private SocketIds() {
     }
@@ -31,12 +33,20 @@ public final class SocketIds {
         }
         for (int i = 0; i < LENGTH; i++) {
             char c = candidate.charAt(i);
-            boolean urlSafeBase64 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_';
-            if (!urlSafeBase64) {
+            // A table, not five range tests: a batch checks a hundred ids per request.
+            if (c >= URL_SAFE_BASE64.length || !URL_SAFE_BASE64[c]) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static boolean[] urlSafeBase64() {
+        boolean[] table = new boolean[128];
+        for (char c = 0; c < table.length; c++) {
+            table[c] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'
+                    || c == '_';
+        }
+        return table;
     }
 }

@@ -1,8 +1,10 @@
 package io.wildcloud.ws.engine.memory;
 
+import io.wildcloud.ws.edge.LoopHandoffs;
 import io.wildcloud.ws.push.Authorization;
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.Publication.Delivery;
+import io.wildcloud.ws.push.PublishTarget;
 import io.wildcloud.ws.push.Revocation;
 import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.push.SocketIds;
@@ -125,25 +127,90 @@ public final class MemorySocketStore implements SocketStore {
     }
 
     private Optional<Publication> publishNow(String socketId, String sessionId, String message) {
-        List<String> targets;
+        Object sessions;
         synchronized (lock) {
-            Entry entry = used(socketId);
-            if (entry == null) {
-                return Optional.empty();
-            }
-            targets = sessionId == null ? List.copyOf(entry.sessions) : List.of(sessionId);
+            sessions = sessionsOf(used(socketId), sessionId);
         }
         // Outside the lock: an enqueue calls receivers, which must not wait for socket lookups.
-        List<String> messages = List.of(message);
-        List<Delivery> deliveries = new ArrayList<>(targets.size());
-        for (String target : targets) {
-            Enqueued enqueued = sessionStore.enqueueNow(new SessionKey(socketId, target), messages);
-            deliveries.add(new Delivery(target, enqueued.result(), enqueued.queueLength()));
-            if (enqueued.result() == EnqueueResult.NOT_FOUND || enqueued.result() == EnqueueResult.CLOSED) {
-                removeSession(socketId, target);
+        return Optional.ofNullable(deliver(socketId, sessions, List.of(message)));
+    }
+
+    /**
+     * As the default (each target as {@link #publish} would), but the sockets looked up in one
+     * pass under the lock and the receivers' hand-offs gathered into one task per event loop
+     * ({@link LoopHandoffs}): a batch's cost is then its enqueues and writes, not its lookups and
+     * loop tasks. With a request id, target by target (each remembered on its own).
+     */
+    @Override
+    public CompletionStage<List<Optional<Publication>>> publishAll(List<PublishTarget> targets, String requestId) {
+        if (requestId != null) {
+            return SocketStore.super.publishAll(targets, requestId);
+        }
+        Object[] sessions = new Object[targets.size()];
+        synchronized (lock) {
+            long now = now();
+            for (int i = 0; i < sessions.length; i++) {
+                PublishTarget target = targets.get(i);
+                Entry entry = live(target.socketId(), now);
+                if (entry != null) {
+                    entry.lastUsed = now;
+                }
+                sessions[i] = sessionsOf(entry, target.sessionId());
             }
         }
-        return Optional.of(new Publication(deliveries));
+        List<Optional<Publication>> answers = new ArrayList<>(sessions.length);
+        try (LoopHandoffs.Scope handoffs = LoopHandoffs.gather()) {
+            String lastText = null;
+            List<String> lastMessages = null;
+            for (int i = 0; i < sessions.length; i++) {
+                PublishTarget target = targets.get(i);
+                if (target.message() != lastText) { // the "targets" form shares one message: one list
+                    lastText = target.message();
+                    lastMessages = List.of(lastText);
+                }
+                answers.add(Optional.ofNullable(deliver(target.socketId(), sessions[i], lastMessages)));
+            }
+        }
+        return CompletableFuture.completedFuture(answers);
+    }
+
+    /**
+     * The sessions a publish reaches, read under the lock: {@code null} without a socket, the one
+     * session id as a String (the usual case, no copy), else a copy of the index as a list.
+     */
+    private static Object sessionsOf(Entry entry, String sessionId) {
+        if (entry == null) {
+            return null;
+        }
+        if (sessionId != null) {
+            return sessionId;
+        }
+        return entry.sessions.size() == 1 ? entry.sessions.iterator().next() : List.copyOf(entry.sessions);
+    }
+
+    /** Enqueues {@code messages} for {@code sessions} (as {@link #sessionsOf} gave them); null without a socket. */
+    private Publication deliver(String socketId, Object sessions, List<String> messages) {
+        if (sessions == null) {
+            return null;
+        }
+        if (sessions instanceof String only) {
+            return new Publication(List.of(deliver(socketId, only, messages)));
+        }
+        @SuppressWarnings("unchecked")
+        List<String> targets = (List<String>) sessions;
+        List<Delivery> deliveries = new ArrayList<>(targets.size());
+        for (String target : targets) {
+            deliveries.add(deliver(socketId, target, messages));
+        }
+        return new Publication(deliveries);
+    }
+
+    private Delivery deliver(String socketId, String sessionId, List<String> messages) {
+        Enqueued enqueued = sessionStore.enqueueNow(new SessionKey(socketId, sessionId), messages);
+        if (enqueued.result() == EnqueueResult.NOT_FOUND || enqueued.result() == EnqueueResult.CLOSED) {
+            removeSession(socketId, sessionId);
+        }
+        return new Delivery(sessionId, enqueued.result(), enqueued.queueLength());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.wildcloud.ws.engine.redis;
 
+import io.wildcloud.ws.edge.LoopHandoffs;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,6 +79,13 @@ final class NodeWakeups {
     }
 
     private void onWakeup(byte[] payload) {
+        // One payload names many sessions (one per script run's target): one loop task per loop.
+        try (LoopHandoffs.Scope handoffs = LoopHandoffs.gather()) {
+            onWakeups(payload);
+        }
+    }
+
+    private void onWakeups(byte[] payload) {
         int at = 0;
         while (at < payload.length) {
             Wakeup wakeup;

@@ -3,6 +3,7 @@ package io.wildcloud.ws.sockjs.transport;
 import io.netty.channel.ChannelHandlerContext;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.edge.LoopHandoffs;
 import io.wildcloud.ws.sockjs.Admission;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.SockJsMetrics;
@@ -14,6 +15,7 @@ import io.wildcloud.ws.sockjs.session.Receiver;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +70,11 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
     /** The seq of the last message written to the client. */
     long deliveredSeq;
     private final EarlyEvents early = new EarlyEvents();
+    /**
+     * Store events waiting for the loop (see {@link #whenActive}), under this object's lock; null
+     * while none wait (an idle connection holds no list).
+     */
+    private List<Runnable> inbox;
     private boolean busyRetried;
     /** Admitted, and the open is on its way to the wire (a websocket's 101 is asynchronous). */
     private boolean openInFlight;
@@ -280,15 +287,40 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
         });
     }
 
-    // Store callbacks come from any thread and may come before the claim's answer is handled.
+    /**
+     * Store callbacks come from any thread and may come before the claim's answer is handled. They
+     * queue in this receiver's inbox, in the store's order, and one loop task runs all that are
+     * there: a batch's hand-offs to many receivers are gathered into one task per loop
+     * ({@link LoopHandoffs}), and the inbox keeps each receiver's order whichever thread's task
+     * runs first. Queued even when on the loop already (no re-entry into the caller).
+     */
     private void whenActive(Runnable task) {
-        SockJsRuntime.later(ctx, () -> {
+        boolean first;
+        synchronized (this) {
+            first = inbox == null;
+            if (first) {
+                inbox = new ArrayList<>(2);
+            }
+            inbox.add(task);
+        }
+        if (first) {
+            LoopHandoffs.execute(ctx.executor(), this::runInbox); // made per hand-off: nothing held while idle
+        }
+    }
+
+    private void runInbox() {
+        List<Runnable> tasks;
+        synchronized (this) {
+            tasks = inbox;
+            inbox = null; // an event after this queues the task again
+        }
+        for (Runnable task : tasks) {
             if (state == State.ACTIVE) {
-                task.run();
+                SockJsRuntime.runGuarded(ctx, task);
             } else if (state == State.CLAIMING || state == State.OPENING) {
                 early.add(task);
             }
-        });
+        }
     }
 
     private void acknowledge() {

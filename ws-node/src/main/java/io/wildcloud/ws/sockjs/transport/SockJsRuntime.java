@@ -94,13 +94,16 @@ public final class SockJsRuntime {
     }
 
     private static Runnable guarded(ChannelHandlerContext ctx, Runnable task) {
-        return () -> {
-            try {
-                task.run();
-            } catch (RuntimeException | Error e) {
-                log.error("{} unexpected failure, closing the connection", ctx.channel(), e);
-                ctx.close();
-            }
-        };
+        return () -> runGuarded(ctx, task);
+    }
+
+    /** Runs {@code task} now (on the channel's loop), closing the connection if it fails (see {@link #onLoop}). */
+    static void runGuarded(ChannelHandlerContext ctx, Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | Error e) {
+            log.error("{} unexpected failure, closing the connection", ctx.channel(), e);
+            ctx.close();
+        }
     }
 }
