@@ -77,6 +77,14 @@ class IdleSessionFootprintTest {
                         .mapToInt(Map.Entry::getValue).sum(), "keys per session: " + kinds);
                 assertTrue(bytes / SESSIONS <= MAX_KEY_BYTES_PER_SESSION,
                         bytes / SESSIONS + " bytes of keys per idle session: " + kinds);
+                // Nor an expiry index entry: a held session's cover is its node's roster entry (until
+                // this change, ~170 bytes per idle session in the index's skiplists at 19,000).
+                long entries = 0;
+                for (int shard = 0; shard < RedisKeys.EXPIRY_SHARDS; shard++) {
+                    entries += Long.parseLong(RedisProbe.command(redis.host(), redis.port(), "ZCARD",
+                            new RedisKeys(prefix).expiryShard(shard)));
+                }
+                assertEquals(0, entries, "expiry index entries of idle held sessions");
                 // Pub/sub: the node's wake-up and presence channels, however many sessions it holds
                 // (until issue 16, one channel per socket, which cost Redis memory per session too).
                 List<String> channels = RedisProbe.commandList(redis.host(), redis.port(), "PUBSUB", "CHANNELS",
