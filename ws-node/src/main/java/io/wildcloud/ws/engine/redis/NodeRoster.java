@@ -31,10 +31,10 @@ import org.slf4j.LoggerFactory;
  * dead (not within {@link #RESUBSCRIBE_GRACE} of this node's own subscription being made again:
  * after Redis comes back all nodes resubscribe, not all at once). The node that wins its takeover
  * lease ({@code <prefix>takeover:{<dead>}}, SET NX for a renewal period) copies its journal into
- * its held set, ends every session it still holds (expire.lua, as the sweeper does for a dead
+ * its held list, ends every session it still holds (expire.lua, as the sweeper does for a dead
  * holder), notifies their expiry, and only then takes it off the roster. Should that node die
  * mid-way, the dead node is still listed and absent: the next node to win the lease once it lapses
- * ends the rest, from the held set (the journal may have expired by then). This is the cover for
+ * ends the rest, from the held list (the journal may have expired by then). This is the cover for
  * that double fault, so a held session needs no entry in the expiry index (issue 16: ~170 bytes of
  * Redis per idle session, and a ZADD of every held session per renewal).
  */
@@ -179,8 +179,8 @@ final class NodeRoster {
     }
 
     /**
-     * What {@code dead} held: its held set as of its last renewal, and what it claimed since (its
-     * journal), which goes into the held set first: a node that takes over after this one died
+     * What {@code dead} held: its held list as of its last renewal, and what it claimed since (its
+     * journal), which goes into the held list first: a node that takes over after this one died
      * mid-way may find the journal expired.
      */
     private CompletionStage<Set<String>> heldBy(String dead) {
