@@ -31,6 +31,11 @@
 #                        (client and node side) within the per-process open-files limit: 100,000
 #                        sessions under a 20,000 limit need 11, take 14 for slack (the public port is then
 #                        reuseport, so the kernel spreads new connections over the workers)
+#   --balancer-sources N nginx connects to the nodes from N loopback addresses, 127.0.1.1 to
+#                        127.0.1.N, one picked per client connection (1: the system's choice,
+#                        127.0.0.1). One source address reaches one node over the ephemeral port
+#                        range only (32768-60999 by default, ~28,000 ports, fewer when load
+#                        generators bind ports of their own): 100,000 sessions on 6 nodes need more
 #
 # After start, <state-dir>/cluster.env holds PUBLIC_URL, API_URL, REDIS_URL and NODE_*_URL for scripts.
 set -euo pipefail
@@ -55,6 +60,7 @@ JAVA_OPTS="-Xmx512m"
 TIMEOUT=60
 ACCESS_LOG=off
 BALANCER_WORKERS=2
+BALANCER_SOURCES=1
 
 die() { echo "local-cluster: $*" >&2; exit 1; }
 say() { echo "local-cluster: $*"; }
@@ -82,15 +88,17 @@ parse_flags() {
             --timeout) need_value "$@"; TIMEOUT="$2"; shift 2 ;;
             --access-log) ACCESS_LOG=on; shift ;;
             --balancer-workers) need_value "$@"; BALANCER_WORKERS="$2"; shift 2 ;;
+            --balancer-sources) need_value "$@"; BALANCER_SOURCES="$2"; shift 2 ;;
             -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
             *) die "unknown flag $1 (see --help)" ;;
         esac
     done
     local n
-    for n in NODES PUBLIC_PORT API_PORT NODE_BASE_PORT REDIS_PORT TIMEOUT; do
+    for n in NODES PUBLIC_PORT API_PORT NODE_BASE_PORT REDIS_PORT TIMEOUT BALANCER_SOURCES; do
         [[ "${!n}" =~ ^[0-9]+$ ]] || die "${n,,} must be a whole number, not '${!n}'"
     done
     (( NODES >= 1 && NODES <= 64 )) || die "--nodes must be between 1 and 64"
+    (( BALANCER_SOURCES >= 1 && BALANCER_SOURCES <= 254 )) || die "--balancer-sources must be between 1 and 254"
     [[ "$ENGINE" == redis || "$ENGINE" == memory ]] || die "--engine must be redis or memory"
     STATE_DIR="$(mkdir -p "$STATE_DIR" && cd "$STATE_DIR" && pwd)"
 }
@@ -212,10 +220,23 @@ write_nginx_config() {
     [[ "$BALANCER_WORKERS" =~ ^[1-9][0-9]*$ ]] || die "--balancer-workers takes a positive number"
     local listen_options=""
     (( BALANCER_WORKERS > 2 )) && listen_options=" reuseport"
+    # Several source addresses: split_clients hashes each client connection onto one, and
+    # proxy_bind takes it without a port (nginx sets IP_BIND_ADDRESS_NO_PORT: the port is chosen
+    # at connect, per destination, so each address has the whole range towards every node).
+    local source_split="" proxy_bind=""
+    if (( BALANCER_SOURCES > 1 )); then
+        source_split="    split_clients \"\${remote_addr}:\${remote_port}\" \$upstream_source {"$'\n'
+        for ((i = 1; i < BALANCER_SOURCES; i++)); do
+            source_split+="        $(awk -v n="$BALANCER_SOURCES" 'BEGIN { printf "%.2f", int(10000 / n) / 100 }')% 127.0.1.$i;"$'\n'
+        done
+        source_split+="        * 127.0.1.$BALANCER_SOURCES;"$'\n'"    }"
+        proxy_bind="            proxy_bind \$upstream_source;"
+    fi
     cp "$SCRIPT_DIR/nginx/proxy-common.conf" "$dir/proxy-common.conf"
     PUBLIC_SERVERS="${public_servers%$'\n'}" API_SERVERS="${api_servers%$'\n'}" \
     USER_DIRECTIVE="$user_directive" ACCESS_LOG_PATH="$access_log" STATE="$STATE_DIR" \
     CONNECTIONS="$connections" WORKERS="$BALANCER_WORKERS" LISTEN_OPTIONS="$listen_options" LISTEN="$LISTEN_HOST" PPORT="$PUBLIC_PORT" APORT="$API_PORT" \
+    SOURCE_SPLIT="$source_split" PROXY_BIND="$proxy_bind" \
     awk '{
         gsub(/@USER_DIRECTIVE@/, ENVIRON["USER_DIRECTIVE"]); gsub(/@STATE_DIR@/, ENVIRON["STATE"]);
         gsub(/@ACCESS_LOG@/, ENVIRON["ACCESS_LOG_PATH"]); gsub(/@LISTEN_HOST@/, ENVIRON["LISTEN"]);
@@ -224,6 +245,8 @@ write_nginx_config() {
         gsub(/@LISTEN_OPTIONS@/, ENVIRON["LISTEN_OPTIONS"]);
         if ($0 ~ /@PUBLIC_SERVERS@/) { print ENVIRON["PUBLIC_SERVERS"]; next }
         if ($0 ~ /@API_SERVERS@/) { print ENVIRON["API_SERVERS"]; next }
+        if ($0 ~ /@UPSTREAM_SOURCE_SPLIT@/) { if (ENVIRON["SOURCE_SPLIT"] != "") print ENVIRON["SOURCE_SPLIT"]; next }
+        if ($0 ~ /@PROXY_BIND@/) { if (ENVIRON["PROXY_BIND"] != "") print ENVIRON["PROXY_BIND"]; next }
         print }' "$SCRIPT_DIR/nginx/local-cluster.conf.template" > "$dir/nginx.conf"
 }
 

@@ -14,6 +14,8 @@
 #   --processes P         load generators (6); each holds SESSIONS/P, at most ~19,000
 #   --nodes N             nodes (6)
 #   --balancer-workers W  nginx workers (14: each worker holds two descriptors per session)
+#   --balancer-sources S  loopback addresses nginx reaches the nodes from, 127.0.1.1 to 127.0.1.S (6:
+#                         one address reaches a node over ~28,000 ephemeral ports at most)
 #   --java-opts OPTS      the nodes' JVM options ("-Xmx512m -XX:+UseSerialGC -XX:MaxNewSize=32m": idle sessions, README)
 #   --hold S              seconds the sessions sit idle while Redis's CPU is metered (30)
 #   --state-dir D         the cluster's state dir and the load generators' logs (${TMPDIR:-/tmp}/wildcloud-many-sessions)
@@ -30,6 +32,7 @@ SESSIONS=100000
 PROCESSES=6
 NODES=6
 WORKERS=14
+SOURCES=6
 JAVA_OPTS="-Xmx512m -XX:+UseSerialGC -XX:MaxNewSize=32m"
 HOLD=30
 STATE_DIR="${TMPDIR:-/tmp}/wildcloud-many-sessions"
@@ -50,6 +53,7 @@ while [[ $# -gt 0 ]]; do
         --processes) PROCESSES="$2"; shift 2 ;;
         --nodes) NODES="$2"; shift 2 ;;
         --balancer-workers) WORKERS="$2"; shift 2 ;;
+        --balancer-sources) SOURCES="$2"; shift 2 ;;
         --java-opts) JAVA_OPTS="$2"; shift 2 ;;
         --hold) HOLD="$2"; shift 2 ;;
         --state-dir) STATE_DIR="$2"; shift 2 ;;
@@ -67,23 +71,38 @@ PER_PROCESS=$(( (SESSIONS + PROCESSES - 1) / PROCESSES ))
 (( PER_PROCESS <= 19000 )) || die "$PER_PROCESS sessions per process: more than one process holds here; raise --processes"
 
 cluster=("$SCRIPT_DIR/local-cluster.sh")
-start_flags=(--nodes "$NODES" --balancer-workers "$WORKERS" --java-opts "$JAVA_OPTS" --state-dir "$STATE_DIR"
+start_flags=(--nodes "$NODES" --balancer-workers "$WORKERS" --balancer-sources "$SOURCES" --java-opts "$JAVA_OPTS" --state-dir "$STATE_DIR"
     --applications "many:$SECRET" --node-arg=--max-connections-per-address=20000)
 [[ -z "$JAR" ]] || start_flags+=(--jar "$JAR")
 (( ${#CLUSTER_FLAGS[@]} == 0 )) || start_flags+=("${CLUSTER_FLAGS[@]}")
 mkdir -p "$STATE_DIR"
-rm -f "$STATE_DIR/go" "$STATE_DIR"/loadgen-*.log
+rm -f "$STATE_DIR/go" "$STATE_DIR/close" "$STATE_DIR"/loadgen-*.log
 "${cluster[@]}" start "${start_flags[@]}"
-finish() { (( KEEP )) || "${cluster[@]}" stop --state-dir "$STATE_DIR" >/dev/null; }
+pids=()
+# The load generators go too (by PID) when this script stops early.
+finish() {
+    local pid
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    (( KEEP )) || "${cluster[@]}" stop --state-dir "$STATE_DIR" >/dev/null
+}
 trap finish EXIT
 # shellcheck disable=SC1091
 source "$STATE_DIR/cluster.env"
 redis_port="${REDIS_URL##*:}"
 redis_info() { redis-cli -p "$redis_port" info "$1" | tr -d '\r' | sed -n "s/^$2://p"; }
 redis_cpu() { echo "$(redis_info cpu used_cpu_user) + $(redis_info cpu used_cpu_sys)" | bc; }
+# CPU seconds (user + system) of all nodes, from /proc/<pid>/stat in clock ticks.
+nodes_cpu() {
+    local i ticks=0
+    for ((i = 1; i <= NODES; i++)); do
+        ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$(cut -d' ' -f1 "$STATE_DIR/node-$i.pid")/stat")))
+    done
+    echo "scale=2; $ticks / $(getconf CLK_TCK)" | bc
+}
 node_rss_mib() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$(cut -d' ' -f1 "$STATE_DIR/node-$1.pid")/status"; }
 node_sessions() {
-    curl -fsS "$(eval echo "\$NODE_${1}_API_URL")/metrics" | awk '/^ws_sessions_open/ {n += $NF} END {printf "%d", n}'
+    # ws_sessions_open{...} only, not ws_sessions_opened_total (which doubled the count).
+    curl -fsS "$(eval echo "\$NODE_${1}_API_URL")/metrics" | awk '/^ws_sessions_open\{/ {n += $NF} END {printf "%d", n}'
 }
 report_nodes() {
     local i
@@ -94,12 +113,11 @@ say "before: Redis used_memory $(redis_info memory used_memory_human), load $(cu
 report_nodes
 used_before="$(redis_info memory used_memory)"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-pids=()
 started=$SECONDS
 for ((p = 1; p <= PROCESSES; p++)); do
     java -cp "$LOADGEN_JAR" io.wildcloud.ws.loadgen.LoadGenerator --url="$PUBLIC_URL" --api-url="$API_URL" \
         --app="$SECRET" --sessions="$PER_PROCESS" --transports=websocket:1 --messages="$PER_PROCESS" \
-        --source-address="127.0.0.$((p + 1))" --go-file="$STATE_DIR/go" --open-concurrency=32 \
+        --source-address="127.0.0.$((p + 1))" --go-file="$STATE_DIR/go" --close-file="$STATE_DIR/close" --open-concurrency=32 \
         --concurrency=32 --api-connections=4 --duration=15m --grace=120s \
         > "$STATE_DIR/loadgen-$p.log" 2>&1 &
     pids+=($!)
@@ -114,17 +132,34 @@ done
 say "all open after $((SECONDS - started)) s (authorize and open; each: $(grep -h '^opened' "$STATE_DIR"/loadgen-*.log | sed 's/.*failed, in \([0-9.]*\) s (authorize \([0-9.]*\).*/open \1 s + authorize \2 s/' | paste -sd ';'))"
 say "open: Redis used_memory $(redis_info memory used_memory_human) ($(( ($(redis_info memory used_memory) - used_before) / SESSIONS )) bytes per session), load $(cut -d' ' -f1-3 /proc/loadavg)"
 report_nodes
-cpu_start="$(redis_cpu)"
+cpu_start="$(redis_cpu)"; nodes_start="$(nodes_cpu)"
 sleep "$HOLD"
-cpu_end="$(redis_cpu)"
+cpu_end="$(redis_cpu)"; nodes_end="$(nodes_cpu)"
 say "idle ${HOLD}s: Redis CPU $(echo "$cpu_end - $cpu_start" | bc) s ($(echo "scale=3; ($cpu_end - $cpu_start) * 1000000 / $SESSIONS / $HOLD" | bc) us per session per second), load $(cut -d' ' -f1-3 /proc/loadavg)"
+say "idle ${HOLD}s: nodes' CPU $(echo "$nodes_end - $nodes_start" | bc) s in all ($(echo "scale=3; ($nodes_end - $nodes_start) * 1000000 / $SESSIONS / $HOLD" | bc) us per session per second)"
 report_nodes
 touch "$STATE_DIR/go"
 published=$SECONDS
+# Each says "settled; waiting for <close file>" once its deliveries are counted; all close together
+# then: one closing its 16,667 sessions while the others still count stalled Redis for ~30 s here.
+wait_all() {
+    local pid
+    while (( $(grep -l "^$1" "$STATE_DIR"/loadgen-*.log 2>/dev/null | wc -l) < PROCESSES )); do
+        for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || return 0; done
+        sleep 1
+    done
+}
+wait_all "settled; waiting for"
+settled=$((SECONDS - published))
+say "settled after ${settled} s (published and delivered, or the grace ran out); load $(cut -d' ' -f1-3 /proc/loadavg)"
+touch "$STATE_DIR/close"
 failed=0
 for pid in "${pids[@]}"; do wait "$pid" || failed=$((failed + 1)); done
-say "published and delivered in $((SECONDS - published)) s; $failed load generator(s) reported loss, repeats or errors"
+pids=()
+say "closed after $((SECONDS - published)) s; $failed load generator(s) reported loss, repeats or errors"
 for ((p = 1; p <= PROCESSES; p++)); do
-    say "  loadgen $p: $(grep -E '^(delivered|lost / duplicated)' "$STATE_DIR/loadgen-$p.log" | paste -sd ';')"
+    say "  loadgen $p: $(grep -E '^(published|delivered|lost / duplicated|lost in sessions)' "$STATE_DIR/loadgen-$p.log" | paste -sd ';')"
 done
+nginx_errors() { awk -v pattern="$1" '$0 ~ pattern {n++} END {print n + 0}' "$STATE_DIR/nginx/error.log" 2>/dev/null || echo 0; }
+say "nginx error log: $(nginx_errors .) lines, $(nginx_errors 'Cannot assign requested address') of them 'Cannot assign requested address'; load $(cut -d' ' -f1-3 /proc/loadavg)"
 (( failed == 0 ))

@@ -61,6 +61,15 @@ find_python() {
     return 1
 }
 
+# The template as nginx reads it with --balancer-sources 6: the public port's upstream connections
+# bound to one of 127.0.1.1-6 each (many-sessions.sh: one address's ports do not reach 100,000).
+sources_config() {
+    local conf="$WORK/check-sources/nginx/nginx.conf"
+    "$DEPLOY/local-cluster.sh" check-config --nodes 6 --balancer-sources 6 --state-dir "$WORK/check-sources" || return 1
+    grep -q '^ *proxy_bind \$upstream_source;$' "$conf" || { echo "no proxy_bind in $conf"; return 1; }
+    [[ "$(grep -cE '^ *([0-9.]+%|\*) 127\.0\.1\.[1-6];$' "$conf")" -eq 6 ]] || { echo "not 6 source addresses in $conf"; return 1; }
+}
+
 # ---- static checks -----------------------------------------------------------------------------
 
 static_checks() {
@@ -82,6 +91,7 @@ static_checks() {
             -c "$WORK/compose-nginx/nginx.conf" -g "pid $WORK/compose-nginx/nginx.pid;"
         run "nginx -t: nginx/local-cluster.conf.template as local-cluster.sh renders it" \
             "$DEPLOY/local-cluster.sh" check-config --nodes 3 --state-dir "$WORK/check-config"
+        run "nginx -t: the template with --balancer-sources 6 (proxy_bind over 127.0.1.1-6)" sources_config
     else
         skip "nginx -t: nginx not installed (apt-get install nginx-light)"
     fi
@@ -175,6 +185,17 @@ streaming_through() {
     [[ "$body" == "$(printf 'h%.0s' $(seq 1 2048))o" ]] || { echo "got ${#body} bytes: ${body: -40}"; return 1; }
 }
 
+# nginx's connections to the nodes' public ports (kept alive after a few requests) come from
+# 127.0.1.1-3, the cluster's --balancer-sources, and none from 127.0.0.1.
+upstream_sources() {
+    local sources
+    for _ in 1 2 3 4 5 6; do curl -fsS --max-time 5 -o /dev/null "http://127.0.0.1:$1/health" || return 1; done
+    sources="$(ss -Htn state established "( dport = :$BASE or dport = :$((BASE + 2)) or dport = :$((BASE + 4)) )" \
+        | awk '{ sub(/:[0-9]+$/, "", $3); print $3 }' | sort -u)"
+    [[ -n "$sources" ]] && ! grep -qv '^127\.0\.1\.[123]$' <<< "$sources" \
+        || { echo "nginx reaches the nodes from: ${sources//$'\n'/ }"; return 1; }
+}
+
 # eventually SECONDS COMMAND...: COMMAND succeeds within SECONDS (retried every half second).
 eventually() {
     local deadline=$((SECONDS + $1)) output; shift
@@ -261,7 +282,7 @@ stop_metrics_node() {
 
 cluster_checks() {
     local missing="" tool f output engine=redis
-    for tool in redis-server redis-cli curl java nginx; do command -v "$tool" >/dev/null || missing+=" $tool"; done
+    for tool in redis-server redis-cli curl java nginx ss; do command -v "$tool" >/dev/null || missing+=" $tool"; done
     [[ -n "$JAR" ]] || JAR="$(ls "$REPO"/ws-node/target/ws-node-*-all.jar 2>/dev/null | head -n 1)"
     [[ -n "$JAR" && -f "$JAR" ]] || missing+=" the node jar (mvn -B -DskipTests package)"
     [[ -n "$PYTHON" ]] || missing+=" python3-yaml"
@@ -274,7 +295,8 @@ cluster_checks() {
         cluster=("$DEPLOY/local-cluster.sh")
         flags=(--state-dir "$CLUSTER_STATE" --nodes 3 --node-base-port "$BASE" --redis-port $((BASE + 8))
                --port $((BASE + 9)) --api-port $((BASE + 10)) --jar "$JAR" --timeout 90
-               --applications validate:validate-secret-0123456789 --node-arg=--mode=protocol-test)
+               --applications validate:validate-secret-0123456789 --node-arg=--mode=protocol-test
+               --balancer-sources 3)
         if ! output="$("${cluster[@]}" start "${flags[@]}" 2>&1)" \
                 && grep -q "Redis engine is not available in this build" <<< "$output"; then
             # Until the Redis engine lands the node refuses redis-url; the tooling is still checked.
@@ -296,6 +318,7 @@ cluster_checks() {
         run "Dockerfile HEALTHCHECK command against a live node" dockerfile_healthcheck $((BASE + 1))
         run "public balancer: SockJS websocket upgrade (101, open frame)" websocket_through $((BASE + 9))
         run "public balancer: xhr_streaming frames arrive while the response is open" streaming_through $((BASE + 9))
+        run "public balancer: nginx reaches the nodes from 127.0.1.1-3 (--balancer-sources 3)" upstream_sources $((BASE + 9))
         if [[ "$engine" == redis ]]; then
             run "alert rules and dashboard: every series they use is in a push node's /metrics (Redis engine, after traffic)" \
                 metrics_cover_rules_and_dashboard

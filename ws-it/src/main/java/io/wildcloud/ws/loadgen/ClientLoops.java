@@ -6,6 +6,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -54,7 +55,17 @@ public final class ClientLoops implements AutoCloseable {
         Bootstrap bootstrap = new Bootstrap().group(group).channel(channelClass)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
-        return sourceAddress == null ? bootstrap : bootstrap.localAddress(sourceAddress);
+        if (sourceAddress == null) {
+            return bootstrap;
+        }
+        if (channelClass == EpollSocketChannel.class) {
+            // Bound to an address only: the port is picked at connect, shareable with connections to
+            // other destinations. A plain bind(port 0) reserves its port for every address, and a few
+            // load generators' 100,000 of them left a balancer on the same machine no port to reach
+            // its nodes from ("Cannot assign requested address").
+            bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+        }
+        return bootstrap.localAddress(sourceAddress);
     }
 
     EventLoopGroup group() {

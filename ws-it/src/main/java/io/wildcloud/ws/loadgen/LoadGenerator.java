@@ -125,7 +125,7 @@ public final class LoadGenerator {
                 progress.printf(Locale.ROOT, "idle for %d s%n", options.idle().toSeconds());
                 TimeUnit.NANOSECONDS.sleep(options.idle().toNanos());
             }
-            awaitGoFile();
+            awaitFile(options.goFile(), "waiting for %s%n");
             publisher.connect();
 
             PublishRounds publishing = new PublishRounds(options, progress, loops.group().next(), publisher, sockets, tracker);
@@ -150,6 +150,7 @@ public final class LoadGenerator {
             }
             ticker.shutdownNow();
             publishing.printProgress();
+            awaitFile(options.closeFile(), "settled; waiting for %s to close the sessions%n");
             clients.forEach(SessionSlot::stop);
             return LoadResult.of(options.sessions(), byTransport, failed, warmupPublished, tracker,
                     measured.published.get(), measured.errors.get(), measured.errorsByStatus(),
@@ -188,15 +189,16 @@ public final class LoadGenerator {
 
     private static final int AUTHORIZE_THREADS = 16;
 
-    private void awaitGoFile() throws InterruptedException {
-        if (options.goFile() == null) {
+    /** Waits until {@code file} exists (at most {@code --duration}), saying so first; null: no wait. */
+    private void awaitFile(java.nio.file.Path file, String saying) throws InterruptedException {
+        if (file == null) {
             return;
         }
-        progress.printf(Locale.ROOT, "waiting for %s%n", options.goFile());
+        progress.printf(Locale.ROOT, saying, file);
         long deadline = System.nanoTime() + options.duration().toNanos();
-        while (!java.nio.file.Files.exists(options.goFile())) {
+        while (!java.nio.file.Files.exists(file)) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(options.goFile() + " did not appear within " + options.duration());
+                throw new IllegalStateException(file + " did not appear within " + options.duration());
             }
             TimeUnit.MILLISECONDS.sleep(100);
         }

@@ -33,6 +33,9 @@ import java.util.stream.Collectors;
  * @param idle how long the opened sessions sit idle before publishing starts
  * @param goFile if not null, publishing waits (after {@code idle}) until this file exists, so that
  *     several load generators publish only once all have opened their sessions
+ * @param closeFile if not null, once publishing and delivery are settled the sessions stay open until
+ *     this file exists, so that several load generators close theirs only once all have counted: one
+ *     process closing its thousands of sessions loads the store while the others still count
  * @param openConcurrency sessions being opened at once at most (a burst of thousands overruns a
  *     node's accept backlog and, on Redis, its subscription locks: the opens then fail, not queue)
  */
@@ -57,6 +60,7 @@ public record LoadOptions(
         String sourceAddress,
         Duration idle,
         java.nio.file.Path goFile,
+        java.nio.file.Path closeFile,
         int openConcurrency) {
 
     /** Every option with its default and meaning: what {@code --help} prints and what {@link #parse} knows. */
@@ -90,6 +94,8 @@ public record LoadOptions(
                     + "several load generators all have theirs open first"),
             SettingDefinition.of("go-file", "", "if set, publishing waits (after `--idle`) until this file exists, at most "
                     + "`--duration`: several load generators then publish once all have opened their sessions"),
+            SettingDefinition.of("close-file", "", "if set, the sessions stay open after delivery is settled until this "
+                    + "file exists, at most `--duration`: several load generators then close theirs once all have counted"),
             SettingDefinition.of("open-concurrency", "256", "sessions being opened at once at most"),
             SettingDefinition.of("json", "false", "`true` (or `--json` alone): print the result as one JSON object on stdout"));
 
@@ -149,6 +155,7 @@ public record LoadOptions(
                 values.get("source-address").isBlank() ? null : values.get("source-address").trim(),
                 parseDuration(values.get("idle")),
                 values.get("go-file").isBlank() ? null : java.nio.file.Path.of(values.get("go-file").trim()),
+                values.get("close-file").isBlank() ? null : java.nio.file.Path.of(values.get("close-file").trim()),
                 positive(values, "open-concurrency"));
     }
 

@@ -46,6 +46,12 @@ class LoadOptionsTest {
     }
 
     @Test
+    void theCloseFileIsTakenAndAbsentByDefault() {
+        assertEquals(java.nio.file.Path.of("/tmp/many/close"), LoadOptions.parse(new String[] {"--close-file=/tmp/many/close"}).closeFile());
+        assertEquals(null, LoadOptions.parse(new String[0]).closeFile());
+    }
+
+    @Test
     void aFlagWithoutValueMeansTrue() {
         assertTrue(LoadOptions.parse(new String[] {"--json"}).json());
     }
