@@ -22,20 +22,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The sessions a node claimed lately, written by the claim itself: a stream's or websocket's claim
  * (claim.lua, claim_open.lua) lists its session in its node's journal in the same script that
- * makes the receiver the holder. The notes that go after a claim, the roster's held set and the
- * expiry index, live in other Cluster slots than the session's keys, so no script can write them
- * with the claim; a node killed between the claim and those notes would leave a session nobody
+ * makes the receiver the holder. The roster's held list, rewritten by the next hold renewal, lives
+ * in another Cluster slot than the session's keys, so no script can write it with the claim; a
+ * node killed between the claim and that renewal would leave a session nobody
  * finds, whose keys expire silently while publishes count it. The journal is therefore kept in the
  * session's own slot: one zset per slot and node, {@code <prefix>claims:{<slot tag>}:<nodeId>}
  * ({@link ClusterSlots#tag}), one per node on a single Redis, where slots do not matter.
  *
  * <p>Whoever takes a dead node's sessions over ({@link NodeRoster}) reads its journals along with
- * its held set: on a Cluster the journals of all 16384 slots, one claims_read.lua run per master
+ * its held list: on a Cluster the journals of all 16384 slots, one claims_read.lua run per master
  * over the slots it serves (CLUSTER SLOTS first); should the slots move meanwhile, one ZRANGE per
  * slot, in batches one after the other (a command per slot costs the client far more than Redis).
  * A journal keeps a hold TTL of claims (older entries are dropped by the next claim in
  * its slot, and it expires a hold TTL after the last): by then a hold renewal has listed a session
- * that is still held in the node's held set, or its keys are gone.
+ * that is still held in the node's held list, or its keys are gone.
  */
 final class ClaimJournal {
 

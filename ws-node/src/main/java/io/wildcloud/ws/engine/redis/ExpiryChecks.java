@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The check of one due session, for the {@link ExpirySweeper} and for a node's takeover of a dead
  * node's sessions ({@link NodeRoster}): expire.lua ends it only if nobody alive holds it and its
- * deadline passed by Redis's clock; a held session whose node still lives, or one not due by
- * Redis's clock, gets its next deadline in the index; an ended session's listener hears of it.
+ * deadline passed by Redis's clock; a session not due by Redis's clock gets its next deadline in
+ * the index, and one held by a live node leaves it (its node's roster entry covers it, and its
+ * next release adds it again); an ended session's listener hears of it.
  */
 final class ExpiryChecks {
 
@@ -34,12 +35,11 @@ final class ExpiryChecks {
     private final ExpiryIndex index;
     private final Supplier<SessionExpiryListener> listener;
     private final NodePresence presence;
-    private final Duration heldRecheck;
     private final UnknownOutcomes unknown;
 
     /** @param unknown sends a rearm again while Redis does not answer it, as the release before it */
     ExpiryChecks(ScriptPipeline pipeline, LuaScripts scripts, RedisKeys keys, ExpiryIndex index,
-            Supplier<SessionExpiryListener> listener, NodePresence presence, Duration heldRecheck,
+            Supplier<SessionExpiryListener> listener, NodePresence presence,
             UnknownOutcomes unknown) {
         this.pipeline = pipeline;
         this.scripts = scripts;
@@ -47,7 +47,6 @@ final class ExpiryChecks {
         this.index = index;
         this.listener = listener;
         this.presence = presence;
-        this.heldRecheck = heldRecheck;
         this.unknown = unknown;
     }
 
@@ -65,8 +64,8 @@ final class ExpiryChecks {
     }
 
     /**
-     * A held session came due: its holder's node stopped renewing it. If that node still lives,
-     * look again later; if it is gone, the session ends now (its client has been away at least as
+     * A held session came due (an entry of a release before its claim: held sessions get none).
+     * If its holder's node still lives, the entry leaves the index; if the node is gone, the session ends now (its client has been away at least as
      * long as a disconnect delay) and is heard of.
      */
     private CompletionStage<Boolean> checkHolder(SessionKey key, String holder,
@@ -74,7 +73,7 @@ final class ExpiryChecks {
         String node = ReceiverId.decode(holder).nodeId();
         return liveNodes.computeIfAbsent(node, presence::isAlive).thenCompose(alive -> {
             if (alive) {
-                return keep(key, System.currentTimeMillis() + heldRecheck.toMillis());
+                return CompletableFuture.completedFuture(true);
             }
             return expire(key, holder, notBefore).thenCompose(result -> {
                 if ((Long) result.get(0) == ENDED_OPEN) {
@@ -117,8 +116,8 @@ final class ExpiryChecks {
     private CompletionStage<Boolean> conclude(SessionKey key, List<Object> result) {
         long code = (Long) result.get(0);
         if (code == HELD) {
-            // Another receiver took the slot since: its node keeps the entry ahead while it lives.
-            return keep(key, System.currentTimeMillis() + heldRecheck.toMillis());
+            // Another receiver took the slot since: its node's roster entry covers it now.
+            return CompletableFuture.completedFuture(true);
         }
         if (code > 0) {
             // Not due by Redis's clock yet (clocks differ): look again when it is.

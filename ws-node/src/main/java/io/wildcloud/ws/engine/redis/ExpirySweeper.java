@@ -4,7 +4,6 @@ import io.wildcloud.ws.sockjs.session.SessionExpiryListener;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Ends released sessions whose disconnect delay passed, and held sessions whose holder's node
  * died, on whichever node gets to them first. A release adds the session to the expiry index
- * ({@link ExpiryIndex}) with its deadline; a holding node keeps its sessions' index entries ahead
- * of now as it renews their TTL (see {@link HoldKeeper}), so only the sessions of a node that
- * stopped renewing come due while held.
+ * ({@link ExpiryIndex}) with its deadline. A held session has no entry (its node's roster entry
+ * covers it: {@link NodeRoster}), but one released and claimed again may still have its release's:
+ * a check that finds it held takes it out, and its next release adds it again.
  *
  * <p>Every sweep interval each node sweeps every shard of the index, all at once. A sweep leases
  * a shard's due members (expiry_lease.lua): in one atomic step their score moves to the end of
@@ -67,7 +66,6 @@ final class ExpirySweeper {
     private final Duration interval;
     private final Duration lease;
     private final NodePresence presence;
-    private final Duration heldRecheck;
     /**
      * Longer than this without an answer from a shard means that the store stalled:
      * {@link ExpiryChecks#LATE_ANSWER}, the shortest stall after which a release's node rearms (a
@@ -87,22 +85,19 @@ final class ExpirySweeper {
      * @param lease how long the members a sweep took stay out of other nodes' sweeps; shorter than
      *     the time a due session's keys outlive its deadline, so that another node gets to it if
      *     this one dies mid-check
-     * @param heldRecheck when to look again at a held session whose node still lives but did not
-     *     renew it in time
      * @param unknown sends a rearm again while Redis does not answer it
      */
     ExpirySweeper(ScriptPipeline pipeline, LuaScripts scripts, RedisKeys keys, ExpiryIndex index,
             ScheduledExecutorService timer, Duration interval, Duration lease,
-            Supplier<SessionExpiryListener> listener, NodePresence presence, Duration heldRecheck,
+            Supplier<SessionExpiryListener> listener, NodePresence presence,
             UnknownOutcomes unknown) {
         this.index = index;
-        this.sessionChecks = new ExpiryChecks(pipeline, scripts, keys, index, listener, presence, heldRecheck,
+        this.sessionChecks = new ExpiryChecks(pipeline, scripts, keys, index, listener, presence,
                 unknown);
         this.timer = timer;
         this.interval = interval;
         this.lease = lease;
         this.presence = presence;
-        this.heldRecheck = heldRecheck;
         Duration sweepAndSome = interval.plus(ExpiryChecks.LATE_ANSWER.dividedBy(2));
         this.stallSilence = sweepAndSome.compareTo(ExpiryChecks.LATE_ANSWER) > 0 ? sweepAndSome
                 : ExpiryChecks.LATE_ANSWER;
@@ -121,14 +116,6 @@ final class ExpirySweeper {
         stopped = true;
     }
 
-    /**
-     * When a held session's index entry comes due if its node stops renewing it: two renewal
-     * periods from now, well before its keys' TTL (three periods) runs out.
-     */
-    long heldDeadline() {
-        return System.currentTimeMillis() + 2 * heldRecheck.toMillis();
-    }
-
     /** See {@link ExpiryChecks#rearmIfLate}. */
     CompletionStage<Void> rearmIfLate(SessionKey key, long sentAtMillis, long delayMillis, long marginMillis) {
         return sessionChecks.rearmIfLate(key, sentAtMillis, delayMillis, marginMillis);
@@ -137,11 +124,6 @@ final class ExpirySweeper {
     /** Notes that {@code key} was released and ends at {@code deadlineMillis} (this node's clock). */
     CompletableFuture<Boolean> track(SessionKey key, long deadlineMillis) {
         return index.add(key, deadlineMillis);
-    }
-
-    /** Notes that {@code sessions} are held: due only if this node stops renewing them. */
-    CompletableFuture<Void> trackHeld(Collection<SessionKey> sessions) {
-        return index.addAll(sessions, heldDeadline());
     }
 
     private void schedule() {

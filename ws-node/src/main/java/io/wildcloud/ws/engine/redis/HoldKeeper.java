@@ -17,8 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Renews the TTL of every session this node holds, every third of the hold TTL: one touch.lua call
- * per group of sessions (all of them on one Redis; a scope, so one slot, on a Cluster) and one ZADD
- * per expiry index shard that moves their entries ahead. Since touch.lua checks the holder, it also evicts
+ * per group of sessions (all of them on one Redis; a scope, so one slot, on a Cluster). Since touch.lua checks the holder, it also evicts
  * the receivers whose slot another node took (this node was judged dead while it had lost Redis)
  * or whose session is gone. It also lists them as this node's in the {@link NodeRoster}. Also run at once when the node's connection to Redis comes back.
  */
@@ -78,12 +77,10 @@ final class HoldKeeper {
 
     /** Renews and checks every held slot now; completes when the answers are in. */
     CompletableFuture<Void> renew() {
-        // Read before the list: a session claimed after it is listed with a later score and stays.
-        long since = System.currentTimeMillis();
         List<HeldReceiver> receivers = new ArrayList<>(held.get());
         receivers.removeIf(HeldReceiver::isEnded);
         if (receivers.isEmpty()) {
-            return roster.heldNow(List.of(), since).exceptionally(error -> null);
+            return roster.heldNow(List.of()).exceptionally(error -> null);
         }
         List<CompletableFuture<?>> calls = new ArrayList<>();
         for (List<HeldReceiver> call : ScriptCalls.split(receivers, receiver -> group.apply(receiver.key()))) {
@@ -91,10 +88,9 @@ final class HoldKeeper {
         }
         List<SessionKey> sessions = new ArrayList<>(receivers.size());
         receivers.forEach(receiver -> sessions.add(receiver.key()));
-        // Keep the held sessions' expiry entries ahead of now: only a dead node's come due.
-        calls.add(sweeper.trackHeld(sessions));
-        // And list them for a takeover within seconds should this node die (NodeRoster).
-        calls.add(roster.heldNow(sessions, since));
+        // List them for a takeover within seconds should this node die (NodeRoster): held sessions
+        // have no expiry index entries, the roster's takeover is their cover.
+        calls.add(roster.heldNow(sessions));
         return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).handle((done, error) -> {
             if (error != null) {
                 LOG.warn("renewing held sessions failed, next try in {}: {}", holdTtl.dividedBy(3), error.toString());

@@ -4,7 +4,6 @@ import io.wildcloud.ws.sockjs.session.SessionKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.redisson.api.RBucketAsync;
 import org.redisson.api.RScoredSortedSetAsync;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,16 +23,20 @@ import org.slf4j.LoggerFactory;
  * to two hold renewal periods, 40 s by default).
  *
  * <p>Every node lists itself in {@code <prefix>nodes} and the sessions it holds in
- * {@code <prefix>held:{<nodeId>}}: every hold renewal rewrites the list (adds what is held, drops
- * what was listed before the renewal started and is not held any more). A session claimed since
+ * {@code <prefix>held:{<nodeId>}} ({@link HeldList}): every hold renewal rewrites the list whole. A session claimed since
  * the last renewal is in the node's {@link ClaimJournal}, which its claim wrote in the same script:
  * a takeover reads both. Every {@linkplain #scan scan} asks each listed node's presence
  * ({@link NodePresence}: a killed process's connections are closed by its kernel, so Redis forgets
  * its subscription at once); a node found absent by {@value #SCANS_TO_CONVICT} scans in a row is
  * dead (not within {@link #RESUBSCRIBE_GRACE} of this node's own subscription being made again:
- * after Redis comes back all nodes resubscribe, not all at once). The first node to take it off the roster ends every session the dead node still holds
- * (expire.lua, as the sweeper does for a dead holder) and notifies their expiry. Should that node
- * die mid-way, the expiry index still ends the rest, later.
+ * after Redis comes back all nodes resubscribe, not all at once). The node that wins its takeover
+ * lease ({@code <prefix>takeover:{<dead>}}, SET NX for a renewal period) copies its journal into
+ * its held list, ends every session it still holds (expire.lua, as the sweeper does for a dead
+ * holder), notifies their expiry, and only then takes it off the roster. Should that node die
+ * mid-way, the dead node is still listed and absent: the next node to win the lease once it lapses
+ * ends the rest, from the held list (the journal may have expired by then). This is the cover for
+ * that double fault, so a held session needs no entry in the expiry index (issue 16: ~170 bytes of
+ * Redis per idle session, and a ZADD of every held session per renewal).
  */
 final class NodeRoster {
 
@@ -54,15 +58,21 @@ final class NodeRoster {
     private final ExpirySweeper sweeper;
     private final ClaimJournal journal;
     private final Function<String, RScoredSortedSetAsync<String>> zset;
-    private final Duration heldTtl;
+    private final HeldList held;
+    private final Function<String, RBucketAsync<String>> bucket;
+    private final Duration takeoverLease;
     private final Map<String, Integer> absences = new ConcurrentHashMap<>();
 
     /**
      * @param zset the zset of a key name (strings)
-     * @param heldTtl TTL of this node's held list: it outlives the sessions' keys of a dead node
+     * @param held the nodes' held lists
+     * @param bucket the string key of a key name (the takeover lease)
+     * @param takeoverLease how long a takeover is left to the node that won it: shorter than a dead
+     *     node's journal and session keys outlive it, so that another node can still end them
      */
     NodeRoster(String nodeId, RedisKeys keys, PlainCommands commands, NodePresence presence, ExpirySweeper sweeper,
-            ClaimJournal journal, Function<String, RScoredSortedSetAsync<String>> zset, Duration heldTtl) {
+            ClaimJournal journal, Function<String, RScoredSortedSetAsync<String>> zset, HeldList held,
+            Function<String, RBucketAsync<String>> bucket, Duration takeoverLease) {
         this.nodeId = nodeId;
         this.keys = keys;
         this.commands = commands;
@@ -70,7 +80,9 @@ final class NodeRoster {
         this.sweeper = sweeper;
         this.journal = journal;
         this.zset = zset;
-        this.heldTtl = heldTtl;
+        this.held = held;
+        this.bucket = bucket;
+        this.takeoverLease = takeoverLease;
     }
 
     /** Lists this node as alive now (again, should Redis have lost the roster). */
@@ -82,21 +94,13 @@ final class NodeRoster {
     }
 
     /**
-     * This node holds exactly {@code sessions} as of {@code sinceMillis} (read after that moment):
-     * lists them, and drops entries older than that, which no receiver holds any more.
+     * This node holds exactly {@code sessions} now: lists them in place of the last list (those
+     * claimed since the sessions were read are in the claim journal).
      */
-    CompletableFuture<Void> heldNow(Collection<SessionKey> sessions, long sinceMillis) {
-        RScoredSortedSetAsync<String> held = zset.apply(keys.held(nodeId));
-        Map<String, Double> members = new HashMap<>();
-        sessions.forEach(key -> members.put(RedisKeys.expiryMember(key), (double) sinceMillis));
-        CompletionStage<?> added = members.isEmpty() ? CompletableFuture.completedFuture(0)
-                : commands.timed("zadd", () -> held.addAllAsync(members));
-        return added
-                .thenCompose(done -> commands.<Integer>timed("zremrangebyscore",
-                        () -> held.removeRangeByScoreAsync(Double.NEGATIVE_INFINITY, true, sinceMillis, false)))
-                .thenCompose(done -> commands.<Boolean>timed("pexpire", () -> held.expireAsync(heldTtl)))
-                .thenApply(done -> (Void) null)
-                .toCompletableFuture();
+    CompletableFuture<Void> heldNow(Collection<SessionKey> sessions) {
+        List<String> members = new ArrayList<>(sessions.size());
+        sessions.forEach(key -> members.add(RedisKeys.expiryMember(key)));
+        return held.write(nodeId, members).toCompletableFuture();
     }
 
     /**
@@ -145,22 +149,25 @@ final class NodeRoster {
             return CompletableFuture.completedFuture(null);
         }
         absences.remove(other);
-        // Whoever takes it off the roster takes its sessions over; the others leave them alone.
-        return commands.<Boolean>timed("zrem", () -> zset.apply(keys.nodes()).removeAsync(other))
-                .thenCompose(removed -> removed ? takeOver(other) : CompletableFuture.completedFuture(null));
+        // Whoever wins the lease takes its sessions over; the others leave them alone while it
+        // runs, and the dead node stays listed until the takeover is done.
+        RBucketAsync<String> lease = bucket.apply(keys.takeover(other));
+        return commands.<Boolean>timed("set", () -> lease.setIfAbsentAsync(nodeId, takeoverLease))
+                .thenCompose(won -> won ? takeOver(other) : CompletableFuture.completedFuture(null));
     }
 
     private CompletionStage<Void> takeOver(String dead) {
         long started = System.nanoTime();
-        RScoredSortedSetAsync<String> held = zset.apply(keys.held(dead));
-        return heldBy(dead, held).thenCompose(members -> {
+        return heldBy(dead).thenCompose(members -> {
             long listed = System.nanoTime();
             List<CompletableFuture<Boolean>> ends = members.stream()
                     .map(member -> sweeper.takeOver(RedisKeys.parseExpiryMember(member), dead).toCompletableFuture())
                     .toList();
-            // Its journals expire by themselves within a hold TTL: nobody reads them again.
+            // Its journals expire by themselves within a hold TTL: nobody reads them again. The
+            // lease lapses by itself too: a node that judged it dead meanwhile finds it taken.
             return CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new))
-                    .thenCompose(all -> commands.<Boolean>timed("del", held::deleteAsync))
+                    .thenCompose(all -> commands.<Boolean>timed("zrem", () -> zset.apply(keys.nodes()).removeAsync(dead)))
+                    .thenCompose(removed -> held.delete(dead))
                     .thenAccept(deleted -> {
                         long ended = ends.stream().filter(CompletableFuture::join).count();
                         LOG.warn("node {} is gone (no presence subscription for {} checks): {} session(s) it held"
@@ -171,13 +178,19 @@ final class NodeRoster {
         });
     }
 
-    /** What {@code dead} held: its held set as of its last renewal, and what it claimed since (its journal). */
-    private CompletionStage<Set<String>> heldBy(String dead, RScoredSortedSetAsync<String> held) {
-        return commands.<Collection<String>>timed("zrange", held::readAllAsync)
-                .thenCompose(listed -> journal.read(dead).thenApply(claimed -> {
+    /**
+     * What {@code dead} held: its held list as of its last renewal, and what it claimed since (its
+     * journal), which goes into the held list first: a node that takes over after this one died
+     * mid-way may find the journal expired.
+     */
+    private CompletionStage<Set<String>> heldBy(String dead) {
+        return held.read(dead)
+                .thenCompose(listed -> journal.read(dead).thenCompose(claimed -> {
                     Set<String> members = new HashSet<>(listed);
-                    members.addAll(claimed);
-                    return members;
+                    if (!members.addAll(claimed)) {
+                        return CompletableFuture.completedFuture(members);
+                    }
+                    return held.write(dead, members).thenApply(done -> members);
                 }));
     }
 }

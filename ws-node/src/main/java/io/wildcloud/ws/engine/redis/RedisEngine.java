@@ -93,19 +93,23 @@ public final class RedisEngine extends AbstractEngine {
                     StoreGaps.forSweepInterval(config.sweepInterval()));
             Duration renewal = config.holdTtl().dividedBy(3);
             // A due session's keys outlive its index entry by the expiry margin (released) or by a
-            // renewal period (held, see ExpirySweeper.heldDeadline): a lease of half the shorter
+            // renewal period (held by a node now dead, whose sessions' keys outlive its last renewal by two): a lease of half the shorter
             // leaves another node time to end it should the sweeping node die mid-check.
             Duration lease = (config.expiryMargin().compareTo(renewal) < 0 ? config.expiryMargin() : renewal)
                     .dividedBy(2);
             AtomicReference<SessionExpiryListener> expiryListener = new AtomicReference<>();
             UnknownOutcomes unknown = new UnknownOutcomes(rt.timer(), UnknownOutcomes.boundFor(config));
             sweeper = new ExpirySweeper(rt.pipeline(), rt.scripts(), keys, expiryIndex, rt.timer(),
-                    config.sweepInterval(), lease, expiryListener::get, presence, renewal, unknown);
+                    config.sweepInterval(), lease, expiryListener::get, presence, unknown);
             epoch = new StoreEpoch(redisson.getBucket(keys.epoch(), HeapStringCodec.INSTANCE), rt.commands(),
                     (known, found) -> engine.get().storeLost(known, found));
             ClaimJournal journal = new ClaimJournal(rt);
             roster = new NodeRoster(rt.nodeId(), keys, rt.commands(), presence, sweeper, journal,
-                    name -> redisson.getScoredSortedSet(name, HeapStringCodec.INSTANCE), config.holdTtl().multipliedBy(2));
+                    name -> redisson.getScoredSortedSet(name, HeapStringCodec.INSTANCE),
+                    new HeldList(keys, rt.commands(), name -> redisson.getBucket(name, HeapStringCodec.INSTANCE),
+                            name -> redisson.getScoredSortedSet(name, HeapStringCodec.INSTANCE),
+                            config.holdTtl().multipliedBy(2)),
+                    name -> redisson.getBucket(name, HeapStringCodec.INSTANCE), renewal);
             clusterWatch = new ClusterWatch(epoch, roster, rt.timer());
             keeper = new HoldKeeper(rt.script(), rt.scripts(), keys, rt::scriptGroup, wakeups::allHeld, sweeper,
                     roster, rt.timer(), config.holdTtl(), rt.commands()::clientUsable);

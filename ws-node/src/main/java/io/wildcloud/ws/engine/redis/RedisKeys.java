@@ -26,9 +26,10 @@ import java.util.List;
  *       sessions by deadline, swept by every node; each shard has a hash tag of its own, so on a
  *       Cluster releases and renewals spread over several slots; {@code <prefix>expiry:{e<n>}:swept}
  *       when the shard was last swept, to see that the store was away (see expiry_lease.lua)</li>
- *   <li>{@code <prefix>held:{<nodeId>}} the sessions a node holds ({@link NodeRoster}), and
+ *   <li>{@code <prefix>held:{<nodeId>}} the sessions a node holds, one string ({@link HeldList}), and
  *       {@code <prefix>claims:{<slot tag>}:<nodeId>} those it claimed lately, one zset per Cluster
- *       slot of their sessions ({@link ClaimJournal}; one in all on a single Redis)</li>
+ *       slot of their sessions ({@link ClaimJournal}; one in all on a single Redis);
+ *       {@code <prefix>takeover:{<nodeId>}} the lease of the node taking a dead node's sessions over</li>
  * </ul>
  */
 final class RedisKeys {
@@ -98,6 +99,11 @@ final class RedisKeys {
 
     String held(String nodeId) {
         return prefix + "held:{" + nodeId + '}';
+    }
+
+    /** Whoever takes {@code deadNodeId}'s sessions over while it runs ({@link NodeRoster}). */
+    String takeover(String deadNodeId) {
+        return prefix + "takeover:{" + deadNodeId + '}';
     }
 
     /** {@code nodeId}'s claim journal of the sessions in {@code slot} (see {@link ClusterSlots#tag}). */

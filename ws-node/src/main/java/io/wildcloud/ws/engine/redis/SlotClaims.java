@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
  *       node, {@link NodePresence}); if not, run claim.lua again, allowed to replace exactly that
  *       holder;</li>
  *   <li>register the receiver if it holds the slot, and catch up if a wake-up came meanwhile or
- *       the node's subscription was made again meanwhile; a stream's is noted as held
- *       in the expiry index ({@link HeldNotes}; the claim's script listed it in the node's
- *       {@link ClaimJournal} already).</li>
+ *       the node's subscription was made again meanwhile (a stream's claim listed its session
+ *       in the node's {@link ClaimJournal} in the same script: should the node die, the
+ *       {@link NodeRoster} takes it over from there; nothing goes to the expiry index).</li>
  * </ol>
  */
 final class SlotClaims {
@@ -49,7 +49,6 @@ final class SlotClaims {
     private final NodeWakeups wakeups;
     private final NodePresence presence;
     private final ExpirySweeper sweeper;
-    private final HeldNotes heldNotes;
     private final ClaimJournal journal;
     private final HeldReceiver.Owner owner;
     private final UnknownOutcomes unknown;
@@ -67,7 +66,6 @@ final class SlotClaims {
         this.wakeups = wakeups;
         this.presence = presence;
         this.sweeper = sweeper;
-        this.heldNotes = new HeldNotes(sweeper);
         this.journal = journal;
         this.owner = owner;
         this.unknown = unknown;
@@ -151,11 +149,6 @@ final class SlotClaims {
         Claim claim = reply.claim();
         if (claim.holdsSlot(mode)) {
             hold(subscriptions, announced, key, receiver, reply);
-            if (mode == ClaimMode.STREAM) {
-                // Should this node die, another takes the session over within seconds (NodeRoster,
-                // from the claim's journal entry); failing that, the sweeper finds it due and ends it.
-                heldNotes.held(key);
-            }
         } else {
             if (reply.releasedDelayMillis() > 0) {
                 sweeper.track(key, System.currentTimeMillis() + reply.releasedDelayMillis());

@@ -22,10 +22,12 @@
  *   <li>{@code <prefix>expiry:{e<n>}}, the expiry index: zsets of sessions by deadline, a session
  *       in one of 16 shards (by a hash of its scope and id), each shard with a hash tag of its
  *       own so that on a Cluster releases and renewals spread over 16 slots. Every node sweeps
- *       every shard: released sessions come due at their disconnect deadline; held (streaming)
- *       sessions sit two renewal periods ahead, pushed forward at each renewal, so only those of
- *       a node that died come due, and are ended (with an expiry notice) once a ping shows the
- *       node gone. A sweep leases what is due (moves it a lease ahead) rather than taking it out,
+ *       every shard: released sessions come due at their disconnect deadline. Held (streaming,
+ *       websocket) sessions have no entry (since issue 16): their node's roster entry covers them
+ *       ({@link io.wildcloud.ws.engine.redis.NodeRoster}: its held list, its claim journals and
+ *       the takeover lease that hands a dead node's sessions to another node should the first
+ *       taker die too); an entry left by a release before a claim leaves the index when a check
+ *       finds the session held by a live node. A sweep leases what is due (moves it a lease ahead) rather than taking it out,
  *       and takes it out once checked, so a node that dies mid-check loses no notice (see
  *       {@link io.wildcloud.ws.engine.redis.ExpirySweeper}). {@code <prefix>expiry:{e<n>}:swept}
  *       marks each shard's last sweep: a gap of more than four sweep intervals (2 s at least)
@@ -103,10 +105,9 @@
  * latest seq per receiver ({@link io.wildcloud.ws.engine.redis.AcknowledgementBatcher}). Script
  * calls are also pipelined ({@link io.wildcloud.ws.engine.redis.ScriptPipeline}): calls made while
  * one is in flight travel together, so under load one round trip carries many calls. A claim is
- * one EVALSHA (plus a ping and a second claim only when the holder may be dead; a stream claim
- * also sends a ZADD to the expiry index), a release one EVALSHA and one ZADD, sent together. Every
- * third of the hold TTL a node sends one touch.lua call over its held sessions and one ZADD per
- * expiry index shard they fall in. Every sweep interval a node sends one expiry_lease.lua call per
+ * one EVALSHA (plus a ping and a second claim only when the holder may be dead), a release one
+ * EVALSHA and one ZADD, sent together. Every third of the hold TTL a node sends one touch.lua call
+ * over its held sessions and one SET of its held list. Every sweep interval a node sends one expiry_lease.lua call per
  * shard (16), plus per due session an expire.lua call and per shard with concluded sessions one
  * expiry_settle.lua call.
  *

@@ -39,6 +39,8 @@ class IdleSessionFootprintTest {
      * its own, 456 once it moved into the socket's hash).
      */
     private static final int MAX_KEY_BYTES_PER_SESSION = 500;
+    /** As {@link #MAX_KEY_BYTES_PER_SESSION}, with the node's held list and expiry index: 811 before issue 16's lean layout, 522 after. */
+    private static final int MAX_BYTES_PER_SESSION_SHARED_INCLUDED = 600;
     private static final Pattern SESSION_KEY = Pattern.compile("\\}:s:");
 
     @Test
@@ -77,11 +79,65 @@ class IdleSessionFootprintTest {
                         .mapToInt(Map.Entry::getValue).sum(), "keys per session: " + kinds);
                 assertTrue(bytes / SESSIONS <= MAX_KEY_BYTES_PER_SESSION,
                         bytes / SESSIONS + " bytes of keys per idle session: " + kinds);
+                // Nor an expiry index entry: a held session's cover is its node's roster entry (until
+                // this change, ~170 bytes per idle session in the index's skiplists at 19,000).
+                long entries = 0;
+                for (int shard = 0; shard < RedisKeys.EXPIRY_SHARDS; shard++) {
+                    entries += Long.parseLong(RedisProbe.command(redis.host(), redis.port(), "ZCARD",
+                            new RedisKeys(prefix).expiryShard(shard)));
+                }
+                assertEquals(0, entries, "expiry index entries of idle held sessions");
                 // Pub/sub: the node's wake-up and presence channels, however many sessions it holds
                 // (until issue 16, one channel per socket, which cost Redis memory per session too).
                 List<String> channels = RedisProbe.commandList(redis.host(), redis.port(), "PUBSUB", "CHANNELS",
                         prefix + "*");
                 assertEquals(2, channels.size(), "channels subscribed to: " + channels);
+            }
+        }
+    }
+
+    /**
+     * Bytes per idle session with the node's shared keys (held list, expiry index) included, as a
+     * node holding thousands keeps them: 19,000 sessions make a zset a skiplist, which 200 do not,
+     * so this Redis keeps every zset as one. Measured once a renewal listed the sessions and the
+     * claim journal expired (a hold TTL after the last claim). 811 bytes per session while held
+     * sessions had expiry index entries and the held list was a zset; 522 since.
+     */
+    @Test
+    void anIdleSessionCostsRedisBoundedBytesSharedKeysIncluded() throws Exception {
+        try (RedisServerProcess redis = RedisServerProcess.start()) {
+            assertEquals("OK", RedisProbe.command(redis.host(), redis.port(), "CONFIG", "SET",
+                    "zset-max-listpack-entries", "0"));
+            String prefix = RedisTestServer.newKeyPrefix("idle");
+            RedisKeys keys = new RedisKeys(prefix);
+            try (RedisEngine engine = join(TestEngines.connect(config(redis, prefix, Duration.ofSeconds(3)), "n"))) {
+                openIdleSessions(engine);
+                String journal = keys.claimJournal("n", 0);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (!(RedisProbe.command(redis.host(), redis.port(), "EXISTS", journal).equals("0")
+                        && RedisProbe.command(redis.host(), redis.port(), "EXISTS", keys.held("n")).equals("1"))
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                // One more renewal, so that the held list lists every session.
+                Thread.sleep(1_500);
+                Map<String, Long> bytesByKind = new TreeMap<>();
+                long bytes = 0;
+                for (String key : RedisProbe.commandList(redis.host(), redis.port(), "KEYS", prefix + "*")) {
+                    String kind = kindOf(key);
+                    if (kind.equals("reply")) {
+                        continue; // a claim's answer for Redisson's retries: seconds to a minute, not the session's life
+                    }
+                    long usage = Long.parseLong(RedisProbe.command(redis.host(), redis.port(), "MEMORY", "USAGE", key,
+                            "SAMPLES", "0"));
+                    bytesByKind.merge(kind.equals("node") ? key.substring(prefix.length()) : kind, usage, Long::sum);
+                    bytes += usage;
+                }
+                System.out.printf("idle sessions, shared keys included: %d bytes per session; by key: %s%n",
+                        bytes / SESSIONS, perSession(bytesByKind));
+                assertTrue(bytesByKind.containsKey("held:{n}"), "no held list: " + bytesByKind.keySet());
+                assertTrue(bytes / SESSIONS <= MAX_BYTES_PER_SESSION_SHARED_INCLUDED,
+                        bytes / SESSIONS + " bytes per idle session, shared keys included: " + perSession(bytesByKind));
             }
         }
     }

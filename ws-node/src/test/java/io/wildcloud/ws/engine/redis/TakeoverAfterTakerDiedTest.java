@@ -1,0 +1,126 @@
+package io.wildcloud.ws.engine.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wildcloud.ws.push.SessionRegistration;
+import io.wildcloud.ws.sockjs.session.Claim;
+import io.wildcloud.ws.sockjs.session.ClaimMode;
+import io.wildcloud.ws.sockjs.session.ReceiverId;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
+import io.wildcloud.ws.testing.CollectingReceiver;
+import io.wildcloud.ws.testing.RedisProbe;
+import io.wildcloud.ws.testing.RedisServerProcess;
+import io.wildcloud.ws.testing.RedisTestServer;
+import io.wildcloud.ws.testing.Waits;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The double fault that the expiry index's entries of held sessions used to cover (issue 16: they
+ * cost ~170 bytes of Redis per idle session): a node dies, and the node that took its sessions
+ * over dies before it ended them all. The taker's lease ({@code takeover:{<dead>}}) keeps the others
+ * off while it runs and the dead node listed on the roster; once the lease lapses, the next node to
+ * judge it dead ends the rest, and the application hears of each session once.
+ */
+class TakeoverAfterTakerDiedTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    /** Long enough that the sessions' keys outlive both takeovers on a loaded machine. */
+    private static final Duration HOLD_TTL = Duration.ofSeconds(30);
+    private static final Duration GHOST_LEASE = Duration.ofSeconds(6);
+    private static final String DYING = "dying";
+
+    @Test
+    void theSessionsOfADeadNodeEndOnceTheLeaseOfATakerThatDiedLapses() throws Exception {
+        try (RedisServerProcess redis = RedisServerProcess.start()) {
+            String prefix = RedisTestServer.newKeyPrefix("taker");
+            RedisKeys keys = new RedisKeys(prefix);
+            RedisEngineConfig config = RedisSessionStoreTest.testConfig(redis.url(), prefix).withHoldTtl(HOLD_TTL)
+                    .withTimeouts(Duration.ofSeconds(3), 1, Duration.ofSeconds(3));
+            Map<SessionKey, AtomicInteger> heard = new ConcurrentHashMap<>();
+            try (RedisEngine living = join(TestEngines.connect(config, "living"));
+                    RedisEngine dying = join(TestEngines.connect(config, DYING))) {
+                living.setExpiryListener(key -> heard.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet());
+                SessionKey stream = new SessionKey("echo", "stream");
+                claim(dying, stream, Creation.CREATE_IF_MISSING, 1);
+                String socket = join(dying.authorize("app", "client", URI.create("http://127.0.0.1:9/"))).socket()
+                        .socketId();
+                SessionKey first = new SessionKey(socket, "first");
+                claim(dying, first, Creation.CREATE_ONLY_IN_LIVE_SCOPE, 2);
+                assertEquals(SessionRegistration.ADDED, join(dying.addSession(socket, "first", 10)));
+                List<SessionKey> sessions = List.of(stream, first);
+                // A held session has no expiry index entry: the roster's takeover is its only cover.
+                for (int shard = 0; shard < RedisKeys.EXPIRY_SHARDS; shard++) {
+                    assertEquals("0", command(redis, "ZCARD", keys.expiryShard(shard)), "expiry shard " + shard);
+                }
+                // Another node won the takeover and died at once, before ending anything.
+                assertEquals("OK", command(redis, "SET", keys.takeover(DYING), "ghost", "PX",
+                        Long.toString(GHOST_LEASE.toMillis())));
+                long killed = System.nanoTime();
+                dying.redisson().shutdown(0, 1, TimeUnit.SECONDS);
+
+                // While the taker's lease runs, the living node leaves the dead node's sessions alone
+                // (several scans a second apart: it judges the node dead within two) and the dead
+                // node stays listed, so that the next taker finds it.
+                Thread.sleep(GHOST_LEASE.toMillis() - 2_000);
+                assertEquals(Map.of(), Map.copyOf(heard), "sessions ended while another node's takeover ran");
+                assertTrue(RedisProbe.commandList(redis.host(), redis.port(), "ZRANGE", keys.nodes(), "0", "-1")
+                        .contains(DYING), "the dead node left the roster while its takeover ran");
+                for (SessionKey key : sessions) {
+                    assertEquals("1", command(redis, "EXISTS", keys.session(key)), key + " ended early");
+                }
+
+                Waits.await(() -> heard.keySet().containsAll(sessions),
+                        () -> "the dead node's sessions were not heard of as ended: " + heard.keySet(), WAIT);
+                System.out.printf("a dead node's %d sessions heard of as ended %d ms after it died (its first"
+                        + " taker's lease: %d ms)%n", sessions.size(), (System.nanoTime() - killed) / 1_000_000,
+                        GHOST_LEASE.toMillis());
+                sessions.forEach(key -> assertEquals(1, heard.get(key).get(), key + " heard of more than once"));
+                for (SessionKey key : sessions) {
+                    assertEquals("0", command(redis, "EXISTS", keys.session(key)), key + " still there");
+                }
+                Waits.await(() -> !listed(redis, keys, DYING), "the dead node is still on the roster", WAIT);
+                Waits.await(() -> "0".equals(command(redis, "EXISTS", keys.held(DYING))),
+                        "the dead node's held set is still there", WAIT);
+            }
+        }
+    }
+
+    private static boolean listed(RedisServerProcess redis, RedisKeys keys, String node) {
+        try {
+            return RedisProbe.commandList(redis.host(), redis.port(), "ZRANGE", keys.nodes(), "0", "-1").contains(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void claim(RedisEngine engine, SessionKey key, Creation creation, long connection) {
+        Claim claim = join(engine.claim(key, ClaimMode.STREAM, creation,
+                new CollectingReceiver(new ReceiverId(DYING, connection), new CopyOnWriteArrayList<>())));
+        assertEquals(Claim.Outcome.OPENED, claim.outcome(), key.toString());
+    }
+
+    private static String command(RedisServerProcess redis, String... command) {
+        try {
+            return RedisProbe.command(redis.host(), redis.port(), command);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static <T> T join(CompletionStage<T> stage) {
+        return Waits.join(stage, WAIT);
+    }
+}
