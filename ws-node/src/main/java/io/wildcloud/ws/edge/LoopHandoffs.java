@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,11 +67,20 @@ public final class LoopHandoffs {
         if (--depth > 0 || gathered.isEmpty()) {
             return;
         }
-        for (Map.Entry<EventExecutor, List<Runnable>> loop : gathered.entrySet()) {
-            List<Runnable> tasks = loop.getValue();
-            loop.getKey().execute(tasks.size() == 1 ? tasks.get(0) : () -> runAll(tasks));
+        try {
+            for (Map.Entry<EventExecutor, List<Runnable>> loop : gathered.entrySet()) {
+                List<Runnable> tasks = loop.getValue();
+                try {
+                    loop.getKey().execute(tasks.size() == 1 ? tasks.get(0) : () -> runAll(tasks));
+                } catch (RejectedExecutionException e) {
+                    // A loop that stopped (node shutdown) closed its channels: its tasks have nobody
+                    // to serve. The other loops' tasks still go, and nothing stays for a later scope.
+                    LOG.warn("{} task(s) for a stopped event loop dropped: {}", tasks.size(), e.toString());
+                }
+            }
+        } finally {
+            gathered.clear();
         }
-        gathered.clear();
     }
 
     private static void runAll(List<Runnable> tasks) {

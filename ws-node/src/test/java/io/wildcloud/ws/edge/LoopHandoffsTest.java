@@ -98,6 +98,28 @@ class LoopHandoffsTest {
         assertEquals(List.of("a1", "a3"), ran);
     }
 
+    @Test
+    void aLoopThatRejectsDoesNotStrandTheOtherLoopsTasks() throws Exception {
+        DefaultEventExecutor stopped = new DefaultEventExecutor();
+        stopped.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        // Several live loops around the stopped one, whichever order the scope queues them in.
+        try (LoopHandoffs.Scope scope = LoopHandoffs.gather()) {
+            LoopHandoffs.execute(stopped, () -> ran.add("stopped"));
+            LoopHandoffs.execute(a, () -> ran.add("a1"));
+            LoopHandoffs.execute(b, () -> ran.add("b1"));
+        }
+        settle(a);
+        settle(b);
+        assertEquals(List.of("a1", "b1"), ran.stream().sorted().toList(),
+                "the live loops' tasks queued although one loop rejected its task");
+        ran.clear();
+        try (LoopHandoffs.Scope scope = LoopHandoffs.gather()) {
+            LoopHandoffs.execute(a, () -> ran.add("a2"));
+        }
+        settle(a);
+        assertEquals(List.of("a2"), ran, "nothing of the earlier scope queued again");
+    }
+
     /** Lets the loops go and waits until the tasks queued on {@code loop} so far have run. */
     private void settle(DefaultEventExecutor loop) throws Exception {
         hold.countDown();
