@@ -92,6 +92,12 @@ final class ExpiryChecks {
     CompletionStage<Boolean> takeOver(SessionKey key, String deadNode) {
         return expire(key, "", 0).thenCompose(result -> {
             long code = (Long) result.get(0);
+            if (code > 0) {
+                // Released, not due yet: its release's index entry may never have reached Redis (the
+                // node died first, or it failed past the stall bound), and a held session has none
+                // of its own to fall back on since issue 16. A repeat ZADD is harmless.
+                return keep(key, System.currentTimeMillis() + code);
+            }
             if (code != HELD) {
                 if (code == ENDED_OPEN) {
                     notifyExpired(key);
