@@ -87,7 +87,8 @@ final class ExpiryChecks {
     /**
      * Ends {@code key} if a receiver on {@code deadNode}, which the caller found dead, still holds
      * it, and notifies its expiry; completes with whether it ended. A session another receiver
-     * holds now is left alone; a released one ends only if its deadline passed.
+     * holds now is left alone; a released one ends only if its deadline passed, else it gets that
+     * deadline in the index (its release's entry may be missing).
      */
     CompletionStage<Boolean> takeOver(SessionKey key, String deadNode) {
         return expire(key, "", 0).thenCompose(result -> {
