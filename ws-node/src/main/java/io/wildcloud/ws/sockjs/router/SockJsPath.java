@@ -56,8 +56,16 @@ public record SockJsPath(String prefix, Kind kind, String sessionId, TransportTy
         return null;
     }
 
-    // The protocol accepts any non-empty server and session id without dots.
+    /**
+     * The longest server or session id taken, raw as in the path. The protocol sets no bound, but a
+     * session id is stored with the session and rewritten with its node's held list at every
+     * renewal, so its length is bounded by what clients send: sockjs-client's are 8 characters,
+     * other clients' UUIDs 36.
+     */
+    static final int MAX_ID_LENGTH = 64;
+
+    // The protocol accepts any non-empty server and session id without dots; longer than the bound is 404.
     private static boolean validId(String id) {
-        return !id.isEmpty() && id.indexOf('.') < 0;
+        return !id.isEmpty() && id.length() <= MAX_ID_LENGTH && id.indexOf('.') < 0;
     }
 }

@@ -18,6 +18,7 @@ import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -304,7 +305,14 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
             inbox.add(task);
         }
         if (first) {
-            LoopHandoffs.execute(ctx.executor(), this::runInbox); // made per hand-off: nothing held while idle
+            try {
+                LoopHandoffs.execute(ctx.executor(), this::runInbox); // made per hand-off: nothing held while idle
+            } catch (RejectedExecutionException e) {
+                synchronized (this) {
+                    inbox = null; // the loop stopped: later events are refused too, not piled up unscheduled
+                }
+                throw e;
+            }
         }
     }
 

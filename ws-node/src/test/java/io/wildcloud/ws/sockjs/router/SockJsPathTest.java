@@ -51,4 +51,13 @@ class SockJsPathTest {
             assertEquals(type, SockJsPath.parse("/p/000/s/" + type.path()).transport());
         }
     }
+
+    @Test
+    void idsLongerThanTheBoundAreNotFound() {
+        String longest = "s".repeat(SockJsPath.MAX_ID_LENGTH);
+        assertEquals(longest, SockJsPath.parse("/echo/000/" + longest + "/xhr").sessionId());
+        assertEquals(Kind.SESSION, SockJsPath.parse("/echo/" + longest + "/s/xhr").kind());
+        assertNull(SockJsPath.parse("/echo/000/" + longest + "s/xhr"));
+        assertNull(SockJsPath.parse("/echo/" + longest + "s/s/xhr"));
+    }
 }
