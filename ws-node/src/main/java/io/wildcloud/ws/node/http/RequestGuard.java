@@ -15,8 +15,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Bounds one HTTP connection, right after the HTTP codec: the time to receive a request's head,
@@ -35,8 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RequestGuard extends ChannelDuplexHandler {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RequestGuard.class);
-
     private final ConnectionGuards port;
     private final RequestTimer timer;
     private final RequestBody body;
@@ -44,8 +40,6 @@ final class RequestGuard extends ChannelDuplexHandler {
     private ChannelHandlerContext ctx;
     /** Requests whose response has not ended yet (more than one when a client pipelines). */
     private int inProgress;
-    /** A response's head went out and its end has not: the request it answers is still served. */
-    private boolean responseOpen;
     private boolean upgraded;
     private boolean refused;
     private final ChannelHandler watcher = new ChannelInboundHandlerAdapter() {
@@ -194,35 +188,11 @@ final class RequestGuard extends ChannelDuplexHandler {
             }
             ctx.pipeline().remove(this);
             return;
-        } else if (!upgraded) {
-            countResponse(msg);
-        }
-        ctx.write(msg, promise);
-    }
-
-    /**
-     * Only the end of a response whose head went out ends a request: an end written with no response
-     * begun (nothing the encoder can frame) would otherwise count as the answer of the request served
-     * now, and the timer would close that connection as idle under a stream (idle-timeout, without a
-     * word; the stream's session then ends with 1002).
-     */
-    private void countResponse(Object msg) {
-        if (msg instanceof HttpResponse) {
-            responseOpen = true;
-        }
-        if (!(msg instanceof LastHttpContent)) {
-            return;
-        }
-        if (!responseOpen) {
-            LOG.warn("{} an end of response was written with no response begun ({}): not counted as an answer",
-                    ctx.channel(), msg.getClass().getSimpleName());
-            return;
-        }
-        responseOpen = false;
-        if (inProgress > 0 && --inProgress == 0) {
+        } else if (!upgraded && msg instanceof LastHttpContent && inProgress > 0 && --inProgress == 0) {
             forwarded.release();
             timer.responsesEnded();
         }
+        ctx.write(msg, promise);
     }
 
     private void lapsed(RequestTimer.Lapse lapse) {

@@ -11,16 +11,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.wildcloud.ws.node.config.ConnectionLimits;
 import io.wildcloud.ws.node.config.NodeConfig;
 import io.wildcloud.ws.node.config.Settings;
@@ -129,41 +124,6 @@ class RequestGuardTest {
         assertTrue(written(channel).startsWith("HTTP/1.1 414 Request-URI Too Long\r\n"));
         assertEquals(List.of(Refusal.URI_TOO_LONG), refused);
         assertFalse(channel.finish());
-    }
-
-    /**
-     * A stream whose connection also saw an end of response written before any response began (an
-     * end the encoder cannot frame): before, the guard counted it as the stream's answer and closed
-     * the connection as idle one idle-timeout later, under the stream, without a word (its session
-     * then ended with 1002; the soak's streams cut in a Redis stall, BENCHMARKS.md "Soak under faults").
-     */
-    @Test
-    void aStrayEndOfResponseDoesNotMakeAStreamIdle() throws InterruptedException {
-        ConnectionLimits shortIdle = NodeConfig.from(Settings.load(new String[] {"--idle-timeout=1s"}, Map.of()))
-                .connectionLimits();
-        ConnectionGuards guards = new ConnectionGuards("test", shortIdle, MAX_BODY, new RequestMemory(1 << 20),
-                new ClientErrorLog(), refused::add);
-        EmbeddedChannel channel = new EmbeddedChannel();
-        channel.pipeline().addLast("http-codec", new HttpServerCodec());
-        channel.pipeline().addLast(new HttpObjectAggregator(MAX_BODY));
-        channel.pipeline().addLast(new SimpleChannelInboundHandler<FullHttpRequest>() {
-            @Override
-            protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-                ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT); // stray: no response begun (the encoder refuses it)
-                HttpResponse head = new DefaultHttpResponse(request.protocolVersion(), HttpResponseStatus.OK);
-                HttpUtil.setTransferEncodingChunked(head, true);
-                ctx.write(head);
-                ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer("o\n", StandardCharsets.US_ASCII)));
-            }
-        });
-        guards.addGuard(channel.pipeline(), "http-codec", "byte-watcher", "request-guard");
-        channel.writeInbound(ascii("POST /echo/000/s/xhr_streaming HTTP/1.1\r\nContent-Length: 0\r\n\r\n"));
-        assertTrue(written(channel).startsWith("HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n"));
-        Thread.sleep(1_500);
-        channel.runScheduledPendingTasks();
-        assertTrue(channel.isOpen(), "the stream's connection was closed as idle while its response went on");
-        assertEquals(List.of(), refused);
-        channel.close();
     }
 
     /** What the guard counted for ws.http.refused, in order. */
