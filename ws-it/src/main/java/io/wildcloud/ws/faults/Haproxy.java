@@ -14,7 +14,9 @@ import java.util.List;
  * checks with the same nodes as unchecked backups, so that with every node unready requests still
  * reach them; a request that failed to connect or got no answer goes to another node, a publish
  * only on a failed connect), with checks every 500 ms instead of 2 s so a test need not wait long.
- * Runs in the foreground ({@code -db}) and is stopped by its PID.
+ * Runs in the foreground ({@code -db}) and is stopped by its PID. Logs every request as the shipped
+ * configuration does ({@code option httplog}), to {@code <dir>/haproxy.log}: its termination state
+ * says which side ended a stream and why (issue 14: streams cut in a Redis stall, BENCHMARKS.md).
  */
 public final class Haproxy implements AutoCloseable {
 
@@ -68,15 +70,16 @@ public final class Haproxy implements AutoCloseable {
         StringBuilder cfg = new StringBuilder("""
                 global
                     maxconn 4096
+                    log stdout format raw local0 info
 
                 defaults
                     mode http
+                    log global
+                    option httplog
                     timeout connect 2s
                     timeout client 90s
                     timeout server 90s
                     timeout tunnel 1h
-                    timeout client-fin 10s
-                    timeout server-fin 10s
                     timeout http-request 10s
                     timeout http-keep-alive 10s
                     timeout queue 5s
