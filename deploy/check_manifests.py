@@ -158,6 +158,11 @@ def check_balancers(deploy):
     check(code.count("balance roundrobin") == 2 and not re.search(r"^\s*(cookie|stick)", code, re.M),
           "haproxy.cfg: round robin, no cookie, no stick table")
     check(re.search(r"timeout tunnel", code) is not None, "haproxy.cfg: websocket tunnel timeout")
+    # A stream HAProxy retried on another node has its server side half-closed: server-fin then
+    # applies, and must outlive a heartbeat (25 s) plus a store stall (redis-stall-bound, 40 s).
+    server_fin = re.search(r"timeout server-fin (\S+)", code)
+    check(server_fin is None or (seconds(server_fin.group(1)) or 0) >= 65,
+          "haproxy.cfg: server-fin unset or at least 65s (a redispatched stream lives through a stall)")
     check(code.count("http-check send meth GET uri /health/ready") == 2 and "uri /health\n" not in code,
           "haproxy.cfg: both backends check readiness (/health/ready)")
     check(code.count("option allbackups") == 2 and len(re.findall(r"^\s*server \S+ \S+ backup no-check$", code, re.M)) == 6,

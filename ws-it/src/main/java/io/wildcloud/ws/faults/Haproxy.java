@@ -80,6 +80,7 @@ public final class Haproxy implements AutoCloseable {
                     timeout client 90s
                     timeout server 90s
                     timeout tunnel 1h
+                    timeout client-fin 10s
                     timeout http-request 10s
                     timeout http-keep-alive 10s
                     timeout queue 5s
