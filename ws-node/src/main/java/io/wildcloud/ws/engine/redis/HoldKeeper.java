@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -36,6 +38,7 @@ final class HoldKeeper {
     private final ScheduledExecutorService timer;
     private final Duration holdTtl;
     private final BooleanSupplier clientUsable;
+    private final AtomicBoolean retrying = new AtomicBoolean();
     private volatile boolean stopped;
 
     /**
@@ -93,10 +96,35 @@ final class HoldKeeper {
         calls.add(roster.heldNow(sessions));
         return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).handle((done, error) -> {
             if (error != null) {
-                LOG.warn("renewing held sessions failed, next try in {}: {}", holdTtl.dividedBy(3), error.toString());
+                LOG.warn("renewing held sessions failed, next try in {}: {}", retryDelay(), error.toString());
+                retrySoon();
             }
             return null;
         });
+    }
+
+    /**
+     * A failed renewal goes again soon, not a renewal period later: a store that is slow or whose
+     * connections are all taken (Redisson's "Unable to acquire connection") for a while must not
+     * let the held sessions' keys lapse once it answers again.
+     */
+    private void retrySoon() {
+        if (retrying.compareAndSet(false, true)) {
+            try {
+                timer.schedule(() -> {
+                    retrying.set(false);
+                    renewQuietly();
+                }, retryDelay().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closing) {
+                retrying.set(false);
+            }
+        }
+    }
+
+    /** A thirtieth of the hold TTL (2 s by default), at least 100 ms. */
+    private Duration retryDelay() {
+        Duration delay = holdTtl.dividedBy(30);
+        return delay.toMillis() < 100 ? Duration.ofMillis(100) : delay;
     }
 
     /** One touch.lua call for {@code receivers}; evicts those that no longer hold their slot. */
