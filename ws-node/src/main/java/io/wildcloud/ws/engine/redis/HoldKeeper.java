@@ -39,6 +39,8 @@ final class HoldKeeper {
     private final Duration holdTtl;
     private final BooleanSupplier clientUsable;
     private final AtomicBoolean retrying = new AtomicBoolean();
+    /** A renewal touches every held session: never two at once, or a slow store gets them piled up. */
+    private final AtomicBoolean renewing = new AtomicBoolean();
     private volatile boolean stopped;
 
     /**
@@ -73,8 +75,8 @@ final class HoldKeeper {
 
     private void renewQuietly() {
         // A client that is shutting down fails every command: nothing to renew with.
-        if (!stopped && clientUsable.getAsBoolean()) {
-            renew();
+        if (!stopped && clientUsable.getAsBoolean() && renewing.compareAndSet(false, true)) {
+            renew().whenComplete((done, error) -> renewing.set(false));
         }
     }
 
@@ -121,10 +123,11 @@ final class HoldKeeper {
         }
     }
 
-    /** A thirtieth of the hold TTL (2 s by default), at least 100 ms. */
+    /** A thirtieth of the hold TTL (2 s by default), at least 1 s, at most a renewal period. */
     private Duration retryDelay() {
         Duration delay = holdTtl.dividedBy(30);
-        return delay.toMillis() < 100 ? Duration.ofMillis(100) : delay;
+        Duration period = holdTtl.dividedBy(3);
+        return delay.toMillis() < 1000 ? (period.toMillis() < 1000 ? period : Duration.ofSeconds(1)) : delay;
     }
 
     /** One touch.lua call for {@code receivers}; evicts those that no longer hold their slot. */
