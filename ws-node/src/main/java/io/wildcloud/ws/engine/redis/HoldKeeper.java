@@ -9,6 +9,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -39,8 +40,11 @@ final class HoldKeeper {
     private final Duration holdTtl;
     private final BooleanSupplier clientUsable;
     private final AtomicBoolean retrying = new AtomicBoolean();
-    /** A renewal touches every held session: never two at once, or a slow store gets them piled up. */
-    private final AtomicBoolean renewing = new AtomicBoolean();
+    /**
+     * When (System.nanoTime()) the renewal in flight started, 0 if none: a renewal touches every held
+     * session, and a slow store got them piled up. One unanswered for a hold TTL no longer counts.
+     */
+    private final AtomicLong renewingSince = new AtomicLong();
     private volatile boolean stopped;
 
     /**
@@ -75,8 +79,16 @@ final class HoldKeeper {
 
     private void renewQuietly() {
         // A client that is shutting down fails every command: nothing to renew with.
-        if (!stopped && clientUsable.getAsBoolean() && renewing.compareAndSet(false, true)) {
-            renew().whenComplete((done, error) -> renewing.set(false));
+        if (stopped || !clientUsable.getAsBoolean()) {
+            return;
+        }
+        long now = System.nanoTime();
+        long since = renewingSince.get();
+        if (since != 0 && now - since < holdTtl.toNanos()) {
+            return;
+        }
+        if (renewingSince.compareAndSet(since, now)) {
+            renew().whenComplete((done, error) -> renewingSince.compareAndSet(now, 0));
         }
     }
 
