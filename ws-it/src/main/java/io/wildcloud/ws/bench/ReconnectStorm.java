@@ -130,7 +130,7 @@ public final class ReconnectStorm {
     }
 
     /** The survivors' {@code /health/ready} answers: how many, and those that were not 200. */
-    private static final class HealthWatch {
+    static final class HealthWatch {
         private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         private final List<BenchServers.Node> nodes;
         private final AtomicInteger checks = new AtomicInteger();
@@ -170,7 +170,7 @@ public final class ReconnectStorm {
     }
 
     /** A process's highest CPU use over one sampling period, as a fraction of a core. */
-    private static final class CpuPeak {
+    static final class CpuPeak {
         private final ManagedProcess process;
         private long lastNanos = System.nanoTime();
         private long lastCpu;

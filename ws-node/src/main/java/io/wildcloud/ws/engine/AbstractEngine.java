@@ -72,6 +72,11 @@ public abstract class AbstractEngine implements Engine {
     }
 
     @Override
+    public CompletionStage<Boolean> end(SessionKey key, SockJsFrame closeFrame) {
+        return sessions.end(key, closeFrame);
+    }
+
+    @Override
     public CompletionStage<SessionStatus> status(SessionKey key) {
         return sessions.status(key);
     }

@@ -5,8 +5,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -36,6 +39,12 @@ final class HoldKeeper {
     private final ScheduledExecutorService timer;
     private final Duration holdTtl;
     private final BooleanSupplier clientUsable;
+    private final AtomicBoolean retrying = new AtomicBoolean();
+    /**
+     * When (System.nanoTime()) the renewal in flight started, 0 if none: a renewal touches every held
+     * session, and a slow store got them piled up. One unanswered for a hold TTL no longer counts.
+     */
+    private final AtomicLong renewingSince = new AtomicLong();
     private volatile boolean stopped;
 
     /**
@@ -70,8 +79,16 @@ final class HoldKeeper {
 
     private void renewQuietly() {
         // A client that is shutting down fails every command: nothing to renew with.
-        if (!stopped && clientUsable.getAsBoolean()) {
-            renew();
+        if (stopped || !clientUsable.getAsBoolean()) {
+            return;
+        }
+        long now = System.nanoTime();
+        long since = renewingSince.get();
+        if (since != 0 && now - since < holdTtl.toNanos()) {
+            return;
+        }
+        if (renewingSince.compareAndSet(since, now)) {
+            renew().whenComplete((done, error) -> renewingSince.compareAndSet(now, 0));
         }
     }
 
@@ -93,10 +110,36 @@ final class HoldKeeper {
         calls.add(roster.heldNow(sessions));
         return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).handle((done, error) -> {
             if (error != null) {
-                LOG.warn("renewing held sessions failed, next try in {}: {}", holdTtl.dividedBy(3), error.toString());
+                LOG.warn("renewing held sessions failed, next try in {}: {}", retryDelay(), error.toString());
+                retrySoon();
             }
             return null;
         });
+    }
+
+    /**
+     * A failed renewal goes again soon, not a renewal period later: a store that is slow or whose
+     * connections are all taken (Redisson's "Unable to acquire connection") for a while must not
+     * let the held sessions' keys lapse once it answers again.
+     */
+    private void retrySoon() {
+        if (retrying.compareAndSet(false, true)) {
+            try {
+                timer.schedule(() -> {
+                    retrying.set(false);
+                    renewQuietly();
+                }, retryDelay().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closing) {
+                retrying.set(false);
+            }
+        }
+    }
+
+    /** A thirtieth of the hold TTL (2 s by default), at least 1 s, at most a renewal period. */
+    private Duration retryDelay() {
+        Duration delay = holdTtl.dividedBy(30);
+        Duration period = holdTtl.dividedBy(3);
+        return delay.toMillis() < 1000 ? (period.toMillis() < 1000 ? period : Duration.ofSeconds(1)) : delay;
     }
 
     /** One touch.lua call for {@code receivers}; evicts those that no longer hold their slot. */

@@ -42,6 +42,8 @@ final class LuaScripts {
     final LuaScript socketReleaseClient = LuaScript.load("socket_release_client");
     final LuaScript socketAddSession = LuaScript.load("socket_add_session", SOCKET_INDEX);
     final LuaScript socketRemoveSession = LuaScript.load("socket_remove_session", SOCKET_INDEX);
+    /** Ends of sessions whose connection is gone, many to a run (SessionEnds). */
+    final LuaScript end = LuaScript.load("end", SOCKET_INDEX);
 
     /** Gives every script its meter. */
     void meter(RedisMetrics metrics) {
@@ -60,7 +62,7 @@ final class LuaScripts {
     List<LuaScript> all() {
         return List.of(claim, claimOpen, acknowledge, release, rearm, enqueue, close, fetch, touch, expire, expiryLease, expirySettle,
                 claimsRead, publish, socketClaimClient, socketAuthorize, socketGet, socketUse, socketRevoke, socketReleaseClient,
-                socketAddSession, socketRemoveSession);
+                socketAddSession, socketRemoveSession, end);
     }
 
     /** SCRIPT LOAD of every script (on every master of a cluster) through {@code gate}, so EVALSHA finds them. */

@@ -46,6 +46,7 @@ public final class RedisEngine extends AbstractEngine {
     private final ClusterWatch clusterWatch;
     private final AcknowledgementBatcher acknowledgements;
     private final IndexJoins joins;
+    private final SessionEnds ends;
 
     private RedisEngine(RedisRuntime runtime, Parts parts) {
         super(parts.sessions, parts.sockets);
@@ -59,6 +60,7 @@ public final class RedisEngine extends AbstractEngine {
         this.clusterWatch = parts.clusterWatch;
         this.acknowledgements = parts.acknowledgements;
         this.joins = parts.joins;
+        this.ends = parts.ends;
         runtime.metrics().subscriptions(wakeups::subscribedCount, presence::isUp);
         runtime.metrics().storeHealth(runtime.watch()::answering, runtime.watch()::full,
                 runtime.watch()::unansweredMillis);
@@ -77,6 +79,7 @@ public final class RedisEngine extends AbstractEngine {
         final RedisSessionStore sessions;
         final RedisSocketStore sockets;
         final IndexJoins joins;
+        final SessionEnds ends;
 
         Parts(RedisRuntime rt, Duration socketIdleTimeout, AtomicReference<RedisEngine> engine) {
             RedisEngineConfig config = rt.config();
@@ -122,7 +125,8 @@ public final class RedisEngine extends AbstractEngine {
             SlotClaims claims = new SlotClaims(rt.nodeId(), config, keys, rt.replies(), rt.scripts(), rt.pipeline(),
                     wakeups, presence, sweeper, journal, new HeldOwner(rt, wakeups, epoch), unknown, joins);
             sessions = new RedisSessionStore(rt, claims, acknowledgements, wakeups, sweeper, expiryListener, unknown);
-            sockets = new RedisSocketStore(rt, lifetime, new RedisPublisher(rt, lifetime), joins, unknown);
+            ends = new SessionEnds(rt, lifetime.socketTtlMillis, config.stallBound());
+            sockets = new RedisSocketStore(rt, lifetime, new RedisPublisher(rt, lifetime), joins, ends, unknown);
         }
     }
 
@@ -212,6 +216,17 @@ public final class RedisEngine extends AbstractEngine {
         return joins.forget(key)
                 ? deleted.thenCompose(done -> removeSession(key.scope(), key.sessionId())).thenApply(removed -> null)
                 : deleted;
+    }
+
+    /**
+     * Ends of sessions whose connection is gone go through {@link SessionEnds}: batched, one run at
+     * a time, and out of their socket's index in the same script.
+     */
+    @Override
+    public CompletionStage<Boolean> end(SessionKey key, SockJsFrame closeFrame) {
+        wakeups.forgetAny(key);
+        joins.forget(key);
+        return ends.end(key).exceptionallyCompose(error -> StoreErrors.failed("end " + key, error));
     }
 
     /** This node's id, as its receivers' ids carry it. */

@@ -53,16 +53,18 @@ final class RedisSocketStore implements SocketStore {
     private final SocketLifetime lifetime;
     private final RedisPublisher publisher;
     private final IndexJoins joins;
+    private final SessionEnds ends;
     private final UnknownOutcomes unknown;
 
     RedisSocketStore(RedisRuntime runtime, SocketLifetime lifetime, RedisPublisher publisher, IndexJoins joins,
-            UnknownOutcomes unknown) {
+            SessionEnds ends, UnknownOutcomes unknown) {
         this.runtime = runtime;
         this.scripts = runtime.scripts();
         this.keys = runtime.keys();
         this.lifetime = lifetime;
         this.publisher = publisher;
         this.joins = joins;
+        this.ends = ends;
         this.unknown = unknown;
     }
 
@@ -214,6 +216,9 @@ final class RedisSocketStore implements SocketStore {
 
     @Override
     public CompletionStage<Boolean> removeSession(String socketId, String sessionId) {
+        if (ends.takeLeft(new SessionKey(socketId, sessionId))) {
+            return CompletableFuture.completedFuture(true); // its end left the index already
+        }
         List<Object> removeKeys = new ArrayList<>(keys.socketKeys(socketId));
         removeKeys.add(keys.session(new SessionKey(socketId, sessionId)));
         return this.<Long>eval(scripts.socketRemoveSession, RScript.ReturnType.LONG, removeKeys,

@@ -70,6 +70,18 @@ public interface SessionStore {
     /** Removes a session at once, closed or not, with no expiry notice (a websocket that ended). */
     CompletionStage<Void> delete(SessionKey key);
 
+    /**
+     * Ends the session of a connection that is gone (a websocket whose client left): closes it with
+     * {@code closeFrame} if it is open and removes it, as {@link #close} then {@link #delete} do;
+     * completes with whether it was open. Nobody hears of the session any more, so a store may
+     * defer and batch ends (the Redis engine does, so that a mass disconnect does not crowd out
+     * the calls of the sessions still connected).
+     */
+    default CompletionStage<Boolean> end(SessionKey key, SockJsFrame closeFrame) {
+        return close(key, closeFrame).handle((closed, error) -> error == null && closed)
+                .thenCompose(closed -> delete(key).thenApply(deleted -> closed));
+    }
+
     /** Whether the session exists and is open; what an incoming message needs to know. */
     CompletionStage<SessionStatus> status(SessionKey key);
 

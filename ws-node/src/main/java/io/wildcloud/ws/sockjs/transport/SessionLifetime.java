@@ -84,6 +84,11 @@ enum SessionLifetime {
         }
     };
 
+    /** Whether the session ends with its connection (deleted then), instead of living on for the next request. */
+    boolean endsWithConnection() {
+        return this == CONNECTION;
+    }
+
     /** Which sessions a claim may create. */
     abstract SessionStore.Creation creation(SockJsEndpoint endpoint);
 

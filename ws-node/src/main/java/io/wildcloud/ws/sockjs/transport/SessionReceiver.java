@@ -383,6 +383,11 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
             letGo(deliveredSeq);
             return;
         }
+        if (lifetime.endsWithConnection()) {
+            // Closed and removed in one store call: nothing of the session outlives its connection.
+            session.end(CloseCodes.CONNECTION_INTERRUPTED, CloseCodes.CONNECTION_INTERRUPTED_REASON, lifetime.goneReason());
+            return;
+        }
         // Close first so that the next request finds the 1002 frame, then let the slot go so that
         // the closed session can expire.
         session.close(CloseCodes.CONNECTION_INTERRUPTED, CloseCodes.CONNECTION_INTERRUPTED_REASON, lifetime.goneReason())

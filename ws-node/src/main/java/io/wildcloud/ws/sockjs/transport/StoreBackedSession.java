@@ -94,6 +94,20 @@ public final class StoreBackedSession implements SockJsSession {
         });
     }
 
+    /**
+     * Ends the session of a connection that is gone ({@link SessionStore#end}: closed and removed
+     * in one step); the service hears of it as of a close.
+     */
+    CompletionStage<Boolean> end(int code, String reason, SockJsMetrics.CloseReason why) {
+        return store.end(key, SockJsFrame.close(code, reason)).thenApply(closed -> {
+            if (closed) {
+                metrics.sessionClosed(why);
+                service.onClose(this);
+            }
+            return closed;
+        });
+    }
+
     @Override
     public String toString() {
         return "session " + key;

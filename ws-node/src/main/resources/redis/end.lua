@@ -1,0 +1,26 @@
+#!lua flags=allow-oom
+-- Ends sessions whose connection is gone (a websocket whose client left), many in one run
+-- (SessionEnds): each is closed, deleted and taken out of its socket's index in one step, where
+-- close.lua, a DEL and socket_remove_session.lua took three calls one after the other. No wake-up:
+-- the only receiver of a websocket session is the connection that ended. (socket_index.lua,
+-- put before this text by LuaScripts.)
+-- KEYS[1] the run's reply key (ScriptPipeline.submitRun; unused: a run sent again changes nothing)
+-- KEYS[4i-2] session hash, KEYS[4i-1] queue list, KEYS[4i] socket hash (its index),
+-- KEYS[4i+1] the socket's session set of earlier builds (folded), of the i-th session
+-- ARGV[1] socket idle TTL ms (leaving the index counts as use of the socket, as in
+--         socket_remove_session.lua)
+-- ARGV[i+1] the i-th session's id
+-- Returns one answer per session, in order: 1 it was open (this ended it), 0 closed or gone.
+local answers = {}
+for i = 1, #ARGV - 1 do
+  local hash, queue, socket, legacy = KEYS[4 * i - 2], KEYS[4 * i - 1], KEYS[4 * i], KEYS[4 * i + 1]
+  local wasOpen = redis.call('HGET', hash, 'st') == 'o'
+  redis.call('DEL', hash, queue)
+  foldLegacyIndex(socket, legacy)
+  if redis.call('EXISTS', socket) == 1 then
+    leaveSocket(socket, ARGV[i + 1])
+    redis.call('PEXPIRE', socket, ARGV[1])
+  end
+  if wasOpen then answers[i] = 1 else answers[i] = 0 end
+end
+return answers
