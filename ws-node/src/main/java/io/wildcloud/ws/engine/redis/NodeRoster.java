@@ -178,7 +178,9 @@ final class NodeRoster {
                     return CompletableFuture.<Void>completedFuture(null);
                 }
                 // The lease is checked once more: a node that won it meanwhile is ending them too,
-                // and takes the dead node off the roster itself.
+                // and takes the dead node off the roster itself. Its journals expire by themselves
+                // within a hold TTL: nobody reads them again. The lease lapses by itself too: a node
+                // that judged it dead meanwhile finds it taken.
                 return keepLease(dead, ended).thenCompose(kept -> !kept ? CompletableFuture.<Void>completedFuture(null)
                         : commands.<Boolean>timed("zrem", () -> zset.apply(keys.nodes()).removeAsync(dead))
                                 .thenCompose(removed -> held.delete(dead))
@@ -186,8 +188,6 @@ final class NodeRoster {
                                                 + " checks): {} session(s) it held ended by node {} in {} ms ({} ms"
                                                 + " to list them)", dead, SCANS_TO_CONVICT, ended, nodeId,
                                         (System.nanoTime() - started) / 1_000_000, (listed - started) / 1_000_000)));
-                // Its journals expire by themselves within a hold TTL: nobody reads them again. The
-                // lease lapses by itself too: a node that judged it dead meanwhile finds it taken.
             });
         });
     }

@@ -30,7 +30,7 @@ class TakeoverLeaseTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** A takeover lease of 1 s. */
     private static final Duration HOLD_TTL = Duration.ofSeconds(3);
-    private static final int LISTED = 30_000;
+    private static final int LISTED = 20_000;
     private static final String DEAD = "dead";
 
     @Test
