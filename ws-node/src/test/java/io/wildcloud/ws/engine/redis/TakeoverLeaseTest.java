@@ -74,8 +74,9 @@ class TakeoverLeaseTest {
                 listDeadNode(redis, keys);
                 Waits.await(() -> "a".equals(command(redis, "GET", keys.takeover(DEAD))), "a took no lease", WAIT);
                 Thread.sleep(200);
-                // Another node holds the lease now (a's lapsed while it was stalled, say).
-                long ghostMillis = 5_000;
+                // Another node holds the lease now (a's lapsed while it was stalled, say), for longer
+                // than a's whole takeover would take.
+                long ghostMillis = 15_000;
                 assertEquals("OK", command(redis, "SET", keys.takeover(DEAD), "ghost", "PX",
                         Long.toString(ghostMillis)));
                 long stolen = System.nanoTime();
