@@ -33,6 +33,7 @@ final class LuaScripts {
     final LuaScript expiryLease = LuaScript.load("expiry_lease");
     final LuaScript expirySettle = LuaScript.load("expiry_settle");
     final LuaScript claimsRead = LuaScript.load("claims_read");
+    final LuaScript takeoverLease = LuaScript.load("takeover_lease");
     final LuaScript publish = LuaScript.load("publish", WAKEUP, QUEUE, SOCKET_INDEX);
     final LuaScript socketClaimClient = LuaScript.load("socket_claim_client");
     final LuaScript socketAuthorize = LuaScript.load("socket_authorize", SOCKET_INDEX);
@@ -61,8 +62,8 @@ final class LuaScripts {
 
     List<LuaScript> all() {
         return List.of(claim, claimOpen, acknowledge, release, rearm, enqueue, close, fetch, touch, expire, expiryLease, expirySettle,
-                claimsRead, publish, socketClaimClient, socketAuthorize, socketGet, socketUse, socketRevoke, socketReleaseClient,
-                socketAddSession, socketRemoveSession, end);
+                claimsRead, takeoverLease, publish, socketClaimClient, socketAuthorize, socketGet, socketUse, socketRevoke,
+                socketReleaseClient, socketAddSession, socketRemoveSession, end);
     }
 
     /** SCRIPT LOAD of every script (on every master of a cluster) through {@code gate}, so EVALSHA finds them. */

@@ -11,8 +11,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.redisson.api.RBucketAsync;
+import org.redisson.api.RScript;
+import org.redisson.api.RScriptAsync;
 import org.redisson.api.RScoredSortedSetAsync;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * its subscription at once); a node found absent by {@value #SCANS_TO_CONVICT} scans in a row is
  * dead (not within {@link #RESUBSCRIBE_GRACE} of this node's own subscription being made again:
  * after Redis comes back all nodes resubscribe, not all at once). The node that wins its takeover
- * lease ({@code <prefix>takeover:{<dead>}}, SET NX for a renewal period) copies its journal into
+ * lease ({@code <prefix>takeover:{<dead>}}, SET NX for a renewal period, renewed while it works) copies its journal into
  * its held list, ends every session it still holds (expire.lua, as the sweeper does for a dead
  * holder), notifies their expiry, and only then takes it off the roster. Should that node die
  * mid-way, the dead node is still listed and absent: the next node to win the lease once it lapses
@@ -50,6 +53,8 @@ final class NodeRoster {
     static final Duration RESUBSCRIBE_GRACE = Duration.ofSeconds(10);
     /** Longer than any node lives without a heartbeat. */
     private static final Duration ROSTER_TTL = Duration.ofHours(1);
+    /** Sessions of a dead node ended at once: bounds the calls in flight; the lease is renewed between batches. */
+    static final int TAKEOVER_BATCH = 256;
 
     private final String nodeId;
     private final RedisKeys keys;
@@ -61,6 +66,8 @@ final class NodeRoster {
     private final HeldList held;
     private final Function<String, RBucketAsync<String>> bucket;
     private final Duration takeoverLease;
+    private final RScriptAsync script;
+    private final LuaScripts scripts;
     private final Map<String, Integer> absences = new ConcurrentHashMap<>();
 
     /**
@@ -68,11 +75,14 @@ final class NodeRoster {
      * @param held the nodes' held lists
      * @param bucket the string key of a key name (the takeover lease)
      * @param takeoverLease how long a takeover is left to the node that won it: shorter than a dead
-     *     node's journal and session keys outlive it, so that another node can still end them
+     *     node's journal and session keys outlive it, so that another node can still end them;
+     *     the taker renews it while it works (takeover_lease.lua)
+     * @param script runs takeover_lease.lua
      */
     NodeRoster(String nodeId, RedisKeys keys, PlainCommands commands, NodePresence presence, ExpirySweeper sweeper,
             ClaimJournal journal, Function<String, RScoredSortedSetAsync<String>> zset, HeldList held,
-            Function<String, RBucketAsync<String>> bucket, Duration takeoverLease) {
+            Function<String, RBucketAsync<String>> bucket, Duration takeoverLease, RScriptAsync script,
+            LuaScripts scripts) {
         this.nodeId = nodeId;
         this.keys = keys;
         this.commands = commands;
@@ -83,6 +93,8 @@ final class NodeRoster {
         this.held = held;
         this.bucket = bucket;
         this.takeoverLease = takeoverLease;
+        this.script = script;
+        this.scripts = scripts;
     }
 
     /** Lists this node as alive now (again, should Redis have lost the roster). */
@@ -158,24 +170,70 @@ final class NodeRoster {
 
     private CompletionStage<Void> takeOver(String dead) {
         long started = System.nanoTime();
+        AtomicLong renewed = new AtomicLong(started);
         return heldBy(dead).thenCompose(members -> {
             long listed = System.nanoTime();
-            List<CompletableFuture<Boolean>> ends = members.stream()
+            return endFrom(dead, List.copyOf(members), 0, 0, renewed).thenCompose(ended -> {
+                if (ended < 0) {
+                    return CompletableFuture.<Void>completedFuture(null);
+                }
+                // The lease is checked once more: a node that won it meanwhile is ending them too,
+                // and takes the dead node off the roster itself. Its journals expire by themselves
+                // within a hold TTL: nobody reads them again. The lease lapses by itself too: a node
+                // that judged it dead meanwhile finds it taken.
+                return keepLease(dead, ended).thenCompose(kept -> !kept ? CompletableFuture.<Void>completedFuture(null)
+                        : commands.<Boolean>timed("zrem", () -> zset.apply(keys.nodes()).removeAsync(dead))
+                                .thenCompose(removed -> held.delete(dead))
+                                .thenAccept(deleted -> LOG.warn("node {} is gone (no presence subscription for {}"
+                                                + " checks): {} session(s) it held ended by node {} in {} ms ({} ms"
+                                                + " to list them)", dead, SCANS_TO_CONVICT, ended, nodeId,
+                                        (System.nanoTime() - started) / 1_000_000, (listed - started) / 1_000_000)));
+            });
+        });
+    }
+
+    /**
+     * Ends {@code members} from {@code from} on, {@value #TAKEOVER_BATCH} at a time, renewing the
+     * lease once a third of it has passed since its last renewal: a takeover of many sessions or
+     * on a slow store outlasts one lease, and a lapsed lease lets another node take the same
+     * sessions over at the same time. Completes with how many this node ended, or -1 if the lease
+     * went to another node (which then ends the rest from the held list).
+     */
+    private CompletionStage<Long> endFrom(String dead, List<String> members, int from, long ended, AtomicLong renewed) {
+        if (from >= members.size()) {
+            return CompletableFuture.completedFuture(ended);
+        }
+        CompletionStage<Boolean> kept = System.nanoTime() - renewed.get() < takeoverLease.toNanos() / 3
+                ? CompletableFuture.completedFuture(true)
+                : keepLease(dead, ended).thenApply(yes -> {
+                    renewed.set(System.nanoTime());
+                    return yes;
+                });
+        return kept.thenCompose(yes -> {
+            if (!yes) {
+                return CompletableFuture.completedFuture(-1L);
+            }
+            int to = Math.min(members.size(), from + TAKEOVER_BATCH);
+            List<CompletableFuture<Boolean>> ends = members.subList(from, to).stream()
                     .map(member -> sweeper.takeOver(RedisKeys.parseExpiryMember(member), dead).toCompletableFuture())
                     .toList();
-            // Its journals expire by themselves within a hold TTL: nobody reads them again. The
-            // lease lapses by itself too: a node that judged it dead meanwhile finds it taken.
-            return CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new))
-                    .thenCompose(all -> commands.<Boolean>timed("zrem", () -> zset.apply(keys.nodes()).removeAsync(dead)))
-                    .thenCompose(removed -> held.delete(dead))
-                    .thenAccept(deleted -> {
-                        long ended = ends.stream().filter(CompletableFuture::join).count();
-                        LOG.warn("node {} is gone (no presence subscription for {} checks): {} session(s) it held"
-                                        + " ended by node {} in {} ms ({} ms to list them)", dead, SCANS_TO_CONVICT,
-                                ended, nodeId, (System.nanoTime() - started) / 1_000_000,
-                                (listed - started) / 1_000_000);
-                    });
+            return CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new)).thenCompose(all -> endFrom(dead,
+                    members, to, ended + ends.stream().filter(CompletableFuture::join).count(), renewed));
         });
+    }
+
+    /** Renews this node's takeover lease of {@code dead}; false (logged) if it is no longer this node's. */
+    private CompletionStage<Boolean> keepLease(String dead, long ended) {
+        String lease = keys.takeover(dead);
+        return scripts.takeoverLease.<Long>eval(script, RScript.ReturnType.LONG, List.of(lease), nodeId,
+                takeoverLease.toMillis()).thenApply(renewed -> {
+                    if (renewed == 1L) {
+                        return true;
+                    }
+                    LOG.warn("node {} lost its takeover lease of dead node {} after ending {} of its session(s):"
+                            + " the node that holds it now ends the rest", nodeId, dead, ended);
+                    return false;
+                });
     }
 
     /**

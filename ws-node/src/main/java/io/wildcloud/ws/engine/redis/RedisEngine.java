@@ -112,7 +112,7 @@ public final class RedisEngine extends AbstractEngine {
                     new HeldList(keys, rt.commands(), name -> redisson.getBucket(name, HeapStringCodec.INSTANCE),
                             name -> redisson.getScoredSortedSet(name, HeapStringCodec.INSTANCE),
                             config.holdTtl().multipliedBy(2)),
-                    name -> redisson.getBucket(name, HeapStringCodec.INSTANCE), renewal);
+                    name -> redisson.getBucket(name, HeapStringCodec.INSTANCE), renewal, rt.script(), rt.scripts());
             clusterWatch = new ClusterWatch(epoch, roster, rt.timer());
             keeper = new HoldKeeper(rt.script(), rt.scripts(), keys, rt::scriptGroup, wakeups::allHeld, sweeper,
                     roster, rt.timer(), config.holdTtl(), rt.commands()::clientUsable);

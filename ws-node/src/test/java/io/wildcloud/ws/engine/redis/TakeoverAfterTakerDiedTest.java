@@ -98,6 +98,62 @@ class TakeoverAfterTakerDiedTest {
         }
     }
 
+    /**
+     * The first taker merged the dead node's claim journal into its held list and died; the
+     * journal expired before the next taker came (it keeps a hold TTL of claims): the next taker
+     * ends the sessions from the held list alone.
+     */
+    @Test
+    void theNextTakerEndsFromTheHeldListTheFirstWroteOnceTheJournalExpired() throws Exception {
+        try (RedisServerProcess redis = RedisServerProcess.start()) {
+            String prefix = RedisTestServer.newKeyPrefix("taker");
+            RedisKeys keys = new RedisKeys(prefix);
+            RedisEngineConfig config = RedisSessionStoreTest.testConfig(redis.url(), prefix).withHoldTtl(HOLD_TTL)
+                    .withTimeouts(Duration.ofSeconds(3), 1, Duration.ofSeconds(3));
+            Map<SessionKey, AtomicInteger> heard = new ConcurrentHashMap<>();
+            try (RedisEngine living = join(TestEngines.connect(config, "living"));
+                    RedisEngine dying = join(TestEngines.connect(config, DYING))) {
+                living.setExpiryListener(key -> heard.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet());
+                SessionKey stream = new SessionKey("echo", "stream");
+                claim(dying, stream, Creation.CREATE_IF_MISSING, 1);
+                String socket = join(dying.authorize("app", "client", URI.create("http://127.0.0.1:9/"))).socket()
+                        .socketId();
+                SessionKey first = new SessionKey(socket, "first");
+                claim(dying, first, Creation.CREATE_ONLY_IN_LIVE_SCOPE, 2);
+                List<SessionKey> sessions = List.of(stream, first);
+                assertEquals("OK", command(redis, "SET", keys.takeover(DYING), "ghost", "PX",
+                        Long.toString(GHOST_LEASE.toMillis())));
+                dying.redisson().shutdown(0, 1, TimeUnit.SECONDS);
+
+                // What the ghost did before it died: the journal's sessions into the held list, as
+                // the only list (the dead node's last renewal may have come before the claims).
+                List<String> journals = RedisProbe.commandList(redis.host(), redis.port(), "KEYS",
+                        prefix + "claims:*");
+                assertTrue(!journals.isEmpty(), "no claim journal");
+                List<String> members = sessions.stream().map(RedisKeys::expiryMember).toList();
+                for (String journal : journals) {
+                    assertTrue(RedisProbe.commandList(redis.host(), redis.port(), "ZRANGE", journal, "0", "-1")
+                            .stream().allMatch(members::contains), journal + " lists a session not claimed here");
+                }
+                assertEquals("OK", command(redis, "SET", keys.held(DYING), HeldList.encode(members), "PX", "60000"));
+                // Then the journal expired.
+                for (String journal : journals) {
+                    assertEquals("1", command(redis, "DEL", journal), journal);
+                }
+
+                Waits.await(() -> heard.keySet().containsAll(sessions),
+                        () -> "the dead node's sessions were not heard of as ended: " + heard.keySet(), WAIT);
+                sessions.forEach(key -> assertEquals(1, heard.get(key).get(), key + " heard of more than once"));
+                for (SessionKey key : sessions) {
+                    assertEquals("0", command(redis, "EXISTS", keys.session(key)), key + " still there");
+                }
+                Waits.await(() -> !listed(redis, keys, DYING), "the dead node is still on the roster", WAIT);
+                Waits.await(() -> "0".equals(command(redis, "EXISTS", keys.held(DYING))),
+                        "the dead node's held list is still there", WAIT);
+            }
+        }
+    }
+
     private static boolean listed(RedisServerProcess redis, RedisKeys keys, String node) {
         try {
             return RedisProbe.commandList(redis.host(), redis.port(), "ZRANGE", keys.nodes(), "0", "-1").contains(node);
