@@ -127,6 +127,15 @@ public final class RedisServerProcess implements AutoCloseable {
         throw new IllegalStateException("redis-server on port " + port + " did not answer PING in time");
     }
 
+    /** Sends one command to this server and returns its reply as text (RedisProbe). */
+    public String command(String... command) {
+        try {
+            return RedisProbe.command(host(), port(), command);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public int port() {
         return port;
     }

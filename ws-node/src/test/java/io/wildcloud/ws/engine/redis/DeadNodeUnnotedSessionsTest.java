@@ -10,12 +10,9 @@ import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
 import io.wildcloud.ws.testing.CollectingReceiver;
 import io.wildcloud.ws.testing.RedisClusterProcesses;
-import io.wildcloud.ws.testing.RedisProbe;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
 import io.wildcloud.ws.testing.Waits;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -55,13 +52,13 @@ class DeadNodeUnnotedSessionsTest {
             String dyingUrl = "redis://" + DYING + ":" + PASSWORD + "@" + uri.getHost() + ":" + uri.getPort();
             List<SessionKey> keys = dieAfterClaims(redis.url(), dyingUrl, prefix, () -> {
                 // The notes were refused, as if the node had died before they were sent.
-                assertEquals("0", command(redis, "EXISTS", new RedisKeys(prefix).held(DYING)));
+                assertEquals("0", redis.command("EXISTS", new RedisKeys(prefix).held(DYING)));
                 for (int shard = 0; shard < RedisKeys.EXPIRY_SHARDS; shard++) {
-                    assertEquals("0", command(redis, "ZCARD", new RedisKeys(prefix).expiryShard(shard)));
+                    assertEquals("0", redis.command("ZCARD", new RedisKeys(prefix).expiryShard(shard)));
                 }
             });
             for (SessionKey key : keys) {
-                assertEquals("0", command(redis, "EXISTS", new RedisKeys(prefix).session(key)));
+                assertEquals("0", redis.command("EXISTS", new RedisKeys(prefix).session(key)));
             }
         }
     }
@@ -130,16 +127,8 @@ class DeadNodeUnnotedSessionsTest {
      * connection check names.
      */
     private static void restrictDyingNode(RedisServerProcess redis, String prefix) {
-        assertEquals("OK", command(redis, "ACL", "SETUSER", DYING, "on", ">" + PASSWORD, "+@all", "&*", "%R~*",
+        assertEquals("OK", redis.command("ACL", "SETUSER", DYING, "on", ">" + PASSWORD, "+@all", "&*", "%R~*",
                 "~" + prefix + "[^he]*", "~" + prefix + "epoch", "~test1"));
-    }
-
-    private static String command(RedisServerProcess redis, String... command) {
-        try {
-            return RedisProbe.command(redis.host(), redis.port(), command);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static <T> T join(CompletionStage<T> stage) {

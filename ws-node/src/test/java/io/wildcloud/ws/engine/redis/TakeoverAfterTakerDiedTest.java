@@ -63,10 +63,10 @@ class TakeoverAfterTakerDiedTest {
                 List<SessionKey> sessions = List.of(stream, first);
                 // A held session has no expiry index entry: the roster's takeover is its only cover.
                 for (int shard = 0; shard < RedisKeys.EXPIRY_SHARDS; shard++) {
-                    assertEquals("0", command(redis, "ZCARD", keys.expiryShard(shard)), "expiry shard " + shard);
+                    assertEquals("0", redis.command("ZCARD", keys.expiryShard(shard)), "expiry shard " + shard);
                 }
                 // Another node won the takeover and died at once, before ending anything.
-                assertEquals("OK", command(redis, "SET", keys.takeover(DYING), "ghost", "PX",
+                assertEquals("OK", redis.command("SET", keys.takeover(DYING), "ghost", "PX",
                         Long.toString(GHOST_LEASE.toMillis())));
                 long killed = System.nanoTime();
                 dying.redisson().shutdown(0, 1, TimeUnit.SECONDS);
@@ -79,7 +79,7 @@ class TakeoverAfterTakerDiedTest {
                 assertTrue(RedisProbe.commandList(redis.host(), redis.port(), "ZRANGE", keys.nodes(), "0", "-1")
                         .contains(DYING), "the dead node left the roster while its takeover ran");
                 for (SessionKey key : sessions) {
-                    assertEquals("1", command(redis, "EXISTS", keys.session(key)), key + " ended early");
+                    assertEquals("1", redis.command("EXISTS", keys.session(key)), key + " ended early");
                 }
 
                 Waits.await(() -> heard.keySet().containsAll(sessions),
@@ -89,10 +89,10 @@ class TakeoverAfterTakerDiedTest {
                         GHOST_LEASE.toMillis());
                 sessions.forEach(key -> assertEquals(1, heard.get(key).get(), key + " heard of more than once"));
                 for (SessionKey key : sessions) {
-                    assertEquals("0", command(redis, "EXISTS", keys.session(key)), key + " still there");
+                    assertEquals("0", redis.command("EXISTS", keys.session(key)), key + " still there");
                 }
                 Waits.await(() -> !listed(redis, keys, DYING), "the dead node is still on the roster", WAIT);
-                Waits.await(() -> "0".equals(command(redis, "EXISTS", keys.held(DYING))),
+                Waits.await(() -> "0".equals(redis.command("EXISTS", keys.held(DYING))),
                         "the dead node's held set is still there", WAIT);
             }
         }
@@ -121,7 +121,7 @@ class TakeoverAfterTakerDiedTest {
                 SessionKey first = new SessionKey(socket, "first");
                 claim(dying, first, Creation.CREATE_ONLY_IN_LIVE_SCOPE, 2);
                 List<SessionKey> sessions = List.of(stream, first);
-                assertEquals("OK", command(redis, "SET", keys.takeover(DYING), "ghost", "PX",
+                assertEquals("OK", redis.command("SET", keys.takeover(DYING), "ghost", "PX",
                         Long.toString(GHOST_LEASE.toMillis())));
                 dying.redisson().shutdown(0, 1, TimeUnit.SECONDS);
 
@@ -135,20 +135,20 @@ class TakeoverAfterTakerDiedTest {
                     assertTrue(RedisProbe.commandList(redis.host(), redis.port(), "ZRANGE", journal, "0", "-1")
                             .stream().allMatch(members::contains), journal + " lists a session not claimed here");
                 }
-                assertEquals("OK", command(redis, "SET", keys.held(DYING), HeldList.encode(members), "PX", "60000"));
+                assertEquals("OK", redis.command("SET", keys.held(DYING), HeldList.encode(members), "PX", "60000"));
                 // Then the journal expired.
                 for (String journal : journals) {
-                    assertEquals("1", command(redis, "DEL", journal), journal);
+                    assertEquals("1", redis.command("DEL", journal), journal);
                 }
 
                 Waits.await(() -> heard.keySet().containsAll(sessions),
                         () -> "the dead node's sessions were not heard of as ended: " + heard.keySet(), WAIT);
                 sessions.forEach(key -> assertEquals(1, heard.get(key).get(), key + " heard of more than once"));
                 for (SessionKey key : sessions) {
-                    assertEquals("0", command(redis, "EXISTS", keys.session(key)), key + " still there");
+                    assertEquals("0", redis.command("EXISTS", keys.session(key)), key + " still there");
                 }
                 Waits.await(() -> !listed(redis, keys, DYING), "the dead node is still on the roster", WAIT);
-                Waits.await(() -> "0".equals(command(redis, "EXISTS", keys.held(DYING))),
+                Waits.await(() -> "0".equals(redis.command("EXISTS", keys.held(DYING))),
                         "the dead node's held list is still there", WAIT);
             }
         }
@@ -166,14 +166,6 @@ class TakeoverAfterTakerDiedTest {
         Claim claim = join(engine.claim(key, ClaimMode.STREAM, creation,
                 new CollectingReceiver(new ReceiverId(DYING, connection), new CopyOnWriteArrayList<>())));
         assertEquals(Claim.Outcome.OPENED, claim.outcome(), key.toString());
-    }
-
-    private static String command(RedisServerProcess redis, String... command) {
-        try {
-            return RedisProbe.command(redis.host(), redis.port(), command);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static <T> T join(CompletionStage<T> stage) {

@@ -47,7 +47,7 @@ class TakeoverLeaseTest {
                 long started = 0;
                 long deadline = System.nanoTime() + WAIT.toNanos();
                 while (listed(redis, keys)) {
-                    String taker = command(redis, "GET", keys.takeover(DEAD));
+                    String taker = redis.command("GET", keys.takeover(DEAD));
                     if (taker != null && !taker.isEmpty() && takers.add(taker) && takers.size() == 1) {
                         started = System.nanoTime();
                     }
@@ -61,7 +61,7 @@ class TakeoverLeaseTest {
                 // On a machine fast enough to end them all within the lease, the case is not made: skipped, not passed.
                 assumeTrue(took > 2 * HOLD_TTL.dividedBy(3).toMillis(),
                         "the takeover did not outlast its lease (" + took + " ms): raise LISTED on this machine");
-                assertEquals("0", command(redis, "EXISTS", keys.held(DEAD)), "held list left");
+                assertEquals("0", redis.command("EXISTS", keys.held(DEAD)), "held list left");
             }
         }
     }
@@ -74,22 +74,22 @@ class TakeoverLeaseTest {
             RedisEngineConfig config = config(redis, prefix);
             try (RedisEngine a = join(TestEngines.connect(config, "a"))) {
                 listDeadNode(redis, keys);
-                Waits.await(() -> "a".equals(command(redis, "GET", keys.takeover(DEAD))), "a took no lease", WAIT);
+                Waits.await(() -> "a".equals(redis.command("GET", keys.takeover(DEAD))), "a took no lease", WAIT);
                 Thread.sleep(200);
                 // Another node holds the lease now (a's lapsed while it was stalled, say), for longer
                 // than a's whole takeover would take.
                 long ghostMillis = 15_000;
-                assertEquals("OK", command(redis, "SET", keys.takeover(DEAD), "ghost", "PX",
+                assertEquals("OK", redis.command("SET", keys.takeover(DEAD), "ghost", "PX",
                         Long.toString(ghostMillis)));
                 long stolen = System.nanoTime();
                 Thread.sleep(ghostMillis - 1_000);
                 assertTrue((System.nanoTime() - stolen) / 1_000_000 < ghostMillis, "test too slow to judge");
-                assertEquals("ghost", command(redis, "GET", keys.takeover(DEAD)), "a took the lease back");
+                assertEquals("ghost", redis.command("GET", keys.takeover(DEAD)), "a took the lease back");
                 assertTrue(listed(redis, keys), "a finished the takeover without its lease");
-                assertEquals("1", command(redis, "EXISTS", keys.held(DEAD)), "a deleted the held list without its lease");
+                assertEquals("1", redis.command("EXISTS", keys.held(DEAD)), "a deleted the held list without its lease");
                 // The ghost died too: a takes it over again once its lease lapses, and finishes.
                 Waits.await(() -> !listed(redis, keys), "the dead node is still listed", WAIT);
-                assertEquals("0", command(redis, "EXISTS", keys.held(DEAD)), "held list left");
+                assertEquals("0", redis.command("EXISTS", keys.held(DEAD)), "held list left");
             }
         }
     }
@@ -105,21 +105,13 @@ class TakeoverLeaseTest {
         for (int i = 0; i < LISTED; i++) {
             members.add(RedisKeys.expiryMember(new SessionKey("echo", "s" + i)));
         }
-        assertEquals("OK", command(redis, "SET", keys.held(DEAD), HeldList.encode(members), "PX", "600000"));
-        assertEquals("1", command(redis, "ZADD", keys.nodes(), Long.toString(System.currentTimeMillis()), DEAD));
+        assertEquals("OK", redis.command("SET", keys.held(DEAD), HeldList.encode(members), "PX", "600000"));
+        assertEquals("1", redis.command("ZADD", keys.nodes(), Long.toString(System.currentTimeMillis()), DEAD));
     }
 
     private static boolean listed(RedisServerProcess redis, RedisKeys keys) {
         try {
             return RedisProbe.commandList(redis.host(), redis.port(), "ZRANGE", keys.nodes(), "0", "-1").contains(DEAD);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String command(RedisServerProcess redis, String... command) {
-        try {
-            return RedisProbe.command(redis.host(), redis.port(), command);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
