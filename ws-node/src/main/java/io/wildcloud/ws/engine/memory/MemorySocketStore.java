@@ -127,7 +127,7 @@ public final class MemorySocketStore implements SocketStore {
     }
 
     private Optional<Publication> publishNow(String socketId, String sessionId, String message) {
-        Object sessions;
+        List<String> sessions;
         synchronized (lock) {
             sessions = sessionsOf(used(socketId), sessionId);
         }
@@ -146,58 +146,46 @@ public final class MemorySocketStore implements SocketStore {
         if (requestId != null) {
             return SocketStore.super.publishAll(targets, requestId);
         }
-        Object[] sessions = new Object[targets.size()];
+        List<List<String>> sessions = new ArrayList<>(targets.size());
         synchronized (lock) {
             long now = now();
-            for (int i = 0; i < sessions.length; i++) {
-                PublishTarget target = targets.get(i);
+            for (PublishTarget target : targets) {
                 Entry entry = live(target.socketId(), now);
                 if (entry != null) {
                     entry.lastUsed = now;
                 }
-                sessions[i] = sessionsOf(entry, target.sessionId());
+                sessions.add(sessionsOf(entry, target.sessionId()));
             }
         }
-        List<Optional<Publication>> answers = new ArrayList<>(sessions.length);
+        List<Optional<Publication>> answers = new ArrayList<>(targets.size());
         try (LoopHandoffs.Scope handoffs = LoopHandoffs.gather()) {
             String lastText = null;
             List<String> lastMessages = null;
-            for (int i = 0; i < sessions.length; i++) {
+            for (int i = 0; i < targets.size(); i++) {
                 PublishTarget target = targets.get(i);
                 if (target.message() != lastText) { // the "targets" form shares one message: one list
                     lastText = target.message();
                     lastMessages = List.of(lastText);
                 }
-                answers.add(Optional.ofNullable(deliver(target.socketId(), sessions[i], lastMessages)));
+                answers.add(Optional.ofNullable(deliver(target.socketId(), sessions.get(i), lastMessages)));
             }
         }
         return CompletableFuture.completedFuture(answers);
     }
 
-    /**
-     * The sessions a publish reaches, read under the lock: {@code null} without a socket, the one
-     * session id as a String (the usual case, no copy), else a copy of the index as a list.
-     */
-    private static Object sessionsOf(Entry entry, String sessionId) {
+    /** The sessions a publish reaches, read under the lock (a copy); {@code null} without a socket. */
+    private static List<String> sessionsOf(Entry entry, String sessionId) {
         if (entry == null) {
             return null;
         }
-        if (sessionId != null) {
-            return sessionId;
-        }
-        return entry.sessions.size() == 1 ? entry.sessions.iterator().next() : List.copyOf(entry.sessions);
+        return sessionId != null ? List.of(sessionId) : List.copyOf(entry.sessions);
     }
 
-    /** Enqueues {@code messages} for {@code sessions} (as {@link #sessionsOf} gave them); null without a socket. */
-    private Publication deliver(String socketId, Object sessions, List<String> messages) {
-        if (sessions == null) {
+    /** Enqueues {@code messages} for {@code targets}; null without a socket. */
+    private Publication deliver(String socketId, List<String> targets, List<String> messages) {
+        if (targets == null) {
             return null;
         }
-        if (sessions instanceof String only) {
-            return new Publication(List.of(deliver(socketId, only, messages)));
-        }
-        @SuppressWarnings("unchecked")
-        List<String> targets = (List<String>) sessions;
         List<Delivery> deliveries = new ArrayList<>(targets.size());
         for (String target : targets) {
             deliveries.add(deliver(socketId, target, messages));

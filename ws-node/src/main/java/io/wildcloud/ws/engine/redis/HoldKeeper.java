@@ -137,9 +137,8 @@ final class HoldKeeper {
 
     /** A thirtieth of the hold TTL (2 s by default), at least 1 s, at most a renewal period. */
     private Duration retryDelay() {
-        Duration delay = holdTtl.dividedBy(30);
-        Duration period = holdTtl.dividedBy(3);
-        return delay.toMillis() < 1000 ? (period.toMillis() < 1000 ? period : Duration.ofSeconds(1)) : delay;
+        long millis = Math.max(1000, holdTtl.toMillis() / 30);
+        return Duration.ofMillis(Math.min(millis, holdTtl.toMillis() / 3));
     }
 
     /** One touch.lua call for {@code receivers}; evicts those that no longer hold their slot. */

@@ -47,20 +47,14 @@ class TakeoverAfterTakerDiedTest {
         try (RedisServerProcess redis = RedisServerProcess.start()) {
             String prefix = RedisTestServer.newKeyPrefix("taker");
             RedisKeys keys = new RedisKeys(prefix);
-            RedisEngineConfig config = RedisSessionStoreTest.testConfig(redis.url(), prefix).withHoldTtl(HOLD_TTL)
-                    .withTimeouts(Duration.ofSeconds(3), 1, Duration.ofSeconds(3));
+            RedisEngineConfig config = config(redis, prefix);
             Map<SessionKey, AtomicInteger> heard = new ConcurrentHashMap<>();
             try (RedisEngine living = join(TestEngines.connect(config, "living"));
                     RedisEngine dying = join(TestEngines.connect(config, DYING))) {
                 living.setExpiryListener(key -> heard.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet());
-                SessionKey stream = new SessionKey("echo", "stream");
-                claim(dying, stream, Creation.CREATE_IF_MISSING, 1);
-                String socket = join(dying.authorize("app", "client", URI.create("http://127.0.0.1:9/"))).socket()
-                        .socketId();
-                SessionKey first = new SessionKey(socket, "first");
-                claim(dying, first, Creation.CREATE_ONLY_IN_LIVE_SCOPE, 2);
-                assertEquals(SessionRegistration.ADDED, join(dying.addSession(socket, "first", 10)));
-                List<SessionKey> sessions = List.of(stream, first);
+                List<SessionKey> sessions = claimAStreamAndASocketsSession(dying);
+                SessionKey first = sessions.get(1);
+                assertEquals(SessionRegistration.ADDED, join(dying.addSession(first.scope(), first.sessionId(), 10)));
                 // A held session has no expiry index entry: the roster's takeover is its only cover.
                 for (int shard = 0; shard < RedisKeys.EXPIRY_SHARDS; shard++) {
                     assertEquals("0", redis.command("ZCARD", keys.expiryShard(shard)), "expiry shard " + shard);
@@ -108,19 +102,12 @@ class TakeoverAfterTakerDiedTest {
         try (RedisServerProcess redis = RedisServerProcess.start()) {
             String prefix = RedisTestServer.newKeyPrefix("taker");
             RedisKeys keys = new RedisKeys(prefix);
-            RedisEngineConfig config = RedisSessionStoreTest.testConfig(redis.url(), prefix).withHoldTtl(HOLD_TTL)
-                    .withTimeouts(Duration.ofSeconds(3), 1, Duration.ofSeconds(3));
+            RedisEngineConfig config = config(redis, prefix);
             Map<SessionKey, AtomicInteger> heard = new ConcurrentHashMap<>();
             try (RedisEngine living = join(TestEngines.connect(config, "living"));
                     RedisEngine dying = join(TestEngines.connect(config, DYING))) {
                 living.setExpiryListener(key -> heard.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet());
-                SessionKey stream = new SessionKey("echo", "stream");
-                claim(dying, stream, Creation.CREATE_IF_MISSING, 1);
-                String socket = join(dying.authorize("app", "client", URI.create("http://127.0.0.1:9/"))).socket()
-                        .socketId();
-                SessionKey first = new SessionKey(socket, "first");
-                claim(dying, first, Creation.CREATE_ONLY_IN_LIVE_SCOPE, 2);
-                List<SessionKey> sessions = List.of(stream, first);
+                List<SessionKey> sessions = claimAStreamAndASocketsSession(dying);
                 assertEquals("OK", redis.command("SET", keys.takeover(DYING), "ghost", "PX",
                         Long.toString(GHOST_LEASE.toMillis())));
                 dying.redisson().shutdown(0, 1, TimeUnit.SECONDS);
@@ -160,6 +147,21 @@ class TakeoverAfterTakerDiedTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static RedisEngineConfig config(RedisServerProcess redis, String prefix) {
+        return RedisSessionStoreTest.testConfig(redis.url(), prefix).withHoldTtl(HOLD_TTL)
+                .withTimeouts(Duration.ofSeconds(3), 1, Duration.ofSeconds(3));
+    }
+
+    /** A stream session and a session of a socket authorized for it, both claimed by {@code dying}. */
+    private static List<SessionKey> claimAStreamAndASocketsSession(RedisEngine dying) {
+        SessionKey stream = new SessionKey("echo", "stream");
+        claim(dying, stream, Creation.CREATE_IF_MISSING, 1);
+        String socket = join(dying.authorize("app", "client", URI.create("http://127.0.0.1:9/"))).socket().socketId();
+        SessionKey first = new SessionKey(socket, "first");
+        claim(dying, first, Creation.CREATE_ONLY_IN_LIVE_SCOPE, 2);
+        return List.of(stream, first);
     }
 
     private static void claim(RedisEngine engine, SessionKey key, Creation creation, long connection) {
