@@ -58,6 +58,7 @@ public final class WsNode implements AutoCloseable {
     private final HttpServer apiServer;
     private final SockJsHandler sockjs;
     private final DrainingConnections connections = new DrainingConnections();
+    private final StartWarmup.Result warmup;
 
     private WsNode(NodeConfig config) throws InterruptedException {
         this.config = config;
@@ -108,6 +109,14 @@ public final class WsNode implements AutoCloseable {
         // Each port has half the request memory: a flood on the public port cannot stop applications publishing.
         ConnectionGuards apiGuards = new ConnectionGuards("api", config.connectionLimits(), maxApiBody,
                 halfMemory, clientErrors, apiEdge.refusals());
+        // Before the ports bind: until then the node is not in the balancer's rotation, so the
+        // first clients it serves meet compiled code (issue 16, a node started into a reconnect storm).
+        this.warmup = StartWarmup.run(config, engine, push != null ? push.resolver() : null, health, transport, boss,
+                intake, workers);
+        if (warmup != StartWarmup.Result.NONE) {
+            log.info("node {}: warm-up of {} connects ({} reads of absent sockets, {} failed) took {} ms",
+                    config.nodeId(), warmup.opened(), warmup.notFound(), warmup.failed(), warmup.millis());
+        }
         try {
             this.publicServer = HttpServer.bind("public", config.bindHost(), config.publicPort(), transport, boss, intake,
                     new PublicChannelInitializer(maxPublicBody, health, new ClientScriptHandler(), sockjs, connections,
@@ -137,6 +146,11 @@ public final class WsNode implements AutoCloseable {
     /** Starts a node; returns once both ports accept connections. */
     public static WsNode start(NodeConfig config) throws InterruptedException {
         return new WsNode(config);
+    }
+
+    /** What the start-up warm-up did (tests). */
+    StartWarmup.Result warmup() {
+        return warmup;
     }
 
     /** The worker event loops (tests block them to show what still answers). */

@@ -80,7 +80,10 @@ public final class NodeProcess implements AutoCloseable {
                 "--node-id=" + name, "--bind-host=127.0.0.1",
                 "--public-port=" + publicPort, "--api-port=" + apiPort,
                 // Test callbacks listen on loopback, which a node refuses by default; a flag of the caller's wins.
-                "--callback-allow-networks=" + LOOPBACK_NETWORKS));
+                "--callback-allow-networks=" + LOOPBACK_NETWORKS,
+                // Thousands of connects per start under paranoid leak detection, and commands that
+                // round-trip tests count: a test that wants the warm-up passes its own flag.
+                "--warmup-connects=0"));
         command.addAll(List.of(flags));
         Process process;
         try {

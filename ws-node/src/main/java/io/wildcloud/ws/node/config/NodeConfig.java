@@ -40,6 +40,7 @@ public record NodeConfig(
         boolean jsonLogs,
         boolean metricsHistograms,
         int ioThreads,
+        int warmupConnects,
         ConnectionLimits connectionLimits,
         WebSocketPolicy webSocketPolicy,
         ApiSecurity apiSecurity,
@@ -52,6 +53,9 @@ public record NodeConfig(
         /** The four standard SockJS test services at the root, for conformance suites. */
         PROTOCOL_TEST
     }
+
+    /** Warm-up connects at start (README, "Start-up warm-up"; 1,000 left half the gain, BENCHMARKS.md). */
+    public static final int DEFAULT_WARMUP_CONNECTS = 3000;
 
     /**
      * The node's own settings (not those of a group) as the README and {@code --help} document them,
@@ -127,7 +131,12 @@ public record NodeConfig(
                     + "Linux, NIO elsewhere); more than the cores only adds hand-offs between loops. On a "
                     + "machine the node shares with other busy processes (Redis, another node, a load "
                     + "generator), give it about the cores it gets: on 2 shared cores one loop used ~15% less "
-                    + "CPU per message than two, with p99 latency 2 ms instead of 8 (see BENCHMARKS.md)"));
+                    + "CPU per message than two, with p99 latency 2 ms instead of 8 (see BENCHMARKS.md)"),
+            SettingDefinition.of("warmup-connects", Integer.toString(DEFAULT_WARMUP_CONNECTS),
+                    "websocket sessions the node opens against itself before it binds its ports (0 to 100000; "
+                    + "0: none), through a private memory engine, plus as many reads of absent sockets on Redis: "
+                    + "nothing is written to the store and no callback is called. A fresh JVM serves its first "
+                    + "thousands of connects at about half speed; see [Start-up warm-up](#start-up-warm-up)"));
 
     /**
      * Every setting, in the order of the README's settings table: the node's own, then connection
@@ -215,6 +224,7 @@ public record NodeConfig(
                 logFormat.equals("json"),
                 settings.bool("metrics-histograms", false),
                 settings.integer("io-threads", Runtime.getRuntime().availableProcessors(), 1, 1024),
+                settings.integer("warmup-connects", DEFAULT_WARMUP_CONNECTS, 0, 100_000),
                 ConnectionLimits.from(settings),
                 WebSocketPolicy.from(settings),
                 ApiSecurity.from(settings),
@@ -225,7 +235,7 @@ public record NodeConfig(
         return new Builder();
     }
 
-    /** Builds a config from settings by name; for tests and embedding. */
+    /** Builds a config from settings by name; for tests and embedding (warm-up off by default). */
     public static final class Builder {
         private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -260,8 +270,11 @@ public record NodeConfig(
             return set("redis-url", url);
         }
 
+        /** No start-up warm-up unless {@code warmup-connects} is set: tests start many nodes. */
         public NodeConfig build() {
-            return from(Settings.of(values));
+            Map<String, String> settings = new LinkedHashMap<>(values);
+            settings.putIfAbsent("warmup-connects", "0");
+            return from(Settings.of(settings));
         }
     }
 }

@@ -48,7 +48,7 @@ class InboundRoundTripsTest {
         redis = RedisServerProcess.start();
         monitor = RedisMonitor.start(redis.host(), redis.port());
         callbacks = new CallbackServer();
-        node = WsNode.start(NodeConfig.from(Settings.load(new String[] {"--node-id=inbound", "--bind-host=127.0.0.1",
+        node = WsNode.start(NodeConfig.from(Settings.load(new String[] {"--node-id=inbound", "--warmup-connects=0", "--bind-host=127.0.0.1",
             "--public-port=0", "--api-port=0", "--applications=demo:" + SECRET, "--callback-allow-networks=127.0.0.0/8",
             "--disconnect-delay=60s", "--redis-url=" + redis.url(),
             "--redis-key-prefix=" + RedisTestServer.newKeyPrefix("inbound")}, Map.of())));

@@ -311,7 +311,7 @@ class RedisRoundTripsTest {
         try (RedisServerProcess redis = RedisServerProcess.start();
                 RedisMonitor monitor = RedisMonitor.start(redis.host(), redis.port());
                 CallbackServer callbacks = new CallbackServer()) {
-            WsNode node = WsNode.start(NodeConfig.from(Settings.load(new String[] {"--node-id=connects",
+            WsNode node = WsNode.start(NodeConfig.from(Settings.load(new String[] {"--node-id=connects", "--warmup-connects=0",
                 "--bind-host=127.0.0.1", "--public-port=0", "--api-port=0", "--applications=demo:" + secret,
                 "--callback-allow-networks=127.0.0.0/8", "--redis-url=" + redis.url(),
                 "--redis-key-prefix=" + RedisTestServer.newKeyPrefix("connects")}, Map.of())));

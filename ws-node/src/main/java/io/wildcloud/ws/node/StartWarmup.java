@@ -1,0 +1,281 @@
+package io.wildcloud.ws.node;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.wildcloud.ws.engine.Engine;
+import io.wildcloud.ws.engine.memory.MemoryEngine;
+import io.wildcloud.ws.node.config.NodeConfig;
+import io.wildcloud.ws.node.http.ClientErrorLog;
+import io.wildcloud.ws.node.http.ConnectionGuards;
+import io.wildcloud.ws.node.http.DrainingConnections;
+import io.wildcloud.ws.node.http.HealthHandler;
+import io.wildcloud.ws.node.http.HttpServer;
+import io.wildcloud.ws.node.http.NetworkTransport;
+import io.wildcloud.ws.node.http.WriteBacklogLimit;
+import io.wildcloud.ws.node.metrics.EdgeMeters;
+import io.wildcloud.ws.node.metrics.SockJsMeters;
+import io.wildcloud.ws.push.ApplicationRegistry;
+import io.wildcloud.ws.push.PushLimits;
+import io.wildcloud.ws.push.SocketIds;
+import io.wildcloud.ws.push.module.PushModule;
+import io.wildcloud.ws.sockjs.SockJsEndpointResolver;
+import io.wildcloud.ws.sockjs.http.ClientScriptHandler;
+import io.wildcloud.ws.sockjs.router.SockJsHandler;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's warm-up before it binds its ports ({@code warmup-connects}): a fresh JVM interprets
+ * and compiles the connect path for its first thousands of sessions, and a node started into a
+ * reconnect storm served ~1,800 connects a second where a warm one serves 3,000-4,000 (BENCHMARKS.md,
+ * issue 16). So the node first opens websocket sessions against itself, over loopback sockets on
+ * its own event loops and the public port's real pipeline, bound on an ephemeral loopback port
+ * that closes before the real ports bind:
+ * <ul>
+ *   <li>through a private memory engine and push service with a private application (a random
+ *       secret, known to nothing outside): upgrade, open frame, one published message, close.
+ *       Nothing is written to the node's engine and no application's callback is called (no client
+ *       message is ever sent);</li>
+ *   <li>on the Redis engine, as many upgrades for socket ids that do not exist through the node's
+ *       own engine: its claim script reads, finds no socket and writes nothing, and the answer is
+ *       404. That runs Redisson's and the script pipeline's code without a key left behind.</li>
+ * </ul>
+ * Meters of the warm-up go to a registry of its own, so the node's metrics show no warm-up session;
+ * the Redis engine's command timers ({@code ws.redis.command}) do count its claim reads.
+ */
+final class StartWarmup {
+
+    private static final Logger log = LoggerFactory.getLogger(WsNode.class);
+
+    /** Loopback clients in parallel: a few connects in flight, as a storm has, on any core count. */
+    private static final int CLIENTS = 4;
+    /** However slow the machine, start-up waits no longer than this for the warm-up. */
+    private static final Duration TIME_LIMIT = Duration.ofSeconds(30);
+    private static final int SOCKET_TIMEOUT_MS = 5_000;
+    private static final String WARMUP_APPLICATION = "warmup";
+
+    /** What a warm-up did, for the log line and tests. */
+    record Result(int opened, int notFound, int failed, long millis, int callbacks) {
+
+        static final Result NONE = new Result(0, 0, 0, 0, 0);
+    }
+
+    private StartWarmup() {
+    }
+
+    /**
+     * Runs {@code connects} warm-up connects (and as many gone-socket upgrades on Redis), at most
+     * {@link #TIME_LIMIT}; never throws: a failed warm-up costs only speed, so the node starts anyway.
+     */
+    static Result run(NodeConfig config, Engine engine, SockJsEndpointResolver nodeResolver, HealthHandler health,
+            NetworkTransport transport, EventLoopGroup boss, EventLoopGroup intake, EventLoopGroup workers) {
+        int connects = config.warmupConnects();
+        if (connects == 0) {
+            return Result.NONE;
+        }
+        long started = System.nanoTime();
+        long deadline = started + TIME_LIMIT.toNanos();
+        MemoryEngine memory = new MemoryEngine(config.maxQueuedMessages(), Duration.ofHours(1));
+        String secret = SocketIds.next() + SocketIds.next();
+        PushModule warmupPush = new PushModule(ApplicationRegistry.fromEntries(List.of(WARMUP_APPLICATION + ":" + secret)),
+                memory, memory, PushLimits.defaults().withMaxMessageBytes(config.sockJs().maxMessageBytes()),
+                config.sockJs());
+        List<HttpServer> servers = new ArrayList<>();
+        AtomicInteger opened = new AtomicInteger();
+        AtomicInteger notFound = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS, runnable -> {
+            Thread thread = new Thread(runnable, "warmup-client");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            HttpServer memoryServer = bind("warmup-memory", config, warmupPush.resolver(), memory, health,
+                    transport, boss, intake, workers);
+            servers.add(memoryServer);
+            HttpServer goneServer = null;
+            if (config.usesRedis() && nodeResolver != null) {
+                goneServer = bind("warmup-engine", config, nodeResolver, engine, health, transport, boss, intake, workers);
+                servers.add(goneServer);
+            }
+            List<String> sockets = new ArrayList<>();
+            // A socket holds at most sessions-per-socket sessions at once; the clients' few in flight fit.
+            for (int i = 0; i < CLIENTS; i++) {
+                sockets.add(memory.authorize(WARMUP_APPLICATION, "warmup-" + i, URI.create("https://warmup.invalid/"))
+                        .toCompletableFuture().get(5, TimeUnit.SECONDS).socket().socketId());
+            }
+            AtomicInteger next = new AtomicInteger();
+            int gonePort = goneServer == null ? -1 : goneServer.port();
+            List<Future<?>> running = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                String socketId = sockets.get(c);
+                running.add(clients.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < connects && System.nanoTime() < deadline;
+                            i = next.getAndIncrement()) {
+                        try {
+                            openPublishClose(memoryServer.port(), socketId, "w" + i, memory);
+                            opened.incrementAndGet();
+                            if (gonePort > 0) {
+                                upgradeGoneSocket(gonePort);
+                                notFound.incrementAndGet();
+                            }
+                        } catch (IOException | RuntimeException e) {
+                            if (failed.incrementAndGet() == 1) {
+                                log.debug("warm-up connect failed", e);
+                            }
+                        }
+                    }
+                }));
+            }
+            for (Future<?> client : running) {
+                client.get(Math.max(1, deadline - System.nanoTime()) + TimeUnit.SECONDS.toNanos(SOCKET_TIMEOUT_MS / 1000 + 1),
+                        TimeUnit.NANOSECONDS);
+            }
+        } catch (Exception e) {
+            log.warn("node {}: warm-up stopped early ({}); starting anyway", config.nodeId(), e.toString());
+        } finally {
+            clients.shutdownNow();
+            servers.forEach(HttpServer::stopAccepting);
+            warmupPush.close();
+            memory.close();
+        }
+        return new Result(opened.get(), notFound.get(), failed.get(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                (int) warmupPush.callbackStats().attempts());
+    }
+
+    /** The public port's pipeline over this resolver and store, on an ephemeral loopback port. */
+    private static HttpServer bind(String name, NodeConfig config, SockJsEndpointResolver resolver,
+            io.wildcloud.ws.sockjs.session.SessionStore store, HealthHandler health, NetworkTransport transport,
+            EventLoopGroup boss, EventLoopGroup intake, EventLoopGroup workers) throws InterruptedException {
+        // Its own meters: the node's metrics count no warm-up session or refusal.
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        SockJsHandler sockjs = new SockJsHandler(resolver, store, config.nodeId(), new SockJsMeters(meters),
+                config.webSocketPolicy().peerPolicy());
+        int maxBody = 6 * config.sockJs().maxMessageBytes() + 1024;
+        EdgeMeters edge = new EdgeMeters(meters, "public");
+        ConnectionGuards guards = new ConnectionGuards(name, config.connectionLimits(), maxBody,
+                config.connectionLimits().maxRequestMemory() / 2, new ClientErrorLog(), edge.refusals());
+        long maxBacklog = config.webSocketPolicy().maxWriteBacklogBytes();
+        return HttpServer.bind(name, "127.0.0.1", 0, transport, boss, intake,
+                new PublicChannelInitializer(maxBody, health, new ClientScriptHandler(), sockjs, new DrainingConnections(),
+                        () -> new WriteBacklogLimit(maxBacklog, edge::cutOff), guards, workers));
+    }
+
+    /** One websocket session of a live socket: 101, open frame, a published message, close handshake. */
+    private static void openPublishClose(int port, String socketId, String sessionId, MemoryEngine memory)
+            throws IOException {
+        try (Socket socket = connect(port)) {
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            out.write(upgradeRequest(port, socketId, sessionId));
+            out.flush();
+            expectStatus(in, 101);
+            expectText(in, "o");
+            memory.publish(socketId, sessionId, "warm-up");
+            expectText(in, "a[\"warm-up\"]");
+            // A masked close frame, 1000 (mask 0: the payload is sent as is).
+            out.write(new byte[] {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xE8});
+            out.flush();
+            drain(in);
+        }
+    }
+
+    /** An upgrade for a socket that does not exist: the engine's claim reads and answers 404. */
+    private static void upgradeGoneSocket(int port) throws IOException {
+        try (Socket socket = connect(port)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(upgradeRequest(port, SocketIds.next(), "gone"));
+            out.flush();
+            expectStatus(socket.getInputStream(), 404);
+        }
+    }
+
+    private static Socket connect(int port) throws IOException {
+        Socket socket = new Socket();
+        socket.setTcpNoDelay(true);
+        socket.setSoTimeout(SOCKET_TIMEOUT_MS);
+        socket.connect(new InetSocketAddress("127.0.0.1", port), SOCKET_TIMEOUT_MS);
+        return socket;
+    }
+
+    private static byte[] upgradeRequest(int port, String socketId, String sessionId) {
+        return ("GET /" + socketId + "/000/" + sessionId + "/websocket HTTP/1.1\r\n"
+                + "Host: 127.0.0.1:" + port + "\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: d2FybS11cC1oYW5kc2hha2U=\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Reads a response head (to its blank line) and checks its status code. */
+    private static void expectStatus(InputStream in, int status) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("connection closed in the response head");
+            }
+            head.write(b);
+            matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
+            if (head.size() > 8192) {
+                throw new IOException("response head over 8 KiB");
+            }
+        }
+        String statusLine = head.toString(StandardCharsets.US_ASCII).lines().findFirst().orElse("");
+        if (!statusLine.startsWith("HTTP/1.1 " + status + " ")) {
+            throw new IOException("expected " + status + ", got " + statusLine);
+        }
+    }
+
+    /** Reads one unmasked server text frame of up to 125 bytes and checks its payload. */
+    private static void expectText(InputStream in, String payload) throws IOException {
+        int opcode = readByte(in);
+        int length = readByte(in);
+        if (opcode != 0x81 || length > 125) {
+            throw new IOException("expected a short text frame, got " + Integer.toHexString(opcode) + " " + length);
+        }
+        byte[] bytes = in.readNBytes(length);
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (!text.equals(payload)) {
+            throw new IOException("expected frame " + payload + ", got " + text);
+        }
+    }
+
+    private static int readByte(InputStream in) throws IOException {
+        int b = in.read();
+        if (b < 0) {
+            throw new EOFException("connection closed before a frame");
+        }
+        return b;
+    }
+
+    /** Reads (at most 64 KiB, within the socket timeout) until the server closes the connection. */
+    private static void drain(InputStream in) throws IOException {
+        byte[] buffer = new byte[1024];
+        int total = 0;
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+            total += n;
+            if (total > 64 * 1024) {
+                throw new IOException("the server kept sending after the close frame");
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.wildcloud.ws.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wildcloud.ws.node.config.ConfigException;
+import io.wildcloud.ws.node.config.NodeConfig;
+import io.wildcloud.ws.node.config.Settings;
+import io.wildcloud.ws.testing.RedisProbe;
+import io.wildcloud.ws.testing.RedisServerProcess;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** The start-up warm-up ({@code warmup-connects}): what it runs, what it leaves, how it is set. */
+class StartWarmupTest {
+
+    /** The expiry index's shards, each marked when swept (RedisKeys). */
+    private static final int EXPIRY_SHARDS = 16;
+    private static final String SECRET = "warmup-test-secret-0123456789";
+
+    @Test
+    void onRedisItOpensItsSessionsAndReadsAbsentSocketsLeavingNoKeyAndCallingNoCallback() throws Exception {
+        try (RedisServerProcess redis = RedisServerProcess.start()) {
+            // The keys a node writes at start without a warm-up, then with one: the same names.
+            Set<String> cold = keysAfterStart(redis, "cold:", 0);
+            assertTrue(cold.contains("nodes"), cold.toString());
+            WsNode node = start(redis, "warm:", 200);
+            try {
+                StartWarmup.Result warmup = node.warmup();
+                assertEquals(200, warmup.opened(), "sessions opened, published to and closed: " + warmup);
+                assertEquals(200, warmup.notFound(), "upgrades of absent sockets the engine answered 404: " + warmup);
+                assertEquals(0, warmup.failed(), warmup.toString());
+                assertEquals(0, warmup.callbacks(), "callback attempts");
+                assertEquals(cold, keysOnceSwept(redis, "warm:"), "keys the warm-up left in Redis");
+            } finally {
+                node.close();
+            }
+        }
+    }
+
+    @Test
+    void offWithZero() throws Exception {
+        try (RedisServerProcess redis = RedisServerProcess.start()) {
+            WsNode node = start(redis, "off:", 0);
+            try {
+                assertSame(StartWarmup.Result.NONE, node.warmup());
+            } finally {
+                node.close();
+            }
+        }
+    }
+
+    @Test
+    void theSettingIsParsedWithAClearError() {
+        assertEquals(NodeConfig.DEFAULT_WARMUP_CONNECTS, NodeConfig.from(Settings.of(Map.of())).warmupConnects());
+        assertEquals(0, NodeConfig.from(Settings.of(Map.of("warmup-connects", "0"))).warmupConnects());
+        assertEquals(500, NodeConfig.from(Settings.load(new String[] {"--warmup-connects=500"}, Map.of())).warmupConnects());
+        assertEquals(700, NodeConfig.from(Settings.load(new String[0], Map.of("WS_WARMUP_CONNECTS", "700"))).warmupConnects());
+        ConfigException negative = assertThrows(ConfigException.class,
+                () -> NodeConfig.from(Settings.of(Map.of("warmup-connects", "-1"))));
+        assertTrue(negative.getMessage().contains("warmup-connects") && negative.getMessage().contains("between 0 and 100000"),
+                negative.getMessage());
+        ConfigException word = assertThrows(ConfigException.class,
+                () -> NodeConfig.from(Settings.of(Map.of("warmup-connects", "lots"))));
+        assertTrue(word.getMessage().contains("warmup-connects") && word.getMessage().contains("whole number"),
+                word.getMessage());
+        assertThrows(ConfigException.class, () -> NodeConfig.from(Settings.of(Map.of("warmup-connects", "100001"))));
+        // Tests and embedders build configs with the builder: no warm-up unless asked for.
+        assertEquals(0, NodeConfig.builder().build().warmupConnects());
+    }
+
+    private static WsNode start(RedisServerProcess redis, String prefix, int connects) throws InterruptedException {
+        return WsNode.start(NodeConfig.from(Settings.load(new String[] {"--node-id=warm", "--bind-host=127.0.0.1",
+                "--public-port=0", "--api-port=0", "--applications=app:" + SECRET, "--redis-url=" + redis.url(),
+                "--redis-key-prefix=" + prefix, "--warmup-connects=" + connects}, Map.of())));
+    }
+
+    private static Set<String> keysAfterStart(RedisServerProcess redis, String prefix, int connects) throws Exception {
+        WsNode node = start(redis, prefix, connects);
+        try {
+            return keysOnceSwept(redis, prefix);
+        } finally {
+            node.close();
+        }
+    }
+
+    /**
+     * The key names under {@code prefix} once the node's expiry sweeper has marked its shards swept
+     * (its own timer writes those marks, warm-up or not): so both nodes' keys are compared at the
+     * same point.
+     */
+    private static Set<String> keysOnceSwept(RedisServerProcess redis, String prefix) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        Set<String> names = keys(redis, prefix);
+        while (names.stream().filter(name -> name.endsWith(":swept")).count() < EXPIRY_SHARDS
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            names = keys(redis, prefix);
+        }
+        return names;
+    }
+
+    /** The key names under {@code prefix}, without it. */
+    private static Set<String> keys(RedisServerProcess redis, String prefix) throws Exception {
+        List<String> found = new ArrayList<>(RedisProbe.commandList(redis.host(), redis.port(), "KEYS", prefix + "*"));
+        Set<String> names = new TreeSet<>();
+        found.forEach(key -> names.add(key.substring(prefix.length())));
+        return names;
+    }
+}
