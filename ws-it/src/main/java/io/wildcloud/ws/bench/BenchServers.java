@@ -58,6 +58,32 @@ final class BenchServers {
         }
     }
 
+    /**
+     * The Redis a benchmark's nodes run on: one redis-server, or the masters of a Redis Cluster, each
+     * read on its own (how the load spreads over the masters is what a Cluster run measures).
+     */
+    record RedisDeployment(List<Redis> servers, boolean cluster) implements AutoCloseable {
+
+        /** The node's {@code --redis-url}: {@code redis-cluster://} names every master as a seed. */
+        String url() {
+            if (!cluster) {
+                return servers.get(0).url();
+            }
+            StringBuilder seeds = new StringBuilder("redis-cluster://");
+            for (Redis master : servers) {
+                seeds.append(seeds.length() > "redis-cluster://".length() ? "," : "").append("127.0.0.1:").append(master.port());
+            }
+            return seeds.toString();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            for (Redis server : servers) {
+                server.close();
+            }
+        }
+    }
+
     private final Map<String, String> flags;
     private final Path workDir;
 
@@ -134,13 +160,59 @@ final class BenchServers {
         return startRedis("redis");
     }
 
-    /** redis-server on a free port, without persistence; answers once it takes commands. */
+    /**
+     * A Redis Cluster of {@code masters} redis-servers (no replicas), joined with {@code redis-cli
+     * --cluster create}; answers once every master reports {@code cluster_state:ok}.
+     */
+    RedisDeployment startRedisCluster(int masters) throws IOException, InterruptedException {
+        List<Redis> started = new ArrayList<>();
+        try {
+            for (int i = 0; i < masters; i++) {
+                String name = "redis-master-" + (i + 1);
+                started.add(startRedis(name, List.of("--cluster-enabled", "yes", "--cluster-node-timeout", "5000",
+                        "--dir", workDir.toAbsolutePath().toString(), "--cluster-config-file", name + "-nodes.conf")));
+            }
+            List<String> create = new ArrayList<>(List.of(flags.getOrDefault("redis-cli", "redis-cli"), "--cluster", "create"));
+            started.forEach(master -> create.add("127.0.0.1:" + master.port()));
+            create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+            Process process = new ProcessBuilder(create).redirectErrorStream(true)
+                    .redirectOutput(workDir.resolve("redis-cluster-create.log").toFile()).start();
+            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new IllegalStateException("redis-cli --cluster create failed: see "
+                        + workDir.resolve("redis-cluster-create.log").toAbsolutePath());
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            for (Redis master : started) {
+                while (!RedisStats.clusterInfo("127.0.0.1", master.port()).contains("cluster_state:ok")) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the Redis Cluster did not report cluster_state:ok within 30 s");
+                    }
+                    Thread.sleep(50);
+                }
+            }
+            return new RedisDeployment(List.copyOf(started), true);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            for (Redis master : started) {
+                master.close();
+            }
+            throw e;
+        }
+    }
+
     Redis startRedis(String name) throws IOException, InterruptedException {
+        return startRedis(name, List.of());
+    }
+
+    /** redis-server on a free port, without persistence; answers once it takes commands. */
+    Redis startRedis(String name, List<String> extraArgs) throws IOException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             int port = LoopbackPorts.pick();
-            ManagedProcess redis = ManagedProcess.start(name, List.of(
+            List<String> command = new ArrayList<>(List.of(
                     flags.getOrDefault("redis-server", "redis-server"), "--port", String.valueOf(port),
-                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"), workDir.resolve(name + ".log"));
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
+            command.addAll(extraArgs);
+            ManagedProcess redis = ManagedProcess.start(name, command, workDir.resolve(name + ".log"));
             try {
                 awaitRedis(port);
                 return new Redis(redis, port);

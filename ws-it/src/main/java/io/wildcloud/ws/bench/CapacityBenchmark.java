@@ -52,33 +52,58 @@ public final class CapacityBenchmark {
         CapacityBenchmark benchmark = new CapacityBenchmark(BenchServers.flags(args));
         System.out.println(BenchServers.machine());
         String engine = benchmark.flags.getOrDefault("engine", "redis");
-        if (engine.equals("memory")) {
-            benchmark.measure(null);
-        } else {
-            try (BenchServers.Redis redis = benchmark.servers.startRedis()) {
-                benchmark.measure(redis);
+        switch (engine) {
+            case "memory" -> benchmark.measure(null);
+            case "redis" -> {
+                try (BenchServers.RedisDeployment redis = new BenchServers.RedisDeployment(
+                        List.of(benchmark.servers.startRedis()), false)) {
+                    benchmark.measure(redis);
+                }
             }
+            case "redis-cluster" -> {
+                try (BenchServers.RedisDeployment redis = benchmark.servers.startRedisCluster(
+                        Integer.parseInt(benchmark.flags.getOrDefault("masters", "3")))) {
+                    benchmark.measure(redis);
+                }
+            }
+            default -> throw new IllegalArgumentException("--engine must be memory, redis or redis-cluster, not " + engine);
         }
         System.exit(0);
     }
 
-    /** Redis's memory, keys and CPU at one moment. */
-    private record RedisSample(double usedMemory, long keys, double cpuSeconds, Map<String, Long> calls) {
-        static RedisSample of(BenchServers.Redis redis) {
+    /**
+     * Redis's memory, keys and CPU at one moment, summed over its servers (one, or a Cluster's
+     * masters), with each server's own reading in {@code perServer}.
+     */
+    private record RedisSample(double usedMemory, long keys, double cpuSeconds, Map<String, Long> calls,
+                               List<RedisSample> perServer) {
+        static RedisSample of(BenchServers.RedisDeployment redis) {
             if (redis == null) {
-                return new RedisSample(0, 0, 0, Map.of());
+                return new RedisSample(0, 0, 0, Map.of(), List.of());
             }
+            List<RedisSample> servers = new ArrayList<>();
+            for (BenchServers.Redis server : redis.servers()) {
+                servers.add(of(server.port()));
+            }
+            Map<String, Long> calls = new java.util.TreeMap<>();
+            servers.forEach(server -> server.calls().forEach((command, n) -> calls.merge(command, n, Long::sum)));
+            return new RedisSample(servers.stream().mapToDouble(RedisSample::usedMemory).sum(),
+                    servers.stream().mapToLong(RedisSample::keys).sum(),
+                    servers.stream().mapToDouble(RedisSample::cpuSeconds).sum(), calls, servers);
+        }
+
+        private static RedisSample of(int port) {
             try {
-                return new RedisSample(RedisStats.field("127.0.0.1", redis.port(), "memory", "used_memory"),
-                        RedisStats.keys("127.0.0.1", redis.port()), RedisStats.cpuSeconds("127.0.0.1", redis.port()),
-                        RedisStats.callsByCommand("127.0.0.1", redis.port()));
+                return new RedisSample(RedisStats.field("127.0.0.1", port, "memory", "used_memory"),
+                        RedisStats.keys("127.0.0.1", port), RedisStats.cpuSeconds("127.0.0.1", port),
+                        RedisStats.callsByCommand("127.0.0.1", port), List.of());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read Redis INFO", e);
             }
         }
     }
 
-    private void measure(BenchServers.Redis redis) throws Exception {
+    private void measure(BenchServers.RedisDeployment redis) throws Exception {
         String jvmArgs = flags.getOrDefault("node-jvm-args", DEFAULT_NODE_JVM_ARGS);
         try (BenchServers.Node node = servers.startNodeWith("capacity-node", redis == null ? null : redis.url(), jvmArgs,
                 // All the sessions come from one client address here.
@@ -130,7 +155,7 @@ public final class CapacityBenchmark {
                 public void settled() {
                 }
             }).run();
-            print(jvmArgs, redis != null, before, rssOpen[0], idle[0], redisBefore, redisIdle, nodeCpu, loads, result);
+            print(jvmArgs, redis, before, rssOpen[0], idle[0], redisBefore, redisIdle, nodeCpu, loads, result);
         }
     }
 
@@ -145,14 +170,15 @@ public final class CapacityBenchmark {
         }
     }
 
-    private void print(String jvmArgs, boolean onRedis, NodeMemory before, long rssOpen, NodeMemory idle,
+    private void print(String jvmArgs, BenchServers.RedisDeployment redis, NodeMemory before, long rssOpen, NodeMemory idle,
                        RedisSample redisBefore,
                        RedisSample[] redisIdle, double[] nodeCpu, String[] loads, LoadResult result) {
         // Per session of those open when the node was looked at (all, unless some never opened).
         double n = idle.openSessions() - before.openSessions();
         double seconds = hold.toNanos() / 1e9;
         System.out.printf(Locale.ROOT, "== idle capacity: %d websocket sessions on one fresh node (%s), %s engine%n",
-                sessions, jvmArgs, onRedis ? "Redis" : "memory");
+                sessions, jvmArgs, redis == null ? "memory" : redis.cluster()
+                        ? "Redis Cluster (" + redis.servers().size() + " masters)" : "Redis");
         System.out.printf(Locale.ROOT, "sessions open       %.0f when measured (figures below are per open session)%n", n);
         System.out.printf(Locale.ROOT, "load average        %s (sessions open) / %s (after the hold)%n", loads[0], loads[1]);
         System.out.printf(Locale.ROOT, "node RSS, opened    %.1f MiB -> %.1f MiB: %.2f KiB per session%n",
@@ -167,7 +193,7 @@ public final class CapacityBenchmark {
                 (idle.directBytes() - before.directBytes()) / n / 1024);
         System.out.printf(Locale.ROOT, "node CPU, idle      %.3f s over %.0f s: %.2f us per session per second%n",
                 nodeCpu[1] - nodeCpu[0], seconds, (nodeCpu[1] - nodeCpu[0]) * 1e6 / n / seconds);
-        if (onRedis) {
+        if (redis != null) {
             RedisSample start = redisIdle[0];
             RedisSample end = redisIdle[1];
             System.out.printf(Locale.ROOT, "Redis memory        %.1f MiB -> %.1f MiB: %.0f bytes per session, %.2f keys per session%n",
@@ -189,6 +215,9 @@ public final class CapacityBenchmark {
                 }
             });
             System.out.println("Redis calls per session per second, idle:" + byCommand);
+            if (redis.cluster()) {
+                printSpread(redisBefore, end, start, n, seconds);
+            }
         }
         System.out.println("live heap growth by class, bytes per session (largest first):");
         List<Map.Entry<String, long[]>> growth = new ArrayList<>();
@@ -202,6 +231,21 @@ public final class CapacityBenchmark {
         System.out.println("then one publish to each session:");
         System.out.println(result.toText());
         System.out.println("node log, Redis log and histograms in " + servers.workDir().toAbsolutePath());
+    }
+
+    /** How the idle sessions' memory, keys and CPU divide over a Cluster's masters. */
+    private static void printSpread(RedisSample before, RedisSample end, RedisSample start, double n, double seconds) {
+        double cpuInAll = end.cpuSeconds() - start.cpuSeconds();
+        for (int i = 0; i < end.perServer().size(); i++) {
+            RedisSample b = before.perServer().get(i);
+            RedisSample s = start.perServer().get(i);
+            RedisSample e = end.perServer().get(i);
+            double cpu = e.cpuSeconds() - s.cpuSeconds();
+            System.out.printf(Locale.ROOT, "Redis master %d, idle: %.0f bytes per session of all, %.1f%% of the keys, "
+                            + "%.3f s CPU over %.0f s (%.1f%% of the masters'): %.3f us per session of all per second%n",
+                    i + 1, (e.usedMemory() - b.usedMemory()) / n, 100.0 * (e.keys() - b.keys()) / Math.max(1, end.keys() - before.keys()),
+                    cpu, seconds, 100 * cpu / Math.max(1e-9, cpuInAll), cpu * 1e6 / n / seconds);
+        }
     }
 
     private static String loadAverage() {

@@ -62,6 +62,19 @@ final class RedisStats {
         return field(host, port, "cpu", "used_cpu_user") + field(host, port, "cpu", "used_cpu_sys");
     }
 
+    /** {@code CLUSTER INFO}'s text, or "" while the server does not answer it yet. */
+    static String clusterInfo(String host, int port) {
+        try (Socket socket = new Socket(host, port)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write("*2\r\n$7\r\nCLUSTER\r\n$4\r\nINFO\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] reply = new byte[4096];
+            int read = socket.getInputStream().read(reply);
+            return read <= 0 ? "" : new String(reply, 0, read, StandardCharsets.US_ASCII);
+        } catch (IOException notYet) {
+            return "";
+        }
+    }
+
     static String info(String host, int port, String section) throws IOException {
         try (Socket socket = new Socket(host, port)) {
             socket.setSoTimeout(5000);

@@ -14,13 +14,15 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.redisson.api.RScript;
-import org.redisson.api.RScriptAsync;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Renews the TTL of every session this node holds, every third of the hold TTL: one touch.lua call
- * per group of sessions (all of them on one Redis; a scope, so one slot, on a Cluster). Since touch.lua checks the holder, it also evicts
+ * per group of sessions (all of them on one Redis; a scope, so one slot, on a Cluster), the calls
+ * of a renewal sent as one batch ({@link ScriptPipeline#runBeside}): on a Cluster they are one per
+ * socket, and 19,000 sent one by one took every pooled connection from the node's connects, which
+ * then failed. Since touch.lua checks the holder, it also evicts
  * the receivers whose slot another node took (this node was judged dead while it had lost Redis)
  * or whose session is gone. It also lists them as this node's in the {@link NodeRoster}. Also run at once when the node's connection to Redis comes back.
  */
@@ -29,7 +31,7 @@ final class HoldKeeper {
     private static final Logger LOG = LoggerFactory.getLogger(HoldKeeper.class);
     private static final long HELD = 1;
 
-    private final RScriptAsync script;
+    private final ScriptPipeline pipeline;
     private final LuaScripts scripts;
     private final RedisKeys keys;
     private final Function<SessionKey, String> group;
@@ -52,11 +54,11 @@ final class HoldKeeper {
      *     they must share a slot)
      * @param clientUsable whether the Redis client still sends commands (not shutting down)
      */
-    HoldKeeper(RScriptAsync script, LuaScripts scripts, RedisKeys keys, Function<SessionKey, String> group,
+    HoldKeeper(ScriptPipeline pipeline, LuaScripts scripts, RedisKeys keys, Function<SessionKey, String> group,
             Supplier<List<HeldReceiver>> held, ExpirySweeper sweeper, NodeRoster roster, ScheduledExecutorService timer,
             Duration holdTtl,
             BooleanSupplier clientUsable) {
-        this.script = script;
+        this.pipeline = pipeline;
         this.scripts = scripts;
         this.keys = keys;
         this.group = group;
@@ -99,10 +101,8 @@ final class HoldKeeper {
         if (receivers.isEmpty()) {
             return roster.heldNow(List.of()).exceptionally(error -> null);
         }
-        List<CompletableFuture<?>> calls = new ArrayList<>();
-        for (List<HeldReceiver> call : ScriptCalls.split(receivers, receiver -> group.apply(receiver.key()))) {
-            calls.add(touch(call));
-        }
+        List<CompletableFuture<?>> calls = new ArrayList<>(touch(
+                ScriptCalls.split(receivers, receiver -> group.apply(receiver.key()))));
         List<SessionKey> sessions = new ArrayList<>(receivers.size());
         receivers.forEach(receiver -> sessions.add(receiver.key()));
         // List them for a takeover within seconds should this node die (NodeRoster): held sessions
@@ -141,24 +141,39 @@ final class HoldKeeper {
         return Duration.ofMillis(Math.min(millis, holdTtl.toMillis() / 3));
     }
 
-    /** One touch.lua call for {@code receivers}; evicts those that no longer hold their slot. */
-    private CompletableFuture<Void> touch(List<HeldReceiver> receivers) {
-        List<Object> sessionKeys = new ArrayList<>(receivers.size() * 2);
-        Object[] args = new Object[receivers.size() + 1];
-        args[0] = holdTtl.toMillis();
-        for (int i = 0; i < receivers.size(); i++) {
-            sessionKeys.add(keys.session(receivers.get(i).key()));
-            sessionKeys.add(keys.queue(receivers.get(i).key()));
-            args[i + 1] = receivers.get(i).receiverId();
+    /**
+     * One touch.lua call per group of {@code calls}, all in one batch; evicts the receivers that no
+     * longer hold their slot.
+     */
+    private List<CompletableFuture<Void>> touch(List<List<HeldReceiver>> calls) {
+        List<List<Object>> callKeys = new ArrayList<>(calls.size());
+        List<Object[]> callArgs = new ArrayList<>(calls.size());
+        for (List<HeldReceiver> receivers : calls) {
+            List<Object> sessionKeys = new ArrayList<>(receivers.size() * 2);
+            Object[] args = new Object[receivers.size() + 1];
+            args[0] = holdTtl.toMillis();
+            for (int i = 0; i < receivers.size(); i++) {
+                sessionKeys.add(keys.session(receivers.get(i).key()));
+                sessionKeys.add(keys.queue(receivers.get(i).key()));
+                args[i + 1] = receivers.get(i).receiverId();
+            }
+            callKeys.add(sessionKeys);
+            callArgs.add(args);
         }
-        return scripts.touch.<List<Object>>eval(script, RScript.ReturnType.LIST, sessionKeys, args)
-                .thenAccept(answers -> {
-                    for (int i = 0; i < receivers.size(); i++) {
-                        if (!(answers.get(i) instanceof Long answer) || answer != HELD) {
-                            receivers.get(i).evict();
-                        }
+        List<CompletableFuture<Object>> answers = pipeline.runBeside(scripts.touch, RScript.ReturnType.LIST,
+                callKeys, callArgs);
+        List<CompletableFuture<Void>> evictions = new ArrayList<>(calls.size());
+        for (int c = 0; c < calls.size(); c++) {
+            List<HeldReceiver> receivers = calls.get(c);
+            evictions.add(answers.get(c).thenAccept(answer -> {
+                List<?> perSession = (List<?>) answer;
+                for (int i = 0; i < receivers.size(); i++) {
+                    if (!(perSession.get(i) instanceof Long held) || held != HELD) {
+                        receivers.get(i).evict();
                     }
-                })
-                .toCompletableFuture();
+                }
+            }));
+        }
+        return evictions;
     }
 }

@@ -187,14 +187,41 @@ final class ScriptPipeline {
         return (CompletionStage<R>) (CompletionStage<?>) call.answer();
     }
 
+    /**
+     * Runs one call of {@code script} per element of {@code keys} (and of {@code args}) as one
+     * batch beside the ordered queue, in no order with other calls. Redisson sends each Cluster
+     * master its share in one write over one connection, so thousands of calls (a renewal of every
+     * held session is one call per socket on a Cluster) take one connection per master instead of
+     * the whole pool, and a master that does not answer delays only its own share. A script Redis
+     * lost is loaded and its calls sent once more.
+     *
+     * @return one answer per call, in order
+     */
+    List<CompletableFuture<Object>> runBeside(LuaScript script, RScript.ReturnType type, List<List<Object>> keys,
+            List<Object[]> args) {
+        List<Call> calls = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            calls.add(new Call(script, type, keys.get(i), args.get(i), new CompletableFuture<>()));
+        }
+        if (!calls.isEmpty()) {
+            send(calls, true, () -> { });
+        }
+        return calls.stream().map(Call::answer).toList();
+    }
+
     private void send(List<Call> calls, boolean mayReload) {
+        send(calls, mayReload, this::next);
+    }
+
+    /** Sends {@code calls}, settles their answers, then runs {@code then}. */
+    private void send(List<Call> calls, boolean mayReload, Runnable then) {
         if (calls.size() == 1) {
             // LuaScript.eval loads a lost script by itself.
             Call call = calls.get(0);
             call.script().eval(direct, call.type(), call.keys(), call.args())
                     .whenComplete((answer, error) -> {
                         settle(call, answer, error);
-                        next();
+                        then.run();
                     });
             return;
         }
@@ -212,7 +239,7 @@ final class ScriptPipeline {
             if (answers.isEmpty()) {
                 // Not handed over: the store is closing.
                 calls.forEach(call -> settle(call, null, batchError));
-                next();
+                then.run();
                 return;
             }
             List<Call> lostScript = new ArrayList<>();
@@ -230,9 +257,9 @@ final class ScriptPipeline {
                 }
             }
             if (lostScript.isEmpty()) {
-                next();
+                then.run();
             } else {
-                scripts.loadAll(direct, gate).whenComplete((loaded, error) -> send(lostScript, false));
+                scripts.loadAll(direct, gate).whenComplete((loaded, error) -> send(lostScript, false, then));
             }
         });
     }

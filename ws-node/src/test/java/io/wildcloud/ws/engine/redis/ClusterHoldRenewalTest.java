@@ -1,0 +1,105 @@
+package io.wildcloud.ws.engine.redis;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wildcloud.ws.sockjs.session.ClaimMode;
+import io.wildcloud.ws.sockjs.session.ReceiverId;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
+import io.wildcloud.ws.testing.CollectingReceiver;
+import io.wildcloud.ws.testing.RedisClusterProcesses;
+import io.wildcloud.ws.testing.RedisProbe;
+import io.wildcloud.ws.testing.RedisServerProcess;
+import io.wildcloud.ws.testing.RedisTestServer;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hold renewals on a Redis Cluster, where they are one touch.lua call per socket (a call's keys
+ * must share a slot): thousands per renewal. Sent one by one they took every pooled connection of
+ * the node (Redisson opens up to 64 per master), and the node's connects, which need one too,
+ * failed with "Unable to acquire connection" (`CapacityBenchmark --engine=redis-cluster`: 3,685 of
+ * 19,000 opens failed). Sent as one batch they take one connection per master.
+ */
+class ClusterHoldRenewalTest {
+
+    private static final int SESSIONS = 1_500;
+
+    @Test
+    void renewalsOfThousandsOfSocketsTakeNoConnectionsBeyondThePoolsIdleOnes() throws Exception {
+        try (RedisClusterProcesses cluster = RedisClusterProcesses.start()) {
+            String url = "redis-cluster://" + String.join(",", cluster.nodeUrls()).replace("redis://", "");
+            String prefix = RedisTestServer.newKeyPrefix("renewal");
+            // A renewal every 3 s; a hold long enough that a renewal slowed by a loaded machine still lands.
+            RedisEngineConfig config = RedisEngineConfig.of(url).withKeyPrefix(prefix).withHoldTtl(Duration.ofSeconds(9));
+            try (RedisEngine engine = join(TestEngines.connect(config, "n"))) {
+                // Redisson has opened its pools' idle connections; any connection beyond them is one a
+                // burst of commands made it open. The sessions open one at a time, so the renewals
+                // while they open and after are what could make that burst.
+                long[] before = connectionsReceived(cluster);
+                List<SessionKey> sessions = openIdleSessionsOneByOne(engine);
+                Thread.sleep(7_000);
+                long[] after = connectionsReceived(cluster);
+                for (int m = 0; m < before.length; m++) {
+                    assertTrue(after[m] - before[m] <= 3, "master " + (m + 1) + " took " + (after[m] - before[m])
+                            + " new connections while " + SESSIONS + " sockets held by one node were renewed");
+                }
+                // And the renewals reached the sessions: each was renewed within the last renewal period or so.
+                RedisKeys keys = new RedisKeys(prefix);
+                for (SessionKey session : sessions.subList(0, 50)) {
+                    long ttl = pttl(cluster, keys.session(session));
+                    assertTrue(ttl > 4_000, keys.session(session) + " has " + ttl + " ms left of a 9 s hold");
+                }
+            }
+        }
+    }
+
+    private static List<SessionKey> openIdleSessionsOneByOne(RedisEngine engine) throws Exception {
+        List<SessionKey> keys = new ArrayList<>();
+        for (int i = 0; i < SESSIONS; i++) {
+            String socket = join(engine.authorize("app", "client-" + i, URI.create("http://127.0.0.1:9/"))).socket()
+                    .socketId();
+            SessionKey key = new SessionKey(socket, "tab");
+            join(engine.claim(key, ClaimMode.STREAM, Creation.CREATE_ONLY_IN_LIVE_SCOPE,
+                    new CollectingReceiver(new ReceiverId("n", i), new CopyOnWriteArrayList<>())));
+            join(engine.addSession(socket, "tab", 10));
+            keys.add(key);
+        }
+        return keys;
+    }
+
+    private static long[] connectionsReceived(RedisClusterProcesses cluster) throws IOException {
+        List<RedisServerProcess> masters = cluster.masters();
+        long[] received = new long[masters.size()];
+        for (int m = 0; m < masters.size(); m++) {
+            for (String line : RedisProbe.command(masters.get(m).host(), masters.get(m).port(), "INFO", "stats")
+                    .split("\r\n")) {
+                if (line.startsWith("total_connections_received:")) {
+                    received[m] = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+        }
+        return received;
+    }
+
+    /** The key's PTTL, asked of each master (only its own answers other than -2). */
+    private static long pttl(RedisClusterProcesses cluster, String key) throws IOException {
+        for (RedisServerProcess master : cluster.masters()) {
+            String answer = RedisProbe.command(master.host(), master.port(), "PTTL", key);
+            if (answer != null && !answer.startsWith("-MOVED") && !answer.equals("-2")) {
+                return Long.parseLong(answer);
+            }
+        }
+        return -2;
+    }
+
+    private static <T> T join(java.util.concurrent.CompletionStage<T> stage) throws Exception {
+        return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+}
