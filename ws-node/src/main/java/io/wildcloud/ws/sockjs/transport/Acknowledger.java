@@ -119,8 +119,14 @@ final class Acknowledger {
         private void run() {
             ran = true;
             for (int i = 0; i < due.size(); i++) {
-                due.get(i).due(); // a stopped one does nothing (see flush)
+                try {
+                    due.get(i).due(); // a stopped one does nothing (see flush)
+                } catch (RuntimeException e) {
+                    // As the loop does with a failing task: logged, and the others still run.
+                    log.warn("a delayed acknowledgement failed", e);
+                }
             }
+            due.clear(); // the loop keeps its latest tick: it must not keep the connections too
         }
     }
 
