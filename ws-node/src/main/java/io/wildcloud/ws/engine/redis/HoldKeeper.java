@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Renews the TTL of every session this node holds, every third of the hold TTL: one touch.lua call
  * per group of sessions (all of them on one Redis; a scope, so one slot, on a Cluster), the calls
- * of a renewal sent as one batch ({@link ScriptPipeline#runBeside}): on a Cluster they are one per
- * socket, and 19,000 sent one by one took every pooled connection from the node's connects, which
- * then failed. Since touch.lua checks the holder, it also evicts
+ * of a renewal sent in batches, one after the other ({@link ScriptPipeline#runBeside}): on a
+ * Cluster they are one per socket, and 19,000 sent one by one took every pooled connection from the
+ * node's connects, which then failed. Since touch.lua checks the holder, it also evicts
  * the receivers whose slot another node took (this node was judged dead while it had lost Redis)
  * or whose session is gone. It also lists them as this node's in the {@link NodeRoster}. Also run at once when the node's connection to Redis comes back.
  */
@@ -142,7 +142,7 @@ final class HoldKeeper {
     }
 
     /**
-     * One touch.lua call per group of {@code calls}, all in one batch; evicts the receivers that no
+     * One touch.lua call per group of {@code calls}, in bounded batches; evicts the receivers that no
      * longer hold their slot.
      */
     private List<CompletableFuture<Void>> touch(List<List<HeldReceiver>> calls) {
