@@ -626,6 +626,45 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    void endRemovesAnOpenSessionAtOnceAndAnswersTrueOnce() {
+        SessionKey held = key("end-held");
+        RecordingReceiver receiver = receiver("n1");
+        claim(store(), held, ClaimMode.STREAM, receiver);
+        join(store().enqueue(held, List.of("never read")));
+        SessionKey idle = key("end-idle");
+        RecordingReceiver opener = receiver("n1");
+        claim(store(), idle, ClaimMode.STREAM, opener);
+        release(store(), idle, opener, 0, SAFE_DELAY);
+        SessionKey closed = key("end-closed");
+        openIdle(closed);
+        join(store().close(closed, GO_AWAY));
+
+        // Two ends of one session at once: one of them ended it.
+        CompletionStage<Boolean> first = store().end(held, GO_AWAY);
+        CompletionStage<Boolean> second = store().end(held, GO_AWAY);
+        assertEquals(1, (join(first) ? 1 : 0) + (join(second) ? 1 : 0), "ends that answered true");
+        assertTrue(join(store().end(idle, GO_AWAY)), "an open session nobody holds");
+        assertFalse(join(store().end(closed, GO_AWAY)), "a closed session was not open");
+        assertFalse(join(store().end(key("end-missing"), GO_AWAY)), "a missing session was not open");
+        for (SessionKey gone : List.of(held, idle, closed)) {
+            assertEquals(SessionStatus.NOT_FOUND, join(store().status(gone)), gone.toString());
+            assertEquals(EnqueueResult.NOT_FOUND, join(store().enqueue(gone, List.of("x"))), gone.toString());
+        }
+        // Past the released session's delay: an ended session is not heard of again as expired.
+        SessionKey witness = key("witness-end");
+        RecordingReceiver w = receiver("n1");
+        claim(store(), witness, ClaimMode.STREAM, w);
+        release(store(), witness, w, 0, SAFE_DELAY.plusMillis(500));
+        Waits.await(() -> expired.containsKey(witness), () -> "no expiry notice for " + witness, WAIT);
+        for (SessionKey gone : List.of(held, idle, closed)) {
+            assertFalse(expired.containsKey(gone), gone + " heard of as expired after its end");
+        }
+        Claim again = claim(store(), held, ClaimMode.STREAM, receiver("n1"));
+        assertEquals(Outcome.OPENED, again.outcome());
+        assertTrue(again.pending().isEmpty(), "an ended session's queue is gone: " + again.pending());
+    }
+
+    @Test
     void statusTellsMissingOpenAndClosed() {
         SessionKey key = key("status");
         assertEquals(SessionStatus.NOT_FOUND, join(store().status(key)));

@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The check of one due session, for the {@link ExpirySweeper} and for a node's takeover of a dead
  * node's sessions ({@link NodeRoster}): expire.lua ends it only if nobody alive holds it and its
- * deadline passed by Redis's clock; a session not due by Redis's clock gets its next deadline in
- * the index, and one held by a live node leaves it (its node's roster entry covers it, and its
- * next release adds it again); an ended session's listener hears of it.
+ * deadline passed by Redis's clock (a released one's by the claim grace too: its client's poll may
+ * have reached a node in time, its claim not yet Redis); a session not due by Redis's clock gets
+ * its next deadline in the index, and one held by a live node leaves it (its node's roster entry
+ * covers it, and its next release adds it again); an ended session's listener hears of it.
  */
 final class ExpiryChecks {
 
@@ -36,11 +37,17 @@ final class ExpiryChecks {
     private final Supplier<SessionExpiryListener> listener;
     private final NodePresence presence;
     private final UnknownOutcomes unknown;
+    private final long claimGraceMillis;
 
-    /** @param unknown sends a rearm again while Redis does not answer it, as the release before it */
+    /**
+     * @param unknown sends a rearm again while Redis does not answer it, as the release before it
+     * @param claimGrace how long after its deadline a released session may still be claimed
+     *     ({@link RedisEngineConfig#claimGrace()}): no check ends it before
+     */
     ExpiryChecks(ScriptPipeline pipeline, LuaScripts scripts, RedisKeys keys, ExpiryIndex index,
             Supplier<SessionExpiryListener> listener, NodePresence presence,
-            UnknownOutcomes unknown) {
+            UnknownOutcomes unknown, Duration claimGrace) {
+        this.claimGraceMillis = claimGrace.toMillis();
         this.pipeline = pipeline;
         this.scripts = scripts;
         this.keys = keys;
@@ -172,7 +179,8 @@ final class ExpiryChecks {
      * @param notBefore ms (Redis's clock) before which the session may not end, or 0
      */
     private CompletionStage<List<Object>> expire(SessionKey key, String deadHolder, long notBefore) {
-        return pipeline.submit(scripts.expire, RScript.ReturnType.LIST, keys.sessionKeys(key), deadHolder, notBefore);
+        return pipeline.submit(scripts.expire, RScript.ReturnType.LIST, keys.sessionKeys(key), deadHolder, notBefore,
+                claimGraceMillis);
     }
 
     void notifyExpired(SessionKey key) {

@@ -78,6 +78,7 @@ final class ExpirySweeper {
     private final AtomicLongArray heardFrom = new AtomicLongArray(RedisKeys.EXPIRY_SHARDS);
     /** Per shard, 1 while its next lease must start the grace after a stall. */
     private final AtomicIntegerArray afterStall = new AtomicIntegerArray(RedisKeys.EXPIRY_SHARDS);
+    private final long claimGraceMillis;
     private volatile boolean stopped;
     private volatile String problem;
 
@@ -86,14 +87,17 @@ final class ExpirySweeper {
      *     the time a due session's keys outlive its deadline, so that another node gets to it if
      *     this one dies mid-check
      * @param unknown sends a rearm again while Redis does not answer it
+     * @param claimGrace how long after its deadline a released session may still be claimed
+     *     ({@link RedisEngineConfig#claimGrace()}): its index entry comes due that much later
      */
     ExpirySweeper(ScriptPipeline pipeline, LuaScripts scripts, RedisKeys keys, ExpiryIndex index,
             ScheduledExecutorService timer, Duration interval, Duration lease,
             Supplier<SessionExpiryListener> listener, NodePresence presence,
-            UnknownOutcomes unknown) {
+            UnknownOutcomes unknown, Duration claimGrace) {
         this.index = index;
+        this.claimGraceMillis = claimGrace.toMillis();
         this.sessionChecks = new ExpiryChecks(pipeline, scripts, keys, index, listener, presence,
-                unknown);
+                unknown, claimGrace);
         this.timer = timer;
         this.interval = interval;
         this.lease = lease;
@@ -121,9 +125,12 @@ final class ExpirySweeper {
         return sessionChecks.rearmIfLate(key, sentAtMillis, delayMillis, marginMillis);
     }
 
-    /** Notes that {@code key} was released and ends at {@code deadlineMillis} (this node's clock). */
+    /**
+     * Notes that {@code key} was released and ends at {@code deadlineMillis} (this node's clock):
+     * due for a check a claim grace later, when expire.lua may end it.
+     */
     CompletableFuture<Boolean> track(SessionKey key, long deadlineMillis) {
-        return index.add(key, deadlineMillis);
+        return index.add(key, deadlineMillis + claimGraceMillis);
     }
 
     private void schedule() {

@@ -103,7 +103,7 @@ public final class RedisEngine extends AbstractEngine {
             AtomicReference<SessionExpiryListener> expiryListener = new AtomicReference<>();
             UnknownOutcomes unknown = new UnknownOutcomes(rt.timer(), UnknownOutcomes.boundFor(config));
             sweeper = new ExpirySweeper(rt.pipeline(), rt.scripts(), keys, expiryIndex, rt.timer(),
-                    config.sweepInterval(), lease, expiryListener::get, presence, unknown);
+                    config.sweepInterval(), lease, expiryListener::get, presence, unknown, config.claimGrace());
             epoch = new StoreEpoch(redisson.getBucket(keys.epoch(), HeapStringCodec.INSTANCE), rt.commands(),
                     (known, found) -> engine.get().storeLost(known, found));
             ClaimJournal journal = new ClaimJournal(rt);

@@ -60,6 +60,8 @@ public record RedisEngineConfig(
     public static final Duration MIN_STALL_BOUND = Duration.ofSeconds(2);
     /** A request waits the bound out: past a few minutes no balancer or client waits that long. */
     public static final Duration MAX_STALL_BOUND = Duration.ofMinutes(10);
+    /** {@link #claimGrace()} unless the expiry margin is short. */
+    static final Duration CLAIM_GRACE = Duration.ofSeconds(3);
 
     public RedisEngineConfig {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -110,6 +112,20 @@ public record RedisEngineConfig(
     public Duration stallBound() {
         Duration held = holdTtl.minus(holdTtl.dividedBy(3));
         return held.compareTo(expiryMargin) < 0 ? held : expiryMargin;
+    }
+
+    /**
+     * How long after a released session's disconnect deadline a sweep or a takeover may end it
+     * (3 s with the defaults): the longest a client's next request may spend inside a node between
+     * its arrival and its claim reaching Redis (the socket look-up, then the claim, each behind the
+     * node's other store calls: 1.5 s was seen at load 30-48). A claim whose request arrived before
+     * the deadline finds its session within this (claim.lua counts the arrival); a session nobody
+     * claims ends at most this late. A quarter of the expiry margin at most, so that the keys of a
+     * session still outlive its check and a lease after it.
+     */
+    public Duration claimGrace() {
+        Duration quarter = expiryMargin.dividedBy(4);
+        return CLAIM_GRACE.compareTo(quarter) < 0 ? CLAIM_GRACE : quarter;
     }
 
     /**

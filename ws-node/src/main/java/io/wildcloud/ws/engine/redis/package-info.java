@@ -42,7 +42,10 @@
  * another node still finds a leased session's keys when the lease ends. A session's deadline
  * counts against its client, not against the store: a claim ends a session past its deadline only
  * if it was past when the client asked (claim.lua), so a poll that waited out a stall, or a
- * Cluster that was down, still finds its session; a release (or a poll's claim that released)
+ * Cluster that was down, still finds its session; a sweep or a takeover ends a released session
+ * only a claim grace after its deadline ({@link io.wildcloud.ws.engine.redis.RedisEngineConfig#claimGrace},
+ * 3 s; expire.lua), so that a claim whose request reached its node in time but waited there (the
+ * socket look-up and the claim behind the node's other store calls) finds it too; a release (or a poll's claim that released)
  * answered late, its index entry included, starts the delay again (rearm.lua).
  *
  * <h2>Scripts</h2>

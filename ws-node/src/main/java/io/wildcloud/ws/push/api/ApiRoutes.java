@@ -98,7 +98,7 @@ final class ApiRoutes {
         if (first.equals("publish") && segments.size() == 1) {
             require(method, "POST", HttpMethod.POST);
             Optional<Application> caller = auth.caller(authorization, true);
-            List<BatchTarget> targets = batches.read(JsonBodies.object(body));
+            List<BatchTarget> targets = batches.read(body);
             return operations.publishBatch(caller, targets, requestId).thenApply(ApiReply::ok);
         }
         if (first.equals("publish") && (segments.size() == 2 || segments.size() == 3)

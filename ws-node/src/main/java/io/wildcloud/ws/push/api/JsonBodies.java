@@ -98,7 +98,7 @@ final class JsonBodies {
                 + " characters.");
     }
 
-    private static ApiException malformed() {
+    static ApiException malformed() {
         return ApiException.badRequest(ErrorCodes.MALFORMED_JSON,
                 "The body must be one JSON object, in UTF-8.");
     }

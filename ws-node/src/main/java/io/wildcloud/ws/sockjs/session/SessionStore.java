@@ -27,7 +27,11 @@ import java.util.concurrent.CompletionStage;
  *       still delivered first.</li>
  *   <li><b>Expiry.</b> A session that no receiver holds for its disconnect delay ends: it is
  *       removed and, if it was open, the {@link SessionExpiryListener} hears of it once, on some
- *       node. A session whose receiver slot is held never expires.</li>
+ *       node. A session whose receiver slot is held never expires. The delay counts against the
+ *       client: a claim whose request arrived before the deadline ({@link Receiver#askedAtMillis})
+ *       still finds the session if it reaches the store within the store's bounded grace after
+ *       the deadline (the Redis engine's claim grace, 3 s), however the request was delayed inside
+ *       the node.</li>
  *   <li><b>Async.</b> Every method returns at once; no method blocks the caller's thread. A stage
  *       fails with {@link StoreUnavailableException} when the store cannot be reached.</li>
  * </ul>

@@ -39,7 +39,7 @@ final class SockJsWebSocketReceiver extends WebSocketReceiver {
 
     @Override
     void write(List<QueuedMessage> messages) {
-        ctx.write(ServerTextFrame.encode(ctx.alloc(), Frames.messagesText(messages)), ctx.voidPromise());
+        ctx.write(ServerTextFrame.encodeMessages(ctx.alloc(), messages), ctx.voidPromise());
     }
 
     @Override

@@ -43,6 +43,8 @@ class RedisExpiryIndexTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     /** A sweep interval no test lasts: the store never sweeps. */
     private static final Duration NEVER = Duration.ofHours(1);
+    /** A released session's index entry is due this long after its deadline (the claim grace: the test's margin is long). */
+    private static final long CLAIM_GRACE_MILLIS = RedisEngineConfig.CLAIM_GRACE.toMillis();
 
     private final List<AutoCloseable> cleanup = new ArrayList<>();
     private final String prefix;
@@ -79,8 +81,9 @@ class RedisExpiryIndexTest {
         claimAndRelease(setup, key, Duration.ofSeconds(5));
 
         // A node leases the session, then dies before it checks it. It leases what is due by the
-        // session's deadline (as its sweep at that moment would), before the survivors' sweeps can.
-        long dueBy = System.currentTimeMillis() + 5_000;
+        // session's deadline and claim grace (as its sweep at that moment would), before the
+        // survivors' sweeps can.
+        long dueBy = System.currentTimeMillis() + 5_000 + CLAIM_GRACE_MILLIS;
         long leaseEnd = dueBy + 2_000;
         int shard = RedisKeys.expiryShardOf(RedisKeys.expiryMember(key));
         ExpiryIndex.Lease lease = join(dead.index.lease(shard, dueBy, 10, leaseEnd, 60_000, false));
@@ -144,7 +147,9 @@ class RedisExpiryIndexTest {
 
         TimeUnit.MILLISECONDS.sleep(600); // the gap: nobody sweeps the shard
         long now = System.currentTimeMillis();
-        ExpiryIndex.Lease afterGap = join(node.index.lease(shard, now, 10, now + 10_000, 60_000, false));
+        // Leased as if its claim grace had passed too (its entry is due that much after its deadline).
+        ExpiryIndex.Lease afterGap = join(node.index.lease(shard, now + CLAIM_GRACE_MILLIS, 10, now + 10_000, 60_000,
+                false));
         assertEquals(List.of(RedisKeys.expiryMember(key)), afterGap.members());
         assertTrue(afterGap.notBefore() > now + 20_000, "grace until " + afterGap.notBefore() + ", now " + now);
         // Every lease of the shard carries it until it ends, gap or not.

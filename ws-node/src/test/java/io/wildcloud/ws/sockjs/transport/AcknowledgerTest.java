@@ -5,16 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.DefaultEventLoop;
+import io.netty.channel.local.LocalChannel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import io.wildcloud.ws.testing.Waits;
 import org.junit.jupiter.api.Test;
 
 class AcknowledgerTest {
@@ -140,5 +145,37 @@ class AcknowledgerTest {
         answers.get(0).complete(null);
         acknowledger.delivered(2);
         assertEquals(List.of(1L), asked);
+    }
+
+    @Test
+    void theDelayedAcknowledgementsOfALoopsSessionsShareOneScheduledTaskPerTick() throws Exception {
+        AtomicInteger scheduled = new AtomicInteger();
+        DefaultEventLoop loop = new DefaultEventLoop() {
+            @Override
+            public io.netty.util.concurrent.ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
+                scheduled.incrementAndGet();
+                return super.schedule(task, delay, unit);
+            }
+        };
+        try {
+            LocalChannel connection = new LocalChannel();
+            connection.pipeline().addLast(new ChannelInboundHandlerAdapter());
+            loop.register(connection).sync();
+            ChannelHandlerContext ctx = connection.pipeline().firstContext();
+            List<Acknowledger> sessions = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                sessions.add(new Acknowledger(ctx, store, new SessionKey("scope", "s" + i), new ReceiverId("node", i),
+                        Duration.ofMillis(200)));
+            }
+            loop.submit(() -> sessions.forEach(session -> session.delivered(1))).sync();
+            loop.submit(() -> sessions.get(0).stop()).sync();
+            assertTrue(scheduled.get() <= 2, scheduled + " tasks scheduled (one, or two across a tick)");
+            Waits.await(() -> asked.size() == 99, "the 99 not stopped acknowledged", Duration.ofSeconds(10));
+            answers.forEach(answer -> answer.complete(null));
+            loop.submit(() -> sessions.get(1).delivered(3)).sync();
+            Waits.await(() -> asked.size() == 100, "a later write starts the next tick", Duration.ofSeconds(10));
+        } finally {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
     }
 }

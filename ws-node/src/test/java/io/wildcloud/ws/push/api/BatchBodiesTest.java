@@ -1,0 +1,80 @@
+package io.wildcloud.ws.push.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.wildcloud.ws.common.api.ErrorCodes;
+import io.wildcloud.ws.push.SocketIds;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The batch body as the streaming reader reads it: the answers a tree read gave, in the cases a
+ * streaming read could get differently (repeated keys, values it skips, entries past the bound).
+ */
+class BatchBodiesTest {
+
+    private static final String ID = SocketIds.next();
+    private final BatchBodies bodies = new BatchBodies(64, 3);
+
+    @Test
+    void aRepeatedKeysLastValueWinsAsInATree() {
+        assertEquals(List.of(BatchTarget.valid(ID, null, "second")), bodies.read("{\"messages\":[{\"socket_id\":5,"
+                + "\"socket_id\":\"" + ID + "\",\"session_id\":\"s1\",\"session_id\":null,\"message\":\"first\","
+                + "\"message\":\"second\"}]}"));
+        assertEquals(List.of(BatchTarget.valid(ID, "s1", "m")), bodies.read("{\"targets\":5,\"message\":null,"
+                + "\"targets\":[{\"socket_id\":\"" + ID + "\",\"session_id\":\"s1\"}],\"message\":\"m\"}"));
+    }
+
+    @Test
+    void whatTheReaderDropsMustBeStrictJsonToo() {
+        String target = "{\"socket_id\":\"" + ID + "\"}";
+        for (String body : List.of(
+                "{\"extra\":\"\\x\",\"targets\":[" + target + "],\"message\":\"m\"}",
+                "{\"extra\":\"\u0001\",\"targets\":[" + target + "],\"message\":\"m\"}",
+                "{\"targets\":[{\"socket_id\":\"" + ID + "\",\"message\":\"\n\"}],\"message\":\"m\"}",
+                "{\"targets\":[{\"socket_id\":\"" + ID + "\",\"message\":\"\\x\"}],\"message\":\"m\"}",
+                "{\"targets\":[[\"\\x\"]],\"message\":\"m\"}",
+                "{\"targets\":[" + target + "],\"message\":\"m\",\"extra\":[1,]}",
+                "{\"targets\":[" + target + "],\"message\":\"m\"} x",
+                "{\"targets\":[" + target + "],\"message\":\"m\"}{}",
+                "{\"targets\":[" + target + "],\"message\":'m'}",
+                "[" + target + "]", "\"x\"", "", "{")) {
+            ApiException error = assertThrows(ApiException.class, () -> bodies.read(body), body);
+            assertEquals(ErrorCodes.MALFORMED_JSON, error.body().error(), body);
+        }
+    }
+
+    @Test
+    void entriesPastTheBoundAreCountedButMalformedJsonComesFirst() {
+        String target = "{\"socket_id\":\"" + ID + "\"}";
+        String four = String.join(",", target, target, target, target);
+        ApiException tooMany = assertThrows(ApiException.class,
+                () -> bodies.read("{\"targets\":[" + four + "],\"message\":\"m\"}"));
+        assertEquals(ErrorCodes.TOO_MANY_TARGETS, tooMany.body().error());
+        assertEquals("A batch may name at most 3 targets (the node's max-publish-targets); this one names 4."
+                + " Split it.", tooMany.body().message());
+        ApiException broken = assertThrows(ApiException.class,
+                () -> bodies.read("{\"targets\":[" + four + ",{\"socket_id\":\"\\q\"}],\"message\":\"m\"}"));
+        assertEquals(ErrorCodes.MALFORMED_JSON, broken.body().error());
+    }
+
+    @Test
+    void aMessageOtherThanAStringIsItsCompactJson() {
+        assertEquals(List.of(BatchTarget.valid(ID, null, "{\"n\":1.50,\"a\":[true,null,\"<\"]}")),
+                bodies.read("{\"messages\":[{\"socket_id\":\"" + ID + "\", \"message\": { \"n\" : 1.50 ,"
+                        + " \"a\" : [ true , null , \"<\" ] } }]}"));
+        assertEquals(List.of(BatchTarget.valid(ID, null, "-0.0e5")),
+                bodies.read("{\"targets\":[{\"socket_id\":\"" + ID + "\"}],\"message\":-0.0e5}"));
+    }
+
+    @Test
+    void idsThatAreNotStringsAreTheEntrysFault() {
+        assertEquals(List.of(
+                BatchTarget.refused(null, null, ErrorCodes.INVALID_FIELD, "The target's \"socket_id\" must be a string."),
+                BatchTarget.refused(ID, null, ErrorCodes.INVALID_FIELD, "The target's \"session_id\" must be a string."),
+                BatchTarget.valid(ID, null, "m")),
+                bodies.read("{\"targets\":[{\"socket_id\":null},{\"socket_id\":\"" + ID + "\",\"session_id\":{}},"
+                        + "{\"socket_id\":\"" + ID + "\",\"session_id\":null,\"message\":5}],\"message\":\"m\"}"));
+    }
+}
