@@ -30,7 +30,8 @@ import org.redisson.api.RedissonClient;
  */
 final class ScriptPipeline {
 
-    private static final int MAX_BATCH = 512;
+    /** Calls one Redisson batch carries at most. */
+    static final int MAX_BATCH = 512;
 
     /**
      * Calls merged into one script run at most: Redis runs nothing else meanwhile, so a run is kept
@@ -188,12 +189,16 @@ final class ScriptPipeline {
     }
 
     /**
-     * Runs one call of {@code script} per element of {@code keys} (and of {@code args}) as one
-     * batch beside the ordered queue, in no order with other calls. Redisson sends each Cluster
-     * master its share in one write over one connection, so thousands of calls (a renewal of every
-     * held session is one call per socket on a Cluster) take one connection per master instead of
-     * the whole pool, and a master that does not answer delays only its own share. A script Redis
-     * lost is loaded and its calls sent once more.
+     * Runs one call of {@code script} per element of {@code keys} (and of {@code args}) beside the
+     * ordered queue, in no order with other calls: in batches of at most {@link #MAX_BATCH} calls,
+     * one batch after the other. Redisson sends each Cluster master its share of a batch in one
+     * write over one connection, so thousands of calls (a renewal of every held session is one call
+     * per socket on a Cluster) take one connection per master instead of the whole pool. Bounded
+     * because Redisson gives a whole batch one command timeout: one batch of 50,000 calls on a
+     * loaded 3-master Cluster failed whole after its retries, and its wait alone made the
+     * {@link StoreWatch} report Redis as not answering. A batch waits for its slowest master's
+     * answer (or timeout) before the next goes. A script Redis lost is loaded and its calls sent
+     * once more.
      *
      * @return one answer per call, in order
      */
@@ -203,10 +208,17 @@ final class ScriptPipeline {
         for (int i = 0; i < keys.size(); i++) {
             calls.add(new Call(script, type, keys.get(i), args.get(i), new CompletableFuture<>()));
         }
-        if (!calls.isEmpty()) {
-            send(calls, true, () -> { });
-        }
+        sendInTurn(calls, 0);
         return calls.stream().map(Call::answer).toList();
+    }
+
+    /** Sends {@code calls} from {@code from} on, {@link #MAX_BATCH} at a time, each batch once the one before settled. */
+    private void sendInTurn(List<Call> calls, int from) {
+        if (from >= calls.size()) {
+            return;
+        }
+        int to = Math.min(calls.size(), from + MAX_BATCH);
+        send(calls.subList(from, to), true, () -> sendInTurn(calls, to));
     }
 
     private void send(List<Call> calls, boolean mayReload) {

@@ -50,7 +50,9 @@ abstract class NodeMetricsFlow {
         callbacks.script(r -> CallbackServer.Reply.status(r.body().contains("fail") ? 500 : 200));
         List<String> flags = new ArrayList<>(List.of("--node-id=metrics-node", "--bind-host=127.0.0.1",
                 "--public-port=0", "--api-port=0", "--applications=demo:" + SECRET, "--max-queued-messages=1",
-                "--callback-retry-budget=1s", "--callback-allow-networks=127.0.0.0/8", "--heartbeat-interval=20s", "--disconnect-delay=2s"));
+                "--callback-retry-budget=1s", "--callback-allow-networks=127.0.0.0/8", "--heartbeat-interval=20s", "--disconnect-delay=2s",
+                // No warm-up: its JIT work right after start stretched this flow past the 2 s disconnect delay.
+                "--warmup-connects=0"));
         flags.addAll(engineFlags());
         node = WsNode.start(NodeConfig.from(Settings.load(flags.toArray(String[]::new), Map.of())));
     }
