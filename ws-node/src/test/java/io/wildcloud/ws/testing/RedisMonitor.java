@@ -72,6 +72,11 @@ public final class RedisMonitor implements AutoCloseable {
         return List.copyOf(commands).subList(fromMark + 1, toMark);
     }
 
+    /** Every client command seen so far, as {@code "name" "arg" ...}. */
+    public List<String> commands() {
+        return List.copyOf(commands);
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

@@ -19,10 +19,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Renews the TTL of every session this node holds, every third of the hold TTL: one touch.lua call
- * per group of sessions (all of them on one Redis; a scope, so one slot, on a Cluster), the calls
+ * per group of sessions (all of them on one Redis; those of one slot on a Cluster), the calls
  * of a renewal sent in batches, one after the other ({@link ScriptPipeline#runBeside}): on a
- * Cluster they are one per socket, and 19,000 sent one by one took every pooled connection from the
- * node's connects, which then failed. Since touch.lua checks the holder, it also evicts
+ * Cluster they are one per occupied slot (up to 16,384; 19,000 sockets fill ~11,000), and 19,000
+ * sent one by one, one per socket, took every pooled connection from the node's connects, which then
+ * failed. Since touch.lua checks the holder, it also evicts
  * the receivers whose slot another node took (this node was judged dead while it had lost Redis)
  * or whose session is gone. It also lists them as this node's in the {@link NodeRoster}. Also run at once when the node's connection to Redis comes back.
  */

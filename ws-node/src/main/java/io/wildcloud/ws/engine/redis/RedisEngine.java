@@ -114,7 +114,7 @@ public final class RedisEngine extends AbstractEngine {
                             config.holdTtl().multipliedBy(2)),
                     name -> redisson.getBucket(name, HeapStringCodec.INSTANCE), renewal, rt.script(), rt.scripts());
             clusterWatch = new ClusterWatch(epoch, roster, rt.timer());
-            keeper = new HoldKeeper(rt.pipeline(), rt.scripts(), keys, rt::scriptGroup, wakeups::allHeld, sweeper,
+            keeper = new HoldKeeper(rt.pipeline(), rt.scripts(), keys, rt::slotGroup, wakeups::allHeld, sweeper,
                     roster, rt.timer(), config.holdTtl(), rt.commands()::clientUsable);
             acknowledgements = new AcknowledgementBatcher(keys, rt::scriptGroup,
                     (ackKeys, args) -> rt.pipeline().submit(rt.scripts().acknowledge,

@@ -51,6 +51,15 @@ record RedisRuntime(RedissonClient redisson, RedisEngineConfig config, String no
         return cluster() ? key.scope() : "";
     }
 
+    /**
+     * What script calls naming only {@code key}'s session keys may share a run with: its Cluster
+     * slot (so that sessions of different sockets in one slot go in one call: a hold renewal is
+     * then at most one call per slot, 16,384, however many sockets a node holds), anything elsewhere.
+     */
+    String slotGroup(SessionKey key) {
+        return cluster() ? Integer.toString(ClusterSlots.of(keys.session(key))) : "";
+    }
+
     /** A topic sharded on a Cluster (presence), plain elsewhere. */
     RTopic topic(String name, Codec codec) {
         return config.shardedPubSub() ? redisson.getShardedTopic(name, codec) : redisson.getTopic(name, codec);

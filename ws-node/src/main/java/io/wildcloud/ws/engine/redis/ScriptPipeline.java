@@ -193,7 +193,7 @@ final class ScriptPipeline {
      * ordered queue, in no order with other calls: in batches of at most {@link #MAX_BATCH} calls,
      * one batch after the other. Redisson sends each Cluster master its share of a batch in one
      * write over one connection, so thousands of calls (a renewal of every held session is one call
-     * per socket on a Cluster) take one connection per master instead of the whole pool. Bounded
+     * per occupied slot on a Cluster) take one connection per master instead of the whole pool. Bounded
      * because Redisson gives a whole batch one command timeout: one batch of 50,000 calls on a
      * loaded 3-master Cluster failed whole after its retries, and its wait alone made the
      * {@link StoreWatch} report Redis as not answering. A batch waits for its slowest master's

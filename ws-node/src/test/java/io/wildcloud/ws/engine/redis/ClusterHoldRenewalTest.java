@@ -8,6 +8,7 @@ import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
 import io.wildcloud.ws.testing.CollectingReceiver;
 import io.wildcloud.ws.testing.RedisClusterProcesses;
+import io.wildcloud.ws.testing.RedisMonitor;
 import io.wildcloud.ws.testing.RedisProbe;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
@@ -55,6 +56,55 @@ class ClusterHoldRenewalTest {
                 for (SessionKey session : sessions.subList(0, 50)) {
                     long ttl = pttl(cluster, keys.session(session));
                     assertTrue(ttl > 4_000, keys.session(session) + " has " + ttl + " ms left of a 9 s hold");
+                }
+            }
+        }
+    }
+
+    @Test
+    void sessionsOfDifferentSocketsInOneSlotAreRenewedInOneCall() throws Exception {
+        // Two scopes whose keys share a slot (the slot of a key is that of its {scope} hash tag).
+        String first = "room-0";
+        int slot = ClusterSlots.of("{" + first + "}");
+        String second = null;
+        for (int i = 1; second == null; i++) {
+            if (ClusterSlots.of("{room-" + i + "}") == slot) {
+                second = "room-" + i;
+            }
+        }
+        try (RedisClusterProcesses cluster = RedisClusterProcesses.start()) {
+            String url = "redis-cluster://" + String.join(",", cluster.nodeUrls()).replace("redis://", "");
+            String prefix = RedisTestServer.newKeyPrefix("slot");
+            RedisEngineConfig config = RedisEngineConfig.of(url).withKeyPrefix(prefix).withHoldTtl(Duration.ofSeconds(3));
+            List<RedisMonitor> monitors = new ArrayList<>();
+            try (RedisEngine engine = join(TestEngines.connect(config, "n"))) {
+                for (RedisServerProcess master : cluster.masters()) {
+                    monitors.add(RedisMonitor.start(master.host(), master.port()));
+                }
+                int n = 0;
+                for (String scope : List.of(first, second)) {
+                    join(engine.claim(new SessionKey(scope, "tab"), ClaimMode.STREAM, Creation.CREATE_IF_MISSING,
+                            new CollectingReceiver(new ReceiverId("n", n++), new CopyOnWriteArrayList<>())));
+                }
+                // Renewals every second: wait for a few to name the first session.
+                String touch = new LuaScripts().touch.sha();
+                String firstKey = new RedisKeys(prefix).session(new SessionKey(first, "tab"));
+                String secondKey = new RedisKeys(prefix).session(new SessionKey(second, "tab"));
+                List<String> renewals = List.of();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                while (renewals.size() < 2 && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                    renewals = monitors.stream().flatMap(m -> m.commands().stream())
+                            .filter(c -> c.contains(touch) && c.contains(firstKey)).toList();
+                }
+                assertTrue(renewals.size() >= 2, "renewals of " + firstKey + " seen: " + renewals.size());
+                for (String renewal : renewals) {
+                    assertTrue(renewal.contains(secondKey), "a renewal of " + firstKey + " without " + secondKey
+                            + ", whose slot it shares: " + renewal);
+                }
+            } finally {
+                for (RedisMonitor monitor : monitors) {
+                    monitor.close();
                 }
             }
         }
