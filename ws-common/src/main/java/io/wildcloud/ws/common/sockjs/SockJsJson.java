@@ -33,6 +33,20 @@ public final class SockJsJson {
         return out.toString();
     }
 
+    /**
+     * Whether {@link #appendQuoted} leaves {@code value} as it is between its quotes, one byte per
+     * char: printable ASCII without a quote or backslash (a frame writer may then copy its bytes).
+     */
+    public static boolean quotesAsIs(String value) {
+        for (int i = 0, n = value.length(); i < n; i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Appends {@code value} to {@code out} as a quoted JSON string with the SockJS escapes. */
     public static void appendQuoted(StringBuilder out, String value) {
         out.append('"');

@@ -3,6 +3,7 @@ package io.wildcloud.ws.sockjs.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.wildcloud.ws.common.sockjs.SockJsJson;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
 import java.util.List;
 
@@ -41,7 +42,7 @@ final class ServerTextFrame {
         int length = 2 + n; // a[ ... ] and a comma between each two: n + 1 bytes, plus two quotes per message
         for (int i = 0; i < n; i++) {
             String message = messages.get(i).message();
-            if (!isPlain(message)) {
+            if (!SockJsJson.quotesAsIs(message)) {
                 return encode(alloc, Frames.messagesText(messages));
             }
             length += message.length() + 2;
@@ -58,17 +59,6 @@ final class ServerTextFrame {
         }
         frame.writeByte(']');
         return frame;
-    }
-
-    /** Whether JSON (with SockJS's escapes) quotes {@code text} as it is, one byte per char. */
-    static boolean isPlain(String text) {
-        for (int i = 0, n = text.length(); i < n; i++) {
-            char c = text.charAt(i);
-            if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** A buffer for a frame of {@code length} payload bytes, its header written. */
