@@ -16,11 +16,12 @@
 -- ARGV[9] when the client asked for the session (ms, the node's clock): a session whose deadline
 --         passed only after that is not over here. The client came back in time; the claim may
 --         have waited out a store stall, or a Cluster that was down, and run only now.
--- KEYS[4], ARGV[10] (a stream's claim only) the claiming node's claim journal in the session's
---         slot (<prefix>claims:{<slot tag>}:<nodeId>) and the session's member there: a claim
---         that gives the receiver the slot lists the session in the same step (ClaimJournal), so
---         that a node that dies before its held notes land leaves it to be taken over. A repeat
---         only rewrites the member's score.
+-- KEYS[4], ARGV[10] (optional) the claiming node's claim journal in the session's slot
+--         (<prefix>claims:{<slot tag>}:<nodeId>) and the session's member there: a claim that
+--         gives the receiver the slot (a stream's, or a poll's that opens the session or finds
+--         nothing to take) lists the session in the same step (ClaimJournal), so that a node that
+--         dies before its held notes land leaves it to be taken over. A poll that takes messages
+--         releases and writes nothing there. A repeat only rewrites the member's score.
 -- Returns {outcome, expired, text, firstSeq, releasedDelayMs, msg...}:
 --   expired 1 when an open session past its deadline was found and removed here (notify once);
 --   text is the close frame (or '') for ATTACHED/CLOSED, the holder for BUSY;

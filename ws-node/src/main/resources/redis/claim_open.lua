@@ -14,7 +14,7 @@
 -- ARGV[10] session id, ARGV[11] most sessions a socket may have (0: check the socket, join nothing:
 --          the node's push service has not told its limit yet), ARGV[12] socket TTL ms
 -- ARGV[13] the socket's idle timeout ms: a join that finds less left renews the client key too
--- KEYS[6], ARGV[14] (a stream's claim only) as claim.lua's KEYS[4], ARGV[10]: the claim journal
+-- KEYS[6], ARGV[14] (optional) as claim.lua's KEYS[4], ARGV[10]: the claim journal
 -- Returns {'OPENED', expired, joined} (joined as socket_add_session answers: 1 or 0; absent when
 --   ARGV[11] is 0), then the socket's application and client when the join renewed a socket that
 --   had less than its idle timeout left (the caller renews the client key, as after socket_get), {'BUSY', expired, ''} when a session of this id is there (claim.lua's answers),

@@ -20,9 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sessions a node claimed lately, written by the claim itself: a stream's or websocket's claim
- * (claim.lua, claim_open.lua) lists its session in its node's journal in the same script that
- * makes the receiver the holder. The roster's held list, rewritten by the next hold renewal, lives
+ * The sessions a node claimed lately, written by the claim itself: a claim that makes the receiver
+ * the holder (claim.lua, claim_open.lua: a stream's, a websocket's, a poll's that opens its session
+ * or finds nothing to take and waits) lists its session in its node's journal in the same script.
+ * A waiting poll needs it as much as a stream: the expiry index entry of its session's last release
+ * is checked and dropped while the node lives (DeadNodeHeldPollsTest). The roster's held list, rewritten by the next hold renewal, lives
  * in another Cluster slot than the session's keys, so no script can write it with the claim; a
  * node killed between the claim and that renewal would leave a session nobody
  * finds, whose keys expire silently while publishes count it. The journal is therefore kept in the

@@ -27,7 +27,7 @@ import org.redisson.api.RScript;
  * <p>Round trips: enqueue is one EVALSHA (it also publishes); delivery needs none more unless a
  * wake-up was missed (one fetch); acknowledgements of all receivers of the node are gathered for
  * {@link RedisEngine#ACKNOWLEDGEMENT_WINDOW} and sent as one EVALSHA (per scope on a Cluster);
- * claim one EVALSHA, pipelined (a stream claim journals its session in it, {@link ClaimJournal}),
+ * claim one EVALSHA, pipelined (a claim that holds the slot journals its session in it, {@link ClaimJournal}),
  * release one EVALSHA and one ZADD, sent together.
  * See the package documentation for the whole design.
  */

@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
  *       node, {@link NodePresence}); if not, run claim.lua again, allowed to replace exactly that
  *       holder;</li>
  *   <li>register the receiver if it holds the slot, and catch up if a wake-up came meanwhile or
- *       the node's subscription was made again meanwhile (a stream's claim listed its session
- *       in the node's {@link ClaimJournal} in the same script: should the node die, the
- *       {@link NodeRoster} takes it over from there; nothing goes to the expiry index).</li>
+ *       the node's subscription was made again meanwhile (a claim that holds the slot, a
+ *       stream's or a poll's that found nothing, listed its session in the node's
+ *       {@link ClaimJournal} in the same script: should the node die, the {@link NodeRoster}
+ *       takes it over from there; nothing goes to the expiry index).</li>
  * </ol>
  */
 final class SlotClaims {
@@ -113,12 +114,9 @@ final class SlotClaims {
         List<Object> openKeys = new ArrayList<>(6);
         openKeys.addAll(List.of(keys.session(key), keys.queue(key), replies.next(key.scope())));
         openKeys.addAll(keys.socketKeys(key.scope()));
+        openKeys.add(journal.key(nodeId, key));
         List<Object> more = new ArrayList<>(List.of(key.sessionId(), joinLimit, joins.socketTtlMillis(),
-                joins.idleMillis()));
-        if (mode == ClaimMode.STREAM) {
-            openKeys.add(journal.key(nodeId, key));
-            more.add(ClaimJournal.member(key));
-        }
+                joins.idleMillis(), ClaimJournal.member(key)));
         return unknown.resolve("claim " + key, () -> pipeline.<List<Object>>submit(scripts.claimOpen,
                         RScript.ReturnType.LIST, openKeys, claimArgs(receiver, mode, "O", "", receiver.askedAtMillis(),
                                 more.toArray())))
@@ -165,16 +163,13 @@ final class SlotClaims {
             case CREATE_ONLY, CREATE_ONLY_IN_LIVE_SCOPE -> "O";
             case EXISTING_ONLY -> "E";
         };
-        List<Object> claimKeys = new ArrayList<>(List.of(keys.session(key), keys.queue(key),
-                replies.next(key.scope())));
-        Object[] more = {};
-        if (mode == ClaimMode.STREAM) {
-            // Listed as held by the claim itself: should this node die before its held notes
-            // land, the node that takes it over still finds the session (ClaimJournal).
-            claimKeys.add(journal.key(nodeId, key));
-            more = new Object[] {ClaimJournal.member(key)};
-        }
-        Object[] args = claimArgs(receiver, mode, creationCode, deadHolder, askedAt, more);
+        // Listed as held by the claim itself, if it holds the slot: should this node die before
+        // its next renewal lists the session, the node that takes it over still finds it
+        // (ClaimJournal). A poll that finds nothing holds the slot for its whole wait too, and
+        // its release's index entry may be checked and dropped (its node alive) meanwhile.
+        List<Object> claimKeys = List.of(keys.session(key), keys.queue(key), replies.next(key.scope()),
+                journal.key(nodeId, key));
+        Object[] args = claimArgs(receiver, mode, creationCode, deadHolder, askedAt, ClaimJournal.member(key));
         long sentAt = System.currentTimeMillis();
         // Sent again with the same reply key while unanswered: a poll's claim that ran takes the
         // queue, and only its recorded answer still holds those messages.

@@ -28,7 +28,9 @@ import org.redisson.api.RedissonClient;
 /**
  * The claim journal claim.lua and claim_open.lua write with a stream's claim ({@link ClaimJournal}):
  * one entry per session however often a call is repeated (Redisson resends a call that got no
- * answer in time), none for a poll, and entries older than a hold TTL dropped by the next claim.
+ * answer in time), one for a poll that holds the slot (it opened the session, or found nothing and
+ * waits) and none for a poll that took messages and released it, and entries older than a hold TTL
+ * dropped by the next claim.
  */
 class ClaimJournalTest {
 
@@ -104,17 +106,34 @@ class ClaimJournalTest {
     }
 
     @Test
-    void theEngineJournalsStreamsAndWebsocketsNotPolls() throws Exception {
+    void theEngineJournalsStreamsWebsocketsAndHeldPollsNotPollsThatTookMessages() throws Exception {
         try (RedisEngine engine = join(RedisEngine.start(config, "n1", Duration.ofHours(1)))) {
-            SessionKey poll = new SessionKey("echo", "poll");
-            join(engine.claim(poll, ClaimMode.POLL, Creation.CREATE_IF_MISSING, receiver(1)));
+            // A poll that takes messages releases the slot in the claim: nothing for a takeover to find.
+            SessionKey took = new SessionKey("echo", "poll-took");
+            join(engine.claim(took, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, receiver(4)));
+            join(engine.release(took, receiver(4).id(), 0, Duration.ofMinutes(1)));
+            redis("DEL", journal);
+            join(engine.enqueue(took, List.of("m")));
+            assertEquals(1, join(engine.claim(took, ClaimMode.POLL, Creation.EXISTING_ONLY, receiver(5)))
+                    .pending().size());
+            assertEquals("0", redis("EXISTS", journal));
+            // A poll that opens a session holds its slot until the open frame is answered.
+            SessionKey opened = new SessionKey("echo", "poll-opened");
+            join(engine.claim(opened, ClaimMode.POLL, Creation.CREATE_IF_MISSING, receiver(1)));
+            // A poll that finds nothing holds the slot for its whole wait: journaled like a stream.
+            SessionKey waiting = new SessionKey("echo", "poll-waiting");
+            join(engine.claim(waiting, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, receiver(6)));
+            join(engine.release(waiting, receiver(6).id(), 0, Duration.ofMinutes(1)));
+            redis("ZREM", journal, RedisKeys.expiryMember(waiting));
+            join(engine.claim(waiting, ClaimMode.POLL, Creation.EXISTING_ONLY, receiver(7)));
             SessionKey stream = new SessionKey("echo", "stream");
             join(engine.claim(stream, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, receiver(2)));
             String socket = join(engine.authorize("app", "client", URI.create("http://127.0.0.1:9/"))).socket()
                     .socketId();
             SessionKey websocket = new SessionKey(socket, "tab");
             join(engine.claim(websocket, ClaimMode.STREAM, Creation.CREATE_ONLY_IN_LIVE_SCOPE, receiver(3)));
-            assertEquals(List.of(RedisKeys.expiryMember(stream), RedisKeys.expiryMember(websocket)).stream().sorted()
+            assertEquals(List.of(RedisKeys.expiryMember(opened), RedisKeys.expiryMember(waiting),
+                            RedisKeys.expiryMember(stream), RedisKeys.expiryMember(websocket)).stream().sorted()
                     .toList(), RedisProbe.commandList(redis.host(), redis.port(), "ZRANGE", journal, "0", "-1")
                     .stream().sorted().toList());
         }
