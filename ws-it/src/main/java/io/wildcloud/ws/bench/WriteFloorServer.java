@@ -12,10 +12,15 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -39,7 +44,9 @@ import java.util.Map;
  * The cheapest server {@link WriteFloorBenchmark} can think of for issue 17's batches: no SockJS, no
  * store, no HTTP publish. It accepts websockets ({@code GET /websocket}, handshake by hand, then
  * nothing left in the pipeline but a sink for what the client sends) and one control connection
- * ({@code GET /control}, then raw bytes), all on one epoll event loop. Each byte read on the
+ * ({@code GET /control}, then raw bytes), all on one event loop: epoll as the node's, or
+ * {@code --transport=io_uring} (Netty's, where the kernel allows it: a loop's sends go to the kernel
+ * in one submission instead of a system call each). Each byte read on the
  * control connection asks for one batch: {@code --batch} (100) pre-encoded websocket text frames
  * carrying {@code a["<--message-bytes characters>"]}, written round robin over the websockets,
  * {@code --per-flush} (1) frames to a connection before the next, every connection of the batch
@@ -99,14 +106,26 @@ public final class WriteFloorServer {
     public static void main(String[] args) throws Exception {
         // As the node does: Netty's default leak sampling costs a few percent per message.
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-        if (!Epoll.isAvailable()) {
-            throw new IllegalStateException("native epoll is not available here", Epoll.unavailabilityCause());
-        }
         Map<String, String> flags = BenchServers.flags(args);
         WriteFloorServer server = new WriteFloorServer(flags);
         int port = Integer.parseInt(flags.getOrDefault("port", "0"));
-        EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        Channel listening = new ServerBootstrap().group(loop).channel(EpollServerSocketChannel.class)
+        IoHandlerFactory handlers;
+        Class<? extends ServerChannel> channelClass;
+        switch (flags.getOrDefault("transport", "epoll")) {
+            case "epoll" -> {
+                Epoll.ensureAvailability();
+                handlers = EpollIoHandler.newFactory();
+                channelClass = EpollServerSocketChannel.class;
+            }
+            case "io_uring" -> {
+                IoUring.ensureAvailability();
+                handlers = IoUringIoHandler.newFactory();
+                channelClass = IoUringServerSocketChannel.class;
+            }
+            default -> throw new IllegalArgumentException("--transport takes epoll or io_uring, not " + flags.get("transport"));
+        }
+        EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, handlers);
+        Channel listening = new ServerBootstrap().group(loop).channel(channelClass)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
