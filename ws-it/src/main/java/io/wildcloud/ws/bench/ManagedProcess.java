@@ -39,6 +39,22 @@ final class ManagedProcess implements AutoCloseable {
     }
 
     /**
+     * The process's user and system CPU time so far (Linux's {@code /proc/<pid>/stat}, 100 ticks a
+     * second), or two zeros off Linux: on loopback a send's system time includes the receiving
+     * side's TCP work, so the split says how much of a message's cost is the kernel's.
+     */
+    Duration[] userAndSystemCpu() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return new Duration[] {Duration.ofMillis(Long.parseLong(fields[11]) * 10),
+                Duration.ofMillis(Long.parseLong(fields[12]) * 10)};
+        } catch (IOException notLinux) {
+            return new Duration[] {Duration.ZERO, Duration.ZERO};
+        }
+    }
+
+    /**
      * CPU time of the process's JIT compiler threads (HotSpot's {@code C1/C2 CompilerThread}s, from
      * Linux's {@code /proc} at 100 ticks a second), or {@link Duration#ZERO} where that cannot be
      * read. A short warm-up leaves compiling to the measured window, and how much depends on the

@@ -116,6 +116,8 @@ public final class PushBenchmark {
         Map<ManagedProcess, Long> wakeUpsAfter = new LinkedHashMap<>();
         Map<ManagedProcess, Duration> cpuBefore = new LinkedHashMap<>();
         Map<ManagedProcess, Duration> cpuAfter = new LinkedHashMap<>();
+        Map<ManagedProcess, Duration[]> splitBefore = new LinkedHashMap<>();
+        Map<ManagedProcess, Duration[]> splitAfter = new LinkedHashMap<>();
         Map<ManagedProcess, Duration> compilerBefore = new LinkedHashMap<>();
         Map<ManagedProcess, Duration> compilerAfter = new LinkedHashMap<>();
         Duration[] ownCpu = new Duration[2];
@@ -127,6 +129,7 @@ public final class PushBenchmark {
                 ownCpu[0] = BenchServers.ownCpu();
                 windowNanos[0] = System.nanoTime();
                 processes.forEach(p -> cpuBefore.put(p, p.cpu()));
+                processes.forEach(p -> splitBefore.put(p, p.userAndSystemCpu()));
                 processes.forEach(p -> compilerBefore.put(p, p.compilerCpu()));
                 processes.forEach(p -> wakeUpsBefore.put(p, p.wakeUps()));
                 processes.stream().filter(gcLogs::containsKey).forEach(node -> gcLogs.get(node).mark());
@@ -139,6 +142,7 @@ public final class PushBenchmark {
                 ownCpu[1] = BenchServers.ownCpu();
                 windowNanos[1] = System.nanoTime();
                 processes.forEach(p -> cpuAfter.put(p, p.cpu()));
+                processes.forEach(p -> splitAfter.put(p, p.userAndSystemCpu()));
                 processes.forEach(p -> compilerAfter.put(p, p.compilerCpu()));
                 processes.forEach(p -> wakeUpsAfter.put(p, p.wakeUps()));
                 redisCommands[1] = BenchServers.redisCommands(redisHost, redisPort);
@@ -151,7 +155,8 @@ public final class PushBenchmark {
         for (ManagedProcess server : processes) {
             double seconds = (cpuAfter.get(server).toNanos() - cpuBefore.get(server).toNanos()) / 1e9;
             cpuSeconds += seconds;
-            perProcess.append(String.format(Locale.ROOT, " %s=%.2fs", server.name(), seconds));
+            double system = (splitAfter.get(server)[1].toNanos() - splitBefore.get(server)[1].toNanos()) / 1e9;
+            perProcess.append(String.format(Locale.ROOT, " %s=%.2fs (system %.2fs)", server.name(), seconds, system));
         }
         String batch = servers.flag("batch", "1");
         String rate = servers.flag("rate", "0");
