@@ -21,6 +21,7 @@ import io.wildcloud.ws.push.callback.CallbackPolicy;
 import io.wildcloud.ws.push.module.PushModule;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +35,8 @@ final class NodeParts {
     private NodeParts() {
     }
 
-    static Engine engine(NodeConfig config, NodeMetrics metrics, SharedEventLoops eventLoops) {
+    /** The engine; a stop asked for while Redis is still being reached ends the wait (the engine is closed once made). */
+    static Engine engine(NodeConfig config, NodeMetrics metrics, SharedEventLoops eventLoops, StopRequest stop) {
         if (!config.usesRedis()) {
             return new MemoryEngine(config.maxQueuedMessages(), config.socketIdleTimeout());
         }
@@ -50,9 +52,20 @@ final class NodeParts {
         }
         try {
             // Start-up may wait for Redis: a node that cannot reach it at start does not start.
-            return RedisEngine.start(redis, config.nodeId(), config.socketIdleTimeout(),
-                            new RedisMeters(metrics.registry(), config.metricsHistograms()), eventLoops)
-                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            CompletableFuture<RedisEngine> starting = RedisEngine.start(redis, config.nodeId(),
+                    config.socketIdleTimeout(), new RedisMeters(metrics.registry(), config.metricsHistograms()),
+                    eventLoops).toCompletableFuture();
+            CompletableFuture<Void> stopped = new CompletableFuture<>();
+            try (StopRequest.Registration forget = stop.whileStarting(() -> stopped.complete(null))) {
+                CompletableFuture.anyOf(starting, stopped).get(30, TimeUnit.SECONDS);
+            }
+            if (stop.requested()) {
+                starting.thenAccept(Engine::close);
+                stop.checkBefore("the engine started");
+            }
+            return starting.get();
+        } catch (StopRequest.StartStopped e) {
+            throw e;
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("cannot connect to Redis at " + redis.endpoint() + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e), e);
