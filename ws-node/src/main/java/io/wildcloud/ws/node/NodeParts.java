@@ -31,6 +31,8 @@ final class NodeParts {
 
     // The node's logger: these lines are the node's start-up, as before.
     private static final Logger log = LoggerFactory.getLogger(WsNode.class);
+    /** How long a stopped start waits for an engine still starting, to close it. */
+    private static final java.time.Duration ENGINE_CLOSE_WAIT = java.time.Duration.ofSeconds(5);
 
     private NodeParts() {
     }
@@ -56,11 +58,11 @@ final class NodeParts {
                     config.socketIdleTimeout(), new RedisMeters(metrics.registry(), config.metricsHistograms()),
                     eventLoops).toCompletableFuture();
             CompletableFuture<Void> stopped = new CompletableFuture<>();
-            try (StopRequest.Registration forget = stop.whileStarting(() -> stopped.complete(null))) {
+            try (StopRequest.Registration forget = stop.whileStarting("redis", () -> stopped.complete(null))) {
                 CompletableFuture.anyOf(starting, stopped).get(30, TimeUnit.SECONDS);
             }
             if (stop.requested()) {
-                starting.thenAccept(Engine::close);
+                closeOnceStarted(starting);
                 stop.checkBefore("the engine started");
             }
             return starting.get();
@@ -72,6 +74,22 @@ final class NodeParts {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while connecting to Redis", e);
+        }
+    }
+
+    /**
+     * Closes an engine still starting when the start is stopped, before the node's event loops
+     * (its connections run on them) shut down; one that cannot reach Redis is left to the exit.
+     */
+    private static void closeOnceStarted(CompletableFuture<RedisEngine> starting) {
+        try {
+            starting.get(ENGINE_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS).close();
+        } catch (java.util.concurrent.ExecutionException failed) {
+            // a failed start has closed itself
+        } catch (java.util.concurrent.TimeoutException e) {
+            log.warn("Redis engine still starting {} after the stop: left to the exit", ENGINE_CLOSE_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -125,7 +125,7 @@ final class StartWarmup {
             thread.setDaemon(true);
             return thread;
         });
-        try (StopRequest.Registration cutOnStop = stop.whileStarting(sockets::cut)) {
+        try (StopRequest.Registration cutOnStop = stop.whileStarting("warm-up", sockets::cut)) {
             HttpServer memoryServer = bind("warmup-memory", config, warmupPush.resolver(), memory, health,
                     transport, boss, intake, workers);
             servers.add(memoryServer);

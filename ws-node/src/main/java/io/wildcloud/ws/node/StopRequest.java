@@ -1,8 +1,10 @@
 package io.wildcloud.ws.node;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -18,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class StopRequest {
 
-    private final List<Runnable> onStop = new CopyOnWriteArrayList<>();
+    /** What each step of the start that waits does at a stop, by the step's name. */
+    private final Map<String, Runnable> onStop = new ConcurrentHashMap<>();
     private final CountDownLatch startEnded = new CountDownLatch(1);
     private volatile boolean requested;
     private volatile WsNode node;
@@ -48,18 +51,23 @@ final class StopRequest {
     }
 
     /**
-     * Runs {@code action} when a stop is asked for (at once if it was already); the returned
-     * handle forgets it. For the parts of the start that wait: they end their wait early.
+     * Runs {@code action} when a stop is asked for (at once if it was already), until the returned
+     * handle forgets it. For the steps of the start that wait: they end their wait early.
      */
-    Registration whileStarting(Runnable action) {
-        onStop.add(action);
+    Registration whileStarting(String step, Runnable action) {
+        onStop.put(step, action);
         if (requested) {
             action.run();
         }
-        return () -> onStop.remove(action);
+        return () -> onStop.remove(step, action);
     }
 
-    /** The start ended: with the started node, or {@code null} when it failed or was stopped. */
+    /** The steps of the start waiting now ({@link #whileStarting}), for tests. */
+    Set<String> waitingSteps() {
+        return new TreeSet<>(onStop.keySet());
+    }
+
+    /** The start ended: with the started node, or {@code null} when it failed or was stopped ({@link WsNode#start}). */
     void startEnded(WsNode started) {
         node = started;
         startEnded.countDown();
@@ -73,7 +81,7 @@ final class StopRequest {
         synchronized (this) {
             requested = true;
         }
-        onStop.forEach(Runnable::run);
+        onStop.values().forEach(Runnable::run);
         try {
             if (!startEnded.await(startBound.toMillis(), TimeUnit.MILLISECONDS)) {
                 return; // the start is stuck (an engine still connecting): exiting matters more

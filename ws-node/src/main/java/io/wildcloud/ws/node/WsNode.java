@@ -170,7 +170,13 @@ public final class WsNode implements AutoCloseable {
      * throws {@link StopRequest.StartStopped}, binding no port.
      */
     static WsNode start(NodeConfig config, StopRequest stop) throws InterruptedException {
-        return new WsNode(config, stop);
+        WsNode node = null;
+        try {
+            node = new WsNode(config, stop);
+            return node;
+        } finally {
+            stop.startEnded(node);
+        }
     }
 
     /** What the start-up warm-up did (tests). */
@@ -326,8 +332,6 @@ public final class WsNode implements AutoCloseable {
             // Redis unreachable at start, a port taken: say so in one line, not a stack trace.
             System.err.println("wildcloud-websockets: cannot start: " + e);
             failed = 1;
-        } finally {
-            stop.startEnded(node);
         }
         if (node == null) {
             if (!stop.requested()) {
