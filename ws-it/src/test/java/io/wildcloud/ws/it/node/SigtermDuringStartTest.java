@@ -26,6 +26,7 @@ class SigtermDuringStartTest {
 
     private static final String NODE = "sigterm-start";
     private static final String PREFIX = "sigstart:";
+    private static final String WARM_UP_STARTED = "warm-up of 100000 connects before the ports bind";
 
     @Test
     void sigtermInTheWarmUpStopsTheStartClosesTheEngineAndBindsNoPort() throws Exception {
@@ -34,10 +35,11 @@ class SigtermDuringStartTest {
                      "--redis-key-prefix=" + PREFIX, "--applications=app:sigterm-start-test-secret-0123456789",
                      // Passed explicitly (surefire's environment sets 0): far more than 30 s can do.
                      "--warmup-connects=100000")) {
-            // The engine started (its presence is subscribed): from here the node warms up, ports unbound.
-            Waits.await(() -> !node.isAlive() || presenceChannels(redis).size() == 2 && log(node).contains("Redis engine on"),
-                    "the node's engine started", Duration.ofSeconds(60));
+            Waits.await(() -> !node.isAlive() || log(node).contains(WARM_UP_STARTED), "the warm-up started",
+                    Duration.ofSeconds(60));
             assertTrue(node.isAlive(), node::logTail);
+            assertEquals(List.of(PREFIX + "node:{" + NODE + "}", PREFIX + "wake:{" + NODE + "}"),
+                    presenceChannels(redis).stream().sorted().toList(), "the node's channels while it starts");
             assertFalse(log(node).contains(" serving "), "still starting: " + node.logTail());
             assertNotBound(node, "before the SIGTERM");
 
