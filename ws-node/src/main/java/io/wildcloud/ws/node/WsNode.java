@@ -184,6 +184,11 @@ public final class WsNode implements AutoCloseable {
         return warmup;
     }
 
+    /** The node's meters (tests: the warm-up must leave them untouched). */
+    io.micrometer.core.instrument.MeterRegistry meters() {
+        return metrics.registry();
+    }
+
     /** The worker event loops (tests block them to show what still answers). */
     EventLoopGroup workers() {
         return workers;

@@ -1,6 +1,7 @@
 package io.wildcloud.ws.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,7 +45,14 @@ class StartWarmupTest {
                 assertEquals(200, warmup.opened(), "sessions opened, published to and closed: " + warmup);
                 assertEquals(200, warmup.notFound(), "upgrades of absent sockets the engine answered 404: " + warmup);
                 assertEquals(0, warmup.failed(), warmup.toString());
-                assertEquals(0, warmup.callbacks(), "callback attempts");
+                assertEquals(0, warmup.callbacks(), "callback attempts of the warm-up's own push service");
+                // The node's own push service answered the absent sockets' upgrades: no callback,
+                // and its meters count no warm-up session.
+                assertEquals(0.0, node.meters().get("ws.callback.calls").functionCounter().count(), "node's callbacks");
+                var sessionsOpened = node.meters().find("ws.sessions.opened").counters();
+                assertFalse(sessionsOpened.isEmpty(), "the node's sessions-opened counters exist");
+                assertEquals(0.0, sessionsOpened.stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum(),
+                        "node's sessions opened");
                 assertEquals(cold, keysOnceSwept(redis, "warm:"), "keys the warm-up left in Redis");
             } finally {
                 node.close();
