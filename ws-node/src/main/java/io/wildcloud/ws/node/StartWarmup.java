@@ -75,8 +75,10 @@ final class StartWarmup {
 
     /**
      * What a warm-up did, for the log line and tests. Every connect started is counted by the time
-     * the Result is made: as failed, or as done (its session opened and, on Redis, its absent
-     * socket read); a connect cut at the time limit or by a stop is failed.
+     * the Result is made, as failed or as done: {@code started == failed + opened} on memory,
+     * {@code failed + notFound} on Redis (a session opened whose absent-socket read then failed
+     * counts in {@code opened} and {@code failed}). A connect cut at the time limit or by a stop
+     * is failed.
      */
     record Result(int started, int opened, int notFound, int failed, long millis, int callbacks) {
 
