@@ -21,6 +21,7 @@ import io.wildcloud.ws.push.callback.CallbackPolicy;
 import io.wildcloud.ws.push.module.PushModule;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,11 +31,14 @@ final class NodeParts {
 
     // The node's logger: these lines are the node's start-up, as before.
     private static final Logger log = LoggerFactory.getLogger(WsNode.class);
+    /** How long a stopped start waits for an engine still starting, to close it. */
+    private static final java.time.Duration ENGINE_CLOSE_WAIT = java.time.Duration.ofSeconds(5);
 
     private NodeParts() {
     }
 
-    static Engine engine(NodeConfig config, NodeMetrics metrics, SharedEventLoops eventLoops) {
+    /** The engine; a stop asked for while Redis is still being reached ends the wait (the engine is closed once made). */
+    static Engine engine(NodeConfig config, NodeMetrics metrics, SharedEventLoops eventLoops, StopRequest stop) {
         if (!config.usesRedis()) {
             return new MemoryEngine(config.maxQueuedMessages(), config.socketIdleTimeout());
         }
@@ -50,15 +54,42 @@ final class NodeParts {
         }
         try {
             // Start-up may wait for Redis: a node that cannot reach it at start does not start.
-            return RedisEngine.start(redis, config.nodeId(), config.socketIdleTimeout(),
-                            new RedisMeters(metrics.registry(), config.metricsHistograms()), eventLoops)
-                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            CompletableFuture<RedisEngine> starting = RedisEngine.start(redis, config.nodeId(),
+                    config.socketIdleTimeout(), new RedisMeters(metrics.registry(), config.metricsHistograms()),
+                    eventLoops).toCompletableFuture();
+            CompletableFuture<Void> stopped = new CompletableFuture<>();
+            try (StopRequest.Registration forget = stop.whileStarting("redis", () -> stopped.complete(null))) {
+                CompletableFuture.anyOf(starting, stopped).get(30, TimeUnit.SECONDS);
+            }
+            if (stop.requested()) {
+                closeOnceStarted(starting);
+                stop.checkBefore("the engine started");
+            }
+            return starting.get();
+        } catch (StopRequest.StartStopped e) {
+            throw e;
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("cannot connect to Redis at " + redis.endpoint() + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while connecting to Redis", e);
+        }
+    }
+
+    /**
+     * Closes an engine still starting when the start is stopped, before the node's event loops
+     * (its connections run on them) shut down; one that cannot reach Redis is left to the exit.
+     */
+    private static void closeOnceStarted(CompletableFuture<RedisEngine> starting) {
+        try {
+            starting.get(ENGINE_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS).close();
+        } catch (java.util.concurrent.ExecutionException failed) {
+            // a failed start has closed itself
+        } catch (java.util.concurrent.TimeoutException e) {
+            log.warn("Redis engine still starting {} after the stop: left to the exit", ENGINE_CLOSE_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -69,12 +69,20 @@ final class StartWarmup {
     /** However slow the machine, start-up waits no longer than this for the warm-up. */
     private static final Duration TIME_LIMIT = Duration.ofSeconds(30);
     private static final int SOCKET_TIMEOUT_MS = 5_000;
+    /** How long the clients may take to end once their sockets are closed. */
+    private static final Duration CLIENTS_END_BOUND = Duration.ofSeconds(2);
     private static final String WARMUP_APPLICATION = "warmup";
 
-    /** What a warm-up did, for the log line and tests. */
-    record Result(int opened, int notFound, int failed, long millis, int callbacks) {
+    /**
+     * What a warm-up did, for the log line and tests. Every connect started is counted by the time
+     * the Result is made, as failed or as done: {@code started == failed + opened} on memory,
+     * {@code failed + notFound} on Redis (a session opened whose absent-socket read then failed
+     * counts in {@code opened} and {@code failed}). A connect cut at the time limit or by a stop
+     * is failed.
+     */
+    record Result(int started, int opened, int notFound, int failed, long millis, int callbacks) {
 
-        static final Result NONE = new Result(0, 0, 0, 0, 0);
+        static final Result NONE = new Result(0, 0, 0, 0, 0, 0);
     }
 
     private StartWarmup() {
@@ -82,22 +90,35 @@ final class StartWarmup {
 
     /**
      * Runs {@code connects} warm-up connects (and as many gone-socket upgrades on Redis), at most
-     * {@link #TIME_LIMIT}; never throws: a failed warm-up costs only speed, so the node starts anyway.
+     * {@link #TIME_LIMIT}, and stops at once when {@code stop} is asked for; never throws: a failed
+     * warm-up costs only speed, so the node starts anyway.
      */
     static Result run(NodeConfig config, Engine engine, SockJsEndpointResolver nodeResolver, HealthHandler health,
-            NetworkTransport transport, EventLoopGroup boss, EventLoopGroup intake, EventLoopGroup workers) {
+            NetworkTransport transport, EventLoopGroup boss, EventLoopGroup intake, EventLoopGroup workers,
+            StopRequest stop) {
+        return run(config, engine, nodeResolver, health, transport, boss, intake, workers, stop, TIME_LIMIT);
+    }
+
+    /** As above with another time limit (tests). */
+    static Result run(NodeConfig config, Engine engine, SockJsEndpointResolver nodeResolver, HealthHandler health,
+            NetworkTransport transport, EventLoopGroup boss, EventLoopGroup intake, EventLoopGroup workers,
+            StopRequest stop, Duration timeLimit) {
         int connects = config.warmupConnects();
         if (connects == 0) {
             return Result.NONE;
         }
+        log.info("node {}: warm-up of {} connects before the ports bind (at most {} s)", config.nodeId(), connects,
+                timeLimit.toSeconds());
         long started = System.nanoTime();
-        long deadline = started + TIME_LIMIT.toNanos();
+        long deadline = started + timeLimit.toNanos();
         MemoryEngine memory = new MemoryEngine(config.maxQueuedMessages(), Duration.ofHours(1));
         String secret = SocketIds.next() + SocketIds.next();
         PushModule warmupPush = new PushModule(ApplicationRegistry.fromEntries(List.of(WARMUP_APPLICATION + ":" + secret)),
                 memory, memory, PushLimits.defaults().withMaxMessageBytes(config.sockJs().maxMessageBytes()),
                 config.sockJs());
         List<HttpServer> servers = new ArrayList<>();
+        LoopbackSockets sockets = new LoopbackSockets();
+        AtomicInteger begun = new AtomicInteger();
         AtomicInteger opened = new AtomicInteger();
         AtomicInteger notFound = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
@@ -106,7 +127,7 @@ final class StartWarmup {
             thread.setDaemon(true);
             return thread;
         });
-        try {
+        try (StopRequest.Registration cutOnStop = stop.whileStarting("warm-up", sockets::cut)) {
             HttpServer memoryServer = bind("warmup-memory", config, warmupPush.resolver(), memory, health,
                     transport, boss, intake, workers);
             servers.add(memoryServer);
@@ -115,25 +136,26 @@ final class StartWarmup {
                 goneServer = bind("warmup-engine", config, nodeResolver, engine, health, transport, boss, intake, workers);
                 servers.add(goneServer);
             }
-            List<String> sockets = new ArrayList<>();
+            List<String> pushSockets = new ArrayList<>();
             // A socket holds at most sessions-per-socket sessions at once; the clients' few in flight fit.
             for (int i = 0; i < CLIENTS; i++) {
-                sockets.add(memory.authorize(WARMUP_APPLICATION, "warmup-" + i, URI.create("https://warmup.invalid/"))
+                pushSockets.add(memory.authorize(WARMUP_APPLICATION, "warmup-" + i, URI.create("https://warmup.invalid/"))
                         .toCompletableFuture().get(5, TimeUnit.SECONDS).socket().socketId());
             }
             AtomicInteger next = new AtomicInteger();
             int gonePort = goneServer == null ? -1 : goneServer.port();
             List<Future<?>> running = new ArrayList<>();
             for (int c = 0; c < CLIENTS; c++) {
-                String socketId = sockets.get(c);
+                String socketId = pushSockets.get(c);
                 running.add(clients.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < connects && System.nanoTime() < deadline;
+                    for (int i = next.getAndIncrement(); i < connects && System.nanoTime() < deadline && !sockets.isCut();
                             i = next.getAndIncrement()) {
+                        begun.incrementAndGet();
                         try {
-                            openPublishClose(memoryServer.port(), socketId, "w" + i, memory);
+                            openPublishClose(sockets, memoryServer.port(), socketId, "w" + i, memory);
                             opened.incrementAndGet();
                             if (gonePort > 0) {
-                                upgradeGoneSocket(gonePort);
+                                upgradeGoneSocket(sockets, gonePort);
                                 notFound.incrementAndGet();
                             }
                         } catch (IOException | RuntimeException e) {
@@ -144,21 +166,87 @@ final class StartWarmup {
                     }
                 }));
             }
-            for (Future<?> client : running) {
-                client.get(Math.max(1, deadline - System.nanoTime()) + TimeUnit.SECONDS.toNanos(SOCKET_TIMEOUT_MS / 1000 + 1),
-                        TimeUnit.NANOSECONDS);
-            }
+            awaitClients(running, deadline, sockets);
         } catch (Exception e) {
             log.warn("node {}: warm-up stopped early ({}); starting anyway", config.nodeId(), e.toString());
         } finally {
+            sockets.cut();
             clients.shutdownNow();
+            awaitEnd(clients);
             servers.forEach(HttpServer::stopAccepting);
             warmupPush.close();
             memory.close();
         }
-        return new Result(opened.get(), notFound.get(), failed.get(),
+        return new Result(begun.get(), opened.get(), notFound.get(), failed.get(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                 (int) warmupPush.callbackStats().attempts());
+    }
+
+    /**
+     * Waits for the clients until the time limit, then cuts the connects still in flight (they fail
+     * at once) and waits for the clients to count them: the Result is made only after that, and
+     * the start is not held a socket timeout past the limit.
+     */
+    private static void awaitClients(List<Future<?>> running, long deadline, LoopbackSockets sockets)
+            throws InterruptedException, java.util.concurrent.ExecutionException {
+        for (Future<?> client : running) {
+            try {
+                client.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException limitReached) {
+                sockets.cut();
+                break;
+            }
+        }
+    }
+
+    /** After a cut every client ends within moments: no socket read is left to wait in. */
+    private static void awaitEnd(ExecutorService clients) {
+        try {
+            if (!clients.awaitTermination(CLIENTS_END_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("warm-up clients still running {} after their sockets were closed", CLIENTS_END_BOUND);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The warm-up clients' open sockets. {@link #cut} closes them all, so that a client blocked in a
+     * read fails at once (a thread's interrupt does not end a socket read), and refuses new ones.
+     */
+    private static final class LoopbackSockets {
+        private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private volatile boolean cut;
+
+        Socket connect(int port) throws IOException {
+            Socket socket = new Socket();
+            open.add(socket);
+            if (cut) {
+                close(socket); // a cut between the check and the add: the client fails now
+            }
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(SOCKET_TIMEOUT_MS);
+            socket.connect(new InetSocketAddress("127.0.0.1", port), SOCKET_TIMEOUT_MS);
+            return socket;
+        }
+
+        void close(Socket socket) {
+            open.remove(socket);
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing is all that was wanted
+            }
+        }
+
+        boolean isCut() {
+            return cut;
+        }
+
+        void cut() {
+            cut = true;
+            open.forEach(this::close);
+        }
     }
 
     /** The public port's pipeline over this resolver and store, on an ephemeral loopback port. */
@@ -180,9 +268,10 @@ final class StartWarmup {
     }
 
     /** One websocket session of a live socket: 101, open frame, a published message, close handshake. */
-    private static void openPublishClose(int port, String socketId, String sessionId, MemoryEngine memory)
-            throws IOException {
-        try (Socket socket = connect(port)) {
+    private static void openPublishClose(LoopbackSockets sockets, int port, String socketId, String sessionId,
+            MemoryEngine memory) throws IOException {
+        Socket socket = sockets.connect(port);
+        try {
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
             out.write(upgradeRequest(port, socketId, sessionId));
@@ -195,25 +284,22 @@ final class StartWarmup {
             out.write(new byte[] {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xE8});
             out.flush();
             drain(in);
+        } finally {
+            sockets.close(socket);
         }
     }
 
     /** An upgrade for a socket that does not exist: the engine's claim reads and answers 404. */
-    private static void upgradeGoneSocket(int port) throws IOException {
-        try (Socket socket = connect(port)) {
+    private static void upgradeGoneSocket(LoopbackSockets sockets, int port) throws IOException {
+        Socket socket = sockets.connect(port);
+        try {
             OutputStream out = socket.getOutputStream();
             out.write(upgradeRequest(port, SocketIds.next(), "gone"));
             out.flush();
             expectStatus(socket.getInputStream(), 404);
+        } finally {
+            sockets.close(socket);
         }
-    }
-
-    private static Socket connect(int port) throws IOException {
-        Socket socket = new Socket();
-        socket.setTcpNoDelay(true);
-        socket.setSoTimeout(SOCKET_TIMEOUT_MS);
-        socket.connect(new InetSocketAddress("127.0.0.1", port), SOCKET_TIMEOUT_MS);
-        return socket;
     }
 
     private static byte[] upgradeRequest(int port, String socketId, String sessionId) {

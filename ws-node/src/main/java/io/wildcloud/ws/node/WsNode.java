@@ -40,6 +40,11 @@ public final class WsNode implements AutoCloseable {
     public static final String DEMO_APPLICATION = "demo:demo-application-secret";
 
     private static final Logger log = LoggerFactory.getLogger(WsNode.class);
+    /**
+     * How long a SIGTERM during the start waits for the start to close what it built: the warm-up
+     * stops at once, closing the engine and the event loops takes a few seconds at most.
+     */
+    private static final java.time.Duration START_STOP_BOUND = java.time.Duration.ofSeconds(10);
 
     private final NodeConfig config;
     private final EventLoopGroup boss;
@@ -60,7 +65,7 @@ public final class WsNode implements AutoCloseable {
     private final DrainingConnections connections = new DrainingConnections();
     private final StartWarmup.Result warmup;
 
-    private WsNode(NodeConfig config) throws InterruptedException {
+    private WsNode(NodeConfig config, StopRequest stop) throws InterruptedException {
         this.config = config;
         this.metrics = new NodeMetrics(config.nodeId());
         NetworkTransport transport = NetworkTransport.best();
@@ -71,13 +76,14 @@ public final class WsNode implements AutoCloseable {
         this.workers = transport.newGroup(config.ioThreads());
         try {
             this.engine = NodeParts.engine(config, metrics,
-                    new SharedEventLoops(workers, transport == NetworkTransport.EPOLL));
+                    new SharedEventLoops(workers, transport == NetworkTransport.EPOLL), stop);
         } catch (RuntimeException e) {
             shutdownEventLoops();
             metrics.close();
             throw e;
         }
         try {
+            stop.checkBefore("the push service");
             this.push = config.mode() == NodeConfig.Mode.PUSH ? NodeParts.push(config, engine, metrics, workers) : null;
         } catch (RuntimeException e) {
             engine.close();
@@ -112,24 +118,35 @@ public final class WsNode implements AutoCloseable {
         // Before the ports bind: until then the node is not in the balancer's rotation, so the
         // first clients it serves meet compiled code (issue 16, a node started into a reconnect storm).
         this.warmup = StartWarmup.run(config, engine, push != null ? push.resolver() : null, health, transport, boss,
-                intake, workers);
+                intake, workers, stop);
         if (warmup != StartWarmup.Result.NONE) {
-            log.info("node {}: warm-up of {} connects ({} reads of absent sockets, {} failed) took {} ms",
-                    config.nodeId(), warmup.opened(), warmup.notFound(), warmup.failed(), warmup.millis());
+            log.info("node {}: warm-up of {} connects ({} reads of absent sockets, {} failed) took {} ms{}",
+                    config.nodeId(), warmup.opened(), warmup.notFound(), warmup.failed(), warmup.millis(),
+                    stop.requested() ? ", cut short by the stop request" : "");
         }
-        try {
-            this.publicServer = HttpServer.bind("public", config.bindHost(), config.publicPort(), transport, boss, intake,
-                    new PublicChannelInitializer(maxPublicBody, health, new ClientScriptHandler(), sockjs, connections,
-                            () -> new WriteBacklogLimit(maxBacklog, publicEdge::cutOff), publicGuards, workers));
-            this.apiServer = HttpServer.bind("api", config.apiBindHost(), config.apiPort(), transport, boss, intake,
-                    new ApiChannelInitializer(health, new MetricsHandler(metrics),
-                            push != null ? push.api()::newAggregator : null, push != null ? push.api()::newHandler : null, connections,
-                            // An application that does not read its answers is cut off like a browser.
-                            () -> new WriteBacklogLimit(maxBacklog, apiEdge::cutOff), apiGuards, workers));
-        } catch (Exception e) {
-            // Netty rethrows a failed bind's BindException unchecked-style: catch everything.
-            shutdownQuietly();
-            throw e;
+        // Under the stop request's lock: a SIGTERM comes either before the bind (nothing is bound,
+        // what was built is closed) or after it (the shutdown hook drains the started node).
+        synchronized (stop) {
+            if (stop.requested()) {
+                shutdownQuietly();
+                stop.checkBefore("binding the ports");
+            }
+            try {
+                this.publicServer = HttpServer.bind("public", config.bindHost(), config.publicPort(), transport, boss,
+                        intake, new PublicChannelInitializer(maxPublicBody, health, new ClientScriptHandler(), sockjs,
+                                connections, () -> new WriteBacklogLimit(maxBacklog, publicEdge::cutOff), publicGuards,
+                                workers));
+                this.apiServer = HttpServer.bind("api", config.apiBindHost(), config.apiPort(), transport, boss, intake,
+                        new ApiChannelInitializer(health, new MetricsHandler(metrics),
+                                push != null ? push.api()::newAggregator : null,
+                                push != null ? push.api()::newHandler : null, connections,
+                                // An application that does not read its answers is cut off like a browser.
+                                () -> new WriteBacklogLimit(maxBacklog, apiEdge::cutOff), apiGuards, workers));
+            } catch (Exception e) {
+                // Netty rethrows a failed bind's BindException unchecked-style: catch everything.
+                shutdownQuietly();
+                throw e;
+            }
         }
         if (!config.ignoredEnvironment().isEmpty()) {
             log.warn("node {}: ignored environment variables that name no setting: {}", config.nodeId(),
@@ -145,12 +162,31 @@ public final class WsNode implements AutoCloseable {
 
     /** Starts a node; returns once both ports accept connections. */
     public static WsNode start(NodeConfig config) throws InterruptedException {
-        return new WsNode(config);
+        return start(config, new StopRequest());
+    }
+
+    /**
+     * Starts a node unless {@code stop} is asked for first: then the start closes what it built and
+     * throws {@link StopRequest.StartStopped}, binding no port.
+     */
+    static WsNode start(NodeConfig config, StopRequest stop) throws InterruptedException {
+        WsNode node = null;
+        try {
+            node = new WsNode(config, stop);
+            return node;
+        } finally {
+            stop.startEnded(node);
+        }
     }
 
     /** What the start-up warm-up did (tests). */
     StartWarmup.Result warmup() {
         return warmup;
+    }
+
+    /** The node's meters (tests: the warm-up must leave them untouched). */
+    io.micrometer.core.instrument.MeterRegistry meters() {
+        return metrics.registry();
     }
 
     /** The worker event loops (tests block them to show what still answers). */
@@ -282,20 +318,32 @@ public final class WsNode implements AutoCloseable {
             // instead; an operator chasing a leak sets -Dio.netty.leakDetection.level=simple.
             io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
         }
-        WsNode node;
+        StopRequest stop = new StopRequest();
+        // Before the start, which may take 30 s (a Redis to reach, the warm-up): a SIGTERM then
+        // stops the start and closes what it built; one after it drains the node.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.stop(START_STOP_BOUND), "shutdown-drain"));
+        WsNode node = null;
+        int failed = 0;
         try {
-            node = start(config);
+            node = start(config, stop);
+        } catch (StopRequest.StartStopped e) {
+            log.info("node {}: {} by SIGTERM: what it had built is closed, no port was bound", config.nodeId(),
+                    e.getMessage());
+            return; // the JVM is exiting
         } catch (ConfigException e) {
             System.err.println("wildcloud-websockets: " + e.getMessage());
-            System.exit(2);
-            return;
+            failed = 2;
         } catch (Exception e) {
             // Redis unreachable at start, a port taken: say so in one line, not a stack trace.
             System.err.println("wildcloud-websockets: cannot start: " + e);
-            System.exit(1);
+            failed = 1;
+        }
+        if (node == null) {
+            if (!stop.requested()) {
+                System.exit(failed);
+            }
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(node::close, "shutdown-drain"));
         Thread.currentThread().join();
     }
 }

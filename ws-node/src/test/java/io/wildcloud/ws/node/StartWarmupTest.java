@@ -1,13 +1,18 @@
 package io.wildcloud.ws.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.EventLoopGroup;
+import io.wildcloud.ws.engine.memory.MemoryEngine;
 import io.wildcloud.ws.node.config.ConfigException;
 import io.wildcloud.ws.node.config.NodeConfig;
 import io.wildcloud.ws.node.config.Settings;
+import io.wildcloud.ws.node.http.HealthHandler;
+import io.wildcloud.ws.node.http.NetworkTransport;
 import io.wildcloud.ws.testing.RedisProbe;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import java.util.ArrayList;
@@ -15,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The start-up warm-up ({@code warmup-connects}): what it runs, what it leaves, how it is set. */
@@ -33,13 +41,61 @@ class StartWarmupTest {
             WsNode node = start(redis, "warm:", 200);
             try {
                 StartWarmup.Result warmup = node.warmup();
+                assertEquals(200, warmup.started(), warmup.toString());
                 assertEquals(200, warmup.opened(), "sessions opened, published to and closed: " + warmup);
                 assertEquals(200, warmup.notFound(), "upgrades of absent sockets the engine answered 404: " + warmup);
                 assertEquals(0, warmup.failed(), warmup.toString());
-                assertEquals(0, warmup.callbacks(), "callback attempts");
+                assertEquals(0, warmup.callbacks(), "callback attempts of the warm-up's own push service");
+                // The node's own push service answered the absent sockets' upgrades: no callback,
+                // and its meters count no warm-up session.
+                assertEquals(0.0, node.meters().get("ws.callback.calls").functionCounter().count(), "node's callbacks");
+                var sessionsOpened = node.meters().find("ws.sessions.opened").counters();
+                assertFalse(sessionsOpened.isEmpty(), "the node's sessions-opened counters exist");
+                assertEquals(0.0, sessionsOpened.stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum(),
+                        "node's sessions opened");
                 assertEquals(cold, keysOnceSwept(redis, "warm:"), "keys the warm-up left in Redis");
             } finally {
                 node.close();
+            }
+        }
+    }
+
+    /** Below the warm-up's socket timeout (5 s), above its set-up in a cold JVM at load (~3 s seen). */
+    private static final long LIMIT_MILLIS = 4_000;
+
+    @Test
+    void atItsTimeLimitTheConnectsInFlightAreCutAndCountedBeforeItsResult() throws Exception {
+        NetworkTransport transport = NetworkTransport.best();
+        EventLoopGroup boss = transport.newGroup(1);
+        EventLoopGroup intake = transport.newGroup(1);
+        EventLoopGroup workers = transport.newGroup(1);
+        MemoryEngine engine = new MemoryEngine(100, Duration.ofMinutes(1));
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            // Every connection starts on the intake loop: held, no connect gets an answer before the limit.
+            intake.execute(() -> {
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            NodeConfig config = NodeConfig.builder().set("warmup-connects", 1000).build();
+            StartWarmup.Result warmup = StartWarmup.run(config, engine, null,
+                    new HealthHandler("warm", engine.name(), engine::problem, () -> false), transport, boss, intake,
+                    workers, new StopRequest(), Duration.ofMillis(LIMIT_MILLIS));
+
+            assertTrue(warmup.started() > 0 && warmup.failed() > 0, "connects in flight at the limit fail: " + warmup);
+            assertEquals(warmup.started(), warmup.opened() + warmup.failed(), "every connect started is counted: " + warmup);
+            // The first connects started after the set-up, before the limit, and would time out 5 s
+            // after their start, past the limit: cut at the limit, they end within moments of it.
+            assertTrue(warmup.millis() < LIMIT_MILLIS + 1_000, "the warm-up returned " + warmup.millis()
+                    + " ms after it began, with a limit of " + LIMIT_MILLIS + " ms");
+        } finally {
+            release.countDown();
+            engine.close();
+            for (EventLoopGroup group : List.of(workers, intake, boss)) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
             }
         }
     }

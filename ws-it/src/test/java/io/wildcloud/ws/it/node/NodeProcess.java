@@ -71,6 +71,24 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     private static NodeProcess startOnFreePorts(String name, List<String> jvmOptions, String... flags) {
+        NodeProcess node = launch(name, jvmOptions, flags);
+        try {
+            node.awaitHealthy(START_TIMEOUT);
+        } catch (RuntimeException | Error e) {
+            node.close();
+            if (!node.isAlive() && node.logTail().contains("Address already in use")) {
+                throw new PortTaken(e);
+            }
+            throw e;
+        }
+        return node;
+    }
+
+    /**
+     * Starts a node process on free ports and returns at once, without waiting for it to serve:
+     * for tests of the start itself.
+     */
+    public static NodeProcess launch(String name, List<String> jvmOptions, String... flags) {
         int publicPort = LoopbackPorts.pick();
         int apiPort = LoopbackPorts.pick();
         Path log = Path.of("target", "node-logs", name + ".log").toAbsolutePath();
@@ -92,17 +110,7 @@ public final class NodeProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start node " + name + ": " + command, e);
         }
-        NodeProcess node = new NodeProcess(name, process, publicPort, apiPort, log);
-        try {
-            node.awaitHealthy(START_TIMEOUT);
-        } catch (RuntimeException | Error e) {
-            node.close();
-            if (!node.isAlive() && node.logTail().contains("Address already in use")) {
-                throw new PortTaken(e);
-            }
-            throw e;
-        }
-        return node;
+        return new NodeProcess(name, process, publicPort, apiPort, log);
     }
 
     /** The node could not bind a port picked for it: another process took it meanwhile. */
