@@ -77,6 +77,6 @@ public final class PublishBatchRequest {
     }
 
     public String toJson() {
-        return ApiJson.toJson(body);
+        return ApiJson.treeText(body);
     }
 }

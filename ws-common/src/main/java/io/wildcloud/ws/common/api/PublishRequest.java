@@ -25,7 +25,7 @@ public record PublishRequest(JsonElement message) {
     public String toJson() {
         JsonObject body = new JsonObject();
         body.add("message", message);
-        return ApiJson.toJson(body);
+        return ApiJson.treeText(body);
     }
 
     /**
@@ -41,6 +41,6 @@ public record PublishRequest(JsonElement message) {
         if (message.isJsonPrimitive() && message.getAsJsonPrimitive().isString()) {
             return message.getAsString();
         }
-        return ApiJson.toJson(message);
+        return ApiJson.treeText(message);
     }
 }

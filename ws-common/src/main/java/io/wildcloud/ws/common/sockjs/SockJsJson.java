@@ -3,6 +3,7 @@ package io.wildcloud.ws.common.sockjs;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import java.io.IOException;
@@ -117,8 +118,27 @@ public final class SockJsJson {
      *     transport's own error ("Broken JSON encoding.")
      */
     public static List<String> decodeMessages(String payload) {
+        try {
+            return read(payload, Strictness.STRICT);
+        } catch (IOException | JsonParseException | IllegalStateException e) {
+            if (!hasSurrogateEscape(payload)) {
+                throw new BrokenJsonException(e.getMessage());
+            }
+        }
+        // JSON.stringify writes a lone surrogate (a string cut inside an emoji) as its escape, which
+        // sockjs-node's JSON.parse takes and Gson's strict mode refuses. Check the payload strictly
+        // with those escapes made plain, then read it as it is in the mode that takes them.
+        try {
+            read(withPlainEscapes(payload), Strictness.STRICT);
+            return read(payload, Strictness.LEGACY_STRICT);
+        } catch (IOException | JsonParseException | IllegalStateException e) {
+            throw new BrokenJsonException(e.getMessage());
+        }
+    }
+
+    private static List<String> read(String payload, Strictness strictness) throws IOException {
         try (JsonReader reader = new JsonReader(new StringReader(payload))) {
-            reader.setStrictness(com.google.gson.Strictness.STRICT);
+            reader.setStrictness(strictness);
             List<String> messages = new ArrayList<>();
             JsonToken first = reader.peek();
             if (first == JsonToken.STRING) {
@@ -141,9 +161,40 @@ public final class SockJsJson {
                 throw new BrokenJsonException("trailing data after the JSON value");
             }
             return messages;
-        } catch (IOException | JsonParseException | IllegalStateException e) {
-            throw new BrokenJsonException(e.getMessage());
         }
+    }
+
+    private static boolean hasSurrogateEscape(String payload) {
+        return nextSurrogateEscape(payload, 0) >= 0;
+    }
+
+    /** {@code payload} with each escape of a surrogate (D800 to DFFF) turned into the escape of {@code A} (0041). */
+    private static String withPlainEscapes(String payload) {
+        char[] chars = payload.toCharArray();
+        for (int at = nextSurrogateEscape(payload, 0); at >= 0; at = nextSurrogateEscape(payload, at + 6)) {
+            chars[at + 2] = '0';
+            chars[at + 3] = '0';
+            chars[at + 4] = '4';
+            chars[at + 5] = '1';
+        }
+        return new String(chars);
+    }
+
+    /** Where the next escape of a surrogate (backslash, u, D800 to DFFF) starts, from {@code from}; -1 if none. */
+    private static int nextSurrogateEscape(String payload, int from) {
+        for (int i = from, n = payload.length(); i + 5 < n; i++) {
+            if (payload.charAt(i) != '\\') {
+                continue;
+            }
+            if (payload.charAt(i + 1) == 'u' && Character.digit(payload.charAt(i + 2), 16) == 0xD
+                    && Character.digit(payload.charAt(i + 3), 16) >= 8
+                    && Character.digit(payload.charAt(i + 4), 16) >= 0
+                    && Character.digit(payload.charAt(i + 5), 16) >= 0) {
+                return i;
+            }
+            i++; // the escaped character, which may be a backslash
+        }
+        return -1;
     }
 
     /** A payload that is not the JSON SockJS expects. */

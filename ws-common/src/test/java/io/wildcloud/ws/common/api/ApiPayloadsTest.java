@@ -38,4 +38,16 @@ class ApiPayloadsTest {
         assertThrows(IllegalArgumentException.class, () -> PublishRequest.deliveredText(JsonNull.INSTANCE));
         assertEquals("{\"message\":\"hi\"}", PublishRequest.of("hi").toJson());
     }
+
+    @Test
+    void aJsonMessageKeepsItsNullMembers() {
+        // A member set to null is not one left out: the browser's JSON.parse tells them apart.
+        String withNulls = "{\"a\":null,\"b\":[null,{\"c\":null}]}";
+        assertEquals(withNulls, PublishRequest.deliveredText(JsonParser.parseString(withNulls)));
+        assertEquals("{\"message\":" + withNulls + "}",
+                new PublishRequest(JsonParser.parseString(withNulls)).toJson());
+        assertEquals("{\"targets\":[{\"socket_id\":\"s\"}],\"message\":" + withNulls + "}",
+                PublishBatchRequest.toAll(java.util.List.of(PublishBatchRequest.Target.socket("s")),
+                        JsonParser.parseString(withNulls)).toJson());
+    }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SockJsJsonTest {
 
@@ -70,6 +71,23 @@ class SockJsJsonTest {
         assertEquals(List.of("x"), SockJsJson.decodeMessages("\"x\""));
         assertEquals(List.of("\u2028\uffff\u0000"), SockJsJson.decodeMessages("[\"\\u2028\\uFFFF\\u0000\"]"));
         assertEquals(List.of("1", "{\"k\":true}"), SockJsJson.decodeMessages("[1,{\"k\":true}]"));
+    }
+
+    @Test
+    void takesTheLoneSurrogatesJsonStringifyEscapes() {
+        // "\ud83d\ude00".slice(0, 1) in a browser: JSON.stringify sends it as its escape, and
+        // sockjs-node's JSON.parse takes it. The other messages of the send must not be lost to it.
+        assertEquals(List.of("ok", "cut \ud83d", "\ude00\ud83d", "\ud83d\ude00", "{\"k\":\"\udfff\"}", "\\ud800"),
+                SockJsJson.decodeMessages("[\"ok\",\"cut \\ud83d\",\"\\uDE00\\ud83d\",\"\\ud83d\\ude00\","
+                        + "{\"k\":\"\\udfff\"},\"\\\\ud800\"]"));
+        assertEquals(List.of("\ud800"), SockJsJson.decodeMessages("\"\\ud800\""));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[\"\\ud800\",\"\\'\"]", "[\"\\ud800\",True]", "[\"\\ud800\",\"a\nb\"]",
+            "[\"\\ud800\"] x", "[\"\\ud800\",\"\\x\"]", "[\"\\ud800\"", "[\\ud800]", "[\"\\ud800\",NULL]"})
+    void aLoneSurrogateMakesNothingElseAcceptable(String payload) {
+        assertThrows(SockJsJson.BrokenJsonException.class, () -> SockJsJson.decodeMessages(payload));
     }
 
     @ParameterizedTest

@@ -1,5 +1,6 @@
 package io.wildcloud.ws.push.api;
 
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -78,6 +79,9 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
         String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         boolean broken = request.decoderResult().isFailure();
         String body = request.content().toString(StandardCharsets.UTF_8);
+        // The decoder turns bytes that are not UTF-8 into U+FFFD: a Latin-1 "café" would be
+        // published as "caf\uFFFD" without a word. Checked only when one appears (hot path).
+        boolean notUtf8 = body.indexOf('\uFFFD') >= 0 && !ByteBufUtil.isText(request.content(), StandardCharsets.UTF_8);
         String requestId;
         try {
             requestId = RequestIds.of(request.headers());
@@ -90,6 +94,10 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
         if (broken) {
             reply(ctx, version, false, ApiReply.of(ApiException.badRequest(ErrorCodes.BAD_REQUEST,
                     "The request is not valid HTTP/1.1.")));
+            return;
+        }
+        if (notUtf8) {
+            reply(ctx, version, keepAlive, ApiReply.of(JsonBodies.malformed()));
             return;
         }
         routes.route(method, uri, authorization, body, requestId).whenComplete((reply, error) -> {

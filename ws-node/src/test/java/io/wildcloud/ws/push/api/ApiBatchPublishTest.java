@@ -209,4 +209,15 @@ class ApiBatchPublishTest {
         exchange(channel, post("/publish", toAll("\"batch\"", target(a, "s1"))));
         assertEquals(List.of("single", "batch"), messages(bed.poll(a, "s1")));
     }
+
+    @Test
+    void aJsonMessageReachesTheSessionWithItsNullMembers() throws Exception {
+        String withNulls = "{\"a\":null,\"b\":[null,{\"c\":null}]}";
+        exchange(channel, post("/publish/" + a + "/s1", "{\"message\":" + withNulls + "}"));
+        exchange(channel, post("/publish", toAll(withNulls, target(a, "s1"))));
+        exchange(channel, post("/publish", "{\"messages\":[{\"socket_id\":\"" + a
+                + "\",\"session_id\":\"s2\",\"message\":" + withNulls + "}]}"));
+        assertEquals(List.of(withNulls, withNulls), messages(bed.poll(a, "s1")));
+        assertEquals(List.of(withNulls), messages(bed.poll(a, "s2")));
+    }
 }

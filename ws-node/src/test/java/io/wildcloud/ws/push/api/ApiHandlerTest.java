@@ -11,12 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.engine.memory.MemorySocketStore;
 import io.wildcloud.ws.push.SocketIds;
 import io.wildcloud.ws.sockjs.session.Claim;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -89,6 +91,21 @@ class ApiHandlerTest {
         // Bodies that look almost like the plain form the node reads without a parser.
         assertEquals(malformed, exchange(channel, post("/publish/" + SocketIds.next(), "{\"message\":\"a\"b\"}")));
         assertEquals(malformed, exchange(channel, post("/publish/" + SocketIds.next(), "{\"message\":\"a\"}x\"}")));
+    }
+
+    @Test
+    void aBodyThatIsNotUtf8Gets400NotReplacementCharacters() {
+        String socket = SocketIds.next();
+        String latin1Body = "{\"message\":\"caf\u00e9\"}"; // é as the one byte E9
+        byte[] request = ("POST /publish/" + socket + " HTTP/1.1\r\nHost: api\r\nContent-Length: "
+                + latin1Body.length() + "\r\n\r\n" + latin1Body).getBytes(StandardCharsets.ISO_8859_1);
+        channel.writeInbound(Unpooled.wrappedBuffer(request));
+        channel.runPendingTasks();
+        assertEquals(error("400 Bad Request", "malformed_json", "The body must be one JSON object, in UTF-8."),
+                ApiTestBed.readOutbound(channel));
+        // A U+FFFD the sender meant is UTF-8 like any other character: the publish goes on to find no socket.
+        String meant = exchange(channel, post("/publish/" + socket, "{\"message\":\"caf\ufffd\"}"));
+        assertTrue(meant.startsWith("HTTP/1.1 404 Not Found\r\n"), meant);
     }
 
     @Test

@@ -2,9 +2,11 @@ package io.wildcloud.ws.push.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wildcloud.ws.common.api.ErrorCodes;
 import io.wildcloud.ws.push.SocketIds;
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -76,5 +78,49 @@ class BatchBodiesTest {
                 BatchTarget.valid(ID, null, "m")),
                 bodies.read("{\"targets\":[{\"socket_id\":null},{\"socket_id\":\"" + ID + "\",\"session_id\":{}},"
                         + "{\"socket_id\":\"" + ID + "\",\"session_id\":null,\"message\":5}],\"message\":\"m\"}"));
+    }
+
+    @Test
+    void aJsonMessageIsWithinTheBoundUpToItsLastByte() {
+        String target = "{\"socket_id\":\"" + ID + "\"}";
+        String atTheBound = "[" + "1,".repeat(25) + "{\"abc\":null}]"; // 64 bytes
+        String pastIt = "[" + "1,".repeat(25) + "{\"abcd\":null}]";
+        assertEquals(List.of(BatchTarget.valid(ID, null, atTheBound)),
+                bodies.read("{\"targets\":[" + target + "],\"message\": " + atTheBound.replace(",", " , ") + "}"));
+        ApiException tooLarge = assertThrows(ApiException.class,
+                () -> bodies.read("{\"targets\":[" + target + "],\"message\":" + pastIt + "}"));
+        assertEquals(ErrorCodes.MESSAGE_TOO_LARGE, tooLarge.body().error());
+        assertEquals(List.of(BatchTarget.valid(ID, null, atTheBound), BatchTarget.refused(ID, null,
+                        ErrorCodes.MESSAGE_TOO_LARGE, "The message is larger than 64 bytes (UTF-8); split it.")),
+                bodies.read("{\"messages\":[{\"socket_id\":\"" + ID + "\",\"message\":" + atTheBound + "},"
+                        + "{\"socket_id\":\"" + ID + "\",\"message\":" + pastIt + "}]}"));
+        ApiException broken = assertThrows(ApiException.class,
+                () -> bodies.read("{\"targets\":[" + target + "],\"message\":" + pastIt.replace("]", ",\"\u0001\"]") + "}"));
+        assertEquals(ErrorCodes.MALFORMED_JSON, broken.body().error(), "past the bound the rest is still checked");
+    }
+
+    @Test
+    void aLargeValueIsReadWithoutItsTree() {
+        // A body at the API's bound (6 x 64 KiB + 1 KiB) that is mostly one array of zeros.
+        BatchBodies node = new BatchBodies(65_536, 1000);
+        String zeros = "[" + "0,".repeat(195_000) + "0]";
+        String target = "{\"socket_id\":\"" + ID + "\"}";
+        String unused = "{\"extra\":" + zeros + ",\"targets\":[" + target + "],\"message\":\"m\"}";
+        String message = "{\"targets\":[" + target + "],\"message\":" + zeros + "}";
+        node.read(unused); // warm
+        long skipping = allocatedBy(() -> node.read(unused));
+        assertThrows(ApiException.class, () -> node.read(message));
+        long bounded = allocatedBy(() -> assertThrows(ApiException.class, () -> node.read(message)));
+        // A tree of its 195,000 zeros took ~40 bytes of heap per byte of body (16 MB); the bound keeps
+        // at most a message's worth of it.
+        assertTrue(skipping < 1_000_000, "skipped an unused value with " + skipping + " bytes");
+        assertTrue(bounded < 5_000_000, "refused a too large message with " + bounded + " bytes");
+    }
+
+    private static long allocatedBy(Runnable read) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        read.run();
+        return threads.getCurrentThreadAllocatedBytes() - before;
     }
 }
