@@ -66,7 +66,7 @@ final class ClaimJournal {
     /** Every session in {@code nodeId}'s journals. */
     CompletionStage<Set<String>> read(String nodeId) {
         if (!runtime.cluster()) {
-            return readTogether(List.of(keys.claimJournal(nodeId, 0))).thenApply(HashSet::new);
+            return readTogether(nodeId, List.of(0)).thenApply(HashSet::new);
         }
         return runtime.commands().<Map<ClusterSlotRange, Set<String>>>timed("cluster", () -> runtime.redisson()
                         .getRedisNodes(RedisNodes.CLUSTER).getMasters().iterator().next().clusterSlotsAsync())
@@ -81,15 +81,15 @@ final class ClaimJournal {
 
     /** One claims_read.lua run per master (the ranges of one master name the same addresses). */
     private CompletionStage<Set<String>> readByMaster(String nodeId, Map<ClusterSlotRange, Set<String>> ranges) {
-        Map<Set<String>, List<Object>> byMaster = new HashMap<>();
+        Map<Set<String>, List<Integer>> byMaster = new HashMap<>();
         ranges.forEach((range, addresses) -> {
-            List<Object> journals = byMaster.computeIfAbsent(addresses, master -> new ArrayList<>());
+            List<Integer> slots = byMaster.computeIfAbsent(addresses, master -> new ArrayList<>());
             for (int slot = range.getStartSlot(); slot <= range.getEndSlot(); slot++) {
-                journals.add(keys.claimJournal(nodeId, slot));
+                slots.add(slot);
             }
         });
         List<CompletableFuture<List<String>>> reads = byMaster.values().stream()
-                .map(journals -> readTogether(journals).toCompletableFuture())
+                .map(slots -> readTogether(nodeId, slots).toCompletableFuture())
                 .toList();
         return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(done -> {
             Set<String> members = new HashSet<>();
@@ -98,10 +98,15 @@ final class ClaimJournal {
         });
     }
 
-    /** claims_read.lua over {@code journals}, which one master serves (routed by the first). */
-    private CompletionStage<List<String>> readTogether(List<Object> journals) {
+    /** claims_read.lua over {@code nodeId}'s journals of {@code slots}, all on one master (routed by the first). */
+    private CompletionStage<List<String>> readTogether(String nodeId, List<Integer> slots) {
+        StringBuilder others = new StringBuilder(slots.size() * 4);
+        for (int slot : slots.subList(1, slots.size())) {
+            others.append(ClusterSlots.tag(slot)).append(' ');
+        }
         return runtime.scripts().claimsRead.<List<Object>>eval(runtime.script(), RScript.ReturnType.LIST,
-                        journals.subList(0, 1), journals.subList(1, journals.size()).toArray())
+                        List.of(keys.claimJournal(nodeId, slots.get(0))), keys.claimJournalHead(),
+                        keys.claimJournalTail(nodeId), others.toString())
                 .thenApply(members -> members.stream().map(String.class::cast).toList());
     }
 
