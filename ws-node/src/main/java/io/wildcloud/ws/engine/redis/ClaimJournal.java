@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Whoever takes a dead node's sessions over ({@link NodeRoster}) reads its journals along with
  * its held list: on a Cluster the journals of all 16384 slots, one claims_read.lua run per master
- * over the slots it serves (CLUSTER SLOTS first); should the slots move meanwhile, one ZRANGE per
- * slot, in batches one after the other (a command per slot costs the client far more than Redis).
+ * over the slots it serves (CLUSTER SLOTS first); should the slots move meanwhile (or the script be
+ * refused), one ZRANGE per slot, in batches one after the other (a command per slot costs the
+ * client far more than Redis), but not after a read Redis did not answer in time.
  * A journal keeps a hold TTL of claims (older entries are dropped by the next claim in
  * its slot, and it expires a hold TTL after the last): by then a hold renewal has listed a session
  * that is still held in the node's held list, or its keys are gone.
@@ -72,9 +73,15 @@ final class ClaimJournal {
                         .getRedisNodes(RedisNodes.CLUSTER).getMasters().iterator().next().clusterSlotsAsync())
                 .thenCompose(ranges -> readByMaster(nodeId, ranges))
                 .exceptionallyCompose(error -> {
-                    // The slots moved between CLUSTER SLOTS and the reads, or a master did not answer.
+                    if (StoreErrors.unanswered(error)) {
+                        // A master too slow for one script is slower still for 16384 commands: at
+                        // load 15 they took 31 s and failed too, holding up the node's watch rounds.
+                        // The takeover fails and is tried again (NodeRoster).
+                        return CompletableFuture.failedStage(error);
+                    }
+                    // The slots moved between CLUSTER SLOTS and the reads, or the script was refused.
                     LOG.info("reading node {}'s claim journals by master failed ({}): reading them slot by slot",
-                            nodeId, error.toString());
+                            nodeId, StoreErrors.redacted(error.toString()));
                     return readEachSlot(nodeId);
                 });
     }
