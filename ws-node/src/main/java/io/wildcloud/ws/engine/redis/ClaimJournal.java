@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Whoever takes a dead node's sessions over ({@link NodeRoster}) reads its journals along with
  * its held list: on a Cluster the journals of all 16384 slots, one claims_read.lua run per master
- * over the slots it serves (CLUSTER SLOTS first); should the slots move meanwhile, one ZRANGE per
- * slot, in batches one after the other (a command per slot costs the client far more than Redis).
+ * over the slots it serves (CLUSTER SLOTS first); should the slots move meanwhile (or the script be
+ * refused), one ZRANGE per slot, in batches one after the other (a command per slot costs the
+ * client far more than Redis), but not after a read Redis did not answer in time.
  * A journal keeps a hold TTL of claims (older entries are dropped by the next claim in
  * its slot, and it expires a hold TTL after the last): by then a hold renewal has listed a session
  * that is still held in the node's held list, or its keys are gone.
@@ -66,30 +67,36 @@ final class ClaimJournal {
     /** Every session in {@code nodeId}'s journals. */
     CompletionStage<Set<String>> read(String nodeId) {
         if (!runtime.cluster()) {
-            return readTogether(List.of(keys.claimJournal(nodeId, 0))).thenApply(HashSet::new);
+            return readTogether(nodeId, List.of(0)).thenApply(HashSet::new);
         }
         return runtime.commands().<Map<ClusterSlotRange, Set<String>>>timed("cluster", () -> runtime.redisson()
                         .getRedisNodes(RedisNodes.CLUSTER).getMasters().iterator().next().clusterSlotsAsync())
                 .thenCompose(ranges -> readByMaster(nodeId, ranges))
                 .exceptionallyCompose(error -> {
-                    // The slots moved between CLUSTER SLOTS and the reads, or a master did not answer.
+                    if (StoreErrors.unanswered(error)) {
+                        // A master too slow for one script is slower still for 16384 commands: at
+                        // load 15 they took 31 s and failed too, holding up the node's watch rounds.
+                        // The takeover fails and is tried again (NodeRoster).
+                        return CompletableFuture.failedStage(error);
+                    }
+                    // The slots moved between CLUSTER SLOTS and the reads, or the script was refused.
                     LOG.info("reading node {}'s claim journals by master failed ({}): reading them slot by slot",
-                            nodeId, error.toString());
+                            nodeId, StoreErrors.redacted(error.toString()));
                     return readEachSlot(nodeId);
                 });
     }
 
     /** One claims_read.lua run per master (the ranges of one master name the same addresses). */
     private CompletionStage<Set<String>> readByMaster(String nodeId, Map<ClusterSlotRange, Set<String>> ranges) {
-        Map<Set<String>, List<Object>> byMaster = new HashMap<>();
+        Map<Set<String>, List<Integer>> byMaster = new HashMap<>();
         ranges.forEach((range, addresses) -> {
-            List<Object> journals = byMaster.computeIfAbsent(addresses, master -> new ArrayList<>());
+            List<Integer> slots = byMaster.computeIfAbsent(addresses, master -> new ArrayList<>());
             for (int slot = range.getStartSlot(); slot <= range.getEndSlot(); slot++) {
-                journals.add(keys.claimJournal(nodeId, slot));
+                slots.add(slot);
             }
         });
         List<CompletableFuture<List<String>>> reads = byMaster.values().stream()
-                .map(journals -> readTogether(journals).toCompletableFuture())
+                .map(slots -> readTogether(nodeId, slots).toCompletableFuture())
                 .toList();
         return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(done -> {
             Set<String> members = new HashSet<>();
@@ -98,10 +105,15 @@ final class ClaimJournal {
         });
     }
 
-    /** claims_read.lua over {@code journals}, which one master serves (routed by the first). */
-    private CompletionStage<List<String>> readTogether(List<Object> journals) {
+    /** claims_read.lua over {@code nodeId}'s journals of {@code slots}, all on one master (routed by the first). */
+    private CompletionStage<List<String>> readTogether(String nodeId, List<Integer> slots) {
+        StringBuilder others = new StringBuilder(slots.size() * 4);
+        for (int slot : slots.subList(1, slots.size())) {
+            others.append(ClusterSlots.tag(slot)).append(' ');
+        }
         return runtime.scripts().claimsRead.<List<Object>>eval(runtime.script(), RScript.ReturnType.LIST,
-                        journals.subList(0, 1), journals.subList(1, journals.size()).toArray())
+                        List.of(keys.claimJournal(nodeId, slots.get(0))), keys.claimJournalHead(),
+                        keys.claimJournalTail(nodeId), others.toString())
                 .thenApply(members -> members.stream().map(String.class::cast).toList());
     }
 

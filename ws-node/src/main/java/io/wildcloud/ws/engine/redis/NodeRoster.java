@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * its subscription at once); a node found absent by {@value #SCANS_TO_CONVICT} scans in a row is
  * dead (not within {@link #RESUBSCRIBE_GRACE} of this node's own subscription being made again:
  * after Redis comes back all nodes resubscribe, not all at once). The node that wins its takeover
- * lease ({@code <prefix>takeover:{<dead>}}, SET NX for a renewal period, renewed while it works) copies its journal into
- * its held list, ends every session it still holds (expire.lua, as the sweeper does for a dead
- * holder), notifies their expiry, and only then takes it off the roster. Should that node die
+ * lease ({@code <prefix>takeover:{<dead>}}, SET NX for a renewal period, renewed while it works,
+ * taken back if it lapsed with nobody taking it) copies its journal into its held list, ends every
+ * session it still holds (expire.lua, as the sweeper does for a dead holder), notifies their
+ * expiry, and only then takes it off the roster. Should that node die
  * mid-way, the dead node is still listed and absent: the next node to win the lease once it lapses
  * ends the rest, from the held list (the journal may have expired by then). This is the cover for
  * that double fault, so a held session needs no entry in the expiry index (issue 16: ~170 bytes of
@@ -171,6 +172,17 @@ final class NodeRoster {
     private CompletionStage<Void> takeOver(String dead) {
         long started = System.nanoTime();
         AtomicLong renewed = new AtomicLong(started);
+        return takeOver(dead, started, renewed).whenComplete((done, error) -> {
+            if (error != null) {
+                // Tried again once the lease lapses and two more scans find the node absent.
+                LOG.warn("node {}'s takeover of dead node {} failed after {} ms, tried again within {} and {} scans:"
+                        + " {}", nodeId, dead, (System.nanoTime() - started) / 1_000_000, takeoverLease,
+                        SCANS_TO_CONVICT, error.toString());
+            }
+        });
+    }
+
+    private CompletionStage<Void> takeOver(String dead, long started, AtomicLong renewed) {
         return heldBy(dead).thenCompose(members -> {
             long listed = System.nanoTime();
             return endFrom(dead, List.copyOf(members), 0, 0, renewed).thenCompose(ended -> {
@@ -222,12 +234,21 @@ final class NodeRoster {
         });
     }
 
-    /** Renews this node's takeover lease of {@code dead}; false (logged) if it is no longer this node's. */
+    /**
+     * Renews this node's takeover lease of {@code dead}, or takes it back if it lapsed untaken;
+     * false (logged) if another node holds it.
+     */
     private CompletionStage<Boolean> keepLease(String dead, long ended) {
         String lease = keys.takeover(dead);
         return scripts.takeoverLease.<Long>eval(script, RScript.ReturnType.LONG, List.of(lease), nodeId,
                 takeoverLease.toMillis()).thenApply(renewed -> {
                     if (renewed == 1L) {
+                        return true;
+                    }
+                    if (renewed == 2L) {
+                        LOG.info("node {} took its takeover lease of dead node {} back after ending {} of its"
+                                + " session(s): it lapsed during a step longer than {} and nobody else took it",
+                                nodeId, dead, ended, takeoverLease);
                         return true;
                     }
                     LOG.warn("node {} lost its takeover lease of dead node {} after ending {} of its session(s):"

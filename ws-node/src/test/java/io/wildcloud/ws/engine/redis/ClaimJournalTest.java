@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -164,6 +165,42 @@ class ClaimJournalTest {
                     .withKeyPrefix(config.keyPrefix());
             assertEquals(expected.stream().sorted().toList(), readAs(slotBySlot).stream().sorted().toList(),
                     "read slot by slot");
+        }
+    }
+
+    @Test
+    void aJournalReadRedisDoesNotAnswerFailsWithoutReadingSlotBySlot() throws Exception {
+        try (RedisClusterProcesses cluster = RedisClusterProcesses.start()) {
+            String seeds = String.join(",", cluster.nodeUrls()).replace("redis://", "");
+            RedisEngineConfig reader = RedisEngineConfig.of("redis-cluster://" + seeds)
+                    .withKeyPrefix(config.keyPrefix()).withTimeouts(Duration.ofSeconds(1), 0, Duration.ofSeconds(1));
+            AtomicInteger slotBySlotBatches = new AtomicInteger();
+            RedisMetrics counting = new RedisMetrics() {
+                @Override
+                public CommandMeter command(String name) {
+                    return "zrange".equals(name) ? (nanos, failed) -> slotBySlotBatches.incrementAndGet()
+                            : CommandMeter.NONE;
+                }
+            };
+            RedissonClient readerClient = RedissonClients.create(reader, "ws-test-reader", null);
+            RedisRuntime runtime = RedisRuntime.on(readerClient, reader, "reader", counting);
+            try {
+                join(runtime.scripts().loadAll(runtime.script(), runtime.gate()));
+                RedisServerProcess stalled = cluster.masters().get(0);
+                stalled.suspend();
+                Throwable error;
+                try {
+                    error = new ClaimJournal(runtime).read("n1").handle((members, failure) -> failure)
+                            .toCompletableFuture().get(60, TimeUnit.SECONDS);
+                } finally {
+                    stalled.resume();
+                }
+                assertTrue(error != null && StoreErrors.unanswered(error), "not a timeout: " + error);
+                // 16384 ZRANGEs would only have met the same stalled master, one batch after the other.
+                assertEquals(0, slotBySlotBatches.get(), "slot-by-slot batches after a read that timed out");
+            } finally {
+                runtime.shutdown();
+            }
         }
     }
 
