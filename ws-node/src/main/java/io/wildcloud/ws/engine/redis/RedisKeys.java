@@ -108,7 +108,17 @@ final class RedisKeys {
 
     /** {@code nodeId}'s claim journal of the sessions in {@code slot} (see {@link ClusterSlots#tag}). */
     String claimJournal(String nodeId, int slot) {
-        return prefix + "claims:{" + ClusterSlots.tag(slot) + "}:" + nodeId;
+        return claimJournalHead() + ClusterSlots.tag(slot) + claimJournalTail(nodeId);
+    }
+
+    /** A claim journal's name up to its slot tag (claims_read.lua builds names from the tags). */
+    String claimJournalHead() {
+        return prefix + "claims:{";
+    }
+
+    /** A claim journal's name after its slot tag. */
+    String claimJournalTail(String nodeId) {
+        return "}:" + nodeId;
     }
 
     String expiryShard(int shard) {
