@@ -9,6 +9,7 @@ import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
 import io.wildcloud.ws.testing.CollectingReceiver;
 import io.wildcloud.ws.testing.RedisClusterProcesses;
+import io.wildcloud.ws.testing.RedisMonitor;
 import io.wildcloud.ws.testing.RedisProbe;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
@@ -200,6 +201,52 @@ class ClaimJournalTest {
                 assertEquals(0, slotBySlotBatches.get(), "slot-by-slot batches after a read that timed out");
             } finally {
                 runtime.shutdown();
+            }
+        }
+    }
+
+    /**
+     * A master's journals are read in one call of a few arguments however many slots it serves:
+     * with a journal name per slot (5461 a master) Redisson spent up to a second of CPU on its I/O
+     * threads per call, and the node's own commands on those threads (its sweeps, claims and
+     * publishes) waited for it, long enough that its sweeps' gap read as a store gap.
+     */
+    @Test
+    void aTakeoverReadsAMastersJournalsInOneCallOfAFewArguments() throws Exception {
+        try (RedisClusterProcesses cluster = RedisClusterProcesses.start()) {
+            String seeds = String.join(",", cluster.nodeUrls()).replace("redis://", "");
+            RedisEngineConfig clustered = RedisEngineConfig.of("redis-cluster://" + seeds)
+                    .withKeyPrefix(config.keyPrefix());
+            List<String> expected = new ArrayList<>();
+            try (RedisEngine engine = join(RedisEngine.start(clustered, "n1", Duration.ofHours(1)))) {
+                for (int i = 0; i < 40; i++) {
+                    SessionKey key = new SessionKey("scope-" + i, "s");
+                    join(engine.claim(key, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, receiver(i)));
+                    expected.add(RedisKeys.expiryMember(key));
+                }
+            }
+            List<RedisMonitor> monitors = new ArrayList<>();
+            try {
+                for (RedisServerProcess master : cluster.masters()) {
+                    monitors.add(RedisMonitor.start(master.host(), master.port()));
+                }
+                assertEquals(expected.stream().sorted().toList(), readAs(clustered).stream().sorted().toList());
+                for (int i = 0; i < monitors.size(); i++) {
+                    RedisServerProcess master = cluster.masters().get(i);
+                    int end = monitors.get(i).mark(master.host(), master.port(), "read-done");
+                    List<String> reads = monitors.get(i).between(-1, end).stream()
+                            .filter(command -> command.startsWith("\"EVALSHA\"")).toList();
+                    assertTrue(!reads.isEmpty(), "no claims_read.lua run on master " + master.port());
+                    for (String read : reads) {
+                        // EVALSHA, its sha, the key count, one journal, and three arguments: head, tail, tags.
+                        int words = read.split("\" \"", -1).length;
+                        assertTrue(words <= 7, "claims_read.lua sent with " + words + " words to " + master.port());
+                    }
+                }
+            } finally {
+                for (RedisMonitor monitor : monitors) {
+                    monitor.close();
+                }
             }
         }
     }
