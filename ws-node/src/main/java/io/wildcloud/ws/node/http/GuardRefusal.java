@@ -19,8 +19,17 @@ record GuardRefusal(Refusal reason, HttpResponseStatus status, String code, Stri
                 "malformed request target");
     }
 
-    /** What the HTTP decoder could not parse, by the decoder's {@code cause}. */
-    static GuardRefusal unparsable(Throwable cause) {
+    /**
+     * What the HTTP decoder could not parse, by the decoder's {@code cause}; {@code inBody} when it
+     * failed after the head (a chunk-size line or the trailers), not on the request line.
+     */
+    static GuardRefusal unparsable(Throwable cause, boolean inBody) {
+        if (inBody && cause instanceof TooLongHttpLineException) {
+            // The decoder reads a chunk-size line, extensions and all, with the request line's limit.
+            return new GuardRefusal(Refusal.BAD_REQUEST, HttpResponseStatus.BAD_REQUEST, ErrorCodes.BAD_REQUEST,
+                    "A chunk-size line of the chunked body is too long; send the chunks without chunk extensions.",
+                    "chunk-size line too long");
+        }
         if (cause instanceof TooLongHttpHeaderException) {
             return new GuardRefusal(Refusal.HEADERS_TOO_LARGE, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
                     ErrorCodes.HEADERS_TOO_LARGE,

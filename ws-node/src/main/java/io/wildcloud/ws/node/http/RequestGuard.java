@@ -113,7 +113,7 @@ final class RequestGuard extends ChannelDuplexHandler {
             if (msg instanceof HttpRequest) {
                 inProgress++; // a head the decoder gave up on: answered like any request
             }
-            refuse(GuardRefusal.unparsable(object.decoderResult().cause()));
+            refuse(GuardRefusal.unparsable(object.decoderResult().cause(), !(msg instanceof HttpRequest)));
             return;
         }
         if (msg instanceof HttpRequest request && !admitHead(request)) {

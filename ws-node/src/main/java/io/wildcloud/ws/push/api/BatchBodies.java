@@ -6,7 +6,6 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonPrimitive;
-import com.google.gson.Strictness;
 import com.google.gson.internal.LazilyParsedNumber;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
@@ -17,7 +16,6 @@ import io.wildcloud.ws.common.api.ErrorCodes;
 import io.wildcloud.ws.common.api.PublishRequest;
 import io.wildcloud.ws.push.SocketIds;
 import java.io.IOException;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -82,6 +80,10 @@ final class BatchBodies {
             throw new ApiException(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, ErrorCodes.MESSAGE_TOO_LARGE,
                     tooLargeMessage());
         }
+        if (parsed.message instanceof BeyondDouble beyond) {
+            throw ApiException.badRequest(ErrorCodes.INVALID_FIELD,
+                    JsonBodies.beyondDoubleMessage("The field \"message\"", beyond.number()));
+        }
         String message = checked(deliveredOrThrow(parsed.message));
         List<BatchTarget> targets = entries.kept;
         for (int i = 0; i < targets.size(); i++) {
@@ -102,6 +104,10 @@ final class BatchBodies {
     private static final Object TOO_LARGE = new Object();
     /** A field that had to be a string and was another JSON value. */
     private static final Object NOT_STRING = new Object();
+
+    /** A message holding a number a double cannot hold (the first such, as written). */
+    private record BeyondDouble(String number) {
+    }
 
     /** The top-level fields (the last of a repeated one); {@code null} entries for a field not there. */
     private static final class Body {
@@ -124,8 +130,8 @@ final class BatchBodies {
 
     private Body parse(String body) {
         Body parsed = new Body();
-        try (JsonReader reader = new JsonReader(new StringReader(body))) {
-            reader.setStrictness(Strictness.STRICT);
+        JsonReader reader = JsonBodies.reader(body); // nothing to close: it reads a String
+        try {
             reader.beginObject();
             while (reader.hasNext()) {
                 switch (reader.nextName()) {
@@ -141,7 +147,7 @@ final class BatchBodies {
             }
         } catch (IOException | JsonParseException | IllegalStateException e) {
             // IllegalStateException: a token other than the one asked for (the body is no object).
-            throw JsonBodies.malformed();
+            throw JsonBodies.malformed(e, reader);
         }
         return parsed;
     }
@@ -213,6 +219,10 @@ final class BatchBodies {
             if (value == TOO_LARGE) {
                 return BatchTarget.refused(socketId, sessionId, ErrorCodes.MESSAGE_TOO_LARGE, tooLargeMessage());
             }
+            if (value instanceof BeyondDouble beyond) {
+                return BatchTarget.refused(socketId, sessionId, ErrorCodes.INVALID_FIELD,
+                        JsonBodies.beyondDoubleMessage("The entry's \"message\"", beyond.number()));
+            }
             message = delivered(value);
             if (message == null) {
                 return BatchTarget.refused(socketId, sessionId, ErrorCodes.INVALID_FIELD,
@@ -234,7 +244,8 @@ final class BatchBodies {
 
     /**
      * A string as its {@code String}; any other value as its tree, or {@link #TOO_LARGE} once its
-     * compact text is sure to pass the message bound (the rest is then only checked, not kept).
+     * compact text is sure to pass the message bound (the rest is then only checked, not kept), or
+     * {@link BeyondDouble} if it holds such a number.
      */
     private Object value(JsonReader reader) throws IOException {
         if (reader.peek() == JsonToken.STRING) {
@@ -242,7 +253,10 @@ final class BatchBodies {
         }
         Walk walk = new Walk(maxMessageBytes);
         JsonElement tree = walk.read(reader);
-        return walk.left < 0 ? TOO_LARGE : tree;
+        if (walk.left < 0) {
+            return TOO_LARGE;
+        }
+        return walk.beyondDouble != null ? new BeyondDouble(walk.beyondDouble) : tree;
     }
 
     private static Object string(JsonReader reader) throws IOException {
@@ -276,6 +290,8 @@ final class BatchBodies {
      */
     private static final class Walk {
         long left;
+        /** The first number of the tree a double cannot hold, or {@code null}. */
+        String beyondDouble;
 
         Walk(long left) {
             this.left = left;
@@ -321,6 +337,9 @@ final class BatchBodies {
                         return null;
                     }
                     String number = reader.nextString();
+                    if (beyondDouble == null && JsonBodies.beyondDouble(number)) {
+                        beyondDouble = number;
+                    }
                     return spend(number.length()) ? new JsonPrimitive(new LazilyParsedNumber(number)) : null;
                 }
                 case BOOLEAN -> {
@@ -371,14 +390,38 @@ final class BatchBodies {
      * the whole request's.
      */
     String message(JsonObject body) {
+        JsonElement value = JsonBodies.field(body, "message");
+        String beyond = firstBeyondDouble(value);
+        if (beyond != null) {
+            throw ApiException.badRequest(ErrorCodes.INVALID_FIELD,
+                    JsonBodies.beyondDoubleMessage("The field \"message\"", beyond));
+        }
         String text;
         try {
-            text = PublishRequest.deliveredText(JsonBodies.field(body, "message"));
+            text = PublishRequest.deliveredText(value);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(ErrorCodes.INVALID_FIELD,
                     "The field \"message\" must be a string or a JSON value other than null.");
         }
         return checked(text);
+    }
+
+    /** The first number in {@code tree} a double cannot hold, as written, or {@code null}. */
+    private static String firstBeyondDouble(JsonElement tree) {
+        if (tree.isJsonPrimitive()) {
+            JsonPrimitive primitive = tree.getAsJsonPrimitive();
+            String text = primitive.getAsString();
+            return primitive.isNumber() && JsonBodies.beyondDouble(text) ? text : null;
+        }
+        Iterable<JsonElement> children = tree.isJsonArray() ? tree.getAsJsonArray()
+                : tree.isJsonObject() ? tree.getAsJsonObject().asMap().values() : List.of();
+        for (JsonElement child : children) {
+            String found = firstBeyondDouble(child);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
     }
 
     /** {@code text}, unless it is over the message bound (then the whole request's 413). */

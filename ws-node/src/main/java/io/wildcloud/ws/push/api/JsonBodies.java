@@ -7,6 +7,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.MalformedJsonException;
 import io.wildcloud.ws.common.api.ErrorCodes;
 import io.wildcloud.ws.push.callback.CallbackAddresses;
 import io.wildcloud.ws.push.callback.CallbackRefusal;
@@ -25,17 +26,34 @@ final class JsonBodies {
     private JsonBodies() {
     }
 
+    /** How deep arrays and objects may nest in a body, the body itself the first level (Gson's default). */
+    static final int MAX_NESTING = 255;
+
+    /** A path shown in an error is cut to this many characters (names in it are the client's). */
+    private static final int MAX_SHOWN_PATH = 100;
+
+    /** A number shown in an error is cut to this many characters. */
+    private static final int MAX_SHOWN_NUMBER = 40;
+
+    /** A strict reader of {@code body}, nesting at most {@link #MAX_NESTING} levels. */
+    static JsonReader reader(String body) {
+        JsonReader reader = new JsonReader(new StringReader(body));
+        reader.setStrictness(Strictness.STRICT);
+        reader.setNestingLimit(MAX_NESTING);
+        return reader;
+    }
+
     /** The body as a JSON object: strict JSON, one value, nothing after it. */
     static JsonObject object(String body) {
         JsonElement element;
-        try (JsonReader reader = new JsonReader(new StringReader(body))) {
-            reader.setStrictness(Strictness.STRICT);
+        JsonReader reader = reader(body); // nothing to close: it reads a String
+        try {
             element = JsonParser.parseReader(reader);
             if (reader.peek() != JsonToken.END_DOCUMENT) {
                 throw malformed();
             }
         } catch (IOException | JsonParseException | IllegalStateException e) {
-            throw malformed();
+            throw malformed(e, reader);
         }
         if (!element.isJsonObject()) {
             throw malformed();
@@ -101,5 +119,48 @@ final class JsonBodies {
     static ApiException malformed() {
         return ApiException.badRequest(ErrorCodes.MALFORMED_JSON,
                 "The body must be one JSON object, in UTF-8.");
+    }
+
+    /**
+     * The 400 for what {@code reader} refused: the general one, or, for the two faults a JSON
+     * validator would not name, what is wrong. Gson tells them apart only by its message.
+     */
+    static ApiException malformed(Exception refused, JsonReader reader) {
+        Throwable cause = refused;
+        while (cause != null && !(cause instanceof MalformedJsonException)) {
+            cause = cause.getCause();
+        }
+        String reason = cause == null || cause.getMessage() == null ? "" : cause.getMessage();
+        if (reason.startsWith("Unpaired surrogate")) {
+            return ApiException.badRequest(ErrorCodes.MALFORMED_JSON, "A string in the body holds a lone UTF-16"
+                    + " surrogate escape (\\ud800 to \\udfff without its other half) at "
+                    + shown(reader.getPath()) + "; escape both halves of a pair, as in \\ud83d\\ude00,"
+                    + " or send the character itself in UTF-8.");
+        }
+        if (reason.startsWith("Nesting limit")) {
+            return ApiException.badRequest(ErrorCodes.MALFORMED_JSON, "The body's JSON is nested deeper than "
+                    + MAX_NESTING + " levels of arrays and objects; flatten it.");
+        }
+        return malformed();
+    }
+
+    private static String shown(String text) {
+        return text.length() <= MAX_SHOWN_PATH ? text : text.substring(0, MAX_SHOWN_PATH) + "...";
+    }
+
+    /**
+     * Whether a JSON number's text is beyond a double: a browser's {@code JSON.parse} reads it as
+     * {@code Infinity}, which is not JSON. Only an exponent or over 308 characters can get there.
+     */
+    static boolean beyondDouble(String number) {
+        return (number.length() > 308 || number.indexOf('e') >= 0 || number.indexOf('E') >= 0)
+                && Double.isInfinite(Double.parseDouble(number));
+    }
+
+    /** The 400 message for a number beyond a double in {@code whose} message ("The field ..."). */
+    static String beyondDoubleMessage(String whose, String number) {
+        String shown = number.length() <= MAX_SHOWN_NUMBER ? number : number.substring(0, MAX_SHOWN_NUMBER) + "...";
+        return whose + " holds the number " + shown + ", beyond the range of a double: a browser's JSON.parse"
+                + " reads it as Infinity. Send it as a string, or within " + Double.MAX_VALUE + ".";
     }
 }

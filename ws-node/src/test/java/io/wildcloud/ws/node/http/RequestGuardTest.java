@@ -126,6 +126,20 @@ class RequestGuardTest {
         assertFalse(channel.finish());
     }
 
+    @Test
+    void aChunkLineOverTheDecoderLimitGets400NamingTheChunkLineNot414() {
+        EmbeddedChannel channel = channel(new RequestMemory(1 << 20));
+        channel.writeInbound(ascii("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1;ext="
+                + "e".repeat(100 * 1024) + "\r\nx\r\n0\r\n\r\n"));
+        String body = "{\"error\":\"bad_request\",\"message\":\"A chunk-size line of the chunked body is too long;"
+                + " send the chunks without chunk extensions.\"}";
+        assertEquals("HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=UTF-8\r\n"
+                + "content-length: " + body.length() + "\r\nconnection: close\r\n\r\n" + body, written(channel));
+        assertEquals(List.of(Refusal.BAD_REQUEST), refused);
+        assertFalse(channel.isOpen());
+        assertFalse(channel.finish());
+    }
+
     /** What the guard counted for ws.http.refused, in order. */
     private final List<Refusal> refused = new ArrayList<>();
 

@@ -149,6 +149,30 @@ class ApiBatchPublishTest {
     }
 
     @Test
+    void aLoneSurrogateNestingTooDeepOrANumberBeyondADoubleIsNamed() throws Exception {
+        assertEquals(error("400 Bad Request", "malformed_json", ApiHandlerTest.loneSurrogate("$.targets[0].socket_id")),
+                exchange(channel, post("/publish", toAll("\"x\"", "{\"socket_id\":\"\\udfff\"}"))));
+        assertEquals(error("400 Bad Request", "malformed_json", ApiHandlerTest.loneSurrogate("$.message")),
+                exchange(channel, post("/publish", toAll("\"\\ud800\"", target(a)))));
+        assertEquals(error("400 Bad Request", "malformed_json", ApiHandlerTest.TOO_DEEP),
+                exchange(channel, post("/publish", "{\"targets\":[" + target(a) + "],\"message\":" + "[".repeat(255))));
+        assertEquals(error("400 Bad Request", "invalid_field", "The field \\\"message\\\" holds the number 1E+400000,"
+                        + " beyond the range of a double: a browser's JSON.parse reads it as Infinity. Send it as a"
+                        + " string, or within 1.7976931348623157E308."),
+                exchange(channel, post("/publish", toAll("[1E+400000]", target(a)))));
+        String perEntry = "{\"messages\":[{\"socket_id\":\"" + a + "\",\"session_id\":\"s1\",\"message\":-2e308},"
+                + "{\"socket_id\":\"" + a + "\",\"session_id\":\"s2\",\"message\":-1e308}]}";
+        assertEquals(response("200 OK", "{\"sessions\":1,\"queue_full\":0,\"failed\":1,\"results\":["
+                + "{\"socket_id\":\"" + a + "\",\"session_id\":\"s1\",\"error\":\"invalid_field\",\"message\":"
+                + "\"The entry's \\\"message\\\" holds the number -2e308, beyond the range of a double: a browser's"
+                + " JSON.parse reads it as Infinity. Send it as a string, or within 1.7976931348623157E308.\"},"
+                + "{\"socket_id\":\"" + a + "\",\"session_id\":\"s2\",\"sessions\":1,\"queue_full\":0}]}"),
+                exchange(channel, post("/publish", perEntry)));
+        assertEquals(List.of(), messages(bed.poll(a, "s1")));
+        assertEquals(List.of("-1e308"), messages(bed.poll(a, "s2")));
+    }
+
+    @Test
     void exactlyTheBoundIsServed() throws Exception {
         String atTheBound = toAll("\"x\"", target(a, "s1"), target(a, "s2"), target(a, "s3"), target(a, "s4"),
                 target(a, "s5"), target(a, "s6"));

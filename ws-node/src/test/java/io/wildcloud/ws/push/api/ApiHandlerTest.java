@@ -93,6 +93,44 @@ class ApiHandlerTest {
         assertEquals(malformed, exchange(channel, post("/publish/" + SocketIds.next(), "{\"message\":\"a\"}x\"}")));
     }
 
+    /** What {@link JsonBodies} says of a lone surrogate escape, as the answer's JSON writes it. */
+    static String loneSurrogate(String path) {
+        return "A string in the body holds a lone UTF-16 surrogate escape (\\\\ud800 to \\\\udfff without its"
+                + " other half) at " + path + "; escape both halves of a pair, as in \\\\ud83d\\\\ude00, or send"
+                + " the character itself in UTF-8.";
+    }
+
+    static final String TOO_DEEP = "The body's JSON is nested deeper than 255 levels of arrays and objects;"
+            + " flatten it.";
+
+    @Test
+    void aLoneSurrogateOrNestingTooDeepGets400SayingWhich() {
+        assertEquals(error("400 Bad Request", "malformed_json", loneSurrogate("$.callback")),
+                exchange(channel, post(AUTHORIZE, "{\"callback\":\"http://a/\\udc00\"}")));
+        assertEquals(error("400 Bad Request", "malformed_json", loneSurrogate("$.message")),
+                exchange(channel, post("/publish/" + SocketIds.next(), "{\"message\":\"\\ud800\"}")));
+        assertEquals(error("400 Bad Request", "malformed_json", loneSurrogate("$.message.a[1]")),
+                exchange(channel, post("/publish/" + SocketIds.next(), "{\"message\":{\"a\":[\"x\",\"\\ud800 \"]}}")));
+        // The body itself is the first level: 255 arrays within it are one too many.
+        assertEquals(error("400 Bad Request", "malformed_json", TOO_DEEP),
+                exchange(channel, post("/publish/" + SocketIds.next(), "{\"message\":" + "[".repeat(255))));
+        assertEquals(error("400 Bad Request", "malformed_json", TOO_DEEP),
+                exchange(channel, post(AUTHORIZE, "{\"x\":" + "[".repeat(255))));
+        // A pair, escaped, is one character.
+        String pair = exchange(channel, post("/publish/" + SocketIds.next(), "{\"message\":\"\\ud83d\\ude00\"}"));
+        assertTrue(pair.startsWith("HTTP/1.1 404 Not Found\r\n"), pair);
+    }
+
+    @Test
+    void aNumberBeyondADoubleGets400ForItWouldReachTheBrowserAsInfinity() {
+        assertEquals(error("400 Bad Request", "invalid_field", "The field \\\"message\\\" holds the number 1e999999,"
+                        + " beyond the range of a double: a browser's JSON.parse reads it as Infinity. Send it as a"
+                        + " string, or within 1.7976931348623157E308."),
+                exchange(channel, post("/publish/" + SocketIds.next(), "{\"message\":{\"n\":[1e999999]}}")));
+        String tiny = exchange(channel, post("/publish/" + SocketIds.next(), "{\"message\":1e-999999}"));
+        assertTrue(tiny.startsWith("HTTP/1.1 404 Not Found\r\n"), "a double holds it (as 0): " + tiny);
+    }
+
     @Test
     void aBodyThatIsNotUtf8Gets400NotReplacementCharacters() {
         String socket = SocketIds.next();
