@@ -19,10 +19,13 @@ import io.wildcloud.ws.push.callback.CallbackAddresses;
 import io.wildcloud.ws.push.callback.CallbackDispatcher;
 import io.wildcloud.ws.push.callback.CallbackPolicy;
 import io.wildcloud.ws.push.module.PushModule;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +35,7 @@ final class NodeParts {
     // The node's logger: these lines are the node's start-up, as before.
     private static final Logger log = LoggerFactory.getLogger(WsNode.class);
     /** How long a stopped start waits for an engine still starting, to close it. */
-    private static final java.time.Duration ENGINE_CLOSE_WAIT = java.time.Duration.ofSeconds(5);
+    private static final Duration ENGINE_CLOSE_WAIT = Duration.ofSeconds(5);
 
     private NodeParts() {
     }
@@ -68,7 +71,7 @@ final class NodeParts {
             return starting.get();
         } catch (StopRequest.StartStopped e) {
             throw e;
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot connect to Redis at " + redis.endpoint() + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e), e);
         } catch (InterruptedException e) {
@@ -84,9 +87,9 @@ final class NodeParts {
     private static void closeOnceStarted(CompletableFuture<RedisEngine> starting) {
         try {
             starting.get(ENGINE_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS).close();
-        } catch (java.util.concurrent.ExecutionException failed) {
+        } catch (ExecutionException failed) {
             // a failed start has closed itself
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             log.warn("Redis engine still starting {} after the stop: left to the exit", ENGINE_CLOSE_WAIT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -33,10 +33,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -188,11 +192,11 @@ final class StartWarmup {
      * the start is not held a socket timeout past the limit.
      */
     private static void awaitClients(List<Future<?>> running, long deadline, LoopbackSockets sockets)
-            throws InterruptedException, java.util.concurrent.ExecutionException {
+            throws InterruptedException, ExecutionException {
         for (Future<?> client : running) {
             try {
                 client.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.TimeoutException limitReached) {
+            } catch (TimeoutException limitReached) {
                 sockets.cut();
                 break;
             }
@@ -215,7 +219,7 @@ final class StartWarmup {
      * read fails at once (a thread's interrupt does not end a socket read), and refuses new ones.
      */
     private static final class LoopbackSockets {
-        private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final Set<Socket> open = ConcurrentHashMap.newKeySet();
         private volatile boolean cut;
 
         Socket connect(int port) throws IOException {

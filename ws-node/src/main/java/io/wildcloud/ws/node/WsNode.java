@@ -1,5 +1,6 @@
 package io.wildcloud.ws.node;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.wildcloud.ws.engine.Engine;
 import io.wildcloud.ws.engine.redis.SharedEventLoops;
@@ -18,12 +19,13 @@ import io.wildcloud.ws.node.metrics.EdgeMeters;
 import io.wildcloud.ws.node.metrics.MetricsHandler;
 import io.wildcloud.ws.node.metrics.NodeMetrics;
 import io.wildcloud.ws.node.metrics.SockJsMeters;
-import io.wildcloud.ws.push.module.PushModule;
 import io.wildcloud.ws.push.SocketExpiryWatch;
+import io.wildcloud.ws.push.module.PushModule;
 import io.wildcloud.ws.sockjs.SockJsEndpointResolver;
 import io.wildcloud.ws.sockjs.http.ClientScriptHandler;
 import io.wildcloud.ws.sockjs.router.SockJsHandler;
 import io.wildcloud.ws.sockjs.testmode.ProtocolTestEndpoints;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,7 +46,7 @@ public final class WsNode implements AutoCloseable {
      * How long a SIGTERM during the start waits for the start to close what it built: the warm-up
      * stops at once, closing the engine and the event loops takes a few seconds at most.
      */
-    private static final java.time.Duration START_STOP_BOUND = java.time.Duration.ofSeconds(10);
+    private static final Duration START_STOP_BOUND = Duration.ofSeconds(10);
 
     private final NodeConfig config;
     private final EventLoopGroup boss;
@@ -185,7 +187,7 @@ public final class WsNode implements AutoCloseable {
     }
 
     /** The node's meters (tests: the warm-up must leave them untouched). */
-    io.micrometer.core.instrument.MeterRegistry meters() {
+    MeterRegistry meters() {
         return metrics.registry();
     }
 
