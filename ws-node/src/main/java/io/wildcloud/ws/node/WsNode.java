@@ -176,6 +176,12 @@ public final class WsNode implements AutoCloseable {
         try {
             node = new WsNode(config, stop);
             return node;
+        } catch (StopRequest.StartStopped e) {
+            // Said before the start ends: the shutdown hook waits for that end, then the JVM
+            // halts, so a line logged by the caller afterwards could be lost.
+            log.info("node {}: {} by SIGTERM: what it had built is closed, no port was bound", config.nodeId(),
+                    e.getMessage());
+            throw e;
         } finally {
             stop.startEnded(node);
         }
@@ -329,9 +335,7 @@ public final class WsNode implements AutoCloseable {
         try {
             node = start(config, stop);
         } catch (StopRequest.StartStopped e) {
-            log.info("node {}: {} by SIGTERM: what it had built is closed, no port was bound", config.nodeId(),
-                    e.getMessage());
-            return; // the JVM is exiting
+            return; // said by start(); the JVM is exiting
         } catch (ConfigException e) {
             System.err.println("wildcloud-websockets: " + e.getMessage());
             failed = 2;
