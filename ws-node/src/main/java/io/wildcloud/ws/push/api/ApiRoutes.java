@@ -107,7 +107,7 @@ final class ApiRoutes {
             Optional<Application> caller = auth.caller(authorization, true);
             String socketId = segments.get(1);
             String plain = PlainMessageBody.text(body);
-            String message = plain != null ? batches.checked(plain) : batches.message(JsonBodies.object(body));
+            String message = plain != null ? batches.checked(plain) : batches.single(body);
             if (!SocketIds.isWellFormed(socketId)) {
                 throw PushOperations.socketNotFound();
             }
