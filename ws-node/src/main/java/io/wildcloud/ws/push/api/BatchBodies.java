@@ -6,7 +6,7 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonPrimitive;
-import com.google.gson.internal.LazilyParsedNumber;
+import com.google.gson.ToNumberPolicy;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.MalformedJsonException;
@@ -358,11 +358,13 @@ final class BatchBodies {
                         reader.skipValue(); // peek checked its form already
                         return null;
                     }
-                    String number = reader.nextString();
-                    if (beyondDouble == null && JsonBodies.beyondDouble(number)) {
-                        beyondDouble = number;
+                    // Gson's own tree reader's number: its text kept as written, parsed only when asked.
+                    Number number = ToNumberPolicy.LAZILY_PARSED_NUMBER.readNumber(reader);
+                    String text = number.toString();
+                    if (beyondDouble == null && JsonBodies.beyondDouble(text)) {
+                        beyondDouble = text;
                     }
-                    return spend(number.length()) ? new JsonPrimitive(new LazilyParsedNumber(number)) : null;
+                    return spend(text.length()) ? new JsonPrimitive(number) : null;
                 }
                 case BOOLEAN -> {
                     boolean value = reader.nextBoolean();
