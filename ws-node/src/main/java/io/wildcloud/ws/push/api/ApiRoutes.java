@@ -1,6 +1,5 @@
 package io.wildcloud.ws.push.api;
 
-import com.google.gson.JsonObject;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -90,8 +89,7 @@ final class ApiRoutes {
             if (revoke) {
                 return operations.revoke(application, clientId).thenApply(ApiReply::ok);
             }
-            JsonObject json = JsonBodies.object(body);
-            return operations.authorize(application, clientId, JsonBodies.callback(json, access.callbacks(),
+            return operations.authorize(application, clientId, JsonBodies.callback(body, access.callbacks(),
                     refusal -> access.observer().refusedAtAuthorize(application.name(), refusal)))
                     .thenApply(ApiReply::ok);
         }

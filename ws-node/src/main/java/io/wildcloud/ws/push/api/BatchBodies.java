@@ -298,8 +298,8 @@ final class BatchBodies {
         return string(reader);
     }
 
-    /** Reads a value whole and drops it, checked as strictly as the rest. Only for values the batch does not use. */
-    private static void skip(JsonReader reader) throws IOException {
+    /** Reads a value whole and drops it, checked as strictly as the rest, without its tree. Only for values not used. */
+    static void skip(JsonReader reader) throws IOException {
         new Walk(-1).read(reader);
     }
 

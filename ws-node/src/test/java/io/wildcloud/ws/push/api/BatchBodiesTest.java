@@ -56,7 +56,7 @@ class BatchBodiesTest {
         String deepest = "[".repeat(254) + "]".repeat(254);
         assertEquals(deepest, new BatchBodies(1024, 3).single("{\"message\":" + deepest + "}"));
         ApiException tooDeep = assertThrows(ApiException.class,
-                () -> JsonBodies.object("{\"message\":[" + deepest + "]}"));
+                () -> new BatchBodies(1024, 3).single("{\"message\":[" + deepest + "]}"));
         assertEquals(ErrorCodes.MALFORMED_JSON, tooDeep.body().error());
         assertTrue(tooDeep.body().message().contains("deeper than 255 levels"), tooDeep.body().message());
     }

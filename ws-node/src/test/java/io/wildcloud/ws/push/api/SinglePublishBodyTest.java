@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The body of a single publish ({@code POST /publish/<socket>}) read as the batch's is, through
  * the API's routes: what it drops is checked without a tree, the message's tree stops at the
- * message bound, and the answers are those of a tree read.
+ * message bound, and the answers are those of a tree read. An authorize body's too.
  */
 class SinglePublishBodyTest {
 
@@ -53,6 +53,24 @@ class SinglePublishBodyTest {
     }
 
     @Test
+    void anAuthorizeBodysUnusedValueIsReadWithoutItsTree() {
+        String zeros = "[" + "0,".repeat(195_000) + "0]";
+        String body = "{\"extra\":" + zeros + ",\"callback\":\"http://example.com/cb\"}";
+        for (int i = 0; i < 5; i++) { // warm
+            authorize(body);
+        }
+        assertEquals("ok", authorize(body));
+        long skipping = allocatedBy(() -> authorize(body));
+        System.out.printf("authorize with a 390 KB array of zeros beside its callback: %,d bytes allocated%n", skipping);
+        assertTrue(skipping < 1_000_000, "skipped an unused value with " + skipping + " bytes");
+        assertEquals(ErrorCodes.MISSING_FIELD, authorize("{\"extra\":" + zeros + "}"));
+        assertEquals(ErrorCodes.INVALID_FIELD, authorize("{\"callback\":\"http://example.com/cb\",\"callback\":5}"));
+        assertEquals("ok", authorize("{\"callback\":5,\"callback\":\"http://example.com/cb\"}"));
+        assertEquals(ErrorCodes.MALFORMED_JSON, authorize("{\"callback\":\"http://example.com/cb\",\"x\":\"\\q\"}"));
+        assertEquals(ErrorCodes.MALFORMED_JSON, authorize("[{\"callback\":\"http://example.com/cb\"}]"));
+    }
+
+    @Test
     void whatTheReaderDropsMustBeStrictJsonToo() {
         for (String body : List.of("{\"extra\":\"\\x\",\"message\":\"m\"}", "{\"extra\":[\"\u0001\"],\"message\":\"m\"}",
                 "{\"message\":\"m\",\"extra\":[1,]}", "{\"message\":\"m\"} x", "{\"message\":\"m\"}{}",
@@ -73,6 +91,16 @@ class SinglePublishBodyTest {
     private String publish(String body) {
         try {
             routes.route(HttpMethod.POST, PATH, null, body, null).toCompletableFuture().join();
+            return "ok";
+        } catch (CompletionException e) {
+            return ((ApiException) Causes.unwrap(e)).body().error();
+        }
+    }
+
+    private String authorize(String body) {
+        try {
+            routes.route(HttpMethod.POST, "/authorize/demo-secret-0123456789/client", null, body, null)
+                    .toCompletableFuture().join();
             return "ok";
         } catch (CompletionException e) {
             return ((ApiException) Causes.unwrap(e)).body().error();
