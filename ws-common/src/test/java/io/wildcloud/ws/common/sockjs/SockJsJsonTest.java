@@ -65,6 +65,36 @@ class SockJsJsonTest {
     }
 
     @Test
+    void aValueOtherThanAStringIsItsTreesCompactText() {
+        for (String value : List.of("1.50", "-0.0e5", "1e999", "true", "null", "[]", "{}", "[[],{},[{}]]",
+                "{ \"a\" : [ 1 , null , \"\\u2028<>&=\\\"\\\\\\u0001\" ] , \"b\" : { \"c\" : false } }",
+                "{\"a\":1,\"b\":2,\"a\":3}", "[{\"x\":{\"k\":1,\"k\":null}},{\"k\":1},{\"k\":2}]",
+                "{\"k\":{\"a\":1},\"j\":0,\"k\":[2]}", "[\"\\ud83d\\ude00\",\"caf\u00e9\"]")) {
+            String tree = com.google.gson.JsonParser.parseString(value).toString();
+            assertEquals(List.of(tree), SockJsJson.decodeMessages("[" + value + "]"), value);
+        }
+        assertEquals(List.of("{\"a\":3,\"b\":2}"), SockJsJson.decodeMessages("[{\"a\":1,\"b\":2,\"a\":3}]"),
+                "a repeated key's last value, in its first place");
+    }
+
+    @Test
+    void aLargeValueIsCopiedWithoutItsTree() {
+        String zeros = "[[" + "0,".repeat(32_700) + "0]]"; // a message at the default bound, 64 KiB
+        for (int i = 0; i < 20; i++) { // warm
+            SockJsJson.decodeMessages(zeros);
+        }
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        List<String> messages = SockJsJson.decodeMessages(zeros);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(zeros.length() - 2, messages.get(0).length());
+        System.out.printf("a 64 KiB message of 32,701 zeros decoded with %,d bytes allocated%n", allocated);
+        // Its tree took ~160 bytes of heap per byte of message (10.5 MB).
+        assertTrue(allocated < 2_000_000, "decoded with " + allocated + " bytes");
+    }
+
+    @Test
     void decodesArraysStringsAndEveryEscape() {
         assertEquals(List.of("a", "b"), SockJsJson.decodeMessages("[\"a\",\"b\"]"));
         assertEquals(List.of(), SockJsJson.decodeMessages("[]"));

@@ -49,6 +49,13 @@ record GuardRefusal(Refusal reason, HttpResponseStatus status, String code, Stri
                 "body over " + maxBodyBytes + " bytes");
     }
 
+    static GuardRefusal tooManyPieces(int maxPieces) {
+        return new GuardRefusal(Refusal.BAD_REQUEST, HttpResponseStatus.BAD_REQUEST, ErrorCodes.BAD_REQUEST,
+                "The request body came in more than " + maxPieces + " pieces (chunks, or reads of a few bytes);"
+                        + " send it in larger chunks, or with Content-Length.",
+                "body in over " + maxPieces + " pieces");
+    }
+
     static GuardRefusal busy(RequestMemory memory) {
         return new GuardRefusal(Refusal.BUSY, HttpResponseStatus.SERVICE_UNAVAILABLE, ErrorCodes.BUSY,
                 "The node holds as many request bodies as max-request-memory allows; retry shortly.",

@@ -24,7 +24,10 @@ public enum Refusal {
      * client a trusted proxy forwards.
      */
     MAX_CONNECTIONS_PER_ADDRESS("max_connections_per_address"),
-    /** Not valid HTTP/1.1 (a chunk-size line over the decoder's limit too), or a bad %-escape in the path (400). */
+    /**
+     * Not valid HTTP/1.1 (a chunk-size line over the decoder's limit too), a body in over 4096
+     * pieces, or a bad %-escape in the path (400).
+     */
     BAD_REQUEST("bad_request"),
     /** Headers over the decoder's limit (431). */
     HEADERS_TOO_LARGE("headers_too_large"),

@@ -1,6 +1,5 @@
 package io.wildcloud.ws.push.api;
 
-import com.google.gson.JsonObject;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -90,8 +89,7 @@ final class ApiRoutes {
             if (revoke) {
                 return operations.revoke(application, clientId).thenApply(ApiReply::ok);
             }
-            JsonObject json = JsonBodies.object(body);
-            return operations.authorize(application, clientId, JsonBodies.callback(json, access.callbacks(),
+            return operations.authorize(application, clientId, JsonBodies.callback(body, access.callbacks(),
                     refusal -> access.observer().refusedAtAuthorize(application.name(), refusal)))
                     .thenApply(ApiReply::ok);
         }
@@ -107,7 +105,7 @@ final class ApiRoutes {
             Optional<Application> caller = auth.caller(authorization, true);
             String socketId = segments.get(1);
             String plain = PlainMessageBody.text(body);
-            String message = plain != null ? batches.checked(plain) : batches.message(JsonBodies.object(body));
+            String message = plain != null ? batches.checked(plain) : batches.single(body);
             if (!SocketIds.isWellFormed(socketId)) {
                 throw PushOperations.socketNotFound();
             }

@@ -6,7 +6,7 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonPrimitive;
-import com.google.gson.internal.LazilyParsedNumber;
+import com.google.gson.ToNumberPolicy;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.MalformedJsonException;
@@ -21,7 +21,8 @@ import java.util.List;
 
 /**
  * Reads the body of {@code POST /publish}, a batch: {@code {"targets":[...],"message":value}} (one
- * message for every target) or {@code {"messages":[...]}} (a message per target). A request wrong
+ * message for every target) or {@code {"messages":[...]}} (a message per target), and that of a
+ * single publish ({@link #single}), in the same one pass. A request wrong
  * as a whole (not one of the two forms, no targets, more than the bound, the one message invalid
  * or too large) throws its 4xx; an entry wrong on its own becomes a {@link BatchTarget} with its
  * error, answered in its place while the others are published.
@@ -48,7 +49,7 @@ final class BatchBodies {
      * kept, the rest are counted (the body's bound bounds the parse).
      */
     List<BatchTarget> read(String body) {
-        Body parsed = parse(body);
+        Body parsed = parse(body, true);
         boolean shared = parsed.targets != null;
         if (shared == (parsed.messages != null)) {
             throw ApiException.badRequest(shared ? ErrorCodes.INVALID_FIELD : ErrorCodes.MISSING_FIELD,
@@ -73,18 +74,7 @@ final class BatchBodies {
         if (!shared) {
             return entries.kept;
         }
-        if (parsed.message == ABSENT) {
-            throw ApiException.badRequest(ErrorCodes.MISSING_FIELD, "The body needs the field \"message\".");
-        }
-        if (parsed.message == TOO_LARGE) {
-            throw new ApiException(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, ErrorCodes.MESSAGE_TOO_LARGE,
-                    tooLargeMessage());
-        }
-        if (parsed.message instanceof BeyondDouble beyond) {
-            throw ApiException.badRequest(ErrorCodes.INVALID_FIELD,
-                    JsonBodies.beyondDoubleMessage("The field \"message\"", beyond.number()));
-        }
-        String message = checked(deliveredOrThrow(parsed.message));
+        String message = wholeRequestMessage(parsed.message);
         List<BatchTarget> targets = entries.kept;
         for (int i = 0; i < targets.size(); i++) {
             BatchTarget target = targets.get(i);
@@ -93,6 +83,33 @@ final class BatchBodies {
             }
         }
         return targets;
+    }
+
+    /**
+     * The message of a single publish's body, {@code {"message": value}}, as delivered (a string as
+     * it is, other JSON as its compact text), read in the same one pass as a batch: other fields are
+     * checked and dropped without a tree, and the message's tree stops at the message bound. Its
+     * faults are the whole request's: malformed JSON, then a missing, too large, beyond-a-double or
+     * null message.
+     */
+    String single(String body) {
+        return wholeRequestMessage(parse(body, false).message);
+    }
+
+    /** The one message of a request ({@code targets} form or single publish) as read; its faults throw. */
+    private String wholeRequestMessage(Object value) {
+        if (value == ABSENT) {
+            throw ApiException.badRequest(ErrorCodes.MISSING_FIELD, "The body needs the field \"message\".");
+        }
+        if (value == TOO_LARGE) {
+            throw new ApiException(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, ErrorCodes.MESSAGE_TOO_LARGE,
+                    tooLargeMessage());
+        }
+        if (value instanceof BeyondDouble beyond) {
+            throw ApiException.badRequest(ErrorCodes.INVALID_FIELD,
+                    JsonBodies.beyondDoubleMessage("The field \"message\"", beyond.number()));
+        }
+        return checked(deliveredOrThrow(value));
     }
 
     /**
@@ -128,17 +145,22 @@ final class BatchBodies {
         }
     }
 
-    private Body parse(String body) {
+    /** @param batch whether {@code targets} and {@code messages} are read (a batch) or dropped (a single publish) */
+    private Body parse(String body, boolean batch) {
         Body parsed = new Body();
         JsonReader reader = JsonBodies.reader(body); // nothing to close: it reads a String
         try {
             reader.beginObject();
             while (reader.hasNext()) {
-                switch (reader.nextName()) {
-                    case "targets" -> parsed.targets = entries(reader, false);
-                    case "messages" -> parsed.messages = entries(reader, true);
-                    case "message" -> parsed.message = value(reader);
-                    default -> skip(reader);
+                String name = reader.nextName();
+                if (name.equals("message")) {
+                    parsed.message = value(reader);
+                } else if (batch && name.equals("targets")) {
+                    parsed.targets = entries(reader, false);
+                } else if (batch && name.equals("messages")) {
+                    parsed.messages = entries(reader, true);
+                } else {
+                    skip(reader);
                 }
             }
             reader.endObject();
@@ -276,8 +298,8 @@ final class BatchBodies {
         return string(reader);
     }
 
-    /** Reads a value whole and drops it, checked as strictly as the rest. Only for values the batch does not use. */
-    private static void skip(JsonReader reader) throws IOException {
+    /** Reads a value whole and drops it, checked as strictly as the rest, without its tree. Only for values not used. */
+    static void skip(JsonReader reader) throws IOException {
         new Walk(-1).read(reader);
     }
 
@@ -336,11 +358,13 @@ final class BatchBodies {
                         reader.skipValue(); // peek checked its form already
                         return null;
                     }
-                    String number = reader.nextString();
-                    if (beyondDouble == null && JsonBodies.beyondDouble(number)) {
-                        beyondDouble = number;
+                    // Gson's own tree reader's number: its text kept as written, parsed only when asked.
+                    Number number = ToNumberPolicy.LAZILY_PARSED_NUMBER.readNumber(reader);
+                    String text = number.toString();
+                    if (beyondDouble == null && JsonBodies.beyondDouble(text)) {
+                        beyondDouble = text;
                     }
-                    return spend(number.length()) ? new JsonPrimitive(new LazilyParsedNumber(number)) : null;
+                    return spend(text.length()) ? new JsonPrimitive(number) : null;
                 }
                 case BOOLEAN -> {
                     boolean value = reader.nextBoolean();
@@ -382,46 +406,6 @@ final class BatchBodies {
                     "The field \"message\" must be a string or a JSON value other than null.");
         }
         return text;
-    }
-
-    /**
-     * The {@code message} field of {@code body}, as delivered (a string as it is, other JSON as its
-     * text): the one message of the {@code targets} form, or of a single publish. Its faults are
-     * the whole request's.
-     */
-    String message(JsonObject body) {
-        JsonElement value = JsonBodies.field(body, "message");
-        String beyond = firstBeyondDouble(value);
-        if (beyond != null) {
-            throw ApiException.badRequest(ErrorCodes.INVALID_FIELD,
-                    JsonBodies.beyondDoubleMessage("The field \"message\"", beyond));
-        }
-        String text;
-        try {
-            text = PublishRequest.deliveredText(value);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(ErrorCodes.INVALID_FIELD,
-                    "The field \"message\" must be a string or a JSON value other than null.");
-        }
-        return checked(text);
-    }
-
-    /** The first number in {@code tree} a double cannot hold, as written, or {@code null}. */
-    private static String firstBeyondDouble(JsonElement tree) {
-        if (tree.isJsonPrimitive()) {
-            JsonPrimitive primitive = tree.getAsJsonPrimitive();
-            String text = primitive.getAsString();
-            return primitive.isNumber() && JsonBodies.beyondDouble(text) ? text : null;
-        }
-        Iterable<JsonElement> children = tree.isJsonArray() ? tree.getAsJsonArray()
-                : tree.isJsonObject() ? tree.getAsJsonObject().asMap().values() : List.of();
-        for (JsonElement child : children) {
-            String found = firstBeyondDouble(child);
-            if (found != null) {
-                return found;
-            }
-        }
-        return null;
     }
 
     /** {@code text}, unless it is over the message bound (then the whole request's 413). */

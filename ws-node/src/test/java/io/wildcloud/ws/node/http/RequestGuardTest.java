@@ -140,15 +140,37 @@ class RequestGuardTest {
         assertFalse(channel.finish());
     }
 
+    @Test
+    void aBodyInMorePiecesThanTheBoundGets400() {
+        RequestMemory memory = new RequestMemory(1 << 20);
+        EmbeddedChannel channel = channel(memory, 64 * 1024);
+        String head = "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
+        channel.writeInbound(ascii(head + "1\r\nx\r\n".repeat(4096) + "0\r\n\r\n"));
+        assertEquals("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok", written(channel), "at the bound");
+        channel.writeInbound(ascii(head + "1\r\nx\r\n".repeat(4097) + "0\r\n\r\n"));
+        String body = "{\"error\":\"bad_request\",\"message\":\"The request body came in more than 4096 pieces"
+                + " (chunks, or reads of a few bytes); send it in larger chunks, or with Content-Length.\"}";
+        assertEquals("HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=UTF-8\r\n"
+                + "content-length: " + body.length() + "\r\nconnection: close\r\n\r\n" + body, written(channel));
+        assertEquals(0, memory.used(), "the refused body's bytes are given back");
+        assertEquals(List.of(Refusal.BAD_REQUEST), refused);
+        assertFalse(channel.isOpen());
+        assertFalse(channel.finish());
+    }
+
     /** What the guard counted for ws.http.refused, in order. */
     private final List<Refusal> refused = new ArrayList<>();
 
     private EmbeddedChannel channel(RequestMemory memory) {
-        ConnectionGuards guards = new ConnectionGuards("test", LIMITS, MAX_BODY, memory, new ClientErrorLog(),
+        return channel(memory, MAX_BODY);
+    }
+
+    private EmbeddedChannel channel(RequestMemory memory, int maxBody) {
+        ConnectionGuards guards = new ConnectionGuards("test", LIMITS, maxBody, memory, new ClientErrorLog(),
                 refused::add);
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.pipeline().addLast("http-codec", new HttpServerCodec());
-        channel.pipeline().addLast(new HttpObjectAggregator(MAX_BODY));
+        channel.pipeline().addLast(new HttpObjectAggregator(maxBody));
         channel.pipeline().addLast(new SimpleChannelInboundHandler<FullHttpRequest>() {
             @Override
             protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {

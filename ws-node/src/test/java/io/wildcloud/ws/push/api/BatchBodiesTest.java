@@ -35,28 +35,28 @@ class BatchBodiesTest {
         for (String number : List.of("9".repeat(308), "-" + "9".repeat(308), "1.7976931348623157e308", "1e-400",
                 "0." + "0".repeat(400) + "1")) {
             String body = "{\"message\":[" + number + "]}";
-            assertEquals("[" + number + "]", roomy.message(JsonBodies.object(body)), number);
+            assertEquals("[" + number + "]", roomy.single(body), number);
             assertEquals(List.of(BatchTarget.valid(ID, null, "[" + number + "]")),
                     roomy.read("{\"targets\":[" + target + "],\"message\":[" + number + "]}"), number);
         }
         for (String number : List.of("9".repeat(309), "1.8e308", "1e400", "-1E+400")) {
             ApiException single = assertThrows(ApiException.class,
-                    () -> roomy.message(JsonBodies.object("{\"message\":{\"n\":" + number + "}}")), number);
+                    () -> roomy.single("{\"message\":{\"n\":" + number + "}}"), number);
             assertEquals(ErrorCodes.INVALID_FIELD, single.body().error(), number);
             ApiException batch = assertThrows(ApiException.class,
                     () -> roomy.read("{\"targets\":[" + target + "],\"message\":{\"n\":" + number + "}}"), number);
             assertEquals(single.body(), batch.body(), number);
         }
-        assertTrue(assertThrows(ApiException.class, () -> roomy.message(JsonBodies.object("{\"message\":"
-                + "1" + "0".repeat(400) + "}"))).body().message().contains(" 1" + "0".repeat(39) + "...,"));
+        assertTrue(assertThrows(ApiException.class, () -> roomy.single("{\"message\":"
+                + "1" + "0".repeat(400) + "}")).body().message().contains(" 1" + "0".repeat(39) + "...,"));
     }
 
     @Test
     void nestingIsAllowedTo255LevelsCountingTheBody() {
         String deepest = "[".repeat(254) + "]".repeat(254);
-        assertEquals(deepest, new BatchBodies(1024, 3).message(JsonBodies.object("{\"message\":" + deepest + "}")));
+        assertEquals(deepest, new BatchBodies(1024, 3).single("{\"message\":" + deepest + "}"));
         ApiException tooDeep = assertThrows(ApiException.class,
-                () -> JsonBodies.object("{\"message\":[" + deepest + "]}"));
+                () -> new BatchBodies(1024, 3).single("{\"message\":[" + deepest + "]}"));
         assertEquals(ErrorCodes.MALFORMED_JSON, tooDeep.body().error());
         assertTrue(tooDeep.body().message().contains("deeper than 255 levels"), tooDeep.body().message());
     }

@@ -188,6 +188,30 @@ class WebSocketTransportTest {
     }
 
     @Test
+    void aMessageInMoreFragmentsThanTheBoundClosesWith1008() {
+        exchange(ch, get("/echo/websocket", UPGRADE, CONNECTION, KEY, VERSION));
+        int bound = 4096;
+        ch.writeInbound(clientFrame(0x01, new byte[] {'x'}));
+        for (int i = 2; i < bound; i++) {
+            ch.writeInbound(clientFrame(0x00, new byte[] {'x'}));
+        }
+        ch.writeInbound(clientFrame(0x80, new byte[] {'x'}));
+        byte[] echoed = readBytes();
+        assertEquals(4 + bound, echoed.length, "a message in " + bound + " fragments is echoed whole");
+        ch.writeInbound(clientFrame(0x01, new byte[] {'x'}));
+        for (int i = 2; i <= bound; i++) {
+            ch.writeInbound(clientFrame(0x00, new byte[] {'x'}));
+        }
+        ch.writeInbound(clientFrame(0x00, new byte[] {'x'}));
+        byte[] after = readBytes();
+        assertEquals(1008, closeCode(after), "the fragment past the bound closes");
+        assertFalse(ch.config().isAutoRead(), "nothing more is read");
+        ch.advanceTimeBy(CloseHandshake.CLOSE_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ch.runPendingTasks();
+        assertFalse(ch.isOpen(), "closed after the grace");
+    }
+
+    @Test
     void pingsBeyondTheBudgetCloseWith1008() {
         ch.freezeTime(); // no refill between the burst and the flood
         exchange(ch, get("/echo/websocket", UPGRADE, CONNECTION, KEY, VERSION));
