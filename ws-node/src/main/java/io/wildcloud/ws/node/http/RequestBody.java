@@ -16,12 +16,16 @@ final class RequestBody {
      * costs the decoder, this guard and the aggregator a pass whatever its size: a body of 1-byte
      * chunks cost the event loop ~1 ms of CPU per KB, 90 to 170 times the same body in one piece,
      * and one of the public port's 390 KB bodies held its loop for 390 ms. Real clients chunk by
-     * kilobytes; 4096 pieces of the largest body are still ~96 bytes each.
+     * kilobytes. At least 4096 pieces, and as many as leave ~96 bytes a piece of the port's
+     * largest body (the default body is ~394 KB): an operator who raises max-message-bytes must not
+     * see a large body refused because a slow link delivered it in segment-sized reads.
      */
-    static final int MAX_PIECES = 4096;
+    static final int MIN_PIECES = 4096;
+    private static final int MIN_PIECE_BYTES = 96;
 
     private final RequestMemory memory;
     private final int maxBytes;
+    private final int maxPieces;
     private long bytes;
     private int pieces;
     private long reserved;
@@ -29,6 +33,11 @@ final class RequestBody {
     RequestBody(RequestMemory memory, int maxBytes) {
         this.memory = memory;
         this.maxBytes = maxBytes;
+        this.maxPieces = maxPieces(maxBytes);
+    }
+
+    static int maxPieces(int maxBytes) {
+        return Math.max(MIN_PIECES, maxBytes / MIN_PIECE_BYTES);
     }
 
     /** A new request's body begins (its bytes count from zero). */
@@ -46,8 +55,8 @@ final class RequestBody {
         if (bytes > maxBytes) {
             return GuardRefusal.bodyTooLarge(maxBytes);
         }
-        if (count > 0 && ++pieces > MAX_PIECES) { // the empty end of a chunked body is no piece
-            return GuardRefusal.tooManyPieces(MAX_PIECES);
+        if (count > 0 && ++pieces > maxPieces) { // the empty end of a chunked body is no piece
+            return GuardRefusal.tooManyPieces(maxPieces);
         }
         if (!memory.tryReserve(count)) {
             return GuardRefusal.busy(memory);

@@ -158,6 +158,23 @@ class RequestGuardTest {
         assertFalse(channel.finish());
     }
 
+    @Test
+    void aLargerBodyLimitAllowsProportionallyMorePieces() {
+        // A 6 MiB body (max-message-bytes raised to 1 MiB) may arrive in segment-sized reads on a
+        // slow link: ~96 bytes a piece, not a fixed 4096 pieces, or such a body could never pass.
+        int maxBody = 6 * 1024 * 1024 + 1024;
+        int bound = RequestBody.maxPieces(maxBody);
+        assertEquals(maxBody / 96, bound);
+        EmbeddedChannel channel = channel(new RequestMemory(64 << 20), maxBody);
+        String head = "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
+        channel.writeInbound(ascii(head + "1\r\nx\r\n".repeat(bound) + "0\r\n\r\n"));
+        assertEquals("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok", written(channel), "at the bound");
+        channel.writeInbound(ascii(head + "1\r\nx\r\n".repeat(bound + 1) + "0\r\n\r\n"));
+        assertTrue(written(channel).contains("more than " + bound + " pieces"));
+        assertEquals(List.of(Refusal.BAD_REQUEST), refused);
+        assertEquals(4096, RequestBody.maxPieces(64 * 1024), "small bodies keep the floor");
+    }
+
     /** What the guard counted for ws.http.refused, in order. */
     private final List<Refusal> refused = new ArrayList<>();
 
