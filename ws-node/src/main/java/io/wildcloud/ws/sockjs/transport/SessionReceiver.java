@@ -1,5 +1,6 @@
 package io.wildcloud.ws.sockjs.transport;
 
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -405,6 +407,30 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
             } else {
                 then.run();
             }
+        }));
+    }
+
+    /**
+     * Writes an answer that carries messages, then gives up the slot, acknowledging them only if
+     * the write went out (else up to {@code seqBefore}, what earlier answers carried): a node that
+     * dies between the write and the release leaves them queued, and the next poll, a balancer's
+     * resend of this one too, gets them (at least once). A release that fails after the write
+     * (the store gave no answer within its stall bound) is only logged: the client has its answer,
+     * and what it carried stays queued, so a claim that takes the slot over gives it again.
+     */
+    final void answerThenRelease(long seqBefore, Supplier<ChannelFuture> write) {
+        state = State.ENDING;
+        ties.stopTimers();
+        write.get().addListener(written -> SockJsRuntime.onLoop(ctx, () -> {
+            long upTo = written.isSuccess() ? deliveredSeq : seqBefore;
+            letGo(upTo).whenComplete((ignored, error) -> SockJsRuntime.onLoop(ctx, () -> {
+                state = State.DONE;
+                ties.detach();
+                if (error != null) {
+                    log.warn("{} session {}: store failed on release after the answer: {}", ctx.channel(), key,
+                            error.toString());
+                }
+            }));
         }));
     }
 
