@@ -195,8 +195,7 @@ final class SlotClaims {
     private CompletionStage<Boolean> holderAlive(SessionKey key, String holder) {
         ReceiverId id = ReceiverId.decode(holder);
         if (id.nodeId().equals(nodeId)) {
-            HeldReceiver held = wakeups.held(key);
-            boolean alive = held != null && !held.isEnded() && held.receiverId().equals(holder);
+            boolean alive = wakeups.holds(key, holder);
             if (!alive) {
                 LOG.info("{} holder {} is no longer a receiver on this node: taking the slot over", key, holder);
             }
