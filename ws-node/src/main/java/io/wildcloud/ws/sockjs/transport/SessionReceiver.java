@@ -78,7 +78,8 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
      * while none wait (an idle connection holds no list).
      */
     private List<Runnable> inbox;
-    private boolean busyRetried;
+    /** Retries made of a claim that found the slot busy (see {@link SessionLifetime#busyRetryDelaysMillis}). */
+    private int busyRetries;
     /** Admitted, and the open is on its way to the wire (a websocket's 101 is asynchronous). */
     private boolean openInFlight;
     private boolean closedByStore;
@@ -126,7 +127,7 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
             clientGoneBeforeClaim(claim, mode);
             return;
         }
-        if (claim.outcome() == Claim.Outcome.BUSY && !busyRetried) {
+        if (claim.outcome() == Claim.Outcome.BUSY && busyRetries < lifetime.busyRetryDelaysMillis().length) {
             retryBusy(mode);
             return;
         }
@@ -159,7 +160,7 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
     }
 
     private void retryBusy(ClaimMode mode) {
-        busyRetried = true;
+        long delay = lifetime.busyRetryDelaysMillis()[busyRetries++];
         SessionKey retryKey = lifetime.busyRetryKey(key);
         if (!retryKey.equals(key)) {
             key = retryKey;
@@ -172,7 +173,6 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
                 done();
             }
         };
-        long delay = lifetime.busyRetryDelayMillis();
         if (delay == 0) {
             retry.run();
         } else {
