@@ -29,8 +29,9 @@ enum SessionLifetime {
          * the poll that answered the client a moment ago: a poll with messages releases after its
          * answer is written, one store round trip, longer on a loaded store (under a load average
          * of 20 on 2 cores, more than 100 ms: a single retry then answered 2010 and the client
-         * closed its session). Asking again over about 1.5 s tells both apart from a really open
-         * second connection (2010), which holds its slot until a message or its heartbeat.
+         * closed its session). Asking again over about 0.7 s tells both apart from a really open
+         * second connection, which holds its slot until a message or its heartbeat; SockJS wants
+         * its 2010 within a second (the protocol checks read with a 1 s timeout).
          */
         @Override
         long[] busyRetryDelaysMillis() {
@@ -111,7 +112,7 @@ enum SessionLifetime {
 
     /** The retry schedules, made once (an enum constant cannot reach its own static fields). */
     private static final class Retries {
-        static final long[] ACROSS_REQUESTS = {25, 50, 100, 200, 400, 800};
+        static final long[] ACROSS_REQUESTS = {25, 50, 100, 200, 300};
         static final long[] CONNECTION = {0};
     }
 }
