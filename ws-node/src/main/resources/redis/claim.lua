@@ -2,11 +2,14 @@
 -- Claims a session's receiver slot (SessionStore.claim), creating the session if allowed.
 -- KEYS[1] session hash  <prefix>{<scope>}:s:<sid>
 -- KEYS[2] queue list    <prefix>{<scope>}:q:<sid>
--- KEYS[3] the call's reply key <prefix>{<scope>}:r:<call id>: a claim that opened the session or
---         took its messages (a poll) records its answer there, so a repeat of the call (Redisson
---         resends a call that got no answer in time) changes nothing and answers the same
+-- KEYS[3] the call's reply key <prefix>{<scope>}:r:<call id>: a claim that opened the session
+--         records its answer there, so a repeat of the call (Redisson resends a call that got no
+--         answer in time) changes nothing and answers the same (a repeat of an attach by the same
+--         receiver finds the slot its own and the same messages queued)
 -- ARGV[1] receiver id (nodeId:connectionId)
--- ARGV[2] mode: P (poll: take pending and release) | S (stream: keep pending until acknowledged)
+-- ARGV[2] mode: P (poll) | S (stream); both keep pending messages until the receiver acknowledges
+--         or releases what it wrote: a poll that took them out before its answer lost them when
+--         its node died in between and the balancer resent the poll to another node
 -- ARGV[3] creation: C (create if missing) | O (create only) | E (existing only)
 -- ARGV[4] hold TTL ms (keys' TTL while a receiver holds the slot)
 -- ARGV[5] holder that the caller judged dead and may replace, or ''
@@ -18,14 +21,13 @@
 --         have waited out a store stall, or a Cluster that was down, and run only now.
 -- KEYS[4], ARGV[10] (optional) the claiming node's claim journal in the session's slot
 --         (<prefix>claims:{<slot tag>}:<nodeId>) and the session's member there: a claim that
---         gives the receiver the slot (a stream's, or a poll's that opens the session or finds
---         nothing to take) lists the session in the same step (ClaimJournal), so that a node that
---         dies before its held notes land leaves it to be taken over. A poll that takes messages
---         releases and writes nothing there. A repeat only rewrites the member's score.
+--         gives the receiver the slot (every claim that opens or attaches) lists the session in
+--         the same step (ClaimJournal), so that a node that dies before its held notes land leaves
+--         it to be taken over. A repeat only rewrites the member's score.
 -- Returns {outcome, expired, text, firstSeq, releasedDelayMs, msg...}:
 --   expired 1 when an open session past its deadline was found and removed here (notify once);
 --   text is the close frame (or '') for ATTACHED/CLOSED, the holder for BUSY;
---   releasedDelayMs > 0 when a poll took the messages and released the slot (its delay started).
+--   releasedDelayMs is always 0 since polls no longer take and release here (kept for the layout).
 -- Hash fields: st o|c, cf close frame, h holder, a acknowledged seq, dd delay ms, x deadline ms
 -- (only while nobody holds the slot). The queue holds seqs a+1 .. a+LLEN: the last seq is not
 -- stored, so queueing a message writes the list alone.
@@ -57,25 +59,14 @@ if st == 'c' and redis.call('LLEN', KEYS[2]) == 0 then return {'CLOSED', expired
 if h ~= '' and h ~= ARGV[1] and h ~= ARGV[5] then return {'BUSY', expired, h} end
 local res = redis.call('LRANGE', KEYS[2], 0, -1)
 local acked = tonumber(f[4])
-local last = acked + #res
-local release = ARGV[2] == 'P' and (last > acked or st == 'c')
-local delay = tonumber(f[5])
-table.insert(res, 1, release and delay or 0)
+table.insert(res, 1, 0)
 table.insert(res, 1, acked + 1)
 table.insert(res, 1, cf)
 table.insert(res, 1, expired)
 table.insert(res, 1, 'ATTACHED')
-if release then
-  redis.call('DEL', KEYS[2])
-  redis.call('HSET', KEYS[1], 'a', last, 'x', now + delay)
-  redis.call('HDEL', KEYS[1], 'h')
-  redis.call('PEXPIRE', KEYS[1], delay + tonumber(ARGV[7]))
-  redis.call('SET', KEYS[3], cjson.encode(res), 'PX', ARGV[8])
-else
-  redis.call('HSET', KEYS[1], 'h', ARGV[1])
-  redis.call('HDEL', KEYS[1], 'x')
-  redis.call('PEXPIRE', KEYS[1], ARGV[4])
-  redis.call('PEXPIRE', KEYS[2], ARGV[4])
-  journal()
-end
+redis.call('HSET', KEYS[1], 'h', ARGV[1])
+redis.call('HDEL', KEYS[1], 'x')
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+journal()
 return res

@@ -1,7 +1,7 @@
 #!lua flags=allow-oom
 -- Starts a released session's disconnect delay again from now, for a release whose answer reached
--- the node late: Redis ran it (a poll's claim that took the messages, or a release) and then
--- stalled, so the deadline it set ran while the client still waited for its answer. Only ever
+-- the node late: Redis ran it and then stalled, so the deadline it set ran while the client still
+-- waited for its answer (or for its next poll's claim). Only ever
 -- moves the deadline later, so a repeat, or a release since, loses nothing.
 -- KEYS[1] session hash, KEYS[2] queue list
 -- ARGV[1] disconnect delay ms

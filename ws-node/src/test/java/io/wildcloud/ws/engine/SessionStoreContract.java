@@ -203,16 +203,20 @@ public abstract class SessionStoreContract {
     // --- POLL and STREAM ------------------------------------------------------------------------
 
     @Test
-    void pollTakesPendingMessagesAndReleasesTheSlot() {
+    void pollKeepsPendingMessagesUntilItReleasesWhatItWrote() {
         SessionKey key = key("poll");
         openIdle(key);
         join(store().enqueue(key, List.of("a", "b", "c")));
-        Claim first = claim(store(), key, ClaimMode.POLL, receiver("n1"));
-        assertEquals(Outcome.ATTACHED, first.outcome());
+        RecordingReceiver first = receiver("n1");
+        Claim claim = claim(store(), key, ClaimMode.POLL, first);
+        assertEquals(Outcome.ATTACHED, claim.outcome());
         assertEquals(List.of(new QueuedMessage(1, "a"), new QueuedMessage(2, "b"), new QueuedMessage(3, "c")),
-                first.pending());
-        assertFalse(first.holdsSlot(ClaimMode.POLL));
-        // Taken out and released: the next poll, anywhere, finds the slot free and the queue empty.
+                claim.pending());
+        // Held while it answers: a poll beside it is another connection still open.
+        assertTrue(claim.holdsSlot(ClaimMode.POLL));
+        assertEquals(Outcome.BUSY, claim(store(), key, ClaimMode.POLL, receiver("n1")).outcome());
+        // Its answer went out: released with what it carried, the next poll finds the queue empty.
+        release(store(), key, first, 3, LONG_DELAY);
         RecordingReceiver next = receiver("n1");
         Claim second = claim(store(), key, ClaimMode.POLL, next);
         assertEquals(Outcome.ATTACHED, second.outcome());
@@ -221,6 +225,19 @@ public abstract class SessionStoreContract {
         join(store().enqueue(key, List.of("d")));
         Waits.await(() -> next.count() == 1, next::describe, WAIT);
         assertEquals(List.of(new QueuedMessage(4, "d")), next.messages());
+    }
+
+    @Test
+    void pollWhoseAnswerWasNotWrittenLeavesItsMessagesToTheNextPoll() {
+        SessionKey key = key("poll-cut");
+        openIdle(key);
+        join(store().enqueue(key, List.of("a", "b")));
+        RecordingReceiver cut = receiver("n1");
+        assertEquals(List.of("a", "b"), texts(claim(store(), key, ClaimMode.POLL, cut).pending()));
+        // The connection closed before the answer: released with nothing written.
+        release(store(), key, cut, 0, LONG_DELAY);
+        Claim resent = claim(store(), key, ClaimMode.POLL, receiver("n1"));
+        assertEquals(List.of(new QueuedMessage(1, "a"), new QueuedMessage(2, "b")), resent.pending());
     }
 
     @Test
@@ -352,7 +369,8 @@ public abstract class SessionStoreContract {
             assertEquals(Outcome.ATTACHED, claim.outcome(), "round " + round);
             delivered.addAll(texts(claim.pending()));
             long lastSeq = claim.pending().isEmpty() ? 0 : claim.pending().get(claim.pending().size() - 1).seq();
-            if (!claim.holdsSlot(mode)) {
+            if (mode == ClaimMode.POLL && lastSeq > 0) {
+                release(receiving, key, receiver, lastSeq, LONG_DELAY); // a poll answers with what it found
                 continue;
             }
             int batch = 1 + round % 3;
@@ -403,10 +421,11 @@ public abstract class SessionStoreContract {
             Claim claim = claim(receiving, key, mode, receiver);
             assertEquals(Outcome.ATTACHED, claim.outcome(), "round " + round);
             written.addAll(texts(claim.pending()));
-            if (!claim.holdsSlot(mode)) {
+            long lastSeq = claim.pending().isEmpty() ? 0 : claim.pending().get(claim.pending().size() - 1).seq();
+            if (mode == ClaimMode.POLL && lastSeq > 0) {
+                release(receiving, key, receiver, lastSeq, LONG_DELAY); // a poll answers with what it found
                 continue;
             }
-            long lastSeq = claim.pending().isEmpty() ? 0 : claim.pending().get(claim.pending().size() - 1).seq();
             long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
             while (receiver.count() < 3 && System.nanoTime() < until) {
                 Thread.onSpinWait();
@@ -483,11 +502,13 @@ public abstract class SessionStoreContract {
         openIdle(key);
         join(store().enqueue(key, List.of("q1", "q2")));
         assertTrue(join(store().close(key, GO_AWAY)));
-        Claim poll = claim(store(), key, ClaimMode.POLL, receiver("n1"));
+        RecordingReceiver poller = receiver("n1");
+        Claim poll = claim(store(), key, ClaimMode.POLL, poller);
         assertEquals(Outcome.ATTACHED, poll.outcome());
         assertEquals(List.of("q1", "q2"), texts(poll.pending()));
         assertEquals(GO_AWAY, poll.closeFrame());
-        assertFalse(poll.holdsSlot(ClaimMode.POLL));
+        assertTrue(poll.holdsSlot(ClaimMode.POLL));
+        release(store(), key, poller, 2, LONG_DELAY);
         for (ClaimMode mode : ClaimMode.values()) {
             Claim later = claim(store(), key, mode, receiver("n1"));
             assertEquals(Outcome.CLOSED, later.outcome());
@@ -534,15 +555,16 @@ public abstract class SessionStoreContract {
     }
 
     @Test
-    void pollThatTakesMessagesStartsTheDelayAgain() {
+    void pollReleasedAfterItsAnswerStartsTheDelayAgain() {
         SessionKey key = key("poll-expires");
         RecordingReceiver opener = receiver("n1");
         claim(store(), key, ClaimMode.STREAM, opener);
         release(store(), key, opener, 0, SAFE_DELAY);
         join(store().enqueue(key, List.of("taken")));
-        Claim poll = claim(store(), key, ClaimMode.POLL, receiver("n1"));
+        RecordingReceiver poller = receiver("n1");
+        Claim poll = claim(store(), key, ClaimMode.POLL, poller);
         assertEquals(List.of("taken"), texts(poll.pending()));
-        assertFalse(poll.holdsSlot(ClaimMode.POLL));
+        release(store(), key, poller, 1, SAFE_DELAY);
         // Nobody polls again: the session ends after the delay its last release gave it.
         Waits.await(() -> expired.containsKey(key), () -> "no expiry notice for " + key, WAIT);
         assertEquals(SessionStatus.NOT_FOUND, join(store().status(key)));
@@ -715,6 +737,21 @@ public abstract class SessionStoreContract {
         Waits.await(() -> expired.containsKey(key), () -> "no expiry notice for " + key, WAIT);
         assertEquals(SessionStatus.NOT_FOUND, join(store("n1").status(key)));
         assertEquals(1, expired.get(key));
+    }
+
+    @Test
+    void messagesAPollOnADeadNodeFoundAreGivenToTheNextPoll() {
+        assumeTrue(separateNodes(), "one node only");
+        SessionKey key = key("dead-poll");
+        openIdle(key);
+        join(store("n1").enqueue(key, List.of("a", "b")));
+        // The poll's node takes them and dies before its answer (or before its release).
+        assertEquals(List.of("a", "b"), texts(claim(store("n2"), key, ClaimMode.POLL, receiver("n2")).pending()));
+        killNode("n2");
+        // The balancer's resend (or the client's next poll) on a live node gets them.
+        Claim resent = claim(store("n1"), key, ClaimMode.POLL, receiver("n1"));
+        assertEquals(Outcome.ATTACHED, resent.outcome());
+        assertEquals(List.of(new QueuedMessage(1, "a"), new QueuedMessage(2, "b")), resent.pending());
     }
 
     @Test

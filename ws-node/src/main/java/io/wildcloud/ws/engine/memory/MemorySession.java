@@ -9,7 +9,6 @@ import io.wildcloud.ws.sockjs.session.Receiver;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStatus;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +30,6 @@ final class MemorySession {
     private final AtomicBoolean draining = new AtomicBoolean();
 
     private long lastSeq;
-    /** The delay of the last release, which a poll that takes the messages starts again. */
-    private Duration disconnectDelay = MemorySessionStore.DEFAULT_DISCONNECT_DELAY;
     private Receiver holder;
     private SockJsFrame closeFrame;
     private boolean removed;
@@ -48,10 +45,6 @@ final class MemorySession {
 
     SessionKey key() {
         return key;
-    }
-
-    synchronized Duration disconnectDelay() {
-        return disconnectDelay;
     }
 
     synchronized long generation() {
@@ -71,11 +64,7 @@ final class MemorySession {
         }
         generation++;
         List<QueuedMessage> pending = new ArrayList<>(queue);
-        if (mode == ClaimMode.POLL && !pending.isEmpty()) {
-            // Taken and released in one step; the caller starts the disconnect delay again.
-            queue.clear();
-            return Claim.attached(pending, closeFrame);
-        }
+        // A poll too keeps them queued until it has answered and released what it wrote.
         holder = receiver;
         return Claim.attached(pending, closeFrame);
     }
@@ -87,12 +76,11 @@ final class MemorySession {
     }
 
     /** Frees the slot; whether {@code receiver} held it. */
-    synchronized boolean release(ReceiverId receiver, long deliveredSeq, Duration delay) {
+    synchronized boolean release(ReceiverId receiver, long deliveredSeq) {
         if (!holds(receiver)) {
             return false;
         }
         trimTo(deliveredSeq);
-        disconnectDelay = delay;
         holder = null;
         generation++;
         return true;

@@ -31,9 +31,6 @@ public final class MemorySessionStore implements SessionStore, AutoCloseable {
     /** Default bound of a session's queue; see {@link EnqueueResult#QUEUE_FULL}. */
     public static final int DEFAULT_MAX_QUEUED_MESSAGES = 1024;
 
-    /** The disconnect delay of a session no receiver released yet (SockJS's default). */
-    static final Duration DEFAULT_DISCONNECT_DELAY = Duration.ofSeconds(5);
-
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final ConcurrentHashMap<SessionKey, MemorySession> sessions = new ConcurrentHashMap<>();
@@ -84,10 +81,6 @@ public final class MemorySessionStore implements SessionStore, AutoCloseable {
             }
             Claim claim = session.claim(mode, receiver);
             if (claim != null) {
-                if (claim.outcome() == Claim.Outcome.ATTACHED && !claim.holdsSlot(mode)) {
-                    // A poll took the messages and let the slot go: the client has its delay to return.
-                    scheduleExpiry(session, session.disconnectDelay());
-                }
                 return CompletableFuture.completedFuture(claim);
             }
             // The session was removed between lookup and claim: start over.
@@ -106,7 +99,7 @@ public final class MemorySessionStore implements SessionStore, AutoCloseable {
     @Override
     public CompletionStage<Void> release(SessionKey key, ReceiverId receiver, long deliveredSeq, Duration disconnectDelay) {
         MemorySession session = sessions.get(key);
-        if (session != null && session.release(receiver, deliveredSeq, disconnectDelay)) {
+        if (session != null && session.release(receiver, deliveredSeq)) {
             scheduleExpiry(session, disconnectDelay);
         }
         return DONE;

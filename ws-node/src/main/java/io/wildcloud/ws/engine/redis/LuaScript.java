@@ -19,7 +19,7 @@ import org.redisson.api.RScriptAsync;
  *
  * <p>Every script starts with a shebang (Redis 7): Redis then decides at the start whether it may
  * run when {@code maxmemory} is reached, instead of failing at its first write and leaving the
- * writes before it applied (a poll that took its messages and then failed would lose them).
+ * writes before it applied (a release that trimmed the queue and then failed would leave its slot held).
  * {@code #!lua} scripts, which add data (enqueue, publish, authorize, a session joining its
  * socket), are refused whole with OOM; {@code flags=allow-oom} ones, which free memory or must
  * keep sessions going (claim, acknowledge, release, close, expiry, renewals, revoke), run; {@code

@@ -33,6 +33,8 @@ final class NodeWakeups {
     private final PlainCommands commands;
     private final String nodeId;
     private final ConcurrentHashMap<SessionKey, HeldReceiver> held = new ConcurrentHashMap<>();
+    /** Receivers forgotten for a release still on its way: their slot is still theirs in Redis. */
+    private final ConcurrentHashMap<SessionKey, String> releasing = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<SessionKey, ClaimWatch> claiming = new ConcurrentHashMap<>();
     /** How often Redis confirmed the subscription: 1 after start, more after each reconnection. */
     private final AtomicInteger subscriptions = new AtomicInteger();
@@ -154,6 +156,28 @@ final class NodeWakeups {
             receiver.end();
             held.remove(key, receiver);
         }
+    }
+
+    /**
+     * Forgets the receiver as {@link #forget} does, and counts it as still holding its slot until
+     * {@link #released}: a poll releases after its answer is written, so its client's next poll
+     * may reach this node first, and must find it busy (a takeover would give the answer again).
+     */
+    void releasing(SessionKey key, String receiverId) {
+        forget(key, receiverId);
+        releasing.put(key, receiverId);
+    }
+
+    /** The release of {@code receiverId} was answered (or failed for good). */
+    void released(SessionKey key, String receiverId) {
+        releasing.remove(key, receiverId);
+    }
+
+    /** Whether {@code receiverId} of {@code key} is registered here, or its release is on its way. */
+    boolean holds(SessionKey key, String receiverId) {
+        HeldReceiver receiver = held.get(key);
+        return receiver != null && !receiver.isEnded() && receiver.receiverId().equals(receiverId)
+                || receiverId.equals(releasing.get(key));
     }
 
     /** Forgets whichever receiver of {@code key} is registered here (its session was deleted). */

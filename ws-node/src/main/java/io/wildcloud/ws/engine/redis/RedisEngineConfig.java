@@ -26,7 +26,6 @@ import java.util.Objects;
  *     so that another node still ends one whose sweeping node died
  * @param sweepInterval how often each node looks for sessions past their disconnect delay
  * @param defaultDisconnectDelay the disconnect delay of a session that no receiver released yet
- *     (a poll that takes its messages releases at once with the session's last delay)
  * @param clientThreads Redisson's I/O threads (its listeners run on them) when it has none lent to
  *     it (a node lends its own event loops, see {@link SharedEventLoops}); default
  *     {@link #defaultClientThreads()}, the machine's cores but at least 2 (Redisson's own defaults,

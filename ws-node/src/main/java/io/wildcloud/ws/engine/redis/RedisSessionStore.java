@@ -80,20 +80,23 @@ final class RedisSessionStore implements SessionStore {
     @Override
     public CompletionStage<Void> release(SessionKey key, ReceiverId receiver, long deliveredSeq,
             Duration disconnectDelay) {
-        wakeups.forget(key, receiver.encode());
+        wakeups.releasing(key, receiver.encode());
         // The release acknowledges in its own script: what was still waiting to be sent goes with it.
         AcknowledgementBatcher.PendingAcknowledgement pending = acknowledgements.takePending(key, receiver.encode());
         long delay = Math.max(1, disconnectDelay.toMillis());
         long upTo = Math.max(deliveredSeq, pending.seq());
-        // A poll answers its client only after its release: sent again while unanswered, so that
-        // a release that ran (and acknowledged what the poll carries) is never answered with 503.
+        // Sent again while unanswered (a poll with messages releases after its answer, the others
+        // before it): a release that ran is never taken for one that failed.
         long sentAt = System.currentTimeMillis();
         long margin = runtime.config().expiryMargin().toMillis();
         CompletableFuture<Long> released = unknown.resolve("release " + key, () -> scripts.release.<Long>eval(
                         runtime.script(), RScript.ReturnType.LONG, keys.sessionKeys(key), receiver.encode(), upTo,
                         delay, margin))
                 .toCompletableFuture();
-        released.whenComplete((answer, error) -> pending.settle(error));
+        released.whenComplete((answer, error) -> {
+            wakeups.released(key, receiver.encode());
+            pending.settle(error);
+        });
         // Sent again through a stall too (a ZADD; a late copy's earlier deadline is only a hint: expire.lua
         // reads the session's own), or the release would fail after the store had run it.
         long deadline = System.currentTimeMillis() + delay;

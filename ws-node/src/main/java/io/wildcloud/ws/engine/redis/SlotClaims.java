@@ -147,10 +147,6 @@ final class SlotClaims {
         Claim claim = reply.claim();
         if (claim.holdsSlot(mode)) {
             hold(subscriptions, announced, key, receiver, reply);
-        } else {
-            if (reply.releasedDelayMillis() > 0) {
-                sweeper.track(key, System.currentTimeMillis() + reply.releasedDelayMillis());
-            }
         }
         return claim;
     }
@@ -170,16 +166,11 @@ final class SlotClaims {
         List<Object> claimKeys = List.of(keys.session(key), keys.queue(key), replies.next(key.scope()),
                 journal.key(nodeId, key));
         Object[] args = claimArgs(receiver, mode, creationCode, deadHolder, askedAt, ClaimJournal.member(key));
-        long sentAt = System.currentTimeMillis();
-        // Sent again with the same reply key while unanswered: a poll's claim that ran takes the
-        // queue, and only its recorded answer still holds those messages.
+        // Sent again with the same reply key while unanswered: a claim that ran and opened the
+        // session answers the same (one that attached finds the slot its own).
         return unknown.resolve("claim " + key, () -> pipeline.<List<Object>>submit(scripts.claim,
                         RScript.ReturnType.LIST, claimKeys, args))
                 .thenApply(ClaimReply::of)
-                .thenCompose(reply -> reply.releasedDelayMillis() > 0
-                        ? sweeper.rearmIfLate(key, sentAt, reply.releasedDelayMillis(),
-                                config.expiryMargin().toMillis()).thenApply(rearmed -> reply)
-                        : CompletableFuture.completedFuture(reply))
                 .thenCompose(reply -> {
                     noteExpired(key, reply);
                     String holder = reply.busyHolder();
@@ -204,8 +195,7 @@ final class SlotClaims {
     private CompletionStage<Boolean> holderAlive(SessionKey key, String holder) {
         ReceiverId id = ReceiverId.decode(holder);
         if (id.nodeId().equals(nodeId)) {
-            HeldReceiver held = wakeups.held(key);
-            boolean alive = held != null && !held.isEnded() && held.receiverId().equals(holder);
+            boolean alive = wakeups.holds(key, holder);
             if (!alive) {
                 LOG.info("{} holder {} is no longer a receiver on this node: taking the slot over", key, holder);
             }

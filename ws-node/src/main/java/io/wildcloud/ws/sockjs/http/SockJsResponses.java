@@ -3,6 +3,7 @@ package io.wildcloud.ws.sockjs.http;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DateFormatter;
@@ -47,17 +48,36 @@ public final class SockJsResponses {
 
     /** Writes and flushes a complete response, then closes the connection unless it is kept alive. */
     public static void send(ChannelHandlerContext ctx, SockJsRequest request, FullHttpResponse response) {
+        if (prepare(request, response)) {
+            ctx.writeAndFlush(response, ctx.voidPromise());
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /**
+     * As {@link #send}, and tells when the response is written: a poll acknowledges its messages
+     * only once they are (a node that dies before leaves them queued for the balancer's resend).
+     */
+    public static ChannelFuture sendWatched(ChannelHandlerContext ctx, SockJsRequest request,
+            FullHttpResponse response) {
+        boolean keepAlive = prepare(request, response);
+        ChannelFuture written = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+        return written;
+    }
+
+    /** Sets the length and keep-alive headers; whether the connection stays open after the response. */
+    private static boolean prepare(SockJsRequest request, FullHttpResponse response) {
         int code = response.status().code();
         if (code != 204 && code != 304) {
             HttpUtil.setContentLength(response, response.content().readableBytes());
         }
         boolean keepAlive = request.keepAlive();
         HttpUtil.setKeepAlive(response, keepAlive);
-        if (keepAlive) {
-            ctx.writeAndFlush(response, ctx.voidPromise());
-        } else {
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        }
+        return keepAlive;
     }
 
     /** Answers with a plain-text body: the protocol's error answers (500 "Payload expected." ...). */

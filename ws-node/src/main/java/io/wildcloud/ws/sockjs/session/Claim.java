@@ -7,14 +7,12 @@ import java.util.List;
  * What a {@link SessionStore#claim} found and did.
  *
  * @param outcome what the transport writes first
- * @param pending messages queued for the session that this receiver now delivers, in order (for
- *     {@link ClaimMode#POLL} they are already removed from the queue and the slot released when
- *     this is not empty)
+ * @param pending messages queued for the session that this receiver now delivers, in order; they
+ *     stay queued until the receiver acknowledges or releases what it wrote, whatever the mode
  * @param closeFrame the session's close frame when {@code outcome} is {@link Outcome#CLOSED}, or
- *     when it is {@link Outcome#ATTACHED} in {@link ClaimMode#STREAM} and the session closed with
- *     these messages still pending (the receiver writes them, then the close frame). A
- *     {@link ClaimMode#POLL} claim that takes pending messages of a closed session carries no
- *     close frame: one poll answers one frame, the next poll gets {@link Outcome#CLOSED}.
+ *     when it is {@link Outcome#ATTACHED} and the session closed with these messages still pending
+ *     (a stream writes them, then the close frame; a poll answers one frame, the messages, and its
+ *     next poll gets {@link Outcome#CLOSED})
  */
 public record Claim(Outcome outcome, List<QueuedMessage> pending, SockJsFrame closeFrame) {
 
@@ -52,12 +50,11 @@ public record Claim(Outcome outcome, List<QueuedMessage> pending, SockJsFrame cl
         return new Claim(Outcome.NOT_FOUND, List.of(), null);
     }
 
-    /** Whether the receiver holds the slot after this claim. */
+    /**
+     * Whether the receiver holds the slot after this claim: whenever it opened or attached, in
+     * either mode (a poll that found messages holds it until it has answered and released).
+     */
     public boolean holdsSlot(ClaimMode mode) {
-        return switch (outcome) {
-            case OPENED -> true;
-            case ATTACHED -> !(mode == ClaimMode.POLL && (!pending.isEmpty() || closeFrame != null));
-            default -> false;
-        };
+        return outcome == Outcome.OPENED || outcome == Outcome.ATTACHED;
     }
 }

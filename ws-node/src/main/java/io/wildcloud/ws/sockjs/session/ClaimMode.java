@@ -3,10 +3,11 @@ package io.wildcloud.ws.sockjs.session;
 /** How a receiving transport uses the slot it claims. */
 public enum ClaimMode {
     /**
-     * One response, then done (xhr, jsonp). Pending messages are taken out of the queue and the
-     * slot is released in the same atomic step, so the next poll, on whatever node, finds exactly
-     * what is left. That release starts the disconnect delay again, with the delay the session's
-     * last {@link SessionStore#release} gave (or the store's default if it was never released).
+     * One response, then done (xhr, jsonp). Pending messages stay queued, as for a stream, until
+     * the poll has written its answer and {@link SessionStore#release released} what it wrote: a
+     * poll whose node dies before its answer (and that a balancer resends to another node) loses
+     * nothing; one that dies after the answer and before the release has its messages given again
+     * by the claim that takes the slot over (at least once).
      */
     POLL,
     /**

@@ -57,8 +57,9 @@ public interface SessionStore {
     /**
      * Gives up the slot, acknowledging up to {@code deliveredSeq} (0 for nothing) in the same
      * atomic step, and starts the session's disconnect-delay clock. A receiver that no longer holds
-     * the slot changes nothing. A transport releases before it ends its response, so that the
-     * client's next request finds the slot free.
+     * the slot changes nothing. A transport releases before it ends a response that carries no
+     * messages, so that the client's next request finds the slot free; one that carries messages
+     * (a poll's) is released after it is written, acknowledging them only if the write went out.
      */
     CompletionStage<Void> release(SessionKey key, ReceiverId receiver, long deliveredSeq, Duration disconnectDelay);
 

@@ -1,5 +1,6 @@
 package io.wildcloud.ws.sockjs.transport;
 
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -12,13 +13,18 @@ import io.wildcloud.ws.sockjs.http.SockJsResponses;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
 import io.wildcloud.ws.sockjs.session.SessionKey;
+import java.nio.channels.ClosedChannelException;
 import java.util.List;
 
 /**
- * A polling request (xhr, jsonp): one complete response carrying one frame. It answers at once
- * when the claim found something to say, else it holds the request until a message, a close or
- * the heartbeat interval, and then releases the slot before it answers, so that the client's next
- * poll, on any node, finds the slot free and the queue without what this response carries.
+ * A polling request (xhr, jsonp; iframe-xhr-polling is xhr's): one complete response carrying one
+ * frame. It answers at once when the claim found something to say, else it holds the request until
+ * a message, a close or the heartbeat interval. An answer with messages is written first and
+ * released after, acknowledging them only if the write went out: a node that dies in between (or a
+ * connection cut before the answer) leaves them queued, and the balancer's resend of the poll to
+ * another node gets them (at least once, as a stream's messages; README "Sessions and node
+ * deaths"). Other answers carry nothing to lose: they release first, so that the client's next
+ * poll, on any node, finds the slot free.
  */
 final class PollingReceiver extends HttpReceiver {
 
@@ -45,13 +51,11 @@ final class PollingReceiver extends HttpReceiver {
 
     @Override
     public void attached(List<QueuedMessage> pending, SockJsFrame closeFrame) {
-        // For POLL, a claim with something to deliver has already taken it out and released the slot.
         if (!pending.isEmpty()) {
-            done();
-            respond(Frames.messages(pending));
+            // One frame per poll: a close frame that came with them is the next poll's answer.
+            answer(pending);
         } else if (closeFrame != null) {
-            done();
-            respond(closeFrame);
+            releaseThen(() -> respond(closeFrame));
         } else {
             scheduleHeartbeat();
         }
@@ -68,8 +72,12 @@ final class PollingReceiver extends HttpReceiver {
 
     @Override
     public void messages(List<QueuedMessage> messages) {
+        answer(messages);
+    }
+
+    private void answer(List<QueuedMessage> messages) {
         SockJsFrame frame = Frames.messages(messages);
-        releaseThen(() -> respond(frame));
+        answerThenRelease(messages.get(0).seq() - 1, () -> respond(frame));
     }
 
     @Override
@@ -93,13 +101,13 @@ final class PollingReceiver extends HttpReceiver {
         sendStoreUnavailable();
     }
 
-    private void respond(SockJsFrame frame) {
+    private ChannelFuture respond(SockJsFrame frame) {
         if (!ctx.channel().isActive()) {
-            return;
+            return ctx.newFailedFuture(new ClosedChannelException());
         }
         FullHttpResponse response = new DefaultFullHttpResponse(request.version(), HttpResponseStatus.OK,
                 format.encode(ctx.alloc(), frame));
         commonHeaders(response);
-        SockJsResponses.send(ctx, request, response);
+        return SockJsResponses.sendWatched(ctx, request, response);
     }
 }

@@ -25,12 +25,17 @@ enum SessionLifetime {
 
         /**
          * A busy slot may be held by a request whose client just went away: its node has not seen
-         * the connection close yet (another event loop, or another node behind the store). Asking
-         * once more a moment later tells that apart from a really open second connection (2010).
+         * the connection close yet (another event loop, or another node behind the store). Or by
+         * the poll that answered the client a moment ago: a poll with messages releases after its
+         * answer is written, one store round trip, longer on a loaded store (under a load average
+         * of 20 on 2 cores, more than 100 ms: a single retry then answered 2010 and the client
+         * closed its session). Asking again over about 0.7 s tells both apart from a really open
+         * second connection, which holds its slot until a message or its heartbeat; SockJS wants
+         * its 2010 within a second (the protocol checks read with a 1 s timeout).
          */
         @Override
-        long busyRetryDelayMillis() {
-            return 100;
+        long[] busyRetryDelaysMillis() {
+            return Retries.ACROSS_REQUESTS;
         }
 
         @Override
@@ -63,8 +68,8 @@ enum SessionLifetime {
         }
 
         @Override
-        long busyRetryDelayMillis() {
-            return 0;
+        long[] busyRetryDelaysMillis() {
+            return Retries.CONNECTION; // renamed: the retry claims another session
         }
 
         @Override
@@ -92,8 +97,8 @@ enum SessionLifetime {
     /** Which sessions a claim may create. */
     abstract SessionStore.Creation creation(SockJsEndpoint endpoint);
 
-    /** How long after a first claim that found the slot busy the one retry comes. */
-    abstract long busyRetryDelayMillis();
+    /** The pauses before each retry of a claim that found the slot busy; the last busy answer is final. Not to be changed. */
+    abstract long[] busyRetryDelaysMillis();
 
     /** The session the retry claims. */
     abstract SessionKey busyRetryKey(SessionKey key);
@@ -104,4 +109,10 @@ enum SessionLifetime {
 
     /** Why a session ends when its client goes away, for the close count. */
     abstract SockJsMetrics.CloseReason goneReason();
+
+    /** The retry schedules, made once (an enum constant cannot reach its own static fields). */
+    private static final class Retries {
+        static final long[] ACROSS_REQUESTS = {25, 50, 100, 200, 300};
+        static final long[] CONNECTION = {0};
+    }
 }

@@ -1,5 +1,6 @@
 package io.wildcloud.ws.sockjs.transport;
 
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +78,8 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
      * while none wait (an idle connection holds no list).
      */
     private List<Runnable> inbox;
-    private boolean busyRetried;
+    /** Retries made of a claim that found the slot busy (see {@link SessionLifetime#busyRetryDelaysMillis}). */
+    private int busyRetries;
     /** Admitted, and the open is on its way to the wire (a websocket's 101 is asynchronous). */
     private boolean openInFlight;
     private boolean closedByStore;
@@ -124,7 +127,7 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
             clientGoneBeforeClaim(claim, mode);
             return;
         }
-        if (claim.outcome() == Claim.Outcome.BUSY && !busyRetried) {
+        if (claim.outcome() == Claim.Outcome.BUSY && busyRetries < lifetime.busyRetryDelaysMillis().length) {
             retryBusy(mode);
             return;
         }
@@ -157,7 +160,7 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
     }
 
     private void retryBusy(ClaimMode mode) {
-        busyRetried = true;
+        long delay = lifetime.busyRetryDelaysMillis()[busyRetries++];
         SessionKey retryKey = lifetime.busyRetryKey(key);
         if (!retryKey.equals(key)) {
             key = retryKey;
@@ -170,7 +173,6 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
                 done();
             }
         };
-        long delay = lifetime.busyRetryDelayMillis();
         if (delay == 0) {
             retry.run();
         } else {
@@ -405,6 +407,30 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
             } else {
                 then.run();
             }
+        }));
+    }
+
+    /**
+     * Writes an answer that carries messages, then gives up the slot, acknowledging them only if
+     * the write went out (else up to {@code seqBefore}, what earlier answers carried): a node that
+     * dies between the write and the release leaves them queued, and the next poll, a balancer's
+     * resend of this one too, gets them (at least once). A release that fails after the write
+     * (the store gave no answer within its stall bound) is only logged: the client has its answer,
+     * and what it carried stays queued, so a claim that takes the slot over gives it again.
+     */
+    final void answerThenRelease(long seqBefore, Supplier<ChannelFuture> write) {
+        state = State.ENDING;
+        ties.stopTimers();
+        write.get().addListener(written -> SockJsRuntime.onLoop(ctx, () -> {
+            long upTo = written.isSuccess() ? deliveredSeq : seqBefore;
+            letGo(upTo).whenComplete((ignored, error) -> SockJsRuntime.onLoop(ctx, () -> {
+                state = State.DONE;
+                ties.detach();
+                if (error != null) {
+                    log.warn("{} session {}: store failed on release after the answer: {}", ctx.channel(), key,
+                            error.toString());
+                }
+            }));
         }));
     }
 

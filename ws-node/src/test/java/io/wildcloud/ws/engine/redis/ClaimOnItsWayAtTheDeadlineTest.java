@@ -86,8 +86,9 @@ class ClaimOnItsWayAtTheDeadlineTest {
 
                 // The next poll, on another node, waits inside it and claims after the deadline.
                 TimeUnit.MILLISECONDS.sleep(Math.max(0, deadline + CLAIMED_AFTER_DEADLINE_MS - System.currentTimeMillis()));
+                ReceiverId polling = new ReceiverId("other", 2);
                 Claim poll = Waits.join(other.claim(key, ClaimMode.POLL, Creation.CREATE_IF_MISSING,
-                        new PollAskedAt(new ReceiverId("other", 2), askedAt)), WAIT);
+                        new PollAskedAt(polling, askedAt)), WAIT);
                 long claimedAt = System.currentTimeMillis();
                 assertTrue(claimedAt - deadline < config.claimGrace().toMillis(),
                         "the test's claim came within the grace (" + (claimedAt - deadline) + " ms after the deadline)");
@@ -95,9 +96,10 @@ class ClaimOnItsWayAtTheDeadlineTest {
                 assertEquals(Claim.Outcome.ATTACHED, poll.outcome(), "the poll found its session");
                 assertEquals(List.of(new QueuedMessage(1, "m1")), poll.pending());
 
-                // The poll took its messages and released: nobody comes back, and the session ends
-                // once, no later than the claim grace after its new deadline (and a few sweeps).
-                long pollDeadline = claimedAt + DISCONNECT_DELAY.toMillis();
+                // The poll answered with its messages and released: nobody comes back, and the
+                // session ends once, no later than the claim grace after its new deadline (and a few sweeps).
+                Waits.join(other.release(key, polling, 1, DISCONNECT_DELAY), WAIT);
+                long pollDeadline = System.currentTimeMillis() + DISCONNECT_DELAY.toMillis();
                 Waits.await(() -> heard.contains(key), () -> "the abandoned session was not heard of as ended", WAIT);
                 long heardAfter = System.currentTimeMillis() - pollDeadline;
                 System.out.printf("the abandoned session was heard of as ended %d ms after its deadline%n", heardAfter);
@@ -143,8 +145,9 @@ class ClaimOnItsWayAtTheDeadlineTest {
                 Waits.await(() -> redis.command("ZSCORE", roster, "drained") == null,
                         () -> "the drained node was not taken over", WAIT);
                 TimeUnit.MILLISECONDS.sleep(Math.max(0, deadline + CLAIMED_AFTER_DEADLINE_MS - System.currentTimeMillis()));
+                ReceiverId polling = new ReceiverId("other", 2);
                 Claim poll = Waits.join(other.claim(key, ClaimMode.POLL, Creation.CREATE_IF_MISSING,
-                        new PollAskedAt(new ReceiverId("other", 2), askedAt)), WAIT);
+                        new PollAskedAt(polling, askedAt)), WAIT);
                 long claimedAt = System.currentTimeMillis();
                 System.out.printf("takeover done and the claim answered %d ms after the deadline%n", claimedAt - deadline);
                 assertTrue(claimedAt - deadline < config.claimGrace().toMillis(),

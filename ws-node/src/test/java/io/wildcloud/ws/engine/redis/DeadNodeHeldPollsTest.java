@@ -164,12 +164,13 @@ class DeadNodeHeldPollsTest {
         return poll.id();
     }
 
-    /** A message published, and a poll that takes it and so releases the slot (claim.lua). */
+    /** A message published, and a poll that finds it, answers and releases the slot with it. */
     private void takeMessages(RedisEngine living, RedisEngine dying, SessionKey key) {
         join(living.enqueue(key, List.of("m")));
-        Claim took = join(dying.claim(key, ClaimMode.POLL, Creation.EXISTING_ONLY,
-                receiver(connections.incrementAndGet())));
+        CollectingReceiver poll = receiver(connections.incrementAndGet());
+        Claim took = join(dying.claim(key, ClaimMode.POLL, Creation.EXISTING_ONLY, poll));
         assertEquals(1, took.pending().size(), key + " poll took no message");
+        join(dying.release(key, poll.id(), took.pending().get(0).seq(), DISCONNECT_DELAY));
     }
 
     /** The score of {@code key} in the expiry index, or null if it has no entry. */

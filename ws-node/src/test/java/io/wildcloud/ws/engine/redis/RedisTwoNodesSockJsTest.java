@@ -88,6 +88,37 @@ class RedisTwoNodesSockJsTest {
         assertEquals("a[\"four\"]\n", holding.get(10, TimeUnit.SECONDS).body());
     }
 
+    @Test
+    void backToBackPollsOnOneNodeWhileMessagesKeepComingRepeatNothingAndLoseNothing() throws Exception {
+        // A poll with messages releases after its answer: the next poll, sent as soon as the answer
+        // is read, may reach the node before that release. It must wait for it (busy, retried),
+        // not take the slot over from the releasing receiver and get the same messages again.
+        assertEquals("o\n", postNow(0, "/echo/000/b2b/xhr", null).body());
+        int total = 300;
+        CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < total; i++) {
+                try {
+                    assertEquals(204, postNow(1, "/echo/000/b2b/xhr_send", "[\"m" + i + "\"]").statusCode());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        List<String> received = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (received.size() < total && System.nanoTime() < deadline) {
+            String body = postNow(0, "/echo/000/b2b/xhr", null).body();
+            assertTrue(body.startsWith("a[") || body.equals("h\n"), body);
+            if (body.startsWith("a[")) {
+                for (String message : body.substring(2, body.length() - 2).split(",")) {
+                    received.add(message.replace("\"", ""));
+                }
+            }
+        }
+        producer.get(10, TimeUnit.SECONDS);
+        assertEquals(java.util.stream.IntStream.range(0, total).mapToObj(i -> "m" + i).toList(), received);
+    }
+
     /** Waits until a receiver of node {@code nodePrefix} holds the slot, as the session hash says. */
     private void awaitHolder(String sessionId, String nodePrefix) throws Exception {
         URI redis = URI.create(RedisTestServer.shared().url());
