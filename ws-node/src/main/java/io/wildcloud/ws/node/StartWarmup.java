@@ -75,17 +75,15 @@ final class StartWarmup {
 
     /** Loopback clients in parallel: a few connects in flight, as a storm has, on any core count. */
     private static final int CLIENTS = 4;
-    /** However slow the machine, start-up waits no longer than this for the warm-up. */
-    private static final Duration TIME_LIMIT = Duration.ofSeconds(30);
     private static final int SOCKET_TIMEOUT_MS = 5_000;
     /** How long the clients may take to end once their sockets are closed. */
     private static final Duration CLIENTS_END_BOUND = Duration.ofSeconds(2);
     private static final String WARMUP_APPLICATION = "warmup";
     /**
-     * Publishes per warm-up session: C2 compiles a method after ~5,000 calls, so the sessions of a
-     * warm-up that stops at ~1,000 (flat) call the publish path enough times.
+     * Publishes per warm-up session: C2 compiles a method after ~5,000 calls, and a warm-up stops
+     * flat after ~1,500 sessions on a 2-core machine (BENCHMARKS.md, "warm-up until flat").
      */
-    static final int PUBLISHES = 6;
+    static final int PUBLISHES = 4;
 
     /**
      * What a warm-up did, for the log line and tests. Every connect started is counted by the time
@@ -105,14 +103,16 @@ final class StartWarmup {
     }
 
     /**
-     * Runs {@code connects} warm-up connects (and as many gone-socket upgrades on Redis), at most
-     * {@link #TIME_LIMIT}, and stops at once when {@code stop} is asked for; never throws: a failed
-     * warm-up costs only speed, so the node starts anyway.
+     * Runs up to {@code warmup-connects} warm-up connects (and as many gone-socket upgrades on Redis),
+     * until their cost is flat, for at most {@code warmup-time-limit}, and stops at once when
+     * {@code stop} is asked for; never throws: a failed warm-up costs only speed, so the node starts
+     * anyway.
      */
     static Result run(NodeConfig config, Engine engine, SockJsEndpointResolver nodeResolver, HealthHandler health,
             NetworkTransport transport, EventLoopGroup boss, EventLoopGroup intake, EventLoopGroup workers,
             StopRequest stop) {
-        return run(config, engine, nodeResolver, health, transport, boss, intake, workers, stop, TIME_LIMIT);
+        return run(config, engine, nodeResolver, health, transport, boss, intake, workers, stop,
+                config.warmupTimeLimit());
     }
 
     /** As above with another time limit (tests). */

@@ -35,13 +35,13 @@ final class WarmupPublisher implements AutoCloseable {
         }
         String path;
         String body;
-        // Mostly by socket, the form issue 17's benchmark sends; by session and a batch now and then.
-        switch (n % 6) {
-            case 4 -> {
+        // Half by socket, the form issue 17's benchmark sends; the rest by session and as a batch.
+        switch (n % 4) {
+            case 2 -> {
                 path = "/publish/" + socketId + "/" + sessionId;
                 body = "{\"message\":\"" + MESSAGE + "\"}";
             }
-            case 5 -> {
+            case 3 -> {
                 path = "/publish";
                 body = "{\"messages\":[{\"socket_id\":\"" + socketId + "\",\"session_id\":\"" + sessionId
                         + "\",\"message\":\"" + MESSAGE + "\"}]}";
