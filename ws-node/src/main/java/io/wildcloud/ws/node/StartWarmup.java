@@ -358,11 +358,11 @@ final class StartWarmup {
     }
 
     /** Reads a response head (to its blank line) and checks its status code. */
-    static void expectStatus(InputStream in, int status) throws IOException {
+    private static void expectStatus(InputStream in, int status) throws IOException {
         expectHead(in, status);
     }
 
-    /** As {@link #expectStatus}; returns the head. */
+    /** As {@link #expectStatus}; returns the head (the warm-up publisher reads its Content-Length). */
     static String expectHead(InputStream in, int status) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
