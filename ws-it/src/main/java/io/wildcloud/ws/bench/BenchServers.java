@@ -143,9 +143,13 @@ final class BenchServers {
                 command.add("--redis-url=" + redisUrl);
             }
             command.addAll(List.of(extraArgs));
+            long launched = System.nanoTime();
             ManagedProcess node = ManagedProcess.start(name, command, workDir.resolve(name + ".log"));
             try {
                 node.awaitHttp(URI.create("http://127.0.0.1:" + apiPort + "/health"), Duration.ofSeconds(60));
+                // Restart-to-ready, the start-up warm-up included (README, "Start-up warm-up").
+                System.out.printf(Locale.ROOT, "%s ready %.1f s after its launch, %.1f s of CPU; %s%n", name,
+                        (System.nanoTime() - launched) / 1e9, node.cpu().toNanos() / 1e9, loadAverage());
                 return new Node(node, publicPort, apiPort, gcLog);
             } catch (IllegalStateException e) {
                 node.close();

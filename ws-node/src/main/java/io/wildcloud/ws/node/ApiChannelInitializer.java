@@ -23,7 +23,10 @@ final class ApiChannelInitializer extends PortInitializer {
     private final Supplier<ChannelHandler> aggregators;
     private final Supplier<ChannelHandler> apiHandlers;
 
-    /** @param apiHandlers {@code null} when the node serves no API (protocol-test mode) */
+    /**
+     * @param metrics {@code null}: no {@code /metrics} (the start-up warm-up's private API port)
+     * @param apiHandlers {@code null} when the node serves no API (protocol-test mode)
+     */
     ApiChannelInitializer(HealthHandler health, MetricsHandler metrics, Supplier<ChannelHandler> aggregators,
                           Supplier<ChannelHandler> apiHandlers, DrainingConnections connections,
                           Supplier<WriteBacklogLimit> backlogLimit, ConnectionGuards guards, EventLoopGroup workers) {
@@ -45,7 +48,9 @@ final class ApiChannelInitializer extends PortInitializer {
 
     @Override
     void addPortHandlers(ChannelPipeline pipeline) {
-        pipeline.addLast(PipelineNames.METRICS, metrics)
-                .addLast(PipelineNames.API, apiHandlers != null ? apiHandlers.get() : new NotFoundHandler());
+        if (metrics != null) {
+            pipeline.addLast(PipelineNames.METRICS, metrics);
+        }
+        pipeline.addLast(PipelineNames.API, apiHandlers != null ? apiHandlers.get() : new NotFoundHandler());
     }
 }

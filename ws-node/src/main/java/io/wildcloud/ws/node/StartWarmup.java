@@ -54,15 +54,20 @@ import org.slf4j.LoggerFactory;
  * that closes before the real ports bind:
  * <ul>
  *   <li>through a private memory engine and push service with a private application (a random
- *       secret, known to nothing outside): upgrade, open frame, one published message, close.
- *       Nothing is written to the node's engine and no application's callback is called (no client
- *       message is ever sent);</li>
+ *       secret, known to nothing outside): upgrade, open frame, {@link #PUBLISHES} messages
+ *       published through the API port's real pipeline on a private loopback port (by session, by
+ *       socket and as a batch: issue 17's publish path, whose C2 compiles otherwise land in a
+ *       benchmark's or the first clients' window), close. Nothing is written to the node's engine
+ *       and no application's callback is called (no client message is ever sent);</li>
  *   <li>on the Redis engine, as many upgrades for socket ids that do not exist through the node's
  *       own engine: its claim script reads, finds no socket and writes nothing, and the answer is
  *       404. That runs Redisson's and the script pipeline's code without a key left behind.</li>
  * </ul>
  * Meters of the warm-up go to a registry of its own, so the node's metrics show no warm-up session;
  * the Redis engine's command timers ({@code ws.redis.command}) do count its claim reads.
+ *
+ * <p>It runs {@code warmup-connects} sessions at most, and stops earlier once the process's CPU per
+ * session has stopped falling ({@link WarmupCostCurve}): the code is compiled by then.
  */
 final class StartWarmup {
 
@@ -70,37 +75,44 @@ final class StartWarmup {
 
     /** Loopback clients in parallel: a few connects in flight, as a storm has, on any core count. */
     private static final int CLIENTS = 4;
-    /** However slow the machine, start-up waits no longer than this for the warm-up. */
-    private static final Duration TIME_LIMIT = Duration.ofSeconds(30);
     private static final int SOCKET_TIMEOUT_MS = 5_000;
     /** How long the clients may take to end once their sockets are closed. */
     private static final Duration CLIENTS_END_BOUND = Duration.ofSeconds(2);
     private static final String WARMUP_APPLICATION = "warmup";
+    /**
+     * Publishes per warm-up session: C2 compiles a method after ~5,000 calls, and a warm-up stops
+     * flat after ~1,500 sessions on a 2-core machine (BENCHMARKS.md, "warm-up until flat").
+     */
+    static final int PUBLISHES = 4;
 
     /**
      * What a warm-up did, for the log line and tests. Every connect started is counted by the time
      * the Result is made, as failed or as done: {@code started == failed + opened} on memory,
      * {@code failed + notFound} on Redis (a session opened whose absent-socket read then failed
      * counts in {@code opened} and {@code failed}). A connect cut at the time limit or by a stop
-     * is failed.
+     * is failed. {@code published}: messages published through the private API port and read by
+     * their session; {@code flattened}: it stopped because its cost per session stopped falling.
      */
-    record Result(int started, int opened, int notFound, int failed, long millis, int callbacks) {
+    record Result(int started, int opened, int notFound, int failed, long millis, int callbacks, int published,
+            boolean flattened, List<Long> microsPerSession) {
 
-        static final Result NONE = new Result(0, 0, 0, 0, 0, 0);
+        static final Result NONE = new Result(0, 0, 0, 0, 0, 0, 0, false, List.of());
     }
 
     private StartWarmup() {
     }
 
     /**
-     * Runs {@code connects} warm-up connects (and as many gone-socket upgrades on Redis), at most
-     * {@link #TIME_LIMIT}, and stops at once when {@code stop} is asked for; never throws: a failed
-     * warm-up costs only speed, so the node starts anyway.
+     * Runs up to {@code warmup-connects} warm-up connects (and as many gone-socket upgrades on Redis),
+     * until their cost is flat, for at most {@code warmup-time-limit}, and stops at once when
+     * {@code stop} is asked for; never throws: a failed warm-up costs only speed, so the node starts
+     * anyway.
      */
     static Result run(NodeConfig config, Engine engine, SockJsEndpointResolver nodeResolver, HealthHandler health,
             NetworkTransport transport, EventLoopGroup boss, EventLoopGroup intake, EventLoopGroup workers,
             StopRequest stop) {
-        return run(config, engine, nodeResolver, health, transport, boss, intake, workers, stop, TIME_LIMIT);
+        return run(config, engine, nodeResolver, health, transport, boss, intake, workers, stop,
+                config.warmupTimeLimit());
     }
 
     /** As above with another time limit (tests). */
@@ -126,6 +138,8 @@ final class StartWarmup {
         AtomicInteger opened = new AtomicInteger();
         AtomicInteger notFound = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
+        AtomicInteger published = new AtomicInteger();
+        WarmupCostCurve cost = WarmupCostCurve.ofThisProcess();
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS, runnable -> {
             Thread thread = new Thread(runnable, "warmup-client");
             thread.setDaemon(true);
@@ -135,6 +149,8 @@ final class StartWarmup {
             HttpServer memoryServer = bind("warmup-memory", config, warmupPush.resolver(), memory, health,
                     transport, boss, intake, workers);
             servers.add(memoryServer);
+            HttpServer apiServer = bindApi(config, warmupPush, health, transport, boss, intake, workers);
+            servers.add(apiServer);
             HttpServer goneServer = null;
             if (config.usesRedis() && nodeResolver != null) {
                 goneServer = bind("warmup-engine", config, nodeResolver, engine, health, transport, boss, intake, workers);
@@ -152,21 +168,29 @@ final class StartWarmup {
             for (int c = 0; c < CLIENTS; c++) {
                 String socketId = pushSockets.get(c);
                 running.add(clients.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < connects && System.nanoTime() < deadline && !sockets.isCut();
-                            i = next.getAndIncrement()) {
-                        begun.incrementAndGet();
-                        try {
-                            openPublishClose(sockets, memoryServer.port(), socketId, "w" + i, memory);
-                            opened.incrementAndGet();
-                            if (gonePort > 0) {
-                                upgradeGoneSocket(sockets, gonePort);
-                                notFound.incrementAndGet();
-                            }
-                        } catch (IOException | RuntimeException e) {
-                            if (failed.incrementAndGet() == 1) {
-                                log.debug("warm-up connect failed", e);
+                    WarmupPublisher publisher = new WarmupPublisher(sockets, apiServer.port());
+                    try {
+                        for (int i = next.getAndIncrement(); i < connects && System.nanoTime() < deadline
+                                && !sockets.isCut() && !cost.flat(); i = next.getAndIncrement()) {
+                            begun.incrementAndGet();
+                            try {
+                                published.addAndGet(openPublishClose(sockets, memoryServer.port(), socketId, "w" + i,
+                                        publisher));
+                                opened.incrementAndGet();
+                                if (gonePort > 0) {
+                                    upgradeGoneSocket(sockets, gonePort);
+                                    notFound.incrementAndGet();
+                                }
+                                cost.sessionDone();
+                            } catch (IOException | RuntimeException e) {
+                                publisher.close();
+                                if (failed.incrementAndGet() == 1) {
+                                    log.debug("warm-up connect failed", e);
+                                }
                             }
                         }
+                    } finally {
+                        publisher.close();
                     }
                 }));
             }
@@ -183,7 +207,7 @@ final class StartWarmup {
         }
         return new Result(begun.get(), opened.get(), notFound.get(), failed.get(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
-                (int) warmupPush.callbackStats().attempts());
+                (int) warmupPush.callbackStats().attempts(), published.get(), cost.flat(), cost.microsPerSession());
     }
 
     /**
@@ -218,7 +242,7 @@ final class StartWarmup {
      * The warm-up clients' open sockets. {@link #cut} closes them all, so that a client blocked in a
      * read fails at once (a thread's interrupt does not end a socket read), and refuses new ones.
      */
-    private static final class LoopbackSockets {
+    static final class LoopbackSockets {
         private final Set<Socket> open = ConcurrentHashMap.newKeySet();
         private volatile boolean cut;
 
@@ -271,9 +295,12 @@ final class StartWarmup {
                         () -> new WriteBacklogLimit(maxBacklog, edge::cutOff), guards, workers));
     }
 
-    /** One websocket session of a live socket: 101, open frame, a published message, close handshake. */
-    private static void openPublishClose(LoopbackSockets sockets, int port, String socketId, String sessionId,
-            MemoryEngine memory) throws IOException {
+    /**
+     * One websocket session of a live socket: 101, open frame, {@link #PUBLISHES} messages published
+     * through the API, close handshake. Returns the messages it read.
+     */
+    private static int openPublishClose(LoopbackSockets sockets, int port, String socketId, String sessionId,
+            WarmupPublisher publisher) throws IOException {
         Socket socket = sockets.connect(port);
         try {
             OutputStream out = socket.getOutputStream();
@@ -282,15 +309,31 @@ final class StartWarmup {
             out.flush();
             expectStatus(in, 101);
             expectText(in, "o");
-            memory.publish(socketId, sessionId, "warm-up");
-            expectText(in, "a[\"warm-up\"]");
+            for (int i = 0; i < PUBLISHES; i++) {
+                publisher.publish(i, socketId, sessionId);
+                expectText(in, "a[\"" + WarmupPublisher.MESSAGE + "\"]");
+            }
             // A masked close frame, 1000 (mask 0: the payload is sent as is).
             out.write(new byte[] {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xE8});
             out.flush();
             drain(in);
+            return PUBLISHES;
         } finally {
             sockets.close(socket);
         }
+    }
+
+    /** The API port's pipeline over the warm-up's push service, on an ephemeral loopback port. */
+    private static HttpServer bindApi(NodeConfig config, PushModule push, HealthHandler health,
+            NetworkTransport transport, EventLoopGroup boss, EventLoopGroup intake, EventLoopGroup workers)
+            throws InterruptedException {
+        EdgeMeters edge = new EdgeMeters(new SimpleMeterRegistry(), "api");
+        ConnectionGuards guards = new ConnectionGuards("warmup-api", config.connectionLimits(), push.maxApiBodyBytes(),
+                config.connectionLimits().maxRequestMemory() / 2, new ClientErrorLog(), edge.refusals());
+        long maxBacklog = config.webSocketPolicy().maxWriteBacklogBytes();
+        return HttpServer.bind("warmup-api", "127.0.0.1", 0, transport, boss, intake,
+                new ApiChannelInitializer(health, null, push.api()::newAggregator, push.api()::newHandler,
+                        new DrainingConnections(), () -> new WriteBacklogLimit(maxBacklog, edge::cutOff), guards, workers));
     }
 
     /** An upgrade for a socket that does not exist: the engine's claim reads and answers 404. */
@@ -316,6 +359,11 @@ final class StartWarmup {
 
     /** Reads a response head (to its blank line) and checks its status code. */
     private static void expectStatus(InputStream in, int status) throws IOException {
+        expectHead(in, status);
+    }
+
+    /** As {@link #expectStatus}; returns the head (the warm-up publisher reads its Content-Length). */
+    static String expectHead(InputStream in, int status) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
         while (matched < 4) {
@@ -333,6 +381,7 @@ final class StartWarmup {
         if (!statusLine.startsWith("HTTP/1.1 " + status + " ")) {
             throw new IOException("expected " + status + ", got " + statusLine);
         }
+        return head.toString(StandardCharsets.US_ASCII);
     }
 
     /** Reads one unmasked server text frame of up to 125 bytes and checks its payload. */

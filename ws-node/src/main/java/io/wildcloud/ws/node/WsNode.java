@@ -122,9 +122,12 @@ public final class WsNode implements AutoCloseable {
         this.warmup = StartWarmup.run(config, engine, push != null ? push.resolver() : null, health, transport, boss,
                 intake, workers, stop);
         if (warmup != StartWarmup.Result.NONE) {
-            log.info("node {}: warm-up of {} connects ({} reads of absent sockets, {} failed) took {} ms{}",
-                    config.nodeId(), warmup.opened(), warmup.notFound(), warmup.failed(), warmup.millis(),
-                    stop.requested() ? ", cut short by the stop request" : "");
+            log.info("node {}: warm-up of {} connects ({} messages published, {} reads of absent sockets, {} failed)"
+                    + " took {} ms{}; CPU per connect by batch of {}: {} us", config.nodeId(), warmup.opened(),
+                    warmup.published(), warmup.notFound(), warmup.failed(), warmup.millis(),
+                    stop.requested() ? ", cut short by the stop request"
+                            : warmup.flattened() ? ", stopped once that cost stopped falling" : "",
+                    WarmupCostCurve.BATCH, warmup.microsPerSession());
         }
         // Under the stop request's lock: a SIGTERM comes either before the bind (nothing is bound,
         // what was built is closed) or after it (the shutdown hook drains the started node).

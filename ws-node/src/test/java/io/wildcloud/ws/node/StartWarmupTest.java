@@ -45,6 +45,9 @@ class StartWarmupTest {
                 assertEquals(200, warmup.opened(), "sessions opened, published to and closed: " + warmup);
                 assertEquals(200, warmup.notFound(), "upgrades of absent sockets the engine answered 404: " + warmup);
                 assertEquals(0, warmup.failed(), warmup.toString());
+                assertEquals(200 * StartWarmup.PUBLISHES, warmup.published(),
+                        "messages published through the warm-up's API port, each read by its session: " + warmup);
+                assertFalse(warmup.flattened(), "200 sessions are fewer than the cost curve's first batches: " + warmup);
                 assertEquals(0, warmup.callbacks(), "callback attempts of the warm-up's own push service");
                 // The node's own push service answered the absent sockets' upgrades: no callback,
                 // and its meters count no warm-up session.
@@ -53,6 +56,9 @@ class StartWarmupTest {
                 assertFalse(sessionsOpened.isEmpty(), "the node's sessions-opened counters exist");
                 assertEquals(0.0, sessionsOpened.stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum(),
                         "node's sessions opened");
+                // Its publishes went through a private push service: the node's publish timers count none.
+                assertEquals(0L, node.meters().find("ws.publish").timers().stream()
+                        .mapToLong(io.micrometer.core.instrument.Timer::count).sum(), "node's publishes");
                 assertEquals(cold, keysOnceSwept(redis, "warm:"), "keys the warm-up left in Redis");
             } finally {
                 node.close();
@@ -131,6 +137,13 @@ class StartWarmupTest {
         assertTrue(word.getMessage().contains("warmup-connects") && word.getMessage().contains("whole number"),
                 word.getMessage());
         assertThrows(ConfigException.class, () -> NodeConfig.from(Settings.of(Map.of("warmup-connects", "100001"))));
+        assertEquals(Duration.ofSeconds(10), NodeConfig.from(Settings.of(Map.of())).warmupTimeLimit());
+        assertEquals(Duration.ofSeconds(45),
+                NodeConfig.from(Settings.load(new String[] {"--warmup-time-limit=45s"}, Map.of())).warmupTimeLimit());
+        ConfigException tooLong = assertThrows(ConfigException.class,
+                () -> NodeConfig.from(Settings.of(Map.of("warmup-time-limit", "10m"))));
+        assertTrue(tooLong.getMessage().contains("warmup-time-limit") && tooLong.getMessage().contains("between 1s and 300s"),
+                tooLong.getMessage());
         // Tests and embedders build configs with the builder: no warm-up unless asked for.
         assertEquals(0, NodeConfig.builder().build().warmupConnects());
     }

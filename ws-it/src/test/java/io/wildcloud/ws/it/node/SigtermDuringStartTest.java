@@ -33,7 +33,7 @@ class SigtermDuringStartTest {
         try (RedisServerProcess redis = RedisServerProcess.start();
              NodeProcess node = NodeProcess.launch(NODE, List.of("-Xmx256m"), "--redis-url=" + redis.url(),
                      "--redis-key-prefix=" + PREFIX, "--applications=app:sigterm-start-test-secret-0123456789",
-                     // Passed explicitly (surefire's environment sets 0): far more than 30 s can do.
+                     // Passed explicitly (surefire's environment sets 0): far more than its time limit can do.
                      "--warmup-connects=100000")) {
             Waits.await(() -> !node.isAlive() || log(node).contains(WARM_UP_STARTED), "the warm-up started",
                     Duration.ofSeconds(60));

@@ -41,6 +41,7 @@ public record NodeConfig(
         boolean metricsHistograms,
         int ioThreads,
         int warmupConnects,
+        Duration warmupTimeLimit,
         ConnectionLimits connectionLimits,
         WebSocketPolicy webSocketPolicy,
         ApiSecurity apiSecurity,
@@ -54,8 +55,17 @@ public record NodeConfig(
         PROTOCOL_TEST
     }
 
-    /** Warm-up connects at start (README, "Start-up warm-up"; 1,000 left half the gain, BENCHMARKS.md). */
+    /**
+     * Warm-up connects at start, at most (README, "Start-up warm-up"; 1,000 left half the gain,
+     * BENCHMARKS.md): it stops earlier once its cost per connect is flat.
+     */
     public static final int DEFAULT_WARMUP_CONNECTS = 3000;
+
+    /**
+     * The longest the warm-up holds the start: at load 12-18, 30 s made a restarted node's fault last
+     * most of a minute, for a warm-up that got few connects done anyway (BENCHMARKS.md, "warm-up until flat").
+     */
+    public static final Duration DEFAULT_WARMUP_TIME_LIMIT = Duration.ofSeconds(10);
 
     /**
      * The node's own settings (not those of a group) as the README and {@code --help} document them,
@@ -133,10 +143,15 @@ public record NodeConfig(
                     + "generator), give it about the cores it gets: on 2 shared cores one loop used ~15% less "
                     + "CPU per message than two, with p99 latency 2 ms instead of 8 (see BENCHMARKS.md)"),
             SettingDefinition.of("warmup-connects", Integer.toString(DEFAULT_WARMUP_CONNECTS),
-                    "websocket sessions the node opens against itself before it binds its ports (0 to 100000; "
-                    + "0: none), through a private memory engine, plus as many reads of absent sockets on Redis: "
-                    + "nothing is written to the store and no callback is called. A fresh JVM serves its first "
-                    + "thousands of connects at about half speed; see [Start-up warm-up](#start-up-warm-up)"));
+                    "at most this many websocket sessions the node opens against itself before it binds its ports "
+                    + "(0 to 100000; 0: none), each with 4 publishes through a private API port, through a private "
+                    + "memory engine, plus as many reads of absent sockets on Redis: nothing is written to the store "
+                    + "and no callback is called. It stops earlier once its CPU per session stops falling. A fresh "
+                    + "JVM serves its first thousands of connects at about half speed; see "
+                    + "[Start-up warm-up](#start-up-warm-up)"),
+            SettingDefinition.of("warmup-time-limit", DEFAULT_WARMUP_TIME_LIMIT.toSeconds() + "s",
+                    "the longest the start-up warm-up holds the start (1s to 300s), whatever it reached: on a "
+                    + "loaded host it bounds the restart-to-ready time"));
 
     /**
      * Every setting, in the order of the README's settings table: the node's own, then connection
@@ -225,6 +240,8 @@ public record NodeConfig(
                 settings.bool("metrics-histograms", false),
                 settings.integer("io-threads", Runtime.getRuntime().availableProcessors(), 1, 1024),
                 settings.integer("warmup-connects", DEFAULT_WARMUP_CONNECTS, 0, 100_000),
+                settings.duration("warmup-time-limit", DEFAULT_WARMUP_TIME_LIMIT, Duration.ofSeconds(1),
+                        Duration.ofSeconds(300)),
                 ConnectionLimits.from(settings),
                 WebSocketPolicy.from(settings),
                 ApiSecurity.from(settings),
