@@ -65,7 +65,7 @@ final class NodeRoster {
     static final Duration RESUBSCRIBE_GRACE = Duration.ofSeconds(10);
     /** Longer than any node lives without a heartbeat. */
     private static final Duration ROSTER_TTL = Duration.ofHours(1);
-    /** Sessions of a dead node ended at once: bounds the calls in flight; the lease is renewed between batches. */
+    /** Sessions of a dead node ended at once: bounds the calls in flight. */
     static final int TAKEOVER_BATCH = 256;
 
     private final String nodeId;
@@ -209,10 +209,9 @@ final class NodeRoster {
 
     private CompletionStage<Void> takeOver(String dead) {
         long started = System.nanoTime();
-        AtomicLong renewed = new AtomicLong(started);
         return commands.<Double>timed("zscore", () -> zset.apply(keys.nodes()).getScoreAsync(dead))
                 .thenCompose(seen -> takeOver(new DeadProcess(dead,
-                        seen == null ? System.currentTimeMillis() : seen.longValue()), started, renewed))
+                        seen == null ? System.currentTimeMillis() : seen.longValue()), started))
                 .whenComplete((done, error) -> {
                     if (error != null) {
                         // Tried again once the lease lapses and two more scans find the node absent.
@@ -223,15 +222,65 @@ final class NodeRoster {
                 });
     }
 
-    private CompletionStage<Void> takeOver(DeadProcess dead, long started, AtomicLong renewed) {
-        // The sessions the dead process still held when last pinned, and not ended yet: pinned
-        // again every period from the timer, so that no slow step (a journal read on a loaded
-        // Cluster, a stalled store, a long list) lets their keys lapse.
-        Set<String> unended = ConcurrentHashMap.newKeySet();
-        ScheduledFuture<?> repins = repinEvery(dead, unended);
-        return heldBy(dead, unended).thenCompose(members -> {
+    /**
+     * A takeover in progress, kept by the timer whatever step it is at (a journal read on a loaded
+     * Cluster, a stalled store, a long list): its lease renewed every third of it, the sessions the
+     * dead process still held when last pinned and not ended yet pinned again every
+     * {@link TakeoverPins#period()}, and then the held list cut to what is left, so that a node
+     * taking over should this one die finds those ended here gone (after a late start, see
+     * {@link #pinFirst}, it would hear of them a second time).
+     */
+    private final class Takeover {
+
+        final DeadProcess dead;
+        final Set<String> unended = ConcurrentHashMap.newKeySet();
+        final AtomicLong ended = new AtomicLong();
+        /** Set once the lease is another node's: this one stops, that one ends the rest. */
+        final AtomicBoolean lost = new AtomicBoolean();
+        volatile List<String> members;
+        volatile int next;
+        private final AtomicBoolean keeping = new AtomicBoolean();
+        private long pinnedAt = System.nanoTime();
+        private int listedFrom;
+
+        Takeover(DeadProcess dead) {
+            this.dead = dead;
+        }
+
+        /** One round of the timer's; skipped while the last one still runs. */
+        void keep() {
+            if (!keeping.compareAndSet(false, true)) {
+                return;
+            }
+            keepLease(dead.nodeId(), ended.get()).<Void>thenCompose(kept -> {
+                if (!kept) {
+                    lost.set(true);
+                    return CompletableFuture.completedFuture(null);
+                }
+                if (System.nanoTime() - pinnedAt < pins.period().toNanos()) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                pinnedAt = System.nanoTime();
+                CompletionStage<Void> pinned = unended.isEmpty() ? CompletableFuture.completedFuture(null)
+                        : pins.pin(List.copyOf(unended), dead.nodeId(), dead.receiverBound()).thenApply(found -> null);
+                List<String> listed = members;
+                int from = next;
+                if (listed == null || from == listedFrom || from >= listed.size()) {
+                    return pinned;
+                }
+                listedFrom = from;
+                return pinned.thenCompose(done -> held.write(dead.nodeId(), listed.subList(from, listed.size())));
+            }).whenComplete((done, error) -> keeping.set(false));
+        }
+    }
+
+    private CompletionStage<Void> takeOver(DeadProcess dead, long started) {
+        Takeover takeover = new Takeover(dead);
+        ScheduledFuture<?> keeper = keepEvery(takeover);
+        return heldBy(dead, takeover.unended).thenCompose(members -> {
             long listed = System.nanoTime();
-            return endFrom(dead, List.copyOf(members), 0, 0, renewed, unended).thenCompose(ended -> {
+            takeover.members = List.copyOf(members);
+            return endFrom(takeover, 0).thenCompose(ended -> {
                 if (ended < 0) {
                     return CompletableFuture.<Void>completedFuture(null);
                 }
@@ -249,62 +298,50 @@ final class NodeRoster {
                                         (System.nanoTime() - started) / 1_000_000, (listed - started) / 1_000_000)));
             });
         }).whenComplete((done, error) -> {
-            if (repins != null) {
-                repins.cancel(false);
+            if (keeper != null) {
+                keeper.cancel(false);
             }
         });
     }
 
-    /** Pins {@code unended} every {@link TakeoverPins#period()}, one pin at a time; null if the engine is closing. */
-    private ScheduledFuture<?> repinEvery(DeadProcess dead, Set<String> unended) {
-        AtomicBoolean pinning = new AtomicBoolean();
-        long period = pins.period().toMillis();
+    /** Runs {@link Takeover#keep} every third of the lease; null if the engine is closing. */
+    private ScheduledFuture<?> keepEvery(Takeover takeover) {
+        long third = Math.max(1, takeoverLease.toMillis() / 3);
         try {
-            return timer.scheduleWithFixedDelay(() -> {
-                if (unended.isEmpty() || !pinning.compareAndSet(false, true)) {
-                    return;
-                }
-                pins.pin(List.copyOf(unended), dead.nodeId(), dead.receiverBound())
-                        .whenComplete((pinned, error) -> pinning.set(false));
-            }, period, period, TimeUnit.MILLISECONDS);
+            return timer.scheduleWithFixedDelay(takeover::keep, third, third, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closing) {
             return null;
         }
     }
 
     /**
-     * Ends {@code members} from {@code from} on, {@value #TAKEOVER_BATCH} at a time, renewing the
-     * lease once a third of it has passed since its last renewal: a takeover of many sessions or
-     * on a slow store outlasts one lease, and a lapsed lease lets another node take the same
-     * sessions over at the same time. Completes with how many this node ended, or -1 if the lease
-     * went to another node (which then ends the rest from the held list).
+     * Ends the takeover's members from {@code from} on, {@value #TAKEOVER_BATCH} at a time, while
+     * its lease is this node's (the timer renews it: a takeover of many sessions or on a slow store
+     * outlasts one lease, and a lapsed lease lets another node take the same sessions over at the
+     * same time). Completes with how many this node ended, or -1 if the lease went to another node
+     * (which then ends the rest from the held list).
      */
-    private CompletionStage<Long> endFrom(DeadProcess dead, List<String> members, int from, long ended,
-            AtomicLong renewed, Set<String> unended) {
-        if (from >= members.size()) {
-            return CompletableFuture.completedFuture(ended);
+    private CompletionStage<Long> endFrom(Takeover takeover, int from) {
+        List<String> members = takeover.members;
+        if (takeover.lost.get()) {
+            LOG.warn("node {} lost its takeover lease of dead node {} after ending {} of its session(s): the node that"
+                    + " holds it now ends the rest", nodeId, takeover.dead.nodeId(), takeover.ended.get());
+            return CompletableFuture.completedFuture(-1L);
         }
-        CompletionStage<Boolean> kept = System.nanoTime() - renewed.get() < takeoverLease.toNanos() / 3
-                ? CompletableFuture.completedFuture(true)
-                : keepLease(dead.nodeId(), ended).thenApply(yes -> {
-                    renewed.set(System.nanoTime());
-                    return yes;
-                });
-        return kept.thenCompose(yes -> {
-            if (!yes) {
-                return CompletableFuture.completedFuture(-1L);
-            }
-            int to = Math.min(members.size(), from + TAKEOVER_BATCH);
-            List<String> batch = members.subList(from, to);
-            List<CompletableFuture<Boolean>> ends = batch.stream()
-                    .map(member -> sweeper.takeOver(RedisKeys.parseExpiryMember(member), dead::held)
-                            .toCompletableFuture())
-                    .toList();
-            return CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new)).thenCompose(all -> {
-                batch.forEach(unended::remove);
-                return endFrom(dead, members, to, ended + ends.stream().filter(CompletableFuture::join).count(),
-                        renewed, unended);
-            });
+        if (from >= members.size()) {
+            return CompletableFuture.completedFuture(takeover.ended.get());
+        }
+        int to = Math.min(members.size(), from + TAKEOVER_BATCH);
+        List<String> batch = members.subList(from, to);
+        List<CompletableFuture<Boolean>> ends = batch.stream()
+                .map(member -> sweeper.takeOver(RedisKeys.parseExpiryMember(member), takeover.dead::held)
+                        .toCompletableFuture())
+                .toList();
+        return CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new)).thenCompose(all -> {
+            batch.forEach(takeover.unended::remove);
+            takeover.ended.addAndGet(ends.stream().filter(CompletableFuture::join).count());
+            takeover.next = to;
+            return endFrom(takeover, to);
         });
     }
 
@@ -325,8 +362,6 @@ final class NodeRoster {
                                 nodeId, dead, ended, takeoverLease);
                         return true;
                     }
-                    LOG.warn("node {} lost its takeover lease of dead node {} after ending {} of its session(s):"
-                            + " the node that holds it now ends the rest", nodeId, dead, ended);
                     return false;
                 });
     }
