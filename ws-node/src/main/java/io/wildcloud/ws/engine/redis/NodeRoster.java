@@ -226,9 +226,9 @@ final class NodeRoster {
      * A takeover in progress, kept by the timer whatever step it is at (a journal read on a loaded
      * Cluster, a stalled store, a long list): its lease renewed every third of it, the sessions the
      * dead process still held when last pinned and not ended yet pinned again every
-     * {@link TakeoverPins#period()}, and then the held list cut to what is left, so that a node
-     * taking over should this one die finds those ended here gone (after a late start, see
-     * {@link #pinFirst}, it would hear of them a second time).
+     * {@link TakeoverPins#period()}, and then the held list cut to what is left: a node that takes
+     * over should this one die no longer lists those ended here, which it would find gone and,
+     * after a late start ({@link #pinFirst}), hear of a second time.
      */
     private final class Takeover {
 
