@@ -239,6 +239,8 @@ final class NodeRoster {
         final AtomicBoolean lost = new AtomicBoolean();
         volatile List<String> members;
         volatile int next;
+        /** Set once every member was tried: the held list is the takeover's to delete now, not to cut. */
+        volatile boolean finished;
         private final AtomicBoolean keeping = new AtomicBoolean();
         private long pinnedAt = System.nanoTime();
         private int listedFrom;
@@ -265,11 +267,12 @@ final class NodeRoster {
                         : pins.pin(List.copyOf(unended), dead.nodeId(), dead.receiverBound()).thenApply(found -> null);
                 List<String> listed = members;
                 int from = next;
-                if (listed == null || from == listedFrom || from >= listed.size()) {
+                if (listed == null || finished || from == listedFrom || from >= listed.size()) {
                     return pinned;
                 }
                 listedFrom = from;
-                return pinned.thenCompose(done -> held.write(dead.nodeId(), listed.subList(from, listed.size())));
+                return pinned.thenCompose(done -> finished ? CompletableFuture.<Void>completedFuture(null)
+                        : held.write(dead.nodeId(), listed.subList(from, listed.size())));
             }).whenComplete((done, error) -> keeping.set(false));
         }
     }
@@ -281,6 +284,7 @@ final class NodeRoster {
             long listed = System.nanoTime();
             takeover.members = List.copyOf(members);
             return endFrom(takeover, 0).thenCompose(ended -> {
+                takeover.finished = true;
                 if (ended < 0) {
                     return CompletableFuture.<Void>completedFuture(null);
                 }
