@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.redisson.api.RScript;
 import org.slf4j.Logger;
@@ -92,13 +93,14 @@ final class ExpiryChecks {
     }
 
     /**
-     * Ends {@code key} if a receiver on {@code deadNode}, which the caller found dead, still holds
-     * it, and notifies its expiry; completes with whether it ended. A session another receiver
-     * holds now is left alone; a released one ends only if its deadline passed, else it gets that
-     * deadline in the index (its release's entry may be missing).
+     * Ends {@code key} if a receiver that {@code deadHolder} names (the encoded receiver id of a
+     * process the caller found dead) still holds it, and notifies its expiry; completes with whether
+     * it ended. A session another receiver holds now is left alone; a released one ends only if its
+     * deadline passed, else it gets that deadline in the index (its release's entry may be missing).
+     * Its calls go in the pipeline's background lane: the node's own claims and releases go first.
      */
-    CompletionStage<Boolean> takeOver(SessionKey key, String deadNode) {
-        return expire(key, "", 0).thenCompose(result -> {
+    CompletionStage<Boolean> takeOver(SessionKey key, Predicate<String> deadHolder) {
+        return expireBehind(key, "").thenCompose(result -> {
             long code = (Long) result.get(0);
             if (code > 0) {
                 // Released, not due yet: its release's index entry may never have reached Redis (the
@@ -113,10 +115,10 @@ final class ExpiryChecks {
                 return CompletableFuture.completedFuture(code == ENDED_OPEN);
             }
             String holder = (String) result.get(1);
-            if (!ReceiverId.decode(holder).nodeId().equals(deadNode)) {
+            if (!deadHolder.test(holder)) {
                 return CompletableFuture.completedFuture(false);
             }
-            return expire(key, holder, 0).thenApply(ended -> {
+            return expireBehind(key, holder).thenApply(ended -> {
                 boolean open = (Long) ended.get(0) == ENDED_OPEN;
                 if (open) {
                     notifyExpired(key);
@@ -172,14 +174,23 @@ final class ExpiryChecks {
     }
 
     /**
-     * Through the pipeline: a dead node's sessions are all checked at once (NodeRoster), hundreds
-     * of calls that would otherwise each take one of the Redis client's connections while a
-     * reconnect storm's claims and look-ups wait behind them.
+     * Through the pipeline: a sweep's due sessions are checked together, calls that would otherwise
+     * each take one of the Redis client's connections while a reconnect storm's claims and look-ups
+     * wait behind them.
      *
      * @param notBefore ms (Redis's clock) before which the session may not end, or 0
      */
     private CompletionStage<List<Object>> expire(SessionKey key, String deadHolder, long notBefore) {
         return pipeline.submit(scripts.expire, RScript.ReturnType.LIST, keys.sessionKeys(key), deadHolder, notBefore,
+                claimGraceMillis);
+    }
+
+    /**
+     * expire.lua in the pipeline's background lane: a dead node's sessions are ended by the
+     * hundred (NodeRoster), and the node's own traffic goes first.
+     */
+    private CompletionStage<List<Object>> expireBehind(SessionKey key, String deadHolder) {
+        return pipeline.submitBackground(scripts.expire, RScript.ReturnType.LIST, keys.sessionKeys(key), deadHolder, 0,
                 claimGraceMillis);
     }
 

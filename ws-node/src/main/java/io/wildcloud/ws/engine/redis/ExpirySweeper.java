@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
@@ -256,9 +257,9 @@ final class ExpirySweeper {
         return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 
-    /** Ends {@code key} if a receiver on {@code deadNode} still holds it (see {@link ExpiryChecks#takeOver}). */
-    CompletionStage<Boolean> takeOver(SessionKey key, String deadNode) {
-        return sessionChecks.takeOver(key, deadNode);
+    /** Ends {@code key} if a receiver of a dead process still holds it (see {@link ExpiryChecks#takeOver}). */
+    CompletionStage<Boolean> takeOver(SessionKey key, Predicate<String> deadHolder) {
+        return sessionChecks.takeOver(key, deadHolder);
     }
 
     void notifyExpired(SessionKey key) {

@@ -34,6 +34,7 @@ final class LuaScripts {
     final LuaScript expirySettle = LuaScript.load("expiry_settle");
     final LuaScript claimsRead = LuaScript.load("claims_read");
     final LuaScript takeoverLease = LuaScript.load("takeover_lease");
+    final LuaScript takeoverPin = LuaScript.load("takeover_pin");
     final LuaScript publish = LuaScript.load("publish", WAKEUP, QUEUE, SOCKET_INDEX);
     final LuaScript socketClaimClient = LuaScript.load("socket_claim_client");
     final LuaScript socketAuthorize = LuaScript.load("socket_authorize", SOCKET_INDEX);
@@ -62,7 +63,7 @@ final class LuaScripts {
 
     List<LuaScript> all() {
         return List.of(claim, claimOpen, acknowledge, release, rearm, enqueue, close, fetch, touch, expire, expiryLease, expirySettle,
-                claimsRead, takeoverLease, publish, socketClaimClient, socketAuthorize, socketGet, socketUse, socketRevoke,
+                claimsRead, takeoverLease, takeoverPin, publish, socketClaimClient, socketAuthorize, socketGet, socketUse, socketRevoke,
                 socketReleaseClient, socketAddSession, socketRemoveSession, end);
     }
 

@@ -1,5 +1,6 @@
 package io.wildcloud.ws.engine.redis;
 
+import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +12,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.redisson.api.RBucketAsync;
@@ -34,9 +40,14 @@ import org.slf4j.LoggerFactory;
  * dead (not within {@link #RESUBSCRIBE_GRACE} of this node's own subscription being made again:
  * after Redis comes back all nodes resubscribe, not all at once). The node that wins its takeover
  * lease ({@code <prefix>takeover:{<dead>}}, SET NX for a renewal period, renewed while it works,
- * taken back if it lapsed with nobody taking it) copies its journal into its held list, ends every
- * session it still holds (expire.lua, as the sweeper does for a dead holder), notifies their
- * expiry, and only then takes it off the roster. Should that node die
+ * taken back if it lapsed with nobody taking it) renews its sessions' keys as the node did
+ * ({@link TakeoverPins}: unrenewed they expire, and a session reached after that could not be told
+ * from one that ended normally), copies its journal into its held list, ends every session it
+ * still holds (expire.lua, as the sweeper does for a dead holder, in the pipeline's background
+ * lane), notifies their expiry, and only then takes it off the roster. Should its first pin come
+ * after the keys may have expired (two thirds of the hold TTL after the death, less a second:
+ * {@link TakeoverPins#safeUntil}), the sessions found gone are all heard of as ended, and counted
+ * and logged as such: some may have ended normally and been heard of before. Should that node die
  * mid-way, the dead node is still listed and absent: the next node to win the lease once it lapses
  * ends the rest, from the held list (the journal may have expired by then). This is the cover for
  * that double fault, so a held session needs no entry in the expiry index (issue 16: ~170 bytes of
@@ -54,7 +65,7 @@ final class NodeRoster {
     static final Duration RESUBSCRIBE_GRACE = Duration.ofSeconds(10);
     /** Longer than any node lives without a heartbeat. */
     private static final Duration ROSTER_TTL = Duration.ofHours(1);
-    /** Sessions of a dead node ended at once: bounds the calls in flight; the lease is renewed between batches. */
+    /** Sessions of a dead node ended at once: bounds the calls in flight. */
     static final int TAKEOVER_BATCH = 256;
 
     private final String nodeId;
@@ -69,6 +80,9 @@ final class NodeRoster {
     private final Duration takeoverLease;
     private final RScriptAsync script;
     private final LuaScripts scripts;
+    private final TakeoverPins pins;
+    private final ScheduledExecutorService timer;
+    private final RedisMetrics metrics;
     private final Map<String, Integer> absences = new ConcurrentHashMap<>();
 
     /**
@@ -79,11 +93,14 @@ final class NodeRoster {
      *     node's journal and session keys outlive it, so that another node can still end them;
      *     the taker renews it while it works (takeover_lease.lua)
      * @param script runs takeover_lease.lua
+     * @param pins keeps the dead node's sessions' keys alive while the takeover runs
+     * @param timer pins them again every {@link TakeoverPins#period()}, whatever step the takeover is at
+     * @param metrics counts sessions a takeover reached too late to tell how they ended
      */
     NodeRoster(String nodeId, RedisKeys keys, PlainCommands commands, NodePresence presence, ExpirySweeper sweeper,
             ClaimJournal journal, Function<String, RScoredSortedSetAsync<String>> zset, HeldList held,
             Function<String, RBucketAsync<String>> bucket, Duration takeoverLease, RScriptAsync script,
-            LuaScripts scripts) {
+            LuaScripts scripts, TakeoverPins pins, ScheduledExecutorService timer, RedisMetrics metrics) {
         this.nodeId = nodeId;
         this.keys = keys;
         this.commands = commands;
@@ -96,6 +113,9 @@ final class NodeRoster {
         this.takeoverLease = takeoverLease;
         this.script = script;
         this.scripts = scripts;
+        this.pins = pins;
+        this.timer = timer;
+        this.metrics = metrics;
     }
 
     /** Lists this node as alive now (again, should Redis have lost the roster). */
@@ -169,23 +189,102 @@ final class NodeRoster {
                 .thenCompose(won -> won ? takeOver(other) : CompletableFuture.completedFuture(null));
     }
 
-    private CompletionStage<Void> takeOver(String dead) {
-        long started = System.nanoTime();
-        AtomicLong renewed = new AtomicLong(started);
-        return takeOver(dead, started, renewed).whenComplete((done, error) -> {
-            if (error != null) {
-                // Tried again once the lease lapses and two more scans find the node absent.
-                LOG.warn("node {}'s takeover of dead node {} failed after {} ms, tried again within {} and {} scans:"
-                        + " {}", nodeId, dead, (System.nanoTime() - started) / 1_000_000, takeoverLease,
-                        SCANS_TO_CONVICT, error.toString());
-            }
-        });
+    /**
+     * The process that died under {@code nodeId}, last listed (its heartbeat) at
+     * {@code lastSeenMillis}: a node restarted under the same id since numbers its receivers
+     * higher ({@link ReceiverId#firstAfter}), and its sessions are not taken over.
+     */
+    record DeadProcess(String nodeId, long lastSeenMillis) {
+
+        long receiverBound() {
+            return ReceiverId.firstAfter(lastSeenMillis);
+        }
+
+        /** Whether the encoded receiver id {@code holder} is one of this process's. */
+        boolean held(String holder) {
+            ReceiverId receiver = ReceiverId.decode(holder);
+            return receiver.nodeId().equals(nodeId) && receiver.connectionId() < receiverBound();
+        }
     }
 
-    private CompletionStage<Void> takeOver(String dead, long started, AtomicLong renewed) {
-        return heldBy(dead).thenCompose(members -> {
+    private CompletionStage<Void> takeOver(String dead) {
+        long started = System.nanoTime();
+        return commands.<Double>timed("zscore", () -> zset.apply(keys.nodes()).getScoreAsync(dead))
+                .thenCompose(seen -> takeOver(new DeadProcess(dead,
+                        seen == null ? System.currentTimeMillis() : seen.longValue()), started))
+                .whenComplete((done, error) -> {
+                    if (error != null) {
+                        // Tried again once the lease lapses and two more scans find the node absent.
+                        LOG.warn("node {}'s takeover of dead node {} failed after {} ms, tried again within {} and {}"
+                                + " scans: {}", nodeId, dead, (System.nanoTime() - started) / 1_000_000,
+                                takeoverLease, SCANS_TO_CONVICT, error.toString());
+                    }
+                });
+    }
+
+    /**
+     * A takeover in progress, kept by the timer whatever step it is at (a journal read on a loaded
+     * Cluster, a stalled store, a long list): its lease renewed every third of it, the sessions the
+     * dead process still held when last pinned and not ended yet pinned again every
+     * {@link TakeoverPins#period()}, and then the held list cut to what is left: a node that takes
+     * over should this one die no longer lists those ended here, which it would find gone and,
+     * after a late start ({@link #pinFirst}), hear of a second time.
+     */
+    private final class Takeover {
+
+        final DeadProcess dead;
+        final Set<String> unended = ConcurrentHashMap.newKeySet();
+        final AtomicLong ended = new AtomicLong();
+        /** Set once the lease is another node's: this one stops, that one ends the rest. */
+        final AtomicBoolean lost = new AtomicBoolean();
+        volatile List<String> members;
+        volatile int next;
+        /** Set once every member was tried: the held list is the takeover's to delete now, not to cut. */
+        volatile boolean finished;
+        private final AtomicBoolean keeping = new AtomicBoolean();
+        private long pinnedAt = System.nanoTime();
+        private int listedFrom;
+
+        Takeover(DeadProcess dead) {
+            this.dead = dead;
+        }
+
+        /** One round of the timer's; skipped while the last one still runs. */
+        void keep() {
+            if (!keeping.compareAndSet(false, true)) {
+                return;
+            }
+            keepLease(dead.nodeId(), ended.get()).<Void>thenCompose(kept -> {
+                if (!kept) {
+                    lost.set(true);
+                    return CompletableFuture.completedFuture(null);
+                }
+                if (System.nanoTime() - pinnedAt < pins.period().toNanos()) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                pinnedAt = System.nanoTime();
+                CompletionStage<Void> pinned = unended.isEmpty() ? CompletableFuture.completedFuture(null)
+                        : pins.pin(List.copyOf(unended), dead.nodeId(), dead.receiverBound()).thenApply(found -> null);
+                List<String> listed = members;
+                int from = next;
+                if (listed == null || finished || from == listedFrom || from >= listed.size()) {
+                    return pinned;
+                }
+                listedFrom = from;
+                return pinned.thenCompose(done -> finished ? CompletableFuture.<Void>completedFuture(null)
+                        : held.write(dead.nodeId(), listed.subList(from, listed.size())));
+            }).whenComplete((done, error) -> keeping.set(false));
+        }
+    }
+
+    private CompletionStage<Void> takeOver(DeadProcess dead, long started) {
+        Takeover takeover = new Takeover(dead);
+        ScheduledFuture<?> keeper = keepEvery(takeover);
+        return heldBy(dead, takeover.unended).thenCompose(members -> {
             long listed = System.nanoTime();
-            return endFrom(dead, List.copyOf(members), 0, 0, renewed).thenCompose(ended -> {
+            takeover.members = List.copyOf(members);
+            return endFrom(takeover, 0).thenCompose(ended -> {
+                takeover.finished = true;
                 if (ended < 0) {
                     return CompletableFuture.<Void>completedFuture(null);
                 }
@@ -193,44 +292,60 @@ final class NodeRoster {
                 // and takes the dead node off the roster itself. Its journals expire by themselves
                 // within a hold TTL: nobody reads them again. The lease lapses by itself too: a node
                 // that judged it dead meanwhile finds it taken.
-                return keepLease(dead, ended).thenCompose(kept -> !kept ? CompletableFuture.<Void>completedFuture(null)
-                        : commands.<Boolean>timed("zrem", () -> zset.apply(keys.nodes()).removeAsync(dead))
-                                .thenCompose(removed -> held.delete(dead))
+                return keepLease(dead.nodeId(), ended).thenCompose(kept -> !kept
+                        ? CompletableFuture.<Void>completedFuture(null)
+                        : commands.<Boolean>timed("zrem", () -> zset.apply(keys.nodes()).removeAsync(dead.nodeId()))
+                                .thenCompose(removed -> held.delete(dead.nodeId()))
                                 .thenAccept(deleted -> LOG.warn("node {} is gone (no presence subscription for {}"
                                                 + " checks): {} session(s) it held ended by node {} in {} ms ({} ms"
-                                                + " to list them)", dead, SCANS_TO_CONVICT, ended, nodeId,
+                                                + " to list them)", dead.nodeId(), SCANS_TO_CONVICT, ended, nodeId,
                                         (System.nanoTime() - started) / 1_000_000, (listed - started) / 1_000_000)));
             });
+        }).whenComplete((done, error) -> {
+            if (keeper != null) {
+                keeper.cancel(false);
+            }
         });
     }
 
-    /**
-     * Ends {@code members} from {@code from} on, {@value #TAKEOVER_BATCH} at a time, renewing the
-     * lease once a third of it has passed since its last renewal: a takeover of many sessions or
-     * on a slow store outlasts one lease, and a lapsed lease lets another node take the same
-     * sessions over at the same time. Completes with how many this node ended, or -1 if the lease
-     * went to another node (which then ends the rest from the held list).
-     */
-    private CompletionStage<Long> endFrom(String dead, List<String> members, int from, long ended, AtomicLong renewed) {
-        if (from >= members.size()) {
-            return CompletableFuture.completedFuture(ended);
+    /** Runs {@link Takeover#keep} every third of the lease; null if the engine is closing. */
+    private ScheduledFuture<?> keepEvery(Takeover takeover) {
+        long third = Math.max(1, takeoverLease.toMillis() / 3);
+        try {
+            return timer.scheduleWithFixedDelay(takeover::keep, third, third, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            return null;
         }
-        CompletionStage<Boolean> kept = System.nanoTime() - renewed.get() < takeoverLease.toNanos() / 3
-                ? CompletableFuture.completedFuture(true)
-                : keepLease(dead, ended).thenApply(yes -> {
-                    renewed.set(System.nanoTime());
-                    return yes;
-                });
-        return kept.thenCompose(yes -> {
-            if (!yes) {
-                return CompletableFuture.completedFuture(-1L);
-            }
-            int to = Math.min(members.size(), from + TAKEOVER_BATCH);
-            List<CompletableFuture<Boolean>> ends = members.subList(from, to).stream()
-                    .map(member -> sweeper.takeOver(RedisKeys.parseExpiryMember(member), dead).toCompletableFuture())
-                    .toList();
-            return CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new)).thenCompose(all -> endFrom(dead,
-                    members, to, ended + ends.stream().filter(CompletableFuture::join).count(), renewed));
+    }
+
+    /**
+     * Ends the takeover's members from {@code from} on, {@value #TAKEOVER_BATCH} at a time, while
+     * its lease is this node's (the timer renews it: a takeover of many sessions or on a slow store
+     * outlasts one lease, and a lapsed lease lets another node take the same sessions over at the
+     * same time). Completes with how many this node ended, or -1 if the lease went to another node
+     * (which then ends the rest from the held list).
+     */
+    private CompletionStage<Long> endFrom(Takeover takeover, int from) {
+        List<String> members = takeover.members;
+        if (takeover.lost.get()) {
+            LOG.warn("node {} lost its takeover lease of dead node {} after ending {} of its session(s): the node that"
+                    + " holds it now ends the rest", nodeId, takeover.dead.nodeId(), takeover.ended.get());
+            return CompletableFuture.completedFuture(-1L);
+        }
+        if (from >= members.size()) {
+            return CompletableFuture.completedFuture(takeover.ended.get());
+        }
+        int to = Math.min(members.size(), from + TAKEOVER_BATCH);
+        List<String> batch = members.subList(from, to);
+        List<CompletableFuture<Boolean>> ends = batch.stream()
+                .map(member -> sweeper.takeOver(RedisKeys.parseExpiryMember(member), takeover.dead::held)
+                        .toCompletableFuture())
+                .toList();
+        return CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new)).thenCompose(all -> {
+            batch.forEach(takeover.unended::remove);
+            takeover.ended.addAndGet(ends.stream().filter(CompletableFuture::join).count());
+            takeover.next = to;
+            return endFrom(takeover, to);
         });
     }
 
@@ -251,8 +366,6 @@ final class NodeRoster {
                                 nodeId, dead, ended, takeoverLease);
                         return true;
                     }
-                    LOG.warn("node {} lost its takeover lease of dead node {} after ending {} of its session(s):"
-                            + " the node that holds it now ends the rest", nodeId, dead, ended);
                     return false;
                 });
     }
@@ -260,16 +373,50 @@ final class NodeRoster {
     /**
      * What {@code dead} held: its held list as of its last renewal, and what it claimed since (its
      * journal), which goes into the held list first: a node that takes over after this one died
-     * mid-way may find the journal expired.
+     * mid-way may find the journal expired. Each part is pinned as soon as it is read (the held
+     * list before the journal, whose read is the slow step on a loaded Cluster).
      */
-    private CompletionStage<Set<String>> heldBy(String dead) {
-        return held.read(dead)
-                .thenCompose(listed -> journal.read(dead).thenCompose(claimed -> {
-                    Set<String> members = new HashSet<>(listed);
-                    if (!members.addAll(claimed)) {
-                        return CompletableFuture.completedFuture(members);
-                    }
-                    return held.write(dead, members).thenApply(done -> members);
-                }));
+    private CompletionStage<Set<String>> heldBy(DeadProcess dead, Set<String> unended) {
+        return held.read(dead.nodeId())
+                .thenCompose(listed -> pinFirst(dead, listed, unended).thenCompose(pinnedListed -> journal.read(dead.nodeId())
+                        .thenCompose(claimed -> {
+                            Set<String> members = new HashSet<>(listed);
+                            List<String> added = new ArrayList<>();
+                            claimed.forEach(member -> {
+                                if (members.add(member)) {
+                                    added.add(member);
+                                }
+                            });
+                            if (added.isEmpty()) {
+                                return CompletableFuture.completedFuture(members);
+                            }
+                            return pinFirst(dead, added, unended).thenCompose(pinnedAdded -> held.write(dead.nodeId(), members))
+                                    .thenApply(done -> members);
+                        })));
+    }
+
+    /**
+     * The first pin of {@code members}. Those found gone ended normally, and were heard of then, if
+     * the pin was sent before any of their keys could have expired unrenewed; after that, expired
+     * ones look the same, and all are heard of as ended now (those that ended normally a second
+     * time), counted and logged: the bound a takeover cannot get past.
+     */
+    private CompletionStage<Void> pinFirst(DeadProcess dead, Collection<String> members, Set<String> unended) {
+        long sentAt = System.currentTimeMillis();
+        return pins.pin(members, dead.nodeId(), dead.receiverBound()).thenAccept(pinned -> {
+            unended.addAll(pinned.held());
+            Set<String> gone = pinned.gone();
+            long late = sentAt - pins.safeUntil(dead.lastSeenMillis());
+            if (late <= 0 || gone.isEmpty()) {
+                return;
+            }
+            gone.forEach(member -> sweeper.notifyExpired(RedisKeys.parseExpiryMember(member)));
+            metrics.takeoverLate(gone.size());
+            LOG.warn("node {}'s takeover of dead node {} reached its sessions {} ms after it was last seen, {} ms"
+                    + " after their keys may have expired unrenewed (hold TTL {}): {} session(s) found gone were"
+                    + " heard of as ended now, whether they expired or ended normally before (then heard of"
+                    + " twice)", nodeId, dead.nodeId(), sentAt - dead.lastSeenMillis(), late, pins.holdTtl(),
+                    gone.size());
+        });
     }
 }

@@ -112,7 +112,8 @@ public final class RedisEngine extends AbstractEngine {
                     new HeldList(keys, rt.commands(), name -> redisson.getBucket(name, HeapStringCodec.INSTANCE),
                             name -> redisson.getScoredSortedSet(name, HeapStringCodec.INSTANCE),
                             config.holdTtl().multipliedBy(2)),
-                    name -> redisson.getBucket(name, HeapStringCodec.INSTANCE), renewal, rt.script(), rt.scripts());
+                    name -> redisson.getBucket(name, HeapStringCodec.INSTANCE), renewal, rt.script(), rt.scripts(),
+                    new TakeoverPins(rt.pipeline(), rt.scripts(), keys, rt::slotGroup, config.holdTtl()), rt.timer(), rt.metrics());
             clusterWatch = new ClusterWatch(epoch, roster, rt.timer());
             keeper = new HoldKeeper(rt.pipeline(), rt.scripts(), keys, rt::slotGroup, wakeups::allHeld, sweeper,
                     roster, rt.timer(), config.holdTtl(), rt.commands()::clientUsable);

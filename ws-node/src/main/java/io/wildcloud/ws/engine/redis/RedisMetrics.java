@@ -61,4 +61,12 @@ public interface RedisMetrics {
      */
     default void storeHealth(BooleanSupplier answering, BooleanSupplier full, LongSupplier unansweredMillis) {
     }
+
+    /**
+     * A takeover of a dead node ({@code NodeRoster}) came after its sessions' keys could have
+     * expired unrenewed: {@code sessions} found gone were heard of as ended although some may have
+     * ended normally (and been heard of) before.
+     */
+    default void takeoverLate(int sessions) {
+    }
 }

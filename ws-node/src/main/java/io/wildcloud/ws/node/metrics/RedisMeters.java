@@ -21,11 +21,22 @@ public final class RedisMeters implements RedisMetrics {
 
     private final MeterRegistry registry;
     private final boolean percentileHistogram;
+    private final Counter takeoverLate;
 
     /** @param percentileHistogram whether script latency gets Micrometer's percentile histogram */
     public RedisMeters(MeterRegistry registry, boolean percentileHistogram) {
         this.registry = registry;
         this.percentileHistogram = percentileHistogram;
+        // Registered at start, so that an alert's series exists at zero.
+        this.takeoverLate = Counter.builder("ws.redis.takeover.late")
+                .description("Sessions of a dead node found gone by a takeover that came after their keys may have"
+                        + " expired: heard of as ended then, some possibly twice")
+                .register(registry);
+    }
+
+    @Override
+    public void takeoverLate(int sessions) {
+        takeoverLate.increment(sessions);
     }
 
     @Override

@@ -10,6 +10,13 @@ import java.util.Objects;
  */
 public record ReceiverId(String nodeId, long connectionId) {
 
+    /**
+     * A process's numbers start at its start time (ms) shifted by this: a node restarted under the
+     * same node id never repeats the numbers of the process before it (a million per ms between
+     * their starts), so a takeover of the dead process tells its receivers from the new one's.
+     */
+    private static final int START_SHIFT = 20;
+
     public ReceiverId {
         Objects.requireNonNull(nodeId, "nodeId");
     }
@@ -22,6 +29,19 @@ public record ReceiverId(String nodeId, long connectionId) {
     public static ReceiverId decode(String encoded) {
         int colon = encoded.lastIndexOf(':');
         return new ReceiverId(encoded.substring(0, colon), Long.parseLong(encoded.substring(colon + 1)));
+    }
+
+    /** The number before the first of a process started at {@code startMillis}. */
+    public static long firstOfProcessStartedAt(long startMillis) {
+        return startMillis << START_SHIFT;
+    }
+
+    /**
+     * The first number of any process started after {@code millis}: receivers numbered below it
+     * are of processes started by then (or of builds that numbered from 1).
+     */
+    public static long firstAfter(long millis) {
+        return (millis + 1) << START_SHIFT;
     }
 
     @Override

@@ -21,8 +21,12 @@ public final class SockJsRuntime {
     private final PendingSends pendingSends = new PendingSends();
     private final SockJsMetrics metrics;
     private final PeerPolicy policy;
-    /** Per JVM, not per instance: two handlers of one node must never hand out the same name. */
-    private static final AtomicLong CONNECTION_IDS = new AtomicLong();
+    /**
+     * Per JVM, not per instance: two handlers of one node must never hand out the same name; from
+     * the process's start time on, so that a restart under the same node id repeats no name.
+     */
+    private static final AtomicLong CONNECTION_IDS =
+            new AtomicLong(ReceiverId.firstOfProcessStartedAt(System.currentTimeMillis()));
 
     public SockJsRuntime(SessionStore store, String nodeId) {
         this(store, nodeId, SockJsMetrics.NONE);

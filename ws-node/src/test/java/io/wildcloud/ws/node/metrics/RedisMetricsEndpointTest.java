@@ -22,6 +22,8 @@ class RedisMetricsEndpointTest extends NodeMetricsFlow {
         startNode();
         PrometheusScrape fresh = scrape();
         assertEquals(1, fresh.value("ws_redis_presence_up"));
+        // There from the start, so that an alert on it has a series.
+        assertEquals(0, fresh.value("ws_redis_takeover_late_total"));
         assertEquals(0, fresh.value("ws_redis_command_seconds_count", "script=claim"));
 
         super.sessionPublishesAndCallbacksShowInMetrics();
