@@ -187,18 +187,8 @@ final class ScriptPipeline {
     }
 
     /** Runs {@code script} on the node that owns {@code keys.get(0)}, in submission order. */
-    @SuppressWarnings("unchecked")
     <R> CompletionStage<R> submit(LuaScript script, RScript.ReturnType type, List<Object> keys, Object... args) {
-        Call call = new Call(script, type, keys, args, new CompletableFuture<>());
-        synchronized (this) {
-            if (inFlight) {
-                waiting.add(call);
-                return (CompletionStage<R>) (CompletionStage<?>) call.answer();
-            }
-            inFlight = true;
-        }
-        send(List.of(call), true);
-        return (CompletionStage<R>) (CompletionStage<?>) call.answer();
+        return enqueue(new Call(script, type, keys, args, new CompletableFuture<>()), waiting);
     }
 
     /**
@@ -207,13 +197,17 @@ final class ScriptPipeline {
      * {@link #BACKGROUND_SHARE} background calls to a batch. Background calls keep their order
      * among themselves; with other calls they have none.
      */
-    @SuppressWarnings("unchecked")
     <R> CompletionStage<R> submitBackground(LuaScript script, RScript.ReturnType type, List<Object> keys,
             Object... args) {
-        Call call = new Call(script, type, keys, args, new CompletableFuture<>());
+        return enqueue(new Call(script, type, keys, args, new CompletableFuture<>()), background);
+    }
+
+    /** Sends {@code call} at once when nothing is in flight, else queues it in {@code queue}. */
+    @SuppressWarnings("unchecked")
+    private <R> CompletionStage<R> enqueue(Call call, ArrayDeque<Call> queue) {
         synchronized (this) {
             if (inFlight) {
-                background.add(call);
+                queue.add(call);
                 return (CompletionStage<R>) (CompletionStage<?>) call.answer();
             }
             inFlight = true;
