@@ -5,6 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import java.io.IOException;
+import java.io.StringReader;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -75,6 +82,118 @@ class SockJsJsonTest {
         }
         assertEquals(List.of("{\"a\":3,\"b\":2}"), SockJsJson.decodeMessages("[{\"a\":1,\"b\":2,\"a\":3}]"),
                 "a repeated key's last value, in its first place");
+    }
+
+    /**
+     * The token copy against the tree it replaced, over generated messages: escapes, numbers as
+     * written, nesting, empty containers, whitespace, repeated keys, lone surrogates.
+     */
+    @Test
+    void theTokenCopyGivesWhatTheTreeGave() throws IOException {
+        java.util.Random random = new java.util.Random(20261207);
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder payload = new StringBuilder("[");
+            for (int n = random.nextInt(4); n >= 0; n--) {
+                space(payload, random);
+                value(payload, random, 1 + random.nextInt(6));
+                space(payload, random);
+                payload.append(n > 0 ? "," : "");
+            }
+            String sent = payload.append(']').toString();
+            List<String> tree;
+            try {
+                tree = throughTree(sent, Strictness.STRICT);
+            } catch (IOException | RuntimeException e) { // a lone surrogate: taken as before the copy
+                tree = throughTree(sent, Strictness.LEGACY_STRICT);
+            }
+            assertEquals(tree, SockJsJson.decodeMessages(sent), sent);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {250, 253, 254, 255, 256, 300})
+    void deepNestingIsTakenOrRefusedAsByTheTree(int depth) {
+        for (String[] pair : List.of(new String[] {"[", "]"}, new String[] {"{\"k\":", "}"},
+                new String[] {"{\"k\":[{\"k\":1,\"k\":", "}]}"})) {
+            String sent = "[" + pair[0].repeat(depth) + "0" + pair[1].repeat(depth) + "]";
+            String tree;
+            try {
+                tree = throughTree(sent, Strictness.STRICT).toString();
+            } catch (IOException | RuntimeException e) {
+                tree = "refused";
+            }
+            String copy;
+            try {
+                copy = SockJsJson.decodeMessages(sent).toString();
+            } catch (SockJsJson.BrokenJsonException e) {
+                copy = "refused";
+            }
+            assertEquals(tree, copy, pair[0] + " x " + depth);
+        }
+    }
+
+    /** How main read a payload before the token copy: each value other than a string through Gson's tree. */
+    private static List<String> throughTree(String payload, Strictness strictness) throws IOException {
+        JsonReader reader = new JsonReader(new StringReader(payload));
+        reader.setStrictness(strictness);
+        List<String> messages = new ArrayList<>();
+        reader.beginArray();
+        while (reader.hasNext()) {
+            messages.add(reader.peek() == JsonToken.STRING ? reader.nextString()
+                    : JsonParser.parseReader(reader).toString());
+        }
+        reader.endArray();
+        if (reader.peek() != JsonToken.END_DOCUMENT) {
+            throw new IOException("trailing data");
+        }
+        return messages;
+    }
+
+    private static final String[] STRING_PARTS = {"a", "\\u2028", "\u2028", "\\u0000", "\\/", "/", "\\\"",
+        "\\\\", "\\ud83d\\ude00", "\ud83d\ude00", "\\ud800", "\\uDFFF", "\\uD83D", "caf\u00e9", "<>&='",
+        "\\n\\t\\b\\f\\r", "\\u001f\\u007F", "\\u00e9", " "};
+    private static final String[] NUMBERS = {"0", "-0", "-0.0", "1e5", "1E+05", "1e-5", "0.10", "1.50", "-0.0e5",
+        "1e999", "-1e-999", "1E400", "123456789012345678901234567890", "9223372036854775807",
+        "9223372036854775808", "-9223372036854775808", "-9223372036854775809", "2.5e+0010", "42"};
+    private static final String[] KEYS = {"k", "a", "\\u006b", "", "\\ud800", "k2"};
+
+    private static void value(StringBuilder out, java.util.Random random, int depth) {
+        int kind = random.nextInt(depth > 0 ? 8 : 5);
+        switch (kind) {
+            case 0 -> out.append(NUMBERS[random.nextInt(NUMBERS.length)]);
+            case 1 -> out.append(random.nextBoolean() ? "true" : "false");
+            case 2 -> out.append("null");
+            case 3, 4 -> {
+                out.append('"');
+                for (int n = random.nextInt(4); n > 0; n--) {
+                    out.append(STRING_PARTS[random.nextInt(STRING_PARTS.length)]);
+                }
+                out.append('"');
+            }
+            case 5, 6 -> {
+                boolean object = kind == 6;
+                out.append(object ? '{' : '[');
+                for (int n = random.nextInt(5); n > 0; n--) {
+                    space(out, random);
+                    if (object) {
+                        out.append('"').append(KEYS[random.nextInt(KEYS.length)]).append('"');
+                        space(out, random);
+                        out.append(':');
+                        space(out, random);
+                    }
+                    value(out, random, depth - 1);
+                    space(out, random);
+                    out.append(n > 1 ? "," : "");
+                }
+                space(out, random);
+                out.append(object ? '}' : ']');
+            }
+            default -> value(out, random, depth - 1);
+        }
+    }
+
+    private static void space(StringBuilder out, java.util.Random random) {
+        out.append(" \n\t\r  ".substring(0, random.nextInt(3) == 0 ? 1 + random.nextInt(4) : 0));
     }
 
     @Test

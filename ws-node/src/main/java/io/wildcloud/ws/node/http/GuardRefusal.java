@@ -49,10 +49,12 @@ record GuardRefusal(Refusal reason, HttpResponseStatus status, String code, Stri
                 "body over " + maxBodyBytes + " bytes");
     }
 
-    static GuardRefusal tooManyPieces(int maxPieces) {
+    /** @param chunked whether the body was chunked: a Content-Length body came in many small writes instead */
+    static GuardRefusal tooManyPieces(int maxPieces, boolean chunked) {
         return new GuardRefusal(Refusal.BAD_REQUEST, HttpResponseStatus.BAD_REQUEST, ErrorCodes.BAD_REQUEST,
                 "The request body came in more than " + maxPieces + " pieces (chunks, or reads of a few bytes);"
-                        + " send it in larger chunks, or with Content-Length.",
+                        + (chunked ? " send it in larger chunks, or with Content-Length."
+                                : " write it to the connection in larger pieces."),
                 "body in over " + maxPieces + " pieces");
     }
 

@@ -28,6 +28,7 @@ final class RequestBody {
     private final int maxPieces;
     private long bytes;
     private int pieces;
+    private boolean chunked;
     private long reserved;
 
     RequestBody(RequestMemory memory, int maxBytes) {
@@ -40,10 +41,11 @@ final class RequestBody {
         return Math.max(MIN_PIECES, maxBytes / MIN_PIECE_BYTES);
     }
 
-    /** A new request's body begins (its bytes count from zero). */
-    void start() {
+    /** A new request's body begins (its bytes count from zero); {@code chunked} names its framing in a refusal. */
+    void start(boolean chunked) {
         bytes = 0;
         pieces = 0;
+        this.chunked = chunked;
     }
 
     /**
@@ -56,7 +58,7 @@ final class RequestBody {
             return GuardRefusal.bodyTooLarge(maxBytes);
         }
         if (count > 0 && ++pieces > maxPieces) { // the empty end of a chunked body is no piece
-            return GuardRefusal.tooManyPieces(maxPieces);
+            return GuardRefusal.tooManyPieces(maxPieces, chunked);
         }
         if (!memory.tryReserve(count)) {
             return GuardRefusal.busy(memory);

@@ -151,7 +151,7 @@ final class RequestGuard extends ChannelDuplexHandler {
             refuse(refusal);
             return false;
         }
-        body.start();
+        body.start(HttpUtil.isTransferEncodingChunked(request));
         timer.requestAdmitted(!(request instanceof LastHttpContent));
         return true;
     }

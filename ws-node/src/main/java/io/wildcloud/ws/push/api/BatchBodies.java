@@ -278,7 +278,27 @@ final class BatchBodies {
         if (walk.left < 0) {
             return TOO_LARGE;
         }
-        return walk.beyondDouble != null ? new BeyondDouble(walk.beyondDouble) : tree;
+        // The walk saw such a number; a repeated key may have replaced it in the tree, as in a browser's JSON.parse.
+        String beyond = walk.beyondDouble == null ? null : firstBeyondDouble(tree);
+        return beyond != null ? new BeyondDouble(beyond) : tree;
+    }
+
+    /** The first number in {@code tree} a double cannot hold, as written, or {@code null}. */
+    private static String firstBeyondDouble(JsonElement tree) {
+        if (tree.isJsonPrimitive()) {
+            JsonPrimitive primitive = tree.getAsJsonPrimitive();
+            String text = primitive.getAsString();
+            return primitive.isNumber() && JsonBodies.beyondDouble(text) ? text : null;
+        }
+        Iterable<JsonElement> children = tree.isJsonArray() ? tree.getAsJsonArray()
+                : tree.isJsonObject() ? tree.getAsJsonObject().asMap().values() : List.of();
+        for (JsonElement child : children) {
+            String found = firstBeyondDouble(child);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
     }
 
     private static Object string(JsonReader reader) throws IOException {

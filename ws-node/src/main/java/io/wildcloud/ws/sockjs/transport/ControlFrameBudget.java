@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * (policy violation) and stops reading; the rest of the flood, already read, is dropped. (A close
  * frame ends the connection, so it needs no budget, and always passes.)
  *
- * <p>It bounds the fragments of one message the same way, at {@link #MAX_FRAGMENTS}: each costs
+ * <p>It bounds the fragments of one message the same way, at {@link #maxFragments}: each costs
  * the decoder, the UTF-8 check, the protocol handler and the aggregator a pass whatever its size,
  * and a 64 KiB message in 1-byte fragments held its event loop for ~140 ms (~2 us a fragment),
  * over a thousand times the same message in one frame. Browsers send a message in one frame.
@@ -40,11 +40,17 @@ final class ControlFrameBudget extends ChannelDuplexHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ControlFrameBudget.class);
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
-    /** The frames one message may come in; 16 bytes each still carry the largest message allowed. */
+    /**
+     * The frames one message may come in: at least this many, and as many as leave 16 bytes a
+     * frame of the largest message allowed (as a body's pieces scale with its limit): an operator
+     * who raises max-message-bytes must not see a client that fragments by a few hundred bytes refused.
+     */
     static final int MAX_FRAGMENTS = 4096;
+    private static final int MIN_FRAGMENT_BYTES = 16;
 
     private final io.wildcloud.ws.sockjs.SockJsMetrics metrics;
     private final long capacity;
+    private final int maxFragments;
     private final long nanosPerFrame;
     /** Frames left, in nanoseconds of refill ({@code nanosPerFrame} per frame), so no fractions. */
     private long available;
@@ -54,8 +60,9 @@ final class ControlFrameBudget extends ChannelDuplexHandler {
     private boolean spent;
     private boolean readsHeld;
 
-    ControlFrameBudget(int perSecond, io.wildcloud.ws.sockjs.SockJsMetrics metrics) {
+    ControlFrameBudget(int perSecond, int maxMessageBytes, io.wildcloud.ws.sockjs.SockJsMetrics metrics) {
         this.metrics = metrics;
+        this.maxFragments = maxFragments(maxMessageBytes);
         this.capacity = perSecond;
         this.nanosPerFrame = NANOS_PER_SECOND / perSecond;
         this.available = capacity * nanosPerFrame;
@@ -80,11 +87,15 @@ final class ControlFrameBudget extends ChannelDuplexHandler {
         }
         if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
             fragments = 1;
-        } else if (msg instanceof ContinuationWebSocketFrame && ++fragments > MAX_FRAGMENTS) {
+        } else if (msg instanceof ContinuationWebSocketFrame && ++fragments > maxFragments) {
             refuse(ctx, msg, "Too many fragments in one message");
             return;
         }
         ctx.fireChannelRead(msg);
+    }
+
+    static int maxFragments(int maxMessageBytes) {
+        return Math.max(MAX_FRAGMENTS, maxMessageBytes / MIN_FRAGMENT_BYTES);
     }
 
     private void refuse(ChannelHandlerContext ctx, Object msg, String reason) {

@@ -135,7 +135,7 @@ final class WebSocketUpgrade {
         // puts its handshake handler before itself.
         ChannelPipeline pipeline = ctx.pipeline();
         String router = ctx.name();
-        pipeline.addBefore(router, PipelineNames.WS_CONTROL_FRAMES, new ControlFrameBudget(maxControlFramesPerSecond, metrics));
+        pipeline.addBefore(router, PipelineNames.WS_CONTROL_FRAMES, new ControlFrameBudget(maxControlFramesPerSecond, maxMessageBytes, metrics));
         pipeline.addBefore(router, PipelineNames.WS_CLOSE_HANDSHAKE, new CloseHandshake());
         // Text is checked frame by frame, fragments included, before aggregation: invalid UTF-8
         // closes with 1007 (the validator writes the close), never a message of replacement characters.

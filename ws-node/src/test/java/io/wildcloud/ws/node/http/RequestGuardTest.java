@@ -159,6 +159,23 @@ class RequestGuardTest {
     }
 
     @Test
+    void aContentLengthBodyInTooManyReadsIsNotToldToUseContentLength() {
+        RequestMemory memory = new RequestMemory(1 << 20);
+        EmbeddedChannel channel = channel(memory, 64 * 1024);
+        channel.writeInbound(ascii("POST /x HTTP/1.1\r\nContent-Length: 5000\r\n\r\n"));
+        for (int i = 0; i < 4097; i++) { // a client that writes a byte at a time, each read on its own
+            channel.writeInbound(ascii("x"));
+        }
+        String answer = written(channel);
+        assertTrue(answer.startsWith("HTTP/1.1 400 Bad Request"), answer);
+        assertTrue(answer.contains("more than 4096 pieces (chunks, or reads of a few bytes);"
+                + " write it to the connection in larger pieces.\"}"), answer);
+        assertEquals(0, memory.used(), "the refused body's bytes are given back");
+        assertEquals(List.of(Refusal.BAD_REQUEST), refused);
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
     void aLargerBodyLimitAllowsProportionallyMorePieces() {
         // A 6 MiB body (max-message-bytes raised to 1 MiB) may arrive in segment-sized reads on a
         // slow link: ~96 bytes a piece, not a fixed 4096 pieces, or such a body could never pass.

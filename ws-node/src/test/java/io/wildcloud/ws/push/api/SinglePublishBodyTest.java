@@ -87,6 +87,15 @@ class SinglePublishBodyTest {
         assertEquals(ErrorCodes.MISSING_FIELD, publish("{\"targets\":[],\"messages\":[],\"extra\":{}}"));
     }
 
+    @Test
+    void aNumberBeyondADoubleThatARepeatedKeyReplacedIsNotInTheMessage() {
+        // As the tree read before the single pass, and a browser's JSON.parse: the last value wins.
+        assertEquals(ErrorCodes.SOCKET_NOT_FOUND, publish("{\"message\":{\"n\":1e999,\"n\":1}}"));
+        assertEquals(ErrorCodes.SOCKET_NOT_FOUND, publish("{\"message\":[{\"n\":[-2e308],\"n\":{}}]}"));
+        assertEquals(ErrorCodes.INVALID_FIELD, publish("{\"message\":{\"n\":1,\"n\":1e999}}"));
+        assertEquals(ErrorCodes.INVALID_FIELD, publish("{\"message\":{\"n\":1e999,\"m\":1e999,\"n\":1}}"));
+    }
+
     /** The error code the route answers {@code body} with. */
     private String publish(String body) {
         try {
