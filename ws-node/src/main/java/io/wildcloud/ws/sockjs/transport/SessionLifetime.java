@@ -69,7 +69,7 @@ enum SessionLifetime {
 
         @Override
         long[] busyRetryDelaysMillis() {
-            return Retries.CONNECTION; // renamed: the retry claims another session
+            return Retries.CONNECTION; // at once: the retry claims a fresh id, not the busy one
         }
 
         @Override
@@ -97,7 +97,10 @@ enum SessionLifetime {
     /** Which sessions a claim may create. */
     abstract SessionStore.Creation creation(SockJsEndpoint endpoint);
 
-    /** The pauses before each retry of a claim that found the slot busy; the last busy answer is final. Not to be changed. */
+    /**
+     * The pauses before each retry of a claim that found the slot busy; the busy answer after the
+     * last is final. Shared arrays: callers read them, never write them.
+     */
     abstract long[] busyRetryDelaysMillis();
 
     /** The session the retry claims. */
