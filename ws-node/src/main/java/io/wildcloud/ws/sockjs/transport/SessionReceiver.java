@@ -421,7 +421,13 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
     final void answerThenRelease(long seqBefore, Supplier<ChannelFuture> write) {
         state = State.ENDING;
         ties.stopTimers();
-        write.get().addListener(written -> SockJsRuntime.onLoop(ctx, () -> {
+        ChannelFuture answer;
+        try {
+            answer = write.get();
+        } catch (RuntimeException e) { // an answer that could not be made: released as unwritten
+            answer = ctx.newFailedFuture(e);
+        }
+        answer.addListener(written -> SockJsRuntime.onLoop(ctx, () -> {
             long upTo = written.isSuccess() ? deliveredSeq : seqBefore;
             letGo(upTo).whenComplete((ignored, error) -> SockJsRuntime.onLoop(ctx, () -> {
                 state = State.DONE;
