@@ -123,7 +123,7 @@ final class NodeRoster {
         RScoredSortedSetAsync<String> nodes = zset.apply(keys.nodes());
         return commands.<Boolean>timed("zadd", () -> nodes.addAsync(System.currentTimeMillis(), nodeId))
                 .thenCompose(added -> commands.<Boolean>timed("pexpire", () -> nodes.expireAsync(ROSTER_TTL)))
-                .thenApply(done -> null);
+                .thenCompose(renewed -> presence.announce());
     }
 
     /**
