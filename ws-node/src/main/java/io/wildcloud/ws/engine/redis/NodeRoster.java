@@ -272,7 +272,7 @@ final class NodeRoster {
                 }
                 listedFrom = from;
                 return pinned.thenCompose(done -> finished ? CompletableFuture.<Void>completedFuture(null)
-                        : held.write(dead.nodeId(), listed.subList(from, listed.size())));
+                        : writeHeld(dead, listed.subList(from, listed.size())));
             }).whenComplete((done, error) -> keeping.set(false));
         }
     }
@@ -294,9 +294,8 @@ final class NodeRoster {
                 // that judged it dead meanwhile finds it taken.
                 return keepLease(dead.nodeId(), ended).thenCompose(kept -> !kept
                         ? CompletableFuture.<Void>completedFuture(null)
-                        : commands.<Boolean>timed("zrem", () -> zset.apply(keys.nodes()).removeAsync(dead.nodeId()))
-                                .thenCompose(removed -> held.delete(dead.nodeId()))
-                                .thenAccept(deleted -> LOG.warn("node {} is gone (no presence subscription for {}"
+                        : leaveRoster(dead)
+                                .thenAccept(left -> LOG.warn("node {} is gone (no presence subscription for {}"
                                                 + " checks): {} session(s) it held ended by node {} in {} ms ({} ms"
                                                 + " to list them)", dead.nodeId(), SCANS_TO_CONVICT, ended, nodeId,
                                         (System.nanoTime() - started) / 1_000_000, (listed - started) / 1_000_000)));
@@ -306,6 +305,37 @@ final class NodeRoster {
                 keeper.cancel(false);
             }
         });
+    }
+
+    /**
+     * Takes the dead process off the roster and deletes its held list, unless a process restarted
+     * under the same node id listed itself since (the score moved): both are per node id, and that
+     * process's entry and list are its own.
+     */
+    private CompletionStage<Void> leaveRoster(DeadProcess dead) {
+        return scripts.rosterLeave.<Long>eval(script, RScript.ReturnType.LONG, List.of(keys.nodes()), dead.nodeId(),
+                dead.lastSeenMillis()).thenCompose(left -> {
+                    if (left < 0) {
+                        LOG.info("node {} was restarted under its id during its takeover by node {}: its roster entry"
+                                + " and held list are the new process's", dead.nodeId(), nodeId);
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    return held.delete(dead.nodeId()).thenApply(deleted -> null);
+                });
+    }
+
+    /**
+     * Rewrites the dead process's held list (to what is left to end, or with its journal added),
+     * unless a process restarted under the same node id listed itself since: the list is per node
+     * id, and the new process's renewals write its own. Checked, then written: on a Cluster the
+     * roster and the list are in different slots; a restart in between costs the new process its
+     * list until its next renewal (its journal still names what it claimed meanwhile).
+     */
+    private CompletionStage<Void> writeHeld(DeadProcess dead, Collection<String> members) {
+        return commands.<Double>timed("zscore", () -> zset.apply(keys.nodes()).getScoreAsync(dead.nodeId()))
+                .thenCompose(seen -> seen != null && seen.longValue() != dead.lastSeenMillis()
+                        ? CompletableFuture.<Void>completedFuture(null)
+                        : held.write(dead.nodeId(), members));
     }
 
     /** Runs {@link Takeover#keep} every third of the lease; null if the engine is closing. */
@@ -390,7 +420,7 @@ final class NodeRoster {
                             if (added.isEmpty()) {
                                 return CompletableFuture.completedFuture(members);
                             }
-                            return pinFirst(dead, added, unended).thenCompose(pinnedAdded -> held.write(dead.nodeId(), members))
+                            return pinFirst(dead, added, unended).thenCompose(pinnedAdded -> writeHeld(dead, members))
                                     .thenApply(done -> members);
                         })));
     }
