@@ -1,6 +1,7 @@
 package io.wildcloud.ws.engine.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.wildcloud.ws.sockjs.session.Claim;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
@@ -11,9 +12,20 @@ import io.wildcloud.ws.testing.CollectingReceiver;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
 import io.wildcloud.ws.testing.Waits;
+import io.wildcloud.ws.testing.RedisProbe;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,6 +76,81 @@ class NodeRestartedUnderItsIdTest {
                             "the new process's receiver was taken for dead");
                 }
             }
+        }
+    }
+
+    /**
+     * The process restarted under the dead one's id while another node takes the dead one over:
+     * it lists itself on the roster (a later score) and writes its held list. The taker must leave
+     * both: before, it took the node id off the roster and deleted the new process's held list.
+     */
+    @Test
+    void aTakeoverLeavesTheRosterEntryAndHeldListOfTheProcessRestartedMeanwhile() throws Exception {
+        try (RedisServerProcess redis = RedisServerProcess.start()) {
+            String prefix = RedisTestServer.newKeyPrefix("same-id-roster");
+            RedisKeys keys = new RedisKeys(prefix);
+            RedisEngineConfig config = RedisSessionStoreTest.testConfig(redis.url(), prefix)
+                    .withHoldTtl(Duration.ofSeconds(15)).withTimeouts(Duration.ofSeconds(3), 1, Duration.ofSeconds(3));
+            int sessions = 1500;
+            AtomicInteger heard = new AtomicInteger();
+            String newScore = Long.toString(System.currentTimeMillis() + 60_000);
+            String newList = HeldList.encode(List.of(RedisKeys.expiryMember(new SessionKey("echo", "renewed"))));
+            CompletableFuture<Socket> restarted = new CompletableFuture<>();
+            try (RedisEngine living = Waits.join(TestEngines.connect(config, "living"), WAIT);
+                    RedisEngine dying = Waits.join(TestEngines.connect(config, RESTARTED), WAIT)) {
+                living.setExpiryListener(key -> {
+                    if (heard.incrementAndGet() == 1) {
+                        // The takeover read the roster and is ending the dead process's sessions.
+                        restarted.complete(restart(redis, keys, newScore, newList));
+                    }
+                });
+                List<CompletableFuture<Claim>> claims = new ArrayList<>();
+                for (int i = 1; i <= sessions; i++) {
+                    claims.add(dying.claim(new SessionKey("echo", "s" + i), ClaimMode.STREAM,
+                            Creation.CREATE_IF_MISSING, receiver(new ReceiverId(RESTARTED, i))).toCompletableFuture());
+                }
+                claims.forEach(claim -> assertEquals(Claim.Outcome.OPENED, Waits.join(claim, WAIT).outcome()));
+                Waits.join(dying.renewHeld(), WAIT);
+                dying.redisson().shutdown(0, 1, TimeUnit.SECONDS);
+
+                Waits.await(() -> heard.get() >= sessions, "the dead process's sessions heard of as ended", WAIT);
+                // The takeover is done once its lease lapses: it is not renewed after the last step.
+                Waits.await(() -> probe(redis, "EXISTS", keys.takeover(RESTARTED)).equals("0"), "the lease lapsed", WAIT);
+                try (Socket presence = Waits.join(restarted, WAIT)) {
+                    String score = probe(redis, "ZSCORE", keys.nodes(), RESTARTED);
+                    assertNotNull(score, "the new process's roster entry was removed");
+                    assertEquals(Long.parseLong(newScore), (long) Double.parseDouble(score), "its score");
+                    assertEquals(newList, redis.command("GET", keys.held(RESTARTED)), "the new process's held list");
+                }
+                assertEquals(sessions, heard.get(), "sessions heard of");
+            }
+        }
+    }
+
+    /** What a process restarted under the id does first: subscribes, lists itself, lists its sessions. */
+    private static Socket restart(RedisServerProcess redis, RedisKeys keys, String score, String heldList) {
+        try {
+            Socket presence = new Socket();
+            presence.connect(new InetSocketAddress(redis.host(), redis.port()), 1000);
+            OutputStream out = presence.getOutputStream();
+            byte[] channel = keys.nodeChannel(RESTARTED).getBytes(StandardCharsets.UTF_8);
+            out.write(("*2\r\n$9\r\nSUBSCRIBE\r\n$" + channel.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(channel);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            probe(redis, "ZADD", keys.nodes(), score, RESTARTED);
+            probe(redis, "SET", keys.held(RESTARTED), heldList, "PX", "60000");
+            return presence;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String probe(RedisServerProcess redis, String... command) {
+        try {
+            return RedisProbe.command(redis.host(), redis.port(), command);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
