@@ -142,9 +142,13 @@ final class NodePresence {
      * Whether receiver {@code holder} (of another node) may live: its node is subscribed, and it is
      * not numbered at or below the first of the process running under its node id now (one that
      * died and was restarted under the same id). A node that wrote no number (an older build, or
-     * Redis lost it) is taken at its presence alone.
+     * Redis lost it), and a receiver not numbered from its process's start, are taken at their
+     * node's presence alone.
      */
     CompletionStage<Boolean> isAlive(ReceiverId holder) {
+        if (!ReceiverId.numberedFromStart(holder.connectionId())) {
+            return isAlive(holder.nodeId());
+        }
         return isAlive(holder.nodeId()).thenCompose(alive -> !alive ? CompletableFuture.completedFuture(false)
                 : commands.<String>timed("get", () -> buckets.apply(keys.process(holder.nodeId())).getAsync())
                         .thenApply(first -> first == null || holder.connectionId() > Long.parseLong(first)));

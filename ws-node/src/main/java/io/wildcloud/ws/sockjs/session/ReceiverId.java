@@ -22,6 +22,8 @@ public record ReceiverId(String nodeId, long connectionId) {
      * and those of the process before it, below, are dead).
      */
     private static final long PROCESS_FIRST = firstOfProcessStartedAt(System.currentTimeMillis());
+    /** Numbers below it were not made from a start time: builds that numbered from 1, tests. */
+    private static final long FIRST_OF_2020 = firstOfProcessStartedAt(1_577_836_800_000L);
 
     public ReceiverId {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -40,6 +42,14 @@ public record ReceiverId(String nodeId, long connectionId) {
     /** The number before the first of this process's receivers. */
     public static long processFirst() {
         return PROCESS_FIRST;
+    }
+
+    /**
+     * Whether {@code connectionId} was numbered from its process's start time, so that it tells
+     * whether a process started later made it ({@link #firstOfProcessStartedAt}).
+     */
+    public static boolean numberedFromStart(long connectionId) {
+        return connectionId >= FIRST_OF_2020;
     }
 
     /** The number before the first of a process started at {@code startMillis}. */

@@ -52,7 +52,7 @@ class NodeRestartedUnderItsIdTest {
                     RedisEngine before = Waits.join(TestEngines.connect(config, RESTARTED), WAIT)) {
                 SessionKey old = new SessionKey("echo", "old");
                 Claim held = Waits.join(before.claim(old, ClaimMode.STREAM, Creation.CREATE_IF_MISSING,
-                        receiver(new ReceiverId(RESTARTED, 1))), WAIT);
+                        receiver(new ReceiverId(RESTARTED, ReceiverId.processFirst() + 1))), WAIT);
                 assertEquals(Claim.Outcome.OPENED, held.outcome());
 
                 // The new process subscribes before the old one's connections are gone: no scan
