@@ -195,6 +195,11 @@ final class ExpiryChecks {
                 claimGraceMillis);
     }
 
+    /** Whether the application listens for expiries yet (it sets its listener after the start). */
+    boolean listening() {
+        return listener.get() != null;
+    }
+
     void notifyExpired(SessionKey key) {
         SessionExpiryListener current = listener.get();
         if (current == null) {

@@ -265,4 +265,9 @@ final class ExpirySweeper {
     void notifyExpired(SessionKey key) {
         sessionChecks.notifyExpired(key);
     }
+
+    /** Whether the application listens for expiries yet: a takeover's notices would be lost before. */
+    boolean listening() {
+        return sessionChecks.listening();
+    }
 }

@@ -84,6 +84,11 @@ final class NodeRoster {
     private final ScheduledExecutorService timer;
     private final RedisMetrics metrics;
     private final Map<String, Integer> absences = new ConcurrentHashMap<>();
+    /**
+     * The last heartbeat of the process that ran under this node's id before this one, if it was
+     * still listed at this one's start (nobody took it over): this node takes it over itself.
+     */
+    private volatile Double predecessorSeen;
 
     /**
      * @param zset the zset of a key name (strings)
@@ -116,6 +121,47 @@ final class NodeRoster {
         this.pins = pins;
         this.timer = timer;
         this.metrics = metrics;
+    }
+
+    /**
+     * Notes the process that ran under this node's id before this one, should it still be listed:
+     * one restarted within seconds (fixed node ids) is back before any node judged it dead, and no
+     * node takes its sessions over but this one. Call before the first {@link #heartbeat}.
+     */
+    CompletionStage<Void> notePredecessor() {
+        return commands.<Double>timed("zscore", () -> zset.apply(keys.nodes()).getScoreAsync(nodeId))
+                .thenAccept(seen -> predecessorSeen = seen);
+    }
+
+    /**
+     * Takes over the process that ran under this node's id before, once the application listens
+     * for the notices, if no other node holds that takeover's lease (one that judged it dead does).
+     * Its held list must still be its own: this node's first hold renewal, a renewal period after
+     * the start, rewrites it.
+     */
+    private CompletionStage<Void> takeOverPredecessor() {
+        Double seen = predecessorSeen;
+        if (seen == null || !sweeper.listening()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        predecessorSeen = null;
+        RBucketAsync<String> lease = bucket.apply(keys.takeover(nodeId));
+        return commands.<Boolean>timed("set", () -> lease.setIfAbsentAsync(nodeId, takeoverLease))
+                .thenCompose(won -> {
+                    if (!won) {
+                        return CompletableFuture.<Void>completedFuture(null);
+                    }
+                    LOG.warn("node {} was restarted under its id before any node judged its last process (last seen"
+                            + " {} ms ago) dead: taking that process's sessions over itself", nodeId,
+                            System.currentTimeMillis() - seen.longValue());
+                    long started = System.nanoTime();
+                    return takeOver(new DeadProcess(nodeId, seen.longValue()), started).whenComplete((done, error) -> {
+                        if (error != null) {
+                            LOG.warn("node {}'s takeover of its last process failed after {} ms: {}", nodeId,
+                                    (System.nanoTime() - started) / 1_000_000, error.toString());
+                        }
+                    });
+                });
     }
 
     /** Lists this node as alive now (again, should Redis have lost the roster). */
@@ -154,7 +200,7 @@ final class NodeRoster {
                 absences.clear();
                 return CompletableFuture.<Void>completedFuture(null);
             }
-            return judgeListed();
+            return takeOverPredecessor().thenCompose(done -> judgeListed());
         });
     }
 
@@ -316,6 +362,10 @@ final class NodeRoster {
         return scripts.rosterLeave.<Long>eval(script, RScript.ReturnType.LONG, List.of(keys.nodes()), dead.nodeId(),
                 dead.lastSeenMillis()).thenCompose(left -> {
                     if (left < 0) {
+                        if (dead.nodeId().equals(nodeId)) {
+                            // This node took over the process before it: the entry and list are its own.
+                            return CompletableFuture.completedFuture(null);
+                        }
                         LOG.info("node {} was restarted under its id during its takeover by node {}: its roster entry"
                                 + " and held list are the new process's", dead.nodeId(), nodeId);
                         return CompletableFuture.completedFuture(null);

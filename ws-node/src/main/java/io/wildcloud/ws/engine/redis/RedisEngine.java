@@ -197,7 +197,8 @@ public final class RedisEngine extends AbstractEngine {
                 .thenCompose(loaded -> wakeups.start())
                 .thenCompose(subscribed -> presence.start())
                 .thenCompose(subscribed -> epoch.establish())
-                .thenCompose(established -> roster.heartbeat())
+                .thenCompose(established -> roster.notePredecessor())
+                .thenCompose(noted -> roster.heartbeat())
                 .thenAccept(listed -> {
                     runtime.timer().scheduleWithFixedDelay(this::probeWhileFull, FULL_PROBE_INTERVAL.toMillis(),
                             FULL_PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);

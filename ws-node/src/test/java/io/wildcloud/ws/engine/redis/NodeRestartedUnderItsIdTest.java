@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import io.wildcloud.ws.sockjs.session.Claim;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
+import io.wildcloud.ws.sockjs.session.SessionExpiryListener;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
 import io.wildcloud.ws.testing.CollectingReceiver;
+import io.wildcloud.ws.testing.RedisProbe;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
 import io.wildcloud.ws.testing.Waits;
-import io.wildcloud.ws.testing.RedisProbe;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -22,7 +23,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -123,6 +126,50 @@ class NodeRestartedUnderItsIdTest {
                     assertEquals(newList, redis.command("GET", keys.held(RESTARTED)), "the new process's held list");
                 }
                 assertEquals(sessions, heard.get(), "sessions heard of");
+            }
+        }
+    }
+
+    /**
+     * Back before any node judged it dead, no other node takes the dead process over: the new
+     * process does, once, and leaves its own sessions. Before, the dead process's sessions whose
+     * clients did not come back ended silently at the hold TTL.
+     */
+    @Test
+    void aProcessBackBeforeItsDeathWasSeenTakesItsPredecessorOver() throws Exception {
+        try (RedisServerProcess redis = RedisServerProcess.start()) {
+            String prefix = RedisTestServer.newKeyPrefix("same-id-self");
+            RedisKeys keys = new RedisKeys(prefix);
+            RedisEngineConfig config = RedisSessionStoreTest.testConfig(redis.url(), prefix)
+                    .withTimeouts(Duration.ofSeconds(3), 1, Duration.ofSeconds(3));
+            Map<SessionKey, AtomicInteger> heard = new ConcurrentHashMap<>();
+            SessionExpiryListener count = key -> heard.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+            try (RedisEngine living = Waits.join(TestEngines.connect(config, "living"), WAIT);
+                    RedisEngine before = Waits.join(TestEngines.connect(config, RESTARTED), WAIT)) {
+                living.setExpiryListener(count);
+                SessionKey old = new SessionKey("echo", "old");
+                assertEquals(Claim.Outcome.OPENED, Waits.join(before.claim(old, ClaimMode.STREAM,
+                        Creation.CREATE_IF_MISSING, receiver(new ReceiverId(RESTARTED, ReceiverId.processFirst() + 1))),
+                        WAIT).outcome());
+                Waits.join(before.renewHeld(), WAIT);
+
+                long firstOfNew = ReceiverId.firstOfProcessStartedAt(System.currentTimeMillis() + 1);
+                try (RedisEngine after = Waits.join(TestEngines.connect(config, RESTARTED, firstOfNew), WAIT)) {
+                    after.setExpiryListener(count);
+                    before.redisson().shutdown(0, 1, TimeUnit.SECONDS);
+                    SessionKey fresh = new SessionKey("echo", "fresh");
+                    String newHolder = new ReceiverId(RESTARTED, firstOfNew + 1).encode();
+                    assertEquals(Claim.Outcome.OPENED, Waits.join(after.claim(fresh, ClaimMode.STREAM,
+                            Creation.CREATE_IF_MISSING, receiver(ReceiverId.decode(newHolder))), WAIT).outcome());
+
+                    Waits.await(() -> heard.containsKey(old), "the dead process's session heard of as ended",
+                            Duration.ofSeconds(15));
+                    Waits.await(() -> "0".equals(probe(redis, "EXISTS", keys.takeover(RESTARTED))), "the lease lapsed",
+                            WAIT);
+                    assertEquals(1, heard.get(old).get(), "times heard of");
+                    assertEquals(null, heard.get(fresh), "the new process's session was ended");
+                    assertEquals(newHolder, redis.command("HGET", keys.session(fresh), "h"), "its holder");
+                }
             }
         }
     }
