@@ -62,10 +62,10 @@ final class ExpiryChecks {
      * Checks one due session; completes with {@code true} once the check has concluded (ended or
      * gone: it leaves the index), {@code false} when it got its next deadline.
      */
-    CompletionStage<Boolean> check(SessionKey key, Map<String, CompletionStage<Boolean>> liveNodes, long notBefore) {
+    CompletionStage<Boolean> check(SessionKey key, Map<String, CompletionStage<Boolean>> liveHolders, long notBefore) {
         return expire(key, "", notBefore).thenCompose(result -> {
             if ((Long) result.get(0) == HELD) {
-                return checkHolder(key, (String) result.get(1), liveNodes, notBefore);
+                return checkHolder(key, (String) result.get(1), liveHolders, notBefore);
             }
             return conclude(key, result);
         });
@@ -77,9 +77,10 @@ final class ExpiryChecks {
      * long as a disconnect delay) and is heard of.
      */
     private CompletionStage<Boolean> checkHolder(SessionKey key, String holder,
-            Map<String, CompletionStage<Boolean>> liveNodes, long notBefore) {
+            Map<String, CompletionStage<Boolean>> liveHolders, long notBefore) {
         String node = ReceiverId.decode(holder).nodeId();
-        return liveNodes.computeIfAbsent(node, presence::isAlive).thenCompose(alive -> {
+        // Per receiver, not per node: a node restarted under the same id is alive, its predecessor's receivers are not.
+        return liveHolders.computeIfAbsent(holder, h -> presence.isAlive(ReceiverId.decode(h))).thenCompose(alive -> {
             if (alive) {
                 return CompletableFuture.completedFuture(true);
             }
@@ -192,6 +193,11 @@ final class ExpiryChecks {
     private CompletionStage<List<Object>> expireBehind(SessionKey key, String deadHolder) {
         return pipeline.submitBackground(scripts.expire, RScript.ReturnType.LIST, keys.sessionKeys(key), deadHolder, 0,
                 claimGraceMillis);
+    }
+
+    /** Whether the application listens for expiries yet (it sets its listener after the start). */
+    boolean listening() {
+        return listener.get() != null;
     }
 
     void notifyExpired(SessionKey key) {

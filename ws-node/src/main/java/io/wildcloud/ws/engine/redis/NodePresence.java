@@ -1,8 +1,12 @@
 package io.wildcloud.ws.engine.redis;
 
+import io.wildcloud.ws.sockjs.session.ReceiverId;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.redisson.api.RBucketAsync;
 import org.redisson.api.RTopic;
 import org.redisson.api.listener.StatusListener;
 import org.slf4j.Logger;
@@ -14,13 +18,23 @@ import org.slf4j.LoggerFactory;
  * Redis, and its receivers' slots may be taken over. The check publishes a ping and reads how many
  * subscribers got it (PUBLISH's answer; SPUBLISH's on a cluster, where it is exact for the shard
  * that owns the channel, unlike PUBSUB NUMSUB).
+ *
+ * <p>A node restarted under the same id (fixed ids in docker-compose and Kubernetes) is subscribed
+ * again within seconds, while its dead predecessor's receivers still hold slots: before it
+ * subscribes, each process writes the number its receivers are numbered above
+ * ({@code <prefix>process:{<nodeId>}}, {@link ReceiverId#processFirst}), and a receiver of that
+ * node id numbered at or below it is of a process that is gone.
  */
 final class NodePresence {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodePresence.class);
     private static final String PING = "ping";
+    /** As the roster's: longer than any node lives without a heartbeat, which writes it again. */
+    private static final Duration PROCESS_TTL = Duration.ofHours(1);
 
     private final Function<String, RTopic> topics;
+    private final Function<String, RBucketAsync<String>> buckets;
+    private final long firstReceiver;
     private final PlainCommands commands;
     private final RedisKeys keys;
     private final String nodeId;
@@ -34,19 +48,36 @@ final class NodePresence {
 
     /**
      * @param topics makes the topic (sharded or not, string codec) of a channel name
+     * @param buckets the string key of a key name (the process's first receiver number)
+     * @param firstReceiver this process's receivers are numbered above it
      * @param onResubscribed run when the node's subscription came back after a lost connection
      */
-    NodePresence(Function<String, RTopic> topics, PlainCommands commands, RedisKeys keys, String nodeId,
-            Runnable onResubscribed) {
+    NodePresence(Function<String, RTopic> topics, Function<String, RBucketAsync<String>> buckets, long firstReceiver,
+            PlainCommands commands, RedisKeys keys, String nodeId, Runnable onResubscribed) {
         this.topics = topics;
+        this.buckets = buckets;
+        this.firstReceiver = firstReceiver;
         this.commands = commands;
         this.keys = keys;
         this.nodeId = nodeId;
         this.onResubscribed = onResubscribed;
     }
 
-    /** Subscribes to this node's own channel; completes once Redis confirmed it. */
+    /**
+     * Tells which receivers are this process's, then subscribes to this node's own channel;
+     * completes once Redis confirmed it. In that order: once subscribed, the node id is alive.
+     */
     CompletionStage<Void> start() {
+        return announce().thenCompose(announced -> subscribe());
+    }
+
+    /** Writes (again) the number this process's receivers are numbered above. */
+    CompletionStage<Void> announce() {
+        return commands.<Void>timed("set", () -> buckets.apply(keys.process(nodeId))
+                .setAsync(Long.toString(firstReceiver), PROCESS_TTL));
+    }
+
+    private CompletionStage<Void> subscribe() {
         own = topics.apply(keys.nodeChannel(nodeId));
         own.addListenerAsync(new StatusListener() {
             @Override
@@ -105,6 +136,22 @@ final class NodePresence {
     CompletionStage<Boolean> isAlive(String otherNodeId) {
         return commands.<Long>timed("publish", () -> topics.apply(keys.nodeChannel(otherNodeId)).publishAsync(PING))
                 .thenApply(receivers -> receivers > 0);
+    }
+
+    /**
+     * Whether receiver {@code holder} (of another node) may live: its node is subscribed, and it is
+     * not numbered at or below the first of the process running under its node id now (one that
+     * died and was restarted under the same id). A node that wrote no number (an older build, or
+     * Redis lost it), and a receiver not numbered from its process's start, are taken at their
+     * node's presence alone.
+     */
+    CompletionStage<Boolean> isAlive(ReceiverId holder) {
+        if (!ReceiverId.numberedFromStart(holder.connectionId())) {
+            return isAlive(holder.nodeId());
+        }
+        return isAlive(holder.nodeId()).thenCompose(alive -> !alive ? CompletableFuture.completedFuture(false)
+                : commands.<String>timed("get", () -> buckets.apply(keys.process(holder.nodeId())).getAsync())
+                        .thenApply(first -> first == null || holder.connectionId() > Long.parseLong(first)));
     }
 
     void stop() {

@@ -84,6 +84,11 @@ final class NodeRoster {
     private final ScheduledExecutorService timer;
     private final RedisMetrics metrics;
     private final Map<String, Integer> absences = new ConcurrentHashMap<>();
+    /**
+     * The last heartbeat of the process that ran under this node's id before this one, if it was
+     * still listed at this one's start (nobody took it over): this node takes it over itself.
+     */
+    private volatile Double predecessorSeen;
 
     /**
      * @param zset the zset of a key name (strings)
@@ -118,12 +123,53 @@ final class NodeRoster {
         this.metrics = metrics;
     }
 
+    /**
+     * Notes the process that ran under this node's id before this one, should it still be listed:
+     * one restarted within seconds (fixed node ids) is back before any node judged it dead, and no
+     * node takes its sessions over but this one. Call before the first {@link #heartbeat}.
+     */
+    CompletionStage<Void> notePredecessor() {
+        return commands.<Double>timed("zscore", () -> zset.apply(keys.nodes()).getScoreAsync(nodeId))
+                .thenAccept(seen -> predecessorSeen = seen);
+    }
+
+    /**
+     * Takes over the process that ran under this node's id before, once the application listens
+     * for the notices, if no other node holds that takeover's lease (one that judged it dead does).
+     * Its held list must still be its own: this node's first hold renewal, a renewal period after
+     * the start, rewrites it.
+     */
+    private CompletionStage<Void> takeOverPredecessor() {
+        Double seen = predecessorSeen;
+        if (seen == null || !sweeper.listening()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        predecessorSeen = null;
+        RBucketAsync<String> lease = bucket.apply(keys.takeover(nodeId));
+        return commands.<Boolean>timed("set", () -> lease.setIfAbsentAsync(nodeId, takeoverLease))
+                .thenCompose(won -> {
+                    if (!won) {
+                        return CompletableFuture.<Void>completedFuture(null);
+                    }
+                    LOG.warn("node {} was restarted under its id before any node judged its last process (last seen"
+                            + " {} ms ago) dead: taking that process's sessions over itself", nodeId,
+                            System.currentTimeMillis() - seen.longValue());
+                    long started = System.nanoTime();
+                    return takeOver(new DeadProcess(nodeId, seen.longValue()), started).whenComplete((done, error) -> {
+                        if (error != null) {
+                            LOG.warn("node {}'s takeover of its last process failed after {} ms: {}", nodeId,
+                                    (System.nanoTime() - started) / 1_000_000, error.toString());
+                        }
+                    });
+                });
+    }
+
     /** Lists this node as alive now (again, should Redis have lost the roster). */
     CompletionStage<Void> heartbeat() {
         RScoredSortedSetAsync<String> nodes = zset.apply(keys.nodes());
         return commands.<Boolean>timed("zadd", () -> nodes.addAsync(System.currentTimeMillis(), nodeId))
                 .thenCompose(added -> commands.<Boolean>timed("pexpire", () -> nodes.expireAsync(ROSTER_TTL)))
-                .thenApply(done -> null);
+                .thenCompose(renewed -> presence.announce());
     }
 
     /**
@@ -154,7 +200,7 @@ final class NodeRoster {
                 absences.clear();
                 return CompletableFuture.<Void>completedFuture(null);
             }
-            return judgeListed();
+            return takeOverPredecessor().thenCompose(done -> judgeListed());
         });
     }
 
@@ -272,7 +318,7 @@ final class NodeRoster {
                 }
                 listedFrom = from;
                 return pinned.thenCompose(done -> finished ? CompletableFuture.<Void>completedFuture(null)
-                        : held.write(dead.nodeId(), listed.subList(from, listed.size())));
+                        : writeHeld(dead, listed.subList(from, listed.size())));
             }).whenComplete((done, error) -> keeping.set(false));
         }
     }
@@ -294,9 +340,8 @@ final class NodeRoster {
                 // that judged it dead meanwhile finds it taken.
                 return keepLease(dead.nodeId(), ended).thenCompose(kept -> !kept
                         ? CompletableFuture.<Void>completedFuture(null)
-                        : commands.<Boolean>timed("zrem", () -> zset.apply(keys.nodes()).removeAsync(dead.nodeId()))
-                                .thenCompose(removed -> held.delete(dead.nodeId()))
-                                .thenAccept(deleted -> LOG.warn("node {} is gone (no presence subscription for {}"
+                        : leaveRoster(dead)
+                                .thenAccept(left -> LOG.warn("node {} is gone (no presence subscription for {}"
                                                 + " checks): {} session(s) it held ended by node {} in {} ms ({} ms"
                                                 + " to list them)", dead.nodeId(), SCANS_TO_CONVICT, ended, nodeId,
                                         (System.nanoTime() - started) / 1_000_000, (listed - started) / 1_000_000)));
@@ -306,6 +351,41 @@ final class NodeRoster {
                 keeper.cancel(false);
             }
         });
+    }
+
+    /**
+     * Takes the dead process off the roster and deletes its held list, unless a process restarted
+     * under the same node id listed itself since (the score moved): both are per node id, and that
+     * process's entry and list are its own.
+     */
+    private CompletionStage<Void> leaveRoster(DeadProcess dead) {
+        return scripts.rosterLeave.<Long>eval(script, RScript.ReturnType.LONG, List.of(keys.nodes()), dead.nodeId(),
+                dead.lastSeenMillis()).thenCompose(left -> {
+                    if (left < 0) {
+                        if (dead.nodeId().equals(nodeId)) {
+                            // This node took over the process before it: the entry and list are its own.
+                            return CompletableFuture.completedFuture(null);
+                        }
+                        LOG.info("node {} was restarted under its id during its takeover by node {}: its roster entry"
+                                + " and held list are the new process's", dead.nodeId(), nodeId);
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    return held.delete(dead.nodeId()).thenApply(deleted -> null);
+                });
+    }
+
+    /**
+     * Rewrites the dead process's held list (to what is left to end, or with its journal added),
+     * unless a process restarted under the same node id listed itself since: the list is per node
+     * id, and the new process's renewals write its own. Checked, then written: on a Cluster the
+     * roster and the list are in different slots; a restart in between costs the new process its
+     * list until its next renewal (its journal still names what it claimed meanwhile).
+     */
+    private CompletionStage<Void> writeHeld(DeadProcess dead, Collection<String> members) {
+        return commands.<Double>timed("zscore", () -> zset.apply(keys.nodes()).getScoreAsync(dead.nodeId()))
+                .thenCompose(seen -> seen != null && seen.longValue() != dead.lastSeenMillis()
+                        ? CompletableFuture.<Void>completedFuture(null)
+                        : held.write(dead.nodeId(), members));
     }
 
     /** Runs {@link Takeover#keep} every third of the lease; null if the engine is closing. */
@@ -390,7 +470,7 @@ final class NodeRoster {
                             if (added.isEmpty()) {
                                 return CompletableFuture.completedFuture(members);
                             }
-                            return pinFirst(dead, added, unended).thenCompose(pinnedAdded -> held.write(dead.nodeId(), members))
+                            return pinFirst(dead, added, unended).thenCompose(pinnedAdded -> writeHeld(dead, members))
                                     .thenApply(done -> members);
                         })));
     }

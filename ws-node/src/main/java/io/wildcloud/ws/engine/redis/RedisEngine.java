@@ -3,6 +3,7 @@ package io.wildcloud.ws.engine.redis;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.engine.AbstractEngine;
+import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionExpiryListener;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import java.time.Duration;
@@ -81,7 +82,7 @@ public final class RedisEngine extends AbstractEngine {
         final IndexJoins joins;
         final SessionEnds ends;
 
-        Parts(RedisRuntime rt, Duration socketIdleTimeout, AtomicReference<RedisEngine> engine) {
+        Parts(RedisRuntime rt, Duration socketIdleTimeout, long firstReceiver, AtomicReference<RedisEngine> engine) {
             RedisEngineConfig config = rt.config();
             RedisKeys keys = rt.keys();
             RedissonClient redisson = rt.redisson();
@@ -89,7 +90,8 @@ public final class RedisEngine extends AbstractEngine {
             wakeups = new NodeWakeups(redisson.getTopic(keys.wakeChannel(rt.nodeId()), ByteArrayCodec.INSTANCE),
                     rt.commands(), rt.nodeId());
             // The presence channel's re-subscription triggers the keeper, made after it.
-            presence = new NodePresence(name -> rt.topic(name, HeapStringCodec.INSTANCE), rt.commands(), keys,
+            presence = new NodePresence(name -> rt.topic(name, HeapStringCodec.INSTANCE),
+                    name -> redisson.getBucket(name, HeapStringCodec.INSTANCE), firstReceiver, rt.commands(), keys,
                     rt.nodeId(), () -> engine.get().renewHeld());
             ExpiryIndex expiryIndex = new ExpiryIndex(rt.script(), rt.scripts(), rt.commands(), keys,
                     name -> redisson.getScoredSortedSet(name, HeapStringCodec.INSTANCE),
@@ -156,6 +158,16 @@ public final class RedisEngine extends AbstractEngine {
      */
     public static CompletionStage<RedisEngine> start(RedisEngineConfig config, String nodeId,
             Duration socketIdleTimeout, RedisMetrics metrics, SharedEventLoops eventLoops) {
+        return start(config, nodeId, socketIdleTimeout, metrics, eventLoops, ReceiverId.processFirst());
+    }
+
+    /**
+     * As {@link #start(RedisEngineConfig, String, Duration, RedisMetrics, SharedEventLoops)}, its
+     * receivers numbered above {@code firstReceiver}: tests run a node restarted under the same id
+     * in one JVM.
+     */
+    static CompletionStage<RedisEngine> start(RedisEngineConfig config, String nodeId, Duration socketIdleTimeout,
+            RedisMetrics metrics, SharedEventLoops eventLoops, long firstReceiver) {
         Objects.requireNonNull(nodeId, "nodeId");
         ReconnectRelay relay = new ReconnectRelay();
         RedissonClient redisson;
@@ -168,7 +180,7 @@ public final class RedisEngine extends AbstractEngine {
         AtomicReference<RedisEngine> made = new AtomicReference<>();
         RedisEngine engine;
         try {
-            engine = new RedisEngine(runtime, new Parts(runtime, socketIdleTimeout, made));
+            engine = new RedisEngine(runtime, new Parts(runtime, socketIdleTimeout, firstReceiver, made));
         } catch (RuntimeException e) {
             runtime.shutdown();
             throw e;
@@ -185,7 +197,8 @@ public final class RedisEngine extends AbstractEngine {
                 .thenCompose(loaded -> wakeups.start())
                 .thenCompose(subscribed -> presence.start())
                 .thenCompose(subscribed -> epoch.establish())
-                .thenCompose(established -> roster.heartbeat())
+                .thenCompose(established -> roster.notePredecessor())
+                .thenCompose(noted -> roster.heartbeat())
                 .thenAccept(listed -> {
                     runtime.timer().scheduleWithFixedDelay(this::probeWhileFull, FULL_PROBE_INTERVAL.toMillis(),
                             FULL_PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);

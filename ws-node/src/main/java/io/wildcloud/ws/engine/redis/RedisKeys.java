@@ -85,6 +85,11 @@ final class RedisKeys {
         return prefix + "node:{" + nodeId + '}';
     }
 
+    /** The first receiver number of the process running as {@code nodeId} now ({@link NodePresence}). */
+    String process(String nodeId) {
+        return prefix + "process:{" + nodeId + '}';
+    }
+
     String probe(String nodeId) {
         return prefix + "probe:{" + nodeId + '}';
     }

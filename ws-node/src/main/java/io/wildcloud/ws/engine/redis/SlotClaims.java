@@ -201,9 +201,10 @@ final class SlotClaims {
             }
             return CompletableFuture.completedFuture(alive);
         }
-        return presence.isAlive(id.nodeId()).thenApply(alive -> {
+        return presence.isAlive(id).thenApply(alive -> {
             if (!alive) {
-                LOG.info("{} holder {} is on node {} which is gone: taking the slot over", key, holder, id.nodeId());
+                LOG.info("{} holder {} is on node {} which is gone (or restarted since): taking the slot over", key,
+                        holder, id.nodeId());
             }
             return alive;
         });

@@ -16,6 +16,14 @@ public record ReceiverId(String nodeId, long connectionId) {
      * their starts), so a takeover of the dead process tells its receivers from the new one's.
      */
     private static final int START_SHIFT = 20;
+    /**
+     * Every receiver of this process is numbered above it: read by the numbering and by the store,
+     * which tells other nodes (a node restarted under the same id numbers its receivers above it,
+     * and those of the process before it, below, are dead).
+     */
+    private static final long PROCESS_FIRST = firstOfProcessStartedAt(System.currentTimeMillis());
+    /** Numbers below it were not made from a start time: builds that numbered from 1, tests. */
+    private static final long FIRST_OF_2020 = firstOfProcessStartedAt(1_577_836_800_000L);
 
     public ReceiverId {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -29,6 +37,19 @@ public record ReceiverId(String nodeId, long connectionId) {
     public static ReceiverId decode(String encoded) {
         int colon = encoded.lastIndexOf(':');
         return new ReceiverId(encoded.substring(0, colon), Long.parseLong(encoded.substring(colon + 1)));
+    }
+
+    /** The number before the first of this process's receivers. */
+    public static long processFirst() {
+        return PROCESS_FIRST;
+    }
+
+    /**
+     * Whether {@code connectionId} was numbered from its process's start time, so that it tells
+     * whether a process started later made it ({@link #firstOfProcessStartedAt}).
+     */
+    public static boolean numberedFromStart(long connectionId) {
+        return connectionId >= FIRST_OF_2020;
     }
 
     /** The number before the first of a process started at {@code startMillis}. */

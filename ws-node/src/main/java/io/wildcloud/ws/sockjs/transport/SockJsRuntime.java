@@ -25,8 +25,7 @@ public final class SockJsRuntime {
      * Per JVM, not per instance: two handlers of one node must never hand out the same name; from
      * the process's start time on, so that a restart under the same node id repeats no name.
      */
-    private static final AtomicLong CONNECTION_IDS =
-            new AtomicLong(ReceiverId.firstOfProcessStartedAt(System.currentTimeMillis()));
+    private static final AtomicLong CONNECTION_IDS = new AtomicLong(ReceiverId.processFirst());
 
     public SockJsRuntime(SessionStore store, String nodeId) {
         this(store, nodeId, SockJsMetrics.NONE);

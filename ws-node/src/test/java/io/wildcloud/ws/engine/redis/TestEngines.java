@@ -15,6 +15,11 @@ final class TestEngines {
         return RedisEngine.start(config, nodeId, SOCKET_IDLE_TIMEOUT);
     }
 
+    /** A process whose receivers are numbered above {@code firstReceiver} (one restarted under the same id). */
+    static CompletionStage<RedisEngine> connect(RedisEngineConfig config, String nodeId, long firstReceiver) {
+        return RedisEngine.start(config, nodeId, SOCKET_IDLE_TIMEOUT, RedisMetrics.NONE, null, firstReceiver);
+    }
+
     static CompletionStage<RedisEngine> connect(RedisEngineConfig config, String nodeId, RedisMetrics metrics) {
         return RedisEngine.start(config, nodeId, SOCKET_IDLE_TIMEOUT, metrics);
     }
