@@ -341,10 +341,14 @@ final class NodeRoster {
                 return keepLease(dead.nodeId(), ended).thenCompose(kept -> !kept
                         ? CompletableFuture.<Void>completedFuture(null)
                         : leaveRoster(dead)
-                                .thenAccept(left -> LOG.warn("node {} is gone (no presence subscription for {}"
-                                                + " checks): {} session(s) it held ended by node {} in {} ms ({} ms"
-                                                + " to list them)", dead.nodeId(), SCANS_TO_CONVICT, ended, nodeId,
-                                        (System.nanoTime() - started) / 1_000_000, (listed - started) / 1_000_000)));
+                                .thenAccept(left -> LOG.warn("{}: {} session(s) it held ended by node {} in {} ms ({} ms"
+                                                + " to list them)", dead.nodeId().equals(nodeId)
+                                                ? "node " + nodeId + "'s previous process is gone (this process"
+                                                        + " restarted under its id)"
+                                                : "node " + dead.nodeId() + " is gone (no presence subscription for "
+                                                        + SCANS_TO_CONVICT + " checks)",
+                                        ended, nodeId, (System.nanoTime() - started) / 1_000_000,
+                                        (listed - started) / 1_000_000)));
             });
         }).whenComplete((done, error) -> {
             if (keeper != null) {
