@@ -105,7 +105,9 @@ class RedisKeysTest {
             // Every sweep marks each shard as swept.
             IntStream.range(0, RedisKeys.EXPIRY_SHARDS).mapToObj(names::expirySweepMark).forEach(expected::add);
             expected.addAll(List.of(prefix + "{app-1}:q:held", prefix + "{app-1}:q:released", prefix + "{app-1}:s:held",
-                    prefix + "{app-1}:s:released", prefix + "nodes", prefix + "held:{n1}"));
+                    prefix + "{app-1}:s:released", prefix + "nodes", prefix + "held:{n1}",
+                    // The number the node's receivers are numbered above (a restart under its id).
+                    prefix + "process:{n1}"));
             // Some are written after the calls above answered: the index's TTL and the sweep marks by
             // the first sweep (50 ms after the start here), the held list by the first hold renewal.
             // Listed before they are all there, the keys would depend on the machine's speed.
