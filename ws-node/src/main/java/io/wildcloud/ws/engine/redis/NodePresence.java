@@ -151,7 +151,16 @@ final class NodePresence {
         }
         return isAlive(holder.nodeId()).thenCompose(alive -> !alive ? CompletableFuture.completedFuture(false)
                 : commands.<String>timed("get", () -> buckets.apply(keys.process(holder.nodeId())).getAsync())
-                        .thenApply(first -> first == null || holder.connectionId() > Long.parseLong(first)));
+                        .thenApply(first -> holder.connectionId() > processFirst(first)));
+    }
+
+    /** The number a process key holds; a missing or unreadable one judges by presence alone. */
+    private static long processFirst(String first) {
+        try {
+            return first == null ? Long.MIN_VALUE : Long.parseLong(first);
+        } catch (NumberFormatException e) {
+            return Long.MIN_VALUE;
+        }
     }
 
     void stop() {
