@@ -124,6 +124,60 @@ final class NodeRoster {
     }
 
     /**
+     * How long a start watches a node id that has a subscriber for a heartbeat under it: over two
+     * cluster-watch rounds ({@link ClusterWatch#PERIOD}).
+     */
+    static final Duration LIVE_PROOF = Duration.ofMillis(2_500);
+    private static final Duration LIVE_PROOF_STEP = Duration.ofMillis(250);
+
+    /**
+     * Fails with {@link NodeIdInUseException} when a live process runs under this node's id (two
+     * processes given one id): this one would write its process key, so that every node took the
+     * live one's receivers for dead, and would take the live one over as its dead predecessor,
+     * ending its sessions. Call before this process subscribes or writes anything. Only an id whose
+     * presence channel has a subscriber is watched, for {@link #LIVE_PROOF}: a heartbeat under it
+     * meanwhile is a live process. A process that died but whose connection Redis has not closed
+     * yet never heartbeats, and is taken over as before; so is a live one whose heartbeats pause
+     * that long (a takeover holds its cluster-watch round), which this cannot tell from a dead one.
+     */
+    CompletionStage<Void> refuseIfIdInUse() {
+        return presence.isAlive(nodeId).thenCompose(subscribed -> !subscribed
+                ? CompletableFuture.<Void>completedFuture(null)
+                : listedAt().thenCompose(seen -> watchForHeartbeat(seen, System.nanoTime() + LIVE_PROOF.toNanos())));
+    }
+
+    private CompletionStage<Double> listedAt() {
+        return commands.<Double>timed("zscore", () -> zset.apply(keys.nodes()).getScoreAsync(nodeId));
+    }
+
+    private CompletionStage<Void> watchForHeartbeat(Double seen, long deadline) {
+        if (System.nanoTime() >= deadline) {
+            LOG.info("node {}: its presence channel has a subscriber but no heartbeat came in {}: a process that"
+                    + " died and whose connection Redis has not closed yet", nodeId, LIVE_PROOF);
+            return CompletableFuture.completedFuture(null);
+        }
+        return after(LIVE_PROOF_STEP).thenCompose(waited -> listedAt()).thenCompose(now -> {
+            if (now != null && (seen == null || now > seen)) {
+                return CompletableFuture.failedFuture(new NodeIdInUseException("node id " + nodeId + " is in use: a"
+                        + " live process runs under it (subscribed to its presence channel, and it listed itself on"
+                        + " the roster " + Math.max(0, System.currentTimeMillis() - now.longValue()) + " ms ago);"
+                        + " give each process its own node-id (WS_NODE_ID), or stop the other process first"));
+            }
+            return watchForHeartbeat(seen, deadline);
+        });
+    }
+
+    private CompletionStage<Void> after(Duration wait) {
+        CompletableFuture<Void> waited = new CompletableFuture<>();
+        try {
+            timer.schedule(() -> waited.complete(null), wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopped) {
+            waited.completeExceptionally(stopped);
+        }
+        return waited;
+    }
+
+    /**
      * Notes the process that ran under this node's id before this one, should it still be listed:
      * one restarted within seconds (fixed node ids) is back before any node judged it dead, and no
      * node takes its sessions over but this one. Call before the first {@link #heartbeat}.

@@ -3,11 +3,13 @@ package io.wildcloud.ws.engine.redis;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.engine.AbstractEngine;
+import io.wildcloud.ws.sockjs.session.Causes;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionExpiryListener;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -192,9 +194,18 @@ public final class RedisEngine extends AbstractEngine {
         });
     }
 
+    /**
+     * Stops this node's heartbeats and scans and nothing else (tests: a process that froze or died
+     * while Redis keeps its connections); a round in flight still ends.
+     */
+    void stopClusterWatch() {
+        clusterWatch.stop();
+    }
+
     private CompletionStage<Void> start() {
         return runtime.scripts().loadAll(runtime.script(), runtime.gate())
-                .thenCompose(loaded -> wakeups.start())
+                .thenCompose(loaded -> roster.refuseIfIdInUse())
+                .thenCompose(free -> wakeups.start())
                 .thenCompose(subscribed -> presence.start())
                 .thenCompose(subscribed -> epoch.establish())
                 .thenCompose(established -> roster.notePredecessor())
@@ -209,6 +220,12 @@ public final class RedisEngine extends AbstractEngine {
                             runtime.config().endpoint(), runtime.config().keyPrefix());
                 })
                 .exceptionallyCompose(error -> {
+                    if (Causes.unwrap(error) instanceof NodeIdInUseException inUse) {
+                        // Found on a Redis client's thread, which a shutdown of that client waits for:
+                        // closed from another. An operator's mistake, said as it is.
+                        return CompletableFuture.runAsync(this::close)
+                                .thenCompose(closed -> CompletableFuture.<Void>failedFuture(inUse));
+                    }
                     close();
                     return StoreErrors.failed("starting the Redis engine", error);
                 });
