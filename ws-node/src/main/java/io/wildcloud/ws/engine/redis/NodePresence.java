@@ -149,9 +149,31 @@ final class NodePresence {
         if (!ReceiverId.numberedFromStart(holder.connectionId())) {
             return isAlive(holder.nodeId());
         }
-        return isAlive(holder.nodeId()).thenCompose(alive -> !alive ? CompletableFuture.completedFuture(false)
-                : commands.<String>timed("get", () -> buckets.apply(keys.process(holder.nodeId())).getAsync())
-                        .thenApply(first -> holder.connectionId() > processFirst(first)));
+        return process(holder.nodeId()).thenApply(process -> process.mayHold(holder));
+    }
+
+    /**
+     * The process running under node id {@code otherNodeId}, if any: for a caller that judges many
+     * receivers of one node (the sweeper), one lookup instead of one per receiver.
+     */
+    CompletionStage<NodeProcess> process(String otherNodeId) {
+        return isAlive(otherNodeId).thenCompose(alive -> !alive ? CompletableFuture.completedFuture(NodeProcess.GONE)
+                : commands.<String>timed("get", () -> buckets.apply(keys.process(otherNodeId)).getAsync())
+                        .thenApply(first -> new NodeProcess(true, processFirst(first))));
+    }
+
+    /**
+     * Whether a process runs under a node id and, if so, the number its receivers are numbered
+     * above ({@link Long#MIN_VALUE} when it wrote none).
+     */
+    record NodeProcess(boolean alive, long first) {
+
+        static final NodeProcess GONE = new NodeProcess(false, Long.MIN_VALUE);
+
+        /** Whether {@code holder}, a receiver of this node id, may be this process's. */
+        boolean mayHold(ReceiverId holder) {
+            return alive && (!ReceiverId.numberedFromStart(holder.connectionId()) || holder.connectionId() > first);
+        }
     }
 
     /** The number a process key holds; a missing or unreadable one judges by presence alone. */

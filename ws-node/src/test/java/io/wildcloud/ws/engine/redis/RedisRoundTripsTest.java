@@ -386,6 +386,46 @@ class RedisRoundTripsTest {
         return ApiJson.GSON.fromJson(response.body(), AuthorizeResponse.class).socketId();
     }
 
+    @Test
+    void aSweepLooksUpEachHoldingNodeOnceNotEachOfItsReceivers() throws Exception {
+        // A polling session has a new receiver each poll, and each release leaves an index entry
+        // that comes due while the next poll holds the session: a sweep meets many receivers of
+        // one live node. Judging them costs a presence ping and a GET of the node's process key
+        // per node, not per receiver (that was 2 commands per due session).
+        int sessions = 40;
+        try (RedisServerProcess redis = RedisServerProcess.start()) {
+            RedisEngineConfig config = countedConfig(redis, 10).withSweepInterval(Duration.ofMillis(100));
+            List<SessionKey> ended = new CopyOnWriteArrayList<>();
+            try (RedisEngine sweeping = join(TestEngines.connect(config, "w"));
+                    RedisEngine holding = join(TestEngines.connect(config.withSweepInterval(Duration.ofHours(1)),
+                            "h"))) {
+                sweeping.setExpiryListener(ended::add);
+                long gets = calls(redis, "get");
+                for (int i = 0; i < sessions; i++) {
+                    SessionKey key = new SessionKey("app", "poll" + i);
+                    ReceiverId firstPoll = new ReceiverId("h", ReceiverId.processFirst() + 2L * i + 1);
+                    ReceiverId nextPoll = new ReceiverId("h", ReceiverId.processFirst() + 2L * i + 2);
+                    join(holding.claim(key, ClaimMode.STREAM, Creation.CREATE_IF_MISSING,
+                            new CollectingReceiver(firstPoll, new CopyOnWriteArrayList<>())));
+                    join(holding.release(key, firstPoll, 0, Duration.ofMillis(100)));
+                    join(holding.claim(key, ClaimMode.STREAM, Creation.CREATE_IF_MISSING,
+                            new CollectingReceiver(nextPoll, new CopyOnWriteArrayList<>())));
+                }
+                // Due after the release's delay and the claim grace; a held session's entry then leaves.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (expiryEntries(redis, config) > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertEquals(0, expiryEntries(redis, config), "the held sessions' entries were not swept");
+                assertEquals(List.of(), ended, "sessions a live receiver holds were ended");
+                long lookups = calls(redis, "get") - gets;
+                System.out.printf("a sweep over %d held sessions of one node: %d GETs%n", sessions, lookups);
+                // One per sweep that met some of them (a few sweeps may split them), not one each.
+                assertTrue(lookups <= 5, lookups + " GETs for " + sessions + " due sessions of one node");
+            }
+        }
+    }
+
     /** A websocket's store calls on the way to its open frame: the claim (the socket checked in it), the admission. */
     private static CompletableFuture<SessionRegistration> openWebsocketSession(RedisEngine engine, String socket, int i) {
         SessionKey key = new SessionKey(socket, "tab");
