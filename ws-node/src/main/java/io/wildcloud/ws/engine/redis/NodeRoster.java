@@ -2,6 +2,7 @@ package io.wildcloud.ws.engine.redis;
 
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -83,6 +84,7 @@ final class NodeRoster {
     private final TakeoverPins pins;
     private final ScheduledExecutorService timer;
     private final RedisMetrics metrics;
+    private final Clock hostClock;
     private final Map<String, Integer> absences = new ConcurrentHashMap<>();
     /**
      * The last heartbeat of the process that ran under this node's id before this one, if it was
@@ -101,11 +103,13 @@ final class NodeRoster {
      * @param pins keeps the dead node's sessions' keys alive while the takeover runs
      * @param timer pins them again every {@link TakeoverPins#period()}, whatever step the takeover is at
      * @param metrics counts sessions a takeover reached too late to tell how they ended
+     * @param hostClock this host's wall clock
      */
     NodeRoster(String nodeId, RedisKeys keys, PlainCommands commands, NodePresence presence, ExpirySweeper sweeper,
             ClaimJournal journal, Function<String, RScoredSortedSetAsync<String>> zset, HeldList held,
             Function<String, RBucketAsync<String>> bucket, Duration takeoverLease, RScriptAsync script,
-            LuaScripts scripts, TakeoverPins pins, ScheduledExecutorService timer, RedisMetrics metrics) {
+            LuaScripts scripts, TakeoverPins pins, ScheduledExecutorService timer, RedisMetrics metrics,
+            Clock hostClock) {
         this.nodeId = nodeId;
         this.keys = keys;
         this.commands = commands;
@@ -121,16 +125,21 @@ final class NodeRoster {
         this.pins = pins;
         this.timer = timer;
         this.metrics = metrics;
+        this.hostClock = hostClock;
     }
 
     /**
      * Notes the process that ran under this node's id before this one, should it still be listed:
      * one restarted within seconds (fixed node ids) is back before any node judged it dead, and no
-     * node takes its sessions over but this one. Call before the first {@link #heartbeat}.
+     * node takes its sessions over but this one. Call before the first {@link #heartbeat};
+     * completes with this process's start (ms), which its receivers' numbers are made from.
      */
-    CompletionStage<Void> notePredecessor() {
+    CompletionStage<Long> notePredecessor() {
         return commands.<Double>timed("zscore", () -> zset.apply(keys.nodes()).getScoreAsync(nodeId))
-                .thenAccept(seen -> predecessorSeen = seen);
+                .thenApply(seen -> {
+                    predecessorSeen = seen;
+                    return hostClock.millis();
+                });
     }
 
     /**
@@ -153,7 +162,7 @@ final class NodeRoster {
                     }
                     LOG.warn("node {} was restarted under its id before any node judged its last process (last seen"
                             + " {} ms ago) dead: taking that process's sessions over itself", nodeId,
-                            System.currentTimeMillis() - seen.longValue());
+                            hostClock.millis() - seen.longValue());
                     long started = System.nanoTime();
                     return takeOver(new DeadProcess(nodeId, seen.longValue()), started).whenComplete((done, error) -> {
                         if (error != null) {
@@ -167,7 +176,7 @@ final class NodeRoster {
     /** Lists this node as alive now (again, should Redis have lost the roster). */
     CompletionStage<Void> heartbeat() {
         RScoredSortedSetAsync<String> nodes = zset.apply(keys.nodes());
-        return commands.<Boolean>timed("zadd", () -> nodes.addAsync(System.currentTimeMillis(), nodeId))
+        return commands.<Boolean>timed("zadd", () -> nodes.addAsync(hostClock.millis(), nodeId))
                 .thenCompose(added -> commands.<Boolean>timed("pexpire", () -> nodes.expireAsync(ROSTER_TTL)))
                 .thenCompose(renewed -> presence.announce());
     }
@@ -257,7 +266,7 @@ final class NodeRoster {
         long started = System.nanoTime();
         return commands.<Double>timed("zscore", () -> zset.apply(keys.nodes()).getScoreAsync(dead))
                 .thenCompose(seen -> takeOver(new DeadProcess(dead,
-                        seen == null ? System.currentTimeMillis() : seen.longValue()), started))
+                        seen == null ? hostClock.millis() : seen.longValue()), started))
                 .whenComplete((done, error) -> {
                     if (error != null) {
                         // Tried again once the lease lapses and two more scans find the node absent.
@@ -486,7 +495,7 @@ final class NodeRoster {
      * time), counted and logged: the bound a takeover cannot get past.
      */
     private CompletionStage<Void> pinFirst(DeadProcess dead, Collection<String> members, Set<String> unended) {
-        long sentAt = System.currentTimeMillis();
+        long sentAt = hostClock.millis();
         return pins.pin(members, dead.nodeId(), dead.receiverBound()).thenAccept(pinned -> {
             unended.addAll(pinned.held());
             Set<String> gone = pinned.gone();

@@ -55,13 +55,13 @@ class NodeRestartedUnderItsIdTest {
                     RedisEngine before = Waits.join(TestEngines.connect(config, RESTARTED), WAIT)) {
                 SessionKey old = new SessionKey("echo", "old");
                 Claim held = Waits.join(before.claim(old, ClaimMode.STREAM, Creation.CREATE_IF_MISSING,
-                        receiver(new ReceiverId(RESTARTED, ReceiverId.processFirst() + 1))), WAIT);
+                        receiver(new ReceiverId(RESTARTED, before.firstReceiver() + 1))), WAIT);
                 assertEquals(Claim.Outcome.OPENED, held.outcome());
 
                 // The new process subscribes before the old one's connections are gone: no scan
                 // ever finds the node id absent, so no takeover runs.
-                long firstOfNew = ReceiverId.firstOfProcessStartedAt(System.currentTimeMillis() + 1);
-                try (RedisEngine after = Waits.join(TestEngines.connect(config, RESTARTED, firstOfNew), WAIT)) {
+                try (RedisEngine after = Waits.join(TestEngines.connect(config, RESTARTED), WAIT)) {
+                    long firstOfNew = after.firstReceiver();
                     before.redisson().shutdown(0, 1, TimeUnit.SECONDS);
 
                     ReceiverId poller = new ReceiverId("living", 1);
@@ -149,12 +149,12 @@ class NodeRestartedUnderItsIdTest {
                 living.setExpiryListener(count);
                 SessionKey old = new SessionKey("echo", "old");
                 assertEquals(Claim.Outcome.OPENED, Waits.join(before.claim(old, ClaimMode.STREAM,
-                        Creation.CREATE_IF_MISSING, receiver(new ReceiverId(RESTARTED, ReceiverId.processFirst() + 1))),
+                        Creation.CREATE_IF_MISSING, receiver(new ReceiverId(RESTARTED, before.firstReceiver() + 1))),
                         WAIT).outcome());
                 Waits.join(before.renewHeld(), WAIT);
 
-                long firstOfNew = ReceiverId.firstOfProcessStartedAt(System.currentTimeMillis() + 1);
-                try (RedisEngine after = Waits.join(TestEngines.connect(config, RESTARTED, firstOfNew), WAIT)) {
+                try (RedisEngine after = Waits.join(TestEngines.connect(config, RESTARTED), WAIT)) {
+                    long firstOfNew = after.firstReceiver();
                     after.setExpiryListener(count);
                     before.redisson().shutdown(0, 1, TimeUnit.SECONDS);
                     SessionKey fresh = new SessionKey("echo", "fresh");
