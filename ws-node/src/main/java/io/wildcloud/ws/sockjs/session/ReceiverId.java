@@ -14,13 +14,15 @@ public record ReceiverId(String nodeId, long connectionId) {
     /**
      * A process's numbers start at its start time (ms) shifted by this: a node restarted under the
      * same node id never repeats the numbers of the process before it (a million per ms between
-     * their starts), so a takeover of the dead process tells its receivers from the new one's.
+     * their starts), so a takeover of the dead process tells its receivers from the new one's. The
+     * Redis engine takes that time from Redis's clock, above the dead process's last heartbeat:
+     * hosts' clocks may differ by more than a restart takes.
      */
     private static final int START_SHIFT = 20;
     /**
      * The last number this process handed out: per JVM, so that two handlers of one node never
-     * hand out the same one; from the host's clock at first, raised by a store that tells other
-     * nodes which number its process's receivers are above ({@link #numberAbove}).
+     * hand out the same one; from the host's clock at first (one node alone), raised by a store
+     * that tells other nodes which number its process's receivers are above ({@link #numberAbove}).
      */
     private static final AtomicLong LAST_NUMBER = new AtomicLong(firstOfProcessStartedAt(System.currentTimeMillis()));
     /** Numbers below it were not made from a start time: builds that numbered from 1, tests. */
