@@ -378,7 +378,7 @@ final class NodeRoster {
                 }
                 listedFrom = from;
                 return pinned.thenCompose(done -> finished ? CompletableFuture.<Void>completedFuture(null)
-                        : writeHeld(dead, listed.subList(from, listed.size())));
+                        : writeHeld(dead, listed.subList(from, listed.size()), false));
             }).whenComplete((done, error) -> keeping.set(false));
         }
     }
@@ -445,11 +445,11 @@ final class NodeRoster {
      * roster and the list are in different slots; a restart in between costs the new process its
      * list until its next renewal (its journal still names what it claimed meanwhile).
      */
-    private CompletionStage<Void> writeHeld(DeadProcess dead, Collection<String> members) {
+    private CompletionStage<Void> writeHeld(DeadProcess dead, Collection<String> members, boolean create) {
         return commands.<Double>timed("zscore", () -> zset.apply(keys.nodes()).getScoreAsync(dead.nodeId()))
                 .thenCompose(seen -> seen != null && seen.longValue() != dead.lastSeenMillis()
                         ? CompletableFuture.<Void>completedFuture(null)
-                        : held.write(dead.nodeId(), members));
+                        : held.cut(dead.nodeId(), nodeId, members, create).thenApply(written -> null));
     }
 
     /** Runs {@link Takeover#keep} every third of the lease; null if the engine is closing. */
@@ -534,7 +534,7 @@ final class NodeRoster {
                             if (added.isEmpty()) {
                                 return CompletableFuture.completedFuture(members);
                             }
-                            return pinFirst(dead, added, unended).thenCompose(pinnedAdded -> writeHeld(dead, members))
+                            return pinFirst(dead, added, unended).thenCompose(pinnedAdded -> writeHeld(dead, members, true))
                                     .thenApply(done -> members);
                         })));
     }

@@ -116,7 +116,7 @@ public final class RedisEngine extends AbstractEngine {
                     name -> redisson.getScoredSortedSet(name, HeapStringCodec.INSTANCE),
                     new HeldList(keys, rt.commands(), name -> redisson.getBucket(name, HeapStringCodec.INSTANCE),
                             name -> redisson.getScoredSortedSet(name, HeapStringCodec.INSTANCE),
-                            config.holdTtl().multipliedBy(2)),
+                            config.holdTtl().multipliedBy(2), rt.script(), rt.scripts()),
                     name -> redisson.getBucket(name, HeapStringCodec.INSTANCE), renewal, rt.script(), rt.scripts(),
                     new TakeoverPins(rt.pipeline(), rt.scripts(), keys, rt::slotGroup, config.holdTtl()), rt.timer(), rt.metrics(),
                     hostClock);
