@@ -3,12 +3,14 @@ package io.wildcloud.ws.engine.redis;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.redisson.api.RBucketAsync;
+import org.redisson.api.RScript;
 import org.redisson.api.RScriptAsync;
 import org.redisson.api.RScoredSortedSetAsync;
 
@@ -65,7 +67,11 @@ final class HeldList {
      * {@code create}, the list may be missing). Completes with whether it was written.
      */
     CompletionStage<Boolean> cut(String nodeId, String taker, Collection<String> members, boolean create) {
-        return write(nodeId, members).thenApply(written -> true);
+        // In one script with the checks: a cut still on its way when the takeover ended must not
+        // bring the list back (held_cut.lua).
+        return scripts.heldCut.<Long>eval(script, RScript.ReturnType.LONG,
+                List.of(keys.held(nodeId), keys.takeover(nodeId)), taker, ttl.toMillis(), create ? "1" : "0",
+                members.isEmpty() ? "" : encode(members)).thenApply(written -> written == 1L);
     }
 
     /** What {@code nodeId} held at its last renewal (none if its list is gone). */

@@ -443,7 +443,10 @@ final class NodeRoster {
      * unless a process restarted under the same node id listed itself since: the list is per node
      * id, and the new process's renewals write its own. Checked, then written: on a Cluster the
      * roster and the list are in different slots; a restart in between costs the new process its
-     * list until its next renewal (its journal still names what it claimed meanwhile).
+     * list until its next renewal (its journal still names what it claimed meanwhile). Written
+     * only while this node holds the lease, and a cut only while the list exists
+     * ({@link HeldList#cut}): a cut the timer sent just before the takeover ended and deleted the
+     * list writes nothing. {@code create} for the list with the journal added, which may be missing.
      */
     private CompletionStage<Void> writeHeld(DeadProcess dead, Collection<String> members, boolean create) {
         return commands.<Double>timed("zscore", () -> zset.apply(keys.nodes()).getScoreAsync(dead.nodeId()))
