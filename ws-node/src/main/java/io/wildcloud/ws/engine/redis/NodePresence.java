@@ -34,7 +34,8 @@ final class NodePresence {
 
     private final Function<String, RTopic> topics;
     private final Function<String, RBucketAsync<String>> buckets;
-    private final long firstReceiver;
+    /** This process's receivers are numbered above it; set at {@link #start}. */
+    private volatile long firstReceiver;
     private final PlainCommands commands;
     private final RedisKeys keys;
     private final String nodeId;
@@ -49,14 +50,12 @@ final class NodePresence {
     /**
      * @param topics makes the topic (sharded or not, string codec) of a channel name
      * @param buckets the string key of a key name (the process's first receiver number)
-     * @param firstReceiver this process's receivers are numbered above it
      * @param onResubscribed run when the node's subscription came back after a lost connection
      */
-    NodePresence(Function<String, RTopic> topics, Function<String, RBucketAsync<String>> buckets, long firstReceiver,
+    NodePresence(Function<String, RTopic> topics, Function<String, RBucketAsync<String>> buckets,
             PlainCommands commands, RedisKeys keys, String nodeId, Runnable onResubscribed) {
         this.topics = topics;
         this.buckets = buckets;
-        this.firstReceiver = firstReceiver;
         this.commands = commands;
         this.keys = keys;
         this.nodeId = nodeId;
@@ -64,10 +63,12 @@ final class NodePresence {
     }
 
     /**
-     * Tells which receivers are this process's, then subscribes to this node's own channel;
-     * completes once Redis confirmed it. In that order: once subscribed, the node id is alive.
+     * Tells which receivers are this process's (those numbered above {@code firstReceiver}), then
+     * subscribes to this node's own channel; completes once Redis confirmed it. In that order: once
+     * subscribed, the node id is alive.
      */
-    CompletionStage<Void> start() {
+    CompletionStage<Void> start(long firstReceiver) {
+        this.firstReceiver = firstReceiver;
         return announce().thenCompose(announced -> subscribe());
     }
 
