@@ -404,8 +404,8 @@ class RedisRoundTripsTest {
                 int start = monitor.mark(redis.host(), redis.port(), "start");
                 for (int i = 0; i < sessions; i++) {
                     SessionKey key = new SessionKey("app", "poll" + i);
-                    ReceiverId firstPoll = new ReceiverId("h", ReceiverId.processFirst() + 2L * i + 1);
-                    ReceiverId nextPoll = new ReceiverId("h", ReceiverId.processFirst() + 2L * i + 2);
+                    ReceiverId firstPoll = new ReceiverId("h", holding.firstReceiver() + 2L * i + 1);
+                    ReceiverId nextPoll = new ReceiverId("h", holding.firstReceiver() + 2L * i + 2);
                     join(holding.claim(key, ClaimMode.STREAM, Creation.CREATE_IF_MISSING,
                             new CollectingReceiver(firstPoll, new CopyOnWriteArrayList<>())));
                     join(holding.release(key, firstPoll, 0, Duration.ofMillis(100)));
