@@ -7,6 +7,7 @@ import io.wildcloud.ws.sockjs.session.Causes;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionExpiryListener;
 import io.wildcloud.ws.sockjs.session.SessionKey;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -50,6 +51,8 @@ public final class RedisEngine extends AbstractEngine {
     private final AcknowledgementBatcher acknowledgements;
     private final IndexJoins joins;
     private final SessionEnds ends;
+    /** This process's receivers are numbered above it (set at start). */
+    private volatile long firstReceiver;
 
     private RedisEngine(RedisRuntime runtime, Parts parts) {
         super(parts.sessions, parts.sockets);
@@ -84,7 +87,7 @@ public final class RedisEngine extends AbstractEngine {
         final IndexJoins joins;
         final SessionEnds ends;
 
-        Parts(RedisRuntime rt, Duration socketIdleTimeout, long firstReceiver, AtomicReference<RedisEngine> engine) {
+        Parts(RedisRuntime rt, Duration socketIdleTimeout, Clock hostClock, AtomicReference<RedisEngine> engine) {
             RedisEngineConfig config = rt.config();
             RedisKeys keys = rt.keys();
             RedissonClient redisson = rt.redisson();
@@ -93,7 +96,7 @@ public final class RedisEngine extends AbstractEngine {
                     rt.commands(), rt.nodeId());
             // The presence channel's re-subscription triggers the keeper, made after it.
             presence = new NodePresence(name -> rt.topic(name, HeapStringCodec.INSTANCE),
-                    name -> redisson.getBucket(name, HeapStringCodec.INSTANCE), firstReceiver, rt.commands(), keys,
+                    name -> redisson.getBucket(name, HeapStringCodec.INSTANCE), rt.commands(), keys,
                     rt.nodeId(), () -> engine.get().renewHeld());
             ExpiryIndex expiryIndex = new ExpiryIndex(rt.script(), rt.scripts(), rt.commands(), keys,
                     name -> redisson.getScoredSortedSet(name, HeapStringCodec.INSTANCE),
@@ -115,9 +118,10 @@ public final class RedisEngine extends AbstractEngine {
                     name -> redisson.getScoredSortedSet(name, HeapStringCodec.INSTANCE),
                     new HeldList(keys, rt.commands(), name -> redisson.getBucket(name, HeapStringCodec.INSTANCE),
                             name -> redisson.getScoredSortedSet(name, HeapStringCodec.INSTANCE),
-                            config.holdTtl().multipliedBy(2)),
+                            config.holdTtl().multipliedBy(2), rt.script(), rt.scripts()),
                     name -> redisson.getBucket(name, HeapStringCodec.INSTANCE), renewal, rt.script(), rt.scripts(),
-                    new TakeoverPins(rt.pipeline(), rt.scripts(), keys, rt::slotGroup, config.holdTtl()), rt.timer(), rt.metrics());
+                    new TakeoverPins(rt.pipeline(), rt.scripts(), keys, rt::slotGroup, config.holdTtl()), rt.timer(), rt.metrics(),
+                    hostClock);
             clusterWatch = new ClusterWatch(epoch, roster, rt.timer());
             keeper = new HoldKeeper(rt.pipeline(), rt.scripts(), keys, rt::slotGroup, wakeups::allHeld, sweeper,
                     roster, rt.timer(), config.holdTtl(), rt.commands()::clientUsable);
@@ -160,16 +164,15 @@ public final class RedisEngine extends AbstractEngine {
      */
     public static CompletionStage<RedisEngine> start(RedisEngineConfig config, String nodeId,
             Duration socketIdleTimeout, RedisMetrics metrics, SharedEventLoops eventLoops) {
-        return start(config, nodeId, socketIdleTimeout, metrics, eventLoops, ReceiverId.processFirst());
+        return start(config, nodeId, socketIdleTimeout, metrics, eventLoops, Clock.systemUTC());
     }
 
     /**
-     * As {@link #start(RedisEngineConfig, String, Duration, RedisMetrics, SharedEventLoops)}, its
-     * receivers numbered above {@code firstReceiver}: tests run a node restarted under the same id
-     * in one JVM.
+     * As {@link #start(RedisEngineConfig, String, Duration, RedisMetrics, SharedEventLoops)} on a
+     * host whose clock is {@code hostClock}: tests run hosts whose clocks disagree in one JVM.
      */
     static CompletionStage<RedisEngine> start(RedisEngineConfig config, String nodeId, Duration socketIdleTimeout,
-            RedisMetrics metrics, SharedEventLoops eventLoops, long firstReceiver) {
+            RedisMetrics metrics, SharedEventLoops eventLoops, Clock hostClock) {
         Objects.requireNonNull(nodeId, "nodeId");
         ReconnectRelay relay = new ReconnectRelay();
         RedissonClient redisson;
@@ -182,7 +185,7 @@ public final class RedisEngine extends AbstractEngine {
         AtomicReference<RedisEngine> made = new AtomicReference<>();
         RedisEngine engine;
         try {
-            engine = new RedisEngine(runtime, new Parts(runtime, socketIdleTimeout, firstReceiver, made));
+            engine = new RedisEngine(runtime, new Parts(runtime, socketIdleTimeout, hostClock, made));
         } catch (RuntimeException e) {
             runtime.shutdown();
             throw e;
@@ -206,10 +209,15 @@ public final class RedisEngine extends AbstractEngine {
         return runtime.scripts().loadAll(runtime.script(), runtime.gate())
                 .thenCompose(loaded -> roster.refuseIfIdInUse())
                 .thenCompose(free -> wakeups.start())
-                .thenCompose(subscribed -> presence.start())
+                .thenCompose(subscribed -> roster.notePredecessor())
+                .thenCompose(startedAt -> {
+                    // Receivers of any process started before this one are numbered below.
+                    firstReceiver = ReceiverId.firstOfProcessStartedAt(startedAt);
+                    ReceiverId.numberAbove(firstReceiver);
+                    return presence.start(firstReceiver);
+                })
                 .thenCompose(subscribed -> epoch.establish())
-                .thenCompose(established -> roster.notePredecessor())
-                .thenCompose(noted -> roster.heartbeat())
+                .thenCompose(established -> roster.heartbeat())
                 .thenAccept(listed -> {
                     runtime.timer().scheduleWithFixedDelay(this::probeWhileFull, FULL_PROBE_INTERVAL.toMillis(),
                             FULL_PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
@@ -292,6 +300,11 @@ public final class RedisEngine extends AbstractEngine {
     /** Renews and checks every slot this node holds now (normally every third of the hold TTL). */
     public CompletionStage<Void> renewHeld() {
         return keeper.renew();
+    }
+
+    /** This process's receivers are numbered above it ({@link ReceiverId#numberAbove}). */
+    long firstReceiver() {
+        return firstReceiver;
     }
 
     /** The Redis client (tests kill a node by shutting it down without closing the engine). */

@@ -44,15 +44,14 @@ class TwoProcessesUnderOneIdTest {
                 first.setExpiryListener(key -> { });
                 living.setExpiryListener(key -> { });
                 SessionKey served = new SessionKey("echo", "served");
-                String holder = new ReceiverId(TWIN, ReceiverId.processFirst() + 1).encode();
+                String holder = new ReceiverId(TWIN, first.firstReceiver() + 1).encode();
                 assertEquals(Claim.Outcome.OPENED, Waits.join(first.claim(served, ClaimMode.STREAM,
                         Creation.CREATE_IF_MISSING, receiver(ReceiverId.decode(holder))), WAIT).outcome());
                 Waits.join(first.renewHeld(), WAIT);
 
-                long firstOfSecond = ReceiverId.firstOfProcessStartedAt(System.currentTimeMillis() + 1);
                 RedisEngine second = null;
                 try {
-                    second = TestEngines.connect(config, TWIN, firstOfSecond).toCompletableFuture()
+                    second = TestEngines.connect(config, TWIN).toCompletableFuture()
                             .get(WAIT.toSeconds(), TimeUnit.SECONDS);
                     second.setExpiryListener(key -> { });
                     Thread.sleep(3_000); // its first scans: a self-takeover would run now
