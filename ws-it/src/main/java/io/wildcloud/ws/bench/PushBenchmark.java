@@ -202,7 +202,8 @@ public final class PushBenchmark {
         }
         String batch = servers.flag("batch", "1");
         String rate = servers.flag("rate", "0");
-        System.out.println("== " + title + " (" + servers.nodeIoThreads() + " event loop(s) per node"
+        System.out.println("== " + title + " (" + (servers.flag("server", "node").equals("nchan") ? "1 worker per nginx"
+                : servers.nodeIoThreads() + " event loop(s) per node")
                 + (batch.equals("1") ? ", one socket per publish request" : ", batches of " + batch + " sockets")
                 + (rate.equals("0") ? ", flat out" : ", " + rate + " msgs/s") + ")");
         System.out.println(result.toText());
