@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * <p>A node restarted under the same id (fixed ids in docker-compose and Kubernetes) is subscribed
  * again within seconds, while its dead predecessor's receivers still hold slots: before it
  * subscribes, each process writes the number its receivers are numbered above
- * ({@code <prefix>process:{<nodeId>}}, {@link ReceiverId#processFirst}), and a receiver of that
+ * ({@code <prefix>process:{<nodeId>}}, {@link RedisEngine#firstReceiver}), and a receiver of that
  * node id numbered at or below it is of a process that is gone.
  */
 final class NodePresence {
@@ -147,6 +147,7 @@ final class NodePresence {
      * node's presence alone.
      */
     CompletionStage<Boolean> isAlive(ReceiverId holder) {
+        // As mayHold judges such a receiver, without the GET of a number it would not look at.
         if (!ReceiverId.numberedFromStart(holder.connectionId())) {
             return isAlive(holder.nodeId());
         }

@@ -174,7 +174,9 @@ final class NodeRoster {
             return CompletableFuture.completedFuture(null);
         }
         return after(LIVE_PROOF_STEP).thenCompose(waited -> listedAt()).thenCompose(now -> {
-            if (now != null && (seen == null || now > seen)) {
+            // Any change is a heartbeat: a score may also step back (a failover to a replica whose
+            // clock is behind keeps it at the process's start).
+            if (now != null && !now.equals(seen)) {
                 return CompletableFuture.failedFuture(new NodeIdInUseException("node id " + nodeId + " is in use: a"
                         + " live process runs under it (subscribed to its presence channel, and its heartbeat on the"
                         + " roster came while this one started); give each process its own node-id (WS_NODE_ID),"
@@ -205,9 +207,10 @@ final class NodeRoster {
             predecessorSeen = seen < 0 ? null : (double) seen;
             // Above the predecessor's last heartbeat, whatever the roster's clock says now (it may
             // have stepped back): its receivers are all numbered below this process's.
-            long startedAt = Math.max(rosterNow(), seen + 1);
+            long rosterNow = rosterNow();
+            long startedAt = Math.max(rosterNow, seen + 1);
             processStart = startedAt;
-            long hostAhead = hostClock.millis() - rosterNow();
+            long hostAhead = hostClock.millis() - rosterNow;
             if (Math.abs(hostAhead) > HOST_CLOCK_TOLERANCE.toMillis()) {
                 LOG.warn("node {}'s clock is {} ms {} Redis's (the roster's master): the takeover of dead nodes does not"
                         + " depend on it, its logs' times do", nodeId, Math.abs(hostAhead),

@@ -227,16 +227,12 @@ public final class RedisEngine extends AbstractEngine {
                     LOG.info("node {} Redis engine on {} with prefix {}", runtime.nodeId(),
                             runtime.config().endpoint(), runtime.config().keyPrefix());
                 })
-                .exceptionallyCompose(error -> {
-                    if (Causes.unwrap(error) instanceof NodeIdInUseException inUse) {
-                        // Found on a Redis client's thread, which a shutdown of that client waits for:
-                        // closed from another. An operator's mistake, said as it is.
-                        return CompletableFuture.runAsync(this::close)
-                                .thenCompose(closed -> CompletableFuture.<Void>failedFuture(inUse));
-                    }
-                    close();
-                    return StoreErrors.failed("starting the Redis engine", error);
-                });
+                // Failures arrive on a Redis client's thread, which a shutdown of that client waits
+                // for: closed from another. An id in use is an operator's mistake, said as it is.
+                .exceptionallyCompose(error -> CompletableFuture.runAsync(this::close)
+                        .thenCompose(closed -> Causes.unwrap(error) instanceof NodeIdInUseException inUse
+                                ? CompletableFuture.<Void>failedFuture(inUse)
+                                : StoreErrors.<Void>failed("starting the Redis engine", error)));
     }
 
     @Override

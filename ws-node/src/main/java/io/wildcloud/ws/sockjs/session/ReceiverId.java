@@ -21,10 +21,12 @@ public record ReceiverId(String nodeId, long connectionId) {
     private static final int START_SHIFT = 20;
     /**
      * The last number this process handed out: per JVM, so that two handlers of one node never
-     * hand out the same one; from the host's clock at first (one node alone), raised by a store
-     * that tells other nodes which number its process's receivers are above ({@link #numberAbove}).
+     * hand out the same one. From 0 until a store that other nodes judge receivers by raises it
+     * ({@link #numberAbove}: the Redis engine, to its start on Redis's clock). Never from the
+     * host's clock: a host ahead of Redis would number its receivers above the bound a takeover
+     * of its process ends them by, and they would outlive it.
      */
-    private static final AtomicLong LAST_NUMBER = new AtomicLong(firstOfProcessStartedAt(System.currentTimeMillis()));
+    private static final AtomicLong LAST_NUMBER = new AtomicLong();
     /** Numbers below it were not made from a start time: builds that numbered from 1, tests. */
     private static final long FIRST_OF_2020 = firstOfProcessStartedAt(1_577_836_800_000L);
 
@@ -63,11 +65,6 @@ public record ReceiverId(String nodeId, long connectionId) {
     /** The number before the first of a process started at {@code startMillis}. */
     public static long firstOfProcessStartedAt(long startMillis) {
         return startMillis << START_SHIFT;
-    }
-
-    /** When (ms) a process whose receivers are numbered above {@code first} started. */
-    public static long startOf(long first) {
-        return first >> START_SHIFT;
     }
 
     /**
