@@ -57,6 +57,9 @@ final class PendingReleases {
 
     /** A pending release and whether its script has run (only its index entry is left then). */
     private record Entry(Pending pending, boolean released) {
+        Target target() {
+            return new Target(pending.key(), pending.receiverId());
+        }
     }
 
     private final Release release;
@@ -64,8 +67,7 @@ final class PendingReleases {
     private final NodeWakeups wakeups;
     private final ScheduledExecutorService timer;
     private final LinkedHashMap<Target, Entry> entries = new LinkedHashMap<>();
-    /** Guarded by this: the round being sent (null if none), and whether one is scheduled. */
-    private CompletableFuture<Void> round;
+    /** Guarded by this: a scheduled round is waiting or on its way (the next is scheduled when it ends). */
     private boolean roundScheduled;
 
     /**
@@ -92,16 +94,22 @@ final class PendingReleases {
                 wakeups.released(pending.key(), pending.receiverId());
                 return;
             }
-            entries.put(new Target(pending.key(), pending.receiverId()), new Entry(pending, released));
+            Entry entry = new Entry(pending, released);
+            entries.put(entry.target(), entry);
         }
         LOG.warn("{} release of {} got no answer within the stall bound: kept, and sent again until Redis answers",
                 pending.key(), pending.receiverId());
         scheduleRound(UnknownOutcomes.PAUSE.toMillis());
     }
 
-    /** Redis is back (a reconnection): send the pending releases now rather than at the next round. */
+    /**
+     * Redis is back (a reconnection): send the oldest pending releases now, beside a round still
+     * waiting for Redisson (whose own retry of a send cut with its connection comes a retry
+     * interval later: 1.2 s, past the ~0.7 s a poll on another node waits before 2010). A copy
+     * more of a release does no harm.
+     */
     void retryNow() {
-        scheduleRound(0);
+        sendRound();
     }
 
     /** The sessions whose release is pending, for the node's held list. */
@@ -123,12 +131,15 @@ final class PendingReleases {
         long deadline = System.nanoTime() + bound.toNanos();
         while (size() > 0 && System.nanoTime() < deadline) {
             try {
-                startRound().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                sendRound().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             } catch (Exception timedOut) {
                 break;
+            }
+            if (size() > 0) {
+                sleepQuietly(Math.min(UnknownOutcomes.PAUSE.toNanos(), deadline - System.nanoTime()));
             }
         }
         int left = size();
@@ -138,20 +149,29 @@ final class PendingReleases {
         }
     }
 
+    private static void sleepQuietly(long nanos) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(Math.max(0, nanos));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The next round, {@code delayMillis} after the last: one at a time. */
     private void scheduleRound(long delayMillis) {
         synchronized (this) {
-            if (round != null || roundScheduled || entries.isEmpty()) {
+            if (roundScheduled || entries.isEmpty()) {
                 return;
             }
             roundScheduled = true;
         }
         try {
-            timer.schedule(() -> {
+            timer.schedule(() -> sendRound().whenComplete((done, error) -> {
                 synchronized (this) {
                     roundScheduled = false;
                 }
-                startRound();
-            }, delayMillis, TimeUnit.MILLISECONDS);
+                scheduleRound(UnknownOutcomes.PAUSE.toMillis());
+            }), delayMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closing) {
             synchronized (this) {
                 roundScheduled = false;
@@ -160,39 +180,25 @@ final class PendingReleases {
     }
 
     /**
-     * Sends up to {@link #PER_ROUND} pending releases, oldest first; completes when all are answered
-     * or failed. The round already on its way, if there is one.
+     * Sends up to {@link #PER_ROUND} pending releases, oldest first (then last: the next round
+     * starts with others); completes when all are answered or failed.
      */
-    private CompletableFuture<Void> startRound() {
+    private CompletableFuture<Void> sendRound() {
         List<Entry> taken = new ArrayList<>(PER_ROUND);
-        CompletableFuture<Void> started = new CompletableFuture<>();
         synchronized (this) {
-            if (round != null) {
-                return round;
-            }
             var it = entries.values().iterator();
             while (it.hasNext() && taken.size() < PER_ROUND) {
                 taken.add(it.next());
-                it.remove(); // back at the end if it fails: the next round starts with others
+                it.remove();
             }
-            if (taken.isEmpty()) {
-                return CompletableFuture.completedFuture(null);
-            }
-            round = started;
+            taken.forEach(entry -> entries.put(entry.target(), entry));
         }
         List<CompletableFuture<Void>> sends = new ArrayList<>(taken.size());
         taken.forEach(entry -> sends.add(send(entry)));
-        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).whenComplete((done, error) -> {
-            synchronized (this) {
-                round = null;
-            }
-            scheduleRound(UnknownOutcomes.PAUSE.toMillis());
-            started.complete(null);
-        });
-        return started;
+        return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new));
     }
 
-    /** The release (unless it ran), then the index entry; kept for the next round if either fails. */
+    /** The release (unless it ran), then the index entry; left pending if either fails. */
     private CompletableFuture<Void> send(Entry entry) {
         Pending pending = entry.pending();
         CompletableFuture<Void> sent = new CompletableFuture<>();
@@ -200,7 +206,7 @@ final class PendingReleases {
                 : call(() -> release.send(pending));
         released.whenComplete((answer, releaseError) -> {
             if (releaseError != null) {
-                keepOrGiveUp(pending, false, releaseError);
+                failed(entry, false, releaseError);
                 sent.complete(null);
                 return;
             }
@@ -212,7 +218,11 @@ final class PendingReleases {
             call(() -> track.apply(pending.key(), System.currentTimeMillis() + pending.delayMillis()))
                     .whenComplete((tracked, trackError) -> {
                         if (trackError != null) {
-                            keepOrGiveUp(pending, true, trackError);
+                            failed(entry, true, trackError);
+                        } else {
+                            synchronized (this) {
+                                entries.remove(entry.target());
+                            }
                         }
                         sent.complete(null);
                     });
@@ -220,15 +230,23 @@ final class PendingReleases {
         return sent;
     }
 
-    private void keepOrGiveUp(Pending pending, boolean released, Throwable error) {
+    /** Left pending (its script noted as run if {@code released}), or given up a hold TTL after its first send. */
+    private void failed(Entry entry, boolean released, Throwable error) {
+        Pending pending = entry.pending();
         if (System.nanoTime() - pending.giveUpAtNanos() >= 0) {
+            synchronized (this) {
+                entries.remove(entry.target());
+            }
             LOG.warn("{} release of {} given up a hold TTL after it was first sent (its keys lapsed unrenewed): {}",
                     pending.key(), pending.receiverId(), StoreErrors.redacted(error.toString()));
             wakeups.released(pending.key(), pending.receiverId());
             return;
         }
-        synchronized (this) {
-            entries.putIfAbsent(new Target(pending.key(), pending.receiverId()), new Entry(pending, released));
+        if (released) {
+            synchronized (this) {
+                // Only while still pending: another copy may have finished it meanwhile.
+                entries.computeIfPresent(entry.target(), (target, now) -> new Entry(pending, true));
+            }
         }
     }
 

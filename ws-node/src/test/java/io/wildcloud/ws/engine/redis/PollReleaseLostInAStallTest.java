@@ -64,19 +64,32 @@ class PollReleaseLostInAStallTest {
             public void end(RedisServerProcess redis) {
                 redis.resume();
             }
-        }, true);
+        }, NextPoll.OTHER_NODE);
     }
 
     @Test
     void aReleaseWhoseSendsWereDroppedUnrunPastTheBoundIsSentAgainOnceRedisAnswers() throws Exception {
-        pollAnsweredThenReleasedThrough(DROPPED_UNRUN, true);
+        pollAnsweredThenReleasedThrough(DROPPED_UNRUN, NextPoll.OTHER_NODE);
     }
 
     /** Until the fix the node took its own forgotten holder's slot over, and the claim gave the answered message again. */
     @Test
     void theNextPollOnTheSameNodeWaitsForTheReleaseInsteadOfGettingTheAnswerAgain() throws Exception {
-        pollAnsweredThenReleasedThrough(DROPPED_UNRUN, false);
+        pollAnsweredThenReleasedThrough(DROPPED_UNRUN, NextPoll.SAME_NODE);
     }
+
+    /**
+     * The node stops (SIGTERM: its engine closes) as soon as Redis answers again: it makes the
+     * release before it goes. Until the fix the other node judged the forgotten holder dead and took
+     * the slot over, and the claim gave the answered message again.
+     */
+    @Test
+    void aNodeThatStopsWithAReleaseKeptMakesItBeforeItGoes() throws Exception {
+        pollAnsweredThenReleasedThrough(DROPPED_UNRUN, NextPoll.OTHER_NODE_ONCE_THE_FIRST_STOPPED);
+    }
+
+    /** Where the client's next poll goes once the fault is over. */
+    private enum NextPoll { OTHER_NODE, SAME_NODE, OTHER_NODE_ONCE_THE_FIRST_STOPPED }
 
     private static final Fault DROPPED_UNRUN = new Fault() {
         @Override
@@ -100,8 +113,7 @@ class PollReleaseLostInAStallTest {
         void end(RedisServerProcess redis) throws Exception;
     }
 
-    /** @param nextPollElsewhere whether the client's next poll goes through the other node, or the same one */
-    private void pollAnsweredThenReleasedThrough(Fault fault, boolean nextPollElsewhere) throws Exception {
+    private void pollAnsweredThenReleasedThrough(Fault fault, NextPoll nextPoll) throws Exception {
         RedisServerProcess redis = RedisServerProcess.start();
         cleanup.add(redis);
         RedisEngineConfig config = RedisEngineConfig.of(redis.url())
@@ -110,7 +122,9 @@ class PollReleaseLostInAStallTest {
                 .withHoldTtl(HOLD_TTL)
                 .withTimeouts(Duration.ofMillis(500), 1, Duration.ofSeconds(2));
         RedisEngine first = Waits.join(TestEngines.connect(config, "n1"), WAIT);
-        cleanup.add(first);
+        if (nextPoll != NextPoll.OTHER_NODE_ONCE_THE_FIRST_STOPPED) {
+            cleanup.add(first);
+        }
         RedisEngine second = Waits.join(TestEngines.connect(config, "n2"), WAIT);
         cleanup.add(second);
         List<SessionKey> expired = new CopyOnWriteArrayList<>();
@@ -141,7 +155,10 @@ class PollReleaseLostInAStallTest {
 
         // The client's next poll as soon as Redis answers: a busy slot is asked again over ~0.7 s
         // (SessionLifetime) before the client hears 2010.
-        RedisEngine nextNode = nextPollElsewhere ? second : first;
+        if (nextPoll == NextPoll.OTHER_NODE_ONCE_THE_FIRST_STOPPED) {
+            first.close();
+        }
+        RedisEngine nextNode = nextPoll == NextPoll.SAME_NODE ? first : second;
         CollectingReceiver next = new CollectingReceiver(new ReceiverId(nextNode.nodeId(), 3),
                 new CopyOnWriteArrayList<>());
         Claim again = claimWithBusyRetries(nextNode, key, next);
