@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * end is noticed.
  *
  * <p>Bounded: {@link #MAX_PENDING} releases (past that a release is given up as before: its keys
- * lapse with the hold TTL), one round of at most {@link #PER_ROUND} at a time, rounds
- * {@link UnknownOutcomes#PAUSE} apart (a stalled round waits for Redisson's timeouts), and each
- * release a hold TTL after it was first sent: its keys, renewed no more, are gone by then. Listed
+ * lapse with the hold TTL), rounds of at most {@link #PER_ROUND}, one at a time and
+ * {@link UnknownOutcomes#PAUSE} apart (a stalled round waits for Redisson's timeouts), one more at
+ * once at each reconnection and at the engine's close, and each release a hold TTL after it was
+ * first sent: its keys, renewed no more, are gone by then. Listed
  * in the node's held list ({@link #sessions()}), so that a node that stops with releases pending
  * leaves them to the node that takes it over, which ends them with a notice.
  */
