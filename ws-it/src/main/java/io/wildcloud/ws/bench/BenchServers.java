@@ -45,6 +45,10 @@ final class BenchServers {
         }
     }
 
+    /** An nginx with Nchan the benchmark started (issue 17's reference): its master process and port. */
+    record Nchan(ManagedProcess process, int port) {
+    }
+
     /** A redis-server the benchmark started. */
     record Redis(ManagedProcess process, int port) implements AutoCloseable {
 
@@ -153,6 +157,37 @@ final class BenchServers {
                 return new Node(node, publicPort, apiPort, gcLog);
             } catch (IllegalStateException e) {
                 node.close();
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * nginx with the Nchan module ({@link NchanConfig}: one worker) on a free port, its
+     * configuration and logs in {@code <work dir>/<name>}; answers once {@code /health} does. Again
+     * on another port (three tries) if it ends first: the port may be taken between pick and bind.
+     */
+    Nchan startNchan(String name, String redisUrl) throws IOException, InterruptedException {
+        Path dir = Files.createDirectories(workDir.resolve(name)).toAbsolutePath();
+        Path module = Path.of(flags.getOrDefault("nchan-module", NchanConfig.DEBIAN_MODULE.toString()));
+        if (!Files.exists(module)) {
+            throw new IllegalStateException("no Nchan module at " + module
+                    + ": apt-get install libnginx-mod-nchan, or pass --nchan-module=<ngx_nchan_module.so>");
+        }
+        for (int attempt = 1; ; attempt++) {
+            NchanConfig config = new NchanConfig(LoopbackPorts.pick(), dir, redisUrl, module);
+            Path conf = dir.resolve("nginx.conf");
+            Files.writeString(conf, config.render());
+            ManagedProcess nginx = ManagedProcess.start(name, List.of(flags.getOrDefault("nginx", "nginx"),
+                    "-p", dir.toString(), "-c", conf.toString(), "-e", dir.resolve("error.log").toString()),
+                    workDir.resolve(name + ".log"));
+            try {
+                nginx.awaitHttp(URI.create("http://127.0.0.1:" + config.port() + "/health"), Duration.ofSeconds(20));
+                return new Nchan(nginx, config.port());
+            } catch (IllegalStateException e) {
+                nginx.close();
                 if (attempt == 3) {
                     throw e;
                 }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
+import java.util.stream.Stream;
 
 /** A server process the benchmark started (a node or redis-server): its CPU time, and a stop by PID. */
 final class ManagedProcess implements AutoCloseable {
@@ -33,9 +34,20 @@ final class ManagedProcess implements AutoCloseable {
         return new ManagedProcess(name, process);
     }
 
-    /** CPU time (user + system) the process has used so far. */
+    /**
+     * CPU time (user + system) the process and its living descendants have used so far: nginx's
+     * worker, which does Nchan's work, is a child of the process started.
+     */
     Duration cpu() {
-        return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+        return Stream.concat(Stream.of(process.toHandle()), process.toHandle().descendants())
+                .map(handle -> handle.info().totalCpuDuration().orElse(Duration.ZERO))
+                .reduce(Duration.ZERO, Duration::plus);
+    }
+
+    /** The process's pid and its living descendants' (nginx's worker). */
+    private List<Long> pids() {
+        return Stream.concat(Stream.of(process.toHandle()), process.toHandle().descendants())
+                .map(ProcessHandle::pid).toList();
     }
 
     /**
@@ -44,14 +56,19 @@ final class ManagedProcess implements AutoCloseable {
      * side's TCP work, so the split says how much of a message's cost is the kernel's.
      */
     Duration[] userAndSystemCpu() {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return new Duration[] {Duration.ofMillis(Long.parseLong(fields[11]) * 10),
-                Duration.ofMillis(Long.parseLong(fields[12]) * 10)};
-        } catch (IOException notLinux) {
-            return new Duration[] {Duration.ZERO, Duration.ZERO};
+        long userTicks = 0;
+        long systemTicks = 0;
+        for (long pid : pids()) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                userTicks += Long.parseLong(fields[11]);
+                systemTicks += Long.parseLong(fields[12]);
+            } catch (IOException notLinuxOrGone) {
+                // nothing to add
+            }
         }
+        return new Duration[] {Duration.ofMillis(userTicks * 10), Duration.ofMillis(systemTicks * 10)};
     }
 
     /**
@@ -89,20 +106,27 @@ final class ManagedProcess implements AutoCloseable {
         });
     }
 
-    /** {@code perThread} of each thread's {@code /proc/<pid>/task/<tid>/<file>}, summed; -1 off Linux. */
+    /**
+     * {@code perThread} of each thread's {@code /proc/<pid>/task/<tid>/<file>}, summed over the
+     * process and its descendants; -1 off Linux.
+     */
     private long sumOverThreads(String file, ToLongFunction<String> perThread) {
-        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
         long total = 0;
-        try (var threads = Files.list(tasks)) {
-            for (Path thread : (Iterable<Path>) threads::iterator) {
-                try {
-                    total += perThread.applyAsLong(Files.readString(thread.resolve(file)));
-                } catch (IOException threadEnded) {
-                    // gone meanwhile
+        for (long pid : pids()) {
+            Path tasks = Path.of("/proc", Long.toString(pid), "task");
+            try (var threads = Files.list(tasks)) {
+                for (Path thread : (Iterable<Path>) threads::iterator) {
+                    try {
+                        total += perThread.applyAsLong(Files.readString(thread.resolve(file)));
+                    } catch (IOException threadEnded) {
+                        // gone meanwhile
+                    }
+                }
+            } catch (IOException | UncheckedIOException notLinux) {
+                if (pid == process.pid()) {
+                    return -1;
                 }
             }
-        } catch (IOException | UncheckedIOException notLinux) {
-            return -1;
         }
         return total;
     }

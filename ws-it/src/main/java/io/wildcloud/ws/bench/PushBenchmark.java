@@ -30,6 +30,12 @@ import java.util.Map;
  * keep-alive API connections with one request in flight each, 50,000 warm-up and 200,000 measured
  * messages, nodes on {@code -Xmx1g} alone. Every run prints the nodes' GC pauses in the measured
  * window and the servers' wake-ups per message.
+ *
+ * <p>{@code --server=nchan} runs the same scenarios against Nchan, the reference issue 17's targets
+ * were derived from, so that they can be judged by ratio on whatever machine this runs: nginx with
+ * one worker ({@link NchanConfig}), a plain websocket per channel, {@code POST /pub/<channel>}; (b)
+ * is two nginx on one redis-server, subscribers on the first, publishes to the second. Its CPU is
+ * the nginx processes' (and Redis's), read as the nodes' are.
  */
 public final class PushBenchmark {
 
@@ -58,11 +64,46 @@ public final class PushBenchmark {
         PushBenchmark benchmark = new PushBenchmark(flags);
         System.out.println(BenchServers.machine());
         String scenario = flags.getOrDefault("scenario", "both");
+        boolean nchan = switch (flags.getOrDefault("server", "node")) {
+            case "node" -> false;
+            case "nchan" -> true;
+            default -> throw new IllegalArgumentException("--server takes node or nchan, not " + flags.get("server"));
+        };
         if (scenario.equals("a") || scenario.equals("both")) {
-            benchmark.memoryOneNode();
+            if (nchan) {
+                benchmark.nchanOneServer();
+            } else {
+                benchmark.memoryOneNode();
+            }
         }
         if (scenario.equals("b") || scenario.equals("both")) {
-            benchmark.redisTwoNodes();
+            if (nchan) {
+                benchmark.nchanTwoServersOnRedis();
+            } else {
+                benchmark.redisTwoNodes();
+            }
+        }
+    }
+
+    private void nchanOneServer() throws Exception {
+        BenchServers.Nchan nchan = servers.startNchan("a-nchan", null);
+        try (ManagedProcess process = nchan.process()) {
+            run("(a) Nchan, one nginx worker, memory store", List.of(process), null, 0, nchan.port(), nchan.port());
+        }
+    }
+
+    private void nchanTwoServersOnRedis() throws Exception {
+        BenchServers.Redis redis = servers.startRedis();
+        try (ManagedProcess redisProcess = redis.process()) {
+            BenchServers.Nchan receiving = servers.startNchan("b-nchan1", redis.url());
+            try (ManagedProcess receivingProcess = receiving.process()) {
+                BenchServers.Nchan publishing = servers.startNchan("b-nchan2", redis.url());
+                try (ManagedProcess publishingProcess = publishing.process()) {
+                    run("(b) two Nchan on Redis, subscribers on nginx 1, publishes to nginx 2",
+                            List.of(receivingProcess, publishingProcess, redisProcess), "127.0.0.1", redis.port(),
+                            receiving.port(), publishing.port());
+                }
+            }
         }
     }
 
@@ -110,7 +151,8 @@ public final class PushBenchmark {
             "--batch=" + servers.flag("batch", "1"),
             "--rate=" + servers.flag("rate", "0"),
             "--message-bytes=" + servers.flag("message-bytes", "0"),
-            "--grace=30s"});
+            "--grace=30s",
+            "--target=" + (servers.flag("server", "node").equals("nchan") ? "nchan" : "sockjs")});
         long[] windowNanos = new long[2];
         Map<ManagedProcess, Long> wakeUpsBefore = new LinkedHashMap<>();
         Map<ManagedProcess, Long> wakeUpsAfter = new LinkedHashMap<>();
@@ -160,7 +202,8 @@ public final class PushBenchmark {
         }
         String batch = servers.flag("batch", "1");
         String rate = servers.flag("rate", "0");
-        System.out.println("== " + title + " (" + servers.nodeIoThreads() + " event loop(s) per node"
+        System.out.println("== " + title + " (" + (servers.flag("server", "node").equals("nchan") ? "1 worker per nginx"
+                : servers.nodeIoThreads() + " event loop(s) per node")
                 + (batch.equals("1") ? ", one socket per publish request" : ", batches of " + batch + " sockets")
                 + (rate.equals("0") ? ", flat out" : ", " + rate + " msgs/s") + ")");
         System.out.println(result.toText());

@@ -31,18 +31,21 @@ public final class HttpPublisher implements AutoCloseable {
     private volatile boolean closed;
 
     public HttpPublisher(ClientLoops loops, List<URI> apiUrls, int connectionsPerUrl) {
-        this(loops, apiUrls, connectionsPerUrl, 0);
+        this(loops, apiUrls, connectionsPerUrl, 0, Target.SOCKJS);
     }
 
-    /** {@code messageBytes}: every message padded to that size ({@link DeliveryTracker#payload(long, long, int)}). */
-    public HttpPublisher(ClientLoops loops, List<URI> apiUrls, int connectionsPerUrl, int messageBytes) {
+    /**
+     * {@code messageBytes}: every message padded to that size ({@link DeliveryTracker#payload(long, long, int)});
+     * {@code target}: the server's publish request (ours, or Nchan's; batches are ours only).
+     */
+    public HttpPublisher(ClientLoops loops, List<URI> apiUrls, int connectionsPerUrl, int messageBytes, Target target) {
         this.loops = loops;
         for (int i = 0; i < connectionsPerUrl; i++) {
             for (URI url : apiUrls) {
                 if (!"http".equals(url.getScheme())) {
                     throw new IllegalArgumentException("the publisher speaks plain HTTP; API URL " + url + " is not http://");
                 }
-                connections.add(new PublishConnection(this, loops.group().next(), url, messageBytes));
+                connections.add(new PublishConnection(this, loops.group().next(), url, messageBytes, target));
             }
         }
     }

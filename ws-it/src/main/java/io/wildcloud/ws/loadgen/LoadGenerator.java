@@ -80,10 +80,10 @@ public final class LoadGenerator {
                 .build();
         try (ClientLoops loops = ClientLoops.create(options.ioThreads(), options.sourceAddress());
              HttpPublisher publisher = new HttpPublisher(loops, options.apiUrls(), options.apiConnections(),
-                     options.messageBytes())) {
+                     options.messageBytes(), options.target())) {
             ApiClient api = new ApiClient(http, options.apiUrls());
             long authorizing = System.nanoTime();
-            List<String> sockets = authorizeAll(api);
+            List<String> sockets = options.target() == Target.NCHAN ? nchanChannels() : authorizeAll(api);
             long opening = System.nanoTime();
             List<String> transports = new ArrayList<>();
             for (int i = 0; i < options.sessions(); i++) {
@@ -99,9 +99,12 @@ public final class LoadGenerator {
                 byTransport.merge(transport.label(), 1, Integer::sum);
                 URI publicUrl = options.publicUrls().get(i % options.publicUrls().size());
                 URI endpoint = URI.create(publicUrl + "/" + sockets.get(i));
+                URI nchanSubscriber = URI.create(publicUrl + Target.NCHAN_SUBSCRIBE_PATH + sockets.get(i));
                 // A session that ends under a fault is reopened, as an application on sockjs-client would.
-                SessionSlot slot = new SessionSlot(session, () -> SessionClient.create(transport, http, loops, endpoint,
-                        message -> tracker.received(session, message)), tracker);
+                SessionSlot slot = new SessionSlot(session, () -> options.target() == Target.NCHAN
+                        ? SessionClient.plainWebSocket(loops, nchanSubscriber, message -> tracker.received(session, message))
+                        : SessionClient.create(transport, http, loops, endpoint, message -> tracker.received(session, message)),
+                        tracker);
                 clients.add(slot);
                 if (i >= options.openConcurrency()) {
                     awaitQuietly(opens.get(i - options.openConcurrency()));
@@ -188,6 +191,16 @@ public final class LoadGenerator {
     }
 
     private static final int AUTHORIZE_THREADS = 16;
+
+    /** Nchan needs no authorize: a channel per session, named for this run. */
+    private List<String> nchanChannels() {
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        List<String> channels = new ArrayList<>();
+        for (int i = 0; i < options.sessions(); i++) {
+            channels.add("loadgen" + run + "c" + i);
+        }
+        return channels;
+    }
 
     /** Waits until {@code file} exists (at most {@code --duration}), saying so first; null: no wait. */
     private void awaitFile(java.nio.file.Path file, String saying) throws InterruptedException {

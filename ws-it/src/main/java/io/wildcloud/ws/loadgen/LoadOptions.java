@@ -38,6 +38,8 @@ import java.util.stream.Collectors;
  *     process closing its thousands of sessions loads the store while the others still count
  * @param openConcurrency sessions being opened at once at most (a burst of thousands overruns a
  *     node's accept backlog and, on Redis, its subscription locks: the opens then fail, not queue)
+ * @param target the kind of server: our node, or Nchan as issue 17's reference (websockets and
+ *     single publishes only)
  */
 public record LoadOptions(
         List<URI> publicUrls,
@@ -61,7 +63,8 @@ public record LoadOptions(
         Duration idle,
         java.nio.file.Path goFile,
         java.nio.file.Path closeFile,
-        int openConcurrency) {
+        int openConcurrency,
+        Target target) {
 
     /** Every option with its default and meaning: what {@code --help} prints and what {@link #parse} knows. */
     public static final List<SettingDefinition> OPTIONS = List.of(
@@ -97,6 +100,8 @@ public record LoadOptions(
             SettingDefinition.of("close-file", "", "if set, the sessions stay open after delivery is settled until this "
                     + "file exists, at most `--duration`: several load generators then close theirs once all have counted"),
             SettingDefinition.of("open-concurrency", "256", "sessions being opened at once at most"),
+            SettingDefinition.of("target", "sockjs", "the server: `sockjs` (our node) or `nchan` (a plain websocket per "
+                    + "channel at `/sub/<channel>`, `POST /pub/<channel>`; websocket sessions and `--batch=1` only)"),
             SettingDefinition.of("json", "false", "`true` (or `--json` alone): print the result as one JSON object on stdout"));
 
     /** The program's name in {@code --version} and at the top of {@code --help}. */
@@ -134,7 +139,8 @@ public record LoadOptions(
         }
         Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
         values.putAll(flags);
-        return new LoadOptions(
+        Target target = Target.parse(values.get("target"));
+        LoadOptions options = new LoadOptions(
                 urls("url", values.get("url")),
                 urls("api-url", values.get("api-url")),
                 values.get("app"),
@@ -156,7 +162,13 @@ public record LoadOptions(
                 parseDuration(values.get("idle")),
                 values.get("go-file").isBlank() ? null : java.nio.file.Path.of(values.get("go-file").trim()),
                 values.get("close-file").isBlank() ? null : java.nio.file.Path.of(values.get("close-file").trim()),
-                positive(values, "open-concurrency"));
+                positive(values, "open-concurrency"),
+                target);
+        if (target == Target.NCHAN && (options.batch() != 1
+                || !options.transports().keySet().equals(java.util.Set.of(SessionClient.Transport.WEBSOCKET)))) {
+            throw new IllegalArgumentException("--target=nchan takes --transports=websocket and --batch=1 only");
+        }
+        return options;
     }
 
     /** The transport of session {@code index}, spreading the mix evenly. */

@@ -35,9 +35,6 @@ import java.util.regex.Pattern;
 final class PublishConnection {
 
     private static final int ANSWER_TIMEOUT_SECONDS = 30;
-    private static final byte[] REQUEST_LINE_START = ascii("POST /publish/");
-    private static final byte[] BODY_START = ascii("{\"message\":\"");
-    private static final byte[] BODY_END = ascii("\"}");
     private static final byte[] HEADERS_END = ascii("\r\n\r\n");
     private static final byte[] BATCH_REQUEST_LINE = ascii("POST /publish");
     private static final byte[] BATCH_START = ascii("{\"messages\":[");
@@ -53,6 +50,10 @@ final class PublishConnection {
     private final EventLoop loop;
     private final URI url;
     private final int messageBytes;
+    /** {@code POST <path>} up to the socket id or channel; the body around the message. */
+    private final byte[] requestLineStart;
+    private final byte[] bodyStart;
+    private final byte[] bodyEnd;
     /** From the end of the path to the Content-Length value. */
     private final byte[] headerBlock;
     private Channel channel;
@@ -62,13 +63,16 @@ final class PublishConnection {
     /** The answer's body so far (a publish's answer is a few bytes: its sessions count). */
     private final StringBuilder body = new StringBuilder();
 
-    PublishConnection(HttpPublisher publisher, EventLoop loop, URI url, int messageBytes) {
+    PublishConnection(HttpPublisher publisher, EventLoop loop, URI url, int messageBytes, Target target) {
         this.publisher = publisher;
         this.loop = loop;
         this.url = url;
         this.messageBytes = messageBytes;
+        this.requestLineStart = ascii("POST " + target.publishPath());
+        this.bodyStart = ascii(target.bodyStart());
+        this.bodyEnd = ascii(target.bodyEnd());
         this.headerBlock = ascii(" HTTP/1.1\r\nHost: " + url.getHost() + ":" + port(url)
-                + "\r\nContent-Type: application/json\r\nContent-Length: ");
+                + "\r\nContent-Type: " + target.contentType() + "\r\nContent-Length: ");
     }
 
     ChannelFuture connect(Bootstrap bootstrap) {
@@ -124,17 +128,17 @@ final class PublishConnection {
         // Only digits, colons and padding: nothing to escape in the JSON string.
         String message = DeliveryTracker.payload(publish.seqs[0], System.nanoTime(), messageBytes);
         String socketId = publish.socketIds[0];
-        int bodyLength = BODY_START.length + message.length() + BODY_END.length;
-        ByteBuf request = channel.alloc().ioBuffer(REQUEST_LINE_START.length + socketId.length()
+        int bodyLength = bodyStart.length + message.length() + bodyEnd.length;
+        ByteBuf request = channel.alloc().ioBuffer(requestLineStart.length + socketId.length()
                 + headerBlock.length + 8 + HEADERS_END.length + bodyLength);
-        request.writeBytes(REQUEST_LINE_START);
+        request.writeBytes(requestLineStart);
         ByteBufUtil.writeAscii(request, socketId);
         request.writeBytes(headerBlock);
         ByteBufUtil.writeAscii(request, Integer.toString(bodyLength));
         request.writeBytes(HEADERS_END);
-        request.writeBytes(BODY_START);
+        request.writeBytes(bodyStart);
         ByteBufUtil.writeAscii(request, message);
-        request.writeBytes(BODY_END);
+        request.writeBytes(bodyEnd);
         return request;
     }
 

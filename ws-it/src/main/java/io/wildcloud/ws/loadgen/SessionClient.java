@@ -40,11 +40,30 @@ public abstract class SessionClient {
     protected volatile boolean stopping;
     private volatile BiConsumer<String, String> servedListener = (node, outcome) -> { };
 
-    protected SessionClient(URI endpoint, Consumer<String> sink) {
+    /** {@code sessionUrl}: see {@link #sessionUrlUnder}, or a plain websocket's whole URL. */
+    protected SessionClient(URI sessionUrl, Consumer<String> sink) {
+        this.sessionUrl = sessionUrl;
+        this.sink = sink;
+    }
+
+    /** A new SockJS session's URL under {@code endpoint}: a random server number and session id appended. */
+    protected static URI sessionUrlUnder(URI endpoint) {
         String base = endpoint.toString().replaceAll("/+$", "");
         String server = String.format("%03d", (int) (Math.random() * 1000));
-        this.sessionUrl = URI.create(base + "/" + server + "/" + UUID.randomUUID().toString().replace("-", ""));
-        this.sink = sink;
+        return URI.create(base + "/" + server + "/" + UUID.randomUUID().toString().replace("-", ""));
+    }
+
+    /**
+     * A plain websocket (no SockJS) to {@code url} whose every text frame is one message: a
+     * subscriber of Nchan, issue 17's reference server. Open once the handshake is done.
+     */
+    public static SessionClient plainWebSocket(ClientLoops loops, URI url, Consumer<String> sink) {
+        return new WebSocketSessionClient(loops, url, sink, true);
+    }
+
+    /** Hands one message to the sink (a plain websocket's frame). */
+    protected void deliver(String message) {
+        sink.accept(message);
     }
 
     /** Websocket sessions run on {@code loops}; the xhr transports on the JDK client {@code http}. */

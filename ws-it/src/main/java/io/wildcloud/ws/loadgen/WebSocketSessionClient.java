@@ -18,22 +18,34 @@ import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
-/** SockJS over a websocket (Netty, on the load generator's few event loops): each text message is one frame. */
+/**
+ * SockJS over a websocket (Netty, on the load generator's few event loops): each text message is one
+ * frame. Or, {@code plain}, a websocket without SockJS whose every text frame is one message (Nchan).
+ */
 final class WebSocketSessionClient extends SessionClient {
 
     private static final int MAX_FRAME_BYTES = 1 << 20;
 
     private final ClientLoops loops;
+    private final boolean plain;
     private volatile Channel channel;
 
     WebSocketSessionClient(ClientLoops loops, URI endpoint, Consumer<String> sink) {
-        super(endpoint, sink);
+        super(sessionUrlUnder(endpoint), sink);
         this.loops = loops;
+        this.plain = false;
+    }
+
+    /** A plain websocket to exactly {@code url}. */
+    WebSocketSessionClient(ClientLoops loops, URI url, Consumer<String> sink, boolean plain) {
+        super(url, sink);
+        this.loops = loops;
+        this.plain = plain;
     }
 
     @Override
     public CompletableFuture<Void> open() {
-        URI url = URI.create(sessionUrl.toString().replaceFirst("^http", "ws") + "/websocket");
+        URI url = URI.create(sessionUrl.toString().replaceFirst("^http", "ws") + (plain ? "" : "/websocket"));
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(url)
                 .version(WebSocketVersion.V13)
@@ -73,9 +85,20 @@ final class WebSocketSessionClient extends SessionClient {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
-            if (!onFrame(frame.text())) {
+            if (plain) {
+                deliver(frame.text());
+            } else if (!onFrame(frame.text())) {
                 ctx.close();
             }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            // A plain websocket has no open frame: it is open once the handshake is done.
+            if (plain && event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+                opened.complete(null);
+            }
+            super.userEventTriggered(ctx, event);
         }
 
         @Override

@@ -23,7 +23,7 @@ final class XhrPollingSessionClient extends SessionClient {
     private final Backoff backoff = new Backoff(100, 2_000);
 
     XhrPollingSessionClient(HttpClient http, URI endpoint, Consumer<String> sink) {
-        super(endpoint, sink);
+        super(sessionUrlUnder(endpoint), sink);
         this.http = http;
     }
 

@@ -22,7 +22,7 @@ final class XhrStreamingSessionClient extends SessionClient {
     private volatile Flow.Subscription streaming;
 
     XhrStreamingSessionClient(HttpClient http, URI endpoint, Consumer<String> sink) {
-        super(endpoint, sink);
+        super(sessionUrlUnder(endpoint), sink);
         this.http = http;
     }
 

@@ -72,6 +72,9 @@ final class NodeParts {
         } catch (StopRequest.StartStopped e) {
             throw e;
         } catch (ExecutionException | TimeoutException e) {
+            if (e.getCause() instanceof io.wildcloud.ws.engine.redis.NodeIdInUseException inUse) {
+                throw inUse; // Redis was reached: the node id is what is wrong
+            }
             throw new IllegalStateException("cannot connect to Redis at " + redis.endpoint() + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e), e);
         } catch (InterruptedException e) {

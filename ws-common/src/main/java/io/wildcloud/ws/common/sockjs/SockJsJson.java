@@ -149,11 +149,23 @@ public final class SockJsJson {
                 messages.add(reader.nextString());
             } else if (first == JsonToken.BEGIN_ARRAY) {
                 reader.beginArray();
+                // One copier for the whole array, made at its first array or object: a writer, its
+                // buffer and its stack for each value cost a 64 KiB [0,0,...] 13 MB (32,765 messages).
+                ValueCopier copier = null;
                 while (reader.hasNext()) {
-                    if (reader.peek() == JsonToken.STRING) {
-                        messages.add(reader.nextString());
-                    } else {
-                        messages.add(compactText(reader));
+                    switch (reader.peek()) {
+                        case STRING, NUMBER -> messages.add(reader.nextString()); // a number as written
+                        case BOOLEAN -> messages.add(reader.nextBoolean() ? "true" : "false");
+                        case NULL -> {
+                            reader.nextNull();
+                            messages.add("null");
+                        }
+                        default -> {
+                            if (copier == null) {
+                                copier = new ValueCopier();
+                            }
+                            messages.add(copier.compactText(reader));
+                        }
                     }
                 }
                 reader.endArray();
@@ -174,63 +186,98 @@ public final class SockJsJson {
      * event loop, 40 times a string of that size. An object with a repeated key (rare) is read
      * again from the copy as a tree, no dearer than before.
      */
-    private static String compactText(JsonReader reader) throws IOException {
-        StringWriter text = new StringWriter();
-        JsonWriter writer = new JsonWriter(text);
-        writer.setStrictness(Strictness.LENIENT); // as JsonElement.toString(): it writes what the reader took
-        // The names of each open object (null for an array), to notice a repeated key.
-        ArrayDeque<Object> open = new ArrayDeque<>();
-        boolean repeatedKey = false;
-        do {
-            switch (reader.peek()) {
-                case BEGIN_ARRAY -> {
-                    reader.beginArray();
-                    writer.beginArray();
-                    open.push(ARRAY);
-                }
-                case END_ARRAY -> {
-                    reader.endArray();
-                    writer.endArray();
-                    open.pop();
-                }
-                case BEGIN_OBJECT -> {
-                    reader.beginObject();
-                    writer.beginObject();
-                    open.push(new HashSet<String>(4));
-                }
-                case END_OBJECT -> {
-                    reader.endObject();
-                    writer.endObject();
-                    open.pop();
-                }
-                case NAME -> {
-                    String name = reader.nextName();
-                    @SuppressWarnings("unchecked")
-                    Set<String> names = (Set<String>) open.peek();
-                    repeatedKey |= !names.add(name);
-                    writer.name(name);
-                }
-                case STRING -> writer.value(reader.nextString());
-                case NUMBER -> writer.jsonValue(reader.nextString()); // as written
-                case BOOLEAN -> writer.value(reader.nextBoolean());
-                case NULL -> {
-                    reader.nextNull();
-                    writer.nullValue();
-                }
-                default -> throw new BrokenJsonException("a value expected");
-            }
-        } while (!open.isEmpty());
-        writer.flush();
-        if (repeatedKey) {
-            JsonReader again = new JsonReader(new StringReader(text.toString()));
-            again.setStrictness(Strictness.LENIENT);
-            return JsonParser.parseReader(again).toString();
+    private static final class ValueCopier {
+        private final StringWriter text = new StringWriter();
+        private final JsonWriter writer = new JsonWriter(text);
+        /** The names of each open object ({@link #ARRAY} for an array), to notice a repeated key. */
+        private final ArrayDeque<Object> open = new ArrayDeque<>();
+
+        ValueCopier() {
+            // As JsonElement.toString(): it writes what the reader took. Lenient also lets one writer
+            // write value after value, with nothing between them (each is cut from the buffer).
+            writer.setStrictness(Strictness.LENIENT);
         }
-        return text.toString();
+
+        private String compactText(JsonReader reader) throws IOException {
+            text.getBuffer().setLength(0);
+            boolean repeatedKey = false;
+            do {
+                switch (reader.peek()) {
+                    case BEGIN_ARRAY -> {
+                        reader.beginArray();
+                        writer.beginArray();
+                        open.push(ARRAY);
+                    }
+                    case END_ARRAY -> {
+                        reader.endArray();
+                        writer.endArray();
+                        open.pop();
+                    }
+                    case BEGIN_OBJECT -> {
+                        reader.beginObject();
+                        writer.beginObject();
+                        open.push(NO_NAME);
+                    }
+                    case END_OBJECT -> {
+                        reader.endObject();
+                        writer.endObject();
+                        open.pop();
+                    }
+                    case NAME -> {
+                        String name = reader.nextName();
+                        repeatedKey |= !noteName(name);
+                        writer.name(name);
+                    }
+                    case STRING -> writer.value(reader.nextString());
+                    case NUMBER -> writer.jsonValue(reader.nextString()); // as written
+                    case BOOLEAN -> writer.value(reader.nextBoolean());
+                    case NULL -> {
+                        reader.nextNull();
+                        writer.nullValue();
+                    }
+                    default -> throw new BrokenJsonException("a value expected");
+                }
+            } while (!open.isEmpty());
+            writer.flush();
+            if (repeatedKey) {
+                JsonReader again = new JsonReader(new StringReader(text.toString()));
+                again.setStrictness(Strictness.LENIENT);
+                return JsonParser.parseReader(again).toString();
+            }
+            return text.toString();
+        }
+
+        /**
+         * Notes {@code name} in the innermost open object; false if it was there already. An object
+         * notes its first name as itself and makes a set only at its second: a set for each of
+         * 21,000 small objects was most of what a 64 KiB [{},{},...] cost.
+         */
+        @SuppressWarnings("unchecked")
+        private boolean noteName(String name) {
+            Object names = open.peek();
+            if (names == NO_NAME) {
+                open.pop();
+                open.push(name);
+                return true;
+            }
+            if (names instanceof String first) {
+                if (first.equals(name)) {
+                    return false;
+                }
+                Set<String> set = new HashSet<>(4);
+                set.add(first);
+                open.pop();
+                open.push(set);
+                return set.add(name);
+            }
+            return ((Set<String>) names).add(name);
+        }
     }
 
-    /** What {@link #compactText} notes for an open array. */
+    /** What {@link ValueCopier} notes for an open array. */
     private static final Object ARRAY = new Object();
+    /** What {@link ValueCopier} notes for an open object before its first name. */
+    private static final Object NO_NAME = new Object();
 
     private static boolean hasSurrogateEscape(String payload) {
         return nextSurrogateEscape(payload, 0) >= 0;

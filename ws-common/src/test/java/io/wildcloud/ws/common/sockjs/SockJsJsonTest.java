@@ -213,6 +213,29 @@ class SockJsJsonTest {
         assertTrue(allocated < 2_000_000, "decoded with " + allocated + " bytes");
     }
 
+    /**
+     * A message array of many small values, each a message of its own: a 64 KiB {@code [0,0,...]}
+     * (32,765 messages) allocated 16.5 MB and {@code [[],[],...]} 10 MB, a writer, its buffer and
+     * its stack for each value (review3); what is left is the messages themselves, ~50 bytes each.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "[]", "{}", "true", "null", "{\"a\":1}"})
+    void manySmallMessagesAreCopiedWithoutAWriterEach(String value) {
+        String payload = "[" + (value + ",").repeat(64 * 1024 / (value.length() + 1) - 1) + value + "]";
+        for (int i = 0; i < 20; i++) { // warm
+            SockJsJson.decodeMessages(payload);
+        }
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        List<String> messages = SockJsJson.decodeMessages(payload);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(value, messages.get(messages.size() - 1));
+        System.out.printf("%,d messages %s in %,d bytes decoded with %,d bytes allocated%n", messages.size(), value,
+                payload.length(), allocated);
+        assertTrue(allocated < 40L * payload.length(), "decoded with " + allocated + " bytes");
+    }
+
     @Test
     void decodesArraysStringsAndEveryEscape() {
         assertEquals(List.of("a", "b"), SockJsJson.decodeMessages("[\"a\",\"b\"]"));

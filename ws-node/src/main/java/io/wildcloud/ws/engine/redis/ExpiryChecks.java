@@ -62,10 +62,11 @@ final class ExpiryChecks {
      * Checks one due session; completes with {@code true} once the check has concluded (ended or
      * gone: it leaves the index), {@code false} when it got its next deadline.
      */
-    CompletionStage<Boolean> check(SessionKey key, Map<String, CompletionStage<Boolean>> liveHolders, long notBefore) {
+    CompletionStage<Boolean> check(SessionKey key, Map<String, CompletionStage<NodePresence.NodeProcess>> nodeProcesses,
+            long notBefore) {
         return expire(key, "", notBefore).thenCompose(result -> {
             if ((Long) result.get(0) == HELD) {
-                return checkHolder(key, (String) result.get(1), liveHolders, notBefore);
+                return checkHolder(key, (String) result.get(1), nodeProcesses, notBefore);
             }
             return conclude(key, result);
         });
@@ -77,11 +78,13 @@ final class ExpiryChecks {
      * long as a disconnect delay) and is heard of.
      */
     private CompletionStage<Boolean> checkHolder(SessionKey key, String holder,
-            Map<String, CompletionStage<Boolean>> liveHolders, long notBefore) {
-        String node = ReceiverId.decode(holder).nodeId();
-        // Per receiver, not per node: a node restarted under the same id is alive, its predecessor's receivers are not.
-        return liveHolders.computeIfAbsent(holder, h -> presence.isAlive(ReceiverId.decode(h))).thenCompose(alive -> {
-            if (alive) {
+            Map<String, CompletionStage<NodePresence.NodeProcess>> nodeProcesses, long notBefore) {
+        ReceiverId receiver = ReceiverId.decode(holder);
+        String node = receiver.nodeId();
+        // One lookup per node a sweep meets (polling sessions bring a new receiver each poll), judged
+        // per receiver: a node restarted under the same id is alive, its predecessor's receivers are not.
+        return nodeProcesses.computeIfAbsent(node, presence::process).thenCompose(process -> {
+            if (process.mayHold(receiver)) {
                 return CompletableFuture.completedFuture(true);
             }
             return expire(key, holder, notBefore).thenCompose(result -> {

@@ -148,9 +148,9 @@ final class ExpirySweeper {
         if (stopped) {
             return;
         }
-        Map<String, CompletionStage<Boolean>> liveHolders = new ConcurrentHashMap<>();
+        Map<String, CompletionStage<NodePresence.NodeProcess>> nodeProcesses = new ConcurrentHashMap<>();
         List<CompletableFuture<Boolean>> sweeps = shards.stream()
-                .map(shard -> sweepShard(shard, liveHolders).toCompletableFuture())
+                .map(shard -> sweepShard(shard, nodeProcesses).toCompletableFuture())
                 .toList();
         CompletableFuture.allOf(sweeps.toArray(CompletableFuture[]::new))
                 // Each sweep also checks this node's presence subscription, for the health check.
@@ -186,7 +186,7 @@ final class ExpirySweeper {
      * completes with whether the batch was full. A failed check leaves its member leased (it comes
      * due again) and fails the sweep once the others are settled.
      */
-    private CompletionStage<Boolean> sweepShard(int shard, Map<String, CompletionStage<Boolean>> liveHolders) {
+    private CompletionStage<Boolean> sweepShard(int shard, Map<String, CompletionStage<NodePresence.NodeProcess>> nodeProcesses) {
         long now = System.currentTimeMillis();
         boolean startsGrace = afterStall.get(shard) == 1;
         return index.lease(shard, now, BATCH_PER_SHARD, now + lease.toMillis(), INDEX_TTL.toMillis(), startsGrace)
@@ -210,7 +210,7 @@ final class ExpirySweeper {
                     List<String> concluded = Collections.synchronizedList(new ArrayList<>());
                     AtomicReference<Throwable> failure = new AtomicReference<>();
                     CompletableFuture<?>[] checks = leased.members().stream()
-                            .map(member -> sessionChecks.check(RedisKeys.parseExpiryMember(member), liveHolders,
+                            .map(member -> sessionChecks.check(RedisKeys.parseExpiryMember(member), nodeProcesses,
                                     leased.notBefore())
                                     .handle((done, error) -> {
                                         if (error != null) {

@@ -3,12 +3,15 @@ package io.wildcloud.ws.engine.redis;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.redisson.api.RBucketAsync;
+import org.redisson.api.RScript;
+import org.redisson.api.RScriptAsync;
 import org.redisson.api.RScoredSortedSetAsync;
 
 /**
@@ -27,19 +30,25 @@ final class HeldList {
     private final Function<String, RBucketAsync<String>> bucket;
     private final Function<String, RScoredSortedSetAsync<String>> zset;
     private final Duration ttl;
+    private final RScriptAsync script;
+    private final LuaScripts scripts;
 
     /**
      * @param bucket the string key of a key name
      * @param zset the zset of a key name (an earlier build's list)
      * @param ttl TTL of a node's list: it outlives the sessions' keys of a dead node
+     * @param script runs held_cut.lua
      */
     HeldList(RedisKeys keys, PlainCommands commands, Function<String, RBucketAsync<String>> bucket,
-            Function<String, RScoredSortedSetAsync<String>> zset, Duration ttl) {
+            Function<String, RScoredSortedSetAsync<String>> zset, Duration ttl, RScriptAsync script,
+            LuaScripts scripts) {
         this.keys = keys;
         this.commands = commands;
         this.bucket = bucket;
         this.zset = zset;
         this.ttl = ttl;
+        this.script = script;
+        this.scripts = scripts;
     }
 
     /** {@code nodeId} holds exactly {@code members} (expiry index members) now. */
@@ -50,6 +59,19 @@ final class HeldList {
         }
         String encoded = encode(members);
         return commands.<Void>timed("set", () -> list.setAsync(encoded, ttl));
+    }
+
+    /**
+     * A takeover of dead node {@code nodeId} by node {@code taker} rewrites its list to
+     * {@code members} (what it has left to end, or the list with the journal added: then
+     * {@code create}, the list may be missing). Completes with whether it was written.
+     */
+    CompletionStage<Boolean> cut(String nodeId, String taker, Collection<String> members, boolean create) {
+        // In one script with the checks: a cut still on its way when the takeover ended must not
+        // bring the list back (held_cut.lua).
+        return scripts.heldCut.<Long>eval(script, RScript.ReturnType.LONG,
+                List.of(keys.held(nodeId), keys.takeover(nodeId)), taker, ttl.toMillis(), create ? "1" : "0",
+                members.isEmpty() ? "" : encode(members)).thenApply(written -> written == 1L);
     }
 
     /** What {@code nodeId} held at its last renewal (none if its list is gone). */

@@ -34,7 +34,8 @@ final class NodePresence {
 
     private final Function<String, RTopic> topics;
     private final Function<String, RBucketAsync<String>> buckets;
-    private final long firstReceiver;
+    /** This process's receivers are numbered above it; set at {@link #start}. */
+    private volatile long firstReceiver;
     private final PlainCommands commands;
     private final RedisKeys keys;
     private final String nodeId;
@@ -49,14 +50,12 @@ final class NodePresence {
     /**
      * @param topics makes the topic (sharded or not, string codec) of a channel name
      * @param buckets the string key of a key name (the process's first receiver number)
-     * @param firstReceiver this process's receivers are numbered above it
      * @param onResubscribed run when the node's subscription came back after a lost connection
      */
-    NodePresence(Function<String, RTopic> topics, Function<String, RBucketAsync<String>> buckets, long firstReceiver,
+    NodePresence(Function<String, RTopic> topics, Function<String, RBucketAsync<String>> buckets,
             PlainCommands commands, RedisKeys keys, String nodeId, Runnable onResubscribed) {
         this.topics = topics;
         this.buckets = buckets;
-        this.firstReceiver = firstReceiver;
         this.commands = commands;
         this.keys = keys;
         this.nodeId = nodeId;
@@ -64,10 +63,12 @@ final class NodePresence {
     }
 
     /**
-     * Tells which receivers are this process's, then subscribes to this node's own channel;
-     * completes once Redis confirmed it. In that order: once subscribed, the node id is alive.
+     * Tells which receivers are this process's (those numbered above {@code firstReceiver}), then
+     * subscribes to this node's own channel; completes once Redis confirmed it. In that order: once
+     * subscribed, the node id is alive.
      */
-    CompletionStage<Void> start() {
+    CompletionStage<Void> start(long firstReceiver) {
+        this.firstReceiver = firstReceiver;
         return announce().thenCompose(announced -> subscribe());
     }
 
@@ -149,9 +150,31 @@ final class NodePresence {
         if (!ReceiverId.numberedFromStart(holder.connectionId())) {
             return isAlive(holder.nodeId());
         }
-        return isAlive(holder.nodeId()).thenCompose(alive -> !alive ? CompletableFuture.completedFuture(false)
-                : commands.<String>timed("get", () -> buckets.apply(keys.process(holder.nodeId())).getAsync())
-                        .thenApply(first -> holder.connectionId() > processFirst(first)));
+        return process(holder.nodeId()).thenApply(process -> process.mayHold(holder));
+    }
+
+    /**
+     * The process running under node id {@code otherNodeId}, if any: for a caller that judges many
+     * receivers of one node (the sweeper), one lookup instead of one per receiver.
+     */
+    CompletionStage<NodeProcess> process(String otherNodeId) {
+        return isAlive(otherNodeId).thenCompose(alive -> !alive ? CompletableFuture.completedFuture(NodeProcess.GONE)
+                : commands.<String>timed("get", () -> buckets.apply(keys.process(otherNodeId)).getAsync())
+                        .thenApply(first -> new NodeProcess(true, processFirst(first))));
+    }
+
+    /**
+     * Whether a process runs under a node id and, if so, the number its receivers are numbered
+     * above ({@link Long#MIN_VALUE} when it wrote none).
+     */
+    record NodeProcess(boolean alive, long first) {
+
+        static final NodeProcess GONE = new NodeProcess(false, Long.MIN_VALUE);
+
+        /** Whether {@code holder}, a receiver of this node id, may be this process's. */
+        boolean mayHold(ReceiverId holder) {
+            return alive && (!ReceiverId.numberedFromStart(holder.connectionId()) || holder.connectionId() > first);
+        }
     }
 
     /** The number a process key holds; a missing or unreadable one judges by presence alone. */

@@ -2,6 +2,7 @@ package io.wildcloud.ws.engine.redis;
 
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -52,6 +53,12 @@ import org.slf4j.LoggerFactory;
  * ends the rest, from the held list (the journal may have expired by then). This is the cover for
  * that double fault, so a held session needs no entry in the expiry index (issue 16: ~170 bytes of
  * Redis per idle session, and a ZADD of every held session per renewal).
+ *
+ * <p>The times compared across nodes (a heartbeat, a restarted process's start, a takeover's
+ * lateness) all come from one clock, the TIME of the master that holds the roster
+ * (roster_seen.lua, roster_heartbeat.lua), never from a host's: hosts' clocks may differ by more
+ * than a restart takes. Its failover may step that clock back: a process's heartbeats are then
+ * listed at its start still, and a restarted process starts above its predecessor's last one.
  */
 final class NodeRoster {
 
@@ -65,6 +72,8 @@ final class NodeRoster {
     static final Duration RESUBSCRIBE_GRACE = Duration.ofSeconds(10);
     /** Longer than any node lives without a heartbeat. */
     private static final Duration ROSTER_TTL = Duration.ofHours(1);
+    /** A host clock further than this from Redis's is logged at start. */
+    private static final Duration HOST_CLOCK_TOLERANCE = Duration.ofSeconds(1);
     /** Sessions of a dead node ended at once: bounds the calls in flight. */
     static final int TAKEOVER_BATCH = 256;
 
@@ -83,12 +92,17 @@ final class NodeRoster {
     private final TakeoverPins pins;
     private final ScheduledExecutorService timer;
     private final RedisMetrics metrics;
+    private final Clock hostClock;
     private final Map<String, Integer> absences = new ConcurrentHashMap<>();
     /**
      * The last heartbeat of the process that ran under this node's id before this one, if it was
      * still listed at this one's start (nobody took it over): this node takes it over itself.
      */
     private volatile Double predecessorSeen;
+    /** This process's start on the roster's clock (ms): its heartbeats are never listed before it. */
+    private volatile long processStart;
+    /** The roster's clock as last read (every heartbeat); set at {@link #notePredecessor}. */
+    private volatile RosterTime rosterTime;
 
     /**
      * @param zset the zset of a key name (strings)
@@ -101,11 +115,13 @@ final class NodeRoster {
      * @param pins keeps the dead node's sessions' keys alive while the takeover runs
      * @param timer pins them again every {@link TakeoverPins#period()}, whatever step the takeover is at
      * @param metrics counts sessions a takeover reached too late to tell how they ended
+     * @param hostClock this host's wall clock: only compared with the roster's, in a log line at start
      */
     NodeRoster(String nodeId, RedisKeys keys, PlainCommands commands, NodePresence presence, ExpirySweeper sweeper,
             ClaimJournal journal, Function<String, RScoredSortedSetAsync<String>> zset, HeldList held,
             Function<String, RBucketAsync<String>> bucket, Duration takeoverLease, RScriptAsync script,
-            LuaScripts scripts, TakeoverPins pins, ScheduledExecutorService timer, RedisMetrics metrics) {
+            LuaScripts scripts, TakeoverPins pins, ScheduledExecutorService timer, RedisMetrics metrics,
+            Clock hostClock) {
         this.nodeId = nodeId;
         this.keys = keys;
         this.commands = commands;
@@ -121,16 +137,111 @@ final class NodeRoster {
         this.pins = pins;
         this.timer = timer;
         this.metrics = metrics;
+        this.hostClock = hostClock;
+    }
+
+    /**
+     * How long a start watches a node id that has a subscriber for a heartbeat under it: over two
+     * cluster-watch rounds ({@link ClusterWatch#PERIOD}).
+     */
+    static final Duration LIVE_PROOF = Duration.ofMillis(2_500);
+    private static final Duration LIVE_PROOF_STEP = Duration.ofMillis(250);
+
+    /**
+     * Fails with {@link NodeIdInUseException} when a live process runs under this node's id (two
+     * processes given one id): this one would write its process key, so that every node took the
+     * live one's receivers for dead, and would take the live one over as its dead predecessor,
+     * ending its sessions. Call before this process subscribes or writes anything. Only an id whose
+     * presence channel has a subscriber is watched, for {@link #LIVE_PROOF}: a heartbeat under it
+     * meanwhile is a live process. A process that died but whose connection Redis has not closed
+     * yet never heartbeats, and is taken over as before; so is a live one whose heartbeats pause
+     * that long (a takeover holds its cluster-watch round), which this cannot tell from a dead one.
+     */
+    CompletionStage<Void> refuseIfIdInUse() {
+        return presence.isAlive(nodeId).thenCompose(subscribed -> !subscribed
+                ? CompletableFuture.<Void>completedFuture(null)
+                : listedAt().thenCompose(seen -> watchForHeartbeat(seen, System.nanoTime() + LIVE_PROOF.toNanos())));
+    }
+
+    private CompletionStage<Double> listedAt() {
+        return commands.<Double>timed("zscore", () -> zset.apply(keys.nodes()).getScoreAsync(nodeId));
+    }
+
+    private CompletionStage<Void> watchForHeartbeat(Double seen, long deadline) {
+        if (System.nanoTime() >= deadline) {
+            LOG.info("node {}: its presence channel has a subscriber but no heartbeat came in {}: a process that"
+                    + " died and whose connection Redis has not closed yet", nodeId, LIVE_PROOF);
+            return CompletableFuture.completedFuture(null);
+        }
+        return after(LIVE_PROOF_STEP).thenCompose(waited -> listedAt()).thenCompose(now -> {
+            if (now != null && (seen == null || now > seen)) {
+                return CompletableFuture.failedFuture(new NodeIdInUseException("node id " + nodeId + " is in use: a"
+                        + " live process runs under it (subscribed to its presence channel, and its heartbeat on the"
+                        + " roster came while this one started); give each process its own node-id (WS_NODE_ID),"
+                        + " or stop the other process first"));
+            }
+            return watchForHeartbeat(seen, deadline);
+        });
+    }
+
+    private CompletionStage<Void> after(Duration wait) {
+        CompletableFuture<Void> waited = new CompletableFuture<>();
+        try {
+            timer.schedule(() -> waited.complete(null), wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopped) {
+            waited.completeExceptionally(stopped);
+        }
+        return waited;
     }
 
     /**
      * Notes the process that ran under this node's id before this one, should it still be listed:
      * one restarted within seconds (fixed node ids) is back before any node judged it dead, and no
-     * node takes its sessions over but this one. Call before the first {@link #heartbeat}.
+     * node takes its sessions over but this one. Call before the first {@link #heartbeat};
+     * completes with this process's start (ms), which its receivers' numbers are made from.
      */
-    CompletionStage<Void> notePredecessor() {
-        return commands.<Double>timed("zscore", () -> zset.apply(keys.nodes()).getScoreAsync(nodeId))
-                .thenAccept(seen -> predecessorSeen = seen);
+    CompletionStage<Long> notePredecessor() {
+        return rosterSeen(nodeId).thenApply(seen -> {
+            predecessorSeen = seen < 0 ? null : (double) seen;
+            // Above the predecessor's last heartbeat, whatever the roster's clock says now (it may
+            // have stepped back): its receivers are all numbered below this process's.
+            long startedAt = Math.max(rosterNow(), seen + 1);
+            processStart = startedAt;
+            long hostAhead = hostClock.millis() - rosterNow();
+            if (Math.abs(hostAhead) > HOST_CLOCK_TOLERANCE.toMillis()) {
+                LOG.warn("node {}'s clock is {} ms {} Redis's (the roster's master): the takeover of dead nodes does not"
+                        + " depend on it, its logs' times do", nodeId, Math.abs(hostAhead),
+                        hostAhead > 0 ? "ahead of" : "behind");
+            }
+            return startedAt;
+        });
+    }
+
+    /**
+     * {@code node}'s last heartbeat (ms, -1 if not listed) on the roster's clock, which it notes
+     * too: the one clock that times compared across nodes come from (roster_seen.lua).
+     */
+    private CompletionStage<Long> rosterSeen(String node) {
+        long sentAt = System.nanoTime();
+        return scripts.rosterSeen.<List<Object>>eval(script, RScript.ReturnType.LIST, List.of(keys.nodes()), node)
+                .thenApply(answer -> {
+                    rosterTime = new RosterTime((Long) answer.get(0), sentAt);
+                    return (Long) answer.get(1);
+                });
+    }
+
+    /**
+     * Now on the roster's clock: its last reading plus the time since (this host's monotonic
+     * clock). Taken from when that reading was sent, so never behind: a takeover in doubt
+     * judges itself late (sessions heard of twice) rather than early (heard of never).
+     */
+    private long rosterNow() {
+        RosterTime time = rosterTime;
+        return time.millis() + (System.nanoTime() - time.sentNanos()) / 1_000_000;
+    }
+
+    /** A reading of the roster's clock ({@code millis}) sent at {@code sentNanos} (System.nanoTime()). */
+    private record RosterTime(long millis, long sentNanos) {
     }
 
     /**
@@ -153,7 +264,7 @@ final class NodeRoster {
                     }
                     LOG.warn("node {} was restarted under its id before any node judged its last process (last seen"
                             + " {} ms ago) dead: taking that process's sessions over itself", nodeId,
-                            System.currentTimeMillis() - seen.longValue());
+                            rosterNow() - seen.longValue());
                     long started = System.nanoTime();
                     return takeOver(new DeadProcess(nodeId, seen.longValue()), started).whenComplete((done, error) -> {
                         if (error != null) {
@@ -164,12 +275,15 @@ final class NodeRoster {
                 });
     }
 
-    /** Lists this node as alive now (again, should Redis have lost the roster). */
+    /** Lists this node as alive now, on the roster's clock (again, should Redis have lost the roster). */
     CompletionStage<Void> heartbeat() {
-        RScoredSortedSetAsync<String> nodes = zset.apply(keys.nodes());
-        return commands.<Boolean>timed("zadd", () -> nodes.addAsync(System.currentTimeMillis(), nodeId))
-                .thenCompose(added -> commands.<Boolean>timed("pexpire", () -> nodes.expireAsync(ROSTER_TTL)))
-                .thenCompose(renewed -> presence.announce());
+        long sentAt = System.nanoTime();
+        return scripts.rosterHeartbeat.<Long>eval(script, RScript.ReturnType.LONG, List.of(keys.nodes()), nodeId,
+                        ROSTER_TTL.toMillis(), processStart)
+                .thenCompose(now -> {
+                    rosterTime = new RosterTime(now, sentAt);
+                    return presence.announce();
+                });
     }
 
     /**
@@ -237,8 +351,9 @@ final class NodeRoster {
 
     /**
      * The process that died under {@code nodeId}, last listed (its heartbeat) at
-     * {@code lastSeenMillis}: a node restarted under the same id since numbers its receivers
-     * higher ({@link ReceiverId#firstAfter}), and its sessions are not taken over.
+     * {@code lastSeenMillis} on the roster's clock: a node restarted under the same id since
+     * numbers its receivers higher ({@link ReceiverId#firstAfter}; its start is read from the same
+     * clock, above that heartbeat), and its sessions are not taken over.
      */
     record DeadProcess(String nodeId, long lastSeenMillis) {
 
@@ -255,9 +370,8 @@ final class NodeRoster {
 
     private CompletionStage<Void> takeOver(String dead) {
         long started = System.nanoTime();
-        return commands.<Double>timed("zscore", () -> zset.apply(keys.nodes()).getScoreAsync(dead))
-                .thenCompose(seen -> takeOver(new DeadProcess(dead,
-                        seen == null ? System.currentTimeMillis() : seen.longValue()), started))
+        return rosterSeen(dead)
+                .thenCompose(seen -> takeOver(new DeadProcess(dead, seen < 0 ? rosterNow() : seen), started))
                 .whenComplete((done, error) -> {
                     if (error != null) {
                         // Tried again once the lease lapses and two more scans find the node absent.
@@ -318,7 +432,7 @@ final class NodeRoster {
                 }
                 listedFrom = from;
                 return pinned.thenCompose(done -> finished ? CompletableFuture.<Void>completedFuture(null)
-                        : writeHeld(dead, listed.subList(from, listed.size())));
+                        : writeHeld(dead, listed.subList(from, listed.size()), false));
             }).whenComplete((done, error) -> keeping.set(false));
         }
     }
@@ -383,13 +497,16 @@ final class NodeRoster {
      * unless a process restarted under the same node id listed itself since: the list is per node
      * id, and the new process's renewals write its own. Checked, then written: on a Cluster the
      * roster and the list are in different slots; a restart in between costs the new process its
-     * list until its next renewal (its journal still names what it claimed meanwhile).
+     * list until its next renewal (its journal still names what it claimed meanwhile). Written
+     * only while this node holds the lease, and a cut only while the list exists
+     * ({@link HeldList#cut}): a cut the timer sent just before the takeover ended and deleted the
+     * list writes nothing. {@code create} for the list with the journal added, which may be missing.
      */
-    private CompletionStage<Void> writeHeld(DeadProcess dead, Collection<String> members) {
+    private CompletionStage<Void> writeHeld(DeadProcess dead, Collection<String> members, boolean create) {
         return commands.<Double>timed("zscore", () -> zset.apply(keys.nodes()).getScoreAsync(dead.nodeId()))
                 .thenCompose(seen -> seen != null && seen.longValue() != dead.lastSeenMillis()
                         ? CompletableFuture.<Void>completedFuture(null)
-                        : held.write(dead.nodeId(), members));
+                        : held.cut(dead.nodeId(), nodeId, members, create).thenApply(written -> null));
     }
 
     /** Runs {@link Takeover#keep} every third of the lease; null if the engine is closing. */
@@ -474,7 +591,7 @@ final class NodeRoster {
                             if (added.isEmpty()) {
                                 return CompletableFuture.completedFuture(members);
                             }
-                            return pinFirst(dead, added, unended).thenCompose(pinnedAdded -> writeHeld(dead, members))
+                            return pinFirst(dead, added, unended).thenCompose(pinnedAdded -> writeHeld(dead, members, true))
                                     .thenApply(done -> members);
                         })));
     }
@@ -486,7 +603,7 @@ final class NodeRoster {
      * time), counted and logged: the bound a takeover cannot get past.
      */
     private CompletionStage<Void> pinFirst(DeadProcess dead, Collection<String> members, Set<String> unended) {
-        long sentAt = System.currentTimeMillis();
+        long sentAt = rosterNow();
         return pins.pin(members, dead.nodeId(), dead.receiverBound()).thenAccept(pinned -> {
             unended.addAll(pinned.held());
             Set<String> gone = pinned.gone();

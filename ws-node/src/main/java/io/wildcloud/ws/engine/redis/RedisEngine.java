@@ -3,11 +3,14 @@ package io.wildcloud.ws.engine.redis;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.engine.AbstractEngine;
+import io.wildcloud.ws.sockjs.session.Causes;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionExpiryListener;
 import io.wildcloud.ws.sockjs.session.SessionKey;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -49,6 +52,8 @@ public final class RedisEngine extends AbstractEngine {
     private final IndexJoins joins;
     private final SessionEnds ends;
     private final PendingReleases pendingReleases;
+    /** This process's receivers are numbered above it (set at start). */
+    private volatile long firstReceiver;
 
     private RedisEngine(RedisRuntime runtime, Parts parts) {
         super(parts.sessions, parts.sockets);
@@ -85,7 +90,7 @@ public final class RedisEngine extends AbstractEngine {
         final SessionEnds ends;
         final PendingReleases pendingReleases;
 
-        Parts(RedisRuntime rt, Duration socketIdleTimeout, long firstReceiver, AtomicReference<RedisEngine> engine) {
+        Parts(RedisRuntime rt, Duration socketIdleTimeout, Clock hostClock, AtomicReference<RedisEngine> engine) {
             RedisEngineConfig config = rt.config();
             RedisKeys keys = rt.keys();
             RedissonClient redisson = rt.redisson();
@@ -94,7 +99,7 @@ public final class RedisEngine extends AbstractEngine {
                     rt.commands(), rt.nodeId());
             // The presence channel's re-subscription triggers the keeper, made after it.
             presence = new NodePresence(name -> rt.topic(name, HeapStringCodec.INSTANCE),
-                    name -> redisson.getBucket(name, HeapStringCodec.INSTANCE), firstReceiver, rt.commands(), keys,
+                    name -> redisson.getBucket(name, HeapStringCodec.INSTANCE), rt.commands(), keys,
                     rt.nodeId(), () -> engine.get().renewHeld());
             ExpiryIndex expiryIndex = new ExpiryIndex(rt.script(), rt.scripts(), rt.commands(), keys,
                     name -> redisson.getScoredSortedSet(name, HeapStringCodec.INSTANCE),
@@ -116,9 +121,10 @@ public final class RedisEngine extends AbstractEngine {
                     name -> redisson.getScoredSortedSet(name, HeapStringCodec.INSTANCE),
                     new HeldList(keys, rt.commands(), name -> redisson.getBucket(name, HeapStringCodec.INSTANCE),
                             name -> redisson.getScoredSortedSet(name, HeapStringCodec.INSTANCE),
-                            config.holdTtl().multipliedBy(2)),
+                            config.holdTtl().multipliedBy(2), rt.script(), rt.scripts()),
                     name -> redisson.getBucket(name, HeapStringCodec.INSTANCE), renewal, rt.script(), rt.scripts(),
-                    new TakeoverPins(rt.pipeline(), rt.scripts(), keys, rt::slotGroup, config.holdTtl()), rt.timer(), rt.metrics());
+                    new TakeoverPins(rt.pipeline(), rt.scripts(), keys, rt::slotGroup, config.holdTtl()), rt.timer(), rt.metrics(),
+                    hostClock);
             clusterWatch = new ClusterWatch(epoch, roster, rt.timer());
             long margin = config.expiryMargin().toMillis();
             pendingReleases = new PendingReleases(pending -> rt.scripts().release.<Long>eval(rt.script(),
@@ -167,16 +173,15 @@ public final class RedisEngine extends AbstractEngine {
      */
     public static CompletionStage<RedisEngine> start(RedisEngineConfig config, String nodeId,
             Duration socketIdleTimeout, RedisMetrics metrics, SharedEventLoops eventLoops) {
-        return start(config, nodeId, socketIdleTimeout, metrics, eventLoops, ReceiverId.processFirst());
+        return start(config, nodeId, socketIdleTimeout, metrics, eventLoops, Clock.systemUTC());
     }
 
     /**
-     * As {@link #start(RedisEngineConfig, String, Duration, RedisMetrics, SharedEventLoops)}, its
-     * receivers numbered above {@code firstReceiver}: tests run a node restarted under the same id
-     * in one JVM.
+     * As {@link #start(RedisEngineConfig, String, Duration, RedisMetrics, SharedEventLoops)} on a
+     * host whose clock is {@code hostClock}: tests run hosts whose clocks disagree in one JVM.
      */
     static CompletionStage<RedisEngine> start(RedisEngineConfig config, String nodeId, Duration socketIdleTimeout,
-            RedisMetrics metrics, SharedEventLoops eventLoops, long firstReceiver) {
+            RedisMetrics metrics, SharedEventLoops eventLoops, Clock hostClock) {
         Objects.requireNonNull(nodeId, "nodeId");
         ReconnectRelay relay = new ReconnectRelay();
         RedissonClient redisson;
@@ -189,7 +194,7 @@ public final class RedisEngine extends AbstractEngine {
         AtomicReference<RedisEngine> made = new AtomicReference<>();
         RedisEngine engine;
         try {
-            engine = new RedisEngine(runtime, new Parts(runtime, socketIdleTimeout, firstReceiver, made));
+            engine = new RedisEngine(runtime, new Parts(runtime, socketIdleTimeout, hostClock, made));
         } catch (RuntimeException e) {
             runtime.shutdown();
             throw e;
@@ -201,13 +206,27 @@ public final class RedisEngine extends AbstractEngine {
         });
     }
 
+    /**
+     * Stops this node's heartbeats and scans and nothing else (tests: a process that froze or died
+     * while Redis keeps its connections); a round in flight still ends.
+     */
+    void stopClusterWatch() {
+        clusterWatch.stop();
+    }
+
     private CompletionStage<Void> start() {
         return runtime.scripts().loadAll(runtime.script(), runtime.gate())
-                .thenCompose(loaded -> wakeups.start())
-                .thenCompose(subscribed -> presence.start())
+                .thenCompose(loaded -> roster.refuseIfIdInUse())
+                .thenCompose(free -> wakeups.start())
+                .thenCompose(subscribed -> roster.notePredecessor())
+                .thenCompose(startedAt -> {
+                    // Receivers of any process started before this one are numbered below.
+                    firstReceiver = ReceiverId.firstOfProcessStartedAt(startedAt);
+                    ReceiverId.numberAbove(firstReceiver);
+                    return presence.start(firstReceiver);
+                })
                 .thenCompose(subscribed -> epoch.establish())
-                .thenCompose(established -> roster.notePredecessor())
-                .thenCompose(noted -> roster.heartbeat())
+                .thenCompose(established -> roster.heartbeat())
                 .thenAccept(listed -> {
                     runtime.timer().scheduleWithFixedDelay(this::probeWhileFull, FULL_PROBE_INTERVAL.toMillis(),
                             FULL_PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
@@ -218,6 +237,12 @@ public final class RedisEngine extends AbstractEngine {
                             runtime.config().endpoint(), runtime.config().keyPrefix());
                 })
                 .exceptionallyCompose(error -> {
+                    if (Causes.unwrap(error) instanceof NodeIdInUseException inUse) {
+                        // Found on a Redis client's thread, which a shutdown of that client waits for:
+                        // closed from another. An operator's mistake, said as it is.
+                        return CompletableFuture.runAsync(this::close)
+                                .thenCompose(closed -> CompletableFuture.<Void>failedFuture(inUse));
+                    }
                     close();
                     return StoreErrors.failed("starting the Redis engine", error);
                 });
@@ -288,6 +313,11 @@ public final class RedisEngine extends AbstractEngine {
     public CompletionStage<Void> renewHeld() {
         pendingReleases.retryNow();
         return keeper.renew();
+    }
+
+    /** This process's receivers are numbered above it ({@link ReceiverId#numberAbove}). */
+    long firstReceiver() {
+        return firstReceiver;
     }
 
     /** The Redis client (tests kill a node by shutting it down without closing the engine). */

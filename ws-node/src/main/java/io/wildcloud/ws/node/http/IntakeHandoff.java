@@ -82,7 +82,10 @@ public final class IntakeHandoff extends ChannelInboundHandlerAdapter {
     private void abandon(Channel channel) {
         List<Object> messages = held;
         held = null;
-        messages.forEach(ReferenceCountUtil::release);
+        // Null when the connection closed mid-move: handlerRemoved released them already.
+        if (messages != null) {
+            messages.forEach(ReferenceCountUtil::release);
+        }
         channel.close();
     }
 

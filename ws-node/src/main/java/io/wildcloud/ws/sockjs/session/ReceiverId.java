@@ -1,6 +1,7 @@
 package io.wildcloud.ws.sockjs.session;
 
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Names one receiving connection (a held poll, a stream, a websocket) anywhere in the cluster: the
@@ -13,15 +14,17 @@ public record ReceiverId(String nodeId, long connectionId) {
     /**
      * A process's numbers start at its start time (ms) shifted by this: a node restarted under the
      * same node id never repeats the numbers of the process before it (a million per ms between
-     * their starts), so a takeover of the dead process tells its receivers from the new one's.
+     * their starts), so a takeover of the dead process tells its receivers from the new one's. The
+     * Redis engine takes that time from Redis's clock, above the dead process's last heartbeat:
+     * hosts' clocks may differ by more than a restart takes.
      */
     private static final int START_SHIFT = 20;
     /**
-     * Every receiver of this process is numbered above it: read by the numbering and by the store,
-     * which tells other nodes (a node restarted under the same id numbers its receivers above it,
-     * and those of the process before it, below, are dead).
+     * The last number this process handed out: per JVM, so that two handlers of one node never
+     * hand out the same one; from the host's clock at first (one node alone), raised by a store
+     * that tells other nodes which number its process's receivers are above ({@link #numberAbove}).
      */
-    private static final long PROCESS_FIRST = firstOfProcessStartedAt(System.currentTimeMillis());
+    private static final AtomicLong LAST_NUMBER = new AtomicLong(firstOfProcessStartedAt(System.currentTimeMillis()));
     /** Numbers below it were not made from a start time: builds that numbered from 1, tests. */
     private static final long FIRST_OF_2020 = firstOfProcessStartedAt(1_577_836_800_000L);
 
@@ -39,9 +42,14 @@ public record ReceiverId(String nodeId, long connectionId) {
         return new ReceiverId(encoded.substring(0, colon), Long.parseLong(encoded.substring(colon + 1)));
     }
 
-    /** The number before the first of this process's receivers. */
-    public static long processFirst() {
-        return PROCESS_FIRST;
+    /** A number no other receiver of this process has had. */
+    public static long nextNumber() {
+        return LAST_NUMBER.incrementAndGet();
+    }
+
+    /** Every number handed out from now on is above {@code first}. */
+    public static void numberAbove(long first) {
+        LAST_NUMBER.accumulateAndGet(first, Math::max);
     }
 
     /**
@@ -55,6 +63,11 @@ public record ReceiverId(String nodeId, long connectionId) {
     /** The number before the first of a process started at {@code startMillis}. */
     public static long firstOfProcessStartedAt(long startMillis) {
         return startMillis << START_SHIFT;
+    }
+
+    /** When (ms) a process whose receivers are numbered above {@code first} started. */
+    public static long startOf(long first) {
+        return first >> START_SHIFT;
     }
 
     /**

@@ -8,7 +8,6 @@ import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** What every transport of one node shares: the session store and the node's receiver names. */
 public final class SockJsRuntime {
@@ -21,11 +20,6 @@ public final class SockJsRuntime {
     private final PendingSends pendingSends = new PendingSends();
     private final SockJsMetrics metrics;
     private final PeerPolicy policy;
-    /**
-     * Per JVM, not per instance: two handlers of one node must never hand out the same name; from
-     * the process's start time on, so that a restart under the same node id repeats no name.
-     */
-    private static final AtomicLong CONNECTION_IDS = new AtomicLong(ReceiverId.processFirst());
 
     public SockJsRuntime(SessionStore store, String nodeId) {
         this(store, nodeId, SockJsMetrics.NONE);
@@ -71,7 +65,7 @@ public final class SockJsRuntime {
 
     /** A receiver name no other connection of this node has had. */
     public ReceiverId nextReceiverId() {
-        return new ReceiverId(nodeId, CONNECTION_IDS.incrementAndGet());
+        return new ReceiverId(nodeId, ReceiverId.nextNumber());
     }
 
     public StoreBackedSession session(SockJsEndpoint endpoint, SessionKey key) {

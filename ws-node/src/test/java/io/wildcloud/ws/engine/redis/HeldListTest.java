@@ -82,9 +82,52 @@ class HeldListTest {
         }
     }
 
+    /**
+     * A takeover's cut of the dead node's list (the pin timer's, on another connection) still on
+     * its way when the takeover ended and deleted the list must not bring it back: the list would
+     * outlive the takeover, stale, for twice the hold TTL. Nor may a taker whose lease went to
+     * another node write it. Before, the cut was a plain SET.
+     */
+    @Test
+    void aCutThatArrivesAfterItsTakeoverDeletedTheListWritesNothing() throws Exception {
+        try (RedisServerProcess redis = RedisServerProcess.start()) {
+            String prefix = RedisTestServer.newKeyPrefix("held-cut");
+            RedisKeys keys = new RedisKeys(prefix);
+            RedissonClient client = RedissonClients.create(RedisSessionStoreTest.testConfig(redis.url(), prefix),
+                    "ws-test-held", null);
+            try {
+                HeldList held = list(client, prefix);
+                String a = RedisKeys.expiryMember(new SessionKey("echo", "a"));
+                String b = RedisKeys.expiryMember(new SessionKey("echo", "b"));
+                Waits.join(held.write("dead", List.of(a, b)), WAIT);
+                assertEquals("OK", RedisProbe.command(redis.host(), redis.port(), "SET", keys.takeover("dead"), "taker",
+                        "PX", "60000"));
+                assertTrue(Waits.join(held.cut("dead", "taker", List.of(b), false), WAIT), "a cut in time");
+                assertEquals(Set.of(b), Waits.join(held.read("dead"), WAIT));
+
+                Waits.join(held.delete("dead"), WAIT);
+                Waits.join(held.cut("dead", "taker", List.of(b), false), WAIT);
+                assertEquals("0", RedisProbe.command(redis.host(), redis.port(), "EXISTS", keys.held("dead")),
+                        "the list came back after its takeover ended");
+
+                Waits.join(held.write("dead", List.of(a, b)), WAIT);
+                assertEquals("OK", RedisProbe.command(redis.host(), redis.port(), "SET", keys.takeover("dead"), "other",
+                        "PX", "60000"));
+                Waits.join(held.cut("dead", "taker", List.of(b), false), WAIT);
+                assertEquals(Set.of(a, b), Waits.join(held.read("dead"), WAIT), "cut by a taker without the lease");
+            } finally {
+                client.shutdown();
+            }
+        }
+    }
+
     private static HeldList list(RedissonClient client, String prefix) {
-        return new HeldList(new RedisKeys(prefix), new PlainCommands(RedisMetrics.NONE, new CommandGate(() -> true)),
+        CommandGate gate = new CommandGate(() -> true);
+        LuaScripts scripts = new LuaScripts();
+        scripts.guard(gate);
+        return new HeldList(new RedisKeys(prefix), new PlainCommands(RedisMetrics.NONE, gate),
                 name -> client.getBucket(name, HeapStringCodec.INSTANCE),
-                name -> client.getScoredSortedSet(name, HeapStringCodec.INSTANCE), Duration.ofMinutes(1));
+                name -> client.getScoredSortedSet(name, HeapStringCodec.INSTANCE), Duration.ofMinutes(1),
+                client.getScript(HeapStringCodec.INSTANCE), scripts);
     }
 }

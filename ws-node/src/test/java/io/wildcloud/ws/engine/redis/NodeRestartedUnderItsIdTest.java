@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,13 +56,14 @@ class NodeRestartedUnderItsIdTest {
                     RedisEngine before = Waits.join(TestEngines.connect(config, RESTARTED), WAIT)) {
                 SessionKey old = new SessionKey("echo", "old");
                 Claim held = Waits.join(before.claim(old, ClaimMode.STREAM, Creation.CREATE_IF_MISSING,
-                        receiver(new ReceiverId(RESTARTED, ReceiverId.processFirst() + 1))), WAIT);
+                        receiver(new ReceiverId(RESTARTED, before.firstReceiver() + 1))), WAIT);
                 assertEquals(Claim.Outcome.OPENED, held.outcome());
 
                 // The new process subscribes before the old one's connections are gone: no scan
-                // ever finds the node id absent, so no takeover runs.
-                long firstOfNew = ReceiverId.firstOfProcessStartedAt(System.currentTimeMillis() + 1);
-                try (RedisEngine after = Waits.join(TestEngines.connect(config, RESTARTED, firstOfNew), WAIT)) {
+                // ever finds the node id absent, so no takeover runs. The old one heartbeats no more.
+                stopHeartbeats(before);
+                try (RedisEngine after = Waits.join(TestEngines.connect(config, RESTARTED), WAIT)) {
+                    long firstOfNew = after.firstReceiver();
                     before.redisson().shutdown(0, 1, TimeUnit.SECONDS);
 
                     ReceiverId poller = new ReceiverId("living", 1);
@@ -149,12 +151,13 @@ class NodeRestartedUnderItsIdTest {
                 living.setExpiryListener(count);
                 SessionKey old = new SessionKey("echo", "old");
                 assertEquals(Claim.Outcome.OPENED, Waits.join(before.claim(old, ClaimMode.STREAM,
-                        Creation.CREATE_IF_MISSING, receiver(new ReceiverId(RESTARTED, ReceiverId.processFirst() + 1))),
+                        Creation.CREATE_IF_MISSING, receiver(new ReceiverId(RESTARTED, before.firstReceiver() + 1))),
                         WAIT).outcome());
                 Waits.join(before.renewHeld(), WAIT);
+                stopHeartbeats(before); // dead, its connections not closed yet
 
-                long firstOfNew = ReceiverId.firstOfProcessStartedAt(System.currentTimeMillis() + 1);
-                try (RedisEngine after = Waits.join(TestEngines.connect(config, RESTARTED, firstOfNew), WAIT)) {
+                try (RedisEngine after = Waits.join(TestEngines.connect(config, RESTARTED), WAIT)) {
+                    long firstOfNew = after.firstReceiver();
                     after.setExpiryListener(count);
                     before.redisson().shutdown(0, 1, TimeUnit.SECONDS);
                     SessionKey fresh = new SessionKey("echo", "fresh");
@@ -172,6 +175,64 @@ class NodeRestartedUnderItsIdTest {
                 }
             }
         }
+    }
+
+    /**
+     * As above, the process restarted on a host whose clock is a minute behind its predecessor's
+     * (another host, or a clock stepped back): its receivers must still be numbered above the dead
+     * process's, and its takeover must end only those. Before, the new process numbered its
+     * receivers from its own clock and the takeover judged them by the dead one's heartbeat: it
+     * ended the new process's sessions as the dead one's.
+     */
+    @Test
+    void aProcessRestartedOnAHostWhoseClockIsBehindKeepsItsSessionsThroughItsPredecessorsTakeover()
+            throws Exception {
+        try (RedisServerProcess redis = RedisServerProcess.start()) {
+            String prefix = RedisTestServer.newKeyPrefix("same-id-behind");
+            RedisKeys keys = new RedisKeys(prefix);
+            RedisEngineConfig config = RedisSessionStoreTest.testConfig(redis.url(), prefix)
+                    .withTimeouts(Duration.ofSeconds(3), 1, Duration.ofSeconds(3));
+            Clock behind = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-1));
+            Map<SessionKey, AtomicInteger> heard = new ConcurrentHashMap<>();
+            SessionExpiryListener count = key -> heard.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+            try (RedisEngine living = Waits.join(TestEngines.connect(config, "living"), WAIT);
+                    RedisEngine before = Waits.join(TestEngines.connect(config, RESTARTED), WAIT)) {
+                living.setExpiryListener(count);
+                SessionKey old = new SessionKey("echo", "old");
+                String oldHolder = new ReceiverId(RESTARTED, before.firstReceiver() + 1).encode();
+                assertEquals(Claim.Outcome.OPENED, Waits.join(before.claim(old, ClaimMode.STREAM,
+                        Creation.CREATE_IF_MISSING, receiver(ReceiverId.decode(oldHolder))), WAIT).outcome());
+                Waits.join(before.renewHeld(), WAIT);
+                stopHeartbeats(before); // dead, its connections not closed yet
+
+                try (RedisEngine after = Waits.join(TestEngines.connect(config, RESTARTED, behind), WAIT)) {
+                    after.setExpiryListener(count);
+                    before.redisson().shutdown(0, 1, TimeUnit.SECONDS);
+                    SessionKey fresh = new SessionKey("echo", "fresh");
+                    String newHolder = new ReceiverId(RESTARTED, after.firstReceiver() + 1).encode();
+                    assertEquals(Claim.Outcome.OPENED, Waits.join(after.claim(fresh, ClaimMode.STREAM,
+                            Creation.CREATE_IF_MISSING, receiver(ReceiverId.decode(newHolder))), WAIT).outcome());
+
+                    Waits.await(() -> heard.containsKey(old), "the dead process's session heard of as ended",
+                            Duration.ofSeconds(15));
+                    Waits.await(() -> "0".equals(probe(redis, "EXISTS", keys.takeover(RESTARTED))), "the lease lapsed",
+                            WAIT);
+                    assertEquals(1, heard.get(old).get(), "times heard of");
+                    assertEquals(null, heard.get(fresh), "the new process's session was ended");
+                    assertEquals(newHolder, redis.command("HGET", keys.session(fresh), "h"), "its holder");
+                }
+            }
+        }
+    }
+
+    /**
+     * Makes {@code process} one that died while Redis keeps its connections: no heartbeat, its
+     * presence subscription still there (a live process's heartbeats would refuse the start of
+     * another under its id, TwoProcessesUnderOneIdTest). Past the round in flight.
+     */
+    static void stopHeartbeats(RedisEngine process) throws InterruptedException {
+        process.stopClusterWatch();
+        Thread.sleep(2 * ClusterWatch.PERIOD.toMillis());
     }
 
     /** What a process restarted under the id does first: subscribes, lists itself, lists its sessions. */

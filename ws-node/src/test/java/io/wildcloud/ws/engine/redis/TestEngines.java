@@ -1,5 +1,6 @@
 package io.wildcloud.ws.engine.redis;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 
@@ -15,9 +16,9 @@ final class TestEngines {
         return RedisEngine.start(config, nodeId, SOCKET_IDLE_TIMEOUT);
     }
 
-    /** A process whose receivers are numbered above {@code firstReceiver} (one restarted under the same id). */
-    static CompletionStage<RedisEngine> connect(RedisEngineConfig config, String nodeId, long firstReceiver) {
-        return RedisEngine.start(config, nodeId, SOCKET_IDLE_TIMEOUT, RedisMetrics.NONE, null, firstReceiver);
+    /** A process on a host whose clock is {@code hostClock} (ahead of or behind the others'). */
+    static CompletionStage<RedisEngine> connect(RedisEngineConfig config, String nodeId, Clock hostClock) {
+        return RedisEngine.start(config, nodeId, SOCKET_IDLE_TIMEOUT, RedisMetrics.NONE, null, hostClock);
     }
 
     static CompletionStage<RedisEngine> connect(RedisEngineConfig config, String nodeId, RedisMetrics metrics) {
