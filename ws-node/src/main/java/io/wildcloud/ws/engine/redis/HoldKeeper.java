@@ -37,6 +37,7 @@ final class HoldKeeper {
     private final RedisKeys keys;
     private final Function<SessionKey, String> group;
     private final Supplier<List<HeldReceiver>> held;
+    private final Supplier<List<SessionKey>> releasing;
     private final ExpirySweeper sweeper;
     private final NodeRoster roster;
     private final ScheduledExecutorService timer;
@@ -53,10 +54,12 @@ final class HoldKeeper {
     /**
      * @param group names the group a session may be renewed with (one script call; on a Cluster
      *     they must share a slot)
+     * @param releasing sessions whose release Redis left unanswered ({@link PendingReleases}): still
+     *     listed as held, so that a node that dies before Redis answers leaves them to its taker
      * @param clientUsable whether the Redis client still sends commands (not shutting down)
      */
     HoldKeeper(ScriptPipeline pipeline, LuaScripts scripts, RedisKeys keys, Function<SessionKey, String> group,
-            Supplier<List<HeldReceiver>> held, ExpirySweeper sweeper, NodeRoster roster, ScheduledExecutorService timer,
+            Supplier<List<HeldReceiver>> held, Supplier<List<SessionKey>> releasing, ExpirySweeper sweeper, NodeRoster roster, ScheduledExecutorService timer,
             Duration holdTtl,
             BooleanSupplier clientUsable) {
         this.pipeline = pipeline;
@@ -64,6 +67,7 @@ final class HoldKeeper {
         this.keys = keys;
         this.group = group;
         this.held = held;
+        this.releasing = releasing;
         this.sweeper = sweeper;
         this.roster = roster;
         this.timer = timer;
@@ -100,12 +104,13 @@ final class HoldKeeper {
         List<HeldReceiver> receivers = new ArrayList<>(held.get());
         receivers.removeIf(HeldReceiver::isEnded);
         if (receivers.isEmpty()) {
-            return roster.heldNow(List.of()).exceptionally(error -> null);
+            return roster.heldNow(releasing.get()).exceptionally(error -> null);
         }
         List<CompletableFuture<?>> calls = new ArrayList<>(touch(
                 ScriptCalls.split(receivers, receiver -> group.apply(receiver.key()))));
         List<SessionKey> sessions = new ArrayList<>(receivers.size());
         receivers.forEach(receiver -> sessions.add(receiver.key()));
+        sessions.addAll(releasing.get());
         // List them for a takeover within seconds should this node die (NodeRoster): held sessions
         // have no expiry index entries, the roster's takeover is their cover.
         calls.add(roster.heldNow(sessions));

@@ -46,14 +46,16 @@ final class RedisSessionStore implements SessionStore {
     private final ExpirySweeper sweeper;
     private final AtomicReference<SessionExpiryListener> expiryListener;
     private final UnknownOutcomes unknown;
+    private final PendingReleases pendingReleases;
 
     /**
      * @param expiryListener where the sweeper finds who hears of expired sessions
      * @param unknown sends a release again while Redis does not answer it
+     * @param pendingReleases keeps sending a release that got no answer within the stall bound
      */
     RedisSessionStore(RedisRuntime runtime, SlotClaims claims, AcknowledgementBatcher acknowledgements,
             NodeWakeups wakeups, ExpirySweeper sweeper, AtomicReference<SessionExpiryListener> expiryListener,
-            UnknownOutcomes unknown) {
+            UnknownOutcomes unknown, PendingReleases pendingReleases) {
         this.runtime = runtime;
         this.keys = runtime.keys();
         this.scripts = runtime.scripts();
@@ -63,6 +65,7 @@ final class RedisSessionStore implements SessionStore {
         this.sweeper = sweeper;
         this.expiryListener = expiryListener;
         this.unknown = unknown;
+        this.pendingReleases = pendingReleases;
     }
 
     @Override
@@ -88,13 +91,16 @@ final class RedisSessionStore implements SessionStore {
         // Sent again while unanswered (a poll with messages releases after its answer, the others
         // before it): a release that ran is never taken for one that failed.
         long sentAt = System.currentTimeMillis();
+        long sentAtNanos = System.nanoTime();
         long margin = runtime.config().expiryMargin().toMillis();
         CompletableFuture<Long> released = unknown.resolve("release " + key, () -> scripts.release.<Long>eval(
                         runtime.script(), RScript.ReturnType.LONG, keys.sessionKeys(key), receiver.encode(), upTo,
                         delay, margin))
                 .toCompletableFuture();
         released.whenComplete((answer, error) -> {
-            wakeups.released(key, receiver.encode());
+            if (error == null) {
+                wakeups.released(key, receiver.encode());
+            }
             pending.settle(error);
         });
         // Sent again through a stall too (a ZADD; a late copy's earlier deadline is only a hint: expire.lua
@@ -102,6 +108,15 @@ final class RedisSessionStore implements SessionStore {
         long deadline = System.currentTimeMillis() + delay;
         CompletableFuture<Boolean> tracked = unknown.resolve("track " + key, () -> sweeper.track(key, deadline))
                 .toCompletableFuture();
+        // Unanswered within the stall bound, the slot may still be the receiver's: the node goes on
+        // counting it as held and sends the release again until Redis answers (PendingReleases).
+        // Forgotten, the slot answered BUSY to every other node until its keys lapsed unnoticed.
+        CompletableFuture.allOf(released, tracked).whenComplete((done, error) -> {
+            if (error != null) {
+                pendingReleases.add(new PendingReleases.Pending(key, receiver.encode(), upTo, delay,
+                        sentAtNanos + runtime.config().holdTtl().toNanos()), !released.isCompletedExceptionally());
+            }
+        });
         // The client hears of its request only once both are answered. If that came late, the delay
         // the release started ran meanwhile: a stall of the session's Redis, or of the index shard's
         // alone (another Cluster master), so it starts again. A repeat of a release that ran answers

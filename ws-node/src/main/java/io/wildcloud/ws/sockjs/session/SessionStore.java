@@ -60,6 +60,12 @@ public interface SessionStore {
      * the slot changes nothing. A transport releases before it ends a response that carries no
      * messages, so that the client's next request finds the slot free; one that carries messages
      * (a poll's) is released after it is written, acknowledging them only if the write went out.
+     *
+     * <p>A release whose outcome the store cannot learn (no answer within its stall bound) fails,
+     * but the store does not forget it: it goes on counting the receiver as the holder on this node
+     * and makes the release once it can, acknowledging the same {@code deliveredSeq}, so that the
+     * next request of the session, on any node, finds the slot free, and the session, once idle,
+     * ends with an expiry notice. The memory engine's release cannot go unanswered.
      */
     CompletionStage<Void> release(SessionKey key, ReceiverId receiver, long deliveredSeq, Duration disconnectDelay);
 

@@ -415,8 +415,9 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
      * the write went out (else up to {@code seqBefore}, what earlier answers carried): a node that
      * dies between the write and the release leaves them queued, and the next poll, a balancer's
      * resend of this one too, gets them (at least once). A release that fails after the write
-     * (the store gave no answer within its stall bound) is only logged: the client has its answer,
-     * and what it carried stays queued, so a claim that takes the slot over gives it again.
+     * (the store gave no answer within its stall bound) is only logged here: the client has its
+     * answer, and the store keeps the release and makes it once it answers again (see
+     * {@link SessionStore#release}), so that the next poll, on any node, goes on without a repeat.
      */
     final void answerThenRelease(long seqBefore, Supplier<ChannelFuture> write) {
         state = State.ENDING;
