@@ -325,12 +325,14 @@ public final class RedisEngine extends AbstractEngine {
     @Override
     public void close() {
         acknowledgements.flush();
+        // No heartbeat while it waits below: a process restarted under this id meanwhile would
+        // take one for a live twin and refuse to start (NodeRoster.refuseIfIdInUse).
+        clusterWatch.stop();
         // Releases Redis left unanswered: done now if it answers, else left in the held list (the
         // last renewal's) for the node that takes this one over.
         pendingReleases.finish(closeWaitForReleases());
         sweeper.stop();
         keeper.stop();
-        clusterWatch.stop();
         presence.stop();
         wakeups.stop();
         runtime.shutdown();

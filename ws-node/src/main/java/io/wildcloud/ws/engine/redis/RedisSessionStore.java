@@ -111,7 +111,8 @@ final class RedisSessionStore implements SessionStore {
         // Unanswered within the stall bound, the slot may still be the receiver's: the node goes on
         // counting it as held and sends the release again until Redis answers (PendingReleases).
         // Forgotten, the slot answered BUSY to every other node until its keys lapsed unnoticed.
-        CompletableFuture.allOf(released, tracked).whenComplete((done, error) -> {
+        CompletableFuture<Long> both = released.thenCombine(tracked, (answer, added) -> answer);
+        both.whenComplete((answer, error) -> {
             if (error != null) {
                 pendingReleases.add(new PendingReleases.Pending(key, receiver.encode(), upTo, delay,
                         sentAtNanos + runtime.config().holdTtl().toNanos()), !released.isCompletedExceptionally());
@@ -121,7 +122,7 @@ final class RedisSessionStore implements SessionStore {
         // the release started ran meanwhile: a stall of the session's Redis, or of the index shard's
         // alone (another Cluster master), so it starts again. A repeat of a release that ran answers
         // 0 (no longer the holder), as does one whose slot moved on: rearm.lua leaves a held session be.
-        return released.thenCombine(tracked, (answer, added) -> answer)
+        return both
                 .thenCompose(answer -> answer >= 0 ? sweeper.rearmIfLate(key, sentAt, delay, margin)
                         : CompletableFuture.<Void>completedFuture(null))
                 .exceptionallyCompose(error -> StoreErrors.failed("release " + key, error));
