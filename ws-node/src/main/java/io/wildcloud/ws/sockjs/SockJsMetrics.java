@@ -54,6 +54,13 @@ public interface SockJsMetrics {
     default void messagesReceived(int count) {
     }
 
+    /**
+     * A frame of {@code count} messages from a browser was refused whole, over its session's
+     * {@link ClientMessageLimit}, and the session closed.
+     */
+    default void messagesRefused(int count) {
+    }
+
     /** {@code count} messages were written to a browser. */
     default void messagesSent(int count) {
     }

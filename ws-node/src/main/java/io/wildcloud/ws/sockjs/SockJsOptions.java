@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param clientScriptUrl the sockjs-client script that the iframe page loads
  * @param maxMessageBytes the largest body an {@code xhr_send}, {@code jsonp_send} or websocket
  *     frame may carry
+ * @param clientMessageLimit how many messages a session's client may send, per second and at once
  */
 public record SockJsOptions(
         boolean websocketEnabled,
@@ -24,7 +25,8 @@ public record SockJsOptions(
         Duration disconnectDelay,
         int responseLimit,
         String clientScriptUrl,
-        int maxMessageBytes) {
+        int maxMessageBytes,
+        ClientMessageLimit clientMessageLimit) {
 
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(25);
     public static final Duration DEFAULT_DISCONNECT_DELAY = Duration.ofSeconds(5);
@@ -37,6 +39,7 @@ public record SockJsOptions(
         Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
         Objects.requireNonNull(disconnectDelay, "disconnectDelay");
         Objects.requireNonNull(clientScriptUrl, "clientScriptUrl");
+        Objects.requireNonNull(clientMessageLimit, "clientMessageLimit");
         if (heartbeatInterval.isNegative() || heartbeatInterval.isZero()) {
             throw new IllegalArgumentException("heartbeatInterval must be positive: " + heartbeatInterval);
         }
@@ -57,41 +60,46 @@ public record SockJsOptions(
     /** sockjs-node's defaults, with our own client script. */
     public static SockJsOptions defaults() {
         return new SockJsOptions(true, false, DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_DISCONNECT_DELAY,
-                DEFAULT_RESPONSE_LIMIT, DEFAULT_CLIENT_SCRIPT_URL, DEFAULT_MAX_MESSAGE_BYTES);
+                DEFAULT_RESPONSE_LIMIT, DEFAULT_CLIENT_SCRIPT_URL, DEFAULT_MAX_MESSAGE_BYTES, ClientMessageLimit.defaults());
     }
 
     public SockJsOptions withWebsocketEnabled(boolean enabled) {
         return new SockJsOptions(enabled, cookieNeeded, heartbeatInterval, disconnectDelay, responseLimit,
-                clientScriptUrl, maxMessageBytes);
+                clientScriptUrl, maxMessageBytes, clientMessageLimit);
     }
 
     public SockJsOptions withCookieNeeded(boolean needed) {
         return new SockJsOptions(websocketEnabled, needed, heartbeatInterval, disconnectDelay, responseLimit,
-                clientScriptUrl, maxMessageBytes);
+                clientScriptUrl, maxMessageBytes, clientMessageLimit);
     }
 
     public SockJsOptions withResponseLimit(int limit) {
         return new SockJsOptions(websocketEnabled, cookieNeeded, heartbeatInterval, disconnectDelay, limit,
-                clientScriptUrl, maxMessageBytes);
+                clientScriptUrl, maxMessageBytes, clientMessageLimit);
     }
 
     public SockJsOptions withHeartbeatInterval(Duration interval) {
         return new SockJsOptions(websocketEnabled, cookieNeeded, interval, disconnectDelay, responseLimit,
-                clientScriptUrl, maxMessageBytes);
+                clientScriptUrl, maxMessageBytes, clientMessageLimit);
     }
 
     public SockJsOptions withDisconnectDelay(Duration delay) {
         return new SockJsOptions(websocketEnabled, cookieNeeded, heartbeatInterval, delay, responseLimit,
-                clientScriptUrl, maxMessageBytes);
+                clientScriptUrl, maxMessageBytes, clientMessageLimit);
     }
 
     public SockJsOptions withClientScriptUrl(String url) {
         return new SockJsOptions(websocketEnabled, cookieNeeded, heartbeatInterval, disconnectDelay, responseLimit,
-                url, maxMessageBytes);
+                url, maxMessageBytes, clientMessageLimit);
     }
 
     public SockJsOptions withMaxMessageBytes(int bytes) {
         return new SockJsOptions(websocketEnabled, cookieNeeded, heartbeatInterval, disconnectDelay, responseLimit,
-                clientScriptUrl, bytes);
+                clientScriptUrl, bytes, clientMessageLimit);
+    }
+
+    public SockJsOptions withClientMessageLimit(ClientMessageLimit limit) {
+        return new SockJsOptions(websocketEnabled, cookieNeeded, heartbeatInterval, disconnectDelay, responseLimit,
+                clientScriptUrl, maxMessageBytes, limit);
     }
 }

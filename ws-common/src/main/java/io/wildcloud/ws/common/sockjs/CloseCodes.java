@@ -55,6 +55,15 @@ public final class CloseCodes {
     public static final String SOCKET_UNKNOWN_REASON = "Unknown socket";
 
     /**
+     * A session's client sent more messages than its limit ({@code max-client-messages-per-second}
+     * and {@code client-message-burst}): the frame over it was refused whole (none of its messages
+     * reached the application) and the session closed. The reason names the limit; the client should
+     * send fewer, or batch its data into fewer, larger messages.
+     */
+    public static final int MESSAGE_RATE_EXCEEDED = 4429;
+    public static final String MESSAGE_RATE_EXCEEDED_REASON = "Too many messages";
+
+    /**
      * Push service: the store lost the session's state (Redis restarted empty or was flushed, so
      * its cluster epoch changed); every open session of every node gets this at once. Messages
      * queued and not yet delivered are gone, and so is the socket: the client should ask its

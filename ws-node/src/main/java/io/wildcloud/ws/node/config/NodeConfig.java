@@ -1,6 +1,7 @@
 package io.wildcloud.ws.node.config;
 
 import io.wildcloud.ws.engine.redis.RedisEngineConfig;
+import io.wildcloud.ws.sockjs.ClientMessageLimit;
 import io.wildcloud.ws.sockjs.SockJsOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,6 +112,13 @@ public record NodeConfig(
                     "the sockjs-client script the iframe page loads (served by the node itself)"),
             SettingDefinition.of("max-message-bytes", "65536",
                     "largest message from a browser or through the API"),
+            SettingDefinition.of("max-client-messages-per-second", "100",
+                    "messages a session's browser may send a second, sustained (each is one callback); see "
+                    + "[Client messages](#client-messages)"),
+            SettingDefinition.of("client-message-burst", "500",
+                    "messages a session's browser may send at once (one SockJS frame is an array of them); at "
+                    + "least `max-client-messages-per-second`. A frame over the limit is refused whole and the "
+                    + "session closed with `4429`"),
             SettingDefinition.of("max-queued-messages", "1024",
                     "pending outgoing messages per session; a publish beyond it is refused for that session"),
             SettingDefinition.of("max-publish-targets", "1000",
@@ -198,7 +206,8 @@ public record NodeConfig(
                 settings.duration("disconnect-delay", SockJsOptions.DEFAULT_DISCONNECT_DELAY),
                 settings.integer("response-limit", SockJsOptions.DEFAULT_RESPONSE_LIMIT, 1, Integer.MAX_VALUE),
                 clientScriptUrl,
-                settings.integer("max-message-bytes", SockJsOptions.DEFAULT_MAX_MESSAGE_BYTES, 1, 16 * 1024 * 1024));
+                settings.integer("max-message-bytes", SockJsOptions.DEFAULT_MAX_MESSAGE_BYTES, 1, 16 * 1024 * 1024),
+                clientMessageLimit(settings));
         List<String> applications = settings.get("applications")
                 .map(raw -> Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
                 .orElse(List.of());
@@ -293,5 +302,16 @@ public record NodeConfig(
             settings.putIfAbsent("warmup-connects", "0");
             return from(Settings.of(settings));
         }
+    }
+
+    private static ClientMessageLimit clientMessageLimit(Settings settings) {
+        int perSecond = settings.integer("max-client-messages-per-second", ClientMessageLimit.DEFAULT_PER_SECOND,
+                1, 1_000_000_000);
+        int burst = settings.integer("client-message-burst", ClientMessageLimit.DEFAULT_BURST, 1, 1_000_000_000);
+        if (burst < perSecond) {
+            throw ConfigException.invalid("client-message-burst", String.valueOf(burst),
+                    "must be at least max-client-messages-per-second (" + perSecond + ")");
+        }
+        return new ClientMessageLimit(perSecond, burst);
     }
 }

@@ -20,6 +20,7 @@ public final class SockJsMeters implements SockJsMetrics {
     private final Counter[] closed = new Counter[CloseReason.values().length];
     private final Counter messagesIn;
     private final Counter messagesOut;
+    private final Counter messagesRefused;
     /** {@code ws.websocket.closed} by close code: the codes of {@link SockJsMetrics#webSocketRefused}. */
     private final Map<Integer, Counter> webSocketRefused = new java.util.HashMap<>();
 
@@ -47,6 +48,9 @@ public final class SockJsMeters implements SockJsMetrics {
         }
         messagesIn = Counter.builder("ws.messages.in")
                 .description("Messages received from browsers and handed to the service")
+                .register(registry);
+        messagesRefused = Counter.builder("ws.messages.in.refused")
+                .description("Messages from browsers refused over their session's client message limit")
                 .register(registry);
         messagesOut = Counter.builder("ws.messages.out")
                 .description("Messages written to browsers")
@@ -102,6 +106,11 @@ public final class SockJsMeters implements SockJsMetrics {
     @Override
     public void messagesReceived(int count) {
         messagesIn.increment(count);
+    }
+
+    @Override
+    public void messagesRefused(int count) {
+        messagesRefused.increment(count);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsJson;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.TransportType;
@@ -63,6 +64,11 @@ abstract class MessageSender implements HttpTransport {
             SockJsResponses.sendText(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "Broken JSON encoding.");
             return;
         }
+        if (!messages.isEmpty() && !runtime.sendBuckets().tryTake(key, endpoint.options().clientMessageLimit(),
+                messages.size())) {
+            refuseOverLimit(ctx, request, endpoint, key, messages.size());
+            return;
+        }
         // Bounded: a send may wait long (a store stall), and a client that does not wait for answers
         // must not make the node hold its payloads without end.
         if (!runtime.pendingSends().tryAdd(key)) {
@@ -92,6 +98,21 @@ abstract class MessageSender implements HttpTransport {
                         respond(ctx, request, endpoint);
                     }
                 }));
+    }
+
+    /**
+     * Refuses the whole payload and closes the session, as a websocket over the limit is: the
+     * client's receiving request gets the close frame, and this answer says why too.
+     */
+    private void refuseOverLimit(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint,
+            SessionKey key, int count) {
+        runtime.metrics().messagesRefused(count);
+        String reason = endpoint.options().clientMessageLimit().closeReason();
+        log.info("{} session {}: {} message(s) over the client message limit, closing with {} {}", ctx.channel(),
+                key, count, CloseCodes.MESSAGE_RATE_EXCEEDED, reason);
+        runtime.session(endpoint, key).close(CloseCodes.MESSAGE_RATE_EXCEEDED, reason);
+        SockJsResponses.sendJsonError(ctx, request, HttpResponseStatus.TOO_MANY_REQUESTS, "too_many_messages",
+                reason + "; the session is closed.");
     }
 
     private static void failed(ChannelHandlerContext ctx, SockJsRequest request, SessionKey key, Throwable error) {

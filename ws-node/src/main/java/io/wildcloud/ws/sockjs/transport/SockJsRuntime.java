@@ -18,6 +18,7 @@ public final class SockJsRuntime {
     private final String nodeId;
     private final LiveConnections live = new LiveConnections();
     private final PendingSends pendingSends = new PendingSends();
+    private final SendBuckets sendBuckets = new SendBuckets();
     private final SockJsMetrics metrics;
     private final PeerPolicy policy;
 
@@ -56,6 +57,11 @@ public final class SockJsRuntime {
     /** The sends of each session this node holds unanswered. */
     PendingSends pendingSends() {
         return pendingSends;
+    }
+
+    /** The client message buckets of the sessions whose sends reach this node. */
+    SendBuckets sendBuckets() {
+        return sendBuckets;
     }
 
     /** This node's held requests and websockets, for the drain. */

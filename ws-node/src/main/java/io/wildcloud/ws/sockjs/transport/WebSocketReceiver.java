@@ -48,6 +48,8 @@ abstract class WebSocketReceiver extends SessionReceiver {
     /** Dropped once the 101 (or a 404) is out: it holds the upgrade request, headers and all, for the session's life otherwise. */
     private WebSocketUpgrade.Answer upgrade;
     private final ClientMessages clientMessages;
+    /** The connection is the session: its bucket lives and dies with it. */
+    private final MessageBucket messageBucket;
     /** What to do once the 101 is out; set before {@link #upgrade} runs. */
     private Runnable afterHandshake;
     /** Client messages that came before the session was active, in order. */
@@ -60,6 +62,7 @@ abstract class WebSocketReceiver extends SessionReceiver {
         super(ctx, runtime, endpoint, key, TransportType.WEBSOCKET, SessionLifetime.CONNECTION);
         this.upgrade = upgrade;
         this.clientMessages = new ClientMessages(ctx, endpoint.service(), runtime.metrics(), this::messagesNotTaken);
+        this.messageBucket = new MessageBucket(endpoint.options().clientMessageLimit(), System.nanoTime());
     }
 
     // ---- the framing's part ----
@@ -240,6 +243,15 @@ abstract class WebSocketReceiver extends SessionReceiver {
     // ---- for the framings ----
 
     final void deliver(List<String> messages) {
+        if (!messageBucket.tryTake(messages.size(), System.nanoTime())) {
+            // Refused whole: part of a frame would reach the application without the client knowing which part.
+            runtime.metrics().messagesRefused(messages.size());
+            String reason = endpoint.options().clientMessageLimit().closeReason();
+            log.info("{} session {}: {} message(s) over the client message limit, closing with {} {}", ctx.channel(),
+                    key, messages.size(), CloseCodes.MESSAGE_RATE_EXCEEDED, reason);
+            writeClose(SockJsFrame.close(CloseCodes.MESSAGE_RATE_EXCEEDED, reason));
+            return;
+        }
         clientMessages.deliver(session, messages);
     }
 

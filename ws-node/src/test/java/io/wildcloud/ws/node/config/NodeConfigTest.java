@@ -32,6 +32,18 @@ class NodeConfigTest {
     }
 
     @Test
+    void theClientMessageLimitIsReadAndItsBurstIsAtLeastItsRate() {
+        assertEquals(new io.wildcloud.ws.sockjs.ClientMessageLimit(100, 500),
+                NodeConfig.from(Settings.load(new String[0], Map.of())).sockJs().clientMessageLimit());
+        assertEquals(new io.wildcloud.ws.sockjs.ClientMessageLimit(20, 40), NodeConfig.from(Settings.load(
+                new String[] {"--max-client-messages-per-second=20", "--client-message-burst=40"}, Map.of()))
+                .sockJs().clientMessageLimit());
+        assertMessage("invalid setting client-message-burst=50: must be at least max-client-messages-per-second (100)",
+                "--client-message-burst=50");
+        assertMessage("invalid setting max-client-messages-per-second=0", "--max-client-messages-per-second=0");
+    }
+
+    @Test
     void flagsBeatEnvironmentWhichBeatsTheFile(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("ws.properties");
         Files.writeString(file, "public-port=1000\napi-port=1001\nheartbeat-interval=10s\n");
