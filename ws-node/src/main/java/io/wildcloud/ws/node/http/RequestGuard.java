@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.wildcloud.ws.edge.PipelineNames;
 import java.util.List;
 
 /**
@@ -184,7 +185,8 @@ final class RequestGuard extends ChannelDuplexHandler {
             forwarded.releaseWhenClosed(ctx.channel());
             ctx.write(msg, promise);
             if (ctx.pipeline().context(watcher) != null) {
-                ctx.pipeline().remove(watcher);
+                // Right before Netty's frame decoder now: it counts the unfinished message the decoder holds.
+                ctx.pipeline().replace(watcher, PipelineNames.WS_MESSAGE_MEMORY, new WebSocketMessageMemory(port));
             }
             ctx.pipeline().remove(this);
             return;
