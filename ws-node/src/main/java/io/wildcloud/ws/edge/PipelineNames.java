@@ -33,7 +33,7 @@ import java.util.List;
  *     ({@code wsencoder}, {@code wsdecoder}: Netty's names) in place of {@code http-codec} and
  *     removes {@code http-aggregator}; until the 101 goes out, its handshake handler sits before
  *     {@code sockjs-websocket-protocol}. The pages ({@code health}, {@code sockjs-client-script})
- *     go at the upgrade, the guard (with its byte watcher) and the drain handler when the 101 goes
+ *     go at the upgrade, the guard and the drain handler when the 101 goes
  *     out: HTTP handlers have nothing left to do, and each costs an idle websocket a context. The
  *     byte watcher's place goes to {@code ws-message-memory} ({@code WebSocketMessageMemory}), which
  *     reserves an unfinished message's bytes from the port's request memory (1013 when spent). The

@@ -177,9 +177,9 @@ final class RequestGuard extends ChannelDuplexHandler {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (!upgraded && msg instanceof HttpResponse response
                 && response.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
-            // A websocket from now on: its own heartbeat and limits bound it, and the guard and its
-            // watcher leave the pipeline (about half a KiB per idle websocket). Its forwarded
-            // client stays counted until the connection closes.
+            // A websocket from now on: its own heartbeat and limits bound it, and the guard leaves the
+            // pipeline (about half a KiB per idle websocket); its watcher's place goes to the
+            // websocket's message memory. Its forwarded client stays counted until the connection closes.
             upgraded = true;
             timer.stop();
             forwarded.releaseWhenClosed(ctx.channel());
