@@ -10,7 +10,7 @@ import java.util.List;
  * <pre>
  * public port: write-backlog -> byte-watcher -> http-codec -> request-guard -> intake-handoff -> drain
  *              -> http-aggregator -> health -> sockjs-client-script -> sockjs
- * websocket:   write-backlog -> wsencoder -> wsdecoder -> sockjs-websocket-control-frames
+ * websocket:   write-backlog -> ws-message-memory -> wsencoder -> wsdecoder -> sockjs-websocket-control-frames
  *              -> sockjs-websocket-close -> sockjs-websocket-utf8 -> sockjs-websocket-protocol
  *              -> sockjs-websocket-aggregator -> sockjs-websocket
  * API port:    write-backlog -> byte-watcher -> http-codec -> request-guard -> intake-handoff -> drain
@@ -33,8 +33,10 @@ import java.util.List;
  *     ({@code wsencoder}, {@code wsdecoder}: Netty's names) in place of {@code http-codec} and
  *     removes {@code http-aggregator}; until the 101 goes out, its handshake handler sits before
  *     {@code sockjs-websocket-protocol}. The pages ({@code health}, {@code sockjs-client-script})
- *     go at the upgrade, the guard (with its byte watcher) and the drain handler when the 101 goes
+ *     go at the upgrade, the guard and the drain handler when the 101 goes
  *     out: HTTP handlers have nothing left to do, and each costs an idle websocket a context. The
+ *     byte watcher's place goes to {@code ws-message-memory} ({@code WebSocketMessageMemory}), which
+ *     reserves an unfinished message's bytes from the port's request memory (1013 when spent). The
  *     control-frame budget comes before Netty's protocol handler, which answers pings itself, so
  *     that it sees every one.
  * </ul>
@@ -57,6 +59,8 @@ public final class PipelineNames {
     public static final String SOCKJS = "sockjs";
     /** Netty's name for the websocket frame encoder its handshake adds. */
     public static final String WS_ENCODER = "wsencoder";
+    /** {@code WebSocketMessageMemory}, in the byte watcher's place from the 101 on. */
+    public static final String WS_MESSAGE_MEMORY = "ws-message-memory";
     /** Netty's name for the websocket frame decoder its handshake adds. */
     public static final String WS_DECODER = "wsdecoder";
     public static final String WS_CONTROL_FRAMES = "sockjs-websocket-control-frames";
@@ -73,7 +77,7 @@ public final class PipelineNames {
             INTAKE_HANDOFF, DRAIN, HTTP_AGGREGATOR, HEALTH, CLIENT_SCRIPT, SOCKJS);
 
     /** The public port's pipeline once a websocket is open. */
-    public static final List<String> WEBSOCKET_CONNECTION = List.of(WRITE_BACKLOG, WS_ENCODER, WS_DECODER,
+    public static final List<String> WEBSOCKET_CONNECTION = List.of(WRITE_BACKLOG, WS_MESSAGE_MEMORY, WS_ENCODER, WS_DECODER,
             WS_CONTROL_FRAMES, WS_CLOSE_HANDSHAKE, WS_UTF8_VALIDATOR, WS_PROTOCOL, WS_AGGREGATOR, WEBSOCKET);
 
     /** The API port's pipeline. */

@@ -20,7 +20,7 @@ import java.util.Set;
  * @param maxConnectionsPerAddress open connections per client address and port; behind a trusted
  *     proxy, requests in progress per forwarded client address
  * @param trustedProxies peers whose {@code X-Forwarded-For} names the client
- * @param maxRequestMemory bytes of request bodies in progress the node buffers, half per port
+ * @param maxRequestMemory bytes of request bodies and unfinished websocket messages in progress the node buffers, half per port
  */
 public record ConnectionLimits(
         Duration requestHeadTimeout,
@@ -61,8 +61,9 @@ public record ConnectionLimits(
                     + "whose `X-Forwarded-For` is believed (its right-most address that is not itself a trusted "
                     + "proxy)"),
             SettingDefinition.described("max-request-memory", "64 MiB, or a quarter of the JVM's max direct memory if smaller",
-                    "bytes of request bodies in progress the node buffers, half for each port; a body past it "
-                    + "gets 503 `busy`. A single body is bounded as well: `6 x max-message-bytes + 1024` on the "
+                    "bytes of request bodies and unfinished websocket messages in progress the node buffers, half "
+                    + "for each port; a body past it gets 503 `busy`, a websocket message past it closes its websocket "
+                    + "with 1013 (try again later). A single body is bounded as well: `6 x max-message-bytes + 1024` on the "
                     + "public port (room for a batch of SockJS messages), the same, but at least 4096, on the API port; "
                     + "beyond it, 413"));
 

@@ -17,6 +17,11 @@ public enum Refusal {
     BODY_TOO_LARGE("body_too_large"),
     /** The port's share of {@code max-request-memory} was spent (503 {@code busy}). */
     BUSY("busy"),
+    /**
+     * A websocket's message in progress found the port's share of {@code max-request-memory} spent
+     * (closed with 1013).
+     */
+    WEBSOCKET_BUSY("websocket_busy"),
     /** The port held {@code max-connections}; closed at accept. */
     MAX_CONNECTIONS("max_connections"),
     /**

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.wildcloud.ws.edge.PipelineNames;
 import java.util.List;
 
 /**
@@ -176,15 +177,16 @@ final class RequestGuard extends ChannelDuplexHandler {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (!upgraded && msg instanceof HttpResponse response
                 && response.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
-            // A websocket from now on: its own heartbeat and limits bound it, and the guard and its
-            // watcher leave the pipeline (about half a KiB per idle websocket). Its forwarded
-            // client stays counted until the connection closes.
+            // A websocket from now on: its own heartbeat and limits bound it, and the guard leaves the
+            // pipeline (about half a KiB per idle websocket); its watcher's place goes to the
+            // websocket's message memory. Its forwarded client stays counted until the connection closes.
             upgraded = true;
             timer.stop();
             forwarded.releaseWhenClosed(ctx.channel());
             ctx.write(msg, promise);
             if (ctx.pipeline().context(watcher) != null) {
-                ctx.pipeline().remove(watcher);
+                // Right before Netty's frame decoder now: it counts the unfinished message the decoder holds.
+                ctx.pipeline().replace(watcher, PipelineNames.WS_MESSAGE_MEMORY, new WebSocketMessageMemory(port));
             }
             ctx.pipeline().remove(this);
             return;

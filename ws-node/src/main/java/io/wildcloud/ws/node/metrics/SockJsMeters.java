@@ -63,8 +63,8 @@ public final class SockJsMeters implements SockJsMetrics {
         }
     }
 
-    /** Protocol error, invalid UTF-8, control-frame budget, message too big. */
-    private static final int[] REFUSAL_CLOSE_CODES = {1002, 1007, 1008, 1009};
+    /** Protocol error, invalid UTF-8, control-frame budget, message too big, request memory spent. */
+    private static final int[] REFUSAL_CLOSE_CODES = {1002, 1007, 1008, 1009, 1013};
 
     @Override
     public void webSocketRefused(int code) {

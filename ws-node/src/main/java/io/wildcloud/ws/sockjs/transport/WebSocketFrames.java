@@ -58,6 +58,9 @@ final class WebSocketFrames extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
             receiver.handshakeComplete();
+        } else if (evt instanceof io.netty.handler.codec.http.websocketx.WebSocketCloseStatus refusal) {
+            // The connection's guard closed it (1013: the port's request memory is spent).
+            metrics.webSocketRefused(refusal.code());
         } else {
             ctx.fireUserEventTriggered(evt);
         }

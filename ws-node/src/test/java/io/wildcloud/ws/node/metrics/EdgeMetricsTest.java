@@ -64,7 +64,7 @@ class EdgeMetricsTest {
             }
             assertEquals(0.0, scrape.value("ws_connections_cut_off_total", "port=" + port));
         }
-        for (String code : new String[] {"1002", "1007", "1008", "1009"}) {
+        for (String code : new String[] {"1002", "1007", "1008", "1009", "1013"}) {
             assertEquals(0.0, scrape.value("ws_websocket_closed_total", "code=" + code));
         }
     }
