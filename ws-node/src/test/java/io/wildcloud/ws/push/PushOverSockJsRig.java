@@ -1,0 +1,108 @@
+package io.wildcloud.ws.push;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.wildcloud.ws.engine.memory.MemorySessionStore;
+import io.wildcloud.ws.engine.memory.MemorySocketStore;
+import io.wildcloud.ws.push.callback.CallbackAddresses;
+import io.wildcloud.ws.push.callback.CallbackPolicy;
+import io.wildcloud.ws.push.callback.CallbackServer;
+import io.wildcloud.ws.push.module.PushModule;
+import io.wildcloud.ws.sockjs.SockJsOptions;
+import io.wildcloud.ws.sockjs.router.SockJsHandler;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The push service behind the real SockJS layer on real sockets, for tests: the public port with
+ * {@link SockJsHandler} and {@link PushModule#resolver()}, the API port as {@link PushModule}
+ * wires it, a memory engine and a real callback server on loopback (which the callback policy
+ * allows here).
+ */
+final class PushOverSockJsRig implements AutoCloseable {
+
+    static final String SECRET = "demo-secret-0123456789";
+
+    final MemorySessionStore sessions = new MemorySessionStore();
+    final MemorySocketStore sockets = new MemorySocketStore(sessions, Duration.ofHours(1));
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    final CallbackServer callbacks;
+    final PushModule module;
+    final URI publicBase;
+    final URI apiBase;
+    private final EventLoopGroup group;
+    private final Channel publicServer;
+    private final Channel apiServer;
+
+    /** The application {@code demo} with {@link #SECRET}, under {@code limits}. */
+    PushOverSockJsRig(PushLimits limits) throws Exception {
+        callbacks = new CallbackServer();
+        module = new PushModule(ApplicationRegistry.parse("demo:" + SECRET), sockets, sessions,
+                limits.withCallback(CallbackPolicy.defaults().withAddresses(CallbackAddresses.allowing("127.0.0.0/8"))),
+                SockJsOptions.defaults());
+        group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        SockJsHandler sockjs = new SockJsHandler(module.resolver(), sessions, "test-node");
+        publicServer = bind(() -> new HttpObjectAggregator(1 << 20), () -> sockjs);
+        apiServer = bind(module.api()::newAggregator, module.api()::newHandler);
+        publicBase = URI.create("http://127.0.0.1:" + ((InetSocketAddress) publicServer.localAddress()).getPort());
+        apiBase = URI.create("http://127.0.0.1:" + ((InetSocketAddress) apiServer.localAddress()).getPort());
+    }
+
+    private Channel bind(Supplier<ChannelHandler> aggregator, Supplier<ChannelHandler> handler) throws Exception {
+        return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), aggregator.get(), handler.get());
+                    }
+                }).bind("127.0.0.1", 0).sync().channel();
+    }
+
+    HttpResponse<String> send(String method, URI uri, String body) throws Exception {
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body);
+        return http.send(HttpRequest.newBuilder(uri).method(method, publisher).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** An API request that must be answered {@code status}; its body. */
+    String api(String method, String path, String body, int status) throws Exception {
+        HttpResponse<String> response = send(method, apiBase.resolve(path), body);
+        assertEquals(status, response.statusCode(), response.body());
+        return response.body();
+    }
+
+    /** One xhr poll; only called when something is pending, so it never waits for a heartbeat. */
+    String poll(String socket, String session) throws Exception {
+        HttpResponse<String> response = send("POST", publicBase.resolve("/" + socket + "/000/" + session + "/xhr"), "");
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body();
+    }
+
+    @Override
+    public void close() {
+        publicServer.close().syncUninterruptibly();
+        apiServer.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        module.close();
+        sessions.close();
+        callbacks.close();
+    }
+}
