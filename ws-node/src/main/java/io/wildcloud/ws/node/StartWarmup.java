@@ -42,6 +42,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +79,8 @@ final class StartWarmup {
     private static final int SOCKET_TIMEOUT_MS = 5_000;
     /** How long the clients may take to end once their sockets are closed. */
     private static final Duration CLIENTS_END_BOUND = Duration.ofSeconds(2);
+    /** How long the warm-up's ports may take to close the connections they accepted. */
+    private static final Duration CONNECTIONS_CLOSE_BOUND = Duration.ofSeconds(2);
     private static final String WARMUP_APPLICATION = "warmup";
     /**
      * Publishes per warm-up session: C2 compiles a method after ~5,000 calls, and a warm-up stops
@@ -119,6 +122,14 @@ final class StartWarmup {
     static Result run(NodeConfig config, Engine engine, SockJsEndpointResolver nodeResolver, HealthHandler health,
             NetworkTransport transport, EventLoopGroup boss, EventLoopGroup intake, EventLoopGroup workers,
             StopRequest stop, Duration timeLimit) {
+        return run(config, engine, nodeResolver, health, transport, boss, intake, workers, stop, timeLimit, ports -> {
+        });
+    }
+
+    /** As above, telling {@code portsBound} its private ports once they are bound, before its clients start (tests). */
+    static Result run(NodeConfig config, Engine engine, SockJsEndpointResolver nodeResolver, HealthHandler health,
+            NetworkTransport transport, EventLoopGroup boss, EventLoopGroup intake, EventLoopGroup workers,
+            StopRequest stop, Duration timeLimit, Consumer<List<Integer>> portsBound) {
         int connects = config.warmupConnects();
         if (connects == 0) {
             return Result.NONE;
@@ -156,6 +167,7 @@ final class StartWarmup {
                 goneServer = bind("warmup-engine", config, nodeResolver, engine, health, transport, boss, intake, workers);
                 servers.add(goneServer);
             }
+            portsBound.accept(servers.stream().map(HttpServer::port).toList());
             List<String> pushSockets = new ArrayList<>();
             // A socket holds at most sessions-per-socket sessions at once; the clients' few in flight fit.
             for (int i = 0; i < CLIENTS; i++) {
@@ -201,7 +213,14 @@ final class StartWarmup {
             sockets.cut();
             clients.shutdownNow();
             awaitEnd(clients);
-            servers.forEach(HttpServer::stopAccepting);
+            // Every connection its ports accepted, a stray loopback peer's too, ends with it: left
+            // open it stayed on the private pipeline until its idle timeout, out of the drain's reach.
+            // Before the private engine closes, so that their sessions are let go into it.
+            for (HttpServer server : servers) {
+                if (!server.closeWithConnections(CONNECTIONS_CLOSE_BOUND)) {
+                    log.warn("warm-up port {}: connections still open {} after it closed", server, CONNECTIONS_CLOSE_BOUND);
+                }
+            }
             warmupPush.close();
             memory.close();
         }
@@ -290,7 +309,7 @@ final class StartWarmup {
         ConnectionGuards guards = new ConnectionGuards(name, config.connectionLimits(), maxBody,
                 config.connectionLimits().maxRequestMemory() / 2, new ClientErrorLog(), edge.refusals());
         long maxBacklog = config.webSocketPolicy().maxWriteBacklogBytes();
-        return HttpServer.bind(name, "127.0.0.1", 0, transport, boss, intake,
+        return HttpServer.bindOwningConnections(name, "127.0.0.1", 0, transport, boss, intake,
                 new PublicChannelInitializer(maxBody, health, new ClientScriptHandler(), sockjs, new DrainingConnections(),
                         () -> new WriteBacklogLimit(maxBacklog, edge::cutOff), guards, workers));
     }
@@ -331,7 +350,7 @@ final class StartWarmup {
         ConnectionGuards guards = new ConnectionGuards("warmup-api", config.connectionLimits(), push.maxApiBodyBytes(),
                 config.connectionLimits().maxRequestMemory() / 2, new ClientErrorLog(), edge.refusals());
         long maxBacklog = config.webSocketPolicy().maxWriteBacklogBytes();
-        return HttpServer.bind("warmup-api", "127.0.0.1", 0, transport, boss, intake,
+        return HttpServer.bindOwningConnections("warmup-api", "127.0.0.1", 0, transport, boss, intake,
                 new ApiChannelInitializer(health, null, push.api()::newAggregator, push.api()::newHandler,
                         new DrainingConnections(), () -> new WriteBacklogLimit(maxBacklog, edge::cutOff), guards, workers));
     }

@@ -15,6 +15,10 @@ import io.wildcloud.ws.node.http.HealthHandler;
 import io.wildcloud.ws.node.http.NetworkTransport;
 import io.wildcloud.ws.testing.RedisProbe;
 import io.wildcloud.ws.testing.RedisServerProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -108,6 +112,69 @@ class StartWarmupTest {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
             }
         }
+    }
+
+    @Test
+    void itsEndClosesEveryConnectionItsPortsAcceptedAStrayPeersToo() throws Exception {
+        NetworkTransport transport = NetworkTransport.best();
+        EventLoopGroup boss = transport.newGroup(1);
+        EventLoopGroup intake = transport.newGroup(1);
+        EventLoopGroup workers = transport.newGroup(1);
+        MemoryEngine engine = new MemoryEngine(100, Duration.ofMinutes(1));
+        List<Socket> peers = new ArrayList<>();
+        try {
+            NodeConfig config = NodeConfig.builder().set("warmup-connects", 20).build();
+            StartWarmup.Result warmup = StartWarmup.run(config, engine, null,
+                    new HealthHandler("warm", engine.name(), engine::problem, () -> false), transport, boss, intake,
+                    workers, new StopRequest(), Duration.ofSeconds(30), ports -> {
+                        // A loopback peer on each private port, before the warm-up's own clients:
+                        // one kept alive after an answer, one in the middle of a request's body.
+                        for (int port : ports) {
+                            try {
+                                peers.add(keptAliveAfterHealth(port));
+                                peers.add(halfWayThroughABody(port));
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        }
+                    });
+            assertEquals(20, warmup.opened(), warmup.toString());
+            assertEquals(4, peers.size(), "two peers on each of the memory and API ports");
+            for (Socket peer : peers) {
+                // The idle timeout (60 s) would close them much later: the warm-up's end closes them now.
+                peer.setSoTimeout(3_000);
+                assertEquals(-1, peer.getInputStream().read(), "peer " + peer + " after the warm-up ended");
+            }
+        } finally {
+            for (Socket peer : peers) {
+                peer.close();
+            }
+            engine.close();
+            for (EventLoopGroup group : List.of(workers, intake, boss)) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** A connection that asked for /health, read the whole answer and stays open (keep-alive). */
+    private static Socket keptAliveAfterHealth(int port) throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(5_000);
+        socket.getOutputStream().write(("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        String head = StartWarmup.expectHead(socket.getInputStream(), 200);
+        int length = Integer.parseInt(head.lines().filter(line -> line.toLowerCase(java.util.Locale.ROOT)
+                .startsWith("content-length:")).findFirst().orElseThrow().substring(15).trim());
+        socket.getInputStream().readNBytes(length);
+        return socket;
+    }
+
+    /** A connection whose request's body is half sent: its aggregator holds the half. */
+    private static Socket halfWayThroughABody(int port) throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.getOutputStream().write(("POST /publish HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 100\r\n\r\n{\"message\":").getBytes(StandardCharsets.US_ASCII));
+        return socket;
     }
 
     @Test
