@@ -122,4 +122,14 @@ class ClientMessageLimitTest {
         Waits.await(() -> rig.callbacks.received().size() == 300, () -> rig.callbacks.received().size() + " of 300 callbacks",
                 Duration.ofSeconds(20));
     }
+
+    @Test
+    void aSendOverTheBurstToAMissingSessionIs404AsAnySendToOne() throws Exception {
+        String socket = authorize("missing");
+        HttpResponse<String> answer = rig.send("POST", rig.publicBase.resolve("/" + socket + "/000/nosuch/xhr_send"),
+                frameOf(501));
+        assertEquals(404, answer.statusCode(), answer.body());
+        // Nothing was made of it: a poll opens a new session under that id.
+        assertEquals("o\n", rig.poll(socket, "nosuch"));
+    }
 }

@@ -102,15 +102,44 @@ abstract class MessageSender implements HttpTransport {
 
     /**
      * Refuses the whole payload and closes the session, as a websocket over the limit is: the
-     * client's receiving request gets the close frame, and this answer says why too.
+     * client's receiving request gets the close frame, and this answer says why too. A session that
+     * was not open is looked up, so that a missing one answers 404 as any send to it does: only on
+     * this path, the send within the limit costs no store call more (the service checks the session
+     * in the same call that takes its messages). Answered once the close is done, so that the
+     * client's next poll, on any node, finds it; at most {@link PendingSends#MAX_PER_SESSION} of a
+     * session wait, the rest are answered 429 at once (an earlier one is closing the session).
      */
     private void refuseOverLimit(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint,
             SessionKey key, int count) {
-        runtime.metrics().messagesRefused(count);
         String reason = endpoint.options().clientMessageLimit().closeReason();
-        log.info("{} session {}: {} message(s) over the client message limit, closing with {} {}", ctx.channel(),
-                key, count, CloseCodes.MESSAGE_RATE_EXCEEDED, reason);
-        runtime.session(endpoint, key).close(CloseCodes.MESSAGE_RATE_EXCEEDED, reason);
+        if (!runtime.pendingSends().tryAdd(key)) {
+            answerOverLimit(ctx, request, count, reason);
+            return;
+        }
+        // What the session was: OPEN if this close closed it, else as the store finds it.
+        runtime.session(endpoint, key).close(CloseCodes.MESSAGE_RATE_EXCEEDED, reason)
+                .thenCompose(closed -> closed ? CompletableFuture.completedFuture(SessionStatus.OPEN)
+                        : runtime.store().status(key))
+                .whenComplete((status, error) -> runtime.pendingSends().remove(key))
+                .whenComplete((status, error) -> SockJsRuntime.onLoop(ctx, () -> {
+                    if (status == SessionStatus.NOT_FOUND) {
+                        SockJsResponses.sendNotFound(ctx, request);
+                        return;
+                    }
+                    if (error != null) {
+                        // The refusal stands: the messages were not taken; the session may close later.
+                        log.warn("{} session {}: closing it over the client message limit failed: {}", ctx.channel(),
+                                key, error.toString());
+                    } else if (status == SessionStatus.OPEN) {
+                        log.info("{} session {}: {} message(s) over the client message limit, closed with {} {}",
+                                ctx.channel(), key, count, CloseCodes.MESSAGE_RATE_EXCEEDED, reason);
+                    }
+                    answerOverLimit(ctx, request, count, reason);
+                }));
+    }
+
+    private void answerOverLimit(ChannelHandlerContext ctx, SockJsRequest request, int count, String reason) {
+        runtime.metrics().messagesRefused(count);
         SockJsResponses.sendJsonError(ctx, request, HttpResponseStatus.TOO_MANY_REQUESTS, "too_many_messages",
                 reason + "; the session is closed.");
     }
