@@ -81,8 +81,9 @@ class PollReleaseLostInAStallTest {
 
     /**
      * The node stops (SIGTERM: its engine closes) as soon as Redis answers again: it makes the
-     * release before it goes. Without that the other node found the slot held (BUSY) until it judged
-     * the stopped holder dead and ended the session.
+     * release before it goes. Without that (the close not waiting for kept releases) the other node
+     * judged the stopped holder dead and took the slot over, and the claim gave the answered message
+     * again.
      */
     @Test
     void aNodeThatStopsWithAReleaseKeptMakesItBeforeItGoes() throws Exception {
