@@ -17,9 +17,13 @@ import io.wildcloud.ws.testing.Waits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -123,7 +127,14 @@ class PollReleaseLostInAStallTest {
                 .withSweepInterval(Duration.ofMillis(100))
                 .withHoldTtl(HOLD_TTL)
                 .withTimeouts(Duration.ofMillis(500), 1, Duration.ofSeconds(2));
-        RedisEngine first = Waits.join(TestEngines.connect(config, "n1"), WAIT);
+        Map<RedisMetrics.KeptRelease, AtomicInteger> keptReleases = new ConcurrentHashMap<>();
+        RedisMetrics counting = new RedisMetrics() {
+            @Override
+            public void keptRelease(KeptRelease outcome) {
+                keptReleases.computeIfAbsent(outcome, o -> new AtomicInteger()).incrementAndGet();
+            }
+        };
+        RedisEngine first = Waits.join(TestEngines.connect(config, "n1", counting), WAIT);
         // Once the test closes it itself (a node that stops), cleaned up by waiting for that close.
         AtomicReference<CompletableFuture<Void>> stopping = new AtomicReference<>();
         cleanup.add(() -> {
@@ -187,6 +198,7 @@ class PollReleaseLostInAStallTest {
         Waits.join(nextNode.release(key, next.id(), 2, Duration.ofMillis(500)), WAIT);
         Waits.await(() -> expired.contains(key), "the idle session ended unnoticed", WAIT);
         assertEquals(List.of(key), expired);
+        assertEquals("{KEPT=1, MADE_LATE=1}", new TreeMap<>(keptReleases).toString(), "the kept releases' meter");
     }
 
     /** As a poll's receiver asks: again after 25, 50, 100, 200 and 300 ms while the slot is busy. */
