@@ -67,6 +67,7 @@ final class PendingReleases {
     private final BiFunction<SessionKey, Long, CompletionStage<Boolean>> track;
     private final NodeWakeups wakeups;
     private final ScheduledExecutorService timer;
+    private final RedisMetrics metrics;
     private final LinkedHashMap<Target, Entry> entries = new LinkedHashMap<>();
     /** Guarded by this: a scheduled round is waiting or on its way (the next is scheduled when it ends). */
     private boolean roundScheduled;
@@ -76,11 +77,12 @@ final class PendingReleases {
      * @param track adds a released session to the expiry index with its deadline (this node's clock)
      */
     PendingReleases(Release release, BiFunction<SessionKey, Long, CompletionStage<Boolean>> track,
-            NodeWakeups wakeups, ScheduledExecutorService timer) {
+            NodeWakeups wakeups, ScheduledExecutorService timer, RedisMetrics metrics) {
         this.release = release;
         this.track = track;
         this.wakeups = wakeups;
         this.timer = timer;
+        this.metrics = metrics;
     }
 
     /**
@@ -93,11 +95,13 @@ final class PendingReleases {
                 LOG.warn("{} release of {} given up: {} releases already wait for Redis; its keys lapse with the"
                         + " hold TTL", pending.key(), pending.receiverId(), MAX_PENDING);
                 wakeups.released(pending.key(), pending.receiverId());
+                metrics.keptRelease(RedisMetrics.KeptRelease.GIVEN_UP);
                 return;
             }
             Entry entry = new Entry(pending, released);
             entries.put(entry.target(), entry);
         }
+        metrics.keptRelease(RedisMetrics.KeptRelease.KEPT);
         LOG.warn("{} release of {} got no answer within the stall bound: kept, and sent again until Redis answers",
                 pending.key(), pending.receiverId());
         scheduleRound(UnknownOutcomes.PAUSE.toMillis());
@@ -221,8 +225,12 @@ final class PendingReleases {
                         if (trackError != null) {
                             failed(entry, true, trackError);
                         } else {
+                            Entry made;
                             synchronized (this) {
-                                entries.remove(entry.target());
+                                made = entries.remove(entry.target());
+                            }
+                            if (made != null) { // once, whichever copy of it finished first
+                                metrics.keptRelease(RedisMetrics.KeptRelease.MADE_LATE);
                             }
                         }
                         sent.complete(null);
@@ -235,9 +243,14 @@ final class PendingReleases {
     private void failed(Entry entry, boolean released, Throwable error) {
         Pending pending = entry.pending();
         if (System.nanoTime() - pending.giveUpAtNanos() >= 0) {
+            Entry givenUp;
             synchronized (this) {
-                entries.remove(entry.target());
+                givenUp = entries.remove(entry.target());
             }
+            if (givenUp == null) { // another copy finished it, or gave it up, meanwhile
+                return;
+            }
+            metrics.keptRelease(RedisMetrics.KeptRelease.GIVEN_UP);
             LOG.warn("{} release of {} given up a hold TTL after it was first sent (its keys lapsed unrenewed): {}",
                     pending.key(), pending.receiverId(), StoreErrors.redacted(error.toString()));
             wakeups.released(pending.key(), pending.receiverId());
