@@ -36,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * first sent: its keys, renewed no more, are gone by then. Listed
  * in the node's held list ({@link #sessions()}), so that a node that stops with releases pending
  * leaves them to the node that takes it over, which ends them with a notice.
+ * Counted as kept, made late or given up ({@link RedisMetrics#keptRelease}: {@code ws.redis.release.kept}).
+ *
+ * <p>A copy handed to a pooled connection that the fault cut, before Redisson noticed, goes out
+ * again only Redisson's retry delay later (1-2 s): a round, which ends with its last copy, and the
+ * index step after a release answered can take that long; a reconnection's round does not wait for it.
  */
 final class PendingReleases {
 
