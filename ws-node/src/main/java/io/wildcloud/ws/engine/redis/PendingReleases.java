@@ -36,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * first sent: its keys, renewed no more, are gone by then. Listed
  * in the node's held list ({@link #sessions()}), so that a node that stops with releases pending
  * leaves them to the node that takes it over, which ends them with a notice.
+ * Counted as kept, made late or given up ({@link RedisMetrics#keptRelease}: {@code ws.redis.release.kept}).
+ *
+ * <p>A copy handed to a pooled connection that the fault cut, before Redisson noticed, goes out
+ * again only Redisson's retry delay later (1-2 s): a round, which ends with its last copy, and the
+ * index step after a release answered can take that long; a reconnection's round does not wait for it.
  */
 final class PendingReleases {
 
@@ -67,6 +72,7 @@ final class PendingReleases {
     private final BiFunction<SessionKey, Long, CompletionStage<Boolean>> track;
     private final NodeWakeups wakeups;
     private final ScheduledExecutorService timer;
+    private final RedisMetrics metrics;
     private final LinkedHashMap<Target, Entry> entries = new LinkedHashMap<>();
     /** Guarded by this: a scheduled round is waiting or on its way (the next is scheduled when it ends). */
     private boolean roundScheduled;
@@ -76,11 +82,12 @@ final class PendingReleases {
      * @param track adds a released session to the expiry index with its deadline (this node's clock)
      */
     PendingReleases(Release release, BiFunction<SessionKey, Long, CompletionStage<Boolean>> track,
-            NodeWakeups wakeups, ScheduledExecutorService timer) {
+            NodeWakeups wakeups, ScheduledExecutorService timer, RedisMetrics metrics) {
         this.release = release;
         this.track = track;
         this.wakeups = wakeups;
         this.timer = timer;
+        this.metrics = metrics;
     }
 
     /**
@@ -93,11 +100,13 @@ final class PendingReleases {
                 LOG.warn("{} release of {} given up: {} releases already wait for Redis; its keys lapse with the"
                         + " hold TTL", pending.key(), pending.receiverId(), MAX_PENDING);
                 wakeups.released(pending.key(), pending.receiverId());
+                metrics.keptRelease(RedisMetrics.KeptRelease.GIVEN_UP);
                 return;
             }
             Entry entry = new Entry(pending, released);
             entries.put(entry.target(), entry);
         }
+        metrics.keptRelease(RedisMetrics.KeptRelease.KEPT);
         LOG.warn("{} release of {} got no answer within the stall bound: kept, and sent again until Redis answers",
                 pending.key(), pending.receiverId());
         scheduleRound(UnknownOutcomes.PAUSE.toMillis());
@@ -221,8 +230,12 @@ final class PendingReleases {
                         if (trackError != null) {
                             failed(entry, true, trackError);
                         } else {
+                            Entry made;
                             synchronized (this) {
-                                entries.remove(entry.target());
+                                made = entries.remove(entry.target());
+                            }
+                            if (made != null) { // once, whichever copy of it finished first
+                                metrics.keptRelease(RedisMetrics.KeptRelease.MADE_LATE);
                             }
                         }
                         sent.complete(null);
@@ -235,9 +248,14 @@ final class PendingReleases {
     private void failed(Entry entry, boolean released, Throwable error) {
         Pending pending = entry.pending();
         if (System.nanoTime() - pending.giveUpAtNanos() >= 0) {
+            Entry givenUp;
             synchronized (this) {
-                entries.remove(entry.target());
+                givenUp = entries.remove(entry.target());
             }
+            if (givenUp == null) { // another copy finished it, or gave it up, meanwhile
+                return;
+            }
+            metrics.keptRelease(RedisMetrics.KeptRelease.GIVEN_UP);
             LOG.warn("{} release of {} given up a hold TTL after it was first sent (its keys lapsed unrenewed): {}",
                     pending.key(), pending.receiverId(), StoreErrors.redacted(error.toString()));
             wakeups.released(pending.key(), pending.receiverId());

@@ -129,7 +129,7 @@ public final class RedisEngine extends AbstractEngine {
             long margin = config.expiryMargin().toMillis();
             pendingReleases = new PendingReleases(pending -> rt.scripts().release.<Long>eval(rt.script(),
                     RScript.ReturnType.LONG, keys.sessionKeys(pending.key()), pending.receiverId(), pending.upToSeq(),
-                    pending.delayMillis(), margin), sweeper::track, wakeups, rt.timer());
+                    pending.delayMillis(), margin), sweeper::track, wakeups, rt.timer(), rt.metrics());
             keeper = new HoldKeeper(rt.pipeline(), rt.scripts(), keys, rt::slotGroup, wakeups::allHeld,
                     pendingReleases::sessions, sweeper, roster, rt.timer(), config.holdTtl(),
                     rt.commands()::clientUsable);

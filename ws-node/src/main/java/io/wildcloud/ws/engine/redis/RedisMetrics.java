@@ -69,4 +69,18 @@ public interface RedisMetrics {
      */
     default void takeoverLate(int sessions) {
     }
+
+    /** What became of a release Redis left unanswered past the stall bound ({@code PendingReleases}). */
+    enum KeptRelease {
+        /** Kept, to be sent again until Redis answers. */
+        KEPT,
+        /** Answered at last, and its session in the expiry index. */
+        MADE_LATE,
+        /** Given up (too many kept, or a hold TTL passed): its keys lapse unnoticed with the hold TTL. */
+        GIVEN_UP
+    }
+
+    /** One release Redis left unanswered past the stall bound came to {@code outcome}. */
+    default void keptRelease(KeptRelease outcome) {
+    }
 }

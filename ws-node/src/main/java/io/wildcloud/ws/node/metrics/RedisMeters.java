@@ -5,6 +5,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.wildcloud.ws.engine.redis.RedisMetrics;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
@@ -22,6 +25,7 @@ public final class RedisMeters implements RedisMetrics {
     private final MeterRegistry registry;
     private final boolean percentileHistogram;
     private final Counter takeoverLate;
+    private final Map<KeptRelease, Counter> keptReleases = new EnumMap<>(KeptRelease.class);
 
     /** @param percentileHistogram whether script latency gets Micrometer's percentile histogram */
     public RedisMeters(MeterRegistry registry, boolean percentileHistogram) {
@@ -32,11 +36,23 @@ public final class RedisMeters implements RedisMetrics {
                 .description("Sessions of a dead node found gone by a takeover that came after their keys may have"
                         + " expired: heard of as ended then, some possibly twice")
                 .register(registry);
+        for (KeptRelease outcome : KeptRelease.values()) {
+            keptReleases.put(outcome, Counter.builder("ws.redis.release.kept")
+                    .description("Releases Redis left unanswered past the stall bound: kept and sent again, made late"
+                            + " (answered at last), or given up (their keys lapse unnoticed)")
+                    .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+                    .register(registry));
+        }
     }
 
     @Override
     public void takeoverLate(int sessions) {
         takeoverLate.increment(sessions);
+    }
+
+    @Override
+    public void keptRelease(KeptRelease outcome) {
+        keptReleases.get(outcome).increment();
     }
 
     @Override
