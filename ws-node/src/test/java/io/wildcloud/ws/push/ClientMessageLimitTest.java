@@ -3,10 +3,7 @@ package io.wildcloud.ws.push;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.wildcloud.ws.common.api.ApiJson;
-import io.wildcloud.ws.common.api.AuthorizeResponse;
 import io.wildcloud.ws.testing.Waits;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +11,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.net.http.WebSocket;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -49,31 +45,11 @@ class ClientMessageLimitTest {
         return "[" + String.join(",", java.util.Collections.nCopies(count, "0")) + "]";
     }
 
-    private String authorize(String user) throws Exception {
-        return ApiJson.GSON.fromJson(rig.api("POST", "/authorize/" + PushOverSockJsRig.SECRET + "/" + user,
-                "{\"callback\":\"" + rig.callbacks.uri("/cb") + "\"}", 200), AuthorizeResponse.class).socketId();
-    }
-
     @Test
     void aWebsocketFrameOf32768MessagesIsRefusedWholeAndClosesTheSessionAfterALegitBurstPassed() throws Exception {
-        String socket = authorize("ws-flood");
+        String socket = rig.authorize("ws-flood");
         BlockingQueue<String> frames = new LinkedBlockingQueue<>();
-        WebSocket ws = rig.http.newWebSocketBuilder().buildAsync(
-                URI.create("ws://127.0.0.1:" + rig.publicBase.getPort() + "/" + socket + "/000/w1/websocket"),
-                new WebSocket.Listener() {
-                    @Override
-                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                        frames.add(data.toString());
-                        webSocket.request(1);
-                        return null;
-                    }
-
-                    @Override
-                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-                        frames.add("closed " + statusCode);
-                        return null;
-                    }
-                }).get(10, TimeUnit.SECONDS);
+        WebSocket ws = rig.openWebSocket(socket, "w1", frames);
         assertEquals("o", frames.poll(10, TimeUnit.SECONDS));
 
         // What sockjs-client sends after a quick run of sends: one frame of what was buffered.
@@ -92,7 +68,7 @@ class ClientMessageLimitTest {
 
     @Test
     void anXhrSendOrJsonpSendOf32768MessagesIsAnswered429AndClosesTheSession() throws Exception {
-        String socket = authorize("http-flood");
+        String socket = rig.authorize("http-flood");
         String payload = frameOf(32_768);
         Map<String, HttpRequest.BodyPublisher> sends = new java.util.LinkedHashMap<>();
         sends.put("xhr_send", HttpRequest.BodyPublishers.ofString(payload));
@@ -125,7 +101,7 @@ class ClientMessageLimitTest {
 
     @Test
     void aSendOverTheBurstToAMissingSessionIs404AsAnySendToOne() throws Exception {
-        String socket = authorize("missing");
+        String socket = rig.authorize("missing");
         HttpResponse<String> answer = rig.send("POST", rig.publicBase.resolve("/" + socket + "/000/nosuch/xhr_send"),
                 frameOf(501));
         assertEquals(404, answer.statusCode(), answer.body());

@@ -13,6 +13,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.wildcloud.ws.common.api.ApiJson;
+import io.wildcloud.ws.common.api.AuthorizeResponse;
 import io.wildcloud.ws.engine.memory.MemorySessionStore;
 import io.wildcloud.ws.engine.memory.MemorySocketStore;
 import io.wildcloud.ws.push.callback.CallbackAddresses;
@@ -26,7 +28,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -94,6 +99,35 @@ final class PushOverSockJsRig implements AutoCloseable {
         HttpResponse<String> response = send("POST", publicBase.resolve("/" + socket + "/000/" + session + "/xhr"), "");
         assertEquals(200, response.statusCode(), response.body());
         return response.body();
+    }
+
+    /** Authorizes {@code client} of the application, its callback on the rig's callback server; its socket id. */
+    String authorize(String client) throws Exception {
+        return ApiJson.GSON.fromJson(api("POST", "/authorize/" + SECRET + "/" + client,
+                "{\"callback\":\"" + callbacks.uri("/cb") + "\"}", 200), AuthorizeResponse.class).socketId();
+    }
+
+    /**
+     * Opens session {@code session} of {@code socket} over a SockJS websocket; its text frames go
+     * to {@code frames}, and its close as {@code "closed <code>"}.
+     */
+    WebSocket openWebSocket(String socket, String session, BlockingQueue<String> frames) throws Exception {
+        return http.newWebSocketBuilder().buildAsync(
+                URI.create("ws://127.0.0.1:" + publicBase.getPort() + "/" + socket + "/000/" + session + "/websocket"),
+                new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        frames.add(data.toString());
+                        webSocket.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                        frames.add("closed " + statusCode);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
     }
 
     @Override

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.wildcloud.ws.common.api.ApiJson;
-import io.wildcloud.ws.common.api.AuthorizeResponse;
 import io.wildcloud.ws.common.api.CallbackPayload;
 import io.wildcloud.ws.common.api.CallbackSignature;
 import io.wildcloud.ws.push.callback.CallbackServer;
@@ -22,7 +20,6 @@ import java.util.List;
 import java.net.http.WebSocket;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -52,8 +49,7 @@ class PushOverSockJsTest {
 
     @Test
     void anXhrSendToASessionWhoseSocketIsGoneIsDroppedAndClosesTheSession() throws Exception {
-        String socket = ApiJson.GSON.fromJson(rig.api("POST", "/authorize/" + PushOverSockJsRig.SECRET + "/gone",
-                "{\"callback\":\"" + rig.callbacks.uri("/cb") + "\"}", 200), AuthorizeResponse.class).socketId();
+        String socket = rig.authorize("gone");
         assertEquals("o\n", rig.poll(socket, "s1"));
         // Gone from the store as by expiry: nothing closed the session.
         assertTrue(rig.sockets.revoke("demo", "gone").toCompletableFuture().get(10, TimeUnit.SECONDS).isPresent());
@@ -66,8 +62,7 @@ class PushOverSockJsTest {
 
     @Test
     void aSessionHasAtMostFourSendsWaitingAndTheOneOverIsAnswered429() throws Exception {
-        String socket = ApiJson.GSON.fromJson(rig.api("POST", "/authorize/" + PushOverSockJsRig.SECRET + "/sender",
-                "{\"callback\":\"" + rig.callbacks.uri("/cb") + "\"}", 200), AuthorizeResponse.class).socketId();
+        String socket = rig.authorize("sender");
         assertEquals("o\n", rig.poll(socket, "s1"));
         // A poll held open keeps the session from ending after its disconnect delay meanwhile.
         rig.http.sendAsync(HttpRequest.newBuilder(rig.publicBase.resolve("/" + socket + "/000/s1/xhr"))
@@ -121,8 +116,7 @@ class PushOverSockJsTest {
 
     @Test
     void theWholeFlowOverXhrPolling() throws Exception {
-        String socket = ApiJson.GSON.fromJson(rig.api("POST", "/authorize/" + PushOverSockJsRig.SECRET + "/user-1",
-                "{\"callback\":\"" + rig.callbacks.uri("/cb") + "\"}", 200), AuthorizeResponse.class).socketId();
+        String socket = rig.authorize("user-1");
         assertEquals(200, rig.send("GET", rig.publicBase.resolve("/" + socket + "/info"), null).statusCode());
         assertEquals(404, rig.send("GET", rig.publicBase.resolve("/" + SocketIds.next() + "/info"), null).statusCode());
 
@@ -208,25 +202,9 @@ class PushOverSockJsTest {
 
     @Test
     void aWebsocketSessionSendsInOrderReceivesPublishesAndIsClosedByRevoke() throws Exception {
-        String socket = ApiJson.GSON.fromJson(rig.api("POST", "/authorize/" + PushOverSockJsRig.SECRET + "/user-ws",
-                "{\"callback\":\"" + rig.callbacks.uri("/cb") + "\"}", 200), AuthorizeResponse.class).socketId();
+        String socket = rig.authorize("user-ws");
         BlockingQueue<String> frames = new LinkedBlockingQueue<>();
-        WebSocket ws = rig.http.newWebSocketBuilder().buildAsync(
-                URI.create("ws://127.0.0.1:" + rig.publicBase.getPort() + "/" + socket + "/000/w1/websocket"),
-                new WebSocket.Listener() {
-                    @Override
-                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                        frames.add(data.toString());
-                        webSocket.request(1);
-                        return null;
-                    }
-
-                    @Override
-                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-                        frames.add("closed " + statusCode);
-                        return null;
-                    }
-                }).get(10, TimeUnit.SECONDS);
+        WebSocket ws = rig.openWebSocket(socket, "w1", frames);
         assertEquals("o", frames.poll(10, TimeUnit.SECONDS));
 
         for (int i = 0; i < 20; i++) {
