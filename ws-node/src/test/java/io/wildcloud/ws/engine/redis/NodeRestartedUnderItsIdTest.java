@@ -139,8 +139,30 @@ class NodeRestartedUnderItsIdTest {
      */
     @Test
     void aProcessBackBeforeItsDeathWasSeenTakesItsPredecessorOver() throws Exception {
+        restartedProcessTakesItsPredecessorOver("same-id-self", Clock.systemUTC());
+    }
+
+    /**
+     * As above, the process restarted on a host whose clock is a minute behind its predecessor's
+     * (another host, or a clock stepped back): its receivers must still be numbered above the dead
+     * process's, and its takeover must end only those. Before, the new process numbered its
+     * receivers from its own clock and the takeover judged them by the dead one's heartbeat: it
+     * ended the new process's sessions as the dead one's.
+     */
+    @Test
+    void aProcessRestartedOnAHostWhoseClockIsBehindKeepsItsSessionsThroughItsPredecessorsTakeover()
+            throws Exception {
+        restartedProcessTakesItsPredecessorOver("same-id-behind", Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-1)));
+    }
+
+    /**
+     * A process dies while Redis keeps its connections, and one restarted under its id on a host
+     * whose clock is {@code hostOfNew} opens a session: the dead one's session is heard of as ended
+     * once, the new one's is left to it.
+     */
+    private static void restartedProcessTakesItsPredecessorOver(String prefixName, Clock hostOfNew) throws Exception {
         try (RedisServerProcess redis = RedisServerProcess.start()) {
-            String prefix = RedisTestServer.newKeyPrefix("same-id-self");
+            String prefix = RedisTestServer.newKeyPrefix(prefixName);
             RedisKeys keys = new RedisKeys(prefix);
             RedisEngineConfig config = RedisSessionStoreTest.testConfig(redis.url(), prefix)
                     .withTimeouts(Duration.ofSeconds(3), 1, Duration.ofSeconds(3));
@@ -156,56 +178,7 @@ class NodeRestartedUnderItsIdTest {
                 Waits.join(before.renewHeld(), WAIT);
                 stopHeartbeats(before); // dead, its connections not closed yet
 
-                try (RedisEngine after = Waits.join(TestEngines.connect(config, RESTARTED), WAIT)) {
-                    long firstOfNew = after.firstReceiver();
-                    after.setExpiryListener(count);
-                    before.redisson().shutdown(0, 1, TimeUnit.SECONDS);
-                    SessionKey fresh = new SessionKey("echo", "fresh");
-                    String newHolder = new ReceiverId(RESTARTED, firstOfNew + 1).encode();
-                    assertEquals(Claim.Outcome.OPENED, Waits.join(after.claim(fresh, ClaimMode.STREAM,
-                            Creation.CREATE_IF_MISSING, receiver(ReceiverId.decode(newHolder))), WAIT).outcome());
-
-                    Waits.await(() -> heard.containsKey(old), "the dead process's session heard of as ended",
-                            Duration.ofSeconds(15));
-                    Waits.await(() -> "0".equals(probe(redis, "EXISTS", keys.takeover(RESTARTED))), "the lease lapsed",
-                            WAIT);
-                    assertEquals(1, heard.get(old).get(), "times heard of");
-                    assertEquals(null, heard.get(fresh), "the new process's session was ended");
-                    assertEquals(newHolder, redis.command("HGET", keys.session(fresh), "h"), "its holder");
-                }
-            }
-        }
-    }
-
-    /**
-     * As above, the process restarted on a host whose clock is a minute behind its predecessor's
-     * (another host, or a clock stepped back): its receivers must still be numbered above the dead
-     * process's, and its takeover must end only those. Before, the new process numbered its
-     * receivers from its own clock and the takeover judged them by the dead one's heartbeat: it
-     * ended the new process's sessions as the dead one's.
-     */
-    @Test
-    void aProcessRestartedOnAHostWhoseClockIsBehindKeepsItsSessionsThroughItsPredecessorsTakeover()
-            throws Exception {
-        try (RedisServerProcess redis = RedisServerProcess.start()) {
-            String prefix = RedisTestServer.newKeyPrefix("same-id-behind");
-            RedisKeys keys = new RedisKeys(prefix);
-            RedisEngineConfig config = RedisSessionStoreTest.testConfig(redis.url(), prefix)
-                    .withTimeouts(Duration.ofSeconds(3), 1, Duration.ofSeconds(3));
-            Clock behind = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-1));
-            Map<SessionKey, AtomicInteger> heard = new ConcurrentHashMap<>();
-            SessionExpiryListener count = key -> heard.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-            try (RedisEngine living = Waits.join(TestEngines.connect(config, "living"), WAIT);
-                    RedisEngine before = Waits.join(TestEngines.connect(config, RESTARTED), WAIT)) {
-                living.setExpiryListener(count);
-                SessionKey old = new SessionKey("echo", "old");
-                String oldHolder = new ReceiverId(RESTARTED, before.firstReceiver() + 1).encode();
-                assertEquals(Claim.Outcome.OPENED, Waits.join(before.claim(old, ClaimMode.STREAM,
-                        Creation.CREATE_IF_MISSING, receiver(ReceiverId.decode(oldHolder))), WAIT).outcome());
-                Waits.join(before.renewHeld(), WAIT);
-                stopHeartbeats(before); // dead, its connections not closed yet
-
-                try (RedisEngine after = Waits.join(TestEngines.connect(config, RESTARTED, behind), WAIT)) {
+                try (RedisEngine after = Waits.join(TestEngines.connect(config, RESTARTED, hostOfNew), WAIT)) {
                     after.setExpiryListener(count);
                     before.redisson().shutdown(0, 1, TimeUnit.SECONDS);
                     SessionKey fresh = new SessionKey("echo", "fresh");
