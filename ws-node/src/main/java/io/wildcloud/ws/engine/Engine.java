@@ -2,6 +2,8 @@ package io.wildcloud.ws.engine;
 
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.sockjs.session.SessionStore;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The engine port: where a node keeps what must outlive a request, SockJS sessions and push
@@ -23,6 +25,14 @@ public interface Engine extends SessionStore, SocketStore, AutoCloseable {
 
     /** {@code null} while the engine serves, otherwise what is wrong (Redis unreachable, subscriptions lost). */
     String problem();
+
+    /**
+     * Completes, with why, once another process took this node's place (a newer process under its
+     * node id, on a shared store): this process must stop. Never, on an engine of its own.
+     */
+    default CompletionStage<String> superseded() {
+        return new CompletableFuture<>();
+    }
 
     /** Stops the engine's timers and connections; its stages still pending fail. */
     @Override

@@ -27,6 +27,7 @@ import io.wildcloud.ws.sockjs.router.SockJsHandler;
 import io.wildcloud.ws.sockjs.testmode.ProtocolTestEndpoints;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -222,6 +223,14 @@ public final class WsNode implements AutoCloseable {
     }
 
     /**
+     * Completes, with why, once a newer process took this node's id on the shared store (two
+     * processes given one node id): this process must stop. Never, on the memory engine.
+     */
+    public CompletionStage<String> superseded() {
+        return engine.superseded();
+    }
+
+    /**
      * Drains, then stops, all within {@code drain-timeout}: stops accepting, hands every SockJS
      * session on (held polls and streams release their slots and end, websockets close with
      * going-away), closes idle connections and answers with {@code Connection: close}, lets
@@ -353,6 +362,11 @@ public final class WsNode implements AutoCloseable {
             }
             return;
         }
-        Thread.currentThread().join();
+        // Until a newer process under this node id makes this one go (never, on the memory
+        // engine): then it drains (the shutdown hook) and exits with an error, so that a
+        // supervisor shows it and the operator fixes the node ids.
+        String superseded = node.superseded().toCompletableFuture().join();
+        System.err.println("wildcloud-websockets: stopping: " + superseded);
+        System.exit(1);
     }
 }

@@ -181,6 +181,30 @@ public final class NodeProcess implements AutoCloseable {
         process.toHandle().destroyForcibly();
     }
 
+    /** Freezes the node (SIGSTOP): its connections stay open and it does nothing, as in a long pause. */
+    public void freeze() {
+        signal("STOP");
+    }
+
+    /** Lets a frozen node go on (SIGCONT). */
+    public void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill -" + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** Waits for the process to end; returns its exit code, or fails after {@code timeout}. */
     public int awaitExit(Duration timeout) {
         try {

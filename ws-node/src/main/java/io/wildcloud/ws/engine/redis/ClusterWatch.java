@@ -37,6 +37,12 @@ final class ClusterWatch {
         stopped = true;
     }
 
+    /** Heartbeats and scans again after {@link #stop} (tests: a process whose heartbeats paused). */
+    void resume() {
+        stopped = false;
+        schedule();
+    }
+
     private void schedule() {
         if (!stopped && !timer.isShutdown()) {
             timer.schedule(this::round, PERIOD.toMillis(), TimeUnit.MILLISECONDS);

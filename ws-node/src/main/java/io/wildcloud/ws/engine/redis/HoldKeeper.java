@@ -101,6 +101,9 @@ final class HoldKeeper {
 
     /** Renews and checks every held slot now; completes when the answers are in. */
     CompletableFuture<Void> renew() {
+        if (stopped) {
+            return CompletableFuture.completedFuture(null);
+        }
         List<HeldReceiver> receivers = new ArrayList<>(held.get());
         receivers.removeIf(HeldReceiver::isEnded);
         if (receivers.isEmpty()) {

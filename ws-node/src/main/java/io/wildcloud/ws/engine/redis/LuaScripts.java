@@ -38,6 +38,7 @@ final class LuaScripts {
     final LuaScript rosterLeave = LuaScript.load("roster_leave");
     final LuaScript rosterSeen = LuaScript.load("roster_seen");
     final LuaScript rosterHeartbeat = LuaScript.load("roster_heartbeat");
+    final LuaScript processAnnounce = LuaScript.load("process_announce");
     final LuaScript heldCut = LuaScript.load("held_cut");
     final LuaScript publish = LuaScript.load("publish", WAKEUP, QUEUE, SOCKET_INDEX);
     final LuaScript socketClaimClient = LuaScript.load("socket_claim_client");
@@ -67,7 +68,7 @@ final class LuaScripts {
 
     List<LuaScript> all() {
         return List.of(claim, claimOpen, acknowledge, release, rearm, enqueue, close, fetch, touch, expire, expiryLease, expirySettle,
-                claimsRead, takeoverLease, takeoverPin, rosterLeave, rosterSeen, rosterHeartbeat, heldCut, publish, socketClaimClient, socketAuthorize, socketGet, socketUse, socketRevoke,
+                claimsRead, takeoverLease, takeoverPin, rosterLeave, rosterSeen, rosterHeartbeat, processAnnounce, heldCut, publish, socketClaimClient, socketAuthorize, socketGet, socketUse, socketRevoke,
                 socketReleaseClient, socketAddSession, socketRemoveSession, end);
     }
 

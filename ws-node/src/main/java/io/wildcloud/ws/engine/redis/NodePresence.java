@@ -1,12 +1,16 @@
 package io.wildcloud.ws.engine.redis;
 
 import io.wildcloud.ws.sockjs.session.ReceiverId;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.redisson.api.RBucketAsync;
+import org.redisson.api.RScript;
+import org.redisson.api.RScriptAsync;
 import org.redisson.api.RTopic;
 import org.redisson.api.listener.StatusListener;
 import org.slf4j.Logger;
@@ -34,6 +38,11 @@ final class NodePresence {
 
     private final Function<String, RTopic> topics;
     private final Function<String, RBucketAsync<String>> buckets;
+    private final RScriptAsync script;
+    private final LuaScripts scripts;
+    /** Tells this process from a twin started in the same millisecond (the same first receiver number). */
+    private final String token = String.format("%016x", new SecureRandom().nextLong());
+    private final CompletableFuture<String> superseded = new CompletableFuture<>();
     /** This process's receivers are numbered above it; set at {@link #start}. */
     private volatile long firstReceiver;
     private final PlainCommands commands;
@@ -50,12 +59,16 @@ final class NodePresence {
     /**
      * @param topics makes the topic (sharded or not, string codec) of a channel name
      * @param buckets the string key of a key name (the process's first receiver number)
+     * @param script runs process_announce.lua
      * @param onResubscribed run when the node's subscription came back after a lost connection
      */
     NodePresence(Function<String, RTopic> topics, Function<String, RBucketAsync<String>> buckets,
-            PlainCommands commands, RedisKeys keys, String nodeId, Runnable onResubscribed) {
+            RScriptAsync script, LuaScripts scripts, PlainCommands commands, RedisKeys keys, String nodeId,
+            Runnable onResubscribed) {
         this.topics = topics;
         this.buckets = buckets;
+        this.script = script;
+        this.scripts = scripts;
         this.commands = commands;
         this.keys = keys;
         this.nodeId = nodeId;
@@ -69,13 +82,34 @@ final class NodePresence {
      */
     CompletionStage<Void> start(long firstReceiver) {
         this.firstReceiver = firstReceiver;
-        return announce().thenCompose(announced -> subscribe());
+        return announce().thenCompose(announced -> superseded.isDone()
+                ? CompletableFuture.failedFuture(new NodeIdInUseException(superseded.join()))
+                : subscribe());
     }
 
-    /** Writes (again) the number this process's receivers are numbered above. */
+    /**
+     * Writes (again) the number this process's receivers are numbered above, unless a newer
+     * process under this node id wrote its own (process_announce.lua): then completes
+     * {@link #superseded()} and writes nothing.
+     */
     CompletionStage<Void> announce() {
-        return commands.<Void>timed("set", () -> buckets.apply(keys.process(nodeId))
-                .setAsync(Long.toString(firstReceiver), PROCESS_TTL));
+        return scripts.processAnnounce.<String>eval(script, RScript.ReturnType.VALUE, List.of(keys.process(nodeId)),
+                Long.toString(firstReceiver), token, PROCESS_TTL.toMillis()).thenAccept(newer -> {
+                    if (newer != null && superseded.complete("node id " + nodeId + " is in use by a newer process"
+                            + " (its receivers numbered above " + newer.split(" ")[0] + ", this one's above "
+                            + firstReceiver + "): two processes were given one node id; this one gives way."
+                            + " Give each process its own node-id (WS_NODE_ID)")) {
+                        LOG.error("{}", superseded.join());
+                    }
+                });
+    }
+
+    /**
+     * Completes, with why, once a newer process under this node id was found: this process must
+     * stop writing as that node (heartbeats, held list) and go.
+     */
+    CompletionStage<String> superseded() {
+        return superseded;
     }
 
     private CompletionStage<Void> subscribe() {
@@ -178,10 +212,17 @@ final class NodePresence {
         }
     }
 
-    /** The number a process key holds; a missing or unreadable one judges by presence alone. */
-    private static long processFirst(String first) {
+    /**
+     * The number a process key holds (before its token); a missing or unreadable one judges by
+     * presence alone.
+     */
+    private static long processFirst(String value) {
         try {
-            return first == null ? Long.MIN_VALUE : Long.parseLong(first);
+            if (value == null) {
+                return Long.MIN_VALUE;
+            }
+            int space = value.indexOf(' ');
+            return Long.parseLong(space < 0 ? value : value.substring(0, space));
         } catch (NumberFormatException e) {
             return Long.MIN_VALUE;
         }

@@ -99,8 +99,8 @@ public final class RedisEngine extends AbstractEngine {
                     rt.commands(), rt.nodeId());
             // The presence channel's re-subscription triggers the keeper, made after it.
             presence = new NodePresence(name -> rt.topic(name, HeapStringCodec.INSTANCE),
-                    name -> redisson.getBucket(name, HeapStringCodec.INSTANCE), rt.commands(), keys,
-                    rt.nodeId(), () -> engine.get().renewHeld());
+                    name -> redisson.getBucket(name, HeapStringCodec.INSTANCE), rt.script(), rt.scripts(),
+                    rt.commands(), keys, rt.nodeId(), () -> engine.get().renewHeld());
             ExpiryIndex expiryIndex = new ExpiryIndex(rt.script(), rt.scripts(), rt.commands(), keys,
                     name -> redisson.getScoredSortedSet(name, HeapStringCodec.INSTANCE),
                     StoreGaps.forSweepInterval(config.sweepInterval()));
@@ -214,6 +214,11 @@ public final class RedisEngine extends AbstractEngine {
         clusterWatch.stop();
     }
 
+    /** Heartbeats and scans again after {@link #stopClusterWatch} (tests: a pause, not a death). */
+    void resumeClusterWatch() {
+        clusterWatch.resume();
+    }
+
     private CompletionStage<Void> start() {
         return runtime.scripts().loadAll(runtime.script(), runtime.gate())
                 .thenCompose(loaded -> roster.refuseIfIdInUse())
@@ -228,6 +233,7 @@ public final class RedisEngine extends AbstractEngine {
                 .thenCompose(subscribed -> epoch.establish())
                 .thenCompose(established -> roster.heartbeat())
                 .thenAccept(listed -> {
+                    presence.superseded().thenRun(this::giveWay);
                     runtime.timer().scheduleWithFixedDelay(this::probeWhileFull, FULL_PROBE_INTERVAL.toMillis(),
                             FULL_PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
                     sweeper.start();
@@ -247,6 +253,22 @@ public final class RedisEngine extends AbstractEngine {
     @Override
     public String name() {
         return "redis";
+    }
+
+    /**
+     * A newer process runs under this node's id: it took this one's sessions over as its dead
+     * predecessor's. This one writes nothing more as that node (heartbeats, the held list, sweeps
+     * in its name), reports the fact as its problem, and its process stops ({@link #superseded}).
+     */
+    private void giveWay() {
+        clusterWatch.stop();
+        keeper.stop();
+        sweeper.stop();
+    }
+
+    @Override
+    public CompletionStage<String> superseded() {
+        return presence.superseded();
     }
 
     /**
@@ -287,6 +309,10 @@ public final class RedisEngine extends AbstractEngine {
      */
     @Override
     public String problem() {
+        String newer = presence.superseded().toCompletableFuture().getNow(null);
+        if (newer != null) {
+            return newer;
+        }
         String store = runtime.watch().problem();
         return store != null ? store : sweeper.problem();
     }
