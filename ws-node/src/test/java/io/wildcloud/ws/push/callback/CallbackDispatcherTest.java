@@ -276,12 +276,14 @@ class CallbackDispatcherTest {
                         origin.uri("/hang"), "hostile", SECRET, "socket-h" + i, "client-h" + i), List.of("held"))
                         .toCompletableFuture());
             }
-            Waits.await(() -> dispatcher.stats().inFlight() == 2, "the hostile application holds its two permits",
-                    Duration.ofSeconds(10));
+            Waits.await(() -> hanging.stream().mapToInt(origin -> origin.received().size()).sum() >= 2,
+                    "the hostile application's callbacks arrive and hang", Duration.ofSeconds(10));
             CompletableFuture<Void> other = dispatcher.dispatch(SESSION, target(server.uri("/fast")), List.of("fast"))
                     .toCompletableFuture();
-            other.get(5, java.util.concurrent.TimeUnit.SECONDS);
-            assertEquals(1, server.received().size(), "another application's message went while the hostile one hangs");
+            Waits.await(other::isDone, "another application's message goes while the hostile one's hang",
+                    Duration.ofSeconds(5));
+            assertEquals(1, server.received().size());
+            assertEquals(2, dispatcher.stats().inFlight(), "the hostile application holds its two permits");
             assertEquals(2, hanging.stream().mapToInt(origin -> origin.received().size()).sum(),
                     "the hostile application's third and fourth wait for its own permits");
             release.countDown();
