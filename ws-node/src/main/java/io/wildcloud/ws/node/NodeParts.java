@@ -112,7 +112,7 @@ final class NodeParts {
         ApiSecurity security = config.apiSecurity();
         callbacks = new CallbackPolicy(config.callbackTimeout(), config.callbackRetryBudget(),
                 callbacks.initialBackoff(), callbacks.maxBackoff(), config.callbackConcurrency(),
-                callbacks.maxConnectionsPerHost(), security.callbackMaxResponseBytes(),
+                config.callbackConcurrencyPerApplication(), callbacks.maxConnectionsPerHost(), security.callbackMaxResponseBytes(),
                 CallbackAddresses.allowing(security.callbackAllowNetworks()));
         if (!security.callbackAllowNetworks().isEmpty()) {
             log.warn("callbacks may reach {} (setting callback-allow-networks): for local trials and tests only",

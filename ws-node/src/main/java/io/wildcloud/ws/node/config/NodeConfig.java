@@ -37,6 +37,7 @@ public record NodeConfig(
         Duration callbackTimeout,
         Duration callbackRetryBudget,
         int callbackConcurrency,
+        int callbackConcurrencyPerApplication,
         Duration drainTimeout,
         boolean jsonLogs,
         boolean metricsHistograms,
@@ -135,6 +136,10 @@ public record NodeConfig(
                     "how long a callback is retried (network errors, timeouts, 5xx)"),
             SettingDefinition.of("callback-concurrency", "256",
                     "callback requests in flight per node"),
+            SettingDefinition.of("callback-concurrency-per-application", "64",
+                    "callback requests one application may have in flight per node, over all its callback "
+                    + "origins (at most `callback-concurrency` takes effect): an application whose callbacks "
+                    + "hang holds this many and no more, the others keep the rest. One origin holds at most 64"),
             SettingDefinition.of("drain-timeout", "20s",
                     "on SIGTERM, the longest the node drains (hands its sessions on, finishes in-flight "
                     + "callbacks) before it exits"),
@@ -244,6 +249,7 @@ public record NodeConfig(
                 settings.duration("callback-timeout", Duration.ofSeconds(10)),
                 settings.duration("callback-retry-budget", Duration.ofSeconds(60)),
                 settings.integer("callback-concurrency", 256, 1, 100_000),
+                settings.integer("callback-concurrency-per-application", 64, 1, 100_000),
                 settings.duration("drain-timeout", Duration.ofSeconds(20)),
                 logFormat.equals("json"),
                 settings.bool("metrics-histograms", false),

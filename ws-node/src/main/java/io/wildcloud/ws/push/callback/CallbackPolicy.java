@@ -14,6 +14,10 @@ import java.util.Objects;
  *     that many sessions failing together do not retry together)
  * @param maxConcurrency how many callback requests the node has in flight at once, over all
  *     applications; more wait their turn (a session's own messages always go one at a time)
+ * @param maxConcurrencyPerApplication how many of those one application may have in flight, over
+ *     all its callback origins, so that one slow or hostile application (one that hands out
+ *     callbacks to many slow origins) cannot take every permit from the others; at most
+ *     {@code maxConcurrency} takes effect
  * @param maxConnectionsPerHost pooled connections per application host
  * @param maxResponseBytes how much of an answer's body is read (and dropped: only the status
  *     counts); past it the connection is closed
@@ -25,6 +29,7 @@ public record CallbackPolicy(
         Duration initialBackoff,
         Duration maxBackoff,
         int maxConcurrency,
+        int maxConcurrencyPerApplication,
         int maxConnectionsPerHost,
         int maxResponseBytes,
         CallbackAddresses addresses) {
@@ -34,6 +39,7 @@ public record CallbackPolicy(
     public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(200);
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_CONCURRENCY = 256;
+    public static final int DEFAULT_MAX_CONCURRENCY_PER_APPLICATION = 64;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_HOST = 64;
     public static final int DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 
@@ -51,6 +57,10 @@ public record CallbackPolicy(
         if (maxConcurrency < 1) {
             throw new IllegalArgumentException("maxConcurrency must be at least 1: " + maxConcurrency);
         }
+        if (maxConcurrencyPerApplication < 1) {
+            throw new IllegalArgumentException("maxConcurrencyPerApplication must be at least 1: "
+                    + maxConcurrencyPerApplication);
+        }
         if (maxConnectionsPerHost < 1) {
             throw new IllegalArgumentException("maxConnectionsPerHost must be at least 1: " + maxConnectionsPerHost);
         }
@@ -60,26 +70,35 @@ public record CallbackPolicy(
         Objects.requireNonNull(addresses, "addresses");
     }
 
-    /** Public callback addresses only, answers read up to {@link #DEFAULT_MAX_RESPONSE_BYTES}. */
+    /**
+     * Public callback addresses only, answers read up to {@link #DEFAULT_MAX_RESPONSE_BYTES}, no
+     * share per application below {@code maxConcurrency}.
+     */
     public CallbackPolicy(Duration timeout, Duration retryBudget, Duration initialBackoff, Duration maxBackoff,
             int maxConcurrency, int maxConnectionsPerHost) {
-        this(timeout, retryBudget, initialBackoff, maxBackoff, maxConcurrency, maxConnectionsPerHost,
+        this(timeout, retryBudget, initialBackoff, maxBackoff, maxConcurrency, maxConcurrency, maxConnectionsPerHost,
                 DEFAULT_MAX_RESPONSE_BYTES, CallbackAddresses.publicOnly());
     }
 
     public CallbackPolicy withAddresses(CallbackAddresses allowed) {
         return new CallbackPolicy(timeout, retryBudget, initialBackoff, maxBackoff, maxConcurrency,
-                maxConnectionsPerHost, maxResponseBytes, allowed);
+                maxConcurrencyPerApplication, maxConnectionsPerHost, maxResponseBytes, allowed);
     }
 
     public CallbackPolicy withMaxResponseBytes(int bytes) {
         return new CallbackPolicy(timeout, retryBudget, initialBackoff, maxBackoff, maxConcurrency,
-                maxConnectionsPerHost, bytes, addresses);
+                maxConcurrencyPerApplication, maxConnectionsPerHost, bytes, addresses);
+    }
+
+    public CallbackPolicy withMaxConcurrencyPerApplication(int perApplication) {
+        return new CallbackPolicy(timeout, retryBudget, initialBackoff, maxBackoff, maxConcurrency,
+                perApplication, maxConnectionsPerHost, maxResponseBytes, addresses);
     }
 
     public static CallbackPolicy defaults() {
         return new CallbackPolicy(DEFAULT_TIMEOUT, DEFAULT_RETRY_BUDGET, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF,
-                DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_CONNECTIONS_PER_HOST);
+                DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_CONNECTIONS_PER_HOST)
+                .withMaxConcurrencyPerApplication(DEFAULT_MAX_CONCURRENCY_PER_APPLICATION);
     }
 
     private static void requirePositive(String name, Duration value) {

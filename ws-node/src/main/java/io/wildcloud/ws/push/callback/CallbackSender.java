@@ -52,9 +52,7 @@ final class CallbackSender implements AutoCloseable {
     private final EventLoopGroup ownLoops;
     /** Host names resolved on the loops, never blocking them; addresses need no resolution. */
     private final CallbackNames names;
-    private final ConcurrencyLimiter limiter;
-    /** Per callback origin, so that one slow application cannot take every permit. */
-    private final ConcurrentMap<String, ConcurrencyLimiter> originLimiters = new ConcurrentHashMap<>();
+    private final CallbackPermits permits;
     private final Backoff backoff;
     private final LoopTasks tasks;
     private volatile boolean closed;
@@ -69,7 +67,7 @@ final class CallbackSender implements AutoCloseable {
         this.stats = stats;
         this.observer = observer;
         this.timer = timer;
-        this.limiter = new ConcurrencyLimiter(policy.maxConcurrency());
+        this.permits = new CallbackPermits(policy);
         this.backoff = new Backoff(policy);
         // AsyncHttpClient picks its channel type by the group's class: NioEventLoopGroup, as the node's.
         this.ownLoops = loops == null ? new NioEventLoopGroup(1, new DefaultThreadFactory("callback-http", true)) : null;
@@ -171,45 +169,38 @@ final class CallbackSender implements AutoCloseable {
                 giveUp(number - 1, "the dispatcher closed");
                 return;
             }
-            // Origin first, then global, always in this order: no two attempts can wait on each other.
-            ConcurrencyLimiter origin = originLimiters.computeIfAbsent(target.loggableOrigin(),
-                    key -> new ConcurrencyLimiter(policy.maxConnectionsPerHost()));
-            origin.acquire().thenCompose(ignored -> limiter.acquire())
-                    .thenRun(() -> tasks.afterThis(() -> start(number, origin)));
+            permits.acquire(target).thenAccept(held -> tasks.afterThis(() -> start(number, held)));
         }
 
         /** Sends to the callback's address, or to what its name resolves to (on a loop: nothing blocks). */
-        private void start(int number, ConcurrencyLimiter origin) {
+        private void start(int number, CallbackPermits.Held held) {
             Optional<InetAddress> literal = policy.addresses().literal(target.callback());
             if (literal.isPresent()) {
-                sendChecked(number, origin, List.of(literal.get()));
+                sendChecked(number, held, List.of(literal.get()));
                 return;
             }
             String host = CallbackAddresses.host(target.callback());
             try {
                 names.resolve(tasks.loop(), host, (addresses, error) -> {
                     if (error != null) {
-                        limiter.release();
-                        origin.release();
+                        held.release();
                         retryOrGiveUp(number, "cannot resolve " + host + ": " + error.getMessage());
                     } else {
-                        sendChecked(number, origin, addresses);
+                        sendChecked(number, held, addresses);
                     }
                 });
             } catch (RejectedExecutionException e) {
-                limiter.release();
-                origin.release();
+                held.release();
                 giveUp(number - 1, "the dispatcher closed");
             }
         }
 
-        private void sendChecked(int number, ConcurrencyLimiter origin, List<InetAddress> addresses) {
+        private void sendChecked(int number, CallbackPermits.Held held, List<InetAddress> addresses) {
             InetAddress address;
             try {
                 address = policy.addresses().checkResolved(target.callback(), addresses);
             } catch (CallbackRefusedException e) {
-                limiter.release();
-                origin.release();
+                held.release();
                 refuse(e);
                 return;
             }
@@ -231,8 +222,7 @@ final class CallbackSender implements AutoCloseable {
             }
             response.whenComplete((answer, error) -> {
                 stats.onAttemptEnded();
-                limiter.release();
-                origin.release();
+                held.release();
                 int status = error != null ? -1 : answer.status();
                 observe(() -> observer.attemptEnded(target.applicationName(),
                         Duration.ofNanos(System.nanoTime() - started), status));

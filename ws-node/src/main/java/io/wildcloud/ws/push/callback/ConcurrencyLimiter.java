@@ -12,10 +12,17 @@ import java.util.concurrent.CompletionStage;
 final class ConcurrencyLimiter {
 
     private final Queue<CompletableFuture<Void>> waiting = new ArrayDeque<>();
+    private final int permits;
     private int available;
 
     ConcurrencyLimiter(int permits) {
+        this.permits = permits;
         this.available = permits;
+    }
+
+    /** Whether no permit is taken and no one waits: a limiter kept per key may then be forgotten. */
+    synchronized boolean idle() {
+        return available == permits && waiting.isEmpty();
     }
 
     CompletionStage<Void> acquire() {

@@ -254,6 +254,47 @@ class CallbackDispatcherTest {
         }
     }
 
+    /**
+     * A hostile (or broken) application hands its clients callbacks to many origins that all
+     * hang: the per-origin bound alone let it take every permit of the node, and every other
+     * application's messages waited behind it for as long as its callbacks hung (10 s a try,
+     * retried for a minute). Its own share per node is the bound now.
+     */
+    @Test
+    void anApplicationWhoseManyOriginsHangHoldsOnlyItsShareOfTheNode() throws Exception {
+        List<CallbackServer> hanging = new java.util.ArrayList<>();
+        try {
+            dispatcher = new CallbackDispatcher(new CallbackPolicy(Duration.ofSeconds(10), Duration.ofSeconds(20),
+                    Duration.ofMillis(20), Duration.ofMillis(80), 4, 1).withMaxConcurrencyPerApplication(2)
+                    .withAddresses(LOOPBACK_ALLOWED), CallbackObserver.NONE, loops());
+            List<CompletableFuture<Void>> held = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                CallbackServer origin = new CallbackServer();
+                hanging.add(origin);
+                origin.script(request -> new Reply(200, release));
+                held.add(dispatcher.dispatch(new SessionKey("s", "hostile-" + i), new CallbackTarget(
+                        origin.uri("/hang"), "hostile", SECRET, "socket-h" + i, "client-h" + i), List.of("held"))
+                        .toCompletableFuture());
+            }
+            Waits.await(() -> hanging.stream().mapToInt(origin -> origin.received().size()).sum() >= 2,
+                    "the hostile application's callbacks arrive and hang", Duration.ofSeconds(10));
+            CompletableFuture<Void> other = dispatcher.dispatch(SESSION, target(server.uri("/fast")), List.of("fast"))
+                    .toCompletableFuture();
+            Waits.await(other::isDone, "another application's message goes while the hostile one's hang",
+                    Duration.ofSeconds(5));
+            assertEquals(1, server.received().size());
+            assertEquals(2, dispatcher.stats().inFlight(), "the hostile application holds its two permits");
+            assertEquals(2, hanging.stream().mapToInt(origin -> origin.received().size()).sum(),
+                    "the hostile application's third and fourth wait for its own permits");
+            release.countDown();
+            await(CompletableFuture.allOf(held.toArray(CompletableFuture[]::new)));
+            assertEquals(5, dispatcher.stats().delivered());
+        } finally {
+            release.countDown();
+            hanging.forEach(CallbackServer::close);
+        }
+    }
+
     @Test
     void theObserverHearsAttemptsAndGiveUpsAndIdleIsReported() throws Exception {
         List<Integer> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
