@@ -159,26 +159,12 @@ public final class RedisServerProcess implements AutoCloseable {
 
     /** Freezes the process (SIGSTOP to its PID): connections stay open and nothing is answered, as in a stall. */
     public void suspend() {
-        signal("STOP");
+        Signals.send(process.pid(), "STOP");
     }
 
     /** Lets a {@linkplain #suspend() frozen} process run again (SIGCONT to its PID). */
     public void resume() {
-        signal("CONT");
-    }
-
-    private void signal(String name) {
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
-            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while signalling redis-server", e);
-        }
+        Signals.send(process.pid(), "CONT");
     }
 
     /** Stops the process abruptly (SIGKILL), as a crash would; {@link #close()} is then a no-op. */
@@ -191,7 +177,7 @@ public final class RedisServerProcess implements AutoCloseable {
     public void close() {
         if (process.isAlive()) {
             // A frozen process would not act on SIGTERM.
-            signal("CONT");
+            Signals.send(process.pid(), "CONT");
         }
         process.destroy();
         waitForExit();

@@ -1,8 +1,9 @@
 package io.wildcloud.ws.it.node;
 
-import io.wildcloud.ws.loadgen.LoopbackPorts;
 import io.wildcloud.ws.it.http.Http;
 import io.wildcloud.ws.it.http.RawResponse;
+import io.wildcloud.ws.loadgen.LoopbackPorts;
+import io.wildcloud.ws.testing.Signals;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -183,26 +184,12 @@ public final class NodeProcess implements AutoCloseable {
 
     /** Freezes the node (SIGSTOP): its connections stay open and it does nothing, as in a long pause. */
     public void freeze() {
-        signal("STOP");
+        Signals.send(process.pid(), "STOP");
     }
 
     /** Lets a frozen node go on (SIGCONT). */
     public void thaw() {
-        signal("CONT");
-    }
-
-    private void signal(String signal) {
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
-            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new AssertionError("kill -" + signal + " " + process.pid() + " failed");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        Signals.send(process.pid(), "CONT");
     }
 
     /** Waits for the process to end; returns its exit code, or fails after {@code timeout}. */
