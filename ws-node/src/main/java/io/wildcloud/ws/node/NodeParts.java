@@ -14,6 +14,7 @@ import io.wildcloud.ws.node.metrics.NodeMetrics;
 import io.wildcloud.ws.node.metrics.PushMeters;
 import io.wildcloud.ws.node.metrics.RedisMeters;
 import io.wildcloud.ws.push.ApplicationRegistry;
+import io.wildcloud.ws.push.NewSocketQuota;
 import io.wildcloud.ws.push.PushLimits;
 import io.wildcloud.ws.push.callback.CallbackAddresses;
 import io.wildcloud.ws.push.callback.CallbackDispatcher;
@@ -43,14 +44,16 @@ final class NodeParts {
     /** The engine; a stop asked for while Redis is still being reached ends the wait (the engine is closed once made). */
     static Engine engine(NodeConfig config, NodeMetrics metrics, SharedEventLoops eventLoops, StopRequest stop) {
         if (!config.usesRedis()) {
-            return new MemoryEngine(config.maxQueuedMessages(), config.socketIdleTimeout());
+            return new MemoryEngine(config.maxQueuedMessages(),
+                    new NewSocketQuota(config.maxNewSocketsPerApplication(), config.socketIdleTimeout()));
         }
         RedisEngineConfig redis;
         try {
             redis = RedisEngineConfig.of(config.redisUrl())
                     .withKeyPrefix(config.redisKeyPrefix())
                     .withStallBound(config.redisStallBound())
-                    .withMaxQueueLength(config.maxQueuedMessages());
+                    .withMaxQueueLength(config.maxQueuedMessages())
+                    .withMaxNewSocketsPerApplication(config.maxNewSocketsPerApplication());
         } catch (IllegalArgumentException e) {
             throw new ConfigException("invalid setting redis-url, redis-key-prefix or redis-stall-bound: "
                     + e.getMessage());

@@ -3,6 +3,7 @@ package io.wildcloud.ws.push;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
@@ -25,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,9 @@ public abstract class SocketStoreContract {
      * session store (see {@link #sessionStore}) whose queues hold {@link #MAX_QUEUE} messages.
      */
     protected abstract SocketStore newStore(Duration idleTimeout) throws Exception;
+
+    /** As {@link #newStore}, over windows of {@code quota.window()} (the idle timeout) with its quota of new sockets. */
+    protected abstract SocketStore newStore(NewSocketQuota quota) throws Exception;
 
     /** The session store {@code store} publishes into. */
     protected abstract SessionStore sessionStore(SocketStore store);
@@ -94,6 +99,28 @@ public abstract class SocketStoreContract {
         assertFalse(again.created());
         assertEquals(id, again.socket().socketId());
         assertEquals(CALLBACK_2, await(store.find(id)).orElseThrow().callback());
+    }
+
+    /**
+     * One application creates at most its quota of new sockets per window (a tenant minting one
+     * client id per request could fill the store every tenant shares); its clients that have a
+     * socket keep it, and other applications have quotas of their own.
+     */
+    @Test
+    void anApplicationCreatesAtMostItsQuotaOfSocketsWhileItsClientsKeepTheirs() throws Exception {
+        SocketStore store = newStore(new NewSocketQuota(3, Duration.ofDays(1)));
+        String first = await(store.authorize("app", "client-1", CALLBACK_1)).socket().socketId();
+        await(store.authorize("app", "client-2", CALLBACK_1));
+        await(store.authorize("app", "client-3", CALLBACK_1));
+        ExecutionException refused = assertThrows(ExecutionException.class,
+                () -> await(store.authorize("app", "client-4", CALLBACK_1)));
+        assertTrue(refused.getCause() instanceof SocketQuotaExceededException, refused.toString());
+        assertTrue(refused.getCause().getMessage().contains("application app has created its 3 new sockets of this 24 h"
+                + " window (max-new-sockets-per-application)"), refused.getCause().getMessage());
+
+        Authorization again = await(store.authorize("app", "client-1", CALLBACK_2));
+        assertEquals(first, again.socket().socketId(), "a client with a socket keeps it");
+        assertTrue(await(store.authorize("other-app", "client-4", CALLBACK_1)).created());
     }
 
     @Test

@@ -56,6 +56,11 @@ public final class ErrorCodes {
     public static final String URI_TOO_LONG = "uri_too_long";
     /** 413: a batch publish names more targets than the node's {@code max-publish-targets}. */
     public static final String TOO_MANY_TARGETS = "too_many_targets";
+    /**
+     * 429: an authorize would create a socket over its application's new-socket quota
+     * ({@code max-new-sockets-per-application} per {@code socket-idle-timeout}); nothing was created.
+     */
+    public static final String TOO_MANY_SOCKETS = "too_many_sockets";
     /** 429: the session's queue of pending messages is full (its client does not read). */
     public static final String QUEUE_FULL = "queue_full";
     /**

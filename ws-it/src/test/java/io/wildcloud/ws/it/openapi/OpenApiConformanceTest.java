@@ -54,6 +54,8 @@ class OpenApiConformanceTest {
     /** The API port's body limit: 6 x max-message-bytes + 1 KiB, as docs/openapi.yaml says. */
     private static final int MAX_API_BODY = 6 * MAX_MESSAGE_BYTES + 1024;
     private static final String FORWARDED_CLIENT = "203.0.113.7";
+    /** Per application: the test's own application authorizes fewer clients than this in all. */
+    private static final int NEW_SOCKETS = 20;
 
     private static OpenApiSpec spec;
     private static WsNode node;
@@ -70,6 +72,7 @@ class OpenApiConformanceTest {
                 .set("api-require-auth", "true")
                 .set("callback-allow-networks", "127.0.0.0/8")
                 .set("max-queued-messages", "2")
+                .set("max-new-sockets-per-application", String.valueOf(NEW_SOCKETS))
                 .set("max-message-bytes", String.valueOf(MAX_MESSAGE_BYTES))
                 // Small, so that a batch over the bound fits in this node's small API body limit.
                 .set("max-publish-targets", "8")
@@ -158,6 +161,13 @@ class OpenApiConformanceTest {
         check("DELETE", authorize, revoked);
         expect(404, ErrorCodes.SOCKET_NOT_FOUND, "DELETE", authorize,
                 authorize("DELETE", SECRET, "alice", null, "Authorization", "Bearer " + SECRET));
+
+        for (int i = 0; i < NEW_SOCKETS; i++) {
+            assertEquals(200, authorize("POST", OTHER_SECRET, "crowd-" + i, CALLBACK).status());
+        }
+        expect(429, ErrorCodes.TOO_MANY_SOCKETS, "POST", authorize,
+                authorize("POST", OTHER_SECRET, "crowd-" + NEW_SOCKETS, CALLBACK));
+        assertEquals(200, authorize("POST", OTHER_SECRET, "crowd-0", CALLBACK).status(), "a client keeps its socket");
 
         RawResponse wrongMethod = http.get(api("/authorize/" + SECRET + "/alice"));
         spec.assertComponentAnswer("MethodNotAllowed", 405, wrongMethod);

@@ -1,6 +1,7 @@
 package io.wildcloud.ws.engine.memory;
 
 import io.wildcloud.ws.engine.AbstractEngine;
+import io.wildcloud.ws.push.NewSocketQuota;
 import java.time.Duration;
 
 /** The embedded default: everything in this JVM, for one node with no Redis. */
@@ -9,11 +10,16 @@ public final class MemoryEngine extends AbstractEngine {
     private final MemorySessionStore sessions;
 
     public MemoryEngine(int maxQueuedMessages, Duration socketIdleTimeout) {
-        this(new MemorySessionStore(maxQueuedMessages), socketIdleTimeout);
+        this(maxQueuedMessages, NewSocketQuota.defaultFor(socketIdleTimeout));
     }
 
-    private MemoryEngine(MemorySessionStore sessions, Duration socketIdleTimeout) {
-        super(sessions, new MemorySocketStore(sessions, socketIdleTimeout));
+    /** @param quota new sockets per application, over windows of the socket idle timeout */
+    public MemoryEngine(int maxQueuedMessages, NewSocketQuota quota) {
+        this(new MemorySessionStore(maxQueuedMessages), quota);
+    }
+
+    private MemoryEngine(MemorySessionStore sessions, NewSocketQuota quota) {
+        super(sessions, new MemorySocketStore(sessions, quota.window(), quota));
         this.sessions = sessions;
     }
 

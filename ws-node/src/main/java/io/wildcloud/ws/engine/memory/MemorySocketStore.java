@@ -2,6 +2,7 @@ package io.wildcloud.ws.engine.memory;
 
 import io.wildcloud.ws.edge.LoopHandoffs;
 import io.wildcloud.ws.push.Authorization;
+import io.wildcloud.ws.push.NewSocketQuota;
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.Publication.Delivery;
 import io.wildcloud.ws.push.PublishTarget;
@@ -44,17 +45,30 @@ public final class MemorySocketStore implements SocketStore {
     private final Object lock = new Object();
     private final Map<String, Entry> sockets = new HashMap<>();
     private final Map<ClientKey, String> socketByClient = new HashMap<>();
+    private final NewSocketQuota quota;
+    /** Per application: the quota's window and the sockets it created in it. */
+    private final Map<String, long[]> createdInWindow = new HashMap<>();
     private long lastSweep;
     private final RequestReplies requestReplies;
 
     /** @param sessionStore where {@link #publish} queues messages */
     public MemorySocketStore(MemorySessionStore sessionStore, Duration idleTimeout) {
-        this(sessionStore, idleTimeout, System::nanoTime);
+        this(sessionStore, idleTimeout, NewSocketQuota.defaultFor(idleTimeout));
+    }
+
+    public MemorySocketStore(MemorySessionStore sessionStore, Duration idleTimeout, NewSocketQuota quota) {
+        this(sessionStore, idleTimeout, quota, System::nanoTime);
     }
 
     /** With a clock of its own, for tests of expiry. */
     public MemorySocketStore(MemorySessionStore sessionStore, Duration idleTimeout, LongSupplier nanoClock) {
+        this(sessionStore, idleTimeout, NewSocketQuota.defaultFor(idleTimeout), nanoClock);
+    }
+
+    private MemorySocketStore(MemorySessionStore sessionStore, Duration idleTimeout, NewSocketQuota quota,
+            LongSupplier nanoClock) {
         this.sessionStore = sessionStore;
+        this.quota = quota;
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idleTimeout must be positive: " + idleTimeout);
         }
@@ -74,6 +88,10 @@ public final class MemorySocketStore implements SocketStore {
             Entry entry = live(socketByClient.get(client), now);
             boolean created = entry == null;
             if (created) {
+                long nowMillis = System.currentTimeMillis();
+                if (!takeQuota(application, nowMillis)) {
+                    return CompletableFuture.failedFuture(quota.exceeded(application, nowMillis));
+                }
                 String socketId = SocketIds.next();
                 entry = new Entry(new SocketRecord(socketId, application, clientId, callback));
                 sockets.put(socketId, entry);
@@ -84,6 +102,21 @@ public final class MemorySocketStore implements SocketStore {
             entry.lastUsed = now;
             return CompletableFuture.completedFuture(new Authorization(entry.record, created));
         }
+    }
+
+    /** Counts one new socket of {@code application}; false over the quota. Under the lock. */
+    private boolean takeQuota(String application, long nowMillis) {
+        long window = quota.windowAt(nowMillis);
+        long[] created = createdInWindow.computeIfAbsent(application, name -> new long[] {window, 0});
+        if (created[0] != window) {
+            created[0] = window;
+            created[1] = 0;
+        }
+        if (created[1] >= quota.maxNewPerApplication()) {
+            return false;
+        }
+        created[1]++;
+        return true;
     }
 
     /** Whether the socket exists now (not revoked, not expired); the session store's scope check. */

@@ -43,6 +43,7 @@ final class LuaScripts {
     final LuaScript publish = LuaScript.load("publish", WAKEUP, QUEUE, SOCKET_INDEX);
     final LuaScript socketClaimClient = LuaScript.load("socket_claim_client");
     final LuaScript socketAuthorize = LuaScript.load("socket_authorize", SOCKET_INDEX);
+    final LuaScript socketQuota = LuaScript.load("socket_quota");
     final LuaScript socketGet = LuaScript.load("socket_get", SOCKET_INDEX);
     final LuaScript socketUse = LuaScript.load("socket_use", SOCKET_INDEX);
     final LuaScript socketRevoke = LuaScript.load("socket_revoke", SOCKET_INDEX);
@@ -68,7 +69,7 @@ final class LuaScripts {
 
     List<LuaScript> all() {
         return List.of(claim, claimOpen, acknowledge, release, rearm, enqueue, close, fetch, touch, expire, expiryLease, expirySettle,
-                claimsRead, takeoverLease, takeoverPin, rosterLeave, rosterSeen, rosterHeartbeat, processAnnounce, heldCut, publish, socketClaimClient, socketAuthorize, socketGet, socketUse, socketRevoke,
+                claimsRead, takeoverLease, takeoverPin, rosterLeave, rosterSeen, rosterHeartbeat, processAnnounce, heldCut, publish, socketClaimClient, socketAuthorize, socketQuota, socketGet, socketUse, socketRevoke,
                 socketReleaseClient, socketAddSession, socketRemoveSession, end);
     }
 

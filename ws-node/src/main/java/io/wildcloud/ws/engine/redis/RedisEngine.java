@@ -3,6 +3,7 @@ package io.wildcloud.ws.engine.redis;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.engine.AbstractEngine;
+import io.wildcloud.ws.push.NewSocketQuota;
 import io.wildcloud.ws.sockjs.session.Causes;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionExpiryListener;
@@ -144,7 +145,8 @@ public final class RedisEngine extends AbstractEngine {
             sessions = new RedisSessionStore(rt, claims, acknowledgements, wakeups, sweeper, expiryListener, unknown,
                     pendingReleases);
             ends = new SessionEnds(rt, lifetime.socketTtlMillis, config.stallBound());
-            sockets = new RedisSocketStore(rt, lifetime, new RedisPublisher(rt, lifetime), joins, ends, unknown);
+            sockets = new RedisSocketStore(rt, lifetime, new RedisPublisher(rt, lifetime), joins, ends, unknown,
+                    new NewSocketQuota(config.maxNewSocketsPerApplication(), socketIdleTimeout));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.wildcloud.ws.engine.redis;
 
+import io.wildcloud.ws.push.NewSocketQuota;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -30,6 +31,9 @@ import java.util.Objects;
  *     it (a node lends its own event loops, see {@link SharedEventLoops}); default
  *     {@link #defaultClientThreads()}, the machine's cores but at least 2 (Redisson's own defaults,
  *     32 and 16, suit a big machine, not a node of a few cores with event loops of its own)
+ * @param maxNewSocketsPerApplication new sockets one application may create per window of the
+ *     socket idle timeout ({@link NewSocketQuota}); default
+ *     {@value NewSocketQuota#DEFAULT_MAX_NEW_PER_APPLICATION}
  */
 public record RedisEngineConfig(
         RedisEndpoint endpoint,
@@ -42,7 +46,8 @@ public record RedisEngineConfig(
         Duration expiryMargin,
         Duration sweepInterval,
         Duration defaultDisconnectDelay,
-        int clientThreads) {
+        int clientThreads,
+        long maxNewSocketsPerApplication) {
 
     public static final String DEFAULT_KEY_PREFIX = "ws:";
     public static final int DEFAULT_MAX_QUEUE_LENGTH = 1000;
@@ -81,6 +86,10 @@ public record RedisEngineConfig(
         positive("expiryMargin", expiryMargin);
         positive("sweepInterval", sweepInterval);
         positive("defaultDisconnectDelay", defaultDisconnectDelay);
+        if (maxNewSocketsPerApplication < 1) {
+            throw new IllegalArgumentException("maxNewSocketsPerApplication must be at least 1: "
+                    + maxNewSocketsPerApplication);
+        }
         if (clientThreads < 1) {
             throw new IllegalArgumentException("clientThreads must be at least 1: " + clientThreads);
         }
@@ -93,7 +102,8 @@ public record RedisEngineConfig(
     public static RedisEngineConfig of(String url) {
         return new RedisEngineConfig(RedisEndpoint.parse(url), DEFAULT_KEY_PREFIX, DEFAULT_MAX_QUEUE_LENGTH,
                 DEFAULT_COMMAND_TIMEOUT, DEFAULT_RETRY_ATTEMPTS, DEFAULT_CONNECT_TIMEOUT, DEFAULT_HOLD_TTL,
-                DEFAULT_EXPIRY_MARGIN, DEFAULT_SWEEP_INTERVAL, DEFAULT_DISCONNECT_DELAY, defaultClientThreads());
+                DEFAULT_EXPIRY_MARGIN, DEFAULT_SWEEP_INTERVAL, DEFAULT_DISCONNECT_DELAY, defaultClientThreads(),
+                NewSocketQuota.DEFAULT_MAX_NEW_PER_APPLICATION);
     }
 
     /** The machine's cores, at least 2. */
@@ -147,42 +157,47 @@ public record RedisEngineConfig(
                     + "s and " + MAX_STALL_BOUND.toSeconds() + "s: " + bound);
         }
         return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
-                bound.plus(bound.dividedBy(2)), bound, sweepInterval, defaultDisconnectDelay, clientThreads);
+                bound.plus(bound.dividedBy(2)), bound, sweepInterval, defaultDisconnectDelay, clientThreads, maxNewSocketsPerApplication);
     }
 
     public RedisEngineConfig withKeyPrefix(String prefix) {
         return new RedisEngineConfig(endpoint, prefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
-                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads);
+                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads, maxNewSocketsPerApplication);
     }
 
     public RedisEngineConfig withMaxQueueLength(int length) {
         return new RedisEngineConfig(endpoint, keyPrefix, length, commandTimeout, retryAttempts, connectTimeout,
-                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads);
+                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads, maxNewSocketsPerApplication);
     }
 
     public RedisEngineConfig withTimeouts(Duration command, int retries, Duration connect) {
         return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, command, retries, connect,
-                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads);
+                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads, maxNewSocketsPerApplication);
     }
 
     public RedisEngineConfig withHoldTtl(Duration ttl) {
         return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
-                ttl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads);
+                ttl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads, maxNewSocketsPerApplication);
     }
 
     public RedisEngineConfig withSweepInterval(Duration interval) {
         return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
-                holdTtl, expiryMargin, interval, defaultDisconnectDelay, clientThreads);
+                holdTtl, expiryMargin, interval, defaultDisconnectDelay, clientThreads, maxNewSocketsPerApplication);
     }
 
     public RedisEngineConfig withDefaultDisconnectDelay(Duration delay) {
         return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
-                holdTtl, expiryMargin, sweepInterval, delay, clientThreads);
+                holdTtl, expiryMargin, sweepInterval, delay, clientThreads, maxNewSocketsPerApplication);
+    }
+
+    public RedisEngineConfig withMaxNewSocketsPerApplication(long max) {
+        return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
+                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads, max);
     }
 
     public RedisEngineConfig withClientThreads(int threads) {
         return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
-                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, threads);
+                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, threads, maxNewSocketsPerApplication);
     }
 
     private static void positive(String name, Duration value) {

@@ -71,6 +71,11 @@ final class RedisKeys {
         return prefix + "client:{" + application + ':' + clientId + '}';
     }
 
+    /** The count of {@code application}'s new sockets in quota window {@code window} ({@code NewSocketQuota}). */
+    String newSockets(String application, long window) {
+        return prefix + "new-sockets:{" + application + "}:" + window;
+    }
+
     /** A writing script's reply key in {@code scope}'s slot ({@link ReplyKeys}, a publish's request id). */
     String reply(String scope, String id) {
         return scopePrefix(scope) + "r:" + id;

@@ -1,6 +1,7 @@
 package io.wildcloud.ws.engine.redis;
 
 import io.wildcloud.ws.push.Authorization;
+import io.wildcloud.ws.push.NewSocketQuota;
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.PublishTarget;
 import io.wildcloud.ws.push.Revocation;
@@ -55,9 +56,10 @@ final class RedisSocketStore implements SocketStore {
     private final IndexJoins joins;
     private final SessionEnds ends;
     private final UnknownOutcomes unknown;
+    private final NewSocketQuota quota;
 
     RedisSocketStore(RedisRuntime runtime, SocketLifetime lifetime, RedisPublisher publisher, IndexJoins joins,
-            SessionEnds ends, UnknownOutcomes unknown) {
+            SessionEnds ends, UnknownOutcomes unknown, NewSocketQuota quota) {
         this.runtime = runtime;
         this.scripts = runtime.scripts();
         this.keys = runtime.keys();
@@ -66,6 +68,7 @@ final class RedisSocketStore implements SocketStore {
         this.joins = joins;
         this.ends = ends;
         this.unknown = unknown;
+        this.quota = quota;
     }
 
     /**
@@ -80,11 +83,22 @@ final class RedisSocketStore implements SocketStore {
                         () -> runtime.redisson().<String>getBucket(clientKey, HeapStringCodec.INSTANCE).getAsync())
                 .exceptionallyCompose(error -> StoreErrors.failed("authorize " + application, error))
                 .thenCompose(existing -> existing == null
-                        ? create(application, clientId, callback, "", 1)
+                        ? createWithinQuota(application, clientId, callback, "")
                         : update(existing, application, clientId, callback).thenCompose(updated -> updated
                                 ? CompletableFuture.completedFuture(authorization(existing, application, clientId,
                                         callback, false))
-                                : create(application, clientId, callback, existing, 1)));
+                                : createWithinQuota(application, clientId, callback, existing)));
+    }
+
+    /** A new socket for the client, counted in its application's {@link NewSocketQuota}, or refused over it. */
+    private CompletionStage<Authorization> createWithinQuota(String application, String clientId, URI callback,
+                                                             String deadSocketId) {
+        long now = System.currentTimeMillis();
+        return this.<Long>eval(scripts.socketQuota, RScript.ReturnType.LONG,
+                        List.of(keys.newSockets(application, quota.windowAt(now))), quota.window().toMillis() * 2)
+                .thenCompose(count -> count > quota.maxNewPerApplication()
+                        ? CompletableFuture.failedFuture(quota.exceeded(application, now))
+                        : create(application, clientId, callback, deadSocketId, 1));
     }
 
     private CompletionStage<Authorization> create(String application, String clientId, URI callback,

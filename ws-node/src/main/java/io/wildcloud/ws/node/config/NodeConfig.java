@@ -34,6 +34,7 @@ public record NodeConfig(
         boolean demo,
         Duration socketIdleTimeout,
         int sessionsPerSocket,
+        long maxNewSocketsPerApplication,
         Duration callbackTimeout,
         Duration callbackRetryBudget,
         int callbackConcurrency,
@@ -127,6 +128,12 @@ public record NodeConfig(
                     + "`too_many_targets`"),
             SettingDefinition.of("sessions-per-socket", "64",
                     "open sessions (tabs) one socket may have"),
+            SettingDefinition.of("max-new-sockets-per-application", "100000",
+                    "sockets one application may create (clients authorized for the first time, or again after"
+                    + " theirs expired or was revoked) per `socket-idle-timeout`, over the whole cluster; more get"
+                    + " 429 `too_many_sockets`. Bounds what one application can make the store hold: its sockets"
+                    + " never used number at most twice this. Raise it for an application with more new users"
+                    + " a day"),
             SettingDefinition.of("socket-idle-timeout", "24h",
                     "an unused socket is forgotten after this (on Redis, up to 1/16 later: see "
                     + "[docs/push-api.md](docs/push-api.md))"),
@@ -246,6 +253,7 @@ public record NodeConfig(
                 settings.bool("demo", false),
                 settings.duration("socket-idle-timeout", Duration.ofHours(24)),
                 settings.integer("sessions-per-socket", 64, 1, 100_000),
+                settings.integer("max-new-sockets-per-application", 100_000, 1, 1_000_000_000),
                 settings.duration("callback-timeout", Duration.ofSeconds(10)),
                 settings.duration("callback-retry-budget", Duration.ofSeconds(60)),
                 settings.integer("callback-concurrency", 256, 1, 100_000),

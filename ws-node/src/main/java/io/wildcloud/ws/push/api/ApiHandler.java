@@ -14,6 +14,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.wildcloud.ws.common.api.ErrorBody;
 import io.wildcloud.ws.common.api.ErrorCodes;
 import io.wildcloud.ws.edge.LoopFlushes;
+import io.wildcloud.ws.push.SocketQuotaExceededException;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.sockjs.session.Causes;
 import io.wildcloud.ws.sockjs.session.LogTag;
@@ -134,6 +135,12 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
         Throwable cause = Causes.unwrap(error);
         if (cause instanceof ApiException api) {
             return ApiReply.of(api);
+        }
+        if (cause instanceof SocketQuotaExceededException quota) {
+            return new ApiReply(HttpResponseStatus.TOO_MANY_REQUESTS, new ErrorBody(ErrorCodes.TOO_MANY_SOCKETS,
+                    "This " + quota.getMessage() + ". Nothing was created: authorize clients that already have"
+                            + " a socket (they keep theirs), revoke the ones that left, or ask the operators to"
+                            + " raise the quota.").toJson(), null);
         }
         if (cause instanceof StoreFullException) {
             log.warn("{} {} {}: store full: {}", ctx.channel().id(), method, redact(uri), cause.getMessage());

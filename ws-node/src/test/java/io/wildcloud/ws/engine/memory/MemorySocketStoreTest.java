@@ -2,6 +2,7 @@ package io.wildcloud.ws.engine.memory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.wildcloud.ws.push.NewSocketQuota;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.push.SocketStoreContract;
 import io.wildcloud.ws.sockjs.session.SessionStore;
@@ -21,6 +22,11 @@ class MemorySocketStoreTest extends SocketStoreContract {
     @Override
     protected SocketStore newStore(Duration idleTimeout) {
         return new MemorySocketStore(sessions, idleTimeout, clock::get);
+    }
+
+    @Override
+    protected SocketStore newStore(NewSocketQuota quota) {
+        return new MemorySocketStore(sessions, quota.window(), quota);
     }
 
     @Override

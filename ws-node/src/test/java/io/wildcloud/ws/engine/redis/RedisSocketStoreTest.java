@@ -1,12 +1,16 @@
 package io.wildcloud.ws.engine.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wildcloud.ws.push.Authorization;
+import io.wildcloud.ws.push.NewSocketQuota;
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.Publication.Delivery;
 import io.wildcloud.ws.push.SessionRegistration;
+import io.wildcloud.ws.push.SocketQuotaExceededException;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.push.SocketStoreContract;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
@@ -25,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,6 +62,30 @@ class RedisSocketStoreTest extends SocketStoreContract {
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
         engines.add(engine);
         return engine;
+    }
+
+    @Override
+    protected synchronized SocketStore newStore(NewSocketQuota quota) throws Exception {
+        RedisEngineConfig config = RedisSessionStoreTest.testConfig(url(), prefix).withMaxQueueLength(MAX_QUEUE)
+                .withMaxNewSocketsPerApplication(quota.maxNewPerApplication());
+        RedisEngine engine = RedisEngine.start(config, "n" + (engines.size() + 1), quota.window())
+                .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        engines.add(engine);
+        return engine;
+    }
+
+    /** The quota is the cluster's: new sockets made through one node count on every other. */
+    @Test
+    void anApplicationsQuotaOfNewSocketsIsCountedOverEveryNode() throws Exception {
+        NewSocketQuota quota = new NewSocketQuota(2, Duration.ofDays(1));
+        SocketStore first = newStore(quota);
+        SocketStore second = newStore(quota);
+        await(first.authorize("app", "client-1", CALLBACK_1));
+        await(second.authorize("app", "client-2", CALLBACK_1));
+        ExecutionException refused = assertThrows(ExecutionException.class,
+                () -> await(first.authorize("app", "client-3", CALLBACK_1)));
+        assertTrue(refused.getCause() instanceof SocketQuotaExceededException, refused.toString());
+        assertFalse(await(second.authorize("app", "client-1", CALLBACK_2)).created());
     }
 
     @Override
