@@ -46,11 +46,12 @@ public final class InboundBenchmark {
 
     /**
      * Each client sends as fast as its window lets it (hundreds of messages a second on a quiet
-     * machine), over the default per-session limit of 100 a second: the benchmark measures the
-     * message path's cost, not the limit, so its node allows far more.
+     * machine), over the default per-session limits of 100 messages and 64 KiB a second: the
+     * benchmark measures the message path's cost, not the limit, so its node allows far more.
      */
     private static final String[] UNLIMITED_CLIENT_MESSAGES = {
-            "--max-client-messages-per-second=1000000", "--client-message-burst=1000000"};
+            "--max-client-messages-per-second=1000000", "--client-message-burst=1000000",
+            "--max-client-bytes-per-second=1000000000", "--client-byte-burst=1000000000"};
 
     public static void main(String[] args) throws Exception {
         Map<String, String> flags = BenchServers.flags(args);

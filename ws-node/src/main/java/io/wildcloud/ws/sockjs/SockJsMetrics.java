@@ -56,9 +56,9 @@ public interface SockJsMetrics {
 
     /**
      * A frame of {@code count} messages from a browser was refused whole, over its session's
-     * {@link ClientMessageLimit}, and the session closed.
+     * {@link ClientMessageLimit} in the {@code exceeded} dimension, and the session closed.
      */
-    default void messagesRefused(int count) {
+    default void messagesRefused(int count, ClientMessageLimit.Exceeded exceeded) {
     }
 
     /** {@code count} messages were written to a browser. */

@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param clientScriptUrl the sockjs-client script that the iframe page loads
  * @param maxMessageBytes the largest body an {@code xhr_send}, {@code jsonp_send} or websocket
  *     frame may carry
- * @param clientMessageLimit how many messages a session's client may send, per second and at once
+ * @param clientMessageLimit how many messages and bytes a session's client may send, per second and
+ *     at once; its byte burst at least {@code maxMessageBytes}
  */
 public record SockJsOptions(
         boolean websocketEnabled,
@@ -52,6 +53,11 @@ public record SockJsOptions(
         if (maxMessageBytes < 1) {
             throw new IllegalArgumentException("maxMessageBytes must be at least 1 byte: " + maxMessageBytes);
         }
+        if (clientMessageLimit.byteBurst() < maxMessageBytes) {
+            // Else a frame the size limit lets through could never pass, not even first.
+            throw new IllegalArgumentException("clientMessageLimit's byteBurst (" + clientMessageLimit.byteBurst()
+                    + ") must be at least maxMessageBytes: " + maxMessageBytes);
+        }
         if (!clientScriptUrl.startsWith("/") && !clientScriptUrl.startsWith("http")) {
             throw new IllegalArgumentException("clientScriptUrl must start with / or http: " + clientScriptUrl);
         }
@@ -60,7 +66,8 @@ public record SockJsOptions(
     /** sockjs-node's defaults, with our own client script. */
     public static SockJsOptions defaults() {
         return new SockJsOptions(true, false, DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_DISCONNECT_DELAY,
-                DEFAULT_RESPONSE_LIMIT, DEFAULT_CLIENT_SCRIPT_URL, DEFAULT_MAX_MESSAGE_BYTES, ClientMessageLimit.defaults());
+                DEFAULT_RESPONSE_LIMIT, DEFAULT_CLIENT_SCRIPT_URL, DEFAULT_MAX_MESSAGE_BYTES,
+                ClientMessageLimit.defaults(DEFAULT_MAX_MESSAGE_BYTES));
     }
 
     public SockJsOptions withWebsocketEnabled(boolean enabled) {

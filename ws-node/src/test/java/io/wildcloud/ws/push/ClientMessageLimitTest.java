@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.net.http.WebSocket;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A session's client messages are bounded (README, "Client messages"): one frame of 32,768
  * messages, which is 64 KiB of {@code [0,0,...]}, must not become 32,768 callbacks to the
- * application. On real sockets, with a real callback server counting what reaches it, through the
+ * application, nor twenty 60 KB frames at once 1.2 MB of callbacks. On real sockets, with a real callback server counting what reaches it, through the
  * SockJS layer and the push service as {@link PushOverSockJsTest} wires them.
  */
 class ClientMessageLimitTest {
@@ -97,6 +98,66 @@ class ClientMessageLimitTest {
                 .statusCode());
         Waits.await(() -> rig.callbacks.received().size() == 300, () -> rig.callbacks.received().size() + " of 300 callbacks",
                 Duration.ofSeconds(20));
+    }
+
+    private static final String BYTES_CLOSE_FRAME = "c[4429,\"Too many bytes: at most 65536 a second, 262144 at once\"]";
+    /** One message of 60,000 characters: a frame of 60,004 bytes, four of which fit the default byte burst. */
+    private static final String LARGE_FRAME = "[\"" + "x".repeat(60_000) + "\"]";
+
+    /**
+     * How many {@link #LARGE_FRAME}s the default byte budget (262,144 at once, 65,536 a second)
+     * lets through in {@code elapsedNanos}: four at once, a fifth only after 0.58 s.
+     */
+    private static long largeFramesAllowed(long elapsedNanos) {
+        return (long) ((262_144 + 65_536 * (elapsedNanos / 1e9)) / LARGE_FRAME.length());
+    }
+
+    @Test
+    void twentyLargeWebsocketFramesAtOnceStopAtTheByteBudgetAndCloseTheSession() throws Exception {
+        String socket = rig.authorize("ws-bytes");
+        BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+        WebSocket ws = rig.openWebSocket(socket, "w1", frames);
+        assertEquals("o", frames.poll(10, TimeUnit.SECONDS));
+
+        // Few messages (20, far under the message burst of 500), but 1.2 MB of them at once.
+        long start = System.nanoTime();
+        for (int i = 0; i < 20; i++) {
+            try {
+                ws.sendText(LARGE_FRAME, true).get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                break; // the client closes its output once it hears the close: the rest is not sent
+            }
+        }
+        assertEquals(BYTES_CLOSE_FRAME, frames.poll(10, TimeUnit.SECONDS),
+                "after " + rig.callbacks.received().size() + " callbacks");
+        long allowed = largeFramesAllowed(System.nanoTime() - start);
+        String end = frames.poll(10, TimeUnit.SECONDS);
+        assertTrue(end != null && end.startsWith("closed "), end);
+        // Each frame is handed on before the next is read, so what passed has reached the callbacks.
+        int delivered = rig.callbacks.received().size();
+        assertTrue(delivered >= 4 && delivered <= allowed, delivered + " callbacks; the budget allowed 4 to " + allowed);
+    }
+
+    @Test
+    void largeXhrSendsStopAtTheByteBudgetWith429AndCloseTheSession() throws Exception {
+        String socket = rig.authorize("xhr-bytes");
+        assertEquals("o\n", rig.poll(socket, "s1"));
+        java.net.URI send = rig.publicBase.resolve("/" + socket + "/000/s1/xhr_send");
+        long start = System.nanoTime();
+        int taken = 0;
+        HttpResponse<String> answer = rig.send("POST", send, LARGE_FRAME);
+        while (answer.statusCode() == 204 && taken < 20) {
+            taken++;
+            answer = rig.send("POST", send, LARGE_FRAME);
+        }
+        long allowed = largeFramesAllowed(System.nanoTime() - start);
+        assertEquals(429, answer.statusCode(), "after " + taken + " sends taken: " + answer.body());
+        assertTrue(answer.body().contains("\"too_many_bytes\"") && answer.body().contains("262144 at once"),
+                answer.body());
+        assertTrue(taken >= 4 && taken <= allowed, taken + " sends taken; the budget allowed 4 to " + allowed);
+        assertEquals(BYTES_CLOSE_FRAME + "\n", rig.poll(socket, "s1"));
+        // A send is answered once its callback took it: the refused one made none.
+        assertEquals(taken, rig.callbacks.received().size());
     }
 
     @Test

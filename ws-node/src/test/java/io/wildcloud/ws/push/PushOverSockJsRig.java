@@ -7,12 +7,15 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.wildcloud.ws.common.api.ApiJson;
 import io.wildcloud.ws.common.api.AuthorizeResponse;
 import io.wildcloud.ws.engine.memory.MemorySessionStore;
@@ -53,6 +56,8 @@ final class PushOverSockJsRig implements AutoCloseable {
     final URI publicBase;
     final URI apiBase;
     private final EventLoopGroup group;
+    /** The accepted connections: closed before the loops stop, so that their pipelines release what they hold. */
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Channel publicServer;
     private final Channel apiServer;
 
@@ -75,6 +80,7 @@ final class PushOverSockJsRig implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
                         ch.pipeline().addLast(new HttpServerCodec(), aggregator.get(), handler.get());
                     }
                 }).bind("127.0.0.1", 0).sync().channel();
@@ -134,6 +140,7 @@ final class PushOverSockJsRig implements AutoCloseable {
     public void close() {
         publicServer.close().syncUninterruptibly();
         apiServer.close().syncUninterruptibly();
+        connections.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         module.close();
         sessions.close();

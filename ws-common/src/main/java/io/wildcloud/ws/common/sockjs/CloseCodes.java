@@ -55,13 +55,16 @@ public final class CloseCodes {
     public static final String SOCKET_UNKNOWN_REASON = "Unknown socket";
 
     /**
-     * A session's client sent more messages than its limit ({@code max-client-messages-per-second}
-     * and {@code client-message-burst}): the frame over it was refused whole (none of its messages
-     * reached the application) and the session closed. The reason names the limit; the client should
-     * send fewer, or batch its data into fewer, larger messages.
+     * A session's client sent more than its limit: more messages ({@code max-client-messages-per-second}
+     * and {@code client-message-burst}; reason {@link #MESSAGE_RATE_EXCEEDED_REASON}) or more bytes
+     * ({@code max-client-bytes-per-second} and {@code client-byte-burst}; reason
+     * {@link #MESSAGE_BYTES_EXCEEDED_REASON}). The frame over it was refused whole (none of its
+     * messages reached the application) and the session closed. The reason names the limit; the
+     * client should send fewer messages (batching data into fewer, larger ones), or fewer bytes.
      */
     public static final int MESSAGE_RATE_EXCEEDED = 4429;
     public static final String MESSAGE_RATE_EXCEEDED_REASON = "Too many messages";
+    public static final String MESSAGE_BYTES_EXCEEDED_REASON = "Too many bytes";
 
     /**
      * Push service: the store lost the session's state (Redis restarted empty or was flushed, so

@@ -121,6 +121,13 @@ public record NodeConfig(
                     "messages a session's browser may send at once (one SockJS frame is an array of them); at "
                     + "least `max-client-messages-per-second`. A frame over the limit is refused whole and the "
                     + "session closed with `4429`"),
+            SettingDefinition.of("max-client-bytes-per-second", "65536",
+                    "bytes of frames (their JSON, as `max-message-bytes` counts it) a session's browser may send a "
+                    + "second, sustained; see [Client messages](#client-messages)"),
+            SettingDefinition.described("client-byte-burst", "4 x `max-message-bytes` (262144)",
+                    "bytes of frames a session's browser may send at once; at least `max-message-bytes` and "
+                    + "`max-client-bytes-per-second`. A frame over the limit is refused whole and the session "
+                    + "closed with `4429`"),
             SettingDefinition.of("max-queued-messages", "1024",
                     "pending outgoing messages per session; a publish beyond it is refused for that session"),
             SettingDefinition.of("max-publish-targets", "1000",
@@ -213,13 +220,15 @@ public record NodeConfig(
         if (!clientScriptUrl.startsWith("/") && !clientScriptUrl.startsWith("http")) {
             throw ConfigException.invalid("client-script-url", clientScriptUrl, "must start with / or http");
         }
+        int maxMessageBytes = settings.integer("max-message-bytes", SockJsOptions.DEFAULT_MAX_MESSAGE_BYTES, 1,
+                16 * 1024 * 1024);
         SockJsOptions sockJs = new SockJsOptions(true, false,
                 settings.duration("heartbeat-interval", SockJsOptions.DEFAULT_HEARTBEAT_INTERVAL),
                 settings.duration("disconnect-delay", SockJsOptions.DEFAULT_DISCONNECT_DELAY),
                 settings.integer("response-limit", SockJsOptions.DEFAULT_RESPONSE_LIMIT, 1, Integer.MAX_VALUE),
                 clientScriptUrl,
-                settings.integer("max-message-bytes", SockJsOptions.DEFAULT_MAX_MESSAGE_BYTES, 1, 16 * 1024 * 1024),
-                clientMessageLimit(settings));
+                maxMessageBytes,
+                clientMessageLimit(settings, maxMessageBytes));
         List<String> applications = settings.get("applications")
                 .map(raw -> Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
                 .orElse(List.of());
@@ -318,7 +327,7 @@ public record NodeConfig(
         }
     }
 
-    private static ClientMessageLimit clientMessageLimit(Settings settings) {
+    private static ClientMessageLimit clientMessageLimit(Settings settings, int maxMessageBytes) {
         int perSecond = settings.integer("max-client-messages-per-second", ClientMessageLimit.DEFAULT_PER_SECOND,
                 1, 1_000_000_000);
         int burst = settings.integer("client-message-burst", ClientMessageLimit.DEFAULT_BURST, 1, 1_000_000_000);
@@ -326,6 +335,18 @@ public record NodeConfig(
             throw ConfigException.invalid("client-message-burst", String.valueOf(burst),
                     "must be at least max-client-messages-per-second (" + perSecond + ")");
         }
-        return new ClientMessageLimit(perSecond, burst);
+        int bytesPerSecond = settings.integer("max-client-bytes-per-second", ClientMessageLimit.DEFAULT_BYTES_PER_SECOND,
+                1, 1_000_000_000);
+        int byteBurst = settings.integer("client-byte-burst", ClientMessageLimit.defaultByteBurst(maxMessageBytes), 1,
+                Integer.MAX_VALUE);
+        if (byteBurst < maxMessageBytes) {
+            throw ConfigException.invalid("client-byte-burst", String.valueOf(byteBurst),
+                    "must be at least max-message-bytes (" + maxMessageBytes + "), or no frame of that size could pass");
+        }
+        if (byteBurst < bytesPerSecond) {
+            throw ConfigException.invalid("client-byte-burst", String.valueOf(byteBurst),
+                    "must be at least max-client-bytes-per-second (" + bytesPerSecond + ")");
+        }
+        return new ClientMessageLimit(perSecond, burst, bytesPerSecond, byteBurst);
     }
 }

@@ -3,6 +3,7 @@ package io.wildcloud.ws.node.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.wildcloud.ws.sockjs.ClientMessageLimit;
 import io.wildcloud.ws.sockjs.SockJsMetrics;
 import io.wildcloud.ws.sockjs.TransportType;
 import java.util.EnumMap;
@@ -20,7 +21,8 @@ public final class SockJsMeters implements SockJsMetrics {
     private final Counter[] closed = new Counter[CloseReason.values().length];
     private final Counter messagesIn;
     private final Counter messagesOut;
-    private final Counter messagesRefused;
+    /** {@code ws.messages.in.refused} by the dimension of the limit a frame was over. */
+    private final Counter[] messagesRefused = new Counter[ClientMessageLimit.Exceeded.values().length];
     /** {@code ws.websocket.closed} by close code: the codes of {@link SockJsMetrics#webSocketRefused}. */
     private final Map<Integer, Counter> webSocketRefused = new java.util.HashMap<>();
 
@@ -49,9 +51,12 @@ public final class SockJsMeters implements SockJsMetrics {
         messagesIn = Counter.builder("ws.messages.in")
                 .description("Messages received from browsers and handed to the service")
                 .register(registry);
-        messagesRefused = Counter.builder("ws.messages.in.refused")
-                .description("Messages from browsers refused over their session's client message limit")
-                .register(registry);
+        for (ClientMessageLimit.Exceeded exceeded : ClientMessageLimit.Exceeded.values()) {
+            messagesRefused[exceeded.ordinal()] = Counter.builder("ws.messages.in.refused")
+                    .description("Messages from browsers refused over their session's client message limit")
+                    .tag("reason", exceeded.tag())
+                    .register(registry);
+        }
         messagesOut = Counter.builder("ws.messages.out")
                 .description("Messages written to browsers")
                 .register(registry);
@@ -109,8 +114,8 @@ public final class SockJsMeters implements SockJsMetrics {
     }
 
     @Override
-    public void messagesRefused(int count) {
-        messagesRefused.increment(count);
+    public void messagesRefused(int count, ClientMessageLimit.Exceeded exceeded) {
+        messagesRefused[exceeded.ordinal()].increment(count);
     }
 
     @Override

@@ -3,41 +3,54 @@ package io.wildcloud.ws.sockjs.transport;
 import io.wildcloud.ws.sockjs.ClientMessageLimit;
 
 /**
- * One session's token bucket of client messages (see {@link ClientMessageLimit}). Synchronized: an
- * {@code xhr_send} bucket is shared by the node's event loops.
+ * One session's token bucket of client messages and their bytes (see {@link ClientMessageLimit}):
+ * two dimensions that refill together. Synchronized: an {@code xhr_send} bucket is shared by the
+ * node's event loops.
  */
 final class MessageBucket {
 
     private final ClientMessageLimit limit;
-    private double tokens;
+    private double messages;
+    private double bytes;
     private long refilledAtNanos;
 
     MessageBucket(ClientMessageLimit limit, long nowNanos) {
         this.limit = limit;
-        this.tokens = limit.burst();
+        this.messages = limit.burst();
+        this.bytes = limit.byteBurst();
         this.refilledAtNanos = nowNanos;
     }
 
-    /** Takes {@code count} messages if the bucket holds that many; else takes none. */
-    synchronized boolean tryTake(int count, long nowNanos) {
+    /**
+     * Takes a frame of {@code count} messages in {@code frameBytes} if the bucket holds both; else
+     * takes nothing and answers which it lacked (messages first).
+     *
+     * @return {@code null} if taken
+     */
+    synchronized ClientMessageLimit.Exceeded tryTake(int count, int frameBytes, long nowNanos) {
         refill(nowNanos);
-        if (count > tokens) {
-            return false;
+        if (count > messages) {
+            return ClientMessageLimit.Exceeded.MESSAGES;
         }
-        tokens -= count;
-        return true;
+        if (frameBytes > bytes) {
+            return ClientMessageLimit.Exceeded.BYTES;
+        }
+        messages -= count;
+        bytes -= frameBytes;
+        return null;
     }
 
     /** A full bucket is as good as none: the node may forget it. */
     synchronized boolean isFull(long nowNanos) {
         refill(nowNanos);
-        return tokens >= limit.burst();
+        return messages >= limit.burst() && bytes >= limit.byteBurst();
     }
 
     private void refill(long nowNanos) {
         long elapsed = nowNanos - refilledAtNanos;
         if (elapsed > 0) {
-            tokens = Math.min(limit.burst(), tokens + elapsed * (limit.perSecond() / 1e9));
+            messages = Math.min(limit.burst(), messages + elapsed * (limit.perSecond() / 1e9));
+            bytes = Math.min(limit.byteBurst(), bytes + elapsed * (limit.bytesPerSecond() / 1e9));
             refilledAtNanos = nowNanos;
         }
     }

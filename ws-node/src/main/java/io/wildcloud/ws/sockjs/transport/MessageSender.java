@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsJson;
+import io.wildcloud.ws.sockjs.ClientMessageLimit;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.TransportType;
 import io.wildcloud.ws.sockjs.http.SockJsRequest;
@@ -52,7 +53,8 @@ abstract class MessageSender implements HttpTransport {
             return;
         }
         // The limit is on the JSON payload, not the body: a form-encoded payload may triple in size.
-        if (ByteBufUtil.utf8Bytes(payload) > endpoint.options().maxMessageBytes()) {
+        int frameBytes = ByteBufUtil.utf8Bytes(payload);
+        if (frameBytes > endpoint.options().maxMessageBytes()) {
             SockJsResponses.sendJsonError(ctx, request, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large",
                     "Send at most " + endpoint.options().maxMessageBytes() + " bytes per request.");
             return;
@@ -64,9 +66,10 @@ abstract class MessageSender implements HttpTransport {
             SockJsResponses.sendText(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "Broken JSON encoding.");
             return;
         }
-        if (!messages.isEmpty() && !runtime.sendBuckets().tryTake(key, endpoint.options().clientMessageLimit(),
-                messages.size())) {
-            refuseOverLimit(ctx, request, endpoint, key, messages.size());
+        ClientMessageLimit.Exceeded exceeded = messages.isEmpty() ? null
+                : runtime.sendBuckets().tryTake(key, endpoint.options().clientMessageLimit(), messages.size(), frameBytes);
+        if (exceeded != null) {
+            refuseOverLimit(ctx, request, endpoint, key, messages.size(), exceeded);
             return;
         }
         // Bounded: a send may wait long (a store stall), and a client that does not wait for answers
@@ -110,10 +113,10 @@ abstract class MessageSender implements HttpTransport {
      * session wait, the rest are answered 429 at once (an earlier one is closing the session).
      */
     private void refuseOverLimit(ChannelHandlerContext ctx, SockJsRequest request, SockJsEndpoint endpoint,
-            SessionKey key, int count) {
-        String reason = endpoint.options().clientMessageLimit().closeReason();
+            SessionKey key, int count, ClientMessageLimit.Exceeded exceeded) {
+        String reason = endpoint.options().clientMessageLimit().closeReason(exceeded);
         if (!runtime.pendingSends().tryAdd(key)) {
-            answerOverLimit(ctx, request, count, reason);
+            answerOverLimit(ctx, request, count, exceeded, reason);
             return;
         }
         // What the session was: OPEN if this close closed it, else as the store finds it.
@@ -134,13 +137,14 @@ abstract class MessageSender implements HttpTransport {
                         log.info("{} session {}: {} message(s) over the client message limit, closed with {} {}",
                                 ctx.channel(), key, count, CloseCodes.MESSAGE_RATE_EXCEEDED, reason);
                     }
-                    answerOverLimit(ctx, request, count, reason);
+                    answerOverLimit(ctx, request, count, exceeded, reason);
                 }));
     }
 
-    private void answerOverLimit(ChannelHandlerContext ctx, SockJsRequest request, int count, String reason) {
-        runtime.metrics().messagesRefused(count);
-        SockJsResponses.sendJsonError(ctx, request, HttpResponseStatus.TOO_MANY_REQUESTS, "too_many_messages",
+    private void answerOverLimit(ChannelHandlerContext ctx, SockJsRequest request, int count,
+            ClientMessageLimit.Exceeded exceeded, String reason) {
+        runtime.metrics().messagesRefused(count, exceeded);
+        SockJsResponses.sendJsonError(ctx, request, HttpResponseStatus.TOO_MANY_REQUESTS, exceeded.errorCode(),
                 reason + "; the session is closed.");
     }
 

@@ -53,7 +53,7 @@ final class RawWebSocketReceiver extends WebSocketReceiver {
     }
 
     @Override
-    void readMessage(String text) {
-        deliver(List.of(text));
+    void readMessage(String text, int bytes) {
+        deliver(List.of(text), bytes);
     }
 }

@@ -7,11 +7,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The message buckets of the sessions whose {@code xhr_send}s and {@code jsonp_send}s reach this
- * node (a websocket keeps its own). Per node: with round robin a session's sends spread over the
+ * The message buckets (messages and bytes) of the sessions whose {@code xhr_send}s and
+ * {@code jsonp_send}s reach this node (a websocket keeps its own). Per node: with round robin a session's sends spread over the
  * nodes, so its sustained rate is bounded per node; a single frame is bounded everywhere.
  *
- * <p>Bounded to {@link #MAX_BUCKETS} (~150 B each: a few MiB). At the bound, full buckets are
+ * <p>Bounded to {@link #MAX_BUCKETS} (~160 B each: a few MiB). At the bound, full buckets are
  * forgotten (a full bucket is the same as none); if that is not enough, arbitrary ones: those
  * sessions get a full bucket again, which loosens the rate, never the per-frame bound.
  */
@@ -21,13 +21,18 @@ final class SendBuckets {
 
     private final ConcurrentMap<SessionKey, MessageBucket> buckets = new ConcurrentHashMap<>();
 
-    /** Takes {@code count} messages from {@code key}'s bucket; {@code false} (nothing taken) if it lacks them. */
-    boolean tryTake(SessionKey key, ClientMessageLimit limit, int count) {
+    /**
+     * Takes a frame of {@code count} messages in {@code frameBytes} from {@code key}'s bucket; if it
+     * lacks either, takes nothing and answers which ({@link MessageBucket#tryTake}).
+     *
+     * @return {@code null} if taken
+     */
+    ClientMessageLimit.Exceeded tryTake(SessionKey key, ClientMessageLimit limit, int count, int frameBytes) {
         long now = System.nanoTime();
         if (buckets.size() >= MAX_BUCKETS && !buckets.containsKey(key)) {
             makeRoom(now);
         }
-        return buckets.computeIfAbsent(key, k -> new MessageBucket(limit, now)).tryTake(count, now);
+        return buckets.computeIfAbsent(key, k -> new MessageBucket(limit, now)).tryTake(count, frameBytes, now);
     }
 
     int size() {

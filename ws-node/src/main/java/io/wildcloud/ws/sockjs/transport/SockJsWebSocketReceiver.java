@@ -59,7 +59,7 @@ final class SockJsWebSocketReceiver extends WebSocketReceiver {
     }
 
     @Override
-    void readMessage(String text) {
+    void readMessage(String text, int bytes) {
         if (text.isEmpty()) {
             return;
         }
@@ -71,7 +71,7 @@ final class SockJsWebSocketReceiver extends WebSocketReceiver {
             return;
         }
         if (!messages.isEmpty()) {
-            deliver(messages);
+            deliver(messages, bytes);
         }
     }
 }

@@ -46,7 +46,7 @@ final class WebSocketFrames extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             if (msg instanceof TextWebSocketFrame text) {
-                receiver.received(text.text());
+                receiver.received(text.text(), text.content().readableBytes());
             }
             // Binary frames carry nothing for SockJS.
         } finally {

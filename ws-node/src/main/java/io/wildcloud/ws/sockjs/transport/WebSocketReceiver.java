@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.edge.LoopFlushes;
+import io.wildcloud.ws.sockjs.ClientMessageLimit;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.TransportType;
 import io.wildcloud.ws.sockjs.session.Causes;
@@ -79,8 +80,8 @@ abstract class WebSocketReceiver extends SessionReceiver {
     /** The node is going away: write the going-away close (1001) and start the close handshake. */
     abstract void writeGoingAway();
 
-    /** A text message from the client, once the session is active. */
-    abstract void readMessage(String text);
+    /** A text message of {@code bytes} UTF-8 bytes from the client, once the session is active. */
+    abstract void readMessage(String text, int bytes);
 
     // ---- the ReceiverTransport part ----
 
@@ -98,7 +99,8 @@ abstract class WebSocketReceiver extends SessionReceiver {
         List<String> queued = early;
         early = null;
         if (queued != null) {
-            queued.forEach(this::received);
+            // Counted again from the text: rare (only before the open), and it spares a list of sizes.
+            queued.forEach(text -> received(text, ByteBufUtil.utf8Bytes(text)));
         }
     }
 
@@ -201,13 +203,13 @@ abstract class WebSocketReceiver extends SessionReceiver {
         }
     }
 
-    /** A whole text message from the client. */
-    final void received(String text) {
+    /** A whole text message of {@code bytes} UTF-8 bytes from the client. */
+    final void received(String text, int bytes) {
         if (closeSent) {
             return;
         }
         if (isActive()) {
-            readMessage(text);
+            readMessage(text, bytes);
         } else if (state == State.CLAIMING || state == State.OPENING) {
             if (early == null) {
                 early = new ArrayList<>(2);
@@ -242,13 +244,15 @@ abstract class WebSocketReceiver extends SessionReceiver {
 
     // ---- for the framings ----
 
-    final void deliver(List<String> messages) {
-        if (!messageBucket.tryTake(messages.size(), System.nanoTime())) {
+    /** Hands on the messages of one frame of {@code frameBytes}, if the session's bucket takes it. */
+    final void deliver(List<String> messages, int frameBytes) {
+        ClientMessageLimit.Exceeded exceeded = messageBucket.tryTake(messages.size(), frameBytes, System.nanoTime());
+        if (exceeded != null) {
             // Refused whole: part of a frame would reach the application without the client knowing which part.
-            runtime.metrics().messagesRefused(messages.size());
-            String reason = endpoint.options().clientMessageLimit().closeReason();
-            log.info("{} session {}: {} message(s) over the client message limit, closing with {} {}", ctx.channel(),
-                    key, messages.size(), CloseCodes.MESSAGE_RATE_EXCEEDED, reason);
+            runtime.metrics().messagesRefused(messages.size(), exceeded);
+            String reason = endpoint.options().clientMessageLimit().closeReason(exceeded);
+            log.info("{} session {}: {} message(s) in {} bytes over the client message limit, closing with {} {}",
+                    ctx.channel(), key, messages.size(), frameBytes, CloseCodes.MESSAGE_RATE_EXCEEDED, reason);
             writeClose(SockJsFrame.close(CloseCodes.MESSAGE_RATE_EXCEEDED, reason));
             return;
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wildcloud.ws.sockjs.ClientMessageLimit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,14 +34,31 @@ class NodeConfigTest {
 
     @Test
     void theClientMessageLimitIsReadAndItsBurstIsAtLeastItsRate() {
-        assertEquals(new io.wildcloud.ws.sockjs.ClientMessageLimit(100, 500),
+        assertEquals(new ClientMessageLimit(100, 500, 65_536, 262_144),
                 NodeConfig.from(Settings.load(new String[0], Map.of())).sockJs().clientMessageLimit());
-        assertEquals(new io.wildcloud.ws.sockjs.ClientMessageLimit(20, 40), NodeConfig.from(Settings.load(
+        assertEquals(new ClientMessageLimit(20, 40, 65_536, 262_144), NodeConfig.from(Settings.load(
                 new String[] {"--max-client-messages-per-second=20", "--client-message-burst=40"}, Map.of()))
                 .sockJs().clientMessageLimit());
         assertMessage("invalid setting client-message-burst=50: must be at least max-client-messages-per-second (100)",
                 "--client-message-burst=50");
         assertMessage("invalid setting max-client-messages-per-second=0", "--max-client-messages-per-second=0");
+    }
+
+    @Test
+    void theClientByteLimitIsReadAndItsBurstHoldsAWholeFrame() {
+        assertEquals(new ClientMessageLimit(100, 500, 10_000, 100_000), NodeConfig.from(Settings.load(
+                new String[] {"--max-client-bytes-per-second=10000", "--client-byte-burst=100000"}, Map.of()))
+                .sockJs().clientMessageLimit());
+        assertEquals(new ClientMessageLimit(100, 500, 65_536, 4 * 1024 * 1024), NodeConfig.from(Settings.load(
+                new String[] {"--max-message-bytes=1048576"}, Map.of())).sockJs().clientMessageLimit(),
+                "the default burst is four frames of max-message-bytes");
+        assertEquals(65_536, NodeConfig.from(Settings.load(new String[] {"--max-message-bytes=1000"}, Map.of()))
+                .sockJs().clientMessageLimit().byteBurst(), "and never under the rate");
+        assertMessage("invalid setting client-byte-burst=65535: must be at least max-message-bytes (65536), or no "
+                + "frame of that size could pass", "--client-byte-burst=65535", "--max-client-bytes-per-second=1000");
+        assertMessage("invalid setting client-byte-burst=100000: must be at least max-client-bytes-per-second "
+                + "(200000)", "--client-byte-burst=100000", "--max-client-bytes-per-second=200000");
+        assertMessage("invalid setting max-client-bytes-per-second=0", "--max-client-bytes-per-second=0");
     }
 
     @Test
