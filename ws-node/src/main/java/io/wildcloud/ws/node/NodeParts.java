@@ -124,6 +124,7 @@ final class NodeParts {
         PushLimits limits = PushLimits.defaults()
                 .withMaxMessageBytes(config.sockJs().maxMessageBytes())
                 .withMaxSessionsPerSocket(config.sessionsPerSocket())
+                .withNewSessions(config.newSessionsPerSecond(), config.newSessionBurst())
                 .withSocketIdleTimeout(config.socketIdleTimeout())
                 .withMaxPublishTargets(config.maxPublishTargets())
                 .withCallback(callbacks);

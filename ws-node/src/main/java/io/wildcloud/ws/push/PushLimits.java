@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param callback how client messages are POSTed to applications
  * @param maxPublishTargets how many targets one batch publish ({@code POST /publish}) may name
  *     (413 {@code too_many_targets} beyond)
+ * @param newSessionsPerSecond how many new sessions one socket may open a second on one node,
+ *     sustained ({@link SessionOpenings}); more are refused with {@code 4429}
+ * @param newSessionBurst how many it may open at once (many tabs, a reconnect); at least the rate
  */
 public record PushLimits(
         int maxMessageBytes,
@@ -28,13 +31,17 @@ public record PushLimits(
         int maxSessionsPerSocket,
         Duration socketIdleTimeout,
         CallbackPolicy callback,
-        int maxPublishTargets) {
+        int maxPublishTargets,
+        int newSessionsPerSecond,
+        int newSessionBurst) {
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
     public static final int DEFAULT_MAX_API_BODY_BYTES = apiBodyBytesFor(DEFAULT_MAX_MESSAGE_BYTES);
     public static final int DEFAULT_MAX_SESSIONS_PER_SOCKET = 64;
     public static final Duration DEFAULT_SOCKET_IDLE_TIMEOUT = Duration.ofHours(24);
     public static final int DEFAULT_MAX_PUBLISH_TARGETS = 1000;
+    public static final int DEFAULT_NEW_SESSIONS_PER_SECOND = 1;
+    public static final int DEFAULT_NEW_SESSION_BURST = 16;
 
     public PushLimits {
         Objects.requireNonNull(socketIdleTimeout, "socketIdleTimeout");
@@ -55,13 +62,17 @@ public record PushLimits(
         if (maxPublishTargets < 1) {
             throw new IllegalArgumentException("maxPublishTargets must be at least 1: " + maxPublishTargets);
         }
+        if (newSessionsPerSecond < 1 || newSessionBurst < newSessionsPerSecond) {
+            throw new IllegalArgumentException("newSessionsPerSecond must be at least 1 and newSessionBurst at least it: "
+                    + newSessionsPerSecond + ", " + newSessionBurst);
+        }
     }
 
     /** With the default bound of a batch publish. */
     public PushLimits(int maxMessageBytes, int maxApiBodyBytes, int maxSessionsPerSocket, Duration socketIdleTimeout,
             CallbackPolicy callback) {
         this(maxMessageBytes, maxApiBodyBytes, maxSessionsPerSocket, socketIdleTimeout, callback,
-                DEFAULT_MAX_PUBLISH_TARGETS);
+                DEFAULT_MAX_PUBLISH_TARGETS, DEFAULT_NEW_SESSIONS_PER_SECOND, DEFAULT_NEW_SESSION_BURST);
     }
 
     public static PushLimits defaults() {
@@ -84,31 +95,37 @@ public record PushLimits(
     /** Sets the message limit and, with it, the API body limit to {@link #apiBodyBytesFor} of it. */
     public PushLimits withMaxMessageBytes(int bytes) {
         return new PushLimits(bytes, apiBodyBytesFor(bytes), maxSessionsPerSocket, socketIdleTimeout, callback,
-                maxPublishTargets);
+                maxPublishTargets, newSessionsPerSecond, newSessionBurst);
     }
 
     public PushLimits withMaxApiBodyBytes(int bytes) {
         return new PushLimits(maxMessageBytes, bytes, maxSessionsPerSocket, socketIdleTimeout, callback,
-                maxPublishTargets);
+                maxPublishTargets, newSessionsPerSecond, newSessionBurst);
     }
 
     public PushLimits withMaxSessionsPerSocket(int sessions) {
         return new PushLimits(maxMessageBytes, maxApiBodyBytes, sessions, socketIdleTimeout, callback,
-                maxPublishTargets);
+                maxPublishTargets, newSessionsPerSecond, newSessionBurst);
     }
 
     public PushLimits withSocketIdleTimeout(Duration timeout) {
         return new PushLimits(maxMessageBytes, maxApiBodyBytes, maxSessionsPerSocket, timeout, callback,
-                maxPublishTargets);
+                maxPublishTargets, newSessionsPerSecond, newSessionBurst);
     }
 
     public PushLimits withMaxPublishTargets(int targets) {
         return new PushLimits(maxMessageBytes, maxApiBodyBytes, maxSessionsPerSocket, socketIdleTimeout, callback,
-                targets);
+                targets, newSessionsPerSecond, newSessionBurst);
+    }
+
+    /** How fast one socket may open new sessions on a node ({@link SessionOpenings}). */
+    public PushLimits withNewSessions(int perSecond, int burst) {
+        return new PushLimits(maxMessageBytes, maxApiBodyBytes, maxSessionsPerSocket, socketIdleTimeout, callback,
+                maxPublishTargets, perSecond, burst);
     }
 
     public PushLimits withCallback(CallbackPolicy policy) {
         return new PushLimits(maxMessageBytes, maxApiBodyBytes, maxSessionsPerSocket, socketIdleTimeout, policy,
-                maxPublishTargets);
+                maxPublishTargets, newSessionsPerSecond, newSessionBurst);
     }
 }

@@ -1,6 +1,7 @@
 package io.wildcloud.ws.push;
 
 import io.wildcloud.ws.common.sockjs.CloseCodes;
+import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.push.callback.CallbackDispatcher;
 import io.wildcloud.ws.push.callback.CallbackTarget;
 import io.wildcloud.ws.sockjs.Admission;
@@ -38,18 +39,27 @@ public final class PushService implements SockJsService {
     private final ApplicationRegistry applications;
     private final CallbackDispatcher callbacks;
     private final int maxSessionsPerSocket;
+    private final SessionOpenings openings;
+    private final SockJsFrame tooManyOpenings;
 
     public PushService(SocketStore sockets, ApplicationRegistry applications, CallbackDispatcher callbacks,
-            int maxSessionsPerSocket) {
+            PushLimits limits) {
         this.sockets = sockets;
         this.applications = applications;
         this.callbacks = callbacks;
-        this.maxSessionsPerSocket = maxSessionsPerSocket;
+        this.maxSessionsPerSocket = limits.maxSessionsPerSocket();
+        this.openings = new SessionOpenings(limits.newSessionsPerSecond(), limits.newSessionBurst());
+        this.tooManyOpenings = SockJsFrame.close(CloseCodes.MESSAGE_RATE_EXCEEDED, CloseCodes.NEW_SESSIONS_EXCEEDED_REASON
+                + ": at most " + limits.newSessionsPerSecond() + " a second, " + limits.newSessionBurst() + " at once");
         sockets.expectSessionLimit(maxSessionsPerSocket);
     }
 
     @Override
     public CompletionStage<Admission> onOpen(SockJsSession session) {
+        if (!openings.tryOpen(session.key().scope())) {
+            log.debug("{} refused: its socket opens sessions too fast", session.key());
+            return CompletableFuture.completedFuture(new Admission(tooManyOpenings));
+        }
         return sockets.addSession(session.key().scope(), session.id(), maxSessionsPerSocket).handle((result, error) -> {
             if (error != null) {
                 log.warn("{} could not join its socket's index: {}", session.key(), error.toString());

@@ -112,6 +112,32 @@ class ClientMessageLimitTest {
         return (long) ((262_144 + 65_536 * (elapsedNanos / 1e9)) / LARGE_FRAME.length());
     }
 
+    /**
+     * Each session starts with full message and byte budgets: a client that kept opening sessions
+     * of its socket got around both (110 sessions in 3 s carried 8.8 MB/s of callbacks from one
+     * socket). A socket's new sessions are bounded too; another socket's are not touched.
+     */
+    @Test
+    void aSocketOpeningSessionAfterSessionIsRefusedPastTheNewSessionBurst() throws Exception {
+        String socket = rig.authorize("churn");
+        long started = System.nanoTime();
+        int opened = 0;
+        String refusal = null;
+        for (int i = 0; i < 40 && refusal == null; i++) {
+            String first = rig.poll(socket, "churn-" + i);
+            if (first.equals("o\n")) {
+                opened++;
+            } else {
+                refusal = first;
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertEquals("c[4429,\"Too many new sessions: at most 1 a second, 16 at once\"]\n", refusal,
+                opened + " sessions opened in " + seconds + " s");
+        assertTrue(opened >= 16 && opened <= 16 + Math.ceil(seconds), opened + " sessions opened in " + seconds + " s");
+        assertEquals("o\n", rig.poll(rig.authorize("calm"), "calm-1"));
+    }
+
     @Test
     void twentyLargeWebsocketFramesAtOnceStopAtTheByteBudgetAndCloseTheSession() throws Exception {
         String socket = rig.authorize("ws-bytes");

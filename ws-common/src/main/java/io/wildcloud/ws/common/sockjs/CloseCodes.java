@@ -65,6 +65,8 @@ public final class CloseCodes {
     public static final int MESSAGE_RATE_EXCEEDED = 4429;
     public static final String MESSAGE_RATE_EXCEEDED_REASON = "Too many messages";
     public static final String MESSAGE_BYTES_EXCEEDED_REASON = "Too many bytes";
+    /** With {@link #MESSAGE_RATE_EXCEEDED}: the socket opens new sessions faster than its node allows; not opened. */
+    public static final String NEW_SESSIONS_EXCEEDED_REASON = "Too many new sessions";
 
     /**
      * Push service: the store lost the session's state (Redis restarted empty or was flushed, so

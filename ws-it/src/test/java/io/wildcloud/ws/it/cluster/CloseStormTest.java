@@ -45,7 +45,9 @@ class CloseStormTest {
         String secret = "closestorm-" + UUID.randomUUID();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         try (ProcessCluster cluster = ProcessCluster.start("closestorm", 2, "--applications=app:" + secret,
-                "--redis-stall-bound=5s", "--sessions-per-socket=" + CROWD, "--max-connections-per-address=20000");
+                "--redis-stall-bound=5s", "--sessions-per-socket=" + CROWD, "--max-connections-per-address=20000",
+                // The crowd is one socket opening 6,000 sessions at once.
+                "--max-new-sessions-per-second=" + CROWD, "--new-session-burst=" + CROWD);
                 ClientLoops loops = ClientLoops.create(1)) {
             ApiClient api = new ApiClient(http, List.of(URI.create(cluster.node(1).apiUrl())));
             List<String> probeSockets = new ArrayList<>();

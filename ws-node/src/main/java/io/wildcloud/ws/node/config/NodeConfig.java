@@ -34,6 +34,8 @@ public record NodeConfig(
         boolean demo,
         Duration socketIdleTimeout,
         int sessionsPerSocket,
+        int newSessionsPerSecond,
+        int newSessionBurst,
         long maxNewSocketsPerApplication,
         Duration callbackTimeout,
         Duration callbackRetryBudget,
@@ -135,6 +137,13 @@ public record NodeConfig(
                     + "`too_many_targets`"),
             SettingDefinition.of("sessions-per-socket", "64",
                     "open sessions (tabs) one socket may have"),
+            SettingDefinition.of("max-new-sessions-per-second", "1",
+                    "new sessions one socket may open a second on a node, sustained; more are refused with `4429`"
+                    + " (each session starts with full message and byte budgets, so opening session after"
+                    + " session would get around them)"),
+            SettingDefinition.of("new-session-burst", "16",
+                    "new sessions one socket may open at once on a node (tabs, reloads, reconnects); at least"
+                    + " `max-new-sessions-per-second`"),
             SettingDefinition.of("max-new-sockets-per-application", "100000",
                     "sockets one application may create (clients authorized for the first time, or again after"
                     + " theirs expired or was revoked) per `socket-idle-timeout`, over the whole cluster; more get"
@@ -262,6 +271,8 @@ public record NodeConfig(
                 settings.bool("demo", false),
                 settings.duration("socket-idle-timeout", Duration.ofHours(24)),
                 settings.integer("sessions-per-socket", 64, 1, 100_000),
+                settings.integer("max-new-sessions-per-second", 1, 1, 100_000),
+                newSessionBurst(settings),
                 settings.integer("max-new-sockets-per-application", 100_000, 1, 1_000_000_000),
                 settings.duration("callback-timeout", Duration.ofSeconds(10)),
                 settings.duration("callback-retry-budget", Duration.ofSeconds(60)),
@@ -325,6 +336,16 @@ public record NodeConfig(
             settings.putIfAbsent("warmup-connects", "0");
             return from(Settings.of(settings));
         }
+    }
+
+    private static int newSessionBurst(Settings settings) {
+        int perSecond = settings.integer("max-new-sessions-per-second", 1, 1, 100_000);
+        int burst = settings.integer("new-session-burst", 16, 1, 100_000);
+        if (burst < perSecond) {
+            throw ConfigException.invalid("new-session-burst", String.valueOf(burst),
+                    "must be at least max-new-sessions-per-second (" + perSecond + ")");
+        }
+        return burst;
     }
 
     private static ClientMessageLimit clientMessageLimit(Settings settings, int maxMessageBytes) {
