@@ -1,8 +1,6 @@
 package io.wildcloud.ws.push;
 
-import java.util.Iterator;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
+import io.wildcloud.ws.sockjs.KeyedBuckets;
 
 /**
  * How fast one socket may open new sessions on this node: a token bucket per socket of
@@ -12,9 +10,8 @@ import java.util.concurrent.ConcurrentMap;
  * 3 s carried 8.8 MB/s of callbacks to the application from one socket).
  *
  * <p>Per node, as the message buckets of {@code xhr_send}s: with round robin a socket's opens
- * spread over the nodes. Bounded to {@link #MAX_SOCKETS} buckets (~100 B each); at the bound full
- * ones are forgotten (a full bucket is the same as none), then arbitrary ones, which loosens the
- * rate only.
+ * spread over the nodes. Bounded to {@link #MAX_SOCKETS} buckets (~100 B each), as
+ * {@link KeyedBuckets} keeps them.
  */
 final class SessionOpenings {
 
@@ -22,7 +19,7 @@ final class SessionOpenings {
 
     private final int perSecond;
     private final int burst;
-    private final ConcurrentMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final KeyedBuckets<String, Bucket> buckets = new KeyedBuckets<>(MAX_SOCKETS);
 
     SessionOpenings(int perSecond, int burst) {
         this.perSecond = perSecond;
@@ -32,26 +29,14 @@ final class SessionOpenings {
     /** Takes one opening from {@code socketId}'s bucket; false if it has none left now. */
     boolean tryOpen(String socketId) {
         long now = System.nanoTime();
-        if (buckets.size() >= MAX_SOCKETS && !buckets.containsKey(socketId)) {
-            makeRoom(now);
-        }
-        return buckets.computeIfAbsent(socketId, id -> new Bucket(burst, now)).take(now);
+        return buckets.of(socketId, now, made -> new Bucket(burst, made)).take(now);
     }
 
     int size() {
         return buckets.size();
     }
 
-    private void makeRoom(long now) {
-        buckets.values().removeIf(bucket -> bucket.isFull(now));
-        Iterator<Bucket> any = buckets.values().iterator();
-        while (buckets.size() >= MAX_SOCKETS - MAX_SOCKETS / 16 && any.hasNext()) {
-            any.next();
-            any.remove();
-        }
-    }
-
-    private final class Bucket {
+    private final class Bucket implements KeyedBuckets.Bucket {
         private double openings;
         private long refilledAtNanos;
 
@@ -69,7 +54,8 @@ final class SessionOpenings {
             return true;
         }
 
-        synchronized boolean isFull(long nowNanos) {
+        @Override
+        public synchronized boolean isFull(long nowNanos) {
             refill(nowNanos);
             return openings >= burst;
         }

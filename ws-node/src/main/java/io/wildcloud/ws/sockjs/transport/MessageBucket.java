@@ -1,13 +1,14 @@
 package io.wildcloud.ws.sockjs.transport;
 
 import io.wildcloud.ws.sockjs.ClientMessageLimit;
+import io.wildcloud.ws.sockjs.KeyedBuckets;
 
 /**
  * One session's token bucket of client messages and their bytes (see {@link ClientMessageLimit}):
  * two dimensions that refill together. Synchronized: an {@code xhr_send} bucket is shared by the
  * node's event loops.
  */
-final class MessageBucket {
+final class MessageBucket implements KeyedBuckets.Bucket {
 
     private final ClientMessageLimit limit;
     private double messages;
@@ -40,8 +41,8 @@ final class MessageBucket {
         return null;
     }
 
-    /** A full bucket is as good as none: the node may forget it. */
-    synchronized boolean isFull(long nowNanos) {
+    @Override
+    public synchronized boolean isFull(long nowNanos) {
         refill(nowNanos);
         return messages >= limit.burst() && bytes >= limit.byteBurst();
     }
