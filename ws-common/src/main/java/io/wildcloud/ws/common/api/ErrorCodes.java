@@ -61,6 +61,11 @@ public final class ErrorCodes {
      * ({@code max-new-sockets-per-application} per {@code socket-idle-timeout}); nothing was created.
      */
     public static final String TOO_MANY_SOCKETS = "too_many_sockets";
+    /**
+     * A batch target's result (the batch is answered 200): with one message for all, an earlier
+     * target of the batch names the same socket (or the same session); not published again.
+     */
+    public static final String DUPLICATE_TARGET = "duplicate_target";
     /** 429: the session's queue of pending messages is full (its client does not read). */
     public static final String QUEUE_FULL = "queue_full";
     /**

@@ -17,7 +17,9 @@ import io.wildcloud.ws.common.api.PublishRequest;
 import io.wildcloud.ws.push.SocketIds;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads the body of {@code POST /publish}, a batch: {@code {"targets":[...],"message":value}} (one
@@ -76,11 +78,21 @@ final class BatchBodies {
         }
         String message = wholeRequestMessage(parsed.message);
         List<BatchTarget> targets = entries.kept;
+        // With one message for all, a target named twice would queue the message twice, which no
+        // application means and which let one request write its message into a session's queue as
+        // many times as it named it (200 times: 125 MiB of Redis from a 71 KB request).
+        Map<String, Integer> named = new HashMap<>();
         for (int i = 0; i < targets.size(); i++) {
             BatchTarget target = targets.get(i);
-            if (target.publishable()) {
-                targets.set(i, BatchTarget.valid(target.socketId(), target.sessionId(), message));
+            if (!target.publishable()) {
+                continue;
             }
+            Integer earlier = named.putIfAbsent(target.sessionId() == null ? target.socketId()
+                    : target.socketId() + '/' + target.sessionId(), i);
+            targets.set(i, earlier == null ? BatchTarget.valid(target.socketId(), target.sessionId(), message)
+                    : BatchTarget.refused(target.socketId(), target.sessionId(), ErrorCodes.DUPLICATE_TARGET,
+                            "targets[" + earlier + "] names this target already, and with one message for all it"
+                                    + " gets it once: name each target once."));
         }
         return targets;
     }

@@ -28,6 +28,30 @@ class BatchBodiesTest {
                 + "\"targets\":[{\"socket_id\":\"" + ID + "\",\"session_id\":\"s1\"}],\"message\":\"m\"}"));
     }
 
+    /** With one message for all, a target named again is refused as a duplicate, not published twice. */
+    @Test
+    void aTargetNamedAgainIsRefusedAsADuplicate() {
+        String other = SocketIds.next();
+        BatchBodies roomy = new BatchBodies(64, 8);
+        List<BatchTarget> read = roomy.read("{\"targets\":["
+                + "{\"socket_id\":\"" + ID + "\",\"session_id\":\"a\"},"   // 0
+                + "{\"socket_id\":\"" + ID + "\",\"session_id\":\"b\"},"   // 1: another session
+                + "{\"socket_id\":\"" + ID + "\",\"session_id\":\"a\"},"   // 2: as 0
+                + "{\"socket_id\":\"" + ID + "\"},"                           // 3: the whole socket of 0
+                + "{\"socket_id\":\"" + other + "\"},"                        // 4
+                + "{\"socket_id\":\"" + other + "\"}"                         // 5: as 4
+                + "],\"message\":\"m\"}");
+        assertEquals(List.of(true, true, false, true, true, false),
+                read.stream().map(BatchTarget::publishable).toList());
+        assertEquals(ErrorCodes.DUPLICATE_TARGET, read.get(2).error());
+        assertTrue(read.get(2).errorMessage().startsWith("targets[0] names this target already"),
+                read.get(2).errorMessage());
+        assertTrue(read.get(5).errorMessage().startsWith("targets[4] "), read.get(5).errorMessage());
+        // A message each: naming one target twice is two messages, both published.
+        assertEquals(2, roomy.read("{\"messages\":[{\"socket_id\":\"" + ID + "\",\"message\":1},"
+                + "{\"socket_id\":\"" + ID + "\",\"message\":2}]}").stream().filter(BatchTarget::publishable).count());
+    }
+
     @Test
     void numbersADoubleHoldsPassAndOnlyThose() {
         BatchBodies roomy = new BatchBodies(1024, 3);
