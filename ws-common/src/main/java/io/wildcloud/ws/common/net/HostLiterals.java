@@ -102,27 +102,58 @@ public final class HostLiterals {
 
     /**
      * The IPv4 address an IPv4-mapped ({@code ::ffff:a.b.c.d}) or IPv4-compatible
-     * ({@code ::a.b.c.d}) IPv6 address carries; any other address unchanged.
+     * ({@code ::a.b.c.d}) IPv6 address carries; any other address unchanged. How a dual-stack
+     * socket shows an IPv4 peer: networks and peers are compared in this form ({@link Cidr}).
      */
     public static InetAddress unmapped(InetAddress address) {
+        return carried(address, false);
+    }
+
+    /**
+     * As {@link #unmapped}, and also for the forms whose packets a translator or relay delivers to
+     * the IPv4 address they carry: IPv4-translated ({@code ::ffff:0:a.b.c.d}), the NAT64 well-known
+     * prefix ({@code 64:ff9b::a.b.c.d}, RFC 6052) and 6to4 ({@code 2002:aabb:ccdd::/48}, RFC
+     * 3056). Where a connection would end up, for a check of where it may go.
+     */
+    public static InetAddress destinationIpv4(InetAddress address) {
+        return carried(address, true);
+    }
+
+    private static InetAddress carried(InetAddress address, boolean translated) {
         if (!(address instanceof Inet6Address)) {
             return address;
         }
         byte[] b = address.getAddress();
-        for (int i = 0; i < 10; i++) {
-            if (b[i] != 0) {
-                return address;
-            }
-        }
-        boolean mapped = b[10] == -1 && b[11] == -1;
-        boolean compatible = b[10] == 0 && b[11] == 0 && (b[12] != 0 || b[13] != 0);
-        if (!mapped && !compatible) {
+        int from = carriedIpv4At(b, translated);
+        if (from < 0) {
             return address;
         }
         try {
-            return InetAddress.getByAddress(Arrays.copyOfRange(b, 12, 16));
+            return InetAddress.getByAddress(Arrays.copyOfRange(b, from, from + 4));
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Where in IPv6 address {@code b} the IPv4 address it carries starts, or -1. */
+    private static int carriedIpv4At(byte[] b, boolean translated) {
+        if (translated && b[0] == 0x20 && b[1] == 0x02) {
+            return 2; // 6to4
+        }
+        boolean nat64 = translated && b[0] == 0 && b[1] == 0x64 && b[2] == (byte) 0xff && b[3] == (byte) 0x9b;
+        for (int i = nat64 ? 4 : 0; i < 8; i++) {
+            if (b[i] != 0) {
+                return -1;
+            }
+        }
+        if (nat64) {
+            return b[8] == 0 && b[9] == 0 && b[10] == 0 && b[11] == 0 ? 12 : -1;
+        }
+        if (b[8] != 0 || b[9] != 0) {
+            return translated && b[8] == -1 && b[9] == -1 && b[10] == 0 && b[11] == 0 ? 12 : -1;
+        }
+        boolean mapped = b[10] == -1 && b[11] == -1;
+        boolean compatible = b[10] == 0 && b[11] == 0 && (b[12] != 0 || b[13] != 0);
+        return mapped || compatible ? 12 : -1;
     }
 }

@@ -26,8 +26,10 @@ import java.util.Set;
  *       multicast and reserved ranges are refused, unless a network of {@code allowed}
  *       ({@code callback-allow-networks}) holds them;</li>
  *   <li>this node's own ports on this machine are always refused;</li>
- *   <li>IPv4-mapped and IPv4-compatible IPv6 addresses are checked as the IPv4 address they carry,
- *       and every numeric spelling of a host is recognised ({@link HostLiterals}).</li>
+ *   <li>IPv6 addresses that carry an IPv4 address (IPv4-mapped, -compatible, -translated, NAT64's
+ *       well-known prefix, 6to4) are checked as that IPv4 address, Teredo and NAT64's local-use
+ *       prefix are refused as reserved, and every numeric spelling of a host is recognised
+ *       ({@link HostLiterals}).</li>
  * </ul>
  * Checked twice: {@link #checkLiteral} at authorize (hosts given as addresses; a 400 says why), and
  * {@link #checkResolved} just before each connection: one DNS resolution ({@link CallbackNames},
@@ -40,6 +42,12 @@ public final class CallbackAddresses {
     private static final List<Cidr> RESERVED = cidrs("240.0.0.0/4", "192.0.0.0/24", "198.18.0.0/15");
     private static final Cidr THIS_NETWORK = Cidr.parse("0.0.0.0/8");
     private static final Cidr UNIQUE_LOCAL = Cidr.parse("fc00::/7");
+    /**
+     * IPv6 ranges whose packets end at an IPv4 address they do not carry plainly: Teredo (the
+     * client's address obfuscated) and NAT64's local-use prefix (a translator of the operator's
+     * own network). The forms that carry it plainly are checked as that IPv4 address.
+     */
+    private static final List<Cidr> TUNNELS = cidrs("2001::/32", "64:ff9b:1::/48");
 
     private final List<Cidr> allowed;
     private final Set<InetAddress> localAddresses;
@@ -109,7 +117,7 @@ public final class CallbackAddresses {
 
     /** Why {@code address}:{@code port} is refused, or empty when a callback may go there. */
     public Optional<CallbackRefusal> check(InetAddress address, int port) {
-        InetAddress a = HostLiterals.unmapped(address);
+        InetAddress a = HostLiterals.destinationIpv4(address);
         if (ownPorts.contains(port) && isThisMachine(a)) {
             return Optional.of(CallbackRefusal.OWN_PORT);
         }
@@ -140,7 +148,8 @@ public final class CallbackAddresses {
         if (UNIQUE_LOCAL.contains(a)) {
             return CallbackRefusal.UNIQUE_LOCAL;
         }
-        if (RESERVED.stream().anyMatch(n -> n.contains(a)) || (a instanceof Inet4Address && isBroadcast(a))) {
+        if (RESERVED.stream().anyMatch(n -> n.contains(a)) || TUNNELS.stream().anyMatch(n -> n.contains(a))
+                || (a instanceof Inet4Address && isBroadcast(a))) {
             return CallbackRefusal.RESERVED;
         }
         return null;

@@ -40,6 +40,29 @@ class CallbackAddressesTest {
                 publicOnly.checkLiteral(URI.create("http://[::ffff:10.0.0.1]/")));
     }
 
+    /**
+     * IPv6 forms that reach an IPv4 address through a translator or tunnel (attack5: they passed as
+     * public): NAT64's well-known prefix, 6to4 and IPv4-translated are checked as the IPv4 address
+     * they carry; Teredo and NAT64's local-use prefix are refused as reserved.
+     */
+    @Test
+    void ipv6FormsCarryingAnIpv4AddressAreCheckedAsIt() {
+        for (String host : new String[] {"[64:ff9b::7f00:1]", "[64:ff9b::127.0.0.1]", "[2002:7f00:1::]",
+                "[2002:7f00:1:5::9]", "[::ffff:0:7f00:1]"}) {
+            assertEquals(Optional.of(CallbackRefusal.LOOPBACK), publicOnly.checkLiteral(URI.create("http://" + host + "/")),
+                    host);
+        }
+        assertEquals(Optional.of(CallbackRefusal.PRIVATE), publicOnly.checkLiteral(URI.create("http://[64:ff9b::a00:1]/")));
+        assertEquals(Optional.of(CallbackRefusal.PRIVATE), publicOnly.checkLiteral(URI.create("http://[2002:c0a8:101::1]/")));
+        for (String host : new String[] {"[2001:0:4136:e378:8000:63bf:3fff:fdd2]", "[64:ff9b:1::a00:1]"}) {
+            assertEquals(Optional.of(CallbackRefusal.RESERVED), publicOnly.checkLiteral(URI.create("http://" + host + "/")),
+                    host);
+        }
+        assertEquals(Optional.empty(), publicOnly.checkLiteral(URI.create("http://[64:ff9b::5db8:d70e]/")),
+                "NAT64 of a public address");
+        assertEquals(Optional.empty(), publicOnly.checkLiteral(URI.create("http://[2606:2800:220:1::]/")));
+    }
+
     @Test
     void publicAddressesAndNamesPassAtAuthorize() {
         assertEquals(Optional.empty(), publicOnly.checkLiteral(URI.create("https://93.184.215.14/cb")));
