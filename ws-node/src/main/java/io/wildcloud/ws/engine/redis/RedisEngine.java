@@ -143,7 +143,7 @@ public final class RedisEngine extends AbstractEngine {
                     wakeups, presence, sweeper, journal, new HeldOwner(rt, wakeups, epoch), unknown, joins);
             sessions = new RedisSessionStore(rt, claims, acknowledgements, wakeups, sweeper, expiryListener, unknown,
                     pendingReleases);
-            ends = new SessionEnds(rt, lifetime.socketTtlMillis, config.stallBound());
+            ends = new SessionEnds(rt, lifetime.socketTtlMillis, config.stallBound(), config.holdTtl());
             sockets = new RedisSocketStore(rt, lifetime, new RedisPublisher(rt, lifetime), joins, ends, unknown);
         }
     }

@@ -1,0 +1,143 @@
+package io.wildcloud.ws.engine.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.wildcloud.ws.sockjs.Admission;
+import io.wildcloud.ws.sockjs.SockJsEndpoint;
+import io.wildcloud.ws.sockjs.SockJsOptions;
+import io.wildcloud.ws.sockjs.SockJsService;
+import io.wildcloud.ws.sockjs.SockJsSession;
+import io.wildcloud.ws.sockjs.router.SockJsHandler;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.testing.RedisServerProcess;
+import io.wildcloud.ws.testing.RedisTestServer;
+import io.wildcloud.ws.testing.Waits;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A websocket session whose connection closes while Redis leaves commands unanswered past the
+ * stall bound: the end is certain, so once Redis answers again the application must hear of it
+ * once (it keeps presence by close notices), and the session's keys must be gone. Until the fix
+ * the end was given up at the stall bound: no close notice ever, and the keys lapsed unnoticed at
+ * the hold TTL.
+ *
+ * <p>The two outcomes of "no answer, may have run" (see {@link PollReleaseLostInAStallTest}):
+ * sends dropped unrun ({@code CLIENT PAUSE WRITE}, then {@code CLIENT KILL TYPE normal}), and
+ * sends that run late (the pause alone, lifted): then the first copy that runs ends the session
+ * and a later one must still answer "was open", or the application hears nothing.
+ */
+class WebSocketEndLostInAStallTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    /** Stall bound 6 s (two thirds); the end is sent again for a hold TTL. */
+    private static final Duration HOLD_TTL = Duration.ofSeconds(9);
+    private static final SessionKey KEY = new SessionKey("presence", "ws1");
+
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (int i = cleanup.size() - 1; i >= 0; i--) {
+            cleanup.get(i).close();
+        }
+    }
+
+    @Test
+    void anEndWhoseSendsWereDroppedUnrunIsSentAgainAndTheApplicationHearsOfItOnce() throws Exception {
+        endDuringAFault(redis -> {
+            redis.command("CLIENT", "KILL", "TYPE", "normal");
+            assertEquals("OK", redis.command("CLIENT", "UNPAUSE"));
+        });
+    }
+
+    @Test
+    void anEndWhoseSendsRanLateStillTellsTheApplicationOnce() throws Exception {
+        endDuringAFault(redis -> assertEquals("OK", redis.command("CLIENT", "UNPAUSE")));
+    }
+
+    /** How writes paused with {@code CLIENT PAUSE WRITE} come back. */
+    private interface FaultEnd {
+        void end(RedisServerProcess redis) throws Exception;
+    }
+
+    private void endDuringAFault(FaultEnd faultEnd) throws Exception {
+        RedisServerProcess redis = RedisServerProcess.start();
+        cleanup.add(redis);
+        RedisEngineConfig config = RedisEngineConfig.of(redis.url())
+                .withKeyPrefix(RedisTestServer.newKeyPrefix("wsend"))
+                .withHoldTtl(HOLD_TTL)
+                .withTimeouts(Duration.ofMillis(500), 1, Duration.ofSeconds(2));
+        Map<RedisMetrics.Kept, AtomicInteger> keptEnds = new ConcurrentHashMap<>();
+        RedisEngine engine = Waits.join(TestEngines.connect(config, "n1", new RedisMetrics() {
+            @Override
+            public void keptEnd(Kept outcome) {
+                keptEnds.computeIfAbsent(outcome, o -> new AtomicInteger()).incrementAndGet();
+            }
+        }), WAIT);
+        cleanup.add(engine);
+        Map<String, AtomicInteger> closeNotices = new ConcurrentHashMap<>();
+        SockJsEndpoint presence = new SockJsEndpoint(KEY.scope(), SockJsOptions.defaults(),
+                new ClosesCounted(closeNotices));
+        String base = SockJsTestPorts.serve(new SockJsHandler(prefix -> CompletableFuture.completedFuture(
+                prefix.equals(KEY.scope()) ? Optional.of(presence) : Optional.empty()), engine, engine.nodeId()),
+                cleanup);
+        SockJsClientSessions clients = new SockJsClientSessions();
+        cleanup.add(clients);
+        clients.websocket(base.replace("http:", "ws:") + "/" + KEY.scope() + "/000/" + KEY.sessionId() + "/websocket",
+                new CopyOnWriteArrayList<>());
+        Waits.await(() -> clients.opened() == 1, "the websocket session never opened", WAIT);
+        String sessionHash = new RedisKeys(config.keyPrefix()).session(KEY);
+        assertEquals("1", redis.command("EXISTS", sessionHash));
+
+        // The client leaves while Redis takes no writes, for longer than the stall bound.
+        assertEquals("OK", redis.command("CLIENT", "PAUSE", "60000", "WRITE"));
+        try {
+            clients.close();
+            Waits.await(() -> keptEnds.containsKey(RedisMetrics.Kept.KEPT), "the end was never unanswered past the"
+                    + " stall bound", WAIT);
+            TimeUnit.MILLISECONDS.sleep(300); // the fault itself, past the end's stall bound
+        } finally {
+            faultEnd.end(redis);
+        }
+
+        Waits.await(() -> closeNotices.containsKey(KEY.sessionId()), "the application never heard of the end",
+                WAIT);
+        Waits.await(() -> keptEnds.containsKey(RedisMetrics.Kept.MADE_LATE), "the end was never counted as made",
+                WAIT);
+        TimeUnit.SECONDS.sleep(2); // two more sends' time, for a second notice to come if one would
+        assertEquals("{ws1=1}", new TreeMap<>(closeNotices).toString(), "close notices");
+        assertEquals("0", redis.command("EXISTS", sessionHash), "the ended session's hash");
+        assertEquals("{KEPT=1, MADE_LATE=1}", new TreeMap<>(keptEnds).toString(), "the kept ends' meter");
+    }
+
+    /** An application that keeps presence: it counts each session's close notices. */
+    private record ClosesCounted(Map<String, AtomicInteger> notices) implements SockJsService {
+        @Override
+        public CompletionStage<Admission> onOpen(SockJsSession session) {
+            return CompletableFuture.completedFuture(Admission.admitted());
+        }
+
+        @Override
+        public CompletionStage<Void> onMessages(SockJsSession session, List<String> messages) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void onClose(SockJsSession session) {
+            notices.computeIfAbsent(session.id(), id -> new AtomicInteger()).incrementAndGet();
+        }
+    }
+}
