@@ -329,8 +329,11 @@ public final class RedisEngine extends AbstractEngine {
         // take one for a live twin and refuse to start (NodeRoster.refuseIfIdInUse).
         clusterWatch.stop();
         // Releases Redis left unanswered: done now if it answers, else left in the held list (the
-        // last renewal's) for the node that takes this one over.
-        pendingReleases.finish(closeWaitForReleases());
+        // last renewal's) for the node that takes this one over. Then the ends of the sessions
+        // whose websockets the drain closed, kept ones too: the application hears of them now.
+        long closeDeadline = System.nanoTime() + closeWait().toNanos();
+        pendingReleases.finish(closeWait());
+        ends.finish(Duration.ofNanos(Math.max(0, closeDeadline - System.nanoTime())));
         sweeper.stop();
         keeper.stop();
         presence.stop();
@@ -343,7 +346,7 @@ public final class RedisEngine extends AbstractEngine {
      * attempts: a send cut with its connection is sent again by Redisson only a retry interval
      * later (1.2 s measured), and a close that waited 1 s left the release to a taker.
      */
-    private Duration closeWaitForReleases() {
+    private Duration closeWait() {
         Duration bound = runtime.config().stallBound();
         return bound.compareTo(Duration.ofSeconds(5)) < 0 ? bound : Duration.ofSeconds(5);
     }

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * session's keys expire within the hold TTL, since nobody renews them any more; its socket's index
  * entry goes at the next publish to it. An end unanswered a hold TTL after it was queued is given
  * up the same way (its keys lapsed by then; its run's reply key outlives that and Redisson's
- * attempts at its last send).
+ * attempts at its last send). The engine's close waits for what is queued ({@link #finish}), as it
+ * does for kept releases: a drain has just ended its websockets' sessions.
  *
  * <p>The index leaves it made are kept until the push service asks for them
  * ({@code SocketStore.removeSession}, {@link #takeLeft}), which then costs no round trip.
@@ -54,6 +55,7 @@ final class SessionEnds {
     /** Sessions one end.lua run ends at most: Redis runs nothing else meanwhile (about a millisecond). */
     static final int PER_RUN = 128;
     private static final Duration RETRY = Duration.ofSeconds(1);
+    private static final Duration FINISH_POLL = Duration.ofMillis(20);
 
     private record End(SessionKey key, long queuedAt, CompletableFuture<Boolean> answer) {
     }
@@ -137,6 +139,31 @@ final class SessionEnds {
     /** Ends waiting now, unanswered ones included. */
     synchronized int waiting() {
         return queue.size() + endsUnanswered;
+    }
+
+    /**
+     * Waits up to {@code bound} for every end queued to be answered or given up (the node stops:
+     * its drain has just ended its websockets, and kept ones may be answered now). Blocks.
+     */
+    void finish(Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (busy() && System.nanoTime() < deadline) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(FINISH_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (busy()) {
+            LOG.warn("session ends still unanswered at the engine's close ({} queued besides those in flight): left"
+                    + " to expire with the hold TTL", waiting());
+        }
+    }
+
+    /** A step is in flight or waits to be sent again. */
+    private synchronized boolean busy() {
+        return running;
     }
 
     /** The next step: runs Redis left unanswered first, then new ends, {@link #PER_RUN} ends in all at most. */

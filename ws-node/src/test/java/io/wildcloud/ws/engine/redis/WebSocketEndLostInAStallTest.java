@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,13 +38,20 @@ import org.junit.jupiter.api.Test;
  * <p>The two outcomes of "no answer, may have run" (see {@link PollReleaseLostInAStallTest}):
  * sends dropped unrun ({@code CLIENT PAUSE WRITE}, then {@code CLIENT KILL TYPE normal}), and
  * sends that run late (the pause alone, lifted): then the first copy that runs ends the session
- * and a later one must still answer "was open", or the application hears nothing.
+ * and a later one must still answer "was open", or the application hears nothing. And a node that
+ * stops as Redis answers again makes its kept end before it goes.
  */
 class WebSocketEndLostInAStallTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    /** Stall bound 6 s (two thirds); the end is sent again for a hold TTL. */
-    private static final Duration HOLD_TTL = Duration.ofSeconds(9);
+    /**
+     * The end counts as kept at its first failed send past the bound (4-7 s into the fault, sends
+     * ~3 s apart); the keys of the session, opened just before, live the hold TTL: the fault must
+     * end before they lapse (at a stall bound of two thirds of it, 6 and 9 s, they lapsed in 5 runs
+     * of 8 of the stop case, and the end found nothing to end).
+     */
+    private static final Duration STALL_BOUND = Duration.ofSeconds(4);
+    private static final Duration HOLD_TTL = Duration.ofSeconds(12);
     private static final SessionKey KEY = new SessionKey("presence", "ws1");
 
     private final List<AutoCloseable> cleanup = new ArrayList<>();
@@ -57,15 +65,21 @@ class WebSocketEndLostInAStallTest {
 
     @Test
     void anEndWhoseSendsWereDroppedUnrunIsSentAgainAndTheApplicationHearsOfItOnce() throws Exception {
-        endDuringAFault(redis -> {
-            redis.command("CLIENT", "KILL", "TYPE", "normal");
-            assertEquals("OK", redis.command("CLIENT", "UNPAUSE"));
-        });
+        endDuringAFault(DROPPED_UNRUN, false);
     }
 
     @Test
     void anEndWhoseSendsRanLateStillTellsTheApplicationOnce() throws Exception {
-        endDuringAFault(redis -> assertEquals("OK", redis.command("CLIENT", "UNPAUSE")));
+        endDuringAFault(redis -> assertEquals("OK", redis.command("CLIENT", "UNPAUSE")), false);
+    }
+
+    /**
+     * The node stops (SIGTERM: its engine closes) as soon as Redis answers again: it makes the kept
+     * end before it goes. Without that the close dropped the end waiting for its next send.
+     */
+    @Test
+    void aNodeThatStopsWithAnEndKeptMakesItBeforeItGoes() throws Exception {
+        endDuringAFault(DROPPED_UNRUN, true);
     }
 
     /** How writes paused with {@code CLIENT PAUSE WRITE} come back. */
@@ -73,11 +87,18 @@ class WebSocketEndLostInAStallTest {
         void end(RedisServerProcess redis) throws Exception;
     }
 
-    private void endDuringAFault(FaultEnd faultEnd) throws Exception {
+    /** The nodes' command connections go with what they sent, then writes run again. */
+    private static final FaultEnd DROPPED_UNRUN = redis -> {
+        redis.command("CLIENT", "KILL", "TYPE", "normal");
+        assertEquals("OK", redis.command("CLIENT", "UNPAUSE"));
+    };
+
+    private void endDuringAFault(FaultEnd faultEnd, boolean stopAsRedisAnswers) throws Exception {
         RedisServerProcess redis = RedisServerProcess.start();
         cleanup.add(redis);
         RedisEngineConfig config = RedisEngineConfig.of(redis.url())
                 .withKeyPrefix(RedisTestServer.newKeyPrefix("wsend"))
+                .withStallBound(STALL_BOUND)
                 .withHoldTtl(HOLD_TTL)
                 .withTimeouts(Duration.ofMillis(500), 1, Duration.ofSeconds(2));
         Map<RedisMetrics.Kept, AtomicInteger> keptEnds = new ConcurrentHashMap<>();
@@ -87,7 +108,15 @@ class WebSocketEndLostInAStallTest {
                 keptEnds.computeIfAbsent(outcome, o -> new AtomicInteger()).incrementAndGet();
             }
         }), WAIT);
-        cleanup.add(engine);
+        // Once the test closes it itself (a node that stops), cleaned up by waiting for that close.
+        AtomicReference<CompletableFuture<Void>> stopping = new AtomicReference<>();
+        cleanup.add(() -> {
+            if (stopping.get() == null) {
+                engine.close();
+            } else {
+                stopping.get().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        });
         Map<String, AtomicInteger> closeNotices = new ConcurrentHashMap<>();
         SockJsEndpoint presence = new SockJsEndpoint(KEY.scope(), SockJsOptions.defaults(),
                 new ClosesCounted(closeNotices));
@@ -99,6 +128,7 @@ class WebSocketEndLostInAStallTest {
         clients.websocket(base.replace("http:", "ws:") + "/" + KEY.scope() + "/000/" + KEY.sessionId() + "/websocket",
                 new CopyOnWriteArrayList<>());
         Waits.await(() -> clients.opened() == 1, "the websocket session never opened", WAIT);
+        assertEquals(STALL_BOUND, config.stallBound());
         String sessionHash = new RedisKeys(config.keyPrefix()).session(KEY);
         assertEquals("1", redis.command("EXISTS", sessionHash));
 
@@ -111,6 +141,9 @@ class WebSocketEndLostInAStallTest {
             TimeUnit.MILLISECONDS.sleep(300); // the fault itself, past the end's stall bound
         } finally {
             faultEnd.end(redis);
+        }
+        if (stopAsRedisAnswers) {
+            stopping.set(CompletableFuture.runAsync(engine::close));
         }
 
         Waits.await(() -> closeNotices.containsKey(KEY.sessionId()), "the application never heard of the end",
