@@ -268,11 +268,15 @@ final class SessionEnds {
             again.add(run);
         }
         String redacted = StoreErrors.redacted(error.toString());
-        if (kept > 0 || givenUp > 0) {
+        if (kept > 0) {
             LOG.warn("session ends: Redis left {} unanswered past the stall bound: kept, and sent again until it"
-                    + " answers; {} given up a hold TTL after they were queued, left to expire unheard of ({})",
-                    kept, givenUp, redacted);
-        } else {
+                    + " answers ({})", kept, redacted);
+        }
+        if (givenUp > 0) {
+            LOG.warn("session ends: {} given up unanswered a hold TTL after they were queued: their keys lapse, the"
+                    + " application never hears of them ({})", givenUp, redacted);
+        }
+        if (kept == 0 && givenUp == 0) {
             LOG.info("session ends: Redis did not answer a run; {} run(s) sent again in {} ({})", again.size(), RETRY,
                     redacted);
         }
