@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * sends dropped unrun ({@code CLIENT PAUSE WRITE}, then {@code CLIENT KILL TYPE normal}), and
  * sends that run late (the pause alone, lifted): then the first copy that runs ends the session
  * and a later one must still answer "was open", or the application hears nothing. And a node that
- * stops as Redis answers again makes its kept end before it goes.
+ * stops as Redis answers again makes its kept end before it goes; and the bound: an end unanswered
+ * for a hold TTL is given up.
  */
 class WebSocketEndLostInAStallTest {
 
@@ -65,12 +66,12 @@ class WebSocketEndLostInAStallTest {
 
     @Test
     void anEndWhoseSendsWereDroppedUnrunIsSentAgainAndTheApplicationHearsOfItOnce() throws Exception {
-        endDuringAFault(DROPPED_UNRUN, false);
+        endDuringAFault(DROPPED_UNRUN, RedisMetrics.Kept.KEPT, false);
     }
 
     @Test
     void anEndWhoseSendsRanLateStillTellsTheApplicationOnce() throws Exception {
-        endDuringAFault(redis -> assertEquals("OK", redis.command("CLIENT", "UNPAUSE")), false);
+        endDuringAFault(redis -> assertEquals("OK", redis.command("CLIENT", "UNPAUSE")), RedisMetrics.Kept.KEPT, false);
     }
 
     /**
@@ -79,7 +80,16 @@ class WebSocketEndLostInAStallTest {
      */
     @Test
     void aNodeThatStopsWithAnEndKeptMakesItBeforeItGoes() throws Exception {
-        endDuringAFault(DROPPED_UNRUN, true);
+        endDuringAFault(DROPPED_UNRUN, RedisMetrics.Kept.KEPT, true);
+    }
+
+    /**
+     * The bound: an end Redis leaves unanswered for a hold TTL (its session's keys lapsed by then)
+     * is given up, and nothing of it is sent or kept any more; the application never hears of it.
+     */
+    @Test
+    void anEndUnansweredForAHoldTtlIsGivenUp() throws Exception {
+        endDuringAFault(DROPPED_UNRUN, RedisMetrics.Kept.GIVEN_UP, false);
     }
 
     /** How writes paused with {@code CLIENT PAUSE WRITE} come back. */
@@ -93,7 +103,12 @@ class WebSocketEndLostInAStallTest {
         assertEquals("OK", redis.command("CLIENT", "UNPAUSE"));
     };
 
-    private void endDuringAFault(FaultEnd faultEnd, boolean stopAsRedisAnswers) throws Exception {
+    /**
+     * A websocket session whose client leaves once Redis takes no writes; the fault lasts until the
+     * end counts as {@code faultLastsUntil} (kept, or given up).
+     */
+    private void endDuringAFault(FaultEnd faultEnd, RedisMetrics.Kept faultLastsUntil, boolean stopAsRedisAnswers)
+            throws Exception {
         RedisServerProcess redis = RedisServerProcess.start();
         cleanup.add(redis);
         RedisEngineConfig config = RedisEngineConfig.of(redis.url())
@@ -136,11 +151,18 @@ class WebSocketEndLostInAStallTest {
         assertEquals("OK", redis.command("CLIENT", "PAUSE", "60000", "WRITE"));
         try {
             clients.close();
-            Waits.await(() -> keptEnds.containsKey(RedisMetrics.Kept.KEPT), "the end was never unanswered past the"
-                    + " stall bound", WAIT);
+            Waits.await(() -> keptEnds.containsKey(faultLastsUntil), "the end was never counted " + faultLastsUntil,
+                    WAIT);
             TimeUnit.MILLISECONDS.sleep(300); // the fault itself, past the end's stall bound
         } finally {
             faultEnd.end(redis);
+        }
+        if (faultLastsUntil == RedisMetrics.Kept.GIVEN_UP) {
+            TimeUnit.SECONDS.sleep(2); // two sends' time, for one to come if the end were still kept
+            assertEquals("{}", closeNotices.toString(), "close notices");
+            assertEquals("0", redis.command("EXISTS", sessionHash), "the session's hash, lapsed");
+            assertEquals("{KEPT=1, GIVEN_UP=1}", new TreeMap<>(keptEnds).toString(), "the kept ends' meter");
+            return;
         }
         if (stopAsRedisAnswers) {
             stopping.set(CompletableFuture.runAsync(engine::close));
