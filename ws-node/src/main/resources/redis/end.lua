@@ -4,23 +4,33 @@
 -- close.lua, a DEL and socket_remove_session.lua took three calls one after the other. No wake-up:
 -- the only receiver of a websocket session is the connection that ended. (socket_index.lua,
 -- put before this text by LuaScripts.)
--- KEYS[1] the run's reply key (ScriptPipeline.submitRun; unused: a run sent again changes nothing)
+-- Replays: a run Redis left unanswered may have run (Redisson resends it, and so does the node,
+-- until an answer comes); a copy that runs after the first must answer as it did, since the node
+-- tells the application of a session's end only on an answer "was open". The run's answers are
+-- kept under its reply key, which every copy carries, and a copy that finds them changes nothing.
+-- KEYS[1] the run's reply key, <prefix>{<scope of the first session>}:r:<call id>
 -- KEYS[4i-2] session hash, KEYS[4i-1] queue list, KEYS[4i] socket hash (its index),
 -- KEYS[4i+1] the socket's session set of earlier builds (folded), of the i-th session
 -- ARGV[1] socket idle TTL ms (leaving the index counts as use of the socket, as in
 --         socket_remove_session.lua)
--- ARGV[i+1] the i-th session's id
+-- ARGV[2] TTL ms of the reply key (longer than the node sends the run again)
+-- ARGV[i+2] the i-th session's id
 -- Returns one answer per session, in order: 1 it was open (this ended it), 0 closed or gone.
+local done = redis.call('GET', KEYS[1])
+if done then
+  return cjson.decode(done)
+end
 local answers = {}
-for i = 1, #ARGV - 1 do
+for i = 1, #ARGV - 2 do
   local hash, queue, socket, legacy = KEYS[4 * i - 2], KEYS[4 * i - 1], KEYS[4 * i], KEYS[4 * i + 1]
   local wasOpen = redis.call('HGET', hash, 'st') == 'o'
   redis.call('DEL', hash, queue)
   foldLegacyIndex(socket, legacy)
   if redis.call('EXISTS', socket) == 1 then
-    leaveSocket(socket, ARGV[i + 1])
+    leaveSocket(socket, ARGV[i + 2])
     redis.call('PEXPIRE', socket, ARGV[1])
   end
   if wasOpen then answers[i] = 1 else answers[i] = 0 end
 end
+redis.call('SET', KEYS[1], cjson.encode(answers), 'PX', ARGV[2])
 return answers

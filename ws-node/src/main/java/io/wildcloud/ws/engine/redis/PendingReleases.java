@@ -100,13 +100,13 @@ final class PendingReleases {
                 LOG.warn("{} release of {} given up: {} releases already wait for Redis; its keys lapse with the"
                         + " hold TTL", pending.key(), pending.receiverId(), MAX_PENDING);
                 wakeups.released(pending.key(), pending.receiverId());
-                metrics.keptRelease(RedisMetrics.KeptRelease.GIVEN_UP);
+                metrics.keptRelease(RedisMetrics.Kept.GIVEN_UP);
                 return;
             }
             Entry entry = new Entry(pending, released);
             entries.put(entry.target(), entry);
         }
-        metrics.keptRelease(RedisMetrics.KeptRelease.KEPT);
+        metrics.keptRelease(RedisMetrics.Kept.KEPT);
         LOG.warn("{} release of {} got no answer within the stall bound: kept, and sent again until Redis answers",
                 pending.key(), pending.receiverId());
         scheduleRound(UnknownOutcomes.PAUSE.toMillis());
@@ -235,7 +235,7 @@ final class PendingReleases {
                                 made = entries.remove(entry.target());
                             }
                             if (made != null) { // once, whichever copy of it finished first
-                                metrics.keptRelease(RedisMetrics.KeptRelease.MADE_LATE);
+                                metrics.keptRelease(RedisMetrics.Kept.MADE_LATE);
                             }
                         }
                         sent.complete(null);
@@ -255,7 +255,7 @@ final class PendingReleases {
             if (givenUp == null) { // another copy finished it, or gave it up, meanwhile
                 return;
             }
-            metrics.keptRelease(RedisMetrics.KeptRelease.GIVEN_UP);
+            metrics.keptRelease(RedisMetrics.Kept.GIVEN_UP);
             LOG.warn("{} release of {} given up a hold TTL after it was first sent (its keys lapsed unrenewed): {}",
                     pending.key(), pending.receiverId(), StoreErrors.redacted(error.toString()));
             wakeups.released(pending.key(), pending.receiverId());

@@ -144,7 +144,7 @@ public final class RedisEngine extends AbstractEngine {
                     wakeups, presence, sweeper, journal, new HeldOwner(rt, wakeups, epoch), unknown, joins);
             sessions = new RedisSessionStore(rt, claims, acknowledgements, wakeups, sweeper, expiryListener, unknown,
                     pendingReleases);
-            ends = new SessionEnds(rt, lifetime.socketTtlMillis, config.stallBound());
+            ends = new SessionEnds(rt, lifetime.socketTtlMillis, config.stallBound(), config.holdTtl());
             sockets = new RedisSocketStore(rt, lifetime, new RedisPublisher(rt, lifetime), joins, ends, unknown,
                     new NewSocketQuota(config.maxNewSocketsPerApplication(), socketIdleTimeout));
         }
@@ -357,8 +357,11 @@ public final class RedisEngine extends AbstractEngine {
         // take one for a live twin and refuse to start (NodeRoster.refuseIfIdInUse).
         clusterWatch.stop();
         // Releases Redis left unanswered: done now if it answers, else left in the held list (the
-        // last renewal's) for the node that takes this one over.
-        pendingReleases.finish(closeWaitForReleases());
+        // last renewal's) for the node that takes this one over. Then the ends of the sessions
+        // whose websockets the drain closed, kept ones too: the application hears of them now.
+        long closeDeadline = System.nanoTime() + closeWait().toNanos();
+        pendingReleases.finish(closeWait());
+        ends.finish(Duration.ofNanos(Math.max(0, closeDeadline - System.nanoTime())));
         sweeper.stop();
         keeper.stop();
         presence.stop();
@@ -371,7 +374,7 @@ public final class RedisEngine extends AbstractEngine {
      * attempts: a send cut with its connection is sent again by Redisson only a retry interval
      * later (1.2 s measured), and a close that waited 1 s left the release to a taker.
      */
-    private Duration closeWaitForReleases() {
+    private Duration closeWait() {
         Duration bound = runtime.config().stallBound();
         return bound.compareTo(Duration.ofSeconds(5)) < 0 ? bound : Duration.ofSeconds(5);
     }

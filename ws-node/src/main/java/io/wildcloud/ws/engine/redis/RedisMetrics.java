@@ -70,17 +70,28 @@ public interface RedisMetrics {
     default void takeoverLate(int sessions) {
     }
 
-    /** What became of a release Redis left unanswered past the stall bound ({@code PendingReleases}). */
-    enum KeptRelease {
+    /**
+     * What became of a write Redis left unanswered past the stall bound and the node kept sending:
+     * a release ({@code PendingReleases}) or the end of a session whose connection is gone
+     * ({@code SessionEnds}).
+     */
+    enum Kept {
         /** Kept, to be sent again until Redis answers. */
         KEPT,
-        /** Answered at last, and its session in the expiry index. */
+        /** Answered at last: a release's session in the expiry index, an end's heard of by the application. */
         MADE_LATE,
-        /** Given up (too many kept, or a hold TTL passed): its keys lapse unnoticed with the hold TTL. */
+        /**
+         * Given up (too many kept, or a hold TTL passed): its keys lapse with the hold TTL, and the
+         * application hears of its end only from the node that takes this one over, if one does.
+         */
         GIVEN_UP
     }
 
     /** One release Redis left unanswered past the stall bound came to {@code outcome}. */
-    default void keptRelease(KeptRelease outcome) {
+    default void keptRelease(Kept outcome) {
+    }
+
+    /** One session end Redis left unanswered past the stall bound came to {@code outcome}. */
+    default void keptEnd(Kept outcome) {
     }
 }

@@ -106,7 +106,7 @@ final class RedisPublisher {
             args.add(part.args());
         }
         List<CompletableFuture<List<Object>>> replies = runtime.pipeline().submitRun(runtime.scripts().publish,
-                parts.get(0).socketId(), keys, shared, args);
+                runtime.replies().next(parts.get(0).socketId()), keys, shared, args);
         for (int i = 0; i < parts.size(); i++) {
             answers.set(indexes.get(i), answered(parts.get(i), replies.get(i)).toCompletableFuture());
         }

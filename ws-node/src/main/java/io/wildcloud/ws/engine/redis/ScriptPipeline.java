@@ -125,17 +125,18 @@ final class ScriptPipeline {
      * and {@code own.get(i)} are the i-th call's. The run goes after every call submitted before,
      * before every call submitted after.
      *
-     * @param scope the scope of the first call's keys (the run's reply key takes its slot)
+     * @param replyKey the run's reply key ({@link ReplyKeys#next}, in the slot of the first call's
+     *     keys): the same again for a run sent again, so that a copy that ran answers as the first
      * @return one answer per call, in order
      */
-    <R> List<CompletableFuture<R>> submitRun(LuaScript script, String scope, List<List<Object>> keys,
+    <R> List<CompletableFuture<R>> submitRun(LuaScript script, String replyKey, List<List<Object>> keys,
             Object[] shared, List<Object[]> own) {
         List<Call> parts = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
             parts.add(new Call(script, RScript.ReturnType.LIST, keys.get(i), own.get(i), new CompletableFuture<>(),
-                    new Merge("", scope, shared)));
+                    new Merge("", "", shared)));
         }
-        Call run = merged(parts);
+        Call run = merged(parts, replyKey);
         boolean sendNow;
         synchronized (this) {
             sendNow = !inFlight;
@@ -160,9 +161,13 @@ final class ScriptPipeline {
      * with its element.
      */
     private Call merged(List<Call> parts) {
+        return merged(parts, replies.next(parts.get(0).merge().scope()));
+    }
+
+    private Call merged(List<Call> parts, String replyKey) {
         Call first = parts.get(0);
         List<Object> keys = new ArrayList<>(1 + parts.size() * first.keys().size());
-        keys.add(replies.next(first.merge().scope()));
+        keys.add(replyKey);
         List<Object> args = new ArrayList<>(first.merge().shared().length + parts.size() * first.args().length);
         args.addAll(Arrays.asList(first.merge().shared()));
         for (Call part : parts) {

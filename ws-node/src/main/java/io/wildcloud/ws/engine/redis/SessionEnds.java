@@ -27,12 +27,22 @@ import org.slf4j.LoggerFactory;
  * 4503 (CloseStorm; the 100,000-session runs of BENCHMARKS.md). One run at a time in the
  * pipeline keeps an end storm to one call of each of the pipeline's round trips.
  *
- * <p>Bounded: at most {@link #MAX_QUEUED} ends wait (about 200 bytes each). An end past that is
- * not queued: it answers {@code false} (not ended by this call) and its session's keys expire
- * within the hold TTL, since nobody renews them any more; its socket's index entry goes at the
- * next publish to it, its expiry index entry at the sweep that finds it gone, as a dead node's
- * do. A run Redis does not answer is sent again a second later, until its ends have waited the
- * stall bound; then they are given up the same way.
+ * <p>An end is certain (its connection is gone), and the application hears of it only from its
+ * answer ("was open"): a run Redis does not answer is sent again, {@link #RETRY} later and before
+ * newer ones, as long as it takes, not given up at the stall bound (the application then never
+ * heard of the session's end, and a held session has no expiry index entry that would tell it
+ * later). Every send of a run carries the same reply key, under which end.lua keeps its answers,
+ * so that a copy that ran unanswered (in a stall, or cut with its connection) makes a later copy
+ * answer "was open" again and not "gone": one notice, not none. Past the stall bound its ends
+ * count as kept, once answered as made late ({@link RedisMetrics#keptEnd}: {@code ws.redis.end.kept}).
+ *
+ * <p>Bounded: at most {@link #MAX_QUEUED} ends wait, unanswered ones included (about 200 bytes
+ * each). An end past that is not queued: it answers {@code false} (not ended by this call) and its
+ * session's keys expire within the hold TTL, since nobody renews them any more; its socket's index
+ * entry goes at the next publish to it. An end unanswered a hold TTL after it was queued is given
+ * up the same way (its keys lapsed by then; its run's reply key outlives that and Redisson's
+ * attempts at its last send: one key of about 200 bytes a run, 88 s with the defaults). The engine's close waits for what is queued ({@link #finish}), as it
+ * does for kept releases: a drain has just ended its websockets' sessions.
  *
  * <p>The index leaves it made are kept until the push service asks for them
  * ({@code SocketStore.removeSession}, {@link #takeLeft}), which then costs no round trip.
@@ -45,23 +55,55 @@ final class SessionEnds {
     /** Sessions one end.lua run ends at most: Redis runs nothing else meanwhile (about a millisecond). */
     static final int PER_RUN = 128;
     private static final Duration RETRY = Duration.ofSeconds(1);
+    private static final Duration FINISH_POLL = Duration.ofMillis(20);
 
     private record End(SessionKey key, long queuedAt, CompletableFuture<Boolean> answer) {
     }
 
+    /**
+     * One end.lua run: ends of one script group, oldest first, and the reply key every send of it
+     * carries. {@code kept} once it went unanswered past the stall bound (guarded by the step that
+     * sends it: one at a time).
+     */
+    private static final class Run {
+        final List<End> ends;
+        final String replyKey;
+        boolean kept;
+
+        Run(List<End> ends, String replyKey) {
+            this.ends = ends;
+            this.replyKey = replyKey;
+        }
+
+        boolean answered() {
+            return ends.stream().allMatch(end -> end.answer().isDone());
+        }
+    }
+
     private final RedisRuntime runtime;
     private final long socketTtlMillis;
+    private final long replyTtlMillis;
+    private final Duration keepAfter;
     private final Duration giveUpAfter;
     private final ScheduledExecutorService timer;
     private final ArrayDeque<End> queue = new ArrayDeque<>();
+    /** Runs Redis left unanswered: sent before newer ends. */
+    private final ArrayDeque<Run> unanswered = new ArrayDeque<>();
     private final Set<SessionKey> left = ConcurrentHashMap.newKeySet();
+    private int endsUnanswered;
     private boolean running;
     private long refused;
 
-    /** @param giveUpAfter how long an end is sent again while Redis does not answer (the stall bound) */
-    SessionEnds(RedisRuntime runtime, long socketTtlMillis, Duration giveUpAfter) {
+    /**
+     * @param keepAfter how long an end goes unanswered before it counts as kept (the stall bound)
+     * @param giveUpAfter how long an end is sent again while Redis does not answer (the hold TTL:
+     *     its keys, renewed no more, are gone by then)
+     */
+    SessionEnds(RedisRuntime runtime, long socketTtlMillis, Duration keepAfter, Duration giveUpAfter) {
         this.runtime = runtime;
         this.socketTtlMillis = socketTtlMillis;
+        this.replyTtlMillis = ReplyKeys.ttlFor(runtime.config()).plus(giveUpAfter).toMillis();
+        this.keepAfter = keepAfter;
         this.giveUpAfter = giveUpAfter;
         this.timer = runtime.timer();
     }
@@ -71,10 +113,11 @@ final class SessionEnds {
         End end = new End(key, System.nanoTime(), new CompletableFuture<>());
         boolean start;
         synchronized (this) {
-            if (queue.size() >= MAX_QUEUED) {
+            int waiting = queue.size() + endsUnanswered;
+            if (waiting >= MAX_QUEUED) {
                 if (refused++ % 10_000 == 0) {
                     LOG.warn("{} session ends waiting: this one and those after it until they are sent are left to"
-                            + " expire with the hold TTL ({} so far)", queue.size(), refused);
+                            + " expire with the hold TTL ({} so far)", waiting, refused);
                 }
                 return CompletableFuture.completedFuture(false);
             }
@@ -93,27 +136,62 @@ final class SessionEnds {
         return left.remove(key);
     }
 
-    /** Ends waiting now. */
+    /** Ends waiting now, unanswered ones included. */
     synchronized int waiting() {
-        return queue.size();
+        return queue.size() + endsUnanswered;
     }
 
-    private void sendNext() {
-        List<End> step = new ArrayList<>(PER_RUN);
-        synchronized (this) {
-            while (!queue.isEmpty() && step.size() < PER_RUN) {
-                step.add(queue.poll());
+    /**
+     * Waits up to {@code bound} for every end queued to be answered or given up (the node stops:
+     * its drain has just ended its websockets, and kept ones may be answered now). Blocks.
+     */
+    void finish(Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (busy() && System.nanoTime() < deadline) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(FINISH_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
-            if (step.isEmpty()) {
+        }
+        if (busy()) {
+            LOG.warn("session ends still unanswered at the engine's close ({} queued besides those in flight): left"
+                    + " to expire with the hold TTL", waiting());
+        }
+    }
+
+    /** A step is in flight or waits to be sent again. */
+    private synchronized boolean busy() {
+        return running;
+    }
+
+    /** The next step: runs Redis left unanswered first, then new ends, {@link #PER_RUN} ends in all at most. */
+    private void sendNext() {
+        List<Run> step = new ArrayList<>();
+        List<End> fresh = new ArrayList<>(PER_RUN);
+        synchronized (this) {
+            int taken = 0;
+            while (!unanswered.isEmpty() && taken < PER_RUN) {
+                Run run = unanswered.poll();
+                endsUnanswered -= run.ends.size();
+                taken += run.ends.size();
+                step.add(run);
+            }
+            while (!queue.isEmpty() && taken + fresh.size() < PER_RUN) {
+                fresh.add(queue.poll());
+            }
+            if (step.isEmpty() && fresh.isEmpty()) {
                 running = false;
                 return;
             }
         }
-        List<CompletableFuture<Object>> runs = new ArrayList<>();
-        for (List<End> run : ScriptCalls.split(step, end -> runtime.scriptGroup(end.key()))) {
-            runs.addAll(send(run));
+        for (List<End> ends : ScriptCalls.split(fresh, end -> runtime.scriptGroup(end.key()))) {
+            step.add(new Run(ends, runtime.replies().next(ends.get(0).key().scope())));
         }
-        CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).whenComplete((done, error) -> {
+        List<CompletableFuture<Void>> sends = new ArrayList<>(step.size());
+        step.forEach(run -> sends.add(send(run)));
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).whenComplete((done, error) -> {
             if (error == null) {
                 sendNext();
                 return;
@@ -122,11 +200,11 @@ final class SessionEnds {
         });
     }
 
-    private List<CompletableFuture<Object>> send(List<End> run) {
-        List<List<Object>> keys = new ArrayList<>(run.size());
-        List<Object[]> own = new ArrayList<>(run.size());
+    private CompletableFuture<Void> send(Run run) {
+        List<List<Object>> keys = new ArrayList<>(run.ends.size());
+        List<Object[]> own = new ArrayList<>(run.ends.size());
         RedisKeys names = runtime.keys();
-        for (End end : run) {
+        for (End end : run.ends) {
             List<Object> endKeys = new ArrayList<>(4);
             endKeys.add(names.session(end.key()));
             endKeys.add(names.queue(end.key()));
@@ -134,43 +212,78 @@ final class SessionEnds {
             keys.add(endKeys);
             own.add(new Object[] {end.key().sessionId()});
         }
-        List<CompletableFuture<Object>> answers = runtime.pipeline().submitRun(runtime.scripts().end,
-                run.get(0).key().scope(), keys, new Object[] {Long.toString(socketTtlMillis)}, own);
-        for (int i = 0; i < run.size(); i++) {
-            End end = run.get(i);
-            answers.get(i).thenAccept(answer -> {
+        List<CompletableFuture<Object>> answers = runtime.pipeline().submitRun(runtime.scripts().end, run.replyKey,
+                keys, new Object[] {Long.toString(socketTtlMillis), Long.toString(replyTtlMillis)}, own);
+        // Settles each end, then the run (its ends' answers are set by then).
+        List<CompletableFuture<Void>> settled = new ArrayList<>(run.ends.size());
+        for (int i = 0; i < run.ends.size(); i++) {
+            End end = run.ends.get(i);
+            settled.add(answers.get(i).thenAccept(answer -> {
                 boolean open = answer instanceof Long ended && ended == 1L;
                 // Only an end that was open tells the push service, whose removeSession takes this.
                 if (open && left.size() < MAX_QUEUED) {
                     left.add(end.key());
                 }
+                if (run.kept) {
+                    runtime.metrics().keptEnd(RedisMetrics.Kept.MADE_LATE);
+                }
                 end.answer().complete(open);
-            });
+            }));
         }
-        return answers;
+        CompletableFuture<Void> answered = CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new));
+        if (run.kept) {
+            answered.thenRun(() -> LOG.info("session ends: {} kept past the stall bound answered at last",
+                    run.ends.size()));
+        }
+        return answered;
     }
 
-    /** A step Redis did not answer: its unanswered ends go again after {@link #RETRY}, unless they waited too long. */
-    private void retryLater(List<End> step, Throwable error) {
+    /**
+     * A step Redis did not answer: its unanswered runs go again after {@link #RETRY}, before newer
+     * ends, unless a hold TTL passed since their ends were queued.
+     */
+    private void retryLater(List<Run> step, Throwable error) {
         long now = System.nanoTime();
-        List<End> again = new ArrayList<>();
+        List<Run> again = new ArrayList<>();
+        int kept = 0;
         int givenUp = 0;
-        for (End end : step) {
-            if (end.answer().isDone()) {
+        for (Run run : step) {
+            if (run.answered()) {
                 continue;
             }
-            if (now - end.queuedAt() < giveUpAfter.toNanos()) {
-                again.add(end);
-            } else {
-                givenUp++;
-                end.answer().completeExceptionally(error);
+            long waited = now - run.ends.get(0).queuedAt();
+            if (waited >= giveUpAfter.toNanos()) {
+                givenUp += run.ends.size();
+                for (End end : run.ends) {
+                    runtime.metrics().keptEnd(RedisMetrics.Kept.GIVEN_UP);
+                    end.answer().completeExceptionally(error);
+                }
+                continue;
             }
+            if (!run.kept && waited >= keepAfter.toNanos()) {
+                run.kept = true;
+                kept += run.ends.size();
+                run.ends.forEach(end -> runtime.metrics().keptEnd(RedisMetrics.Kept.KEPT));
+            }
+            again.add(run);
         }
-        LOG.warn("session ends: Redis did not answer a run ({}); {} sent again in {}, {} left to expire with the hold TTL",
-                error.toString(), again.size(), RETRY, givenUp);
+        String redacted = StoreErrors.redacted(error.toString());
+        if (kept > 0) {
+            LOG.warn("session ends: Redis left {} unanswered past the stall bound: kept, and sent again until it"
+                    + " answers ({})", kept, redacted);
+        }
+        if (givenUp > 0) {
+            LOG.warn("session ends: {} given up unanswered a hold TTL after they were queued: their keys lapse, the"
+                    + " application never hears of them ({})", givenUp, redacted);
+        }
+        if (kept == 0 && givenUp == 0) {
+            LOG.info("session ends: Redis did not answer a run; {} run(s) sent again in {} ({})", again.size(), RETRY,
+                    redacted);
+        }
         synchronized (this) {
             for (int i = again.size() - 1; i >= 0; i--) {
-                queue.addFirst(again.get(i));
+                unanswered.addFirst(again.get(i));
+                endsUnanswered += again.get(i).ends.size();
             }
         }
         try {
@@ -180,7 +293,10 @@ final class SessionEnds {
             List<End> dropped;
             synchronized (this) {
                 dropped = new ArrayList<>(queue);
+                unanswered.forEach(run -> dropped.addAll(run.ends));
                 queue.clear();
+                unanswered.clear();
+                endsUnanswered = 0;
                 running = false;
             }
             dropped.forEach(end -> end.answer().completeExceptionally(error));

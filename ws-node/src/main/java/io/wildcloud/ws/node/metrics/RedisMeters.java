@@ -25,7 +25,8 @@ public final class RedisMeters implements RedisMetrics {
     private final MeterRegistry registry;
     private final boolean percentileHistogram;
     private final Counter takeoverLate;
-    private final Map<KeptRelease, Counter> keptReleases = new EnumMap<>(KeptRelease.class);
+    private final Map<Kept, Counter> keptReleases = new EnumMap<>(Kept.class);
+    private final Map<Kept, Counter> keptEnds = new EnumMap<>(Kept.class);
 
     /** @param percentileHistogram whether script latency gets Micrometer's percentile histogram */
     public RedisMeters(MeterRegistry registry, boolean percentileHistogram) {
@@ -36,10 +37,15 @@ public final class RedisMeters implements RedisMetrics {
                 .description("Sessions of a dead node found gone by a takeover that came after their keys may have"
                         + " expired: heard of as ended then, some possibly twice")
                 .register(registry);
-        for (KeptRelease outcome : KeptRelease.values()) {
+        for (Kept outcome : Kept.values()) {
             keptReleases.put(outcome, Counter.builder("ws.redis.release.kept")
                     .description("Releases Redis left unanswered past the stall bound: kept and sent again, made late"
                             + " (answered at last), or given up (their keys lapse unnoticed)")
+                    .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+                    .register(registry));
+            keptEnds.put(outcome, Counter.builder("ws.redis.end.kept")
+                    .description("Ends of sessions whose connection is gone that Redis left unanswered past the stall"
+                            + " bound: kept and sent again, made late (the application told at last), or given up")
                     .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
                     .register(registry));
         }
@@ -51,8 +57,13 @@ public final class RedisMeters implements RedisMetrics {
     }
 
     @Override
-    public void keptRelease(KeptRelease outcome) {
+    public void keptRelease(Kept outcome) {
         keptReleases.get(outcome).increment();
+    }
+
+    @Override
+    public void keptEnd(Kept outcome) {
+        keptEnds.get(outcome).increment();
     }
 
     @Override

@@ -87,6 +87,11 @@ public interface SessionStore {
      * completes with whether it was open. Nobody hears of the session any more, so a store may
      * defer and batch ends (the Redis engine does, so that a mass disconnect does not crowd out
      * the calls of the sessions still connected).
+     *
+     * <p>The end is certain (its connection is gone), and the caller tells the application of it on
+     * {@code true}: an end whose outcome the store cannot learn (no answer within its stall bound)
+     * is not given up but made once the store answers, and a repeat of one that ran unanswered
+     * answers as it did, so that the application hears of the end once, not never and not twice.
      */
     default CompletionStage<Boolean> end(SessionKey key, SockJsFrame closeFrame) {
         return close(key, closeFrame).handle((closed, error) -> error == null && closed)

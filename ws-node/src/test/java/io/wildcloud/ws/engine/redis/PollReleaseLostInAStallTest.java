@@ -127,10 +127,10 @@ class PollReleaseLostInAStallTest {
                 .withSweepInterval(Duration.ofMillis(100))
                 .withHoldTtl(HOLD_TTL)
                 .withTimeouts(Duration.ofMillis(500), 1, Duration.ofSeconds(2));
-        Map<RedisMetrics.KeptRelease, AtomicInteger> keptReleases = new ConcurrentHashMap<>();
+        Map<RedisMetrics.Kept, AtomicInteger> keptReleases = new ConcurrentHashMap<>();
         RedisMetrics counting = new RedisMetrics() {
             @Override
-            public void keptRelease(KeptRelease outcome) {
+            public void keptRelease(Kept outcome) {
                 keptReleases.computeIfAbsent(outcome, o -> new AtomicInteger()).incrementAndGet();
             }
         };

@@ -25,6 +25,7 @@ class RedisMetricsEndpointTest extends NodeMetricsFlow {
         // There from the start, so that an alert on it has a series.
         assertEquals(0, fresh.value("ws_redis_takeover_late_total"));
         assertEquals(0, fresh.value("ws_redis_release_kept_total", "outcome=given_up"));
+        assertEquals(0, fresh.value("ws_redis_end_kept_total", "outcome=given_up"));
         assertEquals(0, fresh.value("ws_redis_command_seconds_count", "script=claim"));
 
         super.sessionPublishesAndCallbacksShowInMetrics();
