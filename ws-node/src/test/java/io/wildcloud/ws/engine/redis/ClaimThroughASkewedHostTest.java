@@ -24,7 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Found by the soak with host clocks that disagree (BENCHMARKS.md, 2026-12-07 10:42 - 11:08): claim.lua
+ * Found by the soak with host clocks that disagree (BENCHMARKS.md, 2026-12-07 10:42 - 11:23): claim.lua
  * compares when the client's request arrived ({@link Receiver#askedAtMillis}, the node's own wall
  * clock) with the session's disconnect deadline (Redis's clock), taking the earlier of that arrival
  * and Redis's now. A node's clock off Redis's breaks it both ways:
