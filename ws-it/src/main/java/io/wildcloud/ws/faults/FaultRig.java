@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntPredicate;
 
 /**
@@ -24,9 +25,18 @@ public final class FaultRig implements AutoCloseable {
      * @param workDir logs, the Redis AOF, the HAProxy configuration
      * @param nodeJvmOptions e.g. {@code -Xmx256m}
      * @param nodeFlags node settings added to those the rig sets (Redis, application, key prefix)
+     * @param nodeEnvironments environment variables added to one node's process, by node number from 1
+     *     (e.g. libfaketime's, to give that node a host clock of its own)
      */
     public record Settings(int nodes, Path nodeJar, Path workDir, String redisServer, String haproxy,
-                           List<String> nodeJvmOptions, List<String> nodeFlags) {
+                           List<String> nodeJvmOptions, List<String> nodeFlags,
+                           Map<Integer, Map<String, String>> nodeEnvironments) {
+
+        /** Every node in the rig's own environment. */
+        public Settings(int nodes, Path nodeJar, Path workDir, String redisServer, String haproxy,
+                        List<String> nodeJvmOptions, List<String> nodeFlags) {
+            this(nodes, nodeJar, workDir, redisServer, haproxy, nodeJvmOptions, nodeFlags, Map.of());
+        }
     }
 
     private final RedisServer redis;
@@ -58,7 +68,7 @@ public final class FaultRig implements AutoCloseable {
                         "--redis-key-prefix=faults:", "--applications=" + APPLICATION + ":" + rig.secret));
                 flags.addAll(settings.nodeFlags());
                 rig.nodes.add(NodeServer.start("node-" + i, settings.nodeJar(), settings.workDir(),
-                        settings.nodeJvmOptions(), flags));
+                        settings.nodeJvmOptions(), flags, settings.nodeEnvironments().getOrDefault(i, Map.of())));
             }
             rig.balancer = Haproxy.start(settings.haproxy(), settings.workDir().resolve("haproxy"), rig.nodes);
             return rig;

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,15 +24,18 @@ public final class NodeServer implements AutoCloseable {
 
     private final String name;
     private final List<String> command;
+    private final Map<String, String> environment;
     private final Path log;
     private final int publicPort;
     private final int apiPort;
     private final HealthProbe health;
     private Process process;
 
-    private NodeServer(String name, List<String> command, Path log, int publicPort, int apiPort) {
+    private NodeServer(String name, List<String> command, Map<String, String> environment, Path log, int publicPort,
+                       int apiPort) {
         this.name = name;
         this.command = command;
+        this.environment = environment;
         this.log = log;
         this.publicPort = publicPort;
         this.apiPort = apiPort;
@@ -43,8 +47,10 @@ public final class NodeServer implements AutoCloseable {
      *
      * @param jvmOptions e.g. {@code -Xmx256m}
      * @param flags node settings besides its id and ports
+     * @param environment variables added to the rig's environment for this node's process, at every (re)start
      */
-    public static NodeServer start(String name, Path jar, Path dir, List<String> jvmOptions, List<String> flags) {
+    public static NodeServer start(String name, Path jar, Path dir, List<String> jvmOptions, List<String> flags,
+                                   Map<String, String> environment) {
         for (int attempt = 1; ; attempt++) {
             int publicPort = LoopbackPorts.pick();
             int apiPort = LoopbackPorts.pick();
@@ -54,7 +60,7 @@ public final class NodeServer implements AutoCloseable {
             command.addAll(List.of("-jar", jar.toString(), "--node-id=" + name, "--bind-host=127.0.0.1",
                     "--public-port=" + publicPort, "--api-port=" + apiPort));
             command.addAll(flags);
-            NodeServer node = new NodeServer(name, List.copyOf(command), dir.resolve(name + ".log"), publicPort, apiPort);
+            NodeServer node = new NodeServer(name, List.copyOf(command), Map.copyOf(environment), dir.resolve(name + ".log"), publicPort, apiPort);
             long logBefore = node.logLength();
             try {
                 node.restart();
@@ -94,8 +100,10 @@ public final class NodeServer implements AutoCloseable {
         }
         try {
             Files.createDirectories(log.getParent());
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(environment);
+            process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start node " + name, e);
         }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -23,6 +24,8 @@ import java.util.stream.Stream;
  * <pre>java -cp ws-it/target/ws-it-*-loadgen.jar io.wildcloud.ws.faults.Soak --minutes=10</pre>
  */
 public final class Soak {
+
+    private static final String NODE_ENV = "--node-env=";
 
     static final List<Fault> CYCLE = List.of(Fault.NODE_KILL, Fault.NODE_SIGTERM, Fault.REDIS_STALL,
             Fault.REDIS_RESTART_AOF);
@@ -38,6 +41,8 @@ public final class Soak {
               --nodes=3             node processes
               --node-jar=PATH       default: ws-node/target/ws-node-*-all.jar
               --node-jvm-args=-Xmx256m
+              --node-env=N:NAME=VALUE   an environment variable for node N's process (from 1);
+                                    repeat for more, e.g. libfaketime's LD_PRELOAD and FAKETIME=-60s
               --redis-server=/usr/bin/redis-server
               --haproxy=/usr/sbin/haproxy
               --work-dir=target/soak   logs, the AOF, the HAProxy configuration
@@ -49,9 +54,14 @@ public final class Soak {
 
         public static Options parse(String[] args) throws IOException {
             Map<String, String> flags = new LinkedHashMap<>();
+            List<String> nodeEnvironment = new ArrayList<>();
             for (String arg : args) {
                 if (!arg.startsWith("--")) {
                     throw new IllegalArgumentException("unexpected argument '" + arg + "'\n" + USAGE);
+                }
+                if (arg.startsWith(NODE_ENV)) {
+                    nodeEnvironment.add(arg.substring(NODE_ENV.length()));
+                    continue;
                 }
                 int eq = arg.indexOf('=');
                 flags.put(eq < 0 ? arg.substring(2) : arg.substring(2, eq), eq < 0 ? "true" : arg.substring(eq + 1));
@@ -60,25 +70,49 @@ public final class Soak {
                     : Duration.ofMinutes(Long.parseLong(flags.getOrDefault("minutes", "10")));
             flags.remove("minutes");
             Path workDir = Path.of(flags.getOrDefault("work-dir", "target/soak")).toAbsolutePath();
+            int nodes = Integer.parseInt(flags.getOrDefault("nodes", "3"));
             Options options = new Options(duration,
                     LoadOptions.parseDuration(flags.getOrDefault("fault-every", "60s")),
                     LoadOptions.parseDuration(flags.getOrDefault("stall", "10s")),
                     Integer.parseInt(flags.getOrDefault("sessions", "150")),
                     Integer.parseInt(flags.getOrDefault("rate", "100")),
                     flags.getOrDefault("transports", "websocket:2,xhr-streaming:1,xhr-polling:1"),
-                    new FaultRig.Settings(Integer.parseInt(flags.getOrDefault("nodes", "3")),
+                    new FaultRig.Settings(nodes,
                             flags.containsKey("node-jar") ? Path.of(flags.get("node-jar")) : findNodeJar(),
                             workDir,
                             flags.getOrDefault("redis-server", "/usr/bin/redis-server"),
                             flags.getOrDefault("haproxy", Haproxy.DEFAULT_EXECUTABLE),
                             List.of(flags.getOrDefault("node-jvm-args", "-Xmx256m").split(" ")),
-                            List.of("--io-threads=1", "--drain-timeout=10s")));
+                            List.of("--io-threads=1", "--drain-timeout=10s"),
+                            nodeEnvironments(nodeEnvironment, nodes)));
             flags.keySet().removeAll(List.of("fault-every", "stall", "sessions", "rate", "transports", "nodes",
                     "node-jar", "node-jvm-args", "redis-server", "haproxy", "work-dir"));
             if (!flags.isEmpty()) {
                 throw new IllegalArgumentException("unknown option --" + flags.keySet().iterator().next() + "\n" + USAGE);
             }
             return options;
+        }
+
+        /** {@code N:NAME=VALUE} each (the value may hold {@code =} and {@code :}), grouped by node number. */
+        static Map<Integer, Map<String, String>> nodeEnvironments(List<String> specs, int nodes) {
+            Map<Integer, Map<String, String>> byNode = new TreeMap<>();
+            for (String spec : specs) {
+                int colon = spec.indexOf(':');
+                int eq = spec.indexOf('=', colon + 1);
+                int node;
+                try {
+                    node = colon < 0 ? -1 : Integer.parseInt(spec.substring(0, colon));
+                } catch (NumberFormatException e) {
+                    node = -1;
+                }
+                if (node < 1 || node > nodes || eq <= colon + 1) {
+                    throw new IllegalArgumentException(NODE_ENV + spec + ": want " + NODE_ENV
+                            + "N:NAME=VALUE with N from 1 to " + nodes + "\n" + USAGE);
+                }
+                byNode.computeIfAbsent(node, n -> new LinkedHashMap<>())
+                        .put(spec.substring(colon + 1, eq), spec.substring(eq + 1));
+            }
+            return byNode;
         }
     }
 
