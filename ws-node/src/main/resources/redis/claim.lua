@@ -16,9 +16,11 @@
 -- ARGV[6] disconnect delay ms recorded for a new session
 -- ARGV[7] expiry margin ms (keys outlive their deadline by this, so a sweeper sees them)
 -- ARGV[8] TTL ms of the reply key (longer than Redisson's retries take)
--- ARGV[9] when the client asked for the session (ms, the node's clock): a session whose deadline
---         passed only after that is not over here. The client came back in time; the claim may
---         have waited out a store stall, or a Cluster that was down, and run only now.
+-- ARGV[9] when the client asked for the session (ms on Redis's clock as the node reckons it: its
+--         last TIME reading of the roster's master plus its monotonic clock since; never its own
+--         wall clock, which may be a minute off): a session whose deadline passed only after that
+--         is not over here. The client came back in time; the claim may have waited out a store
+--         stall, or a Cluster that was down, and run only now.
 -- KEYS[4], ARGV[10] (optional) the claiming node's claim journal in the session's slot
 --         (<prefix>claims:{<slot tag>}:<nodeId>) and the session's member there: a claim that
 --         gives the receiver the slot (every claim that opens or attaches) lists the session in

@@ -243,6 +243,15 @@ final class NodeRoster {
         return time.millis() + (System.nanoTime() - time.sentNanos()) / 1_000_000;
     }
 
+    /**
+     * The roster's clock at {@code nanos} ({@link System#nanoTime()}, e.g. a request's arrival), as
+     * {@link #rosterNow} reckons it: never behind, by at most a round trip ahead.
+     */
+    long rosterMillisAt(long nanos) {
+        RosterTime time = rosterTime;
+        return time.millis() + (nanos - time.sentNanos()) / 1_000_000;
+    }
+
     /** A reading of the roster's clock ({@code millis}) sent at {@code sentNanos} (System.nanoTime()). */
     private record RosterTime(long millis, long sentNanos) {
     }

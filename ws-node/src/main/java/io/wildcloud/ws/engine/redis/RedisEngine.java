@@ -141,7 +141,8 @@ public final class RedisEngine extends AbstractEngine {
             SocketLifetime lifetime = new SocketLifetime(rt, socketIdleTimeout);
             joins = new IndexJoins(lifetime);
             SlotClaims claims = new SlotClaims(rt.nodeId(), config, keys, rt.replies(), rt.scripts(), rt.pipeline(),
-                    wakeups, presence, sweeper, journal, new HeldOwner(rt, wakeups, epoch), unknown, joins);
+                    wakeups, presence, sweeper, journal, new HeldOwner(rt, wakeups, epoch), unknown, joins,
+                    roster::rosterMillisAt);
             sessions = new RedisSessionStore(rt, claims, acknowledgements, wakeups, sweeper, expiryListener, unknown,
                     pendingReleases);
             ends = new SessionEnds(rt, lifetime.socketTtlMillis, config.stallBound(), config.holdTtl());

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
+import java.util.function.LongUnaryOperator;
 import org.redisson.api.RScript;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,10 +56,15 @@ final class SlotClaims {
     private final UnknownOutcomes unknown;
     private final IndexJoins joins;
 
+    /** The store's clock (ms) at a {@link System#nanoTime()} instant ({@link NodeRoster#rosterMillisAt}). */
+    private final LongUnaryOperator storeMillisAt;
+
     SlotClaims(String nodeId, RedisEngineConfig config, RedisKeys keys, ReplyKeys replies, LuaScripts scripts,
             ScriptPipeline pipeline, NodeWakeups wakeups, NodePresence presence, ExpirySweeper sweeper,
-            ClaimJournal journal, HeldReceiver.Owner owner, UnknownOutcomes unknown, IndexJoins joins) {
+            ClaimJournal journal, HeldReceiver.Owner owner, UnknownOutcomes unknown, IndexJoins joins,
+            LongUnaryOperator storeMillisAt) {
         this.nodeId = nodeId;
+        this.storeMillisAt = storeMillisAt;
         this.config = config;
         this.keys = keys;
         this.replies = replies;
@@ -73,6 +79,16 @@ final class SlotClaims {
         this.joins = joins;
     }
 
+    /**
+     * When {@code receiver}'s client asked, on the store's clock (claim.lua compares it with
+     * deadlines on that clock): its monotonic arrival mapped through the node's last reading of
+     * Redis's clock. A host's wall clock a minute ahead made a poll that arrived in time, claimed
+     * after a stall, end its session; one behind gave a late client its old session back.
+     */
+    private long askedAt(Receiver receiver) {
+        return storeMillisAt.applyAsLong(receiver.askedAtNanos());
+    }
+
     CompletionStage<Claim> claim(SessionKey key, ClaimMode mode, Creation creation, Receiver receiver) {
         if (!receiver.id().nodeId().equals(nodeId)) {
             // Its wake-ups would go to that node's channel, and never reach it.
@@ -84,7 +100,7 @@ final class SlotClaims {
         }
         int subscriptions = wakeups.subscriptions();
         NodeWakeups.ClaimWatch watch = wakeups.watch(key);
-        return runClaim(key, mode, creation, receiver, "", receiver.askedAtMillis())
+        return runClaim(key, mode, creation, receiver, "", askedAt(receiver))
                 .thenApply(reply -> settle(subscriptions, watch::announced, key, mode, receiver, reply))
                 .whenComplete((claim, error) -> wakeups.unwatch(key));
     }
@@ -118,7 +134,7 @@ final class SlotClaims {
         List<Object> more = new ArrayList<>(List.of(key.sessionId(), joinLimit, joins.socketTtlMillis(),
                 joins.idleMillis(), ClaimJournal.member(key)));
         return unknown.resolve("claim " + key, () -> pipeline.<List<Object>>submit(scripts.claimOpen,
-                        RScript.ReturnType.LIST, openKeys, claimArgs(receiver, mode, "O", "", receiver.askedAtMillis(),
+                        RScript.ReturnType.LIST, openKeys, claimArgs(receiver, mode, "O", "", askedAt(receiver),
                                 more.toArray())))
                 .thenApply(reply -> {
                     joins.renewClientIfTold(reply, 3);

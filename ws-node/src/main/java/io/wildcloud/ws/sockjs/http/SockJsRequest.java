@@ -26,7 +26,7 @@ public final class SockJsRequest {
     private final boolean keepAlive;
     private final String body;
     private final int bodyBytes;
-    private final long receivedAtMillis = System.currentTimeMillis();
+    private final long receivedAtNanos = System.nanoTime();
     private QueryStringDecoder query;
 
     private SockJsRequest(FullHttpRequest request) {
@@ -46,8 +46,8 @@ public final class SockJsRequest {
     }
 
     /** When the node read the request (ms since the epoch), before anything it waited for. */
-    public long receivedAtMillis() {
-        return receivedAtMillis;
+    public long receivedAtNanos() {
+        return receivedAtNanos;
     }
 
     public HttpMethod method() {

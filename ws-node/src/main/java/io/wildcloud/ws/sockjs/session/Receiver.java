@@ -16,13 +16,14 @@ public interface Receiver {
     ReceiverId id();
 
     /**
-     * When the client asked for the session (ms since the epoch, this node's clock): the arrival of
-     * the request this receiver serves. A claim ends a session past its disconnect deadline only if
-     * it was past then, since the request may have waited out a store stall before its claim ran.
-     * By default, now: the claim's own time.
+     * When the client asked for the session ({@link System#nanoTime()}): the arrival of the request
+     * this receiver serves. A claim ends a session past its disconnect deadline only if it was past
+     * then, since the request may have waited out a store stall before its claim ran. A monotonic
+     * instant, not this host's wall clock: the store maps it onto the clock its deadlines are on
+     * (a host's clock may be a minute off the store's). By default, now: the claim's own time.
      */
-    default long askedAtMillis() {
-        return System.currentTimeMillis();
+    default long askedAtNanos() {
+        return System.nanoTime();
     }
 
     /**

@@ -28,8 +28,8 @@ abstract class HttpReceiver extends SessionReceiver {
 
     /** The request's arrival: its claim may have waited for the socket's resolution, or for a stalled store. */
     @Override
-    public final long askedAtMillis() {
-        return request.receivedAtMillis();
+    public final long askedAtNanos() {
+        return request.receivedAtNanos();
     }
 
     @Override

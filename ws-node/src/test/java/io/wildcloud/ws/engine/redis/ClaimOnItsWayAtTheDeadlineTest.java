@@ -3,15 +3,14 @@ package io.wildcloud.ws.engine.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.sockjs.session.Claim;
 import io.wildcloud.ws.sockjs.session.EnqueueResult;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
-import io.wildcloud.ws.sockjs.session.Receiver;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
+import io.wildcloud.ws.testing.PollAskedAt;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
 import io.wildcloud.ws.testing.Waits;
@@ -46,21 +45,6 @@ class ClaimOnItsWayAtTheDeadlineTest {
     /** ...and its claim reached Redis this long after it. */
     private static final long CLAIMED_AFTER_DEADLINE_MS = 700;
 
-    /** A poll's receiver whose request arrived at {@code askedAtMillis}. */
-    private record PollAskedAt(ReceiverId id, long askedAtMillis) implements Receiver {
-
-        @Override
-        public void onMessages(List<QueuedMessage> messages) {
-        }
-
-        @Override
-        public void onClosed(SockJsFrame closeFrame) {
-        }
-
-        @Override
-        public void onEvicted() {
-        }
-    }
 
     @Test
     void aPollAskedBeforeTheDeadlineFindsItsSessionThoughItsClaimArrivesAfterIt() throws Exception {
@@ -76,7 +60,7 @@ class ClaimOnItsWayAtTheDeadlineTest {
                 SessionKey key = new SessionKey("echo", "polling");
                 ReceiverId held = new ReceiverId("drained", 1);
                 assertEquals(Claim.Outcome.OPENED, Waits.join(drained.claim(key, ClaimMode.POLL,
-                        Creation.CREATE_IF_MISSING, new PollAskedAt(held, System.currentTimeMillis())), WAIT).outcome());
+                        Creation.CREATE_IF_MISSING, PollAskedAt.at(held, System.currentTimeMillis())), WAIT).outcome());
                 // The drain: the held poll lets its slot go with the disconnect delay.
                 long releasedAt = System.currentTimeMillis();
                 Waits.join(drained.release(key, held, 0, DISCONNECT_DELAY), WAIT);
@@ -88,7 +72,7 @@ class ClaimOnItsWayAtTheDeadlineTest {
                 TimeUnit.MILLISECONDS.sleep(Math.max(0, deadline + CLAIMED_AFTER_DEADLINE_MS - System.currentTimeMillis()));
                 ReceiverId polling = new ReceiverId("other", 2);
                 Claim poll = Waits.join(other.claim(key, ClaimMode.POLL, Creation.CREATE_IF_MISSING,
-                        new PollAskedAt(polling, askedAt)), WAIT);
+                        PollAskedAt.at(polling, askedAt)), WAIT);
                 long claimedAt = System.currentTimeMillis();
                 assertTrue(claimedAt - deadline < config.claimGrace().toMillis(),
                         "the test's claim came within the grace (" + (claimedAt - deadline) + " ms after the deadline)");
@@ -132,7 +116,7 @@ class ClaimOnItsWayAtTheDeadlineTest {
                 ReceiverId held = new ReceiverId("drained", 1);
                 // Held (a stream's claim is journaled at once: the takeover finds it without a renewal).
                 assertEquals(Claim.Outcome.OPENED, Waits.join(drained.claim(key, ClaimMode.STREAM,
-                        Creation.CREATE_IF_MISSING, new PollAskedAt(held, System.currentTimeMillis())), WAIT).outcome());
+                        Creation.CREATE_IF_MISSING, PollAskedAt.at(held, System.currentTimeMillis())), WAIT).outcome());
                 long releasedAt = System.currentTimeMillis();
                 Waits.join(drained.release(key, held, 0, DELAY_BEFORE_TAKEOVER), WAIT);
                 assertEquals(EnqueueResult.QUEUED, Waits.join(other.enqueue(key, List.of("m1")), WAIT));
@@ -147,7 +131,7 @@ class ClaimOnItsWayAtTheDeadlineTest {
                 TimeUnit.MILLISECONDS.sleep(Math.max(0, deadline + CLAIMED_AFTER_DEADLINE_MS - System.currentTimeMillis()));
                 ReceiverId polling = new ReceiverId("other", 2);
                 Claim poll = Waits.join(other.claim(key, ClaimMode.POLL, Creation.CREATE_IF_MISSING,
-                        new PollAskedAt(polling, askedAt)), WAIT);
+                        PollAskedAt.at(polling, askedAt)), WAIT);
                 long claimedAt = System.currentTimeMillis();
                 System.out.printf("takeover done and the claim answered %d ms after the deadline%n", claimedAt - deadline);
                 assertTrue(claimedAt - deadline < config.claimGrace().toMillis(),

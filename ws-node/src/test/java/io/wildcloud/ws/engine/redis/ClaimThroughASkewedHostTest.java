@@ -3,45 +3,37 @@ package io.wildcloud.ws.engine.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.sockjs.session.Claim;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
 import io.wildcloud.ws.sockjs.session.EnqueueResult;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
-import io.wildcloud.ws.sockjs.session.Receiver;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
+import io.wildcloud.ws.testing.PollAskedAt;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
 import io.wildcloud.ws.testing.Waits;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Found by the soak with host clocks that disagree (BENCHMARKS.md, 2026-12-07 10:42 - 11:23): claim.lua
- * compares when the client's request arrived ({@link Receiver#askedAtMillis}, the node's own wall
- * clock) with the session's disconnect deadline (Redis's clock), taking the earlier of that arrival
- * and Redis's now. A node's clock off Redis's breaks it both ways:
- * <ul>
- *   <li>ahead (node-3, +45 s): a poll that reached the node before the deadline, whose claim ran only
- *       after it (a store stall between), ends its session and opens a new one: the soak's poll at
- *       the second Redis stall was answered a second {@code o} and its session's next message lost;
- *   <li>behind (node-2, -60 s): a client back after the deadline, within the claim grace before a
- *       sweep ends the session, gets the old session back instead of a new one, unlike through any
- *       other node.
- * </ul>
- * Each case runs with the host's clock on Redis's (passes), 45 s ahead and 60 s behind.
- * Remove {@code @Disabled}, or run with
- * {@code -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition}, to see it fail.
+ * compared when the client's request arrived, stamped by the node's own wall clock, with the
+ * session's disconnect deadline on Redis's clock. Through a node 45 s ahead, a poll that reached it
+ * before the deadline, whose claim ran only after it (a store stall between), ended its session and
+ * opened a new one (the soak lost a message so); through a node 60 s behind, a client back after the
+ * deadline got the old session back. Now a request's arrival is a monotonic instant
+ * ({@code Receiver.askedAtNanos}) the engine maps onto Redis's clock through its last reading of it
+ * (NodeRoster.rosterMillisAt): no host's wall clock enters. With the host's wall clock, 2 of these 6
+ * cases failed at 45 s ahead and 60 s behind ("expected: <ATTACHED> but was: <OPENED>", "expected:
+ * <OPENED> but was: <ATTACHED>"); each case now runs its engines with their host clocks that far off.
  */
-@Disabled("soak4 finding, not fixed: claim.lua reads the node's wall clock (ahead: claim on its way ends"
-        + " its session, OPENED not ATTACHED; behind: a late client revives it, ATTACHED not OPENED)")
 class ClaimThroughASkewedHostTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -51,29 +43,14 @@ class ClaimThroughASkewedHostTest {
     /** A client back this long after the deadline, inside the claim grace (3 s). */
     private static final long BACK_AFTER_DEADLINE_MS = 1000;
 
-    /** A poll's receiver whose request arrived at {@code askedAtMillis} by its host's clock. */
-    private record PollAskedAt(ReceiverId id, long askedAtMillis) implements Receiver {
-
-        @Override
-        public void onMessages(List<QueuedMessage> messages) {
-        }
-
-        @Override
-        public void onClosed(SockJsFrame closeFrame) {
-        }
-
-        @Override
-        public void onEvicted() {
-        }
-    }
 
     @ParameterizedTest(name = "host clock {0} ms off Redis's")
     @ValueSource(longs = {0, 45_000, -60_000})
     void aPollAskedBeforeTheDeadlineFindsItsSessionWhateverItsNodesClock(long hostOffsetMs) throws Exception {
-        Scenario scenario = releasedWithAMessage();
+        Scenario scenario = releasedWithAMessage(hostOffsetMs);
         try (scenario) {
             long askedAt = scenario.deadline - ASKED_BEFORE_DEADLINE_MS;
-            Claim poll = scenario.claimAt(scenario.deadline + 500, askedAt + hostOffsetMs);
+            Claim poll = scenario.claimAt(scenario.deadline + 500, askedAt);
 
             assertEquals(Claim.Outcome.ATTACHED, poll.outcome(), "the poll that came in time found its session");
             assertEquals(List.of(new QueuedMessage(1, "m1")), poll.pending());
@@ -84,10 +61,10 @@ class ClaimThroughASkewedHostTest {
     @ParameterizedTest(name = "host clock {0} ms off Redis's")
     @ValueSource(longs = {0, 45_000, -60_000})
     void aClientBackAfterTheDeadlineGetsANewSessionWhateverItsNodesClock(long hostOffsetMs) throws Exception {
-        Scenario scenario = releasedWithAMessage();
+        Scenario scenario = releasedWithAMessage(hostOffsetMs);
         try (scenario) {
             long backAt = scenario.deadline + BACK_AFTER_DEADLINE_MS;
-            Claim late = scenario.claimAt(backAt, backAt + hostOffsetMs);
+            Claim late = scenario.claimAt(backAt, backAt);
 
             assertEquals(Claim.Outcome.OPENED, late.outcome(), "a client back after the deadline gets a new session");
             assertEquals(List.of(scenario.key), List.copyOf(scenario.heard), "the old session heard of as ended");
@@ -95,16 +72,17 @@ class ClaimThroughASkewedHostTest {
     }
 
     /** Redis, two nodes, a polling session released with its disconnect delay and a message queued since. */
-    private static Scenario releasedWithAMessage() throws Exception {
+    private static Scenario releasedWithAMessage(long hostOffsetMs) throws Exception {
         RedisServerProcess redis = RedisServerProcess.start();
         RedisEngineConfig config = RedisSessionStoreTest.testConfig(redis.url(), RedisTestServer.newKeyPrefix("claim-skewed"));
         Scenario scenario = new Scenario(redis, config, Waits.join(TestEngines.connect(config, "first"), WAIT),
-                Waits.join(TestEngines.connect(config, "skewed"), WAIT));
+                Waits.join(TestEngines.connect(config, "skewed",
+                        Clock.offset(Clock.systemUTC(), Duration.ofMillis(hostOffsetMs))), WAIT));
         scenario.first.setExpiryListener(scenario.heard::add);
         scenario.skewed.setExpiryListener(scenario.heard::add);
         ReceiverId held = new ReceiverId("first", 1);
         assertEquals(Claim.Outcome.OPENED, Waits.join(scenario.first.claim(scenario.key, ClaimMode.POLL,
-                Creation.CREATE_IF_MISSING, new PollAskedAt(held, System.currentTimeMillis())), WAIT).outcome());
+                Creation.CREATE_IF_MISSING, PollAskedAt.at(held, System.currentTimeMillis())), WAIT).outcome());
         long releasedAt = System.currentTimeMillis();
         Waits.join(scenario.first.release(scenario.key, held, 0, DISCONNECT_DELAY), WAIT);
         scenario.deadline = releasedAt + DISCONNECT_DELAY.toMillis(); // Redis's is a little later
@@ -132,7 +110,7 @@ class ClaimThroughASkewedHostTest {
         Claim claimAt(long sendAt, long askedAt) throws Exception {
             TimeUnit.MILLISECONDS.sleep(Math.max(0, sendAt - System.currentTimeMillis()));
             Claim claim = Waits.join(skewed.claim(key, ClaimMode.POLL, Creation.CREATE_IF_MISSING,
-                    new PollAskedAt(new ReceiverId("skewed", 2), askedAt)), WAIT);
+                    PollAskedAt.at(new ReceiverId("skewed", 2), askedAt)), WAIT);
             long afterDeadline = System.currentTimeMillis() - deadline;
             assertTrue(afterDeadline < config.claimGrace().toMillis(),
                     "the claim came within the grace, before a sweep could end the session (" + afterDeadline + " ms)");
