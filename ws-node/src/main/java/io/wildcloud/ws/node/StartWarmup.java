@@ -141,7 +141,9 @@ final class StartWarmup {
         MemoryEngine memory = new MemoryEngine(config.maxQueuedMessages(), Duration.ofHours(1));
         String secret = SocketIds.next() + SocketIds.next();
         PushModule warmupPush = new PushModule(ApplicationRegistry.fromEntries(List.of(WARMUP_APPLICATION + ":" + secret)),
-                memory, memory, PushLimits.defaults().withMaxMessageBytes(config.sockJs().maxMessageBytes()),
+                memory, memory, PushLimits.defaults().withMaxMessageBytes(config.sockJs().maxMessageBytes())
+                        // Its few clients open session after session of their sockets, as fast as they can.
+                        .withNewSessions(Integer.MAX_VALUE, Integer.MAX_VALUE),
                 config.sockJs());
         List<HttpServer> servers = new ArrayList<>();
         LoopbackSockets sockets = new LoopbackSockets();
