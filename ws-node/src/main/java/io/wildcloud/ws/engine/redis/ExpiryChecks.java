@@ -39,16 +39,19 @@ final class ExpiryChecks {
     private final NodePresence presence;
     private final UnknownOutcomes unknown;
     private final long claimGraceMillis;
+    private final StoreClock clock;
 
     /**
      * @param unknown sends a rearm again while Redis does not answer it, as the release before it
      * @param claimGrace how long after its deadline a released session may still be claimed
      *     ({@link RedisEngineConfig#claimGrace()}): no check ends it before
+     * @param clock Redis's clock as this node reckons it, which the index's deadlines are on
      */
     ExpiryChecks(ScriptPipeline pipeline, LuaScripts scripts, RedisKeys keys, ExpiryIndex index,
             Supplier<SessionExpiryListener> listener, NodePresence presence,
-            UnknownOutcomes unknown, Duration claimGrace) {
+            UnknownOutcomes unknown, Duration claimGrace, StoreClock clock) {
         this.claimGraceMillis = claimGrace.toMillis();
+        this.clock = clock;
         this.pipeline = pipeline;
         this.scripts = scripts;
         this.keys = keys;
@@ -110,7 +113,7 @@ final class ExpiryChecks {
                 // Released, not due yet: its release's index entry may never have reached Redis (the
                 // node died first, or it failed past the stall bound), and a held session has none
                 // of its own to fall back on since issue 16. A repeat ZADD is harmless.
-                return keep(key, System.currentTimeMillis() + code);
+                return keep(key, clock.now() + code);
             }
             if (code != HELD) {
                 if (code == ENDED_OPEN) {
@@ -140,8 +143,8 @@ final class ExpiryChecks {
             return CompletableFuture.completedFuture(true);
         }
         if (code > 0) {
-            // Not due by Redis's clock yet (clocks differ): look again when it is.
-            return keep(key, System.currentTimeMillis() + code);
+            // Not due by its master's clock yet (a Cluster's masters' clocks differ): look again when it is.
+            return keep(key, clock.now() + code);
         }
         if (code == ENDED_OPEN) {
             notifyExpired(key);
@@ -160,7 +163,7 @@ final class ExpiryChecks {
      * and answering the client 503 now would drop what its release acknowledged.
      */
     CompletionStage<Void> rearmIfLate(SessionKey key, long sentAtMillis, long delayMillis, long marginMillis) {
-        long late = System.currentTimeMillis() - sentAtMillis;
+        long late = clock.now() - sentAtMillis;
         if (late <= LATE_ANSWER.toMillis()) {
             return CompletableFuture.completedFuture(null);
         }

@@ -80,6 +80,8 @@ final class ExpirySweeper {
     /** Per shard, 1 while its next lease must start the grace after a stall. */
     private final AtomicIntegerArray afterStall = new AtomicIntegerArray(RedisKeys.EXPIRY_SHARDS);
     private final long claimGraceMillis;
+    /** The index's deadlines and leases are on it, whichever node writes or reads them. */
+    private final StoreClock clock;
     private volatile boolean stopped;
     private volatile String problem;
 
@@ -90,15 +92,17 @@ final class ExpirySweeper {
      * @param unknown sends a rearm again while Redis does not answer it
      * @param claimGrace how long after its deadline a released session may still be claimed
      *     ({@link RedisEngineConfig#claimGrace()}): its index entry comes due that much later
+     * @param clock Redis's clock as this node reckons it, which the index's deadlines are on
      */
     ExpirySweeper(ScriptPipeline pipeline, LuaScripts scripts, RedisKeys keys, ExpiryIndex index,
             ScheduledExecutorService timer, Duration interval, Duration lease,
             Supplier<SessionExpiryListener> listener, NodePresence presence,
-            UnknownOutcomes unknown, Duration claimGrace) {
+            UnknownOutcomes unknown, Duration claimGrace, StoreClock clock) {
         this.index = index;
+        this.clock = clock;
         this.claimGraceMillis = claimGrace.toMillis();
         this.sessionChecks = new ExpiryChecks(pipeline, scripts, keys, index, listener, presence,
-                unknown, claimGrace);
+                unknown, claimGrace, clock);
         this.timer = timer;
         this.interval = interval;
         this.lease = lease;
@@ -187,7 +191,7 @@ final class ExpirySweeper {
      * due again) and fails the sweep once the others are settled.
      */
     private CompletionStage<Boolean> sweepShard(int shard, Map<String, CompletionStage<NodePresence.NodeProcess>> nodeProcesses) {
-        long now = System.currentTimeMillis();
+        long now = clock.now();
         boolean startsGrace = afterStall.get(shard) == 1;
         return index.lease(shard, now, BATCH_PER_SHARD, now + lease.toMillis(), INDEX_TTL.toMillis(), startsGrace)
                 .thenCompose(leased -> {

@@ -101,8 +101,8 @@ final class NodeRoster {
     private volatile Double predecessorSeen;
     /** This process's start on the roster's clock (ms): its heartbeats are never listed before it. */
     private volatile long processStart;
-    /** The roster's clock as last read (every heartbeat); set at {@link #notePredecessor}. */
-    private volatile RosterTime rosterTime;
+    /** The roster's clock, read at {@link #notePredecessor} and every heartbeat. */
+    private final StoreClock clock;
 
     /**
      * @param zset the zset of a key name (strings)
@@ -121,8 +121,9 @@ final class NodeRoster {
             ClaimJournal journal, Function<String, RScoredSortedSetAsync<String>> zset, HeldList held,
             Function<String, RBucketAsync<String>> bucket, Duration takeoverLease, RScriptAsync script,
             LuaScripts scripts, TakeoverPins pins, ScheduledExecutorService timer, RedisMetrics metrics,
-            Clock hostClock) {
+            StoreClock clock, Clock hostClock) {
         this.nodeId = nodeId;
+        this.clock = clock;
         this.keys = keys;
         this.commands = commands;
         this.presence = presence;
@@ -228,32 +229,17 @@ final class NodeRoster {
         long sentAt = System.nanoTime();
         return scripts.rosterSeen.<List<Object>>eval(script, RScript.ReturnType.LIST, List.of(keys.nodes()), node)
                 .thenApply(answer -> {
-                    rosterTime = new RosterTime((Long) answer.get(0), sentAt);
+                    clock.read((Long) answer.get(0), sentAt);
                     return (Long) answer.get(1);
                 });
     }
 
     /**
-     * Now on the roster's clock: its last reading plus the time since (this host's monotonic
-     * clock). Taken from when that reading was sent, so never behind: a takeover in doubt
-     * judges itself late (sessions heard of twice) rather than early (heard of never).
+     * Now on the roster's clock ({@link StoreClock}): never behind, so a takeover in doubt judges
+     * itself late (sessions heard of twice) rather than early (heard of never).
      */
     private long rosterNow() {
-        RosterTime time = rosterTime;
-        return time.millis() + (System.nanoTime() - time.sentNanos()) / 1_000_000;
-    }
-
-    /**
-     * The roster's clock at {@code nanos} ({@link System#nanoTime()}, e.g. a request's arrival), as
-     * {@link #rosterNow} reckons it: never behind, by at most a round trip ahead.
-     */
-    long rosterMillisAt(long nanos) {
-        RosterTime time = rosterTime;
-        return time.millis() + (nanos - time.sentNanos()) / 1_000_000;
-    }
-
-    /** A reading of the roster's clock ({@code millis}) sent at {@code sentNanos} (System.nanoTime()). */
-    private record RosterTime(long millis, long sentNanos) {
+        return clock.now();
     }
 
     /**
@@ -293,7 +279,7 @@ final class NodeRoster {
         return scripts.rosterHeartbeat.<Long>eval(script, RScript.ReturnType.LONG, List.of(keys.nodes()), nodeId,
                         ROSTER_TTL.toMillis(), processStart)
                 .thenCompose(now -> {
-                    rosterTime = new RosterTime(now, sentAt);
+                    clock.read(now, sentAt);
                     return presence.announce();
                 });
     }

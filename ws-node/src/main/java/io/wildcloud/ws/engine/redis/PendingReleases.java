@@ -73,21 +73,23 @@ final class PendingReleases {
     private final NodeWakeups wakeups;
     private final ScheduledExecutorService timer;
     private final RedisMetrics metrics;
+    private final StoreClock clock;
     private final LinkedHashMap<Target, Entry> entries = new LinkedHashMap<>();
     /** Guarded by this: a scheduled round is waiting or on its way (the next is scheduled when it ends). */
     private boolean roundScheduled;
 
     /**
      * @param release sends release.lua for a pending release
-     * @param track adds a released session to the expiry index with its deadline (this node's clock)
+     * @param track adds a released session to the expiry index with its deadline ({@code clock}'s)
      */
     PendingReleases(Release release, BiFunction<SessionKey, Long, CompletionStage<Boolean>> track,
-            NodeWakeups wakeups, ScheduledExecutorService timer, RedisMetrics metrics) {
+            NodeWakeups wakeups, ScheduledExecutorService timer, RedisMetrics metrics, StoreClock clock) {
         this.release = release;
         this.track = track;
         this.wakeups = wakeups;
         this.timer = timer;
         this.metrics = metrics;
+        this.clock = clock;
     }
 
     /**
@@ -225,7 +227,7 @@ final class PendingReleases {
                 LOG.info("{} release of {} answered at last: the slot is free", pending.key(), pending.receiverId());
             }
             // Tracked whatever the answer: 0 may be an earlier send of this release that ran unanswered.
-            call(() -> track.apply(pending.key(), System.currentTimeMillis() + pending.delayMillis()))
+            call(() -> track.apply(pending.key(), clock.now() + pending.delayMillis()))
                     .whenComplete((tracked, trackError) -> {
                         if (trackError != null) {
                             failed(entry, true, trackError);

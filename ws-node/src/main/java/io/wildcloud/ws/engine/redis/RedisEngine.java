@@ -114,7 +114,8 @@ public final class RedisEngine extends AbstractEngine {
             AtomicReference<SessionExpiryListener> expiryListener = new AtomicReference<>();
             UnknownOutcomes unknown = new UnknownOutcomes(rt.timer(), UnknownOutcomes.boundFor(config));
             sweeper = new ExpirySweeper(rt.pipeline(), rt.scripts(), keys, expiryIndex, rt.timer(),
-                    config.sweepInterval(), lease, expiryListener::get, presence, unknown, config.claimGrace());
+                    config.sweepInterval(), lease, expiryListener::get, presence, unknown, config.claimGrace(),
+                    rt.clock());
             epoch = new StoreEpoch(redisson.getBucket(keys.epoch(), HeapStringCodec.INSTANCE), rt.commands(),
                     (known, found) -> engine.get().storeLost(known, found));
             ClaimJournal journal = new ClaimJournal(rt);
@@ -125,12 +126,12 @@ public final class RedisEngine extends AbstractEngine {
                             config.holdTtl().multipliedBy(2), rt.script(), rt.scripts()),
                     name -> redisson.getBucket(name, HeapStringCodec.INSTANCE), renewal, rt.script(), rt.scripts(),
                     new TakeoverPins(rt.pipeline(), rt.scripts(), keys, rt::slotGroup, config.holdTtl()), rt.timer(), rt.metrics(),
-                    hostClock);
+                    rt.clock(), hostClock);
             clusterWatch = new ClusterWatch(epoch, roster, rt.timer());
             long margin = config.expiryMargin().toMillis();
             pendingReleases = new PendingReleases(pending -> rt.scripts().release.<Long>eval(rt.script(),
                     RScript.ReturnType.LONG, keys.sessionKeys(pending.key()), pending.receiverId(), pending.upToSeq(),
-                    pending.delayMillis(), margin), sweeper::track, wakeups, rt.timer(), rt.metrics());
+                    pending.delayMillis(), margin), sweeper::track, wakeups, rt.timer(), rt.metrics(), rt.clock());
             keeper = new HoldKeeper(rt.pipeline(), rt.scripts(), keys, rt::slotGroup, wakeups::allHeld,
                     pendingReleases::sessions, sweeper, roster, rt.timer(), config.holdTtl(),
                     rt.commands()::clientUsable);
@@ -142,7 +143,7 @@ public final class RedisEngine extends AbstractEngine {
             joins = new IndexJoins(lifetime);
             SlotClaims claims = new SlotClaims(rt.nodeId(), config, keys, rt.replies(), rt.scripts(), rt.pipeline(),
                     wakeups, presence, sweeper, journal, new HeldOwner(rt, wakeups, epoch), unknown, joins,
-                    roster::rosterMillisAt);
+                    rt.clock()::at);
             sessions = new RedisSessionStore(rt, claims, acknowledgements, wakeups, sweeper, expiryListener, unknown,
                     pendingReleases);
             ends = new SessionEnds(rt, lifetime.socketTtlMillis, config.stallBound(), config.holdTtl());

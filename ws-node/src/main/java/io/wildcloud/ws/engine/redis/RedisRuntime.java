@@ -13,12 +13,14 @@ import org.redisson.client.codec.Codec;
 /**
  * What every part of the Redis engine shares, built once by {@link RedisEngine} and handed to the
  * parts: the Redisson client, the key names, the scripts, the {@link CommandGate} every command
- * passes (and the {@link StoreWatch} it feeds), the pipeline of frequent script calls and the one
- * timer thread that runs sweeps, renewals and acknowledgement batches.
+ * passes (and the {@link StoreWatch} it feeds), the pipeline of frequent script calls, the one
+ * timer thread that runs sweeps, renewals and acknowledgement batches, and Redis's clock as the
+ * node reckons it ({@link StoreClock}).
  */
 record RedisRuntime(RedissonClient redisson, RedisEngineConfig config, String nodeId, RedisKeys keys,
         RScriptAsync script, LuaScripts scripts, CommandGate gate, StoreWatch watch, PlainCommands commands,
-        RedisMetrics metrics, ScheduledExecutorService timer, ReplyKeys replies, ScriptPipeline pipeline) {
+        RedisMetrics metrics, ScheduledExecutorService timer, ReplyKeys replies, ScriptPipeline pipeline,
+        StoreClock clock) {
 
     static RedisRuntime on(RedissonClient redisson, RedisEngineConfig config, String nodeId, RedisMetrics metrics) {
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
@@ -38,7 +40,7 @@ record RedisRuntime(RedissonClient redisson, RedisEngineConfig config, String no
         ReplyKeys replies = new ReplyKeys(keys, config);
         return new RedisRuntime(redisson, config, nodeId, keys, script, scripts, gate, watch,
                 new PlainCommands(metrics, gate), metrics, timer, replies,
-                new ScriptPipeline(redisson, script, scripts, gate, replies));
+                new ScriptPipeline(redisson, script, scripts, gate, replies), new StoreClock());
     }
 
     /** Whether the store is a Redis Cluster, where a script's keys must share a slot. */

@@ -90,7 +90,7 @@ final class RedisSessionStore implements SessionStore {
         long upTo = Math.max(deliveredSeq, pending.seq());
         // Sent again while unanswered (a poll with messages releases after its answer, the others
         // before it): a release that ran is never taken for one that failed.
-        long sentAt = System.currentTimeMillis();
+        long sentAt = runtime.clock().now();
         long sentAtNanos = System.nanoTime();
         long margin = runtime.config().expiryMargin().toMillis();
         CompletableFuture<Long> released = unknown.resolve("release " + key, () -> scripts.release.<Long>eval(
@@ -105,7 +105,7 @@ final class RedisSessionStore implements SessionStore {
         });
         // Sent again through a stall too (a ZADD; a late copy's earlier deadline is only a hint: expire.lua
         // reads the session's own), or the release would fail after the store had run it.
-        long deadline = System.currentTimeMillis() + delay;
+        long deadline = runtime.clock().now() + delay;
         CompletableFuture<Boolean> tracked = unknown.resolve("track " + key, () -> sweeper.track(key, deadline))
                 .toCompletableFuture();
         // Unanswered within the stall bound, the slot may still be the receiver's: the node goes on

@@ -93,7 +93,7 @@ final class RedisSocketStore implements SocketStore {
     /** A new socket for the client, counted in its application's {@link NewSocketQuota}, or refused over it. */
     private CompletionStage<Authorization> createWithinQuota(String application, String clientId, URI callback,
                                                              String deadSocketId) {
-        long now = System.currentTimeMillis();
+        long now = runtime.clock().now();
         return this.<Long>eval(scripts.socketQuota, RScript.ReturnType.LONG,
                         List.of(keys.newSockets(application, quota.windowAt(now))), quota.window().toMillis() * 2)
                 .thenCompose(count -> count > quota.maxNewPerApplication()
