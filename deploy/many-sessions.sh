@@ -75,8 +75,8 @@ start_flags=(--nodes "$NODES" --balancer-workers "$WORKERS" --balancer-sources "
     --applications "many:$SECRET" --node-arg=--max-connections-per-address=20000)
 [[ -z "$JAR" ]] || start_flags+=(--jar "$JAR")
 # One socket per session, all of one application: past the nodes' default quota of new sockets
-# per application (100,000 a window), raise it (builds before the quota do not know the flag).
-(( SESSIONS <= 100000 )) || start_flags+=(--node-arg=--max-new-sockets-per-application="$SESSIONS")
+# per application (1,000,000 a window), raise it (builds before the quota do not know the flag).
+(( SESSIONS <= 1000000 )) || start_flags+=(--node-arg=--max-new-sockets-per-application="$SESSIONS")
 (( ${#CLUSTER_FLAGS[@]} == 0 )) || start_flags+=("${CLUSTER_FLAGS[@]}")
 mkdir -p "$STATE_DIR"
 rm -f "$STATE_DIR/go" "$STATE_DIR/close" "$STATE_DIR"/loadgen-*.log

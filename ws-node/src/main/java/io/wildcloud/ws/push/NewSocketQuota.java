@@ -16,7 +16,7 @@ import java.time.Duration;
  */
 public record NewSocketQuota(long maxNewPerApplication, Duration window) {
 
-    public static final long DEFAULT_MAX_NEW_PER_APPLICATION = 100_000;
+    public static final long DEFAULT_MAX_NEW_PER_APPLICATION = 1_000_000;
 
     public NewSocketQuota {
         if (maxNewPerApplication < 1) {

@@ -41,7 +41,7 @@ public record PushLimits(
     public static final Duration DEFAULT_SOCKET_IDLE_TIMEOUT = Duration.ofHours(24);
     public static final int DEFAULT_MAX_PUBLISH_TARGETS = 1000;
     public static final int DEFAULT_NEW_SESSIONS_PER_SECOND = 1;
-    public static final int DEFAULT_NEW_SESSION_BURST = 16;
+    public static final int DEFAULT_NEW_SESSION_BURST = DEFAULT_MAX_SESSIONS_PER_SOCKET;
 
     public PushLimits {
         Objects.requireNonNull(socketIdleTimeout, "socketIdleTimeout");

@@ -28,8 +28,12 @@ final class SessionOpenings {
 
     /** Takes one opening from {@code socketId}'s bucket; false if it has none left now. */
     boolean tryOpen(String socketId) {
-        long now = System.nanoTime();
-        return buckets.of(socketId, now, made -> new Bucket(burst, made)).take(now);
+        return tryOpen(socketId, System.nanoTime());
+    }
+
+    /** As {@link #tryOpen(String)} at {@code nowNanos} ({@link System#nanoTime()}; tests). */
+    boolean tryOpen(String socketId, long nowNanos) {
+        return buckets.of(socketId, nowNanos, made -> new Bucket(burst, made)).take(nowNanos);
     }
 
     int size() {

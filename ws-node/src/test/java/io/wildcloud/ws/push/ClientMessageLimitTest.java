@@ -113,12 +113,41 @@ class ClientMessageLimitTest {
     }
 
     /**
+     * review5: a frame that carries no message ({@code []} padded with 60,000 spaces) was read and
+     * parsed but took nothing from the byte budget (200 of them, 12 MB, went through one session).
+     */
+    @Test
+    void framesCarryingNoMessageSpendTheByteBudgetToo() throws Exception {
+        String socket = rig.authorize("ws-empty");
+        BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+        WebSocket ws = rig.openWebSocket(socket, "w1", frames);
+        assertEquals("o", frames.poll(10, TimeUnit.SECONDS));
+        String empty = "[" + " ".repeat(60_000) + "]";
+        for (int i = 0; i < 20 && frames.isEmpty(); i++) {
+            try {
+                ws.sendText(empty, true).get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException closed) {
+                break; // the node closed the websocket
+            }
+        }
+        assertEquals(BYTES_CLOSE_FRAME, frames.poll(10, TimeUnit.SECONDS));
+        assertEquals(0, rig.callbacks.received().size());
+    }
+
+    /**
      * Each session starts with full message and byte budgets: a client that kept opening sessions
      * of its socket got around both (110 sessions in 3 s carried 8.8 MB/s of callbacks from one
      * socket). A socket's new sessions are bounded too; another socket's are not touched.
      */
     @Test
     void aSocketOpeningSessionAfterSessionIsRefusedPastTheNewSessionBurst() throws Exception {
+        // A burst under sessions-per-socket (64, the default burst), so that the bound refuses, not the count.
+        try (PushOverSockJsRig churned = new PushOverSockJsRig(PushLimits.defaults().withNewSessions(1, 16))) {
+            refusedPastTheBurstOf16(churned);
+        }
+    }
+
+    private static void refusedPastTheBurstOf16(PushOverSockJsRig rig) throws Exception {
         String socket = rig.authorize("churn");
         long started = System.nanoTime();
         int opened = 0;

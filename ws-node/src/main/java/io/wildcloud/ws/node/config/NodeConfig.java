@@ -1,6 +1,7 @@
 package io.wildcloud.ws.node.config;
 
 import io.wildcloud.ws.engine.redis.RedisEngineConfig;
+import io.wildcloud.ws.push.PushLimits;
 import io.wildcloud.ws.sockjs.ClientMessageLimit;
 import io.wildcloud.ws.sockjs.SockJsOptions;
 import java.time.Duration;
@@ -126,7 +127,7 @@ public record NodeConfig(
             SettingDefinition.of("max-client-bytes-per-second", "65536",
                     "bytes of frames (their JSON, as `max-message-bytes` counts it) a session's browser may send a "
                     + "second, sustained; see [Client messages](#client-messages)"),
-            SettingDefinition.described("client-byte-burst", "4 x `max-message-bytes` (262144)",
+            SettingDefinition.described("client-byte-burst", "4 x `max-message-bytes` (262144), or `max-client-bytes-per-second` if more",
                     "bytes of frames a session's browser may send at once; at least `max-message-bytes` and "
                     + "`max-client-bytes-per-second`. A frame over the limit is refused whole and the session "
                     + "closed with `4429`"),
@@ -141,15 +142,16 @@ public record NodeConfig(
                     "new sessions one socket may open a second on a node, sustained; more are refused with `4429`"
                     + " (each session starts with full message and byte budgets, so opening session after"
                     + " session would get around them)"),
-            SettingDefinition.of("new-session-burst", "16",
-                    "new sessions one socket may open at once on a node (tabs, reloads, reconnects); at least"
-                    + " `max-new-sessions-per-second`"),
-            SettingDefinition.of("max-new-sockets-per-application", "100000",
-                    "sockets one application may create (clients authorized for the first time, or again after"
-                    + " theirs expired or was revoked) per `socket-idle-timeout`, over the whole cluster; more get"
-                    + " 429 `too_many_sockets`. Bounds what one application can make the store hold: its sockets"
-                    + " never used number at most twice this. Raise it for an application with more new users"
-                    + " a day"),
+            SettingDefinition.of("new-session-burst", "64",
+                    "new sessions one socket may open at once on a node (tabs, reloads, reconnects: as many as"
+                    + " `sessions-per-socket` by default); at least `max-new-sessions-per-second`"),
+            SettingDefinition.of("max-new-sockets-per-application", "1000000",
+                    "sockets one application may create per `socket-idle-timeout` window, over the whole cluster:"
+                    + " a client authorized for the first time, or again after its socket was revoked or unused"
+                    + " for the idle timeout (a user back after a day counts again); more get 429"
+                    + " `too_many_sockets` until the next window. Bounds what one application can make the store"
+                    + " hold (its sockets never used number at most twice this): size it to the application's"
+                    + " users seen a day, with room"),
             SettingDefinition.of("socket-idle-timeout", "24h",
                     "an unused socket is forgotten after this (on Redis, up to 1/16 later: see "
                     + "[docs/push-api.md](docs/push-api.md))"),
@@ -273,7 +275,7 @@ public record NodeConfig(
                 settings.integer("sessions-per-socket", 64, 1, 100_000),
                 settings.integer("max-new-sessions-per-second", 1, 1, 100_000),
                 newSessionBurst(settings),
-                settings.integer("max-new-sockets-per-application", 100_000, 1, 1_000_000_000),
+                settings.integer("max-new-sockets-per-application", 1_000_000, 1, 1_000_000_000),
                 settings.duration("callback-timeout", Duration.ofSeconds(10)),
                 settings.duration("callback-retry-budget", Duration.ofSeconds(60)),
                 settings.integer("callback-concurrency", 256, 1, 100_000),
@@ -340,7 +342,7 @@ public record NodeConfig(
 
     private static int newSessionBurst(Settings settings) {
         int perSecond = settings.integer("max-new-sessions-per-second", 1, 1, 100_000);
-        int burst = settings.integer("new-session-burst", 16, 1, 100_000);
+        int burst = settings.integer("new-session-burst", PushLimits.DEFAULT_NEW_SESSION_BURST, 1, 100_000);
         if (burst < perSecond) {
             throw ConfigException.invalid("new-session-burst", String.valueOf(burst),
                     "must be at least max-new-sessions-per-second (" + perSecond + ")");
@@ -358,8 +360,10 @@ public record NodeConfig(
         }
         int bytesPerSecond = settings.integer("max-client-bytes-per-second", ClientMessageLimit.DEFAULT_BYTES_PER_SECOND,
                 1, 1_000_000_000);
-        int byteBurst = settings.integer("client-byte-burst", ClientMessageLimit.defaultByteBurst(maxMessageBytes), 1,
-                Integer.MAX_VALUE);
+        // Unset, it follows the rate up (review5: a rate set above the default burst failed the start
+        // over a setting the operator never set).
+        int byteBurst = settings.integer("client-byte-burst",
+                Math.max(bytesPerSecond, ClientMessageLimit.defaultByteBurst(maxMessageBytes)), 1, Integer.MAX_VALUE);
         if (byteBurst < maxMessageBytes) {
             throw ConfigException.invalid("client-byte-burst", String.valueOf(byteBurst),
                     "must be at least max-message-bytes (" + maxMessageBytes + "), or no frame of that size could pass");

@@ -5,11 +5,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The permits a callback attempt holds while it is on the wire: one of its callback origin's, so
- * that one slow endpoint holds only its own share of connections; one of its application's, so
- * that one application, however many origins it hands out in its callback URLs, holds only its
- * share of the node's; and one of the node's. Taken in that order, always, and given back together:
- * no two attempts wait on each other.
+ * The permits a callback attempt holds while it is on the wire: one of its application's, so that
+ * one application, however many origins it hands out in its callback URLs, holds only its share of
+ * the node's; one of its callback origin's, so that one slow endpoint holds only its own share of
+ * connections; and one of the node's. Taken in that order, always, and given back together: no two
+ * attempts wait on each other. The application's first: an attempt waiting for its application's
+ * share holds nothing another application needs (origin first, a hostile application's waiters
+ * held the permits of an origin it shared with its victim).
  *
  * <p>Applications are a configured few; origins are whatever callback URLs applications name, so
  * an origin's limiter is made on first use and forgotten once nothing holds or waits for it.
@@ -33,19 +35,19 @@ final class CallbackPermits {
         String originKey = target.loggableOrigin();
         ConcurrencyLimiter application = applications.computeIfAbsent(target.applicationName(),
                 name -> new ConcurrencyLimiter(perApplication));
-        // Taken inside the map's compute, as the forgetting in release is: a limiter is never
-        // forgotten between being found here and being taken.
-        @SuppressWarnings("unchecked")
-        CompletionStage<Void>[] turn = new CompletionStage[1];
-        ConcurrencyLimiter origin = origins.compute(originKey, (key, existing) -> {
-            ConcurrencyLimiter limiter = existing != null ? existing : new ConcurrencyLimiter(perOrigin);
-            turn[0] = limiter.acquire();
-            return limiter;
+        return application.acquire().thenCompose(ignored -> {
+            // Taken inside the map's compute, as the forgetting in release is: a limiter is never
+            // forgotten between being found here and being taken.
+            @SuppressWarnings("unchecked")
+            CompletionStage<Void>[] turn = new CompletionStage[1];
+            ConcurrencyLimiter origin = origins.compute(originKey, (key, existing) -> {
+                ConcurrencyLimiter limiter = existing != null ? existing : new ConcurrencyLimiter(perOrigin);
+                turn[0] = limiter.acquire();
+                return limiter;
+            });
+            Held held = new Held(originKey, origin, application);
+            return turn[0].thenCompose(taken -> node.acquire()).thenApply(taken -> held);
         });
-        Held held = new Held(originKey, origin, application);
-        return turn[0].thenCompose(ignored -> application.acquire())
-                .thenCompose(ignored -> node.acquire())
-                .thenApply(ignored -> held);
     }
 
     /** Origins with a limiter now (tests: forgotten once idle). */

@@ -66,8 +66,9 @@ abstract class MessageSender implements HttpTransport {
             SockJsResponses.sendText(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "Broken JSON encoding.");
             return;
         }
-        ClientMessageLimit.Exceeded exceeded = messages.isEmpty() ? null
-                : runtime.sendBuckets().tryTake(key, endpoint.options().clientMessageLimit(), messages.size(), frameBytes);
+        // An empty array's bytes count too: the node read and parsed them.
+        ClientMessageLimit.Exceeded exceeded = runtime.sendBuckets().tryTake(key, endpoint.options().clientMessageLimit(),
+                messages.size(), frameBytes);
         if (exceeded != null) {
             refuseOverLimit(ctx, request, endpoint, key, messages.size(), exceeded);
             return;

@@ -256,7 +256,9 @@ abstract class WebSocketReceiver extends SessionReceiver {
             writeClose(SockJsFrame.close(CloseCodes.MESSAGE_RATE_EXCEEDED, reason));
             return;
         }
-        clientMessages.deliver(session, messages);
+        if (!messages.isEmpty()) {
+            clientMessages.deliver(session, messages);
+        }
     }
 
     final void sendClose(CloseWebSocketFrame close) {

@@ -78,6 +78,7 @@ class RedisSocketStoreTest extends SocketStoreContract {
     @Test
     void anApplicationsQuotaOfNewSocketsIsCountedOverEveryNode() throws Exception {
         NewSocketQuota quota = new NewSocketQuota(2, Duration.ofDays(1));
+        awayFromAWindowEdge(quota);
         SocketStore first = newStore(quota);
         SocketStore second = newStore(quota);
         await(first.authorize("app", "client-1", CALLBACK_1));

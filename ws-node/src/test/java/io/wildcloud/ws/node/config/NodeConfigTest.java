@@ -59,6 +59,8 @@ class NodeConfigTest {
         assertMessage("invalid setting client-byte-burst=100000: must be at least max-client-bytes-per-second "
                 + "(200000)", "--client-byte-burst=100000", "--max-client-bytes-per-second=200000");
         assertMessage("invalid setting max-client-bytes-per-second=0", "--max-client-bytes-per-second=0");
+        assertEquals(1_000_000, NodeConfig.from(Settings.load(new String[] {"--max-client-bytes-per-second=1000000"},
+                Map.of())).sockJs().clientMessageLimit().byteBurst(), "an unset burst follows a rate set above it");
     }
 
     @Test

@@ -33,6 +33,23 @@ class CallbackPermitsTest {
         assertFalse(hostile.get(4).isDone());
     }
 
+    /**
+     * review5: with the origin's permit taken first, a hostile application's attempts waiting for
+     * its own share held the permits of an origin it named that another application uses.
+     */
+    @Test
+    void anApplicationWaitingForItsShareHoldsNoOriginAnotherApplicationUses() {
+        CallbackPermits permits = new CallbackPermits(POLICY);
+        for (int i = 0; i < 3; i++) {
+            permits.acquire(target("hostile", "http://10.0.0." + i + "/hang"));
+        }
+        String shared = "http://10.9.9.9/cb";
+        permits.acquire(target("hostile", shared));
+        permits.acquire(target("hostile", shared));
+        assertTrue(permits.acquire(target("victim", shared)).toCompletableFuture().isDone(),
+                "the victim's callback waits behind the hostile application's waiters");
+    }
+
     @Test
     void anOriginsLimiterIsForgottenOnceNothingHoldsOrWaitsForIt() {
         CallbackPermits permits = new CallbackPermits(POLICY.withMaxConcurrencyPerApplication(8));
