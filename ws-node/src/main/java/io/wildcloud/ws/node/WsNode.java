@@ -113,6 +113,8 @@ public final class WsNode implements AutoCloseable {
         long halfWriteMemory = config.webSocketPolicy().maxWriteMemoryBytes() / 2;
         WriteMemory publicWriteMemory = new WriteMemory(halfWriteMemory, publicEdge.cutOffs());
         WriteMemory apiWriteMemory = new WriteMemory(halfWriteMemory, apiEdge.cutOffs());
+        publicEdge.watch(publicWriteMemory);
+        apiEdge.watch(apiWriteMemory);
         // SockJS clients batch up to a few messages per xhr_send: room for six, JSON-escaped, and framing.
         int maxPublicBody = 6 * config.sockJs().maxMessageBytes() + 1024;
         int maxApiBody = push != null ? push.maxApiBodyBytes() : 64 * 1024;

@@ -66,6 +66,7 @@ class EdgeMetricsTest {
             for (WriteMemory.CutOff reason : WriteMemory.CutOff.values()) {
                 assertEquals(0.0, scrape.value("ws_connections_cut_off_total", "port=" + port, "reason=" + reason.tag()));
             }
+            assertEquals(0.0, scrape.value("ws_write_memory_reserved_bytes", "port=" + port));
         }
         for (String code : new String[] {"1002", "1007", "1008", "1009", "1013"}) {
             assertEquals(0.0, scrape.value("ws_websocket_closed_total", "code=" + code));
