@@ -30,7 +30,7 @@ public record WebSocketPolicy(long maxWriteBacklogBytes, long maxWriteMemoryByte
                     "bytes written to one public connection that may wait for a peer to read them (every "
                     + "kind: messages, heartbeats, pongs, close frames, streamed chunks, responses); past it "
                     + "the connection is cut off. Keep it above the largest batch a session may get at once"),
-            SettingDefinition.described("max-write-memory", "a quarter of the JVM's max direct memory",
+            SettingDefinition.described("max-write-memory", "a quarter of the JVM's max direct memory, at most 2 GiB",
                     "bytes the write backlogs of all connections may hold together, half for each port (each "
                     + "connection's first 64 KiB not counted); when they pass it, the connections with the largest "
                     + "backlogs are cut off until the rest fit, so slow readers lose and everyone else is served"),
