@@ -12,6 +12,7 @@ import io.wildcloud.ws.node.http.HealthHandler;
 import io.wildcloud.ws.node.http.HttpServer;
 import io.wildcloud.ws.node.http.NetworkTransport;
 import io.wildcloud.ws.node.http.WriteBacklogLimit;
+import io.wildcloud.ws.node.http.WriteMemory;
 import io.wildcloud.ws.node.metrics.EdgeMeters;
 import io.wildcloud.ws.node.metrics.SockJsMeters;
 import io.wildcloud.ws.push.ApplicationRegistry;
@@ -311,9 +312,10 @@ final class StartWarmup {
         ConnectionGuards guards = new ConnectionGuards(name, config.connectionLimits(), maxBody,
                 config.connectionLimits().maxRequestMemory() / 2, new ClientErrorLog(), edge.refusals());
         long maxBacklog = config.webSocketPolicy().maxWriteBacklogBytes();
+        WriteMemory writeMemory = new WriteMemory(config.webSocketPolicy().maxWriteMemoryBytes() / 2, edge.cutOffs());
         return HttpServer.bindOwningConnections(name, "127.0.0.1", 0, transport, boss, intake,
                 new PublicChannelInitializer(maxBody, health, new ClientScriptHandler(), sockjs, new DrainingConnections(),
-                        () -> new WriteBacklogLimit(maxBacklog, edge::cutOff), guards, workers));
+                        () -> new WriteBacklogLimit(maxBacklog, writeMemory), guards, workers));
     }
 
     /**
@@ -352,9 +354,10 @@ final class StartWarmup {
         ConnectionGuards guards = new ConnectionGuards("warmup-api", config.connectionLimits(), push.maxApiBodyBytes(),
                 config.connectionLimits().maxRequestMemory() / 2, new ClientErrorLog(), edge.refusals());
         long maxBacklog = config.webSocketPolicy().maxWriteBacklogBytes();
+        WriteMemory writeMemory = new WriteMemory(config.webSocketPolicy().maxWriteMemoryBytes() / 2, edge.cutOffs());
         return HttpServer.bindOwningConnections("warmup-api", "127.0.0.1", 0, transport, boss, intake,
                 new ApiChannelInitializer(health, null, push.api()::newAggregator, push.api()::newHandler,
-                        new DrainingConnections(), () -> new WriteBacklogLimit(maxBacklog, edge::cutOff), guards, workers));
+                        new DrainingConnections(), () -> new WriteBacklogLimit(maxBacklog, writeMemory), guards, workers));
     }
 
     /** An upgrade for a socket that does not exist: the engine's claim reads and answers 404. */

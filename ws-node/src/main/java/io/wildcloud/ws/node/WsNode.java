@@ -15,6 +15,7 @@ import io.wildcloud.ws.node.http.HealthHandler;
 import io.wildcloud.ws.node.http.HttpServer;
 import io.wildcloud.ws.node.http.NetworkTransport;
 import io.wildcloud.ws.node.http.WriteBacklogLimit;
+import io.wildcloud.ws.node.http.WriteMemory;
 import io.wildcloud.ws.node.metrics.EdgeMeters;
 import io.wildcloud.ws.node.metrics.MetricsHandler;
 import io.wildcloud.ws.node.metrics.NodeMetrics;
@@ -108,6 +109,12 @@ public final class WsNode implements AutoCloseable {
         EdgeMeters publicEdge = new EdgeMeters(metrics.registry(), "public");
         EdgeMeters apiEdge = new EdgeMeters(metrics.registry(), "api");
         long maxBacklog = config.webSocketPolicy().maxWriteBacklogBytes();
+        // Each port has half the write memory, as it has half the request memory.
+        long halfWriteMemory = config.webSocketPolicy().maxWriteMemoryBytes() / 2;
+        WriteMemory publicWriteMemory = new WriteMemory(halfWriteMemory, publicEdge.cutOffs());
+        WriteMemory apiWriteMemory = new WriteMemory(halfWriteMemory, apiEdge.cutOffs());
+        publicEdge.watch(publicWriteMemory);
+        apiEdge.watch(apiWriteMemory);
         // SockJS clients batch up to a few messages per xhr_send: room for six, JSON-escaped, and framing.
         int maxPublicBody = 6 * config.sockJs().maxMessageBytes() + 1024;
         int maxApiBody = push != null ? push.maxApiBodyBytes() : 64 * 1024;
@@ -140,14 +147,14 @@ public final class WsNode implements AutoCloseable {
             try {
                 this.publicServer = HttpServer.bind("public", config.bindHost(), config.publicPort(), transport, boss,
                         intake, new PublicChannelInitializer(maxPublicBody, health, new ClientScriptHandler(), sockjs,
-                                connections, () -> new WriteBacklogLimit(maxBacklog, publicEdge::cutOff), publicGuards,
+                                connections, () -> new WriteBacklogLimit(maxBacklog, publicWriteMemory), publicGuards,
                                 workers));
                 this.apiServer = HttpServer.bind("api", config.apiBindHost(), config.apiPort(), transport, boss, intake,
                         new ApiChannelInitializer(health, new MetricsHandler(metrics),
                                 push != null ? push.api()::newAggregator : null,
                                 push != null ? push.api()::newHandler : null, connections,
                                 // An application that does not read its answers is cut off like a browser.
-                                () -> new WriteBacklogLimit(maxBacklog, apiEdge::cutOff), apiGuards, workers));
+                                () -> new WriteBacklogLimit(maxBacklog, apiWriteMemory), apiGuards, workers));
             } catch (Exception e) {
                 // Netty rethrows a failed bind's BindException unchecked-style: catch everything.
                 shutdownQuietly();

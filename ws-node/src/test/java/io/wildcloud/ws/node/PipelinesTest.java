@@ -15,6 +15,7 @@ import io.wildcloud.ws.node.http.DrainingConnections;
 import io.wildcloud.ws.node.http.HealthHandler;
 import io.wildcloud.ws.node.http.Refusal;
 import io.wildcloud.ws.node.http.WriteBacklogLimit;
+import io.wildcloud.ws.node.http.WriteMemory;
 import io.wildcloud.ws.node.metrics.MetricsHandler;
 import io.wildcloud.ws.node.metrics.NodeMetrics;
 import io.wildcloud.ws.sockjs.http.ClientScriptHandler;
@@ -126,7 +127,8 @@ class PipelinesTest {
     }
 
     private WriteBacklogLimit backlogLimit() {
-        return new WriteBacklogLimit(config.webSocketPolicy().maxWriteBacklogBytes(), () -> { });
+        return new WriteBacklogLimit(config.webSocketPolicy().maxWriteBacklogBytes(),
+                WriteMemory.unlimited(WriteMemory.CutOff.Counter.NONE));
     }
 
     private ConnectionGuards guards(String port) {

@@ -82,7 +82,7 @@ class PingFloodAttackTest {
                 for (RawWebSocket attacker : attackers) {
                     assertTrue(attacker.closedByServerWithin(Duration.ofSeconds(5)), "a flooder is cut off; pings sent " + sent);
                 }
-                assertEquals(attackers.size(), node.metric("ws_connections_cut_off_total", "port=\"public\""),
+                assertEquals(attackers.size(), node.metric("ws_connections_cut_off_total", "port=\"public\"", "reason=\"max_write_backlog\""),
                         "cut off by max-write-backlog; pings sent " + sent);
                 assertEquals(0, node.metric("ws_websocket_closed_total", "code=\"1008\""), "not by the control-frame budget");
                 // The kernel holds what the peer does not read (up to its 4 MiB send buffer on this

@@ -13,11 +13,14 @@ import java.util.Set;
  * @param maxWriteBacklogBytes bytes written to one public connection that may wait for its peer to
  *     read (every frame kind: messages, heartbeats, pongs, close frames, HTTP responses); beyond
  *     it the connection is cut off
+ * @param maxWriteMemoryBytes bytes all connections' write backlogs may hold together, half per port;
+ *     beyond it the largest backlogs are cut off
  * @param maxControlFramesPerSecond pings and pongs a websocket may send a second (and at once);
  *     beyond it the websocket is closed with 1008
  * @param allowedOrigins browser origins that may use SockJS; others get 403
  */
-public record WebSocketPolicy(long maxWriteBacklogBytes, int maxControlFramesPerSecond, AllowedOrigins allowedOrigins) {
+public record WebSocketPolicy(long maxWriteBacklogBytes, long maxWriteMemoryBytes, int maxControlFramesPerSecond,
+        AllowedOrigins allowedOrigins) {
 
     public static final int DEFAULT_MAX_WRITE_BACKLOG_BYTES = 4 * 1024 * 1024;
 
@@ -27,6 +30,10 @@ public record WebSocketPolicy(long maxWriteBacklogBytes, int maxControlFramesPer
                     "bytes written to one public connection that may wait for a peer to read them (every "
                     + "kind: messages, heartbeats, pongs, close frames, streamed chunks, responses); past it "
                     + "the connection is cut off. Keep it above the largest batch a session may get at once"),
+            SettingDefinition.described("max-write-memory", "a quarter of the JVM's max direct memory, at most 2 GiB",
+                    "bytes the write backlogs of all connections may hold together, half for each port (each "
+                    + "connection's first 64 KiB not counted); when they pass it, the connections with the largest "
+                    + "backlogs are cut off until the rest fit, so slow readers lose and everyone else is served"),
             SettingDefinition.of("max-control-frames-per-second", "50",
                     "pings and pongs one websocket may send a second, and at once; past it the node closes it "
                     + "with 1008 and reads no more from it"),
@@ -42,6 +49,8 @@ public record WebSocketPolicy(long maxWriteBacklogBytes, int maxControlFramesPer
     /** Parses and validates; throws {@link ConfigException} naming the first bad setting. */
     public static WebSocketPolicy from(Settings settings) {
         int backlog = settings.integer("max-write-backlog", DEFAULT_MAX_WRITE_BACKLOG_BYTES, 64 * 1024, 1024 * 1024 * 1024);
+        int writeMemory = settings.integer("max-write-memory", (int) defaultMaxWriteMemory(), 64 * 1024,
+                Integer.MAX_VALUE);
         int controlFrames = settings.integer("max-control-frames-per-second",
                 PeerPolicy.DEFAULT_MAX_CONTROL_FRAMES_PER_SECOND, 1, 100_000);
         AllowedOrigins origins = AllowedOrigins.any();
@@ -51,7 +60,13 @@ public record WebSocketPolicy(long maxWriteBacklogBytes, int maxControlFramesPer
         } catch (IllegalArgumentException e) {
             throw ConfigException.invalid("allowed-origins", raw, e.getMessage());
         }
-        return new WebSocketPolicy(backlog, controlFrames, origins);
+        return new WebSocketPolicy(backlog, writeMemory, controlFrames, origins);
+    }
+
+    /** A quarter of the JVM's direct memory: the rest is for request bodies, encoding and Netty's pools. */
+    static long defaultMaxWriteMemory() {
+        long maxDirect = io.netty.util.internal.PlatformDependent.maxDirectMemory();
+        return maxDirect > 0 ? Math.min(Integer.MAX_VALUE, maxDirect / 4) : 256L * 1024 * 1024;
     }
 
     /** What the SockJS layer enforces of this policy. */

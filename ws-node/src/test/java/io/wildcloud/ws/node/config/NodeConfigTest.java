@@ -145,17 +145,21 @@ class NodeConfigTest {
     void webSocketPolicyDefaultsAndErrors() {
         WebSocketPolicy defaults = NodeConfig.builder().build().webSocketPolicy();
         assertEquals(4L * 1024 * 1024, defaults.maxWriteBacklogBytes());
+        assertEquals(io.netty.util.internal.PlatformDependent.maxDirectMemory() / 4, defaults.maxWriteMemoryBytes());
         assertEquals(50, defaults.maxControlFramesPerSecond());
         assertTrue(defaults.allowedOrigins().isAny());
         WebSocketPolicy set = NodeConfig.from(Settings.load(new String[] {"--max-write-backlog=1048576",
+                "--max-write-memory=33554432",
                 "--max-control-frames-per-second=10", "--allowed-origins=https://app.example, https://*.example.com"},
                 Map.of())).webSocketPolicy();
         assertEquals(1048576, set.maxWriteBacklogBytes());
+        assertEquals(32L * 1024 * 1024, set.maxWriteMemoryBytes());
         assertEquals(10, set.peerPolicy().maxControlFramesPerSecond());
         assertEquals(List.of("https://app.example", "https://*.example.com"), set.allowedOrigins().patterns());
         assertMessage("invalid setting allowed-origins=https://app.example/: 'https://app.example/' is not an origin",
                 "--allowed-origins=https://app.example/");
         assertMessage("invalid setting max-write-backlog=1000: must be between 65536", "--max-write-backlog=1000");
+        assertMessage("invalid setting max-write-memory=1000: must be between 65536", "--max-write-memory=1000");
         assertMessage("invalid setting max-control-frames-per-second=0", "--max-control-frames-per-second=0");
     }
 

@@ -58,7 +58,10 @@ class WriteBacklogLimitTest {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new WriteBacklogLimit(BOUND, cutOff::incrementAndGet),
+                        ch.pipeline().addLast(new WriteBacklogLimit(BOUND, WriteMemory.unlimited(reason -> {
+                                    assertEquals(WriteMemory.CutOff.MAX_WRITE_BACKLOG, reason);
+                                    cutOff.incrementAndGet();
+                                })),
                                 new ChannelInboundHandlerAdapter() {
                                     @Override
                                     public void channelRead(ChannelHandlerContext ctx, Object msg) {

@@ -7,6 +7,7 @@ import io.wildcloud.ws.node.WsNode;
 import io.wildcloud.ws.node.config.NodeConfig;
 import io.wildcloud.ws.node.config.Settings;
 import io.wildcloud.ws.node.http.Refusal;
+import io.wildcloud.ws.node.http.WriteMemory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -62,7 +63,10 @@ class EdgeMetricsTest {
             for (Refusal reason : Refusal.values()) {
                 assertEquals(0.0, scrape.value("ws_http_refused_total", "port=" + port, "reason=" + reason.tag()));
             }
-            assertEquals(0.0, scrape.value("ws_connections_cut_off_total", "port=" + port));
+            for (WriteMemory.CutOff reason : WriteMemory.CutOff.values()) {
+                assertEquals(0.0, scrape.value("ws_connections_cut_off_total", "port=" + port, "reason=" + reason.tag()));
+            }
+            assertEquals(0.0, scrape.value("ws_write_memory_reserved_bytes", "port=" + port));
         }
         for (String code : new String[] {"1002", "1007", "1008", "1009", "1013"}) {
             assertEquals(0.0, scrape.value("ws_websocket_closed_total", "code=" + code));
@@ -99,7 +103,7 @@ class EdgeMetricsTest {
             // (2.7 MiB on loopback here) and the backlog hold together, so the node must cut the
             // connection off. It renders ~200 answers first: 1-2 s quiet, but 9 s and over 40 s
             // were seen on a starved machine; each scrape of ours is one render more, so few.
-            scrapeUntil(s -> s.value("ws_connections_cut_off_total", "port=api") == 1, Duration.ofSeconds(120),
+            scrapeUntil(s -> s.value("ws_connections_cut_off_total", "port=api", "reason=max_write_backlog") == 1, Duration.ofSeconds(120),
                     Duration.ofSeconds(1));
             socket.setSoTimeout(10_000);
             received = drain(socket.getInputStream());
@@ -108,7 +112,7 @@ class EdgeMetricsTest {
                 HttpResponse.BodyHandlers.ofString()).body().length();
         assertTrue(received < (requests - 1) * oneAnswer,
                 "the connection ended before its answers: " + received + " bytes of ~" + requests * oneAnswer);
-        assertEquals(0.0, scrape().value("ws_connections_cut_off_total", "port=public"));
+        assertEquals(0.0, scrape().value("ws_connections_cut_off_total", "port=public", "reason=max_write_backlog"));
     }
 
     /** Reads until the node's close; a reset (it closed with unread bytes) ends it too. */

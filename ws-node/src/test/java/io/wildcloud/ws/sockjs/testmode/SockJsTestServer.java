@@ -44,7 +44,9 @@ public final class SockJsTestServer implements AutoCloseable {
                         // As the node's public port: a peer that does not read is cut off.
                         ch.pipeline()
                                 .addLast("write-backlog", new io.wildcloud.ws.node.http.WriteBacklogLimit(
-                                        io.wildcloud.ws.node.config.WebSocketPolicy.DEFAULT_MAX_WRITE_BACKLOG_BYTES, () -> { }))
+                                        io.wildcloud.ws.node.config.WebSocketPolicy.DEFAULT_MAX_WRITE_BACKLOG_BYTES,
+                                        io.wildcloud.ws.node.http.WriteMemory.unlimited(
+                                                io.wildcloud.ws.node.http.WriteMemory.CutOff.Counter.NONE)))
                                 .addLast("http-codec", new HttpServerCodec())
                                 .addLast("http-aggregator", new HttpObjectAggregator(1 << 20))
                                 .addLast(PipelineNames.CLIENT_SCRIPT, scripts)
