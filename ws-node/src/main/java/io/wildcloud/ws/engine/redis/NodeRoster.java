@@ -229,7 +229,7 @@ final class NodeRoster {
         long sentAt = System.nanoTime();
         return scripts.rosterSeen.<List<Object>>eval(script, RScript.ReturnType.LIST, List.of(keys.nodes()), node)
                 .thenApply(answer -> {
-                    clock.read((Long) answer.get(0), sentAt);
+                    clock.read((Long) answer.get(0), sentAt, System.nanoTime());
                     return (Long) answer.get(1);
                 });
     }
@@ -279,7 +279,7 @@ final class NodeRoster {
         return scripts.rosterHeartbeat.<Long>eval(script, RScript.ReturnType.LONG, List.of(keys.nodes()), nodeId,
                         ROSTER_TTL.toMillis(), processStart)
                 .thenCompose(now -> {
-                    clock.read(now, sentAt);
+                    clock.read(now, sentAt, System.nanoTime());
                     return presence.announce();
                 });
     }

@@ -143,7 +143,7 @@ public final class RedisEngine extends AbstractEngine {
             joins = new IndexJoins(lifetime);
             SlotClaims claims = new SlotClaims(rt.nodeId(), config, keys, rt.replies(), rt.scripts(), rt.pipeline(),
                     wakeups, presence, sweeper, journal, new HeldOwner(rt, wakeups, epoch), unknown, joins,
-                    rt.clock()::at);
+                    rt.clock()::arrivalAt);
             sessions = new RedisSessionStore(rt, claims, acknowledgements, wakeups, sweeper, expiryListener, unknown,
                     pendingReleases);
             ends = new SessionEnds(rt, lifetime.socketTtlMillis, config.stallBound(), config.holdTtl());
@@ -216,6 +216,16 @@ public final class RedisEngine extends AbstractEngine {
      */
     void stopClusterWatch() {
         clusterWatch.stop();
+    }
+
+    /** A heartbeat now, outside the cluster watch's rounds (tests: one that meets a stall). */
+    CompletionStage<Void> heartbeat() {
+        return roster.heartbeat();
+    }
+
+    /** Redis's clock as this node reckons it (tests). */
+    StoreClock clock() {
+        return runtime.clock();
     }
 
     /** Heartbeats and scans again after {@link #stopClusterWatch} (tests: a pause, not a death). */

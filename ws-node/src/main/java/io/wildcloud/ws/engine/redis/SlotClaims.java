@@ -56,7 +56,7 @@ final class SlotClaims {
     private final UnknownOutcomes unknown;
     private final IndexJoins joins;
 
-    /** The store's clock (ms) at a {@link System#nanoTime()} instant ({@link NodeRoster#rosterMillisAt}). */
+    /** The store's clock (ms) at a request's arrival ({@link StoreClock#arrivalAt}): never ahead. */
     private final LongUnaryOperator storeMillisAt;
 
     SlotClaims(String nodeId, RedisEngineConfig config, RedisKeys keys, ReplyKeys replies, LuaScripts scripts,
