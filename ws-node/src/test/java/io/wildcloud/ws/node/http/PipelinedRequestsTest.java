@@ -133,8 +133,29 @@ class PipelinedRequestsTest {
         assertFalse(channel.finish());
     }
 
+    @Test
+    void aWaitingRequestsBodyIsNotTimedWhileTheConnectionDoesNotRead() throws Exception {
+        EmbeddedChannel channel = channel(NodeConfig.from(Settings.load(
+                new String[] {"--body-progress-interval=1s"}, Map.of())).connectionLimits());
+        channel.writeInbound(ascii(get("/hold") + "POST /send HTTP/1.1\r\nContent-Length: 5\r\n\r\nhe"));
+        Thread.sleep(1_500); // past body-progress-interval, with 2 of the body's 5 bytes in
+        channel.runScheduledPendingTasks();
+        assertTrue(channel.isOpen(), "the waiting body was timed while the node did not read it");
+        assertEquals(List.of(), refused);
+        answerHeld("h");
+        channel.runPendingTasks();
+        channel.writeInbound(ascii("llo"));
+        assertEquals(List.of("/hold", "/send"), served);
+        assertEquals(ok("h") + ok("/send"), written(channel));
+        assertFalse(channel.finish());
+    }
+
     private EmbeddedChannel channel() {
-        ConnectionGuards guards = new ConnectionGuards("test", LIMITS, 1024, new RequestMemory(1 << 20),
+        return channel(LIMITS);
+    }
+
+    private EmbeddedChannel channel(ConnectionLimits limits) {
+        ConnectionGuards guards = new ConnectionGuards("test", limits, 1024, new RequestMemory(1 << 20),
                 new ClientErrorLog(), refused::add);
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.pipeline().addLast("http-codec", new HttpServerCodec());
