@@ -3,10 +3,12 @@ package io.wildcloud.ws.node.http;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
@@ -28,7 +30,7 @@ import java.util.ArrayDeque;
  * <p>Public port, after the intake hand-off (so on the connection's worker loop) and before the
  * aggregator (which must not see a waiting request's {@code Expect: 100-continue}). Event loop only.
  * Releases what waits when it is not served. A request served alone, as browsers send them, costs
- * two field checks in and a type check per message out, and nothing is allocated.
+ * a few field and type checks in and out, and nothing is allocated.
  */
 final class PipelinedRequests extends ChannelDuplexHandler {
 
@@ -95,18 +97,24 @@ final class PipelinedRequests extends ChannelDuplexHandler {
                 ctx.write(msg, promise); // 100 Continue: a full response, but the answer is still to come
                 return;
             }
-            closesAfterAnswer = !HttpUtil.isKeepAlive(response);
+            closesAfterAnswer = closesConnection(response);
         }
         ctx.write(msg, promise);
         if (msg instanceof LastHttpContent && answering) {
             answering = false;
             if (closesAfterAnswer) {
-                end();
+                end(); // what still comes, or waits, is not served
             } else if (waitingRequests > 0) {
                 // Not from inside the write: whoever wrote the answer is still on the stack.
                 ctx.executor().execute(() -> serveNext(ctx));
             }
         }
+    }
+
+    /** Whether {@code response} ends its connection; an HTTP/1.1 answer without {@code Connection} (most) costs one look-up. */
+    private static boolean closesConnection(HttpResponse response) {
+        return (response.protocolVersion() != HttpVersion.HTTP_1_1 || response.headers().contains(HttpHeaderNames.CONNECTION))
+                && !HttpUtil.isKeepAlive(response);
     }
 
     /** Hands on the next waiting request: its head and what came of its body. */
