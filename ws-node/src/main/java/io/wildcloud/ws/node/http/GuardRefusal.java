@@ -58,9 +58,10 @@ record GuardRefusal(Refusal reason, HttpResponseStatus status, String code, Stri
     static GuardRefusal codecFailure(Throwable cause) {
         Throwable root = cause.getCause() != null ? cause.getCause() : cause;
         String what = String.valueOf(root.getMessage());
+        // The message may quote the client's bytes: bounded, and no control character reaches the log.
+        what = (what.length() > 120 ? what.substring(0, 120) + "..." : what).replaceAll("\\p{Cntrl}", "?");
         return new GuardRefusal(Refusal.BAD_REQUEST, HttpResponseStatus.BAD_REQUEST, ErrorCodes.BAD_REQUEST,
-                "The request is not valid HTTP/1.1.", cause.getClass().getSimpleName() + ": "
-                        + (what.length() > 120 ? what.substring(0, 120) + "..." : what));
+                "The request is not valid HTTP/1.1.", cause.getClass().getSimpleName() + ": " + what);
     }
 
     static GuardRefusal bodyTooLarge(int maxBodyBytes) {

@@ -131,6 +131,9 @@ class PipelinedRequestsTest {
         assertEquals(List.of(Refusal.BAD_REQUEST), refused);
         assertFalse(channel.isOpen());
         assertFalse(channel.finish());
+        assertEquals("DecoderException: bad name ??X-Forged: " + "x".repeat(99) + "...", GuardRefusal.codecFailure(
+                new DecoderException(new IllegalArgumentException("bad name \r\nX-Forged: " + "x".repeat(200)))).logged(),
+                "one line in the log, bounded");
     }
 
     @Test
