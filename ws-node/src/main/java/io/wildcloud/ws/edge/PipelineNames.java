@@ -8,8 +8,8 @@ import java.util.List;
  * holds it to these lists, and this drawing to the lists):
  *
  * <pre>
- * public port: write-backlog -> byte-watcher -> http-codec -> request-guard -> intake-handoff -> drain
- *              -> http-aggregator -> health -> sockjs-client-script -> sockjs
+ * public port: write-backlog -> byte-watcher -> http-codec -> request-guard -> intake-handoff
+ *              -> pipelined-requests -> drain -> http-aggregator -> health -> sockjs-client-script -> sockjs
  * websocket:   write-backlog -> ws-message-memory -> wsencoder -> wsdecoder -> sockjs-websocket-control-frames
  *              -> sockjs-websocket-close -> sockjs-websocket-utf8 -> sockjs-websocket-protocol
  *              -> sockjs-websocket-aggregator -> sockjs-websocket
@@ -25,6 +25,9 @@ import java.util.List;
  * <li>{@code intake-handoff} ({@code IntakeHandoff}): every connection starts on the node's one-thread
  *     intake loop, where health checks are answered; at its first other request it moves to a worker
  *     loop for good and removes itself (so an open websocket's pipeline no longer has it).
+ * <li>{@code pipelined-requests} ({@code PipelinedRequests}, public port only): serves a connection's
+ *     requests one at a time, in order; one pipelined behind an answer in progress waits there, and
+ *     reading stops. Before the aggregator, so that a waiting request's {@code 100-continue} waits too.
  * <li>{@code drain} ({@code DrainingConnections}) closes idle keep-alive connections of a draining node.
  * <li>{@code health} answers {@code /health*} and passes the rest on; {@code sockjs-client-script}
  *     serves {@code /sockjs-client/*}; {@code sockjs} ({@code SockJsHandler}) routes the rest.
@@ -33,7 +36,7 @@ import java.util.List;
  *     ({@code wsencoder}, {@code wsdecoder}: Netty's names) in place of {@code http-codec} and
  *     removes {@code http-aggregator}; until the 101 goes out, its handshake handler sits before
  *     {@code sockjs-websocket-protocol}. The pages ({@code health}, {@code sockjs-client-script})
- *     go at the upgrade, the guard and the drain handler when the 101 goes
+ *     go at the upgrade, the guard, {@code pipelined-requests} and the drain handler when the 101 goes
  *     out: HTTP handlers have nothing left to do, and each costs an idle websocket a context. The
  *     byte watcher's place goes to {@code ws-message-memory} ({@code WebSocketMessageMemory}), which
  *     reserves an unfinished message's bytes from the port's request memory (1013 when spent). The
@@ -51,6 +54,7 @@ public final class PipelineNames {
     public static final String HTTP_CODEC = "http-codec";
     public static final String REQUEST_GUARD = "request-guard";
     public static final String INTAKE_HANDOFF = "intake-handoff";
+    public static final String PIPELINED_REQUESTS = "pipelined-requests";
     public static final String DRAIN = "drain";
     public static final String HTTP_AGGREGATOR = "http-aggregator";
     public static final String API_AGGREGATOR = "api-aggregator";
@@ -74,7 +78,7 @@ public final class PipelineNames {
 
     /** The public port's pipeline for HTTP. */
     public static final List<String> PUBLIC_PORT = List.of(WRITE_BACKLOG, BYTE_WATCHER, HTTP_CODEC, REQUEST_GUARD,
-            INTAKE_HANDOFF, DRAIN, HTTP_AGGREGATOR, HEALTH, CLIENT_SCRIPT, SOCKJS);
+            INTAKE_HANDOFF, PIPELINED_REQUESTS, DRAIN, HTTP_AGGREGATOR, HEALTH, CLIENT_SCRIPT, SOCKJS);
 
     /** The public port's pipeline once a websocket is open. */
     public static final List<String> WEBSOCKET_CONNECTION = List.of(WRITE_BACKLOG, WS_MESSAGE_MEMORY, WS_ENCODER, WS_DECODER,

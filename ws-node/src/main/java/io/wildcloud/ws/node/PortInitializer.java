@@ -57,6 +57,11 @@ abstract class PortInitializer extends ChannelInitializer<SocketChannel> {
         addPortHandlers(pipeline);
         guards.addGuard(pipeline, PipelineNames.HTTP_CODEC, PipelineNames.BYTE_WATCHER, PipelineNames.REQUEST_GUARD);
         pipeline.addAfter(PipelineNames.REQUEST_GUARD, PipelineNames.INTAKE_HANDOFF, new IntakeHandoff(workers));
+        addAfterIntake(pipeline);
+    }
+
+    /** Handlers of the port's own that go right after the intake hand-off; none by default. */
+    void addAfterIntake(ChannelPipeline pipeline) {
     }
 
     abstract String aggregatorName();

@@ -19,6 +19,7 @@ final class PublicChannelInitializer extends PortInitializer {
     private final int maxBodyBytes;
     private final ClientScriptHandler clientScript;
     private final SockJsHandler sockjs;
+    private final ConnectionGuards guards;
 
     PublicChannelInitializer(int maxBodyBytes, HealthHandler health, ClientScriptHandler clientScript,
                              SockJsHandler sockjs, DrainingConnections connections,
@@ -27,6 +28,7 @@ final class PublicChannelInitializer extends PortInitializer {
         this.maxBodyBytes = maxBodyBytes;
         this.clientScript = clientScript;
         this.sockjs = sockjs;
+        this.guards = guards;
     }
 
     @Override
@@ -37,6 +39,13 @@ final class PublicChannelInitializer extends PortInitializer {
     @Override
     ChannelHandler newAggregator() {
         return new HttpObjectAggregator(maxBodyBytes);
+    }
+
+    /** One request at a time, in order, whatever a client pipelines (the API handler orders its own). */
+    @Override
+    void addAfterIntake(ChannelPipeline pipeline) {
+        guards.addInOrderServing(pipeline, PipelineNames.REQUEST_GUARD, PipelineNames.INTAKE_HANDOFF,
+                PipelineNames.PIPELINED_REQUESTS);
     }
 
     @Override

@@ -95,6 +95,14 @@ public final class ConnectionGuards {
         pipeline.addAfter(codecName, guardName, guard);
     }
 
+    /**
+     * Adds, after {@code afterName}, the handler that serves the connection's requests one at a
+     * time, in order ({@link PipelinedRequests}); its refusals go through the connection's guard.
+     */
+    public void addInOrderServing(ChannelPipeline pipeline, String guardName, String afterName, String name) {
+        pipeline.addAfter(afterName, name, ((RequestGuard) pipeline.get(guardName)).pipelinedRequests());
+    }
+
     ConnectionLimits limits() {
         return limits;
     }

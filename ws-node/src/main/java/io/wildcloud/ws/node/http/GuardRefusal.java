@@ -43,6 +43,27 @@ record GuardRefusal(Refusal reason, HttpResponseStatus status, String code, Stri
                 "The request is not valid HTTP/1.1.", "unparsable request (" + cause.getClass().getSimpleName() + ")");
     }
 
+    /** A request pipelined behind {@code maxWaiting} others that wait for the answer in progress. */
+    static GuardRefusal tooManyPipelined(int maxWaiting) {
+        return new GuardRefusal(Refusal.BAD_REQUEST, HttpResponseStatus.BAD_REQUEST, ErrorCodes.BAD_REQUEST,
+                "More than " + maxWaiting + " requests were sent ahead of their answers; send the next request"
+                        + " once the answer before it has come.",
+                "over " + maxWaiting + " requests pipelined behind the one being answered");
+    }
+
+    /**
+     * The HTTP codec threw (a decoder or encoder failure that came as an exception, not as a decoded
+     * request's failed result): said in one line, the exception's own message bounded.
+     */
+    static GuardRefusal codecFailure(Throwable cause) {
+        Throwable root = cause.getCause() != null ? cause.getCause() : cause;
+        String what = String.valueOf(root.getMessage());
+        // The message may quote the client's bytes: bounded, and no control character reaches the log.
+        what = (what.length() > 120 ? what.substring(0, 120) + "..." : what).replaceAll("\\p{Cntrl}", "?");
+        return new GuardRefusal(Refusal.BAD_REQUEST, HttpResponseStatus.BAD_REQUEST, ErrorCodes.BAD_REQUEST,
+                "The request is not valid HTTP/1.1.", cause.getClass().getSimpleName() + ": " + what);
+    }
+
     static GuardRefusal bodyTooLarge(int maxBodyBytes) {
         return new GuardRefusal(Refusal.BODY_TOO_LARGE, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                 ErrorCodes.BODY_TOO_LARGE, "The request body is larger than " + maxBodyBytes + " bytes.",

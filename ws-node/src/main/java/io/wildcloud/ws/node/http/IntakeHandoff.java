@@ -70,11 +70,13 @@ public final class IntakeHandoff extends ChannelInboundHandlerAdapter {
                 List<Object> messages = held;
                 held = null;
                 ctx.pipeline().remove(this);
+                // Reading on first (it asks for a read, none happens before this task ends): a
+                // handler behind may stop it again for a request handed on here (PipelinedRequests).
+                channel.config().setAutoRead(true);
                 for (Object message : messages) {
                     ctx.fireChannelRead(message);
                 }
                 ctx.fireChannelReadComplete();
-                channel.config().setAutoRead(true);
             });
         });
     }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.CodecException;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
@@ -63,6 +64,11 @@ final class RequestGuard extends ChannelDuplexHandler {
         this.timer = new RequestTimer(port.limits(), () -> inProgress > 0, this::lapsed);
         this.body = new RequestBody(port.memory(), port.maxBodyBytes());
         this.forwarded = new ForwardedSlot(port);
+    }
+
+    /** The handler that serves the connection's requests one at a time (the public port's); refusals go here. */
+    ChannelHandler pipelinedRequests() {
+        return new PipelinedRequests(this);
     }
 
     /** The handler that goes before the codec: it sees the first bytes of a head the codec still holds. */
@@ -197,6 +203,20 @@ final class RequestGuard extends ChannelDuplexHandler {
         ctx.write(msg, promise);
     }
 
+    /**
+     * What the HTTP codec throws (the decoder past Netty's pipelining depth, the encoder given a
+     * response it cannot frame) is a client's doing: one short line in the client-error log, 400
+     * and close where an answer can still be framed, never a stack trace.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause instanceof CodecException) || upgraded) {
+            ctx.fireExceptionCaught(cause);
+        } else if (!refused) {
+            refuse(GuardRefusal.codecFailure(cause));
+        }
+    }
+
     private void lapsed(RequestTimer.Lapse lapse) {
         switch (lapse) {
             case BODY -> refuse(GuardRefusal.bodyTimeout(port.limits().bodyTimeout()));
@@ -217,10 +237,10 @@ final class RequestGuard extends ChannelDuplexHandler {
 
     /**
      * Answers with a JSON error and ends the connection; from now on every inbound message is
-     * dropped. When an earlier response is still being written (a client that pipelined behind a
-     * stream), no answer can be framed in: the connection just ends.
+     * dropped. When an earlier request is still being answered or waits for its turn (a client that
+     * pipelined), no answer can be put in order: the connection just ends.
      */
-    private void refuse(GuardRefusal refusal) {
+    void refuse(GuardRefusal refusal) {
         refused = true;
         port.refusals().count(refusal.reason());
         stop();

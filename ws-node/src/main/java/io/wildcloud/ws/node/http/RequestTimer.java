@@ -158,7 +158,14 @@ final class RequestTimer {
             return;
         }
         long now = System.nanoTime();
-        if (receivingBody) {
+        if (receivingBody && !ctx.channel().config().isAutoRead()) {
+            // The node stopped reading (the request waits for the answer before it, or the
+            // connection moves between loops): the body's slowness is not the client's. Its
+            // clocks start again from here.
+            bodyStartedAt = now;
+            windowStartedAt = now;
+            windowBytes = 0;
+        } else if (receivingBody) {
             if (now - bodyStartedAt >= limits.bodyTimeout().toNanos()) {
                 lapse(Lapse.BODY);
                 return;

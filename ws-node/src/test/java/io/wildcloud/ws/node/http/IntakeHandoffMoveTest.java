@@ -80,4 +80,45 @@ class IntakeHandoffMoveTest {
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
+    /**
+     * A handler behind the hand-off that stops reading for a message handed on after the move
+     * (PipelinedRequests, for a request pipelined behind the first) keeps it stopped: the hand-off
+     * turns reading back on before it hands on what it held, not after.
+     */
+    @Test
+    void aHandlerBehindThatStopsReadingForAHeldMessageKeepsItStopped() throws Exception {
+        EventLoopGroup intake = new DefaultEventLoopGroup(1);
+        EventLoopGroup workers = new DefaultEventLoopGroup(1);
+        CompletableFuture<Boolean> readingAfterTheMove = new CompletableFuture<>();
+        try {
+            LocalAddress address = new LocalAddress("intake-handoff-reading");
+            Channel server = new ServerBootstrap().group(intake).channel(LocalServerChannel.class)
+                    .childHandler(new ChannelInitializer<LocalChannel>() {
+                        @Override
+                        protected void initChannel(LocalChannel channel) {
+                            channel.pipeline().addLast(new IntakeHandoff(workers), new ChannelInboundHandlerAdapter() {
+                                @Override
+                                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                    ctx.channel().config().setAutoRead(false); // a request waits here
+                                }
+
+                                @Override
+                                public void channelReadComplete(ChannelHandlerContext ctx) {
+                                    // After the move's hand-on, in the same task.
+                                    ctx.executor().execute(() -> readingAfterTheMove.complete(ctx.channel().config().isAutoRead()));
+                                }
+                            });
+                        }
+                    }).bind(address).sync().channel();
+            Channel client = new Bootstrap().group(intake).channel(LocalChannel.class)
+                    .handler(new ChannelInboundHandlerAdapter()).connect(address).sync().channel();
+            client.writeAndFlush(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/app/info")).sync();
+            assertEquals(false, readingAfterTheMove.get(5, TimeUnit.SECONDS), "the hand-off turned reading back on");
+            client.close().sync();
+            server.close().sync();
+        } finally {
+            intake.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
 }
