@@ -165,8 +165,10 @@ class OpenApiConformanceTest {
         for (int i = 0; i < NEW_SOCKETS; i++) {
             assertEquals(200, authorize("POST", OTHER_SECRET, "crowd-" + i, CALLBACK).status());
         }
-        expect(429, ErrorCodes.TOO_MANY_SOCKETS, "POST", authorize,
-                authorize("POST", OTHER_SECRET, "crowd-" + NEW_SOCKETS, CALLBACK));
+        RawResponse overQuota = authorize("POST", OTHER_SECRET, "crowd-" + NEW_SOCKETS, CALLBACK);
+        expect(429, ErrorCodes.TOO_MANY_SOCKETS, "POST", authorize, overQuota);
+        long retryAfter = Long.parseLong(overQuota.header("Retry-After"));
+        assertTrue(retryAfter >= 1 && retryAfter <= 24 * 3600, "Retry-After " + retryAfter);
         assertEquals(200, authorize("POST", OTHER_SECRET, "crowd-0", CALLBACK).status(), "a client keeps its socket");
 
         RawResponse wrongMethod = http.get(api("/authorize/" + SECRET + "/alice"));

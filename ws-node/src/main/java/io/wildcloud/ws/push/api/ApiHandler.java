@@ -137,10 +137,10 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
             return ApiReply.of(api);
         }
         if (cause instanceof SocketQuotaExceededException quota) {
-            return new ApiReply(HttpResponseStatus.TOO_MANY_REQUESTS, new ErrorBody(ErrorCodes.TOO_MANY_SOCKETS,
+            return ApiReply.tooManyRequests(new ErrorBody(ErrorCodes.TOO_MANY_SOCKETS,
                     "This " + quota.getMessage() + ". Nothing was created: authorize clients that already have"
                             + " a socket (they keep theirs), revoke the ones that left, or ask the operators to"
-                            + " raise the quota.").toJson(), null);
+                            + " raise the quota.").toJson(), quota.windowEndsIn().toSeconds());
         }
         if (cause instanceof StoreFullException) {
             log.warn("{} {} {}: store full: {}", ctx.channel().id(), method, redact(uri), cause.getMessage());

@@ -10,7 +10,8 @@ import java.util.Objects;
  * What the API answers to one request: a status, a JSON body and, for a 405, an {@code Allow},
  * for a 401, a {@code WWW-Authenticate}.
  */
-public record ApiReply(HttpResponseStatus status, String json, String allow, String wwwAuthenticate) {
+public record ApiReply(HttpResponseStatus status, String json, String allow, String wwwAuthenticate,
+        String retryAfter) {
 
     public ApiReply {
         Objects.requireNonNull(status, "status");
@@ -18,7 +19,16 @@ public record ApiReply(HttpResponseStatus status, String json, String allow, Str
     }
 
     public ApiReply(HttpResponseStatus status, String json, String allow) {
-        this(status, json, allow, null);
+        this(status, json, allow, null, null);
+    }
+
+    public ApiReply(HttpResponseStatus status, String json, String allow, String wwwAuthenticate) {
+        this(status, json, allow, wwwAuthenticate, null);
+    }
+
+    /** A 429 that may be tried again in {@code seconds}. */
+    public static ApiReply tooManyRequests(String json, long seconds) {
+        return new ApiReply(HttpResponseStatus.TOO_MANY_REQUESTS, json, null, null, Long.toString(Math.max(1, seconds)));
     }
 
     public static ApiReply ok(Object body) {

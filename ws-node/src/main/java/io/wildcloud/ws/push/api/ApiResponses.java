@@ -40,6 +40,9 @@ final class ApiResponses {
         if (reply.wwwAuthenticate() != null) {
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, reply.wwwAuthenticate());
         }
+        if (reply.retryAfter() != null) {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, reply.retryAfter());
+        }
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         } else if (!version.isKeepAliveDefault()) {
