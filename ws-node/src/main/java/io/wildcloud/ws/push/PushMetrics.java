@@ -33,6 +33,33 @@ public interface PushMetrics {
         }
     }
 
+    /** Why a new session was refused (closed in place of its open frame). */
+    enum SessionRefusal {
+        /** Its socket has {@code sessions-per-socket} open already ({@code 4002}). */
+        TOO_MANY_SESSIONS("too_many_sessions"),
+        /** Its socket opens sessions faster than {@code max-new-sessions-per-second} allows ({@code 4429}). */
+        OPENING_TOO_FAST("opening_too_fast"),
+        /** Its socket is gone ({@code 4004}). */
+        SOCKET_UNKNOWN("socket_unknown"),
+        /** The store could not be reached ({@code 4503}). */
+        STORE_UNAVAILABLE("store_unavailable");
+
+        private final String tag;
+
+        SessionRefusal(String tag) {
+            this.tag = tag;
+        }
+
+        /** The value of the {@code reason} tag. */
+        public String tag() {
+            return tag;
+        }
+    }
+
+    /** A new session was refused for {@code reason}. */
+    default void sessionRefused(SessionRefusal reason) {
+    }
+
     /** A publish request ended with {@code outcome} after {@code nanos}. */
     default void published(PublishOutcome outcome, long nanos) {
     }

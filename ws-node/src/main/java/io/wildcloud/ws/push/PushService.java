@@ -2,6 +2,7 @@ package io.wildcloud.ws.push;
 
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.push.PushMetrics.SessionRefusal;
 import io.wildcloud.ws.push.callback.CallbackDispatcher;
 import io.wildcloud.ws.push.callback.CallbackTarget;
 import io.wildcloud.ws.sockjs.Admission;
@@ -41,10 +42,12 @@ public final class PushService implements SockJsService {
     private final int maxSessionsPerSocket;
     private final SessionOpenings openings;
     private final SockJsFrame tooManyOpenings;
+    private final PushMetrics metrics;
 
     public PushService(SocketStore sockets, ApplicationRegistry applications, CallbackDispatcher callbacks,
-            PushLimits limits) {
+            PushLimits limits, PushMetrics metrics) {
         this.sockets = sockets;
+        this.metrics = metrics;
         this.applications = applications;
         this.callbacks = callbacks;
         this.maxSessionsPerSocket = limits.maxSessionsPerSocket();
@@ -58,11 +61,13 @@ public final class PushService implements SockJsService {
     public CompletionStage<Admission> onOpen(SockJsSession session) {
         if (!openings.tryOpen(session.key().scope())) {
             log.debug("{} refused: its socket opens sessions too fast", session.key());
+            metrics.sessionRefused(SessionRefusal.OPENING_TOO_FAST);
             return CompletableFuture.completedFuture(new Admission(tooManyOpenings));
         }
         return sockets.addSession(session.key().scope(), session.id(), maxSessionsPerSocket).handle((result, error) -> {
             if (error != null) {
                 log.warn("{} could not join its socket's index: {}", session.key(), error.toString());
+                metrics.sessionRefused(SessionRefusal.STORE_UNAVAILABLE);
                 return Admission.refused(CloseCodes.SERVICE_UNAVAILABLE, CloseCodes.SERVICE_UNAVAILABLE_REASON);
             }
             return switch (result) {
@@ -72,9 +77,13 @@ public final class PushService implements SockJsService {
                 }
                 case LIMIT_REACHED -> {
                     log.info("{} refused: the socket already has {} sessions", session.key(), maxSessionsPerSocket);
+                    metrics.sessionRefused(SessionRefusal.TOO_MANY_SESSIONS);
                     yield Admission.refused(CloseCodes.TOO_MANY_SESSIONS, CloseCodes.TOO_MANY_SESSIONS_REASON);
                 }
-                case SOCKET_NOT_FOUND -> Admission.refused(CloseCodes.SOCKET_UNKNOWN, CloseCodes.SOCKET_UNKNOWN_REASON);
+                case SOCKET_NOT_FOUND -> {
+                    metrics.sessionRefused(SessionRefusal.SOCKET_UNKNOWN);
+                    yield Admission.refused(CloseCodes.SOCKET_UNKNOWN, CloseCodes.SOCKET_UNKNOWN_REASON);
+                }
             };
         });
     }

@@ -11,6 +11,7 @@ import io.wildcloud.ws.engine.memory.MemorySessionStore;
 import io.wildcloud.ws.engine.memory.MemorySocketIndex;
 import io.wildcloud.ws.engine.memory.MemorySocketStore;
 import io.wildcloud.ws.push.callback.CallbackAddresses;
+import io.wildcloud.ws.push.callback.CallbackObserver;
 import io.wildcloud.ws.push.callback.CallbackPolicy;
 import io.wildcloud.ws.push.callback.CallbackServer;
 import io.wildcloud.ws.push.module.PushModule;
@@ -47,6 +48,8 @@ class PushServiceTest {
     private final AtomicLong connections = new AtomicLong();
     private CallbackServer server;
     private PushModule module;
+    /** The refusals of new sessions the service counted. */
+    private final List<PushMetrics.SessionRefusal> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -55,7 +58,12 @@ class PushServiceTest {
                 .withCallback(new CallbackPolicy(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMillis(20),
                         Duration.ofMillis(100), 8, 4).withAddresses(CallbackAddresses.allowing("127.0.0.0/8")));
         module = new PushModule(ApplicationRegistry.parse("demo:" + SECRET), sockets, sessions, limits,
-                SockJsOptions.defaults());
+                SockJsOptions.defaults(), CallbackObserver.NONE, new PushMetrics() {
+                    @Override
+                    public void sessionRefused(SessionRefusal reason) {
+                        refusals.add(reason);
+                    }
+                });
     }
 
     @AfterEach
@@ -124,6 +132,7 @@ class PushServiceTest {
         assertEquals(Optional.of(Set.of("s1", "s2")), MemorySocketIndex.of(sockets, socket), "in the index once admitted");
         // The transport closes a refused session with the refusal, which its client gets instead of "o".
         assertEquals("c[4002,\"Too many sessions for this socket\"]", lastAdmission.refusal().text());
+        assertEquals(List.of(PushMetrics.SessionRefusal.TOO_MANY_SESSIONS), refusals);
 
         // The notice of a session's end comes after the store closed it; while it is open, the id
         // may be a successor's, which a late notice must not unlist.
@@ -142,6 +151,7 @@ class PushServiceTest {
         await(sockets.revoke("demo", "c1"));
         open(socket, "s1");
         assertEquals(SockJsFrame.close(4004, "Unknown socket"), lastAdmission.refusal());
+        assertEquals(List.of(PushMetrics.SessionRefusal.SOCKET_UNKNOWN), refusals);
     }
 
     @Test

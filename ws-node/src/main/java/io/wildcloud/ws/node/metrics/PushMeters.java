@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.wildcloud.ws.push.PushMetrics;
+import io.wildcloud.ws.push.PushMetrics.SessionRefusal;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -29,6 +30,7 @@ public final class PushMeters implements PushMetrics {
     private final Counter overflows;
     private final DistributionSummary queueDepth;
     private final Counter revoked;
+    private final Counter[] sessionsRefused = new Counter[SessionRefusal.values().length];
 
     /** @param percentileHistogram whether publish latency also gets Micrometer's full percentile histogram */
     public PushMeters(MeterRegistry registry, boolean percentileHistogram) {
@@ -52,6 +54,17 @@ public final class PushMeters implements PushMetrics {
                 .description("Sessions ended, counted on the node where the end took effect")
                 .tag("reason", "revoked")
                 .register(registry);
+        for (SessionRefusal reason : SessionRefusal.values()) {
+            sessionsRefused[reason.ordinal()] = Counter.builder("ws.sessions.refused")
+                    .description("New sessions refused (closed in place of their open frame), by reason")
+                    .tag("reason", reason.tag())
+                    .register(registry);
+        }
+    }
+
+    @Override
+    public void sessionRefused(SessionRefusal reason) {
+        sessionsRefused[reason.ordinal()].increment();
     }
 
     @Override

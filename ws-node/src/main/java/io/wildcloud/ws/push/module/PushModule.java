@@ -88,7 +88,7 @@ public final class PushModule implements AutoCloseable {
             CallbackObserver callbackObserver, PushMetrics pushMetrics, boolean requireApiAuth) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.callbacks = Objects.requireNonNull(callbacks, "callbacks");
-        this.service = new PushService(sockets, applications, callbacks, limits);
+        this.service = new PushService(sockets, applications, callbacks, limits, pushMetrics);
         this.resolver = new SocketEndpointResolver(sockets,
                 sockJsOptions.withMaxMessageBytes(limits.maxMessageBytes()), service);
         this.api = new ApiHandlers(applications, new PushOperations(sockets, sessions, pushMetrics), limits.maxMessageBytes(),

@@ -131,6 +131,9 @@ abstract class NodeMetricsFlow {
         PrometheusScrape before = scrape();
         assertEquals(0, before.value("ws_sessions_opened_total", "transport=xhr", "node=metrics-node"));
         assertEquals(0, before.value("ws_messages_in_total"));
+        for (String reason : List.of("too_many_sessions", "opening_too_fast", "socket_unknown", "store_unavailable")) {
+            assertEquals(0, before.value("ws_sessions_refused_total", "reason=" + reason), reason);
+        }
         assertTrue(before.has("jvm_memory_used_bytes"), "JVM metrics are still there");
 
         String socket = authorize("user-1");
