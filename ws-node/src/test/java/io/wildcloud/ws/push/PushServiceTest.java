@@ -20,11 +20,10 @@ import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.SockJsOptions;
 import io.wildcloud.ws.sockjs.session.Claim;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
-import io.wildcloud.ws.sockjs.session.QueuedMessage;
-import io.wildcloud.ws.sockjs.session.Receiver;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
+import io.wildcloud.ws.testing.IdleReceiver;
 import io.wildcloud.ws.testing.Waits;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -89,7 +88,7 @@ class PushServiceTest {
         SessionKey key = new SessionKey(socketId, sessionId);
         ReceiverId receiver = new ReceiverId("test", connections.incrementAndGet());
         assertEquals(Claim.Outcome.OPENED, await(sessions.claim(key, ClaimMode.POLL,
-                SessionStore.Creation.CREATE_IF_MISSING, new Silent(receiver))).outcome());
+                SessionStore.Creation.CREATE_IF_MISSING, new IdleReceiver(receiver))).outcome());
         await(sessions.release(key, receiver, 0, Duration.ofMinutes(5)));
         StoreSessionHandle session = new StoreSessionHandle(key, sessions);
         lastAdmission = await(module.service().onOpen(session));
@@ -98,7 +97,7 @@ class PushServiceTest {
 
     private Claim poll(SessionKey key) throws Exception {
         return await(sessions.claim(key, ClaimMode.POLL, SessionStore.Creation.CREATE_IF_MISSING,
-                new Silent(new ReceiverId("test", connections.incrementAndGet()))));
+                new IdleReceiver(new ReceiverId("test", connections.incrementAndGet()))));
     }
 
     @Test
@@ -198,19 +197,5 @@ class PushServiceTest {
             }
         }, "the session is closed", Duration.ofSeconds(10));
         assertEquals(SockJsFrame.close(4004, "Unknown socket"), poll(session.key()).closeFrame());
-    }
-
-    private record Silent(ReceiverId id) implements Receiver {
-        @Override
-        public void onMessages(List<QueuedMessage> messages) {
-        }
-
-        @Override
-        public void onClosed(SockJsFrame closeFrame) {
-        }
-
-        @Override
-        public void onEvicted() {
-        }
     }
 }

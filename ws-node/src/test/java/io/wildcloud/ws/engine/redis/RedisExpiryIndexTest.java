@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
-import io.wildcloud.ws.sockjs.session.QueuedMessage;
 import io.wildcloud.ws.sockjs.session.Receiver;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
+import io.wildcloud.ws.testing.IdleReceiver;
 import io.wildcloud.ws.testing.RedisProbe;
 import io.wildcloud.ws.testing.RedisTestServer;
 import io.wildcloud.ws.testing.Waits;
@@ -298,20 +297,6 @@ class RedisExpiryIndexTest {
             PlainCommands commands = new PlainCommands(RedisMetrics.NONE, new CommandGate(() -> true));
             index = new ExpiryIndex(script, scripts, commands, keys,
                     name -> client.getScoredSortedSet(name, StringCodec.INSTANCE), gaps);
-        }
-    }
-
-    private record IdleReceiver(ReceiverId id) implements Receiver {
-        @Override
-        public void onMessages(List<QueuedMessage> messages) {
-        }
-
-        @Override
-        public void onClosed(SockJsFrame closeFrame) {
-        }
-
-        @Override
-        public void onEvicted() {
         }
     }
 

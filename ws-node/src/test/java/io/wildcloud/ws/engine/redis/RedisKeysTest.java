@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
-import io.wildcloud.ws.sockjs.session.QueuedMessage;
 import io.wildcloud.ws.sockjs.session.Receiver;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
+import io.wildcloud.ws.testing.IdleReceiver;
 import io.wildcloud.ws.testing.RedisProbe;
 import io.wildcloud.ws.testing.RedisTestServer;
 import io.wildcloud.ws.testing.Waits;
@@ -49,47 +48,13 @@ class RedisKeysTest {
         String prefix = RedisTestServer.newKeyPrefix("ttl");
         RedisEngineConfig config = RedisSessionStoreTest.testConfig(redis.toString(), prefix);
         try (RedisEngine store = join(TestEngines.connect(config, "n1"))) {
-            Receiver receiver = new Receiver() {
-                @Override
-                public ReceiverId id() {
-                    return new ReceiverId("n1", 1);
-                }
-
-                @Override
-                public void onMessages(List<QueuedMessage> messages) {
-                }
-
-                @Override
-                public void onClosed(SockJsFrame closeFrame) {
-                }
-
-                @Override
-                public void onEvicted() {
-                }
-            };
+            Receiver receiver = new IdleReceiver(new ReceiverId("n1", 1));
             SessionKey held = new SessionKey("app-1", "held");
             SessionKey released = new SessionKey("app-1", "released");
             join(store.claim(held, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, receiver));
             join(store.enqueue(held, List.of("a", "b")));
             join(store.acknowledge(held, receiver.id(), 1));
-            Receiver other = new Receiver() {
-                @Override
-                public ReceiverId id() {
-                    return new ReceiverId("n1", 2);
-                }
-
-                @Override
-                public void onMessages(List<QueuedMessage> messages) {
-                }
-
-                @Override
-                public void onClosed(SockJsFrame closeFrame) {
-                }
-
-                @Override
-                public void onEvicted() {
-                }
-            };
+            Receiver other = new IdleReceiver(new ReceiverId("n1", 2));
             join(store.claim(released, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, other));
             join(store.release(released, other.id(), 0, Duration.ofSeconds(30)));
             join(store.enqueue(released, List.of("c")));

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.engine.memory.MemorySessionStore;
 import io.wildcloud.ws.engine.memory.MemorySocketStore;
 import io.wildcloud.ws.push.ApplicationRegistry;
@@ -12,10 +11,10 @@ import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.sockjs.session.Claim;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
-import io.wildcloud.ws.sockjs.session.Receiver;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
+import io.wildcloud.ws.testing.IdleReceiver;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -124,7 +123,7 @@ final class ApiTestBed implements AutoCloseable {
     void openSession(String socketId, String sessionId) throws Exception {
         SessionKey key = new SessionKey(socketId, sessionId);
         ReceiverId receiver = new ReceiverId("test", connections.incrementAndGet());
-        Claim claim = sessions.claim(key, ClaimMode.POLL, SessionStore.Creation.CREATE_IF_MISSING, new Idle(receiver))
+        Claim claim = sessions.claim(key, ClaimMode.POLL, SessionStore.Creation.CREATE_IF_MISSING, new IdleReceiver(receiver))
                 .toCompletableFuture().get(5, TimeUnit.SECONDS);
         if (claim.outcome() != Claim.Outcome.OPENED) {
             throw new IllegalStateException("session " + key + " not opened: " + claim);
@@ -137,7 +136,7 @@ final class ApiTestBed implements AutoCloseable {
     Claim poll(String socketId, String sessionId) throws Exception {
         ReceiverId receiver = new ReceiverId("test", connections.incrementAndGet());
         return sessions.claim(new SessionKey(socketId, sessionId), ClaimMode.POLL,
-                SessionStore.Creation.CREATE_IF_MISSING, new Idle(receiver)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+                SessionStore.Creation.CREATE_IF_MISSING, new IdleReceiver(receiver)).toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 
     static List<String> messages(Claim claim) {
@@ -150,17 +149,4 @@ final class ApiTestBed implements AutoCloseable {
     }
 
     /** A receiver for polls that the tests read through {@link Claim}s only. */
-    private record Idle(ReceiverId id) implements Receiver {
-        @Override
-        public void onMessages(List<QueuedMessage> messages) {
-        }
-
-        @Override
-        public void onClosed(SockJsFrame closeFrame) {
-        }
-
-        @Override
-        public void onEvicted() {
-        }
-    }
 }

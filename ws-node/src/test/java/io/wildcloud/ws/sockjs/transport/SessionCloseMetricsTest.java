@@ -3,18 +3,16 @@ package io.wildcloud.ws.sockjs.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.wildcloud.ws.common.sockjs.CloseCodes;
-import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.engine.memory.MemorySessionStore;
 import io.wildcloud.ws.sockjs.Admission;
 import io.wildcloud.ws.sockjs.SockJsMetrics;
 import io.wildcloud.ws.sockjs.SockJsService;
 import io.wildcloud.ws.sockjs.SockJsSession;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
-import io.wildcloud.ws.sockjs.session.QueuedMessage;
-import io.wildcloud.ws.sockjs.session.Receiver;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
+import io.wildcloud.ws.testing.IdleReceiver;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -57,24 +55,7 @@ class SessionCloseMetricsTest {
 
     private StoreBackedSession open(String id) throws Exception {
         SessionKey key = new SessionKey("scope", id);
-        store.claim(key, ClaimMode.POLL, SessionStore.Creation.CREATE_IF_MISSING, new Receiver() {
-            @Override
-            public ReceiverId id() {
-                return new ReceiverId("n", id.hashCode());
-            }
-
-            @Override
-            public void onMessages(List<QueuedMessage> messages) {
-            }
-
-            @Override
-            public void onClosed(SockJsFrame closeFrame) {
-            }
-
-            @Override
-            public void onEvicted() {
-            }
-        }).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        store.claim(key, ClaimMode.POLL, SessionStore.Creation.CREATE_IF_MISSING, new IdleReceiver(new ReceiverId("n", id.hashCode()))).toCompletableFuture().get(5, TimeUnit.SECONDS);
         return new StoreBackedSession(key, store, service, metrics);
     }
 
