@@ -120,8 +120,10 @@
  * policy would evict live sessions.
  *
  * <h2>Overflow</h2>
- * A session's queue holds at most {@code maxQueueLength} messages not yet acknowledged; a batch
- * that would pass it is refused whole with {@code QUEUE_FULL}, nothing queued is dropped and the
- * session stays open.
+ * A session's queue holds at most {@code maxQueueLength} messages and {@code maxQueueBytes} bytes
+ * not yet acknowledged; a batch that would pass either is refused whole with {@code QUEUE_FULL},
+ * nothing queued is dropped and the session stays open. The bytes are counted in the session's hash
+ * (field {@code qb}: queue.lua adds, queue_trim.lua subtracts; a hash of an earlier build has none
+ * and counts as empty until its queue drains).
  */
 package io.wildcloud.ws.engine.redis;
