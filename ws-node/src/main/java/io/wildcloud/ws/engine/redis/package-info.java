@@ -14,11 +14,12 @@
  * Cluster keeps all of a scope in one slot (see {@link io.wildcloud.ws.engine.redis.RedisKeys}):
  * <ul>
  *   <li>{@code <prefix>{<scope>}:s:<sessionId>}, a hash: {@code st} open/closed, {@code cf} close
- *       frame, {@code h} holder receiver id, {@code a} seq acknowledged, {@code dd} last disconnect
- *       delay, {@code x} deadline while nobody holds the slot;</li>
+ *       frame, {@code h} holder receiver id, {@code a} seq acknowledged, {@code qb} bytes in the
+ *       queue (see <b>Overflow</b>), {@code dd} last disconnect delay, {@code x} deadline while
+ *       nobody holds the slot;</li>
  *   <li>{@code <prefix>{<scope>}:q:<sessionId>}, a list of the messages {@code a+1 .. a+LLEN} (seq
  *       is their position: no seq is stored, not even the last, so that queueing a message writes
- *       the list alone; the list shares the hash's TTL);</li>
+ *       the list and one counter, {@code qb}; the list shares the hash's TTL);</li>
  *   <li>{@code <prefix>expiry:{e<n>}}, the expiry index: zsets of sessions by deadline, a session
  *       in one of 16 shards (by a hash of its scope and id), each shard with a hash tag of its
  *       own so that on a Cluster releases and renewals spread over 16 slots. Every node sweeps
