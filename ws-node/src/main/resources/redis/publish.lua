@@ -25,7 +25,7 @@
 --         lives at least ARGV[3] after its last use (unchecked publishes come at most ARGV[4] / 2
 --         after a checked one)
 -- ARGV[4] renewal slack ms
--- ARGV[5] max queue length
+-- ARGV[5] the queue's bound, '<messages>:<bytes>' (queueBound, queue.lua)
 -- ARGV[6] the engine's key prefix: of the sessions' keys read from an index,
 --         <prefix>{<socketId>}:s:<sid> and q:<sid>, and of wake-up channels
 -- Then the i-th publish (i from 0), its keys after those of the publishes before it:
@@ -51,7 +51,7 @@ if done then
 end
 local idle = tonumber(ARGV[3])
 local slack = tonumber(ARGV[4])
-local max = tonumber(ARGV[5])
+local max = queueBound(ARGV[5])
 local keyPrefix = ARGV[6]
 local queuedAny = false
 -- Every holder node's wake-ups of this run in one PUBLISH at the end (wakeup.lua).

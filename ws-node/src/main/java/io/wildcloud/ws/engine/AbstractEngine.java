@@ -87,6 +87,11 @@ public abstract class AbstractEngine implements Engine {
     }
 
     @Override
+    public int maxQueueBytes() {
+        return sessions.maxQueueBytes();
+    }
+
+    @Override
     public void setExpiryListener(SessionExpiryListener listener) {
         sessions.setExpiryListener(listener);
     }

@@ -44,7 +44,7 @@ final class NodeParts {
     /** The engine; a stop asked for while Redis is still being reached ends the wait (the engine is closed once made). */
     static Engine engine(NodeConfig config, NodeMetrics metrics, SharedEventLoops eventLoops, StopRequest stop) {
         if (!config.usesRedis()) {
-            return new MemoryEngine(config.maxQueuedMessages(),
+            return new MemoryEngine(config.maxQueuedMessages(), config.maxQueuedBytes(),
                     new NewSocketQuota(config.maxNewSocketsPerApplication(), config.socketIdleTimeout()));
         }
         RedisEngineConfig redis;
@@ -53,6 +53,7 @@ final class NodeParts {
                     .withKeyPrefix(config.redisKeyPrefix())
                     .withStallBound(config.redisStallBound())
                     .withMaxQueueLength(config.maxQueuedMessages())
+                    .withMaxQueueBytes(config.maxQueuedBytes())
                     .withMaxNewSocketsPerApplication(config.maxNewSocketsPerApplication());
         } catch (IllegalArgumentException e) {
             throw new ConfigException("invalid setting redis-url, redis-key-prefix or redis-stall-bound: "

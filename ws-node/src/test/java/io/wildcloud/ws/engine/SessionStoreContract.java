@@ -33,12 +33,15 @@ import org.junit.jupiter.api.Test;
  * The {@link SessionStore} contract, one test per clause, run against every store by a subclass.
  * A subclass gives stores that share their sessions (one memory store; or Redis stores of several
  * "nodes" on one Redis with the test's own key prefix), each made with a queue bound of
- * {@link #MAX_QUEUE}.
+ * {@link #MAX_QUEUE} messages and {@link #MAX_QUEUE_BYTES} bytes.
  */
 public abstract class SessionStoreContract {
 
     /** The queue bound every store under test is made with. */
     protected static final int MAX_QUEUE = 8;
+    /** The bound of a queue's bytes every store under test is made with. */
+    protected static final int MAX_QUEUE_BYTES = 100_000;
+    private static final int TENTH = MAX_QUEUE_BYTES / 10;
     /**
      * How long a test waits for what must happen (a wake-up, a close, an expiry): no promise of a
      * store, so generous. 10 s was too short once for an expiry on a Cluster whose test JVM was
@@ -472,6 +475,51 @@ public abstract class SessionStoreContract {
         Claim claim = claim(store(), key, ClaimMode.STREAM, receiver("n1"));
         assertEquals(List.of("after"), texts(claim.pending()));
         assertEquals(1, claim.pending().get(0).seq());
+    }
+
+    @Test
+    void batchThatWouldOverflowTheQueuesBytesIsRefusedWhole() {
+        SessionKey key = key("bytes-full");
+        openIdle(key);
+        // Two characters of UTF-8 each: bytes are counted, not characters.
+        String accented = "\u00e9".repeat(TENTH);
+        assertEquals(EnqueueResult.QUEUE_FULL,
+                join(store().enqueue(key, List.of(sized('a', 6 * TENTH), sized('b', 4 * TENTH + 1)))),
+                "a tenth over the bound, even into an empty queue");
+        assertEquals(EnqueueResult.QUEUED, join(store().enqueue(key, List.of(sized('a', 4 * TENTH), sized('b', 4 * TENTH)))));
+        assertEquals(EnqueueResult.QUEUE_FULL, join(store().enqueue(key, List.of(accented + "x"))), "8 tenths and 2 and a byte");
+        assertEquals(EnqueueResult.QUEUED, join(store().enqueue(key, List.of(accented))), "10 tenths: the bound");
+        assertEquals(EnqueueResult.QUEUE_FULL, join(store().enqueue(key, List.of("x"))));
+        Claim claim = claim(store(), key, ClaimMode.STREAM, receiver("n1"));
+        assertEquals(List.of(sized('a', 4 * TENTH), sized('b', 4 * TENTH), accented), texts(claim.pending()),
+                "the refused batches left nothing behind");
+    }
+
+    @Test
+    void acknowledgedAndReleasedMessagesGiveTheirBytesBack() {
+        SessionKey key = key("bytes-back");
+        openIdle(key);
+        assertEquals(EnqueueResult.QUEUED, join(store().enqueue(key,
+                List.of(sized('a', 4 * TENTH), sized('b', 4 * TENTH), sized('c', 2 * TENTH)))));
+        RecordingReceiver stream = receiver("n1");
+        assertEquals(3, claim(store(), key, ClaimMode.STREAM, stream).pending().size());
+        join(store().acknowledge(key, stream.id(), 1)); // a trim that leaves messages queued
+        assertEquals(EnqueueResult.QUEUED, join(store().enqueue(key, List.of(sized('d', 4 * TENTH)))));
+        assertEquals(EnqueueResult.QUEUE_FULL, join(store().enqueue(key, List.of("x"))), "4 tenths back, no more");
+        release(store(), key, stream, 2, LONG_DELAY); // b's 4 tenths
+        assertEquals(EnqueueResult.QUEUED, join(store().enqueue(key, List.of(sized('e', 4 * TENTH)))));
+        assertEquals(EnqueueResult.QUEUE_FULL, join(store().enqueue(key, List.of("x"))));
+        RecordingReceiver next = receiver("n1");
+        Claim claim = claim(store(), key, ClaimMode.STREAM, next);
+        assertEquals(List.of(sized('c', 2 * TENTH), sized('d', 4 * TENTH), sized('e', 4 * TENTH)), texts(claim.pending()));
+        release(store(), key, next, claim.pending().get(2).seq(), LONG_DELAY); // a trim that empties the queue
+        assertEquals(EnqueueResult.QUEUED,
+                join(store().enqueue(key, List.of(sized('f', 5 * TENTH), sized('g', 5 * TENTH)))),
+                "all back");
+    }
+
+    private static String sized(char letter, int bytes) {
+        return String.valueOf(letter).repeat(bytes);
     }
 
     // --- close ----------------------------------------------------------------------------------

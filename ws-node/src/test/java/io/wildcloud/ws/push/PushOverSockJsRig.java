@@ -48,8 +48,8 @@ final class PushOverSockJsRig implements AutoCloseable {
 
     static final String SECRET = "demo-secret-0123456789";
 
-    final MemorySessionStore sessions = new MemorySessionStore();
-    final MemorySocketStore sockets = new MemorySocketStore(sessions, Duration.ofHours(1));
+    final MemorySessionStore sessions;
+    final MemorySocketStore sockets;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     final CallbackServer callbacks;
     final PushModule module;
@@ -63,6 +63,13 @@ final class PushOverSockJsRig implements AutoCloseable {
 
     /** The application {@code demo} with {@link #SECRET}, under {@code limits}. */
     PushOverSockJsRig(PushLimits limits) throws Exception {
+        this(limits, new MemorySessionStore());
+    }
+
+    /** As {@link #PushOverSockJsRig(PushLimits)}, its sessions in {@code sessions} (the rig closes it). */
+    PushOverSockJsRig(PushLimits limits, MemorySessionStore sessions) throws Exception {
+        this.sessions = sessions;
+        this.sockets = new MemorySocketStore(sessions, Duration.ofHours(1));
         callbacks = new CallbackServer();
         module = new PushModule(ApplicationRegistry.parse("demo:" + SECRET), sockets, sessions,
                 limits.withCallback(CallbackPolicy.defaults().withAddresses(CallbackAddresses.allowing("127.0.0.0/8"))),
@@ -115,15 +122,22 @@ final class PushOverSockJsRig implements AutoCloseable {
 
     /**
      * Opens session {@code session} of {@code socket} over a SockJS websocket; its text frames go
-     * to {@code frames}, and its close as {@code "closed <code>"}.
+     * to {@code frames} (whole, however many parts the client read them in), and its close as
+     * {@code "closed <code>"}.
      */
     WebSocket openWebSocket(String socket, String session, BlockingQueue<String> frames) throws Exception {
         return http.newWebSocketBuilder().buildAsync(
                 URI.create("ws://127.0.0.1:" + publicBase.getPort() + "/" + socket + "/000/" + session + "/websocket"),
                 new WebSocket.Listener() {
+                    private final StringBuilder frame = new StringBuilder();
+
                     @Override
                     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                        frames.add(data.toString());
+                        frame.append(data);
+                        if (last) {
+                            frames.add(frame.toString());
+                            frame.setLength(0);
+                        }
                         webSocket.request(1);
                         return null;
                     }

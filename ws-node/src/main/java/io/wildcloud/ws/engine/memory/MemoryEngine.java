@@ -18,6 +18,11 @@ public final class MemoryEngine extends AbstractEngine {
         this(new MemorySessionStore(maxQueuedMessages), quota);
     }
 
+    /** With a bound of a queue's bytes too ({@code max-queued-bytes}). */
+    public MemoryEngine(int maxQueuedMessages, int maxQueuedBytes, NewSocketQuota quota) {
+        this(new MemorySessionStore(maxQueuedMessages, maxQueuedBytes), quota);
+    }
+
     private MemoryEngine(MemorySessionStore sessions, NewSocketQuota quota) {
         super(sessions, new MemorySocketStore(sessions, quota.window(), quota));
         this.sessions = sessions;

@@ -25,11 +25,16 @@ final class MemorySession {
 
     private final SessionKey key;
     private final int maxQueued;
+    private final int maxQueuedBytes;
     private final ArrayDeque<QueuedMessage> queue = new ArrayDeque<>();
+    /** The UTF-8 size of each message in {@link #queue}, in its order. */
+    private final ArrayDeque<Integer> queueSizes = new ArrayDeque<>();
     private final Queue<Runnable> outbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
 
     private long lastSeq;
+    /** UTF-8 bytes of the messages in {@link #queue}, as the Redis engine counts them. */
+    private long queuedBytes;
     private Receiver holder;
     private SockJsFrame closeFrame;
     private boolean removed;
@@ -37,9 +42,10 @@ final class MemorySession {
     private long generation;
 
     /** A new session whose slot {@code creator} holds from the start. */
-    MemorySession(SessionKey key, int maxQueued, Receiver creator) {
+    MemorySession(SessionKey key, int maxQueued, int maxQueuedBytes, Receiver creator) {
         this.key = key;
         this.maxQueued = maxQueued;
+        this.maxQueuedBytes = maxQueuedBytes;
         this.holder = creator;
     }
 
@@ -86,7 +92,8 @@ final class MemorySession {
         return true;
     }
 
-    Enqueued enqueue(List<String> messages) {
+    Enqueued enqueue(SizedMessages sized) {
+        List<String> messages = sized.messages();
         Enqueued result;
         synchronized (this) {
             if (removed) {
@@ -95,13 +102,15 @@ final class MemorySession {
             if (closeFrame != null) {
                 return new Enqueued(EnqueueResult.CLOSED, 0);
             }
-            if (queue.size() + messages.size() > maxQueued) {
+            if (queue.size() + messages.size() > maxQueued || queuedBytes + sized.totalBytes() > maxQueuedBytes) {
                 return new Enqueued(EnqueueResult.QUEUE_FULL, queue.size());
             }
+            queuedBytes += sized.totalBytes();
             List<QueuedMessage> added = new ArrayList<>(messages.size());
-            for (String message : messages) {
-                QueuedMessage queued = new QueuedMessage(++lastSeq, message);
+            for (int i = 0; i < messages.size(); i++) {
+                QueuedMessage queued = new QueuedMessage(++lastSeq, messages.get(i));
                 queue.addLast(queued);
+                queueSizes.addLast(sized.bytes()[i]);
                 added.add(queued);
             }
             if (holder != null) {
@@ -132,7 +141,7 @@ final class MemorySession {
     synchronized void remove() {
         removed = true;
         holder = null;
-        queue.clear();
+        clearQueue();
     }
 
     synchronized SessionStatus status() {
@@ -151,7 +160,7 @@ final class MemorySession {
             return null;
         }
         removed = true;
-        queue.clear();
+        clearQueue();
         return closeFrame == null;
     }
 
@@ -162,7 +171,14 @@ final class MemorySession {
     private void trimTo(long deliveredSeq) {
         while (!queue.isEmpty() && queue.peekFirst().seq() <= deliveredSeq) {
             queue.pollFirst();
+            queuedBytes -= queueSizes.pollFirst();
         }
+    }
+
+    private void clearQueue() {
+        queue.clear();
+        queueSizes.clear();
+        queuedBytes = 0;
     }
 
     /** Runs queued receiver calls, one thread at a time, in order. */

@@ -36,6 +36,7 @@ public final class MemorySessionStore implements SessionStore, AutoCloseable {
     private final ConcurrentHashMap<SessionKey, MemorySession> sessions = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
     private final int maxQueuedMessages;
+    private final int maxQueuedBytes;
     /** Which scopes live ({@link Creation#CREATE_ONLY_IN_LIVE_SCOPE}): all, unless an engine says otherwise. */
     private volatile Predicate<String> liveScopes = scope -> true;
     private volatile SessionExpiryListener expiryListener = key -> { };
@@ -45,10 +46,18 @@ public final class MemorySessionStore implements SessionStore, AutoCloseable {
     }
 
     public MemorySessionStore(int maxQueuedMessages) {
+        this(maxQueuedMessages, DEFAULT_MAX_QUEUE_BYTES);
+    }
+
+    public MemorySessionStore(int maxQueuedMessages, int maxQueuedBytes) {
         if (maxQueuedMessages < 1) {
             throw new IllegalArgumentException("maxQueuedMessages must be at least 1: " + maxQueuedMessages);
         }
+        if (maxQueuedBytes < 1) {
+            throw new IllegalArgumentException("maxQueuedBytes must be at least 1: " + maxQueuedBytes);
+        }
         this.maxQueuedMessages = maxQueuedMessages;
+        this.maxQueuedBytes = maxQueuedBytes;
         this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "memory-session-expiry");
             thread.setDaemon(true);
@@ -71,7 +80,7 @@ public final class MemorySessionStore implements SessionStore, AutoCloseable {
         }
         while (true) {
             MemorySession session = creation == Creation.EXISTING_ONLY ? sessions.get(key)
-                    : sessions.putIfAbsent(key, new MemorySession(key, maxQueuedMessages, receiver));
+                    : sessions.putIfAbsent(key, new MemorySession(key, maxQueuedMessages, maxQueuedBytes, receiver));
             if (session == null) {
                 return CompletableFuture.completedFuture(
                         creation == Creation.EXISTING_ONLY ? Claim.notFound() : Claim.opened());
@@ -107,11 +116,11 @@ public final class MemorySessionStore implements SessionStore, AutoCloseable {
 
     @Override
     public CompletionStage<EnqueueResult> enqueue(SessionKey key, List<String> messages) {
-        return CompletableFuture.completedFuture(enqueueNow(key, messages).result());
+        return CompletableFuture.completedFuture(enqueueNow(key, SizedMessages.of(messages)).result());
     }
 
     /** Enqueues at once, answering the queue's length too (for the socket store's publish). */
-    Enqueued enqueueNow(SessionKey key, List<String> messages) {
+    Enqueued enqueueNow(SessionKey key, SizedMessages messages) {
         MemorySession session = sessions.get(key);
         return session == null ? new Enqueued(EnqueueResult.NOT_FOUND, 0) : session.enqueue(messages);
     }
@@ -140,6 +149,11 @@ public final class MemorySessionStore implements SessionStore, AutoCloseable {
     @Override
     public int maxQueueLength() {
         return maxQueuedMessages;
+    }
+
+    @Override
+    public int maxQueueBytes() {
+        return maxQueuedBytes;
     }
 
     @Override

@@ -165,7 +165,7 @@ public final class MemorySocketStore implements SocketStore {
             sessions = sessionsOf(used(socketId), sessionId);
         }
         // Outside the lock: an enqueue calls receivers, which must not wait for socket lookups.
-        return Optional.ofNullable(deliver(socketId, sessions, List.of(message)));
+        return Optional.ofNullable(deliver(socketId, sessions, SizedMessages.of(List.of(message))));
     }
 
     /**
@@ -193,12 +193,12 @@ public final class MemorySocketStore implements SocketStore {
         List<Optional<Publication>> answers = new ArrayList<>(targets.size());
         try (LoopHandoffs.Scope handoffs = LoopHandoffs.gather()) {
             String lastText = null;
-            List<String> lastMessages = null;
+            SizedMessages lastMessages = null;
             for (int i = 0; i < targets.size(); i++) {
                 PublishTarget target = targets.get(i);
                 if (target.message() != lastText) { // the "targets" form shares one message: one list
                     lastText = target.message();
-                    lastMessages = List.of(lastText);
+                    lastMessages = SizedMessages.of(List.of(lastText));
                 }
                 answers.add(Optional.ofNullable(deliver(target.socketId(), sessions.get(i), lastMessages)));
             }
@@ -215,7 +215,7 @@ public final class MemorySocketStore implements SocketStore {
     }
 
     /** Enqueues {@code messages} for {@code targets}; null without a socket. */
-    private Publication deliver(String socketId, List<String> targets, List<String> messages) {
+    private Publication deliver(String socketId, List<String> targets, SizedMessages messages) {
         if (targets == null) {
             return null;
         }
@@ -226,7 +226,7 @@ public final class MemorySocketStore implements SocketStore {
         return new Publication(deliveries);
     }
 
-    private Delivery deliver(String socketId, String sessionId, List<String> messages) {
+    private Delivery deliver(String socketId, String sessionId, SizedMessages messages) {
         Enqueued enqueued = sessionStore.enqueueNow(new SessionKey(socketId, sessionId), messages);
         if (enqueued.result() == EnqueueResult.NOT_FOUND || enqueued.result() == EnqueueResult.CLOSED) {
             removeSession(socketId, sessionId);

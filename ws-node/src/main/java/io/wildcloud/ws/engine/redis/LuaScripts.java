@@ -17,8 +17,10 @@ final class LuaScripts {
      */
     private static final String SOCKET_INDEX = "socket_index";
     final LuaScript claimOpen = LuaScript.load("claim_open", CLAIM_JOURNAL, SOCKET_INDEX);
-    final LuaScript acknowledge = LuaScript.load("acknowledge");
-    final LuaScript release = LuaScript.load("release");
+    /** The one trimming routine (queue_trim.lua) of acknowledge and release, with the queue's byte count. */
+    private static final String QUEUE_TRIM = "queue_trim";
+    final LuaScript acknowledge = LuaScript.load("acknowledge", QUEUE_TRIM);
+    final LuaScript release = LuaScript.load("release", QUEUE_TRIM);
     final LuaScript rearm = LuaScript.load("rearm");
     /** The wake-up routine (wakeup.lua) of queue.lua and close: a session's holder, on its node's channel. */
     private static final String WAKEUP = "wakeup";

@@ -1,6 +1,7 @@
 package io.wildcloud.ws.engine.redis;
 
 import io.wildcloud.ws.push.NewSocketQuota;
+import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -13,6 +14,8 @@ import java.util.Objects;
  *     share one Redis; default {@value #DEFAULT_KEY_PREFIX}
  * @param maxQueueLength most messages one session's queue holds; a batch that would overflow it is
  *     refused whole; default {@value #DEFAULT_MAX_QUEUE_LENGTH}
+ * @param maxQueueBytes most bytes (UTF-8) of messages one session's queue holds; a batch that would
+ *     overflow it is refused whole too; default {@value SessionStore#DEFAULT_MAX_QUEUE_BYTES}
  * @param commandTimeout how long one Redis command may take before it is retried (Redisson's
  *     {@code timeout})
  * @param retryAttempts how often a failed command is retried before the store reports
@@ -39,6 +42,7 @@ public record RedisEngineConfig(
         RedisEndpoint endpoint,
         String keyPrefix,
         int maxQueueLength,
+        int maxQueueBytes,
         Duration commandTimeout,
         int retryAttempts,
         Duration connectTimeout,
@@ -77,6 +81,9 @@ public record RedisEngineConfig(
         if (maxQueueLength < 1) {
             throw new IllegalArgumentException("maxQueueLength must be at least 1: " + maxQueueLength);
         }
+        if (maxQueueBytes < 1) {
+            throw new IllegalArgumentException("maxQueueBytes must be at least 1: " + maxQueueBytes);
+        }
         if (retryAttempts < 0) {
             throw new IllegalArgumentException("retryAttempts must not be negative: " + retryAttempts);
         }
@@ -101,6 +108,7 @@ public record RedisEngineConfig(
     /** The defaults for a Redis at {@code url}. */
     public static RedisEngineConfig of(String url) {
         return new RedisEngineConfig(RedisEndpoint.parse(url), DEFAULT_KEY_PREFIX, DEFAULT_MAX_QUEUE_LENGTH,
+                SessionStore.DEFAULT_MAX_QUEUE_BYTES,
                 DEFAULT_COMMAND_TIMEOUT, DEFAULT_RETRY_ATTEMPTS, DEFAULT_CONNECT_TIMEOUT, DEFAULT_HOLD_TTL,
                 DEFAULT_EXPIRY_MARGIN, DEFAULT_SWEEP_INTERVAL, DEFAULT_DISCONNECT_DELAY, defaultClientThreads(),
                 NewSocketQuota.DEFAULT_MAX_NEW_PER_APPLICATION);
@@ -156,47 +164,58 @@ public record RedisEngineConfig(
             throw new IllegalArgumentException("the stall bound must be between " + MIN_STALL_BOUND.toSeconds()
                     + "s and " + MAX_STALL_BOUND.toSeconds() + "s: " + bound);
         }
-        return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
+        return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, maxQueueBytes, commandTimeout, retryAttempts, connectTimeout,
                 bound.plus(bound.dividedBy(2)), bound, sweepInterval, defaultDisconnectDelay, clientThreads, maxNewSocketsPerApplication);
     }
 
     public RedisEngineConfig withKeyPrefix(String prefix) {
-        return new RedisEngineConfig(endpoint, prefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
+        return new RedisEngineConfig(endpoint, prefix, maxQueueLength, maxQueueBytes, commandTimeout, retryAttempts, connectTimeout,
                 holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads, maxNewSocketsPerApplication);
     }
 
     public RedisEngineConfig withMaxQueueLength(int length) {
-        return new RedisEngineConfig(endpoint, keyPrefix, length, commandTimeout, retryAttempts, connectTimeout,
+        return new RedisEngineConfig(endpoint, keyPrefix, length, maxQueueBytes, commandTimeout, retryAttempts, connectTimeout,
                 holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads, maxNewSocketsPerApplication);
     }
 
+    public RedisEngineConfig withMaxQueueBytes(int bytes) {
+        return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, bytes, commandTimeout, retryAttempts,
+                connectTimeout, holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads,
+                maxNewSocketsPerApplication);
+    }
+
+    /** The queue's bound as queue.lua's queueBound reads it, both bounds in one argument: {@code <messages>:<bytes>}. */
+    String queueBoundArgument() {
+        return maxQueueLength + ":" + maxQueueBytes;
+    }
+
     public RedisEngineConfig withTimeouts(Duration command, int retries, Duration connect) {
-        return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, command, retries, connect,
+        return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, maxQueueBytes, command, retries, connect,
                 holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads, maxNewSocketsPerApplication);
     }
 
     public RedisEngineConfig withHoldTtl(Duration ttl) {
-        return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
+        return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, maxQueueBytes, commandTimeout, retryAttempts, connectTimeout,
                 ttl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads, maxNewSocketsPerApplication);
     }
 
     public RedisEngineConfig withSweepInterval(Duration interval) {
-        return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
+        return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, maxQueueBytes, commandTimeout, retryAttempts, connectTimeout,
                 holdTtl, expiryMargin, interval, defaultDisconnectDelay, clientThreads, maxNewSocketsPerApplication);
     }
 
     public RedisEngineConfig withDefaultDisconnectDelay(Duration delay) {
-        return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
+        return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, maxQueueBytes, commandTimeout, retryAttempts, connectTimeout,
                 holdTtl, expiryMargin, sweepInterval, delay, clientThreads, maxNewSocketsPerApplication);
     }
 
     public RedisEngineConfig withMaxNewSocketsPerApplication(long max) {
-        return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
+        return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, maxQueueBytes, commandTimeout, retryAttempts, connectTimeout,
                 holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads, max);
     }
 
     public RedisEngineConfig withClientThreads(int threads) {
-        return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, commandTimeout, retryAttempts, connectTimeout,
+        return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, maxQueueBytes, commandTimeout, retryAttempts, connectTimeout,
                 holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, threads, maxNewSocketsPerApplication);
     }
 

@@ -47,7 +47,7 @@ final class RedisPublisher {
         this.lifetime = lifetime;
         this.renewalChecks = new RenewalChecks(lifetime.renewalSlackMillis, System::nanoTime);
         this.shared = new Object[] {runtime.replies().ttlMillis(), SocketStore.REQUEST_ID_WINDOW.toMillis(),
-                lifetime.idleMillis, lifetime.renewalSlackMillis, runtime.config().maxQueueLength(),
+                lifetime.idleMillis, lifetime.renewalSlackMillis, runtime.config().queueBoundArgument(),
                 runtime.config().keyPrefix()};
     }
 

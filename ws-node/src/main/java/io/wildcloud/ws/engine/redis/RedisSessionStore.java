@@ -138,7 +138,7 @@ final class RedisSessionStore implements SessionStore {
             });
         }
         Object[] args = new Object[5 + messages.size()];
-        args[0] = runtime.config().maxQueueLength();
+        args[0] = runtime.config().queueBoundArgument();
         args[1] = runtime.config().keyPrefix();
         args[2] = key.scope();
         args[3] = key.sessionId();
@@ -189,6 +189,11 @@ final class RedisSessionStore implements SessionStore {
     @Override
     public int maxQueueLength() {
         return runtime.config().maxQueueLength();
+    }
+
+    @Override
+    public int maxQueueBytes() {
+        return runtime.config().maxQueueBytes();
     }
 
     @Override

@@ -14,11 +14,12 @@
  * Cluster keeps all of a scope in one slot (see {@link io.wildcloud.ws.engine.redis.RedisKeys}):
  * <ul>
  *   <li>{@code <prefix>{<scope>}:s:<sessionId>}, a hash: {@code st} open/closed, {@code cf} close
- *       frame, {@code h} holder receiver id, {@code a} seq acknowledged, {@code dd} last disconnect
- *       delay, {@code x} deadline while nobody holds the slot;</li>
+ *       frame, {@code h} holder receiver id, {@code a} seq acknowledged, {@code qb} bytes in the
+ *       queue (see <b>Overflow</b>), {@code dd} last disconnect delay, {@code x} deadline while
+ *       nobody holds the slot;</li>
  *   <li>{@code <prefix>{<scope>}:q:<sessionId>}, a list of the messages {@code a+1 .. a+LLEN} (seq
  *       is their position: no seq is stored, not even the last, so that queueing a message writes
- *       the list alone; the list shares the hash's TTL);</li>
+ *       the list and one counter, {@code qb}; the list shares the hash's TTL);</li>
  *   <li>{@code <prefix>expiry:{e<n>}}, the expiry index: zsets of sessions by deadline, a session
  *       in one of 16 shards (by a hash of its scope and id), each shard with a hash tag of its
  *       own so that on a Cluster releases and renewals spread over 16 slots. Every node sweeps
@@ -120,8 +121,10 @@
  * policy would evict live sessions.
  *
  * <h2>Overflow</h2>
- * A session's queue holds at most {@code maxQueueLength} messages not yet acknowledged; a batch
- * that would pass it is refused whole with {@code QUEUE_FULL}, nothing queued is dropped and the
- * session stays open.
+ * A session's queue holds at most {@code maxQueueLength} messages and {@code maxQueueBytes} bytes
+ * not yet acknowledged; a batch that would pass either is refused whole with {@code QUEUE_FULL},
+ * nothing queued is dropped and the session stays open. The bytes are counted in the session's hash
+ * (field {@code qb}: queue.lua adds, queue_trim.lua subtracts; a hash of an earlier build has none
+ * and counts as empty until its queue drains).
  */
 package io.wildcloud.ws.engine.redis;

@@ -4,6 +4,7 @@ import io.wildcloud.ws.engine.redis.RedisEngineConfig;
 import io.wildcloud.ws.push.PushLimits;
 import io.wildcloud.ws.sockjs.ClientMessageLimit;
 import io.wildcloud.ws.sockjs.SockJsOptions;
+import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +31,7 @@ public record NodeConfig(
         Duration redisStallBound,
         SockJsOptions sockJs,
         int maxQueuedMessages,
+        int maxQueuedBytes,
         int maxPublishTargets,
         List<String> applications,
         boolean demo,
@@ -133,6 +135,10 @@ public record NodeConfig(
                     + "closed with `4429`"),
             SettingDefinition.of("max-queued-messages", "1024",
                     "pending outgoing messages per session; a publish beyond it is refused for that session"),
+            SettingDefinition.of("max-queued-bytes", "4194304",
+                    "bytes (UTF-8) of pending outgoing messages per session, 4 MiB as `max-write-backlog`; a publish "
+                    + "beyond it is refused for that session. At least `max-message-bytes`. See "
+                    + "[Queue bound](#queue-bound)"),
             SettingDefinition.of("max-publish-targets", "1000",
                     "targets (sockets or sessions) one batch publish (`POST /publish`) may name; more get 413 "
                     + "`too_many_targets`"),
@@ -240,6 +246,12 @@ public record NodeConfig(
                 clientScriptUrl,
                 maxMessageBytes,
                 clientMessageLimit(settings, maxMessageBytes));
+        int maxQueuedBytes = settings.integer("max-queued-bytes", SessionStore.DEFAULT_MAX_QUEUE_BYTES, 1,
+                Integer.MAX_VALUE);
+        if (maxQueuedBytes < maxMessageBytes) {
+            throw ConfigException.invalid("max-queued-bytes", Integer.toString(maxQueuedBytes),
+                    "must be at least max-message-bytes (" + maxMessageBytes + "), or no message of that size could be queued");
+        }
         List<String> applications = settings.get("applications")
                 .map(raw -> Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
                 .orElse(List.of());
@@ -268,6 +280,7 @@ public record NodeConfig(
                         RedisEngineConfig.MIN_STALL_BOUND, RedisEngineConfig.MAX_STALL_BOUND),
                 sockJs,
                 settings.integer("max-queued-messages", 1024, 1, 1_000_000),
+                maxQueuedBytes,
                 settings.integer("max-publish-targets", 1000, 1, 100_000),
                 applications,
                 settings.bool("demo", false),

@@ -20,8 +20,9 @@ import java.util.concurrent.CompletionStage;
  *   <li><b>Order, no loss, no repeat.</b> Messages of one session reach its receivers in the order
  *       they were queued, each once, across any number of receivers on any nodes, as long as
  *       every receiver acknowledges or releases exactly what it wrote.</li>
- *   <li><b>Bounded.</b> A queue holds at most the store's configured number of messages; a batch
- *       that would overflow it is refused whole ({@link EnqueueResult#QUEUE_FULL}).</li>
+ *   <li><b>Bounded.</b> A queue holds at most the store's configured number of messages and of
+ *       bytes (their UTF-8); a batch that would overflow either is refused whole
+ *       ({@link EnqueueResult#QUEUE_FULL}). Acknowledged messages no longer count.</li>
  *   <li><b>Close.</b> A closed session keeps its close frame until it expires, so every later
  *       claim answers {@link Claim.Outcome#CLOSED} with it. Messages queued before the close are
  *       still delivered first.</li>
@@ -37,6 +38,13 @@ import java.util.concurrent.CompletionStage;
  * </ul>
  */
 public interface SessionStore {
+
+    /**
+     * Default bound of a queue's bytes ({@link #maxQueueBytes}), 4 MiB: what one connection may
+     * leave unread before it is cut off (the node's default {@code max-write-backlog}), so a
+     * session's queue holds no more than its connection would; 64 messages of the largest size.
+     */
+    int DEFAULT_MAX_QUEUE_BYTES = 4 << 20;
 
     /**
      * Claims the receiver slot of a session for {@code receiver}, creating the session if it does
@@ -103,6 +111,9 @@ public interface SessionStore {
 
     /** How many messages a session's queue holds at most (see <b>Bounded</b> above). */
     int maxQueueLength();
+
+    /** How many bytes (UTF-8) of messages a session's queue holds at most (see <b>Bounded</b> above). */
+    int maxQueueBytes();
 
     /** Sets who hears of sessions that expired while open. Call once, before the node serves. */
     void setExpiryListener(SessionExpiryListener listener);

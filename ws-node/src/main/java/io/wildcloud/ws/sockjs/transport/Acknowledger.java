@@ -26,8 +26,11 @@ import org.slf4j.LoggerFactory;
  * <p>A receiver that never hands its session to another (a websocket: the session ends with the
  * connection) may wait a while between acknowledgements: they only trim the queue, and one for
  * many messages costs the store what one for a single message does. It still acknowledges at
- * once when a quarter of the store's queue bound is written and unacknowledged, so that a busy
- * session's queue never fills with messages already written.
+ * once when a quarter of the store's queue bound is written and unacknowledged, of messages or
+ * of bytes, so that a busy session's queue never fills with messages already written. Bytes are
+ * counted as at most 3 a character (UTF-8 of UTF-16), which needs no scan of the messages: ASCII
+ * messages are acknowledged at a twelfth of the byte bound, which is still one acknowledgement
+ * per 5 messages of 64 KiB with the defaults.
  */
 final class Acknowledger {
 
@@ -45,6 +48,10 @@ final class Acknowledger {
     private final long intervalNanos;
     /** Written but unacknowledged messages that trigger an acknowledgement before the interval ends. */
     private final long eagerAfter;
+    /** As {@link #eagerAfter}, of bytes (the queue bound's quarter). */
+    private final long eagerAfterBytes;
+    /** At most this many bytes were written since the last acknowledgement was sent or due; event loop only. */
+    private long bytesSinceFlush;
     /** Whether a delayed flush is pending (on this loop's {@link DueTick}); event loop only. */
     private boolean delayed;
     private volatile boolean stopped;
@@ -63,12 +70,19 @@ final class Acknowledger {
         this.receiver = receiver;
         this.intervalNanos = interval.toNanos();
         this.eagerAfter = Math.max(1, store.maxQueueLength() / 4);
+        this.eagerAfterBytes = Math.max(1, store.maxQueueBytes() / 4);
     }
 
-    /** Messages up to {@code seq} were written. Called on the channel's event loop. */
-    void delivered(long seq) {
+    /**
+     * Messages up to {@code seq} were written, {@code chars} characters of them since the last call.
+     * Called on the channel's event loop.
+     */
+    void delivered(long seq, long chars) {
         written.accumulateAndGet(seq, Math::max);
-        if (intervalNanos == 0 || seq - acknowledged.get() >= eagerAfter) {
+        bytesSinceFlush += 3 * chars;
+        if (intervalNanos == 0 || seq - acknowledged.get() >= eagerAfter || bytesSinceFlush >= eagerAfterBytes) {
+            // One in flight meanwhile sends, when answered, all that was written: these bytes too.
+            bytesSinceFlush = 0;
             flush();
         } else if (!delayed) {
             DueTick.join(this, ctx.executor(), intervalNanos);
@@ -79,6 +93,7 @@ final class Acknowledger {
     /** A delayed flush fell due (on the event loop). */
     private void due() {
         delayed = false;
+        bytesSinceFlush = 0;
         flush();
     }
 

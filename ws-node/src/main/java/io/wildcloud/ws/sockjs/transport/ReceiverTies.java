@@ -56,10 +56,10 @@ final class ReceiverTies {
         this.acknowledger = acknowledger;
     }
 
-    /** Messages up to {@code seq} were written. */
-    void delivered(long seq) {
+    /** Messages up to {@code seq} were written, {@code chars} characters of them since the last call. */
+    void delivered(long seq, long chars) {
         if (acknowledger != null) {
-            acknowledger.delivered(seq);
+            acknowledger.delivered(seq, chars);
         }
     }
 

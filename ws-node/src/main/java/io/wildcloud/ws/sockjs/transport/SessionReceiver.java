@@ -148,7 +148,7 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
                     deliveredSeq = Frames.lastSeq(pending);
                 }
                 attached(pending, claim.closeFrame());
-                acknowledge();
+                acknowledge(pending);
             }
             case CLOSED -> refuse(claim.closeFrame());
             case BUSY -> refuse(Frames.ANOTHER_CONNECTION);
@@ -264,7 +264,7 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
                 metrics.messagesSent(fresh.size());
                 deliveredSeq = Frames.lastSeq(fresh);
                 messages(fresh);
-                acknowledge();
+                acknowledge(fresh);
             }
         });
     }
@@ -333,9 +333,10 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
         }
     }
 
-    private void acknowledge() {
+    /** {@code written} (the last of them is {@link #deliveredSeq}) went to the client. */
+    private void acknowledge(List<QueuedMessage> written) {
         if (state == State.ACTIVE) {
-            ties.delivered(deliveredSeq);
+            ties.delivered(deliveredSeq, Frames.chars(written));
         }
     }
 

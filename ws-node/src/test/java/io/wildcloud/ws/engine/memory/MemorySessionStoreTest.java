@@ -7,7 +7,7 @@ import org.junit.jupiter.api.AfterEach;
 /** The memory store against the shared contract: one node, one store. */
 class MemorySessionStoreTest extends SessionStoreContract {
 
-    private final MemorySessionStore store = new MemorySessionStore(MAX_QUEUE);
+    private final MemorySessionStore store = new MemorySessionStore(MAX_QUEUE, MAX_QUEUE_BYTES);
 
     @Override
     protected SessionStore newStore(String nodeId) {

@@ -21,6 +21,7 @@ class RedisSessionStoreTest extends RedisSessionStoreContract {
         return RedisEngineConfig.of(url)
                 .withKeyPrefix(prefix)
                 .withMaxQueueLength(MAX_QUEUE)
+                .withMaxQueueBytes(MAX_QUEUE_BYTES)
                 .withSweepInterval(Duration.ofMillis(50))
                 .withHoldTtl(Duration.ofSeconds(4))
                 .withTimeouts(Duration.ofSeconds(2), 1, Duration.ofSeconds(2));

@@ -64,6 +64,16 @@ class NodeConfigTest {
     }
 
     @Test
+    void theQueuesByteBoundIsReadAndHoldsAWholeMessage() {
+        assertEquals(4 * 1024 * 1024, NodeConfig.from(Settings.load(new String[0], Map.of())).maxQueuedBytes());
+        assertEquals(65_536, NodeConfig.from(Settings.load(new String[] {"--max-queued-bytes=65536"}, Map.of()))
+                .maxQueuedBytes());
+        assertMessage("invalid setting max-queued-bytes=65535: must be at least max-message-bytes (65536), or no "
+                + "message of that size could be queued", "--max-queued-bytes=65535");
+        assertMessage("invalid setting max-queued-bytes=0", "--max-queued-bytes=0");
+    }
+
+    @Test
     void flagsBeatEnvironmentWhichBeatsTheFile(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("ws.properties");
         Files.writeString(file, "public-port=1000\napi-port=1001\nheartbeat-interval=10s\n");

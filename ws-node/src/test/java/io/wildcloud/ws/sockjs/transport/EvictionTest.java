@@ -139,6 +139,11 @@ class EvictionTest {
         }
 
         @Override
+        public int maxQueueBytes() {
+            return delegate.maxQueueBytes();
+        }
+
+        @Override
         public void setExpiryListener(SessionExpiryListener listener) {
             delegate.setExpiryListener(listener);
         }

@@ -100,6 +100,11 @@ class StoreUnavailableTest {
         }
 
         @Override
+        public int maxQueueBytes() {
+            return SessionStore.DEFAULT_MAX_QUEUE_BYTES;
+        }
+
+        @Override
         public void setExpiryListener(SessionExpiryListener listener) {
         }
     }
