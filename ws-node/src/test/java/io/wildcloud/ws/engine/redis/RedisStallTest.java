@@ -20,7 +20,6 @@ import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
 import io.wildcloud.ws.testing.Waits;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -193,8 +192,7 @@ class RedisStallTest {
         // The poll's release ran just before Redis stopped, and its answer never left Redis (as under
         // SIGSTOP between the script and the reply's write): here, run by hand. Its deadline runs out
         // during the stall, while the client still waits for its answer.
-        String releaseScript = new String(RedisStallTest.class.getResourceAsStream("/redis/release.lua").readAllBytes(),
-                StandardCharsets.UTF_8);
+        String releaseScript = new LuaScripts().release.text(); // with the routines the engine puts before it
         String hash = prefix + '{' + key.scope() + "}:s:" + key.sessionId();
         String queue = prefix + '{' + key.scope() + "}:q:" + key.sessionId();
         assertEquals("1", RedisProbe.command(redis.host(), redis.port(), "EVAL", releaseScript, "2", hash, queue,
