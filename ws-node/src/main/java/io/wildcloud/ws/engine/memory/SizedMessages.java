@@ -1,6 +1,6 @@
 package io.wildcloud.ws.engine.memory;
 
-import io.netty.buffer.ByteBufUtil;
+import io.wildcloud.ws.common.sockjs.Utf8;
 import java.util.List;
 
 /**
@@ -14,7 +14,7 @@ record SizedMessages(List<String> messages, int[] bytes, long totalBytes) {
         int[] bytes = new int[messages.size()];
         long total = 0;
         for (int i = 0; i < bytes.length; i++) {
-            bytes[i] = ByteBufUtil.utf8Bytes(messages.get(i));
+            bytes[i] = Utf8.length(messages.get(i));
             total += bytes[i];
         }
         return new SizedMessages(messages, bytes, total);
