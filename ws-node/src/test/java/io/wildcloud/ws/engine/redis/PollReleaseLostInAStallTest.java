@@ -10,6 +10,7 @@ import io.wildcloud.ws.sockjs.session.QueuedMessage;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
+import io.wildcloud.ws.testing.Closing;
 import io.wildcloud.ws.testing.CollectingReceiver;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
@@ -25,7 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,14 +49,8 @@ class PollReleaseLostInAStallTest {
     /** Stall bound 6 s (two thirds): the keys of a session claimed just before the stall live 9 s. */
     private static final Duration HOLD_TTL = Duration.ofSeconds(9);
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            cleanup.get(i).close();
-        }
-    }
+    @AutoClose
+    private final Closing cleanup = new Closing();
 
     @Test
     void aReleaseWhoseSendsRanLateAfterAStallPastTheBoundLeavesTheSessionGoingOn() throws Exception {

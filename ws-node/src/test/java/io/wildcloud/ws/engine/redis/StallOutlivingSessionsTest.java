@@ -8,6 +8,7 @@ import io.wildcloud.ws.push.PushLimits;
 import io.wildcloud.ws.push.module.PushModule;
 import io.wildcloud.ws.sockjs.SockJsOptions;
 import io.wildcloud.ws.sockjs.router.SockJsHandler;
+import io.wildcloud.ws.testing.Closing;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
 import io.wildcloud.ws.testing.Waits;
@@ -22,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,14 +46,8 @@ class StallOutlivingSessionsTest {
     private static final Duration STALL = Duration.ofSeconds(15);
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            cleanup.get(i).close();
-        }
-    }
+    @AutoClose
+    private final Closing cleanup = new Closing();
 
     @Test
     void sessionsOfEveryKindStayOpenThroughAStallShorterThanTheBoundAndLoseNothingQueued() throws Exception {

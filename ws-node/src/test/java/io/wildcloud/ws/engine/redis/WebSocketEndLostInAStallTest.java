@@ -9,11 +9,11 @@ import io.wildcloud.ws.sockjs.SockJsService;
 import io.wildcloud.ws.sockjs.SockJsSession;
 import io.wildcloud.ws.sockjs.router.SockJsHandler;
 import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.testing.Closing;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
 import io.wildcloud.ws.testing.Waits;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,14 +55,8 @@ class WebSocketEndLostInAStallTest {
     private static final Duration HOLD_TTL = Duration.ofSeconds(12);
     private static final SessionKey KEY = new SessionKey("presence", "ws1");
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            cleanup.get(i).close();
-        }
-    }
+    @AutoClose
+    private final Closing cleanup = new Closing();
 
     @Test
     void anEndWhoseSendsWereDroppedUnrunIsSentAgainAndTheApplicationHearsOfItOnce() throws Exception {
