@@ -2,24 +2,21 @@ package io.wildcloud.ws.engine.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.wildcloud.ws.sockjs.Admission;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.SockJsOptions;
-import io.wildcloud.ws.sockjs.SockJsService;
 import io.wildcloud.ws.sockjs.SockJsSession;
 import io.wildcloud.ws.sockjs.router.SockJsHandler;
 import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.testing.AdmittingService;
 import io.wildcloud.ws.testing.Closing;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
 import io.wildcloud.ws.testing.Waits;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -173,17 +170,7 @@ class WebSocketEndLostInAStallTest {
     }
 
     /** An application that keeps presence: it counts each session's close notices. */
-    private record ClosesCounted(Map<String, AtomicInteger> notices) implements SockJsService {
-        @Override
-        public CompletionStage<Admission> onOpen(SockJsSession session) {
-            return CompletableFuture.completedFuture(Admission.admitted());
-        }
-
-        @Override
-        public CompletionStage<Void> onMessages(SockJsSession session, List<String> messages) {
-            return CompletableFuture.completedFuture(null);
-        }
-
+    private record ClosesCounted(Map<String, AtomicInteger> notices) implements AdmittingService {
         @Override
         public void onClose(SockJsSession session) {
             notices.computeIfAbsent(session.id(), id -> new AtomicInteger()).incrementAndGet();

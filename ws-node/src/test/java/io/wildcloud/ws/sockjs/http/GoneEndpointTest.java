@@ -13,15 +13,13 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.engine.memory.MemorySessionStore;
-import io.wildcloud.ws.sockjs.Admission;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.SockJsOptions;
 import io.wildcloud.ws.sockjs.SockJsService;
-import io.wildcloud.ws.sockjs.SockJsSession;
 import io.wildcloud.ws.sockjs.router.SockJsHandler;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStatus;
-import java.util.List;
+import io.wildcloud.ws.testing.AdmittingService;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -46,21 +44,7 @@ class GoneEndpointTest {
 
     private final MemorySessionStore store = new MemorySessionStore();
     private volatile boolean gone;
-    private final SockJsService service = new SockJsService() {
-        @Override
-        public CompletionStage<Admission> onOpen(SockJsSession session) {
-            return CompletableFuture.completedFuture(Admission.admitted());
-        }
-
-        @Override
-        public CompletionStage<Void> onMessages(SockJsSession session, List<String> messages) {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public void onClose(SockJsSession session) {
-        }
-    };
+    private final SockJsService service = new AdmittingService() { };
     // Scope "sock" for prefix "sock" only, as sockets are served; the flag says whether it is gone.
     private final SockJsHandler handler = new SockJsHandler(prefix -> CompletableFuture.completedFuture(
             prefix.equals("sock") ? Optional.of(new SockJsEndpoint(prefix, SockJsOptions.defaults(), service, !gone))

@@ -4,18 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.engine.memory.MemorySessionStore;
-import io.wildcloud.ws.sockjs.Admission;
 import io.wildcloud.ws.sockjs.SockJsMetrics;
 import io.wildcloud.ws.sockjs.SockJsService;
-import io.wildcloud.ws.sockjs.SockJsSession;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
+import io.wildcloud.ws.testing.AdmittingService;
 import io.wildcloud.ws.testing.IdleReceiver;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -32,21 +29,7 @@ class SessionCloseMetricsTest {
             closes.add(reason);
         }
     };
-    private final SockJsService service = new SockJsService() {
-        @Override
-        public CompletionStage<Admission> onOpen(SockJsSession session) {
-            return CompletableFuture.completedFuture(Admission.admitted());
-        }
-
-        @Override
-        public CompletionStage<Void> onMessages(SockJsSession session, List<String> messages) {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public void onClose(SockJsSession session) {
-        }
-    };
+    private final SockJsService service = new AdmittingService() { };
 
     @AfterEach
     void close() {
