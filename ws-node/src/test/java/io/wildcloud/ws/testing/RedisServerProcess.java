@@ -127,6 +127,16 @@ public final class RedisServerProcess implements AutoCloseable {
         throw new IllegalStateException("redis-server on port " + port + " did not answer PING in time");
     }
 
+    /** {@code INFO memory}'s {@code used_memory}: the bytes this server holds now. */
+    public long usedMemory() {
+        for (String line : command("INFO", "memory").split("\r?\n")) {
+            if (line.startsWith("used_memory:")) {
+                return Long.parseLong(line.substring("used_memory:".length()).trim());
+            }
+        }
+        throw new IllegalStateException("no used_memory in INFO memory");
+    }
+
     /** Sends one command to this server and returns its reply as text (RedisProbe). */
     public String command(String... command) {
         try {

@@ -7,8 +7,6 @@ import io.wildcloud.ws.it.http.Http;
 import io.wildcloud.ws.it.http.RawResponse;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,7 +21,6 @@ class QueuedBytesFloodAttackTest {
     private static final int PUBLISHES = 200;
     private static final int MESSAGE_BYTES = 60 * 1024;
     private static final long MAX_QUEUED_BYTES = 4L << 20;
-    private static final Pattern USED_MEMORY = Pattern.compile("(?m)^used_memory:(\\d+)");
 
     @Test
     void sessionsThatDoNotReadHoldAtMostTheirByteBoundInRedis() throws Exception {
@@ -36,7 +33,7 @@ class QueuedBytesFloodAttackTest {
                 assertEquals("o\n", http.post(node.publicUrl() + "/" + socket + "/000/q" + i + "/xhr").bodyText());
             }
             String body = "{\"message\": \"" + "m".repeat(MESSAGE_BYTES) + "\"}";
-            long start = usedMemory(redis);
+            long start = redis.usedMemory();
             int accepted = 0;
             for (int i = 0; i < PUBLISHES; i++) {
                 RawResponse answer = http.post(node.apiUrl() + "/publish/" + socket, body);
@@ -46,18 +43,12 @@ class QueuedBytesFloodAttackTest {
                     assertTrue(answer.bodyText().contains("queue_full"), answer.status() + " " + answer.bodyText());
                 }
             }
-            long grown = usedMemory(redis) - start;
+            long grown = redis.usedMemory() - start;
             System.out.println("Redis grew " + (grown >> 20) + " MiB for " + PUBLISHES + " publishes of "
                     + (MESSAGE_BYTES >> 10) + " KiB to " + SESSIONS + " sessions that do not read; "
                     + accepted + " were queued");
             assertEquals(MAX_QUEUED_BYTES / MESSAGE_BYTES, accepted, "publishes queued before the byte bound");
             assertTrue(grown < SESSIONS * MAX_QUEUED_BYTES * 5 / 4, "Redis grew " + (grown >> 20) + " MiB");
         }
-    }
-
-    private static long usedMemory(RedisServerProcess redis) {
-        Matcher used = USED_MEMORY.matcher(redis.command("INFO", "memory"));
-        assertTrue(used.find(), "no used_memory in INFO memory");
-        return Long.parseLong(used.group(1));
     }
 }
