@@ -8,6 +8,7 @@ import io.wildcloud.ws.push.callback.CallbackTarget;
 import io.wildcloud.ws.sockjs.Admission;
 import io.wildcloud.ws.sockjs.SockJsService;
 import io.wildcloud.ws.sockjs.SockJsSession;
+import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStatus;
 import java.util.List;
 import java.util.Optional;
@@ -86,6 +87,17 @@ public final class PushService implements SockJsService {
                 }
             };
         });
+    }
+
+    /** Refuses a socket opening too fast before its session is created; {@link #onOpen} takes the opening. */
+    @Override
+    public Admission beforeCreate(SessionKey key) {
+        if (openings.mayOpen(key.scope())) {
+            return Admission.admitted();
+        }
+        log.debug("{} refused before creation: its socket opens sessions too fast", key);
+        metrics.sessionRefused(SessionRefusal.OPENING_TOO_FAST);
+        return new Admission(tooManyOpenings);
     }
 
     /** A websocket's messages: its session is held by the connection, so only the socket is read. */

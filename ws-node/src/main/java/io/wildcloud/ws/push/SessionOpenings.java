@@ -36,6 +36,20 @@ final class SessionOpenings {
         return buckets.of(socketId, nowNanos, made -> new Bucket(burst, made)).take(nowNanos);
     }
 
+    /**
+     * Whether {@code socketId} has an opening left now, without taking it: a check before the
+     * store creates a session, which makes no bucket (an unknown socket id must not fill the map).
+     */
+    boolean mayOpen(String socketId) {
+        return mayOpen(socketId, System.nanoTime());
+    }
+
+    /** As {@link #mayOpen(String)} at {@code nowNanos} ({@link System#nanoTime()}; tests). */
+    boolean mayOpen(String socketId, long nowNanos) {
+        Bucket bucket = buckets.existing(socketId);
+        return bucket == null || bucket.hasOne(nowNanos);
+    }
+
     int size() {
         return buckets.size();
     }
@@ -56,6 +70,11 @@ final class SessionOpenings {
             }
             openings--;
             return true;
+        }
+
+        synchronized boolean hasOne(long nowNanos) {
+            refill(nowNanos);
+            return openings >= 1;
         }
 
         @Override

@@ -36,6 +36,11 @@ public final class KeyedBuckets<K, B extends KeyedBuckets.Bucket> {
         return buckets.computeIfAbsent(key, k -> make.apply(nowNanos));
     }
 
+    /** {@code key}'s bucket if the node has one (none is as good as a full one); makes nothing. */
+    public B existing(K key) {
+        return buckets.get(key);
+    }
+
     public int size() {
         return buckets.size();
     }

@@ -1,5 +1,6 @@
 package io.wildcloud.ws.sockjs;
 
+import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStatus;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +23,16 @@ public interface SockJsService {
      * instead of the open frame; a failed stage refuses it with 4503 (service unavailable).
      */
     CompletionStage<Admission> onOpen(SockJsSession session);
+
+    /**
+     * A first look at a session certain to be new (a websocket's), before the store creates it: a
+     * refusal here costs the store nothing, where one from {@link #onOpen} costs the writes that
+     * created and closed the session. Must not block or count an opening; {@link #onOpen} still
+     * decides for a session this admits. The default admits every session.
+     */
+    default Admission beforeCreate(SessionKey key) {
+        return Admission.admitted();
+    }
 
     /**
      * Messages the client sent, in the order sent. The returned stage completes when the service

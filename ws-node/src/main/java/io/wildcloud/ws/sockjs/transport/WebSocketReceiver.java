@@ -9,10 +9,12 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.edge.LoopFlushes;
+import io.wildcloud.ws.sockjs.Admission;
 import io.wildcloud.ws.sockjs.ClientMessageLimit;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.TransportType;
 import io.wildcloud.ws.sockjs.session.Causes;
+import io.wildcloud.ws.sockjs.session.ClaimMode;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.StoreUnavailableException;
@@ -82,6 +84,20 @@ abstract class WebSocketReceiver extends SessionReceiver {
 
     /** A text message of {@code bytes} UTF-8 bytes from the client, once the session is active. */
     abstract void readMessage(String text, int bytes);
+
+    /**
+     * Starts the session, always a new one (a websocket claims create-only): the service may
+     * refuse it before the store creates it, which then costs the store nothing.
+     */
+    final void startNew() {
+        Admission verdict = endpoint.service().beforeCreate(key);
+        if (verdict.isAdmitted()) {
+            start(ClaimMode.STREAM);
+        } else {
+            done();
+            handshakeThen(() -> writeClose(verdict.refusal()));
+        }
+    }
 
     // ---- the ReceiverTransport part ----
 

@@ -19,7 +19,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.wildcloud.ws.edge.PipelineNames;
 import io.wildcloud.ws.sockjs.http.SockJsResponses;
 import io.wildcloud.ws.sockjs.http.SockJsRequest;
-import io.wildcloud.ws.sockjs.session.ClaimMode;
 
 /**
  * Turns an HTTP request into a websocket: checks it as the protocol wants (405 for a method other
@@ -169,6 +168,6 @@ final class WebSocketUpgrade {
                 pipeline.remove(page);
             }
         }
-        frames.receiver().start(ClaimMode.STREAM);
+        frames.receiver().startNew();
     }
 }

@@ -360,11 +360,68 @@ class RedisRoundTripsTest {
         }
     }
 
+    @Test
+    void aWebsocketRefusedForOpeningTooFastCostsTheStoreNothing() throws Exception {
+        // A websocket's session is always new: the node refuses a socket past its new-session burst
+        // before the claim. Before, each refused one cost the claim that created it and the close
+        // and end that undid it (a flood of opens was a flood of store writes).
+        int burst = 2;
+        int refused = 10;
+        String secret = "round-trips-secret-0123456789";
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try (RedisServerProcess redis = RedisServerProcess.start();
+                RedisMonitor monitor = RedisMonitor.start(redis.host(), redis.port());
+                CallbackServer callbacks = new CallbackServer()) {
+            WsNode node = WsNode.start(NodeConfig.from(Settings.load(new String[] {"--node-id=opens", "--warmup-connects=0",
+                "--bind-host=127.0.0.1", "--public-port=0", "--api-port=0", "--applications=demo:" + secret,
+                "--callback-allow-networks=127.0.0.0/8", "--redis-url=" + redis.url(),
+                "--max-new-sessions-per-second=1", "--new-session-burst=" + burst,
+                "--redis-key-prefix=" + RedisTestServer.newKeyPrefix("opens")}, Map.of())));
+            List<WebSocket> open = new ArrayList<>();
+            try {
+                String socket = authorize(http, node, secret, "client", callbacks);
+                for (int i = 0; i < burst; i++) {
+                    open.add(openWebsocket(http, node, socket, "tab" + i));
+                }
+                int start = monitor.mark(redis.host(), redis.port(), "start");
+                for (int i = 0; i < refused; i++) {
+                    CompletableFuture<String> first = new CompletableFuture<>();
+                    open.add(connect(http, node, socket, "more" + i, first));
+                    assertEquals("c[4429,\"Too many new sessions: at most 1 a second, " + burst + " at once\"]",
+                            first.get(30, TimeUnit.SECONDS), "websocket " + (i + 1) + " past the burst");
+                }
+                List<String> commands = monitor.between(start, monitor.mark(redis.host(), redis.port(), "end"));
+                List<String> naming = commands.stream().filter(c -> c.contains(socket)).toList();
+                System.out.printf("%d websockets refused for opening too fast: %d commands naming their socket%n",
+                        refused, naming.size());
+                assertEquals(List.of(), naming, "store commands of " + refused + " refused websockets");
+            } finally {
+                for (WebSocket ws : open) {
+                    ws.abort();
+                }
+                node.close();
+            }
+        }
+    }
+
     /** Opens a SockJS websocket to {@code socket} and waits for its open frame. */
     private static WebSocket openWebsocket(HttpClient http, WsNode node, String socket) throws Exception {
+        return openWebsocket(http, node, socket, "tab");
+    }
+
+    private static WebSocket openWebsocket(HttpClient http, WsNode node, String socket, String session)
+            throws Exception {
         CompletableFuture<String> first = new CompletableFuture<>();
-        WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + node.publicPort() + "/"
-                + socket + "/000/tab/websocket"), new WebSocket.Listener() {
+        WebSocket ws = connect(http, node, socket, session, first);
+        assertEquals("o", first.get(30, TimeUnit.SECONDS));
+        return ws;
+    }
+
+    /** Opens a SockJS websocket to session {@code session} of {@code socket}; {@code first} gets its first frame. */
+    private static WebSocket connect(HttpClient http, WsNode node, String socket, String session,
+            CompletableFuture<String> first) throws Exception {
+        return http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + node.publicPort() + "/"
+                + socket + "/000/" + session + "/websocket"), new WebSocket.Listener() {
                     @Override
                     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
                         first.complete(data.toString());
@@ -372,8 +429,6 @@ class RedisRoundTripsTest {
                         return null;
                     }
                 }).get(30, TimeUnit.SECONDS);
-        assertEquals("o", first.get(30, TimeUnit.SECONDS));
-        return ws;
     }
 
     private static String authorize(HttpClient http, WsNode node, String secret, String client,
