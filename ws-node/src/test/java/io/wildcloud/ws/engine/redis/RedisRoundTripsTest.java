@@ -366,7 +366,7 @@ class RedisRoundTripsTest {
         // before the claim. Before, each refused one cost the claim that created it and the close
         // and end that undid it (a flood of opens was a flood of store writes).
         int burst = 2;
-        int refused = 10;
+        int attempts = 20;
         String secret = "round-trips-secret-0123456789";
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         try (RedisServerProcess redis = RedisServerProcess.start();
@@ -383,18 +383,26 @@ class RedisRoundTripsTest {
                 for (int i = 0; i < burst; i++) {
                     open.add(openWebsocket(http, node, socket, "tab" + i));
                 }
+                // One opening a second comes back: on a slow machine some of these open; the rest are refused.
                 int start = monitor.mark(redis.host(), redis.port(), "start");
-                for (int i = 0; i < refused; i++) {
+                List<String> refused = new ArrayList<>();
+                for (int i = 0; i < attempts; i++) {
+                    String session = "more-" + (100 + i) + "-x";
                     CompletableFuture<String> first = new CompletableFuture<>();
-                    open.add(connect(http, node, socket, "more" + i, first));
-                    assertEquals("c[4429,\"Too many new sessions: at most 1 a second, " + burst + " at once\"]",
-                            first.get(30, TimeUnit.SECONDS), "websocket " + (i + 1) + " past the burst");
+                    open.add(connect(http, node, socket, session, first));
+                    String frame = first.get(30, TimeUnit.SECONDS);
+                    if (!frame.equals("o")) {
+                        assertEquals("c[4429,\"Too many new sessions: at most 1 a second, " + burst + " at once\"]",
+                                frame, "websocket " + session);
+                        refused.add(session);
+                    }
                 }
                 List<String> commands = monitor.between(start, monitor.mark(redis.host(), redis.port(), "end"));
-                List<String> naming = commands.stream().filter(c -> c.contains(socket)).toList();
-                System.out.printf("%d websockets refused for opening too fast: %d commands naming their socket%n",
-                        refused, naming.size());
-                assertEquals(List.of(), naming, "store commands of " + refused + " refused websockets");
+                List<String> naming = commands.stream().filter(c -> refused.stream().anyMatch(c::contains)).toList();
+                System.out.printf("%d of %d websockets refused for opening too fast: %d commands naming them%n",
+                        refused.size(), attempts, naming.size());
+                assertTrue(refused.size() >= attempts / 4, refused.size() + " of " + attempts + " refused");
+                assertEquals(List.of(), naming, "store commands of " + refused.size() + " refused websockets");
             } finally {
                 for (WebSocket ws : open) {
                     ws.abort();
