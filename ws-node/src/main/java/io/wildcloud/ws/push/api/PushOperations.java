@@ -113,21 +113,26 @@ public final class PushOperations {
      * {@link #publish(String, String, String)}, by {@code caller} when a bearer token named one:
      * then the socket must be that application's (403 otherwise), which costs one lookup first. A
      * {@code requestId} (or {@code null}) makes a repeat within {@link SocketStore#REQUEST_ID_WINDOW}
-     * queue nothing and answer as the first did.
+     * queue nothing and answer as the first did. Charged to the caller's budget first
+     * ({@link PublishCharges}: 413 or 429 before the store), settled with what was queued.
      */
     public CompletionStage<PublishResponse> publish(Optional<Application> caller, String socketId, String sessionId,
             String message, String requestId) {
         long bytes = Utf8.length(message);
         PublishBudget.Reservation reservation;
-        CompletionStage<PublishResponse> published;
         try {
             reservation = charges.reserve(caller, charges.worstCase(sessionId, bytes), 1);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletionStage<PublishResponse> published;
+        try {
             // No owner to check: straight to the store, one stage fewer per publish; a failure
             // is still in the stage, as it was when the store ran after the check.
             published = caller.isEmpty() ? publishTo(socketId, sessionId, message, requestId)
                     : ownedBy(caller, socketId).thenCompose(owned -> publishTo(socketId, sessionId, message, requestId));
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+            published = CompletableFuture.failedFuture(e);
         }
         return published.whenComplete((response, error) ->
                 reservation.settle(error == null ? bytes * response.sessions() : 0));
@@ -149,7 +154,7 @@ public final class PushOperations {
 
     /** Queues {@code message} for one session of the socket. */
     public CompletionStage<PublishResponse> publish(String socketId, String sessionId, String message) {
-        return publishToOne(socketId, sessionId, message, null);
+        return publish(Optional.empty(), socketId, sessionId, message, null);
     }
 
     private CompletionStage<PublishResponse> publishToOne(String socketId, String sessionId, String message,
