@@ -45,13 +45,9 @@ public final class PublishBudget {
         return new PublishBudget(limits.publishBytesPerSecond(), limits.publishByteBurst());
     }
 
-    /** The most one publish may be sure not to pass. */
+    /** What the bucket holds at most: a publish that could queue more can never pass. */
     public long burst() {
         return burst;
-    }
-
-    public long bytesPerSecond() {
-        return bytesPerSecond;
     }
 
     /**
