@@ -128,6 +128,7 @@ final class NodeParts {
                 .withNewSessions(config.newSessionsPerSecond(), config.newSessionBurst())
                 .withSocketIdleTimeout(config.socketIdleTimeout())
                 .withMaxPublishTargets(config.maxPublishTargets())
+                .withPublishBytes(config.applicationPublishBytesPerSecond(), config.applicationPublishByteBurst())
                 .withCallback(callbacks);
         ApplicationRegistry registry;
         try {

@@ -144,7 +144,9 @@ final class StartWarmup {
         PushModule warmupPush = new PushModule(ApplicationRegistry.fromEntries(List.of(WARMUP_APPLICATION + ":" + secret)),
                 memory, memory, PushLimits.defaults().withMaxMessageBytes(config.sockJs().maxMessageBytes())
                         // Its few clients open session after session of their sockets, as fast as they can.
-                        .withNewSessions(Integer.MAX_VALUE, Integer.MAX_VALUE),
+                        .withNewSessions(Integer.MAX_VALUE, Integer.MAX_VALUE)
+                        // Its publishes are the node's own, into a private memory engine.
+                        .withPublishBytes(Long.MAX_VALUE, Long.MAX_VALUE),
                 config.sockJs());
         List<HttpServer> servers = new ArrayList<>();
         LoopbackSockets sockets = new LoopbackSockets();

@@ -24,6 +24,10 @@ import java.util.Objects;
  * @param newSessionsPerSecond how many new sessions one socket may open a second on one node,
  *     sustained ({@link SessionOpenings}); more are refused with {@code 4429}
  * @param newSessionBurst how many it may open at once (many tabs, a reconnect); at least the rate
+ * @param publishBytesPerSecond bytes one application's publishes may queue a second on one node,
+ *     sustained: a message's UTF-8 bytes times the sessions that queued it ({@link PublishBudget})
+ * @param publishByteBurst bytes they may queue at once; at least {@code publishBytesPerSecond}. A
+ *     publish that could queue more (its bytes times every session it addresses) is refused whole
  */
 public record PushLimits(
         int maxMessageBytes,
@@ -33,7 +37,9 @@ public record PushLimits(
         CallbackPolicy callback,
         int maxPublishTargets,
         int newSessionsPerSecond,
-        int newSessionBurst) {
+        int newSessionBurst,
+        long publishBytesPerSecond,
+        long publishByteBurst) {
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
     public static final int DEFAULT_MAX_API_BODY_BYTES = apiBodyBytesFor(DEFAULT_MAX_MESSAGE_BYTES);
@@ -42,6 +48,10 @@ public record PushLimits(
     public static final int DEFAULT_MAX_PUBLISH_TARGETS = 1000;
     public static final int DEFAULT_NEW_SESSIONS_PER_SECOND = 1;
     public static final int DEFAULT_NEW_SESSION_BURST = DEFAULT_MAX_SESSIONS_PER_SOCKET;
+    /** 64 MiB/s: README, "Publish budget", says why. */
+    public static final long DEFAULT_PUBLISH_BYTES_PER_SECOND = 64L * 1024 * 1024;
+    /** 256 MiB: four seconds of the rate, and what one socket's 64 session queues of 4 MiB hold. */
+    public static final long DEFAULT_PUBLISH_BYTE_BURST = 256L * 1024 * 1024;
 
     public PushLimits {
         Objects.requireNonNull(socketIdleTimeout, "socketIdleTimeout");
@@ -66,13 +76,18 @@ public record PushLimits(
             throw new IllegalArgumentException("newSessionsPerSecond must be at least 1 and newSessionBurst at least it: "
                     + newSessionsPerSecond + ", " + newSessionBurst);
         }
+        if (publishBytesPerSecond < 1 || publishByteBurst < publishBytesPerSecond) {
+            throw new IllegalArgumentException("publishBytesPerSecond must be at least 1 and publishByteBurst at least it: "
+                    + publishBytesPerSecond + ", " + publishByteBurst);
+        }
     }
 
     /** With the default bound of a batch publish. */
     public PushLimits(int maxMessageBytes, int maxApiBodyBytes, int maxSessionsPerSocket, Duration socketIdleTimeout,
             CallbackPolicy callback) {
         this(maxMessageBytes, maxApiBodyBytes, maxSessionsPerSocket, socketIdleTimeout, callback,
-                DEFAULT_MAX_PUBLISH_TARGETS, DEFAULT_NEW_SESSIONS_PER_SECOND, DEFAULT_NEW_SESSION_BURST);
+                DEFAULT_MAX_PUBLISH_TARGETS, DEFAULT_NEW_SESSIONS_PER_SECOND, DEFAULT_NEW_SESSION_BURST,
+                DEFAULT_PUBLISH_BYTES_PER_SECOND, DEFAULT_PUBLISH_BYTE_BURST);
     }
 
     public static PushLimits defaults() {
@@ -95,37 +110,43 @@ public record PushLimits(
     /** Sets the message limit and, with it, the API body limit to {@link #apiBodyBytesFor} of it. */
     public PushLimits withMaxMessageBytes(int bytes) {
         return new PushLimits(bytes, apiBodyBytesFor(bytes), maxSessionsPerSocket, socketIdleTimeout, callback,
-                maxPublishTargets, newSessionsPerSecond, newSessionBurst);
+                maxPublishTargets, newSessionsPerSecond, newSessionBurst, publishBytesPerSecond, publishByteBurst);
     }
 
     public PushLimits withMaxApiBodyBytes(int bytes) {
         return new PushLimits(maxMessageBytes, bytes, maxSessionsPerSocket, socketIdleTimeout, callback,
-                maxPublishTargets, newSessionsPerSecond, newSessionBurst);
+                maxPublishTargets, newSessionsPerSecond, newSessionBurst, publishBytesPerSecond, publishByteBurst);
     }
 
     public PushLimits withMaxSessionsPerSocket(int sessions) {
         return new PushLimits(maxMessageBytes, maxApiBodyBytes, sessions, socketIdleTimeout, callback,
-                maxPublishTargets, newSessionsPerSecond, newSessionBurst);
+                maxPublishTargets, newSessionsPerSecond, newSessionBurst, publishBytesPerSecond, publishByteBurst);
     }
 
     public PushLimits withSocketIdleTimeout(Duration timeout) {
         return new PushLimits(maxMessageBytes, maxApiBodyBytes, maxSessionsPerSocket, timeout, callback,
-                maxPublishTargets, newSessionsPerSecond, newSessionBurst);
+                maxPublishTargets, newSessionsPerSecond, newSessionBurst, publishBytesPerSecond, publishByteBurst);
     }
 
     public PushLimits withMaxPublishTargets(int targets) {
         return new PushLimits(maxMessageBytes, maxApiBodyBytes, maxSessionsPerSocket, socketIdleTimeout, callback,
-                targets, newSessionsPerSecond, newSessionBurst);
+                targets, newSessionsPerSecond, newSessionBurst, publishBytesPerSecond, publishByteBurst);
     }
 
     /** How fast one socket may open new sessions on a node ({@link SessionOpenings}). */
     public PushLimits withNewSessions(int perSecond, int burst) {
         return new PushLimits(maxMessageBytes, maxApiBodyBytes, maxSessionsPerSocket, socketIdleTimeout, callback,
-                maxPublishTargets, perSecond, burst);
+                maxPublishTargets, perSecond, burst, publishBytesPerSecond, publishByteBurst);
+    }
+
+    /** How many bytes one application's publishes may queue on a node ({@link PublishBudget}). */
+    public PushLimits withPublishBytes(long perSecond, long burst) {
+        return new PushLimits(maxMessageBytes, maxApiBodyBytes, maxSessionsPerSocket, socketIdleTimeout, callback,
+                maxPublishTargets, newSessionsPerSecond, newSessionBurst, perSecond, burst);
     }
 
     public PushLimits withCallback(CallbackPolicy policy) {
         return new PushLimits(maxMessageBytes, maxApiBodyBytes, maxSessionsPerSocket, socketIdleTimeout, policy,
-                maxPublishTargets, newSessionsPerSecond, newSessionBurst);
+                maxPublishTargets, newSessionsPerSecond, newSessionBurst, publishBytesPerSecond, publishByteBurst);
     }
 }

@@ -18,6 +18,11 @@ public interface PushMetrics {
         NOT_FOUND("not_found"),
         /** Every addressed session's queue was full: nothing was queued. */
         QUEUE_FULL("queue_full"),
+        /**
+         * Refused before the store, over the application's {@link PublishBudget}: in debt (429) or
+         * more at once than its burst (413).
+         */
+        OVER_BUDGET("over_budget"),
         /** The store failed or something unexpected happened. */
         ERROR("error");
 

@@ -57,6 +57,18 @@ public final class ErrorCodes {
     /** 413: a batch publish names more targets than the node's {@code max-publish-targets}. */
     public static final String TOO_MANY_TARGETS = "too_many_targets";
     /**
+     * 413: a publish could queue more bytes (its message's UTF-8 bytes times every session it
+     * addresses, {@code sessions-per-socket} for a socket) than an application may queue at once
+     * ({@code application-publish-byte-burst}); nothing was published.
+     */
+    public static final String FAN_OUT_TOO_LARGE = "fan_out_too_large";
+    /**
+     * 429: the application's publishes queued more bytes on this node than its budget allows
+     * ({@code max-application-publish-bytes-per-second}, {@code application-publish-byte-burst});
+     * nothing was published. {@code Retry-After} says when it may publish again.
+     */
+    public static final String TOO_MANY_PUBLISH_BYTES = "too_many_publish_bytes";
+    /**
      * 429: an authorize would create a socket over its application's new-socket quota
      * ({@code max-new-sockets-per-application} per {@code socket-idle-timeout}); nothing was created.
      */

@@ -49,10 +49,14 @@ class OpenApiConformanceTest {
 
     private static final String SECRET = "openapi-test-secret-0123";
     private static final String OTHER_SECRET = "openapi-other-secret-0123";
+    /** The application that spends its publish budget, so that the others' answers do not depend on the order of tests. */
+    private static final String BUDGET_SECRET = "openapi-budget-secret-0123";
     private static final String CALLBACK = "{\"callback\":\"https://app.example/ws/callback\"}";
     private static final int MAX_MESSAGE_BYTES = 1024;
     /** The API port's body limit: 6 x max-message-bytes + 1 KiB, as docs/openapi.yaml says. */
     private static final int MAX_API_BODY = 6 * MAX_MESSAGE_BYTES + 1024;
+    /** The least burst a node takes: max-message-bytes x the 64 sessions a socket may have. */
+    private static final int PUBLISH_BURST = MAX_MESSAGE_BYTES * 64;
     private static final String FORWARDED_CLIENT = "203.0.113.7";
     /** Per application: the test's own application authorizes fewer clients than this in all. */
     private static final int NEW_SOCKETS = 20;
@@ -68,7 +72,10 @@ class OpenApiConformanceTest {
                 .bindHost("127.0.0.1")
                 .publicPort(0)
                 .apiPort(0)
-                .set("applications", "openapi:" + SECRET + ",other:" + OTHER_SECRET)
+                .set("applications", "openapi:" + SECRET + ",other:" + OTHER_SECRET + ",budget:" + BUDGET_SECRET)
+                // A burst two publishes to 40 sessions pass, refilled at 1 byte a second.
+                .set("application-publish-byte-burst", String.valueOf(PUBLISH_BURST))
+                .set("max-application-publish-bytes-per-second", "1")
                 .set("api-require-auth", "true")
                 .set("callback-allow-networks", "127.0.0.0/8")
                 .set("max-queued-messages", "2")
@@ -443,6 +450,35 @@ class OpenApiConformanceTest {
     }
 
     /** The answer must be one the document lists for the operation, with the expected status and code. */
+    @Test
+    void publishBudgetAnswersMatchTheDocument() {
+        String socket = "/publish/{socket_id}";
+        String bearer = "Bearer " + BUDGET_SECRET;
+        RawResponse created = authorize("POST", BUDGET_SECRET, "crowd", CALLBACK);
+        String socketId = JsonMapper.builder().build().readTree(created.bodyText()).get("socket_id").asString();
+        for (int i = 0; i < 40; i++) {
+            assertEquals("o\n", http.post(publicUrl(socketId, "s" + i, "xhr")).bodyText());
+        }
+        String message = "{\"message\":\"" + "m".repeat(1000) + "\"}";
+        // 1000 bytes for 64 sessions could be queued: two sockets' worth pass the burst.
+        expect(413, ErrorCodes.FAN_OUT_TOO_LARGE, "POST", "/publish", publishBatch("{\"targets\":[{\"socket_id\":\""
+                + socketId + "\"},{\"socket_id\":\"" + socketOf("budget-other") + "\"}],\"message\":\"" + "m".repeat(1000)
+                + "\"}", "Authorization", bearer));
+        // Each publish queues 40 x 1000 bytes: the second takes the application into debt.
+        for (int i = 0; i < 2; i++) {
+            RawResponse published = publish(socketId, null, message, "Authorization", bearer);
+            assertEquals("{\"sessions\":40,\"queue_full\":0}", published.bodyText());
+        }
+        RawResponse refused = publish(socketId, null, message, "Authorization", bearer);
+        expect(429, ErrorCodes.TOO_MANY_PUBLISH_BYTES, "POST", socket, refused);
+        long retryAfter = Long.parseLong(refused.header("Retry-After"));
+        assertTrue(retryAfter >= 1 && retryAfter <= PUBLISH_BURST, "Retry-After " + retryAfter);
+        expect(429, ErrorCodes.TOO_MANY_PUBLISH_BYTES, "POST", "/publish/{socket_id}/{session_id}",
+                publish(socketId, "s1", "{\"message\":1}", "Authorization", bearer));
+        expect(429, ErrorCodes.TOO_MANY_PUBLISH_BYTES, "POST", "/publish", publishBatch("{\"targets\":[{\"socket_id\":\""
+                + socketId + "\"}],\"message\":1}", "Authorization", bearer));
+    }
+
     private static void expect(int status, String error, String method, String path, RawResponse answer) {
         assertEquals(status, answer.status(), method + " " + path + ": " + answer);
         assertTrue(answer.bodyText().contains("\"error\":\"" + error + "\""), answer.toString());

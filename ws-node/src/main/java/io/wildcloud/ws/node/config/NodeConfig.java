@@ -33,6 +33,8 @@ public record NodeConfig(
         int maxQueuedMessages,
         int maxQueuedBytes,
         int maxPublishTargets,
+        long applicationPublishBytesPerSecond,
+        long applicationPublishByteBurst,
         List<String> applications,
         boolean demo,
         Duration socketIdleTimeout,
@@ -142,6 +144,17 @@ public record NodeConfig(
             SettingDefinition.of("max-publish-targets", "1000",
                     "targets (sockets or sessions) one batch publish (`POST /publish`) may name; more get 413 "
                     + "`too_many_targets`"),
+            SettingDefinition.of("max-application-publish-bytes-per-second", "67108864",
+                    "bytes one application's publishes may queue a second on a node, sustained: each message's"
+                    + " UTF-8 bytes times the sessions that took it (64 MiB/s). While it has queued more than"
+                    + " the budget holds, its publishes get 429 `too_many_publish_bytes` with `Retry-After`;"
+                    + " other applications are not affected. See [Publish budget](#publish-budget)"),
+            SettingDefinition.described("application-publish-byte-burst",
+                    "256 MiB (268435456), or its least value if more",
+                    "bytes one application's publishes may queue at once on a node; at least"
+                    + " `max-message-bytes` x `sessions-per-socket` and `max-application-publish-bytes-per-second`."
+                    + " A publish that could queue more (its message's bytes times every session it addresses,"
+                    + " `sessions-per-socket` for a socket) gets 413 `fan_out_too_large`, nothing published"),
             SettingDefinition.of("sessions-per-socket", "64",
                     "open sessions (tabs) one socket may have"),
             SettingDefinition.of("max-new-sessions-per-second", "1",
@@ -282,6 +295,8 @@ public record NodeConfig(
                 settings.integer("max-queued-messages", 1024, 1, 1_000_000),
                 maxQueuedBytes,
                 settings.integer("max-publish-targets", 1000, 1, 100_000),
+                publishBytesPerSecond(settings),
+                publishByteBurst(settings, maxMessageBytes),
                 applications,
                 settings.bool("demo", false),
                 settings.duration("socket-idle-timeout", Duration.ofHours(24)),
@@ -359,6 +374,31 @@ public record NodeConfig(
         if (burst < perSecond) {
             throw ConfigException.invalid("new-session-burst", String.valueOf(burst),
                     "must be at least max-new-sessions-per-second (" + perSecond + ")");
+        }
+        return burst;
+    }
+
+    private static long publishBytesPerSecond(Settings settings) {
+        return settings.integer("max-application-publish-bytes-per-second",
+                (int) PushLimits.DEFAULT_PUBLISH_BYTES_PER_SECOND, 1, Integer.MAX_VALUE);
+    }
+
+    /** Unset, it follows the largest single publish and the rate up, as client-byte-burst does. */
+    private static long publishByteBurst(Settings settings, int maxMessageBytes) {
+        long perSecond = publishBytesPerSecond(settings);
+        long largestPublish = (long) maxMessageBytes * settings.integer("sessions-per-socket", 64, 1, 100_000);
+        if (settings.get("application-publish-byte-burst").isEmpty()) {
+            return Math.max(PushLimits.DEFAULT_PUBLISH_BYTE_BURST, Math.max(perSecond, largestPublish));
+        }
+        long burst = settings.integer("application-publish-byte-burst", 1, 1, Integer.MAX_VALUE);
+        if (burst < largestPublish) {
+            throw ConfigException.invalid("application-publish-byte-burst", String.valueOf(burst),
+                    "must be at least max-message-bytes x sessions-per-socket (" + largestPublish
+                            + "), or a publish of the largest message to a socket could never pass");
+        }
+        if (burst < perSecond) {
+            throw ConfigException.invalid("application-publish-byte-burst", String.valueOf(burst),
+                    "must be at least max-application-publish-bytes-per-second (" + perSecond + ")");
         }
         return burst;
     }

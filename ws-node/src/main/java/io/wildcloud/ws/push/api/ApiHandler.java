@@ -14,6 +14,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.wildcloud.ws.common.api.ErrorBody;
 import io.wildcloud.ws.common.api.ErrorCodes;
 import io.wildcloud.ws.edge.LoopFlushes;
+import io.wildcloud.ws.push.PublishBudgetExceededException;
 import io.wildcloud.ws.push.SocketQuotaExceededException;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.sockjs.session.Causes;
@@ -33,8 +34,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every error is {@code {"error","message"}} JSON: 400 malformed JSON, missing or mistyped
  * fields, bad callback URL, bad ids; 403 unknown application (nothing is created); 404 unknown
- * path, socket or session; 405 wrong method (with {@code Allow}); 413 body or message too large;
- * 429 a single session's queue is full; 503 a store is unreachable ({@code store_unavailable},
+ * path, socket or session; 405 wrong method (with {@code Allow}); 413 body or message too large,
+ * or a publish that could queue more than its application's publish burst; 429 a single session's
+ * queue is full, the application's publish budget or new-socket quota is spent (with
+ * {@code Retry-After}); 503 a store is unreachable ({@code store_unavailable},
  * retry) or did not answer a publish in time ({@code store_timeout}: it may have been delivered;
  * a retry with the same request id is safe); 507 the store is full ({@code store_full}, nothing
  * was queued); 500 a bug.
@@ -141,6 +144,12 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
                     "This " + quota.getMessage() + ". Nothing was created: authorize clients that already have"
                             + " a socket (they keep theirs), revoke the ones that left, or ask the operators to"
                             + " raise the quota.").toJson(), quota.windowEndsIn().toSeconds());
+        }
+        if (cause instanceof PublishBudgetExceededException budget) {
+            return ApiReply.tooManyRequests(new ErrorBody(ErrorCodes.TOO_MANY_PUBLISH_BYTES,
+                    budget.getMessage() + ". Nothing was published: retry after Retry-After seconds, publish fewer or"
+                            + " smaller messages to fewer sessions, or ask the operators to raise the budget.").toJson(),
+                    (budget.retryAfter().toNanos() + 999_999_999L) / 1_000_000_000L);
         }
         if (cause instanceof StoreFullException) {
             log.warn("{} {} {}: store full: {}", ctx.channel().id(), method, redact(uri), cause.getMessage());

@@ -3,8 +3,10 @@ package io.wildcloud.ws.push.api;
 import io.wildcloud.ws.common.api.ErrorCodes;
 import io.wildcloud.ws.common.api.PublishBatchResponse;
 import io.wildcloud.ws.common.api.PublishBatchResponse.TargetResult;
+import io.wildcloud.ws.common.sockjs.Utf8;
 import io.wildcloud.ws.push.Application;
 import io.wildcloud.ws.push.Publication;
+import io.wildcloud.ws.push.PublishBudget;
 import io.wildcloud.ws.push.PublishTarget;
 import io.wildcloud.ws.push.PushMetrics;
 import io.wildcloud.ws.push.PushMetrics.PublishOutcome;
@@ -23,10 +25,12 @@ final class BatchPublish {
 
     private final SocketStore sockets;
     private final PushMetrics metrics;
+    private final PublishCharges charges;
 
-    BatchPublish(SocketStore sockets, PushMetrics metrics) {
+    BatchPublish(SocketStore sockets, PushMetrics metrics, PublishCharges charges) {
         this.sockets = sockets;
         this.metrics = metrics;
+        this.charges = charges;
     }
 
     /**
@@ -34,7 +38,8 @@ final class BatchPublish {
      * would (one store call for all, {@link SocketStore#publishAll}), each refused entry answered
      * with its error. With a {@code caller}, every live socket named must be the caller's, else the
      * whole batch fails with 403 and nothing is published: a wrong secret is the caller's bug, not
-     * a target's condition, and half a delivered batch would hide it.
+     * a target's condition, and half a delivered batch would hide it. The whole batch is one
+     * charge of the caller's budget ({@link PublishCharges}): refused whole, or published.
      */
     CompletionStage<PublishBatchResponse> publish(Optional<Application> caller, List<BatchTarget> entries,
             String requestId) {
@@ -47,10 +52,18 @@ final class BatchPublish {
         if (targets.isEmpty()) {
             return CompletableFuture.completedFuture(PublishBatchResponse.of(results(entries, List.of())));
         }
+        long[] bytes = new long[targets.size()];
+        PublishBudget.Reservation reservation;
+        try {
+            reservation = charges.reserve(caller, worstCase(targets, bytes), targets.size());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         long started = System.nanoTime();
         return allOwnedBy(caller, targets)
                 .thenCompose(owned -> sockets.publishAll(targets, requestId))
                 .whenComplete((answers, error) -> {
+                    reservation.settle(error == null ? queued(answers, bytes) : 0);
                     if (error != null) {
                         long nanos = System.nanoTime() - started;
                         for (int i = 0; i < targets.size(); i++) {
@@ -63,6 +76,38 @@ final class BatchPublish {
                     recordBatch(results, System.nanoTime() - started);
                     return PublishBatchResponse.of(results);
                 });
+    }
+
+    /**
+     * The most {@code targets} can queue; each one's message bytes into {@code bytes}. A message
+     * for all is one string: it is measured once.
+     */
+    private long worstCase(List<PublishTarget> targets, long[] bytes) {
+        long worstCase = 0;
+        String measured = null;
+        long size = 0;
+        for (int i = 0; i < targets.size(); i++) {
+            PublishTarget target = targets.get(i);
+            if (target.message() != measured) {
+                measured = target.message();
+                size = Utf8.length(measured);
+            }
+            bytes[i] = size;
+            worstCase += charges.worstCase(target.sessionId(), size);
+        }
+        return worstCase;
+    }
+
+    /** The bytes the store queued: each target's message bytes times the sessions that took it. */
+    private static long queued(List<Optional<Publication>> answers, long[] bytes) {
+        long queued = 0;
+        for (int i = 0; i < answers.size(); i++) {
+            Optional<Publication> answer = answers.get(i);
+            if (answer.isPresent()) {
+                queued += bytes[i] * answer.get().queued();
+            }
+        }
+        return queued;
     }
 
     /** One result per entry: the refused ones' errors, the others' {@code answers} in order. */

@@ -8,8 +8,11 @@ import io.wildcloud.ws.common.api.PublishResponse;
 import io.wildcloud.ws.common.api.RevokeResponse;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import io.wildcloud.ws.common.sockjs.Utf8;
 import io.wildcloud.ws.push.Application;
 import io.wildcloud.ws.push.Publication;
+import io.wildcloud.ws.push.PublishBudget;
+import io.wildcloud.ws.push.PushLimits;
 import io.wildcloud.ws.push.PushMetrics;
 import io.wildcloud.ws.push.PushMetrics.PublishOutcome;
 import io.wildcloud.ws.push.SocketRecord;
@@ -32,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * What the API does, apart from HTTP: authorize, revoke and publish over the socket store and the
  * session store. Stages fail with {@link ApiException} for answers the client can act on, and with
  * the stores' own exceptions otherwise.
+ *
+ * <p>Every publish is charged to its application's {@link PublishBudget} (the caller's, or
+ * {@link PublishBudget#ANONYMOUS} without a bearer token) by {@link PublishCharges}.
  */
 public final class PushOperations {
 
@@ -43,16 +49,23 @@ public final class PushOperations {
     private final SessionStore sessions;
     private final PushMetrics metrics;
     private final BatchPublish batches;
+    private final PublishCharges charges;
 
     public PushOperations(SocketStore sockets, SessionStore sessions) {
         this(sockets, sessions, PushMetrics.NONE);
     }
 
     public PushOperations(SocketStore sockets, SessionStore sessions, PushMetrics metrics) {
+        this(sockets, sessions, metrics, PushLimits.defaults());
+    }
+
+    /** Publishes charged to a {@link PublishBudget} of {@code limits}, a socket counted as its session limit. */
+    public PushOperations(SocketStore sockets, SessionStore sessions, PushMetrics metrics, PushLimits limits) {
         this.sockets = sockets;
         this.sessions = sessions;
         this.metrics = metrics;
-        this.batches = new BatchPublish(sockets, metrics);
+        this.charges = new PublishCharges(PublishBudget.of(limits), limits.maxSessionsPerSocket(), metrics);
+        this.batches = new BatchPublish(sockets, metrics, charges);
     }
 
     public CompletionStage<AuthorizeResponse> authorize(Application application, String clientId, URI callback) {
@@ -100,20 +113,29 @@ public final class PushOperations {
      * {@link #publish(String, String, String)}, by {@code caller} when a bearer token named one:
      * then the socket must be that application's (403 otherwise), which costs one lookup first. A
      * {@code requestId} (or {@code null}) makes a repeat within {@link SocketStore#REQUEST_ID_WINDOW}
-     * queue nothing and answer as the first did.
+     * queue nothing and answer as the first did. Charged to the caller's budget first
+     * ({@link PublishCharges}: 413 or 429 before the store), settled with what was queued.
      */
     public CompletionStage<PublishResponse> publish(Optional<Application> caller, String socketId, String sessionId,
             String message, String requestId) {
-        if (caller.isEmpty()) {
+        long bytes = Utf8.length(message);
+        PublishBudget.Reservation reservation;
+        try {
+            reservation = charges.reserve(caller, charges.worstCase(sessionId, bytes), 1);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletionStage<PublishResponse> published;
+        try {
             // No owner to check: straight to the store, one stage fewer per publish; a failure
             // is still in the stage, as it was when the store ran after the check.
-            try {
-                return publishTo(socketId, sessionId, message, requestId);
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
-            }
+            published = caller.isEmpty() ? publishTo(socketId, sessionId, message, requestId)
+                    : ownedBy(caller, socketId).thenCompose(owned -> publishTo(socketId, sessionId, message, requestId));
+        } catch (RuntimeException e) {
+            published = CompletableFuture.failedFuture(e);
         }
-        return ownedBy(caller, socketId).thenCompose(owned -> publishTo(socketId, sessionId, message, requestId));
+        return published.whenComplete((response, error) ->
+                reservation.settle(error == null ? bytes * response.sessions() : 0));
     }
 
     private CompletionStage<PublishResponse> publishTo(String socketId, String sessionId, String message,
@@ -132,7 +154,7 @@ public final class PushOperations {
 
     /** Queues {@code message} for one session of the socket. */
     public CompletionStage<PublishResponse> publish(String socketId, String sessionId, String message) {
-        return publishToOne(socketId, sessionId, message, null);
+        return publish(Optional.empty(), socketId, sessionId, message, null);
     }
 
     private CompletionStage<PublishResponse> publishToOne(String socketId, String sessionId, String message,

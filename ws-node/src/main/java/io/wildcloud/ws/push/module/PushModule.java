@@ -91,7 +91,7 @@ public final class PushModule implements AutoCloseable {
         this.service = new PushService(sockets, applications, callbacks, limits, pushMetrics);
         this.resolver = new SocketEndpointResolver(sockets,
                 sockJsOptions.withMaxMessageBytes(limits.maxMessageBytes()), service);
-        this.api = new ApiHandlers(applications, new PushOperations(sockets, sessions, pushMetrics), limits.maxMessageBytes(),
+        this.api = new ApiHandlers(applications, new PushOperations(sockets, sessions, pushMetrics, limits), limits.maxMessageBytes(),
                 limits.maxApiBodyBytes(), limits.maxPublishTargets(), new ApiAccess(requireApiAuth, limits.callback().addresses(), callbackObserver));
     }
 

@@ -64,6 +64,28 @@ class NodeConfigTest {
     }
 
     @Test
+    void thePublishBudgetIsReadAndItsBurstHoldsTheLargestPublish() {
+        NodeConfig defaults = NodeConfig.from(Settings.load(new String[0], Map.of()));
+        assertEquals(64L * 1024 * 1024, defaults.applicationPublishBytesPerSecond());
+        assertEquals(256L * 1024 * 1024, defaults.applicationPublishByteBurst());
+        assertEquals(1024L * 1024 * 1024, NodeConfig.from(Settings.load(new String[] {"--max-message-bytes=16777216", "--max-queued-bytes=16777216"},
+                Map.of())).applicationPublishByteBurst(), "an unset burst holds a largest message to 64 sessions");
+        assertEquals(1_000_000_000L, NodeConfig.from(Settings.load(
+                new String[] {"--max-application-publish-bytes-per-second=1000000000"}, Map.of()))
+                .applicationPublishByteBurst(), "and follows a rate set above it");
+        assertEquals(8_388_608L, NodeConfig.from(Settings.load(new String[] {"--application-publish-byte-burst=8388608",
+                "--max-application-publish-bytes-per-second=1048576"}, Map.of())).applicationPublishByteBurst());
+        assertMessage("invalid setting application-publish-byte-burst=4194303: must be at least max-message-bytes x"
+                + " sessions-per-socket (4194304), or a publish of the largest message to a socket could never pass",
+                "--application-publish-byte-burst=4194303", "--max-application-publish-bytes-per-second=1000");
+        assertMessage("invalid setting application-publish-byte-burst=5000000: must be at least"
+                + " max-application-publish-bytes-per-second (6000000)", "--application-publish-byte-burst=5000000",
+                "--max-application-publish-bytes-per-second=6000000");
+        assertMessage("invalid setting max-application-publish-bytes-per-second=0",
+                "--max-application-publish-bytes-per-second=0");
+    }
+
+    @Test
     void theQueuesByteBoundIsReadAndHoldsAWholeMessage() {
         assertEquals(4 * 1024 * 1024, NodeConfig.from(Settings.load(new String[0], Map.of())).maxQueuedBytes());
         assertEquals(65_536, NodeConfig.from(Settings.load(new String[] {"--max-queued-bytes=65536"}, Map.of()))

@@ -7,6 +7,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.wildcloud.ws.engine.memory.MemorySessionStore;
 import io.wildcloud.ws.engine.memory.MemorySocketStore;
 import io.wildcloud.ws.push.ApplicationRegistry;
+import io.wildcloud.ws.push.PushLimits;
+import io.wildcloud.ws.push.PushMetrics;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.sockjs.session.Claim;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
@@ -37,7 +39,7 @@ final class ApiTestBed implements AutoCloseable {
 
     final ApplicationRegistry applications = ApplicationRegistry.parse("demo:" + SECRET + ",other:" + OTHER_SECRET);
     final SocketStore sockets;
-    final MemorySessionStore sessions = new MemorySessionStore(2);
+    final MemorySessionStore sessions;
     final ApiHandlers handlers;
     private final AtomicLong connections = new AtomicLong();
 
@@ -54,9 +56,18 @@ final class ApiTestBed implements AutoCloseable {
     }
 
     private ApiTestBed(Function<MemorySessionStore, SocketStore> socketStore, ApiAccess access) {
+        this.sessions = new MemorySessionStore(2);
         this.sockets = socketStore.apply(this.sessions);
         this.handlers = new ApiHandlers(applications, new PushOperations(sockets, sessions), MAX_MESSAGE_BYTES,
                 MAX_BODY_BYTES, MAX_TARGETS, access);
+    }
+
+    /** Publishes under {@code limits} (their publish budget and session limit), told to {@code metrics}. */
+    ApiTestBed(PushLimits limits, int maxQueuedMessages, PushMetrics metrics) {
+        this.sessions = new MemorySessionStore(maxQueuedMessages);
+        this.sockets = new MemorySocketStore(sessions, Duration.ofHours(1));
+        this.handlers = new ApiHandlers(applications, new PushOperations(sockets, sessions, metrics, limits),
+                MAX_MESSAGE_BYTES, MAX_BODY_BYTES, MAX_TARGETS, ApiAccess.defaults());
     }
 
     EmbeddedChannel channel() {
@@ -115,7 +126,12 @@ final class ApiTestBed implements AutoCloseable {
     }
 
     String authorize(String client) throws Exception {
-        return sockets.authorize("demo", client, java.net.URI.create("http://127.0.0.1:9/cb"))
+        return authorize("demo", client);
+    }
+
+    /** A socket of {@code application} ({@code demo} or {@code other}) for {@code client}. */
+    String authorize(String application, String client) throws Exception {
+        return sockets.authorize(application, client, java.net.URI.create("http://127.0.0.1:9/cb"))
                 .toCompletableFuture().get(5, TimeUnit.SECONDS).socket().socketId();
     }
 
