@@ -32,6 +32,8 @@ class SessionEndsRoundsTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Duration ROUND = Duration.ofMinutes(10);
     private static final Duration STALL_BOUND = Duration.ofSeconds(2);
+    /** A send fails past the stall bound (two attempts of a second, a retry interval apart): kept at once. */
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
 
     @AutoClose
     private final Closing cleanup = new Closing();
@@ -110,7 +112,7 @@ class SessionEndsRoundsTest {
         String prefix = RedisTestServer.newKeyPrefix("endrounds");
         keys = new RedisKeys(prefix);
         RedisEngineConfig config = RedisEngineConfig.of(redis.url()).withKeyPrefix(prefix).withStallBound(STALL_BOUND)
-                .withTimeouts(Duration.ofMillis(500), 1, Duration.ofSeconds(2));
+                .withTimeouts(COMMAND_TIMEOUT, 1, Duration.ofSeconds(2));
         RedisEngine engine = Waits.join(TestEngines.connect(config, "n1", new RedisMetrics() {
             @Override
             public void keptEnd(Kept outcome) {
