@@ -120,8 +120,9 @@ class SessionEndsRoundsTest {
             }
         }), WAIT);
         cleanup.add(engine);
-        return new SessionEnds(engine.runtime(), Duration.ofMinutes(5).toMillis(), STALL_BOUND, config.holdTtl(), ROUND,
-                maxQueued);
+        // Given up a minute after queued: the pauses end well before (the config's hold TTL, 3 s, would not).
+        return new SessionEnds(engine.runtime(), Duration.ofMinutes(5).toMillis(), STALL_BOUND, Duration.ofMinutes(1),
+                ROUND, maxQueued);
     }
 
     /** An open session as end.lua sees one (its state field). */
