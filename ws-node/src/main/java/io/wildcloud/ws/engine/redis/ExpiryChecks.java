@@ -28,6 +28,8 @@ final class ExpiryChecks {
     private static final Logger LOG = LoggerFactory.getLogger(ExpirySweeper.class);
     private static final long HELD = -2;
     private static final long ENDED_OPEN = -4;
+    /** Gone, ended open by its dead node, which never heard the answer (end.lua's end-owed mark). */
+    private static final long END_OWED = -6;
     /** An answer this long after its request means that the store stalled (a claim or release takes milliseconds). */
     static final Duration LATE_ANSWER = Duration.ofSeconds(1);
 
@@ -105,8 +107,11 @@ final class ExpiryChecks {
      * it ended. A session another receiver holds now is left alone; a released one ends only if its
      * deadline passed, else it gets that deadline in the index (its release's entry may be missing).
      * Its calls go in the pipeline's background lane: the node's own claims and releases go first.
+     * A session found gone whose end the dead node made but never heard answered (its end-owed
+     * mark is left: {@link SessionEnds}) ended too, and is notified; {@code heardOf}: the caller
+     * told the listener of it already (a late takeover tells of every session found gone).
      */
-    CompletionStage<Boolean> takeOver(SessionKey key, Predicate<String> deadHolder) {
+    CompletionStage<Boolean> takeOver(SessionKey key, Predicate<String> deadHolder, boolean heardOf) {
         return expireBehind(key, "").thenCompose(result -> {
             long code = (Long) result.get(0);
             if (code > 0) {
@@ -116,10 +121,11 @@ final class ExpiryChecks {
                 return keep(key, clock.now() + code);
             }
             if (code != HELD) {
-                if (code == ENDED_OPEN) {
+                boolean ended = code == ENDED_OPEN || code == END_OWED;
+                if (ended && !heardOf) {
                     notifyExpired(key);
                 }
-                return CompletableFuture.completedFuture(code == ENDED_OPEN);
+                return CompletableFuture.completedFuture(ended);
             }
             String holder = (String) result.get(1);
             if (!deadHolder.test(holder)) {
@@ -197,8 +203,8 @@ final class ExpiryChecks {
      * hundred (NodeRoster), and the node's own traffic goes first.
      */
     private CompletionStage<List<Object>> expireBehind(SessionKey key, String deadHolder) {
-        return pipeline.submitBackground(scripts.expire, RScript.ReturnType.LIST, keys.sessionKeys(key), deadHolder, 0,
-                claimGraceMillis);
+        return pipeline.submitBackground(scripts.expire, RScript.ReturnType.LIST,
+                List.of(keys.session(key), keys.queue(key), keys.endOwed(key)), deadHolder, 0, claimGraceMillis);
     }
 
     /** Whether the application listens for expiries yet (it sets its listener after the start). */

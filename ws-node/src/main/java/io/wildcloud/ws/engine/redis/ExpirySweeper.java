@@ -262,8 +262,8 @@ final class ExpirySweeper {
     }
 
     /** Ends {@code key} if a receiver of a dead process still holds it (see {@link ExpiryChecks#takeOver}). */
-    CompletionStage<Boolean> takeOver(SessionKey key, Predicate<String> deadHolder) {
-        return sessionChecks.takeOver(key, deadHolder);
+    CompletionStage<Boolean> takeOver(SessionKey key, Predicate<String> deadHolder, boolean heardOf) {
+        return sessionChecks.takeOver(key, deadHolder, heardOf);
     }
 
     void notifyExpired(SessionKey key) {

@@ -392,6 +392,8 @@ final class NodeRoster {
 
         final DeadProcess dead;
         final Set<String> unended = ConcurrentHashMap.newKeySet();
+        /** Members found gone by a late first pin: heard of as ended then, not again when ended. */
+        final Set<String> heard = ConcurrentHashMap.newKeySet();
         final AtomicLong ended = new AtomicLong();
         /** Set once the lease is another node's: this one stops, that one ends the rest. */
         final AtomicBoolean lost = new AtomicBoolean();
@@ -438,7 +440,7 @@ final class NodeRoster {
     private CompletionStage<Void> takeOver(DeadProcess dead, long started) {
         Takeover takeover = new Takeover(dead);
         ScheduledFuture<?> keeper = keepEvery(takeover);
-        return heldBy(dead, takeover.unended).thenCompose(members -> {
+        return heldBy(dead, takeover).thenCompose(members -> {
             long listed = System.nanoTime();
             takeover.members = List.copyOf(members);
             return endFrom(takeover, 0).thenCompose(ended -> {
@@ -537,8 +539,8 @@ final class NodeRoster {
         int to = Math.min(members.size(), from + TAKEOVER_BATCH);
         List<String> batch = members.subList(from, to);
         List<CompletableFuture<Boolean>> ends = batch.stream()
-                .map(member -> sweeper.takeOver(RedisKeys.parseExpiryMember(member), takeover.dead::held)
-                        .toCompletableFuture())
+                .map(member -> sweeper.takeOver(RedisKeys.parseExpiryMember(member), takeover.dead::held,
+                        takeover.heard.contains(member)).toCompletableFuture())
                 .toList();
         return CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new)).thenCompose(all -> {
             batch.forEach(takeover.unended::remove);
@@ -575,9 +577,9 @@ final class NodeRoster {
      * mid-way may find the journal expired. Each part is pinned as soon as it is read (the held
      * list before the journal, whose read is the slow step on a loaded Cluster).
      */
-    private CompletionStage<Set<String>> heldBy(DeadProcess dead, Set<String> unended) {
+    private CompletionStage<Set<String>> heldBy(DeadProcess dead, Takeover takeover) {
         return held.read(dead.nodeId())
-                .thenCompose(listed -> pinFirst(dead, listed, unended).thenCompose(pinnedListed -> journal.read(dead.nodeId())
+                .thenCompose(listed -> pinFirst(dead, listed, takeover).thenCompose(pinnedListed -> journal.read(dead.nodeId())
                         .thenCompose(claimed -> {
                             Set<String> members = new HashSet<>(listed);
                             List<String> added = new ArrayList<>();
@@ -589,26 +591,28 @@ final class NodeRoster {
                             if (added.isEmpty()) {
                                 return CompletableFuture.completedFuture(members);
                             }
-                            return pinFirst(dead, added, unended).thenCompose(pinnedAdded -> writeHeld(dead, members, true))
+                            return pinFirst(dead, added, takeover).thenCompose(pinnedAdded -> writeHeld(dead, members, true))
                                     .thenApply(done -> members);
                         })));
     }
 
     /**
-     * The first pin of {@code members}. Those found gone ended normally, and were heard of then, if
+     * The first pin of {@code members}. Those found gone ended normally, and were heard of then (or
+     * their dead node's end ran unanswered: the end tells of it, {@link ExpiryChecks#takeOver}), if
      * the pin was sent before any of their keys could have expired unrenewed; after that, expired
      * ones look the same, and all are heard of as ended now (those that ended normally a second
      * time), counted and logged: the bound a takeover cannot get past.
      */
-    private CompletionStage<Void> pinFirst(DeadProcess dead, Collection<String> members, Set<String> unended) {
+    private CompletionStage<Void> pinFirst(DeadProcess dead, Collection<String> members, Takeover takeover) {
         long sentAt = rosterNow();
         return pins.pin(members, dead.nodeId(), dead.receiverBound()).thenAccept(pinned -> {
-            unended.addAll(pinned.held());
+            takeover.unended.addAll(pinned.held());
             Set<String> gone = pinned.gone();
             long late = sentAt - pins.safeUntil(dead.lastSeenMillis());
             if (late <= 0 || gone.isEmpty()) {
                 return;
             }
+            takeover.heard.addAll(gone);
             gone.forEach(member -> sweeper.notifyExpired(RedisKeys.parseExpiryMember(member)));
             metrics.takeoverLate(gone.size());
             LOG.warn("node {}'s takeover of dead node {} reached its sessions {} ms after it was last seen, {} ms"

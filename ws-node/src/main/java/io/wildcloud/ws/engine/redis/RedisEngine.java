@@ -10,6 +10,8 @@ import io.wildcloud.ws.sockjs.session.SessionExpiryListener;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -132,21 +134,26 @@ public final class RedisEngine extends AbstractEngine {
             pendingReleases = new PendingReleases(pending -> rt.scripts().release.<Long>eval(rt.script(),
                     RScript.ReturnType.LONG, keys.sessionKeys(pending.key()), pending.receiverId(), pending.upToSeq(),
                     pending.delayMillis(), margin), sweeper::track, wakeups, rt.timer(), rt.metrics(), rt.clock());
+            SocketLifetime lifetime = new SocketLifetime(rt, socketIdleTimeout);
+            ends = new SessionEnds(rt, lifetime.socketTtlMillis, config.stallBound(), config.holdTtl());
+            // Kept releases and ends not answered yet stay listed as held: a node that dies before
+            // Redis answers leaves them to its taker.
             keeper = new HoldKeeper(rt.pipeline(), rt.scripts(), keys, rt::slotGroup, wakeups::allHeld,
-                    pendingReleases::sessions, sweeper, roster, rt.timer(), config.holdTtl(),
-                    rt.commands()::clientUsable);
+                    () -> {
+                        List<SessionKey> releasing = new ArrayList<>(pendingReleases.sessions());
+                        releasing.addAll(ends.sessions());
+                        return releasing;
+                    }, sweeper, roster, rt.timer(), config.holdTtl(), rt.commands()::clientUsable);
             acknowledgements = new AcknowledgementBatcher(keys, rt::scriptGroup,
                     (ackKeys, args) -> rt.pipeline().submit(rt.scripts().acknowledge,
                             RScript.ReturnType.LIST, ackKeys, args),
                     wakeups::evict, rt.timer(), ACKNOWLEDGEMENT_WINDOW);
-            SocketLifetime lifetime = new SocketLifetime(rt, socketIdleTimeout);
             joins = new IndexJoins(lifetime);
             SlotClaims claims = new SlotClaims(rt.nodeId(), config, keys, rt.replies(), rt.scripts(), rt.pipeline(),
                     wakeups, presence, sweeper, journal, new HeldOwner(rt, wakeups, epoch), unknown, joins,
                     rt.clock()::arrivalAt);
             sessions = new RedisSessionStore(rt, claims, acknowledgements, wakeups, sweeper, expiryListener, unknown,
                     pendingReleases);
-            ends = new SessionEnds(rt, lifetime.socketTtlMillis, config.stallBound(), config.holdTtl());
             sockets = new RedisSocketStore(rt, lifetime, new RedisPublisher(rt, lifetime), joins, ends, unknown,
                     new NewSocketQuota(config.maxNewSocketsPerApplication(), socketIdleTimeout));
         }
@@ -344,16 +351,27 @@ public final class RedisEngine extends AbstractEngine {
 
     /**
      * Renews and checks every slot this node holds now (normally every third of the hold TTL), and
-     * sends the releases Redis left unanswered again (Redis is back: a reconnection).
+     * sends the releases and session ends Redis left unanswered again (Redis is back: a reconnection).
      */
     public CompletionStage<Void> renewHeld() {
         pendingReleases.retryNow();
+        ends.retryNow();
         return keeper.renew();
     }
 
     /** This process's receivers are numbered above it ({@link ReceiverId#numberAbove}). */
     long firstReceiver() {
         return firstReceiver;
+    }
+
+    /** The engine's Redis parts (tests run their own {@link SessionEnds} on them). */
+    RedisRuntime runtime() {
+        return runtime;
+    }
+
+    /** Sessions whose end Redis has not answered yet (tests). */
+    List<SessionKey> unended() {
+        return ends.sessions();
     }
 
     /** The Redis client (tests kill a node by shutting it down without closing the engine). */

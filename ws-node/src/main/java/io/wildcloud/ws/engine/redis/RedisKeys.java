@@ -52,6 +52,14 @@ final class RedisKeys {
     }
 
     /**
+     * The "end owed" mark end.lua leaves beside a session it ended open, until the node that sent
+     * the end has told the application ({@code SessionEnds}): a takeover tells it if the mark is left.
+     */
+    String endOwed(SessionKey key) {
+        return scopePrefix(key.scope()) + "e:" + key.sessionId();
+    }
+
+    /**
      * What every key and channel of {@code scope} starts with (publish.lua builds from it the keys
      * of the sessions it finds in a socket's index, which no caller can name beforehand).
      */

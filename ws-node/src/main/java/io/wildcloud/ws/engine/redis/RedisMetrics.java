@@ -84,7 +84,9 @@ public interface RedisMetrics {
          * Given up (too many kept, or a hold TTL passed): its keys lapse with the hold TTL, and the
          * application hears of its end only from the node that takes this one over, if one does.
          */
-        GIVEN_UP
+        GIVEN_UP,
+        /** Refused at once, never sent: too many waiting already (an end past {@code SessionEnds.MAX_QUEUED}). */
+        REFUSED
     }
 
     /** One release Redis left unanswered past the stall bound came to {@code outcome}. */

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,10 +37,22 @@ import org.slf4j.LoggerFactory;
  * answer "was open" again and not "gone": one notice, not none. Past the stall bound its ends
  * count as kept, once answered as made late ({@link RedisMetrics#keptEnd}: {@code ws.redis.end.kept}).
  *
+ * <p>Redis answering again (its first answer after commands it left unanswered, or a reconnection)
+ * sends the runs kept at once ({@link #retryNow}), not at their next round.
+ *
+ * <p>Should the node die with an end not answered yet, the node that takes it over ends the session
+ * and tells the application, once: every end not answered is listed in the node's held list
+ * ({@link #sessions}, as kept releases are), and end.lua leaves an "end owed" mark beside each
+ * session it ended open ({@link RedisKeys#endOwed}), which the node deletes once the application
+ * heard of the end; a takeover that finds a listed session gone and its mark there tells the
+ * application (a copy ran, its answer never came). Should the node die between the notice and the
+ * mark's deletion (or the deletion go unanswered), a takeover within the reply key's TTL tells it a
+ * second time.
+ *
  * <p>Bounded: at most {@link #MAX_QUEUED} ends wait, unanswered ones included (about 200 bytes
- * each). An end past that is not queued: it answers {@code false} (not ended by this call) and its
- * session's keys expire within the hold TTL, since nobody renews them any more; its socket's index
- * entry goes at the next publish to it. An end unanswered a hold TTL after it was queued is given
+ * each). An end past that is not queued: it answers {@code false} (not ended by this call), is
+ * counted ({@link RedisMetrics.Kept#REFUSED}), and its session's keys expire within the hold TTL,
+ * since nobody renews them any more; its socket's index entry goes at the next publish to it. An end unanswered a hold TTL after it was queued is given
  * up the same way (its keys lapsed by then; its run's reply key outlives that and Redisson's
  * attempts at its last send: one key of about 200 bytes a run, 88 s with the defaults). The engine's close waits for what is queued ({@link #finish}), as it
  * does for kept releases: a drain has just ended its websockets' sessions.
@@ -54,7 +67,8 @@ final class SessionEnds {
     static final int MAX_QUEUED = 50_000;
     /** Sessions one end.lua run ends at most: Redis runs nothing else meanwhile (about a millisecond). */
     static final int PER_RUN = 128;
-    private static final Duration RETRY = Duration.ofSeconds(1);
+    /** How long a run Redis left unanswered waits to be sent again, unless Redis answers again first. */
+    static final Duration RETRY = Duration.ofSeconds(1);
     private static final Duration FINISH_POLL = Duration.ofMillis(20);
 
     private record End(SessionKey key, long queuedAt, CompletableFuture<Boolean> answer) {
@@ -86,12 +100,18 @@ final class SessionEnds {
     private final Duration keepAfter;
     private final Duration giveUpAfter;
     private final ScheduledExecutorService timer;
+    private final Duration retry;
+    private final int maxQueued;
     private final ArrayDeque<End> queue = new ArrayDeque<>();
     /** Runs Redis left unanswered: sent before newer ends. */
     private final ArrayDeque<Run> unanswered = new ArrayDeque<>();
     private final Set<SessionKey> left = ConcurrentHashMap.newKeySet();
+    /** Sessions whose end is not answered yet: listed as held, for a takeover should the node die. */
+    private final Set<SessionKey> unended = ConcurrentHashMap.newKeySet();
     private int endsUnanswered;
     private boolean running;
+    /** The next round of the runs Redis left unanswered, while one waits. */
+    private ScheduledFuture<?> nextRound;
     private long refused;
 
     /**
@@ -100,12 +120,24 @@ final class SessionEnds {
      *     its keys, renewed no more, are gone by then)
      */
     SessionEnds(RedisRuntime runtime, long socketTtlMillis, Duration keepAfter, Duration giveUpAfter) {
+        this(runtime, socketTtlMillis, keepAfter, giveUpAfter, RETRY, MAX_QUEUED);
+    }
+
+    /**
+     * @param retry how long unanswered runs wait for their next send, unless Redis answers again
+     * @param maxQueued ends waiting at most
+     */
+    SessionEnds(RedisRuntime runtime, long socketTtlMillis, Duration keepAfter, Duration giveUpAfter, Duration retry,
+            int maxQueued) {
         this.runtime = runtime;
+        this.retry = retry;
+        this.maxQueued = maxQueued;
         this.socketTtlMillis = socketTtlMillis;
         this.replyTtlMillis = ReplyKeys.ttlFor(runtime.config()).plus(giveUpAfter).toMillis();
         this.keepAfter = keepAfter;
         this.giveUpAfter = giveUpAfter;
         this.timer = runtime.timer();
+        runtime.watch().whenAnsweringAgain(this::retryNow);
     }
 
     /** Ends {@code key}'s session; completes with whether it was open (this ended it). */
@@ -114,7 +146,8 @@ final class SessionEnds {
         boolean start;
         synchronized (this) {
             int waiting = queue.size() + endsUnanswered;
-            if (waiting >= MAX_QUEUED) {
+            if (waiting >= maxQueued) {
+                runtime.metrics().keptEnd(RedisMetrics.Kept.REFUSED);
                 if (refused++ % 10_000 == 0) {
                     LOG.warn("{} session ends waiting: this one and those after it until they are sent are left to"
                             + " expire with the hold TTL ({} so far)", waiting, refused);
@@ -122,6 +155,7 @@ final class SessionEnds {
                 return CompletableFuture.completedFuture(false);
             }
             queue.add(end);
+            unended.add(key);
             start = !running;
             running = true;
         }
@@ -134,6 +168,29 @@ final class SessionEnds {
     /** Whether {@code key}'s end took its session out of its socket's index (asked once). */
     boolean takeLeft(SessionKey key) {
         return left.remove(key);
+    }
+
+    /** The sessions whose end Redis has not answered yet: the node lists them as held. */
+    List<SessionKey> sessions() {
+        return List.copyOf(unended);
+    }
+
+    /**
+     * Redis answers again: the runs it left unanswered go now rather than at their next round
+     * (nothing happens while a step is in flight, or none waits).
+     */
+    void retryNow() {
+        synchronized (this) {
+            if (nextRound == null || !nextRound.cancel(false)) {
+                return;
+            }
+            nextRound = null;
+        }
+        try {
+            timer.execute(this::sendNext);
+        } catch (RejectedExecutionException closing) {
+            // The engine is closing: finish() no longer waits, the keys lapse as after a failed round.
+        }
     }
 
     /** Ends waiting now, unanswered ones included. */
@@ -171,6 +228,7 @@ final class SessionEnds {
         List<Run> step = new ArrayList<>();
         List<End> fresh = new ArrayList<>(PER_RUN);
         synchronized (this) {
+            nextRound = null;
             int taken = 0;
             while (!unanswered.isEmpty() && taken < PER_RUN) {
                 Run run = unanswered.poll();
@@ -189,6 +247,7 @@ final class SessionEnds {
         for (List<End> ends : ScriptCalls.split(fresh, end -> runtime.scriptGroup(end.key()))) {
             step.add(new Run(ends, runtime.replies().next(ends.get(0).key().scope())));
         }
+        long answeringAgain = runtime.watch().timesAnsweringAgain();
         List<CompletableFuture<Void>> sends = new ArrayList<>(step.size());
         step.forEach(run -> sends.add(send(run)));
         CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).whenComplete((done, error) -> {
@@ -197,6 +256,10 @@ final class SessionEnds {
                 return;
             }
             retryLater(step, error);
+            // Redis answered again while this step was on its way: its signal found no round to advance.
+            if (runtime.watch().timesAnsweringAgain() != answeringAgain) {
+                retryNow();
+            }
         });
     }
 
@@ -205,10 +268,11 @@ final class SessionEnds {
         List<Object[]> own = new ArrayList<>(run.ends.size());
         RedisKeys names = runtime.keys();
         for (End end : run.ends) {
-            List<Object> endKeys = new ArrayList<>(4);
+            List<Object> endKeys = new ArrayList<>(5);
             endKeys.add(names.session(end.key()));
             endKeys.add(names.queue(end.key()));
             endKeys.addAll(names.socketKeys(end.key().scope()));
+            endKeys.add(names.endOwed(end.key()));
             keys.add(endKeys);
             own.add(new Object[] {end.key().sessionId()});
         }
@@ -227,15 +291,39 @@ final class SessionEnds {
                 if (run.kept) {
                     runtime.metrics().keptEnd(RedisMetrics.Kept.MADE_LATE);
                 }
+                unended.remove(end.key());
                 end.answer().complete(open);
             }));
         }
         CompletableFuture<Void> answered = CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new));
+        // The application heard of the ends answered open (their answers' callers told it): their
+        // "end owed" marks go, or a takeover should this node die would tell it again.
+        answered.thenRun(() -> deleteOwedMarks(run));
         if (run.kept) {
             answered.thenRun(() -> LOG.info("session ends: {} kept past the stall bound answered at last",
                     run.ends.size()));
         }
         return answered;
+    }
+
+    private void deleteOwedMarks(Run run) {
+        List<String> marks = new ArrayList<>();
+        for (End end : run.ends) {
+            if (end.answer().getNow(false)) {
+                marks.add(runtime.keys().endOwed(end.key()));
+            }
+        }
+        if (marks.isEmpty()) {
+            return;
+        }
+        // One slot on a Cluster (a run is one script group); unanswered, the marks expire with the reply key.
+        runtime.commands().<Long>timed("del", () -> runtime.redisson().getKeys().deleteAsync(marks.toArray(String[]::new)))
+                .whenComplete((deleted, error) -> {
+                    if (error != null) {
+                        LOG.info("session ends: {} end-owed mark(s) not deleted, they expire within {} ms: {}",
+                                marks.size(), replyTtlMillis, StoreErrors.redacted(error.toString()));
+                    }
+                });
     }
 
     /**
@@ -256,6 +344,7 @@ final class SessionEnds {
                 givenUp += run.ends.size();
                 for (End end : run.ends) {
                     runtime.metrics().keptEnd(RedisMetrics.Kept.GIVEN_UP);
+                    unended.remove(end.key());
                     end.answer().completeExceptionally(error);
                 }
                 continue;
@@ -277,17 +366,17 @@ final class SessionEnds {
                     + " application never hears of them ({})", givenUp, redacted);
         }
         if (kept == 0 && givenUp == 0) {
-            LOG.info("session ends: Redis did not answer a run; {} run(s) sent again in {} ({})", again.size(), RETRY,
+            LOG.info("session ends: Redis did not answer a run; {} run(s) sent again in {} ({})", again.size(), retry,
                     redacted);
         }
-        synchronized (this) {
-            for (int i = again.size() - 1; i >= 0; i--) {
-                unanswered.addFirst(again.get(i));
-                endsUnanswered += again.get(i).ends.size();
-            }
-        }
         try {
-            timer.schedule(this::sendNext, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            synchronized (this) {
+                for (int i = again.size() - 1; i >= 0; i--) {
+                    unanswered.addFirst(again.get(i));
+                    endsUnanswered += again.get(i).ends.size();
+                }
+                nextRound = timer.schedule(this::sendNext, retry.toMillis(), TimeUnit.MILLISECONDS);
+            }
         } catch (RejectedExecutionException closing) {
             // The engine is closing: nothing more is sent; the keys expire with the hold TTL.
             List<End> dropped;
@@ -299,7 +388,10 @@ final class SessionEnds {
                 endsUnanswered = 0;
                 running = false;
             }
-            dropped.forEach(end -> end.answer().completeExceptionally(error));
+            dropped.forEach(end -> {
+                unended.remove(end.key());
+                end.answer().completeExceptionally(error);
+            });
         }
     }
 }

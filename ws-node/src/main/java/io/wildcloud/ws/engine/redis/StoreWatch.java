@@ -1,6 +1,8 @@
 package io.wildcloud.ws.engine.redis;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -33,6 +35,8 @@ final class StoreWatch {
     private final AtomicLong unansweredSince = new AtomicLong();
     private volatile String unansweredCause;
     private volatile boolean full;
+    private final List<Runnable> answeringAgain = new CopyOnWriteArrayList<>();
+    private final AtomicLong timesAnsweringAgain = new AtomicLong();
 
     StoreWatch() {
         this(System::nanoTime);
@@ -58,10 +62,26 @@ final class StoreWatch {
             unansweredSince.compareAndSet(0, Math.max(1, nanoClock.getAsLong() - origin));
             return;
         }
-        unansweredSince.set(0);
+        if (unansweredSince.getAndSet(0) != 0) {
+            timesAnsweringAgain.incrementAndGet();
+            answeringAgain.forEach(Runnable::run);
+        }
         if (error != null && StoreErrors.isOutOfMemory(error)) {
             full = true;
         }
+    }
+
+    /**
+     * Runs {@code listener} (on the thread of the answer: it must not block) whenever Redis answers
+     * a command after it left one unanswered: the health check's "Redis does not answer" ends.
+     */
+    void whenAnsweringAgain(Runnable listener) {
+        answeringAgain.add(listener);
+    }
+
+    /** How many times Redis answered again so far: a caller that missed the signal compares two reads. */
+    long timesAnsweringAgain() {
+        return timesAnsweringAgain.get();
     }
 
     /** A write succeeded: Redis takes writes again. */

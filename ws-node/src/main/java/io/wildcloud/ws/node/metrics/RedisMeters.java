@@ -38,14 +38,18 @@ public final class RedisMeters implements RedisMetrics {
                         + " expired: heard of as ended then, some possibly twice")
                 .register(registry);
         for (Kept outcome : Kept.values()) {
-            keptReleases.put(outcome, Counter.builder("ws.redis.release.kept")
-                    .description("Releases Redis left unanswered past the stall bound: kept and sent again, made late"
-                            + " (answered at last), or given up (their keys lapse unnoticed)")
-                    .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
-                    .register(registry));
+            // Releases past their bound are given up, never refused: no such series for them.
+            if (outcome != Kept.REFUSED) {
+                keptReleases.put(outcome, Counter.builder("ws.redis.release.kept")
+                        .description("Releases Redis left unanswered past the stall bound: kept and sent again, made"
+                                + " late (answered at last), or given up (their keys lapse unnoticed)")
+                        .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+                        .register(registry));
+            }
             keptEnds.put(outcome, Counter.builder("ws.redis.end.kept")
                     .description("Ends of sessions whose connection is gone that Redis left unanswered past the stall"
-                            + " bound: kept and sent again, made late (the application told at last), or given up")
+                            + " bound: kept and sent again, made late (the application told at last), or given up;"
+                            + " or refused unsent (too many waiting)")
                     .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
                     .register(registry));
         }
