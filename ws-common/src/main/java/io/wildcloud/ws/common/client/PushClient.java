@@ -87,6 +87,8 @@ public final class PushClient {
      * @return the socket id the browser connects with: {@code new SockJS(publicBase + "/" + socketId)}
      * @throws BadRequestException for an invalid client id or callback URL
      * @throws AccessDeniedException when no application has this secret
+     * @throws TooManyRequestsException when the application created its quota of new sockets
+     *         this window ({@code too_many_sockets}); a client that has a socket still gets it
      */
     public String authorize(String clientId, URI callback) throws IOException, InterruptedException {
         return send(authorizeRequest(clientId, callback), AuthorizeResponse.class).socketId();
@@ -120,6 +122,8 @@ public final class PushClient {
      * @return how many sessions took it and how many refused it with a full queue
      * @throws NotFoundException when the socket does not exist (revoked, expired, never authorized)
      * @throws PayloadTooLargeException when the message is over {@code max-message-bytes}
+     * @throws TooManyRequestsException when the application spent its publish budget on this node
+     *         ({@code too_many_publish_bytes}): nothing was queued
      */
     public PublishResponse publish(String socketId, String message) throws IOException, InterruptedException {
         return publish(socketId, new JsonPrimitive(message));
@@ -138,6 +142,7 @@ public final class PushClient {
      *
      * @throws NotFoundException when the socket or the session is not open
      * @throws QueueFullException when that session's queue is full
+     * @throws TooManyRequestsException when the application spent its publish budget on this node
      */
     public PublishResponse publish(String socketId, String sessionId, String message)
             throws IOException, InterruptedException {
@@ -181,6 +186,7 @@ public final class PushClient {
      * @throws PayloadTooLargeException when the message is over {@code max-message-bytes} or there
      *     are too many sockets
      * @throws AccessDeniedException when a socket belongs to another application (nothing was published)
+     * @throws TooManyRequestsException when the application spent its publish budget on this node
      */
     public PublishBatchResponse publishBatch(Collection<String> socketIds, String message)
             throws IOException, InterruptedException {
@@ -260,7 +266,7 @@ public final class PushClient {
 
     private static <T> T read(HttpResponse<String> response, Class<T> answer) throws IOException {
         if (response.statusCode() != 200) {
-            throw ApiErrors.of(response.statusCode(), response.body());
+            throw ApiErrors.of(response.statusCode(), response.body(), response.headers().firstValue("Retry-After"));
         }
         try {
             T value = ApiJson.GSON.fromJson(response.body(), answer);

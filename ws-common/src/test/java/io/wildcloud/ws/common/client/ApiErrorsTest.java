@@ -3,6 +3,8 @@ package io.wildcloud.ws.common.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Status to exception type, and what of the body an exception keeps; the real answers are in ws-it's PushClientTest. */
@@ -18,10 +20,21 @@ class ApiErrorsTest {
         assertEquals(NotFoundException.class, ApiErrors.of(404, BODY).getClass());
         assertEquals(PushApiException.class, ApiErrors.of(405, BODY).getClass());
         assertEquals(PayloadTooLargeException.class, ApiErrors.of(413, BODY).getClass());
-        assertEquals(QueueFullException.class, ApiErrors.of(429, BODY).getClass());
+        assertEquals(QueueFullException.class, ApiErrors.of(429, "{\"error\":\"queue_full\",\"message\":\"m\"}").getClass());
+        assertEquals(TooManyRequestsException.class, ApiErrors.of(429, BODY).getClass());
         assertEquals(PushApiException.class, ApiErrors.of(500, BODY).getClass());
         assertEquals(UnavailableException.class, ApiErrors.of(503, BODY).getClass());
         assertEquals(UnavailableException.class, ApiErrors.of(507, BODY).getClass());
+    }
+
+    @Test
+    void aBudgetRefusalCarriesItsRetryAfter() {
+        String body = "{\"error\":\"too_many_publish_bytes\",\"message\":\"wait\"}";
+        TooManyRequestsException e = (TooManyRequestsException) ApiErrors.of(429, body, Optional.of("3"));
+        assertEquals(Optional.of(Duration.ofSeconds(3)), e.retryAfter());
+        assertEquals(Optional.empty(), ((TooManyRequestsException) ApiErrors.of(429, body,
+                Optional.of("Wed, 21 Oct 2015 07:28:00 GMT"))).retryAfter(), "an HTTP date is not read");
+        assertEquals(TooManyRequestsException.class, ApiErrors.of(429, "not json").getClass(), "a proxy's 429 page");
     }
 
     @Test

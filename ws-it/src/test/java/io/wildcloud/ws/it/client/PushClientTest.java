@@ -26,6 +26,7 @@ import io.wildcloud.ws.common.client.PayloadTooLargeException;
 import io.wildcloud.ws.common.client.PushApiException;
 import io.wildcloud.ws.common.client.PushClient;
 import io.wildcloud.ws.common.client.QueueFullException;
+import io.wildcloud.ws.common.client.TooManyRequestsException;
 import io.wildcloud.ws.common.client.UnavailableException;
 import io.wildcloud.ws.it.http.Http;
 import io.wildcloud.ws.it.http.RawResponse;
@@ -194,6 +195,22 @@ class PushClientTest {
         assertEquals(ErrorCodes.QUEUE_FULL, full.error());
         assertEquals(new PublishResponse(0, 1), client.publish(socketId, "one more"),
                 "to the whole socket a full queue is counted, not an error");
+    }
+
+    @Test
+    void anApplicationOverItsSocketQuotaGetsTooManyRequestsWithRetryAfter() throws Exception {
+        try (WsNode quota = WsNode.start(NodeConfig.builder().bindHost("127.0.0.1").publicPort(0).apiPort(0)
+                .set("applications", "client-it:" + SECRET).set("max-new-sockets-per-application", "1").build())) {
+            PushClient quotaClient = PushClient.builder(URI.create("http://127.0.0.1:" + quota.apiPort()), SECRET)
+                    .build();
+            String first = quotaClient.authorize("first", NO_CALLBACK);
+            TooManyRequestsException refused = assertThrows(TooManyRequestsException.class,
+                    () -> quotaClient.authorize("second", NO_CALLBACK));
+            assertEquals(429, refused.status());
+            assertEquals(ErrorCodes.TOO_MANY_SOCKETS, refused.error());
+            assertTrue(refused.retryAfter().orElseThrow().toSeconds() > 0, refused.retryAfter().toString());
+            assertEquals(first, quotaClient.authorize("first", NO_CALLBACK), "a client keeps its socket");
+        }
     }
 
     @Test
