@@ -23,6 +23,7 @@ import io.wildcloud.ws.edge.PipelineNames;
 import io.wildcloud.ws.sockjs.SockJsOptions;
 import io.wildcloud.ws.sockjs.router.SockJsHandler;
 import io.wildcloud.ws.sockjs.testmode.ProtocolTestEndpoints;
+import io.wildcloud.ws.testing.Closing;
 import io.wildcloud.ws.testing.RedisProbe;
 import io.wildcloud.ws.testing.RedisTestServer;
 import java.io.IOException;
@@ -43,8 +44,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -61,7 +62,8 @@ class CutPollResentByBalancerTest {
 
     private static final String HAPROXY = "/usr/sbin/haproxy";
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    @AutoClose
+    private final Closing cleanup = new Closing();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final RedisEngineConfig config;
     /** Answers carrying messages still to cut, over both nodes: whichever answers first is cut. */
@@ -83,13 +85,6 @@ class CutPollResentByBalancerTest {
                     store.nodeId())));
         }
         balancer = startHaproxy(ports, Path.of("target", "cut-poll", test.getTestMethod().orElseThrow().getName()));
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            cleanup.get(i).close();
-        }
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.wildcloud.ws.push.callback.CallbackServer;
 import io.wildcloud.ws.push.module.PushModule;
 import io.wildcloud.ws.sockjs.SockJsOptions;
 import io.wildcloud.ws.sockjs.router.SockJsHandler;
+import io.wildcloud.ws.testing.Closing;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
 import io.wildcloud.ws.testing.Waits;
@@ -21,7 +22,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +29,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,7 +45,8 @@ class InboundThroughStallTest {
     private static final String SECRET = "s".repeat(16);
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    @AutoClose
+    private final Closing cleanup = new Closing();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private RedisServerProcess redis;
     private CallbackServer callbacks;
@@ -54,9 +56,6 @@ class InboundThroughStallTest {
     void cleanUp() throws Exception {
         if (redis != null) {
             redis.resume(); // a failed assertion must not leave the engine's shutdown waiting on a stopped Redis
-        }
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            cleanup.get(i).close();
         }
     }
 

@@ -11,13 +11,13 @@ import io.wildcloud.ws.sockjs.session.Receiver;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
+import io.wildcloud.ws.testing.Closing;
 import io.wildcloud.ws.testing.IdleReceiver;
 import io.wildcloud.ws.testing.RedisProbe;
 import io.wildcloud.ws.testing.RedisTestServer;
 import io.wildcloud.ws.testing.Waits;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.redisson.api.RScript;
@@ -45,7 +45,8 @@ class RedisExpiryIndexTest {
     /** A released session's index entry is due this long after its deadline (the claim grace: the test's margin is long). */
     private static final long CLAIM_GRACE_MILLIS = RedisEngineConfig.CLAIM_GRACE.toMillis();
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    @AutoClose
+    private final Closing cleanup = new Closing();
     private final String prefix;
     private final URI redis = URI.create(RedisTestServer.shared().url());
     private final RedisKeys keys;
@@ -56,13 +57,6 @@ class RedisExpiryIndexTest {
     RedisExpiryIndexTest(TestInfo test) {
         prefix = RedisTestServer.newKeyPrefix(test.getTestMethod().orElseThrow().getName());
         keys = new RedisKeys(prefix);
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            cleanup.get(i).close();
-        }
     }
 
     @Test

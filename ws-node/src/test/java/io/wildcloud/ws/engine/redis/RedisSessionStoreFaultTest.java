@@ -16,6 +16,7 @@ import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
 import io.wildcloud.ws.sockjs.session.StoreUnavailableException;
+import io.wildcloud.ws.testing.Closing;
 import io.wildcloud.ws.testing.RedisProbe;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
@@ -31,7 +32,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -40,18 +41,12 @@ class RedisSessionStoreFaultTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    @AutoClose
+    private final Closing cleanup = new Closing();
     private final String prefix;
 
     RedisSessionStoreFaultTest(TestInfo test) {
         prefix = RedisTestServer.newKeyPrefix(test.getTestMethod().orElseThrow().getName());
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            cleanup.get(i).close();
-        }
     }
 
     private RedisEngine store(String url, String nodeId, Duration commandTimeout) {

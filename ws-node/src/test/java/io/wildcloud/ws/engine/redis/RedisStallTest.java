@@ -14,6 +14,7 @@ import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
 import io.wildcloud.ws.sockjs.session.StoreFullException;
 import io.wildcloud.ws.sockjs.session.StoreOutcomeUnknownException;
+import io.wildcloud.ws.testing.Closing;
 import io.wildcloud.ws.testing.CollectingReceiver;
 import io.wildcloud.ws.testing.RedisProbe;
 import io.wildcloud.ws.testing.RedisServerProcess;
@@ -28,7 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,18 +42,12 @@ class RedisStallTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    @AutoClose
+    private final Closing cleanup = new Closing();
     private RedisServerProcess redis;
     private RedisEngine sessions;
     private RedisEngine sockets;
     private String prefix;
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            cleanup.get(i).close();
-        }
-    }
 
     private void start(Duration commandTimeout, int retries, Duration sweepInterval, String... redisArgs) {
         redis = RedisServerProcess.start(redisArgs);

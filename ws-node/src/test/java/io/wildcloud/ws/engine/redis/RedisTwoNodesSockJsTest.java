@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.wildcloud.ws.sockjs.SockJsOptions;
 import io.wildcloud.ws.sockjs.router.SockJsHandler;
 import io.wildcloud.ws.sockjs.testmode.ProtocolTestEndpoints;
+import io.wildcloud.ws.testing.Closing;
 import io.wildcloud.ws.testing.RedisProbe;
 import io.wildcloud.ws.testing.RedisTestServer;
 import java.io.InputStream;
@@ -19,7 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.TestInfo;
  */
 class RedisTwoNodesSockJsTest {
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    @AutoClose
+    private final Closing cleanup = new Closing();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String[] nodes = new String[2];
     private final RedisEngineConfig config;
@@ -49,13 +51,6 @@ class RedisTwoNodesSockJsTest {
     private String serve(RedisEngine store) throws InterruptedException {
         return SockJsTestPorts.serve(new SockJsHandler(new ProtocolTestEndpoints(SockJsOptions.defaults()), store,
                 store.nodeId()), cleanup);
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            cleanup.get(i).close();
-        }
     }
 
     private CompletableFuture<HttpResponse<String>> post(int node, String path, String body) {
