@@ -19,10 +19,19 @@
 --         socket_remove_session.lua)
 -- ARGV[2] TTL ms of the reply key and the marks (longer than the node sends the run again)
 -- ARGV[i+2] the i-th session's id
--- Returns one answer per session, in order: 1 it was open (this ended it), 0 closed or gone.
+-- Returns one answer per session, in order: 1 it was open (this ended it) and no one told of it yet,
+-- 0 closed or gone, or told of by a takeover.
 local done = redis.call('GET', KEYS[1])
 if done then
-  return cjson.decode(done)
+  -- An end whose mark is gone was told of already: by a takeover that judged this node dead while
+  -- the run went unanswered (the node deletes its marks only after it heard an answer).
+  local answers = cjson.decode(done)
+  for i = 1, #answers do
+    if answers[i] == 1 and redis.call('EXISTS', KEYS[5 * i + 1]) == 0 then
+      answers[i] = 0
+    end
+  end
+  return answers
 end
 local answers = {}
 for i = 1, #ARGV - 2 do

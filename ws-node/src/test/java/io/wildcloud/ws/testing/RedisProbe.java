@@ -44,7 +44,7 @@ public final class RedisProbe {
         }
     }
 
-    /** Sends {@code args} as one command whose reply is an array of strings (KEYS, LRANGE...). */
+    /** Sends {@code args} as one command whose reply is an array of strings or integers (KEYS, LRANGE, scripts). */
     public static List<String> commandList(String host, int port, String... args) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), 1000);
@@ -60,7 +60,12 @@ public final class RedisProbe {
             int count = Integer.parseInt(header.substring(1));
             List<String> items = new ArrayList<>(Math.max(count, 0));
             for (int i = 0; i < count; i++) {
-                int length = Integer.parseInt(readLine(in).substring(1));
+                String item = readLine(in);
+                if (item.startsWith(":")) { // a script's numbers
+                    items.add(item.substring(1));
+                    continue;
+                }
+                int length = Integer.parseInt(item.substring(1));
                 byte[] body = in.readNBytes(length + 2);
                 items.add(new String(body, 0, length, StandardCharsets.UTF_8));
             }
