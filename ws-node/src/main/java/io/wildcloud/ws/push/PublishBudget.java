@@ -86,6 +86,11 @@ public final class PublishBudget {
         public void settle(long queuedBytes) {
             bucket.giveBack(reserved - queuedBytes);
         }
+
+        /** The publish may have queued its whole reservation (the store did not answer): nothing goes back. */
+        public void keep() {
+            settle(reserved);
+        }
     }
 
     private final class Bucket implements KeyedBuckets.Bucket {

@@ -63,7 +63,7 @@ final class BatchPublish {
         return allOwnedBy(caller, targets)
                 .thenCompose(owned -> sockets.publishAll(targets, requestId))
                 .whenComplete((answers, error) -> {
-                    reservation.settle(error == null ? queued(answers, bytes) : 0);
+                    PublishCharges.settle(reservation, error, () -> queued(answers, bytes));
                     if (error != null) {
                         long nanos = System.nanoTime() - started;
                         for (int i = 0; i < targets.size(); i++) {

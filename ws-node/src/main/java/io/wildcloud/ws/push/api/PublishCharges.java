@@ -7,7 +7,10 @@ import io.wildcloud.ws.push.PublishBudget;
 import io.wildcloud.ws.push.PublishBudgetExceededException;
 import io.wildcloud.ws.push.PushMetrics;
 import io.wildcloud.ws.push.PushMetrics.PublishOutcome;
+import io.wildcloud.ws.sockjs.session.Causes;
+import io.wildcloud.ws.sockjs.session.StoreOutcomeUnknownException;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * Charges publishes to their application's {@link PublishBudget} before they touch the store: one
@@ -52,6 +55,22 @@ final class PublishCharges {
                 metrics.published(PublishOutcome.OVER_BUDGET, 0);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Settles {@code reservation} with what its publish queued: {@code queuedBytes} when it was
+     * answered, nothing when it failed, all of it when the store did not answer. Such a call may
+     * still run (Redis runs what sat in its socket buffer once a stall ends): refunding it would let
+     * every stall past the command timeout queue a free burst.
+     */
+    static void settle(PublishBudget.Reservation reservation, Throwable error, LongSupplier queuedBytes) {
+        if (error == null) {
+            reservation.settle(queuedBytes.getAsLong());
+        } else if (Causes.unwrap(error) instanceof StoreOutcomeUnknownException) {
+            reservation.keep();
+        } else {
+            reservation.settle(0);
         }
     }
 }

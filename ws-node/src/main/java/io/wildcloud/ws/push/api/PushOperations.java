@@ -135,7 +135,7 @@ public final class PushOperations {
             published = CompletableFuture.failedFuture(e);
         }
         return published.whenComplete((response, error) ->
-                reservation.settle(error == null ? bytes * response.sessions() : 0));
+                PublishCharges.settle(reservation, error, () -> bytes * response.sessions()));
     }
 
     private CompletionStage<PublishResponse> publishTo(String socketId, String sessionId, String message,

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wildcloud.ws.push.Publication;
+import io.wildcloud.ws.push.PublishBudgetExceededException;
+import io.wildcloud.ws.push.PushLimits;
+import io.wildcloud.ws.push.PushMetrics;
+import io.wildcloud.ws.push.api.PushOperations;
 import io.wildcloud.ws.sockjs.session.Claim;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
 import io.wildcloud.ws.sockjs.session.EnqueueResult;
@@ -146,6 +150,37 @@ class RedisStallTest {
         // The same id with another message is another publish.
         Waits.join(sockets.publish(socketId, null, "twice", "req-1"), WAIT);
         assertEquals(List.of("once", "twice"), queue(key));
+    }
+
+    @Test
+    void aPublishWithoutAnAnswerKeepsItsChargeToThePublishBudgetForRedisMayStillRunIt() throws Exception {
+        start(Duration.ofMillis(500), 1, Duration.ofMillis(500));
+        String socketId = socket();
+        SessionKey key = openSession(socketId, "s1", true);
+        // 1,000 bytes at once, refilled at 1 byte a second: nothing to speak of refills in the test.
+        PushOperations push = new PushOperations(sockets, sessions, PushMetrics.NONE,
+                PushLimits.defaults().withPublishBytes(1, 1_000));
+        String message = "x".repeat(600);
+        redis.suspend();
+        ExecutionException unknown;
+        try {
+            unknown = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> push.publish(Optional.empty(), socketId, "s1", message, null).toCompletableFuture()
+                            .get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        } finally {
+            redis.resume();
+        }
+        assertInstanceOf(StoreOutcomeUnknownException.class, unknown.getCause(), unknown.getCause().toString());
+        Waits.await(() -> "1".equals(redis.command("LLEN", prefix + '{' + key.scope() + "}:q:" + key.sessionId())),
+                "the unanswered publish never ran", WAIT);
+        // It queued 600 of the 1,000: the next publish takes the budget into debt, the one after is refused.
+        Waits.join(push.publish(Optional.empty(), socketId, "s1", message, null), WAIT);
+        ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> push.publish(Optional.empty(), socketId, "s1", message, null).toCompletableFuture()
+                        .get(WAIT.toSeconds(), TimeUnit.SECONDS),
+                "a third publish of 600 bytes passed a budget of 1,000: the unanswered one was refunded");
+        assertInstanceOf(PublishBudgetExceededException.class, refused.getCause(), refused.getCause().toString());
+        assertEquals(2, queue(key).size());
     }
 
     @Test

@@ -132,6 +132,23 @@ class ApiPublishBudgetTest {
         }
     }
 
+    @Test
+    void publishesWithoutABearerTokenInDebtAreToldHowToGetABudgetOfTheirOwn() throws Exception {
+        // Any caller without a token spends the one budget they all share (api-require-auth=false).
+        String answer;
+        int published = 0;
+        while ((answer = toDemo(null)).equals(PUBLISHED)) {
+            published++;
+            assertTrue(published <= 7, "still publishing after " + published + " publishes of 100 bytes");
+        }
+        assertTrue(answer.startsWith("HTTP/1.1 429 Too Many Requests\r\n"), answer);
+        assertTrue(answer.contains("\"message\":\"Publishes without a bearer token (they share one budget, whichever"
+                + " application sends them: send Authorization: Bearer <your application's secret> for a budget of"
+                + " its own) have queued more than its budget"), answer);
+        // And it works: the same publish with the application's token is charged to its own budget.
+        assertEquals(PUBLISHED, toDemo(SECRET));
+    }
+
     private static void assertTooManyBytes(String answer) {
         assertTrue(answer.startsWith("HTTP/1.1 429 Too Many Requests\r\n"), answer);
         assertTrue(answer.endsWith("\r\n\r\n" + OVER_BUDGET), answer);

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.wildcloud.ws.push.Authorization;
 import io.wildcloud.ws.push.Publication;
+import io.wildcloud.ws.push.PushLimits;
 import io.wildcloud.ws.push.Revocation;
 import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.push.SocketIds;
@@ -80,6 +81,26 @@ class ApiStoreUnavailableTest {
             assertEquals(error("400 Bad Request", "invalid_request_id",
                             "The Idempotency-Key header must be 1 to 200 visible ASCII characters (no spaces)."),
                     exchange(channel, publish.replace("Host: api\r\n", "Host: api\r\nIdempotency-Key: a b\r\n")));
+            assertTrue(channel.isOpen());
+            assertFalse(channel.finish());
+        }
+    }
+
+    @Test
+    void anUnansweredBatchKeepsItsChargeToThePublishBudgetForItMayHaveQueued() {
+        StoreUnavailableException unknown = new StoreOutcomeUnknownException("publish got no answer", null);
+        // 100 bytes at once, refilled at 1 a second: the first batch reserves 60 of them.
+        try (ApiTestBed bed = new ApiTestBed(new UnreachableSocketStore(unknown),
+                PushLimits.defaults().withPublishBytes(1, 100))) {
+            EmbeddedChannel channel = bed.channel();
+            String batch = post("/publish", "{\"targets\":[{\"socket_id\":\"" + SocketIds.next()
+                    + "\",\"session_id\":\"s1\"},{\"socket_id\":\"" + SocketIds.next() + "\",\"session_id\":\"s2\"}],"
+                    + "\"message\":\"" + "m".repeat(30) + "\"}");
+            assertTrue(exchange(channel, batch).startsWith("HTTP/1.1 503 Service Unavailable"));
+            assertTrue(exchange(channel, batch).startsWith("HTTP/1.1 503 Service Unavailable"), "40 were left");
+            String third = exchange(channel, batch);
+            assertTrue(third.startsWith("HTTP/1.1 429 Too Many Requests") && third.contains("too_many_publish_bytes"),
+                    "the unanswered batches were refunded: " + third);
             assertTrue(channel.isOpen());
             assertFalse(channel.finish());
         }

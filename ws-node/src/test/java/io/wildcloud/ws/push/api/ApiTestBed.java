@@ -52,14 +52,23 @@ final class ApiTestBed implements AutoCloseable {
     }
 
     ApiTestBed(SocketStore sockets) {
-        this(sessions -> sockets, ApiAccess.defaults());
+        this(sockets, PushLimits.defaults());
+    }
+
+    /** Over {@code sockets}, publishes charged to a budget of {@code limits}. */
+    ApiTestBed(SocketStore sockets, PushLimits limits) {
+        this(sessions -> sockets, ApiAccess.defaults(), limits);
     }
 
     private ApiTestBed(Function<MemorySessionStore, SocketStore> socketStore, ApiAccess access) {
+        this(socketStore, access, PushLimits.defaults());
+    }
+
+    private ApiTestBed(Function<MemorySessionStore, SocketStore> socketStore, ApiAccess access, PushLimits limits) {
         this.sessions = new MemorySessionStore(2);
         this.sockets = socketStore.apply(this.sessions);
-        this.handlers = new ApiHandlers(applications, new PushOperations(sockets, sessions), MAX_MESSAGE_BYTES,
-                MAX_BODY_BYTES, MAX_TARGETS, access);
+        this.handlers = new ApiHandlers(applications, new PushOperations(sockets, sessions, PushMetrics.NONE, limits),
+                MAX_MESSAGE_BYTES, MAX_BODY_BYTES, MAX_TARGETS, access);
     }
 
     /** Publishes under {@code limits} (their publish budget and session limit), told to {@code metrics}. */
