@@ -106,6 +106,9 @@ public final class PublishBudget {
         /** Takes {@code amount} (into debt if need be) and answers 0; in debt, the nanoseconds until it is not. */
         synchronized long take(long amount, long nowNanos, String application) {
             refill(nowNanos);
+            if (bytes >= burst) {
+                refusing = false; // logged again only after the bucket filled: not once per debt repaid
+            }
             if (bytes <= 0) {
                 if (!refusing) {
                     refusing = true;
@@ -115,7 +118,6 @@ public final class PublishBudget {
                 }
                 return Math.max(1, (long) Math.ceil((1 - bytes) * 1e9 / bytesPerSecond));
             }
-            refusing = false;
             bytes -= amount;
             return 0;
         }

@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class PublishBudgetTest {
 
@@ -43,6 +47,37 @@ class PublishBudgetTest {
         // 100 s refill 10,000 bytes, of which the bucket holds 1,000.
         budget.reserve("a", 1000, now + 100 * SECOND).settle(1000);
         assertThrows(PublishBudgetExceededException.class, () -> budget.reserve("a", 1, now + 100 * SECOND));
+    }
+
+    @Test
+    void anApplicationSteadilyOverItsBudgetIsLoggedOnceNotOncePerDebtRepaid() {
+        Logger budgetLog = (Logger) LoggerFactory.getLogger(PublishBudget.class);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        budgetLog.addAppender(lines);
+        try {
+            PublishBudget budget = new PublishBudget(1000, 1000);
+            long now = System.nanoTime();
+            // A flood: every millisecond repays a byte of debt, and one publish of 1 KiB is let through.
+            for (int ms = 0; ms < 2000; ms++) {
+                long at = now + ms * SECOND / 1000;
+                for (int i = 0; i < 5; i++) {
+                    try {
+                        budget.reserve("flood", 1024, at).settle(1024);
+                    } catch (PublishBudgetExceededException refused) {
+                        // the flood goes on
+                    }
+                }
+            }
+            assertEquals(1, lines.list.size(), lines.list.size() + " log lines");
+            // Once the bucket filled again, the next time it is refused is logged again.
+            long later = now + 10 * SECOND;
+            budget.reserve("flood", 2000, later);
+            assertThrows(PublishBudgetExceededException.class, () -> budget.reserve("flood", 1, later));
+            assertEquals(2, lines.list.size());
+        } finally {
+            budgetLog.detachAppender(lines);
+        }
     }
 
     @Test
