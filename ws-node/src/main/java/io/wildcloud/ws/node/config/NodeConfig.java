@@ -378,9 +378,12 @@ public record NodeConfig(
         return burst;
     }
 
+    /** 1 TiB: past 2 GiB, for max-message-bytes x sessions-per-socket may be more than that. */
+    private static final long MAX_PUBLISH_BYTES = 1L << 40;
+
     private static long publishBytesPerSecond(Settings settings) {
-        return settings.integer("max-application-publish-bytes-per-second",
-                (int) PushLimits.DEFAULT_PUBLISH_BYTES_PER_SECOND, 1, Integer.MAX_VALUE);
+        return settings.longInteger("max-application-publish-bytes-per-second",
+                PushLimits.DEFAULT_PUBLISH_BYTES_PER_SECOND, 1, MAX_PUBLISH_BYTES);
     }
 
     /** Unset, it follows the largest single publish and the rate up, as client-byte-burst does. */
@@ -390,7 +393,7 @@ public record NodeConfig(
         if (settings.get("application-publish-byte-burst").isEmpty()) {
             return Math.max(PushLimits.DEFAULT_PUBLISH_BYTE_BURST, Math.max(perSecond, largestPublish));
         }
-        long burst = settings.integer("application-publish-byte-burst", 1, 1, Integer.MAX_VALUE);
+        long burst = settings.longInteger("application-publish-byte-burst", 1, 1, MAX_PUBLISH_BYTES);
         if (burst < largestPublish) {
             throw ConfigException.invalid("application-publish-byte-burst", String.valueOf(burst),
                     "must be at least max-message-bytes x sessions-per-socket (" + largestPublish

@@ -143,12 +143,17 @@ public final class Settings {
     }
 
     public int integer(String name, int fallback, int min, int max) {
+        return (int) longInteger(name, fallback, min, max);
+    }
+
+    /** As {@link #integer}, for byte counts past 2 GiB. */
+    public long longInteger(String name, long fallback, long min, long max) {
         Optional<String> raw = get(name);
         if (raw.isEmpty()) {
             return fallback;
         }
         try {
-            int value = Integer.parseInt(raw.get());
+            long value = Long.parseLong(raw.get());
             if (value < min || value > max) {
                 throw ConfigException.invalid(name, raw.get(), "must be between " + min + " and " + max);
             }

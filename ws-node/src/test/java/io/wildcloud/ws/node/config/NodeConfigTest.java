@@ -83,6 +83,10 @@ class NodeConfigTest {
                 "--max-application-publish-bytes-per-second=6000000");
         assertMessage("invalid setting max-application-publish-bytes-per-second=0",
                 "--max-application-publish-bytes-per-second=0");
+        // 16 MiB messages to 128 sessions: a burst past 2 GiB can be set (it could not as an int).
+        assertEquals(4_294_967_296L, NodeConfig.from(Settings.load(new String[] {"--max-message-bytes=16777216",
+                "--max-queued-bytes=16777216", "--sessions-per-socket=128", "--new-session-burst=128",
+                "--application-publish-byte-burst=4294967296"}, Map.of())).applicationPublishByteBurst());
     }
 
     @Test
