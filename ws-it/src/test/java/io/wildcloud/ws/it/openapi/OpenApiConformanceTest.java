@@ -449,7 +449,6 @@ class OpenApiConformanceTest {
     private record Captured(String method, Map<String, String> headers, byte[] body) {
     }
 
-    /** The answer must be one the document lists for the operation, with the expected status and code. */
     @Test
     void publishBudgetAnswersMatchTheDocument() {
         String socket = "/publish/{socket_id}";
@@ -479,6 +478,7 @@ class OpenApiConformanceTest {
                 + socketId + "\"}],\"message\":1}", "Authorization", bearer));
     }
 
+    /** The answer must be one the document lists for the operation, with the expected status and code. */
     private static void expect(int status, String error, String method, String path, RawResponse answer) {
         assertEquals(status, answer.status(), method + " " + path + ": " + answer);
         assertTrue(answer.bodyText().contains("\"error\":\"" + error + "\""), answer.toString());
