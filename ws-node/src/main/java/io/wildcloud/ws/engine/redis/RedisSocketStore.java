@@ -7,6 +7,7 @@ import io.wildcloud.ws.push.PublishTarget;
 import io.wildcloud.ws.push.Revocation;
 import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.push.SocketIds;
+import io.wildcloud.ws.push.SocketPresence;
 import io.wildcloud.ws.push.SocketRecord;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.push.SocketUse;
@@ -152,6 +153,32 @@ final class RedisSocketStore implements SocketStore {
     @Override
     public CompletionStage<Optional<SocketRecord>> findForSession(String socketId) {
         return unknown.resolve("socket look-up " + LogTag.of(socketId), () -> find(socketId));
+    }
+
+    /**
+     * One plain EXISTS over the socket's hash and the session's (one Cluster slot: both carry the
+     * socket's hash tag): none of them, UNKNOWN; both, LIVE. Only one of them (a new session's first
+     * poll, or a gone socket's session) asks again which: a second read, never for an unknown socket.
+     */
+    @Override
+    public CompletionStage<SocketPresence> presence(String socketId, String sessionId) {
+        String socket = (String) keys.socketKeys(socketId).get(0);
+        if (sessionId == null) {
+            return exists("socket look-up " + LogTag.of(socketId), socket)
+                    .thenApply(count -> count == 0 ? SocketPresence.UNKNOWN : SocketPresence.LIVE);
+        }
+        return exists("socket look-up " + LogTag.of(socketId), socket, keys.session(new SessionKey(socketId, sessionId)))
+                .thenCompose(count -> count == 0 ? CompletableFuture.completedFuture(SocketPresence.UNKNOWN)
+                        : count == 2 ? CompletableFuture.completedFuture(SocketPresence.LIVE)
+                        : exists("socket look-up " + LogTag.of(socketId), socket).thenApply(live -> live == 1
+                                ? SocketPresence.LIVE : SocketPresence.GONE_WITH_SESSION));
+    }
+
+    /** How many of {@code names} exist: a read, so sent again through a stall as {@link #findForSession} is. */
+    private CompletionStage<Long> exists(String what, String... names) {
+        return unknown.resolve(what, () -> runtime.commands().<Long>timed("exists",
+                        () -> runtime.redisson().getKeys().countExistsAsync(names))
+                .exceptionallyCompose(error -> StoreErrors.failed("exists", error)));
     }
 
     @Override

@@ -125,10 +125,8 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
                             + " in the setting allowed-origins.");
             return;
         }
-        (isSend(path) ? resolver.resolveForSend(path.prefix())
-                : isUpgrade(path, request) ? resolver.resolveForUpgrade(path.prefix()) : resolver.resolve(path.prefix()))
-                .whenComplete((endpoint, error) ->
-                        SockJsRuntime.onLoop(ctx, () -> route(ctx, request, path, endpoint, error)));
+        resolve(path, request).whenComplete((endpoint, error) ->
+                SockJsRuntime.onLoop(ctx, () -> route(ctx, request, path, endpoint, error)));
     }
 
     private void route(ChannelHandlerContext ctx, SockJsRequest request, SockJsPath path,
@@ -182,6 +180,22 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
             }
             case SESSION -> session(ctx, request, path, endpoint);
         }
+    }
+
+    /** Each kind of request by the resolver's cheapest way for it (see {@link SockJsEndpointResolver}). */
+    private CompletionStage<Optional<SockJsEndpoint>> resolve(SockJsPath path, SockJsRequest request) {
+        String prefix = path.prefix();
+        if (isSend(path)) {
+            return resolver.resolveForSend(prefix);
+        }
+        if (isUpgrade(path, request)) {
+            return resolver.resolveForUpgrade(prefix);
+        }
+        return switch (path.kind()) {
+            case SESSION -> resolver.resolveForSession(prefix, path.sessionId());
+            case GREETING, IFRAME -> resolver.resolveForPage(prefix);
+            case INFO, RAW_WEBSOCKET -> resolver.resolve(prefix);
+        };
     }
 
     private static boolean isSend(SockJsPath path) {
