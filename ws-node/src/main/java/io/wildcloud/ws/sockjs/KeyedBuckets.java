@@ -36,6 +36,11 @@ public final class KeyedBuckets<K, B extends KeyedBuckets.Bucket> {
         return buckets.computeIfAbsent(key, k -> make.apply(nowNanos));
     }
 
+    /** {@code key}'s bucket, or {@code null} if the node has none (it is full then, or never was spent). */
+    public B find(K key) {
+        return buckets.get(key);
+    }
+
     public int size() {
         return buckets.size();
     }
