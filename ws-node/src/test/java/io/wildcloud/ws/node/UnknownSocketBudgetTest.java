@@ -91,7 +91,8 @@ class UnknownSocketBudgetTest {
                 assertTrue(askingRedis(node, redis, monitor, "127.0.0.1", "203.0.113.1", 10) <= 2,
                         "the forwarded client past its budget kept asking Redis");
                 // Another forwarded client of the same proxy has its own.
-                assertEquals(10, askingRedis(node, redis, monitor, "127.0.0.1", "203.0.113.2", 10));
+                assertEquals(10, askingRedis(node, redis, monitor, "127.0.0.1", "203.0.113.2", 10),
+                        "another client of the same proxy was held to the first one's budget");
                 // A peer that is no trusted proxy is counted as itself, whatever X-Forwarded-For it writes:
                 // it spends its own budget, not the one of the client it names.
                 assertEquals(BURST, askingRedis(node, redis, monitor, "127.0.0.2", "203.0.113.3", BURST));
