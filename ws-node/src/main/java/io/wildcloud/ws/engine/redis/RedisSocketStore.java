@@ -156,29 +156,23 @@ final class RedisSocketStore implements SocketStore {
     }
 
     /**
-     * One plain EXISTS over the socket's hash and the session's (one Cluster slot: both carry the
-     * socket's hash tag): none of them, UNKNOWN; both, LIVE. Only one of them (a new session's first
-     * poll, or a gone socket's session) asks again which: a second read, never for an unknown socket.
+     * One socket_presence.lua run, pipelined as socket look-ups are: one EXISTS over the socket's
+     * hash and the session's answers an unknown socket; only a new session's first poll (or a gone
+     * socket's session) reads once more, in the same run. A read, so sent again through a stall as
+     * {@link #findForSession} is.
      */
     @Override
     public CompletionStage<SocketPresence> presence(String socketId, String sessionId) {
-        String socket = (String) keys.socketKeys(socketId).get(0);
-        if (sessionId == null) {
-            return exists("socket look-up " + LogTag.of(socketId), socket)
-                    .thenApply(count -> count == 0 ? SocketPresence.UNKNOWN : SocketPresence.LIVE);
-        }
-        return exists("socket look-up " + LogTag.of(socketId), socket, keys.session(new SessionKey(socketId, sessionId)))
-                .thenCompose(count -> count == 0 ? CompletableFuture.completedFuture(SocketPresence.UNKNOWN)
-                        : count == 2 ? CompletableFuture.completedFuture(SocketPresence.LIVE)
-                        : exists("socket look-up " + LogTag.of(socketId), socket).thenApply(live -> live == 1
-                                ? SocketPresence.LIVE : SocketPresence.GONE_WITH_SESSION));
-    }
-
-    /** How many of {@code names} exist: a read, so sent again through a stall as {@link #findForSession} is. */
-    private CompletionStage<Long> exists(String what, String... names) {
-        return unknown.resolve(what, () -> runtime.commands().<Long>timed("exists",
-                        () -> runtime.redisson().getKeys().countExistsAsync(names))
-                .exceptionallyCompose(error -> StoreErrors.failed("exists", error)));
+        List<Object> scriptKeys = sessionId == null ? List.of(keys.socketKeys(socketId).get(0))
+                : List.of(keys.socketKeys(socketId).get(0), keys.session(new SessionKey(socketId, sessionId)));
+        return unknown.resolve("socket look-up " + LogTag.of(socketId), () -> runtime.pipeline()
+                        .<String>submit(scripts.socketPresence, RScript.ReturnType.VALUE, scriptKeys)
+                        .exceptionallyCompose(error -> StoreErrors.<String>failed(scripts.socketPresence.name(), error)))
+                .thenApply(found -> switch (found) {
+                    case "L" -> SocketPresence.LIVE;
+                    case "G" -> SocketPresence.GONE_WITH_SESSION;
+                    default -> SocketPresence.UNKNOWN;
+                });
     }
 
     @Override
