@@ -59,6 +59,42 @@ class UnknownSocketCostTest {
         }
     }
 
+    @Test
+    void oneReadTellsALiveSocketAGoneOnesSessionAndNothingApartOnRedis() throws Exception {
+        String secret = "unknown-cost-secret-0123456";
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try (RedisServerProcess redis = RedisServerProcess.start()) {
+            WsNode node = WsNode.start(NodeConfig.from(Settings.load(new String[] {"--node-id=gone",
+                "--warmup-connects=0", "--bind-host=127.0.0.1", "--public-port=0", "--api-port=0",
+                "--applications=app:" + secret, "--callback-allow-networks=127.0.0.0/8", "--redis-url=" + redis.url(),
+                "--redis-key-prefix=" + RedisTestServer.newKeyPrefix("gone")}, Map.of())));
+            try {
+                String api = "http://127.0.0.1:" + node.apiPort() + "/authorize/" + secret + "/user-1";
+                HttpResponse<String> authorized = http.send(HttpRequest.newBuilder(URI.create(api))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"callback\":\"http://127.0.0.1:9/cb\"}"))
+                        .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+                String socket = com.google.gson.JsonParser.parseString(authorized.body()).getAsJsonObject()
+                        .get("socket_id").getAsString();
+                String base = "http://127.0.0.1:" + node.publicPort() + "/" + socket;
+                // A live socket without the session yet: the new session's first poll.
+                assertEquals("o\n", poll(http, base + "/000/tab/xhr").body());
+                assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(api)).DELETE()
+                        .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+                // The socket gone, its session still there: the close frame, not a 404.
+                assertEquals("c[4001,\"Socket revoked\"]\n", poll(http, base + "/000/tab/xhr").body());
+                // Neither: 404.
+                assertEquals(404, poll(http, base + "/000/other/xhr").statusCode());
+            } finally {
+                node.close();
+            }
+        }
+    }
+
+    private static HttpResponse<String> poll(HttpClient http, String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The SockJS entries, each with its answer to an unknown socket and the most commands it may cost. */
     private enum Entry {
         XHR("POST", "/000/s/xhr", "", 404, 2),
