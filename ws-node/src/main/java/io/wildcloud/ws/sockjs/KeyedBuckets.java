@@ -36,8 +36,8 @@ public final class KeyedBuckets<K, B extends KeyedBuckets.Bucket> {
         return buckets.computeIfAbsent(key, k -> make.apply(nowNanos));
     }
 
-    /** {@code key}'s bucket, or {@code null} if the node has none (it is full then, or never was spent). */
-    public B find(K key) {
+    /** {@code key}'s bucket if the node has one (none is as good as a full one); makes nothing. */
+    public B existing(K key) {
         return buckets.get(key);
     }
 

@@ -47,11 +47,11 @@ public final class UnknownEndpointLimit {
         if (client == null) {
             return true;
         }
-        Sighting seen = live.find(prefix);
+        Sighting seen = live.existing(prefix);
         if (seen != null && !seen.isFull(nowNanos)) {
             return true;
         }
-        Budget budget = budgets.find(key(client));
+        Budget budget = budgets.existing(key(client));
         return budget == null || budget.hasToken(nowNanos);
     }
 
