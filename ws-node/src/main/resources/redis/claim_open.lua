@@ -19,12 +19,15 @@
 --   ARGV[11] is 0), then the socket's application and client when the join renewed a socket that
 --   had less than its idle timeout left (the caller renews the client key, as after socket_get), {'BUSY', expired, ''} when a session of this id is there (claim.lua's answers),
 --   or {'NOT_FOUND', 0, ''} when the socket is gone (nothing written: a repeat is a read).
+-- Neither the socket nor a recorded answer: a gone socket (or a guessed id) costs this one read.
+-- Else one of them is there, and without an answer recorded it is the socket. What an earlier
+-- build left of a gone socket lapses with its own TTL.
+if redis.call('EXISTS', KEYS[4], KEYS[3]) == 0 then
+  return {'NOT_FOUND', 0, ''}
+end
 local done = redis.call('GET', KEYS[3])
 if done then return cjson.decode(done) end
 foldLegacyIndex(KEYS[4], KEYS[5])
-if redis.call('EXISTS', KEYS[4]) == 0 then
-  return {'NOT_FOUND', 0, ''}
-end
 local f = redis.call('HMGET', KEYS[1], 'st', 'h', 'x')
 local expired = 0
 if f[1] then

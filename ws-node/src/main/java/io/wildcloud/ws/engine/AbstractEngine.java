@@ -6,6 +6,7 @@ import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.PublishTarget;
 import io.wildcloud.ws.push.Revocation;
 import io.wildcloud.ws.push.SessionRegistration;
+import io.wildcloud.ws.push.SocketPresence;
 import io.wildcloud.ws.push.SocketRecord;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.push.SocketUse;
@@ -109,6 +110,11 @@ public abstract class AbstractEngine implements Engine {
     @Override
     public CompletionStage<Optional<SocketRecord>> findForSession(String socketId) {
         return sockets.findForSession(socketId);
+    }
+
+    @Override
+    public CompletionStage<SocketPresence> presence(String socketId, String sessionId) {
+        return sockets.presence(socketId, sessionId);
     }
 
     @Override

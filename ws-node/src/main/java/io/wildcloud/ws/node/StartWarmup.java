@@ -307,8 +307,9 @@ final class StartWarmup {
             EventLoopGroup boss, EventLoopGroup intake, EventLoopGroup workers) throws InterruptedException {
         // Its own meters: the node's metrics count no warm-up session or refusal.
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        // No client address: its reads of absent sockets are the point, never refused over a budget.
         SockJsHandler sockjs = new SockJsHandler(resolver, store, config.nodeId(), new SockJsMeters(meters),
-                config.webSocketPolicy().peerPolicy());
+                config.webSocketPolicy().peerPolicy(), (channel, request) -> null);
         int maxBody = 6 * config.sockJs().maxMessageBytes() + 1024;
         EdgeMeters edge = new EdgeMeters(meters, "public");
         ConnectionGuards guards = new ConnectionGuards(name, config.connectionLimits(), maxBody,

@@ -97,15 +97,6 @@ public final class WsNode implements AutoCloseable {
         }
         SockJsEndpointResolver resolver = push != null ? push.resolver() : new ProtocolTestEndpoints(config.sockJs());
         HealthHandler health = new HealthHandler(config.nodeId(), engine.name(), engine::problem, draining::get);
-        this.sockjs = new SockJsHandler(resolver, engine, config.nodeId(),
-                new SockJsMeters(metrics.registry()), config.webSocketPolicy().peerPolicy());
-        if (push != null) {
-            this.socketWatch = new SocketExpiryWatch(engine, engine, sockjs::liveSessions,
-                    workers.next(), SocketExpiryWatch.intervalFor(config.socketIdleTimeout()));
-            socketWatch.start();
-        } else {
-            this.socketWatch = null;
-        }
         EdgeMeters publicEdge = new EdgeMeters(metrics.registry(), "public");
         EdgeMeters apiEdge = new EdgeMeters(metrics.registry(), "api");
         long maxBacklog = config.webSocketPolicy().maxWriteBacklogBytes();
@@ -125,6 +116,17 @@ public final class WsNode implements AutoCloseable {
         // Each port has half the request memory: a flood on the public port cannot stop applications publishing.
         ConnectionGuards apiGuards = new ConnectionGuards("api", config.connectionLimits(), maxApiBody,
                 halfMemory, clientErrors, apiEdge.refusals());
+        // Its budgets per client address tell clients apart as the public port's connection guard does.
+        this.sockjs = new SockJsHandler(resolver, engine, config.nodeId(),
+                new SockJsMeters(metrics.registry(), publicEdge.refusals()), config.webSocketPolicy().peerPolicy(),
+                publicGuards.clientAddresses());
+        if (push != null) {
+            this.socketWatch = new SocketExpiryWatch(engine, engine, sockjs::liveSessions,
+                    workers.next(), SocketExpiryWatch.intervalFor(config.socketIdleTimeout()));
+            socketWatch.start();
+        } else {
+            this.socketWatch = null;
+        }
         // Before the ports bind: until then the node is not in the balancer's rotation, so the
         // first clients it serves meet compiled code (issue 16, a node started into a reconnect storm).
         this.warmup = StartWarmup.run(config, engine, push != null ? push.resolver() : null, health, transport, boss,

@@ -9,7 +9,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Serves SockJS at {@code /<socket_id>}: the first path segment is looked up as a live socket
- * ({@link SocketStore#find}, which costs no write). A segment that cannot be a socket id resolves
+ * ({@link SocketStore#presence}: one read, no write). A segment that cannot be a socket id resolves
  * to nothing, which the SockJS layer answers with 404. An unknown, revoked or expired socket
  * resolves to an endpoint that accepts no new sessions: the SockJS layer answers 404 to all of it
  * except a poll or stream of a session still in the store, which gets its close frame.
@@ -34,11 +34,30 @@ public final class SocketEndpointResolver implements SockJsEndpointResolver {
         if (!SocketIds.isWellFormed(prefix)) {
             return NONE;
         }
-        // A socket that is gone (revoked, expired, never was) still resolves, to an endpoint that
-        // takes no new sessions: a client between two polls of a session the revocation closed
-        // must get that session's close frame (4001) from the store, not a 404 (seen as 1006).
-        return sockets.findForSession(prefix).thenApply(found -> Optional.of(
-                new SockJsEndpoint(prefix, options, service, found.isPresent())));
+        return sockets.presence(prefix, null).thenApply(presence -> Optional.of(
+                new SockJsEndpoint(prefix, options, service, presence == SocketPresence.LIVE)));
+    }
+
+    /**
+     * One read ({@link SocketStore#presence}): neither socket nor session is 404 at once, with no
+     * claim after it. A socket that is gone but whose session is still in the store resolves to an
+     * endpoint that takes no new sessions: a client between two polls of a session the revocation
+     * closed must get that session's close frame (4001) from the store, not a 404 (seen as 1006).
+     */
+    @Override
+    public CompletionStage<Optional<SockJsEndpoint>> resolveForSession(String prefix, String sessionId) {
+        if (!SocketIds.isWellFormed(prefix)) {
+            return NONE;
+        }
+        return sockets.presence(prefix, sessionId).thenApply(presence -> presence == SocketPresence.UNKNOWN
+                ? Optional.empty()
+                : Optional.of(new SockJsEndpoint(prefix, options, service, presence == SocketPresence.LIVE)));
+    }
+
+    /** No look-up: the page is the same for every socket, and every transport it leads to checks the socket. */
+    @Override
+    public CompletionStage<Optional<SockJsEndpoint>> resolveForPage(String prefix) {
+        return resolveForUpgrade(prefix);
     }
 
     /**

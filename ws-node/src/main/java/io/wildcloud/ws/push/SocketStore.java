@@ -77,6 +77,20 @@ public interface SocketStore {
         return find(socketId);
     }
 
+    /**
+     * Whether the socket lives and, if it does not, whether its session {@code sessionId} ({@code
+     * null}: none named) is still in the engine's session store. Does not count as use. Costs one
+     * read, so that a request naming a socket that does not exist (an attacker's guess, or a socket
+     * long expired) costs the store one command and no more; a store that stops answering is waited
+     * for as {@link #findForSession} waits. By default through {@link #findForSession}, which cannot
+     * see sessions: a gone socket with a session named is then {@link SocketPresence#GONE_WITH_SESSION},
+     * and the session's claim finds out.
+     */
+    default CompletionStage<SocketPresence> presence(String socketId, String sessionId) {
+        return findForSession(socketId).thenApply(found -> found.isPresent() ? SocketPresence.LIVE
+                : sessionId != null ? SocketPresence.GONE_WITH_SESSION : SocketPresence.UNKNOWN);
+    }
+
     /** The socket with this id, if it lives, which counts as use. */
     CompletionStage<Optional<SocketRecord>> touch(String socketId);
 

@@ -15,6 +15,26 @@ public interface SockJsEndpointResolver {
     CompletionStage<Optional<SockJsEndpoint>> resolve(String prefix);
 
     /**
+     * The endpoint of a receiving request (a poll or a stream) of session {@code sessionId}: a
+     * resolver may look the endpoint and the session up in one read and answer empty (404, no
+     * claim) when neither exists, or a gone endpoint when only the session does. The default
+     * resolves as for any request.
+     */
+    default CompletionStage<Optional<SockJsEndpoint>> resolveForSession(String prefix, String sessionId) {
+        return resolve(prefix);
+    }
+
+    /**
+     * The endpoint of a page that is the same for every endpoint ({@code iframe.html}, the
+     * greeting): a resolver may answer without a trip to the store, with an endpoint that {@link
+     * SockJsEndpoint#liveCheckedAtClaim() is checked at the claim}, since the transports the page
+     * leads to check it. The default resolves as for any request.
+     */
+    default CompletionStage<Optional<SockJsEndpoint>> resolveForPage(String prefix) {
+        return resolve(prefix);
+    }
+
+    /**
      * The endpoint of an {@code xhr_send} or {@code jsonp_send}, which opens no session and is
      * served by a gone endpoint too, so whether the endpoint lives need not be known: a resolver
      * whose service checks that on the way ({@link SockJsService#onSend}) may answer without a trip

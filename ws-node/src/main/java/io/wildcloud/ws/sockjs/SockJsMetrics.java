@@ -66,6 +66,13 @@ public interface SockJsMetrics {
     }
 
     /**
+     * A request was answered 404 at once, without asking the store whether its endpoint exists:
+     * its client address had spent its {@link UnknownEndpointLimit} budget.
+     */
+    default void unknownEndpointRefused() {
+    }
+
+    /**
      * The node closed a websocket for its peer's fault with {@code code}: 1002 (protocol error),
      * 1007 (invalid UTF-8), 1008 (over the control-frame budget) or 1009 (message too big).
      */

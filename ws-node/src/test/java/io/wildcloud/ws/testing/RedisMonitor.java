@@ -20,6 +20,8 @@ public final class RedisMonitor implements AutoCloseable {
 
     private final Socket socket;
     private final List<String> commands = new CopyOnWriteArrayList<>();
+    /** Client commands with the commands their scripts ran: what INFO commandstats counts, per call. */
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final Thread reader;
 
     private RedisMonitor(Socket socket) {
@@ -42,8 +44,16 @@ public final class RedisMonitor implements AutoCloseable {
         try (BufferedReader in = new BufferedReader(
                 new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (line.startsWith("+") && line.contains("] \"") && !line.contains(" lua] ")) {
-                    commands.add(line.substring(line.indexOf("] \"") + 2));
+                if (!line.startsWith("+") || !line.contains("] \"")) {
+                    continue;
+                }
+                String command = line.substring(line.indexOf("] \"") + 2);
+                if (!line.contains(" lua] ")) {
+                    commands.add(command);
+                    calls.add(new Call(command, new CopyOnWriteArrayList<>()));
+                } else if (!calls.isEmpty()) {
+                    // A script runs whole, so what it runs follows its own EVALSHA in MONITOR's output.
+                    calls.get(calls.size() - 1).inScript().add(command);
                 }
             }
         } catch (IOException e) {
@@ -75,6 +85,25 @@ public final class RedisMonitor implements AutoCloseable {
     /** Every client command seen so far, as {@code "name" "arg" ...}. */
     public List<String> commands() {
         return List.copyOf(commands);
+    }
+
+    /**
+     * A client command and, for a script, the commands it ran: {@link #cost()} is what INFO
+     * commandstats counts for it.
+     */
+    public record Call(String command, List<String> inScript) {
+
+        public int cost() {
+            return 1 + inScript.size();
+        }
+    }
+
+    /**
+     * The commands Redis ran for client calls naming {@code fragment} (a key's hash tag, say),
+     * scripts' own commands included, as INFO commandstats counts them; every call seen so far.
+     */
+    public List<Call> callsNaming(String fragment) {
+        return calls.stream().filter(call -> call.command().contains(fragment)).toList();
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.wildcloud.ws.push.PublishTarget;
 import io.wildcloud.ws.push.Revocation;
 import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.push.SocketIds;
+import io.wildcloud.ws.push.SocketPresence;
 import io.wildcloud.ws.push.SocketRecord;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.push.SocketUse;
@@ -132,6 +133,16 @@ public final class MemorySocketStore implements SocketStore {
             Entry entry = live(socketId, now());
             return CompletableFuture.completedFuture(Optional.ofNullable(entry).map(e -> e.record));
         }
+    }
+
+    @Override
+    public CompletionStage<SocketPresence> presence(String socketId, String sessionId) {
+        if (lives(socketId)) {
+            return CompletableFuture.completedFuture(SocketPresence.LIVE);
+        }
+        return sessionId == null ? CompletableFuture.completedFuture(SocketPresence.UNKNOWN)
+                : sessionStore.status(new SessionKey(socketId, sessionId)).thenApply(status ->
+                        status == SessionStatus.NOT_FOUND ? SocketPresence.UNKNOWN : SocketPresence.GONE_WITH_SESSION);
     }
 
     @Override

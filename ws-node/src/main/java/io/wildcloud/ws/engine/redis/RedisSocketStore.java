@@ -7,6 +7,7 @@ import io.wildcloud.ws.push.PublishTarget;
 import io.wildcloud.ws.push.Revocation;
 import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.push.SocketIds;
+import io.wildcloud.ws.push.SocketPresence;
 import io.wildcloud.ws.push.SocketRecord;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.push.SocketUse;
@@ -152,6 +153,26 @@ final class RedisSocketStore implements SocketStore {
     @Override
     public CompletionStage<Optional<SocketRecord>> findForSession(String socketId) {
         return unknown.resolve("socket look-up " + LogTag.of(socketId), () -> find(socketId));
+    }
+
+    /**
+     * One socket_presence.lua run, pipelined as socket look-ups are: one EXISTS over the socket's
+     * hash and the session's answers an unknown socket; only a new session's first poll (or a gone
+     * socket's session) reads once more, in the same run. A read, so sent again through a stall as
+     * {@link #findForSession} is.
+     */
+    @Override
+    public CompletionStage<SocketPresence> presence(String socketId, String sessionId) {
+        List<Object> scriptKeys = sessionId == null ? List.of(keys.socketKeys(socketId).get(0))
+                : List.of(keys.socketKeys(socketId).get(0), keys.session(new SessionKey(socketId, sessionId)));
+        return unknown.resolve("socket look-up " + LogTag.of(socketId), () -> runtime.pipeline()
+                        .<String>submit(scripts.socketPresence, RScript.ReturnType.VALUE, scriptKeys)
+                        .exceptionallyCompose(error -> StoreErrors.<String>failed(scripts.socketPresence.name(), error)))
+                .thenApply(found -> switch (found) {
+                    case "L" -> SocketPresence.LIVE;
+                    case "G" -> SocketPresence.GONE_WITH_SESSION;
+                    default -> SocketPresence.UNKNOWN;
+                });
     }
 
     @Override

@@ -18,9 +18,12 @@ import java.util.Set;
  * @param maxControlFramesPerSecond pings and pongs a websocket may send a second (and at once);
  *     beyond it the websocket is closed with 1008
  * @param allowedOrigins browser origins that may use SockJS; others get 403
+ * @param maxUnknownSocketsPerSecond SockJS requests for sockets that do not exist a client address
+ *     may have answered a second after asking the store, sustained; beyond, 404 at once
+ * @param unknownSocketBurst as many at once
  */
 public record WebSocketPolicy(long maxWriteBacklogBytes, long maxWriteMemoryBytes, int maxControlFramesPerSecond,
-        AllowedOrigins allowedOrigins) {
+        AllowedOrigins allowedOrigins, int maxUnknownSocketsPerSecond, int unknownSocketBurst) {
 
     public static final int DEFAULT_MAX_WRITE_BACKLOG_BYTES = 4 * 1024 * 1024;
 
@@ -41,7 +44,16 @@ public record WebSocketPolicy(long maxWriteBacklogBytes, long maxWriteMemoryByte
                     "browser origins that may use SockJS, e.g. `https://app.example,https://*.example.com`; "
                     + "other origins get 403 on every SockJS path and the websocket handshake. Requests without "
                     + "`Origin` (non-browser clients) are served. Set it in production: see "
-                    + "[Security](#security)"));
+                    + "[Security](#security)"),
+            SettingDefinition.of("max-unknown-sockets-per-second", "10",
+                    "SockJS requests naming a socket that does not exist (404) one client address may have "
+                    + "answered a second by asking the store, sustained (behind a `trusted-proxies` balancer, the "
+                    + "client its `X-Forwarded-For` names; an IPv6 /64 counts as one address). Past it and "
+                    + "`unknown-socket-burst`, its requests are answered 404 at once without asking, except for "
+                    + "sockets this node found live in the last 5 minutes: see [Unknown sockets](#unknown-sockets)"),
+            SettingDefinition.of("unknown-socket-burst", "100",
+                    "answers for unknown sockets one client address may have at once; at least "
+                    + "`max-unknown-sockets-per-second`"));
 
     /** The setting names this group reads. */
     public static final Set<String> SETTINGS = SettingDefinition.names(DEFINITIONS);
@@ -60,7 +72,14 @@ public record WebSocketPolicy(long maxWriteBacklogBytes, long maxWriteMemoryByte
         } catch (IllegalArgumentException e) {
             throw ConfigException.invalid("allowed-origins", raw, e.getMessage());
         }
-        return new WebSocketPolicy(backlog, writeMemory, controlFrames, origins);
+        int unknownPerSecond = settings.integer("max-unknown-sockets-per-second",
+                PeerPolicy.DEFAULT_MAX_UNKNOWN_PER_SECOND, 1, 1_000_000);
+        int unknownBurst = settings.integer("unknown-socket-burst", PeerPolicy.DEFAULT_UNKNOWN_BURST, 1, 1_000_000);
+        if (unknownBurst < unknownPerSecond) {
+            throw ConfigException.invalid("unknown-socket-burst", Integer.toString(unknownBurst),
+                    "must be at least max-unknown-sockets-per-second (" + unknownPerSecond + ")");
+        }
+        return new WebSocketPolicy(backlog, writeMemory, controlFrames, origins, unknownPerSecond, unknownBurst);
     }
 
     /** A quarter of the JVM's direct memory: the rest is for request bodies, encoding and Netty's pools. */
@@ -71,6 +90,6 @@ public record WebSocketPolicy(long maxWriteBacklogBytes, long maxWriteMemoryByte
 
     /** What the SockJS layer enforces of this policy. */
     public PeerPolicy peerPolicy() {
-        return new PeerPolicy(maxControlFramesPerSecond, allowedOrigins);
+        return new PeerPolicy(maxControlFramesPerSecond, allowedOrigins, maxUnknownSocketsPerSecond, unknownSocketBurst);
     }
 }

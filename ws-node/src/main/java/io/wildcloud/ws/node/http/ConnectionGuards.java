@@ -4,6 +4,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.wildcloud.ws.node.config.ConnectionLimits;
 import io.wildcloud.ws.common.net.Cidr;
+import io.wildcloud.ws.sockjs.ClientAddresses;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -125,6 +126,21 @@ public final class ConnectionGuards {
 
     AddressCounts requestsPerForwardedAddress() {
         return requestsPerForwardedAddress;
+    }
+
+    /**
+     * The client a request comes from, as the per-address counts above tell it: the peer, or for a
+     * trusted proxy the client its {@code X-Forwarded-For} names (the proxy itself when it names none).
+     */
+    public ClientAddresses clientAddresses() {
+        return (channel, request) -> {
+            InetAddress peer = peer(channel);
+            if (peer == null || !isTrustedProxy(peer)) {
+                return peer;
+            }
+            InetAddress client = ForwardedClient.of(request.headers().get("X-Forwarded-For"), this::isTrustedProxy);
+            return client != null ? client : peer;
+        };
     }
 
     /** Open connections of this port now. */

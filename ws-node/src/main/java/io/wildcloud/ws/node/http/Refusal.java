@@ -37,7 +37,13 @@ public enum Refusal {
     /** Headers over the decoder's limit (431). */
     HEADERS_TOO_LARGE("headers_too_large"),
     /** A request line over the decoder's limit (414). */
-    URI_TOO_LONG("uri_too_long");
+    URI_TOO_LONG("uri_too_long"),
+    /**
+     * A SockJS request answered 404 at once, without asking the store whether its socket exists:
+     * its client address had more answers for unknown sockets than {@code unknown-socket-burst} and
+     * {@code max-unknown-sockets-per-second} allow (public port only).
+     */
+    UNKNOWN_SOCKETS("unknown_sockets");
 
     private final String tag;
 

@@ -3,6 +3,7 @@ package io.wildcloud.ws.node.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.wildcloud.ws.node.http.Refusal;
 import io.wildcloud.ws.sockjs.ClientMessageLimit;
 import io.wildcloud.ws.sockjs.SockJsMetrics;
 import io.wildcloud.ws.sockjs.TransportType;
@@ -25,8 +26,15 @@ public final class SockJsMeters implements SockJsMetrics {
     private final Counter[] messagesRefused = new Counter[ClientMessageLimit.Exceeded.values().length];
     /** {@code ws.websocket.closed} by close code: the codes of {@link SockJsMetrics#webSocketRefused}. */
     private final Map<Integer, Counter> webSocketRefused = new java.util.HashMap<>();
+    private final Refusal.Counter publicRefusals;
 
     public SockJsMeters(MeterRegistry registry) {
+        this(registry, Refusal.Counter.NONE);
+    }
+
+    /** @param publicRefusals the public port's {@code ws.http.refused}, which counts unknown sockets refused */
+    public SockJsMeters(MeterRegistry registry, Refusal.Counter publicRefusals) {
+        this.publicRefusals = publicRefusals;
         for (TransportType type : TransportType.values()) {
             if (type.role() == TransportType.Role.SENDING) {
                 continue;
@@ -70,6 +78,11 @@ public final class SockJsMeters implements SockJsMetrics {
 
     /** Protocol error, invalid UTF-8, control-frame budget, message too big, request memory spent. */
     private static final int[] REFUSAL_CLOSE_CODES = {1002, 1007, 1008, 1009, 1013};
+
+    @Override
+    public void unknownEndpointRefused() {
+        publicRefusals.count(Refusal.UNKNOWN_SOCKETS);
+    }
 
     @Override
     public void webSocketRefused(int code) {

@@ -28,6 +28,8 @@ public final class SockJsRequest {
     private final int bodyBytes;
     private final long receivedAtNanos = System.nanoTime();
     private QueryStringDecoder query;
+    /** Run once when the request is answered 404 (see {@link #whenNotFound}). */
+    private Runnable notFound;
 
     private SockJsRequest(FullHttpRequest request) {
         this.method = request.method();
@@ -43,6 +45,20 @@ public final class SockJsRequest {
     /** Copies what is needed from {@code request}; the caller still owns and releases it. */
     public static SockJsRequest of(FullHttpRequest request) {
         return new SockJsRequest(request);
+    }
+
+    /** Runs {@code action} once if the request is answered 404 ({@link #notFound}); for the router's budgets. */
+    public void whenNotFound(Runnable action) {
+        this.notFound = action;
+    }
+
+    /** The request is being answered 404: what {@link #whenNotFound} asked for runs, once. */
+    public void notFound() {
+        Runnable action = notFound;
+        notFound = null;
+        if (action != null) {
+            action.run();
+        }
     }
 
     /** When the node read the request (ms since the epoch), before anything it waited for. */

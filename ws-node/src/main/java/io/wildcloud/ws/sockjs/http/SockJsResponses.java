@@ -88,6 +88,7 @@ public final class SockJsResponses {
 
     /** A 404 with no body. */
     public static void sendNotFound(ChannelHandlerContext ctx, SockJsRequest request) {
+        request.notFound();
         sendText(ctx, request, HttpResponseStatus.NOT_FOUND, "");
     }
 

@@ -7,11 +7,13 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.wildcloud.ws.sockjs.ClientAddresses;
 import io.wildcloud.ws.sockjs.PeerPolicy;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.SockJsEndpointResolver;
 import io.wildcloud.ws.sockjs.SockJsMetrics;
 import io.wildcloud.ws.sockjs.TransportType;
+import io.wildcloud.ws.sockjs.UnknownEndpointLimit;
 import io.wildcloud.ws.sockjs.http.SockJsRequest;
 import io.wildcloud.ws.sockjs.http.SockJsResponses;
 import io.wildcloud.ws.sockjs.http.StaticPages;
@@ -28,6 +30,7 @@ import io.wildcloud.ws.sockjs.transport.WebSocketTransport;
 import io.wildcloud.ws.sockjs.transport.XhrPollingTransport;
 import io.wildcloud.ws.sockjs.transport.XhrSendTransport;
 import io.wildcloud.ws.sockjs.transport.XhrStreamingTransport;
+import java.net.InetAddress;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -52,6 +55,7 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
     private final Map<TransportType, HttpTransport> transports = new EnumMap<>(TransportType.class);
     private final WebSocketTransport websocket;
     private final SockJsRuntime runtime;
+    private final ClientAddresses clients;
 
     /**
      * @param nodeId this node's name in {@link io.wildcloud.ws.sockjs.session.ReceiverId}s
@@ -68,7 +72,18 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
     /** With metrics, and a policy for peers (allowed origins, control-frame rates). */
     public SockJsHandler(SockJsEndpointResolver resolver, SessionStore store, String nodeId, SockJsMetrics metrics,
             PeerPolicy policy) {
+        this(resolver, store, nodeId, metrics, policy, ClientAddresses.PEER);
+    }
+
+    /**
+     * With metrics, a policy for peers, and how to tell a request's client (behind a trusted
+     * proxy, the client its {@code X-Forwarded-For} names), whose address each budget of the
+     * policy is kept for.
+     */
+    public SockJsHandler(SockJsEndpointResolver resolver, SessionStore store, String nodeId, SockJsMetrics metrics,
+            PeerPolicy policy, ClientAddresses clients) {
         this.resolver = resolver;
+        this.clients = clients;
         this.runtime = new SockJsRuntime(store, nodeId, metrics, policy);
         this.websocket = new WebSocketTransport(runtime);
         transports.put(TransportType.WEBSOCKET, websocket);
@@ -125,10 +140,18 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
                             + " in the setting allowed-origins.");
             return;
         }
-        (isSend(path) ? resolver.resolveForSend(path.prefix())
-                : isUpgrade(path, request) ? resolver.resolveForUpgrade(path.prefix()) : resolver.resolve(path.prefix()))
-                .whenComplete((endpoint, error) ->
-                        SockJsRuntime.onLoop(ctx, () -> route(ctx, request, path, endpoint, error)));
+        // A client that named endpoint after endpoint that does not exist is answered as an unknown
+        // one is, without asking the store, unless this one was found live here lately.
+        InetAddress client = clients.of(ctx.channel(), msg);
+        UnknownEndpointLimit unknown = runtime.unknownEndpoints();
+        if (!unknown.mayAsk(client, path.prefix(), System.nanoTime())) {
+            runtime.metrics().unknownEndpointRefused();
+            SockJsResponses.sendNotFound(ctx, request);
+            return;
+        }
+        request.whenNotFound(() -> unknown.notFound(client, System.nanoTime()));
+        resolve(path, request).whenComplete((endpoint, error) ->
+                SockJsRuntime.onLoop(ctx, () -> route(ctx, request, path, endpoint, error)));
     }
 
     private void route(ChannelHandlerContext ctx, SockJsRequest request, SockJsPath path,
@@ -143,6 +166,9 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
             return;
         }
         SockJsEndpoint endpoint = found.get();
+        if (endpoint.acceptsNewSessions() && !endpoint.liveCheckedAtClaim()) {
+            runtime.unknownEndpoints().live(endpoint.scope(), System.nanoTime()); // looked up and found
+        }
         if (!endpoint.acceptsNewSessions() && !servesExistingSessions(path)) {
             // A gone endpoint (a revoked socket) looks unknown; only its sessions' close frames remain.
             SockJsResponses.sendNotFound(ctx, request);
@@ -182,6 +208,22 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
             }
             case SESSION -> session(ctx, request, path, endpoint);
         }
+    }
+
+    /** Each kind of request by the resolver's cheapest way for it (see {@link SockJsEndpointResolver}). */
+    private CompletionStage<Optional<SockJsEndpoint>> resolve(SockJsPath path, SockJsRequest request) {
+        String prefix = path.prefix();
+        if (isSend(path)) {
+            return resolver.resolveForSend(prefix);
+        }
+        if (isUpgrade(path, request)) {
+            return resolver.resolveForUpgrade(prefix);
+        }
+        return switch (path.kind()) {
+            case SESSION -> resolver.resolveForSession(prefix, path.sessionId());
+            case GREETING, IFRAME -> resolver.resolveForPage(prefix);
+            case INFO, RAW_WEBSOCKET -> resolver.resolve(prefix);
+        };
     }
 
     private static boolean isSend(SockJsPath path) {

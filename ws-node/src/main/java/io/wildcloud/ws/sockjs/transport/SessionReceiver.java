@@ -133,6 +133,7 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
         }
         switch (claim.outcome()) {
             case OPENED -> {
+                runtime.unknownEndpoints().live(key.scope(), System.nanoTime());
                 state = State.OPENING;
                 metrics.sessionOpened(type);
                 ties.count();
@@ -140,6 +141,7 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
                 return;
             }
             case ATTACHED -> {
+                runtime.unknownEndpoints().live(key.scope(), System.nanoTime());
                 state = State.ACTIVE;
                 ties.count();
                 List<QueuedMessage> pending = claim.pending();

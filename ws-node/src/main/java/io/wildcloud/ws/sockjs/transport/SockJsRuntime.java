@@ -3,6 +3,7 @@ package io.wildcloud.ws.sockjs.transport;
 import io.netty.channel.ChannelHandlerContext;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.PeerPolicy;
+import io.wildcloud.ws.sockjs.UnknownEndpointLimit;
 import io.wildcloud.ws.sockjs.SockJsMetrics;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
@@ -21,6 +22,7 @@ public final class SockJsRuntime {
     private final SendBuckets sendBuckets = new SendBuckets();
     private final SockJsMetrics metrics;
     private final PeerPolicy policy;
+    private final UnknownEndpointLimit unknownEndpoints;
 
     public SockJsRuntime(SessionStore store, String nodeId) {
         this(store, nodeId, SockJsMetrics.NONE);
@@ -35,6 +37,12 @@ public final class SockJsRuntime {
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.unknownEndpoints = new UnknownEndpointLimit(policy.maxUnknownPerSecond(), policy.unknownBurst());
+    }
+
+    /** Each client address's budget of requests for endpoints that do not exist. */
+    public UnknownEndpointLimit unknownEndpoints() {
+        return unknownEndpoints;
     }
 
     /** What peers may do: origins, control-frame rates. */

@@ -153,6 +153,7 @@ final class WebSocketUpgrade {
 
             @Override
             public void notFound() {
+                request.notFound();
                 FullHttpResponse response = SockJsResponses.full(frameCtx, request, HttpResponseStatus.NOT_FOUND,
                         SockJsResponses.TEXT_PLAIN, "");
                 HttpUtil.setContentLength(response, 0);
