@@ -14,14 +14,15 @@ import java.util.Objects;
  * @param allowedOrigins browser origins that may use the endpoints; others get 403
  * @param maxUnknownPerSecond requests a client address may have answered 404 a second, sustained,
  *     after asking the store; past them its requests for endpoints not found live lately are
- *     answered 404 at once
+ *     answered 404 at once; 0 turns the budget off
  * @param unknownBurst how many of those it may have at once; at least {@code maxUnknownPerSecond}
  */
 public record PeerPolicy(int maxControlFramesPerSecond, AllowedOrigins allowedOrigins, int maxUnknownPerSecond,
         int unknownBurst) {
 
     public static final int DEFAULT_MAX_CONTROL_FRAMES_PER_SECOND = 50;
-    public static final int DEFAULT_MAX_UNKNOWN_PER_SECOND = 10;
+    /** Off: see {@link UnknownEndpointLimit} for why a node turns it on only when told to. */
+    public static final int DEFAULT_MAX_UNKNOWN_PER_SECOND = 0;
     public static final int DEFAULT_UNKNOWN_BURST = 100;
 
     public PeerPolicy {
@@ -29,8 +30,8 @@ public record PeerPolicy(int maxControlFramesPerSecond, AllowedOrigins allowedOr
         if (maxControlFramesPerSecond < 1) {
             throw new IllegalArgumentException("maxControlFramesPerSecond must be at least 1: " + maxControlFramesPerSecond);
         }
-        if (maxUnknownPerSecond < 1 || unknownBurst < maxUnknownPerSecond) {
-            throw new IllegalArgumentException("maxUnknownPerSecond must be at least 1 and unknownBurst at least it: "
+        if (maxUnknownPerSecond < 0 || unknownBurst < maxUnknownPerSecond) {
+            throw new IllegalArgumentException("maxUnknownPerSecond must be at least 0 (off) and unknownBurst at least it: "
                     + maxUnknownPerSecond + ", " + unknownBurst);
         }
     }
@@ -40,7 +41,7 @@ public record PeerPolicy(int maxControlFramesPerSecond, AllowedOrigins allowedOr
         this(maxControlFramesPerSecond, allowedOrigins, DEFAULT_MAX_UNKNOWN_PER_SECOND, DEFAULT_UNKNOWN_BURST);
     }
 
-    /** 50 control frames a second, any origin, 10 unknown endpoints a second and 100 at once. */
+    /** 50 control frames a second, any origin, no budget of unknown endpoints. */
     public static PeerPolicy defaults() {
         return new PeerPolicy(DEFAULT_MAX_CONTROL_FRAMES_PER_SECOND, AllowedOrigins.any());
     }

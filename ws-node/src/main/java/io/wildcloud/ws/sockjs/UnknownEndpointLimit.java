@@ -20,6 +20,12 @@ import java.util.concurrent.TimeUnit;
  * that address spent. A live endpoint this node has not met for {@link #LIVE_NANOS} is treated as
  * unknown while its address's budget is empty.
  *
+ * <p>Off unless set ({@code perSecond} 0): behind a balancer that is not in {@code trusted-proxies},
+ * or a carrier-grade NAT, one address is thousands of users, and once it has spent its budget a
+ * live socket a node has not met yet is answered 404 too: one client guessing ids would end the
+ * new sessions of everyone behind the same address. An operator who knows the node sees its
+ * clients' own addresses turns it on.
+ *
  * <p>IPv6 clients are counted per /64, which one subscriber usually gets whole. Both maps are
  * bounded ({@link KeyedBuckets}): at their bound, full budgets and old sightings go first. A
  * request answered after the budget ran out still spends nothing below zero: requests in flight
@@ -32,19 +38,21 @@ public final class UnknownEndpointLimit {
     /** How long an endpoint found live here is asked about whatever its client spent. */
     static final long LIVE_NANOS = TimeUnit.MINUTES.toNanos(5);
 
+    private final boolean on;
     private final double tokensPerNano;
     private final int burst;
     private final KeyedBuckets<InetAddress, Budget> budgets = new KeyedBuckets<>(MAX_ADDRESSES);
     private final KeyedBuckets<String, Sighting> live = new KeyedBuckets<>(MAX_LIVE);
 
     public UnknownEndpointLimit(int perSecond, int burst) {
+        this.on = perSecond > 0;
         this.tokensPerNano = perSecond / 1e9;
         this.burst = burst;
     }
 
     /** Whether {@code client}'s request for {@code prefix} may ask the store whether it exists. */
     public boolean mayAsk(InetAddress client, String prefix, long nowNanos) {
-        if (client == null) {
+        if (!on || client == null) {
             return true;
         }
         Sighting seen = live.existing(prefix);
@@ -57,14 +65,16 @@ public final class UnknownEndpointLimit {
 
     /** A request of {@code client} was answered 404 after the store was asked: one token spent. */
     public void notFound(InetAddress client, long nowNanos) {
-        if (client != null) {
+        if (on && client != null) {
             budgets.of(key(client), nowNanos, Budget::new).spend(nowNanos);
         }
     }
 
     /** The store found {@code prefix} live (or one of its sessions open). */
     public void live(String prefix, long nowNanos) {
-        live.of(prefix, nowNanos, Sighting::new).seen(nowNanos);
+        if (on) {
+            live.of(prefix, nowNanos, Sighting::new).seen(nowNanos);
+        }
     }
 
     /** An IPv6 address's /64; an IPv4 address itself. */

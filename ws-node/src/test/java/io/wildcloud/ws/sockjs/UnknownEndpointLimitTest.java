@@ -31,6 +31,18 @@ class UnknownEndpointLimitTest {
     }
 
     @Test
+    void offByDefaultItNeverRefusesAnAddress() throws Exception {
+        PeerPolicy defaults = PeerPolicy.defaults();
+        UnknownEndpointLimit limit = new UnknownEndpointLimit(defaults.maxUnknownPerSecond(), defaults.unknownBurst());
+        InetAddress balancer = InetAddress.getByName("192.0.2.1");
+        long now = System.nanoTime();
+        for (int i = 0; i < 1000; i++) {
+            limit.notFound(balancer, now);
+        }
+        assertTrue(limit.mayAsk(balancer, "guess", now), "1,000 unknown sockets through one untrusted balancer");
+    }
+
+    @Test
     void anEndpointFoundLiveIsAskedAboutWhateverItsAddressSpent() throws Exception {
         UnknownEndpointLimit limit = new UnknownEndpointLimit(1, 1);
         InetAddress nat = InetAddress.getByName("198.51.100.7");

@@ -45,12 +45,13 @@ public record WebSocketPolicy(long maxWriteBacklogBytes, long maxWriteMemoryByte
                     + "other origins get 403 on every SockJS path and the websocket handshake. Requests without "
                     + "`Origin` (non-browser clients) are served. Set it in production: see "
                     + "[Security](#security)"),
-            SettingDefinition.of("max-unknown-sockets-per-second", "10",
-                    "SockJS requests naming a socket that does not exist (404) one client address may have "
+            SettingDefinition.of("max-unknown-sockets-per-second", "0",
+                    "`0` (off), or SockJS requests naming a socket that does not exist (404) one client address may have "
                     + "answered a second by asking the store, sustained (behind a `trusted-proxies` balancer, the "
                     + "client its `X-Forwarded-For` names; an IPv6 /64 counts as one address). Past it and "
                     + "`unknown-socket-burst`, its requests are answered 404 at once without asking, except for "
-                    + "sockets this node found live in the last 5 minutes: see [Unknown sockets](#unknown-sockets)"),
+                    + "sockets this node found live in the last 5 minutes. Turn it on only where the node sees its "
+                    + "clients' own addresses: see [Unknown sockets](#unknown-sockets)"),
             SettingDefinition.of("unknown-socket-burst", "100",
                     "answers for unknown sockets one client address may have at once; at least "
                     + "`max-unknown-sockets-per-second`"));
@@ -73,7 +74,7 @@ public record WebSocketPolicy(long maxWriteBacklogBytes, long maxWriteMemoryByte
             throw ConfigException.invalid("allowed-origins", raw, e.getMessage());
         }
         int unknownPerSecond = settings.integer("max-unknown-sockets-per-second",
-                PeerPolicy.DEFAULT_MAX_UNKNOWN_PER_SECOND, 1, 1_000_000);
+                PeerPolicy.DEFAULT_MAX_UNKNOWN_PER_SECOND, 0, 1_000_000);
         int unknownBurst = settings.integer("unknown-socket-burst", PeerPolicy.DEFAULT_UNKNOWN_BURST, 1, 1_000_000);
         if (unknownBurst < unknownPerSecond) {
             throw ConfigException.invalid("unknown-socket-burst", Integer.toString(unknownBurst),
