@@ -311,10 +311,7 @@ class RedisRoundTripsTest {
         try (RedisServerProcess redis = RedisServerProcess.start();
                 RedisMonitor monitor = RedisMonitor.start(redis.host(), redis.port());
                 CallbackServer callbacks = new CallbackServer()) {
-            WsNode node = WsNode.start(NodeConfig.from(Settings.load(new String[] {"--node-id=connects", "--warmup-connects=0",
-                "--bind-host=127.0.0.1", "--public-port=0", "--api-port=0", "--applications=demo:" + secret,
-                "--callback-allow-networks=127.0.0.0/8", "--redis-url=" + redis.url(),
-                "--redis-key-prefix=" + RedisTestServer.newKeyPrefix("connects")}, Map.of())));
+            WsNode node = startNode(redis, "connects", secret);
             List<WebSocket> open = new ArrayList<>();
             try {
                 List<String> sockets = new ArrayList<>();
@@ -372,11 +369,8 @@ class RedisRoundTripsTest {
         try (RedisServerProcess redis = RedisServerProcess.start();
                 RedisMonitor monitor = RedisMonitor.start(redis.host(), redis.port());
                 CallbackServer callbacks = new CallbackServer()) {
-            WsNode node = WsNode.start(NodeConfig.from(Settings.load(new String[] {"--node-id=opens", "--warmup-connects=0",
-                "--bind-host=127.0.0.1", "--public-port=0", "--api-port=0", "--applications=demo:" + secret,
-                "--callback-allow-networks=127.0.0.0/8", "--redis-url=" + redis.url(),
-                "--max-new-sessions-per-second=1", "--new-session-burst=" + burst,
-                "--redis-key-prefix=" + RedisTestServer.newKeyPrefix("opens")}, Map.of())));
+            WsNode node = startNode(redis, "opens", secret, "--max-new-sessions-per-second=1",
+                    "--new-session-burst=" + burst);
             List<WebSocket> open = new ArrayList<>();
             try {
                 String socket = authorize(http, node, secret, "client", callbacks);
@@ -411,6 +405,17 @@ class RedisRoundTripsTest {
                 node.close();
             }
         }
+    }
+
+    /** A node of the application {@code demo} on {@code redis}, with {@code more} settings. */
+    private static WsNode startNode(RedisServerProcess redis, String nodeId, String secret, String... more)
+            throws InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--node-id=" + nodeId, "--warmup-connects=0",
+                "--bind-host=127.0.0.1", "--public-port=0", "--api-port=0", "--applications=demo:" + secret,
+                "--callback-allow-networks=127.0.0.0/8", "--redis-url=" + redis.url(),
+                "--redis-key-prefix=" + RedisTestServer.newKeyPrefix(nodeId)));
+        args.addAll(List.of(more));
+        return WsNode.start(NodeConfig.from(Settings.load(args.toArray(String[]::new), Map.of())));
     }
 
     /** Opens a SockJS websocket to {@code socket} and waits for its open frame. */
