@@ -8,8 +8,10 @@
 -- Returns the seq acknowledged after, and the queue's bytes after; the caller writes both (a, qb)
 -- with its one HSET, and only when the seq moved.
 -- Cost: a trim that empties the queue (a reader that keeps up) reads nothing; one that leaves
--- messages queued reads the trimmed ones (LRANGE: O(their bytes), in Redis, no network) to count
--- their bytes.
+-- messages queued reads the shorter part (LRANGE: O(its bytes), in Redis, no network): the trimmed
+-- messages, whose bytes it takes off qb, or the kept ones, whose bytes are qb after. A websocket's
+-- acknowledgement, the common case, trims all it wrote and keeps the few queued since: it reads
+-- those few.
 local function trimQueue(queue, acked, wrote, queuedBytes)
   queuedBytes = tonumber(queuedBytes) or 0
   if wrote <= acked then return acked, queuedBytes end
@@ -19,6 +21,14 @@ local function trimQueue(queue, acked, wrote, queuedBytes)
   if count == length then
     redis.call('DEL', queue)
     return acked + count, 0
+  end
+  if length - count < count then
+    redis.call('LTRIM', queue, count, -1)
+    local kept = 0
+    for _, msg in ipairs(redis.call('LRANGE', queue, 0, -1)) do
+      kept = kept + #msg
+    end
+    return acked + count, kept
   end
   local trimmed = 0
   for _, msg in ipairs(redis.call('LRANGE', queue, 0, count - 1)) do

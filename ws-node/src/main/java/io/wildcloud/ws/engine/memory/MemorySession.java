@@ -26,9 +26,7 @@ final class MemorySession {
     private final SessionKey key;
     private final int maxQueued;
     private final int maxQueuedBytes;
-    private final ArrayDeque<QueuedMessage> queue = new ArrayDeque<>();
-    /** The UTF-8 size of each message in {@link #queue}, in its order. */
-    private final ArrayDeque<Integer> queueSizes = new ArrayDeque<>();
+    private final ArrayDeque<SizedQueuedMessage> queue = new ArrayDeque<>();
     private final Queue<Runnable> outbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
 
@@ -108,9 +106,8 @@ final class MemorySession {
             queuedBytes += sized.totalBytes();
             List<QueuedMessage> added = new ArrayList<>(messages.size());
             for (int i = 0; i < messages.size(); i++) {
-                QueuedMessage queued = new QueuedMessage(++lastSeq, messages.get(i));
+                SizedQueuedMessage queued = new SizedQueuedMessage(++lastSeq, messages.get(i), sized.bytes()[i]);
                 queue.addLast(queued);
-                queueSizes.addLast(sized.bytes()[i]);
                 added.add(queued);
             }
             if (holder != null) {
@@ -170,14 +167,12 @@ final class MemorySession {
 
     private void trimTo(long deliveredSeq) {
         while (!queue.isEmpty() && queue.peekFirst().seq() <= deliveredSeq) {
-            queue.pollFirst();
-            queuedBytes -= queueSizes.pollFirst();
+            queuedBytes -= queue.pollFirst().bytes();
         }
     }
 
     private void clearQueue() {
         queue.clear();
-        queueSizes.clear();
         queuedBytes = 0;
     }
 

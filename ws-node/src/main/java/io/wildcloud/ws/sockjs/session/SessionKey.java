@@ -14,6 +14,22 @@ public record SessionKey(String scope, String sessionId) {
         Objects.requireNonNull(sessionId, "sessionId");
     }
 
+    /*
+     * equals and hashCode written out, not the record's own: those run through a method-handle
+     * chain (ObjectMethods) that C2 did not inline under ConcurrentHashMap.get, and a wake-up looks
+     * its session up by key for every message (4-5% of the receiving node's samples in issue 17's
+     * cross-node profile were that chain's frames). Same results as the record's.
+     */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof SessionKey that && scope.equals(that.scope) && sessionId.equals(that.sessionId);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * scope.hashCode() + sessionId.hashCode();
+    }
+
     /** The scope as a {@link LogTag} (a socket id is a bearer token): this is what logs show. */
     @Override
     public String toString() {

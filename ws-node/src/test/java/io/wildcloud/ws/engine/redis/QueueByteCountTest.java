@@ -77,6 +77,26 @@ class QueueByteCountTest {
         assertEquals("2", redis("LLEN", keys.queue(key)));
     }
 
+    @Test
+    void aTrimThatKeepsFewerThanItDropsCountsTheKeptOnes() throws Exception {
+        SessionKey key = new SessionKey("scope", "kept");
+        CollectingReceiver receiver = new CollectingReceiver(new ReceiverId("n1", 1), new CopyOnWriteArrayList<>());
+        assertEquals(Claim.Outcome.OPENED,
+                join(engine.claim(key, ClaimMode.STREAM, Creation.CREATE_IF_MISSING, receiver)).outcome());
+        assertEquals(EnqueueResult.QUEUED,
+                join(engine.enqueue(key, List.of("a".repeat(100), "b".repeat(200), "c".repeat(300)))));
+        join(engine.acknowledge(key, receiver.id(), 2));
+        assertEquals("300", qb(key), "2 trimmed, 1 kept: the kept one's bytes");
+        // As an earlier build wrote it: no count; then 250 more bytes queued, 550 in all.
+        redis("HDEL", keys.session(key), "qb");
+        assertEquals(EnqueueResult.QUEUED,
+                join(engine.enqueue(key, List.of("d".repeat(100), "e".repeat(100), "f".repeat(50)))));
+        assertEquals("250", qb(key), "undercounted: 550 bytes queued");
+        join(engine.acknowledge(key, receiver.id(), 5));
+        assertEquals("50", qb(key), "3 trimmed, the one kept was read: the count is right again");
+        assertEquals("1", redis("LLEN", keys.queue(key)));
+    }
+
     private String qb(SessionKey key) throws Exception {
         return redis("HGET", keys.session(key), "qb");
     }
