@@ -1,4 +1,4 @@
-#!lua flags=allow-oom
+#!lua flags=no-writes,allow-oom
 -- A SockJS request's look-up of its socket (SocketStore.presence): one read, run on the master as
 -- every script is (a replica may not have a socket authorized a moment ago yet). Counts as no use.
 -- KEYS[1] socket hash, KEYS[2] (optional) the hash of the session the request names; both carry

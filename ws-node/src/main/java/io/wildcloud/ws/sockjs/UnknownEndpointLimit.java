@@ -50,6 +50,11 @@ public final class UnknownEndpointLimit {
         this.burst = burst;
     }
 
+    /** Whether the budget is set at all: off, a request pays nothing for it (no clock, no address). */
+    public boolean isOn() {
+        return on;
+    }
+
     /** Whether {@code client}'s request for {@code prefix} may ask the store whether it exists. */
     public boolean mayAsk(InetAddress client, String prefix, long nowNanos) {
         if (!on || client == null) {
@@ -63,10 +68,24 @@ public final class UnknownEndpointLimit {
         return budget == null || budget.hasToken(nowNanos);
     }
 
+    /** As {@link #notFound(InetAddress, long)} now. */
+    public void notFound(InetAddress client) {
+        if (on) {
+            notFound(client, System.nanoTime());
+        }
+    }
+
     /** A request of {@code client} was answered 404 after the store was asked: one token spent. */
     public void notFound(InetAddress client, long nowNanos) {
         if (on && client != null) {
             budgets.of(key(client), nowNanos, Budget::new).spend(nowNanos);
+        }
+    }
+
+    /** As {@link #live(String, long)} now; the clock is read only if the budget is on. */
+    public void live(String prefix) {
+        if (on) {
+            live(prefix, System.nanoTime());
         }
     }
 

@@ -142,14 +142,16 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
         }
         // A client that named endpoint after endpoint that does not exist is answered as an unknown
         // one is, without asking the store, unless this one was found live here lately.
-        InetAddress client = clients.of(ctx.channel(), msg);
         UnknownEndpointLimit unknown = runtime.unknownEndpoints();
-        if (!unknown.mayAsk(client, path.prefix(), System.nanoTime())) {
-            runtime.metrics().unknownEndpointRefused();
-            SockJsResponses.sendNotFound(ctx, request);
-            return;
+        if (unknown.isOn()) {
+            InetAddress client = clients.of(ctx.channel(), msg);
+            if (!unknown.mayAsk(client, path.prefix(), System.nanoTime())) {
+                runtime.metrics().unknownEndpointRefused();
+                SockJsResponses.sendNotFound(ctx, request);
+                return;
+            }
+            request.whenNotFound(() -> unknown.notFound(client));
         }
-        request.whenNotFound(() -> unknown.notFound(client, System.nanoTime()));
         resolve(path, request).whenComplete((endpoint, error) ->
                 SockJsRuntime.onLoop(ctx, () -> route(ctx, request, path, endpoint, error)));
     }
@@ -167,7 +169,7 @@ public final class SockJsHandler extends SimpleChannelInboundHandler<FullHttpReq
         }
         SockJsEndpoint endpoint = found.get();
         if (endpoint.acceptsNewSessions() && !endpoint.liveCheckedAtClaim()) {
-            runtime.unknownEndpoints().live(endpoint.scope(), System.nanoTime()); // looked up and found
+            runtime.unknownEndpoints().live(endpoint.scope()); // looked up and found
         }
         if (!endpoint.acceptsNewSessions() && !servesExistingSessions(path)) {
             // A gone endpoint (a revoked socket) looks unknown; only its sessions' close frames remain.

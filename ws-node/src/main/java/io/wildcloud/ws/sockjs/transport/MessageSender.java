@@ -97,7 +97,7 @@ abstract class MessageSender implements HttpTransport {
                     } else {
                         // A closed session drops what it gets, as sockjs-node does; the next poll tells the client.
                         if (status == SessionStatus.OPEN) {
-                            runtime.unknownEndpoints().live(key.scope(), System.nanoTime());
+                            runtime.unknownEndpoints().live(key.scope());
                             runtime.metrics().messagesReceived(messages.size());
                         }
                         respond(ctx, request, endpoint);

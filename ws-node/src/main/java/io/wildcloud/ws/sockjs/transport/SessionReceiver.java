@@ -133,7 +133,7 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
         }
         switch (claim.outcome()) {
             case OPENED -> {
-                runtime.unknownEndpoints().live(key.scope(), System.nanoTime());
+                runtime.unknownEndpoints().live(key.scope());
                 state = State.OPENING;
                 metrics.sessionOpened(type);
                 ties.count();
@@ -141,7 +141,7 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
                 return;
             }
             case ATTACHED -> {
-                runtime.unknownEndpoints().live(key.scope(), System.nanoTime());
+                runtime.unknownEndpoints().live(key.scope());
                 state = State.ACTIVE;
                 ties.count();
                 List<QueuedMessage> pending = claim.pending();
