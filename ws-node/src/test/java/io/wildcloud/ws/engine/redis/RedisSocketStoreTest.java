@@ -10,6 +10,7 @@ import io.wildcloud.ws.push.NewSocketQuota;
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.Publication.Delivery;
 import io.wildcloud.ws.push.SessionRegistration;
+import io.wildcloud.ws.push.SocketPresence;
 import io.wildcloud.ws.push.SocketQuotaExceededException;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.push.SocketStoreContract;
@@ -128,6 +129,28 @@ class RedisSocketStoreTest extends SocketStoreContract {
      * engine's {@link ScriptPipeline}: the socket's keys live the idle timeout plus the renewal
      * slack from the call (authorize, then a session joining the index).
      */
+    /**
+     * A SockJS request's one read (socket_presence.lua): a live socket, a revoked one whose session
+     * is still there (its client gets the close frame), and neither. Sockets of many slots: on a
+     * Cluster both keys of a look-up must be on one master.
+     */
+    @Test
+    void presenceTellsLiveGoneWithItsSessionAndUnknown() throws Exception {
+        RedisEngine engine = (RedisEngine) newStore(Duration.ofHours(1));
+        for (int i = 0; i < 12; i++) {
+            String socket = await(engine.authorize("app", "presence-" + i, CALLBACK_1)).socket().socketId();
+            assertEquals(SocketPresence.LIVE, await(engine.presence(socket, null)));
+            assertEquals(SocketPresence.LIVE, await(engine.presence(socket, "new")), "a new session's first poll");
+            await(engine.claim(new SessionKey(socket, "s1"), ClaimMode.STREAM, Creation.CREATE_ONLY_IN_LIVE_SCOPE,
+                    new CollectingReceiver(new ReceiverId(engine.nodeId(), i), new CopyOnWriteArrayList<>())));
+            assertEquals(SocketPresence.LIVE, await(engine.presence(socket, "s1")));
+            await(engine.revoke("app", "presence-" + i));
+            assertEquals(SocketPresence.GONE_WITH_SESSION, await(engine.presence(socket, "s1")));
+            assertEquals(SocketPresence.UNKNOWN, await(engine.presence(socket, "s2")));
+            assertEquals(SocketPresence.UNKNOWN, await(engine.presence(socket, null)));
+        }
+    }
+
     @Test
     void socketScriptsSetTheSameTtlsAloneAndBatched() throws Exception {
         Duration idle = Duration.ofMinutes(1);
