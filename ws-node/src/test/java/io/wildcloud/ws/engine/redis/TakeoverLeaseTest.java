@@ -117,8 +117,9 @@ class TakeoverLeaseTest {
                 listDeadNode(redis, keys);
                 Waits.await(() -> expireRuns.get() >= LISTED / 4, () -> "expire.lua runs: " + expireRuns, WAIT);
                 // What a step longer than the lease leaves (a journal read on a loaded Cluster): no lease,
-                // and nobody else took it. Before, a gave up and, two scans later, started over.
-                assertEquals("1", redis.command("DEL", keys.takeover(DEAD)), "no lease to lapse");
+                // and nobody else took it. Before, a gave up and, two scans later, started over. On a
+                // loaded machine a's own steps may have let it lapse already (DEL finds none): the same case.
+                redis.command("DEL", keys.takeover(DEAD));
                 assumeTrue(listed(redis, keys), "the takeover ended before its lease lapsed: raise LISTED");
                 Waits.await(() -> !listed(redis, keys), "the dead node is still listed", WAIT);
                 assertEquals("0", redis.command("EXISTS", keys.held(DEAD)), "held list left");
