@@ -106,8 +106,10 @@ class LoadGeneratorTest {
                 StandardCharsets.UTF_8)).run();
 
         assertEquals(400, result.delivered(), result.toText());
-        // 400 messages at 400/s take about a second; flat out they would take a fraction of it.
-        assertTrue(result.publishSeconds() > 0.9 && result.publishSeconds() < 5, result.toText());
+        // 400 messages at 400/s take about a second; flat out they would take a fraction of it. The
+        // upper bound only catches a pace off by an order of magnitude: on a busy machine the round
+        // trips (one publish in flight per session) alone can stretch the 400 to seconds.
+        assertTrue(result.publishSeconds() > 0.9 && result.publishSeconds() < 15, result.toText());
         assertTrue(result.clean(), result.toText());
     }
 

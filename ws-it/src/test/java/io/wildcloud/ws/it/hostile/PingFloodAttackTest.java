@@ -101,20 +101,24 @@ class PingFloodAttackTest {
         try (HostileNode node = HostileNode.start("ping-budget");
                 RawWebSocket client = RawWebSocket.open(node.node().publicPort(),
                         "/" + node.authorize("pinger") + "/websocket", null, 256 * 1024)) {
+            long started = System.nanoTime();
             client.write(batchOfPings(200));
             int pongs = 0;
             RawWebSocket.Frame frame;
             while ((frame = client.read()).opcode() == RawWebSocket.PONG) {
                 pongs++;
             }
+            double seconds = (System.nanoTime() - started) / 1e9;
             assertEquals(RawWebSocket.CLOSE, frame.opcode());
             assertEquals(1008, frame.closeCode());
             assertEquals("Too many control frames", new String(frame.payload(), 2, frame.payload().length - 2,
                     StandardCharsets.UTF_8));
-            // The burst (50), and what refilled while the 200 pings were read (50 a second; the
-            // node may take a while on a busy machine).
-            assertTrue(pongs >= 50 && pongs < 100, pongs + " pongs before the close");
-            assertTrue(client.closedByServerWithin(Duration.ofSeconds(4)), "closed after the close grace (2 s)");
+            // The burst (50), and what refilled while the 200 pings were read: 50 a second, bounded by
+            // the time they took here (a busy machine may take over a second).
+            assertTrue(pongs >= 50 && pongs <= 50 + 50 * Math.ceil(seconds) + 1,
+                    pongs + " pongs before the close, " + seconds + " s after the pings were sent");
+            // The close grace is 2 s; the bound is generous for a loaded machine: what counts is that the node closes.
+            assertTrue(client.closedByServerWithin(Duration.ofSeconds(10)), "not closed after the close grace (2 s)");
         }
     }
 

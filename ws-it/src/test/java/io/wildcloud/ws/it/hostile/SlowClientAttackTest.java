@@ -75,12 +75,14 @@ class SlowClientAttackTest {
 
     @Test
     void anIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout() {
-        try (RawHttp connection = RawHttp.connect(URI.create(node.apiUrl()), Duration.ofSeconds(5))) {
+        try (RawHttp connection = RawHttp.connect(URI.create(node.apiUrl()), Duration.ofSeconds(20))) {
             assertEquals(200, connection.exchange("GET", "/health", "1.1", null).status());
             long idleSince = System.nanoTime();
-            assertTrue(connection.isClosedByServer(), "still open 5 s after its response");
+            assertTrue(connection.isClosedByServer(), "still open 20 s after its response");
             long idleMillis = (System.nanoTime() - idleSince) / 1_000_000;
-            assertTrue(idleMillis >= 2_500 && idleMillis < 4_500, "closed after " + idleMillis + " ms idle, not ~3 s");
+            // At least the 3 s idle timeout (not the 2 s head timeout), and far from the 60 s default;
+            // the upper bound leaves a loaded machine's event loop seconds of lateness.
+            assertTrue(idleMillis >= 2_500 && idleMillis < 15_000, "closed after " + idleMillis + " ms idle, not ~3 s");
         }
     }
 

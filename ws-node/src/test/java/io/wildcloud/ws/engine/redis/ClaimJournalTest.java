@@ -229,15 +229,19 @@ class ClaimJournalTest {
                 }
             }
             List<RedisMonitor> monitors = new ArrayList<>();
+            List<Integer> starts = new ArrayList<>();
             try {
                 for (RedisServerProcess master : cluster.masters()) {
-                    monitors.add(RedisMonitor.start(master.host(), master.port()));
+                    RedisMonitor monitor = RedisMonitor.start(master.host(), master.port());
+                    monitors.add(monitor);
+                    // MONITOR is on once it saw this mark: no read can come before it unseen.
+                    starts.add(monitor.mark(master.host(), master.port(), "read-start"));
                 }
                 assertEquals(expected.stream().sorted().toList(), readAs(clustered).stream().sorted().toList());
                 for (int i = 0; i < monitors.size(); i++) {
                     RedisServerProcess master = cluster.masters().get(i);
                     int end = monitors.get(i).mark(master.host(), master.port(), "read-done");
-                    List<String> reads = monitors.get(i).between(-1, end).stream()
+                    List<String> reads = monitors.get(i).between(starts.get(i), end).stream()
                             .filter(command -> command.startsWith("\"EVALSHA\"")).toList();
                     assertTrue(!reads.isEmpty(), "no claims_read.lua run on master " + master.port());
                     for (String read : reads) {

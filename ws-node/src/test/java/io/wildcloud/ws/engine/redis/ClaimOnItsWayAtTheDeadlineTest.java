@@ -2,6 +2,7 @@ package io.wildcloud.ws.engine.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.wildcloud.ws.sockjs.session.Claim;
 import io.wildcloud.ws.sockjs.session.EnqueueResult;
@@ -74,8 +75,7 @@ class ClaimOnItsWayAtTheDeadlineTest {
                 Claim poll = Waits.join(other.claim(key, ClaimMode.POLL, Creation.CREATE_IF_MISSING,
                         PollAskedAt.at(polling, askedAt)), WAIT);
                 long claimedAt = System.currentTimeMillis();
-                assertTrue(claimedAt - deadline < config.claimGrace().toMillis(),
-                        "the test's claim came within the grace (" + (claimedAt - deadline) + " ms after the deadline)");
+                assumeInTheGrace(claimedAt - deadline, config);
                 assertEquals(List.of(), List.copyOf(heard), "sessions heard of as ended");
                 assertEquals(Claim.Outcome.ATTACHED, poll.outcome(), "the poll found its session");
                 assertEquals(List.of(new QueuedMessage(1, "m1")), poll.pending());
@@ -134,12 +134,21 @@ class ClaimOnItsWayAtTheDeadlineTest {
                         PollAskedAt.at(polling, askedAt)), WAIT);
                 long claimedAt = System.currentTimeMillis();
                 System.out.printf("takeover done and the claim answered %d ms after the deadline%n", claimedAt - deadline);
-                assertTrue(claimedAt - deadline < config.claimGrace().toMillis(),
-                        "the test's claim came within the grace (" + (claimedAt - deadline) + " ms after the deadline)");
+                assumeInTheGrace(claimedAt - deadline, config);
                 assertEquals(List.of(), List.copyOf(heard), "sessions heard of as ended");
                 assertEquals(Claim.Outcome.ATTACHED, poll.outcome(), "the poll found its session");
                 assertEquals(List.of(new QueuedMessage(1, "m1")), poll.pending());
             }
         }
+    }
+
+    /**
+     * A claim answered past the grace may meet a session that a sweep ended, as it should: the
+     * case is not made (a machine too loaded for the takeover's scans and the claim), so skipped,
+     * not failed.
+     */
+    static void assumeInTheGrace(long claimedAfterDeadline, RedisEngineConfig config) {
+        assumeTrue(claimedAfterDeadline < config.claimGrace().toMillis(), "the test's claim came "
+                + claimedAfterDeadline + " ms after the deadline, past the grace: the machine is too slow to judge");
     }
 }

@@ -111,9 +111,7 @@ class ClaimThroughASkewedHostTest {
             TimeUnit.MILLISECONDS.sleep(Math.max(0, sendAt - System.currentTimeMillis()));
             Claim claim = Waits.join(skewed.claim(key, ClaimMode.POLL, Creation.CREATE_IF_MISSING,
                     PollAskedAt.at(new ReceiverId("skewed", 2), askedAt)), WAIT);
-            long afterDeadline = System.currentTimeMillis() - deadline;
-            assertTrue(afterDeadline < config.claimGrace().toMillis(),
-                    "the claim came within the grace, before a sweep could end the session (" + afterDeadline + " ms)");
+            ClaimOnItsWayAtTheDeadlineTest.assumeInTheGrace(System.currentTimeMillis() - deadline, config);
             return claim;
         }
 

@@ -80,14 +80,20 @@ class TakeoverLeaseTest {
                 // Another node holds the lease now (a's lapsed while it was stalled, say), for longer
                 // than a's whole takeover would take.
                 long ghostMillis = 15_000;
+                long stolen = System.nanoTime();
                 assertEquals("OK", redis.command("SET", keys.takeover(DEAD), "ghost", "PX",
                         Long.toString(ghostMillis)));
-                long stolen = System.nanoTime();
-                Thread.sleep(ghostMillis - 1_000);
-                assertTrue((System.nanoTime() - stolen) / 1_000_000 < ghostMillis, "test too slow to judge");
-                assertEquals("ghost", redis.command("GET", keys.takeover(DEAD)), "a took the lease back");
-                assertTrue(listed(redis, keys), "a finished the takeover without its lease");
-                assertEquals("1", redis.command("EXISTS", keys.held(DEAD)), "a deleted the held list without its lease");
+                Thread.sleep(ghostMillis - 3_000);
+                String holder = redis.command("GET", keys.takeover(DEAD));
+                boolean stillListed = listed(redis, keys);
+                String heldList = redis.command("EXISTS", keys.held(DEAD));
+                // Read while the ghost's lease still ran, or they judge nothing.
+                long readMillis = (System.nanoTime() - stolen) / 1_000_000;
+                assumeTrue(readMillis < ghostMillis, "read " + readMillis + " ms after the ghost's lease began, past its"
+                        + " end: the machine is too slow to judge");
+                assertEquals("ghost", holder, "a took the lease back");
+                assertTrue(stillListed, "a finished the takeover without its lease");
+                assertEquals("1", heldList, "a deleted the held list without its lease");
                 // The ghost died too: a takes it over again once its lease lapses, and finishes.
                 Waits.await(() -> !listed(redis, keys), "the dead node is still listed", WAIT);
                 assertEquals("0", redis.command("EXISTS", keys.held(DEAD)), "held list left");
@@ -111,8 +117,9 @@ class TakeoverLeaseTest {
                 listDeadNode(redis, keys);
                 Waits.await(() -> expireRuns.get() >= LISTED / 4, () -> "expire.lua runs: " + expireRuns, WAIT);
                 // What a step longer than the lease leaves (a journal read on a loaded Cluster): no lease,
-                // and nobody else took it. Before, a gave up and, two scans later, started over.
-                assertEquals("1", redis.command("DEL", keys.takeover(DEAD)), "no lease to lapse");
+                // and nobody else took it. Before, a gave up and, two scans later, started over. On a
+                // loaded machine a's own steps may have let it lapse already (DEL finds none): the same case.
+                redis.command("DEL", keys.takeover(DEAD));
                 assumeTrue(listed(redis, keys), "the takeover ended before its lease lapsed: raise LISTED");
                 Waits.await(() -> !listed(redis, keys), "the dead node is still listed", WAIT);
                 assertEquals("0", redis.command("EXISTS", keys.held(DEAD)), "held list left");
