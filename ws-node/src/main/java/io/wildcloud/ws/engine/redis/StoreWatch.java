@@ -62,7 +62,8 @@ final class StoreWatch {
             unansweredSince.compareAndSet(0, Math.max(1, nanoClock.getAsLong() - origin));
             return;
         }
-        if (unansweredSince.getAndSet(0) != 0) {
+        // A plain read first: every answer passes here, and only one after a gap needs the swap.
+        if (unansweredSince.get() != 0 && unansweredSince.getAndSet(0) != 0) {
             timesAnsweringAgain.incrementAndGet();
             answeringAgain.forEach(Runnable::run);
         }
