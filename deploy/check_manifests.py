@@ -56,6 +56,15 @@ def check_compose(deploy):
         api = [p for p in ports if p.endswith(":8081")]
         check(len(ports) == 2 and len(api) == 1 and api[0].startswith("127.0.0.1:"),
               f"compose: {balancer} publishes public port and API port on loopback only")
+    # Behind an untrusted balancer every client counts under its address: 2,000 connections a node.
+    balancer_ips = {str(services.get(b, {}).get("networks", {}).get("default", {}).get("ipv4_address"))
+                    for b in ("nginx", "haproxy")}
+    subnets = [c.get("subnet") for c in compose.get("networks", {}).get("default", {}).get("ipam", {}).get("config", [])]
+    check(all(set(str(n.get("environment", {}).get("WS_TRUSTED_PROXIES", "")).split(",")) == balancer_ips
+              for n in nodes.values()) and "None" not in balancer_ips,
+          "compose: every node trusts exactly the balancers' fixed addresses (WS_TRUSTED_PROXIES)")
+    check(len(subnets) == 1 and all(ip.startswith(subnets[0].rsplit(".", 1)[0] + ".") for ip in balancer_ips),
+          "compose: the balancers' addresses are in the network's pinned subnet")
     for mount in services["nginx"].get("volumes", []) + services["haproxy"].get("volumes", []):
         check((deploy / mount.split(":")[0]).is_file(), f"compose: mounted file {mount.split(':')[0]} exists")
 
@@ -127,6 +136,7 @@ def check_k8s(deploy):
     check("WS_APPLICATIONS" in by_kind["Secret"]["wildcloud-ws-applications"].get("stringData", {})
           and "WS_APPLICATIONS" not in config, "k8s: applications come from the Secret only")
     check(all(k.startswith("WS_") for k in config), "k8s: ConfigMap keys are WS_* settings")
+    check(bool(config.get("WS_TRUSTED_PROXIES")), "k8s: ConfigMap sets WS_TRUSTED_PROXIES (the ingress's X-Forwarded-For)")
     services = by_kind.get("Service", {})
     node_services = {n: s for n, s in services.items() if matches(s["spec"].get("selector"), labels)}
     check(len(node_services) == 2, "k8s: two Services select the nodes (public and API)")
@@ -158,6 +168,12 @@ def check_balancers(deploy):
     check(code.count("balance roundrobin") == 2 and not re.search(r"^\s*(cookie|stick)", code, re.M),
           "haproxy.cfg: round robin, no cookie, no stick table")
     check(re.search(r"timeout tunnel", code) is not None, "haproxy.cfg: websocket tunnel timeout")
+    check(code.count("option forwardfor") == 2, "haproxy.cfg: both backends send X-Forwarded-For")
+    check("proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in common,
+          "nginx/proxy-common.conf: sends X-Forwarded-For")
+    script = (deploy / "local-cluster.sh").read_text()
+    check(re.search(r'--trusted-proxies="\$TRUSTED_PROXIES"', script) is not None,
+          "local-cluster.sh: nodes trust nginx's source addresses (--trusted-proxies)")
     # A stream HAProxy retried on another node has its server side half-closed: server-fin then
     # applies, and must outlive a heartbeat (25 s) plus a store stall (redis-stall-bound, 40 s).
     server_fin = re.search(r"timeout server-fin (\S+)", code)

@@ -61,6 +61,7 @@ TIMEOUT=60
 ACCESS_LOG=off
 BALANCER_WORKERS=2
 BALANCER_SOURCES=1
+TRUSTED_PROXIES=127.0.0.1,127.0.1.0/24
 
 die() { echo "local-cluster: $*" >&2; exit 1; }
 say() { echo "local-cluster: $*"; }
@@ -185,11 +186,15 @@ start_node() {
     [[ -n "$APPLICATIONS" ]] && secret_env+=("WS_APPLICATIONS=$APPLICATIONS")
     local -a engine_flag=()
     [[ "$ENGINE" == memory ]] || engine_flag=(--redis-url="$REDIS_URL")
+    # nginx connects from 127.0.0.1 or its --balancer-sources (127.0.1.x): believing its
+    # X-Forwarded-For counts each client under its own address, not all under nginx's (which
+    # max-connections-per-address would cap at 2,000 a node).
     # A node out of memory exits (and is seen dead) instead of wedging with its ports bound.
     # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
     env "${secret_env[@]}" nohup java -XX:+ExitOnOutOfMemoryError $JAVA_OPTS -jar "$JAR" \
         --node-id="local-$i" --bind-host=127.0.0.1 --api-bind-host=127.0.0.1 \
-        --public-port="$public" --api-port="$api" "${engine_flag[@]}" "${NODE_ARGS[@]}" \
+        --public-port="$public" --api-port="$api" --trusted-proxies="$TRUSTED_PROXIES" \
+        "${engine_flag[@]}" "${NODE_ARGS[@]}" \
         < /dev/null > "$STATE_DIR/logs/node-$i.log" 2>&1 &
     record_pid "node-$i" $!
 }

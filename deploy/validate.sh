@@ -185,6 +185,26 @@ streaming_through() {
     [[ "$body" == "$(printf 'h%.0s' $(seq 1 2048))o" ]] || { echo "got ${#body} bytes: ${body: -40}"; return 1; }
 }
 
+# Twelve xhr_streaming clients at once, each from its own loopback address, through the balancer
+# to nodes capped at one connection per address (--max-connections-per-address=1): every one is
+# served, since the nodes trust nginx (--trusted-proxies) and count each client under the address
+# its X-Forwarded-For names. Counted under nginx's own three source addresses, four streams a node
+# would not fit, and some would fail even after nginx's retries.
+clients_counted_apart() {
+    local port="$1" i failed=0 prelude
+    prelude="$(printf 'h%.0s' $(seq 1 2048))o"
+    for i in $(seq 2 13); do
+        curl -sS -N --max-time 3 --interface "127.0.0.$i" -X POST \
+            "http://127.0.0.1:$port/echo/000/$RANDOM$RANDOM/xhr_streaming" > "$WORK/stream-$i.txt" 2>/dev/null &
+    done
+    wait
+    for i in $(seq 2 13); do
+        [[ "$(tr -d '\n' < "$WORK/stream-$i.txt")" == "$prelude" ]] \
+            || { echo "client 127.0.0.$i got: $(head -c 200 "$WORK/stream-$i.txt")"; failed=1; }
+    done
+    return "$failed"
+}
+
 # nginx's connections to the nodes' public ports (kept alive after a few requests) come from
 # 127.0.1.1-3, the cluster's --balancer-sources, and none from 127.0.0.1.
 upstream_sources() {
@@ -296,7 +316,7 @@ cluster_checks() {
         flags=(--state-dir "$CLUSTER_STATE" --nodes 3 --node-base-port "$BASE" --redis-port $((BASE + 8))
                --port $((BASE + 9)) --api-port $((BASE + 10)) --jar "$JAR" --timeout 90
                --applications validate:validate-secret-0123456789 --node-arg=--mode=protocol-test
-               --balancer-sources 3)
+               --balancer-sources 3 --node-arg=--max-connections-per-address=1)
         if ! output="$("${cluster[@]}" start "${flags[@]}" 2>&1)" \
                 && grep -q "Redis engine is not available in this build" <<< "$output"; then
             # Until the Redis engine lands the node refuses redis-url; the tooling is still checked.
@@ -319,6 +339,8 @@ cluster_checks() {
         run "public balancer: SockJS websocket upgrade (101, open frame)" websocket_through $((BASE + 9))
         run "public balancer: xhr_streaming frames arrive while the response is open" streaming_through $((BASE + 9))
         run "public balancer: nginx reaches the nodes from 127.0.1.1-3 (--balancer-sources 3)" upstream_sources $((BASE + 9))
+        run "public balancer: clients counted under their own addresses (trusted-proxies), 12 streams at a cap of 1" \
+            clients_counted_apart $((BASE + 9))
         if [[ "$engine" == redis ]]; then
             run "alert rules and dashboard: every series they use is in a push node's /metrics (Redis engine, after traffic)" \
                 metrics_cover_rules_and_dashboard
