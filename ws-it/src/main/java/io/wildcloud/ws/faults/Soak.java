@@ -38,6 +38,8 @@ public final class Soak {
               --sessions=150        sessions, one socket each
               --rate=100            messages per second in all
               --transports=websocket:2,xhr-streaming:1,xhr-polling:1
+              --churn=0s            if set, each session closes itself after about this long and its
+                                    slot opens a new one (tabs coming and going through the faults)
               --nodes=3             node processes
               --node-jar=PATH       default: ws-node/target/ws-node-*-all.jar
               --node-jvm-args=-Xmx256m
@@ -50,7 +52,7 @@ public final class Soak {
 
     /** Every setting of one soak. */
     public record Options(Duration duration, Duration faultEvery, Duration stall, int sessions, int rate,
-                          String transports, FaultRig.Settings rig) {
+                          String transports, Duration churn, FaultRig.Settings rig) {
 
         public static Options parse(String[] args) throws IOException {
             Map<String, String> flags = new LinkedHashMap<>();
@@ -77,6 +79,7 @@ public final class Soak {
                     Integer.parseInt(flags.getOrDefault("sessions", "150")),
                     Integer.parseInt(flags.getOrDefault("rate", "100")),
                     flags.getOrDefault("transports", "websocket:2,xhr-streaming:1,xhr-polling:1"),
+                    LoadOptions.parseDuration(flags.getOrDefault("churn", "0s")),
                     new FaultRig.Settings(nodes,
                             flags.containsKey("node-jar") ? Path.of(flags.get("node-jar")) : findNodeJar(),
                             workDir,
@@ -85,7 +88,7 @@ public final class Soak {
                             List.of(flags.getOrDefault("node-jvm-args", "-Xmx256m").split(" ")),
                             List.of("--io-threads=1", "--drain-timeout=10s"),
                             nodeEnvironments(nodeEnvironment, nodes)));
-            flags.keySet().removeAll(List.of("fault-every", "stall", "sessions", "rate", "transports", "nodes",
+            flags.keySet().removeAll(List.of("fault-every", "stall", "sessions", "rate", "transports", "churn", "nodes",
                     "node-jar", "node-jvm-args", "redis-server", "haproxy", "work-dir"));
             if (!flags.isEmpty()) {
                 throw new IllegalArgumentException("unknown option --" + flags.keySet().iterator().next() + "\n" + USAGE);
@@ -160,7 +163,8 @@ public final class Soak {
                     rig.balancer().pid(), rig.balancer().publicUrl());
             FaultedLoad.Result result = FaultedLoad.run(rig.loadOptions("--sessions=" + options.sessions(),
                     "--rate=" + options.rate(), "--duration=" + options.duration().toSeconds() + "s",
-                    "--transports=" + options.transports(), "--api-connections=8", "--concurrency=64"),
+                    "--transports=" + options.transports(), "--churn=" + options.churn().toMillis() + "ms",
+                    "--api-connections=8", "--concurrency=64"),
                     progress, plan(rig, options));
             writeLost(options.rig().workDir().resolve("lost-messages.txt"), result);
             List<String> leaking = rig.nodes().stream().filter(NodeServer::reportedLeaks).map(NodeServer::name).toList();

@@ -38,6 +38,7 @@ public final class DeliveryTracker {
     private final AtomicLongArray highestSeen;
     private final BitSet[] seen;
     private final LongAdder malformed = new LongAdder();
+    private final LongAdder closedByClient = new LongAdder();
     /** Per session, the last seq of the warm-up: higher seqs belong to the measured phase. */
     private final AtomicLongArray lastWarmupSeq;
     private final Phase warmup;
@@ -206,6 +207,21 @@ public final class DeliveryTracker {
                 endings.add(new EndedSession(session, transports[session], (now - origin) / 1e9, why, lastServed));
             }
         }
+    }
+
+    /**
+     * {@code session}'s current session was closed by its own client ({@code --churn}); its slot opens
+     * a new one at once. Counted apart from the ends a fault made, and not listed among them.
+     */
+    public void sessionClosedByClient(int session) {
+        open.set(session, 0);
+        incarnation.incrementAndGet(session);
+        closedByClient.increment();
+    }
+
+    /** Sessions their clients closed ({@code --churn}), each followed by a new one. */
+    public long closedByClient() {
+        return closedByClient.sum();
     }
 
     /** The sessions that ended (at most {@link LoadResult#LOST_LISTED}), in the order they ended. */

@@ -104,7 +104,7 @@ public final class LoadGenerator {
                 SessionSlot slot = new SessionSlot(session, () -> options.target() == Target.NCHAN
                         ? SessionClient.plainWebSocket(loops, nchanSubscriber, message -> tracker.received(session, message))
                         : SessionClient.create(transport, http, loops, endpoint, message -> tracker.received(session, message)),
-                        tracker);
+                        tracker, options.churn(), loops.group().next());
                 clients.add(slot);
                 if (i >= options.openConcurrency()) {
                     awaitQuietly(opens.get(i - options.openConcurrency()));

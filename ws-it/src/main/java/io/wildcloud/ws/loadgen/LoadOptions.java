@@ -40,6 +40,7 @@ import java.util.stream.Collectors;
  *     node's accept backlog and, on Redis, its subscription locks: the opens then fail, not queue)
  * @param target the kind of server: our node, or Nchan as issue 17's reference (websockets and
  *     single publishes only)
+ * @param churn the mean lifetime of a session that closes itself ({@code --churn}), or zero
  */
 public record LoadOptions(
         List<URI> publicUrls,
@@ -64,7 +65,8 @@ public record LoadOptions(
         java.nio.file.Path goFile,
         java.nio.file.Path closeFile,
         int openConcurrency,
-        Target target) {
+        Target target,
+        Duration churn) {
 
     /** Every option with its default and meaning: what {@code --help} prints and what {@link #parse} knows. */
     public static final List<SettingDefinition> OPTIONS = List.of(
@@ -102,6 +104,10 @@ public record LoadOptions(
             SettingDefinition.of("open-concurrency", "256", "sessions being opened at once at most"),
             SettingDefinition.of("target", "sockjs", "the server: `sockjs` (our node) or `nchan` (a plain websocket per "
                     + "channel at `/sub/<channel>`, `POST /pub/<channel>`; websocket sessions and `--batch=1` only)"),
+            SettingDefinition.of("churn", "0s", "if set, each session closes itself (a websocket with a close frame; a "
+                    + "poll or stream stops) after a lifetime drawn between half and one and a half of this, and its slot "
+                    + "opens a new one at once, as tabs come and go; messages to a slot between the close and the new "
+                    + "open frame count as lost with a closed session. `0s` = sessions live as long as the run"),
             SettingDefinition.of("json", "false", "`true` (or `--json` alone): print the result as one JSON object on stdout"));
 
     /** The program's name in {@code --version} and at the top of {@code --help}. */
@@ -163,7 +169,11 @@ public record LoadOptions(
                 values.get("go-file").isBlank() ? null : java.nio.file.Path.of(values.get("go-file").trim()),
                 values.get("close-file").isBlank() ? null : java.nio.file.Path.of(values.get("close-file").trim()),
                 positive(values, "open-concurrency"),
-                target);
+                target,
+                parseDuration(values.get("churn")));
+        if (options.churn().isNegative() || (!options.churn().isZero() && options.churn().toMillis() < 100)) {
+            throw new IllegalArgumentException("--churn is 0s (off) or a lifetime of at least 100ms: " + values.get("churn"));
+        }
         if (target == Target.NCHAN && (options.batch() != 1
                 || !options.transports().keySet().equals(java.util.Set.of(SessionClient.Transport.WEBSOCKET)))) {
             throw new IllegalArgumentException("--target=nchan takes --transports=websocket and --batch=1 only");

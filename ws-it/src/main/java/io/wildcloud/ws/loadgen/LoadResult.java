@@ -32,6 +32,7 @@ public record LoadResult(
         long duplicated,
         long reordered,
         long reopened,
+        long closedByClient,
         long lostInClosedSessions,
         long lostInOpenSessions,
         Map<String, DeliveryTracker.TransportFigures> transports,
@@ -61,15 +62,16 @@ public record LoadResult(
                 publishSeconds, deliverySeconds > 0 ? measured.delivered() / deliverySeconds : 0,
                 ms(latency.getValueAtPercentile(50)), ms(latency.getValueAtPercentile(99)),
                 ms(latency.getValueAtPercentile(99.9)), ms(latency.getMaxValue()),
-                measured.missing(), measured.duplicated(), measured.reordered(), reopened, lostClosed, lostOpen,
+                measured.missing(), measured.duplicated(), measured.reordered(), reopened, tracker.closedByClient(),
+                lostClosed, lostOpen,
                 transports, tracker.lostMessages(measured, LOST_LISTED), tracker.repeatedMessages(),
                 tracker.endedSessions());
     }
 
     /**
      * Nothing lost in a session that stayed open (warm-up included), nothing repeated, every session
-     * opened. Messages lost with a session a fault closed are reported apart
-     * ({@link #lostInClosedSessions}): the service does not promise those.
+     * opened. Messages lost with a session a fault or its own client ({@code --churn}) closed are
+     * reported apart ({@link #lostInClosedSessions}): the service does not promise those.
      */
     public boolean clean() {
         return lostInOpenSessions == 0 && warmupLost == 0 && duplicated == 0 && sessionsFailed == 0;
@@ -102,7 +104,14 @@ public record LoadResult(
                 sessions, sessionsByTransport, sessionsFailed, warmupPublished, warmupLost, published, publishSeconds, publishErrors, publishErrorsByStatus,
                 delivered, deliveredPerSecond, latencyP50Ms, latencyP99Ms, latencyP999Ms, latencyMaxMs,
                 lost, duplicated, reordered, lostInClosedSessions, lostInOpenSessions, reopened, perTransport)
-                + noSession() + firstLost();
+                + churned() + noSession() + firstLost();
+    }
+
+    // Only with --churn: the sessions closed by their clients count among those closed above.
+    private String churned() {
+        return closedByClient == 0 ? "" : String.format(Locale.ROOT,
+                "%n  %d sessions closed by their own clients (--churn) and opened again; what was lost with them"
+                        + " counts as lost in closed sessions", closedByClient);
     }
 
     // Only when it happened: publishes the API accepted but queued for no session of their socket,

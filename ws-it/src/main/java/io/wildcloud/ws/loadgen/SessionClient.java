@@ -112,6 +112,12 @@ public abstract class SessionClient {
             }
             opened.complete(null);
         } else if (text.startsWith("a[")) {
+            if (stopping) {
+                // Its client closed it (--churn, or the run's end): a poll or stream still in flight
+                // may bring what the session's queue held, which a closed tab never reads; the
+                // slot's next session may get the same messages, published while both were listed.
+                return false;
+            }
             try {
                 messagesOf(text).forEach(sink);
             } catch (RuntimeException e) {

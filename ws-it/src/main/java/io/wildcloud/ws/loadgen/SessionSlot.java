@@ -1,7 +1,11 @@
 package io.wildcloud.ws.loadgen;
 
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -12,6 +16,10 @@ import java.util.function.Supplier;
  * 5 s, at most {@link #MAX_REOPENS} reopens. The slot tells the {@link DeliveryTracker} which
  * incarnation is open, so that losses in sessions the fault closed are told apart from losses in
  * sessions that stayed open.
+ *
+ * <p>With a churn lifetime, the slot also closes each session itself after a random share of it
+ * (half to one and a half), as a user closing a tab, and opens the next one at once: the ends of
+ * sessions whose client left then happen throughout a run, faults included.
  */
 final class SessionSlot {
 
@@ -22,14 +30,27 @@ final class SessionSlot {
     private final DeliveryTracker tracker;
     private final Backoff backoff = new Backoff(250, 5_000);
     private final AtomicInteger reopens = new AtomicInteger();
+    private final Duration churn;
+    private final ScheduledExecutorService timer;
     private volatile SessionClient current;
     private volatile boolean stopping;
 
     /** @param sessions makes a new session of this slot (a new session id, same socket and transport) */
     SessionSlot(int index, Supplier<SessionClient> sessions, DeliveryTracker tracker) {
+        this(index, sessions, tracker, Duration.ZERO, null);
+    }
+
+    /**
+     * @param churn the mean lifetime of a session before the slot closes it itself, or zero for none
+     * @param timer runs those closes (needed only with a churn)
+     */
+    SessionSlot(int index, Supplier<SessionClient> sessions, DeliveryTracker tracker, Duration churn,
+                ScheduledExecutorService timer) {
         this.index = index;
         this.sessions = sessions;
         this.tracker = tracker;
+        this.churn = churn;
+        this.timer = timer;
     }
 
     /** Opens the first session; completes when its open frame arrived. */
@@ -45,6 +66,10 @@ final class SessionSlot {
         opened.thenRun(() -> {
             backoff.succeeded();
             tracker.sessionOpened(index);
+            if (!churn.isZero()) {
+                long lifetime = churn.toMillis() / 2 + ThreadLocalRandom.current().nextLong(churn.toMillis() + 1);
+                timer.schedule(() -> closeByClient(client), lifetime, TimeUnit.MILLISECONDS);
+            }
         });
         client.closed().whenComplete((frame, error) -> ended(client, frame, error));
         return opened;
@@ -65,6 +90,19 @@ final class SessionSlot {
                 start();
             }
         });
+    }
+
+    // The session is no longer current before it stops, so that its close is not taken for a fault.
+    private void closeByClient(SessionClient client) {
+        if (stopping || client != current) {
+            return;
+        }
+        current = null;
+        tracker.sessionClosedByClient(index);
+        client.stop();
+        if (!stopping) {
+            start();
+        }
     }
 
     int reopens() {

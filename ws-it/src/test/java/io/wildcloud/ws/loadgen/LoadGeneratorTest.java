@@ -98,6 +98,36 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void withChurnEverySlotClosesItsSessionsItselfAndWhatStayedOpenLostNothing() throws Exception {
+        double websocketEndsBefore = websocketEnds();
+        LoadOptions options = LoadOptions.parse(new String[] {
+            "--url=" + node.publicUrl(), "--api-url=" + node.apiUrl(), "--app=" + SECRET,
+            "--sessions=9", "--transports=websocket:1,xhr-streaming:1,xhr-polling:1", "--rate=200",
+            "--duration=5s", "--grace=3s", "--churn=400ms"});
+        LoadResult result = new LoadGenerator(options, new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8)).run();
+
+        // Lifetimes of 200-600 ms over 5 s of publishing (and the grace: what went with a closed session never comes): every slot closes a session at least once
+        // however slowly its sessions open here, and the closes are not taken for faults.
+        assertTrue(result.closedByClient() >= 9, result.toText());
+        assertTrue(result.toText().contains(result.closedByClient() + " sessions closed by their own clients"), result.toText());
+        assertEquals(0, result.reopened(), result.toText());
+        assertTrue(websocketEnds() - websocketEndsBefore >= 3, "the node saw websocket clients leave");
+        assertEquals(0, result.lostInOpenSessions(), result.toText());
+        assertEquals(0, result.duplicated(), result.toText());
+        assertTrue(result.clean(), result.toText());
+    }
+
+    private static double websocketEnds() throws Exception {
+        String metrics = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.apiUrl() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(line -> line.startsWith("ws_sessions_closed_total{")
+                        && line.contains("reason=\"websocket_ended\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
     void aTargetRateSpreadsThePublishesOverTime() throws Exception {
         LoadOptions options = LoadOptions.parse(new String[] {
             "--url=" + node.publicUrl(), "--api-url=" + node.apiUrl(), "--app=" + SECRET,
