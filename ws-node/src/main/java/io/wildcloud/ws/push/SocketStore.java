@@ -42,7 +42,7 @@ import java.util.concurrent.CompletionStage;
  *   <li><b>Repeats.</b> A store may resend a write it got no answer to; every write is applied
  *       at most once all the same. A {@link #publish} with a request id is applied at most once
  *       per (socket, session, request id, message) for {@link #REQUEST_ID_WINDOW}: a repeat
- *       queues nothing and answers what the first did. A publish that got no answer from the
+ *       queues nothing and answers what the first did, marked {@link Publication#repeat}. A publish that got no answer from the
  *       store fails with {@link io.wildcloud.ws.sockjs.session.StoreOutcomeUnknownException}
  *       (it may have been queued); one the store refused for want of memory with
  *       {@link io.wildcloud.ws.sockjs.session.StoreFullException} (nothing queued).</li>
@@ -129,7 +129,7 @@ public interface SocketStore {
     /**
      * As {@link #publish(String, String, String)}; with a {@code requestId} (not {@code null}) a
      * repeat of the same publish within {@link #REQUEST_ID_WINDOW} queues nothing and answers what
-     * the first one did.
+     * the first one did, marked {@link Publication#repeat} (the caller's budget is not charged again).
      */
     CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message,
             String requestId);

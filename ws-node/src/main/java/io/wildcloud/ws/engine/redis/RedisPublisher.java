@@ -160,7 +160,8 @@ final class RedisPublisher {
                                 PUBLISH_STATUS[((Long) answer.get(i + 1)).intValue()],
                                 ((Long) answer.get(i + 2)).intValue()));
                     }
-                    return Optional.of(new Publication(deliveries));
+                    // renewed 2: a request id's earlier answer, given again (a repeat).
+                    return Optional.of(new Publication(deliveries, (Long) answer.get(2) == 2L));
                 })
                 .exceptionallyCompose(error -> StoreErrors.failedWrite("publish " + LogTag.of(socketId), error));
     }

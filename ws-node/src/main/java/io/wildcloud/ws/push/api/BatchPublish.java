@@ -98,13 +98,16 @@ final class BatchPublish {
         return worstCase;
     }
 
-    /** The bytes the store queued: each target's message bytes times the sessions that took it. */
+    /**
+     * The bytes the store queued: each target's message bytes times the sessions that took it in
+     * this call (none for a repeat of a request id's publish: its bytes were charged the first time).
+     */
     private static long queued(List<Optional<Publication>> answers, long[] bytes) {
         long queued = 0;
         for (int i = 0; i < answers.size(); i++) {
             Optional<Publication> answer = answers.get(i);
             if (answer.isPresent()) {
-                queued += bytes[i] * answer.get().queued();
+                queued += bytes[i] * answer.get().queuedNow();
             }
         }
         return queued;
