@@ -143,7 +143,9 @@ public interface SocketStore {
      * message, within {@link #REQUEST_ID_WINDOW}) queues nothing and answers as that one did.
      * Engines may run many targets in one store call (Redis: one script run per Cluster slot).
      *
-     * @return one answer per target, in the targets' order: empty if its socket does not live
+     * @return one answer per target, in the targets' order: empty if its socket does not live;
+     *     failed with {@link PartlyPublishedException} if some targets failed while others were
+     *     answered (with the failure itself if all failed)
      */
     default CompletionStage<List<Optional<Publication>>> publishAll(List<PublishTarget> targets, String requestId) {
         List<CompletableFuture<Optional<Publication>>> answers = new ArrayList<>(targets.size());
@@ -151,8 +153,7 @@ public interface SocketStore {
             answers.add(publish(target.socketId(), target.sessionId(), target.message(), requestId)
                     .toCompletableFuture());
         }
-        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
-                .thenApply(done -> answers.stream().map(CompletableFuture::join).toList());
+        return PartlyPublishedException.gather(answers);
     }
 
     /** Removes the client's socket and index; empty if it had none. */
