@@ -41,10 +41,11 @@
 --              fields of its hash); with none, the script asks EXISTS
 --   ARGV[5i+11] '1' if the publish carries the application's request id (its reply key in KEYS)
 -- Returns one answer per publish, in order: false if there is no socket, else
---   {application, client, renewed (0|1), {sid, status, length}*} (application and client '' unless
+--   {application, client, renewed (0|1|2), {sid, status, length}*} (application and client '' unless
 --   renewed): status 0 queued, 1 no session, 2 closed, 3 queue full (nothing queued); length is the
 --   queue's length after the publish (0 unless queued or full). renewed 1 when the socket's TTL was
---   renewed (the caller renews the client key then).
+--   renewed (the caller renews the client key then); 2 when the answer is a request id's earlier
+--   one given again (a repeat: this run queued and renewed nothing for it).
 local done = redis.call('GET', KEYS[1])
 if done then
   return cjson.decode(done)
@@ -124,6 +125,10 @@ for a = 7, #ARGV, 5 do
     local earlier = redis.call('GET', requestKey)
     if earlier then
       answer = cjson.decode(earlier)
+      -- A repeat: it queued and renewed nothing now, and the node charges its budget nothing.
+      if answer then
+        answer[3] = 2
+      end
     else
       answer = publishOne(k, a)
       redis.call('SET', requestKey, cjson.encode(answer), 'PX', ARGV[2])

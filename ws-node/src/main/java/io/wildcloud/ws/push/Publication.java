@@ -8,11 +8,29 @@ import java.util.Objects;
  * What {@link SocketStore#publish} did, session by session.
  *
  * @param deliveries one per addressed session, in no particular order
+ * @param repeat whether this is the remembered answer of an earlier publish with the same request
+ *     id ({@link SocketStore#publish(String, String, String, String)}): this call queued nothing,
+ *     whatever the deliveries say (they are the first call's), so it is charged nothing
  */
-public record Publication(List<Delivery> deliveries) {
+public record Publication(List<Delivery> deliveries, boolean repeat) {
 
     public Publication {
         deliveries = List.copyOf(deliveries);
+    }
+
+    /** A publish that queued what {@code deliveries} say. */
+    public Publication(List<Delivery> deliveries) {
+        this(deliveries, false);
+    }
+
+    /** This answer given again to a repeat of its request. */
+    public Publication asRepeat() {
+        return new Publication(deliveries, true);
+    }
+
+    /** How many sessions this call queued the message for: {@link #queued()}, none for a {@link #repeat}. */
+    public int queuedNow() {
+        return repeat ? 0 : queued();
     }
 
     /**

@@ -89,15 +89,23 @@ public final class PushService implements SockJsService {
         });
     }
 
-    /** Refuses a socket opening too fast before its session is created; {@link #onOpen} takes the opening. */
+    /**
+     * Refuses a socket opening too fast before its session is created, and sets an opening aside
+     * for one it admits: {@link #onOpen} takes it, {@link #notCreated} gives it back.
+     */
     @Override
     public Admission beforeCreate(SessionKey key) {
-        if (openings.mayOpen(key.scope())) {
+        if (openings.reserve(key.scope())) {
             return Admission.admitted();
         }
         log.debug("{} refused before creation: its socket opens sessions too fast", key);
         metrics.sessionRefused(SessionRefusal.OPENING_TOO_FAST);
         return new Admission(tooManyOpenings);
+    }
+
+    @Override
+    public void notCreated(SessionKey key) {
+        openings.giveBack(key.scope());
     }
 
     /** A websocket's messages: its session is held by the connection, so only the socket is read. */

@@ -42,7 +42,7 @@ import java.util.concurrent.CompletionStage;
  *   <li><b>Repeats.</b> A store may resend a write it got no answer to; every write is applied
  *       at most once all the same. A {@link #publish} with a request id is applied at most once
  *       per (socket, session, request id, message) for {@link #REQUEST_ID_WINDOW}: a repeat
- *       queues nothing and answers what the first did. A publish that got no answer from the
+ *       queues nothing and answers what the first did, marked {@link Publication#repeat}. A publish that got no answer from the
  *       store fails with {@link io.wildcloud.ws.sockjs.session.StoreOutcomeUnknownException}
  *       (it may have been queued); one the store refused for want of memory with
  *       {@link io.wildcloud.ws.sockjs.session.StoreFullException} (nothing queued).</li>
@@ -129,7 +129,7 @@ public interface SocketStore {
     /**
      * As {@link #publish(String, String, String)}; with a {@code requestId} (not {@code null}) a
      * repeat of the same publish within {@link #REQUEST_ID_WINDOW} queues nothing and answers what
-     * the first one did.
+     * the first one did, marked {@link Publication#repeat} (the caller's budget is not charged again).
      */
     CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message,
             String requestId);
@@ -143,7 +143,9 @@ public interface SocketStore {
      * message, within {@link #REQUEST_ID_WINDOW}) queues nothing and answers as that one did.
      * Engines may run many targets in one store call (Redis: one script run per Cluster slot).
      *
-     * @return one answer per target, in the targets' order: empty if its socket does not live
+     * @return one answer per target, in the targets' order: empty if its socket does not live;
+     *     failed with {@link PartlyPublishedException} if some targets failed while others were
+     *     answered (with the failure itself if all failed)
      */
     default CompletionStage<List<Optional<Publication>>> publishAll(List<PublishTarget> targets, String requestId) {
         List<CompletableFuture<Optional<Publication>>> answers = new ArrayList<>(targets.size());
@@ -151,8 +153,7 @@ public interface SocketStore {
             answers.add(publish(target.socketId(), target.sessionId(), target.message(), requestId)
                     .toCompletableFuture());
         }
-        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
-                .thenApply(done -> answers.stream().map(CompletableFuture::join).toList());
+        return PartlyPublishedException.gather(answers);
     }
 
     /** Removes the client's socket and index; empty if it had none. */

@@ -27,11 +27,20 @@ public interface SockJsService {
     /**
      * A first look at a session certain to be new (a websocket's), before the store creates it: a
      * refusal here costs the store nothing, where one from {@link #onOpen} costs the writes that
-     * created and closed the session. Must not block or count an opening; {@link #onOpen} still
-     * decides for a session this admits. The default admits every session.
+     * created and closed the session. Must not block. It may set aside what opening the session
+     * costs, so that sessions arriving together are counted before any is created: for a session
+     * this admits the transport then calls either {@link #onOpen} (created; {@link #onOpen} still
+     * decides) or {@link #notCreated} (not created), once. The default admits every session.
      */
     default Admission beforeCreate(SessionKey key) {
         return Admission.admitted();
+    }
+
+    /**
+     * A session {@link #beforeCreate} admitted was not created (its claim found no endpoint, or
+     * failed, or its client left first): give back what {@link #beforeCreate} set aside.
+     */
+    default void notCreated(SessionKey key) {
     }
 
     /**

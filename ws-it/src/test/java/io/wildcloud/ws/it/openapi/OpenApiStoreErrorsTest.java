@@ -102,6 +102,34 @@ class OpenApiStoreErrorsTest {
         expect(503, "store_unavailable", "POST", BATCH, publishBatch(socketId));
     }
 
+    @Test
+    void aBatchWhoseLaterRunIsRefusedAnswersEachTargetAsTheDocumentSays() throws Exception {
+        // A batch runs as one script per 256 targets: the first run's 256 messages of 1,000 B to a
+        // socket of 16 sessions queue 4 MB, over maxmemory, and the second run is refused.
+        String socketId = socketOf("carol");
+        for (int i = 0; i < 16; i++) {
+            assertEquals("o\n", http.post(publicUrl(socketId, "s" + i, "xhr")).bodyText());
+        }
+        StringBuilder batch = new StringBuilder("{\"messages\":[");
+        for (int i = 0; i < 300; i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"socket_id\":\"").append(socketId)
+                    .append("\",\"message\":\"").append("m".repeat(1000)).append("\"}");
+        }
+        batch.append("]}");
+        RedisProbe.command(redis.host(), redis.port(), "CONFIG", "SET", "maxmemory",
+                String.valueOf(redis.usedMemory() + (2L << 20)));
+        RawResponse answer;
+        try {
+            answer = http.post(api(BATCH), batch.toString());
+        } finally {
+            RedisProbe.command(redis.host(), redis.port(), "CONFIG", "SET", "maxmemory", "0");
+        }
+        check("POST", BATCH, answer, 200);
+        assertTrue(answer.bodyText().startsWith("{\"sessions\":" + 256 * 16 + ",\"queue_full\":0,\"failed\":44,"),
+                answer.bodyText());
+        assertTrue(answer.bodyText().contains("\"error\":\"store_full\""), answer.bodyText());
+    }
+
     private void expect(int status, String error, String method, String path, RawResponse answer) {
         check(method, path, answer, status);
         assertTrue(answer.bodyText().contains("\"error\":\"" + error + "\""), answer.toString());

@@ -32,7 +32,8 @@ final class RequestReplies {
     }
 
     /**
-     * The remembered answer of this request, or {@code publish}'s (then remembered). One at a
+     * The remembered answer of this request ({@linkplain Publication#repeat a repeat}), or
+     * {@code publish}'s (then remembered). One at a
      * time, so that two repeats arriving together still publish once; {@code publish} must not
      * publish with a request id itself.
      */
@@ -43,7 +44,7 @@ final class RequestReplies {
         Request request = new Request(socketId, sessionId, requestId, message);
         Reply earlier = replies.get(request);
         if (earlier != null) {
-            return earlier.publication();
+            return earlier.publication().asRepeat();
         }
         Publication publication = publish.get();
         if (publication != null) {

@@ -1,5 +1,6 @@
 package io.wildcloud.ws.engine.redis;
 
+import io.wildcloud.ws.push.PartlyPublishedException;
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.Publication.Delivery;
 import io.wildcloud.ws.push.PublishTarget;
@@ -89,8 +90,8 @@ final class RedisPublisher {
                 from = to;
             }
         }
-        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
-                .thenApply(done -> answers.stream().map(CompletableFuture::join).toList());
+        // A later run may fail (Redis out of memory, a Cluster master down) after an earlier one queued.
+        return PartlyPublishedException.gather(answers);
     }
 
     /** One publish.lua run for {@code targets} at {@code indexes}; their answers go to {@code answers}. */
@@ -160,7 +161,8 @@ final class RedisPublisher {
                                 PUBLISH_STATUS[((Long) answer.get(i + 1)).intValue()],
                                 ((Long) answer.get(i + 2)).intValue()));
                     }
-                    return Optional.of(new Publication(deliveries));
+                    // renewed 2: a request id's earlier answer, given again (a repeat).
+                    return Optional.of(new Publication(deliveries, (Long) answer.get(2) == 2L));
                 })
                 .exceptionallyCompose(error -> StoreErrors.failedWrite("publish " + LogTag.of(socketId), error));
     }

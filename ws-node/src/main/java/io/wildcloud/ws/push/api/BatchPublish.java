@@ -5,6 +5,7 @@ import io.wildcloud.ws.common.api.PublishBatchResponse;
 import io.wildcloud.ws.common.api.PublishBatchResponse.TargetResult;
 import io.wildcloud.ws.common.sockjs.Utf8;
 import io.wildcloud.ws.push.Application;
+import io.wildcloud.ws.push.PartlyPublishedException;
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.PublishBudget;
 import io.wildcloud.ws.push.PublishTarget;
@@ -12,16 +13,25 @@ import io.wildcloud.ws.push.PushMetrics;
 import io.wildcloud.ws.push.PushMetrics.PublishOutcome;
 import io.wildcloud.ws.push.SocketRecord;
 import io.wildcloud.ws.push.SocketStore;
+import io.wildcloud.ws.sockjs.session.Causes;
+import io.wildcloud.ws.sockjs.session.StoreFullException;
+import io.wildcloud.ws.sockjs.session.StoreOutcomeUnknownException;
+import io.wildcloud.ws.sockjs.session.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@code POST /publish} with many targets: one store call for the publishable ones, a result per entry. */
 final class BatchPublish {
+
+    private static final Logger log = LoggerFactory.getLogger(BatchPublish.class);
 
     private final SocketStore sockets;
     private final PushMetrics metrics;
@@ -39,7 +49,10 @@ final class BatchPublish {
      * with its error. With a {@code caller}, every live socket named must be the caller's, else the
      * whole batch fails with 403 and nothing is published: a wrong secret is the caller's bug, not
      * a target's condition, and half a delivered batch would hide it. The whole batch is one
-     * charge of the caller's budget ({@link PublishCharges}): refused whole, or published.
+     * charge of the caller's budget ({@link PublishCharges}): refused whole, or published. A store
+     * failure of every target fails the batch (507, 503); of some of them only (a later script run
+     * refused after an earlier one queued, {@link PartlyPublishedException}), those targets are
+     * answered with it and the others as published.
      */
     CompletionStage<PublishBatchResponse> publish(Optional<Application> caller, List<BatchTarget> entries,
             String requestId) {
@@ -50,7 +63,7 @@ final class BatchPublish {
             }
         }
         if (targets.isEmpty()) {
-            return CompletableFuture.completedFuture(PublishBatchResponse.of(results(entries, List.of())));
+            return CompletableFuture.completedFuture(PublishBatchResponse.of(results(entries, List.of(), null)));
         }
         long[] bytes = new long[targets.size()];
         PublishBudget.Reservation reservation;
@@ -62,20 +75,71 @@ final class BatchPublish {
         long started = System.nanoTime();
         return allOwnedBy(caller, targets)
                 .thenCompose(owned -> sockets.publishAll(targets, requestId))
-                .whenComplete((answers, error) -> {
+                .handle((answers, error) -> {
+                    if (error != null && Causes.unwrap(error) instanceof PartlyPublishedException partly) {
+                        return partlyPublished(entries, targets, bytes, reservation, partly, started);
+                    }
                     PublishCharges.settle(reservation, error, () -> queued(answers, bytes));
                     if (error != null) {
                         long nanos = System.nanoTime() - started;
                         for (int i = 0; i < targets.size(); i++) {
                             metrics.published(PushOperations.outcome(error), nanos);
                         }
+                        throw error instanceof CompletionException done ? done : new CompletionException(error);
                     }
-                })
-                .thenApply(answers -> {
-                    List<TargetResult> results = results(entries, answers);
+                    List<TargetResult> results = results(entries, answers, null);
                     recordBatch(results, System.nanoTime() - started);
                     return PublishBatchResponse.of(results);
                 });
+    }
+
+    /**
+     * Some targets were answered and others failed (a later script run refused after an earlier
+     * one queued): the charge keeps what was queued (and the worst case of targets whose outcome
+     * is unknown), and each failed target is answered with its own error, so that the client
+     * resends only those.
+     */
+    private PublishBatchResponse partlyPublished(List<BatchTarget> entries, List<PublishTarget> targets, long[] bytes,
+            PublishBudget.Reservation reservation, PartlyPublishedException partly, long started) {
+        long queued = queued(partly.answers(), bytes);
+        long nanos = System.nanoTime() - started;
+        for (int i = 0; i < targets.size(); i++) {
+            Throwable error = partly.errors().get(i);
+            if (error != null) {
+                if (error instanceof StoreOutcomeUnknownException) {
+                    queued += charges.worstCase(targets.get(i).sessionId(), bytes[i]);
+                }
+                metrics.published(PushOperations.outcome(error), nanos);
+            }
+        }
+        reservation.settle(queued);
+        log.warn("a batch of {} targets was published in part: {}", targets.size(), partly.getMessage());
+        List<TargetResult> results = results(entries, partly.answers(), partly.errors());
+        recordBatch(results, nanos);
+        return PublishBatchResponse.of(results);
+    }
+
+    /** A target's answer when the store failed on it alone: what its error means, and what to do. */
+    private static TargetResult failedInStore(BatchTarget entry, Throwable error) {
+        if (error instanceof StoreFullException) {
+            return TargetResult.failed(entry.socketId(), entry.sessionId(), ErrorCodes.STORE_FULL,
+                    "The service's store is out of memory and refused this target's write; nothing was queued for"
+                            + " it. The targets answered with sessions were queued: retry only the failed ones later.");
+        }
+        if (error instanceof StoreOutcomeUnknownException) {
+            return TargetResult.failed(entry.socketId(), entry.sessionId(), ErrorCodes.STORE_TIMEOUT,
+                    "The service's store did not answer for this target; it may have been delivered. Retry it with"
+                            + " the same request id (delivered at most once); the targets answered with sessions"
+                            + " were queued.");
+        }
+        if (error instanceof StoreUnavailableException) {
+            return TargetResult.failed(entry.socketId(), entry.sessionId(), ErrorCodes.STORE_UNAVAILABLE,
+                    "The service could not reach its store for this target; nothing was queued for it. The targets"
+                            + " answered with sessions were queued: retry only the failed ones shortly.");
+        }
+        log.error("a batch target failed", error);
+        return TargetResult.failed(entry.socketId(), entry.sessionId(), ErrorCodes.INTERNAL_ERROR,
+                "The service failed on this target; it logged why. The targets answered with sessions were queued.");
     }
 
     /**
@@ -98,20 +162,27 @@ final class BatchPublish {
         return worstCase;
     }
 
-    /** The bytes the store queued: each target's message bytes times the sessions that took it. */
+    /**
+     * The bytes the store queued: each target's message bytes times the sessions that took it in
+     * this call (none for a repeat of a request id's publish: its bytes were charged the first time).
+     */
     private static long queued(List<Optional<Publication>> answers, long[] bytes) {
         long queued = 0;
         for (int i = 0; i < answers.size(); i++) {
             Optional<Publication> answer = answers.get(i);
-            if (answer.isPresent()) {
-                queued += bytes[i] * answer.get().queued();
+            if (answer != null && answer.isPresent()) {
+                queued += bytes[i] * answer.get().queuedNow();
             }
         }
         return queued;
     }
 
-    /** One result per entry: the refused ones' errors, the others' {@code answers} in order. */
-    private List<TargetResult> results(List<BatchTarget> entries, List<Optional<Publication>> answers) {
+    /**
+     * One result per entry: the refused ones' errors, the others' {@code answers} in order (those
+     * the store failed on, in {@code errors} if not null, their store error).
+     */
+    private List<TargetResult> results(List<BatchTarget> entries, List<Optional<Publication>> answers,
+            List<Throwable> errors) {
         List<TargetResult> results = new ArrayList<>(entries.size());
         int next = 0;
         for (BatchTarget entry : entries) {
@@ -120,7 +191,12 @@ final class BatchPublish {
                         entry.errorMessage()));
                 continue;
             }
+            Throwable error = errors == null ? null : errors.get(next);
             Optional<Publication> answer = answers.get(next++);
+            if (error != null) {
+                results.add(failedInStore(entry, error));
+                continue;
+            }
             if (answer.isEmpty()) {
                 results.add(TargetResult.failed(entry.socketId(), entry.sessionId(), ErrorCodes.SOCKET_NOT_FOUND, null));
                 continue;
@@ -158,6 +234,7 @@ final class BatchPublish {
                     || result.error().equals(ErrorCodes.SESSION_NOT_FOUND)) {
                 outcome = PublishOutcome.NOT_FOUND;
             } else {
+                // Refused entries are not counted; targets the store failed on were, as errors.
                 continue;
             }
             metrics.published(outcome, nanos);

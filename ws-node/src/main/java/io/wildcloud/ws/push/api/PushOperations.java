@@ -114,7 +114,8 @@ public final class PushOperations {
      * then the socket must be that application's (403 otherwise), which costs one lookup first. A
      * {@code requestId} (or {@code null}) makes a repeat within {@link SocketStore#REQUEST_ID_WINDOW}
      * queue nothing and answer as the first did. Charged to the caller's budget first
-     * ({@link PublishCharges}: 413 or 429 before the store), settled with what was queued.
+     * ({@link PublishCharges}: 413 or 429 before the store), settled with what was queued (nothing
+     * for such a repeat).
      */
     public CompletionStage<PublishResponse> publish(Optional<Application> caller, String socketId, String sessionId,
             String message, String requestId) {
@@ -125,29 +126,34 @@ public final class PushOperations {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+        // What the store answered, read when settling: a repeat of a request id's publish queued nothing now.
+        Publication[] answered = new Publication[1];
         CompletionStage<PublishResponse> published;
         try {
             // No owner to check: straight to the store, one stage fewer per publish; a failure
             // is still in the stage, as it was when the store ran after the check.
-            published = caller.isEmpty() ? publishTo(socketId, sessionId, message, requestId)
-                    : ownedBy(caller, socketId).thenCompose(owned -> publishTo(socketId, sessionId, message, requestId));
+            published = caller.isEmpty() ? publishTo(socketId, sessionId, message, requestId, answered)
+                    : ownedBy(caller, socketId).thenCompose(owned ->
+                            publishTo(socketId, sessionId, message, requestId, answered));
         } catch (RuntimeException e) {
             published = CompletableFuture.failedFuture(e);
         }
-        return published.whenComplete((response, error) ->
-                PublishCharges.settle(reservation, error, () -> bytes * response.sessions()));
+        return published.whenComplete((response, error) -> PublishCharges.settle(reservation, error,
+                () -> answered[0].repeat() ? 0 : bytes * response.sessions()));
     }
 
     private CompletionStage<PublishResponse> publishTo(String socketId, String sessionId, String message,
-            String requestId) {
+            String requestId, Publication[] answered) {
         return sessionId == null
-                ? publishToAll(socketId, message, requestId)
-                : publishToOne(socketId, sessionId, message, requestId);
+                ? publishToAll(socketId, message, requestId, answered)
+                : publishToOne(socketId, sessionId, message, requestId, answered);
     }
 
-    private CompletionStage<PublishResponse> publishToAll(String socketId, String message, String requestId) {
+    private CompletionStage<PublishResponse> publishToAll(String socketId, String message, String requestId,
+            Publication[] answered) {
         return measured(System.nanoTime(), sockets.publish(socketId, null, message, requestId).thenApply(found -> {
             Publication publication = recorded(found.orElseThrow(PushOperations::socketNotFound));
+            answered[0] = publication;
             return new PublishResponse(publication.queued(), publication.queueFull());
         }));
     }
@@ -158,9 +164,10 @@ public final class PushOperations {
     }
 
     private CompletionStage<PublishResponse> publishToOne(String socketId, String sessionId, String message,
-            String requestId) {
+            String requestId, Publication[] answered) {
         return measured(System.nanoTime(), sockets.publish(socketId, sessionId, message, requestId).thenApply(found -> {
             Publication publication = recorded(found.orElseThrow(PushOperations::socketNotFound));
+            answered[0] = publication;
             return switch (publication.deliveries().get(0).result()) {
                 case QUEUED -> new PublishResponse(1, 0);
                 case QUEUE_FULL -> throw new ApiException(HttpResponseStatus.TOO_MANY_REQUESTS, ErrorCodes.QUEUE_FULL,

@@ -105,6 +105,14 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
     void activated() {
     }
 
+    /**
+     * The claim ended without creating a session (or the one it created was deleted at once, its
+     * client gone): the service is told if it had {@linkplain SockJsService#beforeCreate set
+     * something aside} for it. Called at most once, never for a session the service was asked to admit.
+     */
+    void notCreated() {
+    }
+
     /** Claims the session; everything else follows from the claim's answer. */
     final void start(ClaimMode mode) {
         ties.attach();
@@ -118,18 +126,23 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
 
     private void claimed(Claim claim, Throwable error, ClaimMode mode) {
         if (error != null) {
+            notCreated();
             done();
             log.warn("{} session {}: store failed on claim: {}", ctx.channel(), key, error.toString());
             storeFailed();
             return;
         }
         if (!ctx.channel().isActive()) {
+            notCreated(); // an opened one is deleted: nobody heard of it
             clientGoneBeforeClaim(claim, mode);
             return;
         }
         if (claim.outcome() == Claim.Outcome.BUSY && busyRetries < lifetime.busyRetryDelaysMillis().length) {
             retryBusy(mode);
             return;
+        }
+        if (claim.outcome() != Claim.Outcome.OPENED) {
+            notCreated();
         }
         switch (claim.outcome()) {
             case OPENED -> {
@@ -172,6 +185,7 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
             if (ctx.channel().isActive()) {
                 claim(mode);
             } else {
+                notCreated();
                 done();
             }
         };

@@ -58,6 +58,8 @@ abstract class WebSocketReceiver extends SessionReceiver {
     /** Client messages that came before the session was active, in order. */
     private List<String> early;
     private boolean closeSent;
+    /** The service admitted the session before its claim and may have set an opening aside for it. */
+    private boolean setAside;
 
     /** {@code upgrade} answers the upgrade request: Netty's handshake handler's 101, or a 404. */
     WebSocketReceiver(ChannelHandlerContext ctx, SockJsRuntime runtime, SockJsEndpoint endpoint, SessionKey key,
@@ -87,15 +89,26 @@ abstract class WebSocketReceiver extends SessionReceiver {
 
     /**
      * Starts the session, always a new one (a websocket claims create-only): the service may
-     * refuse it before the store creates it, which then costs the store nothing.
+     * refuse it before the store creates it, which then costs the store nothing; one it admits is
+     * counted from then on (websockets opened together count before their claims answer), and
+     * the service is told if the claim creates no session ({@link #notCreated}).
      */
     final void startNew() {
         Admission verdict = endpoint.service().beforeCreate(key);
         if (verdict.isAdmitted()) {
+            setAside = true;
             start(ClaimMode.STREAM);
         } else {
             done();
             handshakeThen(() -> writeClose(verdict.refusal()));
+        }
+    }
+
+    @Override
+    final void notCreated() {
+        if (setAside) {
+            setAside = false;
+            endpoint.service().notCreated(key);
         }
     }
 

@@ -407,6 +407,67 @@ class RedisRoundTripsTest {
         }
     }
 
+    @Test
+    void websocketsOpenedTogetherCostTheStoreAtMostTheBurst() throws Exception {
+        // Opens of one socket that arrive within one claim's round trip: the check before the claim
+        // sets the opening aside, so at most the burst (and what refilled meanwhile) reach Redis.
+        // Before, each only peeked at the bucket, which the first claims' answers had not yet
+        // drawn from: all passed it, and each cost its claim (and the close and end undoing it).
+        int burst = 4;
+        int attempts = 30;
+        String secret = "round-trips-secret-0123456789";
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try (RedisServerProcess redis = RedisServerProcess.start();
+                RedisMonitor monitor = RedisMonitor.start(redis.host(), redis.port());
+                CallbackServer callbacks = new CallbackServer()) {
+            WsNode node = startNode(redis, "together", secret, "--max-new-sessions-per-second=1",
+                    "--new-session-burst=" + burst);
+            List<CompletableFuture<WebSocket>> open = new ArrayList<>();
+            try {
+                String socket = authorize(http, node, secret, "client", callbacks);
+                int start = monitor.mark(redis.host(), redis.port(), "start");
+                long started = System.nanoTime();
+                List<CompletableFuture<String>> firsts = new ArrayList<>();
+                for (int i = 0; i < attempts; i++) {
+                    CompletableFuture<String> first = new CompletableFuture<>();
+                    firsts.add(first);
+                    open.add(connectAsync(http, node, socket, "together-" + (100 + i) + "-x", first));
+                }
+                int opened = 0;
+                for (int i = 0; i < attempts; i++) {
+                    String frame = firsts.get(i).get(30, TimeUnit.SECONDS);
+                    if (frame.equals("o")) {
+                        opened++;
+                    } else {
+                        assertEquals("c[4429,\"Too many new sessions: at most 1 a second, " + burst + " at once\"]",
+                                frame, "websocket " + i);
+                    }
+                }
+                double seconds = (System.nanoTime() - started) / 1e9;
+                List<String> commands = monitor.between(start, monitor.mark(redis.host(), redis.port(), "end"));
+                int claimed = 0;
+                for (int i = 0; i < attempts; i++) {
+                    String session = "together-" + (100 + i) + "-x";
+                    if (commands.stream().anyMatch(c -> c.contains(session))) {
+                        claimed++;
+                    }
+                }
+                System.out.printf("%d websockets of one socket at once in %.1f s: %d opened, %d reached Redis%n",
+                        attempts, seconds, opened, claimed);
+                // What refilled while they were opened (one a second) may rightly open more on a slow machine.
+                long bound = burst + (long) Math.ceil(seconds);
+                assertTrue(claimed <= bound, claimed + " of " + attempts + " websockets reached Redis, over " + bound);
+                assertEquals(opened, claimed, "every websocket that reached Redis opened (its socket is live)");
+                assertTrue(opened >= burst, opened + " opened");
+            } finally {
+                for (CompletableFuture<WebSocket> ws : open) {
+                    ws.thenAccept(WebSocket::abort);
+                }
+                node.close();
+            }
+        }
+    }
+
     /** A node of the application {@code demo} on {@code redis}, with {@code more} settings. */
     private static WsNode startNode(RedisServerProcess redis, String nodeId, String secret, String... more)
             throws InterruptedException {
@@ -443,6 +504,20 @@ class RedisRoundTripsTest {
                         return null;
                     }
                 }).get(30, TimeUnit.SECONDS);
+    }
+
+    /** As {@link #connect}, without waiting for the handshake. */
+    private static CompletableFuture<WebSocket> connectAsync(HttpClient http, WsNode node, String socket,
+            String session, CompletableFuture<String> first) {
+        return http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + node.publicPort() + "/"
+                + socket + "/000/" + session + "/websocket"), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        first.complete(data.toString());
+                        webSocket.request(1);
+                        return null;
+                    }
+                });
     }
 
     private static String authorize(HttpClient http, WsNode node, String secret, String client,
