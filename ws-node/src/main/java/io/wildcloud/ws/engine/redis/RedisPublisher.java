@@ -151,7 +151,10 @@ final class RedisPublisher {
                         renewalChecks.forget(socketId);
                         return Optional.<Publication>empty();
                     }
-                    if (part.checkTtl()) {
+                    // renewed 2: a request id's earlier answer, given again (a repeat): the script
+                    // ran nothing for it, so it checked no TTL and the next publish must.
+                    boolean repeat = (Long) answer.get(2) == 2L;
+                    if (part.checkTtl() && !repeat) {
                         renewalChecks.checked(socketId, part.started());
                     }
                     lifetime.renewClientIfTold(answer, 2);
@@ -161,8 +164,7 @@ final class RedisPublisher {
                                 PUBLISH_STATUS[((Long) answer.get(i + 1)).intValue()],
                                 ((Long) answer.get(i + 2)).intValue()));
                     }
-                    // renewed 2: a request id's earlier answer, given again (a repeat).
-                    return Optional.of(new Publication(deliveries, (Long) answer.get(2) == 2L));
+                    return Optional.of(new Publication(deliveries, repeat));
                 })
                 .exceptionallyCompose(error -> StoreErrors.failedWrite("publish " + LogTag.of(socketId), error));
     }
