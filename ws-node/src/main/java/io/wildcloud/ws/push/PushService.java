@@ -91,7 +91,8 @@ public final class PushService implements SockJsService {
 
     /**
      * Refuses a socket opening too fast before its session is created, and sets an opening aside
-     * for one it admits: {@link #onOpen} takes it, {@link #notCreated} gives it back.
+     * for one it admits: {@link #onOpen} or {@link #createdUnused} takes it, {@link #notCreated}
+     * gives it back.
      */
     @Override
     public Admission beforeCreate(SessionKey key) {
@@ -106,6 +107,11 @@ public final class PushService implements SockJsService {
     @Override
     public void notCreated(SessionKey key) {
         openings.giveBack(key.scope());
+    }
+
+    @Override
+    public void createdUnused(SessionKey key) {
+        openings.tryOpen(key.scope()); // takes the opening set aside for it
     }
 
     /** A websocket's messages: its session is held by the connection, so only the socket is read. */

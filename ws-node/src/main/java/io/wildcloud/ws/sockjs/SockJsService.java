@@ -44,6 +44,15 @@ public interface SockJsService {
     }
 
     /**
+     * A session {@link #beforeCreate} admitted will not open, yet the store did or may have done
+     * the work of creating it (its client left after the claim created it, or the claim's answer
+     * was lost in a stall): what was set aside stays spent, or a client dropping its websockets
+     * before their claims answer would make the store create sessions past every limit.
+     */
+    default void createdUnused(SessionKey key) {
+    }
+
+    /**
      * Messages the client sent, in the order sent. The returned stage completes when the service
      * has taken them on; an {@code xhr_send} or {@code jsonp_send} is acknowledged only then, which
      * keeps a session's messages in order even when its sends land on different nodes.

@@ -71,7 +71,8 @@ final class RedisSessionStore implements SessionStore {
     @Override
     public CompletionStage<Claim> claim(SessionKey key, ClaimMode mode, Creation creation, Receiver receiver) {
         return claims.claim(key, mode, creation, receiver)
-                .exceptionallyCompose(error -> StoreErrors.failed("claim " + key, error));
+                // A claim is a write (it may create the session): unanswered, it may still run.
+                .exceptionallyCompose(error -> StoreErrors.failedWrite("claim " + key, error));
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.wildcloud.ws.sockjs.Admission;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.SockJsMetrics;
 import io.wildcloud.ws.sockjs.TransportType;
+import io.wildcloud.ws.sockjs.session.Causes;
 import io.wildcloud.ws.sockjs.session.Claim;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
 import io.wildcloud.ws.sockjs.session.QueuedMessage;
@@ -16,6 +17,7 @@ import io.wildcloud.ws.sockjs.session.Receiver;
 import io.wildcloud.ws.sockjs.session.ReceiverId;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
+import io.wildcloud.ws.sockjs.session.StoreOutcomeUnknownException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -113,6 +115,14 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
     void notCreated() {
     }
 
+    /**
+     * The claim created the session, or may have (its answer was lost), but it will not open: what
+     * the service set aside for it stays spent ({@link SockJsService#createdUnused}). At most once,
+     * instead of {@link #notCreated}.
+     */
+    void createdUnused() {
+    }
+
     /** Claims the session; everything else follows from the claim's answer. */
     final void start(ClaimMode mode) {
         ties.attach();
@@ -126,14 +136,23 @@ abstract class SessionReceiver implements Receiver, LiveConnections.Drainable, R
 
     private void claimed(Claim claim, Throwable error, ClaimMode mode) {
         if (error != null) {
-            notCreated();
+            if (Causes.unwrap(error) instanceof StoreOutcomeUnknownException) {
+                createdUnused(); // Redis may still run it, as a publish without an answer keeps its charge
+            } else {
+                notCreated();
+            }
             done();
             log.warn("{} session {}: store failed on claim: {}", ctx.channel(), key, error.toString());
             storeFailed();
             return;
         }
         if (!ctx.channel().isActive()) {
-            notCreated(); // an opened one is deleted: nobody heard of it
+            // An opened one is deleted (nobody heard of it), but the store did the work of a new session.
+            if (claim.outcome() == Claim.Outcome.OPENED) {
+                createdUnused();
+            } else {
+                notCreated();
+            }
             clientGoneBeforeClaim(claim, mode);
             return;
         }

@@ -112,6 +112,14 @@ abstract class WebSocketReceiver extends SessionReceiver {
         }
     }
 
+    @Override
+    final void createdUnused() {
+        if (setAside) {
+            setAside = false;
+            endpoint.service().createdUnused(key);
+        }
+    }
+
     // ---- the ReceiverTransport part ----
 
     @Override
