@@ -6,6 +6,7 @@ properties the cluster depends on: round robin without stickiness, probes on the
 a grace period longer than the drain, API port never public, references that resolve.
 Usage: check_manifests.py DEPLOY_DIR. Prints one line per check; exits 1 if any failed.
 """
+import ipaddress
 import pathlib
 import re
 import sys
@@ -65,6 +66,10 @@ def check_compose(deploy):
           "compose: every node trusts exactly the balancers' fixed addresses (WS_TRUSTED_PROXIES)")
     check(len(subnets) == 1 and all(ip.startswith(subnets[0].rsplit(".", 1)[0] + ".") for ip in balancer_ips),
           "compose: the balancers' addresses are in the network's pinned subnet")
+    ranges = [c.get("ip_range") for c in compose.get("networks", {}).get("default", {}).get("ipam", {}).get("config", [])]
+    dynamic = ipaddress.ip_network(ranges[0]) if ranges and ranges[0] else None
+    check(dynamic is not None and not any(ipaddress.ip_address(ip) in dynamic for ip in balancer_ips if ip != "None"),
+          "compose: other containers' addresses (ip_range) never take the balancers' fixed ones")
     for mount in services["nginx"].get("volumes", []) + services["haproxy"].get("volumes", []):
         check((deploy / mount.split(":")[0]).is_file(), f"compose: mounted file {mount.split(':')[0]} exists")
 

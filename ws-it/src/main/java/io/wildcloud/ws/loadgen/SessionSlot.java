@@ -75,10 +75,12 @@ final class SessionSlot {
         return opened;
     }
 
-    private void ended(SessionClient client, SockJsFrame frame, Throwable error) {
+    // Synchronized with closeByClient and stop: a fault and a churn close at once must not both start a session.
+    private synchronized void ended(SessionClient client, SockJsFrame frame, Throwable error) {
         if (stopping || client != current) {
             return;
         }
+        current = null; // until the reopen: a churn close finds no session to close
         tracker.sessionEnded(index, frame != null ? frame.text() : String.valueOf(error));
         // Nothing more from it: a stream of a session the server lost would go on delivering.
         client.stop();
@@ -86,14 +88,16 @@ final class SessionSlot {
             return;
         }
         backoff.failedThen(() -> {
-            if (!stopping) {
-                start();
+            synchronized (this) {
+                if (!stopping && current == null) {
+                    start();
+                }
             }
         });
     }
 
     // The session is no longer current before it stops, so that its close is not taken for a fault.
-    private void closeByClient(SessionClient client) {
+    private synchronized void closeByClient(SessionClient client) {
         if (stopping || client != current) {
             return;
         }
@@ -109,7 +113,7 @@ final class SessionSlot {
         return reopens.get();
     }
 
-    void stop() {
+    synchronized void stop() {
         stopping = true;
         SessionClient client = current;
         if (client != null) {

@@ -182,7 +182,11 @@ public final class PushClient {
      * request (at most the node's {@code max-publish-targets}, default 1000).
      *
      * @return per socket, in order, how many sessions took it, or why it could not be published
-     *     ({@code socket_not_found} for a socket that no longer lives)
+     *     ({@code socket_not_found} for a socket that no longer lives; {@code store_full},
+     *     {@code store_unavailable}, {@code store_timeout} or {@code internal_error} for a target
+     *     the store failed while others were queued: only those are worth sending again; a
+     *     {@code store_timeout} may have been queued, so only a batch sent with a request id can be
+     *     sent again without a risk of repeats: docs/push-api.md, "Retries and request ids")
      * @throws PayloadTooLargeException when the message is over {@code max-message-bytes} or there
      *     are too many sockets
      * @throws AccessDeniedException when a socket belongs to another application (nothing was published)
