@@ -41,8 +41,9 @@ import java.util.concurrent.CompletionStage;
  *       sessions in one step, so a publish costs the caller one store call.</li>
  *   <li><b>Repeats.</b> A store may resend a write it got no answer to; every write is applied
  *       at most once all the same. A {@link #publish} with a request id is applied at most once
- *       per (socket, session, request id, message) for {@link #REQUEST_ID_WINDOW}: a repeat
- *       queues nothing and answers what the first did. A publish that got no answer from the
+ *       per (socket, session, request id, message) for {@link #REQUEST_ID_WINDOW}: a repeat of
+ *       one that queued queues nothing and answers what the first did (one that queued nothing,
+ *       as to a socket that does not exist, is not remembered: nothing of it could repeat). A publish that got no answer from the
  *       store fails with {@link io.wildcloud.ws.sockjs.session.StoreOutcomeUnknownException}
  *       (it may have been queued); one the store refused for want of memory with
  *       {@link io.wildcloud.ws.sockjs.session.StoreFullException} (nothing queued).</li>
@@ -129,7 +130,7 @@ public interface SocketStore {
     /**
      * As {@link #publish(String, String, String)}; with a {@code requestId} (not {@code null}) a
      * repeat of the same publish within {@link #REQUEST_ID_WINDOW} queues nothing and answers what
-     * the first one did.
+     * the first one did, if that one queued anything (else the repeat is published as new).
      */
     CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message,
             String requestId);
@@ -140,7 +141,7 @@ public interface SocketStore {
      * target's message comes after those of earlier targets and of publishes this node submitted
      * before the call, and before those of publishes it submits after. A {@code requestId} applies
      * to each target: a target repeating an earlier publish (same socket, session, request id and
-     * message, within {@link #REQUEST_ID_WINDOW}) queues nothing and answers as that one did.
+     * message, within {@link #REQUEST_ID_WINDOW}) that queued queues nothing and answers as that one did.
      * Engines may run many targets in one store call (Redis: one script run per Cluster slot).
      *
      * @return one answer per target, in the targets' order: empty if its socket does not live

@@ -502,6 +502,37 @@ public abstract class SocketStoreContract {
         assertEquals(List.of("once"), b1.await(1));
     }
 
+    /**
+     * A publish with a request id that queued nothing (no session, a full queue) is not
+     * remembered: nothing of it can repeat, so a retry once a session or room is there is its
+     * first delivery; one that queued is remembered as before.
+     */
+    @Test
+    void aPublishWithARequestIdThatQueuedNothingIsNotRemembered() throws Exception {
+        SocketStore store = newStore(Duration.ofHours(1));
+        String id = await(store.authorize("app", "late", CALLBACK_1)).socket().socketId();
+        assertEquals(Optional.empty(), await(store.publish(SocketIds.next(), null, "hello", "event-1")));
+        assertEquals(0, await(store.publish(id, null, "hello", "event-1")).orElseThrow().queued());
+
+        Collecting tab = openIndexed(store, id, "tab");
+        assertEquals(List.of(new Delivery("tab", EnqueueResult.QUEUED, 1)),
+                await(store.publish(id, null, "hello", "event-1")).orElseThrow().deliveries(),
+                "the retry of a publish that met no session delivers");
+        assertEquals(List.of("hello"), tab.await(1));
+
+        for (int i = 2; i <= MAX_QUEUE; i++) {
+            await(store.publish(id, "tab", "m" + i));
+        }
+        assertEquals(1, await(store.publish(id, "tab", "later", "event-2")).orElseThrow().queueFull());
+        await(sessionStore(store).acknowledge(new SessionKey(id, "tab"), tab.id(), MAX_QUEUE));
+        Publication room = await(store.publish(id, "tab", "later", "event-2")).orElseThrow();
+        assertEquals(List.of(new Delivery("tab", EnqueueResult.QUEUED, 1)), room.deliveries(),
+                "the retry of a publish that met a full queue delivers once there is room");
+        assertEquals(Optional.of(room), await(store.publish(id, "tab", "later", "event-2")),
+                "a repeat of one that queued answers as it did");
+        assertEquals(List.of("hello", "m2", "m3", "later"), tab.await(MAX_QUEUE + 1));
+    }
+
     @Test
     void aSendReadsTheSessionsStatusAndOnlyAnOpenSessionsSocket() throws Exception {
         SocketStore store = newStore(Duration.ofHours(1));

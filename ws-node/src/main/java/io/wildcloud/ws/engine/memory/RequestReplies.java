@@ -32,7 +32,7 @@ final class RequestReplies {
     }
 
     /**
-     * The remembered answer of this request, or {@code publish}'s (then remembered). One at a
+     * The remembered answer of this request, or {@code publish}'s (then remembered if it queued). One at a
      * time, so that two repeats arriving together still publish once; {@code publish} must not
      * publish with a request id itself.
      */
@@ -46,7 +46,9 @@ final class RequestReplies {
             return earlier.publication();
         }
         Publication publication = publish.get();
-        if (publication != null) {
+        // Only one that queued: one that queued nothing has nothing to repeat, and remembering it
+        // let any caller push out others' answers with publishes to sockets that do not exist.
+        if (publication != null && publication.queued() > 0) {
             replies.put(request, new Reply(publication, now));
         }
         return publication;

@@ -9,10 +9,12 @@ import io.wildcloud.ws.push.Authorization;
 import io.wildcloud.ws.push.NewSocketQuota;
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.Publication.Delivery;
+import io.wildcloud.ws.push.PublishTarget;
 import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.push.SocketPresence;
 import io.wildcloud.ws.push.SocketQuotaExceededException;
 import io.wildcloud.ws.push.SocketStore;
+import io.wildcloud.ws.push.SocketIds;
 import io.wildcloud.ws.push.SocketStoreContract;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
 import io.wildcloud.ws.sockjs.session.EnqueueResult;
@@ -88,6 +90,33 @@ class RedisSocketStoreTest extends SocketStoreContract {
                 () -> await(first.authorize("app", "client-3", CALLBACK_1)));
         assertTrue(refused.getCause() instanceof SocketQuotaExceededException, refused.toString());
         assertFalse(await(second.authorize("app", "client-1", CALLBACK_2)).created());
+    }
+
+    /**
+     * Publishes with request ids to sockets that do not exist leave no key in Redis: each target
+     * of a batch used to leave its request id's answer for the 5-minute window, uncharged (nothing
+     * queued is refunded), so any API caller could fill the store every tenant shares at a key
+     * per target named (9,000 a second from one connection; redteam7).
+     */
+    @Test
+    void requestIdsOfPublishesThatQueuedNothingLeaveNoKeys() throws Exception {
+        RedisEngine store = (RedisEngine) newStore(Duration.ofHours(1));
+        List<PublishTarget> unknown = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            unknown.add(new PublishTarget(SocketIds.next(), i % 2 == 0 ? null : "tab", "x"));
+        }
+        for (int request = 0; request < 5; request++) {
+            List<Optional<Publication>> answers = await(store.publishAll(unknown, "guess-" + request));
+            assertTrue(answers.stream().allMatch(Optional::isEmpty), answers.toString());
+            assertEquals(Optional.empty(), await(store.publish(SocketIds.next(), null, "x", "single-" + request)));
+        }
+        assertEquals(List.of(), replyKeysOf(store), "reply keys left in Redis");
+    }
+
+    private List<String> replyKeysOf(RedisEngine store) {
+        List<String> keys = new ArrayList<>();
+        store.redisson().getKeys().getKeysByPattern(prefix + "*:r:*").forEach(keys::add);
+        return keys;
     }
 
     @Override
