@@ -4,7 +4,11 @@ import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -67,6 +71,23 @@ public interface SocketStore {
 
     /** The socket with this id, if it lives. Does not count as use. */
     CompletionStage<Optional<SocketRecord>> find(String socketId);
+
+    /**
+     * The application of each live socket of {@code socketIds} (a socket that does not live has no
+     * entry), for a batch publish's bearer-token check. Does not count as use. By default one
+     * {@link #find} per socket; a store with round trips reads many in one.
+     */
+    default CompletionStage<Map<String, String>> owners(Collection<String> socketIds) {
+        Map<String, CompletableFuture<Optional<SocketRecord>>> found = new LinkedHashMap<>();
+        for (String socketId : socketIds) {
+            found.put(socketId, find(socketId).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(found.values().toArray(CompletableFuture[]::new)).thenApply(done -> {
+            Map<String, String> owners = new HashMap<>();
+            found.forEach((socketId, socket) -> socket.join().ifPresent(s -> owners.put(socketId, s.application())));
+            return owners;
+        });
+    }
 
     /**
      * {@link #find}, for a request that serves a session (a poll, a stream, a websocket): a store

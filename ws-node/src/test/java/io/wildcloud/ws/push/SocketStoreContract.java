@@ -21,7 +21,9 @@ import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -500,6 +502,26 @@ public abstract class SocketStoreContract {
         assertEquals(first.get(1), other.get(1));
         assertEquals(List.of("once", "twice"), a1.await(2));
         assertEquals(List.of("once"), b1.await(1));
+    }
+
+    /** The applications of many sockets at once (a batch publish's bearer-token check): live ones only. */
+    @Test
+    void ownersNamesTheApplicationOfEachLiveSocket() throws Exception {
+        SocketStore store = newStore(Duration.ofHours(1));
+        Map<String, String> expected = new HashMap<>();
+        List<String> socketIds = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String application = i % 3 == 0 ? "other" : "app";
+            String id = await(store.authorize(application, "owner-" + i, CALLBACK_1)).socket().socketId();
+            expected.put(id, application);
+            socketIds.add(id);
+            socketIds.add(SocketIds.next());
+        }
+        String revoked = socketIds.get(2);
+        assertTrue(await(store.revoke("app", "owner-1")).isPresent());
+        expected.remove(revoked);
+        assertEquals(expected, await(store.owners(socketIds)));
+        assertEquals(Map.of(), await(store.owners(List.of(SocketIds.next()))));
     }
 
     /**
