@@ -15,8 +15,9 @@
 -- Replays: Redisson resends a call that got no answer in time, and a stalled Redis then runs every
 -- copy. The call's reply key (KEYS[1], node-made id) holds the answers of the run that queued
 -- anything, so a repeated call queues nothing and answers what the first run did. A publish that
--- carries the application's request id has a reply key of its own (in the socket's slot), so the
--- application's retry of it in another call answers the same way.
+-- carries the application's request id and queued anything has a reply key of its own (in the
+-- socket's slot), so the application's retry of it in another call answers the same way; one that
+-- queued nothing leaves no key (a retry of it is its first delivery).
 -- KEYS[1] the call's reply key, <prefix>{<scope of the first publish>}:r:<call id>
 -- ARGV[1] TTL ms of the call's reply key (longer than Redisson's retries take)
 -- ARGV[2] TTL ms of a request id's reply key (how long an application may retry with it)
@@ -55,6 +56,8 @@ local slack = tonumber(ARGV[4])
 local max = queueBound(ARGV[5])
 local keyPrefix = ARGV[6]
 local queuedAny = false
+-- Whether the publish being run queued anything (publishOne sets it).
+local queuedHere = false
 -- Every holder node's wake-ups of this run in one PUBLISH at the end (wakeup.lua).
 deferWakeups()
 
@@ -106,6 +109,7 @@ local function publishOne(k, a)
     local status, length = queueMessages(hash, queue, keyPrefix, socketId, sid, ARGV, a + 1, a + 1, max)
     if status == 0 then
       queuedAny = true
+      queuedHere = true
     elseif status == 1 or status == 2 then
       leaveSocket(socket, sid)
     end
@@ -130,8 +134,14 @@ for a = 7, #ARGV, 5 do
         answer[3] = 2
       end
     else
+      queuedHere = false
       answer = publishOne(k, a)
-      redis.call('SET', requestKey, cjson.encode(answer), 'PX', ARGV[2])
+      -- Remembered only if it queued: a publish that queued nothing (no socket, no session, queues
+      -- full) has nothing to repeat, and remembering it let any caller write a key that lives
+      -- for ARGV[2] per target named, uncharged, even for sockets that do not exist.
+      if queuedHere then
+        redis.call('SET', requestKey, cjson.encode(answer), 'PX', ARGV[2])
+      end
     end
   else
     answer = publishOne(k, a)

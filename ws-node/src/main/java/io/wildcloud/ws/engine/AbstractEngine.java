@@ -21,7 +21,9 @@ import io.wildcloud.ws.sockjs.session.SessionStatus;
 import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -105,6 +107,11 @@ public abstract class AbstractEngine implements Engine {
     @Override
     public CompletionStage<Optional<SocketRecord>> find(String socketId) {
         return sockets.find(socketId);
+    }
+
+    @Override
+    public CompletionStage<Map<String, String>> owners(Collection<String> socketIds) {
+        return sockets.owners(socketIds);
     }
 
     @Override

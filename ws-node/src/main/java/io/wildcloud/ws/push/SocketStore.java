@@ -4,7 +4,11 @@ import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -41,8 +45,10 @@ import java.util.concurrent.CompletionStage;
  *       sessions in one step, so a publish costs the caller one store call.</li>
  *   <li><b>Repeats.</b> A store may resend a write it got no answer to; every write is applied
  *       at most once all the same. A {@link #publish} with a request id is applied at most once
- *       per (socket, session, request id, message) for {@link #REQUEST_ID_WINDOW}: a repeat
- *       queues nothing and answers what the first did, marked {@link Publication#repeat}. A publish that got no answer from the
+ *       per (socket, session, request id, message) for {@link #REQUEST_ID_WINDOW}: a repeat of
+ *       one that queued queues nothing and answers what the first did, marked
+ *       {@link Publication#repeat} (one that queued nothing, as to a socket that does not exist, is
+ *       not remembered: nothing of it could repeat). A publish that got no answer from the
  *       store fails with {@link io.wildcloud.ws.sockjs.session.StoreOutcomeUnknownException}
  *       (it may have been queued); one the store refused for want of memory with
  *       {@link io.wildcloud.ws.sockjs.session.StoreFullException} (nothing queued).</li>
@@ -66,6 +72,23 @@ public interface SocketStore {
 
     /** The socket with this id, if it lives. Does not count as use. */
     CompletionStage<Optional<SocketRecord>> find(String socketId);
+
+    /**
+     * The application of each live socket of {@code socketIds} (a socket that does not live has no
+     * entry), for a batch publish's bearer-token check. Does not count as use. By default one
+     * {@link #find} per socket; a store with round trips reads many in one.
+     */
+    default CompletionStage<Map<String, String>> owners(Collection<String> socketIds) {
+        Map<String, CompletableFuture<Optional<SocketRecord>>> found = new LinkedHashMap<>();
+        for (String socketId : socketIds) {
+            found.put(socketId, find(socketId).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(found.values().toArray(CompletableFuture[]::new)).thenApply(done -> {
+            Map<String, String> owners = new HashMap<>();
+            found.forEach((socketId, socket) -> socket.join().ifPresent(s -> owners.put(socketId, s.application())));
+            return owners;
+        });
+    }
 
     /**
      * {@link #find}, for a request that serves a session (a poll, a stream, a websocket): a store
@@ -129,7 +152,8 @@ public interface SocketStore {
     /**
      * As {@link #publish(String, String, String)}; with a {@code requestId} (not {@code null}) a
      * repeat of the same publish within {@link #REQUEST_ID_WINDOW} queues nothing and answers what
-     * the first one did, marked {@link Publication#repeat} (the caller's budget is not charged again).
+     * the first one did, marked {@link Publication#repeat} (the caller's budget is not charged
+     * again), if that one queued anything (else the repeat is published as new).
      */
     CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message,
             String requestId);
@@ -140,7 +164,7 @@ public interface SocketStore {
      * target's message comes after those of earlier targets and of publishes this node submitted
      * before the call, and before those of publishes it submits after. A {@code requestId} applies
      * to each target: a target repeating an earlier publish (same socket, session, request id and
-     * message, within {@link #REQUEST_ID_WINDOW}) queues nothing and answers as that one did.
+     * message, within {@link #REQUEST_ID_WINDOW}) that queued queues nothing and answers as that one did.
      * Engines may run many targets in one store call (Redis: one script run per Cluster slot).
      *
      * @return one answer per target, in the targets' order: empty if its socket does not live;

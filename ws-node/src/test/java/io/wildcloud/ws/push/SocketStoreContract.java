@@ -21,7 +21,9 @@ import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -504,6 +506,57 @@ public abstract class SocketStoreContract {
         assertFalse(other.get(0).orElseThrow().repeat(), "another message is another publish");
         assertEquals(List.of("once", "twice"), a1.await(2));
         assertEquals(List.of("once"), b1.await(1));
+    }
+
+    /** The applications of many sockets at once (a batch publish's bearer-token check): live ones only. */
+    @Test
+    void ownersNamesTheApplicationOfEachLiveSocket() throws Exception {
+        SocketStore store = newStore(Duration.ofHours(1));
+        Map<String, String> expected = new HashMap<>();
+        List<String> socketIds = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String application = i % 3 == 0 ? "other" : "app";
+            String id = await(store.authorize(application, "owner-" + i, CALLBACK_1)).socket().socketId();
+            expected.put(id, application);
+            socketIds.add(id);
+            socketIds.add(SocketIds.next());
+        }
+        String revoked = socketIds.get(2);
+        assertTrue(await(store.revoke("app", "owner-1")).isPresent());
+        expected.remove(revoked);
+        assertEquals(expected, await(store.owners(socketIds)));
+        assertEquals(Map.of(), await(store.owners(List.of(SocketIds.next()))));
+    }
+
+    /**
+     * A publish with a request id that queued nothing (no session, a full queue) is not
+     * remembered: nothing of it can repeat, so a retry once a session or room is there is its
+     * first delivery; one that queued is remembered as before.
+     */
+    @Test
+    void aPublishWithARequestIdThatQueuedNothingIsNotRemembered() throws Exception {
+        SocketStore store = newStore(Duration.ofHours(1));
+        String id = await(store.authorize("app", "late", CALLBACK_1)).socket().socketId();
+        assertEquals(Optional.empty(), await(store.publish(SocketIds.next(), null, "hello", "event-1")));
+        assertEquals(0, await(store.publish(id, null, "hello", "event-1")).orElseThrow().queued());
+
+        Collecting tab = openIndexed(store, id, "tab");
+        assertEquals(List.of(new Delivery("tab", EnqueueResult.QUEUED, 1)),
+                await(store.publish(id, null, "hello", "event-1")).orElseThrow().deliveries(),
+                "the retry of a publish that met no session delivers");
+        assertEquals(List.of("hello"), tab.await(1));
+
+        for (int i = 2; i <= MAX_QUEUE; i++) {
+            await(store.publish(id, "tab", "m" + i));
+        }
+        assertEquals(1, await(store.publish(id, "tab", "later", "event-2")).orElseThrow().queueFull());
+        await(sessionStore(store).acknowledge(new SessionKey(id, "tab"), tab.id(), MAX_QUEUE));
+        Publication room = await(store.publish(id, "tab", "later", "event-2")).orElseThrow();
+        assertEquals(List.of(new Delivery("tab", EnqueueResult.QUEUED, 1)), room.deliveries(),
+                "the retry of a publish that met a full queue delivers once there is room");
+        assertEquals(Optional.of(room.asRepeat()), await(store.publish(id, "tab", "later", "event-2")),
+                "a repeat of one that queued answers as it did, marked a repeat");
+        assertEquals(List.of("hello", "m2", "m3", "later"), tab.await(MAX_QUEUE + 1));
     }
 
     @Test

@@ -164,8 +164,13 @@ public final class MemorySocketStore implements SocketStore {
     public CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message,
             String requestId) {
         if (requestId != null) {
-            return CompletableFuture.completedFuture(Optional.ofNullable(requestReplies.once(socketId, sessionId,
-                    requestId, message, () -> publishNow(socketId, sessionId, message).orElse(null))));
+            String application;
+            synchronized (lock) {
+                Entry entry = live(socketId, now());
+                application = entry == null ? "" : entry.record.application();
+            }
+            return CompletableFuture.completedFuture(Optional.ofNullable(requestReplies.once(application, socketId,
+                    sessionId, requestId, message, () -> publishNow(socketId, sessionId, message).orElse(null))));
         }
         return CompletableFuture.completedFuture(publishNow(socketId, sessionId, message));
     }

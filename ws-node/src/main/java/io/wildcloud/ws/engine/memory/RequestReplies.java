@@ -2,6 +2,7 @@ package io.wildcloud.ws.engine.memory;
 
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.SocketStore;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,7 +12,9 @@ import java.util.function.Supplier;
 /**
  * The answers of the memory engine's publishes that carried a request id, for
  * {@link SocketStore#REQUEST_ID_WINDOW}: a repeat gets the first answer and queues nothing.
- * Bounded to {@link #MAX_REMEMBERED} answers (the oldest go first).
+ * Bounded to {@link #MAX_REMEMBERED} answers per application (the oldest go first): one bound for
+ * all let one tenant's publishes push every other tenant's answers out, and their retries were
+ * delivered again. Applications are the configured few, so the whole stays bounded.
  */
 final class RequestReplies {
 
@@ -25,35 +28,39 @@ final class RequestReplies {
 
     private final LongSupplier nanoClock;
     private final long windowNanos = SocketStore.REQUEST_ID_WINDOW.toNanos();
-    private final Map<Request, Reply> replies = new LinkedHashMap<>();
+    private final Map<String, Map<Request, Reply>> repliesByApplication = new HashMap<>();
 
     RequestReplies(LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
     }
 
     /**
-     * The remembered answer of this request ({@linkplain Publication#repeat a repeat}), or
-     * {@code publish}'s (then remembered). One at a
+     * The remembered answer of this request of {@code application} ('' for a socket that does not
+     * live), {@linkplain Publication#repeat marked a repeat}, or {@code publish}'s (then remembered
+     * if it queued). One at a
      * time, so that two repeats arriving together still publish once; {@code publish} must not
      * publish with a request id itself.
      */
-    synchronized Publication once(String socketId, String sessionId, String requestId, String message,
-            Supplier<Publication> publish) {
+    synchronized Publication once(String application, String socketId, String sessionId, String requestId,
+            String message, Supplier<Publication> publish) {
         long now = nanoClock.getAsLong();
-        forgetOld(now);
+        Map<Request, Reply> replies = repliesByApplication.computeIfAbsent(application, name -> new LinkedHashMap<>());
+        forgetOld(replies, now);
         Request request = new Request(socketId, sessionId, requestId, message);
         Reply earlier = replies.get(request);
         if (earlier != null) {
             return earlier.publication().asRepeat();
         }
         Publication publication = publish.get();
-        if (publication != null) {
+        // Only one that queued: one that queued nothing has nothing to repeat, and remembering it
+        // let any caller push out others' answers with publishes to sockets that do not exist.
+        if (publication != null && publication.queued() > 0) {
             replies.put(request, new Reply(publication, now));
         }
         return publication;
     }
 
-    private void forgetOld(long now) {
+    private void forgetOld(Map<Request, Reply> replies, long now) {
         Iterator<Reply> oldest = replies.values().iterator();
         while (oldest.hasNext()) {
             Reply reply = oldest.next();

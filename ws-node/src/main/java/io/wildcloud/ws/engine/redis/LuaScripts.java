@@ -48,6 +48,7 @@ final class LuaScripts {
     final LuaScript socketQuota = LuaScript.load("socket_quota");
     final LuaScript socketGet = LuaScript.load("socket_get", SOCKET_INDEX);
     final LuaScript socketPresence = LuaScript.load("socket_presence");
+    final LuaScript socketOwners = LuaScript.load("socket_owners");
     final LuaScript socketUse = LuaScript.load("socket_use", SOCKET_INDEX);
     final LuaScript socketRevoke = LuaScript.load("socket_revoke", SOCKET_INDEX);
     final LuaScript socketReleaseClient = LuaScript.load("socket_release_client");
@@ -72,7 +73,7 @@ final class LuaScripts {
 
     List<LuaScript> all() {
         return List.of(claim, claimOpen, acknowledge, release, rearm, enqueue, close, fetch, touch, expire, expiryLease, expirySettle,
-                claimsRead, takeoverLease, takeoverPin, rosterLeave, rosterSeen, rosterHeartbeat, processAnnounce, heldCut, publish, socketClaimClient, socketAuthorize, socketQuota, socketGet, socketPresence, socketUse, socketRevoke,
+                claimsRead, takeoverLease, takeoverPin, rosterLeave, rosterSeen, rosterHeartbeat, processAnnounce, heldCut, publish, socketClaimClient, socketAuthorize, socketQuota, socketGet, socketPresence, socketOwners, socketUse, socketRevoke,
                 socketReleaseClient, socketAddSession, socketRemoveSession, end);
     }
 

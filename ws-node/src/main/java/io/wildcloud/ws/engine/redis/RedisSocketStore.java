@@ -16,8 +16,12 @@ import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStatus;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -147,6 +151,42 @@ final class RedisSocketStore implements SocketStore {
     @Override
     public CompletionStage<Optional<SocketRecord>> find(String socketId) {
         return read(socketId, false).thenApply(reply -> reply.map(r -> record(socketId, r)));
+    }
+
+    /**
+     * One socket_owners.lua run per Cluster slot (one on a single Redis), pipelined as socket
+     * look-ups are, instead of a socket_get run per socket.
+     */
+    @Override
+    public CompletionStage<Map<String, String>> owners(Collection<String> socketIds) {
+        Map<Integer, List<String>> groups = new LinkedHashMap<>();
+        for (String socketId : socketIds) {
+            int slot = runtime.cluster() ? ClusterSlots.of(keys.scopePrefix(socketId)) : 0;
+            groups.computeIfAbsent(slot, s -> new ArrayList<>()).add(socketId);
+        }
+        Map<String, String> owners = new HashMap<>();
+        List<CompletableFuture<Void>> reads = new ArrayList<>(groups.size());
+        for (List<String> group : groups.values()) {
+            List<Object> scriptKeys = new ArrayList<>(group.size());
+            group.forEach(socketId -> scriptKeys.add(keys.socketKeys(socketId).get(0)));
+            reads.add(runtime.pipeline().<List<Object>>submit(scripts.socketOwners, RScript.ReturnType.LIST, scriptKeys)
+                    .exceptionallyCompose(error -> StoreErrors.<List<Object>>failed(scripts.socketOwners.name(), error))
+                    .thenAccept(reply -> {
+                        synchronized (owners) {
+                            for (int i = 0; i < group.size(); i++) {
+                                String owner = reply == null || i >= reply.size() ? "" : String.valueOf(reply.get(i));
+                                if (!owner.isEmpty()) {
+                                    owners.put(group.get(i), owner);
+                                }
+                            }
+                        }
+                    }).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            synchronized (owners) {
+                return Map.copyOf(owners);
+            }
+        });
     }
 
     /** A read, so safe to send again: a poll waits a stall out here as it does in its claim. */

@@ -19,6 +19,7 @@ import java.util.function.Consumer;
 final class JsonBodies {
 
     static final int MAX_CALLBACK_LENGTH = 2048;
+    private static final int MAX_PORT = 65_535;
 
     private JsonBodies() {
     }
@@ -103,6 +104,11 @@ final class JsonBodies {
         if (text.length() > MAX_CALLBACK_LENGTH || !(scheme.equals("http") || scheme.equals("https"))
                 || uri.getHost() == null || uri.getHost().isEmpty() || uri.getRawUserInfo() != null) {
             throw invalidCallback();
+        }
+        // java.net.URI takes any digits; such a callback failed every attempt for the retry budget.
+        if (uri.getPort() == 0 || uri.getPort() > MAX_PORT) {
+            throw ApiException.badRequest(ErrorCodes.INVALID_CALLBACK, "The callback's port must be 1 to " + MAX_PORT
+                    + " (it is " + uri.getPort() + "); leave it out for the scheme's own.");
         }
         return uri;
     }

@@ -3,10 +3,17 @@ package io.wildcloud.ws.engine.memory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.wildcloud.ws.push.NewSocketQuota;
+import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.push.SocketStoreContract;
+import io.wildcloud.ws.sockjs.session.ClaimMode;
+import io.wildcloud.ws.sockjs.session.ReceiverId;
+import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
+import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
+import io.wildcloud.ws.testing.IdleReceiver;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,6 +54,37 @@ class MemorySocketStoreTest extends SocketStoreContract {
     @Override
     protected void letTimePass(Duration time) {
         clock.addAndGet(time.toNanos());
+    }
+
+    /**
+     * The answers remembered for request ids are bounded per application: one tenant's publishes
+     * with ids of their own (to a session of its own that reads) pushed every other tenant's out
+     * of the node's one bound of 100,000, and their retries within the window were delivered again
+     * (redteam7).
+     */
+    @Test
+    void oneApplicationsRequestIdsDoNotPushOutAnothers() throws Exception {
+        try (MemorySessionStore roomy = new MemorySessionStore(RequestReplies.MAX_REMEMBERED + 10)) {
+            MemorySocketStore store = new MemorySocketStore(roomy, Duration.ofHours(1), clock::get);
+            String good = await(store.authorize("good", "client", CALLBACK_1)).socket().socketId();
+            String evil = await(store.authorize("evil", "client", CALLBACK_1)).socket().socketId();
+            SessionKey goodTab = new SessionKey(good, "tab");
+            SessionKey evilTab = new SessionKey(evil, "tab");
+            for (SessionKey tab : List.of(goodTab, evilTab)) {
+                await(roomy.claim(tab, ClaimMode.STREAM, Creation.CREATE_ONLY, new IdleReceiver(new ReceiverId("n1", tab.hashCode()))));
+                await(store.addSession(tab.scope(), tab.sessionId(), 10));
+            }
+            Publication first = await(store.publish(good, null, "shipped", "order-42")).orElseThrow();
+            assertEquals(1, first.queued());
+            for (int i = 0; i < RequestReplies.MAX_REMEMBERED; i++) {
+                await(store.publish(evil, "tab", "m", "evil-" + i));
+            }
+            assertEquals(Optional.of(first.asRepeat()), await(store.publish(good, null, "shipped", "order-42")),
+                    "the good tenant's retry answers its first publish");
+            // The queue's length after one more: 2 if the message was queued once, 3 if twice.
+            assertEquals(2, await(store.publish(good, "tab", "probe")).orElseThrow().deliveries().get(0).queueLength(),
+                    "the good tenant's message was queued once");
+        }
     }
 
     @Test

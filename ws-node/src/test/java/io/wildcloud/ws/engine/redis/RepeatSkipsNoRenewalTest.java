@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.SessionRegistration;
+import io.wildcloud.ws.sockjs.session.ClaimMode;
+import io.wildcloud.ws.sockjs.session.ReceiverId;
+import io.wildcloud.ws.sockjs.session.SessionKey;
+import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
+import io.wildcloud.ws.testing.CollectingReceiver;
 import io.wildcloud.ws.testing.RedisTestServer;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -31,11 +37,16 @@ class RepeatSkipsNoRenewalTest {
         try {
             String socket = engine.authorize("app", "client", URI.create("http://127.0.0.1:9/one"))
                     .toCompletableFuture().get(30, TimeUnit.SECONDS).socket().socketId();
+            // A live session in the socket's index: only a publish that queued is remembered for its request id.
             assertTrue(engine.addSession(socket, "s", 5).toCompletableFuture().get(30, TimeUnit.SECONDS)
                     == SessionRegistration.ADDED);
+            engine.claim(new SessionKey(socket, "s"), ClaimMode.STREAM, Creation.CREATE_ONLY_IN_LIVE_SCOPE,
+                    new CollectingReceiver(new ReceiverId(engine.nodeId(), 1), new CopyOnWriteArrayList<>()))
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
             Publication first = engine.publish(socket, null, "m1", "request-1")
                     .toCompletableFuture().get(30, TimeUnit.SECONDS).orElseThrow();
             assertFalse(first.repeat());
+            assertTrue(first.queued() == 1, "the first publish queued: " + first);
             // Past the half slack: the socket's next publish is due for a check.
             TimeUnit.MILLISECONDS.sleep(IDLE.toMillis() / 32 + 500);
             String key = (String) new RedisKeys(prefix).socketKeys(socket).get(0);

@@ -174,6 +174,12 @@ class ApiHandlerTest {
                 "javascript:alert(1)", "http://user:pw@app.example/x", "http://a b/", "")) {
             assertEquals(invalid, exchange(channel, post(AUTHORIZE, "{\"callback\":\"" + callback + "\"}")), callback);
         }
+        // Accepted before (redteam7), and every attempt then failed "port out of range" for the retry budget.
+        for (int port : List.of(0, 65_536, 99_999)) {
+            assertEquals(error("400 Bad Request", "invalid_callback", "The callback's port must be 1 to 65535 (it is "
+                    + port + "); leave it out for the scheme's own."),
+                    exchange(channel, post(AUTHORIZE, "{\"callback\":\"https://app.example:" + port + "/x\"}")));
+        }
         assertEquals(0, ((MemorySocketStore) bed.sockets).size());
     }
 
