@@ -29,7 +29,8 @@ import java.util.Map;
  * conditions of issue 17's table (flags given beside it still win): 64-byte messages, 64
  * keep-alive API connections with one request in flight each, 50,000 warm-up and 200,000 measured
  * messages, nodes on {@code -Xmx1g} alone. Every run prints the nodes' GC pauses in the measured
- * window and the servers' wake-ups per message.
+ * window and the servers' wake-ups per message, and each node's heap allocation per delivered message
+ * in the window ({@link NodeAllocation}: a figure that does not depend on the machine's speed).
  *
  * <p>{@code --server=nchan} runs the same scenarios against Nchan, the reference issue 17's targets
  * were derived from, so that they can be judged by ratio on whatever machine this runs: nginx with
@@ -47,6 +48,8 @@ public final class PushBenchmark {
     private final BenchServers servers;
     /** The GC log of each node started, by its process. */
     private final Map<ManagedProcess, GcLog> gcLogs = new LinkedHashMap<>();
+    /** The heap allocation meter of each node started (none where attach is refused). */
+    private final Map<ManagedProcess, NodeAllocation> allocations = new LinkedHashMap<>();
 
     private PushBenchmark(Map<String, String> flags) throws IOException {
         this.servers = new BenchServers(flags);
@@ -131,6 +134,10 @@ public final class PushBenchmark {
 
     private BenchServers.Node started(BenchServers.Node node) {
         gcLogs.put(node.process(), node.gcLog());
+        NodeAllocation allocation = NodeAllocation.attach(node.process().pid());
+        if (allocation != null) {
+            allocations.put(node.process(), allocation);
+        }
         return node;
     }
 
@@ -165,9 +172,11 @@ public final class PushBenchmark {
         Duration[] ownCpu = new Duration[2];
         long[] redisCommands = new long[2];
         java.util.List<Map<String, Long>> commandStats = new java.util.ArrayList<>(List.of(Map.of(), Map.of()));
+        Map<ManagedProcess, Long> allocated = new LinkedHashMap<>();
         LoadGenerator generator = new LoadGenerator(options, System.err, new LoadGenerator.PhaseListener() {
             @Override
             public void publishing() {
+                allocations.values().forEach(NodeAllocation::mark);
                 ownCpu[0] = BenchServers.ownCpu();
                 windowNanos[0] = System.nanoTime();
                 processes.forEach(p -> cpuBefore.put(p, p.cpu()));
@@ -189,6 +198,7 @@ public final class PushBenchmark {
                 processes.forEach(p -> wakeUpsAfter.put(p, p.wakeUps()));
                 redisCommands[1] = BenchServers.redisCommands(redisHost, redisPort);
                 commandStats.set(1, BenchServers.commandStats(redisHost, redisPort));
+                allocations.forEach((node, allocation) -> allocated.put(node, allocation.sinceMark()));
             }
         });
         LoadResult result = generator.run();
@@ -229,6 +239,14 @@ public final class PushBenchmark {
         System.out.println("wake-ups per message" + wakeUps + " (voluntary context switches, all threads)");
         processes.stream().filter(gcLogs::containsKey)
                 .forEach(node -> System.out.println("GC " + node.name() + "  " + gcLogs.get(node).pausesSinceMark()));
+        if (!allocated.isEmpty()) {
+            StringBuilder perNode = new StringBuilder();
+            allocated.forEach((node, bytes) -> perNode.append(String.format(Locale.ROOT, " %s=%s", node.name(),
+                    bytes < 0 ? "?" : Long.toString(Math.round(bytes / (double) Math.max(1, result.delivered()))))));
+            System.out.println("allocated" + perNode + " bytes per message (heap, all the node's threads, measured window)");
+        }
+        allocations.values().forEach(NodeAllocation::close);
+        allocations.clear();
         System.out.printf(Locale.ROOT, "load generator CPU  %.2f s (this process, same window)%n",
                 (ownCpu[1].toNanos() - ownCpu[0].toNanos()) / 1e9);
         if (redisHost != null) {

@@ -5,7 +5,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.wildcloud.ws.edge.CompactHttpHeaders;
 import io.wildcloud.ws.edge.PipelineNames;
 import io.wildcloud.ws.node.http.ConnectionGuards;
 import io.wildcloud.ws.node.http.DrainingConnections;
@@ -50,7 +50,7 @@ abstract class PortInitializer extends ChannelInitializer<SocketChannel> {
     /** Puts the port's handlers, in {@code PipelineNames}' order, into {@code pipeline}. */
     final void addHandlers(ChannelPipeline pipeline) {
         pipeline.addLast(PipelineNames.WRITE_BACKLOG, backlogLimit.get())
-                .addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec())
+                .addLast(PipelineNames.HTTP_CODEC, CompactHttpHeaders.serverCodec())
                 .addLast(PipelineNames.DRAIN, connections.newHandler())
                 .addLast(aggregatorName(), newAggregator())
                 .addLast(PipelineNames.HEALTH, health);

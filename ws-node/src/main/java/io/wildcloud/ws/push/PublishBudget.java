@@ -2,6 +2,7 @@ package io.wildcloud.ws.push;
 
 import io.wildcloud.ws.sockjs.KeyedBuckets;
 import java.time.Duration;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,8 @@ public final class PublishBudget {
     private final long bytesPerSecond;
     private final long burst;
     private final KeyedBuckets<String, Bucket> buckets = new KeyedBuckets<>(MAX_APPLICATIONS);
+    /** Made once: a lambda written at the call would capture this budget anew on every publish. */
+    private final LongFunction<Bucket> newBucket = Bucket::new;
 
     public PublishBudget(long bytesPerSecond, long burst) {
         this.bytesPerSecond = bytesPerSecond;
@@ -60,7 +63,7 @@ public final class PublishBudget {
 
     /** As {@link #reserve(String, long)} at {@code nowNanos} ({@link System#nanoTime()}; tests). */
     Reservation reserve(String application, long worstCaseBytes, long nowNanos) {
-        Bucket bucket = buckets.of(application, nowNanos, made -> new Bucket(made));
+        Bucket bucket = buckets.of(application, nowNanos, newBucket);
         long waitNanos = bucket.take(worstCaseBytes, nowNanos, application);
         if (waitNanos > 0) {
             throw new PublishBudgetExceededException(application, bytesPerSecond, burst, Duration.ofNanos(waitNanos));

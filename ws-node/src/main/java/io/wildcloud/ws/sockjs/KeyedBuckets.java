@@ -30,7 +30,12 @@ public final class KeyedBuckets<K, B extends KeyedBuckets.Bucket> {
 
     /** {@code key}'s bucket, made (full) by {@code make} at {@code nowNanos} if the node has none. */
     public B of(K key, long nowNanos, LongFunction<B> make) {
-        if (buckets.size() >= max && !buckets.containsKey(key)) {
+        // Most calls find the bucket: read it first, without the capturing lambda a miss needs.
+        B existing = buckets.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        if (buckets.size() >= max) {
             makeRoom(nowNanos);
         }
         return buckets.computeIfAbsent(key, k -> make.apply(nowNanos));

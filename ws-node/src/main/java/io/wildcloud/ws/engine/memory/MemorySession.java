@@ -104,11 +104,18 @@ final class MemorySession {
                 return new Enqueued(EnqueueResult.QUEUE_FULL, queue.size());
             }
             queuedBytes += sized.totalBytes();
-            List<QueuedMessage> added = new ArrayList<>(messages.size());
-            for (int i = 0; i < messages.size(); i++) {
-                SizedQueuedMessage queued = new SizedQueuedMessage(++lastSeq, messages.get(i), sized.bytes()[i]);
+            List<QueuedMessage> added;
+            if (messages.size() == 1) { // a single publish's: no list with room to grow
+                SizedQueuedMessage queued = new SizedQueuedMessage(++lastSeq, messages.get(0), sized.bytes()[0]);
                 queue.addLast(queued);
-                added.add(queued);
+                added = List.of(queued);
+            } else {
+                added = new ArrayList<>(messages.size());
+                for (int i = 0; i < messages.size(); i++) {
+                    SizedQueuedMessage queued = new SizedQueuedMessage(++lastSeq, messages.get(i), sized.bytes()[i]);
+                    queue.addLast(queued);
+                    added.add(queued);
+                }
             }
             if (holder != null) {
                 Receiver receiver = holder;

@@ -235,6 +235,9 @@ public final class MemorySocketStore implements SocketStore {
         if (targets == null) {
             return null;
         }
+        if (targets.size() == 1) { // a socket's one session: the list Publication keeps as it is
+            return new Publication(List.of(deliver(socketId, targets.get(0), messages)));
+        }
         List<Delivery> deliveries = new ArrayList<>(targets.size());
         for (String target : targets) {
             deliveries.add(deliver(socketId, target, messages));

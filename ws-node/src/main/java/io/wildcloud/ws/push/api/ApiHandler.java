@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.VoidChannelPromise;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -25,6 +27,7 @@ import io.wildcloud.ws.sockjs.session.StoreUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +57,12 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
     private final Queue<FullHttpRequest> waiting = new ArrayDeque<>();
     private boolean busy;
     private boolean closed;
+    /**
+     * The promise of a kept-alive answer's write, which nothing waits for: one per connection
+     * instead of a new one per answer; like an unwatched promise, a failed write is not reported
+     * (the connection's close is).
+     */
+    private ChannelPromise unwatched;
 
     ApiHandler(ApiRoutes routes) {
         this.routes = routes;
@@ -104,7 +113,13 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
             reply(ctx, version, keepAlive, ApiReply.of(JsonBodies.malformed()));
             return;
         }
-        routes.route(method, uri, authorization, body, requestId).whenComplete((reply, error) -> {
+        CompletionStage<ApiReply> answered = routes.route(method, uri, authorization, body, requestId);
+        ApiReply now = Stages.doneNow(answered);
+        if (now != null && ctx.executor().inEventLoop()) { // as below, without the stage and its lambda
+            reply(ctx, version, keepAlive, now);
+            return;
+        }
+        answered.whenComplete((reply, error) -> {
             ApiReply answer = error == null ? reply : replyFor(ctx, method, uri, requestId, error);
             if (ctx.executor().inEventLoop()) {
                 reply(ctx, version, keepAlive, answer);
@@ -118,12 +133,16 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
         if (closed) {
             return;
         }
-        var written = ctx.write(ApiResponses.build(ctx.alloc(), version, reply, keepAlive));
-        LoopFlushes.flushSoon(ctx);
         if (!keepAlive) {
-            written.addListener(ChannelFutureListener.CLOSE);
+            ctx.write(ApiResponses.build(ctx.alloc(), version, reply, false)).addListener(ChannelFutureListener.CLOSE);
+            LoopFlushes.flushSoon(ctx);
             return;
         }
+        if (unwatched == null) {
+            unwatched = new VoidChannelPromise(ctx.channel(), false);
+        }
+        ctx.write(ApiResponses.build(ctx.alloc(), version, reply, true), unwatched);
+        LoopFlushes.flushSoon(ctx);
         busy = false;
         FullHttpRequest next = waiting.poll();
         if (next != null) {

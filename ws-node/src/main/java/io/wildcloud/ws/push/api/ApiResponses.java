@@ -4,17 +4,27 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import io.wildcloud.ws.edge.CompactHttpHeaders;
 
 /** Builds the API's complete JSON responses, with the connection header the keep-alive needs. */
 final class ApiResponses {
 
     static final String CONTENT_TYPE = "application/json; charset=UTF-8";
+
+    /** Content lengths written once: a publish's answer would otherwise make the digits anew each time. */
+    private static final AsciiString[] LENGTHS = new AsciiString[512];
+
+    static {
+        for (int i = 0; i < LENGTHS.length; i++) {
+            LENGTHS[i] = AsciiString.cached(Integer.toString(i));
+        }
+    }
 
     private ApiResponses() {
     }
@@ -29,10 +39,11 @@ final class ApiResponses {
         // No trailers: the body has a length, so the encoder never writes them, and each publish
         // would otherwise allocate a second, empty header table for them.
         FullHttpResponse response = new DefaultFullHttpResponse(version, reply.status(), content,
-                DefaultHttpHeadersFactory.headersFactory().newHeaders(), EmptyHttpHeaders.INSTANCE);
+                CompactHttpHeaders.forResponse(), EmptyHttpHeaders.INSTANCE);
+        int length = content.readableBytes();
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes())
+                .set(HttpHeaderNames.CONTENT_LENGTH, length < LENGTHS.length ? LENGTHS[length] : Integer.toString(length))
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
         if (reply.allow() != null) {
             response.headers().set(HttpHeaderNames.ALLOW, reply.allow());

@@ -40,6 +40,9 @@ import java.util.concurrent.CompletionStage;
  */
 final class ApiRoutes {
 
+    /** The words of the API's paths, which every request names: read without a new string each. */
+    private static final String[] ROUTE_WORDS = {"publish", "authorize"};
+
     static final int MAX_ID_LENGTH = 256;
 
     private final ApplicationRegistry applications;
@@ -134,11 +137,28 @@ final class ApiRoutes {
         List<String> segments = new ArrayList<>(4);
         int start = end > 0 && uri.charAt(0) == '/' ? 1 : 0;
         for (int slash = uri.indexOf('/', start); slash >= 0 && slash < end; slash = uri.indexOf('/', start)) {
-            segments.add(uri.substring(start, slash));
+            segments.add(segment(uri, start, slash));
             start = slash + 1;
         }
-        segments.add(uri.substring(start, end));
+        segments.add(segment(uri, start, end));
         return segments;
+    }
+
+    /** {@code uri}'s characters from {@code start} to {@code end}; the route's word itself if it is one (no copy). */
+    private static String segment(String uri, int start, int end) {
+        for (String word : ROUTE_WORDS) {
+            if (end - start == word.length() && uri.startsWith(word, start)) {
+                return word;
+            }
+        }
+        return uri.substring(start, end);
+    }
+
+    /** As the list form, for one method: no array per publish. */
+    private static void require(HttpMethod method, String allow, HttpMethod allowed) {
+        if (!allowed.equals(method)) {
+            throw ApiException.methodNotAllowed(allow);
+        }
     }
 
     private static void require(HttpMethod method, String allow, HttpMethod... allowed) {

@@ -138,6 +138,11 @@ public final class PushOperations {
         } catch (RuntimeException e) {
             published = CompletableFuture.failedFuture(e);
         }
+        PublishResponse now = Stages.doneNow(published);
+        if (now != null) { // as settle below does with no error
+            reservation.settle(answered[0].repeat() ? 0 : bytes * now.sessions());
+            return published;
+        }
         return published.whenComplete((response, error) -> PublishCharges.settle(reservation, error,
                 () -> answered[0].repeat() ? 0 : bytes * response.sessions()));
     }
@@ -151,11 +156,25 @@ public final class PushOperations {
 
     private CompletionStage<PublishResponse> publishToAll(String socketId, String message, String requestId,
             Publication[] answered) {
-        return measured(System.nanoTime(), sockets.publish(socketId, null, message, requestId).thenApply(found -> {
+        long started = System.nanoTime();
+        CompletionStage<Optional<Publication>> stored = sockets.publish(socketId, null, message, requestId);
+        Optional<Publication> now = Stages.doneNow(stored);
+        if (now != null && now.isPresent()) { // the store answered at once: the same steps, no stages
+            Publication publication = recorded(now.get());
+            answered[0] = publication;
+            PublishResponse response = responseTo(publication);
+            published(started, response, null);
+            return CompletableFuture.completedFuture(response);
+        }
+        return measured(started, stored.thenApply(found -> {
             Publication publication = recorded(found.orElseThrow(PushOperations::socketNotFound));
             answered[0] = publication;
-            return new PublishResponse(publication.queued(), publication.queueFull());
+            return responseTo(publication);
         }));
+    }
+
+    private static PublishResponse responseTo(Publication publication) {
+        return new PublishResponse(publication.queued(), publication.queueFull());
     }
 
     /** Queues {@code message} for one session of the socket. */
@@ -216,22 +235,25 @@ public final class PushOperations {
     }
 
     private CompletionStage<PublishResponse> measured(long started, CompletionStage<PublishResponse> publish) {
-        return publish.whenComplete((response, error) -> {
-            PublishOutcome outcome;
-            if (error == null) {
-                outcome = response.sessions() == 0 && response.queueFull() > 0 ? PublishOutcome.QUEUE_FULL
-                        : PublishOutcome.OK;
-                if (response.queueFull() > 0) {
-                    metrics.queueOverflows(response.queueFull());
-                }
-            } else {
-                outcome = outcome(error);
-                if (outcome == PublishOutcome.QUEUE_FULL) {
-                    metrics.queueOverflows(1);
-                }
+        return publish.whenComplete((response, error) -> published(started, response, error));
+    }
+
+    /** Tells the metrics how a publish begun at {@code started} ended: {@code response}, or {@code error}. */
+    private void published(long started, PublishResponse response, Throwable error) {
+        PublishOutcome outcome;
+        if (error == null) {
+            outcome = response.sessions() == 0 && response.queueFull() > 0 ? PublishOutcome.QUEUE_FULL
+                    : PublishOutcome.OK;
+            if (response.queueFull() > 0) {
+                metrics.queueOverflows(response.queueFull());
             }
-            metrics.published(outcome, System.nanoTime() - started);
-        });
+        } else {
+            outcome = outcome(error);
+            if (outcome == PublishOutcome.QUEUE_FULL) {
+                metrics.queueOverflows(1);
+            }
+        }
+        metrics.published(outcome, System.nanoTime() - started);
     }
 
     static PublishOutcome outcome(Throwable error) {

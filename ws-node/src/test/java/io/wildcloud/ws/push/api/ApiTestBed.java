@@ -3,7 +3,7 @@ package io.wildcloud.ws.push.api;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.wildcloud.ws.edge.CompactHttpHeaders;
 import io.wildcloud.ws.engine.memory.MemorySessionStore;
 import io.wildcloud.ws.engine.memory.MemorySocketStore;
 import io.wildcloud.ws.push.ApplicationRegistry;
@@ -80,7 +80,7 @@ final class ApiTestBed implements AutoCloseable {
     }
 
     EmbeddedChannel channel() {
-        return new EmbeddedChannel(new HttpServerCodec(), handlers.newAggregator(), handlers.newHandler());
+        return new EmbeddedChannel(CompactHttpHeaders.serverCodec(), handlers.newAggregator(), handlers.newHandler());
     }
 
     /** Writes raw request bytes and returns every response byte written so far, as text. */
