@@ -346,6 +346,8 @@ class CallbackDispatcherTest {
                 .get(15, TimeUnit.SECONDS));
         assertEquals(200, statuses.get(0));
         assertTrue(statuses.subList(1, statuses.size()).stream().allMatch(s -> s == 500), statuses.toString());
+        // The give-up is counted (idle) before the observer hears it, on the thread that gave up.
+        Waits.await(() -> givenUp.get() > 0, "the observer hears the give-up", Duration.ofSeconds(10));
         assertEquals(1, givenUp.get());
     }
 
