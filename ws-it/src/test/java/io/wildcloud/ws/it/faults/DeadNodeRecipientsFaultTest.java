@@ -4,10 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wildcloud.ws.common.api.PublishResponse;
+import io.wildcloud.ws.common.client.PushClient;
 import io.wildcloud.ws.testing.Waits;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,21 +51,33 @@ class DeadNodeRecipientsFaultTest {
                     cluster.publishToOne(2, session.socketId, "before");
                 }
 
+                List<PushClient> askThrough = List.of(cluster.api(2), cluster.api(3));
                 long killed = System.nanoTime();
                 cluster.node(1).sigkill();
                 assertEquals(137, cluster.node(1).awaitExit(Duration.ofSeconds(10)));
                 List<String> counting = new ArrayList<>();
-                Waits.await(() -> {
-                    counting.clear();
-                    for (ClientSession session : onDead) {
-                        PublishResponse answer = cluster.publish(2 + counting.size() % 2, session.socketId,
-                                "after");
-                        if (answer.sessions() != 0) {
-                            counting.add(session.sessionId + " " + answer);
+                // Each round asks every session at once, through two clients made before the kill:
+                // one publish after the other, each through an HTTP client of its own (cluster.publish),
+                // a loaded machine's round took seconds of the bound.
+                ExecutorService askers = Executors.newFixedThreadPool(onDead.size());
+                try {
+                    Waits.await(() -> {
+                        List<CompletableFuture<String>> answers = new ArrayList<>();
+                        for (int i = 0; i < onDead.size(); i++) {
+                            ClientSession session = onDead.get(i);
+                            PushClient through = askThrough.get(i % 2);
+                            answers.add(CompletableFuture.supplyAsync(() -> {
+                                PublishResponse answer = publish(through, session.socketId, "after");
+                                return answer.sessions() == 0 ? null : session.sessionId + " " + answer;
+                            }, askers));
                         }
-                    }
-                    return counting.isEmpty();
-                }, () -> "publishes count none of the dead node's sessions " + counting, BOUND.plusSeconds(30));
+                        counting.clear();
+                        answers.stream().map(CompletableFuture::join).filter(Objects::nonNull).forEach(counting::add);
+                        return counting.isEmpty();
+                    }, () -> "publishes count none of the dead node's sessions " + counting, BOUND.plusSeconds(30));
+                } finally {
+                    askers.shutdownNow();
+                }
                 long stopped = System.nanoTime();
                 long millis = (stopped - killed) / 1_000_000;
                 System.out.printf("DeadNodeRecipientsFaultTest: %d sessions of the SIGKILLed node stopped counting"
@@ -74,6 +93,17 @@ class DeadNodeRecipientsFaultTest {
                 onDead.forEach(ClientSession::close);
                 onLiving.forEach(ClientSession::close);
             }
+        }
+    }
+
+    private static PublishResponse publish(PushClient client, String socketId, String text) {
+        try {
+            return client.publish(socketId, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 }

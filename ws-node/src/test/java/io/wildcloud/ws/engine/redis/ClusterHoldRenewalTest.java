@@ -12,7 +12,9 @@ import io.wildcloud.ws.testing.RedisMonitor;
 import io.wildcloud.ws.testing.RedisProbe;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
+import io.wildcloud.ws.testing.Waits;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +40,11 @@ class ClusterHoldRenewalTest {
             String url = "redis-cluster://" + String.join(",", cluster.nodeUrls()).replace("redis://", "");
             String prefix = RedisTestServer.newKeyPrefix("renewal");
             // A renewal every 3 s; a hold long enough that a renewal slowed by a loaded machine still lands.
-            RedisEngineConfig config = RedisEngineConfig.of(url).withKeyPrefix(prefix).withHoldTtl(Duration.ofSeconds(9));
+            // Commands given 10 s: a loaded machine's 3 s timeouts failed opens, and each retry or
+            // reconnect they cause may take a connection of its own.
+            RedisEngineConfig config = RedisEngineConfig.of(url).withKeyPrefix(prefix).withHoldTtl(Duration.ofSeconds(9))
+                    .withTimeouts(Duration.ofSeconds(10), RedisEngineConfig.DEFAULT_RETRY_ATTEMPTS,
+                            RedisEngineConfig.DEFAULT_CONNECT_TIMEOUT);
             try (RedisEngine engine = join(TestEngines.connect(config, "n"))) {
                 // Redisson has opened its pools' idle connections; any connection beyond them is one a
                 // burst of commands made it open. The sessions open one at a time, so the renewals
@@ -47,15 +53,23 @@ class ClusterHoldRenewalTest {
                 List<SessionKey> sessions = openIdleSessionsOneByOne(engine);
                 Thread.sleep(7_000);
                 long[] after = connectionsReceived(cluster);
+                // Sent one by one, a master's 500 renewals open up to the pool's 64 connections, 40
+                // beyond its 24 idle ones; a few are a loaded machine's reconnects (and this count's
+                // own probe).
                 for (int m = 0; m < before.length; m++) {
-                    assertTrue(after[m] - before[m] <= 3, "master " + (m + 1) + " took " + (after[m] - before[m])
+                    assertTrue(after[m] - before[m] <= 8, "master " + (m + 1) + " took " + (after[m] - before[m])
                             + " new connections while " + SESSIONS + " sockets held by one node were renewed");
                 }
-                // And the renewals reached the sessions: each was renewed within the last renewal period or so.
+                // And the renewals reach the sessions. The first were opened 7 s and more ago: unrenewed,
+                // each has less than 2 s left of its 9 s hold and only loses more, so more than 4 s left
+                // is a renewal's. Awaited, not read once: on a loaded machine a renewal of 1,500 sockets
+                // can come late, and the PTTL probes themselves take time.
                 RedisKeys keys = new RedisKeys(prefix);
                 for (SessionKey session : sessions.subList(0, 50)) {
-                    long ttl = pttl(cluster, keys.session(session));
-                    assertTrue(ttl > 4_000, keys.session(session) + " has " + ttl + " ms left of a 9 s hold");
+                    long[] ttl = new long[1];
+                    Waits.await(() -> (ttl[0] = pttl(cluster, keys.session(session))) > 4_000,
+                            () -> keys.session(session) + " renewed: " + ttl[0] + " ms left of a 9 s hold",
+                            Duration.ofSeconds(20));
                 }
             }
         }
@@ -139,17 +153,22 @@ class ClusterHoldRenewalTest {
     }
 
     /** The key's PTTL, asked of each master (only its own answers other than -2). */
-    private static long pttl(RedisClusterProcesses cluster, String key) throws IOException {
-        for (RedisServerProcess master : cluster.masters()) {
-            String answer = RedisProbe.command(master.host(), master.port(), "PTTL", key);
-            if (answer != null && !answer.startsWith("-MOVED") && !answer.equals("-2")) {
-                return Long.parseLong(answer);
+    private static long pttl(RedisClusterProcesses cluster, String key) {
+        try {
+            for (RedisServerProcess master : cluster.masters()) {
+                String answer = RedisProbe.command(master.host(), master.port(), "PTTL", key);
+                if (answer != null && !answer.startsWith("-MOVED") && !answer.equals("-2")) {
+                    return Long.parseLong(answer);
+                }
             }
+            return -2;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return -2;
     }
 
+    /** Longer than a command's three tries of 10 s (renewalsOfThousands...'s config). */
     private static <T> T join(java.util.concurrent.CompletionStage<T> stage) throws Exception {
-        return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return stage.toCompletableFuture().get(40, TimeUnit.SECONDS);
     }
 }
