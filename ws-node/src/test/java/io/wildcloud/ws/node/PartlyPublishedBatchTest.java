@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.wildcloud.ws.node.config.NodeConfig;
 import io.wildcloud.ws.node.config.Settings;
+import io.wildcloud.ws.testing.NodeApi;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
 import java.net.URI;
@@ -16,8 +17,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +52,7 @@ class PartlyPublishedBatchTest {
                         "--max-message-bytes=262144", "--sessions-per-socket=" + SESSIONS,
                         "--max-application-publish-bytes-per-second=1", "--application-publish-byte-burst=" + BURST},
                         Map.of())))) {
-            String socket = authorize(node);
+            String socket = NodeApi.authorize(http, node.apiPort(), SECRET, "batcher");
             for (int i = 0; i < SESSIONS; i++) {
                 assertEquals("o\n", poll(node, socket, "s" + i));
             }
@@ -111,15 +110,6 @@ class PartlyPublishedBatchTest {
     private static String message(int index) {
         String head = "message-" + index + "-";
         return head + "m".repeat(MESSAGE_CHARS - head.length());
-    }
-
-    private String authorize(WsNode node) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + node.apiPort() + "/authorize/" + SECRET + "/batcher"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"callback\":\"http://127.0.0.1:9/cb\"}"))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
-        return JsonParser.parseString(response.body()).getAsJsonObject().get("socket_id").getAsString();
     }
 
     private HttpResponse<String> post(WsNode node, String path, String body) throws Exception {

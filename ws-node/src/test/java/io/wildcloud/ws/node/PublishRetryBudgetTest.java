@@ -3,9 +3,9 @@ package io.wildcloud.ws.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonParser;
 import io.wildcloud.ws.node.config.NodeConfig;
 import io.wildcloud.ws.node.config.Settings;
+import io.wildcloud.ws.testing.NodeApi;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
 import java.net.URI;
@@ -52,7 +52,7 @@ class PublishRetryBudgetTest {
     }
 
     private void retriesAreChargedOnce(WsNode node) throws Exception {
-        String socket = authorize(node);
+        String socket = NodeApi.authorize(http, node.apiPort(), SECRET, "retrier");
         for (String session : new String[] {"s1", "s2"}) {
             assertEquals("o\n", poll(node, socket, session));
         }
@@ -89,15 +89,6 @@ class PublishRetryBudgetTest {
                 "--max-application-publish-bytes-per-second=1", "--application-publish-byte-burst=2048"));
         args.addAll(engine);
         return WsNode.start(NodeConfig.from(Settings.load(args.toArray(String[]::new), Map.of())));
-    }
-
-    private String authorize(WsNode node) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + node.apiPort() + "/authorize/" + SECRET + "/retrier"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"callback\":\"http://127.0.0.1:9/cb\"}"))
-                .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
-        return JsonParser.parseString(response.body()).getAsJsonObject().get("socket_id").getAsString();
     }
 
     private HttpResponse<String> publish(WsNode node, String path, String body, String requestId) throws Exception {

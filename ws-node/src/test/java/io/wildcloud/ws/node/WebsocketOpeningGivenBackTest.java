@@ -3,17 +3,14 @@ package io.wildcloud.ws.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import com.google.gson.JsonParser;
 import io.wildcloud.ws.node.config.NodeConfig;
 import io.wildcloud.ws.node.config.Settings;
+import io.wildcloud.ws.testing.NodeApi;
 import io.wildcloud.ws.testing.RedisServerProcess;
 import io.wildcloud.ws.testing.RedisTestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +43,7 @@ class WebsocketOpeningGivenBackTest {
                         "--redis-url=" + redis.url(), "--redis-key-prefix=" + RedisTestServer.newKeyPrefix("given"),
                         "--redis-stall-bound=2s", "--new-session-burst=" + BURST, "--max-new-sessions-per-second=1"},
                         Map.of())))) {
-            String socket = authorize(node);
+            String socket = NodeApi.authorize(http, node.apiPort(), SECRET, "opener");
             List<CompletableFuture<String>> failed = new ArrayList<>();
             redis.suspend();
             try {
@@ -112,12 +109,4 @@ class WebsocketOpeningGivenBackTest {
         }
     }
 
-    private String authorize(WsNode node) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + node.apiPort() + "/authorize/" + SECRET + "/opener"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"callback\":\"http://127.0.0.1:9/cb\"}"))
-                .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
-        return JsonParser.parseString(response.body()).getAsJsonObject().get("socket_id").getAsString();
-    }
 }
