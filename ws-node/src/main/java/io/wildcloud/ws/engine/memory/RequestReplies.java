@@ -2,6 +2,10 @@ package io.wildcloud.ws.engine.memory;
 
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.SocketStore;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -20,7 +24,11 @@ final class RequestReplies {
 
     static final int MAX_REMEMBERED = 100_000;
 
-    private record Request(String socketId, String sessionId, String requestId, String message) {
+    /**
+     * A request as a repeat must match it: the message by its SHA-256, not itself (an application's
+     * 100,000 answers holding their messages of up to 64 KiB were 6.5 GB of heap).
+     */
+    private record Request(String socketId, String sessionId, String requestId, ByteBuffer messageDigest) {
     }
 
     private record Reply(Publication publication, long atNanos) {
@@ -46,7 +54,7 @@ final class RequestReplies {
         long now = nanoClock.getAsLong();
         Map<Request, Reply> replies = repliesByApplication.computeIfAbsent(application, name -> new LinkedHashMap<>());
         forgetOld(replies, now);
-        Request request = new Request(socketId, sessionId, requestId, message);
+        Request request = new Request(socketId, sessionId, requestId, digest(message));
         Reply earlier = replies.get(request);
         if (earlier != null) {
             return earlier.publication().asRepeat();
@@ -58,6 +66,14 @@ final class RequestReplies {
             replies.put(request, new Reply(publication, now));
         }
         return publication;
+    }
+
+    private static ByteBuffer digest(String message) {
+        try {
+            return ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(message.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     private void forgetOld(Map<Request, Reply> replies, long now) {
