@@ -75,10 +75,15 @@ public final class PublishBudget {
         return buckets.size();
     }
 
-    /** What a publish reserved; {@link #settle} it once with what it queued. */
+    /**
+     * What a publish reserved; {@link #settle}d once with what it queued: the first settle counts, a
+     * later one (an error raised after the store's answer was settled, e.g. a full session queue)
+     * changes nothing. Settled in one chain of stages, so the calls never race.
+     */
     public static final class Reservation {
         private final Bucket bucket;
         private final long reserved;
+        private boolean settled;
 
         private Reservation(Bucket bucket, long reserved) {
             this.bucket = bucket;
@@ -87,7 +92,10 @@ public final class PublishBudget {
 
         /** The publish queued {@code queuedBytes}: the rest of the reservation goes back. */
         public void settle(long queuedBytes) {
-            bucket.giveBack(reserved - queuedBytes);
+            if (!settled) {
+                settled = true;
+                bucket.giveBack(reserved - queuedBytes);
+            }
         }
 
         /** The publish may have queued its whole reservation (the store did not answer): nothing goes back. */

@@ -38,8 +38,15 @@ final class RequestReplies {
     private final long windowNanos = SocketStore.REQUEST_ID_WINDOW.toNanos();
     private final Map<String, Map<Request, Reply>> repliesByApplication = new HashMap<>();
 
+    private final MessageDigest sha256;
+
     RequestReplies(LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
+        try {
+            this.sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     /**
@@ -68,12 +75,9 @@ final class RequestReplies {
         return publication;
     }
 
-    private static ByteBuffer digest(String message) {
-        try {
-            return ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(message.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+    // Only under once's lock: one digest object, not a provider look-up per publish.
+    private ByteBuffer digest(String message) {
+        return ByteBuffer.wrap(sha256.digest(message.getBytes(StandardCharsets.UTF_8)));
     }
 
     private void forgetOld(Map<Request, Reply> replies, long now) {

@@ -126,55 +126,52 @@ public final class PushOperations {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        // What the store answered, read when settling: a repeat of a request id's publish queued nothing now.
-        Publication[] answered = new Publication[1];
         CompletionStage<PublishResponse> published;
         try {
             // No owner to check: straight to the store, one stage fewer per publish; a failure
             // is still in the stage, as it was when the store ran after the check.
-            published = caller.isEmpty() ? publishTo(socketId, sessionId, message, requestId, answered)
+            published = caller.isEmpty() ? publishTo(socketId, sessionId, message, requestId, reservation, bytes)
                     : ownedBy(caller, socketId).thenCompose(owned ->
-                            publishTo(socketId, sessionId, message, requestId, answered));
+                            publishTo(socketId, sessionId, message, requestId, reservation, bytes));
         } catch (RuntimeException e) {
             published = CompletableFuture.failedFuture(e);
         }
-        PublishResponse now = Stages.doneNow(published);
-        if (now != null) { // as settle below does with no error
-            reservation.settle(answered[0].repeat() ? 0 : bytes * now.sessions());
-            return published;
+        if (Stages.doneNow(published) != null) {
+            return published; // settled when the store answered
         }
-        return published.whenComplete((response, error) -> PublishCharges.settle(reservation, error,
-                () -> answered[0].repeat() ? 0 : bytes * response.sessions()));
+        // A failure before the store answered (or after: then settled already, and this changes nothing).
+        return published.whenComplete((response, error) -> PublishCharges.settle(reservation, error, () -> 0));
     }
 
     private CompletionStage<PublishResponse> publishTo(String socketId, String sessionId, String message,
-            String requestId, Publication[] answered) {
+            String requestId, PublishBudget.Reservation reservation, long bytes) {
         return sessionId == null
-                ? publishToAll(socketId, message, requestId, answered)
-                : publishToOne(socketId, sessionId, message, requestId, answered);
+                ? publishToAll(socketId, message, requestId, reservation, bytes)
+                : publishToOne(socketId, sessionId, message, requestId, reservation, bytes);
     }
 
     private CompletionStage<PublishResponse> publishToAll(String socketId, String message, String requestId,
-            Publication[] answered) {
+            PublishBudget.Reservation reservation, long bytes) {
         long started = System.nanoTime();
         CompletionStage<Optional<Publication>> stored = sockets.publish(socketId, null, message, requestId);
         Optional<Publication> now = Stages.doneNow(stored);
         if (now != null && now.isPresent()) { // the store answered at once: the same steps, no stages
-            Publication publication = recorded(now.get());
-            answered[0] = publication;
-            PublishResponse response = responseTo(publication);
+            PublishResponse response = responseTo(settled(recorded(now.get()), reservation, bytes));
             published(started, response, null);
             return CompletableFuture.completedFuture(response);
         }
-        return measured(started, stored.thenApply(found -> {
-            Publication publication = recorded(found.orElseThrow(PushOperations::socketNotFound));
-            answered[0] = publication;
-            return responseTo(publication);
-        }));
+        return measured(started, stored.thenApply(found -> responseTo(settled(
+                recorded(found.orElseThrow(PushOperations::socketNotFound)), reservation, bytes))));
     }
 
     private static PublishResponse responseTo(Publication publication) {
         return new PublishResponse(publication.queued(), publication.queueFull());
+    }
+
+    /** Settles the publish's charge with what the store queued now (nothing for a request id's repeat). */
+    private static Publication settled(Publication publication, PublishBudget.Reservation reservation, long bytes) {
+        reservation.settle(bytes * publication.queuedNow());
+        return publication;
     }
 
     /** Queues {@code message} for one session of the socket. */
@@ -183,10 +180,10 @@ public final class PushOperations {
     }
 
     private CompletionStage<PublishResponse> publishToOne(String socketId, String sessionId, String message,
-            String requestId, Publication[] answered) {
+            String requestId, PublishBudget.Reservation reservation, long bytes) {
         return measured(System.nanoTime(), sockets.publish(socketId, sessionId, message, requestId).thenApply(found -> {
-            Publication publication = recorded(found.orElseThrow(PushOperations::socketNotFound));
-            answered[0] = publication;
+            Publication publication = settled(recorded(found.orElseThrow(PushOperations::socketNotFound)),
+                    reservation, bytes);
             return switch (publication.deliveries().get(0).result()) {
                 case QUEUED -> new PublishResponse(1, 0);
                 case QUEUE_FULL -> throw new ApiException(HttpResponseStatus.TOO_MANY_REQUESTS, ErrorCodes.QUEUE_FULL,
