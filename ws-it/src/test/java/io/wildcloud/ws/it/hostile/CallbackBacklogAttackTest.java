@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.wildcloud.ws.it.hostile.HostileCallbackServer.Behaviour;
 import io.wildcloud.ws.it.http.Http;
 import io.wildcloud.ws.it.http.RawResponse;
+import io.wildcloud.ws.it.http.WsClient;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Before the bound, the node took them all (1,920 x 60 KB = 115 MB on a 128 MiB heap) and died
  * of OutOfMemoryError. With it, the demo application's messages stop at its 8 MiB backlog, the rest
- * are answered 503 {@code callback_backlog_full}, and another application's client is still served.
+ * are answered 503 {@code callback_backlog_full} (a websocket's session closed with 4503), and another
+ * application's client is still served.
  */
 class CallbackBacklogAttackTest {
 
@@ -107,6 +109,13 @@ class CallbackBacklogAttackTest {
                 "Content-Type", "text/plain");
         assertEquals(503, refusal.status(), refusal.bodyText());
         assertTrue(refusal.bodyText().startsWith("{\"error\":\"callback_backlog_full\",\"message\":\""), refusal.bodyText());
+
+        // Over a websocket, the message is refused and its session closed, saying why.
+        try (WsClient ws = WsClient.connect(node.publicUrl() + "/" + demo + "/000/w1/websocket", Duration.ofSeconds(30))) {
+            assertEquals("o", ws.nextText());
+            ws.send(new String(body, StandardCharsets.UTF_8));
+            assertEquals("c[4503,\"Too many messages wait for the application\"]", ws.nextText());
+        }
     }
 
     /** An xhr_send from the attacker's address whose answer nobody waits for; closed at the end. */
