@@ -189,7 +189,7 @@ public record NodeConfig(
                     + "hang holds this many and no more, the others keep the rest. One origin holds at most 64"),
             SettingDefinition.described("callback-backlog-bytes", "an eighth of the JVM's max heap, at most 1 GiB",
                     "bytes of client messages a node holds for callbacks not yet settled (delivered, refused or "
-                    + "given up), over all applications; each message counts its UTF-8 bytes plus 64. A client's "
+                    + "given up), over all applications; a frame counts 4096 (a waiting send holds its request and connection) and each of its messages its UTF-8 bytes plus 64. A client's "
                     + "frame that would pass it is refused whole: an `xhr_send` or `jsonp_send` gets 503 "
                     + "`callback_backlog_full`, a websocket's session is closed with `4503`. See "
                     + "[API and callbacks](#api-and-callbacks)"),
