@@ -2,6 +2,7 @@ package io.wildcloud.ws.push.callback;
 
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.Utf8;
+import io.wildcloud.ws.sockjs.MessagesRefusedException;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -60,11 +61,12 @@ final class CallbackBacklog {
             } else {
                 held.bytes += size;
                 bytes += size;
-                held.refusing = false;
                 return;
             }
+            // One line when an application starts being refused, the next only once its backlog has
+            // drained to half since: a backlog held at its bound refuses and takes in turn.
             if (held.refusing) {
-                refusal = null; // logged when it started; the exception below still goes out
+                refusal = null;
             } else {
                 held.refusing = true;
             }
@@ -84,10 +86,12 @@ final class CallbackBacklog {
             bytes -= size;
             if (held != null) {
                 held.bytes -= size;
+                if (held.bytes <= maxBytesPerApplication / 2 && bytes <= maxBytes / 2) {
+                    held.refusing = false;
+                }
             }
         }
     }
-
 
     /** Applications are a configured few: their entries are kept. Guarded by the backlog. */
     private static final class Application {
@@ -96,7 +100,7 @@ final class CallbackBacklog {
     }
 
     /** The backlog is full: the client's messages are refused whole. */
-    static final class CallbackBacklogFullException extends io.wildcloud.ws.sockjs.MessagesRefusedException {
+    static final class CallbackBacklogFullException extends MessagesRefusedException {
         CallbackBacklogFullException(long perApplication, long node) {
             super("callback_backlog_full", "Too many messages of this application wait for its callback on this node"
                     + " (at most " + perApplication + " bytes for an application, " + node + " in all);"
