@@ -1,5 +1,6 @@
 package io.wildcloud.ws.engine.memory;
 
+import io.wildcloud.ws.push.NewRequestIdRefusedException;
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.SocketStore;
 import java.nio.ByteBuffer;
@@ -52,12 +53,13 @@ final class RequestReplies {
     /**
      * The remembered answer of this request of {@code application} ('' for a socket that does not
      * live), {@linkplain Publication#repeat marked a repeat}, or {@code publish}'s (then remembered
-     * if it queued). One at a
+     * if it queued); without {@code newRequestId} a request that is not a repeat fails with
+     * {@link NewRequestIdRefusedException} instead. One at a
      * time, so that two repeats arriving together still publish once; {@code publish} must not
      * publish with a request id itself.
      */
     synchronized Publication once(String application, String socketId, String sessionId, String requestId,
-            String message, Supplier<Publication> publish) {
+            String message, boolean newRequestId, Supplier<Publication> publish) {
         long now = nanoClock.getAsLong();
         Map<Request, Reply> replies = repliesByApplication.computeIfAbsent(application, name -> new LinkedHashMap<>());
         forgetOld(replies, now);
@@ -65,6 +67,9 @@ final class RequestReplies {
         Reply earlier = replies.get(request);
         if (earlier != null) {
             return earlier.publication().asRepeat();
+        }
+        if (!newRequestId) {
+            throw new NewRequestIdRefusedException(socketId);
         }
         Publication publication = publish.get();
         // Only one that queued: one that queued nothing has nothing to repeat, and remembering it
