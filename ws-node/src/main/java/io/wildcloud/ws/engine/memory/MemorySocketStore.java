@@ -242,6 +242,7 @@ public final class MemorySocketStore implements SocketStore {
 
     @Override
     public CompletionStage<RequestIdCount> countRequestIds(String application, int count, long max) {
+        requestReplies.rememberAtLeast(2 * max);
         long nowMillis = System.currentTimeMillis();
         long window = RequestIdCount.windowAt(nowMillis);
         synchronized (requestIdCounts) {

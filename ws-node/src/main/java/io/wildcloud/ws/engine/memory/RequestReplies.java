@@ -17,9 +17,12 @@ import java.util.function.Supplier;
 /**
  * The answers of the memory engine's publishes that carried a request id, for
  * {@link SocketStore#REQUEST_ID_WINDOW}: a repeat gets the first answer and queues nothing.
- * Bounded to {@link #MAX_REMEMBERED} answers per application (the oldest go first): one bound for
- * all let one tenant's publishes push every other tenant's answers out, and their retries were
- * delivered again. Applications are the configured few, so the whole stays bounded.
+ * What is remembered is bounded by the callers' request-id counts ({@code SocketStore#countRequestIds}:
+ * at most twice a count's bound in any window's length); beyond that, as a last guard, to
+ * {@link #MAX_REMEMBERED} answers per application or twice the largest bound counted with, if more
+ * (the oldest go first, and their retries would be delivered again: the count keeps it from
+ * happening). Per application: one bound for all let one tenant's publishes push every other
+ * tenant's answers out. Applications are the configured few, so the whole stays bounded.
  */
 final class RequestReplies {
 
@@ -36,6 +39,8 @@ final class RequestReplies {
     }
 
     private final LongSupplier nanoClock;
+    /** Answers per application kept at most (the oldest go first). */
+    private long maxRemembered = MAX_REMEMBERED;
     private final long windowNanos = SocketStore.REQUEST_ID_WINDOW.toNanos();
     private final Map<String, Map<Request, Reply>> repliesByApplication = new HashMap<>();
 
@@ -80,6 +85,11 @@ final class RequestReplies {
         return publication;
     }
 
+    /** Keeps at least {@code answers} per application: twice a request-id count's bound. */
+    synchronized void rememberAtLeast(long answers) {
+        maxRemembered = Math.max(maxRemembered, answers);
+    }
+
     // Only under once's lock: one digest object, not a provider look-up per publish.
     private ByteBuffer digest(String message) {
         return ByteBuffer.wrap(sha256.digest(message.getBytes(StandardCharsets.UTF_8)));
@@ -89,7 +99,7 @@ final class RequestReplies {
         Iterator<Reply> oldest = replies.values().iterator();
         while (oldest.hasNext()) {
             Reply reply = oldest.next();
-            if (now - reply.atNanos() < windowNanos && replies.size() < MAX_REMEMBERED) {
+            if (now - reply.atNanos() < windowNanos && replies.size() < maxRemembered) {
                 return;
             }
             oldest.remove();
