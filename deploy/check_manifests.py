@@ -64,6 +64,11 @@ def check_compose(deploy):
     check(all(set(str(n.get("environment", {}).get("WS_TRUSTED_PROXIES", "")).split(",")) == balancer_ips
               for n in nodes.values()) and "None" not in balancer_ips,
           "compose: every node trusts exactly the balancers' fixed addresses (WS_TRUSTED_PROXIES)")
+    # Trusting the balancers, each client address can have its own unknown-socket budget; off, one
+    # client guessing socket ids makes Redis answer every guess (README, "Unknown sockets").
+    check(all(unknown_budget_on(n.get("environment", {})) for n in nodes.values()),
+          "compose: every node has the unknown-socket budget on (WS_MAX_UNKNOWN_SOCKETS_PER_SECOND"
+          " 1-1000, WS_UNKNOWN_SOCKET_BURST at least it)")
     check(len(subnets) == 1 and all(ip.startswith(subnets[0].rsplit(".", 1)[0] + ".") for ip in balancer_ips),
           "compose: the balancers' addresses are in the network's pinned subnet")
     ranges = [c.get("ip_range") for c in compose.get("networks", {}).get("default", {}).get("ipam", {}).get("config", [])]
@@ -72,6 +77,16 @@ def check_compose(deploy):
           "compose: other containers' addresses (ip_range) never take the balancers' fixed ones")
     for mount in services["nginx"].get("volumes", []) + services["haproxy"].get("volumes", []):
         check((deploy / mount.split(":")[0]).is_file(), f"compose: mounted file {mount.split(':')[0]} exists")
+
+
+def unknown_budget_on(env):
+    """Whether WS_* settings turn the unknown-socket budget on at a sane rate, burst (default 100) at least it."""
+    try:
+        rate = int(str(env.get("WS_MAX_UNKNOWN_SOCKETS_PER_SECOND", "0")))
+        burst = int(str(env.get("WS_UNKNOWN_SOCKET_BURST", "100")))
+    except ValueError:
+        return False
+    return 1 <= rate <= 1000 and rate <= burst <= 100_000
 
 
 def load_k8s(deploy):
@@ -142,6 +157,8 @@ def check_k8s(deploy):
           and "WS_APPLICATIONS" not in config, "k8s: applications come from the Secret only")
     check(all(k.startswith("WS_") for k in config), "k8s: ConfigMap keys are WS_* settings")
     check(bool(config.get("WS_TRUSTED_PROXIES")), "k8s: ConfigMap sets WS_TRUSTED_PROXIES (the ingress's X-Forwarded-For)")
+    check(unknown_budget_on(config), "k8s: ConfigMap turns the unknown-socket budget on"
+          " (WS_MAX_UNKNOWN_SOCKETS_PER_SECOND 1-1000, WS_UNKNOWN_SOCKET_BURST at least it)")
     services = by_kind.get("Service", {})
     node_services = {n: s for n, s in services.items() if matches(s["spec"].get("selector"), labels)}
     check(len(node_services) == 2, "k8s: two Services select the nodes (public and API)")
@@ -179,6 +196,10 @@ def check_balancers(deploy):
     script = (deploy / "local-cluster.sh").read_text()
     check(re.search(r'--trusted-proxies="\$TRUSTED_PROXIES"', script) is not None,
           "local-cluster.sh: nodes trust nginx's source addresses (--trusted-proxies)")
+    default = re.search(r"^UNKNOWN_SOCKETS_PER_SECOND=(\d+)$", script, re.M)
+    check(re.search(r'--max-unknown-sockets-per-second="\$UNKNOWN_SOCKETS_PER_SECOND"', script) is not None
+          and default is not None and 1 <= int(default.group(1)) <= 1000,
+          "local-cluster.sh: nodes have the unknown-socket budget on by default (--max-unknown-sockets-per-second)")
     # A stream HAProxy retried on another node has its server side half-closed: server-fin then
     # applies, and must outlive a heartbeat (25 s) plus a store stall (redis-stall-bound, 40 s).
     server_fin = re.search(r"timeout server-fin (\S+)", code)

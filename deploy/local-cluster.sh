@@ -36,6 +36,11 @@
 #                        127.0.0.1). One source address reaches one node over the ephemeral port
 #                        range only (32768-60999 by default, ~28,000 ports, fewer when load
 #                        generators bind ports of their own): 100,000 sessions on 6 nodes need more
+#   --unknown-sockets-per-second N
+#                        each client address's answers for unknown socket ids a node gives by asking
+#                        Redis, a second (10; burst 100); past it, 404 at once. 0 turns it off: do so
+#                        when one address stands for many users (a load generator on this machine is
+#                        one address, 127.0.0.1, though the sockets it met stay served)
 #
 # After start, <state-dir>/cluster.env holds PUBLIC_URL, API_URL, REDIS_URL and NODE_*_URL for scripts.
 set -euo pipefail
@@ -62,6 +67,9 @@ ACCESS_LOG=off
 BALANCER_WORKERS=2
 BALANCER_SOURCES=1
 TRUSTED_PROXIES=127.0.0.1,127.0.1.0/24
+# The nodes trust nginx's X-Forwarded-For, so each client address has its own budget of unknown
+# socket ids (README, "Unknown sockets"): one client guessing ids cannot make Redis answer for all.
+UNKNOWN_SOCKETS_PER_SECOND=10
 
 die() { echo "local-cluster: $*" >&2; exit 1; }
 say() { echo "local-cluster: $*"; }
@@ -90,12 +98,13 @@ parse_flags() {
             --access-log) ACCESS_LOG=on; shift ;;
             --balancer-workers) need_value "$@"; BALANCER_WORKERS="$2"; shift 2 ;;
             --balancer-sources) need_value "$@"; BALANCER_SOURCES="$2"; shift 2 ;;
+            --unknown-sockets-per-second) need_value "$@"; UNKNOWN_SOCKETS_PER_SECOND="$2"; shift 2 ;;
             -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
             *) die "unknown flag $1 (see --help)" ;;
         esac
     done
     local n
-    for n in NODES PUBLIC_PORT API_PORT NODE_BASE_PORT REDIS_PORT TIMEOUT BALANCER_SOURCES; do
+    for n in NODES PUBLIC_PORT API_PORT NODE_BASE_PORT REDIS_PORT TIMEOUT BALANCER_SOURCES UNKNOWN_SOCKETS_PER_SECOND; do
         [[ "${!n}" =~ ^[0-9]+$ ]] || die "${n,,} must be a whole number, not '${!n}'"
     done
     (( NODES >= 1 && NODES <= 64 )) || die "--nodes must be between 1 and 64"
@@ -194,6 +203,7 @@ start_node() {
     env "${secret_env[@]}" nohup java -XX:+ExitOnOutOfMemoryError $JAVA_OPTS -jar "$JAR" \
         --node-id="local-$i" --bind-host=127.0.0.1 --api-bind-host=127.0.0.1 \
         --public-port="$public" --api-port="$api" --trusted-proxies="$TRUSTED_PROXIES" \
+        --max-unknown-sockets-per-second="$UNKNOWN_SOCKETS_PER_SECOND" \
         "${engine_flag[@]}" "${NODE_ARGS[@]}" \
         < /dev/null > "$STATE_DIR/logs/node-$i.log" 2>&1 &
     record_pid "node-$i" $!
@@ -276,7 +286,7 @@ save_settings() {
     # It holds the applications' secrets (start-node needs them): readable by us only.
     (umask 077; {
         printf 'NODES=%q\nPUBLIC_PORT=%q\nAPI_PORT=%q\nNODE_BASE_PORT=%q\n' "$NODES" "$PUBLIC_PORT" "$API_PORT" "$NODE_BASE_PORT"
-        printf 'ENGINE=%q\n' "$ENGINE"
+        printf 'ENGINE=%q\nUNKNOWN_SOCKETS_PER_SECOND=%q\n' "$ENGINE" "$UNKNOWN_SOCKETS_PER_SECOND"
         printf 'REDIS_URL=%q\nJAR=%q\nJAVA_OPTS=%q\nTIMEOUT=%q\n' "$REDIS_URL" "$JAR" "$JAVA_OPTS" "$TIMEOUT"
         printf 'APPLICATIONS=%q\n' "$APPLICATIONS"
         printf 'NODE_ARGS=('; (( ${#NODE_ARGS[@]} == 0 )) || printf '%q ' "${NODE_ARGS[@]}"; printf ')\n'

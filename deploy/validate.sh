@@ -33,10 +33,12 @@ done
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/wildcloud-validate.XXXXXX")"
 CLUSTER_STATE="$WORK/cluster"
+PUSH_STATE="$WORK/push-cluster"
 METRICS_PID_FILE="$WORK/metrics-node.pid"
 cleanup() {
     [[ -f "$METRICS_PID_FILE" ]] && stop_metrics_node >/dev/null 2>&1
     [[ -d "$CLUSTER_STATE" ]] && "$DEPLOY/local-cluster.sh" stop --state-dir "$CLUSTER_STATE" >/dev/null 2>&1
+    [[ -d "$PUSH_STATE" ]] && "$DEPLOY/local-cluster.sh" stop --state-dir "$PUSH_STATE" >/dev/null 2>&1
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -216,6 +218,41 @@ upstream_sources() {
         || { echo "nginx reaches the nodes from: ${sources//$'\n'/ }"; return 1; }
 }
 
+# The unknown-socket budget through the balancer, on a push cluster of one node on Redis (the
+# protocol-test cluster has no sockets): local-cluster.sh turns it on (10 a second, 100 at once per
+# client address) and the node believes nginx's X-Forwarded-For, so a client (127.0.0.20) polling
+# socket ids nobody has gets 404 for each, past its budget at once without asking Redis
+# (ws_http_refused_total{reason="unknown_sockets"}), while another client (127.0.0.21) is served
+# its live socket.
+unknown_sockets_refused_per_client() {
+    local public=$((BASE + 9)) api=$((BASE + 10)) socket codes refused i chunk
+    "$DEPLOY/local-cluster.sh" start --state-dir "$PUSH_STATE" --nodes 1 --node-base-port "$BASE" \
+        --redis-port $((BASE + 8)) --port "$public" --api-port "$api" --jar "$JAR" --timeout 90 \
+        --applications validate:validate-secret-0123456789 > "$WORK/push-cluster.log" 2>&1 \
+        || { cat "$WORK/push-cluster.log"; return 1; }
+    socket="$(curl -fsS --max-time 5 -X POST "http://127.0.0.1:$api/authorize/validate-secret-0123456789/alice" \
+        -d '{"callback": "https://app.example/callback"}' | sed -n 's/.*"socket_id":"\([^"]*\)".*/\1/p')"
+    [[ -n "$socket" ]] || { echo "authorize failed"; return 1; }
+    # Chunks of 150 in one curl each (one connection), until the node answers some without asking
+    # Redis: past 100 at once, the budget refills only 10 a second.
+    codes="" refused=0
+    for chunk in $(seq 1 10); do
+        local -a urls=()
+        for i in $(seq 1 150); do
+            urls+=(-o /dev/null "http://127.0.0.1:$public/$(head -c 24 /dev/urandom | base64 | tr '+/' '-_')/000/s1/xhr")
+        done
+        codes+="$(curl -s -w '%{http_code} ' --max-time 30 --interface 127.0.0.20 -X POST "${urls[@]}")"
+        refused="$(curl -fsS --max-time 5 "http://127.0.0.1:$((BASE + 1))/metrics" \
+            | sed -n 's/^ws_http_refused_total{[^}]*port="public",reason="unknown_sockets"[^}]*} \([0-9]*\).*/\1/p')"
+        (( ${refused:-0} > 0 )) && break
+    done
+    [[ "$(tr ' ' '\n' <<< "$codes" | sort -u | tr -d '\n')" == 404 ]] || { echo "unknown sockets answered: $codes"; return 1; }
+    (( ${refused:-0} > 0 )) || { echo "none of $((chunk * 150)) unknown socket ids answered without asking Redis"; return 1; }
+    [[ "$(curl -sS --max-time 5 --interface 127.0.0.21 -X POST "http://127.0.0.1:$public/$socket/000/s1/xhr")" == o ]] \
+        || { echo "another client's live socket was not served"; return 1; }
+    echo "$refused of $((chunk * 150)) answered at once"
+}
+
 # eventually SECONDS COMMAND...: COMMAND succeeds within SECONDS (retried every half second).
 eventually() {
     local deadline=$((SECONDS + $1)) output; shift
@@ -232,7 +269,7 @@ all_ok_through() {
 
 nothing_left() {
     local file pid
-    for file in "$CLUSTER_STATE"/*.pid "$METRICS_PID_FILE"; do [[ -e "$file" ]] && { echo "left: $file"; return 1; }; done
+    for file in "$CLUSTER_STATE"/*.pid "$PUSH_STATE"/*.pid "$METRICS_PID_FILE"; do [[ -e "$file" ]] && { echo "left: $file"; return 1; }; done
     for pid in "${STARTED_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && { echo "PID $pid still runs"; return 1; }; done
     local p
     for p in $(seq "$BASE" $((BASE + 10))); do free_port "$p" || { echo "port $p still open"; return 1; }; done
@@ -357,6 +394,12 @@ cluster_checks() {
         run "public balancer: round robin over 3 nodes again (within 15s)" eventually 15 balanced $((BASE + 9))
         run "local-cluster.sh stop" "${cluster[@]}" stop --state-dir "$CLUSTER_STATE"
         run "stop left no process, PID file or open port" nothing_left
+        if [[ "$engine" == redis ]]; then
+            run "public balancer: a client flooding unknown socket ids gets 404 at once past its budget, another is served (push node)" \
+                unknown_sockets_refused_per_client
+            run "local-cluster.sh stop (push cluster)" "${cluster[@]}" stop --state-dir "$PUSH_STATE"
+            run "stop left no process, PID file or open port (push cluster)" nothing_left
+        fi
     fi
 }
 

@@ -32,7 +32,7 @@
 -- Then the i-th publish (i from 0), its keys after those of the publishes before it:
 --   KEYS socket hash (its index too), the socket's session set of earlier builds (folded); then
 --        the request id's reply key
---        <prefix>{<socketId>}:r:<request digest> if ARGV[5i+11] is '1'; then the session's hash
+--        <prefix>{<socketId>}:r:<request digest> if ARGV[5i+11] is '1' or '2'; then the session's hash
 --        and queue if ARGV[5i+9] names one
 --   ARGV[5i+7] the socket's id (the scope of its sessions, named in their wake-ups)
 --   ARGV[5i+8] the message
@@ -40,13 +40,16 @@
 --   ARGV[5i+10] '1' to check the socket's TTL (and renew it), '0' when the node checked it lately
 --              (RenewalChecks): sessions in its index then prove that the socket lives (they are
 --              fields of its hash); with none, the script asks EXISTS
---   ARGV[5i+11] '1' if the publish carries the application's request id (its reply key in KEYS)
+--   ARGV[5i+11] '1' if the publish carries the application's request id (its reply key in KEYS);
+--              '2' if it does but its application may remember no more (SocketStore.countRequestIds):
+--              only a repeat is answered, anything else publishes nothing and answers renewed 3
 -- Returns one answer per publish, in order: false if there is no socket, else
 --   {application, client, renewed (0|1|2), {sid, status, length}*} (application and client '' unless
 --   renewed): status 0 queued, 1 no session, 2 closed, 3 queue full (nothing queued); length is the
 --   queue's length after the publish (0 unless queued or full). renewed 1 when the socket's TTL was
 --   renewed (the caller renews the client key then); 2 when the answer is a request id's earlier
---   one given again (a repeat: this run queued and renewed nothing for it).
+--   one given again (a repeat: this run queued and renewed nothing for it); 3 when a request id
+--   under '2' was no repeat ({'', '', 3}: nothing done).
 local done = redis.call('GET', KEYS[1])
 if done then
   return cjson.decode(done)
@@ -68,7 +71,7 @@ local function publishOne(k, a)
   if only ~= '' then
     foldLegacyIndex(socket, KEYS[k + 1])
   end
-  local sessionKeys = ARGV[a + 4] == '1' and k + 3 or k + 2
+  local sessionKeys = ARGV[a + 4] ~= '0' and k + 3 or k + 2
   local reply = {'', '', 0}
   if check == '1' or only ~= '' then
     -- PTTL alone tells whether the socket lives (-2: no key); its fields are read only when needed.
@@ -124,7 +127,7 @@ local answers = {}
 local k = 2
 for a = 7, #ARGV, 5 do
   local answer
-  if ARGV[a + 4] == '1' then
+  if ARGV[a + 4] ~= '0' then
     local requestKey = KEYS[k + 2]
     local earlier = redis.call('GET', requestKey)
     if earlier then
@@ -133,6 +136,8 @@ for a = 7, #ARGV, 5 do
       if answer then
         answer[3] = 2
       end
+    elseif ARGV[a + 4] == '2' then
+      answer = {'', '', 3}
     else
       queuedHere = false
       answer = publishOne(k, a)
@@ -147,7 +152,7 @@ for a = 7, #ARGV, 5 do
     answer = publishOne(k, a)
   end
   answers[#answers + 1] = answer
-  k = k + 2 + (ARGV[a + 4] == '1' and 1 or 0) + (ARGV[a + 2] ~= '' and 2 or 0)
+  k = k + 2 + (ARGV[a + 4] ~= '0' and 1 or 0) + (ARGV[a + 2] ~= '' and 2 or 0)
 end
 if queuedAny then
   redis.call('SET', KEYS[1], cjson.encode(answers), 'PX', ARGV[1])

@@ -4,6 +4,7 @@ import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.push.Authorization;
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.PublishTarget;
+import io.wildcloud.ws.push.RequestIdCount;
 import io.wildcloud.ws.push.Revocation;
 import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.push.SocketPresence;
@@ -148,6 +149,28 @@ public abstract class AbstractEngine implements Engine {
     @Override
     public CompletionStage<List<Optional<Publication>>> publishAll(List<PublishTarget> targets, String requestId) {
         return sockets.publishAll(targets, requestId);
+    }
+
+    @Override
+    public CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message,
+            String requestId, boolean newRequestId) {
+        return sockets.publish(socketId, sessionId, message, requestId, newRequestId);
+    }
+
+    @Override
+    public CompletionStage<List<Optional<Publication>>> publishAll(List<PublishTarget> targets, String requestId,
+            boolean newRequestId) {
+        return sockets.publishAll(targets, requestId, newRequestId);
+    }
+
+    @Override
+    public CompletionStage<RequestIdCount> countRequestIds(String application, int count, long max) {
+        return sockets.countRequestIds(application, count, max);
+    }
+
+    @Override
+    public void uncountRequestIds(String application, long window, int count) {
+        sockets.uncountRequestIds(application, window, count);
     }
 
     @Override

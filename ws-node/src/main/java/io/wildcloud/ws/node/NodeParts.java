@@ -130,6 +130,7 @@ final class NodeParts {
                 .withSocketIdleTimeout(config.socketIdleTimeout())
                 .withMaxPublishTargets(config.maxPublishTargets())
                 .withPublishBytes(config.applicationPublishBytesPerSecond(), config.applicationPublishByteBurst())
+                .withMaxRequestIdsPerApplication(config.maxRequestIdsPerApplication())
                 .withCallback(callbacks);
         ApplicationRegistry registry;
         try {

@@ -28,6 +28,9 @@ import java.util.Objects;
  *     sustained: a message's UTF-8 bytes times the sessions that queued it ({@link PublishBudget})
  * @param publishByteBurst bytes they may queue at once; at least {@code publishBytesPerSecond}. A
  *     publish that could queue more (its bytes times every session it addresses) is refused whole
+ * @param maxRequestIdsPerApplication request ids one application's publishes may make the store
+ *     remember per {@link SocketStore#REQUEST_ID_WINDOW}, over the cluster
+ *     ({@link SocketStore#countRequestIds}); a new one past it is refused with 429
  */
 public record PushLimits(
         int maxMessageBytes,
@@ -39,7 +42,8 @@ public record PushLimits(
         int newSessionsPerSecond,
         int newSessionBurst,
         long publishBytesPerSecond,
-        long publishByteBurst) {
+        long publishByteBurst,
+        long maxRequestIdsPerApplication) {
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
     public static final int DEFAULT_MAX_API_BODY_BYTES = apiBodyBytesFor(DEFAULT_MAX_MESSAGE_BYTES);
@@ -52,6 +56,8 @@ public record PushLimits(
     public static final long DEFAULT_PUBLISH_BYTES_PER_SECOND = 64L * 1024 * 1024;
     /** 256 MiB: four seconds of the rate, and what one socket's 64 session queues of 4 MiB hold. */
     public static final long DEFAULT_PUBLISH_BYTE_BURST = 256L * 1024 * 1024;
+    /** 100,000 per 5 minutes: README, "Request ids", says why. */
+    public static final long DEFAULT_MAX_REQUEST_IDS_PER_APPLICATION = 100_000;
 
     public PushLimits {
         Objects.requireNonNull(socketIdleTimeout, "socketIdleTimeout");
@@ -80,6 +86,10 @@ public record PushLimits(
             throw new IllegalArgumentException("publishBytesPerSecond must be at least 1 and publishByteBurst at least it: "
                     + publishBytesPerSecond + ", " + publishByteBurst);
         }
+        if (maxRequestIdsPerApplication < 1) {
+            throw new IllegalArgumentException("maxRequestIdsPerApplication must be at least 1: "
+                    + maxRequestIdsPerApplication);
+        }
     }
 
     /** With the default bound of a batch publish. */
@@ -87,7 +97,7 @@ public record PushLimits(
             CallbackPolicy callback) {
         this(maxMessageBytes, maxApiBodyBytes, maxSessionsPerSocket, socketIdleTimeout, callback,
                 DEFAULT_MAX_PUBLISH_TARGETS, DEFAULT_NEW_SESSIONS_PER_SECOND, DEFAULT_NEW_SESSION_BURST,
-                DEFAULT_PUBLISH_BYTES_PER_SECOND, DEFAULT_PUBLISH_BYTE_BURST);
+                DEFAULT_PUBLISH_BYTES_PER_SECOND, DEFAULT_PUBLISH_BYTE_BURST, DEFAULT_MAX_REQUEST_IDS_PER_APPLICATION);
     }
 
     public static PushLimits defaults() {
@@ -110,43 +120,57 @@ public record PushLimits(
     /** Sets the message limit and, with it, the API body limit to {@link #apiBodyBytesFor} of it. */
     public PushLimits withMaxMessageBytes(int bytes) {
         return new PushLimits(bytes, apiBodyBytesFor(bytes), maxSessionsPerSocket, socketIdleTimeout, callback,
-                maxPublishTargets, newSessionsPerSecond, newSessionBurst, publishBytesPerSecond, publishByteBurst);
+                maxPublishTargets, newSessionsPerSecond, newSessionBurst, publishBytesPerSecond, publishByteBurst,
+                maxRequestIdsPerApplication);
     }
 
     public PushLimits withMaxApiBodyBytes(int bytes) {
         return new PushLimits(maxMessageBytes, bytes, maxSessionsPerSocket, socketIdleTimeout, callback,
-                maxPublishTargets, newSessionsPerSecond, newSessionBurst, publishBytesPerSecond, publishByteBurst);
+                maxPublishTargets, newSessionsPerSecond, newSessionBurst, publishBytesPerSecond, publishByteBurst,
+                maxRequestIdsPerApplication);
     }
 
     public PushLimits withMaxSessionsPerSocket(int sessions) {
         return new PushLimits(maxMessageBytes, maxApiBodyBytes, sessions, socketIdleTimeout, callback,
-                maxPublishTargets, newSessionsPerSecond, newSessionBurst, publishBytesPerSecond, publishByteBurst);
+                maxPublishTargets, newSessionsPerSecond, newSessionBurst, publishBytesPerSecond, publishByteBurst,
+                maxRequestIdsPerApplication);
     }
 
     public PushLimits withSocketIdleTimeout(Duration timeout) {
         return new PushLimits(maxMessageBytes, maxApiBodyBytes, maxSessionsPerSocket, timeout, callback,
-                maxPublishTargets, newSessionsPerSecond, newSessionBurst, publishBytesPerSecond, publishByteBurst);
+                maxPublishTargets, newSessionsPerSecond, newSessionBurst, publishBytesPerSecond, publishByteBurst,
+                maxRequestIdsPerApplication);
     }
 
     public PushLimits withMaxPublishTargets(int targets) {
         return new PushLimits(maxMessageBytes, maxApiBodyBytes, maxSessionsPerSocket, socketIdleTimeout, callback,
-                targets, newSessionsPerSecond, newSessionBurst, publishBytesPerSecond, publishByteBurst);
+                targets, newSessionsPerSecond, newSessionBurst, publishBytesPerSecond, publishByteBurst,
+                maxRequestIdsPerApplication);
     }
 
     /** How fast one socket may open new sessions on a node ({@link SessionOpenings}). */
     public PushLimits withNewSessions(int perSecond, int burst) {
         return new PushLimits(maxMessageBytes, maxApiBodyBytes, maxSessionsPerSocket, socketIdleTimeout, callback,
-                maxPublishTargets, perSecond, burst, publishBytesPerSecond, publishByteBurst);
+                maxPublishTargets, perSecond, burst, publishBytesPerSecond, publishByteBurst,
+                maxRequestIdsPerApplication);
     }
 
     /** How many bytes one application's publishes may queue on a node ({@link PublishBudget}). */
     public PushLimits withPublishBytes(long perSecond, long burst) {
         return new PushLimits(maxMessageBytes, maxApiBodyBytes, maxSessionsPerSocket, socketIdleTimeout, callback,
-                maxPublishTargets, newSessionsPerSecond, newSessionBurst, perSecond, burst);
+                maxPublishTargets, newSessionsPerSecond, newSessionBurst, perSecond, burst,
+                maxRequestIdsPerApplication);
     }
 
     public PushLimits withCallback(CallbackPolicy policy) {
         return new PushLimits(maxMessageBytes, maxApiBodyBytes, maxSessionsPerSocket, socketIdleTimeout, policy,
-                maxPublishTargets, newSessionsPerSecond, newSessionBurst, publishBytesPerSecond, publishByteBurst);
+                maxPublishTargets, newSessionsPerSecond, newSessionBurst, publishBytesPerSecond, publishByteBurst,
+                maxRequestIdsPerApplication);
+    }
+
+    /** How many request ids one application's publishes may make the store remember a window. */
+    public PushLimits withMaxRequestIdsPerApplication(long max) {
+        return new PushLimits(maxMessageBytes, maxApiBodyBytes, maxSessionsPerSocket, socketIdleTimeout, callback,
+                maxPublishTargets, newSessionsPerSecond, newSessionBurst, publishBytesPerSecond, publishByteBurst, max);
     }
 }

@@ -23,6 +23,11 @@ public interface PushMetrics {
          * more at once than its burst (413).
          */
         OVER_BUDGET("over_budget"),
+        /**
+         * Refused over the application's remembered request ids ({@code max-request-ids-per-application},
+         * 429 {@code too_many_request_ids}): it carried a request id that was no repeat.
+         */
+        TOO_MANY_REQUEST_IDS("too_many_request_ids"),
         /** The store failed or something unexpected happened. */
         ERROR("error");
 

@@ -159,6 +159,33 @@ public interface SocketStore {
             String requestId);
 
     /**
+     * As {@link #publish(String, String, String, String)} when {@code newRequestId}; else (the
+     * caller's application may remember no more request ids in this window, {@link #countRequestIds})
+     * only a repeat of a remembered publish is answered, and any other fails with
+     * {@link NewRequestIdRefusedException}, publishing nothing: a repeat needs no new memory, and
+     * refusing it would leave its first delivery's outcome unknown to its caller.
+     */
+    CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message,
+            String requestId, boolean newRequestId);
+
+    /**
+     * Counts {@code count} request ids that {@code application}'s publishes may remember in the
+     * current {@link RequestIdCount window} of {@link #REQUEST_ID_WINDOW}, over every node that
+     * shares this store, unless its count would pass {@code max}: then counts nothing and answers
+     * {@link RequestIdCount#counted()} false. A remembered request id costs the store a few hundred
+     * bytes for the window whatever the message's size (which is all the publish budget charges), so
+     * this bounds what one application's request ids hold. A call repeated by the client library
+     * (no answer in time) may count twice: high, never low.
+     */
+    CompletionStage<RequestIdCount> countRequestIds(String application, int count, long max);
+
+    /**
+     * Takes back {@code count} of {@code application}'s request ids counted in {@code window}
+     * that were not remembered after all (a repeat, a publish that queued nothing, a failure).
+     */
+    void uncountRequestIds(String application, long window, int count);
+
+    /**
      * Publishes each target as {@link #publish(String, String, String, String)} would, in list
      * order, as if the publishes had been made one after another by this caller: per session, a
      * target's message comes after those of earlier targets and of publishes this node submitted
@@ -172,10 +199,26 @@ public interface SocketStore {
      *     answered (with the failure itself if all failed)
      */
     default CompletionStage<List<Optional<Publication>>> publishAll(List<PublishTarget> targets, String requestId) {
+        return publishAll(targets, requestId, true);
+    }
+
+    /**
+     * As {@link #publishAll(List, String)}; with {@code newRequestId} false each target as
+     * {@link #publish(String, String, String, String, boolean)} with it false (a target that is
+     * not a repeat fails alone with {@link NewRequestIdRefusedException}).
+     */
+    default CompletionStage<List<Optional<Publication>>> publishAll(List<PublishTarget> targets, String requestId,
+            boolean newRequestId) {
         List<CompletableFuture<Optional<Publication>>> answers = new ArrayList<>(targets.size());
         for (PublishTarget target : targets) {
-            answers.add(publish(target.socketId(), target.sessionId(), target.message(), requestId)
-                    .toCompletableFuture());
+            CompletableFuture<Optional<Publication>> answer;
+            try {
+                answer = publish(target.socketId(), target.sessionId(), target.message(), requestId, newRequestId)
+                        .toCompletableFuture();
+            } catch (RuntimeException e) {
+                answer = CompletableFuture.failedFuture(e);
+            }
+            answers.add(answer);
         }
         return PartlyPublishedException.gather(answers);
     }

@@ -508,6 +508,81 @@ public abstract class SocketStoreContract {
         assertEquals(List.of("once"), b1.await(1));
     }
 
+    /**
+     * An application's request ids are counted up to the bound, per application, over every node
+     * of the store (a second store of the same engine sees the first's count), and the ones taken
+     * back make room again: a tenant's request ids cost the store memory its publish budget does not
+     * charge, so their count is what bounds it.
+     */
+    @Test
+    void requestIdsAreCountedUpToTheBoundAndTakenBack() throws Exception {
+        awayFromARequestIdWindowEdge();
+        SocketStore store = newStore(Duration.ofHours(1));
+        RequestIdCount first = await(store.countRequestIds("app", 3, 5));
+        assertTrue(first.counted(), "3 of 5");
+        assertEquals(RequestIdCount.windowAt(System.currentTimeMillis()), first.window());
+        RequestIdCount over = await(store.countRequestIds("app", 3, 5));
+        assertFalse(over.counted(), "6 would pass 5: nothing counted");
+        assertTrue(over.windowEndsIn().compareTo(SocketStore.REQUEST_ID_WINDOW) <= 0
+                && !over.windowEndsIn().isNegative(), over.toString());
+        assertTrue(await(store.countRequestIds("other", 5, 5)).counted(), "another application's count is its own");
+        assertTrue(await(store.countRequestIds("app", 2, 5)).counted(), "5 of 5");
+        store.uncountRequestIds("app", first.window(), 2);
+        // Taken back without waiting on Redis: the count is read until it shows.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        RequestIdCount again;
+        do {
+            again = await(store.countRequestIds("app", 2, 5));
+        } while (!again.counted() && System.nanoTime() < deadline);
+        assertTrue(again.counted(), "2 taken back make room for 2");
+        assertFalse(await(store.countRequestIds("app", 1, 5)).counted(), "5 of 5 again");
+    }
+
+    /**
+     * Past its application's bound, a publish may only repeat: a request id remembered is
+     * answered as its first publish was (its retry must learn what that did), a new one fails
+     * alone with {@link NewRequestIdRefusedException} and publishes nothing, in a batch too.
+     */
+    @Test
+    void pastTheBoundARepeatIsAnsweredAndANewRequestIdRefused() throws Exception {
+        SocketStore store = newStore(Duration.ofHours(1));
+        String a = await(store.authorize("app", "a", CALLBACK_1)).socket().socketId();
+        String b = await(store.authorize("app", "b", CALLBACK_1)).socket().socketId();
+        Collecting a1 = openIndexed(store, a, "a1");
+        Collecting b1 = openIndexed(store, b, "b1");
+        Publication first = await(store.publish(a, null, "once", "event-1")).orElseThrow();
+
+        assertEquals(Optional.of(first.asRepeat()), await(store.publish(a, null, "once", "event-1", false)),
+                "a repeat is answered");
+        ExecutionException refused = assertThrows(ExecutionException.class,
+                () -> await(store.publish(a, null, "new", "event-2", false)));
+        assertTrue(refused.getCause() instanceof NewRequestIdRefusedException, refused.toString());
+
+        ExecutionException partly = assertThrows(ExecutionException.class, () -> await(store.publishAll(
+                List.of(new PublishTarget(a, null, "once"), new PublishTarget(b, "b1", "once")), "event-1", false)));
+        PartlyPublishedException batch = (PartlyPublishedException) partly.getCause();
+        assertEquals(Optional.of(first.asRepeat()), batch.answers().get(0), "the batch's repeat is answered");
+        assertTrue(batch.errors().get(1) instanceof NewRequestIdRefusedException, batch.errors().toString());
+
+        // Messages arrive in order: what a refused publish had queued would come before these.
+        await(store.publish(a, null, "later", null));
+        await(store.publish(b, "b1", "later", null));
+        assertEquals(List.of("once", "later"), a1.await(2), "nothing refused was queued");
+        assertEquals(List.of("later"), b1.await(1), "nothing refused was queued");
+        assertEquals(1, await(store.publish(b, "b1", "once", "event-1", true)).orElseThrow().queued(),
+                "allowed again, the refused target is published");
+        assertEquals(List.of("later", "once"), b1.await(2));
+    }
+
+    /** Waits, if need be, until the request ids' window has more than 10 s to run (windows are fixed). */
+    protected static void awayFromARequestIdWindowEdge() throws InterruptedException {
+        long window = SocketStore.REQUEST_ID_WINDOW.toMillis();
+        long left = window - System.currentTimeMillis() % window;
+        if (left < 10_000) {
+            TimeUnit.MILLISECONDS.sleep(left + 100);
+        }
+    }
+
     /** The applications of many sockets at once (a batch publish's bearer-token check): live ones only. */
     @Test
     void ownersNamesTheApplicationOfEachLiveSocket() throws Exception {

@@ -74,6 +74,13 @@ public final class ErrorCodes {
      */
     public static final String TOO_MANY_SOCKETS = "too_many_sockets";
     /**
+     * 429 (or a batch target's result): a publish carrying a request id would make the service
+     * remember more of its application's request ids than {@code max-request-ids-per-application}
+     * per 5-minute window; nothing was published. A repeat of a request id already remembered is
+     * still answered. {@code Retry-After} says when the next window starts.
+     */
+    public static final String TOO_MANY_REQUEST_IDS = "too_many_request_ids";
+    /**
      * A batch target's result (the batch is answered 200): with one message for all, an earlier
      * target of the batch names the same socket (or the same session); not published again.
      */

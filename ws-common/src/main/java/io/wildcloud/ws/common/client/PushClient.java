@@ -50,6 +50,9 @@ import java.util.concurrent.CompletionException;
  */
 public final class PushClient {
 
+    /** The header that carries a publish's request id. */
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
     private final String apiBase;
     private final String secret;
     private final HttpClient http;
@@ -204,6 +207,26 @@ public final class PushClient {
      */
     public PublishBatchResponse publishBatch(PublishBatchRequest batch) throws IOException, InterruptedException {
         return send(post("/publish", batch.toJson()), PublishBatchResponse.class);
+    }
+
+    /**
+     * As {@link #publishBatch(PublishBatchRequest)}, with a request id ({@code Idempotency-Key}: 1 to
+     * 200 visible ASCII characters): a target sent again with the same id, socket, session and
+     * message within 5 minutes is delivered at most once, so the targets answered
+     * {@code store_timeout} (or a whole batch that got no answer) can be sent again safely. Use one
+     * id per message meant, the same on every resend of it.
+     *
+     * @throws TooManyRequestsException also when the application has its most request ids remembered
+     *     ({@code too_many_request_ids}; a target of a batch that partly went through gets it as its error)
+     */
+    public PublishBatchResponse publishBatch(PublishBatchRequest batch, String requestId)
+            throws IOException, InterruptedException {
+        HttpRequest request = request("/publish")
+                .header("Content-Type", "application/json; charset=utf-8")
+                .header(IDEMPOTENCY_KEY, Objects.requireNonNull(requestId, "requestId"))
+                .POST(HttpRequest.BodyPublishers.ofString(batch.toJson(), StandardCharsets.UTF_8))
+                .build();
+        return send(request, PublishBatchResponse.class);
     }
 
     /** {@link #publishBatch(Collection, String)}, asynchronously. */

@@ -2,10 +2,12 @@ package io.wildcloud.ws.engine.memory;
 
 import io.wildcloud.ws.edge.LoopHandoffs;
 import io.wildcloud.ws.push.Authorization;
+import io.wildcloud.ws.push.NewRequestIdRefusedException;
 import io.wildcloud.ws.push.NewSocketQuota;
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.Publication.Delivery;
 import io.wildcloud.ws.push.PublishTarget;
+import io.wildcloud.ws.push.RequestIdCount;
 import io.wildcloud.ws.push.Revocation;
 import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.push.SocketIds;
@@ -51,6 +53,11 @@ public final class MemorySocketStore implements SocketStore {
     private final Map<String, long[]> createdInWindow = new HashMap<>();
     private long lastSweep;
     private final RequestReplies requestReplies;
+    /**
+     * Per application (a caller's, or the anonymous one: the configured few): the window of its
+     * request ids' count and the count ({@link #countRequestIds}).
+     */
+    private final Map<String, long[]> requestIdCounts = new HashMap<>();
 
     /** @param sessionStore where {@link #publish} queues messages */
     public MemorySocketStore(MemorySessionStore sessionStore, Duration idleTimeout) {
@@ -163,14 +170,25 @@ public final class MemorySocketStore implements SocketStore {
     @Override
     public CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message,
             String requestId) {
+        return publish(socketId, sessionId, message, requestId, true);
+    }
+
+    @Override
+    public CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message,
+            String requestId, boolean newRequestId) {
         if (requestId != null) {
             String application;
             synchronized (lock) {
                 Entry entry = live(socketId, now());
                 application = entry == null ? "" : entry.record.application();
             }
-            return CompletableFuture.completedFuture(Optional.ofNullable(requestReplies.once(application, socketId,
-                    sessionId, requestId, message, () -> publishNow(socketId, sessionId, message).orElse(null))));
+            try {
+                return CompletableFuture.completedFuture(Optional.ofNullable(requestReplies.once(application,
+                        socketId, sessionId, requestId, message, newRequestId,
+                        () -> publishNow(socketId, sessionId, message).orElse(null))));
+            } catch (NewRequestIdRefusedException e) {
+                return CompletableFuture.failedFuture(e);
+            }
         }
         return CompletableFuture.completedFuture(publishNow(socketId, sessionId, message));
     }
@@ -220,6 +238,35 @@ public final class MemorySocketStore implements SocketStore {
             }
         }
         return CompletableFuture.completedFuture(answers);
+    }
+
+    @Override
+    public CompletionStage<RequestIdCount> countRequestIds(String application, int count, long max) {
+        requestReplies.rememberAtLeast(2 * max);
+        long nowMillis = System.currentTimeMillis();
+        long window = RequestIdCount.windowAt(nowMillis);
+        synchronized (requestIdCounts) {
+            long[] counted = requestIdCounts.computeIfAbsent(application, name -> new long[] {window, 0});
+            if (counted[0] != window) {
+                counted[0] = window;
+                counted[1] = 0;
+            }
+            boolean fits = counted[1] + count <= max;
+            if (fits) {
+                counted[1] += count;
+            }
+            return CompletableFuture.completedFuture(RequestIdCount.at(nowMillis, fits));
+        }
+    }
+
+    @Override
+    public void uncountRequestIds(String application, long window, int count) {
+        synchronized (requestIdCounts) {
+            long[] counted = requestIdCounts.get(application);
+            if (counted != null && counted[0] == window) {
+                counted[1] = Math.max(0, counted[1] - count);
+            }
+        }
     }
 
     /** The sessions a publish reaches, read under the lock (a copy); {@code null} without a socket. */

@@ -1,5 +1,6 @@
 package io.wildcloud.ws.engine.memory;
 
+import io.wildcloud.ws.push.NewRequestIdRefusedException;
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.SocketStore;
 import java.nio.ByteBuffer;
@@ -16,9 +17,12 @@ import java.util.function.Supplier;
 /**
  * The answers of the memory engine's publishes that carried a request id, for
  * {@link SocketStore#REQUEST_ID_WINDOW}: a repeat gets the first answer and queues nothing.
- * Bounded to {@link #MAX_REMEMBERED} answers per application (the oldest go first): one bound for
- * all let one tenant's publishes push every other tenant's answers out, and their retries were
- * delivered again. Applications are the configured few, so the whole stays bounded.
+ * What is remembered is bounded by the callers' request-id counts ({@code SocketStore#countRequestIds}:
+ * at most twice a count's bound in any window's length); beyond that, as a last guard, to
+ * {@link #MAX_REMEMBERED} answers per application or twice the largest bound counted with, if more
+ * (the oldest go first, and their retries would be delivered again: the count keeps it from
+ * happening). Per application: one bound for all let one tenant's publishes push every other
+ * tenant's answers out. Applications are the configured few, so the whole stays bounded.
  */
 final class RequestReplies {
 
@@ -35,6 +39,8 @@ final class RequestReplies {
     }
 
     private final LongSupplier nanoClock;
+    /** Answers per application kept at most (the oldest go first). */
+    private long maxRemembered = MAX_REMEMBERED;
     private final long windowNanos = SocketStore.REQUEST_ID_WINDOW.toNanos();
     private final Map<String, Map<Request, Reply>> repliesByApplication = new HashMap<>();
 
@@ -52,12 +58,13 @@ final class RequestReplies {
     /**
      * The remembered answer of this request of {@code application} ('' for a socket that does not
      * live), {@linkplain Publication#repeat marked a repeat}, or {@code publish}'s (then remembered
-     * if it queued). One at a
+     * if it queued); without {@code newRequestId} a request that is not a repeat fails with
+     * {@link NewRequestIdRefusedException} instead. One at a
      * time, so that two repeats arriving together still publish once; {@code publish} must not
      * publish with a request id itself.
      */
     synchronized Publication once(String application, String socketId, String sessionId, String requestId,
-            String message, Supplier<Publication> publish) {
+            String message, boolean newRequestId, Supplier<Publication> publish) {
         long now = nanoClock.getAsLong();
         Map<Request, Reply> replies = repliesByApplication.computeIfAbsent(application, name -> new LinkedHashMap<>());
         forgetOld(replies, now);
@@ -66,6 +73,9 @@ final class RequestReplies {
         if (earlier != null) {
             return earlier.publication().asRepeat();
         }
+        if (!newRequestId) {
+            throw new NewRequestIdRefusedException(socketId);
+        }
         Publication publication = publish.get();
         // Only one that queued: one that queued nothing has nothing to repeat, and remembering it
         // let any caller push out others' answers with publishes to sockets that do not exist.
@@ -73,6 +83,11 @@ final class RequestReplies {
             replies.put(request, new Reply(publication, now));
         }
         return publication;
+    }
+
+    /** Keeps at least {@code answers} per application: twice a request-id count's bound. */
+    synchronized void rememberAtLeast(long answers) {
+        maxRemembered = Math.max(maxRemembered, answers);
     }
 
     // Only under once's lock: one digest object, not a provider look-up per publish.
@@ -84,7 +99,7 @@ final class RequestReplies {
         Iterator<Reply> oldest = replies.values().iterator();
         while (oldest.hasNext()) {
             Reply reply = oldest.next();
-            if (now - reply.atNanos() < windowNanos && replies.size() < MAX_REMEMBERED) {
+            if (now - reply.atNanos() < windowNanos && replies.size() < maxRemembered) {
                 return;
             }
             oldest.remove();

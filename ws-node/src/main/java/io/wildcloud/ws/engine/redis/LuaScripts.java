@@ -46,6 +46,7 @@ final class LuaScripts {
     final LuaScript socketClaimClient = LuaScript.load("socket_claim_client");
     final LuaScript socketAuthorize = LuaScript.load("socket_authorize", SOCKET_INDEX);
     final LuaScript socketQuota = LuaScript.load("socket_quota");
+    final LuaScript requestIds = LuaScript.load("request_ids");
     final LuaScript socketGet = LuaScript.load("socket_get", SOCKET_INDEX);
     final LuaScript socketPresence = LuaScript.load("socket_presence");
     final LuaScript socketOwners = LuaScript.load("socket_owners");
@@ -73,7 +74,7 @@ final class LuaScripts {
 
     List<LuaScript> all() {
         return List.of(claim, claimOpen, acknowledge, release, rearm, enqueue, close, fetch, touch, expire, expiryLease, expirySettle,
-                claimsRead, takeoverLease, takeoverPin, rosterLeave, rosterSeen, rosterHeartbeat, processAnnounce, heldCut, publish, socketClaimClient, socketAuthorize, socketQuota, socketGet, socketPresence, socketOwners, socketUse, socketRevoke,
+                claimsRead, takeoverLease, takeoverPin, rosterLeave, rosterSeen, rosterHeartbeat, processAnnounce, heldCut, publish, socketClaimClient, socketAuthorize, socketQuota, requestIds, socketGet, socketPresence, socketOwners, socketUse, socketRevoke,
                 socketReleaseClient, socketAddSession, socketRemoveSession, end);
     }
 

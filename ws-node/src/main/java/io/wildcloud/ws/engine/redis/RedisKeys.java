@@ -15,7 +15,8 @@ import java.util.List;
  *   <li>{@code <prefix>node:{<nodeId>}} channel a node subscribes to while it lives (presence)</li>
  *   <li>{@code <prefix>{<socketId>}:sock} a push socket's hash, its session index included (a
  *       socket's id is the scope of its sessions), and {@code <prefix>client:{<application>:<clientId>}}
- *       its client's socket id ({@link RedisSocketStore}); {@code <prefix>{<socketId>}:sessions}
+ *       its client's socket id ({@link RedisSocketStore}); {@code <prefix>request-ids:{<application>}:<window>}
+ *       the count of an application's remembered request ids in a window ({@code request_ids.lua}); {@code <prefix>{<socketId>}:sessions}
  *       the session set of builds before the index moved into the hash, which the socket scripts
  *       fold into it (socket_index.lua)</li>
  *   <li>{@code <prefix>{<scope>}:r:<callId>} a writing script's answer, so that a repeat of the call
@@ -82,6 +83,11 @@ final class RedisKeys {
     /** The count of {@code application}'s new sockets in quota window {@code window} ({@code NewSocketQuota}). */
     String newSockets(String application, long window) {
         return prefix + "new-sockets:{" + application + "}:" + window;
+    }
+
+    /** The count of {@code application}'s request ids in window {@code window} ({@code RequestIdCount}). */
+    String requestIds(String application, long window) {
+        return prefix + "request-ids:{" + application + "}:" + window;
     }
 
     /** A writing script's reply key in {@code scope}'s slot ({@link ReplyKeys}, a publish's request id). */

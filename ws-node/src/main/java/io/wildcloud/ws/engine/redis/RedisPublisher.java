@@ -1,10 +1,12 @@
 package io.wildcloud.ws.engine.redis;
 
+import io.wildcloud.ws.push.NewRequestIdRefusedException;
 import io.wildcloud.ws.push.PartlyPublishedException;
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.Publication.Delivery;
 import io.wildcloud.ws.push.PublishTarget;
 import io.wildcloud.ws.push.SocketStore;
+import io.wildcloud.ws.sockjs.session.Causes;
 import io.wildcloud.ws.sockjs.session.EnqueueResult;
 import io.wildcloud.ws.sockjs.session.LogTag;
 import io.wildcloud.ws.sockjs.session.SessionKey;
@@ -54,8 +56,8 @@ final class RedisPublisher {
 
     /** As {@link SocketStore#publish(String, String, String, String)}. */
     CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message,
-            String requestId) {
-        Part part = part(new PublishTarget(socketId, sessionId, message), requestId);
+            String requestId, boolean newRequestId) {
+        Part part = part(new PublishTarget(socketId, sessionId, message), requestId, newRequestId);
         // On a Cluster only publishes to one socket share a run (its keys' slot); elsewhere any do.
         CompletionStage<List<Object>> reply = runtime.pipeline().submitMerging(runtime.scripts().publish,
                 runtime.cluster() ? socketId : "", socketId, part.keys(), shared, part.args());
@@ -68,7 +70,8 @@ final class RedisPublisher {
      * {@link #MAX_RUN_MESSAGE_BYTES} of messages, submitted in the order of their first target.
      * Targets of one socket share its slot, so they keep their order within their group's run.
      */
-    CompletionStage<List<Optional<Publication>>> publishAll(List<PublishTarget> targets, String requestId) {
+    CompletionStage<List<Optional<Publication>>> publishAll(List<PublishTarget> targets, String requestId,
+            boolean newRequestId) {
         Map<Integer, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < targets.size(); i++) {
             int slot = runtime.cluster() ? ClusterSlots.of(runtime.keys().scopePrefix(targets.get(i).socketId())) : 0;
@@ -86,7 +89,7 @@ final class RedisPublisher {
                     bytes += targets.get(group.get(to)).message().length();
                     to++;
                 }
-                submitRun(targets, group.subList(from, to), requestId, answers);
+                submitRun(targets, group.subList(from, to), requestId, newRequestId, answers);
                 from = to;
             }
         }
@@ -96,12 +99,12 @@ final class RedisPublisher {
 
     /** One publish.lua run for {@code targets} at {@code indexes}; their answers go to {@code answers}. */
     private void submitRun(List<PublishTarget> targets, List<Integer> indexes, String requestId,
-            List<CompletableFuture<Optional<Publication>>> answers) {
+            boolean newRequestId, List<CompletableFuture<Optional<Publication>>> answers) {
         List<Part> parts = new ArrayList<>(indexes.size());
         List<List<Object>> keys = new ArrayList<>(indexes.size());
         List<Object[]> args = new ArrayList<>(indexes.size());
         for (int index : indexes) {
-            Part part = part(targets.get(index), requestId);
+            Part part = part(targets.get(index), requestId, newRequestId);
             parts.add(part);
             keys.add(part.keys());
             args.add(part.args());
@@ -118,7 +121,7 @@ final class RedisPublisher {
      * key if any, and the one session's keys if the publish is to one session (see the script's
      * header for why the keys of the sessions in the socket's index are not passed).
      */
-    private Part part(PublishTarget target, String requestId) {
+    private Part part(PublishTarget target, String requestId, boolean newRequestId) {
         String socketId = target.socketId();
         String sessionId = target.sessionId();
         String message = target.message();
@@ -139,7 +142,8 @@ final class RedisPublisher {
             scriptKeys.add(keys.queue(session));
         }
         Object[] args = {socketId, message,
-                sessionId == null ? "" : sessionId, checkTtl ? "1" : "0", requestDigest.isEmpty() ? "0" : "1"};
+                sessionId == null ? "" : sessionId, checkTtl ? "1" : "0",
+                requestDigest.isEmpty() ? "0" : newRequestId ? "1" : "2"};
         return new Part(socketId, started, checkTtl, scriptKeys, args);
     }
 
@@ -150,6 +154,10 @@ final class RedisPublisher {
                     if (answer == null || answer.isEmpty()) {
                         renewalChecks.forget(socketId);
                         return Optional.<Publication>empty();
+                    }
+                    // renewed 3: a request id that is not a repeat, refused (publish.lua's repeats-only mode).
+                    if ((Long) answer.get(2) == 3L) {
+                        throw new NewRequestIdRefusedException(socketId);
                     }
                     // renewed 2: a request id's earlier answer, given again (a repeat): the script
                     // ran nothing for it, so it checked no TTL and the next publish must.
@@ -166,7 +174,9 @@ final class RedisPublisher {
                     }
                     return Optional.of(new Publication(deliveries, repeat));
                 })
-                .exceptionallyCompose(error -> StoreErrors.failedWrite("publish " + LogTag.of(socketId), error));
+                .exceptionallyCompose(error -> Causes.unwrap(error) instanceof NewRequestIdRefusedException refused
+                        ? CompletableFuture.failedFuture(refused) // Redis answered: no store error
+                        : StoreErrors.failedWrite("publish " + LogTag.of(socketId), error));
     }
 
     /**

@@ -4,6 +4,7 @@ import io.wildcloud.ws.push.Authorization;
 import io.wildcloud.ws.push.NewSocketQuota;
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.PublishTarget;
+import io.wildcloud.ws.push.RequestIdCount;
 import io.wildcloud.ws.push.Revocation;
 import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.push.SocketIds;
@@ -304,12 +305,46 @@ final class RedisSocketStore implements SocketStore {
     @Override
     public CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message,
             String requestId) {
-        return publisher.publish(socketId, sessionId, message, requestId);
+        return publisher.publish(socketId, sessionId, message, requestId, true);
+    }
+
+    @Override
+    public CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message,
+            String requestId, boolean newRequestId) {
+        return publisher.publish(socketId, sessionId, message, requestId, newRequestId);
     }
 
     @Override
     public CompletionStage<List<Optional<Publication>>> publishAll(List<PublishTarget> targets, String requestId) {
-        return publisher.publishAll(targets, requestId);
+        return publisher.publishAll(targets, requestId, true);
+    }
+
+    @Override
+    public CompletionStage<List<Optional<Publication>>> publishAll(List<PublishTarget> targets, String requestId,
+            boolean newRequestId) {
+        return publisher.publishAll(targets, requestId, newRequestId);
+    }
+
+    /**
+     * One key per application and window, in its own slot (not the sockets'): the count is the
+     * cluster's, so it bounds the application however many nodes publish for it.
+     */
+    @Override
+    public CompletionStage<RequestIdCount> countRequestIds(String application, int count, long max) {
+        long now = runtime.clock().now();
+        return this.<Long>eval(scripts.requestIds, RScript.ReturnType.LONG,
+                        List.of(keys.requestIds(application, RequestIdCount.windowAt(now))), Integer.toString(count),
+                        Long.toString(max), Long.toString(SocketStore.REQUEST_ID_WINDOW.toMillis() * 2))
+                .thenApply(counted -> RequestIdCount.at(now, counted == 1L));
+    }
+
+    /** Not waited for: a take-back that fails leaves the count high until the window ends, never low. */
+    @Override
+    public void uncountRequestIds(String application, long window, int count) {
+        if (count > 0) {
+            this.<Long>eval(scripts.requestIds, RScript.ReturnType.LONG, List.of(keys.requestIds(application, window)),
+                    Integer.toString(-count), "0", Long.toString(SocketStore.REQUEST_ID_WINDOW.toMillis() * 2));
+        }
     }
 
     /** Reads the socket; renews its client key too when the read counted as use and renewed the socket. */

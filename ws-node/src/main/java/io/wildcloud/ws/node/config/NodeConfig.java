@@ -43,6 +43,7 @@ public record NodeConfig(
         int newSessionsPerSecond,
         int newSessionBurst,
         long maxNewSocketsPerApplication,
+        long maxRequestIdsPerApplication,
         Duration callbackTimeout,
         Duration callbackRetryBudget,
         int callbackConcurrency,
@@ -174,6 +175,13 @@ public record NodeConfig(
                     + " `too_many_sockets` until the next window. Bounds what one application can make the store"
                     + " hold (its sockets never used number at most twice this): size it to the application's"
                     + " users seen a day, with room"),
+            SettingDefinition.of("max-request-ids-per-application", "100000",
+                    "request ids (`Idempotency-Key`) one application's publishes may make the service remember per"
+                    + " 5-minute window, over the whole cluster (the publishes without a bearer token share one"
+                    + " count); a publish with a new one past it gets 429 `too_many_request_ids` (a batch: that"
+                    + " result per target) until the next window, a repeat of a remembered one is still answered."
+                    + " Each is a few hundred bytes of the store for 5 minutes, which the publish budget does not"
+                    + " charge: this bounds them (at most twice this remembered at once)"),
             SettingDefinition.of("socket-idle-timeout", "24h",
                     "an unused socket is forgotten after this (on Redis, up to 1/16 later: see "
                     + "[docs/push-api.md](docs/push-api.md))"),
@@ -317,6 +325,7 @@ public record NodeConfig(
                 settings.integer("max-new-sessions-per-second", 1, 1, 100_000),
                 newSessionBurst(settings),
                 settings.integer("max-new-sockets-per-application", 1_000_000, 1, 1_000_000_000),
+                settings.integer("max-request-ids-per-application", 100_000, 1, 100_000_000),
                 settings.duration("callback-timeout", Duration.ofSeconds(10)),
                 settings.duration("callback-retry-budget", Duration.ofSeconds(60)),
                 settings.integer("callback-concurrency", 256, 1, 100_000),

@@ -17,6 +17,7 @@ import io.wildcloud.ws.common.api.ErrorBody;
 import io.wildcloud.ws.common.api.ErrorCodes;
 import io.wildcloud.ws.edge.LoopFlushes;
 import io.wildcloud.ws.push.PublishBudgetExceededException;
+import io.wildcloud.ws.push.RequestIdQuotaExceededException;
 import io.wildcloud.ws.push.SocketQuotaExceededException;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.sockjs.session.Causes;
@@ -163,6 +164,13 @@ public final class ApiHandler extends ChannelInboundHandlerAdapter {
                     "This " + quota.getMessage() + ". Nothing was created: authorize clients that already have"
                             + " a socket (they keep theirs), revoke the ones that left, or ask the operators to"
                             + " raise the quota.").toJson(), quota.windowEndsIn().toSeconds());
+        }
+        if (cause instanceof RequestIdQuotaExceededException requestIds) {
+            return ApiReply.tooManyRequests(new ErrorBody(ErrorCodes.TOO_MANY_REQUEST_IDS,
+                    "Nothing was published: " + requestIds.getMessage() + ". Retry with the same request id after"
+                            + " Retry-After seconds (a repeat of a request id already remembered is answered"
+                            + " meanwhile), publish without one, or ask the operators to raise the bound.").toJson(),
+                    Math.max(1, (requestIds.windowEndsIn().toMillis() + 999) / 1000));
         }
         if (cause instanceof PublishBudgetExceededException budget) {
             return ApiReply.tooManyRequests(new ErrorBody(ErrorCodes.TOO_MANY_PUBLISH_BYTES,

@@ -5,12 +5,14 @@ import io.wildcloud.ws.common.api.PublishBatchResponse;
 import io.wildcloud.ws.common.api.PublishBatchResponse.TargetResult;
 import io.wildcloud.ws.common.sockjs.Utf8;
 import io.wildcloud.ws.push.Application;
+import io.wildcloud.ws.push.NewRequestIdRefusedException;
 import io.wildcloud.ws.push.PartlyPublishedException;
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.PublishBudget;
 import io.wildcloud.ws.push.PublishTarget;
 import io.wildcloud.ws.push.PushMetrics;
 import io.wildcloud.ws.push.PushMetrics.PublishOutcome;
+import io.wildcloud.ws.push.RequestIdCount;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.sockjs.session.Causes;
 import io.wildcloud.ws.sockjs.session.StoreFullException;
@@ -35,11 +37,13 @@ final class BatchPublish {
     private final SocketStore sockets;
     private final PushMetrics metrics;
     private final PublishCharges charges;
+    private final RequestIdCounts requestIds;
 
-    BatchPublish(SocketStore sockets, PushMetrics metrics, PublishCharges charges) {
+    BatchPublish(SocketStore sockets, PushMetrics metrics, PublishCharges charges, RequestIdCounts requestIds) {
         this.sockets = sockets;
         this.metrics = metrics;
         this.charges = charges;
+        this.requestIds = requestIds;
     }
 
     /**
@@ -51,7 +55,10 @@ final class BatchPublish {
      * charge of the caller's budget ({@link PublishCharges}): refused whole, or published. A store
      * failure of every target fails the batch (507, 503); of some of them only (a later script run
      * refused after an earlier one queued, {@link PartlyPublishedException}), those targets are
-     * answered with it and the others as published.
+     * answered with it and the others as published. With a {@code requestId}, each target counts
+     * against the caller's remembered request ids ({@link RequestIdCounts}); past them, the targets
+     * that repeat a remembered publish are answered as it was and the others with
+     * {@code too_many_request_ids} (all of them so: 429).
      */
     CompletionStage<PublishBatchResponse> publish(Optional<Application> caller, List<BatchTarget> entries,
             String requestId) {
@@ -73,7 +80,9 @@ final class BatchPublish {
         }
         long started = System.nanoTime();
         return allOwnedBy(caller, targets)
-                .thenCompose(owned -> sockets.publishAll(targets, requestId))
+                .thenCompose(owned -> requestIds.count(caller, requestId, targets.size()))
+                .thenCompose(count -> counted(caller, count, sockets.publishAll(targets, requestId,
+                        RequestIdCounts.newAllowed(count)), targets.size()))
                 .handle((answers, error) -> {
                     if (error != null && Causes.unwrap(error) instanceof PartlyPublishedException partly) {
                         return partlyPublished(entries, targets, bytes, reservation, partly, started);
@@ -118,8 +127,40 @@ final class BatchPublish {
         return PublishBatchResponse.of(results);
     }
 
+    /**
+     * {@code published} with its request ids settled ({@link RequestIdCounts}: the ones not
+     * remembered given back) and a refusal of every target for its new request id answered as the
+     * caller's bound; {@code count} null without a request id.
+     */
+    private CompletionStage<List<Optional<Publication>>> counted(Optional<Application> caller, RequestIdCount count,
+            CompletionStage<List<Optional<Publication>>> published, int targets) {
+        if (count == null) {
+            return published;
+        }
+        return published.handle((answers, error) -> {
+            if (error == null) {
+                requestIds.settle(caller, count, answers, null);
+                return answers;
+            }
+            if (Causes.unwrap(error) instanceof PartlyPublishedException partly) {
+                requestIds.settle(caller, count, partly.answers(), partly.errors());
+            } else {
+                requestIds.settle(caller, count, java.util.Collections.nCopies(targets, null),
+                        java.util.Collections.nCopies(targets, error));
+            }
+            throw Stages.wrapped(requestIds.refusal(caller, count, error));
+        });
+    }
+
     /** A target's answer when the store failed on it alone: what its error means, and what to do. */
     private static TargetResult failedInStore(BatchTarget entry, Throwable error) {
+        if (error instanceof NewRequestIdRefusedException) {
+            return TargetResult.failed(entry.socketId(), entry.sessionId(), ErrorCodes.TOO_MANY_REQUEST_IDS,
+                    "Nothing was published for this target: its application made the service remember its most"
+                            + " request ids of this 5-minute window (max-request-ids-per-application). Resend it with"
+                            + " the same request id once the window ends (a few minutes), or ask the operators to"
+                            + " raise the bound.");
+        }
         if (error instanceof StoreFullException) {
             return TargetResult.failed(entry.socketId(), entry.sessionId(), ErrorCodes.STORE_FULL,
                     "The service's store is out of memory and refused this target's write; nothing was queued for"

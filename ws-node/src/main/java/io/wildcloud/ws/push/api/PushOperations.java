@@ -10,11 +10,14 @@ import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.common.sockjs.Utf8;
 import io.wildcloud.ws.push.Application;
+import io.wildcloud.ws.push.NewRequestIdRefusedException;
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.PublishBudget;
 import io.wildcloud.ws.push.PushLimits;
 import io.wildcloud.ws.push.PushMetrics;
 import io.wildcloud.ws.push.PushMetrics.PublishOutcome;
+import io.wildcloud.ws.push.RequestIdCount;
+import io.wildcloud.ws.push.RequestIdQuotaExceededException;
 import io.wildcloud.ws.push.SocketRecord;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.sockjs.session.Causes;
@@ -50,6 +53,7 @@ public final class PushOperations {
     private final PushMetrics metrics;
     private final BatchPublish batches;
     private final PublishCharges charges;
+    private final RequestIdCounts requestIds;
 
     public PushOperations(SocketStore sockets, SessionStore sessions) {
         this(sockets, sessions, PushMetrics.NONE);
@@ -65,7 +69,8 @@ public final class PushOperations {
         this.sessions = sessions;
         this.metrics = metrics;
         this.charges = new PublishCharges(PublishBudget.of(limits), limits.maxSessionsPerSocket(), metrics);
-        this.batches = new BatchPublish(sockets, metrics, charges);
+        this.requestIds = new RequestIdCounts(sockets, limits.maxRequestIdsPerApplication());
+        this.batches = new BatchPublish(sockets, metrics, charges, requestIds);
     }
 
     public CompletionStage<AuthorizeResponse> authorize(Application application, String clientId, URI callback) {
@@ -113,7 +118,8 @@ public final class PushOperations {
      * {@link #publish(String, String, String)}, by {@code caller} when a bearer token named one:
      * then the socket must be that application's (403 otherwise), which costs one lookup first. A
      * {@code requestId} (or {@code null}) makes a repeat within {@link SocketStore#REQUEST_ID_WINDOW}
-     * queue nothing and answer as the first did. Charged to the caller's budget first
+     * queue nothing and answer as the first did, and counts against the caller's remembered request
+     * ids ({@link RequestIdCounts}: 429 past them, unless a repeat). Charged to the caller's budget first
      * ({@link PublishCharges}: 413 or 429 before the store), settled with what was queued (nothing
      * for such a repeat).
      */
@@ -130,9 +136,16 @@ public final class PushOperations {
         try {
             // No owner to check: straight to the store, one stage fewer per publish; a failure
             // is still in the stage, as it was when the store ran after the check.
-            published = caller.isEmpty() ? publishTo(socketId, sessionId, message, requestId, reservation, bytes)
-                    : ownedBy(caller, socketId).thenCompose(owned ->
-                            publishTo(socketId, sessionId, message, requestId, reservation, bytes));
+            if (requestId == null) {
+                published = caller.isEmpty()
+                        ? publishTo(caller, null, socketId, sessionId, message, null, reservation, bytes)
+                        : ownedBy(caller, socketId).thenCompose(owned ->
+                                publishTo(caller, null, socketId, sessionId, message, null, reservation, bytes));
+            } else {
+                published = ownedBy(caller, socketId).thenCompose(owned -> requestIds.count(caller, requestId, 1))
+                        .thenCompose(count ->
+                                publishTo(caller, count, socketId, sessionId, message, requestId, reservation, bytes));
+            }
         } catch (RuntimeException e) {
             published = CompletableFuture.failedFuture(e);
         }
@@ -143,17 +156,38 @@ public final class PushOperations {
         return published.whenComplete((response, error) -> PublishCharges.settle(reservation, error, () -> 0));
     }
 
-    private CompletionStage<PublishResponse> publishTo(String socketId, String sessionId, String message,
-            String requestId, PublishBudget.Reservation reservation, long bytes) {
+    private CompletionStage<PublishResponse> publishTo(Optional<Application> caller, RequestIdCount count,
+            String socketId, String sessionId, String message, String requestId,
+            PublishBudget.Reservation reservation, long bytes) {
+        CompletionStage<Optional<Publication>> stored = stored(caller, count, socketId, sessionId, message, requestId);
         return sessionId == null
-                ? publishToAll(socketId, message, requestId, reservation, bytes)
-                : publishToOne(socketId, sessionId, message, requestId, reservation, bytes);
+                ? publishToAll(stored, reservation, bytes)
+                : publishToOne(stored, reservation, bytes);
     }
 
-    private CompletionStage<PublishResponse> publishToAll(String socketId, String message, String requestId,
+    /**
+     * The store's publish; with a request id counted ({@code count} not null), new only if the
+     * count allowed it, the ids not remembered given back and a refusal of a new one answered as
+     * the caller's bound.
+     */
+    private CompletionStage<Optional<Publication>> stored(Optional<Application> caller, RequestIdCount count,
+            String socketId, String sessionId, String message, String requestId) {
+        if (count == null) {
+            return sockets.publish(socketId, sessionId, message, requestId);
+        }
+        return sockets.publish(socketId, sessionId, message, requestId, RequestIdCounts.newAllowed(count))
+                .handle((answer, error) -> {
+                    requestIds.settle(caller, count, answer, error);
+                    if (error != null) {
+                        throw Stages.wrapped(requestIds.refusal(caller, count, error));
+                    }
+                    return answer;
+                });
+    }
+
+    private CompletionStage<PublishResponse> publishToAll(CompletionStage<Optional<Publication>> stored,
             PublishBudget.Reservation reservation, long bytes) {
         long started = System.nanoTime();
-        CompletionStage<Optional<Publication>> stored = sockets.publish(socketId, null, message, requestId);
         Optional<Publication> now = Stages.doneNow(stored);
         if (now != null && now.isPresent()) { // the store answered at once: the same steps, no stages
             PublishResponse response = responseTo(settled(recorded(now.get()), reservation, bytes));
@@ -179,9 +213,9 @@ public final class PushOperations {
         return publish(Optional.empty(), socketId, sessionId, message, null);
     }
 
-    private CompletionStage<PublishResponse> publishToOne(String socketId, String sessionId, String message,
-            String requestId, PublishBudget.Reservation reservation, long bytes) {
-        return measured(System.nanoTime(), sockets.publish(socketId, sessionId, message, requestId).thenApply(found -> {
+    private CompletionStage<PublishResponse> publishToOne(CompletionStage<Optional<Publication>> stored,
+            PublishBudget.Reservation reservation, long bytes) {
+        return measured(System.nanoTime(), stored.thenApply(found -> {
             Publication publication = settled(recorded(found.orElseThrow(PushOperations::socketNotFound)),
                     reservation, bytes);
             return switch (publication.deliveries().get(0).result()) {
@@ -261,6 +295,10 @@ public final class PushOperations {
             if (api.status().equals(HttpResponseStatus.TOO_MANY_REQUESTS)) {
                 return PublishOutcome.QUEUE_FULL;
             }
+        }
+        if (Causes.unwrap(error) instanceof RequestIdQuotaExceededException
+                || Causes.unwrap(error) instanceof NewRequestIdRefusedException) {
+            return PublishOutcome.TOO_MANY_REQUEST_IDS;
         }
         return PublishOutcome.ERROR;
     }

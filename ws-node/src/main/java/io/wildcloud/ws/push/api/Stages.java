@@ -1,6 +1,7 @@
 package io.wildcloud.ws.push.api;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -19,5 +20,10 @@ final class Stages {
             return future.getNow(null);
         }
         return null;
+    }
+
+    /** {@code error} as a stage's failure: itself if it is one already, else wrapped. */
+    static CompletionException wrapped(Throwable error) {
+        return error instanceof CompletionException done ? done : new CompletionException(error);
     }
 }

@@ -26,7 +26,7 @@ class RequestRepliesTest {
         RequestReplies replies = new RequestReplies(System::nanoTime);
         String message = "m".repeat(64 * 1024);
         WeakReference<String> held = new WeakReference<>(message);
-        replies.once("app", "socket", null, "request-1", message, () -> QUEUED);
+        replies.once("app", "socket", null, "request-1", message, true, () -> QUEUED);
         message = null;
         for (int i = 0; i < 50 && held.get() != null; i++) {
             System.gc();
@@ -38,13 +38,13 @@ class RequestRepliesTest {
     @Test
     void theSameMessageIsARepeatAndAnotherIsNot() {
         RequestReplies replies = new RequestReplies(System::nanoTime);
-        replies.once("app", "socket", null, "request-1", "m".repeat(64 * 1024), () -> QUEUED);
-        Publication again = replies.once("app", "socket", null, "request-1", "m".repeat(64 * 1024), () -> {
+        replies.once("app", "socket", null, "request-1", "m".repeat(64 * 1024), true, () -> QUEUED);
+        Publication again = replies.once("app", "socket", null, "request-1", "m".repeat(64 * 1024), true, () -> {
             fail("a repeat published again");
             return null;
         });
         assertTrue(again.repeat());
-        Publication other = replies.once("app", "socket", null, "request-1", "n".repeat(64 * 1024), () -> QUEUED);
+        Publication other = replies.once("app", "socket", null, "request-1", "n".repeat(64 * 1024), true, () -> QUEUED);
         assertFalse(other.repeat(), "another message with the same request id is a publish of its own");
     }
 }

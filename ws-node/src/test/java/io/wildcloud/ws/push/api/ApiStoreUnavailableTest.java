@@ -13,6 +13,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.wildcloud.ws.push.Authorization;
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.PushLimits;
+import io.wildcloud.ws.push.RequestIdCount;
 import io.wildcloud.ws.push.Revocation;
 import io.wildcloud.ws.push.SessionRegistration;
 import io.wildcloud.ws.push.SocketIds;
@@ -146,6 +147,21 @@ class ApiStoreUnavailableTest {
         public CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message,
                 String requestId) {
             return down();
+        }
+
+        @Override
+        public CompletionStage<Optional<Publication>> publish(String socketId, String sessionId, String message,
+                String requestId, boolean newRequestId) {
+            return down();
+        }
+
+        @Override
+        public CompletionStage<RequestIdCount> countRequestIds(String application, int count, long max) {
+            return down();
+        }
+
+        @Override
+        public void uncountRequestIds(String application, long window, int count) {
         }
 
         @Override
