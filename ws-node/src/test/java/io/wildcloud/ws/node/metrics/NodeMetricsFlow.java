@@ -141,6 +141,8 @@ abstract class NodeMetricsFlow {
         PrometheusScrape opened = scrape();
         assertEquals(1, opened.value("ws_sessions_opened_total", "transport=xhr"));
         assertEquals(0, opened.value("ws_sessions_opened_total", "transport=websocket"));
+        // The opening poll took the session's receiver slot (and let it go with its answer).
+        assertEquals(1, opened.value("ws_receivers_taken_total", "transport=xhr"));
 
         // A browser message, taken by the application's callback.
         assertEquals(204, post(publicUri("/" + socket + "/000/s1/xhr_send"), "[\"hello\",\"world\"]").statusCode());
@@ -167,6 +169,7 @@ abstract class NodeMetricsFlow {
         assertEquals(1, published.value("ws_session_queue_depth_sum"));
         assertEquals(1, published.value("ws_session_queue_depth_bucket", "le=1.0"));
         assertEquals(1, published.value("ws_messages_out_total"));
+        assertEquals(2, published.value("ws_receivers_taken_total", "transport=xhr"));
         assertTrue(published.has("ws_publish_seconds_bucket", "outcome=ok", "le=0.001"), "SLO buckets");
 
         // A held poll is an open session on this node until its client goes away.
@@ -175,7 +178,8 @@ abstract class NodeMetricsFlow {
             out.write(("POST /" + socket + "/000/s1/xhr HTTP/1.1\r\nHost: node\r\nContent-Length: 0\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            scrapeUntil(s -> s.value("ws_sessions_open", "transport=xhr") == 1);
+            scrapeUntil(s -> s.value("ws_sessions_open", "transport=xhr") == 1
+                    && s.value("ws_receivers_taken_total", "transport=xhr") == 3);
         }
         PrometheusScrape interrupted = scrapeUntil(s -> s.value("ws_sessions_closed_total", "reason=interrupted") == 1
                 && s.value("ws_sessions_open", "transport=xhr") == 0);
