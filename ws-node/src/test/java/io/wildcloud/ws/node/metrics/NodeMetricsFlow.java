@@ -50,8 +50,10 @@ abstract class NodeMetricsFlow {
         callbacks.script(r -> CallbackServer.Reply.status(r.body().contains("fail") ? 500 : 200));
         List<String> flags = new ArrayList<>(List.of("--node-id=metrics-node", "--bind-host=127.0.0.1",
                 "--public-port=0", "--api-port=0", "--applications=demo:" + SECRET, "--max-queued-messages=1",
-                "--callback-retry-budget=1s", "--callback-allow-networks=127.0.0.0/8", "--heartbeat-interval=20s", "--disconnect-delay=2s",
-                // No warm-up: its JIT work right after start stretched this flow past the 2 s disconnect delay.
+                "--callback-retry-budget=1s", "--callback-allow-networks=127.0.0.0/8", "--heartbeat-interval=20s", "--disconnect-delay=6s",
+                // No warm-up: its JIT work right after start stretched this flow past a 2 s disconnect delay;
+                // and 2 s was still too short under two busy loops (s1 expired between its open and its
+                // next poll: a 404 publish, or "o" for its next poll). The end waits for s2's expiry.
                 "--warmup-connects=0"));
         flags.addAll(engineFlags());
         node = WsNode.start(NodeConfig.from(Settings.load(flags.toArray(String[]::new), Map.of())));
