@@ -7,6 +7,7 @@ import io.wildcloud.ws.node.config.NodeConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -26,6 +27,7 @@ class BalancedClusterProtocolTest extends ProtocolCheckGroups {
     static void startCluster() throws InterruptedException {
         cluster = InProcessCluster.start(NODES, NodeConfig.Mode.PROTOCOL_TEST, Map.of());
         String url = cluster.balancer().url();
+        List<String> apiUrls = IntStream.range(0, NODES).mapToObj(cluster::apiUrl).toList();
         // Two hops and Redis round trips per request on a shared 2-core machine: allow 2 s per read.
         target = new SockJsTarget() {
             @Override
@@ -36,6 +38,11 @@ class BalancedClusterProtocolTest extends ProtocolCheckGroups {
             @Override
             public Duration readTimeout() {
                 return Duration.ofSeconds(2);
+            }
+
+            @Override
+            public List<String> apiUrls() {
+                return apiUrls;
             }
         };
     }

@@ -10,18 +10,8 @@ import org.junit.jupiter.api.Test;
 /** The session life cycle and its frames, seen through xhr-polling. */
 public abstract class FramingChecks extends ProtocolChecks {
 
-    /**
-     * How long to leave a held poll alone so that the server has surely taken it as the session's
-     * receiver. Nothing on the wire shows that moment (the poll answers nothing until a message
-     * comes), so this waits a fixed time, as the official suite does (250 ms): half a read timeout,
-     * and at least 300 ms, so that a slower target (a balancer and Redis) gets more.
-     */
-    static long heldPollSettleMillis(SockJsTarget target) {
-        return Math.max(300, target.readTimeout().toMillis() / 2);
-    }
-
     @Test
-    void sessionOpensEchoesAndAllowsOneReceiverAtATime() throws InterruptedException {
+    void sessionOpensEchoesAndAllowsOneReceiverAtATime() {
         String session = openXhrSession(target().echo());
 
         RawResponse send = http().post(session + "/xhr_send", "[\"a\"]");
@@ -34,8 +24,7 @@ public abstract class FramingChecks extends ProtocolChecks {
 
         assertStatus(404, http().post(target().echo() + "/000/bad_session/xhr_send", "[\"a\"]"));
 
-        try (RawHttp held = http().sendOnly("POST", session + "/xhr")) {
-            Thread.sleep(heldPollSettleMillis(target()));
+        try (RawHttp held = holdPoll(session)) {
             RawResponse second = http().post(session + "/xhr");
             assertStatus(200, second);
             assertEquals("c[2010,\"Another connection still open\"]\n", second.bodyText());

@@ -79,9 +79,8 @@ public abstract class HandlingCloseChecks extends ProtocolChecks {
     void abortedPollLetsTheNextPollReopenOrInterrupts() throws InterruptedException {
         String session = openXhrSession(target().echo());
 
-        RawHttp held = http().sendOnly("POST", session + "/xhr");
+        RawHttp held = holdPoll(session);
         try {
-            Thread.sleep(FramingChecks.heldPollSettleMillis(target()));
             RawResponse second = http().post(session + "/xhr");
             assertEquals(ANOTHER_CONNECTION, second.bodyText());
         } finally {

@@ -7,9 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wildcloud.ws.it.http.Http;
+import io.wildcloud.ws.it.http.RawHttp;
 import io.wildcloud.ws.it.http.RawResponse;
 import io.wildcloud.ws.it.http.WsClient;
+import io.wildcloud.ws.testing.Waits;
+import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -22,6 +27,10 @@ public abstract class ProtocolChecks {
 
     /** "Never cache this": the exact Cache-Control the protocol demands on private responses. */
     static final String NOT_CACHED = "no-store, no-cache, no-transform, must-revalidate, max-age=0";
+    private static final Pattern RECEIVERS_TAKEN_XHR =
+            Pattern.compile("^ws_receivers_taken_total\\{[^}]*transport=\"xhr\"[^}]*}\\s+([0-9.E]+)", Pattern.MULTILINE);
+    /** A bound on a wait for a condition, not a guessed time: it passes as soon as the condition holds. */
+    private static final Duration HELD_POLL_WITHIN = Duration.ofSeconds(20);
     private static final Pattern LONG_MAX_AGE = Pattern.compile("max-age=[1-9][0-9]{6}");
 
     protected abstract SockJsTarget target();
@@ -46,6 +55,49 @@ public abstract class ProtocolChecks {
         assertEquals(200, open.status(), () -> "open:\n" + open);
         assertEquals("o\n", open.bodyText());
         return session;
+    }
+
+    /**
+     * Sends a poll of {@code session} that the server will hold (nothing is queued for it) and
+     * returns once a node of the target has taken it as the session's receiver. Nothing on the wire
+     * shows that moment (the poll answers nothing until a message comes), so this waits for the
+     * nodes' {@code ws_receivers_taken_total} to rise: unlike the {@code ws_sessions_open} gauge,
+     * it never goes down when an earlier poll lets its slot go meanwhile. (The official suite
+     * sleeps 250 ms instead, which a loaded machine outlasts.)
+     */
+    protected RawHttp holdPoll(String session) {
+        List<String> apiUrls = target().apiUrls();
+        if (apiUrls.isEmpty()) {
+            throw new AssertionError("this check needs the API URLs of the target's nodes: " + target().topUrl());
+        }
+        Http http = http();
+        long before = receiversTaken(http, apiUrls);
+        RawHttp held = http.sendOnly("POST", session + "/xhr");
+        try {
+            long[] now = {before};
+            Waits.await(() -> (now[0] = receiversTaken(http, apiUrls)) > before,
+                    () -> "no node took the held poll of " + session + " as its receiver (xhr receivers taken: "
+                            + before + ", then " + now[0] + ")",
+                    HELD_POLL_WITHIN);
+            return held;
+        } catch (RuntimeException | AssertionError e) {
+            held.close();
+            throw e;
+        }
+    }
+
+    /** The xhr receivers the target's nodes have taken since they started, together. */
+    private static long receiversTaken(Http http, List<String> apiUrls) {
+        long taken = 0;
+        for (String apiUrl : apiUrls) {
+            String metrics = http.get(apiUrl + "/metrics").bodyText();
+            Matcher line = RECEIVERS_TAKEN_XHR.matcher(metrics);
+            if (!line.find()) {
+                throw new AssertionError("no ws_receivers_taken_total for xhr at " + apiUrl + "/metrics");
+            }
+            taken += (long) Double.parseDouble(line.group(1));
+        }
+        return taken;
     }
 
     protected static void assertStatus(int expected, RawResponse response) {

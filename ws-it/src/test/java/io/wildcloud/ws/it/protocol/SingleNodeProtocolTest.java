@@ -24,7 +24,7 @@ class SingleNodeProtocolTest extends ProtocolCheckGroups {
                 .apiPort(0)
                 .redisUrl(null)
                 .build());
-        target = SockJsTarget.of("http://127.0.0.1:" + node.publicPort());
+        target = SockJsTarget.of("http://127.0.0.1:" + node.publicPort(), "http://127.0.0.1:" + node.apiPort());
     }
 
     @AfterAll

@@ -1,6 +1,7 @@
 package io.wildcloud.ws.it.protocol;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Where the protocol checks send their requests: a server (one node, or a balancer in front of
@@ -36,7 +37,25 @@ public interface SockJsTarget {
         return topUrl() + "/cookie_needed_echo";
     }
 
-    static SockJsTarget of(String topUrl) {
-        return () -> topUrl;
+    /**
+     * The API URLs of the target's nodes (whose {@code /metrics} show when a node has taken a held
+     * poll); empty where they are out of reach, and then checks that need them fail saying so.
+     */
+    default List<String> apiUrls() {
+        return List.of();
+    }
+
+    static SockJsTarget of(String topUrl, String apiUrl) {
+        return new SockJsTarget() {
+            @Override
+            public String topUrl() {
+                return topUrl;
+            }
+
+            @Override
+            public List<String> apiUrls() {
+                return List.of(apiUrl);
+            }
+        };
     }
 }

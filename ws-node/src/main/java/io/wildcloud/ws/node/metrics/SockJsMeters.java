@@ -19,6 +19,8 @@ public final class SockJsMeters implements SockJsMetrics {
 
     private final Map<TransportType, AtomicInteger> open = new EnumMap<>(TransportType.class);
     private final Map<TransportType, Counter> opened = new EnumMap<>(TransportType.class);
+    /** Counts up where {@link #open} also counts down, so that a reader can see one connection come. */
+    private final Map<TransportType, Counter> receiversTaken = new EnumMap<>(TransportType.class);
     private final Counter[] closed = new Counter[CloseReason.values().length];
     private final Counter messagesIn;
     private final Counter messagesOut;
@@ -47,6 +49,10 @@ public final class SockJsMeters implements SockJsMetrics {
                     .register(registry);
             opened.put(type, Counter.builder("ws.sessions.opened")
                     .description("Sessions created by this node")
+                    .tag("transport", type.path())
+                    .register(registry));
+            receiversTaken.put(type, Counter.builder("ws.receivers.taken")
+                    .description("Connections (websocket, stream, held poll) that took a session's receiver slot here")
                     .tag("transport", type.path())
                     .register(registry));
         }
@@ -110,6 +116,7 @@ public final class SockJsMeters implements SockJsMetrics {
         AtomicInteger count = open.get(transport);
         if (count != null) {
             count.incrementAndGet();
+            receiversTaken.get(transport).increment();
         }
     }
 

@@ -50,8 +50,10 @@ abstract class NodeMetricsFlow {
         callbacks.script(r -> CallbackServer.Reply.status(r.body().contains("fail") ? 500 : 200));
         List<String> flags = new ArrayList<>(List.of("--node-id=metrics-node", "--bind-host=127.0.0.1",
                 "--public-port=0", "--api-port=0", "--applications=demo:" + SECRET, "--max-queued-messages=1",
-                "--callback-retry-budget=1s", "--callback-allow-networks=127.0.0.0/8", "--heartbeat-interval=20s", "--disconnect-delay=2s",
-                // No warm-up: its JIT work right after start stretched this flow past the 2 s disconnect delay.
+                "--callback-retry-budget=1s", "--callback-allow-networks=127.0.0.0/8", "--heartbeat-interval=20s", "--disconnect-delay=6s",
+                // No warm-up: its JIT work right after start stretched this flow past a 2 s disconnect delay;
+                // and 2 s was still too short under two busy loops (s1 expired between its open and its
+                // next poll: a 404 publish, or "o" for its next poll). The end waits for s2's expiry.
                 "--warmup-connects=0"));
         flags.addAll(engineFlags());
         node = WsNode.start(NodeConfig.from(Settings.load(flags.toArray(String[]::new), Map.of())));
@@ -141,6 +143,8 @@ abstract class NodeMetricsFlow {
         PrometheusScrape opened = scrape();
         assertEquals(1, opened.value("ws_sessions_opened_total", "transport=xhr"));
         assertEquals(0, opened.value("ws_sessions_opened_total", "transport=websocket"));
+        // The opening poll took the session's receiver slot (and let it go with its answer).
+        assertEquals(1, opened.value("ws_receivers_taken_total", "transport=xhr"));
 
         // A browser message, taken by the application's callback.
         assertEquals(204, post(publicUri("/" + socket + "/000/s1/xhr_send"), "[\"hello\",\"world\"]").statusCode());
@@ -167,6 +171,7 @@ abstract class NodeMetricsFlow {
         assertEquals(1, published.value("ws_session_queue_depth_sum"));
         assertEquals(1, published.value("ws_session_queue_depth_bucket", "le=1.0"));
         assertEquals(1, published.value("ws_messages_out_total"));
+        assertEquals(2, published.value("ws_receivers_taken_total", "transport=xhr"));
         assertTrue(published.has("ws_publish_seconds_bucket", "outcome=ok", "le=0.001"), "SLO buckets");
 
         // A held poll is an open session on this node until its client goes away.
@@ -175,7 +180,8 @@ abstract class NodeMetricsFlow {
             out.write(("POST /" + socket + "/000/s1/xhr HTTP/1.1\r\nHost: node\r\nContent-Length: 0\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            scrapeUntil(s -> s.value("ws_sessions_open", "transport=xhr") == 1);
+            scrapeUntil(s -> s.value("ws_sessions_open", "transport=xhr") == 1
+                    && s.value("ws_receivers_taken_total", "transport=xhr") == 3);
         }
         PrometheusScrape interrupted = scrapeUntil(s -> s.value("ws_sessions_closed_total", "reason=interrupted") == 1
                 && s.value("ws_sessions_open", "transport=xhr") == 0);
