@@ -117,7 +117,8 @@ final class NodeParts {
         callbacks = new CallbackPolicy(config.callbackTimeout(), config.callbackRetryBudget(),
                 callbacks.initialBackoff(), callbacks.maxBackoff(), config.callbackConcurrency(),
                 config.callbackConcurrencyPerApplication(), callbacks.maxConnectionsPerHost(), security.callbackMaxResponseBytes(),
-                CallbackAddresses.allowing(security.callbackAllowNetworks()));
+                CallbackAddresses.allowing(security.callbackAllowNetworks()), config.callbackBacklogBytes(),
+                config.callbackBacklogBytesPerApplication());
         if (!security.callbackAllowNetworks().isEmpty()) {
             log.warn("callbacks may reach {} (setting callback-allow-networks): for local trials and tests only",
                     security.callbackAllowNetworks());

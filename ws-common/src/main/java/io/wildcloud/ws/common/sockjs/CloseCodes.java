@@ -83,6 +83,13 @@ public final class CloseCodes {
      */
     public static final int SERVICE_UNAVAILABLE = 4503;
     public static final String SERVICE_UNAVAILABLE_REASON = "Service unavailable";
+    /**
+     * With {@link #SERVICE_UNAVAILABLE}: the messages the client sent were refused whole (none
+     * reached the application) because too many of its application's messages wait for its callback
+     * on this node ({@code callback-backlog-bytes-per-application}, {@code callback-backlog-bytes});
+     * the client may reconnect and send again later.
+     */
+    public static final String CALLBACK_BACKLOG_FULL_REASON = "Too many messages wait for the application";
 
     private CloseCodes() {
     }

@@ -2,6 +2,7 @@ package io.wildcloud.ws.node.config;
 
 import io.wildcloud.ws.engine.redis.RedisEngineConfig;
 import io.wildcloud.ws.push.PushLimits;
+import io.wildcloud.ws.push.callback.CallbackPolicy;
 import io.wildcloud.ws.sockjs.ClientMessageLimit;
 import io.wildcloud.ws.sockjs.SockJsOptions;
 import io.wildcloud.ws.sockjs.session.SessionStore;
@@ -47,6 +48,8 @@ public record NodeConfig(
         Duration callbackRetryBudget,
         int callbackConcurrency,
         int callbackConcurrencyPerApplication,
+        long callbackBacklogBytes,
+        long callbackBacklogBytesPerApplication,
         Duration drainTimeout,
         boolean jsonLogs,
         boolean metricsHistograms,
@@ -192,6 +195,16 @@ public record NodeConfig(
                     "callback requests one application may have in flight per node, over all its callback "
                     + "origins (at most `callback-concurrency` takes effect): an application whose callbacks "
                     + "hang holds this many and no more, the others keep the rest. One origin holds at most 64"),
+            SettingDefinition.described("callback-backlog-bytes", "an eighth of the JVM's max heap, at most 1 GiB",
+                    "bytes of client messages a node holds for callbacks not yet settled (delivered, refused or "
+                    + "given up), over all applications; a frame counts 4096 (a waiting send holds its request and connection) and each of its messages its UTF-8 bytes plus 64. A client's "
+                    + "frame that would pass it is refused whole: an `xhr_send` or `jsonp_send` gets 503 "
+                    + "`callback_backlog_full`, a websocket's session is closed with `4503`. See "
+                    + "[API and callbacks](#api-and-callbacks)"),
+            SettingDefinition.of("callback-backlog-bytes-per-application", "16777216",
+                    "the same for one application (at most `callback-backlog-bytes` takes effect): an "
+                    + "application whose callbacks hang or fail holds this much of the node's heap and no "
+                    + "more, its clients' further messages are refused, the other applications' are taken"),
             SettingDefinition.of("drain-timeout", "20s",
                     "on SIGTERM, the longest the node drains (hands its sessions on, finishes in-flight "
                     + "callbacks) before it exits"),
@@ -317,6 +330,9 @@ public record NodeConfig(
                 settings.duration("callback-retry-budget", Duration.ofSeconds(60)),
                 settings.integer("callback-concurrency", 256, 1, 100_000),
                 settings.integer("callback-concurrency-per-application", 64, 1, 100_000),
+                settings.longInteger("callback-backlog-bytes", CallbackPolicy.defaultMaxBacklogBytes(), 1, 1L << 40),
+                settings.longInteger("callback-backlog-bytes-per-application",
+                        CallbackPolicy.DEFAULT_MAX_BACKLOG_BYTES_PER_APPLICATION, 1, 1L << 40),
                 settings.duration("drain-timeout", Duration.ofSeconds(20)),
                 logFormat.equals("json"),
                 settings.bool("metrics-histograms", false),

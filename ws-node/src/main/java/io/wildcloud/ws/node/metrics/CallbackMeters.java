@@ -45,6 +45,9 @@ public final class CallbackMeters implements CallbackObserver {
                 CallbackStats::rejected);
         counter("ws.callback.failures", "Client messages given up: retry budget spent, or the node stopped",
                 stats, CallbackStats::givenUp);
+        counter("ws.callback.backlog.refused", "Client messages refused whole, never accepted: their application's"
+                + " (callback-backlog-bytes-per-application) or the node's (callback-backlog-bytes) backlog of messages"
+                + " waiting for callbacks was full", stats, CallbackStats::backlogRefused);
         for (CallbackRefusal refusal : CallbackRefusal.values()) {
             for (String stage : new String[] {"authorize", "connect"}) {
                 Counter.builder("ws.callback.refused")
@@ -62,6 +65,9 @@ public final class CallbackMeters implements CallbackObserver {
                 .description("Callback requests on the wire now").register(registry);
         Gauge.builder("ws.callback.pending", stats, CallbackStats::pending)
                 .description("Client messages accepted and not yet delivered, rejected or given up")
+                .register(registry);
+        Gauge.builder("ws.callback.backlog", stats, CallbackStats::backlogBytes).baseUnit("bytes")
+                .description("Bytes of client messages accepted and not yet settled, as callback-backlog-bytes counts them")
                 .register(registry);
     }
 

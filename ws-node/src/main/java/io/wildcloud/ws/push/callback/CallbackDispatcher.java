@@ -41,6 +41,9 @@ import java.util.concurrent.TimeUnit;
  *       and every address checked ({@link CallbackAddresses}); the connection goes to the checked
  *       address. A refused message is settled at once, never retried, and reaches
  *       {@link CallbackObserver#refused}.</li>
+ *   <li><b>Backlog bounded.</b> The messages accepted and not yet settled are counted in bytes per
+ *       application and in all ({@link CallbackBacklog}); a dispatch past either bound fails at once
+ *       with a {@link io.wildcloud.ws.sockjs.MessagesRefusedException}, none of its messages taken.</li>
  *   <li><b>Never blocks.</b> Requests to a host name start on a small pool of their own (its
  *       resolution may block); requests to an address start on the caller's thread. They run on
  *       the node's event loops when given (else the HTTP client's own), and the next message of a
@@ -53,6 +56,7 @@ public final class CallbackDispatcher implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final CallbackSender sender;
     private final LoopTasks tasks;
+    private final CallbackBacklog backlog;
     private final ConcurrentMap<SessionKey, Lane> lanes = new ConcurrentHashMap<>();
 
     public CallbackDispatcher(CallbackPolicy policy) {
@@ -76,6 +80,7 @@ public final class CallbackDispatcher implements AutoCloseable {
         });
         this.sender = new CallbackSender(policy, stats, observer, timer, loops);
         this.tasks = new LoopTasks(loops);
+        this.backlog = new CallbackBacklog(policy.maxBacklogBytes(), policy.maxBacklogBytesPerApplication());
     }
 
     public CallbackStats stats() {
@@ -84,14 +89,27 @@ public final class CallbackDispatcher implements AutoCloseable {
 
     /**
      * Queues {@code messages} of {@code session} for {@code target}, after the session's earlier
-     * messages. The stage completes (never exceptionally) once each of them is settled.
+     * messages. The stage completes once each of them is settled; it fails at once, none of them
+     * accepted, if they would pass the backlog's bounds ({@link CallbackBacklog}).
      */
     public CompletionStage<Void> dispatch(SessionKey session, CallbackTarget target, List<String> messages) {
         if (messages.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
+        long bytes = CallbackBacklog.bytesOf(messages);
+        try {
+            backlog.reserve(target.applicationName(), bytes);
+        } catch (CallbackBacklog.CallbackBacklogFullException refused) {
+            stats.onBacklogRefused(messages.size());
+            return CompletableFuture.failedFuture(refused);
+        }
+        stats.onBacklog(bytes);
         stats.onAccepted(messages.size());
         Batch batch = new Batch(target, List.copyOf(messages), new CompletableFuture<>());
+        batch.done.whenComplete((settled, error) -> {
+            backlog.release(target.applicationName(), bytes);
+            stats.onBacklog(-bytes);
+        });
         boolean[] start = new boolean[1];
         lanes.compute(session, (key, lane) -> {
             Lane current = lane == null ? new Lane() : lane;

@@ -22,6 +22,10 @@ import java.util.Objects;
  * @param maxResponseBytes how much of an answer's body is read (and dropped: only the status
  *     counts); past it the connection is closed
  * @param addresses where callbacks may go ({@code callback-allow-networks}, the node's own ports)
+ * @param maxBacklogBytes bytes of client messages the node holds for callbacks not yet settled, over
+ *     all applications ({@link CallbackBacklog}); a dispatch past it is refused whole
+ * @param maxBacklogBytesPerApplication the same for one application; at most {@code maxBacklogBytes}
+ *     takes effect
  */
 public record CallbackPolicy(
         Duration timeout,
@@ -32,7 +36,9 @@ public record CallbackPolicy(
         int maxConcurrencyPerApplication,
         int maxConnectionsPerHost,
         int maxResponseBytes,
-        CallbackAddresses addresses) {
+        CallbackAddresses addresses,
+        long maxBacklogBytes,
+        long maxBacklogBytesPerApplication) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_RETRY_BUDGET = Duration.ofSeconds(60);
@@ -42,6 +48,8 @@ public record CallbackPolicy(
     public static final int DEFAULT_MAX_CONCURRENCY_PER_APPLICATION = 64;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_HOST = 64;
     public static final int DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
+    /** Per application: one socket's 64 sessions with their 4 waiting sends of 64 KiB each; a SockJS client sends one at a time. */
+    public static final long DEFAULT_MAX_BACKLOG_BYTES_PER_APPLICATION = 16L * 1024 * 1024;
 
     public CallbackPolicy {
         requirePositive("timeout", timeout);
@@ -68,6 +76,10 @@ public record CallbackPolicy(
             throw new IllegalArgumentException("maxResponseBytes must not be negative: " + maxResponseBytes);
         }
         Objects.requireNonNull(addresses, "addresses");
+        if (maxBacklogBytes < 1 || maxBacklogBytesPerApplication < 1) {
+            throw new IllegalArgumentException("backlog bounds must be at least 1: " + maxBacklogBytes + ", "
+                    + maxBacklogBytesPerApplication);
+        }
     }
 
     /**
@@ -77,22 +89,40 @@ public record CallbackPolicy(
     public CallbackPolicy(Duration timeout, Duration retryBudget, Duration initialBackoff, Duration maxBackoff,
             int maxConcurrency, int maxConnectionsPerHost) {
         this(timeout, retryBudget, initialBackoff, maxBackoff, maxConcurrency, maxConcurrency, maxConnectionsPerHost,
-                DEFAULT_MAX_RESPONSE_BYTES, CallbackAddresses.publicOnly());
+                DEFAULT_MAX_RESPONSE_BYTES, CallbackAddresses.publicOnly(), defaultMaxBacklogBytes(),
+                DEFAULT_MAX_BACKLOG_BYTES_PER_APPLICATION);
     }
 
     public CallbackPolicy withAddresses(CallbackAddresses allowed) {
         return new CallbackPolicy(timeout, retryBudget, initialBackoff, maxBackoff, maxConcurrency,
-                maxConcurrencyPerApplication, maxConnectionsPerHost, maxResponseBytes, allowed);
+                maxConcurrencyPerApplication, maxConnectionsPerHost, maxResponseBytes, allowed, maxBacklogBytes,
+                maxBacklogBytesPerApplication);
     }
 
     public CallbackPolicy withMaxResponseBytes(int bytes) {
         return new CallbackPolicy(timeout, retryBudget, initialBackoff, maxBackoff, maxConcurrency,
-                maxConcurrencyPerApplication, maxConnectionsPerHost, bytes, addresses);
+                maxConcurrencyPerApplication, maxConnectionsPerHost, bytes, addresses, maxBacklogBytes,
+                maxBacklogBytesPerApplication);
     }
 
     public CallbackPolicy withMaxConcurrencyPerApplication(int perApplication) {
         return new CallbackPolicy(timeout, retryBudget, initialBackoff, maxBackoff, maxConcurrency,
-                perApplication, maxConnectionsPerHost, maxResponseBytes, addresses);
+                perApplication, maxConnectionsPerHost, maxResponseBytes, addresses, maxBacklogBytes,
+                maxBacklogBytesPerApplication);
+    }
+
+    public CallbackPolicy withBacklog(long nodeBytes, long perApplicationBytes) {
+        return new CallbackPolicy(timeout, retryBudget, initialBackoff, maxBackoff, maxConcurrency,
+                maxConcurrencyPerApplication, maxConnectionsPerHost, maxResponseBytes, addresses, nodeBytes,
+                perApplicationBytes);
+    }
+
+    /**
+     * An eighth of the JVM's max heap, at most 1 GiB: a held message costs the heap about twice its
+     * bytes (its text, and the request it came in while that is answered).
+     */
+    public static long defaultMaxBacklogBytes() {
+        return Math.max(1, Math.min(Runtime.getRuntime().maxMemory() / 8, 1L << 30));
     }
 
     public static CallbackPolicy defaults() {

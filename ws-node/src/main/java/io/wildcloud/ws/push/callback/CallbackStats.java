@@ -18,6 +18,8 @@ public final class CallbackStats {
     private final LongAdder refused = new LongAdder();
     private final AtomicLong inFlight = new AtomicLong();
     private final AtomicLong pending = new AtomicLong();
+    private final LongAdder backlogRefused = new LongAdder();
+    private final AtomicLong backlogBytes = new AtomicLong();
 
     /** A snapshot of every counter. */
     public record Snapshot(long accepted, long attempts, long retries, long delivered, long rejected,
@@ -72,6 +74,24 @@ public final class CallbackStats {
     /** Messages accepted and not yet settled (delivered, rejected, refused or given up). */
     public long pending() {
         return pending.get();
+    }
+
+    /** Client messages refused whole, never accepted: their application's or the node's backlog was full. */
+    public long backlogRefused() {
+        return backlogRefused.sum();
+    }
+
+    /** Bytes of messages accepted and not yet settled, as {@link CallbackBacklog} counts them. */
+    public long backlogBytes() {
+        return backlogBytes.get();
+    }
+
+    void onBacklogRefused(int messages) {
+        backlogRefused.add(messages);
+    }
+
+    void onBacklog(long bytes) {
+        backlogBytes.addAndGet(bytes);
     }
 
     void onAccepted(int messages) {

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.SockJsJson;
 import io.wildcloud.ws.sockjs.ClientMessageLimit;
+import io.wildcloud.ws.sockjs.MessagesRefusedException;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.TransportType;
 import io.wildcloud.ws.sockjs.http.SockJsRequest;
@@ -151,7 +152,12 @@ abstract class MessageSender implements HttpTransport {
     }
 
     private static void failed(ChannelHandlerContext ctx, SockJsRequest request, SessionKey key, Throwable error) {
-        if (Causes.unwrap(error) instanceof StoreUnavailableException) {
+        if (Causes.unwrap(error) instanceof MessagesRefusedException refused) {
+            // The service refused them for now (the service logs why, once): the client may send again later.
+            log.debug("{} session {}: messages refused: {}", ctx.channel(), key, refused.getMessage());
+            SockJsResponses.sendJsonError(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, refused.errorCode(),
+                    refused.getMessage());
+        } else if (Causes.unwrap(error) instanceof StoreUnavailableException) {
             unavailable(ctx, request, key, error);
         } else {
             log.warn("{} session {}: service failed on messages", ctx.channel(), key, error);

@@ -11,6 +11,7 @@ import io.wildcloud.ws.common.sockjs.SockJsFrame;
 import io.wildcloud.ws.edge.LoopFlushes;
 import io.wildcloud.ws.sockjs.Admission;
 import io.wildcloud.ws.sockjs.ClientMessageLimit;
+import io.wildcloud.ws.sockjs.MessagesRefusedException;
 import io.wildcloud.ws.sockjs.SockJsEndpoint;
 import io.wildcloud.ws.sockjs.TransportType;
 import io.wildcloud.ws.sockjs.session.Causes;
@@ -262,6 +263,15 @@ abstract class WebSocketReceiver extends SessionReceiver {
      * session in the store.
      */
     private void messagesNotTaken(Throwable error) {
+        if (Causes.unwrap(error) instanceof MessagesRefusedException refused) {
+            // Refused for now, not failed (the service logs why, once): the client may come back later.
+            log.debug("{} session {}: messages refused, closing with {} {}", ctx.channel(), key,
+                    refused.closeCode(), refused.closeReason());
+            if (!closeSent) {
+                writeClose(SockJsFrame.close(refused.closeCode(), refused.closeReason()));
+            }
+            return;
+        }
         // The reason names the store only when it was the store: anything else is the node's own fault.
         String reason = Causes.unwrap(error) instanceof StoreUnavailableException
                 ? CloseCodes.STORE_UNAVAILABLE_REASON : CloseCodes.INTERNAL_ERROR_REASON;
