@@ -1,7 +1,8 @@
 #!lua
 -- Counts request ids an application's publishes may remember in a window (SocketStore.countRequestIds),
 -- unless the count would pass the bound; or takes back ones counted that were not remembered.
--- The first count sets the key's TTL. A count repeated (a timed-out call sent again) only counts high.
+-- The first count sets the key's TTL. A count repeated (a timed-out call sent again) only counts high;
+-- a take-back is sent once, never resent (RedisSocketStore.uncountRequestIds): lost, it errs high too.
 -- KEYS[1] <prefix>request-ids:{<application>}:<window>
 -- ARGV[1] how many to count; negative to take back (never below what is counted, nor onto a key gone)
 -- ARGV[2] the bound of the window's count

@@ -28,6 +28,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.redisson.api.RScript;
+import org.redisson.api.RScriptAsync;
+import org.redisson.api.options.OptionalOptions;
 
 /**
  * The socket part of the {@link RedisEngine}: the {@link SocketStore} of a cluster, on Redis.
@@ -63,6 +65,11 @@ final class RedisSocketStore implements SocketStore {
     private final SessionEnds ends;
     private final UnknownOutcomes unknown;
     private final NewSocketQuota quota;
+    /**
+     * Scripts sent once, never again by Redisson when no answer came: for a take-back of request
+     * ids, which a stalled Redis would otherwise run once per copy, counting low.
+     */
+    private final RScriptAsync sentOnce;
 
     RedisSocketStore(RedisRuntime runtime, SocketLifetime lifetime, RedisPublisher publisher, IndexJoins joins,
             SessionEnds ends, UnknownOutcomes unknown, NewSocketQuota quota) {
@@ -75,6 +82,8 @@ final class RedisSocketStore implements SocketStore {
         this.ends = ends;
         this.unknown = unknown;
         this.quota = quota;
+        this.sentOnce = runtime.redisson().getScript(
+                OptionalOptions.defaults().codec(HeapStringCodec.INSTANCE).retryAttempts(0));
     }
 
     /**
@@ -338,12 +347,18 @@ final class RedisSocketStore implements SocketStore {
                 .thenApply(counted -> RequestIdCount.at(now, counted == 1L));
     }
 
-    /** Not waited for: a take-back that fails leaves the count high until the window ends, never low. */
+    /**
+     * Not waited for: a take-back that fails leaves the count high until the window ends, never low.
+     * Sent once, not through the pipeline (whose batches Redisson resends whole when no answer
+     * came, and a stalled Redis then runs every copy: 4 attempts took 1 back 4 times); a lost one
+     * errs high. A NOSCRIPT answer ran nothing, so the script is loaded and sent again then.
+     */
     @Override
     public void uncountRequestIds(String application, long window, int count) {
         if (count > 0) {
-            this.<Long>eval(scripts.requestIds, RScript.ReturnType.LONG, List.of(keys.requestIds(application, window)),
-                    Integer.toString(-count), "0", Long.toString(SocketStore.REQUEST_ID_WINDOW.toMillis() * 2));
+            scripts.requestIds.<Long>eval(sentOnce, RScript.ReturnType.LONG,
+                    List.of(keys.requestIds(application, window)), Integer.toString(-count), "0",
+                    Long.toString(SocketStore.REQUEST_ID_WINDOW.toMillis() * 2));
         }
     }
 

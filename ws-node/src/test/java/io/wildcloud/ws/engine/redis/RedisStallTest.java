@@ -152,6 +152,40 @@ class RedisStallTest {
         assertEquals(List.of("once", "twice"), queue(key));
     }
 
+    /**
+     * A take-back of counted request ids that got no answer is not sent again: Redisson resends a
+     * command that timed out and a stalled Redis then runs every copy, which took the count back
+     * once per copy (5 counted, 1 taken back: 1 left, not 4), letting the application past its
+     * bound. Lost, a take-back leaves the count high until the window ends, the safe side.
+     */
+    @Test
+    void aTakeBackOfRequestIdsWithoutAnAnswerIsNotRepeatedInAStall() throws Exception {
+        // Attempts every 0.5 s, four in all.
+        start(Duration.ofMillis(500), 3, Duration.ofMillis(500));
+        long windowMillis = io.wildcloud.ws.push.SocketStore.REQUEST_ID_WINDOW.toMillis();
+        if (windowMillis - System.currentTimeMillis() % windowMillis < 30_000) { // away from a window's edge
+            TimeUnit.MILLISECONDS.sleep(windowMillis - System.currentTimeMillis() % windowMillis + 100);
+        }
+        io.wildcloud.ws.push.RequestIdCount counted = Waits.join(sockets.countRequestIds("app", 5, 10), WAIT);
+        assertTrue(counted.counted());
+        String key = prefix + "request-ids:{app}:" + counted.window();
+        assertEquals("5", redis.command("GET", key));
+        redis.suspend();
+        try {
+            sockets.uncountRequestIds("app", counted.window(), 1);
+            // Made after the take-back with the same timeout and attempts: once it has given up, every
+            // copy of the take-back Redisson would send has been sent.
+            org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> sockets.countRequestIds("other", 1, 10).toCompletableFuture()
+                            .get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        } finally {
+            redis.resume();
+        }
+        // The copies sat in Redis's socket buffers and ran on SIGCONT, before this round trip.
+        Waits.join(sockets.countRequestIds("third", 1, 10), WAIT);
+        assertEquals("4", redis.command("GET", key), "one take-back of 1 from 5");
+    }
+
     @Test
     void aPublishWithoutAnAnswerKeepsItsChargeToThePublishBudgetForRedisMayStillRunIt() throws Exception {
         start(Duration.ofMillis(500), 1, Duration.ofMillis(500));
