@@ -195,13 +195,14 @@ public final class RedisEngine extends AbstractEngine {
             RedisMetrics metrics, SharedEventLoops eventLoops, Clock hostClock) {
         Objects.requireNonNull(nodeId, "nodeId");
         ReconnectRelay relay = new ReconnectRelay();
+        WireWatch wire = new WireWatch();
         RedissonClient redisson;
         try {
-            redisson = RedissonClients.create(config, "ws-node-" + nodeId, relay, eventLoops);
+            redisson = RedissonClients.create(config, "ws-node-" + nodeId, relay, eventLoops, wire);
         } catch (RuntimeException e) {
             return StoreErrors.failed("connecting to Redis at " + config.endpoint(), e);
         }
-        RedisRuntime runtime = RedisRuntime.on(redisson, config, nodeId, metrics);
+        RedisRuntime runtime = RedisRuntime.on(redisson, config, nodeId, metrics, new StoreWatch(wire));
         AtomicReference<RedisEngine> made = new AtomicReference<>();
         RedisEngine engine;
         try {

@@ -1,11 +1,13 @@
 package io.wildcloud.ws.engine.redis;
 
+import io.wildcloud.ws.sockjs.session.Causes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
@@ -288,11 +290,15 @@ final class ScriptPipeline {
                 return;
             }
             List<Call> lostScript = new ArrayList<>();
+            List<Call> askAgain = new ArrayList<>();
+            Throwable refusal = answeredRefusal(batchError);
             for (int i = 0; i < calls.size(); i++) {
                 CompletableFuture<Object> answer = answers.get(i).toCompletableFuture();
                 Throwable error = answer.isDone() ? failure(answer) : batchError;
                 if (mayReload && error != null && LuaScript.isNoScript(error)) {
                     lostScript.add(calls.get(i));
+                } else if (refusal != null && error != null && Causes.unwrap(error) == refusal) {
+                    askAgain.add(calls.get(i));
                 } else if (!answer.isDone() && error == null) {
                     calls.get(i).script().record(started, true);
                     settle(calls.get(i), null, new IllegalStateException("no answer in the pipeline"));
@@ -301,12 +307,49 @@ final class ScriptPipeline {
                     settle(calls.get(i), error == null ? answer.join() : null, error);
                 }
             }
-            if (lostScript.isEmpty()) {
-                then.run();
-            } else {
-                scripts.loadAll(direct, gate).whenComplete((loaded, error) -> send(lostScript, false, then));
-            }
+            Runnable reloadThenGoOn = lostScript.isEmpty() ? then
+                    : () -> scripts.loadAll(direct, gate).whenComplete((loaded, error) -> send(lostScript, false, then));
+            askEach(askAgain, reloadThenGoOn);
         });
+    }
+
+    /**
+     * The error Redis answered one call of a failed batch with (out of memory, CLUSTERDOWN, ...),
+     * or null when the batch did not fail that way. Redisson fails a batch as soon as one Cluster
+     * master answers an error, and fails every call not answered yet with that same error, also
+     * those the other masters ran or will run: a publish they queued was reported refused, "nothing
+     * was queued" (a batch publish answered 507 whole while two of three masters queued theirs).
+     */
+    private static Throwable answeredRefusal(Throwable batchError) {
+        if (batchError == null) {
+            return null;
+        }
+        Throwable refusal = Causes.unwrap(batchError);
+        return StoreErrors.unanswered(refusal) || LuaScript.isNoScript(refusal) ? null : refusal;
+    }
+
+    /**
+     * Sends each of {@code calls} again, alone, and settles it with that answer; then runs
+     * {@code then}. These are the calls a failed batch failed with another call's refusal (see
+     * {@link #answeredRefusal}), among them that call itself: each learns its own outcome. Safe,
+     * as Redisson's own resend of a whole batch is: every call here is safe to run twice (a merged
+     * or batched publish answers a second run from its reply key). Once only, each alone, so that
+     * no refusal spreads again; the pipeline waits for them (one more round trip, on a failure).
+     */
+    private void askEach(List<Call> calls, Runnable then) {
+        if (calls.isEmpty()) {
+            then.run();
+            return;
+        }
+        AtomicInteger left = new AtomicInteger(calls.size());
+        for (Call call : calls) {
+            call.script().eval(direct, call.type(), call.keys(), call.args()).whenComplete((answer, error) -> {
+                settle(call, answer, error);
+                if (left.decrementAndGet() == 0) {
+                    then.run();
+                }
+            });
+        }
     }
 
     private static Throwable failure(CompletableFuture<Object> answer) {

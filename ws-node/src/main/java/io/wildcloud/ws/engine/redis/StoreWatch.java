@@ -6,18 +6,26 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.redisson.client.RedisTimeoutException;
 
 /**
  * Watches every command the store hands to Redisson (see {@link CommandGate}) for the health
  * check: Redisson waits {@code commandTimeout} per attempt and retries, so a stalled Redis shows
- * as an error only after seconds; the age of the oldest command still waiting shows it at once.
+ * as an error only after seconds; how long a connection has waited for Redis shows it at once.
  *
- * <p>A problem is reported when a command has waited {@link #STALL_THRESHOLD} without an answer,
- * or the last command to end got none (timed out, connection lost) and none was answered since,
- * or Redis refused a write for want of memory and no write succeeded since. A node sends
- * commands at least every sweep interval (the expiry sweep, 500 ms by default), so a stall is
- * reported within the threshold plus one sweep interval: 2 s by default. Cheap: a command costs
- * two atomic increments; the check scans {@value #RING} counters.
+ * <p>A problem is reported when a connection to Redis has waited {@link #STALL_THRESHOLD} for an
+ * answer to what was written on it ({@link WireWatch}), or a command handed over has waited it
+ * while no connection read anything (Redis down: Redisson holds the command for want of a
+ * connection and fails it only after its retries), or the last command to end got none (timed
+ * out, connection lost) and none was answered since, or Redis refused a write for want of memory
+ * and no write succeeded since. A node sends commands at least every sweep interval (the expiry
+ * sweep, 500 ms by default), so a stall is reported within the threshold plus one sweep interval:
+ * 2 s by default. The wait is measured on the wire, not from the hand-over to Redisson: on a busy
+ * node (load 18 on two cores) commands wait for a connection, their batch or CPU before they are
+ * written, and that wait made a node whose Redis answered report it stalled, and a balancer take
+ * the node out. Without a {@link WireWatch} (tests) the oldest command handed over is the measure.
+ * Cheap: a command costs two atomic increments; the check scans the connections (or {@value #RING}
+ * counters).
  */
 final class StoreWatch {
 
@@ -38,13 +46,25 @@ final class StoreWatch {
     private final List<Runnable> answeringAgain = new CopyOnWriteArrayList<>();
     private final AtomicLong timesAnsweringAgain = new AtomicLong();
 
+    /** Redis connections' waits ({@link WireWatch}); null: the hand-over's age alone. */
+    private final WireWatch wire;
+
     StoreWatch() {
         this(System::nanoTime);
     }
 
     StoreWatch(LongSupplier nanoClock) {
+        this(nanoClock, null);
+    }
+
+    StoreWatch(WireWatch wire) {
+        this(System::nanoTime, wire);
+    }
+
+    StoreWatch(LongSupplier nanoClock, WireWatch wire) {
         this.nanoClock = nanoClock;
         this.origin = nanoClock.getAsLong();
+        this.wire = wire;
     }
 
     /** A command goes to Redisson now; pass the answer to {@link #ended}. */
@@ -57,6 +77,11 @@ final class StoreWatch {
     /** The command started at {@code tick} ended: answered ({@code error} null or a Redis error) or not. */
     void ended(long tick, Throwable error) {
         waiting.decrementAndGet(slot(tick));
+        if (error != null && wire != null && neverWritten(error)) {
+            // Redisson gave up writing it (a busy node's CPU, or a connection full of what Redis
+            // has not read: the wire's wait shows that): no word from Redis either way.
+            return;
+        }
         if (error != null && StoreErrors.unanswered(error)) {
             unansweredCause = StoreErrors.redacted(error.toString()); // /health is public: no keys or messages
             unansweredSince.compareAndSet(0, Math.max(1, nanoClock.getAsLong() - origin));
@@ -70,6 +95,18 @@ final class StoreWatch {
         if (error != null && StoreErrors.isOutOfMemory(error)) {
             full = true;
         }
+    }
+
+    /** What Redisson fails a command with when it could not even write it within its timeout. */
+    static final String NOT_WRITTEN = "hasn't been written into connection";
+
+    private static boolean neverWritten(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            if (e instanceof RedisTimeoutException && e.getMessage() != null && e.getMessage().contains(NOT_WRITTEN)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -94,21 +131,31 @@ final class StoreWatch {
         return full;
     }
 
-    /** How long the oldest command still waiting has waited, or the time since Redis last failed to answer; 0 if neither. */
+    /**
+     * How long Redis has left a written command unanswered, or a command handed over has waited
+     * while Redis said nothing on any connection (without a {@link WireWatch}: how long the oldest
+     * command handed over has waited), or the time since Redis last failed to answer; 0 if none.
+     */
     long unansweredMillis() {
-        long now = tick();
-        long oldest = 0;
-        for (long tick = now - RING + 1; tick <= now; tick++) {
-            if (waiting.get(slot(tick)) > 0) {
-                oldest = (now - tick) * TICK_NANOS;
-                break;
-            }
-        }
+        long handedOver = oldestHandedOverNanos();
+        long oldest = wire == null ? handedOver
+                : Math.max(wire.longestWaitNanos(), Math.min(handedOver, wire.silenceNanos()));
         long since = unansweredSince.get();
         if (since != 0) {
             oldest = Math.max(oldest, nanoClock.getAsLong() - origin - since);
         }
         return Duration.ofNanos(oldest).toMillis();
+    }
+
+    /** How long the oldest command handed over to Redisson and not yet ended has waited. */
+    long oldestHandedOverNanos() {
+        long now = tick();
+        for (long tick = now - RING + 1; tick <= now; tick++) {
+            if (waiting.get(slot(tick)) > 0) {
+                return (now - tick) * TICK_NANOS;
+            }
+        }
+        return 0;
     }
 
     /** Whether Redis answers: no command waited past the threshold, and the last to end got an answer. */
@@ -124,7 +171,8 @@ final class StoreWatch {
         }
         long waited = unansweredMillis();
         if (waited >= STALL_THRESHOLD.toMillis()) {
-            return "Redis does not answer: a command has waited " + waited + " ms";
+            return "Redis does not answer: a command has waited " + waited + " ms"
+                    + (wire != null ? " for its answer" : "");
         }
         if (full) {
             return "Redis is full: it refuses writes (OOM command not allowed, maxmemory reached with noeviction)";
