@@ -3,7 +3,9 @@ package io.wildcloud.ws.push.callback;
 import io.wildcloud.ws.common.sockjs.CloseCodes;
 import io.wildcloud.ws.common.sockjs.Utf8;
 import io.wildcloud.ws.sockjs.MessagesRefusedException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.slf4j.Logger;
@@ -21,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * plus {@link #PER_MESSAGE_BYTES}: what waits is mostly not the text. An xhr_send waiting for its
  * callback keeps its request and its connection's pipeline, even after the client closed it: 48,000
  * waiting sends of {@code [""]} held 212 MB of heap (4.4 KB each) while their messages were 3 MB.
+ *
+ * <p>One socket (one end user, with all its tabs) may hold at most {@link #SOCKET_SHARE} of its
+ * application's bound, but always one frame: else one user's 64 sessions with 4 waiting sends of
+ * 64 KiB each fill the application's 16 MiB, and every other user of it on the node is refused
+ * while its callback is slow.
  */
 final class CallbackBacklog {
 
@@ -30,15 +37,21 @@ final class CallbackBacklog {
     static final int PER_MESSAGE_BYTES = 64;
     /** What a frame costs beyond its messages: a waiting send's request and connection (~4.4 KB measured). */
     static final int PER_FRAME_BYTES = 4096;
+    /** The part of its application's bound one socket may hold (when it already holds something). */
+    static final int SOCKET_SHARE = 4;
 
     private final long maxBytes;
     private final long maxBytesPerApplication;
+    private final long maxBytesPerSocket;
     private final ConcurrentMap<String, Application> applications = new ConcurrentHashMap<>();
+    /** Bytes held per socket; an entry leaves at zero, so there are at most as many as frames held. Guarded by this. */
+    private final Map<String, Long> sockets = new HashMap<>();
     private long bytes;
 
     CallbackBacklog(long maxBytes, long maxBytesPerApplication) {
         this.maxBytes = maxBytes;
         this.maxBytesPerApplication = Math.min(maxBytesPerApplication, maxBytes);
+        this.maxBytesPerSocket = this.maxBytesPerApplication / SOCKET_SHARE;
     }
 
     static long bytesOf(List<String> messages) {
@@ -49,16 +62,23 @@ final class CallbackBacklog {
         return total;
     }
 
-    /** Counts {@code size} bytes for {@code application}; or, over a bound, refuses them (nothing counted). */
-    void reserve(String application, long size) {
+    /**
+     * Counts {@code size} bytes for {@code socket} of {@code application}; or, over a bound, refuses
+     * them (nothing counted).
+     */
+    void reserve(String application, String socket, long size) {
         Application held = applications.computeIfAbsent(application, name -> new Application());
         String refusal = null;
         synchronized (this) {
-            if (held.bytes + size > maxBytesPerApplication) {
+            long socketHeld = sockets.getOrDefault(socket, 0L);
+            if (socketHeld > 0 && socketHeld + size > maxBytesPerSocket) {
+                refusal = "socket's share of its application's";
+            } else if (held.bytes + size > maxBytesPerApplication) {
                 refusal = "application";
             } else if (bytes + size > maxBytes) {
                 refusal = "node";
             } else {
+                sockets.put(socket, socketHeld + size);
                 held.bytes += size;
                 bytes += size;
                 return;
@@ -80,9 +100,15 @@ final class CallbackBacklog {
     }
 
     /** The bytes of settled messages, counted by {@link #reserve}. */
-    void release(String application, long size) {
+    void release(String application, String socket, long size) {
         Application held = applications.get(application);
         synchronized (this) {
+            long socketLeft = sockets.getOrDefault(socket, 0L) - size;
+            if (socketLeft > 0) {
+                sockets.put(socket, socketLeft);
+            } else {
+                sockets.remove(socket);
+            }
             bytes -= size;
             if (held != null) {
                 held.bytes -= size;
@@ -103,7 +129,8 @@ final class CallbackBacklog {
     static final class CallbackBacklogFullException extends MessagesRefusedException {
         CallbackBacklogFullException(long perApplication, long node) {
             super("callback_backlog_full", "Too many messages of this application wait for its callback on this node"
-                    + " (at most " + perApplication + " bytes for an application, " + node + " in all);"
+                    + " (at most " + perApplication + " bytes for an application, a " + SOCKET_SHARE
+                    + "th of that for one socket, " + node + " in all);"
                     + " none of these was taken: send them again later.",
                     CloseCodes.SERVICE_UNAVAILABLE, CloseCodes.CALLBACK_BACKLOG_FULL_REASON);
         }

@@ -98,7 +98,7 @@ public final class CallbackDispatcher implements AutoCloseable {
         }
         long bytes = CallbackBacklog.bytesOf(messages);
         try {
-            backlog.reserve(target.applicationName(), bytes);
+            backlog.reserve(target.applicationName(), session.scope(), bytes);
         } catch (CallbackBacklog.CallbackBacklogFullException refused) {
             stats.onBacklogRefused(messages.size());
             return CompletableFuture.failedFuture(refused);
@@ -107,7 +107,7 @@ public final class CallbackDispatcher implements AutoCloseable {
         stats.onAccepted(messages.size());
         Batch batch = new Batch(target, List.copyOf(messages), new CompletableFuture<>());
         batch.done.whenComplete((settled, error) -> {
-            backlog.release(target.applicationName(), bytes);
+            backlog.release(target.applicationName(), session.scope(), bytes);
             stats.onBacklog(-bytes);
         });
         boolean[] start = new boolean[1];

@@ -55,8 +55,13 @@ class CallbackBacklogTest {
                 "app-secret-0123456789", "socket-" + application, "client-1");
     }
 
+    /** A frame of session {@code session} of the socket of its own (one user each, within their share). */
     private CompletableFuture<Void> dispatch(String application, int session, List<String> messages) {
-        return dispatcher.dispatch(new SessionKey("socket-" + application, "s" + session), target(application), messages)
+        return dispatch(application, "socket-" + application + "-" + session, session, messages);
+    }
+
+    private CompletableFuture<Void> dispatch(String application, String socket, int session, List<String> messages) {
+        return dispatcher.dispatch(new SessionKey(socket, "s" + session), target(application), messages)
                 .toCompletableFuture();
     }
 
@@ -101,5 +106,34 @@ class CallbackBacklogTest {
         List<String> tooMany = Collections.nCopies(132, "");
         assertTrue(dispatcher.dispatch(new SessionKey("socket-app", "b"), gone, tooMany).toCompletableFuture()
                 .isCompletedExceptionally());
+    }
+
+    @Test
+    void oneSocketHoldsAtMostAQuarterOfItsApplicationsBacklogSoTheApplicationsOtherUsersAreServed() throws Exception {
+        dispatcher.close();
+        long eightFrames = 8 * (CallbackBacklog.PER_FRAME_BYTES + CallbackBacklog.PER_MESSAGE_BYTES);
+        dispatcher = new CallbackDispatcher(new CallbackPolicy(Duration.ofSeconds(60), Duration.ofSeconds(60),
+                Duration.ofMillis(20), Duration.ofMillis(80), 8, 8)
+                .withAddresses(CallbackDispatcherTest.LOOPBACK_ALLOWED)
+                .withBacklog(1024 * 1024, eightFrames), CallbackObserver.NONE, null);
+        // One user's sessions: two frames (a quarter of eight) wait, the third is refused.
+        assertFalse(dispatch("app", "socket-greedy", 0, List.of("")).isDone());
+        assertFalse(dispatch("app", "socket-greedy", 1, List.of("")).isDone());
+        CompletableFuture<Void> third = dispatch("app", "socket-greedy", 2, List.of(""));
+        assertTrue(third.isCompletedExceptionally(), "one socket held more than its share of the application's backlog");
+        assertEquals("callback_backlog_full", ((MessagesRefusedException) assertThrows(ExecutionException.class,
+                () -> third.get(1, TimeUnit.SECONDS)).getCause()).errorCode());
+        // The application's other users still have room.
+        for (int user = 0; user < 6; user++) {
+            assertFalse(dispatch("app", "socket-user-" + user, 0, List.of("")).isDone(), "user " + user + " refused");
+        }
+        // A socket holding nothing may always send one frame, even one larger than its share.
+        dispatcher.close();
+        dispatcher = new CallbackDispatcher(new CallbackPolicy(Duration.ofSeconds(60), Duration.ofSeconds(60),
+                Duration.ofMillis(20), Duration.ofMillis(80), 8, 8)
+                .withAddresses(CallbackDispatcherTest.LOOPBACK_ALLOWED)
+                .withBacklog(1024 * 1024, eightFrames), CallbackObserver.NONE, null);
+        assertFalse(dispatch("app", "socket-big", 0, Collections.nCopies(80, "")).isDone(),
+                "a first frame above the socket's share was refused");
     }
 }
