@@ -204,7 +204,9 @@ public record NodeConfig(
             SettingDefinition.of("callback-backlog-bytes-per-application", "16777216",
                     "the same for one application (at most `callback-backlog-bytes` takes effect): an "
                     + "application whose callbacks hang or fail holds this much of the node's heap and no "
-                    + "more, its clients' further messages are refused, the other applications' are taken"),
+                    + "more, its clients' further messages are refused, the other applications' are taken. One "
+                    + "socket (a user, all its tabs) holds at most a quarter of it, but always one frame, so one "
+                    + "user cannot refuse the rest of its application"),
             SettingDefinition.of("drain-timeout", "20s",
                     "on SIGTERM, the longest the node drains (hands its sessions on, finishes in-flight "
                     + "callbacks) before it exits"),
