@@ -99,9 +99,14 @@ final class RedisSocketStore implements SocketStore {
     private CompletionStage<Authorization> createWithinQuota(String application, String clientId, URI callback,
                                                              String deadSocketId) {
         long now = runtime.clock().now();
+        long window = quota.windowAt(now);
+        long charged = NewSocketQuota.chargedBytes(clientId, callback);
         return this.<Long>eval(scripts.socketQuota, RScript.ReturnType.LONG,
-                        List.of(keys.newSockets(application, quota.windowAt(now))), quota.window().toMillis() * 2)
-                .thenCompose(count -> count > quota.maxNewPerApplication()
+                        List.of(keys.newSockets(application, window), keys.newSocketBytes(application, window)),
+                        quota.window().toMillis() * 2, charged, quota.maxNewBytesPerApplication())
+                .thenCompose(count -> count < 0
+                        ? CompletableFuture.failedFuture(quota.bytesExceeded(application, charged, now))
+                        : count > quota.maxNewPerApplication()
                         ? CompletableFuture.failedFuture(quota.exceeded(application, now))
                         : create(application, clientId, callback, deadSocketId, 1));
     }
