@@ -91,13 +91,17 @@ public record NewSocketQuota(long maxNewPerApplication, Duration window, long ma
                 + " window (max-new-sockets-per-application)", Duration.ofMillis(endsIn));
     }
 
-    /** The refusal of a new socket that would pass {@code application}'s bytes budget at {@code epochMillis}. */
+    /**
+     * The refusal of a new socket, or of a socket's longer callback, whose {@code chargedBytes} would
+     * pass {@code application}'s bytes budget at {@code epochMillis}.
+     */
     public SocketQuotaExceededException bytesExceeded(String application, long chargedBytes, long epochMillis) {
         long endsIn = (windowAt(epochMillis) + 1) * window.toMillis() - epochMillis;
         return new SocketQuotaExceededException("application " + application + "'s new sockets of this "
                 + SocketQuotaExceededException.describe(window) + " window would pass their "
                 + maxNewBytesPerApplication + " bytes (max-new-socket-bytes-per-application) with this one's "
-                + chargedBytes + " (1024 plus twice the UTF-8 bytes of its client id and callback URL)",
+                + chargedBytes + " (a new socket counts 1024 plus twice the UTF-8 bytes of its client id and"
+                + " callback URL, a longer callback twice its growth)",
                 Duration.ofMillis(endsIn));
     }
 }

@@ -100,6 +100,16 @@ public final class MemorySocketStore implements SocketStore {
                 sockets.put(socketId, entry);
                 socketByClient.put(client, socketId);
             } else {
+                // A longer callback is charged its growth: a socket made short must not grow uncounted.
+                long growth = NewSocketQuota.chargedBytes(clientId, callback)
+                        - NewSocketQuota.chargedBytes(clientId, entry.record.callback());
+                if (growth > 0) {
+                    long nowMillis = System.currentTimeMillis();
+                    RuntimeException refused = takeBytes(application, growth, nowMillis);
+                    if (refused != null) {
+                        return CompletableFuture.failedFuture(refused);
+                    }
+                }
                 entry.record = new SocketRecord(entry.record.socketId(), application, clientId, callback);
             }
             entry.lastUsed = now;
@@ -112,13 +122,7 @@ public final class MemorySocketStore implements SocketStore {
      * quota's count or bytes (nothing counted then), else null. Under the lock.
      */
     private RuntimeException takeQuota(String application, long charged, long nowMillis) {
-        long window = quota.windowAt(nowMillis);
-        long[] created = createdInWindow.computeIfAbsent(application, name -> new long[] {window, 0, 0});
-        if (created[0] != window) {
-            created[0] = window;
-            created[1] = 0;
-            created[2] = 0;
-        }
+        long[] created = createdIn(application, nowMillis);
         if (created[1] >= quota.maxNewPerApplication()) {
             return quota.exceeded(application, nowMillis);
         }
@@ -128,6 +132,28 @@ public final class MemorySocketStore implements SocketStore {
         created[1]++;
         created[2] += charged;
         return null;
+    }
+
+    /** Charges an existing socket's growth to {@code application}'s bytes; the refusal over them, else null. */
+    private RuntimeException takeBytes(String application, long growth, long nowMillis) {
+        long[] created = createdIn(application, nowMillis);
+        if (created[2] + growth > quota.maxNewBytesPerApplication()) {
+            return quota.bytesExceeded(application, growth, nowMillis);
+        }
+        created[2] += growth;
+        return null;
+    }
+
+    /** {@code application}'s counts in the window of {@code nowMillis}: {window, sockets, bytes}. */
+    private long[] createdIn(String application, long nowMillis) {
+        long window = quota.windowAt(nowMillis);
+        long[] created = createdInWindow.computeIfAbsent(application, name -> new long[] {window, 0, 0});
+        if (created[0] != window) {
+            created[0] = window;
+            created[1] = 0;
+            created[2] = 0;
+        }
+        return created;
     }
 
     /** Whether the socket exists now (not revoked, not expired); the session store's scope check. */
