@@ -30,9 +30,9 @@ public record NewSocketQuota(long maxNewPerApplication, Duration window, long ma
     /** The Redis engine's default bytes budget per application and window: 1 GiB. */
     public static final long DEFAULT_REDIS_MAX_NEW_BYTES_PER_APPLICATION = 1L << 30;
     /**
-     * What a socket costs besides its strings: its hash, client key and their TTLs on Redis (~700
-     * bytes, from 32.3 MB per 10,000 sockets of 2,296-character strings), its entry, record, map
-     * nodes and URI on the memory engine (~560, from 98 MB per 20,000).
+     * What a socket costs besides its strings, ~700 bytes on either engine: its hash, client key and
+     * their TTLs on Redis (3,261 bytes measured a socket with a 256-character id and a 2,040-character
+     * callback), its entry, record, map nodes and URI on the memory engine (5,039 bytes of heap).
      */
     public static final int FIXED_SOCKET_BYTES = 1024;
 
@@ -71,7 +71,7 @@ public record NewSocketQuota(long maxNewPerApplication, Duration window, long ma
      * What a new socket is charged: {@link #FIXED_SOCKET_BYTES} plus twice the UTF-8 bytes of its
      * client id and callback (Redis holds the client id twice, in the socket and the client key; the
      * memory engine's URI keeps its text and its parsed parts). At the largest (256-character id,
-     * 2,040-character callback) 5,616 bytes, above the 3.2 KB Redis and 4.9 KB heap measured.
+     * 2,040-character callback) 5,616 bytes, above the 3,261 bytes of Redis and 5,039 of heap measured.
      */
     public static long chargedBytes(String clientId, URI callback) {
         return FIXED_SOCKET_BYTES + 2L * (clientId.getBytes(StandardCharsets.UTF_8).length
