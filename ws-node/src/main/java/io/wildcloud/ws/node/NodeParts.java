@@ -45,7 +45,8 @@ final class NodeParts {
     static Engine engine(NodeConfig config, NodeMetrics metrics, SharedEventLoops eventLoops, StopRequest stop) {
         if (!config.usesRedis()) {
             return new MemoryEngine(config.maxQueuedMessages(), config.maxQueuedBytes(),
-                    new NewSocketQuota(config.maxNewSocketsPerApplication(), config.socketIdleTimeout()));
+                    new NewSocketQuota(config.maxNewSocketsPerApplication(), config.socketIdleTimeout(),
+                            config.maxNewSocketBytesPerApplication()));
         }
         RedisEngineConfig redis;
         try {
@@ -54,7 +55,8 @@ final class NodeParts {
                     .withStallBound(config.redisStallBound())
                     .withMaxQueueLength(config.maxQueuedMessages())
                     .withMaxQueueBytes(config.maxQueuedBytes())
-                    .withMaxNewSocketsPerApplication(config.maxNewSocketsPerApplication());
+                    .withMaxNewSocketsPerApplication(config.maxNewSocketsPerApplication())
+                    .withMaxNewSocketBytesPerApplication(config.maxNewSocketBytesPerApplication());
         } catch (IllegalArgumentException e) {
             throw new ConfigException("invalid setting redis-url, redis-key-prefix or redis-stall-bound: "
                     + e.getMessage());

@@ -139,6 +139,63 @@ public abstract class SocketStoreContract {
         assertTrue(await(store.authorize("other-app", "client-4", CALLBACK_1)).created());
     }
 
+    /**
+     * An application's new sockets also hold at most its bytes budget per window, whatever the size
+     * of its client ids and callbacks (256-character ids and 2,040-character callbacks cost the store
+     * ~3.2 KB a socket on Redis, ~4.9 KB of heap on the memory engine, where the count alone let one
+     * tenant fill it). A refused socket counts nothing; other applications have budgets of their own.
+     */
+    @Test
+    void anApplicationsNewSocketsHoldAtMostItsBytesBudget() throws Exception {
+        String longId = "i".repeat(255); // and a digit: 256 characters
+        URI longCallback = URI.create("https://app.example/" + "c".repeat(2020));
+        long big = NewSocketQuota.chargedBytes(longId + 1, longCallback);
+        long small = NewSocketQuota.chargedBytes("client-s", CALLBACK_1);
+        assertEquals(5616, big);
+        NewSocketQuota quota = new NewSocketQuota(1000, Duration.ofDays(1), 2 * big + small);
+        awayFromAWindowEdge(quota);
+        SocketStore store = newStore(quota);
+        String first = await(store.authorize("app", longId + 1, longCallback)).socket().socketId();
+        await(store.authorize("app", longId + 2, longCallback));
+        ExecutionException refused = assertThrows(ExecutionException.class,
+                () -> await(store.authorize("app", longId + 3, longCallback)));
+        assertTrue(refused.getCause() instanceof SocketQuotaExceededException, refused.toString());
+        assertTrue(refused.getCause().getMessage().contains("application app's new sockets of this 24 h window would"
+                + " pass their " + (2 * big + small) + " bytes (max-new-socket-bytes-per-application) with this one's "
+                + big + " "), refused.getCause().getMessage());
+        assertTrue(await(store.authorize("app", "client-s", CALLBACK_1)).created(),
+                "the refused socket counted nothing: a small one still fits");
+        assertThrows(ExecutionException.class, () -> await(store.authorize("app", "client-t", CALLBACK_1)));
+
+        Authorization again = await(store.authorize("app", longId + 1, longCallback));
+        assertEquals(first, again.socket().socketId(), "a client with a socket keeps it");
+        assertTrue(await(store.authorize("other-app", longId + 3, longCallback)).created());
+    }
+
+    /**
+     * A socket's longer callback is charged its growth: made with a short callback (charged little)
+     * and authorized again with a long one, it would otherwise hold more than it was charged. Past
+     * the budget the callback is refused and the socket keeps its own.
+     */
+    @Test
+    void aLongerCallbackIsChargedItsGrowth() throws Exception {
+        URI longCallback = URI.create("https://app.example/" + "c".repeat(2020));
+        long small = NewSocketQuota.chargedBytes("client-1", CALLBACK_1);
+        NewSocketQuota quota = new NewSocketQuota(1000, Duration.ofDays(1), small + 100);
+        awayFromAWindowEdge(quota);
+        SocketStore store = newStore(quota);
+        String id = await(store.authorize("app", "client-1", CALLBACK_1)).socket().socketId();
+        ExecutionException refused = assertThrows(ExecutionException.class,
+                () -> await(store.authorize("app", "client-1", longCallback)));
+        assertTrue(refused.getCause() instanceof SocketQuotaExceededException, refused.toString());
+        assertTrue(refused.getCause().getMessage().contains("(max-new-socket-bytes-per-application) with this one's "
+                + 2 * (longCallback.toString().length() - CALLBACK_1.toString().length())),
+                refused.getCause().getMessage());
+        assertEquals(CALLBACK_1, await(store.find(id)).orElseThrow().callback(), "the socket keeps its callback");
+        Authorization again = await(store.authorize("app", "client-1", CALLBACK_1));
+        assertEquals(id, again.socket().socketId(), "the same callback costs nothing more");
+    }
+
     @Test
     void otherClientsAndApplicationsGetOtherSockets() throws Exception {
         SocketStore store = newStore(Duration.ofHours(1));

@@ -213,6 +213,25 @@ class PushClientTest {
         }
     }
 
+    /** max-new-socket-bytes-per-application reaches the engine: a 256-character client id passes 2,000 bytes. */
+    @Test
+    void anApplicationOverItsSocketBytesGetsTooManyRequestsWithRetryAfter() throws Exception {
+        try (WsNode quota = WsNode.start(NodeConfig.builder().bindHost("127.0.0.1").publicPort(0).apiPort(0)
+                .set("applications", "client-it:" + SECRET).set("max-new-socket-bytes-per-application", "2000")
+                .build())) {
+            PushClient quotaClient = PushClient.builder(URI.create("http://127.0.0.1:" + quota.apiPort()), SECRET)
+                    .build();
+            String first = quotaClient.authorize("first", NO_CALLBACK); // 1024 + 2 * (5 + 31) = 1096
+            TooManyRequestsException refused = assertThrows(TooManyRequestsException.class,
+                    () -> quotaClient.authorize("x".repeat(256), NO_CALLBACK)); // 1598 more
+            assertEquals(429, refused.status());
+            assertEquals(ErrorCodes.TOO_MANY_SOCKETS, refused.error());
+            assertTrue(refused.getMessage().contains("max-new-socket-bytes-per-application"), refused.getMessage());
+            assertTrue(refused.retryAfter().orElseThrow().toSeconds() > 0, refused.retryAfter().toString());
+            assertEquals(first, quotaClient.authorize("first", NO_CALLBACK), "a client keeps its socket");
+        }
+    }
+
     @Test
     void answersNoNodeGivesHereAreMappedByStatusAndEveryCallCarriesTheBearer() throws Exception {
         List<String> heads = new CopyOnWriteArrayList<>();

@@ -49,7 +49,7 @@ public final class MemorySocketStore implements SocketStore {
     private final Map<String, Entry> sockets = new HashMap<>();
     private final Map<ClientKey, String> socketByClient = new HashMap<>();
     private final NewSocketQuota quota;
-    /** Per application: the quota's window and the sockets it created in it. */
+    /** Per application: the quota's window, the sockets it created in it and their charged bytes. */
     private final Map<String, long[]> createdInWindow = new HashMap<>();
     private long lastSweep;
     private final RequestReplies requestReplies;
@@ -97,14 +97,26 @@ public final class MemorySocketStore implements SocketStore {
             boolean created = entry == null;
             if (created) {
                 long nowMillis = System.currentTimeMillis();
-                if (!takeQuota(application, nowMillis)) {
-                    return CompletableFuture.failedFuture(quota.exceeded(application, nowMillis));
+                long charged = NewSocketQuota.chargedBytes(clientId, callback);
+                RuntimeException refused = takeQuota(application, charged, nowMillis);
+                if (refused != null) {
+                    return CompletableFuture.failedFuture(refused);
                 }
                 String socketId = SocketIds.next();
                 entry = new Entry(new SocketRecord(socketId, application, clientId, callback));
                 sockets.put(socketId, entry);
                 socketByClient.put(client, socketId);
             } else {
+                // A longer callback is charged its growth: a socket made short must not grow uncounted.
+                long growth = NewSocketQuota.chargedBytes(clientId, callback)
+                        - NewSocketQuota.chargedBytes(clientId, entry.record.callback());
+                if (growth > 0) {
+                    long nowMillis = System.currentTimeMillis();
+                    RuntimeException refused = takeBytes(application, growth, nowMillis);
+                    if (refused != null) {
+                        return CompletableFuture.failedFuture(refused);
+                    }
+                }
                 entry.record = new SocketRecord(entry.record.socketId(), application, clientId, callback);
             }
             entry.lastUsed = now;
@@ -112,19 +124,43 @@ public final class MemorySocketStore implements SocketStore {
         }
     }
 
-    /** Counts one new socket of {@code application}; false over the quota. Under the lock. */
-    private boolean takeQuota(String application, long nowMillis) {
+    /**
+     * Counts one new socket of {@code application} and its charged bytes; the refusal over the
+     * quota's count or bytes (nothing counted then), else null. Under the lock.
+     */
+    private RuntimeException takeQuota(String application, long charged, long nowMillis) {
+        long[] created = createdIn(application, nowMillis);
+        if (created[1] >= quota.maxNewPerApplication()) {
+            return quota.exceeded(application, nowMillis);
+        }
+        if (created[2] + charged > quota.maxNewBytesPerApplication()) {
+            return quota.bytesExceeded(application, charged, nowMillis);
+        }
+        created[1]++;
+        created[2] += charged;
+        return null;
+    }
+
+    /** Charges an existing socket's growth to {@code application}'s bytes; the refusal over them, else null. */
+    private RuntimeException takeBytes(String application, long growth, long nowMillis) {
+        long[] created = createdIn(application, nowMillis);
+        if (created[2] + growth > quota.maxNewBytesPerApplication()) {
+            return quota.bytesExceeded(application, growth, nowMillis);
+        }
+        created[2] += growth;
+        return null;
+    }
+
+    /** {@code application}'s counts in the window of {@code nowMillis}: {window, sockets, bytes}. */
+    private long[] createdIn(String application, long nowMillis) {
         long window = quota.windowAt(nowMillis);
-        long[] created = createdInWindow.computeIfAbsent(application, name -> new long[] {window, 0});
+        long[] created = createdInWindow.computeIfAbsent(application, name -> new long[] {window, 0, 0});
         if (created[0] != window) {
             created[0] = window;
             created[1] = 0;
+            created[2] = 0;
         }
-        if (created[1] >= quota.maxNewPerApplication()) {
-            return false;
-        }
-        created[1]++;
-        return true;
+        return created;
     }
 
     /** Whether the socket exists now (not revoked, not expired); the session store's scope check. */

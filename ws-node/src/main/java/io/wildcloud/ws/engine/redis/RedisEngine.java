@@ -155,7 +155,8 @@ public final class RedisEngine extends AbstractEngine {
             sessions = new RedisSessionStore(rt, claims, acknowledgements, wakeups, sweeper, expiryListener, unknown,
                     pendingReleases);
             sockets = new RedisSocketStore(rt, lifetime, new RedisPublisher(rt, lifetime), joins, ends, unknown,
-                    new NewSocketQuota(config.maxNewSocketsPerApplication(), socketIdleTimeout));
+                    new NewSocketQuota(config.maxNewSocketsPerApplication(), socketIdleTimeout,
+                            config.maxNewSocketBytesPerApplication()));
         }
     }
 

@@ -37,6 +37,8 @@ import java.util.Objects;
  * @param maxNewSocketsPerApplication new sockets one application may create per window of the
  *     socket idle timeout ({@link NewSocketQuota}); default
  *     {@value NewSocketQuota#DEFAULT_MAX_NEW_PER_APPLICATION}
+ * @param maxNewSocketBytesPerApplication the charged bytes ({@link NewSocketQuota#chargedBytes}) of
+ *     the sockets one application may create per window; default 1 GiB
  */
 public record RedisEngineConfig(
         RedisEndpoint endpoint,
@@ -51,7 +53,8 @@ public record RedisEngineConfig(
         Duration sweepInterval,
         Duration defaultDisconnectDelay,
         int clientThreads,
-        long maxNewSocketsPerApplication) {
+        long maxNewSocketsPerApplication,
+        long maxNewSocketBytesPerApplication) {
 
     public static final String DEFAULT_KEY_PREFIX = "ws:";
     public static final int DEFAULT_MAX_QUEUE_LENGTH = 1000;
@@ -97,6 +100,10 @@ public record RedisEngineConfig(
             throw new IllegalArgumentException("maxNewSocketsPerApplication must be at least 1: "
                     + maxNewSocketsPerApplication);
         }
+        if (maxNewSocketBytesPerApplication < 1) {
+            throw new IllegalArgumentException("maxNewSocketBytesPerApplication must be at least 1: "
+                    + maxNewSocketBytesPerApplication);
+        }
         if (clientThreads < 1) {
             throw new IllegalArgumentException("clientThreads must be at least 1: " + clientThreads);
         }
@@ -111,7 +118,7 @@ public record RedisEngineConfig(
                 SessionStore.DEFAULT_MAX_QUEUE_BYTES,
                 DEFAULT_COMMAND_TIMEOUT, DEFAULT_RETRY_ATTEMPTS, DEFAULT_CONNECT_TIMEOUT, DEFAULT_HOLD_TTL,
                 DEFAULT_EXPIRY_MARGIN, DEFAULT_SWEEP_INTERVAL, DEFAULT_DISCONNECT_DELAY, defaultClientThreads(),
-                NewSocketQuota.DEFAULT_MAX_NEW_PER_APPLICATION);
+                NewSocketQuota.DEFAULT_MAX_NEW_PER_APPLICATION, NewSocketQuota.DEFAULT_REDIS_MAX_NEW_BYTES_PER_APPLICATION);
     }
 
     /** The machine's cores, at least 2. */
@@ -165,23 +172,26 @@ public record RedisEngineConfig(
                     + "s and " + MAX_STALL_BOUND.toSeconds() + "s: " + bound);
         }
         return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, maxQueueBytes, commandTimeout, retryAttempts, connectTimeout,
-                bound.plus(bound.dividedBy(2)), bound, sweepInterval, defaultDisconnectDelay, clientThreads, maxNewSocketsPerApplication);
+                bound.plus(bound.dividedBy(2)), bound, sweepInterval, defaultDisconnectDelay, clientThreads, maxNewSocketsPerApplication,
+                maxNewSocketBytesPerApplication);
     }
 
     public RedisEngineConfig withKeyPrefix(String prefix) {
         return new RedisEngineConfig(endpoint, prefix, maxQueueLength, maxQueueBytes, commandTimeout, retryAttempts, connectTimeout,
-                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads, maxNewSocketsPerApplication);
+                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads, maxNewSocketsPerApplication,
+                maxNewSocketBytesPerApplication);
     }
 
     public RedisEngineConfig withMaxQueueLength(int length) {
         return new RedisEngineConfig(endpoint, keyPrefix, length, maxQueueBytes, commandTimeout, retryAttempts, connectTimeout,
-                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads, maxNewSocketsPerApplication);
+                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads, maxNewSocketsPerApplication,
+                maxNewSocketBytesPerApplication);
     }
 
     public RedisEngineConfig withMaxQueueBytes(int bytes) {
         return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, bytes, commandTimeout, retryAttempts,
                 connectTimeout, holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads,
-                maxNewSocketsPerApplication);
+                maxNewSocketsPerApplication, maxNewSocketBytesPerApplication);
     }
 
     /** The queue's bound as queue.lua's queueBound reads it, both bounds in one argument: {@code <messages>:<bytes>}. */
@@ -191,32 +201,44 @@ public record RedisEngineConfig(
 
     public RedisEngineConfig withTimeouts(Duration command, int retries, Duration connect) {
         return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, maxQueueBytes, command, retries, connect,
-                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads, maxNewSocketsPerApplication);
+                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads, maxNewSocketsPerApplication,
+                maxNewSocketBytesPerApplication);
     }
 
     public RedisEngineConfig withHoldTtl(Duration ttl) {
         return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, maxQueueBytes, commandTimeout, retryAttempts, connectTimeout,
-                ttl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads, maxNewSocketsPerApplication);
+                ttl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads, maxNewSocketsPerApplication,
+                maxNewSocketBytesPerApplication);
     }
 
     public RedisEngineConfig withSweepInterval(Duration interval) {
         return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, maxQueueBytes, commandTimeout, retryAttempts, connectTimeout,
-                holdTtl, expiryMargin, interval, defaultDisconnectDelay, clientThreads, maxNewSocketsPerApplication);
+                holdTtl, expiryMargin, interval, defaultDisconnectDelay, clientThreads, maxNewSocketsPerApplication,
+                maxNewSocketBytesPerApplication);
     }
 
     public RedisEngineConfig withDefaultDisconnectDelay(Duration delay) {
         return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, maxQueueBytes, commandTimeout, retryAttempts, connectTimeout,
-                holdTtl, expiryMargin, sweepInterval, delay, clientThreads, maxNewSocketsPerApplication);
+                holdTtl, expiryMargin, sweepInterval, delay, clientThreads, maxNewSocketsPerApplication,
+                maxNewSocketBytesPerApplication);
     }
 
     public RedisEngineConfig withMaxNewSocketsPerApplication(long max) {
         return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, maxQueueBytes, commandTimeout, retryAttempts, connectTimeout,
-                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads, max);
+                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads, max,
+                maxNewSocketBytesPerApplication);
+    }
+
+    public RedisEngineConfig withMaxNewSocketBytesPerApplication(long max) {
+        return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, maxQueueBytes, commandTimeout, retryAttempts, connectTimeout,
+                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, clientThreads, maxNewSocketsPerApplication,
+                max);
     }
 
     public RedisEngineConfig withClientThreads(int threads) {
         return new RedisEngineConfig(endpoint, keyPrefix, maxQueueLength, maxQueueBytes, commandTimeout, retryAttempts, connectTimeout,
-                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, threads, maxNewSocketsPerApplication);
+                holdTtl, expiryMargin, sweepInterval, defaultDisconnectDelay, threads, maxNewSocketsPerApplication,
+                maxNewSocketBytesPerApplication);
     }
 
     private static void positive(String name, Duration value) {

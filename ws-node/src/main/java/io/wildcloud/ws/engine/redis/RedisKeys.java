@@ -90,6 +90,11 @@ final class RedisKeys {
         return prefix + "request-ids:{" + application + "}:" + window;
     }
 
+    /** The charged bytes of {@code application}'s new sockets in quota window {@code window}: {@link #newSockets}'s slot. */
+    String newSocketBytes(String application, long window) {
+        return prefix + "new-socket-bytes:{" + application + "}:" + window;
+    }
+
     /** A writing script's reply key in {@code scope}'s slot ({@link ReplyKeys}, a publish's request id). */
     String reply(String scope, String id) {
         return scopePrefix(scope) + "r:" + id;

@@ -16,6 +16,7 @@ import io.wildcloud.ws.sockjs.session.LogTag;
 import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStatus;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -109,9 +110,14 @@ final class RedisSocketStore implements SocketStore {
     private CompletionStage<Authorization> createWithinQuota(String application, String clientId, URI callback,
                                                              String deadSocketId) {
         long now = runtime.clock().now();
+        long window = quota.windowAt(now);
+        long charged = NewSocketQuota.chargedBytes(clientId, callback);
         return this.<Long>eval(scripts.socketQuota, RScript.ReturnType.LONG,
-                        List.of(keys.newSockets(application, quota.windowAt(now))), quota.window().toMillis() * 2)
-                .thenCompose(count -> count > quota.maxNewPerApplication()
+                        List.of(keys.newSockets(application, window), keys.newSocketBytes(application, window)),
+                        quota.window().toMillis() * 2, charged, quota.maxNewBytesPerApplication(), "1")
+                .thenCompose(count -> count < 0
+                        ? CompletableFuture.failedFuture(quota.bytesExceeded(application, charged, now))
+                        : count > quota.maxNewPerApplication()
                         ? CompletableFuture.failedFuture(quota.exceeded(application, now))
                         : create(application, clientId, callback, deadSocketId, 1));
     }
@@ -146,11 +152,35 @@ final class RedisSocketStore implements SocketStore {
                 });
     }
 
-    /** Sets the callback of an existing socket; {@code false} if it does not exist (expired). */
+    /**
+     * Sets the callback of an existing socket; {@code false} if it does not exist (expired). A longer
+     * callback is first charged to the application's new-socket bytes (twice its growth, as
+     * {@link NewSocketQuota#chargedBytes} counts it), else a socket made with a short callback could
+     * grow past what it was charged; past the budget it is refused and the socket keeps its callback.
+     */
     private CompletionStage<Boolean> update(String socketId, String application, String clientId, URI callback) {
+        String text = callback.toString();
         return this.<Long>eval(scripts.socketAuthorize, RScript.ReturnType.LONG, keys.socketKeys(socketId),
-                        application, clientId, callback.toString(), Long.toString(lifetime.socketTtlMillis), "0")
-                .thenApply(done -> done == 1);
+                        application, clientId, text, Long.toString(lifetime.socketTtlMillis), "0", "1")
+                .thenCompose(done -> done >= 0
+                        ? CompletableFuture.completedFuture(done == 1)
+                        : chargeGrowth(application, 2L * (text.getBytes(StandardCharsets.UTF_8).length - (-done - 1)))
+                                .thenCompose(charged -> this.<Long>eval(scripts.socketAuthorize,
+                                        RScript.ReturnType.LONG, keys.socketKeys(socketId), application, clientId,
+                                        text, Long.toString(lifetime.socketTtlMillis), "0", "0"))
+                                .thenApply(again -> again == 1));
+    }
+
+    /** Charges {@code bytes} to {@code application}'s new-socket bytes of this window, or fails over its budget. */
+    private CompletionStage<Void> chargeGrowth(String application, long bytes) {
+        long now = runtime.clock().now();
+        long window = quota.windowAt(now);
+        return this.<Long>eval(scripts.socketQuota, RScript.ReturnType.LONG,
+                        List.of(keys.newSockets(application, window), keys.newSocketBytes(application, window)),
+                        quota.window().toMillis() * 2, bytes, quota.maxNewBytesPerApplication(), "0")
+                .thenCompose(count -> count < 0
+                        ? CompletableFuture.failedFuture(quota.bytesExceeded(application, bytes, now))
+                        : CompletableFuture.completedFuture(null));
     }
 
     private static Authorization authorization(String socketId, String application, String clientId, URI callback,

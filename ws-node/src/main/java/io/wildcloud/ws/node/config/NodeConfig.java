@@ -1,6 +1,7 @@
 package io.wildcloud.ws.node.config;
 
 import io.wildcloud.ws.engine.redis.RedisEngineConfig;
+import io.wildcloud.ws.push.NewSocketQuota;
 import io.wildcloud.ws.push.PushLimits;
 import io.wildcloud.ws.push.callback.CallbackPolicy;
 import io.wildcloud.ws.sockjs.ClientMessageLimit;
@@ -44,6 +45,7 @@ public record NodeConfig(
         int newSessionBurst,
         long maxNewSocketsPerApplication,
         long maxRequestIdsPerApplication,
+        long maxNewSocketBytesPerApplication,
         Duration callbackTimeout,
         Duration callbackRetryBudget,
         int callbackConcurrency,
@@ -182,6 +184,15 @@ public record NodeConfig(
                     + " result per target) until the next window, a repeat of a remembered one is still answered."
                     + " Each is a few hundred bytes of the store for 5 minutes, which the publish budget does not"
                     + " charge: this bounds them (at most twice this remembered at once)"),
+            SettingDefinition.described("max-new-socket-bytes-per-application",
+                    "1 GiB on Redis; a sixteenth of the JVM's max heap, at most 1 GiB, on the memory engine",
+                    "bytes the sockets one application creates per `socket-idle-timeout` window may hold, over the"
+                    + " whole cluster: each new socket counts 1024 plus twice the UTF-8 bytes of its client id and"
+                    + " callback URL (at least what it holds on either engine: 1,196 for a 36-character id and a"
+                    + " 50-character URL, 5,632 for a 256-character id and a 2,048-character URL). An authorize that would pass it gets 429"
+                    + " `too_many_sockets` until the next window, nothing created; its clients that have a socket"
+                    + " keep theirs. Beside `max-new-sockets-per-application`, it bounds what one application can"
+                    + " make the store hold (at most twice this) whatever the size of its ids and URLs"),
             SettingDefinition.of("socket-idle-timeout", "24h",
                     "an unused socket is forgotten after this (on Redis, up to 1/16 later: see "
                     + "[docs/push-api.md](docs/push-api.md))"),
@@ -328,6 +339,9 @@ public record NodeConfig(
                 newSessionBurst(settings),
                 settings.integer("max-new-sockets-per-application", 1_000_000, 1, 1_000_000_000),
                 settings.integer("max-request-ids-per-application", 100_000, 1, 100_000_000),
+                settings.longInteger("max-new-socket-bytes-per-application", redisUrl != null
+                        ? NewSocketQuota.DEFAULT_REDIS_MAX_NEW_BYTES_PER_APPLICATION
+                        : NewSocketQuota.defaultMemoryMaxNewBytes(), 1, 1L << 40),
                 settings.duration("callback-timeout", Duration.ofSeconds(10)),
                 settings.duration("callback-retry-budget", Duration.ofSeconds(60)),
                 settings.integer("callback-concurrency", 256, 1, 100_000),

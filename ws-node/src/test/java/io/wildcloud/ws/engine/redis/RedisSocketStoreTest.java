@@ -72,7 +72,8 @@ class RedisSocketStoreTest extends SocketStoreContract {
     @Override
     protected synchronized SocketStore newStore(NewSocketQuota quota) throws Exception {
         RedisEngineConfig config = RedisSessionStoreTest.testConfig(url(), prefix).withMaxQueueLength(MAX_QUEUE)
-                .withMaxNewSocketsPerApplication(quota.maxNewPerApplication());
+                .withMaxNewSocketsPerApplication(quota.maxNewPerApplication())
+                .withMaxNewSocketBytesPerApplication(quota.maxNewBytesPerApplication());
         RedisEngine engine = RedisEngine.start(config, "n" + (engines.size() + 1), quota.window())
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
         engines.add(engine);
