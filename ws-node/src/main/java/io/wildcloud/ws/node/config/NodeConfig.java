@@ -183,7 +183,7 @@ public record NodeConfig(
                     + " count); a publish with a new one past it gets 429 `too_many_request_ids` (a batch: that"
                     + " result per target) until the next window, a repeat of a remembered one is still answered."
                     + " Each is a few hundred bytes of the store for 5 minutes, which the publish budget does not"
-                    + " charge: this bounds them (at most twice this remembered at once)"),
+                    + " charge: this bounds them (at most twice this remembered at once); at least `max-publish-targets`"),
             SettingDefinition.described("max-new-socket-bytes-per-application",
                     "1 GiB on Redis; a sixteenth of the JVM's max heap, at most 1 GiB, on the memory engine",
                     "bytes the sockets one application creates per `socket-idle-timeout` window may hold, over the"
@@ -338,7 +338,7 @@ public record NodeConfig(
                 settings.integer("max-new-sessions-per-second", 1, 1, 100_000),
                 newSessionBurst(settings),
                 settings.integer("max-new-sockets-per-application", 1_000_000, 1, 1_000_000_000),
-                settings.integer("max-request-ids-per-application", 100_000, 1, 100_000_000),
+                maxRequestIds(settings),
                 settings.longInteger("max-new-socket-bytes-per-application", redisUrl != null
                         ? NewSocketQuota.DEFAULT_REDIS_MAX_NEW_BYTES_PER_APPLICATION
                         : NewSocketQuota.defaultMemoryMaxNewBytes(), 1, 1L << 40),
@@ -407,6 +407,18 @@ public record NodeConfig(
             settings.putIfAbsent("warmup-connects", "0");
             return from(Settings.of(settings));
         }
+    }
+
+    /** A batch's request id counts each target: a bound below a batch's size would refuse it every time. */
+    private static int maxRequestIds(Settings settings) {
+        int targets = settings.integer("max-publish-targets", 1000, 1, 100_000);
+        int bound = settings.integer("max-request-ids-per-application", 100_000, 1, 100_000_000);
+        if (bound < targets) {
+            throw ConfigException.invalid("max-request-ids-per-application", String.valueOf(bound),
+                    "must be at least max-publish-targets (" + targets + "), or a full batch carrying a request id"
+                    + " would be refused in every window");
+        }
+        return bound;
     }
 
     private static int newSessionBurst(Settings settings) {

@@ -45,6 +45,15 @@ class NodeConfigTest {
     }
 
     @Test
+    void theRequestIdBoundHoldsAFullBatch() {
+        assertEquals(500, NodeConfig.from(Settings.load(new String[] {"--max-request-ids-per-application=500",
+                "--max-publish-targets=500"}, Map.of())).maxRequestIdsPerApplication());
+        assertMessage("invalid setting max-request-ids-per-application=999: must be at least max-publish-targets (1000),"
+                + " or a full batch carrying a request id would be refused in every window",
+                "--max-request-ids-per-application=999");
+    }
+
+    @Test
     void theClientByteLimitIsReadAndItsBurstHoldsAWholeFrame() {
         assertEquals(new ClientMessageLimit(100, 500, 10_000, 100_000), NodeConfig.from(Settings.load(
                 new String[] {"--max-client-bytes-per-second=10000", "--client-byte-burst=100000"}, Map.of()))
