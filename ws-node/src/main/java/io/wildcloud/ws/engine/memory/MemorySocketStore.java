@@ -278,7 +278,9 @@ public final class MemorySocketStore implements SocketStore {
 
     @Override
     public CompletionStage<RequestIdCount> countRequestIds(String application, int count, long max) {
-        requestReplies.rememberAtLeast(2 * max);
+        // Answers are kept per socket's application, counts per caller: its own count and the shared one of
+        // publishes without a bearer token may both fill it, each over two windows.
+        requestReplies.rememberAtLeast(4 * max);
         long nowMillis = System.currentTimeMillis();
         long window = RequestIdCount.windowAt(nowMillis);
         synchronized (requestIdCounts) {

@@ -19,8 +19,9 @@ import java.util.function.Supplier;
  * {@link SocketStore#REQUEST_ID_WINDOW}: a repeat gets the first answer and queues nothing.
  * What is remembered is bounded by the callers' request-id counts ({@code SocketStore#countRequestIds}:
  * at most twice a count's bound in any window's length); beyond that, as a last guard, to
- * {@link #MAX_REMEMBERED} answers per application or twice the largest bound counted with, if more
- * (the oldest go first, and their retries would be delivered again: the count keeps it from
+ * {@link #MAX_REMEMBERED} answers per application or four times the largest bound counted with, if
+ * more (an application's own count and the shared one of publishes without a token each reach twice
+ * it; the oldest go first, and their retries would be delivered again: the count keeps it from
  * happening). Per application: one bound for all let one tenant's publishes push every other
  * tenant's answers out. Applications are the configured few, so the whole stays bounded.
  */
@@ -85,7 +86,7 @@ final class RequestReplies {
         return publication;
     }
 
-    /** Keeps at least {@code answers} per application: twice a request-id count's bound. */
+    /** Keeps at least {@code answers} per application: four times a request-id count's bound (see the caller). */
     synchronized void rememberAtLeast(long answers) {
         maxRemembered = Math.max(maxRemembered, answers);
     }
