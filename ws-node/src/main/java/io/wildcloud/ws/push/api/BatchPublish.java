@@ -111,9 +111,11 @@ final class BatchPublish {
             PublishBudget.Reservation reservation, PartlyPublishedException partly, long started) {
         long queued = queued(partly.answers(), bytes);
         long nanos = System.nanoTime() - started;
+        boolean storeFailed = false;
         for (int i = 0; i < targets.size(); i++) {
             Throwable error = partly.errors().get(i);
             if (error != null) {
+                storeFailed |= !(error instanceof NewRequestIdRefusedException);
                 if (error instanceof StoreOutcomeUnknownException) {
                     queued += charges.worstCase(targets.get(i).sessionId(), bytes[i]);
                 }
@@ -121,7 +123,12 @@ final class BatchPublish {
             }
         }
         reservation.settle(queued);
-        log.warn("a batch of {} targets was published in part: {}", targets.size(), partly.getMessage());
+        // A caller past its request-id bound is the caller's doing, and it may repeat it every request.
+        if (storeFailed) {
+            log.warn("a batch of {} targets was published in part: {}", targets.size(), partly.getMessage());
+        } else {
+            log.debug("a batch of {} targets was published in part: {}", targets.size(), partly.getMessage());
+        }
         List<TargetResult> results = results(entries, partly.answers(), partly.errors());
         recordBatch(results, nanos);
         return PublishBatchResponse.of(results);
