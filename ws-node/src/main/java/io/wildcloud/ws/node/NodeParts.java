@@ -46,7 +46,7 @@ final class NodeParts {
         if (!config.usesRedis()) {
             return new MemoryEngine(config.maxQueuedMessages(), config.maxQueuedBytes(),
                     new NewSocketQuota(config.maxNewSocketsPerApplication(), config.socketIdleTimeout(),
-                            config.maxNewSocketBytesPerApplication()));
+                            config.maxNewSocketBytesPerApplication()), config.maxNewSocketBytesPerNode());
         }
         RedisEngineConfig redis;
         try {

@@ -68,6 +68,16 @@ public record NewSocketQuota(long maxNewPerApplication, Duration window, long ma
     }
 
     /**
+     * The memory engine's default bound of the bytes all applications' new sockets may be charged per
+     * window on one node ({@code max-new-socket-bytes-per-node}): an eighth of the JVM's max heap, so
+     * never-used sockets (two windows' worth) hold at most a quarter of it, however many applications
+     * each take their own budget.
+     */
+    public static long defaultMemoryMaxNewBytesPerNode() {
+        return Math.max(1, Runtime.getRuntime().maxMemory() / 8);
+    }
+
+    /**
      * What a new socket is charged: {@link #FIXED_SOCKET_BYTES} plus twice the UTF-8 bytes of its
      * client id and callback (Redis holds the client id twice, in the socket and the client key; the
      * memory engine's URI keeps its text and its parsed parts). At the largest (256-character id,
@@ -103,5 +113,20 @@ public record NewSocketQuota(long maxNewPerApplication, Duration window, long ma
                 + chargedBytes + " (a new socket counts 1024 plus twice the UTF-8 bytes of its client id and"
                 + " callback URL, a longer callback twice its growth)",
                 Duration.ofMillis(endsIn));
+    }
+
+    /**
+     * The refusal of a new socket, or of a socket's longer callback, whose {@code chargedBytes} would
+     * pass the node's bytes bound of all applications' new sockets ({@code maxNewBytesPerNode}, the
+     * memory engine's {@code max-new-socket-bytes-per-node}) at {@code epochMillis}.
+     */
+    public SocketQuotaExceededException nodeBytesExceeded(long maxNewBytesPerNode, long chargedBytes,
+            long epochMillis) {
+        long endsIn = (windowAt(epochMillis) + 1) * window.toMillis() - epochMillis;
+        return new SocketQuotaExceededException("node's new sockets of this "
+                + SocketQuotaExceededException.describe(window) + " window, of all applications, would pass their "
+                + maxNewBytesPerNode + " bytes (max-new-socket-bytes-per-node) with this one's " + chargedBytes
+                + " (a new socket counts 1024 plus twice the UTF-8 bytes of its client id and callback URL, a"
+                + " longer callback twice its growth)", Duration.ofMillis(endsIn));
     }
 }

@@ -23,8 +23,20 @@ public final class MemoryEngine extends AbstractEngine {
         this(new MemorySessionStore(maxQueuedMessages, maxQueuedBytes), quota);
     }
 
+    /**
+     * With a bound of all applications' new sockets' charged bytes per window too
+     * ({@code max-new-socket-bytes-per-node}; else an eighth of the heap).
+     */
+    public MemoryEngine(int maxQueuedMessages, int maxQueuedBytes, NewSocketQuota quota, long maxNewSocketBytesPerNode) {
+        this(new MemorySessionStore(maxQueuedMessages, maxQueuedBytes), quota, maxNewSocketBytesPerNode);
+    }
+
     private MemoryEngine(MemorySessionStore sessions, NewSocketQuota quota) {
-        super(sessions, new MemorySocketStore(sessions, quota.window(), quota));
+        this(sessions, quota, NewSocketQuota.defaultMemoryMaxNewBytesPerNode());
+    }
+
+    private MemoryEngine(MemorySessionStore sessions, NewSocketQuota quota, long maxNewSocketBytesPerNode) {
+        super(sessions, new MemorySocketStore(sessions, quota.window(), quota, maxNewSocketBytesPerNode));
         this.sessions = sessions;
     }
 

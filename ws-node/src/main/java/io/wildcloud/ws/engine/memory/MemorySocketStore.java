@@ -51,6 +51,14 @@ public final class MemorySocketStore implements SocketStore {
     private final NewSocketQuota quota;
     /** Per application: the quota's window, the sockets it created in it and their charged bytes. */
     private final Map<String, long[]> createdInWindow = new HashMap<>();
+    /**
+     * The bound of all applications' new sockets' charged bytes per window: each application's own
+     * budget left N tenants together take N times it, past the heap. Per window like the
+     * applications' budgets (nothing is given back when a socket expires or is revoked).
+     */
+    private final long maxNewBytesPerNode;
+    /** All applications' new sockets in the quota's window: {window, charged bytes}. */
+    private final long[] nodeCreated = {Long.MIN_VALUE, 0};
     private long lastSweep;
     private final RequestReplies requestReplies;
     /**
@@ -65,18 +73,29 @@ public final class MemorySocketStore implements SocketStore {
     }
 
     public MemorySocketStore(MemorySessionStore sessionStore, Duration idleTimeout, NewSocketQuota quota) {
-        this(sessionStore, idleTimeout, quota, System::nanoTime);
+        this(sessionStore, idleTimeout, quota, NewSocketQuota.defaultMemoryMaxNewBytesPerNode());
+    }
+
+    /** @param maxNewBytesPerNode the charged bytes of all applications' new sockets per window */
+    public MemorySocketStore(MemorySessionStore sessionStore, Duration idleTimeout, NewSocketQuota quota,
+            long maxNewBytesPerNode) {
+        this(sessionStore, idleTimeout, quota, maxNewBytesPerNode, System::nanoTime);
     }
 
     /** With a clock of its own, for tests of expiry. */
     public MemorySocketStore(MemorySessionStore sessionStore, Duration idleTimeout, LongSupplier nanoClock) {
-        this(sessionStore, idleTimeout, NewSocketQuota.defaultFor(idleTimeout), nanoClock);
+        this(sessionStore, idleTimeout, NewSocketQuota.defaultFor(idleTimeout),
+                NewSocketQuota.defaultMemoryMaxNewBytesPerNode(), nanoClock);
     }
 
     private MemorySocketStore(MemorySessionStore sessionStore, Duration idleTimeout, NewSocketQuota quota,
-            LongSupplier nanoClock) {
+            long maxNewBytesPerNode, LongSupplier nanoClock) {
+        if (maxNewBytesPerNode < 1) {
+            throw new IllegalArgumentException("maxNewBytesPerNode must be at least 1: " + maxNewBytesPerNode);
+        }
         this.sessionStore = sessionStore;
         this.quota = quota;
+        this.maxNewBytesPerNode = maxNewBytesPerNode;
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idleTimeout must be positive: " + idleTimeout);
         }
@@ -125,8 +144,9 @@ public final class MemorySocketStore implements SocketStore {
     }
 
     /**
-     * Counts one new socket of {@code application} and its charged bytes; the refusal over the
-     * quota's count or bytes (nothing counted then), else null. Under the lock.
+     * Counts one new socket of {@code application} and its charged bytes, in the application's and
+     * the node's counts; the refusal over the quota's count or bytes or the node's bytes (nothing
+     * counted then), else null. Under the lock.
      */
     private RuntimeException takeQuota(String application, long charged, long nowMillis) {
         long[] created = createdIn(application, nowMillis);
@@ -136,19 +156,42 @@ public final class MemorySocketStore implements SocketStore {
         if (created[2] + charged > quota.maxNewBytesPerApplication()) {
             return quota.bytesExceeded(application, charged, nowMillis);
         }
+        long[] node = nodeCreatedIn(nowMillis);
+        if (node[1] + charged > maxNewBytesPerNode) {
+            return quota.nodeBytesExceeded(maxNewBytesPerNode, charged, nowMillis);
+        }
         created[1]++;
         created[2] += charged;
+        node[1] += charged;
         return null;
     }
 
-    /** Charges an existing socket's growth to {@code application}'s bytes; the refusal over them, else null. */
+    /**
+     * Charges an existing socket's growth to {@code application}'s bytes and the node's; the refusal
+     * over either, else null.
+     */
     private RuntimeException takeBytes(String application, long growth, long nowMillis) {
         long[] created = createdIn(application, nowMillis);
         if (created[2] + growth > quota.maxNewBytesPerApplication()) {
             return quota.bytesExceeded(application, growth, nowMillis);
         }
+        long[] node = nodeCreatedIn(nowMillis);
+        if (node[1] + growth > maxNewBytesPerNode) {
+            return quota.nodeBytesExceeded(maxNewBytesPerNode, growth, nowMillis);
+        }
         created[2] += growth;
+        node[1] += growth;
         return null;
+    }
+
+    /** All applications' charged bytes in the window of {@code nowMillis}: {window, bytes}. */
+    private long[] nodeCreatedIn(long nowMillis) {
+        long window = quota.windowAt(nowMillis);
+        if (nodeCreated[0] != window) {
+            nodeCreated[0] = window;
+            nodeCreated[1] = 0;
+        }
+        return nodeCreated;
     }
 
     /** {@code application}'s counts in the window of {@code nowMillis}: {window, sockets, bytes}. */

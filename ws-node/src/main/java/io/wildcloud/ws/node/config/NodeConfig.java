@@ -46,6 +46,7 @@ public record NodeConfig(
         long maxNewSocketsPerApplication,
         long maxRequestIdsPerApplication,
         long maxNewSocketBytesPerApplication,
+        long maxNewSocketBytesPerNode,
         Duration callbackTimeout,
         Duration callbackRetryBudget,
         int callbackConcurrency,
@@ -193,6 +194,16 @@ public record NodeConfig(
                     + " `too_many_sockets` until the next window, nothing created; its clients that have a socket"
                     + " keep theirs. Beside `max-new-sockets-per-application`, it bounds what one application can"
                     + " make the store hold (at most twice this) whatever the size of its ids and URLs"),
+            SettingDefinition.described("max-new-socket-bytes-per-node",
+                    "an eighth of the JVM's max heap",
+                    "memory engine only (ignored on Redis): bytes the sockets all applications create on the node"
+                    + " per `socket-idle-timeout` window may hold, counted as for"
+                    + " `max-new-socket-bytes-per-application`. Each application's own budget left many"
+                    + " applications together free to fill the heap; past this an authorize gets 429"
+                    + " `too_many_sockets` naming the node's budget until the next window, nothing created, and"
+                    + " clients that have a socket keep theirs. Like the per-application budget it is per window,"
+                    + " not given back when sockets expire or are revoked: never-used sockets hold at most twice"
+                    + " this (a quarter of the heap by default)"),
             SettingDefinition.of("socket-idle-timeout", "24h",
                     "an unused socket is forgotten after this (on Redis, up to 1/16 later: see "
                     + "[docs/push-api.md](docs/push-api.md))"),
@@ -342,6 +353,8 @@ public record NodeConfig(
                 settings.longInteger("max-new-socket-bytes-per-application", redisUrl != null
                         ? NewSocketQuota.DEFAULT_REDIS_MAX_NEW_BYTES_PER_APPLICATION
                         : NewSocketQuota.defaultMemoryMaxNewBytes(), 1, 1L << 40),
+                settings.longInteger("max-new-socket-bytes-per-node",
+                        NewSocketQuota.defaultMemoryMaxNewBytesPerNode(), 1, 1L << 40),
                 settings.duration("callback-timeout", Duration.ofSeconds(10)),
                 settings.duration("callback-retry-budget", Duration.ofSeconds(60)),
                 settings.integer("callback-concurrency", 256, 1, 100_000),

@@ -1,9 +1,12 @@
 package io.wildcloud.ws.engine.memory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wildcloud.ws.push.NewSocketQuota;
 import io.wildcloud.ws.push.Publication;
+import io.wildcloud.ws.push.SocketQuotaExceededException;
 import io.wildcloud.ws.push.SocketStore;
 import io.wildcloud.ws.push.SocketStoreContract;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
@@ -12,10 +15,12 @@ import io.wildcloud.ws.sockjs.session.SessionKey;
 import io.wildcloud.ws.sockjs.session.SessionStore;
 import io.wildcloud.ws.sockjs.session.SessionStore.Creation;
 import io.wildcloud.ws.testing.IdleReceiver;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -85,6 +90,51 @@ class MemorySocketStoreTest extends SocketStoreContract {
             assertEquals(2, await(store.publish(good, "tab", "probe")).orElseThrow().deliveries().get(0).queueLength(),
                     "the good tenant's message was queued once");
         }
+    }
+
+    /**
+     * All applications' new sockets together hold at most the node's bytes bound
+     * ({@code max-new-socket-bytes-per-node}): each application's own budget (a sixteenth of the heap
+     * by default) let N applications together take N sixteenths of it a window, and twice that live.
+     * Past the node's bound a new socket, or a longer callback, of any application is refused naming
+     * the node's budget; a refused one counts nothing, and sockets already made are kept.
+     */
+    @Test
+    void allApplicationsNewSocketsHoldAtMostTheNodesBytes() throws Exception {
+        String longId = "i".repeat(255);
+        URI longCallback = URI.create("https://app.example/" + "c".repeat(2020));
+        long big = NewSocketQuota.chargedBytes(longId + 1, longCallback);
+        long small = NewSocketQuota.chargedBytes("client-s", CALLBACK_1);
+        NewSocketQuota perApplication = new NewSocketQuota(1000, Duration.ofDays(1), 2 * big);
+        long shortCallback = NewSocketQuota.chargedBytes(longId + 1, CALLBACK_1);
+        long perNode = 4 * big + shortCallback + small; // four long sockets, one short, one small
+        awayFromAWindowEdge(perApplication);
+        MemorySocketStore store = new MemorySocketStore(sessions, perApplication.window(), perApplication, perNode);
+        String first = await(store.authorize("app-a", longId + 1, longCallback)).socket().socketId();
+        await(store.authorize("app-a", longId + 2, longCallback));
+        await(store.authorize("app-b", longId + 1, longCallback));
+        await(store.authorize("app-b", longId + 2, longCallback));
+        await(store.authorize("app-c", longId + 1, CALLBACK_1));
+
+        ExecutionException refused = assertThrows(ExecutionException.class,
+                () -> await(store.authorize("app-d", longId + 1, longCallback)),
+                "app-d's first socket is within its own budget but past the node's");
+        assertTrue(refused.getCause() instanceof SocketQuotaExceededException, refused.toString());
+        assertTrue(refused.getCause().getMessage().contains("node's new sockets of this 24 h window, of all"
+                + " applications, would pass their " + perNode + " bytes (max-new-socket-bytes-per-node) with this"
+                + " one's " + big + " "), refused.getCause().getMessage());
+        ExecutionException longer = assertThrows(ExecutionException.class,
+                () -> await(store.authorize("app-c", longId + 1, longCallback)),
+                "a longer callback is charged its growth to the node too");
+        assertTrue(longer.getCause().getMessage().contains("(max-new-socket-bytes-per-node)"),
+                longer.getCause().getMessage());
+
+        assertTrue(await(store.authorize("app-d", "client-s", CALLBACK_1)).created(),
+                "the refused socket counted nothing: a small one still fits");
+        assertThrows(ExecutionException.class, () -> await(store.authorize("app-e", "client-s", CALLBACK_1)));
+        assertEquals(first, await(store.authorize("app-a", longId + 1, longCallback)).socket().socketId(),
+                "a client with a socket keeps it");
+        assertEquals(6, store.size());
     }
 
     @Test
