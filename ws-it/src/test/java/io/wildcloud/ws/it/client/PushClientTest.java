@@ -213,6 +213,34 @@ class PushClientTest {
         }
     }
 
+    /**
+     * max-new-socket-bytes-per-node reaches the memory engine: two applications, each well within its
+     * own budget, together pass the node's 2,500 bytes; the one past it gets 429 naming the node's budget.
+     */
+    @Test
+    void applicationsTogetherOverTheNodesSocketBytesGetTooManyRequests() throws Exception {
+        String otherSecret = "push-client-test-other-secret";
+        try (WsNode quota = WsNode.start(NodeConfig.builder().bindHost("127.0.0.1").publicPort(0).apiPort(0)
+                .set("applications", "client-it:" + SECRET + ",other-it:" + otherSecret)
+                .set("max-new-socket-bytes-per-node", "2500").build())) {
+            URI api = URI.create("http://127.0.0.1:" + quota.apiPort());
+            PushClient one = PushClient.builder(api, SECRET).build();
+            PushClient other = PushClient.builder(api, otherSecret).build();
+            String first = one.authorize("first", NO_CALLBACK); // 1024 + 2 * (5 + 31) = 1096
+            other.authorize("first", NO_CALLBACK); // 2,192 of the node's 2,500
+            TooManyRequestsException refused = assertThrows(TooManyRequestsException.class,
+                    () -> other.authorize("second", NO_CALLBACK)); // 1098 more
+            assertEquals(429, refused.status());
+            assertEquals(ErrorCodes.TOO_MANY_SOCKETS, refused.error());
+            assertTrue(refused.getMessage().contains("node's new sockets of this 24 h window, of all applications,"
+                    + " would pass their 2500 bytes (max-new-socket-bytes-per-node)"), refused.getMessage());
+            assertTrue(refused.retryAfter().orElseThrow().toSeconds() > 0, refused.retryAfter().toString());
+            assertThrows(TooManyRequestsException.class, () -> one.authorize("second", NO_CALLBACK),
+                    "the node's budget is every application's");
+            assertEquals(first, one.authorize("first", NO_CALLBACK), "a client keeps its socket");
+        }
+    }
+
     /** max-new-socket-bytes-per-application reaches the engine: a 256-character client id passes 2,000 bytes. */
     @Test
     void anApplicationOverItsSocketBytesGetsTooManyRequestsWithRetryAfter() throws Exception {
