@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.wildcloud.ws.node.config.NodeConfig;
 import io.wildcloud.ws.node.config.Settings;
+import io.wildcloud.ws.push.RequestIdCount;
 import io.wildcloud.ws.testing.NodeApi;
 import io.wildcloud.ws.testing.RedisClusterProcesses;
 import io.wildcloud.ws.testing.RedisServerProcess;
@@ -56,7 +57,15 @@ class PartlyPublishedClusterBatchTest {
                         "--redis-key-prefix=" + prefix, "--max-message-bytes=4096",
                         "--sessions-per-socket=1", "--disconnect-delay=60s", "--max-application-publish-bytes-per-second=1",
                         "--application-publish-byte-burst=" + BURST}, Map.of())))) {
-            RedisServerProcess refusing = cluster.masters().get(0);
+            // The batch's request-id count (RedisKeys.requestIds) must not be on the refusing master: a
+            // count the store refuses fails the publish before any target runs (507, rightly). Token-less
+            // publishes count under "", an empty hash tag, so the key's slot follows its window: the
+            // refusing master is one that owns neither this window's key nor the next's (MOVED on both).
+            long window = RequestIdCount.windowAt(System.currentTimeMillis());
+            List<String> countKeys = List.of(prefix + "request-ids:{}:" + window, prefix + "request-ids:{}:" + (window + 1));
+            RedisServerProcess refusing = cluster.masters().stream()
+                    .filter(master -> countKeys.stream().allMatch(key -> master.command("EXISTS", key).startsWith("-MOVED")))
+                    .findFirst().orElseThrow();
             List<String> onRefusing = new ArrayList<>();
             List<String> elsewhere = new ArrayList<>();
             for (int client = 0; onRefusing.size() < PER_SIDE || elsewhere.size() < PER_SIDE; client++) {

@@ -186,7 +186,7 @@ public record NodeConfig(
                     + " Each is a few hundred bytes of the store for 5 minutes, which the publish budget does not"
                     + " charge: this bounds them (at most twice this remembered at once); at least `max-publish-targets`"),
             SettingDefinition.described("max-new-socket-bytes-per-application",
-                    "1 GiB on Redis; a sixteenth of the JVM's max heap, at most 1 GiB, on the memory engine",
+                    "1 GiB on Redis; on the memory engine a sixteenth of the max heap, at most 1 GiB",
                     "bytes the sockets one application creates per `socket-idle-timeout` window may hold, over the"
                     + " whole cluster: each new socket counts 1024 plus twice the UTF-8 bytes of its client id and"
                     + " callback URL (at least what it holds on either engine: 1,196 for a 36-character id and a"
