@@ -196,6 +196,31 @@ public abstract class SocketStoreContract {
         assertEquals(id, again.socket().socketId(), "the same callback costs nothing more");
     }
 
+    /**
+     * Authorizes refused past the count charge no bytes: else, once an application's count of the
+     * window was used up, its clients' refused retries spent the bytes budget too, and a client
+     * with a socket was refused a longer callback its application had the bytes for.
+     */
+    @Test
+    void authorizesRefusedPastTheCountChargeNoBytes() throws Exception {
+        URI longer = URI.create(CALLBACK_1 + "/" + "l".repeat(999));
+        long each = NewSocketQuota.chargedBytes("client-1", CALLBACK_1);
+        long growth = NewSocketQuota.chargedBytes("client-1", longer) - each;
+        // Room for two sockets and the growth, not for a third socket's bytes besides.
+        NewSocketQuota quota = new NewSocketQuota(2, Duration.ofDays(1), 3 * each + growth - 1);
+        awayFromAWindowEdge(quota);
+        SocketStore store = newStore(quota);
+        String id = await(store.authorize("app", "client-1", CALLBACK_1)).socket().socketId();
+        await(store.authorize("app", "client-2", CALLBACK_1));
+        ExecutionException refused = assertThrows(ExecutionException.class,
+                () -> await(store.authorize("app", "client-3", CALLBACK_1)));
+        assertTrue(refused.getCause().getMessage().contains("(max-new-sockets-per-application)"),
+                refused.getCause().getMessage());
+        Authorization grown = await(store.authorize("app", "client-1", longer));
+        assertEquals(id, grown.socket().socketId());
+        assertEquals(longer, await(store.find(id)).orElseThrow().callback());
+    }
+
     @Test
     void otherClientsAndApplicationsGetOtherSockets() throws Exception {
         SocketStore store = newStore(Duration.ofHours(1));

@@ -58,6 +58,22 @@ final class LuaScripts {
     /** Ends of sessions whose connection is gone, many to a run (SessionEnds). */
     final LuaScript end = LuaScript.load("end", SOCKET_INDEX);
 
+    /**
+     * Whether a second run of {@code script} changes nothing and answers as the first did, so that
+     * the pipeline may send again a call a Cluster batch failed with another call's refusal
+     * ({@link ScriptPipeline}), though it may have run: a reply key answers a repeat (enqueue; a
+     * merged publish or end run carries one too), or it only reads and renews TTLs to the same values
+     * (a socket look-up's repeat answers "not renewed" for a renewal its first run made: its client
+     * key may then lapse up to the renewal slack before the socket, and that client's next
+     * authorize make a new socket; rare, as it needs a refusal in the same batch).
+     * Not the others: a count (socket_quota, request_ids) would count twice, and a revoke, a release
+     * of a client or an expiry run twice answers "gone" in place of what the first run removed.
+     */
+    boolean answersARepeatAlike(LuaScript script) {
+        return script == enqueue || script == publish || script == end || script == socketGet
+                || script == socketUse || script == socketOwners || script == socketPresence || script == touch;
+    }
+
     /** Gives every script its meter. */
     void meter(RedisMetrics metrics) {
         for (LuaScript script : all()) {

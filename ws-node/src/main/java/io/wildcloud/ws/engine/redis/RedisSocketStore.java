@@ -114,7 +114,8 @@ final class RedisSocketStore implements SocketStore {
         long charged = NewSocketQuota.chargedBytes(clientId, callback);
         return this.<Long>eval(scripts.socketQuota, RScript.ReturnType.LONG,
                         List.of(keys.newSockets(application, window), keys.newSocketBytes(application, window)),
-                        quota.window().toMillis() * 2, charged, quota.maxNewBytesPerApplication(), "1")
+                        quota.window().toMillis() * 2, charged, quota.maxNewBytesPerApplication(), "1",
+                        quota.maxNewPerApplication())
                 .thenCompose(count -> count < 0
                         ? CompletableFuture.failedFuture(quota.bytesExceeded(application, charged, now))
                         : count > quota.maxNewPerApplication()

@@ -297,7 +297,8 @@ final class ScriptPipeline {
                 Throwable error = answer.isDone() ? failure(answer) : batchError;
                 if (mayReload && error != null && LuaScript.isNoScript(error)) {
                     lostScript.add(calls.get(i));
-                } else if (refusal != null && error != null && Causes.unwrap(error) == refusal) {
+                } else if (refusal != null && error != null && Causes.unwrap(error) == refusal
+                        && scripts.answersARepeatAlike(calls.get(i).script())) {
                     askAgain.add(calls.get(i));
                 } else if (!answer.isDone() && error == null) {
                     calls.get(i).script().record(started, true);
@@ -331,9 +332,10 @@ final class ScriptPipeline {
     /**
      * Sends each of {@code calls} again, alone, and settles it with that answer; then runs
      * {@code then}. These are the calls a failed batch failed with another call's refusal (see
-     * {@link #answeredRefusal}), among them that call itself: each learns its own outcome. Safe,
-     * as Redisson's own resend of a whole batch is: every call here is safe to run twice (a merged
-     * or batched publish answers a second run from its reply key). Once only, each alone, so that
+     * {@link #answeredRefusal}), among them that call itself: each learns its own outcome. Only
+     * calls whose script {@linkplain LuaScripts#answersARepeatAlike answers a repeat alike} (a
+     * merged or batched publish answers a second run from its reply key): the others may have run
+     * on their master, and keep the refusal, as the whole batch's. Once only, each alone, so that
      * no refusal spreads again; the pipeline waits for them (one more round trip, on a failure).
      */
     private void askEach(List<Call> calls, Runnable then) {

@@ -192,8 +192,10 @@ public record NodeConfig(
                     + " callback URL (at least what it holds on either engine: 1,196 for a 36-character id and a"
                     + " 50-character URL, 5,632 for a 256-character id and a 2,048-character URL). An authorize that would pass it gets 429"
                     + " `too_many_sockets` until the next window, nothing created; its clients that have a socket"
-                    + " keep theirs. Beside `max-new-sockets-per-application`, it bounds what one application can"
-                    + " make the store hold (at most twice this) whatever the size of its ids and URLs"),
+                    + " keep theirs (one authorized again with a longer callback is charged twice its growth, and"
+                    + " past it gets the 429 and keeps its old callback). Beside `max-new-sockets-per-application`,"
+                    + " it bounds what one application's never-used sockets make the store hold (at most twice"
+                    + " this) whatever the size of its ids and URLs; sockets in use live on past their window"),
             SettingDefinition.described("max-new-socket-bytes-per-node",
                     "an eighth of the JVM's max heap",
                     "memory engine only (ignored on Redis): bytes the sockets all applications create on the node"
