@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
@@ -59,6 +59,8 @@ final class ScriptPipeline {
     static final int BACKGROUND_SHARE = 64;
 
     private final ArrayDeque<Call> waiting = new ArrayDeque<>();
+    /** Batches (and lone calls) handed to Redisson, read by tests. */
+    private final LongAdder sends = new LongAdder();
     private final ArrayDeque<Call> background = new ArrayDeque<>();
     private boolean inFlight;
 
@@ -260,8 +262,14 @@ final class ScriptPipeline {
         send(calls, mayReload, this::next);
     }
 
+    /** How many batches (a lone call is one) the pipeline has handed to Redisson. */
+    long sends() {
+        return sends.sum();
+    }
+
     /** Sends {@code calls}, settles their answers, then runs {@code then}. */
     private void send(List<Call> calls, boolean mayReload, Runnable then) {
+        sends.increment();
         if (calls.size() == 1) {
             // LuaScript.eval loads a lost script by itself.
             Call call = calls.get(0);
@@ -336,22 +344,36 @@ final class ScriptPipeline {
      * calls whose script {@linkplain LuaScripts#answersARepeatAlike answers a repeat alike} (a
      * merged or batched publish answers a second run from its reply key): the others may have run
      * on their master, and keep the refusal, as the whole batch's. Once only, each alone, so that
-     * no refusal spreads again; the pipeline waits for them (one more round trip, on a failure).
+     * no refusal spreads again, in order ({@link #askFrom}); the pipeline waits for them (a round trip
+     * each, on a failure).
      */
     private void askEach(List<Call> calls, Runnable then) {
-        if (calls.isEmpty()) {
+        askFrom(calls, 0, then);
+    }
+
+    /**
+     * One after another, in the order they were submitted: sent at once on pooled connections, two
+     * enqueues of one session could run in either order. A resend without an answer may still run,
+     * so the calls after it are not sent (one of them could run before it): they are settled with
+     * that same unknown outcome, which their callers treat as "may have run".
+     */
+    private void askFrom(List<Call> calls, int next, Runnable then) {
+        if (next == calls.size()) {
             then.run();
             return;
         }
-        AtomicInteger left = new AtomicInteger(calls.size());
-        for (Call call : calls) {
-            call.script().eval(direct, call.type(), call.keys(), call.args()).whenComplete((answer, error) -> {
-                settle(call, answer, error);
-                if (left.decrementAndGet() == 0) {
-                    then.run();
+        Call call = calls.get(next);
+        call.script().eval(direct, call.type(), call.keys(), call.args()).whenComplete((answer, error) -> {
+            settle(call, answer, error);
+            if (error != null && StoreErrors.unanswered(Causes.unwrap(error))) {
+                for (int i = next + 1; i < calls.size(); i++) {
+                    settle(calls.get(i), null, error);
                 }
-            });
-        }
+                then.run();
+            } else {
+                askFrom(calls, next + 1, then);
+            }
+        });
     }
 
     private static Throwable failure(CompletableFuture<Object> answer) {
