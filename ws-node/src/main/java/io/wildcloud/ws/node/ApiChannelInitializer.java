@@ -19,15 +19,16 @@ import java.util.function.Supplier;
  */
 final class ApiChannelInitializer extends PortInitializer {
 
-    private final MetricsHandler metrics;
+    private final Supplier<ChannelHandler> metrics;
     private final Supplier<ChannelHandler> aggregators;
     private final Supplier<ChannelHandler> apiHandlers;
 
     /**
-     * @param metrics {@code null}: no {@code /metrics} (the start-up warm-up's private API port)
+     * @param metrics a connection's {@link MetricsHandler}s; {@code null}: no {@code /metrics} (the
+     *     start-up warm-up's private API port)
      * @param apiHandlers {@code null} when the node serves no API (protocol-test mode)
      */
-    ApiChannelInitializer(HealthHandler health, MetricsHandler metrics, Supplier<ChannelHandler> aggregators,
+    ApiChannelInitializer(HealthHandler health, Supplier<ChannelHandler> metrics, Supplier<ChannelHandler> aggregators,
                           Supplier<ChannelHandler> apiHandlers, DrainingConnections connections,
                           Supplier<WriteBacklogLimit> backlogLimit, ConnectionGuards guards, EventLoopGroup workers) {
         super(health, connections, backlogLimit, guards, workers);
@@ -49,7 +50,7 @@ final class ApiChannelInitializer extends PortInitializer {
     @Override
     void addPortHandlers(ChannelPipeline pipeline) {
         if (metrics != null) {
-            pipeline.addLast(PipelineNames.METRICS, metrics);
+            pipeline.addLast(PipelineNames.METRICS, metrics.get());
         }
         pipeline.addLast(PipelineNames.API, apiHandlers != null ? apiHandlers.get() : new NotFoundHandler());
     }
