@@ -37,6 +37,20 @@ final class ApiChannelInitializer extends PortInitializer {
         this.apiHandlers = apiHandlers;
     }
 
+    /**
+     * An application or a scraper may pipeline more than Netty's 128 requests in one write (a
+     * backlog of publishes, a scraper that does not read), and the answers of the API and of
+     * {@code /metrics} are asynchronous: the whole write is decoded before the first is answered.
+     * What waits is bounded by this count and by what one read brings: the connection stops reading
+     * while a request waits.
+     */
+    static final int MAX_PIPELINED = 1024;
+
+    @Override
+    int maxPipelined() {
+        return MAX_PIPELINED;
+    }
+
     @Override
     String aggregatorName() {
         return PipelineNames.API_AGGREGATOR;

@@ -39,11 +39,15 @@ public final class MetricsHandler extends ChannelDuplexHandler {
     private int answersOwed;
     /** The {@code /metrics} request being answered, waiting for its turn or its render; owned here. */
     private FullHttpRequest scrape;
+    /** How many renders had started when {@link #scrape} arrived: any render numbered above may answer it. */
+    private long scrapeArrived;
     private boolean rendering;
     /** Requests that arrived behind {@link #scrape}, in order; owned here. Null until one does. */
-    private ArrayDeque<FullHttpRequest> behind;
+    private ArrayDeque<Waiting> behind;
     /** Nothing more is served: the connection closed or its last answer was written. */
     private boolean ended;
+    /** {@link #answered} is handing on what waited: a scrape answered meanwhile leaves the rest to it. */
+    private boolean draining;
 
     public MetricsHandler(NodeMetrics metrics) {
         this.metrics = metrics;
@@ -59,16 +63,21 @@ public final class MetricsHandler extends ChannelDuplexHandler {
             if (behind == null) {
                 behind = new ArrayDeque<>();
             }
-            behind.add(request);
+            behind.add(new Waiting(request, metrics.renders()));
             ctx.channel().config().setAutoRead(false);
         } else {
-            take(ctx, request);
+            take(ctx, request, metrics.renders());
         }
     }
 
-    private void take(ChannelHandlerContext ctx, FullHttpRequest request) {
+    /** A request behind a scrape, and how many renders had started when it arrived. */
+    private record Waiting(FullHttpRequest request, long rendersBefore) {
+    }
+
+    private void take(ChannelHandlerContext ctx, FullHttpRequest request, long rendersBefore) {
         if (RequestPaths.path(request.uri()).equals(PATH)) {
             scrape = request;
+            scrapeArrived = rendersBefore;
             ctx.channel().config().setAutoRead(false);
             answerInTurn(ctx);
         } else {
@@ -87,11 +96,17 @@ public final class MetricsHandler extends ChannelDuplexHandler {
             answered(ctx);
             return;
         }
+        SharedRenders.Rendered last = metrics.lastRender();
+        if (last != null && last.number() > scrapeArrived) {
+            // Rendered after this scrape arrived (pipelined scrapes behind one share its render).
+            rendered(ctx, last, null);
+            return;
+        }
         rendering = true;
         metrics.scrapeSoon().whenComplete((body, error) -> ctx.executor().execute(() -> rendered(ctx, body, error)));
     }
 
-    private void rendered(ChannelHandlerContext ctx, byte[] body, Throwable error) {
+    private void rendered(ChannelHandlerContext ctx, SharedRenders.Rendered body, Throwable error) {
         rendering = false;
         if (ended) {
             return; // released at the close
@@ -102,7 +117,7 @@ public final class MetricsHandler extends ChannelDuplexHandler {
                     "{\"error\":\"internal_error\",\"message\":\"The service failed; it logged why.\"}");
         } else {
             // The rendered bytes are shared by every scrape of the render: wrapped, not copied.
-            NodeResponses.send(ctx, scrape, HttpResponseStatus.OK, CONTENT_TYPE, Unpooled.wrappedBuffer(body));
+            NodeResponses.send(ctx, scrape, HttpResponseStatus.OK, CONTENT_TYPE, Unpooled.wrappedBuffer(body.text()));
         }
         answered(ctx);
     }
@@ -116,8 +131,17 @@ public final class MetricsHandler extends ChannelDuplexHandler {
             end(); // nothing is served behind an answer that closes the connection
             return;
         }
-        while (scrape == null && behind != null && !behind.isEmpty() && !ended) {
-            take(ctx, behind.poll());
+        if (draining) {
+            return; // a loop up the stack goes on (a loop, not a recursion per pipelined scrape)
+        }
+        draining = true;
+        try {
+            while (scrape == null && behind != null && !behind.isEmpty() && !ended) {
+                Waiting next = behind.poll();
+                take(ctx, next.request(), next.rendersBefore());
+            }
+        } finally {
+            draining = false;
         }
         if (scrape == null && (behind == null || behind.isEmpty()) && answersOwed == 0 && !ended) {
             ctx.channel().config().setAutoRead(true); // else whoever owes an answer reads on after it
@@ -154,8 +178,8 @@ public final class MetricsHandler extends ChannelDuplexHandler {
             scrape = null;
         }
         if (behind != null) {
-            for (FullHttpRequest request; (request = behind.poll()) != null; ) {
-                request.release();
+            for (Waiting waiting; (waiting = behind.poll()) != null; ) {
+                waiting.request().release();
             }
         }
     }

@@ -50,17 +50,21 @@ public final class NodeMetrics implements AutoCloseable {
     }
 
     /**
-     * The current values in Prometheus text exposition format (UTF-8), rendered off the caller's
-     * thread after this call, one render at a time per node, shared by the scrapes that wait for it
-     * ({@link SharedRenders}). The bytes are shared: read them, never change them.
+     * The values in Prometheus text exposition format, rendered off the caller's thread after this
+     * call, one render at a time per node, shared by the scrapes that wait for it ({@link SharedRenders}).
      */
-    public CompletableFuture<byte[]> scrapeSoon() {
+    CompletableFuture<SharedRenders.Rendered> scrapeSoon() {
         return renders.request();
     }
 
-    /** How many scrapes the node has rendered; scrapes that shared a render count once. */
+    /** The last completed render, or null: a scrape that arrived when fewer than its number had started may take it. */
+    SharedRenders.Rendered lastRender() {
+        return renders.last();
+    }
+
+    /** How many scrapes the node has started rendering; scrapes that shared a render count once. */
     long renders() {
-        return renders.renders();
+        return renders.started();
     }
 
     @Override

@@ -13,15 +13,18 @@ import java.util.function.Supplier;
  * may scrape in a loop. Every scrape is answered by a render that starts after it was asked for
  * (a scrape right after an action sees it counted), and all the scrapes asked for while a render
  * runs share the next one: however many scrape, the node renders at most one at a time and at
- * most one more waits.
+ * most one more waits. Renders are numbered as they start: a scrape that noted {@link #started()}
+ * when it arrived may take any render numbered above it, such as {@link #last()}.
  */
 final class SharedRenders implements AutoCloseable {
 
     private final Supplier<byte[]> render;
     private final ExecutorService thread;
-    private final AtomicLong renders = new AtomicLong();
+    private final AtomicLong started = new AtomicLong();
+    /** The last render that completed; null before the first. */
+    private volatile Rendered last;
     /** The render the next scrapes share: not started yet; null when none was asked for. */
-    private CompletableFuture<byte[]> next;
+    private CompletableFuture<Rendered> next;
     private boolean rendering;
 
     SharedRenders(Supplier<byte[]> render, String threadName) {
@@ -33,11 +36,15 @@ final class SharedRenders implements AutoCloseable {
         });
     }
 
+    /** One render's text (UTF-8, shared: never changed) and its number, counted from 1 as renders start. */
+    record Rendered(long number, byte[] text) {
+    }
+
     /** A render that starts after this call; completes on the render thread (failed if the node is closing). */
-    synchronized CompletableFuture<byte[]> request() {
+    synchronized CompletableFuture<Rendered> request() {
         if (next == null) {
             next = new CompletableFuture<>();
-            CompletableFuture<byte[]> mine = next;
+            CompletableFuture<Rendered> mine = next;
             if (!rendering) {
                 startNext();
             }
@@ -46,13 +53,18 @@ final class SharedRenders implements AutoCloseable {
         return next;
     }
 
-    /** How many renders have run (or started): scrapes that shared one count once. */
-    long renders() {
-        return renders.get();
+    /** How many renders have started: scrapes that shared one count once. */
+    long started() {
+        return started.get();
+    }
+
+    /** The last render that completed, or null. */
+    Rendered last() {
+        return last;
     }
 
     private void startNext() { // holding this
-        CompletableFuture<byte[]> result = next;
+        CompletableFuture<Rendered> result = next;
         next = null;
         rendering = true;
         try {
@@ -63,10 +75,13 @@ final class SharedRenders implements AutoCloseable {
         }
     }
 
-    private void run(CompletableFuture<byte[]> result) {
-        renders.incrementAndGet();
+    private void run(CompletableFuture<Rendered> result) {
+        // Numbered before it reads a meter: a scrape that saw a lower count arrived before its values.
+        long number = started.incrementAndGet();
         try {
-            result.complete(render.get());
+            Rendered rendered = new Rendered(number, render.get());
+            last = rendered;
+            result.complete(rendered);
         } catch (Throwable t) {
             result.completeExceptionally(t);
         } finally {

@@ -63,14 +63,20 @@ class MetricsHandlerTest {
     }
 
     @Test
-    void aRequestBehindAScrapeWaitsForItsAnswer() throws Exception {
+    void scrapesPipelinedBehindARequestShareOneRenderAndARequestBehindThemWaits() throws Exception {
         EmbeddedChannel channel = channel();
-        channel.writeInbound(get("/metrics"), get("/metrics"), get("/after"));
-        List<String> answers = answers(channel, 3);
-        assertTrue(answers.get(0).startsWith("text/plain") && answers.get(1).startsWith("text/plain"), answers.toString());
-        assertEquals("/after", answers.get(2));
-        assertEquals(2, metrics.renders(), "a scrape asked after another's render began renders anew");
+        channel.writeInbound(get("/hold"), get("/metrics"), get("/metrics"), get("/after"));
+        held.writeAndFlush(response("held"));
+        List<String> answers = answers(channel, 4);
+        assertEquals("held", answers.get(0));
+        assertTrue(answers.get(1).startsWith("text/plain") && answers.get(2).startsWith("text/plain"), answers.toString());
+        assertEquals("/after", answers.get(3));
+        assertEquals(1, metrics.renders(), "both arrived before the render began: it answers both");
         assertTrue(channel.config().isAutoRead());
+
+        channel.writeInbound(get("/metrics"));
+        assertTrue(answers(channel, 1).get(0).startsWith("text/plain"));
+        assertEquals(2, metrics.renders(), "a scrape that arrives after a render began takes the next");
         assertFalse(channel.finish());
     }
 

@@ -36,21 +36,23 @@ class SharedRendersTest {
             running.decrementAndGet();
             return new byte[] {(byte) made.incrementAndGet()};
         }, "render-test")) {
-            CompletableFuture<byte[]> first = renders.request();
+            CompletableFuture<SharedRenders.Rendered> first = renders.request();
             firstStarted.await();
-            List<CompletableFuture<byte[]>> waiting = new ArrayList<>();
+            List<CompletableFuture<SharedRenders.Rendered>> waiting = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 waiting.add(renders.request()); // 8 scrapers while the first render runs
             }
-            for (CompletableFuture<byte[]> one : waiting) {
+            for (CompletableFuture<SharedRenders.Rendered> one : waiting) {
                 assertSame(waiting.get(0), one, "they share one render");
             }
             assertNotSame(first, waiting.get(0), "a render that began before a scrape was asked for does not answer it");
             assertFalse(waiting.get(0).isDone());
             mayFinish.release(2);
-            assertArrayEquals(new byte[] {1}, first.get());
-            assertArrayEquals(new byte[] {2}, waiting.get(0).get());
-            assertEquals(2, renders.renders(), "nine scrapes, two renders");
+            assertArrayEquals(new byte[] {1}, first.get().text());
+            assertArrayEquals(new byte[] {2}, waiting.get(0).get().text());
+            assertEquals(2, waiting.get(0).get().number());
+            assertSame(waiting.get(0).get(), renders.last());
+            assertEquals(2, renders.started(), "nine scrapes, two renders");
             assertEquals(1, mostAtOnce.get(), "one render at a time");
         }
     }
@@ -65,7 +67,7 @@ class SharedRendersTest {
             return new byte[] {7};
         }, "render-test")) {
             assertThrows(ExecutionException.class, () -> renders.request().get());
-            assertArrayEquals(new byte[] {7}, renders.request().get());
+            assertArrayEquals(new byte[] {7}, renders.request().get().text());
         }
     }
 
