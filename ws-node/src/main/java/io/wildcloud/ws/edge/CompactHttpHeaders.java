@@ -35,14 +35,25 @@ public final class CompactHttpHeaders extends DefaultHttpHeaders {
         return RESPONSES.newHeaders();
     }
 
+    /** Netty's bound on the requests of a connection decoded and not yet answered. */
+    public static final int DEFAULT_MAX_PIPELINED = 128;
+
     /** The HTTP codec of {@code new HttpServerCodec()} (its limits), its tables compact. */
     public static HttpServerCodec serverCodec() {
+        return serverCodec(DEFAULT_MAX_PIPELINED);
+    }
+
+    /**
+     * As {@link #serverCodec()}, with at most {@code maxPipelined} requests of a connection decoded
+     * and not yet answered; one more fails the decoder (the request guard's 400, the connection ends).
+     */
+    public static HttpServerCodec serverCodec(int maxPipelined) {
         return new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(4096)
                 .setMaxHeaderSize(8192)
                 .setMaxChunkSize(8192)
                 .setHeadersFactory(factory(DefaultHttpHeadersFactory.headersFactory(), REQUEST_BUCKETS))
-                .setTrailersFactory(factory(DefaultHttpHeadersFactory.trailersFactory(), TRAILER_BUCKETS)));
+                .setTrailersFactory(factory(DefaultHttpHeadersFactory.trailersFactory(), TRAILER_BUCKETS)), maxPipelined);
     }
 
     private static HttpHeadersFactory factory(DefaultHttpHeadersFactory validation, int buckets) {

@@ -19,21 +19,36 @@ import java.util.function.Supplier;
  */
 final class ApiChannelInitializer extends PortInitializer {
 
-    private final MetricsHandler metrics;
+    private final Supplier<ChannelHandler> metrics;
     private final Supplier<ChannelHandler> aggregators;
     private final Supplier<ChannelHandler> apiHandlers;
 
     /**
-     * @param metrics {@code null}: no {@code /metrics} (the start-up warm-up's private API port)
+     * @param metrics a connection's {@link MetricsHandler}s; {@code null}: no {@code /metrics} (the
+     *     start-up warm-up's private API port)
      * @param apiHandlers {@code null} when the node serves no API (protocol-test mode)
      */
-    ApiChannelInitializer(HealthHandler health, MetricsHandler metrics, Supplier<ChannelHandler> aggregators,
+    ApiChannelInitializer(HealthHandler health, Supplier<ChannelHandler> metrics, Supplier<ChannelHandler> aggregators,
                           Supplier<ChannelHandler> apiHandlers, DrainingConnections connections,
                           Supplier<WriteBacklogLimit> backlogLimit, ConnectionGuards guards, EventLoopGroup workers) {
         super(health, connections, backlogLimit, guards, workers);
         this.metrics = metrics;
         this.aggregators = aggregators;
         this.apiHandlers = apiHandlers;
+    }
+
+    /**
+     * An application or a scraper may pipeline more than Netty's 128 requests in one write (a
+     * backlog of publishes, a scraper that does not read), and the answers of the API and of
+     * {@code /metrics} are asynchronous: the whole write is decoded before the first is answered.
+     * What waits is bounded by this count and by what one read brings: the connection stops reading
+     * while a request waits.
+     */
+    static final int MAX_PIPELINED = 1024;
+
+    @Override
+    int maxPipelined() {
+        return MAX_PIPELINED;
     }
 
     @Override
@@ -49,7 +64,7 @@ final class ApiChannelInitializer extends PortInitializer {
     @Override
     void addPortHandlers(ChannelPipeline pipeline) {
         if (metrics != null) {
-            pipeline.addLast(PipelineNames.METRICS, metrics);
+            pipeline.addLast(PipelineNames.METRICS, metrics.get());
         }
         pipeline.addLast(PipelineNames.API, apiHandlers != null ? apiHandlers.get() : new NotFoundHandler());
     }

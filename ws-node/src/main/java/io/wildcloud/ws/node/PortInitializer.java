@@ -50,7 +50,7 @@ abstract class PortInitializer extends ChannelInitializer<SocketChannel> {
     /** Puts the port's handlers, in {@code PipelineNames}' order, into {@code pipeline}. */
     final void addHandlers(ChannelPipeline pipeline) {
         pipeline.addLast(PipelineNames.WRITE_BACKLOG, backlogLimit.get())
-                .addLast(PipelineNames.HTTP_CODEC, CompactHttpHeaders.serverCodec())
+                .addLast(PipelineNames.HTTP_CODEC, CompactHttpHeaders.serverCodec(maxPipelined()))
                 .addLast(PipelineNames.DRAIN, connections.newHandler())
                 .addLast(aggregatorName(), newAggregator())
                 .addLast(PipelineNames.HEALTH, health);
@@ -62,6 +62,11 @@ abstract class PortInitializer extends ChannelInitializer<SocketChannel> {
 
     /** Handlers of the port's own that go right after the intake hand-off; none by default. */
     void addAfterIntake(ChannelPipeline pipeline) {
+    }
+
+    /** The requests of a connection the codec decodes ahead of their answers; one more ends the connection. */
+    int maxPipelined() {
+        return CompactHttpHeaders.DEFAULT_MAX_PIPELINED;
     }
 
     abstract String aggregatorName();

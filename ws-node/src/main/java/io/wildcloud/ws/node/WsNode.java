@@ -152,7 +152,7 @@ public final class WsNode implements AutoCloseable {
                                 connections, () -> new WriteBacklogLimit(maxBacklog, publicWriteMemory), publicGuards,
                                 workers));
                 this.apiServer = HttpServer.bind("api", config.apiBindHost(), config.apiPort(), transport, boss, intake,
-                        new ApiChannelInitializer(health, new MetricsHandler(metrics),
+                        new ApiChannelInitializer(health, () -> new MetricsHandler(metrics),
                                 push != null ? push.api()::newAggregator : null,
                                 push != null ? push.api()::newHandler : null, connections,
                                 // An application that does not read its answers is cut off like a browser.

@@ -61,7 +61,7 @@ class PipelinesTest {
 
     @Test
     void apiPort() {
-        ApiChannelInitializer api = new ApiChannelInitializer(health, new MetricsHandler(metrics), null, null,
+        ApiChannelInitializer api = new ApiChannelInitializer(health, () -> new MetricsHandler(metrics), null, null,
                 connections, this::backlogLimit, guards("api"), null);
         EmbeddedChannel channel = channel();
         api.addHandlers(channel.pipeline());

@@ -47,7 +47,17 @@ public final class NodeResponses {
 
     private static void send(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status,
                              String contentType, String body, String allow) {
-        ByteBuf content = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
+        send(ctx, request, status, contentType, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8), allow);
+    }
+
+    /** As {@link #send(ChannelHandlerContext, HttpRequest, HttpResponseStatus, String, String)}; takes {@code content}. */
+    public static void send(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status,
+                            String contentType, ByteBuf content) {
+        send(ctx, request, status, contentType, content, null);
+    }
+
+    private static void send(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status,
+                             String contentType, ByteBuf content, String allow) {
         FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(), status, content);
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, contentType)

@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The node's meter registry, exposed in Prometheus text format at {@code /metrics} on the API port.
@@ -18,6 +20,8 @@ public final class NodeMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private final SharedRenders renders =
+            new SharedRenders(() -> registry.scrape().getBytes(StandardCharsets.UTF_8), "metrics-render");
 
     public NodeMetrics(String nodeId) {
         registry.config().commonTags("node", nodeId);
@@ -45,8 +49,27 @@ public final class NodeMetrics implements AutoCloseable {
         return registry.scrape();
     }
 
+    /**
+     * The values in Prometheus text exposition format, rendered off the caller's thread after this
+     * call, one render at a time per node, shared by the scrapes that wait for it ({@link SharedRenders}).
+     */
+    CompletableFuture<SharedRenders.Rendered> scrapeSoon() {
+        return renders.request();
+    }
+
+    /** The last completed render, or null: a scrape that arrived when fewer than its number had started may take it. */
+    SharedRenders.Rendered lastRender() {
+        return renders.last();
+    }
+
+    /** How many scrapes the node has started rendering; scrapes that shared a render count once. */
+    long renders() {
+        return renders.started();
+    }
+
     @Override
     public void close() {
+        renders.close();
         gcMetrics.close();
         registry.close();
     }

@@ -21,4 +21,10 @@ class MetricsEndpointTest extends NodeMetricsFlow {
         assertFalse(after.has("ws_redis_command_seconds_count"), "no Redis meters without Redis");
         assertFalse(after.has("ws_callback_latency_seconds_bucket"), "no percentile histograms by default");
     }
+
+    @Test
+    void aPipelinedScrapeIsAnsweredBetweenThePublishesAroundIt() throws Exception {
+        startNode();
+        pipelinedScrapeIsAnsweredBetweenThePublishesAroundItAndCountsTheOneBefore();
+    }
 }

@@ -10,6 +10,9 @@ import io.wildcloud.ws.node.config.NodeConfig;
 import io.wildcloud.ws.node.config.Settings;
 import io.wildcloud.ws.push.SocketIds;
 import io.wildcloud.ws.push.callback.CallbackServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -236,5 +239,56 @@ abstract class NodeMetricsFlow {
         PrometheusScrape expired = scrapeUntil(s -> s.value("ws_sessions_closed_total", "reason=expired") == 1);
         assertEquals(0, expired.value("ws_sessions_closed_total", "reason=closed"));
         assertEquals(1, expired.value("ws_sessions_closed_total", "reason=interrupted"));
+    }
+
+    /**
+     * A publish, a scrape and a publish pipelined on one API connection: answered in that order, the
+     * scrape counting the first publish (the node is started).
+     */
+    void pipelinedScrapeIsAnsweredBetweenThePublishesAroundItAndCountsTheOneBefore() throws Exception {
+        String socket = authorize("pipelined");
+        String publish = "POST /publish/" + socket + " HTTP/1.1\r\nHost: n\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 15\r\n\r\n{\"message\":\"m\"}";
+        try (Socket connection = new Socket("127.0.0.1", node.apiPort())) {
+            connection.setSoTimeout(10_000);
+            connection.getOutputStream().write((publish + "GET /metrics HTTP/1.1\r\nHost: n\r\n\r\n" + publish)
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = connection.getInputStream();
+            List<String> answers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                answers.add(readResponse(in));
+            }
+            assertTrue(answers.get(0).contains("application/json"), "the first publish first: " + head(answers.get(0)));
+            assertTrue(answers.get(1).contains("text/plain"), "the scrape second: " + head(answers.get(1)));
+            assertTrue(answers.get(2).contains("application/json"), "the second publish last: " + head(answers.get(2)));
+            PrometheusScrape between = new PrometheusScrape(answers.get(1).substring(answers.get(1).indexOf("\r\n\r\n") + 4));
+            double published = between.value("ws_publish_seconds_count", "outcome=ok")
+                    + between.value("ws_publish_seconds_count", "outcome=not_found");
+            assertEquals(1, published, "the scrape counts the publish before it, not the one after");
+        }
+    }
+
+    private static String head(String response) {
+        return response.substring(0, response.indexOf("\r\n\r\n"));
+    }
+
+    /** One response, head and body (by its Content-Length), as ASCII/UTF-8 text. */
+    private static String readResponse(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed after " + head);
+            }
+            head.write(b);
+        }
+        String text = head.toString(StandardCharsets.US_ASCII);
+        int length = 0;
+        for (String line : text.split("\r\n")) {
+            if (line.toLowerCase().startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring("content-length:".length()).trim());
+            }
+        }
+        return text + new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
 }

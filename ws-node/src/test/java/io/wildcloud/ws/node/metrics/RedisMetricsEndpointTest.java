@@ -49,4 +49,10 @@ class RedisMetricsEndpointTest extends NodeMetricsFlow {
         HttpResponse<String> health = get(apiUri("/health"));
         assertEquals(200, health.statusCode(), health.body());
     }
+
+    @Test
+    void aPipelinedScrapeIsAnsweredBetweenThePublishesAroundIt() throws Exception {
+        startNode();
+        pipelinedScrapeIsAnsweredBetweenThePublishesAroundItAndCountsTheOneBefore();
+    }
 }
