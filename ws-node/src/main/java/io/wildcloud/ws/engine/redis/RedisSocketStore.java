@@ -298,18 +298,27 @@ final class RedisSocketStore implements SocketStore {
                 });
     }
 
+    /**
+     * The socket first, its client key after it: each step's repeat (Redisson sends a command left
+     * unanswered again) changes nothing more. With the client key deleted first, a resent delete found
+     * it gone and answered "no socket", the socket was never revoked, and its id, a bearer token,
+     * stayed valid until its idle timeout; a revoke that timed out and was retried did the same.
+     */
     @Override
     public CompletionStage<Optional<Revocation>> revoke(String application, String clientId) {
-        return this.<String>eval(scripts.socketReleaseClient, RScript.ReturnType.VALUE,
-                        List.of(keys.client(application, clientId)))
+        List<Object> clientKey = List.of(keys.client(application, clientId));
+        return this.<String>eval(scripts.socketReleaseClient, RScript.ReturnType.VALUE, clientKey, "")
                 .thenCompose(socketId -> {
                     if (socketId == null) {
                         return CompletableFuture.completedFuture(Optional.<Revocation>empty());
                     }
                     return this.<List<Object>>eval(scripts.socketRevoke, RScript.ReturnType.LIST,
                                     keys.socketKeys(socketId))
-                            .thenApply(reply -> reply == null || reply.isEmpty() ? Optional.<Revocation>empty()
-                                    : Optional.of(new Revocation(record(socketId, reply), members(reply, 3))));
+                            .thenCompose(reply -> this.<String>eval(scripts.socketReleaseClient,
+                                            RScript.ReturnType.VALUE, clientKey, socketId)
+                                    .thenApply(released -> reply == null || reply.isEmpty()
+                                            ? Optional.<Revocation>empty()
+                                            : Optional.of(new Revocation(record(socketId, reply), members(reply, 3)))));
                 });
     }
 

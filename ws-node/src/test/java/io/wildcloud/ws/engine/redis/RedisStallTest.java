@@ -3,12 +3,14 @@ package io.wildcloud.ws.engine.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wildcloud.ws.push.Publication;
 import io.wildcloud.ws.push.PublishBudgetExceededException;
 import io.wildcloud.ws.push.PushLimits;
 import io.wildcloud.ws.push.PushMetrics;
+import io.wildcloud.ws.push.Revocation;
 import io.wildcloud.ws.push.api.PushOperations;
 import io.wildcloud.ws.sockjs.session.Claim;
 import io.wildcloud.ws.sockjs.session.ClaimMode;
@@ -184,6 +186,26 @@ class RedisStallTest {
         // The copies sat in Redis's socket buffers and ran on SIGCONT, before this round trip.
         Waits.join(sockets.countRequestIds("third", 1, 10), WAIT);
         assertEquals("4", redis.command("GET", key), "one take-back of 1 from 5");
+    }
+
+    @Test
+    void aRevokeWithoutAnAnswerRetriedRevokesTheSocket() throws Exception {
+        // Attempts every 0.5 s, four in all.
+        start(Duration.ofMillis(500), 3, Duration.ofMillis(500));
+        String socketId = socket();
+        redis.suspend();
+        try {
+            // Redisson sends the revoke's first step four times; the copies wait in Redis's buffers.
+            assertThrows(ExecutionException.class, () -> sockets.revoke("app", "client").toCompletableFuture()
+                    .get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        } finally {
+            redis.resume();
+        }
+        // The application retries, as a 503 says to: the socket must end now, not at its idle timeout.
+        Optional<Revocation> retried = Waits.join(sockets.revoke("app", "client"), WAIT);
+        assertTrue(retried.isPresent(), "the retried revoke found the socket to revoke");
+        assertEquals("0", redis.command("EXISTS", prefix + '{' + socketId + "}:sock"), "the socket is gone");
+        assertEquals(Optional.empty(), Waits.join(sockets.revoke("app", "client"), WAIT), "nothing left to revoke");
     }
 
     @Test
