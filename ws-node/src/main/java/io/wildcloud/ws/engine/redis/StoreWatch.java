@@ -15,9 +15,8 @@ import org.redisson.client.RedisTimeoutException;
  *
  * <p>A problem is reported when a connection to Redis has waited {@link #STALL_THRESHOLD} for an
  * answer to what was written on it ({@link WireWatch}), or a command handed over has waited it
- * while Redis answered no command (Redis down: Redisson holds the command for want of a
- * connection and fails it only after its retries; Sentinel or Cluster topology scans may still
- * read meanwhile), or the last command to end got none (timed
+ * while no connection read anything (Redis down: Redisson holds the command for want of a
+ * connection and fails it only after its retries), or the last command to end got none (timed
  * out, connection lost) and none was answered since, or Redis refused a write for want of memory
  * and no write succeeded since. A node sends commands at least every sweep interval (the expiry
  * sweep, 500 ms by default), so a stall is reported within the threshold plus one sweep interval:
@@ -49,14 +48,6 @@ final class StoreWatch {
 
     /** Redis connections' waits ({@link WireWatch}); null: the hand-over's age alone. */
     private final WireWatch wire;
-
-    /**
-     * The clock (from the origin) when Redis last answered a command handed over (its reply or its
-     * error). Not any read on any connection: Sentinel and Cluster topology scans and pings, and
-     * a Redis at maxclients answering each reconnect with an error, read while no command of the
-     * store can reach Redis.
-     */
-    private volatile long lastAnswered;
 
     StoreWatch() {
         this(System::nanoTime);
@@ -96,7 +87,6 @@ final class StoreWatch {
             unansweredSince.compareAndSet(0, Math.max(1, nanoClock.getAsLong() - origin));
             return;
         }
-        lastAnswered = nanoClock.getAsLong() - origin;
         // A plain read first: every answer passes here, and only one after a gap needs the swap.
         if (unansweredSince.get() != 0 && unansweredSince.getAndSet(0) != 0) {
             timesAnsweringAgain.incrementAndGet();
@@ -143,13 +133,13 @@ final class StoreWatch {
 
     /**
      * How long Redis has left a written command unanswered, or a command handed over has waited
-     * while Redis answered no command handed over (without a {@link WireWatch}: how long the oldest
+     * while Redis said nothing on any connection (without a {@link WireWatch}: how long the oldest
      * command handed over has waited), or the time since Redis last failed to answer; 0 if none.
      */
     long unansweredMillis() {
         long handedOver = oldestHandedOverNanos();
         long oldest = wire == null ? handedOver
-                : Math.max(wire.longestWaitNanos(), Math.min(handedOver, nanoClock.getAsLong() - origin - lastAnswered));
+                : Math.max(wire.longestWaitNanos(), Math.min(handedOver, wire.silenceNanos()));
         long since = unansweredSince.get();
         if (since != 0) {
             oldest = Math.max(oldest, nanoClock.getAsLong() - origin - since);
