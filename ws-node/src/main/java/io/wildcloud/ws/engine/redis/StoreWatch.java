@@ -6,7 +6,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import org.redisson.client.RedisTimeoutException;
 
 /**
  * Watches every command the store hands to Redisson (see {@link CommandGate}) for the health
@@ -14,9 +13,7 @@ import org.redisson.client.RedisTimeoutException;
  * as an error only after seconds; how long a connection has waited for Redis shows it at once.
  *
  * <p>A problem is reported when a connection to Redis has waited {@link #STALL_THRESHOLD} for an
- * answer to what was written on it ({@link WireWatch}), or a command handed over has waited it
- * while no connection read anything (Redis down: Redisson holds the command for want of a
- * connection and fails it only after its retries), or the last command to end got none (timed
+ * answer to what was written on it ({@link WireWatch}), or the last command to end got none (timed
  * out, connection lost) and none was answered since, or Redis refused a write for want of memory
  * and no write succeeded since. A node sends commands at least every sweep interval (the expiry
  * sweep, 500 ms by default), so a stall is reported within the threshold plus one sweep interval:
@@ -46,8 +43,8 @@ final class StoreWatch {
     private final List<Runnable> answeringAgain = new CopyOnWriteArrayList<>();
     private final AtomicLong timesAnsweringAgain = new AtomicLong();
 
-    /** Redis connections' waits ({@link WireWatch}); null: the hand-over's age alone. */
-    private final WireWatch wire;
+    /** Nanoseconds Redis has left a written command unanswered ({@link WireWatch}); null: the hand-over's age. */
+    private final LongSupplier wireWaitNanos;
 
     StoreWatch() {
         this(System::nanoTime);
@@ -58,13 +55,13 @@ final class StoreWatch {
     }
 
     StoreWatch(WireWatch wire) {
-        this(System::nanoTime, wire);
+        this(System::nanoTime, wire::longestWaitNanos);
     }
 
-    StoreWatch(LongSupplier nanoClock, WireWatch wire) {
+    StoreWatch(LongSupplier nanoClock, LongSupplier wireWaitNanos) {
         this.nanoClock = nanoClock;
         this.origin = nanoClock.getAsLong();
-        this.wire = wire;
+        this.wireWaitNanos = wireWaitNanos;
     }
 
     /** A command goes to Redisson now; pass the answer to {@link #ended}. */
@@ -77,11 +74,6 @@ final class StoreWatch {
     /** The command started at {@code tick} ended: answered ({@code error} null or a Redis error) or not. */
     void ended(long tick, Throwable error) {
         waiting.decrementAndGet(slot(tick));
-        if (error != null && wire != null && neverWritten(error)) {
-            // Redisson gave up writing it (a busy node's CPU, or a connection full of what Redis
-            // has not read: the wire's wait shows that): no word from Redis either way.
-            return;
-        }
         if (error != null && StoreErrors.unanswered(error)) {
             unansweredCause = StoreErrors.redacted(error.toString()); // /health is public: no keys or messages
             unansweredSince.compareAndSet(0, Math.max(1, nanoClock.getAsLong() - origin));
@@ -95,18 +87,6 @@ final class StoreWatch {
         if (error != null && StoreErrors.isOutOfMemory(error)) {
             full = true;
         }
-    }
-
-    /** What Redisson fails a command with when it could not even write it within its timeout. */
-    static final String NOT_WRITTEN = "hasn't been written into connection";
-
-    private static boolean neverWritten(Throwable error) {
-        for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
-            if (e instanceof RedisTimeoutException && e.getMessage() != null && e.getMessage().contains(NOT_WRITTEN)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -132,14 +112,12 @@ final class StoreWatch {
     }
 
     /**
-     * How long Redis has left a written command unanswered, or a command handed over has waited
-     * while Redis said nothing on any connection (without a {@link WireWatch}: how long the oldest
-     * command handed over has waited), or the time since Redis last failed to answer; 0 if none.
+     * How long Redis has left a written command unanswered (without a {@link WireWatch}: how long
+     * the oldest command handed over has waited), or the time since Redis last failed to answer; 0
+     * if neither.
      */
     long unansweredMillis() {
-        long handedOver = oldestHandedOverNanos();
-        long oldest = wire == null ? handedOver
-                : Math.max(wire.longestWaitNanos(), Math.min(handedOver, wire.silenceNanos()));
+        long oldest = wireWaitNanos != null ? wireWaitNanos.getAsLong() : oldestHandedOverNanos();
         long since = unansweredSince.get();
         if (since != 0) {
             oldest = Math.max(oldest, nanoClock.getAsLong() - origin - since);
@@ -147,8 +125,7 @@ final class StoreWatch {
         return Duration.ofNanos(oldest).toMillis();
     }
 
-    /** How long the oldest command handed over to Redisson and not yet ended has waited. */
-    long oldestHandedOverNanos() {
+    private long oldestHandedOverNanos() {
         long now = tick();
         for (long tick = now - RING + 1; tick <= now; tick++) {
             if (waiting.get(slot(tick)) > 0) {
@@ -172,7 +149,7 @@ final class StoreWatch {
         long waited = unansweredMillis();
         if (waited >= STALL_THRESHOLD.toMillis()) {
             return "Redis does not answer: a command has waited " + waited + " ms"
-                    + (wire != null ? " for its answer" : "");
+                    + (wireWaitNanos != null ? " for its answer" : "");
         }
         if (full) {
             return "Redis is full: it refuses writes (OOM command not allowed, maxmemory reached with noeviction)";

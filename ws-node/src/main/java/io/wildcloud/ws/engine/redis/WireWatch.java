@@ -28,8 +28,6 @@ final class WireWatch implements NettyHook {
     /** Times are kept from here, so that 0 can mean "none" whatever the clock's sign. */
     private final long origin;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
-    /** The clock (from the origin) at the last read on any connection. */
-    private volatile long lastRead;
 
     WireWatch() {
         this(System::nanoTime);
@@ -38,7 +36,6 @@ final class WireWatch implements NettyHook {
     WireWatch(LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
         this.origin = nanoClock.getAsLong() - 1;
-        this.lastRead = 1;
     }
 
     @Override
@@ -48,15 +45,6 @@ final class WireWatch implements NettyHook {
     @Override
     public void afterChannelInitialization(Channel channel) {
         channel.pipeline().addFirst(HANDLER_NAME, new Connection());
-    }
-
-    /**
-     * Nanoseconds since any connection last read anything from Redis (since this watch was made if
-     * none has): a command Redisson holds for want of a connection (Redis down, refusing them)
-     * never reaches the wire, and counts as a stall only while Redis says nothing on any connection.
-     */
-    long silenceNanos() {
-        return nanoClock.getAsLong() - origin - lastRead;
     }
 
     /** Nanoseconds the longest-waiting connection has waited for Redis to say anything, 0 if none waits. */
@@ -107,7 +95,6 @@ final class WireWatch implements NettyHook {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
             waitingSince = 0;
-            lastRead = nanoClock.getAsLong() - origin;
             super.channelRead(ctx, msg);
         }
     }
