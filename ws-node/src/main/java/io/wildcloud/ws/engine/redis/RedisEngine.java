@@ -196,14 +196,13 @@ public final class RedisEngine extends AbstractEngine {
             RedisMetrics metrics, SharedEventLoops eventLoops, Clock hostClock) {
         Objects.requireNonNull(nodeId, "nodeId");
         ReconnectRelay relay = new ReconnectRelay();
-        WireWatch wire = new WireWatch();
         RedissonClient redisson;
         try {
-            redisson = RedissonClients.create(config, "ws-node-" + nodeId, relay, eventLoops, wire);
+            redisson = RedissonClients.create(config, "ws-node-" + nodeId, relay, eventLoops);
         } catch (RuntimeException e) {
             return StoreErrors.failed("connecting to Redis at " + config.endpoint(), e);
         }
-        RedisRuntime runtime = RedisRuntime.on(redisson, config, nodeId, metrics, new StoreWatch(wire));
+        RedisRuntime runtime = RedisRuntime.on(redisson, config, nodeId, metrics);
         AtomicReference<RedisEngine> made = new AtomicReference<>();
         RedisEngine engine;
         try {

@@ -23,12 +23,6 @@ record RedisRuntime(RedissonClient redisson, RedisEngineConfig config, String no
         StoreClock clock) {
 
     static RedisRuntime on(RedissonClient redisson, RedisEngineConfig config, String nodeId, RedisMetrics metrics) {
-        return on(redisson, config, nodeId, metrics, new StoreWatch());
-    }
-
-    /** As {@link #on(RedissonClient, RedisEngineConfig, String, RedisMetrics)}, the health check's stall measured by {@code watch}. */
-    static RedisRuntime on(RedissonClient redisson, RedisEngineConfig config, String nodeId, RedisMetrics metrics,
-            StoreWatch watch) {
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "ws-redis-store-" + nodeId);
             thread.setDaemon(true);
@@ -36,6 +30,7 @@ record RedisRuntime(RedissonClient redisson, RedisEngineConfig config, String no
         });
         // On close, waiting sweeps and retries are dropped; the one running may finish (see shutdown).
         timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        StoreWatch watch = new StoreWatch();
         CommandGate gate = new CommandGate(() -> !redisson.isShuttingDown() && !redisson.isShutdown(), watch);
         LuaScripts scripts = new LuaScripts();
         scripts.guard(gate);

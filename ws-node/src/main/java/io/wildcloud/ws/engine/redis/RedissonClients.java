@@ -25,16 +25,7 @@ public final class RedissonClients {
     /** As {@link #configFor(RedisEngineConfig, String, ConnectionListener)}, on {@code eventLoops} if not null. */
     static Config configFor(RedisEngineConfig config, String name, ConnectionListener connectionListener,
             SharedEventLoops eventLoops) {
-        return configFor(config, name, connectionListener, eventLoops, null);
-    }
-
-    /** As {@link #configFor(RedisEngineConfig, String, ConnectionListener, SharedEventLoops)}, watching every connection's waits with {@code wire} if not null. */
-    static Config configFor(RedisEngineConfig config, String name, ConnectionListener connectionListener,
-            SharedEventLoops eventLoops, WireWatch wire) {
         Config redisson = new Config();
-        if (wire != null) {
-            redisson.setNettyHook(wire);
-        }
         RedisEndpoint endpoint = config.endpoint();
         if (endpoint.password() != null) {
             redisson.setPassword(endpoint.password());
@@ -86,12 +77,6 @@ public final class RedissonClients {
     /** As {@link #create(RedisEngineConfig, String, ConnectionListener)}, on {@code eventLoops} if not null. */
     static RedissonClient create(RedisEngineConfig config, String name, ConnectionListener connectionListener,
             SharedEventLoops eventLoops) {
-        return create(config, name, connectionListener, eventLoops, null);
-    }
-
-    /** As {@link #create(RedisEngineConfig, String, ConnectionListener, SharedEventLoops)}, watching every connection's waits with {@code wire} if not null. */
-    static RedissonClient create(RedisEngineConfig config, String name, ConnectionListener connectionListener,
-            SharedEventLoops eventLoops, WireWatch wire) {
-        return Redisson.create(configFor(config, name, connectionListener, eventLoops, wire));
+        return Redisson.create(configFor(config, name, connectionListener, eventLoops));
     }
 }

@@ -10,19 +10,14 @@ import java.util.function.LongSupplier;
 /**
  * Watches every command the store hands to Redisson (see {@link CommandGate}) for the health
  * check: Redisson waits {@code commandTimeout} per attempt and retries, so a stalled Redis shows
- * as an error only after seconds; how long a connection has waited for Redis shows it at once.
+ * as an error only after seconds; the age of the oldest command still waiting shows it at once.
  *
- * <p>A problem is reported when a connection to Redis has waited {@link #STALL_THRESHOLD} for an
- * answer to what was written on it ({@link WireWatch}), or the last command to end got none (timed
- * out, connection lost) and none was answered since, or Redis refused a write for want of memory
- * and no write succeeded since. A node sends commands at least every sweep interval (the expiry
- * sweep, 500 ms by default), so a stall is reported within the threshold plus one sweep interval:
- * 2 s by default. The wait is measured on the wire, not from the hand-over to Redisson: on a busy
- * node (load 18 on two cores) commands wait for a connection, their batch or CPU before they are
- * written, and that wait made a node whose Redis answered report it stalled, and a balancer take
- * the node out. Without a {@link WireWatch} (tests) the oldest command handed over is the measure.
- * Cheap: a command costs two atomic increments; the check scans the connections (or {@value #RING}
- * counters).
+ * <p>A problem is reported when a command has waited {@link #STALL_THRESHOLD} without an answer,
+ * or the last command to end got none (timed out, connection lost) and none was answered since,
+ * or Redis refused a write for want of memory and no write succeeded since. A node sends
+ * commands at least every sweep interval (the expiry sweep, 500 ms by default), so a stall is
+ * reported within the threshold plus one sweep interval: 2 s by default. Cheap: a command costs
+ * two atomic increments; the check scans {@value #RING} counters.
  */
 final class StoreWatch {
 
@@ -43,25 +38,13 @@ final class StoreWatch {
     private final List<Runnable> answeringAgain = new CopyOnWriteArrayList<>();
     private final AtomicLong timesAnsweringAgain = new AtomicLong();
 
-    /** Nanoseconds Redis has left a written command unanswered ({@link WireWatch}); null: the hand-over's age. */
-    private final LongSupplier wireWaitNanos;
-
     StoreWatch() {
         this(System::nanoTime);
     }
 
     StoreWatch(LongSupplier nanoClock) {
-        this(nanoClock, null);
-    }
-
-    StoreWatch(WireWatch wire) {
-        this(System::nanoTime, wire::longestWaitNanos);
-    }
-
-    StoreWatch(LongSupplier nanoClock, LongSupplier wireWaitNanos) {
         this.nanoClock = nanoClock;
         this.origin = nanoClock.getAsLong();
-        this.wireWaitNanos = wireWaitNanos;
     }
 
     /** A command goes to Redisson now; pass the answer to {@link #ended}. */
@@ -111,28 +94,21 @@ final class StoreWatch {
         return full;
     }
 
-    /**
-     * How long Redis has left a written command unanswered (without a {@link WireWatch}: how long
-     * the oldest command handed over has waited), or the time since Redis last failed to answer; 0
-     * if neither.
-     */
+    /** How long the oldest command still waiting has waited, or the time since Redis last failed to answer; 0 if neither. */
     long unansweredMillis() {
-        long oldest = wireWaitNanos != null ? wireWaitNanos.getAsLong() : oldestHandedOverNanos();
+        long now = tick();
+        long oldest = 0;
+        for (long tick = now - RING + 1; tick <= now; tick++) {
+            if (waiting.get(slot(tick)) > 0) {
+                oldest = (now - tick) * TICK_NANOS;
+                break;
+            }
+        }
         long since = unansweredSince.get();
         if (since != 0) {
             oldest = Math.max(oldest, nanoClock.getAsLong() - origin - since);
         }
         return Duration.ofNanos(oldest).toMillis();
-    }
-
-    private long oldestHandedOverNanos() {
-        long now = tick();
-        for (long tick = now - RING + 1; tick <= now; tick++) {
-            if (waiting.get(slot(tick)) > 0) {
-                return (now - tick) * TICK_NANOS;
-            }
-        }
-        return 0;
     }
 
     /** Whether Redis answers: no command waited past the threshold, and the last to end got an answer. */
@@ -148,8 +124,7 @@ final class StoreWatch {
         }
         long waited = unansweredMillis();
         if (waited >= STALL_THRESHOLD.toMillis()) {
-            return "Redis does not answer: a command has waited " + waited + " ms"
-                    + (wireWaitNanos != null ? " for its answer" : "");
+            return "Redis does not answer: a command has waited " + waited + " ms";
         }
         if (full) {
             return "Redis is full: it refuses writes (OOM command not allowed, maxmemory reached with noeviction)";
