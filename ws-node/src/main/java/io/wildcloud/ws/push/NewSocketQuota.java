@@ -1,7 +1,7 @@
 package io.wildcloud.ws.push;
 
+import io.wildcloud.ws.common.sockjs.Utf8;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -84,8 +84,12 @@ public record NewSocketQuota(long maxNewPerApplication, Duration window, long ma
      * 2,040-character callback) 5,616 bytes, above the 3,261 bytes of Redis and 5,039 of heap measured.
      */
     public static long chargedBytes(String clientId, URI callback) {
-        return FIXED_SOCKET_BYTES + 2L * (clientId.getBytes(StandardCharsets.UTF_8).length
-                + callback.toString().getBytes(StandardCharsets.UTF_8).length);
+        return FIXED_SOCKET_BYTES + 2L * (Utf8.length(clientId) + Utf8.length(callback.toString()));
+    }
+
+    /** How long until the window after the one {@code epochMillis} falls in (a refusal's Retry-After). */
+    private Duration endsIn(long epochMillis) {
+        return Duration.ofMillis((windowAt(epochMillis) + 1) * window.toMillis() - epochMillis);
     }
 
     /** The window {@code epochMillis} falls in. */
@@ -95,10 +99,9 @@ public record NewSocketQuota(long maxNewPerApplication, Duration window, long ma
 
     /** The refusal of one more new socket for {@code application} at {@code epochMillis}. */
     public SocketQuotaExceededException exceeded(String application, long epochMillis) {
-        long endsIn = (windowAt(epochMillis) + 1) * window.toMillis() - epochMillis;
         return new SocketQuotaExceededException("application " + application + " has created its "
                 + maxNewPerApplication + " new sockets of this " + SocketQuotaExceededException.describe(window)
-                + " window (max-new-sockets-per-application)", Duration.ofMillis(endsIn));
+                + " window (max-new-sockets-per-application)", endsIn(epochMillis));
     }
 
     /**
@@ -106,13 +109,12 @@ public record NewSocketQuota(long maxNewPerApplication, Duration window, long ma
      * pass {@code application}'s bytes budget at {@code epochMillis}.
      */
     public SocketQuotaExceededException bytesExceeded(String application, long chargedBytes, long epochMillis) {
-        long endsIn = (windowAt(epochMillis) + 1) * window.toMillis() - epochMillis;
         return new SocketQuotaExceededException("application " + application + "'s new sockets of this "
                 + SocketQuotaExceededException.describe(window) + " window would pass their "
                 + maxNewBytesPerApplication + " bytes (max-new-socket-bytes-per-application) with this one's "
                 + chargedBytes + " (a new socket counts 1024 plus twice the UTF-8 bytes of its client id and"
                 + " callback URL, a longer callback twice its growth)",
-                Duration.ofMillis(endsIn));
+                endsIn(epochMillis));
     }
 
     /**
@@ -122,11 +124,10 @@ public record NewSocketQuota(long maxNewPerApplication, Duration window, long ma
      */
     public SocketQuotaExceededException nodeBytesExceeded(long maxNewBytesPerNode, long chargedBytes,
             long epochMillis) {
-        long endsIn = (windowAt(epochMillis) + 1) * window.toMillis() - epochMillis;
         return new SocketQuotaExceededException("node's new sockets of this "
                 + SocketQuotaExceededException.describe(window) + " window, of all applications, would pass their "
                 + maxNewBytesPerNode + " bytes (max-new-socket-bytes-per-node) with this one's " + chargedBytes
                 + " (a new socket counts 1024 plus twice the UTF-8 bytes of its client id and callback URL, a"
-                + " longer callback twice its growth)", Duration.ofMillis(endsIn));
+                + " longer callback twice its growth)", endsIn(epochMillis));
     }
 }
